@@ -1,0 +1,139 @@
+/// The program's settings, from program.json.
+public struct Program: Sendable {
+    public var name: String
+    public var baseURL: String
+    public var endpoint: String
+    public var currency: String
+    public var attributionWindowDays: Int
+    public var rewardHoldDays: Int
+    public var requireConsent: Bool
+    public var analyticsToken: String
+    public var referrerReward: Reward
+    public var friendReward: Reward
+    public var tiers: [Tier]
+    public var brand: Brand?
+
+    /// A reward's wording, and for the referrer's reward its amount in currency units.
+    public struct Reward: Sendable {
+        public var description: String
+        public var amount: Double
+    }
+
+    /// A level referrers reach by their number of conversions, with a one-off bonus.
+    public struct Tier: Sendable, Equatable {
+        public var name: String
+        public var conversions: Int
+        public var bonus: Double
+    }
+
+    /// The accent colour (`#rrggbb`) and a logo file in content/assets/.
+    public struct Brand: Sendable {
+        public var color: String?
+        public var logo: String?
+    }
+}
+
+/// The four kinds of referrer a program may have.
+public enum Segment: String, Sendable, CaseIterable, Comparable {
+    case customer, partner, employee, affiliate
+
+    public static func < (lhs: Segment, rhs: Segment) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+/// Where a referral came from: the share channel, a plain link, a QR code or the form.
+public enum ReferralSource: String, Sendable, CaseIterable, Comparable {
+    case email, sms, whatsapp, x, linkedin, link, qr, form
+
+    public static func < (lhs: ReferralSource, rhs: ReferralSource) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+/// The statuses the team records as a referral moves through its CRM.
+public enum ReferralStatus: String, Sendable, CaseIterable {
+    case contacted, converted, rejected, rewarded
+}
+
+/// Where a record was read from, for messages that point back at it.
+public struct Origin: Sendable, Hashable, CustomStringConvertible {
+    public var file: String
+    public var location: SourceLocation
+
+    public init(file: String, location: SourceLocation) {
+        self.file = file
+        self.location = location
+    }
+
+    public var description: String { "\(file):\(location.line):\(location.column)" }
+}
+
+/// A person who refers friends: from referrers.json or from a `referrer` journal event.
+public struct Referrer: Sendable {
+    public var code: String
+    public var name: String
+    public var email: String
+    public var joined: CalendarDay?
+    public var segment: Segment
+    public var statsToken: String
+    /// Whether the referrer agreed to appear by name on leaderboards.
+    public var leaderboard: Bool
+    public var origin: Origin
+}
+
+/// A friend referred by a referrer, as recorded in the journal.
+public struct Referral: Sendable {
+    public var id: String
+    public var at: Instant
+    public var referrer: String
+    public var name: String
+    public var email: String
+    public var source: ReferralSource
+    public var variant: String?
+    public var consent: Bool?
+}
+
+/// A change of a referral's status.
+public struct StatusChange: Sendable {
+    public var id: String
+    public var at: Instant
+    public var status: ReferralStatus
+    public var value: Double?
+    public var reason: String?
+}
+
+/// One line of the journal.
+public enum JournalEvent: Sendable {
+    case referral(Referral)
+    case status(StatusChange)
+    case referrer(Referrer, at: Instant)
+
+    public var at: Instant {
+        switch self {
+        case .referral(let referral): referral.at
+        case .status(let change): change.at
+        case .referrer(_, let at): at
+        }
+    }
+}
+
+/// Everything in the data folder, loaded and validated.
+public struct Store: Sendable {
+    public var program: Program
+    /// referrers.json followed by the referrers who joined through the journal, in that order.
+    public var referrers: [Referrer]
+    /// The journal, oldest first.
+    public var journal: [JournalEvent]
+
+    public init(program: Program, referrers: [Referrer], journal: [JournalEvent]) {
+        self.program = program
+        self.referrers = referrers
+        self.journal = journal
+    }
+
+    /// The `at` of the newest event, the default as-of instant.
+    public var newestEventInstant: Instant? {
+        journal.lazy.map(\.at).max()
+    }
+}

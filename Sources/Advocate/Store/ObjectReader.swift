@@ -1,0 +1,173 @@
+/// Reads the fields of one JSON object of the store, reporting each problem with its file,
+/// line, column and field name, and going on so that every problem is reported at once.
+struct ObjectReader {
+    let file: String
+    let context: String
+    let node: JSONNode
+    private var members: [String: JSONNode.Member] = [:]
+    private(set) var diagnostics = DiagnosticList()
+
+    /// Nil, with a diagnostic, when `node` is not an object.
+    init?(_ node: JSONNode, file: String, context: String, diagnostics: inout DiagnosticList) {
+        guard let list = node.members else {
+            diagnostics.error(file, node.location, "\(context) must be an object, found \(node.kindName)")
+            return nil
+        }
+        self.file = file
+        self.context = context
+        self.node = node
+        for member in list {
+            if let earlier = members[member.key] {
+                diagnostics.error(file, member.keyLocation,
+                                  "\(context): field '\(member.key)' appears twice (first at line \(earlier.keyLocation.line))")
+            }
+            members[member.key] = member
+        }
+    }
+
+    func has(_ key: String) -> Bool { members[key] != nil }
+
+    func location(of key: String) -> SourceLocation {
+        members[key]?.value.location ?? node.location
+    }
+
+    /// Warns about keys that nothing reads: usually a typo of a real field.
+    mutating func warnAboutUnknownKeys(allowed: Set<String>) {
+        for member in members.values.sorted(by: { $0.keyLocation.line < $1.keyLocation.line || ($0.keyLocation.line == $1.keyLocation.line && $0.keyLocation.column < $1.keyLocation.column) })
+        where !allowed.contains(member.key) {
+            diagnostics.warning(file, member.keyLocation,
+                                "\(context): unknown field '\(member.key)' is ignored (allowed: \(allowed.sorted().joined(separator: ", ")))")
+        }
+    }
+
+    private mutating func missing(_ key: String, _ what: String) {
+        diagnostics.error(file, node.location, "\(context): missing required field '\(key)' (\(what))")
+    }
+
+    private mutating func wrongType(_ key: String, _ value: JSONNode, _ expected: String) {
+        diagnostics.error(file, value.location, "\(context): field '\(key)' must be \(expected), found \(value.kindName)")
+    }
+
+    /// A string field; empty strings count as missing when required.
+    mutating func string(_ key: String, required: Bool, maxLength: Int, what: String = "text") -> String? {
+        guard let member = members[key], !member.value.isNull else {
+            if required { missing(key, what) }
+            return nil
+        }
+        guard let string = member.value.stringValue else {
+            wrongType(key, member.value, "a string")
+            return nil
+        }
+        if required && string.trimmingWhitespace().isEmpty {
+            diagnostics.error(file, member.value.location, "\(context): field '\(key)' must not be empty")
+            return nil
+        }
+        if string.count > maxLength {
+            diagnostics.error(file, member.value.location,
+                              "\(context): field '\(key)' is \(string.count) characters long; the limit is \(maxLength)")
+            return nil
+        }
+        if string.unicodeScalars.contains(where: { $0.value == 0 }) {
+            diagnostics.error(file, member.value.location, "\(context): field '\(key)' contains a NUL character")
+            return nil
+        }
+        return string
+    }
+
+    mutating func number(_ key: String, required: Bool, minimum: Double = 0) -> Double? {
+        guard let member = members[key], !member.value.isNull else {
+            if required { missing(key, "a number") }
+            return nil
+        }
+        guard let number = member.value.numberValue else {
+            wrongType(key, member.value, "a number")
+            return nil
+        }
+        if number < minimum {
+            diagnostics.error(file, member.value.location, "\(context): field '\(key)' must be at least \(JSONOutput.format(minimum)), found \(JSONOutput.format(number))")
+            return nil
+        }
+        return number
+    }
+
+    mutating func integer(_ key: String, required: Bool, minimum: Int = 0) -> Int? {
+        guard let number = number(key, required: required, minimum: Double(minimum)) else { return nil }
+        guard number == number.rounded(), abs(number) < 1e9 else {
+            diagnostics.error(file, location(of: key), "\(context): field '\(key)' must be a whole number, found \(JSONOutput.format(number))")
+            return nil
+        }
+        return Int(number)
+    }
+
+    mutating func bool(_ key: String, required: Bool) -> Bool? {
+        guard let member = members[key], !member.value.isNull else {
+            if required { missing(key, "true or false") }
+            return nil
+        }
+        guard let bool = member.value.boolValue else {
+            wrongType(key, member.value, "true or false")
+            return nil
+        }
+        return bool
+    }
+
+    mutating func object(_ key: String, required: Bool) -> ObjectReader? {
+        guard let member = members[key], !member.value.isNull else {
+            if required { missing(key, "an object") }
+            return nil
+        }
+        var nested = DiagnosticList()
+        let reader = ObjectReader(member.value, file: file, context: "\(context).\(key)", diagnostics: &nested)
+        diagnostics.append(contentsOf: nested.all)
+        return reader
+    }
+
+    mutating func array(_ key: String, required: Bool) -> [JSONNode]? {
+        guard let member = members[key], !member.value.isNull else {
+            if required { missing(key, "an array") }
+            return nil
+        }
+        guard let elements = member.value.elements else {
+            wrongType(key, member.value, "an array")
+            return nil
+        }
+        return elements
+    }
+
+    mutating func instant(_ key: String, required: Bool) -> Instant? {
+        guard let text = string(key, required: required, maxLength: 64, what: "an ISO 8601 date-time such as 2026-03-01T09:30:00Z") else { return nil }
+        guard let instant = Instant(iso8601: text) else {
+            diagnostics.error(file, location(of: key), "\(context): field '\(key)' is not an ISO 8601 date-time (expected e.g. 2026-03-01T09:30:00Z), found \"\(text)\"")
+            return nil
+        }
+        return instant
+    }
+
+    mutating func day(_ key: String, required: Bool) -> CalendarDay? {
+        guard let text = string(key, required: required, maxLength: 32, what: "a date such as 2026-01-04") else { return nil }
+        guard let day = CalendarDay(text) else {
+            diagnostics.error(file, location(of: key), "\(context): field '\(key)' is not a date YYYY-MM-DD, found \"\(text)\"")
+            return nil
+        }
+        return day
+    }
+
+    /// A string that must be one of an enumeration's raw values.
+    mutating func choice<T: RawRepresentable & CaseIterable>(_ key: String, required: Bool, of type: T.Type) -> T? where T.RawValue == String {
+        guard let text = string(key, required: required, maxLength: 64) else { return nil }
+        guard let value = T(rawValue: text) else {
+            let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
+            diagnostics.error(file, location(of: key), "\(context): field '\(key)' must be one of \(allowed), found \"\(text)\"")
+            return nil
+        }
+        return value
+    }
+
+    mutating func append(_ other: DiagnosticList) {
+        diagnostics.append(contentsOf: other.all)
+    }
+
+    mutating func error(_ key: String, _ message: String) {
+        diagnostics.error(file, location(of: key), "\(context): \(message)")
+    }
+}

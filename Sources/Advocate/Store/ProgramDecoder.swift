@@ -1,0 +1,139 @@
+/// Turns program.json into a ``Program``, reporting every problem it finds.
+enum ProgramDecoder {
+    static let allowedKeys: Set<String> = [
+        "name", "baseURL", "endpoint", "currency", "attributionWindowDays", "rewardHoldDays",
+        "requireConsent", "analyticsToken", "rewards", "tiers", "brand",
+    ]
+
+    static func decode(_ root: JSONNode, file: String, diagnostics: inout DiagnosticList) -> Program? {
+        guard var reader = ObjectReader(root, file: file, context: "program", diagnostics: &diagnostics) else { return nil }
+        reader.warnAboutUnknownKeys(allowed: allowedKeys)
+        let name = reader.string("name", required: true, maxLength: StoreRules.maximumNameLength)
+        let baseURL = reader.string("baseURL", required: true, maxLength: 2000, what: "the portal's address, e.g. https://refer.example.com")
+        if let baseURL, !isHTTPURL(baseURL) {
+            reader.error("baseURL", "field 'baseURL' must be an absolute http(s) URL with no query or fragment, found \"\(baseURL)\"")
+        }
+        let endpoint = reader.string("endpoint", required: false, maxLength: 2000) ?? "/api/referrals"
+        if !(endpoint.hasPrefix("/") && !endpoint.hasPrefix("//") && !endpoint.contains("..")) && !isHTTPURL(endpoint) {
+            reader.error("endpoint", "field 'endpoint' must be a path such as /api/referrals or an absolute http(s) URL, found \"\(endpoint)\"")
+        }
+        let currency = reader.string("currency", required: false, maxLength: 3) ?? "USD"
+        if currency.utf8.count != 3 || !currency.utf8.allSatisfy({ $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) {
+            reader.error("currency", "field 'currency' must be an ISO 4217 code such as USD, found \"\(currency)\"")
+        }
+        let window = reader.integer("attributionWindowDays", required: false) ?? 90
+        let hold = reader.integer("rewardHoldDays", required: false) ?? 30
+        let consent = reader.bool("requireConsent", required: false) ?? true
+        let token = reader.string("analyticsToken", required: true, maxLength: StoreRules.maximumTokenLength,
+                                  what: "a random token of 22 or more characters [A-Za-z0-9_-]")
+        if let token, !StoreRules.isValidToken(token) {
+            reader.error("analyticsToken", "field 'analyticsToken' must be at least \(StoreRules.minimumTokenLength) characters of [A-Za-z0-9_-] (128 bits or more); generate one with `openssl rand -base64 24 | tr '+/' '-_' | tr -d =`")
+        }
+        let rewards = decodeRewards(&reader)
+        let tiers = decodeTiers(&reader)
+        let brand = decodeBrand(&reader)
+        diagnostics.append(contentsOf: reader.diagnostics.all)
+        guard let name, let baseURL, let token, let rewards else { return nil }
+        return Program(
+            name: name, baseURL: baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL,
+            endpoint: endpoint, currency: currency,
+            attributionWindowDays: window, rewardHoldDays: hold, requireConsent: consent, analyticsToken: token,
+            referrerReward: rewards.referrer, friendReward: rewards.friend, tiers: tiers, brand: brand)
+    }
+
+    static func isHTTPURL(_ text: String) -> Bool {
+        guard text.hasPrefix("https://") || text.hasPrefix("http://") else { return false }
+        let rest = text.drop(while: { $0 != "/" }).dropFirst(2)
+        let host = rest.prefix(while: { $0 != "/" })
+        return !host.isEmpty && !text.contains("?") && !text.contains("#")
+            && !text.unicodeScalars.contains { $0.value <= 0x20 || $0 == "\"" || $0 == "<" || $0 == ">" || $0 == "\\" }
+    }
+
+    private static func decodeRewards(_ reader: inout ObjectReader) -> (referrer: Program.Reward, friend: Program.Reward)? {
+        guard var rewards = reader.object("rewards", required: true) else { return nil }
+        rewards.warnAboutUnknownKeys(allowed: ["referrer", "friend"])
+        var referrer: Program.Reward?
+        var friend: Program.Reward?
+        if var object = rewards.object("referrer", required: true) {
+            object.warnAboutUnknownKeys(allowed: ["description", "amount"])
+            let description = object.string("description", required: true, maxLength: 500)
+            let amount = object.number("amount", required: true)
+            if let description, let amount { referrer = .init(description: description, amount: amount) }
+            rewards.diagnostics(append: object)
+        }
+        if var object = rewards.object("friend", required: true) {
+            object.warnAboutUnknownKeys(allowed: ["description", "amount"])
+            let description = object.string("description", required: true, maxLength: 500)
+            let amount = object.number("amount", required: false) ?? 0
+            if let description { friend = .init(description: description, amount: amount) }
+            rewards.diagnostics(append: object)
+        }
+        reader.diagnostics(append: rewards)
+        guard let referrer, let friend else { return nil }
+        return (referrer, friend)
+    }
+
+    private static func decodeTiers(_ reader: inout ObjectReader) -> [Program.Tier] {
+        guard let elements = reader.array("tiers", required: false) else { return [] }
+        var tiers: [Program.Tier] = []
+        var diagnostics = DiagnosticList()
+        for (index, element) in elements.enumerated() {
+            guard var tier = ObjectReader(element, file: reader.file, context: "program.tiers[\(index)]", diagnostics: &diagnostics) else { continue }
+            tier.warnAboutUnknownKeys(allowed: ["name", "conversions", "bonus"])
+            let name = tier.string("name", required: true, maxLength: 100)
+            let conversions = tier.integer("conversions", required: true, minimum: 1)
+            let bonus = tier.number("bonus", required: false) ?? 0
+            if let name, let conversions {
+                if let previous = tiers.last, conversions <= previous.conversions {
+                    tier.error("conversions", "tiers must be listed by increasing 'conversions'; \(name) (\(conversions)) does not come after \(previous.name) (\(previous.conversions))")
+                } else if tiers.contains(where: { $0.name == name }) {
+                    tier.error("name", "tier name '\(name)' is used twice")
+                } else {
+                    tiers.append(Program.Tier(name: name, conversions: conversions, bonus: bonus))
+                }
+            }
+            diagnostics.append(contentsOf: tier.diagnostics.all)
+        }
+        reader.append(diagnostics)
+        return tiers
+    }
+
+    private static func decodeBrand(_ reader: inout ObjectReader) -> Program.Brand? {
+        guard var brand = reader.object("brand", required: false) else { return nil }
+        brand.warnAboutUnknownKeys(allowed: ["color", "logo"])
+        var color = brand.string("color", required: false, maxLength: 7)
+        if let value = color, !isHexColor(value) {
+            brand.error("color", "field 'color' must be a hex colour such as #0b6e4f, found \"\(value)\"")
+            color = nil
+        }
+        var logo = brand.string("logo", required: false, maxLength: 200)
+        if let value = logo, !isSafeRelativePath(value) {
+            brand.error("logo", "field 'logo' must be a file name in content/assets/ such as logo.svg, found \"\(value)\"")
+            logo = nil
+        }
+        reader.diagnostics(append: brand)
+        return Program.Brand(color: color, logo: logo)
+    }
+
+    static func isHexColor(_ text: String) -> Bool {
+        let utf8 = Array(text.utf8)
+        guard (utf8.count == 7 || utf8.count == 4), utf8[0] == UInt8(ascii: "#") else { return false }
+        return utf8.dropFirst().allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) || ($0 >= 0x41 && $0 <= 0x46) }
+    }
+
+    /// A relative path of plain segments: no `..`, no leading `/`, no backslashes or control characters.
+    static func isSafeRelativePath(_ text: String) -> Bool {
+        guard !text.isEmpty, !text.hasPrefix("/") else { return false }
+        let segments = text.split(separator: "/", omittingEmptySubsequences: false)
+        return segments.allSatisfy { segment in
+            !segment.isEmpty && segment != "." && segment != ".." && !segment.hasPrefix(".")
+                && segment.unicodeScalars.allSatisfy { $0.value > 0x20 && $0 != "\\" && $0.value != 0x7F }
+        }
+    }
+}
+
+extension ObjectReader {
+    mutating func diagnostics(append other: ObjectReader) {
+        append(other.diagnostics)
+    }
+}

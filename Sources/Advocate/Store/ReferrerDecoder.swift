@@ -1,0 +1,50 @@
+/// Decodes referrers, from referrers.json or from `referrer` journal events.
+enum ReferrerDecoder {
+    static let fileKeys: Set<String> = ["code", "name", "email", "joined", "segment", "statsToken", "leaderboard"]
+    static let eventKeys: Set<String> = ["type", "at", "code", "name", "email", "segment", "statsToken", "leaderboard"]
+
+    /// Reads the fields common to both places; `joined` comes from the file or the event's `at`.
+    static func decode(_ reader: inout ObjectReader, joined: CalendarDay?) -> Referrer? {
+        let code = reader.string("code", required: true, maxLength: 200, what: "the share code, [a-z0-9-]{2,40}")
+        if let code, !StoreRules.isValidCode(code) {
+            reader.error("code", "code \"\(code)\" must be 2 to 40 characters of a-z, 0-9 and '-' (it becomes the page address /r/<code>/)")
+        }
+        let name = reader.string("name", required: true, maxLength: StoreRules.maximumNameLength)
+        if let name, !StoreRules.isAcceptableName(name) {
+            reader.error("name", "field 'name' must not contain control characters")
+        }
+        let email = reader.string("email", required: true, maxLength: StoreRules.maximumEmailLength)
+        let segment = reader.choice("segment", required: false, of: Segment.self) ?? .customer
+        let token = reader.string("statsToken", required: true, maxLength: StoreRules.maximumTokenLength,
+                                  what: "a random token of 22 or more characters [A-Za-z0-9_-]")
+        if let token, !StoreRules.isValidToken(token) {
+            reader.error("statsToken", "statsToken must be at least \(StoreRules.minimumTokenLength) characters of [A-Za-z0-9_-] (128 bits or more); `advocate referrers add` makes one")
+        } else if let token, let code, token.lowercased().contains(code) {
+            reader.error("statsToken", "statsToken must not contain the code: it would be guessable from the public page")
+        }
+        let leaderboard = reader.bool("leaderboard", required: false) ?? false
+        guard let code, StoreRules.isValidCode(code), let name, StoreRules.isAcceptableName(name), let email,
+              let token, StoreRules.isValidToken(token), !token.lowercased().contains(code)
+        else { return nil }
+        return Referrer(code: code, name: name, email: email, joined: joined, segment: segment, statsToken: token,
+                        leaderboard: leaderboard, origin: Origin(file: reader.file, location: reader.node.location))
+    }
+
+    static func decodeFile(_ root: JSONNode, file: String, diagnostics: inout DiagnosticList) -> [Referrer] {
+        guard let elements = root.elements else {
+            diagnostics.error(file, root.location, "referrers.json must be an array of referrers, found \(root.kindName)")
+            return []
+        }
+        var referrers: [Referrer] = []
+        referrers.reserveCapacity(elements.count)
+        for (index, element) in elements.enumerated() {
+            guard var reader = ObjectReader(element, file: file, context: "referrer #\(index + 1)", diagnostics: &diagnostics) else { continue }
+            reader.warnAboutUnknownKeys(allowed: fileKeys)
+            let joined = reader.day("joined", required: false)
+            let referrer = decode(&reader, joined: joined)
+            diagnostics.append(contentsOf: reader.diagnostics.all)
+            if let referrer { referrers.append(referrer) }
+        }
+        return referrers
+    }
+}

@@ -1,0 +1,45 @@
+/// The rules that span records: unique codes, tokens and ids, and references that resolve.
+enum StoreConsistency {
+    static func check(program: Program?, referrers: [Referrer], journal: JournalReader.Result, journalFile: String,
+                      diagnostics: inout DiagnosticList) {
+        var codes: [String: Origin] = [:]
+        var tokens: [String: Origin] = [:]
+        for referrer in referrers {
+            let file = referrer.origin.file
+            let location = referrer.origin.location
+            if let first = codes[referrer.code] {
+                diagnostics.error(file, location, "duplicate code \"\(referrer.code)\" (already used at \(first)); codes must be unique")
+            } else {
+                codes[referrer.code] = referrer.origin
+            }
+            if let first = tokens[referrer.statsToken] {
+                diagnostics.error(file, location, "referrer \"\(referrer.code)\": statsToken is already used at \(first); every stats token must be unique")
+            } else {
+                tokens[referrer.statsToken] = referrer.origin
+            }
+            if let program, referrer.statsToken == program.analyticsToken {
+                diagnostics.error(file, location, "referrer \"\(referrer.code)\": statsToken equals the program's analyticsToken; give it its own")
+            }
+        }
+        var referralIDs: [String: Int] = [:]
+        for (event, line) in zip(journal.events, journal.lines) {
+            guard case .referral(let referral) = event else { continue }
+            let location = SourceLocation(line: line, column: 1)
+            if let first = referralIDs[referral.id] {
+                diagnostics.error(journalFile, location, "line \(line): referral id \"\(referral.id)\" is already used on line \(first); ids must be unique")
+            } else {
+                referralIDs[referral.id] = line
+            }
+            if codes[referral.referrer] == nil {
+                diagnostics.error(journalFile, location, "line \(line): field 'referrer': unknown referrer code \"\(referral.referrer)\"")
+            }
+        }
+        for (event, line) in zip(journal.events, journal.lines) {
+            guard case .status(let change) = event else { continue }
+            if referralIDs[change.id] == nil {
+                diagnostics.error(journalFile, SourceLocation(line: line, column: 1),
+                                  "line \(line): field 'id': status for unknown referral id \"\(change.id)\"")
+            }
+        }
+    }
+}

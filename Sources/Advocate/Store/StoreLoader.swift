@@ -1,0 +1,77 @@
+import Foundation
+
+/// The file names of the JSON store inside its data folder.
+public enum StoreFiles {
+    public static let program = "program.json"
+    public static let referrers = "referrers.json"
+    public static let journal = "referrals.jsonl"
+}
+
+/// A loaded store with the warnings found on the way.
+public struct LoadedStore: Sendable {
+    public var store: Store
+    public var warnings: [Diagnostic]
+    /// The bytes of a torn last journal line (a crash mid-write), left out of `store`.
+    public var tornJournalTail: [UInt8]?
+}
+
+/// Loads and validates the JSON store: program.json, referrers.json and referrals.jsonl.
+public enum StoreLoader {
+    /// Reads the data folder, checks every rule and reports every problem at once.
+    ///
+    /// - Throws: ``DiagnosticsError`` listing every problem when any of them is an error.
+    public static func load(from dataDirectory: String) throws(DiagnosticsError) -> LoadedStore {
+        var diagnostics = DiagnosticList()
+        let programFile = Paths.join(dataDirectory, StoreFiles.program)
+        let referrersFile = Paths.join(dataDirectory, StoreFiles.referrers)
+        let journalFile = Paths.join(dataDirectory, StoreFiles.journal)
+
+        var program: Program?
+        if let bytes = readFile(programFile, required: true, diagnostics: &diagnostics),
+           let root = parseDocument(bytes, file: programFile, diagnostics: &diagnostics) {
+            program = ProgramDecoder.decode(root, file: programFile, diagnostics: &diagnostics)
+        }
+        var referrers: [Referrer] = []
+        if let bytes = readFile(referrersFile, required: false, diagnostics: &diagnostics),
+           let root = parseDocument(bytes, file: referrersFile, diagnostics: &diagnostics) {
+            referrers = ReferrerDecoder.decodeFile(root, file: referrersFile, diagnostics: &diagnostics)
+        }
+        var journal = JournalReader.Result()
+        if let bytes = readFile(journalFile, required: false, diagnostics: &diagnostics) {
+            journal = JournalReader.read(bytes, file: journalFile, diagnostics: &diagnostics)
+        }
+        for event in journal.events {
+            if case .referrer(let referrer, _) = event { referrers.append(referrer) }
+        }
+        StoreConsistency.check(program: program, referrers: referrers, journal: journal, journalFile: journalFile,
+                               diagnostics: &diagnostics)
+        guard let program, !diagnostics.hasErrors else {
+            throw DiagnosticsError(diagnostics.all)
+        }
+        return LoadedStore(store: Store(program: program, referrers: referrers, journal: journal.events),
+                           warnings: diagnostics.all, tornJournalTail: journal.tornTail.map(Array.init))
+    }
+
+    static func readFile(_ path: String, required: Bool, diagnostics: inout DiagnosticList) -> [UInt8]? {
+        guard FileManager.default.fileExists(atPath: path) else {
+            if required { diagnostics.error(path, .start, "file not found (the data folder needs \(StoreFiles.program); pass --data DIR to use another folder)") }
+            return nil
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            diagnostics.error(path, .start, "cannot read the file (check its permissions)")
+            return nil
+        }
+        return [UInt8](data)
+    }
+
+    static func parseDocument(_ bytes: [UInt8], file: String, diagnostics: inout DiagnosticList) -> JSONNode? {
+        var bytes = bytes
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        do {
+            return try JSONParser.parse(bytes)
+        } catch {
+            diagnostics.error(file, error.location, "malformed JSON: \(error.message)")
+            return nil
+        }
+    }
+}

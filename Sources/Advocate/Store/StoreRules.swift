@@ -1,0 +1,86 @@
+/// The shapes the store's identifiers and values must have, shared by the loader, the CLI and
+/// the endpoint so that all three accept exactly the same things.
+public enum StoreRules {
+    /// Longest name accepted, in characters.
+    public static let maximumNameLength = 200
+    /// Longest email accepted (RFC 5321's path limit).
+    public static let maximumEmailLength = 254
+    /// Longest referral id, variant or free-text reason accepted.
+    public static let maximumIdLength = 128
+    public static let maximumVariantLength = 32
+    public static let maximumReasonLength = 1000
+    /// Shortest token: 22 characters of a 64-letter alphabet carry 128 bits or more.
+    public static let minimumTokenLength = 22
+    public static let maximumTokenLength = 128
+
+    /// A share code: `[a-z0-9-]{2,40}`.
+    public static func isValidCode(_ code: String) -> Bool {
+        let utf8 = code.utf8
+        guard (2...40).contains(utf8.count) else { return false }
+        return utf8.allSatisfy { byte in
+            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "-")
+        }
+    }
+
+    /// A secret token: at least 22 characters of `[A-Za-z0-9_-]`.
+    public static func isValidToken(_ token: String) -> Bool {
+        let utf8 = token.utf8
+        guard (minimumTokenLength...maximumTokenLength).contains(utf8.count) else { return false }
+        return utf8.allSatisfy(isTokenByte)
+    }
+
+    static func isTokenByte(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+            || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+    }
+
+    /// A messaging variant name: `[a-z0-9-]{1,32}`.
+    public static func isValidVariant(_ variant: String) -> Bool {
+        let utf8 = variant.utf8
+        guard (1...maximumVariantLength).contains(utf8.count) else { return false }
+        return utf8.allSatisfy { byte in
+            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "-")
+        }
+    }
+
+    /// How emails are compared: trimmed and lower-cased.
+    public static func normalizedEmail(_ email: String) -> String {
+        email.trimmingWhitespace().lowercased()
+    }
+
+    /// A plausible address: one `@`, a non-empty local part, a dotted domain, no spaces or
+    /// control characters, within RFC 5321's length. Deliverability is the mail server's business.
+    public static func isPlausibleEmail(_ email: String) -> Bool {
+        let trimmed = email.trimmingWhitespace()
+        guard !trimmed.isEmpty, trimmed.utf8.count <= maximumEmailLength else { return false }
+        let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[0].utf8.count <= 64 else { return false }
+        let domain = parts[1]
+        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty && $0.utf8.count <= 63 }),
+              !(labels.last!.allSatisfy(\.isNumber))
+        else { return false }
+        return trimmed.unicodeScalars.allSatisfy { scalar in
+            scalar.value > 0x20 && scalar.value != 0x7F && !"()<>[]\\,;:\"".unicodeScalars.contains(scalar)
+        }
+    }
+
+    /// True when a name has text and no control characters.
+    public static func isAcceptableName(_ name: String) -> Bool {
+        let trimmed = name.trimmingWhitespace()
+        return !trimmed.isEmpty && name.count <= maximumNameLength
+            && !name.unicodeScalars.contains { $0.properties.generalCategory == .control }
+    }
+}
+
+extension String {
+    /// The string without leading and trailing whitespace and newlines.
+    public func trimmingWhitespace() -> String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        return String(scalars[first...last])
+    }
+}

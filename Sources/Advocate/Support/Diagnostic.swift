@@ -1,0 +1,92 @@
+/// A problem found in the site's inputs, located as precisely as the input allows.
+///
+/// Its description is the compiler-style `file:line:column: error: message` that editors
+/// and CI logs understand.
+public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
+    /// How serious a problem is: errors stop a build, warnings do not.
+    public enum Severity: String, Sendable, Hashable {
+        case error
+        case warning
+    }
+
+    public var severity: Severity
+    public var file: String
+    public var line: Int
+    public var column: Int
+    public var message: String
+
+    public init(_ severity: Severity, file: String, line: Int = 1, column: Int = 1, _ message: String) {
+        self.severity = severity
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    public static func error(_ file: String, _ location: SourceLocation = .start, _ message: String) -> Diagnostic {
+        Diagnostic(.error, file: file, line: location.line, column: location.column, message)
+    }
+
+    public static func warning(_ file: String, _ location: SourceLocation = .start, _ message: String) -> Diagnostic {
+        Diagnostic(.warning, file: file, line: location.line, column: location.column, message)
+    }
+
+    public var description: String {
+        "\(file):\(line):\(column): \(severity.rawValue): \(message)"
+    }
+}
+
+/// A line and column (both 1-based, columns counted in UTF-8 bytes as compilers do).
+public struct SourceLocation: Sendable, Hashable {
+    public var line: Int
+    public var column: Int
+
+    public init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
+
+    public static let start = SourceLocation(line: 1, column: 1)
+}
+
+/// Thrown when inputs hold one or more errors; carries every diagnostic found, warnings included.
+public struct DiagnosticsError: Error, Sendable, CustomStringConvertible {
+    public var diagnostics: [Diagnostic]
+
+    public init(_ diagnostics: [Diagnostic]) {
+        self.diagnostics = diagnostics
+    }
+
+    public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
+
+    public var description: String {
+        let lines = diagnostics.map(\.description)
+        let count = errors.count
+        return (lines + ["\(count) error\(count == 1 ? "" : "s")"]).joined(separator: "\n")
+    }
+}
+
+/// Collects diagnostics while a phase goes on past the problems it finds.
+public struct DiagnosticList: Sendable {
+    public private(set) var all: [Diagnostic] = []
+
+    public init() {}
+
+    public var hasErrors: Bool { all.contains { $0.severity == .error } }
+
+    public mutating func append(_ diagnostic: Diagnostic) { all.append(diagnostic) }
+    public mutating func append(contentsOf diagnostics: [Diagnostic]) { all.append(contentsOf: diagnostics) }
+
+    public mutating func error(_ file: String, _ location: SourceLocation, _ message: String) {
+        all.append(.error(file, location, message))
+    }
+
+    public mutating func warning(_ file: String, _ location: SourceLocation, _ message: String) {
+        all.append(.warning(file, location, message))
+    }
+
+    /// Throws a ``DiagnosticsError`` holding everything collected when any of it is an error.
+    public func throwIfErrors() throws {
+        if hasErrors { throw DiagnosticsError(all) }
+    }
+}

@@ -1,0 +1,284 @@
+/// A strict RFC 8259 JSON parser that records the line and column of every value.
+///
+/// Written by hand because no JSON package reports source positions, and the store's errors
+/// must say `file:line:column`. It bounds nesting depth so hostile input cannot exhaust the stack.
+public struct JSONParser {
+    /// A syntax error, located.
+    public struct SyntaxError: Error, Sendable {
+        public var location: SourceLocation
+        public var message: String
+    }
+
+    /// Deepest nesting of arrays and objects accepted.
+    public static let maximumDepth = 64
+
+    private let bytes: [UInt8]
+    private var index = 0
+    private var line: Int
+    private var lineStart = 0
+    private var depth = 0
+
+    /// Parses one JSON document; `firstLine` numbers lines when the text is a slice of a file.
+    public static func parse(_ bytes: [UInt8], firstLine: Int = 1) throws(SyntaxError) -> JSONNode {
+        var parser = JSONParser(bytes: bytes, line: firstLine)
+        parser.skipWhitespace()
+        let node = try parser.parseValue()
+        parser.skipWhitespace()
+        if parser.index < bytes.count {
+            throw parser.error("unexpected text after the JSON value")
+        }
+        return node
+    }
+
+    public static func parse(_ text: String, firstLine: Int = 1) throws(SyntaxError) -> JSONNode {
+        try parse(Array(text.utf8), firstLine: firstLine)
+    }
+
+    private init(bytes: [UInt8], line: Int) {
+        self.bytes = bytes
+        self.line = line
+    }
+
+    private var location: SourceLocation {
+        SourceLocation(line: line, column: index - lineStart + 1)
+    }
+
+    private func error(_ message: String) -> SyntaxError {
+        SyntaxError(location: location, message: message)
+    }
+
+    private mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0D:
+                index += 1
+            case 0x0A:
+                index += 1
+                line += 1
+                lineStart = index
+            default:
+                return
+            }
+        }
+    }
+
+    private mutating func parseValue() throws(SyntaxError) -> JSONNode {
+        guard index < bytes.count else { throw error("unexpected end of input, expected a value") }
+        let start = location
+        switch bytes[index] {
+        case UInt8(ascii: "{"):
+            return JSONNode(value: .object(try parseObject()), location: start)
+        case UInt8(ascii: "["):
+            return JSONNode(value: .array(try parseArray()), location: start)
+        case UInt8(ascii: "\""):
+            return JSONNode(value: .string(try parseString()), location: start)
+        case UInt8(ascii: "t"):
+            try expectWord("true")
+            return JSONNode(value: .bool(true), location: start)
+        case UInt8(ascii: "f"):
+            try expectWord("false")
+            return JSONNode(value: .bool(false), location: start)
+        case UInt8(ascii: "n"):
+            try expectWord("null")
+            return JSONNode(value: .null, location: start)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return JSONNode(value: .number(try parseNumber()), location: start)
+        default:
+            throw error("unexpected character \(describe(bytes[index])), expected a value")
+        }
+    }
+
+    private func describe(_ byte: UInt8) -> String {
+        if byte >= 0x21 && byte < 0x7F { return "'\(Character(Unicode.Scalar(byte)))'" }
+        return "byte 0x" + String(byte, radix: 16, uppercase: true)
+    }
+
+    private mutating func expectWord(_ word: String) throws(SyntaxError) {
+        let count = word.utf8.count
+        let matches = index + count <= bytes.count && bytes[index..<index + count].elementsEqual(word.utf8)
+        guard matches else { throw error("invalid literal, expected '\(word)'") }
+        index += count
+    }
+
+    private mutating func enterNesting() throws(SyntaxError) {
+        depth += 1
+        if depth > Self.maximumDepth {
+            throw error("nesting deeper than \(Self.maximumDepth) levels")
+        }
+    }
+
+    private mutating func parseObject() throws(SyntaxError) -> [JSONNode.Member] {
+        try enterNesting()
+        defer { depth -= 1 }
+        index += 1
+        var members: [JSONNode.Member] = []
+        skipWhitespace()
+        if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            return members
+        }
+        while true {
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+                throw error("expected a string key in double quotes")
+            }
+            let keyLocation = location
+            let key = try parseString()
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+                throw error("expected ':' after the key \"\(key)\"")
+            }
+            index += 1
+            skipWhitespace()
+            let value = try parseValue()
+            members.append(JSONNode.Member(key: key, keyLocation: keyLocation, value: value))
+            skipWhitespace()
+            guard index < bytes.count else { throw error("unexpected end of input, expected ',' or '}'") }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+            } else if bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                return members
+            } else {
+                throw error("expected ',' or '}' after a value")
+            }
+        }
+    }
+
+    private mutating func parseArray() throws(SyntaxError) -> [JSONNode] {
+        try enterNesting()
+        defer { depth -= 1 }
+        index += 1
+        var elements: [JSONNode] = []
+        skipWhitespace()
+        if index < bytes.count && bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            return elements
+        }
+        while true {
+            skipWhitespace()
+            elements.append(try parseValue())
+            skipWhitespace()
+            guard index < bytes.count else { throw error("unexpected end of input, expected ',' or ']'") }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+            } else if bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                return elements
+            } else {
+                throw error("expected ',' or ']' after a value")
+            }
+        }
+    }
+
+    private mutating func parseString() throws(SyntaxError) -> String {
+        index += 1
+        var scalars: [UInt8] = []
+        var runStart = index
+        while true {
+            guard index < bytes.count else { throw error("unterminated string") }
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                scalars.append(contentsOf: bytes[runStart..<index])
+                index += 1
+                break
+            }
+            if byte < 0x20 {
+                throw error("control character \(describe(byte)) in a string (escape it)")
+            }
+            if byte == UInt8(ascii: "\\") {
+                scalars.append(contentsOf: bytes[runStart..<index])
+                try parseEscape(into: &scalars)
+                runStart = index
+                continue
+            }
+            index += 1
+        }
+        guard let string = String(validating: scalars, as: UTF8.self) else {
+            throw error("string is not valid UTF-8")
+        }
+        return string
+    }
+
+    private mutating func parseEscape(into output: inout [UInt8]) throws(SyntaxError) {
+        index += 1
+        guard index < bytes.count else { throw error("unterminated escape") }
+        let escaped = bytes[index]
+        index += 1
+        switch escaped {
+        case UInt8(ascii: "\""): output.append(0x22)
+        case UInt8(ascii: "\\"): output.append(0x5C)
+        case UInt8(ascii: "/"): output.append(0x2F)
+        case UInt8(ascii: "b"): output.append(0x08)
+        case UInt8(ascii: "f"): output.append(0x0C)
+        case UInt8(ascii: "n"): output.append(0x0A)
+        case UInt8(ascii: "r"): output.append(0x0D)
+        case UInt8(ascii: "t"): output.append(0x09)
+        case UInt8(ascii: "u"):
+            var code = try parseHex4()
+            if (0xD800...0xDBFF).contains(code) {
+                guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+                    throw error("unpaired surrogate in \\u escape")
+                }
+                index += 2
+                let low = try parseHex4()
+                guard (0xDC00...0xDFFF).contains(low) else { throw error("unpaired surrogate in \\u escape") }
+                code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+            } else if (0xDC00...0xDFFF).contains(code) {
+                throw error("unpaired surrogate in \\u escape")
+            }
+            guard let scalar = Unicode.Scalar(code) else { throw error("invalid \\u escape") }
+            output.append(contentsOf: Array(String(Character(scalar)).utf8))
+        default:
+            index -= 1
+            throw error("invalid escape '\\\(Character(Unicode.Scalar(escaped)))'")
+        }
+    }
+
+    private mutating func parseHex4() throws(SyntaxError) -> UInt32 {
+        guard index + 4 <= bytes.count else { throw error("incomplete \\u escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[index]
+            let digit: UInt32
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
+            default: throw error("invalid hex digit in \\u escape")
+            }
+            value = value * 16 + digit
+            index += 1
+        }
+        return value
+    }
+
+    private mutating func parseNumber() throws(SyntaxError) -> Double {
+        let start = index
+        if bytes[index] == UInt8(ascii: "-") { index += 1 }
+        guard index < bytes.count, isDigit(bytes[index]) else { throw error("invalid number") }
+        if bytes[index] == UInt8(ascii: "0") {
+            index += 1
+        } else {
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            guard index < bytes.count, isDigit(bytes[index]) else { throw error("invalid number: digits expected after '.'") }
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            guard index < bytes.count, isDigit(bytes[index]) else { throw error("invalid number: digits expected in exponent") }
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        }
+        let text = String(decoding: bytes[start..<index], as: UTF8.self)
+        guard let value = Double(text), value.isFinite else { throw error("number out of range") }
+        return value
+    }
+
+    private func isDigit(_ byte: UInt8) -> Bool {
+        byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+    }
+}

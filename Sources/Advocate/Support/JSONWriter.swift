@@ -1,0 +1,104 @@
+/// A JSON value to serialise, with object keys kept in the order they were given so that
+/// output is deterministic and reads naturally.
+public indirect enum JSONOutput: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([JSONOutput])
+    case object([(String, JSONOutput)])
+
+    public static func == (lhs: JSONOutput, rhs: JSONOutput) -> Bool {
+        lhs.serialized() == rhs.serialized()
+    }
+
+    /// Compact JSON text (one line), or indented with two spaces when `pretty`.
+    public func serialized(pretty: Bool = false) -> String {
+        var output = ""
+        write(into: &output, pretty: pretty, indent: 0)
+        return output
+    }
+
+    private func write(into output: inout String, pretty: Bool, indent: Int) {
+        switch self {
+        case .null:
+            output += "null"
+        case .bool(let value):
+            output += value ? "true" : "false"
+        case .number(let value):
+            output += Self.format(value)
+        case .string(let value):
+            Self.writeString(value, into: &output)
+        case .array(let elements):
+            if elements.isEmpty {
+                output += "[]"
+                return
+            }
+            output += "["
+            for (offset, element) in elements.enumerated() {
+                if offset > 0 { output += "," }
+                if pretty { Self.newline(&output, indent + 1) }
+                element.write(into: &output, pretty: pretty, indent: indent + 1)
+            }
+            if pretty { Self.newline(&output, indent) }
+            output += "]"
+        case .object(let members):
+            if members.isEmpty {
+                output += "{}"
+                return
+            }
+            output += "{"
+            for (offset, (key, value)) in members.enumerated() {
+                if offset > 0 { output += "," }
+                if pretty { Self.newline(&output, indent + 1) }
+                Self.writeString(key, into: &output)
+                output += pretty ? ": " : ":"
+                value.write(into: &output, pretty: pretty, indent: indent + 1)
+            }
+            if pretty { Self.newline(&output, indent) }
+            output += "}"
+        }
+    }
+
+    private static func newline(_ output: inout String, _ indent: Int) {
+        output += "\n"
+        output += String(repeating: "  ", count: indent)
+    }
+
+    /// Integers print without a fraction ("25", not "25.0"); other values in Swift's shortest form.
+    static func format(_ value: Double) -> String {
+        guard value.isFinite else { return "null" }
+        if value == value.rounded(), abs(value) < 1e15 {
+            return String(Int64(value))
+        }
+        return String(value)
+    }
+
+    /// Writes a JSON string literal; `<`, `>` and `&` are escaped as well so the text is also safe
+    /// inside an HTML `<script>` element.
+    static func writeString(_ value: String, into output: inout String) {
+        output += "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            case "<": output += "\\u003c"
+            case ">": output += "\\u003e"
+            case "&": output += "\\u0026"
+            case "\u{2028}": output += "\\u2028"
+            case "\u{2029}": output += "\\u2029"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    output.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        output += "\""
+    }
+}
