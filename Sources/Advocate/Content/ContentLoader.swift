@@ -1,0 +1,103 @@
+import Foundation
+
+/// Loads content/: the home page, terms, FAQ, stories, messaging templates and assets.
+///
+/// It goes on past a file it cannot read or parse, so that one run reports every problem.
+public enum ContentLoader {
+    public static func load(from contentDirectory: String) -> (SiteContent, [Diagnostic]) {
+        _ = MarkdownContentType.registered
+        var diagnostics = DiagnosticList()
+        let home = loadPage(Paths.join(contentDirectory, "index.md"), defaultTitle: nil, diagnostics: &diagnostics)
+        let terms = loadPage(Paths.join(contentDirectory, "terms.md"), defaultTitle: "Program terms", diagnostics: &diagnostics)
+        let faq = loadPage(Paths.join(contentDirectory, "faq.md"), defaultTitle: "Frequently asked questions", diagnostics: &diagnostics)
+        if let terms, let effective = terms.field("effective"), CalendarDay(effective) == nil {
+            diagnostics.error(terms.source.file, terms.source.location(of: "effective"), "'effective' must be a date YYYY-MM-DD, found \"\(effective)\"")
+        }
+        let stories = loadStories(Paths.join(contentDirectory, "stories"), diagnostics: &diagnostics)
+        let messages = loadMessages(Paths.join(contentDirectory, "messaging"), diagnostics: &diagnostics)
+        let assets = listFiles(Paths.join(contentDirectory, "assets"))
+        return (SiteContent(home: home, terms: terms, faq: faq, stories: stories, messages: messages, assets: assets), diagnostics.all)
+    }
+
+    static func readSource(_ path: String, diagnostics: inout DiagnosticList) -> MarkdownSource? {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            diagnostics.error(path, .start, "cannot read the file (check its permissions)")
+            return nil
+        }
+        guard let text = String(validating: [UInt8](data), as: UTF8.self) else {
+            diagnostics.error(path, .start, "the file is not valid UTF-8 text")
+            return nil
+        }
+        do {
+            return try FrontMatter.parse(text, file: path)
+        } catch {
+            diagnostics.append(error)
+            return nil
+        }
+    }
+
+    static func loadPage(_ path: String, defaultTitle: String?, diagnostics: inout DiagnosticList) -> ContentPage? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let source = readSource(path, diagnostics: &diagnostics) else { return nil }
+        let rendered = Markdown.render(source.body)
+        let title = source.fields["title"]?.text ?? rendered.headings.first?.text ?? defaultTitle ?? ""
+        return ContentPage(source: source, title: title, description: source.fields["description"]?.text, rendered: rendered)
+    }
+
+    static func loadStories(_ directory: String, diagnostics: inout DiagnosticList) -> [Story] {
+        var stories: [Story] = []
+        var slugs: [String: String] = [:]
+        for name in listFiles(directory) where name.hasSuffix(".md") && !name.contains("/") {
+            let path = Paths.join(directory, name)
+            let slug = Slug.make(String(name.dropLast(3)), fallback: "story")
+            if let other = slugs[slug] {
+                diagnostics.error(path, .start, "story address /stories/\(slug)/ is already taken by \(other); rename one of the files")
+                continue
+            }
+            slugs[slug] = path
+            guard let page = loadPage(path, defaultTitle: nil, diagnostics: &diagnostics) else { continue }
+            if page.title.isEmpty {
+                diagnostics.error(path, .start, "a story needs a 'title' in its front matter")
+                continue
+            }
+            var date: CalendarDay?
+            if let text = page.field("date") {
+                date = CalendarDay(text)
+                if date == nil {
+                    diagnostics.error(path, page.source.location(of: "date"), "'date' must be YYYY-MM-DD, found \"\(text)\"")
+                }
+            }
+            stories.append(Story(slug: slug, page: page, date: date, summary: page.field("summary") ?? page.description,
+                                 author: page.field("author")))
+        }
+        return stories.sorted { lhs, rhs in
+            if lhs.date != rhs.date { return (lhs.date ?? CalendarDay(daysSinceEpoch: .min)) > (rhs.date ?? CalendarDay(daysSinceEpoch: .min)) }
+            return lhs.slug < rhs.slug
+        }
+    }
+
+    static func loadMessages(_ directory: String, diagnostics: inout DiagnosticList) -> [MessageTemplate] {
+        listFiles(directory).filter { $0.hasSuffix(".md") && !$0.contains("/") }.compactMap { name in
+            let path = Paths.join(directory, name)
+            guard let source = readSource(path, diagnostics: &diagnostics) else { return nil }
+            return MessageTemplateLoader.load(source, name: String(name.dropLast(3)), diagnostics: &diagnostics)
+        }
+    }
+
+    /// Regular files below a folder, as sorted relative paths; hidden files are skipped.
+    public static func listFiles(_ directory: String) -> [String] {
+        guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return [] }
+        var files: [String] = []
+        while let path = enumerator.nextObject() as? String {
+            let name = (path as NSString).lastPathComponent
+            if name.hasPrefix(".") {
+                if (enumerator.fileAttributes?[.type] as? FileAttributeType) == .typeDirectory { enumerator.skipDescendants() }
+                continue
+            }
+            if (enumerator.fileAttributes?[.type] as? FileAttributeType) == .typeRegular {
+                files.append(path)
+            }
+        }
+        return files.sorted()
+    }
+}

@@ -1,0 +1,131 @@
+import Yams
+
+/// A Markdown file split into its YAML front matter and its body.
+public struct MarkdownSource: Sendable {
+    public var file: String
+    /// The front matter's top-level fields (strings, numbers, booleans, lists, maps).
+    public var fields: [String: FrontMatterValue]
+    /// Where each top-level field is, for messages.
+    public var fieldLocations: [String: SourceLocation]
+    public var body: String
+    /// The line the body starts on.
+    public var bodyLine: Int
+
+    public func location(of key: String) -> SourceLocation {
+        fieldLocations[key] ?? .start
+    }
+}
+
+/// A YAML value, reduced to what front matter needs; Sendable so content crosses threads.
+public indirect enum FrontMatterValue: Sendable, Equatable {
+    case string(String)
+    case number(Double)
+    case bool(Bool)
+    case list([FrontMatterValue])
+    case map([String: FrontMatterValue])
+    case null
+
+    /// Text for scalars (numbers and dates written bare in YAML read as their text).
+    public var text: String? {
+        switch self {
+        case .string(let value): value
+        case .number(let value): JSONOutput.format(value)
+        case .bool(let value): value ? "true" : "false"
+        default: nil
+        }
+    }
+
+    public var map: [String: FrontMatterValue]? {
+        if case .map(let value) = self { return value }
+        return nil
+    }
+}
+
+/// Splits `---`-fenced YAML front matter from a Markdown file and parses it with Yams.
+public enum FrontMatter {
+    public static func parse(_ text: String, file: String) throws(Diagnostic) -> MarkdownSource {
+        var text = text
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let first = lines.first, first.trimmingTrailingCR() == "---" else {
+            return MarkdownSource(file: file, fields: [:], fieldLocations: [:], body: text, bodyLine: 1)
+        }
+        guard let closing = lines.dropFirst().firstIndex(where: { $0.trimmingTrailingCR() == "---" || $0.trimmingTrailingCR() == "..." }) else {
+            throw Diagnostic.error(file, .start, "front matter starts with '---' but has no closing '---' line")
+        }
+        let yaml = lines[1..<closing].joined(separator: "\n")
+        let body = lines[(closing + 1)...].joined(separator: "\n")
+        var fields: [String: FrontMatterValue] = [:]
+        var locations: [String: SourceLocation] = [:]
+        do {
+            guard let node = try Yams.compose(yaml: yaml) else {
+                return MarkdownSource(file: file, fields: [:], fieldLocations: [:], body: body, bodyLine: closing + 2)
+            }
+            guard let mapping = node.mapping else {
+                throw Diagnostic.error(file, SourceLocation(line: 2, column: 1), "front matter must be a map of fields such as 'title: …'")
+            }
+            for (key, value) in mapping {
+                guard let name = key.string else { continue }
+                fields[name] = convert(value)
+                if let mark = key.mark {
+                    locations[name] = SourceLocation(line: mark.line + 1, column: mark.column)
+                }
+            }
+        } catch let error as YamlError {
+            throw Diagnostic.error(file, location(of: error), "invalid YAML front matter: \(describe(error))")
+        } catch let diagnostic as Diagnostic {
+            throw diagnostic
+        } catch {
+            throw Diagnostic.error(file, SourceLocation(line: 2, column: 1), "invalid YAML front matter: \(error)")
+        }
+        return MarkdownSource(file: file, fields: fields, fieldLocations: locations, body: body, bodyLine: closing + 2)
+    }
+
+    private static func convert(_ node: Node) -> FrontMatterValue {
+        switch node {
+        case .scalar(let scalar):
+            if scalar.style == .plain {
+                if let bool = Bool.construct(from: scalar) { return .bool(bool) }
+                if scalar.string == "~" || scalar.string == "null" || scalar.string.isEmpty { return .null }
+                if let int = Int.construct(from: scalar) { return .number(Double(int)) }
+                if let double = Double.construct(from: scalar), !scalar.string.contains("-") { return .number(double) }
+            }
+            return .string(scalar.string)
+        case .mapping(let mapping):
+            var map: [String: FrontMatterValue] = [:]
+            for (key, value) in mapping {
+                if let name = key.string { map[name] = convert(value) }
+            }
+            return .map(map)
+        case .sequence(let sequence):
+            return .list(sequence.map(convert))
+        case .alias:
+            return .null
+        }
+    }
+
+    /// Yams reports marks within the YAML text; the file has the opening `---` line before it.
+    private static func location(of error: YamlError) -> SourceLocation {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+            return SourceLocation(line: mark.line + 1, column: mark.column)
+        default:
+            return SourceLocation(line: 2, column: 1)
+        }
+    }
+
+    private static func describe(_ error: YamlError) -> String {
+        switch error {
+        case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _), .composer(let context, let problem, _, _):
+            return [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
+        default:
+            return "\(error)"
+        }
+    }
+}
+
+extension Substring {
+    func trimmingTrailingCR() -> Substring {
+        hasSuffix("\r") ? dropLast() : self
+    }
+}

@@ -1,0 +1,106 @@
+import Mustache
+
+/// A channel a referrer shares through, with the limits its messages are measured against.
+public enum MessageChannel: String, Sendable, CaseIterable {
+    case email, sms, whatsapp, x, linkedin
+
+    public var label: String {
+        switch self {
+        case .email: "Email"
+        case .sms: "SMS"
+        case .whatsapp: "WhatsApp"
+        case .x: "X"
+        case .linkedin: "LinkedIn"
+        }
+    }
+
+    /// The referral source recorded for links shared on this channel.
+    public var source: ReferralSource {
+        switch self {
+        case .email: .email
+        case .sms: .sms
+        case .whatsapp: .whatsapp
+        case .x: .x
+        case .linkedin: .linkedin
+        }
+    }
+}
+
+/// A messaging template from content/messaging/<name>.md: a channel, and one or more variants.
+public struct MessageTemplate: Sendable {
+    public var name: String
+    public var file: String
+    public var title: String
+    public var channel: MessageChannel
+    /// Sorted by name; a single unnamed variant when the file declares none.
+    public var variants: [MessageVariant]
+
+    public func variant(named name: String?) -> MessageVariant? {
+        variants.first { $0.name == name }
+    }
+}
+
+/// One version of a message's copy, parsed once and rendered per referrer.
+public struct MessageVariant: Sendable {
+    /// `a`, `b`…; nil when the template has no variants.
+    public var name: String?
+    public var subject: MustacheTemplate?
+    /// The text as it goes out: plain text (for email, the Markdown body rendered to plain text).
+    public var text: MustacheTemplate
+    /// Email only: the body as Markdown, with values escaped for Markdown.
+    public var markdown: MustacheTemplate?
+}
+
+/// The values a messaging template can use.
+public struct MessageValues: Sendable {
+    public var referrerName: String
+    public var referrerCode: String
+    public var link: String
+    public var friendReward: String
+    public var referrerReward: String
+    public var programName: String
+
+    public init(referrerName: String, referrerCode: String, link: String, friendReward: String, referrerReward: String, programName: String) {
+        self.referrerName = referrerName
+        self.referrerCode = referrerCode
+        self.link = link
+        self.friendReward = friendReward
+        self.referrerReward = referrerReward
+        self.programName = programName
+    }
+
+    /// The Mustache context: `referrer.name`, `referrer.firstName`, `referrer.code`, `link`,
+    /// `reward.friend`, `reward.referrer`, `program.name`.
+    var context: [String: Any] {
+        [
+            "referrer": ["name": referrerName, "firstName": PersonName.firstName(referrerName), "code": referrerCode],
+            "link": link,
+            "reward": ["friend": friendReward, "referrer": referrerReward],
+            "program": ["name": programName],
+        ]
+    }
+
+    public static let variableNames: Set<String> = [
+        "referrer", "referrer.name", "referrer.firstName", "referrer.code", "link", "reward", "reward.friend",
+        "reward.referrer", "program", "program.name",
+    ]
+}
+
+/// A message rendered for one referrer.
+public struct RenderedMessage: Sendable {
+    public var subject: String?
+    public var text: String
+    /// Email only: the body as HTML.
+    public var html: String?
+}
+
+extension MessageVariant {
+    /// Fills the variant with a referrer's values. `includeHTML` renders the email's Markdown too
+    /// (a cmark call: done for previews, not for every referrer page).
+    public func render(_ values: MessageValues, includeHTML: Bool = false) -> RenderedMessage {
+        let context = values.context
+        let html = includeHTML ? markdown.map { Markdown.render($0.render(context)).html } : nil
+        return RenderedMessage(subject: subject?.render(context).trimmingWhitespace(),
+                               text: text.render(context).trimmingWhitespace(), html: html)
+    }
+}

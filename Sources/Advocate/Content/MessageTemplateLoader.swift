@@ -1,0 +1,123 @@
+import Mustache
+
+/// Reads content/messaging/*.md into ``MessageTemplate``s, parsing every variant's Mustache once.
+enum MessageTemplateLoader {
+    static let allowedKeys: Set<String> = ["title", "channel", "subject", "variants"]
+
+    static func load(_ source: MarkdownSource, name: String, diagnostics: inout DiagnosticList) -> MessageTemplate? {
+        let file = source.file
+        for key in source.fields.keys.sorted() where !allowedKeys.contains(key) {
+            diagnostics.warning(file, source.location(of: key), "unknown front matter field '\(key)' is ignored (allowed: \(allowedKeys.sorted().joined(separator: ", ")))")
+        }
+        guard let channelText = source.fields["channel"]?.text else {
+            diagnostics.error(file, .start, "front matter needs 'channel': one of \(MessageChannel.allCases.map(\.rawValue).joined(separator: ", "))")
+            return nil
+        }
+        guard let channel = MessageChannel(rawValue: channelText) else {
+            diagnostics.error(file, source.location(of: "channel"), "channel must be one of \(MessageChannel.allCases.map(\.rawValue).joined(separator: ", ")), found \"\(channelText)\"")
+            return nil
+        }
+        let title = source.fields["title"]?.text ?? name
+        let subject = source.fields["subject"]?.text
+        if channel == .email && subject == nil {
+            diagnostics.error(file, .start, "an email template needs a 'subject' in its front matter")
+        }
+        var variants: [MessageVariant] = []
+        let declared = source.fields["variants"]
+        if declared != nil && declared?.map == nil {
+            diagnostics.error(file, source.location(of: "variants"), "'variants' must be a map such as 'b: {subject: …, body: …}'")
+        }
+        let extra = declared?.map ?? [:]
+        var names = Set(extra.keys)
+        if !extra.isEmpty { names.insert("a") }
+        for variantName in names.sorted() {
+            guard StoreRules.isValidVariant(variantName) else {
+                diagnostics.error(file, source.location(of: "variants"), "variant name \"\(variantName)\" must be letters a-z, digits or '-'")
+                continue
+            }
+            let fields = extra[variantName]?.map ?? [:]
+            if extra[variantName] != nil && extra[variantName]?.map == nil {
+                diagnostics.error(file, source.location(of: "variants"), "variant \"\(variantName)\" must be a map with 'subject' and/or 'body'")
+            }
+            for key in fields.keys.sorted() where key != "subject" && key != "body" {
+                diagnostics.warning(file, source.location(of: "variants"), "variant \"\(variantName)\": unknown field '\(key)' is ignored (allowed: body, subject)")
+            }
+            let body = fields["body"]?.text ?? source.body
+            let bodyLine = fields["body"] == nil ? source.bodyLine : source.location(of: "variants").line
+            if let variant = parseVariant(name: variantName, channel: channel, subject: fields["subject"]?.text ?? subject,
+                                          body: body, bodyLine: bodyLine, source: source, diagnostics: &diagnostics) {
+                variants.append(variant)
+            }
+        }
+        if names.isEmpty, let variant = parseVariant(name: nil, channel: channel, subject: subject, body: source.body,
+                                                     bodyLine: source.bodyLine, source: source, diagnostics: &diagnostics) {
+            variants.append(variant)
+        }
+        guard !variants.isEmpty, !(channel == .email && subject == nil) else { return nil }
+        return MessageTemplate(name: name, file: file, title: title, channel: channel, variants: variants)
+    }
+
+    private static func parseVariant(name: String?, channel: MessageChannel, subject: String?, body: String, bodyLine: Int,
+                                     source: MarkdownSource, diagnostics: inout DiagnosticList) -> MessageVariant? {
+        let file = source.file
+        let label = name.map { " (variant \($0))" } ?? ""
+        var ok = true
+        func parse(_ text: String, contentType: String, line: Int, what: String) -> MustacheTemplate? {
+            checkVariables(text, file: file, firstLine: line, diagnostics: &diagnostics)
+            do {
+                return try MustacheTemplate(string: "{{%CONTENT_TYPE:\(contentType)}}" + text)
+            } catch let error as MustacheTemplate.ParserError {
+                diagnostics.error(file, SourceLocation(line: line + error.context.lineNumber - 1, column: error.context.columnNumber),
+                                  "\(what)\(label): invalid Mustache: \(error.error)")
+            } catch {
+                diagnostics.error(file, SourceLocation(line: line, column: 1), "\(what)\(label): invalid Mustache: \(error)")
+            }
+            ok = false
+            return nil
+        }
+        let subjectTemplate = subject.flatMap { parse($0, contentType: "TEXT", line: source.location(of: "subject").line, what: "subject") }
+        let plain = channel == .email ? Markdown.plainText(body) : body
+        let text = parse(plain, contentType: "TEXT", line: bodyLine, what: "body")
+        let markdown = channel == .email ? parse(body, contentType: MarkdownContentType.name, line: bodyLine, what: "body") : nil
+        guard ok, let text else { return nil }
+        return MessageVariant(name: name, subject: subjectTemplate, text: text, markdown: markdown)
+    }
+
+    /// Reports `{{names}}` that no message value provides: they would render as nothing.
+    static func checkVariables(_ text: String, file: String, firstLine: Int, diagnostics: inout DiagnosticList) {
+        for tag in MustacheTags.scan(text) where tag.kind == .variable || tag.kind == .section {
+            if !MessageValues.variableNames.contains(tag.name) {
+                diagnostics.error(file, SourceLocation(line: firstLine + tag.line - 1, column: tag.column),
+                                  "unknown variable '{{\(tag.name)}}' (available: \(MessageValues.variableNames.sorted().joined(separator: ", ")))")
+            }
+        }
+    }
+}
+
+/// Escapes values for Markdown, so that a name such as `*Ada*` or `<img …>` stays literal text
+/// once cmark renders the message.
+struct MarkdownContentType: MustacheContentType {
+    static let name = "MARKDOWN"
+
+    /// Registers the content type with swift-mustache (once, before any template uses it).
+    static let registered: Void = {
+        MustacheContentTypes.register(MarkdownContentType(), named: name)
+    }()
+
+    func escapeText(_ text: String) -> String {
+        var output = ""
+        output.reserveCapacity(text.utf8.count + 8)
+        for scalar in text.unicodeScalars {
+            if (0x21...0x2F).contains(scalar.value) || (0x3A...0x40).contains(scalar.value)
+                || (0x5B...0x60).contains(scalar.value) || (0x7B...0x7E).contains(scalar.value) {
+                output += "\\"
+            }
+            if scalar == "\n" || scalar == "\r" {
+                output += " "
+                continue
+            }
+            output.unicodeScalars.append(scalar)
+        }
+        return output
+    }
+}

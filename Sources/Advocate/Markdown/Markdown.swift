@@ -1,0 +1,112 @@
+import CCMarkGFM
+import Foundation
+
+/// GitHub Flavored Markdown through libcmark-gfm: tables, strikethrough, autolinks, task lists
+/// and the tag filter, in cmark's safe mode (raw HTML and `javascript:` links are dropped).
+///
+/// Debian's libcmark-gfm 0.29.0.gfm.6 is not safe for parses on several threads at once
+/// (upstream cmark-gfm PR #176, issue #207), so every call into it holds one process-wide lock;
+/// callers parallelise everything else and render shared Markdown once.
+public enum Markdown {
+    /// A heading of a document, with the `id` its HTML carries.
+    public struct Heading: Sendable, Equatable {
+        public var level: Int
+        public var text: String
+        public var id: String
+    }
+
+    /// A rendered document.
+    public struct Rendered: Sendable {
+        public var html: String
+        public var headings: [Heading]
+    }
+
+    private static let lock = NSLock()
+    private static let extensionNames = ["table", "strikethrough", "autolink", "tasklist", "tagfilter"]
+    private static let options = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8
+
+    /// Renders Markdown to HTML; headings get unique, readable `id`s (for a table of contents).
+    public static func render(_ markdown: String) -> Rendered {
+        let (html, headings) = withDocument(markdown) { document, extensions in
+            (takeString(cmark_render_html(document, options, extensions)), collectHeadings(document))
+        }
+        return Rendered(html: addingIDs(to: html, headings: headings), headings: headings)
+    }
+
+    /// Renders Markdown to plain text, as a mail or SMS body would carry it.
+    public static func plainText(_ markdown: String) -> String {
+        withDocument(markdown) { document, _ in
+            takeString(cmark_render_plaintext(document, options, 0))
+        }
+    }
+
+    private static func withDocument<T>(_ markdown: String, _ body: (OpaquePointer, UnsafeMutablePointer<cmark_llist>?) -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        registerExtensions
+        let parser = cmark_parser_new(options)!
+        defer { cmark_parser_free(parser) }
+        for name in extensionNames {
+            if let syntax = cmark_find_syntax_extension(name) {
+                cmark_parser_attach_syntax_extension(parser, syntax)
+            }
+        }
+        var text = markdown
+        text.withUTF8 { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                cmark_parser_feed(parser, chars.baseAddress, chars.count)
+            }
+        }
+        let document = cmark_parser_finish(parser)!
+        defer { cmark_node_free(document) }
+        return body(document, cmark_parser_get_syntax_extensions(parser))
+    }
+
+    /// `cmark_gfm_core_extensions_ensure_registered` is not itself locked in Debian's build:
+    /// a lazy global runs it exactly once, under the lock above.
+    private static let registerExtensions: Void = {
+        cmark_gfm_core_extensions_ensure_registered()
+    }()
+
+    private static func takeString(_ pointer: UnsafeMutablePointer<CChar>?) -> String {
+        guard let pointer else { return "" }
+        defer { free(pointer) }
+        return String(cString: pointer)
+    }
+
+    private static func collectHeadings(_ document: OpaquePointer) -> [Heading] {
+        var headings: [Heading] = []
+        var used: Set<String> = []
+        let iterator = cmark_iter_new(document)
+        defer { cmark_iter_free(iterator) }
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator),
+                  cmark_node_get_type(node) == CMARK_NODE_HEADING
+            else { continue }
+            let text = takeString(cmark_render_plaintext(node, options, 0)).trimmingWhitespace()
+            let id = Slug.unique(Slug.make(text, fallback: "section"), in: &used)
+            headings.append(Heading(level: Int(cmark_node_get_heading_level(node)), text: text, id: id))
+        }
+        return headings
+    }
+
+    /// Safe mode drops raw HTML and code escapes `<`, so each `<hN>` in the output is a heading,
+    /// in document order.
+    private static func addingIDs(to html: String, headings: [Heading]) -> String {
+        guard !headings.isEmpty else { return html }
+        var output = ""
+        output.reserveCapacity(html.utf8.count + headings.count * 24)
+        var rest = html[...]
+        for heading in headings {
+            let tag = "<h\(heading.level)>"
+            guard let range = rest.range(of: tag) else { break }
+            output += rest[..<range.lowerBound]
+            output += "<h\(heading.level) id=\"\(heading.id)\">"
+            rest = rest[range.upperBound...]
+        }
+        output += rest
+        return output
+    }
+}

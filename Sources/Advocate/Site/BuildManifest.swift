@@ -1,0 +1,36 @@
+import Foundation
+
+/// The list of files the last build wrote into an output folder, kept outside it in
+/// `<source>/.advocate/`, so a build removes exactly the files the site no longer has and never
+/// anything it did not make.
+struct BuildManifest {
+    static let header = "advocate-manifest 1"
+
+    let file: String
+    let outputDirectory: String
+
+    init(stateDirectory: String, outputDirectory: String) {
+        self.file = Paths.join(stateDirectory, "manifest.txt")
+        self.outputDirectory = URL(fileURLWithPath: outputDirectory).standardizedFileURL.path
+    }
+
+    /// The paths of the previous build into the same output folder; empty when there was none.
+    func previousPaths() -> [String] {
+        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else { return [] }
+        let lines = text.split(separator: "\n").map(String.init)
+        guard lines.count >= 2, lines[0] == Self.header, lines[1] == "output \(outputDirectory)" else { return [] }
+        return Array(lines.dropFirst(2))
+    }
+
+    /// Records this build's paths (atomically, like every output file).
+    func save(_ paths: [String]) throws {
+        let directory = (file as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let text = ([Self.header, "output \(outputDirectory)"] + paths.sorted()).joined(separator: "\n") + "\n"
+        let temporary = file + ".tmp"
+        try OutputWriter.write(Array(text.utf8), to: temporary)
+        guard rename(temporary, file) == 0 else {
+            throw OutputWriter.WriteError(path: file, message: String(cString: strerror(errno)))
+        }
+    }
+}

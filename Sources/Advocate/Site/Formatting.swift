@@ -1,0 +1,60 @@
+/// How figures are written on pages: money in the program's currency, rates as percentages.
+public struct Formatting: Sendable {
+    public let currency: String
+
+    public init(currency: String) {
+        self.currency = currency
+    }
+
+    private static let symbols: [String: String] = [
+        "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CAD": "CA$", "AUD": "A$", "NZD": "NZ$", "INR": "₹",
+        "CNY": "CN¥", "BRL": "R$", "MXN": "MX$", "KRW": "₩", "ILS": "₪",
+    ]
+
+    /// `$1,250` or `$12.50`; currencies without a symbol here read `1,250 CHF`.
+    public func money(_ amount: Double) -> String {
+        let negative = amount < 0
+        let cents = Int64((abs(amount) * 100).rounded())
+        var text = Self.grouped(cents / 100)
+        if cents % 100 != 0 {
+            let fraction = cents % 100
+            text += "." + (fraction < 10 ? "0\(fraction)" : String(fraction))
+        }
+        let formatted = Self.symbols[currency].map { $0 + text } ?? "\(text) \(currency)"
+        return negative ? "-" + formatted : formatted
+    }
+
+    /// `40%` (rounded to a whole percent).
+    public static func percent(_ fraction: Double) -> String {
+        "\(Int((fraction * 100).rounded()))%"
+    }
+
+    static func grouped(_ value: Int64) -> String {
+        let digits = String(value)
+        var output = ""
+        for (offset, character) in digits.enumerated() {
+            if offset > 0 && (digits.count - offset) % 3 == 0 { output += "," }
+            output.append(character)
+        }
+        return output
+    }
+}
+
+/// Deterministic, even assignment of messaging variants to referrers: a hash of the code.
+public enum VariantAssignment {
+    /// The variant a referrer is shown, from the sorted list of variant names; nil when there are none.
+    public static func variant(for code: String, among variants: [String]) -> String? {
+        guard !variants.isEmpty else { return nil }
+        return variants[Int(fnv1a(code) % UInt64(variants.count))]
+    }
+
+    /// FNV-1a, 64-bit: stable across runs and platforms, unlike `Hasher`.
+    static func fnv1a(_ text: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        return hash
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+
+/// Writes a build's files so that no reader ever sees a half-written one, and a failed build
+/// changes nothing: each changed file is first written beside its target under a temporary
+/// name, and only when every page has rendered are they all renamed into place.
+///
+/// Files whose bytes did not change are left alone (their modification time too).
+final class OutputWriter: @unchecked Sendable {
+    enum Outcome {
+        case unchanged
+        case staged
+    }
+
+    struct WriteError: Error, CustomStringConvertible {
+        var path: String
+        var message: String
+        var description: String { "\(path): \(message)" }
+    }
+
+    let outputDirectory: String
+    private let lock = NSLock()
+    /// Temporary file -> final path.
+    private var staged: [(temporary: String, final: String)] = []
+    private var createdDirectories: [String] = []
+    private let temporarySuffix = ".advocate-tmp-\(ProcessInfo.processInfo.processIdentifier)"
+
+    init(outputDirectory: String) {
+        self.outputDirectory = outputDirectory
+    }
+
+    /// Compares `bytes` with the file at `relativePath`; when they differ, writes a temporary copy.
+    /// Safe to call from many threads at once.
+    func stage(_ relativePath: String, bytes: [UInt8]) throws(WriteError) -> Outcome {
+        let final = Paths.join(outputDirectory, relativePath)
+        if Self.fileHasBytes(final, bytes) { return .unchanged }
+        let directory = (final as NSString).deletingLastPathComponent
+        try ensureDirectory(directory)
+        let name = (final as NSString).lastPathComponent
+        let temporary = Paths.join(directory, ".\(name)\(temporarySuffix)")
+        try Self.write(bytes, to: temporary)
+        lock.withLock { staged.append((temporary, final)) }
+        return .staged
+    }
+
+    /// Renames every staged file into place.
+    func commit() throws(WriteError) {
+        let files = lock.withLock { staged }
+        for file in files where rename(file.temporary, file.final) != 0 {
+            let message = String(cString: strerror(errno))
+            discard()
+            throw WriteError(path: file.final, message: "cannot move the new file into place: \(message)")
+        }
+        lock.withLock { staged.removeAll() }
+    }
+
+    /// Removes every staged temporary file and the folders this build created, leaving the
+    /// output as it was.
+    func discard() {
+        let (files, directories) = lock.withLock { (staged, createdDirectories) }
+        for file in files { unlink(file.temporary) }
+        for directory in directories.sorted(by: { $0.count > $1.count }) { rmdir(directory) }
+        lock.withLock {
+            staged.removeAll()
+            createdDirectories.removeAll()
+        }
+    }
+
+    /// Deletes files the site no longer produces, and the folders they leave empty.
+    func remove(_ relativePaths: [String]) -> Int {
+        var removed = 0
+        for path in relativePaths {
+            let full = Paths.join(outputDirectory, path)
+            if unlink(full) == 0 { removed += 1 }
+            var directory = (full as NSString).deletingLastPathComponent
+            while directory.count > outputDirectory.count, rmdir(directory) == 0 {
+                directory = (directory as NSString).deletingLastPathComponent
+            }
+        }
+        return removed
+    }
+
+    private func ensureDirectory(_ directory: String) throws(WriteError) {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue { return }
+        var missing: [String] = []
+        var current = directory
+        while !FileManager.default.fileExists(atPath: current), current.count > 1 {
+            missing.append(current)
+            current = (current as NSString).deletingLastPathComponent
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw WriteError(path: directory, message: "cannot create the folder: \(error.localizedDescription)")
+        }
+        lock.withLock { createdDirectories.append(contentsOf: missing) }
+    }
+
+    static func fileHasBytes(_ path: String, _ bytes: [UInt8]) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) == bytes.count else { return false }
+        guard let data = FileManager.default.contents(atPath: path) else { return false }
+        return data.elementsEqual(bytes)
+    }
+
+    /// Writes the whole buffer or throws (a full disk included); a partial file is removed.
+    static func write(_ bytes: [UInt8], to path: String) throws(WriteError) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw WriteError(path: path, message: "cannot create the file: \(String(cString: strerror(errno)))")
+        }
+        var offset = 0
+        var failure: String?
+        bytes.withUnsafeBytes { buffer in
+            while offset < buffer.count {
+                let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    failure = String(cString: strerror(errno))
+                    return
+                }
+                offset += written
+            }
+        }
+        if close(descriptor) != 0 && failure == nil { failure = String(cString: strerror(errno)) }
+        if let failure {
+            unlink(path)
+            throw WriteError(path: path, message: "cannot write the file: \(failure)")
+        }
+    }
+}

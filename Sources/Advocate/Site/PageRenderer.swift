@@ -1,0 +1,95 @@
+import Foundation
+
+/// A page's template failed to render.
+public struct RenderError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var message: String
+
+    public var description: String { "\(path): \(message)" }
+}
+
+/// Turns one planned page into the bytes of its file.
+public struct PageRenderer: Sendable {
+    public let site: Site
+
+    public init(site: Site) {
+        self.site = site
+    }
+
+    public func render(_ spec: PageSpec) throws(RenderError) -> [UInt8] {
+        let context = PageContext(site: site)
+        switch spec {
+        case .home: return try template("home", context.home(), spec)
+        case .terms: return try template("page", context.contentPage(.terms, site.inputs.content.terms!, path: "/terms/"), spec)
+        case .faq: return try template("page", context.contentPage(.faq, site.inputs.content.faq!, path: "/faq/"), spec)
+        case .stories: return try template("stories", context.stories(), spec)
+        case .story(let index): return try template("story", context.story(index), spec)
+        case .messaging: return try template("messaging", context.messaging(), spec)
+        case .referrer(let index): return try template("referrer", context.referrer(index), spec)
+        case .stats(let index): return try template("stats", context.stats(index), spec)
+        case .analytics: return try template("analytics", context.analytics(), spec)
+        case .thanks: return try template("thanks", context.thanks(), spec)
+        case .notFound: return try template("404", context.notFound(), spec)
+        case .sitemap: return Array(sitemap().utf8)
+        case .robots: return Array(robots().utf8)
+        case .asset(let source, _):
+            guard let data = FileManager.default.contents(atPath: source) else {
+                throw RenderError(path: source, message: "cannot read the asset")
+            }
+            return [UInt8](data)
+        }
+    }
+
+    /// The referrer page with what was typed and what was wrong: the endpoint's 422 page.
+    public func renderReferralForm(code: String, form: FormState) -> String? {
+        guard let index = site.index(ofReferrer: code) else { return nil }
+        return site.inputs.theme.render("referrer", PageContext(site: site).referrer(index, form: form))
+    }
+
+    private func template(_ name: String, _ context: [String: Any], _ spec: PageSpec) throws(RenderError) -> [UInt8] {
+        guard let html = site.inputs.theme.render(name, context) else {
+            throw RenderError(path: SitePlan.outputPath(spec, site: site), message: "template '\(name)' is missing")
+        }
+        return Array(html.utf8)
+    }
+
+    /// Public pages only: no stats, analytics, messaging, thank-you or 404 page.
+    func sitemap() -> String {
+        var paths = ["/"]
+        if site.inputs.content.terms != nil { paths.append("/terms/") }
+        if site.inputs.content.faq != nil { paths.append("/faq/") }
+        if !site.inputs.content.stories.isEmpty {
+            paths.append("/stories/")
+            paths.append(contentsOf: site.inputs.content.stories.map { "/stories/\($0.slug)/" })
+        }
+        paths.append(contentsOf: site.referrers.map { SiteURLs.referrerPath($0.code) })
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+        for path in paths {
+            xml += "  <url><loc>\(XMLText.escape(site.urls.absolute(path)))</loc></url>\n"
+        }
+        return xml + "</urlset>\n"
+    }
+
+    func robots() -> String {
+        "User-agent: *\nDisallow: \(site.urls.path("/stats/"))\nDisallow: \(site.urls.path("/messaging/"))\n\nSitemap: \(site.urls.absolute("/sitemap.xml"))\n"
+    }
+}
+
+/// Escaping for XML text and attribute values.
+enum XMLText {
+    static func escape(_ text: String) -> String {
+        var output = ""
+        output.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": output += "&amp;"
+            case "<": output += "&lt;"
+            case ">": output += "&gt;"
+            case "\"": output += "&quot;"
+            case "'": output += "&apos;"
+            default: output.append(character)
+            }
+        }
+        return output
+    }
+}

@@ -1,0 +1,92 @@
+/// One file of the output, as planned: what it is, and where it goes.
+///
+/// The plan is a list of these small values; the context of each page is made only when it is
+/// rendered, so a site of 100,000 referrers never holds 200,000 contexts at once.
+public enum PageSpec: Sendable, Hashable {
+    case home, terms, faq, stories, messaging, analytics, thanks, notFound, sitemap, robots
+    case story(Int)
+    case referrer(Int)
+    case stats(Int)
+    /// A file copied as it is: the absolute source path and its path below /assets/.
+    case asset(source: String, path: String)
+
+    /// The kind, as the build summary counts it and templates see it in `page.kind`.
+    public var kind: String {
+        switch self {
+        case .home: "home"
+        case .terms: "terms"
+        case .faq: "faq"
+        case .stories: "stories"
+        case .story: "story"
+        case .messaging: "messaging"
+        case .referrer: "referrer"
+        case .stats: "stats"
+        case .analytics: "analytics"
+        case .thanks: "thanks"
+        case .notFound: "404"
+        case .sitemap: "sitemap"
+        case .robots: "robots"
+        case .asset: "asset"
+        }
+    }
+
+    /// True for pages that show figures and so change with every new referral.
+    public var showsFigures: Bool {
+        switch self {
+        case .stats, .analytics: true
+        default: false
+        }
+    }
+}
+
+/// The list of files a site produces.
+public enum SitePlan {
+    public static func plan(_ site: Site) -> [PageSpec] {
+        var pages: [PageSpec] = [.home]
+        if site.inputs.content.terms != nil { pages.append(.terms) }
+        if site.inputs.content.faq != nil { pages.append(.faq) }
+        if !site.inputs.content.stories.isEmpty {
+            pages.append(.stories)
+            pages.append(contentsOf: site.inputs.content.stories.indices.map(PageSpec.story))
+        }
+        pages.append(contentsOf: [.messaging, .analytics, .thanks, .notFound, .sitemap, .robots])
+        for index in site.referrers.indices {
+            pages.append(.referrer(index))
+            pages.append(.stats(index))
+        }
+        pages.append(contentsOf: assets(site.inputs))
+        return pages
+    }
+
+    /// The theme's assets, then content/assets/ (a file there wins over the theme's of the same name).
+    static func assets(_ inputs: SiteInputs) -> [PageSpec] {
+        var byPath: [String: String] = [:]
+        for path in inputs.theme.assets {
+            byPath[path] = Paths.join(inputs.options.templatesDirectory, "assets", path)
+        }
+        for path in inputs.content.assets {
+            byPath[path] = Paths.join(inputs.options.contentDirectory, "assets", path)
+        }
+        return byPath.keys.sorted().map { PageSpec.asset(source: byPath[$0]!, path: $0) }
+    }
+
+    /// The output path of a page, relative to the output folder.
+    public static func outputPath(_ spec: PageSpec, site: Site) -> String {
+        switch spec {
+        case .home: "index.html"
+        case .terms: "terms/index.html"
+        case .faq: "faq/index.html"
+        case .stories: "stories/index.html"
+        case .story(let index): "stories/\(site.inputs.content.stories[index].slug)/index.html"
+        case .messaging: "messaging/index.html"
+        case .referrer(let index): "r/\(site.referrers[index].code)/index.html"
+        case .stats(let index): "stats/\(site.referrers[index].statsToken)/index.html"
+        case .analytics: "stats/\(site.program.analyticsToken)/index.html"
+        case .thanks: "thanks/index.html"
+        case .notFound: "404.html"
+        case .sitemap: "sitemap.xml"
+        case .robots: "robots.txt"
+        case .asset(_, let path): "assets/\(path)"
+        }
+    }
+}

@@ -1,0 +1,63 @@
+/// A site ready to render: its inputs plus what is derived from them once per build
+/// (figures, URLs, the share copy per channel and the variant names).
+public struct Site: Sendable {
+    public let inputs: SiteInputs
+    public let figures: Figures
+    public let urls: SiteURLs
+    public let formatting: Formatting
+    /// Every messaging variant name, sorted; referrers are spread evenly across them.
+    public let variantNames: [String]
+    /// The template that provides each channel's share text (the first by file name).
+    let shareTemplates: [MessageChannel: MessageTemplate]
+    let referrerIndex: [String: Int]
+
+    public init(inputs: SiteInputs, asOf: Instant) {
+        self.inputs = inputs
+        self.figures = FigureCalculator.compute(inputs.store, asOf: asOf)
+        self.urls = SiteURLs(baseURL: inputs.store.program.baseURL)
+        self.formatting = Formatting(currency: inputs.store.program.currency)
+        self.variantNames = Set(inputs.content.messages.flatMap { $0.variants.compactMap(\.name) }).sorted()
+        var shares: [MessageChannel: MessageTemplate] = [:]
+        for message in inputs.content.messages where shares[message.channel] == nil {
+            shares[message.channel] = message
+        }
+        self.shareTemplates = shares
+        var index: [String: Int] = [:]
+        for (offset, referrer) in inputs.store.referrers.enumerated() { index[referrer.code] = offset }
+        self.referrerIndex = index
+    }
+
+    public var program: Program { inputs.store.program }
+    public var referrers: [Referrer] { inputs.store.referrers }
+
+    public func index(ofReferrer code: String) -> Int? { referrerIndex[code] }
+
+    /// The messaging variant a referrer is shown.
+    public func variant(for code: String) -> String? {
+        VariantAssignment.variant(for: code, among: variantNames)
+    }
+
+    /// The values messaging templates are filled with for a referrer.
+    public func messageValues(for referrer: Referrer, source: ReferralSource?) -> MessageValues {
+        MessageValues(referrerName: referrer.name, referrerCode: referrer.code,
+                      link: urls.referrerLink(referrer.code, source: source),
+                      friendReward: program.friendReward.description, referrerReward: program.referrerReward.description,
+                      programName: program.name)
+    }
+
+    /// The share links of a referrer, one per channel, with the channel's copy in the referrer's variant.
+    public func shares(for referrer: Referrer) -> [(channel: MessageChannel, url: String)] {
+        let variant = variant(for: referrer.code)
+        return MessageChannel.allCases.map { channel in
+            let values = messageValues(for: referrer, source: channel.source)
+            let message: RenderedMessage
+            if let template = shareTemplates[channel], let chosen = template.variant(named: variant) ?? template.variants.first {
+                message = chosen.render(values)
+            } else {
+                message = RenderedMessage(subject: "\(program.friendReward.description) at \(program.name)",
+                                          text: "\(program.friendReward.description) at \(program.name): \(values.link)", html: nil)
+            }
+            return (channel, SiteURLs.shareURL(channel: channel, text: message.text, subject: message.subject, link: values.link))
+        }
+    }
+}

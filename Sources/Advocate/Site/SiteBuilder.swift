@@ -1,0 +1,174 @@
+import Foundation
+
+/// Why a build stopped. The output folder is as it was before the build in every case.
+public enum BuildError: Error, Sendable, CustomStringConvertible {
+    /// The inputs have errors.
+    case invalidInput(DiagnosticsError)
+    /// Pages failed to render.
+    case render([RenderError])
+    /// A file could not be written (a full disk, permissions).
+    case write(String)
+
+    public var description: String {
+        switch self {
+        case .invalidInput(let error): error.description
+        case .render(let errors): errors.map { "error: \($0)" }.joined(separator: "\n")
+        case .write(let message): "error: \(message)"
+        }
+    }
+}
+
+/// What a build did, for its closing summary.
+public struct BuildReport: Sendable {
+    public var asOf: Instant
+    /// Files by kind (home, referrer, stats, asset…), in plan order.
+    public var filesByKind: [(kind: String, count: Int)]
+    public var written: Int
+    public var unchanged: Int
+    public var removed: Int
+    public var duration: Duration
+    public var warnings: [Diagnostic]
+
+    public var total: Int { written + unchanged }
+
+    /// A short table in the manner of Hugo's build summary.
+    public var summary: String {
+        var lines = ["as of \(asOf.iso8601)"]
+        let width = max(10, filesByKind.map(\.kind.count).max() ?? 0)
+        for (kind, count) in filesByKind {
+            lines.append("  " + kind.padding(toLength: width, withPad: " ", startingAt: 0) + String(count).leftPadded(7))
+        }
+        let milliseconds = Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
+        lines.append("\(total) files: \(written) written, \(unchanged) unchanged, \(removed) removed in \(milliseconds) ms")
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// The build: load -> validate -> figures -> plan -> render in parallel -> write atomically -> report.
+public enum SiteBuilder {
+    /// Loads the inputs and builds the whole site into the output folder.
+    public static func build(_ options: BuildOptions, progress: (@Sendable (Int, Int) -> Void)? = nil) throws(BuildError) -> BuildReport {
+        let start = ContinuousClock.now
+        let inputs: SiteInputs
+        do {
+            inputs = try SiteInputs.load(options)
+        } catch {
+            throw .invalidInput(error)
+        }
+        var report = try build(inputs, progress: progress)
+        report.duration = ContinuousClock.now - start
+        return report
+    }
+
+    /// Builds the whole site from loaded inputs.
+    public static func build(_ inputs: SiteInputs, progress: (@Sendable (Int, Int) -> Void)? = nil) throws(BuildError) -> BuildReport {
+        let start = ContinuousClock.now
+        let site = Site(inputs: inputs, asOf: AsOf.resolve(inputs.options.asOf, store: inputs.store))
+        let pages = SitePlan.plan(site)
+        let writer = OutputWriter(outputDirectory: inputs.options.outputDirectory)
+        let paths = pages.map { SitePlan.outputPath($0, site: site) }
+        let written = try render(pages, paths: paths, site: site, writer: writer, progress: progress)
+        let manifest = BuildManifest(stateDirectory: inputs.options.stateDirectory, outputDirectory: inputs.options.outputDirectory)
+        let current = Set(paths)
+        let removed = writer.remove(manifest.previousPaths().filter { !current.contains($0) })
+        do {
+            try manifest.save(paths)
+        } catch {
+            throw .write("\(error)")
+        }
+        return BuildReport(asOf: site.figures.asOf, filesByKind: countByKind(pages), written: written,
+                           unchanged: pages.count - written, removed: removed, duration: ContinuousClock.now - start,
+                           warnings: inputs.warnings)
+    }
+
+    /// Re-renders only the pages that show figures for the given referrers, and the program
+    /// analytics, as of the newest event: what the endpoint does after recording a referral.
+    public static func refresh(_ inputs: SiteInputs, referrerCodes: Set<String>) throws(BuildError) -> BuildReport {
+        let start = ContinuousClock.now
+        var options = inputs.options
+        options.asOf = nil
+        var current = inputs
+        current.options = options
+        let site = Site(inputs: current, asOf: AsOf.resolve(nil, store: current.store))
+        var pages: [PageSpec] = [.analytics]
+        for code in referrerCodes.sorted() {
+            if let index = site.index(ofReferrer: code) { pages.append(.stats(index)) }
+        }
+        let writer = OutputWriter(outputDirectory: options.outputDirectory)
+        let written = try render(pages, paths: pages.map { SitePlan.outputPath($0, site: site) }, site: site, writer: writer, progress: nil)
+        return BuildReport(asOf: site.figures.asOf, filesByKind: countByKind(pages), written: written,
+                           unchanged: pages.count - written, removed: 0, duration: ContinuousClock.now - start, warnings: [])
+    }
+
+    /// Renders pages on every core and stages changed files; commits them only when all succeeded.
+    static func render(_ pages: [PageSpec], paths: [String], site: Site, writer: OutputWriter,
+                       progress: (@Sendable (Int, Int) -> Void)?) throws(BuildError) -> Int {
+        let renderer = PageRenderer(site: site)
+        let state = RenderState()
+        let chunk = 64
+        let chunks = (pages.count + chunk - 1) / chunk
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunkIndex in
+            for index in chunkIndex * chunk..<min(pages.count, (chunkIndex + 1) * chunk) {
+                if state.failed { return }
+                do {
+                    let bytes = try renderer.render(pages[index])
+                    if try writer.stage(paths[index], bytes: bytes) == .staged { state.addWritten() }
+                } catch let error as RenderError {
+                    state.fail(render: error)
+                } catch {
+                    state.fail(write: "\(error)")
+                }
+            }
+            if let progress { progress(state.advance(by: min(chunk, pages.count - chunkIndex * chunk)), pages.count) }
+        }
+        if let writeFailure = state.writeFailure {
+            writer.discard()
+            throw .write(writeFailure)
+        }
+        if !state.renderErrors.isEmpty {
+            writer.discard()
+            throw .render(state.renderErrors)
+        }
+        do {
+            try writer.commit()
+        } catch {
+            throw .write(error.description)
+        }
+        return state.written
+    }
+
+    static func countByKind(_ pages: [PageSpec]) -> [(kind: String, count: Int)] {
+        var order: [String] = []
+        var counts: [String: Int] = [:]
+        for page in pages {
+            if counts[page.kind] == nil { order.append(page.kind) }
+            counts[page.kind, default: 0] += 1
+        }
+        return order.map { ($0, counts[$0]!) }
+    }
+}
+
+/// Shared, locked bookkeeping of a parallel render.
+private final class RenderState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var _written = 0
+    private var _done = 0
+    private var _renderErrors: [RenderError] = []
+    private var _writeFailure: String?
+
+    var written: Int { lock.withLock { _written } }
+    var renderErrors: [RenderError] { lock.withLock { _renderErrors } }
+    var writeFailure: String? { lock.withLock { _writeFailure } }
+    var failed: Bool { lock.withLock { _writeFailure != nil } }
+
+    func addWritten() { lock.withLock { _written += 1 } }
+    func advance(by count: Int) -> Int { lock.withLock { _done += count; return _done } }
+    func fail(render error: RenderError) { lock.withLock { _renderErrors.append(error) } }
+    func fail(write message: String) { lock.withLock { if _writeFailure == nil { _writeFailure = message } } }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}

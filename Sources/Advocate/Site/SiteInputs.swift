@@ -1,0 +1,82 @@
+/// Where a build reads from and writes to.
+public struct BuildOptions: Sendable {
+    public var sourceDirectory: String
+    public var dataDirectory: String
+    public var outputDirectory: String
+    /// Figures as of the end of this UTC day; nil for the newest journal event.
+    public var asOf: CalendarDay?
+
+    /// `data` defaults to `<source>/content/data`, `output` to `<source>/public`.
+    public init(source: String = ".", data: String? = nil, output: String? = nil, asOf: CalendarDay? = nil) {
+        self.sourceDirectory = source
+        self.dataDirectory = data ?? Paths.join(source, "content", "data")
+        self.outputDirectory = output ?? Paths.join(source, "public")
+        self.asOf = asOf
+    }
+
+    public var contentDirectory: String { Paths.join(sourceDirectory, "content") }
+    public var templatesDirectory: String { Paths.join(sourceDirectory, "templates") }
+    /// Where the build keeps what it needs between runs (outside the output).
+    public var stateDirectory: String { Paths.join(sourceDirectory, ".advocate") }
+}
+
+/// Everything a build reads, loaded and validated: the store, content/ and templates/.
+public struct SiteInputs: Sendable {
+    public var options: BuildOptions
+    public var loaded: LoadedStore
+    public var content: SiteContent
+    public var theme: Theme
+    /// Warnings from every input.
+    public var warnings: [Diagnostic]
+
+    public var store: Store {
+        get { loaded.store }
+        set { loaded.store = newValue }
+    }
+
+    /// Loads every input and reports every problem found in any of them.
+    ///
+    /// - Throws: ``DiagnosticsError`` when any input has an error.
+    public static func load(_ options: BuildOptions) throws(DiagnosticsError) -> SiteInputs {
+        var diagnostics = DiagnosticList()
+        var loaded: LoadedStore?
+        do {
+            loaded = try StoreLoader.load(from: options.dataDirectory)
+            diagnostics.append(contentsOf: loaded!.warnings)
+        } catch {
+            diagnostics.append(contentsOf: error.diagnostics)
+        }
+        let (content, contentDiagnostics) = ContentLoader.load(from: options.contentDirectory)
+        diagnostics.append(contentsOf: contentDiagnostics)
+        let (theme, themeDiagnostics) = Theme.load(from: options.templatesDirectory)
+        diagnostics.append(contentsOf: themeDiagnostics)
+        if let program = loaded?.store.program {
+            checkBrand(program, content: content, options: options, diagnostics: &diagnostics)
+            checkMessaging(content, diagnostics: &diagnostics)
+        }
+        guard let loaded, let theme, !diagnostics.hasErrors else {
+            throw DiagnosticsError(diagnostics.all)
+        }
+        return SiteInputs(options: options, loaded: loaded, content: content, theme: theme, warnings: diagnostics.all)
+    }
+
+    private static func checkBrand(_ program: Program, content: SiteContent, options: BuildOptions, diagnostics: inout DiagnosticList) {
+        if let logo = program.brand?.logo, !content.assets.contains(logo) {
+            diagnostics.error(Paths.join(options.dataDirectory, StoreFiles.program), .start,
+                              "brand.logo names \"\(logo)\" but \(Paths.join(options.contentDirectory, "assets", logo)) does not exist")
+        }
+    }
+
+    /// Within one channel every template must offer the same variants, or assignments would differ.
+    private static func checkMessaging(_ content: SiteContent, diagnostics: inout DiagnosticList) {
+        var seen: [MessageChannel: String] = [:]
+        for message in content.messages {
+            if let first = seen[message.channel] {
+                diagnostics.warning(message.file, .start,
+                                    "\(first) already provides the \(message.channel.label) share text; this template appears on /messaging/ only")
+            } else {
+                seen[message.channel] = message.name
+            }
+        }
+    }
+}

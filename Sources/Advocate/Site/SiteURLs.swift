@@ -1,0 +1,63 @@
+/// Where things live on the published site, and how links to them are written.
+public struct SiteURLs: Sendable {
+    /// The program's baseURL without a trailing slash, e.g. `https://refer.acme.example`.
+    public let baseURL: String
+    /// The path of the site root, ending in `/`: `/` unless baseURL has a path.
+    public let root: String
+
+    public init(baseURL: String) {
+        self.baseURL = baseURL
+        let afterScheme = baseURL.range(of: "://").map { baseURL[$0.upperBound...] } ?? baseURL[...]
+        let path = afterScheme.drop { $0 != "/" }
+        self.root = path.isEmpty ? "/" : (path.hasSuffix("/") ? String(path) : path + "/")
+    }
+
+    /// The absolute URL of a site path such as `/terms/`.
+    public func absolute(_ path: String) -> String {
+        baseURL + (root == "/" ? path : String(root.dropLast()) + path)
+    }
+
+    /// A path on the site, with the root prefix: `/terms/` or `/refer/terms/`.
+    public func path(_ path: String) -> String {
+        root == "/" ? path : String(root.dropLast()) + path
+    }
+
+    /// A referrer's shareable page, `/r/<code>/`.
+    public static func referrerPath(_ code: String) -> String { "/r/\(code)/" }
+    /// A private stats page, `/stats/<token>/`.
+    public static func statsPath(_ token: String) -> String { "/stats/\(token)/" }
+
+    /// The referrer's link, as shared: absolute, with `?src=` naming the channel when given.
+    public func referrerLink(_ code: String, source: ReferralSource? = nil) -> String {
+        let link = absolute(Self.referrerPath(code))
+        return source.map { link + "?src=" + $0.rawValue } ?? link
+    }
+
+    /// Percent-encodes everything but RFC 3986's unreserved characters, for query values.
+    public static func percentEncode(_ text: String) -> String {
+        var output = ""
+        output.reserveCapacity(text.utf8.count)
+        for byte in text.utf8 {
+            let isUnreserved = (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
+                || byte == 0x2D || byte == 0x2E || byte == 0x5F || byte == 0x7E
+            if isUnreserved {
+                output.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                let hex = String(byte, radix: 16, uppercase: true)
+                output += "%" + (hex.count == 1 ? "0" + hex : hex)
+            }
+        }
+        return output
+    }
+
+    /// The share link for a channel, carrying the message text (and subject, for email).
+    public static func shareURL(channel: MessageChannel, text: String, subject: String?, link: String) -> String {
+        switch channel {
+        case .email: "mailto:?subject=\(percentEncode(subject ?? ""))&body=\(percentEncode(text))"
+        case .sms: "sms:?&body=\(percentEncode(text))"
+        case .whatsapp: "https://wa.me/?text=\(percentEncode(text))"
+        case .x: "https://x.com/intent/tweet?text=\(percentEncode(text))"
+        case .linkedin: "https://www.linkedin.com/sharing/share-offsite/?url=\(percentEncode(link))"
+        }
+    }
+}

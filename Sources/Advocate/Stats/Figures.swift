@@ -1,0 +1,102 @@
+/// What happened to one referral, as of an instant.
+public struct ReferralOutcome: Sendable {
+    public enum Acceptance: Sendable, Equatable {
+        case accepted
+        /// The friend's email was already referred by an earlier accepted referral.
+        case duplicate
+        /// The friend's email is the referrer's own.
+        case selfReferral
+    }
+
+    public var referral: Referral
+    public var acceptance: Acceptance
+    /// The newest status recorded for it, nil while it has none.
+    public var latestStatus: ReferralStatus?
+    /// When the referral was first marked converted.
+    public var firstConvertedAt: Instant?
+    /// The `value` given with its first conversion.
+    public var conversionValue: Double?
+    /// True once any status past `referred` was recorded (contacted, converted or rewarded).
+    public var wasContacted: Bool
+    /// True when it counts as a conversion: accepted, latest status converted or rewarded, and
+    /// first converted within the attribution window.
+    public var isConversion: Bool
+    /// True when it is a conversion whose reward hold has passed.
+    public var isMatured: Bool
+
+    public var isAccepted: Bool { acceptance == .accepted }
+}
+
+/// One referrer's figures.
+public struct ReferrerFigures: Sendable {
+    public var code: String
+    public var referrals: Int
+    public var converted: Int
+    /// Conversions past the reward hold.
+    public var matured: Int
+    public var earned: Double
+    public var pending: Double
+    public var tier: Program.Tier?
+    public var nextTier: Program.Tier?
+
+    /// converted / referrals, 0 when there are none.
+    public var conversionRate: Double { referrals == 0 ? 0 : Double(converted) / Double(referrals) }
+
+    /// Conversions still needed for the next tier.
+    public var remainingToNextTier: Int? { nextTier.map { $0.conversions - converted } }
+}
+
+/// Referrals and conversions of one group (a source, a segment, a variant, a week).
+public struct GroupFigures: Sendable, Equatable {
+    public var name: String
+    public var referrals: Int
+    public var converted: Int
+
+    public var conversionRate: Double { referrals == 0 ? 0 : Double(converted) / Double(referrals) }
+}
+
+/// The stages of the referral funnel, each counting accepted referrals that reached it.
+public struct Funnel: Sendable, Equatable {
+    public var referred: Int
+    public var contacted: Int
+    public var converted: Int
+    public var rewarded: Int
+}
+
+/// The program's figures: sums over referrers plus the breakdowns the analytics page shows.
+public struct ProgramFigures: Sendable {
+    public var referrers: Int
+    public var referrals: Int
+    public var converted: Int
+    public var earned: Double
+    public var pending: Double
+    public var duplicates: Int
+    public var selfReferrals: Int
+    public var conversionValue: Double
+    public var funnel: Funnel
+    public var bySource: [GroupFigures]
+    public var bySegment: [GroupFigures]
+    public var byVariant: [GroupFigures]
+    /// One entry a week (named by its Monday), from the first week with a referral to the last.
+    public var perWeek: [GroupFigures]
+    /// Up to ten referrer codes with the most conversions (then referrals, then code).
+    public var topReferrers: [String]
+
+    public var conversionRate: Double { referrals == 0 ? 0 : Double(converted) / Double(referrals) }
+}
+
+/// Every figure of a program as of one instant.
+public struct Figures: Sendable {
+    public var asOf: Instant
+    public var currency: String
+    /// In roster order.
+    public var referrers: [ReferrerFigures]
+    public var program: ProgramFigures
+    /// Each referrer's referrals (accepted or not), oldest first, keyed by code.
+    public var outcomesByReferrer: [String: [ReferralOutcome]]
+
+    /// The figures of one referrer, by code.
+    public func referrer(_ code: String) -> ReferrerFigures? {
+        referrers.first { $0.code == code }
+    }
+}

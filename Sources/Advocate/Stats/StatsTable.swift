@@ -1,0 +1,25 @@
+/// The figures as a plain-text table for a terminal.
+public enum StatsTable {
+    public static func render(_ figures: Figures, store: Store) -> String {
+        let money = Formatting(currency: figures.currency)
+        let header = ["code", "referrals", "converted", "rate", "earned", "pending", "tier", "next"]
+        var rows = figures.referrers.map { referrer -> [String] in
+            [referrer.code, String(referrer.referrals), String(referrer.converted), Formatting.percent(referrer.conversionRate),
+             money.money(referrer.earned), money.money(referrer.pending), referrer.tier?.name ?? "-",
+             referrer.nextTier.map { "\($0.name) in \($0.conversions - referrer.converted)" } ?? "-"]
+        }
+        let program = figures.program
+        rows.append(["total", String(program.referrals), String(program.converted), Formatting.percent(program.conversionRate),
+                     money.money(program.earned), money.money(program.pending), "", ""])
+        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { column, cell in
+                column == 0 || column >= 6 ? cell.padding(toLength: widths[column], withPad: " ", startingAt: 0) : cell.leftPadded(widths[column])
+            }.joined(separator: "  ").trimmingWhitespace()
+        }
+        var lines = ["as of \(figures.asOf.iso8601) · \(program.referrers) referrers · not accepted: \(program.duplicates) duplicate, \(program.selfReferrals) self-referral",
+                     line(header)]
+        lines.append(contentsOf: rows.map(line))
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+
+/// Readable, URL-safe identifiers made from text: `"Who can refer?"` becomes `who-can-refer`.
+public enum Slug {
+    /// Lower-case ASCII letters and digits joined by single hyphens; accents are folded
+    /// (`Zoë` -> `zoe`), other characters dropped. `fallback` when nothing is left.
+    public static func make(_ text: String, fallback: String, maxLength: Int = 60) -> String {
+        var slug = ""
+        var pendingHyphen = false
+        let folded = text.applyingTransform(.stripDiacritics, reverse: false) ?? text
+        for scalar in folded.lowercased().unicodeScalars {
+            let isAlphanumeric = (scalar >= "a" && scalar <= "z") || (scalar >= "0" && scalar <= "9")
+            if isAlphanumeric {
+                if pendingHyphen && !slug.isEmpty { slug += "-" }
+                pendingHyphen = false
+                slug.unicodeScalars.append(scalar)
+                if slug.count >= maxLength { break }
+            } else if scalar.properties.isWhitespace || scalar == "-" || scalar == "_" || scalar == "." || scalar == "/" {
+                pendingHyphen = true
+            }
+        }
+        while slug.hasSuffix("-") { slug.removeLast() }
+        return slug.isEmpty ? fallback : slug
+    }
+
+    /// `base`, or `base-2`, `base-3`… whichever is not in `used`; records the one returned.
+    public static func unique(_ base: String, in used: inout Set<String>) -> String {
+        var candidate = base
+        var counter = 2
+        while used.contains(candidate) {
+            candidate = "\(base)-\(counter)"
+            counter += 1
+        }
+        used.insert(candidate)
+        return candidate
+    }
+}

@@ -1,0 +1,73 @@
+/// Finds the tags of a Mustache text (with the default `{{ }}` delimiters), with their positions,
+/// so the build can check partial names and variables before rendering anything.
+///
+/// swift-mustache keeps its parsed tokens internal, so this small scanner reads the source text.
+enum MustacheTags {
+    enum Kind {
+        case variable, section, invertedSection, closing, partial, parent, block, comment, other
+    }
+
+    struct Tag {
+        var kind: Kind
+        var name: String
+        var line: Int
+        var column: Int
+    }
+
+    static func scan(_ text: String) -> [Tag] {
+        var tags: [Tag] = []
+        let bytes = Array(text.utf8)
+        var index = 0
+        var line = 1
+        var lineStart = 0
+        while index + 1 < bytes.count {
+            if bytes[index] == 0x0A {
+                line += 1
+                lineStart = index + 1
+                index += 1
+                continue
+            }
+            guard bytes[index] == UInt8(ascii: "{"), bytes[index + 1] == UInt8(ascii: "{") else {
+                index += 1
+                continue
+            }
+            let column = index - lineStart + 1
+            var start = index + 2
+            let triple = start < bytes.count && bytes[start] == UInt8(ascii: "{")
+            if triple { start += 1 }
+            guard let end = findClose(bytes, from: start) else { break }
+            var inner = String(decoding: bytes[start..<end], as: UTF8.self).trimmingWhitespace()
+            var kind = Kind.variable
+            if !triple, let sigil = inner.first {
+                switch sigil {
+                case "#": kind = .section
+                case "^": kind = .invertedSection
+                case "/": kind = .closing
+                case ">": kind = .partial
+                case "<": kind = .parent
+                case "$": kind = .block
+                case "!": kind = .comment
+                case "&": kind = .variable
+                case "=", "%": kind = .other
+                default: break
+                }
+                if kind != .variable || sigil == "&" { inner = String(inner.dropFirst()).trimmingWhitespace() }
+            }
+            tags.append(Tag(kind: kind, name: inner, line: line, column: column))
+            for byte in bytes[index..<end] where byte == 0x0A {
+                line += 1
+            }
+            index = end + (triple ? 3 : 2)
+        }
+        return tags
+    }
+
+    private static func findClose(_ bytes: [UInt8], from start: Int) -> Int? {
+        var index = start
+        while index + 1 < bytes.count {
+            if bytes[index] == UInt8(ascii: "}") && bytes[index + 1] == UInt8(ascii: "}") { return index }
+            index += 1
+        }
+        return nil
+    }
+}

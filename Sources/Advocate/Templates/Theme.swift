@@ -1,0 +1,75 @@
+import Foundation
+import Mustache
+
+/// The site's templates/ folder: every Mustache template parsed once, and the theme's assets.
+public struct Theme: Sendable {
+    /// The page templates a build renders; any other template is a partial or a parent.
+    public static let pageTemplates = ["home", "page", "stories", "story", "messaging", "referrer", "stats", "analytics", "thanks", "404"]
+
+    public let library: MustacheLibrary
+    /// Files in templates/assets/, as paths relative to it.
+    public let assets: [String]
+    public let directory: String
+
+    /// Parses every `*.mustache` file below `directory`, reporting every problem: syntax errors,
+    /// missing page templates and references to partials or parents that do not exist.
+    public static func load(from directory: String) -> (Theme?, [Diagnostic]) {
+        var diagnostics = DiagnosticList()
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            diagnostics.error(directory, .start, "templates folder not found (a site needs templates/; `advocate init` makes one)")
+            return (nil, diagnostics.all)
+        }
+        var templates: [String: MustacheTemplate] = [:]
+        var sources: [String: String] = [:]
+        for path in ContentLoader.listFiles(directory) where path.hasSuffix(".mustache") {
+            let file = Paths.join(directory, path)
+            let name = String(path.dropLast(".mustache".count))
+            guard let data = FileManager.default.contents(atPath: file), let text = String(validating: [UInt8](data), as: UTF8.self) else {
+                diagnostics.error(file, .start, "cannot read the template (is it UTF-8 text?)")
+                continue
+            }
+            sources[name] = file
+            do {
+                templates[name] = try MustacheTemplate(string: text)
+            } catch let error as MustacheTemplate.ParserError {
+                diagnostics.error(file, SourceLocation(line: error.context.lineNumber, column: error.context.columnNumber + 1),
+                                  "template syntax error: \(describe(error.error))")
+                continue
+            } catch {
+                diagnostics.error(file, .start, "template syntax error: \(error)")
+                continue
+            }
+            for tag in MustacheTags.scan(text) where tag.kind == .partial || tag.kind == .parent {
+                if !FileManager.default.fileExists(atPath: Paths.join(directory, tag.name + ".mustache")) {
+                    let what = tag.kind == .partial ? "partial" : "parent template"
+                    diagnostics.error(file, SourceLocation(line: tag.line, column: tag.column),
+                                      "\(what) '\(tag.name)' not found (expected \(Paths.join(directory, tag.name + ".mustache")))")
+                }
+            }
+        }
+        for name in pageTemplates where sources[name] == nil {
+            diagnostics.error(Paths.join(directory, name + ".mustache"), .start, "missing template '\(name)': every theme needs it")
+        }
+        let assets = ContentLoader.listFiles(Paths.join(directory, "assets"))
+        let theme = Theme(library: MustacheLibrary(templates: templates), assets: assets, directory: directory)
+        return (diagnostics.hasErrors ? nil : theme, diagnostics.all)
+    }
+
+    /// Renders a page template; nil when it does not exist.
+    public func render(_ name: String, _ context: [String: Any]) -> String? {
+        library.render(context, withTemplate: name)
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        switch error {
+        case MustacheTemplate.Error.sectionCloseNameIncorrect: "a section is closed with a different name than it was opened with"
+        case MustacheTemplate.Error.unfinishedName: "a tag is not closed with '}}'"
+        case MustacheTemplate.Error.expectedSectionEnd: "a section is opened but never closed"
+        case MustacheTemplate.Error.invalidSetDelimiter: "invalid set-delimiter tag"
+        case MustacheTemplate.Error.textInsideInheritSection, MustacheTemplate.Error.illegalTokenInsideInheritSection:
+            "only {{$block}} overrides may appear inside a {{<parent}} tag"
+        default: "\(error)"
+        }
+    }
+}

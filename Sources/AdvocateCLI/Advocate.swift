@@ -1,0 +1,21 @@
+import Advocate
+import ArgumentParser
+
+@main
+struct AdvocateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "advocate",
+        abstract: "Publish a referral program portal: terms, FAQ, messaging, stories and a page per referrer.",
+        discussion: """
+            Advocate turns a site folder (content/ with Markdown and the JSON store in content/data/, \
+            and templates/) into a static site in public/, and serves it with an endpoint that records referrals.
+
+            Examples:
+              advocate build                      build ./public from ./content and ./templates
+              advocate serve --port 8080          build, then serve on http://127.0.0.1:8080
+              advocate stats --format json        print every referrer's figures as JSON
+            """,
+        subcommands: [BuildCommand.self, ServeCommand.self, StatsCommand.self, CheckCommand.self],
+        defaultSubcommand: nil
+    )
+}

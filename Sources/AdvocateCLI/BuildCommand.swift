@@ -1,0 +1,44 @@
+import Advocate
+import ArgumentParser
+import Foundation
+
+struct BuildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Build the portal into the output folder.",
+        discussion: """
+            Renders every page in parallel, writes only files whose bytes changed (each replaced \
+            atomically), removes files the site no longer has, and prints a summary. On any error \
+            the output folder is left exactly as it was and the exit code is 1.
+
+            Examples:
+              advocate build
+              advocate build --source examples/acme --output /var/www/refer
+              advocate build --as-of 2026-03-31
+            """)
+
+    @OptionGroup var site: SiteOptions
+    @OptionGroup var asOf: AsOfOption
+
+    @Flag(name: .long, help: "Print only errors and warnings.")
+    var quiet = false
+
+    @Sendable static func showProgress(done: Int, total: Int) {
+        if total >= 2000 { StandardError.progress("rendering \(done)/\(total)") }
+    }
+
+    func run() throws {
+        let showProgress = !quiet && isatty(STDERR_FILENO) != 0
+        let progress: (@Sendable (Int, Int) -> Void)? = showProgress ? Self.showProgress : nil
+        let report: BuildReport
+        do throws(BuildError) {
+            report = try SiteBuilder.build(site.buildOptions(asOf: asOf.asOf), progress: progress)
+        } catch {
+            DiagnosticPrinter.printFailure(error)
+            throw ExitCode.failure
+        }
+        if showProgress { StandardError.progress("") }
+        DiagnosticPrinter.print(report.warnings)
+        if !quiet { print(report.summary) }
+    }
+}

@@ -1,0 +1,13 @@
+import ArgumentParser
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Build the site, then serve it and record referrals posted to the endpoint.")
+
+    @OptionGroup var site: SiteOptions
+
+    func run() async throws {
+        throw ValidationError("serve is not available yet")
+    }
+}

@@ -1,0 +1,51 @@
+import Advocate
+import ArgumentParser
+
+/// The folders every command works on.
+struct SiteOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The site folder, holding content/ and templates/.", valueName: "dir"))
+    var source: String = "."
+
+    @Option(name: .long, help: ArgumentHelp("The JSON store (default: <source>/content/data).", valueName: "dir"))
+    var data: String?
+
+    @Option(name: .long, help: ArgumentHelp("Where the site is written (default: <source>/public).", valueName: "dir"))
+    var output: String?
+
+    func buildOptions(asOf: CalendarDay? = nil) -> BuildOptions {
+        BuildOptions(source: source, data: data, output: output, asOf: asOf)
+    }
+}
+
+/// `--as-of YYYY-MM-DD`.
+struct AsOfOption: ParsableArguments {
+    @Option(name: .customLong("as-of"), help: ArgumentHelp(
+        "Compute figures as of the end of this UTC day (default: the newest journal event).", valueName: "YYYY-MM-DD"),
+        transform: { text in
+            guard let day = CalendarDay(text) else {
+                throw ValidationError("--as-of must be a date YYYY-MM-DD, such as 2026-03-31; got \"\(text)\"")
+            }
+            return day
+        })
+    var asOf: CalendarDay?
+}
+
+/// Prints diagnostics to standard error, then a count.
+enum DiagnosticPrinter {
+    static func print(_ diagnostics: [Diagnostic]) {
+        for diagnostic in diagnostics {
+            StandardError.write(diagnostic.description)
+        }
+    }
+
+    static func printFailure(_ error: BuildError) {
+        if case .invalidInput(let diagnostics) = error {
+            print(diagnostics.diagnostics)
+            let count = diagnostics.errors.count
+            StandardError.write("\(count) error\(count == 1 ? "" : "s"); nothing was written")
+        } else {
+            StandardError.write(error.description)
+            StandardError.write("the output folder was left as it was")
+        }
+    }
+}
