@@ -1,0 +1,174 @@
+import Testing
+@testable import Advocate
+
+/// Each rule of DESIGN.md's "What the figures mean", over a store written to real files.
+@Suite struct FigureRulesTests {
+    @Test func acceptedReferralsCountWhateverTheirStatus() throws {
+        var fixture = StoreFixture()
+        fixture.refer("ada", friend: "Grace Hopper", at: "2026-03-01T09:30:00Z")
+        let rejected = fixture.refer("ada", friend: "Alan Turing", at: "2026-03-02T09:30:00Z")
+        fixture.status(rejected, "rejected", at: "2026-03-03T09:30:00Z")
+        let ada = try #require(try fixture.figures(asOf: "2026-03-31").referrer("ada"))
+        #expect(ada.referrals == 2)
+        #expect(ada.converted == 0)
+        #expect(ada.conversionRate == 0)
+    }
+
+    @Test func duplicateFriendEmailFirstAcceptedReferralWins() throws {
+        var fixture = StoreFixture()
+        fixture.refer("ada", friend: "Grace Hopper", email: "grace@example.com", at: "2026-03-01T09:30:00Z")
+        fixture.refer("bob", friend: "Grace H", email: "  GRACE@Example.com ", at: "2026-03-02T09:30:00Z")
+        let figures = try fixture.figures(asOf: "2026-03-31")
+        #expect(figures.referrer("ada")?.referrals == 1)
+        #expect(figures.referrer("bob")?.referrals == 0)
+        #expect(figures.program.duplicates == 1)
+    }
+
+    @Test func rejectedSelfReferralDoesNotClaimTheEmail() throws {
+        var fixture = StoreFixture()
+        // Bob refers himself (not accepted), then Ada refers Bob's address: Ada's is the first accepted one.
+        fixture.refer("bob", friend: "Bob Builder", email: "Bob@Example.com", at: "2026-03-01T09:30:00Z")
+        fixture.refer("ada", friend: "Bob Builder", email: "bob@example.com", at: "2026-03-02T09:30:00Z")
+        let figures = try fixture.figures(asOf: "2026-03-31")
+        #expect(figures.referrer("bob")?.referrals == 0)
+        #expect(figures.referrer("ada")?.referrals == 1)
+        #expect(figures.program.selfReferrals == 1)
+        #expect(figures.program.duplicates == 0)
+    }
+
+    @Test func conversionCountsOnlyWithinTheAttributionWindow() throws {
+        var fixture = StoreFixture()
+        let inside = fixture.refer("ada", friend: "Grace Hopper", at: "2026-01-01T00:00:00Z")
+        let late = fixture.refer("ada", friend: "Alan Turing", at: "2026-01-01T00:00:00Z")
+        fixture.status(inside, "converted", at: "2026-04-01T00:00:00Z") // exactly 90 days
+        fixture.status(late, "converted", at: "2026-04-01T00:00:01Z") // 90 days and a second
+        let ada = try #require(try fixture.figures(asOf: "2026-06-30").referrer("ada"))
+        #expect(ada.referrals == 2)
+        #expect(ada.converted == 1)
+        #expect(ada.conversionRate == 0.5)
+    }
+
+    @Test func windowIsMeasuredFromTheFirstConvertedEvent() throws {
+        var fixture = StoreFixture()
+        let id = fixture.refer("ada", friend: "Grace Hopper", at: "2026-01-01T00:00:00Z")
+        fixture.status(id, "converted", at: "2026-01-10T00:00:00Z")
+        fixture.status(id, "contacted", at: "2026-02-01T00:00:00Z")
+        fixture.status(id, "converted", at: "2026-06-01T00:00:00Z")
+        #expect(try fixture.figures(asOf: "2026-06-30").referrer("ada")?.converted == 1)
+    }
+
+    @Test func laterRejectionTakesTheConversionBack() throws {
+        var fixture = StoreFixture()
+        let id = fixture.refer("ada", friend: "Grace Hopper", at: "2026-03-01T00:00:00Z")
+        fixture.status(id, "converted", at: "2026-03-05T00:00:00Z", value: 1200)
+        fixture.status(id, "rejected", at: "2026-03-20T00:00:00Z")
+        #expect(try fixture.figures(asOf: "2026-03-10").referrer("ada")?.converted == 1)
+        let after = try #require(try fixture.figures(asOf: "2026-03-31").referrer("ada"))
+        #expect(after.converted == 0)
+        #expect(after.pending == 0)
+        #expect(after.earned == 0)
+    }
+
+    @Test func rewardedCountsAsConverted() throws {
+        var fixture = StoreFixture()
+        let id = fixture.refer("ada", friend: "Grace Hopper", at: "2026-03-01T00:00:00Z")
+        fixture.status(id, "converted", at: "2026-03-05T00:00:00Z")
+        fixture.status(id, "rewarded", at: "2026-04-10T00:00:00Z")
+        let figures = try fixture.figures(asOf: "2026-04-30")
+        #expect(figures.referrer("ada")?.converted == 1)
+        #expect(figures.program.funnel == Funnel(referred: 1, contacted: 1, converted: 1, rewarded: 1))
+    }
+
+    @Test func rewardIsPendingDuringTheHoldAndEarnedAfter() throws {
+        var fixture = StoreFixture()
+        fixture.hold = 30
+        let id = fixture.refer("ada", friend: "Grace Hopper", at: "2026-03-01T00:00:00Z")
+        fixture.status(id, "converted", at: "2026-03-02T12:00:00Z")
+        // 2026-03-31 23:59:59.999 is 29.5 days later: still on hold.
+        let held = try #require(try fixture.figures(asOf: "2026-03-31").referrer("ada"))
+        #expect(held.earned == 0)
+        #expect(held.pending == 25)
+        // 2026-04-01 end is 30.5 days later: matured.
+        let matured = try #require(try fixture.figures(asOf: "2026-04-01").referrer("ada"))
+        #expect(matured.earned == 25)
+        #expect(matured.pending == 0)
+    }
+
+    @Test func tierBonusesFollowMaturedAndAllConversions() throws {
+        var fixture = StoreFixture()
+        fixture.referrers.append(("cy", "Cy Twombly", "cy@example.com"))
+        // Five conversions: three matured by April 30 (converted in March), two still on hold.
+        for day in 1...3 {
+            let id = fixture.refer("cy", friend: "Old Friend\(day)", at: "2026-03-0\(day)T00:00:00Z")
+            fixture.status(id, "converted", at: "2026-03-1\(day)T00:00:00Z")
+        }
+        for day in 1...2 {
+            let id = fixture.refer("cy", friend: "New Friend\(day)", at: "2026-04-1\(day)T00:00:00Z")
+            fixture.status(id, "converted", at: "2026-04-2\(day)T00:00:00Z")
+        }
+        let cy = try #require(try fixture.figures(asOf: "2026-04-30").referrer("cy"))
+        #expect(cy.converted == 5)
+        #expect(cy.matured == 3)
+        #expect(cy.tier?.name == "Gold")
+        #expect(cy.nextTier == nil)
+        // Earned: 3 x 25 + Bronze 0 + Silver 50. Pending: 2 x 25 + Gold 150.
+        #expect(cy.earned == 125)
+        #expect(cy.pending == 200)
+    }
+
+    @Test func nextTierAndRemaining() throws {
+        var fixture = StoreFixture()
+        let id = fixture.refer("ada", friend: "Grace Hopper", at: "2026-03-01T00:00:00Z")
+        fixture.status(id, "converted", at: "2026-03-02T00:00:00Z")
+        let ada = try #require(try fixture.figures(asOf: "2026-03-05").referrer("ada"))
+        #expect(ada.tier?.name == "Bronze")
+        #expect(ada.nextTier?.name == "Silver")
+        #expect(ada.remainingToNextTier == 2)
+        let bob = try #require(try fixture.figures(asOf: "2026-03-05").referrer("bob"))
+        #expect(bob.tier == nil)
+        #expect(bob.nextTier?.name == "Bronze")
+    }
+
+    @Test func eventsAfterTheAsOfAreIgnored() throws {
+        var fixture = StoreFixture()
+        let id = fixture.refer("ada", friend: "Grace Hopper", at: "2026-03-01T12:00:00Z")
+        fixture.status(id, "converted", at: "2026-03-02T00:00:00Z")
+        #expect(try fixture.figures(asOf: "2026-02-28").referrer("ada")?.referrals == 0)
+        let firstDay = try #require(try fixture.figures(asOf: "2026-03-01").referrer("ada"))
+        #expect(firstDay.referrals == 1)
+        #expect(firstDay.converted == 0)
+    }
+
+    @Test func defaultAsOfIsTheNewestEvent() throws {
+        var fixture = StoreFixture()
+        let id = fixture.refer("ada", friend: "Grace Hopper", at: "2026-03-01T12:00:00Z")
+        fixture.status(id, "converted", at: "2026-03-09T08:15:00Z")
+        let store = try fixture.load()
+        #expect(AsOf.resolve(nil, store: store).iso8601 == "2026-03-09T08:15:00Z")
+        #expect(AsOf.resolve(CalendarDay("2026-03-31"), store: store).iso8601 == "2026-03-31T23:59:59.999Z")
+    }
+
+    @Test func programBreakdownsBySourceSegmentVariantAndWeek() throws {
+        var fixture = StoreFixture()
+        let first = fixture.refer("ada", friend: "Grace Hopper", at: "2026-03-02T10:00:00Z", source: "sms", variant: "a")
+        fixture.refer("ada", friend: "Alan Turing", at: "2026-03-03T10:00:00Z", source: "sms", variant: "b")
+        fixture.refer("bob", friend: "Edsger Dijkstra", at: "2026-03-17T10:00:00Z", source: "email", variant: "b")
+        fixture.status(first, "converted", at: "2026-03-10T10:00:00Z")
+        let program = try fixture.figures(asOf: "2026-03-31").program
+        #expect(program.bySource == [GroupFigures(name: "email", referrals: 1, converted: 0), GroupFigures(name: "sms", referrals: 2, converted: 1)])
+        #expect(program.byVariant == [GroupFigures(name: "a", referrals: 1, converted: 1), GroupFigures(name: "b", referrals: 2, converted: 0)])
+        #expect(program.bySegment == [GroupFigures(name: "customer", referrals: 3, converted: 1)])
+        #expect(program.perWeek.map(\.name) == ["2026-03-02", "2026-03-09", "2026-03-16"])
+        #expect(program.perWeek.map(\.referrals) == [2, 0, 1])
+        #expect(program.perWeek.map(\.converted) == [0, 1, 0])
+        #expect(program.topReferrers == ["ada", "bob"])
+    }
+
+    @Test func statsJSONHasTheDocumentedShape() throws {
+        var fixture = StoreFixture()
+        let id = fixture.refer("ada", friend: "Grace Hopper", at: "2026-03-01T00:00:00Z")
+        fixture.status(id, "converted", at: "2026-03-02T00:00:00Z")
+        let json = try fixture.figures(asOf: "2026-03-05").json.serialized()
+        #expect(json.hasPrefix(#"{"asOf":"2026-03-05T23:59:59.999Z","currency":"USD","referrers":[{"code":"ada","referrals":1,"converted":1,"conversionRate":1,"earned":0,"pending":25,"tier":"Bronze","nextTier":{"name":"Silver","conversions":3,"remaining":2}},{"code":"bob","referrals":0,"converted":0,"conversionRate":0,"earned":0,"pending":0,"tier":null,"nextTier":{"name":"Bronze","conversions":1,"remaining":1}}],"program":{"#))
+    }
+}
