@@ -1,0 +1,39 @@
+import Testing
+@testable import Advocate
+
+@Suite struct JSONParserTests {
+    @Test func parsesValuesWithLocations() throws {
+        let node = try JSONParser.parse("{\n  \"a\": [1, -2.5e1, true, null],\n  \"b\": \"\\u00e9\\ud83d\\ude00\\n\"\n}")
+        let members = try #require(node.members)
+        #expect(members.map(\.key) == ["a", "b"])
+        #expect(members[0].keyLocation == SourceLocation(line: 2, column: 3))
+        #expect(members[0].value.elements?.map(\.numberValue) == [1, -25, nil, nil])
+        #expect(members[1].value.stringValue == "é😀\n")
+        #expect(members[1].value.location == SourceLocation(line: 3, column: 8))
+    }
+
+    @Test(arguments: ["", "{", "[1,]", "{\"a\" 1}", "01", "1.", "\"\\x\"", "\"a\nb\"", "tru", "[1] 2", "\"\\ud800\""])
+    func rejectsInvalidJSON(text: String) {
+        #expect(throws: JSONParser.SyntaxError.self) { try JSONParser.parse(text) }
+    }
+
+    @Test func rejectsInvalidUTF8AndDeepNesting() {
+        #expect(throws: JSONParser.SyntaxError.self) { try JSONParser.parse([0x22, 0xC0, 0xAF, 0x22]) }
+        let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        #expect(throws: JSONParser.SyntaxError.self) { try JSONParser.parse(deep) }
+    }
+
+    @Test func writerEscapesForScriptsAndKeepsKeyOrder() {
+        let output = JSONOutput.object([("z", .string("</script><b>&\u{2028}\"")), ("a", .number(25)), ("r", .number(0.5))])
+        #expect(output.serialized() == #"{"z":"\u003c/script\u003e\u003cb\u003e\u0026\u2028\"","a":25,"r":0.5}"#)
+    }
+
+    @Test func instantsParseAndPrint() throws {
+        #expect(Instant(iso8601: "2026-03-01T09:30:00Z")?.iso8601 == "2026-03-01T09:30:00Z")
+        #expect(Instant(iso8601: "2026-03-01T11:30:00.25+02:00")?.iso8601 == "2026-03-01T09:30:00.250Z")
+        #expect(Instant(iso8601: "2026-03-01T09:30:00") == nil)
+        #expect(CalendarDay("2024-02-29") != nil)
+        #expect(CalendarDay("2026-02-29") == nil)
+        #expect(CalendarDay("2026-03-04")?.weekStart.iso8601 == "2026-03-02")
+    }
+}

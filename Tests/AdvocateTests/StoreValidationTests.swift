@@ -1,0 +1,170 @@
+import Testing
+@testable import Advocate
+
+/// Every validation rule of the store, each reported with file, line, column and field.
+@Suite struct StoreValidationTests {
+    /// Loads a store written with the fixture and the given overrides; returns every diagnostic.
+    func diagnostics(program: String? = nil, referrers: String? = nil, journal: String? = nil) throws -> [Diagnostic] {
+        let directory = try TemporaryDirectory()
+        let fixture = StoreFixture()
+        try fixture.write(to: directory)
+        if let program { try directory.write("content/data/program.json", program) }
+        if let referrers { try directory.write("content/data/referrers.json", referrers) }
+        if let journal { try directory.write("content/data/referrals.jsonl", journal) }
+        do {
+            return try StoreLoader.load(from: directory.file("content/data")).warnings
+        } catch {
+            return error.diagnostics
+        }
+    }
+
+    func referrersJSON(_ entries: String...) -> String {
+        "[\n" + entries.joined(separator: ",\n") + "\n]\n"
+    }
+
+    let ada = #"{"code": "ada", "name": "Ada", "email": "ada@example.com", "statsToken": "k3v9q0c8m2x7w1r5t4y6u8i0ab"}"#
+
+    @Test func malformedJSONNamesLineAndColumn() throws {
+        let found = try diagnostics(program: "{\n  \"name\": \"Acme\",\n  \"baseURL\" \"https://x.example\"\n}\n")
+        let error = try #require(found.first)
+        #expect(error.severity == .error)
+        #expect(error.file.hasSuffix("content/data/program.json"))
+        #expect(error.line == 3)
+        #expect(error.column == 13)
+        #expect(error.message.contains("expected ':'"))
+    }
+
+    @Test func wrongTypeNamesTheField() throws {
+        var fixture = StoreFixture()
+        fixture.amount = 25
+        let program = fixture.programJSON.replacingOccurrences(of: "\"attributionWindowDays\": 90", with: "\"attributionWindowDays\": \"ninety\"")
+        let found = try diagnostics(program: program)
+        let error = try #require(found.first { $0.message.contains("attributionWindowDays") })
+        #expect(error.message.contains("must be a number, found a string"))
+        #expect(error.line == 6)
+    }
+
+    @Test func missingRequiredFieldIsNamed() throws {
+        let found = try diagnostics(referrers: referrersJSON(#"{"code": "ada", "email": "ada@example.com", "statsToken": "k3v9q0c8m2x7w1r5t4y6u8i0ab"}"#))
+        #expect(found.contains { $0.severity == .error && $0.message.contains("missing required field 'name'") && $0.line == 2 })
+    }
+
+    @Test(arguments: ["../x", "A", "Ada", "a", "x/y", "ada lovelace", String(repeating: "a", count: 41)])
+    func codeOutsideThePatternIsRejected(code: String) throws {
+        let entry = #"{"code": "\#(code)", "name": "Ada", "email": "ada@example.com", "statsToken": "k3v9q0c8m2x7w1r5t4y6u8i0ab"}"#
+        let found = try diagnostics(referrers: referrersJSON(entry), journal: "")
+        let error = try #require(found.first { $0.severity == .error })
+        #expect(error.message.contains("must be 2 to 40 characters of a-z, 0-9 and '-'"))
+        #expect(error.line == 2)
+        #expect(error.column == 10)
+    }
+
+    @Test func duplicateCodesPointAtTheFirst() throws {
+        let second = #"{"code": "ada", "name": "Ada Two", "email": "ada2@example.com", "statsToken": "zzzzq0c8m2x7w1r5t4y6u8i0ab"}"#
+        let found = try diagnostics(referrers: referrersJSON(ada, second), journal: "")
+        let error = try #require(found.first { $0.message.contains("duplicate code") })
+        #expect(error.line == 3)
+        #expect(error.message.contains("referrers.json:2:1"))
+    }
+
+    @Test func shortOrIllegalStatsTokensAreRejected() throws {
+        for token in ["short", "k3v9q0c8m2x7w1r5t4y6u8i0a!", "ada-k3v9q0c8m2x7w1r5t4y6u8"] {
+            let entry = #"{"code": "ada", "name": "Ada", "email": "ada@example.com", "statsToken": "\#(token)"}"#
+            let found = try diagnostics(referrers: referrersJSON(entry), journal: "")
+            #expect(found.contains { $0.severity == .error && $0.message.contains("statsToken") }, "token \(token)")
+        }
+    }
+
+    @Test func sharedTokenIsRejected() throws {
+        let second = #"{"code": "bob", "name": "Bob", "email": "bob@example.com", "statsToken": "k3v9q0c8m2x7w1r5t4y6u8i0ab"}"#
+        let found = try diagnostics(referrers: referrersJSON(ada, second), journal: "")
+        #expect(found.contains { $0.message.contains("statsToken is already used") && $0.line == 3 })
+    }
+
+    @Test func referralForUnknownReferrer() throws {
+        let journal = #"{"type":"referral","id":"rf_1","at":"2026-03-01T09:30:00Z","referrer":"nobody","name":"Grace","email":"g@example.com"}"# + "\n"
+        let found = try diagnostics(journal: journal)
+        let error = try #require(found.first)
+        #expect(error.file.hasSuffix("referrals.jsonl"))
+        #expect(error.line == 1)
+        #expect(error.message.contains("field 'referrer': unknown referrer code \"nobody\""))
+    }
+
+    @Test func statusForUnknownID() throws {
+        let journal = #"{"type":"status","id":"rf_404","at":"2026-03-01T09:30:00Z","status":"converted"}"# + "\n"
+        let found = try diagnostics(journal: journal)
+        #expect(found.contains { $0.message.contains("unknown referral id \"rf_404\"") && $0.line == 1 })
+    }
+
+    @Test func statusIDKnownFromAnyReferralAcceptedOrNot() throws {
+        let journal = """
+            {"type":"referral","id":"rf_1","at":"2026-03-01T09:30:00Z","referrer":"ada","name":"Ada","email":"ada@example.com"}
+            {"type":"status","id":"rf_1","at":"2026-03-02T09:30:00Z","status":"contacted"}
+
+            """
+        #expect(try diagnostics(journal: journal).allSatisfy { $0.severity != .error })
+    }
+
+    @Test(arguments: ["2026-03-01", "2026-03-01 9:30", "yesterday", "2026-02-30T09:30:00Z", "2026-03-01T25:00:00Z"])
+    func timestampThatIsNotISO8601(at: String) throws {
+        let journal = #"{"type":"referral","id":"rf_1","at":"\#(at)","referrer":"ada","name":"Grace","email":"g@example.com"}"# + "\n"
+        let found = try diagnostics(journal: journal)
+        let error = try #require(found.first { $0.message.contains("'at'") })
+        #expect(error.message.contains("not an ISO 8601 date-time"))
+        #expect(error.column == 37)
+    }
+
+    @Test func tornLastLineIsAWarning() throws {
+        let journal = #"{"type":"referral","id":"rf_1","at":"2026-03-01T09:30:00Z","referrer":"ada","name":"Grace","email":"g@example.com"}"# + "\n" + #"{"type":"referral","id":"rf_2","at":"2026-03-0"#
+        let directory = try TemporaryDirectory()
+        try StoreFixture().write(to: directory)
+        try directory.write("content/data/referrals.jsonl", journal)
+        let loaded = try StoreLoader.load(from: directory.file("content/data"))
+        #expect(loaded.store.journal.count == 1)
+        #expect(loaded.warnings.count == 1)
+        #expect(loaded.warnings[0].severity == .warning && loaded.warnings[0].line == 2)
+        #expect(loaded.tornJournalTail == Array(#"{"type":"referral","id":"rf_2","at":"2026-03-0"#.utf8))
+    }
+
+    @Test func malformedLineInTheMiddleIsAnError() throws {
+        let good = #"{"type":"referral","id":"rf_1","at":"2026-03-01T09:30:00Z","referrer":"ada","name":"Grace","email":"g@example.com"}"#
+        let found = try diagnostics(journal: good + "\n{\"type\": oops}\n" + good.replacingOccurrences(of: "rf_1", with: "rf_2") + "\n")
+        let error = try #require(found.first)
+        #expect(error.severity == .error && error.line == 2 && error.column == 10)
+    }
+
+    @Test func everyProblemIsReportedAtOnce() throws {
+        let referrers = referrersJSON(
+            #"{"code": "../x", "name": "X", "email": "x@example.com", "statsToken": "k3v9q0c8m2x7w1r5t4y6u8i0ab"}"#,
+            #"{"code": "bob", "name": "Bob", "email": "bob@example.com", "statsToken": "short"}"#)
+        let journal = """
+            {"type":"referral","id":"rf_1","at":"nope","referrer":"ada","name":"Grace","email":"g@example.com"}
+            {"type":"status","id":"rf_9","at":"2026-03-02T09:30:00Z","status":"won"}
+
+            """
+        let errors = try diagnostics(referrers: referrers, journal: journal).filter { $0.severity == .error }
+        #expect(errors.count == 4)
+        #expect(Set(errors.map { $0.file.split(separator: "/").last! }) == ["referrers.json", "referrals.jsonl"])
+    }
+
+    @Test func unknownFieldIsAWarningNamingIt() throws {
+        let entry = #"{"code": "ada", "name": "Ada", "emial": "x", "email": "ada@example.com", "statsToken": "k3v9q0c8m2x7w1r5t4y6u8i0ab"}"#
+        let found = try diagnostics(referrers: referrersJSON(entry), journal: "")
+        #expect(found.count == 1)
+        #expect(found[0].severity == .warning && found[0].message.contains("unknown field 'emial'"))
+    }
+
+    @Test func joinedReferrersFromTheJournalJoinTheRoster() throws {
+        let journal = """
+            {"type":"referrer","at":"2026-05-02T10:00:00Z","code":"linus","name":"Linus T.","email":"linus@example.com","segment":"customer","statsToken":"q8w7e6r5t4y3u2i1o0p9a8s7d6"}
+            {"type":"referral","id":"rf_1","at":"2026-05-03T09:30:00Z","referrer":"linus","name":"Grace","email":"g@example.com"}
+
+            """
+        let directory = try TemporaryDirectory()
+        try StoreFixture().write(to: directory)
+        try directory.write("content/data/referrals.jsonl", journal)
+        let store = try StoreLoader.load(from: directory.file("content/data")).store
+        #expect(store.referrers.map(\.code) == ["ada", "bob", "linus"])
+        #expect(store.referrers[2].joined == CalendarDay("2026-05-02"))
+    }
+}
