@@ -1,0 +1,206 @@
+import Foundation
+import Testing
+@testable import Advocate
+
+/// The build over real files in a temporary folder, with the real cmark-gfm and swift-mustache.
+@Suite struct BuildTests {
+    let statsPath = "stats/tok0xxxxxxxxxxxxxxxxxxxxxxxxx/index.html"
+    let analyticsPath = "stats/p7m2c9x4k1v8q3w6r0t5y2u8i4/index.html"
+
+    func fixtureWithReferrals() -> SiteFixture {
+        var site = SiteFixture()
+        let id = site.store.refer("ada", friend: "Grace Hopper", email: "grace@example.org", at: "2026-03-01T09:30:00Z", variant: "b")
+        site.store.status(id, "converted", at: "2026-03-05T09:30:00Z")
+        site.store.refer("ada", friend: "Alan Turing", email: "alan@example.org", at: "2026-03-06T09:30:00Z")
+        return site
+    }
+
+    @Test func buildsEveryPageOfTheTable() throws {
+        let directory = try fixtureWithReferrals().write()
+        let report = try SiteBuilder.build(SiteFixture.options(directory))
+        for path in ["index.html", "terms/index.html", "faq/index.html", "stories/index.html", "stories/first-story/index.html",
+                     "messaging/index.html", "r/ada/index.html", "r/bob/index.html", statsPath, analyticsPath,
+                     "thanks/index.html", "404.html", "sitemap.xml", "robots.txt", "assets/site.css", "assets/logo.svg"] {
+            #expect(directory.exists("public/" + path), "missing \(path)")
+        }
+        #expect(!directory.exists("public/stats/index.html"))
+        #expect(report.written == report.total)
+        #expect(report.filesByKind.first { $0.kind == "referrer" }?.count == 2)
+        #expect(report.summary.contains("written"))
+    }
+
+    @Test func privatePagesAreNoindexNoReferrerAndNotInTheSitemap() throws {
+        let directory = try fixtureWithReferrals().write()
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        for path in [statsPath, analyticsPath] {
+            let html = try directory.read("public/" + path)
+            #expect(html.contains(#"<meta name="robots" content="noindex">"#))
+            #expect(html.contains(#"<meta name="referrer" content="no-referrer">"#))
+        }
+        let sitemap = try directory.read("public/sitemap.xml")
+        #expect(sitemap.contains("<loc>https://refer.acme.example/r/ada/</loc>"))
+        #expect(sitemap.contains("<loc>https://refer.acme.example/terms/</loc>"))
+        #expect(!sitemap.contains("/stats/"))
+        #expect(!sitemap.contains("/messaging/"))
+        #expect(try directory.read("public/robots.txt").contains("Disallow: /stats/"))
+    }
+
+    @Test func statsPageShowsFiguresAndMasksFriends() throws {
+        let directory = try fixtureWithReferrals().write()
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        let html = try directory.read("public/" + statsPath)
+        #expect(html.contains("as of 2026-03-06 09:30 UTC"))
+        #expect(html.contains("2 referrals, 1 converted, $0 earned, $25 pending, tier Bronze"))
+        #expect(html.contains("Grace H. Converted · reward on hold"))
+        #expect(!html.contains("Hopper"))
+        let everything = try directory.snapshot().values.compactMap { String(data: $0, encoding: .utf8) }.joined()
+        #expect(!everything.contains("grace@example.org"))
+        #expect(!everything.contains("ada@example.com"))
+    }
+
+    @Test func referrerPageSharesTheLinkPerChannel() throws {
+        let directory = try fixtureWithReferrals().write()
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        let html = try directory.read("public/r/ada/index.html")
+        #expect(html.contains("https://refer.acme.example/r/ada/"))
+        #expect(html.contains("sms:?&amp;body="))
+        #expect(html.contains("https%3A%2F%2Frefer.acme.example%2Fr%2Fada%2F%3Fsrc%3Dsms"))
+        #expect(html.contains("mailto:?subject=Ada%20Lovelace%20invites%20you"))
+        #expect(html.contains("https://www.linkedin.com/sharing/share-offsite/?url="))
+        #expect(html.contains(#"action="/api/referrals""#))
+    }
+
+    @Test func buildIsDeterministic() throws {
+        let directory = try fixtureWithReferrals().write()
+        _ = try SiteBuilder.build(BuildOptions(source: directory.path, output: directory.file("one")))
+        _ = try SiteBuilder.build(BuildOptions(source: directory.path, output: directory.file("two")))
+        let one = try directory.snapshot("one")
+        #expect(one.count > 15)
+        #expect(one == (try directory.snapshot("two")))
+    }
+
+    @Test func unchangedFilesAreNotRewritten() throws {
+        let directory = try fixtureWithReferrals().write()
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        let past = Date(timeIntervalSince1970: 1_000_000)
+        for path in try directory.snapshot().keys {
+            try FileManager.default.setAttributes([.modificationDate: past], ofItemAtPath: directory.file("public/" + path))
+        }
+        let report = try SiteBuilder.build(SiteFixture.options(directory))
+        #expect(report.written == 0)
+        #expect(report.unchanged == report.total)
+        #expect(try directory.modificationDate("public/index.html") == past)
+    }
+
+    @Test func oneReferralAtAFixedAsOfRewritesAHandfulOfFiles() throws {
+        var site = fixtureWithReferrals()
+        let directory = try site.write()
+        _ = try SiteBuilder.build(SiteFixture.options(directory, asOf: "2026-03-31"))
+        site.store.refer("bob", friend: "Edsger Dijkstra", at: "2026-03-10T09:30:00Z")
+        try site.store.write(to: directory)
+        let report = try SiteBuilder.build(SiteFixture.options(directory, asOf: "2026-03-31"))
+        // Bob's stats page and the analytics page.
+        #expect(report.written == 2)
+    }
+
+    @Test func filesTheSiteNoLongerHasAreRemoved() throws {
+        var site = fixtureWithReferrals()
+        let directory = try site.write()
+        try directory.write("public/keep-me.txt", "not made by advocate")
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        #expect(directory.exists("public/stories/first-story/index.html"))
+        site.content.removeValue(forKey: "stories/first-story.md")
+        try FileManager.default.removeItem(atPath: directory.file("content/stories/first-story.md"))
+        let report = try SiteBuilder.build(SiteFixture.options(directory))
+        #expect(report.removed == 2)
+        #expect(!directory.exists("public/stories/first-story/index.html"))
+        #expect(!directory.exists("public/stories/first-story"))
+        #expect(directory.exists("public/keep-me.txt"))
+    }
+
+    @Test func badInputLeavesThePreviousOutputExactlyAsItWas() throws {
+        let directory = try fixtureWithReferrals().write()
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        let before = try directory.snapshot()
+        try directory.write("templates/stats.mustache", "{{#figures}}unclosed")
+        #expect(throws: BuildError.self) { try SiteBuilder.build(SiteFixture.options(directory)) }
+        try directory.write("templates/stats.mustache", "{{<layout}}{{/layout}}")
+        try directory.write("content/data/referrers.json", #"[{"code": "../x", "name": "X", "email": "x@example.com", "statsToken": "k3v9q0c8m2x7w1r5t4y6u8i0ab"}]"#)
+        do {
+            _ = try SiteBuilder.build(SiteFixture.options(directory))
+            Issue.record("a code of ../x must fail the build")
+        } catch {
+            #expect(error.description.contains("code \"../x\" must be 2 to 40 characters"))
+        }
+        #expect(try directory.snapshot() == before)
+        #expect(!directory.exists("x"))
+    }
+
+    @Test func templateErrorsNameFileAndLine() throws {
+        let directory = try SiteFixture().write()
+        try directory.write("templates/stats.mustache", "<p>\n{{#figures}}unclosed")
+        try directory.write("templates/thanks.mustache", "{{<layout}}{{$main}}{{> missing-partial}}{{/main}}{{/layout}}")
+        try FileManager.default.removeItem(atPath: directory.file("templates/404.mustache"))
+        do {
+            _ = try SiteInputs.load(SiteFixture.options(directory))
+            Issue.record("expected template errors")
+        } catch {
+            let messages = error.diagnostics.map(\.description)
+            #expect(messages.contains { $0.contains("stats.mustache:2:") && $0.contains("never closed") })
+            #expect(messages.contains { $0.contains("thanks.mustache:1:21: error: partial 'missing-partial' not found") })
+            #expect(messages.contains { $0.contains("404.mustache:1:1: error: missing template '404'") })
+        }
+    }
+
+    @Test func failedWriteLeavesNoHalfWrittenFileAndChangesNothing() throws {
+        var site = fixtureWithReferrals()
+        let directory = try site.write()
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        let before = try directory.snapshot()
+        // Block the temporary file of one changed page, as a full disk would fail its write.
+        let blocker = "public/r/ada/.index.html.advocate-tmp-\(ProcessInfo.processInfo.processIdentifier)"
+        try FileManager.default.createDirectory(atPath: directory.file(blocker), withIntermediateDirectories: true)
+        site.store.referrers[0].name = "Ada King"
+        site.store.referrers[1].name = "Bob King"
+        try site.store.write(to: directory)
+        #expect(throws: BuildError.self) { try SiteBuilder.build(SiteFixture.options(directory)) }
+        try FileManager.default.removeItem(atPath: directory.file(blocker))
+        #expect(try directory.snapshot() == before)
+    }
+
+    @Test func hostileNamesRenderAsTextEverywhere() throws {
+        var site = fixtureWithReferrals()
+        site.store.referrers[1].name = "<img src=x onerror=alert(1)>"
+        site.store.refer("ada", friend: "<script>alert(2)</script> Evil", email: "evil@example.org", at: "2026-03-07T09:30:00Z")
+        let directory = try site.write()
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        for (path, data) in try directory.snapshot() {
+            let text = String(decoding: data, as: UTF8.self)
+            #expect(!text.contains("<img src=x"), "raw markup in \(path)")
+            #expect(!text.contains("<script>alert"), "raw markup in \(path)")
+        }
+        #expect(try directory.read("public/r/bob/index.html").contains("&lt;img src=x onerror=alert(1)&gt;"))
+    }
+
+    @Test func messagingPreviewEscapesValuesInMarkdownAndMeasuresLength() throws {
+        var site = SiteFixture()
+        site.store.referrers[0].name = "*Ada* <b>Lovelace</b>"
+        let directory = try site.write()
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        let html = try directory.read("public/messaging/index.html")
+        #expect(html.contains("<strong>*Ada* &lt;b&gt;Lovelace&lt;/b&gt;</strong>"))
+        #expect(html.contains("SMS a"))
+        #expect(html.contains("SMS b"))
+        #expect(html.contains("1 segment · GSM-7"))
+        #expect(html.contains(#"<meta name="robots" content="noindex">"#))
+    }
+
+    @Test func asOfIsStatedAndFixedByTheOption() throws {
+        let directory = try fixtureWithReferrals().write()
+        let report = try SiteBuilder.build(SiteFixture.options(directory, asOf: "2026-03-01"))
+        #expect(report.asOf.iso8601 == "2026-03-01T23:59:59.999Z")
+        let html = try directory.read("public/" + statsPath)
+        #expect(html.contains("as of 2026-03-01 23:59 UTC"))
+        #expect(html.contains("1 referrals, 0 converted"))
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+@testable import Advocate
+
+/// The real libcmark-gfm with the GFM extensions.
+@Suite struct MarkdownTests {
+    @Test func rendersGFMExtensions() {
+        let html = Markdown.render("""
+            | Tier | Bonus |
+            | --- | ---: |
+            | Gold | $150 |
+
+            ~~old~~ new, see https://acme.example/terms
+
+            - [x] done
+            - [ ] todo
+            """).html
+        #expect(html.contains("<table>"))
+        #expect(html.contains("<td align=\"right\">$150</td>"))
+        #expect(html.contains("<del>old</del>"))
+        #expect(html.contains("<a href=\"https://acme.example/terms\">https://acme.example/terms</a>"))
+        #expect(html.contains("<input type=\"checkbox\" checked=\"\" disabled=\"\" />"))
+    }
+
+    @Test func dropsRawHTMLAndScriptLinks() {
+        let html = Markdown.render("<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=alert(1)>").html
+        #expect(!html.contains("<script"))
+        #expect(!html.contains("javascript:"))
+        #expect(!html.contains("<img"))
+    }
+
+    @Test func headingsGetUniqueIDs() {
+        let rendered = Markdown.render("# Terms\n\n## Who can refer?\n\n### Details\n\n## Who can refer?\n\n## Zoë's `rules`\n")
+        #expect(rendered.headings.map(\.id) == ["terms", "who-can-refer", "details", "who-can-refer-2", "zoes-rules"])
+        #expect(rendered.headings.map(\.level) == [1, 2, 3, 2, 2])
+        #expect(rendered.html.contains("<h2 id=\"who-can-refer-2\">Who can refer?</h2>"))
+        #expect(rendered.headings[4].text == "Zoë's rules")
+    }
+
+    @Test func plainTextDropsMarkup() {
+        #expect(Markdown.plainText("Hi **Grace**, see [the offer](https://x.example)").contains("Hi Grace"))
+    }
+
+    @Test func manyThreadsGetTheSameOutput() {
+        let source = (1...50).map { "## Heading \($0)\n\n| a | b |\n|---|---|\n| \($0) | ~~x~~ |\n" }.joined(separator: "\n")
+        let expected = Markdown.render(source).html
+        let results = ResultBox()
+        DispatchQueue.concurrentPerform(iterations: 64) { _ in
+            results.append(Markdown.render(source).html)
+        }
+        #expect(results.values.count == 64)
+        #expect(results.values.allSatisfy { $0 == expected })
+    }
+}
+
+private final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [String] = []
+    func append(_ value: String) { lock.withLock { storage.append(value) } }
+    var values: [String] { lock.withLock { storage } }
+}
