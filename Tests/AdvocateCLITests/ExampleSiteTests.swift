@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+@testable import Advocate
+
+/// End-to-end: the `advocate` executable on the bundled example in content/ and templates/.
+@Suite(.serialized) struct ExampleSiteTests {
+    @Test func freshBuildReproducesTheCommittedPublicFolderByteForByte() throws {
+        let output = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: output) }
+        let source = try copyOfExample()
+        defer { try? FileManager.default.removeItem(at: source) }
+        let result = try CLIRunner.run(["build", "--source", source.path, "--output", output.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("files:"))
+        let built = CLIRunner.snapshot(output)
+        let committed = CLIRunner.snapshot(CLIRunner.packageRoot.appendingPathComponent("public"))
+        #expect(built.count > 40)
+        #expect(Set(built.keys) == Set(committed.keys))
+        for (path, bytes) in built where committed[path] != bytes {
+            Issue.record("public/\(path) differs from a fresh build: run `swift run advocate build` and commit public/")
+        }
+    }
+
+    @Test func exampleMeetsTheIssuesBar() throws {
+        let loaded = try StoreLoader.load(from: CLIRunner.packageRoot.appendingPathComponent("content/data").path)
+        let store = loaded.store
+        #expect(store.referrers.count >= 12)
+        #expect(Set(store.referrers.map(\.segment)) == Set(Segment.allCases))
+        #expect(store.journal.count >= 80)
+        let figures = FigureCalculator.compute(store, asOf: AsOf.resolve(nil, store: store))
+        #expect(figures.program.duplicates > 0)
+        #expect(figures.program.selfReferrals > 0)
+        #expect(Set(figures.referrers.compactMap(\.tier?.name)) == Set(store.program.tiers.map(\.name)))
+        #expect(figures.referrers.contains { $0.pending > 0 } && figures.referrers.contains { $0.earned > 0 })
+        let outcomes = figures.outcomesByReferrer.values.flatMap { $0 }
+        #expect(outcomes.contains { $0.firstConvertedAt != nil && !$0.isConversion && $0.latestStatus == .converted }, "a late conversion")
+        #expect(outcomes.contains { $0.firstConvertedAt != nil && $0.latestStatus == .rejected }, "a refund after conversion")
+    }
+
+    @Test func statsJSONForScripts() throws {
+        let result = try CLIRunner.run(["stats", "--format", "json", "--as-of", "2026-06-30"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(json["asOf"] as? String == "2026-06-30T23:59:59.999Z")
+        #expect(json["currency"] as? String == "USD")
+        let referrers = try #require(json["referrers"] as? [[String: Any]])
+        #expect(referrers.count >= 12)
+        #expect(Set(referrers[0].keys) == ["code", "referrals", "converted", "conversionRate", "earned", "pending", "tier", "nextTier"])
+        #expect(json["program"] is [String: Any])
+    }
+
+    @Test func badInputExitsNonZeroNamingFileLineAndField() throws {
+        let source = try copyOfExample()
+        defer { try? FileManager.default.removeItem(at: source) }
+        let referrers = source.appendingPathComponent("content/data/referrers.json")
+        var text = try String(contentsOf: referrers, encoding: .utf8)
+        let firstCode = try #require(text.range(of: #""code": ""#))
+        text.insert(contentsOf: "../", at: firstCode.upperBound)
+        try text.write(to: referrers, atomically: true, encoding: .utf8)
+        let result = try CLIRunner.run(["build", "--source", source.path, "--output", source.appendingPathComponent("out").path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("content/data/referrers.json:"))
+        #expect(result.stderr.contains(": error: code \"../"))
+        #expect(result.stderr.contains("nothing was written"))
+        #expect(!FileManager.default.fileExists(atPath: source.appendingPathComponent("out/index.html").path))
+    }
+
+    @Test func checkPassesOnTheExample() throws {
+        let result = try CLIRunner.run(["check"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("0 errors"))
+    }
+
+    @Test(arguments: [["--help"], ["build", "--help"], ["stats", "--help"], ["check", "--help"], ["serve", "--help"]])
+    func everyCommandHasHelpWithAnExample(arguments: [String]) throws {
+        let result = try CLIRunner.run(arguments)
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("advocate "))
+        #expect(result.stdout.contains("Example"))
+    }
+
+    /// content/ and templates/ copied to a temporary site folder.
+    func copyOfExample() throws -> URL {
+        let folder = try CLIRunner.temporaryFolder()
+        for name in ["content", "templates"] {
+            try FileManager.default.copyItem(at: CLIRunner.packageRoot.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+        }
+        return folder
+    }
+}
