@@ -68,11 +68,18 @@ import Testing
     }
 
     @Test func shortOrIllegalStatsTokensAreRejected() throws {
-        for token in ["short", "k3v9q0c8m2x7w1r5t4y6u8i0a!", "ada-k3v9q0c8m2x7w1r5t4y6u8"] {
+        for token in ["short", "k3v9q0c8m2x7w1r5t4y6u8i0a!", String(repeating: "k", count: 129)] {
             let entry = #"{"code": "ada", "name": "Ada", "email": "ada@example.com", "statsToken": "\#(token)"}"#
             let found = try diagnostics(referrers: referrersJSON(entry), journal: "")
             #expect(found.contains { $0.severity == .error && $0.message.contains("statsToken") }, "token \(token)")
         }
+    }
+
+    @Test func tokenContainingTheCodeIsAWarning() throws {
+        let entry = #"{"code": "lovelace", "name": "Ada", "email": "ada@example.com", "statsToken": "lovelace-k3v9q0c8m2x7w1r5t4"}"#
+        let found = try diagnostics(referrers: referrersJSON(entry), journal: "")
+        #expect(found.count == 1)
+        #expect(found[0].severity == .warning && found[0].message.contains("contains the code"))
     }
 
     @Test func sharedTokenIsRejected() throws {

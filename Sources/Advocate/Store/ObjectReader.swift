@@ -167,6 +167,10 @@ struct ObjectReader {
         diagnostics.append(contentsOf: other.all)
     }
 
+    mutating func warning(_ key: String, _ message: String) {
+        diagnostics.warning(file, location(of: key), "\(context): \(message)")
+    }
+
     mutating func error(_ key: String, _ message: String) {
         diagnostics.error(file, location(of: key), "\(context): \(message)")
     }

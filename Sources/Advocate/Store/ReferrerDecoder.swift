@@ -19,12 +19,12 @@ enum ReferrerDecoder {
                                   what: "a random token of 22 or more characters [A-Za-z0-9_-]")
         if let token, !StoreRules.isValidToken(token) {
             reader.error("statsToken", "statsToken must be at least \(StoreRules.minimumTokenLength) characters of [A-Za-z0-9_-] (128 bits or more); `advocate referrers add` makes one")
-        } else if let token, let code, token.lowercased().contains(code) {
-            reader.error("statsToken", "statsToken must not contain the code: it would be guessable from the public page")
+        } else if let token, let code, code.utf8.count >= 4, token.contains(code) {
+            reader.warning("statsToken", "statsToken contains the code \"\(code)\": a token guessable from the public page is no secret; `advocate referrers add` makes random ones")
         }
         let leaderboard = reader.bool("leaderboard", required: false) ?? false
         guard let code, StoreRules.isValidCode(code), let name, StoreRules.isAcceptableName(name), let email,
-              let token, StoreRules.isValidToken(token), !token.lowercased().contains(code)
+              let token, StoreRules.isValidToken(token)
         else { return nil }
         return Referrer(code: code, name: name, email: email, joined: joined, segment: segment, statsToken: token,
                         leaderboard: leaderboard, origin: Origin(file: reader.file, location: reader.node.location))
