@@ -26,18 +26,11 @@ struct StatsCommand: ParsableCommand {
 
     func run() throws {
         let options = site.buildOptions(asOf: asOf.asOf)
-        let loaded: LoadedStore
-        do {
-            loaded = try StoreLoader.load(from: options.dataDirectory)
-        } catch {
-            DiagnosticPrinter.print(error.diagnostics)
-            throw ExitCode.failure
-        }
-        DiagnosticPrinter.print(loaded.warnings)
-        let figures = FigureCalculator.compute(loaded.store, asOf: AsOf.resolve(options.asOf, store: loaded.store))
+        let store = try StoreCommandSupport.loadStore(options)
+        let figures = FigureCalculator.compute(store, asOf: AsOf.resolve(options.asOf, store: store))
         switch format {
         case .json: print(figures.json.serialized(pretty: true))
-        case .table: print(StatsTable.render(figures, store: loaded.store))
+        case .table: print(StatsTable.render(figures, store: store))
         }
     }
 }

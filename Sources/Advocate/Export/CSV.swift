@@ -1,0 +1,46 @@
+/// RFC 4180 CSV: CRLF line ends, fields quoted when they hold a comma, quote, CR or LF.
+///
+/// Text that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or CR)
+/// is prefixed with `'`, as OWASP advises for CSV files opened in spreadsheets: names and emails
+/// come from strangers.
+public struct CSVTable: Sendable {
+    public enum Cell: Sendable {
+        case text(String)
+        case number(Double)
+        case empty
+    }
+
+    public var header: [String]
+    public var rows: [[Cell]]
+
+    public init(header: [String], rows: [[Cell]]) {
+        self.header = header
+        self.rows = rows
+    }
+
+    public var text: String {
+        var output = header.map(Self.quote).joined(separator: ",") + "\r\n"
+        for row in rows {
+            output += row.map(Self.field).joined(separator: ",") + "\r\n"
+        }
+        return output
+    }
+
+    static func field(_ cell: Cell) -> String {
+        switch cell {
+        case .empty: ""
+        case .number(let value): JSONOutput.format(value)
+        case .text(let value): quote(neutralised(value))
+        }
+    }
+
+    static func neutralised(_ value: String) -> String {
+        guard let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return value }
+        return "'" + value
+    }
+
+    static func quote(_ value: String) -> String {
+        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

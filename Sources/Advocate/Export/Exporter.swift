@@ -1,0 +1,82 @@
+/// What `advocate export` can hand to a CRM or a spreadsheet.
+public enum ExportKind: String, Sendable, CaseIterable {
+    case referrals, referrers, stats
+
+    /// True when the export carries friends' contact data (personal data to handle with care).
+    public var containsFriendsContactData: Bool { self == .referrals }
+}
+
+/// Tables of the store and its figures, as CSV or JSON.
+public enum Exporter {
+    public static func table(_ kind: ExportKind, store: Store, figures: Figures) -> CSVTable {
+        switch kind {
+        case .referrals: referrals(store: store, figures: figures)
+        case .referrers: referrers(store: store)
+        case .stats: stats(figures: figures)
+        }
+    }
+
+    /// The same table as JSON: an array of objects keyed by the header.
+    public static func json(_ table: CSVTable) -> JSONOutput {
+        .array(table.rows.map { row in
+            .object(zip(table.header, row).map { key, cell in
+                switch cell {
+                case .empty: (key, .null)
+                case .number(let value): (key, .number(value))
+                case .text(let value): (key, .string(value))
+                }
+            })
+        })
+    }
+
+    static func referrals(store: Store, figures: Figures) -> CSVTable {
+        let header = ["id", "at", "referrer", "name", "email", "source", "variant", "consent", "accepted", "status",
+                      "convertedAt", "value", "counted"]
+        var rows: [[CSVTable.Cell]] = []
+        for referrer in store.referrers {
+            for outcome in figures.outcomesByReferrer[referrer.code] ?? [] {
+                let referral = outcome.referral
+                let acceptance = switch outcome.acceptance {
+                case .accepted: "yes"
+                case .duplicate: "duplicate"
+                case .selfReferral: "self-referral"
+                }
+                rows.append([
+                    .text(referral.id), .text(referral.at.iso8601), .text(referral.referrer), .text(referral.name),
+                    .text(referral.email), .text(referral.source.rawValue), referral.variant.map(CSVTable.Cell.text) ?? .empty,
+                    referral.consent.map { .text($0 ? "true" : "false") } ?? .empty, .text(acceptance),
+                    .text(outcome.latestStatus?.rawValue ?? "referred"),
+                    outcome.firstConvertedAt.map { .text($0.iso8601) } ?? .empty,
+                    outcome.conversionValue.map(CSVTable.Cell.number) ?? .empty,
+                    .text(outcome.isConversion ? "true" : "false"),
+                ])
+            }
+        }
+        rows.sort { lhs, rhs in
+            if case .text(let left) = lhs[1], case .text(let right) = rhs[1], left != right { return left < right }
+            if case .text(let left) = lhs[0], case .text(let right) = rhs[0] { return left < right }
+            return false
+        }
+        return CSVTable(header: header, rows: rows)
+    }
+
+    static func referrers(store: Store) -> CSVTable {
+        let urls = SiteURLs(baseURL: store.program.baseURL)
+        let header = ["code", "name", "email", "segment", "joined", "shareURL", "statsURL"]
+        return CSVTable(header: header, rows: store.referrers.map { referrer in
+            [.text(referrer.code), .text(referrer.name), .text(referrer.email), .text(referrer.segment.rawValue),
+             referrer.joined.map { .text($0.iso8601) } ?? .empty, .text(urls.referrerLink(referrer.code)),
+             .text(urls.absolute(SiteURLs.statsPath(referrer.statsToken)))]
+        })
+    }
+
+    static func stats(figures: Figures) -> CSVTable {
+        let header = ["code", "referrals", "converted", "conversionRate", "earned", "pending", "tier", "nextTier", "remaining", "asOf"]
+        return CSVTable(header: header, rows: figures.referrers.map { referrer in
+            [.text(referrer.code), .number(Double(referrer.referrals)), .number(Double(referrer.converted)),
+             .number(referrer.conversionRate), .number(referrer.earned), .number(referrer.pending),
+             referrer.tier.map { .text($0.name) } ?? .empty, referrer.nextTier.map { .text($0.name) } ?? .empty,
+             referrer.remainingToNextTier.map { .number(Double($0)) } ?? .empty, .text(figures.asOf.iso8601)]
+        })
+    }
+}

@@ -1,0 +1,71 @@
+import Advocate
+import ArgumentParser
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export referrals, referrers or figures as CSV (RFC 4180) or JSON for a CRM or spreadsheet.",
+        discussion: """
+            Only the referrals export holds friends' names and emails; it says so on standard error.
+
+            Examples:
+              advocate export stats --format csv > stats.csv
+              advocate export referrals --format json --as-of 2026-03-31 > referrals.json
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case csv, json
+    }
+
+    @Argument(help: ArgumentHelp("What to export: referrals, referrers or stats.", valueName: "what"))
+    var kind: ExportKind
+
+    @Option(help: "csv (with a header row) or json.")
+    var format: Format = .csv
+
+    @OptionGroup var site: SiteOptions
+    @OptionGroup var asOf: AsOfOption
+
+    func run() throws {
+        let options = site.buildOptions(asOf: asOf.asOf)
+        let store = try StoreCommandSupport.loadStore(options)
+        let figures = FigureCalculator.compute(store, asOf: AsOf.resolve(options.asOf, store: store))
+        let table = Exporter.table(kind, store: store, figures: figures)
+        if kind.containsFriendsContactData {
+            StandardError.write("note: this export contains friends' names and email addresses (personal data); share it only with those who need it")
+        }
+        switch format {
+        case .csv: print(table.text, terminator: "")
+        case .json: print(Exporter.json(table).serialized(pretty: true))
+        }
+    }
+}
+
+extension ExportKind: ExpressibleByArgument {}
+
+/// Helpers shared by the commands that read the store.
+enum StoreCommandSupport {
+    /// Loads the store, printing its warnings; on errors prints them and exits 1.
+    static func loadStore(_ options: BuildOptions) throws -> Store {
+        do {
+            let loaded = try StoreLoader.load(from: options.dataDirectory)
+            DiagnosticPrinter.print(loaded.warnings)
+            return loaded.store
+        } catch {
+            DiagnosticPrinter.print(error.diagnostics)
+            throw ExitCode.failure
+        }
+    }
+
+    /// Loads every input of the site, printing its warnings; on errors prints them and exits 1.
+    static func loadSite(_ options: BuildOptions) throws -> SiteInputs {
+        do {
+            let inputs = try SiteInputs.load(options)
+            DiagnosticPrinter.print(inputs.warnings)
+            return inputs
+        } catch {
+            DiagnosticPrinter.print(error.diagnostics)
+            throw ExitCode.failure
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import Advocate
+import ArgumentParser
+import Foundation
+
+struct PreviewCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "preview",
+        abstract: "Show a message as it will go out, with its length against the channel's limit.",
+        discussion: """
+            Renders a messaging template for a referrer (or the sample referrer) in the terminal: an \
+            email's subject and body, SMS characters and segments (GSM-7 160/153, UCS-2 70/67), X's \
+            weighted 280. A message past its channel's limit is marked.
+
+            Examples:
+              advocate preview content/messaging/sms.md --referrer ada
+              advocate preview content/messaging/email.md --variant b
+              advocate preview --all
+            """)
+
+    @Argument(help: ArgumentHelp("A messaging template, such as content/messaging/sms.md.", valueName: "file"))
+    var file: String?
+
+    @Option(help: ArgumentHelp("The referrer to preview for (default: the first of the roster).", valueName: "code"))
+    var referrer: String?
+
+    @Option(help: ArgumentHelp("Only this variant (default: every variant).", valueName: "name"))
+    var variant: String?
+
+    @Flag(help: "Preview every template and variant.")
+    var all = false
+
+    @OptionGroup var site: SiteOptions
+
+    func validate() throws {
+        if file == nil && !all { throw ValidationError("name a template (content/messaging/NAME.md) or pass --all") }
+    }
+
+    func run() throws {
+        let inputs = try StoreCommandSupport.loadSite(site.buildOptions())
+        let built = Site(inputs: inputs, asOf: AsOf.resolve(nil, store: inputs.store))
+        var templates = inputs.content.messages
+        if let file, !all {
+            let wanted = URL(fileURLWithPath: file).standardizedFileURL.path
+            templates = templates.filter { URL(fileURLWithPath: $0.file).standardizedFileURL.path == wanted }
+            guard !templates.isEmpty else {
+                StandardError.write("error: \(file) is not a messaging template of this site (they live in \(Paths.join(inputs.options.contentDirectory, "messaging"))/)")
+                throw ExitCode.failure
+            }
+        }
+        var sample = MessagingPreview.sampleReferrer(built)
+        if let referrer {
+            guard let index = built.index(ofReferrer: referrer) else {
+                StandardError.write("error: no referrer has the code \"\(referrer)\" (see `advocate export referrers`)")
+                throw ExitCode.failure
+            }
+            sample = built.referrers[index]
+        }
+        var previews = MessagingPreview.previews(built, referrer: sample, templates: templates)
+        if let variant {
+            previews = previews.filter { $0.variant == variant }
+            guard !previews.isEmpty else {
+                StandardError.write("error: no variant \"\(variant)\" in \(file ?? "the templates")")
+                throw ExitCode.failure
+            }
+        }
+        print(previews.map { MessagePreviewText.render($0, referrer: sample) }.joined(separator: "\n\n"))
+    }
+}
+
+/// A preview as the terminal shows it.
+enum MessagePreviewText {
+    static func render(_ preview: MessagingPreview, referrer: Referrer) -> String {
+        let rule = String(repeating: "─", count: 60)
+        var lines = ["\(preview.template.file) · \(preview.template.channel.label)"
+            + (preview.variant.map { " · variant \($0)" } ?? "") + " · for \(referrer.name) (\(referrer.code))", rule]
+        if let subject = preview.message.subject { lines += ["Subject: \(subject)", ""] }
+        lines += [preview.message.text, rule, preview.length.summary + (preview.length.over ? "  ← over the limit" : "")]
+        return lines.joined(separator: "\n")
+    }
+}
