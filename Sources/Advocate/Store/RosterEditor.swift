@@ -1,0 +1,80 @@
+import Foundation
+
+/// Adds referrers to referrers.json, rewriting it atomically and keeping its formatting.
+public enum RosterEditor {
+    /// Why a referrer could not be added.
+    public struct Refusal: Error, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Validates and appends a new referrer; returns it. The store must already load cleanly.
+    public static func add(name: String, email: String, code: String?, segment: Segment, joined: CalendarDay?,
+                           to store: Store, dataDirectory: String) throws -> Referrer {
+        guard StoreRules.isAcceptableName(name) else {
+            throw Refusal(description: "--name must be 1 to \(StoreRules.maximumNameLength) characters with no control characters")
+        }
+        guard StoreRules.isPlausibleEmail(email) else {
+            throw Refusal(description: "--email \"\(email)\" does not look like an email address")
+        }
+        let normalized = StoreRules.normalizedEmail(email)
+        if let existing = store.referrers.first(where: { StoreRules.normalizedEmail($0.email) == normalized }) {
+            throw Refusal(description: "\(email) is already a referrer, with the code \"\(existing.code)\"")
+        }
+        let taken = Set(store.referrers.map(\.code))
+        let chosen: String
+        if let code {
+            guard StoreRules.isValidCode(code) else {
+                throw Refusal(description: "--code \"\(code)\" must be 2 to 40 characters of a-z, 0-9 and '-'")
+            }
+            guard !taken.contains(code) else { throw Refusal(description: "the code \"\(code)\" is already taken") }
+            chosen = code
+        } else {
+            chosen = Tokens.readableCode(for: name, taken: taken)
+        }
+        let referrer = Referrer(code: chosen, name: name.trimmingWhitespace(), email: email.trimmingWhitespace(), joined: joined,
+                                segment: segment, statsToken: Tokens.statsToken(), leaderboard: false,
+                                origin: Origin(file: Paths.join(dataDirectory, StoreFiles.referrers), location: .start))
+        try append(referrer, file: referrer.origin.file)
+        return referrer
+    }
+
+    static func json(_ referrer: Referrer) -> String {
+        var members: [(String, JSONOutput)] = [("code", .string(referrer.code)), ("name", .string(referrer.name)),
+                                               ("email", .string(referrer.email))]
+        if let joined = referrer.joined { members.append(("joined", .string(joined.iso8601))) }
+        members.append(("segment", .string(referrer.segment.rawValue)))
+        members.append(("statsToken", .string(referrer.statsToken)))
+        return JSONOutput.object(members).serialized().replacingOccurrences(of: "\",\"", with: "\", \"")
+    }
+
+    /// Inserts the object before the array's closing bracket, so the rest of the file is untouched.
+    static func append(_ referrer: Referrer, file: String) throws {
+        let entry = json(referrer)
+        var text = FileManager.default.contents(atPath: file).map { String(decoding: $0, as: UTF8.self) } ?? "[]\n"
+        guard let close = text.lastIndex(of: "]") else {
+            throw Refusal(description: "\(file) is not a JSON array; fix it first (advocate check)")
+        }
+        let before = text[..<close]
+        let isEmpty = before.drop { $0 != "[" }.dropFirst().allSatisfy(\.isWhitespace)
+        var head = String(before)
+        while head.last?.isWhitespace == true { head.removeLast() }
+        text = head + (isEmpty ? "\n  " : ",\n  ") + entry + "\n" + text[close...]
+        try AtomicFile.write(Array(text.utf8), to: file)
+    }
+}
+
+/// Replaces a file whole: a temporary file beside it, flushed to disk, then renamed over it.
+public enum AtomicFile {
+    public static func write(_ bytes: [UInt8], to path: String) throws {
+        let temporary = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw RosterEditor.Refusal(description: "cannot write \(temporary): \(String(cString: strerror(errno)))") }
+        let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
+        let synced = fsync(descriptor)
+        close(descriptor)
+        guard written == bytes.count, synced == 0, rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw RosterEditor.Refusal(description: "cannot replace \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+}

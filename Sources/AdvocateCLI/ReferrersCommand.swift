@@ -1,0 +1,80 @@
+import Advocate
+import ArgumentParser
+
+struct ReferrersCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "referrers",
+        abstract: "List the roster or add a referrer.",
+        subcommands: [List.self, Add.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print every referrer with their share URL and private stats URL.",
+            discussion: """
+                Example:
+                  advocate referrers list
+                """)
+
+        @OptionGroup var site: SiteOptions
+
+        func run() throws {
+            let store = try StoreCommandSupport.loadStore(site.buildOptions())
+            let urls = SiteURLs(baseURL: store.program.baseURL)
+            for referrer in store.referrers {
+                print("\(referrer.code)\t\(referrer.name)\t\(referrer.segment.rawValue)\t\(urls.referrerLink(referrer.code))\t\(urls.absolute(SiteURLs.statsPath(referrer.statsToken)))")
+            }
+        }
+    }
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a referrer to referrers.json with a readable code and a fresh random stats token.",
+            discussion: """
+                The code is derived from the name where it is free (ada, then ada-lovelace, then \
+                ada-lovelace-2) unless --code is given. referrers.json is rewritten atomically.
+
+                Example:
+                  advocate referrers add --name "Ada Lovelace" --email ada@example.com --segment partner
+                """)
+
+        @Option(help: "The referrer's name, as pages show it.")
+        var name: String
+
+        @Option(help: "The referrer's email (never shown on public pages).")
+        var email: String
+
+        @Option(help: "The share code, [a-z0-9-]{2,40} (default: derived from the name).")
+        var code: String?
+
+        @Option(help: "customer, partner, employee or affiliate.")
+        var segment: Segment = .customer
+
+        @Option(help: ArgumentHelp("The day they joined (default: none).", valueName: "YYYY-MM-DD"),
+                transform: { text in
+                    guard let day = CalendarDay(text) else { throw ValidationError("--joined must be YYYY-MM-DD") }
+                    return day
+                })
+        var joined: CalendarDay?
+
+        @OptionGroup var site: SiteOptions
+
+        func run() throws {
+            let options = site.buildOptions()
+            let store = try StoreCommandSupport.loadStore(options)
+            do {
+                let referrer = try RosterEditor.add(name: name, email: email, code: code, segment: segment, joined: joined,
+                                                    to: store, dataDirectory: options.dataDirectory)
+                let urls = SiteURLs(baseURL: store.program.baseURL)
+                print("added \(referrer.code)")
+                print("  share page: \(urls.referrerLink(referrer.code))")
+                print("  stats page: \(urls.absolute(SiteURLs.statsPath(referrer.statsToken)))  (private: send it to them only)")
+                print("run `advocate build` to publish their pages")
+            } catch {
+                StandardError.write("error: \(error)")
+                throw ExitCode.failure
+            }
+        }
+    }
+}
+
+extension Segment: ExpressibleByArgument {}
