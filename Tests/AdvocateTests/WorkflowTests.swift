@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+@testable import Advocate
+
+/// The team's workflow in the library: adding referrers, exports, message lengths.
+@Suite struct WorkflowTests {
+    @Test func addingAReferrerDerivesAFreeReadableCodeAndAFreshToken() throws {
+        let directory = try TemporaryDirectory()
+        try StoreFixture().write(to: directory)
+        let data = directory.file("content/data")
+        var store = try StoreLoader.load(from: data).store
+        let first = try RosterEditor.add(name: "Ada Byron", email: "byron@example.com", code: nil, segment: .partner, joined: nil,
+                                         to: store, dataDirectory: data)
+        #expect(first.code == "ada-byron")
+        store = try StoreLoader.load(from: data).store
+        let second = try RosterEditor.add(name: "Zoë Müller", email: "zoe@example.com", code: nil, segment: .customer, joined: CalendarDay("2026-05-01"),
+                                          to: store, dataDirectory: data)
+        #expect(second.code == "zoe")
+        store = try StoreLoader.load(from: data).store
+        #expect(store.referrers.map(\.code) == ["ada", "bob", "ada-byron", "zoe"])
+        #expect(store.referrers[2].segment == .partner)
+        #expect(StoreRules.isValidToken(store.referrers[3].statsToken))
+        #expect(store.referrers[2].statsToken != store.referrers[3].statsToken)
+        #expect(throws: RosterEditor.Refusal.self) {
+            try RosterEditor.add(name: "Ada Again", email: " ADA@example.com", code: nil, segment: .customer, joined: nil, to: store, dataDirectory: data)
+        }
+        #expect(throws: RosterEditor.Refusal.self) {
+            try RosterEditor.add(name: "X", email: "x@example.com", code: "../x", segment: .customer, joined: nil, to: store, dataDirectory: data)
+        }
+    }
+
+    @Test func csvIsRFC4180AndDefusesFormulas() {
+        let table = CSVTable(header: ["name", "n"], rows: [[.text("Hopper, \"Amazing\" Grace"), .number(2)], [.text("=HYPERLINK(\"x\")"), .empty]])
+        #expect(table.text == "name,n\r\n\"Hopper, \"\"Amazing\"\" Grace\",2\r\n\"'=HYPERLINK(\"\"x\"\")\",\r\n")
+    }
+
+    @Test func exportsCarryTheFigures() throws {
+        var fixture = StoreFixture()
+        let id = fixture.refer("ada", friend: "Grace Hopper", email: "grace@example.org", at: "2026-03-01T00:00:00Z")
+        fixture.status(id, "converted", at: "2026-03-02T00:00:00Z", value: 120)
+        fixture.refer("bob", friend: "Grace Again", email: "GRACE@example.org", at: "2026-03-03T00:00:00Z")
+        let store = try fixture.load()
+        let figures = FigureCalculator.compute(store, asOf: CalendarDay("2026-03-31")!.end)
+        let referrals = Exporter.table(.referrals, store: store, figures: figures).text
+        #expect(referrals.contains("rf_1,2026-03-01T00:00:00Z,ada,Grace Hopper,grace@example.org,email,,true,yes,converted,2026-03-02T00:00:00Z,120,true"))
+        #expect(referrals.contains("rf_2,2026-03-03T00:00:00Z,bob,Grace Again,GRACE@example.org,email,,true,duplicate,referred,,,false"))
+        let stats = Exporter.table(.stats, store: store, figures: figures).text
+        #expect(stats.contains("ada,1,1,1,0,25,Bronze,Silver,2,2026-03-31T23:59:59.999Z"))
+        let json = Exporter.json(Exporter.table(.referrers, store: store, figures: figures)).serialized()
+        #expect(json.contains(#""shareURL":"https://refer.acme.example/r/ada/""#))
+    }
+
+    @Test func smsLengthsFollowGSM7AndUCS2() {
+        let short = MessageLength.measure(String(repeating: "a", count: 160), channel: .sms)
+        #expect(short.segments == 1 && short.encoding == "GSM-7" && !short.over)
+        let long = MessageLength.measure(String(repeating: "a", count: 161), channel: .sms)
+        #expect(long.segments == 2 && long.over)
+        let euro = MessageLength.measure(String(repeating: "€", count: 80), channel: .sms)
+        #expect(euro.count == 160 && euro.segments == 1)
+        let unicode = MessageLength.measure("Zoë says hi 👋 " + String(repeating: "a", count: 60), channel: .sms)
+        #expect(unicode.encoding == "UCS-2" && unicode.segments == 2)
+        #expect(MessageLength.measure("é", channel: .sms).encoding == "GSM-7")
+    }
+
+    @Test func xCountsLinksAs23() {
+        let text = "Get 20% off with my link https://refer.acme.example/r/ada/?src=x"
+        let length = MessageLength.measure(text, channel: .x)
+        #expect(length.count == "Get 20% off with my link ".count + 23)
+        #expect(MessageLength.measure("日本", channel: .x).count == 4)
+        #expect(MessageLength.measure(String(repeating: "a", count: 281), channel: .x).over)
+    }
+
+    @Test func variantAssignmentIsDeterministicAndEven() {
+        let codes = (0..<2000).map { "referrer-\($0)" }
+        let assigned = codes.map { VariantAssignment.variant(for: $0, among: ["a", "b"])! }
+        #expect(assigned == codes.map { VariantAssignment.variant(for: $0, among: ["a", "b"])! })
+        let share = Double(assigned.count { $0 == "a" }) / Double(codes.count)
+        #expect(abs(share - 0.5) < 0.05)
+        #expect(VariantAssignment.variant(for: "ada", among: []) == nil)
+    }
+}
