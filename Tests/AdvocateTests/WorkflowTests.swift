@@ -79,3 +79,20 @@ import Testing
         #expect(VariantAssignment.variant(for: "ada", among: []) == nil)
     }
 }
+
+@Suite struct StatusTransitionTests {
+    @Test func allowsTheUsualMoves() {
+        #expect(StatusTransition.refusal(from: nil, to: .contacted) == nil)
+        #expect(StatusTransition.refusal(from: .contacted, to: .converted) == nil)
+        #expect(StatusTransition.refusal(from: .converted, to: .rewarded) == nil)
+        #expect(StatusTransition.refusal(from: .converted, to: .rejected) == nil)
+        #expect(StatusTransition.refusal(from: .rewarded, to: .rejected) == nil)
+    }
+
+    @Test func refusesImpossibleMoves() {
+        #expect(StatusTransition.refusal(from: nil, to: .rewarded)?.contains("only a converted referral can be rewarded") == true)
+        #expect(StatusTransition.refusal(from: .contacted, to: .rewarded) != nil)
+        #expect(StatusTransition.refusal(from: .converted, to: .converted) == "it is already converted")
+        #expect(StatusTransition.refusal(from: .rewarded, to: .contacted) != nil)
+    }
+}
