@@ -6,8 +6,10 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Validate the store, content and templates without writing anything.",
         discussion: """
-            Reports every problem as file:line:column: error|warning: message, then a count. \
-            Exits 1 when there is any error.
+            Checks the store (every rule), front matter, templates and the values they use, every \
+            internal link and asset reference in the pages as they would be built, and messages \
+            over their channel's limit. Reports every problem as file:line:column: error|warning: \
+            message, then a count. Exits 1 when there is any error.
 
             Example:
               advocate check --source my-program
@@ -16,16 +18,17 @@ struct CheckCommand: ParsableCommand {
     @OptionGroup var site: SiteOptions
 
     func run() throws {
+        let found: [Diagnostic]
         do {
             let inputs = try SiteInputs.load(site.buildOptions())
-            DiagnosticPrinter.print(inputs.warnings)
-            print("0 errors, \(inputs.warnings.count) warning\(inputs.warnings.count == 1 ? "" : "s")")
+            found = inputs.warnings + SiteChecker.check(inputs)
         } catch {
-            DiagnosticPrinter.print(error.diagnostics)
-            let errors = error.errors.count
-            let warnings = error.diagnostics.count - errors
-            print("\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")")
-            throw ExitCode.failure
+            found = error.diagnostics
         }
+        DiagnosticPrinter.print(found)
+        let errors = found.count { $0.severity == .error }
+        let warnings = found.count - errors
+        print("\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")")
+        if errors > 0 { throw ExitCode.failure }
     }
 }

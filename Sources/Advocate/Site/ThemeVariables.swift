@@ -1,0 +1,41 @@
+/// The names the theme's templates may use: every key of every page's context.
+enum ThemeVariables {
+    /// Collects the keys of one context of each page kind (with a filled-in form, so the 422
+    /// page's keys count too), plus keys only some sites have.
+    static func known(_ site: Site) -> Set<String> {
+        let context = PageContext(site: site)
+        var samples: [[String: Any]] = [context.home(), context.stories(), context.messaging(), context.analytics(),
+                                        context.thanks(), context.notFound()]
+        if let terms = site.inputs.content.terms { samples.append(context.contentPage(.terms, terms, path: "/terms/")) }
+        if !site.inputs.content.stories.isEmpty { samples.append(context.story(0)) }
+        if !site.referrers.isEmpty {
+            let form = FormState(name: "n", email: "e", consent: true, errors: ["name": "", "email": "", "consent": "", "form": ""])
+            samples.append(context.referrer(0, form: form))
+            samples.append(context.stats(0))
+        }
+        var keys: Set<String> = [
+            // Present only on some sites or for some referrers.
+            "accentColor", "logo", "version", "effective", "summary", "date", "author", "variant", "subject", "html",
+            "tier", "nextTier", "remaining", "progress", "percent", "label", "errors", "values", "hasErrors",
+            // Keys of list items, for lists that may be empty on this site.
+            "id", "text", "level", "isSub", "title", "url", "name", "conversions", "bonus", "hasBonus", "friend", "status",
+            "statusLabel", "stage", "count", "referrals", "converted", "rate", "week", "rank", "code", "channel",
+            "channelLabel", "length", "limit", "over",
+        ]
+        for sample in samples { collect(sample, into: &keys) }
+        return keys
+    }
+
+    private static func collect(_ value: Any, into keys: inout Set<String>) {
+        if let dictionary = value as? [String: Any] {
+            for (key, child) in dictionary {
+                keys.insert(key)
+                collect(child, into: &keys)
+            }
+        } else if let dictionary = value as? [String: String] {
+            keys.formUnion(dictionary.keys)
+        } else if let array = value as? [[String: Any]] {
+            for element in array { collect(element, into: &keys) }
+        }
+    }
+}
