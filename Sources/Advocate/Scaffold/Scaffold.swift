@@ -1,0 +1,72 @@
+import Foundation
+
+/// `advocate init`: a new program that builds at once, with the bundled theme, starter copy and
+/// a small store with fresh codes and tokens.
+public enum Scaffold {
+    /// Why a folder could not be scaffolded.
+    public struct Refusal: Error, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Writes a new site into `directory`; refuses a non-empty folder unless `force`, and never
+    /// overwrites an existing file even then.
+    public static func create(in directory: String, name: String, baseURL: String, force: Bool) throws -> [String] {
+        let manager = FileManager.default
+        if let existing = try? manager.contentsOfDirectory(atPath: directory), !existing.filter({ !$0.hasPrefix(".") }).isEmpty, !force {
+            throw Refusal(description: "\(directory) is not empty; choose an empty folder or pass --force (existing files are kept)")
+        }
+        guard ProgramDecoder.isHTTPURL(baseURL) else {
+            throw Refusal(description: "--base-url must be an absolute http(s) URL such as https://refer.example.com")
+        }
+        guard StoreRules.isAcceptableName(name) else {
+            throw Refusal(description: "--name must be 1 to \(StoreRules.maximumNameLength) characters")
+        }
+        var written: [String] = []
+        for (path, text) in files(name: name, baseURL: baseURL) {
+            let full = Paths.join(directory, path)
+            if manager.fileExists(atPath: full) { continue }
+            try manager.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try AtomicFile.write(Array(text.utf8), to: full)
+            written.append(path)
+        }
+        return written
+    }
+
+    /// Every file of a new site, by path.
+    static func files(name: String, baseURL: String) -> [(String, String)] {
+        StarterTheme.files.map { ("templates/" + $0.path, $0.text) } + StarterContent.files(name: name) + store(name: name, baseURL: baseURL)
+            + [(".gitignore", ".advocate/\n")]
+    }
+
+    static func store(name: String, baseURL: String) -> [(String, String)] {
+        let program = JSONOutput.object([
+            ("name", .string(name)),
+            ("baseURL", .string(baseURL)),
+            ("endpoint", .string("/api/referrals")),
+            ("currency", .string("USD")),
+            ("attributionWindowDays", .number(90)),
+            ("rewardHoldDays", .number(30)),
+            ("requireConsent", .bool(true)),
+            ("analyticsToken", .string(Tokens.statsToken())),
+            ("rewards", .object([
+                ("referrer", .object([("description", .string("$25 account credit")), ("amount", .number(25))])),
+                ("friend", .object([("description", .string("20% off the first order"))])),
+            ])),
+            ("tiers", .array([
+                .object([("name", .string("Bronze")), ("conversions", .number(1)), ("bonus", .number(0))]),
+                .object([("name", .string("Silver")), ("conversions", .number(5)), ("bonus", .number(50))]),
+                .object([("name", .string("Gold")), ("conversions", .number(10)), ("bonus", .number(150))]),
+            ])),
+        ])
+        let referrers = [("sam", "Sam Sample", "sam@example.com"), ("alex", "Alex Example", "alex@example.com")].map { code, name, email in
+            let referrer = Referrer(code: code, name: name, email: email, joined: nil, segment: .customer,
+                                    statsToken: Tokens.statsToken(), leaderboard: false, origin: Origin(file: "", location: .start))
+            return "  " + RosterEditor.json(referrer)
+        }
+        return [
+            ("content/data/program.json", program.serialized(pretty: true) + "\n"),
+            ("content/data/referrers.json", "[\n" + referrers.joined(separator: ",\n") + "\n]\n"),
+            ("content/data/referrals.jsonl", ""),
+        ]
+    }
+}

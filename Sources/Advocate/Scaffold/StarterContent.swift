@@ -1,0 +1,80 @@
+/// The copy a new program starts with: short, and meant to be rewritten.
+enum StarterContent {
+    static func files(name: String) -> [(String, String)] {
+        [
+            ("content/index.md", """
+                ---
+                title: \(yamlQuoted(name))
+                description: Refer a friend and you both get rewarded.
+                ---
+                ## How it works
+
+                1. Share your personal link with a friend.
+                2. Your friend gets their reward on their first order.
+                3. You earn a reward once their order is confirmed.
+
+                """),
+            ("content/terms.md", """
+                ---
+                title: Program terms
+                version: "1.0"
+                effective: 2026-01-01
+                ---
+                ## Who can take part
+
+                Anyone with an account in good standing.
+
+                ## Rewards
+
+                | Who | Reward |
+                | --- | --- |
+                | You | account credit for each friend who orders |
+                | Your friend | a discount on the first order |
+
+                ## Fair use
+
+                Referring yourself or a friend who was already referred does not earn a reward.
+
+                """),
+            ("content/faq.md", """
+                ---
+                title: Frequently asked questions
+                ---
+                ## When do I get my reward?
+
+                After your friend's first order is confirmed and the hold period has passed.
+
+                ## Where do I see my referrals?
+
+                On your private stats page: keep its link to yourself.
+
+                """),
+            ("content/messaging/email.md", """
+                ---
+                title: Invitation email
+                channel: email
+                subject: "{{referrer.firstName}} sent you {{reward.friend}}"
+                ---
+                Hi!
+
+                I've been using {{program.name}} and thought you'd like it too. Here is
+                {{reward.friend}} for your first order: {{link}}
+
+                {{referrer.name}}
+
+                """),
+            ("content/messaging/sms.md", """
+                ---
+                title: Text message
+                channel: sms
+                ---
+                {{referrer.firstName}} here: get {{reward.friend}} at {{program.name}} with my link {{link}}
+
+                """),
+        ]
+    }
+
+    static func yamlQuoted(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+}

@@ -1,0 +1,39 @@
+import Advocate
+import ArgumentParser
+
+struct InitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Start a new program: content/, templates/ and a small store with fresh codes and tokens.",
+        discussion: """
+            The new site builds at once (advocate build --source DIR). A folder that is not empty is \
+            refused unless --force is given, and even then no existing file is overwritten.
+
+            Examples:
+              advocate init my-program --name "Acme Rewards" --base-url https://refer.acme.example
+              cd my-program && advocate build
+            """)
+
+    @Argument(help: ArgumentHelp("The folder to create the site in.", valueName: "dir"))
+    var directory: String = "."
+
+    @Option(help: "The program's name.")
+    var name: String = "My Referral Program"
+
+    @Option(name: .customLong("base-url"), help: "Where the portal will be published.")
+    var baseURL: String = "https://refer.example.com"
+
+    @Flag(help: "Scaffold into a folder that is not empty (existing files are kept).")
+    var force = false
+
+    func run() throws {
+        do {
+            let written = try Scaffold.create(in: directory, name: name, baseURL: baseURL, force: force)
+            print("created \(written.count) files in \(directory)")
+            print("next: advocate build --source \(directory)   (then advocate serve --source \(directory))")
+        } catch {
+            StandardError.write("error: \(error)")
+            throw ExitCode.failure
+        }
+    }
+}
