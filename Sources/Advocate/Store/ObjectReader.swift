@@ -4,7 +4,10 @@ struct ObjectReader {
     let file: String
     let context: String
     let node: JSONNode
-    private var members: [String: JSONNode.Member] = [:]
+    /// The object's members in source order; looked up linearly, which beats hashing for the
+    /// handful of fields a store object has (objects with many keys get an index).
+    private let memberList: [JSONNode.Member]
+    private let index: [String: Int]?
     private(set) var diagnostics = DiagnosticList()
 
     /// Nil, with a diagnostic, when `node` is not an object.
@@ -16,25 +19,36 @@ struct ObjectReader {
         self.file = file
         self.context = context
         self.node = node
+        var unique: [JSONNode.Member] = []
+        var seen: [String: Int] = [:]
         for member in list {
-            if let earlier = members[member.key] {
+            if let earlier = seen[member.key] {
                 diagnostics.error(file, member.keyLocation,
-                                  "\(context): field '\(member.key)' appears twice (first at line \(earlier.keyLocation.line))")
+                                  "\(context): field '\(member.key)' appears twice (first at line \(unique[earlier].keyLocation.line))")
+                unique[earlier] = member
+            } else {
+                seen[member.key] = unique.count
+                unique.append(member)
             }
-            members[member.key] = member
         }
+        self.memberList = unique
+        self.index = unique.count > 16 ? seen : nil
     }
 
-    func has(_ key: String) -> Bool { members[key] != nil }
+    private subscript(key: String) -> JSONNode.Member? {
+        if let index { return index[key].map { memberList[$0] } }
+        return memberList.first { $0.key == key }
+    }
+
+    func has(_ key: String) -> Bool { self[key] != nil }
 
     func location(of key: String) -> SourceLocation {
-        members[key]?.value.location ?? node.location
+        self[key]?.value.location ?? node.location
     }
 
     /// Warns about keys that nothing reads: usually a typo of a real field.
     mutating func warnAboutUnknownKeys(allowed: Set<String>) {
-        for member in members.values.sorted(by: { $0.keyLocation.line < $1.keyLocation.line || ($0.keyLocation.line == $1.keyLocation.line && $0.keyLocation.column < $1.keyLocation.column) })
-        where !allowed.contains(member.key) {
+        for member in memberList where !allowed.contains(member.key) {
             diagnostics.warning(file, member.keyLocation,
                                 "\(context): unknown field '\(member.key)' is ignored (allowed: \(allowed.sorted().joined(separator: ", ")))")
         }
@@ -50,7 +64,7 @@ struct ObjectReader {
 
     /// A string field; empty strings count as missing when required.
     mutating func string(_ key: String, required: Bool, maxLength: Int, what: String = "text") -> String? {
-        guard let member = members[key], !member.value.isNull else {
+        guard let member = self[key], !member.value.isNull else {
             if required { missing(key, what) }
             return nil
         }
@@ -58,7 +72,7 @@ struct ObjectReader {
             wrongType(key, member.value, "a string")
             return nil
         }
-        if required && string.trimmingWhitespace().isEmpty {
+        if required && string.isBlank {
             diagnostics.error(file, member.value.location, "\(context): field '\(key)' must not be empty")
             return nil
         }
@@ -75,7 +89,7 @@ struct ObjectReader {
     }
 
     mutating func number(_ key: String, required: Bool, minimum: Double = 0) -> Double? {
-        guard let member = members[key], !member.value.isNull else {
+        guard let member = self[key], !member.value.isNull else {
             if required { missing(key, "a number") }
             return nil
         }
@@ -100,7 +114,7 @@ struct ObjectReader {
     }
 
     mutating func bool(_ key: String, required: Bool) -> Bool? {
-        guard let member = members[key], !member.value.isNull else {
+        guard let member = self[key], !member.value.isNull else {
             if required { missing(key, "true or false") }
             return nil
         }
@@ -112,7 +126,7 @@ struct ObjectReader {
     }
 
     mutating func object(_ key: String, required: Bool) -> ObjectReader? {
-        guard let member = members[key], !member.value.isNull else {
+        guard let member = self[key], !member.value.isNull else {
             if required { missing(key, "an object") }
             return nil
         }
@@ -123,7 +137,7 @@ struct ObjectReader {
     }
 
     mutating func array(_ key: String, required: Bool) -> [JSONNode]? {
-        guard let member = members[key], !member.value.isNull else {
+        guard let member = self[key], !member.value.isNull else {
             if required { missing(key, "an array") }
             return nil
         }

@@ -69,13 +69,24 @@ public enum StoreRules {
 
     /// True when a name has text and no control characters.
     public static func isAcceptableName(_ name: String) -> Bool {
-        let trimmed = name.trimmingWhitespace()
-        return !trimmed.isEmpty && name.count <= maximumNameLength
+        !name.isBlank && name.count <= maximumNameLength
             && !name.unicodeScalars.contains { $0.properties.generalCategory == .control }
     }
 }
 
 extension String {
+    /// True when the string is empty or only whitespace (fast for ASCII text).
+    public var isBlank: Bool {
+        for scalar in unicodeScalars {
+            if scalar.isASCII {
+                if scalar != " " && scalar != "\t" && scalar != "\n" && scalar != "\r" { return false }
+            } else if !scalar.properties.isWhitespace {
+                return false
+            }
+        }
+        return true
+    }
+
     /// The string without leading and trailing whitespace and newlines.
     public func trimmingWhitespace() -> String {
         let scalars = unicodeScalars
