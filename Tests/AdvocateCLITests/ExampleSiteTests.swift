@@ -60,7 +60,7 @@ import Testing
         let result = try CLIRunner.run(["build", "--source", source.path, "--output", source.appendingPathComponent("out").path])
         #expect(result.status == 1)
         #expect(result.stderr.contains("content/data/referrers.json:"))
-        #expect(result.stderr.contains(": error: code \"../"))
+        #expect(result.stderr.contains(": error: referrer #1: code \"../ada\" must be 2 to 40 characters"))
         #expect(result.stderr.contains("nothing was written"))
         #expect(!FileManager.default.fileExists(atPath: source.appendingPathComponent("out/index.html").path))
     }

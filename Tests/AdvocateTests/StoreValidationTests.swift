@@ -175,3 +175,13 @@ import Testing
         #expect(store.referrers[2].joined == CalendarDay("2026-05-02"))
     }
 }
+
+extension StoreValidationTests {
+    @Test func invalidReferrerDoesNotCascadeIntoUnknownReferrerErrors() throws {
+        let entry = #"{"code": "ada", "name": "Ada", "email": "ada@example.com", "statsToken": "short"}"#
+        let journal = #"{"type":"referral","id":"rf_1","at":"2026-03-01T09:30:00Z","referrer":"ada","name":"Grace","email":"g@example.com"}"# + "\n"
+        let errors = try diagnostics(referrers: referrersJSON(entry), journal: journal).filter { $0.severity == .error }
+        #expect(errors.count == 1)
+        #expect(errors.first?.message.contains("statsToken") == true)
+    }
+}

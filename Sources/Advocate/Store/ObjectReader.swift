@@ -42,6 +42,9 @@ struct ObjectReader {
 
     func has(_ key: String) -> Bool { self[key] != nil }
 
+    /// A field's string value as written, without any check.
+    func rawString(_ key: String) -> String? { self[key]?.value.stringValue }
+
     func location(of key: String) -> SourceLocation {
         self[key]?.value.location ?? node.location
     }

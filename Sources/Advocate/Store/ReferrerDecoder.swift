@@ -30,11 +30,14 @@ enum ReferrerDecoder {
                         leaderboard: leaderboard, origin: Origin(file: reader.file, location: reader.node.location))
     }
 
-    static func decodeFile(_ root: JSONNode, file: String, diagnostics: inout DiagnosticList) -> [Referrer] {
+    /// The valid referrers of referrers.json, and the codes of the invalid ones (so that their
+    /// referrals are not reported again as referrals for an unknown referrer).
+    static func decodeFile(_ root: JSONNode, file: String, diagnostics: inout DiagnosticList) -> (referrers: [Referrer], invalidCodes: Set<String>) {
         guard let elements = root.elements else {
             diagnostics.error(file, root.location, "referrers.json must be an array of referrers, found \(root.kindName)")
-            return []
+            return ([], [])
         }
+        var invalidCodes: Set<String> = []
         var referrers: [Referrer] = []
         referrers.reserveCapacity(elements.count)
         for (index, element) in elements.enumerated() {
@@ -43,8 +46,12 @@ enum ReferrerDecoder {
             let joined = reader.day("joined", required: false)
             let referrer = decode(&reader, joined: joined)
             diagnostics.append(contentsOf: reader.diagnostics.all)
-            if let referrer { referrers.append(referrer) }
+            if let referrer {
+                referrers.append(referrer)
+            } else if let code = reader.rawString("code") {
+                invalidCodes.insert(code)
+            }
         }
-        return referrers
+        return (referrers, invalidCodes)
     }
 }

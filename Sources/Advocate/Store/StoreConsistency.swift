@@ -1,7 +1,9 @@
 /// The rules that span records: unique codes, tokens and ids, and references that resolve.
 enum StoreConsistency {
-    static func check(program: Program?, referrers: [Referrer], journal: JournalReader.Result, journalFile: String,
-                      diagnostics: inout DiagnosticList) {
+    /// `invalidCodes` are codes of referrers that failed validation: already reported, so their
+    /// referrals are not reported again.
+    static func check(program: Program?, referrers: [Referrer], invalidCodes: Set<String>, journal: JournalReader.Result,
+                      journalFile: String, diagnostics: inout DiagnosticList) {
         var codes: [String: Origin] = [:]
         var tokens: [String: Origin] = [:]
         for referrer in referrers {
@@ -30,7 +32,7 @@ enum StoreConsistency {
             } else {
                 referralIDs[referral.id] = line
             }
-            if codes[referral.referrer] == nil {
+            if codes[referral.referrer] == nil && !invalidCodes.contains(referral.referrer) {
                 diagnostics.error(journalFile, location, "line \(line): field 'referrer': unknown referrer code \"\(referral.referrer)\"")
             }
         }

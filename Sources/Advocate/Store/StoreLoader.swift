@@ -32,9 +32,10 @@ public enum StoreLoader {
             program = ProgramDecoder.decode(root, file: programFile, diagnostics: &diagnostics)
         }
         var referrers: [Referrer] = []
+        var invalidCodes: Set<String> = []
         if let bytes = readFile(referrersFile, required: false, diagnostics: &diagnostics),
            let root = parseDocument(bytes, file: referrersFile, diagnostics: &diagnostics) {
-            referrers = ReferrerDecoder.decodeFile(root, file: referrersFile, diagnostics: &diagnostics)
+            (referrers, invalidCodes) = ReferrerDecoder.decodeFile(root, file: referrersFile, diagnostics: &diagnostics)
         }
         var journal = JournalReader.Result()
         if let bytes = readFile(journalFile, required: false, diagnostics: &diagnostics) {
@@ -43,8 +44,8 @@ public enum StoreLoader {
         for event in journal.events {
             if case .referrer(let referrer, _) = event { referrers.append(referrer) }
         }
-        StoreConsistency.check(program: program, referrers: referrers, journal: journal, journalFile: journalFile,
-                               diagnostics: &diagnostics)
+        StoreConsistency.check(program: program, referrers: referrers, invalidCodes: invalidCodes, journal: journal,
+                               journalFile: journalFile, diagnostics: &diagnostics)
         guard let program, !diagnostics.hasErrors else {
             throw DiagnosticsError(diagnostics.all)
         }

@@ -2,7 +2,7 @@
 public enum Paths {
     /// Joins path components with single slashes.
     public static func join(_ base: String, _ components: String...) -> String {
-        var result = base
+        var result = base == "." ? "" : base
         for component in components where !component.isEmpty {
             if result.isEmpty {
                 result = component
