@@ -1,0 +1,118 @@
+/// What the endpoint knows of the store to accept or refuse a new referral: the roster, the
+/// referrers' emails and every friend email already accepted.
+///
+/// Acceptance follows the figures' rules exactly: a friend's email (trimmed, lower-cased) that
+/// an accepted referral already has is a duplicate; the referrer's own email is a self-referral.
+public struct ReferralLedger: Sendable {
+    /// Why a valid referral was refused (409 for API clients).
+    public enum Conflict: Error, Sendable, Equatable {
+        case duplicate
+        case selfReferral
+
+        public var fieldError: FieldError {
+            switch self {
+            case .duplicate: FieldError(field: "email", message: "This friend has already been referred.")
+            case .selfReferral: FieldError(field: "email", message: "You can't refer your own email address.")
+            }
+        }
+    }
+
+    private var referrerEmails: [String: String] = [:]
+    private var acceptedEmails: Set<String> = []
+    public let requireConsent: Bool
+
+    public init(store: Store) {
+        requireConsent = store.program.requireConsent
+        for referrer in store.referrers {
+            referrerEmails[referrer.code] = StoreRules.normalizedEmail(referrer.email)
+        }
+        for outcome in FigureCalculator.outcomes(of: store, asOf: Instant(milliseconds: .max)) where outcome.isAccepted {
+            acceptedEmails.insert(StoreRules.normalizedEmail(outcome.referral.email))
+        }
+    }
+
+    public func isKnownReferrer(_ code: String) -> Bool { referrerEmails[code] != nil }
+
+    /// Checks every field; returns the referral to record (with the given id and time).
+    public func validate(_ submission: ReferralSubmission, id: String, at: Instant) throws(FieldErrors) -> Referral {
+        var errors: [FieldError] = []
+        let code = submission.referrer.trimmingWhitespace()
+        if code.isEmpty {
+            errors.append(FieldError(field: "referrer", message: "The referrer code is missing."))
+        } else if !StoreRules.isValidCode(code) || !isKnownReferrer(code) {
+            errors.append(FieldError(field: "referrer", message: "This referral link is not valid."))
+        }
+        let name = submission.name.trimmingWhitespace()
+        if name.isEmpty {
+            errors.append(FieldError(field: "name", message: "Please enter your name."))
+        } else if name.count > StoreRules.maximumNameLength || !StoreRules.isAcceptableName(name) {
+            errors.append(FieldError(field: "name", message: "Please enter a name of at most \(StoreRules.maximumNameLength) characters."))
+        }
+        let email = submission.email.trimmingWhitespace()
+        if email.isEmpty {
+            errors.append(FieldError(field: "email", message: "Please enter your email address."))
+        } else if !StoreRules.isPlausibleEmail(email) {
+            errors.append(FieldError(field: "email", message: "Please enter a valid email address, like name@example.com."))
+        }
+        var source = ReferralSource.link
+        if let text = submission.source {
+            if let parsed = ReferralSource(rawValue: text) {
+                source = parsed
+            } else {
+                errors.append(FieldError(field: "source", message: "source must be one of \(ReferralSource.allCases.map(\.rawValue).joined(separator: ", "))."))
+            }
+        }
+        if let variant = submission.variant, !StoreRules.isValidVariant(variant) {
+            errors.append(FieldError(field: "variant", message: "variant must be 1 to \(StoreRules.maximumVariantLength) characters of a-z, 0-9 and '-'."))
+        }
+        if requireConsent && !submission.consent {
+            errors.append(FieldError(field: "consent", message: "Please agree to be contacted about this offer."))
+        }
+        guard errors.isEmpty else { throw FieldErrors(errors) }
+        return Referral(id: id, at: at, referrer: code, name: name, email: email, source: source, variant: submission.variant,
+                        consent: submission.consent)
+    }
+
+    /// Refuses a friend already referred and a referrer's own email.
+    public func conflict(for referral: Referral) -> Conflict? {
+        let email = StoreRules.normalizedEmail(referral.email)
+        if referrerEmails[referral.referrer] == email { return .selfReferral }
+        if acceptedEmails.contains(email) { return .duplicate }
+        return nil
+    }
+
+    /// Remembers a recorded referral.
+    public mutating func record(_ referral: Referral) {
+        acceptedEmails.insert(StoreRules.normalizedEmail(referral.email))
+    }
+}
+
+extension Referral {
+    /// The journal line for this referral, keys in DESIGN.md's order.
+    public var journalLine: String {
+        var members: [(String, JSONOutput)] = [
+            ("type", .string("referral")), ("id", .string(id)), ("at", .string(at.iso8601)), ("referrer", .string(referrer)),
+            ("name", .string(name)), ("email", .string(email)), ("source", .string(source.rawValue)),
+        ]
+        if let variant { members.append(("variant", .string(variant))) }
+        if let consent { members.append(("consent", .bool(consent))) }
+        return JSONOutput.object(members).serialized()
+    }
+}
+
+/// Referral ids: `rf_` and a ULID (48-bit millisecond time, 80 random bits, Crockford base32),
+/// so ids sort by time and never collide in practice.
+public enum ReferralID {
+    public static func make(at instant: Instant) -> String {
+        let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+        var value = UInt64(max(0, instant.milliseconds))
+        var time: [Character] = []
+        for _ in 0..<10 {
+            time.append(alphabet[Int(value & 31)])
+            value >>= 5
+        }
+        var generator = SystemRandomNumberGenerator()
+        let random = (0..<16).map { _ in alphabet[Int(generator.next() & 31)] }
+        return "rf_" + String(time.reversed()) + String(random)
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+
+/// The one writer of a store's journal: it holds an advisory lock on `referrals.jsonl.lock`,
+/// repairs a torn tail left by a crash, and appends lines durably.
+///
+/// `flock` locks belong to the open file description, so the kernel releases the lock when the
+/// process dies: a leftover lock file never blocks a restart. Appends are group-committed: a
+/// caller returns only after its line was written and `fsync`ed, and callers arriving while a
+/// flush runs share the next one.
+public final class JournalWriter: @unchecked Sendable {
+    /// Why the journal could not be opened or written.
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    public let path: String
+    public let lockPath: String
+    private let descriptor: Int32
+    private let lockDescriptor: Int32
+    private let condition = NSCondition()
+    private var pending: [UInt8] = []
+    private var enqueued = 0
+    private var flushed = 0
+    private var failures: [Int: String] = [:]
+    private var flushing = false
+
+    /// Takes the store's lock (failing at once when another process holds it), moves a torn
+    /// last line aside into `referrals.jsonl.torn-<time>`, and opens the journal for appending.
+    public init(dataDirectory: String) throws(Failure) {
+        path = Paths.join(dataDirectory, StoreFiles.journal)
+        lockPath = path + ".lock"
+        lockDescriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard lockDescriptor >= 0 else {
+            throw Failure(description: "cannot open the lock file \(lockPath): \(String(cString: strerror(errno)))")
+        }
+        guard flock(lockDescriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let holder = (try? String(contentsOfFile: lockPath, encoding: .utf8))?.trimmingWhitespace() ?? ""
+            close(lockDescriptor)
+            throw Failure(description: "another advocate process is writing to this store (lock held on \(lockPath)\(holder.isEmpty ? "" : " by pid \(holder)")); stop it first")
+        }
+        let pid = Array("\(ProcessInfo.processInfo.processIdentifier)\n".utf8)
+        _ = ftruncate(lockDescriptor, 0)
+        _ = pwrite(lockDescriptor, pid, pid.count, 0)
+        do {
+            try Self.repairTornTail(path)
+        } catch {
+            close(lockDescriptor)
+            throw error
+        }
+        descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            close(lockDescriptor)
+            throw Failure(description: "cannot open \(path) for appending: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    deinit {
+        close(descriptor)
+        close(lockDescriptor)
+    }
+
+    /// True while the journal can be written (its file is still there and open).
+    public var isWritable: Bool {
+        var info = stat()
+        return fstat(descriptor, &info) == 0 && info.st_nlink > 0
+    }
+
+    /// Appends one JSON line and returns once it is on disk. Blocks: call it off the event loop.
+    public func append(_ line: String) throws(Failure) {
+        condition.lock()
+        defer { condition.unlock() }
+        pending.append(contentsOf: line.utf8)
+        pending.append(0x0A)
+        enqueued += 1
+        let ticket = enqueued
+        while flushed < ticket {
+            if flushing {
+                condition.wait()
+                continue
+            }
+            flushing = true
+            let batch = pending
+            let last = enqueued
+            pending.removeAll(keepingCapacity: true)
+            condition.unlock()
+            let failure = write(batch)
+            condition.lock()
+            if let failure {
+                for waiting in flushed + 1...last { failures[waiting] = failure }
+            }
+            flushed = last
+            flushing = false
+            condition.broadcast()
+        }
+        if let failure = failures.removeValue(forKey: ticket) {
+            throw Failure(description: failure)
+        }
+    }
+
+    private func write(_ bytes: [UInt8]) -> String? {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return "cannot append to \(path): \(String(cString: strerror(errno)))"
+            }
+            offset += written
+        }
+        guard fsync(descriptor) == 0 else { return "cannot flush \(path) to disk: \(String(cString: strerror(errno)))" }
+        return nil
+    }
+
+    /// A last line without its newline is either complete (a hand edit: it gets its newline) or a
+    /// write torn by a crash: that one is kept aside in a file and truncated off.
+    static func repairTornTail(_ path: String) throws(Failure) {
+        guard let data = FileManager.default.contents(atPath: path), let last = data.last, last != 0x0A else { return }
+        let cut = (data.lastIndex(of: 0x0A).map { $0 + 1 }) ?? 0
+        let tail = data[cut...]
+        if (try? JSONParser.parse([UInt8](tail)))?.members != nil {
+            guard let handle = FileHandle(forWritingAtPath: path) else {
+                throw Failure(description: "cannot open \(path) to end its last line")
+            }
+            defer { try? handle.close() }
+            do {
+                try handle.seekToEnd()
+                try handle.write(contentsOf: Data([0x0A]))
+            } catch {
+                throw Failure(description: "cannot end the last line of \(path): \(error)")
+            }
+            return
+        }
+        let aside = path + ".torn-" + Instant(milliseconds: Int64(Date().timeIntervalSince1970 * 1000)).iso8601
+        guard FileManager.default.createFile(atPath: aside, contents: Data(tail)), truncate(path, off_t(cut)) == 0 else {
+            throw Failure(description: "cannot repair the torn last line of \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+}
