@@ -1,17 +1,61 @@
+import Advocate
+import AdvocateServer
 import ArgumentParser
+import Logging
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Build the site, then serve it and record referrals posted to the endpoint.",
         discussion: """
-            Example:
-              advocate serve --port 8080
+            Serves the output folder and accepts POST <endpoint> (program.json) from the referral \
+            form (application/x-www-form-urlencoded: 303 to /thanks/, or a 422 page) and from API \
+            clients (application/json: 201 with the id). Each referral is in the journal and on disk \
+            before it is acknowledged; the referrer's stats page and the analytics page are rebuilt \
+            within a second. One server per store: a second one refuses to start. Stop with Ctrl-C.
+
+            Examples:
+              advocate serve
+              advocate serve --host 0.0.0.0 --port 8080 --ip-limit 20 --code-limit 100
             """)
 
     @OptionGroup var site: SiteOptions
 
+    @Option(help: "The address to listen on.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "The port to listen on.")
+    var port: Int = 8080
+
+    @Option(name: .customLong("ip-limit"), help: "Referral POSTs allowed per client IP a minute (0: no limit).")
+    var ipLimit: Int = 10
+
+    @Option(name: .customLong("code-limit"), help: "Referral POSTs allowed per referrer code an hour (0: no limit).")
+    var codeLimit: Int = 50
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard ipLimit >= 0, codeLimit >= 0 else { throw ValidationError("limits must be 0 (off) or more") }
+    }
+
     func run() async throws {
-        throw ValidationError("serve is not available yet")
+        let configuration = ServerConfiguration(host: host, port: port, ipLimitPerMinute: ipLimit, codeLimitPerHour: codeLimit,
+                                                build: site.buildOptions())
+        let prepared: AdvocateServer.Prepared
+        do {
+            prepared = try AdvocateServer.prepare(configuration)
+        } catch let error as BuildError {
+            DiagnosticPrinter.printFailure(error)
+            throw ExitCode.failure
+        } catch {
+            StandardError.write("error: \(error)")
+            throw ExitCode.failure
+        }
+        DiagnosticPrinter.print(prepared.build.warnings)
+        print(prepared.build.summary)
+        let shown = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
+        print("Serving \(configuration.build.outputDirectory) at http://\(shown):\(port)/ (Ctrl-C to stop)")
+        print("  open http://\(shown):\(port)/ for the program, and http://\(shown):\(port)/healthz for a health check")
+        try await prepared.run()
     }
 }

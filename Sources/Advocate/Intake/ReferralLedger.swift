@@ -81,6 +81,11 @@ public struct ReferralLedger: Sendable {
         return nil
     }
 
+    /// Undoes ``record(_:)`` for a referral that could not be written.
+    public mutating func forget(_ referral: Referral) {
+        acceptedEmails.remove(StoreRules.normalizedEmail(referral.email))
+    }
+
     /// Remembers a recorded referral.
     public mutating func record(_ referral: Referral) {
         acceptedEmails.insert(StoreRules.normalizedEmail(referral.email))

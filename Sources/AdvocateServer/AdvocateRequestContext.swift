@@ -1,0 +1,17 @@
+import Hummingbird
+import NIOCore
+
+/// The request context of the endpoint: Hummingbird's core context plus the client's address,
+/// which the per-IP rate limit keys on.
+public struct AdvocateRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The peer's IP address; nil when there is no socket (router tests).
+    public let clientIP: String?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        clientIP = source.channel.remoteAddress?.ipAddress
+    }
+
+    public var maxUploadSize: Int { ServerConfiguration.maximumBodySize }
+}

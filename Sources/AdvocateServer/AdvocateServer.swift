@@ -1,0 +1,103 @@
+import Advocate
+import Foundation
+import Hummingbird
+import Logging
+
+/// `advocate serve`: builds the site, then serves the output folder and records referrals
+/// posted to the program's endpoint.
+public enum AdvocateServer {
+    /// Why the server could not start.
+    public struct StartError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// A server ready to run: its application and what it built on the way.
+    public struct Prepared {
+        public let application: Application<RouterResponder<AdvocateRequestContext>>
+        public let build: BuildReport
+        let refresher: SiteRefresher
+        let journal: JournalWriter
+
+        /// Runs until SIGINT or SIGTERM, then finishes any pending refresh.
+        public func run() async throws {
+            try await application.runService()
+            await refresher.flush()
+            _ = journal
+        }
+    }
+
+    /// Takes the store's lock, repairs a torn journal tail, loads and builds the site, and
+    /// assembles the application. Throws ``StartError`` or ``BuildError``.
+    public static func prepare(_ configuration: ServerConfiguration, logger: Logger = Logger(label: "advocate")) throws -> Prepared {
+        let journal: JournalWriter
+        do {
+            journal = try JournalWriter(dataDirectory: configuration.build.dataDirectory)
+        } catch {
+            throw StartError(description: error.description)
+        }
+        var options = configuration.build
+        options.asOf = nil
+        let inputs: SiteInputs
+        do {
+            inputs = try SiteInputs.load(options)
+        } catch {
+            throw BuildError.invalidInput(error)
+        }
+        let report = try SiteBuilder.build(inputs)
+        let refresher = SiteRefresher(delay: configuration.refreshDelay, logger: logger)
+        let desk = ReferralDesk(inputs: inputs, journal: journal, refresher: refresher, logger: logger)
+        let urls = SiteURLs(baseURL: inputs.store.program.baseURL)
+        let endpoint = ReferralEndpoint(
+            desk: desk,
+            ipLimiter: RateLimiter(capacity: configuration.ipLimitPerMinute, period: .seconds(60)),
+            codeLimiter: RateLimiter(capacity: configuration.codeLimitPerHour, period: .seconds(3600)),
+            allowedOrigins: [origin(of: inputs.store.program.baseURL)],
+            thanksPath: urls.path("/thanks/"),
+            logger: logger)
+        let router = makeRouter(endpoint: endpoint, desk: desk, outputDirectory: options.outputDirectory,
+                                endpointPath: endpointPath(inputs.store.program.endpoint), root: urls.root)
+        let application = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "advocate"),
+            logger: logger)
+        return Prepared(application: application, build: report, refresher: refresher, journal: journal)
+    }
+
+    static func makeRouter(endpoint: ReferralEndpoint, desk: ReferralDesk, outputDirectory: String, endpointPath: String,
+                           root: String) -> Router<AdvocateRequestContext> {
+        let router = Router(context: AdvocateRequestContext.self)
+        router.addMiddleware {
+            AccessLogMiddleware()
+            StaticSiteMiddleware(outputDirectory: outputDirectory, root: root)
+            FileMiddleware(outputDirectory, searchForIndexHtml: true)
+        }
+        router.get("/healthz") { _, _ -> Response in
+            desk.isJournalWritable
+                ? Response(status: .ok, headers: [.contentType: "text/plain", .cacheControl: "no-store"], body: .init(byteBuffer: .init(string: "ok\n")))
+                : Response(status: .serviceUnavailable, headers: [.contentType: "text/plain"], body: .init(byteBuffer: .init(string: "journal not writable\n")))
+        }
+        let path = RouterPath(endpointPath)
+        router.post(path) { request, context in try await endpoint.handle(request, context: context) }
+        for method in [HTTPRequest.Method.get, .head, .put, .patch, .delete] {
+            router.on(path, method: method) { _, _ -> Response in
+                Response(status: .methodNotAllowed, headers: [.allow: "POST", .contentType: "text/plain"],
+                         body: .init(byteBuffer: .init(string: "Use POST.\n")))
+            }
+        }
+        return router
+    }
+
+    /// `https://refer.acme.example/x` -> `https://refer.acme.example`.
+    static func origin(of url: String) -> String {
+        guard let schemeEnd = url.range(of: "://") else { return url }
+        let rest = url[schemeEnd.upperBound...]
+        return String(url[..<schemeEnd.upperBound]) + rest.prefix { $0 != "/" }
+    }
+
+    /// The path part of the program's endpoint (which may be an absolute URL).
+    static func endpointPath(_ endpoint: String) -> String {
+        guard let schemeEnd = endpoint.range(of: "://") else { return endpoint }
+        let path = endpoint[schemeEnd.upperBound...].drop { $0 != "/" }
+        return path.isEmpty ? "/" : String(path)
+    }
+}

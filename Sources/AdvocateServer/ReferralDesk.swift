@@ -1,0 +1,78 @@
+import Advocate
+import Foundation
+import Logging
+
+/// Receives referrals: validates them, refuses duplicates and self-referrals, writes each to the
+/// journal (durably, before it is acknowledged) and asks for the affected pages to be refreshed.
+actor ReferralDesk {
+    /// What became of a submission.
+    enum Outcome: Sendable {
+        case recorded(id: String)
+        /// The honeypot was filled: answered like a success with an id recorded nowhere.
+        case ignoredBot(id: String)
+        case invalid(FieldErrors)
+        case conflict(ReferralLedger.Conflict)
+        case failed(String)
+    }
+
+    private var inputs: SiteInputs
+    private var ledger: ReferralLedger
+    private let journal: JournalWriter
+    private let refresher: SiteRefresher
+    private let logger: Logger
+    /// For the 422 page: the referrer page with the form as typed (it shows no figures).
+    let formRenderer: PageRenderer
+
+    init(inputs: SiteInputs, journal: JournalWriter, refresher: SiteRefresher, logger: Logger) {
+        self.inputs = inputs
+        self.ledger = ReferralLedger(store: inputs.store)
+        self.journal = journal
+        self.refresher = refresher
+        self.logger = logger
+        self.formRenderer = PageRenderer(site: Site(inputs: inputs, asOf: AsOf.resolve(nil, store: inputs.store)))
+    }
+
+    nonisolated var isJournalWritable: Bool { journal.isWritable }
+
+    func submit(_ submission: ReferralSubmission) async -> Outcome {
+        let now = Instant(milliseconds: Int64(Date().timeIntervalSince1970 * 1000))
+        let id = ReferralID.make(at: now)
+        if submission.isBot {
+            logger.notice("honeypot filled: answered as a success, not recorded", metadata: ["referrer": .string(String(submission.referrer.prefix(40)))])
+            return .ignoredBot(id: id)
+        }
+        let referral: Referral
+        do {
+            referral = try ledger.validate(submission, id: id, at: now)
+        } catch {
+            return .invalid(error)
+        }
+        if let conflict = ledger.conflict(for: referral) { return .conflict(conflict) }
+        // Reserve the friend's email before the write, so a concurrent duplicate is refused.
+        ledger.record(referral)
+        do {
+            try await Self.append(referral.journalLine, to: journal)
+        } catch {
+            ledger.forget(referral)
+            logger.error("could not record a referral: \(error)")
+            return .failed("\(error)")
+        }
+        inputs.store.journal.append(.referral(referral))
+        await refresher.touch(referral.referrer, inputs: inputs)
+        return .recorded(id: id)
+    }
+
+    /// Appends off the actor and off the event loop, so concurrent requests share fsyncs.
+    private nonisolated static func append(_ line: String, to journal: JournalWriter) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            DispatchQueue.global().async {
+                do {
+                    try journal.append(line)
+                    continuation.resume()
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+import Advocate
+
+/// How `advocate serve` runs.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// POSTs allowed per client IP a minute; 0 turns the limit off.
+    public var ipLimitPerMinute: Int
+    /// POSTs allowed per referrer code an hour; 0 turns the limit off.
+    public var codeLimitPerHour: Int
+    /// How long the refresh waits to gather referrals that arrive together.
+    public var refreshDelay: Duration
+    public var build: BuildOptions
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, ipLimitPerMinute: Int = 10, codeLimitPerHour: Int = 50,
+                refreshDelay: Duration = .milliseconds(200), build: BuildOptions) {
+        self.host = host
+        self.port = port
+        self.ipLimitPerMinute = ipLimitPerMinute
+        self.codeLimitPerHour = codeLimitPerHour
+        self.refreshDelay = refreshDelay
+        self.build = build
+    }
+
+    /// The largest request body the endpoint reads.
+    public static let maximumBodySize = 16 * 1024
+}

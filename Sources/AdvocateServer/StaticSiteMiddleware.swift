@@ -1,0 +1,95 @@
+import Advocate
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// Wraps the static files: the site's own 404 page for misses, 404 for the `/stats/` folder
+/// itself, `Cache-Control: no-store` (and no Referer) for private pages, and cache headers by kind.
+struct StaticSiteMiddleware: RouterMiddleware {
+    typealias Context = AdvocateRequestContext
+
+    let outputDirectory: String
+    let root: String
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let path = request.uri.path
+        let privatePrefix = root + "stats/"
+        var folder = Substring(path)
+        while folder.hasSuffix("/") { folder = folder.dropLast() }
+        if folder == privatePrefix.dropLast() {
+            // Nothing lists the private folder.
+            return notFound(request, isPrivate: true)
+        }
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound {
+            return notFound(request, isPrivate: path.hasPrefix(privatePrefix))
+        }
+        if response.status == .notFound && request.method == .get {
+            return notFound(request, isPrivate: path.hasPrefix(privatePrefix))
+        }
+        if response.headers[.cacheControl] == nil {
+            response.headers[.cacheControl] = Self.cacheControl(for: path, root: root)
+        }
+        if path.hasPrefix(privatePrefix) {
+            response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+            response.headers[HTTPField.Name("X-Robots-Tag")!] = "noindex"
+        }
+        response.headers[.xContentTypeOptions] = "nosniff"
+        return response
+    }
+
+    static func cacheControl(for path: String, root: String) -> String {
+        if path.hasPrefix(root + "stats/") { return "no-store" }
+        if path.hasPrefix(root + "assets/") { return "public, max-age=3600" }
+        return "no-cache"
+    }
+
+    /// The site's 404.html with status 404 (plain text when the site has none).
+    func notFound(_ request: Request, isPrivate: Bool) -> Response {
+        var headers: HTTPFields = [.cacheControl: isPrivate ? "no-store" : "no-cache"]
+        if let data = FileManager.default.contents(atPath: Paths.join(outputDirectory, "404.html")) {
+            headers[.contentType] = "text/html; charset=utf-8"
+            let body: ResponseBody = request.method == .head ? .init() : .init(byteBuffer: ByteBuffer(bytes: data))
+            return Response(status: .notFound, headers: headers, body: body)
+        }
+        headers[.contentType] = "text/plain; charset=utf-8"
+        return Response(status: .notFound, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "Not found\n")))
+    }
+}
+
+/// One log line a request: method, path (private tokens redacted), status and time. Bodies,
+/// and so friends' emails, are never logged.
+struct AccessLogMiddleware: RouterMiddleware {
+    typealias Context = AdvocateRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        let path = Self.redacted(request.uri.path)
+        do {
+            let response = try await next(request, context)
+            log(context, request, path, response.status.code, start)
+            return response
+        } catch {
+            let status = (error as? any HTTPResponseError)?.status.code ?? 500
+            log(context, request, path, status, start)
+            throw error
+        }
+    }
+
+    private func log(_ context: Context, _ request: Request, _ path: String, _ status: Int, _ start: ContinuousClock.Instant) {
+        let elapsed = start.duration(to: .now)
+        let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+        context.logger.info("\(context.clientIP ?? "-") \(request.method) \(path) \(status) \(String(format: "%.1f", milliseconds)) ms")
+    }
+
+    /// `/stats/<token>/` becomes `/stats/…/`: logs are not a place for secrets.
+    static func redacted(_ path: String) -> String {
+        guard let range = path.range(of: "/stats/") else { return path }
+        let rest = path[range.upperBound...]
+        guard let slash = rest.firstIndex(of: "/") else { return rest.isEmpty ? path : String(path[..<range.upperBound]) + "…" }
+        return String(path[..<range.upperBound]) + "…" + rest[slash...]
+    }
+}
