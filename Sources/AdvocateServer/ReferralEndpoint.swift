@@ -100,7 +100,8 @@ struct ReferralEndpoint: Sendable {
         for field in ["referrer", "source", "variant", "body"] {
             if let message = shown.removeValue(forKey: field) { shown["form"] = message }
         }
-        let form = FormState(name: submission.name, email: submission.email, consent: submission.consent, errors: shown)
+        let form = FormState(name: submission.name, email: submission.email, consent: submission.consent,
+                             source: submission.source, variant: submission.variant, errors: shown)
         guard let html = desk.formRenderer.renderReferralForm(code: submission.referrer, form: form) else {
             return plain(.unprocessableContent, errors.values.sorted().joined(separator: "\n"))
         }

@@ -4,13 +4,19 @@ public struct FormState: Sendable {
     public var name: String
     public var email: String
     public var consent: Bool
+    /// The hidden `source` and `variant` as posted, kept on the 422 page so attribution survives.
+    public var source: String?
+    public var variant: String?
     /// Messages by field (`name`, `email`, `consent`, or `form` for the form as a whole).
     public var errors: [String: String]
 
-    public init(name: String = "", email: String = "", consent: Bool = false, errors: [String: String] = [:]) {
+    public init(name: String = "", email: String = "", consent: Bool = false, source: String? = nil, variant: String? = nil,
+                errors: [String: String] = [:]) {
         self.name = name
         self.email = email
         self.consent = consent
+        self.source = source
+        self.variant = variant
         self.errors = errors
     }
 }
@@ -137,6 +143,8 @@ struct PageContext {
         ]
         if let variant = site.variant(for: referrer.code) { formValues["variant"] = variant }
         if let form {
+            if let source = form.source.flatMap(ReferralSource.init(rawValue:)) { formValues["source"] = source.rawValue }
+            if let variant = form.variant, StoreRules.isValidVariant(variant) { formValues["variant"] = variant }
             formValues["values"] = ["name": form.name, "email": form.email, "consent": form.consent] as [String: Any]
             formValues["errors"] = form.errors
             formValues["hasErrors"] = !form.errors.isEmpty

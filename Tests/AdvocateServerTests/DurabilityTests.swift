@@ -1,0 +1,100 @@
+import Advocate
+@testable import AdvocateServer
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite struct DurabilityTests {
+    @Test func aSecondWriterOnTheSameStoreIsRefusedUntilTheFirstIsGone() throws {
+        let fixture = try ServerFixture()
+        let data = fixture.root.appendingPathComponent("content/data").path
+        #expect(throws: JournalWriter.Failure.self) { try JournalWriter(dataDirectory: data) }
+        do {
+            _ = try AdvocateServer.prepare(ServerConfiguration(build: BuildOptions(source: fixture.root.path)))
+            Issue.record("a second server must refuse to start")
+        } catch {
+            #expect("\(error)".contains("another advocate process is writing to this store"))
+        }
+        let other = try TemporaryStore()
+        var writer: JournalWriter? = try JournalWriter(dataDirectory: other.path)
+        #expect(writer?.isWritable == true)
+        writer = nil
+        #expect(throws: Never.self) { try JournalWriter(dataDirectory: other.path) }
+    }
+
+    @Test func tornTailIsKeptAsideOnStart() throws {
+        let fixture = try ServerFixture(journalTail: #"{"type":"referral","id":"rf_torn","at":"2026-06-2"#)
+        let journal = try fixture.journal()
+        #expect(journal.hasSuffix("\n"))
+        #expect(!journal.contains("rf_torn"))
+        let data = fixture.root.appendingPathComponent("content/data")
+        let aside = try FileManager.default.contentsOfDirectory(atPath: data.path).filter { $0.hasPrefix("referrals.jsonl.torn-") }
+        #expect(aside.count == 1)
+        #expect(try String(contentsOf: data.appendingPathComponent(aside[0]), encoding: .utf8).contains("rf_torn"))
+    }
+
+    @Test func concurrentAppendsAllLandWholeLines() async throws {
+        let store = try TemporaryStore()
+        let writer = try JournalWriter(dataDirectory: store.path)
+        DispatchQueue.concurrentPerform(iterations: 200) { index in
+            try? writer.append(#"{"n":\#(index),"pad":"\#(String(repeating: "x", count: index))"}"#)
+        }
+        let lines = try String(contentsOfFile: store.path + "/referrals.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 200)
+        #expect(lines.allSatisfy { (try? JSONParser.parse(String($0))) != nil })
+    }
+
+    @Test func aRecordedReferralRefreshesItsStatsPageAndNothingElse() async throws {
+        let fixture = try ServerFixture()
+        let stats = try fixture.statsPath(of: "ada")
+        let statsFile = fixture.file(stats + "index.html")
+        let before = try String(contentsOf: statsFile, encoding: .utf8)
+        let past = Date(timeIntervalSince1970: 1_000_000)
+        let others = try FileManager.default.subpathsOfDirectory(atPath: fixture.publicURL.path).filter { $0.hasSuffix(".html") }
+        for path in others {
+            try FileManager.default.setAttributes([.modificationDate: past], ofItemAtPath: fixture.publicURL.appendingPathComponent(path).path)
+        }
+        try await fixture.prepared.application.test(.router) { client in
+            let answer1 = try await client.postJSON(#"{"referrer":"ada","name":"New Friend","email":"new.friend@example.net","consent":true}"#)
+            #expect(answer1.status == .created)
+        }
+        await fixture.flushRefresh()
+        let after = try String(contentsOf: statsFile, encoding: .utf8)
+        #expect(after != before)
+        #expect(after.contains("New F."))
+        var changed: [String] = []
+        for path in others {
+            let attributes = try FileManager.default.attributesOfItem(atPath: fixture.publicURL.appendingPathComponent(path).path)
+            if attributes[.modificationDate] as? Date != past { changed.append(path) }
+        }
+        let analytics = "stats/p7m2c9x4k1v8q3w6r0t5y2u8i4/index.html"
+        #expect(Set(changed) == [String(stats.dropFirst()) + "index.html", analytics])
+    }
+
+    @Test func liveServerOnLoopbackRecordsAFormPost() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.prepared.application.test(.live) { client in
+            let response = try await client.postForm("referrer=grace&name=Live+Friend&email=live%40example.net&consent=on")
+            #expect(response.status == .seeOther)
+            #expect(response.headers[.location] == "/thanks/")
+            let page = try await client.execute(uri: "/thanks/", method: .get)
+            #expect(String(buffer: page.body).contains("Thank you"))
+        }
+        #expect(try fixture.journal().contains(#""email":"live@example.net""#))
+    }
+}
+
+/// An empty data folder.
+final class TemporaryStore {
+    let path: String
+
+    init() throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("advocate-store-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+}

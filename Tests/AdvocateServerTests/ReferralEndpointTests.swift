@@ -1,0 +1,144 @@
+import Advocate
+@testable import AdvocateServer
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// The endpoint's answers, through Hummingbird's router test client, over a real store on disk.
+@Suite struct ReferralEndpointTests {
+    let grace = #"{"referrer":"ada","name":"Grace Test","email":"grace.test@example.net","source":"email","variant":"a","consent":true}"#
+
+    @Test func formSuccessRedirectsToTheThankYouPageAfterTheJournalHasIt() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.prepared.application.test(.router) { client in
+            let response = try await client.postForm("referrer=ada&name=Form+Friend&email=form.friend%40example.net&consent=on&source=sms")
+            #expect(response.status == .seeOther)
+            #expect(response.headers[.location] == "/thanks/")
+        }
+        let line = try #require(try fixture.journal().split(separator: "\n").last)
+        #expect(line.contains(#""referrer":"ada","name":"Form Friend","email":"form.friend@example.net","source":"sms","consent":true}"#))
+    }
+
+    @Test func jsonSuccessAnswers201WithTheRecordedID() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.prepared.application.test(.router) { client in
+            let response = try await client.postJSON(grace)
+            #expect(response.status == .created)
+            let id = try #require(try JSONParser.parse(Array(response.body.readableBytesView)).members?.first { $0.key == "id" }?.value.stringValue)
+            #expect(id.hasPrefix("rf_") && id.count == 29)
+            let journal = try fixture.journal()
+            #expect(journal.contains(#"{"type":"referral","id":"\#(id)","#))
+        }
+    }
+
+    @Test func invalidFormAnswers422PageWithErrorsBesideFieldsAndTypedValues() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.prepared.application.test(.router) { client in
+            let response = try await client.postForm("referrer=ada&name=%3Cscript%3Ex%3C%2Fscript%3E&email=not-an-email&source=qr&variant=b")
+            #expect(response.status == .unprocessableContent)
+            #expect(response.headers[.contentType]?.hasPrefix("text/html") == true)
+            let html = String(buffer: response.body)
+            #expect(html.contains(#"value="&lt;script&gt;x&lt;/script&gt;""#))
+            #expect(html.contains(#"value="not-an-email" aria-invalid="true" aria-describedby="friend-email-error""#))
+            #expect(html.contains("Please enter a valid email address"))
+            #expect(html.contains("Please agree to be contacted"))
+            #expect(html.contains(#"<input type="hidden" name="source" value="qr">"#))
+            #expect(!html.contains("<script>x"))
+        }
+        #expect(!(try fixture.journal().contains("not-an-email")))
+    }
+
+    @Test func invalidJSONAnswersProblemDetailsWithAFieldList() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.prepared.application.test(.router) { client in
+            let response = try await client.postJSON(#"{"referrer":"nobody","name":"","email":"x@","source":"fax","consent":false}"#)
+            #expect(response.status == .unprocessableContent)
+            #expect(response.headers[.contentType] == "application/problem+json")
+            let body = String(buffer: response.body)
+            for field in ["referrer", "name", "email", "source", "consent"] {
+                #expect(body.contains(#"{"field":"\#(field)","#), "missing \(field) in \(body)")
+            }
+            let malformed = try await client.postJSON(#"{"referrer": "ada", "#)
+            #expect(malformed.status == .badRequest)
+            let wrongType = try await client.postJSON(#"{"referrer":"ada","name":"A","email":"a@example.org","consent":"yes"}"#)
+            #expect(wrongType.status == .unprocessableContent)
+        }
+    }
+
+    @Test func duplicateAndSelfReferralAre409ForJSONAnd422ForTheForm() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.prepared.application.test(.router) { client in
+            let answer1 = try await client.postJSON(grace)
+            #expect(answer1.status == .created)
+            let duplicate = try await client.postJSON(#"{"referrer":"grace","name":"G","email":" GRACE.TEST@example.net","consent":true}"#)
+            #expect(duplicate.status == .conflict)
+            let text = String(buffer: duplicate.body)
+            #expect(text.contains("already been referred"))
+            #expect(!text.contains("ada"))
+            let selfReferral = try await client.postJSON(#"{"referrer":"ada","name":"Ada","email":"ADA@example.com","consent":true}"#)
+            #expect(selfReferral.status == .conflict)
+            let form = try await client.postForm("referrer=zoe&name=G&email=grace.test%40example.net&consent=true")
+            #expect(form.status == .unprocessableContent)
+            #expect(String(buffer: form.body).contains("This friend has already been referred."))
+        }
+        #expect(try fixture.journal().components(separatedBy: "grace.test@example.net").count == 2)
+    }
+
+    @Test func filledHoneypotLooksLikeSuccessAndIsRecordedNowhere() async throws {
+        let fixture = try ServerFixture()
+        let before = try fixture.journal()
+        try await fixture.prepared.application.test(.router) { client in
+            let json = try await client.postJSON(#"{"referrer":"ada","name":"Bot","email":"bot@example.net","consent":true,"website":"http://spam.example"}"#)
+            #expect(json.status == .created)
+            #expect(String(buffer: json.body).hasPrefix(#"{"id":"rf_"#))
+            let form = try await client.postForm("referrer=ada&name=Bot&email=bot%40example.net&consent=on&website=spam")
+            #expect(form.status == .seeOther)
+        }
+        #expect(try fixture.journal() == before)
+    }
+
+    @Test func wrongContentTypeMethodSizeAndOrigin() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.prepared.application.test(.router) { client in
+            let text = try await client.execute(uri: "/api/referrals", method: .post, headers: [.contentType: "text/plain"], body: ByteBuffer(string: "hi"))
+            #expect(text.status == .unsupportedMediaType)
+            let get = try await client.execute(uri: "/api/referrals", method: .get)
+            #expect(get.status == .methodNotAllowed)
+            #expect(get.headers[.allow] == "POST")
+            let big = String(repeating: "a", count: 17 * 1024)
+            let large = try await client.postJSON(#"{"name":"\#(big)"}"#)
+            #expect(large.status == .contentTooLarge)
+            let crossSite = try await client.postJSON(grace, headers: [.origin: "https://evil.example"])
+            #expect(crossSite.status == .forbidden)
+            let fromPortal = try await client.postJSON(grace, headers: [.origin: "https://refer.acme.example"])
+            #expect(fromPortal.status == .created)
+        }
+    }
+
+    @Test func rateLimitsAnswer429WithRetryAfter() async throws {
+        let fixture = try ServerFixture(ipLimit: 2, codeLimit: 0)
+        try await fixture.prepared.application.test(.router) { client in
+            for index in 0..<2 {
+                let response = try await client.postJSON(#"{"referrer":"ada","name":"F","email":"f\#(index)@example.net","consent":true}"#)
+                #expect(response.status == .created)
+            }
+            let limited = try await client.postJSON(#"{"referrer":"ada","name":"F","email":"f9@example.net","consent":true}"#)
+            #expect(limited.status == .tooManyRequests)
+            #expect(Int(limited.headers[.retryAfter] ?? "") ?? 0 >= 1)
+            let answer2 = try await client.execute(uri: "/", method: .get)
+            #expect(answer2.status == .ok)
+            let answer3 = try await client.execute(uri: "/healthz", method: .get)
+            #expect(answer3.status == .ok)
+        }
+        let perCode = try ServerFixture(ipLimit: 0, codeLimit: 1)
+        try await perCode.prepared.application.test(.router) { client in
+            let answer4 = try await client.postJSON(#"{"referrer":"ada","name":"F","email":"f1@example.net","consent":true}"#)
+            #expect(answer4.status == .created)
+            let answer5 = try await client.postJSON(#"{"referrer":"ada","name":"F","email":"f2@example.net","consent":true}"#)
+            #expect(answer5.status == .tooManyRequests)
+            let answer6 = try await client.postJSON(#"{"referrer":"grace","name":"F","email":"f3@example.net","consent":true}"#)
+            #expect(answer6.status == .created)
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import Advocate
+@testable import AdvocateServer
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+
+/// A copy of the bundled example in a temporary folder, with a server prepared over it.
+final class ServerFixture: @unchecked Sendable {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    let root: URL
+    let prepared: AdvocateServer.Prepared
+
+    init(ipLimit: Int = 0, codeLimit: Int = 0, journalTail: String? = nil) throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("advocate-server-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        for name in ["content", "templates"] {
+            try FileManager.default.copyItem(at: Self.packageRoot.appendingPathComponent(name), to: root.appendingPathComponent(name))
+        }
+        if let journalTail {
+            let handle = try FileHandle(forWritingTo: root.appendingPathComponent("content/data/referrals.jsonl"))
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data(journalTail.utf8))
+            try handle.close()
+        }
+        var logger = Logger(label: "advocate-test")
+        logger.logLevel = .warning
+        prepared = try AdvocateServer.prepare(
+            ServerConfiguration(ipLimitPerMinute: ipLimit, codeLimitPerHour: codeLimit, refreshDelay: .milliseconds(20),
+                                build: BuildOptions(source: root.path)),
+            logger: logger)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    var journalURL: URL { root.appendingPathComponent("content/data/referrals.jsonl") }
+    var publicURL: URL { root.appendingPathComponent("public") }
+
+    func journal() throws -> String {
+        try String(contentsOf: journalURL, encoding: .utf8)
+    }
+
+    func statsPath(of code: String) throws -> String {
+        let store = try StoreLoader.load(from: root.appendingPathComponent("content/data").path).store
+        let token = try #require(store.referrers.first { $0.code == code }).statsToken
+        return "/stats/\(token)/"
+    }
+
+    func file(_ path: String) -> URL {
+        publicURL.appendingPathComponent(path)
+    }
+
+    /// Runs the pending refresh now instead of after its delay.
+    func flushRefresh() async {
+        await prepared.refresher.flush()
+    }
+}
+
+import Testing
+
+extension TestClientProtocol {
+    func postForm(_ body: String, headers: HTTPFields = [:]) async throws -> TestResponse {
+        var all: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+        all.append(contentsOf: headers)
+        return try await execute(uri: "/api/referrals", method: .post, headers: all, body: ByteBuffer(string: body))
+    }
+
+    func postJSON(_ body: String, headers: HTTPFields = [:]) async throws -> TestResponse {
+        var all: HTTPFields = [.contentType: "application/json"]
+        all.append(contentsOf: headers)
+        return try await execute(uri: "/api/referrals", method: .post, headers: all, body: ByteBuffer(string: body))
+    }
+}

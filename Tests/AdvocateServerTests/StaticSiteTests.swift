@@ -1,0 +1,68 @@
+import Advocate
+@testable import AdvocateServer
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite struct StaticSiteTests {
+    @Test func servesPagesWithTheirHeaders() async throws {
+        let fixture = try ServerFixture()
+        let stats = try fixture.statsPath(of: "ada")
+        try await fixture.prepared.application.test(.router) { client in
+            let home = try await client.execute(uri: "/", method: .get)
+            #expect(home.status == .ok)
+            #expect(home.headers[.contentType]?.hasPrefix("text/html") == true)
+            #expect(home.headers[.cacheControl] == "no-cache")
+            let css = try await client.execute(uri: "/assets/site.css", method: .get)
+            #expect(css.headers[.contentType]?.hasPrefix("text/css") == true)
+            #expect(css.headers[.cacheControl] == "public, max-age=3600")
+            let page = try await client.execute(uri: stats, method: .get)
+            #expect(page.status == .ok)
+            #expect(page.headers[.cacheControl] == "no-store")
+            #expect(String(buffer: page.body).contains(#"<meta name="referrer" content="no-referrer">"#))
+            let referrer = try await client.execute(uri: "/r/ada/", method: .get)
+            #expect(String(buffer: referrer.body).contains("Ada invites you"))
+        }
+    }
+
+    @Test func privateFolderIsNeverListedAndMissesGetTheSite404() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.prepared.application.test(.router) { client in
+            for path in ["/stats/", "/stats", "/stats//"] {
+                let response = try await client.execute(uri: path, method: .get)
+                #expect(response.status == .notFound, "\(path)")
+                #expect(response.headers[.cacheControl] == "no-store")
+            }
+            let missing = try await client.execute(uri: "/stats/not-a-token/", method: .get)
+            #expect(missing.status == .notFound)
+            #expect(missing.headers[.cacheControl] == "no-store")
+            let page = try await client.execute(uri: "/no/such/page/", method: .get)
+            #expect(page.status == .notFound)
+            #expect(String(buffer: page.body).contains("Page not found"))
+        }
+    }
+
+    @Test func nothingOutsideTheOutputFolderIsReachable() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.prepared.application.test(.router) { client in
+            for path in ["/../Package.swift", "/%2e%2e/content/data/program.json", "/r/%2E%2E/%2e%2e/content/data/referrers.json",
+                         "/..%2fcontent%2fdata%2fprogram.json", "/assets/..%2F..%2Fcontent/data/program.json"] {
+                let response = try await client.execute(uri: path, method: .get)
+                #expect(response.status == .badRequest || response.status == .notFound, "\(path)")
+                #expect(!String(buffer: response.body).contains("analyticsToken"), "\(path)")
+            }
+        }
+    }
+
+    @Test func healthzAnswersWhileTheJournalIsWritable() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.prepared.application.test(.router) { client in
+            let answer1 = try await client.execute(uri: "/healthz", method: .get)
+            #expect(answer1.status == .ok)
+            try FileManager.default.removeItem(at: fixture.journalURL)
+            let answer2 = try await client.execute(uri: "/healthz", method: .get)
+            #expect(answer2.status == .serviceUnavailable)
+        }
+    }
+}
