@@ -15,7 +15,8 @@ actor ReferralDesk {
         case failed(String)
     }
 
-    private var inputs: SiteInputs
+    /// The site's inputs with every referral recorded so far.
+    private(set) var inputs: SiteInputs
     private var ledger: ReferralLedger
     private let journal: JournalWriter
     private let refresher: SiteRefresher
@@ -58,7 +59,7 @@ actor ReferralDesk {
             return .failed("\(error)")
         }
         inputs.store.journal.append(.referral(referral))
-        await refresher.touch(referral.referrer, inputs: inputs)
+        await refresher.touch(referral.referrer, desk: self)
         return .recorded(id: id)
     }
 

@@ -3,45 +3,63 @@ import Foundation
 import Logging
 
 /// Re-renders the pages a new referral touches (the referrer's stats page and the program
-/// analytics), gathering the referrals that arrive within `delay` into one refresh.
+/// analytics), gathering the referrals that arrive within `delay` into one refresh. One refresh
+/// runs at a time; referrals that arrive during it are picked up by the next.
 actor SiteRefresher {
     private let delay: Duration
     private let logger: Logger
     private var pendingCodes: Set<String> = []
-    private var latestInputs: SiteInputs?
+    private var desk: ReferralDesk?
     private var scheduled = false
+    private var running = false
 
     init(delay: Duration, logger: Logger) {
         self.delay = delay
         self.logger = logger
     }
 
-    /// Asks for a refresh of `code`'s pages from `inputs` (the store with the new referral).
-    func touch(_ code: String, inputs: SiteInputs) {
+    /// Asks for a refresh of `code`'s pages; the store is read from `desk` when the refresh runs,
+    /// so a burst of referrals costs one snapshot of it, not one each.
+    func touch(_ code: String, desk: ReferralDesk) {
         pendingCodes.insert(code)
-        latestInputs = inputs
+        self.desk = desk
         guard !scheduled else { return }
         scheduled = true
         Task {
             try? await Task.sleep(for: delay)
-            await run()
+            await runPending()
         }
     }
 
-    /// Runs a pending refresh now (at shutdown, and for tests).
+    /// Runs a pending refresh now, after any refresh in progress (at shutdown, and in tests).
     func flush() async {
-        await run()
+        while running { try? await Task.sleep(for: .milliseconds(5)) }
+        scheduled = true
+        await runPending()
     }
 
-    private func run() async {
-        guard let inputs = latestInputs, !pendingCodes.isEmpty else {
+    /// Refreshes until nothing is pending. The actor is re-entered while a refresh renders, so
+    /// `running` keeps a second loop from starting; `scheduled` stays set, so touches only add codes.
+    private func runPending() async {
+        guard !running else { return }
+        running = true
+        defer {
+            running = false
             scheduled = false
-            return
         }
-        let codes = pendingCodes
-        pendingCodes = []
-        latestInputs = nil
-        scheduled = false
+        var first = true
+        while let desk, !pendingCodes.isEmpty {
+            // Under a steady stream, leave `delay` between refreshes so they cannot take a core.
+            if !first { try? await Task.sleep(for: delay) }
+            first = false
+            let codes = pendingCodes
+            pendingCodes = []
+            let inputs = await desk.inputs
+            await refresh(inputs, codes: codes)
+        }
+    }
+
+    private func refresh(_ inputs: SiteInputs, codes: Set<String>) async {
         let logger = logger
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             DispatchQueue.global().async {

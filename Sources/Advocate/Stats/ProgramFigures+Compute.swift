@@ -1,33 +1,32 @@
 extension ProgramFigures {
     /// Sums the referrers' figures and breaks the accepted referrals down by source, segment,
-    /// variant and week.
+    /// variant and week, in one pass over the referrals.
     init(store: Store, asOf: Instant, referrers: [ReferrerFigures], outcomes: [ReferralOutcome]) {
         var segments: [String: Segment] = [:]
         for referrer in store.referrers { segments[referrer.code] = referrer.segment }
-        let accepted = outcomes.filter(\.isAccepted)
-
+        var tally = Tally()
+        for outcome in outcomes {
+            switch outcome.acceptance {
+            case .duplicate: tally.duplicates += 1
+            case .selfReferral: tally.selfReferrals += 1
+            case .accepted: tally.add(outcome, segment: segments[outcome.referral.referrer] ?? .customer)
+            }
+        }
         self.referrers = store.referrers.count { referrer in
             referrer.joined.map { $0.start <= asOf } ?? true
         }
-        self.referrals = accepted.count
-        self.converted = accepted.count(where: \.isConversion)
+        self.referrals = tally.funnel.referred
+        self.converted = tally.funnel.converted
         self.earned = referrers.reduce(0) { $0 + $1.earned }
         self.pending = referrers.reduce(0) { $0 + $1.pending }
-        self.duplicates = outcomes.count { $0.acceptance == .duplicate }
-        self.selfReferrals = outcomes.count { $0.acceptance == .selfReferral }
-        self.conversionValue = accepted.filter(\.isConversion).reduce(0) { $0 + ($1.conversionValue ?? 0) }
-        self.funnel = Funnel(
-            referred: accepted.count,
-            contacted: accepted.count(where: \.wasContacted),
-            converted: converted,
-            rewarded: accepted.count { $0.isConversion && $0.latestStatus == .rewarded })
-        self.bySource = Self.group(accepted, order: ReferralSource.allCases.map(\.rawValue)) { $0.referral.source.rawValue }
-        self.bySegment = Self.group(accepted, order: Segment.allCases.map(\.rawValue)) {
-            (segments[$0.referral.referrer] ?? .customer).rawValue
-        }
-        let variants = Set(accepted.compactMap(\.referral.variant)).sorted()
-        self.byVariant = Self.group(accepted.filter { $0.referral.variant != nil }, order: variants) { $0.referral.variant! }
-        self.perWeek = Self.weeks(accepted)
+        self.duplicates = tally.duplicates
+        self.selfReferrals = tally.selfReferrals
+        self.conversionValue = tally.conversionValue
+        self.funnel = tally.funnel
+        self.bySource = ReferralSource.allCases.compactMap { tally.bySource[$0.rawValue] }
+        self.bySegment = Segment.allCases.compactMap { tally.bySegment[$0.rawValue] }
+        self.byVariant = tally.byVariant.keys.sorted().compactMap { tally.byVariant[$0] }
+        self.perWeek = tally.weeks()
         self.topReferrers = referrers
             .filter { $0.referrals > 0 }
             .sorted { lhs, rhs in
@@ -38,34 +37,51 @@ extension ProgramFigures {
             .prefix(10)
             .map(\.code)
     }
+}
 
-    /// Groups in the given order, leaving out groups with no referrals.
-    private static func group(_ outcomes: [ReferralOutcome], order: [String], key: (ReferralOutcome) -> String) -> [GroupFigures] {
-        var groups: [String: GroupFigures] = [:]
-        for outcome in outcomes {
-            let name = key(outcome)
-            groups[name, default: GroupFigures(name: name, referrals: 0, converted: 0)].referrals += 1
-            if outcome.isConversion { groups[name]!.converted += 1 }
+/// Running totals of the accepted referrals.
+private struct Tally {
+    var duplicates = 0
+    var selfReferrals = 0
+    var conversionValue = 0.0
+    var funnel = Funnel(referred: 0, contacted: 0, converted: 0, rewarded: 0)
+    var bySource: [String: GroupFigures] = [:]
+    var bySegment: [String: GroupFigures] = [:]
+    var byVariant: [String: GroupFigures] = [:]
+    var referralsByWeek: [Int: Int] = [:]
+    var conversionsByWeek: [Int: Int] = [:]
+
+    mutating func add(_ outcome: ReferralOutcome, segment: Segment) {
+        let converted = outcome.isConversion
+        funnel.referred += 1
+        if outcome.wasContacted { funnel.contacted += 1 }
+        if converted {
+            funnel.converted += 1
+            conversionValue += outcome.conversionValue ?? 0
+            if outcome.latestStatus == .rewarded { funnel.rewarded += 1 }
         }
-        return order.compactMap { groups[$0] }
+        Self.count(&bySource, outcome.referral.source.rawValue, converted)
+        Self.count(&bySegment, segment.rawValue, converted)
+        if let variant = outcome.referral.variant { Self.count(&byVariant, variant, converted) }
+        referralsByWeek[outcome.referral.at.day.weekStart.daysSinceEpoch, default: 0] += 1
+        if converted, let at = outcome.firstConvertedAt {
+            conversionsByWeek[at.day.weekStart.daysSinceEpoch, default: 0] += 1
+        }
+    }
+
+    static func count(_ groups: inout [String: GroupFigures], _ name: String, _ converted: Bool) {
+        groups[name, default: GroupFigures(name: name, referrals: 0, converted: 0)].referrals += 1
+        if converted { groups[name]!.converted += 1 }
     }
 
     /// Referrals by the week they were made, conversions by the week they were first converted;
     /// weeks with neither are kept between the first and the last so the series has no gaps.
-    private static func weeks(_ outcomes: [ReferralOutcome]) -> [GroupFigures] {
-        var referrals: [Int: Int] = [:]
-        var conversions: [Int: Int] = [:]
-        for outcome in outcomes {
-            referrals[outcome.referral.at.day.weekStart.daysSinceEpoch, default: 0] += 1
-            if outcome.isConversion, let at = outcome.firstConvertedAt {
-                conversions[at.day.weekStart.daysSinceEpoch, default: 0] += 1
-            }
-        }
-        let keys = Set(referrals.keys).union(conversions.keys)
+    func weeks() -> [GroupFigures] {
+        let keys = Set(referralsByWeek.keys).union(conversionsByWeek.keys)
         guard let first = keys.min(), let last = keys.max() else { return [] }
         return stride(from: first, through: last, by: 7).map { week in
             GroupFigures(name: CalendarDay(daysSinceEpoch: week).iso8601,
-                         referrals: referrals[week] ?? 0, converted: conversions[week] ?? 0)
+                         referrals: referralsByWeek[week] ?? 0, converted: conversionsByWeek[week] ?? 0)
         }
     }
 }
