@@ -29,9 +29,11 @@ public struct SiteInputs: Sendable {
     /// Warnings from every input.
     public var warnings: [Diagnostic]
 
+    /// The store. Mutations happen in place (`inputs.store.journal.append(…)` does not copy the
+    /// journal), which the endpoint relies on for every referral it records.
     public var store: Store {
         get { loaded.store }
-        set { loaded.store = newValue }
+        _modify { yield &loaded.store }
     }
 
     /// Loads every input and reports every problem found in any of them.
