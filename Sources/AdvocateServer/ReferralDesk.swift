@@ -36,7 +36,7 @@ actor ReferralDesk {
     nonisolated var isJournalWritable: Bool { journal.isWritable }
 
     func submit(_ submission: ReferralSubmission) async -> Outcome {
-        let now = Instant(milliseconds: Int64(Date().timeIntervalSince1970 * 1000))
+        let now = Instant.now
         let id = ReferralID.make(at: now)
         if submission.isBot {
             logger.notice("honeypot filled: answered as a success, not recorded", metadata: ["referrer": .string(String(submission.referrer.prefix(40)))])

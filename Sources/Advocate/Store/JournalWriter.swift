@@ -67,10 +67,17 @@ public final class JournalWriter: @unchecked Sendable {
 
     /// Appends one JSON line and returns once it is on disk. Blocks: call it off the event loop.
     public func append(_ line: String) throws(Failure) {
+        try append([line])
+    }
+
+    /// Appends JSON lines in one write, all or none, and returns once they are on disk.
+    public func append(_ lines: [String]) throws(Failure) {
         condition.lock()
         defer { condition.unlock() }
-        pending.append(contentsOf: line.utf8)
-        pending.append(0x0A)
+        for line in lines {
+            pending.append(contentsOf: line.utf8)
+            pending.append(0x0A)
+        }
         enqueued += 1
         let ticket = enqueued
         while flushed < ticket {
@@ -97,13 +104,18 @@ public final class JournalWriter: @unchecked Sendable {
         }
     }
 
+    /// Writes a batch whole or not at all: a failed write (a full disk) is cut back off.
     private func write(_ bytes: [UInt8]) -> String? {
+        var info = stat()
+        let sizeBefore = fstat(descriptor, &info) == 0 ? info.st_size : -1
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
             if written < 0 {
                 if errno == EINTR { continue }
-                return "cannot append to \(path): \(String(cString: strerror(errno)))"
+                let message = "cannot append to \(path): \(String(cString: strerror(errno)))"
+                if sizeBefore >= 0 { _ = ftruncate(descriptor, sizeBefore) }
+                return message
             }
             offset += written
         }

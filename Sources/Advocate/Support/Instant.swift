@@ -1,3 +1,5 @@
+import Foundation
+
 /// A point in time in whole milliseconds since 1970-01-01T00:00:00Z (UTC).
 ///
 /// The journal holds up to millions of timestamps; parsing them by hand (the fixed RFC 3339
@@ -13,6 +15,13 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
     public static let millisecondsPerDay: Int64 = 86_400_000
 
     public static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.milliseconds < rhs.milliseconds }
+
+    /// The current time, for events the server and CLI record (never for builds).
+    public static var now: Instant {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Instant(milliseconds: Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000)
+    }
 
     public func adding(days: Int) -> Instant {
         Instant(milliseconds: milliseconds + Int64(days) * Self.millisecondsPerDay)

@@ -1,0 +1,74 @@
+/// Reads RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF), keeping the line each
+/// record starts on so that import errors can name it.
+///
+/// Written by hand because the CSV packages available here do not report line numbers.
+public enum CSVReader {
+    public struct Record: Sendable, Equatable {
+        public var line: Int
+        public var fields: [String]
+    }
+
+    public struct SyntaxError: Error, Sendable {
+        public var line: Int
+        public var message: String
+    }
+
+    public static func records(_ text: String) throws(SyntaxError) -> [Record] {
+        var records: [Record] = []
+        var fields: [String] = []
+        var field = ""
+        var line = 1
+        var recordLine = 1
+        var inQuotes = false
+        var afterQuote = false
+        var iterator = text.unicodeScalars.makeIterator()
+        var lookahead: Unicode.Scalar? = iterator.next()
+        func endRecord() {
+            fields.append(field)
+            if !(fields.count == 1 && fields[0].isEmpty) { records.append(Record(line: recordLine, fields: fields)) }
+            fields = []
+            field = ""
+        }
+        while let scalar = lookahead {
+            lookahead = iterator.next()
+            if inQuotes {
+                if scalar == "\"" {
+                    if lookahead == "\"" {
+                        field.unicodeScalars.append("\"")
+                        lookahead = iterator.next()
+                    } else {
+                        inQuotes = false
+                        afterQuote = true
+                    }
+                } else {
+                    if scalar == "\n" { line += 1 }
+                    field.unicodeScalars.append(scalar)
+                }
+                continue
+            }
+            switch scalar {
+            case ",":
+                fields.append(field)
+                field = ""
+                afterQuote = false
+            case "\r" where lookahead == "\n":
+                continue
+            case "\n":
+                endRecord()
+                line += 1
+                recordLine = line
+                afterQuote = false
+            case "\"" where field.isEmpty && !afterQuote:
+                inQuotes = true
+            default:
+                if afterQuote {
+                    throw SyntaxError(line: line, message: "text after a closing quote (quote the whole field and double inner quotes)")
+                }
+                field.unicodeScalars.append(scalar)
+            }
+        }
+        if inQuotes { throw SyntaxError(line: recordLine, message: "a quoted field is never closed") }
+        if !field.isEmpty || !fields.isEmpty { endRecord() }
+        return records
+    }
+}

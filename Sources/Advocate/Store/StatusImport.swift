@@ -1,0 +1,73 @@
+import Foundation
+
+/// Turns a CRM export (CSV with a header row: `id`, `status`, and optionally `value`, `at`,
+/// `reason`) into status updates, reporting every bad line with its number.
+public enum StatusImport {
+    /// Every update of the file, or every problem in it (then nothing may be recorded).
+    public static func updates(csv text: String, file: String, store: Store, now: Instant) -> Result<[StatusUpdate], DiagnosticsError> {
+        var diagnostics = DiagnosticList()
+        let records: [CSVReader.Record]
+        do {
+            records = try CSVReader.records(text)
+        } catch {
+            return .failure(DiagnosticsError([.error(file, SourceLocation(line: error.line, column: 1), error.message)]))
+        }
+        guard let header = records.first else {
+            return .failure(DiagnosticsError([.error(file, .start, "the file is empty; it needs a header row: id,status,value,at")]))
+        }
+        let columns = header.fields.map { $0.trimmingWhitespace().lowercased() }
+        guard let idColumn = columns.firstIndex(of: "id"), let statusColumn = columns.firstIndex(of: "status") else {
+            return .failure(DiagnosticsError([.error(file, .start, "the header row needs 'id' and 'status' columns (and may have value, at, reason); found: \(columns.joined(separator: ","))")]))
+        }
+        for (index, name) in columns.enumerated() where !["id", "status", "value", "at", "reason"].contains(name) {
+            diagnostics.warning(file, SourceLocation(line: 1, column: index + 1), "column '\(name)' is ignored")
+        }
+        let valueColumn = columns.firstIndex(of: "value")
+        let atColumn = columns.firstIndex(of: "at")
+        let reasonColumn = columns.firstIndex(of: "reason")
+        var updates: [StatusUpdate] = []
+        var lines: [Int] = []
+        for record in records.dropFirst() {
+            let location = SourceLocation(line: record.line, column: 1)
+            func field(_ column: Int?) -> String {
+                guard let column, column < record.fields.count else { return "" }
+                return record.fields[column].trimmingWhitespace()
+            }
+            let id = field(idColumn)
+            guard !id.isEmpty else {
+                diagnostics.error(file, location, "line \(record.line): 'id' is empty")
+                continue
+            }
+            guard let status = ReferralStatus(rawValue: field(statusColumn).lowercased()) else {
+                diagnostics.error(file, location, "line \(record.line): status \"\(field(statusColumn))\" must be one of contacted, converted, rejected, rewarded")
+                continue
+            }
+            var value: Double?
+            if !field(valueColumn).isEmpty {
+                guard let number = Double(field(valueColumn)), number.isFinite else {
+                    diagnostics.error(file, location, "line \(record.line): value \"\(field(valueColumn))\" is not a number")
+                    continue
+                }
+                value = number
+            }
+            var at = now
+            let atText = field(atColumn)
+            if !atText.isEmpty {
+                guard let instant = Instant(iso8601: atText) ?? CalendarDay(atText)?.start else {
+                    diagnostics.error(file, location, "line \(record.line): at \"\(atText)\" is not a date (2026-03-20) or an ISO 8601 time (2026-03-20T16:00:00Z)")
+                    continue
+                }
+                at = instant
+            }
+            let reason = field(reasonColumn)
+            updates.append(StatusUpdate(id: id, status: status, value: value, reason: reason.isEmpty ? nil : reason, at: at))
+            lines.append(record.line)
+        }
+        for problem in StatusRecorder.problems(updates, store: store) {
+            let line = lines[problem.index]
+            diagnostics.error(file, SourceLocation(line: line, column: 1), "line \(line): \(problem.message)")
+        }
+        if diagnostics.hasErrors { return .failure(DiagnosticsError(diagnostics.all)) }
+        return .success(updates)
+    }
+}

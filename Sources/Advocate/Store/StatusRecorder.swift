@@ -1,0 +1,77 @@
+import Foundation
+
+/// A status change the team asks for, from the CLI or a CRM export.
+public struct StatusUpdate: Sendable, Equatable {
+    public var id: String
+    public var status: ReferralStatus
+    public var value: Double?
+    public var reason: String?
+    public var at: Instant
+
+    public init(id: String, status: ReferralStatus, value: Double? = nil, reason: String? = nil, at: Instant) {
+        self.id = id
+        self.status = status
+        self.value = value
+        self.reason = reason
+        self.at = at
+    }
+
+    /// The journal line, keys in DESIGN.md's order.
+    public var journalLine: String {
+        var members: [(String, JSONOutput)] = [("type", .string("status")), ("id", .string(id)), ("at", .string(at.iso8601)),
+                                               ("status", .string(status.rawValue))]
+        if let value { members.append(("value", .number(value))) }
+        if let reason { members.append(("reason", .string(reason))) }
+        return JSONOutput.object(members).serialized()
+    }
+}
+
+/// Checks status updates against the journal (known id, counted referral, a possible move) and
+/// appends them, all or nothing.
+public enum StatusRecorder {
+    /// Returns a reason for each update that cannot be recorded, by position; empty when all can.
+    /// Updates are checked in order, each seeing the ones before it.
+    public static func problems(_ updates: [StatusUpdate], store: Store) -> [(index: Int, message: String)] {
+        var referrals: [String: ReferralOutcome] = [:]
+        for outcome in FigureCalculator.outcomes(of: store, asOf: Instant(milliseconds: .max)) {
+            referrals[outcome.referral.id] = outcome
+        }
+        var latest = StatusTransition.latestStatuses(store)
+        var problems: [(Int, String)] = []
+        for (index, update) in updates.enumerated() {
+            guard let outcome = referrals[update.id] else {
+                problems.append((index, "no referral has the id \"\(update.id)\" (see `advocate export referrals`)"))
+                continue
+            }
+            guard outcome.isAccepted else {
+                let why = outcome.acceptance == .duplicate ? "the friend was already referred" : "it is a self-referral"
+                problems.append((index, "referral \(update.id) was not counted (\(why)), so its status cannot change"))
+                continue
+            }
+            if let refusal = StatusTransition.refusal(from: latest[update.id], to: update.status) {
+                problems.append((index, "referral \(update.id) cannot become \(update.status.rawValue): \(refusal)"))
+                continue
+            }
+            if update.at < outcome.referral.at {
+                problems.append((index, "the time \(update.at.iso8601) is before the referral itself (\(outcome.referral.at.iso8601))"))
+                continue
+            }
+            if let value = update.value, value < 0 || !value.isFinite {
+                problems.append((index, "value must be a number of 0 or more"))
+                continue
+            }
+            if let reason = update.reason, reason.count > StoreRules.maximumReasonLength {
+                problems.append((index, "reason is longer than \(StoreRules.maximumReasonLength) characters"))
+                continue
+            }
+            latest[update.id] = update.status
+        }
+        return problems
+    }
+
+    /// Appends every update to the journal, taking the store's lock (refused while a server runs).
+    public static func append(_ updates: [StatusUpdate], dataDirectory: String) throws(JournalWriter.Failure) {
+        let writer = try JournalWriter(dataDirectory: dataDirectory)
+        try writer.append(updates.map(\.journalLine))
+    }
+}

@@ -1,0 +1,114 @@
+import Advocate
+import ArgumentParser
+import Foundation
+
+struct ReferralCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "referral",
+        abstract: "Record what happened to a referral.",
+        subcommands: [Status.self])
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Append a status event (contacted, converted, rejected or rewarded) to the journal.",
+            discussion: """
+                Refuses an unknown id, a referral that was not counted, and an impossible move such as \
+                rewarded before converted. The journal is the store's: stop `advocate serve` first.
+
+                Examples:
+                  advocate referral status rf_0042 contacted
+                  advocate referral status rf_0042 converted --value 1200
+                  advocate referral status rf_0042 rejected --reason refunded
+                """)
+
+        @Argument(help: "The referral's id (see `advocate export referrals`).")
+        var id: String
+
+        @Argument(help: "contacted, converted, rejected or rewarded.")
+        var status: ReferralStatus
+
+        @Option(help: "The order value, with converted.")
+        var value: Double?
+
+        @Option(help: "Why, with rejected (for example: refunded).")
+        var reason: String?
+
+        @Option(help: ArgumentHelp("When it happened (default: now).", valueName: "ISO 8601 time or YYYY-MM-DD"))
+        var at: String?
+
+        @OptionGroup var site: SiteOptions
+
+        func run() throws {
+            let options = site.buildOptions()
+            let store = try StoreCommandSupport.loadStore(options)
+            var instant = Instant.now
+            if let at {
+                guard let parsed = Instant(iso8601: at) ?? CalendarDay(at)?.start else {
+                    throw ValidationError("--at must be 2026-03-20 or 2026-03-20T16:00:00Z")
+                }
+                instant = parsed
+            }
+            let update = StatusUpdate(id: id, status: status, value: value, reason: reason, at: instant)
+            if let problem = StatusRecorder.problems([update], store: store).first {
+                StandardError.write("error: \(problem.message)")
+                throw ExitCode.failure
+            }
+            do {
+                try StatusRecorder.append([update], dataDirectory: options.dataDirectory)
+            } catch {
+                StandardError.write("error: \(error)")
+                throw ExitCode.failure
+            }
+            print("\(id) is now \(status.rawValue)")
+        }
+    }
+}
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import status changes from a CRM export.",
+        subcommands: [Statuses.self])
+
+    struct Statuses: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Append the status changes of a CSV file (id,status,value,at[,reason]), all or nothing.",
+            discussion: """
+                Every line is checked first (known id, counted referral, possible move, valid value and \
+                time); any problem is reported with its line number and nothing is recorded.
+
+                Example:
+                  advocate import statuses crm-export.csv
+                """)
+
+        @Argument(help: "The CSV file, with a header row.")
+        var file: String
+
+        @OptionGroup var site: SiteOptions
+
+        func run() throws {
+            let options = site.buildOptions()
+            let store = try StoreCommandSupport.loadStore(options)
+            guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
+                StandardError.write("error: cannot read \(file) as UTF-8 text")
+                throw ExitCode.failure
+            }
+            switch StatusImport.updates(csv: text, file: file, store: store, now: .now) {
+            case .failure(let error):
+                DiagnosticPrinter.print(error.diagnostics)
+                StandardError.write("\(error.errors.count) error\(error.errors.count == 1 ? "" : "s"); nothing was imported")
+                throw ExitCode.failure
+            case .success(let updates):
+                do {
+                    try StatusRecorder.append(updates, dataDirectory: options.dataDirectory)
+                } catch {
+                    StandardError.write("error: \(error)")
+                    throw ExitCode.failure
+                }
+                print("imported \(updates.count) status change\(updates.count == 1 ? "" : "s")")
+            }
+        }
+    }
+}
+
+extension ReferralStatus: ExpressibleByArgument {}
