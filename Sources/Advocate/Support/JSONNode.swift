@@ -65,3 +65,17 @@ public struct JSONNode: Sendable {
         return false
     }
 }
+
+extension JSONNode {
+    /// The same value for writing, keys in their source order.
+    public var output: JSONOutput {
+        switch value {
+        case .null: .null
+        case .bool(let bool): .bool(bool)
+        case .number(let number): .number(number)
+        case .string(let string): .string(string)
+        case .array(let elements): .array(elements.map(\.output))
+        case .object(let members): .object(members.map { ($0.key, $0.value.output) })
+        }
+    }
+}

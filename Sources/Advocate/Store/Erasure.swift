@@ -1,0 +1,102 @@
+import Foundation
+
+/// `advocate forget EMAIL`: erases a person's name and email from the store, as data-protection
+/// law requires, while every figure stays the same.
+///
+/// Every occurrence of the email (as a referrer, or as a referred friend) is replaced by one
+/// random placeholder address, so the comparisons the figures rest on (first referral wins,
+/// self-referral) come out exactly as before; names become "Erased". The journal and
+/// referrers.json are rewritten whole and atomically under the store's lock, and a line in
+/// `erasures.log` records that an erasure happened, never whom it concerned.
+public enum Erasure {
+    public struct Report: Sendable, Equatable {
+        public var referrals: Int
+        public var referrers: Int
+    }
+
+    public static let erasedName = "Erased"
+    public static let logFile = "erasures.log"
+
+    public static func forget(email: String, dataDirectory: String, now: Instant) throws -> Report {
+        let target = StoreRules.normalizedEmail(email)
+        guard !target.isEmpty else { throw JournalWriter.Failure(description: "give the email address to forget") }
+        let lock = try JournalWriter(dataDirectory: dataDirectory)
+        _ = try StoreLoader.load(from: dataDirectory)
+        let placeholder = "erased-\(Tokens.statsToken().prefix(16).lowercased())@erased.invalid"
+        var report = Report(referrals: 0, referrers: 0)
+
+        let referrersFile = Paths.join(dataDirectory, StoreFiles.referrers)
+        if let data = FileManager.default.contents(atPath: referrersFile), let elements = try JSONParser.parse([UInt8](data)).elements {
+            var changed = false
+            let rewritten = elements.map { element -> JSONOutput in
+                guard let replaced = redacted(element, target: target, placeholder: placeholder) else { return element.output }
+                changed = true
+                report.referrers += 1
+                return replaced
+            }
+            if changed {
+                let text = "[\n" + rewritten.map { "  " + $0.serialized() }.joined(separator: ",\n") + "\n]\n"
+                try AtomicFile.write(Array(text.utf8), to: referrersFile)
+            }
+        }
+
+        let journalFile = lock.path
+        if let data = FileManager.default.contents(atPath: journalFile) {
+            var output: [UInt8] = []
+            output.reserveCapacity(data.count)
+            var changed = false
+            for line in data.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast(data.last == 0x0A ? 1 : 0) {
+                if let node = try? JSONParser.parse([UInt8](line)), let replaced = redacted(node, target: target, placeholder: placeholder) {
+                    changed = true
+                    if node.members?.first(where: { $0.key == "type" })?.value.stringValue == "referrer" {
+                        report.referrers += 1
+                    } else {
+                        report.referrals += 1
+                    }
+                    output.append(contentsOf: replaced.serialized().utf8)
+                } else {
+                    output.append(contentsOf: line)
+                }
+                output.append(0x0A)
+            }
+            if changed { try AtomicFile.write(output, to: journalFile) }
+        }
+        try eraseFromSetAsideFiles(dataDirectory: dataDirectory, email: email, target: target, placeholder: placeholder)
+
+        let entry = JSONOutput.object([("at", .string(now.iso8601)), ("referrals", .number(Double(report.referrals))),
+                                       ("referrers", .number(Double(report.referrers)))]).serialized() + "\n"
+        let logPath = Paths.join(dataDirectory, logFile)
+        let existing = FileManager.default.contents(atPath: logPath) ?? Data()
+        try AtomicFile.write([UInt8](existing) + Array(entry.utf8), to: logPath)
+        _ = lock
+        return report
+    }
+
+    /// The object with its name and email erased, or nil when its email is not the target.
+    static func redacted(_ node: JSONNode, target: String, placeholder: String) -> JSONOutput? {
+        guard let members = node.members,
+              let email = members.first(where: { $0.key == "email" })?.value.stringValue,
+              StoreRules.normalizedEmail(email) == target
+        else { return nil }
+        return .object(members.map { member in
+            switch member.key {
+            case "email": ("email", .string(placeholder))
+            case "name": ("name", .string(erasedName))
+            default: (member.key, member.value.output)
+            }
+        })
+    }
+
+    /// Torn journal tails kept aside may hold the address too.
+    static func eraseFromSetAsideFiles(dataDirectory: String, email: String, target: String, placeholder: String) throws {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dataDirectory)) ?? []
+        for name in names where name.hasPrefix(StoreFiles.journal + ".torn-") {
+            let path = Paths.join(dataDirectory, name)
+            guard let text = FileManager.default.contents(atPath: path).map({ String(decoding: $0, as: UTF8.self) }),
+                  text.lowercased().contains(target)
+            else { continue }
+            let erased = text.replacingOccurrences(of: email.trimmingWhitespace(), with: placeholder, options: .caseInsensitive)
+            try AtomicFile.write(Array(erased.utf8), to: path)
+        }
+    }
+}

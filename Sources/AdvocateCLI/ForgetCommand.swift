@@ -1,0 +1,48 @@
+import Advocate
+import ArgumentParser
+
+struct ForgetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "forget",
+        abstract: "Erase a person's name and email from the store on request, keeping every figure.",
+        discussion: """
+            Replaces the person's email (as a referrer or a referred friend) with one random \
+            placeholder and their name with "Erased", rewriting referrers.json and the journal \
+            atomically; erasures.log records that an erasure happened, not whom it concerned. The \
+            site is then rebuilt so no page keeps the name. Stop `advocate serve` first.
+
+            Example:
+              advocate forget grace@example.com
+            """)
+
+    @Argument(help: "The email address of the person to forget.")
+    var email: String
+
+    @Flag(name: .customLong("no-build"), help: "Do not rebuild the site afterwards.")
+    var noBuild = false
+
+    @OptionGroup var site: SiteOptions
+
+    func run() throws {
+        let options = site.buildOptions()
+        let report: Erasure.Report
+        do {
+            report = try Erasure.forget(email: email, dataDirectory: options.dataDirectory, now: .now)
+        } catch let error as DiagnosticsError {
+            DiagnosticPrinter.print(error.diagnostics)
+            throw ExitCode.failure
+        } catch {
+            StandardError.write("error: \(error)")
+            throw ExitCode.failure
+        }
+        print("erased \(report.referrers) referrer record(s) and \(report.referrals) referral(s)")
+        guard !noBuild else { return }
+        do throws(BuildError) {
+            let build = try SiteBuilder.build(options)
+            print(build.summary)
+        } catch {
+            DiagnosticPrinter.printFailure(error)
+            throw ExitCode.failure
+        }
+    }
+}
