@@ -1,7 +1,7 @@
 import Advocate
 import AdvocateServer
 import ArgumentParser
-import Logging
+import Foundation
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,7 +16,7 @@ struct ServeCommand: AsyncParsableCommand {
 
             Examples:
               advocate serve
-              advocate serve --host 0.0.0.0 --port 8080 --ip-limit 20 --code-limit 100
+              advocate serve --source my-program --port 9000 --ip-limit 20 --code-limit 100
             """)
 
     @OptionGroup var site: SiteOptions
@@ -41,9 +41,14 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = ServerConfiguration(host: host, port: port, ipLimitPerMinute: ipLimit, codeLimitPerHour: codeLimit,
                                                 build: site.buildOptions())
+        let host = host
         let prepared: AdvocateServer.Prepared
         do {
-            prepared = try AdvocateServer.prepare(configuration)
+            prepared = try AdvocateServer.prepare(configuration) { port in
+                let shown = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host.contains(":") ? "[\(host)]" : host
+                print("Serving http://\(shown):\(port) — open http://\(shown):\(port)/ (Ctrl-C to stop)")
+                fflush(nil)
+            }
         } catch let error as BuildError {
             DiagnosticPrinter.printFailure(error)
             throw ExitCode.failure
@@ -53,9 +58,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         DiagnosticPrinter.print(prepared.build.warnings)
         print(prepared.build.summary)
-        let shown = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
-        print("Serving \(configuration.build.outputDirectory) at http://\(shown):\(port)/ (Ctrl-C to stop)")
-        print("  open http://\(shown):\(port)/ for the program, and http://\(shown):\(port)/healthz for a health check")
+        fflush(nil)
         try await prepared.run()
     }
 }

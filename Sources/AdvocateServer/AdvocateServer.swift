@@ -16,24 +16,37 @@ public enum AdvocateServer {
         public let application: Application<RouterResponder<AdvocateRequestContext>>
         public let build: BuildReport
         let refresher: SiteRefresher
+        /// Holds the store's lock for as long as the server lives.
         let journal: JournalWriter
 
         /// Runs until SIGINT or SIGTERM, then finishes any pending refresh.
         public func run() async throws {
             try await application.runService()
             await refresher.flush()
-            _ = journal
         }
     }
 
     /// Takes the store's lock, repairs a torn journal tail, loads and builds the site, and
     /// assembles the application. Throws ``StartError`` or ``BuildError``.
-    public static func prepare(_ configuration: ServerConfiguration, logger: Logger = Logger(label: "advocate")) throws -> Prepared {
+    ///
+    /// ```swift
+    /// let prepared = try AdvocateServer.prepare(ServerConfiguration(build: BuildOptions(source: ".")),
+    ///                                           onRunning: { port in print("Serving http://127.0.0.1:\(port)/") })
+    /// try await prepared.run()
+    /// ```
+    ///
+    /// - Parameter onRunning: called with the port once the server listens (the real one when
+    ///   the configuration asks for port 0).
+    public static func prepare(_ configuration: ServerConfiguration, logger: Logger = Logger(label: "advocate"),
+                               onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> Prepared {
         let journal: JournalWriter
         do {
             journal = try JournalWriter(dataDirectory: configuration.build.dataDirectory)
         } catch {
             throw StartError(description: error.description)
+        }
+        if let torn = journal.tornTailPath {
+            logger.warning("the journal's last line was torn (a crash mid-write): kept in \(torn) and cut off \(journal.path)")
         }
         var options = configuration.build
         options.asOf = nil
@@ -59,6 +72,7 @@ public enum AdvocateServer {
         let application = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "advocate"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger)
         return Prepared(application: application, build: report, refresher: refresher, journal: journal)
     }
@@ -78,7 +92,7 @@ public enum AdvocateServer {
         }
         let path = RouterPath(endpointPath)
         router.post(path) { request, context in try await endpoint.handle(request, context: context) }
-        for method in [HTTPRequest.Method.get, .head, .put, .patch, .delete] {
+        for method in [HTTPRequest.Method.get, .head, .put, .patch, .delete, .options] {
             router.on(path, method: method) { _, _ -> Response in
                 Response(status: .methodNotAllowed, headers: [.allow: "POST", .contentType: "text/plain"],
                          body: .init(byteBuffer: .init(string: "Use POST.\n")))

@@ -21,6 +21,11 @@ actor ReferralDesk {
     private let journal: JournalWriter
     private let refresher: SiteRefresher
     private let logger: Logger
+    /// The time of the last referral recorded here: new ones never go back in time, so the
+    /// journal stays in time order.
+    private var lastRecorded = Instant(milliseconds: 0)
+    /// Honeypot hits since start, for the logs.
+    private var botsTurnedAway = 0
     /// For the 422 page: the referrer page with the form as typed (it shows no figures).
     let formRenderer: PageRenderer
 
@@ -49,10 +54,13 @@ actor ReferralDesk {
             return .invalid(error)
         }
         if let conflict = ledger.conflict(for: referral) { return .conflict(conflict) }
-        // Reserve the friend's email before the write, so a concurrent duplicate is refused.
+        // Reserve the friend's email before the write, so a concurrent duplicate is refused, and
+        // queue the line here, so the journal holds referrals in the order of their times.
         ledger.record(referral)
+        lastRecorded = now
+        let ticket = journal.enqueue([referral.journalLine])
         do {
-            try await Self.append(referral.journalLine, to: journal)
+            try await Self.waitUntilDurable(ticket, in: journal)
         } catch {
             ledger.forget(referral)
             logger.error("could not record a referral: \(error)")
@@ -63,12 +71,12 @@ actor ReferralDesk {
         return .recorded(id: id)
     }
 
-    /// Appends off the actor and off the event loop, so concurrent requests share fsyncs.
-    private nonisolated static func append(_ line: String, to journal: JournalWriter) async throws {
+    /// Waits for the disk off the actor and off the event loop, so concurrent requests share fsyncs.
+    private nonisolated static func waitUntilDurable(_ ticket: JournalWriter.Ticket, in journal: JournalWriter) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             DispatchQueue.global().async {
                 do {
-                    try journal.append(line)
+                    try journal.waitUntilDurable(ticket)
                     continuation.resume()
                 } catch {
                     continuation.resume(throwing: error)

@@ -23,6 +23,32 @@ import Testing
         #expect(throws: Never.self) { try JournalWriter(dataDirectory: other.path) }
     }
 
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/flock")))
+    func theLockGoesWithItsHolderWhenThatProcessIsKilled() async throws {
+        let store = try TemporaryStore()
+        let lockFile = store.path + "/referrals.jsonl.lock"
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+        holder.arguments = ["--exclusive", "--no-fork", lockFile, "sleep", "30"]
+        try holder.run()
+        defer { if holder.isRunning { holder.terminate() } }
+        var refused = false
+        for _ in 0..<200 {
+            do throws(JournalWriter.Failure) {
+                _ = try JournalWriter(dataDirectory: store.path)
+            } catch {
+                refused = true
+                #expect(error.description.contains(lockFile))
+                break
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(refused, "the child process never held the lock")
+        kill(holder.processIdentifier, SIGKILL)
+        holder.waitUntilExit()
+        #expect(throws: Never.self) { try JournalWriter(dataDirectory: store.path) }
+    }
+
     @Test func tornTailIsKeptAsideOnStart() throws {
         let fixture = try ServerFixture(journalTail: #"{"type":"referral","id":"rf_torn","at":"2026-06-2"#)
         let journal = try fixture.journal()
@@ -31,6 +57,7 @@ import Testing
         let data = fixture.root.appendingPathComponent("content/data")
         let aside = try FileManager.default.contentsOfDirectory(atPath: data.path).filter { $0.hasPrefix("referrals.jsonl.torn-") }
         #expect(aside.count == 1)
+        #expect(fixture.prepared.journal.tornTailPath == data.appendingPathComponent(aside[0]).path)
         #expect(try String(contentsOf: data.appendingPathComponent(aside[0]), encoding: .utf8).contains("rf_torn"))
     }
 
@@ -68,8 +95,8 @@ import Testing
             let attributes = try FileManager.default.attributesOfItem(atPath: fixture.publicURL.appendingPathComponent(path).path)
             if attributes[.modificationDate] as? Date != past { changed.append(path) }
         }
-        let analytics = "stats/p7m2c9x4k1v8q3w6r0t5y2u8i4/index.html"
-        #expect(Set(changed) == [String(stats.dropFirst()) + "index.html", analytics])
+        let analytics = try fixture.analyticsPath()
+        #expect(Set(changed) == [String(stats.dropFirst()) + "index.html", String(analytics.dropFirst()) + "index.html"])
     }
 
     @Test func liveServerOnLoopbackRecordsAFormPost() async throws {

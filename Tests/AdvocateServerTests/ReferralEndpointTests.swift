@@ -106,6 +106,8 @@ import Testing
             let get = try await client.execute(uri: "/api/referrals", method: .get)
             #expect(get.status == .methodNotAllowed)
             #expect(get.headers[.allow] == "POST")
+            let options = try await client.execute(uri: "/api/referrals", method: .options)
+            #expect(options.status == .methodNotAllowed)
             let big = String(repeating: "a", count: 17 * 1024)
             let large = try await client.postJSON(#"{"name":"\#(big)"}"#)
             #expect(large.status == .contentTooLarge)

@@ -49,6 +49,11 @@ final class ServerFixture: @unchecked Sendable {
         return "/stats/\(token)/"
     }
 
+    func analyticsPath() throws -> String {
+        let store = try StoreLoader.load(from: root.appendingPathComponent("content/data").path).store
+        return "/stats/\(store.program.analyticsToken)/"
+    }
+
     func file(_ path: String) -> URL {
         publicURL.appendingPathComponent(path)
     }

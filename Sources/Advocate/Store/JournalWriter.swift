@@ -13,8 +13,15 @@ public final class JournalWriter: @unchecked Sendable {
         public var description: String
     }
 
+    /// A place in the append queue, handed out by ``enqueue(_:)``.
+    public struct Ticket: Sendable {
+        fileprivate let number: Int
+    }
+
     public let path: String
     public let lockPath: String
+    /// Where the torn last line found at start was kept (nil when the journal ended cleanly).
+    public let tornTailPath: String?
     private let descriptor: Int32
     private let lockDescriptor: Int32
     private let condition = NSCondition()
@@ -23,6 +30,8 @@ public final class JournalWriter: @unchecked Sendable {
     private var flushed = 0
     private var failures: [Int: String] = [:]
     private var flushing = false
+    /// Set once an fsync failed: what reached the disk is unknown, so nothing more is acknowledged.
+    private var broken: String?
 
     /// Takes the store's lock (failing at once when another process holds it), moves a torn
     /// last line aside into `referrals.jsonl.torn-<time>`, and opens the journal for appending.
@@ -42,16 +51,18 @@ public final class JournalWriter: @unchecked Sendable {
         _ = ftruncate(lockDescriptor, 0)
         _ = pwrite(lockDescriptor, pid, pid.count, 0)
         do {
-            try Self.repairTornTail(path)
+            tornTailPath = try Self.repairTornTail(path)
         } catch {
             close(lockDescriptor)
             throw error
         }
+        let existed = FileManager.default.fileExists(atPath: path)
         descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             close(lockDescriptor)
             throw Failure(description: "cannot open \(path) for appending: \(String(cString: strerror(errno)))")
         }
+        if !existed { Self.syncDirectory(dataDirectory) }
     }
 
     deinit {
@@ -59,10 +70,12 @@ public final class JournalWriter: @unchecked Sendable {
         close(lockDescriptor)
     }
 
-    /// True while the journal can be written (its file is still there and open).
+    /// True while the journal can be written: its file is still there and no flush has failed.
     public var isWritable: Bool {
+        condition.lock()
+        defer { condition.unlock() }
         var info = stat()
-        return fstat(descriptor, &info) == 0 && info.st_nlink > 0
+        return broken == nil && fstat(descriptor, &info) == 0 && info.st_nlink > 0
     }
 
     /// Appends one JSON line and returns once it is on disk. Blocks: call it off the event loop.
@@ -72,6 +85,12 @@ public final class JournalWriter: @unchecked Sendable {
 
     /// Appends JSON lines in one write, all or none, and returns once they are on disk.
     public func append(_ lines: [String]) throws(Failure) {
+        try waitUntilDurable(enqueue(lines))
+    }
+
+    /// Queues lines without waiting for the disk; they reach the file in the order of the calls.
+    /// Pair every call with ``waitUntilDurable(_:)`` before acknowledging anything.
+    public func enqueue(_ lines: [String]) -> Ticket {
         condition.lock()
         defer { condition.unlock() }
         for line in lines {
@@ -79,8 +98,15 @@ public final class JournalWriter: @unchecked Sendable {
             pending.append(0x0A)
         }
         enqueued += 1
-        let ticket = enqueued
-        while flushed < ticket {
+        return Ticket(number: enqueued)
+    }
+
+    /// Returns once the ticket's lines are written and `fsync`ed, flushing them itself unless a
+    /// flush is running (callers arriving meanwhile share the next one). Blocks.
+    public func waitUntilDurable(_ ticket: Ticket) throws(Failure) {
+        condition.lock()
+        defer { condition.unlock() }
+        while flushed < ticket.number {
             if flushing {
                 condition.wait()
                 continue
@@ -88,9 +114,10 @@ public final class JournalWriter: @unchecked Sendable {
             flushing = true
             let batch = pending
             let last = enqueued
+            let earlierFailure = broken
             pending.removeAll(keepingCapacity: true)
             condition.unlock()
-            let failure = write(batch)
+            let failure = earlierFailure ?? write(batch)
             condition.lock()
             if let failure {
                 for waiting in flushed + 1...last { failures[waiting] = failure }
@@ -99,12 +126,13 @@ public final class JournalWriter: @unchecked Sendable {
             flushing = false
             condition.broadcast()
         }
-        if let failure = failures.removeValue(forKey: ticket) {
+        if let failure = failures.removeValue(forKey: ticket.number) {
             throw Failure(description: failure)
         }
     }
 
-    /// Writes a batch whole or not at all: a failed write (a full disk) is cut back off.
+    /// Writes a batch whole or not at all: a failed write (a full disk) is cut back off. A failed
+    /// fsync breaks the writer for good (the kernel may have dropped the dirty pages).
     private func write(_ bytes: [UInt8]) -> String? {
         var info = stat()
         let sizeBefore = fstat(descriptor, &info) == 0 ? info.st_size : -1
@@ -119,14 +147,29 @@ public final class JournalWriter: @unchecked Sendable {
             }
             offset += written
         }
-        guard fsync(descriptor) == 0 else { return "cannot flush \(path) to disk: \(String(cString: strerror(errno)))" }
+        guard fsync(descriptor) == 0 else {
+            let message = "cannot flush \(path) to disk: \(String(cString: strerror(errno)))"
+            condition.lock()
+            broken = message
+            condition.unlock()
+            return message
+        }
         return nil
     }
 
+    /// Makes a newly created journal's directory entry durable.
+    private static func syncDirectory(_ directory: String) {
+        let descriptor = open(directory.isEmpty ? "." : directory, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        _ = fsync(descriptor)
+        close(descriptor)
+    }
+
     /// A last line without its newline is either complete (a hand edit: it gets its newline) or a
-    /// write torn by a crash: that one is kept aside in a file and truncated off.
-    static func repairTornTail(_ path: String) throws(Failure) {
-        guard let data = FileManager.default.contents(atPath: path), let last = data.last, last != 0x0A else { return }
+    /// write torn by a crash: that one is kept aside in a file and truncated off. Returns the
+    /// side file's path when there was one.
+    static func repairTornTail(_ path: String) throws(Failure) -> String? {
+        guard let data = FileManager.default.contents(atPath: path), let last = data.last, last != 0x0A else { return nil }
         let cut = (data.lastIndex(of: 0x0A).map { $0 + 1 }) ?? 0
         let tail = data[cut...]
         if (try? JSONParser.parse([UInt8](tail)))?.members != nil {
@@ -140,11 +183,12 @@ public final class JournalWriter: @unchecked Sendable {
             } catch {
                 throw Failure(description: "cannot end the last line of \(path): \(error)")
             }
-            return
+            return nil
         }
         let aside = path + ".torn-" + Instant(milliseconds: Int64(Date().timeIntervalSince1970 * 1000)).iso8601
         guard FileManager.default.createFile(atPath: aside, contents: Data(tail)), truncate(path, off_t(cut)) == 0 else {
             throw Failure(description: "cannot repair the torn last line of \(path): \(String(cString: strerror(errno)))")
         }
+        return aside
     }
 }
