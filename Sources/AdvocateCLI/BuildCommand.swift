@@ -7,7 +7,8 @@ struct BuildCommand: ParsableCommand {
         commandName: "build",
         abstract: "Build the portal into the output folder.",
         discussion: """
-            Renders every page in parallel, writes only files whose bytes changed (each replaced \
+            Renders every page in parallel (with a progress bar on a terminal when it takes more \
+            than a second), writes only files whose bytes changed (each replaced \
             atomically), removes files the site no longer has, and prints a summary. On any error \
             the output folder is left exactly as it was and the exit code is 1.
 
@@ -23,21 +24,21 @@ struct BuildCommand: ParsableCommand {
     @Flag(name: .long, help: "Print only errors and warnings.")
     var quiet = false
 
-    @Sendable static func showProgress(done: Int, total: Int) {
-        if total >= 2000 { StandardError.progress("rendering \(done)/\(total)") }
-    }
-
     func run() throws {
-        let showProgress = !quiet && isatty(STDERR_FILENO) != 0
-        let progress: (@Sendable (Int, Int) -> Void)? = showProgress ? Self.showProgress : nil
+        let bar = !quiet && isatty(STDERR_FILENO) != 0 ? ProgressBar() : nil
+        var progress: (@Sendable (Int, Int) -> Void)?
+        if let bar {
+            progress = { done, total in bar.update(done: done, total: total) }
+        }
         let report: BuildReport
         do throws(BuildError) {
             report = try SiteBuilder.build(site.buildOptions(asOf: asOf.asOf), progress: progress)
         } catch {
+            bar?.finish()
             DiagnosticPrinter.printFailure(error)
             throw ExitCode.failure
         }
-        if showProgress { StandardError.progress("") }
+        bar?.finish()
         DiagnosticPrinter.print(report.warnings)
         if !quiet { print(report.summary) }
     }
