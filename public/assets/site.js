@@ -1,20 +1,28 @@
-// Advocate's bundled theme: two small enhancements; every page works without them.
+// Advocate's bundled theme: small enhancements only. Every page works without them.
 (function () {
-  // Copy buttons: <button data-copy="text">.
-  document.querySelectorAll("[data-copy]").forEach(function (button) {
+  "use strict";
+  var sources = ["email", "sms", "whatsapp", "x", "linkedin", "link", "qr", "form"];
+
+  // 1. Copy buttons (<button data-copy="text" hidden>): shown only when they can work.
+  document.querySelectorAll("button[data-copy]").forEach(function (button) {
+    if (!navigator.clipboard) return;
+    var status = button.closest("ul") && button.closest("ul").nextElementSibling;
+    button.hidden = false;
     button.addEventListener("click", function () {
-      var text = button.getAttribute("data-copy");
-      if (!navigator.clipboard) { window.prompt("Copy this link:", text); return; }
-      navigator.clipboard.writeText(text).then(function () {
-        var label = button.textContent;
-        button.textContent = "Copied";
-        setTimeout(function () { button.textContent = label; }, 2000);
+      navigator.clipboard.writeText(button.getAttribute("data-copy")).then(function () {
+        if (status && status.classList.contains("copy-status")) status.textContent = "Link copied.";
+      }, function () {
+        if (status && status.classList.contains("copy-status")) status.textContent = "Could not copy: select the link and copy it instead.";
       });
     });
   });
-  // Attribution: a share link's ?src= becomes the form's hidden source field.
+
+  // 2. Attribution: on a referrer page, the link's ?src= becomes the form's hidden source.
   var source = new URLSearchParams(window.location.search).get("src");
-  var known = ["email", "sms", "whatsapp", "x", "linkedin", "link", "qr", "form"];
   var field = document.querySelector('.referral-form input[name="source"]');
-  if (field && known.indexOf(source) !== -1) { field.value = source; }
+  if (field && sources.indexOf(source) !== -1) field.value = source;
+
+  // 3. After a failed submission, move focus to the list of problems.
+  var summary = document.querySelector(".error-summary");
+  if (summary) summary.focus();
 })();
