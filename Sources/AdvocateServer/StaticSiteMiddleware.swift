@@ -13,11 +13,9 @@ struct StaticSiteMiddleware: RouterMiddleware {
     let root: String
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let path = request.uri.path
+        let path = RequestPath.normalized(request.uri.path)
         let privatePrefix = root + "stats/"
-        var folder = Substring(path)
-        while folder.hasSuffix("/") { folder = folder.dropLast() }
-        if folder == privatePrefix.dropLast() {
+        if path == privatePrefix || path == String(privatePrefix.dropLast()) {
             // Nothing lists the private folder.
             return notFound(request, isPrivate: true)
         }
@@ -67,7 +65,7 @@ struct AccessLogMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
-        let path = Self.redacted(request.uri.path)
+        let path = Self.redacted(RequestPath.normalized(request.uri.path))
         do {
             let response = try await next(request, context)
             log(context, request, path, response.status.code, start)

@@ -3,6 +3,7 @@ import Advocate
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import HTTPTypes
 import Testing
 
 @Suite struct StaticSiteTests {
@@ -29,7 +30,7 @@ import Testing
     @Test func privateFolderIsNeverListedAndMissesGetTheSite404() async throws {
         let fixture = try ServerFixture()
         try await fixture.prepared.application.test(.router) { client in
-            for path in ["/stats/", "/stats", "/stats//"] {
+            for path in ["/stats/", "/stats", "/stats//", "//stats/", "/%73tats/", "/./stats/."] {
                 let response = try await client.execute(uri: path, method: .get)
                 #expect(response.status == .notFound, "\(path)")
                 #expect(response.headers[.cacheControl] == "no-store")
@@ -37,6 +38,13 @@ import Testing
             let missing = try await client.execute(uri: "/stats/not-a-token/", method: .get)
             #expect(missing.status == .notFound)
             #expect(missing.headers[.cacheControl] == "no-store")
+            let token = String(try fixture.statsPath(of: "ada").dropFirst("/stats/".count))
+            for path in ["/%73tats/\(token)", "//stats//\(token)/", "/./stats/\(token)/index.html"] {
+                let response = try await client.execute(uri: path, method: .get)
+                #expect(response.headers[.cacheControl] == "no-store", "\(path)")
+                #expect(response.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer", "\(path)")
+            }
+            #expect(AccessLogMiddleware.redacted(RequestPath.normalized("/%73tats//\(token)/")) == "/stats/…/")
             let page = try await client.execute(uri: "/no/such/page/", method: .get)
             #expect(page.status == .notFound)
             #expect(String(buffer: page.body).contains("Page not found"))
