@@ -96,3 +96,18 @@ import Testing
         #expect(StatusTransition.refusal(from: .rewarded, to: .contacted) != nil)
     }
 }
+
+@Suite struct PersonNameTests {
+    @Test func masksFriendsNames() {
+        #expect(PersonName.masked("Grace Hopper") == "Grace H.")
+        #expect(PersonName.masked("Grace Brewster Murray Hopper") == "Grace H.")
+        #expect(PersonName.masked("Grace") == "Grace")
+        #expect(PersonName.masked("王小明") == "王.")
+        #expect(PersonName.masked("  ") == "A friend")
+        #expect(PersonName.firstName("Zoë Müller") == "Zoë")
+    }
+
+    @Test func headingsNeverTakeTheLandmarkID() {
+        #expect(Markdown.render("## Main\n").headings.first?.id == "main-2")
+    }
+}

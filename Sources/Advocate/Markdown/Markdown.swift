@@ -76,7 +76,8 @@ public enum Markdown {
 
     private static func collectHeadings(_ document: OpaquePointer) -> [Heading] {
         var headings: [Heading] = []
-        var used: Set<String> = []
+        // The theme's own landmark id: a heading called "Main" must not take it.
+        var used: Set<String> = ["main"]
         let iterator = cmark_iter_new(document)
         defer { cmark_iter_free(iterator) }
         while true {

@@ -6,11 +6,23 @@ public enum PersonName {
         return words.first.map(String.init) ?? name
     }
 
-    /// A friend's name as a referrer's stats page shows it: "Grace H." for "Grace Hopper".
+    /// A friend's name as a referrer's stats page shows it: "Grace H." for "Grace Hopper". A
+    /// name written without spaces in a script that has none (王小明) keeps its first character.
     public static func masked(_ name: String) -> String {
         let words = name.split(whereSeparator: \.isWhitespace)
         guard let first = words.first else { return "A friend" }
+        if words.count == 1, first.count > 1, first.unicodeScalars.allSatisfy(isUnspacedScript), let initial = first.first {
+            return "\(initial)."
+        }
         guard words.count > 1, let initial = words.last?.first else { return String(first) }
         return "\(first) \(initial)."
+    }
+
+    /// Han, Hiragana, Katakana, Hangul, Thai: scripts that write full names without spaces.
+    static func isUnspacedScript(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x3040...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xAC00...0xD7AF, 0x0E00...0x0E7F, 0xF900...0xFAFF: true
+        default: false
+        }
     }
 }
