@@ -57,6 +57,24 @@ enum StoreCommandSupport {
         }
     }
 
+    /// Puts the referrers' update emails for recorded status changes in the outbox, when the site
+    /// has a `send: status-to-referrer` template; `advocate serve --sendmail` sends them.
+    static func queueStatusEmails(_ updates: [StatusUpdate], store: Store, options: BuildOptions) {
+        guard let inputs = try? SiteInputs.load(options) else { return }
+        let site = Site(inputs: inputs, asOf: AsOf.resolve(nil, store: inputs.store))
+        var referrals: [String: Referral] = [:]
+        for event in store.journal {
+            if case .referral(let referral) = event { referrals[referral.id] = referral }
+        }
+        let outbox = Outbox(options: options)
+        var queued = 0
+        for update in updates {
+            guard let referral = referrals[update.id], let message = Notifier(site: site).message(forStatus: update, referral: referral) else { continue }
+            if (try? outbox.put(message)) != nil { queued += 1 }
+        }
+        if queued > 0 { print("queued \(queued) email\(queued == 1 ? "" : "s") in \(outbox.directory)") }
+    }
+
     /// Loads every input of the site, printing its warnings; on errors prints them and exits 1.
     static func loadSite(_ options: BuildOptions) throws -> SiteInputs {
         do {

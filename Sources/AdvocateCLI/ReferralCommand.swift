@@ -59,6 +59,7 @@ struct ReferralCommand: ParsableCommand {
                 StandardError.write("error: \(error)")
                 throw ExitCode.failure
             }
+            StoreCommandSupport.queueStatusEmails([update], store: store, options: options)
             print("\(id) is now \(status.rawValue)")
         }
     }
@@ -105,6 +106,7 @@ struct ImportCommand: ParsableCommand {
                     StandardError.write("error: \(error)")
                     throw ExitCode.failure
                 }
+                StoreCommandSupport.queueStatusEmails(updates, store: store, options: options)
                 print("imported \(updates.count) status change\(updates.count == 1 ? "" : "s")")
             }
         }

@@ -33,6 +33,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("code-limit"), help: "Referral POSTs allowed per referrer code an hour (0: no limit).")
     var codeLimit: Int = 50
 
+    @Option(help: ArgumentHelp("Pipe each email of the outbox (.advocate/outbox/) to this command, as `sendmail -t` expects.", valueName: "command"))
+    var sendmail: String?
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard ipLimit >= 0, codeLimit >= 0 else { throw ValidationError("limits must be 0 (off) or more") }
@@ -40,6 +43,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = ServerConfiguration(host: host, port: port, ipLimitPerMinute: ipLimit, codeLimitPerHour: codeLimit,
+                                                sendmail: sendmail,
                                                 build: site.buildOptions())
         let host = host
         let prepared: AdvocateServer.Prepared

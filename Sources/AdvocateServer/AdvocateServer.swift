@@ -58,7 +58,9 @@ public enum AdvocateServer {
         }
         let report = try SiteBuilder.build(inputs)
         let refresher = SiteRefresher(delay: configuration.refreshDelay, logger: logger)
-        let desk = ReferralDesk(inputs: inputs, journal: journal, refresher: refresher, logger: logger)
+        let mailer = MailDispatcher(outbox: Outbox(options: options), sendmail: configuration.sendmail.map(Sendmail.init), logger: logger)
+        let desk = ReferralDesk(inputs: inputs, journal: journal, refresher: refresher, mailer: mailer, logger: logger)
+        Task { await mailer.deliver() }
         let urls = SiteURLs(baseURL: inputs.store.program.baseURL)
         let endpoint = ReferralEndpoint(
             desk: desk,

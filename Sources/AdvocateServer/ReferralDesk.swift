@@ -20,6 +20,7 @@ actor ReferralDesk {
     private var ledger: ReferralLedger
     private let journal: JournalWriter
     private let refresher: SiteRefresher
+    private let mailer: MailDispatcher
     private let logger: Logger
     /// The time of the last referral recorded here: new ones never go back in time, so the
     /// journal stays in time order.
@@ -29,11 +30,12 @@ actor ReferralDesk {
     /// For the 422 page: the referrer page with the form as typed (it shows no figures).
     let formRenderer: PageRenderer
 
-    init(inputs: SiteInputs, journal: JournalWriter, refresher: SiteRefresher, logger: Logger) {
+    init(inputs: SiteInputs, journal: JournalWriter, refresher: SiteRefresher, mailer: MailDispatcher, logger: Logger) {
         self.inputs = inputs
         self.ledger = ReferralLedger(store: inputs.store)
         self.journal = journal
         self.refresher = refresher
+        self.mailer = mailer
         self.logger = logger
         self.formRenderer = PageRenderer(site: Site(inputs: inputs, asOf: AsOf.resolve(nil, store: inputs.store)))
     }
@@ -68,6 +70,7 @@ actor ReferralDesk {
         }
         inputs.store.journal.append(.referral(referral))
         await refresher.touch(referral.referrer, desk: self)
+        await mailer.queue(Notifier(site: formRenderer.site).messages(forReferral: referral, at: now))
         return .recorded(id: id)
     }
 

@@ -10,15 +10,18 @@ public struct ServerConfiguration: Sendable {
     public var codeLimitPerHour: Int
     /// How long the refresh waits to gather referrals that arrive together.
     public var refreshDelay: Duration
+    /// The command each outbox email is piped to (as `sendmail -t` expects); nil keeps them in the outbox.
+    public var sendmail: String?
     public var build: BuildOptions
 
     public init(host: String = "127.0.0.1", port: Int = 8080, ipLimitPerMinute: Int = 10, codeLimitPerHour: Int = 50,
-                refreshDelay: Duration = .milliseconds(200), build: BuildOptions) {
+                refreshDelay: Duration = .milliseconds(200), sendmail: String? = nil, build: BuildOptions) {
         self.host = host
         self.port = port
         self.ipLimitPerMinute = ipLimitPerMinute
         self.codeLimitPerHour = codeLimitPerHour
         self.refreshDelay = refreshDelay
+        self.sendmail = sendmail
         self.build = build
     }
 

@@ -32,12 +32,24 @@ public struct MessageTemplate: Sendable {
     public var file: String
     public var title: String
     public var channel: MessageChannel
+    /// For an email the server sends itself, when it is sent; nil for share copy.
+    public var notification: Notification?
     /// Sorted by name; a single unnamed variant when the file declares none.
     public var variants: [MessageVariant]
 
     public func variant(named name: String?) -> MessageVariant? {
         variants.first { $0.name == name }
     }
+}
+
+/// When the server sends an email template, and to whom (front matter `send:`).
+public enum Notification: String, Sendable, CaseIterable {
+    /// To the friend, when their referral is recorded: a confirmation.
+    case referralToFriend = "referral-to-friend"
+    /// To the referrer, when a friend they referred is recorded: "your friend joined".
+    case referralToReferrer = "referral-to-referrer"
+    /// To the referrer, when a referral of theirs is contacted, converted or rewarded.
+    case statusToReferrer = "status-to-referrer"
 }
 
 /// One version of a message's copy, parsed once and rendered per referrer.
@@ -59,6 +71,10 @@ public struct MessageValues: Sendable {
     public var friendReward: String
     public var referrerReward: String
     public var programName: String
+    /// Notifications only: the friend, the referrer's private stats page and the new status.
+    public var friendName: String = ""
+    public var statsLink: String = ""
+    public var statusLabel: String = ""
 
     public init(referrerName: String, referrerCode: String, link: String, friendReward: String, referrerReward: String, programName: String) {
         self.referrerName = referrerName
@@ -70,19 +86,23 @@ public struct MessageValues: Sendable {
     }
 
     /// The Mustache context: `referrer.name`, `referrer.firstName`, `referrer.code`, `link`,
-    /// `reward.friend`, `reward.referrer`, `program.name`.
+    /// `reward.friend`, `reward.referrer`, `program.name`; in notifications also `friend.name`,
+    /// `friend.firstName`, `statsLink` and `status`.
     var context: [String: Any] {
         [
             "referrer": ["name": referrerName, "firstName": PersonName.firstName(referrerName), "code": referrerCode],
             "link": link,
             "reward": ["friend": friendReward, "referrer": referrerReward],
             "program": ["name": programName],
+            "friend": ["name": friendName, "firstName": PersonName.firstName(friendName)],
+            "statsLink": statsLink,
+            "status": statusLabel,
         ]
     }
 
     public static let variableNames: Set<String> = [
         "referrer", "referrer.name", "referrer.firstName", "referrer.code", "link", "reward", "reward.friend",
-        "reward.referrer", "program", "program.name",
+        "reward.referrer", "program", "program.name", "friend", "friend.name", "friend.firstName", "statsLink", "status",
     ]
 }
 

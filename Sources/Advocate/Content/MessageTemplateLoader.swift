@@ -2,7 +2,7 @@ import Mustache
 
 /// Reads content/messaging/*.md into ``MessageTemplate``s, parsing every variant's Mustache once.
 enum MessageTemplateLoader {
-    static let allowedKeys: Set<String> = ["title", "channel", "subject", "variants"]
+    static let allowedKeys: Set<String> = ["title", "channel", "subject", "variants", "send"]
 
     static func load(_ source: MarkdownSource, name: String, diagnostics: inout DiagnosticList) -> MessageTemplate? {
         let file = source.file
@@ -18,6 +18,15 @@ enum MessageTemplateLoader {
             return nil
         }
         let title = source.fields["title"]?.text ?? name
+        var notification: Notification?
+        if let send = source.fields["send"]?.text {
+            notification = Notification(rawValue: send)
+            if notification == nil {
+                diagnostics.error(file, source.location(of: "send"), "send must be one of \(Notification.allCases.map(\.rawValue).joined(separator: ", ")), found \"\(send)\"")
+            } else if channel != .email {
+                diagnostics.error(file, source.location(of: "send"), "only email templates can be sent by the server (this one is \(channel.rawValue))")
+            }
+        }
         let subject = source.fields["subject"]?.text
         if channel == .email && subject == nil {
             diagnostics.error(file, .start, "an email template needs a 'subject' in its front matter")
@@ -54,7 +63,7 @@ enum MessageTemplateLoader {
             variants.append(variant)
         }
         guard !variants.isEmpty, !(channel == .email && subject == nil) else { return nil }
-        return MessageTemplate(name: name, file: file, title: title, channel: channel, variants: variants)
+        return MessageTemplate(name: name, file: file, title: title, channel: channel, notification: notification, variants: variants)
     }
 
     private static func parseVariant(name: String?, channel: MessageChannel, subject: String?, body: String, bodyLine: Int,

@@ -147,7 +147,14 @@ public struct MessagingPreview: Sendable {
     public static func previews(_ site: Site, referrer: Referrer, templates: [MessageTemplate]? = nil) -> [MessagingPreview] {
         (templates ?? site.inputs.content.messages).flatMap { template in
             template.variants.map { variant in
-                let message = variant.render(site.messageValues(for: referrer, source: template.channel.source), includeHTML: true)
+                var values = site.messageValues(for: referrer, source: template.channel.source)
+                if template.notification != nil {
+                    // Sample values: a preview must not publish a real referrer's private link.
+                    values.friendName = template.notification == .statusToReferrer ? "Grace H." : "Grace Hopper"
+                    values.statsLink = site.urls.absolute("/stats/private-link/")
+                    values.statusLabel = ReferralStatus.converted.rawValue
+                }
+                let message = variant.render(values, includeHTML: true)
                 return MessagingPreview(template: template, variant: variant.name, message: message,
                                         length: MessageLength.measure(message.text, channel: template.channel))
             }

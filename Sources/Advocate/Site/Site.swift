@@ -7,7 +7,8 @@ public struct Site: Sendable {
     public let formatting: Formatting
     /// Every messaging variant name, sorted; referrers are spread evenly across them.
     public let variantNames: [String]
-    /// The template that provides each channel's share text (the first by file name).
+    /// The template that provides each channel's share text (the first by file name that is not
+    /// a notification).
     let shareTemplates: [MessageChannel: MessageTemplate]
     let referrerIndex: [String: Int]
 
@@ -18,7 +19,7 @@ public struct Site: Sendable {
         self.formatting = Formatting(currency: inputs.store.program.currency)
         self.variantNames = Set(inputs.content.messages.flatMap { $0.variants.compactMap(\.name) }).sorted()
         var shares: [MessageChannel: MessageTemplate] = [:]
-        for message in inputs.content.messages where shares[message.channel] == nil {
+        for message in inputs.content.messages where shares[message.channel] == nil && message.notification == nil {
             shares[message.channel] = message
         }
         self.shareTemplates = shares

@@ -72,7 +72,7 @@ public struct SiteInputs: Sendable {
     /// Within one channel every template must offer the same variants, or assignments would differ.
     private static func checkMessaging(_ content: SiteContent, diagnostics: inout DiagnosticList) {
         var seen: [MessageChannel: String] = [:]
-        for message in content.messages {
+        for message in content.messages where message.notification == nil {
             if let first = seen[message.channel] {
                 diagnostics.warning(message.file, .start,
                                     "\(first) already provides the \(message.channel.label) share text; this template appears on /messaging/ only")

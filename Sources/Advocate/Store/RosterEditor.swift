@@ -62,19 +62,3 @@ public enum RosterEditor {
         try AtomicFile.write(Array(text.utf8), to: file)
     }
 }
-
-/// Replaces a file whole: a temporary file beside it, flushed to disk, then renamed over it.
-public enum AtomicFile {
-    public static func write(_ bytes: [UInt8], to path: String) throws {
-        let temporary = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw RosterEditor.Refusal(description: "cannot write \(temporary): \(String(cString: strerror(errno)))") }
-        let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
-        let synced = fsync(descriptor)
-        close(descriptor)
-        guard written == bytes.count, synced == 0, rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw RosterEditor.Refusal(description: "cannot replace \(path): \(String(cString: strerror(errno)))")
-        }
-    }
-}

@@ -1,0 +1,86 @@
+import Foundation
+
+/// An RFC 5322 message, plain text in UTF-8. Header values are never built from raw input:
+/// addresses are validated, display names and subjects are RFC 2047-encoded, and CR, LF and
+/// other control characters are removed first, so no value can add a header.
+public struct EmailMessage: Sendable, Equatable {
+    public var fromName: String
+    public var fromAddress: String
+    public var toName: String
+    public var toAddress: String
+    public var subject: String
+    public var body: String
+    public var date: Instant
+    /// Unique, for the Message-ID and the outbox file name.
+    public var id: String
+
+    public init(fromName: String, fromAddress: String, toName: String, toAddress: String, subject: String, body: String, date: Instant, id: String) {
+        self.fromName = fromName
+        self.fromAddress = fromAddress
+        self.toName = toName
+        self.toAddress = toAddress
+        self.subject = subject
+        self.body = body
+        self.date = date
+        self.id = id
+    }
+
+    /// The message as a `.eml` file, CRLF line ends, as `sendmail -t` reads it.
+    public var rfc5322: String? {
+        guard let from = Self.mailbox(fromName, fromAddress), let to = Self.mailbox(toName, toAddress) else { return nil }
+        let domain = fromAddress.split(separator: "@").last.map(String.init) ?? "localhost"
+        let headers = [
+            "From: \(from)",
+            "To: \(to)",
+            "Subject: \(Self.encodedWord(Self.headerSafe(subject)))",
+            "Date: \(Self.rfc5322Date(date))",
+            "Message-ID: <\(id)@\(domain)>",
+            "MIME-Version: 1.0",
+            "Content-Type: text/plain; charset=utf-8",
+            "Content-Transfer-Encoding: 8bit",
+            "Auto-Submitted: auto-generated",
+        ]
+        let lines = body.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
+        return headers.joined(separator: "\r\n") + "\r\n\r\n" + lines.joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// `Name <address>`, or nil when the address is not one.
+    static func mailbox(_ name: String, _ address: String) -> String? {
+        let address = address.trimmingWhitespace()
+        guard StoreRules.isPlausibleEmail(address), address.unicodeScalars.allSatisfy({ $0.isASCII }) else { return nil }
+        let safeName = headerSafe(name)
+        return safeName.isEmpty ? "<\(address)>" : "\(encodedWord(safeName)) <\(address)>"
+    }
+
+    /// Control characters (CR and LF among them) become spaces; runs of spaces collapse.
+    static func headerSafe(_ text: String) -> String {
+        let cleaned = String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
+        return cleaned.split(whereSeparator: { $0 == " " }).joined(separator: " ")
+    }
+
+    /// RFC 2047 `=?UTF-8?B?…?=` for anything but plain printable ASCII without specials.
+    static func encodedWord(_ text: String) -> String {
+        let plain = text.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value < 0x7F && !"\"=?<>,;:@\\()[]".unicodeScalars.contains($0) }
+        if plain && text.count <= 70 { return text }
+        var words: [String] = []
+        var chunk = ""
+        for character in text {
+            if (chunk + String(character)).utf8.count > 45 {
+                words.append(chunk)
+                chunk = ""
+            }
+            chunk.append(character)
+        }
+        if !chunk.isEmpty { words.append(chunk) }
+        return words.map { "=?UTF-8?B?\(Data($0.utf8).base64EncodedString())?=" }.joined(separator: "\r\n ")
+    }
+
+    static func rfc5322Date(_ instant: Instant) -> String {
+        let day = instant.day
+        let (year, month, dayOfMonth) = day.components
+        let weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        let time = instant.iso8601.dropFirst(11).prefix(8)
+        return "\(weekdays[day.weekdayFromMonday]), \(dayOfMonth) \(months[month - 1]) \(year) \(time) +0000"
+    }
+}

@@ -1,0 +1,54 @@
+/// The emails the server sends: rendered from the messaging templates marked with `send:`.
+public struct Notifier: Sendable {
+    public let site: Site
+
+    public init(site: Site) {
+        self.site = site
+    }
+
+    /// The sender: program.json's `email.from` when given, else the program at the baseURL's host.
+    public var sender: (name: String, address: String) {
+        let host = site.urls.baseURL.split(separator: "/").dropFirst().first.map { String($0.split(separator: ":")[0]) } ?? "localhost"
+        return (site.program.name, "no-reply@\(host)")
+    }
+
+    /// The confirmation to the friend and the "your friend joined" note to the referrer.
+    public func messages(forReferral referral: Referral, at: Instant) -> [EmailMessage] {
+        guard let index = site.index(ofReferrer: referral.referrer) else { return [] }
+        let referrer = site.referrers[index]
+        var values = site.messageValues(for: referrer, source: nil)
+        values.friendName = referral.name
+        var messages: [EmailMessage] = []
+        if let message = render(.referralToFriend, values: values, toName: referral.name, toAddress: referral.email,
+                                at: at, id: "\(referral.id).friend") {
+            messages.append(message)
+        }
+        values.statsLink = site.urls.absolute(SiteURLs.statsPath(referrer.statsToken))
+        if let message = render(.referralToReferrer, values: values, toName: referrer.name, toAddress: referrer.email,
+                                at: at, id: "\(referral.id).referrer") {
+            messages.append(message)
+        }
+        return messages
+    }
+
+    /// The update to the referrer when a referral is contacted, converted or rewarded.
+    public func message(forStatus update: StatusUpdate, referral: Referral) -> EmailMessage? {
+        guard update.status != .rejected, let index = site.index(ofReferrer: referral.referrer) else { return nil }
+        let referrer = site.referrers[index]
+        var values = site.messageValues(for: referrer, source: nil)
+        values.friendName = PersonName.masked(referral.name)
+        values.statsLink = site.urls.absolute(SiteURLs.statsPath(referrer.statsToken))
+        values.statusLabel = update.status.rawValue
+        return render(.statusToReferrer, values: values, toName: referrer.name, toAddress: referrer.email, at: update.at,
+                      id: "\(update.id).\(update.status.rawValue)")
+    }
+
+    func render(_ notification: Notification, values: MessageValues, toName: String, toAddress: String, at: Instant, id: String) -> EmailMessage? {
+        guard let template = site.inputs.content.messages.first(where: { $0.notification == notification }),
+              let variant = template.variants.first
+        else { return nil }
+        let rendered = variant.render(values)
+        return EmailMessage(fromName: sender.name, fromAddress: sender.address, toName: toName, toAddress: toAddress,
+                            subject: rendered.subject ?? template.title, body: rendered.text, date: at, id: id)
+    }
+}

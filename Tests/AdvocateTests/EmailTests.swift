@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+@testable import Advocate
+
+@Suite struct EmailTests {
+    func message(toName: String = "Grace Hopper", to: String = "grace@example.org", subject: String = "Hello", id: String = "rf_1.friend") -> EmailMessage {
+        EmailMessage(fromName: "Acme Rewards", fromAddress: "no-reply@refer.acme.example", toName: toName, toAddress: to,
+                     subject: subject, body: "Hi!\nSee you.", date: Instant(iso8601: "2026-03-01T09:30:00Z")!, id: id)
+    }
+
+    @Test func rendersRFC5322WithCRLF() throws {
+        let text = try #require(message().rfc5322)
+        #expect(text.hasPrefix("From: Acme Rewards <no-reply@refer.acme.example>\r\nTo: Grace Hopper <grace@example.org>\r\nSubject: Hello\r\nDate: Sun, 1 Mar 2026 09:30:00 +0000\r\nMessage-ID: <rf_1.friend@refer.acme.example>\r\n"))
+        #expect(text.hasSuffix("\r\n\r\nHi!\r\nSee you.\r\n"))
+    }
+
+    @Test func headerValuesCannotInjectHeaders() throws {
+        let hostile = message(toName: "Eve\r\nBcc: victim@example.com", subject: "Hi\nBcc: other@example.com")
+        let text = try #require(hostile.rfc5322)
+        let headers = text.components(separatedBy: "\r\n\r\n")[0]
+        #expect(!headers.split(separator: "\r\n").contains { $0.hasPrefix("Bcc:") })
+        #expect(message(to: "grace@example.org\r\nBcc: x@example.com").rfc5322 == nil)
+        #expect(message(to: "x@example.org>, <y@example.org").rfc5322 == nil)
+    }
+
+    @Test func nonASCIINamesAndSubjectsAreEncodedWords() throws {
+        let text = try #require(message(toName: "Zoë Müller", subject: "Dein Rabatt für Zoë").rfc5322)
+        #expect(text.contains("To: =?UTF-8?B?"))
+        #expect(text.contains("Subject: =?UTF-8?B?"))
+        #expect(!text.contains("Zoë Müller <"))
+    }
+
+    @Test func sendmailReceivesEachQueuedMessageAndFailuresStay() throws {
+        let directory = try TemporaryDirectory()
+        let outbox = Outbox(directory: directory.file("outbox"))
+        try outbox.put(message())
+        try outbox.put(message(to: "alan@example.org", id: "rf_2.friend"))
+        let failing = Sendmail(command: "exit 75").deliver(outbox)
+        #expect(failing.count == 2)
+        #expect(outbox.pending().count == 2)
+        let received = directory.file("received.txt")
+        let delivered = Sendmail(command: "cat >> '\(received)'").deliver(outbox)
+        #expect(delivered.isEmpty)
+        #expect(outbox.pending().isEmpty)
+        let text = try String(contentsOfFile: received, encoding: .utf8)
+        #expect(text.contains("To: Grace Hopper <grace@example.org>") && text.contains("To: Grace Hopper <alan@example.org>"))
+    }
+}
