@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+@testable import Advocate
+
+/// The team's workflow through the `advocate` executable, on real folders.
+@Suite(.serialized) struct WorkflowCLITests {
+    @Test func initThenBuildThenCheckPassFromAnEmptyFolder() throws {
+        let folder = try CLIRunner.temporaryFolder().appendingPathComponent("program")
+        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+        let created = try CLIRunner.run(["init", folder.path, "--name", "Zoë's Rewards"])
+        #expect(created.status == 0, "\(created.stderr)")
+        let build = try CLIRunner.run(["build", "--source", folder.path])
+        #expect(build.status == 0, "\(build.stderr)")
+        let check = try CLIRunner.run(["check", "--source", folder.path])
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        #expect(check.stdout.contains("0 errors"))
+        let again = try CLIRunner.run(["init", folder.path])
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("is not empty"))
+    }
+
+    @Test func checkReportsEveryProblemOfABrokenCopyOnItsOwnLine() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for name in ["content", "templates"] {
+            try FileManager.default.copyItem(at: CLIRunner.packageRoot.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+        }
+        let journal = folder.appendingPathComponent("content/data/referrals.jsonl")
+        var lines = try String(contentsOf: journal, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines[4] = "{\"type\": \"referral\", oops}"
+        try lines.joined(separator: "\n").write(to: journal, atomically: true, encoding: .utf8)
+        try "---\nchannel: sms\n---\nHi {{referrer.nickname}}! \(String(repeating: "Long text. ", count: 20)) {{link}}\n"
+            .write(to: folder.appendingPathComponent("content/messaging/zz-long.md"), atomically: true, encoding: .utf8)
+        let thanks = folder.appendingPathComponent("templates/thanks.mustache")
+        try (try String(contentsOf: thanks, encoding: .utf8)).replacingOccurrences(of: "{{/main}}", with: "<a href=\"/nowhere/\">x</a>{{/main}}")
+            .write(to: thanks, atomically: true, encoding: .utf8)
+        let result = try CLIRunner.run(["check", "--source", folder.path])
+        #expect(result.status == 1)
+        let problems = result.stderr.split(separator: "\n")
+        #expect(problems.contains { $0.contains("content/data/referrals.jsonl:5:") && $0.contains("error: malformed journal line") })
+        #expect(problems.contains { $0.contains("content/messaging/zz-long.md:4:") && $0.contains("unknown variable '{{referrer.nickname}}'") })
+        // The store and the unknown variable stop the load; fix them to see the page-level checks.
+        lines.remove(at: 4)
+        try lines.joined(separator: "\n").write(to: journal, atomically: true, encoding: .utf8)
+        try "---\nchannel: sms\n---\nHi {{referrer.name}}! \(String(repeating: "Long text. ", count: 20)) {{link}}\n"
+            .write(to: folder.appendingPathComponent("content/messaging/zz-long.md"), atomically: true, encoding: .utf8)
+        let second = try CLIRunner.run(["check", "--source", folder.path])
+        #expect(second.status == 1)
+        let found = second.stderr.split(separator: "\n")
+        #expect(found.contains { $0.contains("public/thanks/index.html:") && $0.contains("error: broken internal link: /nowhere/") })
+        #expect(found.contains { $0.contains("content/messaging/zz-long.md:1:1: warning: SMS message is over the channel's limit") })
+        #expect(second.stdout.contains("1 error"))
+    }
+}
