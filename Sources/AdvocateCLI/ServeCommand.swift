@@ -33,6 +33,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("code-limit"), help: "Referral POSTs allowed per referrer code an hour (0: no limit).")
     var codeLimit: Int = 50
 
+    @Flag(help: "Rebuild when content/, templates/ or the store change, and reload open pages (for writing copy).")
+    var watch = false
+
     @Option(help: ArgumentHelp("Pipe each email of the outbox (.advocate/outbox/) to this command, as `sendmail -t` expects.", valueName: "command"))
     var sendmail: String?
 
@@ -43,7 +46,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = ServerConfiguration(host: host, port: port, ipLimitPerMinute: ipLimit, codeLimitPerHour: codeLimit,
-                                                sendmail: sendmail,
+                                                sendmail: sendmail, watch: watch,
                                                 build: site.buildOptions())
         let host = host
         let prepared: AdvocateServer.Prepared

@@ -18,10 +18,14 @@ public enum AdvocateServer {
         let refresher: SiteRefresher
         /// Holds the store's lock for as long as the server lives.
         let journal: JournalWriter
+        /// Watch mode only: rebuilds on changes.
+        let watcher: SiteWatcher?
 
         /// Runs until SIGINT or SIGTERM, then finishes any pending refresh.
         public func run() async throws {
+            let watching = watcher.map { watcher in Task { await watcher.run() } }
             try await application.runService()
+            watching?.cancel()
             await refresher.flush()
         }
     }
@@ -69,23 +73,31 @@ public enum AdvocateServer {
             allowedOrigins: [origin(of: inputs.store.program.baseURL)],
             thanksPath: urls.path("/thanks/"),
             logger: logger)
+        let liveReload = configuration.watch ? LiveReload() : nil
         let router = makeRouter(endpoint: endpoint, desk: desk, outputDirectory: options.outputDirectory,
-                                endpointPath: endpointPath(inputs.store.program.endpoint), root: urls.root)
+                                endpointPath: endpointPath(inputs.store.program.endpoint), root: urls.root, liveReload: liveReload)
+        let watcher = liveReload.map { SiteWatcher(options: options, desk: desk, liveReload: $0, logger: logger) }
         let application = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "advocate"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger)
-        return Prepared(application: application, build: report, refresher: refresher, journal: journal)
+        return Prepared(application: application, build: report, refresher: refresher, journal: journal, watcher: watcher)
     }
 
     static func makeRouter(endpoint: ReferralEndpoint, desk: ReferralDesk, outputDirectory: String, endpointPath: String,
-                           root: String) -> Router<AdvocateRequestContext> {
+                           root: String, liveReload: LiveReload?) -> Router<AdvocateRequestContext> {
         let router = Router(context: AdvocateRequestContext.self)
         router.addMiddleware {
             AccessLogMiddleware()
             StaticSiteMiddleware(outputDirectory: outputDirectory, root: root)
+            if liveReload != nil {
+                LiveReloadMiddleware(outputDirectory: outputDirectory, root: root)
+            }
             FileMiddleware(outputDirectory, searchForIndexHtml: true)
+        }
+        if let liveReload {
+            router.get(RouterPath(LiveReload.eventsPath)) { _, _ in await liveReload.response() }
         }
         router.get("/healthz") { _, _ -> Response in
             desk.isJournalWritable

@@ -22,13 +22,10 @@ actor ReferralDesk {
     private let refresher: SiteRefresher
     private let mailer: MailDispatcher
     private let logger: Logger
-    /// The time of the last referral recorded here: new ones never go back in time, so the
-    /// journal stays in time order.
-    private var lastRecorded = Instant(milliseconds: 0)
     /// Honeypot hits since start, for the logs.
     private var botsTurnedAway = 0
     /// For the 422 page: the referrer page with the form as typed (it shows no figures).
-    let formRenderer: PageRenderer
+    private(set) var formRenderer: PageRenderer
 
     init(inputs: SiteInputs, journal: JournalWriter, refresher: SiteRefresher, mailer: MailDispatcher, logger: Logger) {
         self.inputs = inputs
@@ -41,6 +38,13 @@ actor ReferralDesk {
     }
 
     nonisolated var isJournalWritable: Bool { journal.isWritable }
+
+    /// Takes inputs reloaded from disk after a change (watch mode): the roster, content and theme.
+    func reload(_ fresh: SiteInputs) {
+        inputs = fresh
+        ledger = ReferralLedger(store: fresh.store)
+        formRenderer = PageRenderer(site: Site(inputs: fresh, asOf: AsOf.resolve(nil, store: fresh.store)))
+    }
 
     func submit(_ submission: ReferralSubmission) async -> Outcome {
         let now = Instant.now
@@ -59,7 +63,6 @@ actor ReferralDesk {
         // Reserve the friend's email before the write, so a concurrent duplicate is refused, and
         // queue the line here, so the journal holds referrals in the order of their times.
         ledger.record(referral)
-        lastRecorded = now
         let ticket = journal.enqueue([referral.journalLine])
         do {
             try await Self.waitUntilDurable(ticket, in: journal)

@@ -66,11 +66,11 @@ struct ReferralEndpoint: Sendable {
         case .invalid(let errors):
             return kind == .json
                 ? problem(.json, .unprocessableContent, title: "Invalid referral", errors: errors.errors)
-                : formPage(submission, errors: errors.byField)
+                : await formPage(submission, errors: errors.byField)
         case .conflict(let conflict):
             return kind == .json
                 ? problem(.json, .conflict, title: "Referral not accepted", errors: [conflict.fieldError])
-                : formPage(submission, errors: [conflict.fieldError.field: conflict.fieldError.message])
+                : await formPage(submission, errors: [conflict.fieldError.field: conflict.fieldError.message])
         case .failed:
             return problem(kind, .serviceUnavailable, title: "The referral could not be saved; please try again", errors: [])
         }
@@ -95,14 +95,14 @@ struct ReferralEndpoint: Sendable {
     }
 
     /// The referrer page again, with each error beside its field and what was typed kept.
-    func formPage(_ submission: ReferralSubmission, errors: [String: String]) -> Response {
+    func formPage(_ submission: ReferralSubmission, errors: [String: String]) async -> Response {
         var shown = errors
         for field in ["referrer", "source", "variant", "body"] {
             if let message = shown.removeValue(forKey: field) { shown["form"] = message }
         }
         let form = FormState(name: submission.name, email: submission.email, consent: submission.consent,
                              source: submission.source, variant: submission.variant, errors: shown)
-        guard let html = desk.formRenderer.renderReferralForm(code: submission.referrer, form: form) else {
+        guard let html = await desk.formRenderer.renderReferralForm(code: submission.referrer, form: form) else {
             return plain(.unprocessableContent, errors.values.sorted().joined(separator: "\n"))
         }
         return Response(status: .unprocessableContent, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],

@@ -12,16 +12,19 @@ public struct ServerConfiguration: Sendable {
     public var refreshDelay: Duration
     /// The command each outbox email is piped to (as `sendmail -t` expects); nil keeps them in the outbox.
     public var sendmail: String?
+    /// Rebuild when content/, templates/ or the store change, and reload open pages.
+    public var watch: Bool
     public var build: BuildOptions
 
     public init(host: String = "127.0.0.1", port: Int = 8080, ipLimitPerMinute: Int = 10, codeLimitPerHour: Int = 50,
-                refreshDelay: Duration = .milliseconds(200), sendmail: String? = nil, build: BuildOptions) {
+                refreshDelay: Duration = .milliseconds(200), sendmail: String? = nil, watch: Bool = false, build: BuildOptions) {
         self.host = host
         self.port = port
         self.ipLimitPerMinute = ipLimitPerMinute
         self.codeLimitPerHour = codeLimitPerHour
         self.refreshDelay = refreshDelay
         self.sendmail = sendmail
+        self.watch = watch
         self.build = build
     }
 

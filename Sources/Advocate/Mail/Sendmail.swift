@@ -11,13 +11,15 @@ public struct Sendmail: Sendable {
 
     /// Runs the command once for the file; nil on success, else what went wrong.
     public func send(_ path: String) -> String? {
-        guard let message = FileManager.default.contents(atPath: path) else { return "cannot read \(path)" }
+        // The message file itself is the command's standard input: no pipe to write into, so a
+        // command that exits without reading cannot raise SIGPIPE in this process.
+        guard let message = FileHandle(forReadingAtPath: path) else { return "cannot read \(path)" }
+        defer { try? message.close() }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", command]
-        let input = Pipe()
         let errors = Pipe()
-        process.standardInput = input
+        process.standardInput = message
         process.standardOutput = FileHandle.nullDevice
         process.standardError = errors
         do {
@@ -25,8 +27,6 @@ public struct Sendmail: Sendable {
         } catch {
             return "cannot run \(command): \(error)"
         }
-        input.fileHandleForWriting.write(message)
-        try? input.fileHandleForWriting.close()
         let stderr = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
