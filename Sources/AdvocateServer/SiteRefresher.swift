@@ -65,7 +65,8 @@ actor SiteRefresher {
             DispatchQueue.global().async {
                 do {
                     let report = try SiteBuilder.refresh(inputs, referrerCodes: codes)
-                    logger.info("refreshed \(report.written) page(s) for \(codes.count) referrer(s) as of \(report.asOf.iso8601)")
+                    let milliseconds = report.duration.components.seconds * 1000 + report.duration.components.attoseconds / 1_000_000_000_000_000
+                    logger.info("refreshed \(report.written) page(s) for \(codes.count) referrer(s) as of \(report.asOf.iso8601) in \(milliseconds) ms")
                 } catch {
                     logger.error("refresh failed: \(error)")
                 }

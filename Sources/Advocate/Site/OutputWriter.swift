@@ -79,21 +79,35 @@ final class OutputWriter: @unchecked Sendable {
         return removed
     }
 
+    /// Creates the folder and any missing parents with mkdir(2) directly: one call for the usual
+    /// page in a new folder of an existing one, where FileManager made several per page.
     private func ensureDirectory(_ directory: String) throws(WriteError) {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue { return }
-        var missing: [String] = []
-        var current = directory
-        while !FileManager.default.fileExists(atPath: current), current.count > 1 {
+        if mkdir(directory, 0o755) == 0 {
+            lock.withLock { createdDirectories.append(directory) }
+            return
+        }
+        if errno == EEXIST { return }
+        guard errno == ENOENT else { throw Self.folderError(directory) }
+        var missing = [directory]
+        var current = (directory as NSString).deletingLastPathComponent
+        while current.count > 1 {
+            if mkdir(current, 0o755) == 0 {
+                missing.append(current)
+                break
+            }
+            if errno == EEXIST { break }
+            guard errno == ENOENT else { throw Self.folderError(current) }
             missing.append(current)
             current = (current as NSString).deletingLastPathComponent
         }
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw WriteError(path: directory, message: "cannot create the folder: \(error.localizedDescription)")
+        for folder in missing.reversed() where mkdir(folder, 0o755) != 0 && errno != EEXIST {
+            throw Self.folderError(folder)
         }
         lock.withLock { createdDirectories.append(contentsOf: missing) }
+    }
+
+    private static func folderError(_ path: String) -> WriteError {
+        WriteError(path: path, message: "cannot create the folder: \(String(cString: strerror(errno)))")
     }
 
     static func fileHasBytes(_ path: String, _ bytes: [UInt8]) -> Bool {

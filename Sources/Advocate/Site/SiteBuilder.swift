@@ -49,19 +49,44 @@ public enum SiteBuilder {
     /// Loads the inputs and builds the whole site into the output folder.
     public static func build(_ options: BuildOptions, progress: (@Sendable (Int, Int) -> Void)? = nil) throws(BuildError) -> BuildReport {
         let start = ContinuousClock.now
+        let inputDigest = BuildStamp.inputDigest(options)
+        if var report = upToDate(options, inputDigest: inputDigest) {
+            report.duration = ContinuousClock.now - start
+            return report
+        }
+        BuildStamp.remove(options)
         let inputs: SiteInputs
         do {
             inputs = try SiteInputs.load(options)
         } catch {
             throw .invalidInput(error)
         }
-        var report = try build(inputs, progress: progress)
+        var (report, paths) = try buildSite(inputs, progress: progress)
+        if inputs.warnings.isEmpty, let outputs = BuildStamp.outputDigest(outputDirectory: options.outputDirectory, paths: paths) {
+            try? BuildStamp(inputs: inputDigest, outputs: outputs, asOf: report.asOf, filesByKind: report.filesByKind).save(options)
+        }
         report.duration = ContinuousClock.now - start
         return report
     }
 
+    /// The report of a build with nothing to do: no input and no output file changed since the
+    /// last build (which had no warnings to repeat); nil when anything did.
+    static func upToDate(_ options: BuildOptions, inputDigest: UInt64) -> BuildReport? {
+        guard let stamp = BuildStamp.read(options), stamp.inputs == inputDigest else { return nil }
+        let paths = BuildManifest(stateDirectory: options.stateDirectory, outputDirectory: options.outputDirectory).previousPaths()
+        guard !paths.isEmpty, BuildStamp.outputDigest(outputDirectory: options.outputDirectory, paths: paths) == stamp.outputs
+        else { return nil }
+        return BuildReport(asOf: stamp.asOf, filesByKind: stamp.filesByKind, written: 0, unchanged: paths.count, removed: 0,
+                           duration: .zero, warnings: [])
+    }
+
     /// Builds the whole site from loaded inputs.
     public static func build(_ inputs: SiteInputs, progress: (@Sendable (Int, Int) -> Void)? = nil) throws(BuildError) -> BuildReport {
+        try buildSite(inputs, progress: progress).report
+    }
+
+    /// Builds the whole site; returns the report and the paths written or kept, in plan order.
+    static func buildSite(_ inputs: SiteInputs, progress: (@Sendable (Int, Int) -> Void)?) throws(BuildError) -> (report: BuildReport, paths: [String]) {
         let start = ContinuousClock.now
         let site = Site(inputs: inputs, asOf: AsOf.resolve(inputs.options.asOf, store: inputs.store))
         let pages = SitePlan.plan(site)
@@ -76,9 +101,10 @@ public enum SiteBuilder {
         } catch {
             throw .write("\(error)")
         }
-        return BuildReport(asOf: site.figures.asOf, filesByKind: countByKind(pages), written: written,
-                           unchanged: pages.count - written, removed: removed, duration: ContinuousClock.now - start,
-                           warnings: inputs.warnings)
+        let report = BuildReport(asOf: site.figures.asOf, filesByKind: countByKind(pages), written: written,
+                                 unchanged: pages.count - written, removed: removed, duration: ContinuousClock.now - start,
+                                 warnings: inputs.warnings)
+        return (report, paths)
     }
 
     /// Re-renders only the pages that show figures for the given referrers, and the program

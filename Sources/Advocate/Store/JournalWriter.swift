@@ -32,6 +32,11 @@ public final class JournalWriter: @unchecked Sendable {
     private var flushing = false
     /// Set once an fsync failed: what reached the disk is unknown, so nothing more is acknowledged.
     private var broken: String?
+    /// For benchmarks only (scripts/load-test), never for users: `ADVOCATE_BENCH_FSYNC_EACH=1`
+    /// turns group commit off, one fsync per caller, so the gain of group commit can be measured.
+    private let fsyncEach = ProcessInfo.processInfo.environment["ADVOCATE_BENCH_FSYNC_EACH"] == "1"
+    /// Where each queued caller's lines end in `pending` (kept only when `fsyncEach`).
+    private var ticketEnds: [Int] = []
 
     /// Takes the store's lock (failing at once when another process holds it), moves a torn
     /// last line aside into `referrals.jsonl.torn-<time>`, and opens the journal for appending.
@@ -97,6 +102,7 @@ public final class JournalWriter: @unchecked Sendable {
             pending.append(contentsOf: line.utf8)
             pending.append(0x0A)
         }
+        if fsyncEach { ticketEnds.append(pending.count) }
         enqueued += 1
         return Ticket(number: enqueued)
     }
@@ -112,10 +118,20 @@ public final class JournalWriter: @unchecked Sendable {
                 continue
             }
             flushing = true
-            let batch = pending
-            let last = enqueued
+            let batch: [UInt8]
+            let last: Int
+            if fsyncEach {
+                let end = ticketEnds.removeFirst()
+                batch = Array(pending[..<end])
+                pending.removeFirst(end)
+                ticketEnds = ticketEnds.map { $0 - end }
+                last = flushed + 1
+            } else {
+                batch = pending
+                last = enqueued
+                pending.removeAll(keepingCapacity: true)
+            }
             let earlierFailure = broken
-            pending.removeAll(keepingCapacity: true)
             condition.unlock()
             let failure = earlierFailure ?? write(batch)
             condition.lock()

@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+@testable import Advocate
+
+/// The make-style shortcut of a build with nothing to do, over real files.
+@Suite struct BuildStampTests {
+    @Test func aSecondBuildWithNothingChangedIsUpToDate() throws {
+        let directory = try SiteFixture().write()
+        let options = SiteFixture.options(directory)
+        let first = try SiteBuilder.build(options)
+        #expect(SiteBuilder.upToDate(options, inputDigest: BuildStamp.inputDigest(options)) != nil)
+        let second = try SiteBuilder.build(options)
+        #expect(second.written == 0)
+        #expect(second.total == first.total)
+        #expect(second.asOf == first.asOf)
+        #expect(second.filesByKind.map(\.kind) == first.filesByKind.map(\.kind))
+        #expect(second.filesByKind.map(\.count) == first.filesByKind.map(\.count))
+    }
+
+    @Test func anEditedInputIsBuilt() throws {
+        var site = SiteFixture()
+        let directory = try site.write()
+        let options = SiteFixture.options(directory)
+        _ = try SiteBuilder.build(options)
+        site.store.referrers[0].name = "Ada King"
+        try site.store.write(to: directory)
+        #expect(SiteBuilder.upToDate(options, inputDigest: BuildStamp.inputDigest(options)) == nil)
+        let report = try SiteBuilder.build(options)
+        #expect(report.written > 0)
+        #expect(try directory.read("public/r/ada/index.html").contains("Ada"))
+        #expect(try directory.read("public/r/ada/index.html").contains("invites you"))
+        try directory.write("templates/thanks.mustache", "{{<layout}}{{$main}}<p>Merci!</p>{{/main}}{{/layout}}")
+        _ = try SiteBuilder.build(options)
+        #expect(try directory.read("public/thanks/index.html").contains("Merci!"))
+    }
+
+    @Test func aDeletedOrEditedOutputFileIsMadeAgain() throws {
+        let directory = try SiteFixture().write()
+        let options = SiteFixture.options(directory)
+        _ = try SiteBuilder.build(options)
+        let original = try directory.read("public/r/ada/index.html")
+        try FileManager.default.removeItem(atPath: directory.file("public/r/ada/index.html"))
+        #expect(try SiteBuilder.build(options).written == 1)
+        #expect(try directory.read("public/r/ada/index.html") == original)
+        try directory.write("public/robots.txt", "edited by hand")
+        #expect(try SiteBuilder.build(options).written == 1)
+        #expect(try directory.read("public/robots.txt").contains("Sitemap:"))
+    }
+
+    @Test func aBuildWithWarningsIsNeverSkipped() throws {
+        let directory = try SiteFixture().write()
+        let options = SiteFixture.options(directory)
+        // An unknown key in program.json is a warning, which every build must repeat.
+        let program = try directory.read("content/data/program.json")
+        try directory.write("content/data/program.json", program.replacingOccurrences(of: "{", with: "{\"colour\": 1,", options: [], range: program.range(of: "{")))
+        let first = try SiteBuilder.build(options)
+        #expect(!first.warnings.isEmpty)
+        #expect(!directory.exists(".advocate/stamp.txt"))
+        #expect(!(try SiteBuilder.build(options)).warnings.isEmpty)
+    }
+
+    @Test func theDigestIsStableAndSeesSizeAndTime() throws {
+        let directory = try SiteFixture().write()
+        let options = SiteFixture.options(directory)
+        let before = BuildStamp.inputDigest(options)
+        #expect(BuildStamp.inputDigest(options) == before)
+        let file = directory.file("content/faq.md")
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_000_000)], ofItemAtPath: file)
+        #expect(BuildStamp.inputDigest(options) != before)
+    }
+}
