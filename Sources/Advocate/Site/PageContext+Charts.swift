@@ -111,6 +111,7 @@ extension PageContext {
     func leaderboard() -> [String: Any] {
         var context = common(.leaderboard, title: "Leaderboard", description: "The \(program.name) referrers with the most friends who joined.",
                              path: "/leaderboard/")
+        asOfValues(&context)
         let rows: [[String: Any]] = site.figures.program.topReferrers.enumerated().compactMap { rank, code in
             guard let index = site.index(ofReferrer: code) else { return nil }
             let figures = site.figures.referrers[index]

@@ -37,7 +37,7 @@ public enum PageSpec: Sendable, Hashable {
     /// True for pages that show figures and so change with every new referral.
     public var showsFigures: Bool {
         switch self {
-        case .stats, .analytics: true
+        case .stats, .analytics, .leaderboard: true
         default: false
         }
     }
