@@ -104,6 +104,11 @@ public enum AdvocateServer {
                 ? Response(status: .ok, headers: [.contentType: "text/plain", .cacheControl: "no-store"], body: .init(byteBuffer: .init(string: "ok\n")))
                 : Response(status: .serviceUnavailable, headers: [.contentType: "text/plain"], body: .init(byteBuffer: .init(string: "journal not writable\n")))
         }
+        let document = OpenAPIDocument.json(endpointPath: endpointPath)
+        router.get(RouterPath(OpenAPIDocument.path)) { _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-cache"],
+                     body: .init(byteBuffer: .init(string: document)))
+        }
         let path = RouterPath(endpointPath)
         router.post(path) { request, context in try await endpoint.handle(request, context: context) }
         for method in [HTTPRequest.Method.get, .head, .put, .patch, .delete, .options] {
