@@ -96,11 +96,11 @@ enum OpenAPIDocument {
           "Referral": {
             "type": "object",
             "properties": {
-              "referrer": { "type": "string", "description": "The referrer's code (a-z, 0-9, '-' and '_').", "examples": ["ada"] },
-              "name": { "type": "string", "description": "The friend's name, at most 200 characters.", "examples": ["Grace Example"] },
-              "email": { "type": "string", "description": "The friend's email address, at most 254 bytes.", "examples": ["grace@example.net"] },
+              "referrer": { "type": "string", "pattern": "^[a-z0-9-]{2,40}$", "description": "The code of a referrer of the program.", "examples": ["ada"] },
+              "name": { "type": "string", "minLength": 1, "maxLength": 200, "description": "The friend's name, without control characters.", "examples": ["Grace Example"] },
+              "email": { "type": "string", "format": "email", "maxLength": 254, "description": "The friend's email address.", "examples": ["grace@example.net"] },
               "source": { "type": ["string", "null"], "enum": ["email", "sms", "whatsapp", "x", "linkedin", "link", "qr", "form", null], "description": "Where the friend came from (default: link)." },
-              "variant": { "type": ["string", "null"], "description": "The messaging variant, 1 to 32 characters of a-z, 0-9 and '-'." },
+              "variant": { "type": ["string", "null"], "pattern": "^[a-z0-9-]{1,32}$", "description": "The messaging variant the friend saw." },
               "consent": { "type": ["boolean", "null"], "description": "The friend agreed to be contacted; required by programs with requireConsent." },
               "website": { "type": ["string", "null"], "description": "The honeypot: leave it out or empty." }
             },
@@ -138,7 +138,7 @@ enum OpenAPIDocument {
                 "items": {
                   "type": "object",
                   "properties": {
-                    "field": { "type": "string", "enum": ["referrer", "name", "email", "source", "variant", "consent", "body"] },
+                    "field": { "type": "string", "enum": ["referrer", "name", "email", "source", "variant", "consent", "website", "body"] },
                     "message": { "type": "string" }
                   },
                   "required": ["field", "message"],

@@ -57,6 +57,19 @@ import Testing
         }
     }
 
+    @Test func undocumentedMethodsOnDocumentedPathsAnswer405WithAllow() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.prepared.application.test(.router) { client in
+            for (path, allow) in [("/api/referrals", "POST"), ("/healthz", "GET"), ("/api/openapi.json", "GET")] {
+                for method in ["TRACE", "QUERY", "DELETE", allow == "GET" ? "POST" : "GET"] {
+                    let response = try await client.execute(uri: path, method: HTTPRequest.Method(method)!)
+                    #expect(response.status == .methodNotAllowed, "\(method) \(path)")
+                    #expect(response.headers[.allow] == allow, "\(method) \(path)")
+                }
+            }
+        }
+    }
+
     @Test func servedDocumentNamesTheProgramsEndpointPath() throws {
         let served = try JSONParser.parse(OpenAPIDocument.json(endpointPath: "/refer/\"x\""))
         let paths = try #require(served.members?.first { $0.key == "paths" }?.value.members?.map(\.key))
