@@ -35,6 +35,10 @@ import Testing
             try Self.replace(data.appendingPathComponent("program.json"), #""description": "20% off the first order""#, #""description": \#(payload)"#)
             try Self.replace(data.appendingPathComponent("program.json"), #""name": "Gold""#, #""name": \#(payload)"#)
             try Self.replace(data.appendingPathComponent("referrers.json"), #""name": "Ada Lovelace""#, #""name": \#(payload)"#)
+            let faq = try FileHandle(forWritingTo: root.appendingPathComponent("content/faq.md"))
+            try faq.seekToEnd()
+            try faq.write(contentsOf: Data("\n[click](javascript:alert(5)) <script>alert(6)</script> <a href=\"javascript:alert(7)\">x</a>\n".utf8))
+            try faq.close()
             let handle = try FileHandle(forWritingTo: data.appendingPathComponent("referrals.jsonl"))
             try handle.seekToEnd()
             let line = #"{"type":"referral","id":"rf_attack","at":"2026-06-01T10:00:00Z","referrer":"ada","name":\#(payload),"email":"attack@example.net","source":"link","consent":true}"#
@@ -53,10 +57,12 @@ import Testing
         #expect(pages.count > 20)
         for page in pages {
             let html = try String(contentsOf: page, encoding: .utf8)
-            for opener in Self.openers {
+            for opener in Self.openers + ["javascript:"] {
                 #expect(!html.contains(opener), "\(page.path) contains \(opener)")
             }
         }
+        let faq = try String(contentsOf: fixture.file("faq/index.html"), encoding: .utf8)
+        #expect(faq.contains(">click</a>"), "the hostile Markdown did not reach the FAQ page")
         let stats = try String(contentsOf: fixture.file(try fixture.statsPath(of: "ada") + "index.html"), encoding: .utf8)
         #expect(stats.contains("&lt;/script&gt;&lt;script&gt;alert(1)") || stats.contains("&lt;/script&gt;"))
         let emails = Self.files(under: fixture.root.appendingPathComponent(".advocate"), ending: ".eml")
