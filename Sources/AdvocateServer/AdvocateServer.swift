@@ -90,6 +90,7 @@ public enum AdvocateServer {
         let router = Router(context: AdvocateRequestContext.self)
         router.addMiddleware {
             AccessLogMiddleware()
+            MethodGuardMiddleware(allowed: [endpointPath: [.post], "/healthz": [.get], OpenAPIDocument.path: [.get]])
             StaticSiteMiddleware(outputDirectory: outputDirectory, root: root)
             if liveReload != nil {
                 LiveReloadMiddleware(outputDirectory: outputDirectory, root: root)
@@ -104,14 +105,12 @@ public enum AdvocateServer {
                 ? Response(status: .ok, headers: [.contentType: "text/plain", .cacheControl: "no-store"], body: .init(byteBuffer: .init(string: "ok\n")))
                 : Response(status: .serviceUnavailable, headers: [.contentType: "text/plain"], body: .init(byteBuffer: .init(string: "journal not writable\n")))
         }
-        let path = RouterPath(endpointPath)
-        router.post(path) { request, context in try await endpoint.handle(request, context: context) }
-        for method in [HTTPRequest.Method.get, .head, .put, .patch, .delete, .options] {
-            router.on(path, method: method) { _, _ -> Response in
-                Response(status: .methodNotAllowed, headers: [.allow: "POST", .contentType: "text/plain"],
-                         body: .init(byteBuffer: .init(string: "Use POST.\n")))
-            }
+        let document = OpenAPIDocument.json(endpointPath: endpointPath)
+        router.get(RouterPath(OpenAPIDocument.path)) { _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-cache"],
+                     body: .init(byteBuffer: .init(string: document)))
         }
+        router.post(RouterPath(endpointPath)) { request, context in try await endpoint.handle(request, context: context) }
         return router
     }
 

@@ -12,7 +12,9 @@ final class ServerFixture: @unchecked Sendable {
     let root: URL
     let prepared: AdvocateServer.Prepared
 
-    init(ipLimit: Int = 0, codeLimit: Int = 0, journalTail: String? = nil, watch: Bool = false) throws {
+    /// - Parameter edit: changes the copy (its root folder) before the server is prepared.
+    init(ipLimit: Int = 0, codeLimit: Int = 0, journalTail: String? = nil, watch: Bool = false,
+         edit: (URL) throws -> Void = { _ in }) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("advocate-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         for name in ["content", "templates"] {
@@ -26,10 +28,16 @@ final class ServerFixture: @unchecked Sendable {
         }
         var logger = Logger(label: "advocate-test")
         logger.logLevel = .warning
-        prepared = try AdvocateServer.prepare(
-            ServerConfiguration(ipLimitPerMinute: ipLimit, codeLimitPerHour: codeLimit, refreshDelay: .milliseconds(20), watch: watch,
-                                build: BuildOptions(source: root.path)),
-            logger: logger)
+        do {
+            try edit(root)
+            prepared = try AdvocateServer.prepare(
+                ServerConfiguration(ipLimitPerMinute: ipLimit, codeLimitPerHour: codeLimit, refreshDelay: .milliseconds(20), watch: watch,
+                                    build: BuildOptions(source: root.path)),
+                logger: logger)
+        } catch {
+            try? FileManager.default.removeItem(at: root)
+            throw error
+        }
     }
 
     deinit {

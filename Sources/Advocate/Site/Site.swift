@@ -33,6 +33,9 @@ public struct Site: Sendable {
 
     public func index(ofReferrer code: String) -> Int? { referrerIndex[code] }
 
+    /// True when the theme has a leaderboard template (themes made before it may not).
+    public var hasLeaderboard: Bool { inputs.theme.templateNames.contains("leaderboard") }
+
     /// The messaging variant a referrer is shown.
     public func variant(for code: String) -> String? {
         VariantAssignment.variant(for: code, among: variantNames)

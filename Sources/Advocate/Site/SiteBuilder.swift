@@ -108,7 +108,8 @@ public enum SiteBuilder {
     }
 
     /// Re-renders only the pages that show figures for the given referrers, and the program
-    /// analytics, as of the newest event: what the endpoint does after recording a referral.
+    /// pages (analytics, leaderboard), as of the newest event: what the endpoint does after
+    /// recording a referral.
     public static func refresh(_ inputs: SiteInputs, referrerCodes: Set<String>) throws(BuildError) -> BuildReport {
         let start = ContinuousClock.now
         var options = inputs.options
@@ -117,6 +118,7 @@ public enum SiteBuilder {
         current.options = options
         let site = Site(inputs: current, asOf: AsOf.resolve(nil, store: current.store))
         var pages: [PageSpec] = [.analytics]
+        if site.hasLeaderboard { pages.append(.leaderboard) }
         for code in referrerCodes.sorted() {
             if let index = site.index(ofReferrer: code) { pages.append(.stats(index)) }
         }

@@ -12,6 +12,7 @@ public struct Program: Sendable {
     public var friendReward: Reward
     public var tiers: [Tier]
     public var brand: Brand?
+    public var goals: Goals?
 
     /// A reward's wording, and for the referrer's reward its amount in currency units.
     public struct Reward: Sendable {
@@ -24,6 +25,13 @@ public struct Program: Sendable {
         public var name: String
         public var conversions: Int
         public var bonus: Double
+    }
+
+    /// What the team aims for, shown on the analytics page against the current month.
+    public struct Goals: Sendable {
+        public var referralsPerMonth: Int?
+        /// A fraction between 0 and 1.
+        public var conversionRate: Double?
     }
 
     /// The accent colour (`#rrggbb`) and a logo file in content/assets/.

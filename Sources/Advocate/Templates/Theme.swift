@@ -5,11 +5,15 @@ import Mustache
 public struct Theme: Sendable {
     /// The page templates a build renders; any other template is a partial or a parent.
     public static let pageTemplates = ["home", "page", "stories", "story", "messaging", "referrer", "stats", "analytics", "thanks", "404"]
+    /// Page templates a theme may leave out: their pages are then not built.
+    public static let optionalPageTemplates = ["leaderboard"]
 
     public let library: MustacheLibrary
     /// Files in templates/assets/, as paths relative to it.
     public let assets: [String]
     public let directory: String
+    /// The names of every template, partials included.
+    public let templateNames: Set<String>
 
     /// Parses every `*.mustache` file below `directory`, reporting every problem: syntax errors,
     /// missing page templates and references to partials or parents that do not exist.
@@ -52,7 +56,8 @@ public struct Theme: Sendable {
             diagnostics.error(Paths.join(directory, name + ".mustache"), .start, "missing template '\(name)': every theme needs it")
         }
         let assets = ContentLoader.listFiles(Paths.join(directory, "assets"))
-        let theme = Theme(library: MustacheLibrary(templates: templates), assets: assets, directory: directory)
+        let theme = Theme(library: MustacheLibrary(templates: templates), assets: assets, directory: directory,
+                          templateNames: Set(templates.keys))
         return (diagnostics.hasErrors ? nil : theme, diagnostics.all)
     }
 
