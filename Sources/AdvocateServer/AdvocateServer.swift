@@ -63,29 +63,49 @@ public enum AdvocateServer {
         let report = try SiteBuilder.build(inputs)
         let refresher = SiteRefresher(delay: configuration.refreshDelay, logger: logger)
         let mailer = MailDispatcher(outbox: Outbox(options: options), sendmail: configuration.sendmail.map(Sendmail.init), logger: logger)
-        let desk = ReferralDesk(inputs: inputs, journal: journal, refresher: refresher, mailer: mailer, logger: logger)
+        let webhooks = try webhookDispatcher(configuration, inputs: inputs, logger: logger)
+        let desk = ReferralDesk(inputs: inputs, journal: journal, refresher: refresher, mailer: mailer, webhooks: webhooks, logger: logger)
         Task { await mailer.deliver() }
         let urls = SiteURLs(baseURL: inputs.store.program.baseURL)
-        let endpoint = ReferralEndpoint(
-            desk: desk,
-            ipLimiter: RateLimiter(capacity: configuration.ipLimitPerMinute, period: .seconds(60)),
-            codeLimiter: RateLimiter(capacity: configuration.codeLimitPerHour, period: .seconds(3600)),
-            allowedOrigins: [origin(of: inputs.store.program.baseURL)],
-            thanksPath: urls.path("/thanks/"),
-            logger: logger)
+        let intake = FormIntake(ipLimiter: RateLimiter(capacity: configuration.ipLimitPerMinute, period: .seconds(60)),
+                                allowedOrigins: [origin(of: inputs.store.program.baseURL)])
+        let codeLimiter = RateLimiter(capacity: configuration.codeLimitPerHour, period: .seconds(3600))
+        let endpoint = ReferralEndpoint(desk: desk, intake: intake, codeLimiter: codeLimiter, thanksPath: urls.path("/thanks/"), logger: logger)
+        let join = JoinEndpoint(desk: desk, intake: intake, emailLimiter: codeLimiter, sentPath: urls.path("/join/sent/"))
         let liveReload = configuration.watch ? LiveReload() : nil
-        let router = makeRouter(endpoint: endpoint, desk: desk, outputDirectory: options.outputDirectory,
+        let router = makeRouter(endpoint: endpoint, join: join, desk: desk, outputDirectory: options.outputDirectory,
                                 endpointPath: endpointPath(inputs.store.program.endpoint), root: urls.root, liveReload: liveReload)
         let watcher = liveReload.map { SiteWatcher(options: options, desk: desk, liveReload: $0, logger: logger) }
-        let application = Application(
+        var application = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "advocate"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger)
+        if let webhooks { application.addServices(WebhookService(dispatcher: webhooks)) }
         return Prepared(application: application, build: report, refresher: refresher, journal: journal, watcher: watcher)
     }
 
-    static func makeRouter(endpoint: ReferralEndpoint, desk: ReferralDesk, outputDirectory: String, endpointPath: String,
+    /// The webhooks' dispatcher, with each secret read from the environment; nil without webhooks.
+    static func webhookDispatcher(_ configuration: ServerConfiguration, inputs: SiteInputs, logger: Logger) throws -> WebhookDispatcher? {
+        let hooks = inputs.store.program.webhooks
+        guard !hooks.isEmpty else { return nil }
+        var receivers: [WebhookDispatcher.Receiver] = []
+        for (index, hook) in hooks.enumerated() {
+            guard let secret = configuration.environment[hook.secretVariable], !secret.isEmpty else {
+                throw StartError(description: "\(Paths.join(configuration.build.dataDirectory, StoreFiles.program)): webhooks[\(index)] (\(hook.url)) signs with the environment variable \(hook.secretVariable), which is not set; set it (a long random string the receiver knows too) or remove the webhook")
+            }
+            receivers.append(WebhookDispatcher.Receiver(hook: hook, secret: Array(secret.utf8)))
+        }
+        do {
+            return try WebhookDispatcher(receivers: receivers, journal: inputs.store.journal,
+                                         logPath: WebhookLog.path(stateDirectory: configuration.build.stateDirectory),
+                                         retry: configuration.webhookRetry, logger: logger)
+        } catch {
+            throw StartError(description: error.description)
+        }
+    }
+
+    static func makeRouter(endpoint: ReferralEndpoint, join: JoinEndpoint, desk: ReferralDesk, outputDirectory: String, endpointPath: String,
                            root: String, liveReload: LiveReload?) -> Router<AdvocateRequestContext> {
         let router = Router(context: AdvocateRequestContext.self)
         router.addMiddleware {
@@ -104,12 +124,14 @@ public enum AdvocateServer {
                 ? Response(status: .ok, headers: [.contentType: "text/plain", .cacheControl: "no-store"], body: .init(byteBuffer: .init(string: "ok\n")))
                 : Response(status: .serviceUnavailable, headers: [.contentType: "text/plain"], body: .init(byteBuffer: .init(string: "journal not writable\n")))
         }
-        let path = RouterPath(endpointPath)
-        router.post(path) { request, context in try await endpoint.handle(request, context: context) }
-        for method in [HTTPRequest.Method.get, .head, .put, .patch, .delete, .options] {
-            router.on(path, method: method) { _, _ -> Response in
-                Response(status: .methodNotAllowed, headers: [.allow: "POST", .contentType: "text/plain"],
-                         body: .init(byteBuffer: .init(string: "Use POST.\n")))
+        router.post(RouterPath(endpointPath)) { request, context in try await endpoint.handle(request, context: context) }
+        router.post(RouterPath(Site.joinPath)) { request, context in try await join.handle(request, context: context) }
+        for path in [endpointPath, Site.joinPath] {
+            for method in [HTTPRequest.Method.get, .head, .put, .patch, .delete, .options] {
+                router.on(RouterPath(path), method: method) { _, _ -> Response in
+                    Response(status: .methodNotAllowed, headers: [.allow: "POST", .contentType: "text/plain"],
+                             body: .init(byteBuffer: .init(string: "Use POST.\n")))
+                }
             }
         }
         return router

@@ -16,24 +16,28 @@ actor ReferralDesk {
     }
 
     /// The site's inputs with every referral recorded so far.
-    private(set) var inputs: SiteInputs
-    private var ledger: ReferralLedger
-    private let journal: JournalWriter
-    private let refresher: SiteRefresher
-    private let mailer: MailDispatcher
-    private let logger: Logger
-    /// Honeypot hits since start, for the logs.
-    private var botsTurnedAway = 0
+    var inputs: SiteInputs
+    var ledger: ReferralLedger
+    let journal: JournalWriter
+    let refresher: SiteRefresher
+    let mailer: MailDispatcher
+    let webhooks: WebhookDispatcher?
+    let logger: Logger
+    /// The place in the journal (from 0) the next event takes, for the webhooks' order.
+    private var nextSequence: Int
     /// For the 422 page: the referrer page with the form as typed (it shows no figures).
-    private(set) var formRenderer: PageRenderer
+    var formRenderer: PageRenderer
 
-    init(inputs: SiteInputs, journal: JournalWriter, refresher: SiteRefresher, mailer: MailDispatcher, logger: Logger) {
+    init(inputs: SiteInputs, journal: JournalWriter, refresher: SiteRefresher, mailer: MailDispatcher, webhooks: WebhookDispatcher?,
+         logger: Logger) {
         self.inputs = inputs
         self.ledger = ReferralLedger(store: inputs.store)
         self.journal = journal
         self.refresher = refresher
         self.mailer = mailer
+        self.webhooks = webhooks
         self.logger = logger
+        self.nextSequence = inputs.store.journal.count
         self.formRenderer = PageRenderer(site: Site(inputs: inputs, asOf: AsOf.resolve(nil, store: inputs.store)))
     }
 
@@ -60,12 +64,10 @@ actor ReferralDesk {
             return .invalid(error)
         }
         if let conflict = ledger.conflict(for: referral) { return .conflict(conflict) }
-        // Reserve the friend's email before the write, so a concurrent duplicate is refused, and
-        // queue the line here, so the journal holds referrals in the order of their times.
+        // Reserve the friend's email before the write, so a concurrent duplicate is refused.
         ledger.record(referral)
-        let ticket = journal.enqueue([referral.journalLine])
         do {
-            try await Self.waitUntilDurable(ticket, in: journal)
+            try await write(.referral(referral))
         } catch {
             ledger.forget(referral)
             logger.error("could not record a referral: \(error)")
@@ -75,6 +77,21 @@ actor ReferralDesk {
         await refresher.touch(referral.referrer, desk: self)
         await mailer.queue(Notifier(site: formRenderer.site).messages(forReferral: referral, at: now))
         return .recorded(id: id)
+    }
+
+    /// Queues the event's line (so the journal holds events in the order of their times), waits
+    /// until it is on disk, then hands it to the webhooks at its place in the journal.
+    func write(_ event: JournalEvent) async throws {
+        let sequence = nextSequence
+        nextSequence += 1
+        let ticket = journal.enqueue([event.journalLine])
+        do {
+            try await Self.waitUntilDurable(ticket, in: journal)
+        } catch {
+            await webhooks?.skipped(sequence)
+            throw error
+        }
+        await webhooks?.recorded(sequence, event)
     }
 
     /// Waits for the disk off the actor and off the event loop, so concurrent requests share fsyncs.

@@ -5,7 +5,8 @@ enum ThemeVariables {
     static func known(_ site: Site) -> Set<String> {
         let context = PageContext(site: site)
         var samples: [[String: Any]] = [context.home(), context.stories(), context.messaging(), context.analytics(),
-                                        context.thanks(), context.notFound()]
+                                        context.thanks(), context.notFound(), context.joined(),
+                                        context.join(form: FormState(errors: ["name": "", "email": "", "consent": "", "form": ""]))]
         if let terms = site.inputs.content.terms { samples.append(context.contentPage(.terms, terms, path: "/terms/")) }
         if !site.inputs.content.stories.isEmpty { samples.append(context.story(0)) }
         if !site.referrers.isEmpty {
@@ -15,7 +16,7 @@ enum ThemeVariables {
         }
         var keys: Set<String> = [
             // Present only on some sites or for some referrers.
-            "accentColor", "logo", "version", "effective", "summary", "date", "author", "variant", "subject", "html",
+            "accentColor", "logo", "offer", "until", "referrerAmount", "friendReward", "join", "action", "version", "effective", "summary", "date", "author", "variant", "subject", "html",
             "tier", "nextTier", "remaining", "progress", "percent", "label", "errors", "values", "hasErrors",
             // Keys of list items, for lists that may be empty on this site.
             "id", "text", "level", "isSub", "title", "url", "name", "conversions", "bonus", "hasBonus", "friend", "status",

@@ -6,10 +6,15 @@ public struct Theme: Sendable {
     /// The page templates a build renders; any other template is a partial or a parent.
     public static let pageTemplates = ["home", "page", "stories", "story", "messaging", "referrer", "stats", "analytics", "thanks", "404"]
 
+    /// Optional page templates: a theme without them builds without those pages.
+    public static let optionalPageTemplates = ["join", "joined"]
+
     public let library: MustacheLibrary
     /// Files in templates/assets/, as paths relative to it.
     public let assets: [String]
     public let directory: String
+    /// True when the theme has join.mustache and joined.mustache: the site gets /join/.
+    public let hasJoinPages: Bool
 
     /// Parses every `*.mustache` file below `directory`, reporting every problem: syntax errors,
     /// missing page templates and references to partials or parents that do not exist.
@@ -52,7 +57,14 @@ public struct Theme: Sendable {
             diagnostics.error(Paths.join(directory, name + ".mustache"), .start, "missing template '\(name)': every theme needs it")
         }
         let assets = ContentLoader.listFiles(Paths.join(directory, "assets"))
-        let theme = Theme(library: MustacheLibrary(templates: templates), assets: assets, directory: directory)
+        let joinPages = optionalPageTemplates.filter { sources[$0] != nil }
+        if joinPages.count == 1 {
+            let missing = optionalPageTemplates.first { sources[$0] == nil }!
+            diagnostics.error(Paths.join(directory, missing + ".mustache"), .start,
+                              "missing template '\(missing)': the join page needs both join.mustache and joined.mustache")
+        }
+        let theme = Theme(library: MustacheLibrary(templates: templates), assets: assets, directory: directory,
+                          hasJoinPages: joinPages.count == optionalPageTemplates.count)
         return (diagnostics.hasErrors ? nil : theme, diagnostics.all)
     }
 
