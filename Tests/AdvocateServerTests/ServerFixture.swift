@@ -12,7 +12,8 @@ final class ServerFixture: @unchecked Sendable {
     let root: URL
     let prepared: AdvocateServer.Prepared
 
-    init(ipLimit: Int = 0, codeLimit: Int = 0, journalTail: String? = nil, watch: Bool = false) throws {
+    init(ipLimit: Int = 0, codeLimit: Int = 0, journalTail: String? = nil, watch: Bool = false,
+         refreshDelay: Duration = .milliseconds(20)) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("advocate-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         for name in ["content", "templates"] {
@@ -27,7 +28,7 @@ final class ServerFixture: @unchecked Sendable {
         var logger = Logger(label: "advocate-test")
         logger.logLevel = .warning
         prepared = try AdvocateServer.prepare(
-            ServerConfiguration(ipLimitPerMinute: ipLimit, codeLimitPerHour: codeLimit, refreshDelay: .milliseconds(20), watch: watch,
+            ServerConfiguration(ipLimitPerMinute: ipLimit, codeLimitPerHour: codeLimit, refreshDelay: refreshDelay, watch: watch,
                                 build: BuildOptions(source: root.path)),
             logger: logger)
     }
