@@ -10,10 +10,15 @@ final class ServerFixture: @unchecked Sendable {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     let root: URL
-    let prepared: AdvocateServer.Prepared
+    private(set) var prepared: AdvocateServer.Prepared
+    private let configuration: ServerConfiguration
+    private let logger: Logger
 
+    /// - Parameter configure: changes the server's configuration (webhook secrets, retry pauses).
+    /// - Parameter prepareSite: changes the copied site before the server starts (program.json).
     init(ipLimit: Int = 0, codeLimit: Int = 0, journalTail: String? = nil, watch: Bool = false,
-         refreshDelay: Duration = .milliseconds(20)) throws {
+         refreshDelay: Duration = .milliseconds(20), configure: (inout ServerConfiguration) -> Void = { _ in },
+         prepareSite: (URL) throws -> Void = { _ in }) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("advocate-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         for name in ["content", "templates"] {
@@ -25,12 +30,21 @@ final class ServerFixture: @unchecked Sendable {
             try handle.write(contentsOf: Data(journalTail.utf8))
             try handle.close()
         }
+        try prepareSite(root)
         var logger = Logger(label: "advocate-test")
         logger.logLevel = .warning
-        prepared = try AdvocateServer.prepare(
-            ServerConfiguration(ipLimitPerMinute: ipLimit, codeLimitPerHour: codeLimit, refreshDelay: refreshDelay, watch: watch,
-                                build: BuildOptions(source: root.path)),
-            logger: logger)
+        var configuration = ServerConfiguration(ipLimitPerMinute: ipLimit, codeLimitPerHour: codeLimit, refreshDelay: refreshDelay, watch: watch,
+                                                build: BuildOptions(source: root.path))
+        configure(&configuration)
+        self.configuration = configuration
+        self.logger = logger
+        prepared = try AdvocateServer.prepare(configuration, logger: logger)
+    }
+
+    /// Stops holding the store (as a process that exits would) and prepares a new server over it.
+    func restart() throws {
+        prepared.journal.close()
+        prepared = try AdvocateServer.prepare(configuration, logger: logger)
     }
 
     deinit {
