@@ -28,10 +28,19 @@ let package = Package(
                 .brew(["cmark-gfm"]),
             ]
         ),
+        .systemLibrary(
+            name: "CQRencode",
+            pkgConfig: "libqrencode",
+            providers: [
+                .apt(["libqrencode-dev"]),
+                .brew(["qrencode"]),
+            ]
+        ),
         .target(
             name: "Advocate",
             dependencies: [
                 "CCMarkGFM",
+                "CQRencode",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Yams", package: "Yams"),

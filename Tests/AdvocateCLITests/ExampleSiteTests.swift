@@ -71,7 +71,9 @@ import Testing
         #expect(result.stdout.contains("0 errors"))
     }
 
-    @Test(arguments: [["--help"], ["build", "--help"], ["stats", "--help"], ["check", "--help"], ["serve", "--help"]])
+    @Test(arguments: [["--help"], ["init", "--help"], ["build", "--help"], ["stats", "--help"], ["check", "--help"], ["serve", "--help"],
+                      ["preview", "--help"], ["referrers", "add", "--help"], ["referrers", "list", "--help"],
+                      ["referral", "status", "--help"], ["import", "statuses", "--help"], ["export", "--help"], ["forget", "--help"]])
     func everyCommandHasHelpWithAnExample(arguments: [String]) throws {
         let result = try CLIRunner.run(arguments)
         #expect(result.status == 0)

@@ -96,7 +96,7 @@ import Testing
             if attributes[.modificationDate] as? Date != past { changed.append(path) }
         }
         let analytics = try fixture.analyticsPath()
-        #expect(Set(changed) == [String(stats.dropFirst()) + "index.html", String(analytics.dropFirst()) + "index.html"])
+        #expect(Set(changed) == [String(stats.dropFirst()) + "index.html", String(analytics.dropFirst()) + "index.html", "leaderboard/index.html"])
     }
 
     @Test func liveServerOnLoopbackRecordsAFormPost() async throws {

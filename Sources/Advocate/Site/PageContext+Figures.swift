@@ -18,6 +18,7 @@ extension PageContext {
         context["referrer"] = referrerValues(referrer)
         context["link"] = site.urls.referrerLink(referrer.code)
         context["qrLink"] = site.urls.referrerLink(referrer.code, source: .qr)
+        context["qr"] = qrValues(referrer)
         context["shares"] = shareList(referrer)
         var values: [String: Any] = [
             "referrals": figures.referrals,
@@ -38,6 +39,10 @@ extension PageContext {
             values["progress"] = ["percent": 100, "label": "Top tier reached: \(tier.name)"] as [String: Any]
         }
         context["figures"] = values
+        var charts: [String: Any] = [:]
+        charts["tiers"] = tierChart(figures)
+        charts["weeks"] = WeeklyChart.svg(id: "chart-weeks", title: "Your referrals and conversions per week", weeks: referrerWeeks(referrer.code))
+        context["charts"] = charts
         let outcomes = (site.figures.outcomesByReferrer[referrer.code] ?? []).filter(\.isAccepted)
         let recent: [[String: Any]] = outcomes.suffix(Self.recentReferralsShown).reversed().map { outcome in
             [
@@ -89,6 +94,9 @@ extension PageContext {
         context["bySegment"] = groups(figures.bySegment)
         context["byVariant"] = groups(figures.byVariant)
         context["hasVariants"] = !figures.byVariant.isEmpty
+        context["comparisons"] = variantComparisons()
+        context["charts"] = analyticsCharts()
+        if let goals = goalValues() { context["goals"] = goals }
         context["perWeek"] = figures.perWeek.suffix(Self.weeksShown).map { week in
             ["week": week.name, "referrals": week.referrals, "conversions": week.converted] as [String: Any]
         }

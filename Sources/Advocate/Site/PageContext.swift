@@ -39,6 +39,7 @@ struct PageContext {
             "endpoint": program.endpoint,
             "requireConsent": program.requireConsent,
             "hasStories": !site.inputs.content.stories.isEmpty,
+            "hasLeaderboard": site.hasLeaderboard,
         ]
         if let offer = program.offer(at: site.figures.asOf) {
             siteValues["offer"] = [
@@ -164,6 +165,7 @@ struct PageContext {
         context["referrer"] = referrerValues(referrer)
         context["link"] = site.urls.referrerLink(referrer.code)
         context["qrLink"] = site.urls.referrerLink(referrer.code, source: .qr)
+        context["qr"] = qrValues(referrer)
         context["shares"] = shareList(referrer)
         var formValues: [String: Any] = [
             "action": program.endpoint, "referrer": referrer.code, "source": ReferralSource.link.rawValue,

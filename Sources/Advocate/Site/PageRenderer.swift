@@ -34,6 +34,8 @@ public struct PageRenderer: Sendable {
         case .notFound: return try template("404", context.notFound(), spec)
         case .sitemap: return Array(sitemap().utf8)
         case .robots: return Array(robots().utf8)
+        case .leaderboard: return try template("leaderboard", context.leaderboard(), spec)
+        case .qrCode(let index): return Array(context.qrDocument(index).utf8)
         case .asset(let source, _):
             guard let data = FileManager.default.contents(atPath: source) else {
                 throw RenderError(path: source, message: "cannot read the asset")
@@ -70,6 +72,7 @@ public struct PageRenderer: Sendable {
             paths.append("/stories/")
             paths.append(contentsOf: site.inputs.content.stories.map { "/stories/\($0.slug)/" })
         }
+        if site.hasLeaderboard { paths.append("/leaderboard/") }
         paths.append(contentsOf: site.referrers.map { SiteURLs.referrerPath($0.code) })
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
         for path in paths {

@@ -3,12 +3,14 @@
 /// The plan is a list of these small values; the context of each page is made only when it is
 /// rendered, so a site of 100,000 referrers never holds 200,000 contexts at once.
 public enum PageSpec: Sendable, Hashable {
-    case home, terms, faq, stories, messaging, analytics, thanks, notFound, sitemap, robots
+    case home, terms, faq, stories, messaging, analytics, thanks, notFound, sitemap, robots, leaderboard
     /// The join form and the "check your inbox" page after it (when the theme has join.mustache).
     case join, joined
     case story(Int)
     case referrer(Int)
     case stats(Int)
+    /// A referrer's QR code as an SVG file, for download and print.
+    case qrCode(Int)
     /// A file copied as it is: the absolute source path and its path below /assets/.
     case asset(source: String, path: String)
 
@@ -30,6 +32,8 @@ public enum PageSpec: Sendable, Hashable {
         case .notFound: "404"
         case .sitemap: "sitemap"
         case .robots: "robots"
+        case .leaderboard: "leaderboard"
+        case .qrCode: "qr-code"
         case .asset: "asset"
         }
     }
@@ -37,7 +41,7 @@ public enum PageSpec: Sendable, Hashable {
     /// True for pages that show figures and so change with every new referral.
     public var showsFigures: Bool {
         switch self {
-        case .stats, .analytics: true
+        case .stats, .analytics, .leaderboard: true
         default: false
         }
     }
@@ -54,10 +58,12 @@ public enum SitePlan {
             pages.append(contentsOf: site.inputs.content.stories.indices.map(PageSpec.story))
         }
         pages.append(contentsOf: [.messaging, .analytics, .thanks, .notFound, .sitemap, .robots])
+        if site.hasLeaderboard { pages.append(.leaderboard) }
         if site.inputs.theme.hasJoinPages { pages.append(contentsOf: [.join, .joined]) }
         for index in site.referrers.indices {
             pages.append(.referrer(index))
             pages.append(.stats(index))
+            pages.append(.qrCode(index))
         }
         pages.append(contentsOf: assets(site.inputs))
         return pages
@@ -93,6 +99,8 @@ public enum SitePlan {
         case .notFound: "404.html"
         case .sitemap: "sitemap.xml"
         case .robots: "robots.txt"
+        case .leaderboard: "leaderboard/index.html"
+        case .qrCode(let index): "r/\(site.referrers[index].code)/qr.svg"
         case .asset(_, let path): "assets/\(path)"
         }
     }

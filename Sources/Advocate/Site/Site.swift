@@ -33,6 +33,9 @@ public struct Site: Sendable {
 
     public func index(ofReferrer code: String) -> Int? { referrerIndex[code] }
 
+    /// True when the theme has a leaderboard template (themes made before it may not).
+    public var hasLeaderboard: Bool { inputs.theme.templateNames.contains("leaderboard") }
+
     /// Where the join form posts: `/api/join` on the endpoint's host (the program's `endpoint`
     /// may be an absolute URL on another host).
     public var joinEndpoint: String {

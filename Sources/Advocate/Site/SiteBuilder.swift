@@ -82,8 +82,8 @@ public enum SiteBuilder {
     }
 
     /// Re-renders only the pages that show figures for the given referrers, and the program
-    /// analytics, as of the newest event: what the endpoint does after recording a referral.
-    /// `newReferrerCodes` (referrers who just joined) get their share page as well.
+    /// pages (analytics, leaderboard), as of the newest event: what the endpoint does after
+    /// recording a referral. `newReferrerCodes` (referrers who just joined) get their share page as well.
     public static func refresh(_ inputs: SiteInputs, referrerCodes: Set<String>,
                                newReferrerCodes: Set<String> = []) throws(BuildError) -> BuildReport {
         let start = ContinuousClock.now
@@ -93,6 +93,7 @@ public enum SiteBuilder {
         current.options = options
         let site = Site(inputs: current, asOf: AsOf.resolve(nil, store: current.store))
         var pages: [PageSpec] = [.analytics]
+        if site.hasLeaderboard { pages.append(.leaderboard) }
         for code in referrerCodes.sorted() {
             guard let index = site.index(ofReferrer: code) else { continue }
             if newReferrerCodes.contains(code) { pages.append(.referrer(index)) }

@@ -26,7 +26,7 @@ extension ProgramFigures {
         self.bySource = ReferralSource.allCases.compactMap { tally.bySource[$0.rawValue] }
         self.bySegment = Segment.allCases.compactMap { tally.bySegment[$0.rawValue] }
         self.byVariant = tally.byVariant.keys.sorted().compactMap { tally.byVariant[$0] }
-        self.perWeek = tally.weeks()
+        self.perWeek = tally.weekly.weeks()
         self.topReferrers = referrers
             .filter { $0.referrals > 0 }
             .sorted { lhs, rhs in
@@ -48,8 +48,7 @@ private struct Tally {
     var bySource: [String: GroupFigures] = [:]
     var bySegment: [String: GroupFigures] = [:]
     var byVariant: [String: GroupFigures] = [:]
-    var referralsByWeek: [Int: Int] = [:]
-    var conversionsByWeek: [Int: Int] = [:]
+    var weekly = WeeklySeries()
 
     mutating func add(_ outcome: ReferralOutcome, segment: Segment) {
         let converted = outcome.isConversion
@@ -63,25 +62,11 @@ private struct Tally {
         Self.count(&bySource, outcome.referral.source.rawValue, converted)
         Self.count(&bySegment, segment.rawValue, converted)
         if let variant = outcome.referral.variant { Self.count(&byVariant, variant, converted) }
-        referralsByWeek[outcome.referral.at.day.weekStart.daysSinceEpoch, default: 0] += 1
-        if converted, let at = outcome.firstConvertedAt {
-            conversionsByWeek[at.day.weekStart.daysSinceEpoch, default: 0] += 1
-        }
+        weekly.add(outcome)
     }
 
     static func count(_ groups: inout [String: GroupFigures], _ name: String, _ converted: Bool) {
         groups[name, default: GroupFigures(name: name, referrals: 0, converted: 0)].referrals += 1
         if converted { groups[name]!.converted += 1 }
-    }
-
-    /// Referrals by the week they were made, conversions by the week they were first converted;
-    /// weeks with neither are kept between the first and the last so the series has no gaps.
-    func weeks() -> [GroupFigures] {
-        let keys = Set(referralsByWeek.keys).union(conversionsByWeek.keys)
-        guard let first = keys.min(), let last = keys.max() else { return [] }
-        return stride(from: first, through: last, by: 7).map { week in
-            GroupFigures(name: CalendarDay(daysSinceEpoch: week).iso8601,
-                         referrals: referralsByWeek[week] ?? 0, converted: conversionsByWeek[week] ?? 0)
-        }
     }
 }

@@ -12,6 +12,7 @@ public struct Program: Sendable {
     public var friendReward: Reward
     public var tiers: [Tier]
     public var brand: Brand?
+    public var goals: Goals?
     /// Limited-time offers, in program.json's order.
     public var offers: [Offer] = []
     /// Receivers of new journal events.
@@ -28,6 +29,13 @@ public struct Program: Sendable {
         public var name: String
         public var conversions: Int
         public var bonus: Double
+    }
+
+    /// What the team aims for, shown on the analytics page against the current month.
+    public struct Goals: Sendable {
+        public var referralsPerMonth: Int?
+        /// A fraction between 0 and 1.
+        public var conversionRate: Double?
     }
 
     /// A limited-time offer: referrals made from the start of `from` to the end of `until` (UTC

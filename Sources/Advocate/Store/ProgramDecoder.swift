@@ -2,7 +2,7 @@
 enum ProgramDecoder {
     static let allowedKeys: Set<String> = [
         "name", "baseURL", "endpoint", "currency", "attributionWindowDays", "rewardHoldDays",
-        "requireConsent", "analyticsToken", "rewards", "tiers", "brand", "offers", "webhooks",
+        "requireConsent", "analyticsToken", "rewards", "tiers", "brand", "goals", "offers", "webhooks",
     ]
 
     static func decode(_ root: JSONNode, file: String, diagnostics: inout DiagnosticList) -> Program? {
@@ -32,6 +32,7 @@ enum ProgramDecoder {
         let rewards = decodeRewards(&reader)
         let tiers = decodeTiers(&reader)
         let brand = decodeBrand(&reader)
+        let goals = decodeGoals(&reader)
         let offers = OfferDecoder.decodeOffers(&reader)
         let webhooks = OfferDecoder.decodeWebhooks(&reader)
         diagnostics.append(contentsOf: reader.diagnostics.all)
@@ -40,7 +41,7 @@ enum ProgramDecoder {
             name: name, baseURL: baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL,
             endpoint: endpoint, currency: currency,
             attributionWindowDays: window, rewardHoldDays: hold, requireConsent: consent, analyticsToken: token,
-            referrerReward: rewards.referrer, friendReward: rewards.friend, tiers: tiers, brand: brand)
+            referrerReward: rewards.referrer, friendReward: rewards.friend, tiers: tiers, brand: brand, goals: goals)
         program.offers = offers
         program.webhooks = webhooks
         return program
@@ -118,6 +119,19 @@ enum ProgramDecoder {
         }
         reader.diagnostics(append: brand)
         return Program.Brand(color: color, logo: logo)
+    }
+
+    private static func decodeGoals(_ reader: inout ObjectReader) -> Program.Goals? {
+        guard var goals = reader.object("goals", required: false) else { return nil }
+        goals.warnAboutUnknownKeys(allowed: ["referralsPerMonth", "conversionRate"])
+        let referrals = goals.integer("referralsPerMonth", required: false, minimum: 1)
+        var rate = goals.number("conversionRate", required: false)
+        if let value = rate, value > 1 {
+            goals.error("conversionRate", "field 'conversionRate' is a fraction between 0 and 1 (0.25 for 25%), found \(value)")
+            rate = nil
+        }
+        reader.diagnostics(append: goals)
+        return Program.Goals(referralsPerMonth: referrals, conversionRate: rate)
     }
 
     static func isHexColor(_ text: String) -> Bool {

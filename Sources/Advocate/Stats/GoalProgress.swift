@@ -1,0 +1,56 @@
+/// The program's goals against its figures: the month of the as-of so far, the pace it is on,
+/// and the months before it for the trend. A month's conversion rate is that of the referrals
+/// made in it (a cohort), so a recent month's rate still grows as its referrals convert.
+public struct GoalProgress: Sendable {
+    /// One calendar month: accepted referrals made in it, and how many of them are conversions.
+    public struct Month: Sendable, Equatable {
+        /// `2026-06`.
+        public var name: String
+        public var referrals: Int
+        public var converted: Int
+
+        public var conversionRate: Double { referrals == 0 ? 0 : Double(converted) / Double(referrals) }
+    }
+
+    public var goals: Program.Goals
+    /// Oldest first; the last is the month of the as-of (so far).
+    public var months: [Month]
+    /// How much of the current month has passed at the as-of, from just above 0 to 1.
+    public var monthElapsed: Double
+
+    /// How many months the trend shows, the current one included.
+    public static let monthsShown = 6
+
+    public init(goals: Program.Goals, outcomes: some Sequence<ReferralOutcome>, asOf: Instant) {
+        self.goals = goals
+        let (year, month, _) = asOf.day.components
+        let index = year * 12 + (month - 1)
+        var counts = [Month](repeating: Month(name: "", referrals: 0, converted: 0), count: Self.monthsShown)
+        for offset in 0..<Self.monthsShown {
+            let monthIndex = index - (Self.monthsShown - 1 - offset)
+            let number = monthIndex % 12 + 1
+            counts[offset].name = "\(monthIndex / 12)-\(number < 10 ? "0" : "")\(number)"
+        }
+        for outcome in outcomes where outcome.isAccepted {
+            let (referralYear, referralMonth, _) = outcome.referral.at.day.components
+            let slot = (referralYear * 12 + referralMonth - 1) - (index - (Self.monthsShown - 1))
+            guard slot >= 0, slot < Self.monthsShown else { continue }
+            counts[slot].referrals += 1
+            if outcome.isConversion { counts[slot].converted += 1 }
+        }
+        months = counts
+        let monthStart = CalendarDay(year: year, month: month, day: 1).start
+        let length = Double(CalendarDay.daysIn(month: month, year: year)) * Double(Instant.millisecondsPerDay)
+        monthElapsed = min(1, max(1 / length, Double(asOf.milliseconds - monthStart.milliseconds + 1) / length))
+    }
+
+    public var current: Month { months[months.count - 1] }
+
+    /// The current month's referrals at its pace so far, projected to its end.
+    public var projectedReferrals: Int { Int((Double(current.referrals) / monthElapsed).rounded()) }
+
+    /// True when the projection reaches the referrals goal.
+    public var isOnPace: Bool? {
+        goals.referralsPerMonth.map { projectedReferrals >= $0 }
+    }
+}

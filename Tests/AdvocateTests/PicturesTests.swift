@@ -1,0 +1,155 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+@testable import Advocate
+
+/// Charts, QR codes, goals and the leaderboard, on the bundled example built into a temporary folder.
+@Suite struct PicturesTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let analyticsPath = "stats/2le4CsTGpzbNpCHN5ifc5s2vef/index.html"
+    static let adaStatsPath = "stats/ld5aLxQ5CMam_gODJffn4BTXIj/index.html"
+
+    /// Builds a copy of the example in a temporary folder; returns its output folder and the site as built.
+    func buildExample() throws -> (TemporaryDirectory, Site) {
+        let source = try TemporaryDirectory()
+        for name in ["content", "templates"] {
+            try FileManager.default.copyItem(atPath: Self.root.appendingPathComponent(name).path, toPath: source.file(name))
+        }
+        let output = try TemporaryDirectory()
+        let options = BuildOptions(source: source.path, output: output.path)
+        let inputs = try SiteInputs.load(options)
+        _ = try SiteBuilder.build(inputs)
+        return (output, Site(inputs: inputs, asOf: AsOf.resolve(nil, store: inputs.store)))
+    }
+
+    /// Every `<svg class="chart" …>…</svg>` of a page.
+    func charts(_ html: String) -> [String] {
+        var found: [String] = []
+        var rest = html[...]
+        while let start = rest.range(of: "<svg class=\"chart\""), let end = rest[start.lowerBound...].range(of: "</svg>") {
+            found.append(String(rest[start.lowerBound..<end.upperBound]))
+            rest = rest[end.upperBound...]
+        }
+        return found
+    }
+
+    @Test func everyChartIsWellFormedAndHasItsTextAlternative() throws {
+        let (output, _) = try buildExample()
+        for (path, expected) in [(Self.analyticsPath, 4), (Self.adaStatsPath, 2)] {
+            let svgs = charts(try output.read(path))
+            #expect(svgs.count == expected, "\(path)")
+            for svg in svgs {
+                let parser = XMLParser(data: Data(svg.utf8))
+                #expect(parser.parse(), "not well-formed: \(svg.prefix(120))")
+                #expect(svg.contains("role=\"img\""))
+                let id = try #require(svg.firstMatch(of: /id="(chart-[a-z]+)"/)?.1)
+                #expect(svg.contains("aria-labelledby=\"\(id)-title\"") && svg.contains("<title id=\"\(id)-title\">"))
+                #expect(svg.contains("aria-describedby=\"\(id)-desc\"") && svg.contains("<desc id=\"\(id)-desc\">"))
+            }
+        }
+    }
+
+    @Test func chartValuesMatchTheFigures() throws {
+        let (output, site) = try buildExample()
+        let analytics = charts(try output.read(Self.analyticsPath))
+        let funnel = try #require(analytics.first { $0.contains("id=\"chart-funnel\"") })
+        let counts = funnel.matches(of: /<text class="chart-text" x="[0-9.]+" y="[0-9.]+" text-anchor="start">([0-9]+)<\/text>/).map { Int($0.1)! }
+        let expected = site.figures.program.funnel
+        #expect(counts == [expected.referred, expected.contacted, expected.converted, expected.rewarded])
+        #expect(funnel.contains("Of \(expected.referred) referrals, \(expected.contacted) were contacted"))
+
+        let weeks = try #require(analytics.first { $0.contains("id=\"chart-weeks\"") })
+        let shown = site.figures.program.perWeek.suffix(PageContext.weeksShown)
+        // One bar a week, plus the legend's swatch; one dot a week on the conversions line, plus the legend's.
+        #expect(weeks.matches(of: /<rect class="chart-bar"/).count == shown.count + 1)
+        #expect(weeks.matches(of: /<circle class="chart-dot"/).count == shown.count + 1)
+        let referrals = shown.reduce(0) { $0 + $1.referrals }, conversions = shown.reduce(0) { $0 + $1.converted }
+        #expect(weeks.contains("\(referrals) referrals and \(conversions) conversions"))
+
+        let source = try #require(analytics.first { $0.contains("id=\"chart-source\"") })
+        for group in site.figures.program.bySource {
+            #expect(source.contains(">\(Formatting.percent(group.conversionRate))</text>"), "\(group.name)")
+        }
+    }
+
+    @Test func weeklyBarsAreProportionalToTheirValues() throws {
+        let weeks = [GroupFigures(name: "2026-03-02", referrals: 2, converted: 1), GroupFigures(name: "2026-03-09", referrals: 8, converted: 4)]
+        let svg = try #require(WeeklyChart.svg(id: "chart-test", title: "Test", weeks: weeks))
+        let heights = svg.matches(of: /<rect class="chart-bar" x="[0-9.]+" y="[0-9.]+" width="[0-9.]+" height="([0-9.]+)"\/>/).map { Double($0.1)! }
+        #expect(heights.count == 3)
+        #expect(abs(heights[2] / heights[1] - 4) < 0.05)
+        #expect(WeeklyChart.svg(id: "chart-none", title: "None", weeks: []) == nil)
+    }
+
+    @Test func qrCodeDecodesBackToTheExactLink() throws {
+        let (output, site) = try buildExample()
+        let ada = try #require(site.referrers.first { $0.code == "ada" })
+        let link = site.urls.referrerLink(ada.code, source: .qr)
+        #expect(link == "https://refer.acme.example/r/ada/?src=qr")
+        let svg = output.file("r/ada/qr.svg")
+        #expect(XMLParser(data: try Data(contentsOf: URL(fileURLWithPath: svg))).parse())
+        let png = output.file("ada-qr.png")
+        let rasterised = try run("rsvg-convert", ["-w", "370", "-o", png, svg])
+        try #require(rasterised.status == 0, "rsvg-convert (Debian: librsvg2-bin; scripts/test installs it): \(rasterised.output)")
+        let decoded = try run("zbarimg", ["--raw", "-q", png])
+        try #require(decoded.status == 0, "zbarimg (Debian: zbar-tools; scripts/test installs it): \(decoded.output)")
+        #expect(decoded.output.trimmingCharacters(in: .whitespacesAndNewlines) == link)
+        for path in ["r/ada/index.html", Self.adaStatsPath] {
+            #expect(try output.read(path).contains("<img src=\"/r/ada/qr.svg\" alt=\"QR code of \(link)\""), "\(path)")
+        }
+    }
+
+    @Test func qrCodeUsesLevelMWithAQuietZone() throws {
+        let code = try #require(QRCode("https://refer.acme.example/r/ada/?src=qr"))
+        // 41 characters in byte mode at level M need version 3: 29 modules a side.
+        #expect(code.size == 29)
+        let svg = code.svg(title: "t")
+        #expect(svg.contains("viewBox=\"0 0 37 37\""))
+        #expect(svg.contains("M4 4h7v1h-7z"), "the finder pattern starts after a 4-module quiet zone")
+    }
+
+    @Test func leaderboardNamesOnlyThoseWhoOptedIn() throws {
+        let (output, site) = try buildExample()
+        let html = try output.read("leaderboard/index.html")
+        for code in site.figures.program.topReferrers {
+            let index = try #require(site.index(ofReferrer: code))
+            let referrer = site.referrers[index]
+            guard site.figures.referrers[index].converted > 0 else { continue }
+            #expect(html.contains(referrer.name) == referrer.leaderboard, "\(code)")
+        }
+        #expect(html.contains("A referrer"))
+        #expect(try output.read("sitemap.xml").contains("/leaderboard/"))
+    }
+
+    @Test func goalsShowTheMonthOfTheAsOfAndItsPace() throws {
+        var store = StoreFixture()
+        store.refer("ada", friend: "Grace Hopper", email: "grace@example.org", at: "2026-05-20T09:00:00Z")
+        let june = store.refer("ada", friend: "Alan Turing", email: "alan@example.org", at: "2026-06-02T09:00:00Z")
+        store.status(june, "converted", at: "2026-06-05T09:00:00Z")
+        store.refer("bob", friend: "Edsger Dijkstra", email: "edsger@example.org", at: "2026-06-10T09:00:00Z")
+        let figures = try store.figures(asOf: "2026-06-15")
+        let progress = GoalProgress(goals: Program.Goals(referralsPerMonth: 4, conversionRate: 0.25),
+                                    outcomes: figures.outcomesByReferrer.values.joined(), asOf: figures.asOf)
+        #expect(progress.months.map(\.name) == ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06"])
+        #expect(progress.current == GoalProgress.Month(name: "2026-06", referrals: 2, converted: 1))
+        #expect(progress.months[4].referrals == 1)
+        // 15 of 30 days: 2 referrals so far is a pace of 4.
+        #expect(progress.projectedReferrals == 4)
+        #expect(progress.isOnPace == true)
+    }
+
+    func run(_ tool: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [tool] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
