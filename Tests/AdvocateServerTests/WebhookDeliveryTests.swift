@@ -16,16 +16,19 @@ actor WebhookReceiver {
     }
 
     private var failuresLeft: Int
+    private let refuses: @Sendable (String) -> Bool
     private(set) var attempts = 0
     private(set) var accepted: [Delivery] = []
 
-    init(failures: Int) {
+    /// - Parameter refuses: bodies always answered with a 500.
+    init(failures: Int, refuses: @escaping @Sendable (String) -> Bool = { _ in false }) {
         failuresLeft = failures
+        self.refuses = refuses
     }
 
     func receive(_ delivery: Delivery) -> HTTPResponse.Status {
         attempts += 1
-        if failuresLeft > 0 {
+        if failuresLeft > 0 || refuses(delivery.body) {
             failuresLeft -= 1
             return .internalServerError
         }
@@ -54,10 +57,10 @@ actor WebhookReceiver {
     static let secret = "whsec-test-0123456789abcdefghijklmnop"
 
     /// A copy of the example whose program.json sends every event to the receiver's port.
-    func fixture(port: Int) throws -> ServerFixture {
+    func fixture(port: Int, giveUpAfter: Duration = .seconds(60)) throws -> ServerFixture {
         try ServerFixture(configure: { configuration in
             configuration.environment = ["ADVOCATE_TEST_HOOK_SECRET": Self.secret]
-            configuration.webhookRetry = .init(first: .milliseconds(20), longest: .milliseconds(80), giveUpAfter: .seconds(60))
+            configuration.webhookRetry = .init(first: .milliseconds(20), longest: .milliseconds(40), giveUpAfter: giveUpAfter)
         }, prepareSite: { root in
             let file = root.appendingPathComponent("content/data/program.json")
             let program = try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: #"  "brand": {"#, with: """
@@ -148,6 +151,29 @@ actor WebhookReceiver {
             let log = try WebhookLog.load(from: WebhookLog.path(stateDirectory: fixture.root.appendingPathComponent(".advocate").path))
             let hook = try #require(log.hooks["http://127.0.0.1:\(port)/hook"])
             #expect(hook.delivered == journalBefore + 4 && hook.attempts == 0 && hook.failingSince == nil && hook.givenUp.isEmpty)
+        }
+    }
+
+    @Test func anEventRefusedPastTheGiveUpTimeIsLoggedAndTheNextOneStillArrives() async throws {
+        let receiver = WebhookReceiver(failures: 0, refuses: { $0.contains("doomed@example.net") })
+        try await receiver.serve { port in
+            let fixture = try fixture(port: port, giveUpAfter: .milliseconds(150))
+            try await fixture.prepared.application.test(.live) { client in
+                #expect(try await client.postJSON(#"{"referrer":"ada","name":"Doomed","email":"doomed@example.net","consent":true}"#).status == .created)
+                #expect(try await client.postJSON(#"{"referrer":"ada","name":"Lucky","email":"lucky@example.net","consent":true}"#).status == .created)
+                try await waitUntil { await receiver.accepted.count == 1 }
+            }
+            #expect(await receiver.accepted.map(\.event) == ["referral"])
+            #expect(await receiver.accepted.first?.body.contains("lucky@example.net") == true)
+            #expect(await receiver.attempts >= 4)
+            let log = try WebhookLog.load(from: WebhookLog.path(stateDirectory: fixture.root.appendingPathComponent(".advocate").path))
+            let hook = try #require(log.hooks["http://127.0.0.1:\(port)/hook"])
+            let journalLines = try fixture.journal().split(separator: "\n").count
+            #expect(hook.givenUp.map(\.event) == [journalLines - 1])
+            #expect(hook.givenUp.first?.error == "the receiver answered 500")
+            let store = try StoreLoader.load(from: fixture.root.appendingPathComponent("content/data").path).store
+            let report = WebhookStatus.report(program: store.program, journal: store.journal, log: log)
+            #expect(report.contains("pending:   0 event(s)") && report.contains("given up:  1 event(s)"))
         }
     }
 
