@@ -41,7 +41,7 @@ struct JoinEndpoint: Sendable {
             }
             let form = FormState(name: submission.name, email: submission.email, consent: submission.consent,
                                  errors: FormIntake.shownErrors(errors.byField, pageFields: ["name", "email", "consent"]))
-            guard let html = await desk.formRenderer.renderJoinForm(form) else {
+            guard let html = await desk.formRenderer().renderJoinForm(form) else {
                 return intake.plain(.unprocessableContent, errors.errors.map(\.message).joined(separator: "\n"))
             }
             return intake.page(html)

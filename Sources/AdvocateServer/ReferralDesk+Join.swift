@@ -32,7 +32,10 @@ extension ReferralDesk {
         switch decision {
         case .existing(let code):
             logger.info("join by an existing member: their links were sent again")
-            await mailer.queue(Notifier(site: formRenderer.site).message(forJoin: code, at: now, id: emailID).map { [$0] } ?? [])
+            let site = formRenderer().site
+            if let index = site.index(ofReferrer: code) {
+                await mailer.queue([Notifier(site: site).message(forJoin: site.referrers[index], at: now, id: emailID)].compactMap { $0 })
+            }
         case .new(let referrer):
             // Reserve the code and email before the write, so a concurrent join cannot take them.
             ledger.addReferrer(referrer)
@@ -45,9 +48,9 @@ extension ReferralDesk {
             }
             inputs.store.referrers.append(referrer)
             inputs.store.journal.append(.referrer(referrer, at: now))
-            formRenderer = PageRenderer(site: Site(inputs: inputs, asOf: AsOf.resolve(nil, store: inputs.store)))
+            rendererIsStale = true
             await refresher.touch(referrer.code, desk: self, isNew: true)
-            await mailer.queue(Notifier(site: formRenderer.site).message(forJoin: referrer.code, at: now, id: emailID).map { [$0] } ?? [])
+            await mailer.queue([Notifier(site: renderer.site).message(forJoin: referrer, at: now, id: emailID)].compactMap { $0 })
         }
         return .sent
     }

@@ -26,7 +26,10 @@ actor ReferralDesk {
     /// The place in the journal (from 0) the next event takes, for the webhooks' order.
     private var nextSequence: Int
     /// For the 422 page: the referrer page with the form as typed (it shows no figures).
-    var formRenderer: PageRenderer
+    private(set) var renderer: PageRenderer
+    /// Set when a referrer joined since ``renderer`` was made: it is remade when next needed, so
+    /// a run of joins costs no figures.
+    var rendererIsStale = false
 
     init(inputs: SiteInputs, journal: JournalWriter, refresher: SiteRefresher, mailer: MailDispatcher, webhooks: WebhookDispatcher?,
          logger: Logger) {
@@ -38,7 +41,7 @@ actor ReferralDesk {
         self.webhooks = webhooks
         self.logger = logger
         self.nextSequence = inputs.store.journal.count
-        self.formRenderer = PageRenderer(site: Site(inputs: inputs, asOf: AsOf.resolve(nil, store: inputs.store)))
+        self.renderer = PageRenderer(site: Site(inputs: inputs, asOf: AsOf.resolve(nil, store: inputs.store)))
     }
 
     nonisolated var isJournalWritable: Bool { journal.isWritable }
@@ -47,7 +50,17 @@ actor ReferralDesk {
     func reload(_ fresh: SiteInputs) {
         inputs = fresh
         ledger = ReferralLedger(store: fresh.store)
-        formRenderer = PageRenderer(site: Site(inputs: fresh, asOf: AsOf.resolve(nil, store: fresh.store)))
+        renderer = PageRenderer(site: Site(inputs: fresh, asOf: AsOf.resolve(nil, store: fresh.store)))
+        rendererIsStale = false
+    }
+
+    /// For the 422 pages and the emails: the site with every referrer who joined so far.
+    func formRenderer() -> PageRenderer {
+        if rendererIsStale {
+            renderer = PageRenderer(site: Site(inputs: inputs, asOf: AsOf.resolve(nil, store: inputs.store)))
+            rendererIsStale = false
+        }
+        return renderer
     }
 
     func submit(_ submission: ReferralSubmission) async -> Outcome {
@@ -75,7 +88,7 @@ actor ReferralDesk {
         }
         inputs.store.journal.append(.referral(referral))
         await refresher.touch(referral.referrer, desk: self)
-        await mailer.queue(Notifier(site: formRenderer.site).messages(forReferral: referral, at: now))
+        await mailer.queue(Notifier(site: formRenderer().site).messages(forReferral: referral, at: now))
         return .recorded(id: id)
     }
 

@@ -103,8 +103,14 @@ import Testing
             #expect(referral.status == .created)
             let own = try await client.postJSON(#"{"referrer":"radia","name":"Radia","email":"RADIA@example.net","consent":true}"#)
             #expect(own.status == .conflict)
+            let typo = try await client.postForm("referrer=radia&name=Bob+Kahn&email=bob-at-example&consent=on")
+            #expect(typo.status == .unprocessableContent)
+            #expect(String(buffer: typo.body).contains("Radia invites you"))
         }
         #expect(try fixture.journal().contains(#""referrer":"radia","name":"Vint Cerf""#))
+        // The referrer's note about Vint, besides the welcome.
+        #expect(try outboxMessages(fixture, to: "radia@example.net").count == 2)
+        #expect(try outboxMessages(fixture, to: "vint@example.net").count == 1)
     }
 
     @Test func theJoinFormFollowsTheEndpointsRules() async throws {

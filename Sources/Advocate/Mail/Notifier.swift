@@ -44,10 +44,9 @@ public struct Notifier: Sendable {
     }
 
     /// The welcome to someone who joined through the form, with their share link (`{{link}}`)
-    /// and their private stats link; sent again, with a new id, when they join again.
-    public func message(forJoin code: String, at: Instant, id: String) -> EmailMessage? {
-        guard let index = site.index(ofReferrer: code) else { return nil }
-        let referrer = site.referrers[index]
+    /// and their private stats link; sent again, with a new id, when they join again. The
+    /// referrer need not be in this site's roster yet (they may have just joined).
+    public func message(forJoin referrer: Referrer, at: Instant, id: String) -> EmailMessage? {
         var values = site.messageValues(for: referrer, source: nil)
         values.statsLink = site.urls.absolute(SiteURLs.statsPath(referrer.statsToken))
         return render(.joinToReferrer, values: values, toName: referrer.name, toAddress: referrer.email, at: at, id: id)
