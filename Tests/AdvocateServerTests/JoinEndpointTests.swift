@@ -49,6 +49,7 @@ import Testing
             #expect(StoreRules.isValidToken(token) && token.count == 32)
             #expect(try await appears(fixture.file("r/linus-torvalds/index.html"), within: 1))
             #expect(try await appears(fixture.file("stats/\(token)/index.html"), within: 1))
+            #expect(try await appears(fixture.file("r/linus-torvalds/qr.svg"), within: 1))
             let share = try await client.execute(uri: "/r/linus-torvalds/", method: .get)
             #expect(share.status == .ok)
             #expect(String(buffer: share.body).contains("Linus invites you"))

@@ -83,7 +83,7 @@ public enum SiteBuilder {
 
     /// Re-renders only the pages that show figures for the given referrers, and the program
     /// pages (analytics, leaderboard), as of the newest event: what the endpoint does after
-    /// recording a referral. `newReferrerCodes` (referrers who just joined) get their share page as well.
+    /// recording a referral. `newReferrerCodes` (referrers who just joined) get their share page and its QR code as well.
     public static func refresh(_ inputs: SiteInputs, referrerCodes: Set<String>,
                                newReferrerCodes: Set<String> = []) throws(BuildError) -> BuildReport {
         let start = ContinuousClock.now
@@ -96,7 +96,7 @@ public enum SiteBuilder {
         if site.hasLeaderboard { pages.append(.leaderboard) }
         for code in referrerCodes.sorted() {
             guard let index = site.index(ofReferrer: code) else { continue }
-            if newReferrerCodes.contains(code) { pages.append(.referrer(index)) }
+            if newReferrerCodes.contains(code) { pages.append(contentsOf: [.referrer(index), .qrCode(index)]) }
             pages.append(.stats(index))
         }
         let writer = OutputWriter(outputDirectory: options.outputDirectory)
