@@ -110,6 +110,7 @@ public enum AdvocateServer {
         let router = Router(context: AdvocateRequestContext.self)
         router.addMiddleware {
             AccessLogMiddleware()
+            MethodGuardMiddleware(allowed: [endpointPath: [.post], Site.joinPath: [.post], "/healthz": [.get], OpenAPIDocument.path: [.get]])
             StaticSiteMiddleware(outputDirectory: outputDirectory, root: root)
             if liveReload != nil {
                 LiveReloadMiddleware(outputDirectory: outputDirectory, root: root)
@@ -124,16 +125,13 @@ public enum AdvocateServer {
                 ? Response(status: .ok, headers: [.contentType: "text/plain", .cacheControl: "no-store"], body: .init(byteBuffer: .init(string: "ok\n")))
                 : Response(status: .serviceUnavailable, headers: [.contentType: "text/plain"], body: .init(byteBuffer: .init(string: "journal not writable\n")))
         }
+        let document = OpenAPIDocument.json(endpointPath: endpointPath)
+        router.get(RouterPath(OpenAPIDocument.path)) { _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-cache"],
+                     body: .init(byteBuffer: .init(string: document)))
+        }
         router.post(RouterPath(endpointPath)) { request, context in try await endpoint.handle(request, context: context) }
         router.post(RouterPath(Site.joinPath)) { request, context in try await join.handle(request, context: context) }
-        for path in [endpointPath, Site.joinPath] {
-            for method in [HTTPRequest.Method.get, .head, .put, .patch, .delete, .options] {
-                router.on(RouterPath(path), method: method) { _, _ -> Response in
-                    Response(status: .methodNotAllowed, headers: [.allow: "POST", .contentType: "text/plain"],
-                             body: .init(byteBuffer: .init(string: "Use POST.\n")))
-                }
-            }
-        }
         return router
     }
 

@@ -14,11 +14,11 @@ final class ServerFixture: @unchecked Sendable {
     private let configuration: ServerConfiguration
     private let logger: Logger
 
+    /// - Parameter edit: changes the copy (its root folder) before the server is prepared.
     /// - Parameter configure: changes the server's configuration (webhook secrets, retry pauses).
-    /// - Parameter prepareSite: changes the copied site before the server starts (program.json).
     init(ipLimit: Int = 0, codeLimit: Int = 0, journalTail: String? = nil, watch: Bool = false,
-         refreshDelay: Duration = .milliseconds(20), configure: (inout ServerConfiguration) -> Void = { _ in },
-         prepareSite: (URL) throws -> Void = { _ in }) throws {
+         refreshDelay: Duration = .milliseconds(20), edit: (URL) throws -> Void = { _ in },
+         configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("advocate-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         for name in ["content", "templates"] {
@@ -30,7 +30,6 @@ final class ServerFixture: @unchecked Sendable {
             try handle.write(contentsOf: Data(journalTail.utf8))
             try handle.close()
         }
-        try prepareSite(root)
         var logger = Logger(label: "advocate-test")
         logger.logLevel = .warning
         var configuration = ServerConfiguration(ipLimitPerMinute: ipLimit, codeLimitPerHour: codeLimit, refreshDelay: refreshDelay, watch: watch,
@@ -38,7 +37,13 @@ final class ServerFixture: @unchecked Sendable {
         configure(&configuration)
         self.configuration = configuration
         self.logger = logger
-        prepared = try AdvocateServer.prepare(configuration, logger: logger)
+        do {
+            try edit(root)
+            prepared = try AdvocateServer.prepare(configuration, logger: logger)
+        } catch {
+            try? FileManager.default.removeItem(at: root)
+            throw error
+        }
     }
 
     /// Stops holding the store (as a process that exits would) and prepares a new server over it.

@@ -58,16 +58,16 @@ actor WebhookReceiver {
 
     /// A copy of the example whose program.json sends every event to the receiver's port.
     func fixture(port: Int, giveUpAfter: Duration = .seconds(60)) throws -> ServerFixture {
-        try ServerFixture(configure: { configuration in
-            configuration.environment = ["ADVOCATE_TEST_HOOK_SECRET": Self.secret]
-            configuration.webhookRetry = .init(first: .milliseconds(20), longest: .milliseconds(40), giveUpAfter: giveUpAfter)
-        }, prepareSite: { root in
+        try ServerFixture(edit: { root in
             let file = root.appendingPathComponent("content/data/program.json")
             let program = try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: #"  "brand": {"#, with: """
                   "webhooks": [{"url": "http://127.0.0.1:\(port)/hook", "events": ["referral", "status", "referrer"], "secret": "env:ADVOCATE_TEST_HOOK_SECRET"}],
                   "brand": {
                 """)
             try program.write(to: file, atomically: true, encoding: .utf8)
+        }, configure: { configuration in
+            configuration.environment = ["ADVOCATE_TEST_HOOK_SECRET": Self.secret]
+            configuration.webhookRetry = .init(first: .milliseconds(20), longest: .milliseconds(40), giveUpAfter: giveUpAfter)
         })
     }
 
@@ -179,7 +179,7 @@ actor WebhookReceiver {
 
     @Test func aMissingSecretStopsTheServerFromStartingWithAClearMessage() throws {
         do {
-            _ = try ServerFixture(prepareSite: { root in
+            _ = try ServerFixture(edit: { root in
                 let file = root.appendingPathComponent("content/data/program.json")
                 let program = try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: #"  "brand": {"#, with: """
                       "webhooks": [{"url": "http://127.0.0.1:9/hook", "events": ["referral"], "secret": "env:ADVOCATE_UNSET_SECRET_FOR_TEST"}],

@@ -16,7 +16,7 @@ import Testing
             - [ ] todo
             """).html
         #expect(html.contains("<table>"))
-        #expect(html.contains("<td align=\"right\">$150</td>"))
+        #expect(html.contains("<td style=\"text-align: right\">$150</td>") && !html.contains("align=\""))
         #expect(html.contains("<del>old</del>"))
         #expect(html.contains("<a href=\"https://acme.example/terms\">https://acme.example/terms</a>"))
         #expect(html.contains("<input type=\"checkbox\" checked=\"\" disabled=\"\" />"))

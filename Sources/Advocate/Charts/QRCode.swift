@@ -34,7 +34,8 @@ public struct QRCode: Sendable, Equatable {
             + svg(title: title, attributes: "xmlns=\"http://www.w3.org/2000/svg\" width=\"\(pixels)\" height=\"\(pixels)\"") + "\n"
     }
 
-    /// The SVG element to place in a page; `title` is its text alternative.
+    /// The SVG element to place in a page; `title` is its text alternative, as a `<title>` child
+    /// (SVG 1.1, which the standalone file follows, has no `aria-label`).
     public func svg(title: String, attributes: String = "") -> String {
         let side = size + 2 * Self.quietZone
         var path = ""
@@ -50,7 +51,7 @@ public struct QRCode: Sendable, Equatable {
             }
         }
         let extra = attributes.isEmpty ? "" : " " + attributes
-        return "<svg\(extra) class=\"qr\" viewBox=\"0 0 \(side) \(side)\" role=\"img\" aria-label=\"\(XMLText.escape(title))\" shape-rendering=\"crispEdges\">"
+        return "<svg\(extra) class=\"qr\" viewBox=\"0 0 \(side) \(side)\" role=\"img\" shape-rendering=\"crispEdges\">"
             + "<title>\(XMLText.escape(title))</title>"
             + "<rect width=\"\(side)\" height=\"\(side)\" fill=\"#ffffff\"/>"
             + "<path fill=\"#000000\" d=\"\(path)\"/></svg>"

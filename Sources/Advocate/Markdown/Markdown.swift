@@ -23,7 +23,8 @@ public enum Markdown {
 
     private static let lock = NSLock()
     private static let extensionNames = ["table", "strikethrough", "autolink", "tasklist", "tagfilter"]
-    private static let options = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8
+    /// Table alignment as `style="text-align: …"`: HTML dropped the `align` attribute.
+    private static let options = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES
 
     /// Renders Markdown to HTML; headings get unique, readable `id`s (for a table of contents).
     public static func render(_ markdown: String) -> Rendered {

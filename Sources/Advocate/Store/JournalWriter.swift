@@ -33,6 +33,8 @@ public final class JournalWriter: @unchecked Sendable {
     /// Set once an fsync failed: what reached the disk is unknown, so nothing more is acknowledged.
     private var broken: String?
     private var closed = false
+    /// Fault tests: the errno with which the next writes fail after half their bytes.
+    private var simulatedWriteError: Int32?
 
     /// Takes the store's lock (failing at once when another process holds it), moves a torn
     /// last line aside into `referrals.jsonl.torn-<time>`, and opens the journal for appending.
@@ -88,6 +90,14 @@ public final class JournalWriter: @unchecked Sendable {
         defer { condition.unlock() }
         var info = stat()
         return broken == nil && fstat(descriptor, &info) == 0 && info.st_nlink > 0
+    }
+
+    /// For fault tests where no small disk can be mounted: until called with nil, every write puts
+    /// half its bytes in the file and then fails with `errno` (ENOSPC: a full disk).
+    public func simulateWriteFailure(_ errno: Int32?) {
+        condition.lock()
+        defer { condition.unlock() }
+        simulatedWriteError = errno
     }
 
     /// Appends one JSON line and returns once it is on disk. Blocks: call it off the event loop.
@@ -148,9 +158,17 @@ public final class JournalWriter: @unchecked Sendable {
     private func write(_ bytes: [UInt8]) -> String? {
         var info = stat()
         let sizeBefore = fstat(descriptor, &info) == 0 ? info.st_size : -1
+        condition.lock()
+        let simulated = simulatedWriteError
+        condition.unlock()
         var offset = 0
         while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
+            let chunk = simulated == nil ? bytes.count - offset : max(0, bytes.count / 2 - offset)
+            var written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + offset, chunk) }
+            if let simulated, chunk == 0 || written <= 0 {
+                errno = simulated
+                written = -1
+            }
             if written < 0 {
                 if errno == EINTR { continue }
                 let message = "cannot append to \(path): \(String(cString: strerror(errno)))"
