@@ -16,6 +16,7 @@ public enum AdvocateServer {
         public let application: Application<RouterResponder<AdvocateRequestContext>>
         public let build: BuildReport
         let refresher: SiteRefresher
+        let mailer: MailDispatcher
         /// Holds the store's lock for as long as the server lives.
         let journal: JournalWriter
         /// Watch mode only: rebuilds on changes.
@@ -27,6 +28,7 @@ public enum AdvocateServer {
             try await application.runService()
             watching?.cancel()
             await refresher.flush()
+            await mailer.flush()
         }
     }
 
@@ -82,7 +84,7 @@ public enum AdvocateServer {
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger)
         if let webhooks { application.addServices(WebhookService(dispatcher: webhooks)) }
-        return Prepared(application: application, build: report, refresher: refresher, journal: journal, watcher: watcher)
+        return Prepared(application: application, build: report, refresher: refresher, mailer: mailer, journal: journal, watcher: watcher)
     }
 
     /// The webhooks' dispatcher, with each secret read from the environment; nil without webhooks.

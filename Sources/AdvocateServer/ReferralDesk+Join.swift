@@ -34,7 +34,8 @@ extension ReferralDesk {
             logger.info("join by an existing member: their links were sent again")
             let site = formRenderer().site
             if let index = site.index(ofReferrer: code) {
-                await mailer.queue([Notifier(site: site).message(forJoin: site.referrers[index], at: now, id: emailID)].compactMap { $0 })
+                let referrer = site.referrers[index]
+                mailer.queue { [Notifier(site: site).message(forJoin: referrer, at: now, id: emailID)].compactMap { $0 } }
             }
         case .new(let referrer):
             // Reserve the code and email before the write, so a concurrent join cannot take them.
@@ -50,7 +51,8 @@ extension ReferralDesk {
             inputs.store.journal.append(.referrer(referrer, at: now))
             rendererIsStale = true
             await refresher.touch(referrer.code, desk: self, isNew: true)
-            await mailer.queue([Notifier(site: renderer.site).message(forJoin: referrer, at: now, id: emailID)].compactMap { $0 })
+            let site = renderer.site
+            mailer.queue { [Notifier(site: site).message(forJoin: referrer, at: now, id: emailID)].compactMap { $0 } }
         }
         return .sent
     }

@@ -88,7 +88,8 @@ actor ReferralDesk {
         }
         inputs.store.journal.append(.referral(referral))
         await refresher.touch(referral.referrer, desk: self)
-        await mailer.queue(Notifier(site: formRenderer().site).messages(forReferral: referral, at: now))
+        let site = formRenderer().site
+        mailer.queue { Notifier(site: site).messages(forReferral: referral, at: now) }
         return .recorded(id: id)
     }
 

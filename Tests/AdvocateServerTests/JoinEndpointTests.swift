@@ -16,10 +16,8 @@ import Testing
         }
     }
 
-    func outboxMessages(_ fixture: ServerFixture, to address: String) throws -> [String] {
-        try Outbox(directory: fixture.root.appendingPathComponent(".advocate/outbox").path).pending()
-            .map { try String(contentsOfFile: $0, encoding: .utf8) }
-            .filter { $0.contains("<\(address)>") }
+    func outboxMessages(_ fixture: ServerFixture, to address: String) async throws -> [String] {
+        try await fixture.outboxMessages().filter { $0.contains("<\(address)>") }
     }
 
     /// Waits up to `seconds` for a file to exist; true when it does.
@@ -57,7 +55,7 @@ import Testing
             #expect(stats.status == .ok && stats.headers[.cacheControl] == "no-store")
             let sent = try await client.execute(uri: "/join/sent/", method: .get)
             #expect(String(buffer: sent.body).contains("Check your inbox"))
-            let mail = try #require(try outboxMessages(fixture, to: "Linus.Torvalds@example.net").first)
+            let mail = try #require(try await outboxMessages(fixture, to: "Linus.Torvalds@example.net").first)
             #expect(mail.contains("https://refer.acme.example/r/linus-torvalds/"))
             #expect(mail.contains("https://refer.acme.example/stats/\(token)/"))
         }
@@ -86,10 +84,10 @@ import Testing
         let events = try joinEvents(fixture)
         #expect(events.count == before + 2)
         let margaret = try #require(events.first { $0["email"] == "margaret@example.net" })
-        let mails = try outboxMessages(fixture, to: "margaret@example.net")
+        let mails = try await outboxMessages(fixture, to: "margaret@example.net")
         #expect(mails.count == 2)
         #expect(mails.allSatisfy { $0.contains("/stats/\(margaret["statsToken"]!)/") && $0.contains("/r/\(margaret["code"]!)/") })
-        let ada = try outboxMessages(fixture, to: "ada@example.com")
+        let ada = try await outboxMessages(fixture, to: "ada@example.com")
         #expect(ada.count == 2 && ada.allSatisfy { $0.contains("/r/ada/") })
     }
 
@@ -110,8 +108,8 @@ import Testing
         }
         #expect(try fixture.journal().contains(#""referrer":"radia","name":"Vint Cerf""#))
         // The referrer's note about Vint, besides the welcome.
-        #expect(try outboxMessages(fixture, to: "radia@example.net").count == 2)
-        #expect(try outboxMessages(fixture, to: "vint@example.net").count == 1)
+        #expect(try await outboxMessages(fixture, to: "radia@example.net").count == 2)
+        #expect(try await outboxMessages(fixture, to: "vint@example.net").count == 1)
     }
 
     @Test func theJoinFormFollowsTheEndpointsRules() async throws {

@@ -49,7 +49,22 @@ final class ServerFixture: @unchecked Sendable {
     /// Stops holding the store (as a process that exits would) and prepares a new server over it.
     func restart() throws {
         prepared.journal.close()
-        prepared = try AdvocateServer.prepare(configuration, logger: logger)
+        prepared = try Self.whenTheLockIsFree { try AdvocateServer.prepare(configuration, logger: logger) }
+    }
+
+    /// Retries `body` for up to two seconds while the store's lock is taken. Other tests of this
+    /// process spawn programs all the time, and a child holds a copy of the lock's descriptor
+    /// until it calls exec (O_CLOEXEC closes it only then), so a lock just released in this
+    /// process can still be held for a moment. A separate server process never sees this.
+    static func whenTheLockIsFree<T>(_ body: () throws -> T) throws -> T {
+        let deadline = Date().addingTimeInterval(2)
+        while true {
+            do {
+                return try body()
+            } catch let error where "\(error)".contains("another advocate process is writing to this store") && Date() < deadline {
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+        }
     }
 
     deinit {
@@ -58,6 +73,13 @@ final class ServerFixture: @unchecked Sendable {
 
     var journalURL: URL { root.appendingPathComponent("content/data/referrals.jsonl") }
     var publicURL: URL { root.appendingPathComponent("public") }
+
+    /// The texts of the outbox's pending emails, once every email queued so far is written.
+    func outboxMessages() async throws -> [String] {
+        await prepared.mailer.written()
+        return try Outbox(directory: root.appendingPathComponent(".advocate/outbox").path).pending()
+            .map { try String(contentsOfFile: $0, encoding: .utf8) }
+    }
 
     func journal() throws -> String {
         try String(contentsOf: journalURL, encoding: .utf8)
