@@ -13,7 +13,7 @@ import Testing
         #expect(build.status == 0, "\(build.stderr)")
         let check = try CLIRunner.run(["check", "--source", folder.path])
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
-        #expect(check.stdout.contains("0 errors"))
+        #expect(check.stdout.contains("0 errors, 0 warnings"), "a fresh program should check clean: \(check.stdout)")
         let again = try CLIRunner.run(["init", folder.path])
         #expect(again.status == 1)
         #expect(again.stderr.contains("is not empty"))
