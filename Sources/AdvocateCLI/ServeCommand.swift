@@ -12,10 +12,15 @@ struct ServeCommand: AsyncParsableCommand {
             form (application/x-www-form-urlencoded: 303 to /thanks/, or a 422 page) and from API \
             clients (application/json: 201 with the id). Each referral is in the journal and on disk \
             before it is acknowledged; the referrer's stats page and the analytics page are rebuilt \
-            within a second. One server per store: a second one refuses to start. Stop with Ctrl-C.
+            within a second. POST /api/join takes the join form (303 to /join/sent/) and API \
+            clients (202): it records a new referrer, makes their pages and emails them their links. \
+            program.json's webhooks receive every new journal event, signed, with retries; their \
+            secrets come from the environment. One server per store: a second one refuses to start. \
+            Stop with Ctrl-C.
 
             Examples:
               advocate serve
+              ACME_HOOK_SECRET=… advocate serve --sendmail "sendmail -t"
               advocate serve --source my-program --port 9000 --ip-limit 20 --code-limit 100
             """)
 

@@ -16,6 +16,7 @@ public enum AdvocateServer {
         public let application: Application<RouterResponder<AdvocateRequestContext>>
         public let build: BuildReport
         let refresher: SiteRefresher
+        let mailer: MailDispatcher
         /// Holds the store's lock for as long as the server lives.
         let journal: JournalWriter
         /// Watch mode only: rebuilds on changes.
@@ -27,6 +28,7 @@ public enum AdvocateServer {
             try await application.runService()
             watching?.cancel()
             await refresher.flush()
+            await mailer.flush()
         }
     }
 
@@ -63,34 +65,54 @@ public enum AdvocateServer {
         let report = try SiteBuilder.build(inputs)
         let refresher = SiteRefresher(delay: configuration.refreshDelay, logger: logger)
         let mailer = MailDispatcher(outbox: Outbox(options: options), sendmail: configuration.sendmail.map(Sendmail.init), logger: logger)
-        let desk = ReferralDesk(inputs: inputs, journal: journal, refresher: refresher, mailer: mailer, logger: logger)
+        let webhooks = try webhookDispatcher(configuration, inputs: inputs, logger: logger)
+        let desk = ReferralDesk(inputs: inputs, journal: journal, refresher: refresher, mailer: mailer, webhooks: webhooks, logger: logger)
         Task { await mailer.deliver() }
         let urls = SiteURLs(baseURL: inputs.store.program.baseURL)
-        let endpoint = ReferralEndpoint(
-            desk: desk,
-            ipLimiter: RateLimiter(capacity: configuration.ipLimitPerMinute, period: .seconds(60)),
-            codeLimiter: RateLimiter(capacity: configuration.codeLimitPerHour, period: .seconds(3600)),
-            allowedOrigins: [origin(of: inputs.store.program.baseURL)],
-            thanksPath: urls.path("/thanks/"),
-            logger: logger)
+        let intake = FormIntake(ipLimiter: RateLimiter(capacity: configuration.ipLimitPerMinute, period: .seconds(60)),
+                                allowedOrigins: [origin(of: inputs.store.program.baseURL)])
+        let codeLimiter = RateLimiter(capacity: configuration.codeLimitPerHour, period: .seconds(3600))
+        let endpoint = ReferralEndpoint(desk: desk, intake: intake, codeLimiter: codeLimiter, thanksPath: urls.path("/thanks/"), logger: logger)
+        let join = JoinEndpoint(desk: desk, intake: intake, emailLimiter: codeLimiter, sentPath: urls.path("/join/sent/"))
         let liveReload = configuration.watch ? LiveReload() : nil
-        let router = makeRouter(endpoint: endpoint, desk: desk, outputDirectory: options.outputDirectory,
+        let router = makeRouter(endpoint: endpoint, join: join, desk: desk, outputDirectory: options.outputDirectory,
                                 endpointPath: endpointPath(inputs.store.program.endpoint), root: urls.root, liveReload: liveReload)
         let watcher = liveReload.map { SiteWatcher(options: options, desk: desk, liveReload: $0, logger: logger) }
-        let application = Application(
+        var application = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "advocate"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger)
-        return Prepared(application: application, build: report, refresher: refresher, journal: journal, watcher: watcher)
+        if let webhooks { application.addServices(WebhookService(dispatcher: webhooks)) }
+        return Prepared(application: application, build: report, refresher: refresher, mailer: mailer, journal: journal, watcher: watcher)
     }
 
-    static func makeRouter(endpoint: ReferralEndpoint, desk: ReferralDesk, outputDirectory: String, endpointPath: String,
+    /// The webhooks' dispatcher, with each secret read from the environment; nil without webhooks.
+    static func webhookDispatcher(_ configuration: ServerConfiguration, inputs: SiteInputs, logger: Logger) throws -> WebhookDispatcher? {
+        let hooks = inputs.store.program.webhooks
+        guard !hooks.isEmpty else { return nil }
+        var receivers: [WebhookDispatcher.Receiver] = []
+        for (index, hook) in hooks.enumerated() {
+            guard let secret = configuration.environment[hook.secretVariable], !secret.isEmpty else {
+                throw StartError(description: "\(Paths.join(configuration.build.dataDirectory, StoreFiles.program)): webhooks[\(index)] (\(hook.url)) signs with the environment variable \(hook.secretVariable), which is not set; set it (a long random string the receiver knows too) or remove the webhook")
+            }
+            receivers.append(WebhookDispatcher.Receiver(hook: hook, secret: Array(secret.utf8)))
+        }
+        do {
+            return try WebhookDispatcher(receivers: receivers, journal: inputs.store.journal,
+                                         logPath: WebhookLog.path(stateDirectory: configuration.build.stateDirectory),
+                                         retry: configuration.webhookRetry, logger: logger)
+        } catch {
+            throw StartError(description: error.description)
+        }
+    }
+
+    static func makeRouter(endpoint: ReferralEndpoint, join: JoinEndpoint, desk: ReferralDesk, outputDirectory: String, endpointPath: String,
                            root: String, liveReload: LiveReload?) -> Router<AdvocateRequestContext> {
         let router = Router(context: AdvocateRequestContext.self)
         router.addMiddleware {
             AccessLogMiddleware()
-            MethodGuardMiddleware(allowed: [endpointPath: [.post], "/healthz": [.get], OpenAPIDocument.path: [.get]])
+            MethodGuardMiddleware(allowed: [endpointPath: [.post], Site.joinPath: [.post], "/healthz": [.get], OpenAPIDocument.path: [.get]])
             StaticSiteMiddleware(outputDirectory: outputDirectory, root: root)
             if liveReload != nil {
                 LiveReloadMiddleware(outputDirectory: outputDirectory, root: root)
@@ -111,6 +133,7 @@ public enum AdvocateServer {
                      body: .init(byteBuffer: .init(string: document)))
         }
         router.post(RouterPath(endpointPath)) { request, context in try await endpoint.handle(request, context: context) }
+        router.post(RouterPath(Site.joinPath)) { request, context in try await join.handle(request, context: context) }
         return router
     }
 

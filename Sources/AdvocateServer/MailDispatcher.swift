@@ -2,25 +2,63 @@ import Advocate
 import Foundation
 import Logging
 
-/// Puts the server's emails in the outbox and, with `--sendmail`, hands them to the mail
-/// command in the background, retrying failures with growing pauses. It never blocks or fails
-/// a referral: the referral is on disk before any email is made.
+/// Renders the server's emails and puts them in the outbox, in the background, and with
+/// `--sendmail` hands them to the mail command, retrying failures with growing pauses. It never
+/// blocks or fails a referral: the referral is on disk before any email is made, and the answer
+/// does not wait for the email (each `.eml` file is fsynced, which would otherwise cap referrals
+/// at a few hundred a second).
 actor MailDispatcher {
+    /// Makes the messages of one event; run by the dispatcher, off the request.
+    typealias Job = @Sendable () -> [EmailMessage]
+
     private let outbox: Outbox
     private let sendmail: Sendmail?
     private let logger: Logger
     private var delivering = false
     private var retryDelay: Duration = .seconds(2)
     private static let longestRetryDelay: Duration = .seconds(600)
+    /// Jobs waiting beyond this (a flood with the rate limits off) are logged and dropped.
+    static let backlogLimit = 10_000
+    private nonisolated let jobs: AsyncStream<Job>.Continuation
 
     init(outbox: Outbox, sendmail: Sendmail?, logger: Logger) {
         self.outbox = outbox
         self.sendmail = sendmail
         self.logger = logger
+        let (stream, continuation) = AsyncStream<Job>.makeStream(bufferingPolicy: .bufferingOldest(Self.backlogLimit))
+        self.jobs = continuation
+        Task { await self.write(stream) }
+    }
+
+    /// Queues an event's emails and returns at once.
+    nonisolated func queue(_ job: @escaping Job) {
+        if case .dropped = jobs.yield(job) {
+            logger.error("the outbox is \(Self.backlogLimit) emails behind: an email was dropped")
+        }
+    }
+
+    /// Waits until every email queued before the call is in the outbox.
+    nonisolated func written() async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            queue {
+                done.resume()
+                return []
+            }
+        }
+    }
+
+    /// Writes what is queued and takes no more (on shutdown).
+    func flush() async {
+        await written()
+        jobs.finish()
+    }
+
+    private func write(_ stream: AsyncStream<Job>) async {
+        for await job in stream { put(job()) }
     }
 
     /// Writes the messages to the outbox and starts a delivery.
-    func queue(_ messages: [EmailMessage]) {
+    private func put(_ messages: [EmailMessage]) {
         for message in messages {
             do {
                 if try outbox.put(message) == nil {

@@ -1,7 +1,7 @@
 import Advocate
 
-/// The OpenAPI 3.1 description of the server's endpoints, served at `GET /api/openapi.json`
-/// with the program's endpoint path in place of `/api/referrals`. ReferralEndpoint's tests keep
+/// The OpenAPI 3.1 description of the server's endpoints (referrals and joins), served at
+/// `GET /api/openapi.json` with the program's endpoint path in place of `/api/referrals`. ReferralEndpoint's tests keep
 /// it true: every status and field the endpoint answers with is described here.
 ///
 /// Kept as a Swift string rather than a bundle resource so a copied `advocate` binary still has it.
@@ -71,6 +71,51 @@ enum OpenAPIDocument {
             }
           }
         },
+        "/api/join": {
+          "post": {
+            "operationId": "join",
+            "summary": "Join the program and receive one's links by email",
+            "description": "A new email becomes a referrer (a referrer event, on disk before the answer) and is sent its share and stats links; an email already on the roster is sent its links again. The answer is the same either way and holds no link. A filled honeypot (website) is answered like a success.",
+            "requestBody": {
+              "required": true,
+              "content": {
+                "application/json": { "schema": { "$ref": "#/components/schemas/Join" } },
+                "application/x-www-form-urlencoded": { "schema": { "$ref": "#/components/schemas/JoinForm" } }
+              }
+            },
+            "responses": {
+              "202": {
+                "description": "The links are on their way (JSON clients).",
+                "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Sent" } } }
+              },
+              "303": {
+                "description": "The links are on their way (HTML forms): see the check-your-inbox page.",
+                "headers": { "Location": { "required": true, "schema": { "type": "string" } } }
+              },
+              "400": { "$ref": "#/components/responses/Problem" },
+              "403": { "$ref": "#/components/responses/Text" },
+              "413": { "$ref": "#/components/responses/ProblemOrText" },
+              "415": { "$ref": "#/components/responses/Text" },
+              "422": {
+                "description": "Invalid fields: problem details for JSON clients, the join page again for HTML forms.",
+                "content": {
+                  "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } },
+                  "text/html": { "schema": { "type": "string" } },
+                  "text/plain": { "schema": { "type": "string" } }
+                }
+              },
+              "429": {
+                "description": "Too many posts from this address or joins for this email; try again after Retry-After seconds.",
+                "headers": { "Retry-After": { "required": true, "schema": { "type": "string", "pattern": "^[0-9]+$" } } },
+                "content": {
+                  "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } },
+                  "text/plain": { "schema": { "type": "string" } }
+                }
+              },
+              "503": { "$ref": "#/components/responses/ProblemOrText" }
+            }
+          }
+        },
         "/healthz": {
           "get": {
             "operationId": "health",
@@ -118,6 +163,32 @@ enum OpenAPIDocument {
               "website": { "type": "string" }
             },
             "required": ["referrer", "name", "email"]
+          },
+          "Join": {
+            "type": "object",
+            "properties": {
+              "name": { "type": "string", "minLength": 1, "maxLength": 200, "description": "The new referrer's name, without control characters.", "examples": ["Linus Example"] },
+              "email": { "type": "string", "format": "email", "maxLength": 254, "description": "Where the links are sent.", "examples": ["linus@example.net"] },
+              "consent": { "type": ["boolean", "null"], "description": "Agreed to be emailed; required by programs with requireConsent." },
+              "website": { "type": ["string", "null"], "description": "The honeypot: leave it out or empty." }
+            },
+            "required": ["name", "email"]
+          },
+          "JoinForm": {
+            "type": "object",
+            "properties": {
+              "name": { "type": "string" },
+              "email": { "type": "string" },
+              "consent": { "type": "string", "description": "Present (on, true, 1) when agreed." },
+              "website": { "type": "string" }
+            },
+            "required": ["name", "email"]
+          },
+          "Sent": {
+            "type": "object",
+            "properties": { "status": { "type": "string", "const": "sent" }, "message": { "type": "string" } },
+            "required": ["status", "message"],
+            "additionalProperties": false
           },
           "Created": {
             "type": "object",

@@ -16,25 +16,32 @@ actor ReferralDesk {
     }
 
     /// The site's inputs with every referral recorded so far.
-    private(set) var inputs: SiteInputs
-    private var ledger: ReferralLedger
-    private let journal: JournalWriter
-    private let refresher: SiteRefresher
-    private let mailer: MailDispatcher
-    private let logger: Logger
-    /// Honeypot hits since start, for the logs.
-    private var botsTurnedAway = 0
+    var inputs: SiteInputs
+    var ledger: ReferralLedger
+    let journal: JournalWriter
+    let refresher: SiteRefresher
+    let mailer: MailDispatcher
+    let webhooks: WebhookDispatcher?
+    let logger: Logger
+    /// The place in the journal (from 0) the next event takes, for the webhooks' order.
+    private var nextSequence: Int
     /// For the 422 page: the referrer page with the form as typed (it shows no figures).
-    private(set) var formRenderer: PageRenderer
+    private(set) var renderer: PageRenderer
+    /// Set when a referrer joined since ``renderer`` was made: it is remade when next needed, so
+    /// a run of joins costs no figures.
+    var rendererIsStale = false
 
-    init(inputs: SiteInputs, journal: JournalWriter, refresher: SiteRefresher, mailer: MailDispatcher, logger: Logger) {
+    init(inputs: SiteInputs, journal: JournalWriter, refresher: SiteRefresher, mailer: MailDispatcher, webhooks: WebhookDispatcher?,
+         logger: Logger) {
         self.inputs = inputs
         self.ledger = ReferralLedger(store: inputs.store)
         self.journal = journal
         self.refresher = refresher
         self.mailer = mailer
+        self.webhooks = webhooks
         self.logger = logger
-        self.formRenderer = PageRenderer(site: Site(inputs: inputs, asOf: AsOf.resolve(nil, store: inputs.store)))
+        self.nextSequence = inputs.store.journal.count
+        self.renderer = PageRenderer(site: Site(inputs: inputs, asOf: AsOf.resolve(nil, store: inputs.store)))
     }
 
     nonisolated var isJournalWritable: Bool { journal.isWritable }
@@ -43,7 +50,17 @@ actor ReferralDesk {
     func reload(_ fresh: SiteInputs) {
         inputs = fresh
         ledger = ReferralLedger(store: fresh.store)
-        formRenderer = PageRenderer(site: Site(inputs: fresh, asOf: AsOf.resolve(nil, store: fresh.store)))
+        renderer = PageRenderer(site: Site(inputs: fresh, asOf: AsOf.resolve(nil, store: fresh.store)))
+        rendererIsStale = false
+    }
+
+    /// For the 422 pages and the emails: the site with every referrer who joined so far.
+    func formRenderer() -> PageRenderer {
+        if rendererIsStale {
+            renderer = PageRenderer(site: Site(inputs: inputs, asOf: AsOf.resolve(nil, store: inputs.store)))
+            rendererIsStale = false
+        }
+        return renderer
     }
 
     func submit(_ submission: ReferralSubmission) async -> Outcome {
@@ -60,12 +77,10 @@ actor ReferralDesk {
             return .invalid(error)
         }
         if let conflict = ledger.conflict(for: referral) { return .conflict(conflict) }
-        // Reserve the friend's email before the write, so a concurrent duplicate is refused, and
-        // queue the line here, so the journal holds referrals in the order of their times.
+        // Reserve the friend's email before the write, so a concurrent duplicate is refused.
         ledger.record(referral)
-        let ticket = journal.enqueue([referral.journalLine])
         do {
-            try await Self.waitUntilDurable(ticket, in: journal)
+            try await write(.referral(referral))
         } catch {
             ledger.forget(referral)
             logger.error("could not record a referral: \(error)")
@@ -73,8 +88,24 @@ actor ReferralDesk {
         }
         inputs.store.journal.append(.referral(referral))
         await refresher.touch(referral.referrer, desk: self)
-        await mailer.queue(Notifier(site: formRenderer.site).messages(forReferral: referral, at: now))
+        let site = formRenderer().site
+        mailer.queue { Notifier(site: site).messages(forReferral: referral, at: now) }
         return .recorded(id: id)
+    }
+
+    /// Queues the event's line (so the journal holds events in the order of their times), waits
+    /// until it is on disk, then hands it to the webhooks at its place in the journal.
+    func write(_ event: JournalEvent) async throws {
+        let sequence = nextSequence
+        nextSequence += 1
+        let ticket = journal.enqueue([event.journalLine])
+        do {
+            try await Self.waitUntilDurable(ticket, in: journal)
+        } catch {
+            await webhooks?.skipped(sequence)
+            throw error
+        }
+        await webhooks?.recorded(sequence, event)
     }
 
     /// Waits for the disk off the actor and off the event loop, so concurrent requests share fsyncs.

@@ -1,4 +1,5 @@
 import Advocate
+import Foundation
 
 /// How `advocate serve` runs.
 public struct ServerConfiguration: Sendable {
@@ -15,9 +16,14 @@ public struct ServerConfiguration: Sendable {
     /// Rebuild when content/, templates/ or the store change, and reload open pages.
     public var watch: Bool
     public var build: BuildOptions
+    /// Where webhook secrets (`"secret": "env:NAME"`) are looked up.
+    public var environment: [String: String]
+    /// How failed webhook deliveries are retried.
+    var webhookRetry = WebhookDispatcher.RetryPolicy()
 
     public init(host: String = "127.0.0.1", port: Int = 8080, ipLimitPerMinute: Int = 10, codeLimitPerHour: Int = 50,
-                refreshDelay: Duration = .milliseconds(200), sendmail: String? = nil, watch: Bool = false, build: BuildOptions) {
+                refreshDelay: Duration = .milliseconds(200), sendmail: String? = nil, watch: Bool = false, build: BuildOptions,
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.host = host
         self.port = port
         self.ipLimitPerMinute = ipLimitPerMinute
@@ -26,6 +32,7 @@ public struct ServerConfiguration: Sendable {
         self.sendmail = sendmail
         self.watch = watch
         self.build = build
+        self.environment = environment
     }
 
     /// The largest request body the endpoint reads.

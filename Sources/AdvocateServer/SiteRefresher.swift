@@ -3,12 +3,14 @@ import Foundation
 import Logging
 
 /// Re-renders the pages a new referral touches (the referrer's stats page and the program
-/// analytics), gathering the referrals that arrive within `delay` into one refresh. One refresh
+/// analytics; for a referrer who just joined, their share page too), gathering the referrals that arrive within `delay` into one refresh. One refresh
 /// runs at a time; referrals that arrive during it are picked up by the next.
 actor SiteRefresher {
     private let delay: Duration
     private let logger: Logger
     private var pendingCodes: Set<String> = []
+    /// Referrers who joined since the last refresh: their share page is made too.
+    private var pendingNewCodes: Set<String> = []
     private var desk: ReferralDesk?
     private var scheduled = false
     private var running = false
@@ -20,8 +22,9 @@ actor SiteRefresher {
 
     /// Asks for a refresh of `code`'s pages; the store is read from `desk` when the refresh runs,
     /// so a burst of referrals costs one snapshot of it, not one each.
-    func touch(_ code: String, desk: ReferralDesk) {
+    func touch(_ code: String, desk: ReferralDesk, isNew: Bool = false) {
         pendingCodes.insert(code)
+        if isNew { pendingNewCodes.insert(code) }
         self.desk = desk
         guard !scheduled else { return }
         scheduled = true
@@ -53,18 +56,20 @@ actor SiteRefresher {
             if !first { try? await Task.sleep(for: delay) }
             first = false
             let codes = pendingCodes
+            let newCodes = pendingNewCodes
             pendingCodes = []
+            pendingNewCodes = []
             let inputs = await desk.inputs
-            await refresh(inputs, codes: codes)
+            await refresh(inputs, codes: codes, newCodes: newCodes)
         }
     }
 
-    private func refresh(_ inputs: SiteInputs, codes: Set<String>) async {
+    private func refresh(_ inputs: SiteInputs, codes: Set<String>, newCodes: Set<String>) async {
         let logger = logger
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             DispatchQueue.global().async {
                 do {
-                    let report = try SiteBuilder.refresh(inputs, referrerCodes: codes)
+                    let report = try SiteBuilder.refresh(inputs, referrerCodes: codes, newReferrerCodes: newCodes)
                     let milliseconds = report.duration.components.seconds * 1000 + report.duration.components.attoseconds / 1_000_000_000_000_000
                     logger.info("refreshed \(report.written) page(s) for \(codes.count) referrer(s) as of \(report.asOf.iso8601) in \(milliseconds) ms")
                 } catch {

@@ -68,7 +68,7 @@ import Testing
     @Test func checkPassesOnTheExample() throws {
         let result = try CLIRunner.run(["check"])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("0 errors"))
+        #expect(result.stdout.contains("0 errors, 0 warnings"), "\(result.stdout)")
     }
 
     @Test(arguments: [["--help"], ["init", "--help"], ["build", "--help"], ["stats", "--help"], ["check", "--help"], ["serve", "--help"],

@@ -65,6 +65,7 @@ import Testing
         #expect(faq.contains(">click</a>"), "the hostile Markdown did not reach the FAQ page")
         let stats = try String(contentsOf: fixture.file(try fixture.statsPath(of: "ada") + "index.html"), encoding: .utf8)
         #expect(stats.contains("&lt;/script&gt;&lt;script&gt;alert(1)") || stats.contains("&lt;/script&gt;"))
+        await fixture.prepared.mailer.written()
         let emails = Self.files(under: fixture.root.appendingPathComponent(".advocate"), ending: ".eml")
         #expect(!emails.isEmpty)
         for email in emails {
@@ -103,6 +104,7 @@ import Testing
             }
         }
         #expect(try fixture.journal() == before)
+        await fixture.prepared.mailer.written()
         for email in Self.files(under: fixture.root.appendingPathComponent(".advocate"), ending: ".eml") {
             let text = try String(contentsOf: email, encoding: .utf8)
             #expect(!text.split(separator: "\r\n").contains { $0.lowercased().hasPrefix("bcc:") })

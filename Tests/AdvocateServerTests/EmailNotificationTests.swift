@@ -14,8 +14,7 @@ import Testing
             let bot = try await client.postJSON(#"{"referrer":"ada","name":"Bot","email":"bot@example.net","consent":true,"website":"x"}"#)
             #expect(bot.status == .created)
         }
-        let outbox = Outbox(directory: fixture.root.appendingPathComponent(".advocate/outbox").path)
-        let messages = try outbox.pending().map { try String(contentsOfFile: $0, encoding: .utf8) }
+        let messages = try await fixture.outboxMessages()
         #expect(messages.count == 2)
         #expect(messages.contains { $0.contains("To: Mail Friend <mail.friend@example.net>") && $0.contains("Hi Mail,") })
         #expect(messages.contains { $0.contains("To: Ada Lovelace <ada@example.com>") && $0.contains("/stats/") })

@@ -39,6 +39,23 @@ import Testing
             let recovered = try await client.postJSON(valid.replacingOccurrences(of: "contract.friend", with: "full.disk"))
             #expect(recovered.status == .created, "no recovery after the disk had room again")
 
+            let join = "/api/join"
+            let joiner = #"{"name":"Contract Joiner","email":"contract.joiner@example.net","consent":true}"#
+            try contract.check(join, "post", await client.postJoinJSON(joiner))
+            try contract.check(join, "post", await client.postJoinForm("name=Form+Joiner&email=form.joiner%40example.net&consent=on"))
+            try contract.check(join, "post", await client.postJoinJSON(#"{"name":"#))
+            try contract.check(join, "post", await client.postJoinForm("name=X&email=x%40example.net&consent=on", headers: [.origin: "https://evil.example"]))
+            try contract.check(join, "post", await client.postJoinJSON(String(repeating: " ", count: ServerConfiguration.maximumBodySize + 1)))
+            try contract.check(join, "post", await client.postJoinForm(String(repeating: "a", count: ServerConfiguration.maximumBodySize + 1)))
+            try contract.check(join, "post", await client.execute(uri: join, method: .post, headers: [.contentType: "text/plain"], body: ByteBuffer(string: "hi")))
+            try contract.check(join, "post", await client.postJoinJSON(#"{"name":7,"email":"x@","consent":"yes"}"#))
+            try contract.check(join, "post", await client.postJoinJSON(#"{"name":"","email":"x@"}"#))
+            try contract.check(join, "post", await client.postJoinForm("name=&email=nope"))
+            fixture.prepared.journal.simulateWriteFailure(ENOSPC)
+            try contract.check(join, "post", await client.postJoinJSON(#"{"name":"Full Disk","email":"full.disk.joiner@example.net","consent":true}"#))
+            try contract.check(join, "post", await client.postJoinForm("name=Full+Disk&email=full.disk.joiner.form%40example.net&consent=on"))
+            fixture.prepared.journal.simulateWriteFailure(nil)
+
             try contract.check("/api/openapi.json", "get", await client.execute(uri: "/api/openapi.json", method: .get))
             try contract.check("/healthz", "get", await client.execute(uri: "/healthz", method: .get))
             try FileManager.default.removeItem(at: fixture.journalURL)
@@ -49,6 +66,8 @@ import Testing
             _ = try await client.postJSON(valid)
             try contract.check("/api/referrals", "post", await client.postJSON(valid))
             try contract.check("/api/referrals", "post", await client.postForm("referrer=ada"))
+            try contract.check("/api/join", "post", await client.postJoinJSON(#"{"name":"Limited","email":"limited@example.net","consent":true}"#))
+            try contract.check("/api/join", "post", await client.postJoinForm("name=Limited"))
         }
         #expect(contract.problems == [])
         for (operation, statuses) in contract.documentedStatuses() {
@@ -60,7 +79,7 @@ import Testing
     @Test func undocumentedMethodsOnDocumentedPathsAnswer405WithAllow() async throws {
         let fixture = try ServerFixture()
         try await fixture.prepared.application.test(.router) { client in
-            for (path, allow) in [("/api/referrals", "POST"), ("/healthz", "GET"), ("/api/openapi.json", "GET")] {
+            for (path, allow) in [("/api/referrals", "POST"), ("/api/join", "POST"), ("/healthz", "GET"), ("/api/openapi.json", "GET")] {
                 for method in ["TRACE", "QUERY", "DELETE", allow == "GET" ? "POST" : "GET"] {
                     let response = try await client.execute(uri: path, method: HTTPRequest.Method(method)!)
                     #expect(response.status == .methodNotAllowed, "\(method) \(path)")
@@ -73,7 +92,7 @@ import Testing
     @Test func servedDocumentNamesTheProgramsEndpointPath() throws {
         let served = try JSONParser.parse(OpenAPIDocument.json(endpointPath: "/refer/\"x\""))
         let paths = try #require(served.members?.first { $0.key == "paths" }?.value.members?.map(\.key))
-        #expect(paths == ["/refer/\"x\"", "/healthz", "/api/openapi.json"])
+        #expect(paths == ["/refer/\"x\"", "/api/join", "/healthz", "/api/openapi.json"])
         #expect(OpenAPIDocument.json(endpointPath: "/api/referrals") == OpenAPIDocument.template)
     }
 }

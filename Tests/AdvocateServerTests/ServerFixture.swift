@@ -10,11 +10,15 @@ final class ServerFixture: @unchecked Sendable {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     let root: URL
-    let prepared: AdvocateServer.Prepared
+    private(set) var prepared: AdvocateServer.Prepared
+    private let configuration: ServerConfiguration
+    private let logger: Logger
 
     /// - Parameter edit: changes the copy (its root folder) before the server is prepared.
+    /// - Parameter configure: changes the server's configuration (webhook secrets, retry pauses).
     init(ipLimit: Int = 0, codeLimit: Int = 0, journalTail: String? = nil, watch: Bool = false,
-         edit: (URL) throws -> Void = { _ in }) throws {
+         refreshDelay: Duration = .milliseconds(20), edit: (URL) throws -> Void = { _ in },
+         configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("advocate-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         for name in ["content", "templates"] {
@@ -28,15 +32,38 @@ final class ServerFixture: @unchecked Sendable {
         }
         var logger = Logger(label: "advocate-test")
         logger.logLevel = .warning
+        var configuration = ServerConfiguration(ipLimitPerMinute: ipLimit, codeLimitPerHour: codeLimit, refreshDelay: refreshDelay, watch: watch,
+                                                build: BuildOptions(source: root.path))
+        configure(&configuration)
+        self.configuration = configuration
+        self.logger = logger
         do {
             try edit(root)
-            prepared = try AdvocateServer.prepare(
-                ServerConfiguration(ipLimitPerMinute: ipLimit, codeLimitPerHour: codeLimit, refreshDelay: .milliseconds(20), watch: watch,
-                                    build: BuildOptions(source: root.path)),
-                logger: logger)
+            prepared = try AdvocateServer.prepare(configuration, logger: logger)
         } catch {
             try? FileManager.default.removeItem(at: root)
             throw error
+        }
+    }
+
+    /// Stops holding the store (as a process that exits would) and prepares a new server over it.
+    func restart() throws {
+        prepared.journal.close()
+        prepared = try Self.whenTheLockIsFree { try AdvocateServer.prepare(configuration, logger: logger) }
+    }
+
+    /// Retries `body` for up to two seconds while the store's lock is taken. Other tests of this
+    /// process spawn programs all the time, and a child holds a copy of the lock's descriptor
+    /// until it calls exec (O_CLOEXEC closes it only then), so a lock just released in this
+    /// process can still be held for a moment. A separate server process never sees this.
+    static func whenTheLockIsFree<T>(_ body: () throws -> T) throws -> T {
+        let deadline = Date().addingTimeInterval(2)
+        while true {
+            do {
+                return try body()
+            } catch let error where "\(error)".contains("another advocate process is writing to this store") && Date() < deadline {
+                Thread.sleep(forTimeInterval: 0.02)
+            }
         }
     }
 
@@ -46,6 +73,13 @@ final class ServerFixture: @unchecked Sendable {
 
     var journalURL: URL { root.appendingPathComponent("content/data/referrals.jsonl") }
     var publicURL: URL { root.appendingPathComponent("public") }
+
+    /// The texts of the outbox's pending emails, once every email queued so far is written.
+    func outboxMessages() async throws -> [String] {
+        await prepared.mailer.written()
+        return try Outbox(directory: root.appendingPathComponent(".advocate/outbox").path).pending()
+            .map { try String(contentsOfFile: $0, encoding: .utf8) }
+    }
 
     func journal() throws -> String {
         try String(contentsOf: journalURL, encoding: .utf8)

@@ -50,6 +50,8 @@ public enum Notification: String, Sendable, CaseIterable {
     case referralToReferrer = "referral-to-referrer"
     /// To the referrer, when a referral of theirs is contacted, converted or rewarded.
     case statusToReferrer = "status-to-referrer"
+    /// To someone who joined through the join form (or joined again): their share and stats links.
+    case joinToReferrer = "join-to-referrer"
 }
 
 /// One version of a message's copy, parsed once and rendered per referrer.

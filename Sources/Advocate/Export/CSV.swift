@@ -4,7 +4,7 @@
 /// is prefixed with `'`, as OWASP advises for CSV files opened in spreadsheets: names and emails
 /// come from strangers.
 public struct CSVTable: Sendable {
-    public enum Cell: Sendable {
+    public enum Cell: Sendable, Equatable {
         case text(String)
         case number(Double)
         case empty

@@ -31,7 +31,7 @@ public enum Exporter {
 
     static func referrals(store: Store, figures: Figures) -> CSVTable {
         let header = ["id", "at", "referrer", "name", "email", "source", "variant", "consent", "accepted", "status",
-                      "convertedAt", "value", "counted"]
+                      "convertedAt", "value", "counted", "offer", "reward"]
         var rows: [[CSVTable.Cell]] = []
         for referrer in store.referrers {
             for outcome in figures.outcomesByReferrer[referrer.code] ?? [] {
@@ -49,6 +49,7 @@ public enum Exporter {
                     outcome.firstConvertedAt.map { .text($0.iso8601) } ?? .empty,
                     outcome.conversionValue.map(CSVTable.Cell.number) ?? .empty,
                     .text(outcome.isConversion ? "true" : "false"),
+                    outcome.offer.map(CSVTable.Cell.text) ?? .empty, .number(outcome.reward),
                 ])
             }
         }

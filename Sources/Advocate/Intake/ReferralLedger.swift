@@ -17,7 +17,9 @@ public struct ReferralLedger: Sendable {
         }
     }
 
-    private var referrerEmails: [String: String] = [:]
+    var referrerEmails: [String: String] = [:]
+    /// Referrer codes by normalized email, for the join form.
+    var codesByEmail: [String: String] = [:]
     private var acceptedEmails: Set<String> = []
     public let requireConsent: Bool
 
@@ -25,6 +27,7 @@ public struct ReferralLedger: Sendable {
         requireConsent = store.program.requireConsent
         for referrer in store.referrers {
             referrerEmails[referrer.code] = StoreRules.normalizedEmail(referrer.email)
+            if codesByEmail[StoreRules.normalizedEmail(referrer.email)] == nil { codesByEmail[StoreRules.normalizedEmail(referrer.email)] = referrer.code }
         }
         for outcome in FigureCalculator.outcomes(of: store, asOf: Instant(milliseconds: .max)) where outcome.isAccepted {
             acceptedEmails.insert(StoreRules.normalizedEmail(outcome.referral.email))
@@ -43,17 +46,8 @@ public struct ReferralLedger: Sendable {
             errors.append(FieldError(field: "referrer", message: "This referral link is not valid."))
         }
         let name = submission.name.trimmingWhitespace()
-        if name.isEmpty {
-            errors.append(FieldError(field: "name", message: "Please enter your name."))
-        } else if name.count > StoreRules.maximumNameLength || !StoreRules.isAcceptableName(name) {
-            errors.append(FieldError(field: "name", message: "Please enter a name of at most \(StoreRules.maximumNameLength) characters."))
-        }
         let email = submission.email.trimmingWhitespace()
-        if email.isEmpty {
-            errors.append(FieldError(field: "email", message: "Please enter your email address."))
-        } else if !StoreRules.isPlausibleEmail(email) {
-            errors.append(FieldError(field: "email", message: "Please enter a valid email address, like name@example.com."))
-        }
+        Self.checkPerson(name: name, email: email, into: &errors)
         var source = ReferralSource.link
         if let text = submission.source {
             if let parsed = ReferralSource(rawValue: text) {
@@ -65,12 +59,31 @@ public struct ReferralLedger: Sendable {
         if let variant = submission.variant, !StoreRules.isValidVariant(variant) {
             errors.append(FieldError(field: "variant", message: "variant must be 1 to \(StoreRules.maximumVariantLength) characters of a-z, 0-9 and '-'."))
         }
-        if requireConsent && !submission.consent {
-            errors.append(FieldError(field: "consent", message: "Please agree to be contacted about this offer."))
-        }
+        checkConsent(submission.consent, into: &errors)
         guard errors.isEmpty else { throw FieldErrors(errors) }
         return Referral(id: id, at: at, referrer: code, name: name, email: email, source: source, variant: submission.variant,
                         consent: submission.consent)
+    }
+
+    /// A name and a plausible email, both trimmed, as both forms ask for them.
+    static func checkPerson(name: String, email: String, into errors: inout [FieldError]) {
+        if name.isEmpty {
+            errors.append(FieldError(field: "name", message: "Please enter your name."))
+        } else if name.count > StoreRules.maximumNameLength || !StoreRules.isAcceptableName(name) {
+            errors.append(FieldError(field: "name", message: "Please enter a name of at most \(StoreRules.maximumNameLength) characters."))
+        }
+        if email.isEmpty {
+            errors.append(FieldError(field: "email", message: "Please enter your email address."))
+        } else if !StoreRules.isPlausibleEmail(email) {
+            errors.append(FieldError(field: "email", message: "Please enter a valid email address, like name@example.com."))
+        }
+    }
+
+    /// Consent where the program asks for it.
+    func checkConsent(_ consent: Bool, into errors: inout [FieldError]) {
+        if requireConsent && !consent {
+            errors.append(FieldError(field: "consent", message: "Please agree to be contacted about this offer."))
+        }
     }
 
     /// Refuses a friend already referred and a referrer's own email.

@@ -25,43 +25,54 @@ public struct ReferralSubmission: Sendable, Equatable {
         self.init(referrer: fields["referrer"] ?? "", name: fields["name"] ?? "", email: fields["email"] ?? "",
                   source: fields["source"].flatMap { $0.isEmpty ? nil : $0 },
                   variant: fields["variant"].flatMap { $0.isEmpty ? nil : $0 },
-                  consent: fields["consent"].map { !["", "false", "0", "off", "no"].contains($0.lowercased()) } ?? false,
-                  website: fields["website"] ?? "")
+                  consent: SubmittedFields.isChecked(fields["consent"]), website: fields["website"] ?? "")
     }
 
     /// From a JSON object; wrong types are field errors. Consent must be JSON `true`.
     public init(json: JSONNode) throws(FieldErrors) {
+        let fields = try SubmittedFields(json: json, strings: ["referrer", "name", "email", "source", "variant", "website"])
+        self.init(referrer: fields.strings["referrer"] ?? "", name: fields.strings["name"] ?? "", email: fields.strings["email"] ?? "",
+                  source: fields.strings["source"], variant: fields.strings["variant"], consent: fields.consent,
+                  website: fields.strings["website"] ?? "")
+    }
+
+    /// True when the honeypot was filled: answer like a success, record nothing.
+    public var isBot: Bool { !website.isBlank }
+}
+
+/// The fields of a JSON submission: the named strings and the `consent` flag, wrong types as
+/// field errors. Shared by the referral and the join endpoint.
+public struct SubmittedFields: Sendable {
+    public var strings: [String: String] = [:]
+    public var consent = false
+
+    public init(json: JSONNode, strings names: Set<String>) throws(FieldErrors) {
         guard let members = json.members else {
             throw FieldErrors([FieldError(field: "body", message: "the body must be a JSON object")])
         }
         var errors: [FieldError] = []
-        var strings: [String: String] = [:]
-        var consent = false
         for member in members {
-            switch member.key {
-            case "referrer", "name", "email", "source", "variant", "website":
+            if names.contains(member.key) {
                 if let text = member.value.stringValue {
                     strings[member.key] = text
                 } else if !member.value.isNull {
                     errors.append(FieldError(field: member.key, message: "must be a string"))
                 }
-            case "consent":
+            } else if member.key == "consent" {
                 if let flag = member.value.boolValue {
                     consent = flag
                 } else if !member.value.isNull {
                     errors.append(FieldError(field: "consent", message: "must be true or false"))
                 }
-            default:
-                break
             }
         }
         guard errors.isEmpty else { throw FieldErrors(errors) }
-        self.init(referrer: strings["referrer"] ?? "", name: strings["name"] ?? "", email: strings["email"] ?? "",
-                  source: strings["source"], variant: strings["variant"], consent: consent, website: strings["website"] ?? "")
     }
 
-    /// True when the honeypot was filled: answer like a success, record nothing.
-    public var isBot: Bool { !website.isBlank }
+    /// An HTML checkbox counts when present (`on`, `true`, `1`…), not when empty, `false`, `0`, `off` or `no`.
+    public static func isChecked(_ value: String?) -> Bool {
+        value.map { !["", "false", "0", "off", "no"].contains($0.lowercased()) } ?? false
+    }
 }
 
 /// A problem with one field of a submission.

@@ -43,6 +43,15 @@ public struct Notifier: Sendable {
                       id: "\(update.id).\(update.status.rawValue)")
     }
 
+    /// The welcome to someone who joined through the form, with their share link (`{{link}}`)
+    /// and their private stats link; sent again, with a new id, when they join again. The
+    /// referrer need not be in this site's roster yet (they may have just joined).
+    public func message(forJoin referrer: Referrer, at: Instant, id: String) -> EmailMessage? {
+        var values = site.messageValues(for: referrer, source: nil)
+        values.statsLink = site.urls.absolute(SiteURLs.statsPath(referrer.statsToken))
+        return render(.joinToReferrer, values: values, toName: referrer.name, toAddress: referrer.email, at: at, id: id)
+    }
+
     func render(_ notification: Notification, values: MessageValues, toName: String, toAddress: String, at: Instant, id: String) -> EmailMessage? {
         guard let template = site.inputs.content.messages.first(where: { $0.notification == notification }),
               let variant = template.variants.first

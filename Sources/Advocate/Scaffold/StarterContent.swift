@@ -71,6 +71,21 @@ enum StarterContent {
                 {{referrer.firstName}} here: get {{reward.friend}} at {{program.name}} with my link {{link}}
 
                 """),
+            ("content/messaging/notify-join.md", """
+                ---
+                title: "Welcome: your links after joining"
+                channel: email
+                send: join-to-referrer
+                subject: "Your {{program.name}} link is ready"
+                ---
+                Hi {{referrer.firstName}},
+
+                Here is your own link to share: {{link}}
+
+                Friends who use it get {{reward.friend}}; you earn {{reward.referrer}} for every friend who orders.
+                See your referrals on your private page (keep it to yourself): {{statsLink}}
+
+                """),
         ]
     }
 

@@ -41,6 +41,15 @@ struct PageContext {
             "hasStories": !site.inputs.content.stories.isEmpty,
             "hasLeaderboard": site.hasLeaderboard,
         ]
+        if let offer = program.offer(at: site.figures.asOf) {
+            siteValues["offer"] = [
+                "name": offer.name, "until": offer.until.iso8601, "referrerAmount": site.formatting.money(offer.referrerAmount),
+                "friendReward": offer.friend ?? program.friendReward.description,
+            ]
+        }
+        if site.inputs.theme.hasJoinPages {
+            siteValues["join"] = ["url": site.urls.path("/join/"), "action": site.joinEndpoint]
+        }
         if let color = program.brand?.color { siteValues["accentColor"] = color }
         if let logo = program.brand?.logo { siteValues["logo"] = site.urls.path("/assets/" + logo) }
         return [
@@ -114,6 +123,25 @@ struct PageContext {
 
     func thanks() -> [String: Any] {
         common(.thanks, title: "Thank you", description: "Your referral was received.", path: "/thanks/", noindex: true)
+    }
+
+    /// The join page; with `form`, the endpoint's 422 page keeping what was typed.
+    func join(form: FormState? = nil) -> [String: Any] {
+        var context = common(.join, title: "Join \(program.name)",
+                             description: "Join \(program.name) and get your own link to share: your friends get \(program.friendReward.description).",
+                             path: "/join/")
+        var formValues: [String: Any] = ["action": site.joinEndpoint, "requireConsent": program.requireConsent]
+        if let form {
+            formValues["values"] = ["name": form.name, "email": form.email, "consent": form.consent] as [String: Any]
+            formValues["errors"] = form.errors
+            formValues["hasErrors"] = !form.errors.isEmpty
+        }
+        context["form"] = formValues
+        return context
+    }
+
+    func joined() -> [String: Any] {
+        common(.joined, title: "Check your inbox", description: "Your links are on their way.", path: "/join/sent/", noindex: true)
     }
 
     func notFound() -> [String: Any] {

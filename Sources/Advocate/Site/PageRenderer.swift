@@ -29,6 +29,8 @@ public struct PageRenderer: Sendable {
         case .stats(let index): return try template("stats", context.stats(index), spec)
         case .analytics: return try template("analytics", context.analytics(), spec)
         case .thanks: return try template("thanks", context.thanks(), spec)
+        case .join: return try template("join", context.join(), spec)
+        case .joined: return try template("joined", context.joined(), spec)
         case .notFound: return try template("404", context.notFound(), spec)
         case .sitemap: return Array(sitemap().utf8)
         case .robots: return Array(robots().utf8)
@@ -55,11 +57,17 @@ public struct PageRenderer: Sendable {
         return Array(html.utf8)
     }
 
+    /// The join page with what was typed and what was wrong: the join endpoint's 422 page.
+    public func renderJoinForm(_ form: FormState) -> String? {
+        site.inputs.theme.render("join", PageContext(site: site).join(form: form))
+    }
+
     /// Public pages only: no stats, analytics, messaging, thank-you or 404 page.
     func sitemap() -> String {
         var paths = ["/"]
         if site.inputs.content.terms != nil { paths.append("/terms/") }
         if site.inputs.content.faq != nil { paths.append("/faq/") }
+        if site.inputs.theme.hasJoinPages { paths.append("/join/") }
         if !site.inputs.content.stories.isEmpty {
             paths.append("/stories/")
             paths.append(contentsOf: site.inputs.content.stories.map { "/stories/\($0.slug)/" })

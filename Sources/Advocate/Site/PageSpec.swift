@@ -4,6 +4,8 @@
 /// rendered, so a site of 100,000 referrers never holds 200,000 contexts at once.
 public enum PageSpec: Sendable, Hashable {
     case home, terms, faq, stories, messaging, analytics, thanks, notFound, sitemap, robots, leaderboard
+    /// The join form and the "check your inbox" page after it (when the theme has join.mustache).
+    case join, joined
     case story(Int)
     case referrer(Int)
     case stats(Int)
@@ -25,6 +27,8 @@ public enum PageSpec: Sendable, Hashable {
         case .stats: "stats"
         case .analytics: "analytics"
         case .thanks: "thanks"
+        case .join: "join"
+        case .joined: "joined"
         case .notFound: "404"
         case .sitemap: "sitemap"
         case .robots: "robots"
@@ -55,6 +59,7 @@ public enum SitePlan {
         }
         pages.append(contentsOf: [.messaging, .analytics, .thanks, .notFound, .sitemap, .robots])
         if site.hasLeaderboard { pages.append(.leaderboard) }
+        if site.inputs.theme.hasJoinPages { pages.append(contentsOf: [.join, .joined]) }
         for index in site.referrers.indices {
             pages.append(.referrer(index))
             pages.append(.stats(index))
@@ -89,6 +94,8 @@ public enum SitePlan {
         case .stats(let index): "stats/\(site.referrers[index].statsToken)/index.html"
         case .analytics: "stats/\(site.program.analyticsToken)/index.html"
         case .thanks: "thanks/index.html"
+        case .join: "join/index.html"
+        case .joined: "join/sent/index.html"
         case .notFound: "404.html"
         case .sitemap: "sitemap.xml"
         case .robots: "robots.txt"

@@ -36,6 +36,17 @@ public struct Site: Sendable {
     /// True when the theme has a leaderboard template (themes made before it may not).
     public var hasLeaderboard: Bool { inputs.theme.templateNames.contains("leaderboard") }
 
+    /// Where the join form posts: `/api/join` on the endpoint's host (the program's `endpoint`
+    /// may be an absolute URL on another host).
+    public var joinEndpoint: String {
+        guard let schemeEnd = program.endpoint.range(of: "://") else { return Self.joinPath }
+        let host = program.endpoint[schemeEnd.upperBound...].prefix { $0 != "/" }
+        return String(program.endpoint[..<schemeEnd.upperBound]) + host + Self.joinPath
+    }
+
+    /// The join endpoint's path on the server.
+    public static let joinPath = "/api/join"
+
     /// The messaging variant a referrer is shown.
     public func variant(for code: String) -> String? {
         VariantAssignment.variant(for: code, among: variantNames)

@@ -109,8 +109,9 @@ public enum SiteBuilder {
 
     /// Re-renders only the pages that show figures for the given referrers, and the program
     /// pages (analytics, leaderboard), as of the newest event: what the endpoint does after
-    /// recording a referral.
-    public static func refresh(_ inputs: SiteInputs, referrerCodes: Set<String>) throws(BuildError) -> BuildReport {
+    /// recording a referral. `newReferrerCodes` (referrers who just joined) get their share page and its QR code as well.
+    public static func refresh(_ inputs: SiteInputs, referrerCodes: Set<String>,
+                               newReferrerCodes: Set<String> = []) throws(BuildError) -> BuildReport {
         let start = ContinuousClock.now
         var options = inputs.options
         options.asOf = nil
@@ -120,7 +121,9 @@ public enum SiteBuilder {
         var pages: [PageSpec] = [.analytics]
         if site.hasLeaderboard { pages.append(.leaderboard) }
         for code in referrerCodes.sorted() {
-            if let index = site.index(ofReferrer: code) { pages.append(.stats(index)) }
+            guard let index = site.index(ofReferrer: code) else { continue }
+            if newReferrerCodes.contains(code) { pages.append(contentsOf: [.referrer(index), .qrCode(index)]) }
+            pages.append(.stats(index))
         }
         let writer = OutputWriter(outputDirectory: options.outputDirectory)
         let written = try render(pages, paths: pages.map { SitePlan.outputPath($0, site: site) }, site: site, writer: writer, progress: nil)

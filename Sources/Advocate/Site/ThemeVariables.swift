@@ -5,9 +5,11 @@ enum ThemeVariables {
     static func known(_ site: Site) -> Set<String> {
         let context = PageContext(site: site)
         var samples: [[String: Any]] = [context.home(), context.stories(), context.messaging(), context.analytics(),
-                                        context.thanks(), context.notFound()]
+                                        context.thanks(), context.notFound(), context.joined(),
+                                        context.join(form: FormState(errors: ["name": "", "email": "", "consent": "", "form": ""]))]
         if let terms = site.inputs.content.terms { samples.append(context.contentPage(.terms, terms, path: "/terms/")) }
         if !site.inputs.content.stories.isEmpty { samples.append(context.story(0)) }
+        if site.hasLeaderboard { samples.append(context.leaderboard()) }
         if !site.referrers.isEmpty {
             let form = FormState(name: "n", email: "e", consent: true, errors: ["name": "", "email": "", "consent": "", "form": ""])
             samples.append(context.referrer(0, form: form))
@@ -15,8 +17,13 @@ enum ThemeVariables {
         }
         var keys: Set<String> = [
             // Present only on some sites or for some referrers.
-            "accentColor", "logo", "version", "effective", "summary", "date", "author", "variant", "subject", "html",
+            "accentColor", "logo", "offer", "until", "referrerAmount", "friendReward", "join", "action", "version", "effective", "summary", "date", "author", "variant", "subject", "html",
             "tier", "nextTier", "remaining", "progress", "percent", "label", "errors", "values", "hasErrors",
+            "story", "content", "charts", "weeks", "funnel", "source", "segment", "tiers",
+            // Goals and A/B verdicts, on programs that set goals or run variants.
+            "goals", "month", "elapsed", "referralGoal", "target", "projected", "onPace", "rateGoal", "met", "months",
+            "referralsMet", "rateMet", "conversionRate", "comparisons", "baseline", "challenger", "difference", "interval",
+            "pValue", "verdict", "significant",
             // Keys of list items, for lists that may be empty on this site.
             "id", "text", "level", "isSub", "title", "url", "name", "conversions", "bonus", "hasBonus", "friend", "status",
             "statusLabel", "stage", "count", "referrals", "converted", "rate", "week", "rank", "code", "channel",

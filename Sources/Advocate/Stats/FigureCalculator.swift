@@ -48,7 +48,9 @@ public enum FigureCalculator {
                 acceptance = .accepted
             }
             indexByID[referral.id] = outcomes.count
-            outcomes.append(ReferralOutcome(referral: referral, acceptance: acceptance, latestStatus: nil,
+            let offer = store.program.offer(at: referral.at)
+            outcomes.append(ReferralOutcome(referral: referral, acceptance: acceptance, offer: offer?.name,
+                                            reward: offer?.referrerAmount ?? store.program.referrerReward.amount, latestStatus: nil,
                                             firstConvertedAt: nil, conversionValue: nil, wasContacted: false,
                                             isConversion: false, isMatured: false))
         }
@@ -80,18 +82,22 @@ public enum FigureCalculator {
         var referrals = 0
         var converted = 0
         var matured = 0
+        var maturedRewards = 0.0
+        var heldRewards = 0.0
         for outcome in outcomes where outcome.isAccepted {
             referrals += 1
-            if outcome.isConversion { converted += 1 }
+            if outcome.isConversion {
+                converted += 1
+                if outcome.isMatured { maturedRewards += outcome.reward } else { heldRewards += outcome.reward }
+            }
             if outcome.isMatured { matured += 1 }
         }
-        let amount = program.referrerReward.amount
         let maturedBonus = program.tiers.filter { $0.conversions <= matured }.reduce(0) { $0 + $1.bonus }
         let allBonus = program.tiers.filter { $0.conversions <= converted }.reduce(0) { $0 + $1.bonus }
         return ReferrerFigures(
             code: code, referrals: referrals, converted: converted, matured: matured,
-            earned: amount * Double(matured) + maturedBonus,
-            pending: amount * Double(converted - matured) + (allBonus - maturedBonus),
+            earned: maturedRewards + maturedBonus,
+            pending: heldRewards + (allBonus - maturedBonus),
             tier: program.tiers.last { $0.conversions <= converted },
             nextTier: program.tiers.first { $0.conversions > converted })
     }

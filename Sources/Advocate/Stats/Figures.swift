@@ -10,6 +10,10 @@ public struct ReferralOutcome: Sendable {
 
     public var referral: Referral
     public var acceptance: Acceptance
+    /// The limited-time offer the referral was made under (its name), nil for the base reward.
+    public var offer: String?
+    /// What the referrer earns for it once it converts and matures: the offer's amount, else the base reward.
+    public var reward: Double
     /// The newest status recorded for it, nil while it has none.
     public var latestStatus: ReferralStatus?
     /// When the referral was first marked converted.

@@ -37,6 +37,7 @@ public final class JournalWriter: @unchecked Sendable {
     private let fsyncEach = ProcessInfo.processInfo.environment["ADVOCATE_BENCH_FSYNC_EACH"] == "1"
     /// Where each queued caller's lines end in `pending` (kept only when `fsyncEach`).
     private var ticketEnds: [Int] = []
+    private var closed = false
     /// Fault tests: the errno with which the next writes fail after half their bytes.
     private var simulatedWriteError: Int32?
 
@@ -51,7 +52,7 @@ public final class JournalWriter: @unchecked Sendable {
         }
         guard flock(lockDescriptor, LOCK_EX | LOCK_NB) == 0 else {
             let holder = (try? String(contentsOfFile: lockPath, encoding: .utf8))?.trimmingWhitespace() ?? ""
-            close(lockDescriptor)
+            Foundation.close(lockDescriptor)
             throw Failure(description: "another advocate process is writing to this store (lock held on \(lockPath)\(holder.isEmpty ? "" : " by pid \(holder)")); stop it first")
         }
         let pid = Array("\(ProcessInfo.processInfo.processIdentifier)\n".utf8)
@@ -60,21 +61,32 @@ public final class JournalWriter: @unchecked Sendable {
         do {
             tornTailPath = try Self.repairTornTail(path)
         } catch {
-            close(lockDescriptor)
+            Foundation.close(lockDescriptor)
             throw error
         }
         let existed = FileManager.default.fileExists(atPath: path)
         descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            close(lockDescriptor)
+            Foundation.close(lockDescriptor)
             throw Failure(description: "cannot open \(path) for appending: \(String(cString: strerror(errno)))")
         }
         if !existed { Self.syncDirectory(dataDirectory) }
     }
 
     deinit {
-        close(descriptor)
-        close(lockDescriptor)
+        close()
+    }
+
+    /// Closes the journal and releases the store's lock (as the process ending would). Nothing
+    /// can be appended afterwards.
+    public func close() {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !closed else { return }
+        closed = true
+        broken = broken ?? "the journal was closed"
+        Foundation.close(descriptor)
+        Foundation.close(lockDescriptor)
     }
 
     /// True while the journal can be written: its file is still there and no flush has failed.
@@ -196,7 +208,7 @@ public final class JournalWriter: @unchecked Sendable {
         let descriptor = open(directory.isEmpty ? "." : directory, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return }
         _ = fsync(descriptor)
-        close(descriptor)
+        Foundation.close(descriptor)
     }
 
     /// A last line without its newline is either complete (a hand edit: it gets its newline) or a

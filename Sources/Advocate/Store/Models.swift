@@ -13,6 +13,10 @@ public struct Program: Sendable {
     public var tiers: [Tier]
     public var brand: Brand?
     public var goals: Goals?
+    /// Limited-time offers, in program.json's order.
+    public var offers: [Offer] = []
+    /// Receivers of new journal events.
+    public var webhooks: [Webhook] = []
 
     /// A reward's wording, and for the referrer's reward its amount in currency units.
     public struct Reward: Sendable {
@@ -32,6 +36,44 @@ public struct Program: Sendable {
         public var referralsPerMonth: Int?
         /// A fraction between 0 and 1.
         public var conversionRate: Double?
+    }
+
+    /// A limited-time offer: referrals made from the start of `from` to the end of `until` (UTC
+    /// days) earn `referrerAmount` instead of the base reward when they convert.
+    public struct Offer: Sendable, Equatable {
+        public var name: String
+        public var from: CalendarDay
+        public var until: CalendarDay
+        public var referrerAmount: Double
+        /// The friend's reward during the offer (the base friend reward when nil).
+        public var friend: String?
+
+        public func contains(_ instant: Instant) -> Bool {
+            from.start <= instant && instant <= until.end
+        }
+    }
+
+    /// Where new journal events are POSTed, which of them, and the name of the environment
+    /// variable that holds the signing secret (`"secret": "env:NAME"`).
+    public struct Webhook: Sendable, Equatable {
+        public var url: String
+        public var events: Set<WebhookEventType>
+        public var secretVariable: String
+    }
+
+    /// The offer a referral made at `instant` earns: of the offers whose dates contain it, the
+    /// one with the highest `referrerAmount`, the first listed on a tie. Nil when none does.
+    public func offer(at instant: Instant) -> Offer? {
+        var best: Offer?
+        for offer in offers where offer.contains(instant) {
+            if best == nil || offer.referrerAmount > best!.referrerAmount { best = offer }
+        }
+        return best
+    }
+
+    /// What a referral made at `instant` earns its referrer once it converts and matures.
+    public func referrerAmount(at instant: Instant) -> Double {
+        offer(at: instant)?.referrerAmount ?? referrerReward.amount
     }
 
     /// The accent colour (`#rrggbb`) and a logo file in content/assets/.
@@ -57,6 +99,11 @@ public enum ReferralSource: String, Sendable, CaseIterable, Comparable {
     public static func < (lhs: ReferralSource, rhs: ReferralSource) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }
+}
+
+/// The journal event types a webhook can ask for.
+public enum WebhookEventType: String, Sendable, CaseIterable {
+    case referral, status, referrer
 }
 
 /// The statuses the team records as a referral moves through its CRM.
@@ -122,6 +169,14 @@ public enum JournalEvent: Sendable {
         case .referral(let referral): referral.at
         case .status(let change): change.at
         case .referrer(_, let at): at
+        }
+    }
+
+    public var type: WebhookEventType {
+        switch self {
+        case .referral: .referral
+        case .status: .status
+        case .referrer: .referrer
         }
     }
 }

@@ -2,7 +2,7 @@
 enum ProgramDecoder {
     static let allowedKeys: Set<String> = [
         "name", "baseURL", "endpoint", "currency", "attributionWindowDays", "rewardHoldDays",
-        "requireConsent", "analyticsToken", "rewards", "tiers", "brand", "goals",
+        "requireConsent", "analyticsToken", "rewards", "tiers", "brand", "goals", "offers", "webhooks",
     ]
 
     static func decode(_ root: JSONNode, file: String, diagnostics: inout DiagnosticList) -> Program? {
@@ -33,13 +33,18 @@ enum ProgramDecoder {
         let tiers = decodeTiers(&reader)
         let brand = decodeBrand(&reader)
         let goals = decodeGoals(&reader)
+        let offers = OfferDecoder.decodeOffers(&reader)
+        let webhooks = OfferDecoder.decodeWebhooks(&reader)
         diagnostics.append(contentsOf: reader.diagnostics.all)
         guard let name, let baseURL, let token, let rewards else { return nil }
-        return Program(
+        var program = Program(
             name: name, baseURL: baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL,
             endpoint: endpoint, currency: currency,
             attributionWindowDays: window, rewardHoldDays: hold, requireConsent: consent, analyticsToken: token,
             referrerReward: rewards.referrer, friendReward: rewards.friend, tiers: tiers, brand: brand, goals: goals)
+        program.offers = offers
+        program.webhooks = webhooks
+        return program
     }
 
     static func isHTTPURL(_ text: String) -> Bool {

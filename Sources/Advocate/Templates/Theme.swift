@@ -6,7 +6,9 @@ public struct Theme: Sendable {
     /// The page templates a build renders; any other template is a partial or a parent.
     public static let pageTemplates = ["home", "page", "stories", "story", "messaging", "referrer", "stats", "analytics", "thanks", "404"]
     /// Page templates a theme may leave out: their pages are then not built.
-    public static let optionalPageTemplates = ["leaderboard"]
+    public static let optionalPageTemplates = ["leaderboard"] + joinPageTemplates
+    /// The join page and its "check your inbox" page: both or neither.
+    public static let joinPageTemplates = ["join", "joined"]
 
     public let library: MustacheLibrary
     /// Files in templates/assets/, as paths relative to it.
@@ -14,6 +16,8 @@ public struct Theme: Sendable {
     public let directory: String
     /// The names of every template, partials included.
     public let templateNames: Set<String>
+    /// True when the theme has join.mustache and joined.mustache: the site gets /join/.
+    public var hasJoinPages: Bool { Self.joinPageTemplates.allSatisfy(templateNames.contains) }
 
     /// Parses every `*.mustache` file below `directory`, reporting every problem: syntax errors,
     /// missing page templates and references to partials or parents that do not exist.
@@ -56,6 +60,12 @@ public struct Theme: Sendable {
             diagnostics.error(Paths.join(directory, name + ".mustache"), .start, "missing template '\(name)': every theme needs it")
         }
         let assets = ContentLoader.listFiles(Paths.join(directory, "assets"))
+        let joinPages = joinPageTemplates.filter { sources[$0] != nil }
+        if joinPages.count == 1 {
+            let missing = joinPageTemplates.first { sources[$0] == nil }!
+            diagnostics.error(Paths.join(directory, missing + ".mustache"), .start,
+                              "missing template '\(missing)': the join page needs both join.mustache and joined.mustache")
+        }
         let theme = Theme(library: MustacheLibrary(templates: templates), assets: assets, directory: directory,
                           templateNames: Set(templates.keys))
         return (diagnostics.hasErrors ? nil : theme, diagnostics.all)

@@ -8,6 +8,8 @@ struct StoreFixture {
     var hold = 30
     var amount = 25.0
     var tiers = #"[{"name":"Bronze","conversions":1,"bonus":0},{"name":"Silver","conversions":3,"bonus":50},{"name":"Gold","conversions":5,"bonus":150}]"#
+    /// program.json's `offers` array.
+    var offers = "[]"
     var referrers: [(code: String, name: String, email: String)] = [
         ("ada", "Ada Lovelace", "ada@example.com"),
         ("bob", "Bob Builder", "bob@example.com"),
@@ -30,7 +32,8 @@ struct StoreFixture {
             "referrer": { "description": "$25 account credit", "amount": \(JSONOutput.format(amount)) },
             "friend": { "description": "20% off the first order" }
           },
-          "tiers": \(tiers)
+          "tiers": \(tiers),
+          "offers": \(offers)
         }
         """
     }

@@ -1,0 +1,126 @@
+import Advocate
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// What the referral and the join endpoint share: the Origin check, the content type, the body
+/// limit, the per-IP rate limit, and the shapes of their answers (303 for forms, JSON and
+/// application/problem+json for API clients).
+struct FormIntake: Sendable {
+    let ipLimiter: RateLimiter
+    /// Origins allowed to post besides the server's own: the program's baseURL's.
+    let allowedOrigins: Set<String>
+
+    enum Kind {
+        case form, json
+    }
+
+    /// A body to decode, or the answer when the request is refused before that.
+    enum Reading {
+        case body(Kind, String)
+        case refused(Response)
+    }
+
+    /// Checks the Origin, the content type, the size and the per-IP limit, then reads the body.
+    func read(_ request: Request, context: AdvocateRequestContext) async -> Reading {
+        guard isSameSite(request) else {
+            return .refused(plain(.forbidden, "Cross-site form posts are not accepted."))
+        }
+        let mediaType = request.headers[.contentType].flatMap(MediaType.init(from:))
+        let kind: Kind
+        switch (mediaType?.type, mediaType?.subType) {
+        case (.application, "x-www-form-urlencoded"): kind = .form
+        case (.application, "json"): kind = .json
+        default:
+            return .refused(plain(.unsupportedMediaType, "Send application/x-www-form-urlencoded or application/json."))
+        }
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > ServerConfiguration.maximumBodySize {
+            return .refused(problem(kind, .contentTooLarge, title: "Request body too large", errors: []))
+        }
+        if let wait = ipLimiter.take(context.clientIP ?? "unknown") {
+            return .refused(tooManyRequests(kind, retryAfter: wait))
+        }
+        do {
+            let body = try await request.body.collect(upTo: ServerConfiguration.maximumBodySize)
+            return .body(kind, String(buffer: body))
+        } catch {
+            return .refused(problem(kind, .contentTooLarge, title: "Request body too large", errors: []))
+        }
+    }
+
+    /// Parses a JSON body and decodes it; malformed JSON is 400, wrong field types 422.
+    func decodeJSON<Value>(_ text: String, invalidTitle: String, _ decode: (JSONNode) throws(FieldErrors) -> Value) -> Result<Value, ResponseError> {
+        do {
+            return .success(try decode(try JSONParser.parse(Array(text.utf8))))
+        } catch let error as JSONParser.SyntaxError {
+            return .failure(ResponseError(problem(.json, .badRequest, title: "Malformed JSON",
+                                                  detail: "\(error.message) at line \(error.location.line), column \(error.location.column)", errors: [])))
+        } catch let error as FieldErrors {
+            return .failure(ResponseError(problem(.json, .unprocessableContent, title: invalidTitle, errors: error.errors)))
+        } catch {
+            return .failure(ResponseError(problem(.json, .badRequest, title: "Malformed JSON", errors: [])))
+        }
+    }
+
+    /// An answer carried as an error, so decoding can return either.
+    struct ResponseError: Error {
+        let response: Response
+        init(_ response: Response) { self.response = response }
+    }
+
+    /// No Origin header (same-origin navigation, curl) or one of the allowed origins.
+    func isSameSite(_ request: Request) -> Bool {
+        guard let origin = request.headers[.origin] else { return true }
+        if allowedOrigins.contains(origin) { return true }
+        guard let host = request.head.authority else { return false }
+        return origin == "http://\(host)" || origin == "https://\(host)"
+    }
+
+    func seeOther(_ location: String) -> Response {
+        Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
+    }
+
+    func json(_ status: HTTPResponse.Status, _ members: [(String, JSONOutput)]) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"],
+                 body: .init(byteBuffer: ByteBuffer(string: JSONOutput.object(members).serialized())))
+    }
+
+    /// A form page rendered by the theme, answered with 422.
+    func page(_ html: String) -> Response {
+        Response(status: .unprocessableContent, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+                 body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    func tooManyRequests(_ kind: Kind, retryAfter: Int, title: String = "Too many requests; please try again later") -> Response {
+        var response = problem(kind, .tooManyRequests, title: title, errors: [])
+        response.headers[.retryAfter] = String(retryAfter)
+        return response
+    }
+
+    /// RFC 9457 problem details for JSON clients; plain text for forms.
+    func problem(_ kind: Kind, _ status: HTTPResponse.Status, title: String, detail: String? = nil, errors: [FieldError]) -> Response {
+        guard kind == .json else { return plain(status, ([title] + errors.map(\.message)).joined(separator: "\n")) }
+        var members: [(String, JSONOutput)] = [("type", .string("about:blank")), ("title", .string(title)), ("status", .number(Double(status.code)))]
+        if let detail = detail ?? (errors.isEmpty ? nil : errors.map { "\($0.field): \($0.message)" }.joined(separator: " ")) {
+            members.append(("detail", .string(detail)))
+        }
+        if !errors.isEmpty {
+            members.append(("errors", .array(errors.map { .object([("field", .string($0.field)), ("message", .string($0.message))]) })))
+        }
+        return Response(status: status, headers: [.contentType: "application/problem+json"],
+                        body: .init(byteBuffer: ByteBuffer(string: JSONOutput.object(members).serialized())))
+    }
+
+    func plain(_ status: HTTPResponse.Status, _ text: String) -> Response {
+        Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text + "\n")))
+    }
+
+    /// Form field messages for a page: fields the page has no place for go to `form`.
+    static func shownErrors(_ errors: [String: String], pageFields: Set<String>) -> [String: String] {
+        var shown: [String: String] = [:]
+        for (field, message) in errors.sorted(by: { $0.key < $1.key }) {
+            shown[pageFields.contains(field) ? field : "form"] = message
+        }
+        return shown
+    }
+}

@@ -1,0 +1,52 @@
+import Advocate
+import Hummingbird
+
+/// `POST /api/join`: the join form (303 to the "check your inbox" page, or the join page again
+/// with each error beside its field) and JSON clients (202; errors as application/problem+json).
+/// A new member and a member joining again get the same answer.
+struct JoinEndpoint: Sendable {
+    let desk: ReferralDesk
+    let intake: FormIntake
+    /// Joins per email an hour (the same budget as referrals per code): each join sends an email.
+    let emailLimiter: RateLimiter
+    let sentPath: String
+
+    func handle(_ request: Request, context: AdvocateRequestContext) async throws -> Response {
+        let kind: FormIntake.Kind
+        let submission: JoinSubmission
+        switch await intake.read(request, context: context) {
+        case .refused(let response): return response
+        case .body(.form, let text):
+            kind = .form
+            submission = JoinSubmission(formFields: FormDecoding.fields(text))
+        case .body(.json, let text):
+            kind = .json
+            switch intake.decodeJSON(text, invalidTitle: "Invalid details", JoinSubmission.init(json:)) {
+            case .success(let decoded): submission = decoded
+            case .failure(let refusal): return refusal.response
+            }
+        }
+        let email = StoreRules.normalizedEmail(submission.email)
+        if !submission.isBot, StoreRules.isPlausibleEmail(email), let wait = emailLimiter.take("join:" + email) {
+            return intake.tooManyRequests(kind, retryAfter: wait)
+        }
+        switch await desk.join(submission) {
+        case .sent, .ignoredBot:
+            return kind == .form
+                ? intake.seeOther(sentPath)
+                : intake.json(.accepted, [("status", .string("sent")), ("message", .string("Check your inbox: your links are on their way."))])
+        case .invalid(let errors):
+            guard kind == .form else {
+                return intake.problem(.json, .unprocessableContent, title: "Invalid details", errors: errors.errors)
+            }
+            let form = FormState(name: submission.name, email: submission.email, consent: submission.consent,
+                                 errors: FormIntake.shownErrors(errors.byField, pageFields: ["name", "email", "consent"]))
+            guard let html = await desk.formRenderer().renderJoinForm(form) else {
+                return intake.plain(.unprocessableContent, errors.errors.map(\.message).joined(separator: "\n"))
+            }
+            return intake.page(html)
+        case .failed:
+            return intake.problem(kind, .serviceUnavailable, title: "Your details could not be saved; please try again", errors: [])
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import Testing
+@testable import Advocate
+
+/// The join pages (optional in a theme) and the current offer on pages.
+@Suite struct JoinAndOfferPageTests {
+    func site() -> SiteFixture {
+        var site = SiteFixture()
+        site.store.offers = #"[{"name": "Double <credit> week", "from": "2026-03-01", "until": "2026-03-07", "referrerAmount": 50, "friend": "30% off"}]"#
+        site.store.refer("ada", friend: "Grace Hopper", at: "2026-03-02T09:30:00Z")
+        site.pageTemplates["home"] = "{{<layout}}{{$main}}{{#site.offer}}<p class=\"offer\">{{site.offer.name}} until {{site.offer.until}}: {{site.offer.referrerAmount}}, friends {{site.offer.friendReward}}</p>{{/site.offer}}{{#site.join}}<a href=\"{{site.join.url}}\">Join</a>{{/site.join}}{{/main}}{{/layout}}"
+        return site
+    }
+
+    @Test func theOfferCurrentAtTheAsOfIsShownEscapedAndGoneAfterItsLastDay() throws {
+        let directory = try site().write()
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        #expect(try directory.read("public/index.html").contains(#"<p class="offer">Double &lt;credit&gt; week until 2026-03-07: $50, friends 30% off</p>"#))
+        _ = try SiteBuilder.build(SiteFixture.options(directory, asOf: "2026-03-07"))
+        #expect(try directory.read("public/index.html").contains("Double &lt;credit&gt; week"))
+        _ = try SiteBuilder.build(SiteFixture.options(directory, asOf: "2026-03-08"))
+        #expect(!(try directory.read("public/index.html").contains("class=\"offer\"")))
+    }
+
+    @Test func aThemeWithJoinTemplatesGetsTheJoinPagesInTheSitemapAndAThemeWithoutDoesNot() throws {
+        let without = try site().write()
+        _ = try SiteBuilder.build(SiteFixture.options(without))
+        #expect(!without.exists("public/join/index.html"))
+        #expect(!(try without.read("public/index.html").contains("Join")))
+
+        var joining = site()
+        joining.pageTemplates["join"] = "{{<layout}}{{$main}}<form action=\"{{form.action}}\"><input name=\"name\" value=\"{{form.values.name}}\">{{form.errors.email}}</form>{{/main}}{{/layout}}"
+        joining.pageTemplates["joined"] = "{{<layout}}{{$main}}<p>Check your inbox</p>{{/main}}{{/layout}}"
+        let with = try joining.write()
+        _ = try SiteBuilder.build(SiteFixture.options(with))
+        #expect(try with.read("public/join/index.html").contains(#"<form action="/api/join">"#))
+        #expect(try with.read("public/join/sent/index.html").contains("Check your inbox"))
+        #expect(try with.read("public/index.html").contains(#"<a href="/join/">Join</a>"#))
+        let sitemap = try with.read("public/sitemap.xml")
+        #expect(sitemap.contains("<loc>https://refer.acme.example/join/</loc>") && !sitemap.contains("/join/sent/"))
+        let inputs = try SiteInputs.load(SiteFixture.options(with))
+        let page = try #require(PageRenderer(site: Site(inputs: inputs, asOf: CalendarDay("2026-03-31")!.end))
+            .renderJoinForm(FormState(name: "<i>Eve</i>", errors: ["email": "Please enter your email address."])))
+        #expect(page.contains(#"value="&lt;i&gt;Eve&lt;/i&gt;""#) && page.contains("Please enter your email address."))
+    }
+
+    @Test func aThemeWithOnlyOneOfTheJoinTemplatesIsAnError() throws {
+        var half = site()
+        half.pageTemplates["join"] = "{{<layout}}{{$main}}<form></form>{{/main}}{{/layout}}"
+        let directory = try half.write()
+        #expect(throws: BuildError.self) { try SiteBuilder.build(SiteFixture.options(directory)) }
+        do {
+            _ = try SiteInputs.load(SiteFixture.options(directory))
+        } catch {
+            #expect(error.description.contains("joined.mustache") && error.description.contains("needs both join.mustache and joined.mustache"))
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import Testing
+@testable import Advocate
+
+/// Limited-time offers: a referral made within an offer's dates earns the offer's amount when it
+/// converts; of overlapping offers the highest amount wins, the first listed on a tie.
+@Suite struct OfferFigureTests {
+    static let offers = """
+        [{"name": "Double credit week", "from": "2026-06-01", "until": "2026-06-07", "referrerAmount": 50, "friend": "30% off"},
+         {"name": "Launch week", "from": "2026-06-05", "until": "2026-06-10", "referrerAmount": 40},
+         {"name": "Twin", "from": "2026-06-09", "until": "2026-06-12", "referrerAmount": 40}]
+        """
+
+    func fixture() -> StoreFixture {
+        var fixture = StoreFixture()
+        fixture.offers = Self.offers
+        fixture.hold = 0
+        fixture.tiers = "[]"
+        return fixture
+    }
+
+    /// Ada's figures for one referral made at `at`, converted a day after June 20 (matured at once).
+    func earned(referredAt at: String) throws -> Double {
+        var fixture = fixture()
+        let id = fixture.refer("ada", friend: "Grace Hopper", at: at)
+        fixture.status(id, "converted", at: "2026-06-20T00:00:00Z")
+        return try #require(try fixture.figures(asOf: "2026-06-30").referrer("ada")).earned
+    }
+
+    @Test func aReferralWithinTheDatesEarnsTheOfferAmountFromTheFirstToTheLastMillisecond() throws {
+        #expect(try earned(referredAt: "2026-05-31T23:59:59Z") == 25)
+        #expect(try earned(referredAt: "2026-06-01T00:00:00Z") == 50)
+        #expect(try earned(referredAt: "2026-06-03T12:00:00Z") == 50)
+    }
+
+    @Test func overlappingOffersTheHighestAmountWinsThenTheFirstListed() throws {
+        // June 5–7: Double credit (50) and Launch week (40) overlap: 50.
+        #expect(try earned(referredAt: "2026-06-06T09:00:00Z") == 50)
+        // June 8: only Launch week.
+        #expect(try earned(referredAt: "2026-06-08T09:00:00Z") == 40)
+        // June 9–10: Launch week and Twin, both 40: Launch week, listed first.
+        let program = try fixture().load().program
+        #expect(program.offer(at: Instant(iso8601: "2026-06-10T23:59:59Z")!)?.name == "Launch week")
+        #expect(program.offer(at: Instant(iso8601: "2026-06-11T00:00:00Z")!)?.name == "Twin")
+        #expect(try earned(referredAt: "2026-06-13T00:00:00Z") == 25)
+    }
+
+    @Test func aConversionAfterTheOfferEndedStillEarnsTheOfferAmountOfItsReferral() throws {
+        var fixture = fixture()
+        fixture.hold = 30
+        let during = fixture.refer("ada", friend: "Grace Hopper", at: "2026-06-02T10:00:00Z")
+        let after = fixture.refer("ada", friend: "Alan Turing", at: "2026-06-15T10:00:00Z")
+        fixture.status(during, "converted", at: "2026-07-01T10:00:00Z")
+        fixture.status(after, "converted", at: "2026-07-01T10:00:00Z")
+        let held = try #require(try fixture.figures(asOf: "2026-07-02").referrer("ada"))
+        #expect(held.earned == 0)
+        #expect(held.pending == 75)
+        let figures = try fixture.figures(asOf: "2026-08-15")
+        let matured = try #require(figures.referrer("ada"))
+        #expect(matured.earned == 75)
+        #expect(matured.pending == 0)
+        #expect(figures.program.earned == 75)
+        let json = figures.json.serialized()
+        #expect(json.contains(#""earned":75"#))
+    }
+
+    @Test func tierBonusesAreUnchangedByOffers() throws {
+        var fixture = fixture()
+        fixture.tiers = #"[{"name":"Bronze","conversions":1,"bonus":10}]"#
+        let id = fixture.refer("ada", friend: "Grace Hopper", at: "2026-06-02T10:00:00Z")
+        fixture.status(id, "converted", at: "2026-06-20T00:00:00Z")
+        #expect(try fixture.figures(asOf: "2026-06-30").referrer("ada")?.earned == 60)
+    }
+
+    @Test func theReferralsExportNamesTheOfferAndTheReward() throws {
+        var fixture = fixture()
+        fixture.refer("ada", friend: "Grace Hopper", at: "2026-06-02T10:00:00Z")
+        fixture.refer("bob", friend: "Alan Turing", at: "2026-06-20T10:00:00Z")
+        let store = try fixture.load()
+        let table = Exporter.table(.referrals, store: store, figures: FigureCalculator.compute(store, asOf: CalendarDay("2026-06-30")!.end))
+        let offer = try #require(table.header.firstIndex(of: "offer"))
+        let reward = try #require(table.header.firstIndex(of: "reward"))
+        #expect(table.rows[0][offer] == .text("Double credit week") && table.rows[0][reward] == .number(50))
+        #expect(table.rows[1][offer] == .empty && table.rows[1][reward] == .number(25))
+    }
+
+    @Test func anOfferEndingBeforeItStartsIsAnErrorNamingTheField() throws {
+        var fixture = StoreFixture()
+        fixture.offers = #"[{"name": "Backwards", "from": "2026-06-07", "until": "2026-06-01", "referrerAmount": 50}]"#
+        let directory = try TemporaryDirectory()
+        try fixture.write(to: directory)
+        #expect(throws: DiagnosticsError.self) { try StoreLoader.load(from: directory.file("content/data")) }
+        do {
+            _ = try StoreLoader.load(from: directory.file("content/data"))
+        } catch {
+            let message = error.diagnostics.map(\.description).joined(separator: "\n")
+            #expect(message.contains("program.json:") && message.contains("offer 'Backwards' ends (2026-06-01) before it starts"))
+        }
+    }
+}
