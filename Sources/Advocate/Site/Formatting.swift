@@ -50,11 +50,8 @@ public enum VariantAssignment {
 
     /// FNV-1a, 64-bit: stable across runs and platforms, unlike `Hasher`.
     static func fnv1a(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01B3
-        }
-        return hash
+        var digest = StableDigest()
+        digest.addBytes(text.utf8)
+        return digest.value
     }
 }

@@ -1,0 +1,41 @@
+import Foundation
+
+/// FNV-1a, 64 bits: a digest that is the same in every process (unlike `Hasher`), for change
+/// detection only, never for security; hand-written because it is a few lines and no package
+/// in the dependency set offers a non-cryptographic stable hash. Also picks messaging variants.
+struct StableDigest {
+    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    /// Adds the text and a terminating zero, so that "ab"+"c" and "a"+"bc" differ.
+    mutating func add(_ text: String) {
+        addBytes(text.utf8)
+        addByte(0)
+    }
+
+    mutating func addBytes(_ bytes: some Sequence<UInt8>) {
+        for byte in bytes { addByte(byte) }
+    }
+
+    mutating func addNumber(_ number: Int64) {
+        for shift in stride(from: 0, to: 64, by: 8) { addByte(UInt8(truncatingIfNeeded: number >> Int64(shift))) }
+    }
+
+    private mutating func addByte(_ byte: UInt8) {
+        value = (value ^ UInt64(byte)) &* 0x100_0000_01b3
+    }
+
+    /// Adds a file's name, size, modification time and inode; false when it is not a regular file.
+    @discardableResult
+    mutating func addFile(_ path: String, name: String) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            add("missing \(name)")
+            return false
+        }
+        add(name)
+        addNumber(Int64(info.st_size))
+        addNumber(Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
+        addNumber(Int64(bitPattern: UInt64(info.st_ino)))
+        return true
+    }
+}
