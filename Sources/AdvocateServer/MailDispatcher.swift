@@ -20,6 +20,7 @@ actor MailDispatcher {
     /// Jobs waiting beyond this (a flood with the rate limits off) are logged and dropped.
     static let backlogLimit = 10_000
     private nonisolated let jobs: AsyncStream<Job>.Continuation
+    private nonisolated let drops = DropCount()
 
     init(outbox: Outbox, sendmail: Sendmail?, logger: Logger) {
         self.outbox = outbox
@@ -33,7 +34,11 @@ actor MailDispatcher {
     /// Queues an event's emails and returns at once.
     nonisolated func queue(_ job: @escaping Job) {
         if case .dropped = jobs.yield(job) {
-            logger.error("the outbox is \(Self.backlogLimit) emails behind: an email was dropped")
+            let total = drops.increment()
+            // One line at 1, 10, 100, … drops: a flood must not flood the log as well.
+            if String(total).dropFirst().allSatisfy({ $0 == "0" }) {
+                logger.error("the outbox is \(Self.backlogLimit) emails behind: \(total) event\(total == 1 ? "'s emails were" : "s' emails were") dropped so far (the referrals themselves are recorded)")
+            }
         }
     }
 
@@ -96,5 +101,19 @@ actor MailDispatcher {
             try? await Task.sleep(for: delay)
             self.deliver()
         }
+    }
+}
+
+/// How many events' emails were dropped, counted from any thread.
+private final class DropCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    /// Counts one more drop and returns the total.
+    func increment() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        count += 1
+        return count
     }
 }
