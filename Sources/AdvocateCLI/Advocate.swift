@@ -15,6 +15,7 @@ struct AdvocateCommand: AsyncParsableCommand {
               advocate serve --port 8080          build, then serve on http://127.0.0.1:8080
               advocate stats --format json        print every referrer's figures as JSON
             """,
+        version: "0.9.0",
         subcommands: [InitCommand.self, BuildCommand.self, ServeCommand.self, CheckCommand.self, StatsCommand.self, PreviewCommand.self, ReferrersCommand.self, ReferralCommand.self, ImportCommand.self, ExportCommand.self, ForgetCommand.self, WebhooksCommand.self],
         defaultSubcommand: nil
     )

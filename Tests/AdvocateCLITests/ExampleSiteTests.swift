@@ -73,7 +73,8 @@ import Testing
 
     @Test(arguments: [["--help"], ["init", "--help"], ["build", "--help"], ["stats", "--help"], ["check", "--help"], ["serve", "--help"],
                       ["preview", "--help"], ["referrers", "add", "--help"], ["referrers", "list", "--help"],
-                      ["referral", "status", "--help"], ["import", "statuses", "--help"], ["export", "--help"], ["forget", "--help"]])
+                      ["referral", "status", "--help"], ["import", "statuses", "--help"], ["export", "--help"], ["forget", "--help"],
+                      ["webhooks", "status", "--help"]])
     func everyCommandHasHelpWithAnExample(arguments: [String]) throws {
         let result = try CLIRunner.run(arguments)
         #expect(result.status == 0)
