@@ -37,14 +37,6 @@ public enum PageSpec: Sendable, Hashable {
         case .asset: "asset"
         }
     }
-
-    /// True for pages that show figures and so change with every new referral.
-    public var showsFigures: Bool {
-        switch self {
-        case .stats, .analytics, .leaderboard: true
-        default: false
-        }
-    }
 }
 
 /// The list of files a site produces.
