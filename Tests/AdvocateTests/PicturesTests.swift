@@ -133,7 +133,7 @@ import Testing
         let progress = GoalProgress(goals: Program.Goals(referralsPerMonth: 4, conversionRate: 0.25),
                                     outcomes: figures.outcomesByReferrer.values.joined(), asOf: figures.asOf)
         #expect(progress.months.map(\.name) == ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06"])
-        #expect(progress.current == GoalProgress.Month(name: "2026-06", referrals: 2, converted: 1))
+        #expect(progress.current == GroupFigures(name: "2026-06", referrals: 2, converted: 1))
         #expect(progress.months[4].referrals == 1)
         // 15 of 30 days: 2 referrals so far is a pace of 4.
         #expect(progress.projectedReferrals == 4)

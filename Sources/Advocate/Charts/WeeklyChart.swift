@@ -34,19 +34,18 @@ public enum WeeklyChart {
 
         let slot = plotWidth / Double(weeks.count)
         let labelEvery = max(1, Int((Double(weeks.count) / 6).rounded(.up)))
-        var points: [String] = []
+        var points: [(x: String, y: String)] = []
         for (index, week) in weeks.enumerated() {
             let center = left + slot * (Double(index) + 0.5)
             canvas.rect(x: center - slot * 0.35, y: y(week.referrals), width: slot * 0.7, height: y(0) - y(week.referrals), className: "chart-bar")
-            points.append("\(ChartCanvas.number(center)),\(ChartCanvas.number(y(week.converted)))")
+            points.append((ChartCanvas.number(center), ChartCanvas.number(y(week.converted))))
             if index % labelEvery == 0, let day = CalendarDay(week.name) {
                 canvas.text(day.shortLabel, x: center, y: top + plotHeight + 16, anchor: "middle")
             }
         }
-        canvas.add("<polyline class=\"chart-line\" points=\"\(points.joined(separator: " "))\"/>")
+        canvas.add("<polyline class=\"chart-line\" points=\"\(points.map { "\($0.x),\($0.y)" }.joined(separator: " "))\"/>")
         for point in points {
-            let xy = point.split(separator: ",")
-            canvas.add("<circle class=\"chart-dot\" cx=\"\(xy[0])\" cy=\"\(xy[1])\" r=\"3\"/>")
+            canvas.add("<circle class=\"chart-dot\" cx=\"\(point.x)\" cy=\"\(point.y)\" r=\"3\"/>")
         }
         canvas.line(x1: left, y1: y(0), x2: Double(width) - right, y2: y(0), className: "chart-axis")
         canvas.text("Number", x: 12, y: top + plotHeight / 2, anchor: "middle", className: "chart-text chart-axis-title",

@@ -17,8 +17,9 @@ extension PageContext {
         asOfValues(&context)
         context["referrer"] = referrerValues(referrer)
         context["link"] = site.urls.referrerLink(referrer.code)
-        context["qrLink"] = site.urls.referrerLink(referrer.code, source: .qr)
-        context["qr"] = qrValues(referrer)
+        let qr = qrValues(referrer)
+        context["qr"] = qr
+        context["qrLink"] = qr["link"]
         context["shares"] = shareList(referrer)
         var values: [String: Any] = [
             "referrals": figures.referrals,

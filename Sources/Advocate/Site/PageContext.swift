@@ -131,13 +131,16 @@ struct PageContext {
                              description: "Join \(program.name) and get your own link to share: your friends get \(program.friendReward.description).",
                              path: "/join/")
         var formValues: [String: Any] = ["action": site.joinEndpoint, "requireConsent": program.requireConsent]
-        if let form {
-            formValues["values"] = ["name": form.name, "email": form.email, "consent": form.consent] as [String: Any]
-            formValues["errors"] = form.errors
-            formValues["hasErrors"] = !form.errors.isEmpty
-        }
+        if let form { typed(form, into: &formValues) }
         context["form"] = formValues
         return context
+    }
+
+    /// What was typed and what was wrong, for a form shown again on the endpoint's 422 page.
+    func typed(_ form: FormState, into formValues: inout [String: Any]) {
+        formValues["values"] = ["name": form.name, "email": form.email, "consent": form.consent] as [String: Any]
+        formValues["errors"] = form.errors
+        formValues["hasErrors"] = !form.errors.isEmpty
     }
 
     func joined() -> [String: Any] {
@@ -164,8 +167,9 @@ struct PageContext {
                              path: path)
         context["referrer"] = referrerValues(referrer)
         context["link"] = site.urls.referrerLink(referrer.code)
-        context["qrLink"] = site.urls.referrerLink(referrer.code, source: .qr)
-        context["qr"] = qrValues(referrer)
+        let qr = qrValues(referrer)
+        context["qr"] = qr
+        context["qrLink"] = qr["link"]
         context["shares"] = shareList(referrer)
         var formValues: [String: Any] = [
             "action": program.endpoint, "referrer": referrer.code, "source": ReferralSource.link.rawValue,
@@ -175,9 +179,7 @@ struct PageContext {
         if let form {
             if let source = form.source.flatMap(ReferralSource.init(rawValue:)) { formValues["source"] = source.rawValue }
             if let variant = form.variant, StoreRules.isValidVariant(variant) { formValues["variant"] = variant }
-            formValues["values"] = ["name": form.name, "email": form.email, "consent": form.consent] as [String: Any]
-            formValues["errors"] = form.errors
-            formValues["hasErrors"] = !form.errors.isEmpty
+            typed(form, into: &formValues)
         }
         context["form"] = formValues
         return context

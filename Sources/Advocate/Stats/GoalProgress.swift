@@ -2,19 +2,10 @@
 /// and the months before it for the trend. A month's conversion rate is that of the referrals
 /// made in it (a cohort), so a recent month's rate still grows as its referrals convert.
 public struct GoalProgress: Sendable {
-    /// One calendar month: accepted referrals made in it, and how many of them are conversions.
-    public struct Month: Sendable, Equatable {
-        /// `2026-06`.
-        public var name: String
-        public var referrals: Int
-        public var converted: Int
-
-        public var conversionRate: Double { referrals == 0 ? 0 : Double(converted) / Double(referrals) }
-    }
-
     public var goals: Program.Goals
-    /// Oldest first; the last is the month of the as-of (so far).
-    public var months: [Month]
+    /// One a calendar month (named `2026-06`): the accepted referrals made in it and how many of
+    /// them are conversions. Oldest first; the last is the month of the as-of (so far).
+    public var months: [GroupFigures]
     /// How much of the current month has passed at the as-of, from just above 0 to 1.
     public var monthElapsed: Double
 
@@ -25,7 +16,7 @@ public struct GoalProgress: Sendable {
         self.goals = goals
         let (year, month, _) = asOf.day.components
         let index = year * 12 + (month - 1)
-        var counts = [Month](repeating: Month(name: "", referrals: 0, converted: 0), count: Self.monthsShown)
+        var counts = [GroupFigures](repeating: GroupFigures(name: "", referrals: 0, converted: 0), count: Self.monthsShown)
         for offset in 0..<Self.monthsShown {
             let monthIndex = index - (Self.monthsShown - 1 - offset)
             let number = monthIndex % 12 + 1
@@ -44,7 +35,7 @@ public struct GoalProgress: Sendable {
         monthElapsed = min(1, max(1 / length, Double(asOf.milliseconds - monthStart.milliseconds + 1) / length))
     }
 
-    public var current: Month { months[months.count - 1] }
+    public var current: GroupFigures { months[months.count - 1] }
 
     /// The current month's referrals at its pace so far, projected to its end.
     public var projectedReferrals: Int { Int((Double(current.referrals) / monthElapsed).rounded()) }
