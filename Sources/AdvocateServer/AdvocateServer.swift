@@ -63,10 +63,11 @@ public enum AdvocateServer {
             throw BuildError.invalidInput(error)
         }
         let report = try SiteBuilder.build(inputs)
-        let refresher = SiteRefresher(delay: configuration.refreshDelay, logger: logger)
+        let outcomes = OutcomeLedger(store: inputs.store)
+        let refresher = SiteRefresher(outcomes: outcomes, delay: configuration.refreshDelay, logger: logger)
         let mailer = MailDispatcher(outbox: Outbox(options: options), sendmail: configuration.sendmail.map(Sendmail.init), logger: logger)
         let webhooks = try webhookDispatcher(configuration, inputs: inputs, logger: logger)
-        let desk = ReferralDesk(inputs: inputs, journal: journal, refresher: refresher, mailer: mailer, webhooks: webhooks, logger: logger)
+        let desk = ReferralDesk(inputs: inputs, outcomes: outcomes, journal: journal, refresher: refresher, mailer: mailer, webhooks: webhooks, logger: logger)
         Task { await mailer.deliver() }
         let urls = SiteURLs(baseURL: inputs.store.program.baseURL)
         let intake = FormIntake(ipLimiter: RateLimiter(capacity: configuration.ipLimitPerMinute, period: .seconds(60)),

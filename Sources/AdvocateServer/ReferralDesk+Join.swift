@@ -47,9 +47,7 @@ extension ReferralDesk {
                 logger.error("could not record a new referrer: \(error)")
                 return .failed("\(error)")
             }
-            inputs.store.referrers.append(referrer)
-            inputs.store.journal.append(.referrer(referrer, at: now))
-            rendererIsStale = true
+            appendReferrer(referrer, at: now)
             await refresher.touch(referrer.code, desk: self, isNew: true)
             let site = renderer.site
             mailer.queue { [Notifier(site: site).message(forJoin: referrer, at: now, id: emailID)].compactMap { $0 } }

@@ -15,8 +15,10 @@ actor ReferralDesk {
         case failed(String)
     }
 
-    /// The site's inputs with every referral recorded so far.
-    var inputs: SiteInputs
+    /// The site's inputs, with every referrer who joined so far but without the journal's events:
+    /// those live in the refresher's ``OutcomeLedger`` and in `ledger`, and keeping a second
+    /// copy here would cost memory and a copy of a million events whenever one was shared.
+    private(set) var inputs: SiteInputs
     var ledger: ReferralLedger
     let journal: JournalWriter
     let refresher: SiteRefresher
@@ -25,42 +27,76 @@ actor ReferralDesk {
     let logger: Logger
     /// The place in the journal (from 0) the next event takes, for the webhooks' order.
     private var nextSequence: Int
+    /// Events recorded since the refresher last took them, in the order the roster grew.
+    private var unrefreshedEvents: [JournalEvent] = []
+    /// The `at` of the newest event recorded: the as-of of the pages the desk renders.
+    private var newestEvent: Instant
     /// For the 422 page: the referrer page with the form as typed (it shows no figures).
     private(set) var renderer: PageRenderer
     /// Set when a referrer joined since ``renderer`` was made: it is remade when next needed, so
     /// a run of joins costs no figures.
     var rendererIsStale = false
 
-    init(inputs: SiteInputs, journal: JournalWriter, refresher: SiteRefresher, mailer: MailDispatcher, webhooks: WebhookDispatcher?,
-         logger: Logger) {
-        self.inputs = inputs
-        self.ledger = ReferralLedger(store: inputs.store)
+    init(inputs: SiteInputs, outcomes: OutcomeLedger, journal: JournalWriter, refresher: SiteRefresher, mailer: MailDispatcher,
+         webhooks: WebhookDispatcher?, logger: Logger) {
+        self.inputs = Self.withoutEvents(inputs)
+        self.ledger = ReferralLedger(store: inputs.store, outcomes: outcomes)
         self.journal = journal
         self.refresher = refresher
         self.mailer = mailer
         self.webhooks = webhooks
         self.logger = logger
         self.nextSequence = inputs.store.journal.count
-        self.renderer = PageRenderer(site: Site(inputs: inputs, asOf: AsOf.resolve(nil, store: inputs.store)))
+        self.newestEvent = AsOf.resolve(nil, store: inputs.store)
+        self.renderer = Self.formRenderer(self.inputs, asOf: newestEvent)
     }
 
     nonisolated var isJournalWritable: Bool { journal.isWritable }
 
     /// Takes inputs reloaded from disk after a change (watch mode): the roster, content and theme.
-    func reload(_ fresh: SiteInputs) {
-        inputs = fresh
-        ledger = ReferralLedger(store: fresh.store)
-        renderer = PageRenderer(site: Site(inputs: fresh, asOf: AsOf.resolve(nil, store: fresh.store)))
+    func reload(_ fresh: SiteInputs) async {
+        let outcomes = OutcomeLedger(store: fresh.store)
+        newestEvent = AsOf.resolve(nil, store: fresh.store)
+        inputs = Self.withoutEvents(fresh)
+        ledger = ReferralLedger(store: fresh.store, outcomes: outcomes)
+        unrefreshedEvents = []
+        await refresher.reset(outcomes)
+        renderer = Self.formRenderer(inputs, asOf: newestEvent)
         rendererIsStale = false
+    }
+
+    /// The inputs and the events recorded since the last call, for the refresher.
+    func takeRecordedEvents() -> (SiteInputs, [JournalEvent]) {
+        defer { unrefreshedEvents = [] }
+        return (inputs, unrefreshedEvents)
+    }
+
+    /// Adds a referrer who joined to the roster and to the events the refresher takes in, together.
+    func appendReferrer(_ referrer: Referrer, at instant: Instant) {
+        inputs.store.referrers.append(referrer)
+        unrefreshedEvents.append(.referrer(referrer, at: instant))
+        rendererIsStale = true
     }
 
     /// For the 422 pages and the emails: the site with every referrer who joined so far.
     func formRenderer() -> PageRenderer {
         if rendererIsStale {
-            renderer = PageRenderer(site: Site(inputs: inputs, asOf: AsOf.resolve(nil, store: inputs.store)))
+            renderer = Self.formRenderer(inputs, asOf: newestEvent)
             rendererIsStale = false
         }
         return renderer
+    }
+
+    /// The renderer of pages that show no figures (the form page, the emails), so it is made
+    /// from the roster alone.
+    private static func formRenderer(_ inputs: SiteInputs, asOf: Instant) -> PageRenderer {
+        PageRenderer(site: Site(inputs: inputs, asOf: asOf))
+    }
+
+    private static func withoutEvents(_ inputs: SiteInputs) -> SiteInputs {
+        var inputs = inputs
+        inputs.store.journal = []
+        return inputs
     }
 
     func submit(_ submission: ReferralSubmission) async -> Outcome {
@@ -86,7 +122,7 @@ actor ReferralDesk {
             logger.error("could not record a referral: \(error)")
             return .failed("\(error)")
         }
-        inputs.store.journal.append(.referral(referral))
+        unrefreshedEvents.append(.referral(referral))
         await refresher.touch(referral.referrer, desk: self)
         let site = formRenderer().site
         mailer.queue { Notifier(site: site).messages(forReferral: referral, at: now) }
@@ -98,6 +134,7 @@ actor ReferralDesk {
     func write(_ event: JournalEvent) async throws {
         let sequence = nextSequence
         nextSequence += 1
+        newestEvent = max(newestEvent, event.at)
         let ticket = journal.enqueue([event.journalLine])
         do {
             try await Self.waitUntilDurable(ticket, in: journal)

@@ -3,11 +3,16 @@ import Foundation
 import Logging
 
 /// Re-renders the pages a new referral touches (the referrer's stats page and the program
-/// analytics; for a referrer who just joined, their share page too), gathering the referrals that arrive within `delay` into one refresh. One refresh
-/// runs at a time; referrals that arrive during it are picked up by the next.
+/// analytics; for a referrer who just joined, their share page too), gathering the referrals
+/// that arrive within `delay` into one refresh. One refresh runs at a time; referrals that
+/// arrive during it are picked up by the next.
+///
+/// It owns the figures' ``OutcomeLedger`` and applies each recorded event to it, so a refresh
+/// costs work in the number of referrers, not in the length of the journal.
 actor SiteRefresher {
     private let delay: Duration
     private let logger: Logger
+    private var outcomes: OutcomeLedger
     private var pendingCodes: Set<String> = []
     /// Referrers who joined since the last refresh: their share page is made too.
     private var pendingNewCodes: Set<String> = []
@@ -15,13 +20,20 @@ actor SiteRefresher {
     private var scheduled = false
     private var running = false
 
-    init(delay: Duration, logger: Logger) {
+    init(outcomes: OutcomeLedger, delay: Duration, logger: Logger) {
+        self.outcomes = outcomes
         self.delay = delay
         self.logger = logger
     }
 
-    /// Asks for a refresh of `code`'s pages; the store is read from `desk` when the refresh runs,
-    /// so a burst of referrals costs one snapshot of it, not one each.
+    /// Takes the outcomes of a store reloaded from disk (watch mode), which hold every event so far.
+    func reset(_ outcomes: OutcomeLedger) {
+        self.outcomes = outcomes
+    }
+
+    /// Asks for a refresh of `code`'s pages; the roster, theme and events recorded since the last
+    /// refresh are taken from `desk` when the refresh runs, so a burst of referrals costs one
+    /// snapshot of them, not one each.
     func touch(_ code: String, desk: ReferralDesk, isNew: Bool = false) {
         pendingCodes.insert(code)
         if isNew { pendingNewCodes.insert(code) }
@@ -59,17 +71,20 @@ actor SiteRefresher {
             let newCodes = pendingNewCodes
             pendingCodes = []
             pendingNewCodes = []
-            let inputs = await desk.inputs
-            await refresh(inputs, codes: codes, newCodes: newCodes)
+            // Taken together, so the ledger's roster grows exactly as the desk's did.
+            let (inputs, events) = await desk.takeRecordedEvents()
+            for event in events { outcomes.apply(event) }
+            let asOf = outcomes.newestEvent ?? AsOf.resolve(nil, store: inputs.store)
+            await refresh(Site(inputs: inputs, figures: outcomes.figures(asOf: asOf)), codes: codes, newCodes: newCodes)
         }
     }
 
-    private func refresh(_ inputs: SiteInputs, codes: Set<String>, newCodes: Set<String>) async {
+    private func refresh(_ site: Site, codes: Set<String>, newCodes: Set<String>) async {
         let logger = logger
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             DispatchQueue.global().async {
                 do {
-                    let report = try SiteBuilder.refresh(inputs, referrerCodes: codes, newReferrerCodes: newCodes)
+                    let report = try SiteBuilder.refresh(site, referrerCodes: codes, newReferrerCodes: newCodes)
                     let milliseconds = report.duration.components.seconds * 1000 + report.duration.components.attoseconds / 1_000_000_000_000_000
                     logger.info("refreshed \(report.written) page(s) for \(codes.count) referrer(s) as of \(report.asOf.iso8601) in \(milliseconds) ms")
                 } catch {

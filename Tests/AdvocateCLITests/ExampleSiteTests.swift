@@ -32,7 +32,7 @@ import Testing
         #expect(figures.program.selfReferrals > 0)
         #expect(Set(figures.referrers.compactMap(\.tier?.name)) == Set(store.program.tiers.map(\.name)))
         #expect(figures.referrers.contains { $0.pending > 0 } && figures.referrers.contains { $0.earned > 0 })
-        let outcomes = figures.outcomesByReferrer.values.flatMap { $0 }
+        let outcomes = figures.allOutcomes
         #expect(outcomes.contains { $0.firstConvertedAt != nil && !$0.isConversion && $0.latestStatus == .converted }, "a late conversion")
         #expect(outcomes.contains { $0.firstConvertedAt != nil && $0.latestStatus == .rejected }, "a refund after conversion")
     }

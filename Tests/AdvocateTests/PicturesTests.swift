@@ -131,7 +131,7 @@ import Testing
         store.refer("bob", friend: "Edsger Dijkstra", email: "edsger@example.org", at: "2026-06-10T09:00:00Z")
         let figures = try store.figures(asOf: "2026-06-15")
         let progress = GoalProgress(goals: Program.Goals(referralsPerMonth: 4, conversionRate: 0.25),
-                                    outcomes: figures.outcomesByReferrer.values.joined(), asOf: figures.asOf)
+                                    cohorts: figures.program.cohorts, asOf: figures.asOf)
         #expect(progress.months.map(\.name) == ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06"])
         #expect(progress.current == GroupFigures(name: "2026-06", referrals: 2, converted: 1))
         #expect(progress.months[4].referrals == 1)

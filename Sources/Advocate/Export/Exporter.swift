@@ -34,7 +34,7 @@ public enum Exporter {
                       "convertedAt", "value", "counted", "offer", "reward"]
         var rows: [[CSVTable.Cell]] = []
         for referrer in store.referrers {
-            for outcome in figures.outcomesByReferrer[referrer.code] ?? [] {
+            for outcome in figures.outcomes(ofReferrer: referrer.code) {
                 let referral = outcome.referral
                 let acceptance = switch outcome.acceptance {
                 case .accepted: "yes"

@@ -23,15 +23,18 @@ public struct ReferralLedger: Sendable {
     private var acceptedEmails: Set<String> = []
     public let requireConsent: Bool
 
-    public init(store: Store) {
+    /// The ledger of a store whose referrals' outcomes are already known.
+    public init(store: Store, outcomes: OutcomeLedger) {
         requireConsent = store.program.requireConsent
         for referrer in store.referrers {
             referrerEmails[referrer.code] = StoreRules.normalizedEmail(referrer.email)
             if codesByEmail[StoreRules.normalizedEmail(referrer.email)] == nil { codesByEmail[StoreRules.normalizedEmail(referrer.email)] = referrer.code }
         }
-        for outcome in FigureCalculator.outcomes(of: store, asOf: Instant(milliseconds: .max)) where outcome.isAccepted {
-            acceptedEmails.insert(StoreRules.normalizedEmail(outcome.referral.email))
-        }
+        acceptedEmails = outcomes.acceptedEmails
+    }
+
+    public init(store: Store) {
+        self.init(store: store, outcomes: OutcomeLedger(store: store))
     }
 
     public func isKnownReferrer(_ code: String) -> Bool { referrerEmails[code] != nil }

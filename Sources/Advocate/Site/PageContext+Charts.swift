@@ -18,8 +18,8 @@ extension PageContext {
     /// A referrer's accepted referrals and conversions per week, for their stats page.
     func referrerWeeks(_ code: String) -> [GroupFigures] {
         var series = WeeklySeries()
-        for outcome in site.figures.outcomesByReferrer[code] ?? [] where outcome.isAccepted {
-            series.add(outcome)
+        for outcome in site.figures.outcomes(ofReferrer: code) where outcome.isAccepted {
+            series.count(outcome)
         }
         return Array(series.weeks().suffix(Self.weeksShown))
     }
@@ -83,7 +83,7 @@ extension PageContext {
     /// The goals against the month of the as-of; nil when program.json sets none.
     func goalValues() -> [String: Any]? {
         guard let goals = program.goals, goals.referralsPerMonth != nil || goals.conversionRate != nil else { return nil }
-        let progress = GoalProgress(goals: goals, outcomes: site.figures.outcomesByReferrer.values.joined(), asOf: site.figures.asOf)
+        let progress = GoalProgress(goals: goals, cohorts: site.figures.program.cohorts, asOf: site.figures.asOf)
         let current = progress.current
         var values: [String: Any] = ["month": current.name, "referrals": current.referrals,
                                      "conversionRate": Formatting.percent(current.conversionRate),

@@ -44,7 +44,7 @@ extension PageContext {
         charts["tiers"] = tierChart(figures)
         charts["weeks"] = WeeklyChart.svg(id: "chart-weeks", title: "Your referrals and conversions per week", weeks: referrerWeeks(referrer.code))
         context["charts"] = charts
-        let outcomes = (site.figures.outcomesByReferrer[referrer.code] ?? []).filter(\.isAccepted)
+        let outcomes = site.figures.outcomes(ofReferrer: referrer.code).filter(\.isAccepted)
         let recent: [[String: Any]] = outcomes.suffix(Self.recentReferralsShown).reversed().map { outcome in
             [
                 "date": outcome.referral.at.day.iso8601,

@@ -10,11 +10,17 @@ public struct Site: Sendable {
     /// The template that provides each channel's share text (the first by file name that is not
     /// a notification).
     let shareTemplates: [MessageChannel: MessageTemplate]
-    let referrerIndex: [String: Int]
 
+    /// The site with its figures computed from the store as of `asOf`.
     public init(inputs: SiteInputs, asOf: Instant) {
+        self.init(inputs: inputs, figures: FigureCalculator.compute(inputs.store, asOf: asOf))
+    }
+
+    /// The site with figures already computed for its store's roster (the server keeps an
+    /// ``OutcomeLedger`` up to date and passes its figures).
+    public init(inputs: SiteInputs, figures: Figures) {
         self.inputs = inputs
-        self.figures = FigureCalculator.compute(inputs.store, asOf: asOf)
+        self.figures = figures
         self.urls = SiteURLs(baseURL: inputs.store.program.baseURL)
         self.formatting = Formatting(currency: inputs.store.program.currency)
         self.variantNames = Set(inputs.content.messages.flatMap { $0.variants.compactMap(\.name) }).sorted()
@@ -23,15 +29,12 @@ public struct Site: Sendable {
             shares[message.channel] = message
         }
         self.shareTemplates = shares
-        var index: [String: Int] = [:]
-        for (offset, referrer) in inputs.store.referrers.enumerated() { index[referrer.code] = offset }
-        self.referrerIndex = index
     }
 
     public var program: Program { inputs.store.program }
     public var referrers: [Referrer] { inputs.store.referrers }
 
-    public func index(ofReferrer code: String) -> Int? { referrerIndex[code] }
+    public func index(ofReferrer code: String) -> Int? { figures.index(ofReferrer: code) }
 
     /// True when the theme has a leaderboard template (themes made before it may not).
     public var hasLeaderboard: Bool { inputs.theme.templateNames.contains("leaderboard") }

@@ -108,16 +108,13 @@ public enum SiteBuilder {
     }
 
     /// Re-renders only the pages that show figures for the given referrers, and the program
-    /// pages (analytics, leaderboard), as of the newest event: what the endpoint does after
-    /// recording a referral. `newReferrerCodes` (referrers who just joined) get their share page and its QR code as well.
-    public static func refresh(_ inputs: SiteInputs, referrerCodes: Set<String>,
+    /// pages (analytics, leaderboard): what the endpoint does after recording a referral, with
+    /// `site`'s figures as of the newest event. `newReferrerCodes` (referrers who just joined)
+    /// get their share page and its QR code as well.
+    public static func refresh(_ site: Site, referrerCodes: Set<String>,
                                newReferrerCodes: Set<String> = []) throws(BuildError) -> BuildReport {
         let start = ContinuousClock.now
-        var options = inputs.options
-        options.asOf = nil
-        var current = inputs
-        current.options = options
-        let site = Site(inputs: current, asOf: AsOf.resolve(nil, store: current.store))
+        let options = site.inputs.options
         var pages: [PageSpec] = [.analytics]
         if site.hasLeaderboard { pages.append(.leaderboard) }
         for code in referrerCodes.sorted() {

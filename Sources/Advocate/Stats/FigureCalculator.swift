@@ -3,102 +3,105 @@
 /// The rules are DESIGN.md's "What the figures mean"; README.md repeats them for users.
 public enum FigureCalculator {
     public static func compute(_ store: Store, asOf: Instant) -> Figures {
-        let program = store.program
-        let outcomes = outcomes(of: store, asOf: asOf)
-        var byReferrer: [String: [ReferralOutcome]] = [:]
-        for outcome in outcomes {
-            byReferrer[outcome.referral.referrer, default: []].append(outcome)
-        }
-        let referrers = store.referrers.map { referrer in
-            figures(for: referrer.code, outcomes: byReferrer[referrer.code] ?? [], program: program)
-        }
-        let programFigures = ProgramFigures(
-            store: store, asOf: asOf, referrers: referrers, outcomes: outcomes)
-        return Figures(asOf: asOf, currency: program.currency, referrers: referrers, program: programFigures,
-                       outcomesByReferrer: byReferrer)
+        OutcomeLedger(store: store, through: asOf).figures(asOf: asOf)
     }
 
-    /// Decides, in journal order, which referrals are accepted and what became of each.
+    /// Every referral's outcome as of an instant, in journal order.
     static func outcomes(of store: Store, asOf: Instant) -> [ReferralOutcome] {
-        var ownEmails: [String: String] = [:]
-        ownEmails.reserveCapacity(store.referrers.count)
-        for referrer in store.referrers {
-            ownEmails[referrer.code] = StoreRules.normalizedEmail(referrer.email)
-        }
-        // Sized up front: growing these one by one (rehashing a million ids) was an eighth of a
-        // server refresh at 100,000 referrers (perf).
-        let referralCount = store.journal.count { if case .referral = $0 { true } else { false } }
-        var outcomes: [ReferralOutcome] = []
-        outcomes.reserveCapacity(referralCount)
-        var indexByID: [String: Int] = [:]
-        indexByID.reserveCapacity(referralCount)
-        var acceptedEmails: Set<String> = []
-        acceptedEmails.reserveCapacity(referralCount)
-        for event in store.journal {
-            guard case .referral(let referral) = event, referral.at <= asOf,
-                  let ownEmail = ownEmails[referral.referrer], indexByID[referral.id] == nil
-            else { continue }
-            let email = StoreRules.normalizedEmail(referral.email)
-            let acceptance: ReferralOutcome.Acceptance
-            if email == ownEmail {
-                acceptance = .selfReferral
-            } else if !acceptedEmails.insert(email).inserted {
-                acceptance = .duplicate
-            } else {
-                acceptance = .accepted
+        compute(store, asOf: asOf).allOutcomes
+    }
+}
+
+extension OutcomeLedger {
+    /// The figures as of `asOf`, which must not be before ``newestEvent`` (the ledger holds only
+    /// events up to its as-of): the referrers' from their tallies, the program's from its totals.
+    public func figures(asOf: Instant) -> Figures {
+        let hold = Int64(program.rewardHoldDays) * Instant.millisecondsPerDay
+        var referrers: [ReferrerFigures] = []
+        referrers.reserveCapacity(codes.count)
+        var top = TopReferrers(limit: 10)
+        for index in codes.indices {
+            let tally = referrerTallies[index]
+            var matured = 0
+            var maturedRewards = 0.0
+            var heldRewards = 0.0
+            for conversion in tally.conversions {
+                if asOf.milliseconds - conversion.at.milliseconds >= hold {
+                    matured += 1
+                    maturedRewards += conversion.reward
+                } else {
+                    heldRewards += conversion.reward
+                }
             }
-            indexByID[referral.id] = outcomes.count
-            let offer = store.program.offer(at: referral.at)
-            outcomes.append(ReferralOutcome(referral: referral, acceptance: acceptance, offer: offer?.name,
-                                            reward: offer?.referrerAmount ?? store.program.referrerReward.amount, latestStatus: nil,
-                                            firstConvertedAt: nil, conversionValue: nil, wasContacted: false,
-                                            isConversion: false, isMatured: false))
+            let figures = ReferrerFigures(code: codes[index], referrals: tally.referrals, converted: tally.conversions.count,
+                                          matured: matured, maturedRewards: maturedRewards, heldRewards: heldRewards, program: program)
+            top.consider(figures)
+            referrers.append(figures)
         }
-        for event in store.journal {
-            guard case .status(let change) = event, change.at <= asOf, let index = indexByID[change.id],
-                  outcomes[index].isAccepted
-            else { continue }
-            outcomes[index].latestStatus = change.status
-            if change.status != .rejected { outcomes[index].wasContacted = true }
-            if change.status == .converted, outcomes[index].firstConvertedAt == nil {
-                outcomes[index].firstConvertedAt = change.at
-                outcomes[index].conversionValue = change.value
-            }
+        let programFigures = ProgramFigures(tally: tally, referrers: referrers, referrerCount: referrerCount(asOf: asOf),
+                                            topReferrers: top.codes)
+        return Figures(asOf: asOf, currency: program.currency, referrers: referrers, program: programFigures, ledger: self)
+    }
+}
+
+extension ReferrerFigures {
+    /// A referrer's figures from their counts: the tier bonuses reached by matured conversions
+    /// are earned, those reached only by all conversions pending.
+    init(code: String, referrals: Int, converted: Int, matured: Int, maturedRewards: Double, heldRewards: Double, program: Program) {
+        var maturedBonus = 0.0
+        var allBonus = 0.0
+        for tier in program.tiers {
+            if tier.conversions <= matured { maturedBonus += tier.bonus }
+            if tier.conversions <= converted { allBonus += tier.bonus }
         }
-        let window = Int64(store.program.attributionWindowDays) * Instant.millisecondsPerDay
-        let hold = Int64(store.program.rewardHoldDays) * Instant.millisecondsPerDay
-        for index in outcomes.indices {
-            guard let convertedAt = outcomes[index].firstConvertedAt,
-                  outcomes[index].latestStatus == .converted || outcomes[index].latestStatus == .rewarded,
-                  convertedAt.milliseconds - outcomes[index].referral.at.milliseconds <= window
-            else { continue }
-            outcomes[index].isConversion = true
-            outcomes[index].isMatured = asOf.milliseconds - convertedAt.milliseconds >= hold
-        }
-        return outcomes
+        self.init(code: code, referrals: referrals, converted: converted, matured: matured,
+                  earned: maturedRewards + maturedBonus, pending: heldRewards + (allBonus - maturedBonus),
+                  tier: program.tiers.last { $0.conversions <= converted },
+                  nextTier: program.tiers.first { $0.conversions > converted })
+    }
+}
+
+extension ProgramFigures {
+    init(tally: ProgramTally, referrers: [ReferrerFigures], referrerCount: Int, topReferrers: [String]) {
+        self.referrers = referrerCount
+        self.referrals = tally.funnel.referred
+        self.converted = tally.funnel.converted
+        self.earned = referrers.reduce(0) { $0 + $1.earned }
+        self.pending = referrers.reduce(0) { $0 + $1.pending }
+        self.duplicates = tally.duplicates
+        self.selfReferrals = tally.selfReferrals
+        self.conversionValue = tally.conversionValue
+        self.funnel = tally.funnel
+        self.bySource = ReferralSource.allCases.compactMap { tally.bySource[$0.rawValue] }
+        self.bySegment = Segment.allCases.compactMap { tally.bySegment[$0.rawValue] }
+        self.byVariant = tally.byVariant.keys.sorted().compactMap { tally.byVariant[$0] }
+        self.perWeek = tally.weekly.weeks()
+        self.cohorts = tally.cohorts
+        self.topReferrers = topReferrers
+    }
+}
+
+/// The referrers with the most conversions (then referrals, then code), kept while the figures
+/// are made: a pass instead of sorting every referrer.
+private struct TopReferrers {
+    let limit: Int
+    private var ranked: [ReferrerFigures] = []
+
+    init(limit: Int) { self.limit = limit }
+
+    var codes: [String] { ranked.map(\.code) }
+
+    mutating func consider(_ figures: ReferrerFigures) {
+        guard figures.referrals > 0 else { return }
+        if ranked.count == limit, let last = ranked.last, !Self.ranksBefore(figures, last) { return }
+        let position = ranked.firstIndex { Self.ranksBefore(figures, $0) } ?? ranked.count
+        ranked.insert(figures, at: position)
+        if ranked.count > limit { ranked.removeLast() }
     }
 
-    static func figures(for code: String, outcomes: [ReferralOutcome], program: Program) -> ReferrerFigures {
-        var referrals = 0
-        var converted = 0
-        var matured = 0
-        var maturedRewards = 0.0
-        var heldRewards = 0.0
-        for outcome in outcomes where outcome.isAccepted {
-            referrals += 1
-            if outcome.isConversion {
-                converted += 1
-                if outcome.isMatured { maturedRewards += outcome.reward } else { heldRewards += outcome.reward }
-            }
-            if outcome.isMatured { matured += 1 }
-        }
-        let maturedBonus = program.tiers.filter { $0.conversions <= matured }.reduce(0) { $0 + $1.bonus }
-        let allBonus = program.tiers.filter { $0.conversions <= converted }.reduce(0) { $0 + $1.bonus }
-        return ReferrerFigures(
-            code: code, referrals: referrals, converted: converted, matured: matured,
-            earned: maturedRewards + maturedBonus,
-            pending: heldRewards + (allBonus - maturedBonus),
-            tier: program.tiers.last { $0.conversions <= converted },
-            nextTier: program.tiers.first { $0.conversions > converted })
+    private static func ranksBefore(_ lhs: ReferrerFigures, _ rhs: ReferrerFigures) -> Bool {
+        if lhs.converted != rhs.converted { return lhs.converted > rhs.converted }
+        if lhs.referrals != rhs.referrals { return lhs.referrals > rhs.referrals }
+        return lhs.code < rhs.code
     }
 }

@@ -83,6 +83,8 @@ public struct ProgramFigures: Sendable {
     public var byVariant: [GroupFigures]
     /// One entry a week (named by its Monday), from the first week with a referral to the last.
     public var perWeek: [GroupFigures]
+    /// Accepted referrals by the month they were made in, for the goals.
+    public var cohorts: MonthlyCohorts
     /// Up to ten referrer codes with the most conversions (then referrals, then code).
     public var topReferrers: [String]
 
@@ -96,11 +98,33 @@ public struct Figures: Sendable {
     /// In roster order.
     public var referrers: [ReferrerFigures]
     public var program: ProgramFigures
-    /// Each referrer's referrals (accepted or not), oldest first, keyed by code.
-    public var outcomesByReferrer: [String: [ReferralOutcome]]
+    /// The outcomes behind the figures.
+    let ledger: OutcomeLedger
 
     /// The figures of one referrer, by code.
     public func referrer(_ code: String) -> ReferrerFigures? {
-        referrers.first { $0.code == code }
+        ledger.index(ofReferrer: code).map { referrers[$0] }
+    }
+
+    /// The roster position of a referrer, by code.
+    public func index(ofReferrer code: String) -> Int? { ledger.index(ofReferrer: code) }
+
+    /// A referrer's referrals (accepted or not), oldest first.
+    public func outcomes(ofReferrer code: String) -> [ReferralOutcome] {
+        guard let index = ledger.index(ofReferrer: code) else { return [] }
+        return ledger.outcomesOfReferrer[index].map { asOfOutcome(ledger.outcomes[$0]) }
+    }
+
+    /// Every referral's outcome, in journal order.
+    public var allOutcomes: [ReferralOutcome] { ledger.outcomes.map(asOfOutcome) }
+
+    /// The outcome with its maturity as of ``asOf``.
+    private func asOfOutcome(_ outcome: ReferralOutcome) -> ReferralOutcome {
+        var outcome = outcome
+        if outcome.isConversion, let convertedAt = outcome.firstConvertedAt {
+            outcome.isMatured = asOf.milliseconds - convertedAt.milliseconds
+                >= Int64(ledger.program.rewardHoldDays) * Instant.millisecondsPerDay
+        }
+        return outcome
     }
 }

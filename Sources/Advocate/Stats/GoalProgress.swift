@@ -12,22 +12,16 @@ public struct GoalProgress: Sendable {
     /// How many months the trend shows, the current one included.
     public static let monthsShown = 6
 
-    public init(goals: Program.Goals, outcomes: some Sequence<ReferralOutcome>, asOf: Instant) {
+    public init(goals: Program.Goals, cohorts: MonthlyCohorts, asOf: Instant) {
         self.goals = goals
         let (year, month, _) = asOf.day.components
-        let index = year * 12 + (month - 1)
-        var counts = [GroupFigures](repeating: GroupFigures(name: "", referrals: 0, converted: 0), count: Self.monthsShown)
-        for offset in 0..<Self.monthsShown {
-            let monthIndex = index - (Self.monthsShown - 1 - offset)
-            let number = monthIndex % 12 + 1
-            counts[offset].name = "\(monthIndex / 12)-\(number < 10 ? "0" : "")\(number)"
-        }
-        for outcome in outcomes where outcome.isAccepted {
-            let (referralYear, referralMonth, _) = outcome.referral.at.day.components
-            let slot = (referralYear * 12 + referralMonth - 1) - (index - (Self.monthsShown - 1))
-            guard slot >= 0, slot < Self.monthsShown else { continue }
-            counts[slot].referrals += 1
-            if outcome.isConversion { counts[slot].converted += 1 }
+        let current = MonthlyCohorts.monthNumber(of: asOf)
+        var counts: [GroupFigures] = []
+        for monthNumber in current - (Self.monthsShown - 1)...current {
+            let number = monthNumber % 12 + 1
+            let (referrals, converted) = cohorts[monthNumber]
+            counts.append(GroupFigures(name: "\(monthNumber / 12)-\(number < 10 ? "0" : "")\(number)",
+                                       referrals: referrals, converted: converted))
         }
         months = counts
         let monthStart = CalendarDay(year: year, month: month, day: 1).start

@@ -1,17 +1,21 @@
-/// Referrals by the week they were made and conversions by the week they were first converted,
-/// counted as outcomes arrive (for the program and for one referrer).
+/// Referrals by the week they were made and conversions by the week they were first converted
+/// (for the program and for one referrer).
 public struct WeeklySeries: Sendable {
     private var referralsByWeek: [Int: Int] = [:]
     private var conversionsByWeek: [Int: Int] = [:]
 
     public init() {}
 
-    /// Counts one accepted referral (and its conversion, when it counts as one).
-    public mutating func add(_ outcome: ReferralOutcome) {
-        referralsByWeek[outcome.referral.at.day.weekStart.daysSinceEpoch, default: 0] += 1
-        if outcome.isConversion, let at = outcome.firstConvertedAt {
-            conversionsByWeek[at.day.weekStart.daysSinceEpoch, default: 0] += 1
-        }
+    /// Counts one accepted referral (and its conversion, when it counts as one) in (`sign` 1) or out (-1).
+    public mutating func count(_ outcome: ReferralOutcome, sign: Int = 1) {
+        Self.count(&referralsByWeek, outcome.referral.at, sign)
+        if outcome.isConversion, let at = outcome.firstConvertedAt { Self.count(&conversionsByWeek, at, sign) }
+    }
+
+    private static func count(_ weeks: inout [Int: Int], _ instant: Instant, _ sign: Int) {
+        let week = instant.day.weekStart.daysSinceEpoch
+        let total = weeks[week, default: 0] + sign
+        weeks[week] = total == 0 ? nil : total
     }
 
     /// One entry a week, named by its Monday, from the first week with either to the last;

@@ -1,0 +1,70 @@
+/// Running totals of the program's referrals, kept as outcomes are counted in and out (a status
+/// change takes an outcome's old contribution out and puts its new one in).
+struct ProgramTally: Sendable {
+    var duplicates = 0
+    var selfReferrals = 0
+    var conversionValue = 0.0
+    var funnel = Funnel(referred: 0, contacted: 0, converted: 0, rewarded: 0)
+    var bySource: [String: GroupFigures] = [:]
+    var bySegment: [String: GroupFigures] = [:]
+    var byVariant: [String: GroupFigures] = [:]
+    var weekly = WeeklySeries()
+    var cohorts = MonthlyCohorts()
+
+    /// Counts a refused referral in (`sign` 1) or out (-1).
+    mutating func countRefused(_ acceptance: ReferralOutcome.Acceptance, sign: Int) {
+        switch acceptance {
+        case .duplicate: duplicates += sign
+        case .selfReferral: selfReferrals += sign
+        case .accepted: break
+        }
+    }
+
+    /// Counts an accepted referral in (`sign` 1) or out (-1).
+    mutating func count(_ outcome: ReferralOutcome, segment: Segment, sign: Int) {
+        let converted = outcome.isConversion
+        funnel.referred += sign
+        if outcome.wasContacted { funnel.contacted += sign }
+        if converted {
+            funnel.converted += sign
+            conversionValue += Double(sign) * (outcome.conversionValue ?? 0)
+            if outcome.latestStatus == .rewarded { funnel.rewarded += sign }
+        }
+        Self.count(&bySource, outcome.referral.source.rawValue, converted, sign)
+        Self.count(&bySegment, segment.rawValue, converted, sign)
+        if let variant = outcome.referral.variant { Self.count(&byVariant, variant, converted, sign) }
+        weekly.count(outcome, sign: sign)
+        cohorts.count(outcome, sign: sign)
+    }
+
+    private static func count(_ groups: inout [String: GroupFigures], _ name: String, _ converted: Bool, _ sign: Int) {
+        groups[name, default: GroupFigures(name: name, referrals: 0, converted: 0)].referrals += sign
+        if converted { groups[name]!.converted += sign }
+        if groups[name]!.referrals == 0 { groups[name] = nil }
+    }
+}
+
+/// Accepted referrals by the calendar month they were made in, and how many of each month's
+/// are conversions (a cohort), for the goals.
+public struct MonthlyCohorts: Sendable, Equatable {
+    private var cohorts: [Int: GroupFigures] = [:]
+
+    /// The month's number counted from year 0 (`year * 12 + month - 1`).
+    public static func monthNumber(of instant: Instant) -> Int {
+        let (year, month, _) = instant.day.components
+        return year * 12 + month - 1
+    }
+
+    /// Counts an accepted referral in (`sign` 1) or out (-1).
+    mutating func count(_ outcome: ReferralOutcome, sign: Int) {
+        let month = Self.monthNumber(of: outcome.referral.at)
+        cohorts[month, default: GroupFigures(name: "", referrals: 0, converted: 0)].referrals += sign
+        if outcome.isConversion { cohorts[month]!.converted += sign }
+        if cohorts[month]!.referrals == 0 { cohorts[month] = nil }
+    }
+
+    /// The referrals made in a month (by ``monthNumber(of:)``) and how many of them converted.
+    public subscript(month: Int) -> (referrals: Int, converted: Int) {
+        cohorts[month].map { ($0.referrals, $0.converted) } ?? (0, 0)
+    }
+}

@@ -1,0 +1,63 @@
+import Advocate
+import Foundation
+import Testing
+
+/// The server keeps an ``OutcomeLedger`` and applies each event it records; its figures must be
+/// those a build computes from the whole journal.
+@Suite struct OutcomeLedgerTests {
+    static let exampleData = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("content/data").path
+
+    @Test func applyingEventsOneByOneGivesTheFiguresOfTheWholeJournal() throws {
+        let store = try StoreLoader.load(from: Self.exampleData).store
+        let asOf = try #require(store.newestEventInstant)
+        let whole = FigureCalculator.compute(store, asOf: asOf)
+        // Every place the journal could have been cut when the server started.
+        for cut in stride(from: 0, through: store.journal.count, by: 7) {
+            var start = store
+            start.journal = Array(store.journal.prefix(cut))
+            var ledger = OutcomeLedger(store: start)
+            for event in store.journal.dropFirst(cut) { ledger.apply(event) }
+            let figures = ledger.figures(asOf: asOf)
+            #expect(figures.json == whole.json, "cut after \(cut) events")
+            #expect(Self.summary(figures.allOutcomes) == Self.summary(whole.allOutcomes), "cut after \(cut) events")
+            #expect(figures.program.cohorts == whole.program.cohorts)
+            #expect(figures.program.perWeek == whole.program.perWeek)
+        }
+    }
+
+    @Test func aStatusChangeMovesTheTotalsBothWays() throws {
+        var fixture = StoreFixture()
+        let id = fixture.refer("ada", friend: "Grace Hopper", email: "grace@example.org", at: "2026-06-02T09:00:00Z")
+        var ledger = OutcomeLedger(store: try fixture.load())
+        let referred = ledger.figures(asOf: CalendarDay("2026-06-30")!.end)
+        #expect([referred.program.funnel.referred, referred.program.funnel.contacted, referred.program.funnel.converted, referred.program.funnel.rewarded] as [Int] == [1, 0, 0, 0])
+
+        fixture.status(id, "converted", at: "2026-06-05T09:00:00Z")
+        let converted = try fixture.load()
+        guard case .status(let change) = converted.journal.last else { Issue.record("no status event"); return }
+        ledger.apply(.status(change))
+        let afterConversion = ledger.figures(asOf: CalendarDay("2026-06-30")!.end)
+        #expect([afterConversion.program.funnel.referred, afterConversion.program.funnel.contacted, afterConversion.program.funnel.converted, afterConversion.program.funnel.rewarded] as [Int] == [1, 1, 1, 0])
+        #expect(afterConversion.referrer("ada")?.converted == 1)
+        #expect(afterConversion.json == FigureCalculator.compute(converted, asOf: CalendarDay("2026-06-30")!.end).json)
+
+        fixture.status(id, "rejected", at: "2026-06-07T09:00:00Z")
+        let refunded = try fixture.load()
+        guard let refund = refunded.journal.last else { Issue.record("no refund event"); return }
+        ledger.apply(refund)
+        let afterRefund = ledger.figures(asOf: CalendarDay("2026-06-30")!.end)
+        #expect([afterRefund.program.funnel.referred, afterRefund.program.funnel.contacted, afterRefund.program.funnel.converted, afterRefund.program.funnel.rewarded] as [Int] == [1, 1, 0, 0])
+        #expect(afterRefund.program.perWeek.map(\.converted).reduce(0, +) == 0)
+        #expect(afterRefund.referrer("ada")?.converted == 0)
+        #expect(afterRefund.json == FigureCalculator.compute(refunded, asOf: CalendarDay("2026-06-30")!.end).json)
+    }
+
+    /// What can differ between two computations of an outcome, as text.
+    static func summary(_ outcomes: [ReferralOutcome]) -> [String] {
+        outcomes.map {
+            "\($0.referral.id) \($0.acceptance) \(String(describing: $0.latestStatus)) \(String(describing: $0.firstConvertedAt)) "
+                + "\($0.isConversion) \($0.isMatured) \($0.wasContacted) \($0.reward) \(String(describing: $0.offer))"
+        }
+    }
+}
