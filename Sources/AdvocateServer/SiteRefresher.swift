@@ -71,21 +71,25 @@ actor SiteRefresher {
             let newCodes = pendingNewCodes
             pendingCodes = []
             pendingNewCodes = []
+            let start = ContinuousClock.now
             // Taken together, so the ledger's roster grows exactly as the desk's did.
             let (inputs, events) = await desk.takeRecordedEvents()
             for event in events { outcomes.apply(event) }
             let asOf = outcomes.newestEvent ?? AsOf.resolve(nil, store: inputs.store)
-            await refresh(Site(inputs: inputs, figures: outcomes.figures(asOf: asOf)), codes: codes, newCodes: newCodes)
+            await refresh(Site(inputs: inputs, figures: outcomes.figures(asOf: asOf)), codes: codes, newCodes: newCodes,
+                          start: start)
         }
     }
 
-    private func refresh(_ site: Site, codes: Set<String>, newCodes: Set<String>) async {
+    /// Renders the pages off the actor; logs the time since `start` (taking in the events and the figures included).
+    private func refresh(_ site: Site, codes: Set<String>, newCodes: Set<String>, start: ContinuousClock.Instant) async {
         let logger = logger
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             DispatchQueue.global().async {
                 do {
                     let report = try SiteBuilder.refresh(site, referrerCodes: codes, newReferrerCodes: newCodes)
-                    let milliseconds = report.duration.components.seconds * 1000 + report.duration.components.attoseconds / 1_000_000_000_000_000
+                    let elapsed = ContinuousClock.now - start
+                    let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
                     logger.info("refreshed \(report.written) page(s) for \(codes.count) referrer(s) as of \(report.asOf.iso8601) in \(milliseconds) ms")
                 } catch {
                     logger.error("refresh failed: \(error)")

@@ -17,6 +17,17 @@ import Testing
         #expect(second.filesByKind.map(\.count) == first.filesByKind.map(\.count))
     }
 
+    @Test func theServersJournalLockIsNotAnInput() throws {
+        let directory = try SiteFixture().write()
+        let options = SiteFixture.options(directory)
+        _ = try SiteBuilder.build(options)
+        // `advocate serve` writes its pid into the lock on every start.
+        try directory.write("content/data/referrals.jsonl.lock", "12345\n")
+        #expect(SiteBuilder.upToDate(options, inputDigest: BuildStamp.inputDigest(options)) != nil)
+        try directory.write("content/data/referrals.jsonl", "")
+        #expect(SiteBuilder.upToDate(options, inputDigest: BuildStamp.inputDigest(options)) == nil)
+    }
+
     @Test func anEditedInputIsBuilt() throws {
         var site = SiteFixture()
         let directory = try site.write()

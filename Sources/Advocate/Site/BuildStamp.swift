@@ -7,7 +7,7 @@ import Foundation
 ///
 /// Any doubt (no stamp, warnings last time, a file touched, added or removed on either side)
 /// means a full build, which compares bytes and so still rewrites only what changed.
-struct BuildStamp {
+public struct BuildStamp {
     static let header = "advocate-stamp 1"
 
     var inputs: UInt64
@@ -16,13 +16,16 @@ struct BuildStamp {
     var filesByKind: [(kind: String, count: Int)]
 
     /// The digest of every input the build reads, with the options that shape its output.
-    static func inputDigest(_ options: BuildOptions) -> UInt64 {
+    public static func inputDigest(_ options: BuildOptions) -> UInt64 {
         var digest = StableDigest()
         digest.add("\(options.asOf.map { "\($0)" } ?? "newest") \(options.outputDirectory) \(options.dataDirectory)")
         if let executable = Bundle.main.executablePath { digest.addFile(executable, name: "executable") }
         for directory in [options.dataDirectory, options.contentDirectory, options.templatesDirectory] {
             digest.add(directory)
-            for path in ContentLoader.listFiles(directory) { digest.addFile(Paths.join(directory, path), name: path) }
+            // The journal's lock (rewritten by every `advocate serve`) and torn tails are not read by a build.
+            for path in ContentLoader.listFiles(directory) where !(path.split(separator: "/").last ?? "").hasPrefix(StoreFiles.journal + ".") {
+                digest.addFile(Paths.join(directory, path), name: path)
+            }
         }
         return digest.value
     }

@@ -54,18 +54,28 @@ public enum SiteBuilder {
             report.duration = ContinuousClock.now - start
             return report
         }
-        BuildStamp.remove(options)
         let inputs: SiteInputs
         do {
             inputs = try SiteInputs.load(options)
         } catch {
             throw .invalidInput(error)
         }
-        var (report, paths) = try buildSite(inputs, progress: progress)
+        var report = try build(inputs, inputDigest: inputDigest, progress: progress)
+        report.duration = ContinuousClock.now - start
+        return report
+    }
+
+    /// Builds the site from inputs loaded after `inputDigest` was taken (``BuildStamp/inputDigest(_:)``),
+    /// doing nothing when neither the inputs nor the output changed since the last build.
+    public static func build(_ inputs: SiteInputs, inputDigest: UInt64,
+                             progress: (@Sendable (Int, Int) -> Void)? = nil) throws(BuildError) -> BuildReport {
+        let options = inputs.options
+        if let report = upToDate(options, inputDigest: inputDigest) { return report }
+        BuildStamp.remove(options)
+        let (report, paths) = try buildSite(inputs, progress: progress)
         if inputs.warnings.isEmpty, let outputs = BuildStamp.outputDigest(outputDirectory: options.outputDirectory, paths: paths) {
             try? BuildStamp(inputs: inputDigest, outputs: outputs, asOf: report.asOf, filesByKind: report.filesByKind).save(options)
         }
-        report.duration = ContinuousClock.now - start
         return report
     }
 
