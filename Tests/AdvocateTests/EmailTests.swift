@@ -45,4 +45,32 @@ import Testing
         let text = try String(contentsOfFile: received, encoding: .utf8)
         #expect(text.contains("To: Grace Hopper <grace@example.org>") && text.contains("To: Grace Hopper <alan@example.org>"))
     }
+
+    @Test func aBatchIsWrittenWholeWithOneFlushAndReportsEachMessage() throws {
+        let directory = try TemporaryDirectory()
+        let outbox = Outbox(directory: directory.file("outbox"))
+        let batch = (1...40).map { message(to: "friend\($0)@example.org", id: "rf_\($0).friend") }
+            + [message(to: "bad@example.org\r\nBcc: x@example.com", id: "rf_bad.friend")]
+        let placements = outbox.put(all: batch)
+        #expect(placements.count == 41)
+        let written = placements.compactMap { if case .written(let path) = $0 { path } else { nil } }
+        #expect(written.count == 40)
+        if case .unaddressable = placements[40] {} else { Issue.record("the unaddressable message was not reported: \(placements[40])") }
+        #expect(outbox.pending() == written.sorted())
+        for (index, path) in written.enumerated() {
+            #expect(try String(contentsOfFile: path, encoding: .utf8) == batch[index].rfc5322)
+        }
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.file("outbox"))
+        #expect(!names.contains { $0.contains(".tmp-") }, "no temporary file is left behind")
+    }
+
+    @Test func aBatchThatCannotBeWrittenSaysSoForEachMessage() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("outbox", "a file where the folder should be")
+        let placements = Outbox(directory: directory.file("outbox")).put(all: [message(), message(id: "rf_2.friend")])
+        #expect(placements.count == 2)
+        for placement in placements {
+            if case .failed = placement {} else { Issue.record("expected a failure, got \(placement)") }
+        }
+    }
 }

@@ -18,10 +18,42 @@ public struct Outbox: Sendable {
     public func put(_ message: EmailMessage) throws -> String? {
         guard let text = message.rfc5322 else { return nil }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let name = message.date.iso8601.replacingOccurrences(of: ":", with: "") + "-" + Slug.make(message.id, fallback: "message") + ".eml"
-        let path = Paths.join(directory, name)
+        let path = path(of: message)
         try AtomicFile.write(Array(text.utf8), to: path)
         return path
+    }
+
+    /// What became of one message of ``put(all:)``.
+    public enum Placement: Sendable {
+        case written(path: String)
+        /// Its addresses are unusable.
+        case unaddressable
+        case failed(any Error)
+    }
+
+    /// Writes many messages with one flush to disk for all of them (the server's emails under a
+    /// burst of referrals); returns what became of each, in order.
+    public func put(all messages: [EmailMessage]) -> [Placement] {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            return messages.map { _ in .failed(error) }
+        }
+        var files: [(path: String, bytes: [UInt8])] = []
+        let paths: [String?] = messages.map { message in
+            guard let text = message.rfc5322 else { return nil }
+            files.append((path(of: message), Array(text.utf8)))
+            return files.last!.path
+        }
+        let failures = AtomicFile.writeAll(files)
+        return paths.map { path in
+            guard let path else { return .unaddressable }
+            return failures[path].map { .failed($0) } ?? .written(path: path)
+        }
+    }
+
+    private func path(of message: EmailMessage) -> String {
+        Paths.join(directory, message.date.iso8601.replacingOccurrences(of: ":", with: "") + "-" + Slug.make(message.id, fallback: "message") + ".eml")
     }
 
     /// Messages not sent yet, oldest first.
