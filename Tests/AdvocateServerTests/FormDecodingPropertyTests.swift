@@ -20,6 +20,20 @@ import Testing
         }
     }
 
+    /// The byte decoder replaced Foundation's `removingPercentEncoding` for speed; it must give
+    /// the same text for anything, malformed escapes and invalid UTF-8 included.
+    @Test func decodingMatchesFoundationOnArbitraryText() async {
+        await propertyCheck(count: 1000, input: Self.formBytes) { bytes in
+            let text = String(decoding: bytes, as: UTF8.self)
+            let spaced = text.replacingOccurrences(of: "+", with: " ")
+            #expect(FormDecoding.decode(text[...]) == (spaced.removingPercentEncoding ?? spaced))
+        }
+        for text in ["a+b%20c", "%zz", "%E2%82%AC", "%C3", "100%", "%2B+%2b", "caf%C3%A9", "%", "%4"] {
+            let spaced = text.replacingOccurrences(of: "+", with: " ")
+            #expect(FormDecoding.decode(text[...]) == (spaced.removingPercentEncoding ?? spaced), "\(text)")
+        }
+    }
+
     @Test func fieldsEncodedAsABrowserDoesDecodeToThemselves() async {
         let text = Gen<UInt8>.value(in: 0...255).array(of: 0...24).map { bytes in
             String(decoding: bytes, as: UTF8.self)

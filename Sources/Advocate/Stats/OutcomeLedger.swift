@@ -46,10 +46,8 @@ public struct OutcomeLedger: Sendable {
         }
         for index in outcomes.indices {
             settle(index)
-            if outcomes[index].isAccepted { tally.count(outcomes[index], segment: segments[referrerIndex(of: index)], sign: 1) }
-            else { tally.countRefused(outcomes[index].acceptance, sign: 1) }
+            count(index, sign: 1)
         }
-        for referrer in codes.indices { retally(referrer) }
     }
 
     /// Takes in one event appended to the journal after those already taken in.
@@ -59,18 +57,13 @@ public struct OutcomeLedger: Sendable {
         case .referral(let referral):
             guard let index = admit(referral) else { return }
             settle(index)
-            let referrer = referrerIndex(of: index)
-            if outcomes[index].isAccepted { tally.count(outcomes[index], segment: segments[referrer], sign: 1) }
-            else { tally.countRefused(outcomes[index].acceptance, sign: 1) }
-            retally(referrer)
+            count(index, sign: 1)
         case .status(let change):
             guard let index = indexByID[change.id], outcomes[index].isAccepted else { return }
-            let referrer = referrerIndex(of: index)
-            tally.count(outcomes[index], segment: segments[referrer], sign: -1)
+            count(index, sign: -1)
             record(change)
             settle(index)
-            tally.count(outcomes[index], segment: segments[referrer], sign: 1)
-            retally(referrer)
+            count(index, sign: 1)
         case .referrer(let referrer, _):
             if referrerIndex[referrer.code] == nil { addReferrer(referrer) }
         }
@@ -148,25 +141,41 @@ public struct OutcomeLedger: Sendable {
         outcomes[index].isConversion = convertedAt.milliseconds - outcome.referral.at.milliseconds <= window
     }
 
-    private mutating func retally(_ referrer: Int) {
-        var tally = ReferrerTally()
-        for index in outcomesOfReferrer[referrer] where outcomes[index].isAccepted {
-            tally.referrals += 1
-            if outcomes[index].isConversion, let at = outcomes[index].firstConvertedAt {
-                tally.conversions.append(.init(at: at, reward: outcomes[index].reward))
-            }
+    /// Counts an outcome into (`sign` 1) or out of (-1) its referrer's and the program's totals.
+    private mutating func count(_ index: Int, sign: Int) {
+        let outcome = outcomes[index]
+        guard outcome.isAccepted else {
+            tally.countRefused(outcome.acceptance, sign: sign)
+            return
         }
-        referrerTallies[referrer] = tally
+        let referrer = referrerIndex(of: index)
+        tally.count(outcome, segment: segments[referrer], sign: sign)
+        referrerTallies[referrer].count(outcome, at: index, sign: sign)
     }
 }
 
 /// A referrer's accepted referrals and conversions, whatever the as-of.
 struct ReferrerTally: Sendable {
     struct Conversion: Sendable {
+        /// The outcome's place in the journal: conversions are kept in journal order, so sums
+        /// come out the same however the ledger was built.
+        var outcome: Int
         var at: Instant
         var reward: Double
     }
 
     var referrals = 0
     var conversions: [Conversion] = []
+
+    /// Counts an accepted outcome in (`sign` 1) or out (-1).
+    mutating func count(_ outcome: ReferralOutcome, at index: Int, sign: Int) {
+        referrals += sign
+        guard outcome.isConversion, let at = outcome.firstConvertedAt else { return }
+        if sign < 0 {
+            conversions.removeAll { $0.outcome == index }
+        } else {
+            let position = conversions.lastIndex { $0.outcome < index }.map { $0 + 1 } ?? 0
+            conversions.insert(Conversion(outcome: index, at: at, reward: outcome.reward), at: position)
+        }
+    }
 }
