@@ -1,3 +1,5 @@
+import Foundation
+
 /// A site ready to render: its inputs plus what is derived from them once per build
 /// (figures, URLs, the share copy per channel and the variant names).
 public struct Site: Sendable {
@@ -10,6 +12,7 @@ public struct Site: Sendable {
     /// The template that provides each channel's share text (the first by file name that is not
     /// a notification).
     let shareTemplates: [MessageChannel: MessageTemplate]
+    private let recentShares = RecentShares()
 
     /// The site with its figures computed from the store as of `asOf`.
     public init(inputs: SiteInputs, asOf: Instant) {
@@ -64,7 +67,14 @@ public struct Site: Sendable {
     }
 
     /// The share links of a referrer, one per channel, with the channel's copy in the referrer's variant.
-    public func shares(for referrer: Referrer) -> [(channel: MessageChannel, url: String)] {
+    public func shares(for referrer: Referrer) -> [Share] {
+        if let shares = recentShares.shares(of: referrer.code) { return shares }
+        let shares = makeShares(for: referrer)
+        recentShares.keep(shares, of: referrer.code)
+        return shares
+    }
+
+    private func makeShares(for referrer: Referrer) -> [Share] {
         let variant = variant(for: referrer.code)
         return MessageChannel.allCases.map { channel in
             let values = messageValues(for: referrer, source: channel.source)
@@ -76,6 +86,29 @@ public struct Site: Sendable {
                                           text: "\(program.friendReward.description) at \(program.name): \(values.link)", html: nil)
             }
             return (channel, SiteURLs.shareURL(channel: channel, text: message.text, subject: message.subject, link: values.link))
+        }
+    }
+}
+
+/// One share link: a channel and its URL with the copy filled in.
+public typealias Share = (channel: MessageChannel, url: String)
+
+/// The share links of the last few referrers, so a build makes them once for both of a
+/// referrer's pages (rendered one after the other on the same core) instead of twice: they were
+/// a seventh of a build (perf). Bounded, so the server's long-lived site does not grow.
+private final class RecentShares: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [(code: String, shares: [Share])] = []
+    private static let capacity = 16
+
+    func shares(of code: String) -> [Share]? {
+        lock.withLock { entries.first { $0.code == code }?.shares }
+    }
+
+    func keep(_ shares: [Share], of code: String) {
+        lock.withLock {
+            if entries.count == Self.capacity { entries.removeFirst() }
+            entries.append((code, shares))
         }
     }
 }

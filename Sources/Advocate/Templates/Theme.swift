@@ -39,9 +39,11 @@ public struct Theme: Sendable {
             }
             sources[name] = file
             do {
-                templates[name] = try MustacheTemplate(string: text)
+                // On a line of its own, which Mustache drops (a standalone tag), so the output
+                // is as without it; the lines of errors are counted back by one.
+                templates[name] = try MustacheTemplate(string: HTMLEscaping.pragma + "\n" + text)
             } catch let error as MustacheTemplate.ParserError {
-                diagnostics.error(file, SourceLocation(line: error.context.lineNumber, column: error.context.columnNumber + 1),
+                diagnostics.error(file, SourceLocation(line: max(1, error.context.lineNumber - 1), column: error.context.columnNumber + 1),
                                   "template syntax error: \(describe(error.error))")
                 continue
             } catch {
