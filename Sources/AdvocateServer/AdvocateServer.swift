@@ -56,7 +56,7 @@ public enum AdvocateServer {
         }
         var options = configuration.build
         options.asOf = nil
-        let inputDigest = BuildStamp.inputDigest(options)
+        let digests = InputDigests(options)
         let inputs: SiteInputs
         do {
             inputs = try SiteInputs.load(options)
@@ -65,7 +65,7 @@ public enum AdvocateServer {
         }
         // A site already built from these inputs is served as it is (a restart at 100,000
         // referrers starts in seconds instead of re-rendering every page).
-        let report = try SiteBuilder.build(inputs, inputDigest: inputDigest)
+        let report = try SiteBuilder.build(inputs, digests: digests)
         let outcomes = OutcomeLedger(store: inputs.store)
         let refresher = SiteRefresher(outcomes: outcomes, delay: configuration.refreshDelay, logger: logger)
         let mailer = MailDispatcher(outbox: Outbox(options: options), sendmail: configuration.sendmail.map(Sendmail.init), logger: logger)

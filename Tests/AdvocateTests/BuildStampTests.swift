@@ -28,6 +28,28 @@ import Testing
         #expect(SiteBuilder.upToDate(options, inputDigest: BuildStamp.inputDigest(options)) == nil)
     }
 
+    @Test func aNewJournalLineRendersOnlyThePagesThatShowIt() throws {
+        var site = SiteFixture()
+        let newest = "2026-03-01T10:00:00Z"
+        _ = site.store.refer("bob", friend: "Alan Turing", email: "alan@example.org", at: newest)
+        let directory = try site.write()
+        let options = SiteFixture.options(directory)
+        let first = try SiteBuilder.build(options)
+        #expect(first.rendered == first.total)
+        // Dated at the newest event, so the as-of (which every stats page states) stays.
+        _ = site.store.refer("ada", friend: "Edsger Dijkstra", email: "edsger@example.org", at: newest)
+        try directory.write("content/data/referrals.jsonl", site.store.lines.map { $0 + "\n" }.joined())
+        let second = try SiteBuilder.build(options)
+        #expect(second.written == 2, "ada's stats page and the analytics: \(second.summary)")
+        let referrerPages = site.store.referrers.count * 3
+        #expect(second.rendered == second.total - referrerPages + 1, "only ada's stats page of the referrer pages: \(second.summary)")
+        // A page edited by hand is made again even though its inputs did not change.
+        try directory.write("public/r/ada/index.html", "edited by hand")
+        let third = try SiteBuilder.build(options)
+        #expect(third.written == 1)
+        #expect(try directory.read("public/r/ada/index.html").contains("<html"))
+    }
+
     @Test func anEditedInputIsBuilt() throws {
         var site = SiteFixture()
         let directory = try site.write()

@@ -7,7 +7,21 @@ import Foundation
 ///
 /// Any doubt (no stamp, warnings last time, a file touched, added or removed on either side)
 /// means a full build, which compares bytes and so still rewrites only what changed.
-public struct BuildStamp {
+/// The digests of a build's inputs, taken before they are loaded (a file changed while loading
+/// then makes the next build run, never skip).
+public struct InputDigests: Sendable {
+    /// Every input (``BuildStamp``).
+    public var all: UInt64
+    /// Every input but the journal (``PageRecord``).
+    public var shared: UInt64
+
+    public init(_ options: BuildOptions) {
+        all = BuildStamp.inputDigest(options)
+        shared = BuildStamp.inputDigest(options, withJournal: false)
+    }
+}
+
+struct BuildStamp {
     static let header = "advocate-stamp 1"
 
     var inputs: UInt64
@@ -15,15 +29,18 @@ public struct BuildStamp {
     var asOf: Instant
     var filesByKind: [(kind: String, count: Int)]
 
-    /// The digest of every input the build reads, with the options that shape its output.
-    public static func inputDigest(_ options: BuildOptions) -> UInt64 {
+    /// The digest of every input the build reads, with the options that shape its output;
+    /// without the journal when `withJournal` is false (``PageRecord``'s digest of what every page shares).
+    static func inputDigest(_ options: BuildOptions, withJournal: Bool = true) -> UInt64 {
         var digest = StableDigest()
         digest.add("\(options.asOf.map { "\($0)" } ?? "newest") \(options.outputDirectory) \(options.dataDirectory)")
         if let executable = Bundle.main.executablePath { digest.addFile(executable, name: "executable") }
         for directory in [options.dataDirectory, options.contentDirectory, options.templatesDirectory] {
             digest.add(directory)
             // The journal's lock (rewritten by every `advocate serve`) and torn tails are not read by a build.
-            for path in ContentLoader.listFiles(directory) where !(path.split(separator: "/").last ?? "").hasPrefix(StoreFiles.journal + ".") {
+            for path in ContentLoader.listFiles(directory) {
+                let name = path.split(separator: "/").last ?? ""
+                if name.hasPrefix(StoreFiles.journal + ".") || (!withJournal && name == StoreFiles.journal) { continue }
                 digest.addFile(Paths.join(directory, path), name: path)
             }
         }

@@ -24,6 +24,8 @@ public struct BuildReport: Sendable {
     /// Files by kind (home, referrer, stats, asset…), in plan order.
     public var filesByKind: [(kind: String, count: Int)]
     public var written: Int
+    /// Files rendered (or copied) and compared; the others were known to be current without it.
+    public var rendered: Int
     public var unchanged: Int
     public var removed: Int
     public var duration: Duration
@@ -39,7 +41,8 @@ public struct BuildReport: Sendable {
             lines.append("  " + kind.padding(toLength: width, withPad: " ", startingAt: 0) + String(count).leftPadded(7))
         }
         let milliseconds = Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
-        lines.append("\(total) files: \(written) written, \(unchanged) unchanged, \(removed) removed in \(milliseconds) ms")
+        let skipped = rendered < total ? " (\(rendered) rendered)" : ""
+        lines.append("\(total) files: \(written) written, \(unchanged) unchanged\(skipped), \(removed) removed in \(milliseconds) ms")
         return lines.joined(separator: "\n")
     }
 }
@@ -49,8 +52,8 @@ public enum SiteBuilder {
     /// Loads the inputs and builds the whole site into the output folder.
     public static func build(_ options: BuildOptions, progress: (@Sendable (Int, Int) -> Void)? = nil) throws(BuildError) -> BuildReport {
         let start = ContinuousClock.now
-        let inputDigest = BuildStamp.inputDigest(options)
-        if var report = upToDate(options, inputDigest: inputDigest) {
+        let digests = InputDigests(options)
+        if var report = upToDate(options, inputDigest: digests.all) {
             report.duration = ContinuousClock.now - start
             return report
         }
@@ -60,21 +63,22 @@ public enum SiteBuilder {
         } catch {
             throw .invalidInput(error)
         }
-        var report = try build(inputs, inputDigest: inputDigest, progress: progress)
+        var report = try build(inputs, digests: digests, progress: progress)
         report.duration = ContinuousClock.now - start
         return report
     }
 
-    /// Builds the site from inputs loaded after `inputDigest` was taken (``BuildStamp/inputDigest(_:)``),
-    /// doing nothing when neither the inputs nor the output changed since the last build.
-    public static func build(_ inputs: SiteInputs, inputDigest: UInt64,
+    /// Builds the site from inputs loaded after `digests` were taken, doing nothing when neither
+    /// the inputs nor the output changed since the last build, and rendering only the referrer
+    /// pages whose inputs changed (``PageRecord``).
+    public static func build(_ inputs: SiteInputs, digests: InputDigests,
                              progress: (@Sendable (Int, Int) -> Void)? = nil) throws(BuildError) -> BuildReport {
         let options = inputs.options
-        if let report = upToDate(options, inputDigest: inputDigest) { return report }
+        if let report = upToDate(options, inputDigest: digests.all) { return report }
         BuildStamp.remove(options)
-        let (report, paths) = try buildSite(inputs, progress: progress)
+        let (report, paths) = try buildSite(inputs, sharedDigest: digests.shared, progress: progress)
         if inputs.warnings.isEmpty, let outputs = BuildStamp.outputDigest(outputDirectory: options.outputDirectory, paths: paths) {
-            try? BuildStamp(inputs: inputDigest, outputs: outputs, asOf: report.asOf, filesByKind: report.filesByKind).save(options)
+            try? BuildStamp(inputs: digests.all, outputs: outputs, asOf: report.asOf, filesByKind: report.filesByKind).save(options)
         }
         return report
     }
@@ -86,23 +90,34 @@ public enum SiteBuilder {
         let paths = BuildManifest(stateDirectory: options.stateDirectory, outputDirectory: options.outputDirectory).previousPaths()
         guard !paths.isEmpty, BuildStamp.outputDigest(outputDirectory: options.outputDirectory, paths: paths) == stamp.outputs
         else { return nil }
-        return BuildReport(asOf: stamp.asOf, filesByKind: stamp.filesByKind, written: 0, unchanged: paths.count, removed: 0,
+        return BuildReport(asOf: stamp.asOf, filesByKind: stamp.filesByKind, written: 0, rendered: 0, unchanged: paths.count, removed: 0,
                            duration: .zero, warnings: [])
     }
 
     /// Builds the whole site from loaded inputs.
     public static func build(_ inputs: SiteInputs, progress: (@Sendable (Int, Int) -> Void)? = nil) throws(BuildError) -> BuildReport {
-        try buildSite(inputs, progress: progress).report
+        try buildSite(inputs, sharedDigest: nil, progress: progress).report
     }
 
     /// Builds the whole site; returns the report and the paths written or kept, in plan order.
-    static func buildSite(_ inputs: SiteInputs, progress: (@Sendable (Int, Int) -> Void)?) throws(BuildError) -> (report: BuildReport, paths: [String]) {
+    /// With `sharedDigest` (``InputDigests/shared``), referrer pages whose inputs did not change
+    /// since the last build are not rendered again.
+    static func buildSite(_ inputs: SiteInputs, sharedDigest: UInt64?,
+                          progress: (@Sendable (Int, Int) -> Void)?) throws(BuildError) -> (report: BuildReport, paths: [String]) {
         let start = ContinuousClock.now
-        let site = Site(inputs: inputs, asOf: AsOf.resolve(inputs.options.asOf, store: inputs.store))
+        let options = inputs.options
+        let site = Site(inputs: inputs, asOf: AsOf.resolve(options.asOf, store: inputs.store))
         let pages = SitePlan.plan(site)
-        let writer = OutputWriter(outputDirectory: inputs.options.outputDirectory)
+        let writer = OutputWriter(outputDirectory: options.outputDirectory)
         let paths = pages.map { SitePlan.outputPath($0, site: site) }
-        let written = try render(pages, paths: paths, site: site, writer: writer, progress: progress)
+        let record = sharedDigest.map { PageRecord.read(options, shared: $0) } ?? PageRecord()
+        PageRecord.remove(options)
+        let digests = DigestList(count: pages.count)
+        let count = try render(pages, paths: paths, site: site, writer: writer, progress: progress) { index in
+            guard let shared = sharedDigest, let digest = site.inputDigest(of: pages[index], shared: shared) else { return false }
+            digests.set(index, digest)
+            return record.isCurrent(paths[index], digest: digest, outputDirectory: options.outputDirectory)
+        }
         let manifest = BuildManifest(stateDirectory: inputs.options.stateDirectory, outputDirectory: inputs.options.outputDirectory)
         let current = Set(paths)
         let removed = writer.remove(manifest.previousPaths().filter { !current.contains($0) })
@@ -111,8 +126,13 @@ public enum SiteBuilder {
         } catch {
             throw .write("\(error)")
         }
-        let report = BuildReport(asOf: site.figures.asOf, filesByKind: countByKind(pages), written: written,
-                                 unchanged: pages.count - written, removed: removed, duration: ContinuousClock.now - start,
+        if let sharedDigest {
+            try? PageRecord.save(options, shared: sharedDigest, pages: digests.values.enumerated().compactMap { index, digest in
+                digest.map { (paths[index], $0) }
+            })
+        }
+        let report = BuildReport(asOf: site.figures.asOf, filesByKind: countByKind(pages), written: count.written,
+                                 rendered: count.rendered, unchanged: pages.count - count.written, removed: removed, duration: ContinuousClock.now - start,
                                  warnings: inputs.warnings)
         return (report, paths)
     }
@@ -133,14 +153,16 @@ public enum SiteBuilder {
             pages.append(.stats(index))
         }
         let writer = OutputWriter(outputDirectory: options.outputDirectory)
-        let written = try render(pages, paths: pages.map { SitePlan.outputPath($0, site: site) }, site: site, writer: writer, progress: nil)
-        return BuildReport(asOf: site.figures.asOf, filesByKind: countByKind(pages), written: written,
-                           unchanged: pages.count - written, removed: 0, duration: ContinuousClock.now - start, warnings: [])
+        let count = try render(pages, paths: pages.map { SitePlan.outputPath($0, site: site) }, site: site, writer: writer, progress: nil)
+        return BuildReport(asOf: site.figures.asOf, filesByKind: countByKind(pages), written: count.written,
+                           rendered: count.rendered, unchanged: pages.count - count.written, removed: 0, duration: ContinuousClock.now - start, warnings: [])
     }
 
     /// Renders pages on every core and stages changed files; commits them only when all succeeded.
+    /// Pages for which `isCurrent` answers true are left as they are, not rendered.
     static func render(_ pages: [PageSpec], paths: [String], site: Site, writer: OutputWriter,
-                       progress: (@Sendable (Int, Int) -> Void)?) throws(BuildError) -> Int {
+                       progress: (@Sendable (Int, Int) -> Void)?,
+                       isCurrent: @Sendable (Int) -> Bool = { _ in false }) throws(BuildError) -> (written: Int, rendered: Int) {
         let renderer = PageRenderer(site: site)
         let state = RenderState()
         let chunk = 64
@@ -148,6 +170,8 @@ public enum SiteBuilder {
         DispatchQueue.concurrentPerform(iterations: chunks) { chunkIndex in
             for index in chunkIndex * chunk..<min(pages.count, (chunkIndex + 1) * chunk) {
                 if state.failed { return }
+                if isCurrent(index) { continue }
+                state.addRendered()
                 do {
                     let bytes = try renderer.render(pages[index])
                     if try writer.stage(paths[index], bytes: bytes) == .staged { state.addWritten() }
@@ -172,7 +196,7 @@ public enum SiteBuilder {
         } catch {
             throw .write(error.description)
         }
-        return state.written
+        return (state.written, state.rendered)
     }
 
     static func countByKind(_ pages: [PageSpec]) -> [(kind: String, count: Int)] {
@@ -186,20 +210,35 @@ public enum SiteBuilder {
     }
 }
 
+/// The input digest of each page (nil for pages always rendered), set from many threads.
+private final class DigestList: @unchecked Sendable {
+    private let lock = NSLock()
+    private var digests: [UInt64?]
+
+    init(count: Int) { digests = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ digest: UInt64) { lock.withLock { digests[index] = digest } }
+
+    var values: [UInt64?] { lock.withLock { digests } }
+}
+
 /// Shared, locked bookkeeping of a parallel render.
 private final class RenderState: @unchecked Sendable {
     private let lock = NSLock()
     private var _written = 0
+    private var _rendered = 0
     private var _done = 0
     private var _renderErrors: [RenderError] = []
     private var _writeFailure: String?
 
     var written: Int { lock.withLock { _written } }
+    var rendered: Int { lock.withLock { _rendered } }
     var renderErrors: [RenderError] { lock.withLock { _renderErrors } }
     var writeFailure: String? { lock.withLock { _writeFailure } }
     var failed: Bool { lock.withLock { _writeFailure != nil } }
 
     func addWritten() { lock.withLock { _written += 1 } }
+    func addRendered() { lock.withLock { _rendered += 1 } }
     func advance(by count: Int) -> Int { lock.withLock { _done += count; return _done } }
     func fail(render error: RenderError) { lock.withLock { _renderErrors.append(error) } }
     func fail(write message: String) { lock.withLock { if _writeFailure == nil { _writeFailure = message } } }
