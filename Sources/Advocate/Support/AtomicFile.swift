@@ -29,7 +29,6 @@ public enum AtomicFile {
             }
         }
         guard let first = temporaries.first else { return failures }
-        if ProcessInfo.processInfo.environment["XX_EACH"] == "1" { for t in temporaries { fsync(t.file.descriptor) } } else
         if advocate_syncfs(first.file.descriptor) != 0 {
             for (path, temporary) in temporaries { failures[path] = abandon(temporary, path: path) }
             return failures
