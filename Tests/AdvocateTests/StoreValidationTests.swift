@@ -140,6 +140,45 @@ import Testing
         #expect(error.severity == .error && error.line == 2 && error.column == 10)
     }
 
+    /// A journal over a mebibyte is read a part per core; lines keep their numbers and order.
+    @Test func aLargeJournalReadInPartsKeepsLineNumbersAndOrder() throws {
+        func referral(_ number: Int) -> String {
+            #"{"type":"referral","id":"rf_\#(number)","at":"2026-03-01T09:30:00Z","referrer":"ada","name":"Grace","email":"g\#(number)@example.com"}"#
+        }
+        var lines = (1...12_000).map(referral)
+        lines[4_999] = referral(5_000).replacingOccurrences(of: "\"name\"", with: "\"nickname\":\"G\",\"name\"")
+        lines[11_000] = #"{"type": oops}"#
+        let journal = lines.joined(separator: "\n") + "\n" + #"{"type":"referral","id":"rf_torn""#
+        #expect(journal.utf8.count > 1 << 20)
+        let found = try diagnostics(journal: journal)
+        #expect(found.map(\.line) == [5_000, 11_001, 12_001])
+        #expect(found.map(\.severity) == [.warning, .error, .warning])
+
+        lines.remove(at: 11_000)
+        let directory = try TemporaryDirectory()
+        try StoreFixture().write(to: directory)
+        try directory.write("content/data/referrals.jsonl", lines.joined(separator: "\n") + "\n" + #"{"type":"referral","id":"rf_torn""#)
+        let loaded = try StoreLoader.load(from: directory.file("content/data"))
+        let ids = loaded.store.journal.compactMap { event -> String? in
+            if case .referral(let referral) = event { referral.id } else { nil }
+        }
+        #expect(ids == (1...12_000).filter { $0 != 11_001 }.map { "rf_\($0)" })
+        #expect(loaded.tornJournalTail == Array(#"{"type":"referral","id":"rf_torn""#.utf8))
+    }
+
+    @Test(arguments: [1, 2, 3, 7])
+    func journalPartsAreWholeLinesNumberedFromTheirFirst(count: Int) {
+        let bytes = Array("a\nbb\n\nccc\ndddd\ne".utf8)
+        let parts = JournalReader.partition(bytes, into: count)
+        #expect(parts.first?.range.lowerBound == 0 && parts.last?.range.upperBound == bytes.count)
+        for (part, next) in zip(parts, parts.dropFirst()) {
+            #expect(part.range.upperBound == next.range.lowerBound && bytes[part.range.upperBound - 1] == 0x0A)
+        }
+        for part in parts {
+            #expect(part.firstLine == 1 + bytes[..<part.range.lowerBound].filter { $0 == 0x0A }.count)
+        }
+    }
+
     @Test func everyProblemIsReportedAtOnce() throws {
         let referrers = referrersJSON(
             #"{"code": "../x", "name": "X", "email": "x@example.com", "statsToken": "k3v9q0c8m2x7w1r5t4y6u8i0ab"}"#,

@@ -26,7 +26,8 @@ struct PageRecord {
     static func read(_ options: BuildOptions, shared: UInt64) -> PageRecord {
         guard let data = FileManager.default.contents(atPath: file(options)) else { return PageRecord() }
         var record = PageRecord()
-        var lines = data.split(separator: UInt8(ascii: "\n"))[...]
+        // Over an array, not Data: Foundation's Data.split was most of reading 300,000 lines (perf).
+        var lines = [UInt8](data).split(separator: UInt8(ascii: "\n"))[...]
         guard lines.popFirst().map({ String(decoding: $0, as: UTF8.self) }) == header,
               lines.popFirst().map({ String(decoding: $0, as: UTF8.self) }) == "output \(options.outputDirectory) \(shared)"
         else { return PageRecord() }
