@@ -37,12 +37,10 @@ let package = Package(
                 .brew(["qrencode"]),
             ]
         ),
-        .target(name: "CFileSync"),
         .target(
             name: "Advocate",
             dependencies: [
                 "CCMarkGFM",
-                "CFileSync",
                 "CQRencode",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Mustache", package: "swift-mustache"),

@@ -6,9 +6,8 @@ import Logging
 /// `--sendmail` hands them to the mail command, retrying failures with growing pauses. It never
 /// blocks or fails a referral: the referral is on disk before any email is made, and the answer
 /// does not wait for the email (an fsync per `.eml` file would otherwise cap referrals at a few
-/// hundred a second). The emails queued meanwhile are written together, with one flush to disk
-/// for all of them, so a burst of referrals does not queue a burst of fsyncs competing with the
-/// journal's.
+/// hundred a second). The emails queued meanwhile are written together, each flushed, with one
+/// flush of the outbox folder for all of their renames.
 actor MailDispatcher {
     /// Makes the messages of one event; run by the dispatcher, off the request.
     typealias Job = @Sendable () -> [EmailMessage]
@@ -27,7 +26,7 @@ actor MailDispatcher {
     private static let longestRetryDelay: Duration = .seconds(600)
     /// Jobs waiting beyond this (a flood with the rate limits off) are logged and dropped.
     static let backlogLimit = 10_000
-    /// At most this many emails are written with one flush.
+    /// At most this many emails are written in one batch.
     static let batchLimit = 256
     private nonisolated let jobs: AsyncStream<Entry>.Continuation
     private nonisolated let drops = DropCount()
