@@ -7,10 +7,22 @@ public enum AtomicFile {
         public var description: String
     }
 
+    /// Writes `bytes` to a temporary file beside `path`, flushes it and renames it over `path`;
+    /// on failure the temporary file is removed and `path` is as it was.
     public static func write(_ bytes: [UInt8], to path: String) throws(Failure) {
-        let temporary = try writeTemporary(bytes, for: path)
-        guard fsync(temporary.descriptor) == 0 else { throw abandon(temporary, path: path) }
-        try install(temporary, at: path)
+        let temporary = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw Failure(description: "cannot write \(temporary): \(String(cString: strerror(errno)))") }
+        let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
+        let flushed = written == bytes.count && fsync(descriptor) == 0
+        let flushError = errno
+        close(descriptor)
+        func failure(_ code: Int32) -> Failure {
+            unlink(temporary)
+            return Failure(description: "cannot replace \(path): \(String(cString: strerror(code)))")
+        }
+        guard flushed else { throw failure(flushError) }
+        guard rename(temporary, path) == 0 else { throw failure(errno) }
     }
 
     /// Writes several files, each whole and flushed, with one flush of each folder for all of
@@ -32,40 +44,6 @@ public enum AtomicFile {
         // The renames, durable too.
         for folder in installed { syncFolder(folder) }
         return failures
-    }
-
-    /// A written temporary file, still open.
-    private struct Temporary {
-        var path: String
-        var descriptor: Int32
-    }
-
-    private static func writeTemporary(_ bytes: [UInt8], for path: String) throws(Failure) -> Temporary {
-        let temporary = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw Failure(description: "cannot write \(temporary): \(String(cString: strerror(errno)))") }
-        let file = Temporary(path: temporary, descriptor: descriptor)
-        let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
-        guard written == bytes.count else { throw abandon(file, path: path) }
-        return file
-    }
-
-    /// Closes the temporary file and renames it over `path`.
-    private static func install(_ temporary: Temporary, at path: String) throws(Failure) {
-        close(temporary.descriptor)
-        guard rename(temporary.path, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary.path)
-            throw Failure(description: "cannot replace \(path): \(reason)")
-        }
-    }
-
-    /// Closes and removes the temporary file; the failure to report, from `errno`.
-    private static func abandon(_ temporary: Temporary, path: String) -> Failure {
-        let reason = String(cString: strerror(errno))
-        close(temporary.descriptor)
-        unlink(temporary.path)
-        return Failure(description: "cannot replace \(path): \(reason)")
     }
 
     private static func syncFolder(_ folder: String) {
