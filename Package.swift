@@ -37,10 +37,12 @@ let package = Package(
                 .brew(["qrencode"]),
             ]
         ),
+        .target(name: "CFileSync"),
         .target(
             name: "Advocate",
             dependencies: [
                 "CCMarkGFM",
+                "CFileSync",
                 "CQRencode",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Mustache", package: "swift-mustache"),

@@ -5,9 +5,8 @@ import Logging
 /// Renders the server's emails and puts them in the outbox, in the background, and with
 /// `--sendmail` hands them to the mail command, retrying failures with growing pauses. It never
 /// blocks or fails a referral: the referral is on disk before any email is made, and the answer
-/// does not wait for the email (an fsync per `.eml` file would otherwise cap referrals at a few
-/// hundred a second). The emails queued meanwhile are written together, each flushed, with one
-/// flush of the outbox folder for all of their renames.
+/// does not wait for the email. The emails queued meanwhile are written together with one flush
+/// to disk for the batch (``AtomicFile/writeAll(_:)``), off Swift's cooperative pool.
 actor MailDispatcher {
     /// Makes the messages of one event; run by the dispatcher, off the request.
     typealias Job = @Sendable () -> [EmailMessage]
@@ -25,19 +24,25 @@ actor MailDispatcher {
     private var retryDelay: Duration = .seconds(2)
     private static let longestRetryDelay: Duration = .seconds(600)
     /// Jobs waiting beyond this (a flood with the rate limits off) are logged and dropped.
-    static let backlogLimit = 10_000
+    let backlogLimit: Int
     /// At most this many emails are written in one batch.
     static let batchLimit = 256
     private nonisolated let jobs: AsyncStream<Entry>.Continuation
-    private nonisolated let drops = DropCount()
+    private nonisolated let drops = LockedCount()
     /// Entries queued and not yet taken: the writer flushes its batch when none is left.
-    private nonisolated let queued = QueuedCount()
+    private nonisolated let queued = LockedCount()
 
-    init(outbox: Outbox, sendmail: Sendmail?, logger: Logger) {
+    /// How many events' emails were dropped because the backlog was full.
+    nonisolated var droppedEvents: Int { drops.value }
+
+    init(outbox: Outbox, sendmail: Sendmail?, logger: Logger, backlogLimit: Int = 10_000) {
         self.outbox = outbox
         self.sendmail = sendmail
         self.logger = logger
-        let (stream, continuation) = AsyncStream<Entry>.makeStream(bufferingPolicy: .bufferingOldest(Self.backlogLimit))
+        self.backlogLimit = backlogLimit
+        // Unbounded, with the backlog limit applied to jobs in `enqueue`: a barrier is never
+        // dropped, or the shutdown waiting on it would never end.
+        let (stream, continuation) = AsyncStream<Entry>.makeStream(bufferingPolicy: .unbounded)
         self.jobs = continuation
         Task { await self.write(stream) }
     }
@@ -48,14 +53,20 @@ actor MailDispatcher {
     }
 
     private nonisolated func enqueue(_ entry: Entry) {
-        queued.add(1)
-        if case .dropped = jobs.yield(entry) {
+        let waiting = queued.add(1)
+        if case .messages = entry, waiting > backlogLimit {
             queued.add(-1)
-            let total = drops.increment()
+            let total = drops.add(1)
             // One line at 1, 10, 100, … drops: a flood must not flood the log as well.
             if String(total).dropFirst().allSatisfy({ $0 == "0" }) {
-                logger.error("the outbox is \(Self.backlogLimit) emails behind: \(total) event\(total == 1 ? "'s emails were" : "s' emails were") dropped so far (the referrals themselves are recorded)")
+                logger.error("the outbox is \(backlogLimit) events' emails behind: \(total) event\(total == 1 ? "'s emails were" : "s' emails were") dropped so far (the referrals themselves are recorded)")
             }
+            return
+        }
+        if case .terminated = jobs.yield(entry) {
+            queued.add(-1)
+            // After the shutdown's flush nothing more is written: a barrier has nothing to wait for.
+            if case .barrier(let done) = entry { done.resume() }
         }
     }
 
@@ -79,19 +90,24 @@ actor MailDispatcher {
             switch entry {
             case .messages(let job):
                 batch += job()
-                if left == 0 || batch.count >= Self.batchLimit { put(&batch) }
+                if left == 0 || batch.count >= Self.batchLimit { await put(&batch) }
             case .barrier(let done):
-                put(&batch)
+                await put(&batch)
                 done.resume()
             }
         }
-        put(&batch)
+        await put(&batch)
     }
 
-    /// Writes the messages to the outbox, empties the batch and starts a delivery.
-    private func put(_ batch: inout [EmailMessage]) {
+    /// Writes the messages to the outbox, empties the batch and starts a delivery. The writes
+    /// run off the cooperative pool: done in place, their flushes held one of its two threads
+    /// here, and the server answered fewer referrals (BENCHMARKS.md, 2026-12-01).
+    private func put(_ batch: inout [EmailMessage]) async {
         guard !batch.isEmpty else { return }
-        for (message, placement) in zip(batch, outbox.put(all: batch)) {
+        let messages = batch
+        batch = []
+        let placements = await runBlocking { [outbox] in outbox.put(all: messages) }
+        for (message, placement) in zip(messages, placements) {
             switch placement {
             case .written: break
             case .unaddressable:
@@ -100,7 +116,6 @@ actor MailDispatcher {
                 logger.error("could not write an email to the outbox: \(error)")
             }
         }
-        batch = []
         deliver()
     }
 
@@ -132,10 +147,12 @@ actor MailDispatcher {
     }
 }
 
-/// How many entries wait in the queue, counted from any thread.
-private final class QueuedCount: @unchecked Sendable {
+/// A count kept from any thread: the entries waiting in the queue, the events whose emails were dropped.
+private final class LockedCount: @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0
+
+    var value: Int { lock.withLock { count } }
 
     /// Adds `change` and returns the new count.
     @discardableResult
@@ -144,19 +161,5 @@ private final class QueuedCount: @unchecked Sendable {
             count += change
             return count
         }
-    }
-}
-
-/// How many events' emails were dropped, counted from any thread.
-private final class DropCount: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-
-    /// Counts one more drop and returns the total.
-    func increment() -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        count += 1
-        return count
     }
 }

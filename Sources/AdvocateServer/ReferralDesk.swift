@@ -145,17 +145,8 @@ actor ReferralDesk {
         await webhooks?.recorded(sequence, event)
     }
 
-    /// Waits for the disk off the actor and off the event loop, so concurrent requests share fsyncs.
+    /// Waits for the disk off the actor and off the cooperative pool, so concurrent requests share fsyncs.
     private nonisolated static func waitUntilDurable(_ ticket: JournalWriter.Ticket, in journal: JournalWriter) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            DispatchQueue.global().async {
-                do {
-                    try journal.waitUntilDurable(ticket)
-                    continuation.resume()
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
+        try await runBlocking { try journal.waitUntilDurable(ticket) }
     }
 }

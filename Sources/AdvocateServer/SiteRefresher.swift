@@ -84,17 +84,14 @@ actor SiteRefresher {
     /// Renders the pages off the actor; logs the time since `start` (taking in the events and the figures included).
     private func refresh(_ site: Site, codes: Set<String>, newCodes: Set<String>, start: ContinuousClock.Instant) async {
         let logger = logger
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                do {
-                    let report = try SiteBuilder.refresh(site, referrerCodes: codes, newReferrerCodes: newCodes)
-                    let elapsed = ContinuousClock.now - start
-                    let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
-                    logger.info("refreshed \(report.written) page(s) for \(codes.count) referrer(s) as of \(report.asOf.iso8601) in \(milliseconds) ms")
-                } catch {
-                    logger.error("refresh failed: \(error)")
-                }
-                continuation.resume()
+        await runBlocking {
+            do {
+                let report = try SiteBuilder.refresh(site, referrerCodes: codes, newReferrerCodes: newCodes)
+                let elapsed = ContinuousClock.now - start
+                let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+                logger.info("refreshed \(report.written) page(s) for \(codes.count) referrer(s) as of \(report.asOf.iso8601) in \(milliseconds) ms")
+            } catch {
+                logger.error("refresh failed: \(error)")
             }
         }
     }

@@ -26,11 +26,7 @@ struct SiteWatcher: Sendable {
 
     func rebuild() async {
         let options = options
-        let result: Result<(SiteInputs, BuildReport), BuildError> = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(returning: Self.build(options))
-            }
-        }
+        let result = await runBlocking { Self.build(options) }
         switch result {
         case .success(let (inputs, report)):
             await desk.reload(inputs)

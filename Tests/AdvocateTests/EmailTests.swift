@@ -14,6 +14,20 @@ import Testing
         #expect(text.hasSuffix("\r\n\r\nHi!\r\nSee you.\r\n"))
     }
 
+    @Test(arguments: [
+        ("Hi!\nSee you.", "Hi!\r\nSee you.\r\n"),
+        ("Hi!\r\nSee you.\n", "Hi!\r\nSee you.\r\n\r\n"),
+        ("\n\nZoë\r\n", "\r\n\r\nZoë\r\n\r\n"),
+        ("a lone \r stays", "a lone \r stays\r\n"),
+        ("", "\r\n"),
+    ])
+    func bodyLinesEndInCRLFWhateverTheyEndedIn(body: String, expected: String) {
+        #expect(EmailMessage.crlfLines(body) == expected)
+        // The rule it replaces: CRLF to LF, then every line joined with CRLF and one after the last.
+        let lines = body.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(EmailMessage.crlfLines(body) == lines.joined(separator: "\r\n") + "\r\n")
+    }
+
     @Test func headerValuesCannotInjectHeaders() throws {
         let hostile = message(toName: "Eve\r\nBcc: victim@example.com", subject: "Hi\nBcc: other@example.com")
         let text = try #require(hostile.rfc5322)

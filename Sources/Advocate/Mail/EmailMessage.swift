@@ -40,8 +40,22 @@ public struct EmailMessage: Sendable, Equatable {
             "Content-Transfer-Encoding: 8bit",
             "Auto-Submitted: auto-generated",
         ]
-        let lines = body.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
-        return headers.joined(separator: "\r\n") + "\r\n\r\n" + lines.joined(separator: "\r\n") + "\r\n"
+        return headers.joined(separator: "\r\n") + "\r\n\r\n" + Self.crlfLines(body)
+    }
+
+    /// The text with every line ending (LF or CRLF) as CRLF, and one at its end. One pass over
+    /// the bytes: Foundation's `replacingOccurrences` here was a twentieth of a busy server's time.
+    static func crlfLines(_ text: String) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count + text.utf8.count / 16 + 2)
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if byte == 0x0A, previous != 0x0D { bytes.append(0x0D) }
+            bytes.append(byte)
+            previous = byte
+        }
+        bytes += [0x0D, 0x0A]
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `Name <address>`, or nil when the address is not one.

@@ -31,8 +31,8 @@ public struct Outbox: Sendable {
         case failed(any Error)
     }
 
-    /// Writes many messages, each flushed, with one flush of the folder for all of them (the
-    /// server's emails under a burst of referrals); returns what became of each, in order.
+    /// Writes many messages with one flush to disk for all of them (the server's emails under a
+    /// burst of referrals); returns what became of each, in order.
     public func put(all messages: [EmailMessage]) -> [Placement] {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -68,7 +68,7 @@ public struct Outbox: Sendable {
         try FileManager.default.createDirectory(atPath: sent, withIntermediateDirectories: true)
         let target = Paths.join(sent, (path as NSString).lastPathComponent)
         guard rename(path, target) == 0 else {
-            throw AtomicFile.Failure(description: "cannot move \(path) to \(sent): \(String(cString: strerror(errno)))")
+            throw AtomicFile.Failure(description: "cannot move \(path) to \(sent): \(systemMessage())")
         }
     }
 }

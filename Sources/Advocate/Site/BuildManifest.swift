@@ -27,10 +27,6 @@ struct BuildManifest {
         let directory = (file as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let text = ([Self.header, "output \(outputDirectory)"] + paths.sorted()).joined(separator: "\n") + "\n"
-        let temporary = file + ".tmp"
-        try OutputWriter.write(Array(text.utf8), to: temporary)
-        guard rename(temporary, file) == 0 else {
-            throw OutputWriter.WriteError(path: file, message: String(cString: strerror(errno)))
-        }
+        try AtomicFile.write(Array(text.utf8), to: file)
     }
 }

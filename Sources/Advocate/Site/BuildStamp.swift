@@ -76,11 +76,7 @@ struct BuildStamp {
     func save(_ options: BuildOptions) throws {
         let text = ([Self.header, String(inputs), String(outputs), String(asOf.milliseconds)]
             + filesByKind.map { "\($0.kind) \($0.count)" }).joined(separator: "\n") + "\n"
-        let file = Self.file(options)
-        try OutputWriter.write(Array(text.utf8), to: file + ".tmp")
-        guard rename(file + ".tmp", file) == 0 else {
-            throw OutputWriter.WriteError(path: file, message: String(cString: strerror(errno)))
-        }
+        try AtomicFile.write(Array(text.utf8), to: Self.file(options))
     }
 
     static func remove(_ options: BuildOptions) {

@@ -46,7 +46,7 @@ final class OutputWriter: @unchecked Sendable {
     func commit() throws(WriteError) {
         let files = lock.withLock { staged }
         for file in files where rename(file.temporary, file.final) != 0 {
-            let message = String(cString: strerror(errno))
+            let message = systemMessage()
             discard()
             throw WriteError(path: file.final, message: "cannot move the new file into place: \(message)")
         }
@@ -107,7 +107,7 @@ final class OutputWriter: @unchecked Sendable {
     }
 
     private static func folderError(_ path: String) -> WriteError {
-        WriteError(path: path, message: "cannot create the folder: \(String(cString: strerror(errno)))")
+        WriteError(path: path, message: "cannot create the folder: \(systemMessage())")
     }
 
     static func fileHasBytes(_ path: String, _ bytes: [UInt8]) -> Bool {
@@ -121,22 +121,10 @@ final class OutputWriter: @unchecked Sendable {
     static func write(_ bytes: [UInt8], to path: String) throws(WriteError) {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw WriteError(path: path, message: "cannot create the file: \(String(cString: strerror(errno)))")
+            throw WriteError(path: path, message: "cannot create the file: \(systemMessage())")
         }
-        var offset = 0
-        var failure: String?
-        bytes.withUnsafeBytes { buffer in
-            while offset < buffer.count {
-                let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    failure = String(cString: strerror(errno))
-                    return
-                }
-                offset += written
-            }
-        }
-        if close(descriptor) != 0 && failure == nil { failure = String(cString: strerror(errno)) }
+        var failure = writeFully(descriptor, bytes).map { systemMessage($0) }
+        if close(descriptor) != 0 && failure == nil { failure = systemMessage() }
         if let failure {
             unlink(path)
             throw WriteError(path: path, message: "cannot write the file: \(failure)")

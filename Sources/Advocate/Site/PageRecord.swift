@@ -57,10 +57,7 @@ struct PageRecord {
         }
         let file = file(options)
         try FileManager.default.createDirectory(atPath: options.stateDirectory, withIntermediateDirectories: true)
-        try OutputWriter.write(Array(text.utf8), to: file + ".tmp")
-        guard rename(file + ".tmp", file) == 0 else {
-            throw OutputWriter.WriteError(path: file, message: String(cString: strerror(errno)))
-        }
+        try AtomicFile.write(Array(text.utf8), to: file)
     }
 
     static func remove(_ options: BuildOptions) {

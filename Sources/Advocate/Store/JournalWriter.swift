@@ -48,7 +48,7 @@ public final class JournalWriter: @unchecked Sendable {
         lockPath = path + ".lock"
         lockDescriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard lockDescriptor >= 0 else {
-            throw Failure(description: "cannot open the lock file \(lockPath): \(String(cString: strerror(errno)))")
+            throw Failure(description: "cannot open the lock file \(lockPath): \(systemMessage())")
         }
         guard flock(lockDescriptor, LOCK_EX | LOCK_NB) == 0 else {
             let holder = (try? String(contentsOfFile: lockPath, encoding: .utf8))?.trimmingWhitespace() ?? ""
@@ -68,7 +68,7 @@ public final class JournalWriter: @unchecked Sendable {
         descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             Foundation.close(lockDescriptor)
-            throw Failure(description: "cannot open \(path) for appending: \(String(cString: strerror(errno)))")
+            throw Failure(description: "cannot open \(path) for appending: \(systemMessage())")
         }
         if !existed { Self.syncDirectory(dataDirectory) }
     }
@@ -187,14 +187,14 @@ public final class JournalWriter: @unchecked Sendable {
             }
             if written < 0 {
                 if errno == EINTR { continue }
-                let message = "cannot append to \(path): \(String(cString: strerror(errno)))"
+                let message = "cannot append to \(path): \(systemMessage())"
                 if sizeBefore >= 0 { _ = ftruncate(descriptor, sizeBefore) }
                 return message
             }
             offset += written
         }
         guard fsync(descriptor) == 0 else {
-            let message = "cannot flush \(path) to disk: \(String(cString: strerror(errno)))"
+            let message = "cannot flush \(path) to disk: \(systemMessage())"
             condition.lock()
             broken = message
             condition.unlock()
@@ -233,7 +233,7 @@ public final class JournalWriter: @unchecked Sendable {
         }
         let aside = path + ".torn-" + Instant(milliseconds: Int64(Date().timeIntervalSince1970 * 1000)).iso8601
         guard FileManager.default.createFile(atPath: aside, contents: Data(tail)), truncate(path, off_t(cut)) == 0 else {
-            throw Failure(description: "cannot repair the torn last line of \(path): \(String(cString: strerror(errno)))")
+            throw Failure(description: "cannot repair the torn last line of \(path): \(systemMessage())")
         }
         return aside
     }
