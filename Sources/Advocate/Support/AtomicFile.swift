@@ -13,31 +13,34 @@ public enum AtomicFile {
 
     /// Replaces `path` with `bytes`; on failure the temporary file is removed and `path` is as it was.
     public static func write(_ bytes: [UInt8], to path: String) throws(Failure) {
-        let temporary = try writeTemporary(bytes, for: path)
-        guard fsync(temporary.descriptor) == 0 else { throw abandon(temporary, path: path) }
+        let temporary = try writeTemporary(bytes, for: path, flush: true)
         try install(temporary, at: path)
-        syncFolder(of: path)
+        syncFolder((path as NSString).deletingLastPathComponent)
     }
 
     /// Writes several files with one flush to disk for all of them (syncfs(2), where the system
     /// has it) instead of an fsync each: the server's emails under a burst of referrals, where a
-    /// batch of 256 took 151 ms file by file and 16 ms with one syncfs (BENCHMARKS.md). Returns
-    /// the failure of each file that could not be written, by path; the others are in place.
+    /// batch of 256 took 91 to 151 ms file by file and 12 to 16 ms with one syncfs
+    /// (`scripts/flush-bench`). Returns the failure of each file that could not be written, by
+    /// path; the others are in place.
     public static func writeAll(_ files: [(path: String, bytes: [UInt8])]) -> [String: Failure] {
         var failures: [String: Failure] = [:]
-        var temporaries: [(path: String, file: Temporary)] = []
+        var temporaries: [(path: String, temporary: String)] = []
         for (path, bytes) in files {
             do throws(Failure) {
-                temporaries.append((path, try writeTemporary(bytes, for: path)))
+                temporaries.append((path, try writeTemporary(bytes, for: path, flush: false)))
             } catch {
                 failures[path] = error
             }
         }
         guard let first = temporaries.first else { return failures }
-        if advocate_syncfs(first.file.descriptor) != 0 {
-            // No syncfs here (or it failed): flush file by file, which reports each file's failure.
-            for (path, temporary) in temporaries where fsync(temporary.descriptor) != 0 {
-                failures[path] = abandon(temporary, path: path)
+        if !syncFileSystem(of: first.temporary) {
+            // No syncfs here (or it failed): flush file by file, which tells which file failed.
+            for (path, temporary) in temporaries {
+                if let code = flush(temporary) {
+                    unlink(temporary)
+                    failures[path] = Failure(description: "cannot replace \(path): \(systemMessage(code))")
+                }
             }
         }
         var folders: Set<String> = []
@@ -53,44 +56,46 @@ public enum AtomicFile {
         return failures
     }
 
-    /// A written temporary file, still open.
-    private struct Temporary {
-        var path: String
-        var descriptor: Int32
-    }
-
-    private static func writeTemporary(_ bytes: [UInt8], for path: String) throws(Failure) -> Temporary {
+    /// Writes `bytes` to a new temporary file beside `path`, flushed to disk when `flush` is
+    /// set, and closes it (a batch never holds a descriptor a file); returns its path.
+    private static func writeTemporary(_ bytes: [UInt8], for path: String, flush: Bool) throws(Failure) -> String {
         let temporary = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw Failure(description: "cannot write \(temporary): \(systemMessage())") }
-        let file = Temporary(path: temporary, descriptor: descriptor)
-        if let code = writeFully(descriptor, bytes) {
-            errno = code
-            throw abandon(file, path: path)
+        var failure = writeFully(descriptor, bytes)
+        if failure == nil, flush, fsync(descriptor) != 0 { failure = errno }
+        if close(descriptor) != 0, failure == nil { failure = errno }
+        if let failure {
+            unlink(temporary)
+            throw Failure(description: "cannot replace \(path): \(systemMessage(failure))")
         }
-        return file
+        return temporary
     }
 
-    /// Closes the temporary file and renames it over `path`.
-    private static func install(_ temporary: Temporary, at path: String) throws(Failure) {
-        close(temporary.descriptor)
-        guard rename(temporary.path, path) == 0 else {
+    /// Renames the temporary file over `path`, or removes it.
+    private static func install(_ temporary: String, at path: String) throws(Failure) {
+        guard rename(temporary, path) == 0 else {
             let reason = systemMessage()
-            unlink(temporary.path)
+            unlink(temporary)
             throw Failure(description: "cannot replace \(path): \(reason)")
         }
     }
 
-    /// Closes and removes the temporary file; the failure to report, from `errno`.
-    private static func abandon(_ temporary: Temporary, path: String) -> Failure {
-        let reason = systemMessage()
-        close(temporary.descriptor)
-        unlink(temporary.path)
-        return Failure(description: "cannot replace \(path): \(reason)")
+    /// Flushes a closed file to disk; the `errno` of the failure, or nil.
+    private static func flush(_ path: String) -> Int32? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return errno }
+        defer { close(descriptor) }
+        return fsync(descriptor) == 0 ? nil : errno
     }
 
-    private static func syncFolder(of path: String) {
-        syncFolder((path as NSString).deletingLastPathComponent)
+    /// Flushes every file of the filesystem holding `path` in one call; false where that is not
+    /// possible (no syncfs) or failed.
+    private static func syncFileSystem(of path: String) -> Bool {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        return advocate_syncfs(descriptor) == 0
     }
 
     private static func syncFolder(_ folder: String) {
