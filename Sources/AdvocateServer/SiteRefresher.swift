@@ -87,8 +87,7 @@ actor SiteRefresher {
         await runBlocking {
             do {
                 let report = try SiteBuilder.refresh(site, referrerCodes: codes, newReferrerCodes: newCodes)
-                let elapsed = ContinuousClock.now - start
-                let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+                let milliseconds = (ContinuousClock.now - start).wholeMilliseconds
                 logger.info("refreshed \(report.written) page(s) for \(codes.count) referrer(s) as of \(report.asOf.iso8601) in \(milliseconds) ms")
             } catch {
                 logger.error("refresh failed: \(error)")

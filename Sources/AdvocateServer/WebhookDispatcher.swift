@@ -148,7 +148,7 @@ actor WebhookDispatcher {
                 state = Self.advanced(state)
             } else {
                 let delay = min(retry.first * (1 << min(state.attempts - 1, 30)), retry.longest)
-                state.nextAttempt = Instant(milliseconds: now.milliseconds + Int64(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000))
+                state.nextAttempt = Instant(milliseconds: now.milliseconds + delay.wholeMilliseconds)
                 logger.warning("webhook \(receiver.hook.url): event #\(sequence + 1) failed (attempt \(state.attempts)), retrying at \(state.nextAttempt!.iso8601): \(failure)")
             }
         } else {

@@ -119,15 +119,10 @@ final class OutputWriter: @unchecked Sendable {
 
     /// Writes the whole buffer or throws (a full disk included); a partial file is removed.
     static func write(_ bytes: [UInt8], to path: String) throws(WriteError) {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
-            throw WriteError(path: path, message: "cannot create the file: \(systemMessage())")
-        }
-        var failure = writeFully(descriptor, bytes).map { systemMessage($0) }
-        if close(descriptor) != 0 && failure == nil { failure = systemMessage() }
-        if let failure {
-            unlink(path)
-            throw WriteError(path: path, message: "cannot write the file: \(failure)")
+        do throws(CreateFileFailure) {
+            try createFile(path, bytes, flush: false)
+        } catch {
+            throw WriteError(path: path, message: "\(error.atOpen ? "cannot create the file" : "cannot write the file"): \(systemMessage(error.code))")
         }
     }
 }

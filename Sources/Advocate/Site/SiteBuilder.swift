@@ -40,9 +40,8 @@ public struct BuildReport: Sendable {
         for (kind, count) in filesByKind {
             lines.append("  " + kind.padding(toLength: width, withPad: " ", startingAt: 0) + String(count).leftPadded(7))
         }
-        let milliseconds = Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
         let skipped = rendered < total ? " (\(rendered) rendered)" : ""
-        lines.append("\(total) files: \(written) written, \(unchanged) unchanged\(skipped), \(removed) removed in \(milliseconds) ms")
+        lines.append("\(total) files: \(written) written, \(unchanged) unchanged\(skipped), \(removed) removed in \(duration.wholeMilliseconds) ms")
         return lines.joined(separator: "\n")
     }
 }

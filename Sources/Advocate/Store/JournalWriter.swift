@@ -70,7 +70,7 @@ public final class JournalWriter: @unchecked Sendable {
             Foundation.close(lockDescriptor)
             throw Failure(description: "cannot open \(path) for appending: \(systemMessage())")
         }
-        if !existed { Self.syncDirectory(dataDirectory) }
+        if !existed { syncFolder(dataDirectory) }
     }
 
     deinit {
@@ -201,14 +201,6 @@ public final class JournalWriter: @unchecked Sendable {
             return message
         }
         return nil
-    }
-
-    /// Makes a newly created journal's directory entry durable.
-    private static func syncDirectory(_ directory: String) {
-        let descriptor = open(directory.isEmpty ? "." : directory, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return }
-        _ = fsync(descriptor)
-        Foundation.close(descriptor)
     }
 
     /// A last line without its newline is either complete (a hand edit: it gets its newline) or a

@@ -34,10 +34,10 @@ public enum AtomicFile {
             }
         }
         guard let first = temporaries.first else { return failures }
-        if !syncFileSystem(of: first.temporary) {
+        if flushToDisk(first.temporary, with: advocate_syncfs) != nil {
             // No syncfs here (or it failed): flush file by file, which tells which file failed.
             for (path, temporary) in temporaries {
-                if let code = flush(temporary) {
+                if let code = flushToDisk(temporary) {
                     unlink(temporary)
                     failures[path] = Failure(description: "cannot replace \(path): \(systemMessage(code))")
                 }
@@ -60,14 +60,11 @@ public enum AtomicFile {
     /// set, and closes it (a batch never holds a descriptor a file); returns its path.
     private static func writeTemporary(_ bytes: [UInt8], for path: String, flush: Bool) throws(Failure) -> String {
         let temporary = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw Failure(description: "cannot write \(temporary): \(systemMessage())") }
-        var failure = writeFully(descriptor, bytes)
-        if failure == nil, flush, fsync(descriptor) != 0 { failure = errno }
-        if close(descriptor) != 0, failure == nil { failure = errno }
-        if let failure {
-            unlink(temporary)
-            throw Failure(description: "cannot replace \(path): \(systemMessage(failure))")
+        do throws(CreateFileFailure) {
+            try createFile(temporary, bytes, flush: flush)
+        } catch {
+            throw Failure(description: error.atOpen ? "cannot write \(temporary): \(systemMessage(error.code))"
+                                                    : "cannot replace \(path): \(systemMessage(error.code))")
         }
         return temporary
     }
@@ -79,29 +76,5 @@ public enum AtomicFile {
             unlink(temporary)
             throw Failure(description: "cannot replace \(path): \(reason)")
         }
-    }
-
-    /// Flushes a closed file to disk; the `errno` of the failure, or nil.
-    private static func flush(_ path: String) -> Int32? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return errno }
-        defer { close(descriptor) }
-        return fsync(descriptor) == 0 ? nil : errno
-    }
-
-    /// Flushes every file of the filesystem holding `path` in one call; false where that is not
-    /// possible (no syncfs) or failed.
-    private static func syncFileSystem(of path: String) -> Bool {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return false }
-        defer { close(descriptor) }
-        return advocate_syncfs(descriptor) == 0
-    }
-
-    private static func syncFolder(_ folder: String) {
-        let descriptor = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { return }
-        fsync(descriptor)
-        close(descriptor)
     }
 }

@@ -1,0 +1,56 @@
+import Foundation
+
+/// Thin wrappers over the file system calls the writers share (`AtomicFile`, `OutputWriter`,
+/// `JournalWriter`): each reports the `errno` of a failure instead of a message, so every caller
+/// words its own.
+
+/// The system's message for an `errno` value ("No space left on device"), for error text.
+func systemMessage(_ code: Int32 = errno) -> String {
+    String(cString: strerror(code))
+}
+
+/// Why ``createFile(_:_:flush:)`` failed: at `open`, or later (writing, flushing, closing).
+struct CreateFileFailure: Error {
+    var atOpen: Bool
+    var code: Int32
+}
+
+/// Creates (or truncates) the file at `path` with all of `bytes`, across short writes and
+/// interruptions, flushed to disk when `flush` is set; a file left half-written is removed.
+func createFile(_ path: String, _ bytes: [UInt8], flush: Bool) throws(CreateFileFailure) {
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { throw CreateFileFailure(atOpen: true, code: errno) }
+    var failure = bytes.withUnsafeBytes { buffer -> Int32? in
+        var offset = 0
+        while offset < buffer.count {
+            let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            offset += written
+        }
+        return nil
+    }
+    if failure == nil, flush, fsync(descriptor) != 0 { failure = errno }
+    if close(descriptor) != 0, failure == nil { failure = errno }
+    if let failure {
+        unlink(path)
+        throw CreateFileFailure(atOpen: false, code: failure)
+    }
+}
+
+/// Opens `path` read-only and runs `call` on it (`fsync`, or a whole-filesystem flush); the
+/// `errno` of a failure, or nil.
+func flushToDisk(_ path: String, with call: (Int32) -> Int32 = fsync) -> Int32? {
+    let descriptor = open(path.isEmpty ? "." : path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { return errno }
+    defer { close(descriptor) }
+    return call(descriptor) == 0 ? nil : errno
+}
+
+/// Flushes a folder's entries (a new file's name, a rename) to disk; best effort, as a folder
+/// that cannot be opened has nothing of ours to flush.
+func syncFolder(_ folder: String) {
+    _ = flushToDisk(folder)
+}
