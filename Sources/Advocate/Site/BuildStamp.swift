@@ -47,13 +47,22 @@ struct BuildStamp {
         return digest.value
     }
 
-    /// The digest of the files a build wrote, in any order; nil when one of them is missing.
+    /// The digest of the files a build wrote: the sum of each file's (``fileDigest(outputDirectory:path:)``),
+    /// so it does not depend on their order and a build that rewrites a few files can update it
+    /// from theirs alone (``AppendedReferrals``); nil when one of them is missing.
     static func outputDigest(outputDirectory: String, paths: [String]) -> UInt64? {
-        var digest = StableDigest()
-        for path in paths.sorted() {
-            guard digest.addFile(Paths.join(outputDirectory, path), name: path) else { return nil }
+        var sum: UInt64 = 0
+        for path in paths {
+            guard let digest = fileDigest(outputDirectory: outputDirectory, path: path) else { return nil }
+            sum &+= digest
         }
-        return digest.value
+        return sum
+    }
+
+    /// The digest of one output file's name, size, modification time and inode; nil when it is missing.
+    static func fileDigest(outputDirectory: String, path: String) -> UInt64? {
+        var digest = StableDigest()
+        return digest.addFile(Paths.join(outputDirectory, path), name: path) ? digest.value : nil
     }
 
     static func file(_ options: BuildOptions) -> String { Paths.join(options.stateDirectory, "stamp.txt") }

@@ -56,6 +56,10 @@ public enum SiteBuilder {
             report.duration = ContinuousClock.now - start
             return report
         }
+        if var report = AppendedReferrals.build(options, digests: digests) {
+            report.duration = ContinuousClock.now - start
+            return report
+        }
         let inputs: SiteInputs
         do {
             inputs = try SiteInputs.load(options)
@@ -75,8 +79,10 @@ public enum SiteBuilder {
         let options = inputs.options
         if let report = upToDate(options, inputDigest: digests.all) { return report }
         BuildStamp.remove(options)
-        let (report, paths) = try buildSite(inputs, sharedDigest: digests.shared, progress: progress)
+        let (report, paths, site) = try buildSite(inputs, sharedDigest: digests.shared, progress: progress)
         if inputs.warnings.isEmpty, let outputs = BuildStamp.outputDigest(outputDirectory: options.outputDirectory, paths: paths) {
+            let snapshot = BuildSnapshot(inputs: inputs, ledger: site.figures.ledger, asOf: site.figures.asOf, digests: digests)
+            if (try? snapshot?.save(options)) == nil { BuildSnapshot.remove(options) }
             try? BuildStamp(inputs: digests.all, outputs: outputs, asOf: report.asOf, filesByKind: report.filesByKind).save(options)
         }
         return report
@@ -102,7 +108,7 @@ public enum SiteBuilder {
     /// With `sharedDigest` (``InputDigests/shared``), referrer pages whose inputs did not change
     /// since the last build are not rendered again.
     static func buildSite(_ inputs: SiteInputs, sharedDigest: UInt64?,
-                          progress: (@Sendable (Int, Int) -> Void)?) throws(BuildError) -> (report: BuildReport, paths: [String]) {
+                          progress: (@Sendable (Int, Int) -> Void)?) throws(BuildError) -> (report: BuildReport, paths: [String], site: Site) {
         let start = ContinuousClock.now
         let options = inputs.options
         let site = Site(inputs: inputs, asOf: AsOf.resolve(options.asOf, store: inputs.store))
@@ -133,7 +139,7 @@ public enum SiteBuilder {
         let report = BuildReport(asOf: site.figures.asOf, filesByKind: countByKind(pages), written: count.written,
                                  rendered: count.rendered, unchanged: pages.count - count.written, removed: removed, duration: ContinuousClock.now - start,
                                  warnings: inputs.warnings)
-        return (report, paths)
+        return (report, paths, site)
     }
 
     /// Re-renders only the pages that show figures for the given referrers, and the program
@@ -144,6 +150,15 @@ public enum SiteBuilder {
                                newReferrerCodes: Set<String> = []) throws(BuildError) -> BuildReport {
         let start = ContinuousClock.now
         let options = site.inputs.options
+        let pages = refreshPages(site, referrerCodes: referrerCodes, newReferrerCodes: newReferrerCodes)
+        let writer = OutputWriter(outputDirectory: options.outputDirectory)
+        let count = try render(pages, paths: pages.map { SitePlan.outputPath($0, site: site) }, site: site, writer: writer, progress: nil)
+        return BuildReport(asOf: site.figures.asOf, filesByKind: countByKind(pages), written: count.written,
+                           rendered: count.rendered, unchanged: pages.count - count.written, removed: 0, duration: ContinuousClock.now - start, warnings: [])
+    }
+
+    /// The pages ``refresh(_:referrerCodes:newReferrerCodes:)`` renders.
+    static func refreshPages(_ site: Site, referrerCodes: Set<String>, newReferrerCodes: Set<String> = []) -> [PageSpec] {
         var pages: [PageSpec] = [.analytics]
         if site.hasLeaderboard { pages.append(.leaderboard) }
         for code in referrerCodes.sorted() {
@@ -151,10 +166,7 @@ public enum SiteBuilder {
             if newReferrerCodes.contains(code) { pages.append(contentsOf: [.referrer(index), .qrCode(index)]) }
             pages.append(.stats(index))
         }
-        let writer = OutputWriter(outputDirectory: options.outputDirectory)
-        let count = try render(pages, paths: pages.map { SitePlan.outputPath($0, site: site) }, site: site, writer: writer, progress: nil)
-        return BuildReport(asOf: site.figures.asOf, filesByKind: countByKind(pages), written: count.written,
-                           rendered: count.rendered, unchanged: pages.count - count.written, removed: 0, duration: ContinuousClock.now - start, warnings: [])
+        return pages
     }
 
     /// Renders pages on every core and stages changed files; commits them only when all succeeded.

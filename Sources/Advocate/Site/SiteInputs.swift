@@ -40,10 +40,16 @@ public struct SiteInputs: Sendable {
     ///
     /// - Throws: ``DiagnosticsError`` when any input has an error.
     public static func load(_ options: BuildOptions) throws(DiagnosticsError) -> SiteInputs {
+        try load(options) { () throws(DiagnosticsError) in try StoreLoader.load(from: options.dataDirectory) }
+    }
+
+    /// Loads content/ and templates/ and checks them against the store `loadStore` gives.
+    static func load(_ options: BuildOptions,
+                     store loadStore: () throws(DiagnosticsError) -> LoadedStore) throws(DiagnosticsError) -> SiteInputs {
         var diagnostics = DiagnosticList()
         var loaded: LoadedStore?
         do {
-            loaded = try StoreLoader.load(from: options.dataDirectory)
+            loaded = try loadStore()
             diagnostics.append(contentsOf: loaded!.warnings)
         } catch {
             diagnostics.append(contentsOf: error.diagnostics)

@@ -51,7 +51,7 @@ public struct ReferrerFigures: Sendable {
 }
 
 /// Referrals and conversions of one group (a source, a segment, a variant, a week).
-public struct GroupFigures: Sendable, Equatable {
+public struct GroupFigures: Sendable, Equatable, Codable {
     public var name: String
     public var referrals: Int
     public var converted: Int
@@ -60,7 +60,7 @@ public struct GroupFigures: Sendable, Equatable {
 }
 
 /// The stages of the referral funnel, each counting accepted referrals that reached it.
-public struct Funnel: Sendable, Equatable {
+public struct Funnel: Sendable, Equatable, Codable {
     public var referred: Int
     public var contacted: Int
     public var converted: Int

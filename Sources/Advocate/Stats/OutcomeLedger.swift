@@ -50,6 +50,37 @@ public struct OutcomeLedger: Sendable {
         }
     }
 
+    /// A ledger made from its ``summary``: every figure as before, and new referrals can be
+    /// taken in, but it holds no outcome from before and does not know earlier ids or emails
+    /// (``AppendedReferrals`` checks those against ``BuildSnapshot``'s digests first).
+    init(summary: LedgerSummary, program: Program) {
+        self.program = program
+        codes = summary.codes
+        referrerIndex.reserveCapacity(codes.count)
+        for (index, code) in codes.enumerated() { referrerIndex[code] = index }
+        ownEmails = summary.ownEmails
+        segments = summary.segments
+        joinedFrom = summary.joinedFrom
+        outcomesOfReferrer = Array(repeating: [], count: codes.count)
+        referrerTallies = summary.referrerTallies
+        tally = summary.tally
+        newestEvent = summary.newestEvent
+    }
+
+    /// What the ledger keeps per referrer and for the program, without the outcomes.
+    var summary: LedgerSummary {
+        LedgerSummary(codes: codes, ownEmails: ownEmails, segments: segments, joinedFrom: joinedFrom,
+                      referrerTallies: referrerTallies, tally: tally, newestEvent: newestEvent)
+    }
+
+    /// The outcome of the referral with this id and its referrer's roster position.
+    func outcome(id: String) -> (outcome: ReferralOutcome, referrer: Int)? {
+        indexByID[id].map { (outcomes[$0], referrerIndex(of: $0)) }
+    }
+
+    /// A referrer's normalized email, by roster position.
+    func ownEmail(ofReferrer index: Int) -> String { ownEmails[index] }
+
     /// Takes in one event appended to the journal after those already taken in.
     public mutating func apply(_ event: JournalEvent) {
         if newestEvent.map({ event.at > $0 }) ?? true { newestEvent = event.at }
@@ -154,9 +185,21 @@ public struct OutcomeLedger: Sendable {
     }
 }
 
+/// An ``OutcomeLedger`` without its outcomes: per referrer and program totals.
+struct LedgerSummary: Sendable {
+    var codes: [String]
+    /// Normalized.
+    var ownEmails: [String]
+    var segments: [Segment]
+    var joinedFrom: [Instant?]
+    var referrerTallies: [ReferrerTally]
+    var tally: ProgramTally
+    var newestEvent: Instant?
+}
+
 /// A referrer's accepted referrals and conversions, whatever the as-of.
-struct ReferrerTally: Sendable {
-    struct Conversion: Sendable {
+struct ReferrerTally: Sendable, Equatable {
+    struct Conversion: Sendable, Equatable {
         /// The outcome's place in the journal: conversions are kept in journal order, so sums
         /// come out the same however the ledger was built.
         var outcome: Int

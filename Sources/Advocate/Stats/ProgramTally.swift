@@ -1,6 +1,6 @@
 /// Running totals of the program's referrals, kept as outcomes are counted in and out (a status
 /// change takes an outcome's old contribution out and puts its new one in).
-struct ProgramTally: Sendable {
+struct ProgramTally: Sendable, Codable, Equatable {
     var duplicates = 0
     var selfReferrals = 0
     var conversionValue = 0.0
@@ -46,7 +46,7 @@ struct ProgramTally: Sendable {
 
 /// Accepted referrals by the calendar month they were made in, and how many of each month's
 /// are conversions (a cohort), for the goals.
-public struct MonthlyCohorts: Sendable, Equatable {
+public struct MonthlyCohorts: Sendable, Equatable, Codable {
     private var cohorts: [Int: GroupFigures] = [:]
 
     /// The month's number counted from year 0 (`year * 12 + month - 1`).

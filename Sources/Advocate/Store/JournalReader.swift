@@ -9,6 +9,8 @@ enum JournalReader {
         var events: [JournalEvent] = []
         /// Where each event came from, parallel to `events`.
         var lines: [Int] = []
+        /// The byte offset of each event's line in the file, parallel to `events`.
+        var offsets: [Int] = []
         /// The bytes of a torn last line, when there is one.
         var tornTail: ArraySlice<UInt8>?
     }
@@ -25,6 +27,7 @@ enum JournalReader {
         for (part, partDiagnostics) in results {
             result.events.append(contentsOf: part.events)
             result.lines.append(contentsOf: part.lines)
+            result.offsets.append(contentsOf: part.offsets)
             result.tornTail = part.tornTail ?? result.tornTail
             diagnostics.append(contentsOf: partDiagnostics.all)
         }
@@ -79,6 +82,7 @@ enum JournalReader {
             if let event = decodeEvent(node, file: file, line: lineNumber, diagnostics: &diagnostics) {
                 result.events.append(event)
                 result.lines.append(lineNumber)
+                result.offsets.append(start)
             }
         }
         return result

@@ -13,6 +13,17 @@ public struct LoadedStore: Sendable {
     public var warnings: [Diagnostic]
     /// The bytes of a torn last journal line (a crash mid-write), left out of `store`.
     public var tornJournalTail: [UInt8]?
+    /// What was read of the journal: its length, its ``StreamDigest`` and the byte offset of
+    /// each event's line (parallel to `store.journal` as loaded), for ``BuildSnapshot``.
+    var journalRead = JournalRead()
+}
+
+/// The journal bytes a store was loaded from, so that a later build can tell whether the
+/// journal only grew since.
+struct JournalRead: Sendable {
+    var length = 0
+    var digest: UInt64 = StreamDigest().value
+    var offsets: [Int] = []
 }
 
 /// Loads and validates the JSON store: program.json, referrers.json and referrals.jsonl.
@@ -38,8 +49,12 @@ public enum StoreLoader {
             (referrers, invalidCodes) = ReferrerDecoder.decodeFile(root, file: referrersFile, diagnostics: &diagnostics)
         }
         var journal = JournalReader.Result()
+        var journalRead = JournalRead()
         if let bytes = readFile(journalFile, required: false, diagnostics: &diagnostics) {
             journal = JournalReader.read(bytes, file: journalFile, diagnostics: &diagnostics)
+            var digest = StreamDigest()
+            digest.add(bytes)
+            journalRead = JournalRead(length: bytes.count, digest: digest.value, offsets: journal.offsets)
         }
         for event in journal.events {
             if case .referrer(let referrer, _) = event { referrers.append(referrer) }
@@ -50,7 +65,7 @@ public enum StoreLoader {
             throw DiagnosticsError(diagnostics.all)
         }
         return LoadedStore(store: Store(program: program, referrers: referrers, journal: journal.events),
-                           warnings: diagnostics.all, tornJournalTail: journal.tornTail.map(Array.init))
+                           warnings: diagnostics.all, tornJournalTail: journal.tornTail.map(Array.init), journalRead: journalRead)
     }
 
     static func readFile(_ path: String, required: Bool, diagnostics: inout DiagnosticList) -> [UInt8]? {

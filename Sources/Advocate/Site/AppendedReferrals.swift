@@ -1,0 +1,187 @@
+import Foundation
+
+/// `advocate build` after referrals were appended to the journal and nothing else changed: the
+/// pages they change (their referrers' stats pages, the analytics page and the leaderboard)
+/// rendered from the last build's ``BuildSnapshot`` and the new lines, without reading the rest
+/// of the journal or the roster. What the server's refresh does, for a build from the command line.
+///
+/// It takes the new lines only when each is a referral that the full build would accept and
+/// that leaves the as-of where it was: a known referrer, an id and a friend's email not seen
+/// before, not the referrer's own email, dated at or before the as-of. Anything else (a status,
+/// a join, a duplicate, a line with a warning, an edited journal, another input changed) and it
+/// answers nil: the full build runs, which decides everything from scratch.
+///
+/// It trusts the output folder to be as the last build left it (checking 300,000 files is the
+/// second it saves); a file changed there by hand is set right by the next full build, which
+/// the stamp then asks for.
+enum AppendedReferrals {
+    /// The build's report, or nil when a full build is needed.
+    static func build(_ options: BuildOptions, digests: InputDigests) -> BuildReport? {
+        let start = ContinuousClock.now
+        guard let stamp = BuildStamp.read(options), var snapshot = BuildSnapshot.read(options),
+              snapshot.inputs == stamp.inputs, snapshot.shared == digests.shared,
+              let journal = journalGrowth(options, snapshot: snapshot),
+              let program = loadProgram(options)
+        else { return nil }
+        var ledger = OutcomeLedger(summary: snapshot.ledger, program: program)
+        guard let referrals = admit(journal.lines, into: &ledger, snapshot: snapshot, asOf: options.asOf),
+              let site = withExtendedLifetime(journal.file, {
+                  reducedSite(options, program: program, ledger: ledger, snapshot: snapshot, journal: journal.file.bytes, referrals: referrals)
+              })
+        else { return nil }
+
+        let pages = SiteBuilder.refreshPages(site, referrerCodes: Set(referrals.map(\.referral.referrer)))
+        let paths = pages.map { SitePlan.outputPath($0, site: site) }
+        let fileDigests = paths.map { BuildStamp.fileDigest(outputDirectory: options.outputDirectory, path: $0) }
+        guard fileDigests.allSatisfy({ $0 != nil }) else { return nil }
+        BuildStamp.remove(options)
+        guard let count = try? SiteBuilder.render(pages, paths: paths, site: site, writer: OutputWriter(outputDirectory: options.outputDirectory),
+                                                  progress: nil),
+              let newDigests = Optional(paths.compactMap { BuildStamp.fileDigest(outputDirectory: options.outputDirectory, path: $0) }),
+              newDigests.count == paths.count
+        else { return nil }
+
+        snapshot.inputs = digests.all
+        snapshot.journalLength = journal.length
+        snapshot.journalDigest = journal.digest
+        snapshot.ledger = ledger.summary
+        snapshot.take(referrals.map { ($0.referral, $0.offset, $0.referrer) })
+        var outputs = stamp.outputs
+        for digest in fileDigests { outputs &-= digest! }
+        for digest in newDigests { outputs &+= digest }
+        do {
+            try snapshot.saveChanges(options)
+            try BuildStamp(inputs: digests.all, outputs: outputs, asOf: stamp.asOf, filesByKind: stamp.filesByKind).save(options)
+        } catch {
+            BuildStamp.remove(options)
+        }
+        let total = stamp.filesByKind.reduce(0) { $0 + $1.count }
+        return BuildReport(asOf: stamp.asOf, filesByKind: stamp.filesByKind, written: count.written, rendered: count.rendered,
+                           unchanged: total - count.written, removed: 0, duration: ContinuousClock.now - start, warnings: [])
+    }
+
+    /// A referral taken in: where its line starts and its referrer's roster position.
+    struct Taken {
+        var referral: Referral
+        var offset: Int
+        var referrer: Int
+    }
+
+    /// The journal when it only grew since the snapshot: the file, the new lines (with their
+    /// offsets) and the digest of the whole.
+    private static func journalGrowth(_ options: BuildOptions, snapshot: BuildSnapshot)
+        -> (file: MappedFile, lines: [(offset: Int, bytes: [UInt8])], length: Int, digest: UInt64)? {
+        guard let file = MappedFile(Paths.join(options.dataDirectory, StoreFiles.journal)) else { return nil }
+        let bytes = file.bytes
+        guard bytes.count > snapshot.journalLength, bytes.last == 0x0A else { return nil }
+        var digest = StreamDigest()
+        digest.add(UnsafeRawBufferPointer(rebasing: bytes[..<snapshot.journalLength]))
+        guard digest.value == snapshot.journalDigest else { return nil }
+        digest.add(UnsafeRawBufferPointer(rebasing: bytes[snapshot.journalLength...]))
+        var lines: [(offset: Int, bytes: [UInt8])] = []
+        var start = snapshot.journalLength
+        while start < bytes.count, let line = line(at: start, in: bytes) {
+            if !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { lines.append((start, line)) }
+            start = bytes[start...].firstIndex(of: 0x0A)! + 1
+        }
+        return (file, lines, bytes.count, digest.value)
+    }
+
+    /// The line starting at `offset`, without its line end; nil when no newline ends it.
+    private static func line(at offset: Int, in bytes: UnsafeRawBufferPointer) -> [UInt8]? {
+        guard let newline = bytes[offset...].firstIndex(of: 0x0A) else { return nil }
+        var line = Array(bytes[offset..<newline])
+        if line.last == 0x0D { line.removeLast() }
+        return line
+    }
+
+    private static func loadProgram(_ options: BuildOptions) -> Program? {
+        var diagnostics = DiagnosticList()
+        let file = Paths.join(options.dataDirectory, StoreFiles.program)
+        guard let bytes = StoreLoader.readFile(file, required: true, diagnostics: &diagnostics),
+              let root = StoreLoader.parseDocument(bytes, file: file, diagnostics: &diagnostics),
+              let program = ProgramDecoder.decode(root, file: file, diagnostics: &diagnostics), diagnostics.all.isEmpty
+        else { return nil }
+        return program
+    }
+
+    /// Parses one journal line; nil when it does not parse or has anything to report.
+    private static func event(_ line: [UInt8]) -> JournalEvent? {
+        guard let node = try? JSONParser.parse(line) else { return nil }
+        var diagnostics = DiagnosticList()
+        let event = JournalReader.decodeEvent(node, file: StoreFiles.journal, line: 0, diagnostics: &diagnostics)
+        return diagnostics.all.isEmpty ? event : nil
+    }
+
+    /// Takes the new lines into the ledger; nil unless each is a referral the full build would
+    /// accept and none moves the as-of.
+    private static func admit(_ lines: [(offset: Int, bytes: [UInt8])], into ledger: inout OutcomeLedger,
+                              snapshot: BuildSnapshot, asOf day: CalendarDay?) -> [Taken]? {
+        var taken: [Taken] = []
+        var ids: Set<UInt64> = []
+        var emails: Set<UInt64> = []
+        for line in lines {
+            guard case .referral(let referral) = event(line.bytes), let referrer = ledger.index(ofReferrer: referral.referrer),
+                  referral.at <= snapshot.asOf else { return nil }
+            let email = StoreRules.normalizedEmail(referral.email)
+            let id = BuildSnapshot.digest(referral.id)
+            let emailDigest = BuildSnapshot.digest(email)
+            guard email != ledger.ownEmail(ofReferrer: referrer),
+                  !snapshot.knowsID(id), ids.insert(id).inserted, !snapshot.knowsEmail(emailDigest), emails.insert(emailDigest).inserted
+            else { return nil }
+            ledger.apply(.referral(referral))
+            taken.append(Taken(referral: referral, offset: line.offset, referrer: referrer))
+        }
+        let asOf = day?.end ?? ledger.newestEvent
+        guard !taken.isEmpty, asOf == snapshot.asOf else { return nil }
+        return taken
+    }
+
+    /// A site holding what the changed pages show: the program's figures from `ledger`, and
+    /// a roster of the referrers whose pages or names appear (the new referrals' referrers with
+    /// every journal line their stats pages depend on, the leaderboard's), checked against the
+    /// ledger's totals.
+    private static func reducedSite(_ options: BuildOptions, program: Program, ledger: OutcomeLedger, snapshot: BuildSnapshot,
+                                    journal: UnsafeRawBufferPointer, referrals: [Taken]) -> Site? {
+        let figures = ledger.figures(asOf: snapshot.asOf)
+        let changed = Set(referrals.map(\.referrer))
+        var roster = changed
+        for code in figures.program.topReferrers {
+            guard let index = ledger.index(ofReferrer: code) else { return nil }
+            roster.insert(index)
+        }
+        var events: [JournalEvent] = []
+        for offset in Set(changed.flatMap { snapshot.lines(ofReferrer: $0) }).sorted() {
+            guard offset < journal.count, let line = line(at: offset, in: journal), let event = event(line) else { return nil }
+            if case .referral(let referral) = event {
+                // The earlier referral a duplicate repeats belongs to another referrer, who must be known for it to count.
+                guard let owner = ledger.index(ofReferrer: referral.referrer) else { return nil }
+                roster.insert(owner)
+            }
+            events.append(event)
+        }
+        events.append(contentsOf: referrals.map { .referral($0.referral) })
+        let positions = roster.sorted()
+        let referrers = positions.compactMap(snapshot.referrer(at:))
+        guard referrers.count == positions.count else { return nil }
+        let store = Store(program: program, referrers: referrers, journal: events)
+        let reduced = OutcomeLedger(store: store, through: snapshot.asOf)
+        let reducedFigures = reduced.figures(asOf: snapshot.asOf)
+        for index in changed {
+            let expected = figures.referrers[index]
+            guard let mine = reducedFigures.referrer(expected.code), mine.referrals == expected.referrals, mine.converted == expected.converted,
+                  mine.matured == expected.matured, mine.earned == expected.earned, mine.pending == expected.pending
+            else { return nil }
+        }
+        let inputs: SiteInputs
+        do {
+            inputs = try SiteInputs.load(options) { () throws(DiagnosticsError) in LoadedStore(store: store, warnings: []) }
+        } catch {
+            return nil
+        }
+        guard inputs.warnings.isEmpty else { return nil }
+        return Site(inputs: inputs, figures: Figures(asOf: snapshot.asOf, currency: program.currency,
+                                                     referrers: positions.map { figures.referrers[$0] },
+                                                     program: figures.program, ledger: reduced))
+    }
+}

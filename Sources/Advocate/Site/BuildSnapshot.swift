@@ -1,0 +1,408 @@
+import Foundation
+
+/// What ``AppendedReferrals`` needs of the last build to take in referrals appended to the
+/// journal without reading the rest of it, kept in `<source>/.advocate/`:
+///
+/// - `snapshot.bin`, written by a full build: which build it belongs to (the digest of every
+///   input but the journal), the journal as that build read it (length and ``StreamDigest``),
+///   the ledger's totals per referrer and for the program (``LedgerSummary``), the as-of, each
+///   referrer's record, the byte offsets of the journal lines each stats page depends on (its
+///   referrals, their statuses, and the earlier referral each of its duplicates repeats), and the
+///   digests of every referral id and accepted friend email, sorted, so that a new line is known
+///   to be a new id and a new friend without a million strings in memory;
+/// - `snapshot-changes.bin`, written by each build that took referrals in since: the journal as
+///   it read it, the totals of the referrers it changed and of the program, and the new lines
+///   and digests. A few kilobytes instead of rewriting 50 MB at 100,000 referrers.
+///
+/// A cache, never the record: any doubt (missing, another version, cut short, a digest that
+/// does not match its contents) means a full build.
+struct BuildSnapshot {
+    static let magic = Array("advocate-snapshot 1\n".utf8)
+    static let changesMagic = Array("advocate-snapshot-changes 1\n".utf8)
+
+    /// The stamp's input digest of the build it is current with.
+    var inputs: UInt64
+    var journalLength: Int
+    var journalDigest: UInt64
+    var ledger: LedgerSummary
+    /// The digest of every input but the journal, and the as-of, of the full build that made it.
+    let shared: UInt64
+    let asOf: Instant
+    private let base: Base
+    /// What builds since the full build took in.
+    private var changes = Changes()
+
+    /// What a full build wrote, never changed after.
+    private struct Base {
+        /// Each referrer's record (``BuildSnapshot/encode(_:into:)``), by roster position.
+        var referrerRecords: [UInt8]
+        var referrerStarts: [Int]
+        /// Referrer `i`'s journal lines are `lineOffsets[lineStarts[i]..<lineStarts[i + 1]]`, in journal order.
+        var lineStarts: [Int]
+        var lineOffsets: [Int]
+        /// ``BuildSnapshot/digest(_:)`` of every referral id, and of every accepted friend email, normalized; sorted.
+        var idDigests: [UInt64]
+        var emailDigests: [UInt64]
+        /// The file's own digest, which the changes name so that they are never applied to another.
+        var fileDigest: UInt64 = 0
+    }
+
+    private struct Changes {
+        var referrers: Set<Int> = []
+        var lines: [(referrer: Int, offset: Int)] = []
+        var idDigests: Set<UInt64> = []
+        var emailDigests: Set<UInt64> = []
+    }
+
+    static func file(_ options: BuildOptions) -> String { Paths.join(options.stateDirectory, "snapshot.bin") }
+    static func changesFile(_ options: BuildOptions) -> String { Paths.join(options.stateDirectory, "snapshot-changes.bin") }
+
+    /// The digest an id or a normalized email is known by.
+    static func digest(_ text: String) -> UInt64 {
+        var digest = StableDigest()
+        digest.add(text)
+        return digest.value
+    }
+
+    /// The referrer at a roster position; nil when its record does not decode.
+    func referrer(at index: Int) -> Referrer? {
+        base.referrerRecords.withUnsafeBytes { records in
+            var reader = BinaryReader(records, from: base.referrerStarts[index])
+            return try? Self.decodeReferrer(&reader)
+        }
+    }
+
+    /// The offsets of the journal lines a referrer's stats page depends on, in journal order.
+    func lines(ofReferrer index: Int) -> [Int] {
+        Array(base.lineOffsets[base.lineStarts[index]..<base.lineStarts[index + 1]])
+            + changes.lines.filter { $0.referrer == index }.map(\.offset)
+    }
+
+    /// Whether some referral in the journal has an id with this digest.
+    func knowsID(_ digest: UInt64) -> Bool {
+        changes.idDigests.contains(digest) || Self.contains(base.idDigests, digest)
+    }
+
+    /// Whether some accepted referral's friend has an email with this digest.
+    func knowsEmail(_ digest: UInt64) -> Bool {
+        changes.emailDigests.contains(digest) || Self.contains(base.emailDigests, digest)
+    }
+
+    /// Takes in accepted referrals whose lines start at `offset`, for the referrer at `referrer`.
+    mutating func take(_ referrals: [(referral: Referral, offset: Int, referrer: Int)]) {
+        for taken in referrals {
+            changes.referrers.insert(taken.referrer)
+            changes.lines.append((taken.referrer, taken.offset))
+            changes.idDigests.insert(Self.digest(taken.referral.id))
+            changes.emailDigests.insert(Self.digest(StoreRules.normalizedEmail(taken.referral.email)))
+        }
+    }
+
+    /// Whether a sorted list of digests holds `digest`.
+    private static func contains(_ digests: [UInt64], _ digest: UInt64) -> Bool {
+        var low = 0
+        var high = digests.count
+        while low < high {
+            let middle = (low + high) / 2
+            if digests[middle] < digest { low = middle + 1 } else { high = middle }
+        }
+        return low < digests.count && digests[low] == digest
+    }
+}
+
+// MARK: - Made by a full build
+
+extension BuildSnapshot {
+    /// The snapshot of a build from `inputs`, whose figures came from `ledger` as of `asOf`;
+    /// nil when the loaded journal's offsets are not at hand.
+    init?(inputs: SiteInputs, ledger: OutcomeLedger, asOf: Instant, digests: InputDigests) {
+        let journal = inputs.store.journal
+        let read = inputs.loaded.journalRead
+        let referrers = inputs.store.referrers
+        guard read.offsets.count == journal.count, ledger.summary.codes.count == referrers.count else { return nil }
+        var owners: [(referrer: Int, offset: Int)] = []
+        owners.reserveCapacity(journal.count + journal.count / 8)
+        var firstAccepted: [UInt64: Int] = [:]
+        var ids: [UInt64] = []
+        for (event, offset) in zip(journal, read.offsets) {
+            switch event {
+            case .referral(let referral):
+                ids.append(Self.digest(referral.id))
+                guard let referrer = ledger.index(ofReferrer: referral.referrer) else { continue }
+                owners.append((referrer, offset))
+                guard let (outcome, _) = ledger.outcome(id: referral.id) else { continue }
+                let email = Self.digest(StoreRules.normalizedEmail(referral.email))
+                if outcome.isAccepted {
+                    firstAccepted[email] = offset
+                } else if outcome.acceptance == .duplicate, let original = firstAccepted[email], original != offset {
+                    owners.append((referrer, original))
+                }
+            case .status(let change):
+                if let (_, referrer) = ledger.outcome(id: change.id) { owners.append((referrer, offset)) }
+            case .referrer:
+                continue
+            }
+        }
+        // Grouped by referrer, each group in journal order without repeats (a counting sort).
+        var starts = Array(repeating: 0, count: referrers.count + 1)
+        for owner in owners { starts[owner.referrer + 1] += 1 }
+        for index in 0..<referrers.count { starts[index + 1] += starts[index] }
+        var next = starts
+        var offsets = Array(repeating: 0, count: owners.count)
+        for owner in owners {
+            offsets[next[owner.referrer]] = owner.offset
+            next[owner.referrer] += 1
+        }
+        var unique: [Int] = []
+        unique.reserveCapacity(offsets.count)
+        var uniqueStarts = [0]
+        for index in 0..<referrers.count {
+            let group = offsets[starts[index]..<starts[index + 1]].sorted()
+            for (position, offset) in group.enumerated() where position == 0 || group[position - 1] != offset { unique.append(offset) }
+            uniqueStarts.append(unique.count)
+        }
+
+        var records = BinaryWriter(capacity: referrers.count * 160)
+        var recordStarts: [Int] = []
+        recordStarts.reserveCapacity(referrers.count)
+        for referrer in referrers {
+            recordStarts.append(records.bytes.count)
+            Self.encode(referrer, into: &records)
+        }
+        self.init(inputs: digests.all, journalLength: read.length, journalDigest: read.digest, ledger: ledger.summary,
+                  shared: digests.shared, asOf: asOf,
+                  base: Base(referrerRecords: records.bytes, referrerStarts: recordStarts, lineStarts: uniqueStarts, lineOffsets: unique,
+                             idDigests: ids.sorted(), emailDigests: firstAccepted.keys.sorted()))
+    }
+}
+
+// MARK: - Files
+
+extension BuildSnapshot {
+    /// Writes the whole snapshot, as a full build does (the changes file, if any, is removed).
+    func save(_ options: BuildOptions) throws {
+        var writer = BinaryWriter(capacity: 4096 + base.referrerRecords.count + ledger.codes.count * 80
+                                  + (base.referrerStarts.count + base.lineStarts.count + base.lineOffsets.count
+                                     + base.idDigests.count + base.emailDigests.count) * 8)
+        writer.verbatim(Self.magic)
+        writer.uint64(inputs)
+        writer.uint64(shared)
+        writer.int(journalLength)
+        writer.uint64(journalDigest)
+        writer.uint64(UInt64(bitPattern: asOf.milliseconds))
+        Self.encode(ledger, into: &writer)
+        writer.raw(base.referrerRecords)
+        writer.ints(base.referrerStarts)
+        writer.ints(base.lineStarts)
+        writer.ints(base.lineOffsets)
+        writer.uint64s(base.idDigests)
+        writer.uint64s(base.emailDigests)
+        unlink(Self.changesFile(options))
+        try Self.write(&writer, magic: Self.magic, to: Self.file(options), options: options)
+    }
+
+    /// Writes what was taken in since the full build, beside its snapshot.
+    func saveChanges(_ options: BuildOptions) throws {
+        var writer = BinaryWriter()
+        writer.verbatim(Self.changesMagic)
+        writer.uint64(base.fileDigest)
+        writer.uint64(inputs)
+        writer.int(journalLength)
+        writer.uint64(journalDigest)
+        Self.encodeProgram(ledger, into: &writer)
+        writer.int(changes.referrers.count)
+        for index in changes.referrers.sorted() {
+            writer.int(index)
+            Self.encode(ledger.referrerTallies[index], into: &writer)
+        }
+        writer.ints(changes.lines.map(\.referrer))
+        writer.ints(changes.lines.map(\.offset))
+        writer.uint64s(changes.idDigests.sorted())
+        writer.uint64s(changes.emailDigests.sorted())
+        try Self.write(&writer, magic: Self.changesMagic, to: Self.changesFile(options), options: options)
+    }
+
+    /// Ends the file with the digest of what follows its magic and puts it in place (a
+    /// temporary file renamed over the old one; not flushed to disk: a file lost or cut short by
+    /// a power cut fails its digest and means a full build).
+    private static func write(_ writer: inout BinaryWriter, magic: [UInt8], to path: String, options: BuildOptions) throws {
+        var digest = StreamDigest()
+        writer.bytes.withUnsafeBytes { digest.add(UnsafeRawBufferPointer(rebasing: $0[magic.count...])) }
+        writer.uint64(digest.value)
+        try FileManager.default.createDirectory(atPath: options.stateDirectory, withIntermediateDirectories: true)
+        try createFile(path + ".tmp", writer.bytes, flush: false)
+        guard rename(path + ".tmp", path) == 0 else { throw CocoaError(.fileWriteUnknown) }
+    }
+
+    /// The snapshot with the changes since, from the state folder; nil when there is none or
+    /// it is not whole.
+    static func read(_ options: BuildOptions) -> BuildSnapshot? {
+        guard let file = MappedFile(file(options)),
+              var snapshot = withExtendedLifetime(file, { verified(file.bytes, magic: magic).flatMap { decode($0.reader, fileDigest: $0.digest) } })
+        else { return nil }
+        guard let changes = MappedFile(changesFile(options)) else { return snapshot }
+        let applied = withExtendedLifetime(changes) { () -> Bool in
+            guard var reader = verified(changes.bytes, magic: changesMagic)?.reader else { return false }
+            return (try? snapshot.apply(&reader)) == true
+        }
+        return applied ? snapshot : nil
+    }
+
+    static func remove(_ options: BuildOptions) {
+        unlink(file(options))
+        unlink(changesFile(options))
+    }
+
+    /// A reader after the magic of a file whose trailing digest matches, and that digest; nil otherwise.
+    private static func verified(_ bytes: UnsafeRawBufferPointer, magic: [UInt8]) -> (reader: BinaryReader, digest: UInt64)? {
+        guard bytes.count >= magic.count + 8, bytes.starts(with: magic) else { return nil }
+        var digest = StreamDigest()
+        digest.add(UnsafeRawBufferPointer(rebasing: bytes[magic.count..<bytes.count - 8]))
+        var trailer = BinaryReader(bytes, from: bytes.count - 8)
+        guard (try? trailer.uint64()) == digest.value else { return nil }
+        return (BinaryReader(UnsafeRawBufferPointer(rebasing: bytes[..<(bytes.count - 8)]), from: magic.count), digest.value)
+    }
+
+    private static func decode(_ reader: BinaryReader, fileDigest: UInt64) -> BuildSnapshot? {
+        var reader = reader
+        do {
+            let inputs = try reader.uint64(), shared = try reader.uint64(), journalLength = try reader.int()
+            let journalDigest = try reader.uint64(), asOf = Instant(milliseconds: Int64(bitPattern: try reader.uint64()))
+            let ledger = try decodeLedger(&reader)
+            let base = Base(referrerRecords: Array(try reader.raw()), referrerStarts: try reader.ints(), lineStarts: try reader.ints(),
+                            lineOffsets: try reader.ints(), idDigests: try reader.uint64s(), emailDigests: try reader.uint64s(),
+                            fileDigest: fileDigest)
+            let referrers = ledger.codes.count
+            guard reader.isAtEnd, base.referrerStarts.count == referrers, base.lineStarts.count == referrers + 1,
+                  base.lineStarts.last == base.lineOffsets.count,
+                  base.referrerStarts.allSatisfy({ $0 >= 0 && $0 < base.referrerRecords.count })
+            else { return nil }
+            return BuildSnapshot(inputs: inputs, journalLength: journalLength, journalDigest: journalDigest, ledger: ledger,
+                                 shared: shared, asOf: asOf, base: base)
+        } catch {
+            return nil
+        }
+    }
+
+    /// Applies a changes file; false when it belongs to another snapshot or does not decode.
+    private mutating func apply(_ reader: inout BinaryReader) throws(BinaryReader.Truncated) -> Bool {
+        guard try reader.uint64() == base.fileDigest else { return false }
+        inputs = try reader.uint64()
+        journalLength = try reader.int()
+        journalDigest = try reader.uint64()
+        try Self.decodeProgram(&reader, into: &ledger)
+        for _ in 0..<(try reader.count(itemSize: 16)) {
+            let index = try reader.int()
+            guard ledger.referrerTallies.indices.contains(index) else { return false }
+            ledger.referrerTallies[index] = try Self.decodeTally(&reader)
+            changes.referrers.insert(index)
+        }
+        let owners = try reader.ints(), offsets = try reader.ints()
+        guard owners.count == offsets.count, owners.allSatisfy(ledger.codes.indices.contains) else { return false }
+        changes.lines = Array(zip(owners, offsets))
+        changes.idDigests = Set(try reader.uint64s())
+        changes.emailDigests = Set(try reader.uint64s())
+        return reader.isAtEnd
+    }
+}
+
+// MARK: - Encoding
+
+extension BuildSnapshot {
+    private static func encode(_ ledger: LedgerSummary, into writer: inout BinaryWriter) {
+        writer.int(ledger.codes.count)
+        for index in ledger.codes.indices {
+            writer.string(ledger.codes[index])
+            writer.string(ledger.ownEmails[index])
+            writer.string(ledger.segments[index].rawValue)
+            writer.bool(ledger.joinedFrom[index] != nil)
+            writer.uint64(UInt64(bitPattern: ledger.joinedFrom[index]?.milliseconds ?? 0))
+            encode(ledger.referrerTallies[index], into: &writer)
+        }
+        encodeProgram(ledger, into: &writer)
+    }
+
+    private static func decodeLedger(_ reader: inout BinaryReader) throws(BinaryReader.Truncated) -> LedgerSummary {
+        let count = try reader.count(itemSize: 48)
+        var summary = LedgerSummary(codes: [], ownEmails: [], segments: [], joinedFrom: [], referrerTallies: [],
+                                    tally: ProgramTally(), newestEvent: nil)
+        summary.codes.reserveCapacity(count)
+        summary.ownEmails.reserveCapacity(count)
+        summary.segments.reserveCapacity(count)
+        summary.joinedFrom.reserveCapacity(count)
+        summary.referrerTallies.reserveCapacity(count)
+        for _ in 0..<count {
+            summary.codes.append(try reader.string())
+            summary.ownEmails.append(try reader.string())
+            guard let segment = Segment(rawValue: try reader.string()) else { throw BinaryReader.Truncated() }
+            summary.segments.append(segment)
+            let hasJoined = try reader.bool()
+            let joined = Instant(milliseconds: Int64(bitPattern: try reader.uint64()))
+            summary.joinedFrom.append(hasJoined ? joined : nil)
+            summary.referrerTallies.append(try decodeTally(&reader))
+        }
+        try decodeProgram(&reader, into: &summary)
+        return summary
+    }
+
+    /// The program's totals and the newest event.
+    private static func encodeProgram(_ ledger: LedgerSummary, into writer: inout BinaryWriter) {
+        writer.raw((try? JSONEncoder().encode(ledger.tally)).map(Array.init) ?? [])
+        writer.bool(ledger.newestEvent != nil)
+        writer.uint64(UInt64(bitPattern: ledger.newestEvent?.milliseconds ?? 0))
+    }
+
+    private static func decodeProgram(_ reader: inout BinaryReader, into summary: inout LedgerSummary) throws(BinaryReader.Truncated) {
+        let tallyJSON = try reader.raw()
+        guard let tally = try? JSONDecoder().decode(ProgramTally.self, from: Data(tallyJSON)) else { throw BinaryReader.Truncated() }
+        summary.tally = tally
+        let hasNewest = try reader.bool()
+        let newest = Instant(milliseconds: Int64(bitPattern: try reader.uint64()))
+        summary.newestEvent = hasNewest ? newest : nil
+    }
+
+    private static func encode(_ tally: ReferrerTally, into writer: inout BinaryWriter) {
+        writer.int(tally.referrals)
+        writer.int(tally.conversions.count)
+        for conversion in tally.conversions {
+            writer.int(conversion.outcome)
+            writer.uint64(UInt64(bitPattern: conversion.at.milliseconds))
+            writer.double(conversion.reward)
+        }
+    }
+
+    private static func decodeTally(_ reader: inout BinaryReader) throws(BinaryReader.Truncated) -> ReferrerTally {
+        var tally = ReferrerTally()
+        tally.referrals = try reader.int()
+        let conversions = try reader.count(itemSize: 24)
+        tally.conversions.reserveCapacity(conversions)
+        for _ in 0..<conversions {
+            tally.conversions.append(ReferrerTally.Conversion(
+                outcome: try reader.int(), at: Instant(milliseconds: Int64(bitPattern: try reader.uint64())), reward: try reader.double()))
+        }
+        return tally
+    }
+
+    private static func encode(_ referrer: Referrer, into writer: inout BinaryWriter) {
+        for field in [referrer.code, referrer.name, referrer.email, referrer.segment.rawValue, referrer.statsToken, referrer.origin.file] {
+            writer.string(field)
+        }
+        writer.bool(referrer.joined != nil)
+        writer.int(referrer.joined?.daysSinceEpoch ?? 0)
+        writer.bool(referrer.leaderboard)
+        writer.int(referrer.origin.location.line)
+        writer.int(referrer.origin.location.column)
+    }
+
+    private static func decodeReferrer(_ reader: inout BinaryReader) throws(BinaryReader.Truncated) -> Referrer {
+        let code = try reader.string(), name = try reader.string(), email = try reader.string()
+        guard let segment = Segment(rawValue: try reader.string()) else { throw BinaryReader.Truncated() }
+        let token = try reader.string(), file = try reader.string()
+        let hasJoined = try reader.bool()
+        let joined = CalendarDay(daysSinceEpoch: try reader.int())
+        let leaderboard = try reader.bool()
+        let location = SourceLocation(line: try reader.int(), column: try reader.int())
+        return Referrer(code: code, name: name, email: email, joined: hasJoined ? joined : nil, segment: segment, statsToken: token,
+                        leaderboard: leaderboard, origin: Origin(file: file, location: location))
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+
+/// A file mapped read-only into memory, unmapped when released. The incremental build reads a
+/// 150 MB journal and a 50 MB snapshot this way: no copy out of the page cache and no fresh
+/// pages to fault in, which were most of its time when read through `Data` (perf).
+final class MappedFile {
+    let bytes: UnsafeRawBufferPointer
+
+    /// nil when the file cannot be opened or mapped (an empty file maps to no bytes).
+    init?(_ path: String) {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return nil }
+        let size = Int(info.st_size)
+        guard size > 0 else {
+            bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+            return
+        }
+        guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, descriptor, 0), address != MAP_FAILED else { return nil }
+        bytes = UnsafeRawBufferPointer(start: address, count: size)
+    }
+
+    deinit {
+        if let address = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: address), bytes.count) }
+    }
+}
