@@ -18,15 +18,20 @@ enum AppendedReferrals {
     /// The build's report, or nil when a full build is needed.
     static func build(_ options: BuildOptions, digests: InputDigests) -> BuildReport? {
         let start = ContinuousClock.now
-        guard let stamp = BuildStamp.read(options), var snapshot = BuildSnapshot.read(options),
-              snapshot.inputs == stamp.inputs, snapshot.shared == digests.shared,
-              let journal = journalGrowth(options, snapshot: snapshot),
-              let program = loadProgram(options)
+        guard let stamp = BuildStamp.read(options), let expected = BuildSnapshot.journalState(options) else { return nil }
+        // Checking the journal (reading all of it) and loading the rest are independent: one on each core.
+        let halves = parallelMap(2) { half -> Half in
+            half == 0 ? .journal(journalGrowth(options, length: expected.length, digest: expected.digest)) : .rest(loadRest(options))
+        }
+        guard case .journal(let journal?) = halves[0], case .rest(let rest?) = halves[1],
+              rest.snapshot.inputs == stamp.inputs, rest.snapshot.shared == digests.shared,
+              rest.snapshot.journalLength == expected.length, rest.snapshot.journalDigest == expected.digest
         else { return nil }
-        var ledger = OutcomeLedger(summary: snapshot.ledger, program: program)
+        var snapshot = rest.snapshot
+        var ledger = rest.ledger
         guard let referrals = admit(journal.lines, into: &ledger, snapshot: snapshot, asOf: options.asOf),
               let site = withExtendedLifetime(journal.file, {
-                  reducedSite(options, program: program, ledger: ledger, snapshot: snapshot, journal: journal.file.bytes, referrals: referrals)
+                  reducedSite(rest.inputs, ledger: ledger, snapshot: snapshot, journal: journal.file.bytes, referrals: referrals)
               })
         else { return nil }
 
@@ -35,11 +40,10 @@ enum AppendedReferrals {
         let fileDigests = paths.map { BuildStamp.fileDigest(outputDirectory: options.outputDirectory, path: $0) }
         guard fileDigests.allSatisfy({ $0 != nil }) else { return nil }
         BuildStamp.remove(options)
-        guard let count = try? SiteBuilder.render(pages, paths: paths, site: site, writer: OutputWriter(outputDirectory: options.outputDirectory),
-                                                  progress: nil),
-              let newDigests = Optional(paths.compactMap { BuildStamp.fileDigest(outputDirectory: options.outputDirectory, path: $0) }),
-              newDigests.count == paths.count
-        else { return nil }
+        let writer = OutputWriter(outputDirectory: options.outputDirectory)
+        guard let count = try? SiteBuilder.render(pages, paths: paths, site: site, writer: writer, progress: nil) else { return nil }
+        let newDigests = paths.compactMap { BuildStamp.fileDigest(outputDirectory: options.outputDirectory, path: $0) }
+        guard newDigests.count == paths.count else { return nil }
 
         snapshot.inputs = digests.all
         snapshot.journalLength = journal.length
@@ -60,6 +64,39 @@ enum AppendedReferrals {
                            unchanged: total - count.written, removed: 0, duration: ContinuousClock.now - start, warnings: [])
     }
 
+    /// What each core brings.
+    private enum Half: Sendable {
+        case journal(Growth?)
+        case rest(Rest?)
+    }
+
+    /// The journal when it only grew: the mapped file, the new lines (with their offsets), and
+    /// the length and digest of the whole.
+    private struct Growth: Sendable {
+        var file: MappedFile
+        var lines: [(offset: Int, bytes: [UInt8])]
+        var length: Int
+        var digest: UInt64
+    }
+
+    /// The snapshot, the ledger made from it, and the site's inputs but the store (content,
+    /// theme, program; an empty roster and journal).
+    private struct Rest: Sendable {
+        var snapshot: BuildSnapshot
+        var ledger: OutcomeLedger
+        var inputs: SiteInputs
+    }
+
+    private static func loadRest(_ options: BuildOptions) -> Rest? {
+        guard let snapshot = BuildSnapshot.read(options), let program = loadProgram(options),
+              let inputs = try? SiteInputs.load(options, store: { () throws(DiagnosticsError) in
+                  LoadedStore(store: Store(program: program, referrers: [], journal: []), warnings: [])
+              }),
+              inputs.warnings.isEmpty
+        else { return nil }
+        return Rest(snapshot: snapshot, ledger: OutcomeLedger(summary: snapshot.ledger, program: program), inputs: inputs)
+    }
+
     /// A referral taken in: where its line starts and its referrer's roster position.
     struct Taken {
         var referral: Referral
@@ -67,24 +104,22 @@ enum AppendedReferrals {
         var referrer: Int
     }
 
-    /// The journal when it only grew since the snapshot: the file, the new lines (with their
-    /// offsets) and the digest of the whole.
-    private static func journalGrowth(_ options: BuildOptions, snapshot: BuildSnapshot)
-        -> (file: MappedFile, lines: [(offset: Int, bytes: [UInt8])], length: Int, digest: UInt64)? {
+    /// The journal when it only grew since the snapshot, whose journal had `length` bytes with `digest`.
+    private static func journalGrowth(_ options: BuildOptions, length: Int, digest expected: UInt64) -> Growth? {
         guard let file = MappedFile(Paths.join(options.dataDirectory, StoreFiles.journal)) else { return nil }
         let bytes = file.bytes
-        guard bytes.count > snapshot.journalLength, bytes.last == 0x0A else { return nil }
+        guard length >= 0, bytes.count > length, bytes.last == 0x0A else { return nil }
         var digest = StreamDigest()
-        digest.add(UnsafeRawBufferPointer(rebasing: bytes[..<snapshot.journalLength]))
-        guard digest.value == snapshot.journalDigest else { return nil }
-        digest.add(UnsafeRawBufferPointer(rebasing: bytes[snapshot.journalLength...]))
+        digest.add(UnsafeRawBufferPointer(rebasing: bytes[..<length]))
+        guard digest.value == expected else { return nil }
+        digest.add(UnsafeRawBufferPointer(rebasing: bytes[length...]))
         var lines: [(offset: Int, bytes: [UInt8])] = []
-        var start = snapshot.journalLength
+        var start = length
         while start < bytes.count, let line = line(at: start, in: bytes) {
             if !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { lines.append((start, line)) }
             start = bytes[start...].firstIndex(of: 0x0A)! + 1
         }
-        return (file, lines, bytes.count, digest.value)
+        return Growth(file: file, lines: lines, length: bytes.count, digest: digest.value)
     }
 
     /// The line starting at `offset`, without its line end; nil when no newline ends it.
@@ -141,8 +176,9 @@ enum AppendedReferrals {
     /// a roster of the referrers whose pages or names appear (the new referrals' referrers with
     /// every journal line their stats pages depend on, the leaderboard's), checked against the
     /// ledger's totals.
-    private static func reducedSite(_ options: BuildOptions, program: Program, ledger: OutcomeLedger, snapshot: BuildSnapshot,
+    private static func reducedSite(_ inputs: SiteInputs, ledger: OutcomeLedger, snapshot: BuildSnapshot,
                                     journal: UnsafeRawBufferPointer, referrals: [Taken]) -> Site? {
+        let program = inputs.store.program
         let figures = ledger.figures(asOf: snapshot.asOf)
         let changed = Set(referrals.map(\.referrer))
         var roster = changed
@@ -150,8 +186,13 @@ enum AppendedReferrals {
             guard let index = ledger.index(ofReferrer: code) else { return nil }
             roster.insert(index)
         }
+        var offsets: Set<Int> = []
+        for index in changed {
+            guard let lines = snapshot.lines(ofReferrer: index) else { return nil }
+            offsets.formUnion(lines)
+        }
         var events: [JournalEvent] = []
-        for offset in Set(changed.flatMap { snapshot.lines(ofReferrer: $0) }).sorted() {
+        for offset in offsets.sorted() {
             guard offset < journal.count, let line = line(at: offset, in: journal), let event = event(line) else { return nil }
             if case .referral(let referral) = event {
                 // The earlier referral a duplicate repeats belongs to another referrer, who must be known for it to count.
@@ -173,13 +214,8 @@ enum AppendedReferrals {
                   mine.matured == expected.matured, mine.earned == expected.earned, mine.pending == expected.pending
             else { return nil }
         }
-        let inputs: SiteInputs
-        do {
-            inputs = try SiteInputs.load(options) { () throws(DiagnosticsError) in LoadedStore(store: store, warnings: []) }
-        } catch {
-            return nil
-        }
-        guard inputs.warnings.isEmpty else { return nil }
+        var inputs = inputs
+        inputs.store = store
         return Site(inputs: inputs, figures: Figures(asOf: snapshot.asOf, currency: program.currency,
                                                      referrers: positions.map { figures.referrers[$0] },
                                                      program: figures.program, ledger: reduced))

@@ -32,19 +32,44 @@ struct BuildSnapshot {
     /// What builds since the full build took in.
     private var changes = Changes()
 
-    /// What a full build wrote, never changed after.
+    /// What a full build wrote, read in place from the mapped file (copying its 40 MB of
+    /// offsets and digests out was a fifth of the incremental build, in page faults).
     private struct Base {
-        /// Each referrer's record (``BuildSnapshot/encode(_:into:)``), by roster position.
-        var referrerRecords: [UInt8]
-        var referrerStarts: [Int]
+        let file: MappedFile
+        /// Each referrer's record (``BuildSnapshot/encode(_:into:)``); where each starts.
+        var records: Range<Int>
+        var recordStarts: Section
         /// Referrer `i`'s journal lines are `lineOffsets[lineStarts[i]..<lineStarts[i + 1]]`, in journal order.
-        var lineStarts: [Int]
-        var lineOffsets: [Int]
+        var lineStarts: Section
+        var lineOffsets: Section
         /// ``BuildSnapshot/digest(_:)`` of every referral id, and of every accepted friend email, normalized; sorted.
-        var idDigests: [UInt64]
-        var emailDigests: [UInt64]
+        var idDigests: Section
+        var emailDigests: Section
         /// The file's own digest, which the changes name so that they are never applied to another.
-        var fileDigest: UInt64 = 0
+        var fileDigest: UInt64
+    }
+
+    /// A count of 8-byte values at a position of the file.
+    private struct Section {
+        var position: Int
+        var count: Int
+
+        func value(_ index: Int, in bytes: UnsafeRawBufferPointer) -> UInt64 {
+            UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position + index * 8, as: UInt64.self))
+        }
+
+        func int(_ index: Int, in bytes: UnsafeRawBufferPointer) -> Int { Int(Int64(bitPattern: value(index, in: bytes))) }
+
+        /// Whether the section, sorted, holds `digest`.
+        func contains(_ digest: UInt64, in bytes: UnsafeRawBufferPointer) -> Bool {
+            var low = 0
+            var high = count
+            while low < high {
+                let middle = (low + high) / 2
+                if value(middle, in: bytes) < digest { low = middle + 1 } else { high = middle }
+            }
+            return low < count && value(low, in: bytes) == digest
+        }
     }
 
     private struct Changes {
@@ -66,26 +91,34 @@ struct BuildSnapshot {
 
     /// The referrer at a roster position; nil when its record does not decode.
     func referrer(at index: Int) -> Referrer? {
-        base.referrerRecords.withUnsafeBytes { records in
-            var reader = BinaryReader(records, from: base.referrerStarts[index])
+        withExtendedLifetime(base.file) {
+            let bytes = base.file.bytes
+            let start = base.recordStarts.int(index, in: bytes)
+            guard start >= 0, start < base.records.count else { return nil }
+            var reader = BinaryReader(UnsafeRawBufferPointer(rebasing: bytes[base.records]), from: start)
             return try? Self.decodeReferrer(&reader)
         }
     }
 
-    /// The offsets of the journal lines a referrer's stats page depends on, in journal order.
-    func lines(ofReferrer index: Int) -> [Int] {
-        Array(base.lineOffsets[base.lineStarts[index]..<base.lineStarts[index + 1]])
-            + changes.lines.filter { $0.referrer == index }.map(\.offset)
+    /// The offsets of the journal lines a referrer's stats page depends on, in journal order;
+    /// nil when the snapshot's numbers do not hold together.
+    func lines(ofReferrer index: Int) -> [Int]? {
+        withExtendedLifetime(base.file) {
+            let bytes = base.file.bytes
+            let start = base.lineStarts.int(index, in: bytes), end = base.lineStarts.int(index + 1, in: bytes)
+            guard 0 <= start, start <= end, end <= base.lineOffsets.count else { return nil }
+            return (start..<end).map { base.lineOffsets.int($0, in: bytes) } + changes.lines.filter { $0.referrer == index }.map(\.offset)
+        }
     }
 
     /// Whether some referral in the journal has an id with this digest.
     func knowsID(_ digest: UInt64) -> Bool {
-        changes.idDigests.contains(digest) || Self.contains(base.idDigests, digest)
+        changes.idDigests.contains(digest) || withExtendedLifetime(base.file) { base.idDigests.contains(digest, in: base.file.bytes) }
     }
 
     /// Whether some accepted referral's friend has an email with this digest.
     func knowsEmail(_ digest: UInt64) -> Bool {
-        changes.emailDigests.contains(digest) || Self.contains(base.emailDigests, digest)
+        changes.emailDigests.contains(digest) || withExtendedLifetime(base.file) { base.emailDigests.contains(digest, in: base.file.bytes) }
     }
 
     /// Takes in accepted referrals whose lines start at `offset`, for the referrer at `referrer`.
@@ -98,28 +131,24 @@ struct BuildSnapshot {
         }
     }
 
-    /// Whether a sorted list of digests holds `digest`.
-    private static func contains(_ digests: [UInt64], _ digest: UInt64) -> Bool {
-        var low = 0
-        var high = digests.count
-        while low < high {
-            let middle = (low + high) / 2
-            if digests[middle] < digest { low = middle + 1 } else { high = middle }
-        }
-        return low < digests.count && digests[low] == digest
-    }
 }
 
-// MARK: - Made by a full build
+// MARK: - Files
 
 extension BuildSnapshot {
-    /// The snapshot of a build from `inputs`, whose figures came from `ledger` as of `asOf`;
-    /// nil when the loaded journal's offsets are not at hand.
-    init?(inputs: SiteInputs, ledger: OutcomeLedger, asOf: Instant, digests: InputDigests) {
+    /// Writes the snapshot of a full build from `inputs`, whose figures came from `ledger` as of
+    /// `asOf` (the changes file, if any, is removed); nothing when the loaded journal's offsets
+    /// are not at hand.
+    static func save(inputs: SiteInputs, ledger: OutcomeLedger, asOf: Instant, digests: InputDigests, options: BuildOptions) throws {
         let journal = inputs.store.journal
         let read = inputs.loaded.journalRead
         let referrers = inputs.store.referrers
-        guard read.offsets.count == journal.count, ledger.summary.codes.count == referrers.count else { return nil }
+        let summary = ledger.summary
+        unlink(changesFile(options))
+        guard read.offsets.count == journal.count, summary.codes.count == referrers.count else {
+            unlink(file(options))
+            return
+        }
         var owners: [(referrer: Int, offset: Int)] = []
         owners.reserveCapacity(journal.count + journal.count / 8)
         var firstAccepted: [UInt64: Int] = [:]
@@ -127,11 +156,11 @@ extension BuildSnapshot {
         for (event, offset) in zip(journal, read.offsets) {
             switch event {
             case .referral(let referral):
-                ids.append(Self.digest(referral.id))
+                ids.append(digest(referral.id))
                 guard let referrer = ledger.index(ofReferrer: referral.referrer) else { continue }
                 owners.append((referrer, offset))
                 guard let (outcome, _) = ledger.outcome(id: referral.id) else { continue }
-                let email = Self.digest(StoreRules.normalizedEmail(referral.email))
+                let email = digest(StoreRules.normalizedEmail(referral.email))
                 if outcome.isAccepted {
                     firstAccepted[email] = offset
                 } else if outcome.acceptance == .duplicate, let original = firstAccepted[email], original != offset {
@@ -143,10 +172,38 @@ extension BuildSnapshot {
                 continue
             }
         }
-        // Grouped by referrer, each group in journal order without repeats (a counting sort).
-        var starts = Array(repeating: 0, count: referrers.count + 1)
+        let (lineStarts, lineOffsets) = grouped(owners, referrers: referrers.count)
+
+        var writer = BinaryWriter(capacity: 4096 + referrers.count * 300 + (lineOffsets.count + ids.count + firstAccepted.count) * 8)
+        writer.verbatim(magic)
+        writer.uint64(digests.all)
+        writer.uint64(digests.shared)
+        writer.int(read.length)
+        writer.uint64(read.digest)
+        writer.uint64(UInt64(bitPattern: asOf.milliseconds))
+        encode(summary, into: &writer)
+        var records = BinaryWriter(capacity: referrers.count * 160)
+        var recordStarts: [Int] = []
+        recordStarts.reserveCapacity(referrers.count)
+        for referrer in referrers {
+            recordStarts.append(records.bytes.count)
+            encode(referrer, into: &records)
+        }
+        writer.raw(records.bytes)
+        writer.ints(recordStarts)
+        writer.ints(lineStarts)
+        writer.ints(lineOffsets)
+        writer.uint64s(ids.sorted())
+        writer.uint64s(firstAccepted.keys.sorted())
+        try write(&writer, magic: magic, to: file(options), options: options)
+    }
+
+    /// Each referrer's offsets in journal order without repeats, all in one list, and where
+    /// each referrer's start (a counting sort).
+    private static func grouped(_ owners: [(referrer: Int, offset: Int)], referrers: Int) -> (starts: [Int], offsets: [Int]) {
+        var starts = Array(repeating: 0, count: referrers + 1)
         for owner in owners { starts[owner.referrer + 1] += 1 }
-        for index in 0..<referrers.count { starts[index + 1] += starts[index] }
+        for index in 0..<referrers { starts[index + 1] += starts[index] }
         var next = starts
         var offsets = Array(repeating: 0, count: owners.count)
         for owner in owners {
@@ -156,49 +213,12 @@ extension BuildSnapshot {
         var unique: [Int] = []
         unique.reserveCapacity(offsets.count)
         var uniqueStarts = [0]
-        for index in 0..<referrers.count {
+        for index in 0..<referrers {
             let group = offsets[starts[index]..<starts[index + 1]].sorted()
             for (position, offset) in group.enumerated() where position == 0 || group[position - 1] != offset { unique.append(offset) }
             uniqueStarts.append(unique.count)
         }
-
-        var records = BinaryWriter(capacity: referrers.count * 160)
-        var recordStarts: [Int] = []
-        recordStarts.reserveCapacity(referrers.count)
-        for referrer in referrers {
-            recordStarts.append(records.bytes.count)
-            Self.encode(referrer, into: &records)
-        }
-        self.init(inputs: digests.all, journalLength: read.length, journalDigest: read.digest, ledger: ledger.summary,
-                  shared: digests.shared, asOf: asOf,
-                  base: Base(referrerRecords: records.bytes, referrerStarts: recordStarts, lineStarts: uniqueStarts, lineOffsets: unique,
-                             idDigests: ids.sorted(), emailDigests: firstAccepted.keys.sorted()))
-    }
-}
-
-// MARK: - Files
-
-extension BuildSnapshot {
-    /// Writes the whole snapshot, as a full build does (the changes file, if any, is removed).
-    func save(_ options: BuildOptions) throws {
-        var writer = BinaryWriter(capacity: 4096 + base.referrerRecords.count + ledger.codes.count * 80
-                                  + (base.referrerStarts.count + base.lineStarts.count + base.lineOffsets.count
-                                     + base.idDigests.count + base.emailDigests.count) * 8)
-        writer.verbatim(Self.magic)
-        writer.uint64(inputs)
-        writer.uint64(shared)
-        writer.int(journalLength)
-        writer.uint64(journalDigest)
-        writer.uint64(UInt64(bitPattern: asOf.milliseconds))
-        Self.encode(ledger, into: &writer)
-        writer.raw(base.referrerRecords)
-        writer.ints(base.referrerStarts)
-        writer.ints(base.lineStarts)
-        writer.ints(base.lineOffsets)
-        writer.uint64s(base.idDigests)
-        writer.uint64s(base.emailDigests)
-        unlink(Self.changesFile(options))
-        try Self.write(&writer, magic: Self.magic, to: Self.file(options), options: options)
+        return (uniqueStarts, unique)
     }
 
     /// Writes what was taken in since the full build, beside its snapshot.
@@ -238,7 +258,7 @@ extension BuildSnapshot {
     /// it is not whole.
     static func read(_ options: BuildOptions) -> BuildSnapshot? {
         guard let file = MappedFile(file(options)),
-              var snapshot = withExtendedLifetime(file, { verified(file.bytes, magic: magic).flatMap { decode($0.reader, fileDigest: $0.digest) } })
+              var snapshot = withExtendedLifetime(file, { verified(file.bytes, magic: magic).flatMap { decode($0.reader, file: file, fileDigest: $0.digest) } })
         else { return nil }
         guard let changes = MappedFile(changesFile(options)) else { return snapshot }
         let applied = withExtendedLifetime(changes) { () -> Bool in
@@ -246,6 +266,26 @@ extension BuildSnapshot {
             return (try? snapshot.apply(&reader)) == true
         }
         return applied ? snapshot : nil
+    }
+
+    /// The length and digest of the journal the snapshot (with its changes) is current with,
+    /// from the files' first bytes (``read(_:)`` checks the rest), so that checking the journal
+    /// can start while the snapshot loads.
+    static func journalState(_ options: BuildOptions) -> (length: Int, digest: UInt64)? {
+        if let changes = MappedFile(changesFile(options)) {
+            return withExtendedLifetime(changes) {
+                guard var reader = verified(changes.bytes, magic: changesMagic)?.reader,
+                      (try? reader.uint64()) != nil, (try? reader.uint64()) != nil,
+                      let length = try? reader.int(), let digest = try? reader.uint64() else { return nil }
+                return (length, digest)
+            }
+        }
+        guard let header = readBytes(file(options), upTo: magic.count + 32), header.starts(with: magic) else { return nil }
+        return header.withUnsafeBytes { bytes in
+            var reader = BinaryReader(bytes, from: magic.count + 16)
+            guard let length = try? reader.int(), let digest = try? reader.uint64() else { return nil }
+            return (length, digest)
+        }
     }
 
     static func remove(_ options: BuildOptions) {
@@ -263,25 +303,31 @@ extension BuildSnapshot {
         return (BinaryReader(UnsafeRawBufferPointer(rebasing: bytes[..<(bytes.count - 8)]), from: magic.count), digest.value)
     }
 
-    private static func decode(_ reader: BinaryReader, fileDigest: UInt64) -> BuildSnapshot? {
+    private static func decode(_ reader: BinaryReader, file: MappedFile, fileDigest: UInt64) -> BuildSnapshot? {
         var reader = reader
         do {
             let inputs = try reader.uint64(), shared = try reader.uint64(), journalLength = try reader.int()
             let journalDigest = try reader.uint64(), asOf = Instant(milliseconds: Int64(bitPattern: try reader.uint64()))
             let ledger = try decodeLedger(&reader)
-            let base = Base(referrerRecords: Array(try reader.raw()), referrerStarts: try reader.ints(), lineStarts: try reader.ints(),
-                            lineOffsets: try reader.ints(), idDigests: try reader.uint64s(), emailDigests: try reader.uint64s(),
-                            fileDigest: fileDigest)
+            let records = try reader.raw()
+            let recordsStart = records.baseAddress.map { $0 - file.bytes.baseAddress! } ?? 0
+            let base = Base(file: file, records: recordsStart..<recordsStart + records.count, recordStarts: try section(&reader),
+                            lineStarts: try section(&reader), lineOffsets: try section(&reader), idDigests: try section(&reader),
+                            emailDigests: try section(&reader), fileDigest: fileDigest)
             let referrers = ledger.codes.count
-            guard reader.isAtEnd, base.referrerStarts.count == referrers, base.lineStarts.count == referrers + 1,
-                  base.lineStarts.last == base.lineOffsets.count,
-                  base.referrerStarts.allSatisfy({ $0 >= 0 && $0 < base.referrerRecords.count })
+            guard reader.isAtEnd, base.recordStarts.count == referrers, base.lineStarts.count == referrers + 1,
+                  base.lineStarts.int(referrers, in: file.bytes) == base.lineOffsets.count
             else { return nil }
             return BuildSnapshot(inputs: inputs, journalLength: journalLength, journalDigest: journalDigest, ledger: ledger,
                                  shared: shared, asOf: asOf, base: base)
         } catch {
             return nil
         }
+    }
+
+    private static func section(_ reader: inout BinaryReader) throws(BinaryReader.Truncated) -> Section {
+        let (position, count) = try reader.skipBlock()
+        return Section(position: position, count: count)
     }
 
     /// Applies a changes file; false when it belongs to another snapshot or does not decode.

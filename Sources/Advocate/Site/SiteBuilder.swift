@@ -81,8 +81,11 @@ public enum SiteBuilder {
         BuildStamp.remove(options)
         let (report, paths, site) = try buildSite(inputs, sharedDigest: digests.shared, progress: progress)
         if inputs.warnings.isEmpty, let outputs = BuildStamp.outputDigest(outputDirectory: options.outputDirectory, paths: paths) {
-            let snapshot = BuildSnapshot(inputs: inputs, ledger: site.figures.ledger, asOf: site.figures.asOf, digests: digests)
-            if (try? snapshot?.save(options)) == nil { BuildSnapshot.remove(options) }
+            do {
+                try BuildSnapshot.save(inputs: inputs, ledger: site.figures.ledger, asOf: site.figures.asOf, digests: digests, options: options)
+            } catch {
+                BuildSnapshot.remove(options)
+            }
             try? BuildStamp(inputs: digests.all, outputs: outputs, asOf: report.asOf, filesByKind: report.filesByKind).save(options)
         }
         return report

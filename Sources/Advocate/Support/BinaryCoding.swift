@@ -114,6 +114,13 @@ struct BinaryReader {
         #endif
     }
 
+    /// Skips a count and that many 8-byte values, for reading them in place; their position and count.
+    mutating func skipBlock() throws(Truncated) -> (position: Int, count: Int) {
+        let count = try count(itemSize: 8)
+        defer { position += count * 8 }
+        return (position, count)
+    }
+
     /// A count and that many 8-byte values copied as they are in memory.
     private mutating func block<Value: FixedWidthInteger>(of type: Value.Type) throws(Truncated) -> [Value] {
         let count = try count(itemSize: 8)

@@ -3,7 +3,7 @@ import Foundation
 /// A file mapped read-only into memory, unmapped when released. The incremental build reads a
 /// 150 MB journal and a 50 MB snapshot this way: no copy out of the page cache and no fresh
 /// pages to fault in, which were most of its time when read through `Data` (perf).
-final class MappedFile {
+final class MappedFile: @unchecked Sendable {  // read-only memory, never changed after init
     let bytes: UnsafeRawBufferPointer
 
     /// nil when the file cannot be opened or mapped (an empty file maps to no bytes).
