@@ -19,19 +19,21 @@ enum AppendedReferrals {
     static func build(_ options: BuildOptions, digests: InputDigests) -> BuildReport? {
         let start = ContinuousClock.now
         guard let stamp = BuildStamp.read(options), let expected = BuildSnapshot.journalState(options) else { return nil }
-        // Checking the journal (reading all of it) and loading the rest are independent: one on each core.
+        // Two halves of about the same time, one on each core: checking the journal (reading all
+        // of it) then loading content and theme; loading the snapshot and making the ledger.
         let halves = parallelMap(2) { half -> Half in
-            half == 0 ? .journal(journalGrowth(options, length: expected.length, digest: expected.digest)) : .rest(loadRest(options))
+            guard half == 0 else { return .snapshot(loadSnapshot(options)) }
+            let growth = journalGrowth(options, length: expected.length, digest: expected.digest)
+            return .journal(growth, growth == nil ? nil : loadInputs(options))
         }
-        guard case .journal(let journal?) = halves[0], case .rest(let rest?) = halves[1],
-              rest.snapshot.inputs == stamp.inputs, rest.snapshot.shared == digests.shared,
-              rest.snapshot.journalLength == expected.length, rest.snapshot.journalDigest == expected.digest
+        guard case .journal(let journal?, let inputs?) = halves[0], case .snapshot(let loaded?) = halves[1],
+              loaded.snapshot.inputs == stamp.inputs, loaded.snapshot.shared == digests.shared,
+              loaded.snapshot.journalLength == expected.length, loaded.snapshot.journalDigest == expected.digest
         else { return nil }
-        var snapshot = rest.snapshot
-        var ledger = rest.ledger
+        var (snapshot, ledger) = loaded
         guard let referrals = admit(journal.lines, into: &ledger, snapshot: snapshot, asOf: options.asOf),
               let site = withExtendedLifetime(journal.file, {
-                  reducedSite(rest.inputs, ledger: ledger, snapshot: snapshot, journal: journal.file.bytes, referrals: referrals)
+                  reducedSite(inputs, ledger: ledger, snapshot: snapshot, journal: journal.file.bytes, referrals: referrals)
               })
         else { return nil }
 
@@ -66,8 +68,8 @@ enum AppendedReferrals {
 
     /// What each core brings.
     private enum Half: Sendable {
-        case journal(Growth?)
-        case rest(Rest?)
+        case journal(Growth?, SiteInputs?)
+        case snapshot((snapshot: BuildSnapshot, ledger: OutcomeLedger)?)
     }
 
     /// The journal when it only grew: the mapped file, the new lines (with their offsets), and
@@ -79,22 +81,20 @@ enum AppendedReferrals {
         var digest: UInt64
     }
 
-    /// The snapshot, the ledger made from it, and the site's inputs but the store (content,
-    /// theme, program; an empty roster and journal).
-    private struct Rest: Sendable {
-        var snapshot: BuildSnapshot
-        var ledger: OutcomeLedger
-        var inputs: SiteInputs
+    /// The snapshot and the ledger made from it.
+    private static func loadSnapshot(_ options: BuildOptions) -> (snapshot: BuildSnapshot, ledger: OutcomeLedger)? {
+        guard let snapshot = BuildSnapshot.read(options), let program = loadProgram(options) else { return nil }
+        return (snapshot, OutcomeLedger(summary: snapshot.ledger, program: program))
     }
 
-    private static func loadRest(_ options: BuildOptions) -> Rest? {
-        guard let snapshot = BuildSnapshot.read(options), let program = loadProgram(options),
+    /// The site's inputs but the store (content, theme, program; an empty roster and journal).
+    private static func loadInputs(_ options: BuildOptions) -> SiteInputs? {
+        guard let program = loadProgram(options),
               let inputs = try? SiteInputs.load(options, store: { () throws(DiagnosticsError) in
                   LoadedStore(store: Store(program: program, referrers: [], journal: []), warnings: [])
-              }),
-              inputs.warnings.isEmpty
+              })
         else { return nil }
-        return Rest(snapshot: snapshot, ledger: OutcomeLedger(summary: snapshot.ledger, program: program), inputs: inputs)
+        return inputs.warnings.isEmpty ? inputs : nil
     }
 
     /// A referral taken in: where its line starts and its referrer's roster position.
