@@ -115,19 +115,20 @@ enum AppendedReferrals {
         digest.add(UnsafeRawBufferPointer(rebasing: bytes[length...]))
         var lines: [(offset: Int, bytes: [UInt8])] = []
         var start = length
-        while start < bytes.count, let line = line(at: start, in: bytes) {
+        while let (line, next) = line(at: start, in: bytes) {
             if !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { lines.append((start, line)) }
-            start = bytes[start...].firstIndex(of: 0x0A)! + 1
+            start = next
         }
         return Growth(file: file, lines: lines, length: bytes.count, digest: digest.value)
     }
 
-    /// The line starting at `offset`, without its line end; nil when no newline ends it.
-    private static func line(at offset: Int, in bytes: UnsafeRawBufferPointer) -> [UInt8]? {
-        guard let newline = bytes[offset...].firstIndex(of: 0x0A) else { return nil }
+    /// The line starting at `offset`, without its line end, and where the next one starts; nil
+    /// when no newline ends it.
+    private static func line(at offset: Int, in bytes: UnsafeRawBufferPointer) -> (bytes: [UInt8], next: Int)? {
+        guard offset >= 0, offset < bytes.count, let newline = bytes[offset...].firstIndex(of: 0x0A) else { return nil }
         var line = Array(bytes[offset..<newline])
         if line.last == 0x0D { line.removeLast() }
-        return line
+        return (line, newline + 1)
     }
 
     private static func loadProgram(_ options: BuildOptions) -> Program? {
@@ -193,7 +194,7 @@ enum AppendedReferrals {
         }
         var events: [JournalEvent] = []
         for offset in offsets.sorted() {
-            guard offset < journal.count, let line = line(at: offset, in: journal), let event = event(line) else { return nil }
+            guard let line = line(at: offset, in: journal), let event = event(line.bytes) else { return nil }
             if case .referral(let referral) = event {
                 // The earlier referral a duplicate repeats belongs to another referrer, who must be known for it to count.
                 guard let owner = ledger.index(ofReferrer: referral.referrer) else { return nil }

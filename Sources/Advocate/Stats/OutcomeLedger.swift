@@ -198,8 +198,8 @@ struct LedgerSummary: Sendable {
 }
 
 /// A referrer's accepted referrals and conversions, whatever the as-of.
-struct ReferrerTally: Sendable, Equatable {
-    struct Conversion: Sendable, Equatable {
+struct ReferrerTally: Sendable {
+    struct Conversion: Sendable {
         /// The outcome's place in the journal: conversions are kept in journal order, so sums
         /// come out the same however the ledger was built.
         var outcome: Int

@@ -1,6 +1,6 @@
 /// Running totals of the program's referrals, kept as outcomes are counted in and out (a status
 /// change takes an outcome's old contribution out and puts its new one in).
-struct ProgramTally: Sendable, Codable, Equatable {
+struct ProgramTally: Sendable, Codable {
     var duplicates = 0
     var selfReferrals = 0
     var conversionValue = 0.0

@@ -1,6 +1,6 @@
 /// Referrals by the week they were made and conversions by the week they were first converted
 /// (for the program and for one referrer).
-public struct WeeklySeries: Sendable, Equatable, Codable {
+public struct WeeklySeries: Sendable, Codable {
     private var referralsByWeek: [Int: Int] = [:]
     private var conversionsByWeek: [Int: Int] = [:]
 
