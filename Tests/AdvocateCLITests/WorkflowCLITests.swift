@@ -22,6 +22,38 @@ import Testing
         #expect(again.stderr.contains("is not empty"))
     }
 
+    @Test func aReferralAppendedToTheExampleRebuildsOnlyItsPagesLikeAFullBuild() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        let fresh = try CLIRunner.temporaryFolder()
+        defer {
+            try? FileManager.default.removeItem(at: folder)
+            try? FileManager.default.removeItem(at: fresh)
+        }
+        for name in ["content", "templates"] {
+            try FileManager.default.copyItem(at: CLIRunner.packageRoot.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+        }
+        let first = try CLIRunner.run(["build", "--source", folder.path])
+        #expect(first.status == 0, "\(first.stderr)")
+        let journal = folder.appendingPathComponent("content/data/referrals.jsonl")
+        let text = try String(contentsOf: journal, encoding: .utf8)
+        let newest = text.split(separator: "\n").compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8))).flatMap { ($0 as? [String: Any])?["at"] as? String }
+        }.max()!
+        let line = #"{"type":"referral","id":"rf_cli_new","at":"\#(newest)","referrer":"ada","name":"Cli Friend","email":"cli.friend@example.org","source":"qr","consent":true}"#
+        try (text + line + "\n").write(to: journal, atomically: false, encoding: .utf8)
+        let second = try CLIRunner.run(["build", "--source", folder.path])
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stdout.contains("(3 rendered)"), "ada's stats page, the analytics page and the leaderboard: \(second.stdout)")
+
+        for name in ["content", "templates"] {
+            try FileManager.default.copyItem(at: folder.appendingPathComponent(name), to: fresh.appendingPathComponent(name))
+        }
+        #expect(try CLIRunner.run(["build", "--source", fresh.path]).status == 0)
+        let built = CLIRunner.snapshot(folder.appendingPathComponent("public"))
+        #expect(!built.isEmpty)
+        #expect(built == CLIRunner.snapshot(fresh.appendingPathComponent("public")))
+    }
+
     @Test func checkReportsEveryProblemOfABrokenCopyOnItsOwnLine() throws {
         let folder = try CLIRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
