@@ -15,7 +15,10 @@ import Foundation
 ///   and digests. A few kilobytes instead of rewriting 50 MB at 100,000 referrers.
 ///
 /// A cache, never the record: any doubt (missing, another version, cut short, a digest that
-/// does not match its contents) means a full build.
+/// does not match its contents) means a full build. `snapshot.bin` is flushed to disk before it
+/// replaces the old one, and its header and totals carry a digest; its offsets and digests,
+/// 40 MB at 100,000 referrers, are read in place and checked against their bounds only (hashing
+/// them on every build was a tenth of it).
 struct BuildSnapshot {
     static let magic = Array("advocate-snapshot 1\n".utf8)
     static let changesMagic = Array("advocate-snapshot-changes 1\n".utf8)
@@ -45,7 +48,8 @@ struct BuildSnapshot {
         /// ``BuildSnapshot/digest(_:)`` of every referral id, and of every accepted friend email, normalized; sorted.
         var idDigests: Section
         var emailDigests: Section
-        /// The file's own digest, which the changes name so that they are never applied to another.
+        /// The digest of the file's header and totals, which the changes name so that they are
+        /// never applied to another.
         var fileDigest: UInt64
     }
 
@@ -182,6 +186,9 @@ extension BuildSnapshot {
         writer.uint64(read.digest)
         writer.uint64(UInt64(bitPattern: asOf.milliseconds))
         encode(summary, into: &writer)
+        var digest = StreamDigest()
+        writer.bytes.withUnsafeBytes { digest.add(UnsafeRawBufferPointer(rebasing: $0[magic.count...])) }
+        writer.uint64(digest.value)
         var records = BinaryWriter(capacity: referrers.count * 160)
         var recordStarts: [Int] = []
         recordStarts.reserveCapacity(referrers.count)
@@ -195,7 +202,8 @@ extension BuildSnapshot {
         writer.ints(lineOffsets)
         writer.uint64s(ids.sorted())
         writer.uint64s(firstAccepted.keys.sorted())
-        try write(&writer, magic: magic, to: file(options), options: options)
+        try FileManager.default.createDirectory(atPath: options.stateDirectory, withIntermediateDirectories: true)
+        try AtomicFile.write(writer.bytes, to: file(options))
     }
 
     /// Each referrer's offsets in journal order without repeats, all in one list, and where
@@ -239,17 +247,13 @@ extension BuildSnapshot {
         writer.ints(changes.lines.map(\.offset))
         writer.uint64s(changes.idDigests.sorted())
         writer.uint64s(changes.emailDigests.sorted())
-        try Self.write(&writer, magic: Self.changesMagic, to: Self.changesFile(options), options: options)
-    }
-
-    /// Ends the file with the digest of what follows its magic and puts it in place (a
-    /// temporary file renamed over the old one; not flushed to disk: a file lost or cut short by
-    /// a power cut fails its digest and means a full build).
-    private static func write(_ writer: inout BinaryWriter, magic: [UInt8], to path: String, options: BuildOptions) throws {
+        // Ends with the digest of what follows its magic; not flushed to disk (a few kilobytes
+        // after every build): one lost or cut short by a power cut fails its digest, and the
+        // build after it is a full one.
         var digest = StreamDigest()
-        writer.bytes.withUnsafeBytes { digest.add(UnsafeRawBufferPointer(rebasing: $0[magic.count...])) }
+        writer.bytes.withUnsafeBytes { digest.add(UnsafeRawBufferPointer(rebasing: $0[Self.changesMagic.count...])) }
         writer.uint64(digest.value)
-        try FileManager.default.createDirectory(atPath: options.stateDirectory, withIntermediateDirectories: true)
+        let path = Self.changesFile(options)
         try createFile(path + ".tmp", writer.bytes, flush: false)
         guard rename(path + ".tmp", path) == 0 else { throw CocoaError(.fileWriteUnknown) }
     }
@@ -257,12 +261,12 @@ extension BuildSnapshot {
     /// The snapshot with the changes since, from the state folder; nil when there is none or
     /// it is not whole.
     static func read(_ options: BuildOptions) -> BuildSnapshot? {
-        guard let file = MappedFile(file(options)),
-              var snapshot = withExtendedLifetime(file, { verified(file.bytes, magic: magic).flatMap { decode($0.reader, file: file, fileDigest: $0.digest) } })
+        guard let file = MappedFile(file(options), populate: false),
+              var snapshot = withExtendedLifetime(file, { decode(file) })
         else { return nil }
         guard let changes = MappedFile(changesFile(options)) else { return snapshot }
         let applied = withExtendedLifetime(changes) { () -> Bool in
-            guard var reader = verified(changes.bytes, magic: changesMagic)?.reader else { return false }
+            guard var reader = verified(changes.bytes, magic: changesMagic) else { return false }
             return (try? snapshot.apply(&reader)) == true
         }
         return applied ? snapshot : nil
@@ -274,7 +278,7 @@ extension BuildSnapshot {
     static func journalState(_ options: BuildOptions) -> (length: Int, digest: UInt64)? {
         if let changes = MappedFile(changesFile(options)) {
             return withExtendedLifetime(changes) {
-                guard var reader = verified(changes.bytes, magic: changesMagic)?.reader,
+                guard var reader = verified(changes.bytes, magic: changesMagic),
                       (try? reader.uint64()) != nil, (try? reader.uint64()) != nil,
                       let length = try? reader.int(), let digest = try? reader.uint64() else { return nil }
                 return (length, digest)
@@ -293,30 +297,35 @@ extension BuildSnapshot {
         unlink(changesFile(options))
     }
 
-    /// A reader after the magic of a file whose trailing digest matches, and that digest; nil otherwise.
-    private static func verified(_ bytes: UnsafeRawBufferPointer, magic: [UInt8]) -> (reader: BinaryReader, digest: UInt64)? {
+    /// A reader after the magic of a file whose trailing digest matches; nil otherwise.
+    private static func verified(_ bytes: UnsafeRawBufferPointer, magic: [UInt8]) -> BinaryReader? {
         guard bytes.count >= magic.count + 8, bytes.starts(with: magic) else { return nil }
         var digest = StreamDigest()
         digest.add(UnsafeRawBufferPointer(rebasing: bytes[magic.count..<bytes.count - 8]))
         var trailer = BinaryReader(bytes, from: bytes.count - 8)
         guard (try? trailer.uint64()) == digest.value else { return nil }
-        return (BinaryReader(UnsafeRawBufferPointer(rebasing: bytes[..<(bytes.count - 8)]), from: magic.count), digest.value)
+        return BinaryReader(UnsafeRawBufferPointer(rebasing: bytes[..<(bytes.count - 8)]), from: magic.count)
     }
 
-    private static func decode(_ reader: BinaryReader, file: MappedFile, fileDigest: UInt64) -> BuildSnapshot? {
-        var reader = reader
+    private static func decode(_ file: MappedFile) -> BuildSnapshot? {
+        let bytes = file.bytes
+        guard bytes.starts(with: magic) else { return nil }
+        var reader = BinaryReader(bytes, from: magic.count)
         do {
             let inputs = try reader.uint64(), shared = try reader.uint64(), journalLength = try reader.int()
             let journalDigest = try reader.uint64(), asOf = Instant(milliseconds: Int64(bitPattern: try reader.uint64()))
             let ledger = try decodeLedger(&reader)
+            var digest = StreamDigest()
+            digest.add(UnsafeRawBufferPointer(rebasing: bytes[magic.count..<reader.position]))
+            guard try reader.uint64() == digest.value else { return nil }
             let records = try reader.raw()
-            let recordsStart = records.baseAddress.map { $0 - file.bytes.baseAddress! } ?? 0
+            let recordsStart = records.baseAddress.map { $0 - bytes.baseAddress! } ?? 0
             let base = Base(file: file, records: recordsStart..<recordsStart + records.count, recordStarts: try section(&reader),
                             lineStarts: try section(&reader), lineOffsets: try section(&reader), idDigests: try section(&reader),
-                            emailDigests: try section(&reader), fileDigest: fileDigest)
+                            emailDigests: try section(&reader), fileDigest: digest.value)
             let referrers = ledger.codes.count
             guard reader.isAtEnd, base.recordStarts.count == referrers, base.lineStarts.count == referrers + 1,
-                  base.lineStarts.int(referrers, in: file.bytes) == base.lineOffsets.count
+                  base.lineStarts.int(referrers, in: bytes) == base.lineOffsets.count
             else { return nil }
             return BuildSnapshot(inputs: inputs, journalLength: journalLength, journalDigest: journalDigest, ledger: ledger,
                                  shared: shared, asOf: asOf, base: base)
@@ -360,7 +369,7 @@ extension BuildSnapshot {
         for index in ledger.codes.indices {
             writer.string(ledger.codes[index])
             writer.string(ledger.ownEmails[index])
-            writer.string(ledger.segments[index].rawValue)
+            writer.int(Segment.allCases.firstIndex(of: ledger.segments[index])!)
             writer.bool(ledger.joinedFrom[index] != nil)
             writer.uint64(UInt64(bitPattern: ledger.joinedFrom[index]?.milliseconds ?? 0))
             encode(ledger.referrerTallies[index], into: &writer)
@@ -380,8 +389,9 @@ extension BuildSnapshot {
         for _ in 0..<count {
             summary.codes.append(try reader.string())
             summary.ownEmails.append(try reader.string())
-            guard let segment = Segment(rawValue: try reader.string()) else { throw BinaryReader.Truncated() }
-            summary.segments.append(segment)
+            let segment = try reader.int()
+            guard Segment.allCases.indices.contains(segment) else { throw BinaryReader.Truncated() }
+            summary.segments.append(Segment.allCases[segment])
             let hasJoined = try reader.bool()
             let joined = Instant(milliseconds: Int64(bitPattern: try reader.uint64()))
             summary.joinedFrom.append(hasJoined ? joined : nil)

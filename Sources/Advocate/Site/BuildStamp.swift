@@ -16,8 +16,7 @@ public struct InputDigests: Sendable {
     public var shared: UInt64
 
     public init(_ options: BuildOptions) {
-        all = BuildStamp.inputDigest(options)
-        shared = BuildStamp.inputDigest(options, withJournal: false)
+        (all, shared) = BuildStamp.inputDigests(options)
     }
 }
 
@@ -29,22 +28,29 @@ struct BuildStamp {
     var asOf: Instant
     var filesByKind: [(kind: String, count: Int)]
 
-    /// The digest of every input the build reads, with the options that shape its output;
-    /// without the journal when `withJournal` is false (``PageRecord``'s digest of what every page shares).
-    static func inputDigest(_ options: BuildOptions, withJournal: Bool = true) -> UInt64 {
-        var digest = StableDigest()
-        digest.add("\(options.asOf.map { "\($0)" } ?? "newest") \(options.outputDirectory) \(options.dataDirectory)")
-        if let executable = Bundle.main.executablePath { digest.addFile(executable, name: "executable") }
+    /// The digest of every input the build reads, with the options that shape its output.
+    static func inputDigest(_ options: BuildOptions) -> UInt64 { inputDigests(options).all }
+
+    /// The digest of every input, and the same without the journal (``PageRecord``'s digest of
+    /// what every page shares), from one look at each file.
+    static func inputDigests(_ options: BuildOptions) -> (all: UInt64, shared: UInt64) {
+        var all = StableDigest()
+        all.add("\(options.asOf.map { "\($0)" } ?? "newest") \(options.outputDirectory) \(options.dataDirectory)")
+        if let executable = Bundle.main.executablePath { all.addFile(executable, name: "executable") }
+        var shared = all
         for directory in [options.dataDirectory, options.contentDirectory, options.templatesDirectory] {
-            digest.add(directory)
+            all.add(directory)
+            shared.add(directory)
             // The journal's lock (rewritten by every `advocate serve`) and torn tails are not read by a build.
             for path in ContentLoader.listFiles(directory) {
                 let name = path.split(separator: "/").last ?? ""
-                if name.hasPrefix(StoreFiles.journal + ".") || (!withJournal && name == StoreFiles.journal) { continue }
-                digest.addFile(Paths.join(directory, path), name: path)
+                if name.hasPrefix(StoreFiles.journal + ".") { continue }
+                let state = StableDigest.FileState(Paths.join(directory, path))
+                all.add(state, name: path)
+                if name != StoreFiles.journal { shared.add(state, name: path) }
             }
         }
-        return digest.value
+        return (all.value, shared.value)
     }
 
     /// The digest of the files a build wrote: the sum of each file's (``fileDigest(outputDirectory:path:)``),

@@ -24,18 +24,39 @@ struct StableDigest {
         value = (value ^ UInt64(byte)) &* 0x100_0000_01b3
     }
 
+    /// What a digest records of a file: its size, modification time (nanoseconds) and inode.
+    struct FileState {
+        var size: Int64
+        var modified: Int64
+        var inode: Int64
+
+        /// The state of a regular file; nil for anything else or nothing.
+        init?(_ path: String) {
+            var info = stat()
+            guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+            size = Int64(info.st_size)
+            modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+            inode = Int64(bitPattern: UInt64(info.st_ino))
+        }
+    }
+
     /// Adds a file's name, size, modification time and inode; false when it is not a regular file.
     @discardableResult
     mutating func addFile(_ path: String, name: String) -> Bool {
-        var info = stat()
-        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+        let state = FileState(path)
+        add(state, name: name)
+        return state != nil
+    }
+
+    /// Adds a file's name and state (``addFile(_:name:)`` when the state is already at hand).
+    mutating func add(_ state: FileState?, name: String) {
+        guard let state else {
             add("missing \(name)")
-            return false
+            return
         }
         add(name)
-        addNumber(Int64(info.st_size))
-        addNumber(Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
-        addNumber(Int64(bitPattern: UInt64(info.st_ino)))
-        return true
+        addNumber(state.size)
+        addNumber(state.modified)
+        addNumber(state.inode)
     }
 }
