@@ -32,9 +32,7 @@ enum AppendedReferrals {
         else { return nil }
         var (snapshot, ledger) = loaded
         guard let referrals = admit(journal.lines, into: &ledger, snapshot: snapshot, asOf: options.asOf),
-              let site = withExtendedLifetime(journal.file, {
-                  reducedSite(inputs, ledger: ledger, snapshot: snapshot, journal: journal.file.bytes, referrals: referrals)
-              })
+              let site = reducedSite(inputs, ledger: ledger, snapshot: snapshot, journal: options.journalFile, referrals: referrals)
         else { return nil }
 
         let pages = SiteBuilder.refreshPages(site, referrerCodes: Set(referrals.map(\.referral.referrer)))
@@ -72,10 +70,9 @@ enum AppendedReferrals {
         case snapshot((snapshot: BuildSnapshot, ledger: OutcomeLedger)?)
     }
 
-    /// The journal when it only grew: the mapped file, the new lines (with their offsets), and
-    /// the length and digest of the whole.
+    /// The journal when it only grew: the new lines (with their offsets), and the length and
+    /// digest of the whole.
     private struct Growth: Sendable {
-        var file: MappedFile
         var lines: [(offset: Int, bytes: [UInt8])]
         var length: Int
         var digest: UInt64
@@ -104,31 +101,66 @@ enum AppendedReferrals {
         var referrer: Int
     }
 
-    /// The journal when it only grew since the snapshot, whose journal had `length` bytes with `digest`.
+    /// The journal when it only grew since the snapshot, whose journal had `length` bytes with
+    /// `digest`. Read through a small buffer: mapping all of it, then unmapping it, cost more
+    /// than the copy (perf).
     private static func journalGrowth(_ options: BuildOptions, length: Int, digest expected: UInt64) -> Growth? {
-        guard let file = MappedFile(Paths.join(options.dataDirectory, StoreFiles.journal)) else { return nil }
-        let bytes = file.bytes
-        guard length >= 0, bytes.count > length, bytes.last == 0x0A else { return nil }
+        let descriptor = open(options.journalFile, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0, length >= 0 else { return nil }
+        defer { close(descriptor) }
         var digest = StreamDigest()
-        digest.add(UnsafeRawBufferPointer(rebasing: bytes[..<length]))
-        guard digest.value == expected else { return nil }
-        digest.add(UnsafeRawBufferPointer(rebasing: bytes[length...]))
-        var lines: [(offset: Int, bytes: [UInt8])] = []
-        var start = length
-        while let (line, next) = line(at: start, in: bytes) {
-            if !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { lines.append((start, line)) }
-            start = next
+        var prefix = length == 0 ? digest.value : nil
+        var tail: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count >= 0 else { return nil }
+            if count == 0 { break }
+            buffer.withUnsafeBytes { raw in
+                let chunk = UnsafeRawBufferPointer(rebasing: raw[..<count])
+                let before = max(0, min(count, length - digest.count))
+                digest.add(UnsafeRawBufferPointer(rebasing: chunk[..<before]))
+                if before > 0 && digest.count == length { prefix = digest.value }
+                digest.add(UnsafeRawBufferPointer(rebasing: chunk[before...]))
+                tail.append(contentsOf: chunk[before...])
+            }
         }
-        return Growth(file: file, lines: lines, length: bytes.count, digest: digest.value)
+        guard prefix == expected, !tail.isEmpty, tail.last == 0x0A else { return nil }
+        var lines: [(offset: Int, bytes: [UInt8])] = []
+        var start = 0
+        while let newline = tail[start...].firstIndex(of: 0x0A) {
+            var line = Array(tail[start..<newline])
+            if line.last == 0x0D { line.removeLast() }
+            if !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { lines.append((length + start, line)) }
+            start = newline + 1
+        }
+        return Growth(lines: lines, length: digest.count, digest: digest.value)
     }
 
-    /// The line starting at `offset`, without its line end, and where the next one starts; nil
-    /// when no newline ends it.
-    private static func line(at offset: Int, in bytes: UnsafeRawBufferPointer) -> (bytes: [UInt8], next: Int)? {
-        guard offset >= 0, offset < bytes.count, let newline = bytes[offset...].firstIndex(of: 0x0A) else { return nil }
-        var line = Array(bytes[offset..<newline])
-        if line.last == 0x0D { line.removeLast() }
-        return (line, newline + 1)
+    /// The journal lines starting at `offsets`, without their line ends; nil when one cannot be read whole.
+    private static func lines(at offsets: [Int], in path: String) -> [[UInt8]]? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var lines: [[UInt8]] = []
+        for offset in offsets {
+            var line: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = chunk.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, off_t(offset + line.count)) }
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else { return nil }
+                if let newline = chunk[..<count].firstIndex(of: 0x0A) {
+                    line.append(contentsOf: chunk[..<newline])
+                    break
+                }
+                line.append(contentsOf: chunk[..<count])
+            }
+            if line.last == 0x0D { line.removeLast() }
+            lines.append(line)
+        }
+        return lines
     }
 
     private static func loadProgram(_ options: BuildOptions) -> Program? {
@@ -178,7 +210,7 @@ enum AppendedReferrals {
     /// every journal line their stats pages depend on, the leaderboard's), checked against the
     /// ledger's totals.
     private static func reducedSite(_ inputs: SiteInputs, ledger: OutcomeLedger, snapshot: BuildSnapshot,
-                                    journal: UnsafeRawBufferPointer, referrals: [Taken]) -> Site? {
+                                    journal: String, referrals: [Taken]) -> Site? {
         let program = inputs.store.program
         let figures = ledger.figures(asOf: snapshot.asOf)
         let changed = Set(referrals.map(\.referrer))
@@ -193,8 +225,9 @@ enum AppendedReferrals {
             offsets.formUnion(lines)
         }
         var events: [JournalEvent] = []
-        for offset in offsets.sorted() {
-            guard let line = line(at: offset, in: journal), let event = event(line.bytes) else { return nil }
+        guard let lines = lines(at: offsets.sorted(), in: journal) else { return nil }
+        for line in lines {
+            guard let event = event(line) else { return nil }
             if case .referral(let referral) = event {
                 // The earlier referral a duplicate repeats belongs to another referrer, who must be known for it to count.
                 guard let owner = ledger.index(ofReferrer: referral.referrer) else { return nil }

@@ -16,6 +16,8 @@ public struct BuildOptions: Sendable {
 
     public var contentDirectory: String { Paths.join(sourceDirectory, "content") }
     public var templatesDirectory: String { Paths.join(sourceDirectory, "templates") }
+    /// The store's journal.
+    var journalFile: String { Paths.join(dataDirectory, StoreFiles.journal) }
     /// Where the build keeps what it needs between runs (outside the output).
     public var stateDirectory: String { Paths.join(sourceDirectory, ".advocate") }
 }
