@@ -95,7 +95,7 @@ enum AppendedReferrals {
     }
 
     /// A referral taken in: where its line starts and its referrer's roster position.
-    struct Taken {
+    private struct Taken {
         var referral: Referral
         var offset: Int
         var referrer: Int

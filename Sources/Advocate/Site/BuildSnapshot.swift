@@ -134,15 +134,14 @@ struct BuildSnapshot {
             changes.emailDigests.insert(Self.digest(StoreRules.normalizedEmail(taken.referral.email)))
         }
     }
-
 }
 
 // MARK: - Files
 
 extension BuildSnapshot {
     /// Writes the snapshot of a full build from `inputs`, whose figures came from `ledger` as of
-    /// `asOf` (the changes file, if any, is removed); nothing when the loaded journal's offsets
-    /// are not at hand.
+    /// `asOf`, and removes the changes file; removes the snapshot instead when the loaded
+    /// journal's offsets are not at hand.
     static func save(inputs: SiteInputs, ledger: OutcomeLedger, asOf: Instant, digests: InputDigests, options: BuildOptions) throws {
         let journal = inputs.store.journal
         let read = inputs.loaded.journalRead
@@ -207,7 +206,7 @@ extension BuildSnapshot {
     }
 
     /// Each referrer's offsets in journal order without repeats, all in one list, and where
-    /// each referrer's start (a counting sort).
+    /// each referrer's part starts (a counting sort).
     private static func grouped(_ owners: [(referrer: Int, offset: Int)], referrers: Int) -> (starts: [Int], offsets: [Int]) {
         var starts = Array(repeating: 0, count: referrers + 1)
         for owner in owners { starts[owner.referrer + 1] += 1 }
