@@ -260,7 +260,7 @@ extension BuildSnapshot {
     /// The snapshot with the changes since, from the state folder; nil when there is none or
     /// it is not whole.
     static func read(_ options: BuildOptions) -> BuildSnapshot? {
-        guard let file = MappedFile(file(options), populate: false),
+        guard let file = MappedFile(file(options)),
               var snapshot = withExtendedLifetime(file, { decode(file) })
         else { return nil }
         guard let changes = MappedFile(changesFile(options)) else { return snapshot }

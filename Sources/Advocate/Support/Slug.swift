@@ -7,7 +7,7 @@ public enum Slug {
     public static func make(_ text: String, fallback: String, maxLength: Int = 60) -> String {
         var slug = ""
         var pendingHyphen = false
-        // ASCII has no diacritics; the transform loads ICU's transliterator (a tenth of an incremental build).
+        // ASCII has no diacritics; the transform loads ICU's transliterator (about 10 ms a process).
         let folded = text.utf8.allSatisfy { $0 < 0x80 } ? text : text.applyingTransform(.stripDiacritics, reverse: false) ?? text
         for scalar in folded.lowercased().unicodeScalars {
             let isAlphanumeric = (scalar >= "a" && scalar <= "z") || (scalar >= "0" && scalar <= "9")

@@ -4,15 +4,13 @@
 /// about 1 GB/s; this one takes 8-byte words in four independent lanes, so a 150 MB journal
 /// costs tens of milliseconds. Hand-written: no package in the dependency set has a fast
 /// non-cryptographic hash, and SHA-256 would be several times slower.
-struct StreamDigest: Equatable {
+struct StreamDigest {
     private var lanes: (UInt64, UInt64, UInt64, UInt64) = (0x9E37_79B9_7F4A_7C15, 0xC2B2_AE3D_27D4_EB4F,
                                                              0x1656_67B1_9E37_79F9, 0x85EB_CA77_C2B2_AE63)
     /// Bytes taken in but not yet mixed (fewer than one 32-byte block).
     private var pending: [UInt8] = []
     /// Bytes taken in so far.
     private(set) var count = 0
-
-    static func == (lhs: StreamDigest, rhs: StreamDigest) -> Bool { lhs.value == rhs.value && lhs.count == rhs.count }
 
     mutating func add(_ bytes: UnsafeRawBufferPointer) {
         var start = 0
