@@ -18,13 +18,14 @@ enum AppendedReferrals {
     /// The build's report, or nil when a full build is needed.
     static func build(_ options: BuildOptions, digests: InputDigests) -> BuildReport? {
         let start = ContinuousClock.now
-        guard let stamp = BuildStamp.read(options), let expected = BuildSnapshot.journalState(options) else { return nil }
+        guard let stamp = BuildStamp.read(options), let expected = BuildSnapshot.journalState(options),
+              let program = loadProgram(options) else { return nil }
         // Two halves of about the same time, one on each core: checking the journal (reading all
         // of it) then loading content and theme; loading the snapshot and making the ledger.
         let halves = parallelMap(2) { half -> Half in
-            guard half == 0 else { return .snapshot(loadSnapshot(options)) }
+            guard half == 0 else { return .snapshot(loadSnapshot(options, program: program)) }
             let growth = journalGrowth(options, length: expected.length, digest: expected.digest)
-            return .journal(growth, growth == nil ? nil : loadInputs(options))
+            return .journal(growth, growth == nil ? nil : loadInputs(options, program: program))
         }
         guard case .journal(let journal?, let inputs?) = halves[0], case .snapshot(let loaded?) = halves[1],
               loaded.snapshot.inputs == stamp.inputs, loaded.snapshot.shared == digests.shared,
@@ -79,15 +80,14 @@ enum AppendedReferrals {
     }
 
     /// The snapshot and the ledger made from it.
-    private static func loadSnapshot(_ options: BuildOptions) -> (snapshot: BuildSnapshot, ledger: OutcomeLedger)? {
-        guard let snapshot = BuildSnapshot.read(options), let program = loadProgram(options) else { return nil }
+    private static func loadSnapshot(_ options: BuildOptions, program: Program) -> (snapshot: BuildSnapshot, ledger: OutcomeLedger)? {
+        guard let snapshot = BuildSnapshot.read(options) else { return nil }
         return (snapshot, OutcomeLedger(summary: snapshot.ledger, program: program))
     }
 
     /// The site's inputs but the store (content, theme, program; an empty roster and journal).
-    private static func loadInputs(_ options: BuildOptions) -> SiteInputs? {
-        guard let program = loadProgram(options),
-              let inputs = try? SiteInputs.load(options, store: { () throws(DiagnosticsError) in
+    private static func loadInputs(_ options: BuildOptions, program: Program) -> SiteInputs? {
+        guard let inputs = try? SiteInputs.load(options, store: { () throws(DiagnosticsError) in
                   LoadedStore(store: Store(program: program, referrers: [], journal: []), warnings: [])
               })
         else { return nil }
@@ -130,9 +130,7 @@ enum AppendedReferrals {
         var lines: [(offset: Int, bytes: [UInt8])] = []
         var start = 0
         while let newline = tail[start...].firstIndex(of: 0x0A) {
-            var line = Array(tail[start..<newline])
-            if line.last == 0x0D { line.removeLast() }
-            if !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { lines.append((length + start, line)) }
+            if let line = JournalReader.content(ofLine: tail[start..<newline]) { lines.append((length + start, Array(line))) }
             start = newline + 1
         }
         return Growth(lines: lines, length: digest.count, digest: digest.value)
@@ -157,8 +155,8 @@ enum AppendedReferrals {
                 }
                 line.append(contentsOf: chunk[..<count])
             }
-            if line.last == 0x0D { line.removeLast() }
-            lines.append(line)
+            guard let content = JournalReader.content(ofLine: line[...]) else { return nil }
+            lines.append(Array(content))
         }
         return lines
     }

@@ -20,8 +20,8 @@ import Foundation
 /// 40 MB at 100,000 referrers, are read in place and checked against their bounds only (hashing
 /// them on every build was a tenth of it).
 struct BuildSnapshot {
-    static let magic = Array("advocate-snapshot 1\n".utf8)
-    static let changesMagic = Array("advocate-snapshot-changes 1\n".utf8)
+    static let magic = Array("advocate-snapshot 2\n".utf8)
+    static let changesMagic = Array("advocate-snapshot-changes 2\n".utf8)
 
     /// The stamp's input digest of the build it is current with.
     var inputs: UInt64
@@ -179,10 +179,8 @@ extension BuildSnapshot {
 
         var writer = BinaryWriter(capacity: 4096 + referrers.count * 300 + (lineOffsets.count + ids.count + firstAccepted.count) * 8)
         writer.verbatim(magic)
-        writer.uint64(digests.all)
+        encode((digests.all, read.length, read.digest), into: &writer)
         writer.uint64(digests.shared)
-        writer.int(read.length)
-        writer.uint64(read.digest)
         writer.uint64(UInt64(bitPattern: asOf.milliseconds))
         encode(summary, into: &writer)
         var digest = StreamDigest()
@@ -232,10 +230,8 @@ extension BuildSnapshot {
     func saveChanges(_ options: BuildOptions) throws {
         var writer = BinaryWriter()
         writer.verbatim(Self.changesMagic)
+        Self.encode((inputs, journalLength, journalDigest), into: &writer)
         writer.uint64(base.fileDigest)
-        writer.uint64(inputs)
-        writer.int(journalLength)
-        writer.uint64(journalDigest)
         Self.encodeProgram(ledger, into: &writer)
         writer.int(changes.referrers.count)
         for index in changes.referrers.sorted() {
@@ -275,20 +271,21 @@ extension BuildSnapshot {
     /// from the files' first bytes (``read(_:)`` checks the rest), so that checking the journal
     /// can start while the snapshot loads.
     static func journalState(_ options: BuildOptions) -> (length: Int, digest: UInt64)? {
+        let current: Current?
         if let changes = MappedFile(changesFile(options)) {
-            return withExtendedLifetime(changes) {
-                guard var reader = verified(changes.bytes, magic: changesMagic),
-                      (try? reader.uint64()) != nil, (try? reader.uint64()) != nil,
-                      let length = try? reader.int(), let digest = try? reader.uint64() else { return nil }
-                return (length, digest)
+            current = withExtendedLifetime(changes) {
+                guard var reader = verified(changes.bytes, magic: changesMagic) else { return nil }
+                return try? decodeCurrent(&reader)
             }
+        } else if let file = MappedFile(file(options)), file.bytes.starts(with: magic) {
+            current = withExtendedLifetime(file) {
+                var reader = BinaryReader(file.bytes, from: magic.count)
+                return try? decodeCurrent(&reader)
+            }
+        } else {
+            current = nil
         }
-        guard let header = readBytes(file(options), upTo: magic.count + 32), header.starts(with: magic) else { return nil }
-        return header.withUnsafeBytes { bytes in
-            var reader = BinaryReader(bytes, from: magic.count + 16)
-            guard let length = try? reader.int(), let digest = try? reader.uint64() else { return nil }
-            return (length, digest)
-        }
+        return current.map { ($0.journalLength, $0.journalDigest) }
     }
 
     static func remove(_ options: BuildOptions) {
@@ -311,8 +308,8 @@ extension BuildSnapshot {
         guard bytes.starts(with: magic) else { return nil }
         var reader = BinaryReader(bytes, from: magic.count)
         do {
-            let inputs = try reader.uint64(), shared = try reader.uint64(), journalLength = try reader.int()
-            let journalDigest = try reader.uint64(), asOf = Instant(milliseconds: Int64(bitPattern: try reader.uint64()))
+            let current = try decodeCurrent(&reader)
+            let shared = try reader.uint64(), asOf = Instant(milliseconds: Int64(bitPattern: try reader.uint64()))
             let ledger = try decodeLedger(&reader)
             var digest = StreamDigest()
             digest.add(UnsafeRawBufferPointer(rebasing: bytes[magic.count..<reader.position]))
@@ -326,8 +323,8 @@ extension BuildSnapshot {
             guard reader.isAtEnd, base.recordStarts.count == referrers, base.lineStarts.count == referrers + 1,
                   base.lineStarts.int(referrers, in: bytes) == base.lineOffsets.count
             else { return nil }
-            return BuildSnapshot(inputs: inputs, journalLength: journalLength, journalDigest: journalDigest, ledger: ledger,
-                                 shared: shared, asOf: asOf, base: base)
+            return BuildSnapshot(inputs: current.inputs, journalLength: current.journalLength, journalDigest: current.journalDigest,
+                                 ledger: ledger, shared: shared, asOf: asOf, base: base)
         } catch {
             return nil
         }
@@ -340,10 +337,9 @@ extension BuildSnapshot {
 
     /// Applies a changes file; false when it belongs to another snapshot or does not decode.
     private mutating func apply(_ reader: inout BinaryReader) throws(BinaryReader.Truncated) -> Bool {
+        let current = try Self.decodeCurrent(&reader)
         guard try reader.uint64() == base.fileDigest else { return false }
-        inputs = try reader.uint64()
-        journalLength = try reader.int()
-        journalDigest = try reader.uint64()
+        (inputs, journalLength, journalDigest) = current
         try Self.decodeProgram(&reader, into: &ledger)
         for _ in 0..<(try reader.count(itemSize: 16)) {
             let index = try reader.int()
@@ -363,6 +359,20 @@ extension BuildSnapshot {
 // MARK: - Encoding
 
 extension BuildSnapshot {
+    /// The build a file is current with: the stamp's input digest and the journal's length and
+    /// digest. First after the magic in both files, so ``journalState(_:)`` reads it alone.
+    private typealias Current = (inputs: UInt64, journalLength: Int, journalDigest: UInt64)
+
+    private static func encode(_ current: Current, into writer: inout BinaryWriter) {
+        writer.uint64(current.inputs)
+        writer.int(current.journalLength)
+        writer.uint64(current.journalDigest)
+    }
+
+    private static func decodeCurrent(_ reader: inout BinaryReader) throws(BinaryReader.Truncated) -> Current {
+        (try reader.uint64(), try reader.int(), try reader.uint64())
+    }
+
     private static func encode(_ ledger: LedgerSummary, into writer: inout BinaryWriter) {
         writer.int(ledger.codes.count)
         for index in ledger.codes.indices {

@@ -63,9 +63,7 @@ enum JournalReader {
             let newline = bytes[start..<part.upperBound].firstIndex(of: 0x0A)
             let end = newline ?? part.upperBound
             defer { start = end + 1 }
-            var line = bytes[start..<end]
-            if line.last == 0x0D { line = line.dropLast() }
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+            guard let line = content(ofLine: bytes[start..<end]) else { continue }
             let node: JSONNode
             do {
                 node = try JSONParser.parse(Array(line), firstLine: lineNumber)
@@ -86,6 +84,13 @@ enum JournalReader {
             }
         }
         return result
+    }
+
+    /// A line as the journal reads it, without a trailing CR; nil when it holds only spaces and
+    /// tabs (skipped). ``AppendedReferrals`` reads new lines by the same rule.
+    static func content(ofLine line: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
+        let line = line.last == 0x0D ? line.dropLast() : line
+        return line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) ? nil : line
     }
 
     static let referralKeys: Set<String> = ["type", "id", "at", "referrer", "name", "email", "source", "variant", "consent"]

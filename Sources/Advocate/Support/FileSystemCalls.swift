@@ -54,20 +54,3 @@ func flushToDisk(_ path: String, with call: (Int32) -> Int32 = fsync) -> Int32? 
 func syncFolder(_ folder: String) {
     _ = flushToDisk(folder)
 }
-
-/// The first `count` bytes of a file (fewer when it is shorter); nil when it cannot be read.
-func readBytes(_ path: String, upTo count: Int) -> [UInt8]? {
-    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-    guard descriptor >= 0 else { return nil }
-    defer { close(descriptor) }
-    var bytes = [UInt8](repeating: 0, count: count)
-    var filled = 0
-    while filled < count {
-        let read = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + filled, count - filled, off_t(filled)) }
-        if read < 0 && errno == EINTR { continue }
-        guard read >= 0 else { return nil }
-        if read == 0 { break }
-        filled += read
-    }
-    return Array(bytes.prefix(filled))
-}
