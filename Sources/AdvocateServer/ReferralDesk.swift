@@ -137,16 +137,12 @@ actor ReferralDesk {
         newestEvent = max(newestEvent, event.at)
         let ticket = journal.enqueue([event.journalLine])
         do {
-            try await Self.waitUntilDurable(ticket, in: journal)
+            // Suspends without holding a thread, so concurrent requests share fsyncs.
+            try await journal.durable(ticket)
         } catch {
             await webhooks?.skipped(sequence)
             throw error
         }
         await webhooks?.recorded(sequence, event)
-    }
-
-    /// Waits for the disk off the actor and off the cooperative pool, so concurrent requests share fsyncs.
-    private nonisolated static func waitUntilDurable(_ ticket: JournalWriter.Ticket, in journal: JournalWriter) async throws {
-        try await runBlocking { try journal.waitUntilDurable(ticket) }
     }
 }

@@ -72,6 +72,58 @@ import Testing
         #expect(lines.allSatisfy { (try? JSONParser.parse(String($0))) != nil })
     }
 
+    @Test func everyAsyncWaiterReturnsOnlyOnceItsLineIsInTheFile() async throws {
+        let store = try TemporaryStore()
+        let writer = try JournalWriter(dataDirectory: store.path)
+        let path = store.path + "/referrals.jsonl"
+        let missing = await withTaskGroup(of: Bool.self) { group in
+            for index in 0..<300 {
+                group.addTask {
+                    let line = #"{"n":\#(index)}"#
+                    do {
+                        try await writer.durable(writer.enqueue([line]))
+                    } catch {
+                        return true
+                    }
+                    let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+                    return !text.split(separator: "\n").contains(Substring(line))
+                }
+            }
+            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(missing == 0)
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(Set(lines.map(String.init)) == Set((0..<300).map { #"{"n":\#($0)}"# }))
+    }
+
+    @Test func aFailedWriteFailsEveryWaiterOfItsBatchAndLeavesNoPartOfIt() async throws {
+        let store = try TemporaryStore()
+        let writer = try JournalWriter(dataDirectory: store.path)
+        try await writer.durable(writer.enqueue([#"{"n":"before"}"#]))
+        writer.simulateWriteFailure(ENOSPC)
+        let failures = await withTaskGroup(of: String?.self) { group in
+            for index in 0..<20 {
+                group.addTask {
+                    do {
+                        try await writer.durable(writer.enqueue([#"{"n":\#(index)}"#]))
+                        return nil
+                    } catch {
+                        return "\(error)"
+                    }
+                }
+            }
+            return await group.compactMap { $0 }.reduce(into: []) { $0.append($1) }
+        }
+        #expect(failures.count == 20)
+        #expect(failures.allSatisfy { $0.contains("No space left on device") })
+        writer.simulateWriteFailure(nil)
+        try await writer.durable(writer.enqueue([#"{"n":"after"}"#]))
+        // A mixed caller: the blocking wait and the async one share the same queue.
+        try writer.append(#"{"n":"blocking"}"#)
+        let text = try String(contentsOfFile: store.path + "/referrals.jsonl", encoding: .utf8)
+        #expect(text == "{\"n\":\"before\"}\n{\"n\":\"after\"}\n{\"n\":\"blocking\"}\n")
+    }
+
     @Test func aRecordedReferralRefreshesItsStatsPageAndNothingElse() async throws {
         let fixture = try ServerFixture()
         let stats = try fixture.statsPath(of: "ada")

@@ -124,16 +124,23 @@ extension Referral {
 /// Referral ids: `rf_` and a ULID (48-bit millisecond time, 80 random bits, Crockford base32),
 /// so ids sort by time and never collide in practice.
 public enum ReferralID {
+    private static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
+
     public static func make(at instant: Instant) -> String {
-        let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
-        var value = UInt64(max(0, instant.milliseconds))
-        var time: [Character] = []
-        for _ in 0..<10 {
-            time.append(alphabet[Int(value & 31)])
-            value >>= 5
-        }
+        var bytes = Array("rf_".utf8)
+        bytes.reserveCapacity(29)
+        appendDigits(of: UInt64(max(0, instant.milliseconds)), count: 10, to: &bytes)
+        // Two draws of 64 bits, 40 of each used: one getrandom call each, not one a digit.
         var generator = SystemRandomNumberGenerator()
-        let random = (0..<16).map { _ in alphabet[Int(generator.next() & 31)] }
-        return "rf_" + String(time.reversed()) + String(random)
+        appendDigits(of: generator.next(), count: 8, to: &bytes)
+        appendDigits(of: generator.next(), count: 8, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the low `count` base-32 digits of `value`, most significant first.
+    private static func appendDigits(of value: UInt64, count: Int, to bytes: inout [UInt8]) {
+        for digit in (0..<count).reversed() {
+            bytes.append(alphabet[Int((value >> UInt64(5 * digit)) & 31)])
+        }
     }
 }

@@ -30,6 +30,11 @@ public final class JournalWriter: @unchecked Sendable {
     private var flushed = 0
     private var failures: [Int: String] = [:]
     private var flushing = false
+    /// Async callers waiting for their ticket (see ``durable(_:)``), resumed by the flush that takes their lines.
+    private var waiters: [(number: Int, continuation: CheckedContinuation<String?, Never>)] = []
+    /// Set from when ``flushWhileQueued()`` is queued until it finds nothing left to flush.
+    private var flusherActive = false
+    private let flushQueue = DispatchQueue(label: "advocate.journal-flush", qos: .userInitiated)
     /// Set once an fsync failed: what reached the disk is unknown, so nothing more is acknowledged.
     private var broken: String?
     /// For benchmarks only (scripts/load-test), never for users: `ADVOCATE_BENCH_FSYNC_EACH=1`
@@ -134,39 +139,87 @@ public final class JournalWriter: @unchecked Sendable {
     public func waitUntilDurable(_ ticket: Ticket) throws(Failure) {
         condition.lock()
         defer { condition.unlock() }
-        while flushed < ticket.number {
-            if flushing {
-                condition.wait()
-                continue
-            }
-            flushing = true
-            let batch: [UInt8]
-            let last: Int
-            if fsyncEach {
-                let end = ticketEnds.removeFirst()
-                batch = Array(pending[..<end])
-                pending.removeFirst(end)
-                ticketEnds = ticketEnds.map { $0 - end }
-                last = flushed + 1
-            } else {
-                batch = pending
-                last = enqueued
-                pending.removeAll(keepingCapacity: true)
-            }
-            let earlierFailure = broken
-            condition.unlock()
-            let failure = earlierFailure ?? write(batch)
-            condition.lock()
-            if let failure {
-                for waiting in flushed + 1...last { failures[waiting] = failure }
-            }
-            flushed = last
-            flushing = false
-            condition.broadcast()
-        }
+        flush(until: { flushed >= ticket.number })
         if let failure = failures.removeValue(forKey: ticket.number) {
             throw Failure(description: failure)
         }
+    }
+
+    /// Returns once the ticket's lines are written and `fsync`ed, holding no thread meanwhile:
+    /// the flushes run on the writer's own queue, one after another while lines are queued, and
+    /// every caller whose lines a flush took in is resumed when it ends. This is what lets a
+    /// server on few cores share one fsync among many requests without a blocked thread each.
+    public func durable(_ ticket: Ticket) async throws(Failure) {
+        let failure: String? = await withCheckedContinuation { continuation in
+            condition.lock()
+            defer { condition.unlock() }
+            if flushed >= ticket.number {
+                continuation.resume(returning: failures.removeValue(forKey: ticket.number))
+                return
+            }
+            waiters.append((ticket.number, continuation))
+            guard !flusherActive else { return }
+            flusherActive = true
+            flushQueue.async { self.flushWhileQueued() }
+        }
+        if let failure { throw Failure(description: failure) }
+    }
+
+    /// The flush queue's loop: flushes until nothing is queued.
+    private func flushWhileQueued() {
+        condition.lock()
+        defer { condition.unlock() }
+        flush(until: { flushed >= enqueued })
+        flusherActive = false
+    }
+
+    /// With the lock held: flushes, or waits for the flush another caller runs, until `isDone`.
+    private func flush(until isDone: () -> Bool) {
+        while !isDone() {
+            if flushing {
+                condition.wait()
+            } else {
+                flushOnce()
+            }
+        }
+    }
+
+    /// Writes what is queued (one caller's lines when `fsyncEach`), then records the outcome for
+    /// every ticket it covered and resumes their async waiters. Called with the lock held and no
+    /// flush running; releases the lock while the disk works.
+    private func flushOnce() {
+        flushing = true
+        let batch: [UInt8]
+        let last: Int
+        if fsyncEach {
+            let end = ticketEnds.removeFirst()
+            batch = Array(pending[..<end])
+            pending.removeFirst(end)
+            ticketEnds = ticketEnds.map { $0 - end }
+            last = flushed + 1
+        } else {
+            batch = pending
+            last = enqueued
+            pending.removeAll(keepingCapacity: true)
+        }
+        let earlierFailure = broken
+        condition.unlock()
+        let failure = earlierFailure ?? write(batch)
+        condition.lock()
+        var stillWaiting: [(number: Int, continuation: CheckedContinuation<String?, Never>)] = []
+        var done: [(number: Int, continuation: CheckedContinuation<String?, Never>)] = []
+        for waiter in waiters {
+            if waiter.number <= last { done.append(waiter) } else { stillWaiting.append(waiter) }
+        }
+        waiters = stillWaiting
+        if let failure {
+            let resumed = Set(done.map(\.number))
+            for waiting in flushed + 1...last where !resumed.contains(waiting) { failures[waiting] = failure }
+        }
+        flushed = last
+        flushing = false
+        condition.broadcast()
+        for waiter in done { waiter.continuation.resume(returning: failure) }
     }
 
     /// Writes a batch whole or not at all: a failed write (a full disk) is cut back off. A failed
