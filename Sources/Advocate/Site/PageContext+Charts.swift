@@ -17,11 +17,7 @@ extension PageContext {
 
     /// A referrer's accepted referrals and conversions per week, for their stats page.
     func referrerWeeks(_ code: String) -> [GroupFigures] {
-        var series = WeeklySeries()
-        for outcome in site.figures.outcomes(ofReferrer: code) where outcome.isAccepted {
-            series.count(outcome)
-        }
-        return Array(series.weeks().suffix(Self.weeksShown))
+        Array(site.figures.weeklySeries(ofReferrer: code).weeks().suffix(Self.weeksShown))
     }
 
     func tierChart(_ figures: ReferrerFigures) -> String? {

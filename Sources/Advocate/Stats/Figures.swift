@@ -109,10 +109,22 @@ public struct Figures: Sendable {
     /// The roster position of a referrer, by code.
     public func index(ofReferrer code: String) -> Int? { ledger.index(ofReferrer: code) }
 
-    /// A referrer's referrals (accepted or not), oldest first.
-    public func outcomes(ofReferrer code: String) -> [ReferralOutcome] {
-        guard let index = ledger.index(ofReferrer: code) else { return [] }
-        return ledger.outcomesOfReferrer[index].map { asOfOutcome(ledger.outcomes[$0]) }
+    /// A referrer's referrals (accepted or not), oldest first, each made as of ``asOf`` when it is
+    /// read: a page that shows the last few reads only those, however long the history.
+    public func outcomes(ofReferrer code: String) -> LazyMapCollection<[Int], ReferralOutcome> {
+        let positions = ledger.index(ofReferrer: code).map { ledger.outcomesOfReferrer[$0] } ?? []
+        return positions.lazy.map { asOfOutcome(ledger.outcomes[$0]) }
+    }
+
+    /// A referrer's accepted referrals and conversions counted by week, read in place (the
+    /// counts do not depend on the as-of, so no outcome is copied to make them).
+    public func weeklySeries(ofReferrer code: String) -> WeeklySeries {
+        var series = WeeklySeries()
+        guard let index = ledger.index(ofReferrer: code) else { return series }
+        for position in ledger.outcomesOfReferrer[index] where ledger.outcomes[position].isAccepted {
+            series.count(ledger.outcomes[position])
+        }
+        return series
     }
 
     /// Every referral's outcome, in journal order.
