@@ -37,6 +37,20 @@ import Testing
         await mailer.written()
         #expect(outbox.pending().count == 2 * 4)
     }
+
+    @Test func writtenWaitsForEveryBatchBeforeItEvenTheOneOnDisk() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("advocate-outbox-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let outbox = Outbox(directory: folder)
+        let mailer = MailDispatcher(outbox: outbox, sendmail: nil, logger: Logger(label: "advocate-test"))
+        // Many batches: the next is rendered while the one before it is written.
+        for round in 0..<3 {
+            for event in 0..<700 { mailer.queue { Self.messages(round * 1_000 + event) } }
+            await mailer.written()
+            #expect(outbox.pending().count == 2 * 700 * (round + 1))
+        }
+        await mailer.flush()
+    }
 }
 
 /// A flag set by one thread and read by another.

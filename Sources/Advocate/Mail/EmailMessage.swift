@@ -68,8 +68,20 @@ public struct EmailMessage: Sendable, Equatable {
 
     /// Control characters (CR and LF among them) become spaces; runs of spaces collapse.
     static func headerSafe(_ text: String) -> String {
+        if isTidyASCII(text) { return text }
         let cleaned = String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
         return cleaned.split(whereSeparator: { $0 == " " }).joined(separator: " ")
+    }
+
+    /// True when `headerSafe` would return the text unchanged: printable ASCII, single spaces
+    /// between words (most names and subjects; checked in one pass over the bytes).
+    private static func isTidyASCII(_ text: String) -> Bool {
+        var previous = UInt8(ascii: " ")
+        for byte in text.utf8 {
+            guard byte >= 0x20, byte < 0x7F, byte != UInt8(ascii: " ") || previous != UInt8(ascii: " ") else { return false }
+            previous = byte
+        }
+        return previous != UInt8(ascii: " ")
     }
 
     /// RFC 2047 `=?UTF-8?B?…?=` for anything but plain printable ASCII without specials.

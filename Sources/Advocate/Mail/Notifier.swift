@@ -1,15 +1,13 @@
 /// The emails the server sends: rendered from the messaging templates marked with `send:`.
 public struct Notifier: Sendable {
     public let site: Site
+    /// The sender: the program at the baseURL's host.
+    public let sender: (name: String, address: String)
 
     public init(site: Site) {
         self.site = site
-    }
-
-    /// The sender: program.json's `email.from` when given, else the program at the baseURL's host.
-    public var sender: (name: String, address: String) {
         let host = site.urls.baseURL.split(separator: "/").dropFirst().first.map { String($0.split(separator: ":")[0]) } ?? "localhost"
-        return (site.program.name, "no-reply@\(host)")
+        sender = (site.program.name, "no-reply@\(host)")
     }
 
     /// The confirmation to the friend and the "your friend joined" note to the referrer.

@@ -53,7 +53,8 @@ public struct Outbox: Sendable {
     }
 
     private func path(of message: EmailMessage) -> String {
-        Paths.join(directory, message.date.iso8601.replacingOccurrences(of: ":", with: "") + "-" + Slug.make(message.id, fallback: "message") + ".eml")
+        let time = String(decoding: message.date.iso8601.utf8.filter { $0 != UInt8(ascii: ":") }, as: UTF8.self)
+        return Paths.join(directory, time + "-" + Slug.make(message.id, fallback: "message") + ".eml")
     }
 
     /// Messages not sent yet, oldest first.
