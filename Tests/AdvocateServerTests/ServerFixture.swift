@@ -69,6 +69,13 @@ final class ServerFixture: @unchecked Sendable {
 
     deinit {
         try? FileManager.default.removeItem(at: root)
+        // A refresh still pending (its short delay not yet over) would make public/ again after
+        // the removal: remove the folder once more when it has run.
+        Task.detached { [refresher = prepared.refresher, mailer = prepared.mailer, root] in
+            await refresher.flush()
+            await mailer.flush()
+            try? FileManager.default.removeItem(at: root)
+        }
     }
 
     var journalURL: URL { root.appendingPathComponent("content/data/referrals.jsonl") }
