@@ -38,22 +38,37 @@ public struct QRCode: Sendable, Equatable {
     /// (SVG 1.1, which the standalone file follows, has no `aria-label`).
     public func svg(title: String, attributes: String = "") -> String {
         let side = size + 2 * Self.quietZone
-        var path = ""
+        // One rectangle per horizontal run of dark modules keeps the path short. Written as
+        // bytes: a string interpolation per run was 4 % of a full build's CPU samples.
+        var path: [UInt8] = []
         path.reserveCapacity(size * size * 2)
-        // One rectangle per horizontal run of dark modules keeps the path short.
         for row in 0..<size {
             var column = 0
             while column < size {
                 guard isDark(row: row, column: column) else { column += 1; continue }
                 let start = column
                 while column < size && isDark(row: row, column: column) { column += 1 }
-                path += "M\(start + Self.quietZone) \(row + Self.quietZone)h\(column - start)v1h-\(column - start)z"
+                path.append(UInt8(ascii: "M"))
+                Self.appendDecimal(start + Self.quietZone, to: &path)
+                path.append(UInt8(ascii: " "))
+                Self.appendDecimal(row + Self.quietZone, to: &path)
+                path.append(UInt8(ascii: "h"))
+                Self.appendDecimal(column - start, to: &path)
+                path.append(contentsOf: "v1h-".utf8)
+                Self.appendDecimal(column - start, to: &path)
+                path.append(UInt8(ascii: "z"))
             }
         }
         let extra = attributes.isEmpty ? "" : " " + attributes
         return "<svg\(extra) class=\"qr\" viewBox=\"0 0 \(side) \(side)\" role=\"img\" shape-rendering=\"crispEdges\">"
             + "<title>\(XMLText.escape(title))</title>"
             + "<rect width=\"\(side)\" height=\"\(side)\" fill=\"#ffffff\"/>"
-            + "<path fill=\"#000000\" d=\"\(path)\"/></svg>"
+            + "<path fill=\"#000000\" d=\"\(String(decoding: path, as: UTF8.self))\"/></svg>"
+    }
+
+    /// Appends a non-negative number's decimal digits.
+    private static func appendDecimal(_ number: Int, to bytes: inout [UInt8]) {
+        if number >= 10 { appendDecimal(number / 10, to: &bytes) }
+        bytes.append(UInt8(ascii: "0") + UInt8(number % 10))
     }
 }
