@@ -4,8 +4,10 @@ import Logging
 
 /// Renders the server's emails and puts them in the outbox, in the background, and with
 /// `--sendmail` hands them to the mail command, retrying failures with growing pauses. It never
-/// blocks or fails a referral: the referral is on disk before any email is made, and the answer
-/// does not wait for the email. The emails queued meanwhile are written together with one flush
+/// fails a referral: the referral is on disk before any email is made, and the answer does not
+/// wait for the email, unless `backlogLimit` events' emails are already waiting (a flood with
+/// the rate limits off): then it waits for a place in the queue, so a flood slows the answers
+/// and loses no email. The emails queued meanwhile are written together with one flush
 /// to disk for the batch (``AtomicFile/writeAll(_:)``), off Swift's cooperative pool.
 actor MailDispatcher {
     /// Makes the messages of one event; run by the dispatcher, off the request.
@@ -25,46 +27,44 @@ actor MailDispatcher {
     private var writing: Task<Void, Never>?
     private var retryDelay: Duration = .seconds(2)
     private static let longestRetryDelay: Duration = .seconds(600)
-    /// Jobs waiting beyond this (a flood with the rate limits off) are logged and dropped.
+    /// Events whose emails may wait to be made; the next one waits for a place.
     let backlogLimit: Int
     /// At most this many emails are written in one batch.
     static let batchLimit = 256
     private nonisolated let jobs: AsyncStream<Entry>.Continuation
-    private nonisolated let drops = LockedCount()
+    private nonisolated let places: QueuePlaces
+    /// Events that had to wait for a place, for the log.
+    private nonisolated let waits = LockedCount()
     /// Entries queued and not yet taken: the writer flushes its batch when none is left.
     private nonisolated let queued = LockedCount()
-
-    /// How many events' emails were dropped because the backlog was full.
-    nonisolated var droppedEvents: Int { drops.value }
 
     init(outbox: Outbox, sendmail: Sendmail?, logger: Logger, backlogLimit: Int = 10_000) {
         self.outbox = outbox
         self.sendmail = sendmail
         self.logger = logger
         self.backlogLimit = backlogLimit
-        // Unbounded, with the backlog limit applied to jobs in `enqueue`: a barrier is never
-        // dropped, or the shutdown waiting on it would never end.
+        self.places = QueuePlaces(backlogLimit)
+        // Unbounded, with the backlog limit applied to jobs by `places`: a barrier never waits,
+        // or the shutdown waiting on it could not begin.
         let (stream, continuation) = AsyncStream<Entry>.makeStream(bufferingPolicy: .unbounded)
         self.jobs = continuation
         Task { await self.write(stream) }
     }
 
-    /// Queues an event's emails and returns at once.
-    nonisolated func queue(_ job: @escaping Job) {
+    /// Queues an event's emails: returns at once, or once there is a place in the queue.
+    nonisolated func queue(_ job: @escaping Job) async {
+        if await places.take() {
+            let total = waits.add(1)
+            // One line at 1, 10, 100, … waits: a flood must not flood the log as well.
+            if String(total).dropFirst().allSatisfy({ $0 == "0" }) {
+                logger.warning("the outbox was \(backlogLimit) events' emails behind: \(total) answer\(total == 1 ? "" : "s") waited for it so far (a flood with the rate limits off?)")
+            }
+        }
         enqueue(.messages(job))
     }
 
     private nonisolated func enqueue(_ entry: Entry) {
-        let waiting = queued.add(1)
-        if case .messages = entry, waiting > backlogLimit {
-            queued.add(-1)
-            let total = drops.add(1)
-            // One line at 1, 10, 100, … drops: a flood must not flood the log as well.
-            if String(total).dropFirst().allSatisfy({ $0 == "0" }) {
-                logger.error("the outbox is \(backlogLimit) events' emails behind: \(total) event\(total == 1 ? "'s emails were" : "s' emails were") dropped so far (the referrals themselves are recorded)")
-            }
-            return
-        }
+        queued.add(1)
         if case .terminated = jobs.yield(entry) {
             queued.add(-1)
             // After the shutdown's flush nothing more is written: a barrier has nothing to wait for.
@@ -79,10 +79,12 @@ actor MailDispatcher {
         }
     }
 
-    /// Writes what is queued and takes no more (on shutdown).
+    /// Writes what is queued and takes no more (on shutdown); events still waiting for a place
+    /// go on, their emails not written.
     func flush() async {
         await written()
         jobs.finish()
+        places.open()
     }
 
     private func write(_ stream: AsyncStream<Entry>) async {
@@ -91,6 +93,7 @@ actor MailDispatcher {
             let left = queued.add(-1)
             switch entry {
             case .messages(let job):
+                places.give()
                 batch += job()
                 if left == 0 || batch.count >= Self.batchLimit { await put(&batch) }
             case .barrier(let done):
@@ -156,7 +159,7 @@ actor MailDispatcher {
     }
 }
 
-/// A count kept from any thread: the entries waiting in the queue, the events whose emails were dropped.
+/// A count kept from any thread: the entries waiting in the queue, the events that waited for a place.
 private final class LockedCount: @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0
@@ -170,5 +173,60 @@ private final class LockedCount: @unchecked Sendable {
             count += change
             return count
         }
+    }
+}
+
+/// The places for events in the email queue: taking one waits, first come first served, while
+/// none is free. Kept from any thread.
+private final class QueuePlaces: @unchecked Sendable {
+    private let lock = NSLock()
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+    /// Set at shutdown: every place is free from then on.
+    private var isOpen = false
+
+    init(_ count: Int) {
+        free = count
+    }
+
+    /// Takes a place, waiting for one when none is free; true when it had to wait.
+    func take() async -> Bool {
+        var waited = false
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now: Bool = lock.withLock {
+                if isOpen { return true }
+                if free > 0 {
+                    free -= 1
+                    return true
+                }
+                waited = true
+                waiting.append(continuation)
+                return false
+            }
+            if now { continuation.resume() }
+        }
+        return waited
+    }
+
+    /// Gives a place back: to the first who waits for one, if any.
+    func give() {
+        let next: CheckedContinuation<Void, Never>? = lock.withLock {
+            guard !waiting.isEmpty else {
+                free += 1
+                return nil
+            }
+            return waiting.removeFirst()
+        }
+        next?.resume()
+    }
+
+    /// Frees every place for good and lets everyone waiting go on.
+    func open() {
+        let everyone: [CheckedContinuation<Void, Never>] = lock.withLock {
+            isOpen = true
+            defer { waiting = [] }
+            return waiting
+        }
+        for continuation in everyone { continuation.resume() }
     }
 }

@@ -35,7 +35,7 @@ extension ReferralDesk {
             let site = formRenderer().site
             if let index = site.index(ofReferrer: code) {
                 let referrer = site.referrers[index]
-                mailer.queue { [Notifier(site: site).message(forJoin: referrer, at: now, id: emailID)].compactMap { $0 } }
+                await mailer.queue { [Notifier(site: site).message(forJoin: referrer, at: now, id: emailID)].compactMap { $0 } }
             }
         case .new(let referrer):
             // Reserve the code and email before the write, so a concurrent join cannot take them.
@@ -50,7 +50,7 @@ extension ReferralDesk {
             appendReferrer(referrer, at: now)
             await refresher.touch(referrer.code, desk: self, isNew: true)
             let site = renderer.site
-            mailer.queue { [Notifier(site: site).message(forJoin: referrer, at: now, id: emailID)].compactMap { $0 } }
+            await mailer.queue { [Notifier(site: site).message(forJoin: referrer, at: now, id: emailID)].compactMap { $0 } }
         }
         return .sent
     }

@@ -125,7 +125,7 @@ actor ReferralDesk {
         unrefreshedEvents.append(.referral(referral))
         await refresher.touch(referral.referrer, desk: self)
         let site = formRenderer().site
-        mailer.queue { Notifier(site: site).messages(forReferral: referral, at: now) }
+        await mailer.queue { Notifier(site: site).messages(forReferral: referral, at: now) }
         return .recorded(id: id)
     }
 

@@ -4,7 +4,8 @@ import Foundation
 import Logging
 import Testing
 
-@Suite struct MailDispatcherTests {
+/// Serialized: two of its tests hold the writer (a cooperative thread of two) until they release it.
+@Suite(.serialized) struct MailDispatcherTests {
     /// Two messages for one event, with ids unique to it.
     static func messages(_ event: Int) -> [EmailMessage] {
         ["friend", "referrer"].map { who in
@@ -14,28 +15,58 @@ import Testing
     }
 
     @Test(.timeLimit(.minutes(1)))
-    func aShutdownWithAFullBacklogWritesWhatWasKeptAndReturns() async throws {
+    func aFullBacklogMakesTheNextEventsWaitAndLosesNone() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("advocate-outbox-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let outbox = Outbox(directory: folder)
         let mailer = MailDispatcher(outbox: outbox, sendmail: nil, logger: Logger(label: "advocate-test"), backlogLimit: 3)
         // The writer takes the first event and is held there while the backlog fills up.
         let started = Flag(), released = Flag()
-        mailer.queue {
+        await mailer.queue {
             started.set()
             while !released.isSet { usleep(1_000) }
             return Self.messages(0)
         }
         while !started.isSet { try await Task.sleep(for: .milliseconds(1)) }
-        for event in 1...8 { mailer.queue { Self.messages(event) } }
-        #expect(mailer.droppedEvents == 5)
+        let queued = Count()
+        let senders = Task {
+            await withTaskGroup(of: Void.self) { group in
+                for event in 1...8 {
+                    group.addTask {
+                        await mailer.queue { Self.messages(event) }
+                        queued.add()
+                    }
+                }
+            }
+        }
+        // Three fit; the other five wait (however long the writer is held) and are not dropped.
+        let deadline = ContinuousClock.now + .seconds(20)
+        while queued.value < 3, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(queued.value == 3)
         released.set()
+        await senders.value
+        #expect(queued.value == 8)
         await mailer.flush()
-        #expect(outbox.pending().count == 2 * 4)
-        // Anything queued after the shutdown is not written, and waiting for it does not hang.
-        mailer.queue { Self.messages(9) }
+        #expect(outbox.pending().count == 2 * 9)
+        // Anything queued after the shutdown returns at once, is not written, and waiting for it does not hang.
+        await mailer.queue { Self.messages(9) }
         await mailer.written()
-        #expect(outbox.pending().count == 2 * 4)
+        #expect(outbox.pending().count == 2 * 9)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func afterTheShutdownQueueingNeverWaits() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("advocate-outbox-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let outbox = Outbox(directory: folder)
+        let mailer = MailDispatcher(outbox: outbox, sendmail: nil, logger: Logger(label: "advocate-test"), backlogLimit: 1)
+        await mailer.queue { Self.messages(0) }
+        await mailer.flush()
+        // Events after the shutdown are not written; they must not take places nobody gives back.
+        for event in 1...3 { await mailer.queue { Self.messages(event) } }
+        await mailer.written()
+        #expect(outbox.pending().count == 2)
     }
 
     @Test func writtenWaitsForEveryBatchBeforeItEvenTheOneOnDisk() async throws {
@@ -45,7 +76,7 @@ import Testing
         let mailer = MailDispatcher(outbox: outbox, sendmail: nil, logger: Logger(label: "advocate-test"))
         // Many batches: the next is rendered while the one before it is written.
         for round in 0..<3 {
-            for event in 0..<700 { mailer.queue { Self.messages(round * 1_000 + event) } }
+            for event in 0..<700 { await mailer.queue { Self.messages(round * 1_000 + event) } }
             await mailer.written()
             #expect(outbox.pending().count == 2 * 700 * (round + 1))
         }
@@ -60,4 +91,13 @@ private final class Flag: @unchecked Sendable {
 
     var isSet: Bool { lock.withLock { value } }
     func set() { lock.withLock { value = true } }
+}
+
+/// A count kept from any thread.
+private final class Count: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    var value: Int { lock.withLock { count } }
+    func add() { lock.withLock { count += 1 } }
 }
