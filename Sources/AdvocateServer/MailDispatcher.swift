@@ -23,8 +23,6 @@ actor MailDispatcher {
     private let sendmail: Sendmail?
     private let logger: Logger
     private var delivering = false
-    /// The batch being written, if any: one at a time, so the outbox keeps the events' order.
-    private var writing: Task<Void, Never>?
     private var retryDelay: Duration = .seconds(2)
     private static let longestRetryDelay: Duration = .seconds(600)
     /// Events whose emails may wait to be made; the next one waits for a place.
@@ -98,37 +96,32 @@ actor MailDispatcher {
                 if left == 0 || batch.count >= Self.batchLimit { await put(&batch) }
             case .barrier(let done):
                 await put(&batch)
-                await writing?.value
                 done.resume()
             }
         }
         await put(&batch)
-        await writing?.value
     }
 
-    /// Starts writing the messages to the outbox once the batch before them is written, and
-    /// empties the batch. The writes run off the cooperative pool (done in place, their flushes
-    /// held one of its two threads and the server answered fewer referrals, BENCHMARKS.md
-    /// 2026-12-01), and the next batch is rendered while this one is written: the two halves
-    /// of an email's cost on the two cores.
+    /// Writes the messages to the outbox, empties the batch and starts a delivery. The writes
+    /// run off the cooperative pool: done in place, their flushes held one of its two threads
+    /// here, and the server answered fewer referrals (BENCHMARKS.md, 2026-12-01). Rendering the
+    /// next batch while this one is written was tried: the emails then took more of the two
+    /// cores from the requests, and fewer referrals were answered (BENCHMARKS.md, 2026-12-02).
     private func put(_ batch: inout [EmailMessage]) async {
         guard !batch.isEmpty else { return }
         let messages = batch
         batch = []
-        await writing?.value
-        writing = Task { [outbox, logger] in
-            let placements = await runBlocking { outbox.put(all: messages) }
-            for (message, placement) in zip(messages, placements) {
-                switch placement {
-                case .written: break
-                case .unaddressable:
-                    logger.warning("an email could not be addressed and was not queued", metadata: ["id": .string(message.id)])
-                case .failed(let error):
-                    logger.error("could not write an email to the outbox: \(error)")
-                }
+        let placements = await runBlocking { [outbox] in outbox.put(all: messages) }
+        for (message, placement) in zip(messages, placements) {
+            switch placement {
+            case .written: break
+            case .unaddressable:
+                logger.warning("an email could not be addressed and was not queued", metadata: ["id": .string(message.id)])
+            case .failed(let error):
+                logger.error("could not write an email to the outbox: \(error)")
             }
-            self.deliver()
         }
+        deliver()
     }
 
     /// Sends whatever the outbox holds (also what the CLI queued while the server was down).

@@ -4,7 +4,8 @@ import Foundation
 import Logging
 import Testing
 
-/// Serialized: two of its tests hold the writer (a cooperative thread of two) until they release it.
+/// Serialized: the test that holds the writer (on one of the two threads of the cooperative pool)
+/// runs alone in this suite.
 @Suite(.serialized) struct MailDispatcherTests {
     /// Two messages for one event, with ids unique to it.
     static func messages(_ event: Int) -> [EmailMessage] {
@@ -69,12 +70,12 @@ import Testing
         #expect(outbox.pending().count == 2)
     }
 
-    @Test func writtenWaitsForEveryBatchBeforeItEvenTheOneOnDisk() async throws {
+    @Test func writtenWaitsForEveryEmailQueuedBeforeIt() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("advocate-outbox-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let outbox = Outbox(directory: folder)
         let mailer = MailDispatcher(outbox: outbox, sendmail: nil, logger: Logger(label: "advocate-test"))
-        // Many batches: the next is rendered while the one before it is written.
+        // Several batches of at most 256 emails each, the last one written just before the barrier.
         for round in 0..<3 {
             for event in 0..<700 { await mailer.queue { Self.messages(round * 1_000 + event) } }
             await mailer.written()

@@ -30,8 +30,10 @@ public final class JournalWriter: @unchecked Sendable {
     private var flushed = 0
     private var failures: [Int: String] = [:]
     private var flushing = false
-    /// Async callers waiting for their ticket (see ``durable(_:)``), resumed by the flush that takes their lines.
-    private var waiters: [(number: Int, continuation: CheckedContinuation<String?, Never>)] = []
+    /// An async caller waiting for its ticket (see ``durable(_:)``), resumed with the failure, if
+    /// any, by the flush that takes its lines.
+    private typealias Waiter = (number: Int, continuation: CheckedContinuation<String?, Never>)
+    private var waiters: [Waiter] = []
     /// Set from when ``flushWhileQueued()`` is queued until it finds nothing left to flush.
     private var flusherActive = false
     private let flushQueue = DispatchQueue(label: "advocate.journal-flush", qos: .userInitiated)
@@ -206,12 +208,8 @@ public final class JournalWriter: @unchecked Sendable {
         condition.unlock()
         let failure = earlierFailure ?? write(batch)
         condition.lock()
-        var stillWaiting: [(number: Int, continuation: CheckedContinuation<String?, Never>)] = []
-        var done: [(number: Int, continuation: CheckedContinuation<String?, Never>)] = []
-        for waiter in waiters {
-            if waiter.number <= last { done.append(waiter) } else { stillWaiting.append(waiter) }
-        }
-        waiters = stillWaiting
+        let done = waiters.filter { $0.number <= last }
+        waiters.removeAll { $0.number <= last }
         if let failure {
             let resumed = Set(done.map(\.number))
             for waiting in flushed + 1...last where !resumed.contains(waiting) { failures[waiting] = failure }
