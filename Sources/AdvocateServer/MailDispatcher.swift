@@ -27,6 +27,7 @@ actor MailDispatcher {
     private static let longestRetryDelay: Duration = .seconds(600)
     /// Events whose emails may wait to be made; the next one waits for a place.
     let backlogLimit: Int
+    static let defaultBacklogLimit = 10_000
     /// At most this many emails are written in one batch.
     static let batchLimit = 256
     private nonisolated let jobs: AsyncStream<Entry>.Continuation
@@ -36,7 +37,7 @@ actor MailDispatcher {
     /// Entries queued and not yet taken: the writer flushes its batch when none is left.
     private nonisolated let queued = LockedCount()
 
-    init(outbox: Outbox, sendmail: Sendmail?, logger: Logger, backlogLimit: Int = 10_000) {
+    init(outbox: Outbox, sendmail: Sendmail?, logger: Logger, backlogLimit: Int = defaultBacklogLimit) {
         self.outbox = outbox
         self.sendmail = sendmail
         self.logger = logger

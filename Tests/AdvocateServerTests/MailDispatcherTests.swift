@@ -15,12 +15,16 @@ import Testing
         }
     }
 
+    /// A dispatcher writing to an outbox in a new temporary folder, which the caller removes.
+    static func temporaryMailer(backlogLimit: Int = MailDispatcher.defaultBacklogLimit) -> (outbox: Outbox, mailer: MailDispatcher) {
+        let outbox = Outbox(directory: FileManager.default.temporaryDirectory.appendingPathComponent("advocate-outbox-\(UUID().uuidString)").path)
+        return (outbox, MailDispatcher(outbox: outbox, sendmail: nil, logger: Logger(label: "advocate-test"), backlogLimit: backlogLimit))
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func aFullBacklogMakesTheNextEventsWaitAndLosesNone() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("advocate-outbox-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let outbox = Outbox(directory: folder)
-        let mailer = MailDispatcher(outbox: outbox, sendmail: nil, logger: Logger(label: "advocate-test"), backlogLimit: 3)
+        let (outbox, mailer) = Self.temporaryMailer(backlogLimit: 3)
+        defer { try? FileManager.default.removeItem(atPath: outbox.directory) }
         // The writer takes the first event and is held there while the backlog fills up.
         let started = Flag(), released = Flag()
         await mailer.queue {
@@ -58,10 +62,8 @@ import Testing
 
     @Test(.timeLimit(.minutes(1)))
     func afterTheShutdownQueueingNeverWaits() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("advocate-outbox-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let outbox = Outbox(directory: folder)
-        let mailer = MailDispatcher(outbox: outbox, sendmail: nil, logger: Logger(label: "advocate-test"), backlogLimit: 1)
+        let (outbox, mailer) = Self.temporaryMailer(backlogLimit: 1)
+        defer { try? FileManager.default.removeItem(atPath: outbox.directory) }
         await mailer.queue { Self.messages(0) }
         await mailer.flush()
         // Events after the shutdown are not written; they must not take places nobody gives back.
@@ -71,10 +73,8 @@ import Testing
     }
 
     @Test func writtenWaitsForEveryEmailQueuedBeforeIt() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("advocate-outbox-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let outbox = Outbox(directory: folder)
-        let mailer = MailDispatcher(outbox: outbox, sendmail: nil, logger: Logger(label: "advocate-test"))
+        let (outbox, mailer) = Self.temporaryMailer()
+        defer { try? FileManager.default.removeItem(atPath: outbox.directory) }
         // Several batches of at most 256 emails each, the last one written just before the barrier.
         for round in 0..<3 {
             for event in 0..<700 { await mailer.queue { Self.messages(round * 1_000 + event) } }

@@ -8,7 +8,7 @@ import Testing
         let directory = try SiteFixture().write()
         let options = SiteFixture.options(directory)
         let first = try SiteBuilder.build(options)
-        #expect(SiteBuilder.upToDate(options, inputDigest: BuildStamp.inputDigest(options)) != nil)
+        #expect(SiteBuilder.upToDate(options, inputDigest: InputDigests(options).all) != nil)
         let second = try SiteBuilder.build(options)
         #expect(second.written == 0)
         #expect(second.total == first.total)
@@ -23,9 +23,9 @@ import Testing
         _ = try SiteBuilder.build(options)
         // `advocate serve` writes its pid into the lock on every start.
         try directory.write("content/data/referrals.jsonl.lock", "12345\n")
-        #expect(SiteBuilder.upToDate(options, inputDigest: BuildStamp.inputDigest(options)) != nil)
+        #expect(SiteBuilder.upToDate(options, inputDigest: InputDigests(options).all) != nil)
         try directory.write("content/data/referrals.jsonl", "")
-        #expect(SiteBuilder.upToDate(options, inputDigest: BuildStamp.inputDigest(options)) == nil)
+        #expect(SiteBuilder.upToDate(options, inputDigest: InputDigests(options).all) == nil)
     }
 
     @Test func aNewJournalLineRendersOnlyThePagesThatShowIt() throws {
@@ -59,7 +59,7 @@ import Testing
         _ = try SiteBuilder.build(options)
         site.store.referrers[0].name = "Ada King"
         try site.store.write(to: directory)
-        #expect(SiteBuilder.upToDate(options, inputDigest: BuildStamp.inputDigest(options)) == nil)
+        #expect(SiteBuilder.upToDate(options, inputDigest: InputDigests(options).all) == nil)
         let report = try SiteBuilder.build(options)
         #expect(report.written > 0)
         #expect(try directory.read("public/r/ada/index.html").contains("Ada"))
@@ -97,10 +97,10 @@ import Testing
     @Test func theDigestIsStableAndSeesSizeAndTime() throws {
         let directory = try SiteFixture().write()
         let options = SiteFixture.options(directory)
-        let before = BuildStamp.inputDigest(options)
-        #expect(BuildStamp.inputDigest(options) == before)
+        let before = InputDigests(options).all
+        #expect(InputDigests(options).all == before)
         let file = directory.file("content/faq.md")
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_000_000)], ofItemAtPath: file)
-        #expect(BuildStamp.inputDigest(options) != before)
+        #expect(InputDigests(options).all != before)
     }
 }

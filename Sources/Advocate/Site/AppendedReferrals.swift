@@ -142,9 +142,9 @@ enum AppendedReferrals {
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var lines: [[UInt8]] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
         for offset in offsets {
             var line: [UInt8] = []
-            var chunk = [UInt8](repeating: 0, count: 4096)
             while true {
                 let count = chunk.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, off_t(offset + line.count)) }
                 if count < 0 && errno == EINTR { continue }

@@ -183,9 +183,8 @@ extension BuildSnapshot {
         writer.uint64(digests.shared)
         writer.uint64(UInt64(bitPattern: asOf.milliseconds))
         encode(summary, into: &writer)
-        var digest = StreamDigest()
-        writer.bytes.withUnsafeBytes { digest.add(UnsafeRawBufferPointer(rebasing: $0[magic.count...])) }
-        writer.uint64(digest.value)
+        let headerDigest = writer.bytes.withUnsafeBytes { digest(afterMagic: magic, upTo: $0.count, of: $0) }
+        writer.uint64(headerDigest)
         var records = BinaryWriter(capacity: referrers.count * 160)
         var recordStarts: [Int] = []
         recordStarts.reserveCapacity(referrers.count)
@@ -245,9 +244,8 @@ extension BuildSnapshot {
         // Ends with the digest of what follows its magic; not flushed to disk (a few kilobytes
         // after every build): one lost or cut short by a power cut fails its digest, and the
         // build after it is a full one.
-        var digest = StreamDigest()
-        writer.bytes.withUnsafeBytes { digest.add(UnsafeRawBufferPointer(rebasing: $0[Self.changesMagic.count...])) }
-        writer.uint64(digest.value)
+        let digest = writer.bytes.withUnsafeBytes { Self.digest(afterMagic: Self.changesMagic, upTo: $0.count, of: $0) }
+        writer.uint64(digest)
         let path = Self.changesFile(options)
         try createFile(path + ".tmp", writer.bytes, flush: false)
         guard rename(path + ".tmp", path) == 0 else { throw CocoaError(.fileWriteUnknown) }
@@ -293,13 +291,19 @@ extension BuildSnapshot {
         unlink(changesFile(options))
     }
 
+    /// The digest of a file's bytes from the end of its magic to `end`: the digest of
+    /// `snapshot.bin`'s header and totals, and the trailing digest of `snapshot-changes.bin`.
+    private static func digest(afterMagic magic: [UInt8], upTo end: Int, of bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var digest = StreamDigest()
+        digest.add(UnsafeRawBufferPointer(rebasing: bytes[magic.count..<end]))
+        return digest.value
+    }
+
     /// A reader after the magic of a file whose trailing digest matches; nil otherwise.
     private static func verified(_ bytes: UnsafeRawBufferPointer, magic: [UInt8]) -> BinaryReader? {
         guard bytes.count >= magic.count + 8, bytes.starts(with: magic) else { return nil }
-        var digest = StreamDigest()
-        digest.add(UnsafeRawBufferPointer(rebasing: bytes[magic.count..<bytes.count - 8]))
         var trailer = BinaryReader(bytes, from: bytes.count - 8)
-        guard (try? trailer.uint64()) == digest.value else { return nil }
+        guard (try? trailer.uint64()) == digest(afterMagic: magic, upTo: bytes.count - 8, of: bytes) else { return nil }
         return BinaryReader(UnsafeRawBufferPointer(rebasing: bytes[..<(bytes.count - 8)]), from: magic.count)
     }
 
@@ -311,14 +315,13 @@ extension BuildSnapshot {
             let current = try decodeCurrent(&reader)
             let shared = try reader.uint64(), asOf = Instant(milliseconds: Int64(bitPattern: try reader.uint64()))
             let ledger = try decodeLedger(&reader)
-            var digest = StreamDigest()
-            digest.add(UnsafeRawBufferPointer(rebasing: bytes[magic.count..<reader.position]))
-            guard try reader.uint64() == digest.value else { return nil }
+            let headerDigest = digest(afterMagic: magic, upTo: reader.position, of: bytes)
+            guard try reader.uint64() == headerDigest else { return nil }
             let records = try reader.raw()
             let recordsStart = records.baseAddress.map { $0 - bytes.baseAddress! } ?? 0
             let base = Base(file: file, records: recordsStart..<recordsStart + records.count, recordStarts: try section(&reader),
                             lineStarts: try section(&reader), lineOffsets: try section(&reader), idDigests: try section(&reader),
-                            emailDigests: try section(&reader), fileDigest: digest.value)
+                            emailDigests: try section(&reader), fileDigest: headerDigest)
             let referrers = ledger.codes.count
             guard reader.isAtEnd, base.recordStarts.count == referrers, base.lineStarts.count == referrers + 1,
                   base.lineStarts.int(referrers, in: bytes) == base.lineOffsets.count

@@ -28,11 +28,9 @@ struct BuildStamp {
     var asOf: Instant
     var filesByKind: [(kind: String, count: Int)]
 
-    /// The digest of every input the build reads, with the options that shape its output.
-    static func inputDigest(_ options: BuildOptions) -> UInt64 { inputDigests(options).all }
-
-    /// The digest of every input, and the same without the journal (``PageRecord``'s digest of
-    /// what every page shares), from one look at each file.
+    /// The digest of every input the build reads, with the options that shape its output, and
+    /// the same without the journal (``PageRecord``'s digest of what every page shares), from
+    /// one look at each file.
     static func inputDigests(_ options: BuildOptions) -> (all: UInt64, shared: UInt64) {
         var all = StableDigest()
         all.add("\(options.asOf.map { "\($0)" } ?? "newest") \(options.outputDirectory) \(options.dataDirectory)")
