@@ -210,10 +210,10 @@ enum AppendedReferrals {
     private static func reducedSite(_ inputs: SiteInputs, ledger: OutcomeLedger, snapshot: BuildSnapshot,
                                     journal: String, referrals: [Taken]) -> Site? {
         let program = inputs.store.program
-        let figures = ledger.figures(asOf: snapshot.asOf)
+        let programFigures = ledger.programFigures(asOf: snapshot.asOf)
         let changed = Set(referrals.map(\.referrer))
         var roster = changed
-        for code in figures.program.topReferrers {
+        for code in programFigures.topReferrers {
             guard let index = ledger.index(ofReferrer: code) else { return nil }
             roster.insert(index)
         }
@@ -241,7 +241,7 @@ enum AppendedReferrals {
         let reduced = OutcomeLedger(store: store, through: snapshot.asOf)
         let reducedFigures = reduced.figures(asOf: snapshot.asOf)
         for index in changed {
-            let expected = figures.referrers[index]
+            let expected = ledger.referrerFigures(index, asOf: snapshot.asOf)
             guard let mine = reducedFigures.referrer(expected.code), mine.referrals == expected.referrals, mine.converted == expected.converted,
                   mine.matured == expected.matured, mine.earned == expected.earned, mine.pending == expected.pending
             else { return nil }
@@ -249,7 +249,7 @@ enum AppendedReferrals {
         var inputs = inputs
         inputs.store = store
         return Site(inputs: inputs, figures: Figures(asOf: snapshot.asOf, currency: program.currency,
-                                                     referrers: positions.map { figures.referrers[$0] },
-                                                     program: figures.program, ledger: reduced))
+                                                     referrers: positions.map { ledger.referrerFigures($0, asOf: snapshot.asOf) },
+                                                     program: programFigures, ledger: reduced))
     }
 }

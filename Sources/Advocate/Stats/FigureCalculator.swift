@@ -24,17 +24,38 @@ extension OutcomeLedger {
         let referrers = parallelMap(parts) { part in
             (codes.count * part / parts..<codes.count * (part + 1) / parts).map { referrerFigures($0, asOf: asOf) }
         }.flatMap { $0 }
-        var top = TopReferrers(limit: 10)
-        for figures in referrers { top.consider(figures) }
-        let programFigures = ProgramFigures(tally: tally, referrers: referrers, referrerCount: referrerCount(asOf: asOf),
-                                            topReferrers: top.codes)
-        return Figures(asOf: asOf, currency: program.currency, referrers: referrers, program: programFigures, ledger: self)
+        return Figures(asOf: asOf, currency: program.currency, referrers: referrers, program: programFigures(asOf: asOf), ledger: self)
     }
-}
 
-extension OutcomeLedger {
-    /// One referrer's figures as of `asOf`, from their tally.
-    private func referrerFigures(_ index: Int, asOf: Instant) -> ReferrerFigures {
+    /// The program's figures as of `asOf`, as ``figures(asOf:)`` has them, without making every
+    /// referrer's: a build that renders a few pages needs only those few (at 100,000 referrers
+    /// making all of them was a fifth of the build after one new referral).
+    func programFigures(asOf: Instant) -> ProgramFigures {
+        var earned = 0.0
+        var pending = 0.0
+        var top = TopReferrers(limit: 10, codes: codes)
+        for index in codes.indices {
+            let amounts = referrerAmounts(index, asOf: asOf)
+            earned += amounts.earned
+            pending += amounts.pending
+            top.consider(index, amounts)
+        }
+        return ProgramFigures(tally: tally, earned: earned, pending: pending, referrerCount: referrerCount(asOf: asOf),
+                              topReferrers: top.codes)
+    }
+
+    /// One referrer's figures as of `asOf`, by roster position.
+    func referrerFigures(_ index: Int, asOf: Instant) -> ReferrerFigures {
+        let amounts = referrerAmounts(index, asOf: asOf)
+        return ReferrerFigures(code: codes[index], referrals: amounts.referrals, converted: amounts.converted, matured: amounts.matured,
+                               earned: amounts.earned, pending: amounts.pending,
+                               tier: program.tiers.last { $0.conversions <= amounts.converted },
+                               nextTier: program.tiers.first { $0.conversions > amounts.converted })
+    }
+
+    /// One referrer's counts and amounts from their tally: the tier bonuses reached by matured
+    /// conversions are earned, those reached only by all conversions pending.
+    private func referrerAmounts(_ index: Int, asOf: Instant) -> ReferrerAmounts {
         let hold = Int64(program.rewardHoldDays) * Instant.millisecondsPerDay
         let tally = referrerTallies[index]
         var matured = 0
@@ -48,35 +69,34 @@ extension OutcomeLedger {
                 heldRewards += conversion.reward
             }
         }
-        return ReferrerFigures(code: codes[index], referrals: tally.referrals, converted: tally.conversions.count,
-                               matured: matured, maturedRewards: maturedRewards, heldRewards: heldRewards, program: program)
-    }
-}
-
-extension ReferrerFigures {
-    /// A referrer's figures from their counts: the tier bonuses reached by matured conversions
-    /// are earned, those reached only by all conversions pending.
-    init(code: String, referrals: Int, converted: Int, matured: Int, maturedRewards: Double, heldRewards: Double, program: Program) {
+        let converted = tally.conversions.count
         var maturedBonus = 0.0
         var allBonus = 0.0
         for tier in program.tiers {
             if tier.conversions <= matured { maturedBonus += tier.bonus }
             if tier.conversions <= converted { allBonus += tier.bonus }
         }
-        self.init(code: code, referrals: referrals, converted: converted, matured: matured,
-                  earned: maturedRewards + maturedBonus, pending: heldRewards + (allBonus - maturedBonus),
-                  tier: program.tiers.last { $0.conversions <= converted },
-                  nextTier: program.tiers.first { $0.conversions > converted })
+        return ReferrerAmounts(referrals: tally.referrals, converted: converted, matured: matured,
+                               earned: maturedRewards + maturedBonus, pending: heldRewards + (allBonus - maturedBonus))
     }
 }
 
+/// What the program's figures add up of each referrer's (``ReferrerFigures`` without the code and tiers).
+private struct ReferrerAmounts {
+    var referrals: Int
+    var converted: Int
+    var matured: Int
+    var earned: Double
+    var pending: Double
+}
+
 extension ProgramFigures {
-    init(tally: ProgramTally, referrers: [ReferrerFigures], referrerCount: Int, topReferrers: [String]) {
+    init(tally: ProgramTally, earned: Double, pending: Double, referrerCount: Int, topReferrers: [String]) {
         self.referrers = referrerCount
         self.referrals = tally.funnel.referred
         self.converted = tally.funnel.converted
-        self.earned = referrers.reduce(0) { $0 + $1.earned }
-        self.pending = referrers.reduce(0) { $0 + $1.pending }
+        self.earned = earned
+        self.pending = pending
         self.duplicates = tally.duplicates
         self.selfReferrals = tally.selfReferrals
         self.conversionValue = tally.conversionValue
@@ -93,24 +113,36 @@ extension ProgramFigures {
 /// The referrers with the most conversions (then referrals, then code), kept while the figures
 /// are made: a pass instead of sorting every referrer.
 private struct TopReferrers {
+    private struct Entry {
+        var index: Int
+        var converted: Int
+        var referrals: Int
+    }
+
     let limit: Int
-    private var ranked: [ReferrerFigures] = []
+    /// Every referrer's code, in roster order.
+    let allCodes: [String]
+    private var ranked: [Entry] = []
 
-    init(limit: Int) { self.limit = limit }
+    init(limit: Int, codes: [String]) {
+        self.limit = limit
+        allCodes = codes
+    }
 
-    var codes: [String] { ranked.map(\.code) }
+    var codes: [String] { ranked.map { allCodes[$0.index] } }
 
-    mutating func consider(_ figures: ReferrerFigures) {
-        guard figures.referrals > 0 else { return }
-        if ranked.count == limit, let last = ranked.last, !Self.ranksBefore(figures, last) { return }
-        let position = ranked.firstIndex { Self.ranksBefore(figures, $0) } ?? ranked.count
-        ranked.insert(figures, at: position)
+    mutating func consider(_ index: Int, _ amounts: ReferrerAmounts) {
+        guard amounts.referrals > 0 else { return }
+        let candidate = Entry(index: index, converted: amounts.converted, referrals: amounts.referrals)
+        if ranked.count == limit, let last = ranked.last, !ranksBefore(candidate, last) { return }
+        let position = ranked.firstIndex { ranksBefore(candidate, $0) } ?? ranked.count
+        ranked.insert(candidate, at: position)
         if ranked.count > limit { ranked.removeLast() }
     }
 
-    private static func ranksBefore(_ lhs: ReferrerFigures, _ rhs: ReferrerFigures) -> Bool {
+    private func ranksBefore(_ lhs: Entry, _ rhs: Entry) -> Bool {
         if lhs.converted != rhs.converted { return lhs.converted > rhs.converted }
         if lhs.referrals != rhs.referrals { return lhs.referrals > rhs.referrals }
-        return lhs.code < rhs.code
+        return allCodes[lhs.index] < allCodes[rhs.index]
     }
 }
