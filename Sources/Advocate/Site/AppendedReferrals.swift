@@ -60,6 +60,7 @@ enum AppendedReferrals {
         } catch {
             BuildStamp.remove(options)
         }
+        releaseInBackground((snapshot, ledger))
         let total = stamp.filesByKind.reduce(0) { $0 + $1.count }
         return BuildReport(asOf: stamp.asOf, filesByKind: stamp.filesByKind, written: count.written, rendered: count.rendered,
                            unchanged: total - count.written, removed: 0, duration: ContinuousClock.now - start, warnings: [])
