@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Advocate
 
@@ -162,6 +163,35 @@ import Testing
         #expect(program.perWeek.map(\.referrals) == [2, 0, 1])
         #expect(program.perWeek.map(\.converted) == [0, 1, 0])
         #expect(program.topReferrers == ["ada", "bob"])
+    }
+
+    /// The program's totals and top ten come from a pass of their own (``OutcomeLedger/programFigures(asOf:)``,
+    /// which the build after new referrals uses alone): they must be what every referrer's figures add up to.
+    @Test func programTotalsAndTopTenAreThoseOfEveryReferrersFigures() throws {
+        var fixture = StoreFixture()
+        fixture.referrers = (0..<24).map { ("r\($0)", "Referrer \($0)", "r\($0)@example.com") }
+        // Referrers in a scrambled order (7 is prime to 24); ties on conversions and referrals
+        // (codes decide), rewards held (converted 2026-03-28) and matured (converted early in March),
+        // tier bonuses.
+        for index in (0..<24).map({ $0 * 7 % 24 }) {
+            for friend in 0..<(index % 7) {
+                let day = 1 + (index + friend) % 27
+                let id = fixture.refer("r\(index)", friend: "Friend \(index) \(friend)", at: String(format: "2026-03-%02dT09:00:00Z", day))
+                if friend == 0 && index % 5 == 0 {
+                    fixture.status(id, "converted", at: String(format: "2026-03-%02dT09:00:00Z", day + 1))
+                } else if friend < index % 4 {
+                    fixture.status(id, "converted", at: "2026-03-28T09:00:00Z")
+                }
+            }
+        }
+        let figures = try fixture.figures(asOf: "2026-04-15")
+        let expectedTop = figures.referrers.filter { $0.referrals > 0 }
+            .sorted { ($0.converted, $0.referrals, $1.code) > ($1.converted, $1.referrals, $0.code) }
+            .prefix(10).map(\.code)
+        #expect(figures.program.topReferrers == Array(expectedTop))
+        #expect(figures.program.earned == figures.referrers.reduce(0) { $0 + $1.earned })
+        #expect(figures.program.pending == figures.referrers.reduce(0) { $0 + $1.pending })
+        #expect(figures.program.earned > 0 && figures.program.pending > 0)
     }
 
     @Test func statsJSONHasTheDocumentedShape() throws {
