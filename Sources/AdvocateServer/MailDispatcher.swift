@@ -154,7 +154,7 @@ actor MailDispatcher {
 }
 
 /// A count kept from any thread: the entries waiting in the queue, the events that waited for a place.
-private final class LockedCount: @unchecked Sendable {
+final class LockedCount: @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0
 

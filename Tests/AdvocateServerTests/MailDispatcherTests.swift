@@ -33,13 +33,13 @@ import Testing
             return Self.messages(0)
         }
         while !started.isSet { try await Task.sleep(for: .milliseconds(1)) }
-        let queued = Count()
+        let queued = LockedCount()
         let senders = Task {
             await withTaskGroup(of: Void.self) { group in
                 for event in 1...8 {
                     group.addTask {
                         await mailer.queue { Self.messages(event) }
-                        queued.add()
+                        queued.add(1)
                     }
                 }
             }
@@ -92,13 +92,4 @@ private final class Flag: @unchecked Sendable {
 
     var isSet: Bool { lock.withLock { value } }
     func set() { lock.withLock { value = true } }
-}
-
-/// A count kept from any thread.
-private final class Count: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-
-    var value: Int { lock.withLock { count } }
-    func add() { lock.withLock { count += 1 } }
 }

@@ -19,23 +19,31 @@ extension OutcomeLedger {
     /// events up to its as-of): the referrers' from their tallies, the program's from its totals.
     public func figures(asOf: Instant) -> Figures {
         // A part of the referrers per core once there are enough of them: at 100,000 this was a
-        // tenth of the incremental build.
-        let parts = codes.count < 20_000 ? 1 : ProcessInfo.processInfo.activeProcessorCount
-        let referrers = parallelMap(parts) { part in
-            (codes.count * part / parts..<codes.count * (part + 1) / parts).map { referrerFigures($0, asOf: asOf) }
-        }.flatMap { $0 }
-        return Figures(asOf: asOf, currency: program.currency, referrers: referrers, program: programFigures(asOf: asOf), ledger: self)
+        // tenth of the incremental build. Each referrer's amounts are worked out once, for their
+        // figures and for the program's.
+        let count = codes.count < 20_000 ? 1 : ProcessInfo.processInfo.activeProcessorCount
+        let parts = parallelMap(count) { part -> (amounts: [ReferrerAmounts], figures: [ReferrerFigures]) in
+            let indices = codes.count * part / count..<codes.count * (part + 1) / count
+            let amounts = indices.map { referrerAmounts($0, asOf: asOf) }
+            return (amounts, zip(indices, amounts).map { referrerFigures($0, $1) })
+        }
+        return Figures(asOf: asOf, currency: program.currency, referrers: parts.flatMap(\.figures),
+                       program: programFigures(asOf: asOf, amounts: parts.lazy.flatMap(\.amounts)), ledger: self)
     }
 
     /// The program's figures as of `asOf`, as ``figures(asOf:)`` has them, without making every
     /// referrer's: a build that renders a few pages needs only those few (at 100,000 referrers
     /// making all of them was a fifth of the build after one new referral).
     func programFigures(asOf: Instant) -> ProgramFigures {
+        programFigures(asOf: asOf, amounts: codes.indices.lazy.map { referrerAmounts($0, asOf: asOf) })
+    }
+
+    /// The program's figures from every referrer's amounts, in roster order.
+    private func programFigures(asOf: Instant, amounts: some Sequence<ReferrerAmounts>) -> ProgramFigures {
         var earned = 0.0
         var pending = 0.0
         var top = TopReferrers(limit: 10, codes: codes)
-        for index in codes.indices {
-            let amounts = referrerAmounts(index, asOf: asOf)
+        for (index, amounts) in amounts.enumerated() {
             earned += amounts.earned
             pending += amounts.pending
             top.consider(index, amounts)
@@ -46,11 +54,14 @@ extension OutcomeLedger {
 
     /// One referrer's figures as of `asOf`, by roster position.
     func referrerFigures(_ index: Int, asOf: Instant) -> ReferrerFigures {
-        let amounts = referrerAmounts(index, asOf: asOf)
-        return ReferrerFigures(code: codes[index], referrals: amounts.referrals, converted: amounts.converted, matured: amounts.matured,
-                               earned: amounts.earned, pending: amounts.pending,
-                               tier: program.tiers.last { $0.conversions <= amounts.converted },
-                               nextTier: program.tiers.first { $0.conversions > amounts.converted })
+        referrerFigures(index, referrerAmounts(index, asOf: asOf))
+    }
+
+    private func referrerFigures(_ index: Int, _ amounts: ReferrerAmounts) -> ReferrerFigures {
+        ReferrerFigures(code: codes[index], referrals: amounts.referrals, converted: amounts.converted, matured: amounts.matured,
+                        earned: amounts.earned, pending: amounts.pending,
+                        tier: program.tiers.last { $0.conversions <= amounts.converted },
+                        nextTier: program.tiers.first { $0.conversions > amounts.converted })
     }
 
     /// One referrer's counts and amounts from their tally: the tier bonuses reached by matured
