@@ -48,11 +48,11 @@ public enum SiteChecker {
         let found = LockedDiagnostics()
         DispatchQueue.concurrentPerform(iterations: pages.count) { index in
             guard paths[index].hasSuffix(".html"), let bytes = try? renderer.render(pages[index]) else { return }
-            for link in LinkScanner.links(in: String(decoding: bytes, as: UTF8.self)) {
+            for link in LinkScanner.links(in: bytes) {
                 guard let target = LinkScanner.resolve(link.url, from: paths[index], root: site.urls.root),
                       !existing.contains(target), !existing.contains(Paths.join(target, "index.html"))
                 else { continue }
-                found.append(.error(Paths.join(output, paths[index]), SourceLocation(line: link.line, column: link.column),
+                found.append(.error(Paths.join(output, paths[index]), SourceLocation(line: link.line, column: link.column(in: bytes)),
                                     "broken internal link: \(link.url) (no page or asset at /\(target))"))
             }
         }
@@ -65,48 +65,4 @@ private final class LockedDiagnostics: @unchecked Sendable {
     private var storage: [Diagnostic] = []
     func append(_ diagnostic: Diagnostic) { lock.withLock { storage.append(diagnostic) } }
     var values: [Diagnostic] { lock.withLock { storage } }
-}
-
-/// Finds `href="…"` and `src="…"` values in HTML the build produced, and resolves them.
-enum LinkScanner {
-    struct Link {
-        var url: String
-        var line: Int
-        var column: Int
-    }
-
-    static func links(in html: String) -> [Link] {
-        var links: [Link] = []
-        for (lineOffset, line) in html.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            var rest = line[...]
-            while let match = rest.range(of: #"(href|src)="[^"]*""#, options: .regularExpression) {
-                let attribute = rest[match]
-                let value = attribute.drop { $0 != "\"" }.dropFirst().dropLast()
-                let column = line.distance(from: line.startIndex, to: match.lowerBound) + 1
-                links.append(Link(url: String(value).replacingOccurrences(of: "&amp;", with: "&"), line: lineOffset + 1, column: column))
-                rest = rest[match.upperBound...]
-            }
-        }
-        return links
-    }
-
-    /// The output path a link points at, or nil for external links, fragments and other schemes.
-    static func resolve(_ url: String, from page: String, root: String) -> String? {
-        guard !url.isEmpty, !url.hasPrefix("#"), !url.hasPrefix("//"), !url.contains(":") || url.hasPrefix("/") else { return nil }
-        var path = String(url.prefix { $0 != "?" && $0 != "#" })
-        path = path.removingPercentEncoding ?? path
-        if path.hasPrefix("/") {
-            guard path.hasPrefix(root) || path == String(root.dropLast()) else { return nil }
-            path = String(path.dropFirst(root.count))
-        } else {
-            let directory = (page as NSString).deletingLastPathComponent
-            path = directory.isEmpty ? path : directory + "/" + path
-        }
-        var parts: [Substring] = []
-        for part in path.split(separator: "/") {
-            if part == "." { continue }
-            if part == ".." { _ = parts.popLast() } else { parts.append(part) }
-        }
-        return parts.joined(separator: "/")
-    }
 }
