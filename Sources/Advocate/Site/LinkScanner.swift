@@ -6,7 +6,7 @@ import Foundation
 /// Foundation on every call, which made `advocate check` three times slower than a full build
 /// (62 % of its time at 10,000 referrers, a quarter of it compiling the pattern).
 enum LinkScanner {
-    struct Link: Equatable {
+    struct Link {
         var url: String
         var line: Int
         /// Byte offsets of the link's line and of its attribute name, for ``column(in:)``.
