@@ -39,7 +39,7 @@ enum LinkScanner {
             }
             // Found at the `="` that follows the name, so each byte is looked at once.
             guard byte == equals, index + 1 < html.count, html[index + 1] == quote,
-                  let name = names.first(where: { html[..<index].ends(with: $0) })
+                  let name = names.first(where: { html[..<index].suffix($0.count).elementsEqual($0) })
             else {
                 index += 1
                 continue
@@ -78,11 +78,5 @@ enum LinkScanner {
             if part == ".." { _ = parts.popLast() } else { parts.append(part) }
         }
         return parts.joined(separator: "/")
-    }
-}
-
-private extension ArraySlice<UInt8> {
-    func ends(with suffix: [UInt8]) -> Bool {
-        count >= suffix.count && self[(endIndex - suffix.count)...].elementsEqual(suffix)
     }
 }
