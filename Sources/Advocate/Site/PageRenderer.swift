@@ -17,30 +17,44 @@ public struct PageRenderer: Sendable {
     }
 
     public func render(_ spec: PageSpec) throws(RenderError) -> [UInt8] {
-        let context = PageContext(site: site)
+        if let (name, context) = templateAndContext(spec) {
+            guard let html = site.inputs.theme.renderUTF8(name, context) else {
+                throw RenderError(path: SitePlan.outputPath(spec, site: site), message: "template '\(name)' is missing")
+            }
+            return html
+        }
         switch spec {
-        case .home: return try template("home", context.home(), spec)
-        case .terms: return try template("page", context.contentPage(.terms, site.inputs.content.terms!, path: "/terms/"), spec)
-        case .faq: return try template("page", context.contentPage(.faq, site.inputs.content.faq!, path: "/faq/"), spec)
-        case .stories: return try template("stories", context.stories(), spec)
-        case .story(let index): return try template("story", context.story(index), spec)
-        case .messaging: return try template("messaging", context.messaging(), spec)
-        case .referrer(let index): return try template("referrer", context.referrer(index), spec)
-        case .stats(let index): return try template("stats", context.stats(index), spec)
-        case .analytics: return try template("analytics", context.analytics(), spec)
-        case .thanks: return try template("thanks", context.thanks(), spec)
-        case .join: return try template("join", context.join(), spec)
-        case .joined: return try template("joined", context.joined(), spec)
-        case .notFound: return try template("404", context.notFound(), spec)
         case .sitemap: return Array(sitemap().utf8)
         case .robots: return Array(robots().utf8)
-        case .leaderboard: return try template("leaderboard", context.leaderboard(), spec)
-        case .qrCode(let index): return Array(context.qrDocument(index).utf8)
+        case .qrCode(let index): return Array(PageContext(site: site).qrDocument(index).utf8)
         case .asset(let source, _):
             guard let data = FileManager.default.contents(atPath: source) else {
                 throw RenderError(path: source, message: "cannot read the asset")
             }
             return [UInt8](data)
+        default: preconditionFailure("\(spec) is rendered from a template")
+        }
+    }
+
+    /// The template and Mustache context of a page rendered from the theme; nil for the others.
+    func templateAndContext(_ spec: PageSpec) -> (name: String, context: [String: Any])? {
+        let context = PageContext(site: site)
+        return switch spec {
+        case .home: ("home", context.home())
+        case .terms: ("page", context.contentPage(.terms, site.inputs.content.terms!, path: "/terms/"))
+        case .faq: ("page", context.contentPage(.faq, site.inputs.content.faq!, path: "/faq/"))
+        case .stories: ("stories", context.stories())
+        case .story(let index): ("story", context.story(index))
+        case .messaging: ("messaging", context.messaging())
+        case .referrer(let index): ("referrer", context.referrer(index))
+        case .stats(let index): ("stats", context.stats(index))
+        case .analytics: ("analytics", context.analytics())
+        case .thanks: ("thanks", context.thanks())
+        case .join: ("join", context.join())
+        case .joined: ("joined", context.joined())
+        case .notFound: ("404", context.notFound())
+        case .leaderboard: ("leaderboard", context.leaderboard())
+        case .sitemap, .robots, .qrCode, .asset: nil
         }
     }
 
@@ -48,13 +62,6 @@ public struct PageRenderer: Sendable {
     public func renderReferralForm(code: String, form: FormState) -> String? {
         guard let index = site.index(ofReferrer: code) else { return nil }
         return site.inputs.theme.render("referrer", PageContext(site: site).referrer(index, form: form))
-    }
-
-    private func template(_ name: String, _ context: [String: Any], _ spec: PageSpec) throws(RenderError) -> [UInt8] {
-        guard let html = site.inputs.theme.render(name, context) else {
-            throw RenderError(path: SitePlan.outputPath(spec, site: site), message: "template '\(name)' is missing")
-        }
-        return Array(html.utf8)
     }
 
     /// The join page with what was typed and what was wrong: the join endpoint's 422 page.

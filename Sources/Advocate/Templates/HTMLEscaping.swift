@@ -17,6 +17,12 @@ enum HTMLEscaping: MustacheContentType {
         return "{{%CONTENT_TYPE:\(name)}}"
     }
 
+    /// A theme template's text as it is parsed: behind ``pragma``, on a line of its own, which
+    /// Mustache drops (a standalone tag), so the output is as without it.
+    static func themeSource(_ text: String) -> String {
+        pragma + "\n" + text
+    }
+
     private static let registration: Void = MustacheContentTypes.register(HTMLEscaping.bytes, named: name)
 
     func escapeText(_ text: String) -> String {
@@ -24,14 +30,23 @@ enum HTMLEscaping: MustacheContentType {
     }
 
     static func escape(_ text: String) -> String {
-        let utf8 = text.utf8
-        guard utf8.contains(where: { replacement(for: $0) != nil }) else { return text }
+        guard text.utf8.contains(where: { replacement(for: $0) != nil }) else { return text }
         var escaped: [UInt8] = []
-        escaped.reserveCapacity(utf8.count + 16)
-        for byte in utf8 {
-            if let replacement = replacement(for: byte) { escaped.append(contentsOf: replacement.utf8) } else { escaped.append(byte) }
-        }
+        escaped.reserveCapacity(text.utf8.count + 16)
+        append(text, to: &escaped)
         return String(decoding: escaped, as: UTF8.self)
+    }
+
+    /// Appends `text`'s UTF-8 to `output`, escaped.
+    static func append(_ text: String, to output: inout [UInt8]) {
+        let utf8 = text.utf8
+        guard utf8.contains(where: { replacement(for: $0) != nil }) else {
+            output.append(contentsOf: utf8)
+            return
+        }
+        for byte in utf8 {
+            if let replacement = replacement(for: byte) { output.append(contentsOf: replacement.utf8) } else { output.append(byte) }
+        }
     }
 
     private static func replacement(for byte: UInt8) -> String? {

@@ -11,6 +11,9 @@ public struct Theme: Sendable {
     public static let joinPageTemplates = ["join", "joined"]
 
     public let library: MustacheLibrary
+    /// The same templates compiled for fast rendering; nil when the theme uses what only
+    /// swift-mustache renders (transforms, dynamic partials, another content type).
+    let compiled: CompiledTheme?
     /// Files in templates/assets/, as paths relative to it.
     public let assets: [String]
     public let directory: String
@@ -29,6 +32,7 @@ public struct Theme: Sendable {
             return (nil, diagnostics.all)
         }
         var templates: [String: MustacheTemplate] = [:]
+        var compiled: [String: [TemplateNode]]? = [:]
         var sources: [String: String] = [:]
         for path in ContentLoader.listFiles(directory) where path.hasSuffix(".mustache") {
             let file = Paths.join(directory, path)
@@ -39,9 +43,11 @@ public struct Theme: Sendable {
             }
             sources[name] = file
             do {
-                // On a line of its own, which Mustache drops (a standalone tag), so the output
-                // is as without it; the lines of errors are counted back by one.
-                templates[name] = try MustacheTemplate(string: HTMLEscaping.pragma + "\n" + text)
+                // The pragma's line is dropped from the output; the lines of errors are counted back by one.
+                let source = HTMLEscaping.themeSource(text)
+                templates[name] = try MustacheTemplate(string: source)
+                compiled?[name] = try? TemplateCompiler.compile(source, contentType: HTMLEscaping.name)
+                if compiled?[name] == nil { compiled = nil }
             } catch let error as MustacheTemplate.ParserError {
                 diagnostics.error(file, SourceLocation(line: max(1, error.context.lineNumber - 1), column: error.context.columnNumber + 1),
                                   "template syntax error: \(describe(error.error))")
@@ -68,14 +74,23 @@ public struct Theme: Sendable {
             diagnostics.error(Paths.join(directory, missing + ".mustache"), .start,
                               "missing template '\(missing)': the join page needs both join.mustache and joined.mustache")
         }
-        let theme = Theme(library: MustacheLibrary(templates: templates), assets: assets, directory: directory,
-                          templateNames: Set(templates.keys))
+        let theme = Theme(library: MustacheLibrary(templates: templates), compiled: compiled.map(CompiledTheme.init(templates:)),
+                          assets: assets, directory: directory, templateNames: Set(templates.keys))
         return (diagnostics.hasErrors ? nil : theme, diagnostics.all)
     }
 
     /// Renders a page template; nil when it does not exist.
     public func render(_ name: String, _ context: [String: Any]) -> String? {
-        library.render(context, withTemplate: name)
+        renderUTF8(name, context).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Renders a page template into UTF-8 bytes; nil when it does not exist. The compiled theme
+    /// renders it when it can hold the context; swift-mustache otherwise, with the same output.
+    public func renderUTF8(_ name: String, _ context: [String: Any]) -> [UInt8]? {
+        if let compiled, let value = TemplateValue(context) {
+            return compiled.render(name, value)
+        }
+        return library.render(context, withTemplate: name).map { Array($0.utf8) }
     }
 
     private static func describe(_ error: any Error) -> String {
