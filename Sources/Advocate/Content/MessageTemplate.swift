@@ -1,5 +1,3 @@
-import Mustache
-
 /// A channel a referrer shares through, with the limits its messages are measured against.
 public enum MessageChannel: String, Sendable, CaseIterable {
     case email, sms, whatsapp, x, linkedin
@@ -58,11 +56,11 @@ public enum Notification: String, Sendable, CaseIterable {
 public struct MessageVariant: Sendable {
     /// `a`, `b`…; nil when the template has no variants.
     public var name: String?
-    public var subject: MustacheTemplate?
+    public var subject: MessageText?
     /// The text as it goes out: plain text (for email, the Markdown body rendered to plain text).
-    public var text: MustacheTemplate
+    public var text: MessageText
     /// Email only: the body as Markdown, with values escaped for Markdown.
-    public var markdown: MustacheTemplate?
+    public var markdown: MessageText?
 }
 
 /// The values a messaging template can use.
@@ -90,16 +88,16 @@ public struct MessageValues: Sendable {
     /// The Mustache context: `referrer.name`, `referrer.firstName`, `referrer.code`, `link`,
     /// `reward.friend`, `reward.referrer`, `program.name`; in notifications also `friend.name`,
     /// `friend.firstName`, `statsLink` and `status`.
-    var context: [String: Any] {
-        [
-            "referrer": ["name": referrerName, "firstName": PersonName.firstName(referrerName), "code": referrerCode],
-            "link": link,
-            "reward": ["friend": friendReward, "referrer": referrerReward],
-            "program": ["name": programName],
-            "friend": ["name": friendName, "firstName": PersonName.firstName(friendName)],
-            "statsLink": statsLink,
-            "status": statusLabel,
-        ]
+    var context: TemplateValue {
+        .object([
+            "referrer": .object(["name": .text(referrerName), "firstName": .text(PersonName.firstName(referrerName)), "code": .text(referrerCode)]),
+            "link": .text(link),
+            "reward": .object(["friend": .text(friendReward), "referrer": .text(referrerReward)]),
+            "program": .object(["name": .text(programName)]),
+            "friend": .object(["name": .text(friendName), "firstName": .text(PersonName.firstName(friendName))]),
+            "statsLink": .text(statsLink),
+            "status": .text(statusLabel),
+        ])
     }
 
     public static let variableNames: Set<String> = [

@@ -71,10 +71,10 @@ enum MessageTemplateLoader {
         let file = source.file
         let label = name.map { " (variant \($0))" } ?? ""
         var ok = true
-        func parse(_ text: String, contentType: String, line: Int, what: String) -> MustacheTemplate? {
+        func parse(_ text: String, contentType: String, escaping: CompiledTemplates.Escaping, line: Int, what: String) -> MessageText? {
             checkVariables(text, file: file, firstLine: line, diagnostics: &diagnostics)
             do {
-                return try MustacheTemplate(string: "{{%CONTENT_TYPE:\(contentType)}}" + text)
+                return try MessageText(parsing: text, contentType: contentType, escaping: escaping)
             } catch let error as MustacheTemplate.ParserError {
                 diagnostics.error(file, SourceLocation(line: line + error.context.lineNumber - 1, column: error.context.columnNumber),
                                   "\(what)\(label): invalid Mustache: \(error.error)")
@@ -84,10 +84,10 @@ enum MessageTemplateLoader {
             ok = false
             return nil
         }
-        let subjectTemplate = subject.flatMap { parse($0, contentType: "TEXT", line: source.location(of: "subject").line, what: "subject") }
+        let subjectTemplate = subject.flatMap { parse($0, contentType: "TEXT", escaping: .none, line: source.location(of: "subject").line, what: "subject") }
         let plain = channel == .email ? Markdown.plainText(body) : body
-        let text = parse(plain, contentType: "TEXT", line: bodyLine, what: "body")
-        let markdown = channel == .email ? parse(body, contentType: MarkdownContentType.name, line: bodyLine, what: "body") : nil
+        let text = parse(plain, contentType: "TEXT", escaping: .none, line: bodyLine, what: "body")
+        let markdown = channel == .email ? parse(body, contentType: MarkdownContentType.name, escaping: .markdown, line: bodyLine, what: "body") : nil
         guard ok, let text else { return nil }
         return MessageVariant(name: name, subject: subjectTemplate, text: text, markdown: markdown)
     }

@@ -1,4 +1,4 @@
-/// A value in a page's Mustache context, typed so that ``CompiledTheme`` resolves a name with a
+/// A value in a page's Mustache context, typed so that ``CompiledTemplates`` resolves a name with a
 /// dictionary lookup instead of the dynamic casts swift-mustache makes on every `Any`.
 enum TemplateValue: Sendable {
     /// A string or a number: rendered as its text; in a section, pushed like any value.
@@ -32,6 +32,16 @@ enum TemplateValue: Sendable {
             }
             self = .list(list)
         default: return nil
+        }
+    }
+
+    /// The value as swift-mustache takes it, for a template only swift-mustache renders.
+    var any: Any {
+        switch self {
+        case .text(let text): text
+        case .bool(let bool): bool
+        case .list(let list): list.map(\.any)
+        case .object(let object): object.mapValues(\.any)
         }
     }
 

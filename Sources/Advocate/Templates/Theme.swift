@@ -13,7 +13,7 @@ public struct Theme: Sendable {
     public let library: MustacheLibrary
     /// The same templates compiled for fast rendering; nil when the theme uses what only
     /// swift-mustache renders (transforms, dynamic partials, another content type).
-    let compiled: CompiledTheme?
+    let compiled: CompiledTemplates?
     /// Files in templates/assets/, as paths relative to it.
     public let assets: [String]
     public let directory: String
@@ -74,7 +74,7 @@ public struct Theme: Sendable {
             diagnostics.error(Paths.join(directory, missing + ".mustache"), .start,
                               "missing template '\(missing)': the join page needs both join.mustache and joined.mustache")
         }
-        let theme = Theme(library: MustacheLibrary(templates: templates), compiled: compiled.map(CompiledTheme.init(templates:)),
+        let theme = Theme(library: MustacheLibrary(templates: templates), compiled: compiled.map { CompiledTemplates(templates: $0, escaping: .html) },
                           assets: assets, directory: directory, templateNames: Set(templates.keys))
         return (diagnostics.hasErrors ? nil : theme, diagnostics.all)
     }

@@ -6,16 +6,17 @@ import Testing
 
 /// The compiled theme must render exactly what swift-mustache renders: themes are documented as
 /// swift-mustache templates. swift-mustache is the reference in every test here.
-@Suite struct CompiledThemeTests {
+@Suite struct CompiledTemplatesTests {
     /// Both engines over the same template texts, wired as `Theme.load` wires them.
     struct Engines {
         let library: MustacheLibrary
-        let compiled: CompiledTheme
+        let compiled: CompiledTemplates
 
         init(_ texts: [String: String]) throws {
             let sources = texts.mapValues(HTMLEscaping.themeSource)
             library = MustacheLibrary(templates: try sources.mapValues { try MustacheTemplate(string: $0) })
-            compiled = CompiledTheme(templates: try sources.mapValues { try TemplateCompiler.compile($0, contentType: HTMLEscaping.name) })
+            compiled = CompiledTemplates(templates: try sources.mapValues { try TemplateCompiler.compile($0, contentType: HTMLEscaping.name) },
+                                         escaping: .html)
         }
 
         func compare(_ name: String, _ context: [String: Any], sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
@@ -48,6 +49,27 @@ import Testing
         let index = try #require(renderer.site.index(ofReferrer: "ada"))
         try Engines.compare(theme, "referrer", PageContext(site: renderer.site).referrer(index, form: form))
         try Engines.compare(theme, "join", PageContext(site: renderer.site).join(form: form))
+    }
+
+    @Test func everyMessageOfTheExampleIsTheSameWithHostileValues() throws {
+        let (content, diagnostics) = ContentLoader.load(from: Self.repository.appendingPathComponent("content").path)
+        #expect(!diagnostics.contains { $0.severity == .error })
+        var values = MessageValues(referrerName: "*Zoë* <img src=x> & 'Ada' [link](javascript:x)", referrerCode: "zoe_1",
+                                   link: "https://example.org/r/zoe_1/?a=1&b=<2>", friendReward: "20% off \"first\" order",
+                                   referrerReward: "$10 `credit`", programName: "Acme & Co.\nRewards")
+        values.friendName = "Bob\r\n# Heading"
+        var compared = 0
+        for message in content.messages {
+            for variant in message.variants {
+                for text in [variant.subject, variant.text, variant.markdown].compactMap({ $0 }) {
+                    let compiled = try #require(text.compiled, "\(message.name)")
+                    let rendered = try #require(compiled.render(MessageText.name, values.context))
+                    #expect(String(decoding: rendered, as: UTF8.self) == text.template.render(values.context.any), "\(message.name)")
+                    compared += 1
+                }
+            }
+        }
+        #expect(compared >= 8)
     }
 
     @Test func sectionsListsAndNamesAsSwiftMustache() throws {
@@ -131,7 +153,7 @@ import Testing
         #expect(theme.render("home", ["value": "<b>", "list": ["1", "2"]]) == "<p>&lt;B&gt; 21</p>\n")
     }
 
-    @Test func aContextTheCompiledThemeCannotHoldIsRenderedBySwiftMustache() throws {
+    @Test func aContextTheCompiledTemplatesCannotHoldIsRenderedBySwiftMustache() throws {
         let directory = try TemporaryDirectory()
         for name in Theme.pageTemplates {
             try directory.write("templates/\(name).mustache", "<p>{{value}} {{missing}}</p>\n")
@@ -163,7 +185,7 @@ import Testing
     }
 }
 
-extension CompiledThemeTests.Engines {
+extension CompiledTemplatesTests.Engines {
     /// Compares the engines on one of a loaded theme's templates.
     static func compare(_ theme: Theme, _ name: String, _ context: [String: Any], sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
         let compiled = try #require(theme.compiled, sourceLocation: sourceLocation)

@@ -1,17 +1,24 @@
-/// A theme's templates compiled once (see ``TemplateCompiler``) and rendered into bytes.
+/// Mustache templates compiled once (see ``TemplateCompiler``) and rendered into bytes: a
+/// theme's, or one text of a message.
 ///
 /// Why not swift-mustache's renderer: it resolves every `{{name}}` at render time by splitting
 /// the name at its dots and casting each `Any` on the context stack to its protocols, which was
 /// 55 % of a 10,000-referrer build's CPU (perf). Here names are split when the theme is loaded and
 /// values are ``TemplateValue``s, so a lookup is a dictionary access; the output is one byte
-/// buffer. The output is swift-mustache's, byte for byte (`CompiledThemeTests` compare them).
-struct CompiledTheme: Sendable {
+/// buffer. The output is swift-mustache's, byte for byte (`CompiledTemplatesTests` compare them).
+struct CompiledTemplates: Sendable {
+    /// How `{{name}}` escapes a value: the content type every one of the templates declares.
+    enum Escaping: Sendable {
+        case html, none, markdown
+    }
+
     let templates: [String: [TemplateNode]]
+    let escaping: Escaping
 
     /// Renders template `name` with `context`; nil when there is no such template.
     func render(_ name: String, _ context: TemplateValue) -> [UInt8]? {
         guard let nodes = templates[name] else { return nil }
-        var renderer = Renderer(templates: templates, stack: [context])
+        var renderer = Renderer(templates: templates, escaping: escaping, stack: [context])
         renderer.output.reserveCapacity(16 * 1024)
         renderer.render(nodes, indentation: nil, overrides: nil)
         return renderer.output
@@ -19,6 +26,7 @@ struct CompiledTheme: Sendable {
 
     private struct Renderer {
         let templates: [String: [TemplateNode]]
+        let escaping: Escaping
         var stack: [TemplateValue]
         var output: [UInt8] = []
 
@@ -117,7 +125,11 @@ struct CompiledTheme: Sendable {
         mutating func write(_ value: TemplateValue, escaped: Bool) {
             switch value {
             case .text(let text):
-                if escaped { HTMLEscaping.append(text, to: &output) } else { output.append(contentsOf: text.utf8) }
+                switch escaped ? escaping : .none {
+                case .html: HTMLEscaping.append(text, to: &output)
+                case .none: output.append(contentsOf: text.utf8)
+                case .markdown: output.append(contentsOf: MarkdownContentType().escapeText(text).utf8)
+                }
             case .bool(let bool):
                 output.append(contentsOf: (bool ? "true" : "false").utf8)
             case .list, .object:

@@ -1,0 +1,31 @@
+import Mustache
+
+/// One Mustache text of a message (a subject, a body), parsed by swift-mustache and compiled once:
+/// share links render one message per channel for every referrer page, so this is on a build's
+/// hot path.
+public struct MessageText: Sendable {
+    let template: MustacheTemplate
+    /// Nil when the text uses what only swift-mustache renders (see ``TemplateCompiler``).
+    let compiled: CompiledTemplates?
+
+    /// The name the text is compiled under: a partial's name cannot hold a space, so no
+    /// `{{> name}}` in it finds the text itself.
+    static let name = " message"
+
+    /// Parses `text` behind the `{{%CONTENT_TYPE:…}}` pragma that makes `{{name}}` escape as `escaping`.
+    ///
+    /// - Throws: swift-mustache's `MustacheTemplate.ParserError` for a syntax error.
+    init(parsing text: String, contentType: String, escaping: CompiledTemplates.Escaping) throws {
+        let source = "{{%CONTENT_TYPE:\(contentType)}}" + text
+        template = try MustacheTemplate(string: source)
+        compiled = (try? TemplateCompiler.compile(source, contentType: contentType))
+            .map { CompiledTemplates(templates: [Self.name: $0], escaping: escaping) }
+    }
+
+    func render(_ context: TemplateValue) -> String {
+        if let compiled, let bytes = compiled.render(Self.name, context) {
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        return template.render(context.any)
+    }
+}
