@@ -19,10 +19,9 @@ import Testing
                                          escaping: .html)
         }
 
-        func compare(_ name: String, _ context: [String: Any], sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
-            let value = try #require(TemplateValue(context), sourceLocation: sourceLocation)
-            let expected = library.render(context, withTemplate: name)
-            let rendered = compiled.render(name, value).map { String(decoding: $0, as: UTF8.self) }
+        func compare(_ name: String, _ context: TemplateValue, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+            let expected = library.render(context.any, withTemplate: name)
+            let rendered = compiled.render(name, context).map { String(decoding: $0, as: UTF8.self) }
             #expect(rendered == expected, sourceLocation: sourceLocation)
         }
     }
@@ -37,9 +36,8 @@ import Testing
         var compared = 0
         for spec in SitePlan.plan(renderer.site) {
             guard let (name, context) = renderer.templateAndContext(spec) else { continue }
-            let expected = try #require(theme.library.render(context, withTemplate: name))
-            let value = try #require(TemplateValue(context))
-            let rendered = try #require(compiled.render(name, value))
+            let expected = try #require(theme.library.render(TemplateValue.object(context).any, withTemplate: name))
+            let rendered = try #require(compiled.render(name, .object(context)))
             #expect(String(decoding: rendered, as: UTF8.self) == expected, "\(spec)")
             compared += 1
         }
@@ -82,9 +80,9 @@ import Testing
                 {{#b}}{{#d}}{{c}}{{/d}}{{/b}} {{& a}} {{{a}}} {{a}} {{ b.c }} {{#b.d}}deep{{/b.d}}{{^b.missing}}gone{{/b.missing}}
                 """,
         ])
-        try engines.compare("main", [
-            "a": "<Tom & 'Jerry'>", "list": [["a": "1"], ["x": "2"], "three"] as [Any], "strings": ["x", "y"], "empty": [Any](), "yes": true, "no": false,
-            "text": "word", "blank": "", "zero": 0, "b": ["c": "see", "d": true] as [String: Any],
+        engines.compare("main", [
+            "a": "<Tom & 'Jerry'>", "list": [["a": "1"], ["x": "2"], "three"], "strings": ["x", "y"], "empty": [], "yes": true, "no": false,
+            "text": "word", "blank": "", "zero": 0, "b": ["c": "see", "d": true],
         ])
     }
 
@@ -97,9 +95,8 @@ import Testing
             "nested": "{{<page}}{{$title}}Outer wins{{/title}}{{/page}}",
             "delimiters": "{{=<% %>=}}\n<% a %> {{a}}\n<%={{ }}=%>\n{{a}}\n",
         ])
-        let context: [String: Any] = ["a": "<A>", "list": ["one", "two"]]
         for name in ["main", "part", "page", "layout", "nested", "delimiters"] {
-            try engines.compare(name, context)
+            engines.compare(name, ["a": "<A>", "list": ["one", "two"]])
         }
     }
 
@@ -118,18 +115,13 @@ import Testing
                         "\(texts)")
                 return
             }
-            let inner: [String: Any] = ["a": "inner", "c": "sc"]
-            let items: [Any] = [["a": "i1"] as [String: Any], "i2"]
-            let sections: [Any] = ["text", true, false, inner, items]
-            var context: [String: Any] = ["a": "<Tom & \"Jerry\">", "empty": [Any](), "yes": true, "no": false]
-            context["b"] = ["c": "bc", "d": true] as [String: Any]
-            context["list"] = ["l1", ["a": "l2"] as [String: Any]] as [Any]
-            context["s"] = sections[Int(pick)]
+            let sections: [TemplateValue] = ["text", true, false, ["a": "inner", "c": "sc"], [["a": "i1"], "i2"]]
+            let context: TemplateValue = ["a": "<Tom & \"Jerry\">", "empty": [], "yes": true, "no": false, "b": ["c": "bc", "d": true],
+                                          "list": ["l1", ["a": "l2"]], "s": sections[Int(pick)]]
             // The pieces never write "[": one in swift-mustache's output is Swift's description of a
             // list or dictionary named in {{name}}, which the compiled theme leaves out (see below).
-            guard let value = TemplateValue(context), let expected = engines.library.render(context, withTemplate: "main"),
-                  !expected.contains("[") else { return }
-            #expect(engines.compiled.render("main", value).map { String(decoding: $0, as: UTF8.self) } == expected, "\(texts)")
+            guard let expected = engines.library.render(context.any, withTemplate: "main"), !expected.contains("[") else { return }
+            #expect(engines.compiled.render("main", context).map { String(decoding: $0, as: UTF8.self) } == expected, "\(texts)")
         }
     }
 
@@ -137,9 +129,9 @@ import Testing
     /// dictionary (its keys in hash order, so not even stable); the compiled theme writes nothing.
     @Test func aListOrObjectNamedAsAVariableWritesNothing() throws {
         let engines = try Engines(["main": "<{{list}}|{{{object}}}|{{#object}}{{.}}{{/object}}>"])
-        let context: [String: Any] = ["list": ["a"], "object": ["k": "v"]]
-        #expect(engines.library.render(context, withTemplate: "main") == "<[&quot;a&quot;]|[\"k\": \"v\"]|[&quot;k&quot;: &quot;v&quot;]>")
-        #expect(engines.compiled.render("main", try #require(TemplateValue(context))) == Array("<||>".utf8))
+        let context: TemplateValue = ["list": ["a"], "object": ["k": "v"]]
+        #expect(engines.library.render(context.any, withTemplate: "main") == "<[&quot;a&quot;]|[\"k\": \"v\"]|[&quot;k&quot;: &quot;v&quot;]>")
+        #expect(engines.compiled.render("main", context) == Array("<||>".utf8))
     }
 
     @Test func aThemeWithTransformsFallsBackToSwiftMustache() throws {
@@ -151,18 +143,6 @@ import Testing
         let theme = try #require(loaded, "\(problems)")
         #expect(theme.compiled == nil)
         #expect(theme.render("home", ["value": "<b>", "list": ["1", "2"]]) == "<p>&lt;B&gt; 21</p>\n")
-    }
-
-    @Test func aContextTheCompiledTemplatesCannotHoldIsRenderedBySwiftMustache() throws {
-        let directory = try TemporaryDirectory()
-        for name in Theme.pageTemplates {
-            try directory.write("templates/\(name).mustache", "<p>{{value}} {{missing}}</p>\n")
-        }
-        let theme = try #require(Theme.load(from: directory.file("templates")).0)
-        #expect(theme.compiled != nil)
-        let missing: String? = nil
-        #expect(TemplateValue(["missing": missing as Any]) == nil)
-        #expect(theme.render("home", ["value": "v", "missing": missing as Any]) == "<p>v nil</p>\n")
     }
 
     /// Reads the choices as pieces, turning each `{{/}}` into the close of the innermost open
@@ -187,10 +167,10 @@ import Testing
 
 extension CompiledTemplatesTests.Engines {
     /// Compares the engines on one of a loaded theme's templates.
-    static func compare(_ theme: Theme, _ name: String, _ context: [String: Any], sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+    static func compare(_ theme: Theme, _ name: String, _ context: [String: TemplateValue],
+                        sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
         let compiled = try #require(theme.compiled, sourceLocation: sourceLocation)
-        let value = try #require(TemplateValue(context), sourceLocation: sourceLocation)
-        let expected = theme.library.render(context, withTemplate: name)
-        #expect(compiled.render(name, value).map { String(decoding: $0, as: UTF8.self) } == expected, sourceLocation: sourceLocation)
+        let expected = theme.library.render(TemplateValue.object(context).any, withTemplate: name)
+        #expect(compiled.render(name, .object(context)).map { String(decoding: $0, as: UTF8.self) } == expected, sourceLocation: sourceLocation)
     }
 }

@@ -1,10 +1,10 @@
 /// The pictures of the pages: QR codes, charts, A/B verdicts, goals and the leaderboard.
 extension PageContext {
     /// The referrer's QR code (of their link with `src=qr`): its file, for `<img>` and download.
-    func qrValues(_ referrer: Referrer) -> [String: Any] {
+    func qrValues(_ referrer: Referrer) -> [String: TemplateValue] {
         let link = site.urls.referrerLink(referrer.code, source: .qr)
-        return ["src": site.urls.path(SiteURLs.referrerPath(referrer.code) + "qr.svg"), "alt": "QR code of \(link)",
-                "fileName": "\(referrer.code)-qr.svg", "link": link]
+        return ["src": .text(site.urls.path(SiteURLs.referrerPath(referrer.code) + "qr.svg")), "alt": .text("QR code of \(link)"),
+                "fileName": .text("\(referrer.code)-qr.svg"), "link": .text(link)]
     }
 
     /// The standalone SVG file of a referrer's QR code.
@@ -32,20 +32,20 @@ extension PageContext {
     }
 
     /// The analytics page's charts, each beside the table with its numbers.
-    func analyticsCharts() -> [String: Any] {
+    func analyticsCharts() -> [String: TemplateValue] {
         let figures = site.figures.program
-        var charts: [String: Any] = [:]
+        var charts: [String: TemplateValue] = [:]
         charts["weeks"] = WeeklyChart.svg(id: "chart-weeks", title: "Referrals and conversions per week",
-                                          weeks: Array(figures.perWeek.suffix(Self.weeksShown)))
+                                          weeks: Array(figures.perWeek.suffix(Self.weeksShown))).map(TemplateValue.text)
         let funnel = figures.funnel
         let stages = [("Referred", funnel.referred), ("Contacted", funnel.contacted), ("Converted", funnel.converted), ("Rewarded", funnel.rewarded)]
         charts["funnel"] = BarChart.svg(
             id: "chart-funnel", title: "Funnel",
             summary: "Of \(funnel.referred) referrals, \(funnel.contacted) were contacted, \(funnel.converted) converted and \(funnel.rewarded) were rewarded.",
             axisTitle: "Referrals",
-            rows: stages.map { BarChart.Row(label: $0.0, value: Double($0.1), valueText: String($0.1)) })
-        charts["source"] = rateChart(id: "chart-source", title: "Conversion rate by source", figures.bySource)
-        charts["segment"] = rateChart(id: "chart-segment", title: "Conversion rate by segment", figures.bySegment)
+            rows: stages.map { BarChart.Row(label: $0.0, value: Double($0.1), valueText: String($0.1)) }).map(TemplateValue.text)
+        charts["source"] = rateChart(id: "chart-source", title: "Conversion rate by source", figures.bySource).map(TemplateValue.text)
+        charts["segment"] = rateChart(id: "chart-segment", title: "Conversion rate by segment", figures.bySegment).map(TemplateValue.text)
         return charts
     }
 
@@ -57,68 +57,69 @@ extension PageContext {
     }
 
     /// Each variant after the first against the first (by name).
-    func variantComparisons() -> [[String: Any]] {
+    func variantComparisons() -> [TemplateValue] {
         let variants = site.figures.program.byVariant
         guard let baseline = variants.first else { return [] }
         return variants.dropFirst().map { challenger in
             let comparison = VariantComparison(baseline: baseline, challenger: challenger)
-            var values: [String: Any] = [
-                "baseline": baseline.name, "challenger": challenger.name,
-                "difference": Self.points(comparison.difference),
-                "verdict": comparison.verdict,
-                "significant": comparison.isSignificant,
+            var values: [String: TemplateValue] = [
+                "baseline": .text(baseline.name), "challenger": .text(challenger.name),
+                "difference": .text(Self.points(comparison.difference)),
+                "verdict": .text(comparison.verdict),
+                "significant": .bool(comparison.isSignificant),
             ]
             if let interval = comparison.confidenceInterval {
-                values["interval"] = "\(Self.points(interval.lowerBound)) to \(Self.points(interval.upperBound))"
+                values["interval"] = .text("\(Self.points(interval.lowerBound)) to \(Self.points(interval.upperBound))")
             }
-            if let p = comparison.pValue { values["pValue"] = p < 0.001 ? "< 0.001" : Self.decimal(p, places: 3) }
-            return values
+            if let p = comparison.pValue { values["pValue"] = .text(p < 0.001 ? "< 0.001" : Self.decimal(p, places: 3)) }
+            return .object(values)
         }
     }
 
     /// The goals against the month of the as-of; nil when program.json sets none.
-    func goalValues() -> [String: Any]? {
+    func goalValues() -> [String: TemplateValue]? {
         guard let goals = program.goals, goals.referralsPerMonth != nil || goals.conversionRate != nil else { return nil }
         let progress = GoalProgress(goals: goals, cohorts: site.figures.program.cohorts, asOf: site.figures.asOf)
         let current = progress.current
-        var values: [String: Any] = ["month": current.name, "referrals": current.referrals,
-                                     "conversionRate": Formatting.percent(current.conversionRate),
-                                     "elapsed": Formatting.percent(progress.monthElapsed)]
+        var values: [String: TemplateValue] = ["month": .text(current.name), "referrals": .number(current.referrals),
+                                               "conversionRate": .text(Formatting.percent(current.conversionRate)),
+                                               "elapsed": .text(Formatting.percent(progress.monthElapsed))]
         if let target = goals.referralsPerMonth {
             values["referralGoal"] = [
-                "target": target, "projected": progress.projectedReferrals,
-                "percent": min(100, current.referrals * 100 / target),
-                "onPace": progress.isOnPace ?? false,
-            ] as [String: Any]
+                "target": .number(target), "projected": .number(progress.projectedReferrals),
+                "percent": .number(min(100, current.referrals * 100 / target)),
+                "onPace": .bool(progress.isOnPace ?? false),
+            ]
         }
         if let target = goals.conversionRate {
-            values["rateGoal"] = ["target": Formatting.percent(target), "met": current.conversionRate >= target] as [String: Any]
+            values["rateGoal"] = ["target": .text(Formatting.percent(target)), "met": .bool(current.conversionRate >= target)]
         }
-        values["months"] = progress.months.map { month -> [String: Any] in
-            var row: [String: Any] = ["name": month.name, "referrals": month.referrals, "rate": Formatting.percent(month.conversionRate)]
+        values["months"] = .list(progress.months.map { month -> TemplateValue in
+            var row: [String: TemplateValue] = ["name": .text(month.name), "referrals": .number(month.referrals),
+                                                "rate": .text(Formatting.percent(month.conversionRate))]
             if let target = goals.referralsPerMonth { row["referralsMet"] = month.referrals >= target ? "yes" : "no" }
             if let target = goals.conversionRate { row["rateMet"] = month.conversionRate >= target ? "yes" : "no" }
-            return row
-        }
+            return .object(row)
+        })
         return values
     }
 
     /// Top referrers by conversions with their tier; by name only for those who opted in.
-    func leaderboard() -> [String: Any] {
+    func leaderboard() -> [String: TemplateValue] {
         var context = common(.leaderboard, title: "Leaderboard", description: "The \(program.name) referrers with the most friends who joined.",
                              path: "/leaderboard/")
         asOfValues(&context)
-        let rows: [[String: Any]] = site.figures.program.topReferrers.enumerated().compactMap { rank, code in
+        let rows: [TemplateValue] = site.figures.program.topReferrers.enumerated().compactMap { rank, code in
             guard let index = site.index(ofReferrer: code) else { return nil }
             let figures = site.figures.referrers[index]
             guard figures.converted > 0 else { return nil }
-            var row: [String: Any] = ["rank": rank + 1, "converted": figures.converted,
-                                      "name": site.referrers[index].leaderboard ? site.referrers[index].name : "A referrer"]
-            if let tier = figures.tier { row["tier"] = tier.name }
-            return row
+            var row: [String: TemplateValue] = ["rank": .number(rank + 1), "converted": .number(figures.converted),
+                                                "name": .text(site.referrers[index].leaderboard ? site.referrers[index].name : "A referrer")]
+            if let tier = figures.tier { row["tier"] = .text(tier.name) }
+            return .object(row)
         }
-        context["rows"] = rows
-        context["hasRows"] = !rows.isEmpty
+        context["rows"] = .list(rows)
+        context["hasRows"] = .bool(!rows.isEmpty)
         return context
     }
 

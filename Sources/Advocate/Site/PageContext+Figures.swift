@@ -4,57 +4,58 @@ extension PageContext {
     /// How many weeks the analytics page lists.
     static let weeksShown = 26
 
-    func asOfValues(_ context: inout [String: Any]) {
-        context["asOf"] = site.figures.asOf.readable
-        context["asOfISO"] = site.figures.asOf.iso8601
+    func asOfValues(_ context: inout [String: TemplateValue]) {
+        context["asOf"] = .text(site.figures.asOf.readable)
+        context["asOfISO"] = .text(site.figures.asOf.iso8601)
     }
 
-    func stats(_ index: Int) -> [String: Any] {
+    func stats(_ index: Int) -> [String: TemplateValue] {
         let referrer = site.referrers[index]
         let figures = site.figures.referrers[index]
         var context = common(.stats(index), title: "Your referrals, \(PersonName.firstName(referrer.name))",
                              description: "Private referral statistics.", path: SiteURLs.statsPath(referrer.statsToken), isPrivate: true)
         asOfValues(&context)
         context["referrer"] = referrerValues(referrer)
-        context["link"] = site.urls.referrerLink(referrer.code)
+        context["link"] = .text(site.urls.referrerLink(referrer.code))
         let qr = qrValues(referrer)
-        context["qr"] = qr
+        context["qr"] = .object(qr)
         context["qrLink"] = qr["link"]
         context["shares"] = shareList(referrer)
-        var values: [String: Any] = [
-            "referrals": figures.referrals,
-            "converted": figures.converted,
-            "conversionRate": Formatting.percent(figures.conversionRate),
-            "earned": site.formatting.money(figures.earned),
-            "pending": site.formatting.money(figures.pending),
+        var values: [String: TemplateValue] = [
+            "referrals": .number(figures.referrals),
+            "converted": .number(figures.converted),
+            "conversionRate": .text(Formatting.percent(figures.conversionRate)),
+            "earned": .text(site.formatting.money(figures.earned)),
+            "pending": .text(site.formatting.money(figures.pending)),
         ]
-        if let tier = figures.tier { values["tier"] = tier.name }
+        if let tier = figures.tier { values["tier"] = .text(tier.name) }
         if let next = figures.nextTier {
             let remaining = next.conversions - figures.converted
-            values["nextTier"] = ["name": next.name, "conversions": next.conversions, "remaining": remaining] as [String: Any]
+            values["nextTier"] = ["name": .text(next.name), "conversions": .number(next.conversions), "remaining": .number(remaining)]
             values["progress"] = [
-                "percent": min(100, figures.converted * 100 / max(1, next.conversions)),
-                "label": "\(remaining) more conversion\(remaining == 1 ? "" : "s") to reach \(next.name)",
-            ] as [String: Any]
+                "percent": .number(min(100, figures.converted * 100 / max(1, next.conversions))),
+                "label": .text("\(remaining) more conversion\(remaining == 1 ? "" : "s") to reach \(next.name)"),
+            ]
         } else if let tier = figures.tier {
-            values["progress"] = ["percent": 100, "label": "Top tier reached: \(tier.name)"] as [String: Any]
+            values["progress"] = ["percent": 100, "label": .text("Top tier reached: \(tier.name)")]
         }
-        context["figures"] = values
-        var charts: [String: Any] = [:]
-        charts["tiers"] = tierChart(figures)
+        context["figures"] = .object(values)
+        var charts: [String: TemplateValue] = [:]
+        charts["tiers"] = tierChart(figures).map(TemplateValue.text)
         charts["weeks"] = WeeklyChart.svg(id: "chart-weeks", title: "Your referrals and conversions per week", weeks: referrerWeeks(referrer.code))
-        context["charts"] = charts
+            .map(TemplateValue.text)
+        context["charts"] = .object(charts)
         let outcomes = site.figures.outcomes(ofReferrer: referrer.code).filter(\.isAccepted)
-        let recent: [[String: Any]] = outcomes.suffix(Self.recentReferralsShown).reversed().map { outcome in
+        let recent: [TemplateValue] = outcomes.suffix(Self.recentReferralsShown).reversed().map { outcome in
             [
-                "date": outcome.referral.at.day.iso8601,
-                "friend": PersonName.masked(outcome.referral.name),
-                "status": outcome.latestStatus?.rawValue ?? "referred",
-                "statusLabel": statusLabel(outcome),
+                "date": .text(outcome.referral.at.day.iso8601),
+                "friend": .text(PersonName.masked(outcome.referral.name)),
+                "status": .text(outcome.latestStatus?.rawValue ?? "referred"),
+                "statusLabel": .text(statusLabel(outcome)),
             ]
         }
-        context["recent"] = recent
-        context["hasRecent"] = !recent.isEmpty
+        context["recent"] = .list(recent)
+        context["hasRecent"] = .bool(!recent.isEmpty)
         return context
     }
 
@@ -70,70 +71,71 @@ extension PageContext {
         }
     }
 
-    func analytics() -> [String: Any] {
+    func analytics() -> [String: TemplateValue] {
         let figures = site.figures.program
         var context = common(.analytics, title: "\(program.name) analytics", description: "Program analytics.",
                              path: SiteURLs.statsPath(program.analyticsToken), isPrivate: true)
         asOfValues(&context)
         context["program"] = [
-            "referrers": figures.referrers,
-            "referrals": figures.referrals,
-            "converted": figures.converted,
-            "conversionRate": Formatting.percent(figures.conversionRate),
-            "earned": site.formatting.money(figures.earned),
-            "pending": site.formatting.money(figures.pending),
-            "duplicates": figures.duplicates,
-            "selfReferrals": figures.selfReferrals,
-        ] as [String: Any]
+            "referrers": .number(figures.referrers),
+            "referrals": .number(figures.referrals),
+            "converted": .number(figures.converted),
+            "conversionRate": .text(Formatting.percent(figures.conversionRate)),
+            "earned": .text(site.formatting.money(figures.earned)),
+            "pending": .text(site.formatting.money(figures.pending)),
+            "duplicates": .number(figures.duplicates),
+            "selfReferrals": .number(figures.selfReferrals),
+        ]
         let funnel = figures.funnel
         let stages = [("Referred", funnel.referred), ("Contacted", funnel.contacted), ("Converted", funnel.converted), ("Rewarded", funnel.rewarded)]
-        context["funnel"] = stages.map { stage, count in
-            ["stage": stage, "count": count,
-             "percent": Formatting.percent(funnel.referred == 0 ? 0 : Double(count) / Double(funnel.referred))] as [String: Any]
-        }
+        context["funnel"] = .list(stages.map { stage, count in
+            ["stage": .text(stage), "count": .number(count),
+             "percent": .text(Formatting.percent(funnel.referred == 0 ? 0 : Double(count) / Double(funnel.referred)))]
+        })
         context["bySource"] = groups(figures.bySource)
         context["bySegment"] = groups(figures.bySegment)
         context["byVariant"] = groups(figures.byVariant)
-        context["hasVariants"] = !figures.byVariant.isEmpty
-        context["comparisons"] = variantComparisons()
-        context["charts"] = analyticsCharts()
-        if let goals = goalValues() { context["goals"] = goals }
-        context["perWeek"] = figures.perWeek.suffix(Self.weeksShown).map { week in
-            ["week": week.name, "referrals": week.referrals, "conversions": week.converted] as [String: Any]
-        }
-        context["top"] = figures.topReferrers.enumerated().compactMap { rank, code -> [String: Any]? in
+        context["hasVariants"] = .bool(!figures.byVariant.isEmpty)
+        context["comparisons"] = .list(variantComparisons())
+        context["charts"] = .object(analyticsCharts())
+        if let goals = goalValues() { context["goals"] = .object(goals) }
+        context["perWeek"] = .list(figures.perWeek.suffix(Self.weeksShown).map { week in
+            ["week": .text(week.name), "referrals": .number(week.referrals), "conversions": .number(week.converted)]
+        })
+        context["top"] = .list(figures.topReferrers.enumerated().compactMap { rank, code -> TemplateValue? in
             guard let index = site.index(ofReferrer: code) else { return nil }
             let referrerFigures = site.figures.referrers[index]
-            return ["rank": rank + 1, "name": site.referrers[index].name, "code": code, "converted": referrerFigures.converted,
-                    "referrals": referrerFigures.referrals, "tier": referrerFigures.tier?.name ?? "—"]
-        }
+            return ["rank": .number(rank + 1), "name": .text(site.referrers[index].name), "code": .text(code),
+                    "converted": .number(referrerFigures.converted), "referrals": .number(referrerFigures.referrals),
+                    "tier": .text(referrerFigures.tier?.name ?? "—")]
+        })
         return context
     }
 
-    func groups(_ groups: [GroupFigures]) -> [[String: Any]] {
-        groups.map { group in
-            ["name": group.name, "referrals": group.referrals, "converted": group.converted,
-             "rate": Formatting.percent(group.conversionRate)]
-        }
+    func groups(_ groups: [GroupFigures]) -> TemplateValue {
+        .list(groups.map { group in
+            ["name": .text(group.name), "referrals": .number(group.referrals), "converted": .number(group.converted),
+             "rate": .text(Formatting.percent(group.conversionRate))]
+        })
     }
 
-    func messaging() -> [String: Any] {
+    func messaging() -> [String: TemplateValue] {
         var context = common(.messaging, title: "Messaging preview", description: "Every message as it goes out.",
                              path: "/messaging/", noindex: true)
         let sample = MessagingPreview.sampleReferrer(site)
-        context["sample"] = ["name": sample.name, "link": site.urls.referrerLink(sample.code)]
-        context["messages"] = MessagingPreview.previews(site, referrer: sample).map { preview -> [String: Any] in
-            var item: [String: Any] = [
-                "name": preview.template.name, "title": preview.template.title, "channel": preview.template.channel.rawValue,
-                "channelLabel": preview.template.channel.label, "text": preview.message.text,
-                "length": ["count": preview.length.count, "limit": preview.length.limit ?? 0, "summary": preview.length.summary,
-                           "over": preview.length.over] as [String: Any],
+        context["sample"] = ["name": .text(sample.name), "link": .text(site.urls.referrerLink(sample.code))]
+        context["messages"] = .list(MessagingPreview.previews(site, referrer: sample).map { preview -> TemplateValue in
+            var item: [String: TemplateValue] = [
+                "name": .text(preview.template.name), "title": .text(preview.template.title), "channel": .text(preview.template.channel.rawValue),
+                "channelLabel": .text(preview.template.channel.label), "text": .text(preview.message.text),
+                "length": ["count": .number(preview.length.count), "limit": .number(preview.length.limit ?? 0),
+                           "summary": .text(preview.length.summary), "over": .bool(preview.length.over)],
             ]
-            if let variant = preview.variant { item["variant"] = variant }
-            if let subject = preview.message.subject { item["subject"] = subject }
-            if let html = preview.message.html { item["html"] = html }
-            return item
-        }
+            if let variant = preview.variant { item["variant"] = .text(variant) }
+            if let subject = preview.message.subject { item["subject"] = .text(subject) }
+            if let html = preview.message.html { item["html"] = .text(html) }
+            return .object(item)
+        })
         return context
     }
 }

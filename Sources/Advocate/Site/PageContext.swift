@@ -27,161 +27,169 @@ struct PageContext {
 
     var program: Program { site.program }
 
-    func common(_ spec: PageSpec, title: String, description: String, path: String, noindex: Bool = false, isPrivate: Bool = false) -> [String: Any] {
-        var siteValues: [String: Any] = [
-            "name": program.name,
-            "root": site.urls.root,
-            "baseURL": site.urls.baseURL,
-            "currency": program.currency,
-            "friendReward": program.friendReward.description,
-            "referrerReward": program.referrerReward.description,
-            "referrerAmount": site.formatting.money(program.referrerReward.amount),
-            "endpoint": program.endpoint,
-            "requireConsent": program.requireConsent,
-            "hasStories": !site.inputs.content.stories.isEmpty,
-            "hasLeaderboard": site.hasLeaderboard,
+    /// The values every page has: `site` (the same on every page) and `page`.
+    func common(_ spec: PageSpec, title: String, description: String, path: String, noindex: Bool = false, isPrivate: Bool = false) -> [String: TemplateValue] {
+        [
+            "site": site.siteValues,
+            "page": [
+                "kind": .text(spec.kind), "title": .text(title), "description": .text(description), "path": .text(site.urls.path(path)),
+                "url": .text(site.urls.absolute(path)), "noindex": .bool(noindex || isPrivate), "private": .bool(isPrivate),
+            ],
+        ]
+    }
+
+    /// The `site` values of every page, made once per site.
+    static func siteValues(_ site: Site) -> TemplateValue {
+        let program = site.program
+        var values: [String: TemplateValue] = [
+            "name": .text(program.name),
+            "root": .text(site.urls.root),
+            "baseURL": .text(site.urls.baseURL),
+            "currency": .text(program.currency),
+            "friendReward": .text(program.friendReward.description),
+            "referrerReward": .text(program.referrerReward.description),
+            "referrerAmount": .text(site.formatting.money(program.referrerReward.amount)),
+            "endpoint": .text(program.endpoint),
+            "requireConsent": .bool(program.requireConsent),
+            "hasStories": .bool(!site.inputs.content.stories.isEmpty),
+            "hasLeaderboard": .bool(site.hasLeaderboard),
         ]
         if let offer = program.offer(at: site.figures.asOf) {
-            siteValues["offer"] = [
-                "name": offer.name, "until": offer.until.iso8601, "referrerAmount": site.formatting.money(offer.referrerAmount),
-                "friendReward": offer.friend ?? program.friendReward.description,
+            values["offer"] = [
+                "name": .text(offer.name), "until": .text(offer.until.iso8601), "referrerAmount": .text(site.formatting.money(offer.referrerAmount)),
+                "friendReward": .text(offer.friend ?? program.friendReward.description),
             ]
         }
         if site.inputs.theme.hasJoinPages {
-            siteValues["join"] = ["url": site.urls.path("/join/"), "action": site.joinEndpoint]
+            values["join"] = ["url": .text(site.urls.path("/join/")), "action": .text(site.joinEndpoint)]
         }
-        if let color = program.brand?.color { siteValues["accentColor"] = color }
-        if let logo = program.brand?.logo { siteValues["logo"] = site.urls.path("/assets/" + logo) }
-        return [
-            "site": siteValues,
-            "page": [
-                "kind": spec.kind, "title": title, "description": description, "path": site.urls.path(path),
-                "url": site.urls.absolute(path), "noindex": noindex || isPrivate, "private": isPrivate,
-            ] as [String: Any],
-        ]
+        if let color = program.brand?.color { values["accentColor"] = .text(color) }
+        if let logo = program.brand?.logo { values["logo"] = .text(site.urls.path("/assets/" + logo)) }
+        return .object(values)
     }
 
     var defaultDescription: String {
         "Refer a friend to \(program.name): they get \(program.friendReward.description), you get \(program.referrerReward.description)."
     }
 
-    func home() -> [String: Any] {
+    func home() -> [String: TemplateValue] {
         let page = site.inputs.content.home
         var context = common(.home, title: page?.title.nilIfEmpty ?? program.name,
                              description: page?.description ?? defaultDescription, path: "/")
-        context["content"] = page?.rendered.html ?? ""
-        let tiers: [[String: Any]] = program.tiers.map { tier in
-            ["name": tier.name, "conversions": tier.conversions, "bonus": site.formatting.money(tier.bonus), "hasBonus": tier.bonus > 0]
+        context["content"] = .text(page?.rendered.html ?? "")
+        let tiers: [TemplateValue] = program.tiers.map { tier in
+            ["name": .text(tier.name), "conversions": .number(tier.conversions), "bonus": .text(site.formatting.money(tier.bonus)),
+             "hasBonus": .bool(tier.bonus > 0)]
         }
-        context["tiers"] = tiers
-        context["hasTiers"] = !tiers.isEmpty
-        context["stories"] = Array(storyList().prefix(3))
+        context["tiers"] = .list(tiers)
+        context["hasTiers"] = .bool(!tiers.isEmpty)
+        context["stories"] = .list(Array(storyList().prefix(3)))
         return context
     }
 
-    func contentPage(_ spec: PageSpec, _ page: ContentPage, path: String) -> [String: Any] {
+    func contentPage(_ spec: PageSpec, _ page: ContentPage, path: String) -> [String: TemplateValue] {
         var context = common(spec, title: page.title, description: page.description ?? defaultDescription, path: path)
-        context["title"] = page.title
-        context["content"] = page.rendered.html
-        let toc: [[String: Any]] = page.rendered.headings.filter { $0.level == 2 || $0.level == 3 }.map { heading in
-            ["id": heading.id, "text": heading.text, "level": heading.level, "isSub": heading.level == 3]
+        context["title"] = .text(page.title)
+        context["content"] = .text(page.rendered.html)
+        let toc: [TemplateValue] = page.rendered.headings.filter { $0.level == 2 || $0.level == 3 }.map { heading in
+            ["id": .text(heading.id), "text": .text(heading.text), "level": .number(heading.level), "isSub": .bool(heading.level == 3)]
         }
-        context["toc"] = toc
-        context["hasToc"] = toc.count > 1
-        if let version = page.field("version") { context["version"] = version }
-        if let effective = page.field("effective") { context["effective"] = effective }
+        context["toc"] = .list(toc)
+        context["hasToc"] = .bool(toc.count > 1)
+        if let version = page.field("version") { context["version"] = .text(version) }
+        if let effective = page.field("effective") { context["effective"] = .text(effective) }
         return context
     }
 
-    func storyList() -> [[String: Any]] {
+    func storyList() -> [TemplateValue] {
         site.inputs.content.stories.map { story in
-            var item: [String: Any] = ["title": story.page.title, "url": site.urls.path("/stories/\(story.slug)/")]
-            if let summary = story.summary { item["summary"] = summary }
-            if let date = story.date { item["date"] = date.iso8601 }
-            if let author = story.author { item["author"] = author }
-            return item
+            var item: [String: TemplateValue] = ["title": .text(story.page.title), "url": .text(site.urls.path("/stories/\(story.slug)/"))]
+            if let summary = story.summary { item["summary"] = .text(summary) }
+            if let date = story.date { item["date"] = .text(date.iso8601) }
+            if let author = story.author { item["author"] = .text(author) }
+            return .object(item)
         }
     }
 
-    func stories() -> [String: Any] {
+    func stories() -> [String: TemplateValue] {
         var context = common(.stories, title: "Success stories", description: "How people share \(program.name) with their friends.", path: "/stories/")
-        context["stories"] = storyList()
+        context["stories"] = .list(storyList())
         return context
     }
 
-    func story(_ index: Int) -> [String: Any] {
+    func story(_ index: Int) -> [String: TemplateValue] {
         let story = site.inputs.content.stories[index]
         var context = common(.story(index), title: story.page.title, description: story.summary ?? defaultDescription,
                              path: "/stories/\(story.slug)/")
-        var values: [String: Any] = ["title": story.page.title, "content": story.page.rendered.html]
-        if let summary = story.summary { values["summary"] = summary }
-        if let date = story.date { values["date"] = date.iso8601 }
-        if let author = story.author { values["author"] = author }
-        context["story"] = values
+        var values: [String: TemplateValue] = ["title": .text(story.page.title), "content": .text(story.page.rendered.html)]
+        if let summary = story.summary { values["summary"] = .text(summary) }
+        if let date = story.date { values["date"] = .text(date.iso8601) }
+        if let author = story.author { values["author"] = .text(author) }
+        context["story"] = .object(values)
         return context
     }
 
-    func thanks() -> [String: Any] {
+    func thanks() -> [String: TemplateValue] {
         common(.thanks, title: "Thank you", description: "Your referral was received.", path: "/thanks/", noindex: true)
     }
 
     /// The join page; with `form`, the endpoint's 422 page keeping what was typed.
-    func join(form: FormState? = nil) -> [String: Any] {
+    func join(form: FormState? = nil) -> [String: TemplateValue] {
         var context = common(.join, title: "Join \(program.name)",
                              description: "Join \(program.name) and get your own link to share: your friends get \(program.friendReward.description).",
                              path: "/join/")
-        var formValues: [String: Any] = ["action": site.joinEndpoint, "requireConsent": program.requireConsent]
+        var formValues: [String: TemplateValue] = ["action": .text(site.joinEndpoint), "requireConsent": .bool(program.requireConsent)]
         if let form { typed(form, into: &formValues) }
-        context["form"] = formValues
+        context["form"] = .object(formValues)
         return context
     }
 
     /// What was typed and what was wrong, for a form shown again on the endpoint's 422 page.
-    func typed(_ form: FormState, into formValues: inout [String: Any]) {
-        formValues["values"] = ["name": form.name, "email": form.email, "consent": form.consent] as [String: Any]
-        formValues["errors"] = form.errors
-        formValues["hasErrors"] = !form.errors.isEmpty
+    func typed(_ form: FormState, into formValues: inout [String: TemplateValue]) {
+        formValues["values"] = ["name": .text(form.name), "email": .text(form.email), "consent": .bool(form.consent)]
+        formValues["errors"] = .object(form.errors.mapValues(TemplateValue.text))
+        formValues["hasErrors"] = .bool(!form.errors.isEmpty)
     }
 
-    func joined() -> [String: Any] {
+    func joined() -> [String: TemplateValue] {
         common(.joined, title: "Check your inbox", description: "Your links are on their way.", path: "/join/sent/", noindex: true)
     }
 
-    func notFound() -> [String: Any] {
+    func notFound() -> [String: TemplateValue] {
         common(.notFound, title: "Page not found", description: "This page does not exist.", path: "/404.html", noindex: true)
     }
 
-    func referrerValues(_ referrer: Referrer) -> [String: Any] {
-        ["code": referrer.code, "name": referrer.name, "firstName": PersonName.firstName(referrer.name)]
+    func referrerValues(_ referrer: Referrer) -> TemplateValue {
+        ["code": .text(referrer.code), "name": .text(referrer.name), "firstName": .text(PersonName.firstName(referrer.name))]
     }
 
-    func shareList(_ referrer: Referrer) -> [[String: Any]] {
-        site.shares(for: referrer).map { ["channel": $0.channel.rawValue, "label": $0.channel.label, "url": $0.url] }
+    func shareList(_ referrer: Referrer) -> TemplateValue {
+        .list(site.shares(for: referrer).map { ["channel": .text($0.channel.rawValue), "label": .text($0.channel.label), "url": .text($0.url)] })
     }
 
-    func referrer(_ index: Int, form: FormState? = nil) -> [String: Any] {
+    func referrer(_ index: Int, form: FormState? = nil) -> [String: TemplateValue] {
         let referrer = site.referrers[index]
         let path = SiteURLs.referrerPath(referrer.code)
-        var context = common(.referrer(index), title: "\(PersonName.firstName(referrer.name)) invites you to \(program.name)",
-                             description: "Get \(program.friendReward.description) with \(PersonName.firstName(referrer.name))'s invitation.",
-                             path: path)
+        let firstName = PersonName.firstName(referrer.name)
+        var context = common(.referrer(index), title: "\(firstName) invites you to \(program.name)",
+                             description: "Get \(program.friendReward.description) with \(firstName)'s invitation.", path: path)
         context["referrer"] = referrerValues(referrer)
-        context["link"] = site.urls.referrerLink(referrer.code)
+        context["link"] = .text(site.urls.referrerLink(referrer.code))
         let qr = qrValues(referrer)
-        context["qr"] = qr
+        context["qr"] = .object(qr)
         context["qrLink"] = qr["link"]
         context["shares"] = shareList(referrer)
-        var formValues: [String: Any] = [
-            "action": program.endpoint, "referrer": referrer.code, "source": ReferralSource.link.rawValue,
-            "requireConsent": program.requireConsent,
+        var formValues: [String: TemplateValue] = [
+            "action": .text(program.endpoint), "referrer": .text(referrer.code), "source": .text(ReferralSource.link.rawValue),
+            "requireConsent": .bool(program.requireConsent),
         ]
-        if let variant = site.variant(for: referrer.code) { formValues["variant"] = variant }
+        if let variant = site.variant(for: referrer.code) { formValues["variant"] = .text(variant) }
         if let form {
-            if let source = form.source.flatMap(ReferralSource.init(rawValue:)) { formValues["source"] = source.rawValue }
-            if let variant = form.variant, StoreRules.isValidVariant(variant) { formValues["variant"] = variant }
+            if let source = form.source.flatMap(ReferralSource.init(rawValue:)) { formValues["source"] = .text(source.rawValue) }
+            if let variant = form.variant, StoreRules.isValidVariant(variant) { formValues["variant"] = .text(variant) }
             typed(form, into: &formValues)
         }
-        context["form"] = formValues
+        context["form"] = .object(formValues)
         return context
     }
 }

@@ -37,7 +37,7 @@ public struct PageRenderer: Sendable {
     }
 
     /// The template and Mustache context of a page rendered from the theme; nil for the others.
-    func templateAndContext(_ spec: PageSpec) -> (name: String, context: [String: Any])? {
+    func templateAndContext(_ spec: PageSpec) -> (name: String, context: [String: TemplateValue])? {
         let context = PageContext(site: site)
         return switch spec {
         case .home: ("home", context.home())

@@ -13,6 +13,8 @@ public struct Site: Sendable {
     /// a notification).
     let shareTemplates: [MessageChannel: MessageTemplate]
     private let recentShares = RecentShares()
+    /// The `site` values of every page's context, made once.
+    private(set) var siteValues: TemplateValue = [:]
 
     /// The site with its figures computed from the store as of `asOf`.
     public init(inputs: SiteInputs, asOf: Instant) {
@@ -32,6 +34,7 @@ public struct Site: Sendable {
             shares[message.channel] = message
         }
         self.shareTemplates = shares
+        self.siteValues = PageContext.siteValues(self)
     }
 
     public var program: Program { inputs.store.program }

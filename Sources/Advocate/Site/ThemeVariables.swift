@@ -4,9 +4,9 @@ enum ThemeVariables {
     /// page's keys count too), plus keys only some sites have.
     static func known(_ site: Site) -> Set<String> {
         let context = PageContext(site: site)
-        var samples: [[String: Any]] = [context.home(), context.stories(), context.messaging(), context.analytics(),
-                                        context.thanks(), context.notFound(), context.joined(),
-                                        context.join(form: FormState(errors: ["name": "", "email": "", "consent": "", "form": ""]))]
+        var samples: [[String: TemplateValue]] = [context.home(), context.stories(), context.messaging(), context.analytics(),
+                                                  context.thanks(), context.notFound(), context.joined(),
+                                                  context.join(form: FormState(errors: ["name": "", "email": "", "consent": "", "form": ""]))]
         if let terms = site.inputs.content.terms { samples.append(context.contentPage(.terms, terms, path: "/terms/")) }
         if !site.inputs.content.stories.isEmpty { samples.append(context.story(0)) }
         if site.hasLeaderboard { samples.append(context.leaderboard()) }
@@ -29,20 +29,21 @@ enum ThemeVariables {
             "statusLabel", "stage", "count", "referrals", "converted", "rate", "week", "rank", "code", "channel",
             "channelLabel", "length", "limit", "over",
         ]
-        for sample in samples { collect(sample, into: &keys) }
+        for sample in samples { collect(.object(sample), into: &keys) }
         return keys
     }
 
-    private static func collect(_ value: Any, into keys: inout Set<String>) {
-        if let dictionary = value as? [String: Any] {
-            for (key, child) in dictionary {
+    private static func collect(_ value: TemplateValue, into keys: inout Set<String>) {
+        switch value {
+        case .object(let object):
+            for (key, child) in object {
                 keys.insert(key)
                 collect(child, into: &keys)
             }
-        } else if let dictionary = value as? [String: String] {
-            keys.formUnion(dictionary.keys)
-        } else if let array = value as? [[String: Any]] {
-            for element in array { collect(element, into: &keys) }
+        case .list(let list):
+            for element in list { collect(element, into: &keys) }
+        case .text, .bool:
+            break
         }
     }
 }

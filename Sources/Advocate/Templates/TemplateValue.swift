@@ -1,5 +1,6 @@
 /// A value in a page's Mustache context, typed so that ``CompiledTemplates`` resolves a name with a
-/// dictionary lookup instead of the dynamic casts swift-mustache makes on every `Any`.
+/// dictionary lookup instead of the dynamic casts swift-mustache makes on every `Any`. Literals
+/// make one: `["name": "Ada", "count": 3, "shown": true]`.
 enum TemplateValue: Sendable {
     /// A string or a number: rendered as its text; in a section, pushed like any value.
     case text(String)
@@ -7,32 +8,9 @@ enum TemplateValue: Sendable {
     case list([TemplateValue])
     case object([String: TemplateValue])
 
-    /// The value of a context built as `[String: Any]`, or nil when it holds anything else
-    /// (an optional that is nil, a struct, a closure): such a page is rendered by swift-mustache.
-    init?(_ value: Any) {
-        switch value {
-        case let string as String: self = .text(string)
-        case let bool as Bool: self = .bool(bool)
-        case let int as Int: self = .text(String(int))
-        case let double as Double: self = .text(String(describing: double))
-        case let dictionary as [String: Any]:
-            var object: [String: TemplateValue] = [:]
-            object.reserveCapacity(dictionary.count)
-            for (key, element) in dictionary {
-                guard let converted = TemplateValue(element) else { return nil }
-                object[key] = converted
-            }
-            self = .object(object)
-        case let array as [Any]:
-            var list: [TemplateValue] = []
-            list.reserveCapacity(array.count)
-            for element in array {
-                guard let converted = TemplateValue(element) else { return nil }
-                list.append(converted)
-            }
-            self = .list(list)
-        default: return nil
-        }
+    /// A number, rendered as its decimal digits.
+    static func number(_ number: Int) -> TemplateValue {
+        .text(String(number))
     }
 
     /// The value as swift-mustache takes it, for a template only swift-mustache renders.
@@ -48,5 +26,16 @@ enum TemplateValue: Sendable {
     /// The value named `name` inside this one, as swift-mustache finds it: only objects have any.
     func child(_ name: String) -> TemplateValue? {
         if case .object(let object) = self { object[name] } else { nil }
+    }
+}
+
+extension TemplateValue: ExpressibleByStringInterpolation, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
+    ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral {
+    init(stringLiteral value: String) { self = .text(value) }
+    init(booleanLiteral value: Bool) { self = .bool(value) }
+    init(integerLiteral value: Int) { self = .number(value) }
+    init(arrayLiteral elements: TemplateValue...) { self = .list(elements) }
+    init(dictionaryLiteral elements: (String, TemplateValue)...) {
+        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
 }

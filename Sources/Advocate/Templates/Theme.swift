@@ -80,17 +80,15 @@ public struct Theme: Sendable {
     }
 
     /// Renders a page template; nil when it does not exist.
-    public func render(_ name: String, _ context: [String: Any]) -> String? {
+    func render(_ name: String, _ context: [String: TemplateValue]) -> String? {
         renderUTF8(name, context).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Renders a page template into UTF-8 bytes; nil when it does not exist. The compiled theme
-    /// renders it when it can hold the context; swift-mustache otherwise, with the same output.
-    public func renderUTF8(_ name: String, _ context: [String: Any]) -> [UInt8]? {
-        if let compiled, let value = TemplateValue(context) {
-            return compiled.render(name, value)
-        }
-        return library.render(context, withTemplate: name).map { Array($0.utf8) }
+    /// renders it; swift-mustache when the theme uses what only swift-mustache renders.
+    func renderUTF8(_ name: String, _ context: [String: TemplateValue]) -> [UInt8]? {
+        if let compiled { return compiled.render(name, .object(context)) }
+        return library.render(TemplateValue.object(context).any, withTemplate: name).map { Array($0.utf8) }
     }
 
     private static func describe(_ error: any Error) -> String {
