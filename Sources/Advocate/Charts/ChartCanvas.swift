@@ -44,10 +44,14 @@ struct ChartCanvas {
             + body + "</svg>"
     }
 
-    /// Coordinates with at most one decimal, so the output stays short and deterministic.
+    /// Coordinates with at most one decimal, so the output stays short and deterministic:
+    /// `12`, `12.5`, `-0.5`. Written from whole tenths (formatting a Double was a tenth of a
+    /// stats page's chart).
     static func number(_ value: Double) -> String {
-        let tenths = (value * 10).rounded()
-        return tenths.truncatingRemainder(dividingBy: 10) == 0 ? String(Int(tenths / 10)) : String(tenths / 10)
+        let tenths = Int((value * 10).rounded())
+        let whole = String(abs(tenths) / 10), tenth = abs(tenths) % 10
+        let sign = tenths < 0 ? "-" : ""
+        return tenth == 0 ? sign + whole : sign + whole + "." + String(tenth)
     }
 
     /// A round upper bound for an axis, at least `value` and at least 1: 1, 2, 4, 6, 8, 10, 20,

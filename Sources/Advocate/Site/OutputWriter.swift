@@ -42,13 +42,20 @@ final class OutputWriter: @unchecked Sendable {
         return .staged
     }
 
-    /// Renames every staged file into place.
+    /// Renames every staged file into place, on every core (a rename is kernel work, 300,000 of
+    /// them took 3 s on one core at 100,000 referrers).
     func commit() throws(WriteError) {
         let files = lock.withLock { staged }
-        for file in files where rename(file.temporary, file.final) != 0 {
-            let message = systemMessage()
+        let chunk = 1024
+        let failures = parallelMap((files.count + chunk - 1) / chunk) { chunkIndex -> WriteError? in
+            for file in files[chunkIndex * chunk..<min(files.count, (chunkIndex + 1) * chunk)] where rename(file.temporary, file.final) != 0 {
+                return WriteError(path: file.final, message: "cannot move the new file into place: \(systemMessage())")
+            }
+            return nil
+        }
+        if let failure = failures.lazy.compactMap({ $0 }).first {
             discard()
-            throw WriteError(path: file.final, message: "cannot move the new file into place: \(message)")
+            throw failure
         }
         lock.withLock { staged.removeAll() }
     }

@@ -1,0 +1,24 @@
+@testable import Advocate
+import PropertyBased
+import Testing
+
+/// Hot-path rewrites against the plain code they replaced, on generated inputs.
+@Suite struct FastPathTests {
+    @Test func firstNameSplitsAsCharacterWhitespaceDoes() async {
+        let pieces = ["Ada", " ", "\t", "\r\n", "\n", "Zoë", "\u{00A0}", "王", "-", "", "\u{2003}", "Lovelace", "\u{0B}"]
+        await propertyCheck(count: 500, input: Gen<UInt8>.value(in: 0...UInt8(pieces.count - 1)).array(of: 0...8)) { choices in
+            let name = choices.map { pieces[Int($0)] }.joined()
+            let reference = name.split(whereSeparator: \.isWhitespace).first.map(String.init) ?? name
+            #expect(PersonName.firstName(name) == reference, "\(name.debugDescription)")
+        }
+    }
+
+    @Test func chartNumbersReadAsTheDoubleTheyRound() async {
+        await propertyCheck(count: 1000, input: Gen<Int>.int(in: -50_000...50_000), Gen<Int>.int(in: 0...99)) { whole, hundredths in
+            let value = Double(whole) / 10 + Double(hundredths) / 1000
+            let tenths = (value * 10).rounded()
+            let reference = tenths.truncatingRemainder(dividingBy: 10) == 0 ? String(Int(tenths / 10)) : String(tenths / 10)
+            #expect(ChartCanvas.number(value) == reference, "\(value)")
+        }
+    }
+}
