@@ -30,21 +30,24 @@ enum HTMLEscaping: MustacheContentType {
     }
 
     static func escape(_ text: String) -> String {
-        guard text.utf8.contains(where: { replacement(for: $0) != nil }) else { return text }
+        guard needsEscaping(text) else { return text }
         var escaped: [UInt8] = []
         escaped.reserveCapacity(text.utf8.count + 16)
-        append(text, to: &escaped)
+        appendEscaping(text, to: &escaped)
         return String(decoding: escaped, as: UTF8.self)
     }
 
     /// Appends `text`'s UTF-8 to `output`, escaped.
     static func append(_ text: String, to output: inout [UInt8]) {
-        let utf8 = text.utf8
-        guard utf8.contains(where: { replacement(for: $0) != nil }) else {
-            output.append(contentsOf: utf8)
-            return
-        }
-        for byte in utf8 {
+        if needsEscaping(text) { appendEscaping(text, to: &output) } else { output.append(contentsOf: text.utf8) }
+    }
+
+    private static func needsEscaping(_ text: String) -> Bool {
+        text.utf8.contains { replacement(for: $0) != nil }
+    }
+
+    private static func appendEscaping(_ text: String, to output: inout [UInt8]) {
+        for byte in text.utf8 {
             if let replacement = replacement(for: byte) { output.append(contentsOf: replacement.utf8) } else { output.append(byte) }
         }
     }

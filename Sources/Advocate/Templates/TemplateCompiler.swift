@@ -136,21 +136,17 @@ struct TemplateCompiler {
                 _ = read(while: \.isWhitespace)
                 if current == "*" { throw .unsupported("dynamic partial") }
                 let name = try readPartialName(state)
-                if !whitespaceBefore.isEmpty { nodes.append(.text(Array(whitespaceBefore.utf8))) }
-                if isStandalone(state) {
-                    standalone = true
-                    nodes.append(.partial(name, indentation: Array(whitespaceBefore.utf8), overrides: nil))
-                } else {
-                    nodes.append(.partial(name, indentation: nil, overrides: nil))
-                }
-                whitespaceBefore = ""
+                let indentation = Array(whitespaceBefore.utf8)
+                flushWhitespace()
+                standalone = isStandalone(state)
+                nodes.append(.partial(name, indentation: standalone ? indentation : nil, overrides: nil))
             case "<":
                 position += 1
-                _ = read(while: \.isWhitespace)
                 let name = try readPartialName(state)
                 if name.first == "*" { throw .unsupported("dynamic parent") }
-                if !whitespaceBefore.isEmpty { nodes.append(.text(Array(whitespaceBefore.utf8))) }
-                if isStandalone(state) { standalone = true }
+                let indentation = Array(whitespaceBefore.utf8)
+                flushWhitespace()
+                standalone = isStandalone(state)
                 var overrides: [String: [TemplateNode]] = [:]
                 for node in try parse(state.enteringOverrides(of: name)) {
                     switch node {
@@ -159,20 +155,19 @@ struct TemplateCompiler {
                     default: throw .syntax("only {{$block}} overrides may appear inside {{<\(name)}}")
                     }
                 }
-                nodes.append(.partial(name, indentation: Array(whitespaceBefore.utf8), overrides: overrides))
-                whitespaceBefore = ""
+                nodes.append(.partial(name, indentation: indentation, overrides: overrides))
             case "$":
                 position += 1
                 let name = try readName(state)
                 if state.overridesTopLevel {
-                    if isStandalone(state) { standalone = true }
+                    standalone = isStandalone(state)
                     nodes.append(.blockOverride(name, try parse(state.entering(section: name, atLineStart: standalone))))
                 } else {
-                    if !whitespaceBefore.isEmpty { nodes.append(.text(Array(whitespaceBefore.utf8))) }
-                    if isStandalone(state) { standalone = true }
+                    let indentation = Array(whitespaceBefore.utf8)
+                    flushWhitespace()
+                    standalone = isStandalone(state)
                     let body = try parse(state.entering(section: name, atLineStart: standalone))
-                    nodes.append(.block(name, defaultBody: body, indentation: Array(whitespaceBefore.utf8)))
-                    whitespaceBefore = ""
+                    nodes.append(.block(name, defaultBody: body, indentation: indentation))
                 }
             case "=":
                 position += 1
@@ -209,19 +204,21 @@ struct TemplateCompiler {
     }
 
     private mutating func readName(_ state: State) throws(Failure) -> String {
-        _ = read(while: \.isWhitespace)
-        let name = read { Self.nameCharacters.contains($0) }
-        _ = read(while: \.isWhitespace)
-        guard try readDelimiter(state.close) else { throw .syntax("a tag is not closed") }
+        let name = try readTagName(state, allowed: Self.nameCharacters)
         if name.contains(where: { !Self.plainNameCharacters.contains($0) }) { throw .unsupported("transform in '\(name)'") }
         return name
     }
 
     private mutating func readPartialName(_ state: State) throws(Failure) -> String {
+        try readTagName(state, allowed: Self.partialNameCharacters)
+    }
+
+    /// A tag's name between optional whitespace, and the closing delimiter after it.
+    private mutating func readTagName(_ state: State, allowed: Set<Character>) throws(Failure) -> String {
         _ = read(while: \.isWhitespace)
-        let name = read { Self.partialNameCharacters.contains($0) }
+        let name = read { allowed.contains($0) }
         _ = read(while: \.isWhitespace)
-        guard try readDelimiter(state.close) else { throw .syntax("a partial tag is not closed") }
+        guard try readDelimiter(state.close) else { throw .syntax("a tag is not closed") }
         return name
     }
 

@@ -46,8 +46,11 @@ public struct Theme: Sendable {
                 // The pragma's line is dropped from the output; the lines of errors are counted back by one.
                 let source = HTMLEscaping.themeSource(text)
                 templates[name] = try MustacheTemplate(string: source)
-                compiled?[name] = try? TemplateCompiler.compile(source, contentType: HTMLEscaping.name)
-                if compiled?[name] == nil { compiled = nil }
+                if let nodes = try? TemplateCompiler.compile(source, contentType: HTMLEscaping.name) {
+                    compiled?[name] = nodes
+                } else {
+                    compiled = nil
+                }
             } catch let error as MustacheTemplate.ParserError {
                 diagnostics.error(file, SourceLocation(line: max(1, error.context.lineNumber - 1), column: error.context.columnNumber + 1),
                                   "template syntax error: \(describe(error.error))")
