@@ -16,6 +16,7 @@ struct BuildCommand: ParsableCommand {
               advocate build
               advocate build --source examples/acme --output /var/www/refer
               advocate build --as-of 2026-03-31
+              advocate build --verbose      # and how long each step took
             """)
 
     @OptionGroup var site: SiteOptions
@@ -23,6 +24,9 @@ struct BuildCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Print only errors and warnings.")
     var quiet = false
+
+    @Flag(name: .long, help: "Also print how long each step of the build took.")
+    var verbose = false
 
     func run() throws {
         let bar = !quiet && isatty(STDERR_FILENO) != 0 ? ProgressBar() : nil
@@ -41,5 +45,6 @@ struct BuildCommand: ParsableCommand {
         bar?.finish()
         DiagnosticPrinter.print(report.warnings)
         if !quiet { print(report.summary) }
+        if verbose { print(report.stepSummary) }
     }
 }

@@ -13,6 +13,14 @@ import Testing
         }
     }
 
+    @Test func emailsNormalizeAsTrimmingAndLowerCasingDoes() async {
+        let pieces = ["ada", "@", "example.org", "ADA", "Zoë", " ", "\t", "\u{0B}", "\u{0C}", "\r\n", "\u{00A0}", "\u{2003}", "İ", "ß", "Ω", "-", "+", ""]
+        await propertyCheck(count: 1000, input: Gen<UInt8>.value(in: 0...UInt8(pieces.count - 1)).array(of: 0...6)) { choices in
+            let email = choices.map { pieces[Int($0)] }.joined()
+            #expect(StoreRules.normalizedEmail(email) == email.trimmingWhitespace().lowercased(), "\(email.debugDescription)")
+        }
+    }
+
     @Test func chartNumbersReadAsTheDoubleTheyRound() async {
         await propertyCheck(count: 1000, input: Gen<Int>.int(in: -50_000...50_000), Gen<Int>.int(in: 0...99)) { whole, hundredths in
             let value = Double(whole) / 10 + Double(hundredths) / 1000

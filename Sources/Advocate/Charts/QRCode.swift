@@ -49,13 +49,13 @@ public struct QRCode: Sendable, Equatable {
                 let start = column
                 while column < size && isDark(row: row, column: column) { column += 1 }
                 path.append(UInt8(ascii: "M"))
-                Self.appendDecimal(start + Self.quietZone, to: &path)
+                path.append(decimal: start + Self.quietZone)
                 path.append(UInt8(ascii: " "))
-                Self.appendDecimal(row + Self.quietZone, to: &path)
+                path.append(decimal: row + Self.quietZone)
                 path.append(UInt8(ascii: "h"))
-                Self.appendDecimal(column - start, to: &path)
-                path.append(contentsOf: "v1h-".utf8)
-                Self.appendDecimal(column - start, to: &path)
+                path.append(decimal: column - start)
+                path.append("v1h-")
+                path.append(decimal: column - start)
                 path.append(UInt8(ascii: "z"))
             }
         }
@@ -64,11 +64,5 @@ public struct QRCode: Sendable, Equatable {
             + "<title>\(XMLText.escape(title))</title>"
             + "<rect width=\"\(side)\" height=\"\(side)\" fill=\"#ffffff\"/>"
             + "<path fill=\"#000000\" d=\"\(String(decoding: path, as: UTF8.self))\"/></svg>"
-    }
-
-    /// Appends a non-negative number's decimal digits.
-    private static func appendDecimal(_ number: Int, to bytes: inout [UInt8]) {
-        if number >= 10 { appendDecimal(number / 10, to: &bytes) }
-        bytes.append(UInt8(ascii: "0") + UInt8(number % 10))
     }
 }

@@ -23,7 +23,7 @@ public enum WeeklyChart {
         canvas.rect(x: left, y: 10, width: 14, height: 14, className: "chart-bar")
         canvas.text("Referrals", x: left + 20, y: 22)
         canvas.line(x1: left + 96, y1: 17, x2: left + 120, y2: 17, className: "chart-line")
-        canvas.add("<circle class=\"chart-dot\" cx=\"\(ChartCanvas.number(left + 108))\" cy=\"17\" r=\"3.5\"/>")
+        canvas.circle(cx: left + 108, cy: 17, r: 3.5, className: "chart-dot")
         canvas.text("Conversions", x: left + 126, y: 22)
 
         // The value axis: 0, half and the maximum, with grid lines.
@@ -34,18 +34,18 @@ public enum WeeklyChart {
 
         let slot = plotWidth / Double(weeks.count)
         let labelEvery = max(1, Int((Double(weeks.count) / 6).rounded(.up)))
-        var points: [(x: String, y: String)] = []
+        var points: [(x: Double, y: Double)] = []
         for (index, week) in weeks.enumerated() {
             let center = left + slot * (Double(index) + 0.5)
             canvas.rect(x: center - slot * 0.35, y: y(week.referrals), width: slot * 0.7, height: y(0) - y(week.referrals), className: "chart-bar")
-            points.append((ChartCanvas.number(center), ChartCanvas.number(y(week.converted))))
+            points.append((center, y(week.converted)))
             if index % labelEvery == 0, let day = CalendarDay(week.name) {
                 canvas.text(day.shortLabel, x: center, y: top + plotHeight + 16, anchor: "middle")
             }
         }
-        canvas.add("<polyline class=\"chart-line\" points=\"\(points.map { "\($0.x),\($0.y)" }.joined(separator: " "))\"/>")
+        canvas.polyline(points, className: "chart-line")
         for point in points {
-            canvas.add("<circle class=\"chart-dot\" cx=\"\(point.x)\" cy=\"\(point.y)\" r=\"3\"/>")
+            canvas.circle(cx: point.x, cy: point.y, r: 3, className: "chart-dot")
         }
         canvas.line(x1: left, y1: y(0), x2: Double(width) - right, y2: y(0), className: "chart-axis")
         canvas.text("Number", x: 12, y: top + plotHeight / 2, anchor: "middle", className: "chart-text chart-axis-title",

@@ -30,6 +30,8 @@ public struct BuildReport: Sendable {
     public var removed: Int
     public var duration: Duration
     public var warnings: [Diagnostic]
+    /// The steps the build went through, in order, with their durations.
+    public var steps: [BuildStep] = []
 
     public var total: Int { written + unchanged }
 
@@ -44,6 +46,14 @@ public struct BuildReport: Sendable {
         lines.append("\(total) files: \(written) written, \(unchanged) unchanged\(skipped), \(removed) removed in \(duration.wholeMilliseconds) ms")
         return lines.joined(separator: "\n")
     }
+
+    /// Each step and its share of the build, one a line.
+    public var stepSummary: String {
+        let width = steps.map(\.name.count).max() ?? 0
+        return steps.map { step in
+            "  " + step.name.padding(toLength: width, withPad: " ", startingAt: 0) + "\(step.duration.wholeMilliseconds) ms".leftPadded(10)
+        }.joined(separator: "\n")
+    }
 }
 
 /// The build: load -> validate -> figures -> plan -> render in parallel -> write atomically -> report.
@@ -51,22 +61,29 @@ public enum SiteBuilder {
     /// Loads the inputs and builds the whole site into the output folder.
     public static func build(_ options: BuildOptions, progress: (@Sendable (Int, Int) -> Void)? = nil) throws(BuildError) -> BuildReport {
         let start = ContinuousClock.now
+        let timer = StepTimer()
         let digests = InputDigests(options)
         if var report = upToDate(options, inputDigest: digests.all) {
+            timer.lap("compare with the last build")
             report.duration = ContinuousClock.now - start
+            report.steps = timer.steps
             return report
         }
         if var report = AppendedReferrals.build(options, digests: digests) {
+            timer.lap("render the appended referrals")
             report.duration = ContinuousClock.now - start
+            report.steps = timer.steps
             return report
         }
+        timer.lap("compare with the last build")
         let inputs: SiteInputs
         do {
             inputs = try SiteInputs.load(options)
         } catch {
             throw .invalidInput(error)
         }
-        var report = try build(inputs, digests: digests, progress: progress)
+        timer.lap("load the store, content and theme")
+        var report = try build(inputs, digests: digests, progress: progress, timer: timer)
         report.duration = ContinuousClock.now - start
         return report
     }
@@ -76,11 +93,20 @@ public enum SiteBuilder {
     /// pages whose inputs changed (``PageRecord``).
     public static func build(_ inputs: SiteInputs, digests: InputDigests,
                              progress: (@Sendable (Int, Int) -> Void)? = nil) throws(BuildError) -> BuildReport {
+        try build(inputs, digests: digests, progress: progress, timer: StepTimer())
+    }
+
+    private static func build(_ inputs: SiteInputs, digests: InputDigests, progress: (@Sendable (Int, Int) -> Void)?,
+                              timer: StepTimer) throws(BuildError) -> BuildReport {
         let options = inputs.options
         if let report = upToDate(options, inputDigest: digests.all) { return report }
         BuildStamp.remove(options)
-        let (report, paths, site) = try buildSite(inputs, sharedDigest: digests.shared, progress: progress)
-        guard inputs.warnings.isEmpty else { return report }
+        let (built, paths, site) = try buildSite(inputs, sharedDigest: digests.shared, progress: progress, timer: timer)
+        var report = built
+        guard inputs.warnings.isEmpty else {
+            report.steps = timer.steps
+            return report
+        }
         // Independent, and seconds each at 100,000 referrers: made side by side.
         let (outputs, _) = concurrently {
             BuildStamp.outputDigest(outputDirectory: options.outputDirectory, paths: paths)
@@ -96,6 +122,8 @@ public enum SiteBuilder {
         } else {
             BuildSnapshot.remove(options)
         }
+        timer.lap("save the snapshot and stamp")
+        report.steps = timer.steps
         return report
     }
 
@@ -118,18 +146,20 @@ public enum SiteBuilder {
     /// Builds the whole site; returns the report and the paths written or kept, in plan order.
     /// With `sharedDigest` (``InputDigests/shared``), referrer pages whose inputs did not change
     /// since the last build are not rendered again.
-    static func buildSite(_ inputs: SiteInputs, sharedDigest: UInt64?,
-                          progress: (@Sendable (Int, Int) -> Void)?) throws(BuildError) -> (report: BuildReport, paths: [String], site: Site) {
+    static func buildSite(_ inputs: SiteInputs, sharedDigest: UInt64?, progress: (@Sendable (Int, Int) -> Void)?,
+                          timer: StepTimer = StepTimer()) throws(BuildError) -> (report: BuildReport, paths: [String], site: Site) {
         let start = ContinuousClock.now
         let options = inputs.options
         let site = Site(inputs: inputs, asOf: AsOf.resolve(options.asOf, store: inputs.store))
+        timer.lap("compute the figures")
         let pages = SitePlan.plan(site)
         let writer = OutputWriter(outputDirectory: options.outputDirectory)
         let paths = pages.map { SitePlan.outputPath($0, site: site) }
         let record = sharedDigest.map { PageRecord.read(options, shared: $0) } ?? PageRecord()
         PageRecord.remove(options)
         let digests = DigestList(count: pages.count)
-        let count = try render(pages, paths: paths, site: site, writer: writer, progress: progress) { index in
+        timer.lap("plan the pages")
+        let count = try render(pages, paths: paths, site: site, writer: writer, progress: progress, timer: timer) { index in
             guard let shared = sharedDigest, let digest = site.inputDigest(of: pages[index], shared: shared) else { return false }
             digests.set(index, digest)
             return record.isCurrent(paths[index], digest: digest, outputDirectory: options.outputDirectory)
@@ -147,6 +177,7 @@ public enum SiteBuilder {
             }
         }
         if case .failure(let error) = manifestSaved { throw .write("\(error)") }
+        timer.lap("remove old files, save the manifest")
         let report = BuildReport(asOf: site.figures.asOf, filesByKind: countByKind(pages), written: count.written,
                                  rendered: count.rendered, unchanged: pages.count - count.written, removed: removed, duration: ContinuousClock.now - start,
                                  warnings: inputs.warnings)
@@ -183,7 +214,7 @@ public enum SiteBuilder {
     /// Renders pages on every core and stages changed files; commits them only when all succeeded.
     /// Pages for which `isCurrent` answers true are left as they are, not rendered.
     static func render(_ pages: [PageSpec], paths: [String], site: Site, writer: OutputWriter,
-                       progress: (@Sendable (Int, Int) -> Void)?,
+                       progress: (@Sendable (Int, Int) -> Void)?, timer: StepTimer? = nil,
                        isCurrent: @Sendable (Int) -> Bool = { _ in false }) throws(BuildError) -> (written: Int, rendered: Int) {
         let renderer = PageRenderer(site: site)
         let state = RenderState()
@@ -205,6 +236,7 @@ public enum SiteBuilder {
             }
             if let progress { progress(state.advance(by: min(chunk, pages.count - chunkIndex * chunk)), pages.count) }
         }
+        timer?.lap("render and stage the pages")
         if let writeFailure = state.writeFailure {
             writer.discard()
             throw .write(writeFailure)
@@ -218,6 +250,7 @@ public enum SiteBuilder {
         } catch {
             throw .write(error.description)
         }
+        timer?.lap("move the staged files into place")
         return (state.written, state.rendered)
     }
 

@@ -20,19 +20,22 @@ struct ObjectReader {
         self.context = context
         self.node = node
         var unique: [JSONNode.Member] = []
-        var seen: [String: Int] = [:]
+        unique.reserveCapacity(list.count)
+        // Hashing every key of every journal line cost more than comparing a handful of keys.
+        var seen: [String: Int]? = list.count > 16 ? [:] : nil
         for member in list {
-            if let earlier = seen[member.key] {
+            let earlier = if let seen { seen[member.key] } else { unique.firstIndex { $0.key == member.key } }
+            if let earlier {
                 diagnostics.error(file, member.keyLocation,
                                   "\(context): field '\(member.key)' appears twice (first at line \(unique[earlier].keyLocation.line))")
                 unique[earlier] = member
             } else {
-                seen[member.key] = unique.count
+                seen?[member.key] = unique.count
                 unique.append(member)
             }
         }
         self.memberList = unique
-        self.index = unique.count > 16 ? seen : nil
+        self.index = seen
     }
 
     private subscript(key: String) -> JSONNode.Member? {
@@ -79,12 +82,14 @@ struct ObjectReader {
             diagnostics.error(file, member.value.location, "\(context): field '\(key)' must not be empty")
             return nil
         }
-        if string.count > maxLength {
+        // A string has no more characters than bytes: counting characters (grapheme breaking)
+        // is needed only for a long one.
+        if string.utf8.count > maxLength, string.count > maxLength {
             diagnostics.error(file, member.value.location,
                               "\(context): field '\(key)' is \(string.count) characters long; the limit is \(maxLength)")
             return nil
         }
-        if string.unicodeScalars.contains(where: { $0.value == 0 }) {
+        if string.utf8.contains(0) {
             diagnostics.error(file, member.value.location, "\(context): field '\(key)' contains a NUL character")
             return nil
         }
