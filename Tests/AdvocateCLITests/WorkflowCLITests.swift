@@ -22,6 +22,26 @@ import Testing
         #expect(again.stderr.contains("is not empty"))
     }
 
+    @Test func verboseBuildTimesEachStepAfterTheSummary() throws {
+        let folder = try CLIRunner.temporaryFolder().appendingPathComponent("program")
+        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+        #expect(try CLIRunner.run(["init", folder.path]).status == 0)
+        let full = try CLIRunner.run(["build", "--source", folder.path, "--verbose"])
+        #expect(full.status == 0, "\(full.stderr)")
+        let steps = full.stdout.split(separator: "\n").drop { !$0.contains(" files: ") }.dropFirst()
+        #expect(steps.map { $0.split(separator: "  ").first?.trimmingCharacters(in: .whitespaces) } == [
+            "compare with the last build", "load the store, content and theme", "compute the figures", "plan the pages",
+            "render and stage the pages", "move the staged files into place", "remove old files, save the manifest",
+            "save the snapshot and stamp",
+        ])
+        #expect(steps.allSatisfy { $0.hasSuffix(" ms") })
+        let again = try CLIRunner.run(["build", "--source", folder.path, "--verbose"])
+        let againSteps = again.stdout.split(separator: "\n").filter { $0.hasPrefix("  ") && $0.hasSuffix(" ms") }
+        #expect(againSteps.count == 1 && againSteps[0].contains("compare with the last build"), "\(again.stdout)")
+        let quiet = try CLIRunner.run(["build", "--source", folder.path])
+        #expect(!quiet.stdout.contains("compare with the last build"))
+    }
+
     @Test func aReferralAppendedToTheExampleRebuildsOnlyItsPagesLikeAFullBuild() throws {
         let folder = try CLIRunner.temporaryFolder()
         let fresh = try CLIRunner.temporaryFolder()

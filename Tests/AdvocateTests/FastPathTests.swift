@@ -21,6 +21,19 @@ import Testing
         }
     }
 
+    @Test func decimalDigitsAreStringsOwn() async {
+        await propertyCheck(count: 1000, input: Gen<Int>.int(in: Int.min...Int.max)) { number in
+            var bytes: [UInt8] = [0x78]
+            bytes.append(decimal: number)
+            #expect(bytes == Array(("x" + String(number)).utf8))
+        }
+        for number in [0, 9, 10, -1, Int.min, Int.max] {
+            var bytes: [UInt8] = []
+            bytes.append(decimal: number)
+            #expect(String(decoding: bytes, as: UTF8.self) == String(number))
+        }
+    }
+
     @Test func chartNumbersReadAsTheDoubleTheyRound() async {
         await propertyCheck(count: 1000, input: Gen<Int>.int(in: -50_000...50_000), Gen<Int>.int(in: 0...99)) { whole, hundredths in
             let value = Double(whole) / 10 + Double(hundredths) / 1000

@@ -14,6 +14,17 @@ import Testing
         }
     }
 
+    /// Escaping works on bytes: a combining mark after `<` (one Character with it) cannot hide it.
+    @Test func bothEscapingsReplaceTheirCharactersEvenBeforeACombiningMark() {
+        #expect(XMLText.escape("<b>\u{301} & 'x' \"y\" Zoë") == "&lt;b&gt;\u{301} &amp; &apos;x&apos; &quot;y&quot; Zoë")
+        #expect(HTMLEscaping.escape("<\u{301}script>") == "&lt;\u{301}script&gt;")
+        var bytes: [UInt8] = []
+        HTMLEscaping.append("a&b", to: &bytes)
+        HTMLEscaping.append("", to: &bytes)
+        HTMLEscaping.append("'", to: &bytes)
+        #expect(String(decoding: bytes, as: UTF8.self) == "a&amp;b&#39;")
+    }
+
     @Test func themeTemplatesUseItAndKeepTheirOwnLinesAndOutput() throws {
         let directory = try TemporaryDirectory()
         for name in Theme.pageTemplates {

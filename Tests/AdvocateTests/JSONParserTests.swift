@@ -17,6 +17,22 @@ import Testing
         #expect(throws: JSONParser.SyntaxError.self) { try JSONParser.parse(text) }
     }
 
+    /// Strings are decoded straight from the input when they have no escapes; every kind of
+    /// invalid UTF-8 is still refused, with escapes or without, including a truncated four-byte
+    /// sequence whose repair would have the same length.
+    @Test(arguments: [[0xC0, 0xAF], [0xF0, 0x90, 0x80], [0xED, 0xA0, 0x80], [0xFF], [0x61, 0x80], [0xE2, 0x82]] as [[UInt8]])
+    func rejectsInvalidUTF8InAnyString(bytes: [UInt8]) {
+        #expect(throws: JSONParser.SyntaxError.self) { try JSONParser.parse([0x22] + bytes + [0x22]) }
+        #expect(throws: JSONParser.SyntaxError.self) { try JSONParser.parse([0x22, 0x5C, 0x6E] + bytes + [0x22]) }
+        #expect(throws: JSONParser.SyntaxError.self) { try JSONParser.parse(Array(#"{"k":""#.utf8) + bytes + Array(#""}"#.utf8)) }
+    }
+
+    @Test func decodesValidTextWithAndWithoutEscapes() throws {
+        #expect(try JSONParser.parse(#""Zoë 王 😀""#).stringValue == "Zoë 王 😀")
+        #expect(try JSONParser.parse(#""Zoë\t王\"😀\\""#).stringValue == "Zoë\t王\"😀\\")
+        #expect(try JSONParser.parse(#""a\u0000b""#).stringValue == "a\u{0}b")
+    }
+
     @Test func rejectsInvalidUTF8AndDeepNesting() {
         #expect(throws: JSONParser.SyntaxError.self) { try JSONParser.parse([0x22, 0xC0, 0xAF, 0x22]) }
         let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)

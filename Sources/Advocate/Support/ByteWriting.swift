@@ -2,12 +2,13 @@ extension Array where Element == UInt8 {
     /// Appends an integer's decimal digits, with a `-` when it is negative.
     mutating func append(decimal number: Int) {
         if number < 0 { append(UInt8(ascii: "-")) }
-        appendDigits(number.magnitude)
-    }
-
-    private mutating func appendDigits(_ number: UInt) {
-        if number >= 10 { appendDigits(number / 10) }
-        append(UInt8(ascii: "0") + UInt8(number % 10))
+        var rest = number.magnitude
+        let start = count
+        repeat {
+            append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        } while rest > 0
+        self[start...].reverse()
     }
 
     /// Appends a string's UTF-8.

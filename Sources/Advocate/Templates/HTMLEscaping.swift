@@ -30,26 +30,27 @@ enum HTMLEscaping: MustacheContentType {
     }
 
     static func escape(_ text: String) -> String {
-        guard needsEscaping(text) else { return text }
+        guard text.utf8.contains(where: { replacement(for: $0) != nil }) else { return text }
         var escaped: [UInt8] = []
         escaped.reserveCapacity(text.utf8.count + 16)
-        appendEscaping(text, to: &escaped)
+        append(text, to: &escaped)
         return String(decoding: escaped, as: UTF8.self)
     }
 
-    /// Appends `text`'s UTF-8 to `output`, escaped.
+    /// Appends `text`'s UTF-8 to `output`, escaped: one pass that copies the runs between
+    /// the characters it replaces.
     static func append(_ text: String, to output: inout [UInt8]) {
-        if needsEscaping(text) { appendEscaping(text, to: &output) } else { output.append(contentsOf: text.utf8) }
-    }
-
-    private static func needsEscaping(_ text: String) -> Bool {
-        text.utf8.contains { replacement(for: $0) != nil }
-    }
-
-    private static func appendEscaping(_ text: String, to output: inout [UInt8]) {
-        for byte in text.utf8 {
-            if let replacement = replacement(for: byte) { output.append(contentsOf: replacement.utf8) } else { output.append(byte) }
+        let copied: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            var runStart = 0
+            for index in bytes.indices {
+                guard let replacement = replacement(for: bytes[index]) else { continue }
+                output.append(contentsOf: bytes[runStart..<index])
+                output.append(contentsOf: replacement.utf8)
+                runStart = index + 1
+            }
+            output.append(contentsOf: bytes[runStart...])
         }
+        if copied == nil { append(String(decoding: Array(text.utf8), as: UTF8.self), to: &output) }
     }
 
     private static func replacement(for byte: UInt8) -> String? {
