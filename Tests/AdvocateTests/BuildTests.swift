@@ -168,6 +168,30 @@ import Testing
         #expect(try directory.snapshot() == before)
     }
 
+    /// A first build writes each new top-level entry whole in a staging folder and moves it into
+    /// place; when a write fails, the output folder is left as it was, without the staging folder.
+    @Test func aFailedFirstBuildLeavesTheEmptyOutputFolderEmpty() throws {
+        let site = fixtureWithReferrals()
+        let directory = try site.write()
+        let staging = "public/.advocate-staging-\(ProcessInfo.processInfo.processIdentifier)"
+        try FileManager.default.createDirectory(atPath: directory.file(staging + "/r/ada/index.html"), withIntermediateDirectories: true)
+        #expect(throws: BuildError.self) { try SiteBuilder.build(SiteFixture.options(directory)) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.file("public")) == [])
+
+        let report = try SiteBuilder.build(SiteFixture.options(directory))
+        #expect(report.written == report.total)
+        #expect(!directory.exists(staging))
+        #expect(directory.exists("public/r/ada/index.html") && directory.exists("public/stats") && directory.exists("public/index.html"))
+
+        // One entry gone: it alone is written anew, whole; the rest is compared file by file.
+        let stats = try FileManager.default.subpathsOfDirectory(atPath: directory.file("public/stats")).filter { $0.hasSuffix(".html") }
+        try FileManager.default.removeItem(atPath: directory.file("public/stats"))
+        let again = try SiteBuilder.build(SiteFixture.options(directory))
+        #expect(again.written == stats.count)
+        #expect(stats.allSatisfy { directory.exists("public/stats/" + $0) })
+        #expect(!directory.exists(staging))
+    }
+
     @Test func hostileNamesRenderAsTextEverywhere() throws {
         var site = fixtureWithReferrals()
         site.store.referrers[1].name = "<img src=x onerror=alert(1)>"
