@@ -192,6 +192,21 @@ import Testing
         #expect(!directory.exists(staging))
     }
 
+    @Test func aStagingFolderLeftByADeadBuildIsRemovedAndALiveOnesIsKept() throws {
+        var site = fixtureWithReferrals()
+        let directory = try site.write()
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        let dead = "public/.advocate-staging-\(Int32.max)/r/ada/index.html"
+        let live = "public/.advocate-staging-1/r/ada/index.html"  // init, always running
+        try directory.write(dead, "left by a build that crashed")
+        try directory.write(live, "another build's")
+        site.store.referrers[0].name = "Ada King"
+        try site.store.write(to: directory)
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        #expect(!directory.exists("public/.advocate-staging-\(Int32.max)"))
+        #expect(directory.exists(live))
+    }
+
     @Test func hostileNamesRenderAsTextEverywhere() throws {
         var site = fixtureWithReferrals()
         site.store.referrers[1].name = "<img src=x onerror=alert(1)>"

@@ -36,7 +36,7 @@ final class OutputWriter: @unchecked Sendable {
 
     init(outputDirectory: String) {
         self.outputDirectory = outputDirectory
-        stagingFolder = Paths.join(outputDirectory, ".advocate-staging-\(ProcessInfo.processInfo.processIdentifier)")
+        stagingFolder = Paths.join(outputDirectory, Self.stagingPrefix + String(ProcessInfo.processInfo.processIdentifier))
     }
 
     /// Compares `bytes` with the file at `relativePath`; when they differ, writes a temporary copy.
@@ -86,6 +86,19 @@ final class OutputWriter: @unchecked Sendable {
         lock.withLock {
             staged.removeAll()
             isNewTopLevel.removeAll()
+        }
+        removeAbandonedStagingFolders()
+    }
+
+    private static let stagingPrefix = ".advocate-staging-"
+
+    /// Removes the staging folders of builds that died before moving their files into place (a
+    /// crash, a kill), which a web server would otherwise serve; a running build's is kept.
+    private func removeAbandonedStagingFolders() {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: outputDirectory)) ?? []
+        for entry in entries where entry.hasPrefix(Self.stagingPrefix) {
+            guard let pid = pid_t(entry.dropFirst(Self.stagingPrefix.count)), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            try? FileManager.default.removeItem(atPath: Paths.join(outputDirectory, entry))
         }
     }
 
