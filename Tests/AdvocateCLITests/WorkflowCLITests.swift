@@ -31,7 +31,7 @@ import Testing
         let steps = full.stdout.split(separator: "\n").drop { !$0.contains(" files: ") }.dropFirst()
         #expect(steps.map { $0.split(separator: "  ").first?.trimmingCharacters(in: .whitespaces) } == [
             "compare with the last build", "load the store, content and theme", "compute the figures", "plan the pages",
-            "render and stage the pages", "move the staged files into place", "remove old files, save the manifest",
+            "render and stage the pages", "move the staged files into place", "remove old files, record the output",
             "save the snapshot and stamp",
         ])
         #expect(steps.allSatisfy { $0.hasSuffix(" ms") })

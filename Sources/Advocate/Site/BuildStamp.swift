@@ -55,9 +55,14 @@ struct BuildStamp {
     /// so it does not depend on their order and a build that rewrites a few files can update it
     /// from theirs alone (``AppendedReferrals``); nil when one of them is missing.
     static func outputDigest(outputDirectory: String, paths: [String]) -> UInt64? {
+        outputDigest(paths: paths, states: StableDigest.FileState.read(paths, in: outputDirectory))
+    }
+
+    /// ``outputDigest(outputDirectory:paths:)`` from the files' states, already read.
+    static func outputDigest(paths: [String], states: [StableDigest.FileState?]) -> UInt64? {
         var sum: UInt64 = 0
-        for path in paths {
-            guard let digest = fileDigest(outputDirectory: outputDirectory, path: path) else { return nil }
+        for (path, state) in zip(paths, states) {
+            guard let digest = fileDigest(path: path, state: state) else { return nil }
             sum &+= digest
         }
         return sum
@@ -65,8 +70,14 @@ struct BuildStamp {
 
     /// The digest of one output file's name, size, modification time and inode; nil when it is missing.
     static func fileDigest(outputDirectory: String, path: String) -> UInt64? {
+        fileDigest(path: path, state: StableDigest.FileState(Paths.join(outputDirectory, path)))
+    }
+
+    private static func fileDigest(path: String, state: StableDigest.FileState?) -> UInt64? {
+        guard state != nil else { return nil }
         var digest = StableDigest()
-        return digest.addFile(Paths.join(outputDirectory, path), name: path) ? digest.value : nil
+        digest.add(state, name: path)
+        return digest.value
     }
 
     static func file(_ options: BuildOptions) -> String { Paths.join(options.stateDirectory, "stamp.txt") }

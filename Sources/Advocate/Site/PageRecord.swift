@@ -45,29 +45,34 @@ struct PageRecord {
     /// True when the page at `path` was made from inputs with this digest and its file is as the build left it.
     func isCurrent(_ path: String, digest: UInt64, outputDirectory: String) -> Bool {
         guard let entry = entries[path], entry.digest == digest else { return false }
-        return Self.fileState(Paths.join(outputDirectory, path)).map { $0 == (entry.size, entry.modified) } ?? false
+        guard let state = StableDigest.FileState(Paths.join(outputDirectory, path)) else { return false }
+        return state.size == entry.size && state.modified == entry.modified
     }
 
-    /// Records the files of `pages` as they are now.
-    static func save(_ options: BuildOptions, shared: UInt64, pages: [(path: String, digest: UInt64)]) throws {
-        var text = header + "\n" + "output \(options.outputDirectory) \(shared)\n"
-        for (path, digest) in pages {
-            guard let (size, modified) = fileState(Paths.join(options.outputDirectory, path)) else { continue }
-            text += "\(path)\t\(digest)\t\(size)\t\(modified)\n"
+    /// Records the files of `pages` in the states the build just read.
+    static func save(_ options: BuildOptions, shared: UInt64,
+                     pages: [(path: String, digest: UInt64, state: StableDigest.FileState?)]) throws {
+        var text: [UInt8] = []
+        text.reserveCapacity(pages.count * 64)
+        text.append(header + "\n" + "output \(options.outputDirectory) \(shared)\n")
+        for (path, digest, state) in pages {
+            guard let state else { continue }
+            text.append(path)
+            text.append(UInt8(ascii: "\t"))
+            text.append(decimal: digest)
+            text.append(UInt8(ascii: "\t"))
+            text.append(decimal: state.size)
+            text.append(UInt8(ascii: "\t"))
+            text.append(decimal: state.modified)
+            text.append(UInt8(ascii: "\n"))
         }
         let file = file(options)
         try FileManager.default.createDirectory(atPath: options.stateDirectory, withIntermediateDirectories: true)
-        try AtomicFile.write(Array(text.utf8), to: file)
+        try AtomicFile.write(text, to: file)
     }
 
     static func remove(_ options: BuildOptions) {
         unlink(file(options))
-    }
-
-    private static func fileState(_ path: String) -> (Int64, Int64)? {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        return (Int64(info.st_size), Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
     }
 }
 

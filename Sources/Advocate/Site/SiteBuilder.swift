@@ -101,21 +101,16 @@ public enum SiteBuilder {
         let options = inputs.options
         if let report = upToDate(options, inputDigest: digests.all) { return report }
         BuildStamp.remove(options)
-        let (built, paths, site) = try buildSite(inputs, sharedDigest: digests.shared, progress: progress, timer: timer)
+        let (built, outputs, site) = try buildSite(inputs, sharedDigest: digests.shared, progress: progress, timer: timer)
         var report = built
         guard inputs.warnings.isEmpty else {
             report.steps = timer.steps
             return report
         }
-        // Independent, and seconds each at 100,000 referrers: made side by side.
-        let (outputs, _) = concurrently {
-            BuildStamp.outputDigest(outputDirectory: options.outputDirectory, paths: paths)
-        } _: {
-            do {
-                try BuildSnapshot.save(inputs: inputs, ledger: site.figures.ledger, asOf: site.figures.asOf, digests: digests, options: options)
-            } catch {
-                BuildSnapshot.remove(options)
-            }
+        do {
+            try BuildSnapshot.save(inputs: inputs, ledger: site.figures.ledger, asOf: site.figures.asOf, digests: digests, options: options)
+        } catch {
+            BuildSnapshot.remove(options)
         }
         if let outputs {
             try? BuildStamp(inputs: digests.all, outputs: outputs, asOf: report.asOf, filesByKind: report.filesByKind).save(options)
@@ -143,11 +138,12 @@ public enum SiteBuilder {
         try buildSite(inputs, sharedDigest: nil, progress: progress).report
     }
 
-    /// Builds the whole site; returns the report and the paths written or kept, in plan order.
+    /// Builds the whole site; returns the report and the digest of the files written or kept
+    /// (``BuildStamp/outputDigest(outputDirectory:paths:)``, nil when one is missing).
     /// With `sharedDigest` (``InputDigests/shared``), referrer pages whose inputs did not change
     /// since the last build are not rendered again.
     static func buildSite(_ inputs: SiteInputs, sharedDigest: UInt64?, progress: (@Sendable (Int, Int) -> Void)?,
-                          timer: StepTimer = StepTimer()) throws(BuildError) -> (report: BuildReport, paths: [String], site: Site) {
+                          timer: StepTimer = StepTimer()) throws(BuildError) -> (report: BuildReport, outputs: UInt64?, site: Site) {
         let start = ContinuousClock.now
         let options = inputs.options
         let site = Site(inputs: inputs, asOf: AsOf.resolve(options.asOf, store: inputs.store))
@@ -167,21 +163,23 @@ public enum SiteBuilder {
         let manifest = BuildManifest(stateDirectory: inputs.options.stateDirectory, outputDirectory: inputs.options.outputDirectory)
         let current = Set(paths)
         let removed = writer.remove(manifest.previousPaths().filter { !current.contains($0) })
+        // Each output file looked at once, for both the page record and the stamp's digest.
+        let states = StableDigest.FileState.read(paths, in: options.outputDirectory)
         let (manifestSaved, _) = concurrently {
             Result { try manifest.save(paths) }
         } _: {
             if let sharedDigest {
                 try? PageRecord.save(options, shared: sharedDigest, pages: digests.values.enumerated().compactMap { index, digest in
-                    digest.map { (paths[index], $0) }
+                    digest.map { (paths[index], $0, states[index]) }
                 })
             }
         }
         if case .failure(let error) = manifestSaved { throw .write("\(error)") }
-        timer.lap("remove old files, save the manifest")
+        timer.lap("remove old files, record the output")
         let report = BuildReport(asOf: site.figures.asOf, filesByKind: countByKind(pages), written: count.written,
                                  rendered: count.rendered, unchanged: pages.count - count.written, removed: removed, duration: ContinuousClock.now - start,
                                  warnings: inputs.warnings)
-        return (report, paths, site)
+        return (report, BuildStamp.outputDigest(paths: paths, states: states), site)
     }
 
     /// Re-renders only the pages that show figures for the given referrers, and the program
