@@ -28,8 +28,9 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let options = site.buildOptions(asOf: asOf.asOf)
-        let store = try StoreCommandSupport.loadStore(options)
-        let figures = FigureCalculator.compute(store, asOf: AsOf.resolve(options.asOf, store: store))
+        let loaded = try StoreCommandSupport.loadStore(options, makingLedger: true)
+        let store = loaded.store
+        let figures = loaded.figures(asOf: AsOf.resolve(options.asOf, store: store))
         let table = Exporter.table(kind, store: store, figures: figures)
         if kind.containsFriendsContactData {
             StandardError.write("note: this export contains friends' names and email addresses (personal data); share it only with those who need it")
@@ -46,11 +47,11 @@ extension ExportKind: ExpressibleByArgument {}
 /// Helpers shared by the commands that read the store.
 enum StoreCommandSupport {
     /// Loads the store, printing its warnings; on errors prints them and exits 1.
-    static func loadStore(_ options: BuildOptions) throws -> Store {
+    static func loadStore(_ options: BuildOptions, makingLedger: Bool = false) throws -> LoadedStore {
         do {
-            let loaded = try StoreLoader.load(from: options.dataDirectory)
+            let loaded = try StoreLoader.load(from: options.dataDirectory, makingLedger: makingLedger)
             DiagnosticPrinter.print(loaded.warnings)
-            return loaded.store
+            return loaded
         } catch {
             DiagnosticPrinter.print(error.diagnostics)
             throw ExitCode.failure

@@ -26,8 +26,9 @@ struct StatsCommand: ParsableCommand {
 
     func run() throws {
         let options = site.buildOptions(asOf: asOf.asOf)
-        let store = try StoreCommandSupport.loadStore(options)
-        let figures = FigureCalculator.compute(store, asOf: AsOf.resolve(options.asOf, store: store))
+        let loaded = try StoreCommandSupport.loadStore(options, makingLedger: true)
+        let store = loaded.store
+        let figures = loaded.figures(asOf: AsOf.resolve(options.asOf, store: store))
         switch format {
         case .json: print(figures.json.serialized(pretty: true))
         case .table: print(StatsTable.render(figures, store: store))

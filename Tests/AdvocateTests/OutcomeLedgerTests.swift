@@ -26,6 +26,26 @@ import Testing
         }
     }
 
+    /// The ledger made while loading is the one figures are computed from, as of the newest event
+    /// or later; before it, or once the store changed, they are computed afresh.
+    @Test func theLedgerMadeWhileLoadingGivesTheFiguresComputedAfresh() throws {
+        var loaded = try StoreLoader.load(from: Self.exampleData, makingLedger: true)
+        #expect(loaded.ledger != nil)
+        #expect(try StoreLoader.load(from: Self.exampleData).ledger == nil)
+        let newest = try #require(loaded.store.newestEventInstant)
+        for asOf in [newest, Instant(milliseconds: newest.milliseconds + 40 * Instant.millisecondsPerDay),
+                     Instant(milliseconds: newest.milliseconds - 20 * Instant.millisecondsPerDay)] {
+            let figures = loaded.figures(asOf: asOf)
+            let afresh = FigureCalculator.compute(loaded.store, asOf: asOf)
+            #expect(figures.json == afresh.json)
+            #expect(Self.summary(figures.allOutcomes) == Self.summary(afresh.allOutcomes))
+        }
+        loaded.store.journal.removeLast(5)
+        #expect(loaded.ledger == nil)
+        let asOf = try #require(loaded.store.newestEventInstant)
+        #expect(loaded.figures(asOf: asOf).json == FigureCalculator.compute(loaded.store, asOf: asOf).json)
+    }
+
     @Test func aStatusChangeMovesTheTotalsBothWays() throws {
         var fixture = StoreFixture()
         let id = fixture.refer("ada", friend: "Grace Hopper", email: "grace@example.org", at: "2026-06-02T09:00:00Z")

@@ -18,7 +18,7 @@ public struct Site: Sendable {
 
     /// The site with its figures computed from the store as of `asOf`.
     public init(inputs: SiteInputs, asOf: Instant) {
-        self.init(inputs: inputs, figures: FigureCalculator.compute(inputs.store, asOf: asOf))
+        self.init(inputs: inputs, figures: inputs.loaded.figures(asOf: asOf))
     }
 
     /// The site with figures already computed for its store's roster (the server keeps an

@@ -42,7 +42,7 @@ public struct SiteInputs: Sendable {
     ///
     /// - Throws: ``DiagnosticsError`` when any input has an error.
     public static func load(_ options: BuildOptions) throws(DiagnosticsError) -> SiteInputs {
-        try load(options) { () throws(DiagnosticsError) in try StoreLoader.load(from: options.dataDirectory) }
+        try load(options) { () throws(DiagnosticsError) in try StoreLoader.load(from: options.dataDirectory, makingLedger: true) }
     }
 
     /// Loads content/ and templates/ and checks them against the store `loadStore` gives.
