@@ -32,7 +32,7 @@ import Testing
         #expect(steps.map { $0.split(separator: "  ").first?.trimmingCharacters(in: .whitespaces) } == [
             "compare with the last build", "load the store, content and theme", "compute the figures", "plan the pages",
             "render and stage the pages", "move the staged files into place", "remove old files, record the output",
-            "save the snapshot and stamp",
+            "finish the snapshot, save the stamp",
         ])
         #expect(steps.allSatisfy { $0.hasSuffix(" ms") })
         let again = try CLIRunner.run(["build", "--source", folder.path, "--verbose"])

@@ -101,23 +101,37 @@ public enum SiteBuilder {
         let options = inputs.options
         if let report = upToDate(options, inputDigest: digests.all) { return report }
         BuildStamp.remove(options)
-        let (built, outputs, site) = try buildSite(inputs, sharedDigest: digests.shared, progress: progress, timer: timer)
+        let site = Site(inputs: inputs, asOf: AsOf.resolve(options.asOf, store: inputs.store))
+        timer.lap("compute the figures")
+        // The snapshot needs the figures, not the pages: written on another thread while they
+        // render (seconds on one core at 100,000 referrers, which the render leaves some room for).
+        let snapshot = inputs.warnings.isEmpty ? BackgroundWork {
+            do {
+                try BuildSnapshot.save(inputs: inputs, ledger: site.figures.ledger, asOf: site.figures.asOf, digests: digests, options: options)
+            } catch {
+                BuildSnapshot.remove(options)
+            }
+        } : nil
+        let built: BuildReport, outputs: UInt64?
+        do {
+            (built, outputs) = try buildSite(site, sharedDigest: digests.shared, progress: progress, timer: timer)
+        } catch {
+            snapshot?.wait()
+            BuildSnapshot.remove(options)
+            throw error
+        }
         var report = built
-        guard inputs.warnings.isEmpty else {
+        guard let snapshot else {
             report.steps = timer.steps
             return report
         }
-        do {
-            try BuildSnapshot.save(inputs: inputs, ledger: site.figures.ledger, asOf: site.figures.asOf, digests: digests, options: options)
-        } catch {
-            BuildSnapshot.remove(options)
-        }
+        snapshot.wait()
         if let outputs {
             try? BuildStamp(inputs: digests.all, outputs: outputs, asOf: report.asOf, filesByKind: report.filesByKind).save(options)
         } else {
             BuildSnapshot.remove(options)
         }
-        timer.lap("save the snapshot and stamp")
+        timer.lap("finish the snapshot, save the stamp")
         report.steps = timer.steps
         return report
     }
@@ -135,19 +149,19 @@ public enum SiteBuilder {
 
     /// Builds the whole site from loaded inputs.
     public static func build(_ inputs: SiteInputs, progress: (@Sendable (Int, Int) -> Void)? = nil) throws(BuildError) -> BuildReport {
-        try buildSite(inputs, sharedDigest: nil, progress: progress).report
+        try buildSite(Site(inputs: inputs, asOf: AsOf.resolve(inputs.options.asOf, store: inputs.store)), sharedDigest: nil,
+                      progress: progress).report
     }
 
-    /// Builds the whole site; returns the report and the digest of the files written or kept
+    /// Builds the whole site of `site`; returns the report and the digest of the files written or kept
     /// (``BuildStamp/outputDigest(outputDirectory:paths:)``, nil when one is missing).
     /// With `sharedDigest` (``InputDigests/shared``), referrer pages whose inputs did not change
     /// since the last build are not rendered again.
-    static func buildSite(_ inputs: SiteInputs, sharedDigest: UInt64?, progress: (@Sendable (Int, Int) -> Void)?,
-                          timer: StepTimer = StepTimer()) throws(BuildError) -> (report: BuildReport, outputs: UInt64?, site: Site) {
+    static func buildSite(_ site: Site, sharedDigest: UInt64?, progress: (@Sendable (Int, Int) -> Void)?,
+                          timer: StepTimer = StepTimer()) throws(BuildError) -> (report: BuildReport, outputs: UInt64?) {
         let start = ContinuousClock.now
+        let inputs = site.inputs
         let options = inputs.options
-        let site = Site(inputs: inputs, asOf: AsOf.resolve(options.asOf, store: inputs.store))
-        timer.lap("compute the figures")
         let pages = SitePlan.plan(site)
         let writer = OutputWriter(outputDirectory: options.outputDirectory)
         let paths = pages.map { SitePlan.outputPath($0, site: site) }
@@ -179,7 +193,7 @@ public enum SiteBuilder {
         let report = BuildReport(asOf: site.figures.asOf, filesByKind: countByKind(pages), written: count.written,
                                  rendered: count.rendered, unchanged: pages.count - count.written, removed: removed, duration: ContinuousClock.now - start,
                                  warnings: inputs.warnings)
-        return (report, BuildStamp.outputDigest(paths: paths, states: states), site)
+        return (report, BuildStamp.outputDigest(paths: paths, states: states))
     }
 
     /// Re-renders only the pages that show figures for the given referrers, and the program

@@ -10,3 +10,16 @@ func releaseInBackground<T: Sendable>(_ value: consuming T) {
     let value = value
     DispatchQueue.global(qos: .utility).async { withExtendedLifetime(value) {} }
 }
+
+/// Work started on another thread at once, for the caller to wait for when it needs it done.
+final class BackgroundWork: Sendable {
+    private let group = DispatchGroup()
+
+    init(_ work: @escaping @Sendable () -> Void) {
+        DispatchQueue.global().async(group: group, execute: work)
+    }
+
+    func wait() {
+        group.wait()
+    }
+}
