@@ -5,7 +5,8 @@
 /// series differs in shape too and is named in a legend or beside its bar.
 ///
 /// Elements are written straight into UTF-8 bytes: string interpolation per element and per
-/// coordinate was a tenth of a 100,000-referrer build's CPU (perf), most of it the weekly chart.
+/// coordinate was a tenth of a 10,000-referrer build's CPU samples (perf), most of it the weekly
+/// chart.
 struct ChartCanvas {
     /// Unique within the page: it prefixes the ids the text alternative refers to.
     let id: String

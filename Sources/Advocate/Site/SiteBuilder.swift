@@ -47,7 +47,7 @@ public struct BuildReport: Sendable {
         return lines.joined(separator: "\n")
     }
 
-    /// Each step and its share of the build, one a line.
+    /// Each step and how long it took, one a line.
     public var stepSummary: String {
         let width = steps.map(\.name.count).max() ?? 0
         return steps.map { step in
