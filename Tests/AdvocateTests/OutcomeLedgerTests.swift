@@ -46,6 +46,24 @@ import Testing
         #expect(loaded.figures(asOf: asOf).json == FigureCalculator.compute(loaded.store, asOf: asOf).json)
     }
 
+    @Test func aReferrersLastWeeksAreTheEndOfAllTheirWeeks() throws {
+        let store = try StoreLoader.load(from: Self.exampleData).store
+        let figures = FigureCalculator.compute(store, asOf: try #require(store.newestEventInstant))
+        var compared = 0
+        for referrer in store.referrers {
+            let series = figures.weeklySeries(ofReferrer: referrer.code)
+            let all = series.weeks()
+            for limit in [0, 1, 2, 5, 26, all.count, all.count + 3] {
+                #expect(series.weeks(last: limit).map(\.name) == all.suffix(limit).map(\.name), "\(referrer.code), last \(limit)")
+                #expect(series.weeks(last: limit).map(\.referrals) == all.suffix(limit).map(\.referrals))
+                #expect(series.weeks(last: limit).map(\.converted) == all.suffix(limit).map(\.converted))
+            }
+            compared += all.count > 5 ? 1 : 0
+        }
+        #expect(compared >= 3, "the example should have referrers with more than five weeks")
+        #expect(WeeklySeries().weeks(last: 3).isEmpty)
+    }
+
     @Test func aStatusChangeMovesTheTotalsBothWays() throws {
         var fixture = StoreFixture()
         let id = fixture.refer("ada", friend: "Grace Hopper", email: "grace@example.org", at: "2026-06-02T09:00:00Z")

@@ -17,7 +17,7 @@ extension PageContext {
 
     /// A referrer's accepted referrals and conversions per week, for their stats page.
     func referrerWeeks(_ code: String) -> [GroupFigures] {
-        Array(site.figures.weeklySeries(ofReferrer: code).weeks().suffix(Self.weeksShown))
+        site.figures.weeklySeries(ofReferrer: code).weeks(last: Self.weeksShown)
     }
 
     func tierChart(_ figures: ReferrerFigures) -> String? {

@@ -19,10 +19,12 @@ public struct WeeklySeries: Sendable, Codable {
     }
 
     /// One entry a week, named by its Monday, from the first week with either to the last;
-    /// weeks with neither are kept in between so the series has no gaps.
-    public func weeks() -> [GroupFigures] {
+    /// weeks with neither are kept in between so the series has no gaps. With `limit`, only the
+    /// last `limit` of them (`weeks().suffix(limit)`, without naming the weeks before).
+    public func weeks(last limit: Int? = nil) -> [GroupFigures] {
         let keys = Set(referralsByWeek.keys).union(conversionsByWeek.keys)
-        guard let first = keys.min(), let last = keys.max() else { return [] }
+        guard var first = keys.min(), let last = keys.max(), limit.map({ $0 > 0 }) ?? true else { return [] }
+        if let limit { first = max(first, last - 7 * (limit - 1)) }
         return stride(from: first, through: last, by: 7).map { week in
             GroupFigures(name: CalendarDay(daysSinceEpoch: week).iso8601,
                          referrals: referralsByWeek[week] ?? 0, converted: conversionsByWeek[week] ?? 0)
