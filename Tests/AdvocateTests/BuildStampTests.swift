@@ -52,6 +52,27 @@ import Testing
         #expect(try directory.read("public/r/ada/index.html").contains("<html"))
     }
 
+    /// A status (no new referral, the counts unchanged) changes what the referrer's stats page
+    /// shows, so its digest changes and it alone of the referrer pages is rendered again.
+    @Test func aStatusChangeRendersTheStatsPageThatShowsIt() throws {
+        var site = SiteFixture()
+        let newest = "2026-03-01T10:00:00Z"
+        let id = site.store.refer("bob", friend: "Alan Turing", email: "alan@example.org", at: newest)
+        _ = site.store.refer("ada", friend: "Edsger Dijkstra", email: "edsger@example.org", at: "2026-02-01T10:00:00Z")
+        let directory = try site.write()
+        let options = SiteFixture.options(directory)
+        _ = try SiteBuilder.build(options)
+        let bob = try #require(site.store.referrers.firstIndex { $0.code == "bob" })
+        let token = "tok\(bob)xxxxxxxxxxxxxxxxxxxxxxxxx"  // as StoreFixture writes it
+        #expect(try !directory.read("public/stats/\(token)/index.html").contains("Contacted"))
+        site.store.status(id, "contacted", at: newest)
+        try directory.write("content/data/referrals.jsonl", site.store.lines.map { $0 + "\n" }.joined())
+        BuildSnapshot.remove(options)
+        let second = try SiteBuilder.build(options)
+        #expect(second.rendered == second.total - site.store.referrers.count * 3 + 1, "\(second.summary)")
+        #expect(try directory.read("public/stats/\(token)/index.html").contains("Contacted"))
+    }
+
     @Test func anEditedInputIsBuilt() throws {
         var site = SiteFixture()
         let directory = try site.write()

@@ -92,14 +92,23 @@ extension Site {
         case .stats(let index):
             digest.add("stats")
             add(referrers[index], to: &digest)
+            // Numbers as numbers: describing them (an enum's through reflection) was most of this.
             let figures = figures.referrers[index]
-            digest.add("\(figures.referrals) \(figures.converted) \(figures.matured) \(figures.earned) \(figures.pending)")
+            for count in [figures.referrals, figures.converted, figures.matured] { digest.addNumber(Int64(count)) }
+            digest.addNumber(Int64(bitPattern: figures.earned.bitPattern))
+            digest.addNumber(Int64(bitPattern: figures.pending.bitPattern))
             for outcome in self.figures.outcomes(ofReferrer: referrers[index].code) {
                 digest.add(outcome.referral.id)
                 digest.add(outcome.referral.name)
                 digest.addNumber(outcome.referral.at.milliseconds)
                 digest.addNumber(outcome.firstConvertedAt?.milliseconds ?? -1)
-                digest.add("\(outcome.acceptance) \(outcome.latestStatus?.rawValue ?? "-") \(outcome.isConversion) \(outcome.isMatured)")
+                digest.add(outcome.latestStatus?.rawValue ?? "-")
+                let acceptance: Int64 = switch outcome.acceptance {
+                case .accepted: 0
+                case .duplicate: 1
+                case .selfReferral: 2
+                }
+                digest.addNumber(acceptance * 4 + (outcome.isConversion ? 2 : 0) + (outcome.isMatured ? 1 : 0))
             }
         default:
             return nil
