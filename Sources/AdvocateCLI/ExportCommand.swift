@@ -28,9 +28,7 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let options = site.buildOptions(asOf: asOf.asOf)
-        let loaded = try StoreCommandSupport.loadStore(options, makingLedger: true)
-        let store = loaded.store
-        let figures = loaded.figures(asOf: AsOf.resolve(options.asOf, store: store))
+        let (store, figures) = try StoreCommandSupport.loadStoreWithFigures(options)
         let table = Exporter.table(kind, store: store, figures: figures)
         if kind.containsFriendsContactData {
             StandardError.write("note: this export contains friends' names and email addresses (personal data); share it only with those who need it")
@@ -47,7 +45,17 @@ extension ExportKind: ExpressibleByArgument {}
 /// Helpers shared by the commands that read the store.
 enum StoreCommandSupport {
     /// Loads the store, printing its warnings; on errors prints them and exits 1.
-    static func loadStore(_ options: BuildOptions, makingLedger: Bool = false) throws -> LoadedStore {
+    static func loadStore(_ options: BuildOptions) throws -> Store {
+        try load(options, makingLedger: false).store
+    }
+
+    /// Loads the store as ``loadStore(_:)`` does, with its figures as of the options' `--as-of`.
+    static func loadStoreWithFigures(_ options: BuildOptions) throws -> (store: Store, figures: Figures) {
+        let loaded = try load(options, makingLedger: true)
+        return (loaded.store, loaded.figures(asOf: AsOf.resolve(options.asOf, store: loaded.store)))
+    }
+
+    private static func load(_ options: BuildOptions, makingLedger: Bool) throws -> LoadedStore {
         do {
             let loaded = try StoreLoader.load(from: options.dataDirectory, makingLedger: makingLedger)
             DiagnosticPrinter.print(loaded.warnings)

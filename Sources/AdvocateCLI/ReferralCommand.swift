@@ -40,7 +40,7 @@ struct ReferralCommand: ParsableCommand {
 
         func run() throws {
             let options = site.buildOptions()
-            let store = try StoreCommandSupport.loadStore(options).store
+            let store = try StoreCommandSupport.loadStore(options)
             var instant = Instant.now
             if let at {
                 guard let parsed = Instant(iso8601: at) ?? CalendarDay(at)?.start else {
@@ -89,7 +89,7 @@ struct ImportCommand: ParsableCommand {
 
         func run() throws {
             let options = site.buildOptions()
-            let store = try StoreCommandSupport.loadStore(options).store
+            let store = try StoreCommandSupport.loadStore(options)
             guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
                 StandardError.write("error: cannot read \(file) as UTF-8 text")
                 throw ExitCode.failure

@@ -18,7 +18,7 @@ struct ReferrersCommand: ParsableCommand {
         @OptionGroup var site: SiteOptions
 
         func run() throws {
-            let store = try StoreCommandSupport.loadStore(site.buildOptions()).store
+            let store = try StoreCommandSupport.loadStore(site.buildOptions())
             let urls = SiteURLs(baseURL: store.program.baseURL)
             for referrer in store.referrers {
                 print("\(referrer.code)\t\(referrer.name)\t\(referrer.segment.rawValue)\t\(urls.referrerLink(referrer.code))\t\(urls.absolute(SiteURLs.statsPath(referrer.statsToken)))")
@@ -60,7 +60,7 @@ struct ReferrersCommand: ParsableCommand {
 
         func run() throws {
             let options = site.buildOptions()
-            let store = try StoreCommandSupport.loadStore(options).store
+            let store = try StoreCommandSupport.loadStore(options)
             do {
                 let referrer = try RosterEditor.add(name: name, email: email, code: code, segment: segment, joined: joined,
                                                     to: store, dataDirectory: options.dataDirectory)

@@ -26,9 +26,7 @@ struct StatsCommand: ParsableCommand {
 
     func run() throws {
         let options = site.buildOptions(asOf: asOf.asOf)
-        let loaded = try StoreCommandSupport.loadStore(options, makingLedger: true)
-        let store = loaded.store
-        let figures = loaded.figures(asOf: AsOf.resolve(options.asOf, store: store))
+        let (store, figures) = try StoreCommandSupport.loadStoreWithFigures(options)
         switch format {
         case .json: print(figures.json.serialized(pretty: true))
         case .table: print(StatsTable.render(figures, store: store))

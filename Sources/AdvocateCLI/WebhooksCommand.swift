@@ -22,7 +22,7 @@ struct WebhooksCommand: ParsableCommand {
 
         func run() throws {
             let options = site.buildOptions()
-            let store = try StoreCommandSupport.loadStore(options).store
+            let store = try StoreCommandSupport.loadStore(options)
             let log: WebhookLog
             do {
                 log = try WebhookLog.load(from: WebhookLog.path(stateDirectory: options.stateDirectory))

@@ -92,28 +92,3 @@ public struct PageRenderer: Sendable {
         "User-agent: *\nDisallow: \(site.urls.path("/stats/"))\nDisallow: \(site.urls.path("/messaging/"))\n\nSitemap: \(site.urls.absolute("/sitemap.xml"))\n"
     }
 }
-
-/// Escaping for XML text and attribute values.
-enum XMLText {
-    static func escape(_ text: String) -> String {
-        var output: [UInt8] = []
-        output.reserveCapacity(text.utf8.count)
-        append(text, to: &output)
-        return String(decoding: output, as: UTF8.self)
-    }
-
-    /// Appends `text` escaped, byte by byte: the five characters are ASCII, so they are never
-    /// part of another character's encoding, and a combining mark after one cannot hide it.
-    static func append(_ text: String, to output: inout [UInt8]) {
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "&"): output.append("&amp;")
-            case UInt8(ascii: "<"): output.append("&lt;")
-            case UInt8(ascii: ">"): output.append("&gt;")
-            case UInt8(ascii: "\""): output.append("&quot;")
-            case UInt8(ascii: "'"): output.append("&apos;")
-            default: output.append(byte)
-            }
-        }
-    }
-}

@@ -16,6 +16,11 @@ public struct Site: Sendable {
     /// The `site` values of every page's context, made once.
     private(set) var siteValues: TemplateValue = [:]
 
+    /// The site as of its options' `--as-of` (``AsOf/resolve(_:store:)``): what a build shows.
+    public init(inputs: SiteInputs) {
+        self.init(inputs: inputs, asOf: AsOf.resolve(inputs.options.asOf, store: inputs.store))
+    }
+
     /// The site with its figures computed from the store as of `asOf`.
     public init(inputs: SiteInputs, asOf: Instant) {
         self.init(inputs: inputs, figures: inputs.loaded.figures(asOf: asOf))

@@ -63,28 +63,26 @@ public enum SiteBuilder {
         let start = ContinuousClock.now
         let timer = StepTimer()
         let digests = InputDigests(options)
-        if var report = upToDate(options, inputDigest: digests.all) {
+        var report: BuildReport
+        if let unchanged = upToDate(options, inputDigest: digests.all) {
             timer.lap("compare with the last build")
-            report.duration = ContinuousClock.now - start
-            report.steps = timer.steps
-            return report
-        }
-        if var report = AppendedReferrals.build(options, digests: digests) {
+            report = unchanged
+        } else if let appended = AppendedReferrals.build(options, digests: digests) {
             timer.lap("render the appended referrals")
-            report.duration = ContinuousClock.now - start
-            report.steps = timer.steps
-            return report
+            report = appended
+        } else {
+            timer.lap("compare with the last build")
+            let inputs: SiteInputs
+            do {
+                inputs = try SiteInputs.load(options)
+            } catch {
+                throw .invalidInput(error)
+            }
+            timer.lap("load the store, content and theme")
+            report = try buildChanged(inputs, digests: digests, progress: progress, timer: timer)
         }
-        timer.lap("compare with the last build")
-        let inputs: SiteInputs
-        do {
-            inputs = try SiteInputs.load(options)
-        } catch {
-            throw .invalidInput(error)
-        }
-        timer.lap("load the store, content and theme")
-        var report = try build(inputs, digests: digests, progress: progress, timer: timer)
         report.duration = ContinuousClock.now - start
+        report.steps = timer.steps
         return report
     }
 
@@ -93,18 +91,24 @@ public enum SiteBuilder {
     /// pages whose inputs changed (``PageRecord``).
     public static func build(_ inputs: SiteInputs, digests: InputDigests,
                              progress: (@Sendable (Int, Int) -> Void)? = nil) throws(BuildError) -> BuildReport {
-        try build(inputs, digests: digests, progress: progress, timer: StepTimer())
+        if let report = upToDate(inputs.options, inputDigest: digests.all) { return report }
+        let timer = StepTimer()
+        var report = try buildChanged(inputs, digests: digests, progress: progress, timer: timer)
+        report.steps = timer.steps
+        return report
     }
 
-    private static func build(_ inputs: SiteInputs, digests: InputDigests, progress: (@Sendable (Int, Int) -> Void)?,
-                              timer: StepTimer) throws(BuildError) -> BuildReport {
+    /// The build once it is known that something changed: the site, then the snapshot and the
+    /// stamp the next build compares with.
+    private static func buildChanged(_ inputs: SiteInputs, digests: InputDigests, progress: (@Sendable (Int, Int) -> Void)?,
+                                     timer: StepTimer) throws(BuildError) -> BuildReport {
         let options = inputs.options
-        if let report = upToDate(options, inputDigest: digests.all) { return report }
         BuildStamp.remove(options)
-        let site = Site(inputs: inputs, asOf: AsOf.resolve(options.asOf, store: inputs.store))
+        let site = Site(inputs: inputs)
         timer.lap("compute the figures")
         // The snapshot needs the figures, not the pages: written on another thread while they
         // render (seconds on one core at 100,000 referrers, which the render leaves some room for).
+        // A build with warnings leaves neither snapshot nor stamp, so the next one runs and repeats them.
         let snapshot = inputs.warnings.isEmpty ? BackgroundWork {
             do {
                 try BuildSnapshot.save(inputs: inputs, ledger: site.figures.ledger, asOf: site.figures.asOf, digests: digests, options: options)
@@ -112,19 +116,15 @@ public enum SiteBuilder {
                 BuildSnapshot.remove(options)
             }
         } : nil
-        let built: BuildReport, outputs: UInt64?
+        let report: BuildReport, outputs: UInt64?
         do {
-            (built, outputs) = try buildSite(site, sharedDigest: digests.shared, progress: progress, timer: timer)
+            (report, outputs) = try buildSite(site, sharedDigest: digests.shared, progress: progress, timer: timer)
         } catch {
             snapshot?.wait()
             BuildSnapshot.remove(options)
             throw error
         }
-        var report = built
-        guard let snapshot else {
-            report.steps = timer.steps
-            return report
-        }
+        guard let snapshot else { return report }
         snapshot.wait()
         if let outputs {
             try? BuildStamp(inputs: digests.all, outputs: outputs, asOf: report.asOf, filesByKind: report.filesByKind).save(options)
@@ -132,7 +132,6 @@ public enum SiteBuilder {
             BuildSnapshot.remove(options)
         }
         timer.lap("finish the snapshot, save the stamp")
-        report.steps = timer.steps
         return report
     }
 
@@ -149,8 +148,7 @@ public enum SiteBuilder {
 
     /// Builds the whole site from loaded inputs.
     public static func build(_ inputs: SiteInputs, progress: (@Sendable (Int, Int) -> Void)? = nil) throws(BuildError) -> BuildReport {
-        try buildSite(Site(inputs: inputs, asOf: AsOf.resolve(inputs.options.asOf, store: inputs.store)), sharedDigest: nil,
-                      progress: progress).report
+        try buildSite(Site(inputs: inputs), sharedDigest: nil, progress: progress).report
     }
 
     /// Builds the whole site of `site`; returns the report and the digest of the files written or kept

@@ -4,7 +4,7 @@ import Foundation
 /// checks internal links and asset references, template variables, and messaging lengths.
 public enum SiteChecker {
     public static func check(_ inputs: SiteInputs) -> [Diagnostic] {
-        let site = Site(inputs: inputs, asOf: AsOf.resolve(inputs.options.asOf, store: inputs.store))
+        let site = Site(inputs: inputs)
         var diagnostics = DiagnosticList()
         checkMessageLengths(site, diagnostics: &diagnostics)
         checkTemplateVariables(site, diagnostics: &diagnostics)

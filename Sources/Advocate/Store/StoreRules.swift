@@ -50,18 +50,13 @@ public enum StoreRules {
         // Nearly every address is already lower-case ASCII with nothing around it, its own
         // normal form: returned without trimming and lower-casing a copy.
         let utf8 = email.utf8
-        if let first = utf8.first, let last = utf8.last, !isASCIIWhitespace(first), !isASCIIWhitespace(last),
+        if let first = utf8.first, let last = utf8.last, !first.isASCIIWhitespace, !last.isASCIIWhitespace,
            utf8.allSatisfy({ $0 < 0x80 && !(0x41...0x5A).contains($0) }) {
             return email
         }
         return email.trimmingWhitespace().lowercased()
     }
 
-    /// Tab, line feed, vertical tab, form feed, carriage return and space: the ASCII characters
-    /// with Unicode's White_Space property.
-    private static func isASCIIWhitespace(_ byte: UInt8) -> Bool {
-        byte == 0x20 || (0x09...0x0D).contains(byte)
-    }
 
     /// A plausible address: one `@`, a non-empty local part, a dotted domain, no spaces or
     /// control characters, within RFC 5321's length. Deliverability is the mail server's business.

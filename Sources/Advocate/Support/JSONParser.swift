@@ -212,7 +212,7 @@ public struct JSONParser {
     /// The text of `bytes`, or nil when they are not valid UTF-8. `String(validating:as:)`
     /// is not specialised for byte slices and cost a tenth of reading a journal; decoding
     /// repairs invalid bytes instead, so any change means they were invalid.
-    static func decodeUTF8(_ bytes: ArraySlice<UInt8>, isASCII: Bool) -> String? {
+    private static func decodeUTF8(_ bytes: ArraySlice<UInt8>, isASCII: Bool) -> String? {
         let string = String(decoding: bytes, as: UTF8.self)
         return isASCII || string.utf8.elementsEqual(bytes) ? string : nil
     }

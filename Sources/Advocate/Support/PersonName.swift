@@ -5,9 +5,8 @@ public enum PersonName {
         // ASCII names (most) are split on bytes: the Character walk below was 3 % of a build.
         let utf8 = name.utf8
         if utf8.allSatisfy({ $0 < 0x80 }) {
-            let isSpace: (UInt8) -> Bool = { $0 == 0x20 || (0x09...0x0D).contains($0) }
-            guard let start = utf8.firstIndex(where: { !isSpace($0) }) else { return name }
-            let end = utf8[start...].firstIndex(where: isSpace) ?? utf8.endIndex
+            guard let start = utf8.firstIndex(where: { !$0.isASCIIWhitespace }) else { return name }
+            let end = utf8[start...].firstIndex(where: \.isASCIIWhitespace) ?? utf8.endIndex
             return String(name[start..<end])
         }
         let words = name.split(whereSeparator: \.isWhitespace)

@@ -29,38 +29,52 @@ enum HTMLEscaping: MustacheContentType {
         Self.escape(text)
     }
 
-    static func escape(_ text: String) -> String {
-        guard text.utf8.contains(where: { replacement(for: $0) != nil }) else { return text }
+    /// `text` escaped; the text itself when it has nothing to escape (most values).
+    static func escape(_ text: String, apostrophe: String = "&#39;") -> String {
+        guard text.utf8.contains(where: { replacement(for: $0, apostrophe: apostrophe) != nil }) else { return text }
         var escaped: [UInt8] = []
         escaped.reserveCapacity(text.utf8.count + 16)
-        append(text, to: &escaped)
+        append(text, to: &escaped, apostrophe: apostrophe)
         return String(decoding: escaped, as: UTF8.self)
     }
 
     /// Appends `text`'s UTF-8 to `output`, escaped: one pass that copies the runs between
-    /// the characters it replaces.
-    static func append(_ text: String, to output: inout [UInt8]) {
+    /// the characters it replaces. The five characters are ASCII, so they are never part of
+    /// another character's encoding, and a combining mark after one cannot hide it.
+    static func append(_ text: String, to output: inout [UInt8], apostrophe: String = "&#39;") {
         let copied: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
             var runStart = 0
             for index in bytes.indices {
-                guard let replacement = replacement(for: bytes[index]) else { continue }
+                guard let replacement = replacement(for: bytes[index], apostrophe: apostrophe) else { continue }
                 output.append(contentsOf: bytes[runStart..<index])
                 output.append(contentsOf: replacement.utf8)
                 runStart = index + 1
             }
             output.append(contentsOf: bytes[runStart...])
         }
-        if copied == nil { append(String(decoding: Array(text.utf8), as: UTF8.self), to: &output) }
+        if copied == nil { append(String(decoding: Array(text.utf8), as: UTF8.self), to: &output, apostrophe: apostrophe) }
     }
 
-    private static func replacement(for byte: UInt8) -> String? {
+    private static func replacement(for byte: UInt8, apostrophe: String) -> String? {
         switch byte {
         case UInt8(ascii: "<"): "&lt;"
         case UInt8(ascii: ">"): "&gt;"
         case UInt8(ascii: "&"): "&amp;"
         case UInt8(ascii: "\""): "&quot;"
-        case UInt8(ascii: "'"): "&#39;"
+        case UInt8(ascii: "'"): apostrophe
         default: nil
         }
+    }
+}
+
+/// Escaping for XML text and attribute values (SVG, the sitemap): the same five characters,
+/// with XML's name for the apostrophe.
+enum XMLText {
+    static func escape(_ text: String) -> String {
+        HTMLEscaping.escape(text, apostrophe: "&apos;")
+    }
+
+    static func append(_ text: String, to output: inout [UInt8]) {
+        HTMLEscaping.append(text, to: &output, apostrophe: "&apos;")
     }
 }
