@@ -3,9 +3,9 @@
 ///
 /// Why not swift-mustache's renderer: it resolves every `{{name}}` at render time by splitting
 /// the name at its dots and casting each `Any` on the context stack to its protocols, which was
-/// 55 % of a 10,000-referrer build's CPU (perf). Here names are split when the theme is loaded and
-/// values are ``TemplateValue``s, so a lookup is a dictionary access; the output is one byte
-/// buffer. The output is swift-mustache's, byte for byte (`CompiledTemplatesTests` compare
+/// 55 % of a 10,000-referrer build's CPU (perf). Here names are split when the theme is loaded,
+/// templates are laid out flat (``TemplateProgram``) and values are ``TemplateValue``s, so a
+/// lookup is a dictionary access; the output is one byte buffer. The output is swift-mustache's, byte for byte (`CompiledTemplatesTests` compare
 /// them), except that `{{name}}` of a list or an object writes nothing (see `Renderer.write`).
 struct CompiledTemplates: Sendable {
     /// How `{{name}}` escapes a value: the content type every one of the templates declares.
@@ -13,113 +13,147 @@ struct CompiledTemplates: Sendable {
         case html, none, markdown
     }
 
-    let templates: [String: [TemplateNode]]
+    private let program: TemplateProgram
     let escaping: Escaping
+
+    init(templates: [String: [TemplateNode]], escaping: Escaping) {
+        program = TemplateProgram(templates)
+        self.escaping = escaping
+    }
 
     /// Renders template `name` with `context`; nil when there is no such template.
     func render(_ name: String, _ context: TemplateValue) -> [UInt8]? {
-        guard let nodes = templates[name] else { return nil }
-        var renderer = Renderer(templates: templates, escaping: escaping, stack: [context])
-        renderer.output.reserveCapacity(16 * 1024)
-        renderer.render(nodes, indentation: nil, overrides: nil)
-        return renderer.output
+        guard let number = program.templateNumbers[name] else { return nil }
+        return program.steps.withUnsafeBufferPointer { steps in
+            program.bytes.withUnsafeBufferPointer { bytes in
+                program.names.withUnsafeBufferPointer { names in
+                    var renderer = Renderer(program: program, steps: steps, bytes: bytes, names: names, escaping: escaping, stack: [context])
+                    renderer.output.reserveCapacity(16 * 1024)
+                    renderer.run(program.templateSteps[Int(number)], indentation: [], overrides: [])
+                    return renderer.output
+                }
+            }
+        }
     }
 
     private struct Renderer {
-        let templates: [String: [TemplateNode]]
+        let program: TemplateProgram
+        let steps: UnsafeBufferPointer<TemplateProgram.Step>
+        let bytes: UnsafeBufferPointer<UInt8>
+        let names: UnsafeBufferPointer<String>
         let escaping: Escaping
         var stack: [TemplateValue]
         var output: [UInt8] = []
 
-        /// swift-mustache's rule for a partial's indentation: before each piece of output that
-        /// follows a line break within this template's own output, the indentation is written.
-        mutating func render(_ nodes: [TemplateNode], indentation: [UInt8]?, overrides: [String: [TemplateNode]]?) {
-            guard let indentation, !indentation.isEmpty else {
-                for node in nodes { render(node, indentation: indentation, overrides: overrides) }
+        /// Renders the steps in `range` one after another. swift-mustache's rule for a partial's
+        /// indentation: before each piece of output that follows a line break within this
+        /// template's own output, the indentation is written.
+        mutating func run(_ range: Range<Int32>, indentation: [UInt8], overrides: [TemplateProgram.Override]) {
+            var index = Int(range.lowerBound)
+            let end = Int(range.upperBound)
+            guard !indentation.isEmpty else {
+                while index < end { index = step(at: index, indentation: indentation, overrides: overrides) }
                 return
             }
             let start = output.count
-            for node in nodes {
+            while index < end {
                 let mark = output.count
                 let afterLineBreak = mark > start && output[mark - 1] == UInt8(ascii: "\n")
                     && !(mark - 1 > start && output[mark - 2] == UInt8(ascii: "\r"))
-                render(node, indentation: indentation, overrides: overrides)
+                index = step(at: index, indentation: indentation, overrides: overrides)
                 if afterLineBreak, output.count > mark { output.insert(contentsOf: indentation, at: mark) }
             }
         }
 
-        mutating func render(_ node: TemplateNode, indentation: [UInt8]?, overrides: [String: [TemplateNode]]?) {
-            switch node {
-            case .text(let bytes):
-                output.append(contentsOf: bytes)
+        /// Renders the step at `index` (with its body); returns the index of the step after it.
+        mutating func step(at index: Int, indentation: [UInt8], overrides: [TemplateProgram.Override]) -> Int {
+            switch steps[index] {
+            case .text(let range):
+                output.append(contentsOf: slice(range))
+                return index + 1
             case .variable(let path, let escaped):
-                guard let value = lookup(path) else { return }
-                write(value, escaped: escaped)
-            case .section(let path, let body, let inverted):
+                if let value = lookup(path) { write(value, escaped: escaped) }
+                return index + 1
+            case .section(let path, let inverted, let end):
+                let body = Int32(index + 1)..<end
                 let value = lookup(path)
                 if inverted {
                     renderInverted(body, value, indentation: indentation, overrides: overrides)
                 } else {
                     renderSection(body, value, indentation: indentation, overrides: overrides)
                 }
-            case .partial(let name, let indented, let inheriting):
-                guard let nodes = templates[name] else { return }
-                let inner = indented.map { (indentation ?? []) + $0 } ?? indentation
-                // The outermost override of a block wins.
-                let merged = inheriting.map { overrides?.merging($0) { outer, _ in outer } ?? $0 } ?? overrides
-                render(nodes, indentation: inner, overrides: merged)
-            case .block(let name, let defaultBody, let indented):
-                render(overrides?[name] ?? defaultBody, indentation: (indentation ?? []) + indented, overrides: overrides)
-            case .blockOverride:
-                break
+                return Int(end)
+            case .partial(let template, let indented, let set, let end):
+                guard template >= 0 else { return Int(end) }
+                var merged = overrides
+                if set >= 0 {
+                    // The outermost override of a block wins.
+                    merged += program.overrideSets[Int(set)].filter { inner in !overrides.contains { $0.name == inner.name } }
+                }
+                run(program.templateSteps[Int(template)], indentation: indenting(indentation, by: indented), overrides: merged)
+                return Int(end)
+            case .block(let name, let indented, let end):
+                let body = overrides.first { $0.name == name }?.body ?? Int32(index + 1)..<end
+                run(body, indentation: indenting(indentation, by: indented), overrides: overrides)
+                return Int(end)
             }
         }
 
-        mutating func renderSection(_ body: [TemplateNode], _ value: TemplateValue?, indentation: [UInt8]?,
-                                    overrides: [String: [TemplateNode]]?) {
+        func slice(_ range: Range<Int32>) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(rebasing: bytes[Int(range.lowerBound)..<Int(range.upperBound)])
+        }
+
+        func indenting(_ indentation: [UInt8], by more: Range<Int32>) -> [UInt8] {
+            more.isEmpty ? indentation : indentation + slice(more)
+        }
+
+        mutating func renderSection(_ body: Range<Int32>, _ value: TemplateValue?, indentation: [UInt8],
+                                    overrides: [TemplateProgram.Override]) {
             switch value {
             case nil, .bool(false): return
-            case .bool(true): render(body, indentation: indentation, overrides: overrides)
+            case .bool(true): run(body, indentation: indentation, overrides: overrides)
             case .list(let items):
                 for item in items { renderPushing(item, body, indentation: indentation, overrides: overrides) }
             case .some(let value): renderPushing(value, body, indentation: indentation, overrides: overrides)
             }
         }
 
-        mutating func renderInverted(_ body: [TemplateNode], _ value: TemplateValue?, indentation: [UInt8]?,
-                                     overrides: [String: [TemplateNode]]?) {
+        mutating func renderInverted(_ body: Range<Int32>, _ value: TemplateValue?, indentation: [UInt8],
+                                     overrides: [TemplateProgram.Override]) {
             switch value {
-            case nil, .bool(false): render(body, indentation: indentation, overrides: overrides)
+            case nil, .bool(false): run(body, indentation: indentation, overrides: overrides)
             case .list(let items) where items.isEmpty: renderPushing(.list(items), body, indentation: indentation, overrides: overrides)
             default: return
             }
         }
 
-        mutating func renderPushing(_ value: TemplateValue, _ body: [TemplateNode], indentation: [UInt8]?,
-                                    overrides: [String: [TemplateNode]]?) {
+        mutating func renderPushing(_ value: TemplateValue, _ body: Range<Int32>, indentation: [UInt8],
+                                    overrides: [TemplateProgram.Override]) {
             stack.append(value)
-            render(body, indentation: indentation, overrides: overrides)
+            run(body, indentation: indentation, overrides: overrides)
             stack.removeLast()
         }
 
-        func lookup(_ path: TemplatePath) -> TemplateValue? {
-            switch path {
+        func lookup(_ path: TemplateProgram.Path) -> TemplateValue? {
+            let names = Int(path.names.lowerBound)..<Int(path.names.upperBound)
+            switch path.kind {
             case .current:
                 return stack.last
-            case .anchored(let names):
-                return descend(stack.last, names[...])
-            case .climbing(let names):
+            case .anchored:
+                return descend(stack.last, names)
+            case .climbing:
                 guard let first = names.first else { return stack.last }
-                for value in stack.reversed() {
-                    if let child = value.child(first) { return descend(child, names.dropFirst()) }
+                let name = self.names[first]
+                for level in stack.indices.reversed() {
+                    if let child = stack[level].child(name) { return descend(child, names.dropFirst()) }
                 }
                 return nil
             }
         }
 
-        func descend(_ value: TemplateValue?, _ names: ArraySlice<String>) -> TemplateValue? {
+        func descend(_ value: TemplateValue?, _ names: Range<Int>) -> TemplateValue? {
             var value = value
-            for name in names { value = value?.child(name) }
+            for index in names { value = value?.child(self.names[index]) }
             return value
         }
 
