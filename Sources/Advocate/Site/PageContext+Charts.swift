@@ -8,11 +8,11 @@ extension PageContext {
     }
 
     /// The standalone SVG file of a referrer's QR code.
-    func qrDocument(_ index: Int) -> String {
+    func qrDocument(_ index: Int) -> [UInt8] {
         let link = site.urls.referrerLink(site.referrers[index].code, source: .qr)
         // Every link fits: baseURL is at most 2,000 characters and a code 40, and a QR code at
         // level M holds 2,331 bytes. The empty document is never expected.
-        return QRCode(link)?.svgDocument(title: "QR code of \(link)") ?? ""
+        return QRCode(link)?.svgDocument(title: "QR code of \(link)") ?? []
     }
 
     /// A referrer's accepted referrals and conversions per week, for their stats page.

@@ -5,8 +5,10 @@ extension Array where Element == UInt8 {
     mutating func append(decimal number: some BinaryInteger) {
         if number < 0 { append(UInt8(ascii: "-")) }
         var rest = UInt64(number.magnitude)
-        guard rest >= 10 else {
-            append(UInt8(ascii: "0") + UInt8(rest))
+        if rest < 100 {
+            // Most numbers written are coordinates and lengths of one or two digits.
+            if rest >= 10 { append(UInt8(ascii: "0") + UInt8(rest / 10)) }
+            append(UInt8(ascii: "0") + UInt8(rest % 10))
             return
         }
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
