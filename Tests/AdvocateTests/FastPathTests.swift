@@ -13,6 +13,17 @@ import Testing
         }
     }
 
+    @Test func maskedNamesAreTheCharacterWalksOwn() async {
+        let pieces = ["Grace", " ", "\t", "\r\n", "\r", "H", "Zoë", "\u{00A0}", "王小明", "", "\u{2003}", "Hopper", "\u{0B}", "\u{0C}"]
+        await propertyCheck(count: 800, input: Gen<UInt8>.value(in: 0...UInt8(pieces.count - 1)).array(of: 0...6)) { choices in
+            let name = choices.map { pieces[Int($0)] }.joined()
+            #expect(PersonName.masked(name) == PersonName.maskedByCharacters(name), "\(name.debugDescription)")
+        }
+        #expect(PersonName.masked("Grace Brewster  Hopper") == "Grace H.")
+        #expect(PersonName.masked(" \t") == "A friend")
+        #expect(PersonName.masked("王小明") == "王.")
+    }
+
     @Test func emailsNormalizeAsTrimmingAndLowerCasingDoes() async {
         let pieces = ["ada", "@", "example.org", "ADA", "Zoë", " ", "\t", "\u{0B}", "\u{0C}", "\r\n", "\u{00A0}", "\u{2003}", "İ", "ß", "Ω", "-", "+", ""]
         await propertyCheck(count: 1000, input: Gen<UInt8>.value(in: 0...UInt8(pieces.count - 1)).array(of: 0...6)) { choices in

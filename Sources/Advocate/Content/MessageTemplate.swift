@@ -118,7 +118,11 @@ extension MessageVariant {
     /// Fills the variant with a referrer's values. `includeHTML` renders the email's Markdown too
     /// (a cmark call: done for previews, not for every referrer page).
     public func render(_ values: MessageValues, includeHTML: Bool = false) -> RenderedMessage {
-        let context = values.context
+        render(context: values.context, includeHTML: includeHTML)
+    }
+
+    /// Fills the variant with a context made by ``MessageValues/context``.
+    func render(context: TemplateValue, includeHTML: Bool = false) -> RenderedMessage {
         let html = includeHTML ? markdown.map { Markdown.render($0.render(context)).html } : nil
         return RenderedMessage(subject: subject?.render(context).trimmingWhitespace(),
                                text: text.render(context).trimmingWhitespace(), html: html)

@@ -84,16 +84,19 @@ public struct Site: Sendable {
 
     private func makeShares(for referrer: Referrer) -> [Share] {
         let variant = variant(for: referrer.code)
+        // The channels differ only in the link's source: the context is made once and its link
+        // set per channel (making it per channel was 1.6 % of a build).
+        let context = messageValues(for: referrer, source: nil).context
         return MessageChannel.allCases.map { channel in
-            let values = messageValues(for: referrer, source: channel.source)
+            let link = urls.referrerLink(referrer.code, source: channel.source)
             let message: RenderedMessage
             if let template = shareTemplates[channel], let chosen = template.variant(named: variant) ?? template.variants.first {
-                message = chosen.render(values)
+                message = chosen.render(context: context.setting("link", to: .text(link)))
             } else {
                 message = RenderedMessage(subject: "\(program.friendReward.description) at \(program.name)",
-                                          text: "\(program.friendReward.description) at \(program.name): \(values.link)", html: nil)
+                                          text: "\(program.friendReward.description) at \(program.name): \(link)", html: nil)
             }
-            return (channel, SiteURLs.shareURL(channel: channel, text: message.text, subject: message.subject, link: values.link))
+            return (channel, SiteURLs.shareURL(channel: channel, text: message.text, subject: message.subject, link: link))
         }
     }
 }

@@ -23,6 +23,13 @@ enum TemplateValue: Sendable {
         }
     }
 
+    /// This object with `name` set to `value`; any other value as it is.
+    func setting(_ name: String, to value: TemplateValue) -> TemplateValue {
+        guard case .object(var object) = self else { return self }
+        object[name] = value
+        return .object(object)
+    }
+
     /// The value named `name` inside this one, as swift-mustache finds it: only objects have any.
     func child(_ name: String) -> TemplateValue? {
         if case .object(let object) = self { object[name] } else { nil }
