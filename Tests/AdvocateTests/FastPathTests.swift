@@ -1,4 +1,5 @@
 @testable import Advocate
+import Foundation
 import PropertyBased
 import Testing
 
@@ -22,6 +23,18 @@ import Testing
         #expect(PersonName.masked("Grace Brewster  Hopper") == "Grace H.")
         #expect(PersonName.masked(" \t") == "A friend")
         #expect(PersonName.masked("王小明") == "王.")
+    }
+
+    @Test func daysReadAsZeroPaddedYearMonthDay() async {
+        await propertyCheck(count: 1000, input: Gen<Int>.int(in: -719_528...2_932_896)) { days in
+            let day = CalendarDay(daysSinceEpoch: days)
+            let (year, month, dayOfMonth) = day.components
+            #expect(day.iso8601 == String(format: "%04d-%02d-%02d", year, month, dayOfMonth), "\(days)")
+            #expect(CalendarDay(day.iso8601)?.daysSinceEpoch == days, "\(days)")
+        }
+        #expect(CalendarDay(daysSinceEpoch: 0).iso8601 == "1970-01-01")
+        #expect(CalendarDay(year: 9999, month: 12, day: 31).iso8601 == "9999-12-31")
+        #expect(CalendarDay(year: 33, month: 2, day: 1).iso8601 == "0033-02-01")
     }
 
     @Test func emailsNormalizeAsTrimmingAndLowerCasingDoes() async {
