@@ -7,7 +7,7 @@ import Testing
 @Suite struct HTMLEscapingTests {
     @Test func escapesExactlyWhatSwiftMustacheEscapes() throws {
         let samples = ["plain", "", "<script>alert('x')</script>", "Tom & \"Jerry\"", "Zoë <zoe@example.org>", "€ > ¥ 😀 ' &amp;",
-                       String(repeating: "a<", count: 100)]
+                       String(repeating: "a<", count: 100)] + (0..<128).map { "a" + String(UnicodeScalar(UInt8($0))) + "b" }
         let reference = try MustacheTemplate(string: "{{value}}")
         for sample in samples {
             #expect(HTMLEscaping.escape(sample) == reference.render(["value": sample]), "\(sample)")
