@@ -46,8 +46,8 @@ import Testing
     }
 
     @Test func trimmingRemovesOnlyTheWhitespaceAtTheEnds() async {
-        let pieces = ["Ada", " ", "\t", "\r\n", "\u{00A0}", "\u{2003}", "Zoë", "\u{301}", "王", "", "\u{0B}"]
-        await propertyCheck(count: 800, input: Gen<UInt8>.value(in: 0...UInt8(pieces.count - 1)).array(of: 0...6)) { choices in
+        let pieces = ["Ada", " ", "\t", "\r\n", "\u{00A0}", "\u{2003}", "Zoë", "\u{301}", "王", "", "\u{0B}", "\n", "\u{85}", "\u{1F}", "x"]
+        await propertyCheck(count: 1500, input: Gen<UInt8>.value(in: 0...UInt8(pieces.count - 1)).array(of: 0...6)) { choices in
             let text = choices.map { pieces[Int($0)] }.joined()
             var scalars = String.UnicodeScalarView()
             scalars.append(contentsOf: text.unicodeScalars.drop { $0.properties.isWhitespace }.reversed()

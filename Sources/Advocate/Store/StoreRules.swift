@@ -97,6 +97,18 @@ extension String {
 
     /// The string without leading and trailing whitespace and newlines.
     public func trimmingWhitespace() -> String {
+        // ASCII whitespace is trimmed on bytes; where the first or last byte kept is not ASCII
+        // (it may start a Unicode space), the scalars decide. A message's text ends with a line
+        // break, and trimming it by scalars was 0.7 % of a build.
+        let utf8 = utf8
+        var start = utf8.startIndex
+        var end = utf8.endIndex
+        while start < end, utf8[start].isASCIIWhitespace { start = utf8.index(after: start) }
+        while end > start, utf8[utf8.index(before: end)].isASCIIWhitespace { end = utf8.index(before: end) }
+        guard start < end else { return "" }
+        if utf8[start] < 0x80, utf8[utf8.index(before: end)] < 0x80 {
+            return start == utf8.startIndex && end == utf8.endIndex ? self : String(self[start..<end])
+        }
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
