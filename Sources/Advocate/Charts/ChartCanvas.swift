@@ -40,58 +40,60 @@ struct ChartCanvas {
     }
 
     mutating func rect(x: Double, y: Double, width: Double, height: Double, className: String) {
-        open("rect", className: className)
-        attribute("x", x)
-        attribute("y", y)
-        attribute("width", max(0, width))
-        attribute("height", max(0, height))
-        body.append("/>")
+        body.append(atMost: 192) { element in
+            element.open("rect", className: className)
+            element.attribute("x", x)
+            element.attribute("y", y)
+            element.attribute("width", max(0, width))
+            element.attribute("height", max(0, height))
+            element.put("/>")
+        }
     }
 
     mutating func line(x1: Double, y1: Double, x2: Double, y2: Double, className: String) {
-        open("line", className: className)
-        attribute("x1", x1)
-        attribute("y1", y1)
-        attribute("x2", x2)
-        attribute("y2", y2)
-        body.append("/>")
+        body.append(atMost: 192) { element in
+            element.open("line", className: className)
+            element.attribute("x1", x1)
+            element.attribute("y1", y1)
+            element.attribute("x2", x2)
+            element.attribute("y2", y2)
+            element.put("/>")
+        }
     }
 
     mutating func circle(cx: Double, cy: Double, r: Double, className: String) {
-        open("circle", className: className)
-        attribute("cx", cx)
-        attribute("cy", cy)
-        attribute("r", r)
-        body.append("/>")
+        body.append(atMost: 160) { element in
+            element.open("circle", className: className)
+            element.attribute("cx", cx)
+            element.attribute("cy", cy)
+            element.attribute("r", r)
+            element.put("/>")
+        }
     }
 
     /// A line through `points`, in order.
     mutating func polyline(_ points: [(x: Double, y: Double)], className: String) {
-        open("polyline", className: className)
-        body.append(" points=\"")
+        body.append(atMost: 96) { element in
+            element.open("polyline", className: className)
+            element.put(" points=\"")
+        }
         for (index, point) in points.enumerated() {
-            if index > 0 { body.append(UInt8(ascii: " ")) }
-            Self.append(point.x, to: &body)
-            body.append(UInt8(ascii: ","))
-            Self.append(point.y, to: &body)
+            body.append(atMost: 64) { pair in
+                if index > 0 { pair.put(UInt8(ascii: " ")) }
+                pair.put(number: point.x)
+                pair.put(UInt8(ascii: ","))
+                pair.put(number: point.y)
+            }
         }
         body.append("\"/>")
     }
 
     private mutating func open(_ element: String, className: String) {
-        body.append(UInt8(ascii: "<"))
-        body.append(element)
-        body.append(" class=\"")
-        body.append(className)
-        body.append(UInt8(ascii: "\""))
+        body.append(atMost: 96) { $0.open(element, className: className) }
     }
 
     private mutating func attribute(_ name: String, _ value: Double) {
-        body.append(UInt8(ascii: " "))
-        body.append(name)
-        body.append("=\"")
-        Self.append(value, to: &body)
-        body.append(UInt8(ascii: "\""))
+        body.append(atMost: 64) { $0.attribute(name, value) }
     }
 
     /// The finished `<svg>` element.
@@ -117,16 +119,9 @@ struct ChartCanvas {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Appends ``number(_:)``'s text, written from whole tenths (formatting a Double was a
-    /// tenth of a stats page's chart).
+    /// Appends ``number(_:)``'s text.
     static func append(_ value: Double, to bytes: inout [UInt8]) {
-        let tenths = Int((value * 10).rounded())
-        if tenths < 0 { bytes.append(UInt8(ascii: "-")) }
-        bytes.append(decimal: abs(tenths) / 10)
-        if abs(tenths) % 10 != 0 {
-            bytes.append(UInt8(ascii: "."))
-            bytes.append(decimal: abs(tenths) % 10)
-        }
+        bytes.append(atMost: 32) { $0.put(number: value) }
     }
 
     /// A round upper bound for an axis, at least `value` and at least 1: 1, 2, 4, 6, 8, 10, 20,
@@ -154,5 +149,37 @@ extension CalendarDay {
     var longLabel: String {
         let (year, month, day) = components
         return "\(day) \(Self.monthAbbreviations[month - 1]) \(year)"
+    }
+}
+
+/// The pieces of a chart's elements (element names, class names and attribute names are the
+/// charts' own short constants; only numbers vary).
+private extension StackWriter {
+    mutating func open(_ element: String, className: String) {
+        put(UInt8(ascii: "<"))
+        put(element)
+        put(" class=\"")
+        put(className)
+        put(UInt8(ascii: "\""))
+    }
+
+    mutating func attribute(_ name: String, _ value: Double) {
+        put(UInt8(ascii: " "))
+        put(name)
+        put("=\"")
+        put(number: value)
+        put(UInt8(ascii: "\""))
+    }
+
+    /// ``ChartCanvas/number(_:)``'s text, written from whole tenths (formatting a Double was a
+    /// tenth of a stats page's chart).
+    mutating func put(number value: Double) {
+        let tenths = Int((value * 10).rounded())
+        if tenths < 0 { put(UInt8(ascii: "-")) }
+        put(decimal: abs(tenths) / 10)
+        if abs(tenths) % 10 != 0 {
+            put(UInt8(ascii: "."))
+            put(decimal: abs(tenths) % 10)
+        }
     }
 }

@@ -27,3 +27,46 @@ extension Array where Element == UInt8 {
         append(contentsOf: text.utf8)
     }
 }
+
+extension Array where Element == UInt8 {
+    /// Appends what `write` puts into a buffer of `capacity` bytes on the stack, at once: an
+    /// append per piece checks the array's uniqueness and capacity every time, and a chart
+    /// writes thousands of small pieces. Writing more than `capacity` bytes is a programming error.
+    mutating func append(atMost capacity: Int, _ write: (inout StackWriter) -> Void) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+            var writer = StackWriter(buffer: buffer)
+            write(&writer)
+            append(contentsOf: buffer[..<writer.count])
+        }
+    }
+}
+
+/// Writes bytes into a fixed buffer (see `Array.append(atMost:_:)`).
+struct StackWriter {
+    private let buffer: UnsafeMutableBufferPointer<UInt8>
+    private(set) var count = 0
+
+    fileprivate init(buffer: UnsafeMutableBufferPointer<UInt8>) {
+        self.buffer = buffer
+    }
+
+    mutating func put(_ byte: UInt8) {
+        precondition(count < buffer.count, "StackWriter: more bytes than its capacity")
+        buffer[count] = byte
+        count += 1
+    }
+
+    mutating func put(_ text: String) {
+        for byte in text.utf8 { put(byte) }
+    }
+
+    /// A non-negative integer's decimal digits.
+    mutating func put(decimal number: Int) {
+        var divisor = 1
+        while divisor <= number / 10 { divisor *= 10 }
+        while divisor > 0 {
+            put(UInt8(ascii: "0") + UInt8(number / divisor % 10))
+            divisor /= 10
+        }
+    }
+}
