@@ -154,7 +154,7 @@ extension CalendarDay {
 
 /// The pieces of a chart's elements (element names, class names and attribute names are the
 /// charts' own short constants; only numbers vary).
-private extension StackWriter {
+private extension FixedBufferWriter {
     mutating func open(_ element: String, className: String) {
         put(UInt8(ascii: "<"))
         put(element)

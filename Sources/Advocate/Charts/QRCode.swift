@@ -77,7 +77,7 @@ public struct QRCode: Sendable, Equatable {
         // A run takes at most "M185 185h177v1h-177z": 20 bytes; a row holds at most (size + 1) / 2 runs.
         let capacity = size * ((size + 1) / 2) * 20
         return [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
-            var path = PathWriter(buffer: buffer)
+            var path = FixedBufferWriter(buffer: buffer)
             modules.withUnsafeBufferPointer { modules in
                 for row in 0..<size {
                     var column = 0
@@ -94,36 +94,17 @@ public struct QRCode: Sendable, Equatable {
     }
 }
 
-/// Writes `M<column> <row>h<width>v1h-<width>z` into a buffer with room for it.
-private struct PathWriter {
-    let buffer: UnsafeMutableBufferPointer<UInt8>
-    private(set) var count = 0
-
-    init(buffer: UnsafeMutableBufferPointer<UInt8>) {
-        self.buffer = buffer
-    }
-
+private extension FixedBufferWriter {
+    /// `M<column> <row>h<width>v1h-<width>z`: one run of dark modules.
     mutating func rectangle(column: Int, row: Int, width: Int) {
         put(UInt8(ascii: "M"))
-        put(number: column)
+        put(decimal: column)
         put(UInt8(ascii: " "))
-        put(number: row)
+        put(decimal: row)
         put(UInt8(ascii: "h"))
-        put(number: width)
-        for byte in "v1h-".utf8 { put(byte) }
-        put(number: width)
+        put(decimal: width)
+        put("v1h-")
+        put(decimal: width)
         put(UInt8(ascii: "z"))
-    }
-
-    private mutating func put(_ byte: UInt8) {
-        buffer[count] = byte
-        count += 1
-    }
-
-    /// Every number in a QR code's path is below 1,000: a side is at most 177 modules plus the quiet zone.
-    private mutating func put(number: Int) {
-        if number >= 100 { put(UInt8(ascii: "0") + UInt8(number / 100)) }
-        if number >= 10 { put(UInt8(ascii: "0") + UInt8(number / 10 % 10)) }
-        put(UInt8(ascii: "0") + UInt8(number % 10))
     }
 }

@@ -31,27 +31,28 @@ extension Array where Element == UInt8 {
 extension Array where Element == UInt8 {
     /// Appends what `write` puts into a buffer of `capacity` bytes on the stack, at once: an
     /// append per piece checks the array's uniqueness and capacity every time, and a chart
-    /// writes thousands of small pieces. Writing more than `capacity` bytes is a programming error.
-    mutating func append(atMost capacity: Int, _ write: (inout StackWriter) -> Void) {
+    /// writes thousands of small pieces. Writing more than `capacity` bytes stops the program (a precondition).
+    mutating func append(atMost capacity: Int, _ write: (inout FixedBufferWriter) -> Void) {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
-            var writer = StackWriter(buffer: buffer)
+            var writer = FixedBufferWriter(buffer: buffer)
             write(&writer)
             append(contentsOf: buffer[..<writer.count])
         }
     }
 }
 
-/// Writes bytes into a fixed buffer (see `Array.append(atMost:_:)`).
-struct StackWriter {
+/// Writes bytes into a fixed buffer: one on the stack (`Array.append(atMost:_:)`), or an array's
+/// uninitialized capacity.
+struct FixedBufferWriter {
     private let buffer: UnsafeMutableBufferPointer<UInt8>
     private(set) var count = 0
 
-    fileprivate init(buffer: UnsafeMutableBufferPointer<UInt8>) {
+    init(buffer: UnsafeMutableBufferPointer<UInt8>) {
         self.buffer = buffer
     }
 
     mutating func put(_ byte: UInt8) {
-        precondition(count < buffer.count, "StackWriter: more bytes than its capacity")
+        precondition(count < buffer.count, "FixedBufferWriter: more bytes than its capacity")
         buffer[count] = byte
         count += 1
     }
