@@ -1,25 +1,8 @@
 extension Array where Element == UInt8 {
-    /// Appends an integer's decimal digits, with a `-` when it is negative (at most 64 bits of
-    /// magnitude). The digits are made in a buffer on the stack and appended at once: a QR code
-    /// or a chart writes thousands of numbers.
+    /// Appends an integer's decimal digits, with a `-` when it is negative, made on the stack
+    /// and appended at once.
     mutating func append(decimal number: some BinaryInteger) {
-        if number < 0 { append(UInt8(ascii: "-")) }
-        var rest = UInt64(number.magnitude)
-        if rest < 100 {
-            // Most numbers written are coordinates and lengths of one or two digits.
-            if rest >= 10 { append(UInt8(ascii: "0") + UInt8(rest / 10)) }
-            append(UInt8(ascii: "0") + UInt8(rest % 10))
-            return
-        }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var start = digits.count
-            while rest > 0 {
-                start -= 1
-                digits[start] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-            }
-            append(contentsOf: digits[start...])
-        }
+        append(atMost: 21) { $0.put(decimal: number) }
     }
 
     /// Appends a string's UTF-8.
@@ -61,12 +44,14 @@ struct FixedBufferWriter {
         for byte in text.utf8 { put(byte) }
     }
 
-    /// A non-negative integer's decimal digits.
-    mutating func put(decimal number: Int) {
-        var divisor = 1
-        while divisor <= number / 10 { divisor *= 10 }
+    /// An integer's decimal digits, with a `-` when it is negative (at most 64 bits of magnitude).
+    mutating func put(decimal number: some BinaryInteger) {
+        if number < 0 { put(UInt8(ascii: "-")) }
+        let magnitude = UInt64(number.magnitude)
+        var divisor: UInt64 = 1
+        while divisor <= magnitude / 10 { divisor *= 10 }
         while divisor > 0 {
-            put(UInt8(ascii: "0") + UInt8(number / divisor % 10))
+            put(UInt8(ascii: "0") + UInt8(magnitude / divisor % 10))
             divisor /= 10
         }
     }
