@@ -70,19 +70,6 @@ import Testing
         }
     }
 
-    @Test func stackWrittenDigitsAreStringsOwn() async {
-        await propertyCheck(count: 1000, input: Gen<Int>.int(in: 0...Int.max)) { number in
-            var bytes: [UInt8] = [0x78]
-            bytes.append(atMost: 24) { $0.put(decimal: number) }
-            #expect(bytes == Array(("x" + String(number)).utf8))
-        }
-        for number in Array(0...1_000) + [9_999, 10_000, Int.max] {
-            var bytes: [UInt8] = []
-            bytes.append(atMost: 24) { $0.put(decimal: number) }
-            #expect(String(decoding: bytes, as: UTF8.self) == String(number))
-        }
-    }
-
     @Test func chartNumbersReadAsTheDoubleTheyRound() async {
         await propertyCheck(count: 1000, input: Gen<Int>.int(in: -50_000...50_000), Gen<Int>.int(in: 0...99)) { whole, hundredths in
             let value = Double(whole) / 10 + Double(hundredths) / 1000
