@@ -115,13 +115,8 @@ struct ChartCanvas {
     /// `12`, `12.5`, `-0.5`.
     static func number(_ value: Double) -> String {
         var bytes: [UInt8] = []
-        append(value, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// Appends ``number(_:)``'s text.
-    static func append(_ value: Double, to bytes: inout [UInt8]) {
         bytes.append(atMost: 32) { $0.put(number: value) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// A round upper bound for an axis, at least `value` and at least 1: 1, 2, 4, 6, 8, 10, 20,

@@ -46,8 +46,8 @@ public struct QRCode: Sendable, Equatable {
         return String(decoding: element, as: UTF8.self)
     }
 
-    /// Writes the element as bytes: a string interpolation per run of modules was 4 % of a full
-    /// build's CPU samples, and the whole document as Strings another 4 %.
+    /// Writes the element as bytes: with the document made of Strings around the path, and the
+    /// path appended number by number, the QR files were 5.7 % of a build's CPU samples; 3.4 % now.
     private func appendSVG(title: String, attributes: String, to output: inout [UInt8]) {
         let side = size + 2 * Self.quietZone
         output.append("<svg ")
@@ -70,9 +70,8 @@ public struct QRCode: Sendable, Equatable {
         output.append("\"/></svg>")
     }
 
-    /// The path's data: one rectangle per horizontal run of dark modules, which keeps it short.
-    /// Written through a pointer: with an append per number, the uniqueness and capacity checks
-    /// were a third of the file's cost.
+    /// The path's data: one rectangle per horizontal run of dark modules, which keeps it short,
+    /// written straight into the array's storage.
     private func pathData() -> [UInt8] {
         // A run takes at most "M185 185h177v1h-177z": 20 bytes; a row holds at most (size + 1) / 2 runs.
         let capacity = size * ((size + 1) / 2) * 20

@@ -9,12 +9,11 @@ extension Array where Element == UInt8 {
     mutating func append(_ text: String) {
         append(contentsOf: text.utf8)
     }
-}
 
-extension Array where Element == UInt8 {
     /// Appends what `write` puts into a buffer of `capacity` bytes on the stack, at once: an
     /// append per piece checks the array's uniqueness and capacity every time, and a chart
-    /// writes thousands of small pieces. Writing more than `capacity` bytes stops the program (a precondition).
+    /// writes thousands of small pieces. Writing more than `capacity` bytes stops the program
+    /// (a precondition).
     mutating func append(atMost capacity: Int, _ write: (inout FixedBufferWriter) -> Void) {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
             var writer = FixedBufferWriter(buffer: buffer)
