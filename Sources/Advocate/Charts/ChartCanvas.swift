@@ -27,14 +27,16 @@ struct ChartCanvas {
 
     mutating func text(_ text: String, x: Double, y: Double, anchor: String = "start", className: String = "chart-text",
                        extra: String = "") {
-        open("text", className: className)
-        attribute("x", x)
-        attribute("y", y)
-        body.append(" text-anchor=\"")
-        body.append(anchor)
-        body.append("\"")
-        body.append(extra)
-        body.append(UInt8(ascii: ">"))
+        body.append(atMost: 256) { element in
+            element.open("text", className: className)
+            element.attribute("x", x)
+            element.attribute("y", y)
+            element.put(" text-anchor=\"")
+            element.put(anchor)
+            element.put(UInt8(ascii: "\""))
+            element.put(extra)
+            element.put(UInt8(ascii: ">"))
+        }
         XMLText.append(text, to: &body)
         body.append("</text>")
     }
@@ -88,14 +90,6 @@ struct ChartCanvas {
         body.append("\"/>")
     }
 
-    private mutating func open(_ element: String, className: String) {
-        body.append(atMost: 96) { $0.open(element, className: className) }
-    }
-
-    private mutating func attribute(_ name: String, _ value: Double) {
-        body.append(atMost: 64) { $0.attribute(name, value) }
-    }
-
     /// The finished `<svg>` element.
     var svg: String {
         var svg: [UInt8] = []
@@ -147,8 +141,8 @@ extension CalendarDay {
     }
 }
 
-/// The pieces of a chart's elements (element names, class names and attribute names are the
-/// charts' own short constants; only numbers vary).
+/// The pieces of a chart's elements (element, class and attribute names, anchors and extra
+/// attributes are the charts' own short constants; only numbers vary).
 private extension FixedBufferWriter {
     mutating func open(_ element: String, className: String) {
         put(UInt8(ascii: "<"))

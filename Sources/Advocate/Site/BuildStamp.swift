@@ -74,7 +74,7 @@ struct BuildStamp {
     }
 
     private static func fileDigest(path: String, state: StableDigest.FileState?) -> UInt64? {
-        guard state != nil else { return nil }
+        guard let state else { return nil }
         var digest = StableDigest()
         digest.add(state, name: path)
         return digest.value

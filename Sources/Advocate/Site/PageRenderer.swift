@@ -64,12 +64,12 @@ public struct PageRenderer: Sendable {
     /// The referrer page with what was typed and what was wrong: the endpoint's 422 page.
     public func renderReferralForm(code: String, form: FormState) -> String? {
         guard let index = site.index(ofReferrer: code) else { return nil }
-        return site.inputs.theme.render("referrer", PageContext(site: site).referrer(index, form: form))
+        return site.inputs.theme.render("referrer", pages.referrer(index, form: form))
     }
 
     /// The join page with what was typed and what was wrong: the join endpoint's 422 page.
     public func renderJoinForm(_ form: FormState) -> String? {
-        site.inputs.theme.render("join", PageContext(site: site).join(form: form))
+        site.inputs.theme.render("join", pages.join(form: form))
     }
 
     /// Public pages only: no stats, analytics, messaging, thank-you or 404 page.

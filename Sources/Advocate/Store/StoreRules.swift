@@ -57,7 +57,6 @@ public enum StoreRules {
         return email.trimmingWhitespace().lowercased()
     }
 
-
     /// A plausible address: one `@`, a non-empty local part, a dotted domain, no spaces or
     /// control characters, within RFC 5321's length. Deliverability is the mail server's business.
     public static func isPlausibleEmail(_ email: String) -> Bool {
