@@ -17,6 +17,8 @@ extension ReferralDesk {
     /// share and stats pages, and emails them both links; an email already on the roster gets
     /// its links again instead.
     func join(_ submission: JoinSubmission) async -> JoinOutcome {
+        await enter()
+        defer { leave() }
         let now = Instant.now
         if submission.isBot {
             logger.notice("honeypot filled on the join form: answered as a success, not recorded")

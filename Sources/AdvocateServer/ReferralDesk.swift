@@ -36,6 +36,12 @@ actor ReferralDesk {
     /// Set when a referrer joined since ``renderer`` was made: it is remade when next needed, so
     /// a run of joins costs no figures.
     var rendererIsStale = false
+    /// Watch mode's reload holds new submissions while it reads the store from disk.
+    private var isHolding = false
+    /// Submissions and joins between admission and their answer.
+    private var inProgress = 0
+    private var heldSubmissions: [CheckedContinuation<Void, Never>] = []
+    private var holdWaiters: [CheckedContinuation<Void, Never>] = []
 
     init(inputs: SiteInputs, outcomes: OutcomeLedger, journal: JournalWriter, refresher: SiteRefresher, mailer: MailDispatcher,
          webhooks: WebhookDispatcher?, logger: Logger) {
@@ -53,8 +59,40 @@ actor ReferralDesk {
 
     nonisolated var isJournalWritable: Bool { journal.isWritable }
 
-    /// Takes inputs reloaded from disk after a change (watch mode): the roster, content and theme.
+    /// Holds new submissions and joins, and returns once those in progress have been answered:
+    /// from then until ``reload(_:)`` or ``release()``, the journal on disk holds every event the
+    /// desk recorded, so a store read from it now loses none (watch mode).
+    func hold() async {
+        isHolding = true
+        while inProgress > 0 { await withCheckedContinuation { holdWaiters.append($0) } }
+    }
+
+    /// Lets held submissions in again.
+    func release() {
+        isHolding = false
+        let waiting = heldSubmissions
+        heldSubmissions = []
+        for submission in waiting { submission.resume() }
+    }
+
+    /// Waits while the desk is held, then counts the caller in progress until ``leave()``.
+    func enter() async {
+        while isHolding { await withCheckedContinuation { heldSubmissions.append($0) } }
+        inProgress += 1
+    }
+
+    func leave() {
+        inProgress -= 1
+        guard inProgress == 0 else { return }
+        let waiting = holdWaiters
+        holdWaiters = []
+        for waiter in waiting { waiter.resume() }
+    }
+
+    /// Takes inputs reloaded from disk while the desk was held (watch mode): the roster, content
+    /// and theme, with every event recorded so far; then lets held submissions in.
     func reload(_ fresh: SiteInputs) async {
+        defer { release() }
         let outcomes = OutcomeLedger(store: fresh.store)
         newestEvent = AsOf.resolve(nil, store: fresh.store)
         inputs = Self.withoutEvents(fresh)
@@ -100,6 +138,8 @@ actor ReferralDesk {
     }
 
     func submit(_ submission: ReferralSubmission) async -> Outcome {
+        await enter()
+        defer { leave() }
         let now = Instant.now
         let id = ReferralID.make(at: now)
         if submission.isBot {

@@ -53,6 +53,17 @@ actor SiteRefresher {
         await runPending()
     }
 
+    /// Runs `work` (watch mode's rebuild) while no refresh runs, then any refresh asked for
+    /// meanwhile: two writers of the output folder at once could move a page rendered from the
+    /// old theme in after the rebuild, or rename each other's temporary files away.
+    func exclusively(_ work: @Sendable () async -> Void) async {
+        while running { try? await Task.sleep(for: .milliseconds(5)) }
+        running = true
+        await work()
+        running = false
+        if scheduled { await runPending() }
+    }
+
     /// Refreshes until nothing is pending. The actor is re-entered while a refresh renders, so
     /// `running` keeps a second loop from starting; `scheduled` stays set, so touches only add codes.
     private func runPending() async {

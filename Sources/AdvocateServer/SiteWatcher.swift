@@ -24,30 +24,37 @@ struct SiteWatcher: Sendable {
         }
     }
 
+    /// Rebuilds the site from disk while no refresh writes pages, with the desk holding new
+    /// referrals while the store is read, so the reloaded roster and figures miss none.
     func rebuild() async {
-        let options = options
-        let result = await runBlocking { Self.build(options) }
-        switch result {
-        case .success(let (inputs, report)):
-            await desk.reload(inputs)
-            await liveReload.broadcast()
-            logger.info("rebuilt after a change: \(report.written) written, \(report.unchanged) unchanged, \(report.removed) removed")
-        case .failure(let error):
-            logger.error("not rebuilt, the site keeps its last good build:\n\(error)")
-        }
+        await desk.refresher.exclusively { await rebuildExclusively() }
     }
 
-    static func build(_ options: BuildOptions) -> Result<(SiteInputs, BuildReport), BuildError> {
+    private func rebuildExclusively() async {
+        let options = options
+        await desk.hold()
+        let loaded = await runBlocking { () -> Result<SiteInputs, BuildError> in
+            do throws(DiagnosticsError) {
+                return .success(try SiteInputs.load(options))
+            } catch {
+                return .failure(.invalidInput(error))
+            }
+        }
         let inputs: SiteInputs
-        do {
-            inputs = try SiteInputs.load(options)
-        } catch {
-            return .failure(.invalidInput(error))
+        switch loaded {
+        case .success(let fresh):
+            inputs = fresh
+            await desk.reload(fresh)
+        case .failure(let error):
+            await desk.release()
+            return logger.error("not rebuilt, the site keeps its last good build:\n\(error)")
         }
         do {
-            return .success((inputs, try SiteBuilder.build(inputs)))
+            let report = try await runBlocking { () throws(BuildError) in try SiteBuilder.build(inputs) }
+            await liveReload.broadcast()
+            logger.info("rebuilt after a change: \(report.written) written, \(report.unchanged) unchanged, \(report.removed) removed")
         } catch {
-            return .failure(error)
+            logger.error("not rebuilt, the site keeps its last good build:\n\(error)")
         }
     }
 

@@ -47,4 +47,59 @@ import Testing
         try handle.close()
         #expect(watcher.snapshot() == before)
     }
+
+    /// A referral posted while watch mode rereads the store waits for the reread, so the desk's
+    /// reloaded roster and figures hold it: its duplicate is refused and its stats page counts it.
+    @Test func aReferralPostedWhileTheStoreIsRereadIsHeldAndKept() async throws {
+        let fixture = try ServerFixture(watch: true)
+        let watcher = try #require(fixture.prepared.watcher)
+        let stats = fixture.file(try fixture.statsPath(of: "grace") + "index.html")
+        let before = try Self.referrals(in: stats)
+        let friend = #"{"referrer":"grace","name":"Held Friend","email":"held.friend@example.net","consent":true}"#
+        try await fixture.prepared.application.test(.router) { client in
+            await watcher.desk.hold()
+            let journal = try fixture.journal()
+            async let posted = client.postJSON(friend)
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(try fixture.journal() == journal, "a held referral is not recorded yet")
+            await watcher.desk.reload(try SiteInputs.load(watcher.options))
+            #expect(try await posted.status == .created)
+            #expect(try await client.postJSON(friend).status == .conflict)
+        }
+        await fixture.flushRefresh()
+        #expect(try Self.referrals(in: stats) == before + 1)
+    }
+
+    /// A refresh asked for during watch mode's rebuild waits for it (two writers of one output
+    /// folder could each rename the other's temporary files away), then runs.
+    @Test func aRefreshAskedForDuringARebuildRunsAfterIt() async throws {
+        let fixture = try ServerFixture(watch: true)
+        let stats = fixture.file(try fixture.statsPath(of: "grace") + "index.html")
+        let before = try Self.referrals(in: stats)
+        let (started, start) = AsyncStream<Void>.makeStream()
+        let (finished, finish) = AsyncStream<Void>.makeStream()
+        let rebuild = Task {
+            await fixture.prepared.refresher.exclusively {
+                start.yield()
+                for await _ in finished { break }
+            }
+        }
+        for await _ in started { break }
+        try await fixture.prepared.application.test(.router) { client in
+            let answer = try await client.postJSON(#"{"referrer":"grace","name":"Late Friend","email":"late.friend@example.net","consent":true}"#)
+            #expect(answer.status == .created)
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(try Self.referrals(in: stats) == before, "no refresh while the rebuild runs")
+        finish.yield()
+        await rebuild.value
+        #expect(try Self.referrals(in: stats) == before + 1)
+    }
+
+    /// The referrals figure on a stats page.
+    static func referrals(in page: URL) throws -> Int {
+        let html = try String(contentsOf: page, encoding: .utf8)
+        let figure = try #require(html.firstRange(of: "<dt>Referrals</dt><dd>"))
+        return try #require(Int(html[figure.upperBound...].prefix { $0.isNumber }))
+    }
 }
