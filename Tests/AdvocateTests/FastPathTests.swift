@@ -45,7 +45,7 @@ import Testing
         }
     }
 
-    @Test func trimmingRemovesOnlyTheWhitespaceAtTheEnds() async {
+    @Test func trimmingRemovesOnlyTheWhitespaceAtTheEndsAndIsBlankAgrees() async {
         let pieces = ["Ada", " ", "\t", "\r\n", "\u{00A0}", "\u{2003}", "Zoë", "\u{301}", "王", "", "\u{0B}", "\n", "\u{85}", "\u{1F}", "x"]
         await propertyCheck(count: 1500, input: Gen<UInt8>.value(in: 0...UInt8(pieces.count - 1)).array(of: 0...6)) { choices in
             let text = choices.map { pieces[Int($0)] }.joined()
@@ -53,6 +53,7 @@ import Testing
             scalars.append(contentsOf: text.unicodeScalars.drop { $0.properties.isWhitespace }.reversed()
                 .drop { $0.properties.isWhitespace }.reversed())
             #expect(text.trimmingWhitespace() == String(scalars), "\(text.debugDescription)")
+            #expect(text.isBlank == scalars.isEmpty, "isBlank of \(text.debugDescription)")
         }
     }
 

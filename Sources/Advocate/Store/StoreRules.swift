@@ -82,11 +82,12 @@ public enum StoreRules {
 }
 
 extension String {
-    /// True when the string is empty or only whitespace (fast for ASCII text).
+    /// True when the string is empty or only whitespace: exactly when ``trimmingWhitespace()``
+    /// leaves nothing (fast for ASCII text).
     public var isBlank: Bool {
         for scalar in unicodeScalars {
             if scalar.isASCII {
-                if scalar != " " && scalar != "\t" && scalar != "\n" && scalar != "\r" { return false }
+                if !UInt8(scalar.value).isASCIIWhitespace { return false }
             } else if !scalar.properties.isWhitespace {
                 return false
             }
