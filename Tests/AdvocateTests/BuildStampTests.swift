@@ -52,6 +52,33 @@ import Testing
         #expect(try directory.read("public/r/ada/index.html").contains("<html"))
     }
 
+    /// A referral later than every event moves the as-of, which only the stats pages show: each
+    /// is rendered again, the share pages and QR codes are not, unless an offer starts or ends
+    /// between the two as-ofs (every share page shows the offer running).
+    @Test func aLaterReferralRendersTheStatsPagesAndNotTheSharePages() throws {
+        var site = SiteFixture()
+        site.store.offers = #"[{"name": "Spring week", "from": "2026-03-05", "until": "2026-03-07", "referrerAmount": 50}]"#
+        site.pageTemplates["referrer"] = "{{<layout}}{{$main}}<h1>{{referrer.name}}</h1>{{#site.offer}}<p>{{site.offer.name}}</p>{{/site.offer}}{{/main}}{{/layout}}"
+        _ = site.store.refer("bob", friend: "Alan Turing", email: "alan@example.org", at: "2026-03-01T10:00:00Z")
+        let directory = try site.write()
+        let options = SiteFixture.options(directory)
+        _ = try SiteBuilder.build(options)
+        let referrers = site.store.referrers.count
+
+        _ = site.store.refer("ada", friend: "Edsger Dijkstra", email: "edsger@example.org", at: "2026-03-02T10:00:00Z")
+        try directory.write("content/data/referrals.jsonl", site.store.lines.map { $0 + "\n" }.joined())
+        let later = try SiteBuilder.build(options)
+        #expect(later.rendered == later.total - 2 * referrers, "every stats page, no share page or QR code: \(later.summary)")
+        #expect(later.written >= referrers, "each stats page states the new as-of: \(later.summary)")
+        #expect(try !directory.read("public/r/bob/index.html").contains("Spring week"))
+
+        _ = site.store.refer("ada", friend: "Barbara Liskov", email: "barbara@example.org", at: "2026-03-06T10:00:00Z")
+        try directory.write("content/data/referrals.jsonl", site.store.lines.map { $0 + "\n" }.joined())
+        let duringTheOffer = try SiteBuilder.build(options)
+        #expect(duringTheOffer.rendered == duringTheOffer.total - referrers, "the share pages too, not the QR codes: \(duringTheOffer.summary)")
+        #expect(try directory.read("public/r/bob/index.html").contains("Spring week"))
+    }
+
     /// A status (no new referral, the counts unchanged) changes what the referrer's stats page
     /// shows, so its digest changes and it alone of the referrer pages is rendered again.
     @Test func aStatusChangeRendersTheStatsPageThatShowsIt() throws {

@@ -54,7 +54,8 @@ struct PageContext {
             "hasStories": .bool(!site.inputs.content.stories.isEmpty),
             "hasLeaderboard": .bool(site.hasLeaderboard),
         ]
-        if let offer = program.offer(at: site.figures.asOf) {
+        // The only value of every page that depends on the as-of (the page record counts on it).
+        if let offer = site.runningOffer {
             values["offer"] = [
                 "name": .text(offer.name), "until": .text(offer.until.iso8601), "referrerAmount": .text(site.formatting.money(offer.referrerAmount)),
                 "friendReward": .text(offer.friend ?? program.friendReward.description),

@@ -79,18 +79,28 @@ struct PageRecord {
 extension Site {
     /// The digest of what a referrer's page shows beyond the inputs every page shares; nil for
     /// pages that are always rendered (there are few of them).
+    ///
+    /// Only the stats page shows the as-of. The share page depends on it only through the offer
+    /// running then (the `site.offer` values), and the QR code not at all, so a later referral
+    /// renders 100,000 stats pages at 100,000 referrers, not 300,000 pages.
     func inputDigest(of page: PageSpec, shared: UInt64) -> UInt64? {
         var digest = StableDigest()
         digest.addNumber(Int64(bitPattern: shared))
-        digest.addNumber(figures.asOf.milliseconds)
         switch page {
         case .qrCode(let index):
             digest.add("qr \(referrers[index].code)")
         case .referrer(let index):
             digest.add("referrer")
+            if let offer = runningOffer {
+                digest.add(offer.name)
+                digest.add(offer.until.iso8601)
+                digest.addNumber(Int64(bitPattern: offer.referrerAmount.bitPattern))
+                digest.add(offer.friend ?? "-")
+            }
             add(referrers[index], to: &digest)
         case .stats(let index):
             digest.add("stats")
+            digest.addNumber(figures.asOf.milliseconds)
             add(referrers[index], to: &digest)
             // Numbers as numbers: describing them (an enum's through reflection) was most of this.
             let figures = figures.referrers[index]
