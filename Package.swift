@@ -44,6 +44,7 @@ let package = Package(
                 "CCMarkGFM",
                 "CFileSync",
                 "CQRencode",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Yams", package: "Yams"),

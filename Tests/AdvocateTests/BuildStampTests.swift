@@ -100,6 +100,34 @@ import Testing
         #expect(try directory.read("public/stats/\(token)/index.html").contains("Contacted"))
     }
 
+    /// After a change every page shares (here the 404 template), every referrer page is rendered
+    /// again and compared with its file by the digest the page record keeps of it, without
+    /// reading the file when it is as the last build left it (its size and time, which the
+    /// record trusts as it does to skip rendering). A file changed since is read and set right.
+    @Test func renderedPagesAreComparedByDigestWithFilesAsTheLastBuildLeftThem() throws {
+        var site = SiteFixture()
+        _ = site.store.refer("bob", friend: "Alan Turing", email: "alan@example.org", at: "2026-03-01T10:00:00Z")
+        let directory = try site.write()
+        let options = SiteFixture.options(directory)
+        _ = try SiteBuilder.build(options)
+        let asLeft = "public/r/ada/index.html", edited = "public/r/bob/index.html"
+        // Other bytes of the same size, and the time put back: only reading could tell.
+        let size = try directory.read(asLeft).utf8.count
+        var info = stat()
+        #expect(stat(directory.file(asLeft), &info) == 0)
+        try directory.write(asLeft, String(repeating: "x", count: size))
+        let times = [info.st_atim, info.st_mtim]
+        #expect(utimensat(AT_FDCWD, directory.file(asLeft), times, 0) == 0)
+        try directory.write(edited, String(repeating: "y", count: try directory.read(edited).utf8.count))
+
+        try directory.write("templates/404.mustache", "{{<layout}}{{$main}}<h1>Lost</h1>{{/main}}{{/layout}}")
+        let second = try SiteBuilder.build(options)
+        #expect(second.rendered == second.total, "\(second.summary)")
+        #expect(second.written == 2, "the 404 page and the edited page: \(second.summary)")
+        #expect(try directory.read(asLeft) == String(repeating: "x", count: size))
+        #expect(try directory.read(edited).contains("<html"))
+    }
+
     @Test func anEditedInputIsBuilt() throws {
         var site = SiteFixture()
         let directory = try site.write()

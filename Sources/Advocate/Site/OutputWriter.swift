@@ -17,6 +17,14 @@ final class OutputWriter: @unchecked Sendable {
         case staged
     }
 
+    /// What the last build left at a path (``PageRecord``): its bytes' digest, size and
+    /// modification time.
+    struct PreviousFile {
+        var content: UInt64
+        var size: Int64
+        var modified: Int64
+    }
+
     struct WriteError: Error, CustomStringConvertible {
         var path: String
         var message: String
@@ -40,8 +48,9 @@ final class OutputWriter: @unchecked Sendable {
     }
 
     /// Compares `bytes` with the file at `relativePath`; when they differ, writes a temporary copy.
-    /// Safe to call from many threads at once.
-    func stage(_ relativePath: String, bytes: [UInt8]) throws(WriteError) -> Outcome {
+    /// With `previous` and the bytes' `content` digest, a file still as the last build left it is
+    /// compared by digest instead of being read. Safe to call from many threads at once.
+    func stage(_ relativePath: String, bytes: [UInt8], content: UInt64? = nil, previous: PreviousFile? = nil) throws(WriteError) -> Outcome {
         if isNew(topLevelEntry(of: relativePath)) {
             let path = Paths.join(stagingFolder, relativePath)
             try ensureDirectory((path as NSString).deletingLastPathComponent)
@@ -49,7 +58,12 @@ final class OutputWriter: @unchecked Sendable {
             return .staged
         }
         let final = Paths.join(outputDirectory, relativePath)
-        if Self.fileHasBytes(final, bytes) { return .unchanged }
+        if let content, let previous, let state = StableDigest.FileState(final),
+           state.size == previous.size, state.modified == previous.modified {
+            if content == previous.content { return .unchanged }
+        } else if Self.fileHasBytes(final, bytes) {
+            return .unchanged
+        }
         let directory = (final as NSString).deletingLastPathComponent
         try ensureDirectory(directory)
         let name = (final as NSString).lastPathComponent

@@ -163,15 +163,10 @@ public enum SiteBuilder {
         let pages = SitePlan.plan(site)
         let writer = OutputWriter(outputDirectory: options.outputDirectory)
         let paths = pages.map { SitePlan.outputPath($0, site: site) }
-        let record = sharedDigest.map { PageRecord.read(options, shared: $0) } ?? PageRecord()
+        let keeping = sharedDigest.map { PageRecordKeeping(PageRecord.read(options, shared: $0), site: site, pages: pages, paths: paths, shared: $0) }
         PageRecord.remove(options)
-        let digests = DigestList(count: pages.count)
         timer.lap("plan the pages")
-        let count = try render(pages, paths: paths, site: site, writer: writer, progress: progress, timer: timer) { index in
-            guard let shared = sharedDigest, let digest = site.inputDigest(of: pages[index], shared: shared) else { return false }
-            digests.set(index, digest)
-            return record.isCurrent(paths[index], digest: digest, outputDirectory: options.outputDirectory)
-        }
+        let count = try render(pages, paths: paths, site: site, writer: writer, progress: progress, timer: timer, record: keeping)
         let manifest = BuildManifest(stateDirectory: inputs.options.stateDirectory, outputDirectory: inputs.options.outputDirectory)
         let current = Set(paths)
         let removed = writer.remove(manifest.previousPaths().filter { !current.contains($0) })
@@ -180,11 +175,7 @@ public enum SiteBuilder {
         let (manifestSaved, _) = concurrently {
             Result { try manifest.save(paths) }
         } _: {
-            if let sharedDigest {
-                try? PageRecord.save(options, shared: sharedDigest, pages: digests.values.enumerated().compactMap { index, digest in
-                    digest.map { (paths[index], $0, states[index]) }
-                })
-            }
+            try? keeping?.save(options, states: states)
         }
         if case .failure(let error) = manifestSaved { throw .write("\(error)") }
         timer.lap("remove old files, record the output")
@@ -222,10 +213,11 @@ public enum SiteBuilder {
     }
 
     /// Renders pages on every core and stages changed files; commits them only when all succeeded.
-    /// Pages for which `isCurrent` answers true are left as they are, not rendered.
+    /// With a `record`, pages it finds current are left as they are, not rendered, and the
+    /// others are compared with their files by digest where it can.
     static func render(_ pages: [PageSpec], paths: [String], site: Site, writer: OutputWriter,
                        progress: (@Sendable (Int, Int) -> Void)?, timer: StepTimer? = nil,
-                       isCurrent: @Sendable (Int) -> Bool = { _ in false }) throws(BuildError) -> (written: Int, rendered: Int) {
+                       record: PageRecordKeeping? = nil) throws(BuildError) -> (written: Int, rendered: Int) {
         let renderer = PageRenderer(site: site)
         let state = RenderState()
         let chunk = 64
@@ -233,11 +225,14 @@ public enum SiteBuilder {
         DispatchQueue.concurrentPerform(iterations: chunks) { chunkIndex in
             for index in chunkIndex * chunk..<min(pages.count, (chunkIndex + 1) * chunk) {
                 if state.failed { return }
-                if isCurrent(index) { continue }
+                if record?.isCurrent(index) == true { continue }
                 state.addRendered()
                 do {
                     let bytes = try renderer.render(pages[index])
-                    if try writer.stage(paths[index], bytes: bytes) == .staged { state.addWritten() }
+                    let known = record?.compare(index, bytes: bytes)
+                    if try writer.stage(paths[index], bytes: bytes, content: known?.content, previous: known?.previous) == .staged {
+                        state.addWritten()
+                    }
                 } catch let error as RenderError {
                     state.fail(render: error)
                 } catch {
@@ -273,18 +268,6 @@ public enum SiteBuilder {
         }
         return order.map { ($0, counts[$0]!) }
     }
-}
-
-/// The input digest of each page (nil for pages always rendered), set from many threads.
-private final class DigestList: @unchecked Sendable {
-    private let lock = NSLock()
-    private var digests: [UInt64?]
-
-    init(count: Int) { digests = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ digest: UInt64) { lock.withLock { digests[index] = digest } }
-
-    var values: [UInt64?] { lock.withLock { digests } }
 }
 
 /// Shared, locked bookkeeping of a parallel render.
