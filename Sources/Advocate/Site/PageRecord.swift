@@ -64,7 +64,7 @@ struct PageRecord {
         return state.size == entry.size && state.modified == entry.modified
     }
 
-    /// What the last build left at `path`, for ``OutputWriter/stage(_:bytes:previous:)``.
+    /// What the last build left at `path`, for ``OutputWriter/stage(_:bytes:content:previous:)``.
     func previousFile(_ path: String) -> OutputWriter.PreviousFile? {
         entries[path].map { OutputWriter.PreviousFile(content: $0.content, size: $0.size, modified: $0.modified) }
     }
@@ -84,14 +84,14 @@ struct PageRecord {
         for (path, digest, content, state) in pages {
             guard let state else { continue }
             text.append(path)
-            for number in [digest, content] {
-                text.append(UInt8(ascii: "\t"))
-                text.append(decimal: number)
-            }
-            for number in [state.size, state.modified] {
-                text.append(UInt8(ascii: "\t"))
-                text.append(decimal: number)
-            }
+            text.append(UInt8(ascii: "\t"))
+            text.append(decimal: digest)
+            text.append(UInt8(ascii: "\t"))
+            text.append(decimal: content)
+            text.append(UInt8(ascii: "\t"))
+            text.append(decimal: state.size)
+            text.append(UInt8(ascii: "\t"))
+            text.append(decimal: state.modified)
             text.append(UInt8(ascii: "\n"))
         }
         let file = file(options)

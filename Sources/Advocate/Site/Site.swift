@@ -47,10 +47,10 @@ public struct Site: Sendable {
 
     public func index(ofReferrer code: String) -> Int? { figures.index(ofReferrer: code) }
 
-    /// True when the theme has a leaderboard template (themes made before it may not).
     /// The offer running at the as-of, which every page's `site.offer` shows.
     var runningOffer: Program.Offer? { program.offer(at: figures.asOf) }
 
+    /// True when the theme has a leaderboard template (themes made before it may not).
     public var hasLeaderboard: Bool { inputs.theme.templateNames.contains("leaderboard") }
 
     /// Where the join form posts: `/api/join` on the endpoint's host (the program's `endpoint`
