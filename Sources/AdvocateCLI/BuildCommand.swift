@@ -34,9 +34,17 @@ struct BuildCommand: ParsableCommand {
         if let bar {
             progress = { done, total in bar.update(done: done, total: total) }
         }
+        let options = site.buildOptions(asOf: asOf.asOf)
+        if let holder = JournalWriter.holder(dataDirectory: options.dataDirectory) {
+            StandardError.write("""
+                warning: advocate serve\(holder.isEmpty ? "" : " (pid \(holder))") is running on this store. It refreshes the \
+                pages of each new referral in its own output folder with the content and theme it loaded \
+                when it started: restart it (or run it with --watch) so that its refreshes keep this build's changes.
+                """)
+        }
         let report: BuildReport
         do throws(BuildError) {
-            report = try SiteBuilder.build(site.buildOptions(asOf: asOf.asOf), progress: progress)
+            report = try SiteBuilder.build(options, progress: progress)
         } catch {
             bar?.finish()
             DiagnosticPrinter.printFailure(error)

@@ -42,6 +42,22 @@ import Testing
         #expect(!quiet.stdout.contains("compare with the last build"))
     }
 
+    /// A build while `advocate serve` holds the store says that the server's refreshes keep what
+    /// it loaded at start; the same build without the server says nothing of it.
+    @Test func aBuildWhileTheServerHoldsTheStoreWarnsThatItsRefreshesKeepTheOldTheme() throws {
+        let folder = try CLIRunner.temporaryFolder().appendingPathComponent("program")
+        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+        #expect(try CLIRunner.run(["init", folder.path]).status == 0)
+        let data = folder.appendingPathComponent("content/data").path
+        let server = try JournalWriter(dataDirectory: data)
+        let held = try CLIRunner.run(["build", "--source", folder.path])
+        #expect(held.status == 0, "\(held.stderr)")
+        #expect(held.stderr.contains("warning: advocate serve (pid \(ProcessInfo.processInfo.processIdentifier)) is running on this store"), "\(held.stderr)")
+        server.close()
+        let free = try CLIRunner.run(["build", "--source", folder.path])
+        #expect(free.status == 0 && !free.stderr.contains("advocate serve"), "\(free.stderr)")
+    }
+
     @Test func aReferralAppendedToTheExampleRebuildsOnlyItsPagesLikeAFullBuild() throws {
         let folder = try CLIRunner.temporaryFolder()
         let fresh = try CLIRunner.temporaryFolder()

@@ -48,7 +48,23 @@ public final class JournalWriter: @unchecked Sendable {
     /// Fault tests: the errno with which the next writes fail after half their bytes.
     private var simulatedWriteError: Int32?
 
-    /// Takes the store's lock (failing at once when another process holds it), moves a torn
+    /// The pid of the process holding the store's lock (`advocate serve`, or a command changing
+    /// the store), "" when it wrote none; nil when nobody holds it. Takes the lock shared for an
+    /// instant, which a writer starting then waits out.
+    public static func holder(dataDirectory: String) -> String? {
+        let lockPath = Paths.join(dataDirectory, StoreFiles.journal) + ".lock"
+        let descriptor = open(lockPath, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { Foundation.close(descriptor) }
+        guard flock(descriptor, LOCK_SH | LOCK_NB) != 0 else { return nil }
+        return errno == EWOULDBLOCK ? pid(inLock: lockPath) ?? "" : nil
+    }
+
+    private static func pid(inLock path: String) -> String? {
+        (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingWhitespace().nilIfEmpty
+    }
+
+    /// Takes the store's lock (failing within a fifth of a second when another process holds it), moves a torn
     /// last line aside into `referrals.jsonl.torn-<time>`, and opens the journal for appending.
     public init(dataDirectory: String) throws(Failure) {
         path = Paths.join(dataDirectory, StoreFiles.journal)
@@ -57,10 +73,16 @@ public final class JournalWriter: @unchecked Sendable {
         guard lockDescriptor >= 0 else {
             throw Failure(description: "cannot open the lock file \(lockPath): \(systemMessage())")
         }
-        guard flock(lockDescriptor, LOCK_EX | LOCK_NB) == 0 else {
-            let holder = (try? String(contentsOfFile: lockPath, encoding: .utf8))?.trimmingWhitespace() ?? ""
-            Foundation.close(lockDescriptor)
-            throw Failure(description: "another advocate process is writing to this store (lock held on \(lockPath)\(holder.isEmpty ? "" : " by pid \(holder)")); stop it first")
+        // A build looks at the lock for an instant (``holder(dataDirectory:)``): waited out.
+        var attempts = 0
+        while flock(lockDescriptor, LOCK_EX | LOCK_NB) != 0 {
+            attempts += 1
+            guard errno == EWOULDBLOCK, attempts < 10 else {
+                let holder = Self.pid(inLock: lockPath)
+                Foundation.close(lockDescriptor)
+                throw Failure(description: "another advocate process is writing to this store (lock held on \(lockPath)\(holder.map { " by pid \($0)" } ?? "")); stop it first")
+            }
+            usleep(20_000)
         }
         let pid = Array("\(ProcessInfo.processInfo.processIdentifier)\n".utf8)
         _ = ftruncate(lockDescriptor, 0)
