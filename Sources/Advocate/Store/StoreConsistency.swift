@@ -4,8 +4,9 @@ enum StoreConsistency {
     /// referrals are not reported again.
     static func check(program: Program?, referrers: [Referrer], invalidCodes: Set<String>, journal: JournalReader.Result,
                       journalFile: String, diagnostics: inout DiagnosticList) {
-        // Sized up front: growing them one by one rehashed every id a million-line journal
-        // holds about twenty times (perf: this check was a quarter of loading such a store).
+        // Sized up front: grown one by one, they rehashed a million-line journal's ids about
+        // twenty times (perf of loading such a store: this check's samples 4,835 -> 3,389; it
+        // runs beside the ledger, so the load's wall time did not measurably change).
         var codes: [String: Origin] = [:]
         var tokens: [String: Origin] = [:]
         codes.reserveCapacity(referrers.count)
