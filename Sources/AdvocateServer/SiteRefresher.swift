@@ -48,7 +48,7 @@ actor SiteRefresher {
 
     /// Runs a pending refresh now, after any refresh in progress (at shutdown, and in tests).
     func flush() async {
-        while running { try? await Task.sleep(for: .milliseconds(5)) }
+        await waitWhileRunning()
         scheduled = true
         await runPending()
     }
@@ -57,11 +57,15 @@ actor SiteRefresher {
     /// meanwhile: two writers of the output folder at once could move a page rendered from the
     /// old theme in after the rebuild, or rename each other's temporary files away.
     func exclusively(_ work: @Sendable () async -> Void) async {
-        while running { try? await Task.sleep(for: .milliseconds(5)) }
+        await waitWhileRunning()
         running = true
         await work()
         running = false
         if scheduled { await runPending() }
+    }
+
+    private func waitWhileRunning() async {
+        while running { try? await Task.sleep(for: .milliseconds(5)) }
     }
 
     /// Refreshes until nothing is pending. The actor is re-entered while a refresh renders, so

@@ -38,7 +38,7 @@ import Testing
         #expect(first.rendered == first.total)
         // Dated at the newest event, so the as-of (which every stats page states) stays.
         _ = site.store.refer("ada", friend: "Edsger Dijkstra", email: "edsger@example.org", at: newest)
-        try directory.write("content/data/referrals.jsonl", site.store.lines.map { $0 + "\n" }.joined())
+        try site.store.writeJournal(to: directory)
         // Without the snapshot (``AppendedReferralsTests``), the page record decides what is rendered.
         BuildSnapshot.remove(options)
         let second = try SiteBuilder.build(options)
@@ -66,14 +66,14 @@ import Testing
         let referrers = site.store.referrers.count
 
         _ = site.store.refer("ada", friend: "Edsger Dijkstra", email: "edsger@example.org", at: "2026-03-02T10:00:00Z")
-        try directory.write("content/data/referrals.jsonl", site.store.lines.map { $0 + "\n" }.joined())
+        try site.store.writeJournal(to: directory)
         let later = try SiteBuilder.build(options)
         #expect(later.rendered == later.total - 2 * referrers, "every stats page, no share page or QR code: \(later.summary)")
         #expect(later.written >= referrers, "each stats page states the new as-of: \(later.summary)")
         #expect(try !directory.read("public/r/bob/index.html").contains("Spring week"))
 
         _ = site.store.refer("ada", friend: "Barbara Liskov", email: "barbara@example.org", at: "2026-03-06T10:00:00Z")
-        try directory.write("content/data/referrals.jsonl", site.store.lines.map { $0 + "\n" }.joined())
+        try site.store.writeJournal(to: directory)
         let duringTheOffer = try SiteBuilder.build(options)
         #expect(duringTheOffer.rendered == duringTheOffer.total - referrers, "the share pages too, not the QR codes: \(duringTheOffer.summary)")
         #expect(try directory.read("public/r/bob/index.html").contains("Spring week"))
@@ -93,7 +93,7 @@ import Testing
         let token = "tok\(bob)xxxxxxxxxxxxxxxxxxxxxxxxx"  // as StoreFixture writes it
         #expect(try !directory.read("public/stats/\(token)/index.html").contains("Contacted"))
         site.store.status(id, "contacted", at: newest)
-        try directory.write("content/data/referrals.jsonl", site.store.lines.map { $0 + "\n" }.joined())
+        try site.store.writeJournal(to: directory)
         BuildSnapshot.remove(options)
         let second = try SiteBuilder.build(options)
         #expect(second.rendered == second.total - site.store.referrers.count * 3 + 1, "\(second.summary)")

@@ -19,10 +19,16 @@ final class OutputWriter: @unchecked Sendable {
 
     /// What the last build left at a path (``PageRecord``): its bytes' digest, size and
     /// modification time.
-    struct PreviousFile {
+    struct PreviousFile: Equatable {
         var content: UInt64
         var size: Int64
         var modified: Int64
+
+        /// Whether the file at `path` still has the size and time the build left it with.
+        func isUnchanged(at path: String) -> Bool {
+            guard let state = StableDigest.FileState(path) else { return false }
+            return state.size == size && state.modified == modified
+        }
     }
 
     struct WriteError: Error, CustomStringConvertible {
@@ -58,8 +64,7 @@ final class OutputWriter: @unchecked Sendable {
             return .staged
         }
         let final = Paths.join(outputDirectory, relativePath)
-        if let content, let previous, let state = StableDigest.FileState(final),
-           state.size == previous.size, state.modified == previous.modified {
+        if let content, let previous, previous.isUnchanged(at: final) {
             if content == previous.content { return .unchanged }
         } else if Self.fileHasBytes(final, bytes) {
             return .unchanged

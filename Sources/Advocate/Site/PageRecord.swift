@@ -20,11 +20,10 @@ struct PageRecord {
     static let header = "advocate-pages 2"
 
     struct Entry: Equatable {
-        /// What the page was made from, and ``PageRecord/contentDigest(_:)`` of what was written.
+        /// What the page was made from.
         var digest: UInt64
-        var content: UInt64
-        var size: Int64
-        var modified: Int64
+        /// What was written: ``PageRecord/contentDigest(_:)`` of the bytes, the file's size and time.
+        var file: OutputWriter.PreviousFile
     }
 
     var entries: [String: Entry] = [:]
@@ -52,7 +51,8 @@ struct PageRecord {
                   let content = UInt64(String(decoding: fields[2], as: UTF8.self)),
                   let size = Int64(String(decoding: fields[3], as: UTF8.self)),
                   let modified = Int64(String(decoding: fields[4], as: UTF8.self)) else { return PageRecord() }
-            record.entries[String(decoding: fields[0], as: UTF8.self)] = Entry(digest: digest, content: content, size: size, modified: modified)
+            record.entries[String(decoding: fields[0], as: UTF8.self)] =
+                Entry(digest: digest, file: OutputWriter.PreviousFile(content: content, size: size, modified: modified))
         }
         return record
     }
@@ -60,13 +60,7 @@ struct PageRecord {
     /// True when the page at `path` was made from inputs with this digest and its file is as the build left it.
     func isCurrent(_ path: String, digest: UInt64, outputDirectory: String) -> Bool {
         guard sharedInputsMatch, let entry = entries[path], entry.digest == digest else { return false }
-        guard let state = StableDigest.FileState(Paths.join(outputDirectory, path)) else { return false }
-        return state.size == entry.size && state.modified == entry.modified
-    }
-
-    /// What the last build left at `path`, for ``OutputWriter/stage(_:bytes:content:previous:)``.
-    func previousFile(_ path: String) -> OutputWriter.PreviousFile? {
-        entries[path].map { OutputWriter.PreviousFile(content: $0.content, size: $0.size, modified: $0.modified) }
+        return entry.file.isUnchanged(at: Paths.join(outputDirectory, path))
     }
 
     /// The digest of a file's bytes: the first 8 bytes of their SHA-256 (1.6 GB/s with the

@@ -28,7 +28,7 @@ final class PageRecordKeeping: @unchecked Sendable {
     func isCurrent(_ index: Int) -> Bool {
         guard let digest = site.inputDigest(of: pages[index], shared: shared) else { return false }
         let current = record.isCurrent(paths[index], digest: digest, outputDirectory: site.inputs.options.outputDirectory)
-        let content = current ? record.entries[paths[index]]?.content : nil
+        let content = current ? record.entries[paths[index]]?.file.content : nil
         lock.withLock {
             inputDigests[index] = digest
             contents[index] = content
@@ -42,7 +42,7 @@ final class PageRecordKeeping: @unchecked Sendable {
         guard lock.withLock({ inputDigests[index] }) != nil else { return nil }
         let content = PageRecord.contentDigest(bytes)
         lock.withLock { contents[index] = content }
-        return (content, record.previousFile(paths[index]))
+        return (content, record.entries[paths[index]]?.file)
     }
 
     /// Saves the record of this build's pages, with their files' states as read after it.

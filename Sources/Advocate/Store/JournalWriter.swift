@@ -52,7 +52,7 @@ public final class JournalWriter: @unchecked Sendable {
     /// the store), "" when it wrote none; nil when nobody holds it. Takes the lock shared for an
     /// instant, which a writer starting then waits out.
     public static func holder(dataDirectory: String) -> String? {
-        let lockPath = Paths.join(dataDirectory, StoreFiles.journal) + ".lock"
+        let lockPath = Self.lockPath(dataDirectory: dataDirectory)
         let descriptor = open(lockPath, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { Foundation.close(descriptor) }
@@ -60,15 +60,20 @@ public final class JournalWriter: @unchecked Sendable {
         return errno == EWOULDBLOCK ? pid(inLock: lockPath) ?? "" : nil
     }
 
+    private static func lockPath(dataDirectory: String) -> String {
+        Paths.join(dataDirectory, StoreFiles.journal) + ".lock"
+    }
+
     private static func pid(inLock path: String) -> String? {
         (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingWhitespace().nilIfEmpty
     }
 
-    /// Takes the store's lock (failing within a fifth of a second when another process holds it), moves a torn
-    /// last line aside into `referrals.jsonl.torn-<time>`, and opens the journal for appending.
+    /// Takes the store's lock (failing within a fifth of a second when another process holds
+    /// it), moves a torn last line aside into `referrals.jsonl.torn-<time>`, and opens the
+    /// journal for appending.
     public init(dataDirectory: String) throws(Failure) {
         path = Paths.join(dataDirectory, StoreFiles.journal)
-        lockPath = path + ".lock"
+        lockPath = Self.lockPath(dataDirectory: dataDirectory)
         lockDescriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard lockDescriptor >= 0 else {
             throw Failure(description: "cannot open the lock file \(lockPath): \(systemMessage())")

@@ -65,6 +65,11 @@ struct StoreFixture {
     func write(to directory: TemporaryDirectory, folder: String = "content/data") throws {
         try directory.write("\(folder)/program.json", programJSON)
         try directory.write("\(folder)/referrers.json", referrersJSON)
+        try writeJournal(to: directory, folder: folder)
+    }
+
+    /// Writes the journal alone, leaving the store's other files (and their times) as they are.
+    func writeJournal(to directory: TemporaryDirectory, folder: String = "content/data") throws {
         try directory.write("\(folder)/referrals.jsonl", lines.map { $0 + "\n" }.joined())
     }
 
