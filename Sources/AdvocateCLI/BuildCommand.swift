@@ -39,7 +39,8 @@ struct BuildCommand: ParsableCommand {
             StandardError.write("""
                 warning: advocate serve\(holder.isEmpty ? "" : " (pid \(holder))") is running on this store. It refreshes the \
                 pages of each new referral in its own output folder with the content and theme it loaded \
-                when it started: restart it (or run it with --watch) so that its refreshes keep this build's changes.
+                when it started, and a page this build writes can overwrite a fresher one it refreshed. \
+                To publish a change while it runs, have it rebuild instead: \(holder.isEmpty ? "send it SIGHUP" : "kill -HUP \(holder)").
                 """)
         }
         let report: BuildReport

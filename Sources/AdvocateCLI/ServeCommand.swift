@@ -16,7 +16,8 @@ struct ServeCommand: AsyncParsableCommand {
             clients (202): it records a new referrer, makes their pages and emails them their links. \
             program.json's webhooks receive every new journal event, signed, with retries; their \
             secrets come from the environment. One server per store: a second one refuses to start. \
-            Stop with Ctrl-C.
+            SIGHUP (kill -HUP PID, or systemd's ExecReload) rereads the content, theme and store and \
+            rebuilds the site, with referrals arriving meanwhile held, not lost. Stop with Ctrl-C or SIGTERM.
 
             Examples:
               advocate serve

@@ -2,6 +2,7 @@ import Advocate
 import Foundation
 import Hummingbird
 import Logging
+import UnixSignals
 
 /// `advocate serve`: builds the site, then serves the output folder and records referrals
 /// posted to the program's endpoint.
@@ -19,14 +20,23 @@ public enum AdvocateServer {
         let mailer: MailDispatcher
         /// Holds the store's lock for as long as the server lives.
         let journal: JournalWriter
+        /// Rereads the inputs and rebuilds the site, on SIGHUP and for the watcher.
+        let reloader: SiteReloader
         /// Watch mode only: rebuilds on changes.
         let watcher: SiteWatcher?
 
-        /// Runs until SIGINT or SIGTERM, then finishes any pending refresh.
+        /// Runs until SIGINT or SIGTERM, then finishes any pending refresh. SIGHUP rereads the
+        /// store, content and theme and rebuilds the site, as daemons reload their configuration.
         public func run() async throws {
+            // Trapped before the server listens, so a SIGHUP from then on never ends the process.
+            let hangups = await UnixSignalsSequence(trapping: .sighup)
+            let reloading = Task { [reloader] in
+                for await _ in hangups { await reloader.rebuild("on SIGHUP") }
+            }
             let watching = watcher.map { watcher in Task { await watcher.run() } }
             try await application.runService()
             watching?.cancel()
+            reloading.cancel()
             await refresher.flush()
             await mailer.flush()
         }
@@ -81,14 +91,16 @@ public enum AdvocateServer {
         let liveReload = configuration.watch ? LiveReload() : nil
         let router = makeRouter(endpoint: endpoint, join: join, desk: desk, outputDirectory: options.outputDirectory,
                                 endpointPath: endpointPath(inputs.store.program.endpoint), root: urls.root, liveReload: liveReload)
-        let watcher = liveReload.map { SiteWatcher(options: options, desk: desk, liveReload: $0, logger: logger) }
+        let reloader = SiteReloader(options: options, desk: desk, liveReload: liveReload, logger: logger)
+        let watcher = configuration.watch ? SiteWatcher(reloader: reloader) : nil
         var application = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "advocate"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger)
         if let webhooks { application.addServices(WebhookService(dispatcher: webhooks)) }
-        return Prepared(application: application, build: report, refresher: refresher, mailer: mailer, journal: journal, watcher: watcher)
+        return Prepared(application: application, build: report, refresher: refresher, mailer: mailer, journal: journal,
+                        reloader: reloader, watcher: watcher)
     }
 
     /// The webhooks' dispatcher, with each secret read from the environment; nil without webhooks.

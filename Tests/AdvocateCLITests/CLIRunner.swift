@@ -41,6 +41,31 @@ struct CLIRunner {
                       stderr: String(decoding: err, as: UTF8.self))
     }
 
+    /// Starts the executable in the background with its output going to `log`.
+    static func start(_ arguments: [String], log: URL) throws -> Process {
+        try Data().write(to: log)
+        let output = try FileHandle(forWritingTo: log)
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        return process
+    }
+
+    /// Waits up to `seconds` for `text` to appear in `process`'s log; false when it did not, or
+    /// when the process ended first.
+    static func waitFor(_ text: String, in log: URL, from process: Process, seconds: Double = 60) throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try String(contentsOf: log, encoding: .utf8).contains(text) { return true }
+            if !process.isRunning { return false }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return false
+    }
+
     /// A fresh temporary folder.
     static func temporaryFolder() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("advocate-cli-\(UUID().uuidString)")

@@ -42,8 +42,38 @@ import Testing
         #expect(!quiet.stdout.contains("compare with the last build"))
     }
 
+    /// SIGHUP makes a running `advocate serve` reread its inputs and rebuild the site, as daemons
+    /// reload their configuration, instead of ending it; SIGTERM still stops it cleanly.
+    @Test func sighupRebuildsARunningServersSiteFromTheChangedInputs() throws {
+        let folder = try CLIRunner.temporaryFolder().appendingPathComponent("program")
+        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+        #expect(try CLIRunner.run(["init", folder.path]).status == 0)
+        let log = folder.deletingLastPathComponent().appendingPathComponent("serve.log")
+        let server = try CLIRunner.start(["serve", "--source", folder.path, "--port", "0"], log: log)
+        defer { if server.isRunning { server.terminate() } }
+        try #require(try CLIRunner.waitFor("Serving http://127.0.0.1:", in: log, from: server))
+
+        let faq = folder.appendingPathComponent("content/faq.md")
+        try (try String(contentsOf: faq, encoding: .utf8) + "\nAdded while the server ran.\n").write(to: faq, atomically: true, encoding: .utf8)
+        let roster = folder.appendingPathComponent("content/data/referrers.json")
+        var referrers = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: roster)) as? [[String: Any]])
+        referrers.append(["code": "hup-test", "name": "Hup Test", "email": "hup@example.org", "statsToken": "q8Zr3LmV0xTk5Wn2Yb7Hc1Jd"])
+        try JSONSerialization.data(withJSONObject: referrers).write(to: roster)
+        kill(server.processIdentifier, SIGHUP)
+
+        #expect(try CLIRunner.waitFor("rebuilt on SIGHUP", in: log, from: server), "\((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+        #expect(server.isRunning)
+        let page = try String(contentsOf: folder.appendingPathComponent("public/faq/index.html"), encoding: .utf8)
+        #expect(page.contains("Added while the server ran."))
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("public/r/hup-test/index.html").path))
+        server.terminate()
+        server.waitUntilExit()
+        #expect(server.terminationReason == .exit && server.terminationStatus == 0)
+    }
+
     /// A build while `advocate serve` holds the store says that the server's refreshes keep what
-    /// it loaded at start; the same build without the server says nothing of it.
+    /// it loaded at start, and how to have the server rebuild instead; the same build without the
+    /// server says nothing of it.
     @Test func aBuildWhileTheServerHoldsTheStoreWarnsThatItsRefreshesKeepTheOldTheme() throws {
         let folder = try CLIRunner.temporaryFolder().appendingPathComponent("program")
         defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
@@ -53,6 +83,7 @@ import Testing
         let held = try CLIRunner.run(["build", "--source", folder.path])
         #expect(held.status == 0, "\(held.stderr)")
         #expect(held.stderr.contains("warning: advocate serve (pid \(ProcessInfo.processInfo.processIdentifier)) is running on this store"), "\(held.stderr)")
+        #expect(held.stderr.contains("have it rebuild instead: kill -HUP \(ProcessInfo.processInfo.processIdentifier)."), "\(held.stderr)")
         server.close()
         let free = try CLIRunner.run(["build", "--source", folder.path])
         #expect(free.status == 0 && !free.stderr.contains("advocate serve"), "\(free.stderr)")

@@ -30,8 +30,9 @@ import Testing
         let text = try String(contentsOf: faq, encoding: .utf8)
         try text.replacingOccurrences(of: "\n---\n", with: "\n---\nA line added while watching.\n").write(to: faq, atomically: true, encoding: .utf8)
         #expect(watcher.snapshot() != before)
-        let stream = await watcher.liveReload.listen()
-        await watcher.rebuild()
+        let liveReload = try #require(watcher.reloader.liveReload)
+        let stream = await liveReload.listen()
+        await watcher.reloader.rebuild("after a change")
         var iterator = stream.makeAsyncIterator()
         #expect(await iterator.next() != nil)
         #expect(try String(contentsOf: fixture.file("faq/index.html"), encoding: .utf8).contains("A line added while watching."))
@@ -52,17 +53,17 @@ import Testing
     /// reloaded roster and figures hold it: its duplicate is refused and its stats page counts it.
     @Test func aReferralPostedWhileTheStoreIsRereadIsHeldAndKept() async throws {
         let fixture = try ServerFixture(watch: true)
-        let watcher = try #require(fixture.prepared.watcher)
+        let reloader = fixture.prepared.reloader
         let stats = fixture.file(try fixture.statsPath(of: "grace") + "index.html")
         let before = try Self.referrals(in: stats)
         let friend = #"{"referrer":"grace","name":"Held Friend","email":"held.friend@example.net","consent":true}"#
         try await fixture.prepared.application.test(.router) { client in
-            await watcher.desk.hold()
+            await reloader.desk.hold()
             let journal = try fixture.journal()
             async let posted = client.postJSON(friend)
             try await Task.sleep(for: .milliseconds(200))
             #expect(try fixture.journal() == journal, "a held referral is not recorded yet")
-            await watcher.desk.reload(try SiteInputs.load(watcher.options))
+            await reloader.desk.reload(try SiteInputs.load(reloader.options))
             #expect(try await posted.status == .created)
             #expect(try await client.postJSON(friend).status == .conflict)
         }
