@@ -2,6 +2,7 @@ import Advocate
 import AdvocateServer
 import ArgumentParser
 import Foundation
+import UnixSignals
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -55,6 +56,9 @@ struct ServeCommand: AsyncParsableCommand {
                                                 sendmail: sendmail, watch: watch,
                                                 build: site.buildOptions())
         let host = host
+        // Trapped first: a SIGHUP during the first build (a minute at 100,000 referrers) is a
+        // reload to run once the server is up, not a reason to end it.
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
         let prepared: AdvocateServer.Prepared
         do {
             prepared = try AdvocateServer.prepare(configuration) { port in
@@ -72,6 +76,6 @@ struct ServeCommand: AsyncParsableCommand {
         DiagnosticPrinter.print(prepared.build.warnings)
         print(prepared.build.summary)
         fflush(nil)
-        try await prepared.run()
+        try await prepared.run(reloadingOn: hangups)
     }
 }

@@ -27,9 +27,11 @@ public enum AdvocateServer {
 
         /// Runs until SIGINT or SIGTERM, then finishes any pending refresh. SIGHUP rereads the
         /// store, content and theme and rebuilds the site, as daemons reload their configuration.
-        public func run() async throws {
-            // Trapped before the server listens, so a SIGHUP from then on never ends the process.
-            let hangups = await UnixSignalsSequence(trapping: .sighup)
+        ///
+        /// - Parameter hangups: SIGHUP, trapped (`UnixSignalsSequence(trapping: .sighup)`) before
+        ///   ``AdvocateServer/prepare(_:logger:onRunning:)``, so that a reload asked for during the
+        ///   first build runs once the server is up instead of ending the process.
+        public func run(reloadingOn hangups: UnixSignalsSequence) async throws {
             let reloading = Task { [reloader] in
                 for await _ in hangups { await reloader.rebuild("on SIGHUP") }
             }
@@ -46,9 +48,10 @@ public enum AdvocateServer {
     /// assembles the application. Throws ``StartError`` or ``BuildError``.
     ///
     /// ```swift
+    /// let hangups = await UnixSignalsSequence(trapping: .sighup)
     /// let prepared = try AdvocateServer.prepare(ServerConfiguration(build: BuildOptions(source: ".")),
     ///                                           onRunning: { port in print("Serving http://127.0.0.1:\(port)/") })
-    /// try await prepared.run()
+    /// try await prepared.run(reloadingOn: hangups)
     /// ```
     ///
     /// - Parameter onRunning: called with the port once the server listens (the real one when

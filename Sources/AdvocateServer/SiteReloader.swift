@@ -13,9 +13,10 @@ struct SiteReloader: Sendable {
     let liveReload: LiveReload?
     let logger: Logger
 
-    /// Rebuilds; `reason` ("after a change", "on SIGHUP") says why in the log. A store, content
-    /// or theme that does not load or build is logged with every error, and the site and the
-    /// desk keep their last good inputs.
+    /// Rebuilds; `reason` ("after a change", "on SIGHUP") says why in the log. Like `advocate
+    /// build`, it renders only the pages whose inputs changed since the last build. A store,
+    /// content or theme that does not load is logged with every error, and the site and the desk
+    /// keep their last good inputs.
     func rebuild(_ reason: String) async {
         await desk.refresher.exclusively { await rebuildExclusively(reason) }
     }
@@ -23,24 +24,28 @@ struct SiteReloader: Sendable {
     private func rebuildExclusively(_ reason: String) async {
         let options = options
         await desk.hold()
-        let loaded = await runBlocking { () -> Result<SiteInputs, BuildError> in
+        // The digests are taken before the load, as at start: a file changed in between makes the
+        // next build look again, never skip a change.
+        let loaded = await runBlocking { () -> Result<(SiteInputs, InputDigests), BuildError> in
+            let digests = InputDigests(options)
             do throws(DiagnosticsError) {
-                return .success(try SiteInputs.load(options))
+                return .success((try SiteInputs.load(options), digests))
             } catch {
                 return .failure(.invalidInput(error))
             }
         }
         let inputs: SiteInputs
+        let digests: InputDigests
         switch loaded {
         case .success(let fresh):
-            inputs = fresh
-            await desk.reload(fresh)
+            (inputs, digests) = fresh
+            await desk.reload(inputs)
         case .failure(let error):
             await desk.release()
             return logger.error("not rebuilt \(reason), the site keeps its last good build:\n\(error)")
         }
         do {
-            let report = try await runBlocking { () throws(BuildError) in try SiteBuilder.build(inputs) }
+            let report = try await runBlocking { () throws(BuildError) in try SiteBuilder.build(inputs, digests: digests) }
             await liveReload?.broadcast()
             logger.info("rebuilt \(reason): \(report.written) written, \(report.unchanged) unchanged, \(report.removed) removed")
         } catch {
