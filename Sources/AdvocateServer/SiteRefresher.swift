@@ -56,12 +56,13 @@ actor SiteRefresher {
     /// Runs `work` (watch mode's rebuild) while no refresh runs, then any refresh asked for
     /// meanwhile: two writers of the output folder at once could move a page rendered from the
     /// old theme in after the rebuild, or rename each other's temporary files away.
-    func exclusively(_ work: @Sendable () async -> Void) async {
+    func exclusively<Result: Sendable>(_ work: @Sendable () async -> Result) async -> Result {
         await waitWhileRunning()
         running = true
-        await work()
+        let result = await work()
         running = false
         if scheduled { await runPending() }
+        return result
     }
 
     private func waitWhileRunning() async {

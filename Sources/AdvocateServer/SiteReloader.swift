@@ -17,11 +17,13 @@ struct SiteReloader: Sendable {
     /// build`, it renders only the pages whose inputs changed since the last build. A store,
     /// content or theme that does not load is logged with every error, and the site and the desk
     /// keep their last good inputs.
-    func rebuild(_ reason: String) async {
+    /// Returns the build's report, nil when nothing was built.
+    @discardableResult
+    func rebuild(_ reason: String) async -> BuildReport? {
         await desk.refresher.exclusively { await rebuildExclusively(reason) }
     }
 
-    private func rebuildExclusively(_ reason: String) async {
+    private func rebuildExclusively(_ reason: String) async -> BuildReport? {
         let options = options
         await desk.hold()
         // The digests are taken before the load, as at start: a file changed in between makes the
@@ -42,14 +44,17 @@ struct SiteReloader: Sendable {
             await desk.reload(inputs)
         case .failure(let error):
             await desk.release()
-            return logger.error("not rebuilt \(reason), the site keeps its last good build:\n\(error)")
+            logger.error("not rebuilt \(reason), the site keeps its last good build:\n\(error)")
+            return nil
         }
         do {
             let report = try await runBlocking { () throws(BuildError) in try SiteBuilder.build(inputs, digests: digests) }
             await liveReload?.broadcast()
-            logger.info("rebuilt \(reason): \(report.written) written, \(report.unchanged) unchanged, \(report.removed) removed")
+            logger.info("rebuilt \(reason): \(report.written) written (\(report.rendered) rendered), \(report.unchanged) unchanged, \(report.removed) removed")
+            return report
         } catch {
             logger.error("not rebuilt \(reason), the site keeps its last good build:\n\(error)")
+            return nil
         }
     }
 }

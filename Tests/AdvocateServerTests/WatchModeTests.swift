@@ -38,6 +38,21 @@ import Testing
         #expect(try String(contentsOf: fixture.file("faq/index.html"), encoding: .utf8).contains("A line added while watching."))
     }
 
+    /// A reload (SIGHUP, or watch mode after a change) renders only what changed since the last
+    /// build, as `advocate build` does: nothing when nothing changed, and no referrer's page after
+    /// an edit of the FAQ.
+    @Test func aReloadRendersOnlyThePagesWhoseInputsChanged() async throws {
+        let fixture = try ServerFixture()
+        let unchanged = try #require(await fixture.prepared.reloader.rebuild("on SIGHUP"))
+        #expect(unchanged.rendered == 0 && unchanged.written == 0)
+        let faq = fixture.root.appendingPathComponent("content/faq.md")
+        try (try String(contentsOf: faq, encoding: .utf8) + "\nA line added before a reload.\n").write(to: faq, atomically: true, encoding: .utf8)
+        let edited = try #require(await fixture.prepared.reloader.rebuild("on SIGHUP"))
+        let referrers = try StoreLoader.load(from: fixture.root.appendingPathComponent("content/data").path).store.referrers.count
+        #expect(edited.written == 1 && edited.rendered == edited.total - 3 * referrers, "\(edited.summary)")
+        #expect(try String(contentsOf: fixture.file("faq/index.html"), encoding: .utf8).contains("A line added before a reload."))
+    }
+
     @Test func theJournalDoesNotTriggerARebuild() throws {
         let fixture = try ServerFixture(watch: true)
         let watcher = try #require(fixture.prepared.watcher)

@@ -79,6 +79,29 @@ import Testing
         #expect(try directory.read("public/r/bob/index.html").contains("Spring week"))
     }
 
+    /// The home page, terms, FAQ and stories are shown only on their own pages: an edit of the FAQ
+    /// renders no referrer page. Whether there are stories (the menu's link) still counts.
+    @Test func anEditedFAQRendersNoReferrerPageButTheLastStoryGoneRendersTheirMenus() throws {
+        var site = SiteFixture()
+        site.pageTemplates["layout"] = site.pageTemplates["layout"]!
+            .replacingOccurrences(of: "<body>", with: "<body>{{#site.hasStories}}<a href=\"/stories/\">Stories</a>{{/site.hasStories}}")
+        let directory = try site.write()
+        let options = SiteFixture.options(directory)
+        _ = try SiteBuilder.build(options)
+        let referrers = site.store.referrers.count
+        #expect(try directory.read("public/r/bob/index.html").contains("Stories"))
+
+        try directory.write("content/faq.md", "---\ntitle: FAQ\n---\n## How?\n\nLike that.\n")
+        let edited = try SiteBuilder.build(options)
+        #expect(edited.written == 1 && edited.rendered == edited.total - 3 * referrers, "\(edited.summary)")
+        #expect(try directory.read("public/faq/index.html").contains("Like that."))
+
+        try FileManager.default.removeItem(atPath: directory.file("content/stories/first-story.md"))
+        let noStories = try SiteBuilder.build(options)
+        #expect(noStories.rendered == noStories.total - referrers, "every page but the QR codes: \(noStories.summary)")
+        #expect(try !directory.read("public/r/bob/index.html").contains("Stories"))
+    }
+
     /// A status (no new referral, the counts unchanged) changes what the referrer's stats page
     /// shows, so its digest changes and it alone of the referrer pages is rendered again.
     @Test func aStatusChangeRendersTheStatsPageThatShowsIt() throws {

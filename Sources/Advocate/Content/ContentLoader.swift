@@ -4,16 +4,28 @@ import Foundation
 ///
 /// It goes on past a file it cannot read or parse, so that one run reports every problem.
 public enum ContentLoader {
+    static let homeFile = "index.md"
+    static let termsFile = "terms.md"
+    static let faqFile = "faq.md"
+    static let storiesFolder = "stories"
+
+    /// Whether the file at `path` (relative to content/) is shown only on its own pages: the home
+    /// page, the terms, the FAQ and the stories. A referrer's pages show none of them (only
+    /// whether there are stories, which ``Site/inputDigest(of:shared:)`` counts itself).
+    static func isShownOnlyOnItsOwnPages(_ path: String) -> Bool {
+        [homeFile, termsFile, faqFile].contains(path) || path.hasPrefix(storiesFolder + "/")
+    }
+
     public static func load(from contentDirectory: String) -> (SiteContent, [Diagnostic]) {
         _ = MarkdownContentType.registered
         var diagnostics = DiagnosticList()
-        let home = loadPage(Paths.join(contentDirectory, "index.md"), defaultTitle: nil, diagnostics: &diagnostics)
-        let terms = loadPage(Paths.join(contentDirectory, "terms.md"), defaultTitle: "Program terms", diagnostics: &diagnostics)
-        let faq = loadPage(Paths.join(contentDirectory, "faq.md"), defaultTitle: "Frequently asked questions", diagnostics: &diagnostics)
+        let home = loadPage(Paths.join(contentDirectory, homeFile), defaultTitle: nil, diagnostics: &diagnostics)
+        let terms = loadPage(Paths.join(contentDirectory, termsFile), defaultTitle: "Program terms", diagnostics: &diagnostics)
+        let faq = loadPage(Paths.join(contentDirectory, faqFile), defaultTitle: "Frequently asked questions", diagnostics: &diagnostics)
         if let terms, let effective = terms.field("effective"), CalendarDay(effective) == nil {
             diagnostics.error(terms.source.file, terms.source.location(of: "effective"), "'effective' must be a date YYYY-MM-DD, found \"\(effective)\"")
         }
-        let stories = loadStories(Paths.join(contentDirectory, "stories"), diagnostics: &diagnostics)
+        let stories = loadStories(Paths.join(contentDirectory, storiesFolder), diagnostics: &diagnostics)
         let messages = loadMessages(Paths.join(contentDirectory, "messaging"), diagnostics: &diagnostics)
         let assets = listFiles(Paths.join(contentDirectory, "assets"))
         return (SiteContent(home: home, terms: terms, faq: faq, stories: stories, messages: messages, assets: assets), diagnostics.all)

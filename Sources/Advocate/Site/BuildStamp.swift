@@ -1,5 +1,21 @@
 import Foundation
 
+/// The digests of a build's inputs, taken before they are loaded (a file changed while loading
+/// then makes the next build run, never skip).
+public struct InputDigests: Sendable {
+    /// Every input (``BuildStamp``).
+    public var all: UInt64
+    /// Every input but the journal (``BuildSnapshot``: what an appended referral cannot change).
+    public var shared: UInt64
+    /// Every input a referrer's pages can show but the journal: ``shared`` without the home page,
+    /// terms, FAQ and stories (``PageRecord``), so that a fix in the FAQ renders no referrer page.
+    public var referrerPages: UInt64
+
+    public init(_ options: BuildOptions) {
+        (all, shared, referrerPages) = BuildStamp.inputDigests(options)
+    }
+}
+
 /// A make-style record of the last build, kept in `<source>/.advocate/stamp.txt`: the size and
 /// modification time of every input file (data, content, templates, the advocate executable)
 /// and of every output file. When neither side changed since, a build has nothing to do and
@@ -7,19 +23,6 @@ import Foundation
 ///
 /// Any doubt (no stamp, warnings last time, a file touched, added or removed on either side)
 /// means a full build, which compares bytes and so still rewrites only what changed.
-/// The digests of a build's inputs, taken before they are loaded (a file changed while loading
-/// then makes the next build run, never skip).
-public struct InputDigests: Sendable {
-    /// Every input (``BuildStamp``).
-    public var all: UInt64
-    /// Every input but the journal (``PageRecord``).
-    public var shared: UInt64
-
-    public init(_ options: BuildOptions) {
-        (all, shared) = BuildStamp.inputDigests(options)
-    }
-}
-
 struct BuildStamp {
     static let header = "advocate-stamp 1"
 
@@ -28,27 +31,33 @@ struct BuildStamp {
     var asOf: Instant
     var filesByKind: [(kind: String, count: Int)]
 
-    /// The digest of every input the build reads, with the options that shape its output, and
-    /// the same without the journal (``PageRecord``'s digest of what every page shares), from
-    /// one look at each file.
-    static func inputDigests(_ options: BuildOptions) -> (all: UInt64, shared: UInt64) {
+    /// The digest of every input the build reads, with the options that shape its output; the
+    /// same without the journal; and without the journal and the content only its own pages show
+    /// (``InputDigests``), from one look at each file.
+    static func inputDigests(_ options: BuildOptions) -> (all: UInt64, shared: UInt64, referrerPages: UInt64) {
         var all = StableDigest()
         all.add("\(options.asOf.map { "\($0)" } ?? "newest") \(options.outputDirectory) \(options.dataDirectory)")
         if let executable = Bundle.main.executablePath { all.addFile(executable, name: "executable") }
         var shared = all
+        var referrerPages = all
         for directory in [options.dataDirectory, options.contentDirectory, options.templatesDirectory] {
             all.add(directory)
             shared.add(directory)
+            referrerPages.add(directory)
             // The journal's lock (rewritten by every `advocate serve`) and torn tails are not read by a build.
             for path in ContentLoader.listFiles(directory) {
                 let name = path.split(separator: "/").last ?? ""
                 if name.hasPrefix(StoreFiles.journal + ".") { continue }
                 let state = StableDigest.FileState(Paths.join(directory, path))
                 all.add(state, name: path)
-                if name != StoreFiles.journal { shared.add(state, name: path) }
+                guard name != StoreFiles.journal else { continue }
+                shared.add(state, name: path)
+                if directory != options.contentDirectory || !ContentLoader.isShownOnlyOnItsOwnPages(path) {
+                    referrerPages.add(state, name: path)
+                }
             }
         }
-        return (all.value, shared.value)
+        return (all.value, shared.value, referrerPages.value)
     }
 
     /// The digest of the files a build wrote: the sum of each file's (``fileDigest(outputDirectory:path:)``),

@@ -12,10 +12,11 @@ import Foundation
 /// it was left, instead of reading the file: after the as-of moves (100,000 stats pages), after
 /// an upgrade of advocate (every page) or a theme change, the unchanged files are not read.
 ///
-/// A page's input digest covers everything it shows: every input but the journal (program,
-/// roster, content, templates, the advocate executable), the referrer, for the share page the
-/// offer running at the as-of, and for the stats page the as-of, their figures and referrals.
-/// Any doubt means rendering (and comparing bytes).
+/// A page's input digest covers everything it shows: every input but the journal and the
+/// Markdown that only its own pages show (program, roster, messaging, assets, templates, the
+/// advocate executable: ``InputDigests/referrerPages``), whether there are stories, the referrer,
+/// for the share page the offer running at the as-of, and for the stats page the as-of, their
+/// figures and referrals. Any doubt means rendering (and comparing bytes).
 struct PageRecord {
     static let header = "advocate-pages 2"
 
@@ -108,6 +109,8 @@ extension Site {
     func inputDigest(of page: PageSpec, shared: UInt64) -> UInt64? {
         var digest = StableDigest()
         digest.addNumber(Int64(bitPattern: shared))
+        // `site.hasStories` (the menu's link) of the pages: the stories themselves are not in `shared`.
+        if case .qrCode = page {} else { digest.add(inputs.content.stories.isEmpty ? "no stories" : "stories") }
         switch page {
         case .qrCode(let index):
             digest.add("qr \(referrers[index].code)")

@@ -118,7 +118,7 @@ public enum SiteBuilder {
         } : nil
         let report: BuildReport, outputs: UInt64?
         do {
-            (report, outputs) = try buildSite(site, sharedDigest: digests.shared, progress: progress, timer: timer)
+            (report, outputs) = try buildSite(site, referrerPagesDigest: digests.referrerPages, progress: progress, timer: timer)
         } catch {
             snapshot?.wait()
             BuildSnapshot.remove(options)
@@ -148,14 +148,14 @@ public enum SiteBuilder {
 
     /// Builds the whole site from loaded inputs.
     public static func build(_ inputs: SiteInputs, progress: (@Sendable (Int, Int) -> Void)? = nil) throws(BuildError) -> BuildReport {
-        try buildSite(Site(inputs: inputs), sharedDigest: nil, progress: progress).report
+        try buildSite(Site(inputs: inputs), referrerPagesDigest: nil, progress: progress).report
     }
 
     /// Builds the whole site of `site`; returns the report and the digest of the files written or kept
     /// (``BuildStamp/outputDigest(outputDirectory:paths:)``, nil when one is missing).
-    /// With `sharedDigest` (``InputDigests/shared``), referrer pages whose inputs did not change
+    /// With `referrerPagesDigest` (``InputDigests/referrerPages``), referrer pages whose inputs did not change
     /// since the last build are not rendered again.
-    static func buildSite(_ site: Site, sharedDigest: UInt64?, progress: (@Sendable (Int, Int) -> Void)?,
+    static func buildSite(_ site: Site, referrerPagesDigest: UInt64?, progress: (@Sendable (Int, Int) -> Void)?,
                           timer: StepTimer = StepTimer()) throws(BuildError) -> (report: BuildReport, outputs: UInt64?) {
         let start = ContinuousClock.now
         let inputs = site.inputs
@@ -163,7 +163,7 @@ public enum SiteBuilder {
         let pages = SitePlan.plan(site)
         let writer = OutputWriter(outputDirectory: options.outputDirectory)
         let paths = pages.map { SitePlan.outputPath($0, site: site) }
-        let keeping = sharedDigest.map { PageRecordKeeping(PageRecord.read(options, shared: $0), site: site, pages: pages, paths: paths, shared: $0) }
+        let keeping = referrerPagesDigest.map { PageRecordKeeping(PageRecord.read(options, shared: $0), site: site, pages: pages, paths: paths, shared: $0) }
         PageRecord.remove(options)
         timer.lap("plan the pages")
         let count = try render(pages, paths: paths, site: site, writer: writer, progress: progress, timer: timer, record: keeping)
