@@ -53,7 +53,7 @@ actor SiteRefresher {
         await runPending()
     }
 
-    /// Runs `work` (watch mode's rebuild) while no refresh runs, then any refresh asked for
+    /// Runs `work` (a reload's rebuild) while no refresh runs, then any refresh asked for
     /// meanwhile: two writers of the output folder at once could move a page rendered from the
     /// old theme in after the rebuild, or rename each other's temporary files away.
     func exclusively<Result: Sendable>(_ work: @Sendable () async -> Result) async -> Result {

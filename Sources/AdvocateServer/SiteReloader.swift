@@ -16,8 +16,7 @@ struct SiteReloader: Sendable {
     /// Rebuilds; `reason` ("after a change", "on SIGHUP") says why in the log. Like `advocate
     /// build`, it renders only the pages whose inputs changed since the last build. A store,
     /// content or theme that does not load is logged with every error, and the site and the desk
-    /// keep their last good inputs.
-    /// Returns the build's report, nil when nothing was built.
+    /// keep their last good inputs. Returns the build's report, nil when nothing was built.
     @discardableResult
     func rebuild(_ reason: String) async -> BuildReport? {
         await desk.refresher.exclusively { await rebuildExclusively(reason) }

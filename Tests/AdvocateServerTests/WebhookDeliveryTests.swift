@@ -132,8 +132,9 @@ actor WebhookReceiver {
                 #expect(referral.status == .created)
                 let joined = try await client.postJoinJSON(#"{"name":"Hedy Lamarr","email":"hedy@example.net","consent":true}"#)
                 #expect(joined.status == .accepted)
-                // A failing receiver holds up no answer.
-                #expect(ContinuousClock.now - started < .seconds(2))
+                // A failing receiver holds up no answer: one held until delivery gives up would take the
+                // fixture's 60 s. (The margin is for a loaded machine: 2 s was once missed by 0.07 s.)
+                #expect(ContinuousClock.now - started < .seconds(20))
                 try await waitUntil { await receiver.failed >= 5 }
             }
             #expect(await receiver.accepted.isEmpty)

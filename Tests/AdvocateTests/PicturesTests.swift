@@ -19,8 +19,8 @@ import Testing
         }
         let output = try TemporaryDirectory()
         let options = BuildOptions(source: source.path, output: output.path)
+        _ = try SiteBuilder.build(options)
         let inputs = try SiteInputs.load(options)
-        _ = try SiteBuilder.build(inputs)
         return (output, Site(inputs: inputs, asOf: AsOf.resolve(nil, store: inputs.store)))
     }
 

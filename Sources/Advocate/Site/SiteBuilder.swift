@@ -146,16 +146,11 @@ public enum SiteBuilder {
                            duration: .zero, warnings: [])
     }
 
-    /// Builds the whole site from loaded inputs.
-    public static func build(_ inputs: SiteInputs, progress: (@Sendable (Int, Int) -> Void)? = nil) throws(BuildError) -> BuildReport {
-        try buildSite(Site(inputs: inputs), referrerPagesDigest: nil, progress: progress).report
-    }
-
     /// Builds the whole site of `site`; returns the report and the digest of the files written or kept
     /// (``BuildStamp/outputDigest(outputDirectory:paths:)``, nil when one is missing).
-    /// With `referrerPagesDigest` (``InputDigests/referrerPages``), referrer pages whose inputs did not change
-    /// since the last build are not rendered again.
-    static func buildSite(_ site: Site, referrerPagesDigest: UInt64?, progress: (@Sendable (Int, Int) -> Void)?,
+    /// Referrer pages whose inputs did not change since the last build (by `referrerPagesDigest`,
+    /// ``InputDigests/referrerPages``, and the ``PageRecord``) are not rendered again.
+    static func buildSite(_ site: Site, referrerPagesDigest: UInt64, progress: (@Sendable (Int, Int) -> Void)?,
                           timer: StepTimer = StepTimer()) throws(BuildError) -> (report: BuildReport, outputs: UInt64?) {
         let start = ContinuousClock.now
         let inputs = site.inputs
@@ -163,7 +158,8 @@ public enum SiteBuilder {
         let pages = SitePlan.plan(site)
         let writer = OutputWriter(outputDirectory: options.outputDirectory)
         let paths = pages.map { SitePlan.outputPath($0, site: site) }
-        let keeping = referrerPagesDigest.map { PageRecordKeeping(PageRecord.read(options, shared: $0), site: site, pages: pages, paths: paths, shared: $0) }
+        let keeping = PageRecordKeeping(PageRecord.read(options, shared: referrerPagesDigest), site: site, pages: pages, paths: paths,
+                                        shared: referrerPagesDigest)
         PageRecord.remove(options)
         timer.lap("plan the pages")
         let count = try render(pages, paths: paths, site: site, writer: writer, progress: progress, timer: timer, record: keeping)
@@ -175,7 +171,7 @@ public enum SiteBuilder {
         let (manifestSaved, _) = concurrently {
             Result { try manifest.save(paths) }
         } _: {
-            try? keeping?.save(options, states: states)
+            try? keeping.save(options, states: states)
         }
         if case .failure(let error) = manifestSaved { throw .write("\(error)") }
         timer.lap("remove old files, record the output")
