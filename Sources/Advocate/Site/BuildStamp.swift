@@ -10,9 +10,15 @@ public struct InputDigests: Sendable {
     /// Every input a referrer's pages can show but the journal: ``shared`` without the home page,
     /// terms, FAQ and stories (``PageRecord``), so that a fix in the FAQ renders no referrer page.
     public var referrerPages: UInt64
+    /// The advocate executable alone (``PageRecord``: a QR code shows nothing else but its link).
+    public var executable: UInt64
 
     public init(_ options: BuildOptions) {
-        (all, shared, referrerPages) = BuildStamp.inputDigests(options)
+        self = BuildStamp.inputDigests(options)
+    }
+
+    init(all: UInt64, shared: UInt64, referrerPages: UInt64, executable: UInt64) {
+        (self.all, self.shared, self.referrerPages, self.executable) = (all, shared, referrerPages, executable)
     }
 }
 
@@ -32,12 +38,14 @@ struct BuildStamp {
     var filesByKind: [(kind: String, count: Int)]
 
     /// The digest of every input the build reads, with the options that shape its output; the
-    /// same without the journal; and without the journal and the content only its own pages show
-    /// (``InputDigests``), from one look at each file.
-    static func inputDigests(_ options: BuildOptions) -> (all: UInt64, shared: UInt64, referrerPages: UInt64) {
+    /// same without the journal; without the journal and the content only its own pages show;
+    /// and of the executable alone (``InputDigests``), from one look at each file.
+    static func inputDigests(_ options: BuildOptions) -> InputDigests {
+        var executable = StableDigest()
+        if let path = Bundle.main.executablePath { executable.addFile(path, name: "executable") }
         var all = StableDigest()
         all.add("\(options.asOf.map { "\($0)" } ?? "newest") \(options.outputDirectory) \(options.dataDirectory)")
-        if let executable = Bundle.main.executablePath { all.addFile(executable, name: "executable") }
+        all.addNumber(Int64(bitPattern: executable.value))
         var shared = all
         var referrerPages = all
         for directory in [options.dataDirectory, options.contentDirectory, options.templatesDirectory] {
@@ -57,7 +65,7 @@ struct BuildStamp {
                 }
             }
         }
-        return (all.value, shared.value, referrerPages.value)
+        return InputDigests(all: all.value, shared: shared.value, referrerPages: referrerPages.value, executable: executable.value)
     }
 
     /// The digest of the files a build wrote: the sum of each file's (``fileDigest(outputDirectory:path:)``),

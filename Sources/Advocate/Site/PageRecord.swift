@@ -18,7 +18,7 @@ import Foundation
 /// for the share page the offer running at the as-of, and for the stats page the as-of, their
 /// figures and referrals. Any doubt means rendering (and comparing bytes).
 struct PageRecord {
-    static let header = "advocate-pages 2"
+    static let header = "advocate-pages 3"
 
     struct Entry: Equatable {
         /// What the page was made from.
@@ -28,23 +28,18 @@ struct PageRecord {
     }
 
     var entries: [String: Entry] = [:]
-    /// Whether the entries' input digests were taken with the inputs every page shares as they
-    /// are now; their file states and content digests hold either way.
-    var sharedInputsMatch = false
 
     static func file(_ options: BuildOptions) -> String { Paths.join(options.stateDirectory, "pages.txt") }
 
     /// The record of the last build into the same output; empty otherwise.
-    static func read(_ options: BuildOptions, shared: UInt64) -> PageRecord {
+    static func read(_ options: BuildOptions) -> PageRecord {
         guard let data = FileManager.default.contents(atPath: file(options)) else { return PageRecord() }
         var record = PageRecord()
         // Over an array, not Data: Foundation's Data.split was most of reading 300,000 lines (perf).
         var lines = [UInt8](data).split(separator: UInt8(ascii: "\n"))[...]
         guard lines.popFirst().map({ String(decoding: $0, as: UTF8.self) }) == header,
-              let output = lines.popFirst().map({ String(decoding: $0, as: UTF8.self) }),
-              output.hasPrefix("output \(options.outputDirectory) ")
+              lines.popFirst().map({ String(decoding: $0, as: UTF8.self) }) == "output \(options.outputDirectory)"
         else { return PageRecord() }
-        record.sharedInputsMatch = output == "output \(options.outputDirectory) \(shared)"
         record.entries.reserveCapacity(lines.count)
         for line in lines {
             let fields = line.split(separator: UInt8(ascii: "\t"))
@@ -60,7 +55,7 @@ struct PageRecord {
 
     /// True when the page at `path` was made from inputs with this digest and its file is as the build left it.
     func isCurrent(_ path: String, digest: UInt64, outputDirectory: String) -> Bool {
-        guard sharedInputsMatch, let entry = entries[path], entry.digest == digest else { return false }
+        guard let entry = entries[path], entry.digest == digest else { return false }
         return entry.file.isUnchanged(at: Paths.join(outputDirectory, path))
     }
 
@@ -71,11 +66,11 @@ struct PageRecord {
     }
 
     /// Records the files of `pages`: their input and content digests, in the states the build just read.
-    static func save(_ options: BuildOptions, shared: UInt64,
+    static func save(_ options: BuildOptions,
                      pages: [(path: String, digest: UInt64, content: UInt64, state: StableDigest.FileState?)]) throws {
         var text: [UInt8] = []
         text.reserveCapacity(pages.count * 84)
-        text.append(header + "\n" + "output \(options.outputDirectory) \(shared)\n")
+        text.append(header + "\n" + "output \(options.outputDirectory)\n")
         for (path, digest, content, state) in pages {
             guard let state else { continue }
             text.append(path)
@@ -100,20 +95,24 @@ struct PageRecord {
 }
 
 extension Site {
-    /// The digest of what a referrer's page shows beyond the inputs every page shares; nil for
-    /// pages that are always rendered (there are few of them).
+    /// The digest of everything a referrer's page shows; nil for pages that are always rendered
+    /// (there are few of them).
     ///
     /// Only the stats page shows the as-of. The share page depends on it only through the offer
     /// running then (the `site.offer` values), and the QR code not at all, so a later referral
     /// renders 100,000 stats pages at 100,000 referrers, not 300,000 pages.
-    func inputDigest(of page: PageSpec, shared: UInt64) -> UInt64? {
+    func inputDigest(of page: PageSpec, digests: InputDigests) -> UInt64? {
         var digest = StableDigest()
-        digest.addNumber(Int64(bitPattern: shared))
-        // `site.hasStories` (the menu's link) of the pages: the stories themselves are not in `shared`.
-        if case .qrCode = page {} else { digest.add(inputs.content.stories.isEmpty ? "no stories" : "stories") }
+        if case .qrCode(let index) = page {
+            // A QR code shows its link and nothing else: a new theme or program name leaves it as it is.
+            digest.addNumber(Int64(bitPattern: digests.executable))
+            digest.add("qr \(urls.referrerLink(referrers[index].code, source: .qr))")
+            return digest.value
+        }
+        digest.addNumber(Int64(bitPattern: digests.referrerPages))
+        // `site.hasStories` (the menu's link): the stories themselves are not in `referrerPages`.
+        digest.add(inputs.content.stories.isEmpty ? "no stories" : "stories")
         switch page {
-        case .qrCode(let index):
-            digest.add("qr \(referrers[index].code)")
         case .referrer(let index):
             digest.add("referrer")
             if let offer = runningOffer {

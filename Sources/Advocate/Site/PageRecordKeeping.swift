@@ -8,25 +8,25 @@ final class PageRecordKeeping: @unchecked Sendable {
     private let site: Site
     private let pages: [PageSpec]
     private let paths: [String]
-    private let shared: UInt64
+    private let digests: InputDigests
     private let lock = NSLock()
     /// Per page: its input digest (nil for pages always rendered) and its bytes' digest.
     private var inputDigests: [UInt64?]
     private var contents: [UInt64?]
 
-    init(_ record: PageRecord, site: Site, pages: [PageSpec], paths: [String], shared: UInt64) {
+    init(_ record: PageRecord, site: Site, pages: [PageSpec], paths: [String], digests: InputDigests) {
         self.record = record
         self.site = site
         self.pages = pages
         self.paths = paths
-        self.shared = shared
+        self.digests = digests
         inputDigests = Array(repeating: nil, count: pages.count)
         contents = Array(repeating: nil, count: pages.count)
     }
 
     /// True when page `index` need not be rendered: made from the same inputs, its file as left.
     func isCurrent(_ index: Int) -> Bool {
-        guard let digest = site.inputDigest(of: pages[index], shared: shared) else { return false }
+        guard let digest = site.inputDigest(of: pages[index], digests: digests) else { return false }
         let current = record.isCurrent(paths[index], digest: digest, outputDirectory: site.inputs.options.outputDirectory)
         let content = current ? record.entries[paths[index]]?.file.content : nil
         lock.withLock {
@@ -48,7 +48,7 @@ final class PageRecordKeeping: @unchecked Sendable {
     /// Saves the record of this build's pages, with their files' states as read after it.
     func save(_ options: BuildOptions, states: [StableDigest.FileState?]) throws {
         let (inputs, contents) = lock.withLock { (inputDigests, self.contents) }
-        try PageRecord.save(options, shared: shared, pages: inputs.indices.compactMap { index in
+        try PageRecord.save(options, pages: inputs.indices.compactMap { index in
             guard let digest = inputs[index], let content = contents[index] else { return nil }
             return (paths[index], digest, content, states[index])
         })

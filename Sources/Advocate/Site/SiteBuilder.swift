@@ -118,7 +118,7 @@ public enum SiteBuilder {
         } : nil
         let report: BuildReport, outputs: UInt64?
         do {
-            (report, outputs) = try buildSite(site, referrerPagesDigest: digests.referrerPages, progress: progress, timer: timer)
+            (report, outputs) = try buildSite(site, digests: digests, progress: progress, timer: timer)
         } catch {
             snapshot?.wait()
             BuildSnapshot.remove(options)
@@ -148,9 +148,9 @@ public enum SiteBuilder {
 
     /// Builds the whole site of `site`; returns the report and the digest of the files written or kept
     /// (``BuildStamp/outputDigest(outputDirectory:paths:)``, nil when one is missing).
-    /// Referrer pages whose inputs did not change since the last build (by `referrerPagesDigest`,
-    /// ``InputDigests/referrerPages``, and the ``PageRecord``) are not rendered again.
-    static func buildSite(_ site: Site, referrerPagesDigest: UInt64, progress: (@Sendable (Int, Int) -> Void)?,
+    /// Referrer pages whose inputs did not change since the last build (by `digests` and the
+    /// ``PageRecord``) are not rendered again.
+    static func buildSite(_ site: Site, digests: InputDigests, progress: (@Sendable (Int, Int) -> Void)?,
                           timer: StepTimer = StepTimer()) throws(BuildError) -> (report: BuildReport, outputs: UInt64?) {
         let start = ContinuousClock.now
         let inputs = site.inputs
@@ -158,8 +158,7 @@ public enum SiteBuilder {
         let pages = SitePlan.plan(site)
         let writer = OutputWriter(outputDirectory: options.outputDirectory)
         let paths = pages.map { SitePlan.outputPath($0, site: site) }
-        let keeping = PageRecordKeeping(PageRecord.read(options, shared: referrerPagesDigest), site: site, pages: pages, paths: paths,
-                                        shared: referrerPagesDigest)
+        let keeping = PageRecordKeeping(PageRecord.read(options), site: site, pages: pages, paths: paths, digests: digests)
         PageRecord.remove(options)
         timer.lap("plan the pages")
         let count = try render(pages, paths: paths, site: site, writer: writer, progress: progress, timer: timer, record: keeping)
