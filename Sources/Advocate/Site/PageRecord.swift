@@ -16,7 +16,8 @@ import Foundation
 /// Markdown that only its own pages show (program, roster, messaging, assets, templates, the
 /// advocate executable: ``InputDigests/referrerPages``), whether there are stories, the referrer,
 /// for the share page the offer running at the as-of, and for the stats page the as-of, their
-/// figures and referrals. Any doubt means rendering (and comparing bytes).
+/// figures and referrals; a QR code's, its link and the executable. Any doubt means rendering
+/// (and comparing bytes).
 struct PageRecord {
     static let header = "advocate-pages 3"
 
