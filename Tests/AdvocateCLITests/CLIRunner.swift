@@ -51,6 +51,7 @@ struct CLIRunner {
         process.standardOutput = output
         process.standardError = output
         try process.run()
+        try output.close()  // the child has its own copy
         return process
     }
 

@@ -12,13 +12,12 @@ public struct InputDigests: Sendable {
     public var referrerPages: UInt64
     /// The advocate executable alone (``PageRecord``: a QR code shows nothing else but its link).
     public var executable: UInt64
+}
 
+extension InputDigests {
+    /// Takes the digests from one look at each input file.
     public init(_ options: BuildOptions) {
         self = BuildStamp.inputDigests(options)
-    }
-
-    init(all: UInt64, shared: UInt64, referrerPages: UInt64, executable: UInt64) {
-        (self.all, self.shared, self.referrerPages, self.executable) = (all, shared, referrerPages, executable)
     }
 }
 

@@ -104,17 +104,13 @@ extension Site {
     /// renders 100,000 stats pages at 100,000 referrers, not 300,000 pages.
     func inputDigest(of page: PageSpec, digests: InputDigests) -> UInt64? {
         var digest = StableDigest()
-        if case .qrCode(let index) = page {
+        switch page {
+        case .qrCode(let index):
             // A QR code shows its link and nothing else: a new theme or program name leaves it as it is.
             digest.addNumber(Int64(bitPattern: digests.executable))
             digest.add("qr \(urls.referrerLink(referrers[index].code, source: .qr))")
-            return digest.value
-        }
-        digest.addNumber(Int64(bitPattern: digests.referrerPages))
-        // `site.hasStories` (the menu's link): the stories themselves are not in `referrerPages`.
-        digest.add(inputs.content.stories.isEmpty ? "no stories" : "stories")
-        switch page {
         case .referrer(let index):
+            addPageInputs(digests, to: &digest)
             digest.add("referrer")
             if let offer = runningOffer {
                 digest.add(offer.name)
@@ -124,6 +120,7 @@ extension Site {
             }
             add(referrers[index], to: &digest)
         case .stats(let index):
+            addPageInputs(digests, to: &digest)
             digest.add("stats")
             digest.addNumber(figures.asOf.milliseconds)
             add(referrers[index], to: &digest)
@@ -149,6 +146,13 @@ extension Site {
             return nil
         }
         return digest.value
+    }
+
+    /// What every share and stats page shows of the site: the inputs they share, and whether
+    /// there are stories (the menu's link; the stories themselves are not in `referrerPages`).
+    private func addPageInputs(_ digests: InputDigests, to digest: inout StableDigest) {
+        digest.addNumber(Int64(bitPattern: digests.referrerPages))
+        digest.add(inputs.content.stories.isEmpty ? "no stories" : "stories")
     }
 
     private func add(_ referrer: Referrer, to digest: inout StableDigest) {
