@@ -15,12 +15,19 @@ public struct QRCode: Sendable, Equatable {
     /// Encodes `text` (UTF-8, byte mode where needed); nil when it is too long for a QR code.
     public init?(_ text: String) {
         guard !text.isEmpty, !text.utf8.contains(0),
-              let code = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1) else { return nil }
+              let (width, dark) = QRMaskChoice.encode(text) ?? Self.librarySymbol(text) else { return nil }
+        size = width
+        modules = dark
+    }
+
+    /// The symbol as libqrencode makes it on its own, mask choice included: the fallback where
+    /// ``QRMaskChoice`` is unavailable, and what it must match (tests).
+    static func librarySymbol(_ text: String) -> (width: Int, modules: [Bool])? {
+        guard let code = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1) else { return nil }
         defer { QRcode_free(code) }
         let width = Int(code.pointee.width)
-        size = width
         // Bit 0 of each byte is the module's colour; the other bits describe its role.
-        modules = (0..<width * width).map { code.pointee.data[$0] & 1 == 1 }
+        return (width, (0..<width * width).map { code.pointee.data[$0] & 1 == 1 })
     }
 
     public func isDark(row: Int, column: Int) -> Bool {

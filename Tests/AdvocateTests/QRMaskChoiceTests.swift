@@ -1,0 +1,119 @@
+@testable import Advocate
+import Testing
+
+/// The QR codes' own mask choice must give libqrencode's symbol, module for module.
+struct QRMaskChoiceTests {
+    #if os(Linux)
+    @Test func debiansLibqrencodeOffersTheFunctionsTheFastPathNeeds() {
+        #expect(QRMaskChoice.encode("https://refer.acme.example/r/ada/?source=qr") != nil,
+                "without them every QR code falls back to libqrencode's slower mask search")
+    }
+    #endif
+
+    @Test func referralLinksGetLibqrencodesOwnSymbol() throws {
+        let bases = ["https://refer.acme.example/r/", "http://127.0.0.1:8080/r/", "https://example.com/programs/Spring-2026/r/"]
+        var checked = 0
+        for base in bases {
+            for number in 0..<400 {
+                let code = number.isMultiple(of: 2) ? "r\(number * 7919)" : "ada-lovelace-\(number)"
+                try expectSameSymbol("\(base)\(code)/?source=qr")
+                checked += 1
+            }
+        }
+        #expect(checked == 1_200)
+    }
+
+    @Test func textsOfEveryLengthAndKindGetLibqrencodesOwnSymbol() throws {
+        // Digits, capitals and other bytes in runs make libqrencode mix numeric, alphanumeric and
+        // byte segments; lengths up to 1,200 reach versions past 7, which carry version information.
+        var random = SplitMix64(seed: 42)
+        let alphabets = ["0123456789", "ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:", "abcdefghijklmnopqrstuvwxyz/?=&", "éß€中"]
+        var widths = Set<Int>()
+        for _ in 0..<600 {
+            let length = Int(random.next() % 1_200) + 1
+            var text = ""
+            while text.count < length {
+                let alphabet = Array(alphabets[Int(random.next() % UInt64(alphabets.count))])
+                for _ in 0..<(Int(random.next() % 12) + 1) { text.append(alphabet[Int(random.next() % UInt64(alphabet.count))]) }
+            }
+            let symbol = try expectSameSymbol(text)
+            widths.insert(symbol.size)
+        }
+        #expect(widths.count > 25, "a spread of versions: \(widths.sorted())")
+    }
+
+    @Test func formatBitsAreTheStandardsForLevelM() {
+        // ISO/IEC 18004 Table C.1, level M, masks 0 to 7.
+        #expect((0..<8).map(QRMaskChoice.formatBits) == [0x5412, 0x5125, 0x5E7C, 0x5B4B, 0x45F9, 0x40CE, 0x4F97, 0x4AA0])
+    }
+
+    @Test func lineDemeritsMatchLibqrencodesRunLengthRules() {
+        // Random lines, and lines with a finder-like pattern of a random unit and light modules
+        // around it planted at a random place, so that every branch of the rule (the edges, the
+        // four light modules on either side, runs just too long) comes up at every width.
+        var random = SplitMix64(seed: 7)
+        var patterns = 0
+        for round in 0..<60_000 {
+            let width = 21 + 4 * Int(random.next() % 11)
+            var line = random.next() & ((1 << UInt64(width)) - 1)
+            if round.isMultiple(of: 2) {
+                let unit = Int(random.next() % UInt64(width / 7)) + 1
+                let start = Int(random.next() % UInt64(width - 7 * unit + 1))
+                // Light modules beside it, from none to one more than the rule asks for.
+                let before = Int(random.next() % UInt64(4 * unit + 2)), after = Int(random.next() % UInt64(4 * unit + 2))
+                let pattern = [Int](repeating: 0, count: before) + [1, 0, 1, 1, 1, 0, 1].flatMap { [Int](repeating: $0, count: unit) }
+                    + [Int](repeating: 0, count: after)
+                for (offset, dark) in pattern.enumerated() where (0..<width).contains(start - before + offset) {
+                    let bit = UInt64(start - before + offset)
+                    line = dark == 1 ? line | 1 << bit : line & ~(1 << bit)
+                }
+            }
+            let expected = runListScore(line, width: width)
+            if expected.finders > 0 { patterns += 1 }
+            #expect(QRMaskChoice.lineScore(line, width: width) == expected.score, "width \(width), line \(String(line, radix: 2))")
+        }
+        #expect(patterns > 5_000, "the planted patterns must score: \(patterns)")
+    }
+
+    @discardableResult
+    private func expectSameSymbol(_ text: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> QRCode {
+        let code = try #require(QRCode(text), sourceLocation: sourceLocation)
+        let library = try #require(QRCode.librarySymbol(text), sourceLocation: sourceLocation)
+        #expect(code.size == library.width && code.modules == library.modules, "\(text)", sourceLocation: sourceLocation)
+        return code
+    }
+}
+
+/// libqrencode's own rule (`Mask_calcRunLength` and `Mask_calcN1N3` in mask.c) as it reads: the
+/// line's run lengths, light first (-1 when the line starts dark), then each run in turn.
+private func runListScore(_ line: UInt64, width: Int) -> (score: Int, finders: Int) {
+    var runs: [Int] = line & 1 == 1 ? [-1, 1] : [1]
+    for x in 1..<width {
+        if (line >> UInt64(x) & 1) != (line >> UInt64(x - 1) & 1) { runs.append(1) } else { runs[runs.count - 1] += 1 }
+    }
+    var score = 0, finders = 0
+    for i in runs.indices {
+        if runs[i] >= 5 { score += 3 + runs[i] - 5 }
+        guard i & 1 == 1, i >= 3, i < runs.count - 2, runs[i] % 3 == 0 else { continue }
+        let unit = runs[i] / 3
+        guard runs[i - 2] == unit, runs[i - 1] == unit, runs[i + 1] == unit, runs[i + 2] == unit else { continue }
+        if i == 3 || runs[i - 3] >= 4 * unit || i + 4 >= runs.count || runs[i + 3] >= 4 * unit {
+            score += 40
+            finders += 1
+        }
+    }
+    return (score, finders)
+}
+
+/// A small seeded generator, so a failure names a text that comes back on the next run.
+private struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
