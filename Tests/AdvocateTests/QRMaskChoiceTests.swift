@@ -1,4 +1,5 @@
 @testable import Advocate
+import PropertyBased
 import Testing
 
 /// The QR codes' own mask choice must give libqrencode's symbol, module for module.
@@ -27,15 +28,15 @@ struct QRMaskChoiceTests {
         // Digits, capitals and other bytes in runs make libqrencode mix numeric, alphanumeric and
         // byte segments; up to 300 bytes reach every version the mask choice takes (1 to 11; from
         // 7 on with version information) and the first ones past it, which fall back.
-        var random = SplitMix64(seed: 42)
-        let alphabets = ["0123456789", "ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:", "abcdefghijklmnopqrstuvwxyz/?=&", "éß€中"]
+        var random = Xoshiro(seed: (42, 0, 0, 0))
+        let alphabets = ["0123456789", "ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:", "abcdefghijklmnopqrstuvwxyz/?=&", "éß€中"].map(Array.init)
         var widths = Set<Int>()
         for _ in 0..<600 {
-            let length = Int(random.next() % 300) + 1
+            let length = Int.random(in: 1...300, using: &random)
             var text = ""
             while text.utf8.count < length {
-                let alphabet = Array(alphabets[Int(random.next() % UInt64(alphabets.count))])
-                for _ in 0..<(Int(random.next() % 12) + 1) { text.append(alphabet[Int(random.next() % UInt64(alphabet.count))]) }
+                let alphabet = alphabets.randomElement(using: &random)!
+                for _ in 1...Int.random(in: 1...12, using: &random) { text.append(alphabet.randomElement(using: &random)!) }
             }
             let symbol = try expectSameSymbol(text)
             widths.insert(symbol.size)
@@ -52,16 +53,16 @@ struct QRMaskChoiceTests {
         // Random lines, and lines with a finder-like pattern of a random unit and light modules
         // around it planted at a random place, so that every branch of the rule (the edges, the
         // four light modules on either side, runs just too long) comes up at every width.
-        var random = SplitMix64(seed: 7)
+        var random = Xoshiro(seed: (7, 0, 0, 0))
         var patterns = 0
         for round in 0..<60_000 {
-            let width = 21 + 4 * Int(random.next() % 11)
-            var line = random.next() & ((1 << UInt64(width)) - 1)
+            let width = Int.random(in: 0...10, using: &random) * 4 + 21
+            var line = UInt64.random(in: 0...(1 << UInt64(width)) - 1, using: &random)
             if round.isMultiple(of: 2) {
-                let unit = Int(random.next() % UInt64(width / 7)) + 1
-                let start = Int(random.next() % UInt64(width - 7 * unit + 1))
+                let unit = Int.random(in: 1...width / 7, using: &random)
+                let start = Int.random(in: 0...width - 7 * unit, using: &random)
                 // Light modules beside it, from none to one more than the rule asks for.
-                let before = Int(random.next() % UInt64(4 * unit + 2)), after = Int(random.next() % UInt64(4 * unit + 2))
+                let before = Int.random(in: 0...4 * unit + 1, using: &random), after = Int.random(in: 0...4 * unit + 1, using: &random)
                 let pattern = [Int](repeating: 0, count: before) + [1, 0, 1, 1, 1, 0, 1].flatMap { [Int](repeating: $0, count: unit) }
                     + [Int](repeating: 0, count: after)
                 for (offset, dark) in pattern.enumerated() where (0..<width).contains(start - before + offset) {
@@ -104,17 +105,4 @@ private func runListScore(_ line: UInt64, width: Int) -> (score: Int, finders: I
         }
     }
     return (score, finders)
-}
-
-/// A small seeded generator, so a failure names a text that comes back on the next run.
-private struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }

@@ -25,8 +25,9 @@ enum QRMaskChoice {
         guard library.split(text, input, QR_MODE_8, 1) == 0, let code = library.encodeMask(input, 0) else { return nil }
         defer { QRcode_free(code) }
         let width = Int(code.pointee.width)
-        guard width <= UInt64.bitWidth else { return nil }
-        let symbol = Symbol(maskZeroFrame: UnsafeBufferPointer(start: code.pointee.data, count: width * width), width: width)
+        guard width <= UInt64.bitWidth, let tables = WidthTables.byWidth[width] else { return nil }
+        let symbol = Symbol(maskZeroFrame: UnsafeBufferPointer(start: code.pointee.data, count: width * width), width: width,
+                            tables: tables)
         let rows = symbol.bestMasked().rows
         return (width, (0..<width * width).map { rows[$0 / width] >> ($0 % width) & 1 == 1 })
     }
@@ -68,29 +69,51 @@ enum QRMaskChoice {
                 }
             }
         }
+    }
 
-        mutating func set(row: Int, column: Int) {
-            rows[row] |= 1 << UInt64(column)
-            columns[column] |= 1 << UInt64(row)
+    /// What every symbol of one width shares, made once per width (versions 1 to 11: 21 to 61
+    /// modules) on first use.
+    private struct WidthTables {
+        /// Each mask's modules over the whole square, function patterns included.
+        let masks: [Lines]
+        /// Each mask's format information: its dark modules.
+        let formats: [Lines]
+        /// Every format module, row by row.
+        let formatArea: [UInt64]
+
+        static let byWidth: [WidthTables?] = (0...UInt64.bitWidth).map { width in
+            width >= 21 && (width - 17) % 4 == 0 ? WidthTables(width: width) : nil
+        }
+
+        private init(width: Int) {
+            let positions = QRMaskChoice.formatPositions(width: width)
+            func rows(where isSet: (_ index: Int) -> Bool) -> [UInt64] {
+                (0..<width).map { y in
+                    (0..<width).reduce(0) { row, x in isSet(y * width + x) ? row | 1 << UInt64(x) : row }
+                }
+            }
+            masks = (0..<8).map { mask in Lines(rows: rows { QRMaskChoice.turns(mask: mask, x: $0 % width, y: $0 / width) }) }
+            formats = (0..<8).map { mask in
+                let bits = QRMaskChoice.formatBits(mask: mask)
+                let dark = Set(positions.indices.filter { bits & (1 << $0) != 0 }.flatMap { [positions[$0].0, positions[$0].1] })
+                return Lines(rows: rows { dark.contains($0) })
+            }
+            let area = Set(positions.flatMap { [$0.0, $0.1] })
+            formatArea = rows { area.contains($0) }
         }
     }
 
     /// A symbol before masking: each module's colour, and which modules a mask turns.
     private struct Symbol {
-        let width: Int
+        let tables: WidthTables
         /// The format information's modules light.
         var colours: Lines
         /// Set where a mask applies (data and error correction), clear on function patterns.
         var maskable: Lines
 
         /// libqrencode marks function modules with bit 7; the others carry mask 0, which is undone.
-        init(maskZeroFrame frame: UnsafeBufferPointer<UInt8>, width: Int) {
-            self.width = width
-            let maskZero = QRMaskChoice.maskPatterns[width][0]
-            var formatModules = [UInt64](repeating: 0, count: width)
-            for index in QRMaskChoice.formatPositions(width: width).flatMap({ [$0.0, $0.1] }) {
-                formatModules[index / width] |= 1 << UInt64(index % width)
-            }
+        init(maskZeroFrame frame: UnsafeBufferPointer<UInt8>, width: Int, tables: WidthTables) {
+            self.tables = tables
             var colourRows: [UInt64] = [], maskableRows: [UInt64] = []
             for y in 0..<width {
                 var dark: UInt64 = 0, data: UInt64 = 0
@@ -99,7 +122,7 @@ enum QRMaskChoice {
                     dark |= (module & 1) << UInt64(x)
                     data |= (~module >> 7 & 1) << UInt64(x)
                 }
-                colourRows.append((dark ^ maskZero.rows[y] & data) & ~formatModules[y])
+                colourRows.append((dark ^ tables.masks[0].rows[y] & data) & ~tables.formatArea[y])
                 maskableRows.append(data)
             }
             colours = Lines(rows: colourRows)
@@ -108,20 +131,17 @@ enum QRMaskChoice {
 
         /// The masked symbol with the lowest penalty, the first such in mask order.
         func bestMasked() -> Lines {
-            let patterns = QRMaskChoice.maskPatterns[width]
-            let formats = QRMaskChoice.formatPositions(width: width)
+            let width = colours.rows.count
             var best = colours
             var bestScore = Int.max
             for mask in 0..<8 {
+                let pattern = tables.masks[mask], format = tables.formats[mask]
                 var masked = colours
                 for line in 0..<width {
-                    masked.rows[line] ^= patterns[mask].rows[line] & maskable.rows[line]
-                    masked.columns[line] ^= patterns[mask].columns[line] & maskable.columns[line]
-                }
-                let format = QRMaskChoice.formatBits(mask: mask)
-                for (bit, (first, second)) in formats.enumerated() where format & (1 << bit) != 0 {
-                    masked.set(row: first / width, column: first % width)
-                    masked.set(row: second / width, column: second % width)
+                    masked.rows[line] ^= pattern.rows[line] & maskable.rows[line]
+                    masked.rows[line] |= format.rows[line]
+                    masked.columns[line] ^= pattern.columns[line] & maskable.columns[line]
+                    masked.columns[line] |= format.columns[line]
                 }
                 let score = QRMaskChoice.penalty(masked, width: width, atLeast: bestScore)
                 if score < bestScore {
@@ -130,17 +150,6 @@ enum QRMaskChoice {
                 }
             }
             return best
-        }
-    }
-
-    /// Each mask's modules over a whole square (function patterns included), by width (versions
-    /// 1 to 11: 21 to 61 modules) and mask, made on first use.
-    private static let maskPatterns: [[Lines]] = (0...UInt64.bitWidth).map { width in
-        guard width >= 21, (width - 17) % 4 == 0 else { return [] }
-        return (0..<8).map { mask in
-            Lines(rows: (0..<width).map { y in
-                (0..<width).reduce(0) { row, x in turns(mask: mask, x: x, y: y) ? row | 1 << UInt64(x) : row }
-            })
         }
     }
 
