@@ -166,16 +166,47 @@ import Testing
         #expect(loaded.tornJournalTail == Array(#"{"type":"referral","id":"rf_torn""#.utf8))
     }
 
+    /// Lines that give no event (blank ones here) leave gaps in every part, which the reader
+    /// closes up: events, their line numbers and their offsets stay together and in order.
+    @Test func eventsOfEveryPartKeepTheirLinesAndOffsets() throws {
+        var lines: [String] = []
+        for number in 1...12_000 {
+            if number % 97 == 0 { lines.append("  \t") }
+            lines.append(#"{"type":"referral","id":"rf_\#(number)","at":"2026-03-01T09:30:00Z","referrer":"ada","name":"Grace","email":"g\#(number)@example.com"}"#)
+        }
+        let bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
+        #expect(bytes.count > 1 << 20)
+        var diagnostics = DiagnosticList()
+        let result = JournalReader.read(bytes, file: "referrals.jsonl", diagnostics: &diagnostics)
+        #expect(diagnostics.all.isEmpty)
+        let ids = result.events.map { event -> String in
+            if case .referral(let referral) = event { referral.id } else { "" }
+        }
+        #expect(ids == (1...12_000).map { "rf_\($0)" })
+        #expect(result.lines.count == 12_000 && result.offsets.count == 12_000)
+        for (index, (line, offset)) in zip(result.lines, result.offsets).enumerated() {
+            let expected = Array(#"{"type":"referral","id":"\#(ids[index])","#.utf8)
+            #expect(lines[line - 1].hasPrefix(#"{"type":"referral","id":"\#(ids[index])","#))
+            #expect(Array(bytes[offset..<offset + expected.count]) == expected)
+        }
+    }
+
     @Test(arguments: [1, 2, 3, 7])
     func journalPartsAreWholeLinesNumberedFromTheirFirst(count: Int) {
-        let bytes = Array("a\nbb\n\nccc\ndddd\ne".utf8)
-        let parts = JournalReader.partition(bytes, into: count)
-        #expect(parts.first?.range.lowerBound == 0 && parts.last?.range.upperBound == bytes.count)
-        for (part, next) in zip(parts, parts.dropFirst()) {
-            #expect(part.range.upperBound == next.range.lowerBound && bytes[part.range.upperBound - 1] == 0x0A)
-        }
-        for part in parts {
-            #expect(part.firstLine == 1 + bytes[..<part.range.lowerBound].filter { $0 == 0x0A }.count)
+        for text in ["a\nbb\n\nccc\ndddd\ne", "a\nbb\n\nccc\ndddd\n", ""] {
+            let bytes = Array(text.utf8)
+            let parts = bytes.withUnsafeBytes { JournalReader.partition($0, into: count) }
+            #expect(parts.first?.range.lowerBound == 0 && parts.last?.range.upperBound == bytes.count)
+            for (part, next) in zip(parts, parts.dropFirst()) {
+                #expect(part.range.upperBound == next.range.lowerBound && bytes[part.range.upperBound - 1] == 0x0A)
+            }
+            for part in parts {
+                #expect(part.firstLine == 1 + bytes[..<part.range.lowerBound].filter { $0 == 0x0A }.count)
+                // A line per newline, and one for an unfinished last line: room for every event.
+                let lines = bytes[part.range].split(separator: 0x0A, omittingEmptySubsequences: false).count - (bytes[part.range].last == 0x0A ? 1 : 0)
+                #expect(part.lineCount == (part.range.isEmpty ? 0 : lines))
+            }
+            #expect(parts.map(\.lineCount).reduce(0, +) == text.split(separator: "\n", omittingEmptySubsequences: false).count - (text.hasSuffix("\n") || text.isEmpty ? 1 : 0))
         }
     }
 

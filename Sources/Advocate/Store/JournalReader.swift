@@ -12,56 +12,125 @@ enum JournalReader {
         /// The byte offset of each event's line in the file, parallel to `events`.
         var offsets: [Int] = []
         /// The bytes of a torn last line, when there is one.
-        var tornTail: ArraySlice<UInt8>?
+        var tornTail: [UInt8]?
     }
 
-    /// Reads the whole journal, a part per core: a million lines is most of a large site's load.
+    /// A run of whole lines of the journal, read by one task.
+    struct Part {
+        var range: Range<Int>
+        /// The number of its first line in the file.
+        var firstLine = 1
+        /// How many lines start in it: at most that many events come out of it.
+        var lineCount = 0
+    }
+
+    /// Reads the whole journal.
     static func read(_ bytes: [UInt8], file: String, diagnostics: inout DiagnosticList) -> Result {
-        let parts = partition(bytes, into: bytes.count < 1 << 20 ? 1 : ProcessInfo.processInfo.activeProcessorCount)
-        let results = parallelMap(parts.count) { index in
-            var diagnostics = DiagnosticList()
-            let result = read(bytes, part: parts[index].range, firstLine: parts[index].firstLine, file: file, diagnostics: &diagnostics)
-            return (result, diagnostics)
+        bytes.withUnsafeBytes { read($0, file: file, diagnostics: &diagnostics, alongside: {}).result }
+    }
+
+    /// Reads the whole journal in parts on every core, and runs `alongside` on one of them
+    /// meanwhile (the loader decodes referrers.json there): a million lines is most of a large
+    /// site's load. Each part decodes its events straight into its own stretch of the result,
+    /// which is then closed up by moving them, so that no event is copied (a million copies and
+    /// their reference counting were a second on one core at 100,000 referrers, perf).
+    static func read<Alongside: Sendable>(_ bytes: UnsafeRawBufferPointer, file: String, diagnostics: inout DiagnosticList,
+                                          alongside: @Sendable () -> Alongside) -> (result: Result, alongside: Alongside) {
+        let shared = SharedBytes(bytes: bytes)
+        let parts = partition(bytes, into: bytes.count < 1 << 20 ? 1 : 8 * ProcessInfo.processInfo.activeProcessorCount)
+        var partResults: [(lines: [Int], offsets: [Int], tornTail: [UInt8]?, diagnostics: DiagnosticList)] = []
+        var besides: Alongside?
+        let events = [JournalEvent](unsafeUninitializedCapacity: parts.last.map { $0.firstLine - 1 + $0.lineCount } ?? 0) { slots, count in
+            let shared = (bytes: shared, slots: EventSlots(base: slots.baseAddress))
+            let outcomes = parallelMap(parts.count + 1) { index -> (Alongside?, PartRead?) in
+                guard index > 0 else { return (alongside(), nil) }
+                let part = parts[index - 1]
+                var partRead = PartRead()
+                Self.read(shared.bytes.bytes, part: part, into: shared.slots.base.map { $0 + part.firstLine - 1 }, file: file, result: &partRead)
+                return (nil, partRead)
+            }
+            besides = outcomes[0].0
+            // Close the gaps left by lines that gave no event (blank, malformed or invalid).
+            for (part, outcome) in zip(parts, outcomes.dropFirst()) {
+                guard let read = outcome.1 else { continue }
+                if read.events > 0, let base = slots.baseAddress, part.firstLine - 1 != count {
+                    (base + count).moveInitialize(from: base + part.firstLine - 1, count: read.events)
+                }
+                count += read.events
+                partResults.append((read.lines, read.offsets, read.tornTail, read.diagnostics))
+            }
         }
-        var result = Result()
-        for (part, partDiagnostics) in results {
-            result.events.append(contentsOf: part.events)
+        var result = Result(events: events)
+        for part in partResults {
             result.lines.append(contentsOf: part.lines)
             result.offsets.append(contentsOf: part.offsets)
             result.tornTail = part.tornTail ?? result.tornTail
-            diagnostics.append(contentsOf: partDiagnostics.all)
+            diagnostics.append(contentsOf: part.diagnostics.all)
         }
-        return result
+        return (result, besides!)
     }
 
-    /// Splits the journal into about `count` parts of whole lines, each with the number of its first line.
-    static func partition(_ bytes: [UInt8], into count: Int) -> [(range: Range<Int>, firstLine: Int)] {
-        var parts: [(range: Range<Int>, firstLine: Int)] = []
+    /// Splits the journal into about `count` parts of whole lines, numbered (the lines are
+    /// counted a part per core).
+    static func partition(_ bytes: UnsafeRawBufferPointer, into count: Int) -> [Part] {
+        var parts: [Part] = []
         var start = 0
-        var firstLine = 1
         for part in 1...max(1, count) {
             var end = bytes.count
-            if part < count, let newline = bytes[min(bytes.count, bytes.count / count * part)...].firstIndex(of: 0x0A) {
+            if part < count, let newline = nextNewline(in: bytes, from: min(bytes.count, bytes.count / count * part), to: bytes.count) {
                 end = newline + 1
             }
             guard end > start else { continue }
-            parts.append((start..<end, firstLine))
-            firstLine += bytes[start..<end].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            parts.append(Part(range: start..<end))
             start = end
         }
-        return parts.isEmpty ? [(0..<0, 1)] : parts
+        if parts.isEmpty { return [Part(range: 0..<0)] }
+        let shared = SharedBytes(bytes: bytes)
+        let newlines = parallelMap(parts.count) { [parts] index in
+            var found = 0
+            var position = parts[index].range.lowerBound
+            while let newline = nextNewline(in: shared.bytes, from: position, to: parts[index].range.upperBound) {
+                found += 1
+                position = newline + 1
+            }
+            return found
+        }
+        var firstLine = 1
+        for index in parts.indices {
+            parts[index].firstLine = firstLine
+            let range = parts[index].range
+            let endsUnfinished = !range.isEmpty && bytes[range.upperBound - 1] != 0x0A
+            parts[index].lineCount = newlines[index] + (endsUnfinished ? 1 : 0)
+            firstLine += newlines[index]
+        }
+        return parts
     }
 
-    /// Reads the lines in `part`, which starts a line and ends after a newline or at the end of the file.
-    private static func read(_ bytes: [UInt8], part: Range<Int>, firstLine: Int, file: String,
-                             diagnostics: inout DiagnosticList) -> Result {
-        var result = Result()
-        var lineNumber = firstLine - 1
-        var start = part.lowerBound
-        while start < part.upperBound {
+    /// The index of the first newline in `bytes[from..<to]` (memchr: the journal is scanned twice).
+    private static func nextNewline(in bytes: UnsafeRawBufferPointer, from: Int, to: Int) -> Int? {
+        guard from < to, let base = bytes.baseAddress, let found = memchr(base + from, 0x0A, to - from) else { return nil }
+        return base.distance(to: found)
+    }
+
+    /// What one part of the journal gave, beside its events.
+    private struct PartRead: Sendable {
+        var events = 0
+        var lines: [Int] = []
+        var offsets: [Int] = []
+        var tornTail: [UInt8]?
+        var diagnostics = DiagnosticList()
+    }
+
+    /// Decodes the lines of `part`, which starts a line and ends after a newline or at the end of
+    /// the file, into `slots` (one per line at most), counting them in `result.events`.
+    private static func read(_ bytes: UnsafeRawBufferPointer, part: Part, into slots: UnsafeMutablePointer<JournalEvent>?,
+                             file: String, result: inout PartRead) {
+        var lineNumber = part.firstLine - 1
+        var start = part.range.lowerBound
+        while start < part.range.upperBound {
             lineNumber += 1
-            let newline = bytes[start..<part.upperBound].firstIndex(of: 0x0A)
-            let end = newline ?? part.upperBound
+            let newline = nextNewline(in: bytes, from: start, to: part.range.upperBound)
+            let end = newline ?? part.range.upperBound
             defer { start = end + 1 }
             guard let line = content(ofLine: bytes[start..<end]) else { continue }
             let node: JSONNode
@@ -69,26 +138,27 @@ enum JournalReader {
                 node = try JSONParser.parse(Array(line), firstLine: lineNumber)
             } catch {
                 if newline == nil {
-                    diagnostics.warning(file, SourceLocation(line: lineNumber, column: 1),
-                                        "the last line is incomplete (a write torn by a crash?) and is ignored: \(error.message)")
-                    result.tornTail = bytes[start..<end]
+                    result.diagnostics.warning(file, SourceLocation(line: lineNumber, column: 1),
+                                               "the last line is incomplete (a write torn by a crash?) and is ignored: \(error.message)")
+                    result.tornTail = Array(bytes[start..<end])
                 } else {
-                    diagnostics.error(file, error.location, "malformed journal line: \(error.message)")
+                    result.diagnostics.error(file, error.location, "malformed journal line: \(error.message)")
                 }
                 continue
             }
-            if let event = decodeEvent(node, file: file, line: lineNumber, diagnostics: &diagnostics) {
-                result.events.append(event)
+            if let event = decodeEvent(node, file: file, line: lineNumber, diagnostics: &result.diagnostics), let slots {
+                (slots + result.events).initialize(to: event)
+                result.events += 1
                 result.lines.append(lineNumber)
                 result.offsets.append(start)
             }
         }
-        return result
     }
 
     /// A line as the journal reads it, without a trailing CR; nil when it holds only spaces and
     /// tabs (skipped). ``AppendedReferrals`` reads new lines by the same rule.
-    static func content(ofLine line: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
+    static func content<Line: BidirectionalCollection<UInt8>>(ofLine line: Line) -> Line.SubSequence?
+    where Line.SubSequence == Line {
         let line = line.last == 0x0D ? line.dropLast() : line
         return line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) ? nil : line
     }
@@ -136,4 +206,14 @@ enum JournalReader {
             return nil
         }
     }
+}
+
+/// The journal's bytes, shared read-only by the tasks that read it for the duration of the read.
+private struct SharedBytes: @unchecked Sendable {
+    let bytes: UnsafeRawBufferPointer
+}
+
+/// Where the tasks decode events: each initializes only the slots of its own part.
+private struct EventSlots: @unchecked Sendable {
+    let base: UnsafeMutablePointer<JournalEvent>?
 }
