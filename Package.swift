@@ -44,7 +44,6 @@ let package = Package(
                 "CCMarkGFM",
                 "CFileSync",
                 "CQRencode",
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Yams", package: "Yams"),

@@ -174,6 +174,23 @@ import Testing
         #expect(try directory.read(edited).contains("<html"))
     }
 
+    /// A page record in another format (an older advocate's, whose digests of the bytes were
+    /// SHA-256's) is not trusted: every page is rendered and compared by reading its file, and
+    /// none that came out the same is written.
+    @Test func aPageRecordOfAnotherFormatIsIgnoredAndNothingSameIsWritten() throws {
+        let directory = try SiteFixture().write()
+        let options = SiteFixture.options(directory)
+        let first = try SiteBuilder.build(options)
+        let record = try directory.read(".advocate/pages.txt")
+        #expect(record.hasPrefix(PageRecord.header + "\n"))
+        try directory.write(".advocate/pages.txt", record.replacingOccurrences(of: PageRecord.header, with: "advocate-pages 3"))
+        BuildStamp.remove(options)
+        BuildSnapshot.remove(options)
+        let second = try SiteBuilder.build(options)
+        #expect(second.rendered == first.total && second.written == 0, "\(second.summary)")
+        #expect(try directory.read(".advocate/pages.txt").hasPrefix(PageRecord.header + "\n"))
+    }
+
     @Test func anEditedInputIsBuilt() throws {
         var site = SiteFixture()
         let directory = try site.write()
