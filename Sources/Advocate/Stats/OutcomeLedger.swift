@@ -15,6 +15,8 @@ public struct OutcomeLedger: Sendable {
     private var joinedFrom: [Instant?] = []
     /// In journal order; `isMatured` is left false here and set by ``Figures`` for its as-of.
     private(set) var outcomes: [ReferralOutcome] = []
+    /// Each outcome's referrer by roster position, parallel to `outcomes`.
+    private var referrerOfOutcome: [Int] = []
     private var indexByID: [String: Int] = [:]
     /// Every accepted friend email, normalized.
     private(set) var acceptedEmails: Set<String> = []
@@ -34,6 +36,7 @@ public struct OutcomeLedger: Sendable {
         // server refresh at 100,000 referrers (perf).
         let referralCount = store.journal.count { if case .referral = $0 { true } else { false } }
         outcomes.reserveCapacity(referralCount)
+        referrerOfOutcome.reserveCapacity(referralCount)
         indexByID.reserveCapacity(referralCount)
         acceptedEmails.reserveCapacity(referralCount)
         // Referrals first, then statuses: a status counts whatever its place in the journal.
@@ -119,7 +122,7 @@ public struct OutcomeLedger: Sendable {
     }
 
     private func referrerIndex(of outcomeIndex: Int) -> Int {
-        referrerIndex[outcomes[outcomeIndex].referral.referrer]!
+        referrerOfOutcome[outcomeIndex]
     }
 
     /// Decides whether a referral is accepted (in journal order) and adds its outcome; nil when
@@ -139,6 +142,7 @@ public struct OutcomeLedger: Sendable {
         let index = outcomes.count
         indexByID[referral.id] = index
         outcomesOfReferrer[referrer].append(index)
+        referrerOfOutcome.append(referrer)
         let offer = program.offer(at: referral.at)
         outcomes.append(ReferralOutcome(referral: referral, acceptance: acceptance, offer: offer?.name,
                                         reward: offer?.referrerAmount ?? program.referrerReward.amount, latestStatus: nil,
