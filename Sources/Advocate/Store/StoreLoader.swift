@@ -69,7 +69,10 @@ public enum StoreLoader {
         let roster: (referrers: [Referrer], invalidCodes: Set<String>, diagnostics: DiagnosticList)
         if FileManager.default.fileExists(atPath: journalFile), let mapped = MappedFile(journalFile) {
             // Mapped, not read: reading 150 MB into fresh memory took a second on one core (the
-            // kernel clearing its pages, perf), while mapped pages are the file cache's own.
+            // kernel clearing its pages, perf), while mapped pages are the file cache's own. The
+            // journal only grows, which a mapping ignores; it shrinks only when `advocate serve`
+            // takes back the last line's bytes of an append that failed or was torn by a crash,
+            // the one moment at which a build reading those very bytes would fault.
             (journal, roster) = withExtendedLifetime(mapped) {
                 JournalReader.read(mapped.bytes, file: journalFile, diagnostics: &journalDiagnostics, alongside: decodeReferrers)
             }
