@@ -41,12 +41,12 @@ enum JournalReader {
         var partResults: [(lines: [Int], offsets: [Int], tornTail: [UInt8]?, diagnostics: DiagnosticList)] = []
         var besides: Alongside?
         let events = [JournalEvent](unsafeUninitializedCapacity: parts.last.map { $0.firstLine - 1 + $0.lineCount } ?? 0) { slots, count in
-            let shared = (bytes: shared, slots: EventSlots(base: slots.baseAddress))
+            let target = EventSlots(base: slots.baseAddress)
             let outcomes = parallelMap(parts.count + 1) { index -> (Alongside?, PartRead?) in
                 guard index > 0 else { return (alongside(), nil) }
                 let part = parts[index - 1]
                 var partRead = PartRead()
-                Self.read(shared.bytes.bytes, part: part, into: shared.slots.base.map { $0 + part.firstLine - 1 }, file: file, result: &partRead)
+                Self.read(shared.bytes, part: part, into: target.base.map { $0 + part.firstLine - 1 }, file: file, result: &partRead)
                 return (nil, partRead)
             }
             besides = outcomes[0].0
