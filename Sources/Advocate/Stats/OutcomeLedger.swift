@@ -78,7 +78,7 @@ public struct OutcomeLedger: Sendable {
 
     /// The outcome of the referral with this id and its referrer's roster position.
     func outcome(id: String) -> (outcome: ReferralOutcome, referrer: Int)? {
-        indexByID[id].map { (outcomes[$0], referrerIndex(of: $0)) }
+        indexByID[id].map { (outcomes[$0], referrerOfOutcome[$0]) }
     }
 
     /// A referrer's normalized email, by roster position.
@@ -119,10 +119,6 @@ public struct OutcomeLedger: Sendable {
         joinedFrom.append(referrer.joined?.start)
         outcomesOfReferrer.append([])
         referrerTallies.append(ReferrerTally())
-    }
-
-    private func referrerIndex(of outcomeIndex: Int) -> Int {
-        referrerOfOutcome[outcomeIndex]
     }
 
     /// Decides whether a referral is accepted (in journal order) and adds its outcome; nil when
@@ -183,7 +179,7 @@ public struct OutcomeLedger: Sendable {
             tally.countRefused(outcome.acceptance, sign: sign)
             return
         }
-        let referrer = referrerIndex(of: index)
+        let referrer = referrerOfOutcome[index]
         tally.count(outcome, segment: segments[referrer], sign: sign)
         referrerTallies[referrer].count(outcome, at: index, sign: sign)
     }

@@ -30,9 +30,9 @@ struct ProgramTally: Sendable, Codable {
             conversionValue += Double(sign) * (outcome.conversionValue ?? 0)
             if outcome.latestStatus == .rewarded { funnel.rewarded += sign }
         }
-        bySource.count(outcome.referral.source.rawValue, named: outcome.referral.source.rawValue, converted: converted, sign: sign)
-        bySegment.count(segment.rawValue, named: segment.rawValue, converted: converted, sign: sign)
-        if let variant = outcome.referral.variant { byVariant.count(variant, named: variant, converted: converted, sign: sign) }
+        bySource.tally(outcome.referral.source.rawValue, converted: converted, sign: sign)
+        bySegment.tally(segment.rawValue, converted: converted, sign: sign)
+        if let variant = outcome.referral.variant { byVariant.tally(variant, converted: converted, sign: sign) }
         weekly.count(outcome, sign: sign)
         cohorts.count(outcome, sign: sign)
     }
@@ -42,14 +42,19 @@ extension Dictionary where Value == GroupFigures {
     /// Counts a referral into (`sign` 1) or out of (-1) the group at `key`, which is made when
     /// first counted into and removed when it empties: one lookup where the ledger made four
     /// (a million of them at 100,000 referrers).
-    mutating func count(_ key: Key, named name: @autoclosure () -> String, converted: Bool, sign: Int) {
-        if Self.count(&self[key, default: GroupFigures(name: name(), referrals: 0, converted: 0)], converted: converted, sign: sign) {
+    mutating func tally(_ key: Key, named name: @autoclosure () -> String, converted: Bool, sign: Int) {
+        if Self.tally(&self[key, default: GroupFigures(name: name(), referrals: 0, converted: 0)], converted: converted, sign: sign) {
             self[key] = nil
         }
     }
 
+    /// ``tally(_:named:converted:sign:)`` of a group named by its key.
+    mutating func tally(_ name: String, converted: Bool, sign: Int) where Key == String {
+        tally(name, named: name, converted: converted, sign: sign)
+    }
+
     /// Counts into `group`; true when it is left empty.
-    private static func count(_ group: inout GroupFigures, converted: Bool, sign: Int) -> Bool {
+    private static func tally(_ group: inout GroupFigures, converted: Bool, sign: Int) -> Bool {
         group.referrals += sign
         if converted { group.converted += sign }
         return group.referrals == 0
@@ -69,7 +74,7 @@ public struct MonthlyCohorts: Sendable, Equatable, Codable {
 
     /// Counts an accepted referral in (`sign` 1) or out (-1).
     mutating func count(_ outcome: ReferralOutcome, sign: Int) {
-        cohorts.count(Self.monthNumber(of: outcome.referral.at), named: "", converted: outcome.isConversion, sign: sign)
+        cohorts.tally(Self.monthNumber(of: outcome.referral.at), named: "", converted: outcome.isConversion, sign: sign)
     }
 
     /// The referrals made in a month (by ``monthNumber(of:)``) and how many of them converted.

@@ -38,7 +38,7 @@ enum JournalReader {
                                           alongside: @Sendable () -> Alongside) -> (result: Result, alongside: Alongside) {
         let shared = SharedBytes(bytes: bytes)
         let parts = partition(bytes, into: bytes.count < 1 << 20 ? 1 : 8 * ProcessInfo.processInfo.activeProcessorCount)
-        var partResults: [(lines: [Int], offsets: [Int], tornTail: [UInt8]?, diagnostics: DiagnosticList)] = []
+        var partReads: [PartRead] = []
         var besides: Alongside?
         let events = [JournalEvent](unsafeUninitializedCapacity: parts.last.map { $0.firstLine - 1 + $0.lineCount } ?? 0) { slots, count in
             let target = EventSlots(base: slots.baseAddress)
@@ -50,18 +50,17 @@ enum JournalReader {
                 return (nil, partRead)
             }
             besides = outcomes[0].0
+            partReads = outcomes.dropFirst().compactMap(\.1)
             // Close the gaps left by lines that gave no event (blank, malformed or invalid).
-            for (part, outcome) in zip(parts, outcomes.dropFirst()) {
-                guard let read = outcome.1 else { continue }
+            for (part, read) in zip(parts, partReads) {
                 if read.events > 0, let base = slots.baseAddress, part.firstLine - 1 != count {
                     (base + count).moveInitialize(from: base + part.firstLine - 1, count: read.events)
                 }
                 count += read.events
-                partResults.append((read.lines, read.offsets, read.tornTail, read.diagnostics))
             }
         }
         var result = Result(events: events)
-        for part in partResults {
+        for part in partReads {
             result.lines.append(contentsOf: part.lines)
             result.offsets.append(contentsOf: part.offsets)
             result.tornTail = part.tornTail ?? result.tornTail

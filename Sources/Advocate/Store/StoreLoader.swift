@@ -38,6 +38,18 @@ struct JournalRead: Sendable {
     var offsets: [Int] = []
 }
 
+/// referrers.json decoded: the valid referrers, the codes of the invalid ones and what was found.
+private struct Roster: Sendable {
+    var referrers: [Referrer] = []
+    var invalidCodes: Set<String> = []
+    var diagnostics = DiagnosticList()
+
+    init(_ bytes: [UInt8]?, file: String) {
+        guard let bytes, let root = StoreLoader.parseDocument(bytes, file: file, diagnostics: &diagnostics) else { return }
+        (referrers, invalidCodes) = ReferrerDecoder.decodeFile(root, file: file, diagnostics: &diagnostics)
+    }
+}
+
 /// Loads and validates the JSON store: program.json, referrers.json and referrals.jsonl.
 public enum StoreLoader {
     /// Reads the data folder, checks every rule and reports every problem at once; with
@@ -57,24 +69,19 @@ public enum StoreLoader {
         }
         // referrers.json is decoded on one core while the journal is read on the others.
         let referrersBytes = readFile(referrersFile, required: false, diagnostics: &diagnostics)
-        let decodeReferrers = { @Sendable () -> (referrers: [Referrer], invalidCodes: Set<String>, diagnostics: DiagnosticList) in
-            var found = DiagnosticList()
-            guard let referrersBytes, let root = parseDocument(referrersBytes, file: referrersFile, diagnostics: &found) else { return ([], [], found) }
-            let (referrers, invalidCodes) = ReferrerDecoder.decodeFile(root, file: referrersFile, diagnostics: &found)
-            return (referrers, invalidCodes, found)
-        }
+        let decodeRoster = { @Sendable in Roster(referrersBytes, file: referrersFile) }
         var journal = JournalReader.Result()
         var journalRead = JournalRead()
         var journalDiagnostics = DiagnosticList()
-        let roster: (referrers: [Referrer], invalidCodes: Set<String>, diagnostics: DiagnosticList)
-        if FileManager.default.fileExists(atPath: journalFile), let mapped = MappedFile(journalFile) {
+        let roster: Roster
+        if let mapped = MappedFile(journalFile) {
             // Mapped, not read: reading 150 MB into fresh memory took a second on one core (the
             // kernel clearing its pages, perf), while mapped pages are the file cache's own. The
             // journal only grows, which a mapping ignores; it shrinks only when `advocate serve`
             // takes back the last line's bytes of an append that failed or was torn by a crash,
             // the one moment at which a build reading those very bytes would fault.
             (journal, roster) = withExtendedLifetime(mapped) {
-                JournalReader.read(mapped.bytes, file: journalFile, diagnostics: &journalDiagnostics, alongside: decodeReferrers)
+                JournalReader.read(mapped.bytes, file: journalFile, diagnostics: &journalDiagnostics, alongside: decodeRoster)
             }
             var digest = StreamDigest()
             digest.add(mapped.bytes)
@@ -83,7 +90,7 @@ public enum StoreLoader {
             if FileManager.default.fileExists(atPath: journalFile) {
                 journalDiagnostics.error(journalFile, .start, "cannot read the file (check its permissions)")
             }
-            roster = decodeReferrers()
+            roster = decodeRoster()
         }
         var referrers = roster.referrers
         let invalidCodes = roster.invalidCodes
