@@ -36,7 +36,7 @@ actor ReferralDesk {
     /// Set when a referrer joined since ``renderer`` was made: it is remade when next needed, so
     /// a run of joins costs no figures.
     var rendererIsStale = false
-    /// Watch mode's reload holds new submissions while it reads the store from disk.
+    /// A reload holds new submissions while it takes in the journal lines recorded meanwhile.
     private var isHolding = false
     /// Submissions and joins between admission and their answer.
     private var inProgress = 0
@@ -61,7 +61,7 @@ actor ReferralDesk {
 
     /// Holds new submissions and joins, and returns once those in progress have been answered:
     /// from then until ``reload(_:)`` or ``release()``, the journal on disk holds every event the
-    /// desk recorded, so a store read from it now loses none (watch mode).
+    /// desk recorded, so a store read or caught up from it now loses none (a reload).
     func hold() async {
         isHolding = true
         while inProgress > 0 { await withCheckedContinuation { holdWaiters.append($0) } }
@@ -89,18 +89,43 @@ actor ReferralDesk {
         for waiter in waiting { waiter.resume() }
     }
 
-    /// Takes inputs reloaded from disk while the desk was held (watch mode): the roster, content
-    /// and theme, with every event recorded so far; then lets held submissions in.
-    func reload(_ fresh: SiteInputs) async {
+    /// The desk's state made from reloaded inputs before the desk is held: at 100,000
+    /// referrers the roster's indexes and the form page's renderer take the better part of a second.
+    struct Reloaded: Sendable {
+        fileprivate var inputs: SiteInputs
+        fileprivate var ledger: ReferralLedger
+        fileprivate var renderer: PageRenderer
+        fileprivate var newestEvent: Instant
+    }
+
+    /// Makes the desk's state from `fresh`, off the desk.
+    nonisolated static func prepare(_ fresh: SiteInputs) -> Reloaded {
+        let inputs = withoutEvents(fresh)
+        let newestEvent = AsOf.resolve(nil, store: fresh.store)
+        let outcomes = fresh.loaded.ledger ?? OutcomeLedger(store: fresh.store)
+        return Reloaded(inputs: inputs, ledger: ReferralLedger(store: fresh.store, outcomes: outcomes),
+                        renderer: formRenderer(inputs, asOf: newestEvent), newestEvent: newestEvent)
+    }
+
+    /// Takes inputs reloaded from disk and caught up with the journal while the desk was held:
+    /// the roster, content and theme, with every event recorded so far; `prepared` was made from
+    /// them before the catch-up added `caughtUp`. Then lets held submissions in. The state it
+    /// replaces is freed on another thread.
+    func reload(_ fresh: SiteInputs, prepared: consuming Reloaded, caughtUp: [JournalEvent]) async {
         defer { release() }
-        let outcomes = OutcomeLedger(store: fresh.store)
-        newestEvent = AsOf.resolve(nil, store: fresh.store)
-        inputs = Self.withoutEvents(fresh)
-        ledger = ReferralLedger(store: fresh.store, outcomes: outcomes)
+        for event in caughtUp {
+            prepared.ledger.apply(event)
+            prepared.newestEvent = max(prepared.newestEvent, event.at)
+            if case .referrer(let referrer, _) = event { prepared.inputs.store.referrers.append(referrer) }
+        }
+        releaseInBackground((inputs, ledger, renderer))
+        inputs = prepared.inputs
+        ledger = prepared.ledger
+        renderer = prepared.renderer
+        newestEvent = prepared.newestEvent
+        rendererIsStale = caughtUp.contains { if case .referrer = $0 { true } else { false } }
         unrefreshedEvents = []
-        await refresher.reset(outcomes)
-        renderer = Self.formRenderer(inputs, asOf: newestEvent)
-        rendererIsStale = false
+        await refresher.reset(fresh.loaded.ledger ?? OutcomeLedger(store: fresh.store))
     }
 
     /// The inputs and the events recorded since the last call, for the refresher.
@@ -127,11 +152,11 @@ actor ReferralDesk {
 
     /// The renderer of pages that show no figures (the form page, the emails), so it is made
     /// from the roster alone.
-    private static func formRenderer(_ inputs: SiteInputs, asOf: Instant) -> PageRenderer {
+    private nonisolated static func formRenderer(_ inputs: SiteInputs, asOf: Instant) -> PageRenderer {
         PageRenderer(site: Site(inputs: inputs, asOf: asOf))
     }
 
-    private static func withoutEvents(_ inputs: SiteInputs) -> SiteInputs {
+    private nonisolated static func withoutEvents(_ inputs: SiteInputs) -> SiteInputs {
         var inputs = inputs
         inputs.store.journal = []
         return inputs

@@ -64,9 +64,32 @@ import Testing
         #expect(watcher.snapshot() == before)
     }
 
-    /// A referral posted while watch mode rereads the store waits for the reread, so the desk's
-    /// reloaded roster and figures hold it: its duplicate is refused and its stats page counts it.
-    @Test func aReferralPostedWhileTheStoreIsRereadIsHeldAndKept() async throws {
+    /// A reload rereads the store without holding the desk: a referral and a join recorded
+    /// meanwhile are answered at once, and taken in afterwards from the journal, so the reloaded
+    /// desk refuses the referral's duplicate, knows the new referrer and counts both.
+    @Test func referralsAndJoinsRecordedWhileTheStoreIsRereadAreKept() async throws {
+        let fixture = try ServerFixture(watch: true)
+        let reloader = fixture.prepared.reloader
+        let stats = fixture.file(try fixture.statsPath(of: "grace") + "index.html")
+        let before = try Self.referrals(in: stats)
+        let friend = #"{"referrer":"grace","name":"Reread Friend","email":"reread.friend@example.net","consent":true}"#
+        try await fixture.prepared.application.test(.router) { client in
+            let loaded = try #require(await reloader.load("in a test"))
+            #expect(try await client.postJSON(friend).status == .created)
+            #expect(try await client.postJoinJSON(#"{"name":"Radia Perlman","email":"radia@example.net","consent":true}"#).status == .accepted)
+            let joined = try #require(try fixture.journal().split(separator: "\n").last)
+            let code = try #require(try JSONParser.parse(String(joined)).members?.first { $0.key == "code" }?.value.stringValue)
+            #expect(await reloader.takeIn(loaded, "in a test") != nil)
+            #expect(try await client.postJSON(friend).status == .conflict)
+            let referral = #"{"referrer":"\#(code)","name":"New Member's Friend","email":"members.friend@example.net","consent":true}"#
+            #expect(try await client.postJSON(referral).status == .created)
+        }
+        await fixture.flushRefresh()
+        #expect(try Self.referrals(in: stats) == before + 1)
+    }
+
+    /// While the desk is held (the reload's catch-up), a referral waits, then is recorded.
+    @Test func aReferralPostedWhileTheDeskIsHeldWaitsAndIsKept() async throws {
         let fixture = try ServerFixture(watch: true)
         let reloader = fixture.prepared.reloader
         let stats = fixture.file(try fixture.statsPath(of: "grace") + "index.html")
@@ -78,7 +101,8 @@ import Testing
             async let posted = client.postJSON(friend)
             try await Task.sleep(for: .milliseconds(200))
             #expect(try fixture.journal() == journal, "a held referral is not recorded yet")
-            await reloader.desk.reload(try SiteInputs.load(reloader.options))
+            let inputs = try SiteInputs.load(reloader.options)
+            await reloader.desk.reload(inputs, prepared: ReferralDesk.prepare(inputs), caughtUp: [])
             #expect(try await posted.status == .created)
             #expect(try await client.postJSON(friend).status == .conflict)
         }

@@ -23,14 +23,14 @@ public struct ReferralLedger: Sendable {
     private var acceptedEmails: Set<String> = []
     public let requireConsent: Bool
 
-    /// The ledger of a store whose referrals' outcomes are already known.
+    /// The ledger of a store whose referrals' outcomes are already known. Its set of accepted
+    /// emails is its own (not shared with `outcomes`), so that the first referral it records
+    /// does not copy hundreds of thousands of them.
     public init(store: Store, outcomes: OutcomeLedger) {
         requireConsent = store.program.requireConsent
-        for referrer in store.referrers {
-            referrerEmails[referrer.code] = StoreRules.normalizedEmail(referrer.email)
-            if codesByEmail[StoreRules.normalizedEmail(referrer.email)] == nil { codesByEmail[StoreRules.normalizedEmail(referrer.email)] = referrer.code }
-        }
+        for referrer in store.referrers { addReferrer(referrer) }
         acceptedEmails = outcomes.acceptedEmails
+        acceptedEmails.reserveCapacity(acceptedEmails.count + 1024)
     }
 
     public init(store: Store) {
@@ -105,6 +105,20 @@ public struct ReferralLedger: Sendable {
     /// Remembers a recorded referral.
     public mutating func record(_ referral: Referral) {
         acceptedEmails.insert(StoreRules.normalizedEmail(referral.email))
+    }
+
+    /// Takes in an event appended to the journal after those the ledger was made from, by the
+    /// figures' rules: a referral to a known referrer is accepted unless it conflicts, a join
+    /// adds its referrer.
+    public mutating func apply(_ event: JournalEvent) {
+        switch event {
+        case .referral(let referral):
+            if isKnownReferrer(referral.referrer), conflict(for: referral) == nil { record(referral) }
+        case .referrer(let referrer, _):
+            addReferrer(referrer)
+        case .status:
+            break
+        }
     }
 }
 

@@ -34,8 +34,13 @@ public struct LoadedStore: Sendable {
 /// journal only grew since.
 struct JournalRead: Sendable {
     var length = 0
-    var digest: UInt64 = StreamDigest().value
+    /// The digest of the bytes read, kept open so that bytes read later continue it.
+    var stream = StreamDigest()
     var offsets: [Int] = []
+    /// The last bytes read, taken in by ``LoadedStore/catchUp(journal:)`` after the load.
+    var caughtUp: [UInt8] = []
+
+    var digest: UInt64 { stream.value }
 }
 
 /// referrers.json decoded: the valid referrers, the codes of the invalid ones and what was found.
@@ -85,7 +90,7 @@ public enum StoreLoader {
             }
             var digest = StreamDigest()
             digest.add(mapped.bytes)
-            journalRead = JournalRead(length: mapped.bytes.count, digest: digest.value, offsets: journal.offsets)
+            journalRead = JournalRead(length: mapped.bytes.count, stream: digest, offsets: journal.offsets)
         } else {
             if FileManager.default.fileExists(atPath: journalFile) {
                 journalDiagnostics.error(journalFile, .start, "cannot read the file (check its permissions)")

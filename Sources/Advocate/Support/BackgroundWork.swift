@@ -5,8 +5,8 @@ import Dispatch
 /// The build after new referrals holds the last build's snapshot of every referrer (at 100,000
 /// referrers a few hundred thousand small allocations): freeing them took about 20 ms of that
 /// build's 130 (measured), time its report need not wait for. A command that exits right after
-/// does not wait for it at all.
-func releaseInBackground<T: Sendable>(_ value: consuming T) {
+/// does not wait for it at all. The server lets go of the state a reload replaces this way.
+public func releaseInBackground<T: Sendable>(_ value: consuming T) {
     let value = value
     DispatchQueue.global(qos: .utility).async { withExtendedLifetime(value) {} }
 }

@@ -1,0 +1,35 @@
+import Advocate
+import Foundation
+import Testing
+
+/// The endpoint's ledger, made from a store and then given the events recorded since, must
+/// accept and refuse exactly as one made from the whole journal.
+@Suite struct ReferralLedgerTests {
+    @Test func applyingEventsOneByOneGivesTheLedgerOfTheWholeJournal() throws {
+        let store = try StoreLoader.load(from: OutcomeLedgerTests.exampleData).store
+        let whole = ReferralLedger(store: store)
+        let referrals = store.journal.compactMap { event -> Referral? in
+            if case .referral(let referral) = event { referral } else { nil }
+        }
+        let newFriends = referrals.prefix(5).map { referral in
+            var friend = referral
+            friend.email = "new.friend.\(referral.id)@example.net"
+            return friend
+        }
+        for cut in stride(from: 0, through: store.journal.count, by: 11) {
+            var start = store
+            start.journal = Array(store.journal.prefix(cut))
+            start.referrers = store.referrers.filter { referrer in
+                !store.journal.dropFirst(cut).contains { if case .referrer(let joined, _) = $0 { joined.code == referrer.code } else { false } }
+            }
+            var ledger = ReferralLedger(store: start)
+            for event in store.journal.dropFirst(cut) { ledger.apply(event) }
+            for referrer in store.referrers {
+                #expect(ledger.isKnownReferrer(referrer.code), "cut after \(cut) events")
+            }
+            for referral in referrals + newFriends {
+                #expect(ledger.conflict(for: referral) == whole.conflict(for: referral), "cut after \(cut) events: \(referral.email)")
+            }
+        }
+    }
+}
