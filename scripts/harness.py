@@ -35,7 +35,7 @@ def copy_example(prefix):
 class Server:
     """`advocate serve` over `site`, started and waited for until /healthz answers 200."""
 
-    def __init__(self, site, binary=BINARY, extra=(), data=None, name="serve"):
+    def __init__(self, site, binary=BINARY, extra=(), data=None, name="serve", startup_seconds=60):
         self.site = site
         self.port = free_port()
         self.log_path = os.path.join(site, f"{name}.log")
@@ -44,7 +44,7 @@ class Server:
             command += ["--data", data]
         self.log = open(self.log_path, "ab")
         self.process = subprocess.Popen(command + list(extra), stdout=self.log, stderr=self.log)
-        deadline = time.time() + 60
+        deadline = time.time() + startup_seconds
         while time.time() < deadline:
             if self.process.poll() is not None:
                 sys.exit(f"the server exited with {self.process.returncode}; see {self.log_path}")
@@ -54,7 +54,7 @@ class Server:
             except OSError:
                 time.sleep(0.1)
         self.process.kill()
-        sys.exit(f"the server did not answer /healthz within 60 s; see {self.log_path}")
+        sys.exit(f"the server did not answer /healthz within {startup_seconds} s; see {self.log_path}")
 
     @property
     def url(self):

@@ -18,7 +18,7 @@ struct ServeCommand: AsyncParsableCommand {
             program.json's webhooks receive every new journal event, signed, with retries; their \
             secrets come from the environment. One server per store: a second one refuses to start. \
             SIGHUP (kill -HUP PID, or systemd's ExecReload) rereads the content, theme and store and \
-            rebuilds the site, with referrals arriving meanwhile held, not lost. Stop with Ctrl-C or SIGTERM.
+            rebuilds the site; referrals arriving meanwhile are recorded and taken in, none lost. Stop with Ctrl-C or SIGTERM.
 
             Examples:
               advocate serve

@@ -60,8 +60,8 @@ actor ReferralDesk {
     nonisolated var isJournalWritable: Bool { journal.isWritable }
 
     /// Holds new submissions and joins, and returns once those in progress have been answered:
-    /// from then until ``reload(_:)`` or ``release()``, the journal on disk holds every event the
-    /// desk recorded, so a store read or caught up from it now loses none (a reload).
+    /// from then until ``reload(_:prepared:caughtUp:)`` or ``release()``, the journal on disk
+    /// holds every event the desk recorded, so a store read or caught up from it now loses none.
     func hold() async {
         isHolding = true
         while inProgress > 0 { await withCheckedContinuation { holdWaiters.append($0) } }
