@@ -66,12 +66,10 @@ import Testing
 
     /// A reload rereads the store without holding the desk: a referral and a join recorded
     /// meanwhile are answered at once, and taken in afterwards from the journal, so the reloaded
-    /// desk refuses the referral's duplicate, knows the new referrer and counts both.
+    /// desk refuses the referral's duplicate, knows the new referrer and counts the referral.
     @Test func referralsAndJoinsRecordedWhileTheStoreIsRereadAreKept() async throws {
-        let fixture = try ServerFixture(watch: true)
+        let (fixture, stats, before) = try Self.watchingGrace()
         let reloader = fixture.prepared.reloader
-        let stats = fixture.file(try fixture.statsPath(of: "grace") + "index.html")
-        let before = try Self.referrals(in: stats)
         let friend = #"{"referrer":"grace","name":"Reread Friend","email":"reread.friend@example.net","consent":true}"#
         try await fixture.prepared.application.test(.router) { client in
             let loaded = try #require(await reloader.load("in a test"))
@@ -90,10 +88,8 @@ import Testing
 
     /// While the desk is held (the reload's catch-up), a referral waits, then is recorded.
     @Test func aReferralPostedWhileTheDeskIsHeldWaitsAndIsKept() async throws {
-        let fixture = try ServerFixture(watch: true)
+        let (fixture, stats, before) = try Self.watchingGrace()
         let reloader = fixture.prepared.reloader
-        let stats = fixture.file(try fixture.statsPath(of: "grace") + "index.html")
-        let before = try Self.referrals(in: stats)
         let friend = #"{"referrer":"grace","name":"Held Friend","email":"held.friend@example.net","consent":true}"#
         try await fixture.prepared.application.test(.router) { client in
             await reloader.desk.hold()
@@ -113,9 +109,7 @@ import Testing
     /// A refresh asked for during watch mode's rebuild waits for it (two writers of one output
     /// folder could each rename the other's temporary files away), then runs.
     @Test func aRefreshAskedForDuringARebuildRunsAfterIt() async throws {
-        let fixture = try ServerFixture(watch: true)
-        let stats = fixture.file(try fixture.statsPath(of: "grace") + "index.html")
-        let before = try Self.referrals(in: stats)
+        let (fixture, stats, before) = try Self.watchingGrace()
         let (started, start) = AsyncStream<Void>.makeStream()
         let (finished, finish) = AsyncStream<Void>.makeStream()
         let rebuild = Task {
@@ -134,6 +128,13 @@ import Testing
         finish.yield()
         await rebuild.value
         #expect(try Self.referrals(in: stats) == before + 1)
+    }
+
+    /// A server in watch mode, grace's stats page and its referrals figure before any test post.
+    static func watchingGrace() throws -> (ServerFixture, URL, Int) {
+        let fixture = try ServerFixture(watch: true)
+        let stats = fixture.file(try fixture.statsPath(of: "grace") + "index.html")
+        return (fixture, stats, try referrals(in: stats))
     }
 
     /// The referrals figure on a stats page.
