@@ -79,7 +79,7 @@ public enum AdvocateServer {
         // A site already built from these inputs is served as it is (a restart at 100,000
         // referrers starts in seconds instead of re-rendering every page).
         let report = try SiteBuilder.build(inputs, digests: digests)
-        let outcomes = inputs.loaded.ledger ?? OutcomeLedger(store: inputs.store)
+        let outcomes = inputs.loaded.outcomeLedger
         let refresher = SiteRefresher(outcomes: outcomes, delay: configuration.refreshDelay, logger: logger)
         let mailer = MailDispatcher(outbox: Outbox(options: options), sendmail: configuration.sendmail.map(Sendmail.init), logger: logger)
         let webhooks = try webhookDispatcher(configuration, inputs: inputs, logger: logger)

@@ -102,8 +102,7 @@ actor ReferralDesk {
     nonisolated static func prepare(_ fresh: SiteInputs) -> Reloaded {
         let inputs = withoutEvents(fresh)
         let newestEvent = AsOf.resolve(nil, store: fresh.store)
-        let outcomes = fresh.loaded.ledger ?? OutcomeLedger(store: fresh.store)
-        return Reloaded(inputs: inputs, ledger: ReferralLedger(store: fresh.store, outcomes: outcomes),
+        return Reloaded(inputs: inputs, ledger: ReferralLedger(store: fresh.store, outcomes: fresh.loaded.outcomeLedger),
                         renderer: formRenderer(inputs, asOf: newestEvent), newestEvent: newestEvent)
     }
 
@@ -113,19 +112,22 @@ actor ReferralDesk {
     /// replaces is freed on another thread.
     func reload(_ fresh: SiteInputs, prepared: consuming Reloaded, caughtUp: [JournalEvent]) async {
         defer { release() }
+        rendererIsStale = false
         for event in caughtUp {
             prepared.ledger.apply(event)
             prepared.newestEvent = max(prepared.newestEvent, event.at)
-            if case .referrer(let referrer, _) = event { prepared.inputs.store.referrers.append(referrer) }
+            if case .referrer(let referrer, _) = event {
+                prepared.inputs.store.referrers.append(referrer)
+                rendererIsStale = true
+            }
         }
         releaseInBackground((inputs, ledger, renderer))
         inputs = prepared.inputs
         ledger = prepared.ledger
         renderer = prepared.renderer
         newestEvent = prepared.newestEvent
-        rendererIsStale = caughtUp.contains { if case .referrer = $0 { true } else { false } }
         unrefreshedEvents = []
-        await refresher.reset(fresh.loaded.ledger ?? OutcomeLedger(store: fresh.store))
+        await refresher.reset(fresh.loaded.outcomeLedger)
     }
 
     /// The inputs and the events recorded since the last call, for the refresher.

@@ -33,7 +33,7 @@ extension LoadedStore {
         guard tail.last == 0x0A else { return nil }
         var diagnostics = DiagnosticList()
         let read = JournalReader.read(tail, file: path, diagnostics: &diagnostics)
-        guard diagnostics.all.isEmpty, read.tornTail == nil else { return nil }
+        guard diagnostics.all.isEmpty else { return nil }
 
         // Taken out while the events go in, so that it is changed in place, not copied.
         var outcomes = ledger
@@ -53,7 +53,9 @@ extension LoadedStore {
     }
 
     /// The bytes of the file at `path` from `offset` to its end; nil when it cannot be read or
-    /// is shorter than `offset`.
+    /// is shorter than `offset`. Read, not mapped (``MappedFile``): the first catch-up runs while
+    /// the server appends, and a failed append is cut back off the file, which would make a
+    /// mapping of those bytes fault.
     private static func bytes(of path: String, from offset: Int) -> [UInt8]? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return offset == 0 && errno == ENOENT ? [] : nil }

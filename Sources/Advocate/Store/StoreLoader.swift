@@ -22,6 +22,11 @@ public struct LoadedStore: Sendable {
     /// nil once the store is changed.
     public internal(set) var ledger: OutcomeLedger?
 
+    /// ``ledger``, or one made now when the store changed since it was loaded.
+    public var outcomeLedger: OutcomeLedger {
+        ledger ?? OutcomeLedger(store: store)
+    }
+
     /// The figures as of `asOf`: from ``ledger`` when it holds every event up to then (the usual
     /// build, as of the newest event), computed afresh otherwise.
     public func figures(asOf: Instant) -> Figures {
