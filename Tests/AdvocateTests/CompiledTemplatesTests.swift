@@ -167,7 +167,7 @@ import Testing
 
 extension CompiledTemplatesTests.Engines {
     /// Compares the engines on one of a loaded theme's templates.
-    static func compare(_ theme: Theme, _ name: String, _ context: [String: TemplateValue],
+    static func compare(_ theme: Theme, _ name: String, _ context: TemplateObject,
                         sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
         let compiled = try #require(theme.compiled, sourceLocation: sourceLocation)
         let expected = theme.library.render(TemplateValue.object(context).any, withTemplate: name)

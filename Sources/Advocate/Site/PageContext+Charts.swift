@@ -1,7 +1,7 @@
 /// The pictures of the pages: QR codes, charts, A/B verdicts, goals and the leaderboard.
 extension PageContext {
     /// The referrer's QR code (of their link with `src=qr`): its file, for `<img>` and download.
-    func qrValues(_ referrer: Referrer) -> [String: TemplateValue] {
+    func qrValues(_ referrer: Referrer) -> TemplateObject {
         let link = site.urls.referrerLink(referrer.code, source: .qr)
         return ["src": .text(site.urls.path(SiteURLs.referrerPath(referrer.code) + "qr.svg")), "alt": .text("QR code of \(link)"),
                 "fileName": .text("\(referrer.code)-qr.svg"), "link": .text(link)]
@@ -32,9 +32,9 @@ extension PageContext {
     }
 
     /// The analytics page's charts, each beside the table with its numbers.
-    func analyticsCharts() -> [String: TemplateValue] {
+    func analyticsCharts() -> TemplateObject {
         let figures = site.figures.program
-        var charts: [String: TemplateValue] = [:]
+        var charts: TemplateObject = [:]
         charts["weeks"] = WeeklyChart.svg(id: "chart-weeks", title: "Referrals and conversions per week",
                                           weeks: Array(figures.perWeek.suffix(Self.weeksShown))).map(TemplateValue.text)
         let funnel = figures.funnel
@@ -62,7 +62,7 @@ extension PageContext {
         guard let baseline = variants.first else { return [] }
         return variants.dropFirst().map { challenger in
             let comparison = VariantComparison(baseline: baseline, challenger: challenger)
-            var values: [String: TemplateValue] = [
+            var values: TemplateObject = [
                 "baseline": .text(baseline.name), "challenger": .text(challenger.name),
                 "difference": .text(Self.points(comparison.difference)),
                 "verdict": .text(comparison.verdict),
@@ -77,11 +77,11 @@ extension PageContext {
     }
 
     /// The goals against the month of the as-of; nil when program.json sets none.
-    func goalValues() -> [String: TemplateValue]? {
+    func goalValues() -> TemplateObject? {
         guard let goals = program.goals, goals.referralsPerMonth != nil || goals.conversionRate != nil else { return nil }
         let progress = GoalProgress(goals: goals, cohorts: site.figures.program.cohorts, asOf: site.figures.asOf)
         let current = progress.current
-        var values: [String: TemplateValue] = ["month": .text(current.name), "referrals": .number(current.referrals),
+        var values: TemplateObject = ["month": .text(current.name), "referrals": .number(current.referrals),
                                                "conversionRate": .text(Formatting.percent(current.conversionRate)),
                                                "elapsed": .text(Formatting.percent(progress.monthElapsed))]
         if let target = goals.referralsPerMonth {
@@ -95,7 +95,7 @@ extension PageContext {
             values["rateGoal"] = ["target": .text(Formatting.percent(target)), "met": .bool(current.conversionRate >= target)]
         }
         values["months"] = .list(progress.months.map { month -> TemplateValue in
-            var row: [String: TemplateValue] = ["name": .text(month.name), "referrals": .number(month.referrals),
+            var row: TemplateObject = ["name": .text(month.name), "referrals": .number(month.referrals),
                                                 "rate": .text(Formatting.percent(month.conversionRate))]
             if let target = goals.referralsPerMonth { row["referralsMet"] = month.referrals >= target ? "yes" : "no" }
             if let target = goals.conversionRate { row["rateMet"] = month.conversionRate >= target ? "yes" : "no" }
@@ -105,7 +105,7 @@ extension PageContext {
     }
 
     /// Top referrers by conversions with their tier; by name only for those who opted in.
-    func leaderboard() -> [String: TemplateValue] {
+    func leaderboard() -> TemplateObject {
         var context = common(.leaderboard, title: "Leaderboard", description: "The \(program.name) referrers with the most friends who joined.",
                              path: "/leaderboard/")
         asOfValues(&context)
@@ -113,7 +113,7 @@ extension PageContext {
             guard let index = site.index(ofReferrer: code) else { return nil }
             let figures = site.figures.referrers[index]
             guard figures.converted > 0 else { return nil }
-            var row: [String: TemplateValue] = ["rank": .number(rank + 1), "converted": .number(figures.converted),
+            var row: TemplateObject = ["rank": .number(rank + 1), "converted": .number(figures.converted),
                                                 "name": .text(site.referrers[index].leaderboard ? site.referrers[index].name : "A referrer")]
             if let tier = figures.tier { row["tier"] = .text(tier.name) }
             return .object(row)

@@ -4,12 +4,12 @@ extension PageContext {
     /// How many weeks the analytics page lists.
     static let weeksShown = 26
 
-    func asOfValues(_ context: inout [String: TemplateValue]) {
+    func asOfValues(_ context: inout TemplateObject) {
         context["asOf"] = .text(site.figures.asOf.readable)
         context["asOfISO"] = .text(site.figures.asOf.iso8601)
     }
 
-    func stats(_ index: Int) -> [String: TemplateValue] {
+    func stats(_ index: Int) -> TemplateObject {
         let referrer = site.referrers[index]
         let figures = site.figures.referrers[index]
         var context = common(.stats(index), title: "Your referrals, \(PersonName.firstName(referrer.name))",
@@ -21,7 +21,7 @@ extension PageContext {
         context["qr"] = .object(qr)
         context["qrLink"] = qr["link"]
         context["shares"] = shareList(referrer)
-        var values: [String: TemplateValue] = [
+        var values: TemplateObject = [
             "referrals": .number(figures.referrals),
             "converted": .number(figures.converted),
             "conversionRate": .text(Formatting.percent(figures.conversionRate)),
@@ -40,7 +40,7 @@ extension PageContext {
             values["progress"] = ["percent": 100, "label": .text("Top tier reached: \(tier.name)")]
         }
         context["figures"] = .object(values)
-        var charts: [String: TemplateValue] = [:]
+        var charts: TemplateObject = [:]
         charts["tiers"] = tierChart(figures).map(TemplateValue.text)
         charts["weeks"] = WeeklyChart.svg(id: "chart-weeks", title: "Your referrals and conversions per week", weeks: referrerWeeks(referrer.code))
             .map(TemplateValue.text)
@@ -71,7 +71,7 @@ extension PageContext {
         }
     }
 
-    func analytics() -> [String: TemplateValue] {
+    func analytics() -> TemplateObject {
         let figures = site.figures.program
         var context = common(.analytics, title: "\(program.name) analytics", description: "Program analytics.",
                              path: SiteURLs.statsPath(program.analyticsToken), isPrivate: true)
@@ -119,13 +119,13 @@ extension PageContext {
         })
     }
 
-    func messaging() -> [String: TemplateValue] {
+    func messaging() -> TemplateObject {
         var context = common(.messaging, title: "Messaging preview", description: "Every message as it goes out.",
                              path: "/messaging/", noindex: true)
         let sample = MessagingPreview.sampleReferrer(site)
         context["sample"] = ["name": .text(sample.name), "link": .text(site.urls.referrerLink(sample.code))]
         context["messages"] = .list(MessagingPreview.previews(site, referrer: sample).map { preview -> TemplateValue in
-            var item: [String: TemplateValue] = [
+            var item: TemplateObject = [
                 "name": .text(preview.template.name), "title": .text(preview.template.title), "channel": .text(preview.template.channel.rawValue),
                 "channelLabel": .text(preview.template.channel.label), "text": .text(preview.message.text),
                 "length": ["count": .number(preview.length.count), "limit": .number(preview.length.limit ?? 0),

@@ -28,7 +28,7 @@ struct PageContext {
     var program: Program { site.program }
 
     /// The values every page has: `site` (the same on every page) and `page`.
-    func common(_ spec: PageSpec, title: String, description: String, path: String, noindex: Bool = false, isPrivate: Bool = false) -> [String: TemplateValue] {
+    func common(_ spec: PageSpec, title: String, description: String, path: String, noindex: Bool = false, isPrivate: Bool = false) -> TemplateObject {
         [
             "site": site.siteValues,
             "page": [
@@ -41,7 +41,7 @@ struct PageContext {
     /// The `site` values of every page, made once per site.
     static func siteValues(_ site: Site) -> TemplateValue {
         let program = site.program
-        var values: [String: TemplateValue] = [
+        var values: TemplateObject = [
             "name": .text(program.name),
             "root": .text(site.urls.root),
             "baseURL": .text(site.urls.baseURL),
@@ -73,7 +73,7 @@ struct PageContext {
         "Refer a friend to \(program.name): they get \(program.friendReward.description), you get \(program.referrerReward.description)."
     }
 
-    func home() -> [String: TemplateValue] {
+    func home() -> TemplateObject {
         let page = site.inputs.content.home
         var context = common(.home, title: page?.title.nilIfEmpty ?? program.name,
                              description: page?.description ?? defaultDescription, path: "/")
@@ -88,7 +88,7 @@ struct PageContext {
         return context
     }
 
-    func contentPage(_ spec: PageSpec, _ page: ContentPage, path: String) -> [String: TemplateValue] {
+    func contentPage(_ spec: PageSpec, _ page: ContentPage, path: String) -> TemplateObject {
         var context = common(spec, title: page.title, description: page.description ?? defaultDescription, path: path)
         context["title"] = .text(page.title)
         context["content"] = .text(page.rendered.html)
@@ -104,7 +104,7 @@ struct PageContext {
 
     func storyList() -> [TemplateValue] {
         site.inputs.content.stories.map { story in
-            var item: [String: TemplateValue] = ["title": .text(story.page.title), "url": .text(site.urls.path("/stories/\(story.slug)/"))]
+            var item: TemplateObject = ["title": .text(story.page.title), "url": .text(site.urls.path("/stories/\(story.slug)/"))]
             if let summary = story.summary { item["summary"] = .text(summary) }
             if let date = story.date { item["date"] = .text(date.iso8601) }
             if let author = story.author { item["author"] = .text(author) }
@@ -112,17 +112,17 @@ struct PageContext {
         }
     }
 
-    func stories() -> [String: TemplateValue] {
+    func stories() -> TemplateObject {
         var context = common(.stories, title: "Success stories", description: "How people share \(program.name) with their friends.", path: "/stories/")
         context["stories"] = .list(storyList())
         return context
     }
 
-    func story(_ index: Int) -> [String: TemplateValue] {
+    func story(_ index: Int) -> TemplateObject {
         let story = site.inputs.content.stories[index]
         var context = common(.story(index), title: story.page.title, description: story.summary ?? defaultDescription,
                              path: "/stories/\(story.slug)/")
-        var values: [String: TemplateValue] = ["title": .text(story.page.title), "content": .text(story.page.rendered.html)]
+        var values: TemplateObject = ["title": .text(story.page.title), "content": .text(story.page.rendered.html)]
         if let summary = story.summary { values["summary"] = .text(summary) }
         if let date = story.date { values["date"] = .text(date.iso8601) }
         if let author = story.author { values["author"] = .text(author) }
@@ -130,33 +130,33 @@ struct PageContext {
         return context
     }
 
-    func thanks() -> [String: TemplateValue] {
+    func thanks() -> TemplateObject {
         common(.thanks, title: "Thank you", description: "Your referral was received.", path: "/thanks/", noindex: true)
     }
 
     /// The join page; with `form`, the endpoint's 422 page keeping what was typed.
-    func join(form: FormState? = nil) -> [String: TemplateValue] {
+    func join(form: FormState? = nil) -> TemplateObject {
         var context = common(.join, title: "Join \(program.name)",
                              description: "Join \(program.name) and get your own link to share: your friends get \(program.friendReward.description).",
                              path: "/join/")
-        var formValues: [String: TemplateValue] = ["action": .text(site.joinEndpoint), "requireConsent": .bool(program.requireConsent)]
+        var formValues: TemplateObject = ["action": .text(site.joinEndpoint), "requireConsent": .bool(program.requireConsent)]
         if let form { typed(form, into: &formValues) }
         context["form"] = .object(formValues)
         return context
     }
 
     /// What was typed and what was wrong, for a form shown again on the endpoint's 422 page.
-    func typed(_ form: FormState, into formValues: inout [String: TemplateValue]) {
+    func typed(_ form: FormState, into formValues: inout TemplateObject) {
         formValues["values"] = ["name": .text(form.name), "email": .text(form.email), "consent": .bool(form.consent)]
-        formValues["errors"] = .object(form.errors.mapValues(TemplateValue.text))
+        formValues["errors"] = .object(TemplateObject(form.errors.mapValues(TemplateValue.text)))
         formValues["hasErrors"] = .bool(!form.errors.isEmpty)
     }
 
-    func joined() -> [String: TemplateValue] {
+    func joined() -> TemplateObject {
         common(.joined, title: "Check your inbox", description: "Your links are on their way.", path: "/join/sent/", noindex: true)
     }
 
-    func notFound() -> [String: TemplateValue] {
+    func notFound() -> TemplateObject {
         common(.notFound, title: "Page not found", description: "This page does not exist.", path: "/404.html", noindex: true)
     }
 
@@ -168,7 +168,7 @@ struct PageContext {
         .list(site.shares(for: referrer).map { ["channel": .text($0.channel.rawValue), "label": .text($0.channel.label), "url": .text($0.url)] })
     }
 
-    func referrer(_ index: Int, form: FormState? = nil) -> [String: TemplateValue] {
+    func referrer(_ index: Int, form: FormState? = nil) -> TemplateObject {
         let referrer = site.referrers[index]
         let path = SiteURLs.referrerPath(referrer.code)
         let firstName = PersonName.firstName(referrer.name)
@@ -180,7 +180,7 @@ struct PageContext {
         context["qr"] = .object(qr)
         context["qrLink"] = qr["link"]
         context["shares"] = shareList(referrer)
-        var formValues: [String: TemplateValue] = [
+        var formValues: TemplateObject = [
             "action": .text(program.endpoint), "referrer": .text(referrer.code), "source": .text(ReferralSource.link.rawValue),
             "requireConsent": .bool(program.requireConsent),
         ]

@@ -41,7 +41,7 @@ public struct PageRenderer: Sendable {
     }
 
     /// The template and Mustache context of a page rendered from the theme; nil for the others.
-    func templateAndContext(_ spec: PageSpec) -> (name: String, context: [String: TemplateValue])? {
+    func templateAndContext(_ spec: PageSpec) -> (name: String, context: TemplateObject)? {
         switch spec {
         case .home: ("home", pages.home())
         case .terms: ("page", pages.contentPage(.terms, site.inputs.content.terms!, path: "/terms/"))

@@ -4,7 +4,7 @@ enum ThemeVariables {
     /// page's keys count too), plus keys only some sites have.
     static func known(_ site: Site) -> Set<String> {
         let context = PageContext(site: site)
-        var samples: [[String: TemplateValue]] = [context.home(), context.stories(), context.messaging(), context.analytics(),
+        var samples: [TemplateObject] = [context.home(), context.stories(), context.messaging(), context.analytics(),
                                                   context.thanks(), context.notFound(), context.joined(),
                                                   context.join(form: FormState(errors: ["name": "", "email": "", "consent": "", "form": ""]))]
         if let terms = site.inputs.content.terms { samples.append(context.contentPage(.terms, terms, path: "/terms/")) }
@@ -36,7 +36,7 @@ enum ThemeVariables {
     private static func collect(_ value: TemplateValue, into keys: inout Set<String>) {
         switch value {
         case .object(let object):
-            for (key, child) in object {
+            for (key, child) in object.entries {
                 keys.insert(key)
                 collect(child, into: &keys)
             }

@@ -5,7 +5,7 @@
 /// the name at its dots and casting each `Any` on the context stack to its protocols, which was
 /// 55 % of a 10,000-referrer build's CPU (perf). Here names are split when the theme is loaded,
 /// templates are laid out flat (``TemplateProgram``) and values are ``TemplateValue``s, so a
-/// lookup is a dictionary access; the output is one byte buffer. The output is swift-mustache's,
+/// lookup is a scan of a ``TemplateObject``; the output is one byte buffer. The output is swift-mustache's,
 /// byte for byte (`CompiledTemplatesTests` compare them), except that `{{name}}` of a list or an
 /// object writes nothing (see `Renderer.write`).
 struct CompiledTemplates: Sendable {

@@ -1,12 +1,12 @@
-/// A value in a page's Mustache context, typed so that ``CompiledTemplates`` resolves a name with a
-/// dictionary lookup instead of the dynamic casts swift-mustache makes on every `Any`. Literals
+/// A value in a page's Mustache context, typed so that ``CompiledTemplates`` resolves a name by
+/// comparing names instead of the dynamic casts swift-mustache makes on every `Any`. Literals
 /// make one: `["name": "Ada", "count": 3, "shown": true]`.
 enum TemplateValue: Sendable {
     /// A string or a number: rendered as its text; in a section, pushed like any value.
     case text(String)
     case bool(Bool)
     case list([TemplateValue])
-    case object([String: TemplateValue])
+    case object(TemplateObject)
 
     /// A number, rendered as its decimal digits.
     static func number(_ number: Int) -> TemplateValue {
@@ -19,7 +19,7 @@ enum TemplateValue: Sendable {
         case .text(let text): text
         case .bool(let bool): bool
         case .list(let list): list.map(\.any)
-        case .object(let object): object.mapValues(\.any)
+        case .object(let object): Dictionary(object.entries.map { ($0.name, $0.value.any) }, uniquingKeysWith: { _, last in last })
         }
     }
 
@@ -43,6 +43,8 @@ extension TemplateValue: ExpressibleByStringInterpolation, ExpressibleByBooleanL
     init(integerLiteral value: Int) { self = .number(value) }
     init(arrayLiteral elements: TemplateValue...) { self = .list(elements) }
     init(dictionaryLiteral elements: (String, TemplateValue)...) {
-        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+        var object = TemplateObject()
+        for (name, value) in elements { object[name] = value }
+        self = .object(object)
     }
 }

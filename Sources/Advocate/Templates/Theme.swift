@@ -83,13 +83,13 @@ public struct Theme: Sendable {
     }
 
     /// Renders a page template; nil when it does not exist.
-    func render(_ name: String, _ context: [String: TemplateValue]) -> String? {
+    func render(_ name: String, _ context: TemplateObject) -> String? {
         renderUTF8(name, context).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Renders a page template into UTF-8 bytes; nil when it does not exist. The compiled theme
     /// renders it; swift-mustache when the theme uses what only swift-mustache renders.
-    func renderUTF8(_ name: String, _ context: [String: TemplateValue]) -> [UInt8]? {
+    func renderUTF8(_ name: String, _ context: TemplateObject) -> [UInt8]? {
         if let compiled { return compiled.render(name, .object(context)) }
         return library.render(TemplateValue.object(context).any, withTemplate: name).map { Array($0.utf8) }
     }
