@@ -11,9 +11,9 @@ struct AdvocateCommand: AsyncParsableCommand {
             and templates/) into a static site in public/, and serves it with an endpoint that records referrals.
 
             Examples:
-              advocate build                      build ./public from ./content and ./templates
-              advocate serve --port 8080          build, then serve on http://127.0.0.1:8080
-              advocate stats --format json        print every referrer's figures as JSON
+              advocate build                 build ./public from ./content and ./templates
+              advocate serve --port 8080     build, then serve on http://127.0.0.1:8080
+              advocate stats --format json   print every referrer's figures as JSON
             """,
         version: "0.9.0",
         subcommands: [InitCommand.self, BuildCommand.self, ServeCommand.self, CheckCommand.self, StatsCommand.self, PreviewCommand.self, ReferrersCommand.self, ReferralCommand.self, ImportCommand.self, ExportCommand.self, ForgetCommand.self, WebhooksCommand.self],

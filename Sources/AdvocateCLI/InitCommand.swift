@@ -10,7 +10,8 @@ struct InitCommand: ParsableCommand {
             refused unless --force is given, and even then no existing file is overwritten.
 
             Examples:
-              advocate init my-program --name "Acme Rewards" --base-url https://refer.acme.example
+              advocate init my-program --name "Acme Rewards" \\
+                --base-url https://refer.acme.example
               cd my-program && advocate build
             """)
 

@@ -34,7 +34,8 @@ struct ReferrersCommand: ParsableCommand {
                 ada-lovelace-2) unless --code is given. referrers.json is rewritten atomically.
 
                 Example:
-                  advocate referrers add --name "Ada Lovelace" --email ada@example.com --segment partner
+                  advocate referrers add --name "Ada Lovelace" --email ada@example.com \\
+                    --segment partner
                 """)
 
         @Option(help: "The referrer's name, as pages show it.")
