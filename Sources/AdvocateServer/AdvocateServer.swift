@@ -44,8 +44,9 @@ public enum AdvocateServer {
         }
     }
 
-    /// Takes the store's lock, repairs a torn journal tail, loads and builds the site, and
-    /// assembles the application. Throws ``StartError`` or ``BuildError``.
+    /// Checks that the address can be listened on, takes the store's lock, repairs a torn journal
+    /// tail, loads and builds the site, and assembles the application. Throws ``StartError`` or
+    /// ``BuildError``.
     ///
     /// ```swift
     /// let hangups = await UnixSignalsSequence(trapping: .sighup)
@@ -58,6 +59,9 @@ public enum AdvocateServer {
     ///   the configuration asks for port 0).
     public static func prepare(_ configuration: ServerConfiguration, logger: Logger = Logger(label: "advocate"),
                                onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> Prepared {
+        if let problem = ListenProbe.problem(host: configuration.host, port: configuration.port) {
+            throw StartError(description: problem)
+        }
         let journal: JournalWriter
         do {
             journal = try JournalWriter(dataDirectory: configuration.build.dataDirectory)

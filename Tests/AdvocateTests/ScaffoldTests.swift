@@ -6,15 +6,21 @@ import Testing
     @Test func newProgramBuildsAtOnce() throws {
         let directory = try TemporaryDirectory()
         let site = directory.file("program")
-        let written = try Scaffold.create(in: site, name: "Zoë's \"Rewards\"", baseURL: "https://refer.zoe.example", force: false)
+        let today = try #require(CalendarDay("2026-12-04"))
+        let written = try Scaffold.create(in: site, name: "Zoë's \"Rewards\"", baseURL: "https://refer.zoe.example", force: false,
+                                          today: today)
         #expect(written.contains("templates/layout.mustache"))
         #expect(written.contains("content/data/program.json"))
         let report = try SiteBuilder.build(BuildOptions(source: site))
+        // With no journal event yet, the pages state figures as of the day the program began.
+        #expect(report.asOf == today.end)
         #expect(report.filesByKind.first { $0.kind == "referrer" }?.count == 2)
         let store = try StoreLoader.load(from: site + "/content/data").store
         #expect(store.program.name == "Zoë's \"Rewards\"")
         #expect(StoreRules.isValidToken(store.program.analyticsToken))
-        #expect(store.referrers.allSatisfy { StoreRules.isValidToken($0.statsToken) })
+        #expect(store.referrers.allSatisfy { StoreRules.isValidToken($0.statsToken) && $0.joined == today })
+        let statsPage = try String(contentsOfFile: site + "/public" + SiteURLs.statsPath(store.referrers[0].statsToken) + "index.html", encoding: .utf8)
+        #expect(statsPage.contains("2026-12-04T23:59:59.999Z") && !statsPage.contains("1970"))
     }
 
     @Test func refusesANonEmptyFolderAndNeverOverwrites() throws {

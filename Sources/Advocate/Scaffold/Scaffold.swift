@@ -9,8 +9,11 @@ public enum Scaffold {
     }
 
     /// Writes a new site into `directory`; refuses a non-empty folder unless `force`, and never
-    /// overwrites an existing file even then.
-    public static func create(in directory: String, name: String, baseURL: String, force: Bool) throws -> [String] {
+    /// overwrites an existing file even then. The sample referrers joined `today`, so that a new
+    /// program's pages state figures as of that day (with an empty journal the as-of is the
+    /// newest joined day) rather than as of 1970-01-01.
+    public static func create(in directory: String, name: String, baseURL: String, force: Bool,
+                              today: CalendarDay = Instant.now.day) throws -> [String] {
         let manager = FileManager.default
         if let existing = try? manager.contentsOfDirectory(atPath: directory), !existing.filter({ !$0.hasPrefix(".") }).isEmpty, !force {
             throw Refusal(description: "\(directory) is not empty; choose an empty folder or pass --force (existing files are kept)")
@@ -22,7 +25,7 @@ public enum Scaffold {
             throw Refusal(description: "--name must be 1 to \(StoreRules.maximumNameLength) characters")
         }
         var written: [String] = []
-        for (path, text) in files(name: name, baseURL: baseURL) {
+        for (path, text) in files(name: name, baseURL: baseURL, today: today) {
             let full = Paths.join(directory, path)
             if manager.fileExists(atPath: full) { continue }
             try manager.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -33,12 +36,13 @@ public enum Scaffold {
     }
 
     /// Every file of a new site, by path.
-    static func files(name: String, baseURL: String) -> [(String, String)] {
-        StarterTheme.files.map { ("templates/" + $0.path, $0.text) } + StarterContent.files(name: name) + store(name: name, baseURL: baseURL)
+    static func files(name: String, baseURL: String, today: CalendarDay) -> [(String, String)] {
+        StarterTheme.files.map { ("templates/" + $0.path, $0.text) } + StarterContent.files(name: name)
+            + store(name: name, baseURL: baseURL, today: today)
             + [(".gitignore", ".advocate/\n")]
     }
 
-    static func store(name: String, baseURL: String) -> [(String, String)] {
+    static func store(name: String, baseURL: String, today: CalendarDay) -> [(String, String)] {
         let program = JSONOutput.object([
             ("name", .string(name)),
             ("baseURL", .string(baseURL)),
@@ -59,7 +63,7 @@ public enum Scaffold {
             ])),
         ])
         let referrers = [("sam", "Sam Sample", "sam@example.com"), ("alex", "Alex Example", "alex@example.com")].map { code, name, email in
-            let referrer = Referrer(code: code, name: name, email: email, joined: nil, segment: .customer,
+            let referrer = Referrer(code: code, name: name, email: email, joined: today, segment: .customer,
                                     statsToken: Tokens.statsToken(), leaderboard: false, origin: Origin(file: "", location: .start))
             return "  " + RosterEditor.json(referrer)
         }
