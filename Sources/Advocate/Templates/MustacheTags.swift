@@ -62,6 +62,46 @@ enum MustacheTags {
         return tags
     }
 
+    /// The innermost section, inverted section, parent or block that `tags` open and never
+    /// close, with its sigil (`#`, `^`, `<`, `$`); nil when every one is closed. A closing tag
+    /// ends the innermost open one whatever its name (swift-mustache reports a wrong name itself).
+    static func unclosed(in tags: [Tag]) -> (tag: Tag, sigil: Character)? {
+        var open: [(tag: Tag, sigil: Character)] = []
+        for tag in tags {
+            if let sigil = openingSigil(tag.kind) {
+                open.append((tag, sigil))
+            } else if tag.kind == .closing {
+                _ = open.popLast()
+            }
+        }
+        return open.last
+    }
+
+    /// The first closing tag whose name is not that of the innermost open tag, with that open
+    /// tag and its sigil; nil when every closing tag matches.
+    static func mismatchedClosing(in tags: [Tag]) -> (closing: Tag, open: Tag, sigil: Character)? {
+        var open: [(tag: Tag, sigil: Character)] = []
+        for tag in tags {
+            if let sigil = openingSigil(tag.kind) {
+                open.append((tag, sigil))
+            } else if tag.kind == .closing, let innermost = open.popLast(), innermost.tag.name != tag.name {
+                return (tag, innermost.tag, innermost.sigil)
+            }
+        }
+        return nil
+    }
+
+    /// The sigil of a tag that opens something a closing tag ends; nil for any other kind.
+    private static func openingSigil(_ kind: Kind) -> Character? {
+        switch kind {
+        case .section: "#"
+        case .invertedSection: "^"
+        case .parent: "<"
+        case .block: "$"
+        default: nil
+        }
+    }
+
     private static func findClose(_ bytes: [UInt8], from start: Int) -> Int? {
         var index = start
         while index + 1 < bytes.count {
