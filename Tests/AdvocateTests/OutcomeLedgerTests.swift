@@ -92,6 +92,22 @@ import Testing
     }
 
     /// What can differ between two computations of an outcome, as text.
+    /// A referral whose id an earlier one has (an error `advocate check` reports) is not counted:
+    /// the first keeps its outcome, and a status for that id applies to the first.
+    @Test func aRepeatedIdKeepsTheFirstReferralsOutcome() throws {
+        var store = try StoreLoader.load(from: Self.exampleData).store
+        guard case .referral(var first) = try #require(store.journal.first { if case .referral = $0 { true } else { false } }) else { return }
+        let before = OutcomeLedger(store: store).figures(asOf: try #require(store.newestEventInstant))
+        let firstReferrer = first.referrer
+        first.email = "someone-new@example.org"
+        first.referrer = firstReferrer == "grace" ? "ada" : "grace"
+        store.journal.append(.referral(first))
+        let after = OutcomeLedger(store: store).figures(asOf: try #require(store.newestEventInstant))
+        #expect(after.json == before.json)
+        #expect(Self.summary(after.allOutcomes) == Self.summary(before.allOutcomes))
+        #expect(after.allOutcomes.filter { $0.referral.id == first.id }.map(\.referral.referrer) == [firstReferrer])
+    }
+
     static func summary(_ outcomes: [ReferralOutcome]) -> [String] {
         outcomes.map {
             "\($0.referral.id) \($0.acceptance) \(String(describing: $0.latestStatus)) \(String(describing: $0.firstConvertedAt)) "

@@ -125,7 +125,14 @@ public struct OutcomeLedger: Sendable {
     /// it is not counted at all (an unknown referrer, or an id already seen).
     @discardableResult
     private mutating func admit(_ referral: Referral) -> Int? {
-        guard let referrer = referrerIndex[referral.referrer], indexByID[referral.id] == nil else { return nil }
+        guard let referrer = referrerIndex[referral.referrer] else { return nil }
+        let index = outcomes.count
+        // One hash of the id for the usual new one; an id seen before (an error the store's
+        // checks report) keeps its first outcome.
+        if let earlier = indexByID.updateValue(index, forKey: referral.id) {
+            indexByID[referral.id] = earlier
+            return nil
+        }
         let email = StoreRules.normalizedEmail(referral.email)
         let acceptance: ReferralOutcome.Acceptance
         if email == ownEmails[referrer] {
@@ -135,8 +142,6 @@ public struct OutcomeLedger: Sendable {
         } else {
             acceptance = .accepted
         }
-        let index = outcomes.count
-        indexByID[referral.id] = index
         outcomesOfReferrer[referrer].append(index)
         referrerOfOutcome.append(referrer)
         let offer = program.offer(at: referral.at)

@@ -162,8 +162,8 @@ enum JournalReader {
         return line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) ? nil : line
     }
 
-    static let referralKeys: Set<String> = ["type", "id", "at", "referrer", "name", "email", "source", "variant", "consent"]
-    static let statusKeys: Set<String> = ["type", "id", "at", "status", "value", "reason"]
+    static let referralKeys: [String] = ["type", "id", "at", "referrer", "name", "email", "source", "variant", "consent"]
+    static let statusKeys: [String] = ["type", "id", "at", "status", "value", "reason"]
 
     static func decodeEvent(_ node: JSONNode, file: String, line: Int, diagnostics: inout DiagnosticList) -> JournalEvent? {
         guard var reader = ObjectReader(node, file: file, context: "line \(line)", diagnostics: &diagnostics) else { return nil }

@@ -1,6 +1,6 @@
 /// Turns program.json into a ``Program``, reporting every problem it finds.
 enum ProgramDecoder {
-    static let allowedKeys: Set<String> = [
+    static let allowedKeys: [String] = [
         "name", "baseURL", "endpoint", "currency", "attributionWindowDays", "rewardHoldDays",
         "requireConsent", "analyticsToken", "rewards", "tiers", "brand", "goals", "offers", "webhooks",
     ]

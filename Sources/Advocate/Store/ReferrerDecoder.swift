@@ -1,7 +1,7 @@
 /// Decodes referrers, from referrers.json or from `referrer` journal events.
 enum ReferrerDecoder {
-    static let fileKeys: Set<String> = ["code", "name", "email", "joined", "segment", "statsToken", "leaderboard"]
-    static let eventKeys: Set<String> = ["type", "at", "code", "name", "email", "segment", "statsToken", "leaderboard"]
+    static let fileKeys: [String] = ["code", "name", "email", "joined", "segment", "statsToken", "leaderboard"]
+    static let eventKeys: [String] = ["type", "at", "code", "name", "email", "segment", "statsToken", "leaderboard"]
 
     /// Reads the fields common to both places; `joined` comes from the file or the event's `at`.
     static func decode(_ reader: inout ObjectReader, joined: CalendarDay?) -> Referrer? {
