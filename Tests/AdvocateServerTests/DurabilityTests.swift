@@ -11,7 +11,7 @@ import Testing
         let data = fixture.root.appendingPathComponent("content/data").path
         #expect(throws: JournalWriter.Failure.self) { try JournalWriter(dataDirectory: data) }
         do {
-            _ = try AdvocateServer.prepare(ServerConfiguration(build: BuildOptions(source: fixture.root.path)))
+            _ = try AdvocateServer.prepare(ServerConfiguration(port: 0, build: BuildOptions(source: fixture.root.path)))
             Issue.record("a second server must refuse to start")
         } catch {
             #expect("\(error)".contains("another advocate process is writing to this store"))

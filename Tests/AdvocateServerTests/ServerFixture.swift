@@ -32,7 +32,8 @@ final class ServerFixture: @unchecked Sendable {
         }
         var logger = Logger(label: "advocate-test")
         logger.logLevel = .warning
-        var configuration = ServerConfiguration(ipLimitPerMinute: ipLimit, codeLimitPerHour: codeLimit, refreshDelay: refreshDelay, watch: watch,
+        // Port 0: `prepare` checks that its port is free, and a developer's own server may hold 8080.
+        var configuration = ServerConfiguration(port: 0, ipLimitPerMinute: ipLimit, codeLimitPerHour: codeLimit, refreshDelay: refreshDelay, watch: watch,
                                                 build: BuildOptions(source: root.path))
         configure(&configuration)
         self.configuration = configuration
