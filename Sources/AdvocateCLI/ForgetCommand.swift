@@ -35,6 +35,13 @@ struct ForgetCommand: ParsableCommand {
             StandardError.write("error: \(error)")
             throw ExitCode.failure
         }
+        guard report.erasedAnything else {
+            // A request is logged even when nothing matched (a record that it was handled), but
+            // a mistyped address must not read as done, and the site has nothing to rebuild.
+            print("\(email) is not in the store: no referrer or referral has it, so nothing was erased "
+                + "(check the spelling; the request is logged in \(Paths.join(options.dataDirectory, Erasure.logFile)))")
+            return
+        }
         print("erased \(report.referrers) referrer record(s) and \(report.referrals) referral(s)")
         guard !noBuild else { return }
         do throws(BuildError) {

@@ -42,6 +42,25 @@ import Testing
         #expect(!quiet.stdout.contains("compare with the last build"))
     }
 
+    /// A mistyped address must not read as an erasure done: the request is logged, nothing else
+    /// changes, and the site is not rebuilt.
+    @Test func forgettingAnAddressNobodyHasSaysSoAndChangesOnlyTheLog() throws {
+        let folder = try CLIRunner.temporaryFolder().appendingPathComponent("program")
+        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+        #expect(try CLIRunner.run(["init", folder.path]).status == 0)
+        #expect(try CLIRunner.run(["build", "--source", folder.path]).status == 0)
+        let before = CLIRunner.snapshot(folder)
+        let forget = try CLIRunner.run(["forget", "nobody@example.org", "--source", folder.path])
+        #expect(forget.status == 0, "\(forget.stderr)")
+        #expect(forget.stdout.contains("nobody@example.org is not in the store: no referrer or referral has it, so nothing was erased"),
+                "\(forget.stdout)")
+        #expect(!forget.stdout.contains(" files: "), "no rebuild: \(forget.stdout)")
+        let after = CLIRunner.snapshot(folder)
+        let changed = Set(after.keys).union(before.keys).filter { before[$0] != after[$0] }
+        #expect(changed.subtracting(["content/data/erasures.log", "content/data/referrals.jsonl.lock"]).isEmpty, "\(changed.sorted())")
+        #expect(changed.contains("content/data/erasures.log"))
+    }
+
     /// SIGHUP makes a running `advocate serve` reread its inputs and rebuild the site, as daemons
     /// reload their configuration, instead of ending it; SIGTERM still stops it cleanly.
     @Test func sighupRebuildsARunningServersSiteFromTheChangedInputs() throws {

@@ -12,6 +12,9 @@ public enum Erasure {
     public struct Report: Sendable, Equatable {
         public var referrals: Int
         public var referrers: Int
+
+        /// False when no referrer or referral had the email: nothing in the site changed.
+        public var erasedAnything: Bool { referrals + referrers > 0 }
     }
 
     public static let erasedName = "Erased"
