@@ -90,8 +90,12 @@ struct ImportCommand: ParsableCommand {
         func run() throws {
             let options = site.buildOptions()
             let store = try StoreCommandSupport.loadStore(options)
-            guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
-                StandardError.write("error: cannot read \(file) as UTF-8 text")
+            guard let data = FileManager.default.contents(atPath: file) else {
+                StandardError.write("error: cannot read \(file): \(FileManager.default.fileExists(atPath: file) ? "permission denied or not a file" : "no such file")")
+                throw ExitCode.failure
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                StandardError.write("error: \(file) is not UTF-8 text (export the CSV as UTF-8)")
                 throw ExitCode.failure
             }
             switch StatusImport.updates(csv: text, file: file, store: store, now: .now) {

@@ -61,6 +61,22 @@ import Testing
         #expect(changed.contains("content/data/erasures.log"))
     }
 
+    /// An import names what is wrong with the file itself before reading any line of it.
+    @Test func importingAMissingOrNonUTF8FileSaysWhich() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let site = folder.appendingPathComponent("program")
+        #expect(try CLIRunner.run(["init", site.path]).status == 0)
+        let missing = try CLIRunner.run(["import", "statuses", folder.appendingPathComponent("nope.csv").path, "--source", site.path])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("nope.csv: no such file"), "\(missing.stderr)")
+        let latin1 = folder.appendingPathComponent("latin1.csv")
+        try Data("id,status\nrf_caf\u{E9},converted\n".data(using: .isoLatin1)!).write(to: latin1)
+        let notUTF8 = try CLIRunner.run(["import", "statuses", latin1.path, "--source", site.path])
+        #expect(notUTF8.status == 1)
+        #expect(notUTF8.stderr.contains("latin1.csv is not UTF-8 text (export the CSV as UTF-8)"), "\(notUTF8.stderr)")
+    }
+
     /// SIGHUP makes a running `advocate serve` reread its inputs and rebuild the site, as daemons
     /// reload their configuration, instead of ending it; SIGTERM still stops it cleanly.
     @Test func sighupRebuildsARunningServersSiteFromTheChangedInputs() throws {
