@@ -62,6 +62,11 @@ public enum AdvocateServer {
         if let problem = ListenProbe.problem(host: configuration.host, port: configuration.port) {
             throw StartError(description: problem)
         }
+        do {
+            try configuration.build.checkSourceFolder()
+        } catch {
+            throw BuildError.invalidInput(error)
+        }
         let journal: JournalWriter
         do {
             journal = try JournalWriter(dataDirectory: configuration.build.dataDirectory)

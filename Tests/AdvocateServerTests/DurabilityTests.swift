@@ -23,6 +23,17 @@ import Testing
         #expect(throws: Never.self) { try JournalWriter(dataDirectory: other.path) }
     }
 
+    @Test func aMissingSiteFolderIsNamedBeforeTheStoreIsLocked() throws {
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("advocate-missing-\(UUID().uuidString)").path
+        do {
+            _ = try AdvocateServer.prepare(ServerConfiguration(port: 0, build: BuildOptions(source: missing)))
+            Issue.record("a server over a missing folder must not start")
+        } catch {
+            #expect("\(error)".contains("site folder not found"), "\(error)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: missing))
+    }
+
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/flock")))
     func theLockGoesWithItsHolderWhenThatProcessIsKilled() async throws {
         let store = try TemporaryStore()

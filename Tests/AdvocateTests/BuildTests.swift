@@ -136,6 +136,18 @@ import Testing
         #expect(!directory.exists("x"))
     }
 
+    @Test func aMissingSiteFolderIsOneErrorNamingIt() throws {
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("advocate-missing-\(UUID().uuidString)").path
+        do {
+            _ = try SiteInputs.load(BuildOptions(source: missing))
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.diagnostics.map(\.description) == [
+                "\(missing):1:1: error: site folder not found (--source names the folder holding content/ and templates/; `advocate init` makes one)",
+            ])
+        }
+    }
+
     @Test func templateErrorsNameFileAndLine() throws {
         let directory = try SiteFixture().write()
         try directory.write("templates/stats.mustache", "<p>\n  {{#figures}}unclosed\n{{#a}}{{/a}}\n")

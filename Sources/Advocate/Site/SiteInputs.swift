@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where a build reads from and writes to.
 public struct BuildOptions: Sendable {
     public var sourceDirectory: String
@@ -12,6 +14,18 @@ public struct BuildOptions: Sendable {
         self.dataDirectory = data ?? Paths.join(source, "content", "data")
         self.outputDirectory = output ?? Paths.join(source, "public")
         self.asOf = asOf
+    }
+
+    /// Throws one diagnostic when the site folder does not exist: its cause, instead of a
+    /// missing program.json, templates/ or lock file beneath it.
+    public func checkSourceFolder() throws(DiagnosticsError) {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: sourceDirectory, isDirectory: &isFolder), isFolder.boolValue else {
+            var diagnostics = DiagnosticList()
+            diagnostics.error(sourceDirectory, .start,
+                              "site folder not found (--source names the folder holding content/ and templates/; `advocate init` makes one)")
+            throw DiagnosticsError(diagnostics.all)
+        }
     }
 
     public var contentDirectory: String { Paths.join(sourceDirectory, "content") }
@@ -48,6 +62,7 @@ public struct SiteInputs: Sendable {
     /// Loads content/ and templates/ and checks them against the store `loadStore` gives.
     static func load(_ options: BuildOptions,
                      store loadStore: () throws(DiagnosticsError) -> LoadedStore) throws(DiagnosticsError) -> SiteInputs {
+        try options.checkSourceFolder()
         var diagnostics = DiagnosticList()
         var loaded: LoadedStore?
         do {
