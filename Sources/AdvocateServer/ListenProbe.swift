@@ -16,22 +16,21 @@ enum ListenProbe {
     /// Why `host:port` cannot be listened on now, as a sentence; nil when it can (or when the
     /// reason is not one of the three a user can act on).
     static func problem(host: String, port: Int) -> String? {
-        var hints = addrinfo()
-        hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV
-        hints.ai_family = AF_UNSPEC
-        #if canImport(Glibc)
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        #else
-        hints.ai_socktype = SOCK_STREAM
-        #endif
+        // Resolved as NIO resolves the server's address (no hints, the first answer), so that the
+        // probe binds the address the server will: `localhost` may be ::1 or 127.0.0.1.
         var addresses: UnsafeMutablePointer<addrinfo>?
-        let resolved = getaddrinfo(host, String(port), &hints, &addresses)
+        let resolved = getaddrinfo(host, String(port), nil, &addresses)
         guard resolved == 0, let address = addresses else {
             return "--host \(host) is not an address or a name this machine can resolve (\(String(cString: gai_strerror(resolved)))); "
                 + "use 127.0.0.1 for this machine only or 0.0.0.0 for every interface"
         }
         defer { freeaddrinfo(addresses) }
-        let descriptor = socket(address.pointee.ai_family, address.pointee.ai_socktype, address.pointee.ai_protocol)
+        #if canImport(Glibc)
+        let stream = Int32(SOCK_STREAM.rawValue)
+        #else
+        let stream = SOCK_STREAM
+        #endif
+        let descriptor = socket(address.pointee.ai_family, stream, 0)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var on: Int32 = 1
