@@ -34,6 +34,11 @@ struct TemplateObject: Sendable {
 
 extension TemplateObject: ExpressibleByDictionaryLiteral {
     init(dictionaryLiteral elements: (String, TemplateValue)...) {
+        self.init(elements)
+    }
+
+    /// The named values in order, a later value replacing an earlier one of the same name.
+    init(_ elements: [(String, TemplateValue)]) {
         entries.reserveCapacity(elements.count)
         for (name, value) in elements { self[name] = value }
     }

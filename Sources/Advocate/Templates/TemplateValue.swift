@@ -43,8 +43,6 @@ extension TemplateValue: ExpressibleByStringInterpolation, ExpressibleByBooleanL
     init(integerLiteral value: Int) { self = .number(value) }
     init(arrayLiteral elements: TemplateValue...) { self = .list(elements) }
     init(dictionaryLiteral elements: (String, TemplateValue)...) {
-        var object = TemplateObject()
-        for (name, value) in elements { object[name] = value }
-        self = .object(object)
+        self = .object(TemplateObject(elements))
     }
 }
