@@ -39,7 +39,7 @@ struct ForgetCommand: ParsableCommand {
             // A request is logged even when nothing matched (a record that it was handled), but
             // a mistyped address must not read as done, and the site has nothing to rebuild.
             print("\(email) is not in the store: no referrer or referral has it, so nothing was erased "
-                + "(check the spelling; the request is logged in \(Paths.join(options.dataDirectory, Erasure.logFile)))")
+                + "(check the spelling; the request is logged in \(Erasure.logPath(dataDirectory: options.dataDirectory)))")
             return
         }
         print("erased \(report.referrers) referrer record(s) and \(report.referrals) referral(s)")

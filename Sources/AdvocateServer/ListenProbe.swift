@@ -16,13 +16,13 @@ enum ListenProbe {
     /// Why `host:port` cannot be listened on now, as a sentence; nil when it can (or when the
     /// reason is not one of the three a user can act on).
     static func problem(host: String, port: Int) -> String? {
+        let hostAdvice = "use 127.0.0.1 for this machine only or 0.0.0.0 for every interface"
         // Resolved as NIO resolves the server's address (no hints, the first answer), so that the
         // probe binds the address the server will: `localhost` may be ::1 or 127.0.0.1.
         var addresses: UnsafeMutablePointer<addrinfo>?
         let resolved = getaddrinfo(host, String(port), nil, &addresses)
         guard resolved == 0, let address = addresses else {
-            return "--host \(host) is not an address or a name this machine can resolve (\(String(cString: gai_strerror(resolved)))); "
-                + "use 127.0.0.1 for this machine only or 0.0.0.0 for every interface"
+            return "--host \(host) is not an address or a name this machine can resolve (\(String(cString: gai_strerror(resolved)))); \(hostAdvice)"
         }
         defer { freeaddrinfo(addresses) }
         #if canImport(Glibc)
@@ -45,8 +45,7 @@ enum ListenProbe {
             return "not allowed to listen on port \(port): ports below 1024 need privileges; "
                 + "choose a port such as 8080 (with a reverse proxy in front for port 80 or 443)"
         case EADDRNOTAVAIL:
-            return "--host \(host) is not an address of this machine; "
-                + "use 127.0.0.1 for this machine only or 0.0.0.0 for every interface"
+            return "--host \(host) is not an address of this machine; \(hostAdvice)"
         default:
             return nil
         }

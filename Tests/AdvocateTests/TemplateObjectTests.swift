@@ -29,7 +29,7 @@ struct TemplateObjectTests {
 
     @Test func longAndNonASCIINamesAreFoundByTheirText() {
         let long = "a name longer than fifteen bytes"
-        var object = TemplateObject(["é": "accent", long: "long"])
+        var object: TemplateObject = ["é": "accent", long: "long"]
         object["e\u{301}x"] = "decomposed"
         guard case .text(let accent) = object["é"], case .text(let found) = object[String(long.reversed().reversed())] else {
             Issue.record("names not found")

@@ -148,7 +148,7 @@ struct PageContext {
     /// What was typed and what was wrong, for a form shown again on the endpoint's 422 page.
     func typed(_ form: FormState, into formValues: inout TemplateObject) {
         formValues["values"] = ["name": .text(form.name), "email": .text(form.email), "consent": .bool(form.consent)]
-        formValues["errors"] = .object(TemplateObject(form.errors.mapValues(TemplateValue.text)))
+        formValues["errors"] = .object(TemplateObject(form.errors.map { ($0.key, .text($0.value)) }))
         formValues["hasErrors"] = .bool(!form.errors.isEmpty)
     }
 

@@ -20,6 +20,9 @@ public enum Erasure {
     public static let erasedName = "Erased"
     public static let logFile = "erasures.log"
 
+    /// Where the log of erasures is, in the store's folder.
+    public static func logPath(dataDirectory: String) -> String { Paths.join(dataDirectory, logFile) }
+
     public static func forget(email: String, dataDirectory: String, now: Instant) throws -> Report {
         let target = StoreRules.normalizedEmail(email)
         guard !target.isEmpty else { throw JournalWriter.Failure(description: "give the email address to forget") }
@@ -68,9 +71,9 @@ public enum Erasure {
 
         let entry = JSONOutput.object([("at", .string(now.iso8601)), ("referrals", .number(Double(report.referrals))),
                                        ("referrers", .number(Double(report.referrers)))]).serialized() + "\n"
-        let logPath = Paths.join(dataDirectory, logFile)
-        let existing = FileManager.default.contents(atPath: logPath) ?? Data()
-        try AtomicFile.write([UInt8](existing) + Array(entry.utf8), to: logPath)
+        let log = logPath(dataDirectory: dataDirectory)
+        let existing = FileManager.default.contents(atPath: log) ?? Data()
+        try AtomicFile.write([UInt8](existing) + Array(entry.utf8), to: log)
         _ = lock
         return report
     }

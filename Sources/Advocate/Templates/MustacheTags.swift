@@ -62,33 +62,26 @@ enum MustacheTags {
         return tags
     }
 
-    /// The innermost section, inverted section, parent or block that `tags` open and never
-    /// close, with its sigil (`#`, `^`, `<`, `$`); nil when every one is closed. A closing tag
-    /// ends the innermost open one whatever its name (swift-mustache reports a wrong name itself).
-    static func unclosed(in tags: [Tag]) -> (tag: Tag, sigil: Character)? {
-        var open: [(tag: Tag, sigil: Character)] = []
-        for tag in tags {
-            if let sigil = openingSigil(tag.kind) {
-                open.append((tag, sigil))
-            } else if tag.kind == .closing {
-                _ = open.popLast()
-            }
-        }
-        return open.last
+    /// What is wrong with how `tags` open and close sections, inverted sections, parents and
+    /// blocks (each open tag with its sigil: `#`, `^`, `<`, `$`).
+    enum Nesting {
+        /// The first closing tag whose name is not that of the innermost open tag.
+        case mismatched(closing: Tag, open: Tag, sigil: Character)
+        /// The innermost tag still open at the end.
+        case unclosed(Tag, sigil: Character)
     }
 
-    /// The first closing tag whose name is not that of the innermost open tag, with that open
-    /// tag and its sigil; nil when every closing tag matches.
-    static func mismatchedClosing(in tags: [Tag]) -> (closing: Tag, open: Tag, sigil: Character)? {
+    /// The first nesting problem of `tags`; nil when every tag is closed by its own name.
+    static func nesting(of tags: [Tag]) -> Nesting? {
         var open: [(tag: Tag, sigil: Character)] = []
         for tag in tags {
             if let sigil = openingSigil(tag.kind) {
                 open.append((tag, sigil))
             } else if tag.kind == .closing, let innermost = open.popLast(), innermost.tag.name != tag.name {
-                return (tag, innermost.tag, innermost.sigil)
+                return .mismatched(closing: tag, open: innermost.tag, sigil: innermost.sigil)
             }
         }
-        return nil
+        return open.last.map { .unclosed($0.tag, sigil: $0.sigil) }
     }
 
     /// The sigil of a tag that opens something a closing tag ends; nil for any other kind.

@@ -11,11 +11,6 @@ struct TemplateObject: Sendable {
 
     init() {}
 
-    /// The values of `dictionary`, in its (hash) order.
-    init(_ dictionary: [String: TemplateValue]) {
-        entries = dictionary.map { ($0.key, $0.value) }
-    }
-
     /// The value named `name`, nil when there is none; setting nil removes it.
     subscript(name: String) -> TemplateValue? {
         get {

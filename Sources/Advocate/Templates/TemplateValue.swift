@@ -19,7 +19,7 @@ enum TemplateValue: Sendable {
         case .text(let text): text
         case .bool(let bool): bool
         case .list(let list): list.map(\.any)
-        case .object(let object): Dictionary(object.entries.map { ($0.name, $0.value.any) }, uniquingKeysWith: { _, last in last })
+        case .object(let object): Dictionary(uniqueKeysWithValues: object.entries.map { ($0.name, $0.value.any) })
         }
     }
 

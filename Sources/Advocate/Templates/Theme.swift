@@ -53,14 +53,14 @@ public struct Theme: Sendable {
                 }
             } catch let error as MustacheTemplate.ParserError {
                 // swift-mustache says what is wrong; the tags say which ones, and where.
-                if case MustacheTemplate.Error.expectedSectionEnd = error.error, let (tag, sigil) = MustacheTags.unclosed(in: MustacheTags.scan(text)) {
+                switch (error.error, MustacheTags.nesting(of: MustacheTags.scan(text))) {
+                case (MustacheTemplate.Error.expectedSectionEnd, .unclosed(let tag, let sigil)?):
                     diagnostics.error(file, SourceLocation(line: tag.line, column: tag.column),
                                       "template syntax error: {{\(sigil)\(tag.name)}} is opened here but never closed (add {{/\(tag.name)}})")
-                } else if case MustacheTemplate.Error.sectionCloseNameIncorrect = error.error,
-                          let (closing, open, sigil) = MustacheTags.mismatchedClosing(in: MustacheTags.scan(text)) {
+                case (MustacheTemplate.Error.sectionCloseNameIncorrect, .mismatched(let closing, let open, let sigil)?):
                     diagnostics.error(file, SourceLocation(line: closing.line, column: closing.column),
                                       "template syntax error: {{/\(closing.name)}} closes {{\(sigil)\(open.name)}}, opened at line \(open.line) column \(open.column); close that first with {{/\(open.name)}}")
-                } else {
+                default:
                     diagnostics.error(file, SourceLocation(line: max(1, error.context.lineNumber - 1), column: error.context.columnNumber + 1),
                                       "template syntax error: \(describe(error.error))")
                 }
