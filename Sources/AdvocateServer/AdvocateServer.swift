@@ -145,7 +145,7 @@ public enum AdvocateServer {
             if liveReload != nil {
                 LiveReloadMiddleware(outputDirectory: outputDirectory, root: root)
             }
-            FileMiddleware(outputDirectory, searchForIndexHtml: true)
+            FileMiddleware(outputDirectory, urlBasePath: root == "/" ? nil : root, searchForIndexHtml: true)
         }
         if let liveReload {
             router.get(RouterPath(LiveReload.eventsPath)) { _, _ in await liveReload.response() }

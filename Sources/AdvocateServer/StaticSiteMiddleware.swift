@@ -14,6 +14,10 @@ struct StaticSiteMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = RequestPath.normalized(request.uri.path)
+        if root != "/" && path == "/" {
+            // The site lives below the baseURL's path: the host's root leads there.
+            return Response(status: .found, headers: [.location: root, .cacheControl: "no-cache"])
+        }
         let privatePrefix = root + "stats/"
         if path == privatePrefix || path == String(privatePrefix.dropLast()) {
             // Nothing lists the private folder.
@@ -27,6 +31,10 @@ struct StaticSiteMiddleware: RouterMiddleware {
         }
         if response.status == .notFound && request.method == .get {
             return notFound(request, isPrivate: path.hasPrefix(privatePrefix))
+        }
+        if root != "/", let location = response.headers[.location], location.hasPrefix("/"), !location.hasPrefix(root) {
+            // FileMiddleware's redirect to a folder's slash drops the base path it removed.
+            response.headers[.location] = String(root.dropLast()) + location
         }
         if response.headers[.cacheControl] == nil {
             response.headers[.cacheControl] = Self.cacheControl(for: path, root: root)

@@ -27,6 +27,39 @@ import Testing
         }
     }
 
+    /// With a baseURL such as `https://refer.acme.example/refer`, the pages live below /refer/
+    /// on the server too, as the browser asks for them; the endpoints stay where program.json puts them.
+    @Test func aBaseURLWithAPathServesTheSiteBelowIt() async throws {
+        let fixture = try ServerFixture { root in
+            let program = root.appendingPathComponent("content/data/program.json")
+            let text = try String(contentsOf: program, encoding: .utf8)
+                .replacingOccurrences(of: #""baseURL": "https://refer.acme.example""#, with: #""baseURL": "https://refer.acme.example/refer/""#)
+            try text.write(to: program, atomically: true, encoding: .utf8)
+        }
+        let stats = "/refer" + (try fixture.statsPath(of: "ada"))
+        try await fixture.prepared.application.test(.router) { client in
+            for path in ["/refer/", "/refer/r/ada/", "/refer/r/ada/qr.svg", "/refer/assets/site.css", stats] {
+                let response = try await client.execute(uri: path, method: .get)
+                #expect(response.status == .ok, "\(path)")
+            }
+            let page = try await client.execute(uri: "/refer/r/ada/", method: .get)
+            #expect(String(buffer: page.body).contains(#"href="/refer/terms/""#))
+            #expect(try await client.execute(uri: stats, method: .get).headers[.cacheControl] == "no-store")
+            for path in ["/refer/stats/", "/r/ada/", "/referee/"] {
+                #expect(try await client.execute(uri: path, method: .get).status == .notFound, "\(path)")
+            }
+            let folder = try await client.execute(uri: "/refer/terms", method: .get)
+            #expect(folder.status == .movedPermanently)
+            #expect(folder.headers[.location] == "/refer/terms/")
+            let hostRoot = try await client.execute(uri: "/", method: .get)
+            #expect(hostRoot.status == .found)
+            #expect(hostRoot.headers[.location] == "/refer/")
+            let form = try await client.postForm("referrer=ada&name=Grace&email=grace.sub%40example.net&consent=true")
+            #expect(form.status == .seeOther)
+            #expect(form.headers[.location] == "/refer/thanks/")
+        }
+    }
+
     @Test func privateFolderIsNeverListedAndMissesGetTheSite404() async throws {
         let fixture = try ServerFixture()
         try await fixture.prepared.application.test(.router) { client in

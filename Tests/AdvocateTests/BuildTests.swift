@@ -29,6 +29,22 @@ import Testing
         #expect(report.summary.contains("written"))
     }
 
+    /// A program published below a path (Hugo's baseURL with a path): every address carries it once.
+    @Test func aBaseURLWithAPathPutsTheSiteBelowIt() throws {
+        var site = fixtureWithReferrals()
+        site.store.baseURL = "https://example.com/refer/"
+        let directory = try site.write()
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        let sitemap = try directory.read("public/sitemap.xml")
+        #expect(sitemap.contains("<loc>https://example.com/refer/terms/</loc>"))
+        #expect(try directory.read("public/robots.txt").contains("Disallow: /refer/stats/\n"))
+        #expect(try directory.read("public/robots.txt").contains("Sitemap: https://example.com/refer/sitemap.xml"))
+        let page = try directory.read("public/r/ada/index.html")
+        #expect(page.contains(#"<link rel="canonical" href="https://example.com/refer/r/ada/">"#))
+        #expect(page.contains("https%3A%2F%2Fexample.com%2Frefer%2Fr%2Fada%2F%3Fsrc%3D"))
+        for text in [sitemap, page] { #expect(!text.contains("/refer/refer/")) }
+    }
+
     @Test func privatePagesAreNoindexNoReferrerAndNotInTheSitemap() throws {
         let directory = try fixtureWithReferrals().write()
         _ = try SiteBuilder.build(SiteFixture.options(directory))

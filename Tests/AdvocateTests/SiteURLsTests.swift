@@ -9,4 +9,21 @@ import Testing
         let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
         #expect(SiteURLs.percentEncode(text) == text.addingPercentEncoding(withAllowedCharacters: unreserved))
     }
+
+    /// A baseURL with a path puts the site below it: links and absolute URLs carry the path once.
+    @Test(arguments: ["https://example.com/refer", "https://example.com/refer/"])
+    func aBaseURLWithAPathPrefixesEveryAddressOnce(baseURL: String) {
+        let urls = SiteURLs(baseURL: baseURL)
+        #expect(urls.root == "/refer/")
+        #expect(urls.path("/terms/") == "/refer/terms/")
+        #expect(urls.absolute("/terms/") == "https://example.com/refer/terms/")
+        #expect(urls.referrerLink("ada", source: .qr) == "https://example.com/refer/r/ada/?src=qr")
+    }
+
+    @Test func aBaseURLWithoutAPathIsTheSiteRoot() {
+        let urls = SiteURLs(baseURL: "https://refer.acme.example")
+        #expect(urls.root == "/")
+        #expect(urls.path("/terms/") == "/terms/")
+        #expect(urls.absolute("/sitemap.xml") == "https://refer.acme.example/sitemap.xml")
+    }
 }

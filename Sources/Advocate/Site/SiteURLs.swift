@@ -6,15 +6,18 @@ public struct SiteURLs: Sendable {
     public let root: String
 
     public init(baseURL: String) {
-        self.baseURL = baseURL
+        var baseURL = Substring(baseURL)
+        while baseURL.hasSuffix("/") { baseURL = baseURL.dropLast() }
+        self.baseURL = String(baseURL)
         let afterScheme = baseURL.range(of: "://").map { baseURL[$0.upperBound...] } ?? baseURL[...]
         let path = afterScheme.drop { $0 != "/" }
         self.root = path.isEmpty ? "/" : (path.hasSuffix("/") ? String(path) : path + "/")
     }
 
-    /// The absolute URL of a site path such as `/terms/`.
+    /// The absolute URL of a site path such as `/terms/`: baseURL already ends in the root's path
+    /// (`https://example.com/refer` + `/terms/`).
     public func absolute(_ path: String) -> String {
-        baseURL + (root == "/" ? path : String(root.dropLast()) + path)
+        baseURL + path
     }
 
     /// A path on the site, with the root prefix: `/terms/` or `/refer/terms/`.

@@ -4,6 +4,7 @@ import Foundation
 /// Builds a small JSON store on disk: a program, referrers and journal lines, with helpers for
 /// the events tests need.
 struct StoreFixture {
+    var baseURL = "https://refer.acme.example"
     var window = 90
     var hold = 30
     var amount = 25.0
@@ -21,7 +22,7 @@ struct StoreFixture {
         """
         {
           "name": "Acme Rewards",
-          "baseURL": "https://refer.acme.example",
+          "baseURL": "\(baseURL)",
           "endpoint": "/api/referrals",
           "currency": "USD",
           "attributionWindowDays": \(window),
