@@ -23,15 +23,16 @@ struct FormIntake: Sendable {
 
     /// Checks the Origin, the content type, the size and the per-IP limit, then reads the body.
     func read(_ request: Request, context: AdvocateRequestContext) async -> Reading {
-        guard isSameSite(request) else {
-            return .refused(plain(.forbidden, "Cross-site form posts are not accepted."))
-        }
         let mediaType = request.headers[.contentType].flatMap(MediaType.init(from:))
-        let kind: Kind
-        switch (mediaType?.type, mediaType?.subType) {
-        case (.application, "x-www-form-urlencoded"): kind = .form
-        case (.application, "json"): kind = .json
-        default:
+        let kind: Kind? = switch (mediaType?.type, mediaType?.subType) {
+        case (.application, "x-www-form-urlencoded"): .form
+        case (.application, "json"): .json
+        default: nil
+        }
+        guard isSameSite(request) else {
+            return .refused(problem(kind ?? .form, .forbidden, title: "Cross-site posts are not accepted", errors: []))
+        }
+        guard let kind else {
             return .refused(plain(.unsupportedMediaType, "Send application/x-www-form-urlencoded or application/json."))
         }
         if let length = request.headers[.contentLength].flatMap(Int.init), length > ServerConfiguration.maximumBodySize {

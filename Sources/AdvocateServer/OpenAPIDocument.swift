@@ -47,7 +47,7 @@ enum OpenAPIDocument {
                 "headers": { "Location": { "required": true, "schema": { "type": "string" } } }
               },
               "400": { "$ref": "#/components/responses/Problem" },
-              "403": { "$ref": "#/components/responses/Text" },
+              "403": { "$ref": "#/components/responses/ProblemOrText" },
               "409": { "$ref": "#/components/responses/Problem" },
               "413": { "$ref": "#/components/responses/ProblemOrText" },
               "415": { "$ref": "#/components/responses/Text" },
@@ -93,7 +93,7 @@ enum OpenAPIDocument {
                 "headers": { "Location": { "required": true, "schema": { "type": "string" } } }
               },
               "400": { "$ref": "#/components/responses/Problem" },
-              "403": { "$ref": "#/components/responses/Text" },
+              "403": { "$ref": "#/components/responses/ProblemOrText" },
               "413": { "$ref": "#/components/responses/ProblemOrText" },
               "415": { "$ref": "#/components/responses/Text" },
               "422": {

@@ -113,6 +113,11 @@ import Testing
             #expect(large.status == .contentTooLarge)
             let crossSite = try await client.postJSON(grace, headers: [.origin: "https://evil.example"])
             #expect(crossSite.status == .forbidden)
+            #expect(crossSite.headers[.contentType] == "application/problem+json")
+            #expect(String(buffer: crossSite.body).contains(#""status":403"#))
+            let crossSiteForm = try await client.postForm("referrer=ada&name=G&email=g%40example.net&consent=true", headers: [.origin: "https://evil.example"])
+            #expect(crossSiteForm.status == .forbidden)
+            #expect(crossSiteForm.headers[.contentType]?.hasPrefix("text/plain") == true)
             let fromPortal = try await client.postJSON(grace, headers: [.origin: "https://refer.acme.example"])
             #expect(fromPortal.status == .created)
         }
