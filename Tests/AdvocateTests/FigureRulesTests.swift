@@ -15,6 +15,25 @@ import Testing
         #expect(ada.conversionRate == 0)
     }
 
+    /// Rewards of 10.1 add up to 30.3, not binary floating point's 30.299999999999997, in the
+    /// figures and in `advocate stats --format json`.
+    @Test func amountsAreKeptToHundredths() throws {
+        var fixture = StoreFixture()
+        fixture.amount = 10.1
+        fixture.tiers = "[]"
+        for (index, friend) in ["Grace Hopper", "Alan Turing", "Edsger Dijkstra"].enumerated() {
+            let id = fixture.refer("ada", friend: friend, at: "2026-01-0\(index + 1)T09:30:00Z")
+            fixture.status(id, "converted", at: "2026-01-0\(index + 2)T09:30:00Z", value: 0.1)
+        }
+        let figures = try fixture.figures(asOf: "2026-03-31")
+        #expect(figures.referrer("ada")?.earned == 30.3)
+        #expect(figures.program.earned == 30.3)
+        #expect(figures.program.conversionValue == 0.3)
+        let json = figures.json.serialized()
+        #expect(json.contains(#""earned":30.3,"#))
+        #expect(json.contains(#""conversionValue":0.3,"#))
+    }
+
     @Test func duplicateFriendEmailFirstAcceptedReferralWins() throws {
         var fixture = StoreFixture()
         fixture.refer("ada", friend: "Grace Hopper", email: "grace@example.com", at: "2026-03-01T09:30:00Z")

@@ -48,7 +48,7 @@ extension OutcomeLedger {
             pending += amounts.pending
             top.consider(index, amounts)
         }
-        return ProgramFigures(tally: tally, earned: earned, pending: pending, referrerCount: referrerCount(asOf: asOf),
+        return ProgramFigures(tally: tally, earned: Money.rounded(earned), pending: Money.rounded(pending), referrerCount: referrerCount(asOf: asOf),
                               topReferrers: top.codes)
     }
 
@@ -88,7 +88,8 @@ extension OutcomeLedger {
             if tier.conversions <= converted { allBonus += tier.bonus }
         }
         return ReferrerAmounts(referrals: tally.referrals, converted: converted, matured: matured,
-                               earned: maturedRewards + maturedBonus, pending: heldRewards + (allBonus - maturedBonus))
+                               earned: Money.rounded(maturedRewards + maturedBonus),
+                               pending: Money.rounded(heldRewards + (allBonus - maturedBonus)))
     }
 }
 
@@ -110,7 +111,7 @@ extension ProgramFigures {
         self.pending = pending
         self.duplicates = tally.duplicates
         self.selfReferrals = tally.selfReferrals
-        self.conversionValue = tally.conversionValue
+        self.conversionValue = Money.rounded(tally.conversionValue)
         self.funnel = tally.funnel
         self.bySource = ReferralSource.allCases.compactMap { tally.bySource[$0.rawValue] }
         self.bySegment = Segment.allCases.compactMap { tally.bySegment[$0.rawValue] }
