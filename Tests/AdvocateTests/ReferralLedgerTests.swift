@@ -1,4 +1,4 @@
-import Advocate
+@testable import Advocate
 import Foundation
 import Testing
 
@@ -31,5 +31,28 @@ import Testing
                 #expect(ledger.conflict(for: referral) == whole.conflict(for: referral), "cut after \(cut) events: \(referral.email)")
             }
         }
+    }
+
+    /// Each way a name can be unusable has its own reason, and a name with nothing to read
+    /// (zero-width spaces, direction marks) counts as no name.
+    @Test(arguments: [
+        ("", "Please enter your name."),
+        ("\u{200B}", "Please enter your name."),
+        ("\u{202E}\u{202E}", "Please enter your name."),
+        ("Ann\tBee", "Please enter your name on one line, without tabs or other control characters."),
+        ("Ann\nBee", "Please enter your name on one line, without tabs or other control characters."),
+        (String(repeating: "x", count: 201), "Please enter a name of at most 200 characters."),
+    ])
+    func unusableNamesGetTheirReason(name: String, message: String) {
+        var errors: [FieldError] = []
+        ReferralLedger.checkPerson(name: name, email: "grace@example.net", into: &errors)
+        #expect(errors.map(\.message) == [message])
+    }
+
+    @Test(arguments: ["Grace Hopper", "محمد", "\u{202E}Zoë", String(repeating: "x", count: 200)])
+    func readableNamesPass(name: String) {
+        var errors: [FieldError] = []
+        ReferralLedger.checkPerson(name: name, email: "grace@example.net", into: &errors)
+        #expect(errors.isEmpty)
     }
 }

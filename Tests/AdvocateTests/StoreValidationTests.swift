@@ -44,6 +44,20 @@ import Testing
         #expect(error.line == 6)
     }
 
+    /// DESIGN.md: the loader accepts the names and emails the store was given, longer than the
+    /// forms take; only a line past the store's own bound is an error.
+    @Test func longNamesAndEmailsInTheStoreLoad() throws {
+        let longName = String(repeating: "x", count: 3_009)
+        let longEmail = String(repeating: "a", count: 300) + "@example.com"
+        let referrers = referrersJSON(#"{"code": "ada", "name": "\#(longName)", "email": "ada@example.com", "statsToken": "k3v9q0c8m2x7w1r5t4y6u8i0ab"}"#)
+        let journal = #"{"type":"referral","id":"rf_1","at":"2026-03-01T09:30:00Z","referrer":"ada","name":"\#(String(repeating: "y", count: 201))","email":"\#(longEmail)"}"# + "\n"
+        let found = try diagnostics(referrers: referrers, journal: journal)
+        #expect(!found.contains { $0.severity == .error }, "\(found.map(\.message))")
+        let tooLong = String(repeating: "z", count: StoreRules.maximumStoredTextLength + 1)
+        let refused = try diagnostics(journal: #"{"type":"referral","id":"rf_1","at":"2026-03-01T09:30:00Z","referrer":"ada","name":"\#(tooLong)","email":"g@example.com"}"# + "\n")
+        #expect(refused.contains { $0.severity == .error && $0.message.contains("the limit is 10000") && $0.line == 1 })
+    }
+
     @Test func missingRequiredFieldIsNamed() throws {
         let found = try diagnostics(referrers: referrersJSON(#"{"code": "ada", "email": "ada@example.com", "statsToken": "k3v9q0c8m2x7w1r5t4y6u8i0ab"}"#))
         #expect(found.contains { $0.severity == .error && $0.message.contains("missing required field 'name'") && $0.line == 2 })

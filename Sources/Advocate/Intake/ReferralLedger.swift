@@ -70,10 +70,12 @@ public struct ReferralLedger: Sendable {
 
     /// A name and a plausible email, both trimmed, as both forms ask for them.
     static func checkPerson(name: String, email: String, into errors: inout [FieldError]) {
-        if name.isEmpty {
+        if !StoreRules.hasVisibleText(name) {
             errors.append(FieldError(field: "name", message: "Please enter your name."))
-        } else if name.count > StoreRules.maximumNameLength || !StoreRules.isAcceptableName(name) {
+        } else if name.count > StoreRules.maximumNameLength {
             errors.append(FieldError(field: "name", message: "Please enter a name of at most \(StoreRules.maximumNameLength) characters."))
+        } else if !StoreRules.isAcceptableNewName(name) {
+            errors.append(FieldError(field: "name", message: "Please enter your name on one line, without tabs or other control characters."))
         }
         if email.isEmpty {
             errors.append(FieldError(field: "email", message: "Please enter your email address."))

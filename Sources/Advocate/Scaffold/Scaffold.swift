@@ -21,8 +21,8 @@ public enum Scaffold {
         guard ProgramDecoder.isHTTPURL(baseURL) else {
             throw Refusal(description: "--base-url must be an absolute http(s) URL such as https://refer.example.com")
         }
-        guard StoreRules.isAcceptableName(name) else {
-            throw Refusal(description: "--name must be 1 to \(StoreRules.maximumNameLength) characters")
+        guard StoreRules.isAcceptableNewName(name) else {
+            throw Refusal(description: "--name must be 1 to \(StoreRules.maximumNameLength) characters of readable text, with no control characters")
         }
         var written: [String] = []
         for (path, text) in files(name: name, baseURL: baseURL, today: today) {

@@ -175,8 +175,8 @@ enum JournalReader {
             let id = reader.string("id", required: true, maxLength: StoreRules.maximumIdLength)
             let at = reader.instant("at", required: true)
             let referrer = reader.string("referrer", required: true, maxLength: 200)
-            let name = reader.string("name", required: true, maxLength: StoreRules.maximumNameLength)
-            let email = reader.string("email", required: true, maxLength: StoreRules.maximumEmailLength)
+            let name = reader.string("name", required: true, maxLength: StoreRules.maximumStoredTextLength)
+            let email = reader.string("email", required: true, maxLength: StoreRules.maximumStoredTextLength)
             let source = reader.choice("source", required: false, of: ReferralSource.self) ?? .link
             let variant = reader.string("variant", required: false, maxLength: StoreRules.maximumVariantLength)
             if let variant, !StoreRules.isValidVariant(variant) {

@@ -9,11 +9,11 @@ enum ReferrerDecoder {
         if let code, !StoreRules.isValidCode(code) {
             reader.error("code", "code \"\(code)\" must be 2 to 40 characters of a-z, 0-9 and '-' (it becomes the page address /r/<code>/)")
         }
-        let name = reader.string("name", required: true, maxLength: StoreRules.maximumNameLength)
-        if let name, !StoreRules.isAcceptableName(name) {
+        let name = reader.string("name", required: true, maxLength: StoreRules.maximumStoredTextLength)
+        if let name, !StoreRules.isAcceptableName(name, maximumLength: StoreRules.maximumStoredTextLength) {
             reader.error("name", "field 'name' must not contain control characters")
         }
-        let email = reader.string("email", required: true, maxLength: StoreRules.maximumEmailLength)
+        let email = reader.string("email", required: true, maxLength: StoreRules.maximumStoredTextLength)
         let segment = reader.choice("segment", required: false, of: Segment.self) ?? .customer
         let token = reader.string("statsToken", required: true, maxLength: StoreRules.maximumTokenLength,
                                   what: "a random token of 22 or more characters [A-Za-z0-9_-]")
@@ -23,7 +23,7 @@ enum ReferrerDecoder {
             reader.warning("statsToken", "statsToken contains the code \"\(code)\": a token guessable from the public page is no secret; `advocate referrers add` makes random ones")
         }
         let leaderboard = reader.bool("leaderboard", required: false) ?? false
-        guard let code, StoreRules.isValidCode(code), let name, StoreRules.isAcceptableName(name), let email,
+        guard let code, StoreRules.isValidCode(code), let name, StoreRules.isAcceptableName(name, maximumLength: StoreRules.maximumStoredTextLength), let email,
               let token, StoreRules.isValidToken(token)
         else { return nil }
         return Referrer(code: code, name: name, email: email, joined: joined, segment: segment, statsToken: token,

@@ -10,8 +10,8 @@ public enum RosterEditor {
     /// Validates and appends a new referrer; returns it. The store must already load cleanly.
     public static func add(name: String, email: String, code: String?, segment: Segment, joined: CalendarDay?,
                            to store: Store, dataDirectory: String) throws -> Referrer {
-        guard StoreRules.isAcceptableName(name) else {
-            throw Refusal(description: "--name must be 1 to \(StoreRules.maximumNameLength) characters with no control characters")
+        guard StoreRules.isAcceptableNewName(name) else {
+            throw Refusal(description: "--name must be 1 to \(StoreRules.maximumNameLength) characters of readable text, with no control characters")
         }
         guard StoreRules.isPlausibleEmail(email) else {
             throw Refusal(description: "--email \"\(email)\" does not look like an email address")

@@ -1,10 +1,14 @@
 /// The shapes the store's identifiers and values must have, shared by the loader, the CLI and
 /// the endpoint so that all three accept exactly the same things.
 public enum StoreRules {
-    /// Longest name accepted, in characters.
+    /// Longest name a person may give (the forms, `referrers add`, `init`), in characters.
     public static let maximumNameLength = 200
-    /// Longest email accepted (RFC 5321's path limit).
+    /// Longest email a person may give (RFC 5321's path limit).
     public static let maximumEmailLength = 254
+    /// Longest name or email the store's files may hold. DESIGN.md has the loader accept what
+    /// the store was given (an import, a hand edit); this bound only keeps one line from
+    /// filling a page or the memory.
+    public static let maximumStoredTextLength = 10_000
     /// Longest referral id, variant or free-text reason accepted.
     public static let maximumIdLength = 128
     public static let maximumVariantLength = 32
@@ -74,10 +78,27 @@ public enum StoreRules {
         }
     }
 
-    /// True when a name has text and no control characters.
-    public static func isAcceptableName(_ name: String) -> Bool {
-        !name.isBlank && name.count <= maximumNameLength
+    /// A name the store can hold: not blank, at most `maximumLength` characters, no control
+    /// characters.
+    public static func isAcceptableName(_ name: String, maximumLength: Int = maximumNameLength) -> Bool {
+        !name.isBlank && name.count <= maximumLength
             && !name.unicodeScalars.contains { $0.properties.generalCategory == .control }
+    }
+
+    /// A name a person gives now (the forms, `referrers add`, `init`): acceptable, and with
+    /// something to read, not only invisible characters such as U+200B or U+202E.
+    public static func isAcceptableNewName(_ name: String) -> Bool {
+        isAcceptableName(name) && hasVisibleText(name)
+    }
+
+    /// Whether `text` has a character that shows: not whitespace, a control, a format character
+    /// (zero-width spaces, direction marks) or one that is ignorable by default.
+    static func hasVisibleText(_ text: String) -> Bool {
+        text.unicodeScalars.contains { scalar in
+            let properties = scalar.properties
+            return !properties.isWhitespace && !properties.isDefaultIgnorableCodePoint
+                && properties.generalCategory != .control && properties.generalCategory != .format
+        }
     }
 }
 
