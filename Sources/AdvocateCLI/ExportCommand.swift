@@ -57,6 +57,7 @@ enum StoreCommandSupport {
 
     private static func load(_ options: BuildOptions, makingLedger: Bool) throws -> LoadedStore {
         do {
+            try options.checkSourceFolder()
             let loaded = try StoreLoader.load(from: options.dataDirectory, makingLedger: makingLedger)
             DiagnosticPrinter.print(loaded.warnings)
             return loaded

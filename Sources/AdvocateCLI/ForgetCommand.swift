@@ -27,7 +27,8 @@ struct ForgetCommand: ParsableCommand {
         let options = site.buildOptions()
         let report: Erasure.Report
         do {
-            report = try Erasure.forget(email: email, dataDirectory: options.dataDirectory, now: .now)
+            try options.checkSourceFolder()
+            report = try Erasure.forget(email: email, dataDirectory: options.dataDirectory, outbox: Outbox(options: options), now: .now)
         } catch let error as DiagnosticsError {
             DiagnosticPrinter.print(error.diagnostics)
             throw ExitCode.failure
@@ -42,7 +43,8 @@ struct ForgetCommand: ParsableCommand {
                 + "(check the spelling; the request is logged in \(Erasure.logPath(dataDirectory: options.dataDirectory)))")
             return
         }
-        print("erased \(report.referrers) referrer record(s) and \(report.referrals) referral(s)")
+        print("erased \(report.referrers) referrer record(s) and \(report.referrals) referral(s)"
+            + (report.emails > 0 ? ", and deleted \(report.emails) email(s) to or about them from the outbox" : ""))
         guard !noBuild else { return }
         do throws(BuildError) {
             let build = try SiteBuilder.build(options)

@@ -164,6 +164,19 @@ import Testing
         }
     }
 
+    @Test func aFolderThatIsNoSiteIsOneErrorSayingSo() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("notes.txt", "not a site")
+        do {
+            _ = try SiteInputs.load(BuildOptions(source: directory.path))
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.diagnostics.map(\.description) == [
+                "\(directory.path):1:1: error: not an advocate site: there is no content/data/program.json and no templates/ here (run the command in a site folder or pass --source DIR; `advocate init` makes one)",
+            ])
+        }
+    }
+
     @Test func templateErrorsNameFileAndLine() throws {
         let directory = try SiteFixture().write()
         try directory.write("templates/stats.mustache", "<p>\n  {{#figures}}unclosed\n{{#a}}{{/a}}\n")

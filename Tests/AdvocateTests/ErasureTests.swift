@@ -33,4 +33,21 @@ import Testing
         #expect(log.count == 2)
         #expect(log[1].contains(#""referrals":2,"referrers":1"#))
     }
+
+    /// An email waiting in the outbox (or kept in sent/) to or about the person goes too; others stay.
+    @Test func forgettingDeletesTheirEmailsFromTheOutbox() throws {
+        var fixture = StoreFixture()
+        fixture.refer("ada", friend: "Grace Hopper", email: "grace@example.org", at: "2026-03-01T09:00:00Z")
+        let directory = try TemporaryDirectory()
+        try fixture.write(to: directory)
+        try directory.write(".advocate/outbox/1-welcome.eml", "To: Grace Hopper <Grace@Example.org>\r\n\r\nHello")
+        try directory.write(".advocate/outbox/sent/0-welcome.eml", "To: Grace Hopper <grace@example.org>\r\n\r\nHello")
+        try directory.write(".advocate/outbox/2-other.eml", "To: Alan <alan@example.org>\r\n\r\nHello")
+        let report = try Erasure.forget(email: "grace@example.org", dataDirectory: directory.file("content/data"),
+                                        outbox: Outbox(directory: directory.file(".advocate/outbox")), now: .now)
+        #expect(report == Erasure.Report(referrals: 1, referrers: 0, emails: 2))
+        #expect(!directory.exists(".advocate/outbox/1-welcome.eml"))
+        #expect(!directory.exists(".advocate/outbox/sent/0-welcome.eml"))
+        #expect(directory.exists(".advocate/outbox/2-other.eml"))
+    }
 }

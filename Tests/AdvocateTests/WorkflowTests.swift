@@ -29,6 +29,27 @@ import Testing
         }
     }
 
+    /// While another process (`advocate serve`) holds the store, `referrers add` refuses rather
+    /// than race the join form for a code.
+    @Test func addingAReferrerWaitsForNoOtherWriter() throws {
+        let directory = try TemporaryDirectory()
+        try StoreFixture().write(to: directory)
+        let data = directory.file("content/data")
+        let store = try StoreLoader.load(from: data).store
+        let server = try JournalWriter(dataDirectory: data)
+        do {
+            _ = try RosterEditor.add(name: "Pat Jones", email: "pat@example.com", code: nil, segment: .customer, joined: nil,
+                                     to: store, dataDirectory: data)
+            Issue.record("expected a refusal")
+        } catch {
+            #expect("\(error)".contains("another advocate process is writing to this store"), "\(error)")
+        }
+        #expect(try StoreLoader.load(from: data).store.referrers.count == 2)
+        server.close()
+        #expect(try RosterEditor.add(name: "Pat Jones", email: "pat@example.com", code: nil, segment: .customer, joined: nil,
+                                     to: store, dataDirectory: data).code == "pat")
+    }
+
     @Test func csvIsRFC4180AndDefusesFormulas() {
         let table = CSVTable(header: ["name", "n"], rows: [[.text("Hopper, \"Amazing\" Grace"), .number(2)], [.text("=HYPERLINK(\"x\")"), .empty]])
         #expect(table.text == "name,n\r\n\"Hopper, \"\"Amazing\"\" Grace\",2\r\n\"'=HYPERLINK(\"\"x\"\")\",\r\n")

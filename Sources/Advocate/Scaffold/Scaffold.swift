@@ -39,7 +39,7 @@ public enum Scaffold {
     static func files(name: String, baseURL: String, today: CalendarDay) -> [(String, String)] {
         StarterTheme.files.map { ("templates/" + $0.path, $0.text) } + StarterContent.files(name: name)
             + store(name: name, baseURL: baseURL, today: today)
-            + [(".gitignore", ".advocate/\n")]
+            + [(".gitignore", ".advocate/\n*.jsonl.lock\n")]
     }
 
     static func store(name: String, baseURL: String, today: CalendarDay) -> [(String, String)] {

@@ -16,14 +16,22 @@ public struct BuildOptions: Sendable {
         self.asOf = asOf
     }
 
-    /// Throws one diagnostic when the site folder does not exist: its cause, instead of a
-    /// missing program.json, templates/ or lock file beneath it.
+    /// Throws one diagnostic when the site folder does not exist, or has neither program.json
+    /// nor templates/ (a command run in the wrong folder): its cause, instead of a missing
+    /// program.json, templates/ or lock file beneath it.
     public func checkSourceFolder() throws(DiagnosticsError) {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: sourceDirectory, isDirectory: &isFolder), isFolder.boolValue else {
             var diagnostics = DiagnosticList()
             diagnostics.error(sourceDirectory, .start,
                               "site folder not found (--source names the folder holding content/ and templates/; `advocate init` makes one)")
+            throw DiagnosticsError(diagnostics.all)
+        }
+        let manager = FileManager.default
+        if !manager.fileExists(atPath: Paths.join(dataDirectory, StoreFiles.program)) && !manager.fileExists(atPath: templatesDirectory) {
+            var diagnostics = DiagnosticList()
+            diagnostics.error(sourceDirectory, .start,
+                              "not an advocate site: there is no content/data/program.json and no templates/ here (run the command in a site folder or pass --source DIR; `advocate init` makes one)")
             throw DiagnosticsError(diagnostics.all)
         }
     }

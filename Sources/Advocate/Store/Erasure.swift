@@ -7,11 +7,15 @@ import Foundation
 /// random placeholder address, so the comparisons the figures rest on (first referral wins,
 /// self-referral) come out exactly as before; names become "Erased". The journal and
 /// referrers.json are rewritten whole and atomically under the store's lock, and a line in
-/// `erasures.log` records that an erasure happened, never whom it concerned.
+/// `erasures.log` records that an erasure happened, never whom it concerned. Emails in the
+/// outbox (waiting, or kept in `sent/`) addressed to the person or naming their address are
+/// deleted.
 public enum Erasure {
     public struct Report: Sendable, Equatable {
         public var referrals: Int
         public var referrers: Int
+        /// Emails deleted from the outbox and its `sent/` folder.
+        public var emails = 0
 
         /// False when no referrer or referral had the email: nothing in the site changed.
         public var erasedAnything: Bool { referrals + referrers > 0 }
@@ -23,7 +27,7 @@ public enum Erasure {
     /// Where the log of erasures is, in the store's folder.
     public static func logPath(dataDirectory: String) -> String { Paths.join(dataDirectory, logFile) }
 
-    public static func forget(email: String, dataDirectory: String, now: Instant) throws -> Report {
+    public static func forget(email: String, dataDirectory: String, outbox: Outbox? = nil, now: Instant) throws -> Report {
         let target = StoreRules.normalizedEmail(email)
         guard !target.isEmpty else { throw JournalWriter.Failure(description: "give the email address to forget") }
         let lock = try JournalWriter(dataDirectory: dataDirectory)
@@ -68,6 +72,7 @@ public enum Erasure {
             if changed { try AtomicFile.write(output, to: journalFile) }
         }
         try eraseFromSetAsideFiles(dataDirectory: dataDirectory, email: email, target: target, placeholder: placeholder)
+        if let outbox { report.emails = try deleteEmails(in: outbox, mentioning: target) }
 
         let entry = JSONOutput.object([("at", .string(now.iso8601)), ("referrals", .number(Double(report.referrals))),
                                        ("referrers", .number(Double(report.referrers)))]).serialized() + "\n"
@@ -91,6 +96,25 @@ public enum Erasure {
             default: (member.key, member.value.output)
             }
         })
+    }
+
+    /// Deletes the `.eml` files, waiting or sent, whose text has the address; returns how many.
+    static func deleteEmails(in outbox: Outbox, mentioning target: String) throws -> Int {
+        var deleted = 0
+        for folder in [outbox.directory, Paths.join(outbox.directory, "sent")] {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+            for name in names where name.hasSuffix(".eml") {
+                let path = Paths.join(folder, name)
+                guard let data = FileManager.default.contents(atPath: path),
+                      String(decoding: data, as: UTF8.self).lowercased().contains(target)
+                else { continue }
+                guard unlink(path) == 0 else {
+                    throw AtomicFile.Failure(description: "cannot delete \(path), an email to or about the address: \(systemMessage())")
+                }
+                deleted += 1
+            }
+        }
+        return deleted
     }
 
     /// Torn journal tails kept aside may hold the address too.

@@ -16,6 +16,15 @@ public enum RosterEditor {
         guard StoreRules.isPlausibleEmail(email) else {
             throw Refusal(description: "--email \"\(email)\" does not look like an email address")
         }
+        // The store's one writer at a time: while `advocate serve` runs, a code added here could
+        // also be given to someone joining through the form, and the store would no longer load.
+        let lock: JournalWriter
+        do {
+            lock = try JournalWriter(dataDirectory: dataDirectory)
+        } catch {
+            throw Refusal(description: "\(error.description) (while `advocate serve` runs, people join through its join form)")
+        }
+        defer { lock.close() }
         let normalized = StoreRules.normalizedEmail(email)
         if let existing = store.referrers.first(where: { StoreRules.normalizedEmail($0.email) == normalized }) {
             throw Refusal(description: "\(email) is already a referrer, with the code \"\(existing.code)\"")
