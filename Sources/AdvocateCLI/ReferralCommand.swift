@@ -27,28 +27,28 @@ struct ReferralCommand: ParsableCommand {
         @Argument(help: "contacted, converted, rejected or rewarded.")
         var status: ReferralStatus
 
-        @Option(help: "The order value, with converted.")
+        // Unconditional, so that `--value -5` is read as a value (and refused) rather than as an option.
+        @Option(parsing: .unconditional, help: "The order value, with converted.")
         var value: Double?
 
         @Option(help: "Why, with rejected (for example: refunded).")
         var reason: String?
 
-        @Option(help: ArgumentHelp("When it happened (default: now).", valueName: "ISO 8601 time or YYYY-MM-DD"))
-        var at: String?
+        @Option(help: ArgumentHelp("When it happened (default: now).", valueName: "ISO 8601 time or YYYY-MM-DD"),
+                transform: { text in
+                    guard let instant = Instant(iso8601: text) ?? CalendarDay(text)?.start else {
+                        throw ValidationError("--at must be a date such as 2026-03-20 or a time such as 2026-03-20T16:00:00Z, found \"\(text)\"")
+                    }
+                    return instant
+                })
+        var at: Instant?
 
         @OptionGroup var site: SiteOptions
 
         func run() throws {
             let options = site.buildOptions()
             let store = try StoreCommandSupport.loadStore(options)
-            var instant = Instant.now
-            if let at {
-                guard let parsed = Instant(iso8601: at) ?? CalendarDay(at)?.start else {
-                    throw ValidationError("--at must be 2026-03-20 or 2026-03-20T16:00:00Z")
-                }
-                instant = parsed
-            }
-            let update = StatusUpdate(id: id, status: status, value: value, reason: reason, at: instant)
+            let update = StatusUpdate(id: id, status: status, value: value, reason: reason, at: at ?? .now)
             if let problem = StatusRecorder.problems([update], store: store).first {
                 StandardError.write("error: \(problem.message)")
                 throw ExitCode.failure
@@ -103,7 +103,9 @@ struct ImportCommand: ParsableCommand {
                 DiagnosticPrinter.print(error.diagnostics)
                 StandardError.write("\(error.errors.count) error\(error.errors.count == 1 ? "" : "s"); nothing was imported")
                 throw ExitCode.failure
-            case .success(let updates):
+            case .success(let imported):
+                DiagnosticPrinter.print(imported.warnings)
+                let updates = imported.updates
                 do {
                     try StatusRecorder.append(updates, dataDirectory: options.dataDirectory)
                 } catch {

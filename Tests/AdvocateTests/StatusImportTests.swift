@@ -18,7 +18,7 @@ import Testing
         let data = directory.file("content/data")
         let store = try StoreLoader.load(from: data).store
         let csv = "id,status,value,at\r\n\(ids[0]),contacted,,2026-03-02\r\n\(ids[0]),converted,1200,2026-03-05T10:00:00Z\r\n\(ids[1]),rejected,,2026-03-06\r\n"
-        let updates = try StatusImport.updates(csv: csv, file: "crm.csv", store: store, now: .now).get()
+        let updates = try StatusImport.updates(csv: csv, file: "crm.csv", store: store, now: .now).get().updates
         #expect(updates.count == 3)
         try StatusRecorder.append(updates, dataDirectory: data)
         let reloaded = try StoreLoader.load(from: data).store
@@ -51,6 +51,40 @@ import Testing
         #expect(messages.contains { $0.hasPrefix("crm.csv:5:1: error:") && $0.contains("was not counted") })
         #expect(messages.contains { $0.hasPrefix("crm.csv:6:1: error:") && $0.contains("not a number") })
         #expect(messages.contains { $0.hasPrefix("crm.csv:7:1: error:") && $0.contains("before the referral itself") })
+    }
+
+    /// A status happens after the referral's latest one and not in the future: the journal keeps
+    /// whatever is appended, so a wrong time is refused rather than recorded.
+    @Test func statusTimesFollowTheLatestStatusAndNotTheFuture() throws {
+        var (fixture, ids) = fixture()
+        fixture.status(ids[0], "converted", at: "2026-03-10T09:00:00Z")
+        let store = try fixture.load()
+        let now = try #require(Instant(iso8601: "2026-04-01T12:00:00Z"))
+        let updates = [
+            StatusUpdate(id: ids[0], status: .rewarded, at: try #require(Instant(iso8601: "2026-03-09T09:00:00Z"))),
+            StatusUpdate(id: ids[1], status: .contacted, at: try #require(Instant(iso8601: "2026-04-02T00:00:00Z"))),
+            StatusUpdate(id: ids[1], status: .contacted, at: try #require(Instant(iso8601: "2026-04-01T12:04:00Z"))),
+            StatusUpdate(id: ids[0], status: .rewarded, at: try #require(Instant(iso8601: "2026-03-10T09:00:00Z"))),
+        ]
+        let problems = StatusRecorder.problems(updates, store: store, now: now)
+        #expect(problems.map(\.index) == [0, 1])
+        #expect(problems.first?.message.contains("before the referral's latest status (converted at 2026-03-10T09:00:00Z)") == true)
+        #expect(problems.last?.message.contains("is in the future") == true)
+    }
+
+    /// The referrals export fed back would record each referral's own time as its status's.
+    @Test func theReferralsExportIsNotTakenForStatusTimes() throws {
+        let (fixture, ids) = fixture()
+        let store = try fixture.load()
+        let exported = "id,at,referrer,name,email,status\r\n\(ids[0]),2026-03-01T09:00:00Z,ada,Grace Hopper,grace@example.org,contacted\r\n"
+        guard case .failure(let error) = StatusImport.updates(csv: exported, file: "referrals.csv", store: store, now: .now) else {
+            Issue.record("expected an error")
+            return
+        }
+        #expect(error.diagnostics.first?.description.hasPrefix("referrals.csv:1:2: error: this looks like `advocate export referrals`") == true)
+        let imported = try StatusImport.updates(csv: "id,status,note\r\n\(ids[0]),contacted,called\r\n", file: "crm.csv", store: store, now: .now).get()
+        #expect(imported.updates.count == 1)
+        #expect(imported.warnings.map(\.description) == ["crm.csv:1:3: warning: column 'note' is ignored"])
     }
 
     @Test func csvReaderHandlesQuotesAndKeepsLines() throws {

@@ -30,7 +30,7 @@ public struct BuildOptions: Sendable {
         let manager = FileManager.default
         if !manager.fileExists(atPath: Paths.join(dataDirectory, StoreFiles.program)) && !manager.fileExists(atPath: templatesDirectory) {
             var diagnostics = DiagnosticList()
-            diagnostics.error(sourceDirectory, .start,
+            diagnostics.error(URL(fileURLWithPath: sourceDirectory).standardizedFileURL.path, .start,
                               "not an advocate site: there is no content/data/program.json and no templates/ here (run the command in a site folder or pass --source DIR; `advocate init` makes one)")
             throw DiagnosticsError(diagnostics.all)
         }

@@ -3,8 +3,14 @@ import Foundation
 /// Turns a CRM export (CSV with a header row: `id`, `status`, and optionally `value`, `at`,
 /// `reason`) into status updates, reporting every bad line with its number.
 public enum StatusImport {
+    /// What a file gives: its updates, and warnings (columns ignored).
+    public struct Imported: Sendable {
+        public var updates: [StatusUpdate]
+        public var warnings: [Diagnostic]
+    }
+
     /// Every update of the file, or every problem in it (then nothing may be recorded).
-    public static func updates(csv text: String, file: String, store: Store, now: Instant) -> Result<[StatusUpdate], DiagnosticsError> {
+    public static func updates(csv text: String, file: String, store: Store, now: Instant) -> Result<Imported, DiagnosticsError> {
         var diagnostics = DiagnosticList()
         let records: [CSVReader.Record]
         do {
@@ -18,6 +24,12 @@ public enum StatusImport {
         let columns = header.fields.map { $0.trimmingWhitespace().lowercased() }
         guard let idColumn = columns.firstIndex(of: "id"), let statusColumn = columns.firstIndex(of: "status") else {
             return .failure(DiagnosticsError([.error(file, .start, "the header row needs 'id' and 'status' columns (and may have value, at, reason); found: \(columns.joined(separator: ","))")]))
+        }
+        if columns.contains("at") && columns.contains("referrer") {
+            // `advocate export referrals` fed back: its `at` is when the referral was made, and
+            // the journal, append-only, would keep that wrong time for every status.
+            return .failure(DiagnosticsError([.error(file, SourceLocation(line: 1, column: (columns.firstIndex(of: "at") ?? 0) + 1),
+                "this looks like `advocate export referrals`, whose 'at' column is when each referral was made, not when its status changed; remove or rename that column (each status is then recorded as of now), or give each status's own time in it")]))
         }
         for (index, name) in columns.enumerated() where !["id", "status", "value", "at", "reason"].contains(name) {
             diagnostics.warning(file, SourceLocation(line: 1, column: index + 1), "column '\(name)' is ignored")
@@ -63,11 +75,11 @@ public enum StatusImport {
             updates.append(StatusUpdate(id: id, status: status, value: value, reason: reason.isEmpty ? nil : reason, at: at))
             lines.append(record.line)
         }
-        for problem in StatusRecorder.problems(updates, store: store) {
+        for problem in StatusRecorder.problems(updates, store: store, now: now) {
             let line = lines[problem.index]
             diagnostics.error(file, SourceLocation(line: line, column: 1), "line \(line): \(problem.message)")
         }
         if diagnostics.hasErrors { return .failure(DiagnosticsError(diagnostics.all)) }
-        return .success(updates)
+        return .success(Imported(updates: updates, warnings: diagnostics.all))
     }
 }

@@ -29,14 +29,20 @@ public struct StatusUpdate: Sendable, Equatable {
 /// Checks status updates against the journal (known id, counted referral, a possible move) and
 /// appends them, all or nothing.
 public enum StatusRecorder {
+    /// How far ahead of the clock a status time may be (clocks of machines differ a little).
+    static let allowedClockSkew: Int64 = 5 * 60 * 1000
+
     /// Returns a reason for each update that cannot be recorded, by position; empty when all can.
-    /// Updates are checked in order, each seeing the ones before it.
-    public static func problems(_ updates: [StatusUpdate], store: Store) -> [(index: Int, message: String)] {
+    /// Updates are checked in order, each seeing the ones before it. A status happens after the
+    /// referral's latest one and not after `now`: the journal is in the order things happened,
+    /// and a status dated in the future would move every page's as-of there.
+    public static func problems(_ updates: [StatusUpdate], store: Store, now: Instant = .now) -> [(index: Int, message: String)] {
         var referrals: [String: ReferralOutcome] = [:]
         for outcome in FigureCalculator.outcomes(of: store, asOf: Instant(milliseconds: .max)) {
             referrals[outcome.referral.id] = outcome
         }
         var latest = StatusTransition.latestStatuses(store)
+        var latestAt = StatusTransition.latestStatusTimes(store)
         var problems: [(Int, String)] = []
         for (index, update) in updates.enumerated() {
             guard let outcome = referrals[update.id] else {
@@ -56,6 +62,14 @@ public enum StatusRecorder {
                 problems.append((index, "the time \(update.at.iso8601) is before the referral itself (\(outcome.referral.at.iso8601))"))
                 continue
             }
+            if let previous = latestAt[update.id], update.at < previous, let status = latest[update.id] {
+                problems.append((index, "the time \(update.at.iso8601) is before the referral's latest status (\(status.rawValue) at \(previous.iso8601)); statuses are recorded in the order they happened"))
+                continue
+            }
+            if update.at.milliseconds > now.milliseconds + allowedClockSkew {
+                problems.append((index, "the time \(update.at.iso8601) is in the future (now is \(now.iso8601))"))
+                continue
+            }
             if let value = update.value, value < 0 || !value.isFinite {
                 problems.append((index, "value must be a number of 0 or more"))
                 continue
@@ -65,6 +79,7 @@ public enum StatusRecorder {
                 continue
             }
             latest[update.id] = update.status
+            latestAt[update.id] = update.at
         }
         return problems
     }
