@@ -32,6 +32,9 @@ struct InitCommand: ParsableCommand {
             let written = try Scaffold.create(in: directory, name: name, baseURL: baseURL, force: force)
             print("created \(written.count) files in \(directory)")
             print("next: advocate build --source \(directory)   (then advocate serve --source \(directory))")
+            if let program = try? StoreLoader.load(from: Paths.join(directory, "content/data")).store.program {
+                print("the analytics page, private to your team: \(SiteURLs(baseURL: program.baseURL).absolute(SiteURLs.statsPath(program.analyticsToken)))")
+            }
         } catch {
             StandardError.write("error: \(error)")
             throw ExitCode.failure

@@ -29,7 +29,9 @@ struct StatsCommand: ParsableCommand {
         let (store, figures) = try StoreCommandSupport.loadStoreWithFigures(options)
         switch format {
         case .json: print(figures.json.serialized(pretty: true))
-        case .table: print(StatsTable.render(figures, store: store))
+        case .table:
+            print(StatsTable.render(figures, store: store))
+            print("the analytics page (private to the team): \(SiteURLs(baseURL: store.program.baseURL).absolute(SiteURLs.statsPath(store.program.analyticsToken)))")
         }
     }
 }

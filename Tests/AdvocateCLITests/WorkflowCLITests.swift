@@ -9,6 +9,10 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
         let created = try CLIRunner.run(["init", folder.path, "--name", "Zoë's Rewards"])
         #expect(created.status == 0, "\(created.stderr)")
+        let program = try StoreLoader.load(from: folder.appendingPathComponent("content/data").path).store.program
+        let analytics = "https://refer.example.com/stats/\(program.analyticsToken)/"
+        #expect(created.stdout.contains("the analytics page, private to your team: \(analytics)"), "\(created.stdout)")
+        #expect(try CLIRunner.run(["stats", "--source", folder.path]).stdout.contains(analytics))
         let build = try CLIRunner.run(["build", "--source", folder.path])
         #expect(build.status == 0, "\(build.stderr)")
         let check = try CLIRunner.run(["check", "--source", folder.path])

@@ -65,6 +65,9 @@ import Testing
         let referrals = Exporter.table(.referrals, store: store, figures: figures).text
         #expect(referrals.contains("rf_1,2026-03-01T00:00:00Z,ada,Grace Hopper,grace@example.org,email,,true,yes,converted,2026-03-02T00:00:00Z,120,true"))
         #expect(referrals.contains("rf_2,2026-03-03T00:00:00Z,bob,Grace Again,GRACE@example.org,email,,true,duplicate,referred,,,false"))
+        let referralsJSON = Exporter.json(Exporter.table(.referrals, store: store, figures: figures)).serialized()
+        #expect(referralsJSON.contains(#""consent":true,"accepted":"yes","#))
+        #expect(referralsJSON.contains(#""counted":false,"#))
         let stats = Exporter.table(.stats, store: store, figures: figures).text
         #expect(stats.contains("ada,1,1,1,0,25,Bronze,Silver,2,2026-03-31T23:59:59.999Z"))
         let json = Exporter.json(Exporter.table(.referrers, store: store, figures: figures)).serialized()

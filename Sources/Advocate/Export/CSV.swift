@@ -7,6 +7,8 @@ public struct CSVTable: Sendable {
     public enum Cell: Sendable, Equatable {
         case text(String)
         case number(Double)
+        /// `true` or `false` in CSV; a JSON boolean in the JSON export.
+        case bool(Bool)
         case empty
     }
 
@@ -30,6 +32,7 @@ public struct CSVTable: Sendable {
         switch cell {
         case .empty: ""
         case .number(let value): JSONOutput.format(value)
+        case .bool(let value): value ? "true" : "false"
         case .text(let value): quote(neutralised(value))
         }
     }

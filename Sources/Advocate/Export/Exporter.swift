@@ -23,6 +23,7 @@ public enum Exporter {
                 switch cell {
                 case .empty: (key, .null)
                 case .number(let value): (key, .number(value))
+                case .bool(let value): (key, .bool(value))
                 case .text(let value): (key, .string(value))
                 }
             })
@@ -44,11 +45,11 @@ public enum Exporter {
                 rows.append([
                     .text(referral.id), .text(referral.at.iso8601), .text(referral.referrer), .text(referral.name),
                     .text(referral.email), .text(referral.source.rawValue), referral.variant.map(CSVTable.Cell.text) ?? .empty,
-                    referral.consent.map { .text($0 ? "true" : "false") } ?? .empty, .text(acceptance),
+                    referral.consent.map(CSVTable.Cell.bool) ?? .empty, .text(acceptance),
                     .text(outcome.latestStatus?.rawValue ?? "referred"),
                     outcome.firstConvertedAt.map { .text($0.iso8601) } ?? .empty,
                     outcome.conversionValue.map(CSVTable.Cell.number) ?? .empty,
-                    .text(outcome.isConversion ? "true" : "false"),
+                    .bool(outcome.isConversion),
                     outcome.offer.map(CSVTable.Cell.text) ?? .empty, .number(outcome.reward),
                 ])
             }

@@ -57,8 +57,8 @@ enum StarterContent {
                 ---
                 Hi!
 
-                I've been using {{program.name}} and thought you'd like it too. Here is
-                {{reward.friend}} for your first order: {{link}}
+                I've been using {{program.name}} and thought you'd like it too. My link gets
+                you {{reward.friend}}: {{link}}
 
                 {{referrer.name}}
 
