@@ -45,6 +45,11 @@ import Testing
             #expect(html.contains("Please agree to be contacted"))
             #expect(html.contains(#"<input type="hidden" name="source" value="qr">"#))
             #expect(!html.contains("<script>x"))
+            // A link with a code nobody has gets the theme's not-found page, not bare text.
+            let unknown = try await client.postForm("referrer=nobody&name=Grace&email=grace.x%40example.net&consent=true")
+            #expect(unknown.status == .unprocessableContent)
+            #expect(unknown.headers[.contentType]?.hasPrefix("text/html") == true)
+            #expect(String(buffer: unknown.body).contains("check that it was copied whole"))
         }
         #expect(!(try fixture.journal().contains("not-an-email")))
     }

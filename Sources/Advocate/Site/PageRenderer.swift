@@ -61,9 +61,12 @@ public struct PageRenderer: Sendable {
         }
     }
 
-    /// The referrer page with what was typed and what was wrong: the endpoint's 422 page.
+    /// The referrer page with what was typed and what was wrong: the endpoint's 422 page. For a
+    /// code no referrer has, the site's not-found page, which asks to check the link.
     public func renderReferralForm(code: String, form: FormState) -> String? {
-        guard let index = site.index(ofReferrer: code) else { return nil }
+        guard let index = site.index(ofReferrer: code) else {
+            return site.inputs.theme.render("404", pages.notFound())
+        }
         return site.inputs.theme.render("referrer", pages.referrer(index, form: form))
     }
 
