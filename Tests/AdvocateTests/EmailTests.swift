@@ -87,4 +87,24 @@ import Testing
             if case .failed = placement {} else { Issue.record("expected a failure, got \(placement)") }
         }
     }
+
+    /// A share message knows no friend and no stats link (they would render as nothing); the
+    /// emails the server sends about a referral do.
+    @Test func eachKindOfMessageHasItsOwnVariables() throws {
+        func diagnostics(_ frontMatter: String) throws -> [String] {
+            let source = try FrontMatter.parse("---\n\(frontMatter)\n---\nHi {{friend.name}}, see {{statsLink}} {{link}}\n", file: "m.md")
+            var diagnostics = DiagnosticList()
+            _ = MessageTemplateLoader.load(source, name: "m", diagnostics: &diagnostics)
+            return diagnostics.all.map(\.description)
+        }
+        let share = try diagnostics("channel: whatsapp")
+        #expect(share.count == 2, "\(share)")
+        #expect(share.first?.contains("m.md:4:4: error: unknown variable '{{friend.name}}' in this kind of message (it is in some emails the server sends)") == true)
+        #expect(share.first?.contains("available: link, program, program.name, referrer,") == true)
+        let toReferrer = try diagnostics("channel: email\nsubject: Yours\nsend: referral-to-referrer")
+        #expect(toReferrer.isEmpty, "\(toReferrer)")
+        let toFriend = try diagnostics("channel: email\nsubject: Yours\nsend: referral-to-friend")
+        #expect(toFriend.count == 1, "\(toFriend)")
+        #expect(toFriend.first?.contains("'{{statsLink}}'") == true)
+    }
 }

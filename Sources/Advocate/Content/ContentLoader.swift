@@ -17,7 +17,6 @@ public enum ContentLoader {
     }
 
     public static func load(from contentDirectory: String) -> (SiteContent, [Diagnostic]) {
-        _ = MarkdownContentType.registered
         var diagnostics = DiagnosticList()
         let home = loadPage(Paths.join(contentDirectory, homeFile), defaultTitle: nil, diagnostics: &diagnostics)
         let terms = loadPage(Paths.join(contentDirectory, termsFile), defaultTitle: "Program terms", diagnostics: &diagnostics)

@@ -100,10 +100,20 @@ public struct MessageValues: Sendable {
         ])
     }
 
-    public static let variableNames: Set<String> = [
-        "referrer", "referrer.name", "referrer.firstName", "referrer.code", "link", "reward", "reward.friend",
-        "reward.referrer", "program", "program.name", "friend", "friend.name", "friend.firstName", "statsLink", "status",
-    ]
+    /// The `{{names}}` a template can use: a share message (nil) knows only the referrer, their
+    /// link, the rewards and the program; each email the server sends adds what it is about.
+    public static func variableNames(for notification: Notification?) -> Set<String> {
+        let shared: Set<String> = ["referrer", "referrer.name", "referrer.firstName", "referrer.code", "link", "reward",
+                                   "reward.friend", "reward.referrer", "program", "program.name"]
+        let friend: Set<String> = ["friend", "friend.name", "friend.firstName"]
+        return switch notification {
+        case nil: shared
+        case .referralToFriend: shared.union(friend)
+        case .referralToReferrer: shared.union(friend).union(["statsLink"])
+        case .statusToReferrer: shared.union(friend).union(["statsLink", "status"])
+        case .joinToReferrer: shared.union(["statsLink"])
+        }
+    }
 }
 
 /// A message rendered for one referrer.

@@ -5,6 +5,7 @@ enum MessageTemplateLoader {
     static let allowedKeys: Set<String> = ["title", "channel", "subject", "variants", "send"]
 
     static func load(_ source: MarkdownSource, name: String, diagnostics: inout DiagnosticList) -> MessageTemplate? {
+        _ = MarkdownContentType.registered
         let file = source.file
         for key in source.fields.keys.sorted() where !allowedKeys.contains(key) {
             diagnostics.warning(file, source.location(of: key), "unknown front matter field '\(key)' is ignored (allowed: \(allowedKeys.sorted().joined(separator: ", ")))")
@@ -53,12 +54,12 @@ enum MessageTemplateLoader {
             }
             let body = fields["body"]?.text ?? source.body
             let bodyLine = fields["body"] == nil ? source.bodyLine : source.location(of: "variants").line
-            if let variant = parseVariant(name: variantName, channel: channel, subject: fields["subject"]?.text ?? subject,
+            if let variant = parseVariant(name: variantName, channel: channel, notification: notification, subject: fields["subject"]?.text ?? subject,
                                           body: body, bodyLine: bodyLine, source: source, diagnostics: &diagnostics) {
                 variants.append(variant)
             }
         }
-        if names.isEmpty, let variant = parseVariant(name: nil, channel: channel, subject: subject, body: source.body,
+        if names.isEmpty, let variant = parseVariant(name: nil, channel: channel, notification: notification, subject: subject, body: source.body,
                                                      bodyLine: source.bodyLine, source: source, diagnostics: &diagnostics) {
             variants.append(variant)
         }
@@ -66,13 +67,17 @@ enum MessageTemplateLoader {
         return MessageTemplate(name: name, file: file, title: title, channel: channel, notification: notification, variants: variants)
     }
 
-    private static func parseVariant(name: String?, channel: MessageChannel, subject: String?, body: String, bodyLine: Int,
+    private static func parseVariant(name: String?, channel: MessageChannel, notification: Notification?, subject: String?, body: String, bodyLine: Int,
                                      source: MarkdownSource, diagnostics: inout DiagnosticList) -> MessageVariant? {
         let file = source.file
         let label = name.map { " (variant \($0))" } ?? ""
         var ok = true
+        let available = MessageValues.variableNames(for: notification)
+        if let subject {
+            checkVariables(subject, available: available, file: file, firstLine: source.location(of: "subject").line, diagnostics: &diagnostics)
+        }
+        checkVariables(body, available: available, file: file, firstLine: bodyLine, diagnostics: &diagnostics)
         func parse(_ text: String, contentType: String, escaping: CompiledTemplates.Escaping, line: Int, what: String) -> MessageText? {
-            checkVariables(text, file: file, firstLine: line, diagnostics: &diagnostics)
             do {
                 return try MessageText(parsing: text, contentType: contentType, escaping: escaping)
             } catch let error as MustacheTemplate.ParserError {
@@ -92,12 +97,15 @@ enum MessageTemplateLoader {
         return MessageVariant(name: name, subject: subjectTemplate, text: text, markdown: markdown)
     }
 
-    /// Reports `{{names}}` that no message value provides: they would render as nothing.
-    static func checkVariables(_ text: String, file: String, firstLine: Int, diagnostics: inout DiagnosticList) {
+    /// Reports `{{names}}` that this kind of message does not provide: they would render as
+    /// nothing (a share message has no friend and no stats link, say).
+    static func checkVariables(_ text: String, available: Set<String>, file: String, firstLine: Int, diagnostics: inout DiagnosticList) {
         for tag in MustacheTags.scan(text) where tag.kind == .variable || tag.kind == .section {
-            if !MessageValues.variableNames.contains(tag.name) {
+            if !available.contains(tag.name) {
+                let sentOnly = MessageValues.variableNames(for: .statusToReferrer).contains(tag.name)
                 diagnostics.error(file, SourceLocation(line: firstLine + tag.line - 1, column: tag.column),
-                                  "unknown variable '{{\(tag.name)}}' (available: \(MessageValues.variableNames.sorted().joined(separator: ", ")))")
+                                  "unknown variable '{{\(tag.name)}}'" + (sentOnly ? " in this kind of message (it is in some emails the server sends)" : "")
+                                      + " (available: \(available.sorted().joined(separator: ", ")))")
             }
         }
     }
