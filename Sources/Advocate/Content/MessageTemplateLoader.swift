@@ -97,15 +97,18 @@ enum MessageTemplateLoader {
         return MessageVariant(name: name, subject: subjectTemplate, text: text, markdown: markdown)
     }
 
-    /// Reports `{{names}}` that this kind of message does not provide: they would render as
-    /// nothing (a share message has no friend and no stats link, say).
+    /// Reports `{{names}}` that this kind of message does not provide, as they would render as
+    /// nothing: an error for a name no message has, a warning for one only some of the server's
+    /// emails have (a share message has no friend and no stats link, say).
     static func checkVariables(_ text: String, available: Set<String>, file: String, firstLine: Int, diagnostics: inout DiagnosticList) {
-        for tag in MustacheTags.scan(text) where tag.kind == .variable || tag.kind == .section {
-            if !available.contains(tag.name) {
-                let sentOnly = MessageValues.variableNames(for: .statusToReferrer).contains(tag.name)
-                diagnostics.error(file, SourceLocation(line: firstLine + tag.line - 1, column: tag.column),
-                                  "unknown variable '{{\(tag.name)}}'" + (sentOnly ? " in this kind of message (it is in some emails the server sends)" : "")
-                                      + " (available: \(available.sorted().joined(separator: ", ")))")
+        let inSomeEmail = MessageValues.variableNames(for: .statusToReferrer)
+        for tag in MustacheTags.scan(text) where (tag.kind == .variable || tag.kind == .section) && !available.contains(tag.name) {
+            let location = SourceLocation(line: firstLine + tag.line - 1, column: tag.column)
+            let choices = "(available: \(available.sorted().joined(separator: ", ")))"
+            if inSomeEmail.contains(tag.name) {
+                diagnostics.warning(file, location, "'{{\(tag.name)}}' is blank in this kind of message: only some emails the server sends have it \(choices)")
+            } else {
+                diagnostics.error(file, location, "unknown variable '{{\(tag.name)}}' \(choices)")
             }
         }
     }
