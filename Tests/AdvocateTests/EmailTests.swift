@@ -103,6 +103,14 @@ import Testing
         #expect(share.first?.contains("available: link, program, program.name, referrer,") == true)
         let toReferrer = try diagnostics("channel: email\nsubject: Yours\nsend: referral-to-referrer")
         #expect(toReferrer.isEmpty, "\(toReferrer)")
+        let typo = try FrontMatter.parse("---\nchannel: sms\n---\n{{referrer.firstname}} here: {{#link} get {{reward.friend}}\n", file: "t.md")
+        var typoDiagnostics = DiagnosticList()
+        _ = MessageTemplateLoader.load(typo, name: "t", diagnostics: &typoDiagnostics)
+        #expect(typoDiagnostics.all.map(\.description) == [
+            "t.md:4:1: error: unknown variable '{{referrer.firstname}}'; did you mean '{{referrer.firstName}}'? "
+                + "(available: link, program, program.name, referrer, referrer.code, referrer.firstName, referrer.name, reward, reward.friend, reward.referrer)",
+            "t.md:4:30: error: body: invalid Mustache: a tag is not closed with '}}'",
+        ])
         let toFriend = try diagnostics("channel: email\nsubject: Yours\nsend: referral-to-friend")
         #expect(toFriend.count == 1, "\(toFriend)")
         #expect(toFriend.first?.contains("'{{statsLink}}'") == true)

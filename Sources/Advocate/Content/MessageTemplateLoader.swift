@@ -81,8 +81,11 @@ enum MessageTemplateLoader {
             do {
                 return try MessageText(parsing: text, contentType: contentType, escaping: escaping)
             } catch let error as MustacheTemplate.ParserError {
-                diagnostics.error(file, SourceLocation(line: line + error.context.lineNumber - 1, column: error.context.columnNumber),
-                                  "\(what)\(label): invalid Mustache: \(error.error)")
+                // swift-mustache notices an unclosed tag where it gave up; the tag itself is where to look.
+                let unfinished = (error.error as? MustacheTemplate.Error) == .unfinishedName ? MustacheTags.scan(text).first(where: \.isUnfinished) : nil
+                let location = unfinished.map { SourceLocation(line: line + $0.line - 1, column: $0.column) }
+                    ?? SourceLocation(line: line + error.context.lineNumber - 1, column: error.context.columnNumber)
+                diagnostics.error(file, location, "\(what)\(label): invalid Mustache: \(Theme.describeSyntaxError(error.error))")
             } catch {
                 diagnostics.error(file, SourceLocation(line: line, column: 1), "\(what)\(label): invalid Mustache: \(error)")
             }
@@ -102,13 +105,16 @@ enum MessageTemplateLoader {
     /// emails have (a share message has no friend and no stats link, say).
     static func checkVariables(_ text: String, available: Set<String>, file: String, firstLine: Int, diagnostics: inout DiagnosticList) {
         let inSomeEmail = MessageValues.variableNames(for: .statusToReferrer)
-        for tag in MustacheTags.scan(text) where (tag.kind == .variable || tag.kind == .section) && !available.contains(tag.name) {
+        // A tag left unclosed is reported by the parse.
+        for tag in MustacheTags.scan(text) where (tag.kind == .variable || tag.kind == .section) && !available.contains(tag.name)
+            && !tag.isUnfinished {
             let location = SourceLocation(line: firstLine + tag.line - 1, column: tag.column)
             let choices = "(available: \(available.sorted().joined(separator: ", ")))"
             if inSomeEmail.contains(tag.name) {
                 diagnostics.warning(file, location, "'{{\(tag.name)}}' is blank in this kind of message: only some emails the server sends have it \(choices)")
             } else {
-                diagnostics.error(file, location, "unknown variable '{{\(tag.name)}}' \(choices)")
+                let sameButCase = available.first { $0.lowercased() == tag.name.lowercased() }
+                diagnostics.error(file, location, "unknown variable '{{\(tag.name)}}'" + (sameButCase.map { "; did you mean '{{\($0)}}'?" } ?? "") + " \(choices)")
             }
         }
     }

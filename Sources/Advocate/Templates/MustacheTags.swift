@@ -12,6 +12,10 @@ enum MustacheTags {
         var name: String
         var line: Int
         var column: Int
+
+        /// A name with a brace in it: the tag was left unclosed (`{{#link} …`) and the scan ran
+        /// on to the next tag's `}}`.
+        var isUnfinished: Bool { name.contains { $0 == "{" || $0 == "}" } }
     }
 
     static func scan(_ text: String) -> [Tag] {

@@ -62,7 +62,7 @@ public struct Theme: Sendable {
                                       "template syntax error: {{/\(closing.name)}} closes {{\(sigil)\(open.name)}}, opened at line \(open.line) column \(open.column); close that first with {{/\(open.name)}}")
                 default:
                     diagnostics.error(file, SourceLocation(line: max(1, error.context.lineNumber - 1), column: error.context.columnNumber + 1),
-                                      "template syntax error: \(describe(error.error))")
+                                      "template syntax error: \(describeSyntaxError(error.error))")
                 }
                 continue
             } catch {
@@ -104,7 +104,8 @@ public struct Theme: Sendable {
         return library.render(TemplateValue.object(context).any, withTemplate: name).map { Array($0.utf8) }
     }
 
-    private static func describe(_ error: any Error) -> String {
+    /// swift-mustache's parse error in words (its cases are names such as `unfinishedName`).
+    static func describeSyntaxError(_ error: any Error) -> String {
         switch error {
         case MustacheTemplate.Error.sectionCloseNameIncorrect: "a section is closed with a different name than it was opened with"
         case MustacheTemplate.Error.unfinishedName: "a tag is not closed with '}}'"
