@@ -58,4 +58,23 @@ private final class ResultBox: @unchecked Sendable {
     private var storage: [String] = []
     func append(_ value: String) { lock.withLock { storage.append(value) } }
     var values: [String] { lock.withLock { storage } }
+
+    /// The usual YAML slip, an unquoted ': ' in a value, says how to fix it; a story's
+    /// misspelt field is a warning naming the allowed ones.
+    @Test func frontMatterMistakesSayWhatToDo() throws {
+        do {
+            _ = try FrontMatter.parse("---\ntitle: Broken: story\n---\nx\n", file: "s.md")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description == #"s.md:2:14: error: invalid YAML front matter: mapping values are not allowed in this context (a value with ': ' in it needs quotes: title: "Ada: a story")"#)
+        }
+        let directory = try TemporaryDirectory()
+        try directory.write("stories/first.md", "---\ntitle: First\nsumary: A typo\n---\nText\n")
+        var diagnostics = DiagnosticList()
+        let stories = ContentLoader.loadStories(directory.file("stories"), diagnostics: &diagnostics)
+        #expect(stories.count == 1)
+        #expect(diagnostics.all.map(\.description) == [
+            "\(directory.file("stories/first.md")):3:1: warning: unknown front matter field 'sumary' is ignored (allowed: author, date, description, summary, title)",
+        ])
+    }
 }

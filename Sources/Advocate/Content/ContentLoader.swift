@@ -55,6 +55,9 @@ public enum ContentLoader {
         return ContentPage(source: source, title: title, description: source.fields["description"]?.text, rendered: rendered)
     }
 
+    /// The front matter a story can have.
+    static let storyKeys = ["author", "date", "description", "summary", "title"]
+
     static func loadStories(_ directory: String, diagnostics: inout DiagnosticList) -> [Story] {
         var stories: [Story] = []
         var slugs: [String: String] = [:]
@@ -67,6 +70,10 @@ public enum ContentLoader {
             }
             slugs[slug] = path
             guard let page = loadPage(path, defaultTitle: nil, diagnostics: &diagnostics) else { continue }
+            for key in page.source.fields.keys.sorted() where !storyKeys.contains(key) {
+                diagnostics.warning(path, page.source.location(of: key),
+                                    "unknown front matter field '\(key)' is ignored (allowed: \(storyKeys.joined(separator: ", ")))")
+            }
             if page.title.isEmpty {
                 diagnostics.error(path, .start, "a story needs a 'title' in its front matter")
                 continue

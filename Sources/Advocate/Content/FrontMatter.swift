@@ -72,7 +72,10 @@ public enum FrontMatter {
                 }
             }
         } catch let error as YamlError {
-            throw Diagnostic.error(file, location(of: error), "invalid YAML front matter: \(describe(error))")
+            let described = describe(error)
+            // The usual cause: a value with ": " in it (`title: Ada: a story`), which YAML reads as a map.
+            let hint = described.contains("mapping values are not allowed") ? " (a value with ': ' in it needs quotes: title: \"Ada: a story\")" : ""
+            throw Diagnostic.error(file, location(of: error), "invalid YAML front matter: \(described)\(hint)")
         } catch let diagnostic as Diagnostic {
             throw diagnostic
         } catch {
