@@ -17,7 +17,7 @@ struct PreviewCommand: ParsableCommand {
               advocate preview --all
             """)
 
-    @Argument(help: ArgumentHelp("A messaging template, such as content/messaging/sms.md.", valueName: "file"))
+    @Argument(help: ArgumentHelp("A messaging template, such as content/messaging/sms.md (or its name, sms).", valueName: "file"))
     var file: String?
 
     @Option(help: ArgumentHelp("The referrer to preview for (default: the first of the roster).", valueName: "code"))
@@ -33,24 +33,27 @@ struct PreviewCommand: ParsableCommand {
 
     func validate() throws {
         if file == nil && !all { throw ValidationError("name a template (content/messaging/NAME.md) or pass --all") }
+        if file != nil && all { throw ValidationError("name a template or pass --all, not both") }
     }
 
     func run() throws {
         let inputs = try StoreCommandSupport.loadSite(site.buildOptions())
         let built = Site(inputs: inputs, asOf: AsOf.resolve(nil, store: inputs.store))
         var templates = inputs.content.messages
-        if let file, !all {
+        if let file {
             let wanted = URL(fileURLWithPath: file).standardizedFileURL.path
-            templates = templates.filter { URL(fileURLWithPath: $0.file).standardizedFileURL.path == wanted }
-            guard !templates.isEmpty else {
-                StandardError.write("error: \(file) is not a messaging template of this site (they live in \(Paths.join(inputs.options.contentDirectory, "messaging"))/)")
+            let named = templates.filter { URL(fileURLWithPath: $0.file).standardizedFileURL.path == wanted || $0.name == file }
+            guard !named.isEmpty else {
+                StandardError.write("error: \(file) is not a messaging template of this site (they live in \(Paths.join(inputs.options.contentDirectory, "messaging"))/: "
+                    + templates.map(\.name).joined(separator: ", ") + ")")
                 throw ExitCode.failure
             }
+            templates = named
         }
         var sample = MessagingPreview.sampleReferrer(built)
         if let referrer {
             guard let index = built.index(ofReferrer: referrer) else {
-                StandardError.write("error: no referrer has the code \"\(referrer)\" (see `advocate export referrers`)")
+                StandardError.write("error: no referrer has the code \"\(referrer)\" (see `advocate referrers list`)")
                 throw ExitCode.failure
             }
             sample = built.referrers[index]

@@ -37,6 +37,17 @@ import Testing
         #expect(outcomes.contains { $0.firstConvertedAt != nil && $0.latestStatus == .rejected }, "a refund after conversion")
     }
 
+    /// A template can be named by its file or its name; a wrong one lists the site's templates.
+    @Test func previewFindsATemplateByName() throws {
+        let byName = try CLIRunner.run(["preview", "sms", "--referrer", "ada"])
+        #expect(byName.status == 0, "\(byName.stderr)")
+        #expect(byName.stdout.hasPrefix("content/messaging/sms.md · SMS"))
+        let wrong = try CLIRunner.run(["preview", "smss"])
+        #expect(wrong.status == 1)
+        #expect(wrong.stderr.contains("smss is not a messaging template of this site") && wrong.stderr.contains("email, linkedin,"))
+        #expect(try CLIRunner.run(["preview", "sms", "--all"]).status == 64)
+    }
+
     @Test func statsJSONForScripts() throws {
         let result = try CLIRunner.run(["stats", "--format", "json", "--as-of", "2026-06-30"])
         #expect(result.status == 0, "\(result.stderr)")
