@@ -22,7 +22,7 @@ struct BuildCommand: ParsableCommand {
     @OptionGroup var site: SiteOptions
     @OptionGroup var asOf: AsOfOption
 
-    @Flag(name: .long, help: "Print only errors and warnings.")
+    @Flag(name: [.long, .short], help: "Print only errors and warnings.")
     var quiet = false
 
     @Flag(name: .long, help: "Also print how long each step of the build took.")

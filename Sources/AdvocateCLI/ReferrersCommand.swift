@@ -50,7 +50,7 @@ struct ReferrersCommand: ParsableCommand {
         @Option(help: "customer, partner, employee or affiliate.")
         var segment: Segment = .customer
 
-        @Option(help: ArgumentHelp("The day they joined (default: none).", valueName: "YYYY-MM-DD"),
+        @Option(help: ArgumentHelp("The day they joined (default: today, in UTC).", valueName: "YYYY-MM-DD"),
                 transform: { text in
                     guard let day = CalendarDay(text) else { throw ValidationError("--joined must be YYYY-MM-DD") }
                     return day
@@ -63,7 +63,7 @@ struct ReferrersCommand: ParsableCommand {
             let options = site.buildOptions()
             let store = try StoreCommandSupport.loadStore(options)
             do {
-                let referrer = try RosterEditor.add(name: name, email: email, code: code, segment: segment, joined: joined,
+                let referrer = try RosterEditor.add(name: name, email: email, code: code, segment: segment, joined: joined ?? Instant.now.day,
                                                     to: store, dataDirectory: options.dataDirectory)
                 let urls = SiteURLs(baseURL: store.program.baseURL)
                 print("added \(referrer.code)")

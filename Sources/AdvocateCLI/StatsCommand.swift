@@ -6,8 +6,10 @@ struct StatsCommand: ParsableCommand {
         commandName: "stats",
         abstract: "Print each referrer's figures and the program totals.",
         discussion: """
-            Figures follow README.md's rules (accepted referrals, conversions within the attribution \
-            window, rewards earned after the hold and pending before it, tiers and their bonuses).
+            A referral counts when it is accepted (the first one of a friend's email, and not the \
+            referrer's own); a conversion counts when it came within the attribution window, and a \
+            refund takes it back; its reward is earned once the hold has passed and pending before; \
+            tiers add their bonuses the same way.
 
             Examples:
               advocate stats

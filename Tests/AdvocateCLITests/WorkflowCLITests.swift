@@ -26,6 +26,22 @@ import Testing
         #expect(again.stderr.contains("is not empty"))
     }
 
+    /// `referrers add` dates the new referrer today, and `build -q` prints nothing when all is well.
+    @Test func addingAReferrerThenAQuietBuild() throws {
+        let folder = try CLIRunner.temporaryFolder().appendingPathComponent("program")
+        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+        #expect(try CLIRunner.run(["init", folder.path]).status == 0)
+        let added = try CLIRunner.run(["referrers", "add", "--name", "Pat Jones", "--email", "pat@example.com", "--source", folder.path])
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(added.stdout.hasPrefix("added pat\n"))
+        let store = try StoreLoader.load(from: folder.appendingPathComponent("content/data").path).store
+        #expect(store.referrers.first { $0.code == "pat" }?.joined == Instant.now.day)
+        let quiet = try CLIRunner.run(["build", "-q", "--source", folder.path])
+        #expect(quiet.status == 0, "\(quiet.stderr)")
+        #expect(quiet.stdout.isEmpty)
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("public/r/pat/index.html").path))
+    }
+
     @Test func verboseBuildTimesEachStepAfterTheSummary() throws {
         let folder = try CLIRunner.temporaryFolder().appendingPathComponent("program")
         defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }

@@ -45,6 +45,7 @@ import Testing
             return
         }
         let messages = error.diagnostics.map(\.description)
+        #expect(error.diagnostics.map(\.line) == [2, 3, 4, 5, 6, 7])
         #expect(messages.contains { $0.hasPrefix("crm.csv:2:1: error:") && $0.contains("only a converted referral can be rewarded") })
         #expect(messages.contains { $0.hasPrefix("crm.csv:3:1: error:") && $0.contains("no referral has the id \"rf_404\"") })
         #expect(messages.contains { $0.hasPrefix("crm.csv:4:1: error:") && $0.contains("must be one of") })

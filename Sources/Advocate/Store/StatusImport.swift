@@ -23,7 +23,8 @@ public enum StatusImport {
         }
         let columns = header.fields.map { $0.trimmingWhitespace().lowercased() }
         guard let idColumn = columns.firstIndex(of: "id"), let statusColumn = columns.firstIndex(of: "status") else {
-            return .failure(DiagnosticsError([.error(file, .start, "the header row needs 'id' and 'status' columns (and may have value, at, reason); found: \(columns.joined(separator: ","))")]))
+            let semicolons = columns.count == 1 && columns[0].contains(";") ? " (the values are separated by ';': export the CSV with commas)" : ""
+            return .failure(DiagnosticsError([.error(file, .start, "the header row needs 'id' and 'status' columns (and may have value, at, reason); found: \(columns.joined(separator: ","))\(semicolons)")]))
         }
         if columns.contains("at") && columns.contains("referrer") {
             // `advocate export referrals` fed back: its `at` is when the referral was made, and
@@ -79,7 +80,9 @@ public enum StatusImport {
             let line = lines[problem.index]
             diagnostics.error(file, SourceLocation(line: line, column: 1), "line \(line): \(problem.message)")
         }
-        if diagnostics.hasErrors { return .failure(DiagnosticsError(diagnostics.all)) }
-        return .success(Imported(updates: updates, warnings: diagnostics.all))
+        // Lines that did not parse were reported first, those refused by the journal after: in line order for the reader.
+        let inLineOrder = diagnostics.all.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element)
+        if diagnostics.hasErrors { return .failure(DiagnosticsError(inLineOrder)) }
+        return .success(Imported(updates: updates, warnings: inLineOrder))
     }
 }
