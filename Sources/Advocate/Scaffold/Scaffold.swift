@@ -37,7 +37,7 @@ public enum Scaffold {
 
     /// Every file of a new site, by path.
     static func files(name: String, baseURL: String, today: CalendarDay) -> [(String, String)] {
-        StarterTheme.files.map { ("templates/" + $0.path, $0.text) } + StarterContent.files(name: name)
+        StarterTheme.files.map { ("templates/" + $0.path, $0.text) } + StarterContent.files
             + store(name: name, baseURL: baseURL, today: today)
             + [(".gitignore", ".advocate/\n*.jsonl.lock\n")]
     }

@@ -1,10 +1,9 @@
 /// The copy a new program starts with: short, and meant to be rewritten.
 enum StarterContent {
-    static func files(name: String) -> [(String, String)] {
-        [
+    static let files: [(String, String)] = [
             ("content/index.md", """
                 ---
-                title: \(yamlQuoted(name))
+                title: Refer a friend, get rewarded
                 description: Refer a friend and you both get rewarded.
                 ---
                 ## How it works
@@ -86,10 +85,5 @@ enum StarterContent {
                 See your referrals on your private page (keep it to yourself): {{statsLink}}
 
                 """),
-        ]
-    }
-
-    static func yamlQuoted(_ text: String) -> String {
-        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-    }
+    ]
 }
