@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads the fields of one JSON object of the store, reporting each problem with its file,
 /// line, column and field name, and going on so that every problem is reported at once.
 struct ObjectReader {
@@ -19,6 +21,13 @@ struct ObjectReader {
         self.file = file
         self.context = context
         self.node = node
+        // Nearly every object has each key once: it is read as it is, without a copy (a journal
+        // line's members were copied for every line).
+        if list.count <= 16 && !list.indices.contains(where: { index in list[..<index].contains { $0.key == list[index].key } }) {
+            memberList = list
+            self.index = nil
+            return
+        }
         var unique: [JSONNode.Member] = []
         unique.reserveCapacity(list.count)
         // Hashing every key of every journal line cost more than comparing a handful of keys.
@@ -38,9 +47,29 @@ struct ObjectReader {
         self.index = seen
     }
 
+    /// Just after the member the readers below found last: fields are mostly read in the order
+    /// they are written, so the next one is usually there (a journal line's nine lookups made
+    /// 40 key comparisons from the start).
+    private var cursor = 0
+
     private subscript(key: String) -> JSONNode.Member? {
         if let index { return index[key].map { memberList[$0] } }
         return memberList.first { $0.key == key }
+    }
+
+    /// The member named `key`, searched from the cursor on.
+    private mutating func member(_ key: String) -> JSONNode.Member? {
+        guard index == nil else { return self[key] }
+        var position = cursor
+        for _ in 0..<memberList.count {
+            if position >= memberList.count { position = 0 }
+            if memberList[position].key == key {
+                cursor = position + 1
+                return memberList[position]
+            }
+            position += 1
+        }
+        return nil
     }
 
     func has(_ key: String) -> Bool { self[key] != nil }
@@ -72,7 +101,7 @@ struct ObjectReader {
 
     /// A string field; empty strings count as missing when required.
     mutating func string(_ key: String, required: Bool, maxLength: Int, what: String = "text") -> String? {
-        guard let member = self[key], !member.value.isNull else {
+        guard let member = member(key), !member.value.isNull else {
             if required { missing(key, what) }
             return nil
         }
@@ -91,15 +120,22 @@ struct ObjectReader {
                               "\(context): field '\(key)' is \(string.count) characters long; the limit is \(maxLength)")
             return nil
         }
-        if string.utf8.contains(0) {
+        if Self.containsNUL(string) {
             diagnostics.error(file, member.value.location, "\(context): field '\(key)' contains a NUL character")
             return nil
         }
         return string
     }
 
+    /// Whether `string` has a NUL (memchr over its bytes: every string of the journal is checked).
+    private static func containsNUL(_ string: String) -> Bool {
+        string.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.count > 0 && memchr(bytes.baseAddress!, 0, bytes.count) != nil
+        } ?? string.utf8.contains(0)
+    }
+
     mutating func number(_ key: String, required: Bool, minimum: Double = 0) -> Double? {
-        guard let member = self[key], !member.value.isNull else {
+        guard let member = member(key), !member.value.isNull else {
             if required { missing(key, "a number") }
             return nil
         }
@@ -124,7 +160,7 @@ struct ObjectReader {
     }
 
     mutating func bool(_ key: String, required: Bool) -> Bool? {
-        guard let member = self[key], !member.value.isNull else {
+        guard let member = member(key), !member.value.isNull else {
             if required { missing(key, "true or false") }
             return nil
         }
@@ -136,7 +172,7 @@ struct ObjectReader {
     }
 
     mutating func object(_ key: String, required: Bool) -> ObjectReader? {
-        guard let member = self[key], !member.value.isNull else {
+        guard let member = member(key), !member.value.isNull else {
             if required { missing(key, "an object") }
             return nil
         }
@@ -147,7 +183,7 @@ struct ObjectReader {
     }
 
     mutating func array(_ key: String, required: Bool) -> [JSONNode]? {
-        guard let member = self[key], !member.value.isNull else {
+        guard let member = member(key), !member.value.isNull else {
             if required { missing(key, "an array") }
             return nil
         }
