@@ -42,7 +42,6 @@ public enum StatusRecorder {
             referrals[outcome.referral.id] = outcome
         }
         var latest = StatusTransition.latestStatuses(store)
-        var latestAt = StatusTransition.latestStatusTimes(store)
         var problems: [(Int, String)] = []
         for (index, update) in updates.enumerated() {
             guard let outcome = referrals[update.id] else {
@@ -54,7 +53,7 @@ public enum StatusRecorder {
                 problems.append((index, "referral \(update.id) was not counted (\(why)), so its status cannot change"))
                 continue
             }
-            if let refusal = StatusTransition.refusal(from: latest[update.id], to: update.status) {
+            if let refusal = StatusTransition.refusal(from: latest[update.id]?.status, to: update.status) {
                 problems.append((index, "referral \(update.id) cannot become \(update.status.rawValue): \(refusal)"))
                 continue
             }
@@ -62,8 +61,8 @@ public enum StatusRecorder {
                 problems.append((index, "the time \(update.at.iso8601) is before the referral itself (\(outcome.referral.at.iso8601))"))
                 continue
             }
-            if let previous = latestAt[update.id], update.at < previous, let status = latest[update.id] {
-                problems.append((index, "the time \(update.at.iso8601) is before the referral's latest status (\(status.rawValue) at \(previous.iso8601)); statuses are recorded in the order they happened"))
+            if let previous = latest[update.id], update.at < previous.at {
+                problems.append((index, "the time \(update.at.iso8601) is before the referral's latest status (\(previous.status.rawValue) at \(previous.at.iso8601)); statuses are recorded in the order they happened"))
                 continue
             }
             if update.at.milliseconds > now.milliseconds + allowedClockSkew {
@@ -78,8 +77,7 @@ public enum StatusRecorder {
                 problems.append((index, "reason is longer than \(StoreRules.maximumReasonLength) characters"))
                 continue
             }
-            latest[update.id] = update.status
-            latestAt[update.id] = update.at
+            latest[update.id] = (update.status, update.at)
         }
         return problems
     }

@@ -23,21 +23,12 @@ public enum StatusTransition {
         }
     }
 
-    /// The latest status of each referral in the journal, ignoring the as-of (the CLI acts on
-    /// the journal as it is).
-    /// The time of each referral's latest status event, by id.
-    static func latestStatusTimes(_ store: Store) -> [String: Instant] {
-        var latest: [String: Instant] = [:]
+    /// The latest status of each referral in the journal and when it was recorded, by id,
+    /// ignoring the as-of (the CLI acts on the journal as it is).
+    public static func latestStatuses(_ store: Store) -> [String: (status: ReferralStatus, at: Instant)] {
+        var latest: [String: (status: ReferralStatus, at: Instant)] = [:]
         for event in store.journal {
-            if case .status(let change) = event { latest[change.id] = change.at }
-        }
-        return latest
-    }
-
-    public static func latestStatuses(_ store: Store) -> [String: ReferralStatus] {
-        var latest: [String: ReferralStatus] = [:]
-        for event in store.journal {
-            if case .status(let change) = event { latest[change.id] = change.status }
+            if case .status(let change) = event { latest[change.id] = (change.status, change.at) }
         }
         return latest
     }
