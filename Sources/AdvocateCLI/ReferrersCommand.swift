@@ -21,7 +21,7 @@ struct ReferrersCommand: ParsableCommand {
             let store = try StoreCommandSupport.loadStore(site.buildOptions())
             let urls = SiteURLs(baseURL: store.program.baseURL)
             for referrer in store.referrers {
-                print("\(referrer.code)\t\(referrer.name)\t\(referrer.segment.rawValue)\t\(urls.referrerLink(referrer.code))\t\(urls.absolute(SiteURLs.statsPath(referrer.statsToken)))")
+                print("\(referrer.code)\t\(referrer.name)\t\(referrer.segment.rawValue)\t\(urls.referrerLink(referrer.code))\t\(urls.statsURL(referrer.statsToken))")
             }
         }
     }
@@ -68,7 +68,7 @@ struct ReferrersCommand: ParsableCommand {
                 let urls = SiteURLs(baseURL: store.program.baseURL)
                 print("added \(referrer.code)")
                 print("  share page: \(urls.referrerLink(referrer.code))")
-                print("  stats page: \(urls.absolute(SiteURLs.statsPath(referrer.statsToken)))  (private: send it to them only)")
+                print("  stats page: \(urls.statsURL(referrer.statsToken))  (private: send it to them only)")
                 print("run `advocate build` to publish their pages")
             } catch {
                 StandardError.write("error: \(error)")

@@ -114,6 +114,9 @@ public struct MessageValues: Sendable {
         case .joinToReferrer: shared.union(["statsLink"])
         }
     }
+
+    /// Every `{{name}}` some kind of message provides.
+    static let allVariableNames: Set<String> = Notification.allCases.reduce(variableNames(for: nil)) { $0.union(variableNames(for: $1)) }
 }
 
 /// A message rendered for one referrer.

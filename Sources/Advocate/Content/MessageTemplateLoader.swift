@@ -104,13 +104,12 @@ enum MessageTemplateLoader {
     /// nothing: an error for a name no message has, a warning for one only some of the server's
     /// emails have (a share message has no friend and no stats link, say).
     static func checkVariables(_ text: String, available: Set<String>, file: String, firstLine: Int, diagnostics: inout DiagnosticList) {
-        let inSomeEmail = MessageValues.variableNames(for: .statusToReferrer)
         // A tag left unclosed is reported by the parse.
         for tag in MustacheTags.scan(text) where (tag.kind == .variable || tag.kind == .section) && !available.contains(tag.name)
             && !tag.isUnfinished {
             let location = SourceLocation(line: firstLine + tag.line - 1, column: tag.column)
             let choices = "(available: \(available.sorted().joined(separator: ", ")))"
-            if inSomeEmail.contains(tag.name) {
+            if MessageValues.allVariableNames.contains(tag.name) {
                 diagnostics.warning(file, location, "'{{\(tag.name)}}' is blank in this kind of message: only some emails the server sends have it \(choices)")
             } else {
                 let sameButCase = available.first { $0.lowercased() == tag.name.lowercased() }

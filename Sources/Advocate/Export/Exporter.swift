@@ -68,7 +68,7 @@ public enum Exporter {
         return CSVTable(header: header, rows: store.referrers.map { referrer in
             [.text(referrer.code), .text(referrer.name), .text(referrer.email), .text(referrer.segment.rawValue),
              referrer.joined.map { .text($0.iso8601) } ?? .empty, .text(urls.referrerLink(referrer.code)),
-             .text(urls.absolute(SiteURLs.statsPath(referrer.statsToken)))]
+             .text(urls.statsURL(referrer.statsToken))]
         })
     }
 

@@ -21,7 +21,7 @@ public struct Notifier: Sendable {
                                 at: at, id: "\(referral.id).friend") {
             messages.append(message)
         }
-        values.statsLink = site.urls.absolute(SiteURLs.statsPath(referrer.statsToken))
+        values.statsLink = site.urls.statsURL(referrer.statsToken)
         if let message = render(.referralToReferrer, values: values, toName: referrer.name, toAddress: referrer.email,
                                 at: at, id: "\(referral.id).referrer") {
             messages.append(message)
@@ -35,7 +35,7 @@ public struct Notifier: Sendable {
         let referrer = site.referrers[index]
         var values = site.messageValues(for: referrer, source: nil)
         values.friendName = PersonName.masked(referral.name)
-        values.statsLink = site.urls.absolute(SiteURLs.statsPath(referrer.statsToken))
+        values.statsLink = site.urls.statsURL(referrer.statsToken)
         values.statusLabel = update.status.rawValue
         return render(.statusToReferrer, values: values, toName: referrer.name, toAddress: referrer.email, at: update.at,
                       id: "\(update.id).\(update.status.rawValue)")
@@ -46,7 +46,7 @@ public struct Notifier: Sendable {
     /// referrer need not be in this site's roster yet (they may have just joined).
     public func message(forJoin referrer: Referrer, at: Instant, id: String) -> EmailMessage? {
         var values = site.messageValues(for: referrer, source: nil)
-        values.statsLink = site.urls.absolute(SiteURLs.statsPath(referrer.statsToken))
+        values.statsLink = site.urls.statsURL(referrer.statsToken)
         return render(.joinToReferrer, values: values, toName: referrer.name, toAddress: referrer.email, at: at, id: id)
     }
 

@@ -59,13 +59,24 @@ public struct Outbox: Sendable {
 
     /// Messages not sent yet, oldest first.
     public func pending() -> [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        return names.filter { $0.hasSuffix(".eml") }.sorted().map { Paths.join(directory, $0) }
+        Self.messages(in: directory)
+    }
+
+    /// Messages sent, kept in `sent/`, oldest first.
+    public func sent() -> [String] {
+        Self.messages(in: sentDirectory)
+    }
+
+    private var sentDirectory: String { Paths.join(directory, "sent") }
+
+    private static func messages(in folder: String) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.filter { $0.hasSuffix(".eml") }.sorted().map { Paths.join(folder, $0) }
     }
 
     /// Moves a sent message into `sent/`.
     public func markSent(_ path: String) throws {
-        let sent = Paths.join(directory, "sent")
+        let sent = sentDirectory
         try FileManager.default.createDirectory(atPath: sent, withIntermediateDirectories: true)
         let target = Paths.join(sent, (path as NSString).lastPathComponent)
         guard rename(path, target) == 0 else {

@@ -162,7 +162,7 @@ public struct MessagingPreview: Sendable {
                 if template.notification != nil {
                     // Sample values: a preview must not publish a real referrer's private link.
                     values.friendName = template.notification == .statusToReferrer ? "Grace H." : "Grace Hopper"
-                    values.statsLink = site.urls.absolute("/stats/private-link/")
+                    values.statsLink = site.urls.statsURL("private-link")
                     values.statusLabel = ReferralStatus.converted.rawValue
                 }
                 let message = variant.render(values, includeHTML: true)

@@ -30,6 +30,11 @@ public struct SiteURLs: Sendable {
     /// A private stats page, `/stats/<token>/`.
     public static func statsPath(_ token: String) -> String { "/stats/\(token)/" }
 
+    /// The absolute address of a private stats page (a referrer's, or the analytics page).
+    public func statsURL(_ token: String) -> String {
+        absolute(Self.statsPath(token))
+    }
+
     /// The referrer's link, as shared: absolute, with `?src=` naming the channel when given.
     public func referrerLink(_ code: String, source: ReferralSource? = nil) -> String {
         let link = absolute(Self.referrerPath(code))

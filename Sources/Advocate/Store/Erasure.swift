@@ -101,18 +101,14 @@ public enum Erasure {
     /// Deletes the `.eml` files, waiting or sent, whose text has the address; returns how many.
     static func deleteEmails(in outbox: Outbox, mentioning target: String) throws -> Int {
         var deleted = 0
-        for folder in [outbox.directory, Paths.join(outbox.directory, "sent")] {
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-            for name in names where name.hasSuffix(".eml") {
-                let path = Paths.join(folder, name)
-                guard let data = FileManager.default.contents(atPath: path),
-                      String(decoding: data, as: UTF8.self).lowercased().contains(target)
-                else { continue }
-                guard unlink(path) == 0 else {
-                    throw AtomicFile.Failure(description: "cannot delete \(path), an email to or about the address: \(systemMessage())")
-                }
-                deleted += 1
+        for path in outbox.pending() + outbox.sent() {
+            guard let data = FileManager.default.contents(atPath: path),
+                  String(decoding: data, as: UTF8.self).lowercased().contains(target)
+            else { continue }
+            guard unlink(path) == 0 else {
+                throw AtomicFile.Failure(description: "cannot delete \(path), an email to or about the address: \(systemMessage())")
             }
+            deleted += 1
         }
         return deleted
     }

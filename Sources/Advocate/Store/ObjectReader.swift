@@ -52,24 +52,27 @@ struct ObjectReader {
     /// 40 key comparisons from the start).
     private var cursor = 0
 
-    private subscript(key: String) -> JSONNode.Member? {
-        if let index { return index[key].map { memberList[$0] } }
-        return memberList.first { $0.key == key }
-    }
-
-    /// The member named `key`, searched from the cursor on.
-    private mutating func member(_ key: String) -> JSONNode.Member? {
-        guard index == nil else { return self[key] }
-        var position = cursor
+    /// Where the member named `key` is, searching from `start` round to it.
+    private func position(of key: String, from start: Int) -> Int? {
+        if let index { return index[key] }
+        var position = start
         for _ in 0..<memberList.count {
             if position >= memberList.count { position = 0 }
-            if memberList[position].key == key {
-                cursor = position + 1
-                return memberList[position]
-            }
+            if memberList[position].key == key { return position }
             position += 1
         }
         return nil
+    }
+
+    private subscript(key: String) -> JSONNode.Member? {
+        position(of: key, from: 0).map { memberList[$0] }
+    }
+
+    /// The member named `key`, searched from the cursor on (and the cursor moved past it).
+    private mutating func member(_ key: String) -> JSONNode.Member? {
+        guard let found = position(of: key, from: cursor) else { return nil }
+        cursor = found + 1
+        return memberList[found]
     }
 
     func has(_ key: String) -> Bool { self[key] != nil }

@@ -38,7 +38,7 @@ enum ProgramDecoder {
         diagnostics.append(contentsOf: reader.diagnostics.all)
         guard let name, let baseURL, let token, let rewards else { return nil }
         var program = Program(
-            name: name, baseURL: baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL,
+            name: name, baseURL: baseURL,
             endpoint: endpoint, currency: currency,
             attributionWindowDays: window, rewardHoldDays: hold, requireConsent: consent, analyticsToken: token,
             referrerReward: rewards.referrer, friendReward: rewards.friend, tiers: tiers, brand: brand, goals: goals)

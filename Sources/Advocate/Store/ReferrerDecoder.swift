@@ -10,7 +10,9 @@ enum ReferrerDecoder {
             reader.error("code", "code \"\(code)\" must be 2 to 40 characters of a-z, 0-9 and '-' (it becomes the page address /r/<code>/)")
         }
         let name = reader.string("name", required: true, maxLength: StoreRules.maximumStoredTextLength)
-        if let name, !StoreRules.isAcceptableName(name, maximumLength: StoreRules.maximumStoredTextLength) {
+        // `string` has checked that it is there and not too long.
+        let nameHasControls = name.map(StoreRules.hasControlCharacters) ?? false
+        if nameHasControls {
             reader.error("name", "field 'name' must not contain control characters")
         }
         let email = reader.string("email", required: true, maxLength: StoreRules.maximumStoredTextLength)
@@ -23,7 +25,7 @@ enum ReferrerDecoder {
             reader.warning("statsToken", "statsToken contains the code \"\(code)\": a token guessable from the public page is no secret; `advocate referrers add` makes random ones")
         }
         let leaderboard = reader.bool("leaderboard", required: false) ?? false
-        guard let code, StoreRules.isValidCode(code), let name, StoreRules.isAcceptableName(name, maximumLength: StoreRules.maximumStoredTextLength), let email,
+        guard let code, StoreRules.isValidCode(code), let name, !nameHasControls, let email,
               let token, StoreRules.isValidToken(token)
         else { return nil }
         return Referrer(code: code, name: name, email: email, joined: joined, segment: segment, statsToken: token,

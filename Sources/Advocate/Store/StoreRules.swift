@@ -78,17 +78,17 @@ public enum StoreRules {
         }
     }
 
-    /// A name the store can hold: not blank, at most `maximumLength` characters, no control
-    /// characters.
-    public static func isAcceptableName(_ name: String, maximumLength: Int = maximumNameLength) -> Bool {
-        !name.isBlank && name.count <= maximumLength
-            && !name.unicodeScalars.contains { $0.properties.generalCategory == .control }
+    /// A name a person gives now (the forms, `referrers add`, `init`): at most
+    /// ``maximumNameLength`` characters with something to read (not only invisible characters
+    /// such as U+200B or U+202E), and no control characters. The store's files may hold longer
+    /// names (``maximumStoredTextLength``).
+    public static func isAcceptableNewName(_ name: String) -> Bool {
+        hasVisibleText(name) && name.count <= maximumNameLength && !hasControlCharacters(name)
     }
 
-    /// A name a person gives now (the forms, `referrers add`, `init`): acceptable, and with
-    /// something to read, not only invisible characters such as U+200B or U+202E.
-    public static func isAcceptableNewName(_ name: String) -> Bool {
-        isAcceptableName(name) && hasVisibleText(name)
+    /// Whether `text` has a control character (a tab, a line break, NUL…).
+    static func hasControlCharacters(_ text: String) -> Bool {
+        text.unicodeScalars.contains { $0.properties.generalCategory == .control }
     }
 
     /// Whether `text` has a character that shows: not whitespace, a control, a format character
