@@ -39,9 +39,9 @@ import Testing
         #expect(throws: JSONParser.SyntaxError.self) { try JSONParser.parse(deep) }
     }
 
-    @Test func writerEscapesForScriptsAndKeepsKeyOrder() {
-        let output = JSONOutput.object([("z", .string("</script><b>&\u{2028}\"")), ("a", .number(25)), ("r", .number(0.5))])
-        #expect(output.serialized() == #"{"z":"\u003c/script\u003e\u003cb\u003e\u0026\u2028\"","a":25,"r":0.5}"#)
+    @Test func writerKeepsTextReadableAndKeyOrder() {
+        let output = JSONOutput.object([("z", .string("Smith & Sons <b>\u{2028}\"\u{1}")), ("a", .number(25)), ("r", .number(0.5))])
+        #expect(output.serialized() == #"{"z":"Smith & Sons <b>\u2028\"\u0001","a":25,"r":0.5}"#)
     }
 
     @Test func instantsParseAndPrint() throws {

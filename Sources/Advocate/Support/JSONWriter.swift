@@ -74,8 +74,9 @@ public indirect enum JSONOutput: Sendable, Equatable {
         return String(value)
     }
 
-    /// Writes a JSON string literal; `<`, `>` and `&` are escaped as well so the text is also safe
-    /// inside an HTML `<script>` element.
+    /// Writes a JSON string literal. `<`, `>` and `&` stay as they are: this JSON goes to files
+    /// people read, edit and grep (program.json, referrers.json, the journal) and to API answers,
+    /// never into an HTML page, where it would need them escaped.
     static func writeString(_ value: String, into output: inout String) {
         output += "\""
         for scalar in value.unicodeScalars {
@@ -85,9 +86,6 @@ public indirect enum JSONOutput: Sendable, Equatable {
             case "\n": output += "\\n"
             case "\r": output += "\\r"
             case "\t": output += "\\t"
-            case "<": output += "\\u003c"
-            case ">": output += "\\u003e"
-            case "&": output += "\\u0026"
             case "\u{2028}": output += "\\u2028"
             case "\u{2029}": output += "\\u2029"
             default:
