@@ -62,8 +62,10 @@ import Testing
 
         let weeks = try #require(analytics.first { $0.contains("id=\"chart-weeks\"") })
         let shown = site.figures.program.perWeek.suffix(PageContext.weeksShown)
-        // One bar a week, plus the legend's swatch; one dot a week on the conversions line, plus the legend's.
-        #expect(weeks.matches(of: /<rect class="chart-bar"/).count == shown.count + 1)
+        // One bar a week with referrals (none for an empty week), plus the legend's swatch; one dot a
+        // week on the conversions line, plus the legend's.
+        #expect(shown.contains { $0.referrals == 0 } && shown.contains { $0.referrals > 0 })
+        #expect(weeks.matches(of: /<rect class="chart-bar"/).count == shown.filter { $0.referrals > 0 }.count + 1)
         #expect(weeks.matches(of: /<circle class="chart-dot"/).count == shown.count + 1)
         let referrals = shown.reduce(0) { $0 + $1.referrals }, conversions = shown.reduce(0) { $0 + $1.converted }
         #expect(weeks.contains("\(referrals) referrals and \(conversions) conversions"))
@@ -75,7 +77,8 @@ import Testing
     }
 
     @Test func weeklyBarsAreProportionalToTheirValues() throws {
-        let weeks = [GroupFigures(name: "2026-03-02", referrals: 2, converted: 1), GroupFigures(name: "2026-03-09", referrals: 8, converted: 4)]
+        let weeks = [GroupFigures(name: "2026-03-02", referrals: 2, converted: 1), GroupFigures(name: "2026-03-09", referrals: 0, converted: 0),
+                     GroupFigures(name: "2026-03-16", referrals: 8, converted: 4)]
         let svg = try #require(WeeklyChart.svg(id: "chart-test", title: "Test", weeks: weeks))
         let heights = svg.matches(of: /<rect class="chart-bar" x="[0-9.]+" y="[0-9.]+" width="[0-9.]+" height="([0-9.]+)"\/>/).map { Double($0.1)! }
         #expect(heights.count == 3)

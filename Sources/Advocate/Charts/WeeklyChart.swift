@@ -37,7 +37,11 @@ public enum WeeklyChart {
         var points: [(x: Double, y: Double)] = []
         for (index, week) in weeks.enumerated() {
             let center = left + slot * (Double(index) + 0.5)
-            canvas.rect(x: center - slot * 0.35, y: y(week.referrals), width: slot * 0.7, height: y(0) - y(week.referrals), className: "chart-bar")
+            // A week without referrals has no bar (a zero-height one draws nothing): most of a
+            // referrer's weeks are such, and their empty elements were a tenth of a stats page.
+            if week.referrals > 0 {
+                canvas.rect(x: center - slot * 0.35, y: y(week.referrals), width: slot * 0.7, height: y(0) - y(week.referrals), className: "chart-bar")
+            }
             points.append((center, y(week.converted)))
             if index % labelEvery == 0, let day = CalendarDay(week.name) {
                 canvas.text(day.shortLabel, x: center, y: top + plotHeight + 16, anchor: "middle")
