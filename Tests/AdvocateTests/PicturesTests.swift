@@ -110,7 +110,32 @@ import Testing
         #expect(code.size == 29)
         let svg = code.svg(title: "t")
         #expect(svg.contains("viewBox=\"0 0 37 37\""))
-        #expect(svg.contains("M4 4h7v1h-7z"), "the finder pattern starts after a 4-module quiet zone")
+        #expect(svg.contains("d=\"M4 4.5h7m"), "the finder pattern starts after a 4-module quiet zone")
+    }
+
+    @Test func qrPathDrawsExactlyTheDarkModules() throws {
+        let code = try #require(QRCode("https://refer.acme.example/r/grace-hopper/?src=qr"))
+        let svg = code.svg(title: "t")
+        let data = try #require(svg.firstMatch(of: /<path stroke="#000000" d="([^"]*)"\/>/)).1
+        // Replays the path: M moves to a row's middle, m moves along it, h draws one module-high run.
+        var drawn = [Bool](repeating: false, count: code.size * code.size)
+        var x = 0.0, y = 0.0
+        for command in data.matches(of: /([Mmh])(-?[0-9.]+)(?: (-?[0-9.]+))?/) {
+            let first = Double(command.2)!, second = command.3.map { Double($0)! } ?? 0
+            switch command.1 {
+            case "M": (x, y) = (first, second)
+            case "m": (x, y) = (x + first, y + second)
+            default:
+                let row = Int(y - 0.5) - QRCode.quietZone
+                for column in Int(x)..<Int(x + first) { drawn[row * code.size + column - QRCode.quietZone] = true }
+                x += first
+            }
+        }
+        // Row by row as text, so that a failure shows where the two differ.
+        func rows(_ modules: [Bool]) -> [String] {
+            (0..<code.size).map { row in String(modules[row * code.size..<(row + 1) * code.size].map { $0 ? "#" : "." }) }
+        }
+        #expect(rows(drawn) == rows(code.modules))
     }
 
     @Test func leaderboardNamesOnlyThoseWhoOptedIn() throws {
