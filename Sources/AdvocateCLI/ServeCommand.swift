@@ -24,6 +24,7 @@ struct ServeCommand: AsyncParsableCommand {
               advocate serve
               ACME_HOOK_SECRET=… advocate serve --sendmail "sendmail -t"
               advocate serve --source my-program --port 9000 --ip-limit 20 --code-limit 100
+              advocate serve --trusted-proxy 127.0.0.1    # behind nginx or Caddy on this machine
             """)
 
     @OptionGroup var site: SiteOptions
@@ -40,6 +41,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("code-limit"), help: "Referral POSTs allowed per referrer code an hour (0: no limit).")
     var codeLimit: Int = 50
 
+    @Option(name: .customLong("trusted-proxy"), help: ArgumentHelp(
+        "A reverse proxy (address or CIDR range; repeatable) whose X-Forwarded-For names the client, for the per-IP limit and the log.",
+        valueName: "address"))
+    var trustedProxies: [String] = []
+
     @Flag(help: "Rebuild when content/, templates/ or the store change, and reload open pages (for writing copy).")
     var watch = false
 
@@ -49,11 +55,16 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard ipLimit >= 0, codeLimit >= 0 else { throw ValidationError("limits must be 0 (off) or more") }
+        do {
+            _ = try TrustedProxies(trustedProxies)
+        } catch {
+            throw ValidationError(error.description)
+        }
     }
 
     func run() async throws {
         let configuration = ServerConfiguration(host: host, port: port, ipLimitPerMinute: ipLimit, codeLimitPerHour: codeLimit,
-                                                sendmail: sendmail, watch: watch,
+                                                trustedProxies: try TrustedProxies(trustedProxies), sendmail: sendmail, watch: watch,
                                                 build: site.buildOptions())
         let host = host
         // Trapped first: a SIGHUP during the first build (a minute at 100,000 referrers) is a

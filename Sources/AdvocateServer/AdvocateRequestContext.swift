@@ -5,8 +5,9 @@ import NIOCore
 /// which the per-IP rate limit keys on.
 public struct AdvocateRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    /// The peer's IP address; nil when there is no socket (router tests).
-    public let clientIP: String?
+    /// The client's IP address: the peer's, or behind a trusted proxy the one it forwarded
+    /// (``ForwardedClientMiddleware``); nil when there is no socket (router tests).
+    public internal(set) var clientIP: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -102,7 +102,8 @@ public enum AdvocateServer {
         let join = JoinEndpoint(desk: desk, intake: intake, emailLimiter: codeLimiter, sentPath: urls.path("/join/sent/"))
         let liveReload = configuration.watch ? LiveReload() : nil
         let router = makeRouter(endpoint: endpoint, join: join, desk: desk, outputDirectory: options.outputDirectory,
-                                endpointPath: endpointPath(inputs.store.program.endpoint), root: urls.root, liveReload: liveReload)
+                                endpointPath: endpointPath(inputs.store.program.endpoint), root: urls.root, liveReload: liveReload,
+                                trustedProxies: configuration.trustedProxies)
         let reloader = SiteReloader(options: options, desk: desk, liveReload: liveReload, logger: logger)
         let watcher = configuration.watch ? SiteWatcher(reloader: reloader) : nil
         var application = Application(
@@ -136,9 +137,10 @@ public enum AdvocateServer {
     }
 
     static func makeRouter(endpoint: ReferralEndpoint, join: JoinEndpoint, desk: ReferralDesk, outputDirectory: String, endpointPath: String,
-                           root: String, liveReload: LiveReload?) -> Router<AdvocateRequestContext> {
+                           root: String, liveReload: LiveReload?, trustedProxies: TrustedProxies) -> Router<AdvocateRequestContext> {
         let router = Router(context: AdvocateRequestContext.self)
         router.addMiddleware {
+            ForwardedClientMiddleware(trustedProxies: trustedProxies)
             AccessLogMiddleware()
             MethodGuardMiddleware(allowed: [endpointPath: [.post], Site.joinPath: [.post], "/healthz": [.get], OpenAPIDocument.path: [.get]])
             StaticSiteMiddleware(outputDirectory: outputDirectory, root: root)

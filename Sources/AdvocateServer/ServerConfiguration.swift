@@ -9,6 +9,8 @@ public struct ServerConfiguration: Sendable {
     public var ipLimitPerMinute: Int
     /// POSTs allowed per referrer code an hour; 0 turns the limit off.
     public var codeLimitPerHour: Int
+    /// The reverse proxies whose `X-Forwarded-For` names the client.
+    public var trustedProxies: TrustedProxies
     /// How long the refresh waits to gather referrals that arrive together.
     public var refreshDelay: Duration
     /// The command each outbox email is piped to (as `sendmail -t` expects); nil keeps them in the outbox.
@@ -22,12 +24,13 @@ public struct ServerConfiguration: Sendable {
     var webhookRetry = WebhookDispatcher.RetryPolicy()
 
     public init(host: String = "127.0.0.1", port: Int = 8080, ipLimitPerMinute: Int = 10, codeLimitPerHour: Int = 50,
-                refreshDelay: Duration = .milliseconds(200), sendmail: String? = nil, watch: Bool = false, build: BuildOptions,
+                trustedProxies: TrustedProxies = TrustedProxies(), refreshDelay: Duration = .milliseconds(200), sendmail: String? = nil, watch: Bool = false, build: BuildOptions,
                 environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.host = host
         self.port = port
         self.ipLimitPerMinute = ipLimitPerMinute
         self.codeLimitPerHour = codeLimitPerHour
+        self.trustedProxies = trustedProxies
         self.refreshDelay = refreshDelay
         self.sendmail = sendmail
         self.watch = watch

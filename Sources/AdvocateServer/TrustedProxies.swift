@@ -1,0 +1,112 @@
+import Foundation
+
+/// The reverse proxies (nginx, Caddy, a load balancer) whose `X-Forwarded-For` the server
+/// believes: addresses and CIDR ranges, IPv4 or IPv6, from `--trusted-proxy`.
+///
+/// Behind a proxy every request arrives from the proxy's address, so without this the per-IP
+/// rate limit would be one budget shared by every visitor. Written by hand: Hummingbird has no
+/// forwarded-address support, and the parsing is a few calls to `inet_pton`.
+public struct TrustedProxies: Sendable, Equatable {
+    private var ranges: [Range] = []
+
+    /// No proxy trusted: the client is always the peer of the connection.
+    public init() {}
+
+    /// Parses each of `entries` (`127.0.0.1`, `::1`, `10.0.0.0/8`, `fd00::/8`); throws naming the
+    /// first that is not an address or range.
+    public init(_ entries: [String]) throws(InvalidEntry) {
+        for entry in entries {
+            guard let range = Range(entry) else { throw InvalidEntry(entry: entry) }
+            ranges.append(range)
+        }
+    }
+
+    public var isEmpty: Bool { ranges.isEmpty }
+
+    /// Whether `address` (as the socket reports it) is one of the proxies.
+    public func contains(_ address: String) -> Bool {
+        guard let bytes = Self.bytes(of: address) else { return false }
+        return ranges.contains { $0.contains(bytes) }
+    }
+
+    /// The client behind a trusted proxy: the last address in `X-Forwarded-For` (its `values`, in
+    /// order) that is not itself a trusted proxy, as proxies append the address they received
+    /// from. Nil when the header is missing, malformed, or names only proxies.
+    public func client(forwardedFor values: [String]) -> String? {
+        let entries = values.flatMap { $0.split(separator: ",") }
+        for entry in entries.reversed() {
+            guard let bytes = Self.bytes(of: Self.hostPart(entry.trimmingCharacters(in: .whitespaces))) else { return nil }
+            if !ranges.contains(where: { $0.contains(bytes) }) { return Self.text(of: bytes) }
+        }
+        return nil
+    }
+
+    /// `--trusted-proxy` got something that is not an address or a range.
+    public struct InvalidEntry: Error, CustomStringConvertible {
+        public var entry: String
+        public var description: String {
+            "--trusted-proxy '\(entry)' is not an IP address or CIDR range (for example 127.0.0.1, ::1 or 10.0.0.0/8)"
+        }
+    }
+
+    /// An address and how many of its leading bits a match must share.
+    private struct Range: Sendable, Equatable {
+        var bytes: [UInt8]
+        var prefixLength: Int
+
+        init?(_ text: String) {
+            let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let bytes = TrustedProxies.bytes(of: String(parts[0])) else { return nil }
+            let bits = bytes.count * 8
+            if parts.count == 2 {
+                guard let length = Int(parts[1]), (0...bits).contains(length) else { return nil }
+                prefixLength = length
+            } else {
+                prefixLength = bits
+            }
+            self.bytes = bytes
+        }
+
+        func contains(_ address: [UInt8]) -> Bool {
+            guard address.count == bytes.count else { return false }
+            var remaining = prefixLength
+            for (mine, theirs) in zip(bytes, address) where remaining > 0 {
+                let mask: UInt8 = remaining >= 8 ? 0xFF : ~(0xFF >> UInt8(remaining))
+                if mine & mask != theirs & mask { return false }
+                remaining -= 8
+            }
+            return true
+        }
+    }
+
+    /// `[2001:db8::1]:443` -> `2001:db8::1`, `192.0.2.7:8080` -> `192.0.2.7` (some proxies add the port).
+    private static func hostPart(_ entry: String) -> String {
+        if entry.hasPrefix("["), let close = entry.firstIndex(of: "]") {
+            return String(entry[entry.index(after: entry.startIndex)..<close])
+        }
+        let colons = entry.filter { $0 == ":" }.count
+        if colons == 1, let colon = entry.firstIndex(of: ":") { return String(entry[..<colon]) }
+        return entry
+    }
+
+    /// 4 bytes for IPv4 (and for IPv6's IPv4-mapped form, which a dual-stack socket reports), 16
+    /// for IPv6; nil for anything else.
+    static func bytes(of address: String) -> [UInt8]? {
+        var v4 = in_addr()
+        if inet_pton(AF_INET, address, &v4) == 1 { return withUnsafeBytes(of: &v4) { Array($0) } }
+        var v6 = in6_addr()
+        guard inet_pton(AF_INET6, address, &v6) == 1 else { return nil }
+        let bytes = withUnsafeBytes(of: &v6) { Array($0) }
+        let mappedPrefix: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF]
+        return bytes.starts(with: mappedPrefix) ? Array(bytes[12...]) : bytes
+    }
+
+    /// The usual text of an address (`2001:db8::1`, not `2001:0db8:0:0:0:0:0:1`), so one client
+    /// is one key of the rate limit however its proxy wrote it.
+    private static func text(of bytes: [UInt8]) -> String {
+        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        let family = bytes.count == 4 ? AF_INET : AF_INET6
+        _ = bytes.withUnsafeBytes { inet_ntop(family, $0.baseAddress, &buffer, socklen_t(buffer.count)) }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
