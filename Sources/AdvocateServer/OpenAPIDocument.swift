@@ -141,7 +141,7 @@ enum OpenAPIDocument {
           "Referral": {
             "type": "object",
             "properties": {
-              "referrer": { "type": "string", "pattern": "^[a-z0-9-]{2,40}$", "description": "The code of a referrer of the program.", "examples": ["ada"] },
+              "referrer": { "type": "string", "pattern": "^[a-z0-9-]{2,40}$", "description": "The code of a referrer of the program (capitals and surrounding spaces are forgiven: \" ADA\" is ada).", "examples": ["ada"] },
               "name": { "type": "string", "minLength": 1, "maxLength": 200, "description": "The friend's name, without control characters.", "examples": ["Grace Example"] },
               "email": { "type": "string", "format": "email", "maxLength": 254, "description": "The friend's email address.", "examples": ["grace@example.net"] },
               "source": { "type": ["string", "null"], "enum": ["email", "sms", "whatsapp", "x", "linkedin", "link", "qr", "form", null], "description": "Where the friend came from (default: link)." },

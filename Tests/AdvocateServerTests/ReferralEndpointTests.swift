@@ -128,6 +128,22 @@ import Testing
         }
     }
 
+    /// A code typed into a form of the program's own may come in capitals or with spaces: it is
+    /// the same referrer, recorded under the code as it is, and one budget of the per-code limit.
+    @Test func aCodeInCapitalsOrWithSpacesIsTheSameReferrer() async throws {
+        let fixture = try ServerFixture(codeLimit: 2)
+        try await fixture.prepared.application.test(.router) { client in
+            let capitals = try await client.postJSON(#"{"referrer":" ADA ","name":"F","email":"f1@example.net","consent":true}"#)
+            #expect(capitals.status == .created)
+            let form = try await client.postForm("referrer=Ada&name=G&email=g1%40example.net&consent=on")
+            #expect(form.status == .seeOther)
+            let third = try await client.postJSON(#"{"referrer":"ada","name":"H","email":"h1@example.net","consent":true}"#)
+            #expect(third.status == .tooManyRequests)
+        }
+        let recorded = try fixture.journal().split(separator: "\n").suffix(2)
+        #expect(recorded.allSatisfy { $0.contains(#""referrer":"ada""#) }, "\(recorded)")
+    }
+
     @Test func rateLimitsAnswer429WithRetryAfter() async throws {
         let fixture = try ServerFixture(ipLimit: 2, codeLimit: 0)
         try await fixture.prepared.application.test(.router) { client in

@@ -42,7 +42,7 @@ public struct ReferralLedger: Sendable {
     /// Checks every field; returns the referral to record (with the given id and time).
     public func validate(_ submission: ReferralSubmission, id: String, at: Instant) throws(FieldErrors) -> Referral {
         var errors: [FieldError] = []
-        let code = submission.referrer.trimmingWhitespace()
+        let code = submission.referrer
         if code.isEmpty {
             errors.append(FieldError(field: "referrer", message: "The referrer code is missing."))
         } else if !StoreRules.isValidCode(code) || !isKnownReferrer(code) {

@@ -1,5 +1,6 @@
 /// What a referral form or API client sent, before validation. Every value is untrusted.
 public struct ReferralSubmission: Sendable, Equatable {
+    /// The referrer's code, trimmed and in lower case (``normalizedCode(_:)``).
     public var referrer: String
     public var name: String
     public var email: String
@@ -11,7 +12,7 @@ public struct ReferralSubmission: Sendable, Equatable {
 
     public init(referrer: String = "", name: String = "", email: String = "", source: String? = nil, variant: String? = nil,
                 consent: Bool = false, website: String = "") {
-        self.referrer = referrer
+        self.referrer = Self.normalizedCode(referrer)
         self.name = name
         self.email = email
         self.source = source
@@ -38,6 +39,17 @@ public struct ReferralSubmission: Sendable, Equatable {
 
     /// True when the honeypot was filled: answer like a success, record nothing.
     public var isBot: Bool { !website.isBlank }
+
+    /// A code as a person may type it into a form of the program's own (`" ADA"`): trimmed, and
+    /// ASCII letters in lower case, the only case codes have. Made once, before the per-code rate
+    /// limit and the validation both key on it.
+    static func normalizedCode(_ text: String) -> String {
+        var code = String.UnicodeScalarView()
+        for scalar in text.trimmingWhitespace().unicodeScalars {
+            code.append(("A"..."Z").contains(scalar) ? Unicode.Scalar(scalar.value + 32)! : scalar)
+        }
+        return String(code)
+    }
 }
 
 /// The fields of a JSON submission: the named strings and the `consent` flag, wrong types as
