@@ -27,10 +27,10 @@ struct StaticSiteMiddleware: RouterMiddleware {
         do {
             response = try await next(request, context)
         } catch let error as HTTPError where error.status == .notFound {
-            return notFound(request, isPrivate: path.hasPrefix(privatePrefix))
+            return miss(request, path: path, isPrivate: path.hasPrefix(privatePrefix))
         }
-        if response.status == .notFound && request.method == .get {
-            return notFound(request, isPrivate: path.hasPrefix(privatePrefix))
+        if response.status == .notFound && request.method != .head {
+            return miss(request, path: path, isPrivate: path.hasPrefix(privatePrefix))
         }
         if root != "/", let location = response.headers[.location], location.hasPrefix("/"), !location.hasPrefix(root) {
             // FileMiddleware's redirect to a folder's slash drops the base path it removed.
@@ -47,10 +47,28 @@ struct StaticSiteMiddleware: RouterMiddleware {
         return response
     }
 
+    /// Whether `path` (below the site's root) names a file of the site, or a folder with an index.
+    private func isPublished(_ path: String) -> Bool {
+        guard path.hasPrefix(root), !path.split(separator: "/").contains("..") else { return false }
+        let file = Paths.join(outputDirectory, String(path.dropFirst(root.count)))
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: file, isDirectory: &isFolder) else { return false }
+        return !isFolder.boolValue || FileManager.default.fileExists(atPath: Paths.join(file, "index.html"))
+    }
+
     static func cacheControl(for path: String, root: String) -> String {
         if path.hasPrefix(root + "stats/") { return "no-store" }
         if path.hasPrefix(root + "assets/") { return "public, max-age=3600" }
         return "no-cache"
+    }
+
+    /// Nothing answered: 405 for a method other than GET and HEAD on a page that exists (a POST
+    /// from a theme's form without its action, say), rather than claiming the page does not exist;
+    /// else the site's 404.
+    func miss(_ request: Request, path: String, isPrivate: Bool) -> Response {
+        guard request.method != .get, request.method != .head, isPublished(path) else { return notFound(request, isPrivate: isPrivate) }
+        return Response(status: .methodNotAllowed, headers: [.allow: "GET, HEAD", .contentType: "text/plain; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(string: "This page takes GET and HEAD; the referral form posts to the endpoint.\n")))
     }
 
     /// The site's 404.html with status 404 (plain text when the site has none).

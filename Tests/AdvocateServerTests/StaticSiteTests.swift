@@ -27,6 +27,25 @@ import Testing
         }
     }
 
+    /// A POST to a page that exists (a theme's form without its action) is told the page's
+    /// methods; one to a page that does not is the site's 404.
+    @Test func otherMethodsOnPagesAnswer405WithAllow() async throws {
+        let fixture = try ServerFixture()
+        let stats = try fixture.statsPath(of: "ada")
+        try await fixture.prepared.application.test(.router) { client in
+            for (uri, method) in [("/r/ada/", HTTPRequest.Method.post), ("/r/ada/index.html", .put), (stats, .delete), ("/assets/site.css", .post)] {
+                let response = try await client.execute(uri: uri, method: method)
+                #expect(response.status == .methodNotAllowed, "\(method) \(uri)")
+                #expect(response.headers[.allow] == "GET, HEAD", "\(method) \(uri)")
+            }
+            let missing = try await client.execute(uri: "/r/nobody/", method: .post)
+            #expect(missing.status == .notFound)
+            #expect(String(buffer: missing.body).contains("Page not found"))
+            let head = try await client.execute(uri: "/r/ada/", method: .head)
+            #expect(head.status == .ok)
+        }
+    }
+
     /// With a baseURL such as `https://refer.acme.example/refer`, the pages live below /refer/
     /// on the server too, as the browser asks for them; the endpoints stay where program.json puts them.
     @Test func aBaseURLWithAPathServesTheSiteBelowIt() async throws {
