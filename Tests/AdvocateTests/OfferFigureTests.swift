@@ -83,6 +83,24 @@ import Testing
         #expect(table.rows[1][offer] == .empty && table.rows[1][reward] == .number(25))
     }
 
+    /// `reward` is an amount to pay only where one can be earned: a duplicate, a self-referral,
+    /// a rejection and a conversion after the attribution window have none.
+    @Test func theReferralsExportHasNoRewardWhereNothingIsEarned() throws {
+        var fixture = fixture()
+        let counted = fixture.refer("ada", friend: "Grace Hopper", email: "grace@example.org", at: "2026-01-02T10:00:00Z")
+        fixture.status(counted, "converted", at: "2026-01-10T00:00:00Z")
+        fixture.refer("bob", friend: "Grace Again", email: "GRACE@example.org", at: "2026-01-03T10:00:00Z")
+        let rejected = fixture.refer("bob", friend: "Alan Turing", email: "alan@example.org", at: "2026-01-04T10:00:00Z")
+        fixture.status(rejected, "rejected", at: "2026-01-06T00:00:00Z")
+        let late = fixture.refer("bob", friend: "Edsger Dijkstra", email: "edsger@example.org", at: "2026-01-05T10:00:00Z")
+        fixture.status(late, "converted", at: "2026-06-20T00:00:00Z")
+        fixture.refer("bob", friend: "Barbara Liskov", email: "barbara@example.org", at: "2026-01-07T10:00:00Z")
+        let store = try fixture.load()
+        let table = Exporter.table(.referrals, store: store, figures: FigureCalculator.compute(store, asOf: CalendarDay("2026-06-30")!.end))
+        let reward = try #require(table.header.firstIndex(of: "reward"))
+        #expect(table.rows.map { $0[reward] } == [.number(25), .empty, .empty, .empty, .number(25)])
+    }
+
     @Test func anOfferEndingBeforeItStartsIsAnErrorNamingTheField() throws {
         var fixture = StoreFixture()
         fixture.offers = #"[{"name": "Backwards", "from": "2026-06-07", "until": "2026-06-01", "referrerAmount": 50}]"#

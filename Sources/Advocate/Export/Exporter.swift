@@ -50,7 +50,7 @@ public enum Exporter {
                     outcome.firstConvertedAt.map { .text($0.iso8601) } ?? .empty,
                     outcome.conversionValue.map(CSVTable.Cell.number) ?? .empty,
                     .bool(outcome.isConversion),
-                    outcome.offer.map(CSVTable.Cell.text) ?? .empty, .number(outcome.reward),
+                    outcome.offer.map(CSVTable.Cell.text) ?? .empty, payableReward(outcome).map(CSVTable.Cell.number) ?? .empty,
                 ])
             }
         }
@@ -60,6 +60,18 @@ public enum Exporter {
             return false
         }
         return CSVTable(header: header, rows: rows)
+    }
+
+    /// What a referral earns its referrer: a counted conversion's reward, or an open referral's
+    /// should it convert in time; nil for one that earns nothing (a duplicate, a self-referral, a
+    /// rejection, a conversion after the window), so a CRM never reads an amount to pay there.
+    private static func payableReward(_ outcome: ReferralOutcome) -> Double? {
+        guard outcome.isAccepted else { return nil }
+        switch outcome.latestStatus {
+        case .rejected: return nil
+        case .converted, .rewarded: return outcome.isConversion ? outcome.reward : nil
+        case nil, .contacted: return outcome.reward
+        }
     }
 
     static func referrers(store: Store) -> CSVTable {
