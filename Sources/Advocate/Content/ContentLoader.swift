@@ -72,7 +72,7 @@ public enum ContentLoader {
             guard let page = loadPage(path, defaultTitle: nil, diagnostics: &diagnostics) else { continue }
             for key in page.source.fields.keys.sorted() where !storyKeys.contains(key) {
                 diagnostics.warning(path, page.source.location(of: key),
-                                    "unknown front matter field '\(key)' is ignored (allowed: \(storyKeys.joined(separator: ", ")))")
+                                    UnknownKey.warning(key, kind: "front matter field", allowed: storyKeys))
             }
             if page.title.isEmpty {
                 diagnostics.error(path, .start, "a story needs a 'title' in its front matter")

@@ -8,7 +8,7 @@ enum MessageTemplateLoader {
         _ = MarkdownContentType.registered
         let file = source.file
         for key in source.fields.keys.sorted() where !allowedKeys.contains(key) {
-            diagnostics.warning(file, source.location(of: key), "unknown front matter field '\(key)' is ignored (allowed: \(allowedKeys.sorted().joined(separator: ", ")))")
+            diagnostics.warning(file, source.location(of: key), UnknownKey.warning(key, kind: "front matter field", allowed: allowedKeys))
         }
         guard let channelText = source.fields["channel"]?.text else {
             diagnostics.error(file, .start, "front matter needs 'channel': one of \(MessageChannel.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -50,7 +50,7 @@ enum MessageTemplateLoader {
                 diagnostics.error(file, source.location(of: "variants"), "variant \"\(variantName)\" must be a map with 'subject' and/or 'body'")
             }
             for key in fields.keys.sorted() where key != "subject" && key != "body" {
-                diagnostics.warning(file, source.location(of: "variants"), "variant \"\(variantName)\": unknown field '\(key)' is ignored (allowed: body, subject)")
+                diagnostics.warning(file, source.location(of: "variants"), "variant \"\(variantName)\": " + UnknownKey.warning(key, allowed: ["body", "subject"]))
             }
             let body = fields["body"]?.text ?? source.body
             let bodyLine = fields["body"] == nil ? source.bodyLine : source.location(of: "variants").line

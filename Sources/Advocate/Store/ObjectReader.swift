@@ -90,7 +90,7 @@ struct ObjectReader {
     mutating func warnAboutUnknownKeys(allowed: [String]) {
         for member in memberList where !allowed.contains(member.key) {
             diagnostics.warning(file, member.keyLocation,
-                                "\(context): unknown field '\(member.key)' is ignored (allowed: \(allowed.sorted().joined(separator: ", ")))")
+                                "\(context): " + UnknownKey.warning(member.key, allowed: allowed))
         }
     }
 
