@@ -38,7 +38,7 @@ struct FormIntake: Sendable {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > ServerConfiguration.maximumBodySize {
             return .refused(problem(kind, .contentTooLarge, title: "Request body too large", errors: []))
         }
-        if let wait = ipLimiter.take(context.clientIP ?? "unknown") {
+        if let wait = ipLimiter.take(context.clientIP.map(IPAddress.rateLimitKey) ?? "unknown") {
             return .refused(tooManyRequests(kind, retryAfter: wait))
         }
         do {

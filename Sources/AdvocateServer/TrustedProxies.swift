@@ -25,7 +25,7 @@ public struct TrustedProxies: Sendable, Equatable {
 
     /// Whether `address` (as the socket reports it) is one of the proxies.
     public func contains(_ address: String) -> Bool {
-        guard let bytes = Self.bytes(of: address) else { return false }
+        guard let bytes = IPAddress.bytes(of: address) else { return false }
         return ranges.contains { $0.contains(bytes) }
     }
 
@@ -35,8 +35,8 @@ public struct TrustedProxies: Sendable, Equatable {
     public func client(forwardedFor values: [String]) -> String? {
         let entries = values.flatMap { $0.split(separator: ",") }
         for entry in entries.reversed() {
-            guard let bytes = Self.bytes(of: Self.hostPart(entry.trimmingCharacters(in: .whitespaces))) else { return nil }
-            if !ranges.contains(where: { $0.contains(bytes) }) { return Self.text(of: bytes) }
+            guard let bytes = IPAddress.bytes(of: Self.hostPart(entry.trimmingCharacters(in: .whitespaces))) else { return nil }
+            if !ranges.contains(where: { $0.contains(bytes) }) { return IPAddress.text(of: bytes) }
         }
         return nil
     }
@@ -56,7 +56,7 @@ public struct TrustedProxies: Sendable, Equatable {
 
         init?(_ text: String) {
             let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let bytes = TrustedProxies.bytes(of: String(parts[0])) else { return nil }
+            guard let bytes = IPAddress.bytes(of: String(parts[0])) else { return nil }
             let bits = bytes.count * 8
             if parts.count == 2 {
                 guard let length = Int(parts[1]), (0...bits).contains(length) else { return nil }
@@ -87,26 +87,5 @@ public struct TrustedProxies: Sendable, Equatable {
         let colons = entry.filter { $0 == ":" }.count
         if colons == 1, let colon = entry.firstIndex(of: ":") { return String(entry[..<colon]) }
         return entry
-    }
-
-    /// 4 bytes for IPv4 (and for IPv6's IPv4-mapped form, which a dual-stack socket reports), 16
-    /// for IPv6; nil for anything else.
-    static func bytes(of address: String) -> [UInt8]? {
-        var v4 = in_addr()
-        if inet_pton(AF_INET, address, &v4) == 1 { return withUnsafeBytes(of: &v4) { Array($0) } }
-        var v6 = in6_addr()
-        guard inet_pton(AF_INET6, address, &v6) == 1 else { return nil }
-        let bytes = withUnsafeBytes(of: &v6) { Array($0) }
-        let mappedPrefix: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF]
-        return bytes.starts(with: mappedPrefix) ? Array(bytes[12...]) : bytes
-    }
-
-    /// The usual text of an address (`2001:db8::1`, not `2001:0db8:0:0:0:0:0:1`), so one client
-    /// is one key of the rate limit however its proxy wrote it.
-    private static func text(of bytes: [UInt8]) -> String {
-        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
-        let family = bytes.count == 4 ? AF_INET : AF_INET6
-        _ = bytes.withUnsafeBytes { inet_ntop(family, $0.baseAddress, &buffer, socklen_t(buffer.count)) }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -38,6 +38,15 @@ struct TrustedProxyTests {
         #expect(proxies.client(forwardedFor: []) == nil)
     }
 
+    /// An IPv6 host usually has a whole /64: the per-IP limit counts the /64, not each address.
+    @Test func theRateLimitCountsIPv4AddressesAndIPv6Slash64s() {
+        #expect(IPAddress.rateLimitKey("2001:db8:1:2:aaaa::1") == "2001:db8:1:2::/64")
+        #expect(IPAddress.rateLimitKey("2001:db8:1:2:bbbb:cccc:dddd:2") == "2001:db8:1:2::/64")
+        #expect(IPAddress.rateLimitKey("2001:db8:1:3::1") == "2001:db8:1:3::/64")
+        #expect(IPAddress.rateLimitKey("203.0.113.9") == "203.0.113.9")
+        #expect(IPAddress.rateLimitKey("::ffff:203.0.113.9") == "203.0.113.9")
+    }
+
     @Test func behindATrustedProxyEachVisitorHasTheirOwnLimit() async throws {
         let proxies = try TrustedProxies(["127.0.0.1"])
         let fixture = try ServerFixture(ipLimit: 1, configure: { $0.trustedProxies = proxies })
@@ -48,6 +57,10 @@ struct TrustedProxyTests {
             #expect(otherVisitor.status == .created)
             let again = try await client.postJSON(Self.referral(3), headers: [ForwardedClientMiddleware.header: "198.51.100.7, 203.0.113.1"])
             #expect(again.status == .tooManyRequests)
+            let ipv6 = try await client.postJSON(Self.referral(4), headers: [ForwardedClientMiddleware.header: "2001:db8:1:2::1"])
+            #expect(ipv6.status == .created)
+            let sameSlash64 = try await client.postJSON(Self.referral(5), headers: [ForwardedClientMiddleware.header: "2001:db8:1:2::99"])
+            #expect(sameSlash64.status == .tooManyRequests)
         }
     }
 
