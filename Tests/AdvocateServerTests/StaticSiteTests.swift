@@ -23,7 +23,7 @@ import Testing
             #expect(page.headers[.cacheControl] == "no-store")
             #expect(String(buffer: page.body).contains(#"<meta name="referrer" content="no-referrer">"#))
             let referrer = try await client.execute(uri: "/r/ada/", method: .get)
-            #expect(String(buffer: referrer.body).contains("Ada invites you"))
+            #expect(String(buffer: referrer.body).contains("<bdi>Ada</bdi> invites you"))
         }
     }
 
