@@ -6,7 +6,7 @@ import Foundation
 /// Behind a proxy every request arrives from the proxy's address, so without this the per-IP
 /// rate limit would be one budget shared by every visitor. Written by hand: Hummingbird has no
 /// forwarded-address support, and the parsing is a few calls to `inet_pton`.
-public struct TrustedProxies: Sendable, Equatable {
+public struct TrustedProxies: Sendable {
     private var ranges: [Range] = []
 
     /// No proxy trusted: the client is always the peer of the connection.
@@ -25,8 +25,7 @@ public struct TrustedProxies: Sendable, Equatable {
 
     /// Whether `address` (as the socket reports it) is one of the proxies.
     public func contains(_ address: String) -> Bool {
-        guard let bytes = IPAddress.bytes(of: address) else { return false }
-        return ranges.contains { $0.contains(bytes) }
+        IPAddress.bytes(of: address).map(isProxy) ?? false
     }
 
     /// The client behind a trusted proxy: the last address in `X-Forwarded-For` (its `values`, in
@@ -36,9 +35,13 @@ public struct TrustedProxies: Sendable, Equatable {
         let entries = values.flatMap { $0.split(separator: ",") }
         for entry in entries.reversed() {
             guard let bytes = IPAddress.bytes(of: Self.hostPart(entry.trimmingCharacters(in: .whitespaces))) else { return nil }
-            if !ranges.contains(where: { $0.contains(bytes) }) { return IPAddress.text(of: bytes) }
+            if !isProxy(bytes) { return IPAddress.text(of: bytes) }
         }
         return nil
+    }
+
+    private func isProxy(_ address: [UInt8]) -> Bool {
+        ranges.contains { $0.contains(address) }
     }
 
     /// `--trusted-proxy` got something that is not an address or a range.
@@ -50,7 +53,7 @@ public struct TrustedProxies: Sendable, Equatable {
     }
 
     /// An address and how many of its leading bits a match must share.
-    private struct Range: Sendable, Equatable {
+    private struct Range: Sendable {
         var bytes: [UInt8]
         var prefixLength: Int
 
