@@ -33,7 +33,7 @@ struct InitCommand: ParsableCommand {
             print("created \(written.count) files in \(directory)")
             print("next: advocate build --source \(directory)   (then advocate serve --source \(directory))")
             if let program = try? StoreLoader.load(from: Paths.join(directory, "content/data")).store.program {
-                print("the analytics page, private to your team: \(SiteURLs(baseURL: program.baseURL).statsURL(program.analyticsToken))")
+                print("the analytics page, private to your team: \(SiteURLs.analyticsURL(of: program))")
             }
         } catch {
             StandardError.write("error: \(error)")

@@ -33,7 +33,7 @@ struct StatsCommand: ParsableCommand {
         case .json: print(figures.json.serialized(pretty: true))
         case .table:
             print(StatsTable.render(figures, store: store))
-            print("the analytics page (private to the team): \(SiteURLs(baseURL: store.program.baseURL).statsURL(store.program.analyticsToken))")
+            print("the analytics page (private to the team): \(SiteURLs.analyticsURL(of: store.program))")
         }
     }
 }

@@ -22,7 +22,7 @@ public enum Scaffold {
             throw Refusal(description: "--base-url must be an absolute http(s) URL such as https://refer.example.com")
         }
         guard StoreRules.isAcceptableNewName(name) else {
-            throw Refusal(description: "--name must be 1 to \(StoreRules.maximumNameLength) characters of readable text, with no control characters")
+            throw Refusal(description: "--name must be " + StoreRules.newNameRequirement)
         }
         var written: [String] = []
         for (path, text) in files(name: name, baseURL: baseURL, today: today) {

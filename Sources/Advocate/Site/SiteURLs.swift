@@ -35,6 +35,11 @@ public struct SiteURLs: Sendable {
         absolute(Self.statsPath(token))
     }
 
+    /// The absolute address of `program`'s analytics page.
+    public static func analyticsURL(of program: Program) -> String {
+        SiteURLs(baseURL: program.baseURL).statsURL(program.analyticsToken)
+    }
+
     /// The referrer's link, as shared: absolute, with `?src=` naming the channel when given.
     public func referrerLink(_ code: String, source: ReferralSource? = nil) -> String {
         let link = absolute(Self.referrerPath(code))

@@ -11,7 +11,7 @@ public enum RosterEditor {
     public static func add(name: String, email: String, code: String?, segment: Segment, joined: CalendarDay?,
                            to store: Store, dataDirectory: String) throws -> Referrer {
         guard StoreRules.isAcceptableNewName(name) else {
-            throw Refusal(description: "--name must be 1 to \(StoreRules.maximumNameLength) characters of readable text, with no control characters")
+            throw Refusal(description: "--name must be " + StoreRules.newNameRequirement)
         }
         guard StoreRules.isPlausibleEmail(email) else {
             throw Refusal(description: "--email \"\(email)\" does not look like an email address")

@@ -86,6 +86,9 @@ public enum StoreRules {
         hasVisibleText(name) && name.count <= maximumNameLength && !hasControlCharacters(name)
     }
 
+    /// ``isAcceptableNewName(_:)`` in words, for a refusal.
+    static let newNameRequirement = "1 to \(maximumNameLength) characters of readable text, with no control characters"
+
     /// Whether `text` has a control character (a tab, a line break, NUL…).
     static func hasControlCharacters(_ text: String) -> Bool {
         text.unicodeScalars.contains { $0.properties.generalCategory == .control }
