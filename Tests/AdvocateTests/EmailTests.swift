@@ -111,6 +111,15 @@ import Testing
                 + "(available: link, program, program.name, referrer, referrer.code, referrer.firstName, referrer.name, reward, reward.friend, reward.referrer)",
             "t.md:4:30: error: body: invalid Mustache: a tag is not closed with '}}'",
         ])
+        // A letter or two off is caught as well as a difference of case; nothing near is not guessed at.
+        var nearDiagnostics = DiagnosticList()
+        MessageTemplateLoader.checkVariables("{{reward.freind}} {{refferer.name}} {{coupon}}", available: ["reward.friend", "referrer.name", "link"],
+                                             file: "n.md", firstLine: 1, diagnostics: &nearDiagnostics)
+        #expect(nearDiagnostics.all.map(\.description) == [
+            "n.md:1:1: error: unknown variable '{{reward.freind}}'; did you mean '{{reward.friend}}'? (available: link, referrer.name, reward.friend)",
+            "n.md:1:19: error: unknown variable '{{refferer.name}}'; did you mean '{{referrer.name}}'? (available: link, referrer.name, reward.friend)",
+            "n.md:1:37: error: unknown variable '{{coupon}}' (available: link, referrer.name, reward.friend)",
+        ])
         let toFriend = try diagnostics("channel: email\nsubject: Yours\nsend: referral-to-friend")
         #expect(toFriend.count == 1, "\(toFriend)")
         #expect(toFriend.first?.contains("'{{statsLink}}'") == true)

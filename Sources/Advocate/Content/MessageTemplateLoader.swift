@@ -112,8 +112,8 @@ enum MessageTemplateLoader {
             if MessageValues.allVariableNames.contains(tag.name) {
                 diagnostics.warning(file, location, "'{{\(tag.name)}}' is blank in this kind of message: only some emails the server sends have it \(choices)")
             } else {
-                let sameButCase = available.first { $0.lowercased() == tag.name.lowercased() }
-                diagnostics.error(file, location, "unknown variable '{{\(tag.name)}}'" + (sameButCase.map { "; did you mean '{{\($0)}}'?" } ?? "") + " \(choices)")
+                let meant = UnknownKey.closest(to: tag.name, among: available.sorted())
+                diagnostics.error(file, location, "unknown variable '{{\(tag.name)}}'" + (meant.map { "; did you mean '{{\($0)}}'?" } ?? "") + " \(choices)")
             }
         }
     }
