@@ -24,12 +24,15 @@ def config(unsafe):
             f"unsafe = {'true' if unsafe else 'false'}\n")
 
 
-def start_site(folder, unsafe, single):
-    """Hugo's config and layouts, and empty content sections r/ and stats/."""
+def start_site(folder, unsafe, single=None):
+    """Hugo's config and layouts (`single`, the default page layout, when given), and empty content
+    sections r/ and stats/."""
     layouts = os.path.join(folder, "layouts", "_default")
     os.makedirs(layouts)
-    for path, text in ((os.path.join(folder, "config.toml"), config(unsafe)),
-                       (os.path.join(layouts, "single.html"), single), (os.path.join(layouts, "list.html"), LIST)):
+    files = [(os.path.join(folder, "config.toml"), config(unsafe)), (os.path.join(layouts, "list.html"), LIST)]
+    if single is not None:
+        files.append((os.path.join(layouts, "single.html"), single))
+    for path, text in files:
         with open(path, "w") as f:
             f.write(text)
     for section in ("r", "stats"):
@@ -42,78 +45,55 @@ def front_matter(fields):
     return "---\n" + "\n".join(quoted) + "\n---\n"
 
 
-SAME_BODIES_SINGLE = """<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ .Title }} · {{ .Site.Title }}</title>
-<meta name="description" content="{{ .Params.description }}">
-{{ if eq .Section "stats" }}<meta name="robots" content="noindex">
-<meta name="referrer" content="no-referrer">
-{{ end }}<link rel="canonical" href="{{ .Permalink }}">
-<meta property="og:type" content="website">
-<meta property="og:site_name" content="{{ .Site.Title }}">
-<meta property="og:title" content="{{ .Title }}">
-<meta property="og:description" content="{{ .Params.description }}">
-<meta property="og:url" content="{{ .Permalink }}">
-<meta name="twitter:card" content="summary">
-<meta name="color-scheme" content="light dark">
-<link rel="stylesheet" href="/assets/site.css">
-</head>
-<body class="{{ .Params.bodyClass }}">
-<a class="skip-link" href="#main">Skip to main content</a>
-<header class="site-header">
-  <div class="wrap header-inner">
-    <a class="brand" href="/"><span>{{ .Site.Title }}</span></a>
-    <nav class="site-nav" aria-label="Main">
-      <ul>
-        <li><a class="nav-home" href="/">Home</a></li>
-        <li><a class="nav-terms" href="/terms/">Terms</a></li>
-        <li><a class="nav-faq" href="/faq/">FAQ</a></li>
-        <li><a class="nav-stories" href="/stories/">Stories</a></li>
-        <li><a class="nav-leaderboard" href="/leaderboard/">Leaderboard</a></li>
-        <li><a class="nav-join" href="/join/">Join</a></li>
-      </ul>
-    </nav>
-  </div>
-</header>
-<main id="main" class="wrap">
-{{ .Content }}
-</main>
-<footer class="site-footer">
-  <div class="wrap">
-    <p>{{ .Site.Title }}: your friends get 20% off the first order, you get $25 account credit for each friend who orders.</p>
-    <ul class="footer-links">
-      <li><a href="/terms/">Program terms</a></li>
-      <li><a href="/faq/">FAQ</a></li>
-    </ul>
-  </div>
-</footer>
-<script src="/assets/site.js" defer></script>
-</body>
-</html>
-"""
-
 MAIN_START = '<main id="main" class="wrap">\n'
+MAIN_END = "</main>"
+
+
+def page_parts(text):
+    """A built page's title, description, body class and canonical address, its body (the inside of
+    <main>), and the text around the body."""
+    title = re.search(r"<title>(.*) · ", text).group(1)
+    description = re.search(r'<meta name="description" content="([^"]*)">', text).group(1)
+    body_class = re.search(r'<body class="([^"]*)">', text).group(1)
+    canonical = re.search(r'<link rel="canonical" href="([^"]*)">', text).group(1)
+    start, end = text.index(MAIN_START) + len(MAIN_START), text.index(MAIN_END)
+    return title, description, body_class, canonical, text[start:end], text[:start], text[end:]
+
+
+def layout_from(text):
+    """Hugo's layout for a section, made from one page advocate built there: the page around its
+    body, with that page's own title, description, body class and address made Hugo's variables,
+    so the layout follows the theme."""
+    title, description, body_class, canonical, body, before, after = page_parts(text)
+    before = (before.replace(f'<body class="{body_class}">', '<body class="{{ .Params.bodyClass }}">')
+              .replace(canonical, "{{ .Permalink }}").replace(f"{title} · ", "{{ .Title }} · ")
+              .replace(f'content="{title}"', 'content="{{ .Title }}"')
+              .replace(f'content="{description}"', 'content="{{ .Params.description }}"'))
+    # Hugo ends .Content with one newline, whatever number the body ended with.
+    newlines = len(body) - len(body.rstrip("\n"))
+    return before + "{{ .Content }}" + "\n" * max(0, newlines - 1) + after
 
 
 def same_bodies(folder, built):
     """A page for each referrer page and stats page in advocate's output `built`, with its body."""
-    start_site(folder, True, SAME_BODIES_SINGLE)
+    start_site(folder, True)
     for section in ("r", "stats"):
-        for name in os.listdir(os.path.join(built, section)):
+        layout = None
+        for name in sorted(os.listdir(os.path.join(built, section))):
             page = os.path.join(built, section, name, "index.html")
             if not os.path.exists(page):
                 continue
             with open(page, encoding="utf-8") as f:
                 text = f.read()
-            title = html.unescape(re.search(r"<title>(.*) · ", text).group(1))
-            description = html.unescape(re.search(r'<meta name="description" content="([^"]*)">', text).group(1))
-            body_class = re.search(r'<body class="([^"]*)">', text).group(1)
-            body = text[text.index(MAIN_START) + len(MAIN_START):text.index("</main>")]
+            if layout is None:
+                layout = os.path.join(folder, "layouts", section)
+                os.makedirs(layout)
+                with open(os.path.join(layout, "single.html"), "w", encoding="utf-8") as f:
+                    f.write(layout_from(text))
+            title, description, body_class, _, body, _, _ = page_parts(text)
+            fields = [("title", html.unescape(title)), ("description", html.unescape(description)), ("bodyClass", body_class)]
             with open(os.path.join(folder, "content", section, name + ".md"), "w", encoding="utf-8") as f:
-                f.write(front_matter([("title", title), ("description", description), ("bodyClass", body_class)]) + body)
+                f.write(front_matter(fields) + body)
 
 
 SHORT_PAGES_SINGLE = """<!doctype html>
