@@ -9,7 +9,7 @@ enum JournalReader {
         var events: [JournalEvent] = []
         /// Where each event came from, parallel to `events`.
         var lines: [Int] = []
-        /// The byte offset of each event's line in the file, parallel to `events`.
+        /// The byte offset of each event's line in the file (after a byte order mark), parallel to `events`.
         var offsets: [Int] = []
         /// The bytes of a torn last line, when there is one.
         var tornTail: [UInt8]?
@@ -131,7 +131,9 @@ enum JournalReader {
             let newline = nextNewline(in: bytes, from: start, to: part.range.upperBound)
             let end = newline ?? part.range.upperBound
             defer { start = end + 1 }
-            guard let line = content(ofLine: bytes[start..<end]) else { continue }
+            // A byte order mark (an editor on Windows may write one) is not part of the first line.
+            let lineStart = start == 0 && bytes.starts(with: byteOrderMark) ? byteOrderMark.count : start
+            guard lineStart <= end, let line = content(ofLine: bytes[lineStart..<end]) else { continue }
             let node: JSONNode
             do {
                 node = try JSONParser.parse(Array(line), firstLine: lineNumber)
@@ -149,7 +151,7 @@ enum JournalReader {
                 (slots + result.events).initialize(to: event)
                 result.events += 1
                 result.lines.append(lineNumber)
-                result.offsets.append(start)
+                result.offsets.append(lineStart)
             }
         }
     }
@@ -161,6 +163,8 @@ enum JournalReader {
         let line = line.last == 0x0D ? line.dropLast() : line
         return line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) ? nil : line
     }
+
+    private static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
     static let referralKeys: [String] = ["type", "id", "at", "referrer", "name", "email", "source", "variant", "consent"]
     static let statusKeys: [String] = ["type", "id", "at", "status", "value", "reason"]
