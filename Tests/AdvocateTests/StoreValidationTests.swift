@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Advocate
 
@@ -214,6 +215,20 @@ import Testing
         }
     }
 
+    /// A byte order mark before the first line, as some Windows editors save, is skipped as
+    /// program.json's and referrers.json's are; one anywhere else is still an error.
+    @Test func aByteOrderMarkBeforeTheJournalIsSkipped() {
+        let first = #"{"type":"referral","id":"rf_1","at":"2026-03-01T09:30:00Z","referrer":"ada","name":"Grace","email":"g@example.com"}"#
+        let second = #"{"type":"status","id":"rf_1","at":"2026-03-02T09:30:00Z","status":"contacted"}"#
+        var diagnostics = DiagnosticList()
+        let result = JournalReader.read([0xEF, 0xBB, 0xBF] + Array((first + "\n" + second + "\n").utf8), file: "referrals.jsonl", diagnostics: &diagnostics)
+        #expect(diagnostics.all.isEmpty, "\(diagnostics.all)")
+        #expect(result.events.count == 2 && result.lines == [1, 2] && result.offsets == [3, 3 + first.utf8.count + 1])
+        var inside = DiagnosticList()
+        _ = JournalReader.read(Array((first + "\n").utf8) + [0xEF, 0xBB, 0xBF] + Array((second + "\n").utf8), file: "referrals.jsonl", diagnostics: &inside)
+        #expect(inside.all.map(\.description).first?.hasPrefix("referrals.jsonl:2:1: error: malformed journal line") == true, "\(inside.all)")
+    }
+
     @Test(arguments: [1, 2, 3, 7])
     func journalPartsAreWholeLinesNumberedFromTheirFirst(count: Int) {
         for text in ["a\nbb\n\nccc\ndddd\ne", "a\nbb\n\nccc\ndddd\n", ""] {
@@ -270,6 +285,30 @@ import Testing
 }
 
 extension StoreValidationTests {
+    /// A referrers.json that does not parse is one error, not one more for each journal line
+    /// whose code it would have held.
+    @Test func anUnreadableRosterDoesNotCascadeIntoUnknownReferrerErrors() throws {
+        let journal = (1...5).map { #"{"type":"referral","id":"rf_\#($0)","at":"2026-03-01T09:30:00Z","referrer":"ada","name":"Grace","email":"g\#($0)@example.com"}"# }
+            .joined(separator: "\n") + "\n"
+        for broken in ["[\n" + ada + ",\n", #"{"ada": {}}"#] {
+            let errors = try diagnostics(referrers: broken, journal: journal).filter { $0.severity == .error }
+            #expect(errors.count == 1, "\(errors)")
+            #expect(errors.first?.file.hasSuffix("referrers.json") == true)
+        }
+    }
+
+    @Test func aMissingRosterIsAWarning() throws {
+        let directory = try TemporaryDirectory()
+        try StoreFixture().write(to: directory)
+        try directory.write("content/data/referrals.jsonl", "")
+        try FileManager.default.removeItem(atPath: directory.file("content/data/referrers.json"))
+        let loaded = try StoreLoader.load(from: directory.file("content/data"))
+        #expect(loaded.store.referrers.isEmpty)
+        #expect(loaded.warnings.map(\.description) == [
+            "\(directory.file("content/data/referrers.json")):1:1: warning: file not found: the roster is only the journal's referrer events (create it holding [] if that is meant)",
+        ])
+    }
+
     @Test func invalidReferrerDoesNotCascadeIntoUnknownReferrerErrors() throws {
         let entry = #"{"code": "ada", "name": "Ada", "email": "ada@example.com", "statsToken": "short"}"#
         let journal = #"{"type":"referral","id":"rf_1","at":"2026-03-01T09:30:00Z","referrer":"ada","name":"Grace","email":"g@example.com"}"# + "\n"

@@ -1,9 +1,10 @@
 /// The rules that span records: unique codes, tokens and ids, and references that resolve.
 enum StoreConsistency {
     /// `invalidCodes` are codes of referrers that failed validation: already reported, so their
-    /// referrals are not reported again.
-    static func check(program: Program?, referrers: [Referrer], invalidCodes: Set<String>, journal: JournalReader.Result,
-                      journalFile: String, diagnostics: inout DiagnosticList) {
+    /// referrals are not reported again; without `rosterIsKnown` (referrers.json is not a list)
+    /// no referral's code is checked.
+    static func check(program: Program?, referrers: [Referrer], invalidCodes: Set<String>, rosterIsKnown: Bool,
+                      journal: JournalReader.Result, journalFile: String, diagnostics: inout DiagnosticList) {
         // Sized up front: grown one by one, they rehashed a million-line journal's ids about
         // twenty times (perf of loading such a store: this check's samples 4,835 -> 3,389; it
         // runs beside the ledger, so the load's wall time did not measurably change).
@@ -38,7 +39,7 @@ enum StoreConsistency {
             } else {
                 referralIDs[referral.id] = line
             }
-            if codes[referral.referrer] == nil && !invalidCodes.contains(referral.referrer) {
+            if rosterIsKnown && codes[referral.referrer] == nil && !invalidCodes.contains(referral.referrer) {
                 diagnostics.error(journalFile, location, "line \(line): field 'referrer': unknown referrer code \"\(referral.referrer)\"")
             }
         }

@@ -52,10 +52,18 @@ struct JournalRead: Sendable {
 private struct Roster: Sendable {
     var referrers: [Referrer] = []
     var invalidCodes: Set<String> = []
+    /// False when referrers.json is there but is not a list, so that no code can be checked
+    /// against it (one error, not one for each journal line).
+    var isKnown = true
     var diagnostics = DiagnosticList()
 
     init(_ bytes: [UInt8]?, file: String) {
-        guard let bytes, let root = StoreLoader.parseDocument(bytes, file: file, diagnostics: &diagnostics) else { return }
+        guard let bytes else { return }
+        guard let root = StoreLoader.parseDocument(bytes, file: file, diagnostics: &diagnostics) else {
+            isKnown = false
+            return
+        }
+        isKnown = root.elements != nil
         (referrers, invalidCodes) = ReferrerDecoder.decodeFile(root, file: file, diagnostics: &diagnostics)
     }
 }
@@ -79,6 +87,9 @@ public enum StoreLoader {
         }
         // referrers.json is decoded on one core while the journal is read on the others.
         let referrersBytes = readFile(referrersFile, required: false, diagnostics: &diagnostics)
+        if referrersBytes == nil, !FileManager.default.fileExists(atPath: referrersFile) {
+            diagnostics.warning(referrersFile, .start, "file not found: the roster is only the journal's referrer events (create it holding [] if that is meant)")
+        }
         let decodeRoster = { @Sendable in Roster(referrersBytes, file: referrersFile) }
         var journal = JournalReader.Result()
         var journalRead = JournalRead()
@@ -103,7 +114,7 @@ public enum StoreLoader {
             roster = decodeRoster()
         }
         var referrers = roster.referrers
-        let invalidCodes = roster.invalidCodes
+        let invalidCodes = roster.invalidCodes, rosterIsKnown = roster.isKnown
         diagnostics.append(contentsOf: roster.diagnostics.all)
         diagnostics.append(contentsOf: journalDiagnostics.all)
         for event in journal.events {
@@ -114,8 +125,8 @@ public enum StoreLoader {
         let store = program.map { Store(program: $0, referrers: referrers, journal: journal.events) }
         let (consistency, ledger) = concurrently { [program, referrers, invalidCodes, journal] in
             var found = DiagnosticList()
-            StoreConsistency.check(program: program, referrers: referrers, invalidCodes: invalidCodes, journal: journal,
-                                   journalFile: journalFile, diagnostics: &found)
+            StoreConsistency.check(program: program, referrers: referrers, invalidCodes: invalidCodes, rosterIsKnown: rosterIsKnown,
+                                   journal: journal, journalFile: journalFile, diagnostics: &found)
             return found
         } _: {
             makingLedger ? store.map { OutcomeLedger(store: $0) } : nil
