@@ -81,9 +81,11 @@ public struct SubmittedFields: Sendable {
         guard errors.isEmpty else { throw FieldErrors(errors) }
     }
 
-    /// An HTML checkbox counts when present (`on`, `true`, `1`…), not when empty, `false`, `0`, `off` or `no`.
+    /// An HTML checkbox counts when present, as a browser sends only a ticked one: with its
+    /// value (`on`, `true`, `1`…, or nothing for `value=""`), but not with `false`, `0`, `off` or
+    /// `no`, which only a script would send, meaning no.
     public static func isChecked(_ value: String?) -> Bool {
-        value.map { !["", "false", "0", "off", "no"].contains($0.lowercased()) } ?? false
+        value.map { !["false", "0", "off", "no"].contains($0.lowercased()) } ?? false
     }
 }
 
