@@ -8,6 +8,14 @@ import Testing
         #expect(SiteChecker.check(inputs).isEmpty)
     }
 
+    /// A new program, before its first referrer, still knows the names of a referrer's pages.
+    @Test func anEmptyRosterHasNoFindings() throws {
+        var site = SiteFixture()
+        site.store.referrers = []
+        let directory = try site.write()
+        #expect(SiteChecker.check(try SiteInputs.load(SiteFixture.options(directory))).isEmpty)
+    }
+
     @Test func reportsBrokenLinksUnknownVariablesAndLongMessages() throws {
         var site = SiteFixture()
         site.pageTemplates["thanks"] = "{{<layout}}{{$main}}\n<a href=\"{{site.root}}faq/\">ok</a> <a href=\"/nowhere/\">x</a> <img src=\"../assets/site.css\"> <a href=\"https://x.example/\">out</a>\n{{page.titel}}{{/main}}{{/layout}}"

@@ -10,11 +10,11 @@ enum ThemeVariables {
         if let terms = site.inputs.content.terms { samples.append(context.contentPage(.terms, terms, path: "/terms/")) }
         if !site.inputs.content.stories.isEmpty { samples.append(context.story(0)) }
         if site.hasLeaderboard { samples.append(context.leaderboard()) }
-        if !site.referrers.isEmpty {
-            let form = FormState(name: "n", email: "e", consent: true, errors: ["name": "", "email": "", "consent": "", "form": ""])
-            samples.append(context.referrer(0, form: form))
-            samples.append(context.stats(0))
-        }
+        // A referrer's pages, of the site's first referrer or, before there is one, of a sample.
+        let withReferrer = site.referrers.isEmpty ? withSampleReferrer(site) : site
+        let form = FormState(name: "n", email: "e", consent: true, errors: ["name": "", "email": "", "consent": "", "form": ""])
+        samples.append(PageContext(site: withReferrer).referrer(0, form: form))
+        samples.append(PageContext(site: withReferrer).stats(0))
         var keys: Set<String> = [
             // Present only on some sites or for some referrers.
             "accentColor", "logo", "offer", "until", "referrerAmount", "friendReward", "join", "action", "version", "effective", "summary", "date", "author", "variant", "subject", "html",
@@ -31,6 +31,14 @@ enum ThemeVariables {
         ]
         for sample in samples { collect(.object(sample), into: &keys) }
         return keys
+    }
+
+    /// `site` with a sample referrer and no referrals, its figures as of the site's.
+    private static func withSampleReferrer(_ site: Site) -> Site {
+        var inputs = site.inputs
+        inputs.store.referrers = [MessagingPreview.sampleReferrer(site)]
+        inputs.loaded.ledger = nil
+        return Site(inputs: inputs, asOf: site.figures.asOf)
     }
 
     private static func collect(_ value: TemplateValue, into keys: inout Set<String>) {
