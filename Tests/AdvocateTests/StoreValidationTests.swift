@@ -309,6 +309,22 @@ extension StoreValidationTests {
         ])
     }
 
+    /// A blank optional choice, as a spreadsheet's empty column exports, takes its default; a
+    /// blank required one is still an error.
+    @Test func aBlankSourceOrSegmentTakesItsDefault() throws {
+        let directory = try TemporaryDirectory()
+        try StoreFixture().write(to: directory)
+        try directory.write("content/data/referrers.json", referrersJSON(#"{"code": "ada", "name": "Ada", "email": "ada@example.com", "segment": "", "statsToken": "k3v9q0c8m2x7w1r5t4y6u8i0ab"}"#))
+        try directory.write("content/data/referrals.jsonl", #"{"type":"referral","id":"rf_1","at":"2026-03-01T09:30:00Z","referrer":"ada","name":"Grace","email":"g@example.com","source":""}"# + "\n")
+        let store = try StoreLoader.load(from: directory.file("content/data")).store
+        #expect(store.referrers.first?.segment == .customer)
+        guard case .referral(let referral) = store.journal.first else { Issue.record("no referral"); return }
+        #expect(referral.source == .link)
+        let blankStatus = try diagnostics(journal: #"{"type":"referral","id":"rf_1","at":"2026-03-01T09:30:00Z","referrer":"ada","name":"Grace","email":"g@example.com"}"#
+            + "\n" + #"{"type":"status","id":"rf_1","at":"2026-03-02T09:30:00Z","status":""}"# + "\n")
+        #expect(blankStatus.contains { $0.severity == .error && $0.message.contains("field 'status'") }, "\(blankStatus)")
+    }
+
     @Test func invalidReferrerDoesNotCascadeIntoUnknownReferrerErrors() throws {
         let entry = #"{"code": "ada", "name": "Ada", "email": "ada@example.com", "statsToken": "short"}"#
         let journal = #"{"type":"referral","id":"rf_1","at":"2026-03-01T09:30:00Z","referrer":"ada","name":"Grace","email":"g@example.com"}"# + "\n"

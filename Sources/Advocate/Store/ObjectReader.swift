@@ -218,6 +218,8 @@ struct ObjectReader {
     /// A string that must be one of an enumeration's raw values.
     mutating func choice<T: RawRepresentable & CaseIterable>(_ key: String, required: Bool, of type: T.Type) -> T? where T.RawValue == String {
         guard let text = string(key, required: required, maxLength: 64) else { return nil }
+        // An optional choice left empty (a blank column of an export) is as if it were absent.
+        if text.isEmpty && !required { return nil }
         guard let value = T(rawValue: text) else {
             let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
             diagnostics.error(file, location(of: key), "\(context): field '\(key)' must be one of \(allowed), found \"\(text)\"")
