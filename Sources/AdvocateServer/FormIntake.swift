@@ -86,9 +86,9 @@ struct FormIntake: Sendable {
                  body: .init(byteBuffer: ByteBuffer(string: JSONOutput.object(members).serialized())))
     }
 
-    /// A form page rendered by the theme, answered with 422.
-    func page(_ html: String) -> Response {
-        Response(status: .unprocessableContent, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+    /// A form page rendered by the theme, answered with 422 unless told otherwise.
+    func page(_ html: String, status: HTTPResponse.Status = .unprocessableContent) -> Response {
+        Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
                  body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 

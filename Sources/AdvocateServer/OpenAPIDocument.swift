@@ -60,14 +60,22 @@ enum OpenAPIDocument {
                 }
               },
               "429": {
-                "description": "Too many referrals from this address or for this referrer; try again after Retry-After seconds.",
+                "description": "Too many referrals from this address or for this referrer; try again after Retry-After seconds. A form over the referrer's limit gets the form page again, with what was typed.",
                 "headers": { "Retry-After": { "required": true, "schema": { "type": "string", "pattern": "^[0-9]+$" } } },
                 "content": {
                   "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } },
+                  "text/html": { "schema": { "type": "string" } },
                   "text/plain": { "schema": { "type": "string" } }
                 }
               },
-              "503": { "$ref": "#/components/responses/ProblemOrText" }
+              "503": {
+                "description": "The referral could not be saved (the journal cannot be written); nothing was recorded. A form gets the form page again, with what was typed.",
+                "content": {
+                  "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } },
+                  "text/html": { "schema": { "type": "string" } },
+                  "text/plain": { "schema": { "type": "string" } }
+                }
+              }
             }
           }
         },

@@ -28,7 +28,11 @@ struct ReferralEndpoint: Sendable {
             }
         }
         if !submission.isBot, StoreRules.isValidCode(submission.referrer), let wait = codeLimiter.take(submission.referrer) {
-            return intake.tooManyRequests(kind, retryAfter: wait, title: "Too many referrals; please try again later")
+            let title = "Too many referrals; please try again later"
+            guard kind == .form else { return intake.tooManyRequests(kind, retryAfter: wait, title: title) }
+            var response = await formPage(submission, errors: ["form": title + "."], status: .tooManyRequests)
+            response.headers[.retryAfter] = String(wait)
+            return response
         }
         switch await desk.submit(submission) {
         case .recorded(let id), .ignoredBot(let id):
@@ -42,18 +46,22 @@ struct ReferralEndpoint: Sendable {
                 ? intake.problem(.json, .conflict, title: "Referral not accepted", errors: [conflict.fieldError])
                 : await formPage(submission, errors: [conflict.fieldError.field: conflict.fieldError.message])
         case .failed:
-            return intake.problem(kind, .serviceUnavailable, title: "The referral could not be saved; please try again", errors: [])
+            let title = "The referral could not be saved; please try again"
+            return kind == .json
+                ? intake.problem(.json, .serviceUnavailable, title: title, errors: [])
+                : await formPage(submission, errors: ["form": title + "."], status: .serviceUnavailable)
         }
     }
 
-    /// The referrer page again, with each error beside its field and what was typed kept.
-    func formPage(_ submission: ReferralSubmission, errors: [String: String]) async -> Response {
+    /// The referrer page again, with each error beside its field and what was typed kept, so a
+    /// friend refused for a moment (429, 503) can send it again as it is.
+    func formPage(_ submission: ReferralSubmission, errors: [String: String], status: HTTPResponse.Status = .unprocessableContent) async -> Response {
         let form = FormState(name: submission.name, email: submission.email, consent: submission.consent,
                              source: submission.source, variant: submission.variant,
                              errors: FormIntake.shownErrors(errors, pageFields: ["name", "email", "consent"]))
         guard let html = await desk.formRenderer().renderReferralForm(code: submission.referrer, form: form) else {
-            return intake.plain(.unprocessableContent, errors.values.sorted().joined(separator: "\n"))
+            return intake.plain(status, errors.values.sorted().joined(separator: "\n"))
         }
-        return intake.page(html)
+        return intake.page(html, status: status)
     }
 }

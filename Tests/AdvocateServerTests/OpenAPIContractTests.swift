@@ -69,6 +69,11 @@ import Testing
             try contract.check("/api/join", "post", await client.postJoinJSON(#"{"name":"Limited","email":"limited@example.net","consent":true}"#))
             try contract.check("/api/join", "post", await client.postJoinForm("name=Limited"))
         }
+        let perCode = try ServerFixture(ipLimit: 0, codeLimit: 1)
+        try await perCode.prepared.application.test(.router) { client in
+            _ = try await client.postJSON(valid)
+            try contract.check("/api/referrals", "post", await client.postForm("referrer=ada&name=Over+Limit&email=over.limit%40example.net&consent=on"))
+        }
         #expect(contract.problems == [])
         for (operation, statuses) in contract.documentedStatuses() {
             let unseen = statuses.subtracting(contract.seen[operation] ?? [])

@@ -167,6 +167,13 @@ import Testing
             #expect(answer5.status == .tooManyRequests)
             let answer6 = try await client.postJSON(#"{"referrer":"grace","name":"F","email":"f3@example.net","consent":true}"#)
             #expect(answer6.status == .created)
+            // A friend using the form gets the page back with what they typed, to send it again later.
+            let form = try await client.postForm("referrer=ada&name=Typed+Name&email=typed%40example.net&consent=on")
+            #expect(form.status == .tooManyRequests && Int(form.headers[.retryAfter] ?? "") ?? 0 >= 1)
+            #expect(form.headers[.contentType]?.hasPrefix("text/html") == true)
+            let page = String(buffer: form.body)
+            #expect(page.contains("Too many referrals; please try again later."))
+            #expect(page.contains(#"value="Typed Name""#) && page.contains(#"value="typed@example.net""#))
         }
     }
 }
