@@ -28,7 +28,10 @@ struct JoinEndpoint: Sendable {
         }
         let email = StoreRules.normalizedEmail(submission.email)
         if !submission.isBot, StoreRules.isPlausibleEmail(email), let wait = emailLimiter.take("join:" + email) {
-            return intake.tooManyRequests(kind, retryAfter: wait)
+            guard kind == .form else { return intake.tooManyRequests(kind, retryAfter: wait) }
+            var response = await formPage(submission, errors: ["form": "Too many requests; please try again later."], status: .tooManyRequests)
+            response.headers[.retryAfter] = String(wait)
+            return response
         }
         switch await desk.join(submission) {
         case .sent, .ignoredBot:
@@ -36,17 +39,24 @@ struct JoinEndpoint: Sendable {
                 ? intake.seeOther(sentPath)
                 : intake.json(.accepted, [("status", .string("sent")), ("message", .string("Check your inbox: your links are on their way."))])
         case .invalid(let errors):
-            guard kind == .form else {
-                return intake.problem(.json, .unprocessableContent, title: "Invalid details", errors: errors.errors)
-            }
-            let form = FormState(name: submission.name, email: submission.email, consent: submission.consent,
-                                 errors: FormIntake.shownErrors(errors.byField, pageFields: ["name", "email", "consent"]))
-            guard let html = await desk.formRenderer().renderJoinForm(form) else {
-                return intake.plain(.unprocessableContent, errors.errors.map(\.message).joined(separator: "\n"))
-            }
-            return intake.page(html)
+            return kind == .json
+                ? intake.problem(.json, .unprocessableContent, title: "Invalid details", errors: errors.errors)
+                : await formPage(submission, errors: errors.byField)
         case .failed:
-            return intake.problem(kind, .serviceUnavailable, title: "Your details could not be saved; please try again", errors: [])
+            let title = "Your details could not be saved; please try again"
+            return kind == .json
+                ? intake.problem(.json, .serviceUnavailable, title: title, errors: [])
+                : await formPage(submission, errors: ["form": title + "."], status: .serviceUnavailable)
         }
+    }
+
+    /// The join page again, with each error beside its field and what was typed kept.
+    func formPage(_ submission: JoinSubmission, errors: [String: String], status: HTTPResponse.Status = .unprocessableContent) async -> Response {
+        let form = FormState(name: submission.name, email: submission.email, consent: submission.consent,
+                             errors: FormIntake.shownErrors(errors, pageFields: ["name", "email", "consent"]))
+        guard let html = await desk.formRenderer().renderJoinForm(form) else {
+            return intake.plain(status, errors.values.sorted().joined(separator: "\n"))
+        }
+        return intake.page(html, status: status)
     }
 }

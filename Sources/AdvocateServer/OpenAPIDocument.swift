@@ -68,14 +68,7 @@ enum OpenAPIDocument {
                   "text/plain": { "schema": { "type": "string" } }
                 }
               },
-              "503": {
-                "description": "The referral could not be saved (the journal cannot be written); nothing was recorded. A form gets the form page again, with what was typed.",
-                "content": {
-                  "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } },
-                  "text/html": { "schema": { "type": "string" } },
-                  "text/plain": { "schema": { "type": "string" } }
-                }
-              }
+              "503": { "$ref": "#/components/responses/NotSaved" }
             }
           }
         },
@@ -113,14 +106,15 @@ enum OpenAPIDocument {
                 }
               },
               "429": {
-                "description": "Too many posts from this address or joins for this email; try again after Retry-After seconds.",
+                "description": "Too many posts from this address or joins for this email; try again after Retry-After seconds. A form over the email's limit gets the join page again, with what was typed.",
                 "headers": { "Retry-After": { "required": true, "schema": { "type": "string", "pattern": "^[0-9]+$" } } },
                 "content": {
                   "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } },
+                  "text/html": { "schema": { "type": "string" } },
                   "text/plain": { "schema": { "type": "string" } }
                 }
               },
-              "503": { "$ref": "#/components/responses/ProblemOrText" }
+              "503": { "$ref": "#/components/responses/NotSaved" }
             }
           }
         },
@@ -238,6 +232,14 @@ enum OpenAPIDocument {
             "description": "Problem details for JSON clients, plain text for HTML forms.",
             "content": {
               "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } },
+              "text/plain": { "schema": { "type": "string" } }
+            }
+          },
+          "NotSaved": {
+            "description": "Nothing was recorded: the journal cannot be written (a full disk, say). Problem details for JSON clients; a form gets its page again with the message and what was typed (plain text when the theme cannot render it).",
+            "content": {
+              "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } },
+              "text/html": { "schema": { "type": "string" } },
               "text/plain": { "schema": { "type": "string" } }
             }
           },

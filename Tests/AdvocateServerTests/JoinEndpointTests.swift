@@ -138,6 +138,11 @@ import Testing
             }
             let limited = try await client.postJoinJSON(#"{"name":"Repeat","email":"repeat@example.net","consent":true}"#)
             #expect(limited.status == .tooManyRequests && limited.headers[.retryAfter] != nil)
+            let limitedForm = try await client.postJoinForm("name=Repeat+Again&email=repeat%40example.net&consent=on")
+            #expect(limitedForm.status == .tooManyRequests && limitedForm.headers[.retryAfter] != nil)
+            let limitedPage = String(buffer: limitedForm.body)
+            #expect(limitedForm.headers[.contentType]?.hasPrefix("text/html") == true && limitedPage.contains("Too many requests; please try again later."))
+            #expect(limitedPage.contains(#"value="Repeat Again""#) && limitedPage.contains(#"value="repeat@example.net""#))
         }
         let added = try fixture.journal().dropFirst(journalBefore.count)
         #expect(added.split(separator: "\n").count == 1)
