@@ -93,8 +93,13 @@ struct FormIntake: Sendable {
     }
 
     func tooManyRequests(_ kind: Kind, retryAfter: Int, title: String = "Too many requests; please try again later") -> Response {
-        var response = problem(kind, .tooManyRequests, title: title, errors: [])
-        response.headers[.retryAfter] = String(retryAfter)
+        Self.retry(problem(kind, .tooManyRequests, title: title, errors: []), after: retryAfter)
+    }
+
+    /// `response` with `Retry-After: seconds`.
+    static func retry(_ response: Response, after seconds: Int) -> Response {
+        var response = response
+        response.headers[.retryAfter] = String(seconds)
         return response
     }
 

@@ -29,9 +29,7 @@ struct JoinEndpoint: Sendable {
         let email = StoreRules.normalizedEmail(submission.email)
         if !submission.isBot, StoreRules.isPlausibleEmail(email), let wait = emailLimiter.take("join:" + email) {
             guard kind == .form else { return intake.tooManyRequests(kind, retryAfter: wait) }
-            var response = await formPage(submission, errors: ["form": "Too many requests; please try again later."], status: .tooManyRequests)
-            response.headers[.retryAfter] = String(wait)
-            return response
+            return FormIntake.retry(await formPage(submission, errors: ["form": "Too many requests; please try again later."], status: .tooManyRequests), after: wait)
         }
         switch await desk.join(submission) {
         case .sent, .ignoredBot:

@@ -30,9 +30,7 @@ struct ReferralEndpoint: Sendable {
         if !submission.isBot, StoreRules.isValidCode(submission.referrer), let wait = codeLimiter.take(submission.referrer) {
             let title = "Too many referrals; please try again later"
             guard kind == .form else { return intake.tooManyRequests(kind, retryAfter: wait, title: title) }
-            var response = await formPage(submission, errors: ["form": title + "."], status: .tooManyRequests)
-            response.headers[.retryAfter] = String(wait)
-            return response
+            return FormIntake.retry(await formPage(submission, errors: ["form": title + "."], status: .tooManyRequests), after: wait)
         }
         switch await desk.submit(submission) {
         case .recorded(let id), .ignoredBot(let id):
