@@ -86,10 +86,12 @@ struct FormIntake: Sendable {
                  body: .init(byteBuffer: ByteBuffer(string: JSONOutput.object(members).serialized())))
     }
 
-    /// A form page rendered by the theme, answered with 422 unless told otherwise.
-    func page(_ html: String, status: HTTPResponse.Status = .unprocessableContent) -> Response {
-        Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-                 body: .init(byteBuffer: ByteBuffer(string: html)))
+    /// A form page rendered by the theme, answered with `status`; the messages in plain text
+    /// when the theme rendered none (a code no referrer has, say).
+    func page(_ html: String?, status: HTTPResponse.Status, messages: [String: String]) -> Response {
+        guard let html else { return plain(status, messages.values.sorted().joined(separator: "\n")) }
+        return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+                        body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
     func tooManyRequests(_ kind: Kind, retryAfter: Int, title: String = "Too many requests; please try again later") -> Response {

@@ -52,9 +52,6 @@ struct JoinEndpoint: Sendable {
     func formPage(_ submission: JoinSubmission, errors: [String: String], status: HTTPResponse.Status = .unprocessableContent) async -> Response {
         let form = FormState(name: submission.name, email: submission.email, consent: submission.consent,
                              errors: FormIntake.shownErrors(errors, pageFields: ["name", "email", "consent"]))
-        guard let html = await desk.formRenderer().renderJoinForm(form) else {
-            return intake.plain(status, errors.values.sorted().joined(separator: "\n"))
-        }
-        return intake.page(html, status: status)
+        return intake.page(await desk.formRenderer().renderJoinForm(form), status: status, messages: errors)
     }
 }

@@ -57,9 +57,6 @@ struct ReferralEndpoint: Sendable {
         let form = FormState(name: submission.name, email: submission.email, consent: submission.consent,
                              source: submission.source, variant: submission.variant,
                              errors: FormIntake.shownErrors(errors, pageFields: ["name", "email", "consent"]))
-        guard let html = await desk.formRenderer().renderReferralForm(code: submission.referrer, form: form) else {
-            return intake.plain(status, errors.values.sorted().joined(separator: "\n"))
-        }
-        return intake.page(html, status: status)
+        return intake.page(await desk.formRenderer().renderReferralForm(code: submission.referrer, form: form), status: status, messages: errors)
     }
 }
