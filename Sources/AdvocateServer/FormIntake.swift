@@ -41,12 +41,19 @@ struct FormIntake: Sendable {
         if let wait = ipLimiter.take(context.clientIP.map(IPAddress.rateLimitKey) ?? "unknown") {
             return .refused(tooManyRequests(kind, retryAfter: wait))
         }
+        let body: ByteBuffer
         do {
-            let body = try await request.body.collect(upTo: ServerConfiguration.maximumBodySize)
-            return .body(kind, String(buffer: body))
+            body = try await request.body.collect(upTo: ServerConfiguration.maximumBodySize)
         } catch {
             return .refused(problem(kind, .contentTooLarge, title: "Request body too large", errors: []))
         }
+        // JSON must be UTF-8 (RFC 8259): a name read with replacement characters would be kept
+        // garbled in the journal. A form's bytes are percent-escapes, decoded field by field.
+        guard kind == .json else { return .body(kind, String(buffer: body)) }
+        guard let text = String(validating: body.readableBytesView, as: UTF8.self) else {
+            return .refused(problem(.json, .badRequest, title: "Malformed JSON", detail: "the body is not UTF-8 text", errors: []))
+        }
+        return .body(kind, text)
     }
 
     /// Parses a JSON body and decodes it; malformed JSON is 400, wrong field types 422.

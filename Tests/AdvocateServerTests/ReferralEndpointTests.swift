@@ -144,6 +144,20 @@ import Testing
         #expect(recorded.allSatisfy { $0.contains(#""referrer":"ada""#) }, "\(recorded)")
     }
 
+    /// A JSON body that is not UTF-8 is refused rather than recorded with replacement characters.
+    @Test func jsonThatIsNotUTF8Answers400AndRecordsNothing() async throws {
+        let fixture = try ServerFixture()
+        let before = try fixture.journal()
+        try await fixture.prepared.application.test(.router) { client in
+            let bytes = Array(#"{"referrer":"ada","name":""#.utf8) + [0xFF, 0xFE] + Array(#"","email":"bytes@example.net","consent":true}"#.utf8)
+            let response = try await client.execute(uri: "/api/referrals", method: .post, headers: [.contentType: "application/json"],
+                                                    body: ByteBuffer(bytes: bytes))
+            #expect(response.status == .badRequest && response.headers[.contentType] == "application/problem+json")
+            #expect(String(buffer: response.body).contains("the body is not UTF-8 text"))
+        }
+        #expect(try fixture.journal() == before)
+    }
+
     @Test func rateLimitsAnswer429WithRetryAfter() async throws {
         let fixture = try ServerFixture(ipLimit: 2, codeLimit: 0)
         try await fixture.prepared.application.test(.router) { client in
