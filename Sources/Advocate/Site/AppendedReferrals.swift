@@ -165,7 +165,7 @@ enum AppendedReferrals {
     private static func loadProgram(_ options: BuildOptions) -> Program? {
         var diagnostics = DiagnosticList()
         let file = Paths.join(options.dataDirectory, StoreFiles.program)
-        guard let bytes = StoreLoader.readFile(file, required: true, diagnostics: &diagnostics),
+        guard let bytes = StoreLoader.readFile(file, whenMissing: StoreLoader.missingProgram(file), diagnostics: &diagnostics),
               let root = StoreLoader.parseDocument(bytes, file: file, diagnostics: &diagnostics),
               let program = ProgramDecoder.decode(root, file: file, diagnostics: &diagnostics), diagnostics.all.isEmpty
         else { return nil }

@@ -81,15 +81,13 @@ public enum StoreLoader {
         let journalFile = Paths.join(dataDirectory, StoreFiles.journal)
 
         var program: Program?
-        if let bytes = readFile(programFile, required: true, diagnostics: &diagnostics),
+        if let bytes = readFile(programFile, whenMissing: missingProgram(programFile), diagnostics: &diagnostics),
            let root = parseDocument(bytes, file: programFile, diagnostics: &diagnostics) {
             program = ProgramDecoder.decode(root, file: programFile, diagnostics: &diagnostics)
         }
         // referrers.json is decoded on one core while the journal is read on the others.
-        let referrersBytes = readFile(referrersFile, required: false, diagnostics: &diagnostics)
-        if referrersBytes == nil, !FileManager.default.fileExists(atPath: referrersFile) {
-            diagnostics.warning(referrersFile, .start, "file not found: the roster is only the journal's referrer events (create it holding [] if that is meant)")
-        }
+        let referrersBytes = readFile(referrersFile, whenMissing: .warning(referrersFile, .start,
+            "file not found: the roster is only the journal's referrer events (create it holding [] if that is meant)"), diagnostics: &diagnostics)
         let decodeRoster = { @Sendable in Roster(referrersBytes, file: referrersFile) }
         var journal = JournalReader.Result()
         var journalRead = JournalRead()
@@ -139,9 +137,10 @@ public enum StoreLoader {
                            journalRead: journalRead, ledger: ledger)
     }
 
-    static func readFile(_ path: String, required: Bool, diagnostics: inout DiagnosticList) -> [UInt8]? {
+    /// The file's bytes; nil, with `whenMissing` reported, when there is no such file.
+    static func readFile(_ path: String, whenMissing: Diagnostic, diagnostics: inout DiagnosticList) -> [UInt8]? {
         guard FileManager.default.fileExists(atPath: path) else {
-            if required { diagnostics.error(path, .start, "file not found (the data folder needs \(StoreFiles.program); pass --data DIR to use another folder)") }
+            diagnostics.append(whenMissing)
             return nil
         }
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -149,6 +148,11 @@ public enum StoreLoader {
             return nil
         }
         return [UInt8](data)
+    }
+
+    /// What a missing program.json is.
+    static func missingProgram(_ path: String) -> Diagnostic {
+        .error(path, .start, "file not found (the data folder needs \(StoreFiles.program); pass --data DIR to use another folder)")
     }
 
     static func parseDocument(_ bytes: [UInt8], file: String, diagnostics: inout DiagnosticList) -> JSONNode? {
