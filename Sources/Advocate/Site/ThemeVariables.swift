@@ -11,10 +11,10 @@ enum ThemeVariables {
         if !site.inputs.content.stories.isEmpty { samples.append(context.story(0)) }
         if site.hasLeaderboard { samples.append(context.leaderboard()) }
         // A referrer's pages, of the site's first referrer or, before there is one, of a sample.
-        let withReferrer = site.referrers.isEmpty ? withSampleReferrer(site) : site
+        let referrerContext = site.referrers.isEmpty ? PageContext(site: withSampleReferrer(site)) : context
         let form = FormState(name: "n", email: "e", consent: true, errors: ["name": "", "email": "", "consent": "", "form": ""])
-        samples.append(PageContext(site: withReferrer).referrer(0, form: form))
-        samples.append(PageContext(site: withReferrer).stats(0))
+        samples.append(referrerContext.referrer(0, form: form))
+        samples.append(referrerContext.stats(0))
         var keys: Set<String> = [
             // Present only on some sites or for some referrers.
             "accentColor", "logo", "offer", "until", "referrerAmount", "friendReward", "join", "action", "version", "effective", "summary", "date", "author", "variant", "subject", "html",
