@@ -142,7 +142,7 @@ public enum AdvocateServer {
         router.addMiddleware {
             ForwardedClientMiddleware(trustedProxies: trustedProxies)
             AccessLogMiddleware()
-            MethodGuardMiddleware(allowed: [endpointPath: [.post], Site.joinPath: [.post], "/healthz": [.get], OpenAPIDocument.path: [.get]])
+            MethodGuardMiddleware(allowed: [endpointPath: [.post], Site.joinPath: [.post], "/healthz": [.get, .head], OpenAPIDocument.path: [.get, .head]])
             StaticSiteMiddleware(outputDirectory: outputDirectory, root: root)
             if liveReload != nil {
                 LiveReloadMiddleware(outputDirectory: outputDirectory, root: root)
@@ -152,19 +152,27 @@ public enum AdvocateServer {
         if let liveReload {
             router.get(RouterPath(LiveReload.eventsPath)) { _, _ in await liveReload.response() }
         }
-        router.get("/healthz") { _, _ -> Response in
+        getAndHead(router, "/healthz") {
             desk.isJournalWritable
                 ? Response(status: .ok, headers: [.contentType: "text/plain", .cacheControl: "no-store"], body: .init(byteBuffer: .init(string: "ok\n")))
                 : Response(status: .serviceUnavailable, headers: [.contentType: "text/plain"], body: .init(byteBuffer: .init(string: "journal not writable\n")))
         }
         let document = OpenAPIDocument.json(endpointPath: endpointPath)
-        router.get(RouterPath(OpenAPIDocument.path)) { _, _ -> Response in
+        getAndHead(router, OpenAPIDocument.path) {
             Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-cache"],
                      body: .init(byteBuffer: .init(string: document)))
         }
         router.post(RouterPath(endpointPath)) { request, context in try await endpoint.handle(request, context: context) }
         router.post(RouterPath(Site.joinPath)) { request, context in try await join.handle(request, context: context) }
         return router
+    }
+
+    /// Answers GET at `path` with `response()`, and HEAD with its status and headers (health
+    /// probes and link checkers send HEAD; RFC 9110 asks for it wherever GET works).
+    private static func getAndHead(_ router: Router<AdvocateRequestContext>, _ path: String,
+                                   _ response: @escaping @Sendable () -> Response) {
+        router.get(RouterPath(path)) { _, _ in response() }
+        router.head(RouterPath(path)) { _, _ in response().createHeadResponse() }
     }
 
     /// `https://refer.acme.example/x` -> `https://refer.acme.example`.

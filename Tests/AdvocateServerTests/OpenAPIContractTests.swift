@@ -84,8 +84,8 @@ import Testing
     @Test func undocumentedMethodsOnDocumentedPathsAnswer405WithAllow() async throws {
         let fixture = try ServerFixture()
         try await fixture.prepared.application.test(.router) { client in
-            for (path, allow) in [("/api/referrals", "POST"), ("/api/join", "POST"), ("/healthz", "GET"), ("/api/openapi.json", "GET")] {
-                for method in ["TRACE", "QUERY", "DELETE", allow == "GET" ? "POST" : "GET"] {
+            for (path, allow) in [("/api/referrals", "POST"), ("/api/join", "POST"), ("/healthz", "GET, HEAD"), ("/api/openapi.json", "GET, HEAD")] {
+                for method in ["TRACE", "QUERY", "DELETE", allow == "POST" ? "GET" : "POST"] {
                     let response = try await client.execute(uri: path, method: HTTPRequest.Method(method)!)
                     #expect(response.status == .methodNotAllowed, "\(method) \(path)")
                     #expect(response.headers[.allow] == allow, "\(method) \(path)")

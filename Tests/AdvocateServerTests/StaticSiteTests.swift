@@ -125,4 +125,18 @@ import Testing
             #expect(answer2.status == .serviceUnavailable)
         }
     }
+
+    @Test func healthAndTheAPIDocumentAnswerHEADWithGETsHeaders() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.prepared.application.test(.live) { client in
+            for path in ["/healthz", "/api/openapi.json"] {
+                let get = try await client.execute(uri: path, method: .get)
+                let head = try await client.execute(uri: path, method: .head)
+                #expect(head.status == .ok, "\(path)")
+                #expect(head.headers[.contentType] == get.headers[.contentType], "\(path)")
+                #expect(head.headers[.contentLength] == String(get.body.readableBytes), "\(path)")
+                #expect(head.body.readableBytes == 0, "\(path)")
+            }
+        }
+    }
 }
