@@ -76,9 +76,11 @@ struct FormIntake: Sendable {
         init(_ response: Response) { self.response = response }
     }
 
-    /// No Origin header (same-origin navigation, curl) or one of the allowed origins.
+    /// No Origin header (curl), an opaque one (`null`: browsers send it for a page's own form
+    /// when the host sets `Referrer-Policy: no-referrer`, so it names no site), or one of the
+    /// allowed origins.
     func isSameSite(_ request: Request) -> Bool {
-        guard let origin = request.headers[.origin] else { return true }
+        guard let origin = request.headers[.origin], origin != "null" else { return true }
         if allowedOrigins.contains(origin) { return true }
         guard let host = request.head.authority else { return false }
         return origin == "http://\(host)" || origin == "https://\(host)"

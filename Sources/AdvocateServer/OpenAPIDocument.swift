@@ -22,7 +22,7 @@ enum OpenAPIDocument {
       "info": {
         "title": "Advocate referral endpoint",
         "version": "1.0.0",
-        "description": "Records referrals durably (a 201 or 303 means the referral is on disk) and refreshes the referrer's pages. Posts from another site's pages (an Origin header that is neither this server's nor the program's baseURL's) are refused."
+        "description": "Records referrals durably (a 201 or 303 means the referral is on disk) and refreshes the referrer's pages. Posts from another site's pages (an Origin header naming a site other than this server or the program's baseURL) are refused."
       },
       "paths": {
         "/api/referrals": {

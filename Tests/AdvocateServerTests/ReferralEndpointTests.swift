@@ -125,6 +125,8 @@ import Testing
             #expect(crossSiteForm.headers[.contentType]?.hasPrefix("text/plain") == true)
             let fromPortal = try await client.postJSON(grace, headers: [.origin: "https://refer.acme.example"])
             #expect(fromPortal.status == .created)
+            let underNoReferrerPolicy = try await client.postForm("referrer=ada&name=H&email=h%40example.net&consent=on", headers: [.origin: "null"])
+            #expect(underNoReferrerPolicy.status == .seeOther)
         }
     }
 
