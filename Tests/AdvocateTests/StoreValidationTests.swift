@@ -25,6 +25,19 @@ import Testing
 
     let ada = #"{"code": "ada", "name": "Ada", "email": "ada@example.com", "statsToken": "k3v9q0c8m2x7w1r5t4y6u8i0ab"}"#
 
+    /// A journal's variant is kept as the store gave it (an import may name them "A" and "B");
+    /// only one past the store's bound is an error.
+    @Test func aJournalVariantOfAnyShapeLoads() throws {
+        let line = { (variant: String) in #"{"type":"referral","id":"rf_1","at":"2026-03-01T09:30:00Z","referrer":"ada","name":"G","email":"g@example.com","variant":"\#(variant)"}"# + "\n" }
+        let directory = try TemporaryDirectory()
+        try StoreFixture().write(to: directory)
+        try directory.write("content/data/referrals.jsonl", line("Subject B"))
+        let store = try StoreLoader.load(from: directory.file("content/data")).store
+        #expect(store.journal.compactMap { if case .referral(let referral) = $0 { referral.variant } else { nil } } == ["Subject B"])
+        let refused = try diagnostics(journal: line(String(repeating: "v", count: StoreRules.maximumIdLength + 1)))
+        #expect(refused.contains { $0.severity == .error && $0.line == 1 && $0.message.contains("variant") })
+    }
+
     @Test func malformedJSONNamesLineAndColumn() throws {
         let found = try diagnostics(program: "{\n  \"name\": \"Acme\",\n  \"baseURL\" \"https://x.example\"\n}\n")
         let error = try #require(found.first)

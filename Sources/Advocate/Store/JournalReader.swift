@@ -182,14 +182,13 @@ enum JournalReader {
             let name = reader.string("name", required: true, maxLength: StoreRules.maximumStoredTextLength)
             let email = reader.string("email", required: true, maxLength: StoreRules.maximumStoredTextLength)
             let source = reader.choice("source", required: false, of: ReferralSource.self) ?? .link
-            let variant = reader.string("variant", required: false, maxLength: StoreRules.maximumVariantLength)
-            if let variant, !StoreRules.isValidVariant(variant) {
-                reader.error("variant", "variant \"\(variant)\" must be letters a-z, digits or '-'")
-            }
+            // Kept as the store gave it, like names and emails (DESIGN.md gives the journal's
+            // variant no shape; the endpoint records only messaging variant names).
+            let variant = reader.string("variant", required: false, maxLength: StoreRules.maximumIdLength)
             let consent = reader.bool("consent", required: false)
             guard let id, let at, let referrer, let name, let email else { return nil }
             return .referral(Referral(id: id, at: at, referrer: referrer, name: name, email: email, source: source,
-                                      variant: variant.flatMap { StoreRules.isValidVariant($0) ? $0 : nil }, consent: consent))
+                                      variant: variant, consent: consent))
         case "status":
             reader.warnAboutUnknownKeys(allowed: statusKeys)
             let id = reader.string("id", required: true, maxLength: StoreRules.maximumIdLength)
