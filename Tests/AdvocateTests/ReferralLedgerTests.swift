@@ -49,6 +49,19 @@ import Testing
         #expect(errors.map(\.message) == [message])
     }
 
+    /// DESIGN.md: "for the form and for JSON alike", `source` defaults to `link` and `variant` is
+    /// optional, so a blank one from either is no choice, not an error.
+    @Test func aBlankSourceOrVariantIsNoChoiceFromJSONAndTheFormAlike() throws {
+        let ledger = ReferralLedger(store: try StoreLoader.load(from: OutcomeLedgerTests.exampleData).store)
+        let json = try ReferralSubmission(json: JSONParser.parse(Array(#"{"referrer":"ada","name":"G","email":"g@example.net","source":"","variant":" ","consent":true}"#.utf8)))
+        let form = ReferralSubmission(formFields: ["referrer": "ada", "name": "G", "email": "g@example.net", "source": "", "variant": "", "consent": "on"])
+        for submission in [json, form] {
+            let referral = try ledger.validate(submission, id: "rf_blank", at: Instant(iso8601: "2026-03-01T09:30:00Z")!)
+            #expect(referral.source == .link)
+            #expect(referral.variant == nil)
+        }
+    }
+
     @Test(arguments: ["Grace Hopper", "محمد", "\u{202E}Zoë", String(repeating: "x", count: 200)])
     func readableNamesPass(name: String) {
         var errors: [FieldError] = []

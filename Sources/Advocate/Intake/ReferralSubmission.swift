@@ -15,8 +15,10 @@ public struct ReferralSubmission: Sendable, Equatable {
         self.referrer = Self.normalizedCode(referrer)
         self.name = name
         self.email = email
-        self.source = source
-        self.variant = variant
+        // A blank optional choice is no choice, from the form and JSON alike: `source` then
+        // defaults to `link`, and the variant is none.
+        self.source = source.flatMap { $0.isBlank ? nil : $0 }
+        self.variant = variant.flatMap { $0.isBlank ? nil : $0 }
         self.consent = consent
         self.website = website
     }
@@ -24,8 +26,7 @@ public struct ReferralSubmission: Sendable, Equatable {
     /// From an HTML form's fields: the consent checkbox counts when present (`on`, `true`, `1`…).
     public init(formFields fields: [String: String]) {
         self.init(referrer: fields["referrer"] ?? "", name: fields["name"] ?? "", email: fields["email"] ?? "",
-                  source: fields["source"].flatMap { $0.isEmpty ? nil : $0 },
-                  variant: fields["variant"].flatMap { $0.isEmpty ? nil : $0 },
+                  source: fields["source"], variant: fields["variant"],
                   consent: SubmittedFields.isChecked(fields["consent"]), website: fields["website"] ?? "")
     }
 

@@ -184,7 +184,7 @@ enum JournalReader {
             let source = reader.choice("source", required: false, of: ReferralSource.self) ?? .link
             // Kept as the store gave it, like names and emails (DESIGN.md gives the journal's
             // variant no shape; the endpoint records only messaging variant names).
-            let variant = reader.string("variant", required: false, maxLength: StoreRules.maximumIdLength)
+            let variant = reader.string("variant", required: false, maxLength: StoreRules.maximumIdLength).flatMap { $0.isBlank ? nil : $0 }
             let consent = reader.bool("consent", required: false)
             guard let id, let at, let referrer, let name, let email else { return nil }
             return .referral(Referral(id: id, at: at, referrer: referrer, name: name, email: email, source: source,
