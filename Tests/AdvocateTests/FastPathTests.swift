@@ -15,7 +15,7 @@ import Testing
     }
 
     @Test func maskedNamesAreTheCharacterWalksOwn() async {
-        let pieces = ["Grace", " ", "\t", "\r\n", "\r", "H", "Zoë", "\u{00A0}", "王小明", "", "\u{2003}", "Hopper", "\u{0B}", "\u{0C}"]
+        let pieces = ["Grace", " ", "\t", "\r\n", "\r", "H", "Zoë", "\u{00A0}", "王小明", "", "\u{2003}", "Hopper", "\u{0B}", "\u{0C}", "g@x.io"]
         await propertyCheck(count: 800, input: Gen<UInt8>.value(in: 0...UInt8(pieces.count - 1)).array(of: 0...6)) { choices in
             let name = choices.map { pieces[Int($0)] }.joined()
             #expect(PersonName.masked(name) == PersonName.maskedByCharacters(name), "\(name.debugDescription)")

@@ -128,6 +128,9 @@ import Testing
         #expect(PersonName.masked("Grace") == "Grace")
         #expect(PersonName.masked("王小明") == "王.")
         #expect(PersonName.masked("  ") == "A friend")
+        #expect(PersonName.masked("grace@example.com") == "g.")
+        #expect(PersonName.masked("Grace grace@example.com") == "G.")
+        #expect(PersonName.masked("Zoë zoe@example.com") == "Z.")
         #expect(PersonName.firstName("Zoë Müller") == "Zoë")
     }
 

@@ -14,7 +14,8 @@ public enum PersonName {
     }
 
     /// A friend's name as a referrer's stats page shows it: "Grace H." for "Grace Hopper". A
-    /// name written without spaces in a script that has none (王小明) keeps its first character.
+    /// name written without spaces in a script that has none (王小明) keeps its first character,
+    /// and so does one with an email address in it ("g." for "grace@example.com" typed as a name).
     public static func masked(_ name: String) -> String {
         // ASCII names (most) are split on bytes, as in `firstName`: no unspaced script is ASCII,
         // and a CR LF pair, one Character, is whitespace either way. Ten on a stats page were 1.5 % of a build.
@@ -22,6 +23,7 @@ public enum PersonName {
         guard utf8.allSatisfy({ $0 < 0x80 }) else { return maskedByCharacters(name) }
         let words = utf8.split(whereSeparator: \.isASCIIWhitespace)
         guard let first = words.first else { return "A friend" }
+        if utf8.contains(UInt8(ascii: "@")) { return "\(Character(Unicode.Scalar(first[first.startIndex])))." }
         guard words.count > 1, let initial = words.last?.first else { return String(Substring(first)) }
         return "\(Substring(first)) \(Character(Unicode.Scalar(initial)))."
     }
@@ -30,6 +32,7 @@ public enum PersonName {
     static func maskedByCharacters(_ name: String) -> String {
         let words = name.split(whereSeparator: \.isWhitespace)
         guard let first = words.first else { return "A friend" }
+        if name.contains("@"), let initial = first.first { return "\(initial)." }
         if words.count == 1, first.count > 1, first.unicodeScalars.allSatisfy(isUnspacedScript), let initial = first.first {
             return "\(initial)."
         }
