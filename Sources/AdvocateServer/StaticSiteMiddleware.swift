@@ -19,7 +19,10 @@ struct StaticSiteMiddleware: RouterMiddleware {
             return Response(status: .found, headers: [.location: root, .cacheControl: "no-cache"])
         }
         let privatePrefix = root + "stats/"
-        if path == privatePrefix || path == String(privatePrefix.dropLast()) {
+        // Compared without case: on a case-insensitive disk (macOS's default) /STATS/<token>/
+        // serves the same page, and must be as private.
+        let folded = path.lowercased(), isPrivate = Self.isPrivate(path, root: root)
+        if folded == privatePrefix.lowercased() || folded == String(privatePrefix.dropLast()).lowercased() {
             // Nothing lists the private folder.
             return notFound(request, isPrivate: true)
         }
@@ -27,10 +30,10 @@ struct StaticSiteMiddleware: RouterMiddleware {
         do {
             response = try await next(request, context)
         } catch let error as HTTPError where error.status == .notFound {
-            return miss(request, path: path, isPrivate: path.hasPrefix(privatePrefix))
+            return miss(request, path: path, isPrivate: isPrivate)
         }
         if response.status == .notFound && request.method != .head {
-            return miss(request, path: path, isPrivate: path.hasPrefix(privatePrefix))
+            return miss(request, path: path, isPrivate: isPrivate)
         }
         if root != "/", let location = response.headers[.location], location.hasPrefix("/"), !location.hasPrefix(root) {
             // FileMiddleware's redirect to a folder's slash drops the base path it removed.
@@ -39,7 +42,7 @@ struct StaticSiteMiddleware: RouterMiddleware {
         if response.headers[.cacheControl] == nil {
             response.headers[.cacheControl] = Self.cacheControl(for: path, root: root)
         }
-        if path.hasPrefix(privatePrefix) {
+        if isPrivate {
             response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
             response.headers[HTTPField.Name("X-Robots-Tag")!] = "noindex"
         }
@@ -56,8 +59,13 @@ struct StaticSiteMiddleware: RouterMiddleware {
         return !isFolder.boolValue || FileManager.default.fileExists(atPath: Paths.join(file, "index.html"))
     }
 
+    /// Whether `path` is below the private folder, in any case.
+    static func isPrivate(_ path: String, root: String) -> Bool {
+        path.lowercased().hasPrefix((root + "stats/").lowercased())
+    }
+
     static func cacheControl(for path: String, root: String) -> String {
-        if path.hasPrefix(root + "stats/") { return "no-store" }
+        if isPrivate(path, root: root) { return "no-store" }
         if path.hasPrefix(root + "assets/") { return "public, max-age=3600" }
         return "no-cache"
     }
@@ -111,7 +119,7 @@ struct AccessLogMiddleware: RouterMiddleware {
 
     /// `/stats/<token>/` becomes `/stats/…/`: logs are not a place for secrets.
     static func redacted(_ path: String) -> String {
-        guard let range = path.range(of: "/stats/") else { return path }
+        guard let range = path.range(of: "/stats/", options: .caseInsensitive) else { return path }
         let rest = path[range.upperBound...]
         guard let slash = rest.firstIndex(of: "/") else { return rest.isEmpty ? path : String(path[..<range.upperBound]) + "…" }
         return String(path[..<range.upperBound]) + "…" + rest[slash...]

@@ -82,7 +82,7 @@ import Testing
     @Test func privateFolderIsNeverListedAndMissesGetTheSite404() async throws {
         let fixture = try ServerFixture()
         try await fixture.prepared.application.test(.router) { client in
-            for path in ["/stats/", "/stats", "/stats//", "//stats/", "/%73tats/", "/./stats/."] {
+            for path in ["/stats/", "/stats", "/stats//", "//stats/", "/%73tats/", "/./stats/.", "/STATS/", "/Stats"] {
                 let response = try await client.execute(uri: path, method: .get)
                 #expect(response.status == .notFound, "\(path)")
                 #expect(response.headers[.cacheControl] == "no-store")
@@ -97,6 +97,10 @@ import Testing
                 #expect(response.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer", "\(path)")
             }
             #expect(AccessLogMiddleware.redacted(RequestPath.normalized("/%73tats//\(token)/")) == "/stats/…/")
+            // A case-insensitive disk (macOS) serves /STATS/<token>/ as the page itself.
+            let capitals = try await client.execute(uri: "/STATS/\(token)", method: .get)
+            #expect(capitals.headers[.cacheControl] == "no-store")
+            #expect(AccessLogMiddleware.redacted("/STATS/\(token)") == "/STATS/…/")
             let page = try await client.execute(uri: "/no/such/page/", method: .get)
             #expect(page.status == .notFound)
             #expect(String(buffer: page.body).contains("Page not found"))
