@@ -38,7 +38,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("ip-limit"), help: "Referral POSTs allowed per client IP a minute (0: no limit).")
     var ipLimit: Int = 10
 
-    @Option(name: .customLong("code-limit"), help: "Referral POSTs allowed per referrer code an hour (0: no limit).")
+    @Option(name: .customLong("code-limit"), help: "Referrals allowed per referrer code an hour; posts refused as invalid do not count (0: no limit).")
     var codeLimit: Int = 50
 
     @Option(name: .customLong("trusted-proxy"), help: ArgumentHelp(

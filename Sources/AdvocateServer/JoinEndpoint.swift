@@ -27,11 +27,14 @@ struct JoinEndpoint: Sendable {
             }
         }
         let email = StoreRules.normalizedEmail(submission.email)
-        if !submission.isBot, StoreRules.isPlausibleEmail(email), let wait = emailLimiter.take("join:" + email) {
+        let isLimited = !submission.isBot && StoreRules.isPlausibleEmail(email)
+        if isLimited, let wait = emailLimiter.take("join:" + email) {
             guard kind == .form else { return intake.tooManyRequests(kind, retryAfter: wait) }
             return FormIntake.retry(await formPage(submission, errors: ["form": "Too many requests; please try again later."], status: .tooManyRequests), after: wait)
         }
-        switch await desk.join(submission) {
+        let outcome = await desk.join(submission)
+        if isLimited, outcome.recordedNothing { emailLimiter.giveBack("join:" + email) }
+        switch outcome {
         case .sent, .ignoredBot:
             return kind == .form
                 ? intake.seeOther(sentPath)

@@ -39,4 +39,15 @@ final class RateLimiter: @unchecked Sendable {
             return max(1, Int(((1 - bucket.tokens) / refillPerSecond).rounded(.up)))
         }
     }
+
+    /// Returns the token `take` took for `key`, for a request that recorded and sent nothing (a
+    /// typo answered 422, a journal that could not be written); a bucket full again is dropped.
+    func giveBack(_ key: String) {
+        guard capacity > 0 else { return }
+        lock.withLock {
+            guard var bucket = buckets[key] else { return }
+            bucket.tokens += 1
+            buckets[key] = bucket.tokens >= capacity ? nil : bucket
+        }
+    }
 }

@@ -11,6 +11,14 @@ extension ReferralDesk {
         case ignoredBot
         case invalid(FieldErrors)
         case failed(String)
+
+        /// Refused before anything was written or sent: invalid fields, or a journal that failed.
+        var recordedNothing: Bool {
+            switch self {
+            case .invalid, .failed: true
+            case .sent, .ignoredBot: false
+            }
+        }
     }
 
     /// Records a new referrer as a `referrer` event (durably, before answering), refreshes their

@@ -13,6 +13,14 @@ actor ReferralDesk {
         case invalid(FieldErrors)
         case conflict(ReferralLedger.Conflict)
         case failed(String)
+
+        /// Refused before anything was written: invalid fields, or a journal that failed.
+        var recordedNothing: Bool {
+            switch self {
+            case .invalid, .failed: true
+            case .recorded, .ignoredBot, .conflict: false
+            }
+        }
     }
 
     /// The site's inputs, with every referrer who joined so far but without the journal's events:

@@ -27,12 +27,18 @@ struct ReferralEndpoint: Sendable {
             case .failure(let refusal): return refusal.response
             }
         }
-        if !submission.isBot, StoreRules.isValidCode(submission.referrer), let wait = codeLimiter.take(submission.referrer) {
+        // The per-code budget counts what could be recorded: a refusal that records nothing
+        // (a friend's typo, an unknown code, a full disk) gives its token back, while a friend
+        // already referred (409) keeps it, so asking who was referred stays as slow as before.
+        let isLimited = !submission.isBot && StoreRules.isValidCode(submission.referrer)
+        if isLimited, let wait = codeLimiter.take(submission.referrer) {
             let title = "Too many referrals; please try again later"
             guard kind == .form else { return intake.tooManyRequests(kind, retryAfter: wait, title: title) }
             return FormIntake.retry(await formPage(submission, errors: ["form": title + "."], status: .tooManyRequests), after: wait)
         }
-        switch await desk.submit(submission) {
+        let outcome = await desk.submit(submission)
+        if isLimited, outcome.recordedNothing { codeLimiter.giveBack(submission.referrer) }
+        switch outcome {
         case .recorded(let id), .ignoredBot(let id):
             return kind == .form ? intake.seeOther(thanksPath) : intake.json(.created, [("id", .string(id))])
         case .invalid(let errors):

@@ -133,6 +133,10 @@ import Testing
             #expect(huge.status == .contentTooLarge)
             let get = try await client.execute(uri: "/api/join", method: .get)
             #expect(get.status == .methodNotAllowed)
+            // Without consent nothing is sent: the email's budget is given back.
+            for _ in 0..<3 {
+                #expect(try await client.postJoinJSON(#"{"name":"Repeat","email":"repeat@example.net"}"#).status == .unprocessableContent)
+            }
             for _ in 0..<2 {
                 #expect(try await client.postJoinJSON(#"{"name":"Repeat","email":"repeat@example.net","consent":true}"#).status == .accepted)
             }

@@ -146,6 +146,24 @@ import Testing
         #expect(recorded.allSatisfy { $0.contains(#""referrer":"ada""#) }, "\(recorded)")
     }
 
+    /// The per-code budget counts what could be recorded: a friend's typo (422) gives its token
+    /// back, a friend already referred (409) does not.
+    @Test func aRefusedTypoDoesNotUseTheReferrersBudget() async throws {
+        let fixture = try ServerFixture(codeLimit: 2)
+        try await fixture.prepared.application.test(.router) { client in
+            for _ in 0..<3 {
+                let typo = try await client.postForm("referrer=ada&name=Grace&email=grace%40example&consent=on")
+                #expect(typo.status == .unprocessableContent)
+            }
+            let first = try await client.postJSON(#"{"referrer":"ada","name":"G","email":"g7@example.net","consent":true}"#)
+            #expect(first.status == .created)
+            let again = try await client.postJSON(#"{"referrer":"ada","name":"G","email":"G7@example.net","consent":true}"#)
+            #expect(again.status == .conflict)
+            let third = try await client.postJSON(#"{"referrer":"ada","name":"H","email":"h7@example.net","consent":true}"#)
+            #expect(third.status == .tooManyRequests)
+        }
+    }
+
     /// A JSON body that is not UTF-8 is refused rather than recorded with replacement characters.
     @Test func jsonThatIsNotUTF8Answers400AndRecordsNothing() async throws {
         let fixture = try ServerFixture()
