@@ -37,7 +37,7 @@ struct AsOfOption: ParsableArguments {
 /// Prints diagnostics to standard error, then a count.
 enum DiagnosticPrinter {
     static func print(_ diagnostics: [Diagnostic]) {
-        for diagnostic in diagnostics {
+        for diagnostic in Diagnostic.inReadingOrder(diagnostics) {
             StandardError.write(diagnostic.description)
         }
     }

@@ -38,6 +38,22 @@ import Testing
         #expect(refused.contains { $0.severity == .error && $0.line == 1 && $0.message.contains("variant") })
     }
 
+    /// The journal's checks run one rule after another, so they find line 3's problem before
+    /// line 1's; the report lists them by line, as an editor would.
+    @Test func problemsAreReportedInReadingOrder() throws {
+        let journal = """
+            {"type":"status","id":"rf_nope","at":"2026-06-01T00:00:00Z","status":"converted"}
+            {"type":"referral","id":"rf_1","at":"2026-06-01T00:00:00Z","referrer":"nobody","name":"X","email":"x@example.com"}
+            {"type":"status","id":"rf_1","at":"2026-13-01T00:00:00Z","status":"converted"}
+
+            """
+        let found = try diagnostics(journal: journal)
+        #expect(found.map(\.line) != [1, 2, 3], "the checks no longer find them out of order; this test shows nothing")
+        #expect(Diagnostic.inReadingOrder(found).map(\.line) == [1, 2, 3])
+        let report = DiagnosticsError(found).description.split(separator: "\n").dropLast()
+        #expect(report.map { $0.split(separator: ":")[1] } == ["1", "2", "3"])
+    }
+
     @Test func malformedJSONNamesLineAndColumn() throws {
         let found = try diagnostics(program: "{\n  \"name\": \"Acme\",\n  \"baseURL\" \"https://x.example\"\n}\n")
         let error = try #require(found.first)

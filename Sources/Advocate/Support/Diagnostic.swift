@@ -34,6 +34,21 @@ public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         "\(file):\(line):\(column): \(severity.rawValue): \(message)"
     }
+
+    /// `diagnostics` as a reader goes through them: files in the order they were first
+    /// reported, each file's problems by line and column (checks that run one after another,
+    /// or on several threads, find them out of order).
+    public static func inReadingOrder(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        var fileRank: [String: Int] = [:]
+        for diagnostic in diagnostics where fileRank[diagnostic.file] == nil {
+            fileRank[diagnostic.file] = fileRank.count
+        }
+        return diagnostics.enumerated().sorted { a, b in
+            let left = (fileRank[a.element.file] ?? 0, a.element.line, a.element.column, a.offset)
+            let right = (fileRank[b.element.file] ?? 0, b.element.line, b.element.column, b.offset)
+            return left < right
+        }.map(\.element)
+    }
 }
 
 /// A line and column (both 1-based, columns counted in UTF-8 bytes as compilers do).
@@ -60,7 +75,7 @@ public struct DiagnosticsError: Error, Sendable, CustomStringConvertible {
     public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
 
     public var description: String {
-        let lines = diagnostics.map(\.description)
+        let lines = Diagnostic.inReadingOrder(diagnostics).map(\.description)
         let count = errors.count
         return (lines + ["\(count) error\(count == 1 ? "" : "s")"]).joined(separator: "\n")
     }
