@@ -152,6 +152,36 @@ import Testing
         #expect(!directory.exists("x"))
     }
 
+    /// `--output .`, `--output /` or a folder inside the inputs would mix the site's files with
+    /// the build's: refused before anything is written, however the path is spelled.
+    @Test func anOutputFolderHoldingOrInsideTheInputsIsRefused() throws {
+        let directory = try fixtureWithReferrals().write()
+        let elsewhere = try TemporaryDirectory()
+        try FileManager.default.createSymbolicLink(atPath: elsewhere.file("site"), withDestinationPath: directory.path)
+        let before = try directory.snapshot()
+        let refused = [
+            (directory.path, "is the site folder itself"),
+            (directory.file("templates/../."), "is the site folder itself"),
+            ((directory.path as NSString).deletingLastPathComponent, "holds the site folder \(directory.path)"),
+            (elsewhere.file("site"), "is the site folder itself"),
+            (directory.file("content/out"), "is inside content/"),
+            (directory.file("templates"), "is inside templates/"),
+            (directory.file(".advocate/site"), "is inside .advocate/"),
+        ]
+        for (output, reason) in refused {
+            do {
+                _ = try SiteBuilder.build(BuildOptions(source: directory.path, output: output))
+                Issue.record("--output \(output) must be refused")
+            } catch {
+                #expect(error.description.contains("error: the output folder \(reason)"), "\(output): \(error)")
+                #expect(error.description.contains("Pass --output a folder of its own, such as \(directory.path)/public"))
+            }
+        }
+        #expect(try directory.snapshot() == before)
+        _ = try SiteBuilder.build(BuildOptions(source: directory.path, output: elsewhere.file("public")))
+        #expect(elsewhere.exists("public/index.html"))
+    }
+
     @Test func aMissingSiteFolderIsOneErrorNamingIt() throws {
         let missing = FileManager.default.temporaryDirectory.appendingPathComponent("advocate-missing-\(UUID().uuidString)").path
         do {

@@ -61,6 +61,11 @@ public enum SiteBuilder {
     /// Loads the inputs and builds the whole site into the output folder.
     public static func build(_ options: BuildOptions, progress: (@Sendable (Int, Int) -> Void)? = nil) throws(BuildError) -> BuildReport {
         let start = ContinuousClock.now
+        do {
+            try options.checkOutputFolder()
+        } catch {
+            throw .invalidInput(error)
+        }
         let timer = StepTimer()
         let digests = InputDigests(options)
         var report: BuildReport

@@ -71,6 +71,7 @@ public struct SiteInputs: Sendable {
     static func load(_ options: BuildOptions,
                      store loadStore: () throws(DiagnosticsError) -> LoadedStore) throws(DiagnosticsError) -> SiteInputs {
         try options.checkSourceFolder()
+        try options.checkOutputFolder()
         var diagnostics = DiagnosticList()
         var loaded: LoadedStore?
         do {

@@ -1,0 +1,43 @@
+import Foundation
+
+extension BuildOptions {
+    /// Throws one diagnostic when the output folder would mix the build's files with its inputs:
+    /// the site folder itself or a folder above it (`--output .`, `--output /`), or a folder
+    /// inside content/, templates/, the store or the build's state. A build creates and removes
+    /// files in its output, so such a folder would take the site's own files with it.
+    public func checkOutputFolder() throws(DiagnosticsError) {
+        let output = Self.resolved(outputDirectory), source = Self.resolved(sourceDirectory)
+        let inside = [("content/, which the build reads", contentDirectory), ("templates/, which the build reads", templatesDirectory),
+                      ("the store, which the build reads", dataDirectory), (".advocate/, where the build keeps its state", stateDirectory)]
+        var problem: String?
+        if output == source {
+            problem = "is the site folder itself, beside content/ and templates/"
+        } else if Self.isSameOrInside(source, output) {
+            problem = "holds the site folder \(source)"
+        } else if let (name, _) = inside.first(where: { Self.isSameOrInside(output, Self.resolved($0.1)) }) {
+            problem = "is inside \(name)"
+        }
+        guard let problem else { return }
+        let suggestion = Self.resolved(Paths.join(sourceDirectory, "public"))
+        throw DiagnosticsError([.error(output, .start,
+            "the output folder \(problem); a build writes and removes files there. Pass --output a folder of its own, such as \(suggestion)")])
+    }
+
+    /// The absolute path, without `.` or `..`, and with symbolic links resolved as far as the
+    /// path exists (an output folder often does not yet).
+    private static func resolved(_ path: String) -> String {
+        var url = URL(fileURLWithPath: path).standardizedFileURL
+        var missing: [String] = []
+        while url.path != "/", !FileManager.default.fileExists(atPath: url.path) {
+            missing.insert(url.lastPathComponent, at: 0)
+            url.deleteLastPathComponent()
+        }
+        let existing = url.resolvingSymlinksInPath().path
+        return missing.reduce(existing) { Paths.join($0, $1) }
+    }
+
+    /// Whether `path` is `folder` or lies below it.
+    private static func isSameOrInside(_ path: String, _ folder: String) -> Bool {
+        path == folder || path.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/")
+    }
+}
