@@ -14,6 +14,11 @@ struct StaticSiteMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = RequestPath.normalized(request.uri.path)
+        if path.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+            // A NUL would cut the path short at the file system (`/stats%00/` named the folder).
+            return Response(status: .badRequest, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"],
+                            body: .init(byteBuffer: ByteBuffer(string: "A page address cannot hold control characters.\n")))
+        }
         if root != "/" && path == "/" {
             // The site lives below the baseURL's path: the host's root leads there.
             return Response(status: .found, headers: [.location: root, .cacheControl: "no-cache"])
@@ -26,9 +31,12 @@ struct StaticSiteMiddleware: RouterMiddleware {
             // Nothing lists the private folder.
             return notFound(request, isPrivate: true)
         }
+        let isRead = request.method == .get || request.method == .head
+        let validator = isRead && path.hasPrefix(root) && !path.split(separator: "/").contains("..")
+            ? FileValidator(request: request, file: Paths.join(outputDirectory, String(path.dropFirst(root.count)))) : nil
         var response: Response
         do {
-            response = try await next(request, context)
+            response = try await next(validator == nil ? request : FileValidator.unconditional(request), context)
         } catch let error as HTTPError where error.status == .notFound {
             return miss(request, path: path, isPrivate: isPrivate)
         }
@@ -47,7 +55,7 @@ struct StaticSiteMiddleware: RouterMiddleware {
             response.headers[HTTPField.Name("X-Robots-Tag")!] = "noindex"
         }
         response.headers[.xContentTypeOptions] = "nosniff"
-        return response
+        return validator?.apply(to: response) ?? response
     }
 
     /// Whether `path` (below the site's root) names a file of the site, or a folder with an index.

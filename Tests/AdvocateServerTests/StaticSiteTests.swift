@@ -107,6 +107,46 @@ import Testing
         }
     }
 
+    /// A page rebuilt within the second it was fetched (a stats page after a referral) gets a
+    /// new tag: revalidating with the old one returns the new bytes, never 304 and old figures.
+    @Test func aPageRewrittenWithinTheSameSecondIsNeverAnswered304() async throws {
+        let fixture = try ServerFixture()
+        let page = fixture.file("leaderboard/index.html")
+        try await fixture.prepared.application.test(.live) { client in
+            let first = try await client.execute(uri: "/leaderboard/", method: .get)
+            let tag = try #require(first.headers[.eTag])
+            let current = try await client.execute(uri: "/leaderboard/", method: .get, headers: [.ifNoneMatch: tag])
+            #expect(current.status == .notModified)
+            #expect(current.body.readableBytes == 0)
+            #expect(current.headers[.eTag] == tag)
+            // The build's way: a new file renamed over the old one, the same size, the same second.
+            let old = try Data(contentsOf: page)
+            let modified = try #require(try FileManager.default.attributesOfItem(atPath: page.path)[.modificationDate] as? Date)
+            let new = Data(String(decoding: old, as: UTF8.self).replacingOccurrences(of: "Leaderboard", with: "Leaderbored").utf8)
+            #expect(new.count == old.count && new != old)
+            try new.write(to: page, options: .atomic)
+            try FileManager.default.setAttributes([.modificationDate: modified], ofItemAtPath: page.path)
+            let stale = try await client.execute(uri: "/leaderboard/", method: .get, headers: [.ifNoneMatch: tag])
+            #expect(stale.status == .ok)
+            #expect(stale.headers[.eTag] != tag)
+            #expect(String(buffer: stale.body).contains("Leaderbored"))
+            let since = try await client.execute(uri: "/leaderboard/", method: .get, headers: [.ifModifiedSince: try #require(first.headers[.lastModified])])
+            #expect(since.status == .ok, "whole seconds cannot tell two builds apart")
+        }
+    }
+
+    /// A NUL cuts a path short at the file system: `/stats%00/` would name the private folder.
+    @Test func controlCharactersInAPathAnswer400() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.prepared.application.test(.router) { client in
+            for path in ["/stats%00/", "/index.html%00.txt", "/%00/etc/passwd", "/r/ada%0a/"] {
+                let response = try await client.execute(uri: path, method: .get)
+                #expect(response.status == .badRequest, "\(path)")
+                #expect(!String(buffer: response.body).contains("<html"), "\(path)")
+            }
+        }
+    }
+
     @Test func nothingOutsideTheOutputFolderIsReachable() async throws {
         let fixture = try ServerFixture()
         try await fixture.prepared.application.test(.router) { client in
