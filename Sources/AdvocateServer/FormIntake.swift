@@ -23,10 +23,9 @@ struct FormIntake: Sendable {
 
     /// Checks the Origin, the content type, the size and the per-IP limit, then reads the body.
     func read(_ request: Request, context: AdvocateRequestContext) async -> Reading {
-        let mediaType = request.headers[.contentType].flatMap(MediaType.init(from:))
-        let kind: Kind? = switch (mediaType?.type, mediaType?.subType) {
-        case (.application, "x-www-form-urlencoded"): .form
-        case (.application, "json"): .json
+        let kind: Kind? = switch request.headers[.contentType].map(Self.essence) {
+        case "application/x-www-form-urlencoded": .form
+        case "application/json": .json
         default: nil
         }
         guard isSameSite(request) else {
@@ -54,6 +53,14 @@ struct FormIntake: Sendable {
             return .refused(problem(.json, .badRequest, title: "Malformed JSON", detail: "the body is not UTF-8 text", errors: []))
         }
         return .body(kind, text)
+    }
+
+    /// A Content-Type's type and subtype, lower-cased, without its parameters. Hummingbird's
+    /// MediaType refuses whitespace before the `;`, which RFC 9110 allows
+    /// (`application/json ; charset=utf-8`), and the parameters are not needed here.
+    static func essence(_ contentType: String) -> String {
+        let type = contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        return type.trimmingCharacters(in: .whitespaces).lowercased()
     }
 
     /// Parses a JSON body and decodes it; malformed JSON is 400, wrong field types 422.

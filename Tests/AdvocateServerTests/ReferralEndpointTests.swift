@@ -103,6 +103,25 @@ import Testing
         #expect(try fixture.journal() == before)
     }
 
+    /// RFC 9110 lets a media type have whitespace around its `;` and any case.
+    @Test func contentTypesAreReadWithTheirParametersAndWhitespace() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.prepared.application.test(.router) { client in
+            let json = try await client.execute(uri: "/api/referrals", method: .post, headers: [.contentType: "application/json ; charset=utf-8"],
+                                                body: ByteBuffer(string: #"{"referrer":"ada","name":"Ann","email":"ann.ct@example.net","consent":true}"#))
+            #expect(json.status == .created)
+            let form = try await client.execute(uri: "/api/referrals", method: .post, headers: [.contentType: "Application/X-WWW-Form-URLEncoded\t;charset=UTF-8"],
+                                                body: ByteBuffer(string: "referrer=ada&name=Bo&email=bo.ct%40example.net&consent=on"))
+            #expect(form.status == .seeOther)
+            for other in ["application/jsonx", "text/plain; x=application/json", ""] {
+                let refused = try await client.execute(uri: "/api/referrals", method: .post, headers: [.contentType: other], body: ByteBuffer(string: "{}"))
+                #expect(refused.status == .unsupportedMediaType, "\(other)")
+            }
+        }
+        #expect(try fixture.journal().contains("ann.ct@example.net"))
+        #expect(try fixture.journal().contains("bo.ct@example.net"))
+    }
+
     @Test func wrongContentTypeMethodSizeAndOrigin() async throws {
         let fixture = try ServerFixture()
         try await fixture.prepared.application.test(.router) { client in
