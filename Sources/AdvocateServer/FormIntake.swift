@@ -139,11 +139,13 @@ struct FormIntake: Sendable {
         Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text + "\n")))
     }
 
-    /// Form field messages for a page: fields the page has no place for go to `form`.
+    /// Form field messages for a page: those of fields the page has no place for (the hidden
+    /// referrer, source and variant) are all shown together under `form`.
     static func shownErrors(_ errors: [String: String], pageFields: Set<String>) -> [String: String] {
         var shown: [String: String] = [:]
         for (field, message) in errors.sorted(by: { $0.key < $1.key }) {
-            shown[pageFields.contains(field) ? field : "form"] = message
+            let key = pageFields.contains(field) ? field : "form"
+            shown[key] = shown[key].map { $0 + " " + message } ?? message
         }
         return shown
     }

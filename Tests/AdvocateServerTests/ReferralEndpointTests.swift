@@ -50,6 +50,12 @@ import Testing
             #expect(unknown.status == .unprocessableContent)
             #expect(unknown.headers[.contentType]?.hasPrefix("text/html") == true)
             #expect(String(buffer: unknown.body).contains("check that it was copied whole"))
+            // Errors in two hidden fields are both shown, not only the last one.
+            let hidden = try await client.postForm("referrer=ada&name=Grace&email=grace.h%40example.net&consent=on&source=pigeon&variant=" + String(repeating: "v", count: 300))
+            #expect(hidden.status == .unprocessableContent)
+            let summary = String(buffer: hidden.body)
+            #expect(summary.contains("source must be one of"))
+            #expect(summary.contains("variant must be 1 to"))
         }
         #expect(!(try fixture.journal().contains("not-an-email")))
     }
