@@ -135,6 +135,21 @@ import Testing
         }
     }
 
+    /// An HTTP/1.0 client that did not ask for keep-alive reads until the server closes: the
+    /// connection ends after the response; with keep-alive, or in HTTP/1.1, it stays open.
+    @Test func anHTTP10ConnectionClosesAfterItsResponse() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.prepared.application.test(.live) { client in
+            let port = try #require(client.port)
+            let plain = try LoopbackExchange(port: port, request: "GET / HTTP/1.0\r\n\r\n")
+            #expect(plain.response.hasPrefix("HTTP/1.1 200 OK"))
+            #expect(plain.closedByServer)
+            #expect(try LoopbackExchange(port: port, request: "GET /nope HTTP/1.0\r\n\r\n").closedByServer)
+            #expect(try !LoopbackExchange(port: port, request: "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").closedByServer)
+            #expect(try !LoopbackExchange(port: port, request: "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").closedByServer)
+        }
+    }
+
     /// A NUL cuts a path short at the file system: `/stats%00/` would name the private folder.
     @Test func controlCharactersInAPathAnswer400() async throws {
         let fixture = try ServerFixture()
@@ -182,5 +197,53 @@ import Testing
                 #expect(head.body.readableBytes == 0, "\(path)")
             }
         }
+    }
+}
+
+/// One request written on a raw loopback socket: the response (waited for up to 10 s), and
+/// whether the server then closed the connection within 2 s.
+private struct LoopbackExchange {
+    var response = ""
+    var closedByServer = false
+
+    init(port: Int, request: String) throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw POSIXError(.EMFILE) }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+        guard connected else { throw POSIXError(.ECONNREFUSED) }
+        Self.setTimeout(descriptor, seconds: 10)
+        _ = request.utf8CString.withUnsafeBufferPointer { send(descriptor, $0.baseAddress, $0.count - 1, 0) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            if Self.isComplete(bytes) { Self.setTimeout(descriptor, seconds: 2) }
+            let count = recv(descriptor, &buffer, buffer.count, 0)
+            if count == 0 { closedByServer = true }
+            guard count > 0 else { break }
+            bytes += buffer[0..<count]
+        }
+        response = String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func setTimeout(_ descriptor: Int32, seconds: Int) {
+        var timeout = timeval(tv_sec: seconds, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    /// Whether `bytes` hold a whole response: its head and as many bytes as its Content-Length.
+    private static func isComplete(_ bytes: [UInt8]) -> Bool {
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard let end = text.range(of: "\r\n\r\n") else { return false }
+        let length = text[..<end.lowerBound].split(separator: "\r\n")
+            .first { $0.lowercased().hasPrefix("content-length:") }
+            .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
+        return text.utf8.count - text[..<end.upperBound].utf8.count >= length
     }
 }
