@@ -87,16 +87,19 @@ struct StaticSiteMiddleware: RouterMiddleware {
                         body: .init(byteBuffer: ByteBuffer(string: "This page takes GET and HEAD; the referral form posts to the endpoint.\n")))
     }
 
-    /// The site's 404.html with status 404 (plain text when the site has none).
+    /// The site's 404.html with status 404 (plain text when the site has none); HEAD gets the
+    /// same headers, its Content-Length included, without the body.
     func notFound(_ request: Request, isPrivate: Bool) -> Response {
         var headers: HTTPFields = [.cacheControl: isPrivate ? "no-store" : "no-cache"]
+        let response: Response
         if let data = FileManager.default.contents(atPath: Paths.join(outputDirectory, "404.html")) {
             headers[.contentType] = "text/html; charset=utf-8"
-            let body: ResponseBody = request.method == .head ? .init() : .init(byteBuffer: ByteBuffer(bytes: data))
-            return Response(status: .notFound, headers: headers, body: body)
+            response = Response(status: .notFound, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        } else {
+            headers[.contentType] = "text/plain; charset=utf-8"
+            response = Response(status: .notFound, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "Not found\n")))
         }
-        headers[.contentType] = "text/plain; charset=utf-8"
-        return Response(status: .notFound, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "Not found\n")))
+        return request.method == .head ? response.createHeadResponse() : response
     }
 }
 

@@ -150,6 +150,22 @@ import Testing
         }
     }
 
+    /// HEAD of a missing page (or of /stats/) has GET's headers, Content-Length included.
+    @Test func aMissHasGETsHeadersForHEAD() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.prepared.application.test(.live) { client in
+            for path in ["/nope/", "/stats/"] {
+                let get = try await client.execute(uri: path, method: .get)
+                let head = try await client.execute(uri: path, method: .head)
+                #expect(head.status == .notFound, "\(path)")
+                #expect(get.body.readableBytes > 1000, "\(path)")
+                #expect(head.headers[.contentLength] == String(get.body.readableBytes), "\(path)")
+                #expect(head.headers[.contentType] == get.headers[.contentType], "\(path)")
+                #expect(head.body.readableBytes == 0, "\(path)")
+            }
+        }
+    }
+
     /// A NUL cuts a path short at the file system: `/stats%00/` would name the private folder.
     @Test func controlCharactersInAPathAnswer400() async throws {
         let fixture = try ServerFixture()
