@@ -105,6 +105,14 @@ import Testing
             #expect(String(buffer: json.body).hasPrefix(#"{"id":"rf_"#))
             let form = try await client.postForm("referrer=ada&name=Bot&email=bot%40example.net&consent=on&website=spam")
             #expect(form.status == .seeOther)
+            // A honeypot of another type is filled too, whatever else is wrong with the body.
+            for body in [#"{"referrer":"ada","name":"Bot","email":"bot2@example.net","consent":true,"website":1}"#,
+                         #"{"referrer":"ada","name":7,"email":"bot3@example.net","consent":"yes","website":{"a":true}}"#] {
+                let other = try await client.postJSON(body)
+                #expect(other.status == .created, "\(body)")
+            }
+            let unfilled = try await client.postJSON(#"{"referrer":"ada","name":7,"email":"bot4@example.net","consent":true,"website":null}"#)
+            #expect(unfilled.status == .unprocessableContent)
         }
         #expect(try fixture.journal() == before)
     }

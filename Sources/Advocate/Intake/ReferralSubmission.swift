@@ -68,6 +68,9 @@ public struct SubmittedFields: Sendable {
             if names.contains(member.key) {
                 if let text = member.value.stringValue {
                     strings[member.key] = text
+                } else if member.key == Self.honeypot, !member.value.isNull {
+                    // A bot's honeypot of another type is still filled: refusing its type would tell it.
+                    strings[member.key] = "filled"
                 } else if !member.value.isNull {
                     errors.append(FieldError(field: member.key, message: "must be a string"))
                 }
@@ -79,8 +82,11 @@ public struct SubmittedFields: Sendable {
                 }
             }
         }
-        guard errors.isEmpty else { throw FieldErrors(errors) }
+        guard errors.isEmpty || !(strings[Self.honeypot] ?? "").isEmpty else { throw FieldErrors(errors) }
     }
+
+    /// The field people never see and bots fill.
+    static let honeypot = "website"
 
     /// An HTML checkbox counts when present, as a browser sends only a ticked one: with its
     /// value (`on`, `true`, `1`…, or nothing for `value=""`), but not with `false`, `0`, `off` or
