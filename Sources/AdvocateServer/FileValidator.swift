@@ -12,7 +12,7 @@ import Hummingbird
 /// browser revalidating got 304 and the old figures. Every build writes a new file (a new inode)
 /// with a new nanosecond time, so this tag changes whenever the bytes may have.
 struct FileValidator {
-    /// The tag of the file that serves `path`, or nil when there is none.
+    /// The tag of the file the request will be served, or nil when there is none.
     let tag: String?
     /// What the client sent in If-None-Match.
     private let ifNoneMatch: [String]
