@@ -166,7 +166,7 @@ import Testing
             (elsewhere.file("site"), "is the site folder itself"),
             (directory.file("content/out"), "is inside content/"),
             (directory.file("templates"), "is inside templates/"),
-            (directory.file(".advocate/site"), "is inside .advocate/"),
+            (directory.file(".advocate"), "is .advocate/"),
         ]
         for (output, reason) in refused {
             do {
@@ -180,6 +180,9 @@ import Testing
         #expect(try directory.snapshot() == before)
         _ = try SiteBuilder.build(BuildOptions(source: directory.path, output: elsewhere.file("public")))
         #expect(elsewhere.exists("public/index.html"))
+        // scripts/quickstart's scratch output, below the state folder.
+        _ = try SiteBuilder.build(BuildOptions(source: directory.path, output: directory.file(".advocate/quickstart/public")))
+        #expect(directory.exists(".advocate/quickstart/public/index.html"))
     }
 
     @Test func aMissingSiteFolderIsOneErrorNamingIt() throws {

@@ -2,16 +2,19 @@ import Foundation
 
 extension BuildOptions {
     /// Throws one diagnostic when the output folder would mix the build's files with its inputs:
-    /// the site folder itself or a folder above it (`--output .`, `--output /`), or a folder
-    /// inside content/, templates/, the store or the build's state. A build creates and removes
+    /// the site folder itself or a folder above it (`--output .`, `--output /`), the build's
+    /// state folder, or a folder inside content/, templates/ or the store. A build creates and removes
     /// files in its output, so such a folder would take the site's own files with it.
     public func checkOutputFolder() throws(DiagnosticsError) {
         let output = Self.resolved(outputDirectory), source = Self.resolved(sourceDirectory)
         let inside = [("content/, which the build reads", contentDirectory), ("templates/, which the build reads", templatesDirectory),
-                      ("the store, which the build reads", dataDirectory), (".advocate/, where the build keeps its state", stateDirectory)]
+                      ("the store, which the build reads", dataDirectory)]
         var problem: String?
         if output == source {
             problem = "is the site folder itself, beside content/ and templates/"
+        } else if output == Self.resolved(stateDirectory) {
+            // A folder below it is fine (scripts/quickstart serves from .advocate/quickstart/public).
+            problem = "is .advocate/, where the build keeps its state"
         } else if Self.isSameOrInside(source, output) {
             problem = "holds the site folder \(source)"
         } else if let (name, _) = inside.first(where: { Self.isSameOrInside(output, Self.resolved($0.1)) }) {
