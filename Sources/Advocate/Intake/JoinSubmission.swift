@@ -16,14 +16,14 @@ public struct JoinSubmission: Sendable, Equatable {
 
     public init(formFields fields: [String: String]) {
         self.init(name: fields["name"] ?? "", email: fields["email"] ?? "", consent: SubmittedFields.isChecked(fields["consent"]),
-                  website: fields["website"] ?? "")
+                  website: fields[SubmittedFields.honeypotField] ?? "")
     }
 
     /// From a JSON object (`{"name", "email", "consent"}`); consent must be JSON `true`.
     public init(json: JSONNode) throws(FieldErrors) {
-        let fields = try SubmittedFields(json: json, strings: ["name", "email", "website"])
+        let fields = try SubmittedFields(json: json, strings: ["name", "email"])
         self.init(name: fields.strings["name"] ?? "", email: fields.strings["email"] ?? "", consent: fields.consent,
-                  website: fields.strings["website"] ?? "")
+                  website: fields.honeypot)
     }
 
     public var isBot: Bool { !website.isBlank }

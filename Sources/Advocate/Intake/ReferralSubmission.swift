@@ -27,15 +27,15 @@ public struct ReferralSubmission: Sendable, Equatable {
     public init(formFields fields: [String: String]) {
         self.init(referrer: fields["referrer"] ?? "", name: fields["name"] ?? "", email: fields["email"] ?? "",
                   source: fields["source"], variant: fields["variant"],
-                  consent: SubmittedFields.isChecked(fields["consent"]), website: fields["website"] ?? "")
+                  consent: SubmittedFields.isChecked(fields["consent"]), website: fields[SubmittedFields.honeypotField] ?? "")
     }
 
     /// From a JSON object; wrong types are field errors. Consent must be JSON `true`.
     public init(json: JSONNode) throws(FieldErrors) {
-        let fields = try SubmittedFields(json: json, strings: ["referrer", "name", "email", "source", "variant", "website"])
+        let fields = try SubmittedFields(json: json, strings: ["referrer", "name", "email", "source", "variant"])
         self.init(referrer: fields.strings["referrer"] ?? "", name: fields.strings["name"] ?? "", email: fields.strings["email"] ?? "",
                   source: fields.strings["source"], variant: fields.strings["variant"], consent: fields.consent,
-                  website: fields.strings["website"] ?? "")
+                  website: fields.honeypot)
     }
 
     /// True when the honeypot was filled: answer like a success, record nothing.
@@ -58,6 +58,8 @@ public struct ReferralSubmission: Sendable, Equatable {
 public struct SubmittedFields: Sendable {
     public var strings: [String: String] = [:]
     public var consent = false
+    /// The honeypot's value: empty when it was left out, empty or null.
+    public var honeypot = ""
 
     public init(json: JSONNode, strings names: Set<String>) throws(FieldErrors) {
         guard let members = json.members else {
@@ -65,12 +67,12 @@ public struct SubmittedFields: Sendable {
         }
         var errors: [FieldError] = []
         for member in members {
-            if names.contains(member.key) {
+            if member.key == Self.honeypotField {
+                // A bot's honeypot of another type is still filled: refusing its type would tell it.
+                honeypot = member.value.stringValue ?? (member.value.isNull ? "" : "filled")
+            } else if names.contains(member.key) {
                 if let text = member.value.stringValue {
                     strings[member.key] = text
-                } else if member.key == Self.honeypot, !member.value.isNull {
-                    // A bot's honeypot of another type is still filled: refusing its type would tell it.
-                    strings[member.key] = "filled"
                 } else if !member.value.isNull {
                     errors.append(FieldError(field: member.key, message: "must be a string"))
                 }
@@ -82,11 +84,11 @@ public struct SubmittedFields: Sendable {
                 }
             }
         }
-        guard errors.isEmpty || !(strings[Self.honeypot] ?? "").isEmpty else { throw FieldErrors(errors) }
+        guard errors.isEmpty || !honeypot.isEmpty else { throw FieldErrors(errors) }
     }
 
     /// The field people never see and bots fill.
-    static let honeypot = "website"
+    public static let honeypotField = "website"
 
     /// An HTML checkbox counts when present, as a browser sends only a ticked one: with its
     /// value (`on`, `true`, `1`…, or nothing for `value=""`), but not with `false`, `0`, `off` or
