@@ -14,6 +14,14 @@ enum RequestPath {
         return "/" + segments.joined(separator: "/") + (trailing ? "/" : "")
     }
 
+    /// `path` (normalized) percent-encoded for a `Location` header: a backslash, which a
+    /// browser reads as a slash, and anything outside a URL path's characters are encoded.
+    static func encoded(_ path: String) -> String {
+        path.addingPercentEncoding(withAllowedCharacters: pathCharacters) ?? "/"
+    }
+
+    private static let pathCharacters = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "%;?#"))
+
     /// True when `normalized` would return the path unchanged (nearly every request's): it
     /// starts with a slash and has no percent sign, no empty segment but a trailing one, and
     /// no `.` segment. One pass over the bytes, where decoding and splitting cost a busy

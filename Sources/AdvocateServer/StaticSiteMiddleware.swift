@@ -43,9 +43,11 @@ struct StaticSiteMiddleware: RouterMiddleware {
         if response.status == .notFound && request.method != .head {
             return miss(request, path: path, isPrivate: isPrivate)
         }
-        if root != "/", let location = response.headers[.location], location.hasPrefix("/"), !location.hasPrefix(root) {
-            // FileMiddleware's redirect to a folder's slash drops the base path it removed.
-            response.headers[.location] = String(root.dropLast()) + location
+        if response.status == .movedPermanently, response.headers[.location] != nil {
+            // FileMiddleware's redirect to a folder's slash is the decoded request path plus a
+            // slash, without the base path it removed: `//stats/<token>` would send the browser,
+            // and the token, to a host named "stats". The normalized path, encoded, stays here.
+            response.headers[.location] = RequestPath.encoded(path) + "/"
         }
         if response.headers[.cacheControl] == nil {
             response.headers[.cacheControl] = Self.cacheControl(for: path, root: root)
@@ -110,7 +112,7 @@ struct AccessLogMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
-        let path = Self.redacted(RequestPath.normalized(request.uri.path))
+        let path = Self.logged(RequestPath.normalized(request.uri.path))
         do {
             let response = try await next(request, context)
             log(context, request, path, response.status.code, start)
@@ -126,6 +128,20 @@ struct AccessLogMiddleware: RouterMiddleware {
         let elapsed = start.duration(to: .now)
         let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
         context.logger.info("\(context.clientIP ?? "-") \(request.method) \(path) \(status) \(String(format: "%.1f", milliseconds)) ms")
+    }
+
+    /// The path as a log line shows it: redacted, and its control characters percent-encoded so
+    /// that a `%0d%0a` in a request cannot start a forged line of its own.
+    static func logged(_ path: String) -> String {
+        var shown = ""
+        for scalar in redacted(path).unicodeScalars {
+            if scalar.value < 0x20 || scalar.value == 0x7F {
+                shown += String(format: "%%%02X", scalar.value)
+            } else {
+                shown.unicodeScalars.append(scalar)
+            }
+        }
+        return shown
     }
 
     /// `/stats/<token>/` becomes `/stats/…/`: logs are not a place for secrets.

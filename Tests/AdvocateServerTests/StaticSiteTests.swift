@@ -183,6 +183,31 @@ import Testing
         }
     }
 
+    /// A folder asked for without its slash is redirected to the same address on this host:
+    /// never `//stats/<token>/`, which a browser reads as another host and hands the token to.
+    @Test func aFolderRedirectStaysOnThisHost() async throws {
+        let fixture = try ServerFixture()
+        let stats = try fixture.statsPath(of: "ada")
+        let token = String(stats.dropFirst("/stats/".count).dropLast())
+        try await fixture.prepared.application.test(.live) { client in
+            for (path, location) in [("//terms", "/terms/"), ("///terms", "/terms/"), ("/%2Fterms", "/terms/"), ("/%2F%2Fterms", "/terms/"),
+                                     ("/./terms", "/terms/"), ("//stats/\(token)", stats), ("/%2Fstats/\(token)", stats)] {
+                let response = try await client.execute(uri: path, method: .get)
+                #expect(response.status == .movedPermanently, "\(path)")
+                #expect(response.headers[.location] == location, "\(path)")
+            }
+        }
+    }
+
+    /// What a client puts in a path cannot forge a log line or put raw control bytes in the log.
+    @Test func aLoggedPathCannotForgeALine() {
+        let logged = AccessLogMiddleware.logged(RequestPath.normalized("/x%0d%0a203.0.113.9%20GET%20/admin%20200%00"))
+        #expect(!logged.contains(where: { $0.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F } }))
+        #expect(logged == "/x%0D%0A203.0.113.9 GET /admin 200%00")
+        #expect(AccessLogMiddleware.logged("/stats/abc/\u{7F}") == "/stats/…/%7F")
+        #expect(AccessLogMiddleware.logged("/r/zoë/") == "/r/zoë/")
+    }
+
     @Test func nothingOutsideTheOutputFolderIsReachable() async throws {
         let fixture = try ServerFixture()
         try await fixture.prepared.application.test(.router) { client in
