@@ -1,43 +1,98 @@
 import Foundation
 
 /// Decodes `application/x-www-form-urlencoded` bodies into fields (the first of a repeated name
-/// wins). Hummingbird's URLEncodedFormDecoder decodes into Codable types; the endpoint wants the
-/// raw fields so it can report each problem beside its field and keep what was typed.
+/// wins). Hummingbird's URLEncodedFormDecoder decodes into Codable types and reads escapes as
+/// UTF-8 only; the endpoint wants the raw fields so it can report each problem beside its field,
+/// keep what was typed, and read a form sent in Latin-1.
 enum FormDecoding {
-    static func fields(_ body: String) -> [String: String] {
+    /// A form body's fields, and the names of those whose escapes were not text in the form's
+    /// character set (shown with replacement characters, to be typed again).
+    struct Form: Equatable {
         var fields: [String: String] = [:]
-        for pair in body.split(separator: "&", omittingEmptySubsequences: true) {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = decode(parts[0])
-            let value = parts.count > 1 ? decode(parts[1]) : ""
-            if fields[name] == nil { fields[name] = value }
-        }
-        return fields
+        var unreadable: [String] = []
     }
 
-    /// `+` is a space; a text with an invalid percent escape (or escapes that are not UTF-8) is
-    /// kept as typed. Decoded over the bytes: Foundation's `replacingOccurrences` and
-    /// `removingPercentEncoding` were an eighth of the endpoint's time under load (perf).
-    static func decode(_ text: Substring) -> String {
+    /// The character sets a form is read in: what browsers send for a UTF-8 page, and for a page
+    /// (a partner's, say) that declares Latin-1, which the HTML standard reads as windows-1252.
+    enum Charset: Equatable {
+        case utf8, windows1252
+
+        /// From a Content-Type's `charset` parameter; UTF-8 when it has none, nil for a charset
+        /// this server does not read.
+        init?(contentType: String) {
+            let parameters = contentType.split(separator: ";").dropFirst().map { $0.split(separator: "=", maxSplits: 1) }
+            guard let charset = parameters.first(where: { $0.count == 2 && $0[0].trimmingCharacters(in: .whitespaces).lowercased() == "charset" }) else {
+                self = .utf8
+                return
+            }
+            let label = charset[1].trimmingCharacters(in: CharacterSet.whitespaces.union(CharacterSet(charactersIn: "\""))).lowercased()
+            switch label {
+            case "utf-8", "utf8", "unicode-1-1-utf-8", "us-ascii", "ascii": self = .utf8
+            case "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "latin-1", "l1", "cp819", "windows-1252", "cp1252", "x-cp1252": self = .windows1252
+            default: return nil
+            }
+        }
+
+        /// `bytes` as text, or nil when they are not text in this character set. Bytes that
+        /// windows-1252 leaves undefined (0x81, 0x8D…) are read as Latin-1, as browsers do.
+        func text(_ bytes: [UInt8]) -> String? {
+            switch self {
+            case .utf8: String(validating: bytes, as: UTF8.self)
+            case .windows1252: String(bytes: bytes, encoding: .windowsCP1252) ?? String(bytes: bytes, encoding: .isoLatin1)
+            }
+        }
+    }
+
+    static func form(_ body: some Collection<UInt8>, charset: Charset = .utf8) -> Form {
+        var form = Form()
+        for pair in body.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
+            let name = decode(parts[0], charset: charset) ?? lossy(parts[0])
+            guard form.fields[name] == nil else { continue }
+            let value = parts.count > 1 ? parts[1] : pair[pair.endIndex...]
+            if let text = decode(value, charset: charset) {
+                form.fields[name] = text
+            } else {
+                form.fields[name] = lossy(value)
+                form.unreadable.append(name)
+            }
+        }
+        return form
+    }
+
+    /// `+` is a space; a text with an invalid percent escape is kept as typed; nil when the
+    /// escapes are not text in `charset`. Decoded over the bytes: Foundation's
+    /// `replacingOccurrences` and `removingPercentEncoding` were an eighth of the endpoint's
+    /// time under load (perf).
+    static func decode(_ text: some Collection<UInt8>, charset: Charset = .utf8) -> String? {
+        guard let bytes = unescaped(text) else {
+            return charset.text(text.map { $0 == UInt8(ascii: "+") ? UInt8(ascii: " ") : $0 })
+        }
+        return charset.text(bytes)
+    }
+
+    /// What a browser would show for text that is not UTF-8: U+FFFD for each undecodable byte.
+    private static func lossy(_ text: some Collection<UInt8>) -> String {
+        String(decoding: unescaped(text) ?? Array(text), as: UTF8.self)
+    }
+
+    /// The bytes `text` spells, or nil when it has an escape that is not `%` and two hex digits.
+    private static func unescaped(_ text: some Collection<UInt8>) -> [UInt8]? {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        var input = text.utf8.makeIterator()
+        bytes.reserveCapacity(text.count)
+        var input = text.makeIterator()
         while let byte = input.next() {
             switch byte {
             case UInt8(ascii: "+"):
                 bytes.append(UInt8(ascii: " "))
             case UInt8(ascii: "%"):
-                guard let high = input.next().flatMap(hexValue), let low = input.next().flatMap(hexValue) else { return typed(text) }
+                guard let high = input.next().flatMap(hexValue), let low = input.next().flatMap(hexValue) else { return nil }
                 bytes.append(high << 4 | low)
             default:
                 bytes.append(byte)
             }
         }
-        return String(validating: bytes, as: UTF8.self) ?? typed(text)
-    }
-
-    private static func typed(_ text: Substring) -> String {
-        String(text).replacingOccurrences(of: "+", with: " ")
+        return bytes
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {

@@ -15,15 +15,17 @@ struct FormIntake: Sendable {
         case form, json
     }
 
-    /// A body to decode, or the answer when the request is refused before that.
+    /// A form's fields, a JSON text to decode, or the answer when the request is refused first.
     enum Reading {
-        case body(Kind, String)
+        case form(FormDecoding.Form)
+        case json(String)
         case refused(Response)
     }
 
     /// Checks the Origin, the content type, the size and the per-IP limit, then reads the body.
     func read(_ request: Request, context: AdvocateRequestContext) async -> Reading {
-        let kind: Kind? = switch request.headers[.contentType].map(Self.essence) {
+        let contentType = request.headers[.contentType] ?? ""
+        let kind: Kind? = switch Self.essence(contentType) {
         case "application/x-www-form-urlencoded": .form
         case "application/json": .json
         default: nil
@@ -33,6 +35,10 @@ struct FormIntake: Sendable {
         }
         guard let kind else {
             return .refused(plain(.unsupportedMediaType, "Send application/x-www-form-urlencoded or application/json."))
+        }
+        let charset = FormDecoding.Charset(contentType: contentType)
+        guard let charset, kind == .form || charset == .utf8 else {
+            return .refused(plain(.unsupportedMediaType, "Send the body as UTF-8 (a form may also be Latin-1)."))
         }
         if let length = request.headers[.contentLength].flatMap(Int.init), length > ServerConfiguration.maximumBodySize {
             return .refused(problem(kind, .contentTooLarge, title: "Request body too large", errors: []))
@@ -48,11 +54,16 @@ struct FormIntake: Sendable {
         }
         // JSON must be UTF-8 (RFC 8259): a name read with replacement characters would be kept
         // garbled in the journal. A form's bytes are percent-escapes, decoded field by field.
-        guard kind == .json else { return .body(kind, String(buffer: body)) }
+        guard kind == .json else { return .form(FormDecoding.form(body.readableBytesView, charset: charset)) }
         guard let text = String(validating: body.readableBytesView, as: UTF8.self) else {
             return .refused(problem(.json, .badRequest, title: "Malformed JSON", detail: "the body is not UTF-8 text", errors: []))
         }
-        return .body(kind, text)
+        return .json(text)
+    }
+
+    /// An error beside each field of `form` whose text could not be read, to be typed again.
+    static func unreadableErrors(_ form: FormDecoding.Form) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: form.unreadable.map { ($0, "This was not sent as UTF-8 text; please type it again.") })
     }
 
     /// A Content-Type's type and subtype, lower-cased, without its parameters. Hummingbird's

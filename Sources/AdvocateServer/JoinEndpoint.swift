@@ -16,10 +16,13 @@ struct JoinEndpoint: Sendable {
         let submission: JoinSubmission
         switch await intake.read(request, context: context) {
         case .refused(let response): return response
-        case .body(.form, let text):
+        case .form(let form):
             kind = .form
-            submission = JoinSubmission(formFields: FormDecoding.fields(text))
-        case .body(.json, let text):
+            submission = JoinSubmission(formFields: form.fields)
+            if !form.unreadable.isEmpty, !submission.isBot {
+                return await formPage(submission, errors: FormIntake.unreadableErrors(form))
+            }
+        case .json(let text):
             kind = .json
             switch intake.decodeJSON(text, invalidTitle: "Invalid details", JoinSubmission.init(json:)) {
             case .success(let decoded): submission = decoded

@@ -17,10 +17,13 @@ struct ReferralEndpoint: Sendable {
         let submission: ReferralSubmission
         switch await intake.read(request, context: context) {
         case .refused(let response): return response
-        case .body(.form, let text):
+        case .form(let form):
             kind = .form
-            submission = ReferralSubmission(formFields: FormDecoding.fields(text))
-        case .body(.json, let text):
+            submission = ReferralSubmission(formFields: form.fields)
+            if !form.unreadable.isEmpty, !submission.isBot {
+                return await formPage(submission, errors: FormIntake.unreadableErrors(form))
+            }
+        case .json(let text):
             kind = .json
             switch intake.decodeJSON(text, invalidTitle: "Invalid referral", ReferralSubmission.init(json:)) {
             case .success(let decoded): submission = decoded

@@ -11,30 +11,46 @@ import Testing
 
     @Test func arbitraryBodiesDecodeToBoundedFields() async {
         await propertyCheck(count: 500, input: Self.formBytes) { bytes in
-            let body = String(decoding: bytes, as: UTF8.self)
-            let fields = FormDecoding.fields(body)
-            #expect(fields.count <= (body.utf8.count + 1) / 2)
-            for (name, value) in fields {
-                #expect(name.utf8.count + value.utf8.count <= body.utf8.count)
+            let form = FormDecoding.form(bytes)
+            #expect(form.fields.count <= (bytes.count + 1) / 2)
+            #expect(Set(form.unreadable).isSubset(of: form.fields.keys))
+            for (name, value) in form.fields {
+                // A byte that is not UTF-8 is shown as U+FFFD, three bytes for one.
+                #expect(name.utf8.count + value.utf8.count <= 3 * bytes.count)
             }
         }
     }
 
     /// The byte decoder replaced Foundation's `removingPercentEncoding` for speed; it must give
-    /// the same text for anything, malformed escapes included. Escapes that are not UTF-8 keep the
-    /// text as typed, where corelibs Foundation is inconsistent: it rejects `%80%80` and `%C3` but
-    /// turns `%a9` into U+FFFD (seen on Linux, Swift 6.3), so those inputs are held to the rule.
+    /// the same text for anything, malformed escapes included (kept as typed). Escapes that are
+    /// not UTF-8 are nil, where corelibs Foundation is inconsistent: it rejects `%80%80` and `%C3`
+    /// but turns `%a9` into U+FFFD (seen on Linux, Swift 6.3), so those inputs are held to the rule.
     @Test func decodingMatchesFoundationOnArbitraryText() async {
         await propertyCheck(count: 1000, input: Self.formBytes) { bytes in
             let text = String(decoding: bytes, as: UTF8.self)
-            #expect(FormDecoding.decode(text[...]) == Self.foundationDecoding(text))
+            #expect(Self.decoded(text) == Self.foundationDecoding(text))
         }
         for text in ["a+b%20c", "%zz", "%E2%82%AC", "%C3", "100%", "%2B+%2b", "caf%C3%A9", "%", "%4"] {
-            #expect(FormDecoding.decode(text[...]) == Self.foundationDecoding(text), "\(text)")
+            #expect(Self.decoded(text) == Self.foundationDecoding(text), "\(text)")
         }
-        let invalidUTF8 = ["%a9": "%a9", "a+%a9b": "a %a9b", "%80%80": "%80%80", "%EF%BF%BD%a9": "%EF%BF%BD%a9"]
-        for (text, typed) in invalidUTF8 { #expect(FormDecoding.decode(text[...]) == typed, "\(text)") }
-        #expect(FormDecoding.decode("%EF%BF%BD"[...]) == "\u{FFFD}")
+        for text in ["%a9", "a+%a9b", "%80%80", "%EF%BF%BD%a9", "%C3"] { #expect(FormDecoding.decode(Array(text.utf8)) == nil, "\(text)") }
+        #expect(FormDecoding.decode(Array("%EF%BF%BD".utf8)) == "\u{FFFD}")
+        #expect(FormDecoding.decode(Array("Zo%EB+%80%81".utf8), charset: .windows1252) == "Zoë \u{80}\u{81}")
+        #expect(FormDecoding.decode(Array("Zo%EB+%80".utf8), charset: .windows1252) == "Zoë €")
+    }
+
+    /// The decoder's text, or the text as typed (with `+` as a space) where it is not UTF-8.
+    static func decoded(_ text: String) -> String {
+        FormDecoding.decode(Array(text.utf8)) ?? text.replacingOccurrences(of: "+", with: " ")
+    }
+
+    @Test func charsetsAreReadFromTheContentType() {
+        let form = "application/x-www-form-urlencoded"
+        #expect(FormDecoding.Charset(contentType: form) == .utf8)
+        #expect(FormDecoding.Charset(contentType: form + "; charset=UTF-8") == .utf8)
+        #expect(FormDecoding.Charset(contentType: form + " ; Charset=\"ISO-8859-1\"") == .windows1252)
+        #expect(FormDecoding.Charset(contentType: form + ";charset=windows-1252;x=y") == .windows1252)
+        #expect(FormDecoding.Charset(contentType: form + "; charset=shift_jis") == nil)
     }
 
     /// Foundation's decoding, or the text as typed where Foundation made a U+FFFD out of escapes
@@ -59,7 +75,7 @@ import Testing
                 expected[name] = value
                 pairs.append(Self.encode(name) + "=" + Self.encode(value))
             }
-            #expect(FormDecoding.fields(pairs.joined(separator: "&")) == expected)
+            #expect(FormDecoding.form(Array(pairs.joined(separator: "&").utf8)) == FormDecoding.Form(fields: expected))
         }
     }
 

@@ -211,6 +211,35 @@ import Testing
         #expect(try fixture.journal() == before)
     }
 
+    /// A form's escapes are UTF-8 unless its Content-Type names Latin-1: a field whose bytes are
+    /// not is refused beside the field, never stored as `Bad%FF%FE`; another charset is 415.
+    @Test func aFormFieldThatIsNotUTF8IsRefusedBesideItAndLatin1IsRead() async throws {
+        let fixture = try ServerFixture()
+        let before = try fixture.journal()
+        let form = "application/x-www-form-urlencoded"
+        try await fixture.prepared.application.test(.router) { client in
+            let bad = try await client.postForm("referrer=ada&name=Bad%FF%FE&email=bad.bytes%40example.net&consent=on")
+            #expect(bad.status == .unprocessableContent)
+            let html = String(buffer: bad.body)
+            #expect(html.contains(#"aria-describedby="friend-name-error""#))
+            #expect(html.contains("was not sent as UTF-8"))
+            #expect(!html.contains("Bad%FF"))
+            let bot = try await client.postForm("referrer=ada&name=Bot&email=bot.bytes%40example.net&consent=on&website=%FF")
+            #expect(bot.status == .seeOther)
+            #expect(try fixture.journal() == before)
+            for charset in ["ISO-8859-1", "\"latin1\"", "windows-1252"] {
+                let latin = try await client.execute(uri: "/api/referrals", method: .post, headers: [.contentType: "\(form); charset=\(charset)"],
+                                                     body: ByteBuffer(string: "referrer=ada&name=Zo%EB+\(charset.count)&email=zoe\(charset.count)%40example.net&consent=on"))
+                #expect(latin.status == .seeOther, "\(charset)")
+                #expect(try fixture.journal().contains(#""name":"Zoë \#(charset.count)""#), "\(charset)")
+            }
+            let other = try await client.execute(uri: "/api/referrals", method: .post, headers: [.contentType: "\(form); charset=shift_jis"],
+                                                 body: ByteBuffer(string: "referrer=ada&name=Ko&email=ko%40example.net&consent=on"))
+            #expect(other.status == .unsupportedMediaType)
+            #expect(String(buffer: other.body).contains("UTF-8"))
+        }
+    }
+
     @Test func rateLimitsAnswer429WithRetryAfter() async throws {
         let fixture = try ServerFixture(ipLimit: 2, codeLimit: 0)
         try await fixture.prepared.application.test(.router) { client in
