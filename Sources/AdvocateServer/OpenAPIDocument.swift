@@ -149,7 +149,7 @@ enum OpenAPIDocument {
               "source": { "type": ["string", "null"], "enum": ["email", "sms", "whatsapp", "x", "linkedin", "link", "qr", "form", null], "description": "Where the friend came from (default: link)." },
               "variant": { "type": ["string", "null"], "pattern": "^[a-z0-9-]{1,32}$", "description": "The messaging variant the friend saw." },
               "consent": { "type": ["boolean", "null"], "description": "The friend agreed to be contacted; required by programs with requireConsent." },
-              "website": { "type": ["string", "null"], "description": "The honeypot: leave it out, empty or null. Any other value, of any type, is answered like a success and recorded nowhere." }
+              "website": { "type": ["string", "null"], "description": "The honeypot: leave it out, blank or null. Any other value, of any type, is answered like a success and recorded nowhere." }
             },
             "required": ["referrer", "name", "email"]
           },
@@ -172,7 +172,7 @@ enum OpenAPIDocument {
               "name": { "type": "string", "minLength": 1, "maxLength": 200, "description": "The new referrer's name, without control characters.", "examples": ["Linus Example"] },
               "email": { "type": "string", "format": "email", "maxLength": 254, "description": "Where the links are sent.", "examples": ["linus@example.net"] },
               "consent": { "type": ["boolean", "null"], "description": "Agreed to be emailed; required by programs with requireConsent." },
-              "website": { "type": ["string", "null"], "description": "The honeypot: leave it out, empty or null. Any other value, of any type, is answered like a success and recorded nowhere." }
+              "website": { "type": ["string", "null"], "description": "The honeypot: leave it out, blank or null. Any other value, of any type, is answered like a success and recorded nowhere." }
             },
             "required": ["name", "email"]
           },

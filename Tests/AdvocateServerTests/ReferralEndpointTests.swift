@@ -113,6 +113,10 @@ import Testing
             }
             let unfilled = try await client.postJSON(#"{"referrer":"ada","name":7,"email":"bot4@example.net","consent":true,"website":null}"#)
             #expect(unfilled.status == .unprocessableContent)
+            // A blank honeypot is a person's: their mistakes are told, type errors included.
+            let blank = try await client.postJSON(#"{"referrer":"ada","name":7,"email":"bot5@example.net","consent":true,"website":"  "}"#)
+            #expect(blank.status == .unprocessableContent)
+            #expect(String(buffer: blank.body).contains("must be a string"))
         }
         #expect(try fixture.journal() == before)
     }

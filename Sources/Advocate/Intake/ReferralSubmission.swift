@@ -84,7 +84,7 @@ public struct SubmittedFields: Sendable {
                 }
             }
         }
-        guard errors.isEmpty || !honeypot.isEmpty else { throw FieldErrors(errors) }
+        guard errors.isEmpty || !honeypot.isBlank else { throw FieldErrors(errors) }
     }
 
     /// The field people never see and bots fill.
