@@ -96,7 +96,7 @@ public enum AdvocateServer {
         Task { await mailer.deliver() }
         let urls = SiteURLs(baseURL: inputs.store.program.baseURL)
         let intake = FormIntake(ipLimiter: RateLimiter(capacity: configuration.ipLimitPerMinute, period: .seconds(60)),
-                                allowedOrigins: [origin(of: inputs.store.program.baseURL)])
+                                allowedOrigins: Set([FormIntake.serializedOrigin(inputs.store.program.baseURL)].compactMap { $0 }))
         let codeLimiter = RateLimiter(capacity: configuration.codeLimitPerHour, period: .seconds(3600))
         let endpoint = ReferralEndpoint(desk: desk, intake: intake, codeLimiter: codeLimiter, thanksPath: urls.path("/thanks/"), logger: logger)
         let join = JoinEndpoint(desk: desk, intake: intake, emailLimiter: codeLimiter, sentPath: urls.path("/join/sent/"))
@@ -174,13 +174,6 @@ public enum AdvocateServer {
                                    _ response: @escaping @Sendable () -> Response) {
         router.get(RouterPath(path)) { _, _ in response() }
         router.head(RouterPath(path)) { _, _ in response().createHeadResponse() }
-    }
-
-    /// `https://refer.acme.example/x` -> `https://refer.acme.example`.
-    static func origin(of url: String) -> String {
-        guard let schemeEnd = url.range(of: "://") else { return url }
-        let rest = url[schemeEnd.upperBound...]
-        return String(url[..<schemeEnd.upperBound]) + rest.prefix { $0 != "/" }
     }
 
     /// The path part of the program's endpoint (which may be an absolute URL).

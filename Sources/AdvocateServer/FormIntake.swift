@@ -96,12 +96,23 @@ struct FormIntake: Sendable {
 
     /// No Origin header (curl), an opaque one (`null`: browsers send it for a page's own form
     /// when the host sets `Referrer-Policy: no-referrer`, so it names no site), or one of the
-    /// allowed origins.
+    /// allowed origins or the server's own (its Host), compared as serialized origins.
     func isSameSite(_ request: Request) -> Bool {
-        guard let origin = request.headers[.origin], origin != "null" else { return true }
+        guard let header = request.headers[.origin], header != "null" else { return true }
+        guard let origin = Self.serializedOrigin(header) else { return false }
         if allowedOrigins.contains(origin) { return true }
         guard let host = request.head.authority else { return false }
-        return origin == "http://\(host)" || origin == "https://\(host)"
+        return ["http", "https"].contains { Self.serializedOrigin("\($0)://\(host)") == origin }
+    }
+
+    /// An origin as RFC 6454 serializes it (`scheme://host[:port]`): scheme and host lower-cased,
+    /// the scheme's default port left out, any path dropped; nil for text that names no http(s) host.
+    static func serializedOrigin(_ text: String) -> String? {
+        guard let parts = URLComponents(string: text), let scheme = parts.scheme?.lowercased(), ["http", "https"].contains(scheme),
+              let host = parts.host?.lowercased(), !host.isEmpty else { return nil }
+        let defaultPort = scheme == "https" ? 443 : 80
+        return scheme + "://" + (host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host)
+            + (parts.port.map { $0 == defaultPort ? "" : ":\($0)" } ?? "")
     }
 
     func seeOther(_ location: String) -> Response {

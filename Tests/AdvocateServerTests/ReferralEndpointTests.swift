@@ -167,6 +167,33 @@ import Testing
         }
     }
 
+    /// Origins are compared as RFC 6454 serializes them: scheme and host in any case, a default
+    /// port written or not, in the baseURL as in the header; another port or host is another site.
+    @Test func originsAreComparedAsSerializedNotAsTyped() async throws {
+        let fixture = try ServerFixture { root in
+            let program = root.appendingPathComponent("content/data/program.json")
+            let text = try String(contentsOf: program, encoding: .utf8)
+                .replacingOccurrences(of: #""baseURL": "https://refer.acme.example""#, with: #""baseURL": "https://Refer.Acme.Example:443/refer/""#)
+            try text.write(to: program, atomically: true, encoding: .utf8)
+        }
+        try await fixture.prepared.application.test(.router) { client in
+            for (index, origin) in ["https://refer.acme.example", "https://REFER.acme.example:443", "HTTPS://Refer.Acme.Example"].enumerated() {
+                let body = #"{"referrer":"ada","name":"Orla","email":"orla\#(index)@example.net","consent":true}"#
+                let response = try await client.postJSON(body, headers: [.origin: origin])
+                #expect(response.status == .created, "\(origin)")
+            }
+            for origin in ["https://refer.acme.example:8443", "http://refer.acme.example", "https://refer.acme.example.evil.example", "https://evil.example/refer.acme.example"] {
+                let body = #"{"referrer":"ada","name":"Orla","email":"orla.x@example.net","consent":true}"#
+                let response = try await client.postJSON(body, headers: [.origin: origin])
+                #expect(response.status == .forbidden, "\(origin)")
+            }
+        }
+        #expect(FormIntake.serializedOrigin("http://LocalHost:80") == "http://localhost")
+        #expect(FormIntake.serializedOrigin("http://127.0.0.1:8080") == "http://127.0.0.1:8080")
+        #expect(FormIntake.serializedOrigin("http://[::1]:8080") == "http://[::1]:8080")
+        #expect(FormIntake.serializedOrigin("not an origin") == nil)
+    }
+
     /// A code typed into a form of the program's own may come in capitals or with spaces: it is
     /// the same referrer, recorded under the code as it is, and one budget of the per-code limit.
     @Test func aCodeInCapitalsOrWithSpacesIsTheSameReferrer() async throws {
