@@ -194,6 +194,27 @@ import Testing
         #expect(FormIntake.serializedOrigin("not an origin") == nil)
     }
 
+    /// A client that asks `Expect: 100-continue` (libcurl for large bodies, .NET, PHP) is told to
+    /// go on at once, instead of waiting its timeout (curl's is 1 s) before it sends the body.
+    @Test func aClientExpectingContinueIsToldToSendItsBody() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.prepared.application.test(.live) { client in
+            let port = try #require(client.port)
+            let body = #"{"referrer":"ada","name":"Exp Ect","email":"expect@example.net","consent":true}"#
+            let head = "POST /api/referrals HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "Content-Length: \(body.utf8.count)\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n"
+            let exchange = try await LoopbackExchange.run(port: port, request: head, bodyAfterHead: body)
+            #expect(exchange.interim.hasPrefix("HTTP/1.1 100 Continue\r\n"))
+            #expect(exchange.response.hasPrefix("HTTP/1.1 201 Created"))
+            // Behind a pipelined request, a 100 would be read as the first request's answer.
+            let pipelined = try await LoopbackExchange.run(port: port, request: "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" + head,
+                                                           bodyAfterHead: body.replacingOccurrences(of: "expect@", with: "expext@"))
+            let answers = pipelined.interim + pipelined.response
+            #expect(answers.hasPrefix("HTTP/1.1 200 OK") && !answers.contains("100 Continue") && answers.contains("HTTP/1.1 201 Created"))
+        }
+        #expect(try fixture.journal().contains("expect@example.net"))
+    }
+
     /// A code typed into a form of the program's own may come in capitals or with spaces: it is
     /// the same referrer, recorded under the code as it is, and one budget of the per-code limit.
     @Test func aCodeInCapitalsOrWithSpacesIsTheSameReferrer() async throws {

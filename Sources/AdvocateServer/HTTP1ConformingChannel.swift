@@ -1,0 +1,68 @@
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// Hummingbird's HTTP/1.1 channel plus two things of RFC 9112 and RFC 9110 it leaves out, both
+/// decided from the request's head while it still has its version (Hummingbird turns requests
+/// into HTTPTypes, which carry none):
+/// - an HTTP/1.0 connection closes after its response unless the client asked to keep it
+///   (`Connection: keep-alive`), RFC 9112 §9.3: a client that reads until the server closes
+///   (ApacheBench, scripts on raw sockets) waited for the idle timeout;
+/// - an HTTP/1.1 request with `Expect: 100-continue` gets `100 Continue` at once, RFC 9110
+///   §10.1.1: libcurl, .NET and PHP clients waited a second or more before sending their body.
+struct HTTP1ConformingChannel: ServerChildChannel {
+    let http1: HTTP1Channel
+
+    /// A server builder for ``Application``.
+    static var server: HTTPServerBuilder {
+        HTTPServerBuilder { responder in HTTP1ConformingChannel(http1: HTTP1Channel(responder: responder)) }
+    }
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<HTTP1Channel.Value> {
+        http1.setup(channel: channel, logger: logger).flatMapThrowing { value in
+            // Right after NIO's decoder, while the request still has its version; what this
+            // handler writes goes straight to NIO's response encoder.
+            let decoder = try channel.pipeline.syncOperations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
+            try channel.pipeline.syncOperations.addHandler(VersionAwareRequestHead(), position: .after(decoder))
+            return value
+        }
+    }
+
+    func handle(value: HTTP1Channel.Value, logger: Logger) async {
+        await http1.handle(value: value, logger: logger)
+    }
+}
+
+/// Adds `Connection: close` to an HTTP/1.0 request that did not ask for keep-alive, and answers
+/// `100 Continue` to an HTTP/1.1 request that expects it.
+private final class VersionAwareRequestHead: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    /// Requests read whose response has not ended: a `100 Continue` goes out only when the
+    /// request is the sole one, so it can never land inside a pipelined request's response.
+    private var unanswered = 0
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard case .head(var head) = unwrapInboundIn(data) else {
+            context.fireChannelRead(data)
+            return
+        }
+        unanswered += 1
+        if head.version == .http1_0, !head.isKeepAlive {
+            head.headers.replaceOrAdd(name: "connection", value: "close")
+        } else if head.version == .http1_1, unanswered == 1, head.headers["expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .continue))), promise: nil)
+        }
+        context.fireChannelRead(wrapInboundOut(.head(head)))
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .end = unwrapOutboundIn(data) { unanswered = max(0, unanswered - 1) }
+        context.write(data, promise: promise)
+    }
+}
