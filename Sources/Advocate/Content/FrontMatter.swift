@@ -46,7 +46,8 @@ public enum FrontMatter {
     public static func parse(_ text: String, file: String) throws(Diagnostic) -> MarkdownSource {
         var text = text
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // "\r\n" is one Character in Swift, so a split on "\n" alone kept a CRLF file whole.
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
         guard let first = lines.first, first.trimmingTrailingCR() == "---" else {
             return MarkdownSource(file: file, fields: [:], fieldLocations: [:], body: text, bodyLine: 1)
         }

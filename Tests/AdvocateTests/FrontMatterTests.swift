@@ -1,0 +1,17 @@
+@testable import Advocate
+import Testing
+
+@Suite struct FrontMatterTests {
+    /// A file saved by a Windows editor (or checked out with git's autocrlf) has CRLF line ends:
+    /// its front matter is still front matter, not a heading and a rule in the page.
+    @Test func crlfLineEndsAreReadLikeLF() throws {
+        let windows = try FrontMatter.parse("---\r\ntitle: CRLF FAQ\r\nchannel: sms\r\n---\r\n## Q\r\nA\r\n", file: "faq.md")
+        let unix = try FrontMatter.parse("---\ntitle: CRLF FAQ\nchannel: sms\n---\n## Q\nA\n", file: "faq.md")
+        #expect(windows.fields["title"] == .string("CRLF FAQ"))
+        #expect(windows.fields == unix.fields)
+        #expect(windows.fieldLocations == unix.fieldLocations)
+        #expect(windows.body == unix.body)
+        #expect(windows.bodyLine == 5)
+        #expect(throws: Diagnostic.self) { try FrontMatter.parse("---\r\ntitle: x\r\n", file: "faq.md") }
+    }
+}
