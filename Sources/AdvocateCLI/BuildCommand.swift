@@ -10,7 +10,8 @@ struct BuildCommand: ParsableCommand {
             Renders every page in parallel (with a progress bar on a terminal when it takes more \
             than a second), writes only files whose bytes changed (each replaced \
             atomically), removes files the site no longer has, and prints a summary. On any error \
-            the output folder is left exactly as it was and the exit code is 1.
+            the output folder is left exactly as it was and the exit code is 1; Ctrl-C (or SIGTERM) \
+            leaves it as it was too. Files a killed build left behind are removed by the next one.
 
             Examples:
               advocate build
@@ -35,6 +36,12 @@ struct BuildCommand: ParsableCommand {
             progress = { done, total in bar.update(done: done, total: total) }
         }
         let options = site.buildOptions(asOf: asOf.asOf)
+        let output = options.outputDirectory
+        BuildInterruption.discardStagedFilesOnSignals { outputChanged in
+            outputChanged
+                ? "advocate build: interrupted while moving the new pages into place, which was finished first: \(output) has the new site, whole."
+                : "advocate build: interrupted; \(output) is left as it was."
+        }
         if let holder = JournalWriter.holder(dataDirectory: options.dataDirectory) {
             StandardError.write("""
                 warning: advocate serve\(holder.isEmpty ? "" : " (pid \(holder))") is running on this store. It refreshes the \

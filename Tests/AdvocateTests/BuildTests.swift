@@ -271,19 +271,49 @@ import Testing
         #expect(!directory.exists(staging))
     }
 
-    @Test func aStagingFolderLeftByADeadBuildIsRemovedAndALiveOnesIsKept() throws {
+    /// What a killed build leaves (its staging folder; its temporary files anywhere in the tree,
+    /// which its pending marker points to) is removed by the next build, even one with nothing
+    /// to do; a running build's is kept.
+    @Test func leftoversOfADeadBuildAreRemovedAndALiveOnesAreKept() throws {
+        let site = fixtureWithReferrals()
+        let directory = try site.write()
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        let before = try directory.snapshot()
+        let dead = Int32.max  // above any pid_max, so no such process
+        let live = 1  // init, always running
+        let deadFiles = ["public/.advocate-staging-\(dead)/r/ada/index.html", "public/.advocate-pending-\(dead)",
+                         "public/r/ada/.index.html.advocate-tmp-\(dead)", "public/stats/.index.html.advocate-tmp-\(dead)"]
+        let liveFiles = ["public/.advocate-staging-\(live)/r/ada/index.html", "public/.advocate-pending-\(live)",
+                         "public/r/ada/.index.html.advocate-tmp-\(live)"]
+        for path in deadFiles + liveFiles { try directory.write(path, "left by a build") }
+
+        let report = try SiteBuilder.build(SiteFixture.options(directory))
+        #expect(report.written == 0)
+        for path in deadFiles { #expect(!directory.exists(path), "\(path)") }
+        #expect(!directory.exists("public/.advocate-staging-\(dead)"))
+        for path in liveFiles { #expect(directory.exists(path), "\(path)") }
+        for path in liveFiles { try FileManager.default.removeItem(atPath: directory.file(path)) }
+        try FileManager.default.removeItem(atPath: directory.file("public/.advocate-staging-\(live)"))
+        #expect(try directory.snapshot() == before)
+    }
+
+    /// A build leaves no pending marker behind when it finishes, nor when it fails.
+    @Test func aBuildRemovesItsPendingMarker() throws {
         var site = fixtureWithReferrals()
         let directory = try site.write()
         _ = try SiteBuilder.build(SiteFixture.options(directory))
-        let dead = "public/.advocate-staging-\(Int32.max)/r/ada/index.html"
-        let live = "public/.advocate-staging-1/r/ada/index.html"  // init, always running
-        try directory.write(dead, "left by a build that crashed")
-        try directory.write(live, "another build's")
         site.store.referrers[0].name = "Ada King"
         try site.store.write(to: directory)
-        _ = try SiteBuilder.build(SiteFixture.options(directory))
-        #expect(!directory.exists("public/.advocate-staging-\(Int32.max)"))
-        #expect(directory.exists(live))
+        let marker = "public/.advocate-pending-\(ProcessInfo.processInfo.processIdentifier)"
+        #expect(try SiteBuilder.build(SiteFixture.options(directory)).written > 0)
+        #expect(!directory.exists(marker))
+
+        let blocker = "public/r/ada/.index.html.advocate-tmp-\(ProcessInfo.processInfo.processIdentifier)"
+        try FileManager.default.createDirectory(atPath: directory.file(blocker), withIntermediateDirectories: true)
+        site.store.referrers[0].name = "Ada Byron"
+        try site.store.write(to: directory)
+        #expect(throws: BuildError.self) { try SiteBuilder.build(SiteFixture.options(directory)) }
+        #expect(!directory.exists(marker))
     }
 
     @Test func hostileNamesRenderAsTextEverywhere() throws {

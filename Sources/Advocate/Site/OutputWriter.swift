@@ -11,6 +11,11 @@ import Foundation
 /// referrers).
 ///
 /// Files whose bytes did not change are left alone (their modification time too).
+///
+/// A build that is killed leaves its temporary files behind; the first one it stages also leaves
+/// a marker, `.advocate-pending-<pid>`, in the output folder, so the next build knows to sweep
+/// them (``removeLeftoversOfInterruptedBuilds(in:)``) without walking the tree every time.
+/// SIGINT and SIGTERM discard them at once (``discardOnInterrupt()``).
 final class OutputWriter: @unchecked Sendable {
     enum Outcome {
         case unchanged
@@ -47,10 +52,25 @@ final class OutputWriter: @unchecked Sendable {
     private let stagingFolder: String
     /// Whether the output lacked each top-level entry when this writer first met it.
     private var isNewTopLevel: [String: Bool] = [:]
+    /// The marker telling a later build that temporary files may be left in the tree.
+    private let pendingMarker: String
+    private var hasPendingMarker = false
+    /// Writes under way, which an interruption waits for before discarding.
+    private var writesInFlight = 0
+    private var isCommitting = false
+    private var isInterrupted = false
+    private var hasCommitted = false
 
     init(outputDirectory: String) {
         self.outputDirectory = outputDirectory
-        stagingFolder = Paths.join(outputDirectory, Self.stagingPrefix + String(ProcessInfo.processInfo.processIdentifier))
+        let pid = String(ProcessInfo.processInfo.processIdentifier)
+        stagingFolder = Paths.join(outputDirectory, Self.stagingPrefix + pid)
+        pendingMarker = Paths.join(outputDirectory, Self.pendingPrefix + pid)
+        LiveWriters.shared.add(self)
+    }
+
+    deinit {
+        LiveWriters.shared.remove(self)
     }
 
     /// Compares `bytes` with the file at `relativePath`; when they differ, writes a temporary copy.
@@ -59,6 +79,8 @@ final class OutputWriter: @unchecked Sendable {
     func stage(_ relativePath: String, bytes: [UInt8], content: UInt64? = nil, previous: PreviousFile? = nil) throws(WriteError) -> Outcome {
         if isNew(topLevelEntry(of: relativePath)) {
             let path = Paths.join(stagingFolder, relativePath)
+            try beginWrite(temporary: nil, final: path)
+            defer { endWrite() }
             try ensureDirectory((path as NSString).deletingLastPathComponent)
             try Self.write(bytes, to: path)
             return .staged
@@ -70,18 +92,55 @@ final class OutputWriter: @unchecked Sendable {
             return .unchanged
         }
         let directory = (final as NSString).deletingLastPathComponent
-        try ensureDirectory(directory)
         let name = (final as NSString).lastPathComponent
         let temporary = Paths.join(directory, ".\(name)\(temporarySuffix)")
+        try beginWrite(temporary: temporary, final: final)
+        defer { endWrite() }
+        try ensureDirectory(directory)
         try Self.write(bytes, to: temporary)
-        lock.withLock { staged.append((temporary, final)) }
         return .staged
+    }
+
+    /// Counts a write (and the folders it makes) as under way and records its temporary file
+    /// before it exists, so a discard never misses it; the first one leaves the pending marker.
+    /// Refused once interrupted.
+    private func beginWrite(temporary: String?, final: String) throws(WriteError) {
+        let admitted = lock.withLock {
+            guard !isInterrupted else { return false }
+            writesInFlight += 1
+            guard let temporary else { return true }
+            staged.append((temporary, final))
+            // Inside the lock, so no temporary file can exist before the marker does.
+            if !hasPendingMarker {
+                _ = try? Self.write([], to: pendingMarker)
+                hasPendingMarker = true
+            }
+            return true
+        }
+        if !admitted { Self.waitForTheProcessToExit() }
+    }
+
+    /// Parks a thread that would write after an interruption: the signal handler is discarding
+    /// what was staged and ends the process, and nothing else may run first (not even the
+    /// build's own error path, which would exit with the wrong code or race the discard).
+    private static func waitForTheProcessToExit() -> Never {
+        while true { pause() }
+    }
+
+    private func endWrite() {
+        lock.withLock { writesInFlight -= 1 }
     }
 
     /// Renames every staged file into place, on every core (a rename is kernel work, 300,000 of
     /// them took 3 s on one core at 100,000 referrers), then each new top-level entry.
     func commit() throws(WriteError) {
-        let (files, newEntries) = lock.withLock { (staged, isNewTopLevel.filter(\.value).keys.sorted()) }
+        let work: (files: [(temporary: String, final: String)], newEntries: [String])? = lock.withLock {
+            guard !isInterrupted else { return nil }
+            isCommitting = true
+            return (staged, isNewTopLevel.filter(\.value).keys.sorted())
+        }
+        guard let (files, newEntries) = work else { Self.waitForTheProcessToExit() }
+        defer { lock.withLock { isCommitting = false } }
         let chunk = 1024
         let failures = parallelMap((files.count + chunk - 1) / chunk) { chunkIndex -> WriteError? in
             for file in files[chunkIndex * chunk..<min(files.count, (chunkIndex + 1) * chunk)] where rename(file.temporary, file.final) != 0 {
@@ -102,22 +161,45 @@ final class OutputWriter: @unchecked Sendable {
             }
         }
         rmdir(stagingFolder)
+        removePendingMarker()
         lock.withLock {
+            hasCommitted = true
             staged.removeAll()
             isNewTopLevel.removeAll()
         }
-        removeAbandonedStagingFolders()
     }
 
     private static let stagingPrefix = ".advocate-staging-"
+    private static let pendingPrefix = ".advocate-pending-"
+    private static let temporaryInfix = ".advocate-tmp-"
 
-    /// Removes the staging folders of builds that died before moving their files into place (a
-    /// crash, a kill), which a web server would otherwise serve; a running build's is kept.
-    private func removeAbandonedStagingFolders() {
+    /// Removes what builds that were killed (or crashed) left in `outputDirectory`, which a web
+    /// server would otherwise serve: their staging folders, and, where their pending marker
+    /// says so, their temporary files anywhere in the tree. A running build's are kept.
+    static func removeLeftoversOfInterruptedBuilds(in outputDirectory: String) {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: outputDirectory)) ?? []
-        for entry in entries where entry.hasPrefix(Self.stagingPrefix) {
-            guard let pid = pid_t(entry.dropFirst(Self.stagingPrefix.count)), kill(pid, 0) != 0, errno == ESRCH else { continue }
-            try? FileManager.default.removeItem(atPath: Paths.join(outputDirectory, entry))
+        func deadProcess(_ entry: String, prefix: String) -> String? {
+            guard entry.hasPrefix(prefix), let pid = pid_t(entry.dropFirst(prefix.count)), pid > 0,
+                  kill(pid, 0) != 0, errno == ESRCH else { return nil }
+            return String(pid)
+        }
+        var abandonedSuffixes: [String] = []
+        for entry in entries {
+            if deadProcess(entry, prefix: stagingPrefix) != nil {
+                try? FileManager.default.removeItem(atPath: Paths.join(outputDirectory, entry))
+            } else if let pid = deadProcess(entry, prefix: pendingPrefix) {
+                abandonedSuffixes.append(temporaryInfix + pid)
+            }
+        }
+        guard !abandonedSuffixes.isEmpty else { return }
+        let walk = FileManager.default.enumerator(atPath: outputDirectory)
+        while let relative = walk?.nextObject() as? String {
+            let name = (relative as NSString).lastPathComponent
+            guard name.contains(temporaryInfix), abandonedSuffixes.contains(where: { name.hasSuffix($0) }) else { continue }
+            unlink(Paths.join(outputDirectory, relative))
+        }
+        for suffix in abandonedSuffixes {
+            unlink(Paths.join(outputDirectory, pendingPrefix + suffix.dropFirst(temporaryInfix.count)))
         }
     }
 
@@ -128,11 +210,30 @@ final class OutputWriter: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: stagingFolder)
         for file in files { unlink(file.temporary) }
         for directory in directories.sorted(by: { $0.count > $1.count }) { rmdir(directory) }
+        removePendingMarker()
         lock.withLock {
             staged.removeAll()
             createdDirectories.removeAll()
             isNewTopLevel.removeAll()
         }
+    }
+
+    /// On SIGINT or SIGTERM: refuses further writes, waits for those under way (milliseconds)
+    /// and for a commit in progress to finish moving its files, then discards what is staged.
+    /// Returns whether this writer had already moved files into place.
+    func discardOnInterrupt() -> Bool {
+        lock.withLock { isInterrupted = true }
+        while lock.withLock({ writesInFlight > 0 || isCommitting }) { usleep(1_000) }
+        discard()
+        return lock.withLock { hasCommitted }
+    }
+
+    private func removePendingMarker() {
+        let had = lock.withLock {
+            defer { hasPendingMarker = false }
+            return hasPendingMarker
+        }
+        if had { unlink(pendingMarker) }
     }
 
     private func topLevelEntry(of relativePath: String) -> String {

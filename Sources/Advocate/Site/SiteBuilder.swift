@@ -66,6 +66,7 @@ public enum SiteBuilder {
         } catch {
             throw .invalidInput(error)
         }
+        OutputWriter.removeLeftoversOfInterruptedBuilds(in: options.outputDirectory)
         let timer = StepTimer()
         let digests = InputDigests(options)
         var report: BuildReport
@@ -96,6 +97,7 @@ public enum SiteBuilder {
     /// pages whose inputs changed (``PageRecord``).
     public static func build(_ inputs: SiteInputs, digests: InputDigests,
                              progress: (@Sendable (Int, Int) -> Void)? = nil) throws(BuildError) -> BuildReport {
+        OutputWriter.removeLeftoversOfInterruptedBuilds(in: inputs.options.outputDirectory)
         if let report = upToDate(inputs.options, inputDigest: digests.all) { return report }
         let timer = StepTimer()
         var report = try buildChanged(inputs, digests: digests, progress: progress, timer: timer)
