@@ -10,7 +10,9 @@ public enum BuildInterruption {
     public static func discardStagedFilesOnSignals(message: @escaping @Sendable (_ outputChanged: Bool) -> String) {
         for signalNumber in [SIGINT, SIGTERM] {
             signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            // A queue of its own: a serial queue gets a thread even when the render keeps every
+            // worker of the global pool busy, where a .global() handler waited for the render's end.
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: handlerQueue)
             source.setEventHandler {
                 var outputChanged = false
                 for writer in LiveWriters.shared.all() where writer.discardOnInterrupt() { outputChanged = true }
@@ -23,6 +25,7 @@ public enum BuildInterruption {
     }
 
     private static let installed = SignalSources()
+    private static let handlerQueue = DispatchQueue(label: "advocate.build-interruption")
 }
 
 /// The signal sources, kept alive for the life of the process.
