@@ -29,6 +29,12 @@ struct BuildCommand: ParsableCommand {
     @Flag(name: .long, help: "Also print how long each step of the build took.")
     var verbose = false
 
+    func validate() throws {
+        if quiet && verbose {
+            throw ValidationError("--quiet and --verbose contradict each other; choose one.")
+        }
+    }
+
     func run() throws {
         let bar = !quiet && isatty(STDERR_FILENO) != 0 ? ProgressBar() : nil
         var progress: (@Sendable (Int, Int) -> Void)?

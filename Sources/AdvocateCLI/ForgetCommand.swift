@@ -23,6 +23,14 @@ struct ForgetCommand: ParsableCommand {
 
     @OptionGroup var site: SiteOptions
 
+    func validate() throws {
+        // Only the shape that every address has: an address the store keeps despite a warning
+        // must still be erasable, so the store's own plausibility check would be too strict.
+        guard email.contains("@") else {
+            throw ValidationError("'\(email)' is not an email address. Give the address the person used, e.g. advocate forget grace@example.com")
+        }
+    }
+
     func run() throws {
         let options = site.buildOptions()
         let report: Erasure.Report

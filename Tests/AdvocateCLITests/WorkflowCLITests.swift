@@ -81,6 +81,16 @@ import Testing
         #expect(changed.contains("content/data/erasures.log"))
     }
 
+    /// Arguments that cannot be meant are usage errors (64) that say what to do, before any work.
+    @Test func contradictoryOrMalformedArgumentsAreUsageErrors() throws {
+        let forget = try CLIRunner.run(["forget", "grace", "--source", "examples/none"])
+        #expect(forget.status == 64, "\(forget.stderr)")
+        #expect(forget.stderr.contains("'grace' is not an email address"), "\(forget.stderr)")
+        let build = try CLIRunner.run(["build", "--quiet", "--verbose", "--source", "examples/none"])
+        #expect(build.status == 64, "\(build.stderr)")
+        #expect(build.stderr.contains("--quiet and --verbose contradict each other"), "\(build.stderr)")
+    }
+
     /// An import names what is wrong with the file itself before reading any line of it.
     @Test func importingAMissingOrNonUTF8FileSaysWhich() throws {
         let folder = try CLIRunner.temporaryFolder()
