@@ -6,6 +6,12 @@ struct ReferralCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "referral",
         abstract: "Record what happened to a referral.",
+        discussion: """
+            Examples:
+              advocate referral status rf_0042 contacted
+              advocate referral status rf_0042 converted --value 1200
+              advocate referral status --help
+            """,
         subcommands: [Status.self])
 
     struct Status: ParsableCommand {
@@ -69,6 +75,11 @@ struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Import status changes from a CRM export.",
+        discussion: """
+            Examples:
+              advocate import statuses crm-export.csv
+              advocate import statuses --help    # the columns it reads
+            """,
         subcommands: [Statuses.self])
 
     struct Statuses: ParsableCommand {

@@ -5,6 +5,11 @@ struct ReferrersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "referrers",
         abstract: "List the roster or add a referrer.",
+        discussion: """
+            Examples:
+              advocate referrers list
+              advocate referrers add --name "Ada Lovelace" --email ada@example.com
+            """,
         subcommands: [List.self, Add.self])
 
     struct List: ParsableCommand {

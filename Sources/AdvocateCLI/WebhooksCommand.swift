@@ -5,6 +5,10 @@ struct WebhooksCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "webhooks",
         abstract: "Show how program.json's webhooks are being served.",
+        discussion: """
+            Example:
+              advocate webhooks status
+            """,
         subcommands: [Status.self])
 
     struct Status: ParsableCommand {

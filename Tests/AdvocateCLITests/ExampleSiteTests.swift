@@ -85,7 +85,8 @@ import Testing
     @Test(arguments: [["--help"], ["init", "--help"], ["build", "--help"], ["stats", "--help"], ["check", "--help"], ["serve", "--help"],
                       ["preview", "--help"], ["referrers", "add", "--help"], ["referrers", "list", "--help"],
                       ["referral", "status", "--help"], ["import", "statuses", "--help"], ["export", "--help"], ["forget", "--help"],
-                      ["webhooks", "status", "--help"]])
+                      ["webhooks", "status", "--help"], ["referrers", "--help"], ["referral", "--help"], ["import", "--help"],
+                      ["webhooks", "--help"]])
     func everyCommandHasHelpWithAnExample(arguments: [String]) throws {
         let result = try CLIRunner.run(arguments)
         #expect(result.status == 0)
