@@ -14,4 +14,14 @@ import Testing
         #expect(windows.bodyLine == 5)
         #expect(throws: Diagnostic.self) { try FrontMatter.parse("---\r\ntitle: x\r\n", file: "faq.md") }
     }
+
+    /// A key given twice is named on one compiler-style line, at its second occurrence.
+    @Test func aDuplicatedKeyIsOneLineAtItsSecondOccurrence() {
+        do {
+            _ = try FrontMatter.parse("---\ntitle: One\nsummary: s\ntitle : Two\n---\nBody\n", file: "faq.md")
+            Issue.record("a duplicated key was accepted")
+        } catch {
+            #expect(error.description == "faq.md:4:1: error: invalid YAML front matter: 'title' is given twice; keep one")
+        }
+    }
 }

@@ -72,6 +72,11 @@ public enum FrontMatter {
                     locations[name] = SourceLocation(line: mark.line + 1, column: mark.column)
                 }
             }
+        } catch YamlError.duplicatedKeysInMapping(let duplicates, _) {
+            // Yams's own text for this spans several lines, which breaks `file:line:col:` output.
+            let key = duplicates.sorted().first ?? ""
+            throw Diagnostic.error(file, secondOccurrence(of: key, in: lines[1..<closing]),
+                                   "invalid YAML front matter: '\(key)' is given twice; keep one")
         } catch let error as YamlError {
             let described = describe(error)
             // The usual cause: a value with ": " in it (`title: Ada: a story`), which YAML reads as a map.
@@ -106,6 +111,17 @@ public enum FrontMatter {
         case .alias:
             return .null
         }
+    }
+
+    /// Where `key` is given the second time at the top level of the front matter (whose first
+    /// line is the file's second); its first line when not found.
+    private static func secondOccurrence(of key: String, in yamlLines: ArraySlice<Substring>) -> SourceLocation {
+        let given = yamlLines.indices.filter { index in
+            let line = yamlLines[index]
+            guard line.hasPrefix(key) else { return false }
+            return line.dropFirst(key.count).drop(while: { $0 == " " }).hasPrefix(":")
+        }
+        return SourceLocation(line: (given.dropFirst().first ?? yamlLines.startIndex) + 1, column: 1)
     }
 
     /// Yams reports marks within the YAML text; the file has the opening `---` line before it.
