@@ -34,6 +34,7 @@ public struct Theme: Sendable {
         var templates: [String: MustacheTemplate] = [:]
         var compiled: [String: [TemplateNode]]? = [:]
         var sources: [String: String] = [:]
+        var blank: Set<String> = [], parents: Set<String> = []
         for path in ContentLoader.listFiles(directory) where path.hasSuffix(".mustache") {
             let file = Paths.join(directory, path)
             let name = String(path.dropLast(".mustache".count))
@@ -42,6 +43,7 @@ public struct Theme: Sendable {
                 continue
             }
             sources[name] = file
+            if text.allSatisfy(\.isWhitespace) { blank.insert(name) }
             do {
                 // The pragma's line is dropped from the output; the lines of errors are counted back by one.
                 let source = HTMLEscaping.themeSource(text)
@@ -70,12 +72,17 @@ public struct Theme: Sendable {
                 continue
             }
             for tag in MustacheTags.scan(text) where tag.kind == .partial || tag.kind == .parent {
+                if tag.kind == .parent { parents.insert(tag.name) }
                 if !FileManager.default.fileExists(atPath: Paths.join(directory, tag.name + ".mustache")) {
                     let what = tag.kind == .partial ? "partial" : "parent template"
                     diagnostics.error(file, SourceLocation(line: tag.line, column: tag.column),
                                       "\(what) '\(tag.name)' not found (expected \(Paths.join(directory, tag.name + ".mustache")))")
                 }
             }
+        }
+        // An empty partial can be a theme's hook; an empty page or layout blanks whole pages.
+        for name in blank.sorted() where pageTemplates.contains(name) || optionalPageTemplates.contains(name) || parents.contains(name) {
+            diagnostics.warning(sources[name]!, .start, "the template is empty, so every page \(parents.contains(name) ? "built on it" : "it renders") will be blank")
         }
         for name in pageTemplates where sources[name] == nil {
             diagnostics.error(Paths.join(directory, name + ".mustache"), .start, "missing template '\(name)': every theme needs it")
