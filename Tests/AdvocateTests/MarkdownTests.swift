@@ -77,4 +77,17 @@ private final class ResultBox: @unchecked Sendable {
             "\(directory.file("stories/first.md")):3:1: warning: unknown front matter field 'sumary' is ignored; did you mean 'summary'? (allowed: author, date, description, summary, title)",
         ])
     }
+
+    /// index.md, terms.md and faq.md are checked as stories are: a mistyped field, or one that
+    /// holds a list where text is read, is named instead of quietly doing nothing.
+    @Test func contentPagesWarnAboutFieldsNothingReads() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("content/faq.md", "---\ntittle: Questions\n---\n# FAQ\n")
+        try directory.write("content/terms.md", "---\ntitle: [1, 2]\nversion: 3\neffective: 2026-01-01\n---\nTerms\n")
+        let (_, diagnostics) = ContentLoader.load(from: directory.file("content"))
+        #expect(diagnostics.map(\.description) == [
+            "\(directory.file("content/terms.md")):2:1: warning: 'title' must be text, such as title: Some words; it is ignored",
+            "\(directory.file("content/faq.md")):2:1: warning: unknown front matter field 'tittle' is ignored; did you mean 'title'? (allowed: description, effective, title, version)",
+        ])
+    }
 }

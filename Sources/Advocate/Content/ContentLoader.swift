@@ -21,6 +21,9 @@ public enum ContentLoader {
         let home = loadPage(Paths.join(contentDirectory, homeFile), defaultTitle: nil, diagnostics: &diagnostics)
         let terms = loadPage(Paths.join(contentDirectory, termsFile), defaultTitle: "Program terms", diagnostics: &diagnostics)
         let faq = loadPage(Paths.join(contentDirectory, faqFile), defaultTitle: "Frequently asked questions", diagnostics: &diagnostics)
+        for page in [home, terms, faq].compactMap({ $0 }) {
+            checkFrontMatter(of: page, allowed: pageKeys, diagnostics: &diagnostics)
+        }
         if let terms, let effective = terms.field("effective"), CalendarDay(effective) == nil {
             diagnostics.error(terms.source.file, terms.source.location(of: "effective"), "'effective' must be a date YYYY-MM-DD, found \"\(effective)\"")
         }
@@ -55,8 +58,23 @@ public enum ContentLoader {
         return ContentPage(source: source, title: title, description: source.fields["description"]?.text, rendered: rendered)
     }
 
+    /// The front matter index.md, terms.md and faq.md can have.
+    static let pageKeys = ["description", "effective", "title", "version"]
     /// The front matter a story can have.
     static let storyKeys = ["author", "date", "description", "summary", "title"]
+
+    /// Warns about each front matter field nothing reads (a typo, usually) and each one that is
+    /// read as text but holds a list or a map, which the page would otherwise quietly go without.
+    static func checkFrontMatter(of page: ContentPage, allowed: [String], diagnostics: inout DiagnosticList) {
+        let file = page.source.file
+        for (key, value) in page.source.fields.sorted(by: { $0.key < $1.key }) {
+            if !allowed.contains(key) {
+                diagnostics.warning(file, page.source.location(of: key), UnknownKey.warning(key, kind: "front matter field", allowed: allowed))
+            } else if value.text == nil, value != .null {
+                diagnostics.warning(file, page.source.location(of: key), "'\(key)' must be text, such as \(key): Some words; it is ignored")
+            }
+        }
+    }
 
     static func loadStories(_ directory: String, diagnostics: inout DiagnosticList) -> [Story] {
         var stories: [Story] = []
@@ -70,10 +88,7 @@ public enum ContentLoader {
             }
             slugs[slug] = path
             guard let page = loadPage(path, defaultTitle: nil, diagnostics: &diagnostics) else { continue }
-            for key in page.source.fields.keys.sorted() where !storyKeys.contains(key) {
-                diagnostics.warning(path, page.source.location(of: key),
-                                    UnknownKey.warning(key, kind: "front matter field", allowed: storyKeys))
-            }
+            checkFrontMatter(of: page, allowed: storyKeys, diagnostics: &diagnostics)
             if page.title.isEmpty {
                 diagnostics.error(path, .start, "a story needs a 'title' in its front matter")
                 continue
