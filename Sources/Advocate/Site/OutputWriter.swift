@@ -52,9 +52,9 @@ final class OutputWriter: @unchecked Sendable {
     private let stagingFolder: String
     /// Whether the output lacked each top-level entry when this writer first met it.
     private var isNewTopLevel: [String: Bool] = [:]
-    /// The marker telling a later build that temporary files may be left in the tree.
+    /// The marker telling a later build that temporary files may be left in the tree: present
+    /// exactly while `staged` is not empty.
     private let pendingMarker: String
-    private var hasPendingMarker = false
     /// Writes under way, which an interruption waits for before discarding.
     private var writesInFlight = 0
     private var isCommitting = false
@@ -109,12 +109,9 @@ final class OutputWriter: @unchecked Sendable {
             guard !isInterrupted else { return false }
             writesInFlight += 1
             guard let temporary else { return true }
-            staged.append((temporary, final))
             // Inside the lock, so no temporary file can exist before the marker does.
-            if !hasPendingMarker {
-                _ = try? Self.write([], to: pendingMarker)
-                hasPendingMarker = true
-            }
+            if staged.isEmpty { _ = try? Self.write([], to: pendingMarker) }
+            staged.append((temporary, final))
             return true
         }
         if !admitted { Self.waitForTheProcessToExit() }
@@ -228,12 +225,9 @@ final class OutputWriter: @unchecked Sendable {
         return lock.withLock { hasCommitted }
     }
 
+    /// Called before `staged` is emptied.
     private func removePendingMarker() {
-        let had = lock.withLock {
-            defer { hasPendingMarker = false }
-            return hasPendingMarker
-        }
-        if had { unlink(pendingMarker) }
+        if lock.withLock({ !staged.isEmpty }) { unlink(pendingMarker) }
     }
 
     private func topLevelEntry(of relativePath: String) -> String {
