@@ -9,7 +9,8 @@ struct CheckCommand: ParsableCommand {
             Checks the store (every rule), front matter, templates and the values they use, every \
             internal link and asset reference in the pages as they would be built, and messages \
             over their channel's limit. Reports every problem as file:line:column: error|warning: \
-            message, then a count. Exits 1 when there is any error.
+            message, then a count. Exits 1 when there is any error. Goes on past errors: a \
+            broken store or template does not hide the other problems.
 
             Example:
               advocate check --source my-program
@@ -18,16 +19,11 @@ struct CheckCommand: ParsableCommand {
     @OptionGroup var site: SiteOptions
 
     func run() throws {
-        let found: [Diagnostic]
-        do {
-            let inputs = try SiteInputs.load(site.buildOptions())
-            found = inputs.warnings + SiteChecker.check(inputs)
-        } catch {
-            found = error.diagnostics
-        }
-        DiagnosticPrinter.print(found)
-        let errors = found.count { $0.severity == .error }
-        let warnings = found.count - errors
+        let report = SiteChecker.check(site.buildOptions())
+        DiagnosticPrinter.print(report.diagnostics)
+        let errors = report.diagnostics.count { $0.severity == .error }
+        let warnings = report.diagnostics.count - errors
+        if let reason = report.pagesNotChecked { print(reason) }
         print("\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")")
         if errors > 0 { throw ExitCode.failure }
     }

@@ -186,6 +186,9 @@ import Testing
         #expect(built == CLIRunner.snapshot(fresh.appendingPathComponent("public")))
     }
 
+    /// DESIGN.md: check "goes on past a file it cannot read or parse and reports every problem
+    /// it can find": a broken journal line, a broken messaging template and a template syntax
+    /// error do not hide the page-level checks (links, template values, message lengths).
     @Test func checkReportsEveryProblemOfABrokenCopyOnItsOwnLine() throws {
         let folder = try CLIRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -195,27 +198,38 @@ import Testing
         let journal = folder.appendingPathComponent("content/data/referrals.jsonl")
         var lines = try String(contentsOf: journal, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         lines[4] = "{\"type\": \"referral\", oops}"
-        try lines.joined(separator: "\n").write(to: journal, atomically: true, encoding: .utf8)
-        try "---\nchannel: sms\n---\nHi {{referrer.nickname}}! \(String(repeating: "Long text. ", count: 20)) {{link}}\n"
-            .write(to: folder.appendingPathComponent("content/messaging/zz-long.md"), atomically: true, encoding: .utf8)
+        try lines.joined(separator: "\n").write(to: journal, atomically: false, encoding: .utf8)
+        try "---\nchannel: sms\n---\nHi {{referrer.nickname}}! {{link}}\n"
+            .write(to: folder.appendingPathComponent("content/messaging/zz-typo.md"), atomically: false, encoding: .utf8)
+        try "---\nchannel: sms\n---\nHi {{referrer.name}}! \(String(repeating: "Long text. ", count: 20)) {{link}}\n"
+            .write(to: folder.appendingPathComponent("content/messaging/zz-long.md"), atomically: false, encoding: .utf8)
+        try "{{#never-closed}}\n".write(to: folder.appendingPathComponent("templates/zz-broken.mustache"), atomically: false, encoding: .utf8)
         let thanks = folder.appendingPathComponent("templates/thanks.mustache")
-        try (try String(contentsOf: thanks, encoding: .utf8)).replacingOccurrences(of: "{{/main}}", with: "<a href=\"/nowhere/\">x</a>{{/main}}")
-            .write(to: thanks, atomically: true, encoding: .utf8)
+        try (try String(contentsOf: thanks, encoding: .utf8)).replacingOccurrences(of: "{{/main}}", with: "<a href=\"/nowhere/\">x</a>{{page.titel}}{{/main}}")
+            .write(to: thanks, atomically: false, encoding: .utf8)
         let result = try CLIRunner.run(["check", "--source", folder.path])
         #expect(result.status == 1)
         let problems = result.stderr.split(separator: "\n")
         #expect(problems.contains { $0.contains("content/data/referrals.jsonl:5:") && $0.contains("error: malformed journal line") })
-        #expect(problems.contains { $0.contains("content/messaging/zz-long.md:4:") && $0.contains("unknown variable '{{referrer.nickname}}'") })
-        // The store and the unknown variable stop the load; fix them to see the page-level checks.
-        lines.remove(at: 4)
-        try lines.joined(separator: "\n").write(to: journal, atomically: true, encoding: .utf8)
-        try "---\nchannel: sms\n---\nHi {{referrer.name}}! \(String(repeating: "Long text. ", count: 20)) {{link}}\n"
-            .write(to: folder.appendingPathComponent("content/messaging/zz-long.md"), atomically: true, encoding: .utf8)
-        let second = try CLIRunner.run(["check", "--source", folder.path])
-        #expect(second.status == 1)
-        let found = second.stderr.split(separator: "\n")
-        #expect(found.contains { $0.contains("public/thanks/index.html:") && $0.contains("error: broken internal link: /nowhere/") })
-        #expect(found.contains { $0.contains("content/messaging/zz-long.md:1:1: warning: SMS message is over the channel's limit") })
-        #expect(second.stdout.contains("1 error"))
+        #expect(problems.contains { $0.contains("content/messaging/zz-typo.md:4:") && $0.contains("unknown variable '{{referrer.nickname}}'") })
+        #expect(problems.contains { $0.contains("templates/zz-broken.mustache:1:1: error: template syntax error") })
+        #expect(problems.contains { $0.contains("templates/thanks.mustache:") && $0.contains("warning: 'page.titel' is not a value any page provides") })
+        #expect(problems.contains { $0.contains("thanks") && $0.contains("error: broken internal link: /nowhere/") })
+        #expect(problems.contains { $0.contains("content/messaging/zz-long.md:1:1: warning: SMS message is over the channel's limit") })
+        #expect(result.stdout.contains("4 errors"), "\(result.stdout)")
+    }
+
+    /// Without a program there is nothing to render the pages with; check says what it left out.
+    @Test func checkSaysWhatItCouldNotCheck() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for name in ["content", "templates"] {
+            try FileManager.default.copyItem(at: CLIRunner.packageRoot.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+        }
+        try "{\"name\": ".write(to: folder.appendingPathComponent("content/data/program.json"), atomically: false, encoding: .utf8)
+        let result = try CLIRunner.run(["check", "--source", folder.path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("content/data/program.json:1:"), "\(result.stderr)")
+        #expect(result.stdout.contains("links, template values and message lengths were not checked"), "\(result.stdout)")
     }
 }

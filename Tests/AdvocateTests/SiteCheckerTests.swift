@@ -24,11 +24,53 @@ import Testing
         let found = SiteChecker.check(try SiteInputs.load(SiteFixture.options(directory)))
         let link = try #require(found.first { $0.message.contains("broken internal link") })
         #expect(link.severity == .error)
-        #expect(link.file.hasSuffix("public/thanks/index.html"))
+        #expect(link.file.hasSuffix("templates/thanks.mustache") && link.line == 2 && link.column == 45, "\(link)")
         #expect(link.message.contains("/nowhere/"))
         #expect(found.count { $0.message.contains("broken internal link") } == 1)
         let variable = try #require(found.first { $0.message.contains("page.titel") })
         #expect(variable.severity == .warning && variable.file.hasSuffix("thanks.mustache") && variable.line == 3)
         #expect(found.contains { $0.file.hasSuffix("messaging/x.md") && $0.message.contains("over the channel's limit") })
+    }
+
+    /// A broken link is reported where a person fixes it: the Markdown line, or the template
+    /// line once for every page built on it; one made of values, at the first page that has it.
+    @Test func brokenLinksAreReportedWhereTheyWereWritten() throws {
+        var site = SiteFixture()
+        site.content["faq.md"] = "---\ntitle: FAQ\n---\r\n## How?\r\n\r\nSee [the terms](/term/) or [these](/terms/).\r\n\r\n[ref]: /nowhere?a=1&b=2\n\n[Ref][ref]\n"
+        site.pageTemplates["layout"] = site.pageTemplates["layout"]!.replacingOccurrences(of: "<body>", with: "<body><a href=\"/gone/\">gone</a>")
+        site.pageTemplates["stats"] = site.pageTemplates["stats"]!.replacingOccurrences(of: "{{/main}}", with: "<a href=\"{{site.root}}r/{{referrer.code}}/missing/\">x</a>{{/main}}")
+        let directory = try site.write()
+        let inputs = try SiteInputs.load(SiteFixture.options(directory))
+        let broken = SiteChecker.check(inputs).filter { $0.message.contains("broken internal link") }
+        let plan = SitePlan.plan(Site(inputs: inputs))
+        let htmlPages = plan.count { SitePlan.outputPath($0, site: Site(inputs: inputs)).hasSuffix(".html") }
+
+        let term = try #require(broken.first { $0.message.contains("/term/") })
+        #expect(term.file.hasSuffix("content/faq.md") && term.line == 6 && term.column == 17, "\(term)")
+        #expect(!term.message.contains("pages)"))
+        let reference = try #require(broken.first { $0.message.contains("/nowhere?a=1&b=2") })
+        #expect(reference.file.hasSuffix("content/faq.md") && reference.line == 8 && reference.column == 8, "\(reference)")
+        let gone = broken.filter { $0.message.contains("/gone/") }
+        #expect(gone.count == 1)
+        #expect(gone.first?.file.hasSuffix("templates/layout.mustache") == true && gone.first?.line == 2)
+        #expect(gone.first?.message.hasSuffix("(on \(htmlPages) pages)") == true, "\(gone)")
+        let missing = broken.filter { $0.message.contains("/missing/") }
+        #expect(missing.count == inputs.store.referrers.count)
+        #expect(missing.allSatisfy { $0.file.contains("public/stats/") && $0.file.hasSuffix("/index.html") })
+    }
+
+    /// A link made of values on every referrer's page is shown for the first few pages, and the
+    /// rest are counted in one error rather than one each.
+    @Test func linksMadeOfValuesAreShownForAFewPagesAndCounted() throws {
+        var site = SiteFixture()
+        let shown = SiteChecker.unwrittenLinksShownPerKind
+        site.store.referrers = (0..<(shown + 5)).map { ("code-\($0)", "Person \($0)", "p\($0)@example.com") }
+        site.store.lines = []
+        site.pageTemplates["referrer"] = "{{<layout}}{{$main}}<a href=\"{{site.root}}r/{{referrer.code}}/missing/\">x</a>{{/main}}{{/layout}}"
+        let directory = try site.write()
+        let broken = SiteChecker.check(try SiteInputs.load(SiteFixture.options(directory))).filter { $0.message.contains("/missing/") }
+        #expect(broken.count == shown + 1)
+        #expect(broken.count { $0.message.hasPrefix("broken internal link: /r/code-") } == shown)
+        #expect(broken.contains { $0.message.hasPrefix("5 more broken internal links on referrer pages") }, "\(broken)")
     }
 }

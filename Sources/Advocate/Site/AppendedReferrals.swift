@@ -88,9 +88,8 @@ enum AppendedReferrals {
 
     /// The site's inputs but the store (content, theme, program; an empty roster and journal).
     private static func loadInputs(_ options: BuildOptions, program: Program) -> SiteInputs? {
-        guard let inputs = try? SiteInputs.load(options, store: { () throws(DiagnosticsError) in
-                  LoadedStore(store: Store(program: program, referrers: [], journal: []), warnings: [])
-              })
+        let store = Store(program: program, referrers: [], journal: [])
+        guard let inputs = try? SiteInputs.load(options, store: { StoreReading(loaded: LoadedStore(store: store, warnings: []), standIn: store, diagnostics: []) })
         else { return nil }
         return inputs.warnings.isEmpty ? inputs : nil
     }

@@ -1,9 +1,33 @@
 import Foundation
 
+/// What `advocate check` found.
+public struct CheckReport: Sendable {
+    public var diagnostics: [Diagnostic]
+    /// Why the pages were not checked (links, template values, message lengths), when they were not.
+    public var pagesNotChecked: String?
+}
+
 /// What `advocate check` adds to loading: it renders every page in memory (writing nothing) and
 /// checks internal links and asset references, template variables, and messaging lengths.
 public enum SiteChecker {
-    public static func check(_ inputs: SiteInputs) -> [Diagnostic] {
+    /// Loads every input and checks the pages, going on past errors: when the store has errors
+    /// the pages are checked with its program and roster (``StoreReading/standIn``), and the
+    /// templates that parsed are checked when others did not.
+    public static func check(_ options: BuildOptions) -> CheckReport {
+        let gathered: (inputs: SiteInputs?, diagnostics: DiagnosticList)
+        do {
+            gathered = try SiteInputs.gather(options) { StoreLoader.read(from: options.dataDirectory) }
+        } catch {
+            return CheckReport(diagnostics: error.diagnostics)
+        }
+        guard let inputs = gathered.inputs else {
+            return CheckReport(diagnostics: gathered.diagnostics.all,
+                               pagesNotChecked: "links, template values and message lengths were not checked: the program or the templates folder could not be read")
+        }
+        return CheckReport(diagnostics: gathered.diagnostics.all + check(inputs))
+    }
+
+    static func check(_ inputs: SiteInputs) -> [Diagnostic] {
         let site = Site(inputs: inputs)
         var diagnostics = DiagnosticList()
         checkMessageLengths(site, diagnostics: &diagnostics)
@@ -38,31 +62,90 @@ public enum SiteChecker {
         }
     }
 
-    /// Every `href` and `src` that points into the site must name a file the build makes.
+    /// Every `href` and `src` that points into the site must name a file the build makes. Each
+    /// broken link is reported once where it was written (``LinkOrigins``), with the number of
+    /// pages it is on; one written nowhere as it appears, at its page.
     static func checkLinks(_ site: Site, diagnostics: inout DiagnosticList) {
         let pages = SitePlan.plan(site)
         let paths = pages.map { SitePlan.outputPath($0, site: site) }
         let existing = Set(paths)
         let renderer = PageRenderer(site: site)
-        let output = site.inputs.options.outputDirectory
-        let found = LockedDiagnostics()
+        let found = LockedList<BrokenLink>()
         DispatchQueue.concurrentPerform(iterations: pages.count) { index in
             guard paths[index].hasSuffix(".html"), let bytes = try? renderer.render(pages[index]) else { return }
             for link in LinkScanner.links(in: bytes) {
                 guard let target = LinkScanner.resolve(link.url, from: paths[index], root: site.urls.root),
                       !existing.contains(target), !existing.contains(Paths.join(target, "index.html"))
                 else { continue }
-                found.append(.error(Paths.join(output, paths[index]), SourceLocation(line: link.line, column: link.column(in: bytes)),
-                                    "broken internal link: \(link.url) (no page or asset at /\(target))"))
+                found.append(BrokenLink(page: index, url: link.url, target: target,
+                                        location: SourceLocation(line: link.line, column: link.column(in: bytes))))
             }
         }
-        diagnostics.append(contentsOf: found.values.sorted { ($0.file, $0.line, $0.column) < ($1.file, $1.line, $1.column) })
+        let byPage = found.values.sorted { (paths[$0.page], $0.location.line, $0.location.column) < (paths[$1.page], $1.location.line, $1.location.column) }
+        diagnostics.append(contentsOf: report(byPage, pages: pages, paths: paths, site: site))
+    }
+
+    /// The most links made of values reported one by one for a kind of page (a theme's slip on
+    /// the referrer page breaks a link on each of 100,000 of them); the rest are counted.
+    static let unwrittenLinksShownPerKind = 20
+
+    /// One error for each place a broken link was written, with the number of pages it is on;
+    /// links written nowhere as they appear, at their page, up to ``unwrittenLinksShownPerKind``
+    /// of a kind of page and then one error counting the rest.
+    private static func report(_ links: [BrokenLink], pages: [PageSpec], paths: [String], site: Site) -> [Diagnostic] {
+        let origins = LinkOrigins(site: site)
+        var lookedUp: [String: LinkOrigins.Origin?] = [:]
+        var written: [LinkOrigins.Origin: (link: BrokenLink, pages: Int)] = [:]
+        var shown: [String: Int] = [:]
+        var notShown: [String: (first: BrokenLink, count: Int)] = [:]
+        var diagnostics: [Diagnostic] = []
+        func atPage(_ link: BrokenLink, _ message: String) -> Diagnostic {
+            .error(Paths.join(site.inputs.options.outputDirectory, paths[link.page]), link.location, message)
+        }
+        for link in links {
+            let kind = pages[link.page].kind
+            let key = kind + "\u{0}" + link.url
+            let origin: LinkOrigins.Origin?
+            if let known = lookedUp[key] {
+                origin = known
+            } else if notShown[kind] != nil {
+                origin = nil  // past the limit, where every lookup so far failed: not searched again
+            } else {
+                origin = origins.origin(of: link.url, on: pages[link.page])
+                lookedUp[key] = origin
+            }
+            if let origin {
+                written[origin, default: (link, 0)].pages += 1
+            } else if shown[kind, default: 0] < unwrittenLinksShownPerKind {
+                shown[kind, default: 0] += 1
+                diagnostics.append(atPage(link, link.message))
+            } else {
+                notShown[kind, default: (link, 0)].count += 1
+            }
+        }
+        for (origin, entry) in written {
+            diagnostics.append(.error(origin.file, origin.location, entry.link.message + (entry.pages > 1 ? " (on \(entry.pages) pages)" : "")))
+        }
+        for (kind, rest) in notShown {
+            diagnostics.append(atPage(rest.first, "\(rest.count) more broken internal links on \(kind) pages, made of template values like the \(unwrittenLinksShownPerKind) above; this one: \(rest.first.url)"))
+        }
+        return diagnostics.sorted { ($0.file, $0.line, $0.column) < ($1.file, $1.line, $1.column) }
+    }
+
+    /// A link in a built page that names no file of the site.
+    private struct BrokenLink: Sendable {
+        var page: Int
+        var url: String
+        var target: String
+        var location: SourceLocation
+
+        var message: String { "broken internal link: \(url) (no page or asset at /\(target))" }
     }
 }
 
-private final class LockedDiagnostics: @unchecked Sendable {
+private final class LockedList<Element: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
-    private var storage: [Diagnostic] = []
-    func append(_ diagnostic: Diagnostic) { lock.withLock { storage.append(diagnostic) } }
-    var values: [Diagnostic] { lock.withLock { storage } }
+    private var storage: [Element] = []
+    func append(_ element: Element) { lock.withLock { storage.append(element) } }
+    var values: [Element] { lock.withLock { storage } }
 }

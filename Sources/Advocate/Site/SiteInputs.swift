@@ -64,34 +64,39 @@ public struct SiteInputs: Sendable {
     ///
     /// - Throws: ``DiagnosticsError`` when any input has an error.
     public static func load(_ options: BuildOptions) throws(DiagnosticsError) -> SiteInputs {
-        try load(options) { () throws(DiagnosticsError) in try StoreLoader.load(from: options.dataDirectory, makingLedger: true) }
+        try load(options) { StoreLoader.read(from: options.dataDirectory, makingLedger: true) }
     }
 
-    /// Loads content/ and templates/ and checks them against the store `loadStore` gives.
-    static func load(_ options: BuildOptions,
-                     store loadStore: () throws(DiagnosticsError) -> LoadedStore) throws(DiagnosticsError) -> SiteInputs {
+    /// Loads content/ and templates/ and checks them against the store `readStore` gives.
+    static func load(_ options: BuildOptions, store readStore: () -> StoreReading) throws(DiagnosticsError) -> SiteInputs {
+        let gathered = try gather(options, store: readStore)
+        guard let inputs = gathered.inputs, !gathered.diagnostics.hasErrors else {
+            throw DiagnosticsError(gathered.diagnostics.all)
+        }
+        return inputs
+    }
+
+    /// Every input as far as it could be read, and every problem found in any of them: what
+    /// `advocate check` goes on from past an error. `inputs` uses the store's stand-in when the
+    /// store has errors, and the templates that parsed when some did not; it is nil when
+    /// program.json or templates/ could not be read at all.
+    static func gather(_ options: BuildOptions,
+                       store readStore: () -> StoreReading) throws(DiagnosticsError) -> (inputs: SiteInputs?, diagnostics: DiagnosticList) {
         try options.checkSourceFolder()
         try options.checkOutputFolder()
         var diagnostics = DiagnosticList()
-        var loaded: LoadedStore?
-        do {
-            loaded = try loadStore()
-            diagnostics.append(contentsOf: loaded!.warnings)
-        } catch {
-            diagnostics.append(contentsOf: error.diagnostics)
-        }
+        let reading = readStore()
+        diagnostics.append(contentsOf: reading.diagnostics)
         let (content, contentDiagnostics) = ContentLoader.load(from: options.contentDirectory)
         diagnostics.append(contentsOf: contentDiagnostics)
         let (theme, themeDiagnostics) = Theme.load(from: options.templatesDirectory)
         diagnostics.append(contentsOf: themeDiagnostics)
-        if let program = loaded?.store.program {
-            checkBrand(program, content: content, options: options, diagnostics: &diagnostics)
-            checkMessaging(content, diagnostics: &diagnostics)
-        }
-        guard let loaded, let theme, !diagnostics.hasErrors else {
-            throw DiagnosticsError(diagnostics.all)
-        }
-        return SiteInputs(options: options, loaded: loaded, content: content, theme: theme, warnings: diagnostics.all)
+        guard let store = reading.standIn else { return (nil, diagnostics) }
+        checkBrand(store.program, content: content, options: options, diagnostics: &diagnostics)
+        checkMessaging(content, diagnostics: &diagnostics)
+        guard let theme else { return (nil, diagnostics) }
+        let loaded = reading.loaded ?? LoadedStore(store: store, warnings: [])
+        return (SiteInputs(options: options, loaded: loaded, content: content, theme: theme, warnings: diagnostics.all), diagnostics)
     }
 
     private static func checkBrand(_ program: Program, content: SiteContent, options: BuildOptions, diagnostics: inout DiagnosticList) {

@@ -68,6 +68,24 @@ private struct Roster: Sendable {
     }
 }
 
+/// What reading the store found: the store when it has no error, and every problem.
+struct StoreReading {
+    var loaded: LoadedStore?
+    /// A store to check the pages with even when the store has errors (`advocate check`): the
+    /// program with the first referrer of each code and token, and no journal. Nil without a
+    /// program.
+    var standIn: Store?
+    var diagnostics: [Diagnostic]
+
+    /// `store` without its journal and without a second referrer of the same code or token,
+    /// which the journal's or the roster's errors could otherwise make render wrongly.
+    static func standIn(for store: Store) -> Store {
+        var codes: Set<String> = [], tokens: Set<String> = []
+        let referrers = store.referrers.filter { codes.insert($0.code).inserted && tokens.insert($0.statsToken).inserted }
+        return Store(program: store.program, referrers: referrers, journal: [])
+    }
+}
+
 /// Loads and validates the JSON store: program.json, referrers.json and referrals.jsonl.
 public enum StoreLoader {
     /// Reads the data folder, checks every rule and reports every problem at once; with
@@ -75,6 +93,14 @@ public enum StoreLoader {
     ///
     /// - Throws: ``DiagnosticsError`` listing every problem when any of them is an error.
     public static func load(from dataDirectory: String, makingLedger: Bool = false) throws(DiagnosticsError) -> LoadedStore {
+        let reading = read(from: dataDirectory, makingLedger: makingLedger)
+        guard let loaded = reading.loaded else { throw DiagnosticsError(reading.diagnostics) }
+        return loaded
+    }
+
+    /// Reads the data folder and checks every rule, keeping what it found whether or not it
+    /// is an error.
+    static func read(from dataDirectory: String, makingLedger: Bool = false) -> StoreReading {
         var diagnostics = DiagnosticList()
         let programFile = Paths.join(dataDirectory, StoreFiles.program)
         let referrersFile = Paths.join(dataDirectory, StoreFiles.referrers)
@@ -131,10 +157,11 @@ public enum StoreLoader {
         }
         diagnostics.append(contentsOf: consistency.all)
         guard let store, !diagnostics.hasErrors else {
-            throw DiagnosticsError(diagnostics.all)
+            return StoreReading(loaded: nil, standIn: store.map(StoreReading.standIn(for:)), diagnostics: diagnostics.all)
         }
-        return LoadedStore(store: store, warnings: diagnostics.all, tornJournalTail: journal.tornTail,
-                           journalRead: journalRead, ledger: ledger)
+        return StoreReading(loaded: LoadedStore(store: store, warnings: diagnostics.all, tornJournalTail: journal.tornTail,
+                                                journalRead: journalRead, ledger: ledger),
+                            standIn: store, diagnostics: diagnostics.all)
     }
 
     /// The file's bytes; nil, with `whenMissing` reported, when there is no such file.

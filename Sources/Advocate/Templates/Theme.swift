@@ -23,7 +23,8 @@ public struct Theme: Sendable {
     public var hasJoinPages: Bool { Self.joinPageTemplates.allSatisfy(templateNames.contains) }
 
     /// Parses every `*.mustache` file below `directory`, reporting every problem: syntax errors,
-    /// missing page templates and references to partials or parents that do not exist.
+    /// missing page templates and references to partials or parents that do not exist. The
+    /// theme holds the templates that parsed, errors or not; it is nil only without the folder.
     public static func load(from directory: String) -> (Theme?, [Diagnostic]) {
         var diagnostics = DiagnosticList()
         var isDirectory: ObjCBool = false
@@ -96,7 +97,7 @@ public struct Theme: Sendable {
         }
         let theme = Theme(library: MustacheLibrary(templates: templates), compiled: compiled.map { CompiledTemplates(templates: $0, escaping: .html) },
                           assets: assets, directory: directory, templateNames: Set(templates.keys))
-        return (diagnostics.hasErrors ? nil : theme, diagnostics.all)
+        return (theme, diagnostics.all)
     }
 
     /// Renders a page template; nil when it does not exist.
