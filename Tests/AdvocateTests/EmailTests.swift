@@ -109,7 +109,7 @@ import Testing
         #expect(typoDiagnostics.all.map(\.description) == [
             "t.md:4:1: error: unknown variable '{{referrer.firstname}}'; did you mean '{{referrer.firstName}}'? "
                 + "(available: link, program, program.name, referrer, referrer.code, referrer.firstName, referrer.name, reward, reward.friend, reward.referrer)",
-            "t.md:4:30: error: body: invalid Mustache: a tag is not closed with '}}'",
+            "t.md:4:30: error: body: invalid Mustache: the tag '{{#link} get {{reward.friend}}' is not closed with '}}'",
         ])
         // A letter or two off is caught as well as a difference of case; nothing near is not guessed at.
         var nearDiagnostics = DiagnosticList()

@@ -77,39 +77,50 @@ enum MessageTemplateLoader {
             checkVariables(subject, available: available, file: file, firstLine: source.location(of: "subject").line, diagnostics: &diagnostics)
         }
         checkVariables(body, available: available, file: file, firstLine: bodyLine, diagnostics: &diagnostics)
-        func parse(_ text: String, contentType: String, escaping: CompiledTemplates.Escaping, line: Int, what: String) -> MessageText? {
+        /// `text` parsed; an error, placed in `written` (the text as the file has it, from line
+        /// `line`; a subject's value is placed at its field), when it does not parse.
+        func parse(_ text: String, written: String, contentType: String, escaping: CompiledTemplates.Escaping,
+                   line: Int, what: String) -> MessageText? {
             do {
                 return try MessageText(parsing: text, contentType: contentType, escaping: escaping)
             } catch let error as MustacheTemplate.ParserError {
-                // swift-mustache notices an unclosed tag where it gave up; the tag itself is where to look.
-                let unfinished = (error.error as? MustacheTemplate.Error) == .unfinishedName ? MustacheTags.scan(text).first(where: \.isUnfinished) : nil
-                let location = unfinished.map { SourceLocation(line: line + $0.line - 1, column: $0.column) }
-                    ?? SourceLocation(line: line + error.context.lineNumber - 1, column: error.context.columnNumber)
-                diagnostics.error(file, location, "\(what)\(label): invalid Mustache: \(Theme.describeSyntaxError(error.error))")
+                let (place, message) = MustacheSyntaxError.diagnose(error, in: written, firstLine: line)
+                let location = what == "subject" ? source.location(of: "subject") : place
+                diagnostics.error(file, location, "\(what)\(label): invalid Mustache: \(message)")
             } catch {
                 diagnostics.error(file, SourceLocation(line: line, column: 1), "\(what)\(label): invalid Mustache: \(error)")
             }
             ok = false
             return nil
         }
-        let subjectTemplate = subject.flatMap { parse($0, contentType: "TEXT", escaping: .none, line: source.location(of: "subject").line, what: "subject") }
-        let plain = channel == .email ? Markdown.plainText(body) : body
-        let text = parse(plain, contentType: "TEXT", escaping: .none, line: bodyLine, what: "body")
-        let markdown = channel == .email ? parse(body, contentType: MarkdownContentType.name, escaping: .markdown, line: bodyLine, what: "body") : nil
+        let subjectTemplate = subject.flatMap { parse($0, written: $0, contentType: "TEXT", escaping: .none, line: source.location(of: "subject").line, what: "subject") }
+        // An email's body is parsed as Markdown first, so that its errors are placed in the body as written.
+        let markdown = channel == .email ? parse(body, written: body, contentType: MarkdownContentType.name, escaping: .markdown, line: bodyLine, what: "body") : nil
+        let text = channel == .email && markdown == nil ? nil
+            : parse(channel == .email ? Markdown.plainText(body) : body, written: body, contentType: "TEXT", escaping: .none, line: bodyLine, what: "body")
         guard ok, let text else { return nil }
         return MessageVariant(name: name, subject: subjectTemplate, text: text, markdown: markdown)
     }
 
     /// Reports `{{names}}` that this kind of message does not provide, as they would render as
     /// nothing: an error for a name no message has, a warning for one only some of the server's
-    /// emails have (a share message has no friend and no stats link, say).
+    /// emails have (a share message has no friend and no stats link, say). Inside a section a
+    /// name is also looked up in the section's value, as Mustache does (`{{#referrer}}{{name}}`).
     static func checkVariables(_ text: String, available: Set<String>, file: String, firstLine: Int, diagnostics: inout DiagnosticList) {
+        var contexts: [String?] = []  // one for each open section; nil for one that adds no value to look in
         // A tag left unclosed is reported by the parse.
-        for tag in MustacheTags.scan(text) where (tag.kind == .variable || tag.kind == .section) && !available.contains(tag.name)
-            && !tag.isUnfinished {
+        for tag in MustacheTags.scan(text) where !tag.isUnfinished {
+            guard tag.kind != .closing else {
+                _ = contexts.popLast()
+                continue
+            }
+            guard [.variable, .section, .invertedSection].contains(tag.kind), tag.name != "." else { continue }
+            let name = contexts.reversed().lazy.compactMap { $0.map { "\($0).\(tag.name)" } }.first(where: available.contains) ?? tag.name
+            if tag.kind != .variable { contexts.append(tag.kind == .section ? name : nil) }
+            guard !available.contains(name) else { continue }
             let location = SourceLocation(line: firstLine + tag.line - 1, column: tag.column)
             let choices = "(available: \(available.sorted().joined(separator: ", ")))"
-            if MessageValues.allVariableNames.contains(tag.name) {
+            if MessageValues.allVariableNames.contains(name) {
                 diagnostics.warning(file, location, "'{{\(tag.name)}}' is blank in this kind of message: only some emails the server sends have it \(choices)")
             } else {
                 let meant = UnknownKey.closest(to: tag.name, among: available.sorted())

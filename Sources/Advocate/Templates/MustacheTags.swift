@@ -11,11 +11,17 @@ enum MustacheTags {
         var kind: Kind
         var name: String
         var line: Int
+        /// In characters, from 1.
         var column: Int
+        /// The byte offset of its `{{` in the text.
+        var offset: Int
+        /// `{{{name}}}`.
+        var isTriple = false
+        /// Left unclosed: the text ends before its `}}`, a triple tag ends with `}}` only, or the
+        /// name has a brace in it (`{{#link} …`, the scan ran on to the next tag's `}}`).
+        var isUnfinished = false
 
-        /// A name with a brace in it: the tag was left unclosed (`{{#link} …`) and the scan ran
-        /// on to the next tag's `}}`.
-        var isUnfinished: Bool { name.contains { $0 == "{" || $0 == "}" } }
+        var location: SourceLocation { SourceLocation(line: line, column: column) }
     }
 
     static func scan(_ text: String) -> [Tag] {
@@ -35,11 +41,12 @@ enum MustacheTags {
                 index += 1
                 continue
             }
-            let column = index - lineStart + 1
+            let column = String(decoding: bytes[lineStart..<index], as: UTF8.self).count + 1
             var start = index + 2
             let triple = start < bytes.count && bytes[start] == UInt8(ascii: "{")
             if triple { start += 1 }
-            guard let end = findClose(bytes, from: start) else { break }
+            let close = findClose(bytes, from: start)
+            let end = close ?? bytes.count
             var inner = String(decoding: bytes[start..<end], as: UTF8.self).trimmingWhitespace()
             var kind = Kind.variable
             if !triple, let sigil = inner.first {
@@ -57,11 +64,14 @@ enum MustacheTags {
                 }
                 if kind != .variable || sigil == "&" { inner = String(inner.dropFirst()).trimmingWhitespace() }
             }
-            tags.append(Tag(kind: kind, name: inner, line: line, column: column))
+            let closedTriple = end + 2 < bytes.count && bytes[end + 2] == UInt8(ascii: "}")
+            let unfinished = close == nil || (triple && !closedTriple) || inner.contains { $0 == "{" || $0 == "}" }
+            tags.append(Tag(kind: kind, name: inner, line: line, column: column, offset: index, isTriple: triple, isUnfinished: unfinished))
+            guard close != nil else { break }
             for byte in bytes[index..<end] where byte == 0x0A {
                 line += 1
             }
-            index = end + (triple ? 3 : 2)
+            index = end + (triple && closedTriple ? 3 : 2)
         }
         return tags
     }
@@ -73,16 +83,19 @@ enum MustacheTags {
         case mismatched(closing: Tag, open: Tag, sigil: Character)
         /// The innermost tag still open at the end.
         case unclosed(Tag, sigil: Character)
+        /// A closing tag with nothing open.
+        case unopened(closing: Tag)
     }
 
     /// The first nesting problem of `tags`; nil when every tag is closed by its own name.
     static func nesting(of tags: [Tag]) -> Nesting? {
         var open: [(tag: Tag, sigil: Character)] = []
-        for tag in tags {
+        for tag in tags where !tag.isUnfinished {
             if let sigil = openingSigil(tag.kind) {
                 open.append((tag, sigil))
-            } else if tag.kind == .closing, let innermost = open.popLast(), innermost.tag.name != tag.name {
-                return .mismatched(closing: tag, open: innermost.tag, sigil: innermost.sigil)
+            } else if tag.kind == .closing {
+                guard let innermost = open.popLast() else { return .unopened(closing: tag) }
+                if innermost.tag.name != tag.name { return .mismatched(closing: tag, open: innermost.tag, sigil: innermost.sigil) }
             }
         }
         return open.last.map { .unclosed($0.tag, sigil: $0.sigil) }

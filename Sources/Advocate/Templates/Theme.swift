@@ -55,18 +55,9 @@ public struct Theme: Sendable {
                     compiled = nil
                 }
             } catch let error as MustacheTemplate.ParserError {
-                // swift-mustache says what is wrong; the tags say which ones, and where.
-                switch (error.error, MustacheTags.nesting(of: MustacheTags.scan(text))) {
-                case (MustacheTemplate.Error.expectedSectionEnd, .unclosed(let tag, let sigil)?):
-                    diagnostics.error(file, SourceLocation(line: tag.line, column: tag.column),
-                                      "template syntax error: {{\(sigil)\(tag.name)}} is opened here but never closed (add {{/\(tag.name)}})")
-                case (MustacheTemplate.Error.sectionCloseNameIncorrect, .mismatched(let closing, let open, let sigil)?):
-                    diagnostics.error(file, SourceLocation(line: closing.line, column: closing.column),
-                                      "template syntax error: {{/\(closing.name)}} closes {{\(sigil)\(open.name)}}, opened at line \(open.line) column \(open.column); close that first with {{/\(open.name)}}")
-                default:
-                    diagnostics.error(file, SourceLocation(line: max(1, error.context.lineNumber - 1), column: error.context.columnNumber + 1),
-                                      "template syntax error: \(describeSyntaxError(error.error))")
-                }
+                // The pragma's line is one more before the text swift-mustache parsed.
+                let (location, message) = MustacheSyntaxError.diagnose(error, in: text, linesBefore: 1)
+                diagnostics.error(file, location, "template syntax error: \(message)")
                 continue
             } catch {
                 diagnostics.error(file, .start, "template syntax error: \(error)")
@@ -110,18 +101,5 @@ public struct Theme: Sendable {
     func renderUTF8(_ name: String, _ context: TemplateObject) -> [UInt8]? {
         if let compiled { return compiled.render(name, .object(context)) }
         return library.render(TemplateValue.object(context).any, withTemplate: name).map { Array($0.utf8) }
-    }
-
-    /// swift-mustache's parse error in words (its cases are names such as `unfinishedName`).
-    static func describeSyntaxError(_ error: any Error) -> String {
-        switch error {
-        case MustacheTemplate.Error.sectionCloseNameIncorrect: "a section is closed with a different name than it was opened with"
-        case MustacheTemplate.Error.unfinishedName: "a tag is not closed with '}}'"
-        case MustacheTemplate.Error.expectedSectionEnd: "a section is opened but never closed"
-        case MustacheTemplate.Error.invalidSetDelimiter: "invalid set-delimiter tag"
-        case MustacheTemplate.Error.textInsideInheritSection, MustacheTemplate.Error.illegalTokenInsideInheritSection:
-            "only {{$block}} overrides may appear inside a {{<parent}} tag"
-        default: "\(error)"
-        }
     }
 }

@@ -1,0 +1,57 @@
+import Mustache
+
+/// What is wrong with a Mustache text swift-mustache could not parse, and where, for the theme's
+/// templates and the messaging templates alike.
+///
+/// swift-mustache says where it gave up, which for a tag left open is the end of the text; the
+/// tags (``MustacheTags``) say which tag is at fault and where it starts.
+enum MustacheSyntaxError {
+    /// The problem's place in the file that has `text` from line `firstLine`, and what to do
+    /// about it. `error` is swift-mustache's, from parsing `text` after `linesBefore` added lines.
+    static func diagnose(_ error: MustacheTemplate.ParserError, in text: String, firstLine: Int = 1,
+                         linesBefore: Int = 0) -> (location: SourceLocation, message: String) {
+        let tags = MustacheTags.scan(text).map { tag in
+            var tag = tag
+            tag.line += firstLine - 1
+            return tag
+        }
+        if let tag = tags.first(where: \.isUnfinished) {
+            let closer = tag.isTriple ? "}}}" : "}}"
+            let what = tag.kind == .comment ? "the comment" : "the tag"
+            return (tag.location, "\(what) '\(snippet(of: text, at: tag))' is not closed with '\(closer)'")
+        }
+        switch MustacheTags.nesting(of: tags) {
+        case .unclosed(let tag, let sigil)?:
+            return (tag.location, "{{\(sigil)\(tag.name)}} is opened here but never closed (add {{/\(tag.name)}})")
+        case .mismatched(let closing, let open, let sigil)?:
+            return (closing.location, "{{/\(closing.name)}} closes {{\(sigil)\(open.name)}}, opened at line \(open.line) column \(open.column); close that first with {{/\(open.name)}}")
+        case .unopened(let closing)?:
+            return (closing.location, "{{/\(closing.name)}} closes nothing: no {{#\(closing.name)}} is open here (remove it, or open the section before)")
+        case nil:
+            let line = max(1, error.context.lineNumber - linesBefore) + firstLine - 1
+            return (SourceLocation(line: line, column: error.context.columnNumber), describe(error.error))
+        }
+    }
+
+    /// swift-mustache's parse error in words (its cases are names such as `unfinishedName`).
+    private static func describe(_ error: any Error) -> String {
+        switch error {
+        case MustacheTemplate.Error.sectionCloseNameIncorrect: "a section is closed with a different name than it was opened with"
+        case MustacheTemplate.Error.unfinishedName: "a tag is not closed with '}}'"
+        case MustacheTemplate.Error.expectedSectionEnd: "a section is opened but never closed"
+        case MustacheTemplate.Error.invalidSetDelimiter: "invalid set-delimiter tag"
+        case MustacheTemplate.Error.textInsideInheritSection, MustacheTemplate.Error.illegalTokenInsideInheritSection:
+            "only {{$block}} overrides may appear inside a {{<parent}} tag"
+        // The parser read past the end of the text: a tag opened with other delimiters
+        // ({{=<% %>=}}) was not closed. The error's type is internal to swift-mustache.
+        case _ where "\(error)" == "overflow": "a tag is not closed before the end of the text"
+        default: "\(error)"
+        }
+    }
+
+    /// The tag as written, up to the end of its line and at most 30 characters.
+    private static func snippet(of text: String, at tag: MustacheTags.Tag) -> String {
+        let rest = text.utf8.dropFirst(tag.offset).prefix { $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\r") }
+        return String(String(decoding: rest, as: UTF8.self).prefix(30))
+    }
+}

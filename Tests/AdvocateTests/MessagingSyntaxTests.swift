@@ -1,0 +1,45 @@
+import Testing
+@testable import Advocate
+
+/// A messaging template that does not parse is reported at the tag at fault, in the file's own
+/// lines, in words a copywriter can act on; the theme's templates share the same diagnosis.
+@Suite struct MessagingSyntaxTests {
+    private func problems(_ body: String, channel: String = "x") throws -> [String] {
+        let source = try FrontMatter.parse("---\nchannel: \(channel)\(channel == "email" ? "\nsubject: Hi" : "")\n---\nfirst line\n\(body)\n", file: "m.md")
+        var diagnostics = DiagnosticList()
+        _ = MessageTemplateLoader.load(source, name: "m", diagnostics: &diagnostics)
+        return diagnostics.all.map(\.description)
+    }
+
+    @Test(arguments: [
+        ("Hi {{#", "m.md:5:4: error: body: invalid Mustache: the tag '{{#' is not closed with '}}'"),
+        ("Hi {{{link", "m.md:5:4: error: body: invalid Mustache: the tag '{{{link' is not closed with '}}}'"),
+        ("Hi {{{link}}", "m.md:5:4: error: body: invalid Mustache: the tag '{{{link}}' is not closed with '}}}'"),
+        ("Hi {{!note", "m.md:5:4: error: body: invalid Mustache: the comment '{{!note' is not closed with '}}'"),
+        ("Hi {{^referrer}}x", "m.md:5:4: error: body: invalid Mustache: {{^referrer}} is opened here but never closed (add {{/referrer}})"),
+        ("Hi {{/referrer}} {{link}}", "m.md:5:4: error: body: invalid Mustache: {{/referrer}} closes nothing: no {{#referrer}} is open here (remove it, or open the section before)"),
+        ("Hi\n{{#referrer}}{{/link}}", "m.md:6:14: error: body: invalid Mustache: {{/link}} closes {{#referrer}}, opened at line 6 column 1; close that first with {{/referrer}}"),
+        ("Hi {{=<% %>=}} <%link", "m.md:6:1: error: body: invalid Mustache: a tag is not closed before the end of the text"),
+    ])
+    func aBrokenTagIsNamedWhereItStarts(body: String, expected: String) throws {
+        #expect(try problems(body) == [expected])
+    }
+
+    @Test func anEmailBodyIsReportedOnceInItsOwnLines() throws {
+        // The subject's line puts the body one line lower.
+        #expect(try problems("**Hi** {{#referrer}}", channel: "email")
+            == ["m.md:6:8: error: body: invalid Mustache: {{#referrer}} is opened here but never closed (add {{/referrer}})"])
+    }
+
+    @Test func aNameInsideASectionIsLookedUpInTheSection() throws {
+        #expect(try problems("{{#referrer}}{{name}} ({{code}}) {{link}} {{#reward}}{{friend}}{{/reward}}{{/referrer}}").isEmpty)
+        let typo = try problems("{{#referrer}}{{nmae}}{{/referrer}} {{^refferer}}x{{/refferer}}")
+        #expect(typo.count == 2, "\(typo)")
+        #expect(typo.first?.hasPrefix("m.md:5:14: error: unknown variable '{{nmae}}'") == true)
+        #expect(typo.last?.hasPrefix("m.md:5:36: error: unknown variable '{{refferer}}'; did you mean '{{referrer}}'?") == true)
+    }
+
+    @Test func aColumnCountsCharactersNotBytes() throws {
+        #expect(try problems("Grüße, {{#referrer}}") == ["m.md:5:8: error: body: invalid Mustache: {{#referrer}} is opened here but never closed (add {{/referrer}})"])
+    }
+}
