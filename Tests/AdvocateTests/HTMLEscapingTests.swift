@@ -25,6 +25,37 @@ import Testing
         #expect(String(decoding: bytes, as: UTF8.self) == "a&amp;b&#39;")
     }
 
+    /// A value's directional controls stay inside it: what it opens is closed at its end, and a
+    /// close it did not open is dropped; typography sharing their first byte (’ “ … —) is kept.
+    @Test(arguments: [
+        ("Ada \u{202E}ecilA", "Ada \u{202E}ecilA\u{202C}"),
+        ("\u{202D}a\u{2067}b\u{202B}c", "\u{202D}a\u{2067}b\u{202B}c\u{202C}\u{2069}\u{202C}"),
+        ("x\u{2069}\u{202E}<y>", "x\u{202E}&lt;y&gt;\u{202C}"),
+        ("\u{202C}a\u{202A}b\u{202C}c", "a\u{202A}b\u{202C}c"),
+        ("\u{2068}a\u{202E}b\u{2069}c\u{202C}", "\u{2068}a\u{202E}b\u{2069}c"),
+        ("It’s “fine” … — \u{200F}", "It’s “fine” … — \u{200F}"),
+    ])
+    func directionalControlsAreConfinedToTheValue(value: String, escaped: String) {
+        #expect(HTMLEscaping.escape(value) == escaped)
+        #expect(XMLText.escape(value) == escaped)
+    }
+
+    /// A joined referrer named with an override cannot turn the page's title, its Open Graph
+    /// title or the email that shares its link around its name.
+    @Test func aNameWithAnOverrideTurnsOnlyItself() throws {
+        var site = SiteFixture()
+        site.store.referrers[0].name = "\u{202E}Ada Lovelace"
+        site.pageTemplates["layout"] = site.pageTemplates["layout"]!.replacingOccurrences(of: "<title>", with: "<meta property=\"og:title\" content=\"{{page.title}}\"><title>")
+        let directory = try site.write()
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        let page = try directory.read("public/r/ada/index.html")
+        #expect(page.contains("<title>\u{202E}Ada\u{202C} invites you to Acme Rewards</title>"), "\(page)")
+        #expect(page.contains("content=\"\u{202E}Ada\u{202C} invites you to Acme Rewards\""))
+        #expect(page.contains("<h1>\u{202E}Ada Lovelace\u{202C}</h1>"))
+        let email = try #require(page.split(separator: "\"").first { $0.hasPrefix("mailto:") })
+        #expect(email.contains("subject=%E2%80%AEAda%20Lovelace%E2%80%AC%20invites%20you"), "\(email)")
+    }
+
     @Test func themeTemplatesUseItAndKeepTheirOwnLinesAndOutput() throws {
         let directory = try TemporaryDirectory()
         for name in Theme.pageTemplates {

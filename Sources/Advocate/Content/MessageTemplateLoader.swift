@@ -6,6 +6,7 @@ enum MessageTemplateLoader {
 
     static func load(_ source: MarkdownSource, name: String, diagnostics: inout DiagnosticList) -> MessageTemplate? {
         _ = MarkdownContentType.registered
+        _ = PlainTextContentType.registered
         let file = source.file
         for key in source.fields.keys.sorted() where !allowedKeys.contains(key) {
             diagnostics.warning(file, source.location(of: key), UnknownKey.warning(key, kind: "front matter field", allowed: allowedKeys))
@@ -93,11 +94,11 @@ enum MessageTemplateLoader {
             ok = false
             return nil
         }
-        let subjectTemplate = subject.flatMap { parse($0, written: $0, contentType: "TEXT", escaping: .none, line: source.location(of: "subject").line, what: "subject") }
+        let subjectTemplate = subject.flatMap { parse($0, written: $0, contentType: PlainTextContentType.name, escaping: .text, line: source.location(of: "subject").line, what: "subject") }
         // An email's body is parsed as Markdown first, so that its errors are placed in the body as written.
         let markdown = channel == .email ? parse(body, written: body, contentType: MarkdownContentType.name, escaping: .markdown, line: bodyLine, what: "body") : nil
         let text = channel == .email && markdown == nil ? nil
-            : parse(channel == .email ? Markdown.plainText(body) : body, written: body, contentType: "TEXT", escaping: .none, line: bodyLine, what: "body")
+            : parse(channel == .email ? Markdown.plainText(body) : body, written: body, contentType: PlainTextContentType.name, escaping: .text, line: bodyLine, what: "body")
         guard ok, let text else { return nil }
         return MessageVariant(name: name, subject: subjectTemplate, text: text, markdown: markdown)
     }
@@ -154,6 +155,6 @@ struct MarkdownContentType: MustacheContentType {
             }
             output.unicodeScalars.append(scalar)
         }
-        return output
+        return BidiControl.confined(output)
     }
 }

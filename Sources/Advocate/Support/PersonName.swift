@@ -9,8 +9,9 @@ public enum PersonName {
             let end = utf8[start...].firstIndex(where: \.isASCIIWhitespace) ?? utf8.endIndex
             return String(name[start..<end])
         }
+        // A page composes the first name with other words: its directional controls are confined.
         let words = name.split(whereSeparator: \.isWhitespace)
-        return words.first.map(String.init) ?? name
+        return words.first.map { BidiControl.confined(String($0)) } ?? name
     }
 
     /// A friend's name as a referrer's stats page shows it: "Grace H." for "Grace Hopper". A

@@ -12,6 +12,8 @@ struct CompiledTemplates: Sendable {
     /// How `{{name}}` escapes a value: the content type every one of the templates declares.
     enum Escaping: Sendable {
         case html, none, markdown
+        /// A message's plain text: copied, its directional controls confined (``BidiControl``).
+        case text
     }
 
     private let program: TemplateProgram
@@ -165,6 +167,7 @@ struct CompiledTemplates: Sendable {
                 case .html: HTMLEscaping.append(text, to: &output)
                 case .none: output.append(contentsOf: text.utf8)
                 case .markdown: output.append(contentsOf: MarkdownContentType().escapeText(text).utf8)
+                case .text: BidiControl.append(text, to: &output) { _ in nil }
                 }
             case .bool(let bool):
                 output.append(contentsOf: (bool ? "true" : "false").utf8)

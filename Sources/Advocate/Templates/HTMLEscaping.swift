@@ -31,28 +31,19 @@ enum HTMLEscaping: MustacheContentType {
 
     /// `text` escaped; the text itself when it has nothing to escape (most values).
     static func escape(_ text: String, apostrophe: String = "&#39;") -> String {
-        guard text.utf8.contains(where: { replacement(for: $0, apostrophe: apostrophe) != nil }) else { return text }
+        guard text.utf8.contains(where: { replacement(for: $0, apostrophe: apostrophe) != nil || $0 == BidiControl.leadByte }) else { return text }
         var escaped: [UInt8] = []
         escaped.reserveCapacity(text.utf8.count + 16)
         append(text, to: &escaped, apostrophe: apostrophe)
         return String(decoding: escaped, as: UTF8.self)
     }
 
-    /// Appends `text`'s UTF-8 to `output`, escaped: one pass that copies the runs between
-    /// the characters it replaces. The five characters are ASCII, so they are never part of
-    /// another character's encoding, and a combining mark after one cannot hide it.
+    /// Appends `text`'s UTF-8 to `output`, escaped. The five characters are ASCII, so they are
+    /// never part of another character's encoding, and a combining mark after one cannot hide
+    /// it. Directional controls are confined to the value (``BidiControl``): a name holding
+    /// U+202E cannot turn the page's words around it right to left.
     static func append(_ text: String, to output: inout [UInt8], apostrophe: String = "&#39;") {
-        let copied: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
-            var runStart = 0
-            for index in bytes.indices {
-                guard let replacement = replacement(for: bytes[index], apostrophe: apostrophe) else { continue }
-                output.append(contentsOf: bytes[runStart..<index])
-                output.append(contentsOf: replacement.utf8)
-                runStart = index + 1
-            }
-            output.append(contentsOf: bytes[runStart...])
-        }
-        if copied == nil { append(String(decoding: Array(text.utf8), as: UTF8.self), to: &output, apostrophe: apostrophe) }
+        BidiControl.append(text, to: &output) { replacement(for: $0, apostrophe: apostrophe) }
     }
 
     private static func replacement(for byte: UInt8, apostrophe: String) -> String? {
