@@ -156,6 +156,20 @@ import Testing
         #expect(found.contains { $0.message.contains("unknown referral id \"rf_404\"") && $0.line == 1 })
     }
 
+    /// A referral line with an error is one error: its status lines are not reported as well.
+    @Test func aBrokenReferralDoesNotCascadeIntoItsStatusLines() throws {
+        let journal = """
+            {"type":"referral","id":"rf_1","at":"2026-03-01T09:30:00Z","referrer":"ada","name":"Grace","email":""}
+            {"type":"status","id":"rf_1","at":"2026-03-02T09:30:00Z","status":"contacted"}
+            {"type":"status","id":"rf_1","at":"2026-03-03T09:30:00Z","status":"converted","value":10}
+            {"type":"status","id":"rf_2","at":"2026-03-03T09:30:00Z","status":"converted","value":10}
+
+            """
+        let errors = try diagnostics(journal: journal).filter { $0.severity == .error }
+        #expect(errors.map(\.line) == [1, 4], "\(errors)")
+        #expect(errors.last?.message.contains("unknown referral id \"rf_2\"") == true)
+    }
+
     @Test func statusIDKnownFromAnyReferralAcceptedOrNot() throws {
         let journal = """
             {"type":"referral","id":"rf_1","at":"2026-03-01T09:30:00Z","referrer":"ada","name":"Ada","email":"ada@example.com"}

@@ -13,6 +13,9 @@ enum JournalReader {
         var offsets: [Int] = []
         /// The bytes of a torn last line, when there is one.
         var tornTail: [UInt8]?
+        /// The ids of referral lines that were not loaded for an error: their status lines are
+        /// not errors too (one mistake, one message).
+        var unloadedReferralIDs: Set<String> = []
     }
 
     /// A run of whole lines of the journal, read by one task.
@@ -64,6 +67,7 @@ enum JournalReader {
             result.lines.append(contentsOf: part.lines)
             result.offsets.append(contentsOf: part.offsets)
             result.tornTail = part.tornTail ?? result.tornTail
+            result.unloadedReferralIDs.formUnion(part.unloadedReferralIDs)
             diagnostics.append(contentsOf: part.diagnostics.all)
         }
         return (result, besides!)
@@ -117,6 +121,7 @@ enum JournalReader {
         var lines: [Int] = []
         var offsets: [Int] = []
         var tornTail: [UInt8]?
+        var unloadedReferralIDs: Set<String> = []
         var diagnostics = DiagnosticList()
     }
 
@@ -147,13 +152,23 @@ enum JournalReader {
                 }
                 continue
             }
-            if let event = decodeEvent(node, file: file, line: lineNumber, diagnostics: &result.diagnostics), let slots {
+            guard let event = decodeEvent(node, file: file, line: lineNumber, diagnostics: &result.diagnostics) else {
+                if let id = referralID(of: node) { result.unloadedReferralIDs.insert(id) }
+                continue
+            }
+            if let slots {
                 (slots + result.events).initialize(to: event)
                 result.events += 1
                 result.lines.append(lineNumber)
                 result.offsets.append(lineStart)
             }
         }
+    }
+
+    /// The id of a referral line that did not decode, when it has one as text.
+    private static func referralID(of node: JSONNode) -> String? {
+        guard let members = node.members, members.contains(where: { $0.key == "type" && $0.value.stringValue == "referral" }) else { return nil }
+        return members.first { $0.key == "id" }?.value.stringValue
     }
 
     /// A line as the journal reads it, without a trailing CR; nil when it holds only spaces and

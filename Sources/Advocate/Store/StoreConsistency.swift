@@ -45,7 +45,7 @@ enum StoreConsistency {
         }
         for (event, line) in zip(journal.events, journal.lines) {
             guard case .status(let change) = event else { continue }
-            if referralIDs[change.id] == nil {
+            if referralIDs[change.id] == nil && !journal.unloadedReferralIDs.contains(change.id) {
                 diagnostics.error(journalFile, SourceLocation(line: line, column: 1),
                                   "line \(line): field 'id': status for unknown referral id \"\(change.id)\"")
             }
