@@ -24,10 +24,20 @@ struct CLIRunner {
         return packageRoot.appendingPathComponent(".build/debug/advocate")
     }
 
-    static func run(_ arguments: [String], in directory: URL = packageRoot) throws -> Result {
+    /// Runs the executable with `arguments`; with `unprivileged`, as a user that file
+    /// permissions apply to: as is when the tests do not run as root, as `nobody` (setpriv, and a
+    /// copy of the executable in `unprivileged` that anyone may run) when they do.
+    static func run(_ arguments: [String], in directory: URL = packageRoot, unprivileged: URL? = nil) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if let folder = unprivileged, getuid() == 0 {
+            let copy = folder.appendingPathComponent("advocate")
+            if !FileManager.default.fileExists(atPath: copy.path) { try FileManager.default.copyItem(at: executable, to: copy) }
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: copy.path)
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", copy.path] + arguments
+        }
         process.currentDirectoryURL = directory
         let stdout = Pipe()
         let stderr = Pipe()

@@ -219,6 +219,33 @@ import Testing
         #expect(result.stdout.contains("4 errors"), "\(result.stdout)")
     }
 
+    /// A file or folder the user may not read is said to be unreadable, not missing, and an
+    /// unreadable roster does not make every journal line's referrer unknown.
+    @Test(.enabled(if: getuid() != 0 || FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")))
+    func permissionsAreNamedAsSuch() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for name in ["content", "templates"] {
+            try FileManager.default.copyItem(at: CLIRunner.packageRoot.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+        }
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.path)
+        let data = folder.appendingPathComponent("content/data")
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: data.path)
+        if getuid() != 0 { try FileManager.default.setAttributes([.posixPermissions: 0o000], ofItemAtPath: data.path) }
+        let closed = try CLIRunner.run(["check", "--source", folder.path], unprivileged: folder)
+        #expect(closed.status == 1)
+        #expect(closed.stderr.contains("program.json:1:1: error: cannot read the file (check its permissions and its folder's)"), "\(closed.stderr)")
+        #expect(!closed.stderr.contains("not found"), "\(closed.stderr)")
+
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: data.path)
+        try FileManager.default.setAttributes([.posixPermissions: 0o000], ofItemAtPath: data.appendingPathComponent("referrers.json").path)
+        let roster = try CLIRunner.run(["check", "--source", folder.path], unprivileged: folder)
+        #expect(roster.status == 1)
+        #expect(roster.stderr.contains("referrers.json:1:1: error: cannot read the file"), "\(roster.stderr)")
+        #expect(!roster.stderr.contains("unknown referrer code"), "\(roster.stderr)")
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: data.appendingPathComponent("referrers.json").path)
+    }
+
     /// Without a program there is nothing to render the pages with; check says what it left out.
     @Test func checkSaysWhatItCouldNotCheck() throws {
         let folder = try CLIRunner.temporaryFolder()

@@ -52,13 +52,16 @@ struct JournalRead: Sendable {
 private struct Roster: Sendable {
     var referrers: [Referrer] = []
     var invalidCodes: Set<String> = []
-    /// False when referrers.json is there but is not a list, so that no code can be checked
-    /// against it (one error, not one for each journal line).
+    /// False when referrers.json is there but cannot be read or is not a list, so that no code
+    /// can be checked against it (one error, not one for each journal line).
     var isKnown = true
     var diagnostics = DiagnosticList()
 
-    init(_ bytes: [UInt8]?, file: String) {
-        guard let bytes else { return }
+    init(_ bytes: [UInt8]?, file: String, unreadable: Bool) {
+        guard let bytes else {
+            isKnown = !unreadable
+            return
+        }
         guard let root = StoreLoader.parseDocument(bytes, file: file, diagnostics: &diagnostics) else {
             isKnown = false
             return
@@ -112,9 +115,12 @@ public enum StoreLoader {
             program = ProgramDecoder.decode(root, file: programFile, diagnostics: &diagnostics)
         }
         // referrers.json is decoded on one core while the journal is read on the others.
+        var rosterUnreadable = false
         let referrersBytes = readFile(referrersFile, whenMissing: .warning(referrersFile, .start,
-            "file not found: the roster is only the journal's referrer events (create it holding [] if that is meant)"), diagnostics: &diagnostics)
-        let decodeRoster = { @Sendable in Roster(referrersBytes, file: referrersFile) }
+            "file not found: the roster is only the journal's referrer events (create it holding [] if that is meant)"),
+            diagnostics: &diagnostics, unreadable: &rosterUnreadable)
+        let unreadable = rosterUnreadable
+        let decodeRoster = { @Sendable in Roster(referrersBytes, file: referrersFile, unreadable: unreadable) }
         var journal = JournalReader.Result()
         var journalRead = JournalRead()
         var journalDiagnostics = DiagnosticList()
@@ -132,8 +138,8 @@ public enum StoreLoader {
             digest.add(mapped.bytes)
             journalRead = JournalRead(length: mapped.bytes.count, stream: digest, offsets: journal.offsets)
         } else {
-            if FileManager.default.fileExists(atPath: journalFile) {
-                journalDiagnostics.error(journalFile, .start, "cannot read the file (check its permissions)")
+            if !isMissing(journalFile) {
+                journalDiagnostics.error(journalFile, .start, "cannot read the file (check its permissions and its folder's)")
             }
             roster = decodeRoster()
         }
@@ -164,17 +170,22 @@ public enum StoreLoader {
                             standIn: store, diagnostics: diagnostics.all)
     }
 
-    /// The file's bytes; nil, with `whenMissing` reported, when there is no such file.
+    /// The file's bytes; nil, with `whenMissing` reported, when there is no such file, or with
+    /// an error when it cannot be read (`unreadable` is then set, in the second form).
     static func readFile(_ path: String, whenMissing: Diagnostic, diagnostics: inout DiagnosticList) -> [UInt8]? {
-        guard FileManager.default.fileExists(atPath: path) else {
+        var unreadable = false
+        return readFile(path, whenMissing: whenMissing, diagnostics: &diagnostics, unreadable: &unreadable)
+    }
+
+    static func readFile(_ path: String, whenMissing: Diagnostic, diagnostics: inout DiagnosticList, unreadable: inout Bool) -> [UInt8]? {
+        if let data = FileManager.default.contents(atPath: path) { return [UInt8](data) }
+        if isMissing(path) {
             diagnostics.append(whenMissing)
-            return nil
+        } else {
+            unreadable = true
+            diagnostics.error(path, .start, "cannot read the file (check its permissions and its folder's)")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            diagnostics.error(path, .start, "cannot read the file (check its permissions)")
-            return nil
-        }
-        return [UInt8](data)
+        return nil
     }
 
     /// What a missing program.json is.

@@ -9,6 +9,14 @@ func systemMessage(_ code: Int32 = errno) -> String {
     String(cString: strerror(code))
 }
 
+/// True when nothing is at `path`. `FileManager.fileExists` also says no when a folder on the
+/// way cannot be searched, which would turn "permission denied" into "not found".
+func isMissing(_ path: String) -> Bool {
+    var status = stat()
+    guard stat(path, &status) != 0 else { return false }
+    return errno == ENOENT || errno == ENOTDIR
+}
+
 /// Why ``createFile(_:_:flush:)`` failed: at `open`, or later (writing, flushing, closing).
 struct CreateFileFailure: Error {
     var atOpen: Bool
