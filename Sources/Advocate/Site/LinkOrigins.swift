@@ -59,7 +59,7 @@ struct LinkOrigins {
     /// Where `url` stands on its own in `text`: between delimiters a link is written with
     /// (`](url)`, `<url>`, `href="url"`, a reference definition), not inside a longer URL.
     static func location(of url: String, in text: String) -> SourceLocation? {
-        let before: Set<Character> = ["(", "<", "\"", "'", " ", "\t"], after: Set<Character> = [")", ">", "\"", "'", " ", "\t", "\n", "\r"]
+        let before: Set<Character> = ["(", "<", "\"", "'", " ", "\t", "\n"], after: Set<Character> = [")", ">", "\"", "'", " ", "\t", "\n", "\r"]
         var searchStart = text.startIndex
         while let range = text.range(of: url, range: searchStart..<text.endIndex) {
             let opens = range.lowerBound > text.startIndex && before.contains(text[text.index(before: range.lowerBound)])

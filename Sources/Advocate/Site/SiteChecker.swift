@@ -22,7 +22,7 @@ public enum SiteChecker {
         }
         guard let inputs = gathered.inputs else {
             return CheckReport(diagnostics: gathered.diagnostics.all,
-                               pagesNotChecked: "links, template values and message lengths were not checked: the program or the templates folder could not be read")
+                               pagesNotChecked: "links, template values and message lengths were not checked: they need program.json to load and a templates/ folder")
         }
         return CheckReport(diagnostics: gathered.diagnostics.all + check(inputs))
     }

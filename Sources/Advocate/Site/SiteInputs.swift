@@ -79,7 +79,7 @@ public struct SiteInputs: Sendable {
     /// Every input as far as it could be read, and every problem found in any of them: what
     /// `advocate check` goes on from past an error. `inputs` uses the store's stand-in when the
     /// store has errors, and the templates that parsed when some did not; it is nil when
-    /// program.json or templates/ could not be read at all.
+    /// program.json did not load or there is no templates/ folder.
     static func gather(_ options: BuildOptions,
                        store readStore: () -> StoreReading) throws(DiagnosticsError) -> (inputs: SiteInputs?, diagnostics: DiagnosticList) {
         try options.checkSourceFolder()
