@@ -78,23 +78,23 @@ enum MessageTemplateLoader {
             checkVariables(subject, available: available, file: file, firstLine: source.location(of: "subject").line, diagnostics: &diagnostics)
         }
         checkVariables(body, available: available, file: file, firstLine: bodyLine, diagnostics: &diagnostics)
-        /// `text` parsed; an error, placed in `written` (the text as the file has it, from line
-        /// `line`; a subject's value is placed at its field), when it does not parse.
+        /// `text` parsed; an error when it does not parse, placed in `written` (the text as the
+        /// file has it, from line `line`), or at `field` for a front matter value.
         func parse(_ text: String, written: String, contentType: String, escaping: CompiledTemplates.Escaping,
-                   line: Int, what: String) -> MessageText? {
+                   line: Int, field: SourceLocation? = nil, what: String) -> MessageText? {
             do {
                 return try MessageText(parsing: text, contentType: contentType, escaping: escaping)
             } catch let error as MustacheTemplate.ParserError {
                 let (place, message) = MustacheSyntaxError.diagnose(error, in: written, firstLine: line)
-                let location = what == "subject" ? source.location(of: "subject") : place
-                diagnostics.error(file, location, "\(what)\(label): invalid Mustache: \(message)")
+                diagnostics.error(file, field ?? place, "\(what)\(label): invalid Mustache: \(message)")
             } catch {
                 diagnostics.error(file, SourceLocation(line: line, column: 1), "\(what)\(label): invalid Mustache: \(error)")
             }
             ok = false
             return nil
         }
-        let subjectTemplate = subject.flatMap { parse($0, written: $0, contentType: PlainTextContentType.name, escaping: .text, line: source.location(of: "subject").line, what: "subject") }
+        let subjectTemplate = subject.flatMap { parse($0, written: $0, contentType: PlainTextContentType.name, escaping: .text, line: source.location(of: "subject").line,
+                                                   field: source.location(of: "subject"), what: "subject") }
         // An email's body is parsed as Markdown first, so that its errors are placed in the body as written.
         let markdown = channel == .email ? parse(body, written: body, contentType: MarkdownContentType.name, escaping: .markdown, line: bodyLine, what: "body") : nil
         let text = channel == .email && markdown == nil ? nil

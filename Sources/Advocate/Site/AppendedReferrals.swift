@@ -88,8 +88,8 @@ enum AppendedReferrals {
 
     /// The site's inputs but the store (content, theme, program; an empty roster and journal).
     private static func loadInputs(_ options: BuildOptions, program: Program) -> SiteInputs? {
-        let store = Store(program: program, referrers: [], journal: [])
-        guard let inputs = try? SiteInputs.load(options, store: { StoreReading(loaded: LoadedStore(store: store, warnings: []), standIn: store, diagnostics: []) })
+        let store = LoadedStore(store: Store(program: program, referrers: [], journal: []), warnings: [])
+        guard let inputs = try? SiteInputs.load(options, store: { StoreReading(store) })
         else { return nil }
         return inputs.warnings.isEmpty ? inputs : nil
     }

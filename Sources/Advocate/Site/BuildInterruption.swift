@@ -20,22 +20,17 @@ public enum BuildInterruption {
                 exit(128 + signalNumber)
             }
             source.resume()
-            installed.keep(source)
+            installed.append(KeptSource(source: source))
         }
     }
 
-    private static let installed = SignalSources()
-    private static let handlerQueue = DispatchQueue(label: "advocate.build-interruption")
-}
-
-/// The signal sources, kept alive for the life of the process.
-private final class SignalSources: @unchecked Sendable {
-    private let lock = NSLock()
-    private var sources: [any DispatchSourceSignal] = []
-
-    func keep(_ source: any DispatchSourceSignal) {
-        lock.withLock { sources.append(source) }
+    /// The signal sources, kept alive for the life of the process (and never used again, so no
+    /// thread shares them).
+    private static let installed = LockedList<KeptSource>()
+    private struct KeptSource: @unchecked Sendable {
+        let source: any DispatchSourceSignal
     }
+    private static let handlerQueue = DispatchQueue(label: "advocate.build-interruption")
 }
 
 /// The output writers alive in this process, for an interruption to discard.

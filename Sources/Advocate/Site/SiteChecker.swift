@@ -55,7 +55,7 @@ public enum SiteChecker {
             where [.variable, .section, .invertedSection].contains(tag.kind) && tag.name != "." {
                 let unknown = tag.name.split(separator: ".").map(String.init).filter { !known.contains($0) }
                 if !unknown.isEmpty {
-                    diagnostics.warning(file, SourceLocation(line: tag.line, column: tag.column),
+                    diagnostics.warning(file, tag.location,
                                         "'\(tag.name)' is not a value any page provides (see docs/theme.md); it renders as nothing")
                 }
             }
@@ -141,11 +141,4 @@ public enum SiteChecker {
 
         var message: String { "broken internal link: \(url) (no page or asset at /\(target))" }
     }
-}
-
-private final class LockedList<Element: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var storage: [Element] = []
-    func append(_ element: Element) { lock.withLock { storage.append(element) } }
-    var values: [Element] { lock.withLock { storage } }
 }

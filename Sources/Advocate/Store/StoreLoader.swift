@@ -80,6 +80,17 @@ struct StoreReading {
     var standIn: Store?
     var diagnostics: [Diagnostic]
 
+    /// A store read without an error.
+    init(_ loaded: LoadedStore) {
+        self.init(loaded: loaded, standIn: loaded.store, diagnostics: loaded.warnings)
+    }
+
+    init(loaded: LoadedStore?, standIn: Store?, diagnostics: [Diagnostic]) {
+        self.loaded = loaded
+        self.standIn = standIn
+        self.diagnostics = diagnostics
+    }
+
     /// `store` without its journal and without a second referrer of the same code or token,
     /// which the journal's or the roster's errors could otherwise make render wrongly.
     static func standIn(for store: Store) -> Store {
@@ -165,9 +176,8 @@ public enum StoreLoader {
         guard let store, !diagnostics.hasErrors else {
             return StoreReading(loaded: nil, standIn: store.map(StoreReading.standIn(for:)), diagnostics: diagnostics.all)
         }
-        return StoreReading(loaded: LoadedStore(store: store, warnings: diagnostics.all, tornJournalTail: journal.tornTail,
-                                                journalRead: journalRead, ledger: ledger),
-                            standIn: store, diagnostics: diagnostics.all)
+        return StoreReading(LoadedStore(store: store, warnings: diagnostics.all, tornJournalTail: journal.tornTail,
+                                        journalRead: journalRead, ledger: ledger))
     }
 
     /// The file's bytes; nil, with `whenMissing` reported, when there is no such file, or with

@@ -67,7 +67,7 @@ public struct Theme: Sendable {
                 if tag.kind == .parent { parents.insert(tag.name) }
                 if !FileManager.default.fileExists(atPath: Paths.join(directory, tag.name + ".mustache")) {
                     let what = tag.kind == .partial ? "partial" : "parent template"
-                    diagnostics.error(file, SourceLocation(line: tag.line, column: tag.column),
+                    diagnostics.error(file, tag.location,
                                       "\(what) '\(tag.name)' not found (expected \(Paths.join(directory, tag.name + ".mustache")))")
                 }
             }

@@ -1,0 +1,10 @@
+import Foundation
+
+/// A list that threads append to under a lock, read once they are done.
+final class LockedList<Element: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [Element] = []
+
+    func append(_ element: Element) { lock.withLock { storage.append(element) } }
+    var values: [Element] { lock.withLock { storage } }
+}
