@@ -1,3 +1,5 @@
+import Foundation
+
 /// The shapes the store's identifiers and values must have, shared by the loader, the CLI and
 /// the endpoint so that all three accept exactly the same things.
 public enum StoreRules {
@@ -49,7 +51,9 @@ public enum StoreRules {
         }
     }
 
-    /// How emails are compared: trimmed and lower-cased.
+    /// How emails are compared: trimmed, lower-cased and in Unicode's composed form (NFC), so
+    /// that its bytes (which the build snapshot digests) agree wherever its characters do:
+    /// `josé` typed with one code point or with `e` and a combining accent is one address.
     public static func normalizedEmail(_ email: String) -> String {
         // Nearly every address is already lower-case ASCII with nothing around it, its own
         // normal form: returned without trimming and lower-casing a copy.
@@ -58,7 +62,7 @@ public enum StoreRules {
            utf8.allSatisfy({ $0 < 0x80 && !(0x41...0x5A).contains($0) }) {
             return email
         }
-        return email.trimmingWhitespace().lowercased()
+        return email.trimmingWhitespace().lowercased().precomposedStringWithCanonicalMapping
     }
 
     /// A plausible address: one `@`, a non-empty local part, a dotted domain, no spaces or
