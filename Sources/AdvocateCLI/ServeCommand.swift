@@ -49,12 +49,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Rebuild when content/, templates/ or the store change, and reload open pages (for writing copy).")
     var watch = false
 
+    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp(
+        "Close a connection that sends nothing (no request head, no body) for this many seconds, or waits this long between requests.",
+        valueName: "seconds"))
+    var idleTimeout: Int = 30
+
     @Option(help: ArgumentHelp("Pipe each email of the outbox (.advocate/outbox/) to this command, as `sendmail -t` expects.", valueName: "command"))
     var sendmail: String?
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard ipLimit >= 0, codeLimit >= 0 else { throw ValidationError("limits must be 0 (off) or more") }
+        guard (1...3600).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be between 1 and 3600 seconds") }
         do {
             _ = try TrustedProxies(trustedProxies)
         } catch {
@@ -65,7 +71,10 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = ServerConfiguration(host: host, port: port, ipLimitPerMinute: ipLimit, codeLimitPerHour: codeLimit,
                                                 trustedProxies: try TrustedProxies(trustedProxies), sendmail: sendmail, watch: watch,
-                                                build: site.buildOptions())
+                                                idleTimeout: .seconds(idleTimeout), build: site.buildOptions())
+        if let openFiles = OpenFileLimit.raiseToHardLimit(), openFiles < OpenFileLimit.recommendedMinimum {
+            StandardError.write("warning: this process may open only \(openFiles) files, and each connection takes one; raise the limit (ulimit -n, or LimitNOFILE= in a systemd unit) to \(OpenFileLimit.recommendedMinimum) or more")
+        }
         let host = host
         // Trapped first: a SIGHUP during the first build (a minute at 100,000 referrers) is a
         // reload to run once the server is up, not a reason to end it.

@@ -108,7 +108,7 @@ public enum AdvocateServer {
         let watcher = configuration.watch ? SiteWatcher(reloader: reloader) : nil
         var application = Application(
             router: router,
-            server: HTTP1ConformingChannel.server,
+            server: HTTP1ConformingChannel.server(idleTimeout: configuration.idleTimeout),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "advocate"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger)

@@ -15,9 +15,12 @@ import NIOHTTP1
 struct HTTP1ConformingChannel: ServerChildChannel {
     let http1: HTTP1Channel
 
-    /// A server builder for ``Application``.
-    static var server: HTTPServerBuilder {
-        HTTPServerBuilder { responder in HTTP1ConformingChannel(http1: HTTP1Channel(responder: responder)) }
+    /// A server builder for ``Application``, closing connections idle for `idleTimeout`
+    /// (Hummingbird's own timer: no request part read, no response in progress).
+    static func server(idleTimeout: Duration) -> HTTPServerBuilder {
+        HTTPServerBuilder { responder in
+            HTTP1ConformingChannel(http1: HTTP1Channel(responder: responder, configuration: .init(idleTimeout: TimeAmount(idleTimeout))))
+        }
     }
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<HTTP1Channel.Value> {

@@ -17,6 +17,10 @@ public struct ServerConfiguration: Sendable {
     public var sendmail: String?
     /// Rebuild when content/, templates/ or the store change, and reload open pages.
     public var watch: Bool
+    /// How long a connection may go without sending a whole request head or a piece of its body,
+    /// or sit idle between requests, before it is closed: stalled clients must not hold the
+    /// server's connections (and file descriptors) for ever.
+    public var idleTimeout: Duration
     public var build: BuildOptions
     /// Where webhook secrets (`"secret": "env:NAME"`) are looked up.
     public var environment: [String: String]
@@ -24,7 +28,7 @@ public struct ServerConfiguration: Sendable {
     var webhookRetry = WebhookDispatcher.RetryPolicy()
 
     public init(host: String = "127.0.0.1", port: Int = 8080, ipLimitPerMinute: Int = 10, codeLimitPerHour: Int = 50,
-                trustedProxies: TrustedProxies = TrustedProxies(), refreshDelay: Duration = .milliseconds(200), sendmail: String? = nil, watch: Bool = false, build: BuildOptions,
+                trustedProxies: TrustedProxies = TrustedProxies(), refreshDelay: Duration = .milliseconds(200), sendmail: String? = nil, watch: Bool = false, idleTimeout: Duration = .seconds(30), build: BuildOptions,
                 environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.host = host
         self.port = port
@@ -34,6 +38,7 @@ public struct ServerConfiguration: Sendable {
         self.refreshDelay = refreshDelay
         self.sendmail = sendmail
         self.watch = watch
+        self.idleTimeout = idleTimeout
         self.build = build
         self.environment = environment
     }

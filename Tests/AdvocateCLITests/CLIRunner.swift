@@ -51,13 +51,19 @@ struct CLIRunner {
                       stderr: String(decoding: err, as: UTF8.self))
     }
 
-    /// Starts the executable in the background with its output going to `log`.
-    static func start(_ arguments: [String], log: URL) throws -> Process {
+    /// Starts the executable in the background with its output going to `log`; with
+    /// `openFileSoftLimit`, through a shell that lowers that limit and then execs it (same pid).
+    static func start(_ arguments: [String], log: URL, openFileSoftLimit: Int? = nil) throws -> Process {
         try Data().write(to: log)
         let output = try FileHandle(forWritingTo: log)
         let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
+        if let openFileSoftLimit {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -S -n \(openFileSoftLimit) && exec \"$0\" \"$@\"", executable.path] + arguments
+        } else {
+            process.executableURL = executable
+            process.arguments = arguments
+        }
         process.standardOutput = output
         process.standardError = output
         try process.run()

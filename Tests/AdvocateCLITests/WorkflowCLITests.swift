@@ -136,6 +136,22 @@ import Testing
         #expect(server.terminationReason == .exit && server.terminationStatus == 0)
     }
 
+    /// `advocate serve` started with a low soft limit on open files (1,024 is common) raises it
+    /// to the hard limit, so that a thousand idle sockets cannot take every descriptor.
+    @Test func serveRaisesItsOpenFileLimitToTheHardLimit() throws {
+        let folder = try CLIRunner.temporaryFolder().appendingPathComponent("program")
+        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+        #expect(try CLIRunner.run(["init", folder.path]).status == 0)
+        let log = folder.deletingLastPathComponent().appendingPathComponent("serve.log")
+        let server = try CLIRunner.start(["serve", "--source", folder.path, "--port", "0"], log: log, openFileSoftLimit: 256)
+        defer { if server.isRunning { server.terminate() } }
+        try #require(try CLIRunner.waitFor("Serving http://127.0.0.1:", in: log, from: server))
+        let limits = try String(contentsOfFile: "/proc/\(server.processIdentifier)/limits", encoding: .utf8)
+        let openFiles = try #require(limits.split(separator: "\n").first { $0.hasPrefix("Max open files") })
+        let figures = openFiles.split(separator: " ").compactMap { Int($0) }
+        #expect(figures.count == 2 && figures[0] == figures[1] && figures[0] > 256, "\(openFiles)")
+    }
+
     /// A build while `advocate serve` holds the store says that the server's refreshes keep what
     /// it loaded at start, and how to have the server rebuild instead; the same build without the
     /// server says nothing of it.

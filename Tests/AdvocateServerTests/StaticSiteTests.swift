@@ -155,6 +155,23 @@ import Testing
         }
     }
 
+    /// A client that stops halfway through its request head, or keeps a connection open without
+    /// asking anything more, is closed after the idle timeout: stalled sockets must not pile up
+    /// until the server has no descriptor left.
+    @Test func aStalledConnectionIsClosedAfterTheIdleTimeout() async throws {
+        let fixture = try ServerFixture(configure: { $0.idleTimeout = .milliseconds(300) })
+        try await fixture.prepared.application.test(.live) { client in
+            let port = try #require(client.port)
+            let started = ContinuousClock.now
+            let halfHead = try await LoopbackExchange.run(port: port, request: "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: slow")
+            #expect(halfHead.closedByServer && halfHead.response.isEmpty)
+            let kept = try await LoopbackExchange.run(port: port, request: "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            #expect(kept.response.hasPrefix("HTTP/1.1 200 OK"))
+            #expect(kept.closedByServer, "an idle keep-alive connection is closed too")
+            #expect(ContinuousClock.now - started < .seconds(10), "closed by the timeout, not by the client's own 30 s wait")
+        }
+    }
+
     /// HEAD of a missing page (or of /stats/) has GET's headers, Content-Length included.
     @Test func aMissHasGETsHeadersForHEAD() async throws {
         let fixture = try ServerFixture()
