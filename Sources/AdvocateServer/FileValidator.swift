@@ -14,6 +14,11 @@ import Hummingbird
 struct FileValidator {
     /// The tag of the file the request will be served, or nil when there is none.
     let tag: String?
+    /// The bytes the request asks for, resolved against the file: whole without a Range, or
+    /// with one that depends on a validator (If-Range), which such a client gets the whole file for.
+    let range: ByteRange
+    /// The file's size in bytes (0 when there is none).
+    private let size: Int
     /// What the client sent in If-None-Match.
     private let ifNoneMatch: [String]
 
@@ -29,27 +34,36 @@ struct FileValidator {
         if (info.st_mode & S_IFMT) == S_IFREG {
             let nanoseconds = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
             tag = "\"\(String(UInt64(info.st_ino), radix: 16))-\(String(info.st_size, radix: 16))-\(String(nanoseconds, radix: 16))\""
+            size = Int(info.st_size)
+            range = request.headers[.ifRange] == nil ? ByteRange(header: request.headers[.range], size: size) : .whole
         } else {
             tag = nil
+            size = 0
+            range = .whole
         }
         ifNoneMatch = request.headers[values: .ifNoneMatch].flatMap { $0.split(separator: ",") }
             .map { $0.trimmingCharacters(in: .whitespaces) }
     }
 
-    /// The request without its validators (FileMiddleware would judge them by its own tag), and
-    /// without a range that depends on one (If-Range): such a client gets the whole file.
-    static func unconditional(_ request: Request) -> Request {
-        var fields = request.head.headerFields
-        guard fields[.ifNoneMatch] != nil || fields[.ifModifiedSince] != nil || fields[.ifRange] != nil else { return request }
-        if fields[.ifRange] != nil {
-            fields[.range] = nil
-            fields[.ifRange] = nil
-        }
-        fields[.ifNoneMatch] = nil
-        fields[.ifModifiedSince] = nil
+    /// The request FileMiddleware is given: without its validators (it would judge them by its
+    /// own tag), and with the range resolved here, if any, as plain first and last positions.
+    func forwarded(_ request: Request) -> Request {
         var head = request.head
-        head.headerFields = fields
-        return Request(head: head, body: request.body)
+        head.headerFields[.ifNoneMatch] = nil
+        head.headerFields[.ifModifiedSince] = nil
+        head.headerFields[.ifRange] = nil
+        if case .bytes(let bytes) = range {
+            head.headerFields[.range] = ByteRange.header(bytes)
+        } else {
+            head.headerFields[.range] = nil
+        }
+        return head == request.head ? request : Request(head: head, body: request.body)
+    }
+
+    /// 416 for a range past the file's end, with the size the client can ask within.
+    func unsatisfiableRange() -> Response {
+        Response(status: .rangeNotSatisfiable, headers: [.contentRange: "bytes */\(size)", .contentType: "text/plain; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(string: "The range asked for starts past the end of the file (\(size) bytes).\n")))
     }
 
     /// `response` with this tag; 304 without a body when the client already has these bytes.

@@ -35,10 +35,14 @@ struct StaticSiteMiddleware: RouterMiddleware {
         let validator = isRead && path.hasPrefix(root) && !path.split(separator: "/").contains("..")
             ? FileValidator(request: request, file: Paths.join(outputDirectory, String(path.dropFirst(root.count)))) : nil
         var response: Response
-        do {
-            response = try await next(validator == nil ? request : FileValidator.unconditional(request), context)
-        } catch let error as HTTPError where error.status == .notFound {
-            return miss(request, path: path, isPrivate: isPrivate)
+        if let validator, validator.range == .unsatisfiable {
+            response = validator.unsatisfiableRange()
+        } else {
+            do {
+                response = try await next(validator?.forwarded(request) ?? request, context)
+            } catch let error as HTTPError where error.status == .notFound {
+                return miss(request, path: path, isPrivate: isPrivate)
+            }
         }
         if response.status == .notFound && request.method != .head {
             return miss(request, path: path, isPrivate: isPrivate)
@@ -57,7 +61,17 @@ struct StaticSiteMiddleware: RouterMiddleware {
             response.headers[HTTPField.Name("X-Robots-Tag")!] = "noindex"
         }
         response.headers[.xContentTypeOptions] = "nosniff"
+        if let type = response.headers[.contentType] {
+            response.headers[.contentType] = Self.withCharset(type)
+        }
         return validator?.apply(to: response) ?? response
+    }
+
+    /// A text type with `charset=utf-8` (every file the build writes is UTF-8), so that nothing
+    /// is left to guess from the bytes: FileMiddleware names the type alone.
+    static func withCharset(_ type: String) -> String {
+        let isText = type.hasPrefix("text/") || type == "application/xml" || type == "image/svg+xml"
+        return isText && !type.lowercased().contains("charset=") ? type + "; charset=utf-8" : type
     }
 
     /// Whether `path` (below the site's root) names a file of the site, or a folder with an index.

@@ -13,10 +13,14 @@ import Testing
         try await fixture.prepared.application.test(.router) { client in
             let home = try await client.execute(uri: "/", method: .get)
             #expect(home.status == .ok)
-            #expect(home.headers[.contentType]?.hasPrefix("text/html") == true)
+            #expect(home.headers[.contentType] == "text/html; charset=utf-8")
             #expect(home.headers[.cacheControl] == "no-cache")
             let css = try await client.execute(uri: "/assets/site.css", method: .get)
-            #expect(css.headers[.contentType]?.hasPrefix("text/css") == true)
+            #expect(css.headers[.contentType] == "text/css; charset=utf-8")
+            let sitemap = try await client.execute(uri: "/sitemap.xml", method: .get)
+            #expect(sitemap.headers[.contentType] == "application/xml; charset=utf-8")
+            let qr = try await client.execute(uri: "/r/ada/qr.svg", method: .get)
+            #expect(qr.headers[.contentType] == "image/svg+xml; charset=utf-8")
             #expect(css.headers[.cacheControl] == "public, max-age=3600")
             let page = try await client.execute(uri: stats, method: .get)
             #expect(page.status == .ok)
@@ -169,6 +173,40 @@ import Testing
             #expect(kept.response.hasPrefix("HTTP/1.1 200 OK"))
             #expect(kept.closedByServer, "an idle keep-alive connection is closed too")
             #expect(ContinuousClock.now - started < .seconds(10), "closed by the timeout, not by the client's own 30 s wait")
+        }
+    }
+
+    /// One byte range is served as RFC 9110 reads it (the last n bytes for `-n`); one past the
+    /// end answers 416 with the size; several ranges, or a backwards one, get the whole file.
+    @Test func rangesAreServedAsRFC9110ReadsThem() async throws {
+        let fixture = try ServerFixture()
+        let robots = Array(try Data(contentsOf: fixture.file("robots.txt")))
+        let size = robots.count
+        let stats = try fixture.statsPath(of: "ada")
+        try await fixture.prepared.application.test(.live) { client in
+            let cases: [(range: String, status: HTTPResponse.Status, bytes: ArraySlice<UInt8>?, contentRange: String?)] = [
+                ("bytes=0-4", .partialContent, robots[0...4], "bytes 0-4/\(size)"),
+                ("bytes=-5", .partialContent, robots[(size - 5)...], "bytes \(size - 5)-\(size - 1)/\(size)"),
+                ("bytes=-99999", .partialContent, robots[...], "bytes 0-\(size - 1)/\(size)"),
+                ("bytes=10-99999", .partialContent, robots[10...], "bytes 10-\(size - 1)/\(size)"),
+                ("bytes=99999-", .rangeNotSatisfiable, nil, "bytes */\(size)"),
+                ("bytes=-0", .rangeNotSatisfiable, nil, "bytes */\(size)"),
+                ("bytes=5-2", .ok, robots[...], nil),
+                ("bytes=0-0,2-3", .ok, robots[...], nil),
+                ("lines=1-2", .ok, robots[...], nil),
+            ]
+            for item in cases {
+                let response = try await client.execute(uri: "/robots.txt", method: .get, headers: [.range: item.range])
+                #expect(response.status == item.status, "\(item.range)")
+                #expect(response.headers[.contentRange] == item.contentRange, "\(item.range)")
+                if let bytes = item.bytes {
+                    #expect(Array(response.body.readableBytesView) == Array(bytes), "\(item.range)")
+                    #expect(response.headers[.contentLength] == String(bytes.count), "\(item.range)")
+                }
+            }
+            let past = try await client.execute(uri: stats, method: .get, headers: [.range: "bytes=99999-"])
+            #expect(past.status == .rangeNotSatisfiable)
+            #expect(past.headers[.cacheControl] == "no-store", "a private page's answers are never stored")
         }
     }
 
