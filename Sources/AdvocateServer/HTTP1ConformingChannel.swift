@@ -4,14 +4,17 @@ import Logging
 import NIOCore
 import NIOHTTP1
 
-/// Hummingbird's HTTP/1.1 channel plus two things of RFC 9112 and RFC 9110 it leaves out, both
-/// decided from the request's head while it still has its version (Hummingbird turns requests
-/// into HTTPTypes, which carry none):
+/// Hummingbird's HTTP/1.1 channel plus what of RFC 9112 and RFC 9110 it leaves out, decided
+/// from the request's head while it still has its version (Hummingbird turns requests into
+/// HTTPTypes, which carry none):
 /// - an HTTP/1.0 connection closes after its response unless the client asked to keep it
 ///   (`Connection: keep-alive`), RFC 9112 §9.3: a client that reads until the server closes
-///   (ApacheBench, scripts on raw sockets) waited for the idle timeout;
+///   (ApacheBench, scripts on raw sockets) waited for the idle timeout; and when it asked, the
+///   response says `Connection: keep-alive`, without which such a client waits for the close;
 /// - an HTTP/1.1 request with `Expect: 100-continue` gets `100 Continue` at once, RFC 9110
-///   §10.1.1: libcurl, .NET and PHP clients waited a second or more before sending their body.
+///   §10.1.1: libcurl, .NET and PHP clients waited a second or more before sending their body;
+///   unless its Content-Length is over the endpoint's limit, whose 413 is then its only answer,
+///   so the client never sends a body that would be thrown away.
 struct HTTP1ConformingChannel: ServerChildChannel {
     let http1: HTTP1Channel
 
@@ -38,34 +41,45 @@ struct HTTP1ConformingChannel: ServerChildChannel {
     }
 }
 
-/// Adds `Connection: close` to an HTTP/1.0 request that did not ask for keep-alive, and answers
-/// `100 Continue` to an HTTP/1.1 request that expects it.
+/// Adds `Connection: close` to an HTTP/1.0 request that did not ask for keep-alive and
+/// `Connection: keep-alive` to the response of one that did, and answers `100 Continue` to an
+/// HTTP/1.1 request that expects it and may send its body.
 private final class VersionAwareRequestHead: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
-    /// Requests read whose response has not ended: a `100 Continue` goes out only when the
-    /// request is the sole one, so it can never land inside a pipelined request's response.
-    private var unanswered = 0
+    /// For each request read whose response has not ended, in order, whether it is an HTTP/1.0
+    /// request that asked for keep-alive. A `100 Continue` goes out only when the request is the
+    /// sole one, so it can never land inside a pipelined request's response.
+    private var unanswered: [Bool] = []
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard case .head(var head) = unwrapInboundIn(data) else {
             context.fireChannelRead(data)
             return
         }
-        unanswered += 1
+        unanswered.append(head.version == .http1_0 && head.isKeepAlive)
         if head.version == .http1_0, !head.isKeepAlive {
             head.headers.replaceOrAdd(name: "connection", value: "close")
-        } else if head.version == .http1_1, unanswered == 1, head.headers["expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+        } else if head.version == .http1_1, unanswered.count == 1, head.headers["expect"].contains(where: { $0.lowercased() == "100-continue" }),
+                  head.headers["content-length"].first.flatMap(Int.init).map({ $0 <= ServerConfiguration.maximumBodySize }) ?? true {
             context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .continue))), promise: nil)
         }
         context.fireChannelRead(wrapInboundOut(.head(head)))
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) { unanswered = max(0, unanswered - 1) }
-        context.write(data, promise: promise)
+        switch unwrapOutboundIn(data) {
+        case .head(var head) where head.status.code >= 200 && unanswered.first == true && !head.headers.contains(name: "connection"):
+            head.headers.add(name: "connection", value: "keep-alive")
+            context.write(wrapOutboundOut(.head(head)), promise: promise)
+        case .end:
+            if !unanswered.isEmpty { unanswered.removeFirst() }
+            context.write(data, promise: promise)
+        default:
+            context.write(data, promise: promise)
+        }
     }
 }

@@ -211,6 +211,10 @@ import Testing
                                                            bodyAfterHead: body.replacingOccurrences(of: "expect@", with: "expext@"))
             let answers = pipelined.interim + pipelined.response
             #expect(answers.hasPrefix("HTTP/1.1 200 OK") && !answers.contains("100 Continue") && answers.contains("HTTP/1.1 201 Created"))
+            // A body over the limit is refused before it is sent: 413 is the only answer.
+            let tooLarge = head.replacingOccurrences(of: "Content-Length: \(body.utf8.count)", with: "Content-Length: 20000")
+            let refused = try await LoopbackExchange.run(port: port, request: tooLarge, bodyAfterHead: String(repeating: "x", count: 20000))
+            #expect(refused.interim.hasPrefix("HTTP/1.1 413"), "\(refused.interim)")
         }
         #expect(try fixture.journal().contains("expect@example.net"))
     }

@@ -151,10 +151,12 @@ import Testing
             let miss = try await LoopbackExchange.run(port: port, request: "GET /nope HTTP/1.0\r\n\r\n")
             #expect(miss.response.hasPrefix("HTTP/1.1 404"))
             #expect(miss.closedByServer)
-            for request in ["GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"] {
+            for (request, saysKeepAlive) in [("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", true), ("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", false)] {
                 let kept = try await LoopbackExchange.run(port: port, request: request)
                 #expect(kept.response.hasPrefix("HTTP/1.1 200 OK"), "\(request)")
                 #expect(!kept.closedByServer, "\(request)")
+                // An HTTP/1.0 client reads the connection as closing unless the answer says otherwise.
+                #expect(kept.response.lowercased().contains("\r\nconnection: keep-alive\r\n") == saysKeepAlive, "\(request)")
             }
         }
     }
