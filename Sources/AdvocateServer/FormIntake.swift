@@ -1,5 +1,6 @@
 import Advocate
 import Foundation
+import HTTPTypes
 import Hummingbird
 import NIOCore
 
@@ -30,15 +31,18 @@ struct FormIntake: Sendable {
         case "application/json": .json
         default: nil
         }
+        // A body of another type is answered as its sender reads: plain text for a browser (an
+        // HTML form with another enctype), problem details for an API client.
+        let answerKind = kind ?? (Self.acceptsHTML(request) ? .form : .json)
         guard isSameSite(request) else {
-            return .refused(problem(kind ?? .form, .forbidden, title: "Cross-site posts are not accepted", errors: []))
+            return .refused(problem(answerKind, .forbidden, title: "Cross-site posts are not accepted", errors: []))
         }
         guard let kind else {
-            return .refused(plain(.unsupportedMediaType, "Send application/x-www-form-urlencoded or application/json."))
+            return .refused(problem(answerKind, .unsupportedMediaType, title: "Send application/x-www-form-urlencoded or application/json.", errors: []))
         }
         let charset = FormDecoding.Charset(contentType: contentType)
         guard let charset, kind == .form || charset == .utf8 else {
-            return .refused(plain(.unsupportedMediaType, "Send the body as UTF-8 (a form may also be Latin-1)."))
+            return .refused(problem(kind, .unsupportedMediaType, title: "Send the body as UTF-8 (a form may also be Latin-1).", errors: []))
         }
         if let length = request.headers[.contentLength].flatMap(Int.init), length > ServerConfiguration.maximumBodySize {
             return .refused(problem(kind, .contentTooLarge, title: "Request body too large", errors: []))
@@ -58,7 +62,13 @@ struct FormIntake: Sendable {
         guard let text = String(validating: body.readableBytesView, as: UTF8.self) else {
             return .refused(problem(.json, .badRequest, title: "Malformed JSON", detail: "the body is not UTF-8 text", errors: []))
         }
-        return .json(text)
+        // A byte order mark, which RFC 8259 lets a parser ignore (Windows tools write one).
+        return .json(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
+    }
+
+    /// Whether the client takes HTML, as browsers say in every navigation's Accept.
+    static func acceptsHTML(_ request: Request) -> Bool {
+        request.headers[values: .accept].contains { $0.lowercased().contains("text/html") }
     }
 
     /// An error beside each field of `form` whose text could not be read, to be typed again.
@@ -95,15 +105,21 @@ struct FormIntake: Sendable {
     }
 
     /// No Origin header (curl), an opaque one (`null`: browsers send it for a page's own form
-    /// when the host sets `Referrer-Policy: no-referrer`, so it names no site), or one of the
-    /// allowed origins or the server's own (its Host), compared as serialized origins.
+    /// when the host sets `Referrer-Policy: no-referrer`, so it names no site) unless the browser
+    /// says in `Sec-Fetch-Site` that the post comes from another site (a sandboxed frame, a
+    /// `data:` page), or one of the allowed origins or the server's own (its Host), compared as
+    /// serialized origins.
     func isSameSite(_ request: Request) -> Bool {
-        guard let header = request.headers[.origin], header != "null" else { return true }
+        guard let header = request.headers[.origin], header != "null" else {
+            return request.headers[Self.fetchSite]?.lowercased() != "cross-site"
+        }
         guard let origin = Self.serializedOrigin(header) else { return false }
         if allowedOrigins.contains(origin) { return true }
         guard let host = request.head.authority else { return false }
         return ["http", "https"].contains { Self.serializedOrigin("\($0)://\(host)") == origin }
     }
+
+    private static let fetchSite = HTTPField.Name("Sec-Fetch-Site")!
 
     /// An origin as RFC 6454 serializes it (`scheme://host[:port]`): scheme and host lower-cased,
     /// the scheme's default port left out, any path dropped; nil for text that names no http(s) host.

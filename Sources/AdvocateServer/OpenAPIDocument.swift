@@ -50,7 +50,7 @@ enum OpenAPIDocument {
               "403": { "$ref": "#/components/responses/ProblemOrText" },
               "409": { "$ref": "#/components/responses/Problem" },
               "413": { "$ref": "#/components/responses/ProblemOrText" },
-              "415": { "$ref": "#/components/responses/Text" },
+              "415": { "$ref": "#/components/responses/ProblemOrText" },
               "422": {
                 "description": "Invalid fields: problem details for JSON clients, the form page again for HTML forms.",
                 "content": {
@@ -96,7 +96,7 @@ enum OpenAPIDocument {
               "400": { "$ref": "#/components/responses/Problem" },
               "403": { "$ref": "#/components/responses/ProblemOrText" },
               "413": { "$ref": "#/components/responses/ProblemOrText" },
-              "415": { "$ref": "#/components/responses/Text" },
+              "415": { "$ref": "#/components/responses/ProblemOrText" },
               "422": {
                 "description": "Invalid fields: problem details for JSON clients, the join page again for HTML forms.",
                 "content": {
@@ -229,7 +229,7 @@ enum OpenAPIDocument {
             "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } }
           },
           "ProblemOrText": {
-            "description": "Problem details for JSON clients, plain text for HTML forms.",
+            "description": "Problem details for JSON clients, plain text for HTML forms (a body of another type: plain text when the client accepts text/html).",
             "content": {
               "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } },
               "text/plain": { "schema": { "type": "string" } }
@@ -242,10 +242,6 @@ enum OpenAPIDocument {
               "text/html": { "schema": { "type": "string" } },
               "text/plain": { "schema": { "type": "string" } }
             }
-          },
-          "Text": {
-            "description": "A plain-text explanation.",
-            "content": { "text/plain": { "schema": { "type": "string" } } }
           }
         }
       }

@@ -1,6 +1,7 @@
 import Advocate
 @testable import AdvocateServer
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
@@ -128,6 +129,8 @@ import Testing
             let json = try await client.execute(uri: "/api/referrals", method: .post, headers: [.contentType: "application/json ; charset=utf-8"],
                                                 body: ByteBuffer(string: #"{"referrer":"ada","name":"Ann","email":"ann.ct@example.net","consent":true}"#))
             #expect(json.status == .created)
+            let withBOM = try await client.postJSON("\u{FEFF}" + #"{"referrer":"ada","name":"Bom","email":"bom.ct@example.net","consent":true}"#)
+            #expect(withBOM.status == .created, "a byte order mark (Windows tools write one) is not part of the JSON")
             let form = try await client.execute(uri: "/api/referrals", method: .post, headers: [.contentType: "Application/X-WWW-Form-URLEncoded\t;charset=UTF-8"],
                                                 body: ByteBuffer(string: "referrer=ada&name=Bo&email=bo.ct%40example.net&consent=on"))
             #expect(form.status == .seeOther)
@@ -138,6 +141,7 @@ import Testing
         }
         #expect(try fixture.journal().contains("ann.ct@example.net"))
         #expect(try fixture.journal().contains("bo.ct@example.net"))
+        #expect(try fixture.journal().contains("bom.ct@example.net"))
     }
 
     @Test func wrongContentTypeMethodSizeAndOrigin() async throws {
@@ -145,6 +149,15 @@ import Testing
         try await fixture.prepared.application.test(.router) { client in
             let text = try await client.execute(uri: "/api/referrals", method: .post, headers: [.contentType: "text/plain"], body: ByteBuffer(string: "hi"))
             #expect(text.status == .unsupportedMediaType)
+            #expect(text.headers[.contentType] == "application/problem+json", "an API client reads problem details")
+            let browser = try await client.execute(uri: "/api/referrals", method: .post, headers: [.contentType: "multipart/form-data; boundary=x", .accept: "text/html,application/xhtml+xml"],
+                                                   body: ByteBuffer(string: "--x--"))
+            #expect(browser.status == .unsupportedMediaType)
+            #expect(browser.headers[.contentType] == "text/plain; charset=utf-8", "a browser shows plain text")
+            let latinJSON = try await client.execute(uri: "/api/referrals", method: .post, headers: [.contentType: "application/json; charset=iso-8859-1"],
+                                                     body: ByteBuffer(string: "{}"))
+            #expect(latinJSON.status == .unsupportedMediaType)
+            #expect(latinJSON.headers[.contentType] == "application/problem+json")
             let get = try await client.execute(uri: "/api/referrals", method: .get)
             #expect(get.status == .methodNotAllowed)
             #expect(get.headers[.allow] == "POST")
@@ -162,8 +175,13 @@ import Testing
             #expect(crossSiteForm.headers[.contentType]?.hasPrefix("text/plain") == true)
             let fromPortal = try await client.postJSON(grace, headers: [.origin: "https://refer.acme.example"])
             #expect(fromPortal.status == .created)
-            let underNoReferrerPolicy = try await client.postForm("referrer=ada&name=H&email=h%40example.net&consent=on", headers: [.origin: "null"])
+            let underNoReferrerPolicy = try await client.postForm("referrer=ada&name=H&email=h%40example.net&consent=on",
+                                                                  headers: [.origin: "null", HTTPField.Name("Sec-Fetch-Site")!: "same-origin"])
             #expect(underNoReferrerPolicy.status == .seeOther)
+            // An opaque origin the browser itself says is another site's (a sandboxed frame, a data: page).
+            let opaqueCrossSite = try await client.postForm("referrer=ada&name=I&email=i%40example.net&consent=on",
+                                                            headers: [.origin: "null", HTTPField.Name("Sec-Fetch-Site")!: "cross-site"])
+            #expect(opaqueCrossSite.status == .forbidden)
         }
     }
 

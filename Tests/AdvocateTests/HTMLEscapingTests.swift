@@ -5,13 +5,21 @@ import Testing
 
 /// Themes escape `{{name}}` with advocate's byte-level HTML escaping instead of swift-mustache's.
 @Suite struct HTMLEscapingTests {
+    /// Every ASCII character but NUL, which swift-mustache leaves as it is (see below).
     @Test func escapesExactlyWhatSwiftMustacheEscapes() throws {
         let samples = ["plain", "", "<script>alert('x')</script>", "Tom & \"Jerry\"", "Zoë <zoe@example.org>", "€ > ¥ 😀 ' &amp;",
-                       String(repeating: "a<", count: 100)] + (0..<128).map { "a" + String(UnicodeScalar(UInt8($0))) + "b" }
+                       String(repeating: "a<", count: 100)] + (1..<128).map { "a" + String(UnicodeScalar(UInt8($0))) + "b" }
         let reference = try MustacheTemplate(string: "{{value}}")
         for sample in samples {
             #expect(HTMLEscaping.escape(sample) == reference.render(["value": sample]), "\(sample)")
         }
+    }
+
+    /// A NUL (a form value typed back into a 422 page may hold one) is an error in HTML and no
+    /// character of XML: both show the replacement character, as a browser would.
+    @Test func aNULBecomesTheReplacementCharacter() {
+        #expect(HTMLEscaping.escape("Ada\u{0}<b>") == "Ada\u{FFFD}&lt;b&gt;")
+        #expect(XMLText.escape("\u{0}") == "\u{FFFD}")
     }
 
     /// Escaping works on bytes: a combining mark after `<` (one Character with it) cannot hide it.

@@ -1,7 +1,7 @@
 import Mustache
 
 /// The HTML escaping of `{{name}}` in themes and messaging templates: the same five characters
-/// as swift-mustache's own (`< > & " '`), but over UTF-8 bytes, and the text itself when it has
+/// as swift-mustache's own (`< > & " '`), and NUL, but over UTF-8 bytes, and the text itself when it has
 /// none of them (most values). swift-mustache escapes with a dictionary lookup per Character,
 /// which was a sixth of a 100,000-referrer build (perf); it lets a template choose its content
 /// type by pragma, so every template is parsed behind ``pragma``.
@@ -53,6 +53,9 @@ enum HTMLEscaping: MustacheContentType {
         case UInt8(ascii: "&"): "&amp;"
         case UInt8(ascii: "\""): "&quot;"
         case UInt8(ascii: "'"): apostrophe
+        // NUL is an error in HTML and not a character of XML at all: the replacement character
+        // is what a browser would show (a form value typed back into a 422 page may hold one).
+        case 0: "\u{FFFD}"
         default: nil
         }
     }
