@@ -34,6 +34,15 @@ import Testing
         #expect(json.contains(#""conversionValue":0.3,"#))
     }
 
+    /// A half typed as a decimal (0.145, 1.005) is rounded away from zero, as it reads, although
+    /// binary holds it a hair below; an amount truly below the half stays below.
+    @Test(arguments: [(0.145, 0.15, "$0.15"), (1.005, 1.01, "$1.01"), (-1.005, -1.01, "-$1.01"), (2.675, 2.68, "$2.68"),
+                      (1.0049, 1.0, "$1"), (1234.565, 1234.57, "$1,234.57"), (10.1 + 10.1 + 10.1, 30.3, "$30.30")])
+    func aTypedHalfRoundsAwayFromZero(_ amount: Double, _ rounded: Double, _ printed: String) {
+        #expect(Money.rounded(amount) == rounded)
+        #expect(Formatting(currency: "USD").money(amount) == printed)
+    }
+
     @Test func duplicateFriendEmailFirstAcceptedReferralWins() throws {
         var fixture = StoreFixture()
         fixture.refer("ada", friend: "Grace Hopper", email: "grace@example.com", at: "2026-03-01T09:30:00Z")

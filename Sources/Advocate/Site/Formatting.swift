@@ -14,7 +14,7 @@ public struct Formatting: Sendable {
     /// `$1,250` or `$12.50`; currencies without a symbol here read `1,250 CHF`.
     public func money(_ amount: Double) -> String {
         let negative = amount < 0
-        let cents = Int64((abs(amount) * 100).rounded())
+        let cents = Int64(Money.hundredths(abs(amount)))
         var text = Self.grouped(cents / 100)
         if cents % 100 != 0 {
             let fraction = cents % 100

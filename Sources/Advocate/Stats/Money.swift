@@ -3,6 +3,14 @@
 enum Money {
     /// `amount` to the nearest hundredth (half away from zero, as the pages print it).
     static func rounded(_ amount: Double) -> Double {
-        (amount * 100).rounded() / 100
+        hundredths(amount) / 100
+    }
+
+    /// `amount` in whole hundredths, half away from zero. Amounts are decimals read into binary:
+    /// 0.145 is 0.144999… there and 14.499999999999998 hundredths, so a few units in the last
+    /// place short of a half count as the half the decimal meant (0.15, not 0.14).
+    static func hundredths(_ amount: Double) -> Double {
+        let scaled = amount * 100
+        return (scaled + (scaled < 0 ? -4 : 4) * scaled.ulp).rounded()
     }
 }
