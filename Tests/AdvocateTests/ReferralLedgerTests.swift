@@ -5,6 +5,19 @@ import Testing
 /// The endpoint's ledger, made from a store and then given the events recorded since, must
 /// accept and refuse exactly as one made from the whole journal.
 @Suite struct ReferralLedgerTests {
+    /// What a form takes as an email: a typo that no mail server would take (a doubled or
+    /// leading dot, a label starting with a hyphen) is refused while the person is still there.
+    @Test(arguments: [("grace@example.com", true), ("grace.hopper+refer@mail.example.co.uk", true), ("zoë@exämple.de", true),
+                      ("a-b@x-y.example", true), (" grace@example.com ", true),
+                      ("grace..hopper@example.com", false), (".grace@example.com", false), ("grace.@example.com", false),
+                      ("grace@-example.com", false), ("grace@example-.com", false), ("grace@example..com", false),
+                      ("@example.com", false), ("grace@example", false), ("grace@1.2.3.4", false), ("a b@example.com", false)])
+    func aFormTakesOnlyAPlausibleEmail(_ email: String, _ plausible: Bool) {
+        var errors: [FieldError] = []
+        ReferralLedger.checkPerson(name: "Grace", email: email, into: &errors)
+        #expect(errors.isEmpty == plausible, "\(email)")
+    }
+
     @Test func applyingEventsOneByOneGivesTheLedgerOfTheWholeJournal() throws {
         let store = try StoreLoader.load(from: OutcomeLedgerTests.exampleData).store
         let whole = ReferralLedger(store: store)

@@ -65,16 +65,21 @@ public enum StoreRules {
         return email.trimmingWhitespace().lowercased().precomposedStringWithCanonicalMapping
     }
 
-    /// A plausible address: one `@`, a non-empty local part, a dotted domain, no spaces or
-    /// control characters, within RFC 5321's length. Deliverability is the mail server's business.
+    /// A plausible address: one `@`, a local part of dot-separated words (RFC 5321's dot-string:
+    /// no dot first, last or doubled), a dotted domain whose labels neither start nor end with a
+    /// hyphen, no spaces or control characters, within RFC 5321's length. Deliverability is the
+    /// mail server's business. Only what people give now is held to it (forms, `referrers add`):
+    /// the store's files are read whatever their emails.
     public static func isPlausibleEmail(_ email: String) -> Bool {
         let trimmed = email.trimmingWhitespace()
         guard !trimmed.isEmpty, trimmed.utf8.count <= maximumEmailLength else { return false }
         let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[0].utf8.count <= 64 else { return false }
+        guard parts.count == 2, parts[0].utf8.count <= 64,
+              parts[0].split(separator: ".", omittingEmptySubsequences: false).allSatisfy({ !$0.isEmpty })
+        else { return false }
         let domain = parts[1]
         let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
-        guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty && $0.utf8.count <= 63 }),
+        guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty && $0.utf8.count <= 63 && $0.first != "-" && $0.last != "-" }),
               !(labels.last!.allSatisfy(\.isNumber))
         else { return false }
         return trimmed.unicodeScalars.allSatisfy { scalar in
