@@ -14,7 +14,9 @@ import NIOHTTP1
 /// - an HTTP/1.1 request with `Expect: 100-continue` gets `100 Continue` at once, RFC 9110
 ///   §10.1.1: libcurl, .NET and PHP clients waited a second or more before sending their body;
 ///   unless its Content-Length is over the endpoint's limit, whose 413 is then its only answer,
-///   so the client never sends a body that would be thrown away.
+///   so the client never sends a body that would be thrown away;
+/// - a method NIO's parser does not know (`FOO`) is answered 501, RFC 9110 §9.1, where
+///   Hummingbird answered every parse error 400.
 struct HTTP1ConformingChannel: ServerChildChannel {
     let http1: HTTP1Channel
 
@@ -42,8 +44,8 @@ struct HTTP1ConformingChannel: ServerChildChannel {
 }
 
 /// Adds `Connection: close` to an HTTP/1.0 request that did not ask for keep-alive and
-/// `Connection: keep-alive` to the response of one that did, and answers `100 Continue` to an
-/// HTTP/1.1 request that expects it and may send its body.
+/// `Connection: keep-alive` to the response of one that did, answers `100 Continue` to an
+/// HTTP/1.1 request that expects it and may send its body, and 501 to an unknown method.
 private final class VersionAwareRequestHead: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
@@ -68,6 +70,20 @@ private final class VersionAwareRequestHead: ChannelDuplexHandler, RemovableChan
             context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .continue))), promise: nil)
         }
         context.fireChannelRead(wrapInboundOut(.head(head)))
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard let error = error as? HTTPParserError, error == .invalidMethod else {
+            context.fireErrorCaught(error)
+            return
+        }
+        let body = "This server does not know that method; its pages take GET and HEAD, its endpoints POST.\n"
+        var headers = HTTPHeaders([("connection", "close"), ("content-type", "text/plain; charset=utf-8")])
+        headers.add(name: "content-length", value: String(body.utf8.count))
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .notImplemented, headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil)
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {

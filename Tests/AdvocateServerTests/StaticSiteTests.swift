@@ -161,6 +161,20 @@ import Testing
         }
     }
 
+    /// A method the server does not know at all is 501 (RFC 9110 §9.1), not a malformed request.
+    @Test func anUnknownMethodIsNotImplemented() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.prepared.application.test(.live) { client in
+            let port = try #require(client.port)
+            let exchange = try await LoopbackExchange.run(port: port, request: "FOO / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            #expect(exchange.response.hasPrefix("HTTP/1.1 501 Not Implemented\r\n"), "\(exchange.response)")
+            #expect(exchange.response.hasSuffix("its endpoints POST.\n"))
+            #expect(exchange.closedByServer)
+            let malformed = try await LoopbackExchange.run(port: port, request: "GET / HTTP/1.1\r\nHost 127.0.0.1\r\n\r\n")
+            #expect(malformed.response.hasPrefix("HTTP/1.1 400 Bad Request\r\n"), "a header without its colon is still malformed")
+        }
+    }
+
     /// A client that stops halfway through its request head, or keeps a connection open without
     /// asking anything more, is closed after the idle timeout: stalled sockets must not pile up
     /// until the server has no descriptor left.
