@@ -1,8 +1,8 @@
 import Mustache
 
 /// The HTML escaping of `{{name}}` in themes and messaging templates: the same five characters
-/// as swift-mustache's own (`< > & " '`), and NUL, but over UTF-8 bytes, and the text itself when it has
-/// none of them (most values). swift-mustache escapes with a dictionary lookup per Character,
+/// as swift-mustache's own (`< > & " '`) and NUL, but over UTF-8 bytes, and the text itself when
+/// it has none of them (most values). swift-mustache escapes with a dictionary lookup per Character,
 /// which was a sixth of a 100,000-referrer build (perf); it lets a template choose its content
 /// type by pragma, so every template is parsed behind ``pragma``.
 enum HTMLEscaping: MustacheContentType {
