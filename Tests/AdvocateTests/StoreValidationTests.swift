@@ -40,6 +40,20 @@ import Testing
 
     /// The journal's checks run one rule after another, so they find line 3's problem before
     /// line 1's; the report lists them by line, as an editor would.
+    /// A number past a billion (an amount typed with a few zeros too many) is an error that says
+    /// the limit; the figures summed from it would lose their cents, and the pages crashed.
+    @Test func numbersPastABillionAreErrorsThatSayTheLimit() throws {
+        var fixture = StoreFixture()
+        fixture.amount = 1e16
+        let amount = try diagnostics(program: fixture.programJSON)
+        #expect(amount.contains { $0.severity == .error && $0.message.contains("field 'amount' must be at most 1,000,000,000, found 1e+16") },
+                "\(amount)")
+        fixture.amount = 25
+        let window = try diagnostics(program: fixture.programJSON.replacingOccurrences(of: #""attributionWindowDays": 90"#, with: #""attributionWindowDays": 100000000000"#))
+        #expect(window.contains { $0.message.contains("field 'attributionWindowDays' must be at most 1,000,000,000") }, "\(window)")
+        #expect(Formatting(currency: "USD").money(2e17).hasPrefix("$"), "a sum past Int64's cents is clamped, not a crash")
+    }
+
     @Test func problemsAreReportedInReadingOrder() throws {
         let journal = """
             {"type":"status","id":"rf_nope","at":"2026-06-01T00:00:00Z","status":"converted"}

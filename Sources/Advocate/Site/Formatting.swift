@@ -14,7 +14,8 @@ public struct Formatting: Sendable {
     /// `$1,250` or `$12.50`; currencies without a symbol here read `1,250 CHF`.
     public func money(_ amount: Double) -> String {
         let negative = amount < 0
-        let cents = Int64(Money.hundredths(abs(amount)))
+        // Amounts in the store are at most a billion (ObjectReader), so sums fit; clamped all the same.
+        let cents = Int64(min(Money.hundredths(abs(amount)), 9e18))
         var text = Self.grouped(cents / 100)
         if cents % 100 != 0 {
             let fraction = cents % 100

@@ -137,6 +137,11 @@ struct ObjectReader {
         } ?? string.utf8.contains(0)
     }
 
+    /// The largest number a field may hold: a billion units of any currency, day count or order
+    /// value, so that sums over a million journal lines stay exact to the hundredth (and fit the
+    /// pages' whole-hundredths arithmetic).
+    static let largestNumber = 1e9
+
     mutating func number(_ key: String, required: Bool, minimum: Double = 0) -> Double? {
         guard let member = member(key), !member.value.isNull else {
             if required { missing(key, "a number") }
@@ -150,12 +155,16 @@ struct ObjectReader {
             diagnostics.error(file, member.value.location, "\(context): field '\(key)' must be at least \(JSONOutput.format(minimum)), found \(JSONOutput.format(number))")
             return nil
         }
+        if number > Self.largestNumber {
+            diagnostics.error(file, member.value.location, "\(context): field '\(key)' must be at most 1,000,000,000, found \(JSONOutput.format(number))")
+            return nil
+        }
         return number
     }
 
     mutating func integer(_ key: String, required: Bool, minimum: Int = 0) -> Int? {
         guard let number = number(key, required: required, minimum: Double(minimum)) else { return nil }
-        guard number == number.rounded(), abs(number) < 1e9 else {
+        guard number == number.rounded() else {
             diagnostics.error(file, location(of: key), "\(context): field '\(key)' must be a whole number, found \(JSONOutput.format(number))")
             return nil
         }
