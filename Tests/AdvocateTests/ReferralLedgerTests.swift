@@ -11,11 +11,22 @@ import Testing
                       ("a-b@x-y.example", true), (" grace@example.com ", true),
                       ("grace..hopper@example.com", false), (".grace@example.com", false), ("grace.@example.com", false),
                       ("grace@-example.com", false), ("grace@example-.com", false), ("grace@example..com", false),
-                      ("@example.com", false), ("grace@example", false), ("grace@1.2.3.4", false), ("a b@example.com", false)])
+                      ("@example.com", false), ("grace@example", false), ("grace@1.2.3.4", false), ("a b@example.com", false),
+                      ("grace@example.com\u{200B}", false), ("gr\u{2060}ace@example.com", false), ("\u{FEFF}grace@example.com", false),
+                      ("grace\u{A0}@example.com", false), ("grace@exa\u{200C}mple.com", false)])
     func aFormTakesOnlyAPlausibleEmail(_ email: String, _ plausible: Bool) {
         var errors: [FieldError] = []
         ReferralLedger.checkPerson(name: "Grace", email: email, into: &errors)
         #expect(errors.isEmpty == plausible, "\(email)")
+    }
+
+    /// A name is given on one line: Unicode's line and paragraph separators break it as a line
+    /// feed does.
+    @Test(arguments: ["Grace\u{2028}Hopper", "Grace\u{2029}Hopper", "Grace\nHopper"])
+    func aNameWithALineBreakIsRefused(_ name: String) {
+        var errors: [FieldError] = []
+        ReferralLedger.checkPerson(name: name, email: "grace@example.com", into: &errors)
+        #expect(errors.map(\.field) == ["name"])
     }
 
     @Test func applyingEventsOneByOneGivesTheLedgerOfTheWholeJournal() throws {

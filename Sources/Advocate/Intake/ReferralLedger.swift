@@ -74,7 +74,7 @@ public struct ReferralLedger: Sendable {
             errors.append(FieldError(field: "name", message: "Please enter your name."))
         } else if name.count > StoreRules.maximumNameLength {
             errors.append(FieldError(field: "name", message: "Please enter a name of at most \(StoreRules.maximumNameLength) characters."))
-        } else if StoreRules.hasControlCharacters(name) {
+        } else if !StoreRules.isOneLineWithoutControls(name) {
             errors.append(FieldError(field: "name", message: "Please enter your name on one line, without tabs or other control characters."))
         }
         if email.isEmpty {

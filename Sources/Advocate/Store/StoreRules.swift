@@ -82,8 +82,12 @@ public enum StoreRules {
         guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty && $0.utf8.count <= 63 && $0.first != "-" && $0.last != "-" }),
               !(labels.last!.allSatisfy(\.isNumber))
         else { return false }
+        // No invisible character either (a zero-width space, a joiner, a BOM, a no-break space):
+        // `grace@example.org` with one after it would be another friend to the duplicate check.
         return trimmed.unicodeScalars.allSatisfy { scalar in
-            scalar.value > 0x20 && scalar.value != 0x7F && !"()<>[]\\,;:\"".unicodeScalars.contains(scalar)
+            let properties = scalar.properties
+            return scalar.value > 0x20 && scalar.value != 0x7F && !"()<>[]\\,;:\"".unicodeScalars.contains(scalar)
+                && !properties.isWhitespace && !properties.isDefaultIgnorableCodePoint && properties.generalCategory != .format
         }
     }
 
@@ -92,7 +96,7 @@ public enum StoreRules {
     /// such as U+200B or U+202E), and no control characters. The store's files may hold longer
     /// names (``maximumStoredTextLength``).
     public static func isAcceptableNewName(_ name: String) -> Bool {
-        hasVisibleText(name) && name.count <= maximumNameLength && !hasControlCharacters(name)
+        hasVisibleText(name) && name.count <= maximumNameLength && isOneLineWithoutControls(name)
     }
 
     /// ``isAcceptableNewName(_:)`` in words, for a refusal.
@@ -101,6 +105,13 @@ public enum StoreRules {
     /// Whether `text` has a control character (a tab, a line break, NUL…).
     static func hasControlCharacters(_ text: String) -> Bool {
         text.unicodeScalars.contains { $0.properties.generalCategory == .control }
+    }
+
+    /// What a name given now must be beside readable: one line, without control characters or
+    /// Unicode's line and paragraph separators (U+2028, U+2029), which break a line as well. The
+    /// store's files are held to ``hasControlCharacters(_:)`` only, so a store that loaded loads.
+    static func isOneLineWithoutControls(_ text: String) -> Bool {
+        !text.unicodeScalars.contains { [.control, .lineSeparator, .paragraphSeparator].contains($0.properties.generalCategory) }
     }
 
     /// Whether `text` has a character that shows: not whitespace, a control, a format character
