@@ -50,8 +50,10 @@ struct StaticSiteMiddleware: RouterMiddleware {
         if response.status == .movedPermanently, response.headers[.location] != nil {
             // FileMiddleware's redirect to a folder's slash is the decoded request path plus a
             // slash, without the base path it removed: `//stats/<token>` would send the browser,
-            // and the token, to a host named "stats". The normalized path, encoded, stays here.
-            response.headers[.location] = RequestPath.encoded(path) + "/"
+            // and the token, to a host named "stats". The normalized path, encoded, stays here,
+            // with the query (`/r/ada?src=email` keeps its source).
+            let query = request.uri.query.map { $0.isEmpty ? "" : "?" + $0 } ?? ""
+            response.headers[.location] = RequestPath.encoded(path) + "/" + query
         }
         if response.headers[.cacheControl] == nil {
             response.headers[.cacheControl] = Self.cacheControl(for: path, root: root)

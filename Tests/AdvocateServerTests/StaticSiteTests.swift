@@ -262,7 +262,8 @@ import Testing
         let token = String(stats.dropFirst("/stats/".count).dropLast())
         try await fixture.prepared.application.test(.live) { client in
             for (path, location) in [("//terms", "/terms/"), ("///terms", "/terms/"), ("/%2Fterms", "/terms/"), ("/%2F%2Fterms", "/terms/"),
-                                     ("/./terms", "/terms/"), ("//stats/\(token)", stats), ("/%2Fstats/\(token)", stats)] {
+                                     ("/./terms", "/terms/"), ("//stats/\(token)", stats), ("/%2Fstats/\(token)", stats),
+                                     ("/r/ada?src=email&v=b", "/r/ada/?src=email&v=b"), ("/terms?", "/terms/")] {
                 let response = try await client.execute(uri: path, method: .get)
                 #expect(response.status == .movedPermanently, "\(path)")
                 #expect(response.headers[.location] == location, "\(path)")
