@@ -14,7 +14,7 @@ struct MethodGuardMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         let allow = methods.map(\.rawValue).sorted().joined(separator: ", ")
-        return Response(status: .methodNotAllowed, headers: [.allow: allow, .contentType: "text/plain"],
+        return Response(status: .methodNotAllowed, headers: [.allow: allow, .contentType: "text/plain; charset=utf-8"],
                         body: .init(byteBuffer: .init(string: "Use \(allow).\n")))
     }
 }

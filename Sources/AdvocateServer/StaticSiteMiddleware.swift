@@ -16,8 +16,7 @@ struct StaticSiteMiddleware: RouterMiddleware {
         let path = RequestPath.normalized(request.uri.path)
         if path.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
             // A NUL would cut the path short at the file system (`/stats%00/` named the folder).
-            return Response(status: .badRequest, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"],
-                            body: .init(byteBuffer: ByteBuffer(string: "A page address cannot hold control characters.\n")))
+            return Self.badRequest("A page address cannot hold control characters.")
         }
         if root != "/" && path == "/" {
             // The site lives below the baseURL's path: the host's root leads there.
@@ -42,6 +41,9 @@ struct StaticSiteMiddleware: RouterMiddleware {
                 response = try await next(validator?.forwarded(request) ?? request, context)
             } catch let error as HTTPError where error.status == .notFound {
                 return miss(request, path: path, isPrivate: isPrivate)
+            } catch let error as HTTPError where error.status == .badRequest {
+                // FileMiddleware's own answer for a path it cannot decode (`/%zz`) is JSON.
+                return Self.badRequest("A page address must be valid percent-encoding (%zz is not).")
             }
         }
         if response.status == .notFound && request.method != .head {
@@ -74,6 +76,11 @@ struct StaticSiteMiddleware: RouterMiddleware {
     static func withCharset(_ type: String) -> String {
         let isText = type.hasPrefix("text/") || type == "application/xml" || type == "image/svg+xml"
         return isText && !type.lowercased().contains("charset=") ? type + "; charset=utf-8" : type
+    }
+
+    static func badRequest(_ message: String) -> Response {
+        Response(status: .badRequest, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store", .xContentTypeOptions: "nosniff"],
+                 body: .init(byteBuffer: ByteBuffer(string: message + "\n")))
     }
 
     /// Whether `path` (below the site's root) names a file of the site, or a folder with an index.

@@ -161,6 +161,7 @@ import Testing
             let get = try await client.execute(uri: "/api/referrals", method: .get)
             #expect(get.status == .methodNotAllowed)
             #expect(get.headers[.allow] == "POST")
+            #expect(get.headers[.contentType] == "text/plain; charset=utf-8")
             let options = try await client.execute(uri: "/api/referrals", method: .options)
             #expect(options.status == .methodNotAllowed)
             let big = String(repeating: "a", count: 17 * 1024)

@@ -246,10 +246,12 @@ import Testing
     @Test func controlCharactersInAPathAnswer400() async throws {
         let fixture = try ServerFixture()
         try await fixture.prepared.application.test(.router) { client in
-            for path in ["/stats%00/", "/index.html%00.txt", "/%00/etc/passwd", "/r/ada%0a/"] {
+            for path in ["/stats%00/", "/index.html%00.txt", "/%00/etc/passwd", "/r/ada%0a/", "/%zz", "/r/%E0%A4%A/"] {
                 let response = try await client.execute(uri: path, method: .get)
                 #expect(response.status == .badRequest, "\(path)")
                 #expect(!String(buffer: response.body).contains("<html"), "\(path)")
+                #expect(response.headers[.contentType] == "text/plain; charset=utf-8", "\(path)")
+                #expect(response.headers[.xContentTypeOptions] == "nosniff", "\(path)")
             }
         }
     }
