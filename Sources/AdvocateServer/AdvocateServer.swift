@@ -18,6 +18,8 @@ public enum AdvocateServer {
         public let build: BuildReport
         let refresher: SiteRefresher
         let mailer: MailDispatcher
+        /// Marks the run, so that a killed one's emails are made again at the next start.
+        let mailRecovery: MailRecovery
         /// Holds the store's lock for as long as the server lives.
         let journal: JournalWriter
         /// Rereads the inputs and rebuilds the site, on SIGHUP and for the watcher.
@@ -41,6 +43,7 @@ public enum AdvocateServer {
             reloading.cancel()
             await refresher.flush()
             await mailer.flush()
+            mailRecovery.markStopped()
         }
     }
 
@@ -90,7 +93,23 @@ public enum AdvocateServer {
         let report = try SiteBuilder.build(inputs, digests: digests)
         let outcomes = inputs.loaded.outcomeLedger
         let refresher = SiteRefresher(outcomes: outcomes, delay: configuration.refreshDelay, logger: logger)
-        let mailer = MailDispatcher(outbox: Outbox(options: options), sendmail: configuration.sendmail.map(Sendmail.init), logger: logger)
+        let outbox = Outbox(options: options)
+        let mailer = MailDispatcher(outbox: outbox, sendmail: configuration.sendmail.map(Sendmail.init), logger: logger)
+        let mailRecovery = MailRecovery(outbox: outbox)
+        let events = inputs.store.journal
+        if let start = mailRecovery.eventsAtStartOfKilledRun(), start < events.count {
+            let referrals = events[start...].compactMap { event -> Referral? in if case .referral(let referral) = event { referral } else { nil } }
+            if !referrals.isEmpty {
+                logger.warning("the last run was stopped without writing its outbox (killed?): the emails of the \(referrals.count) referral\(referrals.count == 1 ? "" : "s") it recorded are made again where the outbox lacks them")
+                let site = Site(inputs: inputs)
+                Task { await mailer.queue { MailRecovery.missingEmails(of: referrals, site: site, outbox: outbox) } }
+            }
+        }
+        do {
+            try mailRecovery.markRunning(events: events.count)
+        } catch {
+            logger.warning("cannot mark the outbox as in use (\(error)): emails queued when this run is killed will not be made again")
+        }
         let webhooks = try webhookDispatcher(configuration, inputs: inputs, logger: logger)
         let desk = ReferralDesk(inputs: inputs, outcomes: outcomes, journal: journal, refresher: refresher, mailer: mailer, webhooks: webhooks, logger: logger)
         Task { await mailer.deliver() }
@@ -113,7 +132,7 @@ public enum AdvocateServer {
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger)
         if let webhooks { application.addServices(WebhookService(dispatcher: webhooks)) }
-        return Prepared(application: application, build: report, refresher: refresher, mailer: mailer, journal: journal,
+        return Prepared(application: application, build: report, refresher: refresher, mailer: mailer, mailRecovery: mailRecovery, journal: journal,
                         reloader: reloader, watcher: watcher)
     }
 

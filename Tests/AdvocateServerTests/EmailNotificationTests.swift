@@ -20,4 +20,39 @@ import Testing
         #expect(messages.contains { $0.contains("To: Ada Lovelace <ada@example.com>") && $0.contains("/stats/") })
         #expect(!messages.joined().contains("bot@example.net"))
     }
+
+    /// A server killed before it wrote its queued emails (SIGKILL, a power cut) left its mark in
+    /// the outbox: the next start makes the emails of every referral recorded since the killed
+    /// run started, except those the outbox already holds, and none of earlier referrals.
+    @Test func theEmailsAKilledRunNeverWroteAreMadeAtTheNextStart() async throws {
+        let killedRun = """
+            {"type":"referral","id":"rf_killed1","at":"2026-03-01T10:00:00Z","referrer":"ada","name":"Lost Friend","email":"lost.friend@example.net","source":"link","consent":true}
+            {"type":"referral","id":"rf_killed2","at":"2026-03-01T10:00:01Z","referrer":"grace","name":"Kept Friend","email":"kept.friend@example.net","source":"link","consent":true}
+
+            """
+        let fixture = try ServerFixture(journalTail: killedRun, edit: { root in
+            let data = root.appendingPathComponent("content/data").path
+            let events = try StoreLoader.load(from: data).store.journal.count
+            let outbox = root.appendingPathComponent(".advocate/outbox")
+            try FileManager.default.createDirectory(at: outbox, withIntermediateDirectories: true)
+            // The run started before the two referrals, and wrote the second one's emails only.
+            try Data("\(events - 2)\n".utf8).write(to: outbox.appendingPathComponent(".running"))
+            let store = try StoreLoader.load(from: data).store
+            let kept = try #require(store.journal.last.flatMap { event -> Referral? in if case .referral(let referral) = event { referral } else { nil } })
+            for message in Notifier(site: Site(inputs: try SiteInputs.load(BuildOptions(source: root.path)))).messages(forReferral: kept, at: kept.at) {
+                try Outbox(directory: outbox.path).put(message)
+            }
+        })
+        // The start queues them in the background, as the server's own emails are.
+        var messages = try await fixture.outboxMessages()
+        for _ in 0..<50 where messages.count < 4 {
+            try await Task.sleep(for: .milliseconds(100))
+            messages = try await fixture.outboxMessages()
+        }
+        #expect(messages.filter { $0.contains("To: Lost Friend <lost.friend@example.net>") }.count == 1)
+        #expect(messages.filter { $0.contains("To: Kept Friend <kept.friend@example.net>") }.count == 1, "already in the outbox: not made twice")
+        #expect(messages.count == 4, "the two referrals' friends and referrers, nothing of the journal before")
+        let marker = fixture.root.appendingPathComponent(".advocate/outbox/.running")
+        #expect(try String(contentsOf: marker, encoding: .utf8) == "\(try StoreLoader.load(from: fixture.root.appendingPathComponent("content/data").path).store.journal.count)\n")
+    }
 }

@@ -52,6 +52,13 @@ public struct Outbox: Sendable {
         }
     }
 
+    /// Whether the message is waiting here or was sent (its file is in the outbox or in `sent/`).
+    public func holds(_ message: EmailMessage) -> Bool {
+        let path = path(of: message)
+        return FileManager.default.fileExists(atPath: path)
+            || FileManager.default.fileExists(atPath: Paths.join(sentDirectory, (path as NSString).lastPathComponent))
+    }
+
     private func path(of message: EmailMessage) -> String {
         let time = String(decoding: message.date.iso8601.utf8.filter { $0 != UInt8(ascii: ":") }, as: UTF8.self)
         return Paths.join(directory, time + "-" + Slug.make(message.id, fallback: "message") + ".eml")
