@@ -30,6 +30,18 @@ import Testing
     }
 
     /// A program published below a path (Hugo's baseURL with a path): every address carries it once.
+    /// A site without its terms or FAQ still builds, with a warning that says what is missing
+    /// and what becomes of the links to it, rather than a silent hole.
+    @Test func aMissingFAQIsAWarningThatSaysWhatBreaks() throws {
+        var site = SiteFixture()
+        site.content["faq.md"] = nil
+        let directory = try site.write()
+        let report = try SiteBuilder.build(SiteFixture.options(directory))
+        #expect(report.warnings.contains { $0.file.hasSuffix("content/faq.md") && $0.message.contains("/faq/ is not built") }, "\(report.warnings)")
+        #expect(!report.warnings.contains { $0.file.hasSuffix("content/terms.md") })
+        #expect(!directory.exists("public/faq/index.html"))
+    }
+
     @Test func aBaseURLWithAPathPutsTheSiteBelowIt() throws {
         var site = fixtureWithReferrals()
         site.store.baseURL = "https://example.com/refer/"

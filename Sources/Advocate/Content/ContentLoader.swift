@@ -24,6 +24,14 @@ public enum ContentLoader {
         for page in [home, terms, faq].compactMap({ $0 }) {
             checkFrontMatter(of: page, allowed: pageKeys, diagnostics: &diagnostics)
         }
+        // The terms and the FAQ are pages every program has (DESIGN.md), which themes link to.
+        for (file, page, path) in [(termsFile, terms, "/terms/"), (faqFile, faq, "/faq/")] where page == nil {
+            let full = Paths.join(contentDirectory, file)
+            if isMissing(full) {
+                diagnostics.warning(full, .start,
+                                    "\(file) is missing, so \(path) is not built and every link to it is broken; write it (`advocate init` makes one to start from)")
+            }
+        }
         if let terms, let effective = terms.field("effective"), CalendarDay(effective) == nil {
             diagnostics.error(terms.source.file, terms.source.location(of: "effective"), "'effective' must be a date YYYY-MM-DD, found \"\(effective)\"")
         }
