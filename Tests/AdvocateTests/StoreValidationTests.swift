@@ -54,6 +54,20 @@ import Testing
         #expect(Formatting(currency: "USD").money(2e17).hasPrefix("$"), "a sum past Int64's cents is clamped, not a crash")
     }
 
+    /// A status dated before its referral is almost surely a typo: a warning naming both lines.
+    @Test func aStatusBeforeItsReferralIsAWarning() throws {
+        let journal = #"""
+            {"type":"referral","id":"rf_1","at":"2026-03-01T09:30:00Z","referrer":"ada","name":"G","email":"g@example.com"}
+            {"type":"status","id":"rf_1","at":"2025-03-02T09:30:00Z","status":"converted"}
+            {"type":"status","id":"rf_1","at":"2026-03-02T09:30:00Z","status":"rewarded"}
+
+            """#
+        let found = try diagnostics(journal: journal)
+        #expect(found.map(\.line) == [2], "\(found)")
+        #expect(found.first?.severity == .warning)
+        #expect(found.first?.message.contains("the converted status is dated 2025-03-02T09:30:00Z, before its referral (line 1, 2026-03-01T09:30:00Z)") == true, "\(found)")
+    }
+
     @Test func problemsAreReportedInReadingOrder() throws {
         let journal = """
             {"type":"status","id":"rf_nope","at":"2026-06-01T00:00:00Z","status":"converted"}

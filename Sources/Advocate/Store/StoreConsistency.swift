@@ -29,15 +29,15 @@ enum StoreConsistency {
                 diagnostics.error(file, location, "referrer \"\(referrer.code)\": statsToken equals the program's analyticsToken; give it its own")
             }
         }
-        var referralIDs: [String: Int] = [:]
+        var referralIDs: [String: (line: Int, at: Instant)] = [:]
         referralIDs.reserveCapacity(journal.events.count)
         for (event, line) in zip(journal.events, journal.lines) {
             guard case .referral(let referral) = event else { continue }
             let location = SourceLocation(line: line, column: 1)
             if let first = referralIDs[referral.id] {
-                diagnostics.error(journalFile, location, "line \(line): referral id \"\(referral.id)\" is already used on line \(first); ids must be unique")
+                diagnostics.error(journalFile, location, "line \(line): referral id \"\(referral.id)\" is already used on line \(first.line); ids must be unique")
             } else {
-                referralIDs[referral.id] = line
+                referralIDs[referral.id] = (line, referral.at)
             }
             if rosterIsKnown && codes[referral.referrer] == nil && !invalidCodes.contains(referral.referrer) {
                 diagnostics.error(journalFile, location, "line \(line): field 'referrer': unknown referrer code \"\(referral.referrer)\"")
@@ -45,7 +45,14 @@ enum StoreConsistency {
         }
         for (event, line) in zip(journal.events, journal.lines) {
             guard case .status(let change) = event else { continue }
-            if referralIDs[change.id] == nil && !journal.unloadedReferralIDs.contains(change.id) {
+            if let referral = referralIDs[change.id] {
+                // Counted as it is (a conversion before its referral is within the window), but
+                // almost surely a typo in a date.
+                if change.at < referral.at {
+                    diagnostics.warning(journalFile, SourceLocation(line: line, column: 1),
+                                        "line \(line): field 'at': the \(change.status.rawValue) status is dated \(change.at.iso8601), before its referral (line \(referral.line), \(referral.at.iso8601)); check the date")
+                }
+            } else if !journal.unloadedReferralIDs.contains(change.id) {
                 diagnostics.error(journalFile, SourceLocation(line: line, column: 1),
                                   "line \(line): field 'id': status for unknown referral id \"\(change.id)\"")
             }
