@@ -1,7 +1,8 @@
+import Advocate
 import Foundation
 
 /// Decodes `application/x-www-form-urlencoded` bodies into fields (the first of a repeated name
-/// wins). Hummingbird's URLEncodedFormDecoder decodes into Codable types and reads escapes as
+/// wins, but for a blank honeypot). Hummingbird's URLEncodedFormDecoder decodes into Codable types and reads escapes as
 /// UTF-8 only; the endpoint wants the raw fields so it can report each problem beside its field,
 /// keep what was typed, and read a form sent in Latin-1.
 enum FormDecoding {
@@ -48,7 +49,9 @@ enum FormDecoding {
         for pair in body.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
             let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
             let name = decode(parts[0], charset: charset) ?? lossy(parts[0])
-            guard form.fields[name] == nil else { continue }
+            // A repeated honeypot counts if any of its values is filled, as a JSON body's last
+            // value does: `website=&website=x` is a bot's.
+            if let kept = form.fields[name], !(name == SubmittedFields.honeypotField && kept.isBlank) { continue }
             let value = parts.count > 1 ? parts[1] : pair[pair.endIndex...]
             if let text = decode(value, charset: charset) {
                 form.fields[name] = text

@@ -44,6 +44,13 @@ import Testing
         FormDecoding.decode(Array(text.utf8)) ?? text.replacingOccurrences(of: "+", with: " ")
     }
 
+    /// The first of a repeated field wins, but a blank honeypot gives way to a filled one, so
+    /// `website=&website=x` is a bot's as in JSON (whose last value wins).
+    @Test func aRepeatedHoneypotCountsIfAnyValueIsFilled() {
+        #expect(FormDecoding.form(Array("name=A&name=B&website=&website=x".utf8)).fields == ["name": "A", "website": "x"])
+        #expect(FormDecoding.form(Array("website=x&website=".utf8)).fields == ["website": "x"])
+    }
+
     @Test func charsetsAreReadFromTheContentType() {
         let form = "application/x-www-form-urlencoded"
         #expect(FormDecoding.Charset(contentType: form) == .utf8)
