@@ -146,8 +146,8 @@ enum OpenAPIDocument {
               "referrer": { "type": "string", "pattern": "^[a-z0-9-]{2,40}$", "description": "The code of a referrer of the program (capitals and surrounding spaces are forgiven: \" ADA\" is ada).", "examples": ["ada"] },
               "name": { "type": "string", "minLength": 1, "maxLength": 200, "description": "The friend's name, without control characters.", "examples": ["Grace Example"] },
               "email": { "type": "string", "format": "email", "maxLength": 254, "description": "The friend's email address.", "examples": ["grace@example.net"] },
-              "source": { "type": ["string", "null"], "enum": ["email", "sms", "whatsapp", "x", "linkedin", "link", "qr", "form", null], "description": "Where the friend came from (default: link)." },
-              "variant": { "type": ["string", "null"], "pattern": "^[a-z0-9-]{1,32}$", "description": "The messaging variant the friend saw." },
+              "source": { "type": ["string", "null"], "enum": ["email", "sms", "whatsapp", "x", "linkedin", "link", "qr", "form", "", null], "description": "Where the friend came from (left out, blank or null: link)." },
+              "variant": { "type": ["string", "null"], "pattern": "^([a-z0-9-]{1,32}|\\s*)$", "description": "The messaging variant the friend saw (left out, blank or null: none)." },
               "consent": { "type": ["boolean", "null"], "description": "The friend agreed to be contacted; required by programs with requireConsent." },
               "website": { "type": ["string", "null"], "description": "The honeypot: leave it out, blank or null. Any other value, of any type, is answered like a success and recorded nowhere." }
             },
