@@ -97,7 +97,11 @@ public enum AdvocateServer {
         let mailer = MailDispatcher(outbox: outbox, sendmail: configuration.sendmail.map(Sendmail.init), logger: logger)
         let mailRecovery = MailRecovery(outbox: outbox)
         let events = inputs.store.journal
+        // Kept from a killed run until a clean stop, so that a start killed before it wrote
+        // them makes them at the next one (the outbox's own files keep them from doubling).
+        var runStart = events.count
         if let start = mailRecovery.eventsAtStartOfKilledRun(), start < events.count {
+            runStart = start
             let referrals = events[start...].compactMap { event -> Referral? in if case .referral(let referral) = event { referral } else { nil } }
             if !referrals.isEmpty {
                 logger.warning("the last run was stopped without writing its outbox (killed?): the emails of the \(referrals.count) referral\(referrals.count == 1 ? "" : "s") it recorded are made again where the outbox lacks them")
@@ -106,7 +110,7 @@ public enum AdvocateServer {
             }
         }
         do {
-            try mailRecovery.markRunning(events: events.count)
+            try mailRecovery.markRunning(events: runStart)
         } catch {
             logger.warning("cannot mark the outbox as in use (\(error)): emails queued when this run is killed will not be made again")
         }

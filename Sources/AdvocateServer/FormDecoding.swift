@@ -2,9 +2,9 @@ import Advocate
 import Foundation
 
 /// Decodes `application/x-www-form-urlencoded` bodies into fields (the first of a repeated name
-/// wins, but for a blank honeypot). Hummingbird's URLEncodedFormDecoder decodes into Codable types and reads escapes as
-/// UTF-8 only; the endpoint wants the raw fields so it can report each problem beside its field,
-/// keep what was typed, and read a form sent in Latin-1.
+/// wins, but for a blank honeypot). Hummingbird's URLEncodedFormDecoder decodes into Codable
+/// types and reads escapes as UTF-8 only; the endpoint wants the raw fields so it can report each
+/// problem beside its field, keep what was typed, and read a form sent in Latin-1.
 enum FormDecoding {
     /// A form body's fields, and the names of those whose escapes were not text in the form's
     /// character set (shown with replacement characters, to be typed again).

@@ -131,9 +131,12 @@ import Testing
         let page = try String(contentsOf: folder.appendingPathComponent("public/faq/index.html"), encoding: .utf8)
         #expect(page.contains("Added while the server ran."))
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("public/r/hup-test/index.html").path))
+        let runMark = folder.appendingPathComponent(".advocate/outbox/.running").path
+        #expect(FileManager.default.fileExists(atPath: runMark), "the run is marked while it runs")
         server.terminate()
         server.waitUntilExit()
         #expect(server.terminationReason == .exit && server.terminationStatus == 0)
+        #expect(!FileManager.default.fileExists(atPath: runMark), "a clean stop leaves no mark of a killed run")
     }
 
     /// `advocate serve` started with a low soft limit on open files (1,024 is common) raises it
