@@ -54,6 +54,15 @@ import Testing
         #expect(Formatting(currency: "USD").money(2e17).hasPrefix("$"), "a sum past Int64's cents is clamped, not a crash")
     }
 
+    /// Two referrers with one email (in any case) is a warning on the second: `forget` would
+    /// erase both.
+    @Test func twoReferrersWithOneEmailIsAWarning() throws {
+        let grace = #"{"code": "grace", "name": "Grace", "email": " ADA@example.com", "statsToken": "z3v9q0c8m2x7w1r5t4y6u8i0ab"}"#
+        let found = try diagnostics(referrers: referrersJSON(ada, grace))
+        #expect(found.count == 1 && found.first?.severity == .warning && found.first?.line == 3, "\(found)")
+        #expect(found.first?.message.contains("referrer \"grace\": email  ADA@example.com is also referrer \"ada\"'s") == true, "\(found)")
+    }
+
     /// A status dated before its referral is almost surely a typo: a warning naming both lines.
     @Test func aStatusBeforeItsReferralIsAWarning() throws {
         let journal = #"""

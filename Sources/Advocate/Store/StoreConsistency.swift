@@ -10,8 +10,10 @@ enum StoreConsistency {
         // runs beside the ledger, so the load's wall time did not measurably change).
         var codes: [String: Origin] = [:]
         var tokens: [String: Origin] = [:]
+        var emails: [String: String] = [:]
         codes.reserveCapacity(referrers.count)
         tokens.reserveCapacity(referrers.count)
+        emails.reserveCapacity(referrers.count)
         for referrer in referrers {
             let file = referrer.origin.file
             let location = referrer.origin.location
@@ -24,6 +26,14 @@ enum StoreConsistency {
                 diagnostics.error(file, location, "referrer \"\(referrer.code)\": statsToken is already used at \(first); every stats token must be unique")
             } else {
                 tokens[referrer.statsToken] = referrer.origin
+            }
+            // A warning, not an error: such a store has loaded before. But `forget` would erase
+            // both, and the join form would send its links to one only.
+            let email = StoreRules.normalizedEmail(referrer.email)
+            if let other = emails[email] {
+                diagnostics.warning(file, location, "referrer \"\(referrer.code)\": email \(referrer.email) is also referrer \"\(other)\"'s; one person, one referrer (merge them, or correct the address)")
+            } else {
+                emails[email] = referrer.code
             }
             if let program, referrer.statsToken == program.analyticsToken {
                 diagnostics.error(file, location, "referrer \"\(referrer.code)\": statsToken equals the program's analyticsToken; give it its own")
