@@ -54,12 +54,18 @@ actor MailDispatcher {
     nonisolated func queue(_ job: @escaping Job) async {
         if await places.take() {
             let total = waits.add(1)
-            // One line at 1, 10, 100, … waits: a flood must not flood the log as well.
-            if String(total).dropFirst().allSatisfy({ $0 == "0" }) {
+            if Self.isLogged(wait: total) {
                 logger.warning("the outbox was \(backlogLimit) events' emails behind: \(total) answer\(total == 1 ? "" : "s") waited for it so far (a flood with the rate limits off?)")
             }
         }
         enqueue(.messages(job))
+    }
+
+    /// Whether the `count`th wait for a place is logged: the 1st, 10th, 100th…, so that a flood
+    /// does not flood the log as well.
+    static func isLogged(wait count: Int) -> Bool {
+        let digits = String(count)
+        return digits.first == "1" && digits.dropFirst().allSatisfy { $0 == "0" }
     }
 
     private nonisolated func enqueue(_ entry: Entry) {

@@ -21,6 +21,11 @@ import Testing
         return (outbox, MailDispatcher(outbox: outbox, sendmail: nil, logger: Logger(label: "advocate-test"), backlogLimit: backlogLimit))
     }
 
+    /// A flood's waits are logged at the 1st, 10th, 100th… only, as the README says.
+    @Test func onlyPowersOfTenOfTheWaitsAreLogged() {
+        #expect((1...1000).filter { MailDispatcher.isLogged(wait: $0) } == [1, 10, 100, 1000])
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func aFullBacklogMakesTheNextEventsWaitAndLosesNone() async throws {
         let (outbox, mailer) = Self.temporaryMailer(backlogLimit: 3)
