@@ -96,24 +96,7 @@ public enum AdvocateServer {
         let outbox = Outbox(options: options)
         let mailer = MailDispatcher(outbox: outbox, sendmail: configuration.sendmail.map(Sendmail.init), logger: logger)
         let mailRecovery = MailRecovery(outbox: outbox)
-        let events = inputs.store.journal
-        // Kept from a killed run until a clean stop, so that a start killed before it wrote
-        // them makes them at the next one (the outbox's own files keep them from doubling).
-        var runStart = events.count
-        if let start = mailRecovery.eventsAtStartOfKilledRun(), start < events.count {
-            runStart = start
-            let referrals = events[start...].compactMap { event -> Referral? in if case .referral(let referral) = event { referral } else { nil } }
-            if !referrals.isEmpty {
-                logger.warning("the last run was stopped without writing its outbox (killed?): the emails of the \(referrals.count) referral\(referrals.count == 1 ? "" : "s") it recorded are made again where the outbox lacks them")
-                let site = Site(inputs: inputs)
-                Task { await mailer.queue { MailRecovery.missingEmails(of: referrals, site: site, outbox: outbox) } }
-            }
-        }
-        do {
-            try mailRecovery.markRunning(events: runStart)
-        } catch {
-            logger.warning("cannot mark the outbox as in use (\(error)): emails queued when this run is killed will not be made again")
-        }
+        mailRecovery.begin(inputs: inputs, mailer: mailer, logger: logger)
         let webhooks = try webhookDispatcher(configuration, inputs: inputs, logger: logger)
         let desk = ReferralDesk(inputs: inputs, outcomes: outcomes, journal: journal, refresher: refresher, mailer: mailer, webhooks: webhooks, logger: logger)
         Task { await mailer.deliver() }

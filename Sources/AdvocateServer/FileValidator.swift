@@ -62,8 +62,8 @@ struct FileValidator {
 
     /// 416 for a range past the file's end, with the size the client can ask within.
     func unsatisfiableRange() -> Response {
-        Response(status: .rangeNotSatisfiable, headers: [.contentRange: "bytes */\(size)", .contentType: "text/plain; charset=utf-8"],
-                 body: .init(byteBuffer: ByteBuffer(string: "The range asked for starts past the end of the file (\(size) bytes).\n")))
+        .plainText(.rangeNotSatisfiable, "The range asked for starts past the end of the file (\(size) bytes).",
+                   headers: [.contentRange: "bytes */\(size)"])
     }
 
     /// `response` with this tag; 304 without a body when the client already has these bytes.

@@ -143,7 +143,7 @@ struct FormIntake: Sendable {
     /// A form page rendered by the theme, answered with `status`; the messages in plain text
     /// when the theme rendered none (a code no referrer has, say).
     func page(_ html: String?, status: HTTPResponse.Status, messages: [String: String]) -> Response {
-        guard let html else { return plain(status, messages.values.sorted().joined(separator: "\n")) }
+        guard let html else { return .plainText(status, messages.values.sorted().joined(separator: "\n")) }
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
                         body: .init(byteBuffer: ByteBuffer(string: html)))
     }
@@ -161,7 +161,7 @@ struct FormIntake: Sendable {
 
     /// RFC 9457 problem details for JSON clients; plain text for forms.
     func problem(_ kind: Kind, _ status: HTTPResponse.Status, title: String, detail: String? = nil, errors: [FieldError]) -> Response {
-        guard kind == .json else { return plain(status, ([title] + errors.map(\.message)).joined(separator: "\n")) }
+        guard kind == .json else { return .plainText(status, ([title] + errors.map(\.message)).joined(separator: "\n")) }
         var members: [(String, JSONOutput)] = [("type", .string("about:blank")), ("title", .string(title)), ("status", .number(Double(status.code)))]
         if let detail = detail ?? (errors.isEmpty ? nil : errors.map { "\($0.field): \($0.message)" }.joined(separator: " ")) {
             members.append(("detail", .string(detail)))
@@ -171,10 +171,6 @@ struct FormIntake: Sendable {
         }
         return Response(status: status, headers: [.contentType: "application/problem+json"],
                         body: .init(byteBuffer: ByteBuffer(string: JSONOutput.object(members).serialized())))
-    }
-
-    func plain(_ status: HTTPResponse.Status, _ text: String) -> Response {
-        Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text + "\n")))
     }
 
     /// Form field messages for a page: those of fields the page has no place for (the hidden

@@ -14,7 +14,6 @@ struct MethodGuardMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         let allow = methods.map(\.rawValue).sorted().joined(separator: ", ")
-        return Response(status: .methodNotAllowed, headers: [.allow: allow, .contentType: "text/plain; charset=utf-8"],
-                        body: .init(byteBuffer: .init(string: "Use \(allow).\n")))
+        return .plainText(.methodNotAllowed, "Use \(allow).", headers: [.allow: allow])
     }
 }

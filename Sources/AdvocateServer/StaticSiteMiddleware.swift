@@ -79,8 +79,7 @@ struct StaticSiteMiddleware: RouterMiddleware {
     }
 
     static func badRequest(_ message: String) -> Response {
-        Response(status: .badRequest, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store", .xContentTypeOptions: "nosniff"],
-                 body: .init(byteBuffer: ByteBuffer(string: message + "\n")))
+        .plainText(.badRequest, message, headers: [.cacheControl: "no-store", .xContentTypeOptions: "nosniff"])
     }
 
     /// Whether `path` (below the site's root) names a file of the site, or a folder with an index.
@@ -108,8 +107,7 @@ struct StaticSiteMiddleware: RouterMiddleware {
     /// else the site's 404.
     func miss(_ request: Request, path: String, isPrivate: Bool) -> Response {
         guard request.method != .get, request.method != .head, isPublished(path) else { return notFound(request, isPrivate: isPrivate) }
-        return Response(status: .methodNotAllowed, headers: [.allow: "GET, HEAD", .contentType: "text/plain; charset=utf-8"],
-                        body: .init(byteBuffer: ByteBuffer(string: "This page takes GET and HEAD; the referral form posts to the endpoint.\n")))
+        return .plainText(.methodNotAllowed, "This page takes GET and HEAD; the referral form posts to the endpoint.", headers: [.allow: "GET, HEAD"])
     }
 
     /// The site's 404.html with status 404 (plain text when the site has none); HEAD gets the
