@@ -24,4 +24,24 @@ import Testing
             #expect(error.description == "faq.md:4:1: error: invalid YAML front matter: 'title' is given twice; keep one")
         }
     }
+
+    /// Aliases are copies: eight lines of `&x [*y, *y, …]` stand for 10^8 values, which took 7 GB
+    /// and half a minute to read. A front matter that expands past the cap is an error at the
+    /// field that crosses it; a few aliases stay fine.
+    @Test func aliasesThatExpandPastTheCapAreAnError() throws {
+        var lines = ["---", "title: bomb", "a: &a [x, x, x, x, x, x, x, x, x, x]"]
+        for (name, previous) in zip("bcde", "abcd") {
+            lines.append("\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 10).joined(separator: ", ") + "]")
+        }
+        let bomb = (lines + ["---", "Body"]).joined(separator: "\n")
+        do {
+            _ = try FrontMatter.parse(bomb, file: "stories/bomb.md")
+            Issue.record("an alias bomb was accepted")
+        } catch {
+            #expect(error.description.hasPrefix("stories/bomb.md:6:1: error: front matter holds more than 10,000 values"))
+        }
+        let reused = try FrontMatter.parse("---\ntitle: &t Ada\nsummary: *t\ntags: &l [a, b]\nmore: *l\n---\nBody\n", file: "faq.md")
+        #expect(reused.fields["summary"] == .string("Ada"))
+        #expect(reused.fields["more"] == .list([.string("a"), .string("b")]))
+    }
 }

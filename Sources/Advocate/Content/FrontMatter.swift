@@ -65,12 +65,16 @@ public enum FrontMatter {
             guard let mapping = node.mapping else {
                 throw Diagnostic.error(file, SourceLocation(line: 2, column: 1), "front matter must be a map of fields such as 'title: …'")
             }
+            var budget = maximumValues
             for (key, value) in mapping {
                 guard let name = key.string else { continue }
-                fields[name] = convert(value)
-                if let mark = key.mark {
-                    locations[name] = SourceLocation(line: mark.line + 1, column: mark.column)
+                let location = key.mark.map { SourceLocation(line: $0.line + 1, column: $0.column) } ?? SourceLocation(line: 2, column: 1)
+                guard let converted = convert(value, budget: &budget) else {
+                    throw Diagnostic.error(file, location, "front matter holds more than \(Formatting.grouped(Int64(maximumValues))) values "
+                                           + "(each alias '*name' is a copy of what it names); front matter needs only a few fields such as 'title:'")
                 }
+                fields[name] = converted
+                locations[name] = location
             }
         } catch YamlError.duplicatedKeysInMapping(let duplicates, _) {
             // Yams's own text for this spans several lines, which breaks `file:line:col:` output.
@@ -90,7 +94,14 @@ public enum FrontMatter {
         return MarkdownSource(file: file, fields: fields, fieldLocations: locations, body: body, bodyLine: closing + 2)
     }
 
-    private static func convert(_ node: Node) -> FrontMatterValue {
+    /// Yams shares an aliased node rather than copying it, but converting it copies: eight
+    /// lines of aliases can stand for 10^8 values. The cap bounds that work and memory.
+    static let maximumValues = 10_000
+
+    /// The node as a value; nil once it would take more than `budget` values in all.
+    private static func convert(_ node: Node, budget: inout Int) -> FrontMatterValue? {
+        budget -= 1
+        guard budget >= 0 else { return nil }
         switch node {
         case .scalar(let scalar):
             if scalar.style == .plain {
@@ -103,11 +114,18 @@ public enum FrontMatter {
         case .mapping(let mapping):
             var map: [String: FrontMatterValue] = [:]
             for (key, value) in mapping {
-                if let name = key.string { map[name] = convert(value) }
+                guard let name = key.string else { continue }
+                guard let converted = convert(value, budget: &budget) else { return nil }
+                map[name] = converted
             }
             return .map(map)
         case .sequence(let sequence):
-            return .list(sequence.map(convert))
+            var list: [FrontMatterValue] = []
+            for value in sequence {
+                guard let converted = convert(value, budget: &budget) else { return nil }
+                list.append(converted)
+            }
+            return .list(list)
         case .alias:
             return .null
         }
