@@ -94,6 +94,17 @@ import Testing
         #expect(found.last?.message.contains("referrer \"carl\" joined on 2026-02-01, but 1 of its referrals is dated before that") == true, "\(found)")
     }
 
+    /// A year typed wrong (9999, 0001) moved every page's as-of to the year 9999 and made the
+    /// weekly series half a million weeks long: journal times outside 1970 to 2199 are errors.
+    @Test func journalTimesOutsideTheYears1970To2199AreErrors() throws {
+        let line = { (id: String, at: String) in #"{"type":"referral","id":"\#(id)","at":"\#(at)","referrer":"ada","name":"G","email":"\#(id)@example.com"}"# }
+        let journal = [line("a", "9999-12-31T23:59:59Z"), line("b", "0001-01-01T00:00:00Z"), line("c", "1969-12-31T23:59:59Z"),
+                       line("d", "1970-01-01T00:00:00Z"), line("e", "2199-12-31T23:59:59Z"), line("f", "2200-01-01T00:00:00Z")]
+        let found = try diagnostics(journal: journal.joined(separator: "\n") + "\n")
+        #expect(found.filter { $0.severity == .error }.map(\.line) == [1, 2, 3, 6], "\(found)")
+        #expect(found.first?.message == "line 1: field 'at' is 9999-12-31T23:59:59Z, outside the years 1970 to 2199 that the journal takes; check the year", "\(found)")
+    }
+
     /// The journal's checks run one rule after another, so they find line 3's problem before
     /// line 1's; the report lists them by line, as an editor would.
     @Test func problemsAreReportedInReadingOrder() throws {

@@ -212,6 +212,10 @@ struct ObjectReader {
             diagnostics.error(file, location(of: key), "\(context): field '\(key)' is not an ISO 8601 date-time (expected e.g. 2026-03-01T09:30:00Z), found \"\(text)\"")
             return nil
         }
+        guard StoreRules.journalTimes.contains(instant) else {
+            diagnostics.error(file, location(of: key), "\(context): field '\(key)' is \(instant.iso8601), \(StoreRules.journalTimesRequirement)")
+            return nil
+        }
         return instant
     }
 
