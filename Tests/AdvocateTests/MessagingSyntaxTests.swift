@@ -39,6 +39,30 @@ import Testing
         #expect(typo.last?.hasPrefix("m.md:5:36: error: unknown variable '{{refferer}}'; did you mean '{{referrer}}'?") == true)
     }
 
+    /// Variants that share the file's body or subject share its problems: each is reported
+    /// once, not once for each variant; a variant's own text is reported under its name.
+    @Test func aProblemInSharedTextIsReportedOnce() throws {
+        let source = try FrontMatter.parse("""
+            ---
+            channel: email
+            subject: Hi {{referrer.nam}}
+            variants:
+              b: "just a string"
+              c: {body: "{{#link}}"}
+            ---
+            Hi {{referrer.nam}} {{#program}}
+            """, file: "m.md")
+        var diagnostics = DiagnosticList()
+        _ = MessageTemplateLoader.load(source, name: "m", diagnostics: &diagnostics)
+        let found = diagnostics.all.map(\.description)
+        #expect(found.count == Set(found).count, "\(found)")
+        #expect(found.count { $0.hasPrefix("m.md:3:") && $0.contains("error: unknown variable '{{referrer.nam}}'") } == 1, "\(found)")
+        #expect(found.count { $0.hasPrefix("m.md:8:4: error: unknown variable '{{referrer.nam}}'") } == 1, "\(found)")
+        #expect(found.contains("m.md:8:21: error: body: invalid Mustache: {{#program}} is opened here but never closed (add {{/program}})"), "\(found)")
+        #expect(found.contains { $0.hasPrefix("m.md:4:1: error: body (variant c): invalid Mustache:") }, "\(found)")
+        #expect(found.contains("m.md:4:1: error: variant \"b\" must be a map with 'subject' and/or 'body'"), "\(found)")
+    }
+
     @Test func aColumnCountsCharactersNotBytes() throws {
         #expect(try problems("Grüße, {{#referrer}}") == ["m.md:5:8: error: body: invalid Mustache: {{#referrer}} is opened here but never closed (add {{/referrer}})"])
     }

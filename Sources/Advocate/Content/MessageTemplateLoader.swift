@@ -5,6 +5,18 @@ enum MessageTemplateLoader {
     static let allowedKeys: Set<String> = ["title", "channel", "subject", "variants", "send"]
 
     static func load(_ source: MarkdownSource, name: String, diagnostics: inout DiagnosticList) -> MessageTemplate? {
+        var found = DiagnosticList()
+        let template = read(source, name: name, diagnostics: &found)
+        // Variants without their own body or subject share the file's, and with it its problems:
+        // each is reported once.
+        var reported = Set<String>()
+        for diagnostic in found.all where reported.insert(diagnostic.description).inserted {
+            diagnostics.append(diagnostic)
+        }
+        return template
+    }
+
+    private static func read(_ source: MarkdownSource, name: String, diagnostics: inout DiagnosticList) -> MessageTemplate? {
         _ = MarkdownContentType.registered
         _ = PlainTextContentType.registered
         let file = source.file
@@ -56,22 +68,24 @@ enum MessageTemplateLoader {
             let body = fields["body"]?.text ?? source.body
             let bodyLine = fields["body"] == nil ? source.bodyLine : source.location(of: "variants").line
             if let variant = parseVariant(name: variantName, channel: channel, notification: notification, subject: fields["subject"]?.text ?? subject,
-                                          body: body, bodyLine: bodyLine, source: source, diagnostics: &diagnostics) {
+                                          ownSubject: fields["subject"] != nil, body: body, ownBody: fields["body"] != nil, bodyLine: bodyLine,
+                                          source: source, diagnostics: &diagnostics) {
                 variants.append(variant)
             }
         }
-        if names.isEmpty, let variant = parseVariant(name: nil, channel: channel, notification: notification, subject: subject, body: source.body,
-                                                     bodyLine: source.bodyLine, source: source, diagnostics: &diagnostics) {
+        if names.isEmpty, let variant = parseVariant(name: nil, channel: channel, notification: notification, subject: subject, ownSubject: false,
+                                                     body: source.body, ownBody: false, bodyLine: source.bodyLine, source: source, diagnostics: &diagnostics) {
             variants.append(variant)
         }
         guard !variants.isEmpty, !(channel == .email && subject == nil) else { return nil }
         return MessageTemplate(name: name, file: file, title: title, channel: channel, notification: notification, variants: variants)
     }
 
-    private static func parseVariant(name: String?, channel: MessageChannel, notification: Notification?, subject: String?, body: String, bodyLine: Int,
-                                     source: MarkdownSource, diagnostics: inout DiagnosticList) -> MessageVariant? {
+    /// One variant's subject and body parsed; `ownSubject` and `ownBody` say whether they are the
+    /// variant's own (its problems then name it) or the file's.
+    private static func parseVariant(name: String?, channel: MessageChannel, notification: Notification?, subject: String?, ownSubject: Bool,
+                                     body: String, ownBody: Bool, bodyLine: Int, source: MarkdownSource, diagnostics: inout DiagnosticList) -> MessageVariant? {
         let file = source.file
-        let label = name.map { " (variant \($0))" } ?? ""
         var ok = true
         let available = MessageValues.variableNames(for: notification)
         if let subject {
@@ -81,7 +95,8 @@ enum MessageTemplateLoader {
         /// `text` parsed; an error when it does not parse, placed in `written` (the text as the
         /// file has it, from line `line`), or at `field` for a front matter value.
         func parse(_ text: String, written: String, contentType: String, escaping: CompiledTemplates.Escaping,
-                   line: Int, field: SourceLocation? = nil, what: String) -> MessageText? {
+                   line: Int, field: SourceLocation? = nil, what: String, own: Bool) -> MessageText? {
+            let label = own ? name.map { " (variant \($0))" } ?? "" : ""
             do {
                 return try MessageText(parsing: text, contentType: contentType, escaping: escaping)
             } catch let error as MustacheTemplate.ParserError {
@@ -94,11 +109,11 @@ enum MessageTemplateLoader {
             return nil
         }
         let subjectTemplate = subject.flatMap { parse($0, written: $0, contentType: PlainTextContentType.name, escaping: .text, line: source.location(of: "subject").line,
-                                                   field: source.location(of: "subject"), what: "subject") }
+                                                   field: source.location(of: "subject"), what: "subject", own: ownSubject) }
         // An email's body is parsed as Markdown first, so that its errors are placed in the body as written.
-        let markdown = channel == .email ? parse(body, written: body, contentType: MarkdownContentType.name, escaping: .markdown, line: bodyLine, what: "body") : nil
+        let markdown = channel == .email ? parse(body, written: body, contentType: MarkdownContentType.name, escaping: .markdown, line: bodyLine, what: "body", own: ownBody) : nil
         let text = channel == .email && markdown == nil ? nil
-            : parse(channel == .email ? Markdown.plainText(body) : body, written: body, contentType: PlainTextContentType.name, escaping: .text, line: bodyLine, what: "body")
+            : parse(channel == .email ? Markdown.plainText(body) : body, written: body, contentType: PlainTextContentType.name, escaping: .text, line: bodyLine, what: "body", own: ownBody)
         guard ok, let text else { return nil }
         return MessageVariant(name: name, subject: subjectTemplate, text: text, markdown: markdown)
     }
