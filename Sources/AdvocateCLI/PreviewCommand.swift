@@ -37,13 +37,30 @@ struct PreviewCommand: ParsableCommand {
     }
 
     func run() throws {
-        let inputs = try StoreCommandSupport.loadSite(site.buildOptions())
+        // Another file's problem does not stop a preview: writing a template and previewing it
+        // is the loop this command serves. The store must load; a template named must parse.
+        let loaded: (inputs: SiteInputs, diagnostics: [Diagnostic])
+        do {
+            loaded = try SiteInputs.loadDespiteProblems(site.buildOptions())
+        } catch {
+            DiagnosticPrinter.print(error.diagnostics)
+            throw ExitCode.failure
+        }
+        let inputs = loaded.inputs
+        DiagnosticPrinter.print(loaded.diagnostics)
+        let errors = loaded.diagnostics.count { $0.severity == .error }
         let built = Site(inputs: inputs, asOf: AsOf.resolve(nil, store: inputs.store))
         var templates = inputs.content.messages
         if let file {
             let wanted = URL(fileURLWithPath: file).standardizedFileURL.path
             let named = templates.filter { URL(fileURLWithPath: $0.file).standardizedFileURL.path == wanted || $0.name == file }
             guard !named.isEmpty else {
+                let byName = URL(fileURLWithPath: Paths.join(inputs.options.contentDirectory, "messaging", file + ".md")).standardizedFileURL.path
+                if loaded.diagnostics.contains(where: { diagnostic in
+                    diagnostic.severity == .error && [wanted, byName].contains(URL(fileURLWithPath: diagnostic.file).standardizedFileURL.path)
+                }) {
+                    throw ExitCode.failure
+                }
                 StandardError.write("error: \(file) is not a messaging template of this site (they live in \(Paths.join(inputs.options.contentDirectory, "messaging"))/: "
                     + templates.map(\.name).joined(separator: ", ") + ")")
                 throw ExitCode.failure
@@ -67,6 +84,10 @@ struct PreviewCommand: ParsableCommand {
             }
         }
         print(previews.map { MessagePreviewText.render($0, referrer: sample) }.joined(separator: "\n\n"))
+        if errors > 0 {
+            StandardError.write("\(errors) error\(errors == 1 ? "" : "s") in other files: previewed anyway; `advocate build` refuses until \(errors == 1 ? "it is" : "they are") fixed")
+            if all { throw ExitCode.failure }
+        }
     }
 }
 

@@ -48,6 +48,24 @@ import Testing
         #expect(try CLIRunner.run(["preview", "sms", "--all"]).status == 64)
     }
 
+    /// Writing a template and previewing it should not wait on another file: the named one is
+    /// previewed, the other's error is printed; a broken template named is its own error.
+    @Test func previewShowsATemplateWhileAnotherIsBroken() throws {
+        let source = try copyOfExample()
+        defer { try? FileManager.default.removeItem(at: source) }
+        try "---\ntitle: no channel\n---\nbody\n".write(to: source.appendingPathComponent("content/messaging/zz.md"), atomically: true, encoding: .utf8)
+        let other = try CLIRunner.run(["preview", "sms", "--source", source.path])
+        #expect(other.status == 0, "\(other.stderr)")
+        #expect(other.stdout.contains("· SMS"), "\(other.stdout)")
+        #expect(other.stderr.contains("zz.md:1:1: error: front matter needs 'channel'"), "\(other.stderr)")
+        #expect(other.stderr.contains("1 error in other files"), "\(other.stderr)")
+        let all = try CLIRunner.run(["preview", "--all", "--source", source.path])
+        #expect(all.status == 1 && all.stdout.contains("· SMS") && all.stderr.contains("zz.md:1:1: error"), "\(all.stderr)")
+        let named = try CLIRunner.run(["preview", "zz", "--source", source.path])
+        #expect(named.status == 1 && named.stdout.isEmpty, "\(named.stdout)")
+        #expect(named.stderr.contains("zz.md:1:1: error: front matter needs 'channel'") && !named.stderr.contains("not a messaging template"), "\(named.stderr)")
+    }
+
     @Test func statsJSONForScripts() throws {
         let result = try CLIRunner.run(["stats", "--format", "json", "--as-of", "2026-06-30"])
         #expect(result.status == 0, "\(result.stderr)")

@@ -76,6 +76,21 @@ public struct SiteInputs: Sendable {
         return inputs
     }
 
+    /// Every input that could be read and every problem found, for a command that needs only
+    /// some of them: a preview of one message while another messaging file is broken.
+    ///
+    /// - Throws: ``DiagnosticsError`` when the store or the theme could not be read.
+    public static func loadDespiteProblems(_ options: BuildOptions) throws(DiagnosticsError) -> (inputs: SiteInputs, diagnostics: [Diagnostic]) {
+        var storeLoaded = false
+        let gathered = try gather(options) {
+            let reading = StoreLoader.read(from: options.dataDirectory, makingLedger: true)
+            storeLoaded = reading.loaded != nil
+            return reading
+        }
+        guard storeLoaded, let inputs = gathered.inputs else { throw DiagnosticsError(gathered.diagnostics.all) }
+        return (inputs, gathered.diagnostics.all)
+    }
+
     /// Every input as far as it could be read, and every problem found in any of them: what
     /// `advocate check` goes on from past an error. `inputs` uses the store's stand-in when the
     /// store has errors, and the templates that parsed when some did not; it is nil when
