@@ -41,6 +41,16 @@ import Testing
         #expect(Markdown.plainText("Hi **Grace**, see [the offer](https://x.example)").contains("Hi Grace"))
     }
 
+    /// A plain-text email has no links: a link's address follows its text, or the reader of
+    /// `[Claim your discount]({{link}})` never gets the link. A link that shows its address
+    /// (autolinks, `[{{link}}]({{link}})`) is not repeated.
+    @Test func plainTextKeepsEachLinksAddress() {
+        #expect(Markdown.plainText("Hi. [Claim your discount]({{link}}) or [**see** the terms](https://acme.example/terms/).")
+            == "Hi. Claim your discount ({{link}}) or see the terms (https://acme.example/terms/).\n")
+        #expect(Markdown.plainText("Yours: [{{link}}]({{link}}), <https://a.example/>, www.b.example and c@d.example")
+            == "Yours: {{link}}, https://a.example/, www.b.example and c@d.example\n")
+    }
+
     @Test func manyThreadsGetTheSameOutput() {
         let source = (1...50).map { "## Heading \($0)\n\n| a | b |\n|---|---|\n| \($0) | ~~x~~ |\n" }.joined(separator: "\n")
         let expected = Markdown.render(source).html

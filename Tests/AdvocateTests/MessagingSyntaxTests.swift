@@ -33,7 +33,7 @@ import Testing
 
     @Test func aNameInsideASectionIsLookedUpInTheSection() throws {
         #expect(try problems("{{#referrer}}{{name}} ({{code}}) {{link}} {{#reward}}{{friend}}{{/reward}}{{/referrer}}").isEmpty)
-        let typo = try problems("{{#referrer}}{{nmae}}{{/referrer}} {{^refferer}}x{{/refferer}}")
+        let typo = try problems("{{#referrer}}{{nmae}}{{/referrer}} {{^refferer}}x{{/refferer}} {{link}}")
         #expect(typo.count == 2, "\(typo)")
         #expect(typo.first?.hasPrefix("m.md:5:14: error: unknown variable '{{nmae}}'") == true)
         #expect(typo.last?.hasPrefix("m.md:5:36: error: unknown variable '{{refferer}}'; did you mean '{{referrer}}'?") == true)
@@ -61,6 +61,12 @@ import Testing
         #expect(found.contains("m.md:8:21: error: body: invalid Mustache: {{#program}} is opened here but never closed (add {{/program}})"), "\(found)")
         #expect(found.contains { $0.hasPrefix("m.md:4:1: error: body (variant c): invalid Mustache:") }, "\(found)")
         #expect(found.contains("m.md:4:1: error: variant \"b\" must be a map with 'subject' and/or 'body'"), "\(found)")
+    }
+
+    /// A share message without the referrer's link is almost surely a mistake: a warning.
+    @Test func aShareMessageWithoutItsLinkIsAWarning() throws {
+        #expect(try problems("Hi from {{referrer.name}}") == ["m.md:4:1: warning: body: this share message has no {{link}}, so it goes out without the referrer's link"])
+        #expect(try problems("Hi from {{referrer.name}}: {{{link}}}").isEmpty)
     }
 
     @Test func aColumnCountsCharactersNotBytes() throws {

@@ -115,7 +115,16 @@ enum MessageTemplateLoader {
         let text = channel == .email && markdown == nil ? nil
             : parse(channel == .email ? Markdown.plainText(body) : body, written: body, contentType: PlainTextContentType.name, escaping: .text, line: bodyLine, what: "body", own: ownBody)
         guard ok, let text else { return nil }
+        if notification == nil && !([subject, body].contains { $0.map(mentionsLink) ?? false }) {
+            diagnostics.warning(file, SourceLocation(line: bodyLine, column: 1),
+                                "body\(ownBody ? name.map { " (variant \($0))" } ?? "" : ""): this share message has no {{link}}, so it goes out without the referrer's link")
+        }
         return MessageVariant(name: name, subject: subjectTemplate, text: text, markdown: markdown)
+    }
+
+    /// Whether `text` shows the referrer's link (`{{link}}`, `{{{link}}}`, in a section or not).
+    private static func mentionsLink(_ text: String) -> Bool {
+        MustacheTags.scan(text).contains { $0.kind == .variable && $0.name == "link" }
     }
 
     /// Reports `{{names}}` that this kind of message does not provide, as they would render as

@@ -35,9 +35,35 @@ public enum Markdown {
     }
 
     /// Renders Markdown to plain text, as a mail or SMS body would carry it.
+    /// A link's address follows its text in parentheses (cmark's renderer keeps only the text),
+    /// unless the text is the address.
     public static func plainText(_ markdown: String) -> String {
         withDocument(markdown) { document, _ in
-            takeString(cmark_render_plaintext(document, options, 0))
+            appendAddresses(toLinksIn: document)
+            return takeString(cmark_render_plaintext(document, options, 0))
+        }
+    }
+
+    private static func appendAddresses(toLinksIn document: OpaquePointer) {
+        var links: [OpaquePointer] = []
+        let iterator = cmark_iter_new(document)
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            if event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator), cmark_node_get_type(node) == CMARK_NODE_LINK {
+                links.append(node)
+            }
+        }
+        cmark_iter_free(iterator)
+        // Added after the walk: the iterator does not expect the tree to change under it.
+        for link in links {
+            guard let pointer = cmark_node_get_url(link) else { continue }
+            let address = String(cString: pointer)
+            let text = takeString(cmark_render_plaintext(link, options, 0)).trimmingWhitespace()
+            guard !address.isEmpty, ![text, "http://" + text, "https://" + text, "mailto:" + text].contains(address),
+                  let suffix = cmark_node_new(CMARK_NODE_TEXT) else { continue }
+            cmark_node_set_literal(suffix, " (\(address))")
+            cmark_node_append_child(link, suffix)
         }
     }
 
