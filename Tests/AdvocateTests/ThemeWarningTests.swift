@@ -21,4 +21,29 @@ import Testing
         #expect(warnings.contains { $0.hasSuffix("templates/layout.mustache:1:1: warning: the template is empty, so every page built on it will be blank") },
                 "\(warnings)")
     }
+
+    /// A partial that includes itself, two that include each other, or a layout built on a page
+    /// that is built on it recursed until the stack overflowed: a crash with no message. Each
+    /// cycle is an error at the tag that closes it, and its templates are left out, so that
+    /// `check` can still render the rest.
+    @Test func aTemplateThatLeadsBackToItselfIsAnError() throws {
+        let directory = try TemporaryDirectory()
+        for name in Theme.pageTemplates {
+            try directory.write("templates/\(name).mustache", "<p>\(name)</p>\n")
+        }
+        try directory.write("templates/form.mustache", "<form>\n{{> form}}</form>\n")
+        try directory.write("templates/a.mustache", "{{> b}}\n")
+        try directory.write("templates/b.mustache", "x\n{{#flag}}{{> a}}{{/flag}}\n")
+        try directory.write("templates/layout.mustache", "{{<thanks}}{{/thanks}}\n")
+        try directory.write("templates/thanks.mustache", "{{<layout}}{{$body}}thanks{{/body}}{{/layout}}{{> form}}{{> a}}\n")
+        let (theme, diagnostics) = Theme.load(from: directory.file("templates"))
+        let errors = diagnostics.filter { $0.severity == .error }.map(\.description).sorted()
+        #expect(errors.count == 3, "\(errors)")
+        #expect(errors.contains { $0.hasSuffix("templates/form.mustache:2:1: error: partial 'form' leads back to this template (form → form); a template cannot include itself, directly or through others") }, "\(errors)")
+        #expect(errors.contains { $0.hasSuffix("templates/b.mustache:2:10: error: partial 'a' leads back to this template (a → b → a); a template cannot include itself, directly or through others") }, "\(errors)")
+        #expect(errors.contains { $0.hasSuffix("templates/thanks.mustache:1:1: error: parent template 'layout' leads back to this template (layout → thanks → layout); a template cannot include itself, directly or through others") }, "\(errors)")
+        let kept = try #require(theme)
+        #expect(kept.render("home", TemplateObject()) == "<p>home</p>\n")
+        #expect(!kept.templateNames.contains("form") && kept.templateNames.contains("404"))
+    }
 }

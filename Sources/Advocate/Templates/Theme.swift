@@ -36,6 +36,7 @@ public struct Theme: Sendable {
         var compiled: [String: [TemplateNode]]? = [:]
         var sources: [String: String] = [:]
         var blank: Set<String> = [], parents: Set<String> = []
+        var references: [String: [TemplateCycles.Reference]] = [:]
         for path in ContentLoader.listFiles(directory) where path.hasSuffix(".mustache") {
             let file = Paths.join(directory, path)
             let name = String(path.dropLast(".mustache".count))
@@ -65,11 +66,22 @@ public struct Theme: Sendable {
             }
             for tag in MustacheTags.scan(text) where tag.kind == .partial || tag.kind == .parent {
                 if tag.kind == .parent { parents.insert(tag.name) }
+                references[name, default: []].append(TemplateCycles.Reference(target: tag.name, isParent: tag.kind == .parent, location: tag.location))
                 if !FileManager.default.fileExists(atPath: Paths.join(directory, tag.name + ".mustache")) {
                     let what = tag.kind == .partial ? "partial" : "parent template"
                     diagnostics.error(file, tag.location,
                                       "\(what) '\(tag.name)' not found (expected \(Paths.join(directory, tag.name + ".mustache")))")
                 }
+            }
+        }
+        // Left out, so that `advocate check` can go on to render the pages that do not use them.
+        for cycle in TemplateCycles.find(references) {
+            let what = cycle.reference.isParent ? "parent template" : "partial"
+            diagnostics.error(sources[cycle.template]!, cycle.reference.location,
+                              "\(what) '\(cycle.reference.target)' leads back to this template (\(cycle.path.joined(separator: " → "))); a template cannot include itself, directly or through others")
+            for name in cycle.path {
+                templates[name] = nil
+                compiled?[name] = nil
             }
         }
         // An empty partial can be a theme's hook; an empty page or layout blanks whole pages.
