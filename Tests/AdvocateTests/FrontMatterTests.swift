@@ -44,4 +44,28 @@ import Testing
         #expect(reused.fields["summary"] == .string("Ada"))
         #expect(reused.fields["more"] == .list([.string("a"), .string("b")]))
     }
+
+    /// A fence with an invisible trailing space, or a blank line before it, is still a fence:
+    /// read as Markdown, the fields became a heading that titled the page.
+    @Test func aFenceWithTrailingSpaceOrAfterABlankLineIsAFence() throws {
+        for text in ["--- \ntitle: Terms\n---\t\nBody\n", "\n \n---\ntitle: Terms\n---\nBody\n", "\u{FEFF}\r\n---  \r\ntitle: Terms\r\n--- \r\nBody\r\n"] {
+            let source = try FrontMatter.parse(text, file: "terms.md")
+            #expect(source.fields["title"] == .string("Terms"), "\(text.debugDescription)")
+            #expect(source.body.trimmingWhitespace() == "Body", "\(text.debugDescription)")
+            #expect(source.location(of: "title").line == text.prefix { $0 != "t" }.filter(\.isNewline).count + 1, "\(text.debugDescription)")
+        }
+    }
+
+    /// Front matter fields are text, kept as written: YAML's typing read `version: 2.10` as 2.1,
+    /// `010` as 8 and `title: Yes` as true, and the terms page stated the wrong version.
+    @Test func scalarsAreKeptAsWritten() throws {
+        let source = try FrontMatter.parse("---\nversion: 2.10\nold: 010\nhex: 0x10\ntitle: Yes\nauthor: No\nsummary: 1e3\nblank:\ntilde: ~\n---\nBody\n", file: "terms.md")
+        #expect(source.fields["version"]?.text == "2.10")
+        #expect(source.fields["old"]?.text == "010")
+        #expect(source.fields["hex"]?.text == "0x10")
+        #expect(source.fields["title"]?.text == "Yes")
+        #expect(source.fields["author"]?.text == "No")
+        #expect(source.fields["summary"]?.text == "1e3")
+        #expect(source.fields["blank"] == .null && source.fields["tilde"] == .null)
+    }
 }

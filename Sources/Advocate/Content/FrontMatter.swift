@@ -17,22 +17,19 @@ public struct MarkdownSource: Sendable {
 }
 
 /// A YAML value, reduced to what front matter needs; Sendable so content crosses threads.
+///
+/// Every field is text, so a scalar is kept as written: YAML's typing would read `version: 2.10`
+/// as 2.1, `010` as 8 and `title: Yes` as true.
 public indirect enum FrontMatterValue: Sendable, Equatable {
     case string(String)
-    case number(Double)
-    case bool(Bool)
     case list([FrontMatterValue])
     case map([String: FrontMatterValue])
     case null
 
-    /// Text for scalars (numbers and dates written bare in YAML read as their text).
+    /// The text of a scalar.
     public var text: String? {
-        switch self {
-        case .string(let value): value
-        case .number(let value): JSONOutput.format(value)
-        case .bool(let value): value ? "true" : "false"
-        default: nil
-        }
+        if case .string(let value) = self { return value }
+        return nil
     }
 
     public var map: [String: FrontMatterValue]? {
@@ -48,13 +45,17 @@ public enum FrontMatter {
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         // "\r\n" is one Character in Swift, so a split on "\n" alone kept a CRLF file whole.
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
-        guard let first = lines.first, first.trimmingTrailingCR() == "---" else {
+        // A blank line before the fence, or a space after it, cannot be seen in an editor: the
+        // fence is still meant, and read as Markdown the fields would title the page.
+        guard let opening = lines.firstIndex(where: { !$0.allSatisfy(\.isWhitespace) }), lines[opening].trimmingTrailingWhitespace() == "---" else {
             return MarkdownSource(file: file, fields: [:], fieldLocations: [:], body: text, bodyLine: 1)
         }
-        guard let closing = lines.dropFirst().firstIndex(where: { $0.trimmingTrailingCR() == "---" || $0.trimmingTrailingCR() == "..." }) else {
-            throw Diagnostic.error(file, .start, "front matter starts with '---' but has no closing '---' line")
+        guard let closing = lines[(opening + 1)...].firstIndex(where: { ["---", "..."].contains($0.trimmingTrailingWhitespace()) }) else {
+            throw Diagnostic.error(file, SourceLocation(line: opening + 1, column: 1), "front matter starts with '---' but has no closing '---' line")
         }
-        let yaml = lines[1..<closing].joined(separator: "\n")
+        // Yams counts lines within the YAML text, whose first line is the file's `yamlLine`.
+        let yamlLine = opening + 2
+        let yaml = lines[(opening + 1)..<closing].joined(separator: "\n")
         let body = lines[(closing + 1)...].joined(separator: "\n")
         var fields: [String: FrontMatterValue] = [:]
         var locations: [String: SourceLocation] = [:]
@@ -63,12 +64,12 @@ public enum FrontMatter {
                 return MarkdownSource(file: file, fields: [:], fieldLocations: [:], body: body, bodyLine: closing + 2)
             }
             guard let mapping = node.mapping else {
-                throw Diagnostic.error(file, SourceLocation(line: 2, column: 1), "front matter must be a map of fields such as 'title: …'")
+                throw Diagnostic.error(file, SourceLocation(line: yamlLine, column: 1), "front matter must be a map of fields such as 'title: …'")
             }
             var budget = maximumValues
             for (key, value) in mapping {
                 guard let name = key.string else { continue }
-                let location = key.mark.map { SourceLocation(line: $0.line + 1, column: $0.column) } ?? SourceLocation(line: 2, column: 1)
+                let location = key.mark.map { SourceLocation(line: $0.line + yamlLine - 1, column: $0.column) } ?? SourceLocation(line: yamlLine, column: 1)
                 guard let converted = convert(value, budget: &budget) else {
                     throw Diagnostic.error(file, location, "front matter holds more than \(Formatting.grouped(Int64(maximumValues))) values "
                                            + "(each alias '*name' is a copy of what it names); front matter needs only a few fields such as 'title:'")
@@ -79,17 +80,17 @@ public enum FrontMatter {
         } catch YamlError.duplicatedKeysInMapping(let duplicates, _) {
             // Yams's own text for this spans several lines, which breaks `file:line:col:` output.
             let key = duplicates.sorted().first ?? ""
-            throw Diagnostic.error(file, secondOccurrence(of: key, in: lines[1..<closing]),
+            throw Diagnostic.error(file, secondOccurrence(of: key, in: lines[(opening + 1)..<closing]),
                                    "invalid YAML front matter: '\(key)' is given twice; keep one")
         } catch let error as YamlError {
             let described = describe(error)
             // The usual cause: a value with ": " in it (`title: Ada: a story`), which YAML reads as a map.
             let hint = described.contains("mapping values are not allowed") ? " (a value with ': ' in it needs quotes: title: \"Ada: a story\")" : ""
-            throw Diagnostic.error(file, location(of: error), "invalid YAML front matter: \(described)\(hint)")
+            throw Diagnostic.error(file, location(of: error, yamlLine: yamlLine), "invalid YAML front matter: \(described)\(hint)")
         } catch let diagnostic as Diagnostic {
             throw diagnostic
         } catch {
-            throw Diagnostic.error(file, SourceLocation(line: 2, column: 1), "invalid YAML front matter: \(error)")
+            throw Diagnostic.error(file, SourceLocation(line: yamlLine, column: 1), "invalid YAML front matter: \(error)")
         }
         return MarkdownSource(file: file, fields: fields, fieldLocations: locations, body: body, bodyLine: closing + 2)
     }
@@ -104,12 +105,7 @@ public enum FrontMatter {
         guard budget >= 0 else { return nil }
         switch node {
         case .scalar(let scalar):
-            if scalar.style == .plain {
-                if let bool = Bool.construct(from: scalar) { return .bool(bool) }
-                if scalar.string == "~" || scalar.string == "null" || scalar.string.isEmpty { return .null }
-                if let int = Int.construct(from: scalar) { return .number(Double(int)) }
-                if let double = Double.construct(from: scalar), !scalar.string.contains("-") { return .number(double) }
-            }
+            if scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string) { return .null }
             return .string(scalar.string)
         case .mapping(let mapping):
             var map: [String: FrontMatterValue] = [:]
@@ -142,13 +138,13 @@ public enum FrontMatter {
         return SourceLocation(line: (given.dropFirst().first ?? yamlLines.startIndex) + 1, column: 1)
     }
 
-    /// Yams reports marks within the YAML text; the file has the opening `---` line before it.
-    private static func location(of error: YamlError) -> SourceLocation {
+    /// Yams reports marks within the YAML text, whose first line is the file's `yamlLine`.
+    private static func location(of error: YamlError, yamlLine: Int) -> SourceLocation {
         switch error {
         case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
-            return SourceLocation(line: mark.line + 1, column: mark.column)
+            return SourceLocation(line: mark.line + yamlLine - 1, column: mark.column)
         default:
-            return SourceLocation(line: 2, column: 1)
+            return SourceLocation(line: yamlLine, column: 1)
         }
     }
 
@@ -163,7 +159,9 @@ public enum FrontMatter {
 }
 
 extension Substring {
-    func trimmingTrailingCR() -> Substring {
-        hasSuffix("\r") ? dropLast() : self
+    func trimmingTrailingWhitespace() -> Substring {
+        var line = self
+        while let last = line.last, last.isWhitespace { line.removeLast() }
+        return line
     }
 }
