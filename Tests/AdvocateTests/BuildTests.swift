@@ -57,6 +57,21 @@ import Testing
         for text in [sitemap, page] { #expect(!text.contains("/refer/refer/")) }
     }
 
+    /// A root link written in content (`[FAQ](/faq/)`) is a link within the site: below a path
+    /// it carries the path, as the theme's links do; it was left as written, a 404.
+    @Test func contentLinksFromTheRootCarryTheBasePath() throws {
+        var site = fixtureWithReferrals()
+        site.store.baseURL = "https://example.com/refer"
+        site.content["index.md"] = "---\ntitle: Home\n---\nRead the [FAQ](/faq/), ![logo](/assets/x.png), [a CDN](//cdn.example/x), [top](#top) and [Acme](https://acme.example/).\n"
+        site.content["faq.md"] = "---\ntitle: FAQ\n---\nSee the [terms](/terms/#rewards).\n"
+        let directory = try site.write()
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        let home = try directory.read("public/index.html")
+        #expect(home.contains(#"<a href="/refer/faq/">FAQ</a>"#) && home.contains(#"<img src="/refer/assets/x.png" alt="logo" />"#), "\(home)")
+        #expect(home.contains(#"<a href="//cdn.example/x">"#) && home.contains(##"<a href="#top">"##) && home.contains(#"<a href="https://acme.example/">"#))
+        #expect(try directory.read("public/faq/index.html").contains(##"<a href="/refer/terms/#rewards">terms</a>"##))
+    }
+
     @Test func privatePagesAreNoindexNoReferrerAndNotInTheSitemap() throws {
         let directory = try fixtureWithReferrals().write()
         _ = try SiteBuilder.build(SiteFixture.options(directory))

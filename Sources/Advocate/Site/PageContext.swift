@@ -77,7 +77,7 @@ struct PageContext {
         let page = site.inputs.content.home
         var context = common(.home, title: page?.title.nilIfEmpty ?? program.name,
                              description: page?.description ?? defaultDescription, path: "/")
-        context["content"] = .text(page?.rendered.html ?? "")
+        context["content"] = .text(site.urls.rootingLinks(inHTML: page?.rendered.html ?? ""))
         let tiers: [TemplateValue] = program.tiers.map { tier in
             ["name": .text(tier.name), "conversions": .number(tier.conversions), "bonus": .text(site.formatting.money(tier.bonus)),
              "hasBonus": .bool(tier.bonus > 0)]
@@ -91,7 +91,7 @@ struct PageContext {
     func contentPage(_ spec: PageSpec, _ page: ContentPage, path: String) -> TemplateObject {
         var context = common(spec, title: page.title, description: page.description ?? defaultDescription, path: path)
         context["title"] = .text(page.title)
-        context["content"] = .text(page.rendered.html)
+        context["content"] = .text(site.urls.rootingLinks(inHTML: page.rendered.html))
         let toc: [TemplateValue] = page.rendered.headings.filter { $0.level == 2 || $0.level == 3 }.map { heading in
             ["id": .text(heading.id), "text": .text(heading.text), "level": .number(heading.level), "isSub": .bool(heading.level == 3)]
         }
@@ -122,7 +122,7 @@ struct PageContext {
         let story = site.inputs.content.stories[index]
         var context = common(.story(index), title: story.page.title, description: story.summary ?? defaultDescription,
                              path: "/stories/\(story.slug)/")
-        var values: TemplateObject = ["title": .text(story.page.title), "content": .text(story.page.rendered.html)]
+        var values: TemplateObject = ["title": .text(story.page.title), "content": .text(site.urls.rootingLinks(inHTML: story.page.rendered.html))]
         if let summary = story.summary { values["summary"] = .text(summary) }
         if let date = story.date { values["date"] = .text(date.iso8601) }
         if let author = story.author { values["author"] = .text(author) }

@@ -25,6 +25,28 @@ public struct SiteURLs: Sendable {
         root == "/" ? path : String(root.dropLast()) + path
     }
 
+    /// Content's HTML with its root links (`href="/faq/"`, `src="/assets/…"`) below the site's
+    /// root, as the theme's are. cmark's safe mode writes every attribute itself (raw HTML is
+    /// dropped and text's quotes are escaped), so `href="/` in its output is always a link's.
+    public func rootingLinks(inHTML html: String) -> String {
+        guard root != "/" else { return html }
+        var output = ""
+        var rest = html[...]
+        let prefix = root.dropLast()
+        while let attribute = rest.firstRange(of: "=\"/") {
+            output += rest[..<attribute.upperBound]
+            rest = rest[attribute.upperBound...]
+            let before = output.utf8.dropLast(3).suffix(4)
+            let isLink = before.elementsEqual("href".utf8) || before.suffix(3).elementsEqual("src".utf8)
+            if isLink && !rest.hasPrefix("/") {
+                output.removeLast()
+                output += prefix + "/"
+            }
+        }
+        output += rest
+        return output
+    }
+
     /// A referrer's shareable page, `/r/<code>/`.
     public static func referrerPath(_ code: String) -> String { "/r/\(code)/" }
     /// A private stats page, `/stats/<token>/`.
