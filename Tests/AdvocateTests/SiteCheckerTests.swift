@@ -73,4 +73,38 @@ import Testing
         #expect(broken.count { $0.message.hasPrefix("broken internal link: /r/code-") } == shown)
         #expect(broken.contains { $0.message.hasPrefix("5 more broken internal links on referrer pages") }, "\(broken)")
     }
+
+    /// A link made of values that is broken the same on every page (a layout's `{{site.root}}terms/`
+    /// when terms.md did not load) is one error with the number of pages, not one for each
+    /// page: one problem in terms.md gave some seventy errors, and names only some pages have
+    /// (`toc`) were warned about as unknown.
+    @Test func oneBrokenLinkMadeOfValuesIsOneErrorAcrossPages() throws {
+        var site = SiteFixture()
+        site.pageTemplates["layout"] = site.pageTemplates["layout"]!.replacingOccurrences(of: "<body>", with: "<body><a href=\"{{site.root}}gone/\">gone</a>")
+        site.pageTemplates["page"] = "{{<layout}}{{$main}}{{#hasToc}}{{#toc}}{{text}}{{/toc}}{{/hasToc}}{{{content}}}{{/main}}{{/layout}}"
+        site.content["terms.md"] = nil
+        let directory = try site.write()
+        let inputs = try SiteInputs.load(SiteFixture.options(directory))
+        let found = SiteChecker.check(inputs)
+        let gone = found.filter { $0.message.contains("/gone/") }
+        #expect(gone.count == 1, "\(gone)")
+        #expect(gone.first?.message.hasSuffix("(on \(SitePlan.plan(Site(inputs: inputs)).count { SitePlan.outputPath($0, site: Site(inputs: inputs)).hasSuffix(".html") }) pages)") == true, "\(gone)")
+        #expect(!found.contains { $0.message.contains("'toc'") || $0.message.contains("'hasToc'") }, "\(found)")
+    }
+
+    /// A logo that is not in content/assets/ is named at its field, like every other problem of
+    /// program.json (it was at 1:1).
+    @Test func aMissingLogoIsNamedAtItsField() throws {
+        let directory = try SiteFixture().write()
+        let program = try directory.read("content/data/program.json").replacingOccurrences(of: #""currency": "USD","#, with: "\"currency\": \"USD\",\n  \"brand\": {\"logo\": \"missing.svg\"},")
+        try directory.write("content/data/program.json", program)
+        let line = program.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("missing.svg") }! + 1
+        #expect(throws: DiagnosticsError.self) { try SiteInputs.load(SiteFixture.options(directory)) }
+        do {
+            _ = try SiteInputs.load(SiteFixture.options(directory))
+        } catch {
+            #expect(error.diagnostics.map(\.description).contains { $0.hasSuffix("program.json:\(line):21: error: brand.logo names \"missing.svg\" but \(directory.file("content/assets/missing.svg")) does not exist") },
+                    "\(error.diagnostics)")
+        }
+    }
 }

@@ -89,26 +89,24 @@ public enum SiteChecker {
     /// the referrer page breaks a link on each of 100,000 of them); the rest are counted.
     static let unwrittenLinksShownPerKind = 20
 
-    /// One error for each place a broken link was written, with the number of pages it is on;
-    /// links written nowhere as they appear, at their page, up to ``unwrittenLinksShownPerKind``
-    /// of a kind of page and then one error counting the rest.
+    /// One error for each place a broken link was written, with the number of pages it is on.
+    /// A link written nowhere as it appears (made of values) is one error at the first page it
+    /// is on, with the number of pages; up to ``unwrittenLinksShownPerKind`` such links of a
+    /// kind of page, then one error counting the rest.
     private static func report(_ links: [BrokenLink], pages: [PageSpec], paths: [String], site: Site) -> [Diagnostic] {
         let origins = LinkOrigins(site: site)
         var lookedUp: [String: LinkOrigins.Origin?] = [:]
         var written: [LinkOrigins.Origin: (link: BrokenLink, pages: Int)] = [:]
-        var shown: [String: Int] = [:]
-        var notShown: [String: (first: BrokenLink, count: Int)] = [:]
-        var diagnostics: [Diagnostic] = []
-        func atPage(_ link: BrokenLink, _ message: String) -> Diagnostic {
-            .error(Paths.join(site.inputs.options.outputDirectory, paths[link.page]), link.location, message)
-        }
+        var unwritten: [String: (first: BrokenLink, pages: Int)] = [:]
+        var unwrittenInOrder: [String] = []
+        var unwrittenPerKind: [String: Int] = [:]
         for link in links {
             let kind = pages[link.page].kind
             let key = kind + "\u{0}" + link.url
             let origin: LinkOrigins.Origin?
             if let known = lookedUp[key] {
                 origin = known
-            } else if notShown[kind] != nil {
+            } else if unwrittenPerKind[kind, default: 0] > unwrittenLinksShownPerKind {
                 origin = nil  // past the limit, where every lookup so far failed: not searched again
             } else {
                 origin = origins.origin(of: link.url, on: pages[link.page])
@@ -116,15 +114,33 @@ public enum SiteChecker {
             }
             if let origin {
                 written[origin, default: (link, 0)].pages += 1
-            } else if shown[kind, default: 0] < unwrittenLinksShownPerKind {
-                shown[kind, default: 0] += 1
-                diagnostics.append(atPage(link, link.message))
+            } else if unwritten[link.url] != nil {
+                unwritten[link.url]!.pages += 1
             } else {
-                notShown[kind, default: (link, 0)].count += 1
+                unwritten[link.url] = (link, 1)
+                unwrittenInOrder.append(link.url)
+                unwrittenPerKind[kind, default: 0] += 1
             }
         }
+        var diagnostics: [Diagnostic] = []
+        func atPage(_ link: BrokenLink, _ message: String) -> Diagnostic {
+            .error(Paths.join(site.inputs.options.outputDirectory, paths[link.page]), link.location, message)
+        }
+        func onPages(_ count: Int) -> String { count > 1 ? " (on \(count) pages)" : "" }
         for (origin, entry) in written {
-            diagnostics.append(.error(origin.file, origin.location, entry.link.message + (entry.pages > 1 ? " (on \(entry.pages) pages)" : "")))
+            diagnostics.append(.error(origin.file, origin.location, entry.link.message + onPages(entry.pages)))
+        }
+        var shown: [String: Int] = [:]
+        var notShown: [String: (first: BrokenLink, count: Int)] = [:]
+        for url in unwrittenInOrder {
+            let entry = unwritten[url]!
+            let kind = pages[entry.first.page].kind
+            if shown[kind, default: 0] < unwrittenLinksShownPerKind {
+                shown[kind, default: 0] += 1
+                diagnostics.append(atPage(entry.first, entry.first.message + onPages(entry.pages)))
+            } else {
+                notShown[kind, default: (entry.first, 0)].count += entry.pages
+            }
         }
         for (kind, rest) in notShown {
             diagnostics.append(atPage(rest.first, "\(rest.count) more broken internal links on \(kind) pages, made of template values like the \(unwrittenLinksShownPerKind) above; this one: \(rest.first.url)"))

@@ -115,8 +115,8 @@ public struct SiteInputs: Sendable {
     }
 
     private static func checkBrand(_ program: Program, content: SiteContent, options: BuildOptions, diagnostics: inout DiagnosticList) {
-        if let logo = program.brand?.logo, !content.assets.contains(logo) {
-            diagnostics.error(Paths.join(options.dataDirectory, StoreFiles.program), .start,
+        if let brand = program.brand, let logo = brand.logo, !content.assets.contains(logo) {
+            diagnostics.error(Paths.join(options.dataDirectory, StoreFiles.program), brand.logoLocation,
                               "brand.logo names \"\(logo)\" but \(Paths.join(options.contentDirectory, "assets", logo)) does not exist")
         }
     }

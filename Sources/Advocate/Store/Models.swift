@@ -80,6 +80,8 @@ public struct Program: Sendable {
     public struct Brand: Sendable {
         public var color: String?
         public var logo: String?
+        /// Where program.json gives `logo`, for a message about its file.
+        public var logoLocation: SourceLocation = .start
     }
 }
 

@@ -120,7 +120,7 @@ enum ProgramDecoder {
             logo = nil
         }
         reader.diagnostics(append: brand)
-        return Program.Brand(color: color, logo: logo)
+        return Program.Brand(color: color, logo: logo, logoLocation: brand.location(of: "logo"))
     }
 
     private static func decodeGoals(_ reader: inout ObjectReader) -> Program.Goals? {
