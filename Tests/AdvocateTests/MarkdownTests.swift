@@ -100,4 +100,20 @@ private final class ResultBox: @unchecked Sendable {
             "\(directory.file("content/faq.md")):2:1: warning: unknown front matter field 'tittle' is ignored; did you mean 'title'? (allowed: description, effective, title, version)",
         ])
     }
+
+    /// A story or messaging file the loader does not read (`.markdown`, `.MD`, in a subfolder,
+    /// a symbolic link) is a warning, not a page that silently never appears.
+    @Test func contentFilesThatAreNotReadAreNamed() throws {
+        let directory = try TemporaryDirectory()
+        let story = "---\ntitle: S\n---\nText\n"
+        for name in ["stories/kept.md", "stories/note.markdown", "stories/CAPS.MD", "stories/sub/deep.md", "stories/.draft.md", "messaging/sms.txt"] {
+            try directory.write("content/\(name)", story)
+        }
+        try FileManager.default.createSymbolicLink(atPath: directory.file("content/stories/link.md"), withDestinationPath: directory.file("content/stories/kept.md"))
+        let (content, diagnostics) = ContentLoader.load(from: directory.file("content"))
+        #expect(content.stories.map(\.slug) == ["kept"])
+        let notRead = diagnostics.filter { $0.message.contains("not read") }.map { $0.file.replacingOccurrences(of: directory.file("content/"), with: "") }.sorted()
+        #expect(notRead == ["messaging/sms.txt", "stories/CAPS.MD", "stories/link.md", "stories/note.markdown", "stories/sub/deep.md"], "\(diagnostics)")
+        #expect(diagnostics.contains { $0.file.hasSuffix("stories/link.md") && $0.message.contains("symbolic link") }, "\(diagnostics)")
+    }
 }

@@ -37,6 +37,9 @@ public enum ContentLoader {
         }
         let stories = loadStories(Paths.join(contentDirectory, storiesFolder), diagnostics: &diagnostics)
         let messages = loadMessages(Paths.join(contentDirectory, "messaging"), diagnostics: &diagnostics)
+        for folder in [storiesFolder, "messaging"] {
+            warnAboutFilesNotRead(in: Paths.join(contentDirectory, folder), diagnostics: &diagnostics)
+        }
         let assets = listFiles(Paths.join(contentDirectory, "assets"))
         return (SiteContent(home: home, terms: terms, faq: faq, stories: stories, messages: messages, assets: assets), diagnostics.all)
     }
@@ -122,6 +125,28 @@ public enum ContentLoader {
             let path = Paths.join(directory, name)
             guard let source = readSource(path, diagnostics: &diagnostics) else { return nil }
             return MessageTemplateLoader.load(source, name: String(name.dropLast(3)), diagnostics: &diagnostics)
+        }
+    }
+
+    /// Names what is in a folder of `*.md` files but not read: another extension (`.markdown`,
+    /// `.MD`), a subfolder's file, or a symbolic link (never followed there, so that a link cannot
+    /// publish a file from outside the site). Hidden files are a theme's or an editor's own.
+    static func warnAboutFilesNotRead(in directory: String, diagnostics: inout DiagnosticList) {
+        guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return }
+        let folder = "content/" + (directory as NSString).lastPathComponent + "/"
+        var notRead: [(path: String, why: String)] = []
+        while let path = enumerator.nextObject() as? String {
+            let type = enumerator.fileAttributes?[.type] as? FileAttributeType
+            if (path as NSString).lastPathComponent.hasPrefix(".") {
+                if type == .typeDirectory { enumerator.skipDescendants() }
+            } else if type == .typeSymbolicLink {
+                notRead.append((path, "it is a symbolic link, which is not followed in \(folder); copy the file in"))
+            } else if type == .typeRegular && (path.contains("/") || !path.hasSuffix(".md")) {
+                notRead.append((path, "only the *.md files directly in \(folder) are read"))
+            }
+        }
+        for file in notRead.sorted(by: { $0.path < $1.path }) {
+            diagnostics.warning(Paths.join(directory, file.path), .start, "not read: \(file.why)")
         }
     }
 
