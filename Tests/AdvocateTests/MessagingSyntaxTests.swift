@@ -69,6 +69,23 @@ import Testing
         #expect(try problems("Hi from {{referrer.name}}: {{{link}}}").isEmpty)
     }
 
+    /// Front matter that has no effect is named: a subject on a channel that has none (it was
+    /// shown on /messaging/ as if sent), and a body below the front matter that variant `a`'s
+    /// own body replaces.
+    @Test func settingsThatDoNothingAreWarnings() throws {
+        func found(_ text: String) throws -> (MessageTemplate?, [String]) {
+            var diagnostics = DiagnosticList()
+            let template = MessageTemplateLoader.load(try FrontMatter.parse(text, file: "m.md"), name: "m", diagnostics: &diagnostics)
+            return (template, diagnostics.all.map(\.description))
+        }
+        let (sms, smsProblems) = try found("---\nchannel: sms\nsubject: Hi\n---\nHi {{link}}\n")
+        #expect(smsProblems == ["m.md:3:1: warning: 'subject' is for email templates; SMS messages have none, so it is ignored"])
+        #expect(sms?.variants.first?.subject == nil)
+        let (whatsapp, whatsappProblems) = try found("---\nchannel: whatsapp\nvariants:\n  a:\n    body: \"X {{link}}\"\n  b:\n    body: \"Y {{link}}\"\n---\nHi {{link}}\n")
+        #expect(whatsappProblems == ["m.md:3:1: warning: variant \"a\" has its own body, so the text below the front matter is not used"])
+        #expect(whatsapp?.variants.count == 2)
+    }
+
     @Test func aColumnCountsCharactersNotBytes() throws {
         #expect(try problems("Grüße, {{#referrer}}") == ["m.md:5:8: error: body: invalid Mustache: {{#referrer}} is opened here but never closed (add {{/referrer}})"])
     }

@@ -46,4 +46,16 @@ import Testing
         #expect(kept.render("home", TemplateObject()) == "<p>home</p>\n")
         #expect(!kept.templateNames.contains("form") && kept.templateNames.contains("404"))
     }
+
+    /// A byte order mark (some Windows editors write one) is not text of the template: it was
+    /// copied into every page, before `<!doctype html>` or in the middle of a partial's place.
+    @Test func aByteOrderMarkIsNotPartOfTheTemplate() throws {
+        let directory = try TemporaryDirectory()
+        for name in Theme.pageTemplates {
+            try directory.write("templates/\(name).mustache", "\u{FEFF}<!doctype html>{{> part}}\n")
+        }
+        try directory.write("templates/part.mustache", "\u{FEFF}<p>part</p>")
+        let (theme, _) = Theme.load(from: directory.file("templates"))
+        #expect(try #require(theme).render("home", TemplateObject()) == "<!doctype html><p>part</p>\n")
+    }
 }

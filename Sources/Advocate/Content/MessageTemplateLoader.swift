@@ -41,7 +41,11 @@ enum MessageTemplateLoader {
                 diagnostics.error(file, source.location(of: "send"), "only email templates can be sent by the server (this one is \(channel.rawValue))")
             }
         }
-        let subject = source.fields["subject"]?.text
+        var subject = source.fields["subject"]?.text
+        if channel != .email && subject != nil {
+            diagnostics.warning(file, source.location(of: "subject"), "'subject' is for email templates; \(channel.label) messages have none, so it is ignored")
+            subject = nil
+        }
         if channel == .email && subject == nil {
             diagnostics.error(file, .start, "an email template needs a 'subject' in its front matter")
         }
@@ -53,6 +57,9 @@ enum MessageTemplateLoader {
         let extra = declared?.map ?? [:]
         var names = Set(extra.keys)
         if !extra.isEmpty { names.insert("a") }
+        if extra["a"]?.map?["body"] != nil && !source.body.allSatisfy(\.isWhitespace) {
+            diagnostics.warning(file, source.location(of: "variants"), "variant \"a\" has its own body, so the text below the front matter is not used")
+        }
         for variantName in names.sorted() {
             guard StoreRules.isValidVariant(variantName) else {
                 diagnostics.error(file, source.location(of: "variants"), "variant name \"\(variantName)\" must be letters a-z, digits or '-'")
@@ -67,8 +74,12 @@ enum MessageTemplateLoader {
             }
             let body = fields["body"]?.text ?? source.body
             let bodyLine = fields["body"] == nil ? source.bodyLine : source.location(of: "variants").line
-            if let variant = parseVariant(name: variantName, channel: channel, notification: notification, subject: fields["subject"]?.text ?? subject,
-                                          ownSubject: fields["subject"] != nil, body: body, ownBody: fields["body"] != nil, bodyLine: bodyLine,
+            if channel != .email && fields["subject"] != nil {
+                diagnostics.warning(file, source.location(of: "variants"), "variant \"\(variantName)\": 'subject' is for email templates; \(channel.label) messages have none, so it is ignored")
+            }
+            let ownSubject = channel == .email ? fields["subject"]?.text : nil
+            if let variant = parseVariant(name: variantName, channel: channel, notification: notification, subject: ownSubject ?? subject,
+                                          ownSubject: ownSubject != nil, body: body, ownBody: fields["body"] != nil, bodyLine: bodyLine,
                                           source: source, diagnostics: &diagnostics) {
                 variants.append(variant)
             }

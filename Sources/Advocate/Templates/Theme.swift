@@ -40,10 +40,12 @@ public struct Theme: Sendable {
         for path in ContentLoader.listFiles(directory) where path.hasSuffix(".mustache") {
             let file = Paths.join(directory, path)
             let name = String(path.dropLast(".mustache".count))
-            guard let data = FileManager.default.contents(atPath: file), let text = String(validating: [UInt8](data), as: UTF8.self) else {
+            guard let data = FileManager.default.contents(atPath: file), var text = String(validating: [UInt8](data), as: UTF8.self) else {
                 diagnostics.error(file, .start, "cannot read the template (is it UTF-8 text?)")
                 continue
             }
+            // A byte order mark (some Windows editors write one) is not the template's text.
+            if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
             sources[name] = file
             if text.allSatisfy(\.isWhitespace) { blank.insert(name) }
             do {
