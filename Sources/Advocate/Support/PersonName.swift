@@ -14,14 +14,17 @@ public enum PersonName {
         return words.first.map { BidiControl.confined(String($0)) } ?? name
     }
 
-    /// A friend's name as a referrer's stats page shows it: "Grace H." for "Grace Hopper". A
-    /// name written without spaces in a script that has none (王小明) keeps its first character,
-    /// and so does one with an email address in it ("g." for "grace@example.com" typed as a name).
+    /// A friend's name as a referrer's stats page shows it: "Grace H." for "Grace Hopper" and
+    /// for "Hopper, Grace". A name written without spaces in a script that has none (王小明)
+    /// keeps its first character, and so does one with an email address in it ("g." for
+    /// "grace@example.com", "grace(at)example.com" or a full-width `＠` typed as a name).
     public static func masked(_ name: String) -> String {
         // ASCII names (most) are split on bytes, as in `firstName`: no unspaced script is ASCII,
         // and a CR LF pair, one Character, is whitespace either way. Ten on a stats page were 1.5 % of a build.
+        // Commas and brackets ("Hopper, Grace", "g(at)x.io") take the walk below.
         let utf8 = name.utf8
-        guard utf8.allSatisfy({ $0 < 0x80 }) else { return maskedByCharacters(name) }
+        guard utf8.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: ",") && $0 != UInt8(ascii: "(") && $0 != UInt8(ascii: "[") })
+        else { return maskedByCharacters(name) }
         let words = utf8.split(whereSeparator: \.isASCIIWhitespace)
         guard let first = words.first else { return "A friend" }
         if utf8.contains(UInt8(ascii: "@")) { return "\(Character(Unicode.Scalar(first[first.startIndex])))." }
@@ -33,12 +36,24 @@ public enum PersonName {
     static func maskedByCharacters(_ name: String) -> String {
         let words = name.split(whereSeparator: \.isWhitespace)
         guard let first = words.first else { return "A friend" }
-        if name.contains("@"), let initial = first.first { return "\(initial)." }
+        if looksLikeAnAddress(name), let initial = first.first { return "\(initial)." }
+        // "Hopper, Grace": the family name first, as contact lists export it.
+        if let comma = name.firstIndex(of: ","), let familyInitial = name[..<comma].first(where: { !$0.isWhitespace }) {
+            let given = name[name.index(after: comma)...].split(whereSeparator: \.isWhitespace)
+            return given.first.map { "\($0) \(familyInitial)." } ?? "\(familyInitial)."
+        }
         if words.count == 1, first.count > 1, first.unicodeScalars.allSatisfy(isUnspacedScript), let initial = first.first {
             return "\(initial)."
         }
         guard words.count > 1, let initial = words.last?.first else { return String(first) }
         return "\(first) \(initial)."
+    }
+
+    /// An email address, also as written to get past a filter: `(at)`, `[at]`, a full-width `＠`.
+    private static func looksLikeAnAddress(_ name: String) -> Bool {
+        if name.contains("@") || name.contains("＠") { return true }
+        let lowered = name.lowercased()
+        return lowered.contains("(at)") || lowered.contains("[at]")
     }
 
     /// Han, Hiragana, Katakana, Hangul, Thai: scripts that write full names without spaces.
