@@ -105,6 +105,19 @@ import Testing
         #expect(found.first?.message == "line 1: field 'at' is 9999-12-31T23:59:59Z, outside the years 1970 to 2199 that the journal takes; check the year", "\(found)")
     }
 
+    /// The endpoint is a path the form posts to: one with quotes, spaces or angle brackets is
+    /// no URL path, and one below a page's or asset's folder would be served as a page.
+    @Test func anEndpointMustBeAPlainPathOutsideThePages() throws {
+        for endpoint in [#"/api/ref\"><script>"#, "/api/my referrals", "/r/ada/", "/stats/x", "/assets/form", "/api/referrals?x=1"] {
+            let found = try diagnostics(program: StoreFixture().programJSON.replacingOccurrences(of: #""endpoint": "/api/referrals""#, with: #""endpoint": "\#(endpoint)""#))
+            #expect(found.contains { $0.severity == .error && $0.message.contains("field 'endpoint'") }, "\(endpoint): \(found)")
+        }
+        for endpoint in ["/api/referrals", "/refer/api/v1/referrals", "https://api.acme.example/referrals"] {
+            let found = try diagnostics(program: StoreFixture().programJSON.replacingOccurrences(of: #""endpoint": "/api/referrals""#, with: #""endpoint": "\#(endpoint)""#))
+            #expect(found.isEmpty, "\(endpoint): \(found)")
+        }
+    }
+
     /// The journal's checks run one rule after another, so they find line 3's problem before
     /// line 1's; the report lists them by line, as an editor would.
     @Test func problemsAreReportedInReadingOrder() throws {

@@ -16,8 +16,8 @@ enum ProgramDecoder {
             reader.error("baseURL", "field 'baseURL' must be an absolute http(s) URL with no query or fragment, found \"\(baseURL)\"")
         }
         let endpoint = reader.string("endpoint", required: false, maxLength: 2000) ?? "/api/referrals"
-        if !(endpoint.hasPrefix("/") && !endpoint.hasPrefix("//") && !endpoint.contains("..")) && !isHTTPURL(endpoint) {
-            reader.error("endpoint", "field 'endpoint' must be a path such as /api/referrals or an absolute http(s) URL, found \"\(endpoint)\"")
+        if !isEndpointPath(endpoint) && !isHTTPURL(endpoint) {
+            reader.error("endpoint", "field 'endpoint' must be a path such as /api/referrals (letters, digits and - . _ ~ /, outside /r/, /stats/ and /assets/) or an absolute http(s) URL, found \"\(endpoint)\"")
         }
         let currency = reader.string("currency", required: false, maxLength: 3) ?? "USD"
         if currency.utf8.count != 3 || !currency.utf8.allSatisfy({ $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) {
@@ -104,6 +104,16 @@ enum ProgramDecoder {
         }
         reader.append(diagnostics)
         return tiers
+    }
+
+    /// A path the form can post to on this host: plain URL characters (a quote or a space would
+    /// be no path), and not below the pages' and assets' own folders.
+    static func isEndpointPath(_ endpoint: String) -> Bool {
+        let plain = endpoint.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || "-._~/".utf8.contains(byte)
+        }
+        return plain && endpoint.hasPrefix("/") && !endpoint.hasPrefix("//") && !endpoint.contains("..")
+            && !["/r/", "/stats/", "/assets/"].contains { endpoint.hasPrefix($0) }
     }
 
     private static func decodeBrand(_ reader: inout ObjectReader) -> Program.Brand? {
