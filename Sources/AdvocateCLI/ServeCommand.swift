@@ -32,13 +32,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The address to listen on.")
     var host: String = "127.0.0.1"
 
-    @Option(help: "The port to listen on.")
+    // `.unconditional`: `--port -1` is a value out of range, not a missing one (the parser took
+    // `-1` for a flag).
+    @Option(parsing: .unconditional, help: "The port to listen on.")
     var port: Int = 8080
 
-    @Option(name: .customLong("ip-limit"), help: "Referral POSTs allowed per client IP a minute (0: no limit).")
+    @Option(name: .customLong("ip-limit"), parsing: .unconditional, help: "Referral POSTs allowed per client IP a minute (0: no limit).")
     var ipLimit: Int = 10
 
-    @Option(name: .customLong("code-limit"), help: "Referrals allowed per referrer code an hour; posts refused as invalid do not count (0: no limit).")
+    @Option(name: .customLong("code-limit"), parsing: .unconditional, help: "Referrals allowed per referrer code an hour; posts refused as invalid do not count (0: no limit).")
     var codeLimit: Int = 50
 
     @Option(name: .customLong("trusted-proxy"), help: ArgumentHelp(
@@ -49,7 +51,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Rebuild when content/, templates/ or the store change, and reload open pages (for writing copy).")
     var watch = false
 
-    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp(
+    @Option(name: .customLong("idle-timeout"), parsing: .unconditional, help: ArgumentHelp(
         "Close a connection that sends nothing (no request head, no body) for this many seconds, or waits this long between requests.",
         valueName: "seconds"))
     var idleTimeout: Int = 30

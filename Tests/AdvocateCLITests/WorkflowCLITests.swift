@@ -89,6 +89,12 @@ import Testing
         let build = try CLIRunner.run(["build", "--quiet", "--verbose", "--source", "examples/none"])
         #expect(build.status == 64, "\(build.stderr)")
         #expect(build.stderr.contains("--quiet and --verbose contradict each other"), "\(build.stderr)")
+        // A negative number is the option's value, refused for its range (it read as a missing value).
+        for (option, message) in [("--port", "--port must be between 0 and 65535"), ("--ip-limit", "limits must be 0 (off) or more"),
+                                  ("--idle-timeout", "--idle-timeout must be between 1 and 3600 seconds")] {
+            let serve = try CLIRunner.run(["serve", option, "-1", "--source", "examples/none"])
+            #expect(serve.status == 64 && serve.stderr.contains(message), "\(option): \(serve.stderr)")
+        }
     }
 
     /// An import names what is wrong with the file itself before reading any line of it.
