@@ -194,7 +194,10 @@ import Testing
             (directory.file("content/out"), "is inside content/"),
             (directory.file("templates"), "is inside templates/"),
             (directory.file(".advocate"), "is .advocate/"),
+            (elsewhere.file("a-file"), "is a file, not a folder"),
+            (elsewhere.file("a-file/public"), "is below \(elsewhere.file("a-file")), which is a file"),
         ]
+        try elsewhere.write("a-file", "not a folder")
         for (output, reason) in refused {
             do {
                 _ = try SiteBuilder.build(BuildOptions(source: directory.path, output: output))

@@ -19,11 +19,24 @@ extension BuildOptions {
             problem = "holds the site folder \(source)"
         } else if let (name, _) = inside.first(where: { Self.isSameOrInside(output, Self.resolved($0.1)) }) {
             problem = "is inside \(name)"
+        } else if let file = Self.existingFile(atOrAbove: output) {
+            // Found before the build: its first write named a staging file below it.
+            problem = file == output ? "is a file, not a folder" : "is below \(file), which is a file"
         }
         guard let problem else { return }
         let suggestion = Self.resolved(Paths.join(sourceDirectory, "public"))
         throw DiagnosticsError([.error(output, .start,
             "the output folder \(problem); a build writes and removes files there. Pass --output a folder of its own, such as \(suggestion)")])
+    }
+
+    /// The nearest of `path` and its parents that exists, when it is not a folder.
+    private static func existingFile(atOrAbove path: String) -> String? {
+        var url = URL(fileURLWithPath: path)
+        var isDirectory: ObjCBool = false
+        while url.path != "/", !FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
+            url.deleteLastPathComponent()
+        }
+        return url.path == "/" || isDirectory.boolValue ? nil : url.path
     }
 
     /// The absolute path, without `.` or `..`, and with symbolic links resolved as far as the
