@@ -161,8 +161,8 @@ public enum AdvocateServer {
         }
         getAndHead(router, "/healthz") {
             desk.isJournalWritable
-                ? Response(status: .ok, headers: [.contentType: "text/plain", .cacheControl: "no-store"], body: .init(byteBuffer: .init(string: "ok\n")))
-                : Response(status: .serviceUnavailable, headers: [.contentType: "text/plain"], body: .init(byteBuffer: .init(string: "journal not writable\n")))
+                ? Response.plainText(.ok, "ok", headers: [.cacheControl: "no-store"])
+                : Response.plainText(.serviceUnavailable, "journal not writable", headers: [.cacheControl: "no-store"])
         }
         let document = OpenAPIDocument.json(endpointPath: endpointPath)
         getAndHead(router, OpenAPIDocument.path) {

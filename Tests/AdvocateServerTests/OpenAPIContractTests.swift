@@ -57,9 +57,15 @@ import Testing
             fixture.prepared.journal.simulateWriteFailure(nil)
 
             try contract.check("/api/openapi.json", "get", await client.execute(uri: "/api/openapi.json", method: .get))
-            try contract.check("/healthz", "get", await client.execute(uri: "/healthz", method: .get))
+            let ready = try await client.execute(uri: "/healthz", method: .get)
+            try contract.check("/healthz", "get", ready)
             try FileManager.default.removeItem(at: fixture.journalURL)
-            try contract.check("/healthz", "get", await client.execute(uri: "/healthz", method: .get))
+            let unready = try await client.execute(uri: "/healthz", method: .get)
+            try contract.check("/healthz", "get", unready)
+            // Like every text the server sends: its charset said, and a probe's answer never cached.
+            for answer in [ready, unready] {
+                #expect(answer.headers[.contentType] == "text/plain; charset=utf-8" && answer.headers[.cacheControl] == "no-store", "\(answer.headers)")
+            }
         }
         let limited = try ServerFixture(ipLimit: 1)
         try await limited.prepared.application.test(.router) { client in
