@@ -116,4 +116,15 @@ private final class ResultBox: @unchecked Sendable {
         #expect(notRead == ["messaging/sms.txt", "stories/CAPS.MD", "stories/link.md", "stories/note.markdown", "stories/sub/deep.md"], "\(diagnostics)")
         #expect(diagnostics.contains { $0.file.hasSuffix("stories/link.md") && $0.message.contains("symbolic link") }, "\(diagnostics)")
     }
+
+    /// A file that is not UTF-8 (saved as Latin-1, say) is named at its first such byte.
+    @Test func textThatIsNotUTF8IsNamedWhereItStops() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("content/index.md", "")
+        try Data("---\ntitle: Caf\u{E9}\n---\nNa".utf8 + [0xEF, 0x76, 0x65] + Data("\n".utf8))
+            .write(to: URL(fileURLWithPath: directory.file("content/faq.md")))
+        let (_, diagnostics) = ContentLoader.load(from: directory.file("content"))
+        #expect(diagnostics.map(\.description).contains("\(directory.file("content/faq.md")):4:3: error: the file is not valid UTF-8 text from here on; save it as UTF-8"),
+                "\(diagnostics)")
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 @testable import Advocate
 import Testing
 
@@ -57,5 +58,17 @@ import Testing
         try directory.write("templates/part.mustache", "\u{FEFF}<p>part</p>")
         let (theme, _) = Theme.load(from: directory.file("templates"))
         #expect(try #require(theme).render("home", TemplateObject()) == "<!doctype html><p>part</p>\n")
+    }
+
+    /// A page template that is not UTF-8 is one error at its first such byte, not that and
+    /// "missing template" too.
+    @Test func aTemplateThatIsNotUTF8IsOneError() throws {
+        let directory = try TemporaryDirectory()
+        for name in Theme.pageTemplates {
+            try directory.write("templates/\(name).mustache", "<p>\(name)</p>\n")
+        }
+        try Data("<p>\n<b>".utf8 + [0xE9] + Data("</b>\n".utf8)).write(to: URL(fileURLWithPath: directory.file("templates/thanks.mustache")))
+        let (_, diagnostics) = Theme.load(from: directory.file("templates"))
+        #expect(diagnostics.map(\.description) == ["\(directory.file("templates/thanks.mustache")):2:4: error: the template is not valid UTF-8 text from here on; save it as UTF-8"])
     }
 }

@@ -49,8 +49,11 @@ public enum ContentLoader {
             diagnostics.error(path, .start, "cannot read the file (check its permissions)")
             return nil
         }
-        guard let text = String(validating: [UInt8](data), as: UTF8.self) else {
-            diagnostics.error(path, .start, "the file is not valid UTF-8 text")
+        let text: String
+        do {
+            text = try UTF8Text.decode([UInt8](data))
+        } catch {
+            diagnostics.error(path, error.location, "the file is not valid UTF-8 text from here on; save it as UTF-8")
             return nil
         }
         do {

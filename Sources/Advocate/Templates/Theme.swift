@@ -40,13 +40,21 @@ public struct Theme: Sendable {
         for path in ContentLoader.listFiles(directory) where path.hasSuffix(".mustache") {
             let file = Paths.join(directory, path)
             let name = String(path.dropLast(".mustache".count))
-            guard let data = FileManager.default.contents(atPath: file), var text = String(validating: [UInt8](data), as: UTF8.self) else {
-                diagnostics.error(file, .start, "cannot read the template (is it UTF-8 text?)")
+            // Known as a template even when unreadable, so that it is not also called missing.
+            sources[name] = file
+            guard let data = FileManager.default.contents(atPath: file) else {
+                diagnostics.error(file, .start, "cannot read the template (check its permissions)")
+                continue
+            }
+            var text: String
+            do {
+                text = try UTF8Text.decode([UInt8](data))
+            } catch {
+                diagnostics.error(file, error.location, "the template is not valid UTF-8 text from here on; save it as UTF-8")
                 continue
             }
             // A byte order mark (some Windows editors write one) is not the template's text.
             if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-            sources[name] = file
             if text.allSatisfy(\.isWhitespace) { blank.insert(name) }
             do {
                 // The pragma's line is dropped from the output; the lines of errors are counted back by one.
