@@ -127,4 +127,13 @@ private final class ResultBox: @unchecked Sendable {
         #expect(diagnostics.map(\.description).contains("\(directory.file("content/faq.md")):4:3: error: the file is not valid UTF-8 text from here on; save it as UTF-8"),
                 "\(diagnostics)")
     }
+
+    /// A page's Markdown is bounded: one past the limit is an error that says it.
+    @Test func markdownPastTheLimitIsAnError() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("content/stories/huge.md", "---\ntitle: Huge\n---\n" + String(repeating: "word ", count: ContentLoader.maximumMarkdownBytes / 5 + 1))
+        let (content, diagnostics) = ContentLoader.load(from: directory.file("content"))
+        #expect(content.stories.isEmpty)
+        #expect(diagnostics.contains { $0.file.hasSuffix("huge.md") && $0.message.contains("a page's Markdown may be at most 2,097,152") }, "\(diagnostics)")
+    }
 }

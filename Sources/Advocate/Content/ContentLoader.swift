@@ -44,9 +44,18 @@ public enum ContentLoader {
         return (SiteContent(home: home, terms: terms, faq: faq, stories: stories, messages: messages, assets: assets), diagnostics.all)
     }
 
+    /// The largest Markdown file read: a page's text is rendered and held whole, at some forty
+    /// times its size (a 22 MB story took 800 MB to build).
+    static let maximumMarkdownBytes = 2 << 20
+
     static func readSource(_ path: String, diagnostics: inout DiagnosticList) -> MarkdownSource? {
         guard let data = FileManager.default.contents(atPath: path) else {
             diagnostics.error(path, .start, "cannot read the file (check its permissions)")
+            return nil
+        }
+        guard data.count <= maximumMarkdownBytes else {
+            diagnostics.error(path, .start, "the file is \(Formatting.grouped(Int64(data.count))) bytes; a page's Markdown may be at most "
+                              + "\(Formatting.grouped(Int64(maximumMarkdownBytes))) (pictures and downloads go in content/assets/)")
             return nil
         }
         let text: String
