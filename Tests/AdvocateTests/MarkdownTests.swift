@@ -136,4 +136,15 @@ private final class ResultBox: @unchecked Sendable {
         #expect(content.stories.isEmpty)
         #expect(diagnostics.contains { $0.file.hasSuffix("huge.md") && $0.message.contains("a page's Markdown may be at most 2,097,152") }, "\(diagnostics)")
     }
+
+    /// A blank title is no title: the first heading stands in, and a story with neither is an error.
+    @Test func aBlankTitleIsNoTitle() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("stories/headed.md", "---\ntitle: \"   \"\nsummary: \" Short. \"\n---\n# The bakery\n")
+        try directory.write("stories/blank.md", "---\ntitle: \"\\t \"\n---\nNo heading.\n")
+        var diagnostics = DiagnosticList()
+        let stories = ContentLoader.loadStories(directory.file("stories"), diagnostics: &diagnostics)
+        #expect(stories.map(\.page.title) == ["The bakery"] && stories.first?.summary == "Short.")
+        #expect(diagnostics.all.map(\.description) == ["\(directory.file("stories/blank.md")):1:1: error: a story needs a 'title' in its front matter"])
+    }
 }

@@ -5,9 +5,14 @@ public struct ContentPage: Sendable {
     public var description: String?
     public var rendered: Markdown.Rendered
 
-    /// A front matter field as text, when present.
+    /// A front matter field as text, when present and not blank.
     public func field(_ name: String) -> String? {
-        source.fields[name]?.text
+        Self.text(of: source.fields[name])
+    }
+
+    /// A field's text without the spaces around it; nil when blank (`title: "  "` is no title).
+    static func text(of value: FrontMatterValue?) -> String? {
+        value?.text?.trimmingWhitespace().nilIfEmpty
     }
 }
 

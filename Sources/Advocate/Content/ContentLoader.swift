@@ -77,8 +77,9 @@ public enum ContentLoader {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         guard let source = readSource(path, diagnostics: &diagnostics) else { return nil }
         let rendered = Markdown.render(source.body)
-        let title = source.fields["title"]?.text ?? rendered.headings.first?.text ?? defaultTitle ?? ""
-        return ContentPage(source: source, title: title, description: source.fields["description"]?.text, rendered: rendered)
+        let field = { (name: String) in ContentPage.text(of: source.fields[name]) }
+        let title = field("title") ?? rendered.headings.first?.text ?? defaultTitle ?? ""
+        return ContentPage(source: source, title: title, description: field("description"), rendered: rendered)
     }
 
     /// The front matter index.md, terms.md and faq.md can have.
