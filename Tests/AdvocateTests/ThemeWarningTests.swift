@@ -3,6 +3,18 @@ import Foundation
 import Testing
 
 @Suite struct ThemeWarningTests {
+    /// A templates/ folder with every page template (`page(name)` its text) and `others`.
+    func themeFolder(page: (String) -> String, others: [String: String] = [:]) throws -> TemporaryDirectory {
+        let directory = try TemporaryDirectory()
+        for name in Theme.pageTemplates {
+            try directory.write("templates/\(name).mustache", page(name))
+        }
+        for (name, text) in others {
+            try directory.write("templates/\(name).mustache", text)
+        }
+        return directory
+    }
+
     /// An empty layout (a parent every page is built on) or page template blanks whole pages and
     /// is warned about; an empty partial, which a theme may keep as a hook, is not.
     @Test func anEmptyLayoutOrPageTemplateIsWarnedAboutAndAnEmptyPartialIsNot() throws {
@@ -28,15 +40,13 @@ import Testing
     /// cycle is an error at the tag that closes it, and its templates are left out, so that
     /// `check` can still render the rest.
     @Test func aTemplateThatLeadsBackToItselfIsAnError() throws {
-        let directory = try TemporaryDirectory()
-        for name in Theme.pageTemplates {
-            try directory.write("templates/\(name).mustache", "<p>\(name)</p>\n")
-        }
-        try directory.write("templates/form.mustache", "<form>\n{{> form}}</form>\n")
-        try directory.write("templates/a.mustache", "{{> b}}\n")
-        try directory.write("templates/b.mustache", "x\n{{#flag}}{{> a}}{{/flag}}\n")
-        try directory.write("templates/layout.mustache", "{{<thanks}}{{/thanks}}\n")
-        try directory.write("templates/thanks.mustache", "{{<layout}}{{$body}}thanks{{/body}}{{/layout}}{{> form}}{{> a}}\n")
+        let directory = try themeFolder(page: { "<p>\($0)</p>\n" }, others: [
+            "form": "<form>\n{{> form}}</form>\n",
+            "a": "{{> b}}\n",
+            "b": "x\n{{#flag}}{{> a}}{{/flag}}\n",
+            "layout": "{{<thanks}}{{/thanks}}\n",
+            "thanks": "{{<layout}}{{$body}}thanks{{/body}}{{/layout}}{{> form}}{{> a}}\n",
+        ])
         let (theme, diagnostics) = Theme.load(from: directory.file("templates"))
         let errors = diagnostics.filter { $0.severity == .error }.map(\.description).sorted()
         #expect(errors.count == 3, "\(errors)")
@@ -51,11 +61,7 @@ import Testing
     /// A byte order mark (some Windows editors write one) is not text of the template: it was
     /// copied into every page, before `<!doctype html>` or in the middle of a partial's place.
     @Test func aByteOrderMarkIsNotPartOfTheTemplate() throws {
-        let directory = try TemporaryDirectory()
-        for name in Theme.pageTemplates {
-            try directory.write("templates/\(name).mustache", "\u{FEFF}<!doctype html>{{> part}}\n")
-        }
-        try directory.write("templates/part.mustache", "\u{FEFF}<p>part</p>")
+        let directory = try themeFolder(page: { _ in "\u{FEFF}<!doctype html>{{> part}}\n" }, others: ["part": "\u{FEFF}<p>part</p>"])
         let (theme, _) = Theme.load(from: directory.file("templates"))
         #expect(try #require(theme).render("home", TemplateObject()) == "<!doctype html><p>part</p>\n")
     }
@@ -63,10 +69,7 @@ import Testing
     /// A page template that is not UTF-8 is one error at its first such byte, not that and
     /// "missing template" too.
     @Test func aTemplateThatIsNotUTF8IsOneError() throws {
-        let directory = try TemporaryDirectory()
-        for name in Theme.pageTemplates {
-            try directory.write("templates/\(name).mustache", "<p>\(name)</p>\n")
-        }
+        let directory = try themeFolder(page: { "<p>\($0)</p>\n" })
         try Data("<p>\n<b>".utf8 + [0xE9] + Data("</b>\n".utf8)).write(to: URL(fileURLWithPath: directory.file("templates/thanks.mustache")))
         let (_, diagnostics) = Theme.load(from: directory.file("templates"))
         #expect(diagnostics.map(\.description) == ["\(directory.file("templates/thanks.mustache")):2:4: error: the template is not valid UTF-8 text from here on; save it as UTF-8"])
