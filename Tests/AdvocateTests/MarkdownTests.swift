@@ -147,4 +147,12 @@ private final class ResultBox: @unchecked Sendable {
         #expect(stories.map(\.page.title) == ["The bakery"] && stories.first?.summary == "Short.")
         #expect(diagnostics.all.map(\.description) == ["\(directory.file("stories/blank.md")):1:1: error: a story needs a 'title' in its front matter"])
     }
+
+    /// Slugs (story addresses, heading ids) are ASCII: other scripts are written in Latin
+    /// letters rather than dropped, which gave every Japanese or Russian story `/stories/story/`.
+    @Test(arguments: [("日本語の話", "ri-ben-yuno-hua"), ("Привет мир", "privet-mir"), ("Grüße aus Köln", "grusse-aus-koln"),
+                      ("Zoë's rules", "zoes-rules"), ("Ærø og Ødis", "aero-og-odis"), ("👋🏽", "story"), ("My story", "my-story")])
+    func slugsWriteOtherScriptsInLatinLetters(text: String, slug: String) {
+        #expect(Slug.make(text, fallback: "story") == slug)
+    }
 }

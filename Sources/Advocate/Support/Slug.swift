@@ -2,13 +2,18 @@ import Foundation
 
 /// Readable, URL-safe identifiers made from text: `"Who can refer?"` becomes `who-can-refer`.
 public enum Slug {
-    /// Lower-case ASCII letters and digits joined by single hyphens; accents are folded
-    /// (`Zoë` -> `zoe`), other characters dropped. `fallback` when nothing is left.
+    /// ICU's transliteration of any script into Latin letters, then into ASCII (`日本語` ->
+    /// `ri ben yu`, `Привет` -> `Privet`, `Grüße` -> `Grusse`).
+    private static let toASCII = StringTransform("Any-Latin; Latin-ASCII")
+
+    /// Lower-case ASCII letters and digits joined by single hyphens; other scripts are written
+    /// in Latin letters and accents folded (`Zoë` -> `zoe`), other characters dropped.
+    /// `fallback` when nothing is left (an emoji).
     public static func make(_ text: String, fallback: String, maxLength: Int = 60) -> String {
         var slug = ""
         var pendingHyphen = false
-        // ASCII has no diacritics; the transform loads ICU's transliterator (about 10 ms a process).
-        let folded = text.utf8.allSatisfy { $0 < 0x80 } ? text : text.applyingTransform(.stripDiacritics, reverse: false) ?? text
+        // ASCII needs no transform, which loads ICU's transliterator (some milliseconds a process).
+        let folded = text.utf8.allSatisfy { $0 < 0x80 } ? text : text.applyingTransform(toASCII, reverse: false) ?? text
         for scalar in folded.lowercased().unicodeScalars {
             let isAlphanumeric = (scalar >= "a" && scalar <= "z") || (scalar >= "0" && scalar <= "9")
             if isAlphanumeric {
