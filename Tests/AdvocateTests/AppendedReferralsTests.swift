@@ -109,7 +109,6 @@ import Testing
         ("a duplicate in another Unicode form (NFC, then NFD)",
          [referral("rf_new1", "cy", "jos\u{E9}@example.org"), referral("rf_new2", "bob", "jose\u{301}@example.org")]),
         ("a self-referral", [referral("rf_new1", "bob", "bob@example.com")]),
-        ("a referral before its referrer joined, which the full build warns of", [referral("rf_new1", "cy", "early@example.org", at: "2026-01-02T10:00:00Z")]),
         ("a later date, which moves the as-of", [referral("rf_new1", "cy", "later@example.org", at: "2026-03-02T10:00:00Z")]),
         ("a join", [#"{"type":"referrer","at":"2026-03-01T10:00:00Z","code":"dee","name":"Dee","email":"dee@example.com","statsToken":"tokdeexxxxxxxxxxxxxxxxxxxxxxx"}"#]),
         ("a line with a warning", [#"{"type":"referral","id":"rf_new1","at":"2026-03-01T10:00:00Z","referrer":"cy","name":"N","email":"n@example.org","colour":"red"}"#]),

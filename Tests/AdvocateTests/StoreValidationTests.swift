@@ -75,23 +75,15 @@ import Testing
         #expect(found.first?.message.contains("the converted status is dated 2025-03-02T09:30:00Z, before its referral (line 1, 2026-03-01T09:30:00Z)") == true, "\(found)")
     }
 
-    /// Referrals dated before their referrer joined (the roster's `joined` day, or the day of
-    /// its `referrer` event) are counted, but are almost surely a wrong date or code: one warning
-    /// per referrer, at the first such line.
-    @Test func referralsBeforeTheirReferrerJoinedAreOneWarningEach() throws {
+    /// Referrals dated before their referrer's `joined` day load without a word: imports and
+    /// generated stores carry them by the ten thousand, and a warning would stop every build's
+    /// fast paths (a build with warnings keeps no stamp or snapshot). They are counted.
+    @Test func referralsBeforeTheirReferrerJoinedLoadQuietly() throws {
         let journal = #"""
             {"type":"referral","id":"rf_1","at":"2026-01-02T09:30:00Z","referrer":"ada","name":"G","email":"g@example.com"}
-            {"type":"referral","id":"rf_2","at":"2026-01-03T23:59:59Z","referrer":"ada","name":"H","email":"h@example.com"}
-            {"type":"referral","id":"rf_3","at":"2026-01-04T00:00:00Z","referrer":"bob","name":"I","email":"i@example.com"}
-            {"type":"referral","id":"rf_4","at":"2026-01-10T08:00:00Z","referrer":"carl","name":"J","email":"j@example.com"}
-            {"type":"referrer","at":"2026-02-01T10:00:00Z","code":"carl","name":"Carl","email":"carl@example.com","statsToken":"c3v9q0c8m2x7w1r5t4y6u8i0ab"}
-            {"type":"referral","id":"rf_5","at":"2026-02-01T11:00:00Z","referrer":"carl","name":"K","email":"k@example.com"}
 
             """#
-        let found = try diagnostics(journal: journal)
-        #expect(found.map(\.line) == [1, 4] && found.allSatisfy { $0.severity == .warning }, "\(found)")
-        #expect(found.first?.message == "line 1: field 'at': referrer \"ada\" joined on 2026-01-04, but 2 of its referrals are dated before that (the first 2026-01-02T09:30:00Z); they are counted: check the dates or the code", "\(found)")
-        #expect(found.last?.message.contains("referrer \"carl\" joined on 2026-02-01, but 1 of its referrals is dated before that") == true, "\(found)")
+        #expect(try diagnostics(journal: journal).isEmpty)
     }
 
     /// A year typed wrong (9999, 0001) moved every page's as-of to the year 9999 and made the

@@ -7,8 +7,7 @@ import Foundation
 ///
 /// It takes the new lines only when each is a referral that the full build would accept and
 /// that leaves the as-of where it was: a known referrer, an id and a friend's email not seen
-/// before, not the referrer's own email, dated at or before the as-of and not before its
-/// referrer joined (the full build warns of that). Anything else (a status,
+/// before, not the referrer's own email, dated at or before the as-of. Anything else (a status,
 /// a join, a duplicate, a line with a warning, an edited journal, another input changed) and it
 /// answers nil: the full build runs, which decides everything from scratch.
 ///
@@ -193,7 +192,7 @@ enum AppendedReferrals {
             let email = StoreRules.normalizedEmail(referral.email)
             let id = BuildSnapshot.digest(referral.id)
             let emailDigest = BuildSnapshot.digest(email)
-            guard email != ledger.ownEmail(ofReferrer: referrer), ledger.joined(ofReferrer: referrer).map({ referral.at >= $0 }) ?? true,
+            guard email != ledger.ownEmail(ofReferrer: referrer),
                   !snapshot.knowsID(id), ids.insert(id).inserted, !snapshot.knowsEmail(emailDigest), emails.insert(emailDigest).inserted
             else { return nil }
             ledger.apply(.referral(referral))

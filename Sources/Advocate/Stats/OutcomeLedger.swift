@@ -84,9 +84,6 @@ public struct OutcomeLedger: Sendable {
     /// A referrer's normalized email, by roster position.
     func ownEmail(ofReferrer index: Int) -> String { ownEmails[index] }
 
-    /// The start of the day the referrer at roster position `index` joined, when known.
-    func joined(ofReferrer index: Int) -> Instant? { joinedFrom[index] }
-
     /// Takes in one event appended to the journal after those already taken in.
     public mutating func apply(_ event: JournalEvent) {
         if newestEvent.map({ event.at > $0 }) ?? true { newestEvent = event.at }

@@ -8,7 +8,7 @@ enum StoreConsistency {
         // Sized up front: grown one by one, they rehashed a million-line journal's ids about
         // twenty times (perf of loading such a store: this check's samples 4,835 -> 3,389; it
         // runs beside the ledger, so the load's wall time did not measurably change).
-        var codes: [String: (origin: Origin, joined: CalendarDay?)] = [:]
+        var codes: [String: Origin] = [:]
         var tokens: [String: Origin] = [:]
         var emails: [String: String] = [:]
         codes.reserveCapacity(referrers.count)
@@ -18,9 +18,9 @@ enum StoreConsistency {
             let file = referrer.origin.file
             let location = referrer.origin.location
             if let first = codes[referrer.code] {
-                diagnostics.error(file, location, "duplicate code \"\(referrer.code)\" (already used at \(first.origin)); codes must be unique")
+                diagnostics.error(file, location, "duplicate code \"\(referrer.code)\" (already used at \(first)); codes must be unique")
             } else {
-                codes[referrer.code] = (referrer.origin, referrer.joined)
+                codes[referrer.code] = referrer.origin
             }
             if let first = tokens[referrer.statsToken] {
                 diagnostics.error(file, location, "referrer \"\(referrer.code)\": statsToken is already used at \(first); every stats token must be unique")
@@ -39,7 +39,6 @@ enum StoreConsistency {
                 diagnostics.error(file, location, "referrer \"\(referrer.code)\": statsToken equals the program's analyticsToken; give it its own")
             }
         }
-        var early: [String: (line: Int, at: Instant, joined: CalendarDay, count: Int)] = [:]
         var referralIDs: [String: (line: Int, at: Instant)] = [:]
         referralIDs.reserveCapacity(journal.events.count)
         for (event, line) in zip(journal.events, journal.lines) {
@@ -50,19 +49,9 @@ enum StoreConsistency {
             } else {
                 referralIDs[referral.id] = (line, referral.at)
             }
-            let known = codes[referral.referrer]
-            if rosterIsKnown && known == nil && !invalidCodes.contains(referral.referrer) {
+            if rosterIsKnown && codes[referral.referrer] == nil && !invalidCodes.contains(referral.referrer) {
                 diagnostics.error(journalFile, location, "line \(line): field 'referrer': unknown referrer code \"\(referral.referrer)\"")
             }
-            if let joined = known?.joined, referral.at.day < joined {
-                early[referral.referrer, default: (line, referral.at, joined, 0)].count += 1
-            }
-        }
-        // One warning per referrer: an import with a wrong `joined` would otherwise flood the report.
-        for (code, first) in early.sorted(by: { $0.value.line < $1.value.line }) {
-            let referrals = first.count == 1 ? "1 of its referrals is" : "\(first.count) of its referrals are"
-            diagnostics.warning(journalFile, SourceLocation(line: first.line, column: 1),
-                                "line \(first.line): field 'at': referrer \"\(code)\" joined on \(first.joined.iso8601), but \(referrals) dated before that (the first \(first.at.iso8601)); they are counted: check the dates or the code")
         }
         for (event, line) in zip(journal.events, journal.lines) {
             guard case .status(let change) = event else { continue }
