@@ -59,7 +59,7 @@ import Testing
         #expect(found.count { $0.hasPrefix("m.md:3:") && $0.contains("error: unknown variable '{{referrer.nam}}'") } == 1, "\(found)")
         #expect(found.count { $0.hasPrefix("m.md:8:4: error: unknown variable '{{referrer.nam}}'") } == 1, "\(found)")
         #expect(found.contains("m.md:8:21: error: body: invalid Mustache: {{#program}} is opened here but never closed (add {{/program}})"), "\(found)")
-        #expect(found.contains { $0.hasPrefix("m.md:4:1: error: body (variant c): invalid Mustache:") }, "\(found)")
+        #expect(found.contains { $0.hasPrefix("m.md:6:1: error: body (variant c): invalid Mustache:") }, "\(found)")
         #expect(found.contains("m.md:4:1: error: variant \"b\" must be a map with 'subject' and/or 'body'"), "\(found)")
     }
 
@@ -84,6 +84,14 @@ import Testing
         let (whatsapp, whatsappProblems) = try found("---\nchannel: whatsapp\nvariants:\n  a:\n    body: \"X {{link}}\"\n  b:\n    body: \"Y {{link}}\"\n---\nHi {{link}}\n")
         #expect(whatsappProblems == ["m.md:3:1: warning: variant \"a\" has its own body, so the text below the front matter is not used"])
         #expect(whatsapp?.variants.count == 2)
+    }
+
+    /// A problem in a variant's own body is named at the body's line, a block scalar's too.
+    @Test func aVariantsBodyIsReportedInItsOwnLines() throws {
+        let source = try FrontMatter.parse("---\nchannel: whatsapp\nvariants:\n  b:\n    body: |\n      Hi {{link}}\n      and {{linkk}}\n---\nHi {{link}}\n", file: "m.md")
+        var diagnostics = DiagnosticList()
+        _ = MessageTemplateLoader.load(source, name: "m", diagnostics: &diagnostics)
+        #expect(diagnostics.all.map(\.description).contains { $0.hasPrefix("m.md:7:") && $0.contains("unknown variable '{{linkk}}'") }, "\(diagnostics.all)")
     }
 
     @Test func aColumnCountsCharactersNotBytes() throws {

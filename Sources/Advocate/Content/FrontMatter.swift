@@ -10,6 +10,9 @@ public struct MarkdownSource: Sendable {
     public var body: String
     /// The line the body starts on.
     public var bodyLine: Int
+    /// The line each field's value starts on, fields within maps included, by dotted path
+    /// (`variants.b.body`); a block scalar's (`body: |`) is the line after its key.
+    public var valueLines: [String: Int] = [:]
 
     public func location(of key: String) -> SourceLocation {
         fieldLocations[key] ?? .start
@@ -59,6 +62,7 @@ public enum FrontMatter {
         let body = lines[(closing + 1)...].joined(separator: "\n")
         var fields: [String: FrontMatterValue] = [:]
         var locations: [String: SourceLocation] = [:]
+        var valueLines: [String: Int] = [:]
         do {
             guard let node = try Yams.compose(yaml: yaml) else {
                 return MarkdownSource(file: file, fields: [:], fieldLocations: [:], body: body, bodyLine: closing + 2)
@@ -70,7 +74,7 @@ public enum FrontMatter {
             for (key, value) in mapping {
                 guard let name = key.string else { continue }
                 let location = key.mark.map { SourceLocation(line: $0.line + yamlLine - 1, column: $0.column) } ?? SourceLocation(line: yamlLine, column: 1)
-                guard let converted = convert(value, budget: &budget) else {
+                guard let converted = convert(value, path: name, firstLine: yamlLine, budget: &budget, lines: &valueLines) else {
                     throw Diagnostic.error(file, location, "front matter holds more than \(Formatting.grouped(Int64(maximumValues))) values "
                                            + "(each alias '*name' is a copy of what it names); front matter needs only a few fields such as 'title:'")
                 }
@@ -92,17 +96,22 @@ public enum FrontMatter {
         } catch {
             throw Diagnostic.error(file, SourceLocation(line: yamlLine, column: 1), "invalid YAML front matter: \(error)")
         }
-        return MarkdownSource(file: file, fields: fields, fieldLocations: locations, body: body, bodyLine: closing + 2)
+        return MarkdownSource(file: file, fields: fields, fieldLocations: locations, body: body, bodyLine: closing + 2, valueLines: valueLines)
     }
 
     /// Yams shares an aliased node rather than copying it, but converting it copies: eight
     /// lines of aliases can stand for 10^8 values. The cap bounds that work and memory.
     static let maximumValues = 10_000
 
-    /// The node as a value; nil once it would take more than `budget` values in all.
-    private static func convert(_ node: Node, budget: inout Int) -> FrontMatterValue? {
+    /// The node at `path` as a value, with the lines its values start on (the YAML's first line
+    /// is the file's `firstLine`); nil once it would take more than `budget` values in all.
+    private static func convert(_ node: Node, path: String, firstLine: Int, budget: inout Int, lines: inout [String: Int]) -> FrontMatterValue? {
         budget -= 1
         guard budget >= 0 else { return nil }
+        if let mark = node.mark {
+            let isBlock = node.scalar.map { $0.style == .literal || $0.style == .folded } ?? false
+            lines[path] = mark.line + firstLine - 1 + (isBlock ? 1 : 0)
+        }
         switch node {
         case .scalar(let scalar):
             if scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string) { return .null }
@@ -111,14 +120,14 @@ public enum FrontMatter {
             var map: [String: FrontMatterValue] = [:]
             for (key, value) in mapping {
                 guard let name = key.string else { continue }
-                guard let converted = convert(value, budget: &budget) else { return nil }
+                guard let converted = convert(value, path: path + "." + name, firstLine: firstLine, budget: &budget, lines: &lines) else { return nil }
                 map[name] = converted
             }
             return .map(map)
         case .sequence(let sequence):
             var list: [FrontMatterValue] = []
-            for value in sequence {
-                guard let converted = convert(value, budget: &budget) else { return nil }
+            for (index, value) in sequence.enumerated() {
+                guard let converted = convert(value, path: path + ".\(index)", firstLine: firstLine, budget: &budget, lines: &lines) else { return nil }
                 list.append(converted)
             }
             return .list(list)

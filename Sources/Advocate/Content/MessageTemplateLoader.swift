@@ -73,7 +73,8 @@ enum MessageTemplateLoader {
                 diagnostics.warning(file, source.location(of: "variants"), "variant \"\(variantName)\": " + UnknownKey.warning(key, allowed: ["body", "subject"]))
             }
             let body = fields["body"]?.text ?? source.body
-            let bodyLine = fields["body"] == nil ? source.bodyLine : source.location(of: "variants").line
+            let bodyLine = fields["body"] == nil ? source.bodyLine
+                : source.valueLines["variants.\(variantName).body"] ?? source.location(of: "variants").line
             if channel != .email && fields["subject"] != nil {
                 diagnostics.warning(file, source.location(of: "variants"), "variant \"\(variantName)\": 'subject' is for email templates; \(channel.label) messages have none, so it is ignored")
             }
