@@ -2,6 +2,7 @@ import Advocate
 import Foundation
 import Hummingbird
 import NIOCore
+import ServiceLifecycle
 
 /// `serve --watch`: open pages reload themselves after a rebuild. Pages listen on a
 /// Server-Sent Events stream; the script that listens is added to HTML as it is served, only in
@@ -10,34 +11,67 @@ actor LiveReload {
     static let eventsPath = "/_advocate/reload"
     static let script = "<script>new EventSource(\"\(eventsPath)\").onmessage = function () { location.reload(); };</script>"
 
-    private var listeners: [UUID: AsyncStream<Void>.Continuation] = [:]
+    /// What a page's stream carries: a reload, or a comment that only checks the page is there.
+    enum Event: Sendable { case reload, ping }
 
-    /// A stream that yields once after each rebuild.
-    func listen() -> AsyncStream<Void> {
+    private var listeners: [UUID: AsyncStream<Event>.Continuation] = [:]
+
+    /// A stream that yields a reload after each rebuild, and the pings sent to `id`. A few
+    /// events are kept for a page that is slow to read, so that a ping cannot push out a reload.
+    func listen() -> (id: UUID, events: AsyncStream<Event>) {
         let id = UUID()
-        let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let (stream, continuation) = AsyncStream<Event>.makeStream(bufferingPolicy: .bufferingNewest(8))
         listeners[id] = continuation
         continuation.onTermination = { _ in Task { await self.remove(id) } }
-        return stream
+        return (id, stream)
     }
 
     private func remove(_ id: UUID) {
         listeners[id] = nil
     }
 
-    /// Tells every open page to reload.
-    func broadcast() {
-        for listener in listeners.values { listener.yield() }
+    /// How many pages listen (for tests).
+    var listenerCount: Int { listeners.count }
+
+    /// Ends a page's stream and forgets it.
+    private func end(_ id: UUID) {
+        listeners.removeValue(forKey: id)?.finish()
     }
 
-    /// The `text/event-stream` response of the events path.
-    func response() -> Response {
-        let stream = listen()
+    private func ping(_ id: UUID) {
+        listeners[id]?.yield(.ping)
+    }
+
+    /// Tells every open page to reload.
+    func broadcast() {
+        for listener in listeners.values { listener.yield(.reload) }
+    }
+
+    /// The `text/event-stream` response of the events path. It ends when the server shuts
+    /// down (an open page kept SIGTERM and Ctrl-C from stopping it), and a comment every
+    /// `keepAlive` finds a page that has gone, whose write then fails and ends it too.
+    func response(keepAlive: Duration = .seconds(15)) -> Response {
+        let (id, events) = listen()
         return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
                         body: ResponseBody { writer in
                             try await writer.write(ByteBuffer(string: ": watching\n\n"))
-                            for await _ in stream {
-                                try await writer.write(ByteBuffer(string: "data: reload\n\n"))
+                            let pings = Task {
+                                while (try? await Task.sleep(for: keepAlive)) != nil {
+                                    await self.ping(id)
+                                }
+                            }
+                            defer { pings.cancel() }
+                            do {
+                                try await withGracefulShutdownHandler {
+                                    for await event in events {
+                                        try await writer.write(ByteBuffer(string: event == .reload ? "data: reload\n\n" : ": ping\n\n"))
+                                    }
+                                } onGracefulShutdown: {
+                                    Task { await self.end(id) }
+                                }
+                            } catch {
+                                await self.end(id)
+                                throw error
                             }
                             try await writer.finish(nil)
                         })

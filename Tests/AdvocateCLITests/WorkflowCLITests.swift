@@ -145,6 +145,39 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: runMark), "a clean stop leaves no mark of a killed run")
     }
 
+    /// A page open in watch mode holds the reload stream open; SIGTERM (and Ctrl-C) must still
+    /// stop the server, at once and cleanly. It waited on the stream for good.
+    @Test func sigtermStopsAWatchingServerWithAPageOpen() throws {
+        let folder = try CLIRunner.temporaryFolder().appendingPathComponent("program")
+        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+        #expect(try CLIRunner.run(["init", folder.path]).status == 0)
+        let log = folder.deletingLastPathComponent().appendingPathComponent("serve.log")
+        let server = try CLIRunner.start(["serve", "--source", folder.path, "--port", "0", "--watch"], log: log)
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+        try #require(try CLIRunner.waitFor("Serving http://127.0.0.1:", in: log, from: server))
+        let text = try String(contentsOf: log, encoding: .utf8)
+        let port = try #require(text.split(separator: "Serving http://127.0.0.1:").last.flatMap { Int($0.prefix { $0.isNumber }) })
+        let page = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(page) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(page, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        try #require(connected == 0)
+        let request = "GET /_advocate/reload HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
+        _ = request.withCString { send(page, $0, strlen($0), 0) }
+        var buffer = [UInt8](repeating: 0, count: 512)
+        let received = recv(page, &buffer, buffer.count, 0)
+        #expect(received > 0 && String(decoding: buffer.prefix(max(0, received)), as: UTF8.self).contains("text/event-stream"))
+
+        let asked = Date()
+        server.terminate()
+        while server.isRunning && Date().timeIntervalSince(asked) < 10 { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(!server.isRunning, "SIGTERM did not stop a server with a reload stream open")
+        if !server.isRunning { #expect(server.terminationReason == .exit && server.terminationStatus == 0) }
+    }
+
     /// `advocate serve` started with a low soft limit on open files (1,024 is common) raises it
     /// to the hard limit, so that a thousand idle sockets cannot take every descriptor.
     @Test func serveRaisesItsOpenFileLimitToTheHardLimit() throws {

@@ -2,6 +2,7 @@ import Advocate
 @testable import AdvocateServer
 import Foundation
 import Hummingbird
+import NIOCore
 import HummingbirdTesting
 import Testing
 
@@ -31,10 +32,10 @@ import Testing
         try text.replacingOccurrences(of: "\n---\n", with: "\n---\nA line added while watching.\n").write(to: faq, atomically: true, encoding: .utf8)
         #expect(watcher.snapshot() != before)
         let liveReload = try #require(watcher.reloader.liveReload)
-        let stream = await liveReload.listen()
+        let stream = await liveReload.listen().events
         await watcher.reloader.rebuild("after a change")
         var iterator = stream.makeAsyncIterator()
-        #expect(await iterator.next() != nil)
+        #expect(await iterator.next() == .reload)
         #expect(try String(contentsOf: fixture.file("faq/index.html"), encoding: .utf8).contains("A line added while watching."))
     }
 
@@ -142,5 +143,26 @@ import Testing
         let html = try String(contentsOf: page, encoding: .utf8)
         let figure = try #require(html.firstRange(of: "<dt>Referrals</dt><dd>"))
         return try #require(Int(html[figure.upperBound...].prefix { $0.isNumber }))
+    }
+
+    /// A page that has gone (a tab closed, a link followed) is found by the next keep-alive
+    /// comment, whose write fails: its stream ends and it stops listening. Without it, every page
+    /// ever opened kept a task and a socket until the server stopped.
+    @Test(.timeLimit(.minutes(1))) func aPageThatHasGoneIsFoundByTheKeepAliveAndForgotten() async throws {
+        /// A connection whose page is gone after `accepted` writes.
+        struct GonePage: ResponseBodyWriter {
+            var accepted: Int
+            mutating func write(_ buffer: ByteBuffer) async throws {
+                guard accepted > 0 else { throw ChannelError.ioOnClosedChannel }
+                accepted -= 1
+            }
+            consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
+        }
+        let liveReload = LiveReload()
+        let response = await liveReload.response(keepAlive: .milliseconds(20))
+        #expect(await liveReload.listenerCount == 1)
+        await #expect(throws: ChannelError.self) { try await response.body.write(GonePage(accepted: 2)) }
+        for _ in 0..<100 where await liveReload.listenerCount > 0 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(await liveReload.listenerCount == 0)
     }
 }
