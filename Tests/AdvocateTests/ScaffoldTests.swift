@@ -11,7 +11,10 @@ import Testing
                                           today: today)
         #expect(written.contains("templates/layout.mustache"))
         #expect(written.contains("content/data/program.json"))
+        // A new program's server sends the emails the README's walkthrough promises.
         let report = try SiteBuilder.build(BuildOptions(source: site))
+        let sent = try SiteInputs.load(BuildOptions(source: site)).content.messages.compactMap(\.notification)
+        #expect(Set(sent) == [.referralToFriend, .referralToReferrer, .joinToReferrer], "\(sent)")
         // With no journal event yet, the pages state figures as of the day the program began.
         #expect(report.asOf == today.end)
         #expect(report.filesByKind.first { $0.kind == "referrer" }?.count == 2)

@@ -70,6 +70,37 @@ enum StarterContent {
             {{referrer.firstName}} here: get {{reward.friend}} at {{program.name}} with my link {{link}}
 
             """),
+        ("content/messaging/notify-friend.md", """
+            ---
+            title: Confirmation to the friend
+            channel: email
+            send: referral-to-friend
+            subject: "Your {{reward.friend}} from {{referrer.firstName}}"
+            ---
+            Hi {{friend.firstName}},
+
+            Thanks for joining {{program.name}} through {{referrer.firstName}}'s invitation. Your {{reward.friend}} applies to your first order.
+
+            See you soon,
+            The {{program.name}} team
+
+            """),
+        ("content/messaging/notify-referrer.md", """
+            ---
+            title: "Note to the referrer: your friend joined"
+            channel: email
+            send: referral-to-referrer
+            subject: "{{friend.firstName}} used your {{program.name}} link"
+            ---
+            Hi {{referrer.firstName}},
+
+            {{friend.firstName}} just claimed {{reward.friend}} with your link. When their first order is confirmed, you earn {{reward.referrer}}.
+
+            Follow your referrals on your private page: {{statsLink}}
+
+            The {{program.name}} team
+
+            """),
         ("content/messaging/notify-join.md", """
             ---
             title: "Welcome: your links after joining"
