@@ -27,6 +27,14 @@ import Testing
         #expect(throws: RosterEditor.Refusal.self) {
             try RosterEditor.add(name: "X", email: "x@example.com", code: "../x", segment: .customer, joined: nil, to: store, dataDirectory: data)
         }
+        // A future day would move every page's as-of there while the journal is empty.
+        do {
+            _ = try RosterEditor.add(name: "Bob Future", email: "future@example.com", code: nil, segment: .customer,
+                                     joined: CalendarDay("2199-12-31"), to: store, dataDirectory: data, today: CalendarDay("2026-12-05")!)
+            Issue.record("a future --joined was accepted")
+        } catch {
+            #expect("\(error)" == "--joined 2199-12-31 is after today (2026-12-05): a future day would move the figures' as-of there")
+        }
     }
 
     /// While another process (`advocate serve`) holds the store, `referrers add` refuses rather

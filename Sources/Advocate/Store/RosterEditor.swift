@@ -9,9 +9,12 @@ public enum RosterEditor {
 
     /// Validates and appends a new referrer; returns it. The store must already load cleanly.
     public static func add(name: String, email: String, code: String?, segment: Segment, joined: CalendarDay?,
-                           to store: Store, dataDirectory: String) throws -> Referrer {
+                           to store: Store, dataDirectory: String, today: CalendarDay = Instant.now.day) throws -> Referrer {
         guard StoreRules.isAcceptableNewName(name) else {
             throw Refusal(description: "--name must be " + StoreRules.newNameRequirement)
+        }
+        if let joined, today < joined {
+            throw Refusal(description: "--joined \(joined.iso8601) is after today (\(today.iso8601)): a future day would move the figures' as-of there")
         }
         guard StoreRules.isPlausibleEmail(email) else {
             throw Refusal(description: "--email \"\(email)\" does not look like an email address")
