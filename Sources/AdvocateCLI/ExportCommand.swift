@@ -30,8 +30,8 @@ struct ExportCommand: ParsableCommand {
         let options = site.buildOptions(asOf: asOf.asOf)
         let (store, figures) = try StoreCommandSupport.loadStoreWithFigures(options)
         let table = Exporter.table(kind, store: store, figures: figures)
-        if kind.containsFriendsContactData {
-            StandardError.write("note: this export contains friends' names and email addresses (personal data); share it only with those who need it")
+        if let note = kind.privacyNote {
+            StandardError.write("note: " + note)
         }
         switch format {
         case .csv: print(table.text, terminator: "")

@@ -63,6 +63,13 @@ import Testing
         #expect(table.text == "name,n\r\n\"Hopper, \"\"Amazing\"\" Grace\",2\r\n\"'=HYPERLINK(\"\"x\"\")\",\r\n")
     }
 
+    /// An export that holds personal data or private links says so; the figures alone do not.
+    @Test func exportsThatHoldPersonalDataOrPrivateLinksSaySo() throws {
+        #expect(ExportKind.referrals.privacyNote?.contains("friends' names and email addresses") == true)
+        #expect(ExportKind.referrers.privacyNote?.contains("private stats links") == true)
+        #expect(ExportKind.stats.privacyNote == nil)
+    }
+
     @Test func exportsCarryTheFigures() throws {
         var fixture = StoreFixture()
         let id = fixture.refer("ada", friend: "Grace Hopper", email: "grace@example.org", at: "2026-03-01T00:00:00Z")

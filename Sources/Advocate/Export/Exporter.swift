@@ -2,8 +2,15 @@
 public enum ExportKind: String, Sendable, CaseIterable {
     case referrals, referrers, stats
 
-    /// True when the export carries friends' contact data (personal data to handle with care).
-    public var containsFriendsContactData: Bool { self == .referrals }
+    /// What the export holds that must be handled with care (personal data, private links),
+    /// said on standard error; nil for the figures alone.
+    public var privacyNote: String? {
+        switch self {
+        case .referrals: "this export contains friends' names and email addresses (personal data); share it only with those who need it"
+        case .referrers: "this export contains referrers' email addresses and their private stats links (anyone with a link sees those figures); share it only with those who need it"
+        case .stats: nil
+        }
+    }
 }
 
 /// Tables of the store and its figures, as CSV or JSON.
