@@ -107,4 +107,17 @@ import Testing
                     "\(error.diagnostics)")
         }
     }
+
+    /// `check` passing a program that `serve` then refuses: a webhook's secret variable unset
+    /// here is a warning.
+    @Test func aWebhookSecretNotSetHereIsAWarning() throws {
+        let directory = try TemporaryDirectory()
+        let fixture = StoreFixture()
+        try fixture.write(to: directory)
+        let hooks = #"[{"url": "https://hooks.example/a", "events": ["referral"], "secret": "env:HOOK_A"}, {"url": "https://hooks.example/b", "events": ["status"], "secret": "env:HOOK_B"}]"#
+        try directory.write("content/data/program.json", fixture.programJSON.replacingOccurrences(of: #""offers": []"#, with: #""offers": [], "webhooks": \#(hooks)"#))
+        let program = try StoreLoader.load(from: directory.file("content/data")).store.program
+        let found = SiteChecker.webhookSecretsNotSet(program, environment: ["HOOK_A": "s3cret", "HOOK_B": ""], file: "program.json")
+        #expect(found.map(\.description) == ["program.json:1:1: warning: webhooks[1] (https://hooks.example/b) signs with the environment variable HOOK_B, which is not set here; `advocate serve` will not start without it"])
+    }
 }

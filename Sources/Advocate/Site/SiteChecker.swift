@@ -24,7 +24,19 @@ public enum SiteChecker {
             return CheckReport(diagnostics: gathered.diagnostics.all,
                                pagesNotChecked: "links, template values and message lengths were not checked: they need program.json to load and a templates/ folder")
         }
-        return CheckReport(diagnostics: gathered.diagnostics.all + check(inputs))
+        let secrets = webhookSecretsNotSet(inputs.store.program, environment: ProcessInfo.processInfo.environment,
+                                           file: Paths.join(options.dataDirectory, StoreFiles.program))
+        return CheckReport(diagnostics: gathered.diagnostics.all + secrets + check(inputs))
+    }
+
+    /// A warning for each webhook whose signing secret's variable is not set here: `advocate
+    /// serve` refuses to start without it (check may run where the server does not, so a warning).
+    static func webhookSecretsNotSet(_ program: Program, environment: [String: String], file: String) -> [Diagnostic] {
+        program.webhooks.enumerated().compactMap { index, hook in
+            guard environment[hook.secretVariable]?.isEmpty ?? true else { return nil }
+            return .warning(file, .start, "webhooks[\(index)] (\(hook.url)) signs with the environment variable \(hook.secretVariable), "
+                            + "which is not set here; `advocate serve` will not start without it")
+        }
     }
 
     static func check(_ inputs: SiteInputs) -> [Diagnostic] {
