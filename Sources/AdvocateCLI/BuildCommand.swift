@@ -15,7 +15,7 @@ struct BuildCommand: ParsableCommand {
 
             Examples:
               advocate build
-              advocate build --source examples/acme --output /var/www/refer
+              advocate build --source ~/acme-rewards --output /var/www/refer
               advocate build --as-of 2026-03-31
               advocate build --verbose      # and how long each step took
             """)

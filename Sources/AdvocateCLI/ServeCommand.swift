@@ -24,7 +24,7 @@ struct ServeCommand: AsyncParsableCommand {
               advocate serve
               ACME_HOOK_SECRET=… advocate serve --sendmail "sendmail -t"
               advocate serve --source my-program --port 9000 --ip-limit 20 --code-limit 100
-              advocate serve --trusted-proxy 127.0.0.1    # behind nginx or Caddy on this machine
+              advocate serve --trusted-proxy 127.0.0.1    # behind a local proxy
             """)
 
     @OptionGroup var site: SiteOptions

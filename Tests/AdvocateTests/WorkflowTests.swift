@@ -99,6 +99,8 @@ import Testing
         let unicode = MessageLength.measure("Zoë says hi 👋 " + String(repeating: "a", count: 60), channel: .sms)
         #expect(unicode.encoding == "UCS-2" && unicode.segments == 2)
         #expect(MessageLength.measure("é", channel: .sms).encoding == "GSM-7")
+        #expect(MessageLength.measure("é", channel: .sms).summary == "1 segment · GSM-7 · 1 character")
+        #expect(MessageLength.measure("!", channel: .email).summary == "1 character")
     }
 
     @Test func xCountsLinksAs23() {

@@ -24,10 +24,14 @@ public struct MessageLength: Sendable, Equatable {
         }
     }
 
+    private static func characters(_ count: Int) -> String {
+        "\(count) character\(count == 1 ? "" : "s")"
+    }
+
     static func plain(_ text: String, limit: Int?) -> MessageLength {
         let count = text.count
         let over = limit.map { count > $0 } ?? false
-        let summary = limit.map { "\(count) / \($0) characters" } ?? "\(count) characters"
+        let summary = limit.map { "\(count) / \($0) characters" } ?? characters(count)
         return MessageLength(count: count, limit: limit, segments: nil, encoding: nil, over: over, summary: summary)
     }
 
@@ -50,7 +54,7 @@ public struct MessageLength: Sendable, Equatable {
             ? (septets, 160, 153, "GSM-7")
             : (text.utf16.count, 70, 67, "UCS-2")
         let segments = count <= single ? (count == 0 ? 0 : 1) : (count + multi - 1) / multi
-        let summary = "\(segments) segment\(segments == 1 ? "" : "s") · \(encoding) · \(count) characters"
+        let summary = "\(segments) segment\(segments == 1 ? "" : "s") · \(encoding) · " + characters(count)
         return MessageLength(count: count, limit: single, segments: segments, encoding: encoding, over: segments > 1, summary: summary)
     }
 
