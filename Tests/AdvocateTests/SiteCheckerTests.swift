@@ -99,6 +99,10 @@ import Testing
         let program = try directory.read("content/data/program.json").replacingOccurrences(of: #""currency": "USD","#, with: "\"currency\": \"USD\",\n  \"brand\": {\"logo\": \"missing.svg\"},")
         try directory.write("content/data/program.json", program)
         let line = program.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("missing.svg") }! + 1
+        try directory.write("templates/layout.mustache", try directory.read("templates/layout.mustache").replacingOccurrences(of: "<body>", with: "<body>{{#site.logo}}<img src=\"{{site.logo}}\" alt=\"\">{{/site.logo}}"))
+        // One mistake, one error: not also a broken link on every page that shows the logo.
+        let checked = SiteChecker.check(SiteFixture.options(directory)).diagnostics
+        #expect(checked.count { $0.message.contains("missing.svg") } == 1, "\(checked)")
         #expect(throws: DiagnosticsError.self) { try SiteInputs.load(SiteFixture.options(directory)) }
         do {
             _ = try SiteInputs.load(SiteFixture.options(directory))

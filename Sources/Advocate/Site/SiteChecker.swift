@@ -81,13 +81,15 @@ public enum SiteChecker {
         let pages = SitePlan.plan(site)
         let paths = pages.map { SitePlan.outputPath($0, site: site) }
         let existing = Set(paths)
+        // A logo missing from content/assets/ is already an error at program.json's field.
+        let missingLogo = site.inputs.store.program.brand?.logo.flatMap { site.inputs.content.assets.contains($0) ? nil : "assets/" + $0 }
         let renderer = PageRenderer(site: site)
         let found = LockedList<BrokenLink>()
         DispatchQueue.concurrentPerform(iterations: pages.count) { index in
             guard paths[index].hasSuffix(".html"), let bytes = try? renderer.render(pages[index]) else { return }
             for link in LinkScanner.links(in: bytes) {
                 guard let target = LinkScanner.resolve(link.url, from: paths[index], root: site.urls.root),
-                      !existing.contains(target), !existing.contains(Paths.join(target, "index.html"))
+                      !existing.contains(target), !existing.contains(Paths.join(target, "index.html")), target != missingLogo
                 else { continue }
                 found.append(BrokenLink(page: index, url: link.url, target: target,
                                         location: SourceLocation(line: link.line, column: link.column(in: bytes))))
