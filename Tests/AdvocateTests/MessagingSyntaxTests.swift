@@ -86,12 +86,14 @@ import Testing
         #expect(whatsapp?.variants.count == 2)
     }
 
-    /// A problem in a variant's own body is named at the body's line, a block scalar's too.
-    @Test func aVariantsBodyIsReportedInItsOwnLines() throws {
-        let source = try FrontMatter.parse("---\nchannel: whatsapp\nvariants:\n  b:\n    body: |\n      Hi {{link}}\n      and {{linkk}}\n---\nHi {{link}}\n", file: "m.md")
+    /// A problem in a variant's own body or subject is named at its line, a block scalar's too.
+    @Test func aVariantsBodyAndSubjectAreReportedInTheirOwnLines() throws {
+        let source = try FrontMatter.parse("---\nchannel: email\nsubject: Hi\nvariants:\n  b:\n    subject: \"Gift {{referrer.nick}}\"\n    body: |\n      Hi {{link}}\n      and {{linkk}}\n---\nHi {{link}}\n", file: "m.md")
         var diagnostics = DiagnosticList()
         _ = MessageTemplateLoader.load(source, name: "m", diagnostics: &diagnostics)
-        #expect(diagnostics.all.map(\.description).contains { $0.hasPrefix("m.md:7:") && $0.contains("unknown variable '{{linkk}}'") }, "\(diagnostics.all)")
+        let found = diagnostics.all.map(\.description)
+        #expect(found.contains { $0.hasPrefix("m.md:9:") && $0.contains("unknown variable '{{linkk}}'") }, "\(found)")
+        #expect(found.contains { $0.hasPrefix("m.md:6:") && $0.contains("unknown variable '{{referrer.nick}}'") }, "\(found)")
     }
 
     @Test func aColumnCountsCharactersNotBytes() throws {

@@ -79,29 +79,32 @@ enum MessageTemplateLoader {
                 diagnostics.warning(file, source.location(of: "variants"), "variant \"\(variantName)\": 'subject' is for email templates; \(channel.label) messages have none, so it is ignored")
             }
             let ownSubject = channel == .email ? fields["subject"]?.text : nil
+            let subjectAt = ownSubject == nil ? source.location(of: "subject")
+                : SourceLocation(line: source.valueLines["variants.\(variantName).subject"] ?? source.location(of: "variants").line, column: 1)
             if let variant = parseVariant(name: variantName, channel: channel, notification: notification, subject: ownSubject ?? subject,
-                                          ownSubject: ownSubject != nil, body: body, ownBody: fields["body"] != nil, bodyLine: bodyLine,
+                                          ownSubject: ownSubject != nil, subjectAt: subjectAt, body: body, ownBody: fields["body"] != nil, bodyLine: bodyLine,
                                           source: source, diagnostics: &diagnostics) {
                 variants.append(variant)
             }
         }
         if names.isEmpty, let variant = parseVariant(name: nil, channel: channel, notification: notification, subject: subject, ownSubject: false,
-                                                     body: source.body, ownBody: false, bodyLine: source.bodyLine, source: source, diagnostics: &diagnostics) {
+                                                     subjectAt: source.location(of: "subject"), body: source.body, ownBody: false, bodyLine: source.bodyLine, source: source, diagnostics: &diagnostics) {
             variants.append(variant)
         }
         guard !variants.isEmpty, !(channel == .email && subject == nil) else { return nil }
         return MessageTemplate(name: name, file: file, title: title, channel: channel, notification: notification, variants: variants)
     }
 
-    /// One variant's subject and body parsed; `ownSubject` and `ownBody` say whether they are the
-    /// variant's own (its problems then name it) or the file's.
+    /// One variant's subject (given at `subjectAt`) and body parsed; `ownSubject` and `ownBody`
+    /// say whether they are the variant's own (its problems then name it) or the file's.
     private static func parseVariant(name: String?, channel: MessageChannel, notification: Notification?, subject: String?, ownSubject: Bool,
-                                     body: String, ownBody: Bool, bodyLine: Int, source: MarkdownSource, diagnostics: inout DiagnosticList) -> MessageVariant? {
+                                     subjectAt: SourceLocation, body: String, ownBody: Bool, bodyLine: Int, source: MarkdownSource,
+                                     diagnostics: inout DiagnosticList) -> MessageVariant? {
         let file = source.file
         var ok = true
         let available = MessageValues.variableNames(for: notification)
         if let subject {
-            checkVariables(subject, available: available, file: file, firstLine: source.location(of: "subject").line, diagnostics: &diagnostics)
+            checkVariables(subject, available: available, file: file, firstLine: subjectAt.line, diagnostics: &diagnostics)
         }
         checkVariables(body, available: available, file: file, firstLine: bodyLine, diagnostics: &diagnostics)
         /// `text` parsed; an error when it does not parse, placed in `written` (the text as the
@@ -120,8 +123,8 @@ enum MessageTemplateLoader {
             ok = false
             return nil
         }
-        let subjectTemplate = subject.flatMap { parse($0, written: $0, contentType: PlainTextContentType.name, escaping: .text, line: source.location(of: "subject").line,
-                                                   field: source.location(of: "subject"), what: "subject", own: ownSubject) }
+        let subjectTemplate = subject.flatMap { parse($0, written: $0, contentType: PlainTextContentType.name, escaping: .text, line: subjectAt.line,
+                                                   field: subjectAt, what: "subject", own: ownSubject) }
         // An email's body is parsed as Markdown first, so that its errors are placed in the body as written.
         let markdown = channel == .email ? parse(body, written: body, contentType: MarkdownContentType.name, escaping: .markdown, line: bodyLine, what: "body", own: ownBody) : nil
         let text = channel == .email && markdown == nil ? nil
