@@ -146,6 +146,9 @@ private final class ResultBox: @unchecked Sendable {
         let stories = ContentLoader.loadStories(directory.file("stories"), diagnostics: &diagnostics)
         #expect(stories.map(\.page.title) == ["The bakery"] && stories.first?.summary == "Short.")
         #expect(diagnostics.all.map(\.description) == ["\(directory.file("stories/blank.md")):1:1: error: a story needs a 'title' in its front matter"])
+        // A section's heading is not the page's title: terms.md without front matter is "Program terms".
+        try directory.write("content/terms.md", "## Eligibility\n\nEveryone.\n")
+        #expect(ContentLoader.load(from: directory.file("content")).0.terms?.title == "Program terms")
     }
 
     /// Slugs (story addresses, heading ids) are ASCII: other scripts are written in Latin

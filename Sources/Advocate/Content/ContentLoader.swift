@@ -78,7 +78,10 @@ public enum ContentLoader {
         guard let source = readSource(path, diagnostics: &diagnostics) else { return nil }
         let rendered = Markdown.render(source.body)
         let field = { (name: String) in ContentPage.text(of: source.fields[name]) }
-        let title = field("title") ?? rendered.headings.first?.text ?? defaultTitle ?? ""
+        // A `# Heading` opening the page is its title when front matter gives none; a `##` one
+        // names a section (terms.md's first rule), not the page.
+        let heading = rendered.headings.first.flatMap { $0.level == 1 ? $0.text : nil }
+        let title = field("title") ?? heading ?? defaultTitle ?? ""
         return ContentPage(source: source, title: title, description: field("description"), rendered: rendered)
     }
 
