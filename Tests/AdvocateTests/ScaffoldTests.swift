@@ -22,6 +22,11 @@ import Testing
         #expect(store.program.name == "Zoë's \"Rewards\"")
         #expect(StoreRules.isValidToken(store.program.analyticsToken))
         #expect(store.referrers.allSatisfy { StoreRules.isValidToken($0.statsToken) && $0.joined == today })
+        let home = try String(contentsOfFile: site + "/public/index.html", encoding: .utf8)
+        #expect(home.contains("<title>Refer a friend, get rewarded · Zoë&#39;s &quot;Rewards&quot;</title>"), "\(home.prefix(400))")
+        // A page titled with the program's name says it once in the browser's tab.
+        #expect(PageContext.documentTitle("Acme Rewards", siteName: "Acme Rewards") == "Acme Rewards")
+        #expect(PageContext.documentTitle("Terms", siteName: "Acme Rewards") == "Terms · Acme Rewards")
         let statsPage = try String(contentsOfFile: site + "/public" + SiteURLs.statsPath(store.referrers[0].statsToken) + "index.html", encoding: .utf8)
         #expect(statsPage.contains("2026-12-04T23:59:59.999Z") && !statsPage.contains("1970"))
     }

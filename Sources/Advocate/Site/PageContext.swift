@@ -27,12 +27,19 @@ struct PageContext {
 
     var program: Program { site.program }
 
+    /// A browser tab's title: the page's, then the site's, once when they are the same (the home
+    /// page is often titled with the program's name).
+    static func documentTitle(_ title: String, siteName: String) -> String {
+        title == siteName || title.isEmpty ? siteName : title + " · " + siteName
+    }
+
     /// The values every page has: `site` (the same on every page) and `page`.
     func common(_ spec: PageSpec, title: String, description: String, path: String, noindex: Bool = false, isPrivate: Bool = false) -> TemplateObject {
         [
             "site": site.siteValues,
             "page": [
-                "kind": .text(spec.kind), "title": .text(title), "description": .text(description), "path": .text(site.urls.path(path)),
+                "kind": .text(spec.kind), "title": .text(title), "documentTitle": .text(Self.documentTitle(title, siteName: program.name)),
+                "description": .text(description), "path": .text(site.urls.path(path)),
                 "url": .text(site.urls.absolute(path)), "noindex": .bool(noindex || isPrivate), "private": .bool(isPrivate),
             ],
         ]
