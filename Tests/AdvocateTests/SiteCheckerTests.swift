@@ -124,4 +124,15 @@ import Testing
         let found = SiteChecker.webhookSecretsNotSet(program, environment: ["HOOK_A": "s3cret", "HOOK_B": ""], file: "program.json")
         #expect(found.map(\.description) == ["program.json:1:1: warning: webhooks[1] (https://hooks.example/b) signs with the environment variable HOOK_B, which is not set here; `advocate serve` will not start without it"])
     }
+
+    /// A theme that writes a store value unescaped (`{{{referrer.name}}}`, `{{&page.title}}`)
+    /// lets anyone who joins put a script on their page: a warning. The build's own HTML
+    /// (`{{{content}}}`, `{{{charts.weeks}}}`) is not.
+    @Test func aStoreValueWrittenWithoutEscapingIsAWarning() throws {
+        var site = SiteFixture()
+        site.pageTemplates["thanks"] = "{{<layout}}{{$main}}{{{referrer.name}}} {{& page.title }} {{{content}}} {{{charts.weeks}}} {{page.title}}{{/main}}{{/layout}}"
+        let directory = try site.write()
+        let found = SiteChecker.check(try SiteInputs.load(SiteFixture.options(directory))).filter { $0.message.contains("without escaping") }
+        #expect(found.map(\.message).map { $0.prefix(while: { $0 != " " }) } == ["'referrer.name'", "'page.title'"], "\(found)")
+    }
 }

@@ -65,6 +65,10 @@ public enum SiteChecker {
             guard let data = FileManager.default.contents(atPath: file) else { continue }
             for tag in MustacheTags.scan(String(decoding: data, as: UTF8.self))
             where [.variable, .section, .invertedSection].contains(tag.kind) && tag.name != "." {
+                if tag.isUnescaped && !isHTMLTheBuildMakes(tag.name) {
+                    diagnostics.warning(file, tag.location, "'\(tag.name)' is written without escaping: a name or text from the store or a form "
+                                        + "could put HTML and scripts on the page; write {{\(tag.name)}} (only content, html and charts are HTML the build makes)")
+                }
                 let unknown = tag.name.split(separator: ".").map(String.init).filter { !known.contains($0) }
                 if !unknown.isEmpty {
                     diagnostics.warning(file, tag.location,
@@ -72,6 +76,13 @@ public enum SiteChecker {
                 }
             }
         }
+    }
+
+    /// The values that hold HTML the build made itself (rendered Markdown, SVG charts), the
+    /// only ones a template may write unescaped (`{{{content}}}`).
+    static func isHTMLTheBuildMakes(_ name: String) -> Bool {
+        let parts = name.split(separator: ".")
+        return parts.first == "charts" || ["content", "html"].contains(parts.last ?? "")
     }
 
     /// Every `href` and `src` that points into the site must name a file the build makes. Each

@@ -17,6 +17,8 @@ enum MustacheTags {
         var offset: Int
         /// `{{{name}}}`.
         var isTriple = false
+        /// `{{{name}}}` or `{{&name}}`: the value written without escaping.
+        var isUnescaped = false
         /// Left unclosed: the text ends before its `}}`, a triple tag ends with `}}` only, or the
         /// name has a brace in it (`{{#link} …`, the scan ran on to the next tag's `}}`).
         var isUnfinished = false
@@ -66,7 +68,9 @@ enum MustacheTags {
             }
             let closedTriple = end + 2 < bytes.count && bytes[end + 2] == UInt8(ascii: "}")
             let unfinished = close == nil || (triple && !closedTriple) || inner.contains { $0 == "{" || $0 == "}" }
-            tags.append(Tag(kind: kind, name: inner, line: line, column: column, offset: index, isTriple: triple, isUnfinished: unfinished))
+            let ampersand = !triple && String(decoding: bytes[start..<end], as: UTF8.self).trimmingWhitespace().hasPrefix("&")
+            tags.append(Tag(kind: kind, name: inner, line: line, column: column, offset: index, isTriple: triple,
+                            isUnescaped: kind == .variable && (triple || ampersand), isUnfinished: unfinished))
             guard close != nil else { break }
             for byte in bytes[index..<end] where byte == 0x0A {
                 line += 1
