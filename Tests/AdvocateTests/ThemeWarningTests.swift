@@ -74,4 +74,16 @@ import Testing
         let (_, diagnostics) = Theme.load(from: directory.file("templates"))
         #expect(diagnostics.map(\.description) == ["\(directory.file("templates/thanks.mustache")):2:4: error: the template is not valid UTF-8 text from here on; save it as UTF-8"])
     }
+
+    /// A block filled in a parent that has no such block (`{{$mian}}` for `{{$main}}`) is never
+    /// shown: a warning that names the parent's blocks. Blocks a parent inherits count.
+    @Test func aBlockTheParentDoesNotHaveIsAWarning() throws {
+        let directory = try themeFolder(page: { "{{<page-shell}}{{$main}}<p>\($0)</p>{{/main}}{{/page-shell}}\n" }, others: [
+            "layout": "<main>{{$main}}default{{/main}}</main>{{$scripts}}{{/scripts}}\n",
+            "page-shell": "{{<layout}}{{$scripts}}<script></script>{{/scripts}}{{/layout}}\n",
+            "story": "{{<layout}}{{$mian}}<p>story</p>{{/mian}}{{/layout}}\n",
+        ])
+        let (_, diagnostics) = Theme.load(from: directory.file("templates"))
+        #expect(diagnostics.map(\.description) == ["\(directory.file("templates/story.mustache")):1:12: warning: block 'mian' is not one of layout.mustache's (main, scripts), so what it holds is never shown"])
+    }
 }
