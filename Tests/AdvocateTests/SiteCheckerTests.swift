@@ -135,4 +135,14 @@ import Testing
         let found = SiteChecker.check(try SiteInputs.load(SiteFixture.options(directory))).filter { $0.message.contains("without escaping") }
         #expect(found.map(\.message).map { $0.prefix(while: { $0 != " " }) } == ["'referrer.name'", "'page.title'"], "\(found)")
     }
+
+    /// A transform (`{{uppercased(site.name)}}`, which the guide documents) is checked by the
+    /// value it transforms, not called unknown.
+    @Test func aTransformIsCheckedByItsValue() throws {
+        var site = SiteFixture()
+        site.pageTemplates["thanks"] = "{{<layout}}{{$main}}{{uppercased(site.name)}} {{#first(site.nmae)}}x{{/first(site.nmae)}}{{/main}}{{/layout}}"
+        let directory = try site.write()
+        let found = SiteChecker.check(try SiteInputs.load(SiteFixture.options(directory))).filter { $0.message.contains("not a value any page provides") }
+        #expect(found.map(\.message).map { $0.prefix(while: { $0 != " " }) } == ["'first(site.nmae)'"], "\(found)")
+    }
 }

@@ -69,13 +69,20 @@ public enum SiteChecker {
                     diagnostics.warning(file, tag.location, "'\(tag.name)' is written without escaping: a name or text from the store or a form "
                                         + "could put HTML and scripts on the page; write {{\(tag.name)}} (only content, html and charts are HTML the build makes)")
                 }
-                let unknown = tag.name.split(separator: ".").map(String.init).filter { !known.contains($0) }
+                let unknown = valueName(of: tag.name).split(separator: ".").map(String.init).filter { !known.contains($0) }
                 if !unknown.isEmpty {
                     diagnostics.warning(file, tag.location,
                                         "'\(tag.name)' is not a value any page provides (see docs/theme.md); it renders as nothing")
                 }
             }
         }
+    }
+
+    /// The value a tag names: `site.name` in `uppercased(site.name)` (a transform swift-mustache
+    /// applies), the tag's own name otherwise.
+    static func valueName(of name: String) -> String {
+        guard let open = name.firstIndex(of: "("), let close = name.lastIndex(of: ")"), open < close else { return name }
+        return valueName(of: String(name[name.index(after: open)..<close]).trimmingWhitespace())
     }
 
     /// The values that hold HTML the build made itself (rendered Markdown, SVG charts), the
