@@ -37,7 +37,7 @@ import Testing
     @Test func brokenLinksAreReportedWhereTheyWereWritten() throws {
         var site = SiteFixture()
         site.content["faq.md"] = "---\ntitle: FAQ\n---\r\n## How?\r\n\r\nSee [the terms](/term/) or [these](/terms/).\r\n\r\n[ref]: /nowhere?a=1&b=2\n\n[Ref][ref]\n"
-        site.pageTemplates["layout"] = site.pageTemplates["layout"]!.replacingOccurrences(of: "<body>", with: "<body><a href=\"/gone/\">gone</a>")
+        site.pageTemplates["layout"] = site.pageTemplates["layout"]!.replacingOccurrences(of: "<body>", with: "<body><a href=\"/gone/\">gone</a>\n<script src=\"{{site.root}}assets/thme.js\"></script>")
         site.pageTemplates["stats"] = site.pageTemplates["stats"]!.replacingOccurrences(of: "{{/main}}", with: "<a href=\"{{site.root}}r/{{referrer.code}}/missing/\">x</a>{{/main}}")
         let directory = try site.write()
         let inputs = try SiteInputs.load(SiteFixture.options(directory))
@@ -54,6 +54,9 @@ import Testing
         #expect(gone.count == 1)
         #expect(gone.first?.file.hasSuffix("templates/layout.mustache") == true && gone.first?.line == 2)
         #expect(gone.first?.message.hasSuffix("(on \(htmlPages) pages)") == true, "\(gone)")
+        // Written from the site's root as the theme guide asks, it is still found where written.
+        let script = broken.filter { $0.message.contains("/assets/thme.js") }
+        #expect(script.count == 1 && script.first?.file.hasSuffix("templates/layout.mustache") == true && script.first?.line == 3, "\(script)")
         let missing = broken.filter { $0.message.contains("/missing/") }
         #expect(missing.count == inputs.store.referrers.count)
         #expect(missing.allSatisfy { $0.file.contains("public/stats/") && $0.file.hasSuffix("/index.html") })
@@ -80,7 +83,7 @@ import Testing
     /// (`toc`) were warned about as unknown.
     @Test func oneBrokenLinkMadeOfValuesIsOneErrorAcrossPages() throws {
         var site = SiteFixture()
-        site.pageTemplates["layout"] = site.pageTemplates["layout"]!.replacingOccurrences(of: "<body>", with: "<body><a href=\"{{site.root}}gone/\">gone</a>")
+        site.pageTemplates["layout"] = site.pageTemplates["layout"]!.replacingOccurrences(of: "<body>", with: "<body><a href=\"{{site.root}}gone/{{site.name}}\">gone</a>")
         site.pageTemplates["page"] = "{{<layout}}{{$main}}{{#hasToc}}{{#toc}}{{text}}{{/toc}}{{/hasToc}}{{{content}}}{{/main}}{{/layout}}"
         site.content["terms.md"] = nil
         let directory = try site.write()

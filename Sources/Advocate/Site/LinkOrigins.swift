@@ -4,8 +4,9 @@ import Foundation
 /// person edits (content/faq.md, templates/layout.mustache) rather than the page it built.
 ///
 /// A link is looked up as it is written: in the Markdown the page was made from, then in the
-/// theme's templates. One made of template values (`{{site.root}}r/{{code}}/`) is written
-/// nowhere as it appears, and is reported at the built page.
+/// theme's templates, where `{{site.root}}terms/` stands for `/terms/`. One made of other
+/// template values (`{{site.root}}r/{{code}}/`) is written nowhere as it appears, and is reported
+/// at the built page.
 struct LinkOrigins {
     struct Origin: Hashable {
         var file: String
@@ -33,10 +34,16 @@ struct LinkOrigins {
 
     /// The first place `url` is written among the sources of `page`, then the templates.
     func origin(of url: String, on page: PageSpec) -> Origin? {
+        // The scanner read `&amp;` as `&`; a source may hold either.
+        var forms = url.contains("&") ? [url, url.replacingOccurrences(of: "&", with: "&amp;")] : [url]
+        // A theme writes its links from the site's root, as docs/theme.md asks: `{{site.root}}terms/`.
+        let root = site.urls.root
+        if url.hasPrefix(root) {
+            forms += forms.map { "{{site.root}}" + $0.dropFirst(root.count) }
+        }
         for file in markdownFiles(of: page) + templates {
             guard let text = texts[file] else { continue }
-            // The scanner read `&amp;` as `&`; a source may hold either.
-            for form in url.contains("&") ? [url, url.replacingOccurrences(of: "&", with: "&amp;")] : [url] {
+            for form in forms {
                 if let location = Self.location(of: form, in: text) { return Origin(file: file, location: location) }
             }
         }
