@@ -57,6 +57,19 @@ import Testing
         for text in [sitemap, page] { #expect(!text.contains("/refer/refer/")) }
     }
 
+    /// `site.logoURL` is the logo's absolute address (an og:image needs one); `site.baseURL` +
+    /// `site.logo` would repeat a base path.
+    @Test func theLogoHasAnAbsoluteAddressBelowAPath() throws {
+        var site = fixtureWithReferrals()
+        site.store.baseURL = "https://example.com/refer"
+        site.pageTemplates["thanks"] = "{{<layout}}{{$main}}[{{site.logo}}] [{{site.logoURL}}]{{/main}}{{/layout}}"
+        let directory = try site.write()
+        try directory.write("content/data/program.json", try directory.read("content/data/program.json")
+            .replacingOccurrences(of: #""currency": "USD","#, with: #""currency": "USD", "brand": {"logo": "logo.svg"},"#))
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        #expect(try directory.read("public/thanks/index.html").contains("[/refer/assets/logo.svg] [https://example.com/refer/assets/logo.svg]"))
+    }
+
     /// A root link written in content (`[FAQ](/faq/)`) is a link within the site: below a path
     /// it carries the path, as the theme's links do; it was left as written, a 404.
     @Test func contentLinksFromTheRootCarryTheBasePath() throws {

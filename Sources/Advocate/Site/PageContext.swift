@@ -72,7 +72,11 @@ struct PageContext {
             values["join"] = ["url": .text(site.urls.path("/join/")), "action": .text(site.joinEndpoint)]
         }
         if let color = program.brand?.color { values["accentColor"] = .text(color) }
-        if let logo = program.brand?.logo { values["logo"] = .text(site.urls.path("/assets/" + logo)) }
+        if let logo = program.brand?.logo {
+            values["logo"] = .text(site.urls.path("/assets/" + logo))
+            // An Open Graph image needs an absolute address; `site.baseURL` + `site.logo` would repeat a base path.
+            values["logoURL"] = .text(site.urls.absolute("/assets/" + logo))
+        }
         return .object(values)
     }
 
