@@ -86,4 +86,14 @@ import Testing
         let (_, diagnostics) = Theme.load(from: directory.file("templates"))
         #expect(diagnostics.map(\.description) == ["\(directory.file("templates/story.mustache")):1:12: warning: block 'mian' is not one of layout.mustache's (main, scripts), so what it holds is never shown"])
     }
+
+    /// With a transform, the theme is rendered by swift-mustache; an object written as a value
+    /// (`{{page}}`) is nothing there too, as in the compiled renderer, and every build is the
+    /// same: a dictionary's description came out in a different order from run to run.
+    @Test func anObjectWrittenAsAValueIsNothingInEitherRenderer() throws {
+        let directory = try themeFolder(page: { _ in "{{uppercased(page.kind)}}[{{page}}]{{#page}}{{title}}{{/page}}" })
+        let (theme, _) = Theme.load(from: directory.file("templates"))
+        let page: TemplateValue = .object(TemplateObject([("kind", .text("home")), ("title", .text("t")), ("path", .text("/")), ("noindex", .bool(false))]))
+        #expect(try #require(theme).render("home", TemplateObject([("page", page)])) == "HOME[]t")
+    }
 }

@@ -1,3 +1,5 @@
+import Mustache
+
 /// A value in a page's Mustache context, typed so that ``CompiledTemplates`` resolves a name by
 /// comparing names instead of the dynamic casts swift-mustache makes on every `Any`. Literals
 /// make one: `["name": "Ada", "count": 3, "shown": true]`.
@@ -19,7 +21,7 @@ enum TemplateValue: Sendable {
         case .text(let text): text
         case .bool(let bool): bool
         case .list(let list): list.map(\.any)
-        case .object(let object): Dictionary(uniqueKeysWithValues: object.entries.map { ($0.name, $0.value.any) })
+        case .object(let object): FallbackObject(values: Dictionary(uniqueKeysWithValues: object.entries.map { ($0.name, $0.value.any) }))
         }
     }
 
@@ -45,4 +47,15 @@ extension TemplateValue: ExpressibleByStringInterpolation, ExpressibleByBooleanL
     init(dictionaryLiteral elements: (String, TemplateValue)...) {
         self = .object(TemplateObject(elements))
     }
+}
+
+/// An object for swift-mustache: its values by name, and nothing when written as `{{object}}`,
+/// as the compiled renderer writes. A dictionary wrote its description there, in an order
+/// that changed from one run to the next, so a build was no longer byte-identical.
+struct FallbackObject: MustacheParent, MustacheCustomRenderable {
+    let values: [String: Any]
+
+    func child(named name: String) -> Any? { values[name] }
+    var renderText: String { "" }
+    var isNull: Bool { false }
 }
