@@ -125,12 +125,13 @@ import Testing
         }
     }
 
-    /// The one deliberate difference: swift-mustache writes Swift's description of a list or a
-    /// dictionary (its keys in hash order, so not even stable); the compiled theme writes nothing.
+    /// The one deliberate difference: swift-mustache writes Swift's description of a list; the
+    /// compiled theme writes nothing. An object is nothing in both (swift-mustache wrote a
+    /// dictionary's description, its keys in hash order, so not even stable from run to run).
     @Test func aListOrObjectNamedAsAVariableWritesNothing() throws {
         let engines = try Engines(["main": "<{{list}}|{{{object}}}|{{#object}}{{.}}{{/object}}>"])
         let context: TemplateValue = ["list": ["a"], "object": ["k": "v"]]
-        #expect(engines.library.render(context.any, withTemplate: "main") == "<[&quot;a&quot;]|[\"k\": \"v\"]|[&quot;k&quot;: &quot;v&quot;]>")
+        #expect(engines.library.render(context.any, withTemplate: "main") == "<[&quot;a&quot;]||>")
         #expect(engines.compiled.render("main", context) == Array("<||>".utf8))
     }
 
