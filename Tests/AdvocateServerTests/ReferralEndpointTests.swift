@@ -51,6 +51,8 @@ import Testing
             #expect(unknown.status == .unprocessableContent)
             #expect(unknown.headers[.contentType]?.hasPrefix("text/html") == true)
             #expect(String(buffer: unknown.body).contains("check that it was copied whole"))
+            // The theme is given the reason, as `form.errors.form`, and the bundled one shows it.
+            #expect(String(buffer: unknown.body).contains("This referral link is not valid"), "\(String(buffer: unknown.body))")
             // Errors in two hidden fields are both shown, not only the last one.
             let hidden = try await client.postForm("referrer=ada&name=Grace&email=grace.h%40example.net&consent=on&source=pigeon&variant=" + String(repeating: "v", count: 300))
             #expect(hidden.status == .unprocessableContent)

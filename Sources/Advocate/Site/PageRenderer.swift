@@ -62,10 +62,15 @@ public struct PageRenderer: Sendable {
     }
 
     /// The referrer page with what was typed and what was wrong: the endpoint's 422 page. For a
-    /// code no referrer has, the site's not-found page, which asks to check the link.
+    /// code no referrer has, the site's not-found page, which asks to check the link, with the
+    /// form's errors (`form.errors.form`: why) for the theme to show.
     public func renderReferralForm(code: String, form: FormState) -> String? {
         guard let index = site.index(ofReferrer: code) else {
-            return site.inputs.theme.render("404", pages.notFound())
+            var context = pages.notFound()
+            var formValues = TemplateObject()
+            pages.typed(form, into: &formValues)
+            context["form"] = .object(formValues)
+            return site.inputs.theme.render("404", context)
         }
         return site.inputs.theme.render("referrer", pages.referrer(index, form: form))
     }
