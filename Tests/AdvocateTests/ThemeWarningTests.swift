@@ -96,4 +96,12 @@ import Testing
         let page: TemplateValue = .object(TemplateObject([("kind", .text("home")), ("title", .text("t")), ("path", .text("/")), ("noindex", .bool(false))]))
         #expect(try #require(theme).render("home", TemplateObject([("page", page)])) == "HOME[]t")
     }
+
+    /// A template no page renders and none includes (a misspelt `leaderbaord.mustache`) is a
+    /// warning that names the page template it most likely meant; a partial in use is not.
+    @Test func aTemplateNothingUsesIsAWarning() throws {
+        let directory = try themeFolder(page: { "{{> part}}<p>\($0)</p>\n" }, others: ["part": "<p>part</p>", "leaderbaord": "<p>board</p>"])
+        let (_, diagnostics) = Theme.load(from: directory.file("templates"))
+        #expect(diagnostics.map(\.description) == ["\(directory.file("templates/leaderbaord.mustache")):1:1: warning: leaderbaord.mustache is not a page template and no template includes it, so it is never used (did you mean leaderboard.mustache?)"])
+    }
 }

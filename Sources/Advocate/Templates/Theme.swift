@@ -87,6 +87,14 @@ public struct Theme: Sendable {
                 }
             }
         }
+        // A template no page renders and none includes is most likely a misspelt page template
+        // (`leaderbaord.mustache`): its page silently went missing.
+        let included = Set(references.values.joined().map(\.target))
+        let pages = Set(pageTemplates + optionalPageTemplates)
+        for name in sources.keys.sorted() where !pages.contains(name) && !included.contains(name) && !name.contains("/") {
+            let guess = UnknownKey.closest(to: name, among: pages.sorted()).map { " (did you mean \($0).mustache?)" } ?? ""
+            diagnostics.warning(sources[name]!, .start, "\(name).mustache is not a page template and no template includes it, so it is never used\(guess)")
+        }
         // An empty parent has its own warning below.
         for (filled, known) in blocks.unknown() where sources[filled.parent] != nil && !blank.contains(filled.parent) {
             diagnostics.warning(sources[filled.template]!, filled.tag.location,
