@@ -148,4 +148,14 @@ import Testing
         let found = SiteChecker.check(try SiteInputs.load(SiteFixture.options(directory))).filter { $0.message.contains("not a value any page provides") }
         #expect(found.map(\.message).map { $0.prefix(while: { $0 != " " }) } == ["'first(site.nmae)'"], "\(found)")
     }
+
+    /// A tag left unclosed is the template's syntax error alone, not also an unknown value.
+    @Test func anUnfinishedTagIsNotAlsoAnUnknownValue() throws {
+        var site = SiteFixture()
+        site.pageTemplates["thanks"] = "{{<layout}}{{$main}}<h1>{{page.title}</h1>{{/main}}{{/layout}}"
+        let directory = try site.write()
+        let (inputs, diagnostics) = try SiteInputs.gather(SiteFixture.options(directory)) { StoreLoader.read(from: directory.file("content/data")) }
+        let found = SiteChecker.check(try #require(inputs)).filter { $0.file.hasSuffix("thanks.mustache") }
+        #expect(found.isEmpty && diagnostics.all.count { $0.file.hasSuffix("thanks.mustache") } == 1, "\(found) \(diagnostics.all)")
+    }
 }

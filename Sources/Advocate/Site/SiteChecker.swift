@@ -64,7 +64,8 @@ public enum SiteChecker {
             let file = Paths.join(directory, path)
             guard let data = FileManager.default.contents(atPath: file) else { continue }
             for tag in MustacheTags.scan(String(decoding: data, as: UTF8.self))
-            where [.variable, .section, .invertedSection].contains(tag.kind) && tag.name != "." {
+            // An unfinished tag (`{{page.title}</h1>`) is the template's syntax error, reported once.
+            where [.variable, .section, .invertedSection].contains(tag.kind) && tag.name != "." && !tag.isUnfinished {
                 if tag.isUnescaped && !isHTMLTheBuildMakes(tag.name) {
                     diagnostics.warning(file, tag.location, "'\(tag.name)' is written without escaping: a name or text from the store or a form "
                                         + "could put HTML and scripts on the page; write {{\(tag.name)}} (only content, html and charts are HTML the build makes)")
