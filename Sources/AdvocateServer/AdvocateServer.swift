@@ -160,9 +160,11 @@ public enum AdvocateServer {
             router.get(RouterPath(LiveReload.eventsPath)) { _, _ in await liveReload.response() }
         }
         getAndHead(router, "/healthz") {
-            desk.isJournalWritable
-                ? Response.plainText(.ok, "ok", headers: [.cacheControl: "no-store"])
-                : Response.plainText(.serviceUnavailable, "journal not writable", headers: [.cacheControl: "no-store"])
+            // The system's reason without the file's path, which a public answer need not show.
+            desk.journalUnwritableReason.map { reason in
+                Response.plainText(.serviceUnavailable, "journal not writable: " + (reason.components(separatedBy: ": ").last ?? reason),
+                                   headers: [.cacheControl: "no-store"])
+            } ?? Response.plainText(.ok, "ok", headers: [.cacheControl: "no-store"])
         }
         let document = OpenAPIDocument.json(endpointPath: endpointPath)
         getAndHead(router, OpenAPIDocument.path) {

@@ -65,7 +65,8 @@ actor ReferralDesk {
         self.renderer = Self.formRenderer(self.inputs, asOf: newestEvent)
     }
 
-    nonisolated var isJournalWritable: Bool { journal.isWritable }
+    /// Why the journal cannot take a referral now (for `/healthz`), or nil.
+    nonisolated var journalUnwritableReason: String? { journal.unwritableReason }
 
     /// Holds new submissions and joins, and returns once those in progress have been answered:
     /// from then until ``reload(_:prepared:caughtUp:)`` or ``release()``, the journal on disk

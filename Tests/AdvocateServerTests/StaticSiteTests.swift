@@ -305,6 +305,23 @@ import Testing
         }
     }
 
+    /// A full disk refuses every referral (503): `/healthz` says so too, until there is room
+    /// again, whether or not a referral has come since (a load balancer that stopped sending
+    /// any would otherwise never see the node recover).
+    @Test func healthzIsUnavailableWhileAppendsFailForWantOfRoom() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.prepared.application.test(.router) { client in
+            fixture.prepared.journal.simulateWriteFailure(ENOSPC)
+            let refused = try await client.postJSON(#"{"referrer":"ada","name":"Full","email":"full.disk@example.net","consent":true}"#)
+            #expect(refused.status == .serviceUnavailable)
+            let full = try await client.execute(uri: "/healthz", method: .get)
+            #expect(full.status == .serviceUnavailable && String(buffer: full.body) == "journal not writable: No space left on device\n", "\(String(buffer: full.body))")
+            fixture.prepared.journal.simulateWriteFailure(nil)
+            let roomAgain = try await client.execute(uri: "/healthz", method: .get)
+            #expect(roomAgain.status == .ok)
+        }
+    }
+
     @Test func healthAndTheAPIDocumentAnswerHEADWithGETsHeaders() async throws {
         let fixture = try ServerFixture()
         try await fixture.prepared.application.test(.live) { client in

@@ -47,6 +47,8 @@ public final class JournalWriter: @unchecked Sendable {
     private var closed = false
     /// Fault tests: the errno with which the next writes fail after half their bytes.
     private var simulatedWriteError: Int32?
+    /// Why the last append failed (a full disk), until one succeeds or there is room again.
+    private var lastAppendFailure: String?
 
     /// The pid of the process holding the store's lock (`advocate serve`, or a command changing
     /// the store), "" when it wrote none; nil when nobody holds it. Takes the lock shared for an
@@ -123,13 +125,31 @@ public final class JournalWriter: @unchecked Sendable {
         Foundation.close(lockDescriptor)
     }
 
-    /// True while the journal can be written: its file is still there and no flush has failed.
-    public var isWritable: Bool {
+    /// Why the journal cannot be written now, or nil: an fsync failed, its file is gone, or the
+    /// last append failed and its file system still has no room (a full disk; with room again it
+    /// is writable, though no append has been tried since).
+    public var unwritableReason: String? {
         condition.lock()
         defer { condition.unlock() }
+        if let broken { return broken }
         var info = stat()
-        return broken == nil && fstat(descriptor, &info) == 0 && info.st_nlink > 0
+        guard fstat(descriptor, &info) == 0, info.st_nlink > 0 else { return "the journal file was removed" }
+        if let failed = lastAppendFailure {
+            var space = statvfs()
+            let roomy = simulatedWriteError == nil && fstatvfs(descriptor, &space) == 0
+                && UInt64(space.f_bavail) * UInt64(space.f_frsize) >= Self.roomNeeded
+            if !roomy { return failed }
+            lastAppendFailure = nil
+        }
+        return nil
     }
+
+    /// True while the journal can be written (``unwritableReason`` is nil).
+    public var isWritable: Bool { unwritableReason == nil }
+
+    /// The free space at which a file system that was full takes appends again: a megabyte, a
+    /// few thousand referrals.
+    static let roomNeeded: UInt64 = 1 << 20
 
     /// For fault tests where no small disk can be mounted: until called with nil, every write puts
     /// half its bytes in the file and then fails with `errno` (ENOSPC: a full disk).
@@ -267,6 +287,9 @@ public final class JournalWriter: @unchecked Sendable {
                 if errno == EINTR { continue }
                 let message = "cannot append to \(path): \(systemMessage())"
                 if sizeBefore >= 0 { _ = ftruncate(descriptor, sizeBefore) }
+                condition.lock()
+                lastAppendFailure = message
+                condition.unlock()
                 return message
             }
             offset += written
@@ -278,6 +301,9 @@ public final class JournalWriter: @unchecked Sendable {
             condition.unlock()
             return message
         }
+        condition.lock()
+        lastAppendFailure = nil
+        condition.unlock()
         return nil
     }
 
