@@ -43,7 +43,7 @@ public enum AdvocateServer {
             reloading.cancel()
             await refresher.flush()
             await mailer.flush()
-            mailRecovery.markStopped()
+            await mailRecovery.markStopped(unlessLost: mailer.writeFailures)
         }
     }
 

@@ -47,8 +47,11 @@ struct MailRecovery {
         try AtomicFile.write(Array("\(events)\n".utf8), to: marker)
     }
 
-    /// Records a clean stop: everything queued is in the outbox.
-    func markStopped() {
+    /// Records a clean stop, when everything queued is in the outbox. With `lost` emails that
+    /// could not be written (a full disk), the mark stays: the next start makes them again, as
+    /// after a killed run.
+    func markStopped(unlessLost lost: Int) {
+        guard lost == 0 else { return }
         unlink(marker)
     }
 
