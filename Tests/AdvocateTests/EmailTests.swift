@@ -60,6 +60,23 @@ import Testing
         #expect(text.contains("To: Grace Hopper <grace@example.org>") && text.contains("To: Grace Hopper <alan@example.org>"))
     }
 
+    /// A mail command that hangs (an MTA stuck on the network) is stopped, its children too,
+    /// and its message stays for the next attempt: one stuck send held up every email for good.
+    /// What a command says is logged without the addresses in it (a friend's, say).
+    @Test func aHangingMailCommandIsStoppedAndAddressesAreKeptOutOfItsError() throws {
+        let directory = try TemporaryDirectory()
+        let outbox = Outbox(directory: directory.file("outbox"))
+        try outbox.put(message())
+        let started = ContinuousClock.now
+        let stuck = Sendmail(command: "cat > /dev/null; sleep 30 & wait", timeout: 1).deliver(outbox)
+        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(stuck.count == 1 && stuck.first?.error.contains("did not finish within 1 s") == true, "\(stuck)")
+        #expect(outbox.pending().count == 1)
+        let refused = Sendmail(command: "echo \"msmtp: recipient address <$(printf 'grace%sexample.org' @)> not accepted\" >&2; exit 65").deliver(outbox)
+        #expect(refused.first?.error.contains("recipient address <(an address)> not accepted") == true, "\(refused)")
+        #expect(refused.first?.error.contains("grace@") == false)
+    }
+
     @Test func aBatchIsWrittenWholeWithOneFlushAndReportsEachMessage() throws {
         let directory = try TemporaryDirectory()
         let outbox = Outbox(directory: directory.file("outbox"))
