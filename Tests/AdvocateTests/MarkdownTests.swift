@@ -49,6 +49,8 @@ import Testing
             == "Hi. Claim your discount ({{link}}) or see the terms (https://acme.example/terms/).\n")
         #expect(Markdown.plainText("Yours: [{{link}}]({{link}}), <https://a.example/>, www.b.example and c@d.example")
             == "Yours: {{link}}, https://a.example/, www.b.example and c@d.example\n")
+        // A relative address means nothing in a mail client.
+        #expect(Markdown.plainText("See [the terms](/terms/).") == "See the terms.\n")
     }
 
     @Test func manyThreadsGetTheSameOutput() {

@@ -84,6 +84,9 @@ import Testing
         let (whatsapp, whatsappProblems) = try found("---\nchannel: whatsapp\nvariants:\n  a:\n    body: \"X {{link}}\"\n  b:\n    body: \"Y {{link}}\"\n---\nHi {{link}}\n")
         #expect(whatsappProblems == ["m.md:3:1: warning: variant \"a\" has its own body, so the text below the front matter is not used"])
         #expect(whatsapp?.variants.count == 2)
+        // An empty `body:` is no body of its own: the text below is used, and nothing is said.
+        let (_, emptyBody) = try found("---\nchannel: whatsapp\nvariants:\n  a:\n    body:\n  b:\n    body: \"Y {{link}}\"\n---\nHi {{link}}\n")
+        #expect(emptyBody.isEmpty, "\(emptyBody)")
     }
 
     /// A problem in a variant's own body or subject is named at its line, a block scalar's too.

@@ -158,4 +158,15 @@ import Testing
         let found = SiteChecker.check(try #require(inputs)).filter { $0.file.hasSuffix("thanks.mustache") }
         #expect(found.isEmpty && diagnostics.all.count { $0.file.hasSuffix("thanks.mustache") } == 1, "\(found) \(diagnostics.all)")
     }
+
+    /// Below a base path a broken content link is still named where it was written, in the
+    /// Markdown, though the build gave it the path.
+    @Test func aBrokenContentLinkBelowABasePathIsNamedWhereWritten() throws {
+        var site = SiteFixture()
+        site.store.baseURL = "https://example.com/refer"
+        site.content["faq.md"] = "---\ntitle: FAQ\n---\nSee [nothing](/nope/).\n"
+        let directory = try site.write()
+        let broken = SiteChecker.check(try SiteInputs.load(SiteFixture.options(directory))).filter { $0.message.contains("/refer/nope/") }
+        #expect(broken.count == 1 && broken.first?.file.hasSuffix("content/faq.md") == true && broken.first?.line == 4, "\(broken)")
+    }
 }

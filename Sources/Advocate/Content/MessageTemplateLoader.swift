@@ -57,7 +57,7 @@ enum MessageTemplateLoader {
         let extra = declared?.map ?? [:]
         var names = Set(extra.keys)
         if !extra.isEmpty { names.insert("a") }
-        if extra["a"]?.map?["body"] != nil && !source.body.allSatisfy(\.isWhitespace) {
+        if extra["a"]?.map?["body"]?.text != nil && !source.body.allSatisfy(\.isWhitespace) {
             diagnostics.warning(file, source.location(of: "variants"), "variant \"a\" has its own body, so the text below the front matter is not used")
         }
         for variantName in names.sorted() {
@@ -73,7 +73,7 @@ enum MessageTemplateLoader {
                 diagnostics.warning(file, source.location(of: "variants"), "variant \"\(variantName)\": " + UnknownKey.warning(key, allowed: ["body", "subject"]))
             }
             let body = fields["body"]?.text ?? source.body
-            let bodyLine = fields["body"] == nil ? source.bodyLine
+            let bodyLine = fields["body"]?.text == nil ? source.bodyLine
                 : source.valueLines["variants.\(variantName).body"] ?? source.location(of: "variants").line
             if channel != .email && fields["subject"] != nil {
                 diagnostics.warning(file, source.location(of: "variants"), "variant \"\(variantName)\": 'subject' is for email templates; \(channel.label) messages have none, so it is ignored")
@@ -82,7 +82,7 @@ enum MessageTemplateLoader {
             let subjectAt = ownSubject == nil ? source.location(of: "subject")
                 : SourceLocation(line: source.valueLines["variants.\(variantName).subject"] ?? source.location(of: "variants").line, column: 1)
             if let variant = parseVariant(name: variantName, channel: channel, notification: notification, subject: ownSubject ?? subject,
-                                          ownSubject: ownSubject != nil, subjectAt: subjectAt, body: body, ownBody: fields["body"] != nil, bodyLine: bodyLine,
+                                          ownSubject: ownSubject != nil, subjectAt: subjectAt, body: body, ownBody: fields["body"]?.text != nil, bodyLine: bodyLine,
                                           source: source, diagnostics: &diagnostics) {
                 variants.append(variant)
             }

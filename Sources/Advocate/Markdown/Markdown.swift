@@ -60,7 +60,10 @@ public enum Markdown {
             guard let pointer = cmark_node_get_url(link) else { continue }
             let address = String(cString: pointer)
             let text = takeString(cmark_render_plaintext(link, options, 0)).trimmingWhitespace()
-            guard !address.isEmpty, ![text, "http://" + text, "https://" + text, "mailto:" + text].contains(address),
+            // A relative address (`/terms/`) means nothing in a mail client; a template value
+            // (`{{link}}`) becomes an absolute one.
+            let isAbsolute = address.contains("://") || address.hasPrefix("mailto:") || address.contains("{{")
+            guard isAbsolute, ![text, "http://" + text, "https://" + text, "mailto:" + text].contains(address),
                   let suffix = cmark_node_new(CMARK_NODE_TEXT) else { continue }
             cmark_node_set_literal(suffix, " (\(address))")
             cmark_node_append_child(link, suffix)

@@ -37,9 +37,12 @@ struct LinkOrigins {
         // The scanner read `&amp;` as `&`; a source may hold either.
         var forms = url.contains("&") ? [url, url.replacingOccurrences(of: "&", with: "&amp;")] : [url]
         // A theme writes its links from the site's root, as docs/theme.md asks: `{{site.root}}terms/`.
+        // Content's root links were given the base path by the build (`/nope/` is now
+        // `/refer/nope/`): they are written without it.
         let root = site.urls.root
         if url.hasPrefix(root) {
             forms += forms.map { "{{site.root}}" + $0.dropFirst(root.count) }
+            if root != "/" { forms += forms.filter { !$0.hasPrefix("{{") }.map { "/" + $0.dropFirst(root.count) } }
         }
         for file in markdownFiles(of: page) + templates {
             guard let text = texts[file] else { continue }

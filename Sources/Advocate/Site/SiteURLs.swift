@@ -26,7 +26,7 @@ public struct SiteURLs: Sendable {
     }
 
     /// Content's HTML with its root links (`href="/faq/"`, `src="/assets/…"`) below the site's
-    /// root, as the theme's are. cmark's safe mode writes every attribute itself (raw HTML is
+    /// root, as the theme's are; a link that already starts with the root is left as it is. cmark's safe mode writes every attribute itself (raw HTML is
     /// dropped and text's quotes are escaped), so `href="/` in its output is always a link's.
     public func rootingLinks(inHTML html: String) -> String {
         guard root != "/" else { return html }
@@ -38,7 +38,8 @@ public struct SiteURLs: Sendable {
             rest = rest[attribute.upperBound...]
             let before = output.utf8.dropLast(3).suffix(4)
             let isLink = before.elementsEqual("href".utf8) || before.suffix(3).elementsEqual("src".utf8)
-            if isLink && !rest.hasPrefix("/") {
+            // `//host/…` is another host's; `/refer/faq/` already has the root.
+            if isLink && !rest.hasPrefix("/") && !("/" + rest).hasPrefix(root) {
                 output.removeLast()
                 output += prefix + "/"
             }
