@@ -104,7 +104,7 @@ private final class ResultBox: @unchecked Sendable {
     }
 
     /// A story or messaging file the loader does not read (`.markdown`, `.MD`, in a subfolder,
-    /// a symbolic link) is a warning, not a page that silently never appears.
+    /// a symbolic link) is a warning from `check`, not a page that silently never appears.
     @Test func contentFilesThatAreNotReadAreNamed() throws {
         let directory = try TemporaryDirectory()
         let story = "---\ntitle: S\n---\nText\n"
@@ -112,8 +112,10 @@ private final class ResultBox: @unchecked Sendable {
             try directory.write("content/\(name)", story)
         }
         try FileManager.default.createSymbolicLink(atPath: directory.file("content/stories/link.md"), withDestinationPath: directory.file("content/stories/kept.md"))
-        let (content, diagnostics) = ContentLoader.load(from: directory.file("content"))
+        let (content, loading) = ContentLoader.load(from: directory.file("content"))
         #expect(content.stories.map(\.slug) == ["kept"])
+        #expect(!loading.contains { $0.message.contains("not read") }, "a check's warning, not a build's")
+        let diagnostics = ContentLoader.filesNotRead(in: directory.file("content"))
         let notRead = diagnostics.filter { $0.message.contains("not read") }.map { $0.file.replacingOccurrences(of: directory.file("content/"), with: "") }.sorted()
         #expect(notRead == ["messaging/sms.txt", "stories/CAPS.MD", "stories/link.md", "stories/note.markdown", "stories/sub/deep.md"], "\(diagnostics)")
         #expect(diagnostics.contains { $0.file.hasSuffix("stories/link.md") && $0.message.contains("symbolic link") }, "\(diagnostics)")

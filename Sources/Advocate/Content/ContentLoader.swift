@@ -37,9 +37,6 @@ public enum ContentLoader {
         }
         let stories = loadStories(Paths.join(contentDirectory, storiesFolder), diagnostics: &diagnostics)
         let messages = loadMessages(Paths.join(contentDirectory, "messaging"), diagnostics: &diagnostics)
-        for folder in [storiesFolder, "messaging"] {
-            warnAboutFilesNotRead(in: Paths.join(contentDirectory, folder), diagnostics: &diagnostics)
-        }
         let assets = listFiles(Paths.join(contentDirectory, "assets"))
         return (SiteContent(home: home, terms: terms, faq: faq, stories: stories, messages: messages, assets: assets), diagnostics.all)
     }
@@ -144,10 +141,20 @@ public enum ContentLoader {
         }
     }
 
+    /// What `advocate check` says of content/stories/ and content/messaging/: the files there
+    /// that are not read (not build warnings, which would make every build a full one).
+    static func filesNotRead(in contentDirectory: String) -> [Diagnostic] {
+        var diagnostics = DiagnosticList()
+        for folder in [storiesFolder, "messaging"] {
+            warnAboutFilesNotRead(in: Paths.join(contentDirectory, folder), diagnostics: &diagnostics)
+        }
+        return diagnostics.all
+    }
+
     /// Names what is in a folder of `*.md` files but not read: another extension (`.markdown`,
     /// `.MD`), a subfolder's file, or a symbolic link (never followed there, so that a link cannot
     /// publish a file from outside the site). Hidden files are a theme's or an editor's own.
-    static func warnAboutFilesNotRead(in directory: String, diagnostics: inout DiagnosticList) {
+    private static func warnAboutFilesNotRead(in directory: String, diagnostics: inout DiagnosticList) {
         guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return }
         let folder = "content/" + (directory as NSString).lastPathComponent + "/"
         var notRead: [(path: String, why: String)] = []

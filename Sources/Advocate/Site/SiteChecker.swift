@@ -42,6 +42,8 @@ public enum SiteChecker {
     static func check(_ inputs: SiteInputs) -> [Diagnostic] {
         let site = Site(inputs: inputs)
         var diagnostics = DiagnosticList()
+        diagnostics.append(contentsOf: ContentLoader.filesNotRead(in: inputs.options.contentDirectory))
+        diagnostics.append(contentsOf: ThemeLint.warnings(directory: inputs.theme.directory))
         checkMessageLengths(site, diagnostics: &diagnostics)
         checkTemplateVariables(site, diagnostics: &diagnostics)
         checkLinks(site, diagnostics: &diagnostics)

@@ -24,8 +24,10 @@ struct TemplateBlocks {
             case .section, .invertedSection:
                 open.append((tag.kind, tag.name))
             case .block:
-                if let parent = open.last(where: { $0.kind == .parent }) {
-                    filled.append(Filled(template: name, parent: parent.name, tag: tag))
+                // Directly inside `{{<parent}}` a block fills the parent's; anywhere else (at the
+                // top, or nested in a block being filled) it is one this template offers.
+                if let innermost = open.last, innermost.kind == .parent {
+                    filled.append(Filled(template: name, parent: innermost.name, tag: tag))
                 } else {
                     defined[name, default: []].insert(tag.name)
                 }

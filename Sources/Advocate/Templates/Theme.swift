@@ -37,7 +37,6 @@ public struct Theme: Sendable {
         var sources: [String: String] = [:]
         var blank: Set<String> = [], parents: Set<String> = []
         var references: [String: [TemplateCycles.Reference]] = [:]
-        var blocks = TemplateBlocks()
         for path in ContentLoader.listFiles(directory) where path.hasSuffix(".mustache") {
             let file = Paths.join(directory, path)
             let name = String(path.dropLast(".mustache".count))
@@ -75,9 +74,7 @@ public struct Theme: Sendable {
                 diagnostics.error(file, .start, "template syntax error: \(error)")
                 continue
             }
-            let tags = MustacheTags.scan(text)
-            blocks.add(name, tags: tags)
-            for tag in tags where tag.kind == .partial || tag.kind == .parent {
+            for tag in MustacheTags.scan(text) where tag.kind == .partial || tag.kind == .parent {
                 if tag.kind == .parent { parents.insert(tag.name) }
                 references[name, default: []].append(TemplateCycles.Reference(target: tag.name, isParent: tag.kind == .parent, location: tag.location))
                 if !FileManager.default.fileExists(atPath: Paths.join(directory, tag.name + ".mustache")) {
@@ -86,20 +83,6 @@ public struct Theme: Sendable {
                                       "\(what) '\(tag.name)' not found (expected \(Paths.join(directory, tag.name + ".mustache")))")
                 }
             }
-        }
-        // A template no page renders and none includes is most likely a misspelt page template
-        // (`leaderbaord.mustache`): its page silently went missing.
-        let included = Set(references.values.joined().map(\.target))
-        let pages = Set(pageTemplates + optionalPageTemplates)
-        for name in sources.keys.sorted() where !pages.contains(name) && !included.contains(name) && !name.contains("/") {
-            let guess = UnknownKey.closest(to: name, among: pages.sorted()).map { " (did you mean \($0).mustache?)" } ?? ""
-            diagnostics.warning(sources[name]!, .start, "\(name).mustache is not a page template and no template includes it, so it is never used\(guess)")
-        }
-        // An empty parent has its own warning below.
-        for (filled, known) in blocks.unknown() where sources[filled.parent] != nil && !blank.contains(filled.parent) {
-            diagnostics.warning(sources[filled.template]!, filled.tag.location,
-                                "block '\(filled.tag.name)' is not one of \(filled.parent).mustache's (\(known.isEmpty ? "it has none" : known.joined(separator: ", "))), "
-                                + "so what it holds is never shown")
         }
         // Left out, so that `advocate check` can go on to render the pages that do not use them.
         for cycle in TemplateCycles.find(references) {
