@@ -100,7 +100,8 @@ import Testing
     /// The endpoint is a path the form posts to: one with quotes, spaces or angle brackets is
     /// no URL path, and one below a page's or asset's folder would be served as a page.
     @Test func anEndpointMustBeAPlainPathOutsideThePages() throws {
-        for endpoint in [#"/api/ref\"><script>"#, "/api/my referrals", "/r/ada/", "/stats/x", "/assets/form", "/api/referrals?x=1"] {
+        for endpoint in [#"/api/ref\"><script>"#, "/api/my referrals", "/r/ada/", "/stats/x", "/assets/form", "/api/referrals?x=1",
+                         "/api/join", "/healthz", "/api/openapi.json", "/terms/", "/faq", "/"] {
             let found = try diagnostics(program: StoreFixture().programJSON.replacingOccurrences(of: #""endpoint": "/api/referrals""#, with: #""endpoint": "\#(endpoint)""#))
             #expect(found.contains { $0.severity == .error && $0.message.contains("field 'endpoint'") }, "\(endpoint): \(found)")
         }

@@ -17,7 +17,7 @@ enum ProgramDecoder {
         }
         let endpoint = reader.string("endpoint", required: false, maxLength: 2000) ?? "/api/referrals"
         if !isEndpointPath(endpoint) && !isHTTPURL(endpoint) {
-            reader.error("endpoint", "field 'endpoint' must be a path such as /api/referrals (letters, digits and - . _ ~ /, outside /r/, /stats/ and /assets/) or an absolute http(s) URL, found \"\(endpoint)\"")
+            reader.error("endpoint", "field 'endpoint' must be a path such as /api/referrals (letters, digits and - . _ ~ /, not the server's own /api/join or /healthz, nor in the site's pages: /r/, /stats/, /assets/, /terms/…) or an absolute http(s) URL, found \"\(endpoint)\"")
         }
         let currency = reader.string("currency", required: false, maxLength: 3) ?? "USD"
         if currency.utf8.count != 3 || !currency.utf8.allSatisfy({ $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) {
@@ -106,14 +106,21 @@ enum ProgramDecoder {
         return tiers
     }
 
+    /// The server's own addresses, which the endpoint cannot take (`serve` would not start).
+    static let serverPaths = ["/api/join", "/healthz", "/api/openapi.json", "/_advocate/reload"]
+    /// The folders and files of the built site, which the endpoint cannot be in.
+    static let sitePrefixes = ["/r/", "/stats/", "/assets/", "/terms/", "/faq/", "/stories/", "/messaging/", "/thanks/",
+                               "/join/", "/leaderboard/", "/404.html", "/sitemap.xml", "/robots.txt"]
+
     /// A path the form can post to on this host: plain URL characters (a quote or a space would
-    /// be no path), and not below the pages' and assets' own folders.
+    /// be no path), not one of the server's own addresses, and not in the site's pages or assets.
     static func isEndpointPath(_ endpoint: String) -> Bool {
         let plain = endpoint.utf8.allSatisfy { byte in
             (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || "-._~/".utf8.contains(byte)
         }
-        return plain && endpoint.hasPrefix("/") && !endpoint.hasPrefix("//") && !endpoint.contains("..")
-            && !["/r/", "/stats/", "/assets/"].contains { endpoint.hasPrefix($0) }
+        let bare = endpoint.hasSuffix("/") && endpoint.count > 1 ? String(endpoint.dropLast()) : endpoint
+        return plain && endpoint.hasPrefix("/") && !endpoint.hasPrefix("//") && !endpoint.contains("..") && endpoint != "/"
+            && !serverPaths.contains(bare) && !sitePrefixes.contains { (bare + "/").hasPrefix($0) || bare == $0 }
     }
 
     private static func decodeBrand(_ reader: inout ObjectReader) -> Program.Brand? {
