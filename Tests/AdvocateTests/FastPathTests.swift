@@ -31,6 +31,9 @@ import Testing
         #expect(PersonName.masked("Hopper, Grace") == "Grace H.")
         #expect(PersonName.masked("Hopper, Grace Brewster") == "Grace H.")
         #expect(PersonName.masked("Hopper,") == "H.")
+        // After a full name, a comma starts something else (a suffix, an employer): left out.
+        #expect(PersonName.masked("Grace Hopper, Jr.") == "Grace H.")
+        #expect(PersonName.masked("Ada Lovelace, Acme Corp") == "Ada L.")
         #expect(PersonName.masked("Ｇｒａｃｅ＠ｅｘａｍｐｌｅ．ｃｏｍ") == "Ｇ.")
         #expect(PersonName.masked("grace(at)example.com") == "g.")
         #expect(PersonName.masked("grace [AT] example.com") == "g.")

@@ -37,10 +37,15 @@ public enum PersonName {
         let words = name.split(whereSeparator: \.isWhitespace)
         guard let first = words.first else { return "A friend" }
         if looksLikeAnAddress(name), let initial = first.first { return "\(initial)." }
-        // "Hopper, Grace": the family name first, as contact lists export it.
-        if let comma = name.firstIndex(of: ","), let familyInitial = name[..<comma].first(where: { !$0.isWhitespace }) {
+        if let comma = name.firstIndex(of: ",") {
+            let before = name[..<comma].split(whereSeparator: \.isWhitespace)
             let given = name[name.index(after: comma)...].split(whereSeparator: \.isWhitespace)
-            return given.first.map { "\($0) \(familyInitial)." } ?? "\(familyInitial)."
+            // "Hopper, Grace": one family name first, as contact lists export it.
+            if before.count == 1, let familyInitial = before[0].first {
+                return given.first.map { "\($0) \(familyInitial)." } ?? "\(familyInitial)."
+            }
+            // "Grace Hopper, Jr.", "Ada Lovelace, Acme Corp": the name is before the comma.
+            return maskedByCharacters(String(name[..<comma]))
         }
         if words.count == 1, first.count > 1, first.unicodeScalars.allSatisfy(isUnspacedScript), let initial = first.first {
             return "\(initial)."
