@@ -95,6 +95,9 @@ import Testing
         let found = try diagnostics(journal: journal.joined(separator: "\n") + "\n")
         #expect(found.filter { $0.severity == .error }.map(\.line) == [1, 2, 3, 6], "\(found)")
         #expect(found.first?.message == "line 1: field 'at' is 9999-12-31T23:59:59Z, outside the years 1970 to 2199 that the journal takes; check the year", "\(found)")
+        // With no journal yet the as-of is the newest joined day: the same bound.
+        let joined = try diagnostics(referrers: referrersJSON(#"{"code": "ada", "name": "Ada", "email": "ada@example.com", "joined": "9999-01-04", "statsToken": "k3v9q0c8m2x7w1r5t4y6u8i0ab"}"#))
+        #expect(joined.contains { $0.severity == .error && $0.message == "referrer #1: field 'joined' is 9999-01-04, outside the years 1970 to 2199; check the year" }, "\(joined)")
     }
 
     /// The endpoint is a path the form posts to: one with quotes, spaces or angle brackets is

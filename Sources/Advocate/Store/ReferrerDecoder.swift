@@ -45,7 +45,12 @@ enum ReferrerDecoder {
         for (index, element) in elements.enumerated() {
             guard var reader = ObjectReader(element, file: file, context: "referrer #\(index + 1)", diagnostics: &diagnostics) else { continue }
             reader.warnAboutUnknownKeys(allowed: fileKeys)
-            let joined = reader.day("joined", required: false)
+            var joined = reader.day("joined", required: false)
+            // With no journal yet the as-of is the newest joined day: a year typed 9999 moved it there.
+            if let day = joined, !StoreRules.journalTimes.contains(day.start) {
+                reader.error("joined", "field 'joined' is \(day.iso8601), outside the years 1970 to 2199; check the year")
+                joined = nil
+            }
             let referrer = decode(&reader, joined: joined)
             diagnostics.append(contentsOf: reader.diagnostics.all)
             if let referrer {
