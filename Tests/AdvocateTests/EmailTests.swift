@@ -72,6 +72,10 @@ import Testing
         #expect(ContinuousClock.now - started < .seconds(10))
         #expect(stuck.count == 1 && stuck.first?.error.contains("did not finish within 1 s") == true, "\(stuck)")
         #expect(outbox.pending().count == 1)
+        // What it leaves running after it exits is its own business: the send is done.
+        let detached = ContinuousClock.now
+        #expect(Sendmail(command: "cat > /dev/null; sleep 8 >/dev/null 2>&1 & exit 75", timeout: 1).deliver(outbox).count == 1)
+        #expect(ContinuousClock.now - detached < .seconds(5))
         let refused = Sendmail(command: "echo \"msmtp: recipient address <$(printf 'grace%sexample.org' @)> not accepted\" >&2; exit 65").deliver(outbox)
         #expect(refused.first?.error.contains("recipient address <(an address)> not accepted") == true, "\(refused)")
         #expect(refused.first?.error.contains("grace@") == false)

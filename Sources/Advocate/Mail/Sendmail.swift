@@ -19,33 +19,56 @@ public struct Sendmail: Sendable {
 
     /// Runs the command once for the file; nil on success, else what went wrong.
     public func send(_ path: String) -> String? {
-        // The message file itself is the command's standard input: no pipe to write into, so a
-        // command that exits without reading cannot raise SIGPIPE in this process.
-        guard let message = FileHandle(forReadingAtPath: path) else { return "cannot read \(path)" }
-        defer { try? message.close() }
-        let process = Process()
         let limited = FileManager.default.isExecutableFile(atPath: Self.timeoutTool)
-        process.executableURL = URL(fileURLWithPath: limited ? Self.timeoutTool : "/bin/sh")
-        process.arguments = (limited ? ["-k", "5", String(timeout), "/bin/sh"] : []) + ["-c", command]
-        let errors = Pipe()
-        process.standardInput = message
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = errors
-        do {
-            try process.run()
-        } catch {
-            return "cannot run \(command): \(error)"
+        let arguments = (limited ? [Self.timeoutTool, "-k", "5", String(timeout)] : []) + ["/bin/sh", "-c", command]
+        // Its errors go to a file, not a pipe: reading a pipe to its end waits for every process
+        // the command left running (`… & exit 0`), past any timeout.
+        let errorsPath = Paths.join(NSTemporaryDirectory(), "advocate-sendmail-\(UUID().uuidString).err")
+        defer { unlink(errorsPath) }
+        let status: Int32
+        switch Self.run(arguments, input: path, errors: errorsPath) {
+        case .success(let exit): status = exit
+        case .failure(let problem): return "cannot run \(command): \(problem)"
         }
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        if limited && [124, 137].contains(process.terminationStatus) {
+        if limited && [124, 137].contains(status) {
             return "\(command) did not finish within \(timeout) s and was stopped"
         }
-        guard process.terminationStatus == 0 else {
+        guard status == 0 else {
+            let stderr = FileManager.default.contents(atPath: errorsPath) ?? Data()
             let said = Self.withoutAddresses(String(decoding: stderr.prefix(500), as: UTF8.self))
-            return "\(command) exited with \(process.terminationStatus): \(said)"
+            return "\(command) exited with \(status): \(said)"
         }
         return nil
+    }
+
+    /// A failure to start the command.
+    struct SpawnFailure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Runs `arguments` with the file at `input` as standard input (no pipe to write into, so a
+    /// command that exits without reading cannot raise SIGPIPE here), standard output discarded
+    /// and standard error into the file at `errors`; its exit status. posix_spawn and waitpid,
+    /// not Foundation's Process, whose wait also waited for whatever the command left running.
+    private static func run(_ arguments: [String], input: String, errors: String) -> Result<Int32, SpawnFailure> {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, input, O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, errors, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, arguments[0], &actions, nil, argv, environ)
+        guard spawned == 0 else { return .failure(SpawnFailure(description: String(cString: strerror(spawned)))) }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            guard errno == EINTR else { return .failure(SpawnFailure(description: String(cString: strerror(errno)))) }
+        }
+        // WIFEXITED / WEXITSTATUS, which Swift does not import: a signal gives 128 + its number.
+        let signal = status & 0x7F
+        return .success(signal == 0 ? (status >> 8) & 0xFF : 128 + signal)
     }
 
     /// `text` with each word that holds an `@` replaced: mail tools name the recipient in their
