@@ -319,6 +319,14 @@ import Testing
             fixture.prepared.journal.simulateWriteFailure(nil)
             let roomAgain = try await client.execute(uri: "/healthz", method: .get)
             #expect(roomAgain.status == .ok)
+            // Another failure (an I/O error, a quota) stands until an append succeeds.
+            fixture.prepared.journal.simulateWriteFailure(EIO)
+            _ = try await client.postJSON(#"{"referrer":"ada","name":"Io","email":"io.error@example.net","consent":true}"#)
+            fixture.prepared.journal.simulateWriteFailure(nil)
+            #expect(try await client.execute(uri: "/healthz", method: .get).status == .serviceUnavailable)
+            let next = try await client.postJSON(#"{"referrer":"ada","name":"Io","email":"io.error@example.net","consent":true}"#)
+            #expect(next.status == .created)
+            #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
         }
     }
 

@@ -47,8 +47,8 @@ public final class JournalWriter: @unchecked Sendable {
     private var closed = false
     /// Fault tests: the errno with which the next writes fail after half their bytes.
     private var simulatedWriteError: Int32?
-    /// Why the last append failed (a full disk), until one succeeds or there is room again.
-    private var lastAppendFailure: String?
+    /// Why the last append failed, until one succeeds (or, for a full disk, there is room again).
+    private var lastAppendFailure: (message: String, isFullDisk: Bool)?
 
     /// The pid of the process holding the store's lock (`advocate serve`, or a command changing
     /// the store), "" when it wrote none; nil when nobody holds it. Takes the lock shared for an
@@ -126,8 +126,8 @@ public final class JournalWriter: @unchecked Sendable {
     }
 
     /// Why the journal cannot be written now, or nil: an fsync failed, its file is gone, or the
-    /// last append failed and its file system still has no room (a full disk; with room again it
-    /// is writable, though no append has been tried since).
+    /// last append failed (for a full disk, while its file system still has no room: with room
+    /// again it is writable, though no append has been tried since).
     public var unwritableReason: String? {
         condition.lock()
         defer { condition.unlock() }
@@ -135,10 +135,12 @@ public final class JournalWriter: @unchecked Sendable {
         var info = stat()
         guard fstat(descriptor, &info) == 0, info.st_nlink > 0 else { return "the journal file was removed" }
         if let failed = lastAppendFailure {
+            // Only a full disk is known to be over once there is room; any other failure (a
+            // quota, an I/O error) stands until an append succeeds.
             var space = statvfs()
-            let roomy = simulatedWriteError == nil && fstatvfs(descriptor, &space) == 0
+            let roomy = failed.isFullDisk && simulatedWriteError == nil && fstatvfs(descriptor, &space) == 0
                 && UInt64(space.f_bavail) * UInt64(space.f_frsize) >= Self.roomNeeded
-            if !roomy { return failed }
+            if !roomy { return failed.message }
             lastAppendFailure = nil
         }
         return nil
@@ -285,10 +287,11 @@ public final class JournalWriter: @unchecked Sendable {
             }
             if written < 0 {
                 if errno == EINTR { continue }
+                let isFullDisk = errno == ENOSPC
                 let message = "cannot append to \(path): \(systemMessage())"
                 if sizeBefore >= 0 { _ = ftruncate(descriptor, sizeBefore) }
                 condition.lock()
-                lastAppendFailure = message
+                lastAppendFailure = (message, isFullDisk)
                 condition.unlock()
                 return message
             }
