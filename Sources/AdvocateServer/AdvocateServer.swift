@@ -43,7 +43,7 @@ public enum AdvocateServer {
             reloading.cancel()
             await refresher.flush()
             await mailer.flush()
-            await mailRecovery.markStopped(unlessLost: mailer.writeFailures)
+            await mailRecovery.markStopped(lost: mailer.lostReferralIDs)
         }
     }
 

@@ -23,9 +23,9 @@ actor MailDispatcher {
     private let sendmail: Sendmail?
     private let logger: Logger
     private var delivering = false
-    /// Emails that could not be written to the outbox (a full disk): the next start makes them
-    /// again (``MailRecovery``), since their referrals are in the journal.
-    private(set) var writeFailures = 0
+    /// The referrals whose emails could not be written to the outbox (a full disk): the next
+    /// start makes them again (``MailRecovery``), since the referrals are in the journal.
+    private(set) var lostReferralIDs: Set<String> = []
     private var retryDelay: Duration = .seconds(2)
     private static let longestRetryDelay: Duration = .seconds(600)
     /// Events whose emails may wait to be made; the next one waits for a place.
@@ -128,8 +128,9 @@ actor MailDispatcher {
             case .unaddressable:
                 logger.warning("an email could not be addressed and was not queued", metadata: ["id": .string(message.id)])
             case .failed(let error):
-                writeFailures += 1
-                logger.error("could not write an email to the outbox: \(error); it is made again at the next start")
+                // A referral's email ids are `<referral id>.friend` and `.referrer`.
+                lostReferralIDs.insert(String(message.id.prefix { $0 != "." }))
+                logger.error("could not write an email to the outbox: \(error); a referral's is made again at the next start")
             }
         }
         deliver()

@@ -8,7 +8,9 @@ import Logging
 ///
 /// While the server runs, `<outbox>/.running` holds how many journal events it started with; a
 /// clean stop removes it. Found at start, it means the last run was killed: every referral
-/// recorded since then gets its emails, unless the outbox or its `sent/` already holds them.
+/// recorded since then gets its emails, unless the outbox or its `sent/` already holds them. A
+/// clean stop that could not write some emails (a full disk) keeps it, with those referrals'
+/// ids on the lines after: only theirs are made again.
 struct MailRecovery {
     let outbox: Outbox
     private var marker: String { Paths.join(outbox.directory, ".running") }
@@ -19,9 +21,12 @@ struct MailRecovery {
     func begin(inputs: SiteInputs, mailer: MailDispatcher, logger: Logger) {
         let events = inputs.store.journal
         var runStart = events.count
-        if let start = eventsAtStartOfKilledRun(), start < events.count {
+        if let (start, lost) = lastRun(), start < events.count {
             runStart = start
-            let referrals = events[start...].compactMap { event -> Referral? in if case .referral(let referral) = event { referral } else { nil } }
+            let referrals = events[start...].compactMap { event -> Referral? in
+                guard case .referral(let referral) = event, lost.isEmpty || lost.contains(referral.id) else { return nil }
+                return referral
+            }
             if !referrals.isEmpty {
                 logger.warning("the last run was stopped without writing its outbox (killed?): the emails of the \(referrals.count) referral\(referrals.count == 1 ? "" : "s") it recorded are made again where the outbox lacks them")
                 let site = Site(inputs: inputs)
@@ -35,10 +40,13 @@ struct MailRecovery {
         }
     }
 
-    /// How many journal events the killed run started with; nil after a clean stop.
-    private func eventsAtStartOfKilledRun() -> Int? {
+    /// How many journal events the last run started with, and the referrals whose emails it
+    /// could not write (empty: any since its start, as after a kill); nil after a clean stop.
+    private func lastRun() -> (start: Int, lost: Set<String>)? {
         guard let data = FileManager.default.contents(atPath: marker) else { return nil }
-        return Int(String(decoding: data, as: UTF8.self).trimmingWhitespace())
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map { String($0).trimmingWhitespace() }
+        guard let first = lines.first, let start = Int(first) else { return nil }
+        return (start, Set(lines.dropFirst().filter { !$0.isEmpty }))
     }
 
     /// Records that a run has started with `events` journal events.
@@ -47,12 +55,15 @@ struct MailRecovery {
         try AtomicFile.write(Array("\(events)\n".utf8), to: marker)
     }
 
-    /// Records a clean stop, when everything queued is in the outbox. With `lost` emails that
-    /// could not be written (a full disk), the mark stays: the next start makes them again, as
-    /// after a killed run.
-    func markStopped(unlessLost lost: Int) {
-        guard lost == 0 else { return }
-        unlink(marker)
+    /// Records a clean stop, when everything queued is in the outbox. With referrals whose
+    /// emails could not be written (a full disk), the mark stays and names them: the next start
+    /// makes theirs again, and only theirs.
+    func markStopped(lost: Set<String>) {
+        guard !lost.isEmpty, let (start, _) = lastRun() else {
+            unlink(marker)
+            return
+        }
+        try? AtomicFile.write(Array(([String(start)] + lost.sorted()).joined(separator: "\n").utf8) + [0x0A], to: marker)
     }
 
     /// The emails of `referrals` that neither the outbox nor `sent/` holds.

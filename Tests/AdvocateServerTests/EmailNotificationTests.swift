@@ -56,4 +56,33 @@ import Testing
         let marker = fixture.root.appendingPathComponent(".advocate/outbox/.running")
         #expect(try String(contentsOf: marker, encoding: .utf8) == "\(try StoreLoader.load(from: fixture.root.appendingPathComponent("content/data").path).store.journal.count - 2)\n")
     }
+
+    /// A clean stop that could not write some emails (a full outbox disk) leaves the mark with
+    /// those referrals' ids: the next start makes their emails, and only theirs, so that emails
+    /// already sent and pruned from `sent/` are not sent again.
+    @Test func aStopThatLostEmailsNamesTheirReferralsForTheNextStart() async throws {
+        let run = """
+            {"type":"referral","id":"rf_sent1","at":"2026-03-01T10:00:00Z","referrer":"ada","name":"Sent Friend","email":"sent.friend@example.net","source":"link","consent":true}
+            {"type":"referral","id":"rf_lost1","at":"2026-03-01T10:00:01Z","referrer":"grace","name":"Lost Friend","email":"lost.friend@example.net","source":"link","consent":true}
+
+            """
+        let fixture = try ServerFixture(journalTail: run, edit: { root in
+            let data = root.appendingPathComponent("content/data").path
+            let events = try StoreLoader.load(from: data).store.journal.count
+            let outbox = root.appendingPathComponent(".advocate/outbox")
+            try FileManager.default.createDirectory(at: outbox, withIntermediateDirectories: true)
+            // The run started before both; the first one's emails were sent and pruned.
+            try Data("\(events - 2)\n".utf8).write(to: outbox.appendingPathComponent(".running"))
+            MailRecovery(outbox: Outbox(directory: outbox.path)).markStopped(lost: ["rf_lost1"])
+            #expect(try String(contentsOf: outbox.appendingPathComponent(".running"), encoding: .utf8) == "\(events - 2)\nrf_lost1\n")
+        })
+        var messages = try await fixture.outboxMessages()
+        for _ in 0..<50 where messages.count < 2 {
+            try await Task.sleep(for: .milliseconds(100))
+            messages = try await fixture.outboxMessages()
+        }
+        #expect(messages.filter { $0.contains("To: Lost Friend <lost.friend@example.net>") }.count == 1)
+        #expect(!messages.joined().contains("sent.friend@example.net"), "sent before: not made again")
+        #expect(messages.count == 2, "\(messages.count)")
+    }
 }
