@@ -94,10 +94,10 @@ import Testing
     /// (`{{page}}`) is nothing there too, as in the compiled renderer, and every build is the
     /// same: a dictionary's description came out in a different order from run to run.
     @Test func anObjectWrittenAsAValueIsNothingInEitherRenderer() throws {
-        let directory = try themeFolder(page: { _ in "{{uppercased(page.kind)}}[{{page}}]{{#page}}{{title}}{{/page}}" })
+        let directory = try themeFolder(page: { _ in "{{uppercased(page.kind)}}[{{page}}]{{#page}}{{title}}{{/page}} {{count(page)}}" })
         let (theme, _) = Theme.load(from: directory.file("templates"))
         let page: TemplateValue = .object(TemplateObject([("kind", .text("home")), ("title", .text("t")), ("path", .text("/")), ("noindex", .bool(false))]))
-        #expect(try #require(theme).render("home", TemplateObject([("page", page)])) == "HOME[]t")
+        #expect(try #require(theme).render("home", TemplateObject([("page", page)])) == "HOME[]t 4", "an object's transforms still work")
     }
 
     /// A template no page renders and none includes (a misspelt `leaderbaord.mustache`) is a

@@ -52,10 +52,12 @@ extension TemplateValue: ExpressibleByStringInterpolation, ExpressibleByBooleanL
 /// An object for swift-mustache: its values by name, and nothing when written as `{{object}}`,
 /// as the compiled renderer writes. A dictionary wrote its description there, in an order
 /// that changed from one run to the next, so a build was no longer byte-identical.
-struct FallbackObject: MustacheParent, MustacheCustomRenderable {
+struct FallbackObject: MustacheParent, MustacheCustomRenderable, MustacheTransformable {
     let values: [String: Any]
 
     func child(named name: String) -> Any? { values[name] }
     var renderText: String { "" }
     var isNull: Bool { false }
+    /// A dictionary's transforms (`count`, `empty`, `enumerated`, `sorted`), as before.
+    func transform(_ name: String) -> Any? { values.transform(name) }
 }
