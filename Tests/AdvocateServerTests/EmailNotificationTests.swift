@@ -30,19 +30,14 @@ import Testing
             {"type":"referral","id":"rf_killed2","at":"2026-03-01T10:00:01Z","referrer":"grace","name":"Kept Friend","email":"kept.friend@example.net","source":"link","consent":true}
 
             """
-        let fixture = try ServerFixture(journalTail: killedRun, edit: { root in
-            let data = root.appendingPathComponent("content/data").path
-            let events = try StoreLoader.load(from: data).store.journal.count
-            let outbox = root.appendingPathComponent(".advocate/outbox")
-            try FileManager.default.createDirectory(at: outbox, withIntermediateDirectories: true)
-            // The run started before the two referrals, and wrote the second one's emails only.
-            try Data("\(events - 2)\n".utf8).write(to: outbox.appendingPathComponent(".running"))
-            let store = try StoreLoader.load(from: data).store
+        // The run started before the two referrals, and wrote the second one's emails only.
+        let fixture = try serverAfterARun(killedRun) { root, outbox in
+            let store = try StoreLoader.load(from: root.appendingPathComponent("content/data").path).store
             let kept = try #require(store.journal.last.flatMap { event -> Referral? in if case .referral(let referral) = event { referral } else { nil } })
             for message in Notifier(site: Site(inputs: try SiteInputs.load(BuildOptions(source: root.path)))).messages(forReferral: kept, at: kept.at) {
                 try Outbox(directory: outbox.path).put(message)
             }
-        })
+        }
         // The start queues them in the background, as the server's own emails are.
         var messages = try await fixture.outboxMessages()
         for _ in 0..<50 where messages.count < 4 {
@@ -66,16 +61,13 @@ import Testing
             {"type":"referral","id":"rf_lost1","at":"2026-03-01T10:00:01Z","referrer":"grace","name":"Lost Friend","email":"lost.friend@example.net","source":"link","consent":true}
 
             """
-        let fixture = try ServerFixture(journalTail: run, edit: { root in
-            let data = root.appendingPathComponent("content/data").path
-            let events = try StoreLoader.load(from: data).store.journal.count
-            let outbox = root.appendingPathComponent(".advocate/outbox")
-            try FileManager.default.createDirectory(at: outbox, withIntermediateDirectories: true)
-            // The run started before both; the first one's emails were sent and pruned.
-            try Data("\(events - 2)\n".utf8).write(to: outbox.appendingPathComponent(".running"))
+        // The run started before both; the first one's emails were sent and pruned.
+        let fixture = try serverAfterARun(run) { _, outbox in
+            let marker = outbox.appendingPathComponent(".running")
+            let start = try String(contentsOf: marker, encoding: .utf8)
             MailRecovery(outbox: Outbox(directory: outbox.path)).markStopped(lost: ["rf_lost1"])
-            #expect(try String(contentsOf: outbox.appendingPathComponent(".running"), encoding: .utf8) == "\(events - 2)\nrf_lost1\n")
-        })
+            #expect(try String(contentsOf: marker, encoding: .utf8) == start + "rf_lost1\n")
+        }
         var messages = try await fixture.outboxMessages()
         for _ in 0..<50 where messages.count < 2 {
             try await Task.sleep(for: .milliseconds(100))
@@ -84,5 +76,17 @@ import Testing
         #expect(messages.filter { $0.contains("To: Lost Friend <lost.friend@example.net>") }.count == 1)
         #expect(!messages.joined().contains("sent.friend@example.net"), "sent before: not made again")
         #expect(messages.count == 2, "\(messages.count)")
+    }
+
+    /// A server started after a run, not stopped cleanly, that recorded the two journal lines of
+    /// `run`: the outbox's mark holds the events before them, and `prepare` adds to the outbox.
+    private func serverAfterARun(_ run: String, prepare: @escaping (_ root: URL, _ outbox: URL) throws -> Void) throws -> ServerFixture {
+        try ServerFixture(journalTail: run, edit: { root in
+            let events = try StoreLoader.load(from: root.appendingPathComponent("content/data").path).store.journal.count
+            let outbox = root.appendingPathComponent(".advocate/outbox")
+            try FileManager.default.createDirectory(at: outbox, withIntermediateDirectories: true)
+            try Data("\(events - 2)\n".utf8).write(to: outbox.appendingPathComponent(".running"))
+            try prepare(root, outbox)
+        })
     }
 }
