@@ -28,7 +28,8 @@ struct MailRecovery {
                 return referral
             }
             if !referrals.isEmpty {
-                logger.warning("the last run was stopped without writing its outbox (killed?): the emails of the \(referrals.count) referral\(referrals.count == 1 ? "" : "s") it recorded are made again where the outbox lacks them")
+                let why = lost.isEmpty ? "was stopped without writing its outbox (killed?)" : "could not write some emails (a full disk?)"
+                logger.warning("the last run \(why): the emails of \(referrals.count) referral\(referrals.count == 1 ? "" : "s") it recorded are made again where the outbox lacks them")
                 let site = Site(inputs: inputs)
                 Task { [outbox] in await mailer.queue { Self.missingEmails(of: referrals, site: site, outbox: outbox) } }
             }
