@@ -111,7 +111,7 @@ enum MessageTemplateLoader {
         /// file has it, from line `line`), or at `field` for a front matter value.
         func parse(_ text: String, written: String, contentType: String, escaping: CompiledTemplates.Escaping,
                    line: Int, field: SourceLocation? = nil, what: String, own: Bool) -> MessageText? {
-            let label = own ? name.map { " (variant \($0))" } ?? "" : ""
+            let label = MessageVariant.label(own ? name : nil)
             do {
                 return try MessageText(parsing: text, contentType: contentType, escaping: escaping)
             } catch let error as MustacheTemplate.ParserError {
@@ -132,7 +132,7 @@ enum MessageTemplateLoader {
         guard ok, let text else { return nil }
         if notification == nil && !([subject, body].contains { $0.map(mentionsLink) ?? false }) {
             diagnostics.warning(file, SourceLocation(line: bodyLine, column: 1),
-                                "body\(ownBody ? name.map { " (variant \($0))" } ?? "" : ""): this share message has no {{link}}, so it goes out without the referrer's link")
+                                "body\(MessageVariant.label(ownBody ? name : nil)): this share message has no {{link}}, so it goes out without the referrer's link")
         }
         return MessageVariant(name: name, subject: subjectTemplate, text: text, markdown: markdown)
     }

@@ -43,29 +43,28 @@ public enum SiteChecker {
         let site = Site(inputs: inputs)
         var diagnostics = DiagnosticList()
         diagnostics.append(contentsOf: ContentLoader.filesNotRead(in: inputs.options.contentDirectory))
-        diagnostics.append(contentsOf: ThemeLint.warnings(directory: inputs.theme.directory))
+        let templates = ThemeLint.sources(directory: inputs.theme.directory)
+        diagnostics.append(contentsOf: ThemeLint.warnings(templates))
         checkMessageLengths(site, diagnostics: &diagnostics)
-        checkTemplateVariables(site, diagnostics: &diagnostics)
+        checkTemplateVariables(site, templates: templates, diagnostics: &diagnostics)
         checkLinks(site, diagnostics: &diagnostics)
         return diagnostics.all
     }
 
     static func checkMessageLengths(_ site: Site, diagnostics: inout DiagnosticList) {
         for preview in MessagingPreview.previews(site, referrer: MessagingPreview.sampleReferrer(site)) where preview.length.over {
-            let variant = preview.variant.map { " (variant \($0))" } ?? ""
+            let variant = MessageVariant.label(preview.variant)
             diagnostics.warning(preview.template.file, .start,
                                 "\(preview.template.channel.label) message\(variant) is over the channel's limit: \(preview.length.summary)")
         }
     }
 
     /// Warns about `{{names}}` in the theme that no page's context provides: they render as nothing.
-    static func checkTemplateVariables(_ site: Site, diagnostics: inout DiagnosticList) {
+    static func checkTemplateVariables(_ site: Site, templates: [ThemeLint.Source], diagnostics: inout DiagnosticList) {
         let known = ThemeVariables.known(site)
-        let directory = site.inputs.theme.directory
-        for path in ContentLoader.listFiles(directory) where path.hasSuffix(".mustache") {
-            let file = Paths.join(directory, path)
-            guard let data = FileManager.default.contents(atPath: file) else { continue }
-            for tag in MustacheTags.scan(String(decoding: data, as: UTF8.self))
+        for template in templates {
+            let file = template.file
+            for tag in template.tags
             // An unfinished tag (`{{page.title}</h1>`) is the template's syntax error, reported once.
             where [.variable, .section, .invertedSection].contains(tag.kind) && tag.name != "." && !tag.isUnfinished {
                 if tag.isUnescaped && !isHTMLTheBuildMakes(tag.name) {

@@ -51,6 +51,7 @@ enum MustacheTags {
             let end = close ?? bytes.count
             var inner = String(decoding: bytes[start..<end], as: UTF8.self).trimmingWhitespace()
             var kind = Kind.variable
+            var ampersand = false
             if !triple, let sigil = inner.first {
                 switch sigil {
                 case "#": kind = .section
@@ -64,11 +65,11 @@ enum MustacheTags {
                 case "=", "%": kind = .other
                 default: break
                 }
-                if kind != .variable || sigil == "&" { inner = String(inner.dropFirst()).trimmingWhitespace() }
+                ampersand = sigil == "&"
+                if kind != .variable || ampersand { inner = String(inner.dropFirst()).trimmingWhitespace() }
             }
             let closedTriple = end + 2 < bytes.count && bytes[end + 2] == UInt8(ascii: "}")
             let unfinished = close == nil || (triple && !closedTriple) || inner.contains { $0 == "{" || $0 == "}" }
-            let ampersand = !triple && String(decoding: bytes[start..<end], as: UTF8.self).trimmingWhitespace().hasPrefix("&")
             tags.append(Tag(kind: kind, name: inner, line: line, column: column, offset: index, isTriple: triple,
                             isUnescaped: kind == .variable && (triple || ampersand), isUnfinished: unfinished))
             guard close != nil else { break }

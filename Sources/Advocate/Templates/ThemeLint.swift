@@ -4,21 +4,40 @@ import Foundation
 /// blocks filled in vain. Not build warnings: a build with warnings keeps no stamp or snapshot,
 /// so a theme's spare partial would make every build a full one.
 enum ThemeLint {
+    /// A template as `check` reads it: its name, file, and tags.
+    struct Source {
+        var name: String
+        var file: String
+        var isBlank: Bool
+        var tags: [MustacheTags.Tag]
+    }
+
+    /// Every template below `directory`, read and scanned once for all of `check`'s theme rules.
+    static func sources(directory: String) -> [Source] {
+        ContentLoader.listFiles(directory).filter { $0.hasSuffix(".mustache") }.compactMap { path in
+            let file = Paths.join(directory, path)
+            guard let data = FileManager.default.contents(atPath: file) else { return nil }
+            let text = String(decoding: data, as: UTF8.self)
+            return Source(name: String(path.dropLast(".mustache".count)), file: file, isBlank: text.allSatisfy(\.isWhitespace),
+                          tags: MustacheTags.scan(text))
+        }
+    }
+
     static func warnings(directory: String) -> [Diagnostic] {
+        warnings(sources(directory: directory))
+    }
+
+    static func warnings(_ templates: [Source]) -> [Diagnostic] {
         var diagnostics = DiagnosticList()
         var sources: [String: String] = [:]
         var blank: Set<String> = []
         var included: Set<String> = []
         var blocks = TemplateBlocks()
-        for path in ContentLoader.listFiles(directory) where path.hasSuffix(".mustache") {
-            let name = String(path.dropLast(".mustache".count))
-            guard let data = FileManager.default.contents(atPath: Paths.join(directory, path)) else { continue }
-            let text = String(decoding: data, as: UTF8.self)
-            sources[name] = Paths.join(directory, path)
-            if text.allSatisfy(\.isWhitespace) { blank.insert(name) }
-            let tags = MustacheTags.scan(text)
-            blocks.add(name, tags: tags)
-            for tag in tags where tag.kind == .partial || tag.kind == .parent {
+        for template in templates {
+            sources[template.name] = template.file
+            if template.isBlank { blank.insert(template.name) }
+            blocks.add(template.name, tags: template.tags)
+            for tag in template.tags where tag.kind == .partial || tag.kind == .parent {
                 included.insert(tag.name)
             }
         }
