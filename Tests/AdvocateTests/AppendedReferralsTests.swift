@@ -69,6 +69,40 @@ import Testing
         #expect(again.written == 0 && again.rendered == 0, "the stamp was brought up to date: \(again.summary)")
     }
 
+    /// Warnings of the last build (an unknown field in the roster and in a journal line) do not
+    /// stop the fast path: the appended referral renders its pages alone, the output is a full
+    /// build's, and the build repeats the warnings.
+    @Test func warningsOfTheLastBuildAreRepeatedWithoutAFullBuild() throws {
+        var site = Self.site()
+        site.store.referrers[2].name += #"", "colour": "red"#
+        site.store.lines.append(#"{"type":"referral","id":"rf_x","at":"2026-01-02T09:00:00Z","referrer":"bob","name":"X","email":"x@example.org","colour":"red"}"#)
+        let directory = try site.write()
+        let options = SiteFixture.options(directory)
+        let first = try SiteBuilder.build(options)
+        #expect(first.warnings.map(\.line) == [4, 12], "\(first.warnings)")
+        let line = Self.referral("rf_new1", "ada", "new.one@example.org")
+        try directory.write("content/data/referrals.jsonl", try directory.read("content/data/referrals.jsonl") + line + "\n")
+        let second = try SiteBuilder.build(options)
+        #expect(second.rendered == 3, "ada's stats page, the analytics page and the leaderboard: \(second.summary)")
+        #expect(second.warnings == first.warnings)
+
+        let (_, output, expected, _) = try Self.appendAndBuild(site, lines: [line])
+        #expect(output == expected)
+    }
+
+    /// A torn last line is a warning; lines appended after it make it a broken line within the
+    /// journal, which is an error, as in a full build (the snapshot's journal did not end a line).
+    @Test func linesAppendedAfterATornLineAreAFullBuildsError() throws {
+        let directory = try Self.site().write()
+        let options = SiteFixture.options(directory)
+        let journal = try directory.read("content/data/referrals.jsonl")
+        try directory.write("content/data/referrals.jsonl", journal + #"{"type":"referral","id":"rf_torn"#)
+        #expect(try SiteBuilder.build(options).warnings.map(\.message).first?.hasPrefix("the last line is incomplete") == true)
+        try directory.write("content/data/referrals.jsonl", journal + #"{"type":"referral","id":"rf_torn"#
+            + "\n" + Self.referral("rf_new1", "ada", "new.one@example.org") + "\n")
+        #expect(throws: BuildError.self) { try SiteBuilder.build(options) }
+    }
+
     @Test func successiveBuildsTakeReferralsInUntilOneIsADuplicate() throws {
         let site = Self.site()
         let directory = try site.write()

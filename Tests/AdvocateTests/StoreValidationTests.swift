@@ -76,8 +76,8 @@ import Testing
     }
 
     /// Referrals dated before their referrer's `joined` day load without a word: imports and
-    /// generated stores carry them by the ten thousand, and a warning would stop every build's
-    /// fast paths (a build with warnings keeps no stamp or snapshot). They are counted.
+    /// generated stores carry them by the ten thousand, and a warning for each would bury the
+    /// ones that matter. They are counted.
     @Test func referralsBeforeTheirReferrerJoinedLoadQuietly() throws {
         let journal = #"""
             {"type":"referral","id":"rf_1","at":"2026-01-02T09:30:00Z","referrer":"ada","name":"G","email":"g@example.com"}

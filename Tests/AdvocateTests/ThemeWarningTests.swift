@@ -77,8 +77,8 @@ import Testing
 
     /// A block filled in a parent that has no such block (`{{$mian}}` for `{{$main}}`) is never
     /// shown: a warning from `check` that names the parent's blocks. Blocks a parent inherits
-    /// count, and so do blocks a middle layout offers inside one it fills. Not a build warning:
-    /// a build with warnings keeps no stamp or snapshot.
+    /// count, and so do blocks a middle layout offers inside one it fills. Not a build warning
+    /// (``ThemeLint``).
     @Test func aBlockTheParentDoesNotHaveIsAWarning() throws {
         let directory = try themeFolder(page: { "{{<page-shell}}{{$main}}<p>\($0)</p>{{/main}}{{$body}}b{{/body}}{{/page-shell}}\n" }, others: [
             "layout": "<main>{{$main}}default{{/main}}</main>{{$scripts}}{{/scripts}}\n",

@@ -8,8 +8,9 @@ import Foundation
 /// It takes the new lines only when each is a referral that the full build would accept and
 /// that leaves the as-of where it was: a known referrer, an id and a friend's email not seen
 /// before, not the referrer's own email, dated at or before the as-of. Anything else (a status,
-/// a join, a duplicate, a line with a warning, an edited journal, another input changed) and it
-/// answers nil: the full build runs, which decides everything from scratch.
+/// a join, a duplicate, a line with a warning, an edited journal, lines after a torn one, another
+/// input changed) and it answers nil: the full build runs, which decides everything from scratch.
+/// The last build's warnings, which the stamp keeps, are repeated: no line they concern changed.
 ///
 /// It trusts the output folder to be as the last build left it (checking 300,000 files is the
 /// second it saves); a file changed there by hand is set right by the next full build, which
@@ -56,14 +57,15 @@ enum AppendedReferrals {
         for digest in newDigests { outputs &+= digest }
         do {
             try snapshot.saveChanges(options)
-            try BuildStamp(inputs: digests.all, outputs: outputs, asOf: stamp.asOf, filesByKind: stamp.filesByKind).save(options)
+            try BuildStamp(inputs: digests.all, outputs: outputs, asOf: stamp.asOf, filesByKind: stamp.filesByKind,
+                           warnings: stamp.warnings).save(options)
         } catch {
             BuildStamp.remove(options)
         }
         releaseInBackground((snapshot, ledger))
         let total = stamp.filesByKind.reduce(0) { $0 + $1.count }
         return BuildReport(asOf: stamp.asOf, filesByKind: stamp.filesByKind, written: count.written, rendered: count.rendered,
-                           unchanged: total - count.written, removed: 0, duration: ContinuousClock.now - start, warnings: [])
+                           unchanged: total - count.written, removed: 0, duration: ContinuousClock.now - start, warnings: stamp.warnings)
     }
 
     /// What each core brings.
@@ -87,11 +89,10 @@ enum AppendedReferrals {
     }
 
     /// The site's inputs but the store (content, theme, program; an empty roster and journal).
+    /// Their warnings are the last build's, which the stamp repeats: none of these files changed.
     private static func loadInputs(_ options: BuildOptions, program: Program) -> SiteInputs? {
         let store = LoadedStore(store: Store(program: program, referrers: [], journal: []), warnings: [])
-        guard let inputs = try? SiteInputs.load(options, store: { StoreReading(store) })
-        else { return nil }
-        return inputs.warnings.isEmpty ? inputs : nil
+        return try? SiteInputs.load(options, store: { StoreReading(store) })
     }
 
     /// A referral taken in: where its line starts and its referrer's roster position.
@@ -110,6 +111,9 @@ enum AppendedReferrals {
         defer { close(descriptor) }
         var digest = StreamDigest()
         var prefix = length == 0 ? digest.value : nil
+        // A journal that ended in a torn line (a warning) does not grow by whole lines: what
+        // follows joins that line, a broken one within the journal, which the full build reports.
+        var prefixEndsALine = length == 0
         var tail: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while true {
@@ -121,12 +125,15 @@ enum AppendedReferrals {
                 let chunk = UnsafeRawBufferPointer(rebasing: raw[..<count])
                 let before = max(0, min(count, length - digest.count))
                 digest.add(UnsafeRawBufferPointer(rebasing: chunk[..<before]))
-                if before > 0 && digest.count == length { prefix = digest.value }
+                if before > 0 && digest.count == length {
+                    prefix = digest.value
+                    prefixEndsALine = chunk[before - 1] == 0x0A
+                }
                 digest.add(UnsafeRawBufferPointer(rebasing: chunk[before...]))
                 tail.append(contentsOf: chunk[before...])
             }
         }
-        guard prefix == expected, !tail.isEmpty, tail.last == 0x0A else { return nil }
+        guard prefix == expected, prefixEndsALine, !tail.isEmpty, tail.last == 0x0A else { return nil }
         var lines: [(offset: Int, bytes: [UInt8])] = []
         var start = 0
         while let newline = tail[start...].firstIndex(of: 0x0A) {

@@ -26,15 +26,22 @@ extension InputDigests {
 /// and of every output file. When neither side changed since, a build has nothing to do and
 /// skips loading, rendering and comparing: at 100,000 referrers that is seconds saved.
 ///
-/// Any doubt (no stamp, warnings last time, a file touched, added or removed on either side)
-/// means a full build, which compares bytes and so still rewrites only what changed.
+/// The stamp keeps the build's warnings too, so a build that skips the work still repeats them:
+/// a store with one unknown field must not make every build a full one.
+///
+/// Any doubt (no stamp, a file touched, added or removed on either side) means a full build,
+/// which compares bytes and so still rewrites only what changed.
 struct BuildStamp {
-    static let header = "advocate-stamp 1"
+    static let header = "advocate-stamp 2"
+    /// The line before the warnings, which take one line of JSON.
+    private static let warningsHeader = "warnings"
 
     var inputs: UInt64
     var outputs: UInt64
     var asOf: Instant
     var filesByKind: [(kind: String, count: Int)]
+    /// What the build warned of (never errors: a build with errors keeps no stamp).
+    var warnings: [Diagnostic]
 
     /// The digest of every input the build reads, with the options that shape its output; the
     /// same without the journal; without the journal and the content only its own pages show;
@@ -101,22 +108,25 @@ struct BuildStamp {
     static func read(_ options: BuildOptions) -> BuildStamp? {
         guard let data = FileManager.default.contents(atPath: file(options)),
               let text = String(data: data, encoding: .utf8) else { return nil }
-        let lines = text.split(separator: "\n").map(String.init)
-        guard lines.count >= 4, lines[0] == header, let inputs = UInt64(lines[1]), let outputs = UInt64(lines[2]),
-              let asOf = Int64(lines[3]) else { return nil }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard lines.count >= 7, lines[0] == header, let inputs = UInt64(lines[1]), let outputs = UInt64(lines[2]),
+              let asOf = Int64(lines[3]), lines[lines.count - 3] == warningsHeader, lines[lines.count - 1].isEmpty,
+              let warnings = try? JSONDecoder().decode([Diagnostic].self, from: Data(lines[lines.count - 2].utf8))
+        else { return nil }
         var kinds: [(kind: String, count: Int)] = []
-        for line in lines.dropFirst(4) {
+        for line in lines[4..<(lines.count - 3)] {
             let parts = line.split(separator: " ")
             guard parts.count == 2, let count = Int(parts[1]) else { return nil }
             kinds.append((String(parts[0]), count))
         }
-        return BuildStamp(inputs: inputs, outputs: outputs, asOf: Instant(milliseconds: asOf), filesByKind: kinds)
+        return BuildStamp(inputs: inputs, outputs: outputs, asOf: Instant(milliseconds: asOf), filesByKind: kinds, warnings: warnings)
     }
 
     func save(_ options: BuildOptions) throws {
+        let encoded = try JSONEncoder().encode(warnings)
         let text = ([Self.header, String(inputs), String(outputs), String(asOf.milliseconds)]
-            + filesByKind.map { "\($0.kind) \($0.count)" }).joined(separator: "\n") + "\n"
-        try AtomicFile.write(Array(text.utf8), to: Self.file(options))
+            + filesByKind.map { "\($0.kind) \($0.count)" } + [Self.warningsHeader]).joined(separator: "\n") + "\n"
+        try AtomicFile.write(Array(text.utf8) + encoded + [0x0A], to: Self.file(options))
     }
 
     static func remove(_ options: BuildOptions) {

@@ -115,26 +115,25 @@ public enum SiteBuilder {
         timer.lap("compute the figures")
         // The snapshot needs the figures, not the pages: written on another thread while they
         // render (seconds on one core at 100,000 referrers, which the render leaves some room for).
-        // A build with warnings leaves neither snapshot nor stamp, so the next one runs and repeats them.
-        let snapshot = inputs.warnings.isEmpty ? BackgroundWork {
+        let snapshot = BackgroundWork {
             do {
                 try BuildSnapshot.save(inputs: inputs, ledger: site.figures.ledger, asOf: site.figures.asOf, digests: digests, options: options)
             } catch {
                 BuildSnapshot.remove(options)
             }
-        } : nil
+        }
         let report: BuildReport, outputs: UInt64?
         do {
             (report, outputs) = try buildSite(site, digests: digests, progress: progress, timer: timer)
         } catch {
-            snapshot?.wait()
+            snapshot.wait()
             BuildSnapshot.remove(options)
             throw error
         }
-        guard let snapshot else { return report }
         snapshot.wait()
         if let outputs {
-            try? BuildStamp(inputs: digests.all, outputs: outputs, asOf: report.asOf, filesByKind: report.filesByKind).save(options)
+            try? BuildStamp(inputs: digests.all, outputs: outputs, asOf: report.asOf, filesByKind: report.filesByKind,
+                            warnings: report.warnings).save(options)
         } else {
             BuildSnapshot.remove(options)
         }
@@ -143,14 +142,14 @@ public enum SiteBuilder {
     }
 
     /// The report of a build with nothing to do: no input and no output file changed since the
-    /// last build (which had no warnings to repeat); nil when anything did.
+    /// last build, whose warnings it repeats; nil when anything did.
     static func upToDate(_ options: BuildOptions, inputDigest: UInt64) -> BuildReport? {
         guard let stamp = BuildStamp.read(options), stamp.inputs == inputDigest else { return nil }
         let paths = BuildManifest(stateDirectory: options.stateDirectory, outputDirectory: options.outputDirectory).previousPaths()
         guard !paths.isEmpty, BuildStamp.outputDigest(outputDirectory: options.outputDirectory, paths: paths) == stamp.outputs
         else { return nil }
         return BuildReport(asOf: stamp.asOf, filesByKind: stamp.filesByKind, written: 0, rendered: 0, unchanged: paths.count, removed: 0,
-                           duration: .zero, warnings: [])
+                           duration: .zero, warnings: stamp.warnings)
     }
 
     /// Builds the whole site of `site`; returns the report and the digest of the files written or kept

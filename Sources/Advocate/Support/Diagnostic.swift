@@ -2,9 +2,9 @@
 ///
 /// Its description is the compiler-style `file:line:column: error: message` that editors
 /// and CI logs understand.
-public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
+public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConvertible {
     /// How serious a problem is: errors stop a build, warnings do not.
-    public enum Severity: String, Sendable, Hashable {
+    public enum Severity: String, Sendable, Hashable, Codable {
         case error
         case warning
     }

@@ -1,8 +1,8 @@
 import Foundation
 
 /// What `advocate check` says of a theme beyond what a build needs: templates nothing uses and
-/// blocks filled in vain. Not build warnings: a build with warnings keeps no stamp or snapshot,
-/// so a theme's spare partial would make every build a full one.
+/// blocks filled in vain. Not build warnings: they are about keeping the theme tidy and say
+/// nothing of the pages a build makes.
 enum ThemeLint {
     /// A template as `check` reads it: its name, file, and tags.
     struct Source {
