@@ -168,12 +168,13 @@ enum AppendedReferrals {
         return lines
     }
 
+    /// program.json, whose warnings (unchanged since the last build) the stamp repeats.
     private static func loadProgram(_ options: BuildOptions) -> Program? {
         var diagnostics = DiagnosticList()
         let file = Paths.join(options.dataDirectory, StoreFiles.program)
         guard let bytes = StoreLoader.readFile(file, whenMissing: StoreLoader.missingProgram(file), diagnostics: &diagnostics),
               let root = StoreLoader.parseDocument(bytes, file: file, diagnostics: &diagnostics),
-              let program = ProgramDecoder.decode(root, file: file, diagnostics: &diagnostics), diagnostics.all.isEmpty
+              let program = ProgramDecoder.decode(root, file: file, diagnostics: &diagnostics), !diagnostics.hasErrors
         else { return nil }
         return program
     }
