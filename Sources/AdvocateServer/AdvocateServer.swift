@@ -94,7 +94,8 @@ public enum AdvocateServer {
         let outcomes = inputs.loaded.outcomeLedger
         let refresher = SiteRefresher(outcomes: outcomes, delay: configuration.refreshDelay, logger: logger)
         let outbox = Outbox(options: options)
-        let mailer = MailDispatcher(outbox: outbox, sendmail: configuration.sendmail.map { Sendmail(command: $0) }, logger: logger)
+        let mailer = MailDispatcher(outbox: outbox, sendmail: configuration.sendmail.map { Sendmail(command: $0) }, retry: configuration.emailRetry,
+                                    logger: logger)
         let mailRecovery = MailRecovery(outbox: outbox)
         mailRecovery.begin(inputs: inputs, mailer: mailer, logger: logger)
         let webhooks = try webhookDispatcher(configuration, inputs: inputs, logger: logger)

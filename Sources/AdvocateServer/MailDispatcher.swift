@@ -3,7 +3,8 @@ import Foundation
 import Logging
 
 /// Renders the server's emails and puts them in the outbox, in the background, and with
-/// `--sendmail` hands them to the mail command, retrying failures with growing pauses. It never
+/// `--sendmail` hands them to the mail command, retrying failures with growing pauses and giving
+/// up on a message refused for a day (moved to `failed/`, an error in the log). It never
 /// fails a referral: the referral is on disk before any email is made, and the answer does not
 /// wait for the email, unless `backlogLimit` events' emails are already waiting (a flood with
 /// the rate limits off): then it waits for a place in the queue, so a flood slows the answers
@@ -26,8 +27,11 @@ actor MailDispatcher {
     /// The referrals whose emails could not be written to the outbox (a full disk): the next
     /// start makes them again (``MailRecovery``), since the referrals are in the journal.
     private(set) var lostReferralIDs: Set<String> = []
-    private var retryDelay: Duration = .seconds(2)
-    private static let longestRetryDelay: Duration = .seconds(600)
+    private let retry: RetryPolicy
+    /// Delivery rounds that failed in a row, for the pause before the next.
+    private var failedRounds = 0
+    /// When each failing message (by file name) first failed in a row, and how many times.
+    private var failing: [String: (since: ContinuousClock.Instant, attempts: Int)] = [:]
     /// Events whose emails may wait to be made; the next one waits for a place.
     let backlogLimit: Int
     static let defaultBacklogLimit = 10_000
@@ -40,9 +44,10 @@ actor MailDispatcher {
     /// Entries queued and not yet taken: the writer flushes its batch when none is left.
     private nonisolated let queued = LockedCount()
 
-    init(outbox: Outbox, sendmail: Sendmail?, logger: Logger, backlogLimit: Int = defaultBacklogLimit) {
+    init(outbox: Outbox, sendmail: Sendmail?, retry: RetryPolicy = .emails, logger: Logger, backlogLimit: Int = defaultBacklogLimit) {
         self.outbox = outbox
         self.sendmail = sendmail
+        self.retry = retry
         self.logger = logger
         self.backlogLimit = backlogLimit
         self.places = QueuePlaces(backlogLimit)
@@ -140,27 +145,55 @@ actor MailDispatcher {
     func deliver() {
         guard let sendmail, !delivering else { return }
         delivering = true
-        Task.detached { [outbox, logger] in
+        Task.detached { [outbox] in
             let failures = sendmail.deliver(outbox)
-            for failure in failures {
-                logger.warning("sending \((failure.path as NSString).lastPathComponent) failed, will retry: \(failure.error)")
-            }
-            await self.finished(failed: !failures.isEmpty)
+            await self.finished(failures)
         }
     }
 
-    private func finished(failed: Bool) {
+    /// Logs the round's failures, gives up on messages failing for `retry.giveUpAfter`, and
+    /// schedules the next round while any are left.
+    private func finished(_ failures: [(path: String, error: String)]) {
         delivering = false
-        guard failed else {
-            retryDelay = .seconds(2)
+        let now = ContinuousClock.now
+        var stillFailing: [String: (since: ContinuousClock.Instant, attempts: Int)] = [:]
+        var retrying = false
+        for (path, error) in failures {
+            let name = (path as NSString).lastPathComponent
+            var record = failing[name] ?? (now, 0)
+            record.attempts += 1
+            guard now - record.since >= retry.giveUpAfter else {
+                stillFailing[name] = record
+                retrying = true
+                logger.warning("sending \(name) failed, will retry: \(error)")
+                continue
+            }
+            do {
+                try outbox.markFailed(path)
+                logger.error("gave up sending \(name) after \(record.attempts) attempts over \(Self.hours(now - record.since)): \(error); it is in .advocate/outbox/failed/ (move it back into .advocate/outbox/ to send it again)")
+            } catch {
+                stillFailing[name] = record
+                retrying = true
+                logger.error("could not set aside \(name), which fails to send: \(error)")
+            }
+        }
+        failing = stillFailing
+        guard retrying else {
+            failedRounds = 0
             return
         }
-        let delay = retryDelay
-        retryDelay = min(retryDelay * 2, Self.longestRetryDelay)
+        failedRounds += 1
+        let pause = retry.pause(afterAttempts: failedRounds)
         Task {
-            try? await Task.sleep(for: delay)
+            try? await Task.sleep(for: pause)
             self.deliver()
         }
+    }
+
+    /// A duration for the log: "26 h", or seconds when under an hour.
+    private static func hours(_ duration: Duration) -> String {
+        let seconds = duration.components.seconds
+        return seconds >= 3_600 ? "\(seconds / 3_600) h" : "\(seconds) s"
     }
 }
 

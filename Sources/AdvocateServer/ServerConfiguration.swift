@@ -25,7 +25,9 @@ public struct ServerConfiguration: Sendable {
     /// Where webhook secrets (`"secret": "env:NAME"`) are looked up.
     public var environment: [String: String]
     /// How failed webhook deliveries are retried.
-    var webhookRetry = WebhookDispatcher.RetryPolicy()
+    var webhookRetry = RetryPolicy.webhooks
+    /// How failed emails are retried (with `--sendmail`).
+    var emailRetry = RetryPolicy.emails
 
     public init(host: String = "127.0.0.1", port: Int = 8080, ipLimitPerMinute: Int = 10, codeLimitPerHour: Int = 50,
                 trustedProxies: TrustedProxies = TrustedProxies(), refreshDelay: Duration = .milliseconds(200), sendmail: String? = nil, watch: Bool = false, idleTimeout: Duration = .seconds(30), build: BuildOptions,

@@ -12,13 +12,6 @@ import ServiceLifecycle
 /// restart carries on where the last run stopped. It runs beside the server as a service and
 /// never holds up a referral: the desk only hands it events already on disk.
 actor WebhookDispatcher {
-    /// How failed deliveries are retried.
-    struct RetryPolicy: Sendable {
-        var first: Duration = .seconds(2)
-        var longest: Duration = .seconds(3600)
-        var giveUpAfter: Duration = .seconds(86_400)
-    }
-
     struct Receiver: Sendable {
         let hook: Program.Webhook
         let secret: [UInt8]
@@ -147,7 +140,7 @@ actor WebhookDispatcher {
                 state.givenUp = Array((state.givenUp + [WebhookLog.GivenUp(event: sequence + 1, type: type.rawValue, at: now, error: failure)]).suffix(100))
                 state = Self.advanced(state)
             } else {
-                let delay = min(retry.first * (1 << min(state.attempts - 1, 30)), retry.longest)
+                let delay = retry.pause(afterAttempts: state.attempts)
                 state.nextAttempt = Instant(milliseconds: now.milliseconds + delay.wholeMilliseconds)
                 logger.warning("webhook \(receiver.hook.url): event #\(sequence + 1) failed (attempt \(state.attempts)), retrying at \(state.nextAttempt!.iso8601): \(failure)")
             }

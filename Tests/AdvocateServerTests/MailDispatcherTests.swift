@@ -77,6 +77,35 @@ import Testing
         #expect(outbox.pending().count == 2)
     }
 
+    /// A message the mail command keeps refusing (exit 67, an address the mail system does not
+    /// know) is tried again with growing pauses, then given up after `giveUpAfter` of failures:
+    /// moved to `failed/` and not tried again. The event's other message, which the command
+    /// takes, is sent.
+    @Test(.timeLimit(.minutes(1)))
+    func aMessageRefusedForTooLongIsSetAside() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("advocate-outbox-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let outbox = Outbox(directory: directory)
+        let attempts = Paths.join(directory, "attempts.log")
+        let sendmail = Sendmail(command: "if grep -q '^To:.*friend@'; then echo x >> '\(attempts)'; echo 'user unknown' >&2; exit 67; fi")
+        let mailer = MailDispatcher(outbox: outbox, sendmail: sendmail,
+                                    retry: RetryPolicy(first: .milliseconds(20), longest: .milliseconds(40), giveUpAfter: .milliseconds(400)),
+                                    logger: Logger(label: "advocate-test"))
+        await mailer.queue { Self.messages(0) }
+        await mailer.written()
+        let deadline = ContinuousClock.now + .seconds(30)
+        while outbox.failed().isEmpty, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(outbox.failed().map { ($0 as NSString).lastPathComponent }.allSatisfy { $0.hasSuffix("event-0-friend.eml") } == true)
+        #expect(outbox.failed().count == 1)
+        #expect(outbox.sent().count == 1)
+        #expect(outbox.pending().isEmpty)
+        let tries = try String(contentsOfFile: attempts, encoding: .utf8).count
+        #expect(tries >= 3, "tried again before giving up")
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(try String(contentsOfFile: attempts, encoding: .utf8).count == tries, "not tried after it was set aside")
+        await mailer.flush()
+    }
+
     @Test func writtenWaitsForEveryEmailQueuedBeforeIt() async throws {
         let (outbox, mailer) = Self.temporaryMailer()
         defer { try? FileManager.default.removeItem(atPath: outbox.directory) }

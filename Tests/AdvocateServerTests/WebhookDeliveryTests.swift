@@ -75,7 +75,7 @@ actor WebhookReceiver {
             try program.write(to: file, atomically: true, encoding: .utf8)
         }, configure: { configuration in
             configuration.environment = ["ADVOCATE_TEST_HOOK_SECRET": Self.secret]
-            configuration.webhookRetry = .init(first: .milliseconds(20), longest: .milliseconds(40), giveUpAfter: giveUpAfter)
+            configuration.webhookRetry = RetryPolicy(first: .milliseconds(20), longest: .milliseconds(40), giveUpAfter: giveUpAfter)
         })
     }
 

@@ -74,7 +74,13 @@ public struct Outbox: Sendable {
         Self.messages(in: sentDirectory)
     }
 
+    /// Messages given up on (the mail command refused them for a day), kept in `failed/`, oldest first.
+    public func failed() -> [String] {
+        Self.messages(in: failedDirectory)
+    }
+
     private var sentDirectory: String { Paths.join(directory, "sent") }
+    private var failedDirectory: String { Paths.join(directory, "failed") }
 
     private static func messages(in folder: String) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
@@ -83,11 +89,20 @@ public struct Outbox: Sendable {
 
     /// Moves a sent message into `sent/`.
     public func markSent(_ path: String) throws {
-        let sent = sentDirectory
-        try FileManager.default.createDirectory(atPath: sent, withIntermediateDirectories: true)
-        let target = Paths.join(sent, (path as NSString).lastPathComponent)
+        try move(path, to: sentDirectory)
+    }
+
+    /// Moves a message given up on into `failed/`, where it is not sent again (moved back into
+    /// the outbox, it is).
+    public func markFailed(_ path: String) throws {
+        try move(path, to: failedDirectory)
+    }
+
+    private func move(_ path: String, to folder: String) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let target = Paths.join(folder, (path as NSString).lastPathComponent)
         guard rename(path, target) == 0 else {
-            throw AtomicFile.Failure(description: "cannot move \(path) to \(sent): \(systemMessage())")
+            throw AtomicFile.Failure(description: "cannot move \(path) to \(folder): \(systemMessage())")
         }
     }
 }
