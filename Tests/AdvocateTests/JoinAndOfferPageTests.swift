@@ -21,6 +21,22 @@ import Testing
         #expect(!(try directory.read("public/index.html").contains("class=\"offer\"")))
     }
 
+    /// While an offer with `friend` wording runs, pages word the friend's reward its way
+    /// (`site.friendReward`, the referrer page's description); the page said "20% off" eight
+    /// times beside a banner saying "30% off". Before and after the offer, the base wording.
+    @Test func pagesWordTheFriendsRewardAsTheRunningOfferDoes() throws {
+        var site = site()
+        site.pageTemplates["referrer"] = "{{<layout}}{{$main}}<p class=\"lead\">Get {{site.friendReward}}</p><meta content=\"{{page.description}}\">{{/main}}{{/layout}}"
+        let directory = try site.write()
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        let during = try directory.read("public/r/ada/index.html")
+        #expect(during.contains(#"<p class="lead">Get 30% off</p>"#), "\(during)")
+        #expect(during.contains("Get 30% off with Ada"), "\(during)")
+        _ = try SiteBuilder.build(SiteFixture.options(directory, asOf: "2026-03-08"))
+        let after = try directory.read("public/r/ada/index.html")
+        #expect(after.contains(#"<p class="lead">Get 20% off the first order</p>"#), "\(after)")
+    }
+
     @Test func aThemeWithJoinTemplatesGetsTheJoinPagesInTheSitemapAndAThemeWithoutDoesNot() throws {
         let without = try site().write()
         _ = try SiteBuilder.build(SiteFixture.options(without))

@@ -48,12 +48,14 @@ struct PageContext {
     /// The `site` values of every page, made once per site.
     static func siteValues(_ site: Site) -> TemplateValue {
         let program = site.program
+        // The offer running at the as-of, and the friend's reward wording while it runs, are the
+        // only values of every page that depend on the as-of (the page record counts on it).
         var values: TemplateObject = [
             "name": .text(program.name),
             "root": .text(site.urls.root),
             "baseURL": .text(site.urls.baseURL),
             "currency": .text(program.currency),
-            "friendReward": .text(program.friendReward.description),
+            "friendReward": .text(site.friendRewardNow),
             "referrerReward": .text(program.referrerReward.description),
             "referrerAmount": .text(site.formatting.money(program.referrerReward.amount)),
             "endpoint": .text(program.endpoint),
@@ -61,11 +63,10 @@ struct PageContext {
             "hasStories": .bool(!site.inputs.content.stories.isEmpty),
             "hasLeaderboard": .bool(site.hasLeaderboard),
         ]
-        // The only value of every page that depends on the as-of (the page record counts on it).
         if let offer = site.runningOffer {
             values["offer"] = [
                 "name": .text(offer.name), "until": .text(offer.until.iso8601), "referrerAmount": .text(site.formatting.money(offer.referrerAmount)),
-                "friendReward": .text(offer.friend ?? program.friendReward.description),
+                "friendReward": .text(site.friendRewardNow),
             ]
         }
         if site.inputs.theme.hasJoinPages {
@@ -81,7 +82,7 @@ struct PageContext {
     }
 
     var defaultDescription: String {
-        "Refer a friend to \(program.name): they get \(program.friendReward.description), you get \(program.referrerReward.description)."
+        "Refer a friend to \(program.name): they get \(site.friendRewardNow), you get \(program.referrerReward.description)."
     }
 
     func home() -> TemplateObject {
@@ -148,7 +149,7 @@ struct PageContext {
     /// The join page; with `form`, the endpoint's 422 page keeping what was typed.
     func join(form: FormState? = nil) -> TemplateObject {
         var context = common(.join, title: "Join \(program.name)",
-                             description: "Join \(program.name) and get your own link to share: your friends get \(program.friendReward.description).",
+                             description: "Join \(program.name) and get your own link to share: your friends get \(site.friendRewardNow).",
                              path: "/join/")
         var formValues: TemplateObject = ["action": .text(site.joinEndpoint), "requireConsent": .bool(program.requireConsent)]
         if let form { typed(form, into: &formValues) }
@@ -184,7 +185,7 @@ struct PageContext {
         let path = SiteURLs.referrerPath(referrer.code)
         let firstName = PersonName.firstName(referrer.name)
         var context = common(.referrer(index), title: "\(firstName) invites you to \(program.name)",
-                             description: "Get \(program.friendReward.description) with \(firstName)'s invitation.", path: path)
+                             description: "Get \(site.friendRewardNow) with \(firstName)'s invitation.", path: path)
         context["referrer"] = referrerValues(referrer)
         context["link"] = .text(site.urls.referrerLink(referrer.code))
         let qr = qrValues(referrer)

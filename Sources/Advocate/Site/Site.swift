@@ -49,6 +49,8 @@ public struct Site: Sendable {
 
     /// The offer running at the as-of, which every page's `site.offer` shows.
     var runningOffer: Program.Offer? { program.offer(at: figures.asOf) }
+    /// The friend's reward as pages word it: the running offer's `friend` wording, else the base.
+    var friendRewardNow: String { runningOffer?.friend ?? program.friendReward.description }
 
     /// True when the theme has a leaderboard template (themes made before it may not).
     public var hasLeaderboard: Bool { inputs.theme.templateNames.contains("leaderboard") }
