@@ -155,7 +155,8 @@ public enum AdvocateServer {
             if liveReload != nil {
                 LiveReloadMiddleware(outputDirectory: outputDirectory, root: root)
             }
-            FileMiddleware(outputDirectory, urlBasePath: root == "/" ? nil : root, searchForIndexHtml: true)
+            FileMiddleware(fileProvider: OpenedFileProvider(rootFolder: outputDirectory), urlBasePath: root == "/" ? nil : root,
+                           searchForIndexHtml: true)
         }
         if let liveReload {
             router.get(RouterPath(LiveReload.eventsPath)) { _, _ in await liveReload.response() }

@@ -75,6 +75,27 @@ import Testing
         #expect(found.first?.message.contains("the converted status is dated 2025-03-02T09:30:00Z, before its referral (line 1, 2026-03-01T09:30:00Z)") == true, "\(found)")
     }
 
+    /// Statuses count in journal order, so one written after another but dated before it (an
+    /// import in the wrong order, a date typed wrong) silently decides the referral: a warning.
+    /// So is `rewarded` with no `converted` before it, which counts as no conversion at all.
+    @Test func aStatusDatedBeforeTheLastOneAndARewardWithoutAConversionAreWarnings() throws {
+        let journal = #"""
+            {"type":"referral","id":"a","at":"2026-01-01T00:00:00Z","referrer":"ada","name":"F","email":"f@example.com"}
+            {"type":"status","id":"a","at":"2026-02-01T00:00:00Z","status":"converted","value":50}
+            {"type":"status","id":"a","at":"2026-01-20T00:00:00Z","status":"contacted"}
+            {"type":"referral","id":"b","at":"2026-01-01T00:00:00Z","referrer":"ada","name":"G","email":"g@example.com"}
+            {"type":"status","id":"b","at":"2026-02-01T00:00:00Z","status":"rewarded"}
+            {"type":"status","id":"a","at":"2026-02-02T00:00:00Z","status":"converted"}
+            {"type":"status","id":"a","at":"2026-03-01T00:00:00Z","status":"rewarded"}
+
+            """#
+        let found = try diagnostics(journal: journal)
+        #expect(found.map(\.line) == [3, 5], "\(found)")
+        #expect(found.allSatisfy { $0.severity == .warning })
+        #expect(found.first?.message == "line 3: field 'at': the contacted status is dated 2026-01-20T00:00:00Z, before the converted status on line 2 (2026-02-01T00:00:00Z); statuses count in the journal's order, so this one is the referral's latest: check the date", "\(found)")
+        #expect(found.last?.message == "line 5: field 'status': rewarded, but the referral has no converted status before it, so it counts as no conversion; record the conversion first (advocate referral status b converted)", "\(found)")
+    }
+
     /// Referrals dated before their referrer's `joined` day load without a word: imports and
     /// generated stores carry them by the ten thousand, and a warning for each would bury the
     /// ones that matter. They are counted.

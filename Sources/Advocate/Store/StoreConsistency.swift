@@ -53,15 +53,28 @@ enum StoreConsistency {
                 diagnostics.error(journalFile, location, "line \(line): field 'referrer': unknown referrer code \"\(referral.referrer)\"")
             }
         }
+        // Each referral's last status so far (in journal order), and whether one was `converted`.
+        var lastStatus: [String: (line: Int, status: ReferralStatus, at: Instant, converted: Bool)] = [:]
         for (event, line) in zip(journal.events, journal.lines) {
             guard case .status(let change) = event else { continue }
             if let referral = referralIDs[change.id] {
-                // Counted as it is (a conversion before its referral is within the window), but
-                // almost surely a typo in a date.
+                let location = SourceLocation(line: line, column: 1)
+                // Each counted as it is (a conversion before its referral is within the window),
+                // but almost surely a typo in a date or an import in the wrong order.
+                let previous = lastStatus[change.id]
                 if change.at < referral.at {
-                    diagnostics.warning(journalFile, SourceLocation(line: line, column: 1),
+                    diagnostics.warning(journalFile, location,
                                         "line \(line): field 'at': the \(change.status.rawValue) status is dated \(change.at.iso8601), before its referral (line \(referral.line), \(referral.at.iso8601)); check the date")
+                } else if let previous, change.at < previous.at {
+                    diagnostics.warning(journalFile, location,
+                                        "line \(line): field 'at': the \(change.status.rawValue) status is dated \(change.at.iso8601), before the \(previous.status.rawValue) status on line \(previous.line) (\(previous.at.iso8601)); statuses count in the journal's order, so this one is the referral's latest: check the date")
                 }
+                let converted = (previous?.converted ?? false) || change.status == .converted
+                if change.status == .rewarded && !converted {
+                    diagnostics.warning(journalFile, location,
+                                        "line \(line): field 'status': rewarded, but the referral has no converted status before it, so it counts as no conversion; record the conversion first (advocate referral status \(change.id) converted)")
+                }
+                lastStatus[change.id] = (line, change.status, change.at, converted)
             } else if !journal.unloadedReferralIDs.contains(change.id) {
                 diagnostics.error(journalFile, SourceLocation(line: line, column: 1),
                                   "line \(line): field 'id': status for unknown referral id \"\(change.id)\"")
