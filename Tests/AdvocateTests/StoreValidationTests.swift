@@ -238,6 +238,16 @@ import Testing
         #expect(found.contains { $0.message.contains("statsToken is already used") && $0.line == 3 })
     }
 
+    /// Tokens that differ only in letter case name one folder on a case-insensitive file system
+    /// (macOS, Windows): one referrer's private page would be served at the other's address.
+    @Test func tokensEqualButForLetterCaseAreRejected() throws {
+        let second = #"{"code": "bob", "name": "Bob", "email": "bob@example.com", "statsToken": "K3V9Q0C8M2X7W1R5T4Y6U8I0AB"}"#
+        let found = try diagnostics(referrers: referrersJSON(ada, second), journal: "")
+        #expect(found.count == 1 && found[0].severity == .error && found[0].line == 3, "\(found)")
+        #expect(found.first?.message.hasPrefix("referrer \"bob\": statsToken differs from the one at ") == true, "\(found)")
+        #expect(found.first?.message.hasSuffix("referrers.json:2:1 only in letter case; on a file system that ignores case (macOS, Windows) both pages would be one folder: make it unique (`advocate referrers add` makes random ones)") == true, "\(found)")
+    }
+
     @Test func referralForUnknownReferrer() throws {
         let journal = #"{"type":"referral","id":"rf_1","at":"2026-03-01T09:30:00Z","referrer":"nobody","name":"Grace","email":"g@example.com"}"# + "\n"
         let found = try diagnostics(journal: journal)

@@ -9,7 +9,7 @@ enum StoreConsistency {
         // twenty times (perf of loading such a store: this check's samples 4,835 -> 3,389; it
         // runs beside the ledger, so the load's wall time did not measurably change).
         var codes: [String: Origin] = [:]
-        var tokens: [String: Origin] = [:]
+        var tokens: [String: (token: String, origin: Origin)] = [:]
         var emails: [String: String] = [:]
         codes.reserveCapacity(referrers.count)
         tokens.reserveCapacity(referrers.count)
@@ -22,10 +22,16 @@ enum StoreConsistency {
             } else {
                 codes[referrer.code] = referrer.origin
             }
-            if let first = tokens[referrer.statsToken] {
-                diagnostics.error(file, location, "referrer \"\(referrer.code)\": statsToken is already used at \(first); every stats token must be unique")
+            // Keyed in lower case: tokens that differ only in case are one folder on a file
+            // system that ignores case (macOS, Windows), one referrer's page at the other's address.
+            let folded = referrer.statsToken.lowercased()
+            if let first = tokens[folded] {
+                let same = first.token == referrer.statsToken
+                diagnostics.error(file, location, "referrer \"\(referrer.code)\": " + (same
+                    ? "statsToken is already used at \(first.origin); every stats token must be unique"
+                    : "statsToken differs from the one at \(first.origin) only in letter case; on a file system that ignores case (macOS, Windows) both pages would be one folder: make it unique (`advocate referrers add` makes random ones)"))
             } else {
-                tokens[referrer.statsToken] = referrer.origin
+                tokens[folded] = (referrer.statsToken, referrer.origin)
             }
             // A warning, not an error: such a store has loaded before. But `forget` would erase
             // both, and the join form would send its links to one only.
@@ -35,7 +41,7 @@ enum StoreConsistency {
             } else {
                 emails[email] = referrer.code
             }
-            if let program, referrer.statsToken == program.analyticsToken {
+            if let program, folded == program.analyticsToken.lowercased() {
                 diagnostics.error(file, location, "referrer \"\(referrer.code)\": statsToken equals the program's analyticsToken; give it its own")
             }
         }
