@@ -29,6 +29,9 @@ struct AsOfOption: ParsableArguments {
                 throw ValidationError("--as-of must be a date YYYY-MM-DD, such as 2026-03-31; got \"\(text)\""
                     + (shaped ? ", which is not a day of the calendar" : ""))
             }
+            guard StoreRules.journalTimes.contains(day.end) else {
+                throw ValidationError("--as-of \(text) is \(StoreRules.journalTimesRequirement)")
+            }
             return day
         })
     var asOf: CalendarDay?

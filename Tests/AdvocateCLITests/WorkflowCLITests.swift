@@ -95,6 +95,10 @@ import Testing
             let serve = try CLIRunner.run(["serve", option, "-1", "--source", "examples/none"])
             #expect(serve.status == 64 && serve.stderr.contains(message), "\(option): \(serve.stderr)")
         }
+        // A year typed wrong, which the journal would refuse in a time.
+        let stats = try CLIRunner.run(["stats", "--as-of", "9999-12-31", "--source", "examples/none"])
+        #expect(stats.status == 64, "\(stats.stderr)")
+        #expect(stats.stderr.contains("--as-of 9999-12-31 is outside the years 1970 to 2199 that the journal takes; check the year"), "\(stats.stderr)")
     }
 
     /// An import names what is wrong with the file itself before reading any line of it.

@@ -15,6 +15,16 @@ import Testing
         #expect(ada.conversionRate == 0)
     }
 
+    /// The terminal table counts its referrers in words that agree: "1 referrer", "2 referrers".
+    @Test func theStatsTableCountsReferrersInAgreeingWords() throws {
+        var fixture = StoreFixture()
+        let two = StatsTable.render(try fixture.figures(asOf: "2026-03-31"), store: try fixture.load())
+        #expect(two.split(separator: "\n").first?.contains(" · 2 referrers · ") == true, "\(two)")
+        fixture.referrers = [fixture.referrers[0]]
+        let one = StatsTable.render(try fixture.figures(asOf: "2026-03-31"), store: try fixture.load())
+        #expect(one.split(separator: "\n").first?.contains(" · 1 referrer · ") == true, "\(one)")
+    }
+
     /// Rewards of 10.1 add up to 30.3, not binary floating point's 30.299999999999997, in the
     /// figures and in `advocate stats --format json`.
     @Test func amountsAreKeptToHundredths() throws {

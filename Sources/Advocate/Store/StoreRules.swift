@@ -101,10 +101,10 @@ public enum StoreRules {
 
     /// The times a journal takes: a year typed wrong (9999) would move every page's as-of
     /// there, and the weekly series would span every week in between.
-    static let journalTimes = CalendarDay(year: 1970, month: 1, day: 1).start..<CalendarDay(year: 2200, month: 1, day: 1).start
+    public static let journalTimes = CalendarDay(year: 1970, month: 1, day: 1).start..<CalendarDay(year: 2200, month: 1, day: 1).start
 
     /// ``journalTimes`` in words, for a refusal.
-    static let journalTimesRequirement = "outside the years 1970 to 2199 that the journal takes; check the year"
+    public static let journalTimesRequirement = "outside the years 1970 to 2199 that the journal takes; check the year"
 
     /// ``isAcceptableNewName(_:)`` in words, for a refusal.
     static let newNameRequirement = "1 to \(maximumNameLength) characters of readable text, with no control characters"
