@@ -165,9 +165,14 @@ struct AccessLogMiddleware: RouterMiddleware {
         return shown
     }
 
-    /// `/stats/<token>/` becomes `/stats/…/`: logs are not a place for secrets.
+    /// `/stats/<token>/` becomes `/stats/…/`: logs are not a place for secrets. A path that
+    /// goes on from `/stats` other than with a slash (`/stats;x/<token>/`, `/stats\<token>/`,
+    /// 404s that may still hold a token) is cut there: `/stats…`.
     static func redacted(_ path: String) -> String {
-        guard let range = path.range(of: "/stats/", options: .caseInsensitive) else { return path }
+        guard let stats = path.range(of: "/stats", options: .caseInsensitive) else { return path }
+        guard stats.upperBound < path.endIndex else { return path }
+        guard path[stats.upperBound] == "/" else { return String(path[..<stats.upperBound]) + "…" }
+        let range = stats.lowerBound..<path.index(after: stats.upperBound)
         let rest = path[range.upperBound...]
         guard let slash = rest.firstIndex(of: "/") else { return rest.isEmpty ? path : String(path[..<range.upperBound]) + "…" }
         return String(path[..<range.upperBound]) + "…" + rest[slash...]
