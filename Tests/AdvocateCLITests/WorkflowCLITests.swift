@@ -26,6 +26,27 @@ import Testing
         #expect(again.stderr.contains("is not empty"))
     }
 
+    /// A program that grows only through the join form starts with no referrer and no journal
+    /// event: its public leaderboard and its analytics page say so rather than "as of 1970-01-01".
+    @Test func aProgramWithNothingYetSaysSoInsteadOfA1970AsOf() throws {
+        let folder = try CLIRunner.temporaryFolder().appendingPathComponent("program")
+        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+        #expect(try CLIRunner.run(["init", folder.path]).status == 0)
+        try "[]\n".write(to: folder.appendingPathComponent("content/data/referrers.json"), atomically: true, encoding: .utf8)
+        try "".write(to: folder.appendingPathComponent("content/data/referrals.jsonl"), atomically: true, encoding: .utf8)
+        let build = try CLIRunner.run(["build", "--source", folder.path])
+        #expect(build.status == 0, "\(build.stderr)")
+        let program = try StoreLoader.load(from: folder.appendingPathComponent("content/data").path).store.program
+        for page in ["public/stats/\(program.analyticsToken)/index.html", "public/leaderboard/index.html"] {
+            let url = folder.appendingPathComponent(page)
+            // The leaderboard is there when the program's referrers may opt in to it.
+            guard FileManager.default.fileExists(atPath: url.path) || page.contains("/stats/") else { continue }
+            let html = try String(contentsOf: url, encoding: .utf8)
+            #expect(html.contains("No referrals yet."), "\(page)")
+            #expect(!html.contains("1970"), "\(page)")
+        }
+    }
+
     /// `referrers add` dates the new referrer today, and `build -q` prints nothing when all is well.
     @Test func addingAReferrerThenAQuietBuild() throws {
         let folder = try CLIRunner.temporaryFolder().appendingPathComponent("program")

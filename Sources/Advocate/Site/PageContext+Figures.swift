@@ -4,9 +4,12 @@ extension PageContext {
     /// How many weeks the analytics page lists.
     static let weeksShown = 26
 
+    /// `asOf` and `asOfISO`, and `hasActivity`: false for a program with nothing to date yet (no
+    /// journal event, no referrer's `joined` day), whose as-of would read 1970-01-01.
     func asOfValues(_ context: inout TemplateObject) {
         context["asOf"] = .text(site.figures.asOf.readable)
         context["asOfISO"] = .text(site.figures.asOf.iso8601)
+        context["hasActivity"] = .bool(site.figures.asOf != AsOf.nothingYet)
     }
 
     func stats(_ index: Int) -> TemplateObject {

@@ -6,6 +6,9 @@ public enum AsOf {
     public static func resolve(_ day: CalendarDay?, store: Store) -> Instant {
         if let day { return day.end }
         if let newest = store.newestEventInstant { return newest }
-        return store.referrers.compactMap(\.joined).max()?.end ?? CalendarDay(daysSinceEpoch: 0).end
+        return store.referrers.compactMap(\.joined).max()?.end ?? nothingYet
     }
+
+    /// The as-of of a program with no journal event and no `joined` day: nothing to date.
+    public static let nothingYet = CalendarDay(daysSinceEpoch: 0).end
 }
