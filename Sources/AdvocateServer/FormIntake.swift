@@ -19,9 +19,14 @@ struct FormIntake: Sendable {
     /// A form's fields, a JSON text to decode, or the answer when the request is refused first.
     enum Reading {
         case form(FormDecoding.Form)
+        /// A form over the per-IP limit, read so that its page can come back with what was typed.
+        case formOverLimit(FormDecoding.Form, retryAfter: Int)
         case json(String)
         case refused(Response)
     }
+
+    /// The form page's message for ``Reading/formOverLimit(_:retryAfter:)``.
+    static let overLimitMessage = "Too many requests from your network; please try again in a minute."
 
     /// Checks the Origin, the content type, the size and the per-IP limit, then reads the body.
     func read(_ request: Request, context: AdvocateRequestContext) async -> Reading {
@@ -47,7 +52,8 @@ struct FormIntake: Sendable {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > ServerConfiguration.maximumBodySize {
             return .refused(problem(kind, .contentTooLarge, title: "Request body too large", errors: []))
         }
-        if let wait = ipLimiter.take(context.clientIP.map(IPAddress.rateLimitKey) ?? "unknown") {
+        let wait = ipLimiter.take(context.clientIP.map(IPAddress.rateLimitKey) ?? "unknown")
+        if let wait, kind == .json {
             return .refused(tooManyRequests(kind, retryAfter: wait))
         }
         let body: ByteBuffer
@@ -58,7 +64,10 @@ struct FormIntake: Sendable {
         }
         // JSON must be UTF-8 (RFC 8259): a name read with replacement characters would be kept
         // garbled in the journal. A form's bytes are percent-escapes, decoded field by field.
-        guard kind == .json else { return .form(FormDecoding.form(body.readableBytesView, charset: charset)) }
+        guard kind == .json else {
+            let form = FormDecoding.form(body.readableBytesView, charset: charset)
+            return wait.map { .formOverLimit(form, retryAfter: $0) } ?? .form(form)
+        }
         guard let text = String(validating: body.readableBytesView, as: UTF8.self) else {
             return .refused(problem(.json, .badRequest, title: "Malformed JSON", detail: "the body is not UTF-8 text", errors: []))
         }

@@ -16,6 +16,9 @@ struct JoinEndpoint: Sendable {
         let submission: JoinSubmission
         switch await intake.read(request, context: context) {
         case .refused(let response): return response
+        case .formOverLimit(let form, let wait):
+            let page = await formPage(JoinSubmission(formFields: form.fields), errors: ["form": FormIntake.overLimitMessage], status: .tooManyRequests)
+            return FormIntake.retry(page, after: wait)
         case .form(let form):
             kind = .form
             submission = JoinSubmission(formFields: form.fields)

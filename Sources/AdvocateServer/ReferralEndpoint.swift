@@ -17,6 +17,9 @@ struct ReferralEndpoint: Sendable {
         let submission: ReferralSubmission
         switch await intake.read(request, context: context) {
         case .refused(let response): return response
+        case .formOverLimit(let form, let wait):
+            let page = await formPage(ReferralSubmission(formFields: form.fields), errors: ["form": FormIntake.overLimitMessage], status: .tooManyRequests)
+            return FormIntake.retry(page, after: wait)
         case .form(let form):
             kind = .form
             submission = ReferralSubmission(formFields: form.fields)

@@ -331,6 +331,17 @@ import Testing
             #expect(answer2.status == .ok)
             let answer3 = try await client.execute(uri: "/healthz", method: .get)
             #expect(answer3.status == .ok)
+            // A form over the address's limit gets its page back, with what was typed (it was a
+            // plain-text answer, and whatever the friend had typed was lost).
+            let form = try await client.postForm("referrer=ada&name=Typed+Name&email=typed%40example.net&consent=on")
+            #expect(form.status == .tooManyRequests && Int(form.headers[.retryAfter] ?? "") ?? 0 >= 1)
+            #expect(form.headers[.contentType]?.hasPrefix("text/html") == true)
+            let page = String(buffer: form.body)
+            #expect(page.contains("Too many requests from your network; please try again in a minute."), "\(page)")
+            #expect(page.contains(#"value="Typed Name""#) && page.contains(#"value="typed@example.net""#))
+            let join = try await client.execute(uri: "/api/join", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                                                body: ByteBuffer(string: "name=Joiner&email=joiner%40example.net&consent=on"))
+            #expect(join.status == .tooManyRequests && String(buffer: join.body).contains(#"value="Joiner""#), "\(String(buffer: join.body))")
         }
         let perCode = try ServerFixture(ipLimit: 0, codeLimit: 1)
         try await perCode.prepared.application.test(.router) { client in
