@@ -78,7 +78,8 @@ actor LiveReload {
     }
 }
 
-/// In watch mode, serves the site's HTML pages with the live-reload script added before `</body>`.
+/// In watch mode, serves the site's HTML pages with the live-reload script added before `</body>`
+/// (and answers HEAD with that page's length: the file's would describe another page).
 struct LiveReloadMiddleware: RouterMiddleware {
     typealias Context = AdvocateRequestContext
 
@@ -87,7 +88,9 @@ struct LiveReloadMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = RequestPath.normalized(request.uri.path)
-        guard request.method == .get, !path.contains(".."), path.hasPrefix(root) else { return try await next(request, context) }
+        guard request.method == .get || request.method == .head, !path.contains(".."), path.hasPrefix(root) else {
+            return try await next(request, context)
+        }
         let relative = String(path.dropFirst(root.count))
         let file = relative.isEmpty || relative.hasSuffix("/") ? relative + "index.html" : relative
         guard file.hasSuffix(".html"), let data = FileManager.default.contents(atPath: Paths.join(outputDirectory, file)) else {
@@ -97,8 +100,8 @@ struct LiveReloadMiddleware: RouterMiddleware {
         if let end = html.range(of: "</body>", options: .backwards) {
             html.insert(contentsOf: LiveReload.script, at: end.lowerBound)
         }
-        var response = Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
-        response.headers[.cacheControl] = "no-store"
-        return response
+        let page = ByteBuffer(string: html)
+        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store", .contentLength: String(page.readableBytes)],
+                        body: request.method == .head ? ResponseBody() : ResponseBody(byteBuffer: page))
     }
 }

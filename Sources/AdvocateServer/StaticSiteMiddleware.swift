@@ -57,7 +57,10 @@ struct StaticSiteMiddleware: RouterMiddleware {
             let query = request.uri.query.map { $0.isEmpty ? "" : "?" + $0 } ?? ""
             response.headers[.location] = RequestPath.encoded(path) + "/" + query
         }
-        if response.headers[.cacheControl] == nil {
+        // A response that sets its own caching is not the file as it is on disk (the page with
+        // the live-reload script): the file's tag would describe other bytes.
+        let isTheFile = response.headers[.cacheControl] == nil
+        if isTheFile {
             response.headers[.cacheControl] = Self.cacheControl(for: path, root: root)
         }
         if isPrivate {
@@ -68,7 +71,8 @@ struct StaticSiteMiddleware: RouterMiddleware {
         if let type = response.headers[.contentType] {
             response.headers[.contentType] = Self.withCharset(type)
         }
-        return validator?.apply(to: response) ?? response
+        guard isTheFile, let validator else { return response }
+        return validator.apply(to: response)
     }
 
     /// A text type with `charset=utf-8` (every file the build writes is UTF-8), so that nothing

@@ -12,6 +12,11 @@ import Testing
         try await watching.prepared.application.test(.router) { client in
             let page = try await client.execute(uri: "/faq/", method: .get)
             #expect(String(buffer: page.body).contains(LiveReload.script))
+            // HEAD describes the page as GET sends it, script included, not the file on disk.
+            let head = try await client.execute(uri: "/faq/", method: .head)
+            #expect(head.status == .ok)
+            #expect(head.headers[.contentLength] == String(page.body.readableBytes))
+            #expect(head.headers[.eTag] == nil && page.headers[.eTag] == nil, "the file's ETag would answer 304 for a page it does not describe")
         }
         #expect(!(try String(contentsOf: watching.file("faq/index.html"), encoding: .utf8)).contains("EventSource"))
         let normal = try ServerFixture()
