@@ -75,6 +75,11 @@ import Testing
             }
             let malformed = try await client.postJSON(#"{"referrer": "ada", "#)
             #expect(malformed.status == .badRequest)
+            // A field given twice names no one for sure: refused, not settled by which came last.
+            let twice = try await client.postJSON(#"{"referrer":"ada","name":"A","email":"twice@example.org","consent":true,"referrer":"grace"}"#)
+            #expect(twice.status == .unprocessableContent)
+            #expect(String(buffer: twice.body).contains("is given more than once"), "\(String(buffer: twice.body))")
+            #expect(try !fixture.journal().contains("twice@example.org"))
             let wrongType = try await client.postJSON(#"{"referrer":"ada","name":"A","email":"a@example.org","consent":"yes"}"#)
             #expect(wrongType.status == .unprocessableContent)
         }

@@ -66,7 +66,14 @@ public struct SubmittedFields: Sendable {
             throw FieldErrors([FieldError(field: "body", message: "the body must be a JSON object")])
         }
         var errors: [FieldError] = []
+        var seen: Set<String> = []
         for member in members {
+            // A key given twice is refused, not settled by order: a proxy or filter that reads the
+            // first and a server that reads the last would disagree on which referrer it names.
+            if member.key != Self.honeypotField, names.contains(member.key) || member.key == "consent", !seen.insert(member.key).inserted {
+                errors.append(FieldError(field: member.key, message: "is given more than once; send each field once"))
+                continue
+            }
             if member.key == Self.honeypotField {
                 // A bot's honeypot of another type is still filled: refusing its type would tell it.
                 honeypot = member.value.stringValue ?? (member.value.isNull ? "" : "filled")
