@@ -215,6 +215,10 @@ import Testing
         let error = try #require(found.first { $0.message.contains("duplicate code") })
         #expect(error.line == 3)
         #expect(error.message.contains("referrers.json:2:1"))
+        // The same person entered twice: one error, not also "email … is also referrer "ada"'s".
+        let again = #"{"code": "ada", "name": "Ada", "email": "ada@example.com", "statsToken": "zzzzq0c8m2x7w1r5t4y6u8i0ab"}"#
+        let twice = try diagnostics(referrers: referrersJSON(ada, again), journal: "")
+        #expect(twice.count == 1 && twice.first?.message.contains("duplicate code") == true, "\(twice)")
     }
 
     @Test func shortOrIllegalStatsTokensAreRejected() throws {

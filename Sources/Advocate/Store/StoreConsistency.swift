@@ -19,6 +19,8 @@ enum StoreConsistency {
             let location = referrer.origin.location
             if let first = codes[referrer.code] {
                 diagnostics.error(file, location, "duplicate code \"\(referrer.code)\" (already used at \(first)); codes must be unique")
+                // The same person entered twice is that one error, not also a shared email.
+                continue
             } else {
                 codes[referrer.code] = referrer.origin
             }
