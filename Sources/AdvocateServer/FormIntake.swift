@@ -75,6 +75,14 @@ struct FormIntake: Sendable {
         return .json(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
     }
 
+    /// The `src` of the page a form was posted from: its Referer, which browsers send whole for a
+    /// site's own pages. Nil without one, or with a value that is not a source.
+    static func sourceOfReferringPage(_ request: Request) -> ReferralSource? {
+        guard let referer = request.headers[.referer], let page = URLComponents(string: referer),
+              let value = page.queryItems?.first(where: { $0.name == "src" })?.value else { return nil }
+        return ReferralSource(rawValue: value)
+    }
+
     /// Whether the client takes HTML, as browsers say in every navigation's Accept.
     static func acceptsHTML(_ request: Request) -> Bool {
         request.headers[values: .accept].contains { $0.lowercased().contains("text/html") }

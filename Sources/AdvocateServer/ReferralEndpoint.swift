@@ -14,7 +14,7 @@ struct ReferralEndpoint: Sendable {
 
     func handle(_ request: Request, context: AdvocateRequestContext) async throws -> Response {
         let kind: FormIntake.Kind
-        let submission: ReferralSubmission
+        var submission: ReferralSubmission
         switch await intake.read(request, context: context) {
         case .refused(let response): return response
         case .formOverLimit(let form, let wait):
@@ -23,6 +23,12 @@ struct ReferralEndpoint: Sendable {
         case .form(let form):
             kind = .form
             submission = ReferralSubmission(formFields: form.fields)
+            // Without JavaScript the form keeps its default source; the page's own `?src=` says
+            // where the visit came from (a QR code's, a share link's).
+            if submission.source == nil || submission.source == ReferralSource.link.rawValue,
+               let source = FormIntake.sourceOfReferringPage(request) {
+                submission.source = source.rawValue
+            }
             if !form.unreadable.isEmpty, !submission.isBot {
                 return await formPage(submission, errors: FormIntake.unreadableErrors(form))
             }

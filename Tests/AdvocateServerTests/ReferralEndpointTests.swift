@@ -21,6 +21,26 @@ import Testing
         #expect(line.contains(#""referrer":"ada","name":"Form Friend","email":"form.friend@example.net","source":"sms","consent":true}"#))
     }
 
+    /// Without JavaScript the form sends its default source, `link`; the page's `?src=` (in the
+    /// Referer a browser sends for the site's own page) says where the visit came from. A
+    /// source the form chose stays.
+    @Test func aFormWithoutScriptTakesItsSourceFromThePagesAddress() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.prepared.application.test(.router) { client in
+            let page: HTTPFields = [.referer: "https://refer.acme.example/r/ada/?src=qr"]
+            let scanned = try await client.postForm("referrer=ada&name=Scan+Ner&email=scanner%40example.net&consent=on&source=link", headers: page)
+            #expect(scanned.status == .seeOther)
+            let texted = try await client.postForm("referrer=ada&name=Text+Er&email=texter%40example.net&consent=on&source=sms", headers: page)
+            #expect(texted.status == .seeOther)
+            let plain = try await client.postForm("referrer=ada&name=Plain+Link&email=plain%40example.net&consent=on&source=link")
+            #expect(plain.status == .seeOther)
+        }
+        let journal = try fixture.journal()
+        #expect(journal.contains(#""email":"scanner@example.net","source":"qr""#), "\(journal)")
+        #expect(journal.contains(#""email":"texter@example.net","source":"sms""#))
+        #expect(journal.contains(#""email":"plain@example.net","source":"link""#))
+    }
+
     @Test func jsonSuccessAnswers201WithTheRecordedID() async throws {
         let fixture = try ServerFixture()
         try await fixture.prepared.application.test(.router) { client in
