@@ -15,6 +15,20 @@ import Testing
         #expect(ada.conversionRate == 0)
     }
 
+    /// A conversion's value is its latest `converted` event's that gives one: refunded at 50 and
+    /// converted again at 70 is worth 70, and a value sent with a corrected `converted` counts.
+    @Test func aConversionIsWorthItsLatestValue() throws {
+        var fixture = StoreFixture()
+        let again = fixture.refer("ada", friend: "Grace Hopper", at: "2026-01-01T00:00:00Z")
+        fixture.status(again, "converted", at: "2026-01-02T00:00:00Z", value: 50)
+        fixture.status(again, "rejected", at: "2026-01-03T00:00:00Z")
+        fixture.status(again, "converted", at: "2026-01-04T00:00:00Z", value: 70)
+        let corrected = fixture.refer("ada", friend: "Alan Turing", at: "2026-01-01T00:00:00Z")
+        fixture.status(corrected, "converted", at: "2026-01-02T00:00:00Z")
+        fixture.status(corrected, "converted", at: "2026-01-03T00:00:00Z", value: 120)
+        #expect(try fixture.figures(asOf: "2026-03-31").program.conversionValue == 190)
+    }
+
     /// The terminal table counts its referrers in words that agree: "1 referrer", "2 referrers".
     @Test func theStatsTableCountsReferrersInAgreeingWords() throws {
         var fixture = StoreFixture()

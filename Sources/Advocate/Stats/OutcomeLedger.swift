@@ -157,9 +157,11 @@ public struct OutcomeLedger: Sendable {
         guard let index = indexByID[change.id], outcomes[index].isAccepted else { return }
         outcomes[index].latestStatus = change.status
         if change.status != .rejected { outcomes[index].wasContacted = true }
-        if change.status == .converted, outcomes[index].firstConvertedAt == nil {
-            outcomes[index].firstConvertedAt = change.at
-            outcomes[index].conversionValue = change.value
+        if change.status == .converted {
+            // The window and the hold count from the first conversion; the value is the latest
+            // one given (converted again after a refund, or a value sent with a correction).
+            if outcomes[index].firstConvertedAt == nil { outcomes[index].firstConvertedAt = change.at }
+            if let value = change.value { outcomes[index].conversionValue = value }
         }
     }
 
