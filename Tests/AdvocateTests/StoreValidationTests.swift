@@ -242,6 +242,16 @@ import Testing
         #expect(found.contains { $0.message.contains("statsToken is already used") && $0.line == 3 })
     }
 
+    /// Amounts are counted in cents: one with more is a warning naming the amount to write.
+    @Test func anAmountFinerThanACentIsAWarning() throws {
+        var fixture = StoreFixture()
+        fixture.amount = 12.345
+        let found = try diagnostics(program: fixture.programJSON)
+        #expect(found.map(\.message) == ["program.rewards.referrer: field 'amount' is 12.345; amounts are counted in cents: write 12.35"], "\(found)")
+        fixture.amount = 12.3
+        #expect(try diagnostics(program: fixture.programJSON).isEmpty)
+    }
+
     /// Tokens that differ only in letter case name one folder on a case-insensitive file system
     /// (macOS, Windows): one referrer's private page would be served at the other's address.
     @Test func tokensEqualButForLetterCaseAreRejected() throws {

@@ -162,6 +162,18 @@ struct ObjectReader {
         return number
     }
 
+    /// An amount of money: a number, with a warning when it has more than cents, which every
+    /// figure and page rounds away (three rewards of 12.345 earn 37.04, not 3 × 12.35).
+    mutating func money(_ key: String, required: Bool) -> Double? {
+        guard let amount = number(key, required: required) else { return nil }
+        let cents = Money.rounded(amount)
+        if abs(cents - amount) > 1e-9 * max(1, abs(amount)), let member = member(key) {
+            diagnostics.warning(file, member.value.location,
+                                "\(context): field '\(key)' is \(JSONOutput.format(amount)); amounts are counted in cents: write \(JSONOutput.format(cents))")
+        }
+        return amount
+    }
+
     mutating func integer(_ key: String, required: Bool, minimum: Int = 0) -> Int? {
         guard let number = number(key, required: required, minimum: Double(minimum)) else { return nil }
         guard number == number.rounded() else {

@@ -10,7 +10,7 @@ enum OfferDecoder {
             let name = offer.string("name", required: true, maxLength: 100)
             let from = offer.day("from", required: true)
             let until = offer.day("until", required: true)
-            let amount = offer.number("referrerAmount", required: true)
+            let amount = offer.money("referrerAmount", required: true)
             let friend = offer.string("friend", required: false, maxLength: 500)
             if let name, let from, let until, let amount {
                 if until < from {

@@ -65,14 +65,14 @@ enum ProgramDecoder {
         if var object = rewards.object("referrer", required: true) {
             object.warnAboutUnknownKeys(allowed: ["description", "amount"])
             let description = object.string("description", required: true, maxLength: 500).map(BidiControl.confined)
-            let amount = object.number("amount", required: true)
+            let amount = object.money("amount", required: true)
             if let description, let amount { referrer = .init(description: description, amount: amount) }
             rewards.diagnostics(append: object)
         }
         if var object = rewards.object("friend", required: true) {
             object.warnAboutUnknownKeys(allowed: ["description", "amount"])
             let description = object.string("description", required: true, maxLength: 500).map(BidiControl.confined)
-            let amount = object.number("amount", required: false) ?? 0
+            let amount = object.money("amount", required: false) ?? 0
             if let description { friend = .init(description: description, amount: amount) }
             rewards.diagnostics(append: object)
         }
@@ -90,7 +90,7 @@ enum ProgramDecoder {
             tier.warnAboutUnknownKeys(allowed: ["name", "conversions", "bonus"])
             let name = tier.string("name", required: true, maxLength: 100).map(BidiControl.confined)
             let conversions = tier.integer("conversions", required: true, minimum: 1)
-            let bonus = tier.number("bonus", required: false) ?? 0
+            let bonus = tier.money("bonus", required: false) ?? 0
             if let name, let conversions {
                 if let previous = tiers.last, conversions <= previous.conversions {
                     tier.error("conversions", "tiers must be listed by increasing 'conversions'; \(name) (\(conversions)) does not come after \(previous.name) (\(previous.conversions))")
