@@ -45,6 +45,10 @@ struct FormIntake: Sendable {
         guard let kind else {
             return .refused(problem(answerKind, .unsupportedMediaType, title: "Send application/x-www-form-urlencoded or application/json.", errors: []))
         }
+        // A compressed body would be read as text and refused as "not UTF-8": say what it is.
+        if let encoding = request.headers[.contentEncoding], encoding.lowercased().trimmingCharacters(in: .whitespaces) != "identity" {
+            return .refused(problem(kind, .unsupportedMediaType, title: "Send the body uncompressed (Content-Encoding \(encoding) is not read).", errors: []))
+        }
         let charset = FormDecoding.Charset(contentType: contentType)
         guard let charset, kind == .form || charset == .utf8 else {
             return .refused(problem(kind, .unsupportedMediaType, title: "Send the body as UTF-8 (a form may also be Latin-1).", errors: []))

@@ -339,6 +339,12 @@ import Testing
                                                  body: ByteBuffer(string: "referrer=ada&name=Ko&email=ko%40example.net&consent=on"))
             #expect(other.status == .unsupportedMediaType)
             #expect(String(buffer: other.body).contains("UTF-8"))
+            // A compressed body is named as such, not read as text that is "not UTF-8".
+            let gzipped = try await client.execute(uri: "/api/referrals", method: .post,
+                                                   headers: [.contentType: "application/json", .contentEncoding: "gzip"],
+                                                   body: ByteBuffer(bytes: [0x1F, 0x8B, 0x08, 0x00, 0x00]))
+            #expect(gzipped.status == .unsupportedMediaType)
+            #expect(String(buffer: gzipped.body).contains("Send the body uncompressed"), "\(String(buffer: gzipped.body))")
         }
     }
 
