@@ -188,3 +188,8 @@ final class TemporaryStore {
         try? FileManager.default.removeItem(atPath: path)
     }
 }
+
+extension JournalWriter {
+    /// True while the journal can be written.
+    var isWritable: Bool { unwritableReason == nil }
+}

@@ -108,3 +108,10 @@ import Testing
         #expect(ThemeLint.warnings(directory: directory.file("templates")).map(\.description) == ["\(directory.file("templates/leaderbaord.mustache")):1:1: warning: leaderbaord.mustache is not a page template and no template includes it, so it is never used (did you mean leaderboard.mustache?)"])
     }
 }
+
+extension ThemeLint {
+    /// The theme rules' warnings for the templates below `directory`, as `check` gives them.
+    static func warnings(directory: String) -> [Diagnostic] {
+        warnings(sources(directory: directory))
+    }
+}

@@ -14,6 +14,11 @@ public struct MarkdownSource: Sendable {
     /// (`variants.b.body`); a block scalar's (`body: |`) is the line after its key.
     public var valueLines: [String: Int] = [:]
 
+    /// The line the value at `path` (``valueLines``) starts on, else the line of the field `key` holding it.
+    func line(ofValue path: String, inField key: String) -> Int {
+        valueLines[path] ?? location(of: key).line
+    }
+
     public func location(of key: String) -> SourceLocation {
         fieldLocations[key] ?? .start
     }

@@ -56,16 +56,16 @@ public enum Notification: String, Sendable, CaseIterable {
 public struct MessageVariant: Sendable {
     /// `a`, `b`…; nil when the template has no variants.
     public var name: String?
-
-    /// How a message names a variant: ` (variant b)`, nothing without one.
-    static func label(_ name: String?) -> String {
-        name.map { " (variant \($0))" } ?? ""
-    }
     public var subject: MessageText?
     /// The text as it goes out: plain text (for email, the Markdown body rendered to plain text).
     public var text: MessageText
     /// Email only: the body as Markdown, with values escaped for Markdown.
     public var markdown: MessageText?
+
+    /// How a message names a variant: ` (variant b)`, nothing without one.
+    static func label(_ name: String?) -> String {
+        name.map { " (variant \($0))" } ?? ""
+    }
 }
 
 /// The values a messaging template can use.

@@ -74,13 +74,13 @@ enum MessageTemplateLoader {
             }
             let body = fields["body"]?.text ?? source.body
             let bodyLine = fields["body"]?.text == nil ? source.bodyLine
-                : source.valueLines["variants.\(variantName).body"] ?? source.location(of: "variants").line
+                : source.line(ofValue: "variants.\(variantName).body", inField: "variants")
             if channel != .email && fields["subject"] != nil {
                 diagnostics.warning(file, source.location(of: "variants"), "variant \"\(variantName)\": 'subject' is for email templates; \(channel.label) messages have none, so it is ignored")
             }
             let ownSubject = channel == .email ? fields["subject"]?.text : nil
             let subjectAt = ownSubject == nil ? source.location(of: "subject")
-                : SourceLocation(line: source.valueLines["variants.\(variantName).subject"] ?? source.location(of: "variants").line, column: 1)
+                : SourceLocation(line: source.line(ofValue: "variants.\(variantName).subject", inField: "variants"), column: 1)
             if let variant = parseVariant(name: variantName, channel: channel, notification: notification, subject: ownSubject ?? subject,
                                           ownSubject: ownSubject != nil, subjectAt: subjectAt, body: body, ownBody: fields["body"]?.text != nil, bodyLine: bodyLine,
                                           source: source, diagnostics: &diagnostics) {

@@ -26,8 +26,9 @@ public struct SiteURLs: Sendable {
     }
 
     /// Content's HTML with its root links (`href="/faq/"`, `src="/assets/…"`) below the site's
-    /// root, as the theme's are; a link that already starts with the root is left as it is. cmark's safe mode writes every attribute itself (raw HTML is
-    /// dropped and text's quotes are escaped), so `href="/` in its output is always a link's.
+    /// root, as the theme's are; a link that already starts with the root is left as it is.
+    /// cmark's safe mode writes every attribute itself (raw HTML is dropped and text's quotes are
+    /// escaped), so `href="/` in its output is always a link's.
     public func rootingLinks(inHTML html: String) -> String {
         guard root != "/" else { return html }
         var output = ""

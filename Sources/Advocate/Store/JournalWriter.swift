@@ -146,9 +146,6 @@ public final class JournalWriter: @unchecked Sendable {
         return nil
     }
 
-    /// True while the journal can be written (``unwritableReason`` is nil).
-    public var isWritable: Bool { unwritableReason == nil }
-
     /// The free space at which a file system that was full takes appends again: a megabyte, a
     /// few thousand referrals.
     static let roomNeeded: UInt64 = 1 << 20

@@ -48,7 +48,7 @@ enum ReferrerDecoder {
             var joined = reader.day("joined", required: false)
             // With no journal yet the as-of is the newest joined day: a year typed 9999 moved it there.
             if let day = joined, !StoreRules.journalTimes.contains(day.start) {
-                reader.error("joined", "field 'joined' is \(day.iso8601), outside the years 1970 to 2199; check the year")
+                reader.error("joined", "field 'joined' is \(day.iso8601), \(StoreRules.outsideJournalYears); check the year")
                 joined = nil
             }
             let referrer = decode(&reader, joined: joined)

@@ -103,8 +103,11 @@ public enum StoreRules {
     /// there, and the weekly series would span every week in between.
     public static let journalTimes = CalendarDay(year: 1970, month: 1, day: 1).start..<CalendarDay(year: 2200, month: 1, day: 1).start
 
+    /// ``journalTimes`` in words: "outside the years 1970 to 2199".
+    static let outsideJournalYears = "outside the years 1970 to 2199"
+
     /// ``journalTimes`` in words, for a refusal.
-    public static let journalTimesRequirement = "outside the years 1970 to 2199 that the journal takes; check the year"
+    public static let journalTimesRequirement = outsideJournalYears + " that the journal takes; check the year"
 
     /// ``isAcceptableNewName(_:)`` in words, for a refusal.
     static let newNameRequirement = "1 to \(maximumNameLength) characters of readable text, with no control characters"

@@ -23,10 +23,6 @@ enum ThemeLint {
         }
     }
 
-    static func warnings(directory: String) -> [Diagnostic] {
-        warnings(sources(directory: directory))
-    }
-
     static func warnings(_ templates: [Source]) -> [Diagnostic] {
         var diagnostics = DiagnosticList()
         var sources: [String: String] = [:]
