@@ -21,6 +21,16 @@ import Testing
         }
     }
 
+    /// The 404 page is served at every missing address, so it names no canonical one (it named
+    /// /404.html, which a crawler would then index for each of them); other pages keep theirs.
+    @Test func theNotFoundPageNamesNoCanonicalAddress() throws {
+        let public_ = CLIRunner.packageRoot.appendingPathComponent("public")
+        let notFound = try String(contentsOf: public_.appendingPathComponent("404.html"), encoding: .utf8)
+        #expect(!notFound.contains("canonical") && !notFound.contains("og:url") && notFound.contains("<title>Page not found"))
+        let terms = try String(contentsOf: public_.appendingPathComponent("terms/index.html"), encoding: .utf8)
+        #expect(terms.contains(#"<link rel="canonical" href="https://refer.acme.example/terms/">"#))
+    }
+
     @Test func exampleMeetsTheIssuesBar() throws {
         let loaded = try StoreLoader.load(from: CLIRunner.packageRoot.appendingPathComponent("content/data").path)
         let store = loaded.store

@@ -37,6 +37,33 @@ import Testing
         #expect(after.contains(#"<p class="lead">Get 20% off the first order</p>"#), "\(after)")
     }
 
+    /// Messages say what the page beside them says: `{{reward.friend}}` is the offer's wording
+    /// in share copy while the offer runs at the as-of, and in an email while it ran at the
+    /// referral. The page promised "30% off" and the friend's confirmation said "20% off".
+    @Test func messagesWordTheFriendsRewardAsTheOfferRunningThenDoes() throws {
+        var site = site()
+        site.content["messaging/notify-friend.md"] = "---\ntitle: Friend\nchannel: email\nsend: referral-to-friend\nsubject: \"Your {{reward.friend}}\"\n---\nEnjoy {{reward.friend}}: {{link}}\n"
+        let directory = try site.write()
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        let page = try directory.read("public/r/ada/index.html")
+        #expect(page.contains("sms:?&amp;body=B%3A%2030%25%20off%20https"), "\(page)")
+        #expect(page.contains("https://wa.me/?text=30%25%20off%20at%20Acme%20Rewards"), "\(page)")
+        let messaging = try directory.read("public/messaging/index.html")
+        #expect(messaging.contains("<pre>Enjoy 30% off: https://refer.acme.example/r/ada/</pre>"), "\(messaging)")
+
+        let inputs = try SiteInputs.load(SiteFixture.options(directory))
+        let notifier = Notifier(site: Site(inputs: inputs, asOf: CalendarDay("2026-03-31")!.end))
+        func friendEmail(at day: String) throws -> EmailMessage {
+            let referral = Referral(id: "rf_\(day)", at: CalendarDay(day)!.start, referrer: "ada", name: "Lin", email: "lin@example.com",
+                                    source: .email, variant: nil, consent: true)
+            return try #require(notifier.messages(forReferral: referral, at: referral.at).first)
+        }
+        let during = try friendEmail(at: "2026-03-07")
+        #expect(during.subject == "Your 30% off" && during.body.contains("Enjoy 30% off"), "\(during)")
+        let after = try friendEmail(at: "2026-03-08")
+        #expect(after.subject == "Your 20% off the first order", "\(after)")
+    }
+
     @Test func aThemeWithJoinTemplatesGetsTheJoinPagesInTheSitemapAndAThemeWithoutDoesNot() throws {
         let without = try site().write()
         _ = try SiteBuilder.build(SiteFixture.options(without))

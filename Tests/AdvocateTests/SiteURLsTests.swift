@@ -26,4 +26,14 @@ import Testing
         #expect(urls.path("/terms/") == "/terms/")
         #expect(urls.absolute("/sitemap.xml") == "https://refer.acme.example/sitemap.xml")
     }
+
+    /// A mailto body's line breaks are CRLF (RFC 6068 §5), whichever a message was written with;
+    /// other channels keep the message's own.
+    @Test func anEmailShareBreaksLinesWithCRLF() {
+        let link = "https://refer.acme.example/r/ada/?src=email"
+        let email = SiteURLs.shareURL(channel: .email, text: "Hello,\n\nClaim it:\r\n\(link)", subject: "Hi", link: link)
+        #expect(email.hasPrefix("mailto:?subject=Hi&body=Hello%2C%0D%0A%0D%0AClaim%20it%3A%0D%0Ahttps%3A"), "\(email)")
+        let whatsapp = SiteURLs.shareURL(channel: .whatsapp, text: "Hello,\nClaim it", subject: nil, link: link)
+        #expect(whatsapp == "https://wa.me/?text=Hello%2C%0AClaim%20it")
+    }
 }

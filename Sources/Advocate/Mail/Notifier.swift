@@ -14,7 +14,7 @@ public struct Notifier: Sendable {
     public func messages(forReferral referral: Referral, at: Instant) -> [EmailMessage] {
         guard let index = site.index(ofReferrer: referral.referrer) else { return [] }
         let referrer = site.referrers[index]
-        var values = site.messageValues(for: referrer, source: nil)
+        var values = site.messageValues(for: referrer, source: nil, at: referral.at)
         values.friendName = referral.name
         var messages: [EmailMessage] = []
         if let message = render(.referralToFriend, values: values, toName: referral.name, toAddress: referral.email,
@@ -33,7 +33,7 @@ public struct Notifier: Sendable {
     public func message(forStatus update: StatusUpdate, referral: Referral) -> EmailMessage? {
         guard update.status != .rejected, let index = site.index(ofReferrer: referral.referrer) else { return nil }
         let referrer = site.referrers[index]
-        var values = site.messageValues(for: referrer, source: nil)
+        var values = site.messageValues(for: referrer, source: nil, at: referral.at)
         values.friendName = PersonName.masked(referral.name)
         values.statsLink = site.urls.statsURL(referrer.statsToken)
         values.statusLabel = update.status.rawValue
@@ -45,7 +45,7 @@ public struct Notifier: Sendable {
     /// and their private stats link; sent again, with a new id, when they join again. The
     /// referrer need not be in this site's roster yet (they may have just joined).
     public func message(forJoin referrer: Referrer, at: Instant, id: String) -> EmailMessage? {
-        var values = site.messageValues(for: referrer, source: nil)
+        var values = site.messageValues(for: referrer, source: nil, at: at)
         values.statsLink = site.urls.statsURL(referrer.statsToken)
         return render(.joinToReferrer, values: values, toName: referrer.name, toAddress: referrer.email, at: at, id: id)
     }

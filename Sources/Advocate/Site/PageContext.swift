@@ -33,16 +33,16 @@ struct PageContext {
         title == siteName || title.isEmpty ? siteName : title + " · " + siteName
     }
 
-    /// The values every page has: `site` (the same on every page) and `page`.
+    /// The values every page has: `site` (the same on every page) and `page`. The 404 page has
+    /// no `page.url`: it is served at every missing address, so none is its canonical one.
     func common(_ spec: PageSpec, title: String, description: String, path: String, noindex: Bool = false, isPrivate: Bool = false) -> TemplateObject {
-        [
-            "site": site.siteValues,
-            "page": [
-                "kind": .text(spec.kind), "title": .text(title), "documentTitle": .text(Self.documentTitle(title, siteName: program.name)),
-                "description": .text(description), "path": .text(site.urls.path(path)),
-                "url": .text(site.urls.absolute(path)), "noindex": .bool(noindex || isPrivate), "private": .bool(isPrivate),
-            ],
+        var page: TemplateObject = [
+            "kind": .text(spec.kind), "title": .text(title), "documentTitle": .text(Self.documentTitle(title, siteName: program.name)),
+            "description": .text(description), "path": .text(site.urls.path(path)),
+            "url": .text(site.urls.absolute(path)), "noindex": .bool(noindex || isPrivate), "private": .bool(isPrivate),
         ]
+        if case .notFound = spec { page["url"] = nil }
+        return ["site": site.siteValues, "page": .object(page)]
     }
 
     /// The `site` values of every page, made once per site.

@@ -50,7 +50,13 @@ public struct Site: Sendable {
     /// The offer running at the as-of, which every page's `site.offer` shows.
     var runningOffer: Program.Offer? { program.offer(at: figures.asOf) }
     /// The friend's reward as pages word it: the running offer's `friend` wording, else the base.
-    var friendRewardNow: String { runningOffer?.friend ?? program.friendReward.description }
+    var friendRewardNow: String { friendReward(at: figures.asOf) }
+
+    /// The friend's reward as worded at `instant`: the `friend` wording of the offer running
+    /// then, else the base reward's description.
+    public func friendReward(at instant: Instant) -> String {
+        program.offer(at: instant)?.friend ?? program.friendReward.description
+    }
 
     /// True when the theme has a leaderboard template (themes made before it may not).
     public var hasLeaderboard: Bool { inputs.theme.templateNames.contains("leaderboard") }
@@ -71,11 +77,13 @@ public struct Site: Sendable {
         VariantAssignment.variant(for: code, among: variantNames)
     }
 
-    /// The values messaging templates are filled with for a referrer.
-    public func messageValues(for referrer: Referrer, source: ReferralSource?) -> MessageValues {
+    /// The values messaging templates are filled with for a referrer, with `{{reward.friend}}`
+    /// worded as at `instant` (an offer's wording while it runs, so a message says what the
+    /// page beside it and the friend's email say).
+    public func messageValues(for referrer: Referrer, source: ReferralSource?, at instant: Instant) -> MessageValues {
         MessageValues(referrerName: referrer.name, referrerCode: referrer.code,
                       link: urls.referrerLink(referrer.code, source: source),
-                      friendReward: program.friendReward.description, referrerReward: program.referrerReward.description,
+                      friendReward: friendReward(at: instant), referrerReward: program.referrerReward.description,
                       programName: program.name)
     }
 
@@ -91,15 +99,15 @@ public struct Site: Sendable {
         let variant = variant(for: referrer.code)
         // The channels differ only in the link's source: the context is made once and its link
         // set per channel (making it per channel was 1.6 % of a build).
-        let context = messageValues(for: referrer, source: nil).context
+        let context = messageValues(for: referrer, source: nil, at: figures.asOf).context
         return MessageChannel.allCases.map { channel in
             let link = urls.referrerLink(referrer.code, source: channel.source)
             let message: RenderedMessage
             if let template = shareTemplates[channel], let chosen = template.variant(named: variant) ?? template.variants.first {
                 message = chosen.render(context: context.setting("link", to: .text(link)))
             } else {
-                message = RenderedMessage(subject: "\(program.friendReward.description) at \(program.name)",
-                                          text: "\(program.friendReward.description) at \(program.name): \(link)", html: nil)
+                message = RenderedMessage(subject: "\(friendRewardNow) at \(program.name)",
+                                          text: "\(friendRewardNow) at \(program.name): \(link)", html: nil)
             }
             return (channel, SiteURLs.shareURL(channel: channel, text: message.text, subject: message.subject, link: link))
         }

@@ -99,7 +99,8 @@ public struct SiteURLs: Sendable {
     public static func shareURL(channel: MessageChannel, text: String, subject: String?, link: String) -> String {
         // Each part: the URL's literal text, then a value percent-encoded.
         let parts: [(literal: String, value: String)] = switch channel {
-        case .email: [("mailto:?subject=", subject ?? ""), ("&body=", text)]
+        // RFC 6068 §5: a mailto body's line breaks are CRLF.
+        case .email: [("mailto:?subject=", subject ?? ""), ("&body=", text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n"))]
         case .sms: [("sms:?&body=", text)]
         case .whatsapp: [("https://wa.me/?text=", text)]
         case .x: [("https://x.com/intent/tweet?text=", text)]
