@@ -16,7 +16,11 @@ import NIOHTTP1
 ///   unless its Content-Length is over the endpoint's limit, whose 413 is then its only answer,
 ///   so the client never sends a body that would be thrown away;
 /// - a method NIO's parser does not know (`FOO`) is answered 501, RFC 9110 §9.1, where
-///   Hummingbird answered every parse error 400.
+///   Hummingbird answered every parse error 400;
+/// - an HTTP/1.1 request without a Host header, or any request with two, is answered 400,
+///   RFC 9112 §3.2;
+/// - such a refusal closes the connection, but only after the answers to the requests pipelined
+///   before it, RFC 9112 §9.3.2: a referral's 201 was lost when `FOO` followed it in one read.
 struct HTTP1ConformingChannel: ServerChildChannel {
     let http1: HTTP1Channel
 
@@ -45,7 +49,8 @@ struct HTTP1ConformingChannel: ServerChildChannel {
 
 /// Adds `Connection: close` to an HTTP/1.0 request that did not ask for keep-alive and
 /// `Connection: keep-alive` to the response of one that did, answers `100 Continue` to an
-/// HTTP/1.1 request that expects it and may send its body, and 501 to an unknown method.
+/// HTTP/1.1 request that expects it and may send its body, and refuses an unknown method (501)
+/// or a request without its one Host (400) once the requests before it are answered.
 private final class VersionAwareRequestHead: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
@@ -56,10 +61,20 @@ private final class VersionAwareRequestHead: ChannelDuplexHandler, RemovableChan
     /// request that asked for keep-alive. A `100 Continue` goes out only when the request is the
     /// sole one, so it can never land inside a pipelined request's response.
     private var unanswered: [Bool] = []
+    /// The answer that ends the connection, once a request is refused; nothing read after that
+    /// request is passed on. It goes out when `unanswered` is empty.
+    private var refusal: (status: HTTPResponseStatus, text: String)?
+    private var refusalSent = false
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard refusal == nil else { return }
         guard case .head(var head) = unwrapInboundIn(data) else {
             context.fireChannelRead(data)
+            return
+        }
+        let hosts = head.headers["host"].count
+        guard hosts == 1 || (hosts == 0 && head.version != .http1_1) else {
+            refuse(.badRequest, "A request needs exactly one Host header (RFC 9112 §3.2).\n", context: context)
             return
         }
         unanswered.append(head.version == .http1_0 && head.isKeepAlive)
@@ -77,13 +92,7 @@ private final class VersionAwareRequestHead: ChannelDuplexHandler, RemovableChan
             context.fireErrorCaught(error)
             return
         }
-        let body = "This server does not know that method; its pages take GET and HEAD, its endpoints POST.\n"
-        var headers = HTTPHeaders([("connection", "close"), ("content-type", "text/plain; charset=utf-8")])
-        headers.add(name: "content-length", value: String(body.utf8.count))
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .notImplemented, headers: headers))), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil)
-        let channel = context.channel
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+        refuse(.notImplemented, "This server does not know that method; its pages take GET and HEAD, its endpoints POST.\n", context: context)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -94,8 +103,25 @@ private final class VersionAwareRequestHead: ChannelDuplexHandler, RemovableChan
         case .end:
             if !unanswered.isEmpty { unanswered.removeFirst() }
             context.write(data, promise: promise)
+            sendRefusalWhenDue(context: context)
         default:
             context.write(data, promise: promise)
         }
+    }
+
+    private func refuse(_ status: HTTPResponseStatus, _ text: String, context: ChannelHandlerContext) {
+        refusal = (status, text)
+        sendRefusalWhenDue(context: context)
+    }
+
+    private func sendRefusalWhenDue(context: ChannelHandlerContext) {
+        guard let refusal, !refusalSent, unanswered.isEmpty else { return }
+        refusalSent = true
+        var headers = HTTPHeaders([("connection", "close"), ("content-type", "text/plain; charset=utf-8")])
+        headers.add(name: "content-length", value: String(refusal.text.utf8.count))
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: refusal.status, headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: refusal.text)))), promise: nil)
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
     }
 }

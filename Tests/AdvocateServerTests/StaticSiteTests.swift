@@ -179,6 +179,44 @@ import Testing
         }
     }
 
+    /// An HTTP/1.1 request without a Host header, or a request with two, is 400 (RFC 9112 §3.2);
+    /// an HTTP/1.0 request needs none.
+    @Test(arguments: ["GET /healthz HTTP/1.1\r\n\r\n", "GET /healthz HTTP/1.1\r\nHost: a.example\r\nHost: b.example\r\n\r\n",
+                      "GET /healthz HTTP/1.0\r\nHost: a.example\r\nHost: b.example\r\n\r\n"])
+    func aRequestWithoutItsOneHostIsRefused(request: String) async throws {
+        let fixture = try ServerFixture()
+        try await fixture.prepared.application.test(.live) { client in
+            let port = try #require(client.port)
+            let exchange = try await LoopbackExchange.run(port: port, request: request)
+            #expect(exchange.response.hasPrefix("HTTP/1.1 400 Bad Request\r\n"), "\(exchange.response)")
+            #expect(exchange.response.hasSuffix("exactly one Host header (RFC 9112 §3.2).\n"))
+            #expect(exchange.closedByServer)
+        }
+    }
+
+    /// A refused request closes the connection only after the answers to the requests sent
+    /// before it on the same connection: a referral's 201 was lost when `FOO` followed it in one
+    /// write, though the referral was recorded.
+    @Test func aRefusedRequestWaitsForTheAnswersBeforeIt() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.prepared.application.test(.live) { client in
+            let port = try #require(client.port)
+            let body = #"{"referrer":"ken","name":"Pat","email":"pat.pipelined@example.org","consent":true}"#
+            let post = "POST /api/referrals HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+            let health = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+            for (refused, status) in [("FOO / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", "501 Not Implemented"), ("GET / HTTP/1.1\r\n\r\n", "400 Bad Request")] {
+                let exchange = try await LoopbackExchange.run(port: port, request: health + health + refused)
+                let statuses = exchange.response.components(separatedBy: .newlines).filter { $0.hasPrefix("HTTP/1.1 ") }
+                #expect(statuses == ["HTTP/1.1 200 OK", "HTTP/1.1 200 OK", "HTTP/1.1 \(status)"], "\(exchange.response)")
+                #expect(exchange.closedByServer)
+            }
+            let exchange = try await LoopbackExchange.run(port: port, request: post + "FOO / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            #expect(exchange.response.hasPrefix("HTTP/1.1 201 Created\r\n"), "\(exchange.response)")
+            #expect(exchange.response.contains("HTTP/1.1 501 Not Implemented\r\n"))
+            #expect(try fixture.journal().contains("pat.pipelined@example.org"))
+        }
+    }
+
     /// A client that stops halfway through its request head, or keeps a connection open without
     /// asking anything more, is closed after the idle timeout: stalled sockets must not pile up
     /// until the server has no descriptor left.
