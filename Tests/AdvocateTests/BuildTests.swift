@@ -70,6 +70,24 @@ import Testing
         #expect(try directory.read("public/thanks/index.html").contains("[/refer/assets/logo.svg] [https://example.com/refer/assets/logo.svg]"))
     }
 
+    /// `brand.image` is the link-preview picture: an absolute `og:image` (below the base path)
+    /// with a large X card; without it, no `og:image` and a small card.
+    @Test func theBrandImageIsTheOpenGraphImage() throws {
+        var site = fixtureWithReferrals()
+        site.store.baseURL = "https://example.com/refer"
+        site.pageTemplates["layout"] = "<html><head>{{#site.imageURL}}<meta property=\"og:image\" content=\"{{site.imageURL}}\">{{/site.imageURL}}</head><body>{{$main}}{{/main}}</body></html>"
+        site.content["assets/card.png"] = "not really a PNG, which the build does not look into"
+        let plain = try site.write()
+        _ = try SiteBuilder.build(SiteFixture.options(plain))
+        #expect(!(try plain.read("public/r/ada/index.html").contains("og:image")))
+        let directory = try site.write()
+        try directory.write("content/data/program.json", try directory.read("content/data/program.json")
+            .replacingOccurrences(of: #""currency": "USD","#, with: #""currency": "USD", "brand": {"image": "card.png"},"#))
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        #expect(try directory.read("public/r/ada/index.html").contains(#"<meta property="og:image" content="https://example.com/refer/assets/card.png">"#))
+        #expect(directory.exists("public/assets/card.png"))
+    }
+
     /// A root link written in content (`[FAQ](/faq/)`) is a link within the site: below a path
     /// it carries the path, as the theme's links do; it was left as written, a 404.
     @Test func contentLinksFromTheRootCarryTheBasePath() throws {
@@ -113,6 +131,25 @@ import Testing
         let everything = try directory.snapshot().values.compactMap { String(data: $0, encoding: .utf8) }.joined()
         #expect(!everything.contains("grace@example.org"))
         #expect(!everything.contains("ada@example.com"))
+    }
+
+    /// A referral's label on the stats page says what the figures count: a `rewarded` with no
+    /// `converted` is not counted (it read "Converted after the 90-day window"), and a reward
+    /// paid before the hold has passed is on hold, as the pending figure has it.
+    @Test func statsPageLabelsSayWhatTheFiguresCount() throws {
+        var site = SiteFixture()
+        let unconverted = site.store.refer("ada", friend: "Grace Hopper", email: "grace@example.org", at: "2026-03-01T09:30:00Z")
+        site.store.status(unconverted, "rewarded", at: "2026-03-02T09:30:00Z")
+        let early = site.store.refer("ada", friend: "Alan Turing", email: "alan@example.org", at: "2026-03-03T09:30:00Z")
+        site.store.status(early, "converted", at: "2026-03-04T09:30:00Z")
+        site.store.status(early, "rewarded", at: "2026-03-05T09:30:00Z")
+        let directory = try site.write()
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        let html = try directory.read("public/" + statsPath)
+        #expect(html.contains("Grace H. Not counted: no conversion recorded"), "\(html)")
+        #expect(html.contains("Alan T. Rewarded · reward on hold"), "\(html)")
+        _ = try SiteBuilder.build(SiteFixture.options(directory, asOf: "2026-12-31"))
+        #expect(try directory.read("public/" + statsPath).contains("Alan T. Rewarded</li>"))
     }
 
     @Test func referrerPageSharesTheLinkPerChannel() throws {

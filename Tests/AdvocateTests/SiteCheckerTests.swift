@@ -115,6 +115,21 @@ import Testing
         }
     }
 
+    /// A link-preview picture must be one social networks show (not an SVG), inside
+    /// content/assets/, and there: each mistake is an error at its field that says what to give.
+    @Test(arguments: [("share.svg", "must be a PNG, JPEG, GIF or WebP picture"), ("../share.png", "must be a file name in content/assets/"),
+                      ("missing.png", "brand.image names \"missing.png\" but")])
+    func aBrandImageMustBeAPictureInTheAssets(image: String, message: String) throws {
+        var site = SiteFixture()
+        site.content["assets/share.svg"] = "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"
+        let directory = try site.write()
+        let program = try directory.read("content/data/program.json").replacingOccurrences(of: #""currency": "USD","#, with: "\"currency\": \"USD\",\n  \"brand\": {\"image\": \"\(image)\"},")
+        try directory.write("content/data/program.json", program)
+        let line = program.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("\"image\"") }! + 1
+        let errors = SiteChecker.check(SiteFixture.options(directory)).diagnostics.filter { $0.severity == .error }
+        #expect(errors.count == 1 && errors[0].description.contains("program.json:\(line):") && errors[0].message.contains(message), "\(errors)")
+    }
+
     /// `check` passing a program that `serve` then refuses: a webhook's secret variable unset
     /// here is a warning.
     @Test func aWebhookSecretNotSetHereIsAWarning() throws {

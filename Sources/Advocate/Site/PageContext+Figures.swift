@@ -68,9 +68,12 @@ extension PageContext {
         case .contacted: return "Contacted"
         case .rejected: return "Not eligible"
         case .converted, .rewarded:
+            guard outcome.firstConvertedAt != nil else { return "Not counted: no conversion recorded" }
             guard outcome.isConversion else { return "Converted after the \(program.attributionWindowDays)-day window" }
-            if outcome.latestStatus == .rewarded { return "Rewarded" }
-            return outcome.isMatured ? "Converted · reward earned" : "Converted · reward on hold"
+            let rewarded = outcome.latestStatus == .rewarded
+            // Paid early or not, a reward counts as pending until the hold has passed.
+            guard outcome.isMatured else { return rewarded ? "Rewarded · reward on hold" : "Converted · reward on hold" }
+            return rewarded ? "Rewarded" : "Converted · reward earned"
         }
     }
 

@@ -78,6 +78,7 @@ struct PageContext {
             // An Open Graph image needs an absolute address; `site.baseURL` + `site.logo` would repeat a base path.
             values["logoURL"] = .text(site.urls.absolute("/assets/" + logo))
         }
+        if let image = program.brand?.image { values["imageURL"] = .text(site.urls.absolute("/assets/" + image)) }
         return .object(values)
     }
 

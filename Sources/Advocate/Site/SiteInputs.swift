@@ -115,9 +115,11 @@ public struct SiteInputs: Sendable {
     }
 
     private static func checkBrand(_ program: Program, content: SiteContent, options: BuildOptions, diagnostics: inout DiagnosticList) {
-        if let brand = program.brand, let logo = brand.logo, !content.assets.contains(logo) {
-            diagnostics.error(Paths.join(options.dataDirectory, StoreFiles.program), brand.logoLocation,
-                              "brand.logo names \"\(logo)\" but \(Paths.join(options.contentDirectory, "assets", logo)) does not exist")
+        guard let brand = program.brand else { return }
+        for (key, file, location) in [("logo", brand.logo, brand.logoLocation), ("image", brand.image, brand.imageLocation)] {
+            guard let file, !content.assets.contains(file) else { continue }
+            diagnostics.error(Paths.join(options.dataDirectory, StoreFiles.program), location,
+                              "brand.\(key) names \"\(file)\" but \(Paths.join(options.contentDirectory, "assets", file)) does not exist")
         }
     }
 

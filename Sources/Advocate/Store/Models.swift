@@ -76,12 +76,17 @@ public struct Program: Sendable {
         offer(at: instant)?.referrerAmount ?? referrerReward.amount
     }
 
-    /// The accent colour (`#rrggbb`) and a logo file in content/assets/.
+    /// The accent colour (`#rrggbb`), a logo file and a link-preview picture in content/assets/.
     public struct Brand: Sendable {
         public var color: String?
         public var logo: String?
         /// Where program.json gives `logo`, for a message about its file.
         public var logoLocation: SourceLocation = .start
+        /// The picture link previews show (`og:image`): a PNG, JPEG, GIF or WebP, since social
+        /// networks show no SVG.
+        public var image: String?
+        /// Where program.json gives `image`, for a message about its file.
+        public var imageLocation: SourceLocation = .start
     }
 }
 

@@ -125,20 +125,35 @@ enum ProgramDecoder {
 
     private static func decodeBrand(_ reader: inout ObjectReader) -> Program.Brand? {
         guard var brand = reader.object("brand", required: false) else { return nil }
-        brand.warnAboutUnknownKeys(allowed: ["color", "logo"])
+        brand.warnAboutUnknownKeys(allowed: ["color", "logo", "image"])
         var color = brand.string("color", required: false, maxLength: 7)
         if let value = color, !isHexColor(value) {
             brand.error("color", "field 'color' must be a hex colour such as #0b6e4f, found \"\(value)\"")
             color = nil
         }
-        var logo = brand.string("logo", required: false, maxLength: 200)
-        if let value = logo, !isSafeRelativePath(value) {
-            brand.error("logo", "field 'logo' must be a file name in content/assets/ such as logo.svg, found \"\(value)\"")
-            logo = nil
+        let logo = assetFileName("logo", example: "logo.svg", in: &brand)
+        var image = assetFileName("image", example: "share.png", in: &brand)
+        if let value = image, !previewImageExtensions.contains(value.split(separator: ".").last.map { $0.lowercased() } ?? "") {
+            brand.error("image", "field 'image' must be a PNG, JPEG, GIF or WebP picture (link previews on social networks show no SVG), found \"\(value)\"; 1200×630 pixels suits every network")
+            image = nil
         }
         reader.diagnostics(append: brand)
-        return Program.Brand(color: color, logo: logo, logoLocation: brand.location(of: "logo"))
+        return Program.Brand(color: color, logo: logo, logoLocation: brand.location(of: "logo"), image: image, imageLocation: brand.location(of: "image"))
     }
+
+    /// The file in content/assets/ that `key` names; nil, with an error, for a name that could
+    /// reach outside that folder.
+    private static func assetFileName(_ key: String, example: String, in brand: inout ObjectReader) -> String? {
+        guard let value = brand.string(key, required: false, maxLength: 200) else { return nil }
+        guard isSafeRelativePath(value) else {
+            brand.error(key, "field '\(key)' must be a file name in content/assets/ such as \(example), found \"\(value)\"")
+            return nil
+        }
+        return value
+    }
+
+    /// The pictures social networks show in a link preview.
+    private static let previewImageExtensions: Set<String> = ["png", "jpg", "jpeg", "gif", "webp"]
 
     private static func decodeGoals(_ reader: inout ObjectReader) -> Program.Goals? {
         guard var goals = reader.object("goals", required: false) else { return nil }
