@@ -378,6 +378,98 @@ import Testing
         #expect(try directory.snapshot() == before)
     }
 
+    /// A build killed while moving its files into place (its committing marker is left) had
+    /// staged every file whole: the next build moves the rest into place, so the output is the
+    /// killed build's site, not half old and half new; then it builds as usual.
+    @Test func aBuildKilledWhileMovingFilesIntoPlaceIsFinishedByTheNext() throws {
+        let site = fixtureWithReferrals()
+        let directory = try site.write()
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        let dead = Int32.max  // above any pid_max, so no such process
+        for path in ["public/.advocate-pending-\(dead)", "public/.advocate-committing-\(dead)"] { try directory.write(path, "") }
+        try directory.write("public/r/bob/.index.html.advocate-tmp-\(dead)", "bob, as the killed build made him")
+        try directory.write("public/.advocate-staging-\(dead)/extra/index.html", "a new entry of the killed build")
+        try directory.write("public/.advocate-staging-\(dead)/r/ada/index.html", "an entry the output has: not moved")
+
+        OutputWriter.finishInterruptedBuilds(in: directory.file("public"))
+        #expect(try directory.read("public/r/bob/index.html") == "bob, as the killed build made him")
+        #expect(try directory.read("public/extra/index.html") == "a new entry of the killed build")
+        #expect(try directory.read("public/r/ada/index.html") != "an entry the output has: not moved")
+        let leftovers = try FileManager.default.subpathsOfDirectory(atPath: directory.file("public")).filter { $0.contains(".advocate-") }
+        #expect(leftovers.isEmpty, "\(leftovers)")
+
+        // Without the committing marker, a killed build's files are thrown away instead.
+        try directory.write("public/.advocate-pending-\(dead)", "")
+        try directory.write("public/r/ada/.index.html.advocate-tmp-\(dead)", "half a build")
+        OutputWriter.finishInterruptedBuilds(in: directory.file("public"))
+        #expect(try directory.read("public/r/ada/index.html") != "half a build")
+        #expect(!directory.exists("public/r/ada/.index.html.advocate-tmp-\(dead)") && !directory.exists("public/.advocate-pending-\(dead)"))
+
+        let report = try SiteBuilder.build(SiteFixture.options(directory))
+        #expect(report.written == 1)
+        #expect(try directory.read("public/r/bob/index.html").contains("<h1>Bob"))
+    }
+
+    /// A file that cannot be moved into place (a folder where the page goes) does not stop the
+    /// others: the error names it and says the rest is the new site, which it is, with nothing
+    /// left behind. It said the output was left as it was while 21 pages had changed.
+    @Test func aFileThatCannotBeMovedIntoPlaceIsNamedAndTheRestIsTheNewSite() throws {
+        var site = fixtureWithReferrals()
+        let directory = try site.write()
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        try FileManager.default.removeItem(atPath: directory.file("public/r/ada/index.html"))
+        try directory.write("public/r/ada/index.html/blocker", "a folder where the page goes")
+        site.store.referrers[0].name = "Ada King"
+        site.store.referrers[1].name = "Bob King"
+        try site.store.write(to: directory)
+        do {
+            _ = try SiteBuilder.build(SiteFixture.options(directory))
+            Issue.record("the build succeeded")
+        } catch {
+            guard case .partlyMoved(let message) = error else { Issue.record("\(error)"); return }
+            #expect(message.contains("r/ada/index.html: cannot move the new file into place"), "\(message)")
+            #expect(message.contains("1 file could not be moved into place"), "\(message)")
+        }
+        #expect(try directory.read("public/r/bob/index.html").contains("Bob King"))
+        let leftovers = try FileManager.default.subpathsOfDirectory(atPath: directory.file("public")).filter { $0.contains(".advocate-") }
+        #expect(leftovers.isEmpty, "\(leftovers)")
+    }
+
+    /// A build writes only inside the output folder: a folder there that is a symbolic link is
+    /// refused, naming it, and the output is left as it was; a page that is a link is replaced by
+    /// the page, not written through. Ada's page had been written into the link's folder.
+    @Test func aBuildNeverWritesThroughASymbolicLinkInTheOutput() throws {
+        var site = fixtureWithReferrals()
+        let directory = try site.write()
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        let outside = try TemporaryDirectory()
+        try outside.write("victim/index.html", "keep")
+        try outside.write("bob.html", "keep too")
+        try FileManager.default.removeItem(atPath: directory.file("public/r/bob/index.html"))
+        try FileManager.default.createSymbolicLink(atPath: directory.file("public/r/bob/index.html"), withDestinationPath: outside.file("bob.html"))
+        site.store.referrers[1].name = "Bob King"
+        try site.store.write(to: directory)
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        #expect(try outside.read("bob.html") == "keep too")
+        #expect(try directory.read("public/r/bob/index.html").contains("Bob King"))
+        #expect(try FileManager.default.attributesOfItem(atPath: directory.file("public/r/bob/index.html"))[.type] as? FileAttributeType == .typeRegular)
+
+        try FileManager.default.removeItem(atPath: directory.file("public/r/ada"))
+        try FileManager.default.createSymbolicLink(atPath: directory.file("public/r/ada"), withDestinationPath: outside.file("victim"))
+        let before = try directory.snapshot()
+        site.store.referrers[0].name = "Ada King"
+        try site.store.write(to: directory)
+        do {
+            _ = try SiteBuilder.build(SiteFixture.options(directory))
+            Issue.record("the build wrote through the link")
+        } catch {
+            #expect("\(error)".contains("public/r/ada: is a symbolic link (to \(outside.file("victim")))"), "\(error)")
+        }
+        #expect(try outside.read("victim/index.html") == "keep")
+        #expect(!outside.exists("victim/qr.svg"))
+        #expect(try directory.snapshot() == before)
+    }
+
     /// A build leaves no pending marker behind when it finishes, nor when it fails.
     @Test func aBuildRemovesItsPendingMarker() throws {
         var site = fixtureWithReferrals()

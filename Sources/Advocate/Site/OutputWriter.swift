@@ -14,8 +14,11 @@ import Foundation
 ///
 /// A build that is killed leaves its temporary files behind; the first one it stages also leaves
 /// a marker, `.advocate-pending-<pid>`, in the output folder, so the next build knows to sweep
-/// them (``removeLeftoversOfInterruptedBuilds(in:)``) without walking the tree every time.
-/// SIGINT and SIGTERM discard them at once (``discardOnInterrupt()``).
+/// them (``finishInterruptedBuilds(in:)``) without walking the tree every time. A build killed
+/// while moving its files into place leaves `.advocate-committing-<pid>` as well: every file it
+/// staged was whole by then, so the next build moves the rest into place, and the output is the
+/// killed build's site, not half of it. SIGINT and SIGTERM discard what is staged at once
+/// (``discardOnInterrupt()``), or let a move under way finish.
 final class OutputWriter: @unchecked Sendable {
     enum Outcome {
         case unchanged
@@ -42,6 +45,18 @@ final class OutputWriter: @unchecked Sendable {
         var description: String { "\(path): \(message)" }
     }
 
+    /// Files that could not be moved into place while the others were: the output is the new
+    /// site but for these.
+    struct CommitError: Error, CustomStringConvertible {
+        var failures: [WriteError]
+        var moved: Int
+        var description: String {
+            let shown = failures.prefix(5).map(\.description).joined(separator: "\n")
+            let more = failures.count > 5 ? "\n… and \(failures.count - 5) more" : ""
+            return "\(shown)\(more)\n\(failures.count) file\(failures.count == 1 ? "" : "s") could not be moved into place and keep the last build's version; the other \(moved) changed files are the new site's. Fix the cause and build again."
+        }
+    }
+
     let outputDirectory: String
     private let lock = NSLock()
     /// Temporary file -> final path.
@@ -55,6 +70,10 @@ final class OutputWriter: @unchecked Sendable {
     /// The marker telling a later build that temporary files may be left in the tree: present
     /// exactly while `staged` is not empty.
     private let pendingMarker: String
+    /// The marker telling a later build that this one was moving its files into place.
+    private let committingMarker: String
+    /// Folders below the output found to be real folders (or not there yet), not symbolic links.
+    private var verifiedFolders: Set<String> = []
     /// Writes under way, which an interruption waits for before discarding.
     private var writesInFlight = 0
     private var isCommitting = false
@@ -66,6 +85,7 @@ final class OutputWriter: @unchecked Sendable {
         let pid = String(ProcessInfo.processInfo.processIdentifier)
         stagingFolder = Paths.join(outputDirectory, Self.stagingPrefix + pid)
         pendingMarker = Paths.join(outputDirectory, Self.pendingPrefix + pid)
+        committingMarker = Paths.join(outputDirectory, Self.committingPrefix + pid)
         LiveWriters.shared.add(self)
     }
 
@@ -86,12 +106,13 @@ final class OutputWriter: @unchecked Sendable {
             return .staged
         }
         let final = Paths.join(outputDirectory, relativePath)
+        let directory = (final as NSString).deletingLastPathComponent
+        try refuseLinks(upTo: directory)
         if let content, let previous, previous.isUnchanged(at: final) {
             if content == previous.content { return .unchanged }
         } else if Self.fileHasBytes(final, bytes) {
             return .unchanged
         }
-        let directory = (final as NSString).deletingLastPathComponent
         let name = (final as NSString).lastPathComponent
         let temporary = Paths.join(directory, ".\(name)\(temporarySuffix)")
         try beginWrite(temporary: temporary, final: final)
@@ -129,8 +150,10 @@ final class OutputWriter: @unchecked Sendable {
     }
 
     /// Renames every staged file into place, on every core (a rename is kernel work, 300,000 of
-    /// them took 3 s on one core at 100,000 referrers), then each new top-level entry.
-    func commit() throws(WriteError) {
+    /// them took 3 s on one core at 100,000 referrers), then each new top-level entry. A file that
+    /// cannot be moved (a folder or an immutable file in its place) does not stop the others: the
+    /// output is then the new site but for the files the error names.
+    func commit() throws(CommitError) {
         let work: (files: [(temporary: String, final: String)], newEntries: [String])? = lock.withLock {
             guard !isInterrupted else { return nil }
             isCommitting = true
@@ -138,65 +161,82 @@ final class OutputWriter: @unchecked Sendable {
         }
         guard let (files, newEntries) = work else { Self.waitForTheProcessToExit() }
         defer { lock.withLock { isCommitting = false } }
+        if !files.isEmpty || !newEntries.isEmpty { _ = try? Self.write([], to: committingMarker) }
         let chunk = 1024
-        let failures = parallelMap((files.count + chunk - 1) / chunk) { chunkIndex -> WriteError? in
+        var failures = parallelMap((files.count + chunk - 1) / chunk) { chunkIndex -> [WriteError] in
+            var failures: [WriteError] = []
             for file in files[chunkIndex * chunk..<min(files.count, (chunkIndex + 1) * chunk)] where rename(file.temporary, file.final) != 0 {
-                return WriteError(path: file.final, message: "cannot move the new file into place: \(systemMessage())")
+                failures.append(WriteError(path: file.final, message: "cannot move the new file into place: \(systemMessage())"))
+                unlink(file.temporary)
             }
-            return nil
-        }
-        if let failure = failures.lazy.compactMap({ $0 }).first {
-            discard()
-            throw failure
-        }
+            return failures
+        }.flatMap { $0 }
         for entry in newEntries {
             let final = Paths.join(outputDirectory, entry)
-            guard rename(Paths.join(stagingFolder, entry), final) == 0 else {
-                let failure = WriteError(path: final, message: "cannot move the new files into place: \(systemMessage())")
-                discard()
-                throw failure
+            if rename(Paths.join(stagingFolder, entry), final) != 0 {
+                failures.append(WriteError(path: final, message: "cannot move the new files into place: \(systemMessage())"))
             }
         }
-        rmdir(stagingFolder)
+        try? FileManager.default.removeItem(atPath: stagingFolder)
         removePendingMarker()
+        unlink(committingMarker)
         lock.withLock {
             hasCommitted = true
             staged.removeAll()
             isNewTopLevel.removeAll()
         }
+        guard failures.isEmpty else { throw CommitError(failures: failures, moved: files.count + newEntries.count - failures.count) }
     }
 
     private static let stagingPrefix = ".advocate-staging-"
     private static let pendingPrefix = ".advocate-pending-"
+    private static let committingPrefix = ".advocate-committing-"
     private static let temporaryInfix = ".advocate-tmp-"
 
-    /// Removes what builds that were killed (or crashed) left in `outputDirectory`, which a web
-    /// server would otherwise serve: their staging folders, and, where their pending marker
-    /// says so, their temporary files anywhere in the tree. A running build's are kept.
-    static func removeLeftoversOfInterruptedBuilds(in outputDirectory: String) {
+    /// Deals with what builds that were killed (or crashed) left in `outputDirectory`, which a
+    /// web server would otherwise serve. A build killed while moving its files into place (its
+    /// committing marker says so) has the rest moved now: its temporary files to their final
+    /// names, its staging folder's entries where the output has none. Any other's staging
+    /// folder and temporary files (which its pending marker points to) are removed. A running
+    /// build's are kept.
+    static func finishInterruptedBuilds(in outputDirectory: String) {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: outputDirectory)) ?? []
         func deadProcess(_ entry: String, prefix: String) -> String? {
             guard entry.hasPrefix(prefix), let pid = pid_t(entry.dropFirst(prefix.count)), pid > 0,
                   kill(pid, 0) != 0, errno == ESRCH else { return nil }
             return String(pid)
         }
-        var abandonedSuffixes: [String] = []
+        let committing = Set(entries.compactMap { deadProcess($0, prefix: committingPrefix) })
+        var abandoned: [String: Bool] = [:]  // a dead build's pid -> whether its files are to be moved into place
         for entry in entries {
-            if deadProcess(entry, prefix: stagingPrefix) != nil {
-                try? FileManager.default.removeItem(atPath: Paths.join(outputDirectory, entry))
+            if let pid = deadProcess(entry, prefix: stagingPrefix) {
+                let staging = Paths.join(outputDirectory, entry)
+                if committing.contains(pid) {
+                    for staged in (try? FileManager.default.contentsOfDirectory(atPath: staging)) ?? [] {
+                        var info = stat()
+                        let final = Paths.join(outputDirectory, staged)
+                        if lstat(final, &info) != 0 { rename(Paths.join(staging, staged), final) }
+                    }
+                }
+                try? FileManager.default.removeItem(atPath: staging)
             } else if let pid = deadProcess(entry, prefix: pendingPrefix) {
-                abandonedSuffixes.append(temporaryInfix + pid)
+                abandoned[pid] = committing.contains(pid)
             }
         }
-        guard !abandonedSuffixes.isEmpty else { return }
-        let walk = FileManager.default.enumerator(atPath: outputDirectory)
-        while let relative = walk?.nextObject() as? String {
-            let name = (relative as NSString).lastPathComponent
-            guard name.contains(temporaryInfix), abandonedSuffixes.contains(where: { name.hasSuffix($0) }) else { continue }
-            unlink(Paths.join(outputDirectory, relative))
+        if !abandoned.isEmpty {
+            let walk = FileManager.default.enumerator(atPath: outputDirectory)
+            while let relative = walk?.nextObject() as? String {
+                let name = (relative as NSString).lastPathComponent
+                guard let infix = name.range(of: temporaryInfix), name.hasPrefix("."),
+                      let moveIntoPlace = abandoned[String(name[infix.upperBound...])] else { continue }
+                let path = Paths.join(outputDirectory, relative)
+                let final = Paths.join((path as NSString).deletingLastPathComponent, String(name[name.index(after: name.startIndex)..<infix.lowerBound]))
+                if !moveIntoPlace || rename(path, final) != 0 { unlink(path) }
+            }
         }
-        for suffix in abandonedSuffixes {
-            unlink(Paths.join(outputDirectory, pendingPrefix + suffix.dropFirst(temporaryInfix.count)))
+        for pid in Set(abandoned.keys).union(committing) {
+            unlink(Paths.join(outputDirectory, pendingPrefix + pid))
+            unlink(Paths.join(outputDirectory, committingPrefix + pid))
         }
     }
 
@@ -245,11 +285,13 @@ final class OutputWriter: @unchecked Sendable {
         }
     }
 
-    /// Deletes files the site no longer produces, and the folders they leave empty.
+    /// Deletes files the site no longer produces, and the folders they leave empty; never
+    /// through a symbolic link.
     func remove(_ relativePaths: [String]) -> Int {
         var removed = 0
         for path in relativePaths {
             let full = Paths.join(outputDirectory, path)
+            guard (try? refuseLinks(upTo: (full as NSString).deletingLastPathComponent)) != nil else { continue }
             if unlink(full) == 0 { removed += 1 }
             var directory = (full as NSString).deletingLastPathComponent
             while directory.count > outputDirectory.count, rmdir(directory) == 0 {
@@ -257,6 +299,26 @@ final class OutputWriter: @unchecked Sendable {
             }
         }
         return removed
+    }
+
+    /// Refuses a folder below the output that is a symbolic link, or has one on its way: a build
+    /// writes only inside the output folder, and a link there could lead anywhere. The output
+    /// folder itself may be a link (to a web server's folder, say).
+    private func refuseLinks(upTo directory: String) throws(WriteError) {
+        var unchecked: [String] = []
+        var current = directory
+        while current.count > outputDirectory.count, !lock.withLock({ verifiedFolders.contains(current) }) {
+            unchecked.append(current)
+            current = (current as NSString).deletingLastPathComponent
+        }
+        for folder in unchecked.reversed() {
+            var info = stat()
+            guard lstat(folder, &info) != 0 || (info.st_mode & S_IFMT) != S_IFLNK else {
+                let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: folder)) ?? "elsewhere"
+                throw WriteError(path: folder, message: "is a symbolic link (to \(target)); a build writes only inside the output folder: remove the link and build again")
+            }
+        }
+        lock.withLock { verifiedFolders.formUnion(unchecked) }
     }
 
     /// Creates the folder and any missing parents with mkdir(2) directly: one call for the usual
@@ -290,9 +352,10 @@ final class OutputWriter: @unchecked Sendable {
         WriteError(path: path, message: "cannot create the folder: \(systemMessage())")
     }
 
+    /// Whether `path` is a regular file (not a link to one) holding `bytes`.
     static func fileHasBytes(_ path: String, _ bytes: [UInt8]) -> Bool {
         var info = stat()
-        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) == bytes.count else { return false }
+        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) == bytes.count else { return false }
         guard let data = FileManager.default.contents(atPath: path) else { return false }
         return data.elementsEqual(bytes)
     }

@@ -6,14 +6,17 @@ public enum BuildError: Error, Sendable, CustomStringConvertible {
     case invalidInput(DiagnosticsError)
     /// Pages failed to render.
     case render([RenderError])
-    /// A file could not be written (a full disk, permissions).
+    /// A file could not be written (a full disk, permissions); nothing in the output changed.
     case write(String)
+    /// Some files could not be moved into place while the others were (a folder or an
+    /// immutable file where a page goes): the output is the new site but for those.
+    case partlyMoved(String)
 
     public var description: String {
         switch self {
         case .invalidInput(let error): error.description
         case .render(let errors): errors.map { "error: \($0)" }.joined(separator: "\n")
-        case .write(let message): "error: \(message)"
+        case .write(let message), .partlyMoved(let message): "error: \(message)"
         }
     }
 }
@@ -66,7 +69,7 @@ public enum SiteBuilder {
         } catch {
             throw .invalidInput(error)
         }
-        OutputWriter.removeLeftoversOfInterruptedBuilds(in: options.outputDirectory)
+        OutputWriter.finishInterruptedBuilds(in: options.outputDirectory)
         let timer = StepTimer()
         let digests = InputDigests(options)
         var report: BuildReport
@@ -97,7 +100,7 @@ public enum SiteBuilder {
     /// pages whose inputs changed (``PageRecord``).
     public static func build(_ inputs: SiteInputs, digests: InputDigests,
                              progress: (@Sendable (Int, Int) -> Void)? = nil) throws(BuildError) -> BuildReport {
-        OutputWriter.removeLeftoversOfInterruptedBuilds(in: inputs.options.outputDirectory)
+        OutputWriter.finishInterruptedBuilds(in: inputs.options.outputDirectory)
         if let report = upToDate(inputs.options, inputDigest: digests.all) { return report }
         let timer = StepTimer()
         var report = try buildChanged(inputs, digests: digests, progress: progress, timer: timer)
@@ -254,7 +257,7 @@ public enum SiteBuilder {
         do {
             try writer.commit()
         } catch {
-            throw .write(error.description)
+            throw .partlyMoved(error.description)
         }
         timer?.lap("move the staged files into place")
         return (state.written, state.rendered)
