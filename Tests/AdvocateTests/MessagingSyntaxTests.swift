@@ -31,6 +31,17 @@ import Testing
             == ["m.md:6:8: error: body: invalid Mustache: {{#referrer}} is opened here but never closed (add {{/referrer}})"])
     }
 
+    /// An email's body is Markdown: `{{{name}}}` would let a name typed into a form add a link or
+    /// a picture to a message sent in the program's name, so it is an error there; a plain-text
+    /// channel's message has no markup for it to add.
+    @Test func anUnescapedValueInAnEmailBodyIsAnError() throws {
+        #expect(try problems("Hi {{{referrer.name}}} and {{&link}}", channel: "email") == [
+            "m.md:6:4: error: '{{{referrer.name}}}' writes the value into the email's Markdown unescaped, where a name could add a link or a picture; write '{{referrer.name}}', which shows it as typed",
+            "m.md:6:28: error: '{{{link}}}' writes the value into the email's Markdown unescaped, where a name could add a link or a picture; write '{{link}}', which shows it as typed",
+        ])
+        #expect(try problems("Hi {{{referrer.name}}} {{link}}", channel: "sms").isEmpty)
+    }
+
     @Test func aNameInsideASectionIsLookedUpInTheSection() throws {
         #expect(try problems("{{#referrer}}{{name}} ({{code}}) {{link}} {{#reward}}{{friend}}{{/reward}}{{/referrer}}").isEmpty)
         let typo = try problems("{{#referrer}}{{nmae}}{{/referrer}} {{^refferer}}x{{/refferer}} {{link}}")

@@ -107,6 +107,15 @@ enum MessageTemplateLoader {
             checkVariables(subject, available: available, file: file, firstLine: subjectAt.line, diagnostics: &diagnostics)
         }
         checkVariables(body, available: available, file: file, firstLine: bodyLine, diagnostics: &diagnostics)
+        if channel == .email {
+            // An email's body is Markdown: a value written unescaped could add a link or a
+            // picture to a message sent in the program's name (a name typed into a form, say).
+            for tag in MustacheTags.scan(body) where tag.isUnescaped {
+                diagnostics.error(file, SourceLocation(line: bodyLine + tag.line - 1, column: tag.column),
+                                  "'{{{\(tag.name)}}}' writes the value into the email's Markdown unescaped, where a name could add a link or a picture; write '{{\(tag.name)}}', which shows it as typed")
+                ok = false
+            }
+        }
         /// `text` parsed; an error when it does not parse, placed in `written` (the text as the
         /// file has it, from line `line`), or at `field` for a front matter value.
         func parse(_ text: String, written: String, contentType: String, escaping: CompiledTemplates.Escaping,
