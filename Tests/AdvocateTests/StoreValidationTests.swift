@@ -151,6 +151,34 @@ import Testing
         #expect(report.map { $0.split(separator: ":")[1] } == ["1", "2", "3"])
     }
 
+    /// A baseURL lands as it is in every page, the sitemap and share links, so it must be one
+    /// they can carry: each fault is named (an IDN host, a user and password on every page, a
+    /// port past 65535 and a raw U+2028 were taken).
+    @Test(arguments: [
+        ("https://réfer.example/", "write a host with letters outside ASCII in its xn-- form"),
+        ("https://refer.example/\u{2028}/", "percent-encode U+2028 in the path"),
+        ("https://u:p@refer.example", "no user name or password"),
+        ("https://refer.example:99999/", "a port is a number from 1 to 65535"),
+        ("https://refer.example/../../", "no . or .. in the path"),
+        ("https://refer.example/a b", "percent-encode spaces"),
+        ("https://refer.exa_mple/", "a host is letters, digits, - and ."),
+        ("HTTPS://refer.example/", "in lower case"),
+        ("https://refer.example/?x=1", "no ? or #"),
+    ])
+    func aBaseURLIsOnePagesCanCarry(baseURL: String, reason: String) throws {
+        var fixture = StoreFixture()
+        fixture.baseURL = baseURL
+        let found = try diagnostics(program: fixture.programJSON)
+        #expect(found.contains { $0.severity == .error && $0.message.contains("field 'baseURL'") && $0.message.contains(reason) }, "\(found)")
+    }
+
+    @Test(arguments: ["https://refer.acme.example", "http://127.0.0.1:8080/refer/", "https://[::1]:8443/", "https://xn--rfer-bpa.example/a%20b/~x/"])
+    func aPlainBaseURLIsTaken(baseURL: String) throws {
+        var fixture = StoreFixture()
+        fixture.baseURL = baseURL
+        #expect(try diagnostics(program: fixture.programJSON).isEmpty)
+    }
+
     @Test func malformedJSONNamesLineAndColumn() throws {
         let found = try diagnostics(program: "{\n  \"name\": \"Acme\",\n  \"baseURL\" \"https://x.example\"\n}\n")
         let error = try #require(found.first)

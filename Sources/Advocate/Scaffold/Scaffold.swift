@@ -18,8 +18,8 @@ public enum Scaffold {
         if let existing = try? manager.contentsOfDirectory(atPath: directory), !existing.filter({ !$0.hasPrefix(".") }).isEmpty, !force {
             throw Refusal(description: "\(directory) is not empty; choose an empty folder or pass --force (existing files are kept)")
         }
-        guard ProgramDecoder.isHTTPURL(baseURL) else {
-            throw Refusal(description: "--base-url must be an absolute http(s) URL such as https://refer.example.com")
+        if let problem = ProgramDecoder.httpURLProblem(baseURL) {
+            throw Refusal(description: "--base-url must be an absolute http(s) URL such as https://refer.example.com (\(problem))")
         }
         guard StoreRules.isAcceptableNewName(name) else {
             throw Refusal(description: "--name must be " + StoreRules.newNameRequirement)

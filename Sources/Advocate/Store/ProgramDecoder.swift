@@ -12,8 +12,8 @@ enum ProgramDecoder {
         // controls confined here, as values are where they land (BidiControl).
         let name = reader.string("name", required: true, maxLength: StoreRules.maximumNameLength).map(BidiControl.confined)
         let baseURL = reader.string("baseURL", required: true, maxLength: 2000, what: "the portal's address, e.g. https://refer.example.com")
-        if let baseURL, !isHTTPURL(baseURL) {
-            reader.error("baseURL", "field 'baseURL' must be an absolute http(s) URL with no query or fragment, found \"\(baseURL)\"")
+        if let baseURL, let problem = httpURLProblem(baseURL) {
+            reader.error("baseURL", "field 'baseURL' must be an absolute http(s) URL with no query or fragment (\(problem)), found \"\(baseURL)\"")
         }
         let endpoint = reader.string("endpoint", required: false, maxLength: 2000) ?? "/api/referrals"
         if !isEndpointPath(endpoint) && !isHTTPURL(endpoint) {
@@ -50,11 +50,38 @@ enum ProgramDecoder {
     }
 
     static func isHTTPURL(_ text: String) -> Bool {
-        guard text.hasPrefix("https://") || text.hasPrefix("http://") else { return false }
-        let rest = text.drop(while: { $0 != "/" }).dropFirst(2)
-        let host = rest.prefix(while: { $0 != "/" })
-        return !host.isEmpty && !text.contains("?") && !text.contains("#")
-            && !text.unicodeScalars.contains { $0.value <= 0x20 || $0 == "\"" || $0 == "<" || $0 == ">" || $0 == "\\" }
+        httpURLProblem(text) == nil
+    }
+
+    /// What keeps `text` from being an absolute http(s) URL that every page, the sitemap and
+    /// share links can carry as it is (RFC 3986, ASCII), with no query or fragment; nil when
+    /// nothing does.
+    static func httpURLProblem(_ text: String) -> String? {
+        guard text.hasPrefix("https://") || text.hasPrefix("http://") else { return "it starts with https:// or http://, in lower case" }
+        let afterScheme = text.drop(while: { $0 != "/" }).dropFirst(2)
+        let authority = afterScheme.prefix(while: { $0 != "/" })
+        let path = afterScheme.dropFirst(authority.count)
+        if let other = text.unicodeScalars.first(where: { !$0.isASCII }) {
+            return authority.unicodeScalars.contains(other)
+                ? "write a host with letters outside ASCII in its xn-- form, as browsers do"
+                : "percent-encode U+\(String(other.value, radix: 16, uppercase: true)) in the path"
+        }
+        if text.contains("?") || text.contains("#") { return "no ? or #" }
+        if authority.contains("@") { return "no user name or password before the host" }
+        var host = Substring(authority)
+        if let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]") {
+            host = authority[..<colon]
+            let port = authority[authority.index(after: colon)...]
+            guard port.allSatisfy({ ("0"..."9").contains($0) }), let number = Int(port), (1...65535).contains(number) else { return "a port is a number from 1 to 65535" }
+        }
+        let hostCharacters = host.hasPrefix("[") && host.hasSuffix("]")
+            ? host.dropFirst().dropLast().allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." }
+            : host.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." }
+        guard !host.isEmpty, hostCharacters else { return "a host is letters, digits, - and ." }
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        if segments.contains(where: { $0 == "." || $0 == ".." }) { return "no . or .. in the path" }
+        if !path.allSatisfy({ $0.isLetter || $0.isNumber || "-._~!$&'()*+,;=:@/%".contains($0) }) { return "percent-encode spaces, quotes and the like in the path" }
+        return nil
     }
 
     private static func decodeRewards(_ reader: inout ObjectReader) -> (referrer: Program.Reward, friend: Program.Reward)? {
