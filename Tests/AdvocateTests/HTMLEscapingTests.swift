@@ -64,6 +64,23 @@ import Testing
         #expect(email.contains("subject=%E2%80%AEAda%20Lovelace%E2%80%AC%20invites%20you"), "\(email)")
     }
 
+    /// A story's title and an offer's wording are composed with other words too (the tab's title,
+    /// the page's description): an override in them turned the site's name and the words after
+    /// the reward around.
+    @Test func aStoryTitleAndAnOffersWordingTurnOnlyThemselves() throws {
+        var site = SiteFixture()
+        site.content["stories/first-story.md"] = "---\ntitle: \"T \u{202E}live\"\ndate: 2026-02-01\n---\nIt worked.\n"
+        site.store.offers = #"[{"name": "Spring", "from": "2026-03-01", "until": "2026-03-31", "referrerAmount": 50, "friend": "\#u{202E}30% off"}]"#
+        site.store.refer("ada", friend: "Grace Hopper", at: "2026-03-02T09:30:00Z")
+        site.pageTemplates["layout"] = site.pageTemplates["layout"]!.replacingOccurrences(of: "<title>{{page.title}}</title>", with: "<title>{{page.documentTitle}}</title><meta name=\"description\" content=\"{{page.description}}\">")
+        let directory = try site.write()
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        let story = try directory.read("public/stories/first-story/index.html")
+        #expect(story.contains("<title>T \u{202E}live\u{202C} · Acme Rewards</title>"), "\(story)")
+        let page = try directory.read("public/r/ada/index.html")
+        #expect(page.contains("content=\"Get \u{202E}30% off\u{202C} with Ada"), "\(page)")
+    }
+
     @Test func themeTemplatesUseItAndKeepTheirOwnLinesAndOutput() throws {
         let directory = try TemporaryDirectory()
         for name in Theme.pageTemplates {

@@ -28,9 +28,10 @@ struct PageContext {
     var program: Program { site.program }
 
     /// A browser tab's title: the page's, then the site's, once when they are the same (the home
-    /// page is often titled with the program's name).
+    /// page is often titled with the program's name). The page's directional controls are closed
+    /// before the site's name, which they would otherwise turn around.
     static func documentTitle(_ title: String, siteName: String) -> String {
-        title == siteName || title.isEmpty ? siteName : title + " · " + siteName
+        title == siteName || title.isEmpty ? siteName : BidiControl.confined(title) + " · " + siteName
     }
 
     /// The values every page has: `site` (the same on every page) and `page`. The 404 page has

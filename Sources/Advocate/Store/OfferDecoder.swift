@@ -7,11 +7,12 @@ enum OfferDecoder {
         for (index, element) in elements.enumerated() {
             guard var offer = ObjectReader(element, file: reader.file, context: "program.offers[\(index)]", diagnostics: &diagnostics) else { continue }
             offer.warnAboutUnknownKeys(allowed: ["name", "from", "until", "referrerAmount", "friend"])
-            let name = offer.string("name", required: true, maxLength: 100)
+            // Composed into sentences on pages and in messages, so confined as the program's texts are.
+            let name = offer.string("name", required: true, maxLength: 100).map(BidiControl.confined)
             let from = offer.day("from", required: true)
             let until = offer.day("until", required: true)
             let amount = offer.money("referrerAmount", required: true)
-            let friend = offer.string("friend", required: false, maxLength: 500)
+            let friend = offer.string("friend", required: false, maxLength: 500).map(BidiControl.confined)
             if let name, let from, let until, let amount {
                 if until < from {
                     offer.error("until", "offer '\(name)' ends (\(until.iso8601)) before it starts (\(from.iso8601)); 'until' is the offer's last day")
