@@ -19,6 +19,14 @@ import Testing
         #expect(links.map(\.column) == [9, 30, 6])
     }
 
+    /// A link's escaped characters are read as the browser reads them: a logo named
+    /// `a"><b>.svg`, escaped right on every page, was reported as a broken link on each.
+    @Test(arguments: [("/assets/a&quot;&gt;&lt;b&gt;.svg", "/assets/a\"><b>.svg"), ("x&#39;y&apos;z&#x41;&#66;", "x'y'zAB"),
+                      ("a&b &c; &amp", "a&b &c; &amp"), ("&#xZZ;&#1114112;&", "&#xZZ;&#1114112;&")])
+    func characterReferencesAreRead(written: String, read: String) {
+        #expect(Self.found("<a href=\"\(written)\">").map(\.url) == [read])
+    }
+
     @Test func aValueLeftOpenAtTheEndOfALineIsNotALinkAndDoesNotSwallowTheNext() {
         let links = Self.found("<a href=\"/open\n<img src=\"/shut.png\">\n<a href=\"/end")
         #expect(links.map(\.url) == ["/shut.png"])

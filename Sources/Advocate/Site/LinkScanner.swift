@@ -24,8 +24,8 @@ enum LinkScanner {
     private static let equals = UInt8(ascii: "=")
     private static let names: [[UInt8]] = [Array("href".utf8), Array("src".utf8)]
 
-    /// Every `href="…"` and `src="…"` whose value closes on the same line, in order, with `&amp;`
-    /// read as `&`.
+    /// Every `href="…"` and `src="…"` whose value closes on the same line, in order, with its
+    /// character references read (`&amp;` as `&`, `&quot;` as `"`…).
     static func links(in html: [UInt8]) -> [Link] {
         var links: [Link] = []
         var line = 1
@@ -53,11 +53,40 @@ enum LinkScanner {
                 continue
             }
             let value = String(decoding: html[valueStart..<end], as: UTF8.self)
-            links.append(Link(url: value.contains("&amp;") ? value.replacingOccurrences(of: "&amp;", with: "&") : value,
+            links.append(Link(url: value.contains("&") ? decodingReferences(value) : value,
                               line: line, lineStart: lineStart, offset: index - name.count))
             index = end + 1
         }
         return links
+    }
+
+    /// `value` with the character references an attribute may hold read: the five the theme's
+    /// escaping writes (`&amp;` `&lt;` `&gt;` `&quot;` `&#39;`), `&apos;`, and numeric ones.
+    /// Anything else is left as written.
+    static func decodingReferences(_ value: String) -> String {
+        var output = ""
+        var rest = Substring(value)
+        while let ampersand = rest.firstIndex(of: "&") {
+            output += rest[..<ampersand]
+            let afterAmpersand = rest.index(after: ampersand)
+            guard let semicolon = rest[afterAmpersand...].prefix(10).firstIndex(of: ";") else {
+                output += "&"
+                rest = rest[afterAmpersand...]
+                continue
+            }
+            let name = rest[afterAmpersand..<semicolon]
+            let named: [Substring: String] = ["amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'"]
+            let number = name.hasPrefix("#x") || name.hasPrefix("#X") ? UInt32(name.dropFirst(2), radix: 16)
+                : name.hasPrefix("#") ? UInt32(name.dropFirst()) : nil
+            if let text = named[name] ?? number.flatMap(Unicode.Scalar.init).map({ String($0) }) {
+                output += text
+                rest = rest[rest.index(after: semicolon)...]
+            } else {
+                output += "&"
+                rest = rest[afterAmpersand...]
+            }
+        }
+        return output + rest
     }
 
     /// The output path a link points at, or nil for external links, fragments and other schemes.
