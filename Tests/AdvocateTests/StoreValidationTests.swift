@@ -179,6 +179,21 @@ import Testing
         #expect(try diagnostics(program: fixture.programJSON).isEmpty)
     }
 
+    /// A store file that is not a regular file (a FIFO, a folder) is an error saying so; a FIFO
+    /// made `check` wait for ever for a writer.
+    @Test func aStoreFileThatIsNotARegularFileIsAnError() throws {
+        let directory = try SiteFixture().write()
+        let journal = directory.file("content/data/referrals.jsonl")
+        try FileManager.default.removeItem(atPath: journal)
+        #expect(mkfifo(journal, 0o600) == 0)
+        try FileManager.default.removeItem(atPath: directory.file("content/data/referrers.json"))
+        try FileManager.default.createDirectory(atPath: directory.file("content/data/referrers.json"), withIntermediateDirectories: false)
+        let found = SiteChecker.check(SiteFixture.options(directory)).diagnostics
+        for file in ["referrals.jsonl", "referrers.json"] {
+            #expect(found.contains { $0.file.hasSuffix(file) && $0.message.hasPrefix("not a regular file (a folder, a FIFO or a device)") }, "\(found)")
+        }
+    }
+
     @Test func malformedJSONNamesLineAndColumn() throws {
         let found = try diagnostics(program: "{\n  \"name\": \"Acme\",\n  \"baseURL\" \"https://x.example\"\n}\n")
         let error = try #require(found.first)

@@ -106,7 +106,7 @@ enum AppendedReferrals {
     /// `digest`. Read through a small buffer: mapping all of it, then unmapping it, cost more
     /// than the copy (perf).
     private static func journalGrowth(_ options: BuildOptions, length: Int, digest expected: UInt64) -> Growth? {
-        let descriptor = open(options.journalFile, O_RDONLY | O_CLOEXEC)
+        let descriptor = open(options.journalFile, O_RDONLY | O_CLOEXEC | O_NONBLOCK)  // a FIFO would block
         guard descriptor >= 0, length >= 0 else { return nil }
         defer { close(descriptor) }
         var digest = StreamDigest()

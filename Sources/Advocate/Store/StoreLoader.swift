@@ -150,7 +150,7 @@ public enum StoreLoader {
             journalRead = JournalRead(length: mapped.bytes.count, stream: digest, offsets: journal.offsets)
         } else {
             if !isMissing(journalFile) {
-                journalDiagnostics.error(journalFile, .start, "cannot read the file (check its permissions and its folder's)")
+                journalDiagnostics.error(journalFile, .start, cannotRead(journalFile))
             }
             roster = decodeRoster()
         }
@@ -188,14 +188,20 @@ public enum StoreLoader {
     }
 
     static func readFile(_ path: String, whenMissing: Diagnostic, diagnostics: inout DiagnosticList, unreadable: inout Bool) -> [UInt8]? {
-        if let data = FileManager.default.contents(atPath: path) { return [UInt8](data) }
+        if isRegularFile(path), let data = FileManager.default.contents(atPath: path) { return [UInt8](data) }
         if isMissing(path) {
             diagnostics.append(whenMissing)
         } else {
             unreadable = true
-            diagnostics.error(path, .start, "cannot read the file (check its permissions and its folder's)")
+            diagnostics.error(path, .start, cannotRead(path))
         }
         return nil
+    }
+
+    /// Why a file that is there cannot be read.
+    static func cannotRead(_ path: String) -> String {
+        isRegularFile(path) ? "cannot read the file (check its permissions and its folder's)"
+            : "not a regular file (a folder, a FIFO or a device): the store's files are plain JSON files"
     }
 
     /// What a missing program.json is.

@@ -17,6 +17,12 @@ func isMissing(_ path: String) -> Bool {
     return errno == ENOENT || errno == ENOTDIR
 }
 
+/// Whether `path` is a regular file or a link to one; not a FIFO, which reading would wait on.
+func isRegularFile(_ path: String) -> Bool {
+    var status = stat()
+    return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
+}
+
 /// Why ``createFile(_:_:flush:)`` failed: at `open`, or later (writing, flushing, closing).
 struct CreateFileFailure: Error {
     var atOpen: Bool

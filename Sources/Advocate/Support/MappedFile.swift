@@ -6,13 +6,14 @@ import Foundation
 final class MappedFile: @unchecked Sendable {  // read-only memory, never changed after init
     let bytes: UnsafeRawBufferPointer
 
-    /// nil when the file cannot be opened or mapped (an empty file maps to no bytes).
+    /// nil when the file cannot be opened or mapped, or is not a regular file (an empty file maps
+    /// to no bytes). Opened without blocking: a FIFO in the file's place would wait for a writer.
     init?(_ path: String) {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0 else { return nil }
+        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
         let size = Int(info.st_size)
         guard size > 0 else {
             bytes = UnsafeRawBufferPointer(start: nil, count: 0)
