@@ -115,6 +115,21 @@ import Testing
         }
     }
 
+    /// One mistake, one error: a baseURL without its scheme, or a FAQ whose front matter does not
+    /// parse, is not also a broken link on every page (the first gave 46 of them, the second one
+    /// for each place linking to /faq/).
+    @Test func anInputErrorIsNotAlsoABrokenLinkOnEveryPage() throws {
+        var site = SiteFixture()
+        site.store.baseURL = "refer.acme.example"
+        site.content["faq.md"] = "---\ntitle: [oops\n---\nText.\n"
+        site.content["index.md"] = "---\ntitle: Home\n---\nRead the [FAQ](/faq/) or [nothing](/nothing/).\n"
+        let directory = try site.write()
+        let found = SiteChecker.check(SiteFixture.options(directory)).diagnostics
+        let broken = found.filter { $0.message.contains("broken internal link") }
+        #expect(broken.count == 1 && broken[0].message.contains("/nothing/"), "\(found)")
+        #expect(found.contains { $0.message.contains("field 'baseURL'") } && found.contains { $0.file.hasSuffix("content/faq.md") && $0.severity == .error })
+    }
+
     /// A link-preview picture must be one social networks show (not an SVG), inside
     /// content/assets/, and there: each mistake is an error at its field that says what to give.
     @Test(arguments: [("share.svg", "must be a PNG, JPEG, GIF or WebP picture"), ("../share.png", "must be a file name in content/assets/"),

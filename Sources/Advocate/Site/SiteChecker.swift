@@ -26,7 +26,7 @@ public enum SiteChecker {
         }
         let secrets = webhookSecretsNotSet(inputs.store.program, environment: ProcessInfo.processInfo.environment,
                                            file: Paths.join(options.dataDirectory, StoreFiles.program))
-        return CheckReport(diagnostics: gathered.diagnostics.all + secrets + check(inputs))
+        return CheckReport(diagnostics: gathered.diagnostics.all + secrets + check(inputs, errors: gathered.diagnostics.all.filter { $0.severity == .error }))
     }
 
     /// A warning for each webhook whose signing secret's variable is not set here: `advocate
@@ -39,7 +39,8 @@ public enum SiteChecker {
         }
     }
 
-    static func check(_ inputs: SiteInputs) -> [Diagnostic] {
+    /// The checks of the pages, given the `errors` already found in the inputs they were made of.
+    static func check(_ inputs: SiteInputs, errors: [Diagnostic] = []) -> [Diagnostic] {
         let site = Site(inputs: inputs)
         var diagnostics = DiagnosticList()
         diagnostics.append(contentsOf: ContentLoader.filesNotRead(in: inputs.options.contentDirectory))
@@ -47,8 +48,22 @@ public enum SiteChecker {
         diagnostics.append(contentsOf: ThemeLint.warnings(templates))
         checkMessageLengths(site, diagnostics: &diagnostics)
         checkTemplateVariables(site, templates: templates, diagnostics: &diagnostics)
-        checkLinks(site, diagnostics: &diagnostics)
+        checkLinks(site, explained: explainedAbsences(inputs, errors: errors), diagnostics: &diagnostics)
         return diagnostics.all
+    }
+
+    /// The files of the site whose absence an error already explains: the home page, terms or
+    /// FAQ whose Markdown did not load, a logo missing from content/assets/. A link to one is not
+    /// reported again on every page it is on.
+    static func explainedAbsences(_ inputs: SiteInputs, errors: [Diagnostic]) -> Set<String> {
+        let content = inputs.options.contentDirectory
+        var paths: Set<String> = []
+        for (file, page) in [("index.md", "index.html"), ("terms.md", "terms/index.html"), ("faq.md", "faq/index.html")]
+        where errors.contains(where: { $0.file == Paths.join(content, file) }) {
+            paths.insert(page)
+        }
+        if let logo = inputs.store.program.brand?.logo, !inputs.content.assets.contains(logo) { paths.insert("assets/" + logo) }
+        return paths
     }
 
     static func checkMessageLengths(_ site: Site, diagnostics: inout DiagnosticList) {
@@ -94,22 +109,21 @@ public enum SiteChecker {
         return parts.first == "charts" || ["content", "html"].contains(parts.last ?? "")
     }
 
-    /// Every `href` and `src` that points into the site must name a file the build makes. Each
-    /// broken link is reported once where it was written (``LinkOrigins``), with the number of
-    /// pages it is on; one written nowhere as it appears, at its page.
-    static func checkLinks(_ site: Site, diagnostics: inout DiagnosticList) {
+    /// Every `href` and `src` that points into the site must name a file the build makes, or
+    /// one whose absence an error `explained`. Each broken link is reported once where it was
+    /// written (``LinkOrigins``), with the number of pages it is on; one written nowhere as it
+    /// appears, at its page.
+    static func checkLinks(_ site: Site, explained: Set<String>, diagnostics: inout DiagnosticList) {
         let pages = SitePlan.plan(site)
         let paths = pages.map { SitePlan.outputPath($0, site: site) }
-        let existing = Set(paths)
-        // A logo missing from content/assets/ is already an error at program.json's field.
-        let missingLogo = site.inputs.store.program.brand?.logo.flatMap { site.inputs.content.assets.contains($0) ? nil : "assets/" + $0 }
+        let existing = Set(paths).union(explained)
         let renderer = PageRenderer(site: site)
         let found = LockedList<BrokenLink>()
         DispatchQueue.concurrentPerform(iterations: pages.count) { index in
             guard paths[index].hasSuffix(".html"), let bytes = try? renderer.render(pages[index]) else { return }
             for link in LinkScanner.links(in: bytes) {
                 guard let target = LinkScanner.resolve(link.url, from: paths[index], root: site.urls.root),
-                      !existing.contains(target), !existing.contains(Paths.join(target, "index.html")), target != missingLogo
+                      !existing.contains(target), !existing.contains(Paths.join(target, "index.html"))
                 else { continue }
                 found.append(BrokenLink(page: index, url: link.url, target: target,
                                         location: SourceLocation(line: link.line, column: link.column(in: bytes))))

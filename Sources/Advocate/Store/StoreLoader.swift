@@ -92,11 +92,15 @@ struct StoreReading {
     }
 
     /// `store` without its journal and without a second referrer of the same code or token,
-    /// which the journal's or the roster's errors could otherwise make render wrongly.
+    /// which the journal's or the roster's errors could otherwise make render wrongly, and with
+    /// a stand-in address for a baseURL reported as wrong.
     static func standIn(for store: Store) -> Store {
         var codes: Set<String> = [], tokens: Set<String> = []
         let referrers = store.referrers.filter { codes.insert($0.code).inserted && tokens.insert($0.statsToken).inserted }
-        return Store(program: store.program, referrers: referrers, journal: [])
+        var program = store.program
+        // A baseURL already reported as wrong would make every link on every page look broken.
+        if !ProgramDecoder.isHTTPURL(program.baseURL) { program.baseURL = "https://example.invalid" }
+        return Store(program: program, referrers: referrers, journal: [])
     }
 }
 
@@ -200,8 +204,10 @@ public enum StoreLoader {
 
     /// Why a file that is there cannot be read.
     static func cannotRead(_ path: String) -> String {
-        isRegularFile(path) ? "cannot read the file (check its permissions and its folder's)"
-            : "not a regular file (a folder, a FIFO or a device): the store's files are plain JSON files"
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG
+            ? "not a regular file (a folder, a FIFO or a device): the store's files are plain JSON files"
+            : "cannot read the file (check its permissions and its folder's)"
     }
 
     /// What a missing program.json is.
