@@ -27,6 +27,23 @@ import Testing
         #expect(throws: JSONParser.SyntaxError.self) { try JSONParser.parse(Array(#"{"k":""#.utf8) + bytes + Array(#""}"#.utf8)) }
     }
 
+    /// The slips of a hand-edited file are named: a trailing comma, a comment, single quotes.
+    @Test(arguments: [("[1, 2,\n]", "2:1", "JSON allows no comma before ']': remove the last one"),
+                      ("{\"a\": 1,\n}", "2:1", "JSON allows no comma before '}': remove the last one"),
+                      ("{\n  // the name\n  \"a\": 1}", "2:3", "JSON has no comments: remove this one"),
+                      ("[1, /* two */ 2]", "1:5", "JSON has no comments: remove this one"),
+                      ("{'a': 1}", "1:2", "JSON strings are in double quotes"),
+                      ("{\"a\": }", "1:7", "expected a value")])
+    func aHandEditingSlipIsNamed(text: String, at place: String, hint: String) {
+        do {
+            _ = try JSONParser.parse(Array(text.utf8))
+            Issue.record("parsed")
+        } catch {
+            #expect("\(error.location.line):\(error.location.column)" == place && error.message.hasSuffix(hint), "\(error.message) at \(error.location)")
+            #expect(!error.message.contains("comma") || hint.contains("comma"), "\(error.message)")
+        }
+    }
+
     @Test func decodesValidTextWithAndWithoutEscapes() throws {
         #expect(try JSONParser.parse(#""Zoë 王 😀""#).stringValue == "Zoë 王 😀")
         #expect(try JSONParser.parse(#""Zoë\t王\"😀\\""#).stringValue == "Zoë\t王\"😀\\")

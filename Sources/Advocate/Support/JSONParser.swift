@@ -84,7 +84,18 @@ public struct JSONParser {
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             return JSONNode(value: .number(try parseNumber()), location: start)
         default:
-            throw error("unexpected character \(describe(bytes[index])), expected a value")
+            throw error("unexpected character \(describe(bytes[index])), expected a value" + slipHint(bytes[index], closing: "]"))
+        }
+    }
+
+    /// What a hand-edited file most likely got wrong where `byte` stands instead of a value or
+    /// a key: a comma left before the `closing` bracket, a comment, single quotes.
+    private func slipHint(_ byte: UInt8, closing: Character) -> String {
+        switch byte {
+        case _ where Character(Unicode.Scalar(byte)) == closing: "; JSON allows no comma before '\(closing)': remove the last one"
+        case UInt8(ascii: "/"), UInt8(ascii: "#"): "; JSON has no comments: remove this one"
+        case UInt8(ascii: "'"): "; JSON strings are in double quotes"
+        default: ""
         }
     }
 
@@ -120,7 +131,7 @@ public struct JSONParser {
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
-                throw error("expected a string key in double quotes")
+                throw error("expected a string key in double quotes" + (index < bytes.count ? slipHint(bytes[index], closing: "}") : ""))
             }
             let keyLocation = location
             let key = try parseString()
