@@ -172,6 +172,15 @@ import Testing
         #expect(found.contains { $0.severity == .error && $0.message.contains("field 'baseURL'") && $0.message.contains(reason) }, "\(found)")
     }
 
+    /// A colour written another way than #rrggbb is told the form to use, however long it is
+    /// (`rgb(11, 110, 79)` was told only that it was longer than 7 characters).
+    @Test(arguments: ["rgb(11, 110, 79)", "green", "#0b6e4f80"])
+    func aBrandColourIsToldTheFormToUse(color: String) throws {
+        let program = StoreFixture().programJSON.replacingOccurrences(of: #""currency": "USD","#, with: #""currency": "USD", "brand": {"color": "\#(color)"},"#)
+        let found = try diagnostics(program: program)
+        #expect(found.contains { $0.message == "program.brand: field 'color' must be a hex colour such as #0b6e4f, found \"\(color)\"" }, "\(found)")
+    }
+
     @Test(arguments: ["https://refer.acme.example", "http://127.0.0.1:8080/refer/", "https://[::1]:8443/", "https://xn--rfer-bpa.example/a%20b/~x/"])
     func aPlainBaseURLIsTaken(baseURL: String) throws {
         var fixture = StoreFixture()

@@ -153,7 +153,7 @@ enum ProgramDecoder {
     private static func decodeBrand(_ reader: inout ObjectReader) -> Program.Brand? {
         guard var brand = reader.object("brand", required: false) else { return nil }
         brand.warnAboutUnknownKeys(allowed: ["color", "logo", "image"])
-        var color = brand.string("color", required: false, maxLength: 7)
+        var color = brand.string("color", required: false, maxLength: 200)
         if let value = color, !isHexColor(value) {
             brand.error("color", "field 'color' must be a hex colour such as #0b6e4f, found \"\(value)\"")
             color = nil
