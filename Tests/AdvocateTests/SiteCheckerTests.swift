@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Advocate
 
@@ -133,11 +134,12 @@ import Testing
     /// A link-preview picture must be one social networks show (not an SVG), inside
     /// content/assets/, and there: each mistake is an error at its field that says what to give.
     @Test(arguments: [("share.svg", "must be a PNG, JPEG, GIF or WebP picture"), ("../share.png", "must be a file name in content/assets/"),
-                      ("missing.png", "brand.image names \"missing.png\" but")])
+                      ("missing.png", "brand.image names \"missing.png\" but"), ("linked.png", "is a symbolic link, which a build does not follow")])
     func aBrandImageMustBeAPictureInTheAssets(image: String, message: String) throws {
         var site = SiteFixture()
         site.content["assets/share.svg"] = "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"
         let directory = try site.write()
+        try FileManager.default.createSymbolicLink(atPath: directory.file("content/assets/linked.png"), withDestinationPath: "/etc/hostname")
         let program = try directory.read("content/data/program.json").replacingOccurrences(of: #""currency": "USD","#, with: "\"currency\": \"USD\",\n  \"brand\": {\"image\": \"\(image)\"},")
         try directory.write("content/data/program.json", program)
         let line = program.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("\"image\"") }! + 1

@@ -118,8 +118,11 @@ public struct SiteInputs: Sendable {
         guard let brand = program.brand else { return }
         for (key, file, location) in [("logo", brand.logo, brand.logoLocation), ("image", brand.image, brand.imageLocation)] {
             guard let file, !content.assets.contains(file) else { continue }
-            diagnostics.error(Paths.join(options.dataDirectory, StoreFiles.program), location,
-                              "brand.\(key) names \"\(file)\" but \(Paths.join(options.contentDirectory, "assets", file)) does not exist")
+            let path = Paths.join(options.contentDirectory, "assets", file)
+            var info = stat()
+            let isLink = lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
+            diagnostics.error(Paths.join(options.dataDirectory, StoreFiles.program), location, "brand.\(key) names \"\(file)\" but \(path) "
+                              + (isLink ? "is a symbolic link, which a build does not follow (it could lead outside the site): put the file itself there" : "does not exist"))
         }
     }
 
