@@ -42,6 +42,14 @@ import Testing
         #expect(try problems("Hi {{{referrer.name}}} {{link}}", channel: "sms").isEmpty)
     }
 
+    /// A channel given as a list is named at its line, not reported missing at 1:1.
+    @Test func aChannelOfTheWrongTypeIsNamedAtItsLine() throws {
+        let source = try FrontMatter.parse("---\ntitle: SMS\nchannel: [sms]\n---\nHi {{link}}\n", file: "m.md")
+        var diagnostics = DiagnosticList()
+        #expect(MessageTemplateLoader.load(source, name: "m", diagnostics: &diagnostics) == nil)
+        #expect(diagnostics.all.map(\.description) == ["m.md:3:1: error: channel must be one word, one of email, sms, whatsapp, x, linkedin (a list or a mapping was given)"])
+    }
+
     @Test func aNameInsideASectionIsLookedUpInTheSection() throws {
         #expect(try problems("{{#referrer}}{{name}} ({{code}}) {{link}} {{#reward}}{{friend}}{{/reward}}{{/referrer}}").isEmpty)
         let typo = try problems("{{#referrer}}{{nmae}}{{/referrer}} {{^refferer}}x{{/refferer}} {{link}}")

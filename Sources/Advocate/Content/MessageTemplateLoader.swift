@@ -24,7 +24,12 @@ enum MessageTemplateLoader {
             diagnostics.warning(file, source.location(of: key), UnknownKey.warning(key, kind: "front matter field", allowed: allowedKeys))
         }
         guard let channelText = source.fields["channel"]?.text else {
-            diagnostics.error(file, .start, "front matter needs 'channel': one of \(MessageChannel.allCases.map(\.rawValue).joined(separator: ", "))")
+            let channels = MessageChannel.allCases.map(\.rawValue).joined(separator: ", ")
+            if source.fields["channel"] != nil {
+                diagnostics.error(file, source.location(of: "channel"), "channel must be one word, one of \(channels) (a list or a mapping was given)")
+            } else {
+                diagnostics.error(file, .start, "front matter needs 'channel': one of \(channels)")
+            }
             return nil
         }
         guard let channel = MessageChannel(rawValue: channelText) else {
