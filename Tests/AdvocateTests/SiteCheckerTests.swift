@@ -17,6 +17,19 @@ import Testing
         #expect(SiteChecker.check(try SiteInputs.load(SiteFixture.options(directory))).isEmpty)
     }
 
+    /// The sample on /messaging/ is the first referrer; another's long name can take a share
+    /// message past X's 280 characters, which check names with the count and the longest. SMS
+    /// segments are not: a name outside GSM-7 costs a segment but arrives whole.
+    @Test func aReferrersNameThatTakesAMessagePastItsLimitIsAWarning() throws {
+        var site = SiteFixture()
+        site.store.referrers[1].name = String(repeating: "Bartholomew ", count: 6) + "Smith"
+        site.content["messaging/x.md"] = "---\nchannel: x\n---\n" + String(repeating: "word ", count: 40) + "{{referrer.name}} {{link}}\n"
+        site.content["messaging/sms.md"] = "---\ntitle: SMS\nchannel: sms\n---\n{{referrer.name}} {{link}}\n"
+        let directory = try site.write()
+        let found = SiteChecker.check(try SiteInputs.load(SiteFixture.options(directory)))
+        #expect(found.map(\.message) == ["X message: with their names, 1 referrer's message is over the channel's limit, where the sample on /messaging/ is not; the longest, bob's, is 301 / 280"], "\(found)")
+    }
+
     @Test func reportsBrokenLinksUnknownVariablesAndLongMessages() throws {
         var site = SiteFixture()
         site.pageTemplates["thanks"] = "{{<layout}}{{$main}}\n<a href=\"{{site.root}}faq/\">ok</a> <a href=\"/nowhere/\">x</a> <img src=\"../assets/site.css\"> <a href=\"https://x.example/\">out</a>\n{{page.titel}}{{/main}}{{/layout}}"

@@ -47,6 +47,7 @@ public enum SiteChecker {
         let templates = ThemeLint.sources(directory: inputs.theme.directory)
         diagnostics.append(contentsOf: ThemeLint.warnings(templates))
         checkMessageLengths(site, diagnostics: &diagnostics)
+        checkEachReferrersMessages(site, diagnostics: &diagnostics)
         checkTemplateVariables(site, templates: templates, diagnostics: &diagnostics)
         checkLinks(site, explained: explainedAbsences(inputs, errors: errors), diagnostics: &diagnostics)
         return diagnostics.all
@@ -64,6 +65,54 @@ public enum SiteChecker {
         }
         if let logo = inputs.store.program.brand?.logo, !inputs.content.assets.contains(logo) { paths.insert("assets/" + logo) }
         return paths
+    }
+
+    /// Share messages as each referrer sends them: a long name can take a message past its
+    /// channel's limit (X's 280 characters) where the sample on /messaging/ fits. One warning a
+    /// template, with how many referrers and the longest message. SMS is left out: a name with a
+    /// letter outside GSM-7 makes a message take more segments, which costs more but arrives
+    /// whole, and no copy with a link fits one such segment.
+    static func checkEachReferrersMessages(_ site: Site, diagnostics: inout DiagnosticList) {
+        let templates = site.inputs.content.messages.filter { $0.notification == nil && $0.channel != .sms }
+        guard !templates.isEmpty, !site.referrers.isEmpty else { return }
+        @Sendable func length(_ template: MessageTemplate, for referrer: Referrer) -> (variant: MessageVariant, length: MessageLength)? {
+            guard let variant = template.variant(named: site.variant(for: referrer.code)) ?? template.variants.first else { return nil }
+            let text = variant.render(site.messageValues(for: referrer, source: template.channel.source, at: site.figures.asOf)).text
+            return (variant, MessageLength.measure(text, channel: template.channel))
+        }
+        @Sendable func isLonger(_ length: MessageLength, than sample: MessageLength) -> Bool {
+            length.over && !sample.over
+        }
+        let sampleReferrer = MessagingPreview.sampleReferrer(site)
+        let samples = templates.map { template in
+            Dictionary(template.variants.map { variant in
+                let text = variant.render(site.messageValues(for: sampleReferrer, source: template.channel.source, at: site.figures.asOf)).text
+                return (variant.name ?? "", MessageLength.measure(text, channel: template.channel))
+            }, uniquingKeysWith: { first, _ in first })
+        }
+        typealias Longer = (count: Int, variant: String?, code: String, length: MessageLength)
+        let chunk = 1024
+        let perChunk = parallelMap((site.referrers.count + chunk - 1) / chunk) { chunkIndex -> [Int: Longer] in
+            var longer: [Int: Longer] = [:]
+            for referrer in site.referrers[chunkIndex * chunk..<min(site.referrers.count, (chunkIndex + 1) * chunk)] {
+                for (index, template) in templates.enumerated() {
+                    guard let (variant, measured) = length(template, for: referrer),
+                          let sample = samples[index][variant.name ?? ""], isLonger(measured, than: sample) else { continue }
+                    var found = longer[index] ?? (0, variant.name, referrer.code, measured)
+                    found.count += 1
+                    if measured.count > found.length.count { (found.variant, found.code, found.length) = (variant.name, referrer.code, measured) }
+                    longer[index] = found
+                }
+            }
+            return longer
+        }
+        for (index, template) in templates.enumerated() {
+            let found = perChunk.compactMap { $0[index] }
+            guard let worst = found.max(by: { $0.length.count < $1.length.count }) else { continue }
+            let count = found.reduce(0) { $0 + $1.count }
+            diagnostics.warning(template.file, .start, "\(template.channel.label) message: with their names, \(count) referrer\(count == 1 ? "'s message is" : "s' messages are") "
+                                + "over the channel's limit, where the sample on /messaging/ is not; the longest, \(worst.code)'s\(MessageVariant.label(worst.variant)), is \(worst.length.summary)")
+        }
     }
 
     static func checkMessageLengths(_ site: Site, diagnostics: inout DiagnosticList) {
