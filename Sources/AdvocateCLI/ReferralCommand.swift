@@ -51,6 +51,15 @@ struct ReferralCommand: ParsableCommand {
 
         @OptionGroup var site: SiteOptions
 
+        func validate() throws {
+            if value != nil, status != .converted {
+                throw ValidationError("--value is the order's value and goes with converted, not with \(status.rawValue)")
+            }
+            if reason != nil, status != .rejected {
+                throw ValidationError("--reason says why a referral was rejected and goes with rejected, not with \(status.rawValue)")
+            }
+        }
+
         func run() throws {
             let options = site.buildOptions()
             let store = try StoreCommandSupport.loadStore(options)

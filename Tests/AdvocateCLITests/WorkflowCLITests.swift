@@ -116,6 +116,12 @@ import Testing
             let serve = try CLIRunner.run(["serve", option, "-1", "--source", "examples/none"])
             #expect(serve.status == 64 && serve.stderr.contains(message), "\(option): \(serve.stderr)")
         }
+        // An option for another status, which would be recorded and mean nothing.
+        for (arguments, message) in [(["contacted", "--value", "10"], "--value is the order's value and goes with converted, not with contacted"),
+                                     (["rewarded", "--reason", "foo"], "--reason says why a referral was rejected and goes with rejected, not with rewarded")] {
+            let status = try CLIRunner.run(["referral", "status", "rf_1"] + arguments + ["--source", "examples/none"])
+            #expect(status.status == 64 && status.stderr.contains(message), "\(status.stderr)")
+        }
         // A year typed wrong, which the journal would refuse in a time.
         let stats = try CLIRunner.run(["stats", "--as-of", "9999-12-31", "--source", "examples/none"])
         #expect(stats.status == 64, "\(stats.stderr)")

@@ -54,6 +54,21 @@ import Testing
         #expect(messages.contains { $0.hasPrefix("crm.csv:7:1: error:") && $0.contains("before the referral itself") })
     }
 
+    /// A value the store's loader would refuse is refused before it is written: `5e12` was
+    /// imported, and then no command could load the store.
+    @Test(arguments: ["5e12", "1000000001", "-1"])
+    func aValueTheLoaderWouldRefuseIsNotImported(value: String) throws {
+        let (fixture, ids) = fixture()
+        let store = try fixture.load()
+        let csv = "id,status,value,at\n\(ids[0]),converted,\(value),2026-03-05\n"
+        guard case .failure(let error) = StatusImport.updates(csv: csv, file: "crm.csv", store: store, now: .now) else {
+            Issue.record("imported")
+            return
+        }
+        #expect(error.diagnostics.map(\.description).contains { $0.hasPrefix("crm.csv:2:1: error:") && $0.contains("value must be a number from 0 to 1,000,000,000") },
+                "\(error.diagnostics)")
+    }
+
     /// A status happens after the referral's latest one and not in the future: the journal keeps
     /// whatever is appended, so a wrong time is refused rather than recorded.
     @Test func statusTimesFollowTheLatestStatusAndNotTheFuture() throws {

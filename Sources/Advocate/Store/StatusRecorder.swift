@@ -69,8 +69,9 @@ public enum StatusRecorder {
                 problems.append((index, "the time \(update.at.iso8601) is in the future (now is \(now.iso8601))"))
                 continue
             }
-            if let value = update.value, value < 0 || !value.isFinite {
-                problems.append((index, "value must be a number of 0 or more"))
+            if let value = update.value, value < 0 || !value.isFinite || value > ObjectReader.largestNumber {
+                // The loader's own bounds: a line it would refuse must not be written.
+                problems.append((index, "value must be a number from 0 to 1,000,000,000, found \(JSONOutput.format(value))"))
                 continue
             }
             if let reason = update.reason, reason.count > StoreRules.maximumReasonLength {
