@@ -53,7 +53,10 @@ struct ForgetCommand: ParsableCommand {
         }
         print("erased \(report.referrers) referrer record(s) and \(report.referrals) referral(s)"
             + (report.emails > 0 ? ", and deleted \(report.emails) email(s) to or about them from the outbox" : ""))
-        guard !noBuild else { return }
+        guard !noBuild else {
+            print("the pages still show them until the next build: run `advocate build`")
+            return
+        }
         do throws(BuildError) {
             let build = try SiteBuilder.build(options)
             print(build.summary)

@@ -43,11 +43,43 @@ import Testing
         try directory.write(".advocate/outbox/1-welcome.eml", "To: Grace Hopper <Grace@Example.org>\r\n\r\nHello")
         try directory.write(".advocate/outbox/sent/0-welcome.eml", "To: Grace Hopper <grace@example.org>\r\n\r\nHello")
         try directory.write(".advocate/outbox/2-other.eml", "To: Alan <alan@example.org>\r\n\r\nHello")
+        // Given up on, and the referrer's note about her, which names her but not her address.
+        try directory.write(".advocate/outbox/failed/3-friend.eml", "To: <grace@example.org>\r\n\r\nHello")
+        let id = try #require(try directory.read("content/data/referrals.jsonl").split(separator: "\"").dropFirst(7).first)
+        try directory.write(".advocate/outbox/sent/4-referrer.eml", "To: Ada <ada@example.com>\r\nMessage-ID: <\(id).referrer@refer.acme.example>\r\n\r\nGrace just claimed")
+        // A line torn inside her address when a server crashed, set aside by the next start.
+        try directory.write("content/data/referrals.jsonl.torn-2026-03-02T00:00:00.000Z", #"{"type":"referral","id":"rf_x","name":"Grace Hopper","email":"grace@exa"#)
         let report = try Erasure.forget(email: "grace@example.org", dataDirectory: directory.file("content/data"),
                                         outbox: Outbox(directory: directory.file(".advocate/outbox")), now: .now)
-        #expect(report == Erasure.Report(referrals: 1, referrers: 0, emails: 2))
+        #expect(report == Erasure.Report(referrals: 1, referrers: 0, emails: 4))
         #expect(!directory.exists(".advocate/outbox/1-welcome.eml"))
         #expect(!directory.exists(".advocate/outbox/sent/0-welcome.eml"))
+        #expect(!directory.exists(".advocate/outbox/failed/3-friend.eml"))
+        #expect(!directory.exists(".advocate/outbox/sent/4-referrer.eml"))
+        #expect(!directory.exists("content/data/referrals.jsonl.torn-2026-03-02T00:00:00.000Z"))
         #expect(directory.exists(".advocate/outbox/2-other.eml"))
+    }
+
+    /// referrers.json keeps its formatting: only the erased values change (every line was
+    /// rewritten, which a version-control diff showed as the whole file).
+    @Test func forgettingAReferrerChangesOnlyTheirValuesInTheRoster() throws {
+        let directory = try TemporaryDirectory()
+        try StoreFixture().write(to: directory)
+        let roster = """
+            \u{FEFF}[
+              { "code": "ada", "name": "Ada \\"the Countess\\" Lovelace", "email": "ada@example.com", "statsToken": "tok0xxxxxxxxxxxxxxxxxxxxxxxxx" },
+
+              {"code":"bob",  "name": "Bob", "email": "bob@example.com", "statsToken": "tok1xxxxxxxxxxxxxxxxxxxxxxxxx"}
+            ]
+
+            """
+        try directory.write("content/data/referrers.json", roster)
+        _ = try Erasure.forget(email: "ada@example.com", dataDirectory: directory.file("content/data"), now: .now)
+        let after = try directory.read("content/data/referrers.json")
+        let placeholder = try #require(after.split(separator: "\"").first { $0.hasSuffix("@erased.invalid") })
+        #expect(after == roster.replacingOccurrences(of: #""Ada \"the Countess\" Lovelace""#, with: #""Erased""#)
+            .replacingOccurrences(of: "ada@example.com", with: String(placeholder)).replacingOccurrences(of: "\u{FEFF}", with: ""), "\(after)")
+        #expect(FileManager.default.contents(atPath: directory.file("content/data/referrers.json"))?.starts(with: [0xEF, 0xBB, 0xBF]) == true)
+        #expect(try StoreLoader.load(from: directory.file("content/data")).store.referrers.count == 2)
     }
 }

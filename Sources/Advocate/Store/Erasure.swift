@@ -8,13 +8,14 @@ import Foundation
 /// self-referral) come out exactly as before; names become "Erased". The journal and
 /// referrers.json are rewritten whole and atomically under the store's lock, and a line in
 /// `erasures.log` records that an erasure happened, never whom it concerned. Emails in the
-/// outbox (waiting, or kept in `sent/`) addressed to the person or naming their address are
-/// deleted.
+/// outbox (waiting, kept in `sent/` or given up on in `failed/`) addressed to the person, naming
+/// their address or about one of their referrals are deleted, and so are torn journal lines set
+/// aside that name them. referrers.json keeps its formatting: only the values change.
 public enum Erasure {
     public struct Report: Sendable, Equatable {
         public var referrals: Int
         public var referrers: Int
-        /// Emails deleted from the outbox and its `sent/` folder.
+        /// Emails deleted from the outbox and its `sent/` and `failed/` folders.
         public var emails = 0
 
         /// False when no referrer or referral had the email: nothing in the site changed.
@@ -35,18 +36,18 @@ public enum Erasure {
         let placeholder = "erased-\(Tokens.statsToken().prefix(16).lowercased())@erased.invalid"
         var report = Report(referrals: 0, referrers: 0)
 
+        var erased = Erased()
         let referrersFile = Paths.join(dataDirectory, StoreFiles.referrers)
-        if let data = FileManager.default.contents(atPath: referrersFile), let elements = try JSONParser.parse([UInt8](data)).elements {
-            var changed = false
-            let rewritten = elements.map { element -> JSONOutput in
-                guard let replaced = redacted(element, target: target, placeholder: placeholder) else { return element.output }
-                changed = true
-                report.referrers += 1
-                return replaced
-            }
-            if changed {
-                let text = "[\n" + rewritten.map { "  " + $0.serialized() }.joined(separator: ",\n") + "\n]\n"
-                try AtomicFile.write(Array(text.utf8), to: referrersFile)
+        if let data = FileManager.default.contents(atPath: referrersFile) {
+            let bytes = [UInt8](data)
+            let bom = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+            if let elements = try JSONParser.parse(Array(bytes[bom...])).elements {
+                let matching = elements.filter { redacted($0, target: target, placeholder: placeholder) != nil }
+                if !matching.isEmpty {
+                    report.referrers += matching.count
+                    erased.note(matching)
+                    try AtomicFile.write(replacingValues(of: matching, in: bytes, skipping: bom, placeholder: placeholder), to: referrersFile)
+                }
             }
         }
 
@@ -63,6 +64,7 @@ public enum Erasure {
                     } else {
                         report.referrals += 1
                     }
+                    erased.note([node])
                     output.append(contentsOf: replaced.serialized().utf8)
                 } else {
                     output.append(contentsOf: line)
@@ -71,8 +73,8 @@ public enum Erasure {
             }
             if changed { try AtomicFile.write(output, to: journalFile) }
         }
-        try eraseFromSetAsideFiles(dataDirectory: dataDirectory, email: email, target: target, placeholder: placeholder)
-        if let outbox { report.emails = try deleteEmails(in: outbox, mentioning: target) }
+        try removeSetAsideLines(dataDirectory: dataDirectory, naming: erased, target: target)
+        if let outbox { report.emails = try deleteEmails(in: outbox, about: erased, target: target) }
 
         let entry = JSONOutput.object([("at", .string(now.iso8601)), ("referrals", .number(Double(report.referrals))),
                                        ("referrers", .number(Double(report.referrers)))]).serialized() + "\n"
@@ -98,13 +100,62 @@ public enum Erasure {
         })
     }
 
-    /// Deletes the `.eml` files, waiting or sent, whose text has the address; returns how many.
-    static func deleteEmails(in outbox: Outbox, mentioning target: String) throws -> Int {
+    /// What the erased records held: their names, and the ids of the referrals among them.
+    struct Erased {
+        var names: Set<String> = []
+        var referralIDs: Set<String> = []
+
+        mutating func note(_ records: [JSONNode]) {
+            for record in records {
+                guard let members = record.members else { continue }
+                if let name = members.first(where: { $0.key == "name" })?.value.stringValue?.trimmingWhitespace(), !name.isEmpty {
+                    names.insert(name.lowercased())
+                }
+                if members.first(where: { $0.key == "type" })?.value.stringValue == "referral",
+                   let id = members.first(where: { $0.key == "id" })?.value.stringValue {
+                    referralIDs.insert(id)
+                }
+            }
+        }
+
+        /// Whether `text` has the address, its part up to the `@` (a line torn inside it), or a
+        /// name that was erased.
+        func isNamed(in text: String, target: String) -> Bool {
+            let lowered = text.lowercased()
+            let local = target.prefix { $0 != "@" } + "@"
+            return lowered.contains(target) || lowered.contains(local) || names.contains { lowered.contains($0) }
+        }
+    }
+
+    /// `bytes` (a JSON array, after `skipping` bytes of BOM) with the name and email of each of
+    /// `records` replaced where they stand, so that the rest of the file keeps its formatting.
+    static func replacingValues(of records: [JSONNode], in bytes: [UInt8], skipping skipped: Int, placeholder: String) -> [UInt8] {
+        var lineStarts = [skipped]
+        for index in skipped..<bytes.count where bytes[index] == 0x0A { lineStarts.append(index + 1) }
+        var replacements: [(range: Range<Int>, text: String)] = []
+        for member in records.flatMap({ $0.members ?? [] }) where ["name", "email"].contains(member.key) {
+            let start = lineStarts[member.value.location.line - 1] + member.value.location.column - 1
+            guard start < bytes.count, bytes[start] == UInt8(ascii: "\"") else { continue }
+            var end = start + 1
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\"") { end += bytes[end] == UInt8(ascii: "\\") ? 2 : 1 }
+            replacements.append((start..<min(end + 1, bytes.count), JSONOutput.string(member.key == "email" ? placeholder : erasedName).serialized()))
+        }
+        var output = bytes
+        for replacement in replacements.sorted(by: { $0.range.lowerBound > $1.range.lowerBound }) {
+            output.replaceSubrange(replacement.range, with: Array(replacement.text.utf8))
+        }
+        return output
+    }
+
+    /// Deletes the `.eml` files, waiting, sent or given up on, to or about the person: with the
+    /// address in them, or about one of their referrals (the referrer's "your friend joined" and
+    /// status notes name the friend, not the address); returns how many.
+    static func deleteEmails(in outbox: Outbox, about erased: Erased, target: String) throws -> Int {
         var deleted = 0
-        for path in outbox.pending() + outbox.sent() {
-            guard let data = FileManager.default.contents(atPath: path),
-                  String(decoding: data, as: UTF8.self).lowercased().contains(target)
-            else { continue }
+        for path in outbox.pending() + outbox.sent() + outbox.failed() {
+            guard let data = FileManager.default.contents(atPath: path) else { continue }
+            let text = String(decoding: data, as: UTF8.self)
+            guard text.lowercased().contains(target) || erased.referralIDs.contains(where: { text.contains("Message-ID: <\($0).") }) else { continue }
             guard unlink(path) == 0 else {
                 throw AtomicFile.Failure(description: "cannot delete \(path), an email to or about the address: \(systemMessage())")
             }
@@ -113,16 +164,16 @@ public enum Erasure {
         return deleted
     }
 
-    /// Torn journal tails kept aside may hold the address too.
-    static func eraseFromSetAsideFiles(dataDirectory: String, email: String, target: String, placeholder: String) throws {
+    /// Torn journal lines set aside (a crash's half-written line, never taken into the journal)
+    /// that name the person are deleted: a line torn inside the address no longer holds it whole.
+    static func removeSetAsideLines(dataDirectory: String, naming erased: Erased, target: String) throws {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dataDirectory)) ?? []
         for name in names where name.hasPrefix(StoreFiles.journal + ".torn-") {
             let path = Paths.join(dataDirectory, name)
-            guard let text = FileManager.default.contents(atPath: path).map({ String(decoding: $0, as: UTF8.self) }),
-                  text.lowercased().contains(target)
-            else { continue }
-            let erased = text.replacingOccurrences(of: email.trimmingWhitespace(), with: placeholder, options: .caseInsensitive)
-            try AtomicFile.write(Array(erased.utf8), to: path)
+            guard let data = FileManager.default.contents(atPath: path), erased.isNamed(in: String(decoding: data, as: UTF8.self), target: target) else { continue }
+            guard unlink(path) == 0 else {
+                throw AtomicFile.Failure(description: "cannot delete \(path), a torn journal line naming the person: \(systemMessage())")
+            }
         }
     }
 }
