@@ -93,7 +93,7 @@ struct ImportCommand: ParsableCommand {
 
     struct Statuses: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Append the status changes of a CSV file (id,status,value,at[,reason]), all or nothing.",
+            abstract: "Append the status changes of a CSV file (columns id and status; value, at and reason optional), all or nothing.",
             discussion: """
                 Every line is checked first (known id, counted referral, possible move, valid value and \
                 time); any problem is reported with its line number and nothing is recorded.
