@@ -17,6 +17,30 @@ import Testing
         #expect(second.filesByKind.map(\.count) == first.filesByKind.map(\.count))
     }
 
+    /// A file rewritten in place to the same size, its modification time set back (`cp -p`,
+    /// `touch -r`), is still an input that changed: the build had said nothing to do and kept
+    /// twelve stale pages.
+    @Test func anEditKeepingSizeAndModificationTimeIsStillSeen() throws {
+        let directory = try SiteFixture().write()
+        let options = SiteFixture.options(directory)
+        _ = try SiteBuilder.build(options)
+        let program = directory.file("content/data/program.json")
+        var before = stat()
+        #expect(stat(program, &before) == 0)
+        let text = try directory.read("content/data/program.json")
+        #expect(text.contains("20% off the first order"))
+        let handle = try #require(FileHandle(forWritingAtPath: program))
+        try handle.write(contentsOf: Data(text.replacingOccurrences(of: "20% off the first order", with: "30% off the first order").utf8))
+        try handle.close()
+        let times = [before.st_atim, before.st_mtim]  // to the nanosecond, as `touch -r` does
+        #expect(utimensat(AT_FDCWD, program, times, 0) == 0)
+        var after = stat()
+        #expect(stat(program, &after) == 0 && after.st_mtim.tv_nsec == before.st_mtim.tv_nsec && after.st_size == before.st_size && after.st_ino == before.st_ino)
+        #expect(SiteBuilder.upToDate(options, inputDigest: InputDigests(options).all) == nil)
+        #expect(try SiteBuilder.build(options).written > 0)
+        #expect(try directory.read("public/messaging/index.html").contains("30% off the first order"))
+    }
+
     @Test func theServersJournalLockIsNotAnInput() throws {
         let directory = try SiteFixture().write()
         let options = SiteFixture.options(directory)

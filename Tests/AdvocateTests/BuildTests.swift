@@ -408,6 +408,15 @@ import Testing
         let report = try SiteBuilder.build(SiteFixture.options(directory))
         #expect(report.written == 1)
         #expect(try directory.read("public/r/bob/index.html").contains("<h1>Bob"))
+
+        // The build that finishes another's move says so (its own counts leave those files out).
+        for path in ["public/.advocate-pending-\(dead)", "public/.advocate-committing-\(dead)"] { try directory.write(path, "") }
+        try directory.write("public/r/bob/.index.html.advocate-tmp-\(dead)", "bob again")
+        try directory.write("public/.advocate-staging-\(dead)/more/a/index.html", "a")
+        try directory.write("public/.advocate-staging-\(dead)/more/b/index.html", "b")
+        let finishing = try SiteBuilder.build(SiteFixture.options(directory))
+        #expect(finishing.finishedForAnInterruptedBuild == 3)
+        #expect(finishing.summary.hasSuffix("(first, 3 files of a build that was killed while moving them were moved into place)"), "\(finishing.summary)")
     }
 
     /// A file that cannot be moved into place (a folder where the page goes) does not stop the

@@ -198,8 +198,9 @@ final class OutputWriter: @unchecked Sendable {
     /// committing marker says so) has the rest moved now: its temporary files to their final
     /// names, its staging folder's entries where the output has none. Any other's staging
     /// folder and temporary files (which its pending marker points to) are removed. A running
-    /// build's are kept.
-    static func finishInterruptedBuilds(in outputDirectory: String) {
+    /// build's are kept. Returns how many files it moved into place.
+    @discardableResult
+    static func finishInterruptedBuilds(in outputDirectory: String) -> Int {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: outputDirectory)) ?? []
         func deadProcess(_ entry: String, prefix: String) -> String? {
             guard entry.hasPrefix(prefix), let pid = pid_t(entry.dropFirst(prefix.count)), pid > 0,
@@ -207,6 +208,7 @@ final class OutputWriter: @unchecked Sendable {
             return String(pid)
         }
         let committing = Set(entries.compactMap { deadProcess($0, prefix: committingPrefix) })
+        var moved = 0
         var abandoned: [String: Bool] = [:]  // a dead build's pid -> whether its files are to be moved into place
         for entry in entries {
             if let pid = deadProcess(entry, prefix: stagingPrefix) {
@@ -215,7 +217,9 @@ final class OutputWriter: @unchecked Sendable {
                     for staged in (try? FileManager.default.contentsOfDirectory(atPath: staging)) ?? [] {
                         var info = stat()
                         let final = Paths.join(outputDirectory, staged)
-                        if lstat(final, &info) != 0 { rename(Paths.join(staging, staged), final) }
+                        if lstat(final, &info) != 0, rename(Paths.join(staging, staged), final) == 0 {
+                            moved += regularFiles(in: final)
+                        }
                     }
                 }
                 try? FileManager.default.removeItem(atPath: staging)
@@ -231,13 +235,29 @@ final class OutputWriter: @unchecked Sendable {
                       let moveIntoPlace = abandoned[String(name[infix.upperBound...])] else { continue }
                 let path = Paths.join(outputDirectory, relative)
                 let final = Paths.join((path as NSString).deletingLastPathComponent, String(name[name.index(after: name.startIndex)..<infix.lowerBound]))
-                if !moveIntoPlace || rename(path, final) != 0 { unlink(path) }
+                if moveIntoPlace, rename(path, final) == 0 {
+                    moved += 1
+                } else {
+                    unlink(path)
+                }
             }
         }
         for pid in Set(abandoned.keys).union(committing) {
             unlink(Paths.join(outputDirectory, pendingPrefix + pid))
             unlink(Paths.join(outputDirectory, committingPrefix + pid))
         }
+        return moved
+    }
+
+    /// How many regular files `path` is or holds.
+    private static func regularFiles(in path: String) -> Int {
+        if isRegularFile(path) { return 1 }
+        var count = 0
+        let walk = FileManager.default.enumerator(atPath: path)
+        while let relative = walk?.nextObject() as? String {
+            if isRegularFile(Paths.join(path, relative)) { count += 1 }
+        }
+        return count
     }
 
     /// Removes every staged temporary file and the folders this build created, leaving the

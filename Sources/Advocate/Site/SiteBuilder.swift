@@ -35,6 +35,9 @@ public struct BuildReport: Sendable {
     public var warnings: [Diagnostic]
     /// The steps the build went through, in order, with their durations.
     public var steps: [BuildStep] = []
+    /// Files an interrupted build had staged, which this one moved into place before its own
+    /// work (``OutputWriter/finishInterruptedBuilds(in:)``).
+    public var finishedForAnInterruptedBuild = 0
 
     public var total: Int { written + unchanged }
 
@@ -47,6 +50,9 @@ public struct BuildReport: Sendable {
         }
         let skipped = rendered < total ? " (\(rendered) rendered)" : ""
         lines.append("\(total) files: \(written) written, \(unchanged) unchanged\(skipped), \(removed) removed in \(duration.wholeMilliseconds) ms")
+        if finishedForAnInterruptedBuild > 0 {
+            lines.append("(first, \(finishedForAnInterruptedBuild) files of a build that was killed while moving them were moved into place)")
+        }
         return lines.joined(separator: "\n")
     }
 
@@ -69,7 +75,7 @@ public enum SiteBuilder {
         } catch {
             throw .invalidInput(error)
         }
-        OutputWriter.finishInterruptedBuilds(in: options.outputDirectory)
+        let finished = OutputWriter.finishInterruptedBuilds(in: options.outputDirectory)
         let timer = StepTimer()
         let digests = InputDigests(options)
         var report: BuildReport
@@ -92,6 +98,7 @@ public enum SiteBuilder {
         }
         report.duration = ContinuousClock.now - start
         report.steps = timer.steps
+        report.finishedForAnInterruptedBuild = finished
         return report
     }
 
@@ -100,11 +107,15 @@ public enum SiteBuilder {
     /// pages whose inputs changed (``PageRecord``).
     public static func build(_ inputs: SiteInputs, digests: InputDigests,
                              progress: (@Sendable (Int, Int) -> Void)? = nil) throws(BuildError) -> BuildReport {
-        OutputWriter.finishInterruptedBuilds(in: inputs.options.outputDirectory)
-        if let report = upToDate(inputs.options, inputDigest: digests.all) { return report }
+        let finished = OutputWriter.finishInterruptedBuilds(in: inputs.options.outputDirectory)
+        if var report = upToDate(inputs.options, inputDigest: digests.all) {
+            report.finishedForAnInterruptedBuild = finished
+            return report
+        }
         let timer = StepTimer()
         var report = try buildChanged(inputs, digests: digests, progress: progress, timer: timer)
         report.steps = timer.steps
+        report.finishedForAnInterruptedBuild = finished
         return report
     }
 

@@ -24,11 +24,14 @@ struct StableDigest {
         value = (value ^ UInt64(byte)) &* 0x100_0000_01b3
     }
 
-    /// What a digest records of a file: its size, modification time (nanoseconds) and inode.
+    /// What a digest records of a file: its size, modification time (nanoseconds), inode, and
+    /// the time of its inode's last change, which no one can set back: a file rewritten in place
+    /// to the same size with its old modification time kept (`cp -p`, `touch -r`) is still seen.
     struct FileState {
         var size: Int64
         var modified: Int64
         var inode: Int64
+        var changed: Int64
 
         /// The state of a regular file; nil for anything else or nothing.
         init?(_ path: String) {
@@ -37,6 +40,7 @@ struct StableDigest {
             size = Int64(info.st_size)
             modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
             inode = Int64(bitPattern: UInt64(info.st_ino))
+            changed = Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec)
         }
 
         /// The states of the files at `paths` inside `directory`, read on every core (300,000
@@ -49,7 +53,7 @@ struct StableDigest {
         }
     }
 
-    /// Adds a file's name, size, modification time and inode; false when it is not a regular file.
+    /// Adds a file's name and state (``FileState``); false when it is not a regular file.
     @discardableResult
     mutating func addFile(_ path: String, name: String) -> Bool {
         let state = FileState(path)
@@ -67,5 +71,6 @@ struct StableDigest {
         addNumber(state.size)
         addNumber(state.modified)
         addNumber(state.inode)
+        addNumber(state.changed)
     }
 }
