@@ -135,6 +135,24 @@ import Testing
         #expect(text == "{\"n\":\"before\"}\n{\"n\":\"after\"}\n{\"n\":\"blocking\"}\n")
     }
 
+    /// With the journal removed or moved away under the server, nothing more is acknowledged:
+    /// lines went to the orphaned file and got a 201 while /healthz said the file was gone.
+    @Test(arguments: [false, true])
+    func nothingIsAcknowledgedOnceTheJournalFileIsGone(moved: Bool) async throws {
+        let store = try TemporaryStore()
+        let writer = try JournalWriter(dataDirectory: store.path)
+        try await writer.durable(writer.enqueue([#"{"n":"before"}"#]))
+        let journal = store.path + "/referrals.jsonl"
+        if moved {
+            try FileManager.default.moveItem(atPath: journal, toPath: journal + ".old")
+        } else {
+            try FileManager.default.removeItem(atPath: journal)
+        }
+        await #expect(throws: JournalWriter.Failure.self) { try await writer.durable(writer.enqueue([#"{"n":"after"}"#])) }
+        #expect(writer.unwritableReason?.contains(moved ? "moved or replaced" : "removed") == true, "\(writer.unwritableReason ?? "writable")")
+        if moved { #expect(try String(contentsOfFile: journal + ".old", encoding: .utf8) == "{\"n\":\"before\"}\n") }
+    }
+
     @Test func aRecordedReferralRefreshesItsStatsPageAndNothingElse() async throws {
         let fixture = try ServerFixture()
         let stats = try fixture.statsPath(of: "ada")

@@ -132,8 +132,7 @@ public final class JournalWriter: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         if let broken { return broken }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0, info.st_nlink > 0 else { return "the journal file was removed" }
+        if let gone = fileIsGone() { return gone }
         if let failed = lastAppendFailure {
             // Only a full disk is known to be over once there is room; any other failure (a
             // quota, an I/O error) stands until an append succeeds.
@@ -142,6 +141,17 @@ public final class JournalWriter: @unchecked Sendable {
                 && UInt64(space.f_bavail) * UInt64(space.f_frsize) >= Self.roomNeeded
             if !roomy { return failed.message }
             lastAppendFailure = nil
+        }
+        return nil
+    }
+
+    /// Why the open file is no longer the journal at `path`, or nil: removed (`rm`), or moved or
+    /// replaced (`mv`), lines appended to it would be lost from the journal.
+    private func fileIsGone() -> String? {
+        var open = stat(), named = stat()
+        guard fstat(descriptor, &open) == 0, open.st_nlink > 0 else { return "the journal file was removed" }
+        guard stat(path, &named) == 0, named.st_ino == open.st_ino, named.st_dev == open.st_dev else {
+            return "the journal file was moved or replaced"
         }
         return nil
     }
@@ -269,6 +279,14 @@ public final class JournalWriter: @unchecked Sendable {
     /// Writes a batch whole or not at all: a failed write (a full disk) is cut back off. A failed
     /// fsync breaks the writer for good (the kernel may have dropped the dirty pages).
     private func write(_ bytes: [UInt8]) -> String? {
+        // Appended to a file the journal no longer is, the lines would be acknowledged and lost.
+        if let gone = fileIsGone() {
+            let message = "cannot append to \(path): \(gone); restart the server once the journal is back"
+            condition.lock()
+            broken = message
+            condition.unlock()
+            return message
+        }
         var info = stat()
         let sizeBefore = fstat(descriptor, &info) == 0 ? info.st_size : -1
         condition.lock()
