@@ -33,8 +33,8 @@ actor ReferralDesk {
     let mailer: MailDispatcher
     let webhooks: WebhookDispatcher?
     let logger: Logger
-    /// The place in the journal (from 0) the next event takes, for the webhooks' order.
-    private var nextSequence: Int
+    /// The journal's events at start: the place (from 0) of the first line this server appends.
+    private let eventsAtStart: Int
     /// Events recorded since the refresher last took them, in the order the roster grew.
     private var unrefreshedEvents: [JournalEvent] = []
     /// The `at` of the newest event recorded: the as-of of the pages the desk renders.
@@ -60,7 +60,7 @@ actor ReferralDesk {
         self.mailer = mailer
         self.webhooks = webhooks
         self.logger = logger
-        self.nextSequence = inputs.store.journal.count
+        self.eventsAtStart = inputs.store.journal.count
         self.newestEvent = AsOf.resolve(nil, store: inputs.store)
         self.renderer = Self.formRenderer(self.inputs, asOf: newestEvent)
     }
@@ -206,19 +206,13 @@ actor ReferralDesk {
     }
 
     /// Queues the event's line (so the journal holds events in the order of their times), waits
-    /// until it is on disk, then hands it to the webhooks at its place in the journal.
+    /// until it is on disk, then hands it to the webhooks at its place in the journal: the
+    /// writer's count of lines appended before it, so a failed append (cut back off) takes none.
     func write(_ event: JournalEvent) async throws {
-        let sequence = nextSequence
-        nextSequence += 1
         newestEvent = max(newestEvent, event.at)
         let ticket = journal.enqueue([event.journalLine])
-        do {
-            // Suspends without holding a thread, so concurrent requests share fsyncs.
-            try await journal.durable(ticket)
-        } catch {
-            await webhooks?.skipped(sequence)
-            throw error
-        }
-        await webhooks?.recorded(sequence, event)
+        // Suspends without holding a thread, so concurrent requests share fsyncs.
+        let appendedBefore = try await journal.durable(ticket)
+        await webhooks?.recorded(eventsAtStart + appendedBefore, event)
     }
 }

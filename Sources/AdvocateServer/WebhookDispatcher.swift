@@ -17,11 +17,6 @@ actor WebhookDispatcher {
         let secret: [UInt8]
     }
 
-    private enum Slot {
-        case event(type: WebhookEventType, line: String)
-        /// Its write failed: it is not in the journal.
-        case skipped
-    }
 
     private enum Step {
         case deliver(sequence: Int, type: WebhookEventType, line: String)
@@ -35,7 +30,7 @@ actor WebhookDispatcher {
     private let logger: Logger
     private var log: WebhookLog
     /// Events by their place in the journal (from 0), from the earliest any receiver still needs.
-    private var slots: [Int: Slot] = [:]
+    private var slots: [Int: (type: WebhookEventType, line: String)] = [:]
     /// Every place below this one is known.
     private var known: Int
     private var wakeups: [String: AsyncStream<Void>.Continuation] = [:]
@@ -55,19 +50,13 @@ actor WebhookDispatcher {
         known = journal.count
         let earliest = receivers.map { min(log.hooks[$0.hook.url]!.delivered, journal.count) }.min() ?? journal.count
         for sequence in earliest..<journal.count {
-            slots[sequence] = .event(type: journal[sequence].type, line: journal[sequence].journalLine)
+            slots[sequence] = (journal[sequence].type, journal[sequence].journalLine)
         }
     }
 
     /// Hands over an event that is on disk, at its place in the journal.
     func recorded(_ sequence: Int, _ event: JournalEvent) {
-        slots[sequence] = .event(type: event.type, line: event.journalLine)
-        advanceKnown()
-    }
-
-    /// Marks a place whose write failed, so later events are not held up by it.
-    func skipped(_ sequence: Int) {
-        slots[sequence] = .skipped
+        slots[sequence] = (event.type, event.journalLine)
         advanceKnown()
     }
 
@@ -109,7 +98,7 @@ actor WebhookDispatcher {
         let before = state.delivered
         var step = Step.idle
         while state.delivered < known {
-            if case .event(let type, let line) = slots[state.delivered], receiver.hook.events.contains(type) {
+            if let (type, line) = slots[state.delivered], receiver.hook.events.contains(type) {
                 if let next = state.nextAttempt, next > Instant.now {
                     step = .wait(.milliseconds(next.milliseconds - Instant.now.milliseconds))
                 } else {

@@ -167,6 +167,37 @@ actor WebhookReceiver {
         }
     }
 
+    /// A referral whose append failed (a full disk) takes no place in the journal, so the next
+    /// one is delivered as the line it is, and a restart carries on from there: its number had
+    /// run ahead of the journal, and the events after a restart were taken as delivered.
+    @Test func aFailedAppendTakesNoPlaceInTheDeliveries() async throws {
+        let receiver = WebhookReceiver(failures: 0)
+        try await receiver.serve { port in
+            let fixture = try fixture(port: port)
+            let journalBefore = try fixture.journal().split(separator: "\n").count
+            try await fixture.prepared.application.test(.live) { client in
+                #expect(try await client.postJSON(#"{"referrer":"ada","name":"One","email":"one@example.net","consent":true}"#).status == .created)
+                fixture.prepared.journal.simulateWriteFailure(ENOSPC)
+                for index in 0..<3 {
+                    let failed = try await client.postJSON(#"{"referrer":"ada","name":"Lost","email":"lost\#(index)@example.net","consent":true}"#)
+                    #expect(failed.status == .serviceUnavailable)
+                }
+                fixture.prepared.journal.simulateWriteFailure(nil)
+                #expect(try await client.postJSON(#"{"referrer":"ada","name":"Two","email":"two@example.net","consent":true}"#).status == .created)
+                try await waitUntil { await receiver.accepted.count == 2 }
+            }
+            try fixture.restart()
+            try await fixture.prepared.application.test(.live) { client in
+                #expect(try await client.postJSON(#"{"referrer":"ada","name":"Three","email":"three@example.net","consent":true}"#).status == .created)
+                try await waitUntil { await receiver.accepted.count == 3 }
+            }
+            let lines = try fixture.journal().split(separator: "\n").dropFirst(journalBefore).map(String.init)
+            let accepted = await receiver.accepted
+            #expect(lines.count == 3 && accepted.map(\.body) == lines)
+            #expect(accepted.map(\.delivery) == (1...3).map { String(journalBefore + $0) })
+        }
+    }
+
     @Test func anEventRefusedPastTheGiveUpTimeIsLoggedAndTheNextOneStillArrives() async throws {
         let receiver = WebhookReceiver(failures: 0, refuses: { $0.contains("doomed@example.net") })
         try await receiver.serve { port in

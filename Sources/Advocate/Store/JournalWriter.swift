@@ -29,10 +29,17 @@ public final class JournalWriter: @unchecked Sendable {
     private var enqueued = 0
     private var flushed = 0
     private var failures: [Int: String] = [:]
+    /// The number of lines of each queued ticket.
+    private var ticketLines: [Int: Int] = [:]
+    /// Lines this writer appended so far, and, for each ticket on disk not yet collected, how
+    /// many it had appended before the ticket's: its place among the appends, which a failed
+    /// append does not take (its lines are cut back off).
+    private var appendedLines = 0
+    private var appendedBefore: [Int: Int] = [:]
     private var flushing = false
-    /// An async caller waiting for its ticket (see ``durable(_:)``), resumed with the failure, if
-    /// any, by the flush that takes its lines.
-    private typealias Waiter = (number: Int, continuation: CheckedContinuation<String?, Never>)
+    /// An async caller waiting for its ticket (see ``durable(_:)``), resumed by the flush that
+    /// takes its lines with their place among the appends, or the failure.
+    private typealias Waiter = (number: Int, continuation: CheckedContinuation<Result<Int, Failure>, Never>)
     private var waiters: [Waiter] = []
     /// Set from when ``flushWhileQueued()`` is queued until it finds nothing left to flush.
     private var flusherActive = false
@@ -189,6 +196,7 @@ public final class JournalWriter: @unchecked Sendable {
         }
         if fsyncEach { ticketEnds.append(pending.count) }
         enqueued += 1
+        ticketLines[enqueued] = lines.count
         return Ticket(number: enqueued)
     }
 
@@ -198,6 +206,7 @@ public final class JournalWriter: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         flush(until: { flushed >= ticket.number })
+        appendedBefore[ticket.number] = nil
         if let failure = failures.removeValue(forKey: ticket.number) {
             throw Failure(description: failure)
         }
@@ -207,12 +216,16 @@ public final class JournalWriter: @unchecked Sendable {
     /// the flushes run on the writer's own queue, one after another while lines are queued, and
     /// every caller whose lines a flush took in is resumed when it ends. This is what lets a
     /// server on few cores share one fsync among many requests without a blocked thread each.
-    public func durable(_ ticket: Ticket) async throws(Failure) {
-        let failure: String? = await withCheckedContinuation { continuation in
+    ///
+    /// - Returns: how many lines this writer had appended before the ticket's: added to the
+    ///   journal's length at start, the place of its first line.
+    @discardableResult
+    public func durable(_ ticket: Ticket) async throws(Failure) -> Int {
+        let result: Result<Int, Failure> = await withCheckedContinuation { continuation in
             condition.lock()
             defer { condition.unlock() }
             if flushed >= ticket.number {
-                continuation.resume(returning: failures.removeValue(forKey: ticket.number))
+                continuation.resume(returning: outcome(of: ticket.number))
                 return
             }
             waiters.append((ticket.number, continuation))
@@ -220,7 +233,13 @@ public final class JournalWriter: @unchecked Sendable {
             flusherActive = true
             flushQueue.async { self.flushWhileQueued() }
         }
-        if let failure { throw Failure(description: failure) }
+        return try result.get()
+    }
+
+    /// With the lock held, for a flushed ticket: its place among the appends, or its failure.
+    private func outcome(of number: Int) -> Result<Int, Failure> {
+        if let failure = failures.removeValue(forKey: number) { return .failure(Failure(description: failure)) }
+        return .success(appendedBefore.removeValue(forKey: number) ?? 0)
     }
 
     /// The flush queue's loop: flushes until nothing is queued.
@@ -266,14 +285,19 @@ public final class JournalWriter: @unchecked Sendable {
         condition.lock()
         let done = waiters.filter { $0.number <= last }
         waiters.removeAll { $0.number <= last }
-        if let failure {
-            let resumed = Set(done.map(\.number))
-            for waiting in flushed + 1...last where !resumed.contains(waiting) { failures[waiting] = failure }
+        for number in flushed + 1...last {
+            let lines = ticketLines.removeValue(forKey: number) ?? 0
+            if let failure {
+                failures[number] = failure
+            } else {
+                appendedBefore[number] = appendedLines
+                appendedLines += lines
+            }
         }
         flushed = last
         flushing = false
         condition.broadcast()
-        for waiter in done { waiter.continuation.resume(returning: failure) }
+        for waiter in done { waiter.continuation.resume(returning: outcome(of: waiter.number)) }
     }
 
     /// Writes a batch whole or not at all: a failed write (a full disk) is cut back off. A failed
