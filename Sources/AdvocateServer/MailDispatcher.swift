@@ -24,6 +24,8 @@ actor MailDispatcher {
     private let sendmail: Sendmail?
     private let logger: Logger
     private var delivering = false
+    /// Whether ``deliver()`` was asked while a round ran, so another round follows it.
+    private var askedDuringRound = false
     /// The referrals whose emails could not be written to the outbox (a full disk): the next
     /// start makes them again (``MailRecovery``), since the referrals are in the journal.
     private(set) var lostReferralIDs: Set<String> = []
@@ -141,10 +143,16 @@ actor MailDispatcher {
         deliver()
     }
 
-    /// Sends whatever the outbox holds (also what the CLI queued while the server was down).
+    /// Sends whatever the outbox holds (also what the CLI queued while the server was down); asked
+    /// while a round runs, another follows it, for what that round's listing did not see.
     func deliver() {
-        guard let sendmail, !delivering else { return }
+        guard let sendmail else { return }
+        guard !delivering else {
+            askedDuringRound = true
+            return
+        }
         delivering = true
+        askedDuringRound = false
         Task.detached { [outbox] in
             let failures = sendmail.deliver(outbox)
             await self.finished(failures)
@@ -155,6 +163,8 @@ actor MailDispatcher {
     /// schedules the next round while any are left.
     private func finished(_ failures: [(path: String, error: String)]) {
         delivering = false
+        // Emails written while the round ran waited for the next referral's emails, or a restart.
+        defer { if askedDuringRound { deliver() } }
         let now = ContinuousClock.now
         var stillFailing: [String: (since: ContinuousClock.Instant, attempts: Int)] = [:]
         var retrying = false

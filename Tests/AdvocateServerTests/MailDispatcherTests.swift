@@ -106,6 +106,25 @@ import Testing
         await mailer.flush()
     }
 
+    /// Emails written while a sending round runs are sent by a round after it: the second of two
+    /// referrals a moment apart kept its emails in the outbox until a third or a restart.
+    @Test(.timeLimit(.minutes(1)))
+    func emailsWrittenDuringASendingRoundAreSentAfterIt() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("advocate-outbox-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let outbox = Outbox(directory: directory)
+        let mailer = MailDispatcher(outbox: outbox, sendmail: Sendmail(command: "cat > /dev/null; sleep 0.3"), logger: Logger(label: "advocate-test"))
+        await mailer.queue { Self.messages(0) }
+        await mailer.written()
+        try await Task.sleep(for: .milliseconds(100))  // the round for event 0 is sending
+        await mailer.queue { Self.messages(1) }
+        await mailer.written()
+        let deadline = ContinuousClock.now + .seconds(20)
+        while outbox.sent().count < 4, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(outbox.sent().count == 4 && outbox.pending().isEmpty, "pending: \(outbox.pending())")
+        await mailer.flush()
+    }
+
     @Test func writtenWaitsForEveryEmailQueuedBeforeIt() async throws {
         let (outbox, mailer) = Self.temporaryMailer()
         defer { try? FileManager.default.removeItem(atPath: outbox.directory) }
