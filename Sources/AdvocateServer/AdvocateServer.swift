@@ -111,7 +111,7 @@ public enum AdvocateServer {
         let router = makeRouter(endpoint: endpoint, join: join, desk: desk, outputDirectory: options.outputDirectory,
                                 endpointPath: endpointPath(inputs.store.program.endpoint), root: urls.root, liveReload: liveReload,
                                 trustedProxies: configuration.trustedProxies)
-        let reloader = SiteReloader(options: options, desk: desk, liveReload: liveReload, logger: logger)
+        let reloader = SiteReloader(options: options, desk: desk, liveReload: liveReload, startedWith: inputs.store.program, logger: logger)
         let watcher = configuration.watch ? SiteWatcher(reloader: reloader) : nil
         var application = Application(
             router: router,

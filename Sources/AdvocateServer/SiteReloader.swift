@@ -12,6 +12,8 @@ struct SiteReloader: Sendable {
     let desk: ReferralDesk
     /// Watch mode only: open pages reload after a rebuild.
     let liveReload: LiveReload?
+    /// The program as the server started with it: its routes, accepted origins and webhooks.
+    let startedWith: Program
     let logger: Logger
 
     /// Inputs read from disk, with the digests taken before they were read and the desk's state
@@ -62,11 +64,32 @@ struct SiteReloader: Sendable {
         }
         switch loaded {
         case .success(let loaded):
+            let program = loaded.inputs.store.program
+            if let change = Self.changeNeedingARestart(from: startedWith, to: program) {
+                logger.error("not rebuilt \(reason), the site keeps its last good build: \(change); restart the server to take it in")
+                return nil
+            }
+            if program.webhooks != startedWith.webhooks {
+                logger.warning("program.json's webhooks changed: the server delivers to the ones it started with until it restarts")
+            }
             return loaded
         case .failure(let error):
             logger.error("not rebuilt \(reason), the site keeps its last good build:\n\(error)")
             return nil
         }
+    }
+
+    /// What of program.json the running server cannot take in: the address its forms post to and
+    /// the baseURL its routes and accepted origins come from. Rebuilt with them, every form would
+    /// post where nothing listens.
+    static func changeNeedingARestart(from running: Program, to edited: Program) -> String? {
+        if edited.endpoint != running.endpoint {
+            return "program.json's endpoint changed from \(running.endpoint) to \(edited.endpoint), and the server listens at \(running.endpoint)"
+        }
+        if edited.baseURL != running.baseURL {
+            return "program.json's baseURL changed from \(running.baseURL) to \(edited.baseURL), which the server's routes and accepted origins come from"
+        }
+        return nil
     }
 
     /// Holds the desk, takes in the journal lines recorded since `loaded` was read (or, when the

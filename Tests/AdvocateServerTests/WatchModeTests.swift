@@ -59,6 +59,20 @@ import Testing
         #expect(try String(contentsOf: fixture.file("faq/index.html"), encoding: .utf8).contains("A line added before a reload."))
     }
 
+    /// A reload cannot move the endpoint or the baseURL the server's routes were made from: it
+    /// is refused and the site keeps its pages (they had posted to a path that answered 404).
+    @Test(arguments: [(#""endpoint": "/api/referrals""#, #""endpoint": "/api/ref2""#), (#""baseURL": "https://refer.acme.example""#, #""baseURL": "https://refer.acme.example/refer""#)])
+    func aReloadThatWouldMoveTheServersRoutesIsRefused(before: String, after: String) async throws {
+        let fixture = try ServerFixture()
+        let program = fixture.root.appendingPathComponent("content/data/program.json")
+        let text = try String(contentsOf: program, encoding: .utf8)
+        #expect(text.contains(before))
+        try text.replacingOccurrences(of: before, with: after).write(to: program, atomically: true, encoding: .utf8)
+        let page = try String(contentsOf: fixture.file("r/ada/index.html"), encoding: .utf8)
+        #expect(await fixture.prepared.reloader.rebuild("on SIGHUP") == nil)
+        #expect(try String(contentsOf: fixture.file("r/ada/index.html"), encoding: .utf8) == page)
+    }
+
     @Test func theJournalDoesNotTriggerARebuild() throws {
         let fixture = try ServerFixture(watch: true)
         let watcher = try #require(fixture.prepared.watcher)
