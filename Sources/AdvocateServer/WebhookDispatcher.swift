@@ -83,6 +83,9 @@ actor WebhookDispatcher {
             switch await nextStep(receiver) {
             case .deliver(let sequence, let type, let line):
                 let failure = await post(line, type: type, sequence: sequence, to: receiver)
+                // Stopping cut the post short: the receiver did nothing wrong, and the event goes
+                // again at the next start.
+                if Task.isCancelled { return }
                 await finished(receiver, sequence: sequence, type: type, failure: failure)
             case .wait(let delay):
                 try? await Task.sleep(for: delay)
@@ -125,19 +128,27 @@ actor WebhookDispatcher {
             let since = state.failingSince ?? now
             state.failingSince = since
             if Duration.milliseconds(now.milliseconds - since.milliseconds) >= retry.giveUpAfter {
-                logger.error("webhook \(receiver.hook.url): gave up on event #\(sequence + 1) (\(type.rawValue)) after \(state.attempts) attempts: \(failure)")
+                logger.error("webhook \(Self.logged(receiver.hook.url)): gave up on event #\(sequence + 1) (\(type.rawValue)) after \(state.attempts) attempts: \(failure)")
                 state.givenUp = Array((state.givenUp + [WebhookLog.GivenUp(event: sequence + 1, type: type.rawValue, at: now, error: failure)]).suffix(100))
                 state = Self.advanced(state)
             } else {
                 let delay = retry.pause(afterAttempts: state.attempts)
                 state.nextAttempt = Instant(milliseconds: now.milliseconds + delay.wholeMilliseconds)
-                logger.warning("webhook \(receiver.hook.url): event #\(sequence + 1) failed (attempt \(state.attempts)), retrying at \(state.nextAttempt!.iso8601): \(failure)")
+                logger.warning("webhook \(Self.logged(receiver.hook.url)): event #\(sequence + 1) failed (attempt \(state.attempts)), retrying at \(state.nextAttempt!.iso8601): \(failure)")
             }
         } else {
             state = Self.advanced(state)
         }
         log.hooks[receiver.hook.url] = state
         save(pruning: failure == nil)
+    }
+
+    /// A receiver's address as the log shows it: scheme and host, since hooks of Slack's or
+    /// Zapier's kind carry their secret in the path.
+    static func logged(_ url: String) -> String {
+        guard let schemeEnd = url.range(of: "://") else { return "(a receiver)" }
+        let host = url[schemeEnd.upperBound...].prefix { $0 != "/" && $0 != "?" }
+        return url[..<schemeEnd.upperBound] + host + "/…"
     }
 
     private static func advanced(_ state: WebhookLog.Hook) -> WebhookLog.Hook {

@@ -125,6 +125,26 @@ import Testing
         await mailer.flush()
     }
 
+    /// What a failing mail command says goes into one log line: its line breaks had left a blank
+    /// line after each warning, and could make lines that look like the server's own.
+    @Test func aMailCommandsErrorsBecomeOneLine() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("advocate-mail-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let message = Paths.join(directory, "m.eml")
+        try "To: a@example.net\r\n\r\nHi\r\n".write(toFile: message, atomically: true, encoding: .utf8)
+        let failure = try #require(Sendmail(command: "cat > /dev/null; printf 'first\\n[error] forged line\\n\\n' >&2; exit 75").send(message))
+        #expect(failure.hasSuffix("exited with 75: first [error] forged line"), "\(failure)")
+        #expect(!failure.contains("\n"))
+    }
+
+    /// A receiver's address in the log keeps its scheme and host, not the path where hooks of
+    /// Slack's or Zapier's kind carry their secret.
+    @Test func aWebhookAddressIsLoggedWithoutItsPath() {
+        #expect(WebhookDispatcher.logged("https://hooks.slack.com/services/T000/B000/XXXXsecret") == "https://hooks.slack.com/…")
+        #expect(WebhookDispatcher.logged("http://127.0.0.1:9000/hook?key=s3cret") == "http://127.0.0.1:9000/…")
+    }
+
     @Test func writtenWaitsForEveryEmailQueuedBeforeIt() async throws {
         let (outbox, mailer) = Self.temporaryMailer()
         defer { try? FileManager.default.removeItem(atPath: outbox.directory) }

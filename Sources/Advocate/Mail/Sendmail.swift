@@ -35,7 +35,10 @@ public struct Sendmail: Sendable {
         }
         guard status == 0 else {
             let stderr = FileManager.default.contents(atPath: errorsPath) ?? Data()
+            // One line in the log: what the command said, its line breaks made spaces, so it can
+            // neither leave blank lines nor write lines that look like the server's own.
             let said = Self.withoutAddresses(String(decoding: stderr.prefix(500), as: UTF8.self))
+                .split(whereSeparator: \.isNewline).joined(separator: " ").trimmingWhitespace()
             return "\(command) exited with \(status): \(said)"
         }
         return nil
