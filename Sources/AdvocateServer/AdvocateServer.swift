@@ -39,11 +39,15 @@ public enum AdvocateServer {
             }
             let watching = watcher.map { watcher in Task { await watcher.run() } }
             try await application.runService()
+            let logger = reloader.logger
+            logger.notice("stopping: finishing the page refresh under way and writing the queued emails")
             watching?.cancel()
             reloading.cancel()
             await refresher.flush()
             await mailer.flush()
             await mailRecovery.markStopped(lost: mailer.lostReferralIDs)
+            let waiting = mailer.waitingInOutbox
+            logger.notice("stopped\(waiting > 0 ? "; \(waiting) email\(waiting == 1 ? "" : "s") wait in .advocate/outbox/ for the next start" : "")")
         }
     }
 

@@ -94,6 +94,9 @@ actor MailDispatcher {
         }
     }
 
+    /// The emails in the outbox not sent yet.
+    nonisolated var waitingInOutbox: Int { outbox.pending().count }
+
     /// Writes what is queued and takes no more (on shutdown); events still waiting for a place
     /// go on, their emails not written.
     func flush() async {

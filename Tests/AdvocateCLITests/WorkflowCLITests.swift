@@ -207,6 +207,10 @@ import Testing
         while server.isRunning && Date().timeIntervalSince(asked) < 10 { Thread.sleep(forTimeInterval: 0.05) }
         #expect(!server.isRunning, "SIGTERM did not stop a server with a reload stream open")
         if !server.isRunning { #expect(server.terminationReason == .exit && server.terminationStatus == 0) }
+        // The log says the server is stopping and has stopped; it had ended at the last access line.
+        let stopped = try String(contentsOf: log, encoding: .utf8)
+        #expect(stopped.contains("stopping: finishing the page refresh under way and writing the queued emails"), "\(stopped)")
+        #expect(stopped.split(separator: "\n").last?.contains("stopped") == true, "\(stopped)")
     }
 
     /// `advocate serve` started with a low soft limit on open files (1,024 is common) raises it
