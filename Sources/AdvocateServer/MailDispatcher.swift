@@ -24,6 +24,8 @@ actor MailDispatcher {
     private let sendmail: Sendmail?
     private let logger: Logger
     private var delivering = false
+    /// Set when the server stops: no send starts after it.
+    private nonisolated let stopping = StopSignal()
     /// Whether ``deliver()`` was asked while a round ran, so another round follows it.
     private var askedDuringRound = false
     /// The referrals whose emails could not be written to the outbox (a full disk): the next
@@ -103,6 +105,11 @@ actor MailDispatcher {
         await written()
         jobs.finish()
         places.open()
+        // No send starts from now on; the one under way may finish (a few seconds at most), so
+        // that a message sent is also moved to sent/ and not sent again at the next start.
+        stopping.set()
+        let deadline = ContinuousClock.now + .seconds(10)
+        while delivering, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
     }
 
     private func write(_ stream: AsyncStream<Entry>) async {
@@ -149,15 +156,15 @@ actor MailDispatcher {
     /// Sends whatever the outbox holds (also what the CLI queued while the server was down); asked
     /// while a round runs, another follows it, for what that round's listing did not see.
     func deliver() {
-        guard let sendmail else { return }
+        guard let sendmail, !stopping.isSet else { return }
         guard !delivering else {
             askedDuringRound = true
             return
         }
         delivering = true
         askedDuringRound = false
-        Task.detached { [outbox] in
-            let failures = sendmail.deliver(outbox)
+        Task.detached { [outbox, stopping] in
+            let failures = sendmail.deliver(outbox, while: { !stopping.isSet })
             await self.finished(failures)
         }
     }
@@ -280,4 +287,14 @@ private final class QueuePlaces: @unchecked Sendable {
         }
         for continuation in everyone { continuation.resume() }
     }
+}
+
+/// A flag set once, from any thread.
+final class StopSignal: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    var isSet: Bool { lock.withLock { value } }
+
+    func set() { lock.withLock { value = true } }
 }

@@ -125,6 +125,28 @@ import Testing
         await mailer.flush()
     }
 
+    /// Stopping starts no more sends and waits for the one under way, so every message the
+    /// command took is in sent/ and none goes twice: one sent 40 ms after SIGTERM was sent again
+    /// at the next start.
+    @Test(.timeLimit(.minutes(1)))
+    func stoppingStartsNoSendAndFinishesTheOneUnderWay() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("advocate-outbox-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let outbox = Outbox(directory: directory)
+        let calls = Paths.join(directory, "calls.log")
+        let mailer = MailDispatcher(outbox: outbox, sendmail: Sendmail(command: "cat > /dev/null; echo x >> '\(calls)'; sleep 0.3"), logger: Logger(label: "advocate-test"))
+        for event in 0..<3 { await mailer.queue { Self.messages(event) } }
+        await mailer.written()
+        let deadline = ContinuousClock.now + .seconds(20)
+        while !FileManager.default.fileExists(atPath: calls), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        await mailer.flush()
+        let sent = outbox.sent().count
+        #expect(try String(contentsOfFile: calls, encoding: .utf8).split(separator: "\n").count == sent)
+        #expect(sent + outbox.pending().count == 6 && !outbox.pending().isEmpty)
+        try await Task.sleep(for: .milliseconds(700))
+        #expect(outbox.sent().count == sent, "a send started after the stop")
+    }
+
     /// What a failing mail command says goes into one log line: its line breaks had left a blank
     /// line after each warning, and could make lines that look like the server's own.
     @Test func aMailCommandsErrorsBecomeOneLine() throws {

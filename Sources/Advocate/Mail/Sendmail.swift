@@ -96,10 +96,13 @@ public struct Sendmail: Sendable {
     }
 
     /// Sends every pending message of the outbox, moving each sent one to `sent/`; a message that
-    /// fails stays for the next attempt. Returns the failures.
-    public func deliver(_ outbox: Outbox) -> [(path: String, error: String)] {
+    /// fails stays for the next attempt. Before each message it asks `goOn`, and stops when told
+    /// not to (the server stopping: a send started then could finish after the process ended,
+    /// and the message, sent but never moved to `sent/`, would go again). Returns the failures.
+    public func deliver(_ outbox: Outbox, while goOn: () -> Bool = { true }) -> [(path: String, error: String)] {
         var failures: [(String, String)] = []
         for path in outbox.pending() {
+            guard goOn() else { break }
             if let error = send(path) {
                 failures.append((path, error))
             } else {
