@@ -15,9 +15,14 @@ import Testing
         }
     }
 
+    /// A new temporary folder's path for an outbox, which the caller removes.
+    static func temporaryOutboxFolder() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("advocate-outbox-\(UUID().uuidString)").path
+    }
+
     /// A dispatcher writing to an outbox in a new temporary folder, which the caller removes.
     static func temporaryMailer(backlogLimit: Int = MailDispatcher.defaultBacklogLimit) -> (outbox: Outbox, mailer: MailDispatcher) {
-        let outbox = Outbox(directory: FileManager.default.temporaryDirectory.appendingPathComponent("advocate-outbox-\(UUID().uuidString)").path)
+        let outbox = Outbox(directory: temporaryOutboxFolder())
         return (outbox, MailDispatcher(outbox: outbox, sendmail: nil, logger: Logger(label: "advocate-test"), backlogLimit: backlogLimit))
     }
 
@@ -83,7 +88,7 @@ import Testing
     /// takes, is sent.
     @Test(.timeLimit(.minutes(1)))
     func aMessageRefusedForTooLongIsSetAside() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("advocate-outbox-\(UUID().uuidString)").path
+        let directory = Self.temporaryOutboxFolder()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let outbox = Outbox(directory: directory)
         let attempts = Paths.join(directory, "attempts.log")
@@ -110,7 +115,7 @@ import Testing
     /// referrals a moment apart kept its emails in the outbox until a third or a restart.
     @Test(.timeLimit(.minutes(1)))
     func emailsWrittenDuringASendingRoundAreSentAfterIt() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("advocate-outbox-\(UUID().uuidString)").path
+        let directory = Self.temporaryOutboxFolder()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let outbox = Outbox(directory: directory)
         let mailer = MailDispatcher(outbox: outbox, sendmail: Sendmail(command: "cat > /dev/null; sleep 0.3"), logger: Logger(label: "advocate-test"))
@@ -130,7 +135,7 @@ import Testing
     /// at the next start.
     @Test(.timeLimit(.minutes(1)))
     func stoppingStartsNoSendAndFinishesTheOneUnderWay() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("advocate-outbox-\(UUID().uuidString)").path
+        let directory = Self.temporaryOutboxFolder()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let outbox = Outbox(directory: directory)
         let calls = Paths.join(directory, "calls.log")
