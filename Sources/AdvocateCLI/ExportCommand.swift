@@ -6,10 +6,12 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Export referrals, referrers or figures as CSV (RFC 4180) or JSON for a CRM or spreadsheet.",
         discussion: """
-            Only the referrals export holds friends' names and emails; it says so on standard error.
+            The referrals export holds friends' names and emails, the referrers export referrers' \
+            emails and private stats links; each says so on standard error.
 
             Examples:
               advocate export stats --format csv > stats.csv
+              advocate export referrers --bom > referrers.csv    # for Excel
               advocate export referrals --format json --as-of 2026-03-31 > referrals.json
             """)
 
@@ -23,8 +25,15 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "csv (with a header row) or json.")
     var format: Format = .csv
 
+    @Flag(help: "Start the CSV with a byte-order mark, which Excel needs to read it as UTF-8 (names such as Zoë).")
+    var bom = false
+
     @OptionGroup var site: SiteOptions
     @OptionGroup var asOf: AsOfOption
+
+    func validate() throws {
+        if bom, format != .csv { throw ValidationError("--bom is for CSV; JSON is UTF-8 without one") }
+    }
 
     func run() throws {
         let options = site.buildOptions(asOf: asOf.asOf)
@@ -34,7 +43,7 @@ struct ExportCommand: ParsableCommand {
             StandardError.write("note: " + note)
         }
         switch format {
-        case .csv: print(table.text, terminator: "")
+        case .csv: print((bom ? "\u{FEFF}" : "") + table.text, terminator: "")
         case .json: print(Exporter.json(table).serialized(pretty: true))
         }
     }

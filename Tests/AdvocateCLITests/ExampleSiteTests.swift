@@ -104,6 +104,18 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: source.appendingPathComponent("out/index.html").path))
     }
 
+    /// `--bom` starts a CSV with the byte-order mark Excel needs to read UTF-8 ("Zoë" showed as
+    /// "ZoÃ«"); without it the CSV starts with its header, and JSON takes none.
+    @Test func aCSVForExcelStartsWithAByteOrderMark() throws {
+        let excel = try CLIRunner.run(["export", "referrers", "--bom"])
+        #expect(excel.status == 0 && excel.stdout.unicodeScalars.first == "\u{FEFF}" && excel.stdout.dropFirst().hasPrefix("code,"), "\(excel.stdout.prefix(40))")
+        #expect(excel.stdout.contains("Zoë"))
+        let plain = try CLIRunner.run(["export", "referrers"])
+        #expect(plain.stdout.hasPrefix("code,"))
+        let json = try CLIRunner.run(["export", "referrers", "--bom", "--format", "json"])
+        #expect(json.status == 64 && json.stderr.contains("--bom is for CSV"), "\(json.stderr)")
+    }
+
     @Test func checkPassesOnTheExample() throws {
         let result = try CLIRunner.run(["check"])
         #expect(result.status == 0, "\(result.stderr)")
