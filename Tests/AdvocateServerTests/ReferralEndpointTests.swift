@@ -66,10 +66,9 @@ import Testing
             #expect(html.contains("Please agree to be contacted"))
             #expect(html.contains(#"<input type="hidden" name="source" value="qr">"#))
             #expect(!html.contains("<script>x"))
-            // The tab says so, and a browser without JavaScript opens the answer at the form.
+            // The tab says so, and a browser without JavaScript opens the answer at the problems.
             #expect(html.contains("<title>Error: Ada invites you"), "\(html)")
-            #expect(html.contains(#"<form class="referral-form" method="post" action="/api/referrals#claim_h" novalidate>"#))
-            #expect(html.contains(#"<h2 id="claim_h">"#))
+            #expect(html.contains(#"<div class="error-summary" role="alert" tabindex="-1" autofocus>"#))
             // A link with a code nobody has gets the theme's not-found page, not bare text.
             let unknown = try await client.postForm("referrer=nobody&name=Grace&email=grace.x%40example.net&consent=true")
             #expect(unknown.status == .unprocessableContent)
