@@ -28,16 +28,37 @@ struct CLIRunner {
     /// permissions apply to: as is when the tests do not run as root, as `nobody` (setpriv, and a
     /// copy of the executable in `unprivileged` that anyone may run) when they do.
     static func run(_ arguments: [String], in directory: URL = packageRoot, unprivileged: URL? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        if let folder = unprivileged, getuid() == 0 {
-            let copy = folder.appendingPathComponent("advocate")
-            if !FileManager.default.fileExists(atPath: copy.path) { try FileManager.default.copyItem(at: executable, to: copy) }
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: copy.path)
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", copy.path] + arguments
+        guard let folder = unprivileged, getuid() == 0 else { return try run(executable, arguments, in: directory) }
+        let copy = folder.appendingPathComponent("advocate")
+        if !FileManager.default.fileExists(atPath: copy.path) { try copyExecutable(to: copy) }
+        let asNobody = ["--reuid=65534", "--regid=65534", "--clear-groups", copy.path] + arguments
+        // A process another test starts while the copy is written holds its descriptor for an
+        // instant (between fork and exec), and running the copy then fails with ETXTBSY.
+        for _ in 0..<20 {
+            let result = try run(URL(fileURLWithPath: "/usr/bin/setpriv"), asNobody, in: directory)
+            guard result.status == 126, result.stderr.contains("Text file busy") else { return result }
+            Thread.sleep(forTimeInterval: 0.1)
         }
+        return try run(URL(fileURLWithPath: "/usr/bin/setpriv"), asNobody, in: directory)
+    }
+
+    /// Copies the executable (mode 755) through a descriptor closed on exec: one left
+    /// open in a process another test started (FileManager's copy does not close it on exec)
+    /// made every run of the copy fail with ETXTBSY for that process's lifetime.
+    private static func copyExecutable(to copy: URL) throws {
+        let bytes = try Data(contentsOf: executable)
+        let descriptor = open(copy.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+        guard descriptor >= 0 else { throw POSIXError(.EACCES) }
+        defer { close(descriptor) }
+        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        guard written == bytes.count else { throw POSIXError(.EIO) }
+        fchmod(descriptor, 0o755)
+    }
+
+    private static func run(_ program: URL, _ arguments: [String], in directory: URL) throws -> Result {
+        let process = Process()
+        process.executableURL = program
+        process.arguments = arguments
         process.currentDirectoryURL = directory
         let stdout = Pipe()
         let stderr = Pipe()
