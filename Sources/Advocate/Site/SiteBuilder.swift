@@ -45,11 +45,12 @@ public struct BuildReport: Sendable {
     public var summary: String {
         var lines = ["as of \(asOf.iso8601)"]
         let width = max(10, filesByKind.map(\.kind.count).max() ?? 0)
+        func grouped(_ number: Int) -> String { Formatting.grouped(Int64(number)) }
         for (kind, count) in filesByKind {
-            lines.append("  " + kind.padding(toLength: width, withPad: " ", startingAt: 0) + String(count).leftPadded(7))
+            lines.append("  " + kind.padding(toLength: width, withPad: " ", startingAt: 0) + grouped(count).leftPadded(8))
         }
-        let skipped = rendered < total ? " (\(rendered) rendered)" : ""
-        lines.append("\(total) files: \(written) written, \(unchanged) unchanged\(skipped), \(removed) removed in \(duration.wholeMilliseconds) ms")
+        let skipped = rendered < total ? " (\(grouped(rendered)) rendered)" : ""
+        lines.append("\(grouped(total)) files: \(grouped(written)) written, \(grouped(unchanged)) unchanged\(skipped), \(grouped(removed)) removed in \(grouped(Int(duration.wholeMilliseconds))) ms")
         if finishedForAnInterruptedBuild > 0 {
             lines.append("(first, \(finishedForAnInterruptedBuild) files of a build that was killed while moving them were moved into place)")
         }
