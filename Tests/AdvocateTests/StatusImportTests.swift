@@ -69,6 +69,14 @@ import Testing
                 "\(error.diagnostics)")
     }
 
+    /// `--value inf` (which Swift reads as a number) is named as given, not as "null".
+    @Test func anInfiniteValueIsNamedAsGiven() throws {
+        let (fixture, ids) = fixture()
+        let update = StatusUpdate(id: ids[0], status: .converted, value: .infinity, at: CalendarDay("2026-03-05")!.start)
+        let problems = StatusRecorder.problems([update], store: try fixture.load(), now: .now)
+        #expect(problems.map(\.message) == ["value must be a number from 0 to 1,000,000,000, found inf"])
+    }
+
     /// A status happens after the referral's latest one and not in the future: the journal keeps
     /// whatever is appended, so a wrong time is refused rather than recorded.
     @Test func statusTimesFollowTheLatestStatusAndNotTheFuture() throws {

@@ -71,7 +71,7 @@ public enum StatusRecorder {
             }
             if let value = update.value, value < 0 || !value.isFinite || value > ObjectReader.largestNumber {
                 // The loader's own bounds: a line it would refuse must not be written.
-                problems.append((index, "value must be a number from 0 to 1,000,000,000, found \(JSONOutput.format(value))"))
+                problems.append((index, "value must be a number from 0 to 1,000,000,000, found \(value.isFinite ? JSONOutput.format(value) : "\(value)")"))
                 continue
             }
             if let reason = update.reason, reason.count > StoreRules.maximumReasonLength {
