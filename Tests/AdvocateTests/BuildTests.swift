@@ -76,11 +76,11 @@ import Testing
         var site = fixtureWithReferrals()
         site.store.baseURL = "https://example.com/refer"
         site.pageTemplates["layout"] = "<html><head>{{#site.imageURL}}<meta property=\"og:image\" content=\"{{site.imageURL}}\">{{/site.imageURL}}</head><body>{{$main}}{{/main}}</body></html>"
-        site.content["assets/card.png"] = "not really a PNG, which the build does not look into"
         let plain = try site.write()
         _ = try SiteBuilder.build(SiteFixture.options(plain))
         #expect(!(try plain.read("public/r/ada/index.html").contains("og:image")))
         let directory = try site.write()
+        try Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]).write(to: URL(fileURLWithPath: directory.file("content/assets/card.png")))
         try directory.write("content/data/program.json", try directory.read("content/data/program.json")
             .replacingOccurrences(of: #""currency": "USD","#, with: #""currency": "USD", "brand": {"image": "card.png"},"#))
         _ = try SiteBuilder.build(SiteFixture.options(directory))

@@ -147,10 +147,12 @@ import Testing
     /// A link-preview picture must be one social networks show (not an SVG), inside
     /// content/assets/, and there: each mistake is an error at its field that says what to give.
     @Test(arguments: [("share.svg", "must be a PNG, JPEG, GIF or WebP picture"), ("../share.png", "must be a file name in content/assets/"),
-                      ("missing.png", "brand.image names \"missing.png\" but"), ("linked.png", "is a symbolic link, which a build does not follow")])
+                      ("missing.png", "brand.image names \"missing.png\" but"), ("linked.png", "is a symbolic link, which a build does not follow"),
+                      ("renamed.png", "its content is no PNG, JPEG, GIF or WebP picture")])
     func aBrandImageMustBeAPictureInTheAssets(image: String, message: String) throws {
         var site = SiteFixture()
         site.content["assets/share.svg"] = "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"
+        site.content["assets/renamed.png"] = "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"
         let directory = try site.write()
         try FileManager.default.createSymbolicLink(atPath: directory.file("content/assets/linked.png"), withDestinationPath: "/etc/hostname")
         let program = try directory.read("content/data/program.json").replacingOccurrences(of: #""currency": "USD","#, with: "\"currency\": \"USD\",\n  \"brand\": {\"image\": \"\(image)\"},")

@@ -124,6 +124,21 @@ public struct SiteInputs: Sendable {
             diagnostics.error(Paths.join(options.dataDirectory, StoreFiles.program), location, "brand.\(key) names \"\(file)\" but \(path) "
                               + (isLink ? "is a symbolic link, which a build does not follow (it could lead outside the site): put the file itself there" : "does not exist"))
         }
+        if let image = brand.image, content.assets.contains(image), !isPreviewPicture(Paths.join(options.contentDirectory, "assets", image)) {
+            diagnostics.error(Paths.join(options.dataDirectory, StoreFiles.program), brand.imageLocation,
+                              "brand.image names \"\(image)\" but its content is no PNG, JPEG, GIF or WebP picture (an SVG or another file renamed?): link previews would show nothing")
+        }
+    }
+
+    /// Whether the file starts as a PNG, JPEG, GIF or WebP does: what its name says is not enough
+    /// for social networks, which show no picture for anything else.
+    static func isPreviewPicture(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let head = [UInt8]((try? handle.read(upToCount: 12)) ?? Data())
+        let signatures: [[UInt8]] = [[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], [0xFF, 0xD8, 0xFF], Array("GIF87a".utf8), Array("GIF89a".utf8)]
+        return signatures.contains { head.starts(with: $0) }
+            || (head.count == 12 && head.starts(with: Array("RIFF".utf8)) && head[8..<12].elementsEqual("WEBP".utf8))
     }
 
     /// Within one channel every template must offer the same variants, or assignments would differ.
