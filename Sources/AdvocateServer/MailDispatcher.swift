@@ -24,6 +24,8 @@ actor MailDispatcher {
     private let sendmail: Sendmail?
     private let logger: Logger
     private var delivering = false
+    /// How long a stopping server waits for the mail command under way before stopping it.
+    private let stopGrace: Duration
     /// Set when the server stops: no send starts after it.
     private nonisolated let stopping = StopSignal()
     /// Whether ``deliver()`` was asked while a round ran, so another round follows it.
@@ -48,8 +50,10 @@ actor MailDispatcher {
     /// Entries queued and not yet taken: the writer flushes its batch when none is left.
     private nonisolated let queued = LockedCount()
 
-    init(outbox: Outbox, sendmail: Sendmail?, retry: RetryPolicy = .emails, logger: Logger, backlogLimit: Int = defaultBacklogLimit) {
+    init(outbox: Outbox, sendmail: Sendmail?, retry: RetryPolicy = .emails, logger: Logger, backlogLimit: Int = defaultBacklogLimit,
+         stopGrace: Duration = .seconds(10)) {
         self.outbox = outbox
+        self.stopGrace = stopGrace
         self.sendmail = sendmail
         self.retry = retry
         self.logger = logger
@@ -108,8 +112,12 @@ actor MailDispatcher {
         // No send starts from now on; the one under way may finish (a few seconds at most), so
         // that a message sent is also moved to sent/ and not sent again at the next start.
         stopping.set()
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + stopGrace
         while delivering, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        if delivering {
+            logger.warning("the mail command was still running \(stopGrace) after the server began to stop: stopped; its message stays in .advocate/outbox/ for the next start")
+            Sendmail.stopCommandsUnderWay()
+        }
     }
 
     private func write(_ stream: AsyncStream<Entry>) async {

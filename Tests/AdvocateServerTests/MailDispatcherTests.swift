@@ -152,6 +152,36 @@ import Testing
         #expect(outbox.sent().count == sent, "a send started after the stop")
     }
 
+    /// A mail command still hanging when the stop's grace has passed is stopped with what it
+    /// started, and its message stays for the next start: it had outlived the server.
+    @Test(.timeLimit(.minutes(1)))
+    func aMailCommandHangingAtTheStopIsStopped() async throws {
+        let directory = Self.temporaryOutboxFolder()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let outbox = Outbox(directory: directory)
+        let marker = "29.\(Int.random(in: 100_000...999_999))"
+        let mailer = MailDispatcher(outbox: outbox, sendmail: Sendmail(command: "cat > /dev/null; sleep \(marker)"), logger: Logger(label: "advocate-test"),
+                                    stopGrace: .milliseconds(300))
+        await mailer.queue { Self.messages(0) }
+        await mailer.written()
+        func hanging() throws -> Bool {
+            let pgrep = Process()
+            pgrep.executableURL = URL(fileURLWithPath: "/usr/bin/pgrep")
+            pgrep.arguments = ["-f", "sleep \(marker)"]
+            pgrep.standardOutput = FileHandle.nullDevice
+            try pgrep.run()
+            pgrep.waitUntilExit()
+            return pgrep.terminationStatus == 0
+        }
+        let deadline = ContinuousClock.now + .seconds(20)
+        while try !hanging(), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(try hanging())
+        await mailer.flush()
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(try !hanging(), "the mail command outlived the stop")
+        #expect(outbox.pending().count == 2 && outbox.sent().isEmpty)
+    }
+
     /// What a failing mail command says goes into one log line: its line breaks had left a blank
     /// line after each warning, and could make lines that look like the server's own.
     @Test func aMailCommandsErrorsBecomeOneLine() throws {

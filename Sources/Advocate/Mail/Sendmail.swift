@@ -63,8 +63,13 @@ public struct Sendmail: Sendable {
         let argv = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, arguments[0], &actions, nil, argv, environ)
+        let spawned = running.withLock { () -> Int32 in
+            let spawned = posix_spawn(&pid, arguments[0], &actions, nil, argv, environ)
+            if spawned == 0 { running.pids.insert(pid) }
+            return spawned
+        }
         guard spawned == 0 else { return .failure(SpawnFailure(description: String(cString: strerror(spawned)))) }
+        defer { running.withLock { _ = running.pids.remove(pid) } }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 {
             guard errno == EINTR else { return .failure(SpawnFailure(description: String(cString: strerror(errno)))) }
@@ -72,6 +77,19 @@ public struct Sendmail: Sendable {
         // WIFEXITED / WEXITSTATUS, which Swift does not import: a signal gives 128 + its number.
         let signal = status & 0x7F
         return .success(signal == 0 ? (status >> 8) & 0xFF : 128 + signal)
+    }
+
+    /// The mail commands running now, by pid.
+    private static let running = RunningCommands()
+
+    /// Kills the mail commands running now, with what they started (`timeout` runs each in a
+    /// process group of its own; SIGKILL, since a child may have inherited a mask that blocks
+    /// SIGTERM), for a server that stops while one hangs: left running, it outlived the server.
+    /// Their messages stay in the outbox for the next start.
+    public static func stopCommandsUnderWay() {
+        running.withLock {
+            for pid in running.pids where kill(-pid, SIGKILL) != 0 { kill(pid, SIGKILL) }
+        }
     }
 
     /// `text` with each word that holds an `@` replaced: mail tools name the recipient in their
@@ -115,4 +133,12 @@ public struct Sendmail: Sendable {
         }
         return failures
     }
+}
+
+/// The pids of the mail commands under way, behind a lock.
+private final class RunningCommands: @unchecked Sendable {
+    private let lock = NSLock()
+    var pids: Set<pid_t> = []
+
+    func withLock<T>(_ body: () -> T) -> T { lock.withLock(body) }
 }
