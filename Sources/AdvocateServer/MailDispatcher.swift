@@ -171,8 +171,10 @@ actor MailDispatcher {
         }
         delivering = true
         askedDuringRound = false
+        // On a Dispatch thread: a mail command may take up to its timeout (2 minutes), and on
+        // the cooperative pool it held one of a 2-core server's two threads all that time.
         Task.detached { [outbox, stopping] in
-            let failures = sendmail.deliver(outbox, while: { !stopping.isSet })
+            let failures = await runBlocking { sendmail.deliver(outbox, while: { !stopping.isSet }) }
             await self.finished(failures)
         }
     }
