@@ -146,9 +146,7 @@ actor WebhookDispatcher {
     /// A receiver's address as the log shows it: scheme and host, since hooks of Slack's or
     /// Zapier's kind carry their secret in the path.
     static func logged(_ url: String) -> String {
-        guard let schemeEnd = url.range(of: "://") else { return "(a receiver)" }
-        let host = url[schemeEnd.upperBound...].prefix { $0 != "/" && $0 != "?" }
-        return url[..<schemeEnd.upperBound] + host + "/…"
+        FormIntake.serializedOrigin(url).map { $0 + "/…" } ?? "(a receiver)"
     }
 
     private static func advanced(_ state: WebhookLog.Hook) -> WebhookLog.Hook {

@@ -38,6 +38,12 @@ public struct MessageTemplate: Sendable {
     public func variant(named name: String?) -> MessageVariant? {
         variants.first { $0.name == name }
     }
+
+    /// The `?src=` of the `{{link}}` it carries: a share's names its channel; a notification's
+    /// is the plain link its email carries.
+    public var linkSource: ReferralSource? {
+        notification == nil ? channel.source : nil
+    }
 }
 
 /// When the server sends an email template, and to whom (front matter `send:`).

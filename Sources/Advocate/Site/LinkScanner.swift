@@ -60,6 +60,9 @@ enum LinkScanner {
         return links
     }
 
+    /// The named character references ``decodingReferences(_:)`` reads.
+    private static let namedReferences: [Substring: String] = ["amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'"]
+
     /// `value` with the character references an attribute may hold read: the five the theme's
     /// escaping writes (`&amp;` `&lt;` `&gt;` `&quot;` `&#39;`), `&apos;`, and numeric ones.
     /// Anything else is left as written.
@@ -75,10 +78,9 @@ enum LinkScanner {
                 continue
             }
             let name = rest[afterAmpersand..<semicolon]
-            let named: [Substring: String] = ["amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'"]
             let number = name.hasPrefix("#x") || name.hasPrefix("#X") ? UInt32(name.dropFirst(2), radix: 16)
                 : name.hasPrefix("#") ? UInt32(name.dropFirst()) : nil
-            if let text = named[name] ?? number.flatMap(Unicode.Scalar.init).map({ String($0) }) {
+            if let text = namedReferences[name] ?? number.flatMap(Unicode.Scalar.init).map({ String($0) }) {
                 output += text
                 rest = rest[rest.index(after: semicolon)...]
             } else {

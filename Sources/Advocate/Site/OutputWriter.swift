@@ -332,8 +332,7 @@ final class OutputWriter: @unchecked Sendable {
             current = (current as NSString).deletingLastPathComponent
         }
         for folder in unchecked.reversed() {
-            var info = stat()
-            guard lstat(folder, &info) != 0 || (info.st_mode & S_IFMT) != S_IFLNK else {
+            guard fileType(folder, followingLinks: false) != S_IFLNK else {
                 let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: folder)) ?? "elsewhere"
                 throw WriteError(path: folder, message: "is a symbolic link (to \(target)); a build writes only inside the output folder: remove the link and build again")
             }

@@ -164,9 +164,7 @@ public struct MessagingPreview: Sendable {
     public static func previews(_ site: Site, referrer: Referrer, templates: [MessageTemplate]? = nil) -> [MessagingPreview] {
         (templates ?? site.inputs.content.messages).flatMap { template in
             template.variants.map { variant in
-                // A notification's link is the plain one its email carries; a share's names its channel.
-                let source = template.notification == nil ? template.channel.source : nil
-                var values = site.messageValues(for: referrer, source: source, at: site.figures.asOf)
+                var values = site.messageValues(for: referrer, source: template.linkSource, at: site.figures.asOf)
                 if template.notification != nil {
                     // Sample values: a preview must not publish a real referrer's private link.
                     values.friendName = template.notification == .statusToReferrer ? "Grace H." : "Grace Hopper"

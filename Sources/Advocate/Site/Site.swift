@@ -106,8 +106,8 @@ public struct Site: Sendable {
             if let template = shareTemplates[channel], let chosen = template.variant(named: variant) ?? template.variants.first {
                 message = chosen.render(context: context.setting("link", to: .text(link)))
             } else {
-                message = RenderedMessage(subject: "\(friendRewardNow) at \(program.name)",
-                                          text: "\(friendRewardNow) at \(program.name): \(link)", html: nil)
+                let offer = "\(friendRewardNow) at \(program.name)"
+                message = RenderedMessage(subject: offer, text: "\(offer): \(link)", html: nil)
             }
             return (channel, SiteURLs.shareURL(channel: channel, text: message.text, subject: message.subject, link: link))
         }

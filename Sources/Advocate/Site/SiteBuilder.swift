@@ -109,13 +109,14 @@ public enum SiteBuilder {
     public static func build(_ inputs: SiteInputs, digests: InputDigests,
                              progress: (@Sendable (Int, Int) -> Void)? = nil) throws(BuildError) -> BuildReport {
         let finished = OutputWriter.finishInterruptedBuilds(in: inputs.options.outputDirectory)
-        if var report = upToDate(inputs.options, inputDigest: digests.all) {
-            report.finishedForAnInterruptedBuild = finished
-            return report
+        var report: BuildReport
+        if let unchanged = upToDate(inputs.options, inputDigest: digests.all) {
+            report = unchanged
+        } else {
+            let timer = StepTimer()
+            report = try buildChanged(inputs, digests: digests, progress: progress, timer: timer)
+            report.steps = timer.steps
         }
-        let timer = StepTimer()
-        var report = try buildChanged(inputs, digests: digests, progress: progress, timer: timer)
-        report.steps = timer.steps
         report.finishedForAnInterruptedBuild = finished
         return report
     }

@@ -77,18 +77,16 @@ public enum SiteChecker {
         guard !templates.isEmpty, !site.referrers.isEmpty else { return }
         @Sendable func length(_ template: MessageTemplate, for referrer: Referrer) -> (variant: MessageVariant, length: MessageLength)? {
             guard let variant = template.variant(named: site.variant(for: referrer.code)) ?? template.variants.first else { return nil }
-            let text = variant.render(site.messageValues(for: referrer, source: template.channel.source, at: site.figures.asOf)).text
+            let text = variant.render(site.messageValues(for: referrer, source: template.linkSource, at: site.figures.asOf)).text
             return (variant, MessageLength.measure(text, channel: template.channel))
         }
         @Sendable func isLonger(_ length: MessageLength, than sample: MessageLength) -> Bool {
             length.over && !sample.over
         }
-        let sampleReferrer = MessagingPreview.sampleReferrer(site)
+        // What /messaging/ shows: each template's variants for the sample referrer.
+        let previews = MessagingPreview.previews(site, referrer: MessagingPreview.sampleReferrer(site), templates: templates)
         let samples = templates.map { template in
-            Dictionary(template.variants.map { variant in
-                let text = variant.render(site.messageValues(for: sampleReferrer, source: template.channel.source, at: site.figures.asOf)).text
-                return (variant.name ?? "", MessageLength.measure(text, channel: template.channel))
-            }, uniquingKeysWith: { first, _ in first })
+            Dictionary(previews.filter { $0.template.name == template.name }.map { ($0.variant ?? "", $0.length) }, uniquingKeysWith: { first, _ in first })
         }
         typealias Longer = (count: Int, variant: String?, code: String, length: MessageLength)
         let chunk = 1024

@@ -116,16 +116,16 @@ public struct SiteInputs: Sendable {
 
     private static func checkBrand(_ program: Program, content: SiteContent, options: BuildOptions, diagnostics: inout DiagnosticList) {
         guard let brand = program.brand else { return }
+        let programFile = Paths.join(options.dataDirectory, StoreFiles.program)
+        func asset(_ file: String) -> String { Paths.join(options.contentDirectory, "assets", file) }
         for (key, file, location) in [("logo", brand.logo, brand.logoLocation), ("image", brand.image, brand.imageLocation)] {
             guard let file, !content.assets.contains(file) else { continue }
-            let path = Paths.join(options.contentDirectory, "assets", file)
-            var info = stat()
-            let isLink = lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
-            diagnostics.error(Paths.join(options.dataDirectory, StoreFiles.program), location, "brand.\(key) names \"\(file)\" but \(path) "
+            let isLink = fileType(asset(file), followingLinks: false) == S_IFLNK
+            diagnostics.error(programFile, location, "brand.\(key) names \"\(file)\" but \(asset(file)) "
                               + (isLink ? "is a symbolic link, which a build does not follow (it could lead outside the site): put the file itself there" : "does not exist"))
         }
-        if let image = brand.image, content.assets.contains(image), !isPreviewPicture(Paths.join(options.contentDirectory, "assets", image)) {
-            diagnostics.error(Paths.join(options.dataDirectory, StoreFiles.program), brand.imageLocation,
+        if let image = brand.image, content.assets.contains(image), !isPreviewPicture(asset(image)) {
+            diagnostics.error(programFile, brand.imageLocation,
                               "brand.image names \"\(image)\" but its content is no PNG, JPEG, GIF or WebP picture (an SVG or another file renamed?): link previews would show nothing")
         }
     }

@@ -139,7 +139,7 @@ public final class JournalWriter: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         if let broken { return broken }
-        if let gone = fileIsGone() { return gone }
+        if let gone = fileIsGone(openState()) { return gone }
         if let failed = lastAppendFailure {
             // Only a full disk is known to be over once there is room; any other failure (a
             // quota, an I/O error) stands until an append succeeds.
@@ -152,11 +152,17 @@ public final class JournalWriter: @unchecked Sendable {
         return nil
     }
 
-    /// Why the open file is no longer the journal at `path`, or nil: removed (`rm`), or moved or
-    /// replaced (`mv`), lines appended to it would be lost from the journal.
-    private func fileIsGone() -> String? {
-        var open = stat(), named = stat()
-        guard fstat(descriptor, &open) == 0, open.st_nlink > 0 else { return "the journal file was removed" }
+    /// The open journal's state, nil when `fstat` fails.
+    private func openState() -> stat? {
+        var state = stat()
+        return fstat(descriptor, &state) == 0 ? state : nil
+    }
+
+    /// Why the open file, in state `open`, is no longer the journal at `path`, or nil: removed
+    /// (`rm`), or moved or replaced (`mv`), lines appended to it would be lost from the journal.
+    private func fileIsGone(_ open: stat?) -> String? {
+        guard let open, open.st_nlink > 0 else { return "the journal file was removed" }
+        var named = stat()
         guard stat(path, &named) == 0, named.st_ino == open.st_ino, named.st_dev == open.st_dev else {
             return "the journal file was moved or replaced"
         }
@@ -304,15 +310,15 @@ public final class JournalWriter: @unchecked Sendable {
     /// fsync breaks the writer for good (the kernel may have dropped the dirty pages).
     private func write(_ bytes: [UInt8]) -> String? {
         // Appended to a file the journal no longer is, the lines would be acknowledged and lost.
-        if let gone = fileIsGone() {
+        let state = openState()
+        if let gone = fileIsGone(state) {
             let message = "cannot append to \(path): \(gone); restart the server once the journal is back"
             condition.lock()
             broken = message
             condition.unlock()
             return message
         }
-        var info = stat()
-        let sizeBefore = fstat(descriptor, &info) == 0 ? info.st_size : -1
+        let sizeBefore = state?.st_size ?? -1
         condition.lock()
         let simulated = simulatedWriteError
         condition.unlock()

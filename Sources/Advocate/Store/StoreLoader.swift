@@ -204,8 +204,7 @@ public enum StoreLoader {
 
     /// Why a file that is there cannot be read.
     static func cannotRead(_ path: String) -> String {
-        var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG
+        fileType(path).map { $0 != S_IFREG } == true
             ? "not a regular file (a folder, a FIFO or a device): the store's files are plain JSON files"
             : "cannot read the file (check its permissions and its folder's)"
     }

@@ -17,10 +17,17 @@ func isMissing(_ path: String) -> Bool {
     return errno == ENOENT || errno == ENOTDIR
 }
 
+/// The type of what is at `path` (`S_IFREG`, `S_IFDIR`, `S_IFLNK`…), nil when it cannot be
+/// looked at; with `followingLinks` false, a symbolic link's own type.
+func fileType(_ path: String, followingLinks: Bool = true) -> mode_t? {
+    var status = stat()
+    guard (followingLinks ? stat(path, &status) : lstat(path, &status)) == 0 else { return nil }
+    return status.st_mode & S_IFMT
+}
+
 /// Whether `path` is a regular file or a link to one; not a FIFO, which reading would wait on.
 func isRegularFile(_ path: String) -> Bool {
-    var status = stat()
-    return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
+    fileType(path) == S_IFREG
 }
 
 /// Why ``createFile(_:_:flush:)`` failed: at `open`, or later (writing, flushing, closing).
