@@ -114,9 +114,9 @@ actor MailDispatcher {
         stopping.set()
         let deadline = ContinuousClock.now + stopGrace
         while delivering, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
-        if delivering {
+        if delivering, let sendmail {
             logger.warning("the mail command was still running \(stopGrace) after the server began to stop: stopped; its message stays in .advocate/outbox/ for the next start")
-            Sendmail.stopCommandsUnderWay()
+            sendmail.stopCommandsUnderWay()
         }
     }
 
@@ -171,10 +171,11 @@ actor MailDispatcher {
         }
         delivering = true
         askedDuringRound = false
-        // On a Dispatch thread: a mail command may take up to its timeout (2 minutes), and on
-        // the cooperative pool it held one of a 2-core server's two threads all that time.
+        // On a thread of its own: a mail command may take up to its timeout (2 minutes), and on
+        // the cooperative pool it held one of a 2-core server's two threads all that time; on
+        // Dispatch's pool, one of the threads the journal's flushes wait for.
         Task.detached { [outbox, stopping] in
-            let failures = await runBlocking { sendmail.deliver(outbox, while: { !stopping.isSet }) }
+            let failures = await runOnOwnThread { sendmail.deliver(outbox, while: { !stopping.isSet }) }
             await self.finished(failures)
         }
     }

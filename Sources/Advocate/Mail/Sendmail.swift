@@ -8,6 +8,10 @@ public struct Sendmail: Sendable {
     /// message then stays for the next attempt.
     public let timeout: Int
 
+    /// The commands this mailer (and its copies) has running, by pid: each server's own, so that
+    /// stopping one never kills another's sends.
+    private let running = RunningCommands()
+
     public init(command: String, timeout: Int = 120) {
         self.command = command
         self.timeout = timeout
@@ -26,7 +30,7 @@ public struct Sendmail: Sendable {
         let errorsPath = Paths.join(NSTemporaryDirectory(), "advocate-sendmail-\(UUID().uuidString).err")
         defer { unlink(errorsPath) }
         let status: Int32
-        switch Self.run(arguments, input: path, errors: errorsPath) {
+        switch run(arguments, input: path, errors: errorsPath) {
         case .success(let exit): status = exit
         case .failure(let problem): return "cannot run \(command): \(problem)"
         }
@@ -53,7 +57,7 @@ public struct Sendmail: Sendable {
     /// command that exits without reading cannot raise SIGPIPE here), standard output discarded
     /// and standard error into the file at `errors`; its exit status. posix_spawn and waitpid,
     /// not Foundation's Process, whose wait also waited for whatever the command left running.
-    private static func run(_ arguments: [String], input: String, errors: String) -> Result<Int32, SpawnFailure> {
+    private func run(_ arguments: [String], input: String, errors: String) -> Result<Int32, SpawnFailure> {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -79,14 +83,11 @@ public struct Sendmail: Sendable {
         return .success(signal == 0 ? (status >> 8) & 0xFF : 128 + signal)
     }
 
-    /// The mail commands running now, by pid.
-    private static let running = RunningCommands()
-
     /// Kills the mail commands running now, with what they started (`timeout` runs each in a
     /// process group of its own; SIGKILL, since a child may have inherited a mask that blocks
     /// SIGTERM), for a server that stops while one hangs: left running, it outlived the server.
     /// Their messages stay in the outbox for the next start.
-    public static func stopCommandsUnderWay() {
+    public func stopCommandsUnderWay() {
         running.withLock {
             for pid in running.pids where kill(-pid, SIGKILL) != 0 { kill(pid, SIGKILL) }
         }
