@@ -38,12 +38,12 @@ let package = Package(
                 .brew(["qrencode"]),
             ]
         ),
-        .target(name: "CFileSync"),
+        .target(name: "CSystemExtensions"),
         .target(
             name: "Advocate",
             dependencies: [
                 "CCMarkGFM",
-                "CFileSync",
+                "CSystemExtensions",
                 "CQRencode",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Mustache", package: "swift-mustache"),

@@ -14,11 +14,15 @@ import Hummingbird
 struct FileValidator {
     /// The tag of the file the request will be served, or nil when there is none.
     let tag: String?
-    /// The bytes the request asks for, resolved against the file: whole without a Range, or
-    /// with one that depends on a validator (If-Range), which such a client gets the whole file for.
+    /// The bytes the request asks for, resolved against the file: whole without a Range, for a
+    /// method other than GET (RFC 9110 §14.2: HEAD had a 200 with the range's length), or with
+    /// an If-Range that is not this file's tag (a date never is: by the second, it cannot tell
+    /// two builds apart).
     let range: ByteRange
     /// The file's size in bytes (0 when there is none).
     private let size: Int
+    /// The file's modification time, in whole seconds since 1970.
+    private let modified: Int
     /// What the client sent in If-None-Match.
     private let ifNoneMatch: [String]
 
@@ -33,12 +37,16 @@ struct FileValidator {
         }
         if (info.st_mode & S_IFMT) == S_IFREG {
             let nanoseconds = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
-            tag = "\"\(String(UInt64(info.st_ino), radix: 16))-\(String(info.st_size, radix: 16))-\(String(nanoseconds, radix: 16))\""
+            let fileTag = "\"\(String(UInt64(info.st_ino), radix: 16))-\(String(info.st_size, radix: 16))-\(String(nanoseconds, radix: 16))\""
+            tag = fileTag
             size = Int(info.st_size)
-            range = request.headers[.ifRange] == nil ? ByteRange(header: request.headers[.range], size: size) : .whole
+            modified = Int(info.st_mtim.tv_sec)
+            let ranged = request.method == .get && (request.headers[.ifRange].map { $0 == fileTag } ?? true)
+            range = ranged ? ByteRange(header: request.headers[.range], size: size) : .whole
         } else {
             tag = nil
             size = 0
+            modified = 0
             range = .whole
         }
         ifNoneMatch = request.headers[values: .ifNoneMatch].flatMap { $0.split(separator: ",") }
@@ -72,9 +80,19 @@ struct FileValidator {
         guard let tag, response.status == .ok || response.status == .partialContent else { return response }
         var response = response
         response.headers[.eTag] = tag
+        if Double(modified) > Date().timeIntervalSince1970 - Self.dateHeaderLag {
+            // RFC 9110 §8.8.2.1: never later than the Date header, which Hummingbird takes from
+            // a clock it reads once a second: a page rebuilt a moment ago was dated after it.
+            response.headers[.lastModified] = nil
+        }
         guard ifNoneMatch.contains(where: { $0 == tag || $0 == "W/" + tag || $0 == "*" }) else { return response }
         var headers = response.headers
         headers[.contentLength] = nil
+        headers[.contentRange] = nil
         return Response(status: .notModified, headers: headers)
     }
+
+    /// How far, in seconds, the Date header may run behind the clock: the second it truncates,
+    /// and the second between its readings.
+    private static let dateHeaderLag = 2.0
 }

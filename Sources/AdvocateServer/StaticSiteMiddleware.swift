@@ -22,6 +22,13 @@ struct StaticSiteMiddleware: RouterMiddleware {
             // The site lives below the baseURL's path: the host's root leads there.
             return Response(status: .found, headers: [.location: root, .cacheControl: "no-cache"])
         }
+        if root != "/" && path == "/robots.txt" {
+            // The server holds the host's root too (`/` leads below it), and crawlers read
+            // robots.txt only there: the site's own, whose lines name the pages below the path.
+            var head = request.head
+            head.path = root + "robots.txt"
+            return try await handle(Request(head: head, body: request.body), context: context, next: next)
+        }
         let privatePrefix = root + "stats/"
         // Compared without case: on a case-insensitive disk (macOS's default) /STATS/<token>/
         // serves the same page, and must be as private.

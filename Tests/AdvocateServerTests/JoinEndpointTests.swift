@@ -120,7 +120,9 @@ import Testing
             #expect(invalid.status == .unprocessableContent)
             let page = String(buffer: invalid.body)
             #expect(page.contains(#"value="&lt;b&gt;X&lt;/b&gt;""#))
-            #expect(page.contains("Please enter a valid email address") && page.contains("Please agree to be contacted"))
+            #expect(page.contains("Please enter a valid email address") && page.contains("Please agree that we may email you your links"))
+            // Focus lands on the summary without JavaScript, as on the referral form's 422 page.
+            #expect(page.contains(#"<div class="error-summary" role="alert" tabindex="-1" autofocus>"#))
             let problem = try await client.postJoinJSON(#"{"name":"","email":"x@","consent":false}"#)
             #expect(problem.status == .unprocessableContent && problem.headers[.contentType] == "application/problem+json")
             let malformed = try await client.postJoinJSON(#"{"name":"#)

@@ -154,9 +154,9 @@ import Testing
 
     /// A mail command still hanging when the stop's grace has passed is stopped with what it
     /// started, and its message stays for the next start: it had outlived the server.
-    /// Its sleep is long and every wait checks before it gives up: beside the whole suite, whose
-    /// command-line tests hold the cooperative pool's two threads while their builds run, this
-    /// test's own steps sometimes wait 30 s for a thread, and a 29 s sleep had ended by then.
+    /// Beside the whole suite it used to fail: the mail command inherited the pipe through which
+    /// Foundation learns that `pgrep` (started at the same moment) ended, so the check waited for
+    /// the command's own end (see `aMailCommandInheritsNoneOfTheServersFiles`).
     @Test(.timeLimit(.minutes(3)))
     func aMailCommandHangingAtTheStopIsStopped() async throws {
         let directory = Self.temporaryOutboxFolder()
@@ -184,6 +184,24 @@ import Testing
         while try hanging(), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
         #expect(try !hanging(), "the mail command outlived the stop")
         #expect(outbox.pending().count == 2 && outbox.sent().isEmpty)
+    }
+
+    /// A mail command gets its message, /dev/null and its error file, and nothing else of the
+    /// server's: it had inherited the listening socket, event loops' descriptors and whatever
+    /// pipe another thread had open, and kept them for as long as it hung.
+    @Test func aMailCommandInheritsNoneOfTheServersFiles() throws {
+        let directory = Self.temporaryOutboxFolder()
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let message = Paths.join(directory, "m.eml"), listing = Paths.join(directory, "fds")
+        try "To: a@example.net\r\n\r\nHi\r\n".write(toFile: message, atomically: false, encoding: .utf8)
+        let inheritable = open(message, O_RDONLY)
+        #expect(inheritable > 2)
+        defer { close(inheritable) }
+        // The shell's parent, `timeout`, as it was spawned (the shell's own redirection holds a copy).
+        #expect(Sendmail(command: "cat > /dev/null; ls /proc/$PPID/fd > \(listing)").send(message) == nil)
+        let descriptors = try String(contentsOfFile: listing, encoding: .utf8).split(separator: "\n").compactMap { Int($0) }
+        #expect(descriptors.sorted() == [0, 1, 2], "\(descriptors)")
     }
 
     /// What a failing mail command says goes into one log line: its line breaks had left a blank

@@ -77,6 +77,9 @@ import Testing
             let hostRoot = try await client.execute(uri: "/", method: .get)
             #expect(hostRoot.status == .found)
             #expect(hostRoot.headers[.location] == "/refer/")
+            // Crawlers ask the host's root for robots.txt; the site's names the pages below /refer/.
+            let robots = try await client.execute(uri: "/robots.txt", method: .get)
+            #expect(robots.status == .ok && String(buffer: robots.body).contains("Disallow: /refer/stats/"))
             let form = try await client.postForm("referrer=ada&name=Grace&email=grace.sub%40example.net&consent=true")
             #expect(form.status == .seeOther)
             #expect(form.headers[.location] == "/refer/thanks/")
@@ -138,7 +141,12 @@ import Testing
             #expect(stale.status == .ok)
             #expect(stale.headers[.eTag] != tag)
             #expect(String(buffer: stale.body).contains("Leaderbored"))
-            let since = try await client.execute(uri: "/leaderboard/", method: .get, headers: [.ifModifiedSince: try #require(first.headers[.lastModified])])
+            // The page's own second (the server sends no Last-Modified for a page this fresh).
+            let format = DateFormatter()
+            format.locale = Locale(identifier: "en_US_POSIX")
+            format.timeZone = TimeZone(identifier: "GMT")
+            format.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+            let since = try await client.execute(uri: "/leaderboard/", method: .get, headers: [.ifModifiedSince: format.string(from: modified)])
             #expect(since.status == .ok, "whole seconds cannot tell two builds apart")
         }
     }
@@ -265,6 +273,44 @@ import Testing
             let past = try await client.execute(uri: stats, method: .get, headers: [.range: "bytes=99999-"])
             #expect(past.status == .rangeNotSatisfiable)
             #expect(past.headers[.cacheControl] == "no-store", "a private page's answers are never stored")
+        }
+    }
+
+    /// HEAD ignores a Range (RFC 9110 §14.2; it had a 200 with the range's length, which told
+    /// download managers the file was 5 bytes); If-Range with the file's tag serves the range,
+    /// anything else the whole file; a 304 carries no Content-Range.
+    @Test func aRangeIsServedOnlyToGETAndOnlyForTheFileAsItIs() async throws {
+        let fixture = try ServerFixture()
+        let size = try Data(contentsOf: fixture.file("robots.txt")).count
+        try await fixture.prepared.application.test(.live) { client in
+            let head = try await client.execute(uri: "/robots.txt", method: .head, headers: [.range: "bytes=0-4"])
+            #expect(head.status == .ok && head.headers[.contentLength] == String(size) && head.headers[.contentRange] == nil)
+            let tag = try #require(try await client.execute(uri: "/robots.txt", method: .head).headers[.eTag])
+            let current = try await client.execute(uri: "/robots.txt", method: .get, headers: [.range: "bytes=0-4", .ifRange: tag])
+            #expect(current.status == .partialContent && current.headers[.contentRange] == "bytes 0-4/\(size)")
+            for stale in ["\"0-0-0\"", "Sun, 06 Dec 2026 05:00:00 GMT"] {
+                let whole = try await client.execute(uri: "/robots.txt", method: .get, headers: [.range: "bytes=0-4", .ifRange: stale])
+                #expect(whole.status == .ok && whole.body.readableBytes == size, "\(stale)")
+            }
+            let unchanged = try await client.execute(uri: "/robots.txt", method: .get, headers: [.range: "bytes=0-4", .ifNoneMatch: tag])
+            #expect(unchanged.status == .notModified && unchanged.headers[.contentRange] == nil)
+        }
+    }
+
+    /// A page rebuilt a moment ago has no Last-Modified, which would be later than the Date
+    /// header (RFC 9110 §8.8.2.1); an older file has one.
+    @Test func lastModifiedIsNeverAfterTheDate() async throws {
+        let fixture = try ServerFixture()
+        let robots = fixture.file("robots.txt").path
+        try await fixture.prepared.application.test(.live) { client in
+            var times = [timespec(tv_sec: time(nil), tv_nsec: 0), timespec(tv_sec: time(nil), tv_nsec: 0)]
+            #expect(utimensat(AT_FDCWD, robots, &times, 0) == 0)
+            let fresh = try await client.execute(uri: "/robots.txt", method: .get)
+            #expect(fresh.status == .ok && fresh.headers[.lastModified] == nil && fresh.headers[.eTag] != nil)
+            times[0].tv_sec -= 60
+            times[1].tv_sec -= 60
+            #expect(utimensat(AT_FDCWD, robots, &times, 0) == 0)
+            #expect(try await client.execute(uri: "/robots.txt", method: .get).headers[.lastModified] != nil)
         }
     }
 

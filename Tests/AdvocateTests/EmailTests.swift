@@ -14,6 +14,21 @@ import Testing
         #expect(text.hasSuffix("\r\n\r\nHi!\r\nSee you.\r\n"))
     }
 
+    /// A program tried out on one machine (`http://127.0.0.1:8080`) still gets its emails: the
+    /// sender `no-reply@127.0.0.1` was no address, and every email was dropped.
+    @Test(arguments: [("http://127.0.0.1:8080", "no-reply@localhost.localdomain"), ("http://localhost:8080/refer", "no-reply@localhost.localdomain"),
+                      ("https://refer.acme.example", "no-reply@refer.acme.example")])
+    func theSenderIsAnAddressWhereverTheProgramLives(baseURL: String, sender: String) throws {
+        var fixture = SiteFixture()
+        fixture.store.baseURL = baseURL
+        let directory = try fixture.write()
+        let notifier = Notifier(site: Site(inputs: try SiteInputs.load(SiteFixture.options(directory))))
+        #expect(notifier.sender.address == sender)
+        var email = message()
+        email.fromAddress = notifier.sender.address
+        #expect(try #require(email.rfc5322).hasPrefix("From: Acme Rewards <\(sender)>\r\n"))
+    }
+
     @Test(arguments: [
         ("Hi!\nSee you.", "Hi!\r\nSee you.\r\n"),
         ("Hi!\r\nSee you.\n", "Hi!\r\nSee you.\r\n\r\n"),

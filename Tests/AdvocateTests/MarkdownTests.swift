@@ -22,6 +22,16 @@ import Testing
         #expect(html.contains("<input type=\"checkbox\" checked=\"\" disabled=\"\" />"))
     }
 
+    /// A wide table scrolls inside its wrapper, not the page: a phone 320 px wide scrolled the
+    /// whole terms page sideways. Code that shows a table tag is left alone.
+    @Test func eachTableIsWrappedForScrolling() {
+        let html = Markdown.render("| a | b |\n|---|---|\n| 1 | 2 |\n\nThe tag `<table>` and\n\n    </table>\n\n| c |\n|---|\n| 3 |\n").html
+        let opened = html.components(separatedBy: Markdown.tableWrapper + "\n<table>").count - 1
+        let closed = html.components(separatedBy: "</table>\n</div>").count - 1
+        #expect(opened == 2 && closed == 2, "\(html)")
+        #expect(html.contains("<code>&lt;table&gt;</code>") && html.contains("&lt;/table&gt;\n</code></pre>"), "\(html)")
+    }
+
     @Test func dropsRawHTMLAndScriptLinks() {
         let html = Markdown.render("<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=alert(1)>").html
         #expect(!html.contains("<script"))

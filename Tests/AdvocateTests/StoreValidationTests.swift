@@ -294,12 +294,13 @@ import Testing
         #expect(found.contains { $0.message.contains("statsToken is already used") && $0.line == 3 })
     }
 
-    /// Amounts are counted in cents: one with more is a warning naming the amount to write.
+    /// Figures are rounded to cents: an amount finer than that is a warning naming the one to write
+    /// (its old text said amounts were counted in cents, when three of 12.345 sum to 37.04).
     @Test func anAmountFinerThanACentIsAWarning() throws {
         var fixture = StoreFixture()
         fixture.amount = 12.345
         let found = try diagnostics(program: fixture.programJSON)
-        #expect(found.map(\.message) == ["program.rewards.referrer: field 'amount' is 12.345; amounts are counted in cents: write 12.35"], "\(found)")
+        #expect(found.map(\.message) == ["program.rewards.referrer: field 'amount' is 12.345, finer than a cent: each figure is rounded to cents once summed, so several rewards do not add up to the rounded one shown; write 12.35"], "\(found)")
         fixture.amount = 12.3
         #expect(try diagnostics(program: fixture.programJSON).isEmpty)
     }

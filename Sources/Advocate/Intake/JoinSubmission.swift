@@ -45,7 +45,7 @@ extension ReferralLedger {
         let name = submission.name.trimmingWhitespace()
         let email = submission.email.trimmingWhitespace()
         Self.checkPerson(name: name, email: email, into: &errors)
-        checkConsent(submission.consent, into: &errors)
+        checkConsent(submission.consent, message: "Please agree that we may email you your links and news about the program.", into: &errors)
         guard errors.isEmpty else { throw FieldErrors(errors) }
         if let code = codesByEmail[StoreRules.normalizedEmail(email)] { return .existing(code: code) }
         let code = Tokens.readableCode(for: name, taken: Set(referrerEmails.keys))

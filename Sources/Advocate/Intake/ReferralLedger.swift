@@ -84,10 +84,11 @@ public struct ReferralLedger: Sendable {
         }
     }
 
-    /// Consent where the program asks for it.
-    func checkConsent(_ consent: Bool, into errors: inout [FieldError]) {
+    /// Consent where the program asks for it, in the words of the form's checkbox: a friend
+    /// agrees to hear about the offer, a joining referrer to get their links and the program's news.
+    func checkConsent(_ consent: Bool, message: String = "Please agree to be contacted about this offer.", into errors: inout [FieldError]) {
         if requireConsent && !consent {
-            errors.append(FieldError(field: "consent", message: "Please agree to be contacted about this offer."))
+            errors.append(FieldError(field: "consent", message: message))
         }
     }
 

@@ -1,13 +1,18 @@
 /// The emails the server sends: rendered from the messaging templates marked with `send:`.
 public struct Notifier: Sendable {
     public let site: Site
-    /// The sender: the program at the baseURL's host.
+    /// The sender: the program at the baseURL's host, or at ``fallbackSenderDomain``.
     public let sender: (name: String, address: String)
+    /// The sender's domain where the baseURL's host is not a domain name (`localhost` or an IP
+    /// address, as in a trial on one machine): without it such a program's emails had no valid
+    /// sender, and none was made.
+    public static let fallbackSenderDomain = "localhost.localdomain"
 
     public init(site: Site) {
         self.site = site
-        let host = site.urls.baseURL.split(separator: "/").dropFirst().first.map { String($0.split(separator: ":")[0]) } ?? "localhost"
-        sender = (site.program.name, "no-reply@\(host)")
+        let host = site.urls.baseURL.split(separator: "/").dropFirst().first.map { String($0.split(separator: ":")[0]) } ?? ""
+        let address = "no-reply@\(host)"
+        sender = (site.program.name, StoreRules.isPlausibleEmail(address) ? address : "no-reply@\(Self.fallbackSenderDomain)")
     }
 
     /// The confirmation to the friend and the "your friend joined" note to the referrer.

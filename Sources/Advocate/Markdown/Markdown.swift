@@ -31,7 +31,19 @@ public enum Markdown {
         let (html, headings) = withDocument(markdown) { document, extensions in
             (takeString(cmark_render_html(document, options, extensions)), collectHeadings(document))
         }
-        return Rendered(html: addingIDs(to: html, headings: headings), headings: headings)
+        return Rendered(html: wrappingTables(in: addingIDs(to: html, headings: headings)), headings: headings)
+    }
+
+    /// The opening of the wrapper each table gets: a wide table scrolls sideways inside it,
+    /// by keyboard too, instead of widening a phone's page (WCAG 1.4.10).
+    static let tableWrapper = #"<div class="table-wrap" role="group" aria-label="Table" tabindex="0">"#
+
+    /// Safe mode drops raw HTML and code escapes `<`, so each `<table>` and `</table>` in the
+    /// output is a GFM table's.
+    private static func wrappingTables(in html: String) -> String {
+        guard html.contains("<table>") else { return html }
+        return html.replacingOccurrences(of: "<table>", with: tableWrapper + "\n<table>")
+            .replacingOccurrences(of: "</table>", with: "</table>\n</div>")
     }
 
     /// Renders Markdown to plain text, as a mail or SMS body would carry it.

@@ -4,6 +4,11 @@ extension PageContext {
     /// How many weeks the analytics page lists.
     static let weeksShown = 26
 
+    /// A row of a table of weeks: the week's first day, its referrals and its conversions.
+    static func weekRow(_ week: GroupFigures) -> TemplateValue {
+        ["week": .text(week.name), "referrals": .number(week.referrals), "conversions": .number(week.converted)]
+    }
+
     /// `asOf` and `asOfISO`, and `hasActivity`: false for a program with nothing to date yet (no
     /// journal event, no referrer's `joined` day), whose as-of would read 1970-01-01.
     func asOfValues(_ context: inout TemplateObject) {
@@ -45,9 +50,11 @@ extension PageContext {
         context["figures"] = .object(values)
         var charts: TemplateObject = [:]
         charts["tiers"] = tierChart(figures).map(TemplateValue.text)
-        charts["weeks"] = WeeklyChart.svg(id: "chart-weeks", title: "Your referrals and conversions per week", weeks: referrerWeeks(referrer.code))
-            .map(TemplateValue.text)
+        let weeks = referrerWeeks(referrer.code)
+        charts["weeks"] = WeeklyChart.svg(id: "chart-weeks", title: "Your referrals and conversions per week", weeks: weeks).map(TemplateValue.text)
         context["charts"] = .object(charts)
+        // The chart's numbers as text, for the weeks it shows a bar in.
+        context["weekRows"] = .list(weeks.filter { $0.referrals > 0 || $0.converted > 0 }.map(Self.weekRow))
         let outcomes = site.figures.outcomes(ofReferrer: referrer.code).filter(\.isAccepted)
         let recent: [TemplateValue] = outcomes.suffix(Self.recentReferralsShown).reversed().map { outcome in
             [
@@ -105,9 +112,7 @@ extension PageContext {
         context["comparisons"] = .list(variantComparisons())
         context["charts"] = .object(analyticsCharts())
         if let goals = goalValues() { context["goals"] = .object(goals) }
-        context["perWeek"] = .list(figures.perWeek.suffix(Self.weeksShown).map { week in
-            ["week": .text(week.name), "referrals": .number(week.referrals), "conversions": .number(week.converted)]
-        })
+        context["perWeek"] = .list(figures.perWeek.suffix(Self.weeksShown).map(Self.weekRow))
         context["top"] = .list(figures.topReferrers.enumerated().compactMap { rank, code -> TemplateValue? in
             guard let index = site.index(ofReferrer: code) else { return nil }
             let referrerFigures = site.figures.referrers[index]

@@ -169,7 +169,7 @@ struct ObjectReader {
         let cents = Money.rounded(amount)
         if abs(cents - amount) > 1e-9 * max(1, abs(amount)), let member = member(key) {
             diagnostics.warning(file, member.value.location,
-                                "\(context): field '\(key)' is \(JSONOutput.format(amount)); amounts are counted in cents: write \(JSONOutput.format(cents))")
+                                "\(context): field '\(key)' is \(JSONOutput.format(amount)), finer than a cent: each figure is rounded to cents once summed, so several rewards do not add up to the rounded one shown; write \(JSONOutput.format(cents))")
         }
         return amount
     }

@@ -1,4 +1,4 @@
-import CFileSync
+import CSystemExtensions
 import Foundation
 
 /// Replaces files whole and durably: each is written to a temporary file beside it, flushed to

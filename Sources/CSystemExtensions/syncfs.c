@@ -1,7 +1,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <unistd.h>
-#include "CFileSync.h"
+#include "CSystemExtensions.h"
 
 int advocate_syncfs(int descriptor) {
 #if defined(__linux__)
