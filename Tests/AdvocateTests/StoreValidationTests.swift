@@ -153,13 +153,16 @@ import Testing
 
     /// A baseURL lands as it is in every page, the sitemap and share links, so it must be one
     /// they can carry: each fault is named (an IDN host, a user and password on every page, a
-    /// port past 65535 and a raw U+2028 were taken).
+    /// port past 65535 and a raw U+2028 were taken, and `//evil.example` as the path made every
+    /// root link a link to that host, its script on every page).
     @Test(arguments: [
         ("https://réfer.example/", "write a host with letters outside ASCII in its xn-- form"),
         ("https://refer.example/\u{2028}/", "percent-encode U+2028 in the path"),
         ("https://u:p@refer.example", "no user name or password"),
         ("https://refer.example:99999/", "a port is a number from 1 to 65535"),
         ("https://refer.example/../../", "no . or .. in the path"),
+        ("https://refer.example//evil.example", "no empty segment (//) in the path"),
+        ("https://refer.example/refer//", "no empty segment (//) in the path"),
         ("https://refer.example/a b", "percent-encode spaces"),
         ("https://refer.exa_mple/", "a host is letters, digits, - and ."),
         ("HTTPS://refer.example/", "in lower case"),
@@ -372,6 +375,34 @@ import Testing
         #expect(loaded.warnings.count == 1)
         #expect(loaded.warnings[0].severity == .warning && loaded.warnings[0].line == 2)
         #expect(loaded.tornJournalTail == Array(#"{"type":"referral","id":"rf_2","at":"2026-03-0"#.utf8))
+    }
+
+    /// Only a line that stops mid-value is torn; a whole line that is wrong, newline or not,
+    /// is an error where it goes wrong (a stray comma was taken for a torn write and its
+    /// conversion silently left out).
+    @Test(arguments: [
+        (#"{"type":"status","id":"rf_1","at":"2026-03-10T09:30:00Z","status":"converted",}"#, 79),
+        (#"{"type":"status","id":"rf_1","at":"2026-03-10T09:30:00Z","status":"converted"}}"#, 79),
+        ("garbage", 1),
+    ])
+    func aWholeLastLineThatIsWrongIsAnErrorNotATornWrite(last: String, column: Int) throws {
+        let first = #"{"type":"referral","id":"rf_1","at":"2026-03-01T09:30:00Z","referrer":"ada","name":"Grace","email":"g@example.com"}"#
+        let found = try diagnostics(journal: first + "\n" + last)
+        let error = try #require(found.first)
+        #expect(found.count == 1 && error.severity == .error && error.line == 2 && error.column == column, "\(found)")
+        let store = try TemporaryDirectory()
+        try StoreFixture().write(to: store)
+        try store.write("content/data/referrals.jsonl", first + "\n" + last)
+        #expect(throws: JournalWriter.Failure.self) { try JournalWriter(dataDirectory: store.file("content/data")) }
+        #expect(try store.read("content/data/referrals.jsonl").hasSuffix(last), "an append would have joined it")
+    }
+
+    /// A write cut anywhere inside a value is torn, a literal and a \u escape included.
+    @Test(arguments: [#"{"type":"referral","id":"rf_2","at":"2026-03-0"#, #"{"type":"referral","consent":tr"#, #"{"name":"Gr\u00"#, #"{"value":12"#])
+    func aLineCutShortIsTorn(last: String) throws {
+        let first = #"{"type":"referral","id":"rf_1","at":"2026-03-01T09:30:00Z","referrer":"ada","name":"Grace","email":"g@example.com"}"#
+        let found = try diagnostics(journal: first + "\n" + last)
+        #expect(found.count == 1 && found[0].severity == .warning && found[0].message.contains("torn"), "\(found)")
     }
 
     @Test func malformedLineInTheMiddleIsAnError() throws {

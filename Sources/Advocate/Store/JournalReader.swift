@@ -143,8 +143,8 @@ enum JournalReader {
             do {
                 node = try JSONParser.parse(Array(line), firstLine: lineNumber)
             } catch {
-                if newline == nil {
-                    result.diagnostics.warning(file, SourceLocation(line: lineNumber, column: 1),
+                if newline == nil && error.endedEarly {
+                    result.diagnostics.warning(file, error.location,
                                                "the last line is incomplete (a write torn by a crash?) and is ignored: \(error.message)")
                     result.tornTail = Array(bytes[start..<end])
                 } else {

@@ -355,14 +355,20 @@ public final class JournalWriter: @unchecked Sendable {
         return nil
     }
 
-    /// A last line without its newline is either complete (a hand edit: it gets its newline) or a
-    /// write torn by a crash: that one is kept aside in a file and truncated off. Returns the
-    /// side file's path when there was one.
+    /// A last line without its newline is either complete (a hand edit: it gets its newline), a
+    /// write torn by a crash (the text runs out mid-value: kept aside in a file and truncated
+    /// off), or a malformed hand edit, which is an error: it was cut off as torn, and a line
+    /// appended after it would have joined it. Returns the side file's path when there was one.
     static func repairTornTail(_ path: String) throws(Failure) -> String? {
         guard let data = FileManager.default.contents(atPath: path), let last = data.last, last != 0x0A else { return nil }
         let cut = (data.lastIndex(of: 0x0A).map { $0 + 1 }) ?? 0
         let tail = data[cut...]
-        if (try? JSONParser.parse([UInt8](tail)))?.members != nil {
+        let parsed = Result { () throws(JSONParser.SyntaxError) in try JSONParser.parse([UInt8](tail)) }
+        if case .failure(let error) = parsed, !error.endedEarly {
+            let line = data[..<cut].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+            throw Failure(description: "\(path):\(line):\(error.location.column): error: malformed last line: \(error.message); correct it and run again")
+        }
+        if case .success = parsed {
             guard let handle = FileHandle(forWritingAtPath: path) else {
                 throw Failure(description: "cannot open \(path) to end its last line")
             }

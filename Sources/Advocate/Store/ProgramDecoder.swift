@@ -80,6 +80,9 @@ enum ProgramDecoder {
         guard !host.isEmpty, hostCharacters else { return "a host is letters, digits, - and ." }
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
         if segments.contains(where: { $0 == "." || $0 == ".." }) { return "no . or .. in the path" }
+        // `//evil.example` as the path made every root link (`//evil.example/assets/site.js`) a
+        // link to another host.
+        if segments.dropFirst().dropLast().contains("") { return "no empty segment (//) in the path" }
         if !path.allSatisfy({ $0.isLetter || $0.isNumber || "-._~!$&'()*+,;=:@/%".contains($0) }) { return "percent-encode spaces, quotes and the like in the path" }
         return nil
     }

@@ -7,6 +7,9 @@ public struct JSONParser {
     public struct SyntaxError: Error, Sendable {
         public var location: SourceLocation
         public var message: String
+        /// Whether the text ran out before the value was whole (`{"id":"rf_1`), as a write cut
+        /// short leaves it, rather than going wrong before its end (`{"a":1,}`).
+        public var endedEarly = false
     }
 
     /// Deepest nesting of arrays and objects accepted.
@@ -43,8 +46,8 @@ public struct JSONParser {
         SourceLocation(line: line, column: index - lineStart + 1)
     }
 
-    private func error(_ message: String) -> SyntaxError {
-        SyntaxError(location: location, message: message)
+    private func error(_ message: String, endedEarly: Bool? = nil) -> SyntaxError {
+        SyntaxError(location: location, message: message, endedEarly: endedEarly ?? (index >= bytes.count))
     }
 
     private mutating func skipWhitespace() {
@@ -107,7 +110,10 @@ public struct JSONParser {
     private mutating func expectWord(_ word: String) throws(SyntaxError) {
         let count = word.utf8.count
         let matches = index + count <= bytes.count && bytes[index..<index + count].elementsEqual(word.utf8)
-        guard matches else { throw error("invalid literal, expected '\(word)'") }
+        guard matches else {
+            let cutShort = index + count > bytes.count && word.utf8.starts(with: bytes[index...])
+            throw error("invalid literal, expected '\(word)'", endedEarly: cutShort)
+        }
         index += count
     }
 
@@ -246,7 +252,7 @@ public struct JSONParser {
             var code = try parseHex4()
             if (0xD800...0xDBFF).contains(code) {
                 guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
-                    throw error("unpaired surrogate in \\u escape")
+                    throw error("unpaired surrogate in \\u escape", endedEarly: index + 1 >= bytes.count)
                 }
                 index += 2
                 let low = try parseHex4()
@@ -264,7 +270,7 @@ public struct JSONParser {
     }
 
     private mutating func parseHex4() throws(SyntaxError) -> UInt32 {
-        guard index + 4 <= bytes.count else { throw error("incomplete \\u escape") }
+        guard index + 4 <= bytes.count else { throw error("incomplete \\u escape", endedEarly: true) }
         var value: UInt32 = 0
         for _ in 0..<4 {
             let byte = bytes[index]
