@@ -36,45 +36,43 @@ public struct MessageLength: Sendable, Equatable {
     }
 
     /// GSM 03.38: 160 septets in one SMS, 153 a segment when concatenated; any character outside
-    /// it makes the message UCS-2: 70 UTF-16 units, 67 a segment.
+    /// it makes the message UCS-2: 70 UTF-16 units, 67 a segment. A character is never split
+    /// between segments (an extension character's two septets, an emoji's surrogate pair), as
+    /// phones split them: it starts the next segment instead.
     static func sms(_ text: String) -> MessageLength {
-        var septets = 0
+        var units: [Int] = []
         var isGSM = true
         for scalar in text.unicodeScalars {
             if GSM7.basic.contains(scalar) {
-                septets += 1
+                units.append(1)
             } else if GSM7.extended.contains(scalar) {
-                septets += 2
+                units.append(2)
             } else {
                 isGSM = false
                 break
             }
         }
-        let (count, single, multi, encoding) = isGSM
-            ? (septets, 160, 153, "GSM-7")
-            : (text.utf16.count, 70, 67, "UCS-2")
-        let segments = count <= single ? (count == 0 ? 0 : 1) : (count + multi - 1) / multi
+        if !isGSM { units = text.unicodeScalars.map { $0.utf16.count } }
+        let (single, multi, encoding) = isGSM ? (160, 153, "GSM-7") : (70, 67, "UCS-2")
+        let count = units.reduce(0, +)
+        var segments = count == 0 ? 0 : 1
+        if count > single {
+            var used = 0
+            for unit in units {
+                if used + unit > multi {
+                    segments += 1
+                    used = 0
+                }
+                used += unit
+            }
+        }
         let summary = "\(segments) segment\(segments == 1 ? "" : "s") · \(encoding) · " + characters(count)
         return MessageLength(count: count, limit: single, segments: segments, encoding: encoding, over: segments > 1, summary: summary)
     }
 
-    /// X's weighted length (twitter-text v3): a URL counts 23; code points in the Latin and
-    /// general-punctuation ranges count 1, everything else (CJK, emoji) 2; limit 280.
+    /// X's weighted length against its 280 (``XLength``).
     static func x(_ text: String) -> MessageLength {
-        var count = 0
-        for word in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == " " || $0 == "\n" }) {
-            if word.hasPrefix("http://") || word.hasPrefix("https://") {
-                count += 23
-                continue
-            }
-            for character in word {
-                let scalar = character.unicodeScalars.first!
-                let light = scalar.value <= 0x10FF || (0x2000...0x200D).contains(scalar.value)
-                    || (0x2010...0x201F).contains(scalar.value) || (0x2032...0x2037).contains(scalar.value)
-                count += light && character.unicodeScalars.count == 1 ? 1 : 2
-            }
-        }
-        count += max(0, text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == " " || $0 == "\n" }).count - 1)
+        let count = XLength.weighted(text)
         return MessageLength(count: count, limit: 280, segments: nil, encoding: nil, over: count > 280, summary: "\(count) / 280")
     }
 }
