@@ -37,6 +37,22 @@ import Testing
         }
     }
 
+    /// A referrers.json with CRLF line ends (written on Windows) keeps them: the new entry had LF.
+    @Test func addingAReferrerKeepsTheFilesLineEnds() throws {
+        let directory = try TemporaryDirectory()
+        try StoreFixture().write(to: directory)
+        let data = directory.file("content/data")
+        let file = directory.file("content/data/referrers.json")
+        let original = try String(contentsOfFile: file, encoding: .utf8)
+        try original.replacingOccurrences(of: "\n", with: "\r\n").write(toFile: file, atomically: false, encoding: .utf8)
+        _ = try RosterEditor.add(name: "Ada Byron", email: "byron@example.com", code: nil, segment: .partner, joined: nil,
+                                 to: try StoreLoader.load(from: data).store, dataDirectory: data)
+        let bytes = Array(try String(contentsOfFile: file, encoding: .utf8).utf8)
+        let lineFeeds = bytes.indices.filter { bytes[$0] == 0x0A }
+        #expect(!lineFeeds.isEmpty && lineFeeds.allSatisfy { $0 > 0 && bytes[$0 - 1] == 0x0D })
+        #expect(try StoreLoader.load(from: data).store.referrers.map(\.code).contains("ada-byron"))
+    }
+
     /// While another process (`advocate serve`) holds the store, `referrers add` refuses rather
     /// than race the join form for a code.
     @Test func addingAReferrerWaitsForNoOtherWriter() throws {

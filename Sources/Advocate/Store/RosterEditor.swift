@@ -70,7 +70,9 @@ public enum RosterEditor {
         let isEmpty = before.drop { $0 != "[" }.dropFirst().allSatisfy(\.isWhitespace)
         var head = String(before)
         while head.last?.isWhitespace == true { head.removeLast() }
-        text = head + (isEmpty ? "\n  " : ",\n  ") + entry + "\n" + text[close...]
+        // A file written on Windows keeps its CRLF line ends.
+        let newline = text.contains("\r\n") ? "\r\n" : "\n"
+        text = head + (isEmpty ? "" : ",") + newline + "  " + entry + newline + text[close...]
         try AtomicFile.write(Array(text.utf8), to: file)
     }
 }
