@@ -65,9 +65,9 @@ public struct Sendmail: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, input, O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, errors, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        // Nothing else of the server's reaches the command. It had inherited the store's lock,
-        // the journal and the listening socket (opened by libraries without close-on-exec): a
-        // server killed while a send hung could not be restarted until the command ended.
+        // Nothing else of the server's reaches the command. It had inherited the listening
+        // socket, the event loops' descriptors and any pipe another thread had open (libraries
+        // open them without close-on-exec), and held them for as long as it ran.
         _ = advocate_spawn_close_from(&actions, 3)
         let argv = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
