@@ -95,6 +95,9 @@ public enum AdvocateServer {
         // A site already built from these inputs is served as it is (a restart at 100,000
         // referrers starts in seconds instead of re-rendering every page).
         let report = try SiteBuilder.build(inputs, digests: digests)
+        if let notice = OfferNotice.message(program: inputs.store.program, pagesAsOf: report.asOf, now: .now) {
+            logger.warning("\(notice)")
+        }
         let outcomes = inputs.loaded.outcomeLedger
         let refresher = SiteRefresher(outcomes: outcomes, delay: configuration.refreshDelay, logger: logger)
         let outbox = Outbox(options: options)

@@ -114,4 +114,24 @@ import Testing
             #expect(message.contains("program.json:") && message.contains("offer 'Backwards' ends (2026-06-01) before it starts"))
         }
     }
+
+    /// A server whose pages, as of the newest event, show another offer than the one running
+    /// now says so at its start: a quiet program kept promising an ended offer on every share
+    /// page while friends were emailed the base reward.
+    @Test func theNoticeNamesTheOfferThePagesShowAndTheOneRunningNow() throws {
+        let directory = try TemporaryDirectory()
+        try fixture().write(to: directory)
+        let program = try StoreLoader.load(from: directory.file("content/data")).store.program
+        func notice(asOf: String, now: String) -> String? {
+            OfferNotice.message(program: program, pagesAsOf: Instant(iso8601: asOf)!, now: Instant(iso8601: now)!)
+        }
+        #expect(notice(asOf: "2026-06-02T09:00:00Z", now: "2026-06-03T09:00:00Z") == nil)
+        #expect(notice(asOf: "2026-05-02T09:00:00Z", now: "2026-05-03T09:00:00Z") == nil)
+        let ended = try #require(notice(asOf: "2026-06-11T09:00:00Z", now: "2026-12-06T09:00:00Z"))
+        #expect(ended.contains("as of 2026-06-11") && ended.contains("“Twin”, which ended 2026-06-12") && ended.contains("base reward"), "\(ended)")
+        let started = try #require(notice(asOf: "2026-05-20T09:00:00Z", now: "2026-06-02T09:00:00Z"))
+        #expect(started.contains("do not show the offer “Double credit week”"), "\(started)")
+        let other = try #require(notice(asOf: "2026-06-02T09:00:00Z", now: "2026-06-08T09:00:00Z"))
+        #expect(other.contains("“Double credit week”, while “Launch week” runs now"), "\(other)")
+    }
 }
