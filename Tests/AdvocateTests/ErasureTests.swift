@@ -60,6 +60,43 @@ import Testing
         #expect(directory.exists(".advocate/outbox/2-other.eml"))
     }
 
+    /// Forgetting a referrer deletes the friends' emails about their referrals too (they say
+    /// whose invitation it was: "through Ada's invitation"), and their code takes no referral
+    /// more: one went to "Erased", and its friend was emailed as from them.
+    @Test func forgettingAReferrerTakesTheirNameFromFriendsEmailsAndTheirCodeFromTheForm() throws {
+        var fixture = StoreFixture()
+        fixture.refer("ada", friend: "Grace Hopper", email: "grace@example.org", at: "2026-03-01T09:00:00Z")
+        let directory = try TemporaryDirectory()
+        try fixture.write(to: directory)
+        let id = try #require(try directory.read("content/data/referrals.jsonl").split(separator: "\"").dropFirst(7).first)
+        try directory.write(".advocate/outbox/sent/5-friend.eml", "To: Grace <grace@example.org>\r\nMessage-ID: <\(id).friend@refer.acme.example>\r\n\r\nThrough Ada's invitation")
+        try directory.write(".advocate/outbox/2-other.eml", "To: Alan <alan@example.org>\r\n\r\nHello")
+        let report = try Erasure.forget(email: "ada@example.com", dataDirectory: directory.file("content/data"),
+                                        outbox: Outbox(directory: directory.file(".advocate/outbox")), now: .now)
+        #expect(report.referrers == 1 && report.emails == 1)
+        #expect(!directory.exists(".advocate/outbox/sent/5-friend.eml") && directory.exists(".advocate/outbox/2-other.eml"))
+        let ledger = try ReferralLedger(store: StoreLoader.load(from: directory.file("content/data")).store)
+        do {
+            _ = try ledger.validate(ReferralSubmission(referrer: "ada", name: "Kai", email: "kai@example.net", consent: true), id: "rf_new", at: .now)
+            Issue.record("a referral to an erased referrer was taken")
+        } catch {
+            #expect(error.errors.map(\.message) == ["This referral link is no longer valid: its referrer has left the program."])
+        }
+    }
+
+    /// An erased referrer's page stays at its shared address and says the invitation ended:
+    /// it read "Erased invites you to Acme Rewards", in link previews too.
+    @Test func anErasedReferrersPageSaysTheInvitationEnded() throws {
+        var site = SiteFixture()
+        site.store.referrers[0] = ("ada", Erasure.erasedName, "erased-0123456789abcdef@erased.invalid")
+        site.pageTemplates["referrer"] = "{{<layout}}{{$main}}{{#referrer.hasLeft}}<p>ended</p>{{/referrer.hasLeft}}{{^referrer.hasLeft}}<h1>{{referrer.name}}</h1>{{/referrer.hasLeft}}{{/main}}{{/layout}}"
+        let directory = try site.write()
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        let erased = try directory.read("public/r/ada/index.html")
+        #expect(erased.contains("<title>An invitation to Acme Rewards</title>") && erased.contains("<p>ended</p>") && !erased.contains("Erased"), "\(erased)")
+        #expect(try directory.read("public/r/bob/index.html").contains("<h1>Bob Builder</h1>"))
+    }
+
     /// referrers.json keeps its formatting: only the erased values change (every line was
     /// rewritten, which a version-control diff showed as the whole file).
     @Test func forgettingAReferrerChangesOnlyTheirValuesInTheRoster() throws {

@@ -47,6 +47,10 @@ public struct ReferralLedger: Sendable {
             errors.append(FieldError(field: "referrer", message: "The referrer code is missing."))
         } else if !StoreRules.isValidCode(code) || !isKnownReferrer(code) {
             errors.append(FieldError(field: "referrer", message: "This referral link is not valid."))
+        } else if referrerEmails[code].map(Erasure.isPlaceholder) == true {
+            // `advocate forget` keeps the code (the address of pages already shared), not the
+            // person: a friend's referral would go to no one, emailed as from "Erased".
+            errors.append(FieldError(field: "referrer", message: "This referral link is no longer valid: its referrer has left the program."))
         }
         let name = submission.name.trimmingWhitespace()
         let email = submission.email.trimmingWhitespace()

@@ -175,7 +175,8 @@ struct PageContext {
     }
 
     func referrerValues(_ referrer: Referrer) -> TemplateValue {
-        ["code": .text(referrer.code), "name": .text(referrer.name), "firstName": .text(PersonName.firstName(referrer.name))]
+        ["code": .text(referrer.code), "name": .text(referrer.name), "firstName": .text(PersonName.firstName(referrer.name)),
+         "hasLeft": .bool(Erasure.isPlaceholder(referrer.email))]
     }
 
     func shareList(_ referrer: Referrer) -> TemplateValue {
@@ -186,8 +187,11 @@ struct PageContext {
         let referrer = site.referrers[index]
         let path = SiteURLs.referrerPath(referrer.code)
         let firstName = PersonName.firstName(referrer.name)
-        var context = common(.referrer(index), title: "\(firstName) invites you to \(program.name)",
-                             description: "Get \(site.friendRewardNow) with \(firstName)'s invitation.", path: path)
+        // An erased referrer's page stays at its address, shared already, and says the
+        // invitation has ended rather than "Erased invites you".
+        let hasLeft = Erasure.isPlaceholder(referrer.email)
+        var context = common(.referrer(index), title: hasLeft ? "An invitation to \(program.name)" : "\(firstName) invites you to \(program.name)",
+                             description: hasLeft ? "This invitation has ended." : "Get \(site.friendRewardNow) with \(firstName)'s invitation.", path: path)
         context["referrer"] = referrerValues(referrer)
         context["link"] = .text(site.urls.referrerLink(referrer.code))
         let qr = qrValues(referrer)

@@ -23,6 +23,14 @@ public enum Erasure {
     }
 
     public static let erasedName = "Erased"
+    /// The domain of the placeholder addresses (`erased-…@erased.invalid`; .invalid is reserved
+    /// by RFC 2606, so no mail goes anywhere).
+    static let placeholderDomain = "erased.invalid"
+
+    /// Whether `email` is an erased person's placeholder.
+    public static func isPlaceholder(_ email: String) -> Bool {
+        email.hasSuffix("@" + placeholderDomain)
+    }
     public static let logFile = "erasures.log"
 
     /// Where the log of erasures is, in the store's folder.
@@ -33,7 +41,7 @@ public enum Erasure {
         guard !target.isEmpty else { throw JournalWriter.Failure(description: "give the email address to forget") }
         let lock = try JournalWriter(dataDirectory: dataDirectory)
         _ = try StoreLoader.load(from: dataDirectory)
-        let placeholder = "erased-\(Tokens.statsToken().prefix(16).lowercased())@erased.invalid"
+        let placeholder = "erased-\(Tokens.statsToken().prefix(16).lowercased())@\(placeholderDomain)"
         var report = Report(referrals: 0, referrers: 0)
 
         var erased = Erased()
@@ -56,8 +64,11 @@ public enum Erasure {
             var output: [UInt8] = []
             output.reserveCapacity(data.count)
             var changed = false
+            var referralsByCode: [(id: String, code: String)] = []
             for line in data.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast(data.last == 0x0A ? 1 : 0) {
-                if let node = try? JSONParser.parse([UInt8](line)), let replaced = redacted(node, target: target, placeholder: placeholder) {
+                let parsed = try? JSONParser.parse([UInt8](line))
+                if let referral = parsed.flatMap(Erased.referralAndCode) { referralsByCode.append(referral) }
+                if let node = parsed, let replaced = redacted(node, target: target, placeholder: placeholder) {
                     changed = true
                     if node.members?.first(where: { $0.key == "type" })?.value.stringValue == "referrer" {
                         report.referrers += 1
@@ -72,6 +83,8 @@ public enum Erasure {
                 output.append(0x0A)
             }
             if changed { try AtomicFile.write(output, to: journalFile) }
+            // An erased referrer's referrals: the friends' emails about them name the referrer.
+            erased.referralIDs.formUnion(referralsByCode.filter { erased.codes.contains($0.code) }.map(\.id))
         }
         try removeSetAsideLines(dataDirectory: dataDirectory, naming: erased, target: target)
         if let outbox { report.emails = try deleteEmails(in: outbox, about: erased, target: target) }
@@ -100,10 +113,12 @@ public enum Erasure {
         })
     }
 
-    /// What the erased records held: their names, and the ids of the referrals among them.
+    /// What the erased records held: their names, the ids of the referrals among them, and the
+    /// codes of the referrers among them.
     struct Erased {
         var names: Set<String> = []
         var referralIDs: Set<String> = []
+        var codes: Set<String> = []
 
         mutating func note(_ records: [JSONNode]) {
             for record in records {
@@ -111,11 +126,20 @@ public enum Erasure {
                 if let name = members.first(where: { $0.key == "name" })?.value.stringValue?.trimmingWhitespace(), !name.isEmpty {
                     names.insert(name.lowercased())
                 }
-                if members.first(where: { $0.key == "type" })?.value.stringValue == "referral",
-                   let id = members.first(where: { $0.key == "id" })?.value.stringValue {
+                if let (id, _) = Self.referralAndCode(record) {
                     referralIDs.insert(id)
+                } else if let code = members.first(where: { $0.key == "code" })?.value.stringValue {
+                    codes.insert(code)
                 }
             }
+        }
+
+        /// A referral event's id and its referrer's code.
+        static func referralAndCode(_ record: JSONNode) -> (id: String, code: String)? {
+            guard let members = record.members, members.first(where: { $0.key == "type" })?.value.stringValue == "referral",
+                  let id = members.first(where: { $0.key == "id" })?.value.stringValue,
+                  let code = members.first(where: { $0.key == "referrer" })?.value.stringValue else { return nil }
+            return (id, code)
         }
 
         /// Whether `text` has the address, its part up to the `@` (a line torn inside it), or a
