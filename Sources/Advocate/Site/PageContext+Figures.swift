@@ -39,7 +39,8 @@ extension PageContext {
         if let tier = figures.tier { values["tier"] = .text(tier.name) }
         if let next = figures.nextTier {
             let remaining = next.conversions - figures.converted
-            values["nextTier"] = ["name": .text(next.name), "conversions": .number(next.conversions), "remaining": .number(remaining)]
+            values["nextTier"] = ["name": .text(next.name), "conversions": .number(next.conversions), "remaining": .number(remaining),
+                                  "conversionsText": .text("\(next.conversions) conversion\(next.conversions == 1 ? "" : "s")")]
             values["progress"] = [
                 "percent": .number(min(100, figures.converted * 100 / max(1, next.conversions))),
                 "label": .text("\(remaining) more conversion\(remaining == 1 ? "" : "s") to reach \(next.name)"),
