@@ -25,17 +25,20 @@ final class OutputWriter: @unchecked Sendable {
         case staged
     }
 
-    /// What the last build left at a path (``PageRecord``): its bytes' digest, size and
-    /// modification time.
+    /// What the last build left at a path (``PageRecord``): its bytes' digest, size,
+    /// modification time and inode change time.
     struct PreviousFile: Equatable {
         var content: UInt64
         var size: Int64
         var modified: Int64
+        /// The inode's change time, which no one can set back: a page edited by hand to the same
+        /// size with its time kept (`cp -p`, `rsync -a`) was taken for the build's own.
+        var changed: Int64
 
-        /// Whether the file at `path` still has the size and time the build left it with.
+        /// Whether the file at `path` still has the size and times the build left it with.
         func isUnchanged(at path: String) -> Bool {
             guard let state = StableDigest.FileState(path) else { return false }
-            return state.size == size && state.modified == modified
+            return state.size == size && state.modified == modified && state.changed == changed
         }
     }
 
