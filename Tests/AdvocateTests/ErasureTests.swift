@@ -85,7 +85,8 @@ import Testing
     }
 
     /// An erased referrer's page stays at its shared address and says the invitation ended:
-    /// it read "Erased invites you to Acme Rewards", in link previews too.
+    /// it read "Erased invites you to Acme Rewards", in link previews too; their stats page is
+    /// no longer "Your referrals, Erased".
     @Test func anErasedReferrersPageSaysTheInvitationEnded() throws {
         var site = SiteFixture()
         site.store.referrers[0] = ("ada", Erasure.erasedName, "erased-0123456789abcdef@erased.invalid")
@@ -93,7 +94,9 @@ import Testing
         let directory = try site.write()
         _ = try SiteBuilder.build(SiteFixture.options(directory))
         let erased = try directory.read("public/r/ada/index.html")
-        #expect(erased.contains("<title>An invitation to Acme Rewards</title>") && erased.contains("<p>ended</p>") && !erased.contains("Erased"), "\(erased)")
+        #expect(erased.contains("<title>This invitation has ended</title>") && erased.contains("<p>ended</p>") && !erased.contains("Erased"), "\(erased)")
+        let token = try #require(try StoreLoader.load(from: directory.file("content/data")).store.referrers.first?.statsToken)
+        #expect(try directory.read("public/stats/\(token)/index.html").contains("<title>Your referrals</title>"))
         #expect(try directory.read("public/r/bob/index.html").contains("<h1>Bob Builder</h1>"))
     }
 

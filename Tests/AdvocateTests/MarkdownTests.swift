@@ -23,12 +23,13 @@ import Testing
     }
 
     /// A wide table scrolls inside its wrapper, not the page: a phone 320 px wide scrolled the
-    /// whole terms page sideways. Code that shows a table tag is left alone.
-    @Test func eachTableIsWrappedForScrolling() {
-        let html = Markdown.render("| a | b |\n|---|---|\n| 1 | 2 |\n\nThe tag `<table>` and\n\n    </table>\n\n| c |\n|---|\n| 3 |\n").html
-        let opened = html.components(separatedBy: Markdown.tableWrapper + "\n<table>").count - 1
-        let closed = html.components(separatedBy: "</table>\n</div>").count - 1
-        #expect(opened == 2 && closed == 2, "\(html)")
+    /// whole terms page sideways. The wrapper is named by the heading before it; code that
+    /// shows a table tag is left alone.
+    @Test func eachTableIsWrappedForScrollingAndNamedByItsHeading() {
+        let html = Markdown.render("| a | b |\n|---|---|\n| 1 | 2 |\n\n## Tier bonuses\n\nThe tag `<table>` and\n\n    </table>\n\n| c |\n|---|\n| 3 |\n").html
+        #expect(html.hasPrefix(#"<div class="table-wrap" role="group" aria-label="Table" tabindex="0">"# + "\n<table>"), "\(html)")
+        #expect(html.contains(#"<div class="table-wrap" role="group" aria-labelledby="tier-bonuses" tabindex="0">"# + "\n<table>"), "\(html)")
+        #expect(html.components(separatedBy: "</table>\n</div>").count - 1 == 2, "\(html)")
         #expect(html.contains("<code>&lt;table&gt;</code>") && html.contains("&lt;/table&gt;\n</code></pre>"), "\(html)")
     }
 

@@ -34,16 +34,25 @@ public enum Markdown {
         return Rendered(html: wrappingTables(in: addingIDs(to: html, headings: headings)), headings: headings)
     }
 
-    /// The opening of the wrapper each table gets: a wide table scrolls sideways inside it,
-    /// by keyboard too, instead of widening a phone's page (WCAG 1.4.10).
-    static let tableWrapper = #"<div class="table-wrap" role="group" aria-label="Table" tabindex="0">"#
-
-    /// Safe mode drops raw HTML and code escapes `<`, so each `<table>` and `</table>` in the
-    /// output is a GFM table's.
+    /// Each table in a wrapper it scrolls sideways inside, by keyboard too, instead of widening
+    /// a phone's page (WCAG 1.4.10), named by the heading before it. Safe mode drops raw HTML
+    /// and code escapes `<`, so each `<table>` and `</table>` in the output is a GFM table's,
+    /// and each ` id="` a heading's (``addingIDs(to:headings:)``).
     private static func wrappingTables(in html: String) -> String {
         guard html.contains("<table>") else { return html }
-        return html.replacingOccurrences(of: "<table>", with: tableWrapper + "\n<table>")
-            .replacingOccurrences(of: "</table>", with: "</table>\n</div>")
+        var output = ""
+        output.reserveCapacity(html.utf8.count + 256)
+        var rest = html[...]
+        while let table = rest.range(of: "<table>") {
+            output += rest[..<table.lowerBound]
+            let name = output.range(of: " id=\"", options: .backwards).map { found in
+                "aria-labelledby=\"" + output[found.upperBound...].prefix { $0 != "\"" } + "\""
+            } ?? "aria-label=\"Table\""
+            output += "<div class=\"table-wrap\" role=\"group\" \(name) tabindex=\"0\">\n<table>"
+            rest = rest[table.upperBound...]
+        }
+        output += rest
+        return output.replacingOccurrences(of: "</table>", with: "</table>\n</div>")
     }
 
     /// Renders Markdown to plain text, as a mail or SMS body would carry it.

@@ -114,13 +114,18 @@ extension PageContext {
             let figures = site.figures.referrers[index]
             guard figures.converted > 0 else { return nil }
             var row: TemplateObject = ["rank": .number(rank + 1), "converted": .number(figures.converted),
-                                                "name": .text(site.referrers[index].leaderboard ? site.referrers[index].name : "A referrer")]
+                                                "name": .text(showsName(site.referrers[index]) ? site.referrers[index].name : "A referrer")]
             if let tier = figures.tier { row["tier"] = .text(tier.name) }
             return .object(row)
         }
         context["rows"] = .list(rows)
         context["hasRows"] = .bool(!rows.isEmpty)
         return context
+    }
+
+    /// Whether the leaderboard names the referrer: they chose to, and were not erased since.
+    private func showsName(_ referrer: Referrer) -> Bool {
+        referrer.leaderboard && !Erasure.isPlaceholder(referrer.email)
     }
 
     /// `+4.2 points`: a difference of rates in percentage points.

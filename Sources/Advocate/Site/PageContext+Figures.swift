@@ -20,7 +20,8 @@ extension PageContext {
     func stats(_ index: Int) -> TemplateObject {
         let referrer = site.referrers[index]
         let figures = site.figures.referrers[index]
-        var context = common(.stats(index), title: "Your referrals, \(PersonName.firstName(referrer.name))",
+        let title = Erasure.isPlaceholder(referrer.email) ? "Your referrals" : "Your referrals, \(PersonName.firstName(referrer.name))"
+        var context = common(.stats(index), title: title,
                              description: "Private referral statistics.", path: SiteURLs.statsPath(referrer.statsToken), isPrivate: true)
         asOfValues(&context)
         context["referrer"] = referrerValues(referrer)
@@ -160,9 +161,10 @@ public struct MessagingPreview: Sendable {
     public var message: RenderedMessage
     public var length: MessageLength
 
-    /// The referrer previews use: the first of the roster, or a made-up one when there is none.
+    /// The referrer previews use: the first of the roster not erased, or a made-up one when
+    /// there is none ("Erased" read as the sample's name).
     public static func sampleReferrer(_ site: Site) -> Referrer {
-        site.referrers.first ?? Referrer(
+        site.referrers.first { !Erasure.isPlaceholder($0.email) } ?? Referrer(
             code: "sample", name: "Alex Sample", email: "alex@example.com", joined: nil, segment: .customer,
             statsToken: "sample-token-not-published", leaderboard: false, origin: Origin(file: "", location: .start))
     }

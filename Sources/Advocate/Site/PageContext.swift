@@ -190,7 +190,7 @@ struct PageContext {
         // An erased referrer's page stays at its address, shared already, and says the
         // invitation has ended rather than "Erased invites you".
         let hasLeft = Erasure.isPlaceholder(referrer.email)
-        var context = common(.referrer(index), title: hasLeft ? "An invitation to \(program.name)" : "\(firstName) invites you to \(program.name)",
+        var context = common(.referrer(index), title: hasLeft ? "This invitation has ended" : "\(firstName) invites you to \(program.name)",
                              description: hasLeft ? "This invitation has ended." : "Get \(site.friendRewardNow) with \(firstName)'s invitation.", path: path)
         context["referrer"] = referrerValues(referrer)
         context["link"] = .text(site.urls.referrerLink(referrer.code))
