@@ -26,10 +26,11 @@ public enum Erasure {
     /// The domain of the placeholder addresses (`erased-…@erased.invalid`; .invalid is reserved
     /// by RFC 2606, so no mail goes anywhere).
     static let placeholderDomain = "erased.invalid"
+    private static let placeholderSuffix = "@" + placeholderDomain
 
     /// Whether `email` is an erased person's placeholder.
     public static func isPlaceholder(_ email: String) -> Bool {
-        email.hasSuffix("@" + placeholderDomain)
+        email.hasSuffix(placeholderSuffix)
     }
     public static let logFile = "erasures.log"
 
