@@ -366,7 +366,7 @@ public final class JournalWriter: @unchecked Sendable {
         let parsed = Result { () throws(JSONParser.SyntaxError) in try JSONParser.parse([UInt8](tail)) }
         if case .failure(let error) = parsed, !error.endedEarly {
             let line = data[..<cut].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
-            throw Failure(description: "\(path):\(line):\(error.location.column): error: malformed last line: \(error.message); correct it and run again")
+            throw Failure(description: "\(path):\(line):\(error.location.column): malformed last line: \(error.message); correct it and run again")
         }
         if case .success = parsed {
             guard let handle = FileHandle(forWritingAtPath: path) else {
