@@ -297,6 +297,16 @@ import Testing
         #expect(found.contains { $0.message.contains("statsToken is already used") && $0.line == 3 })
     }
 
+    /// A currency without cents (JPY) with an amount that has some is a warning: ¥12.50 was shown.
+    @Test func aFractionalAmountInACurrencyWithoutCentsIsAWarning() throws {
+        var fixture = StoreFixture()
+        fixture.amount = 12.5
+        let found = try diagnostics(program: fixture.programJSON.replacingOccurrences(of: #""currency": "USD""#, with: #""currency": "JPY""#))
+        #expect(found.map(\.message) == ["program: field 'currency' is JPY, which has no smaller unit, but rewards.referrer.amount is 12.5, which pages show with cents: write whole amounts"], "\(found)")
+        fixture.amount = 1250
+        #expect(try diagnostics(program: fixture.programJSON.replacingOccurrences(of: #""currency": "USD""#, with: #""currency": "JPY""#)).isEmpty)
+    }
+
     /// Figures are rounded to cents: an amount finer than that is a warning naming the one to write
     /// (its old text said amounts were counted in cents, when three of 12.345 sum to 37.04).
     @Test func anAmountFinerThanACentIsAWarning() throws {

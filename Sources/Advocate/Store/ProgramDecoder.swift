@@ -37,6 +37,13 @@ enum ProgramDecoder {
         let goals = decodeGoals(&reader)
         let offers = OfferDecoder.decodeOffers(&reader)
         let webhooks = OfferDecoder.decodeWebhooks(&reader)
+        if Self.wholeUnitCurrencies.contains(currency), let rewards {
+            let amounts = [("rewards.referrer.amount", rewards.referrer.amount), ("rewards.friend.amount", rewards.friend.amount)]
+                + tiers.map { ("the \($0.name) tier's bonus", $0.bonus) } + offers.map { ("the offer \($0.name)'s referrerAmount", $0.referrerAmount) }
+            if let (name, amount) = amounts.first(where: { $0.1 != $0.1.rounded() }) {
+                reader.warning("currency", "field 'currency' is \(currency), which has no smaller unit, but \(name) is \(JSONOutput.format(amount)), which pages show with cents: write whole amounts")
+            }
+        }
         diagnostics.append(contentsOf: reader.diagnostics.all)
         guard let name, let baseURL, let token, let rewards else { return nil }
         var program = Program(
@@ -48,6 +55,9 @@ enum ProgramDecoder {
         program.webhooks = webhooks
         return program
     }
+
+    /// ISO 4217's currencies without a minor unit (a yen has no cents).
+    static let wholeUnitCurrencies: Set = ["BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"]
 
     static func isHTTPURL(_ text: String) -> Bool {
         httpURLProblem(text) == nil
