@@ -64,6 +64,9 @@ enum XLength {
 
     /// Where the link starting at `index` ends, or nil when none starts there.
     private static func linkEnd(at index: Substring.Index, in word: Substring) -> Substring.Index? {
+        // Both kinds start with an ASCII letter or digit: every other place is passed over at
+        // once (`advocate check` measures each referrer's messages).
+        guard word[index].isASCII, word[index].isLetter || word[index].isNumber else { return nil }
         let before = index == word.startIndex ? nil : word[word.index(before: index)]
         // A letter or digit running into it, or a mention's or a tag's sign, makes it no link.
         if let before, before.isASCII && (before.isLetter || before.isNumber) || "@＠$#＃".contains(before) { return nil }

@@ -25,20 +25,16 @@ final class OutputWriter: @unchecked Sendable {
         case staged
     }
 
-    /// What the last build left at a path (``PageRecord``): its bytes' digest, size,
-    /// modification time and inode change time.
+    /// What the last build left at a path (``PageRecord``): its bytes' digest and the file's
+    /// state (with the inode's change time, which no one can set back: a page edited by hand to
+    /// the same size with its time kept, `cp -p` or `rsync -a`, was taken for the build's own).
     struct PreviousFile: Equatable {
         var content: UInt64
-        var size: Int64
-        var modified: Int64
-        /// The inode's change time, which no one can set back: a page edited by hand to the same
-        /// size with its time kept (`cp -p`, `rsync -a`) was taken for the build's own.
-        var changed: Int64
+        var state: StableDigest.FileState
 
-        /// Whether the file at `path` still has the size and times the build left it with.
+        /// Whether the file at `path` is still as the build left it.
         func isUnchanged(at path: String) -> Bool {
-            guard let state = StableDigest.FileState(path) else { return false }
-            return state.size == size && state.modified == modified && state.changed == changed
+            StableDigest.FileState(path) == state
         }
     }
 

@@ -125,7 +125,7 @@ extension PageContext {
 
     /// Whether the leaderboard names the referrer: they chose to, and were not erased since.
     private func showsName(_ referrer: Referrer) -> Bool {
-        referrer.leaderboard && !Erasure.isPlaceholder(referrer.email)
+        referrer.leaderboard && !referrer.isErased
     }
 
     /// `+4.2 points`: a difference of rates in percentage points.

@@ -20,7 +20,7 @@ extension PageContext {
     func stats(_ index: Int) -> TemplateObject {
         let referrer = site.referrers[index]
         let figures = site.figures.referrers[index]
-        let title = Erasure.isPlaceholder(referrer.email) ? "Your referrals" : "Your referrals, \(PersonName.firstName(referrer.name))"
+        let title = referrer.isErased ? "Your referrals" : "Your referrals, \(PersonName.firstName(referrer.name))"
         var context = common(.stats(index), title: title,
                              description: "Private referral statistics.", path: SiteURLs.statsPath(referrer.statsToken), isPrivate: true)
         asOfValues(&context)
@@ -164,7 +164,7 @@ public struct MessagingPreview: Sendable {
     /// The referrer previews use: the first of the roster not erased, or a made-up one when
     /// there is none ("Erased" read as the sample's name).
     public static func sampleReferrer(_ site: Site) -> Referrer {
-        site.referrers.first { !Erasure.isPlaceholder($0.email) } ?? Referrer(
+        site.referrers.first { !$0.isErased } ?? Referrer(
             code: "sample", name: "Alex Sample", email: "alex@example.com", joined: nil, segment: .customer,
             statsToken: "sample-token-not-published", leaderboard: false, origin: Origin(file: "", location: .start))
     }

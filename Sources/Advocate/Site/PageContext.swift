@@ -176,7 +176,7 @@ struct PageContext {
 
     func referrerValues(_ referrer: Referrer) -> TemplateValue {
         ["code": .text(referrer.code), "name": .text(referrer.name), "firstName": .text(PersonName.firstName(referrer.name)),
-         "hasLeft": .bool(Erasure.isPlaceholder(referrer.email))]
+         "hasLeft": .bool(referrer.isErased)]
     }
 
     func shareList(_ referrer: Referrer) -> TemplateValue {
@@ -189,7 +189,7 @@ struct PageContext {
         let firstName = PersonName.firstName(referrer.name)
         // An erased referrer's page stays at its address, shared already, and says the
         // invitation has ended rather than "Erased invites you".
-        let hasLeft = Erasure.isPlaceholder(referrer.email)
+        let hasLeft = referrer.isErased
         var context = common(.referrer(index), title: hasLeft ? "This invitation has ended" : "\(firstName) invites you to \(program.name)",
                              description: hasLeft ? "This invitation has ended." : "Get \(site.friendRewardNow) with \(firstName)'s invitation.", path: path)
         context["referrer"] = referrerValues(referrer)

@@ -1,8 +1,8 @@
 import Foundation
 
 /// What the last build wrote for each referrer's pages (share page, stats page, QR code): a
-/// digest of the page's inputs, a digest of the file's bytes, and the size, modification time
-/// and inode change time of the file it left, kept in `<source>/.advocate/pages.txt`. A build skips rendering a
+/// digest of the page's inputs, a digest of the file's bytes, and the state of the file it left
+/// (``StableDigest/FileState``), kept in `<source>/.advocate/pages.txt`. A build skips rendering a
 /// page whose input digest is unchanged and whose file is as it was left, so after one new
 /// journal line only the pages that show it are rendered again (at 100,000 referrers, 2 pages
 /// instead of 300,000).
@@ -18,7 +18,7 @@ import Foundation
 /// figures and referrals; a QR code's, its link and the executable. Any doubt means rendering
 /// (and comparing bytes).
 struct PageRecord {
-    static let header = "advocate-pages 5"
+    static let header = "advocate-pages 6"
 
     struct Entry: Equatable {
         /// What the page was made from.
@@ -43,13 +43,12 @@ struct PageRecord {
         record.entries.reserveCapacity(lines.count)
         for line in lines {
             let fields = line.split(separator: UInt8(ascii: "\t"))
-            guard fields.count == 6, let digest = UInt64(String(decoding: fields[1], as: UTF8.self)),
+            func number(_ index: Int) -> Int64? { Int64(String(decoding: fields[index], as: UTF8.self)) }
+            guard fields.count == 7, let digest = UInt64(String(decoding: fields[1], as: UTF8.self)),
                   let content = UInt64(String(decoding: fields[2], as: UTF8.self)),
-                  let size = Int64(String(decoding: fields[3], as: UTF8.self)),
-                  let modified = Int64(String(decoding: fields[4], as: UTF8.self)),
-                  let changed = Int64(String(decoding: fields[5], as: UTF8.self)) else { return PageRecord() }
-            record.entries[String(decoding: fields[0], as: UTF8.self)] =
-                Entry(digest: digest, file: OutputWriter.PreviousFile(content: content, size: size, modified: modified, changed: changed))
+                  let size = number(3), let modified = number(4), let inode = number(5), let changed = number(6) else { return PageRecord() }
+            let state = StableDigest.FileState(size: size, modified: modified, inode: inode, changed: changed)
+            record.entries[String(decoding: fields[0], as: UTF8.self)] = Entry(digest: digest, file: OutputWriter.PreviousFile(content: content, state: state))
         }
         return record
     }
@@ -74,21 +73,21 @@ struct PageRecord {
     static func save(_ options: BuildOptions,
                      pages: [(path: String, digest: UInt64, content: UInt64, state: StableDigest.FileState?)]) throws {
         var text: [UInt8] = []
-        text.reserveCapacity(pages.count * 104)
+        text.reserveCapacity(pages.count * 124)
         text.append(header + "\n" + "output \(options.outputDirectory)\n")
+        func field<Number: BinaryInteger>(_ number: Number) {
+            text.append(UInt8(ascii: "\t"))
+            text.append(decimal: number)
+        }
         for (path, digest, content, state) in pages {
             guard let state else { continue }
             text.append(path)
-            text.append(UInt8(ascii: "\t"))
-            text.append(decimal: digest)
-            text.append(UInt8(ascii: "\t"))
-            text.append(decimal: content)
-            text.append(UInt8(ascii: "\t"))
-            text.append(decimal: state.size)
-            text.append(UInt8(ascii: "\t"))
-            text.append(decimal: state.modified)
-            text.append(UInt8(ascii: "\t"))
-            text.append(decimal: state.changed)
+            field(digest)
+            field(content)
+            field(state.size)
+            field(state.modified)
+            field(state.inode)
+            field(state.changed)
             text.append(UInt8(ascii: "\n"))
         }
         let file = file(options)

@@ -202,3 +202,9 @@ public enum Erasure {
         }
     }
 }
+
+extension Referrer {
+    /// Whether `advocate forget` erased this referrer: their code stays, as the address of
+    /// pages already shared, but no page names them and no referral goes to them.
+    public var isErased: Bool { Erasure.isPlaceholder(email) }
+}

@@ -27,11 +27,18 @@ struct StableDigest {
     /// What a digest records of a file: its size, modification time (nanoseconds), inode, and
     /// the time of its inode's last change, which no one can set back: a file rewritten in place
     /// to the same size with its old modification time kept (`cp -p`, `touch -r`) is still seen.
-    struct FileState {
+    struct FileState: Equatable {
         var size: Int64
         var modified: Int64
         var inode: Int64
         var changed: Int64
+
+        init(size: Int64, modified: Int64, inode: Int64, changed: Int64) {
+            self.size = size
+            self.modified = modified
+            self.inode = inode
+            self.changed = changed
+        }
 
         /// The state of a regular file; nil for anything else or nothing.
         init?(_ path: String) {
