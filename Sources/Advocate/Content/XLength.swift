@@ -14,18 +14,33 @@ import Foundation
 enum XLength {
     static let linkWeight = 23
 
+    /// `advocate check` measures every referrer's messages, so the common case stays cheap:
+    /// Foundation's NFC only where a scalar could change under it, ASCII without Unicode's tables.
     static func weighted(_ text: String) -> Int {
+        // Nothing below the combining marks (U+0300) changes in NFC.
+        let text = text.unicodeScalars.allSatisfy { $0.value < 0x300 } ? text : text.precomposedStringWithCanonicalMapping
         var total = 0
-        var word = ""
-        for character in text.precomposedStringWithCanonicalMapping {
-            guard character.isWhitespace else {
-                word.append(character)
-                continue
+        var wordStart = text.startIndex
+        var index = text.startIndex
+        while index < text.endIndex {
+            let next = text.index(after: index)
+            if isWhitespace(text[index]) {
+                total += weight(ofWord: text[wordStart..<index]) + weight(ofText: text[index..<next])
+                wordStart = next
             }
-            total += weight(ofWord: word[...]) + weight(ofText: String(character)[...])
-            word = ""
+            index = next
         }
-        return total + weight(ofWord: word[...])
+        return total + weight(ofWord: text[wordStart...])
+    }
+
+    private static func isWhitespace(_ character: Character) -> Bool {
+        guard let ascii = character.asciiValue else { return character.isWhitespace }
+        return ascii == 0x20 || (0x09...0x0D).contains(ascii)
+    }
+
+    private static func isASCIILetterOrDigit(_ character: Character) -> Bool {
+        guard let ascii = character.asciiValue else { return false }
+        return (0x30...0x39).contains(ascii) || (0x41...0x5A).contains(ascii) || (0x61...0x7A).contains(ascii)
     }
 
     /// A run of text without whitespace, and the links in it.
@@ -47,6 +62,7 @@ enum XLength {
 
     private static func weight(ofText text: Substring) -> Int {
         text.reduce(0) { total, character in
+            if character.utf8.count == 1 { return total + 1 }
             let first = character.unicodeScalars.first!
             // Emoji count 2 as a whole (a family, a flag, a keycap); `©` and `®` too.
             if !first.isASCII && (first.properties.isEmoji || character.unicodeScalars.contains { $0.value == 0xFE0F }) { return total + 2 }
@@ -66,10 +82,10 @@ enum XLength {
     private static func linkEnd(at index: Substring.Index, in word: Substring) -> Substring.Index? {
         // Both kinds start with an ASCII letter or digit: every other place is passed over at
         // once (`advocate check` measures each referrer's messages).
-        guard word[index].isASCII, word[index].isLetter || word[index].isNumber else { return nil }
+        guard isASCIILetterOrDigit(word[index]) else { return nil }
         let before = index == word.startIndex ? nil : word[word.index(before: index)]
         // A letter or digit running into it, or a mention's or a tag's sign, makes it no link.
-        if let before, before.isASCII && (before.isLetter || before.isNumber) || "@＠$#＃".contains(before) { return nil }
+        if let before, isASCIILetterOrDigit(before) || "@＠$#＃".contains(before) { return nil }
         let rest = word[index...]
         let scheme = rest.prefix(8).lowercased()
         if scheme.hasPrefix("http://") || scheme.hasPrefix("https://") {
