@@ -212,6 +212,35 @@ import Testing
         #expect(directory.exists("public/keep-me.txt"))
     }
 
+    /// A fresh clone of a repository that commits public/ has no .advocate/manifest.txt: a stats
+    /// page whose token was changed, a referrer gone and a story deleted are still taken down,
+    /// found by their place; files of other shapes stay.
+    @Test func withoutAManifestOldPagesAreFoundByTheirPlace() throws {
+        var site = fixtureWithReferrals()
+        site.store.referrers.append(("cy", "Cy Young", "cy@example.com"))
+        let directory = try site.write()
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        try FileManager.default.removeItem(atPath: directory.file(".advocate"))
+        for extra in ["public/keep-me.txt", "public/r/notes.txt", "public/assets/extra.css", "public/r/ada/notes.txt"] {
+            try directory.write(extra, "not made by advocate")
+        }
+        site.store.referrers.removeLast()
+        try site.store.write(to: directory)
+        let (bobsToken, newToken) = ("tok1xxxxxxxxxxxxxxxxxxxxxxxxx", "tok9xxxxxxxxxxxxxxxxxxxxxxxxx")
+        let referrers = try directory.read("content/data/referrers.json")
+        try directory.write("content/data/referrers.json", referrers.replacingOccurrences(of: bobsToken, with: newToken))
+        try FileManager.default.removeItem(atPath: directory.file("content/stories/first-story.md"))
+
+        let report = try SiteBuilder.build(SiteFixture.options(directory))
+        for gone in ["stats/\(bobsToken)", "stats/tok2xxxxxxxxxxxxxxxxxxxxxxxxx", "r/cy", "stories/first-story"] {
+            #expect(!directory.exists("public/" + gone), "\(gone) was left")
+        }
+        #expect(report.removed == 5)
+        for kept in ["stats/\(newToken)/index.html", "r/bob/index.html", "keep-me.txt", "r/notes.txt", "assets/extra.css", "r/ada/notes.txt"] {
+            #expect(directory.exists("public/" + kept), "\(kept) was removed")
+        }
+    }
+
     @Test func badInputLeavesThePreviousOutputExactlyAsItWas() throws {
         let directory = try fixtureWithReferrals().write()
         _ = try SiteBuilder.build(SiteFixture.options(directory))

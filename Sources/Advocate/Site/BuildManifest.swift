@@ -14,12 +14,21 @@ struct BuildManifest {
         self.outputDirectory = URL(fileURLWithPath: outputDirectory).standardizedFileURL.path
     }
 
-    /// The paths of the previous build into the same output folder; empty when there was none.
-    func previousPaths() -> [String] {
-        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else { return [] }
+    /// The paths of the previous build into the same output folder; nil when no manifest
+    /// describes this folder (a fresh clone of a repository that commits public/, or a site
+    /// folder moved elsewhere).
+    func previousPaths() -> [String]? {
+        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else { return nil }
         let lines = text.split(separator: "\n").map(String.init)
-        guard lines.count >= 2, lines[0] == Self.header, lines[1] == "output \(outputDirectory)" else { return [] }
+        guard lines.count >= 2, lines[0] == Self.header, lines[1] == "output \(outputDirectory)" else { return nil }
         return Array(lines.dropFirst(2))
+    }
+
+    /// The paths an earlier build may have made: the manifest's, or without one the files in the
+    /// output that have the shape of the pages kept per referrer, per token and per story
+    /// (``PageShapes``), so that a stats page whose token was changed is not left online.
+    func earlierPaths() -> [String] {
+        previousPaths() ?? PageShapes.existing(in: outputDirectory)
     }
 
     /// Records this build's paths (atomically, like every output file).

@@ -161,8 +161,8 @@ public enum SiteBuilder {
     /// last build, whose warnings it repeats; nil when anything did.
     static func upToDate(_ options: BuildOptions, inputDigest: UInt64) -> BuildReport? {
         guard let stamp = BuildStamp.read(options), stamp.inputs == inputDigest else { return nil }
-        let paths = BuildManifest(stateDirectory: options.stateDirectory, outputDirectory: options.outputDirectory).previousPaths()
-        guard !paths.isEmpty, BuildStamp.outputDigest(outputDirectory: options.outputDirectory, paths: paths) == stamp.outputs
+        guard let paths = BuildManifest(stateDirectory: options.stateDirectory, outputDirectory: options.outputDirectory).previousPaths(),
+              !paths.isEmpty, BuildStamp.outputDigest(outputDirectory: options.outputDirectory, paths: paths) == stamp.outputs
         else { return nil }
         return BuildReport(asOf: stamp.asOf, filesByKind: stamp.filesByKind, written: 0, rendered: 0, unchanged: paths.count, removed: 0,
                            duration: .zero, warnings: stamp.warnings)
@@ -186,7 +186,7 @@ public enum SiteBuilder {
         let count = try render(pages, paths: paths, site: site, writer: writer, progress: progress, timer: timer, record: keeping)
         let manifest = BuildManifest(stateDirectory: inputs.options.stateDirectory, outputDirectory: inputs.options.outputDirectory)
         let current = Set(paths)
-        let removed = writer.remove(manifest.previousPaths().filter { !current.contains($0) })
+        let removed = writer.remove(manifest.earlierPaths().filter { !current.contains($0) })
         // Each output file looked at once, for both the page record and the stamp's digest.
         let states = StableDigest.FileState.read(paths, in: options.outputDirectory)
         let (manifestSaved, _) = concurrently {

@@ -1,0 +1,32 @@
+import Foundation
+
+/// The files only a build puts in an output folder, found by their place: what a build without
+/// a manifest may remove. A referrer's, a token's or a story's page lives in a folder of its own
+/// that nobody adds to by hand; the other pages always exist, and assets are left alone (a
+/// hand-placed file there is not the build's to remove).
+enum PageShapes {
+    /// Each folder of per-item pages, with the file names a build writes in its items' folders.
+    static let folders: [(folder: String, files: [String])] = [
+        ("r", ["index.html", "qr.svg"]),
+        ("stats", ["index.html"]),
+        ("stories", ["index.html"]),
+    ]
+
+    /// Optional pages a program may switch off.
+    static let optionalPages = ["leaderboard/index.html", "join/index.html", "join/sent/index.html"]
+
+    /// The files of those shapes in `outputDirectory`, relative to it; none through a symbolic link.
+    static func existing(in outputDirectory: String) -> [String] {
+        var paths = optionalPages.filter { fileType(Paths.join(outputDirectory, $0), followingLinks: false) == S_IFREG }
+        for (folder, files) in folders {
+            let parent = Paths.join(outputDirectory, folder)
+            guard fileType(parent, followingLinks: false) == S_IFDIR, let items = try? FileManager.default.contentsOfDirectory(atPath: parent) else { continue }
+            for item in items where fileType(Paths.join(parent, item), followingLinks: false) == S_IFDIR {
+                for file in files where fileType(Paths.join(parent, item, file), followingLinks: false) == S_IFREG {
+                    paths.append("\(folder)/\(item)/\(file)")
+                }
+            }
+        }
+        return paths
+    }
+}
