@@ -26,6 +26,22 @@ import Testing
         #expect(again.stderr.contains("is not empty"))
     }
 
+    /// `advocate init` with no folder starts the program in the current one, .gitignore included
+    /// (it keeps the outbox's emails out of git); a file given as the folder is named as one.
+    @Test func initStartsAProgramInTheCurrentFolder() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let created = try CLIRunner.run(["init"], in: folder)
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect(try String(contentsOf: folder.appendingPathComponent(".gitignore"), encoding: .utf8).contains(".advocate/"))
+        #expect(created.stdout.contains("the analytics page"), "\(created.stdout)")
+        let file = folder.appendingPathComponent("notes.txt")
+        try "mine".write(to: file, atomically: true, encoding: .utf8)
+        let onAFile = try CLIRunner.run(["init", "notes.txt"], in: folder)
+        #expect(onAFile.status == 1)
+        #expect(onAFile.stderr.contains("\(file.path) is a file, not a folder"), "\(onAFile.stderr)")
+    }
+
     /// A program that grows only through the join form starts with no referrer and no journal
     /// event: its public leaderboard and its analytics page say so rather than "as of 1970-01-01".
     @Test func aProgramWithNothingYetSaysSoInsteadOfA1970AsOf() throws {

@@ -15,6 +15,11 @@ public enum Scaffold {
     public static func create(in directory: String, name: String, baseURL: String, force: Bool,
                               today: CalendarDay = Instant.now.day) throws -> [String] {
         let manager = FileManager.default
+        // Absolute: a relative "." has no parent folder to create beside a top-level file.
+        let directory = URL(fileURLWithPath: directory).standardizedFileURL.path
+        if let type = fileType(directory), type != S_IFDIR {
+            throw Refusal(description: "\(directory) is a file, not a folder; choose a new or empty folder")
+        }
         if let existing = try? manager.contentsOfDirectory(atPath: directory), !existing.filter({ !$0.hasPrefix(".") }).isEmpty, !force {
             throw Refusal(description: "\(directory) is not empty; choose an empty folder or pass --force (existing files are kept)")
         }
