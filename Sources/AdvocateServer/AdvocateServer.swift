@@ -47,7 +47,8 @@ public enum AdvocateServer {
             await mailer.flush()
             await mailRecovery.markStopped(lost: mailer.lostReferralIDs)
             let waiting = mailer.waitingInOutbox
-            logger.notice("stopped\(waiting > 0 ? "; \(waiting) email\(waiting == 1 ? "" : "s") wait in .advocate/outbox/ for the next start" : "")")
+            let next = mailer.sends ? "the next start" : "a start with --sendmail"
+            logger.notice("stopped\(waiting > 0 ? "; \(waiting) email\(waiting == 1 ? "" : "s") wait in .advocate/outbox/ for \(next)" : "")")
         }
     }
 
@@ -67,6 +68,9 @@ public enum AdvocateServer {
     public static func prepare(_ configuration: ServerConfiguration, logger: Logger = Logger(label: "advocate"),
                                onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> Prepared {
         if let problem = ListenProbe.problem(host: configuration.host, port: configuration.port) {
+            throw StartError(description: problem)
+        }
+        if let problem = configuration.sendmail.flatMap({ Sendmail(command: $0).problem() }) {
             throw StartError(description: problem)
         }
         do {

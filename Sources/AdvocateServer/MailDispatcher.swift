@@ -102,6 +102,8 @@ actor MailDispatcher {
 
     /// The emails in the outbox not sent yet.
     nonisolated var waitingInOutbox: Int { outbox.pending().count }
+    /// Whether a mail command sends the outbox (`--sendmail`).
+    nonisolated var sends: Bool { sendmail != nil }
 
     /// Writes what is queued and takes no more (on shutdown); events still waiting for a place
     /// go on, their emails not written.

@@ -75,6 +75,19 @@ import Testing
         #expect(text.contains("To: Grace Hopper <grace@example.org>") && text.contains("To: Grace Hopper <alan@example.org>"))
     }
 
+    /// `serve --sendmail "sendmail -t"` on a machine without sendmail is refused at the start, not
+    /// found out one failed email at a time; what the shell runs (keywords, paths) is accepted.
+    @Test func aMailCommandTheShellDoesNotKnowIsNamed() {
+        for missing in ["advocate-no-such-mailer -t", "/nonexistent/sendmail -t"] {
+            let problem = Sendmail(command: missing).problem()
+            #expect(problem?.contains("is not a command on this machine") == true, "\(missing): \(problem ?? "nil")")
+        }
+        #expect(Sendmail(command: "  ").problem()?.contains("--sendmail is empty") == true)
+        for known in ["cat > /dev/null", "/bin/cat", "if grep -q x; then exit 1; fi", "exit 75"] {
+            #expect(Sendmail(command: known).problem() == nil, "\(known)")
+        }
+    }
+
     /// A mail command that hangs (an MTA stuck on the network) is stopped, its children too,
     /// and its message stays for the next attempt: one stuck send held up every email for good.
     /// What a command says is logged without the addresses in it (a friend's, say).
