@@ -145,7 +145,7 @@ enum JournalReader {
             } catch {
                 if newline == nil && error.endedEarly {
                     result.diagnostics.warning(file, error.location,
-                                               "the last line is incomplete (a write torn by a crash?) and is ignored: \(error.message)")
+                                               "the last line is incomplete (a write torn by a crash?) and is left out: \(error.message); `advocate serve` and the commands that write to the journal move it to \((file as NSString).lastPathComponent).torn-<time> before they append")
                     result.tornTail = Array(bytes[start..<end])
                 } else {
                     result.diagnostics.error(file, error.location, "malformed journal line: \(error.message)")
