@@ -42,6 +42,43 @@ import Testing
         #expect(!directory.exists("public/faq/index.html"))
     }
 
+    /// content/stories may be a link to a folder shared between sites. A folder or page the
+    /// build cannot read is an error, never read as absent: that took the pages off the site.
+    @Test func contentTheBuildCannotReadIsAnErrorNotAbsent() throws {
+        let directory = try SiteFixture().write()
+        let shared = try TemporaryDirectory()
+        try FileManager.default.moveItem(atPath: directory.file("content/stories"), toPath: shared.file("stories"))
+        try FileManager.default.createSymbolicLink(atPath: directory.file("content/stories"), withDestinationPath: shared.file("stories"))
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        #expect(directory.exists("public/stories/first-story/index.html"))
+        let before = try directory.snapshot()
+
+        let cases: [(String, () throws -> Void, String)] = [
+            ("content/stories", {
+                try FileManager.default.removeItem(atPath: directory.file("content/stories"))
+                try directory.write("content/stories", "not a folder")
+            }, "is a file, not a folder"),
+            ("content/terms.md", {
+                try FileManager.default.removeItem(atPath: directory.file("content/terms.md"))
+                try FileManager.default.createSymbolicLink(atPath: directory.file("content/terms.md"), withDestinationPath: "terms.md")
+            }, "cannot read the file: Too many levels of symbolic links"),
+            ("content/faq.md", {
+                try FileManager.default.removeItem(atPath: directory.file("content/faq.md"))
+                try FileManager.default.createDirectory(atPath: directory.file("content/faq.md"), withIntermediateDirectories: false)
+            }, "is a folder, not a file"),
+        ]
+        for (file, breakIt, message) in cases {
+            try breakIt()
+            do {
+                _ = try SiteBuilder.build(SiteFixture.options(directory))
+                Issue.record("\(file): the build went on")
+            } catch {
+                #expect(error.description.contains("\(file):1:1: error: \(message)"), "\(error.description)")
+            }
+            #expect(try directory.snapshot() == before, "\(file)")
+        }
+    }
+
     @Test func aBaseURLWithAPathPutsTheSiteBelowIt() throws {
         var site = fixtureWithReferrals()
         site.store.baseURL = "https://example.com/refer/"

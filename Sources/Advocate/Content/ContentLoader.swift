@@ -8,6 +8,8 @@ public enum ContentLoader {
     static let termsFile = "terms.md"
     static let faqFile = "faq.md"
     static let storiesFolder = "stories"
+    static let messagingFolder = "messaging"
+    static let assetsFolder = "assets"
 
     /// Whether the file at `path` (relative to content/) is shown only on its own pages: the home
     /// page, the terms, the FAQ and the stories. A referrer's pages show none of them (only
@@ -35,9 +37,13 @@ public enum ContentLoader {
         if let terms, let effective = terms.field("effective"), CalendarDay(effective) == nil {
             diagnostics.error(terms.source.file, terms.source.location(of: "effective"), "'effective' must be a date YYYY-MM-DD, found \"\(effective)\"")
         }
+        for folder in [storiesFolder, messagingFolder, assetsFolder] {
+            let path = Paths.join(contentDirectory, folder)
+            if let problem = folderProblem(path) { diagnostics.error(path, .start, problem) }
+        }
         let stories = loadStories(Paths.join(contentDirectory, storiesFolder), diagnostics: &diagnostics)
-        let messages = loadMessages(Paths.join(contentDirectory, "messaging"), diagnostics: &diagnostics)
-        let assets = listFiles(Paths.join(contentDirectory, "assets"))
+        let messages = loadMessages(Paths.join(contentDirectory, messagingFolder), diagnostics: &diagnostics)
+        let assets = listFiles(Paths.join(contentDirectory, assetsFolder))
         return (SiteContent(home: home, terms: terms, faq: faq, stories: stories, messages: messages, assets: assets), diagnostics.all)
     }
 
@@ -47,7 +53,7 @@ public enum ContentLoader {
 
     static func readSource(_ path: String, diagnostics: inout DiagnosticList) -> MarkdownSource? {
         guard let data = FileManager.default.contents(atPath: path) else {
-            diagnostics.error(path, .start, "cannot read the file (check its permissions)")
+            diagnostics.error(path, .start, unreadable(path, "file"))
             return nil
         }
         guard data.count <= maximumMarkdownBytes else {
@@ -71,7 +77,9 @@ public enum ContentLoader {
     }
 
     static func loadPage(_ path: String, defaultTitle: String?, diagnostics: inout DiagnosticList) -> ContentPage? {
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        // Not `fileExists`, which says no to a link that loops or a file it may not look at:
+        // those are errors, not a page the site quietly goes without.
+        guard !isMissing(path) else { return nil }
         guard let source = readSource(path, diagnostics: &diagnostics) else { return nil }
         let rendered = Markdown.render(source.body)
         let field = { (name: String) in ContentPage.text(of: source.fields[name]) }
@@ -145,7 +153,7 @@ public enum ContentLoader {
     /// that are not read (not build warnings, which would make every build a full one).
     static func filesNotRead(in contentDirectory: String) -> [Diagnostic] {
         var diagnostics = DiagnosticList()
-        for folder in [storiesFolder, "messaging"] {
+        for folder in [storiesFolder, messagingFolder] {
             warnAboutFilesNotRead(in: Paths.join(contentDirectory, folder), diagnostics: &diagnostics)
         }
         return diagnostics.all
@@ -155,7 +163,7 @@ public enum ContentLoader {
     /// `.MD`), a subfolder's file, or a symbolic link (never followed there, so that a link cannot
     /// publish a file from outside the site). Hidden files are a theme's or an editor's own.
     private static func warnAboutFilesNotRead(in directory: String, diagnostics: inout DiagnosticList) {
-        guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return }
+        guard let enumerator = FileManager.default.enumerator(atPath: followed(directory)) else { return }
         let folder = "content/" + (directory as NSString).lastPathComponent + "/"
         var notRead: [(path: String, why: String)] = []
         while let path = enumerator.nextObject() as? String {
@@ -173,9 +181,43 @@ public enum ContentLoader {
         }
     }
 
-    /// Regular files below a folder, as sorted relative paths; hidden files are skipped.
+    /// Why the optional folder at `path` cannot be read, nil when it can or is absent: a folder
+    /// the build cannot see into must not read as one with nothing in it, which would take its
+    /// pages off the site.
+    static func folderProblem(_ path: String) -> String? {
+        if isMissing(path) { return nil }
+        guard fileType(path) == S_IFDIR else { return unreadable(path, "folder") }
+        guard let folder = opendir(path) else { return "cannot read the folder: \(systemMessage())" }
+        closedir(folder)
+        return nil
+    }
+
+    /// Why the file or folder at `path`, which exists, cannot be read as one.
+    static func unreadable(_ path: String, _ kind: String) -> String {
+        let type = fileType(path)
+        let code = errno
+        switch type {
+        case nil: return "cannot read the \(kind): \(systemMessage(code))"
+        case S_IFDIR? where kind == "file": return "is a folder, not a file"
+        case let type? where type != S_IFDIR && kind == "folder": return "is a file, not a folder"
+        default:
+            let descriptor = open(path, O_RDONLY)
+            guard descriptor >= 0 else { return "cannot read the \(kind): \(systemMessage())" }
+            close(descriptor)
+            return "cannot read the \(kind)"
+        }
+    }
+
+    /// The folder a path names, a symbolic link resolved: content/stories may be one (stories
+    /// shared between sites); links inside it are not followed.
+    private static func followed(_ directory: String) -> String {
+        fileType(directory, followingLinks: false) == S_IFLNK ? URL(fileURLWithPath: directory).resolvingSymlinksInPath().path : directory
+    }
+
+    /// Regular files below a folder (which may be a symbolic link), as sorted relative paths;
+    /// hidden files are skipped.
     public static func listFiles(_ directory: String) -> [String] {
-        guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return [] }
+        guard let enumerator = FileManager.default.enumerator(atPath: followed(directory)) else { return [] }
         var files: [String] = []
         while let path = enumerator.nextObject() as? String {
             let name = (path as NSString).lastPathComponent
