@@ -79,6 +79,27 @@ import Testing
         }
     }
 
+    /// A story awaiting approval (`draft: true`) is checked but not published: no page, not in
+    /// the list or the sitemap; a draft value that is not true or false is an error.
+    @Test func aDraftStoryIsNotPublished() throws {
+        var site = SiteFixture()
+        site.content["stories/second-story.md"] = "---\ntitle: Not approved yet\ndraft: true\n---\nSecret customer quote.\n"
+        let directory = try site.write()
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        #expect(directory.exists("public/stories/first-story/index.html"))
+        #expect(!directory.exists("public/stories/second-story"))
+        for page in ["stories/index.html", "sitemap.xml", "index.html"] {
+            #expect(!(try directory.read("public/" + page)).contains("second-story"), "\(page)")
+        }
+        try directory.write("content/stories/second-story.md", "---\ntitle: Not approved yet\ndraft: maybe\n---\nText.\n")
+        do {
+            _ = try SiteBuilder.build(SiteFixture.options(directory))
+            Issue.record("draft: maybe must fail the build")
+        } catch {
+            #expect(error.description.contains("second-story.md:3:1: error: 'draft' must be true or false, found \"maybe\""), "\(error.description)")
+        }
+    }
+
     @Test func aBaseURLWithAPathPutsTheSiteBelowIt() throws {
         var site = fixtureWithReferrals()
         site.store.baseURL = "https://example.com/refer/"

@@ -97,7 +97,7 @@ private final class ResultBox: @unchecked Sendable {
         let stories = ContentLoader.loadStories(directory.file("stories"), diagnostics: &diagnostics)
         #expect(stories.count == 1)
         #expect(diagnostics.all.map(\.description) == [
-            "\(directory.file("stories/first.md")):3:1: warning: unknown front matter field 'sumary' is ignored; did you mean 'summary'? (allowed: author, date, description, summary, title)",
+            "\(directory.file("stories/first.md")):3:1: warning: unknown front matter field 'sumary' is ignored; did you mean 'summary'? (allowed: author, date, description, draft, summary, title)",
         ])
     }
 

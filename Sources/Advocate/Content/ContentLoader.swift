@@ -93,7 +93,7 @@ public enum ContentLoader {
     /// The front matter index.md, terms.md and faq.md can have.
     static let pageKeys = ["description", "effective", "title", "version"]
     /// The front matter a story can have.
-    static let storyKeys = ["author", "date", "description", "summary", "title"]
+    static let storyKeys = ["author", "date", "description", "draft", "summary", "title"]
 
     /// Warns about each front matter field nothing reads (a typo, usually) and each one that is
     /// read as text but holds a list or a map, which the page would otherwise quietly go without.
@@ -131,6 +131,15 @@ public enum ContentLoader {
                 if date == nil {
                     diagnostics.error(path, page.source.location(of: "date"), "'date' must be YYYY-MM-DD, found \"\(text)\"")
                 }
+            }
+            // As in Hugo and Zola: a story being written or awaiting approval is checked, not
+            // published.
+            switch page.field("draft")?.lowercased() {
+            case "true"?: continue
+            case nil, "false"?: break
+            case let other?:
+                diagnostics.error(path, page.source.location(of: "draft"), "'draft' must be true or false, found \"\(page.field("draft") ?? other)\"")
+                continue
             }
             stories.append(Story(slug: slug, page: page, date: date, summary: page.field("summary") ?? page.description,
                                  author: page.field("author")))
