@@ -48,6 +48,16 @@ import Testing
         #expect(rendered.headings[4].text == "Zoë's rules")
     }
 
+    /// A heading written as another's numbered id (`Same 2` after two `Same`) is skipped over,
+    /// and many headings of one text each take the next number.
+    @Test func headingIDsSkipNumbersAHeadingAlreadyHas() {
+        let rendered = Markdown.render("## Same\n\n## Same 3\n\n## Same\n\n## Same\n\n## Same\n\n## Main\n")
+        #expect(rendered.headings.map(\.id) == ["same", "same-3", "same-2", "same-4", "same-5", "main-2"])
+        var ids = UniqueSlugs()
+        let many = (0..<20_000).map { _ in ids.claim("same") }
+        #expect(Set(many).count == 20_000 && many.last == "same-20000")
+    }
+
     @Test func plainTextDropsMarkup() {
         #expect(Markdown.plainText("Hi **Grace**, see [the offer](https://x.example)").contains("Hi Grace"))
     }

@@ -128,7 +128,7 @@ public enum Markdown {
     private static func collectHeadings(_ document: OpaquePointer) -> [Heading] {
         var headings: [Heading] = []
         // The theme's own landmark id: a heading called "Main" must not take it.
-        var used: Set<String> = ["main"]
+        var ids = UniqueSlugs(reserved: ["main"])
         let iterator = cmark_iter_new(document)
         defer { cmark_iter_free(iterator) }
         while true {
@@ -138,7 +138,7 @@ public enum Markdown {
                   cmark_node_get_type(node) == CMARK_NODE_HEADING
             else { continue }
             let text = takeString(cmark_render_plaintext(node, options, 0)).trimmingWhitespace()
-            let id = Slug.unique(Slug.make(text, fallback: "section"), in: &used)
+            let id = ids.claim(Slug.make(text, fallback: "section"))
             headings.append(Heading(level: Int(cmark_node_get_heading_level(node)), text: text, id: id))
         }
         return headings

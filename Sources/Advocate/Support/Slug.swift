@@ -28,15 +28,28 @@ public enum Slug {
         while slug.hasSuffix("-") { slug.removeLast() }
         return slug.isEmpty ? fallback : slug
     }
+}
 
-    /// `base`, or `base-2`, `base-3`… whichever is not in `used`; records the one returned.
-    public static func unique(_ base: String, in used: inout Set<String>) -> String {
+/// Slugs made unique within one document: `base`, then `base-2`, `base-3`…, skipping any taken.
+struct UniqueSlugs {
+    private var used: Set<String>
+    /// The counter to try next for each base: probing from 2 each time took quadratic time
+    /// (60,000 headings of one text, a 1.4 MB page, took four and a half minutes).
+    private var next: [String: Int] = [:]
+
+    init(reserved: Set<String> = []) {
+        used = reserved
+    }
+
+    /// `base`, or the first `base-N` not taken; records the one returned.
+    mutating func claim(_ base: String) -> String {
         var candidate = base
-        var counter = 2
+        var counter = next[base] ?? 2
         while used.contains(candidate) {
             candidate = "\(base)-\(counter)"
             counter += 1
         }
+        next[base] = counter
         used.insert(candidate)
         return candidate
     }
