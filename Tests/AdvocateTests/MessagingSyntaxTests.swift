@@ -88,6 +88,22 @@ import Testing
         #expect(try problems("Hi from {{referrer.name}}: {{{link}}}").isEmpty)
     }
 
+    /// An email's subject is one header line: a block scalar over several lines is an error
+    /// (it had become `subject=line%20one%0D%0Aline%20two` in the share link); the line break a
+    /// folded one ends with is dropped.
+    @Test func aSubjectOverSeveralLinesIsAnError() throws {
+        func load(_ text: String) throws -> (MessageTemplate?, [String]) {
+            var diagnostics = DiagnosticList()
+            let template = MessageTemplateLoader.load(try FrontMatter.parse(text, file: "m.md"), name: "m", diagnostics: &diagnostics)
+            return (template, diagnostics.all.map(\.description))
+        }
+        let (_, literal) = try load("---\nchannel: email\nsubject: |\n  line one\n  line two\n---\nHi {{link}}\n")
+        #expect(literal == ["m.md:3:1: error: the subject spans several lines; an email's subject is one line: write it on one line after 'subject:'"])
+        let (folded, foldedProblems) = try load("---\nchannel: email\nsubject: >\n  line one\n  line two\n---\nHi {{link}}\n")
+        #expect(foldedProblems.isEmpty, "\(foldedProblems)")
+        #expect(folded?.variants.first?.subject?.render(.bool(true)) == "line one line two")
+    }
+
     /// Front matter that has no effect is named: a subject on a channel that has none (it was
     /// shown on /messaging/ as if sent), and a body below the front matter that variant `a`'s
     /// own body replaces.

@@ -46,7 +46,8 @@ enum MessageTemplateLoader {
                 diagnostics.error(file, source.location(of: "send"), "only email templates can be sent by the server (this one is \(channel.rawValue))")
             }
         }
-        var subject = source.fields["subject"]?.text
+        // Trimmed: `subject: >` leaves a line break at the end, which would end the header.
+        var subject = source.fields["subject"]?.text?.trimmingWhitespace()
         if channel != .email && subject != nil {
             diagnostics.warning(file, source.location(of: "subject"), "'subject' is for email templates; \(channel.label) messages have none, so it is ignored")
             subject = nil
@@ -83,7 +84,7 @@ enum MessageTemplateLoader {
             if channel != .email && fields["subject"] != nil {
                 diagnostics.warning(file, source.location(of: "variants"), "variant \"\(variantName)\": 'subject' is for email templates; \(channel.label) messages have none, so it is ignored")
             }
-            let ownSubject = channel == .email ? fields["subject"]?.text : nil
+            let ownSubject = channel == .email ? fields["subject"]?.text?.trimmingWhitespace() : nil
             let subjectAt = ownSubject == nil ? source.location(of: "subject")
                 : SourceLocation(line: source.line(ofValue: "variants.\(variantName).subject", inField: "variants"), column: 1)
             if let variant = parseVariant(name: variantName, channel: channel, notification: notification, subject: ownSubject ?? subject,
@@ -110,6 +111,10 @@ enum MessageTemplateLoader {
         let available = MessageValues.variableNames(for: notification)
         if let subject {
             checkVariables(subject, available: available, file: file, firstLine: subjectAt.line, diagnostics: &diagnostics)
+            if subject.contains(where: \.isNewline) {
+                diagnostics.error(file, subjectAt, "the subject\(MessageVariant.label(ownSubject ? name : nil)) spans several lines; an email's subject is one line: write it on one line after 'subject:'")
+                ok = false
+            }
         }
         checkVariables(body, available: available, file: file, firstLine: bodyLine, diagnostics: &diagnostics)
         if channel == .email {
