@@ -57,7 +57,7 @@ struct ReferrersCommand: ParsableCommand {
 
         @Option(help: ArgumentHelp("The day they joined (default: today, in UTC).", valueName: "YYYY-MM-DD"),
                 transform: { text in
-                    guard let day = CalendarDay(text) else { throw ValidationError("--joined must be YYYY-MM-DD") }
+                    guard let day = CalendarDay(text) else { throw ValidationError("--joined must be a date YYYY-MM-DD, such as 2026-03-31; got \(CalendarDay.quoted(text))") }
                     return day
                 })
         var joined: CalendarDay?

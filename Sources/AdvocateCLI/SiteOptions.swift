@@ -23,11 +23,7 @@ struct AsOfOption: ParsableArguments {
         "Compute figures as of the end of this UTC day (default: the newest journal event).", valueName: "YYYY-MM-DD"),
         transform: { text in
             guard let day = CalendarDay(text) else {
-                let shaped = text.utf8.count == 10 && text.enumerated().allSatisfy { index, character in
-                    index == 4 || index == 7 ? character == "-" : character.isASCII && character.isNumber
-                }
-                throw ValidationError("--as-of must be a date YYYY-MM-DD, such as 2026-03-31; got \"\(text)\""
-                    + (shaped ? ", which is not a day of the calendar" : ""))
+                throw ValidationError("--as-of must be a date YYYY-MM-DD, such as 2026-03-31; got \(CalendarDay.quoted(text))")
             }
             guard StoreRules.journalTimes.contains(day.end) else {
                 throw ValidationError("--as-of \(text) is \(StoreRules.journalTimesRequirement)")

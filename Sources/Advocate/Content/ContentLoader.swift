@@ -27,15 +27,17 @@ public enum ContentLoader {
             checkFrontMatter(of: page, allowed: pageKeys, diagnostics: &diagnostics)
         }
         // The terms and the FAQ are pages every program has (DESIGN.md), which themes link to.
-        for (file, page, path) in [(termsFile, terms, "/terms/"), (faqFile, faq, "/faq/")] where page == nil {
+        for (file, page, path) in [(termsFile, terms, "/terms/"), (faqFile, faq, "/faq/")] {
             let full = Paths.join(contentDirectory, file)
-            if isMissing(full) {
+            if page == nil, isMissing(full) {
                 diagnostics.warning(full, .start,
                                     "\(file) is missing, so \(path) is not built and every link to it is broken; write it (`advocate init` makes one to start from)")
+            } else if let page, page.source.body.allSatisfy(\.isWhitespace) {
+                diagnostics.warning(full, .start, "\(file) has no text below its front matter, so \(path) is an empty page; write it")
             }
         }
         if let terms, let effective = terms.field("effective"), CalendarDay(effective) == nil {
-            diagnostics.error(terms.source.file, terms.source.location(of: "effective"), "'effective' must be a date YYYY-MM-DD, found \"\(effective)\"")
+            diagnostics.error(terms.source.file, terms.source.location(of: "effective"), "'effective' must be a date YYYY-MM-DD, found \(CalendarDay.quoted(effective))")
         }
         for folder in [storiesFolder, messagingFolder, assetsFolder] {
             let path = Paths.join(contentDirectory, folder)
@@ -129,7 +131,7 @@ public enum ContentLoader {
             if let text = page.field("date") {
                 date = CalendarDay(text)
                 if date == nil {
-                    diagnostics.error(path, page.source.location(of: "date"), "'date' must be YYYY-MM-DD, found \"\(text)\"")
+                    diagnostics.error(path, page.source.location(of: "date"), "'date' must be a date YYYY-MM-DD, found \(CalendarDay.quoted(text))")
                 }
             }
             // As in Hugo and Zola: a story being written or awaiting approval is checked, not

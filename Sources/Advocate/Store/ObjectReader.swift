@@ -234,7 +234,7 @@ struct ObjectReader {
     mutating func day(_ key: String, required: Bool) -> CalendarDay? {
         guard let text = string(key, required: required, maxLength: 32, what: "a date such as 2026-01-04") else { return nil }
         guard let day = CalendarDay(text) else {
-            diagnostics.error(file, location(of: key), "\(context): field '\(key)' is not a date YYYY-MM-DD, found \"\(text)\"")
+            diagnostics.error(file, location(of: key), "\(context): field '\(key)' is not a date YYYY-MM-DD, found \(CalendarDay.quoted(text))")
             return nil
         }
         return day

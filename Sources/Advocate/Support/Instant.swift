@@ -135,6 +135,15 @@ public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertib
         self.init(utf8: utf8[0..<10])
     }
 
+    /// `text` quoted for an error saying it is no `YYYY-MM-DD` date, with why when it has that
+    /// shape: `"2026-02-30", which is not a day of the calendar`.
+    public static func quoted(_ text: String) -> String {
+        let shaped = text.utf8.count == 10 && text.enumerated().allSatisfy { index, character in
+            index == 4 || index == 7 ? character == "-" : character.isASCII && character.isNumber
+        }
+        return "\"\(text)\"" + (shaped ? ", which is not a day of the calendar" : "")
+    }
+
     init?(utf8: ArraySlice<UInt8>) {
         let base = utf8.startIndex
         guard utf8.count == 10, utf8[base + 4] == UInt8(ascii: "-"), utf8[base + 7] == UInt8(ascii: "-"),
