@@ -84,12 +84,22 @@ public enum ContentLoader {
         guard !isMissing(path) else { return nil }
         guard let source = readSource(path, diagnostics: &diagnostics) else { return nil }
         let rendered = Markdown.render(source.body)
+        warnAboutOmittedHTML(rendered.omittedHTML, file: path, bodyLine: source.bodyLine, diagnostics: &diagnostics)
         let field = { (name: String) in ContentPage.text(of: source.fields[name]) }
         // A `# Heading` opening the page is its title when front matter gives none; a `##` one
         // names a section (terms.md's first rule), not the page.
         let heading = rendered.headings.first.flatMap { $0.level == 1 ? $0.text : nil }
         let title = field("title") ?? heading ?? defaultTitle ?? ""
         return ContentPage(source: source, title: title, description: field("description"), rendered: rendered)
+    }
+
+    /// Names the first raw HTML of a Markdown body (whose first line is the file's `bodyLine`)
+    /// and how much more there is: safe mode leaves it out, and copy vanished without a word.
+    static func warnAboutOmittedHTML(_ omitted: [Markdown.OmittedHTML], file: String, bodyLine: Int, diagnostics: inout DiagnosticList) {
+        guard let first = omitted.first else { return }
+        let more = omitted.count > 1 ? " (and \(omitted.count - 1) more below)" : ""
+        diagnostics.warning(file, SourceLocation(line: bodyLine + first.line - 1, column: max(first.column, 1)),
+                            "raw HTML is left out (Markdown is rendered in safe mode): \(first.text.prefix(60))\(more); write it in Markdown, or put it in the theme")
     }
 
     /// The front matter index.md, terms.md and faq.md can have.

@@ -117,6 +117,7 @@ enum MessageTemplateLoader {
             }
         }
         checkVariables(body, available: available, file: file, firstLine: bodyLine, diagnostics: &diagnostics)
+        ContentLoader.warnAboutOmittedHTML(Markdown.render(body).omittedHTML, file: file, bodyLine: bodyLine, diagnostics: &diagnostics)
         if channel == .email {
             // An email's body is Markdown: a value written unescaped could add a link or a
             // picture to a message sent in the program's name (a name typed into a form, say).

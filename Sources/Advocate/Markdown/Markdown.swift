@@ -15,10 +15,20 @@ public enum Markdown {
         public var id: String
     }
 
+    /// Raw HTML in a document, which safe mode leaves out of the page: where it starts (lines
+    /// of the Markdown given) and its first line.
+    public struct OmittedHTML: Sendable, Equatable {
+        public var line: Int
+        public var column: Int
+        public var text: String
+    }
+
     /// A rendered document.
     public struct Rendered: Sendable {
         public var html: String
         public var headings: [Heading]
+        /// Raw HTML dropped from `html`, comments aside (they are not meant to show).
+        public var omittedHTML: [OmittedHTML] = []
     }
 
     private static let lock = NSLock()
@@ -28,10 +38,10 @@ public enum Markdown {
 
     /// Renders Markdown to HTML; headings get unique, readable `id`s (for a table of contents).
     public static func render(_ markdown: String) -> Rendered {
-        let (html, headings) = withDocument(markdown) { document, extensions in
-            (takeString(cmark_render_html(document, options, extensions)), collectHeadings(document))
+        let (html, (headings, omitted)) = withDocument(markdown) { document, extensions in
+            (takeString(cmark_render_html(document, options, extensions)), outline(document))
         }
-        return Rendered(html: wrappingTables(in: addingIDs(to: html, headings: headings)), headings: headings)
+        return Rendered(html: wrappingTables(in: addingIDs(to: html, headings: headings)), headings: headings, omittedHTML: omitted)
     }
 
     /// Each table in a wrapper it scrolls sideways inside, by keyboard too, instead of widening
@@ -125,8 +135,10 @@ public enum Markdown {
         return String(cString: pointer)
     }
 
-    private static func collectHeadings(_ document: OpaquePointer) -> [Heading] {
+    /// The document's headings, and its raw HTML.
+    private static func outline(_ document: OpaquePointer) -> ([Heading], [OmittedHTML]) {
         var headings: [Heading] = []
+        var omitted: [OmittedHTML] = []
         // The theme's own landmark id: a heading called "Main" must not take it.
         var ids = UniqueSlugs(reserved: ["main"])
         let iterator = cmark_iter_new(document)
@@ -134,14 +146,22 @@ public enum Markdown {
         while true {
             let event = cmark_iter_next(iterator)
             if event == CMARK_EVENT_DONE { break }
-            guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator),
-                  cmark_node_get_type(node) == CMARK_NODE_HEADING
-            else { continue }
+            guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
+            let type = cmark_node_get_type(node)
+            if type == CMARK_NODE_HTML_BLOCK || type == CMARK_NODE_HTML_INLINE {
+                let literal = cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
+                if !literal.hasPrefix("<!--") {
+                    omitted.append(OmittedHTML(line: Int(cmark_node_get_start_line(node)), column: Int(cmark_node_get_start_column(node)),
+                                               text: String(literal.prefix { !$0.isNewline })))
+                }
+                continue
+            }
+            guard type == CMARK_NODE_HEADING else { continue }
             let text = takeString(cmark_render_plaintext(node, options, 0)).trimmingWhitespace()
             let id = ids.claim(Slug.make(text, fallback: "section"))
             headings.append(Heading(level: Int(cmark_node_get_heading_level(node)), text: text, id: id))
         }
-        return headings
+        return (headings, omitted)
     }
 
     /// Safe mode drops raw HTML and code escapes `<`, so each `<hN>` in the output is a heading,
