@@ -141,6 +141,22 @@ private final class ResultBox: @unchecked Sendable {
         ])
     }
 
+    /// A page's opening `# Heading` that becomes its title is not shown a second time below the
+    /// theme's own <h1>; a title from front matter leaves the body as written.
+    @Test func anOpeningHeadingThatIsTheTitleIsNotRepeated() throws {
+        let directory = try TemporaryDirectory()
+        var diagnostics = DiagnosticList()
+        try directory.write("a.md", "# Heading FAQ\n\n## First\n\nText\n")
+        let titled = try #require(ContentLoader.loadPage(directory.file("a.md"), defaultTitle: "FAQ", diagnostics: &diagnostics))
+        #expect(titled.title == "Heading FAQ")
+        #expect(!titled.rendered.html.contains("<h1") && titled.rendered.html.hasPrefix("<h2 id=\"first\">"), "\(titled.rendered.html)")
+        #expect(titled.rendered.headings.map(\.id) == ["first"])
+        try directory.write("b.md", "---\ntitle: Questions\n---\n# Heading FAQ\n\nText\n")
+        let kept = try #require(ContentLoader.loadPage(directory.file("b.md"), defaultTitle: "FAQ", diagnostics: &diagnostics))
+        #expect(kept.title == "Questions" && kept.rendered.html.contains("<h1 id=\"heading-faq\">Heading FAQ</h1>"))
+        #expect(diagnostics.all.isEmpty)
+    }
+
     /// index.md, terms.md and faq.md are checked as stories are: a mistyped field, or one that
     /// holds a list where text is read, is named instead of quietly doing nothing.
     @Test func contentPagesWarnAboutFieldsNothingReads() throws {

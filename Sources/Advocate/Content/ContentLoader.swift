@@ -83,13 +83,20 @@ public enum ContentLoader {
         // those are errors, not a page the site quietly goes without.
         guard !isMissing(path) else { return nil }
         guard let source = readSource(path, diagnostics: &diagnostics) else { return nil }
-        let rendered = Markdown.render(source.body)
+        var rendered = Markdown.render(source.body)
         warnAboutOmittedHTML(rendered.omittedHTML, file: path, bodyLine: source.bodyLine, diagnostics: &diagnostics)
         let field = { (name: String) in ContentPage.text(of: source.fields[name]) }
         // A `# Heading` opening the page is its title when front matter gives none; a `##` one
         // names a section (terms.md's first rule), not the page.
-        let heading = rendered.headings.first.flatMap { $0.level == 1 ? $0.text : nil }
-        let title = field("title") ?? heading ?? defaultTitle ?? ""
+        let heading = rendered.headings.first.flatMap { $0.level == 1 ? $0 : nil }
+        let title = field("title") ?? heading?.text ?? defaultTitle ?? ""
+        // The theme shows the title in its own <h1>: the heading it came from is not repeated
+        // below it when it opens the page.
+        if field("title") == nil, let heading, rendered.html.hasPrefix("<h1 id=\"\(heading.id)\">"),
+           let end = rendered.html.range(of: "</h1>\n") {
+            rendered.html.removeSubrange(..<end.upperBound)
+            rendered.headings.removeFirst()
+        }
         return ContentPage(source: source, title: title, description: field("description"), rendered: rendered)
     }
 
