@@ -15,6 +15,29 @@ import Testing
         #expect(throws: Diagnostic.self) { try FrontMatter.parse("---\r\ntitle: x\r\n", file: "faq.md") }
     }
 
+    /// What YAML reads otherwise than copy means is named with the quoted form to write: a '#'
+    /// starts a comment, a '!' a tag, '@', '`' and '%' cannot start a value, and tabs cannot indent.
+    @Test func yamlSurprisesInCopyAreNamedWithTheFix() throws {
+        let comment = try FrontMatter.parse("---\ntitle: #1 FAQ for referrers\n---\nText\n", file: "faq.md")
+        #expect(comment.warnings.map(\.description) == [
+            "faq.md:2:8: warning: 'title' is empty: YAML reads what follows '#' as a comment; to keep it, quote it: title: \"#1 FAQ for referrers\"",
+        ])
+        let tag = try FrontMatter.parse("---\ntitle: !important news\ndate: !!str 2026-01-01\n---\nText\n", file: "s.md")
+        #expect(tag.warnings.map(\.description) == [
+            "s.md:2:8: warning: 'title': YAML reads '!important' as a tag, not as part of the value; to keep it, quote it: title: \"!important news\"",
+        ])
+        #expect(try FrontMatter.parse("---\ntitle: \"#1\" # a comment\nsummary:\n---\n", file: "s.md").warnings.isEmpty)
+        for (yaml, hint) in [("title: @acme", "needs quotes"), ("title: `code`", "needs quotes"), ("title: %off", "needs quotes"),
+                             ("variants:\n\tb: x", "indent with spaces, not tabs")] {
+            do {
+                _ = try FrontMatter.parse("---\n\(yaml)\n---\n", file: "m.md")
+                Issue.record("\(yaml) parsed")
+            } catch {
+                #expect(error.description.contains(hint), "\(yaml): \(error.description)")
+            }
+        }
+    }
+
     /// A key given twice is named on one compiler-style line, at its second occurrence.
     @Test func aDuplicatedKeyIsOneLineAtItsSecondOccurrence() {
         do {

@@ -71,7 +71,9 @@ public enum ContentLoader {
             return nil
         }
         do {
-            return try FrontMatter.parse(text, file: path)
+            let source = try FrontMatter.parse(text, file: path)
+            diagnostics.append(contentsOf: source.warnings)
+            return source
         } catch {
             diagnostics.append(error)
             return nil

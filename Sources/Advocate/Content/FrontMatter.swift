@@ -13,6 +13,8 @@ public struct MarkdownSource: Sendable {
     /// The line each field's value starts on, fields within maps included, by dotted path
     /// (`variants.b.body`); a block scalar's (`body: |`) is the line after its key.
     public var valueLines: [String: Int] = [:]
+    /// Front matter that parses but most likely does not say what was meant (``FrontMatter/surprises(in:firstLine:fields:file:)``).
+    public var warnings: [Diagnostic] = []
 
     /// The line the value at `path` (``valueLines``) starts on, else the line of the field `key` holding it.
     func line(ofValue path: String, inField key: String) -> Int {
@@ -93,15 +95,48 @@ public enum FrontMatter {
                                    "invalid YAML front matter: '\(key)' is given twice; keep one")
         } catch let error as YamlError {
             let described = describe(error)
+            let place = location(of: error, yamlLine: yamlLine)
+            let fileLine = place.line - 1
+            let found = lines.indices.contains(fileLine) ? lines[fileLine].dropFirst(max(place.column - 1, 0)).first : nil
             // The usual cause: a value with ": " in it (`title: Ada: a story`), which YAML reads as a map.
-            let hint = described.contains("mapping values are not allowed") ? " (a value with ': ' in it needs quotes: title: \"Ada: a story\")" : ""
-            throw Diagnostic.error(file, location(of: error, yamlLine: yamlLine), "invalid YAML front matter: \(described)\(hint)")
+            let hint = if described.contains("mapping values are not allowed") {
+                " (a value with ': ' in it needs quotes: title: \"Ada: a story\")"
+            } else if found == "\t" {
+                " (indent with spaces, not tabs)"
+            } else if described.contains("cannot start any token") {
+                // YAML keeps @ and ` for later use, and % starts a directive.
+                " (a value starting with @, ` or % needs quotes: title: \"@acme on X\")"
+            } else {
+                ""
+            }
+            throw Diagnostic.error(file, place, "invalid YAML front matter: \(described)\(hint)")
         } catch let diagnostic as Diagnostic {
             throw diagnostic
         } catch {
             throw Diagnostic.error(file, SourceLocation(line: yamlLine, column: 1), "invalid YAML front matter: \(error)")
         }
-        return MarkdownSource(file: file, fields: fields, fieldLocations: locations, body: body, bodyLine: closing + 2, valueLines: valueLines)
+        return MarkdownSource(file: file, fields: fields, fieldLocations: locations, body: body, bodyLine: closing + 2, valueLines: valueLines,
+                              warnings: surprises(in: lines[(opening + 1)..<closing], firstLine: yamlLine, fields: fields, file: file))
+    }
+
+    /// Top-level fields YAML reads otherwise than a person writing copy means: `title: #1 FAQ`
+    /// (a comment: the field is empty) and `title: !important news` (a tag: the value is "news").
+    static func surprises(in yamlLines: ArraySlice<Substring>, firstLine: Int, fields: [String: FrontMatterValue], file: String) -> [Diagnostic] {
+        var found: [Diagnostic] = []
+        for (offset, line) in yamlLines.enumerated() {
+            guard let colon = line.firstIndex(of: ":"), let first = line.first, !first.isWhitespace, first != "#" else { continue }
+            let key = String(line[..<colon])
+            let afterColon = line[line.index(after: colon)...]
+            guard afterColon.first == " ", let start = afterColon.firstIndex(where: { $0 != " " }), let value = fields[key] else { continue }
+            let written = line[start...].trimmingTrailingWhitespace()
+            let location = SourceLocation(line: firstLine + offset, column: line.distance(from: line.startIndex, to: start) + 1)
+            if written.hasPrefix("#"), value == .null {
+                found.append(.warning(file, location, "'\(key)' is empty: YAML reads what follows '#' as a comment; to keep it, quote it: \(key): \"\(written)\""))
+            } else if written.hasPrefix("!"), !written.hasPrefix("!!") {
+                found.append(.warning(file, location, "'\(key)': YAML reads '\(written.prefix { $0 != " " })' as a tag, not as part of the value; to keep it, quote it: \(key): \"\(written)\""))
+            }
+        }
+        return found
     }
 
     /// Yams shares an aliased node rather than copying it, but converting it copies: eight
