@@ -96,6 +96,7 @@ public enum AdvocateServer {
         } catch {
             throw BuildError.invalidInput(error)
         }
+        let receivers = try webhookReceivers(configuration, inputs: inputs)
         // A site already built from these inputs is served as it is (a restart at 100,000
         // referrers starts in seconds instead of re-rendering every page).
         let report = try SiteBuilder.build(inputs, digests: digests)
@@ -109,7 +110,7 @@ public enum AdvocateServer {
                                     logger: logger)
         let mailRecovery = MailRecovery(outbox: outbox)
         mailRecovery.begin(inputs: inputs, mailer: mailer, logger: logger)
-        let webhooks = try webhookDispatcher(configuration, inputs: inputs, logger: logger)
+        let webhooks = try webhookDispatcher(receivers, configuration: configuration, inputs: inputs, logger: logger)
         let desk = ReferralDesk(inputs: inputs, outcomes: outcomes, journal: journal, refresher: refresher, mailer: mailer, webhooks: webhooks, logger: logger)
         Task { await mailer.deliver() }
         let urls = SiteURLs(baseURL: inputs.store.program.baseURL)
@@ -136,16 +137,20 @@ public enum AdvocateServer {
     }
 
     /// The webhooks' dispatcher, with each secret read from the environment; nil without webhooks.
-    static func webhookDispatcher(_ configuration: ServerConfiguration, inputs: SiteInputs, logger: Logger) throws -> WebhookDispatcher? {
-        let hooks = inputs.store.program.webhooks
-        guard !hooks.isEmpty else { return nil }
-        var receivers: [WebhookDispatcher.Receiver] = []
-        for (index, hook) in hooks.enumerated() {
+    /// Each webhook with its secret from the environment; checked before the build, so that a
+    /// secret not set stops the start at once rather than after minutes of building.
+    static func webhookReceivers(_ configuration: ServerConfiguration, inputs: SiteInputs) throws -> [WebhookDispatcher.Receiver] {
+        try inputs.store.program.webhooks.enumerated().map { index, hook in
             guard let secret = configuration.environment[hook.secretVariable], !secret.isEmpty else {
                 throw StartError(description: "\(Paths.join(configuration.build.dataDirectory, StoreFiles.program)): webhooks[\(index)] (\(hook.url)) signs with the environment variable \(hook.secretVariable), which is not set; set it (a long random string the receiver knows too) or remove the webhook")
             }
-            receivers.append(WebhookDispatcher.Receiver(hook: hook, secret: Array(secret.utf8)))
+            return WebhookDispatcher.Receiver(hook: hook, secret: Array(secret.utf8))
         }
+    }
+
+    static func webhookDispatcher(_ receivers: [WebhookDispatcher.Receiver], configuration: ServerConfiguration, inputs: SiteInputs,
+                                  logger: Logger) throws -> WebhookDispatcher? {
+        guard !receivers.isEmpty else { return nil }
         do {
             return try WebhookDispatcher(receivers: receivers, journal: inputs.store.journal,
                                          logPath: WebhookLog.path(stateDirectory: configuration.build.stateDirectory),
