@@ -53,9 +53,11 @@ struct PreviewCommand: ParsableCommand {
         var templates = inputs.content.messages
         if let file {
             let wanted = URL(fileURLWithPath: file).standardizedFileURL.path
-            let named = templates.filter { URL(fileURLWithPath: $0.file).standardizedFileURL.path == wanted || $0.name == file }
+            // A name with or without its ".md" (`sms`, `sms.md`), or a path to the file.
+            let name = file.hasSuffix(".md") && !file.contains("/") ? String(file.dropLast(3)) : file
+            let named = templates.filter { URL(fileURLWithPath: $0.file).standardizedFileURL.path == wanted || $0.name == name }
             guard !named.isEmpty else {
-                let byName = URL(fileURLWithPath: Paths.join(inputs.options.contentDirectory, "messaging", file + ".md")).standardizedFileURL.path
+                let byName = URL(fileURLWithPath: Paths.join(inputs.options.contentDirectory, "messaging", name + ".md")).standardizedFileURL.path
                 if loaded.diagnostics.contains(where: { diagnostic in
                     diagnostic.severity == .error && [wanted, byName].contains(URL(fileURLWithPath: diagnostic.file).standardizedFileURL.path)
                 }) {

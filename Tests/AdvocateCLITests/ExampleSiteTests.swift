@@ -47,11 +47,14 @@ import Testing
         #expect(outcomes.contains { $0.firstConvertedAt != nil && $0.latestStatus == .rejected }, "a refund after conversion")
     }
 
-    /// A template can be named by its file or its name; a wrong one lists the site's templates.
+    /// A template can be named by its file or its name (with or without ".md"); a wrong one lists
+    /// the site's templates.
     @Test func previewFindsATemplateByName() throws {
         let byName = try CLIRunner.run(["preview", "sms", "--referrer", "ada"])
         #expect(byName.status == 0, "\(byName.stderr)")
         #expect(byName.stdout.hasPrefix("content/messaging/sms.md · SMS"))
+        let withExtension = try CLIRunner.run(["preview", "sms.md", "--referrer", "ada"])
+        #expect(withExtension.status == 0 && withExtension.stdout == byName.stdout, "\(withExtension.stderr)")
         let wrong = try CLIRunner.run(["preview", "smss"])
         #expect(wrong.status == 1)
         #expect(wrong.stderr.contains("smss is not a messaging template of this site") && wrong.stderr.contains("email, linkedin,"))

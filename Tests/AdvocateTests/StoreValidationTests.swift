@@ -25,6 +25,15 @@ import Testing
 
     let ada = #"{"code": "ada", "name": "Ada", "email": "ada@example.com", "statsToken": "k3v9q0c8m2x7w1r5t4y6u8i0ab"}"#
 
+    /// A data folder that is not there (a mistyped --data) is one error naming it, not one for
+    /// each file it should hold.
+    @Test func aMissingDataFolderIsOneError() {
+        let reading = StoreLoader.read(from: "/nonexistent/advocate-data")
+        #expect(reading.diagnostics.map(\.description) == [
+            "/nonexistent/advocate-data:1:1: error: the data folder does not exist (it holds program.json, referrers.json and the journal; check --data, which defaults to <source>/content/data)",
+        ])
+    }
+
     /// A journal's variant is kept as the store gave it (an import may name them "A" and "B");
     /// only one past the store's bound is an error.
     @Test func aJournalVariantOfAnyShapeLoads() throws {

@@ -123,6 +123,10 @@ public enum StoreLoader {
         let programFile = Paths.join(dataDirectory, StoreFiles.program)
         let referrersFile = Paths.join(dataDirectory, StoreFiles.referrers)
         let journalFile = Paths.join(dataDirectory, StoreFiles.journal)
+        // One error for a folder that is not there, not one for each of its files.
+        if isMissing(dataDirectory) {
+            return StoreReading(loaded: nil, standIn: nil, diagnostics: [missingProgram(programFile)])
+        }
 
         var program: Program?
         if let bytes = readFile(programFile, whenMissing: missingProgram(programFile), diagnostics: &diagnostics),
@@ -211,7 +215,10 @@ public enum StoreLoader {
 
     /// What a missing program.json is.
     static func missingProgram(_ path: String) -> Diagnostic {
-        .error(path, .start, "file not found (the data folder needs \(StoreFiles.program); pass --data DIR to use another folder)")
+        let folder = (path as NSString).deletingLastPathComponent
+        return isMissing(folder)
+            ? .error(folder, .start, "the data folder does not exist (it holds \(StoreFiles.program), referrers.json and the journal; check --data, which defaults to <source>/content/data)")
+            : .error(path, .start, "file not found (the data folder needs \(StoreFiles.program); pass --data DIR to use another folder)")
     }
 
     static func parseDocument(_ bytes: [UInt8], file: String, diagnostics: inout DiagnosticList) -> JSONNode? {
