@@ -177,13 +177,23 @@ import Testing
 
     /// A theme that writes a store value unescaped (`{{{referrer.name}}}`, `{{&page.title}}`)
     /// lets anyone who joins put a script on their page: a warning. The build's own HTML
-    /// (`{{{content}}}`, `{{{charts.weeks}}}`) is not.
+    /// (`{{{content}}}`, `{{{charts.weeks}}}`) is not. `{{{.}}}` is its section's value; after a
+    /// delimiter change nothing is checked, which is said.
     @Test func aStoreValueWrittenWithoutEscapingIsAWarning() throws {
         var site = SiteFixture()
-        site.pageTemplates["thanks"] = "{{<layout}}{{$main}}{{{referrer.name}}} {{& page.title }} {{{content}}} {{{charts.weeks}}} {{page.title}}{{/main}}{{/layout}}"
+        site.pageTemplates["thanks"] = "{{<layout}}{{$main}}{{{referrer.name}}} {{& page.title }} {{{content}}} {{{charts.weeks}}} {{page.title}}"
+            + "{{#referrer.name}}{{{.}}}{{/referrer.name}} {{#charts.weeks}}{{{.}}}{{/charts.weeks}} {{#referrer}}{{#name}}{{&.}}{{/name}}{{/referrer}}"
+            + "{{=<% %>=}}<%&referrer.firstName%><%={{ }}=%>{{/main}}{{/layout}}"
         let directory = try site.write()
-        let found = SiteChecker.check(try SiteInputs.load(SiteFixture.options(directory))).filter { $0.message.contains("without escaping") }
-        #expect(found.map(\.message).map { $0.prefix(while: { $0 != " " }) } == ["'referrer.name'", "'page.title'"], "\(found)")
+        let found = SiteChecker.check(try SiteInputs.load(SiteFixture.options(directory)))
+            .filter { $0.message.contains("without escaping") || $0.message.contains("delimiters") }
+        #expect(found.map(\.message).map { $0.prefix(while: { $0 != "," }) } == [
+            "'referrer.name' is written without escaping: a name or text from the store or a form could put HTML and scripts on the page; write {{referrer.name}} (only content",
+            "'page.title' is written without escaping: a name or text from the store or a form could put HTML and scripts on the page; write {{page.title}} (only content",
+            "'.' (here referrer.name) is written without escaping: a name or text from the store or a form could put HTML and scripts on the page; write {{.}} (only content",
+            "'.' (here name) is written without escaping: a name or text from the store or a form could put HTML and scripts on the page; write {{.}} (only content",
+            "this tag changes the tag delimiters; the values written after it are not checked (unescaped ones included): write them with {{ }}",
+        ], "\(found)")
     }
 
     /// A transform (`{{uppercased(site.name)}}`, which the guide documents) is checked by the

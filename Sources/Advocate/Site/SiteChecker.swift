@@ -126,13 +126,25 @@ public enum SiteChecker {
         let known = ThemeVariables.known(site)
         for template in templates {
             let file = template.file
-            for tag in template.tags
+            // The sections open at each tag: `{{{.}}}` is the innermost one's value.
+            var sections: [String] = []
             // An unfinished tag (`{{page.title}</h1>`) is the template's syntax error, reported once.
-            where [.variable, .section, .invertedSection].contains(tag.kind) && tag.name != "." && !tag.isUnfinished {
-                if tag.isUnescaped && !isHTMLTheBuildMakes(tag.name) {
-                    diagnostics.warning(file, tag.location, "'\(tag.name)' is written without escaping: a name or text from the store or a form "
+            for tag in template.tags where !tag.isUnfinished {
+                switch tag.kind {
+                case .closing: _ = sections.popLast()
+                case .other where tag.name.hasSuffix("="):
+                    diagnostics.warning(file, tag.location, "this tag changes the tag delimiters; the values written after it are not checked "
+                                        + "(unescaped ones included): write them with {{ }}")
+                default: break
+                }
+                guard [.variable, .section, .invertedSection].contains(tag.kind) else { continue }
+                defer { if tag.kind != .variable { sections.append(tag.name) } }
+                let value = tag.name == "." ? sections.last ?? "." : tag.name
+                if tag.isUnescaped && !isHTMLTheBuildMakes(value) {
+                    diagnostics.warning(file, tag.location, "'\(tag.name)'\(tag.name == "." ? " (here \(value))" : "") is written without escaping: a name or text from the store or a form "
                                         + "could put HTML and scripts on the page; write {{\(tag.name)}} (only content, html and charts are HTML the build makes)")
                 }
+                guard tag.name != "." else { continue }
                 let unknown = valueName(of: tag.name).split(separator: ".").map(String.init).filter { !known.contains($0) }
                 if !unknown.isEmpty {
                     diagnostics.warning(file, tag.location,
