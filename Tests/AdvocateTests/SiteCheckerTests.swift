@@ -175,6 +175,22 @@ import Testing
         #expect(found.map(\.description) == ["program.json:1:1: warning: webhooks[1] (https://hooks.example/b) signs with the environment variable HOOK_B, which is not set here; `advocate serve` will not start without it"])
     }
 
+    /// Below a base path, a theme's `/assets/site.css` is the host's file, not the site's: named
+    /// once, where the theme wrote it; a link to the host's root or to a path the site does not
+    /// have is the host's business.
+    @Test func aThemeLinkOutsideTheBasePathIsNamed() throws {
+        var site = SiteFixture()
+        site.store.baseURL = "https://example.com/refer/"
+        site.pageTemplates["thanks"] = "{{<layout}}{{$main}}\n<link rel=\"stylesheet\" href=\"/assets/site.css\"> <a href=\"/\">Acme</a> <a href=\"/shop/\">Shop</a> "
+            + "<a href=\"{{site.root}}faq/\">FAQ</a> <a href=\"/faq/\">FAQ</a>{{/main}}{{/layout}}"
+        let directory = try site.write()
+        let found = SiteChecker.check(try SiteInputs.load(SiteFixture.options(directory))).filter { $0.message.contains("outside the site's path") }
+        #expect(found.map(\.description) == [
+            "\(directory.file("templates/thanks.mustache")):2:30: warning: /assets/site.css is outside the site's path /refer/, on the host, not the site's /refer/assets/site.css; write it from the site's root: {{site.root}}assets/site.css",
+            "\(directory.file("templates/thanks.mustache")):2:141: warning: /faq/ is outside the site's path /refer/, on the host, not the site's /refer/faq/; write it from the site's root: {{site.root}}faq/",
+        ], "\(found)")
+    }
+
     /// A theme that writes a store value unescaped (`{{{referrer.name}}}`, `{{&page.title}}`)
     /// lets anyone who joins put a script on their page: a warning. The build's own HTML
     /// (`{{{content}}}`, `{{{charts.weeks}}}`) is not. `{{{.}}}` is its section's value; after a

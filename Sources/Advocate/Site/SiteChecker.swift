@@ -178,18 +178,44 @@ public enum SiteChecker {
         let existing = Set(paths).union(explained)
         let renderer = PageRenderer(site: site)
         let found = LockedList<BrokenLink>()
+        let outside = LockedList<BrokenLink>()
+        let root = site.urls.root
         DispatchQueue.concurrentPerform(iterations: pages.count) { index in
             guard paths[index].hasSuffix(".html"), let bytes = try? renderer.render(pages[index]) else { return }
             for link in LinkScanner.links(in: bytes) {
-                guard let target = LinkScanner.resolve(link.url, from: paths[index], root: site.urls.root),
-                      !existing.contains(target), !existing.contains(Paths.join(target, "index.html"))
-                else { continue }
-                found.append(BrokenLink(page: index, url: link.url, target: target,
-                                        location: SourceLocation(line: link.line, column: link.column(in: bytes))))
+                let location = SourceLocation(line: link.line, column: link.column(in: bytes))
+                guard let target = LinkScanner.resolve(link.url, from: paths[index], root: root) else {
+                    // Below a base path, `/assets/site.css` is the host's file, not the site's.
+                    if root != "/", link.url != "/", let target = LinkScanner.resolve(link.url, from: paths[index], root: "/"),
+                       existing.contains(target) || existing.contains(Paths.join(target, "index.html")) {
+                        outside.append(BrokenLink(page: index, url: link.url, target: target, location: location))
+                    }
+                    continue
+                }
+                guard !existing.contains(target), !existing.contains(Paths.join(target, "index.html")) else { continue }
+                found.append(BrokenLink(page: index, url: link.url, target: target, location: location))
             }
         }
         let byPage = found.values.sorted { (paths[$0.page], $0.location.line, $0.location.column) < (paths[$1.page], $1.location.line, $1.location.column) }
         diagnostics.append(contentsOf: report(byPage, pages: pages, paths: paths, site: site))
+        diagnostics.append(contentsOf: reportOutsideRoot(outside.values, pages: pages, paths: paths, site: site))
+    }
+
+    /// A warning for each link, once, that leaves the site's base path for a host path the site
+    /// itself has below it (`/assets/site.css` for a site at `/refer/`): a theme written for the
+    /// host's root, which loses its styles, pages and pictures once hosted below a path.
+    private static func reportOutsideRoot(_ links: [BrokenLink], pages: [PageSpec], paths: [String], site: Site) -> [Diagnostic] {
+        let origins = LinkOrigins(site: site)
+        var seen = Set<String>()
+        let root = site.urls.root
+        return links.sorted { (paths[$0.page], $0.location.line) < (paths[$1.page], $1.location.line) }.compactMap { link in
+            guard seen.insert(link.url).inserted else { return nil }
+            let inSite = link.url.dropFirst()
+            let message = "\(link.url) is outside the site's path \(root), on the host, not the site's \(root)\(inSite); "
+                + "write it from the site's root: {{site.root}}\(inSite)"
+            if let origin = origins.origin(of: link.url, on: pages[link.page]) { return .warning(origin.file, origin.location, message) }
+            return .warning(Paths.join(site.inputs.options.outputDirectory, paths[link.page]), link.location, message)
+        }
     }
 
     /// The most links made of values reported one by one for a kind of page (a theme's slip on
