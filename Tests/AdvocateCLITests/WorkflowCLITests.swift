@@ -328,8 +328,8 @@ import Testing
         #expect(result.stdout.contains("4 errors"), "\(result.stdout)")
     }
 
-    /// A file or folder the user may not read is said to be unreadable, not missing, and an
-    /// unreadable roster does not make every journal line's referrer unknown.
+    /// A file or folder the user may not read is said to be unreadable, not missing (a build
+    /// stops), and an unreadable roster does not make every journal line's referrer unknown.
     @Test(.enabled(if: getuid() != 0 || FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")))
     func permissionsAreNamedAsSuch() throws {
         let folder = try CLIRunner.temporaryFolder()
@@ -353,6 +353,17 @@ import Testing
         #expect(roster.stderr.contains("referrers.json:1:1: error: cannot read the file"), "\(roster.stderr)")
         #expect(!roster.stderr.contains("unknown referrer code"), "\(roster.stderr)")
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: data.appendingPathComponent("referrers.json").path)
+
+        // A stories folder or an asset the build cannot read is an error, not a site without them.
+        let stories = folder.appendingPathComponent("content/stories")
+        let script = folder.appendingPathComponent("templates/assets/site.js")
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: stories.path)
+        try FileManager.default.setAttributes([.posixPermissions: 0o000], ofItemAtPath: script.path)
+        let content = try CLIRunner.run(["build", "--source", folder.path, "--output", folder.appendingPathComponent("out").path], unprivileged: folder)
+        #expect(content.status == 1)
+        #expect(content.stderr.contains("content/stories:1:1: error: cannot read the folder: Permission denied"), "\(content.stderr)")
+        #expect(content.stderr.contains("templates/assets/site.js:1:1: error: cannot read the asset: Permission denied"), "\(content.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/index.html").path))
     }
 
     /// Without a program there is nothing to render the pages with; check says what it left out.

@@ -39,7 +39,8 @@ public enum ContentLoader {
         if let terms, let effective = terms.field("effective"), CalendarDay(effective) == nil {
             diagnostics.error(terms.source.file, terms.source.location(of: "effective"), "'effective' must be a date YYYY-MM-DD, found \(CalendarDay.quoted(effective))")
         }
-        for folder in [storiesFolder, messagingFolder, assetsFolder] {
+        // The assets folders are checked with the theme's (``SiteInputs``).
+        for folder in [storiesFolder, messagingFolder] {
             let path = Paths.join(contentDirectory, folder)
             if let problem = folderProblem(path) { diagnostics.error(path, .start, problem) }
         }

@@ -106,12 +106,38 @@ public struct SiteInputs: Sendable {
         diagnostics.append(contentsOf: contentDiagnostics)
         let (theme, themeDiagnostics) = Theme.load(from: options.templatesDirectory)
         diagnostics.append(contentsOf: themeDiagnostics)
+        let unreadable = checkAssets([(Paths.join(options.contentDirectory, "assets"), content.assets),
+                                      (Paths.join(options.templatesDirectory, "assets"), theme?.assets ?? [])], diagnostics: &diagnostics)
         guard let store = reading.standIn else { return (nil, diagnostics) }
-        checkBrand(store.program, content: content, options: options, diagnostics: &diagnostics)
+        if !unreadable { checkBrand(store.program, content: content, options: options, diagnostics: &diagnostics) }
         checkMessaging(content, diagnostics: &diagnostics)
         guard let theme else { return (nil, diagnostics) }
         let loaded = reading.loaded ?? LoadedStore(store: store, warnings: [])
         return (SiteInputs(options: options, loaded: loaded, content: content, theme: theme, warnings: diagnostics.all), diagnostics)
+    }
+
+    /// An error for each assets folder (given with its files) that cannot be read and each asset
+    /// the build could not copy, found here so that `check` names it and a build stops before
+    /// writing anything; whether there was any.
+    private static func checkAssets(_ folders: [(folder: String, files: [String])], diagnostics: inout DiagnosticList) -> Bool {
+        var unreadable = false
+        for (folder, files) in folders {
+            if let problem = ContentLoader.folderProblem(folder) {
+                diagnostics.error(folder, .start, problem)
+                unreadable = true
+            }
+            for file in files {
+                let path = Paths.join(folder, file)
+                let descriptor = open(path, O_RDONLY)
+                if descriptor >= 0 {
+                    close(descriptor)
+                } else {
+                    diagnostics.error(path, .start, "cannot read the asset: \(systemMessage()); a build copies every file of the folder into the site")
+                    unreadable = true
+                }
+            }
+        }
+        return unreadable
     }
 
     private static func checkBrand(_ program: Program, content: SiteContent, options: BuildOptions, diagnostics: inout DiagnosticList) {
