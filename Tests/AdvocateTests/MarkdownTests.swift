@@ -58,6 +58,13 @@ import Testing
         #expect(Set(many).count == 20_000 && many.last == "same-20000")
     }
 
+    /// Footnotes, as GitHub, Hugo and Zola render them: a numbered reference and a list at the end.
+    @Test func footnotesRender() {
+        let rendered = Markdown.render("A claim.[^1]\n\n[^1]: The source.\n")
+        #expect(rendered.html.contains(##"<sup class="footnote-ref"><a href="#fn-1" id="fnref-1" data-footnote-ref>1</a></sup>"##), "\(rendered.html)")
+        #expect(rendered.html.contains(#"<li id="fn-1">"#) && !rendered.html.contains("[^1]"))
+    }
+
     @Test func plainTextDropsMarkup() {
         #expect(Markdown.plainText("Hi **Grace**, see [the offer](https://x.example)").contains("Hi Grace"))
     }

@@ -1,8 +1,8 @@
 import CCMarkGFM
 import Foundation
 
-/// GitHub Flavored Markdown through libcmark-gfm: tables, strikethrough, autolinks, task lists
-/// and the tag filter, in cmark's safe mode (raw HTML and `javascript:` links are dropped).
+/// GitHub Flavored Markdown through libcmark-gfm: tables, strikethrough, autolinks, task lists,
+/// footnotes and the tag filter, in cmark's safe mode (raw HTML and `javascript:` links are dropped).
 ///
 /// Debian's libcmark-gfm 0.29.0.gfm.6 is not safe for parses on several threads at once
 /// (upstream cmark-gfm PR #176, issue #207), so every call into it holds one process-wide lock;
@@ -34,7 +34,7 @@ public enum Markdown {
     private static let lock = NSLock()
     private static let extensionNames = ["table", "strikethrough", "autolink", "tasklist", "tagfilter"]
     /// Table alignment as `style="text-align: …"`: HTML dropped the `align` attribute.
-    private static let options = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES
+    private static let options = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES | CMARK_OPT_FOOTNOTES
 
     /// Renders Markdown to HTML; headings get unique, readable `id`s (for a table of contents).
     public static func render(_ markdown: String) -> Rendered {
