@@ -38,6 +38,14 @@ import Testing
         }
     }
 
+    /// Hugo's TOML front matter is an error that says what to write, not text on the page.
+    @Test func tomlFrontMatterIsAnError() {
+        #expect(throws: Diagnostic.error("s.md", SourceLocation(line: 1, column: 1),
+                                         "front matter in TOML ('+++') is not read; write it in YAML between '---' lines (title: Some words)")) {
+            try FrontMatter.parse("+++\ntitle = \"A story\"\n+++\nText\n", file: "s.md")
+        }
+    }
+
     /// A key given twice is named on one compiler-style line, at its second occurrence.
     @Test func aDuplicatedKeyIsOneLineAtItsSecondOccurrence() {
         do {

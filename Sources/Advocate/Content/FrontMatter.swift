@@ -57,7 +57,13 @@ public enum FrontMatter {
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
         // A blank line before the fence, or a space after it, cannot be seen in an editor: the
         // fence is still meant, and read as Markdown the fields would title the page.
-        guard let opening = lines.firstIndex(where: { !$0.allSatisfy(\.isWhitespace) }), lines[opening].trimmingTrailingWhitespace() == "---" else {
+        let firstLine = lines.firstIndex(where: { !$0.allSatisfy(\.isWhitespace) })
+        if let firstLine, lines[firstLine].trimmingTrailingWhitespace() == "+++" {
+            // Hugo's and Zola's TOML front matter would be published as the page's first text.
+            throw Diagnostic.error(file, SourceLocation(line: firstLine + 1, column: 1),
+                                   "front matter in TOML ('+++') is not read; write it in YAML between '---' lines (title: Some words)")
+        }
+        guard let opening = firstLine, lines[opening].trimmingTrailingWhitespace() == "---" else {
             return MarkdownSource(file: file, fields: [:], fieldLocations: [:], body: text, bodyLine: 1)
         }
         guard let closing = lines[(opening + 1)...].firstIndex(where: { ["---", "..."].contains($0.trimmingTrailingWhitespace()) }) else {
