@@ -54,6 +54,13 @@ import Testing
         } catch {
             #expect(error.description == "faq.md:4:1: error: invalid YAML front matter: 'title' is given twice; keep one")
         }
+        // In a nested map (a messaging template's variants), at the nested key's own line.
+        do {
+            _ = try FrontMatter.parse("---\nchannel: sms\nvariants:\n  b:\n    body: x\n  c:\n    body: y\n  b:\n    body: z\n---\n", file: "sms.md")
+            Issue.record("a duplicated nested key was accepted")
+        } catch {
+            #expect(error.description == "sms.md:8:3: error: invalid YAML front matter: 'b' is given twice; keep one")
+        }
     }
 
     /// Aliases are copies: eight lines of `&x [*y, *y, …]` stand for 10^8 values, which took 7 GB

@@ -79,7 +79,7 @@ import Testing
         #expect(found.count { $0.hasPrefix("m.md:8:4: error: unknown variable '{{referrer.nam}}'") } == 1, "\(found)")
         #expect(found.contains("m.md:8:21: error: body: invalid Mustache: {{#program}} is opened here but never closed (add {{/program}})"), "\(found)")
         #expect(found.contains { $0.hasPrefix("m.md:6:1: error: body (variant c): invalid Mustache:") }, "\(found)")
-        #expect(found.contains("m.md:4:1: error: variant \"b\" must be a map with 'subject' and/or 'body'"), "\(found)")
+        #expect(found.contains("m.md:5:1: error: variant \"b\" must be a map with 'subject' and/or 'body'"), "\(found)")
     }
 
     /// A share message without the referrer's link is almost surely a mistake: a warning.
@@ -119,6 +119,10 @@ import Testing
         let (whatsapp, whatsappProblems) = try found("---\nchannel: whatsapp\nvariants:\n  a:\n    body: \"X {{link}}\"\n  b:\n    body: \"Y {{link}}\"\n---\nHi {{link}}\n")
         #expect(whatsappProblems == ["m.md:3:1: warning: variant \"a\" has its own body, so the text below the front matter is not used"])
         #expect(whatsapp?.variants.count == 2)
+        // A variant's own field is named at its line, not at `variants:`.
+        let (_, typo) = try found("---\nchannel: sms\nvariants:\n  b:\n    body: \"Y {{link}}\"\n    bdy: \"Z\"\n    subject: Hi\n---\nHi {{link}}\n")
+        #expect(typo == ["m.md:6:1: warning: variant \"b\": unknown field 'bdy' is ignored; did you mean 'body'? (allowed: body, subject)",
+                         "m.md:7:1: warning: variant \"b\": 'subject' is for email templates; SMS messages have none, so it is ignored"], "\(typo)")
         // An empty `body:` is no body of its own: the text below is used, and nothing is said.
         let (_, emptyBody) = try found("---\nchannel: whatsapp\nvariants:\n  a:\n    body:\n  b:\n    body: \"Y {{link}}\"\n---\nHi {{link}}\n")
         #expect(emptyBody.isEmpty, "\(emptyBody)")

@@ -94,10 +94,11 @@ public enum FrontMatter {
                 fields[name] = converted
                 locations[name] = location
             }
-        } catch YamlError.duplicatedKeysInMapping(let duplicates, _) {
+        } catch YamlError.duplicatedKeysInMapping(let duplicates, let context) {
             // Yams's own text for this spans several lines, which breaks `file:line:col:` output.
-            let key = duplicates.sorted().first ?? ""
-            throw Diagnostic.error(file, secondOccurrence(of: key, in: lines[(opening + 1)..<closing]),
+            // Its mark is the first occurrence's, of its first key.
+            let key = duplicates.first ?? ""
+            throw Diagnostic.error(file, secondOccurrence(of: key, after: context.mark, in: lines[(opening + 1)..<closing], firstLine: yamlLine),
                                    "invalid YAML front matter: '\(key)' is given twice; keep one")
         } catch let error as YamlError {
             let described = describe(error)
@@ -184,13 +185,22 @@ public enum FrontMatter {
 
     /// Where `key` is given the second time at the top level of the front matter (whose first
     /// line is the file's second); its first line when not found.
-    private static func secondOccurrence(of key: String, in yamlLines: ArraySlice<Substring>) -> SourceLocation {
-        let given = yamlLines.indices.filter { index in
+    /// Where `key` is given again after its first occurrence at `first` (a mark within the YAML,
+    /// whose first line is the file's `firstLine`): the next line at the same indentation that
+    /// names it, in a map nested under `variants:` too.
+    private static func secondOccurrence(of key: String, after first: Mark, in yamlLines: ArraySlice<Substring>, firstLine: Int) -> SourceLocation {
+        let indentation = max(first.column - 1, 0)
+        let start = yamlLines.startIndex + first.line  // the line after the first occurrence
+        for index in yamlLines.indices where index >= start {
             let line = yamlLines[index]
-            guard line.hasPrefix(key) else { return false }
-            return line.dropFirst(key.count).drop(while: { $0 == " " }).hasPrefix(":")
+            let spaces = line.prefix { $0 == " " }.count
+            guard spaces == indentation else { continue }
+            let rest = line.dropFirst(spaces)
+            if rest.hasPrefix(key), rest.dropFirst(key.count).drop(while: { $0 == " " }).hasPrefix(":") {
+                return SourceLocation(line: index + 1, column: spaces + 1)
+            }
         }
-        return SourceLocation(line: (given.dropFirst().first ?? yamlLines.startIndex) + 1, column: 1)
+        return SourceLocation(line: first.line + firstLine - 1, column: first.column)
     }
 
     /// Yams reports marks within the YAML text, whose first line is the file's `yamlLine`.

@@ -67,22 +67,27 @@ enum MessageTemplateLoader {
             diagnostics.warning(file, source.location(of: "variants"), "variant \"a\" has its own body, so the text below the front matter is not used")
         }
         for variantName in names.sorted() {
+            // Where the variant's value, or one of its fields, starts: the `variants:` line for `a`
+            // when only the text below the front matter makes it.
+            func place(_ field: String? = nil) -> SourceLocation {
+                SourceLocation(line: source.line(ofValue: "variants.\(variantName)" + (field.map { ".\($0)" } ?? ""), inField: "variants"), column: 1)
+            }
             guard StoreRules.isValidVariant(variantName) else {
-                diagnostics.error(file, source.location(of: "variants"), "variant name \"\(variantName)\" must be letters a-z, digits or '-'")
+                diagnostics.error(file, place(), "variant name \"\(variantName)\" must be letters a-z, digits or '-'")
                 continue
             }
             let fields = extra[variantName]?.map ?? [:]
             if extra[variantName] != nil && extra[variantName]?.map == nil {
-                diagnostics.error(file, source.location(of: "variants"), "variant \"\(variantName)\" must be a map with 'subject' and/or 'body'")
+                diagnostics.error(file, place(), "variant \"\(variantName)\" must be a map with 'subject' and/or 'body'")
             }
             for key in fields.keys.sorted() where key != "subject" && key != "body" {
-                diagnostics.warning(file, source.location(of: "variants"), "variant \"\(variantName)\": " + UnknownKey.warning(key, allowed: ["body", "subject"]))
+                diagnostics.warning(file, place(key), "variant \"\(variantName)\": " + UnknownKey.warning(key, allowed: ["body", "subject"]))
             }
             let body = fields["body"]?.text ?? source.body
             let bodyLine = fields["body"]?.text == nil ? source.bodyLine
                 : source.line(ofValue: "variants.\(variantName).body", inField: "variants")
             if channel != .email && fields["subject"] != nil {
-                diagnostics.warning(file, source.location(of: "variants"), "variant \"\(variantName)\": 'subject' is for email templates; \(channel.label) messages have none, so it is ignored")
+                diagnostics.warning(file, place("subject"), "variant \"\(variantName)\": 'subject' is for email templates; \(channel.label) messages have none, so it is ignored")
             }
             let ownSubject = channel == .email ? fields["subject"]?.text?.trimmingWhitespace() : nil
             let subjectAt = ownSubject == nil ? source.location(of: "subject")
