@@ -81,6 +81,15 @@ struct ServeCommand: AsyncParsableCommand {
         // Trapped first: a SIGHUP during the first build (a minute at 100,000 referrers) is a
         // reload to run once the server is up, not a reason to end it.
         let hangups = await UnixSignalsSequence(trapping: .sighup)
+        // Until the server runs (and takes them over), Ctrl-C and SIGTERM end the first build as
+        // they end `advocate build`: the output whole, old or new, and a word saying which.
+        let output = configuration.build.outputDirectory
+        let interruption = BuildInterruption.discardStagedFilesOnSignals([SIGINT, SIGTERM]) { outputChanged in
+            outputChanged
+                ? "advocate serve: stopped during its first build, while moving the new pages into place, which was finished first: \(output) has the new site, whole."
+                : "advocate serve: stopped during its first build; \(output) is left as it was."
+        }
+        defer { interruption.cancel() }
         let prepared: AdvocateServer.Prepared
         do {
             prepared = try AdvocateServer.prepare(configuration) { port in
@@ -95,6 +104,7 @@ struct ServeCommand: AsyncParsableCommand {
             StandardError.write("error: \(error)")
             throw ExitCode.failure
         }
+        interruption.cancel()
         DiagnosticPrinter.print(prepared.build.warnings)
         print(prepared.build.summary)
         fflush(nil)

@@ -2,6 +2,7 @@ import Advocate
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import UnixSignals
 
 /// `advocate serve`: builds the site, then serves the output folder and records referrals
@@ -38,8 +39,13 @@ public enum AdvocateServer {
                 for await _ in hangups { await reloader.rebuild("on SIGHUP") }
             }
             let watching = watcher.map { watcher in Task { await watcher.run() } }
-            try await application.runService()
             let logger = reloader.logger
+            let secondSignal = Task { await AdvocateServer.stopAtOnceOnASecondSignal(logger: logger) }
+            defer { secondSignal.cancel() }
+            var group = ServiceGroupConfiguration(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: application.logger)
+            // A request that never ends (a body sent a byte at a time) held the stop for good.
+            group.maximumGracefulShutdownDuration = AdvocateServer.stopGrace
+            try await ServiceGroup(configuration: group).run()
             logger.notice("stopping: finishing the page refresh under way and writing the queued emails")
             watching?.cancel()
             reloading.cancel()
@@ -49,6 +55,26 @@ public enum AdvocateServer {
             let waiting = mailer.waitingInOutbox
             let next = mailer.sends ? "the next start" : "a start with --sendmail"
             logger.notice("stopped\(waiting > 0 ? "; \(waiting) email\(waiting == 1 ? "" : "s") wait in .advocate/outbox/ for \(next)" : "")")
+        }
+    }
+
+    /// How long a stopping server waits for the requests under way before it closes their
+    /// connections.
+    static let stopGrace: Duration = .seconds(10)
+
+    /// A second SIGINT or SIGTERM while the server stops ends the process at once. Nothing
+    /// acknowledged is lost: each referral is on disk before its answer, and emails not yet
+    /// written are made at the next start (``MailRecovery``).
+    static func stopAtOnceOnASecondSignal(logger: Logger) async {
+        var seen = 0
+        for await signal in await UnixSignalsSequence(trapping: .sigint, .sigterm) {
+            seen += 1
+            guard seen == 2 else {
+                logger.notice("\(signal): stopping; requests under way have up to \(stopGrace) to finish (a second signal stops at once)")
+                continue
+            }
+            logger.warning("a second \(signal): stopping at once; emails not yet written are made at the next start")
+            exit(128 + signal.rawValue)
         }
     }
 

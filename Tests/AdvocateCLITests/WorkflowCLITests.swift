@@ -202,16 +202,8 @@ import Testing
         let server = try CLIRunner.start(["serve", "--source", folder.path, "--port", "0", "--watch"], log: log)
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
         try #require(try CLIRunner.waitFor("Serving http://127.0.0.1:", in: log, from: server))
-        let text = try String(contentsOf: log, encoding: .utf8)
-        let port = try #require(text.split(separator: "Serving http://127.0.0.1:").last.flatMap { Int($0.prefix { $0.isNumber }) })
-        let page = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let page = try #require(try Self.connect(toServerIn: log))
         defer { close(page) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(page, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        try #require(connected == 0)
         let request = "GET /_advocate/reload HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
         _ = request.withCString { send(page, $0, strlen($0), 0) }
         var buffer = [UInt8](repeating: 0, count: 512)
@@ -227,6 +219,59 @@ import Testing
         let stopped = try String(contentsOf: log, encoding: .utf8)
         #expect(stopped.contains("stopping: finishing the page refresh under way and writing the queued emails"), "\(stopped)")
         #expect(stopped.split(separator: "\n").last?.contains("stopped") == true, "\(stopped)")
+    }
+
+    /// A socket connected to the server whose log is at `log` (its "Serving …" line names the port).
+    static func connect(toServerIn log: URL) throws -> Int32? {
+        let text = try String(contentsOf: log, encoding: .utf8)
+        guard let port = text.split(separator: "Serving http://127.0.0.1:").last.flatMap({ Int($0.prefix { $0.isNumber }) }) else { return nil }
+        let connection = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(connection, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard connected == 0 else {
+            close(connection)
+            return nil
+        }
+        return connection
+    }
+
+    /// A request whose body never ends (sent a byte at a time) holds a stopping server for ten
+    /// seconds at most, and a second signal stops it at once; it held the stop for good.
+    @Test(arguments: [false, true]) func aRequestThatNeverEndsHoldsTheStopForTenSecondsAtMost(secondSignal: Bool) throws {
+        let folder = try CLIRunner.temporaryFolder().appendingPathComponent("program")
+        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+        #expect(try CLIRunner.run(["init", folder.path]).status == 0)
+        let log = folder.deletingLastPathComponent().appendingPathComponent("serve.log")
+        let server = try CLIRunner.start(["serve", "--source", folder.path, "--port", "0"], log: log)
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+        try #require(try CLIRunner.waitFor("Serving http://127.0.0.1:", in: log, from: server))
+        let slow = try #require(try Self.connect(toServerIn: log))
+        defer { close(slow) }
+        let head = "POST /api/referrals HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{"
+        _ = head.withCString { send(slow, $0, strlen($0), 0) }
+        Thread.sleep(forTimeInterval: 0.5)
+
+        let asked = Date()
+        kill(server.processIdentifier, SIGTERM)
+        if secondSignal {
+            try #require(try CLIRunner.waitFor("a second signal stops at once", in: log, from: server, seconds: 5))
+            kill(server.processIdentifier, SIGINT)
+        }
+        var sent = 0
+        while server.isRunning && Date().timeIntervalSince(asked) < 30 {
+            // A byte a second keeps the connection from going idle.
+            if Date().timeIntervalSince(asked) > Double(sent) { _ = "x".withCString { send(slow, $0, 1, Int32(MSG_NOSIGNAL)) }; sent += 1 }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        let took = Date().timeIntervalSince(asked)
+        #expect(!server.isRunning, "the server did not stop")
+        #expect(took < (secondSignal ? 3 : 14), "took \(took) s")
+        if !server.isRunning {
+            #expect(server.terminationReason == .exit && server.terminationStatus == (secondSignal ? 128 + SIGINT : 0))
+        }
     }
 
     /// `advocate serve` started with a low soft limit on open files (1,024 is common) raises it

@@ -1,14 +1,18 @@
 import Foundation
 
-/// Ctrl-C (SIGINT) or SIGTERM during a build: the files it staged are removed and the output
-/// folder is left as it was, instead of the default of dying with temporary files in the tree.
+/// Ctrl-C (SIGINT), SIGTERM or SIGHUP (a closed terminal) during a build: the files it staged
+/// are removed and the output folder is left as it was, instead of the default of dying with
+/// temporary files in the tree.
 public enum BuildInterruption {
-    /// From now on, SIGINT and SIGTERM discard what every build in this process has staged, print
-    /// `message` to standard error and exit with 128 + the signal's number, as a shell expects.
-    /// The message is told whether files had already been moved into place (the signal came
-    /// while they were, and that step was let finish).
-    public static func discardStagedFilesOnSignals(message: @escaping @Sendable (_ outputChanged: Bool) -> String) {
-        for signalNumber in [SIGINT, SIGTERM] {
+    /// From now on (until ``cancel()``), `signals` discard what every build in this process has
+    /// staged, print `message` to standard error and exit with 128 + the signal's number, as a
+    /// shell expects. The message is told whether files had already been moved into place (the
+    /// signal came while they were, and that step was let finish).
+    @discardableResult
+    public static func discardStagedFilesOnSignals(_ signals: [Int32] = [SIGINT, SIGTERM, SIGHUP],
+                                                   message: @escaping @Sendable (_ outputChanged: Bool) -> String) -> Handlers {
+        let handlers = Handlers()
+        for signalNumber in signals {
             signal(signalNumber, SIG_IGN)
             // A queue of its own: a serial queue gets a thread even when the render keeps every
             // worker of the global pool busy, where a .global() handler waited for the render's end.
@@ -20,14 +24,26 @@ public enum BuildInterruption {
                 exit(128 + signalNumber)
             }
             source.resume()
+            handlers.sources.append(KeptSource(source: source))
             installed.append(KeptSource(source: source))
+        }
+        return handlers
+    }
+
+    /// The handlers one call installed.
+    public final class Handlers: Sendable {
+        fileprivate let sources = LockedList<KeptSource>()
+
+        /// Stops handling the signals (`advocate serve` once its first build is done, when its
+        /// server takes SIGINT and SIGTERM over). They stay ignored until someone else traps them.
+        public func cancel() {
+            for kept in sources.values { kept.source.cancel() }
         }
     }
 
-    /// The signal sources, kept alive for the life of the process (and never used again, so no
-    /// thread shares them).
+    /// The signal sources, kept alive for the life of the process.
     private static let installed = LockedList<KeptSource>()
-    private struct KeptSource: @unchecked Sendable {
+    fileprivate struct KeptSource: @unchecked Sendable {
         let source: any DispatchSourceSignal
     }
     private static let handlerQueue = DispatchQueue(label: "advocate.build-interruption")
