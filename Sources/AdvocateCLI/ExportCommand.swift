@@ -43,8 +43,8 @@ struct ExportCommand: ParsableCommand {
             StandardError.write("note: " + note)
         }
         switch format {
-        case .csv: print((bom ? "\u{FEFF}" : "") + table.text, terminator: "")
-        case .json: print(Exporter.json(table).serialized(pretty: true))
+        case .csv: try StandardOutput.write((bom ? "\u{FEFF}" : "") + table.text)
+        case .json: try StandardOutput.write(Exporter.json(table).serialized(pretty: true) + "\n")
         }
     }
 }

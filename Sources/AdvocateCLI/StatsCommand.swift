@@ -30,10 +30,10 @@ struct StatsCommand: ParsableCommand {
         let options = site.buildOptions(asOf: asOf.asOf)
         let (store, figures) = try StoreCommandSupport.loadStoreWithFigures(options)
         switch format {
-        case .json: print(figures.json.serialized(pretty: true))
+        case .json: try StandardOutput.write(figures.json.serialized(pretty: true) + "\n")
         case .table:
-            print(StatsTable.render(figures, store: store))
-            print("the analytics page (private to the team): \(SiteURLs.analyticsURL(of: store.program))")
+            try StandardOutput.write(StatsTable.render(figures, store: store) + "\n"
+                                     + "the analytics page (private to the team): \(SiteURLs.analyticsURL(of: store.program))\n")
         }
     }
 }

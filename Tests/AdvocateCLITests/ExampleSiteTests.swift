@@ -47,6 +47,26 @@ import Testing
         #expect(outcomes.contains { $0.firstConvertedAt != nil && $0.latestStatus == .rejected }, "a refund after conversion")
     }
 
+    /// An export or the figures written to a full disk end in an error and exit 1, not in a
+    /// cut-off file and exit 0.
+    @Test(.enabled(if: FileManager.default.isWritableFile(atPath: "/dev/full")), arguments: [
+        ["export", "referrals", "--format", "csv"], ["stats", "--format", "json"], ["stats"],
+    ])
+    func outputThatCannotBeWrittenIsAnError(arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = CLIRunner.executable
+        process.arguments = arguments
+        process.currentDirectoryURL = CLIRunner.packageRoot
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/full")
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        #expect(said.contains("error: the output could not be written whole (No space left on device)"), "\(said)")
+    }
+
     /// A template can be named by its file or its name (with or without ".md"); a wrong one lists
     /// the site's templates.
     @Test func previewFindsATemplateByName() throws {
