@@ -48,9 +48,7 @@ enum DiagnosticPrinter {
             StandardError.write("\(count) error\(count == 1 ? "" : "s"); nothing was written")
         } else {
             StandardError.write(error.description)
-            // Render and write errors stop a build before it moves anything into place.
-            if case .partlyMoved = error { return }
-            StandardError.write("the output folder was left as it was")
+            if error.leftOutputAsItWas { StandardError.write("the output folder was left as it was") }
         }
     }
 }

@@ -1,3 +1,4 @@
+import Advocate
 import ArgumentParser
 import Foundation
 
@@ -9,10 +10,7 @@ enum StandardOutput {
         do {
             try FileHandle.standardOutput.write(contentsOf: Data(text.utf8))
         } catch {
-            let failure = error as NSError
-            let posix = failure.domain == NSPOSIXErrorDomain ? failure : failure.userInfo[NSUnderlyingErrorKey] as? NSError
-            let reason = posix.map { String(cString: strerror(Int32($0.code))) } ?? failure.localizedDescription
-            StandardError.write("error: the output could not be written whole (\(reason)); nothing after that point reached it")
+            StandardError.write("error: the output could not be written whole (\(fileSystemReason(error))); nothing after that point reached it")
             throw ExitCode.failure
         }
     }

@@ -409,6 +409,18 @@ import Testing
         #expect(content.stderr.contains("content/stories:1:1: error: cannot read the folder: Permission denied"), "\(content.stderr)")
         #expect(content.stderr.contains("templates/assets/site.js:1:1: error: cannot read the asset: Permission denied"), "\(content.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/index.html").path))
+
+        // A site folder the build may not write its record into is named before any page is
+        // written (every page had been written, then the build said the output was as it was).
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: stories.path)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: script.path)
+        let writable = folder.appendingPathComponent("writable")
+        try FileManager.default.createDirectory(at: writable, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o777])
+        let readOnly = try CLIRunner.run(["build", "--source", folder.path, "--output", writable.appendingPathComponent("public").path], unprivileged: folder)
+        #expect(readOnly.status == 1)
+        #expect(readOnly.stderr.contains("cannot keep the build's record in \(folder.path)/.advocate (Permission denied)"), "\(readOnly.stderr)")
+        #expect(readOnly.stderr.contains("the output folder was left as it was"))
+        #expect(!FileManager.default.fileExists(atPath: writable.appendingPathComponent("public/index.html").path))
     }
 
     /// Without a program there is nothing to render the pages with; check says what it left out.

@@ -11,12 +11,23 @@ public enum BuildError: Error, Sendable, CustomStringConvertible {
     /// Some files could not be moved into place while the others were (a folder or an
     /// immutable file where a page goes): the output is the new site but for those.
     case partlyMoved(String)
+    /// The output is the new site, but the record of it in `.advocate/` could not be saved (the
+    /// next build then compares every page).
+    case recordNotSaved(String)
+
+    /// Whether the output folder is as it was before the build.
+    public var leftOutputAsItWas: Bool {
+        switch self {
+        case .invalidInput, .render, .write: true
+        case .partlyMoved, .recordNotSaved: false
+        }
+    }
 
     public var description: String {
         switch self {
         case .invalidInput(let error): error.description
         case .render(let errors): errors.map { "error: \($0)" }.joined(separator: "\n")
-        case .write(let message), .partlyMoved(let message): "error: \(message)"
+        case .write(let message), .partlyMoved(let message), .recordNotSaved(let message): "error: \(message)"
         }
     }
 }
@@ -121,11 +132,27 @@ public enum SiteBuilder {
         return report
     }
 
+    /// Makes sure the build can keep its record in `.advocate/` before it writes anything: a
+    /// read-only site folder had failed the build after every page was written, saying the
+    /// output was left as it was.
+    static func prepareStateDirectory(_ options: BuildOptions) throws(BuildError) {
+        let directory = options.stateDirectory
+        let probe = Paths.join(directory, ".advocate-probe-\(getpid())")
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try AtomicFile.write([], to: probe)
+            unlink(probe)
+        } catch {
+            throw .write("cannot keep the build's record in \(directory) (\(fileSystemReason(error))): a build needs to write there; make the site folder writable")
+        }
+    }
+
     /// The build once it is known that something changed: the site, then the snapshot and the
     /// stamp the next build compares with.
     private static func buildChanged(_ inputs: SiteInputs, digests: InputDigests, progress: (@Sendable (Int, Int) -> Void)?,
                                      timer: StepTimer) throws(BuildError) -> BuildReport {
         let options = inputs.options
+        try prepareStateDirectory(options)
         BuildStamp.remove(options)
         let site = Site(inputs: inputs)
         timer.lap("compute the figures")
@@ -194,7 +221,9 @@ public enum SiteBuilder {
         } _: {
             try? keeping.save(options, states: states)
         }
-        if case .failure(let error) = manifestSaved { throw .write("\(error)") }
+        if case .failure(let error) = manifestSaved {
+            throw .recordNotSaved("\(options.outputDirectory) has the new site, but the list of its files could not be saved in \(options.stateDirectory) (\(fileSystemReason(error))); the next build compares every page")
+        }
         timer.lap("remove old files, record the output")
         let report = BuildReport(asOf: site.figures.asOf, filesByKind: countByKind(pages), written: count.written,
                                  rendered: count.rendered, unchanged: pages.count - count.written, removed: removed, duration: ContinuousClock.now - start,
