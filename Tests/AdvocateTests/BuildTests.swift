@@ -255,6 +255,20 @@ import Testing
         #expect(report.written == 2)
     }
 
+    /// A page replaced by a rebuild keeps its mode (a rebuild under umask 077 had made only the
+    /// changed pages unreadable to a web server running as another user).
+    @Test func aReplacedFileKeepsItsMode() throws {
+        let directory = try fixtureWithReferrals().write()
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        let faq = directory.file("public/faq/index.html")
+        try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: faq)
+        try directory.write("content/faq.md", "---\ntitle: FAQ\n---\n## Changed?\n\nYes.\n")
+        let report = try SiteBuilder.build(SiteFixture.options(directory))
+        #expect(report.written >= 1)
+        #expect(try directory.read("public/faq/index.html").contains("Changed?"))
+        #expect((try FileManager.default.attributesOfItem(atPath: faq)[.posixPermissions] as? Int) == 0o640)
+    }
+
     @Test func filesTheSiteNoLongerHasAreRemoved() throws {
         var site = fixtureWithReferrals()
         let directory = try site.write()

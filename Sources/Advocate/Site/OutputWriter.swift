@@ -118,7 +118,18 @@ final class OutputWriter: @unchecked Sendable {
         defer { endWrite() }
         try ensureDirectory(directory)
         try Self.write(bytes, to: temporary)
+        Self.keepMode(of: final, for: temporary)
         return .staged
+    }
+
+    /// Gives the new file the mode of the one it replaces, as an editor saving in place does: a
+    /// rebuild under another umask (077 in a cron job, say) had made only the changed pages
+    /// unreadable to a web server running as another user.
+    private static func keepMode(of final: String, for temporary: String) {
+        var old = stat(), new = stat()
+        guard lstat(final, &old) == 0, (old.st_mode & S_IFMT) == S_IFREG, lstat(temporary, &new) == 0,
+              old.st_mode & 0o7777 != new.st_mode & 0o7777 else { return }
+        chmod(temporary, old.st_mode & 0o7777)
     }
 
     /// Counts a write (and the folders it makes) as under way and records its temporary file
