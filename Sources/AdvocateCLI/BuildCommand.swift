@@ -36,7 +36,7 @@ struct BuildCommand: ParsableCommand {
     }
 
     func run() throws {
-        let bar = !quiet && isatty(STDERR_FILENO) != 0 ? ProgressBar() : nil
+        let bar = ProgressBar.forStandardError(quiet: quiet)
         var progress: (@Sendable (Int, Int) -> Void)?
         if let bar {
             progress = { done, total in bar.update(done: done, total: total) }
@@ -44,7 +44,8 @@ struct BuildCommand: ParsableCommand {
         let options = site.buildOptions(asOf: asOf.asOf)
         let output = options.outputDirectory
         BuildInterruption.discardStagedFilesOnSignals { outputChanged in
-            outputChanged
+            bar?.finish()  // the message on a line of its own, not after the bar
+            return outputChanged
                 ? "advocate build: interrupted while moving the new pages into place, which was finished first: \(output) has the new site, whole."
                 : "advocate build: interrupted; \(output) is left as it was."
         }

@@ -1,8 +1,16 @@
 import Foundation
 
-/// A one-line progress bar on standard error, shown only on a terminal and only once a build
-/// has run for about a second: `[#########-----------] 45,000/200,008 pages · 38,211/s`.
+/// A one-line progress bar on standard error, shown only on a terminal that can redraw a line
+/// and only once a build has run for about a second:
+/// `[#########-----------] 45,000/200,008 pages · 38,211/s`, cut to the terminal's width.
 final class ProgressBar: @unchecked Sendable {
+    /// A bar for standard error, or nil where it would not redraw in place: not a terminal, a
+    /// `TERM=dumb` one (Emacs shells, CI logs), or `--quiet`.
+    static func forStandardError(quiet: Bool) -> ProgressBar? {
+        guard !quiet, isatty(STDERR_FILENO) != 0, ProcessInfo.processInfo.environment["TERM"] != "dumb" else { return nil }
+        return ProgressBar()
+    }
+
     private let start = ContinuousClock.now
     private let lock = NSLock()
     private var shown = false
@@ -19,8 +27,16 @@ final class ProgressBar: @unchecked Sendable {
             let width = 24
             let filled = total == 0 ? width : width * done / total
             let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-            StandardError.progress("[\(bar)] \(done.formatted())/\(total.formatted()) pages · \(Int(Double(done) / max(elapsed, 0.001)).formatted())/s")
+            let line = "[\(bar)] \(done.formatted())/\(total.formatted()) pages · \(Int(Double(done) / max(elapsed, 0.001)).formatted())/s"
+            // Longer than the terminal is wide, each redraw would wrap onto a new line.
+            StandardError.progress(String(line.prefix(max(Self.columns() - 1, 10))))
         }
+    }
+
+    /// The terminal's width, 80 when it cannot be asked.
+    private static func columns() -> Int {
+        var size = winsize()
+        return ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : 80
     }
 
     /// Clears the bar's line if it was drawn.
