@@ -364,6 +364,15 @@ import Testing
         let errors = try diagnostics(journal: journal).filter { $0.severity == .error }
         #expect(errors.map(\.line) == [1, 4], "\(errors)")
         #expect(errors.last?.message.contains("unknown referral id \"rf_2\"") == true)
+        // Not even when the line is not JSON (a comma too many), where its id is read as text.
+        let malformed = """
+            {"type":"referral","id":"rf_1","at":"2026-03-01T09:30:00Z","referrer":"ada","name":"Grace","email":"g@example.org",}
+            {"type":"status","id":"rf_1","at":"2026-03-02T09:30:00Z","status":"contacted"}
+            {"type":"status","id":"rf_2","at":"2026-03-03T09:30:00Z","status":"converted","value":10}
+
+            """
+        let malformedErrors = try diagnostics(journal: malformed).filter { $0.severity == .error }
+        #expect(malformedErrors.map(\.line) == [1, 3], "\(malformedErrors)")
     }
 
     @Test func statusIDKnownFromAnyReferralAcceptedOrNot() throws {

@@ -149,6 +149,8 @@ enum JournalReader {
                     result.tornTail = Array(bytes[start..<end])
                 } else {
                     result.diagnostics.error(file, error.location, "malformed journal line: \(error.message)")
+                    // Its statuses further down are this error's, not errors of their own.
+                    if let id = referralID(ofMalformed: line) { result.unloadedReferralIDs.insert(id) }
                 }
                 continue
             }
@@ -163,6 +165,20 @@ enum JournalReader {
                 result.offsets.append(lineStart)
             }
         }
+    }
+
+    /// The id of a referral line that is not valid JSON (`…"id":"rf_7",…}}`), read as the text
+    /// after `"id":`, when the line says it is a referral.
+    private static func referralID(ofMalformed line: some Collection<UInt8>) -> String? {
+        let text = String(decoding: line, as: UTF8.self)
+        guard text.contains(#""type":"referral""#) || text.contains(#""type": "referral""#),
+              let key = text.range(of: #""id""#) else { return nil }
+        let rest = text[key.upperBound...].drop { $0 == " " }
+        guard rest.first == ":" else { return nil }
+        let value = rest.dropFirst().drop { $0 == " " }
+        guard value.first == "\"" else { return nil }
+        let id = value.dropFirst().prefix { $0 != "\"" && $0 != "\\" }
+        return id.isEmpty ? nil : String(id)
     }
 
     /// The id of a referral line that did not decode, when it has one as text.
