@@ -47,11 +47,12 @@ import Testing
     }
 
     /// A broken link is reported where a person fixes it: the Markdown line, or the template
-    /// line once for every page built on it; one made of values, at the first page that has it.
+    /// line once for every page built on it (counted once a page, however often a page has it);
+    /// one made of values, at the first page that has it.
     @Test func brokenLinksAreReportedWhereTheyWereWritten() throws {
         var site = SiteFixture()
         site.content["faq.md"] = "---\ntitle: FAQ\n---\r\n## How?\r\n\r\nSee [the terms](/term/) or [these](/terms/).\r\n\r\n[ref]: /nowhere?a=1&b=2\n\n[Ref][ref]\n"
-        site.pageTemplates["layout"] = site.pageTemplates["layout"]!.replacingOccurrences(of: "<body>", with: "<body><a href=\"/gone/\">gone</a>\n<script src=\"{{site.root}}assets/thme.js\"></script>")
+        site.pageTemplates["layout"] = site.pageTemplates["layout"]!.replacingOccurrences(of: "<body>", with: "<body><a href=\"/gone/\">gone</a> <a href=\"/gone/\">again</a>\n<script src=\"{{site.root}}assets/thme.js\"></script>")
         site.pageTemplates["stats"] = site.pageTemplates["stats"]!.replacingOccurrences(of: "{{/main}}", with: "<a href=\"{{site.root}}r/{{referrer.code}}/missing/\">x</a>{{/main}}")
         let directory = try site.write()
         let inputs = try SiteInputs.load(SiteFixture.options(directory))

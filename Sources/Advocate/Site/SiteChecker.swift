@@ -229,8 +229,9 @@ public enum SiteChecker {
     private static func report(_ links: [BrokenLink], pages: [PageSpec], paths: [String], site: Site) -> [Diagnostic] {
         let origins = LinkOrigins(site: site)
         var lookedUp: [String: LinkOrigins.Origin?] = [:]
-        var written: [LinkOrigins.Origin: (link: BrokenLink, pages: Int)] = [:]
-        var unwritten: [String: (first: BrokenLink, pages: Int)] = [:]
+        // Pages as sets: a page with a link twice (a layout's header and footer) is one page.
+        var written: [LinkOrigins.Origin: (link: BrokenLink, pages: Set<Int>)] = [:]
+        var unwritten: [String: (first: BrokenLink, pages: Set<Int>)] = [:]
         var unwrittenInOrder: [String] = []
         var unwrittenPerKind: [String: Int] = [:]
         for link in links {
@@ -246,11 +247,11 @@ public enum SiteChecker {
                 lookedUp[key] = origin
             }
             if let origin {
-                written[origin, default: (link, 0)].pages += 1
+                written[origin, default: (link, [])].pages.insert(link.page)
             } else if unwritten[link.url] != nil {
-                unwritten[link.url]!.pages += 1
+                unwritten[link.url]!.pages.insert(link.page)
             } else {
-                unwritten[link.url] = (link, 1)
+                unwritten[link.url] = (link, [link.page])
                 unwrittenInOrder.append(link.url)
                 unwrittenPerKind[kind, default: 0] += 1
             }
@@ -261,7 +262,7 @@ public enum SiteChecker {
         }
         func onPages(_ count: Int) -> String { count > 1 ? " (on \(count) pages)" : "" }
         for (origin, entry) in written {
-            diagnostics.append(.error(origin.file, origin.location, entry.link.message + onPages(entry.pages)))
+            diagnostics.append(.error(origin.file, origin.location, entry.link.message + onPages(entry.pages.count)))
         }
         var shown: [String: Int] = [:]
         var notShown: [String: (first: BrokenLink, count: Int)] = [:]
@@ -270,9 +271,9 @@ public enum SiteChecker {
             let kind = pages[entry.first.page].kind
             if shown[kind, default: 0] < unwrittenLinksShownPerKind {
                 shown[kind, default: 0] += 1
-                diagnostics.append(atPage(entry.first, entry.first.message + onPages(entry.pages)))
+                diagnostics.append(atPage(entry.first, entry.first.message + onPages(entry.pages.count)))
             } else {
-                notShown[kind, default: (entry.first, 0)].count += entry.pages
+                notShown[kind, default: (entry.first, 0)].count += entry.pages.count
             }
         }
         for (kind, rest) in notShown {
