@@ -51,7 +51,7 @@ import Testing
     /// one made of values, at the first page that has it.
     @Test func brokenLinksAreReportedWhereTheyWereWritten() throws {
         var site = SiteFixture()
-        site.content["faq.md"] = "---\ntitle: FAQ\n---\r\n## How?\r\n\r\nSee [the terms](/term/) or [these](/terms/).\r\n\r\n[ref]: /nowhere?a=1&b=2\n\n[Ref][ref]\n"
+        site.content["faq.md"] = "---\ntitle: FAQ\n---\r\n## How?\r\n\r\nSee [the terms](/term/) or [these](/terms/).\r\n\r\n[ref]: /nowhere?a=1&b=2\n\n[Ref][ref] [spaced](</no pe/>)\n"
         site.pageTemplates["layout"] = site.pageTemplates["layout"]!.replacingOccurrences(of: "<body>", with: "<body><a href=\"/gone/\">gone</a> <a href=\"/gone/\">again</a>\n<script src=\"{{site.root}}assets/thme.js\"></script>")
         site.pageTemplates["stats"] = site.pageTemplates["stats"]!.replacingOccurrences(of: "{{/main}}", with: "<a href=\"{{site.root}}r/{{referrer.code}}/missing/\">x</a>{{/main}}")
         let directory = try site.write()
@@ -65,6 +65,9 @@ import Testing
         #expect(!term.message.contains("pages)"))
         let reference = try #require(broken.first { $0.message.contains("/nowhere?a=1&b=2") })
         #expect(reference.file.hasSuffix("content/faq.md") && reference.line == 8 && reference.column == 8, "\(reference)")
+        // A destination with a space, written in angle brackets, is found as written.
+        let spaced = try #require(broken.first { $0.message.contains("/no%20pe/") })
+        #expect(spaced.file.hasSuffix("content/faq.md") && spaced.line == 10 && spaced.column == 22, "\(spaced)")
         let gone = broken.filter { $0.message.contains("/gone/") }
         #expect(gone.count == 1)
         #expect(gone.first?.file.hasSuffix("templates/layout.mustache") == true && gone.first?.line == 2)

@@ -34,8 +34,10 @@ struct LinkOrigins {
 
     /// The first place `url` is written among the sources of `page`, then the templates.
     func origin(of url: String, on page: PageSpec) -> Origin? {
+        // Markdown's `<…>` destination may hold spaces, which the page has percent-encoded.
+        var forms = [url] + [url.removingPercentEncoding].compactMap { $0 }.filter { $0 != url }
         // The scanner read `&amp;` as `&`; a source may hold either.
-        var forms = url.contains("&") ? [url, url.replacingOccurrences(of: "&", with: "&amp;")] : [url]
+        forms += forms.filter { $0.contains("&") }.map { $0.replacingOccurrences(of: "&", with: "&amp;") }
         // A theme writes its links from the site's root, as docs/theme.md asks: `{{site.root}}terms/`.
         // Content's root links were given the base path by the build (`/nope/` is now
         // `/refer/nope/`): they are written without it.
