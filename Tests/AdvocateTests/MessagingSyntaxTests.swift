@@ -88,18 +88,20 @@ import Testing
         #expect(try problems("Hi from {{referrer.name}}: {{{link}}}").isEmpty)
     }
 
+    /// The template in `text` (a file m.md) and what loading it said.
+    private func loaded(_ text: String) throws -> (MessageTemplate?, [String]) {
+        var diagnostics = DiagnosticList()
+        let template = MessageTemplateLoader.load(try FrontMatter.parse(text, file: "m.md"), name: "m", diagnostics: &diagnostics)
+        return (template, diagnostics.all.map(\.description))
+    }
+
     /// An email's subject is one header line: a block scalar over several lines is an error
     /// (it had become `subject=line%20one%0D%0Aline%20two` in the share link); the line break a
     /// folded one ends with is dropped.
     @Test func aSubjectOverSeveralLinesIsAnError() throws {
-        func load(_ text: String) throws -> (MessageTemplate?, [String]) {
-            var diagnostics = DiagnosticList()
-            let template = MessageTemplateLoader.load(try FrontMatter.parse(text, file: "m.md"), name: "m", diagnostics: &diagnostics)
-            return (template, diagnostics.all.map(\.description))
-        }
-        let (_, literal) = try load("---\nchannel: email\nsubject: |\n  line one\n  line two\n---\nHi {{link}}\n")
+        let (_, literal) = try loaded("---\nchannel: email\nsubject: |\n  line one\n  line two\n---\nHi {{link}}\n")
         #expect(literal == ["m.md:3:1: error: the subject spans several lines; an email's subject is one line: write it on one line after 'subject:'"])
-        let (folded, foldedProblems) = try load("---\nchannel: email\nsubject: >\n  line one\n  line two\n---\nHi {{link}}\n")
+        let (folded, foldedProblems) = try loaded("---\nchannel: email\nsubject: >\n  line one\n  line two\n---\nHi {{link}}\n")
         #expect(foldedProblems.isEmpty, "\(foldedProblems)")
         #expect(folded?.variants.first?.subject?.render(.bool(true)) == "line one line two")
     }
@@ -108,23 +110,18 @@ import Testing
     /// shown on /messaging/ as if sent), and a body below the front matter that variant `a`'s
     /// own body replaces.
     @Test func settingsThatDoNothingAreWarnings() throws {
-        func found(_ text: String) throws -> (MessageTemplate?, [String]) {
-            var diagnostics = DiagnosticList()
-            let template = MessageTemplateLoader.load(try FrontMatter.parse(text, file: "m.md"), name: "m", diagnostics: &diagnostics)
-            return (template, diagnostics.all.map(\.description))
-        }
-        let (sms, smsProblems) = try found("---\nchannel: sms\nsubject: Hi\n---\nHi {{link}}\n")
+        let (sms, smsProblems) = try loaded("---\nchannel: sms\nsubject: Hi\n---\nHi {{link}}\n")
         #expect(smsProblems == ["m.md:3:1: warning: 'subject' is for email templates; SMS messages have none, so it is ignored"])
         #expect(sms?.variants.first?.subject == nil)
-        let (whatsapp, whatsappProblems) = try found("---\nchannel: whatsapp\nvariants:\n  a:\n    body: \"X {{link}}\"\n  b:\n    body: \"Y {{link}}\"\n---\nHi {{link}}\n")
+        let (whatsapp, whatsappProblems) = try loaded("---\nchannel: whatsapp\nvariants:\n  a:\n    body: \"X {{link}}\"\n  b:\n    body: \"Y {{link}}\"\n---\nHi {{link}}\n")
         #expect(whatsappProblems == ["m.md:3:1: warning: variant \"a\" has its own body, so the text below the front matter is not used"])
         #expect(whatsapp?.variants.count == 2)
         // A variant's own field is named at its line, not at `variants:`.
-        let (_, typo) = try found("---\nchannel: sms\nvariants:\n  b:\n    body: \"Y {{link}}\"\n    bdy: \"Z\"\n    subject: Hi\n---\nHi {{link}}\n")
+        let (_, typo) = try loaded("---\nchannel: sms\nvariants:\n  b:\n    body: \"Y {{link}}\"\n    bdy: \"Z\"\n    subject: Hi\n---\nHi {{link}}\n")
         #expect(typo == ["m.md:6:1: warning: variant \"b\": unknown field 'bdy' is ignored; did you mean 'body'? (allowed: body, subject)",
                          "m.md:7:1: warning: variant \"b\": 'subject' is for email templates; SMS messages have none, so it is ignored"], "\(typo)")
         // An empty `body:` is no body of its own: the text below is used, and nothing is said.
-        let (_, emptyBody) = try found("---\nchannel: whatsapp\nvariants:\n  a:\n    body:\n  b:\n    body: \"Y {{link}}\"\n---\nHi {{link}}\n")
+        let (_, emptyBody) = try loaded("---\nchannel: whatsapp\nvariants:\n  a:\n    body:\n  b:\n    body: \"Y {{link}}\"\n---\nHi {{link}}\n")
         #expect(emptyBody.isEmpty, "\(emptyBody)")
     }
 
