@@ -331,6 +331,22 @@ import Testing
         #expect(!directory.exists("x"))
     }
 
+    /// An output folder that is a link to a folder not there yet is named as such, not as a
+    /// staging folder that could not be made.
+    @Test func anOutputLinkToAMissingFolderIsNamed() throws {
+        let directory = try fixtureWithReferrals().write()
+        try FileManager.default.createSymbolicLink(atPath: directory.file("out"), withDestinationPath: directory.file("nowhere"))
+        var options = SiteFixture.options(directory)
+        options.outputDirectory = directory.file("out")
+        do {
+            _ = try SiteBuilder.build(options)
+            Issue.record("a build into a link to nowhere went on")
+        } catch {
+            #expect(error.description.contains("\(directory.file("out")):1:1: error: the output folder is a symbolic link to \(directory.file("nowhere")), "
+                    + "which does not exist; create that folder, or point the link at one that does"), "\(error.description)")
+        }
+    }
+
     /// `--output .`, `--output /` or a folder inside the inputs would mix the site's files with
     /// the build's: refused before anything is written, however the path is spelled.
     @Test func anOutputFolderHoldingOrInsideTheInputsIsRefused() throws {
