@@ -89,7 +89,6 @@ struct ServeCommand: AsyncParsableCommand {
                 ? "advocate serve: stopped during its first build, while moving the new pages into place, which was finished first: \(output) has the new site, whole."
                 : "advocate serve: stopped during its first build; \(output) is left as it was."
         }
-        defer { interruption.cancel() }
         let prepared: AdvocateServer.Prepared
         do {
             prepared = try AdvocateServer.prepare(configuration) { port in

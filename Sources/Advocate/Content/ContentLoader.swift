@@ -156,11 +156,10 @@ public enum ContentLoader {
             }
             // As in Hugo and Zola: a story being written or awaiting approval is checked, not
             // published.
-            switch page.field("draft")?.lowercased() {
-            case "true"?: continue
-            case nil, "false"?: break
-            case let other?:
-                diagnostics.error(path, page.source.location(of: "draft"), "'draft' must be true or false, found \"\(page.field("draft") ?? other)\"")
+            if let draft = page.field("draft"), draft.lowercased() != "false" {
+                if draft.lowercased() != "true" {
+                    diagnostics.error(path, page.source.location(of: "draft"), "'draft' must be true or false, found \"\(draft)\"")
+                }
                 continue
             }
             stories.append(Story(slug: slug, page: page, date: date, summary: page.field("summary") ?? page.description,

@@ -106,7 +106,7 @@ public struct SiteInputs: Sendable {
         diagnostics.append(contentsOf: contentDiagnostics)
         let (theme, themeDiagnostics) = Theme.load(from: options.templatesDirectory)
         diagnostics.append(contentsOf: themeDiagnostics)
-        let unreadable = checkAssets([(Paths.join(options.contentDirectory, "assets"), content.assets),
+        let unreadable = checkAssets([(Paths.join(options.contentDirectory, ContentLoader.assetsFolder), content.assets),
                                       (Paths.join(options.templatesDirectory, "assets"), theme?.assets ?? [])], diagnostics: &diagnostics)
         guard let store = reading.standIn else { return (nil, diagnostics) }
         if !unreadable { checkBrand(store.program, content: content, options: options, diagnostics: &diagnostics) }
