@@ -20,14 +20,19 @@ public struct Sendmail: Sendable {
 
     /// Why the command cannot run on this machine, nil when the shell knows its first word (a
     /// program on `PATH`, a path, a shell keyword or builtin); asked once, at the server's start,
-    /// so that a missing `sendmail` is not found out one failed email at a time.
+    /// so that a missing `sendmail` is not found out one failed email at a time. A command that
+    /// starts with shell syntax (an assignment, quotes, a subshell, `$`) is left to the shell.
     public func problem() -> String? {
         guard let program = command.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init) else {
             return "--sendmail is empty: give the mail command, such as \"sendmail -t\""
         }
+        let plainWord = program.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_./+-".contains($0)) }
+        guard plainWord else { return nil }
         let known = run(["/bin/sh", "-c", #"command -v -- "$1""#, "sh", program], input: "/dev/null", errors: "/dev/null")
         guard case .success(let status) = known, status != 0 else { return nil }
-        return "--sendmail: \(program) is not a command on this machine; install a mail transfer agent that provides it (Debian: msmtp-mta, or postfix) or give the command's full path"
+        return program.contains("/")
+            ? "--sendmail: \(program) is not an executable file; install the mail transfer agent that provides it (Debian: msmtp-mta, or postfix) or correct the path"
+            : "--sendmail: \(program) is not a command on this machine; install a mail transfer agent that provides it (Debian: msmtp-mta, or postfix) or give the command's full path"
     }
 
     /// coreutils' `timeout` runs the command in a process group of its own and stops all of it:
