@@ -62,6 +62,10 @@ import Testing
                 try FileManager.default.removeItem(atPath: directory.file("content/terms.md"))
                 try FileManager.default.createSymbolicLink(atPath: directory.file("content/terms.md"), withDestinationPath: "terms.md")
             }, "cannot read the file: Too many levels of symbolic links"),
+            ("content/stories", {
+                try FileManager.default.removeItem(atPath: directory.file("content/stories"))
+                try FileManager.default.createSymbolicLink(atPath: directory.file("content/stories"), withDestinationPath: shared.file("moved"))
+            }, "is a symbolic link to \(shared.file("moved")), which cannot be followed (No such file or directory)"),
             ("content/faq.md", {
                 try FileManager.default.removeItem(atPath: directory.file("content/faq.md"))
                 try FileManager.default.createDirectory(atPath: directory.file("content/faq.md"), withIntermediateDirectories: false)

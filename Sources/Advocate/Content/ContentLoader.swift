@@ -215,6 +215,10 @@ public enum ContentLoader {
     /// the build cannot see into must not read as one with nothing in it, which would take its
     /// pages off the site.
     static func folderProblem(_ path: String) -> String? {
+        if fileType(path, followingLinks: false) == S_IFLNK, fileType(path) == nil {
+            let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) ?? "?"
+            return "is a symbolic link to \(target), which cannot be followed (\(systemMessage())); point it at the folder, or remove it"
+        }
         if isMissing(path) { return nil }
         guard fileType(path) == S_IFDIR else { return unreadable(path, "folder") }
         guard let folder = opendir(path) else { return "cannot read the folder: \(systemMessage())" }
