@@ -51,6 +51,10 @@ import Testing
         try FileManager.default.createSymbolicLink(atPath: directory.file("content/stories"), withDestinationPath: shared.file("stories"))
         _ = try SiteBuilder.build(SiteFixture.options(directory))
         #expect(directory.exists("public/stories/first-story/index.html"))
+        // An edit in the linked folder is a change of the inputs (it was not seen).
+        try shared.write("stories/first-story.md", "---\ntitle: An edited story\n---\nEdited through the link.\n")
+        #expect(try SiteBuilder.build(SiteFixture.options(directory)).written > 0)
+        #expect(try directory.read("public/stories/first-story/index.html").contains("Edited through the link."))
         let before = try directory.snapshot()
 
         let cases: [(String, () throws -> Void, String)] = [

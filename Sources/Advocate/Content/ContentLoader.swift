@@ -248,6 +248,21 @@ public enum ContentLoader {
         fileType(directory, followingLinks: false) == S_IFLNK ? URL(fileURLWithPath: directory).resolvingSymlinksInPath().path : directory
     }
 
+    /// The folders the build reads through a symbolic link (``followed(_:)``), by name below
+    /// content/ or templates/.
+    static let linkableFolders = [storiesFolder, messagingFolder, assetsFolder]
+
+    /// The files of those of `directory`'s folders that are symbolic links, as paths relative to
+    /// `directory`: ``listFiles(_:)`` of `directory` does not go through a link, and an edit
+    /// there must still count as a change of the inputs.
+    public static func filesInLinkedFolders(of directory: String) -> [String] {
+        linkableFolders.flatMap { folder -> [String] in
+            let path = Paths.join(directory, folder)
+            guard fileType(path, followingLinks: false) == S_IFLNK else { return [] }
+            return listFiles(path).map { folder + "/" + $0 }
+        }
+    }
+
     /// Regular files below a folder (which may be a symbolic link), as sorted relative paths;
     /// hidden files are skipped.
     public static func listFiles(_ directory: String) -> [String] {
