@@ -301,7 +301,9 @@ import Testing
         let directory = try site.write()
         _ = try SiteBuilder.build(SiteFixture.options(directory))
         try FileManager.default.removeItem(atPath: directory.file(".advocate"))
-        for extra in ["public/keep-me.txt", "public/r/notes.txt", "public/assets/extra.css", "public/r/ada/notes.txt"] {
+        let handMade = ["public/keep-me.txt", "public/r/notes.txt", "public/assets/extra.css", "public/r/ada/notes.txt",
+                        "public/r/Notes/index.html", "public/stats/.git/index.html", "public/stories/Old_Post/index.html"]
+        for extra in handMade {
             try directory.write(extra, "not made by advocate")
         }
         site.store.referrers.removeLast()
@@ -312,12 +314,13 @@ import Testing
         try FileManager.default.removeItem(atPath: directory.file("content/stories/first-story.md"))
 
         let report = try SiteBuilder.build(SiteFixture.options(directory))
-        for gone in ["stats/\(bobsToken)", "stats/tok2xxxxxxxxxxxxxxxxxxxxxxxxx", "r/cy", "stories/first-story"] {
+        // The site's only story is gone, so is its list.
+        for gone in ["stats/\(bobsToken)", "stats/tok2xxxxxxxxxxxxxxxxxxxxxxxxx", "r/cy", "stories/first-story", "stories/index.html"] {
             #expect(!directory.exists("public/" + gone), "\(gone) was left")
         }
-        #expect(report.removed == 5)
-        for kept in ["stats/\(newToken)/index.html", "r/bob/index.html", "keep-me.txt", "r/notes.txt", "assets/extra.css", "r/ada/notes.txt"] {
-            #expect(directory.exists("public/" + kept), "\(kept) was removed")
+        #expect(report.removed == 6)
+        for kept in ["public/stats/\(newToken)/index.html", "public/r/bob/index.html"] + handMade {
+            #expect(directory.exists(kept), "\(kept) was removed")
         }
     }
 

@@ -5,23 +5,25 @@ import Foundation
 /// that nobody adds to by hand; the other pages always exist, and assets are left alone (a
 /// hand-placed file there is not the build's to remove).
 enum PageShapes {
-    /// Each folder of per-item pages, with the file names a build writes in its items' folders.
-    static let folders: [(folder: String, files: [String])] = [
-        ("r", ["index.html", "qr.svg"]),
-        ("stats", ["index.html"]),
-        ("stories", ["index.html"]),
+    /// Each folder of per-item pages, with the file names a build writes in its items' folders
+    /// and the names such an item can have (a code, a token, a story's slug): a hand-made
+    /// `stats/.git/` or `r/Notes/` is none of the build's.
+    static let folders: [(folder: String, files: [String], isItemName: @Sendable (String) -> Bool)] = [
+        ("r", ["index.html", "qr.svg"], StoreRules.isValidCode),
+        ("stats", ["index.html"], StoreRules.isValidToken),
+        ("stories", ["index.html"], { !$0.isEmpty && Slug.make($0, fallback: "") == $0 }),
     ]
 
-    /// Optional pages a program may switch off.
-    static let optionalPages = ["leaderboard/index.html", "join/index.html", "join/sent/index.html"]
+    /// Pages a program may go without (no leaderboard, no join form, no stories left).
+    static let optionalPages = ["leaderboard/index.html", "join/index.html", "join/sent/index.html", "stories/index.html"]
 
     /// The files of those shapes in `outputDirectory`, relative to it; none through a symbolic link.
     static func existing(in outputDirectory: String) -> [String] {
         var paths = optionalPages.filter { fileType(Paths.join(outputDirectory, $0), followingLinks: false) == S_IFREG }
-        for (folder, files) in folders {
+        for (folder, files, isItemName) in folders {
             let parent = Paths.join(outputDirectory, folder)
             guard fileType(parent, followingLinks: false) == S_IFDIR, let items = try? FileManager.default.contentsOfDirectory(atPath: parent) else { continue }
-            for item in items where fileType(Paths.join(parent, item), followingLinks: false) == S_IFDIR {
+            for item in items where isItemName(item) && fileType(Paths.join(parent, item), followingLinks: false) == S_IFDIR {
                 for file in files where fileType(Paths.join(parent, item, file), followingLinks: false) == S_IFREG {
                     paths.append("\(folder)/\(item)/\(file)")
                 }
