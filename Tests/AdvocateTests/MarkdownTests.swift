@@ -134,16 +134,18 @@ private final class ResultBox: @unchecked Sendable {
         ])
     }
 
-    /// Raw HTML, which safe mode leaves out, is named where it starts (a page's and a message's),
-    /// so copy does not vanish without a word; comments are meant not to show and are not named.
+    /// Raw HTML, which safe mode leaves out, is named where it starts (a page's and an email's;
+    /// an SMS sends its text as it is), so copy does not vanish without a word; comments are meant
+    /// not to show and are not named.
     @Test func rawHTMLLeftOutIsNamed() throws {
         let directory = try TemporaryDirectory()
-        try directory.write("content/faq.md", "---\ntitle: FAQ\n---\n# FAQ\n\n<!-- a note -->\n\nText with <b>bold</b>.\n\n<div class=\"box\">\nBoxed\n</div>\n")
+        try directory.write("content/faq.md", "---\ntitle: FAQ\n---\n# FAQ\n\n<!-- a note -->\n\nTéxt with <b>bold</b>.\n\n<div class=\"box\">\nBoxed\n</div>\n")
+        try directory.write("content/messaging/sms.md", "---\nchannel: sms\n---\nHi <b>x</b> {{link}}\n")
         try directory.write("content/terms.md", "Terms\n")
         try directory.write("content/messaging/email.md", "---\nchannel: email\nsubject: Hi\n---\nHi {{link}}\n\n<iframe src=\"x\"></iframe>\n")
         let (_, diagnostics) = ContentLoader.load(from: directory.file("content"))
         #expect(diagnostics.map(\.description) == [
-            "\(directory.file("content/faq.md")):8:11: warning: raw HTML is left out (Markdown is rendered in safe mode): <b> (and 2 more below); write it in Markdown, or put it in the theme",
+            "\(directory.file("content/faq.md")):8:11: warning: raw HTML is left out (Markdown is rendered in safe mode): <b> (and 2 more); write it in Markdown, or put it in the theme",
             "\(directory.file("content/messaging/email.md")):7:1: warning: raw HTML is left out (Markdown is rendered in safe mode): <iframe src=\"x\"></iframe>; write it in Markdown, or put it in the theme",
         ])
     }

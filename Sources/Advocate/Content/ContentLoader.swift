@@ -107,7 +107,7 @@ public enum ContentLoader {
     /// and how much more there is: safe mode leaves it out, and copy vanished without a word.
     static func warnAboutOmittedHTML(_ omitted: [Markdown.OmittedHTML], file: String, bodyLine: Int, diagnostics: inout DiagnosticList) {
         guard let first = omitted.first else { return }
-        let more = omitted.count > 1 ? " (and \(omitted.count - 1) more below)" : ""
+        let more = omitted.count > 1 ? " (and \(omitted.count - 1) more)" : ""
         diagnostics.warning(file, SourceLocation(line: bodyLine + first.line - 1, column: max(first.column, 1)),
                             "raw HTML is left out (Markdown is rendered in safe mode): \(first.text.prefix(60))\(more); write it in Markdown, or put it in the theme")
     }

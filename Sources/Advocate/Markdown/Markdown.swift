@@ -41,7 +41,8 @@ public enum Markdown {
         let (html, (headings, omitted)) = withDocument(markdown) { document, extensions in
             (takeString(cmark_render_html(document, options, extensions)), outline(document))
         }
-        return Rendered(html: wrappingTables(in: addingIDs(to: html, headings: headings)), headings: headings, omittedHTML: omitted)
+        return Rendered(html: wrappingTables(in: addingIDs(to: html, headings: headings)), headings: headings,
+                        omittedHTML: omitted.isEmpty ? [] : inCharacters(omitted, of: markdown))
     }
 
     /// Each table in a wrapper it scrolls sideways inside, by keyboard too, instead of widening
@@ -133,6 +134,18 @@ public enum Markdown {
         guard let pointer else { return "" }
         defer { free(pointer) }
         return String(cString: pointer)
+    }
+
+    /// `omitted` with columns counted in characters, as every other message counts them: cmark
+    /// counts bytes.
+    private static func inCharacters(_ omitted: [OmittedHTML], of markdown: String) -> [OmittedHTML] {
+        let lines = markdown.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        return omitted.map { found in
+            guard lines.indices.contains(found.line - 1) else { return found }
+            var placed = found
+            placed.column = String(decoding: lines[found.line - 1].utf8.prefix(max(found.column - 1, 0)), as: UTF8.self).count + 1
+            return placed
+        }
     }
 
     /// The document's headings, and its raw HTML.
