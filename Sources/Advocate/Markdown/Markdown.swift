@@ -48,22 +48,56 @@ public enum Markdown {
     /// Each table in a wrapper it scrolls sideways inside, by keyboard too, instead of widening
     /// a phone's page (WCAG 1.4.10), named by the heading before it. Safe mode drops raw HTML
     /// and code escapes `<`, so each `<table>` and `</table>` in the output is a GFM table's,
-    /// and each ` id="` a heading's (``addingIDs(to:headings:)``).
+    /// and each `<hN id="` a heading's (``addingIDs(to:headings:)``). Bytes, scanned once:
+    /// Foundation's `range(of:)` went over the text from its start at each call.
     private static func wrappingTables(in html: String) -> String {
-        guard html.contains("<table>") else { return html }
-        var output = ""
-        output.reserveCapacity(html.utf8.count + 256)
-        var rest = html[...]
-        while let table = rest.range(of: "<table>") {
-            output += rest[..<table.lowerBound]
-            let name = output.range(of: " id=\"", options: .backwards).map { found in
-                "aria-labelledby=\"" + output[found.upperBound...].prefix { $0 != "\"" } + "\""
-            } ?? "aria-label=\"Table\""
-            output += "<div class=\"table-wrap\" role=\"group\" \(name) tabindex=\"0\">\n<table>"
-            rest = rest[table.upperBound...]
+        let bytes = Array(html.utf8)
+        let open = Array("<table>".utf8), close = Array("</table>".utf8)
+        guard firstIndex(of: open, in: bytes, from: 0) != nil else { return html }
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count + 256)
+        var position = 0
+        var name = "aria-label=\"Table\""
+        while let table = firstIndex(of: open, in: bytes, from: position) {
+            if let id = lastHeadingID(in: bytes[position..<table]) { name = "aria-labelledby=\"\(id)\"" }
+            output += bytes[position..<table]
+            output += Array("<div class=\"table-wrap\" role=\"group\" \(name) tabindex=\"0\">\n<table>".utf8)
+            position = table + open.count
+            guard let end = firstIndex(of: close, in: bytes, from: position) else { break }
+            output += bytes[position..<end]
+            output += Array("</table>\n</div>".utf8)
+            position = end + close.count
         }
-        output += rest
-        return output.replacingOccurrences(of: "</table>", with: "</table>\n</div>")
+        output += bytes[position...]
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// The id of the last heading (`<h2 id="…">`) in `bytes`.
+    private static func lastHeadingID(in bytes: ArraySlice<UInt8>) -> String? {
+        let marker = Array(" id=\"".utf8)
+        var index = bytes.endIndex - marker.count
+        while index >= bytes.startIndex + 3 {
+            // `<hN id="`: the marker right after `<h` and a digit.
+            if bytes[index..<index + marker.count].elementsEqual(marker), bytes[index - 3] == UInt8(ascii: "<"),
+               bytes[index - 2] == UInt8(ascii: "h"), (UInt8(ascii: "1")...UInt8(ascii: "6")).contains(bytes[index - 1]) {
+                let start = index + marker.count
+                let end = bytes[start...].firstIndex(of: UInt8(ascii: "\"")) ?? bytes.endIndex
+                return String(decoding: bytes[start..<end], as: UTF8.self)
+            }
+            index -= 1
+        }
+        return nil
+    }
+
+    /// Where `needle` first starts in `bytes` at or after `start`.
+    private static func firstIndex(of needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
+        guard let first = needle.first, bytes.count >= needle.count else { return nil }
+        var index = start
+        while index <= bytes.count - needle.count {
+            if bytes[index] == first, bytes[index..<index + needle.count].elementsEqual(needle) { return index }
+            index += 1
+        }
+        return nil
     }
 
     /// Renders Markdown to plain text, as a mail or SMS body would carry it.
@@ -181,17 +215,18 @@ public enum Markdown {
     /// in document order.
     private static func addingIDs(to html: String, headings: [Heading]) -> String {
         guard !headings.isEmpty else { return html }
-        var output = ""
-        output.reserveCapacity(html.utf8.count + headings.count * 24)
-        var rest = html[...]
+        let bytes = Array(html.utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count + headings.count * 24)
+        var position = 0
         for heading in headings {
-            let tag = "<h\(heading.level)>"
-            guard let range = rest.range(of: tag) else { break }
-            output += rest[..<range.lowerBound]
-            output += "<h\(heading.level) id=\"\(heading.id)\">"
-            rest = rest[range.upperBound...]
+            let tag = Array("<h\(heading.level)>".utf8)
+            guard let found = firstIndex(of: tag, in: bytes, from: position) else { break }
+            output += bytes[position..<found]
+            output += Array("<h\(heading.level) id=\"\(heading.id)\">".utf8)
+            position = found + tag.count
         }
-        output += rest
-        return output
+        output += bytes[position...]
+        return String(decoding: output, as: UTF8.self)
     }
 }
