@@ -66,6 +66,9 @@ import Testing
         let rendered = Markdown.render("A claim.[^1]\n\n[^1]: The source.\n")
         #expect(rendered.html.contains(##"<sup class="footnote-ref"><a href="#fn-1" id="fnref-1" data-footnote-ref>1</a></sup>"##), "\(rendered.html)")
         #expect(rendered.html.contains(#"<li id="fn-1">"#) && !rendered.html.contains("[^1]"))
+        // A heading cannot take a footnote's id.
+        let clash = Markdown.render("## fn 1\n\n## fnref 1\n\nA claim.[^1]\n\n[^1]: The source.\n")
+        #expect(clash.headings.map(\.id) == ["section-fn-1", "section-fnref-1"])
     }
 
     @Test func plainTextDropsMarkup() {

@@ -205,7 +205,9 @@ public enum Markdown {
             }
             guard type == CMARK_NODE_HEADING else { continue }
             let text = takeString(cmark_render_plaintext(node, options, 0)).trimmingWhitespace()
-            let id = ids.claim(Slug.make(text, fallback: "section"))
+            // cmark names footnotes `fn-…` and their references `fnref-…`: a heading "FN 1" must not.
+            let slug = Slug.make(text, fallback: "section")
+            let id = ids.claim(slug.hasPrefix("fn-") || slug.hasPrefix("fnref-") ? "section-" + slug : slug)
             headings.append(Heading(level: Int(cmark_node_get_heading_level(node)), text: text, id: id))
         }
         return (headings, omitted)
