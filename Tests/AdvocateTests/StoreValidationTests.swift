@@ -32,6 +32,13 @@ import Testing
         #expect(reading.diagnostics.map(\.description) == [
             "/nonexistent/advocate-data:1:1: error: the data folder does not exist (it holds program.json, referrers.json and the journal; check --data, which defaults to <source>/content/data)",
         ])
+        // `serve` and the commands that append say the same, not that the lock file cannot be opened.
+        do {
+            _ = try JournalWriter(dataDirectory: "/nonexistent/advocate-data")
+            Issue.record("a journal was opened in a folder that is not there")
+        } catch {
+            #expect(error.description.hasPrefix("/nonexistent/advocate-data: the data folder does not exist"), "\(error.description)")
+        }
     }
 
     /// A journal's variant is kept as the store gave it (an import may name them "A" and "B");

@@ -85,6 +85,10 @@ public final class JournalWriter: @unchecked Sendable {
         lockPath = Self.lockPath(dataDirectory: dataDirectory)
         lockDescriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard lockDescriptor >= 0 else {
+            if isMissing(dataDirectory) {
+                let missing = StoreLoader.missingProgram(Paths.join(dataDirectory, StoreFiles.program))
+                throw Failure(description: "\(missing.file): \(missing.message)")
+            }
             throw Failure(description: "cannot open the lock file \(lockPath): \(systemMessage())")
         }
         // A build looks at the lock for an instant (``holder(dataDirectory:)``): waited out.
