@@ -40,6 +40,12 @@ import Testing
         let onAFile = try CLIRunner.run(["init", "notes.txt"], in: folder)
         #expect(onAFile.status == 1)
         #expect(onAFile.stderr.contains("\(file.path) is a file, not a folder"), "\(onAFile.stderr)")
+        // Below a file, or through a link to nowhere: named, not a raw NSCocoaErrorDomain error.
+        let belowAFile = try CLIRunner.run(["init", "notes.txt/program"], in: folder)
+        #expect(belowAFile.status == 1 && belowAFile.stderr.contains("program/templates/404.mustache: Not a directory"), "\(belowAFile.stderr)")
+        try FileManager.default.createSymbolicLink(at: folder.appendingPathComponent("link"), withDestinationURL: folder.appendingPathComponent("nowhere"))
+        let dangling = try CLIRunner.run(["init", "link"], in: folder)
+        #expect(dangling.status == 1 && dangling.stderr.contains("link is a symbolic link to \(folder.path)/nowhere, which does not exist"), "\(dangling.stderr)")
     }
 
     /// A program that grows only through the join form starts with no referrer and no journal

@@ -17,6 +17,10 @@ public enum Scaffold {
         let manager = FileManager.default
         // Absolute: a relative "." has no parent folder to create beside a top-level file.
         let directory = URL(fileURLWithPath: directory).standardizedFileURL.path
+        if fileType(directory, followingLinks: false) == S_IFLNK, fileType(directory) == nil {
+            let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: directory)) ?? "?"
+            throw Refusal(description: "\(directory) is a symbolic link to \(target), which does not exist; create that folder, or choose another")
+        }
         if let type = fileType(directory), type != S_IFDIR {
             throw Refusal(description: "\(directory) is a file, not a folder; choose a new or empty folder")
         }
@@ -33,8 +37,12 @@ public enum Scaffold {
         for (path, text) in files(name: name, baseURL: baseURL, today: today) {
             let full = Paths.join(directory, path)
             if manager.fileExists(atPath: full) { continue }
-            try manager.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try AtomicFile.write(Array(text.utf8), to: full)
+            do {
+                try manager.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try AtomicFile.write(Array(text.utf8), to: full)
+            } catch {
+                throw Refusal(description: "cannot write \(full): \(fileSystemReason(error)); choose a folder you can write to")
+            }
             written.append(path)
         }
         return written
