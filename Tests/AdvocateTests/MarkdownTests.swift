@@ -129,12 +129,12 @@ private final class ResultBox: @unchecked Sendable {
     @Test func impossibleDatesAndEmptyPagesAreNamed() throws {
         let directory = try TemporaryDirectory()
         try directory.write("content/terms.md", "---\ntitle: Terms\neffective: 2026-02-30\n---\n\n")
-        try directory.write("content/faq.md", "")
+        try directory.write("content/faq.md", "# Only a title\n\n<!-- to write -->\n")
         try directory.write("content/stories/s.md", "---\ntitle: S\ndate: 2026-2-3\n---\nText\n")
         let (_, diagnostics) = ContentLoader.load(from: directory.file("content"))
         #expect(diagnostics.map(\.description) == [
-            "\(directory.file("content/terms.md")):1:1: warning: terms.md has no text below its front matter, so /terms/ is an empty page; write it",
-            "\(directory.file("content/faq.md")):1:1: warning: faq.md has no text below its front matter, so /faq/ is an empty page; write it",
+            "\(directory.file("content/terms.md")):1:1: warning: terms.md has no text below its front matter and title, so /terms/ is an empty page; write it",
+            "\(directory.file("content/faq.md")):1:1: warning: faq.md has no text below its front matter and title, so /faq/ is an empty page; write it",
             "\(directory.file("content/terms.md")):3:1: error: 'effective' must be a date YYYY-MM-DD, found \"2026-02-30\", which is not a day of the calendar",
             "\(directory.file("content/stories/s.md")):3:1: error: 'date' must be a date YYYY-MM-DD, found \"2026-2-3\"",
         ])

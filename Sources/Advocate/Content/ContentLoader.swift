@@ -32,8 +32,9 @@ public enum ContentLoader {
             if page == nil, isMissing(full) {
                 diagnostics.warning(full, .start,
                                     "\(file) is missing, so \(path) is not built and every link to it is broken; write it (`advocate init` makes one to start from)")
-            } else if let page, page.source.body.allSatisfy(\.isWhitespace) {
-                diagnostics.warning(full, .start, "\(file) has no text below its front matter, so \(path) is an empty page; write it")
+            } else if let page, page.rendered.html.replacingOccurrences(of: "<!-- raw HTML omitted -->", with: "").allSatisfy(\.isWhitespace) {
+                // Its heading became the title, or it holds only comments: the page shows nothing below the title.
+                diagnostics.warning(full, .start, "\(file) has no text below its front matter and title, so \(path) is an empty page; write it")
             }
         }
         if let terms, let effective = terms.field("effective"), CalendarDay(effective) == nil {
