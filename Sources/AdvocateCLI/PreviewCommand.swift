@@ -85,7 +85,7 @@ struct PreviewCommand: ParsableCommand {
                 throw ExitCode.failure
             }
         }
-        print(previews.map { MessagePreviewText.render($0, referrer: sample) }.joined(separator: "\n\n"))
+        try StandardOutput.write(previews.map { MessagePreviewText.render($0, referrer: sample) }.joined(separator: "\n\n") + "\n")
         if errors > 0 {
             StandardError.write("\(errors) error\(errors == 1 ? "" : "s") in other files: previewed anyway; `advocate build` refuses until \(errors == 1 ? "it is" : "they are") fixed")
             if all { throw ExitCode.failure }

@@ -24,12 +24,17 @@ final class ProgressBar: @unchecked Sendable {
             lastDraw = now
             shown = true
             let elapsed = Double((now - start).components.seconds) + Double((now - start).components.attoseconds) / 1e18
-            let width = 24
+            let figures = "\(done.formatted())/\(total.formatted()) pages · \(Int(Double(done) / max(elapsed, 0.001)).formatted())/s"
+            // Longer than the terminal is wide, each redraw would wrap onto a new line: the bar
+            // gives way first, then the figures' end.
+            let room = Self.columns() - 1
+            let width = min(24, room - figures.count - 3)
+            guard width >= 4 else {
+                StandardError.progress(String(figures.prefix(max(room, 1))))
+                return
+            }
             let filled = total == 0 ? width : width * done / total
-            let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-            let line = "[\(bar)] \(done.formatted())/\(total.formatted()) pages · \(Int(Double(done) / max(elapsed, 0.001)).formatted())/s"
-            // Longer than the terminal is wide, each redraw would wrap onto a new line.
-            StandardError.progress(String(line.prefix(max(Self.columns() - 1, 10))))
+            StandardError.progress("[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "] " + figures)
         }
     }
 

@@ -25,9 +25,9 @@ struct ReferrersCommand: ParsableCommand {
         func run() throws {
             let store = try StoreCommandSupport.loadStore(site.buildOptions())
             let urls = SiteURLs(baseURL: store.program.baseURL)
-            for referrer in store.referrers {
-                print("\(referrer.code)\t\(referrer.name)\t\(referrer.segment.rawValue)\t\(urls.referrerLink(referrer.code))\t\(urls.statsURL(referrer.statsToken))")
-            }
+            try StandardOutput.write(store.referrers.map { referrer in
+                "\(referrer.code)\t\(referrer.name)\t\(referrer.segment.rawValue)\t\(urls.referrerLink(referrer.code))\t\(urls.statsURL(referrer.statsToken))\n"
+            }.joined())
         }
     }
 

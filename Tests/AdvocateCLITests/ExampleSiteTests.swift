@@ -50,7 +50,7 @@ import Testing
     /// An export or the figures written to a full disk end in an error and exit 1, not in a
     /// cut-off file and exit 0.
     @Test(.enabled(if: FileManager.default.isWritableFile(atPath: "/dev/full")), arguments: [
-        ["export", "referrals", "--format", "csv"], ["stats", "--format", "json"], ["stats"],
+        ["export", "referrals", "--format", "csv"], ["stats", "--format", "json"], ["stats"], ["referrers", "list"], ["preview", "--all"],
     ])
     func outputThatCannotBeWrittenIsAnError(arguments: [String]) throws {
         let process = Process()
