@@ -408,18 +408,23 @@ import Testing
         // A stories folder or an asset the build cannot read is an error, not a site without them.
         let stories = folder.appendingPathComponent("content/stories")
         let script = folder.appendingPathComponent("templates/assets/site.js")
+        let pictures = folder.appendingPathComponent("content/assets/pictures")
+        try FileManager.default.createDirectory(at: pictures, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        try "a".write(to: pictures.appendingPathComponent("a.txt"), atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: stories.path)
         try FileManager.default.setAttributes([.posixPermissions: 0o000], ofItemAtPath: script.path)
         let content = try CLIRunner.run(["build", "--source", folder.path, "--output", folder.appendingPathComponent("out").path], unprivileged: folder)
         #expect(content.status == 1)
         #expect(content.stderr.contains("content/stories:1:1: error: cannot read the folder: Permission denied"), "\(content.stderr)")
         #expect(content.stderr.contains("templates/assets/site.js:1:1: error: cannot read the asset: Permission denied"), "\(content.stderr)")
+        #expect(content.stderr.contains("content/assets/pictures:1:1: error: cannot read the folder: Permission denied"), "\(content.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/index.html").path))
 
         // A site folder the build may not write its record into is named before any page is
         // written (every page had been written, then the build said the output was as it was).
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: stories.path)
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: script.path)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: pictures.path)
         let writable = folder.appendingPathComponent("writable")
         try FileManager.default.createDirectory(at: writable, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o777])
         let readOnly = try CLIRunner.run(["build", "--source", folder.path, "--output", writable.appendingPathComponent("public").path], unprivileged: folder)

@@ -264,6 +264,18 @@ public enum ContentLoader {
         }
     }
 
+    /// The folders below a folder (which may be a symbolic link), as relative paths; hidden ones
+    /// are skipped, as ``listFiles(_:)`` skips them.
+    static func subfolders(of directory: String) -> [String] {
+        guard let enumerator = FileManager.default.enumerator(atPath: followed(directory)) else { return [] }
+        var folders: [String] = []
+        while let path = enumerator.nextObject() as? String {
+            guard (enumerator.fileAttributes?[.type] as? FileAttributeType) == .typeDirectory else { continue }
+            if (path as NSString).lastPathComponent.hasPrefix(".") { enumerator.skipDescendants() } else { folders.append(path) }
+        }
+        return folders
+    }
+
     /// Regular files below a folder (which may be a symbolic link), as sorted relative paths;
     /// hidden files are skipped.
     public static func listFiles(_ directory: String) -> [String] {

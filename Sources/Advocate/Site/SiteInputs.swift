@@ -126,6 +126,16 @@ public struct SiteInputs: Sendable {
                 diagnostics.error(folder, .start, problem)
                 unreadable = true
             }
+            // A subfolder it cannot look into is skipped by the listing, as if empty.
+            for subfolder in ContentLoader.subfolders(of: folder) {
+                let path = Paths.join(folder, subfolder)
+                guard let opened = opendir(path) else {
+                    diagnostics.error(path, .start, "cannot read the folder: \(systemMessage()); a build copies every file of the assets folder into the site")
+                    unreadable = true
+                    continue
+                }
+                closedir(opened)
+            }
             for file in files {
                 let path = Paths.join(folder, file)
                 let descriptor = open(path, O_RDONLY)
