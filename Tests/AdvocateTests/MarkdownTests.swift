@@ -176,7 +176,7 @@ private final class ResultBox: @unchecked Sendable {
     /// holds a list where text is read, is named instead of quietly doing nothing.
     @Test func contentPagesWarnAboutFieldsNothingReads() throws {
         let directory = try TemporaryDirectory()
-        try directory.write("content/faq.md", "---\ntittle: Questions\n---\n# FAQ\n")
+        try directory.write("content/faq.md", "---\ntittle: Questions\n---\n# FAQ\n\nAnswers.\n")
         try directory.write("content/terms.md", "---\ntitle: [1, 2]\nversion: 3\neffective: 2026-01-01\n---\nTerms\n")
         let (_, diagnostics) = ContentLoader.load(from: directory.file("content"))
         #expect(diagnostics.map(\.description) == [
