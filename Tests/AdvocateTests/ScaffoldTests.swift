@@ -37,9 +37,13 @@ import Testing
         #expect(throws: Scaffold.Refusal.self) {
             try Scaffold.create(in: directory.path, name: "X", baseURL: "https://x.example", force: false)
         }
+        try directory.write(".gitignore", "node_modules/\n*.jsonl.lock")
         let written = try Scaffold.create(in: directory.path, name: "X", baseURL: "https://x.example", force: true)
         #expect(!written.contains("content/index.md"))
         #expect(try directory.read("content/index.md") == "mine")
+        // A repository's own .gitignore keeps its lines and gains the one that keeps the outbox out of git.
+        #expect(written.contains(".gitignore"))
+        #expect(try directory.read(".gitignore") == "node_modules/\n*.jsonl.lock\n.advocate/\n")
     }
 
     @Test func embeddedStarterThemeMatchesTemplates() throws {

@@ -36,7 +36,12 @@ public enum Scaffold {
         var written: [String] = []
         for (path, text) in files(name: name, baseURL: baseURL, today: today) {
             let full = Paths.join(directory, path)
-            if manager.fileExists(atPath: full) { continue }
+            if manager.fileExists(atPath: full) {
+                // A repository's own .gitignore gets the lines that keep the outbox (people's
+                // emails) and the build's state out of git, and keeps its own.
+                if path == gitignore, try addMissingLines(of: text, to: full) { written.append(path) }
+                continue
+            }
             do {
                 try manager.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
                 try AtomicFile.write(Array(text.utf8), to: full)
@@ -48,11 +53,28 @@ public enum Scaffold {
         return written
     }
 
+    static let gitignore = ".gitignore"
+
+    /// Appends to the file at `path` each line of `text` it does not have; whether it did.
+    private static func addMissingLines(of text: String, to path: String) throws -> Bool {
+        do {
+            let existing = try String(contentsOfFile: path, encoding: .utf8)
+            let present = Set(existing.split(whereSeparator: \.isNewline).map { String($0).trimmingWhitespace() })
+            let missing = text.split(separator: "\n").map(String.init).filter { !present.contains($0) }
+            guard !missing.isEmpty else { return false }
+            let separator = existing.isEmpty || existing.hasSuffix("\n") ? "" : "\n"
+            try AtomicFile.write(Array((existing + separator + missing.joined(separator: "\n") + "\n").utf8), to: path)
+            return true
+        } catch {
+            throw Refusal(description: "cannot add to \(path): \(fileSystemReason(error)); add these lines yourself: \(text.split(separator: "\n").joined(separator: ", "))")
+        }
+    }
+
     /// Every file of a new site, by path.
     static func files(name: String, baseURL: String, today: CalendarDay) -> [(String, String)] {
         StarterTheme.files.map { ("templates/" + $0.path, $0.text) } + StarterContent.files
             + store(name: name, baseURL: baseURL, today: today)
-            + [(".gitignore", ".advocate/\n*.jsonl.lock\n")]
+            + [(gitignore, ".advocate/\n*.jsonl.lock\n")]
     }
 
     static func store(name: String, baseURL: String, today: CalendarDay) -> [(String, String)] {
