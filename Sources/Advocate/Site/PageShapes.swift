@@ -2,8 +2,8 @@ import Foundation
 
 /// The files only a build puts in an output folder, found by their place: what a build without
 /// a manifest may remove. A referrer's, a token's or a story's page lives in a folder of its own
-/// that nobody adds to by hand; the other pages always exist, and assets are left alone (a
-/// hand-placed file there is not the build's to remove).
+/// that nobody adds to by hand, and the few pages a program may go without are named; assets
+/// are left alone (a hand-placed file there is not the build's to remove).
 enum PageShapes {
     /// Each folder of per-item pages, with the file names a build writes in its items' folders
     /// and the names such an item can have (a code, a token, a story's slug): a hand-made
