@@ -179,6 +179,19 @@ import Testing
         #expect(found.map(\.description) == ["program.json:1:1: warning: webhooks[1] (https://hooks.example/b) signs with the environment variable HOOK_B, which is not set here; `advocate serve` will not start without it"])
     }
 
+    /// A link's `#fragment` must name an id on the page it leads to, as Zola checks: a warning
+    /// once for each link, where it was written; the theme's own skip link is fine.
+    @Test func anAnchorNoPageHasIsNamed() throws {
+        var site = SiteFixture()
+        site.content["faq.md"] = "---\ntitle: FAQ\n---\n## How?\n\nSee [this](#nope), [the rules](/terms/#eligibility), [that](/terms/#no-such) and [here](#how).\n"
+        let directory = try site.write()
+        let found = SiteChecker.check(try SiteInputs.load(SiteFixture.options(directory))).filter { $0.message.contains("names no part of") }
+        #expect(found.map(\.description) == [
+            "\(directory.file("content/faq.md")):6:12: warning: #nope names no part of /faq/: it has no id=\"nope\"; link to one of its headings' ids (in the page's source)",
+            "\(directory.file("content/faq.md")):6:61: warning: /terms/#no-such names no part of /terms/: it has no id=\"no-such\"; link to one of its headings' ids (in the page's source)",
+        ], "\(found)")
+    }
+
     /// Below a base path, a theme's `/assets/site.css` is the host's file, not the site's: named
     /// once, where the theme wrote it; a link to the host's root or to a path the site does not
     /// have is the host's business.

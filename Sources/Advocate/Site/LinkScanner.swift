@@ -24,6 +24,24 @@ enum LinkScanner {
     private static let equals = UInt8(ascii: "=")
     private static let names: [[UInt8]] = [Array("href".utf8), Array("src".utf8)]
 
+    /// The values of the page's `id="…"` attributes: what a link's `#fragment` can name.
+    static func ids(in html: [UInt8]) -> Set<String> {
+        let marker = Array(" id=\"".utf8)
+        var ids: Set<String> = []
+        var index = 0
+        while index + marker.count <= html.count {
+            guard html[index] == marker[0], html[index..<index + marker.count].elementsEqual(marker) else {
+                index += 1
+                continue
+            }
+            let start = index + marker.count
+            let end = html[start...].firstIndex(of: quote) ?? html.count
+            ids.insert(String(decoding: html[start..<end], as: UTF8.self))
+            index = end
+        }
+        return ids
+    }
+
     /// Every `href="…"` and `src="…"` whose value closes on the same line, in order, with its
     /// character references read (`&amp;` as `&`, `&quot;` as `"`…).
     static func links(in html: [UInt8]) -> [Link] {

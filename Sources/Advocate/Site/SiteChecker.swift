@@ -179,11 +179,24 @@ public enum SiteChecker {
         let renderer = PageRenderer(site: site)
         let found = LockedList<BrokenLink>()
         let outside = LockedList<BrokenLink>()
+        let anchored = LockedList<BrokenLink>()
+        let seenAnchors = LockedSet<String>()
         let root = site.urls.root
         DispatchQueue.concurrentPerform(iterations: pages.count) { index in
             guard paths[index].hasSuffix(".html"), let bytes = try? renderer.render(pages[index]) else { return }
+            var pageIDs: Set<String>?
             for link in LinkScanner.links(in: bytes) {
                 let location = SourceLocation(line: link.line, column: link.column(in: bytes))
+                if link.url.hasPrefix("#") {
+                    // A page's own anchor: checked here, on the first page of each kind that has it.
+                    let fragment = String(link.url.dropFirst())
+                    guard !fragment.isEmpty, seenAnchors.insertIfNew(pages[index].kind + "\u{0}" + link.url) else { continue }
+                    if pageIDs == nil { pageIDs = LinkScanner.ids(in: bytes) }
+                    if !pageIDs!.contains(fragment.removingPercentEncoding ?? fragment) {
+                        anchored.append(BrokenLink(page: index, url: link.url, target: paths[index], location: location))
+                    }
+                    continue
+                }
                 guard let target = LinkScanner.resolve(link.url, from: paths[index], root: root) else {
                     // Below a base path, `/assets/site.css` is the host's file, not the site's.
                     if root != "/", link.url != "/", let target = LinkScanner.resolve(link.url, from: paths[index], root: "/"),
@@ -192,13 +205,46 @@ public enum SiteChecker {
                     }
                     continue
                 }
-                guard !existing.contains(target), !existing.contains(Paths.join(target, "index.html")) else { continue }
+                guard !existing.contains(target), !existing.contains(Paths.join(target, "index.html")) else {
+                    // Another page's anchor (`/faq/#rewards`), checked below once for each.
+                    if let hash = link.url.firstIndex(of: "#"), link.url.index(after: hash) < link.url.endIndex,
+                       seenAnchors.insertIfNew(target + "\u{0}" + link.url[hash...]) {
+                        anchored.append(BrokenLink(page: index, url: link.url, target: existing.contains(target) ? target : Paths.join(target, "index.html"),
+                                                   location: location))
+                    }
+                    continue
+                }
                 found.append(BrokenLink(page: index, url: link.url, target: target, location: location))
             }
         }
         let byPage = found.values.sorted { (paths[$0.page], $0.location.line, $0.location.column) < (paths[$1.page], $1.location.line, $1.location.column) }
         diagnostics.append(contentsOf: report(byPage, pages: pages, paths: paths, site: site))
         diagnostics.append(contentsOf: reportOutsideRoot(outside.values, pages: pages, paths: paths, site: site))
+        diagnostics.append(contentsOf: reportMissingAnchors(anchored.values, pages: pages, paths: paths, site: site, renderer: renderer))
+    }
+
+    /// A warning for each link, once, whose `#fragment` names no `id` on the page it leads to
+    /// (same-page links were looked up already; `links` holds those that failed, and the other
+    /// pages' anchors to look up).
+    private static func reportMissingAnchors(_ links: [BrokenLink], pages: [PageSpec], paths: [String], site: Site,
+                                             renderer: PageRenderer) -> [Diagnostic] {
+        let origins = LinkOrigins(site: site)
+        let pageIndex = Dictionary(paths.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        var idsByTarget: [String: Set<String>] = [:]
+        return links.sorted { (paths[$0.page], $0.location.line) < (paths[$1.page], $1.location.line) }.compactMap { link in
+            let fragment = String(link.url[link.url.index(after: link.url.firstIndex(of: "#")!)...])
+            if !link.url.hasPrefix("#") {
+                guard link.target.hasSuffix(".html"), let target = pageIndex[link.target] else { return nil }
+                if idsByTarget[link.target] == nil {
+                    idsByTarget[link.target] = (try? renderer.render(pages[target])).map { LinkScanner.ids(in: $0) } ?? []
+                }
+                if idsByTarget[link.target]!.contains(fragment.removingPercentEncoding ?? fragment) { return nil }
+            }
+            let message = "\(link.url) names no part of \(site.urls.root)\(link.target.hasSuffix("index.html") ? String(link.target.dropLast(10)) : link.target): "
+                + "it has no id=\"\(fragment)\"; link to one of its headings' ids (in the page's source)"
+            if let origin = origins.origin(of: link.url, on: pages[link.page]) { return .warning(origin.file, origin.location, message) }
+            return .warning(Paths.join(site.inputs.options.outputDirectory, paths[link.page]), link.location, message)
+        }
     }
 
     /// A warning for each link, once, that leaves the site's base path for a host path the site

@@ -8,3 +8,12 @@ final class LockedList<Element: Sendable>: @unchecked Sendable {
     func append(_ element: Element) { lock.withLock { storage.append(element) } }
     var values: [Element] { lock.withLock { storage } }
 }
+
+/// A set that threads insert into under a lock.
+final class LockedSet<Element: Hashable & Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: Set<Element> = []
+
+    /// Inserts `element`; whether the set did not have it.
+    func insertIfNew(_ element: Element) -> Bool { lock.withLock { storage.insert(element).inserted } }
+}
