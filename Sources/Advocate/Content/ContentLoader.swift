@@ -216,9 +216,8 @@ public enum ContentLoader {
     /// the build cannot see into must not read as one with nothing in it, which would take its
     /// pages off the site.
     static func folderProblem(_ path: String) -> String? {
-        if fileType(path, followingLinks: false) == S_IFLNK, fileType(path) == nil {
-            let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) ?? "?"
-            return "is a symbolic link to \(target), which cannot be followed (\(systemMessage())); point it at the folder, or remove it"
+        if let link = brokenLink(path) {
+            return "is a symbolic link to \(link.target), which cannot be followed (\(link.reason)); point it at the folder, or remove it"
         }
         if isMissing(path) { return nil }
         guard fileType(path) == S_IFDIR else { return unreadable(path, "folder") }
@@ -267,30 +266,28 @@ public enum ContentLoader {
     /// The folders below a folder (which may be a symbolic link), as relative paths; hidden ones
     /// are skipped, as ``listFiles(_:)`` skips them.
     static func subfolders(of directory: String) -> [String] {
-        guard let enumerator = FileManager.default.enumerator(atPath: followed(directory)) else { return [] }
-        var folders: [String] = []
-        while let path = enumerator.nextObject() as? String {
-            guard (enumerator.fileAttributes?[.type] as? FileAttributeType) == .typeDirectory else { continue }
-            if (path as NSString).lastPathComponent.hasPrefix(".") { enumerator.skipDescendants() } else { folders.append(path) }
-        }
-        return folders
+        entries(of: directory, type: .typeDirectory)
     }
 
     /// Regular files below a folder (which may be a symbolic link), as sorted relative paths;
     /// hidden files are skipped.
     public static func listFiles(_ directory: String) -> [String] {
+        entries(of: directory, type: .typeRegular).sorted()
+    }
+
+    /// The entries of `type` below a folder, in the order found; hidden ones, and what is in
+    /// hidden folders, skipped.
+    private static func entries(of directory: String, type: FileAttributeType) -> [String] {
         guard let enumerator = FileManager.default.enumerator(atPath: followed(directory)) else { return [] }
-        var files: [String] = []
+        var found: [String] = []
         while let path = enumerator.nextObject() as? String {
-            let name = (path as NSString).lastPathComponent
-            if name.hasPrefix(".") {
-                if (enumerator.fileAttributes?[.type] as? FileAttributeType) == .typeDirectory { enumerator.skipDescendants() }
-                continue
-            }
-            if (enumerator.fileAttributes?[.type] as? FileAttributeType) == .typeRegular {
-                files.append(path)
+            let entryType = enumerator.fileAttributes?[.type] as? FileAttributeType
+            if (path as NSString).lastPathComponent.hasPrefix(".") {
+                if entryType == .typeDirectory { enumerator.skipDescendants() }
+            } else if entryType == type {
+                found.append(path)
             }
         }
-        return files.sorted()
+        return found
     }
 }

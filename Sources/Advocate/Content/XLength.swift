@@ -34,8 +34,7 @@ enum XLength {
     }
 
     private static func isWhitespace(_ character: Character) -> Bool {
-        guard let ascii = character.asciiValue else { return character.isWhitespace }
-        return ascii == 0x20 || (0x09...0x0D).contains(ascii)
+        character.asciiValue?.isASCIIWhitespace ?? character.isWhitespace
     }
 
     private static func isASCIILetterOrDigit(_ character: Character) -> Bool {

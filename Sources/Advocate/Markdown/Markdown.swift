@@ -53,17 +53,17 @@ public enum Markdown {
     private static func wrappingTables(in html: String) -> String {
         let bytes = Array(html.utf8)
         let open = Array("<table>".utf8), close = Array("</table>".utf8)
-        guard firstIndex(of: open, in: bytes, from: 0) != nil else { return html }
+        guard bytes.firstIndex(of: open, from: 0) != nil else { return html }
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count + 256)
         var position = 0
         var name = "aria-label=\"Table\""
-        while let table = firstIndex(of: open, in: bytes, from: position) {
+        while let table = bytes.firstIndex(of: open, from: position) {
             if let id = lastHeadingID(in: bytes[position..<table]) { name = "aria-labelledby=\"\(id)\"" }
             output += bytes[position..<table]
             output += Array("<div class=\"table-wrap\" role=\"group\" \(name) tabindex=\"0\">\n<table>".utf8)
             position = table + open.count
-            guard let end = firstIndex(of: close, in: bytes, from: position) else { break }
+            guard let end = bytes.firstIndex(of: close, from: position) else { break }
             output += bytes[position..<end]
             output += Array("</table>\n</div>".utf8)
             position = end + close.count
@@ -85,17 +85,6 @@ public enum Markdown {
                 return String(decoding: bytes[start..<end], as: UTF8.self)
             }
             index -= 1
-        }
-        return nil
-    }
-
-    /// Where `needle` first starts in `bytes` at or after `start`.
-    private static func firstIndex(of needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
-        guard let first = needle.first, bytes.count >= needle.count else { return nil }
-        var index = start
-        while index <= bytes.count - needle.count {
-            if bytes[index] == first, bytes[index..<index + needle.count].elementsEqual(needle) { return index }
-            index += 1
         }
         return nil
     }
@@ -223,7 +212,7 @@ public enum Markdown {
         var position = 0
         for heading in headings {
             let tag = Array("<h\(heading.level)>".utf8)
-            guard let found = firstIndex(of: tag, in: bytes, from: position) else { break }
+            guard let found = bytes.firstIndex(of: tag, from: position) else { break }
             output += bytes[position..<found]
             output += Array("<h\(heading.level) id=\"\(heading.id)\">".utf8)
             position = found + tag.count

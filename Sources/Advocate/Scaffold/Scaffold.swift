@@ -17,9 +17,8 @@ public enum Scaffold {
         let manager = FileManager.default
         // Absolute: a relative "." has no parent folder to create beside a top-level file.
         let directory = URL(fileURLWithPath: directory).standardizedFileURL.path
-        if fileType(directory, followingLinks: false) == S_IFLNK, fileType(directory) == nil {
-            let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: directory)) ?? "?"
-            throw Refusal(description: "\(directory) is a symbolic link to \(target), which does not exist; create that folder, or choose another")
+        if let link = brokenLink(directory) {
+            throw Refusal(description: "\(directory) is a symbolic link to \(link.target), which does not exist; create that folder, or choose another")
         }
         if let type = fileType(directory), type != S_IFDIR {
             throw Refusal(description: "\(directory) is a file, not a folder; choose a new or empty folder")

@@ -19,11 +19,10 @@ extension BuildOptions {
             problem = "holds the site folder \(source)"
         } else if let (name, _) = inside.first(where: { Self.isSameOrInside(output, Self.resolved($0.1)) }) {
             problem = "is inside \(name)"
-        } else if fileType(outputDirectory, followingLinks: false) == S_IFLNK, isMissing(output) {
+        } else if let link = brokenLink(outputDirectory), isMissing(output) {
             // A link to a web server's folder is fine (README), once that folder is there.
-            let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: outputDirectory)) ?? output
             throw DiagnosticsError([.error(outputDirectory, .start,
-                "the output folder is a symbolic link to \(target), which does not exist; create that folder, or point the link at one that does")])
+                "the output folder is a symbolic link to \(link.target), which does not exist; create that folder, or point the link at one that does")])
         } else if let file = Self.existingFile(atOrAbove: output) {
             // Found before the build: its first write named a staging file below it.
             problem = file == output ? "is a file, not a folder" : "is below \(file), which is a file"

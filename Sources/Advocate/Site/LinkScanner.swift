@@ -29,12 +29,8 @@ enum LinkScanner {
         let marker = Array(" id=\"".utf8)
         var ids: Set<String> = []
         var index = 0
-        while index + marker.count <= html.count {
-            guard html[index] == marker[0], html[index..<index + marker.count].elementsEqual(marker) else {
-                index += 1
-                continue
-            }
-            let start = index + marker.count
+        while let found = html.firstIndex(of: marker, from: index) {
+            let start = found + marker.count
             let end = html[start...].firstIndex(of: quote) ?? html.count
             ids.insert(String(decoding: html[start..<end], as: UTF8.self))
             index = end

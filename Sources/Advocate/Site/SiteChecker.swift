@@ -176,6 +176,10 @@ public enum SiteChecker {
         let pages = SitePlan.plan(site)
         let paths = pages.map { SitePlan.outputPath($0, site: site) }
         let existing = Set(paths).union(explained)
+        /// The file a link's resolved target names, itself or its folder's index.html; nil when the site has neither.
+        @Sendable func file(at target: String) -> String? {
+            existing.contains(target) ? target : existing.contains(Paths.join(target, "index.html")) ? Paths.join(target, "index.html") : nil
+        }
         let renderer = PageRenderer(site: site)
         let found = LockedList<BrokenLink>()
         let outside = LockedList<BrokenLink>()
@@ -184,12 +188,11 @@ public enum SiteChecker {
         let root = site.urls.root
         // A referrer's pages are made of the theme alone: their own anchors are looked up on the
         // first of each kind (a lookup on each of them cost check at 100,000 referrers about 1.5 s of CPU).
-        let firstPerReferrerPage = Set([pages.firstIndex { if case .referrer = $0 { true } else { false } },
-                                        pages.firstIndex { if case .stats = $0 { true } else { false } }].compactMap { $0 })
+        let firstOfKind = Dictionary(pages.enumerated().map { ($1.kind, $0) }, uniquingKeysWith: min)
         DispatchQueue.concurrentPerform(iterations: pages.count) { index in
             guard paths[index].hasSuffix(".html"), let bytes = try? renderer.render(pages[index]) else { return }
             let checksOwnAnchors: Bool = switch pages[index] {
-            case .referrer, .stats: firstPerReferrerPage.contains(index)
+            case .referrer, .stats: firstOfKind[pages[index].kind] == index
             default: true
             }
             var pageIDs: Set<String>?
@@ -208,17 +211,16 @@ public enum SiteChecker {
                 guard let target = LinkScanner.resolve(link.url, from: paths[index], root: root) else {
                     // Below a base path, `/assets/site.css` is the host's file, not the site's.
                     if root != "/", link.url != "/", let target = LinkScanner.resolve(link.url, from: paths[index], root: "/"),
-                       existing.contains(target) || existing.contains(Paths.join(target, "index.html")) {
+                       file(at: target) != nil {
                         outside.append(BrokenLink(page: index, url: link.url, target: target, location: location))
                     }
                     continue
                 }
-                guard !existing.contains(target), !existing.contains(Paths.join(target, "index.html")) else {
+                if let linked = file(at: target) {
                     // Another page's anchor (`/faq/#rewards`), checked below once for each.
                     if let hash = link.url.firstIndex(of: "#"), link.url.index(after: hash) < link.url.endIndex,
                        seenAnchors.insertIfNew(target + "\u{0}" + link.url[hash...]) {
-                        anchored.append(BrokenLink(page: index, url: link.url, target: existing.contains(target) ? target : Paths.join(target, "index.html"),
-                                                   location: location))
+                        anchored.append(BrokenLink(page: index, url: link.url, target: linked, location: location))
                     }
                     continue
                 }

@@ -122,19 +122,12 @@ public struct SiteInputs: Sendable {
     private static func checkAssets(_ folders: [(folder: String, files: [String])], diagnostics: inout DiagnosticList) -> Bool {
         var unreadable = false
         for (folder, files) in folders {
-            if let problem = ContentLoader.folderProblem(folder) {
-                diagnostics.error(folder, .start, problem)
-                unreadable = true
-            }
             // A subfolder it cannot look into is skipped by the listing, as if empty.
-            for subfolder in ContentLoader.subfolders(of: folder) {
-                let path = Paths.join(folder, subfolder)
-                guard let opened = opendir(path) else {
-                    diagnostics.error(path, .start, "cannot read the folder: \(systemMessage()); a build copies every file of the assets folder into the site")
+            for path in [folder] + ContentLoader.subfolders(of: folder).map({ Paths.join(folder, $0) }) {
+                if let problem = ContentLoader.folderProblem(path) {
+                    diagnostics.error(path, .start, problem)
                     unreadable = true
-                    continue
                 }
-                closedir(opened)
             }
             for file in files {
                 let path = Paths.join(folder, file)

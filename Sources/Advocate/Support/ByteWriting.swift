@@ -55,3 +55,17 @@ struct FixedBufferWriter {
         }
     }
 }
+
+extension Array where Element == UInt8 {
+    /// Where `needle` first starts at or after `start`, in one pass (Foundation's `range(of:)`
+    /// goes over a text from its start at each call).
+    func firstIndex(of needle: [UInt8], from start: Int) -> Int? {
+        guard let first = needle.first, count >= needle.count else { return nil }
+        var index = start
+        while index <= count - needle.count {
+            if self[index] == first, self[index..<index + needle.count].elementsEqual(needle) { return index }
+            index += 1
+        }
+        return nil
+    }
+}

@@ -25,6 +25,14 @@ func fileType(_ path: String, followingLinks: Bool = true) -> mode_t? {
     return status.st_mode & S_IFMT
 }
 
+/// The symbolic link at `path` that leads nowhere (to a path not there, or round in a loop):
+/// where it points and why it cannot be followed; nil for anything else.
+func brokenLink(_ path: String) -> (target: String, reason: String)? {
+    guard fileType(path, followingLinks: false) == S_IFLNK, fileType(path) == nil else { return nil }
+    let reason = systemMessage()
+    return ((try? FileManager.default.destinationOfSymbolicLink(atPath: path)) ?? "?", reason)
+}
+
 /// Whether `path` is a regular file or a link to one; not a FIFO, which reading would wait on.
 func isRegularFile(_ path: String) -> Bool {
     fileType(path) == S_IFREG
