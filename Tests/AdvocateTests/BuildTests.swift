@@ -324,6 +324,20 @@ import Testing
         }
     }
 
+    /// Old pages are looked for only in the folders that were there before the build wrote: a
+    /// first build's own r/ is never walked for pages it could not have had.
+    @Test func oldPagesAreLookedForOnlyInFoldersThatWereThere() throws {
+        let directory = try fixtureWithReferrals().write()
+        let output = directory.file("public")
+        #expect(PageShapes.foldersPresent(in: output).isEmpty)
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        #expect(PageShapes.foldersPresent(in: output) == ["r", "stats", "stories"])
+        let inStats = PageShapes.existing(in: output, among: ["stats"])
+        #expect(inStats.contains("stats/tok1xxxxxxxxxxxxxxxxxxxxxxxxx/index.html"))
+        #expect(inStats.allSatisfy { !$0.hasPrefix("r/") && !$0.hasPrefix("stories/first-story/") }, "\(inStats)")
+        #expect(PageShapes.existing(in: output, among: ["r", "stats", "stories"]).contains("r/ada/qr.svg"))
+    }
+
     @Test func badInputLeavesThePreviousOutputExactlyAsItWas() throws {
         let directory = try fixtureWithReferrals().write()
         _ = try SiteBuilder.build(SiteFixture.options(directory))

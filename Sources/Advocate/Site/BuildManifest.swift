@@ -26,9 +26,11 @@ struct BuildManifest {
 
     /// The paths an earlier build may have made: the manifest's, or without one the files in the
     /// output that have the shape of the pages kept per referrer, per token and per story
-    /// (``PageShapes``), so that a stats page whose token was changed is not left online.
-    func earlierPaths() -> [String] {
-        previousPaths() ?? PageShapes.existing(in: outputDirectory)
+    /// (``PageShapes``), so that a stats page whose token was changed is not left online;
+    /// `shapeFolders` names the folders of such pages that were there before this build wrote
+    /// (``PageShapes/foldersPresent(in:)``).
+    func earlierPaths(shapeFolders: Set<String>) -> [String] {
+        previousPaths() ?? PageShapes.existing(in: outputDirectory, among: shapeFolders)
     }
 
     /// Records this build's paths (atomically, like every output file).

@@ -17,10 +17,18 @@ enum PageShapes {
     /// Pages a program may go without (no leaderboard, no join form, no stories left).
     static let optionalPages = ["leaderboard/index.html", "join/index.html", "join/sent/index.html", "stories/index.html"]
 
-    /// The files of those shapes in `outputDirectory`, relative to it; none through a symbolic link.
-    static func existing(in outputDirectory: String) -> [String] {
+    /// Which of those folders are in `outputDirectory` now. Taken before a build writes, it
+    /// spares ``existing(in:among:)`` the walk of a folder the build made itself: a first build's
+    /// r/ of 100,000 pages took 1.7 s to walk for pages it could not have had.
+    static func foldersPresent(in outputDirectory: String) -> Set<String> {
+        Set(folders.map(\.folder).filter { fileType(Paths.join(outputDirectory, $0), followingLinks: false) == S_IFDIR })
+    }
+
+    /// The files of those shapes in `outputDirectory`, relative to it, looked for in the folders
+    /// named in `among` only; none through a symbolic link.
+    static func existing(in outputDirectory: String, among present: Set<String>) -> [String] {
         var paths = optionalPages.filter { fileType(Paths.join(outputDirectory, $0), followingLinks: false) == S_IFREG }
-        for (folder, files, isItemName) in folders {
+        for (folder, files, isItemName) in folders where present.contains(folder) {
             let parent = Paths.join(outputDirectory, folder)
             guard fileType(parent, followingLinks: false) == S_IFDIR, let items = try? FileManager.default.contentsOfDirectory(atPath: parent) else { continue }
             for item in items where isItemName(item) && fileType(Paths.join(parent, item), followingLinks: false) == S_IFDIR {

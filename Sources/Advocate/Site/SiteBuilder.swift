@@ -205,6 +205,7 @@ public enum SiteBuilder {
         let inputs = site.inputs
         let options = inputs.options
         let pages = SitePlan.plan(site)
+        let shapeFolders = PageShapes.foldersPresent(in: options.outputDirectory)
         let writer = OutputWriter(outputDirectory: options.outputDirectory)
         let paths = pages.map { SitePlan.outputPath($0, site: site) }
         let keeping = PageRecordKeeping(PageRecord.read(options), site: site, pages: pages, paths: paths, digests: digests)
@@ -213,7 +214,7 @@ public enum SiteBuilder {
         let count = try render(pages, paths: paths, site: site, writer: writer, progress: progress, timer: timer, record: keeping)
         let manifest = BuildManifest(stateDirectory: inputs.options.stateDirectory, outputDirectory: inputs.options.outputDirectory)
         let current = Set(paths)
-        let removed = writer.remove(manifest.earlierPaths().filter { !current.contains($0) })
+        let removed = writer.remove(manifest.earlierPaths(shapeFolders: shapeFolders).filter { !current.contains($0) })
         // Each output file looked at once, for both the page record and the stamp's digest.
         let states = StableDigest.FileState.read(paths, in: options.outputDirectory)
         let (manifestSaved, _) = concurrently {
