@@ -22,7 +22,8 @@ import Testing
     }
 
     /// The byte decoder replaced Foundation's `removingPercentEncoding` for speed; it must give
-    /// the same text for anything, malformed escapes included (kept as typed). Escapes that are
+    /// the same text for anything. A `%` that starts no escape stands for itself, as in the URL
+    /// Standard: Foundation's reading of the text with each such `%` written `%25`. Escapes that are
     /// not UTF-8 are nil, where corelibs Foundation is inconsistent: it rejects `%80%80` and `%C3`
     /// but turns `%a9` into U+FFFD (seen on Linux, Swift 6.3), so those inputs are held to the rule.
     @Test func decodingMatchesFoundationOnArbitraryText() async {
@@ -35,6 +36,11 @@ import Testing
         }
         for text in ["%a9", "a+%a9b", "%80%80", "%EF%BF%BD%a9", "%C3"] { #expect(FormDecoding.decode(Array(text.utf8)) == nil, "\(text)") }
         #expect(FormDecoding.decode(Array("%EF%BF%BD".utf8)) == "\u{FFFD}")
+        // The escapes beside a lone `%` are read, so bytes that are not text are never kept as typed.
+        #expect(FormDecoding.decode(Array("%C3%A9%".utf8)) == "é%")
+        #expect(FormDecoding.decode(Array("100%+sure%2".utf8)) == "100% sure%2")
+        #expect(FormDecoding.decode(Array("%E0%A4%A".utf8)) == nil)
+        #expect(FormDecoding.form(Array("name=%E0%A4%A&email=a%40b.example".utf8)) == .init(fields: ["name": "\u{FFFD}%A", "email": "a@b.example"], unreadable: ["name"]))
         #expect(FormDecoding.decode(Array("Zo%EB+%80%81".utf8), charset: .windows1252) == "Zoë \u{80}\u{81}")
         #expect(FormDecoding.decode(Array("Zo%EB+%80".utf8), charset: .windows1252) == "Zoë €")
     }
@@ -64,7 +70,8 @@ import Testing
     /// that are not UTF-8 (more replacement characters than the text had or spelt as `%EF%BF%BD`).
     static func foundationDecoding(_ text: String) -> String {
         let spaced = text.replacingOccurrences(of: "+", with: " ")
-        guard let decoded = spaced.removingPercentEncoding else { return spaced }
+        let loneSigns = spaced.replacingOccurrences(of: "%(?![0-9A-Fa-f]{2})", with: "%25", options: .regularExpression)
+        guard let decoded = loneSigns.removingPercentEncoding else { return spaced }
         func replacements(_ string: String) -> Int { string.unicodeScalars.count { $0 == "\u{FFFD}" } }
         let escaped = spaced.uppercased().components(separatedBy: "%EF%BF%BD").count - 1
         return replacements(decoded) > replacements(spaced) + escaped ? spaced : decoded

@@ -65,7 +65,7 @@ import Testing
             ("content/terms.md", {
                 try FileManager.default.removeItem(atPath: directory.file("content/terms.md"))
                 try FileManager.default.createSymbolicLink(atPath: directory.file("content/terms.md"), withDestinationPath: "terms.md")
-            }, "cannot read the file: Too many levels of symbolic links"),
+            }, "is a symbolic link to terms.md, which cannot be followed (Too many levels of symbolic links); point it at the file, or remove it"),
             ("content/stories", {
                 try FileManager.default.removeItem(atPath: directory.file("content/stories"))
                 try FileManager.default.createSymbolicLink(atPath: directory.file("content/stories"), withDestinationPath: shared.file("moved"))
@@ -74,6 +74,15 @@ import Testing
                 try FileManager.default.removeItem(atPath: directory.file("content/faq.md"))
                 try FileManager.default.createDirectory(atPath: directory.file("content/faq.md"), withIntermediateDirectories: false)
             }, "is a folder, not a file"),
+            // A link whose target is gone is not a page the site goes without, nor a store with no referrals yet.
+            ("content/index.md", {
+                try FileManager.default.removeItem(atPath: directory.file("content/index.md"))
+                try FileManager.default.createSymbolicLink(atPath: directory.file("content/index.md"), withDestinationPath: shared.file("index.md"))
+            }, "is a symbolic link to \(shared.file("index.md")), which cannot be followed (No such file or directory); point it at the file, or remove it"),
+            ("content/data/referrals.jsonl", {
+                try FileManager.default.removeItem(atPath: directory.file("content/data/referrals.jsonl"))
+                try FileManager.default.createSymbolicLink(atPath: directory.file("content/data/referrals.jsonl"), withDestinationPath: shared.file("volume/referrals.jsonl"))
+            }, "is a symbolic link to \(shared.file("volume/referrals.jsonl")), which cannot be followed (No such file or directory); point it at the file, or remove it"),
         ]
         for (file, breakIt, message) in cases {
             try breakIt()

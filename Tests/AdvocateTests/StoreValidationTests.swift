@@ -41,6 +41,32 @@ import Testing
         }
     }
 
+    /// A store reached through a symbolic link whose target is gone (a volume not mounted yet)
+    /// is an error naming the link: neither a data folder to create nor an empty journal to start,
+    /// after which every earlier friend would count as new.
+    @Test func aStoreLinkToNowhereIsNamedNotStartedAfresh() throws {
+        let directory = try TemporaryDirectory()
+        try StoreFixture().write(to: directory)
+        let journal = directory.file("content/data/referrals.jsonl")
+        try? FileManager.default.removeItem(atPath: journal)
+        try FileManager.default.createDirectory(atPath: directory.file("mount"), withIntermediateDirectories: false)
+        try FileManager.default.createSymbolicLink(atPath: journal, withDestinationPath: directory.file("mount/referrals.jsonl"))
+        let problem = "is a symbolic link to \(directory.file("mount/referrals.jsonl")), which cannot be followed (No such file or directory); point it at the"
+        #expect(StoreLoader.read(from: directory.file("content/data")).diagnostics.map(\.description) == ["\(journal):1:1: error: \(problem) file, or remove it"])
+        do {
+            _ = try JournalWriter(dataDirectory: directory.file("content/data"))
+            Issue.record("a journal was started through a link to nowhere")
+        } catch {
+            #expect(error.description == "\(journal): \(problem) journal, or remove it")
+        }
+        #expect(!directory.exists("mount/referrals.jsonl"))
+
+        try FileManager.default.createSymbolicLink(atPath: directory.file("data-link"), withDestinationPath: directory.file("unmounted"))
+        #expect(StoreLoader.read(from: directory.file("data-link")).diagnostics.map(\.description) == [
+            "\(directory.file("data-link")):1:1: error: is a symbolic link to \(directory.file("unmounted")), which cannot be followed (No such file or directory); point it at the data folder, or remove it",
+        ])
+    }
+
     /// A journal's variant is kept as the store gave it (an import may name them "A" and "B");
     /// only one past the store's bound is an error.
     @Test func aJournalVariantOfAnyShapeLoads() throws {

@@ -216,9 +216,7 @@ public enum ContentLoader {
     /// the build cannot see into must not read as one with nothing in it, which would take its
     /// pages off the site.
     static func folderProblem(_ path: String) -> String? {
-        if let link = brokenLink(path) {
-            return "is a symbolic link to \(link.target), which cannot be followed (\(link.reason)); point it at the folder, or remove it"
-        }
+        if let problem = brokenLinkProblem(path, kind: "folder") { return problem }
         if isMissing(path) { return nil }
         guard fileType(path) == S_IFDIR else { return unreadable(path, "folder") }
         guard let folder = opendir(path) else { return "cannot read the folder: \(systemMessage())" }
@@ -228,6 +226,7 @@ public enum ContentLoader {
 
     /// Why the file or folder at `path`, which exists, cannot be read as one.
     static func unreadable(_ path: String, _ kind: String) -> String {
+        if let problem = brokenLinkProblem(path, kind: kind) { return problem }
         let type = fileType(path)
         let code = errno
         switch type {

@@ -19,7 +19,7 @@ extension BuildOptions {
             problem = "holds the site folder \(source)"
         } else if let (name, _) = inside.first(where: { Self.isSameOrInside(output, Self.resolved($0.1)) }) {
             problem = "is inside \(name)"
-        } else if let link = brokenLink(outputDirectory), isMissing(output) {
+        } else if let link = brokenLink(outputDirectory), link.targetIsMissing {
             // A link to a web server's folder is fine (README), once that folder is there.
             throw DiagnosticsError([.error(outputDirectory, .start,
                 "the output folder is a symbolic link to \(link.target), which does not exist; create that folder, or point the link at one that does")])

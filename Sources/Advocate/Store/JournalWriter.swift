@@ -85,7 +85,7 @@ public final class JournalWriter: @unchecked Sendable {
         lockPath = Self.lockPath(dataDirectory: dataDirectory)
         lockDescriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard lockDescriptor >= 0 else {
-            if isMissing(dataDirectory) {
+            if isMissing(dataDirectory) || brokenLink(dataDirectory) != nil {
                 let missing = StoreLoader.missingProgram(Paths.join(dataDirectory, StoreFiles.program))
                 throw Failure(description: "\(missing.file): \(missing.message)")
             }
@@ -105,6 +105,12 @@ public final class JournalWriter: @unchecked Sendable {
         let pid = Array("\(ProcessInfo.processInfo.processIdentifier)\n".utf8)
         _ = ftruncate(lockDescriptor, 0)
         _ = pwrite(lockDescriptor, pid, pid.count, 0)
+        // Appending through a link to nowhere would start a new, empty journal at its target
+        // (a volume not mounted yet), and every earlier friend would count as new.
+        if let problem = brokenLinkProblem(path, kind: "journal") {
+            Foundation.close(lockDescriptor)
+            throw Failure(description: "\(path): \(problem)")
+        }
         do {
             tornTailPath = try Self.repairTornTail(path)
         } catch {

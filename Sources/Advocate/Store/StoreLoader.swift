@@ -124,7 +124,7 @@ public enum StoreLoader {
         let referrersFile = Paths.join(dataDirectory, StoreFiles.referrers)
         let journalFile = Paths.join(dataDirectory, StoreFiles.journal)
         // One error for a folder that is not there, not one for each of its files.
-        if isMissing(dataDirectory) {
+        if isMissing(dataDirectory) || brokenLink(dataDirectory) != nil {
             return StoreReading(loaded: nil, standIn: nil, diagnostics: [missingProgram(programFile)])
         }
 
@@ -208,14 +208,15 @@ public enum StoreLoader {
 
     /// Why a file that is there cannot be read.
     static func cannotRead(_ path: String) -> String {
-        fileType(path).map { $0 != S_IFREG } == true
+        brokenLinkProblem(path, kind: "file") ?? (fileType(path).map { $0 != S_IFREG } == true
             ? "not a regular file (a folder, a FIFO or a device): the store's files are plain JSON files"
-            : "cannot read the file (check its permissions and its folder's)"
+            : "cannot read the file (check its permissions and its folder's)")
     }
 
     /// What a missing program.json is.
     static func missingProgram(_ path: String) -> Diagnostic {
         let folder = (path as NSString).deletingLastPathComponent
+        if let problem = brokenLinkProblem(folder, kind: "data folder") { return .error(folder, .start, problem) }
         return isMissing(folder)
             ? .error(folder, .start, "the data folder does not exist (it holds \(StoreFiles.program), referrers.json and the journal; check --data, which defaults to <source>/content/data)")
             : .error(path, .start, "file not found (the data folder needs \(StoreFiles.program); pass --data DIR to use another folder)")

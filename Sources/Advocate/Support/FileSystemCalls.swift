@@ -9,12 +9,14 @@ func systemMessage(_ code: Int32 = errno) -> String {
     String(cString: strerror(code))
 }
 
-/// True when nothing is at `path`. `FileManager.fileExists` also says no when a folder on the
-/// way cannot be searched, which would turn "permission denied" into "not found".
+/// True when nothing is at `path`, not even a symbolic link. `FileManager.fileExists` also says
+/// no when a folder on the way cannot be searched, which would turn "permission denied" into
+/// "not found", and for a link to nowhere, which would turn a journal on an unmounted volume
+/// into a store with no referrals yet.
 func isMissing(_ path: String) -> Bool {
     var status = stat()
-    guard stat(path, &status) != 0 else { return false }
-    return errno == ENOENT || errno == ENOTDIR
+    guard stat(path, &status) != 0, errno == ENOENT || errno == ENOTDIR else { return false }
+    return lstat(path, &status) != 0
 }
 
 /// The type of what is at `path` (`S_IFREG`, `S_IFDIR`, `S_IFLNK`…), nil when it cannot be
@@ -26,11 +28,18 @@ func fileType(_ path: String, followingLinks: Bool = true) -> mode_t? {
 }
 
 /// The symbolic link at `path` that leads nowhere (to a path not there, or round in a loop):
-/// where it points and why it cannot be followed; nil for anything else.
-func brokenLink(_ path: String) -> (target: String, reason: String)? {
+/// where it points, why it cannot be followed and whether for want of its target; nil for
+/// anything else.
+func brokenLink(_ path: String) -> (target: String, reason: String, targetIsMissing: Bool)? {
     guard fileType(path, followingLinks: false) == S_IFLNK, fileType(path) == nil else { return nil }
-    let reason = systemMessage()
-    return ((try? FileManager.default.destinationOfSymbolicLink(atPath: path)) ?? "?", reason)
+    let code = errno
+    return ((try? FileManager.default.destinationOfSymbolicLink(atPath: path)) ?? "?", systemMessage(code), code == ENOENT || code == ENOTDIR)
+}
+
+/// Why the link at `path` cannot be read through, for an error about the file or folder
+/// (`kind`) it stands for; nil when it is no link to nowhere.
+func brokenLinkProblem(_ path: String, kind: String) -> String? {
+    brokenLink(path).map { "is a symbolic link to \($0.target), which cannot be followed (\($0.reason)); point it at the \(kind), or remove it" }
 }
 
 /// Whether `path` is a regular file or a link to one; not a FIFO, which reading would wait on.
