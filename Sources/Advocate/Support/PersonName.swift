@@ -1,17 +1,34 @@
 /// How people's names are shortened on pages.
 public enum PersonName {
-    /// The first word: "Ada" for "Ada Lovelace".
+    /// The name a greeting uses: the first word ("Ada" for "Ada Lovelace"), the given name
+    /// after one family name and a comma ("Grace" for "Hopper, Grace", as ``masked(_:)`` reads
+    /// it), and the word after a title ("Ada" for "Dr. Ada Lovelace", where "Mr Smith" stays whole).
     public static func firstName(_ name: String) -> String {
-        // ASCII names (most) are split on bytes: the Character walk below was 3 % of a build.
         let utf8 = name.utf8
-        if utf8.allSatisfy({ $0 < 0x80 }) {
-            guard let start = utf8.firstIndex(where: { !$0.isASCIIWhitespace }) else { return name }
-            let end = utf8[start...].firstIndex(where: \.isASCIIWhitespace) ?? utf8.endIndex
-            return String(name[start..<end])
+        if let comma = utf8.firstIndex(of: UInt8(ascii: ",")) {
+            let before = name[..<comma], after = name[utf8.index(after: comma)...]
+            let familyWords = before.split(whereSeparator: \.isWhitespace).count
+            if familyWords <= 1, after.contains(where: { !$0.isWhitespace }) { return firstName(String(after)) }
+            // "Grace Hopper, Jr.", "Ada Lovelace, Acme Corp": the name is before the comma.
+            if familyWords > 0 { return firstName(String(before)) }
+        }
+        // ASCII names (most) are split on bytes: a Character walk was 3 % of a build.
+        let isASCII = utf8.allSatisfy { $0 < 0x80 }
+        let words = isASCII ? utf8.split(whereSeparator: \.isASCIIWhitespace).map { Substring($0) } : name.split(whereSeparator: \.isWhitespace)
+        guard let first = words.first else { return name }
+        var greeted = String(first)
+        if isTitle(first), words.count > 1 {
+            greeted = words.count > 2 ? String(words[1]) : words.joined(separator: " ")
         }
         // A page composes the first name with other words: its directional controls are confined.
-        let words = name.split(whereSeparator: \.isWhitespace)
-        return words.first.map { BidiControl.confined(String($0)) } ?? name
+        return isASCII ? greeted : BidiControl.confined(greeted)
+    }
+
+    /// Titles written before a name, with or without their dot.
+    private static let titles: Set<String> = ["dr", "mr", "mrs", "ms", "mx", "miss", "prof", "sir", "dame", "rev", "herr", "frau", "sr", "sra", "mme", "mlle"]
+
+    private static func isTitle(_ word: Substring) -> Bool {
+        titles.contains((word.hasSuffix(".") ? word.dropLast() : word).lowercased())
     }
 
     /// A friend's name as a referrer's stats page shows it: "Grace H." for "Grace Hopper" and
