@@ -77,9 +77,9 @@ import Testing
             let hostRoot = try await client.execute(uri: "/", method: .get)
             #expect(hostRoot.status == .found)
             #expect(hostRoot.headers[.location] == "/refer/")
-            // Crawlers ask the host's root for robots.txt; the site's names the pages below /refer/.
+            // Crawlers ask the host's root for robots.txt; the site's names its sitemap below /refer/.
             let robots = try await client.execute(uri: "/robots.txt", method: .get)
-            #expect(robots.status == .ok && String(buffer: robots.body).contains("Disallow: /refer/stats/"))
+            #expect(robots.status == .ok && String(buffer: robots.body).contains("/refer/sitemap.xml"))
             let form = try await client.postForm("referrer=ada&name=Grace&email=grace.sub%40example.net&consent=true")
             #expect(form.status == .seeOther)
             #expect(form.headers[.location] == "/refer/thanks/")

@@ -99,7 +99,10 @@ public struct PageRenderer: Sendable {
         return xml + "</urlset>\n"
     }
 
+    /// Every page open to crawlers: the private ones say `noindex`, which a crawler kept out by a
+    /// `Disallow` never reads, and a stats link posted somewhere could then be listed, its token
+    /// in plain sight, as an address without a page (Google's documentation of robots.txt).
     func robots() -> String {
-        "User-agent: *\nDisallow: \(site.urls.path("/stats/"))\nDisallow: \(site.urls.path("/messaging/"))\n\nSitemap: \(site.urls.absolute("/sitemap.xml"))\n"
+        "# Private pages carry noindex, which crawlers must be let in to read.\nUser-agent: *\nDisallow:\n\nSitemap: \(site.urls.absolute("/sitemap.xml"))\n"
     }
 }
