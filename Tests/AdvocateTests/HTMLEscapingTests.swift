@@ -48,6 +48,40 @@ import Testing
         #expect(XMLText.escape(value) == escaped)
     }
 
+    /// A name lands in a script element (JSON-LD) as JSON that cannot end the element or open a
+    /// comment in it, and that reads back as the name; private pages have none.
+    @Test func aNameInAScriptElementIsJSONThatCannotEndIt() throws {
+        var site = SiteFixture()
+        let name = "</script><!--x--><script>alert(1)</script>'&Zoë"
+        site.store.referrers[0].name = name + " Lovelace"
+        site.pageTemplates["layout"] = site.pageTemplates["layout"]!.replacingOccurrences(
+            of: "<title>", with: "{{#page.structuredData}}<script type=\"application/ld+json\">{{{page.structuredData}}}</script>{{/page.structuredData}}<title>")
+        let directory = try site.write()
+        let report = try SiteBuilder.build(SiteFixture.options(directory))
+        #expect(!report.warnings.contains { $0.message.contains("structuredData") })
+        let page = try directory.read("public/r/ada/index.html")
+        let open = #"<script type="application/ld+json">"#
+        let start = try #require(page.range(of: open)).upperBound
+        let end = try #require(page.range(of: "</script>", range: start..<page.endIndex)).lowerBound
+        let json = String(page[start..<end])
+        #expect(!json.contains("<") && !json.contains(">") && !json.contains("&"), "\(json)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        #expect(object["name"] as? String == "\(name) invites you to Acme Rewards")
+        #expect(object["@type"] as? String == "WebPage")
+        #expect((object["isPartOf"] as? [String: Any])?["url"] as? String == "https://refer.acme.example/")
+        let home = try directory.read("public/index.html")
+        #expect(home.contains(#"<script type="application/ld+json">{"@context":"https://schema.org","@type":"WebSite","name":"Acme Rewards""#), "\(home)")
+        for file in ["stats/tok0xxxxxxxxxxxxxxxxxxxxxxxxx/index.html", "stats/p7m2c9x4k1v8q3w6r0t5y2u8i4/index.html", "thanks/index.html"] {
+            #expect(!(try directory.read("public/" + file)).contains("ld+json"), "\(file)")
+        }
+    }
+
+    @Test func jsonForAScriptEscapesWhatCouldEndTheElement() {
+        let value = JSONOutput.object([("<k>", .array([.string("</script>\\\"&\u{2028}'é")]))])
+        #expect(value.serializedForScript() == #"{"\u003ck\u003e":["\u003c/script\u003e\\\"\u0026\u2028'é"]}"#)
+        #expect(value.serialized() == "{\"<k>\":[\"</script>\\\\\\\"&\\u2028'é\"]}")
+    }
+
     /// A joined referrer named with an override cannot turn the page's title, its Open Graph
     /// title or the email that shares its link around its name.
     @Test func aNameWithAnOverrideTurnsOnlyItself() throws {

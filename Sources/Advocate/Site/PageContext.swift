@@ -43,7 +43,20 @@ struct PageContext {
             "url": .text(site.urls.absolute(path)), "noindex": .bool(noindex || isPrivate), "private": .bool(isPrivate),
         ]
         if case .notFound = spec { page["url"] = nil }
+        if !(noindex || isPrivate) { page["structuredData"] = .text(structuredData(title: title, description: description, path: path)) }
         return ["site": site.siteValues, "page": .object(page)]
+    }
+
+    /// A public page's schema.org description for search engines (JSON-LD, `page.structuredData`),
+    /// escaped for the `<script>` element it goes in: the site on the home page, the page as
+    /// part of the site elsewhere.
+    func structuredData(title: String, description: String, path: String) -> String {
+        let website: [(String, JSONOutput)] = [("@type", .string("WebSite")), ("name", .string(program.name)), ("url", .string(site.urls.absolute("/")))]
+        let members: [(String, JSONOutput)] = path == "/"
+            ? website + [("description", .string(description))]
+            : [("@type", .string("WebPage")), ("name", .string(title)), ("description", .string(description)), ("url", .string(site.urls.absolute(path))),
+               ("isPartOf", .object(website))]
+        return JSONOutput.object([("@context", .string("https://schema.org"))] + members).serializedForScript()
     }
 
     /// The `site` values of every page, made once per site.

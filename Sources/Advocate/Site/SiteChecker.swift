@@ -142,7 +142,7 @@ public enum SiteChecker {
                 let value = tag.name == "." ? sections.last ?? "." : tag.name
                 if tag.isUnescaped && !isHTMLTheBuildMakes(value) {
                     diagnostics.warning(file, tag.location, "'\(tag.name)'\(tag.name == "." ? " (here \(value))" : "") is written without escaping: a name or text from the store or a form "
-                                        + "could put HTML and scripts on the page; write {{\(tag.name)}} (only content, html and charts are HTML the build makes)")
+                                        + "could put HTML and scripts on the page; write {{\(tag.name)}} (only content, html, charts and page.structuredData are HTML the build makes)")
                 }
                 guard tag.name != "." else { continue }
                 let unknown = valueName(of: tag.name).split(separator: ".").map(String.init).filter { !known.contains($0) }
@@ -161,11 +161,11 @@ public enum SiteChecker {
         return valueName(of: String(name[name.index(after: open)..<close]).trimmingWhitespace())
     }
 
-    /// The values that hold HTML the build made itself (rendered Markdown, SVG charts), the
-    /// only ones a template may write unescaped (`{{{content}}}`).
+    /// The values that hold HTML the build made itself (rendered Markdown, SVG charts, JSON
+    /// escaped for a script), the only ones a template may write unescaped (`{{{content}}}`).
     static func isHTMLTheBuildMakes(_ name: String) -> Bool {
         let parts = name.split(separator: ".")
-        return parts.first == "charts" || ["content", "html"].contains(parts.last ?? "")
+        return parts.first == "charts" || ["content", "html", "structuredData"].contains(parts.last ?? "")
     }
 
     /// Every `href` and `src` that points into the site must name a file the build makes, or

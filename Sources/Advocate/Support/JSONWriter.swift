@@ -19,7 +19,16 @@ public indirect enum JSONOutput: Sendable, Equatable {
         return output
     }
 
-    private func write(into output: inout String, pretty: Bool, indent: Int) {
+    /// Compact JSON text to write inside an HTML `<script>` element: `<`, `>` and `&` are
+    /// `\u003c`, `\u003e` and `\u0026`, so no value can end the element (`</script>`) or open a
+    /// comment in it (`<!--`), and the JSON still reads back as the same values.
+    public func serializedForScript() -> String {
+        var output = ""
+        write(into: &output, pretty: false, indent: 0, forScript: true)
+        return output
+    }
+
+    private func write(into output: inout String, pretty: Bool, indent: Int, forScript: Bool = false) {
         switch self {
         case .null:
             output += "null"
@@ -28,7 +37,7 @@ public indirect enum JSONOutput: Sendable, Equatable {
         case .number(let value):
             output += Self.format(value)
         case .string(let value):
-            Self.writeString(value, into: &output)
+            Self.writeString(value, into: &output, forScript: forScript)
         case .array(let elements):
             if elements.isEmpty {
                 output += "[]"
@@ -38,7 +47,7 @@ public indirect enum JSONOutput: Sendable, Equatable {
             for (offset, element) in elements.enumerated() {
                 if offset > 0 { output += "," }
                 if pretty { Self.newline(&output, indent + 1) }
-                element.write(into: &output, pretty: pretty, indent: indent + 1)
+                element.write(into: &output, pretty: pretty, indent: indent + 1, forScript: forScript)
             }
             if pretty { Self.newline(&output, indent) }
             output += "]"
@@ -51,9 +60,9 @@ public indirect enum JSONOutput: Sendable, Equatable {
             for (offset, (key, value)) in members.enumerated() {
                 if offset > 0 { output += "," }
                 if pretty { Self.newline(&output, indent + 1) }
-                Self.writeString(key, into: &output)
+                Self.writeString(key, into: &output, forScript: forScript)
                 output += pretty ? ": " : ":"
-                value.write(into: &output, pretty: pretty, indent: indent + 1)
+                value.write(into: &output, pretty: pretty, indent: indent + 1, forScript: forScript)
             }
             if pretty { Self.newline(&output, indent) }
             output += "}"
@@ -74,13 +83,16 @@ public indirect enum JSONOutput: Sendable, Equatable {
         return String(value)
     }
 
-    /// Writes a JSON string literal. `<`, `>` and `&` stay as they are: this JSON goes to files
-    /// people read, edit and grep (program.json, referrers.json, the journal) and to API answers,
-    /// never into an HTML page, where it would need them escaped.
-    static func writeString(_ value: String, into output: inout String) {
+    /// Writes a JSON string literal. `<`, `>` and `&` stay as they are, but `forScript`: this
+    /// JSON goes to files people read, edit and grep (program.json, referrers.json, the journal)
+    /// and to API answers, where they need no escape.
+    static func writeString(_ value: String, into output: inout String, forScript: Bool = false) {
         output += "\""
         for scalar in value.unicodeScalars {
             switch scalar {
+            case "<" where forScript: output += "\\u003c"
+            case ">" where forScript: output += "\\u003e"
+            case "&" where forScript: output += "\\u0026"
             case "\"": output += "\\\""
             case "\\": output += "\\\\"
             case "\n": output += "\\n"
