@@ -141,7 +141,8 @@ public enum AdvocateServer {
         Task { await mailer.deliver() }
         let urls = SiteURLs(baseURL: inputs.store.program.baseURL)
         let intake = FormIntake(ipLimiter: RateLimiter(capacity: configuration.ipLimitPerMinute, period: .seconds(60)),
-                                allowedOrigins: Set([FormIntake.serializedOrigin(inputs.store.program.baseURL)].compactMap { $0 }))
+                                allowedOrigins: Set([FormIntake.serializedOrigin(inputs.store.program.baseURL)].compactMap { $0 }),
+                                bodyDeadline: configuration.idleTimeout)
         let codeLimiter = RateLimiter(capacity: configuration.codeLimitPerHour, period: .seconds(3600))
         let endpoint = ReferralEndpoint(desk: desk, intake: intake, codeLimiter: codeLimiter, thanksPath: urls.path("/thanks/"), logger: logger)
         let join = JoinEndpoint(desk: desk, intake: intake, emailLimiter: codeLimiter, sentPath: urls.path("/join/sent/"))
@@ -153,7 +154,8 @@ public enum AdvocateServer {
         let watcher = configuration.watch ? SiteWatcher(reloader: reloader) : nil
         var application = Application(
             router: router,
-            server: HTTP1ConformingChannel.server(idleTimeout: configuration.idleTimeout),
+            server: HTTP1ConformingChannel.server(idleTimeout: configuration.idleTimeout, connections: ConnectionBudget(
+                maximum: configuration.maximumConnections ?? ConnectionBudget.forOpenFileLimit(OpenFileLimit.current() ?? 1024))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "advocate"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger)

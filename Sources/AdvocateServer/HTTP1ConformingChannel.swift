@@ -23,17 +23,34 @@ import NIOHTTP1
 ///   before it, RFC 9112 §9.3.2: a referral's 201 was lost when `FOO` followed it in one read.
 struct HTTP1ConformingChannel: ServerChildChannel {
     let http1: HTTP1Channel
+    let connections: ConnectionBudget
 
     /// A server builder for ``Application``, closing connections idle for `idleTimeout`
-    /// (Hummingbird's own timer: no request part read, no response in progress).
-    static func server(idleTimeout: Duration) -> HTTPServerBuilder {
+    /// (Hummingbird's own timer: no request part read, no response in progress), and at once
+    /// a connection past the budget.
+    static func server(idleTimeout: Duration, connections: ConnectionBudget) -> HTTPServerBuilder {
         HTTPServerBuilder { responder in
-            HTTP1ConformingChannel(http1: HTTP1Channel(responder: responder, configuration: .init(idleTimeout: TimeAmount(idleTimeout))))
+            HTTP1ConformingChannel(http1: HTTP1Channel(responder: responder, configuration: .init(idleTimeout: TimeAmount(idleTimeout))),
+                                   connections: connections)
         }
     }
 
+    /// A setup refused for a connection past the budget: NIO closes it before it is registered,
+    /// so nothing can be written to it (as nginx past `worker_connections`).
+    struct OverBudget: Error {}
+
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<HTTP1Channel.Value> {
-        http1.setup(channel: channel, logger: logger).flatMapThrowing { value in
+        let (admitted, firstRefusal) = connections.admit()
+        guard admitted else {
+            if firstRefusal {
+                logger.warning("closing new connections at once: \(connections.maximum) are open, the most this server holds (half its open-file limit)")
+            }
+            channel.close(promise: nil)
+            return channel.eventLoop.makeFailedFuture(OverBudget())
+        }
+        let connections = connections
+        channel.closeFuture.whenComplete { _ in connections.release() }
+        return http1.setup(channel: channel, logger: logger).flatMapThrowing { value in
             // Right after NIO's decoder, while the request still has its version; what this
             // handler writes goes straight to NIO's response encoder.
             let decoder = try channel.pipeline.syncOperations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)

@@ -11,6 +11,13 @@ public enum OpenFileLimit {
     /// journal or the refresh.
     public static let recommendedMinimum = 4096
 
+    /// The limit in effect, nil if unknown.
+    public static func current() -> Int? {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return nil }
+        return Int(clamping: limit.rlim_cur)
+    }
+
     /// Raises the soft limit to the hard one, as nginx (`worker_rlimit_nofile`) and Go's runtime
     /// do at start: the soft limit is often 1,024, which a thousand idle sockets use up, while
     /// the hard one is usually far higher. Returns the limit now in effect, nil if unknown.

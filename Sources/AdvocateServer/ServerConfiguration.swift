@@ -18,8 +18,9 @@ public struct ServerConfiguration: Sendable {
     /// Rebuild when content/, templates/ or the store change, and reload open pages.
     public var watch: Bool
     /// How long a connection may go without sending a whole request head or a piece of its body,
-    /// or sit idle between requests, before it is closed: stalled clients must not hold the
-    /// server's connections (and file descriptors) for ever.
+    /// or sit idle between requests, before it is closed, and how long a POST's body may take to
+    /// arrive whole (408 after it): stalled clients must not hold the server's connections (and
+    /// file descriptors) for ever.
     public var idleTimeout: Duration
     public var build: BuildOptions
     /// Where webhook secrets (`"secret": "env:NAME"`) are looked up.
@@ -28,6 +29,9 @@ public struct ServerConfiguration: Sendable {
     var webhookRetry = RetryPolicy.webhooks
     /// How failed emails are retried (with `--sendmail`).
     var emailRetry = RetryPolicy.emails
+    /// The most connections held at once; nil for half the open-file limit at start
+    /// (``ConnectionBudget/forOpenFileLimit(_:)``).
+    var maximumConnections: Int?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, ipLimitPerMinute: Int = 10, codeLimitPerHour: Int = 50,
                 trustedProxies: TrustedProxies = TrustedProxies(), refreshDelay: Duration = .milliseconds(200), sendmail: String? = nil, watch: Bool = false, idleTimeout: Duration = .seconds(30), build: BuildOptions,
