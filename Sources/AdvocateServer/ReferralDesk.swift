@@ -179,7 +179,7 @@ actor ReferralDesk {
         let now = Instant.now
         let id = ReferralID.make(at: now)
         if submission.isBot {
-            logger.notice("honeypot filled: answered as a success, not recorded", metadata: ["referrer": .string(String(submission.referrer.prefix(40)))])
+            logger.notice("honeypot filled: answered as a success, not recorded", metadata: ["referrer": .string(LogText.escapingControls(String(submission.referrer.prefix(40))))])
             return .ignoredBot(id: id)
         }
         let referral: Referral

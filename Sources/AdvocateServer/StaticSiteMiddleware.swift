@@ -162,18 +162,10 @@ struct AccessLogMiddleware: RouterMiddleware {
         context.logger.info("\(context.clientIP ?? "-") \(request.method) \(path) \(status) \(String(format: "%.1f", milliseconds)) ms")
     }
 
-    /// The path as a log line shows it: redacted, and its control characters percent-encoded so
-    /// that a `%0d%0a` in a request cannot start a forged line of its own.
+    /// The path as a log line shows it: redacted, and its control characters percent-encoded
+    /// (``LogText/escapingControls(_:)``).
     static func logged(_ path: String) -> String {
-        var shown = ""
-        for scalar in redacted(path).unicodeScalars {
-            if scalar.value < 0x20 || scalar.value == 0x7F {
-                shown += String(format: "%%%02X", scalar.value)
-            } else {
-                shown.unicodeScalars.append(scalar)
-            }
-        }
-        return shown
+        LogText.escapingControls(redacted(path))
     }
 
     /// `/stats/<token>/` becomes `/stats/…/`: logs are not a place for secrets. A path that

@@ -370,6 +370,8 @@ import Testing
         #expect(logged == "/x%0D%0A203.0.113.9 GET /admin 200%00")
         #expect(AccessLogMiddleware.logged("/stats/abc/\u{7F}") == "/stats/…/%7F")
         #expect(AccessLogMiddleware.logged("/r/zoë/") == "/r/zoë/")
+        // A value a client sent (the honeypot's log line names the code) cannot send a terminal escape either.
+        #expect(LogText.escapingControls("\u{1B}]0;pwned\u{07}\u{9B}2J\r\nmay 01 fake") == "%1B]0;pwned%07%9B2J%0D%0Amay 01 fake")
     }
 
     @Test func nothingOutsideTheOutputFolderIsReachable() async throws {
