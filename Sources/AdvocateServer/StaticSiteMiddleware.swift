@@ -12,7 +12,19 @@ struct StaticSiteMiddleware: RouterMiddleware {
     let outputDirectory: String
     let root: String
 
+    /// Every answer below the private folder, a 404 or a 405 as much as a page, is kept out of
+    /// caches, Referer headers and search engines.
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await answer(request, context: context, next: next)
+        if Self.isPrivate(RequestPath.normalized(request.uri.path), root: root) {
+            response.headers[.cacheControl] = "no-store"
+            response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+            response.headers[HTTPField.Name("X-Robots-Tag")!] = "noindex"
+        }
+        return response
+    }
+
+    private func answer(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = RequestPath.normalized(request.uri.path)
         if path.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
             // A NUL would cut the path short at the file system (`/stats%00/` named the folder).
@@ -27,7 +39,7 @@ struct StaticSiteMiddleware: RouterMiddleware {
             // robots.txt only there: the site's own, whose lines name the pages below the path.
             var head = request.head
             head.path = root + "robots.txt"
-            return try await handle(Request(head: head, body: request.body), context: context, next: next)
+            return try await answer(Request(head: head, body: request.body), context: context, next: next)
         }
         let privatePrefix = root + "stats/"
         // Compared without case: on a case-insensitive disk (macOS's default) /STATS/<token>/
@@ -69,10 +81,6 @@ struct StaticSiteMiddleware: RouterMiddleware {
         let isTheFile = response.headers[.cacheControl] == nil
         if isTheFile {
             response.headers[.cacheControl] = Self.cacheControl(for: path, root: root)
-        }
-        if isPrivate {
-            response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
-            response.headers[HTTPField.Name("X-Robots-Tag")!] = "noindex"
         }
         response.headers[.xContentTypeOptions] = "nosniff"
         if let type = response.headers[.contentType] {

@@ -94,10 +94,16 @@ import Testing
                 #expect(response.status == .notFound, "\(path)")
                 #expect(response.headers[.cacheControl] == "no-store")
             }
-            let missing = try await client.execute(uri: "/stats/not-a-token/", method: .get)
-            #expect(missing.status == .notFound)
-            #expect(missing.headers[.cacheControl] == "no-store")
             let token = String(try fixture.statsPath(of: "ada").dropFirst("/stats/".count))
+            // Every answer there, a miss or a method the page does not take, is as private as the page.
+            let missing = try await client.execute(uri: "/stats/not-a-token/", method: .get)
+            let posted = try await client.execute(uri: "/stats/\(token)/", method: .post)
+            #expect(missing.status == .notFound && posted.status == .methodNotAllowed)
+            for response in [missing, posted] {
+                #expect(response.headers[.cacheControl] == "no-store")
+                #expect(response.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer")
+                #expect(response.headers[HTTPField.Name("X-Robots-Tag")!] == "noindex")
+            }
             for path in ["/%73tats/\(token)", "//stats//\(token)/", "/./stats/\(token)/index.html"] {
                 let response = try await client.execute(uri: path, method: .get)
                 #expect(response.headers[.cacheControl] == "no-store", "\(path)")
