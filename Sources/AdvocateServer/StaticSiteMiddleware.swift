@@ -41,6 +41,11 @@ struct StaticSiteMiddleware: RouterMiddleware {
             head.path = root + "robots.txt"
             return try await answer(Request(head: head, body: request.body), context: context, next: next)
         }
+        if Self.isHidden(path) {
+            // The build writes no such file: a public/ kept as a git worktree (gh-pages) has a
+            // .git/ there, and a host's .env may sit beside the pages.
+            return notFound(request, isPrivate: false)
+        }
         let privatePrefix = root + "stats/"
         // Compared without case: on a case-insensitive disk (macOS's default) /STATS/<token>/
         // serves the same page, and must be as private.
@@ -108,6 +113,12 @@ struct StaticSiteMiddleware: RouterMiddleware {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: file, isDirectory: &isFolder) else { return false }
         return !isFolder.boolValue || FileManager.default.fileExists(atPath: Paths.join(file, "index.html"))
+    }
+
+    /// Whether `path` names a dotfile or goes through a dot-folder, `.well-known/` (ACME,
+    /// security.txt) aside; `..` is FileMiddleware's to refuse.
+    static func isHidden(_ path: String) -> Bool {
+        path.contains("/.") && path.split(separator: "/").contains { $0.hasPrefix(".") && $0 != ".." && $0 != ".well-known" }
     }
 
     /// Whether `path` is below the private folder, in any case.

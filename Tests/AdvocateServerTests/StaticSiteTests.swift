@@ -124,6 +124,26 @@ import Testing
         }
     }
 
+    /// Dotfiles and dot-folders in the output (a gh-pages worktree's .git/, a host's .env) are
+    /// not served, however the path is spelt; `.well-known/` is.
+    @Test func hiddenFilesAreNotServedButWellKnownIs() async throws {
+        let fixture = try ServerFixture()
+        for (file, text) in [(".env", "SECRET=1"), (".git/config", "[core]"), ("assets/.hidden", "x"), (".well-known/security.txt", "Contact: mailto:security@example.com")] {
+            let url = fixture.file(file)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+        try await fixture.prepared.application.test(.router) { client in
+            for path in ["/.env", "/%2eenv", "/.git/config", "/assets/.hidden", "/.git/", "//.env"] {
+                let response = try await client.execute(uri: path, method: .get)
+                #expect(response.status == .notFound, "\(path)")
+                #expect(!String(buffer: response.body).contains("SECRET") && !String(buffer: response.body).contains("[core]"), "\(path)")
+            }
+            let wellKnown = try await client.execute(uri: "/.well-known/security.txt", method: .get)
+            #expect(wellKnown.status == .ok && String(buffer: wellKnown.body).contains("Contact:"))
+        }
+    }
+
     /// A page rebuilt within the second it was fetched (a stats page after a referral) gets a
     /// new tag: revalidating with the old one returns the new bytes, never 304 and old figures.
     @Test func aPageRewrittenWithinTheSameSecondIsNeverAnswered304() async throws {

@@ -413,6 +413,15 @@ import Testing
             }
         }
         #expect(try directory.snapshot() == before)
+        // A store kept inside the output would be published, every email and token with it.
+        try FileManager.default.copyItem(atPath: directory.file("content/data"), toPath: elsewhere.file("www/data"))
+        do {
+            _ = try SiteBuilder.build(BuildOptions(source: directory.path, data: elsewhere.file("www/data"), output: elsewhere.file("www")))
+            Issue.record("an output holding the store must be refused")
+        } catch {
+            #expect(error.description.contains("error: the output folder holds the store (\(elsewhere.file("www/data"))), whose emails and private tokens it would publish"), "\(error)")
+        }
+        #expect(!elsewhere.exists("www/index.html"))
         _ = try SiteBuilder.build(BuildOptions(source: directory.path, output: elsewhere.file("public")))
         #expect(elsewhere.exists("public/index.html"))
         // scripts/quickstart's scratch output, below the state folder.

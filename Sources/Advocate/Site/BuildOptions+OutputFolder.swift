@@ -19,6 +19,9 @@ extension BuildOptions {
             problem = "holds the site folder \(source)"
         } else if let (name, _) = inside.first(where: { Self.isSameOrInside(output, Self.resolved($0.1)) }) {
             problem = "is inside \(name)"
+        } else if Self.isSameOrInside(Self.resolved(dataDirectory), output) {
+            // Published, it would serve every email and token of the roster.
+            problem = "holds the store (\(Self.resolved(dataDirectory))), whose emails and private tokens it would publish"
         } else if let link = brokenLink(outputDirectory), link.targetIsMissing {
             // A link to a web server's folder is fine (README), once that folder is there.
             throw DiagnosticsError([.error(outputDirectory, .start,
