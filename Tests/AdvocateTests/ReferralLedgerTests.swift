@@ -66,6 +66,8 @@ import Testing
         ("Ann\tBee", "Please enter your name on one line, without tabs or other control characters."),
         ("Ann\nBee", "Please enter your name on one line, without tabs or other control characters."),
         (String(repeating: "x", count: 201), "Please enter a name of at most 200 characters."),
+        ("https://evil.example/claim-your-credit Smith", "Please enter your name, not a web address."),
+        ("Visit WWW.evil.example", "Please enter your name, not a web address."),
     ])
     func unusableNamesGetTheirReason(name: String, message: String) {
         var errors: [FieldError] = []

@@ -80,12 +80,22 @@ public struct ReferralLedger: Sendable {
             errors.append(FieldError(field: "name", message: "Please enter a name of at most \(StoreRules.maximumNameLength) characters."))
         } else if !StoreRules.isOneLineWithoutControls(name) {
             errors.append(FieldError(field: "name", message: "Please enter your name on one line, without tabs or other control characters."))
+        } else if looksLikeAWebAddress(name) {
+            // The name opens the referrer's email ("Grace just claimed…"), where a mail client
+            // would make an address a link: a form must not let a stranger put one there.
+            errors.append(FieldError(field: "name", message: "Please enter your name, not a web address."))
         }
         if email.isEmpty {
             errors.append(FieldError(field: "email", message: "Please enter your email address."))
         } else if !StoreRules.isPlausibleEmail(email) {
             errors.append(FieldError(field: "email", message: "Please enter a valid email address, like name@example.com."))
         }
+    }
+
+    /// `://` or `www.` anywhere in a name, in any case.
+    static func looksLikeAWebAddress(_ name: String) -> Bool {
+        let lowered = name.lowercased()
+        return lowered.contains("://") || lowered.contains("www.")
     }
 
     /// Consent where the program asks for it, in the words of the form's checkbox: a friend
