@@ -141,8 +141,7 @@ public enum AdvocateServer {
         Task { await mailer.deliver() }
         let urls = SiteURLs(baseURL: inputs.store.program.baseURL)
         let intake = FormIntake(ipLimiter: RateLimiter(capacity: configuration.ipLimitPerMinute, period: .seconds(60)),
-                                allowedOrigins: Set([FormIntake.serializedOrigin(inputs.store.program.baseURL)].compactMap { $0 }),
-                                bodyDeadline: configuration.idleTimeout)
+                                allowedOrigins: Set([FormIntake.serializedOrigin(inputs.store.program.baseURL)].compactMap { $0 }))
         let codeLimiter = RateLimiter(capacity: configuration.codeLimitPerHour, period: .seconds(3600))
         let endpoint = ReferralEndpoint(desk: desk, intake: intake, codeLimiter: codeLimiter, thanksPath: urls.path("/thanks/"), logger: logger)
         let join = JoinEndpoint(desk: desk, intake: intake, emailLimiter: codeLimiter, sentPath: urls.path("/join/sent/"))

@@ -11,9 +11,6 @@ struct FormIntake: Sendable {
     let ipLimiter: RateLimiter
     /// Origins allowed to post besides the server's own: the program's baseURL's.
     let allowedOrigins: Set<String>
-    /// How long a body may take to arrive whole once its head is read: the idle timeout alone
-    /// restarts with every byte, so a body sent a byte at a time held its connection for good.
-    let bodyDeadline: Duration
 
     enum Kind {
         case form, json
@@ -26,19 +23,6 @@ struct FormIntake: Sendable {
         case formOverLimit(FormDecoding.Form, retryAfter: Int)
         case json(String)
         case refused(Response)
-    }
-
-    /// `body` up to the endpoint's limit, or nil when it is not whole within `deadline`.
-    static func collect(_ body: RequestBody, within deadline: Duration) async throws -> ByteBuffer? {
-        try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
-            group.addTask { try await body.collect(upTo: ServerConfiguration.maximumBodySize) }
-            group.addTask {
-                try await Task.sleep(for: deadline)
-                return nil
-            }
-            defer { group.cancelAll() }
-            return try await group.next() ?? nil
-        }
     }
 
     /// The form page's message for ``Reading/formOverLimit(_:retryAfter:)``.
@@ -78,16 +62,12 @@ struct FormIntake: Sendable {
         }
         let body: ByteBuffer
         do {
-            guard let whole = try await Self.collect(request.body, within: bodyDeadline) else {
-                var answer = problem(kind, .requestTimeout, title: "The request body did not arrive in time", errors: [])
-                answer.headers[.connection] = "close"
-                return .refused(answer)
-            }
-            body = whole
+            body = try await request.body.collect(upTo: ServerConfiguration.maximumBodySize)
         } catch is NIOTooManyBytesError {
             return .refused(problem(kind, .contentTooLarge, title: "Request body too large", errors: []))
         } catch {
-            // The client went away mid-body: whatever is logged, nobody reads the answer.
+            // The client went away mid-body, or sent it too slowly (``HTTP1ConformingChannel``
+            // answered 408): whatever is logged, nobody reads this answer.
             return .refused(problem(kind, .badRequest, title: "The request body ended before it was whole", errors: []))
         }
         // JSON must be UTF-8 (RFC 8259): a name read with replacement characters would be kept

@@ -24,14 +24,16 @@ import NIOHTTP1
 struct HTTP1ConformingChannel: ServerChildChannel {
     let http1: HTTP1Channel
     let connections: ConnectionBudget
+    /// How long a request's body may take to arrive whole once its head is read.
+    let bodyDeadline: TimeAmount
 
     /// A server builder for ``Application``, closing connections idle for `idleTimeout`
-    /// (Hummingbird's own timer: no request part read, no response in progress), and at once
-    /// a connection past the budget.
+    /// (Hummingbird's own timer: no request part read, no response in progress), a request
+    /// whose body is not whole within it (408), and at once a connection past the budget.
     static func server(idleTimeout: Duration, connections: ConnectionBudget) -> HTTPServerBuilder {
         HTTPServerBuilder { responder in
             HTTP1ConformingChannel(http1: HTTP1Channel(responder: responder, configuration: .init(idleTimeout: TimeAmount(idleTimeout))),
-                                   connections: connections)
+                                   connections: connections, bodyDeadline: TimeAmount(idleTimeout))
         }
     }
 
@@ -54,7 +56,7 @@ struct HTTP1ConformingChannel: ServerChildChannel {
             // Right after NIO's decoder, while the request still has its version; what this
             // handler writes goes straight to NIO's response encoder.
             let decoder = try channel.pipeline.syncOperations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
-            try channel.pipeline.syncOperations.addHandler(VersionAwareRequestHead(), position: .after(decoder))
+            try channel.pipeline.syncOperations.addHandler(VersionAwareRequestHead(bodyDeadline: bodyDeadline), position: .after(decoder))
             return value
         }
     }
@@ -67,7 +69,9 @@ struct HTTP1ConformingChannel: ServerChildChannel {
 /// Adds `Connection: close` to an HTTP/1.0 request that did not ask for keep-alive and
 /// `Connection: keep-alive` to the response of one that did, answers `100 Continue` to an
 /// HTTP/1.1 request that expects it and may send its body, and refuses an unknown method (501)
-/// or a request without its one Host (400) once the requests before it are answered.
+/// or a request without its one Host (400) once the requests before it are answered, and a
+/// body not whole within the deadline (408): Hummingbird's idle timer restarts with every byte,
+/// so a body sent a byte at a time held its connection, and a descriptor, for good.
 private final class VersionAwareRequestHead: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
@@ -82,10 +86,21 @@ private final class VersionAwareRequestHead: ChannelDuplexHandler, RemovableChan
     /// request is passed on. It goes out when `unanswered` is empty.
     private var refusal: (status: HTTPResponseStatus, text: String)?
     private var refusalSent = false
+    private let bodyDeadline: TimeAmount
+    /// The deadline of the body being read, cancelled at its end.
+    private var bodyTimer: Scheduled<Void>?
+
+    init(bodyDeadline: TimeAmount) {
+        self.bodyDeadline = bodyDeadline
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard refusal == nil else { return }
         guard case .head(var head) = unwrapInboundIn(data) else {
+            if case .end = unwrapInboundIn(data) {
+                bodyTimer?.cancel()
+                bodyTimer = nil
+            }
             context.fireChannelRead(data)
             return
         }
@@ -101,7 +116,29 @@ private final class VersionAwareRequestHead: ChannelDuplexHandler, RemovableChan
                   head.headers["content-length"].first.flatMap(Int.init).map({ $0 <= ServerConfiguration.maximumBodySize }) ?? true {
             context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .continue))), promise: nil)
         }
+        if head.headers.contains(name: "transfer-encoding") || (head.headers["content-length"].first.flatMap(Int.init) ?? 0) > 0 {
+            let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+            bodyTimer = context.eventLoop.scheduleTask(in: bodyDeadline) { bound.value.handler.bodyIsLate(context: bound.value.context) }
+        }
         context.fireChannelRead(wrapInboundOut(.head(head)))
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        bodyTimer?.cancel()
+        bodyTimer = nil
+        context.fireChannelInactive()
+    }
+
+    /// 408 and the connection closed: at once when the late request is the only one unanswered,
+    /// else (its answer would come before theirs) the connection closed without it.
+    private func bodyIsLate(context: ChannelHandlerContext) {
+        bodyTimer = nil
+        guard unanswered.count == 1, refusal == nil else {
+            context.close(promise: nil)
+            return
+        }
+        unanswered.removeAll()
+        refuse(.requestTimeout, "The request body did not arrive in time.\n", context: context)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
