@@ -88,6 +88,13 @@ public indirect enum JSONOutput: Sendable, Equatable {
     /// and to API answers, where they need no escape.
     static func writeString(_ value: String, into output: inout String, forScript: Bool = false) {
         output += "\""
+        // Most strings (a page's title, a path) need no escape: checked on bytes, added whole.
+        if value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x80 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\")
+            && !(forScript && ($0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "&"))) }) {
+            output += value
+            output += "\""
+            return
+        }
         for scalar in value.unicodeScalars {
             switch scalar {
             case "<" where forScript: output += "\\u003c"
