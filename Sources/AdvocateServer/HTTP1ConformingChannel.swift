@@ -16,7 +16,8 @@ import NIOHTTP1
 ///   unless its Content-Length is over the endpoint's limit, whose 413 is then its only answer,
 ///   so the client never sends a body that would be thrown away;
 /// - a method NIO's parser does not know (`FOO`) is answered 501, RFC 9110 §9.1, where
-///   Hummingbird answered every parse error 400;
+///   Hummingbird answered every parse error 400, and so is a transfer coding other than
+///   chunked, RFC 9112 §6.1;
 /// - an HTTP/1.1 request without a Host header, or any request with two, is answered 400,
 ///   RFC 9112 §3.2;
 /// - such a refusal closes the connection, but only after the answers to the requests pipelined
@@ -107,6 +108,12 @@ private final class VersionAwareRequestHead: ChannelDuplexHandler, RemovableChan
         let hosts = head.headers["host"].count
         guard hosts == 1 || (hosts == 0 && head.version != .http1_1) else {
             refuse(.badRequest, "A request needs exactly one Host header (RFC 9112 §3.2).\n", context: context)
+            return
+        }
+        // NIO's parser reads `gzip, chunked` as chunked and hands on the compressed bytes.
+        let codings = head.headers["transfer-encoding"].flatMap { $0.split(separator: ",") }
+        guard codings.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).lowercased() == "chunked" }) else {
+            refuse(.notImplemented, "This server takes no transfer coding but chunked (RFC 9112 §6.1).\n", context: context)
             return
         }
         unanswered.append(head.version == .http1_0 && head.isKeepAlive)
