@@ -336,6 +336,29 @@ import Testing
         }
     }
 
+    /// Emails shown together on /messaging/ keep their ids apart: two with the same heading and
+    /// a footnote each give no id twice, and each in-page link finds its own email's target.
+    @Test func messagingPreviewsKeepTheirIDsApart() throws {
+        var site = fixtureWithReferrals()
+        let email = "---\ntitle: T\nchannel: email\nsubject: \"S\"\n---\n## Hi\n\nA note.[^1] See [above](#hi).\n\n| a |\n| - |\n| 1 |\n\n[^1]: The note.\n"
+        site.content["messaging/one.md"] = email
+        site.content["messaging/two.md"] = email
+        let directory = try site.write()
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        let page = try directory.read("public/messaging/index.html")
+        let ids = LinkScanner.ids(in: Array(page.utf8))
+        let found = page.components(separatedBy: " id=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+        #expect(Set(found).count == found.count, "\(found)")
+        for suffix in ["-hi", "-fn-1", "-fnref-1"] {
+            #expect(found.filter { $0.hasPrefix("m") && $0.hasSuffix(suffix) }.count == 2, "\(suffix): \(found)")
+        }
+        let references = ["href=\"#", "aria-labelledby=\""].flatMap { marker in
+            page.components(separatedBy: " " + marker).dropFirst().map { String($0.prefix { $0 != "\"" }) }
+        }
+        #expect(references.filter { $0.hasSuffix("-hi") }.count == 4, "\(references)")
+        #expect(references.allSatisfy { ids.contains($0) }, "\(references)")
+    }
+
     /// Old pages are looked for only in the folders that were there before the build wrote: a
     /// first build's own r/ is never walked for pages it could not have had.
     @Test func oldPagesAreLookedForOnlyInFoldersThatWereThere() throws {

@@ -89,6 +89,16 @@ public enum Markdown {
         return nil
     }
 
+    /// `html` (rendered here) with each id it gives (headings, footnotes) and each reference to
+    /// one (`href="#…"`, a table's `aria-labelledby`) starting with `prefix`, so that documents
+    /// shown together on one page (the messaging preview's emails) keep their ids apart. Safe
+    /// mode escapes every `"` of the text, so these attributes are the renderer's own.
+    public static func prefixingIDs(in html: String, with prefix: String) -> String {
+        html.replacingOccurrences(of: " id=\"", with: " id=\"\(prefix)")
+            .replacingOccurrences(of: " href=\"#", with: " href=\"#\(prefix)")
+            .replacingOccurrences(of: " aria-labelledby=\"", with: " aria-labelledby=\"\(prefix)")
+    }
+
     /// Renders Markdown to plain text, as a mail or SMS body would carry it.
     /// A link's address follows its text in parentheses (cmark's renderer keeps only the text),
     /// unless the text is the address.

@@ -137,7 +137,7 @@ extension PageContext {
                              path: "/messaging/", noindex: true)
         let sample = MessagingPreview.sampleReferrer(site)
         context["sample"] = ["name": .text(sample.name), "link": .text(site.urls.referrerLink(sample.code))]
-        context["messages"] = .list(MessagingPreview.previews(site, referrer: sample).map { preview -> TemplateValue in
+        context["messages"] = .list(MessagingPreview.previews(site, referrer: sample).enumerated().map { index, preview -> TemplateValue in
             var item: TemplateObject = [
                 "name": .text(preview.template.name), "title": .text(preview.template.title), "channel": .text(preview.template.channel.rawValue),
                 "channelLabel": .text(preview.template.channel.label), "text": .text(preview.message.text),
@@ -146,7 +146,10 @@ extension PageContext {
             ]
             if let variant = preview.variant { item["variant"] = .text(variant) }
             if let subject = preview.message.subject { item["subject"] = .text(subject) }
-            if let html = preview.message.html { item["html"] = .text(html) }
+            if let html = preview.message.html {
+                // Each email's ids apart from the others' on this one page (two `## Hi` headings, two `[^1]` notes).
+                item["html"] = .text(Markdown.prefixingIDs(in: html, with: "m\(index + 1)-"))
+            }
             return .object(item)
         })
         return context
