@@ -27,7 +27,7 @@ struct SiteWatcher: Sendable {
         let ignored: Set<String> = [StoreFiles.journal, StoreFiles.journal + ".lock", Erasure.logFile]
         let options = reloader.options
         for directory in [options.contentDirectory, options.templatesDirectory, options.dataDirectory] {
-            for path in ContentLoader.listFiles(directory) + ContentLoader.filesInLinkedFolders(of: directory) {
+            for path in ContentLoader.listFilesAndLinks(directory) + ContentLoader.filesInLinkedFolders(of: directory) {
                 let name = (path as NSString).lastPathComponent
                 if ignored.contains(name) || name.hasPrefix(StoreFiles.journal + ".") { continue }
                 let full = Paths.join(directory, path)

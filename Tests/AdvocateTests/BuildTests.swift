@@ -96,6 +96,37 @@ import Testing
         }
     }
 
+    /// A template may be a symbolic link, read through it (an edit of its target is a change);
+    /// one that leads nowhere, or a content or templates folder that does, is an error naming
+    /// it, not a page the site goes without.
+    @Test func templatesBehindLinksAreReadAndLinksToNowhereAreErrors() throws {
+        let directory = try SiteFixture().write()
+        let shared = try TemporaryDirectory()
+        try FileManager.default.moveItem(atPath: directory.file("templates/thanks.mustache"), toPath: shared.file("thanks.mustache"))
+        try FileManager.default.createSymbolicLink(atPath: directory.file("templates/thanks.mustache"), withDestinationPath: shared.file("thanks.mustache"))
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        #expect(directory.exists("public/thanks/index.html"))
+        try shared.write("thanks.mustache", "{{<layout}}{{$main}}Thanks through the link.{{/main}}{{/layout}}")
+        #expect(try SiteBuilder.build(SiteFixture.options(directory)).written > 0)
+        #expect(try directory.read("public/thanks/index.html").contains("Thanks through the link."))
+        let before = try directory.snapshot()
+        let cases = [("templates/thanks.mustache", "template"), ("templates", "folder"), ("content", "folder")]
+        for (path, kind) in cases {
+            try FileManager.default.moveItem(atPath: directory.file(path), toPath: shared.file("moved"))
+            try FileManager.default.createSymbolicLink(atPath: directory.file(path), withDestinationPath: shared.file("gone"))
+            do {
+                _ = try SiteBuilder.build(SiteFixture.options(directory))
+                Issue.record("\(path): the build went on")
+            } catch {
+                #expect(error.description.contains("\(path):1:1: error: is a symbolic link to \(shared.file("gone")), which cannot be followed "
+                                                   + "(No such file or directory); point it at the \(kind), or remove it"), "\(error.description)")
+            }
+            #expect(try directory.snapshot() == before, "\(path)")
+            try FileManager.default.removeItem(atPath: directory.file(path))
+            try FileManager.default.moveItem(atPath: shared.file("moved"), toPath: directory.file(path))
+        }
+    }
+
     /// A story awaiting approval (`draft: true`) is checked but not published: no page, not in
     /// the list or the sitemap; a draft value that is not true or false is an error.
     @Test func aDraftStoryIsNotPublished() throws {

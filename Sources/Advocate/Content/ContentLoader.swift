@@ -20,6 +20,11 @@ public enum ContentLoader {
 
     public static func load(from contentDirectory: String) -> (SiteContent, [Diagnostic]) {
         var diagnostics = DiagnosticList()
+        // Not a site without pages: the build would take them all down.
+        if let problem = brokenLinkProblem(contentDirectory, kind: "folder") {
+            diagnostics.error(contentDirectory, .start, problem)
+            return (SiteContent(home: nil, terms: nil, faq: nil, stories: [], messages: [], assets: []), diagnostics.all)
+        }
         let home = loadPage(Paths.join(contentDirectory, homeFile), defaultTitle: nil, diagnostics: &diagnostics)
         let terms = loadPage(Paths.join(contentDirectory, termsFile), defaultTitle: "Program terms", diagnostics: &diagnostics)
         let faq = loadPage(Paths.join(contentDirectory, faqFile), defaultTitle: "Frequently asked questions", diagnostics: &diagnostics)
@@ -265,25 +270,32 @@ public enum ContentLoader {
     /// The folders below a folder (which may be a symbolic link), as relative paths; hidden ones
     /// are skipped, as ``listFiles(_:)`` skips them.
     static func subfolders(of directory: String) -> [String] {
-        entries(of: directory, type: .typeDirectory)
+        entries(of: directory, types: [.typeDirectory])
     }
 
     /// Regular files below a folder (which may be a symbolic link), as sorted relative paths;
     /// hidden files are skipped.
     public static func listFiles(_ directory: String) -> [String] {
-        entries(of: directory, type: .typeRegular).sorted()
+        entries(of: directory, types: [.typeRegular]).sorted()
     }
 
-    /// The entries of `type` below a folder, in the order found; hidden ones, and what is in
+    /// ``listFiles(_:)`` with the symbolic links among them, wherever they lead: the theme reads
+    /// a template through a link (a link that leads nowhere is then an error, not a template the
+    /// site goes without), and an edit through one is a change of the inputs.
+    public static func listFilesAndLinks(_ directory: String) -> [String] {
+        entries(of: directory, types: [.typeRegular, .typeSymbolicLink]).sorted()
+    }
+
+    /// The entries of `types` below a folder, in the order found; hidden ones, and what is in
     /// hidden folders, skipped.
-    private static func entries(of directory: String, type: FileAttributeType) -> [String] {
+    private static func entries(of directory: String, types: Set<FileAttributeType>) -> [String] {
         guard let enumerator = FileManager.default.enumerator(atPath: followed(directory)) else { return [] }
         var found: [String] = []
         while let path = enumerator.nextObject() as? String {
             let entryType = enumerator.fileAttributes?[.type] as? FileAttributeType
             if (path as NSString).lastPathComponent.hasPrefix(".") {
                 if entryType == .typeDirectory { enumerator.skipDescendants() }
-            } else if entryType == type {
+            } else if let entryType, types.contains(entryType) {
                 found.append(path)
             }
         }

@@ -59,7 +59,7 @@ struct BuildStamp {
             shared.add(directory)
             referrerPages.add(directory)
             // The journal's lock (rewritten by every `advocate serve`) and torn tails are not read by a build.
-            for path in ContentLoader.listFiles(directory) + ContentLoader.filesInLinkedFolders(of: directory) {
+            for path in ContentLoader.listFilesAndLinks(directory) + ContentLoader.filesInLinkedFolders(of: directory) {
                 let name = path.split(separator: "/").last ?? ""
                 if name.hasPrefix(StoreFiles.journal + ".") { continue }
                 let state = StableDigest.FileState(Paths.join(directory, path))

@@ -27,6 +27,10 @@ public struct Theme: Sendable {
     /// theme holds the templates that parsed, errors or not; it is nil only without the folder.
     public static func load(from directory: String) -> (Theme?, [Diagnostic]) {
         var diagnostics = DiagnosticList()
+        if let problem = brokenLinkProblem(directory, kind: "folder") {
+            diagnostics.error(directory, .start, problem)
+            return (nil, diagnostics.all)
+        }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             diagnostics.error(directory, .start, "templates folder not found (a site needs templates/; `advocate init` makes one)")
@@ -37,13 +41,13 @@ public struct Theme: Sendable {
         var sources: [String: String] = [:]
         var blank: Set<String> = [], parents: Set<String> = []
         var references: [String: [TemplateCycles.Reference]] = [:]
-        for path in ContentLoader.listFiles(directory) where path.hasSuffix(".mustache") {
+        for path in ContentLoader.listFilesAndLinks(directory) where path.hasSuffix(".mustache") {
             let file = Paths.join(directory, path)
             let name = String(path.dropLast(".mustache".count))
             // Known as a template even when unreadable, so that it is not also called missing.
             sources[name] = file
             guard let data = FileManager.default.contents(atPath: file) else {
-                diagnostics.error(file, .start, "cannot read the template (check its permissions)")
+                diagnostics.error(file, .start, brokenLinkProblem(file, kind: "template") ?? "cannot read the template (check its permissions)")
                 continue
             }
             var text: String

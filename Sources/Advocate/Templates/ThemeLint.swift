@@ -14,7 +14,7 @@ enum ThemeLint {
 
     /// Every template below `directory`, read and scanned once for all of `check`'s theme rules.
     static func sources(directory: String) -> [Source] {
-        ContentLoader.listFiles(directory).filter { $0.hasSuffix(".mustache") }.compactMap { path in
+        ContentLoader.listFilesAndLinks(directory).filter { $0.hasSuffix(".mustache") }.compactMap { path in
             let file = Paths.join(directory, path)
             guard let data = FileManager.default.contents(atPath: file) else { return nil }
             let text = String(decoding: data, as: UTF8.self)
