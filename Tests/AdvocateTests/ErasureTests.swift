@@ -34,6 +34,27 @@ import Testing
         #expect(log[1].contains(#""referrals":2,"referrers":1"#))
     }
 
+    /// A log of erasures behind a link to nowhere (a volume not mounted) is named before anything
+    /// is erased, not replaced by a file holding this one entry.
+    @Test func aLogOfErasuresBehindALinkToNowhereStopsTheErasure() throws {
+        var fixture = StoreFixture()
+        fixture.refer("ada", friend: "Grace Hopper", email: "grace@example.org", at: "2026-03-01T09:00:00Z")
+        let directory = try TemporaryDirectory()
+        try fixture.write(to: directory)
+        let data = directory.file("content/data")
+        try FileManager.default.createSymbolicLink(atPath: directory.file("content/data/erasures.log"), withDestinationPath: directory.file("volume/erasures.log"))
+        let journal = try directory.read("content/data/referrals.jsonl")
+        #expect(throws: JournalWriter.Failure.self) { try Erasure.forget(email: "grace@example.org", dataDirectory: data, now: .now) }
+        do {
+            _ = try Erasure.forget(email: "grace@example.org", dataDirectory: data, now: .now)
+        } catch {
+            #expect("\(error)".contains("erasures.log: is a symbolic link to \(directory.file("volume/erasures.log")), which cannot be followed"), "\(error)")
+            #expect("\(error)".hasSuffix("nothing was erased"))
+        }
+        #expect(try directory.read("content/data/referrals.jsonl") == journal)
+        #expect(FileManager.default.fileExists(atPath: directory.file("content/data/erasures.log")) == false)
+    }
+
     /// An email waiting in the outbox (or kept in sent/) to or about the person goes too; others stay.
     @Test func forgettingDeletesTheirEmailsFromTheOutbox() throws {
         var fixture = StoreFixture()

@@ -42,6 +42,17 @@ public enum Erasure {
         guard !target.isEmpty else { throw JournalWriter.Failure(description: "give the email address to forget") }
         let lock = try JournalWriter(dataDirectory: dataDirectory)
         _ = try StoreLoader.load(from: dataDirectory)
+        // The log of erasures is appended to by rewriting it: read it before anything is erased,
+        // so that a log behind a link to nowhere or unreadable is not replaced by this entry alone.
+        let log = logPath(dataDirectory: dataDirectory)
+        let existingLog: Data
+        if isMissing(log) {
+            existingLog = Data()
+        } else if let data = FileManager.default.contents(atPath: log) {
+            existingLog = data
+        } else {
+            throw JournalWriter.Failure(description: "\(log): \(brokenLinkProblem(log, kind: "file") ?? "cannot read the log of erasures (check its permissions)"); nothing was erased")
+        }
         let placeholder = "erased-\(Tokens.statsToken().prefix(16).lowercased())@\(placeholderDomain)"
         var report = Report(referrals: 0, referrers: 0)
 
@@ -92,9 +103,7 @@ public enum Erasure {
 
         let entry = JSONOutput.object([("at", .string(now.iso8601)), ("referrals", .number(Double(report.referrals))),
                                        ("referrers", .number(Double(report.referrers)))]).serialized() + "\n"
-        let log = logPath(dataDirectory: dataDirectory)
-        let existing = FileManager.default.contents(atPath: log) ?? Data()
-        try AtomicFile.write([UInt8](existing) + Array(entry.utf8), to: log)
+        try AtomicFile.write([UInt8](existingLog) + Array(entry.utf8), to: log)
         _ = lock
         return report
     }
