@@ -1,24 +1,31 @@
 /// How people's names are shortened on pages.
 public enum PersonName {
-    /// The name a greeting uses: the first word ("Ada" for "Ada Lovelace"), the given name
-    /// after one family name and a comma ("Grace" for "Hopper, Grace", as ``masked(_:)`` reads
-    /// it), and the word after a title ("Ada" for "Dr. Ada Lovelace", where "Mr Smith" stays whole).
+    /// The name a greeting uses: the first word ("Ada" for "Ada Lovelace"); the given name after
+    /// a family name and a comma ("Grace" for "Hopper, Grace" and "van der Berg, Jan", but "Ada"
+    /// for "Ada Lovelace, Jr."); the word after titles ("Hans" for "Prof. Dr. Hans Müller"), where
+    /// titles before a lone family name stay with it ("Mr Smith").
     public static func firstName(_ name: String) -> String {
-        let utf8 = name.utf8
-        if let comma = utf8.firstIndex(of: UInt8(ascii: ",")) {
-            let before = name[..<comma], after = name[utf8.index(after: comma)...]
-            let familyWords = before.split(whereSeparator: \.isWhitespace).count
-            if familyWords <= 1, after.contains(where: { !$0.isWhitespace }) { return firstName(String(after)) }
-            // "Grace Hopper, Jr.", "Ada Lovelace, Acme Corp": the name is before the comma.
-            if familyWords > 0 { return firstName(String(before)) }
+        var given = name[...]
+        if let comma = name.utf8.firstIndex(of: UInt8(ascii: ",")) {
+            let before = name[..<comma]
+            // Up to a second comma: "Lovelace, Ada, Countess" is Ada.
+            let after = name[name.utf8.index(after: comma)...].prefix { $0 != "," }
+            given = isFamilyFirst(before, after) ? after : before
         }
         // ASCII names (most) are split on bytes: a Character walk was 3 % of a build.
-        let isASCII = utf8.allSatisfy { $0 < 0x80 }
-        let words = isASCII ? utf8.split(whereSeparator: \.isASCIIWhitespace).map { Substring($0) } : name.split(whereSeparator: \.isWhitespace)
-        guard let first = words.first else { return name }
-        var greeted = String(first)
-        if isTitle(first), words.count > 1 {
-            greeted = words.count > 2 ? String(words[1]) : words.joined(separator: " ")
+        let isASCII = given.utf8.allSatisfy { $0 < 0x80 }
+        let words = isASCII ? given.utf8.split(whereSeparator: \.isASCIIWhitespace).map { Substring($0) } : given.split(whereSeparator: \.isWhitespace)
+        let titleCount = words.prefix { isTitle($0) }.count
+        var greeted: String
+        if titleCount > 0, words.count - titleCount <= 1 || ["and", "&"].contains(words[titleCount].lowercased()) {
+            // "Mr Smith", "Mr. and Mrs. Smith": greeted whole.
+            greeted = words.joined(separator: " ")
+        } else {
+            greeted = words.count > titleCount ? String(words[titleCount]) : ""
+        }
+        // Nothing to read (only a zero-width space after the comma): the name's first word.
+        if !(isASCII ? greeted.utf8.contains { $0 > 0x20 && $0 < 0x7F } : StoreRules.hasVisibleText(greeted)) {
+            greeted = name.split(whereSeparator: \.isWhitespace).first { StoreRules.hasVisibleText(String($0)) }.map(String.init) ?? name
         }
         // A page composes the first name with other words: its directional controls are confined.
         return isASCII ? greeted : BidiControl.confined(greeted)
@@ -29,6 +36,22 @@ public enum PersonName {
 
     private static func isTitle(_ word: Substring) -> Bool {
         titles.contains((word.hasSuffix(".") ? word.dropLast() : word).lowercased())
+    }
+
+    /// Words after a comma that end a name rather than give it ("Grace Hopper, Jr.").
+    private static let suffixes: Set<String> = ["jr", "sr", "ii", "iii", "iv", "phd", "md", "esq", "mba"]
+
+    /// Lower-case words that start a family name ("van der Berg", "de la Cruz").
+    private static let particles: Set<String> = ["van", "von", "de", "der", "den", "del", "della", "di", "da", "du", "la", "le", "dos", "das", "do", "ten", "ter", "bin", "al", "el"]
+
+    /// Whether a name with a comma gives the family name first: one word (or a family name
+    /// with a particle) before the comma and a given name after it that is no suffix.
+    private static func isFamilyFirst(_ before: Substring, _ after: Substring) -> Bool {
+        let afterWords = after.split(whereSeparator: \.isWhitespace)
+        guard let first = afterWords.first, StoreRules.hasVisibleText(String(after)) else { return false }
+        if suffixes.contains(first.filter { $0 != "." }.lowercased()) { return false }
+        let beforeWords = before.split(whereSeparator: \.isWhitespace)
+        return beforeWords.count <= 1 || beforeWords.first.map { particles.contains(String($0)) } == true
     }
 
     /// A friend's name as a referrer's stats page shows it: "Grace H." for "Grace Hopper" and
