@@ -66,9 +66,9 @@ struct FormIntake: Sendable {
         } catch is NIOTooManyBytesError {
             return .refused(problem(kind, .contentTooLarge, title: "Request body too large", errors: []))
         } catch {
-            // The client went away mid-body, or sent it too slowly (``HTTP1ConformingChannel``
-            // answered 408): whatever is logged, nobody reads this answer.
-            return .refused(problem(kind, .badRequest, title: "The request body ended before it was whole", errors: []))
+            // The body came too slowly (``HTTP1ConformingChannel`` has answered 408 and closed the
+            // connection) or the client went away mid-body: this answer is for the access log.
+            return .refused(problem(kind, .requestTimeout, title: "The request body did not arrive whole", errors: []))
         }
         // JSON must be UTF-8 (RFC 8259): a name read with replacement characters would be kept
         // garbled in the journal. A form's bytes are percent-escapes, decoded field by field.

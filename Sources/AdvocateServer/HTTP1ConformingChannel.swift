@@ -34,8 +34,14 @@ struct HTTP1ConformingChannel: ServerChildChannel {
     static func server(idleTimeout: Duration, connections: ConnectionBudget) -> HTTPServerBuilder {
         HTTPServerBuilder { responder in
             HTTP1ConformingChannel(http1: HTTP1Channel(responder: responder, configuration: .init(idleTimeout: TimeAmount(idleTimeout))),
-                                   connections: connections, bodyDeadline: TimeAmount(idleTimeout))
+                                   connections: connections, bodyDeadline: bodyDeadline(idleTimeout: idleTimeout))
         }
+    }
+
+    /// A second before the idle timeout (at least one): a body that stops altogether is then
+    /// answered 408 rather than closed by the idle timer without a word.
+    static func bodyDeadline(idleTimeout: Duration) -> TimeAmount {
+        TimeAmount(max(idleTimeout - .seconds(1), .seconds(1)))
     }
 
     /// A setup refused for a connection past the budget: NIO closes it before it is registered,
@@ -46,7 +52,7 @@ struct HTTP1ConformingChannel: ServerChildChannel {
         let (admitted, firstRefusal) = connections.admit()
         guard admitted else {
             if firstRefusal {
-                logger.warning("closing new connections at once: \(connections.maximum) are open, the most this server holds (half its open-file limit)")
+                logger.warning("closing new connections at once: \(connections.maximum) are open, the most this server holds (half its open-file limit, less 64)")
             }
             channel.close(promise: nil)
             return channel.eventLoop.makeFailedFuture(OverBudget())

@@ -34,6 +34,23 @@ import Testing
         #expect(try fixture.journal() == before)
     }
 
+    /// A body that stops altogether is answered 408 a second before the idle timer would close
+    /// the connection without a word.
+    @Test func aBodyThatStopsIsAnswered408BeforeTheIdleTimer() async throws {
+        let fixture = try ServerFixture(configure: { $0.idleTimeout = .seconds(3) })
+        try await fixture.prepared.application.test(.live) { client in
+            let port = try #require(client.port)
+            let answer = try await offThePool {
+                let connection = try RawConnection(port: port)
+                connection.send("POST /api/join HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n{\"na")
+                return connection.receive(waiting: 6)
+            }
+            #expect(answer.hasPrefix("HTTP/1.1 408 Request Timeout"), "\(answer)")
+        }
+        #expect(HTTP1ConformingChannel.bodyDeadline(idleTimeout: .seconds(30)) == .seconds(29))
+        #expect(HTTP1ConformingChannel.bodyDeadline(idleTimeout: .seconds(1)) == .seconds(1))
+    }
+
     /// Past the budget a new connection is closed at once, unread; one that closes makes room.
     @Test func connectionsPastTheBudgetAreClosedAtOnce() async throws {
         let fixture = try ServerFixture(configure: { $0.maximumConnections = 3 })

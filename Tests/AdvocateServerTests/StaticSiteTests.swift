@@ -406,6 +406,7 @@ import Testing
         #expect(AccessLogMiddleware.logged("/r/zoë/") == "/r/zoë/")
         // A value a client sent (the honeypot's log line names the code) cannot send a terminal escape either.
         #expect(LogText.escapingControls("\u{1B}]0;pwned\u{07}\u{9B}2J\r\nmay 01 fake") == "%1B]0;pwned%07%9B2J%0D%0Amay 01 fake")
+        #expect(LogText.escapingControls("ada\u{202E}nimda\u{2028}zoë") == "ada%E2%80%AEnimda%E2%80%A8zoë")
     }
 
     @Test func nothingOutsideTheOutputFolderIsReachable() async throws {

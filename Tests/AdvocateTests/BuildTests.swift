@@ -473,7 +473,8 @@ import Testing
             _ = try SiteBuilder.build(BuildOptions(source: directory.path, data: elsewhere.file("www/data"), output: elsewhere.file("www")))
             Issue.record("an output holding the store must be refused")
         } catch {
-            #expect(error.description.contains("error: the output folder holds the store (\(elsewhere.file("www/data"))), whose emails and private tokens it would publish"), "\(error)")
+            #expect(error.description.contains("error: the output folder holds the store (\(elsewhere.file("www/data"))), whose emails and private tokens it would publish; "
+                                               + "keep the store outside it"), "\(error)")
         }
         #expect(!elsewhere.exists("www/index.html"))
         _ = try SiteBuilder.build(BuildOptions(source: directory.path, output: elsewhere.file("public")))

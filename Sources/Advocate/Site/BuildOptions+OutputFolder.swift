@@ -21,7 +21,8 @@ extension BuildOptions {
             problem = "is inside \(name)"
         } else if Self.isSameOrInside(Self.resolved(dataDirectory), output) {
             // Published, it would serve every email and token of the roster.
-            problem = "holds the store (\(Self.resolved(dataDirectory))), whose emails and private tokens it would publish"
+            throw DiagnosticsError([.error(output, .start, "the output folder holds the store (\(Self.resolved(dataDirectory))), whose emails and private "
+                + "tokens it would publish; keep the store outside it (--data defaults to <source>/content/data)")])
         } else if let link = brokenLink(outputDirectory), link.targetIsMissing {
             // A link to a web server's folder is fine (README), once that folder is there.
             throw DiagnosticsError([.error(outputDirectory, .start,
