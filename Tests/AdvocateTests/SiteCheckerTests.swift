@@ -229,6 +229,19 @@ import Testing
         ], "\(found)")
     }
 
+    /// The page's JSON-LD is escaped for a script element of JSON and nowhere else: raw right
+    /// inside one it is fine; escaped, in an attribute or in another script it is a warning.
+    @Test func structuredDataBelongsRightInsideAScriptOfJSON() throws {
+        var site = SiteFixture()
+        site.pageTemplates["thanks"] = "{{<layout}}{{$main}}{{#page.structuredData}}<script type=\"application/ld+json\">\n  {{{page.structuredData}}}</script>{{/page.structuredData}}"
+            + "<script type=\"application/ld+json\">{{page.structuredData}}</script><meta content=\"{{{page.structuredData}}}\">"
+            + "<script>var x = {{{page.structuredData}}}</script>{{/main}}{{/layout}}"
+        let directory = try site.write()
+        let found = SiteChecker.check(try SiteInputs.load(SiteFixture.options(directory))).filter { $0.message.contains("structuredData") }
+        #expect(found.map { [$0.line, $0.column] } == [[2, 96], [2, 143], [2, 186]], "\(found)")
+        #expect(found.allSatisfy { $0.message.hasPrefix("write 'page.structuredData' as {{{page.structuredData}}} right inside <script type=\"application/ld+json\">") })
+    }
+
     /// A transform (`{{uppercased(site.name)}}`, which the guide documents) is checked by the
     /// value it transforms, not called unknown.
     @Test func aTransformIsCheckedByItsValue() throws {

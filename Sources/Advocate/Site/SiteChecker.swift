@@ -140,7 +140,12 @@ public enum SiteChecker {
                 guard [.variable, .section, .invertedSection].contains(tag.kind) else { continue }
                 defer { if tag.kind != .variable { sections.append(tag.name) } }
                 let value = tag.name == "." ? sections.last ?? "." : tag.name
-                if tag.isUnescaped && !isHTMLTheBuildMakes(value) {
+                if valueName(of: value).hasSuffix("structuredData"), tag.kind == .variable,
+                   !tag.isUnescaped || !opensAScriptOfJSON(before: tag.offset, in: template.text) {
+                    // JSON escaped for a script element, and for nowhere else: quotes end an attribute.
+                    diagnostics.warning(file, tag.location, "write '\(tag.name)' as {{{\(tag.name)}}} right inside <script type=\"application/ld+json\">: "
+                                        + "its JSON is escaped for a script element only (escaped it no longer reads as JSON; elsewhere its quotes end an attribute)")
+                } else if tag.isUnescaped && !isHTMLTheBuildMakes(value) {
                     diagnostics.warning(file, tag.location, "'\(tag.name)'\(tag.name == "." ? " (here \(value))" : "") is written without escaping: a name or text from the store or a form "
                                         + "could put HTML and scripts on the page; write {{\(tag.name)}} (only content, html, charts and page.structuredData are HTML the build makes)")
                 }
@@ -159,6 +164,16 @@ public enum SiteChecker {
     static func valueName(of name: String) -> String {
         guard let open = name.firstIndex(of: "("), let close = name.lastIndex(of: ")"), open < close else { return name }
         return valueName(of: String(name[name.index(after: open)..<close]).trimmingWhitespace())
+    }
+
+    /// Whether the template's text before `offset` ends with the opening tag of a script
+    /// element of JSON (`<script type="application/ld+json">`), whitespace aside.
+    static func opensAScriptOfJSON(before offset: Int, in text: String) -> Bool {
+        let before = String(decoding: text.utf8.prefix(offset), as: UTF8.self)
+        guard let end = before.lastIndex(where: { !$0.isWhitespace }), before[end] == ">",
+              let open = before.range(of: "<script", options: [.backwards, .caseInsensitive]) else { return false }
+        let tag = before[open.lowerBound..<end]
+        return !tag.contains(">") && tag.lowercased().contains("json")
     }
 
     /// The values that hold HTML the build made itself (rendered Markdown, SVG charts, JSON

@@ -4,10 +4,11 @@ import Foundation
 /// blocks filled in vain. Not build warnings: they are about keeping the theme tidy and say
 /// nothing of the pages a build makes.
 enum ThemeLint {
-    /// A template as `check` reads it: its name, file, and tags.
+    /// A template as `check` reads it: its name, file, text and tags.
     struct Source {
         var name: String
         var file: String
+        var text: String
         var isBlank: Bool
         var tags: [MustacheTags.Tag]
     }
@@ -18,7 +19,7 @@ enum ThemeLint {
             let file = Paths.join(directory, path)
             guard let data = FileManager.default.contents(atPath: file) else { return nil }
             let text = String(decoding: data, as: UTF8.self)
-            return Source(name: String(path.dropLast(".mustache".count)), file: file, isBlank: text.allSatisfy(\.isWhitespace),
+            return Source(name: String(path.dropLast(".mustache".count)), file: file, text: text, isBlank: text.allSatisfy(\.isWhitespace),
                           tags: MustacheTags.scan(text))
         }
     }
