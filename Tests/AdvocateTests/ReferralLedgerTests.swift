@@ -68,11 +68,24 @@ import Testing
         (String(repeating: "x", count: 201), "Please enter a name of at most 200 characters."),
         ("https://evil.example/claim-your-credit Smith", "Please enter your name, not a web address."),
         ("Visit WWW.evil.example", "Please enter your name, not a web address."),
+        ("Grace evil.com", "Please enter your name, not a web address."),
+        ("Grace bit.ly/win", "Please enter your name, not a web address."),
+        ("ｗｗｗ．evil．com", "Please enter your name, not a web address."),
+        ("www\u{200B}.evil.com Smith", "Please enter your name, not a web address."),
+        ("Hopper, evil.com", "Please enter your name, not a web address."),
     ])
     func unusableNamesGetTheirReason(name: String, message: String) {
         var errors: [FieldError] = []
         ReferralLedger.checkPerson(name: name, email: "grace@example.net", into: &errors)
         #expect(errors.map(\.message) == [message])
+    }
+
+    /// Names with dots or a `www` that are no address are names.
+    @Test(arguments: ["J.R.R. Tolkien", "Anna Wwwilson", "Mr www", "Dr. Ada Lovelace", "St. John Smith", "Mary-Jane O'Neil", "Ana M.", "王小明", "Zoë Müller"])
+    func namesThatAreNoAddressAreTaken(name: String) {
+        var errors: [FieldError] = []
+        ReferralLedger.checkPerson(name: name, email: "grace@example.net", into: &errors)
+        #expect(errors.isEmpty, "\(errors)")
     }
 
     /// DESIGN.md: "for the form and for JSON alike", `source` defaults to `link` and `variant` is

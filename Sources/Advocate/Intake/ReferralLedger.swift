@@ -92,10 +92,14 @@ public struct ReferralLedger: Sendable {
         }
     }
 
-    /// `://` or `www.` anywhere in a name, in any case.
+    /// `://` or `www.` anywhere in a name, in any case, or a link as X finds one (`evil.com`,
+    /// `bit.ly/win`), as mail clients make links of them too; full-width letters (`ｗｗｗ．`) read
+    /// as plain ones and invisible characters as nothing.
     static func looksLikeAWebAddress(_ name: String) -> Bool {
-        let lowered = name.lowercased()
-        return lowered.contains("://") || lowered.contains("www.")
+        let scalars = name.precomposedStringWithCompatibilityMapping.unicodeScalars.filter { !$0.properties.isDefaultIgnorableCodePoint }
+        let plain = String(String.UnicodeScalarView(scalars))
+        let lowered = plain.lowercased()
+        return lowered.contains("://") || lowered.contains("www.") || XLength.containsLink(plain)
     }
 
     /// Consent where the program asks for it, in the words of the form's checkbox: a friend
