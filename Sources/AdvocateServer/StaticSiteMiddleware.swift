@@ -121,9 +121,10 @@ struct StaticSiteMiddleware: RouterMiddleware {
         path.contains("/.") && path.split(separator: "/").contains { $0.hasPrefix(".") && $0 != ".." && $0 != ".well-known" }
     }
 
-    /// Whether `path` is below the private folder, in any case.
+    /// Whether `path` is the private folder or below it, in any case.
     static func isPrivate(_ path: String, root: String) -> Bool {
-        path.lowercased().hasPrefix((root + "stats/").lowercased())
+        let folded = path.lowercased(), folder = (root + "stats").lowercased()
+        return folded == folder || folded.hasPrefix(folder + "/")
     }
 
     static func cacheControl(for path: String, root: String) -> String {

@@ -93,6 +93,7 @@ import Testing
                 let response = try await client.execute(uri: path, method: .get)
                 #expect(response.status == .notFound, "\(path)")
                 #expect(response.headers[.cacheControl] == "no-store")
+                #expect(response.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer", "\(path)")
             }
             let token = String(try fixture.statsPath(of: "ada").dropFirst("/stats/".count))
             // Every answer there, a miss or a method the page does not take, is as private as the page.
