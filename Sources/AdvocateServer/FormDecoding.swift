@@ -78,22 +78,29 @@ enum FormDecoding {
     /// The bytes `text` spells. A `%` not followed by two hex digits stands for itself and the
     /// escapes around it are still read, as the URL Standard's percent-decode does: `%C3%A9%`
     /// is `é%`, and `%E0%A4%A` is no text at all rather than stored as typed.
-    private static func unescaped(_ text: some Collection<UInt8>) -> [UInt8] {
-        let input = Array(text)
+    private static func unescaped<Text: Collection<UInt8>>(_ text: Text) -> [UInt8] {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(input.count)
-        var index = 0
-        while index < input.count {
-            let byte = input[index]
-            if byte == UInt8(ascii: "%"), index + 2 < input.count, let high = hexValue(input[index + 1]), let low = hexValue(input[index + 2]) {
-                bytes.append(high << 4 | low)
-                index += 3
-                continue
+        bytes.reserveCapacity(text.count)
+        var index = text.startIndex
+        while index != text.endIndex {
+            let byte = text[index]
+            index = text.index(after: index)
+            if byte == UInt8(ascii: "%"), let (escaped, next) = escapedByte(in: text, at: index) {
+                bytes.append(escaped)
+                index = next
+            } else {
+                bytes.append(byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte)
             }
-            bytes.append(byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte)
-            index += 1
         }
         return bytes
+    }
+
+    /// The byte two hex digits at `index` spell, and where they end; nil when there are not two.
+    private static func escapedByte<Text: Collection<UInt8>>(in text: Text, at index: Text.Index) -> (UInt8, Text.Index)? {
+        guard index != text.endIndex, let high = hexValue(text[index]) else { return nil }
+        let second = text.index(after: index)
+        guard second != text.endIndex, let low = hexValue(text[second]) else { return nil }
+        return (high << 4 | low, text.index(after: second))
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {

@@ -118,6 +118,7 @@ private final class VersionAwareRequestHead: ChannelDuplexHandler, RemovableChan
         }
         // NIO's parser reads `gzip, chunked` as chunked and hands on the compressed bytes.
         let codings = head.headers["transfer-encoding"].flatMap { $0.split(separator: ",") }
+        let contentLength = head.headers["content-length"].first.flatMap(Int.init)
         guard codings.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).lowercased() == "chunked" }) else {
             refuse(.notImplemented, "This server takes no transfer coding but chunked (RFC 9112 §6.1).\n", context: context)
             return
@@ -126,10 +127,10 @@ private final class VersionAwareRequestHead: ChannelDuplexHandler, RemovableChan
         if head.version == .http1_0, !head.isKeepAlive {
             head.headers.replaceOrAdd(name: "connection", value: "close")
         } else if head.version == .http1_1, unanswered.count == 1, head.headers["expect"].contains(where: { $0.lowercased() == "100-continue" }),
-                  head.headers["content-length"].first.flatMap(Int.init).map({ $0 <= ServerConfiguration.maximumBodySize }) ?? true {
+                  contentLength.map({ $0 <= ServerConfiguration.maximumBodySize }) ?? true {
             context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .continue))), promise: nil)
         }
-        if head.headers.contains(name: "transfer-encoding") || (head.headers["content-length"].first.flatMap(Int.init) ?? 0) > 0 {
+        if !codings.isEmpty || (contentLength ?? 0) > 0 {
             let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
             bodyTimer = context.eventLoop.scheduleTask(in: bodyDeadline) { bound.value.handler.bodyIsLate(context: bound.value.context) }
         }

@@ -15,8 +15,9 @@ struct StaticSiteMiddleware: RouterMiddleware {
     /// Every answer below the private folder, a 404 or a 405 as much as a page, is kept out of
     /// caches, Referer headers and search engines.
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        var response = try await answer(request, context: context, next: next)
-        if Self.isPrivate(RequestPath.normalized(request.uri.path), root: root) {
+        let path = RequestPath.normalized(request.uri.path), isPrivate = Self.isPrivate(path, root: root)
+        var response = try await answer(request, path: path, isPrivate: isPrivate, context: context, next: next)
+        if isPrivate {
             response.headers[.cacheControl] = "no-store"
             response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
             response.headers[HTTPField.Name("X-Robots-Tag")!] = "noindex"
@@ -24,8 +25,9 @@ struct StaticSiteMiddleware: RouterMiddleware {
         return response
     }
 
-    private func answer(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let path = RequestPath.normalized(request.uri.path)
+    /// The answer to `request`, whose normalized path is `path`.
+    private func answer(_ request: Request, path: String, isPrivate: Bool, context: Context,
+                        next: (Request, Context) async throws -> Response) async throws -> Response {
         if path.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
             // A NUL would cut the path short at the file system (`/stats%00/` named the folder).
             return Self.badRequest("A page address cannot hold control characters.")
@@ -38,8 +40,9 @@ struct StaticSiteMiddleware: RouterMiddleware {
             // The server holds the host's root too (`/` leads below it), and crawlers read
             // robots.txt only there: the site's own, whose lines name the pages below the path.
             var head = request.head
-            head.path = root + "robots.txt"
-            return try await answer(Request(head: head, body: request.body), context: context, next: next)
+            let robots = root + "robots.txt"
+            head.path = robots
+            return try await answer(Request(head: head, body: request.body), path: robots, isPrivate: false, context: context, next: next)
         }
         if Self.isHidden(path) {
             // The build writes no such file: a public/ kept as a git worktree (gh-pages) has a
@@ -49,7 +52,7 @@ struct StaticSiteMiddleware: RouterMiddleware {
         let privatePrefix = root + "stats/"
         // Compared without case: on a case-insensitive disk (macOS's default) /STATS/<token>/
         // serves the same page, and must be as private.
-        let folded = path.lowercased(), isPrivate = Self.isPrivate(path, root: root)
+        let folded = path.lowercased()
         if folded == privatePrefix.lowercased() || folded == String(privatePrefix.dropLast()).lowercased() {
             // Nothing lists the private folder.
             return notFound(request, isPrivate: true)

@@ -7,6 +7,25 @@ import Testing
     let statsPath = "stats/tok0xxxxxxxxxxxxxxxxxxxxxxxxx/index.html"
     let analyticsPath = "stats/p7m2c9x4k1v8q3w6r0t5y2u8i4/index.html"
 
+    /// Moves the site's `path` to `target` and leaves a symbolic link to it in its place.
+    func moveBehindALink(_ path: String, of directory: TemporaryDirectory, to target: String) throws {
+        try FileManager.default.moveItem(atPath: directory.file(path), toPath: target)
+        try FileManager.default.createSymbolicLink(atPath: directory.file(path), withDestinationPath: target)
+    }
+
+    /// A build of `directory` refused with an error at `file` saying `message`, its output as
+    /// `before`.
+    func expectRefusal(_ directory: TemporaryDirectory, at file: String, _ message: String, before: [String: Data],
+                       sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+        do {
+            _ = try SiteBuilder.build(SiteFixture.options(directory))
+            Issue.record("\(file): the build went on", sourceLocation: sourceLocation)
+        } catch {
+            #expect(error.description.contains("\(file):1:1: error: \(message)"), "\(error.description)", sourceLocation: sourceLocation)
+        }
+        #expect(try directory.snapshot() == before, "\(file)", sourceLocation: sourceLocation)
+    }
+
     func fixtureWithReferrals() -> SiteFixture {
         var site = SiteFixture()
         let id = site.store.refer("ada", friend: "Grace Hopper", email: "grace@example.org", at: "2026-03-01T09:30:00Z", variant: "b")
@@ -47,8 +66,7 @@ import Testing
     @Test func contentTheBuildCannotReadIsAnErrorNotAbsent() throws {
         let directory = try SiteFixture().write()
         let shared = try TemporaryDirectory()
-        try FileManager.default.moveItem(atPath: directory.file("content/stories"), toPath: shared.file("stories"))
-        try FileManager.default.createSymbolicLink(atPath: directory.file("content/stories"), withDestinationPath: shared.file("stories"))
+        try moveBehindALink("content/stories", of: directory, to: shared.file("stories"))
         _ = try SiteBuilder.build(SiteFixture.options(directory))
         #expect(directory.exists("public/stories/first-story/index.html"))
         // An edit in the linked folder is a change of the inputs (it was not seen).
@@ -86,13 +104,7 @@ import Testing
         ]
         for (file, breakIt, message) in cases {
             try breakIt()
-            do {
-                _ = try SiteBuilder.build(SiteFixture.options(directory))
-                Issue.record("\(file): the build went on")
-            } catch {
-                #expect(error.description.contains("\(file):1:1: error: \(message)"), "\(error.description)")
-            }
-            #expect(try directory.snapshot() == before, "\(file)")
+            try expectRefusal(directory, at: file, message, before: before)
         }
     }
 
@@ -102,8 +114,7 @@ import Testing
     @Test func templatesBehindLinksAreReadAndLinksToNowhereAreErrors() throws {
         let directory = try SiteFixture().write()
         let shared = try TemporaryDirectory()
-        try FileManager.default.moveItem(atPath: directory.file("templates/thanks.mustache"), toPath: shared.file("thanks.mustache"))
-        try FileManager.default.createSymbolicLink(atPath: directory.file("templates/thanks.mustache"), withDestinationPath: shared.file("thanks.mustache"))
+        try moveBehindALink("templates/thanks.mustache", of: directory, to: shared.file("thanks.mustache"))
         _ = try SiteBuilder.build(SiteFixture.options(directory))
         #expect(directory.exists("public/thanks/index.html"))
         try shared.write("thanks.mustache", "{{<layout}}{{$main}}Thanks through the link.{{/main}}{{/layout}}")
@@ -114,14 +125,8 @@ import Testing
         for (path, kind) in cases {
             try FileManager.default.moveItem(atPath: directory.file(path), toPath: shared.file("moved"))
             try FileManager.default.createSymbolicLink(atPath: directory.file(path), withDestinationPath: shared.file("gone"))
-            do {
-                _ = try SiteBuilder.build(SiteFixture.options(directory))
-                Issue.record("\(path): the build went on")
-            } catch {
-                #expect(error.description.contains("\(path):1:1: error: is a symbolic link to \(shared.file("gone")), which cannot be followed "
-                                                   + "(No such file or directory); point it at the \(kind), or remove it"), "\(error.description)")
-            }
-            #expect(try directory.snapshot() == before, "\(path)")
+            try expectRefusal(directory, at: path, "is a symbolic link to \(shared.file("gone")), which cannot be followed "
+                              + "(No such file or directory); point it at the \(kind), or remove it", before: before)
             try FileManager.default.removeItem(atPath: directory.file(path))
             try FileManager.default.moveItem(atPath: shared.file("moved"), toPath: directory.file(path))
         }

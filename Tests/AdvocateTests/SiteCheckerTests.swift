@@ -3,6 +3,15 @@ import Testing
 @testable import Advocate
 
 @Suite struct SiteCheckerTests {
+    /// What `check` finds in the example fixture with `main` as the thanks page's main block,
+    /// those of its findings that `keep`.
+    func findings(withThanksPage main: String, keeping keep: (Diagnostic) -> Bool) throws -> [Diagnostic] {
+        var site = SiteFixture()
+        site.pageTemplates["thanks"] = "{{<layout}}{{$main}}" + main + "{{/main}}{{/layout}}"
+        let directory = try site.write()
+        return SiteChecker.check(try SiteInputs.load(SiteFixture.options(directory))).filter(keep)
+    }
+
     @Test func cleanSiteHasNoFindings() throws {
         let directory = try SiteFixture().write()
         let inputs = try SiteInputs.load(SiteFixture.options(directory))
@@ -213,13 +222,9 @@ import Testing
     /// (`{{{content}}}`, `{{{charts.weeks}}}`) is not. `{{{.}}}` is its section's value; after a
     /// delimiter change nothing is checked, which is said.
     @Test func aStoreValueWrittenWithoutEscapingIsAWarning() throws {
-        var site = SiteFixture()
-        site.pageTemplates["thanks"] = "{{<layout}}{{$main}}{{{referrer.name}}} {{& page.title }} {{{content}}} {{{charts.weeks}}} {{page.title}}"
+        let found = try findings(withThanksPage: "{{{referrer.name}}} {{& page.title }} {{{content}}} {{{charts.weeks}}} {{page.title}}"
             + "{{#referrer.name}}{{{.}}}{{/referrer.name}} {{#charts.weeks}}{{{.}}}{{/charts.weeks}} {{#referrer}}{{#name}}{{&.}}{{/name}}{{/referrer}}"
-            + "{{=<% %>=}}<%&referrer.firstName%><%={{ }}=%>{{/main}}{{/layout}}"
-        let directory = try site.write()
-        let found = SiteChecker.check(try SiteInputs.load(SiteFixture.options(directory)))
-            .filter { $0.message.contains("without escaping") || $0.message.contains("delimiters") }
+            + "{{=<% %>=}}<%&referrer.firstName%><%={{ }}=%>") { $0.message.contains("without escaping") || $0.message.contains("delimiters") }
         #expect(found.map(\.message).map { $0.prefix(while: { $0 != "," }) } == [
             "'referrer.name' is written without escaping: a name or text from the store or a form could put HTML and scripts on the page; write {{referrer.name}} (only content",
             "'page.title' is written without escaping: a name or text from the store or a form could put HTML and scripts on the page; write {{page.title}} (only content",
@@ -232,12 +237,9 @@ import Testing
     /// The page's JSON-LD is escaped for a script element of JSON and nowhere else: raw right
     /// inside one it is fine; escaped, in an attribute or in another script it is a warning.
     @Test func structuredDataBelongsRightInsideAScriptOfJSON() throws {
-        var site = SiteFixture()
-        site.pageTemplates["thanks"] = "{{<layout}}{{$main}}{{#page.structuredData}}<script type=\"application/ld+json\">\n  {{{page.structuredData}}}</script>{{/page.structuredData}}"
+        let found = try findings(withThanksPage: "{{#page.structuredData}}<script type=\"application/ld+json\">\n  {{{page.structuredData}}}</script>{{/page.structuredData}}"
             + "<script type=\"application/ld+json\">{{page.structuredData}}</script><meta content=\"{{{page.structuredData}}}\">"
-            + "<script>var x = {{{page.structuredData}}}</script>{{/main}}{{/layout}}"
-        let directory = try site.write()
-        let found = SiteChecker.check(try SiteInputs.load(SiteFixture.options(directory))).filter { $0.message.contains("structuredData") }
+            + "<script>var x = {{{page.structuredData}}}</script>") { $0.message.contains("structuredData") }
         #expect(found.map { [$0.line, $0.column] } == [[2, 96], [2, 143], [2, 186]], "\(found)")
         #expect(found.allSatisfy { $0.message.hasPrefix("write 'page.structuredData' as {{{page.structuredData}}} right inside <script type=\"application/ld+json\">") })
     }
@@ -245,10 +247,9 @@ import Testing
     /// A transform (`{{uppercased(site.name)}}`, which the guide documents) is checked by the
     /// value it transforms, not called unknown.
     @Test func aTransformIsCheckedByItsValue() throws {
-        var site = SiteFixture()
-        site.pageTemplates["thanks"] = "{{<layout}}{{$main}}{{uppercased(site.name)}} {{#first(site.nmae)}}x{{/first(site.nmae)}}{{/main}}{{/layout}}"
-        let directory = try site.write()
-        let found = SiteChecker.check(try SiteInputs.load(SiteFixture.options(directory))).filter { $0.message.contains("not a value any page provides") }
+        let found = try findings(withThanksPage: "{{uppercased(site.name)}} {{#first(site.nmae)}}x{{/first(site.nmae)}}") {
+            $0.message.contains("not a value any page provides")
+        }
         #expect(found.map(\.message).map { $0.prefix(while: { $0 != " " }) } == ["'first(site.nmae)'"], "\(found)")
     }
 

@@ -37,24 +37,25 @@ struct PageContext {
     /// The values every page has: `site` (the same on every page) and `page`. The 404 page has
     /// no `page.url`: it is served at every missing address, so none is its canonical one.
     func common(_ spec: PageSpec, title: String, description: String, path: String, noindex: Bool = false, isPrivate: Bool = false) -> TemplateObject {
+        let url = site.urls.absolute(path)
         var page: TemplateObject = [
             "kind": .text(spec.kind), "title": .text(title), "documentTitle": .text(Self.documentTitle(title, siteName: program.name)),
             "description": .text(description), "path": .text(site.urls.path(path)),
-            "url": .text(site.urls.absolute(path)), "noindex": .bool(noindex || isPrivate), "private": .bool(isPrivate),
+            "url": .text(url), "noindex": .bool(noindex || isPrivate), "private": .bool(isPrivate),
         ]
         if case .notFound = spec { page["url"] = nil }
-        if !(noindex || isPrivate) { page["structuredData"] = .text(structuredData(title: title, description: description, path: path)) }
+        if !(noindex || isPrivate) { page["structuredData"] = .text(structuredData(title: title, description: description, path: path, url: url)) }
         return ["site": site.siteValues, "page": .object(page)]
     }
 
     /// A public page's schema.org description for search engines (JSON-LD, `page.structuredData`),
     /// escaped for the `<script>` element it goes in: the site on the home page, the page as
     /// part of the site elsewhere.
-    func structuredData(title: String, description: String, path: String) -> String {
+    func structuredData(title: String, description: String, path: String, url: String) -> String {
         let website: [(String, JSONOutput)] = [("@type", .string("WebSite")), ("name", .string(program.name)), ("url", .string(site.urls.absolute("/")))]
         let members: [(String, JSONOutput)] = path == "/"
             ? website + [("description", .string(description))]
-            : [("@type", .string("WebPage")), ("name", .string(title)), ("description", .string(description)), ("url", .string(site.urls.absolute(path))),
+            : [("@type", .string("WebPage")), ("name", .string(title)), ("description", .string(description)), ("url", .string(url)),
                ("isPartOf", .object(website))]
         return JSONOutput.object([("@context", .string("https://schema.org"))] + members).serializedForScript()
     }

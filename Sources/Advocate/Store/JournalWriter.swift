@@ -85,9 +85,8 @@ public final class JournalWriter: @unchecked Sendable {
         lockPath = Self.lockPath(dataDirectory: dataDirectory)
         lockDescriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard lockDescriptor >= 0 else {
-            if isMissing(dataDirectory) || brokenLink(dataDirectory) != nil {
-                let missing = StoreLoader.missingProgram(Paths.join(dataDirectory, StoreFiles.program))
-                throw Failure(description: "\(missing.file): \(missing.message)")
+            if let absent = StoreLoader.absentDataFolder(dataDirectory) {
+                throw Failure(description: "\(absent.file): \(absent.message)")
             }
             throw Failure(description: "cannot open the lock file \(lockPath): \(systemMessage())")
         }

@@ -124,8 +124,8 @@ public enum StoreLoader {
         let referrersFile = Paths.join(dataDirectory, StoreFiles.referrers)
         let journalFile = Paths.join(dataDirectory, StoreFiles.journal)
         // One error for a folder that is not there, not one for each of its files.
-        if isMissing(dataDirectory) || brokenLink(dataDirectory) != nil {
-            return StoreReading(loaded: nil, standIn: nil, diagnostics: [missingProgram(programFile)])
+        if let absent = absentDataFolder(dataDirectory) {
+            return StoreReading(loaded: nil, standIn: nil, diagnostics: [absent])
         }
 
         var program: Program?
@@ -211,6 +211,11 @@ public enum StoreLoader {
         brokenLinkProblem(path, kind: "file") ?? (fileType(path).map { $0 != S_IFREG } == true
             ? "not a regular file (a folder, a FIFO or a device): the store's files are plain JSON files"
             : "cannot read the file (check its permissions and its folder's)")
+    }
+
+    /// The one error for a data folder that is not there or is a link to nowhere; nil when it is there.
+    static func absentDataFolder(_ dataDirectory: String) -> Diagnostic? {
+        isMissing(dataDirectory) || brokenLink(dataDirectory) != nil ? missingProgram(Paths.join(dataDirectory, StoreFiles.program)) : nil
     }
 
     /// What a missing program.json is.
