@@ -73,6 +73,15 @@ import Testing
         ("ｗｗｗ．evil．com", "Please enter your name, not a web address."),
         ("www\u{200B}.evil.com Smith", "Please enter your name, not a web address."),
         ("Hopper, evil.com", "Please enter your name, not a web address."),
+        ("Grace Evil.Com", "Please enter your name, not a web address."),
+        ("Grace evil.de/win", "Please enter your name, not a web address."),
+        ("Grace evil.de:8080", "Please enter your name, not a web address."),
+        ("Grace évil.com", "Please enter your name, not a web address."),
+        ("Grace evil。com", "Please enter your name, not a web address."),
+        ("Grace _evil.com", "Please enter your name, not a web address."),
+        ("Grace (evil.com)", "Please enter your name, not a web address."),
+        ("Grace x@evil.de", "Please enter your name, not a web address."),
+        ("Grace 203.0.113.7", "Please enter your name, not a web address."),
     ])
     func unusableNamesGetTheirReason(name: String, message: String) {
         var errors: [FieldError] = []
@@ -80,8 +89,10 @@ import Testing
         #expect(errors.map(\.message) == [message])
     }
 
-    /// Names with dots or a `www` that are no address are names.
-    @Test(arguments: ["J.R.R. Tolkien", "Anna Wwwilson", "Mr www", "Dr. Ada Lovelace", "St. John Smith", "Mary-Jane O'Neil", "Ana M.", "王小明", "Zoë Müller"])
+    /// Names with dots or a `www` that are no address are names, even where a dot makes a
+    /// host of a country's domain (`.li`, `.ng`, `.jo`) or a brand's (`.kim`).
+    @Test(arguments: ["J.R.R. Tolkien", "Anna Wwwilson", "Mr www", "Dr. Ada Lovelace", "St. John Smith", "Mary-Jane O'Neil", "Ana M.", "王小明", "Zoë Müller",
+                      "J.Li", "H.Kim", "Dr.Ng", "Mary.Jo Smith", "Anne-Marie.Love", "Ada @ Acme", "Version 2.0 Smith"])
     func namesThatAreNoAddressAreTaken(name: String) {
         var errors: [FieldError] = []
         ReferralLedger.checkPerson(name: name, email: "grace@example.net", into: &errors)

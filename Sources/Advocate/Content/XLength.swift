@@ -33,13 +33,6 @@ enum XLength {
         return total + weight(ofWord: text[wordStart...])
     }
 
-    /// Whether `text` holds a link as X finds one: with its scheme, or bare (`evil.com/win`).
-    static func containsLink(_ text: String) -> Bool {
-        text.split(whereSeparator: isWhitespace).contains { word in
-            word.indices.contains { linkEnd(at: $0, in: word) != nil }
-        }
-    }
-
     private static func isWhitespace(_ character: Character) -> Bool {
         character.asciiValue?.isASCIIWhitespace ?? character.isWhitespace
     }

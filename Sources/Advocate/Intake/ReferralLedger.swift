@@ -80,9 +80,7 @@ public struct ReferralLedger: Sendable {
             errors.append(FieldError(field: "name", message: "Please enter a name of at most \(StoreRules.maximumNameLength) characters."))
         } else if !StoreRules.isOneLineWithoutControls(name) {
             errors.append(FieldError(field: "name", message: "Please enter your name on one line, without tabs or other control characters."))
-        } else if looksLikeAWebAddress(name) {
-            // The name opens the referrer's email ("Grace just claimed…"), where a mail client
-            // would make an address a link: a form must not let a stranger put one there.
+        } else if WebAddressInName.isFound(in: name) {
             errors.append(FieldError(field: "name", message: "Please enter your name, not a web address."))
         }
         if email.isEmpty {
@@ -90,16 +88,6 @@ public struct ReferralLedger: Sendable {
         } else if !StoreRules.isPlausibleEmail(email) {
             errors.append(FieldError(field: "email", message: "Please enter a valid email address, like name@example.com."))
         }
-    }
-
-    /// `://` or `www.` anywhere in a name, in any case, or a link as X finds one (`evil.com`,
-    /// `bit.ly/win`), as mail clients make links of them too; full-width letters (`ｗｗｗ．`) read
-    /// as plain ones and invisible characters as nothing.
-    static func looksLikeAWebAddress(_ name: String) -> Bool {
-        let scalars = name.precomposedStringWithCompatibilityMapping.unicodeScalars.filter { !$0.properties.isDefaultIgnorableCodePoint }
-        let plain = String(String.UnicodeScalarView(scalars))
-        let lowered = plain.lowercased()
-        return lowered.contains("://") || lowered.contains("www.") || XLength.containsLink(plain)
     }
 
     /// Consent where the program asks for it, in the words of the form's checkbox: a friend

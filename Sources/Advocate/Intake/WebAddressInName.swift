@@ -1,0 +1,72 @@
+import Foundation
+
+/// Whether a person's name holds what a mail client would make a link of: the name opens the
+/// referrer's email ("Grace just claimed…"), so a form must not let a stranger put one there.
+///
+/// Written here, not borrowed from ``XLength``'s link finder, because a name asks the opposite
+/// trade-off: X counts every bare `host.tld`, but real names are full of them (`J.Li`, `H.Kim`,
+/// `Dr.Ng`, `Mary.Jo Smith` end in Liechtenstein's, a brand's, Nigeria's and Jordan's domains).
+/// So a bare host counts only with a path or a port after it (`evil.de/win`), or when its last
+/// label is one that spam uses and no name ends in (``linkedTopLevelDomains``); a scheme, `www.`,
+/// an email address and an IPv4 address count wherever they are. Full-width letters and dots
+/// (`ｗｗｗ．`, `evil。com`) read as plain ones and invisible characters as nothing.
+enum WebAddressInName {
+    /// Generic domains and the country codes sold as generic ones: a bare `host.com` in a name
+    /// is a link; `J.Li` is a name.
+    static let linkedTopLevelDomains: Set<String> = [
+        "com", "net", "org", "info", "biz", "xyz", "top", "online", "site", "website", "shop", "store",
+        "app", "dev", "click", "link", "live", "club", "icu", "vip", "win", "bid", "loan", "work",
+        "fun", "space", "tech", "pro", "mobi", "best", "life", "today", "world", "email", "news",
+        "buzz", "cam", "cyou", "sbs", "cfd", "quest", "monster", "lol", "bar", "rest", "host", "page",
+        "io", "co", "ly", "me", "cc", "tv", "ws", "su", "pw", "ai", "gg", "to", "tk", "ml", "ga", "cf",
+        "gq", "ru", "cn",
+    ]
+
+    /// Whether `name` holds a web address, an email address or an IP address.
+    static func isFound(in name: String) -> Bool {
+        let lowered = plainText(name).lowercased()
+        if lowered.contains("://") || lowered.contains("www.") { return true }
+        return lowered.split(whereSeparator: \.isWhitespace).contains(where: holdsAddress)
+    }
+
+    /// The name as a mail client reads it: compatibility forms folded, invisible characters
+    /// dropped, and the dots that IDNA reads as `.` made one.
+    private static func plainText(_ name: String) -> String {
+        let scalars = name.precomposedStringWithCompatibilityMapping.unicodeScalars.compactMap { scalar -> Unicode.Scalar? in
+            if scalar.properties.isDefaultIgnorableCodePoint { return nil }
+            return scalar == "\u{3002}" || scalar == "\u{FF61}" ? "." : scalar
+        }
+        return String(String.UnicodeScalarView(scalars))
+    }
+
+    /// One word of the lower-cased name: a host (letters of any script, digits, `-`, `_`)
+    /// of two labels or more, with what follows it deciding.
+    private static func holdsAddress(_ word: Substring) -> Bool {
+        var rest = word[...]
+        while let start = rest.firstIndex(where: isHostCharacter) {
+            let host = rest[start...].prefix { isHostCharacter($0) || $0 == "." }
+            let labels = host.split(separator: ".", omittingEmptySubsequences: true)
+            let after = rest[host.endIndex...]
+            if labels.count >= 2, isAddress(labels: labels, before: word[..<start].last, after: after) { return true }
+            rest = after.drop { !isHostCharacter($0) }
+        }
+        return false
+    }
+
+    private static func isAddress(labels: [Substring], before: Character?, after: Substring) -> Bool {
+        let last = String(labels.last!)
+        if labels.count == 4 && labels.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) && $0.count <= 3 }) { return true }
+        if before == "@" { return TopLevelDomains.all.contains(last) }
+        if linkedTopLevelDomains.contains(last) { return true }
+        let pathOrPort = after.first == "/" || after.first == ":" && after.dropFirst().first?.isASCIIDigit == true
+        return pathOrPort && TopLevelDomains.all.contains(last)
+    }
+
+    private static func isHostCharacter(_ character: Character) -> Bool {
+        character.isLetter || character.isNumber || character == "-" || character == "_"
+    }
+}
+
+private extension Character {
+    var isASCIIDigit: Bool { asciiValue.map { (0x30...0x39).contains($0) } ?? false }
+}
