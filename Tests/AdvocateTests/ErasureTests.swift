@@ -34,8 +34,8 @@ import Testing
         #expect(log[1].contains(#""referrals":2,"referrers":1"#))
     }
 
-    /// A log of erasures behind a link to nowhere (a volume not mounted) is named before anything
-    /// is erased, not replaced by a file holding this one entry.
+    /// A log of erasures behind a link to nowhere (a volume not mounted) or a folder in its place
+    /// is named before anything is erased, not replaced by a file holding this one entry.
     @Test func aLogOfErasuresBehindALinkToNowhereStopsTheErasure() throws {
         var fixture = StoreFixture()
         fixture.refer("ada", friend: "Grace Hopper", email: "grace@example.org", at: "2026-03-01T09:00:00Z")
@@ -53,6 +53,43 @@ import Testing
         }
         #expect(try directory.read("content/data/referrals.jsonl") == journal)
         #expect(FileManager.default.fileExists(atPath: directory.file("content/data/erasures.log")) == false)
+
+        try FileManager.default.removeItem(atPath: directory.file("content/data/erasures.log"))
+        try FileManager.default.createDirectory(atPath: directory.file("content/data/erasures.log"), withIntermediateDirectories: false)
+        #expect {
+            try Erasure.forget(email: "grace@example.org", dataDirectory: data, now: .now)
+        } throws: { "\($0)".contains("erasures.log: is a folder, where the log of erasures goes; move it aside; nothing was erased") }
+        #expect(try directory.read("content/data/referrals.jsonl") == journal)
+    }
+
+    /// Store files that are links to another volume stay links: the erasure is written to the
+    /// files they lead to, one through a relative link and a chain of two.
+    @Test func forgettingWritesThroughLinkedStoreFiles() throws {
+        var fixture = StoreFixture()
+        fixture.refer("ada", friend: "Grace Hopper", email: "grace@example.org", at: "2026-03-01T09:00:00Z")
+        let directory = try TemporaryDirectory()
+        try fixture.write(to: directory)
+        let data = directory.file("content/data")
+        let manager = FileManager.default
+        try manager.createDirectory(atPath: directory.file("volume"), withIntermediateDirectories: true)
+        try Data("{\"at\":\"2026-01-01T00:00:00Z\"}\n".utf8).write(to: URL(fileURLWithPath: directory.file("volume/erasures.log")))
+        for file in ["referrals.jsonl", "referrers.json"] {
+            try manager.moveItem(atPath: directory.file("content/data/\(file)"), toPath: directory.file("volume/\(file)"))
+        }
+        try manager.createSymbolicLink(atPath: directory.file("content/data/referrals.jsonl"), withDestinationPath: "../../volume/referrals.jsonl")
+        try manager.createSymbolicLink(atPath: directory.file("volume/log-link"), withDestinationPath: directory.file("volume/erasures.log"))
+        try manager.createSymbolicLink(atPath: directory.file("content/data/erasures.log"), withDestinationPath: directory.file("volume/log-link"))
+        try manager.createSymbolicLink(atPath: directory.file("content/data/referrers.json"), withDestinationPath: directory.file("volume/referrers.json"))
+
+        let report = try Erasure.forget(email: "grace@example.org", dataDirectory: data, now: .now)
+        #expect(report == Erasure.Report(referrals: 1, referrers: 0))
+        for file in ["referrals.jsonl", "referrers.json", "erasures.log"] {
+            let attributes = try manager.attributesOfItem(atPath: directory.file("content/data/\(file)"))
+            #expect(attributes[.type] as? FileAttributeType == .typeSymbolicLink, "\(file)")
+        }
+        #expect(try !directory.read("volume/referrals.jsonl").contains("grace@example.org"))
+        #expect(try directory.read("volume/erasures.log").split(separator: "\n").count == 2)
+        #expect(try manager.attributesOfItem(atPath: directory.file("volume/log-link"))[.type] as? FileAttributeType == .typeSymbolicLink)
     }
 
     /// An email waiting in the outbox (or kept in sent/) to or about the person goes too; others stay.

@@ -51,7 +51,10 @@ public enum Erasure {
         } else if let data = FileManager.default.contents(atPath: log) {
             existingLog = data
         } else {
-            throw JournalWriter.Failure(description: "\(log): \(brokenLinkProblem(log, kind: "file") ?? "cannot read the log of erasures (check its permissions)"); nothing was erased")
+            let problem = brokenLinkProblem(log, kind: "file")
+                ?? (fileType(log) == S_IFDIR ? "is a folder, where the log of erasures goes; move it aside"
+                                             : "cannot read the log of erasures (check its permissions)")
+            throw JournalWriter.Failure(description: "\(log): \(problem); nothing was erased")
         }
         let placeholder = "erased-\(Tokens.statsToken().prefix(16).lowercased())@\(placeholderDomain)"
         var report = Report(referrals: 0, referrers: 0)

@@ -12,7 +12,10 @@ public enum AtomicFile {
     }
 
     /// Replaces `path` with `bytes`; on failure the temporary file is removed and `path` is as it was.
+    /// Where `path` is a symbolic link, the file it leads to is replaced and the link kept, as an
+    /// editor saves through one: a store's `referrers.json` kept on another volume stays there.
     public static func write(_ bytes: [UInt8], to path: String) throws(Failure) {
+        let path = linkTarget(of: path)
         let temporary = try writeTemporary(bytes, for: path, flush: true)
         try install(temporary, at: path)
         syncFolder((path as NSString).deletingLastPathComponent)
@@ -67,6 +70,22 @@ public enum AtomicFile {
                                                     : "cannot replace \(path): \(systemMessage(error.code))")
         }
         return temporary
+    }
+
+    /// Where a chain of symbolic links starting at `path` ends (the last link's target when it
+    /// leads nowhere yet); `path` itself when it is no link.
+    static func linkTarget(of path: String) -> String {
+        var path = path
+        var status = stat()
+        // 40 links, as the kernel allows (MAXSYMLINKS); a loop past that is left for rename to report.
+        for _ in 0..<40 where lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFLNK {
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            let count = readlink(path, &buffer, Int(PATH_MAX))
+            guard count > 0 else { break }
+            let target = String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            path = target.hasPrefix("/") ? target : Paths.join((path as NSString).deletingLastPathComponent, target)
+        }
+        return path
     }
 
     /// Renames the temporary file over `path`, or removes it.
