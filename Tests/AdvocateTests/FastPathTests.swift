@@ -22,7 +22,9 @@ import Testing
                        "Drew Barrymore": "Drew", "Müller, Zoë": "Zoë", "Ada": "Ada",
                        "Lovelace, Ada, Countess": "Ada", "Smith, John, Jr.": "John", "Prof. Dr. Hans Müller": "Hans", "Mr. and Mrs. Smith": "Mr. and Mrs. Smith",
                        "Dr. Mr. Who": "Dr. Mr. Who", "Lovelace, \u{200B}": "Lovelace", "van der Berg, Jan": "Jan", "de la Cruz, María": "María",
-                       "Grace Hopper, PhD": "Grace", "Ada Lovelace, Acme Corp": "Ada"]
+                       "Grace Hopper, PhD": "Grace", "Ada Lovelace, Acme Corp": "Ada",
+                       "Van der Berg, Jan": "Jan", "De la Cruz, María": "María", "Smith, Ms.": "Ms. Smith", "Smith, Ms. Jane": "Jane",
+                       "Dr. Hopper, Grace": "Grace", "Prof. Dr. Müller, Hans": "Hans", "Mr. Smith, John": "John"]
         for (name, expected) in greeted {
             #expect(PersonName.firstName(name) == expected, "\(name)")
         }
@@ -45,6 +47,9 @@ import Testing
         #expect(PersonName.masked("Hopper, Grace") == "Grace H.")
         #expect(PersonName.masked("Hopper, Grace Brewster") == "Grace H.")
         #expect(PersonName.masked("Hopper,") == "H.")
+        #expect(PersonName.masked("Dr. Hopper, Grace") == "Grace H.")
+        #expect(PersonName.masked("Van der Berg, Jan") == "Jan B.")
+        #expect(PersonName.masked("Smith, Ms. Jane") == "Jane S.")
         // After a full name, a comma starts something else (a suffix, an employer): left out.
         #expect(PersonName.masked("Grace Hopper, Jr.") == "Grace H.")
         #expect(PersonName.masked("Ada Lovelace, Acme Corp") == "Ada L.")

@@ -1,9 +1,10 @@
 /// How people's names are shortened on pages.
 public enum PersonName {
     /// The name a greeting uses: the first word ("Ada" for "Ada Lovelace"); the given name after
-    /// a family name and a comma ("Grace" for "Hopper, Grace" and "van der Berg, Jan", but "Ada"
-    /// for "Ada Lovelace, Jr."); the word after titles ("Hans" for "Prof. Dr. Hans Müller"), where
-    /// titles before a lone family name stay with it ("Mr Smith").
+    /// a family name and a comma ("Grace" for "Hopper, Grace", "Dr. Hopper, Grace" and "Van der
+    /// Berg, Jan", but "Ada" for "Ada Lovelace, Jr."); the word after titles ("Hans" for "Prof.
+    /// Dr. Hans Müller"), where titles before a lone family name stay with it ("Mr Smith", and
+    /// "Ms. Smith" for "Smith, Ms.").
     public static func firstName(_ name: String) -> String {
         // Most names, ASCII without a comma or a title first: the first word, found on bytes (a
         // Character walk was 3 % of a build).
@@ -13,16 +14,25 @@ public enum PersonName {
             if !isTitle(first) { return String(first) }
         }
         var given = name[...]
+        var family: [Substring] = []
         if let comma = utf8.firstIndex(of: UInt8(ascii: ",")) {
             let before = name[..<comma]
             // Up to a second comma: "Lovelace, Ada, Countess" is Ada.
             let after = name[utf8.index(after: comma)...].prefix { $0 != "," }
-            given = isFamilyFirst(before, after) ? after : before
+            if isFamilyFirst(before, after) {
+                given = after
+                family = familyWords(before)
+            } else {
+                given = before
+            }
         }
         let words = given.split(whereSeparator: \.isWhitespace)
         let titleCount = words.prefix { isTitle($0) }.count
         var greeted: String
-        if titleCount > 0, words.count - titleCount <= 1 || ["and", "&"].contains(words[titleCount].lowercased()) {
+        if titleCount > 0, titleCount == words.count, !family.isEmpty {
+            // "Smith, Ms.": the title with the family name.
+            greeted = (words + family).joined(separator: " ")
+        } else if titleCount > 0, family.isEmpty, words.count - titleCount <= 1 || ["and", "&"].contains(words[titleCount].lowercased()) {
             // "Mr Smith", "Mr. and Mrs. Smith": greeted whole.
             greeted = words.joined(separator: " ")
         } else {
@@ -47,17 +57,23 @@ public enum PersonName {
     /// Words after a comma that end a name rather than give it ("Grace Hopper, Jr.").
     private static let suffixes: Set<String> = ["jr", "sr", "ii", "iii", "iv", "phd", "md", "esq", "mba"]
 
-    /// Lower-case words that start a family name ("van der Berg", "de la Cruz").
+    /// Words that start a family name ("van der Berg", "De la Cruz"), in any case.
     private static let particles: Set<String> = ["van", "von", "de", "der", "den", "del", "della", "di", "da", "du", "la", "le", "dos", "das", "do", "ten", "ter", "bin", "al", "el"]
 
     /// Whether a name with a comma gives the family name first: one word (or a family name
-    /// with a particle) before the comma and a given name after it that is no suffix.
+    /// with a particle), after any titles, before the comma and a given name or a title after
+    /// it that is no suffix ("Dr. Hopper, Grace", "Smith, Ms.").
     private static func isFamilyFirst(_ before: Substring, _ after: Substring) -> Bool {
         let afterWords = after.split(whereSeparator: \.isWhitespace)
         guard let first = afterWords.first, StoreRules.hasVisibleText(String(after)) else { return false }
         if suffixes.contains(first.filter { $0 != "." }.lowercased()) { return false }
-        let beforeWords = before.split(whereSeparator: \.isWhitespace)
-        return beforeWords.count <= 1 || beforeWords.first.map { particles.contains(String($0)) } == true
+        let family = familyWords(before)
+        return family.count <= 1 || particles.contains(family[0].lowercased())
+    }
+
+    /// The words before a comma less the titles that open them: "Dr. Hopper" is Hopper.
+    private static func familyWords(_ before: Substring) -> [Substring] {
+        Array(before.split(whereSeparator: \.isWhitespace).drop(while: isTitle))
     }
 
     /// A friend's name as a referrer's stats page shows it: "Grace H." for "Grace Hopper" and
@@ -84,10 +100,11 @@ public enum PersonName {
         guard let first = words.first else { return "A friend" }
         if looksLikeAnAddress(name), let initial = first.first { return "\(initial)." }
         if let comma = name.firstIndex(of: ",") {
-            let before = name[..<comma].split(whereSeparator: \.isWhitespace)
-            let given = name[name.index(after: comma)...].split(whereSeparator: \.isWhitespace)
-            // "Hopper, Grace": one family name first, as contact lists export it.
-            if before.count == 1, let familyInitial = before[0].first {
+            let family = familyWords(name[..<comma])
+            let given = name[name.index(after: comma)...].split(whereSeparator: \.isWhitespace).drop(while: isTitle)
+            // "Hopper, Grace", "Dr. Hopper, Grace", "van der Berg, Jan": the family name first,
+            // as contact lists export it.
+            if family.count == 1 || family.count > 1 && particles.contains(family[0].lowercased()), let familyInitial = family.last?.first {
                 return given.first.map { "\($0) \(familyInitial)." } ?? "\(familyInitial)."
             }
             // "Grace Hopper, Jr.", "Ada Lovelace, Acme Corp": the name is before the comma.
