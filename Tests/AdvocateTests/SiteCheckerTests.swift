@@ -235,12 +235,16 @@ import Testing
     }
 
     /// The page's JSON-LD is escaped for a script element of JSON and nowhere else: raw right
-    /// inside one it is fine; escaped, in an attribute or in another script it is a warning.
+    /// inside one it is fine, after a section or a comment too; escaped, in an attribute, in
+    /// another script (one whose only "json" is a class or a data-type) or after text it is a warning.
     @Test func structuredDataBelongsRightInsideAScriptOfJSON() throws {
         let found = try findings(withThanksPage: "{{#page.structuredData}}<script type=\"application/ld+json\">\n  {{{page.structuredData}}}</script>{{/page.structuredData}}"
             + "<script type=\"application/ld+json\">{{page.structuredData}}</script><meta content=\"{{{page.structuredData}}}\">"
-            + "<script>var x = {{{page.structuredData}}}</script>") { $0.message.contains("structuredData") }
-        #expect(found.map { [$0.line, $0.column] } == [[2, 96], [2, 143], [2, 186]], "\(found)")
+            + "<script>var x = {{{page.structuredData}}}</script>"
+            + "\n<SCRIPT TYPE='application/ld+json'>{{#page.structuredData}} {{! JSON-LD }}{{{.}}}{{/page.structuredData}}</SCRIPT>"
+            + "\n<script type=\"module\" class=\"json\">{{{page.structuredData}}}</script><script data-type=\"application/json\">{{{page.structuredData}}}</script>"
+            + "\n<script type=application/json>{{#site.name}}{{site.name}}{{{page.structuredData}}}{{/site.name}}</script>") { $0.message.contains("structuredData") }
+        #expect(found.map { [$0.line, $0.column] } == [[2, 96], [2, 143], [2, 186], [4, 36], [4, 107], [5, 58]], "\(found)")
         #expect(found.allSatisfy { $0.message.hasPrefix("write 'page.structuredData' as {{{page.structuredData}}} right inside <script type=\"application/ld+json\">") })
     }
 

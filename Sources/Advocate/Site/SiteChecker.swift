@@ -167,13 +167,46 @@ public enum SiteChecker {
     }
 
     /// Whether the template's text before `offset` ends with the opening tag of a script
-    /// element of JSON (`<script type="application/ld+json">`), whitespace aside.
+    /// element of JSON (`<script type="application/ld+json">`), whitespace and the tags that
+    /// write nothing (`{{#page.structuredData}}`, `{{! a comment }}`, a closing tag) aside.
     static func opensAScriptOfJSON(before offset: Int, in text: String) -> Bool {
-        let before = String(decoding: text.utf8.prefix(offset), as: UTF8.self)
-        guard let end = before.lastIndex(where: { !$0.isWhitespace }), before[end] == ">",
-              let open = before.range(of: "<script", options: [.backwards, .caseInsensitive]) else { return false }
-        let tag = before[open.lowerBound..<end]
-        return !tag.contains(">") && tag.lowercased().contains("json")
+        var before = String(decoding: text.utf8.prefix(offset), as: UTF8.self)[...]
+        while true {
+            before = before[..<(before.lastIndex(where: { !$0.isWhitespace }).map(before.index(after:)) ?? before.startIndex)]
+            guard before.hasSuffix("}}"), let open = before.range(of: "{{", options: .backwards),
+                  let sign = before[open.upperBound...].first, "#^/!".contains(sign) else { break }
+            before = before[..<open.lowerBound]
+        }
+        guard before.last == ">", let open = before.range(of: "<script", options: [.backwards, .caseInsensitive]) else { return false }
+        let tag = before[open.upperBound..<before.index(before: before.endIndex)]
+        guard !tag.contains(">"), tag.first?.isWhitespace == true, let type = attribute("type", in: tag) else { return false }
+        return type.trimmingWhitespace().lowercased().hasSuffix("json")
+    }
+
+    /// The value of the attribute `name` in a start tag's text after its element's name,
+    /// quoted or not; nil when the tag has no such attribute.
+    static func attribute(_ name: String, in tag: Substring) -> String? {
+        var rest = tag
+        while let start = rest.firstIndex(where: { !$0.isWhitespace && $0 != "/" }) {
+            rest = rest[start...]
+            let attributeName = rest.prefix { !$0.isWhitespace && $0 != "=" && $0 != "/" }
+            rest = rest[attributeName.endIndex...].drop(while: \.isWhitespace)
+            var value = ""
+            if rest.first == "=" {
+                rest = rest.dropFirst().drop(while: \.isWhitespace)
+                if let quote = rest.first, quote == "\"" || quote == "'" {
+                    let body = rest.dropFirst().prefix { $0 != quote }
+                    value = String(body)
+                    rest = rest[body.endIndex...].dropFirst()
+                } else {
+                    let body = rest.prefix { !$0.isWhitespace }
+                    value = String(body)
+                    rest = rest[body.endIndex...]
+                }
+            }
+            if attributeName.lowercased() == name { return value }
+        }
+        return nil
     }
 
     /// The values that hold HTML the build made itself (rendered Markdown, SVG charts, JSON
