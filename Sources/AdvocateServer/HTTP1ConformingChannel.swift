@@ -38,10 +38,11 @@ struct HTTP1ConformingChannel: ServerChildChannel {
         }
     }
 
-    /// A second before the idle timeout (at least one): a body that stops altogether is then
-    /// answered 408 rather than closed by the idle timer without a word.
+    /// A second before the idle timeout, or half of it when that is shorter (`--idle-timeout 1`):
+    /// a body that stops altogether is then answered 408 rather than closed by the idle timer
+    /// without a word.
     static func bodyDeadline(idleTimeout: Duration) -> TimeAmount {
-        TimeAmount(max(idleTimeout - .seconds(1), .seconds(1)))
+        TimeAmount(max(idleTimeout - .seconds(1), idleTimeout / 2))
     }
 
     /// A setup refused for a connection past the budget: NIO closes it before it is registered,

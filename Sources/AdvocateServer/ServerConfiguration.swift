@@ -18,7 +18,7 @@ public struct ServerConfiguration: Sendable {
     /// Rebuild when content/, templates/ or the store change, and reload open pages.
     public var watch: Bool
     /// How long a connection may go without sending a whole request head or a piece of its body,
-    /// or sit idle between requests, before it is closed; a POST's body has a second less to
+    /// or sit idle between requests, before it is closed; a POST's body has a second less (or half) to
     /// arrive whole (``HTTP1ConformingChannel/bodyDeadline(idleTimeout:)``, 408 after it): stalled
     /// clients must not hold the server's connections (and file descriptors) for ever.
     public var idleTimeout: Duration
