@@ -61,6 +61,21 @@ import Testing
         #expect(!directory.exists("public/faq/index.html"))
     }
 
+    /// A link inside an assets folder is not copied (it could lead outside the site), and the
+    /// build says so for each, whether it leads somewhere or nowhere, rather than leave a hole.
+    @Test func linksInAnAssetsFolderAreNamedInAWarning() throws {
+        let directory = try SiteFixture().write()
+        let shared = try TemporaryDirectory()
+        try Data("body{}".utf8).write(to: URL(fileURLWithPath: shared.file("shared.css")))
+        try FileManager.default.createSymbolicLink(atPath: directory.file("content/assets/shared.css"), withDestinationPath: shared.file("shared.css"))
+        try FileManager.default.createSymbolicLink(atPath: directory.file("templates/assets/gone.css"), withDestinationPath: shared.file("gone.css"))
+        let report = try SiteBuilder.build(SiteFixture.options(directory))
+        let named = report.warnings.filter { $0.message.hasPrefix("is a symbolic link, which a build does not copy") }.map(\.file)
+        #expect(named == [directory.file("content/assets/shared.css"), directory.file("templates/assets/gone.css")], "\(report.warnings)")
+        #expect(!directory.exists("public/assets/shared.css") && !directory.exists("public/assets/gone.css"))
+        #expect(directory.exists("public/assets/site.css"))
+    }
+
     /// content/stories may be a link to a folder shared between sites. A folder or page the
     /// build cannot read is an error, never read as absent: that took the pages off the site.
     @Test func contentTheBuildCannotReadIsAnErrorNotAbsent() throws {

@@ -286,6 +286,12 @@ public enum ContentLoader {
         entries(of: directory, types: [.typeRegular, .typeSymbolicLink]).sorted()
     }
 
+    /// The symbolic links below a folder, as sorted relative paths: in an assets folder they are
+    /// not copied (one could lead outside the site), and a warning says so.
+    static func listLinks(_ directory: String) -> [String] {
+        entries(of: directory, types: [.typeSymbolicLink]).sorted()
+    }
+
     /// The entries of `types` below a folder, in the order found; hidden ones, and what is in
     /// hidden folders, skipped.
     private static func entries(of directory: String, types: Set<FileAttributeType>) -> [String] {

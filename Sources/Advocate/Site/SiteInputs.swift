@@ -118,10 +118,15 @@ public struct SiteInputs: Sendable {
 
     /// An error for each assets folder (given with its files) that cannot be read and each asset
     /// the build could not copy, found here so that `check` names it and a build stops before
-    /// writing anything; whether there was any.
+    /// writing anything, and a warning for each symbolic link the build leaves out; whether
+    /// there was any error.
     private static func checkAssets(_ folders: [(folder: String, files: [String])], diagnostics: inout DiagnosticList) -> Bool {
         var unreadable = false
         for (folder, files) in folders {
+            for link in ContentLoader.listLinks(folder) {
+                diagnostics.warning(Paths.join(folder, link), .start, "is a symbolic link, which a build does not copy (it could lead outside the site): "
+                                    + "the site goes without \(link); put the file or folder itself there")
+            }
             // A subfolder it cannot look into is skipped by the listing, as if empty.
             for path in [folder] + ContentLoader.subfolders(of: folder).map({ Paths.join(folder, $0) }) {
                 if let problem = ContentLoader.folderProblem(path) {
