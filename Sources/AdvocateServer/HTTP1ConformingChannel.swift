@@ -186,7 +186,9 @@ private final class VersionAwareRequestHead: ChannelDuplexHandler, RemovableChan
     private func sendRefusalWhenDue(context: ChannelHandlerContext) {
         guard let refusal, !refusalSent, unanswered.isEmpty else { return }
         refusalSent = true
-        var headers = HTTPHeaders([("connection", "close"), ("content-type", "text/plain; charset=utf-8")])
+        // Sent before any route sees the path, so without a page's headers: never kept by a cache,
+        // whichever page (a private stats page too) the request named.
+        var headers = HTTPHeaders([("connection", "close"), ("content-type", "text/plain; charset=utf-8"), ("cache-control", "no-store")])
         headers.add(name: "content-length", value: String(refusal.text.utf8.count))
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: refusal.status, headers: headers))), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: refusal.text)))), promise: nil)

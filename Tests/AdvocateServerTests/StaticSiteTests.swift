@@ -216,6 +216,7 @@ import Testing
             let gzip = try await LoopbackExchange.run(port: port, request: "POST /api/referrals HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                                                       + "Transfer-Encoding: gzip, chunked\r\n\r\n" + body)
             #expect(gzip.response.hasPrefix("HTTP/1.1 501 Not Implemented\r\n"), "\(gzip.response)")
+            #expect(gzip.response.lowercased().contains("\r\ncache-control: no-store\r\n"), "refused before any route: \(gzip.response)")
             let chunked = try await LoopbackExchange.run(port: port, request: "POST /api/referrals HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                                                          + "Transfer-Encoding: Chunked\r\nConnection: close\r\n\r\n" + body)
             #expect(chunked.response.hasPrefix("HTTP/1.1 400 Bad Request\r\n"), "plain chunked is read: \(chunked.response)")
