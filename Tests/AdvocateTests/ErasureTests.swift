@@ -92,6 +92,36 @@ import Testing
         #expect(try manager.attributesOfItem(atPath: directory.file("volume/log-link"))[.type] as? FileAttributeType == .typeSymbolicLink)
     }
 
+    /// The rewritten store files keep their permissions and, run as root, their owner, and a
+    /// lock file root makes belongs to the data folder's owner: `sudo advocate forget` had left
+    /// a world-readable journal and a lock that the server's own user could not open.
+    @Test func forgettingKeepsTheStoreFilesPermissionsAndOwner() throws {
+        var fixture = StoreFixture()
+        fixture.refer("ada", friend: "Grace Hopper", email: "grace@example.org", at: "2026-03-01T09:00:00Z")
+        let directory = try TemporaryDirectory()
+        try fixture.write(to: directory)
+        let data = directory.file("content/data")
+        let isRoot = geteuid() == 0
+        let nobody: uid_t = 65534
+        if isRoot { #expect(chown(data, nobody, gid_t(nobody)) == 0) }
+        for file in ["referrals.jsonl", "referrers.json"] {
+            #expect(chmod(directory.file("content/data/\(file)"), 0o640) == 0)
+            if isRoot { #expect(chown(directory.file("content/data/\(file)"), nobody, gid_t(nobody)) == 0) }
+        }
+        _ = try Erasure.forget(email: "grace@example.org", dataDirectory: data, now: .now)
+        #expect(try !directory.read("content/data/referrals.jsonl").contains("grace@example.org"))
+        for file in ["referrals.jsonl", "referrers.json"] + (isRoot ? ["referrals.jsonl.lock"] : []) {
+            var status = stat()
+            #expect(stat(directory.file("content/data/\(file)"), &status) == 0)
+            if file.hasSuffix(".lock") {
+                #expect(status.st_uid == nobody && status.st_gid == gid_t(nobody), "\(file)")
+            } else {
+                #expect(status.st_mode & 0o7777 == 0o640, "\(file): \(String(status.st_mode & 0o7777, radix: 8))")
+                if isRoot { #expect(status.st_uid == nobody && status.st_gid == gid_t(nobody), "\(file)") }
+            }
+        }
+    }
+
     /// An email waiting in the outbox (or kept in sent/) to or about the person goes too; others stay.
     @Test func forgettingDeletesTheirEmailsFromTheOutbox() throws {
         var fixture = StoreFixture()

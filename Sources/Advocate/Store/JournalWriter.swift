@@ -69,6 +69,22 @@ public final class JournalWriter: @unchecked Sendable {
         return errno == EWOULDBLOCK ? pid(inLock: lockPath) ?? "" : nil
     }
 
+    /// Opens the lock file, creating it owned as the data folder is (run as root: `sudo advocate
+    /// forget` must not leave a lock the server's own user cannot open). One it cannot write
+    /// (made by another user) is opened to read: `flock` needs no more, only the pid goes unsaid.
+    private static func openLock(_ lockPath: String, dataDirectory: String) -> Int32 {
+        var folder = stat()
+        let existed = access(lockPath, F_OK) == 0
+        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            return errno == EACCES ? open(lockPath, O_RDONLY | O_CLOEXEC) : descriptor
+        }
+        if !existed, geteuid() == 0, stat(dataDirectory.isEmpty ? "." : dataDirectory, &folder) == 0 {
+            _ = fchown(descriptor, folder.st_uid, folder.st_gid)
+        }
+        return descriptor
+    }
+
     private static func lockPath(dataDirectory: String) -> String {
         Paths.join(dataDirectory, StoreFiles.journal) + ".lock"
     }
@@ -83,7 +99,7 @@ public final class JournalWriter: @unchecked Sendable {
     public init(dataDirectory: String) throws(Failure) {
         path = Paths.join(dataDirectory, StoreFiles.journal)
         lockPath = Self.lockPath(dataDirectory: dataDirectory)
-        lockDescriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        lockDescriptor = Self.openLock(lockPath, dataDirectory: dataDirectory)
         guard lockDescriptor >= 0 else {
             if let absent = StoreLoader.absentDataFolder(dataDirectory) {
                 throw Failure(description: "\(absent.file): \(absent.message)")

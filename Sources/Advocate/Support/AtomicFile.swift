@@ -14,9 +14,11 @@ public enum AtomicFile {
     /// Replaces `path` with `bytes`; on failure the temporary file is removed and `path` is as it was.
     /// Where `path` is a symbolic link, the file it leads to is replaced and the link kept, as an
     /// editor saves through one: a store's `referrers.json` kept on another volume stays there.
+    /// The new file keeps the old one's permissions and, run as root, its owner.
     public static func write(_ bytes: [UInt8], to path: String) throws(Failure) {
         let path = linkTarget(of: path)
-        let temporary = try writeTemporary(bytes, for: path, flush: true)
+        var status = stat()
+        let temporary = try writeTemporary(bytes, for: path, flush: true, replacing: stat(path, &status) == 0 ? status : nil)
         try install(temporary, at: path)
         syncFolder((path as NSString).deletingLastPathComponent)
     }
@@ -61,10 +63,10 @@ public enum AtomicFile {
 
     /// Writes `bytes` to a new temporary file beside `path`, flushed to disk when `flush` is
     /// set, and closes it (a batch never holds a descriptor a file); returns its path.
-    private static func writeTemporary(_ bytes: [UInt8], for path: String, flush: Bool) throws(Failure) -> String {
+    private static func writeTemporary(_ bytes: [UInt8], for path: String, flush: Bool, replacing replaced: stat? = nil) throws(Failure) -> String {
         let temporary = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
         do throws(CreateFileFailure) {
-            try createFile(temporary, bytes, flush: flush)
+            try createFile(temporary, bytes, flush: flush, replacing: replaced)
         } catch {
             throw Failure(description: error.atOpen ? "cannot write \(temporary): \(systemMessage(error.code))"
                                                     : "cannot replace \(path): \(systemMessage(error.code))")

@@ -47,7 +47,7 @@ func isRegularFile(_ path: String) -> Bool {
     fileType(path) == S_IFREG
 }
 
-/// Why ``createFile(_:_:flush:)`` failed: at `open`, or later (writing, flushing, closing).
+/// Why ``createFile(_:_:flush:replacing:)`` failed: at `open`, or later (writing, flushing, closing).
 struct CreateFileFailure: Error {
     var atOpen: Bool
     var code: Int32
@@ -55,9 +55,17 @@ struct CreateFileFailure: Error {
 
 /// Creates (or truncates) the file at `path` with all of `bytes`, across short writes and
 /// interruptions, flushed to disk when `flush` is set; a file left half-written is removed.
-func createFile(_ path: String, _ bytes: [UInt8], flush: Bool) throws(CreateFileFailure) {
-    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+/// Given the status of a file it replaces, it takes that file's permissions and, where the
+/// system lets it (as root), its owner: a journal kept `640 advocate:advocate` stays so after
+/// `sudo advocate forget`. It is readable by its creator alone until then.
+func createFile(_ path: String, _ bytes: [UInt8], flush: Bool, replacing replaced: stat? = nil) throws(CreateFileFailure) {
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, replaced == nil ? 0o644 : 0o600)
     guard descriptor >= 0 else { throw CreateFileFailure(atOpen: true, code: errno) }
+    if let replaced {
+        // Owner first: a change of owner clears the set-id bits that the mode then restores.
+        _ = fchown(descriptor, replaced.st_uid, replaced.st_gid)
+        _ = fchmod(descriptor, replaced.st_mode & 0o7777)
+    }
     var failure = bytes.withUnsafeBytes { buffer -> Int32? in
         var offset = 0
         while offset < buffer.count {
