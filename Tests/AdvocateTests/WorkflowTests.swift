@@ -35,6 +35,14 @@ import Testing
         } catch {
             #expect("\(error)" == "--joined 2199-12-31 is after today (2026-12-05): a future day would move the figures' as-of there")
         }
+        // A day before 1970 the loader refuses: written, it would have stopped every command.
+        let roster = try Data(contentsOf: URL(fileURLWithPath: directory.file("content/data/referrers.json")))
+        #expect {
+            try RosterEditor.add(name: "Bob Past", email: "past@example.com", code: nil, segment: .customer,
+                                 joined: CalendarDay("1969-12-31"), to: store, dataDirectory: data)
+        } throws: { "\($0)" == "--joined 1969-12-31 is outside the years 1970 to 2199 that the journal takes; check the year" }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: directory.file("content/data/referrers.json"))) == roster)
+        #expect(try StoreLoader.load(from: data).store.referrers.count == 4)
     }
 
     /// A referrers.json with CRLF line ends (written on Windows) keeps them: the new entry had LF.

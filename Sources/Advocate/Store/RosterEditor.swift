@@ -16,6 +16,10 @@ public enum RosterEditor {
         if let joined, today < joined {
             throw Refusal(description: "--joined \(joined.iso8601) is after today (\(today.iso8601)): a future day would move the figures' as-of there")
         }
+        if let joined, !StoreRules.journalTimes.contains(joined.start) {
+            // The loader's own rule (``ReferrerDecoder``): written anyway, it would stop every command.
+            throw Refusal(description: "--joined \(joined.iso8601) is \(StoreRules.journalTimesRequirement)")
+        }
         guard StoreRules.isPlausibleEmail(email) else {
             throw Refusal(description: "--email \"\(email)\" does not look like an email address")
         }
