@@ -77,19 +77,16 @@ enum StoreCommandSupport {
     }
 
     /// Puts the referrers' update emails for recorded status changes in the outbox, when the site
-    /// has a `send: status-to-referrer` template; `advocate serve --sendmail` sends them.
-    static func queueStatusEmails(_ updates: [StatusUpdate], store: Store, options: BuildOptions) {
+    /// has a `send: status-to-referrer` template (`advocate serve --sendmail` sends them), and
+    /// warns of each change that earns nothing (``StatusNotices``).
+    static func queueStatusEmails(_ updates: [StatusUpdate], options: BuildOptions) {
         guard let inputs = try? SiteInputs.load(options) else { return }
-        let site = Site(inputs: inputs, asOf: AsOf.resolve(nil, store: inputs.store))
-        var referrals: [String: Referral] = [:]
-        for event in store.journal {
-            if case .referral(let referral) = event { referrals[referral.id] = referral }
-        }
+        let notices = StatusNotices(for: updates, site: Site(inputs: inputs, asOf: AsOf.resolve(nil, store: inputs.store)))
+        for warning in notices.warnings { StandardError.write("warning: \(warning)") }
         let outbox = Outbox(options: options)
         var queued = 0
-        for update in updates {
-            guard let referral = referrals[update.id], let message = Notifier(site: site).message(forStatus: update, referral: referral) else { continue }
-            if (try? outbox.put(message)) != nil { queued += 1 }
+        for message in notices.messages where (try? outbox.put(message)) != nil {
+            queued += 1
         }
         if queued > 0 { print("queued \(queued) email\(queued == 1 ? "" : "s") in \(outbox.directory)") }
     }

@@ -74,7 +74,7 @@ struct ReferralCommand: ParsableCommand {
                 StandardError.write("error: \(error)")
                 throw ExitCode.failure
             }
-            StoreCommandSupport.queueStatusEmails([update], store: store, options: options)
+            StoreCommandSupport.queueStatusEmails([update], options: options)
             print("\(id) is now \(status.rawValue)")
         }
     }
@@ -132,7 +132,7 @@ struct ImportCommand: ParsableCommand {
                     StandardError.write("error: \(error)")
                     throw ExitCode.failure
                 }
-                StoreCommandSupport.queueStatusEmails(updates, store: store, options: options)
+                StoreCommandSupport.queueStatusEmails(updates, options: options)
                 print("imported \(updates.count) status change\(updates.count == 1 ? "" : "s")")
             }
         }

@@ -29,6 +29,29 @@ import Testing
         #expect(try #require(email.rfc5322).hasPrefix("From: Acme Rewards <\(sender)>\r\n"))
     }
 
+    /// A referral first converted past the attribution window earns nothing: its referrer is not
+    /// told "is now converted" (nor later "rewarded") as if it paid, and the team is warned.
+    @Test func aConversionPastTheWindowIsWarnedOfAndNotEmailed() throws {
+        var fixture = SiteFixture()
+        fixture.content["messaging/notify-status.md"] = "---\ntitle: Update\nchannel: email\nsend: status-to-referrer\nsubject: \"{{friend.name}}: {{status}}\"\n---\n{{friend.name}} is now {{status}}.\n"
+        let late = fixture.store.refer("ada", friend: "Grace Hopper", email: "grace@example.org", at: "2026-01-01T09:00:00Z")
+        let inTime = fixture.store.refer("ada", friend: "Alan Turing", email: "alan@example.org", at: "2026-05-01T09:00:00Z")
+        fixture.store.status(late, "converted", at: "2026-06-01T09:00:00Z")
+        fixture.store.status(inTime, "converted", at: "2026-06-01T09:00:00Z")
+        fixture.store.status(late, "rewarded", at: "2026-07-01T09:00:00Z")
+        let directory = try fixture.write()
+        let site = Site(inputs: try SiteInputs.load(SiteFixture.options(directory)))
+        let at = { (day: String) in Instant(iso8601: day + "T09:00:00Z")! }
+        let notices = StatusNotices(for: [StatusUpdate(id: late, status: .converted, at: at("2026-06-01")),
+                                          StatusUpdate(id: inTime, status: .converted, at: at("2026-06-01")),
+                                          StatusUpdate(id: late, status: .rewarded, at: at("2026-07-01"))], site: site)
+        #expect(notices.messages.map(\.subject) == ["Alan T.: converted"])
+        #expect(notices.warnings == [
+            "\(late) is now converted, but it was first converted 151 days after the referral, past the program's 90-day attribution window: it earns no reward, so its referrer was not emailed about it",
+            "\(late) is now rewarded, but it was first converted 151 days after the referral, past the program's 90-day attribution window: it earns no reward, so its referrer was not emailed about it",
+        ])
+    }
+
     @Test(arguments: [
         ("Hi!\nSee you.", "Hi!\r\nSee you.\r\n"),
         ("Hi!\r\nSee you.\n", "Hi!\r\nSee you.\r\n\r\n"),

@@ -1,0 +1,33 @@
+/// The emails that tell referrers of status changes just recorded (`advocate referral status`,
+/// `advocate import statuses`), and a warning for each change that earns nothing.
+///
+/// A referral first converted past the program's attribution window counts toward no reward
+/// (DESIGN.md), so its referrer is not told "is now converted" or "is now rewarded" as if it
+/// paid: the change is recorded, the team is warned, and no email goes out.
+public struct StatusNotices: Sendable {
+    /// One email a status change that earns what it says.
+    public var messages: [EmailMessage] = []
+    /// Why a change got no email, one sentence each.
+    public var warnings: [String] = []
+
+    /// The notices for `updates`, already in `site`'s store.
+    public init(for updates: [StatusUpdate], site: Site) {
+        let store = site.inputs.store
+        var outcomes: [String: ReferralOutcome] = [:]
+        for outcome in FigureCalculator.outcomes(of: store, asOf: Instant(milliseconds: .max)) {
+            outcomes[outcome.referral.id] = outcome
+        }
+        let notifier = Notifier(site: site)
+        for update in updates {
+            guard let outcome = outcomes[update.id] else { continue }
+            if [.converted, .rewarded].contains(update.status), !outcome.isConversion, let converted = outcome.firstConvertedAt {
+                let days = (converted.milliseconds - outcome.referral.at.milliseconds) / Instant.millisecondsPerDay
+                warnings.append("\(update.id) is now \(update.status.rawValue), but it was first converted \(days) days after the referral, "
+                                + "past the program's \(store.program.attributionWindowDays)-day attribution window: it earns no reward, "
+                                + "so its referrer was not emailed about it")
+                continue
+            }
+            if let message = notifier.message(forStatus: update, referral: outcome.referral) { messages.append(message) }
+        }
+    }
+}
