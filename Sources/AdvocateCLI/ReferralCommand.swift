@@ -96,7 +96,8 @@ struct ImportCommand: ParsableCommand {
             abstract: "Append the status changes of a CSV file (columns id and status; value, at and reason optional), all or nothing.",
             discussion: """
                 Every line is checked first (known id, counted referral, possible move, valid value and \
-                time); any problem is reported with its line number and nothing is recorded.
+                time); any problem is reported with its line number and nothing is recorded. A line \
+                giving the status its referral already has (a CRM's full export) is skipped, with a note.
 
                 Example:
                   advocate import statuses crm-export.csv
@@ -133,7 +134,8 @@ struct ImportCommand: ParsableCommand {
                     throw ExitCode.failure
                 }
                 StoreCommandSupport.queueStatusEmails(updates, options: options)
-                print("imported \(updates.count) status change\(updates.count == 1 ? "" : "s")")
+                print("imported \(updates.count) status change\(updates.count == 1 ? "" : "s")"
+                      + (imported.unchanged > 0 ? " (\(imported.unchanged) unchanged line\(imported.unchanged == 1 ? "" : "s") skipped)" : ""))
             }
         }
     }

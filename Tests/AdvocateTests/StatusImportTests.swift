@@ -27,6 +27,19 @@ import Testing
         #expect(try directory.read("content/data/referrals.jsonl").contains(#"{"type":"status","id":"\#(ids[0])","at":"2026-03-05T10:00:00Z","status":"converted","value":1200}"#))
     }
 
+    /// A CRM's full export repeats the rows that did not change: they are skipped with one
+    /// warning (a line above counts as the referral's status too), not a refusal of the file.
+    @Test func linesGivingTheStatusAReferralHasAreSkipped() throws {
+        var (fixture, ids) = fixture()
+        fixture.status(ids[0], "contacted", at: "2026-03-04T09:00:00Z")
+        let store = try fixture.load()
+        let csv = "id,status\n\(ids[0]),contacted\n\(ids[1]),contacted\n\(ids[1]),contacted\n\(ids[0]),converted\n"
+        let imported = try StatusImport.updates(csv: csv, file: "crm.csv", store: store, now: .now).get()
+        #expect(imported.updates.map { [$0.id, $0.status.rawValue] } == [[ids[1], "contacted"], [ids[0], "converted"]])
+        #expect(imported.unchanged == 2)
+        #expect(imported.warnings.map(\.description) == ["crm.csv:2:1: warning: 2 lines give the status its referral already has, and are skipped (lines 2, 4)"])
+    }
+
     @Test func anyBadLineRefusesTheWholeFileWithLineNumbers() throws {
         let (fixture, ids) = fixture()
         let store = try fixture.load()

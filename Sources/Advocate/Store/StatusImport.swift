@@ -3,10 +3,13 @@ import Foundation
 /// Turns a CRM export (CSV with a header row: `id`, `status`, and optionally `value`, `at`,
 /// `reason`) into status updates, reporting every bad line with its number.
 public enum StatusImport {
-    /// What a file gives: its updates, and warnings (columns ignored).
+    /// What a file gives: its updates, and warnings (columns ignored, lines skipped).
     public struct Imported: Sendable {
         public var updates: [StatusUpdate]
         public var warnings: [Diagnostic]
+        /// Lines giving the status their referral already has: a CRM's full export repeats
+        /// every unchanged row, and they are left out rather than refuse the file.
+        public var unchanged: Int
     }
 
     /// Every update of the file, or every problem in it (then nothing may be recorded).
@@ -76,6 +79,13 @@ public enum StatusImport {
             updates.append(StatusUpdate(id: id, status: status, value: value, reason: reason.isEmpty ? nil : reason, at: at))
             lines.append(record.line)
         }
+        let unchangedLines = dropUnchanged(&updates, lines: &lines, store: store)
+        if let first = unchangedLines.first {
+            let listed = unchangedLines.prefix(5).map(String.init).joined(separator: ", ")
+            let more = unchangedLines.count > 5 ? " and \(unchangedLines.count - 5) more" : ""
+            diagnostics.warning(file, SourceLocation(line: first, column: 1), "\(unchangedLines.count) line\(unchangedLines.count == 1 ? " gives" : "s give") "
+                                + "the status its referral already has, and \(unchangedLines.count == 1 ? "is" : "are") skipped (line\(unchangedLines.count == 1 ? "" : "s") \(listed)\(more))")
+        }
         for problem in StatusRecorder.problems(updates, store: store, now: now) {
             let line = lines[problem.index]
             diagnostics.error(file, SourceLocation(line: line, column: 1), "line \(line): \(problem.message)")
@@ -83,6 +93,25 @@ public enum StatusImport {
         // Lines that did not parse were reported first, those refused by the journal after: in line order for the reader.
         let inLineOrder = diagnostics.all.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element)
         if diagnostics.hasErrors { return .failure(DiagnosticsError(inLineOrder)) }
-        return .success(Imported(updates: updates, warnings: inLineOrder))
+        return .success(Imported(updates: updates, warnings: inLineOrder, unchanged: unchangedLines.count))
+    }
+
+    /// Removes the updates that give a referral the status it already has (in the journal, or
+    /// from a line above); returns their lines.
+    private static func dropUnchanged(_ updates: inout [StatusUpdate], lines: inout [Int], store: Store) -> [Int] {
+        var current = StatusTransition.latestStatuses(store).mapValues(\.status)
+        var kept: [(StatusUpdate, Int)] = []
+        var unchanged: [Int] = []
+        for (update, line) in zip(updates, lines) {
+            if current[update.id] == update.status {
+                unchanged.append(line)
+            } else {
+                current[update.id] = update.status
+                kept.append((update, line))
+            }
+        }
+        updates = kept.map(\.0)
+        lines = kept.map(\.1)
+        return unchanged
     }
 }
