@@ -379,6 +379,17 @@ import Testing
         #expect(error.message.contains("field 'referrer': unknown referrer code \"nobody\""))
     }
 
+    /// A referrer lost from referrers.json is one error naming its lines, not one a line.
+    @Test func anUnknownCodeIsOneErrorForAllItsLines() throws {
+        let journal = (1...8).map { #"{"type":"referral","id":"rf_\#($0)","at":"2026-03-01T09:30:00Z","referrer":"\#($0 == 3 ? "ghost" : "nobody")","name":"Grace","email":"g\#($0)@example.com"}"# }
+            .joined(separator: "\n") + "\n"
+        let found = try diagnostics(journal: journal).filter { $0.message.contains("unknown referrer code") }
+        #expect(found.map(\.line) == [1, 3], "\(found)")
+        #expect(found.first?.message == "line 1: field 'referrer': unknown referrer code \"nobody\", also on 6 more lines (2, 4, 5, 6, 7, …); "
+                + "no referrer in referrers.json or the journal has it: add the referrer back to referrers.json (lost in an edit or a merge?), or correct the code")
+        #expect(found.last?.message.hasPrefix("line 3: field 'referrer': unknown referrer code \"ghost\"; no referrer") == true, "\(found)")
+    }
+
     @Test func statusForUnknownID() throws {
         let journal = #"{"type":"status","id":"rf_404","at":"2026-03-01T09:30:00Z","status":"converted"}"# + "\n"
         let found = try diagnostics(journal: journal)

@@ -49,6 +49,10 @@ enum StoreConsistency {
         }
         var referralIDs: [String: (line: Int, at: Instant)] = [:]
         referralIDs.reserveCapacity(journal.events.count)
+        // The lines of each unknown code, in the order first seen: one error a code, not one a
+        // line (a referrer lost from referrers.json had an error for each of thousands of lines).
+        var unknownCodes: [(code: String, lines: [Int])] = []
+        var unknownCodeIndex: [String: Int] = [:]
         for (event, line) in zip(journal.events, journal.lines) {
             guard case .referral(let referral) = event else { continue }
             let location = SourceLocation(line: line, column: 1)
@@ -58,8 +62,21 @@ enum StoreConsistency {
                 referralIDs[referral.id] = (line, referral.at)
             }
             if rosterIsKnown && codes[referral.referrer] == nil && !invalidCodes.contains(referral.referrer) {
-                diagnostics.error(journalFile, location, "line \(line): field 'referrer': unknown referrer code \"\(referral.referrer)\"")
+                if let index = unknownCodeIndex[referral.referrer] {
+                    unknownCodes[index].lines.append(line)
+                } else {
+                    unknownCodeIndex[referral.referrer] = unknownCodes.count
+                    unknownCodes.append((referral.referrer, [line]))
+                }
             }
+        }
+        for (code, lines) in unknownCodes {
+            let others = lines.dropFirst()
+            let listed = others.prefix(5).map(String.init).joined(separator: ", ") + (others.count > 5 ? ", …" : "")
+            let also = others.isEmpty ? "" : ", also on \(others.count) more line\(others.count == 1 ? "" : "s") (\(listed))"
+            diagnostics.error(journalFile, SourceLocation(line: lines[0], column: 1),
+                              "line \(lines[0]): field 'referrer': unknown referrer code \"\(code)\"\(also); no referrer in referrers.json or the journal has it: "
+                              + "add the referrer back to referrers.json (lost in an edit or a merge?), or correct the code")
         }
         // Each referral's last status so far (in journal order), and whether one was `converted`.
         var lastStatus: [String: (line: Int, status: ReferralStatus, at: Instant, converted: Bool)] = [:]
