@@ -62,6 +62,8 @@ struct ForgetCommand: ParsableCommand {
             print(build.summary)
         } catch {
             DiagnosticPrinter.printFailure(error)
+            // The erasure stands (a second `forget` finds nothing): say that the pages do not yet.
+            StandardError.write("the erasure is done, but the site was not rebuilt and its pages still show them: fix the error above, then run `advocate build`")
             throw ExitCode.failure
         }
     }

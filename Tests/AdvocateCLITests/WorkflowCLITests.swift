@@ -124,6 +124,22 @@ import Testing
         #expect(changed.contains("content/data/erasures.log"))
     }
 
+    /// An erasure whose rebuild fails stands, and the command says that the pages still show
+    /// the person, where it read as undone and a second `forget` then found nothing.
+    @Test func anErasureWhoseRebuildFailsSaysThePagesStillShowThem() throws {
+        let folder = try CLIRunner.temporaryFolder().appendingPathComponent("program")
+        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+        #expect(try CLIRunner.run(["init", folder.path]).status == 0)
+        #expect(try CLIRunner.run(["referrers", "add", "--name", "Grace Hopper", "--email", "grace@example.org", "--source", folder.path]).status == 0)
+        try Data("{{#page.title}}\n".utf8).write(to: folder.appendingPathComponent("templates/home.mustache"))
+        let forget = try CLIRunner.run(["forget", "grace@example.org", "--source", folder.path])
+        #expect(forget.status == 1)
+        #expect(forget.stdout.contains("erased 1 referrer record(s)"), "\(forget.stdout)")
+        #expect(forget.stderr.hasSuffix("the erasure is done, but the site was not rebuilt and its pages still show them: fix the error above, then run `advocate build`\n"),
+                "\(forget.stderr)")
+        #expect(try !String(contentsOf: folder.appendingPathComponent("content/data/referrers.json"), encoding: .utf8).contains("grace@example.org"))
+    }
+
     /// Arguments that cannot be meant are usage errors (64) that say what to do, before any work.
     @Test func contradictoryOrMalformedArgumentsAreUsageErrors() throws {
         let forget = try CLIRunner.run(["forget", "grace", "--source", "examples/none"])
