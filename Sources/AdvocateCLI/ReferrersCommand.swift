@@ -25,6 +25,7 @@ struct ReferrersCommand: ParsableCommand {
         func run() throws {
             let store = try StoreCommandSupport.loadStore(site.buildOptions())
             let urls = SiteURLs(baseURL: store.program.baseURL)
+            StandardError.write("note: the last column is each referrer's private stats link (anyone with a link sees their figures); share the list only with those who need it")
             try StandardOutput.write(store.referrers.map { referrer in
                 "\(referrer.code)\t\(referrer.name)\t\(referrer.segment.rawValue)\t\(urls.referrerLink(referrer.code))\t\(urls.statsURL(referrer.statsToken))\n"
             }.joined())

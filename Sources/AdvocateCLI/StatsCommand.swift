@@ -32,8 +32,9 @@ struct StatsCommand: ParsableCommand {
         switch format {
         case .json: try StandardOutput.write(figures.json.serialized(pretty: true) + "\n")
         case .table:
-            try StandardOutput.write(StatsTable.render(figures, store: store) + "\n"
-                                     + "the analytics page (private to the team): \(SiteURLs.analyticsURL(of: store.program))\n")
+            try StandardOutput.write(StatsTable.render(figures, store: store) + "\n")
+            // On standard error: a table saved or pasted into a chat must not carry the private link.
+            StandardError.write("the analytics page (private to the team): \(SiteURLs.analyticsURL(of: store.program))")
         }
     }
 }

@@ -12,7 +12,11 @@ import Testing
         let program = try StoreLoader.load(from: folder.appendingPathComponent("content/data").path).store.program
         let analytics = "https://refer.example.com/stats/\(program.analyticsToken)/"
         #expect(created.stdout.contains("the analytics page, private to your team: \(analytics)"), "\(created.stdout)")
-        #expect(try CLIRunner.run(["stats", "--source", folder.path]).stdout.contains(analytics))
+        // On standard error, so that a saved or pasted table does not carry the private link.
+        let stats = try CLIRunner.run(["stats", "--source", folder.path])
+        #expect(stats.stderr.contains("the analytics page (private to the team): \(analytics)") && !stats.stdout.contains(analytics), "\(stats)")
+        let roster = try CLIRunner.run(["referrers", "list", "--source", folder.path])
+        #expect(roster.stdout.contains("/stats/") && roster.stderr.hasPrefix("note: the last column is each referrer's private stats link"), "\(roster)")
         let build = try CLIRunner.run(["build", "--source", folder.path])
         #expect(build.status == 0, "\(build.stderr)")
         let check = try CLIRunner.run(["check", "--source", folder.path])
