@@ -1,4 +1,5 @@
 import Advocate
+import AsyncHTTPClient
 @testable import AdvocateServer
 import Crypto
 import Foundation
@@ -219,6 +220,20 @@ actor WebhookReceiver {
             let report = WebhookStatus.report(program: store.program, journal: store.journal, log: log)
             #expect(report.contains("pending:   0 event(s)") && report.contains("given up:  1 event(s)"))
         }
+    }
+
+    /// A receiver that is down fails each attempt at once, so the back-off is what spaces them
+    /// (each had waited out the 15 s answer deadline), and the log says why in plain words.
+    @Test func aReceiverThatRefusesConnectionsFailsEachAttemptAtOnce() async throws {
+        let fixture = try fixture(port: try LoopbackExchange.closedPort(), giveUpAfter: .milliseconds(300))
+        let logPath = WebhookLog.path(stateDirectory: fixture.root.appendingPathComponent(".advocate").path)
+        try await fixture.prepared.application.test(.live) { client in
+            #expect(try await client.postJSON(#"{"referrer":"ada","name":"Unheard","email":"unheard@example.net","consent":true}"#).status == .created)
+            try await waitUntil(seconds: 10) { ((try? WebhookLog.load(from: logPath))?.hooks.values.first?.givenUp.isEmpty) == false }
+        }
+        let hook = try #require(try WebhookLog.load(from: logPath).hooks.values.first)
+        #expect(hook.givenUp.first?.error == "cannot connect: Connection refused", "\(hook.givenUp)")
+        #expect(WebhookDispatcher.reason(HTTPClientError.deadlineExceeded) == "no answer within 15 s")
     }
 
     /// Checked before the build (minutes at 100,000 referrers): with an output the build cannot
