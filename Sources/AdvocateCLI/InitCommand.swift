@@ -32,8 +32,13 @@ struct InitCommand: ParsableCommand {
             let written = try Scaffold.create(in: directory, name: name, baseURL: baseURL, force: force)
             print("created \(written.count) files in \(directory)")
             print("next: advocate build --source \(directory)   (then advocate serve --source \(directory))")
-            if let program = try? StoreLoader.load(from: Paths.join(directory, "content/data")).store.program {
+            do {
+                let program = try StoreLoader.load(from: Paths.join(directory, "content/data")).store.program
                 print("the analytics page, private to your team: \(SiteURLs.analyticsURL(of: program))")
+            } catch {
+                // --force kept a store that does not load: said now, not at the first build.
+                DiagnosticPrinter.print(error.diagnostics)
+                StandardError.write("the store kept in \(Paths.join(directory, "content/data")) has errors: fix them before building")
             }
         } catch {
             StandardError.write("error: \(error)")

@@ -128,6 +128,19 @@ import Testing
         #expect(changed.contains("content/data/erasures.log"))
     }
 
+    /// `init --force` over a store that does not load says so at once, not at the first build.
+    @Test func initOverAStoreThatDoesNotLoadSaysSo() throws {
+        let folder = try CLIRunner.temporaryFolder().appendingPathComponent("program")
+        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("content/data"), withIntermediateDirectories: true)
+        try Data("{\"name\": \"Mine\",\n".utf8).write(to: folder.appendingPathComponent("content/data/program.json"))
+        let created = try CLIRunner.run(["init", folder.path, "--force"])
+        #expect(created.status == 0)
+        #expect(created.stderr.contains("program.json:2:1: error:"), "\(created.stderr)")
+        #expect(created.stderr.contains("has errors: fix them before building"), "\(created.stderr)")
+        #expect(!created.stdout.contains("analytics page"))
+    }
+
     /// An erasure whose rebuild fails stands, and the command says that the pages still show
     /// the person, where it read as undone and a second `forget` then found nothing.
     @Test func anErasureWhoseRebuildFailsSaysThePagesStillShowThem() throws {

@@ -46,6 +46,21 @@ import Testing
         #expect(try directory.read(".gitignore") == "node_modules/\n*.jsonl.lock\n.advocate/\n")
     }
 
+    /// A file where the new site has a folder stops init before it writes anything, where it
+    /// had left content/ and templates/ half made.
+    @Test func aFileWhereAFolderGoesIsNamedBeforeAnythingIsWritten() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("content/data", "not a folder")
+        do {
+            _ = try Scaffold.create(in: directory.path, name: "X", baseURL: "https://x.example", force: true)
+            Issue.record("init went on")
+        } catch {
+            #expect("\(error)" == "\(directory.file("content/data")) is a file where a new site has a folder; move it aside, then run init again (nothing was written)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["content"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.file("content")) == ["data"])
+    }
+
     @Test func embeddedStarterThemeMatchesTemplates() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let templates = root.appendingPathComponent("templates").path

@@ -32,8 +32,16 @@ public enum Scaffold {
         guard StoreRules.isAcceptableNewName(name) else {
             throw Refusal(description: "--name must be " + StoreRules.newNameRequirement)
         }
+        let files = files(name: name, baseURL: baseURL, today: today)
+        // All or nothing: a file where a folder goes (content/data) is named before anything is written.
+        for folder in Set(files.flatMap { folders(above: $0.0) }).sorted() {
+            let full = Paths.join(directory, folder)
+            if let type = fileType(full), type != S_IFDIR {
+                throw Refusal(description: "\(full) is a file where a new site has a folder; move it aside, then run init again (nothing was written)")
+            }
+        }
         var written: [String] = []
-        for (path, text) in files(name: name, baseURL: baseURL, today: today) {
+        for (path, text) in files {
             let full = Paths.join(directory, path)
             if manager.fileExists(atPath: full) {
                 // A repository's own .gitignore gets the lines that keep the outbox (people's
@@ -53,6 +61,17 @@ public enum Scaffold {
     }
 
     static let gitignore = ".gitignore"
+
+    /// The folders a relative path lies in: `content/data` and `content` for `content/data/program.json`.
+    private static func folders(above path: String) -> [String] {
+        var folders: [String] = []
+        var folder = (path as NSString).deletingLastPathComponent
+        while !folder.isEmpty {
+            folders.append(folder)
+            folder = (folder as NSString).deletingLastPathComponent
+        }
+        return folders
+    }
 
     /// Appends to the file at `path` each line of `text` it does not have; whether it did.
     private static func addMissingLines(of text: String, to path: String) throws -> Bool {
