@@ -79,9 +79,12 @@ struct PreviewCommand: ParsableCommand {
         }
         var previews = MessagingPreview.previews(built, referrer: sample, templates: templates)
         if let variant {
-            previews = previews.filter { $0.variant == variant }
+            // The body is variant a, in a template without variants too.
+            let named = { (preview: MessagingPreview) in preview.variant ?? "a" }
+            let offered = Array(Set(previews.map(named))).sorted()
+            previews = previews.filter { named($0) == variant }
             guard !previews.isEmpty else {
-                StandardError.write("error: no variant \"\(variant)\" in \(file ?? "the templates")")
+                StandardError.write("error: no variant \"\(variant)\" in \(file ?? "the templates") (there: \(offered.joined(separator: ", ")))")
                 throw ExitCode.failure
             }
         }

@@ -81,6 +81,17 @@ import Testing
         #expect(try CLIRunner.run(["preview", "sms", "--all"]).status == 64)
     }
 
+    /// The body is variant a, in a template without variants too; a variant a template does
+    /// not have is refused with the ones it has.
+    @Test func previewTakesTheBodyAsVariantA() throws {
+        let body = try CLIRunner.run(["preview", "x", "--variant", "a"])
+        #expect(body.status == 0, "\(body.stderr)")
+        #expect(body.stdout == (try CLIRunner.run(["preview", "x"])).stdout)
+        let missing = try CLIRunner.run(["preview", "sms", "--variant", "z"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("error: no variant \"z\" in sms (there: a, b)"), "\(missing.stderr)")
+    }
+
     /// Writing a template and previewing it should not wait on another file: the named one is
     /// previewed, the other's error is printed; a broken template named is its own error.
     @Test func previewShowsATemplateWhileAnotherIsBroken() throws {
