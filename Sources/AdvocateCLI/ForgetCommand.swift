@@ -44,15 +44,19 @@ struct ForgetCommand: ParsableCommand {
             StandardError.write("error: \(error)")
             throw ExitCode.failure
         }
+        var deleted: [String] = []
+        if report.emails > 0 { deleted.append("\(report.emails) email(s) to or about them from the outbox") }
+        if report.setAsideLines > 0 { deleted.append("\(report.setAsideLines) torn journal line(s) set aside that named them") }
         guard report.erasedAnything else {
             // A request is logged even when nothing matched (a record that it was handled), but
             // a mistyped address must not read as done, and the site has nothing to rebuild.
-            print("\(email) is not in the store: no referrer or referral has it, so nothing was erased "
-                + "(check the spelling; the request is logged in \(Erasure.logPath(dataDirectory: options.dataDirectory)))")
+            print("\(email) is not in the store: no referrer or referral has it"
+                + (deleted.isEmpty ? ", so nothing was erased (check the spelling; " : "; deleted \(deleted.joined(separator: " and ")) (")
+                + "the request is logged in \(Erasure.logPath(dataDirectory: options.dataDirectory)))")
             return
         }
         print("erased \(report.referrers) referrer record(s) and \(report.referrals) referral(s)"
-            + (report.emails > 0 ? ", and deleted \(report.emails) email(s) to or about them from the outbox" : ""))
+            + (deleted.isEmpty ? "" : ", and deleted \(deleted.joined(separator: " and "))"))
         guard !noBuild else {
             print("the pages still show them until the next build: run `advocate build`")
             return

@@ -126,6 +126,12 @@ import Testing
         let changed = Set(after.keys).union(before.keys).filter { before[$0] != after[$0] }
         #expect(changed.subtracting(["content/data/erasures.log", "content/data/referrals.jsonl.lock"]).isEmpty, "\(changed.sorted())")
         #expect(changed.contains("content/data/erasures.log"))
+        // Only in a torn line set aside: that line goes, and the command says so.
+        try Data(#"{"type":"referral","id":"rf_x","name":"Torn","email":"torn@exa"#.utf8)
+            .write(to: folder.appendingPathComponent("content/data/referrals.jsonl.torn-2026-03-02T00:00:00.000Z"))
+        let torn = try CLIRunner.run(["forget", "torn@example.org", "--source", folder.path])
+        #expect(torn.stdout.contains("torn@example.org is not in the store: no referrer or referral has it; deleted 1 torn journal line(s) set aside that named them"), "\(torn.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("content/data/referrals.jsonl.torn-2026-03-02T00:00:00.000Z").path))
     }
 
     /// `init --force` over a store that does not load says so at once, not at the first build.

@@ -17,6 +17,8 @@ public enum Erasure {
         public var referrers: Int
         /// Emails deleted from the outbox and its `sent/` and `failed/` folders.
         public var emails = 0
+        /// Torn journal lines set aside (`referrals.jsonl.torn-…`) that named the person, deleted.
+        public var setAsideLines = 0
 
         /// False when no referrer or referral had the email: nothing in the site changed.
         public var erasedAnything: Bool { referrals + referrers > 0 }
@@ -101,7 +103,7 @@ public enum Erasure {
             // An erased referrer's referrals: the friends' emails about them name the referrer.
             erased.referralIDs.formUnion(referralsByCode.filter { erased.codes.contains($0.code) }.map(\.id))
         }
-        try removeSetAsideLines(dataDirectory: dataDirectory, naming: erased, target: target)
+        report.setAsideLines = try removeSetAsideLines(dataDirectory: dataDirectory, naming: erased, target: target)
         if let outbox { report.emails = try deleteEmails(in: outbox, about: erased, target: target) }
 
         let entry = JSONOutput.object([("at", .string(now.iso8601)), ("referrals", .number(Double(report.referrals))),
@@ -203,15 +205,19 @@ public enum Erasure {
 
     /// Torn journal lines set aside (a crash's half-written line, never taken into the journal)
     /// that name the person are deleted: a line torn inside the address no longer holds it whole.
-    static func removeSetAsideLines(dataDirectory: String, naming erased: Erased, target: String) throws {
+    /// Returns how many it deleted.
+    static func removeSetAsideLines(dataDirectory: String, naming erased: Erased, target: String) throws -> Int {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dataDirectory)) ?? []
+        var deleted = 0
         for name in names where name.hasPrefix(StoreFiles.journal + ".torn-") {
             let path = Paths.join(dataDirectory, name)
             guard let data = FileManager.default.contents(atPath: path), erased.isNamed(in: String(decoding: data, as: UTF8.self), target: target) else { continue }
             guard unlink(path) == 0 else {
                 throw AtomicFile.Failure(description: "cannot delete \(path), a torn journal line naming the person: \(systemMessage())")
             }
+            deleted += 1
         }
+        return deleted
     }
 }
 
