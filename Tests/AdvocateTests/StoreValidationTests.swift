@@ -386,7 +386,7 @@ import Testing
         let found = try diagnostics(journal: journal).filter { $0.message.contains("unknown referrer code") }
         #expect(found.map(\.line) == [1, 3], "\(found)")
         #expect(found.first?.message == "line 1: field 'referrer': unknown referrer code \"nobody\", also on 6 more lines (2, 4, 5, 6, 7, …); "
-                + "no referrer in referrers.json or the journal has it: add the referrer back to referrers.json (lost in an edit or a merge?), or correct the code")
+                + "no referrer in referrers.json or the journal has it: restore the referrer in referrers.json from your backup or version control (with their statsToken, so their private link still works), or correct the code")
         #expect(found.last?.message.hasPrefix("line 3: field 'referrer': unknown referrer code \"ghost\"; no referrer") == true, "\(found)")
     }
 

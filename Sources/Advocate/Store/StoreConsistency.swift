@@ -76,7 +76,7 @@ enum StoreConsistency {
             let also = others.isEmpty ? "" : ", also on \(others.count) more line\(others.count == 1 ? "" : "s") (\(listed))"
             diagnostics.error(journalFile, SourceLocation(line: lines[0], column: 1),
                               "line \(lines[0]): field 'referrer': unknown referrer code \"\(code)\"\(also); no referrer in referrers.json or the journal has it: "
-                              + "add the referrer back to referrers.json (lost in an edit or a merge?), or correct the code")
+                              + "restore the referrer in referrers.json from your backup or version control (with their statsToken, so their private link still works), or correct the code")
         }
         // Each referral's last status so far (in journal order), and whether one was `converted`.
         var lastStatus: [String: (line: Int, status: ReferralStatus, at: Instant, converted: Bool)] = [:]
