@@ -31,6 +31,15 @@ struct AsOfOption: ParsableArguments {
             return day
         })
     var asOf: CalendarDay?
+
+    /// Warns of a day after today, allowed (a forecast) but easy to type by mistake.
+    func validate() {
+        let today = Instant.now.day
+        if let asOf, today < asOf {
+            StandardError.write("warning: --as-of \(asOf.iso8601) is after today (\(today.iso8601)): the figures are a forecast, "
+                                + "with every conversion's reward hold counted as passed by then")
+        }
+    }
 }
 
 /// Prints diagnostics to standard error, then a count.

@@ -187,6 +187,11 @@ import Testing
         let stats = try CLIRunner.run(["stats", "--as-of", "9999-12-31", "--source", "examples/none"])
         #expect(stats.status == 64, "\(stats.stderr)")
         #expect(stats.stderr.contains("--as-of 9999-12-31 is outside the years 1970 to 2199 that the journal takes; check the year"), "\(stats.stderr)")
+        // A day after today is a forecast: allowed, with a warning.
+        let forecast = try CLIRunner.run(["stats", "--as-of", "2199-12-31", "--format", "json"])
+        #expect(forecast.status == 0, "\(forecast.stderr)")
+        #expect(forecast.stderr.contains("warning: --as-of 2199-12-31 is after today ("), "\(forecast.stderr)")
+        #expect(forecast.stdout.contains(#""asOf" : "2199-12-31T23:59:59.999Z""#) || forecast.stdout.contains(#""asOf": "2199-12-31T23:59:59.999Z""#), "\(forecast.stdout.prefix(200))")
     }
 
     /// An import names what is wrong with the file itself before reading any line of it.
