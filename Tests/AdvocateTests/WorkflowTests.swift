@@ -35,6 +35,10 @@ import Testing
         } catch {
             #expect("\(error)" == "--joined 2199-12-31 is after today (2026-12-05): a future day would move the figures' as-of there")
         }
+        // A web address as a name, as the join form refuses it: it would be a link in friends' emails.
+        #expect {
+            try RosterEditor.add(name: "https://evil.example/win", email: "evil@example.com", code: nil, segment: .customer, joined: nil, to: store, dataDirectory: data)
+        } throws: { "\($0)" == "--name \"https://evil.example/win\" holds a web or email address; give the person's name" }
         // A day before 1970 the loader refuses: written, it would have stopped every command.
         let roster = try Data(contentsOf: URL(fileURLWithPath: directory.file("content/data/referrers.json")))
         #expect {

@@ -13,6 +13,10 @@ public enum RosterEditor {
         guard StoreRules.isAcceptableNewName(name) else {
             throw Refusal(description: "--name must be " + StoreRules.newNameRequirement)
         }
+        // As the join form refuses one: the name goes on their public page and into friends' emails.
+        guard !WebAddressInName.isFound(in: name) else {
+            throw Refusal(description: "--name \"\(name)\" holds a web or email address; give the person's name")
+        }
         if let joined, today < joined {
             throw Refusal(description: "--joined \(joined.iso8601) is after today (\(today.iso8601)): a future day would move the figures' as-of there")
         }
