@@ -1,7 +1,7 @@
 /// `advocate webhooks status`: each receiver's pending events and failures, from the delivery
 /// log and the journal.
 public enum WebhookStatus {
-    public static func report(program: Program, journal: [JournalEvent], log: WebhookLog) -> String {
+    public static func report(program: Program, journal: [JournalEvent], log: WebhookLog, now: Instant = .now) -> String {
         guard !program.webhooks.isEmpty else { return "No webhooks in program.json.\n" }
         var lines: [String] = []
         for hook in program.webhooks {
@@ -16,7 +16,10 @@ public enum WebhookStatus {
             lines.append("  pending:   \(pending) event(s)")
             if let since = state.failingSince {
                 lines.append("  failing:   since \(since.iso8601), \(state.attempts) attempt(s); last error: \(state.lastError ?? "unknown")")
-                if let next = state.nextAttempt { lines.append("  next try:  \(next.iso8601)") }
+                if let next = state.nextAttempt {
+                    // A time gone by: the server was stopped since, or an attempt is under way.
+                    lines.append("  next try:  \(next.iso8601)" + (next < now ? " (due: made as soon as `advocate serve` runs)" : ""))
+                }
             } else {
                 lines.append("  failing:   no")
             }
