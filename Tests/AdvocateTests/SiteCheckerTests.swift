@@ -243,9 +243,26 @@ import Testing
             + "<script>var x = {{{page.structuredData}}}</script>"
             + "\n<SCRIPT TYPE='application/ld+json'>{{#page.structuredData}} {{! JSON-LD }}{{{.}}}{{/page.structuredData}}</SCRIPT>"
             + "\n<script type=\"module\" class=\"json\">{{{page.structuredData}}}</script><script data-type=\"application/json\">{{{page.structuredData}}}</script>"
-            + "\n<script type=application/json>{{#site.name}}{{site.name}}{{{page.structuredData}}}{{/site.name}}</script>") { $0.message.contains("structuredData") }
+            + "\n<script type=application/json>{{#site.name}}{{site.name}}{{{page.structuredData}}}{{/site.name}}</script>") { $0.message.contains("write 'page.structuredData'") }
         #expect(found.map { [$0.line, $0.column] } == [[2, 96], [2, 143], [2, 186], [4, 36], [4, 107], [5, 58]], "\(found)")
         #expect(found.allSatisfy { $0.message.hasPrefix("write 'page.structuredData' as {{{page.structuredData}}} right inside <script type=\"application/ld+json\">") })
+    }
+
+    /// Escaping keeps a value inside text and a quoted attribute and no further: an event
+    /// handler, a style, the start of a link and a script are each warned of, escaped or raw;
+    /// the links the build makes, the accent colour and text after a fixed start are not.
+    @Test func aValueWhereEscapingIsNoDefenceIsAWarning() throws {
+        let found = try findings(withThanksPage: """
+            <div onclick="go('{{site.name}}')" data-name="{{site.name}}">x</div>
+            <p style="color: {{site.name}}">x</p><a title="{{site.name}}" href="{{site.name}}">x</a>
+            <a href='{{#site.name}}{{site.name}}{{/site.name}}'>x</a><a href="/r/{{site.name}}/">x</a><a href="{{site.root}}terms/">x</a>
+            <img src={{site.name}}><script>var n = "{{site.name}}";</script><style>:root{--accent: {{site.accentColor}}}</style>
+            <a href="{{page.url}}">x</a><input value="{{site.name}}" {{#site.name}}checked{{/site.name}} formaction="{{site.endpoint}}">
+            """) { $0.message.contains("escaping does not") || $0.message.contains("attribute's link") }
+        #expect(found.map { [$0.line, $0.column] } == [[1, 39], [2, 18], [2, 69], [3, 24], [4, 10], [4, 41]], "\(found)")
+        #expect(found.first?.message == "'site.name' is written into the onclick attribute, where HTML escaping does not make a value safe (the browser unescapes it before running or applying it): keep values out of event handlers and styles (a data- attribute that a script reads is safe)")
+        #expect(found[2].message.hasPrefix("'site.name' starts the href attribute's link: a name or text from the store or a form could make it a javascript: link;"))
+        #expect(found[5].message.hasPrefix("'site.name' is written inside a <script> element"))
     }
 
     /// A transform (`{{uppercased(site.name)}}`, which the guide documents) is checked by the

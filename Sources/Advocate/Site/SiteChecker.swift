@@ -149,6 +149,9 @@ public enum SiteChecker {
                     diagnostics.warning(file, tag.location, "'\(tag.name)'\(tag.name == "." ? " (here \(value))" : "") is written without escaping: a name or text from the store or a form "
                                         + "could put HTML and scripts on the page; write {{\(tag.name)}} (only content, html, charts and page.structuredData are HTML the build makes)")
                 }
+                if tag.kind == .variable, let problem = unsafePlacement(of: value, at: tag.offset, in: template.text) {
+                    diagnostics.warning(file, tag.location, "'\(tag.name)'\(tag.name == "." ? " (here \(value))" : "") \(problem)")
+                }
                 guard tag.name != "." else { continue }
                 let unknown = valueName(of: tag.name).split(separator: ".").map(String.init).filter { !known.contains($0) }
                 if !unknown.isEmpty {
@@ -156,6 +159,31 @@ public enum SiteChecker {
                                         "'\(tag.name)' is not a value any page provides (see docs/theme.md); it renders as nothing")
                 }
             }
+        }
+    }
+
+    /// The values that are links the build made (marked **URL** in docs/theme.md), safe to start an `href`.
+    static let linkValues: Set<String> = ["url", "logo", "logoURL", "imageURL", "endpoint", "action", "link", "qrLink", "src", "root"]
+
+    /// Attributes whose value the browser follows as a link.
+    static let linkAttributes: Set<String> = ["href", "src", "action", "formaction", "poster", "cite", "data", "srcset", "xlink:href", "background", "ping", "manifest"]
+
+    /// Why a value is unsafe where the tag at `offset` writes it, escaped or not, or nil: HTML
+    /// escaping keeps a value inside text and a quoted attribute, and no further.
+    static func unsafePlacement(of value: String, at offset: Int, in text: String) -> String? {
+        let last = valueName(of: value).split(separator: ".").last.map(String.init) ?? value
+        switch TemplateHTMLContext.at(offset, in: text) {
+        case .attribute(let name, _) where name.hasPrefix("on") || name == "style":
+            return "is written into the \(name) attribute, where HTML escaping does not make a value safe (the browser unescapes it before running "
+                + "or applying it): keep values out of event handlers and styles (a data- attribute that a script reads is safe)"
+        case .attribute(let name, true) where linkAttributes.contains(name) && !linkValues.contains(last):
+            return "starts the \(name) attribute's link: a name or text from the store or a form could make it a javascript: link; "
+                + "start the link with a fixed path (/r/{{referrer.code}}/) or use a value marked URL in docs/theme.md"
+        case .rawText(let element) where !(element == "style" && last == "accentColor") && last != "structuredData":
+            return "is written inside a <\(element)> element, where HTML escaping does not make a value safe; "
+                + "put it in a data- attribute that a script reads (for JSON-LD, page.structuredData)"
+        default:
+            return nil
         }
     }
 
