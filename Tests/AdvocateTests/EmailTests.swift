@@ -29,6 +29,22 @@ import Testing
         #expect(try #require(email.rfc5322).hasPrefix("From: Acme Rewards <\(sender)>\r\n"))
     }
 
+    /// Two templates for one email are an error naming both, where the second had silently
+    /// replaced the first as the email the server sends.
+    @Test func twoTemplatesForOneEmailAreAnError() throws {
+        var fixture = SiteFixture()
+        fixture.content["messaging/welcome.md"] = "---\ntitle: Welcome\nchannel: email\nsend: referral-to-friend\nsubject: Hi\n---\nHi {{friend.name}}\n"
+        fixture.content["messaging/welcome-2.md"] = "---\ntitle: Other\nchannel: email\nsend: referral-to-friend\nsubject: Dup\n---\nHi {{friend.name}}\n"
+        let directory = try fixture.write()
+        #expect {
+            try SiteInputs.load(SiteFixture.options(directory))
+        } throws: { error in
+            let messages = (error as? DiagnosticsError)?.errors.map(\.description) ?? []
+            return messages.count == 1 && messages[0].contains("welcome.md:1:1: error: send: referral-to-friend is also ")
+                && messages[0].contains("welcome-2.md's; the server sends one email of each kind")
+        }
+    }
+
     /// A referral first converted past the attribution window earns nothing: its referrer is not
     /// told "is now converted" (nor later "rewarded") as if it paid, and the team is warned.
     @Test func aConversionPastTheWindowIsWarnedOfAndNotEmailed() throws {

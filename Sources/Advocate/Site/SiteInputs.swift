@@ -175,8 +175,19 @@ public struct SiteInputs: Sendable {
             || (head.count == 12 && head.starts(with: Array("RIFF".utf8)) && head[8..<12].elementsEqual("WEBP".utf8))
     }
 
-    /// Within one channel every template must offer the same variants, or assignments would differ.
+    /// One share text a channel (others appear on /messaging/ only) and one template an email
+    /// the server sends: a second `send:` of the same email had silently replaced the first.
     private static func checkMessaging(_ content: SiteContent, diagnostics: inout DiagnosticList) {
+        var senders: [Notification: MessageTemplate] = [:]
+        for message in content.messages {
+            guard let notification = message.notification else { continue }
+            if let first = senders[notification] {
+                diagnostics.error(message.file, .start, "send: \(notification.rawValue) is also \(first.file)'s; the server sends one email of each kind: "
+                                  + "remove the send: line from one of them (or the file)")
+            } else {
+                senders[notification] = message
+            }
+        }
         var seen: [MessageChannel: String] = [:]
         for message in content.messages where message.notification == nil {
             if let first = seen[message.channel] {
