@@ -124,17 +124,20 @@ private final class ResultBox: @unchecked Sendable {
         ])
     }
 
-    /// A date that has the shape but is not in the calendar says so; terms or an FAQ with no
+    /// A date that has the shape but is not in the calendar says so, in any page's `effective`;
+    /// terms or an FAQ with no
     /// text (an empty page the consent form links to) are named.
     @Test func impossibleDatesAndEmptyPagesAreNamed() throws {
         let directory = try TemporaryDirectory()
         try directory.write("content/terms.md", "---\ntitle: Terms\neffective: 2026-02-30\n---\n\n")
         try directory.write("content/faq.md", "# Only a title\n\n<!-- to write -->\n")
+        try directory.write("content/index.md", "---\ntitle: Home\neffective: next week <b>\n---\nText\n")
         try directory.write("content/stories/s.md", "---\ntitle: S\ndate: 2026-2-3\n---\nText\n")
         let (_, diagnostics) = ContentLoader.load(from: directory.file("content"))
         #expect(diagnostics.map(\.description) == [
             "\(directory.file("content/terms.md")):1:1: warning: terms.md has no text below its front matter and title, so /terms/ is an empty page; write it",
             "\(directory.file("content/faq.md")):1:1: warning: faq.md has no text below its front matter and title, so /faq/ is an empty page; write it",
+            "\(directory.file("content/index.md")):3:1: error: 'effective' must be a date YYYY-MM-DD, found \"next week <b>\"",
             "\(directory.file("content/terms.md")):3:1: error: 'effective' must be a date YYYY-MM-DD, found \"2026-02-30\", which is not a day of the calendar",
             "\(directory.file("content/stories/s.md")):3:1: error: 'date' must be a date YYYY-MM-DD, found \"2026-2-3\"",
         ])

@@ -42,8 +42,11 @@ public enum ContentLoader {
                 diagnostics.warning(full, .start, "\(file) has no text below its front matter and title, so \(path) is an empty page; write it")
             }
         }
-        if let terms, let effective = terms.field("effective"), CalendarDay(effective) == nil {
-            diagnostics.error(terms.source.file, terms.source.location(of: "effective"), "'effective' must be a date YYYY-MM-DD, found \(CalendarDay.quoted(effective))")
+        // Each page's `effective` becomes a <time datetime>: a day of the calendar, in every page that has one.
+        for page in [home, terms, faq].compactMap({ $0 }) {
+            if let effective = page.field("effective"), CalendarDay(effective) == nil {
+                diagnostics.error(page.source.file, page.source.location(of: "effective"), "'effective' must be a date YYYY-MM-DD, found \(CalendarDay.quoted(effective))")
+            }
         }
         // The assets folders are checked with the theme's (``SiteInputs``).
         for folder in [storiesFolder, messagingFolder] {
