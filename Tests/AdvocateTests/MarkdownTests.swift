@@ -231,13 +231,21 @@ private final class ResultBox: @unchecked Sendable {
         let directory = try TemporaryDirectory()
         try directory.write("stories/headed.md", "---\ntitle: \"   \"\nsummary: \" Short. \"\n---\n# The bakery\n")
         try directory.write("stories/blank.md", "---\ntitle: \"\\t \"\n---\nNo heading.\n")
+        // A heading after text is a part of the page, not its title (it had been both, and shown twice).
+        try directory.write("stories/late.md", "No front matter at all\n\n# Late heading\n\nmore\n")
         var diagnostics = DiagnosticList()
         let stories = ContentLoader.loadStories(directory.file("stories"), diagnostics: &diagnostics)
         #expect(stories.map(\.page.title) == ["The bakery"] && stories.first?.summary == "Short.")
-        #expect(diagnostics.all.map(\.description) == ["\(directory.file("stories/blank.md")):1:1: error: a story needs a 'title' in its front matter"])
+        #expect(diagnostics.all.map(\.description) == [
+            "\(directory.file("stories/blank.md")):1:1: error: a story needs a 'title' in its front matter, or a '# Heading' as its first line",
+            "\(directory.file("stories/late.md")):1:1: error: a story needs a 'title' in its front matter, or a '# Heading' as its first line",
+        ])
         // A section's heading is not the page's title: terms.md without front matter is "Program terms".
         try directory.write("content/terms.md", "## Eligibility\n\nEveryone.\n")
         #expect(ContentLoader.load(from: directory.file("content")).0.terms?.title == "Program terms")
+        try directory.write("content/terms.md", "Everyone.\n\n# Eligibility\n")
+        let terms = try #require(ContentLoader.load(from: directory.file("content")).0.terms)
+        #expect(terms.title == "Program terms" && terms.rendered.html.contains("<h1 id=\"eligibility\">Eligibility</h1>"), "\(terms.rendered.html)")
     }
 
     /// Slugs (story addresses, heading ids) are ASCII: other scripts are written in Latin

@@ -99,13 +99,11 @@ public enum ContentLoader {
         warnAboutOmittedHTML(rendered.omittedHTML, file: path, bodyLine: source.bodyLine, diagnostics: &diagnostics)
         let field = { (name: String) in ContentPage.text(of: source.fields[name]) }
         // A `# Heading` opening the page is its title when front matter gives none; a `##` one
-        // names a section (terms.md's first rule), not the page.
-        let heading = rendered.headings.first.flatMap { $0.level == 1 ? $0 : nil }
+        // names a section (terms.md's first rule), and one after text a part, not the page.
+        let heading = rendered.headings.first.flatMap { $0.level == 1 && rendered.html.hasPrefix("<h1 id=\"\($0.id)\">") ? $0 : nil }
         let title = field("title") ?? heading?.text ?? defaultTitle ?? ""
-        // The theme shows the title in its own <h1>: the heading it came from is not repeated
-        // below it when it opens the page.
-        if field("title") == nil, let heading, rendered.html.hasPrefix("<h1 id=\"\(heading.id)\">"),
-           let end = rendered.html.range(of: "</h1>\n") {
+        // The theme shows the title in its own <h1>: the heading it came from is not repeated below it.
+        if field("title") == nil, heading != nil, let end = rendered.html.range(of: "</h1>\n") {
             rendered.html.removeSubrange(..<end.upperBound)
             rendered.headings.removeFirst()
         }
@@ -153,7 +151,7 @@ public enum ContentLoader {
             guard let page = loadPage(path, defaultTitle: nil, diagnostics: &diagnostics) else { continue }
             checkFrontMatter(of: page, allowed: storyKeys, diagnostics: &diagnostics)
             if page.title.isEmpty {
-                diagnostics.error(path, .start, "a story needs a 'title' in its front matter")
+                diagnostics.error(path, .start, "a story needs a 'title' in its front matter, or a '# Heading' as its first line")
                 continue
             }
             var date: CalendarDay?
