@@ -226,6 +226,20 @@ private final class ResultBox: @unchecked Sendable {
         #expect(diagnostics.contains { $0.file.hasSuffix("huge.md") && $0.message.contains("a page's Markdown may be at most 2,097,152") }, "\(diagnostics)")
     }
 
+    /// Control characters (a word processor's U+000B, a bell) are left out of the page, with a
+    /// warning at the first; a form feed, which HTML takes as a space, stays.
+    @Test func controlCharactersAreLeftOutWithAWarning() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("stories/ctl.md", "---\ntitle: Bell\nsummary: \"ctl \u{07} bell\"\n---\nLine\u{0B}break and \u{1B}[1mbold\u{0C}.\n")
+        var diagnostics = DiagnosticList()
+        let stories = ContentLoader.loadStories(directory.file("stories"), diagnostics: &diagnostics)
+        #expect(diagnostics.all.map(\.description) == [
+            "\(directory.file("stories/ctl.md")):3:15: warning: control characters such as U+0007 (pasted from a word processor?) are left out: pages cannot show them; remove them from the file",
+        ])
+        #expect(stories.first?.summary == "ctl  bell")
+        #expect(stories.first?.page.rendered.html == "<p>Linebreak and [1mbold\u{0C}.</p>\n", "\(stories.first?.page.rendered.html ?? "")")
+    }
+
     /// A blank title is no title: the first heading stands in, and a story with neither is an error.
     @Test func aBlankTitleIsNoTitle() throws {
         let directory = try TemporaryDirectory()

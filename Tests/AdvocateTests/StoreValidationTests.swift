@@ -27,6 +27,17 @@ import Testing
 
     /// A data folder that is not there (a mistyped --data) is one error naming it, not one for
     /// each file it should hold.
+    /// A control character in text that pages show (U+000B, which a word processor's paste
+    /// carries) is an error at its field: it had reached every page's title.
+    @Test func controlCharactersInTheProgramsTextAreErrors() throws {
+        let program = StoreFixture().programJSON
+            .replacingOccurrences(of: #""name": "Acme Rewards""#, with: #""name": "Acme\u0007 Rewards\u000b""#)
+        #expect(program.contains(#"\u0007"#))
+        let found = try diagnostics(program: program).filter { $0.severity == .error }
+        #expect(found.count == 1 && found[0].line == 2, "\(found)")
+        #expect(found.first?.message.hasSuffix("field 'name' contains the control character U+0007; remove it (pasted from a word processor?)") == true, "\(found)")
+    }
+
     @Test func aMissingDataFolderIsOneError() {
         let reading = StoreLoader.read(from: "/nonexistent/advocate-data")
         #expect(reading.diagnostics.map(\.description) == [

@@ -73,12 +73,18 @@ public enum ContentLoader {
                               + "\(Formatting.grouped(Int64(maximumMarkdownBytes))) (pictures and downloads go in content/assets/)")
             return nil
         }
-        let text: String
+        var text: String
         do {
             text = try UTF8Text.decode([UInt8](data))
         } catch {
             diagnostics.error(path, error.location, "the file is not valid UTF-8 text from here on; save it as UTF-8")
             return nil
+        }
+        let cleaned = UTF8Text.removingControls(text)
+        if let first = cleaned.first {
+            text = cleaned.text
+            diagnostics.warning(path, first.location, "control characters such as \(String(format: "U+%04X", first.scalar.value)) "
+                                + "(pasted from a word processor?) are left out: pages cannot show them; remove them from the file")
         }
         do {
             let source = try FrontMatter.parse(text, file: path)

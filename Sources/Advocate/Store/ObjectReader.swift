@@ -102,6 +102,18 @@ struct ObjectReader {
         diagnostics.error(file, value.location, "\(context): field '\(key)' must be \(expected), found \(value.kindName)")
     }
 
+    /// A string field that pages show as text (a program's, a reward's, a tier's name): as
+    /// ``string(_:required:maxLength:what:)``, and an error for a control character (U+000B,
+    /// say, which text pasted from a word processor carries), which no page can show.
+    mutating func displayText(_ key: String, required: Bool, maxLength: Int) -> String? {
+        guard let text = string(key, required: required, maxLength: maxLength) else { return nil }
+        if let control = text.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
+            error(key, "field '\(key)' contains the control character \(String(format: "U+%04X", control.value)); remove it (pasted from a word processor?)")
+            return nil
+        }
+        return text
+    }
+
     /// A string field; empty strings count as missing when required.
     mutating func string(_ key: String, required: Bool, maxLength: Int, what: String = "text") -> String? {
         guard let member = member(key), !member.value.isNull else {

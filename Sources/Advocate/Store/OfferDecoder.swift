@@ -8,7 +8,7 @@ enum OfferDecoder {
             guard var offer = ObjectReader(element, file: reader.file, context: "program.offers[\(index)]", diagnostics: &diagnostics) else { continue }
             offer.warnAboutUnknownKeys(allowed: ["name", "from", "until", "referrerAmount", "friend"])
             // Composed into sentences on pages and in messages, so confined as the program's texts are.
-            let name = offer.string("name", required: true, maxLength: 100).map(BidiControl.confined)
+            let name = offer.displayText("name", required: true, maxLength: 100).map(BidiControl.confined)
             let from = offer.day("from", required: true)
             let until = offer.day("until", required: true)
             let amount = offer.money("referrerAmount", required: true)

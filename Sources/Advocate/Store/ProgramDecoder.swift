@@ -10,7 +10,7 @@ enum ProgramDecoder {
         reader.warnAboutUnknownKeys(allowed: allowedKeys)
         // The texts pages compose with other words ("Join {name}") have their directional
         // controls confined here, as values are where they land (BidiControl).
-        let name = reader.string("name", required: true, maxLength: StoreRules.maximumNameLength).map(BidiControl.confined)
+        let name = reader.displayText("name", required: true, maxLength: StoreRules.maximumNameLength).map(BidiControl.confined)
         let baseURL = reader.string("baseURL", required: true, maxLength: 2000, what: "the portal's address, e.g. https://refer.example.com")
         if let baseURL, let problem = httpURLProblem(baseURL) {
             reader.error("baseURL", "field 'baseURL' must be an absolute http(s) URL with no query or fragment (\(problem)), found \"\(baseURL)\"")
@@ -104,14 +104,14 @@ enum ProgramDecoder {
         var friend: Program.Reward?
         if var object = rewards.object("referrer", required: true) {
             object.warnAboutUnknownKeys(allowed: ["description", "amount"])
-            let description = object.string("description", required: true, maxLength: 500).map(BidiControl.confined)
+            let description = object.displayText("description", required: true, maxLength: 500).map(BidiControl.confined)
             let amount = object.money("amount", required: true)
             if let description, let amount { referrer = .init(description: description, amount: amount) }
             rewards.diagnostics(append: object)
         }
         if var object = rewards.object("friend", required: true) {
             object.warnAboutUnknownKeys(allowed: ["description", "amount"])
-            let description = object.string("description", required: true, maxLength: 500).map(BidiControl.confined)
+            let description = object.displayText("description", required: true, maxLength: 500).map(BidiControl.confined)
             let amount = object.money("amount", required: false) ?? 0
             if let description { friend = .init(description: description, amount: amount) }
             rewards.diagnostics(append: object)
@@ -128,7 +128,7 @@ enum ProgramDecoder {
         for (index, element) in elements.enumerated() {
             guard var tier = ObjectReader(element, file: reader.file, context: "program.tiers[\(index)]", diagnostics: &diagnostics) else { continue }
             tier.warnAboutUnknownKeys(allowed: ["name", "conversions", "bonus"])
-            let name = tier.string("name", required: true, maxLength: 100).map(BidiControl.confined)
+            let name = tier.displayText("name", required: true, maxLength: 100).map(BidiControl.confined)
             let conversions = tier.integer("conversions", required: true, minimum: 1)
             let bonus = tier.money("bonus", required: false) ?? 0
             if let name, let conversions {

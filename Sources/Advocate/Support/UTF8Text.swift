@@ -22,4 +22,32 @@ enum UTF8Text {
         let lineStart = (before.lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1
         throw NotUTF8(location: SourceLocation(line: before.count { $0 == UInt8(ascii: "\n") } + 1, column: offset - lineStart + 1))
     }
+
+    /// Control characters HTML does not allow in a page (U+0000–U+0008, U+000B, U+000E–U+001F,
+    /// U+007F–U+009F), as text pasted from a word processor carries them (U+000B, a line break
+    /// there): `text` without them, and where the first was and which, when there was one.
+    static func removingControls(_ text: String) -> (text: String, first: (location: SourceLocation, scalar: Unicode.Scalar)?) {
+        guard text.unicodeScalars.contains(where: isForbiddenControl) else { return (text, nil) }
+        var kept = String.UnicodeScalarView()
+        var first: (SourceLocation, Unicode.Scalar)?
+        var line = 1
+        var column = 1
+        for scalar in text.unicodeScalars {
+            if isForbiddenControl(scalar) {
+                if first == nil { first = (SourceLocation(line: line, column: column), scalar) }
+                continue
+            }
+            kept.append(scalar)
+            // Columns in bytes, as ``SourceLocation`` counts them.
+            if scalar == "\n" { line += 1; column = 1 } else { column += scalar.utf8.count }
+        }
+        return (String(kept), first)
+    }
+
+    private static func isForbiddenControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00...0x08, 0x0B, 0x0E...0x1F, 0x7F...0x9F: true
+        default: false
+        }
+    }
 }
