@@ -130,13 +130,7 @@ public enum SiteChecker {
             var sections: [String] = []
             // An unfinished tag (`{{page.title}</h1>`) is the template's syntax error, reported once.
             for tag in template.tags where !tag.isUnfinished {
-                switch tag.kind {
-                case .closing: _ = sections.popLast()
-                case .other where tag.name.hasSuffix("="):
-                    diagnostics.warning(file, tag.location, "this tag changes the tag delimiters; the values written after it are not checked "
-                                        + "(unescaped ones included): write them with {{ }}")
-                default: break
-                }
+                if tag.kind == .closing { _ = sections.popLast() }
                 guard [.variable, .section, .invertedSection].contains(tag.kind) else { continue }
                 defer { if tag.kind != .variable { sections.append(tag.name) } }
                 let value = tag.name == "." ? sections.last ?? "." : tag.name

@@ -16,9 +16,8 @@ enum MustacheSyntaxError {
             return tag
         }
         if let tag = tags.first(where: \.isUnfinished) {
-            let closer = tag.isTriple ? "}}}" : "}}"
             let what = tag.kind == .comment ? "the comment" : "the tag"
-            return (tag.location, "\(what) '\(snippet(of: text, at: tag))' is not closed with '\(closer)'")
+            return (tag.location, "\(what) '\(snippet(of: text, at: tag))' is not closed with '\(tag.closer)'")
         }
         switch MustacheTags.nesting(of: tags) {
         case .unclosed(let tag, let sigil)?:

@@ -1,4 +1,4 @@
-/// Finds the tags of a Mustache text (with the default `{{ }}` delimiters), with their positions,
+/// Finds the tags of a Mustache text (following its set-delimiter tags), with their positions,
 /// so the build can check partial names and variables before rendering anything.
 ///
 /// swift-mustache keeps its parsed tokens internal, so this small scanner reads the source text.
@@ -17,6 +17,8 @@ enum MustacheTags {
         var offset: Int
         /// `{{{name}}}`.
         var isTriple = false
+        /// What closes it: `}}`, `}}}` for a triple tag, or the delimiter a set-delimiter tag chose.
+        var closer = "}}"
         /// `{{{name}}}` or `{{&name}}`: the value written without escaping.
         var isUnescaped = false
         /// Left unclosed: the text ends before its `}}`, a triple tag ends with `}}` only, or the
@@ -26,28 +28,34 @@ enum MustacheTags {
         var location: SourceLocation { SourceLocation(line: line, column: column) }
     }
 
+    /// The tags of `text`, in order. A set-delimiter tag (`{{=<% %>=}}`) changes the delimiters
+    /// the tags after it are found by, as swift-mustache reads them.
     static func scan(_ text: String) -> [Tag] {
         var tags: [Tag] = []
         let bytes = Array(text.utf8)
+        var opener = Array("{{".utf8)
+        var closer = Array("}}".utf8)
         var index = 0
         var line = 1
         var lineStart = 0
-        while index + 1 < bytes.count {
+        while index < bytes.count {
             if bytes[index] == 0x0A {
                 line += 1
                 lineStart = index + 1
                 index += 1
                 continue
             }
-            guard bytes[index] == UInt8(ascii: "{"), bytes[index + 1] == UInt8(ascii: "{") else {
+            guard bytes[index...].starts(with: opener) else {
                 index += 1
                 continue
             }
+            let isDefault = opener == Array("{{".utf8)
             let column = String(decoding: bytes[lineStart..<index], as: UTF8.self).count + 1
-            var start = index + 2
-            let triple = start < bytes.count && bytes[start] == UInt8(ascii: "{")
+            var start = index + opener.count
+            // `{{{name}}}` is a tag of the default delimiters only; others write `&name`.
+            let triple = isDefault && start < bytes.count && bytes[start] == UInt8(ascii: "{")
             if triple { start += 1 }
-            let close = findClose(bytes, from: start)
+            let close = find(closer, in: bytes, from: start)
             let end = close ?? bytes.count
             var inner = String(decoding: bytes[start..<end], as: UTF8.self).trimmingWhitespace()
             var kind = Kind.variable
@@ -68,17 +76,28 @@ enum MustacheTags {
                 ampersand = sigil == "&"
                 if kind != .variable || ampersand { inner = String(inner.dropFirst()).trimmingWhitespace() }
             }
-            let closedTriple = end + 2 < bytes.count && bytes[end + 2] == UInt8(ascii: "}")
-            let unfinished = close == nil || (triple && !closedTriple) || inner.contains { $0 == "{" || $0 == "}" }
+            let closedTriple = end + closer.count < bytes.count && bytes[end + closer.count] == UInt8(ascii: "}")
+            let unfinished = close == nil || (triple && !closedTriple) || (isDefault && inner.contains { $0 == "{" || $0 == "}" })
             tags.append(Tag(kind: kind, name: inner, line: line, column: column, offset: index, isTriple: triple,
+                            closer: triple ? "}}}" : String(decoding: closer, as: UTF8.self),
                             isUnescaped: kind == .variable && (triple || ampersand), isUnfinished: unfinished))
             guard close != nil else { break }
+            if kind == .other, inner.hasSuffix("="), let delimiters = Self.delimiters(inner) {
+                (opener, closer) = delimiters
+            }
             for byte in bytes[index..<end] where byte == 0x0A {
                 line += 1
             }
-            index = end + (triple && closedTriple ? 3 : 2)
+            index = end + closer.count + (triple && closedTriple ? 1 : 0)
         }
         return tags
+    }
+
+    /// The new delimiters a set-delimiter tag's text (`<% %>=`, its first `=` gone) names.
+    private static func delimiters(_ inner: String) -> (opener: [UInt8], closer: [UInt8])? {
+        let parts = inner.dropLast().split(whereSeparator: \.isWhitespace)
+        guard parts.count == 2 else { return nil }
+        return (Array(parts[0].utf8), Array(parts[1].utf8))
     }
 
     /// What is wrong with how `tags` open and close sections, inverted sections, parents and
@@ -117,10 +136,11 @@ enum MustacheTags {
         }
     }
 
-    private static func findClose(_ bytes: [UInt8], from start: Int) -> Int? {
+    /// Where `delimiter` next starts in `bytes` from `start`.
+    private static func find(_ delimiter: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
         var index = start
-        while index + 1 < bytes.count {
-            if bytes[index] == UInt8(ascii: "}") && bytes[index + 1] == UInt8(ascii: "}") { return index }
+        while index + delimiter.count <= bytes.count {
+            if bytes[index...].starts(with: delimiter) { return index }
             index += 1
         }
         return nil
