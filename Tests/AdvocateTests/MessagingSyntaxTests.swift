@@ -61,6 +61,11 @@ import Testing
         #expect(text.render(["link": "https://x.example/r/ada/"]) == "Use code {{SAVE}} at https://x.example/r/ada/")
     }
 
+    /// A message is rendered on its own: a partial would write nothing, so it is an error.
+    @Test func aPartialInAMessageIsAnError() throws {
+        #expect(try problems("Hi {{> layout}} {{link}}") == ["m.md:5:4: error: '{{> layout}}' includes a template, which a message cannot: write its text in the message"])
+    }
+
     @Test func aNameInsideASectionIsLookedUpInTheSection() throws {
         #expect(try problems("{{#referrer}}{{name}} ({{code}}) {{link}} {{#reward}}{{friend}}{{/reward}}{{/referrer}}").isEmpty)
         let typo = try problems("{{#referrer}}{{nmae}}{{/referrer}} {{^refferer}}x{{/refferer}} {{link}}")

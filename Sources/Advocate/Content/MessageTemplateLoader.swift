@@ -180,6 +180,13 @@ enum MessageTemplateLoader {
                 _ = contexts.popLast()
                 continue
             }
+            if tag.kind == .partial || tag.kind == .parent {
+                // A message is rendered on its own: no theme template is there to include.
+                diagnostics.error(file, SourceLocation(line: firstLine + tag.line - 1, column: tag.column),
+                                  "'{{\(tag.kind == .partial ? ">" : "<") \(tag.name)}}' includes a template, which a message cannot: write its text in the message")
+                if tag.kind == .parent { contexts.append(nil) }  // closed by its {{/name}}
+                continue
+            }
             guard [.variable, .section, .invertedSection].contains(tag.kind), tag.name != "." else { continue }
             let name = contexts.reversed().lazy.compactMap { $0.map { "\($0).\(tag.name)" } }.first(where: available.contains) ?? tag.name
             if tag.kind != .variable { contexts.append(tag.kind == .section ? name : nil) }
