@@ -253,6 +253,7 @@ public enum SiteChecker {
         let renderer = PageRenderer(site: site)
         let found = LockedList<BrokenLink>()
         let outside = LockedList<BrokenLink>()
+        let toPrivate = LockedList<BrokenLink>()
         let anchored = LockedList<BrokenLink>()
         let seenAnchors = LockedSet<String>()
         let root = site.urls.root
@@ -287,6 +288,10 @@ public enum SiteChecker {
                     continue
                 }
                 if let linked = file(at: target) {
+                    // A public page that links to a stats page publishes its token to anyone.
+                    if linked.hasPrefix("stats/"), !paths[index].hasPrefix("stats/"), pages[index].kind != "messaging" {
+                        toPrivate.append(BrokenLink(page: index, url: link.url, target: linked, location: location))
+                    }
                     // Another page's anchor (`/faq/#rewards`), checked below once for each.
                     if let hash = link.url.firstIndex(of: "#"), link.url.index(after: hash) < link.url.endIndex,
                        seenAnchors.insertIfNew(target + "\u{0}" + link.url[hash...]) {
@@ -300,6 +305,7 @@ public enum SiteChecker {
         let byPage = found.values.sorted { (paths[$0.page], $0.location.line, $0.location.column) < (paths[$1.page], $1.location.line, $1.location.column) }
         diagnostics.append(contentsOf: report(byPage, pages: pages, paths: paths, site: site))
         diagnostics.append(contentsOf: reportOutsideRoot(outside.values, pages: pages, paths: paths, site: site))
+        diagnostics.append(contentsOf: reportLinksToPrivatePages(toPrivate.values, pages: pages, paths: paths, site: site))
         diagnostics.append(contentsOf: reportMissingAnchors(anchored.values, pages: pages, paths: paths, site: site, renderer: renderer))
     }
 
@@ -339,6 +345,20 @@ public enum SiteChecker {
             let inSite = link.url.dropFirst()
             let message = "\(link.url) is outside the site's path \(root), on the host, not the site's \(root)\(inSite); "
                 + "write it from the site's root: {{site.root}}\(inSite)"
+            if let origin = origins.origin(of: link.url, on: pages[link.page]) { return .warning(origin.file, origin.location, message) }
+            return .warning(Paths.join(site.inputs.options.outputDirectory, paths[link.page]), link.location, message)
+        }
+    }
+
+    /// A warning, once a link, where a public page links to a stats page: the page publishes
+    /// the private address (a referrer's, or the program's analytics) to anyone who reads it.
+    private static func reportLinksToPrivatePages(_ links: [BrokenLink], pages: [PageSpec], paths: [String], site: Site) -> [Diagnostic] {
+        let origins = LinkOrigins(site: site)
+        var seen = Set<String>()
+        return links.sorted { (paths[$0.page], $0.location.line) < (paths[$1.page], $1.location.line) }.compactMap { link in
+            guard seen.insert(link.url).inserted else { return nil }
+            let message = "\(link.url) is a private stats page, linked from the public page /\(paths[link.page]): anyone reading it can open "
+                + "the figures; remove the link (send a stats link only to its referrer, and the analytics link only to the team)"
             if let origin = origins.origin(of: link.url, on: pages[link.page]) { return .warning(origin.file, origin.location, message) }
             return .warning(Paths.join(site.inputs.options.outputDirectory, paths[link.page]), link.location, message)
         }
