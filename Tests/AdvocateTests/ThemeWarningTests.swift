@@ -15,6 +15,19 @@ import Testing
         return directory
     }
 
+    /// A file in templates/ that is neither a template nor an asset is named: never read.
+    @Test func aFileThatIsNoTemplateIsNamed() throws {
+        let directory = try themeFolder(page: { "<p>\($0)</p>" })
+        try directory.write("templates/extra.html", "<p>x</p>")
+        try directory.write("templates/partials/home.mustache.bak", "x")
+        try directory.write("templates/assets/site.css", "body{}")
+        try directory.write("templates/.DS_Store", "x")
+        #expect(ThemeLint.filesNotRead(directory: directory.file("templates")).map(\.description) == [
+            "\(directory.file("templates/extra.html")):1:1: warning: not read: only *.mustache files are templates, and only what is in templates/assets/ is copied into the site",
+            "\(directory.file("templates/partials/home.mustache.bak")):1:1: warning: not read: only *.mustache files are templates, and only what is in templates/assets/ is copied into the site",
+        ])
+    }
+
     /// An empty layout (a parent every page is built on) or page template blanks whole pages and
     /// is warned about; an empty partial, which a theme may keep as a hook, is not.
     @Test func anEmptyLayoutOrPageTemplateIsWarnedAboutAndAnEmptyPartialIsNot() throws {

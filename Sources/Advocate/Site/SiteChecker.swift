@@ -45,6 +45,7 @@ public enum SiteChecker {
         var diagnostics = DiagnosticList()
         diagnostics.append(contentsOf: ContentLoader.filesNotRead(in: inputs.options.contentDirectory))
         let templates = ThemeLint.sources(directory: inputs.theme.directory)
+        diagnostics.append(contentsOf: ThemeLint.filesNotRead(directory: inputs.theme.directory))
         diagnostics.append(contentsOf: ThemeLint.warnings(templates))
         checkMessageLengths(site, diagnostics: &diagnostics)
         checkEachReferrersMessages(site, diagnostics: &diagnostics)

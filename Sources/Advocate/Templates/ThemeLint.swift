@@ -24,6 +24,14 @@ enum ThemeLint {
         }
     }
 
+    /// The files of templates/ that are neither a template nor in assets/ (`extra.html`,
+    /// `home.mustache.bak`): never read or copied, each named so nothing goes missing quietly.
+    static func filesNotRead(directory: String) -> [Diagnostic] {
+        ContentLoader.listFilesAndLinks(directory)
+            .filter { !$0.hasSuffix(".mustache") && !$0.hasPrefix("assets/") }
+            .map { .warning(Paths.join(directory, $0), .start, "not read: only *.mustache files are templates, and only what is in templates/assets/ is copied into the site") }
+    }
+
     static func warnings(_ templates: [Source]) -> [Diagnostic] {
         var diagnostics = DiagnosticList()
         var sources: [String: String] = [:]
