@@ -226,6 +226,20 @@ private final class ResultBox: @unchecked Sendable {
         #expect(diagnostics.contains { $0.file.hasSuffix("huge.md") && $0.message.contains("a page's Markdown may be at most 2,097,152") }, "\(diagnostics)")
     }
 
+    /// A link or picture whose address safe mode drops (`javascript:`, `file:`) is named at its
+    /// place, where it had become an empty `href` without a word; pictures' data: URLs stay.
+    @Test func aDroppedAddressIsNamed() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("stories/js.md", "---\ntitle: T\n---\nHello [click](JavaScript:alert(1)) and\n![img](file:///etc/passwd) ok ![dot](data:image/png;base64,iVBO) [fine](https://x.example).\n")
+        var diagnostics = DiagnosticList()
+        let stories = ContentLoader.loadStories(directory.file("stories"), diagnostics: &diagnostics)
+        #expect(diagnostics.all.map(\.description) == [
+            "\(directory.file("stories/js.md")):4:7: warning: the address JavaScript:alert(1) is left out of the page (and 1 more) (javascript:, vbscript:, file: and data: addresses are unsafe); link to a web address instead",
+        ])
+        #expect(stories.first?.page.rendered.html.contains(#"<a href="">click</a>"#) == true)
+        #expect(stories.first?.page.rendered.droppedLinks.map(\.text) == ["JavaScript:alert(1)", "file:///etc/passwd"])
+    }
+
     /// Control characters (a word processor's U+000B, a bell) are left out of the page, with a
     /// warning at the first; a form feed, which HTML takes as a space, stays.
     @Test func controlCharactersAreLeftOutWithAWarning() throws {

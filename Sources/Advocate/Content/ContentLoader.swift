@@ -103,6 +103,7 @@ public enum ContentLoader {
         guard let source = readSource(path, diagnostics: &diagnostics) else { return nil }
         var rendered = Markdown.render(source.body)
         warnAboutOmittedHTML(rendered.omittedHTML, file: path, bodyLine: source.bodyLine, diagnostics: &diagnostics)
+        warnAboutDroppedLinks(rendered.droppedLinks, file: path, bodyLine: source.bodyLine, diagnostics: &diagnostics)
         let field = { (name: String) in ContentPage.text(of: source.fields[name]) }
         // A `# Heading` opening the page is its title when front matter gives none; a `##` one
         // names a section (terms.md's first rule), and one after text a part, not the page.
@@ -118,6 +119,13 @@ public enum ContentLoader {
 
     /// Names the first raw HTML of a Markdown body (whose first line is the file's `bodyLine`)
     /// and how much more there is: safe mode leaves it out, and copy vanished without a word.
+    static func warnAboutDroppedLinks(_ dropped: [Markdown.OmittedHTML], file: String, bodyLine: Int, diagnostics: inout DiagnosticList) {
+        guard let first = dropped.first else { return }
+        let more = dropped.count > 1 ? " (and \(dropped.count - 1) more)" : ""
+        diagnostics.warning(file, SourceLocation(line: bodyLine + first.line - 1, column: max(first.column, 1)),
+                            "the address \(first.text) is left out of the page\(more) (javascript:, vbscript:, file: and data: addresses are unsafe); link to a web address instead")
+    }
+
     static func warnAboutOmittedHTML(_ omitted: [Markdown.OmittedHTML], file: String, bodyLine: Int, diagnostics: inout DiagnosticList) {
         guard let first = omitted.first else { return }
         let more = omitted.count > 1 ? " (and \(omitted.count - 1) more)" : ""

@@ -124,7 +124,9 @@ enum MessageTemplateLoader {
         checkVariables(body, available: available, file: file, firstLine: bodyLine, diagnostics: &diagnostics)
         if channel == .email {
             // Other channels send the text as it is, tags and all.
-            ContentLoader.warnAboutOmittedHTML(Markdown.render(body).omittedHTML, file: file, bodyLine: bodyLine, diagnostics: &diagnostics)
+            let rendered = Markdown.render(body)
+            ContentLoader.warnAboutOmittedHTML(rendered.omittedHTML, file: file, bodyLine: bodyLine, diagnostics: &diagnostics)
+            ContentLoader.warnAboutDroppedLinks(rendered.droppedLinks, file: file, bodyLine: bodyLine, diagnostics: &diagnostics)
             // An email's body is Markdown: a value written unescaped could add a link or a
             // picture to a message sent in the program's name (a name typed into a form, say).
             for tag in MustacheTags.scan(body) where tag.isUnescaped {

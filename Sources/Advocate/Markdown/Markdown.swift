@@ -29,6 +29,9 @@ public enum Markdown {
         public var headings: [Heading]
         /// Raw HTML dropped from `html`, comments aside (they are not meant to show).
         public var omittedHTML: [OmittedHTML] = []
+        /// Links and pictures whose address safe mode dropped (`javascript:`, `file:`…): where
+        /// each is, and its address.
+        public var droppedLinks: [OmittedHTML] = []
     }
 
     private static let lock = NSLock()
@@ -38,11 +41,12 @@ public enum Markdown {
 
     /// Renders Markdown to HTML; headings get unique, readable `id`s (for a table of contents).
     public static func render(_ markdown: String) -> Rendered {
-        let (html, (headings, omitted)) = withDocument(markdown) { document, extensions in
+        let (html, (headings, omitted, dropped)) = withDocument(markdown) { document, extensions in
             (takeString(cmark_render_html(document, options, extensions)), outline(document))
         }
         return Rendered(html: wrappingTables(in: addingIDs(to: html, headings: headings)), headings: headings,
-                        omittedHTML: omitted.isEmpty ? [] : inCharacters(omitted, of: markdown))
+                        omittedHTML: omitted.isEmpty ? [] : inCharacters(omitted, of: markdown),
+                        droppedLinks: dropped.isEmpty ? [] : inCharacters(dropped, of: markdown))
     }
 
     /// Each table in a wrapper it scrolls sideways inside, by keyboard too, instead of widening
@@ -181,10 +185,11 @@ public enum Markdown {
         }
     }
 
-    /// The document's headings, and its raw HTML.
-    private static func outline(_ document: OpaquePointer) -> ([Heading], [OmittedHTML]) {
+    /// The document's headings, its raw HTML, and its links with an address safe mode drops.
+    private static func outline(_ document: OpaquePointer) -> ([Heading], [OmittedHTML], [OmittedHTML]) {
         var headings: [Heading] = []
         var omitted: [OmittedHTML] = []
+        var dropped: [OmittedHTML] = []
         // The theme's own landmark id: a heading called "Main" must not take it.
         var ids = UniqueSlugs(reserved: ["main"])
         let iterator = cmark_iter_new(document)
@@ -202,6 +207,14 @@ public enum Markdown {
                 }
                 continue
             }
+            if type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE {
+                let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
+                if isDropped(url) {
+                    dropped.append(OmittedHTML(line: Int(cmark_node_get_start_line(node)), column: Int(cmark_node_get_start_column(node)),
+                                               text: String(url.prefix(60))))
+                }
+                continue
+            }
             guard type == CMARK_NODE_HEADING else { continue }
             let text = takeString(cmark_render_plaintext(node, options, 0)).trimmingWhitespace()
             // cmark names footnotes `fn-…` and their references `fnref-…`: a heading "FN 1" must not.
@@ -209,7 +222,15 @@ public enum Markdown {
             let id = ids.claim(slug.hasPrefix("fn-") || slug.hasPrefix("fnref-") ? "section-" + slug : slug)
             headings.append(Heading(level: Int(cmark_node_get_heading_level(node)), text: text, id: id))
         }
-        return (headings, omitted)
+        return (headings, omitted, dropped)
+    }
+
+    /// Whether safe mode renders the address as nothing, as cmark's `_scan_dangerous_url` reads
+    /// it: `javascript:`, `vbscript:`, `file:`, and `data:` but for PNG, GIF, JPEG and WebP pictures.
+    static func isDropped(_ url: String) -> Bool {
+        let lowered = url.lowercased()
+        if lowered.hasPrefix("javascript:") || lowered.hasPrefix("vbscript:") || lowered.hasPrefix("file:") { return true }
+        return lowered.hasPrefix("data:") && !["png", "gif", "jpeg", "webp"].contains { lowered.hasPrefix("data:image/\($0)") }
     }
 
     /// Safe mode drops raw HTML and code escapes `<`, so each `<hN>` in the output is a heading,
