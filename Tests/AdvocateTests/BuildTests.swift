@@ -61,6 +61,18 @@ import Testing
         #expect(!directory.exists("public/faq/index.html"))
     }
 
+    /// `hasByline` says whether a story has an author or a date, so that a theme leaves no empty
+    /// byline line for one that has neither.
+    @Test func aStoryWithoutAuthorOrDateHasNoByline() throws {
+        var site = SiteFixture()
+        site.content["stories/plain.md"] = "---\ntitle: Plain\n---\nText.\n"
+        site.pageTemplates["story"] = "{{<layout}}{{$main}}{{#story.hasByline}}<p class=\"meta\">{{story.date}}</p>{{/story.hasByline}}{{/main}}{{/layout}}"
+        let directory = try site.write()
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        #expect(try directory.read("public/stories/first-story/index.html").contains(#"<p class="meta">2026-02-01</p>"#))
+        #expect(try !directory.read("public/stories/plain/index.html").contains(#"class="meta""#))
+    }
+
     /// A link inside an assets folder is not copied (it could lead outside the site), and the
     /// build says so for each, whether it leads somewhere or nowhere, rather than leave a hole.
     @Test func linksInAnAssetsFolderAreNamedInAWarning() throws {

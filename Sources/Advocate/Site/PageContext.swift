@@ -132,12 +132,20 @@ struct PageContext {
 
     func storyList() -> [TemplateValue] {
         site.inputs.content.stories.map { story in
-            var item: TemplateObject = ["title": .text(story.page.title), "url": .text(site.urls.path("/stories/\(story.slug)/"))]
-            if let summary = story.summary { item["summary"] = .text(summary) }
-            if let date = story.date { item["date"] = .text(date.iso8601) }
-            if let author = story.author { item["author"] = .text(author) }
+            var item = storyFields(story)
+            item["url"] = .text(site.urls.path("/stories/\(story.slug)/"))
             return .object(item)
         }
+    }
+
+    /// A story's title, summary, date and author, and `hasByline` when it has an author or a
+    /// date (a theme's byline line is then not left empty).
+    private func storyFields(_ story: Story) -> TemplateObject {
+        var fields: TemplateObject = ["title": .text(story.page.title), "hasByline": .bool(story.author != nil || story.date != nil)]
+        if let summary = story.summary { fields["summary"] = .text(summary) }
+        if let date = story.date { fields["date"] = .text(date.iso8601) }
+        if let author = story.author { fields["author"] = .text(author) }
+        return fields
     }
 
     func stories() -> TemplateObject {
@@ -150,10 +158,8 @@ struct PageContext {
         let story = site.inputs.content.stories[index]
         var context = common(.story(index), title: story.page.title, description: story.summary ?? defaultDescription,
                              path: "/stories/\(story.slug)/")
-        var values: TemplateObject = ["title": .text(story.page.title), "content": .text(site.urls.rootingLinks(inHTML: story.page.rendered.html))]
-        if let summary = story.summary { values["summary"] = .text(summary) }
-        if let date = story.date { values["date"] = .text(date.iso8601) }
-        if let author = story.author { values["author"] = .text(author) }
+        var values = storyFields(story)
+        values["content"] = .text(site.urls.rootingLinks(inHTML: story.page.rendered.html))
         context["story"] = .object(values)
         return context
     }
