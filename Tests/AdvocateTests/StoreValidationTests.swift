@@ -38,6 +38,16 @@ import Testing
         #expect(found.first?.message.hasSuffix("field 'name' contains the control character U+0007; remove it (pasted from a word processor?)") == true, "\(found)")
     }
 
+    /// A well-formed code that is no currency (a typo, a crypto ticker) is a warning at its field.
+    @Test func aCurrencyCodeThatIsNoCurrencyIsAWarning() throws {
+        let program = StoreFixture().programJSON.replacingOccurrences(of: #""currency": "USD""#, with: #""currency": "XYZ""#)
+        #expect(program.contains("XYZ"))
+        let found = try diagnostics(program: program)
+        #expect(found.count == 1 && found[0].severity == .warning, "\(found)")
+        #expect(found.first?.message.hasSuffix("field 'currency' is \"XYZ\", which is no ISO 4217 currency this system knows (a typo of USD, EUR…?); pages show amounts with the code as it is") == true, "\(found)")
+        #expect(try diagnostics(program: StoreFixture().programJSON.replacingOccurrences(of: #""currency": "USD""#, with: #""currency": "CHF""#)).isEmpty)
+    }
+
     @Test func aMissingDataFolderIsOneError() {
         let reading = StoreLoader.read(from: "/nonexistent/advocate-data")
         #expect(reading.diagnostics.map(\.description) == [

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Turns program.json into a ``Program``, reporting every problem it finds.
 enum ProgramDecoder {
     static let allowedKeys: [String] = [
@@ -22,6 +24,10 @@ enum ProgramDecoder {
         let currency = reader.string("currency", required: false, maxLength: 3) ?? "USD"
         if currency.utf8.count != 3 || !currency.utf8.allSatisfy({ $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) {
             reader.error("currency", "field 'currency' must be an ISO 4217 code such as USD, found \"\(currency)\"")
+        } else if !Self.isoCurrencies.contains(currency) {
+            // Pages still show amounts with the code (no symbol): a warning, as a code newer
+            // than this system's list would still do.
+            reader.warning("currency", "field 'currency' is \"\(currency)\", which is no ISO 4217 currency this system knows (a typo of USD, EUR…?); pages show amounts with the code as it is")
         }
         let window = reader.integer("attributionWindowDays", required: false) ?? 90
         let hold = reader.integer("rewardHoldDays", required: false) ?? 30
@@ -55,6 +61,9 @@ enum ProgramDecoder {
         program.webhooks = webhooks
         return program
     }
+
+    /// ISO 4217's currency codes, current and historic, as Foundation knows them.
+    static let isoCurrencies = Set(Locale.Currency.isoCurrencies.map(\.identifier))
 
     /// ISO 4217's currencies without a minor unit (a yen has no cents).
     static let wholeUnitCurrencies: Set = ["BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"]
