@@ -61,6 +61,14 @@ import Testing
         #expect(text.render(["link": "https://x.example/r/ada/"]) == "Use code {{SAVE}} at https://x.example/r/ada/")
     }
 
+    /// A variant's bad name is named on its own line, not on its value's, the line below.
+    @Test func aBadVariantNameIsNamedAtItsKey() throws {
+        let source = try FrontMatter.parse("---\ntitle: SMS\nchannel: sms\nvariants:\n  B:\n    body: \"B: {{link}}\"\n---\nHi {{link}}\n", file: "m.md")
+        var diagnostics = DiagnosticList()
+        _ = MessageTemplateLoader.load(source, name: "m", diagnostics: &diagnostics)
+        #expect(diagnostics.all.map(\.description) == ["m.md:5:1: error: variant name \"B\" must be letters a-z, digits or '-'"])
+    }
+
     /// A message is rendered on its own: a partial would write nothing, so it is an error.
     @Test func aPartialInAMessageIsAnError() throws {
         #expect(try problems("Hi {{> layout}} {{link}}") == ["m.md:5:4: error: '{{> layout}}' includes a template, which a message cannot: write its text in the message"])

@@ -11,7 +11,8 @@ public struct MarkdownSource: Sendable {
     /// The line the body starts on.
     public var bodyLine: Int
     /// The line each field's value starts on, fields within maps included, by dotted path
-    /// (`variants.b.body`); a block scalar's (`body: |`) is the line after its key.
+    /// (`variants.b.body`); a block scalar's (`body: |`) is the line after its key. The line of
+    /// a key within a map is there too, under its path and `#key` (`variants.b#key`).
     public var valueLines: [String: Int] = [:]
     /// Front matter that parses but most likely does not say what was meant (``FrontMatter/surprises(in:firstLine:fields:file:)``).
     public var warnings: [Diagnostic] = []
@@ -19,6 +20,11 @@ public struct MarkdownSource: Sendable {
     /// The line the value at `path` (``valueLines``) starts on, else the line of the field `key` holding it.
     func line(ofValue path: String, inField key: String) -> Int {
         valueLines[path] ?? location(of: key).line
+    }
+
+    /// The line the key of the value at `path` is written on (a mapping's value starts on the line after).
+    func line(ofKey path: String, inField key: String) -> Int {
+        valueLines[path + "#key"] ?? line(ofValue: path, inField: key)
     }
 
     public func location(of key: String) -> SourceLocation {
@@ -167,6 +173,7 @@ public enum FrontMatter {
             var map: [String: FrontMatterValue] = [:]
             for (key, value) in mapping {
                 guard let name = key.string else { continue }
+                if let mark = key.mark { lines[path + "." + name + "#key"] = mark.line + firstLine - 1 }
                 guard let converted = convert(value, path: path + "." + name, firstLine: firstLine, budget: &budget, lines: &lines) else { return nil }
                 map[name] = converted
             }

@@ -73,7 +73,8 @@ enum MessageTemplateLoader {
                 SourceLocation(line: source.line(ofValue: "variants.\(variantName)" + (field.map { ".\($0)" } ?? ""), inField: "variants"), column: 1)
             }
             guard StoreRules.isValidVariant(variantName) else {
-                diagnostics.error(file, place(), "variant name \"\(variantName)\" must be letters a-z, digits or '-'")
+                let keyLine = source.line(ofKey: "variants.\(variantName)", inField: "variants")
+                diagnostics.error(file, SourceLocation(line: keyLine, column: 1), "variant name \"\(variantName)\" must be letters a-z, digits or '-'")
                 continue
             }
             let fields = extra[variantName]?.map ?? [:]
