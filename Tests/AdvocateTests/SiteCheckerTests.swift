@@ -12,6 +12,14 @@ import Testing
         return SiteChecker.check(try SiteInputs.load(SiteFixture.options(directory))).filter(keep)
     }
 
+    /// A tag that names nothing (`{{}}`, `{{&}}`, `{{#}}…{{/}}`) writes nothing: a warning,
+    /// not an unescaped value to "write {{}}" instead.
+    @Test func anEmptyTagIsAWarning() throws {
+        let found = try findings(withThanksPage: "a{{}}b{{&}}c{{#}}d{{/}}") { $0.line == 1 }
+        #expect(found.map(\.column) == [22, 27, 33], "\(found)")
+        #expect(found.allSatisfy { $0.message == "this tag names no value, so it writes nothing (and its section never shows); name one, or remove it" }, "\(found)")
+    }
+
     /// A public page that links to a stats page publishes its token: a warning where the link
     /// was written. The private pages' own links among themselves are theirs to have.
     @Test func aPublicLinkToAStatsPageIsAWarning() throws {

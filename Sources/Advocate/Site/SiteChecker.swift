@@ -134,6 +134,10 @@ public enum SiteChecker {
                 if tag.kind == .closing { _ = sections.popLast() }
                 guard [.variable, .section, .invertedSection].contains(tag.kind) else { continue }
                 defer { if tag.kind != .variable { sections.append(tag.name) } }
+                guard !tag.name.isEmpty else {
+                    diagnostics.warning(file, tag.location, "this tag names no value, so it writes nothing (and its section never shows); name one, or remove it")
+                    continue
+                }
                 let value = tag.name == "." ? sections.last ?? "." : tag.name
                 if valueName(of: value).hasSuffix("structuredData"), tag.kind == .variable,
                    !tag.isUnescaped || !opensAScriptOfJSON(before: tag.offset, in: template.text) {
