@@ -29,6 +29,20 @@ import Testing
         #expect(try #require(email.rfc5322).hasPrefix("From: Acme Rewards <\(sender)>\r\n"))
     }
 
+    /// /messaging/ previews an email as it goes out: a value that kind of email lacks (the
+    /// friend's email has no stats link) is blank there too, not a sample link.
+    @Test func aPreviewFillsOnlyTheValuesItsEmailHas() throws {
+        var fixture = SiteFixture()
+        fixture.content["messaging/welcome.md"] = "---\ntitle: Welcome\nchannel: email\nsend: referral-to-friend\nsubject: Hi\n---\nHi {{friend.name}} [{{statsLink}}]\n"
+        fixture.content["messaging/update.md"] = "---\ntitle: Update\nchannel: email\nsend: status-to-referrer\nsubject: Hi\n---\n{{friend.name}}: {{status}} [{{statsLink}}]\n"
+        let directory = try fixture.write()
+        let site = Site(inputs: try SiteInputs.load(SiteFixture.options(directory)))
+        let previews = MessagingPreview.previews(site, referrer: site.referrers[0]).filter { $0.template.notification != nil }
+        let texts = Dictionary(uniqueKeysWithValues: previews.map { ($0.template.name, $0.message.text) })
+        #expect(texts["welcome"]?.hasPrefix("Hi Grace Hopper []") == true, "\(texts)")
+        #expect(texts["update"]?.hasPrefix("Grace H.: converted [https://") == true, "\(texts)")
+    }
+
     /// Two templates for one email are an error naming both, where the second had silently
     /// replaced the first as the email the server sends.
     @Test func twoTemplatesForOneEmailAreAnError() throws {

@@ -176,11 +176,13 @@ public struct MessagingPreview: Sendable {
         (templates ?? site.inputs.content.messages).flatMap { template in
             template.variants.map { variant in
                 var values = site.messageValues(for: referrer, source: template.linkSource, at: site.figures.asOf)
-                if template.notification != nil {
-                    // Sample values: a preview must not publish a real referrer's private link.
-                    values.friendName = template.notification == .statusToReferrer ? "Grace H." : "Grace Hopper"
-                    values.statsLink = site.urls.statsURL("private-link")
-                    values.statusLabel = ReferralStatus.converted.rawValue
+                if let notification = template.notification {
+                    // Sample values, only those this email has (as it goes out, the others are
+                    // blank): a preview must not publish a real referrer's private link.
+                    let provided = MessageValues.variableNames(for: notification)
+                    if provided.contains("friend") { values.friendName = notification == .statusToReferrer ? "Grace H." : "Grace Hopper" }
+                    if provided.contains("statsLink") { values.statsLink = site.urls.statsURL("private-link") }
+                    if provided.contains("status") { values.statusLabel = ReferralStatus.converted.rawValue }
                 }
                 let message = variant.render(values, includeHTML: true)
                 return MessagingPreview(template: template, variant: variant.name, message: message,
