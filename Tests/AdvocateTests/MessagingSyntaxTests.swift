@@ -57,6 +57,11 @@ import Testing
         #expect(try problems("Use code {{=<% %>=}}{{SAVE}}<%={{ }}=%> at checkout: {{link}}").isEmpty)
         #expect(try problems("{{=<% %>=}}Hi <%referrer.name%>: <%link%>").isEmpty, "<%link%> is the link")
         #expect(try problems("{{=<% %>=}}Hi <%refferer.name%> <%link%>").first?.hasPrefix("m.md:5:15: error: unknown variable '{{refferer.name}}'") == true)
+        // Delimiters of another length, switched back: the tag after the switch is read whole.
+        #expect(try problems("{{=| |=}}Hi {{FNAME}}, |reward.friend| at Acme |={{ }}=|{{link}}").isEmpty)
+        // A change made inside a section ends with it, as swift-mustache reads it.
+        #expect(try problems("{{#program.name}}{{=<% %>=}}<%/program.name%>{{nosuch}} {{link}}").first?
+            .hasPrefix("m.md:5:46: error: unknown variable '{{nosuch}}'") == true)
         let text = try MessageText(parsing: "Use code {{=<% %>=}}{{SAVE}}<%={{ }}=%> at {{link}}", contentType: PlainTextContentType.name, escaping: .text)
         #expect(text.render(["link": "https://x.example/r/ada/"]) == "Use code {{SAVE}} at https://x.example/r/ada/")
     }

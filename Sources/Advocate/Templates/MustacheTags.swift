@@ -29,12 +29,15 @@ enum MustacheTags {
     }
 
     /// The tags of `text`, in order. A set-delimiter tag (`{{=<% %>=}}`) changes the delimiters
-    /// the tags after it are found by, as swift-mustache reads them.
+    /// the tags after it are found by, until the section it is in closes, as swift-mustache
+    /// reads them.
     static func scan(_ text: String) -> [Tag] {
         var tags: [Tag] = []
         let bytes = Array(text.utf8)
         var opener = Array("{{".utf8)
         var closer = Array("}}".utf8)
+        // The delimiters outside each open section, back in force when it closes.
+        var outer: [(opener: [UInt8], closer: [UInt8])] = []
         var index = 0
         var line = 1
         var lineStart = 0
@@ -82,13 +85,18 @@ enum MustacheTags {
                             closer: triple ? "}}}" : String(decoding: closer, as: UTF8.self),
                             isUnescaped: kind == .variable && (triple || ampersand), isUnfinished: unfinished))
             guard close != nil else { break }
-            if kind == .other, inner.hasSuffix("="), let delimiters = Self.delimiters(inner) {
-                (opener, closer) = delimiters
-            }
             for byte in bytes[index..<end] where byte == 0x0A {
                 line += 1
             }
+            // Past this tag's own closer, before the delimiters change.
             index = end + closer.count + (triple && closedTriple ? 1 : 0)
+            if kind == .other, inner.hasSuffix("="), let delimiters = Self.delimiters(inner) {
+                (opener, closer) = delimiters
+            } else if openingSigil(kind) != nil {
+                outer.append((opener, closer))
+            } else if kind == .closing, let restored = outer.popLast() {
+                (opener, closer) = restored
+            }
         }
         return tags
     }
