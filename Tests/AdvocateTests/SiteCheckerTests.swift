@@ -287,6 +287,24 @@ import Testing
         #expect(found[5].message.hasPrefix("'site.name' is written inside a <script> element"))
     }
 
+    /// The cases a first form of the lint got wrong: an unquoted value, one where attributes go,
+    /// `srcdoc`, a link after spaces or after an attribute holding `>`, a commented-out
+    /// `<script>`; and the values it must let be (a colour or a percentage in a style, the base
+    /// URL and a page's path starting a link, a value in a `<title>` or after a Mustache parent).
+    @Test func theLintReadsAttributesAndCommentsAsABrowserDoes() throws {
+        let found = try findings(withThanksPage: """
+            <h1 title={{site.name}}>x</h1><div {{site.name}}>x</div><iframe srcdoc="{{site.name}}"></iframe>
+            <a href="  {{site.name}}">x</a><a title="a>b" href="{{site.name}}">x</a>
+            <!-- <script> -->{{site.name}}<title>{{site.name}}</title><p style="--accent: {{site.accentColor}}; width: {{site.name}}">x</p>
+            <a href="{{site.baseURL}}/x">x</a><a href="{{page.path}}">x</a><textarea>{{site.name}}</textarea>
+            """) { $0.message.contains("escaping does not") || $0.message.contains("attribute's link") || $0.message.contains("without quotes")
+                   || $0.message.contains("where its attributes go") || $0.message.contains("srcdoc") }
+        #expect(found.map { [$0.line, $0.column] } == [[1, 31], [1, 56], [1, 93], [2, 12], [2, 53], [3, 108]], "\(found)")
+        #expect(found[0].message.hasPrefix("'site.name' is written into the title attribute's value without quotes"), "\(found[0])")
+        #expect(found[1].message.hasPrefix("'site.name' is written inside a tag where its attributes go"), "\(found[1])")
+        #expect(found[5].message.hasPrefix("'site.name' is written into the style attribute"), "\(found[5])")
+    }
+
     /// A transform (`{{uppercased(site.name)}}`, which the guide documents) is checked by the
     /// value it transforms, not called unknown.
     @Test func aTransformIsCheckedByItsValue() throws {

@@ -162,7 +162,10 @@ public enum SiteChecker {
     }
 
     /// The values that are links the build made (marked **URL** in docs/theme.md), safe to start an `href`.
-    static let linkValues: Set<String> = ["url", "logo", "logoURL", "imageURL", "endpoint", "action", "link", "qrLink", "src", "root"]
+    static let linkValues: Set<String> = ["url", "logo", "logoURL", "imageURL", "endpoint", "action", "link", "qrLink", "src", "root", "baseURL", "path"]
+
+    /// The values safe in CSS: validated colours and numbers.
+    static let styleValues: Set<String> = ["accentColor", "percent"]
 
     /// Attributes whose value the browser follows as a link.
     static let linkAttributes: Set<String> = ["href", "src", "action", "formaction", "poster", "cite", "data", "srcset", "xlink:href", "background", "ping", "manifest"]
@@ -172,13 +175,20 @@ public enum SiteChecker {
     static func unsafePlacement(of value: String, at offset: Int, in text: String) -> String? {
         let last = valueName(of: value).split(separator: ".").last.map(String.init) ?? value
         switch TemplateHTMLContext.at(offset, in: text) {
-        case .attribute(let name, _) where name.hasPrefix("on") || name == "style":
+        case .attribute(let name, _, _) where (name.hasPrefix("on") || name == "style") && !(name == "style" && styleValues.contains(last)):
             return "is written into the \(name) attribute, where HTML escaping does not make a value safe (the browser unescapes it before running "
                 + "or applying it): keep values out of event handlers and styles (a data- attribute that a script reads is safe)"
-        case .attribute(let name, true) where linkAttributes.contains(name) && !linkValues.contains(last):
+        case .attribute("srcdoc", _, _):
+            return "is written into the srcdoc attribute, whose value the browser reads as a page of HTML: keep values out of it"
+        case .attribute(let name, true, _) where linkAttributes.contains(name) && !linkValues.contains(last):
             return "starts the \(name) attribute's link: a name or text from the store or a form could make it a javascript: link; "
                 + "start the link with a fixed path (/r/{{referrer.code}}/) or use a value marked URL in docs/theme.md"
-        case .rawText(let element) where !(element == "style" && last == "accentColor") && last != "structuredData":
+        case .attribute(let name, _, false):
+            return "is written into the \(name) attribute's value without quotes, where a space in it starts another attribute "
+                + "(onmouseover=…): put the value in quotes, \(name)=\"…\""
+        case .tagBody:
+            return "is written inside a tag where its attributes go, where it could add one (onmouseover=…): write it inside a quoted attribute value"
+        case .rawText(let element) where !(element == "style" && styleValues.contains(last)) && last != "structuredData":
             return "is written inside a <\(element)> element, where HTML escaping does not make a value safe; "
                 + "put it in a data- attribute that a script reads (for JSON-LD, page.structuredData)"
         default:

@@ -1,97 +1,149 @@
 /// Where in the HTML a template's tag writes its value, read from the template's text before
 /// it: `advocate check` warns of a value where HTML escaping does not make it safe (an event
-/// handler, a `style`, the start of a link, a script).
+/// handler, a `style`, the start of a link, an unquoted attribute, a script).
 ///
-/// Written here because no package reads HTML with Mustache tags in it; it reads only as much
-/// as that needs: the start tag the offset is in, or the element whose text it is in.
+/// Written here because no package reads HTML with Mustache tags in it. It reads the text from
+/// its start as a browser's tokenizer would, only as far as that needs: comments, start tags and
+/// their attributes (quoted or not), and the text of `<script>`, `<style>`, `<textarea>` and
+/// `<title>` elements. Mustache tags among a tag's attributes (`{{#x}}checked{{/x}}`) are passed
+/// over whole.
 enum TemplateHTMLContext: Equatable {
-    /// Text between tags, or a place this reader does not tell apart from it.
+    /// Text between tags, a comment, or the text of a `<textarea>` or `<title>` (escaped there).
     case text
-    /// Inside the value of attribute `name` (lower case); `atStart` when nothing but Mustache
-    /// tags that write nothing comes before the value in it.
-    case attribute(name: String, atStart: Bool)
+    /// Inside the value of attribute `name` (lower case). `atStart` when only spaces and
+    /// Mustache tags that write nothing come before the value in it; `quoted` when the value
+    /// is in quotes.
+    case attribute(name: String, atStart: Bool, quoted: Bool)
+    /// Inside a start tag where an attribute's name goes (`<div {{x}}>`).
+    case tagBody
     /// The text of a `<script>` or a `<style>` element (`element` in lower case).
     case rawText(element: String)
 
     /// The context at byte `offset` of `text`.
     static func at(_ offset: Int, in text: String) -> TemplateHTMLContext {
-        let before = Array(text.utf8.prefix(offset))
-        if let element = openRawTextElement(in: before) { return .rawText(element: element) }
-        // The start tag the offset is in: a `<` and a letter with no `>` after it.
-        guard let open = before.lastIndex(of: UInt8(ascii: "<")), open + 1 < before.count, isASCIILetter(before[open + 1]),
-              !before[open...].contains(UInt8(ascii: ">")) else { return .text }
-        return attributeContext(Array(before[(open + 1)...]))
+        var reader = Reader(bytes: Array(text.utf8.prefix(offset)))
+        return reader.read()
     }
 
-    /// The element whose text the bytes end in, when it is a script or a style.
-    private static func openRawTextElement(in bytes: [UInt8]) -> String? {
-        let lowered = String(decoding: bytes, as: UTF8.self).lowercased()
-        for element in ["script", "style"] {
-            guard let open = lowered.range(of: "<" + element, options: .backwards) else { continue }
-            let after = lowered[open.upperBound...]
-            // `<scripts>` is another element; the start tag must be closed, and the element not.
-            guard let next = after.first, next == ">" || next == " " || next == "\t" || next == "\n" || next == "/",
-                  after.contains(">"), !after.contains("</" + element) else { continue }
-            return element
-        }
-        return nil
-    }
+    private struct Reader {
+        let bytes: [UInt8]
+        var index = 0
 
-    /// Reads a start tag's text (after its `<`) up to the offset: the attribute whose value it
-    /// ends in, if any.
-    private static func attributeContext(_ tag: [UInt8]) -> TemplateHTMLContext {
-        var index = tag.firstIndex { !isASCIILetter($0) && !isASCIIDigit($0) } ?? tag.count
-        while index < tag.count {
-            // A Mustache tag among the attributes (`{{#x}}checked{{/x}}`) is passed over whole.
-            if tag[index] == UInt8(ascii: "{"), index + 1 < tag.count, tag[index + 1] == UInt8(ascii: "{") {
-                guard let close = closingBraces(in: tag, from: index + 2) else { return .text }
-                index = close
-                continue
+        init(bytes: [UInt8]) { self.bytes = bytes }
+
+        mutating func read() -> TemplateHTMLContext {
+            while index < bytes.count {
+                if starts(with: "{{") {
+                    // A Mustache tag is no HTML (`{{<layout}}` opens no element).
+                    guard let end = mustacheEnd(from: index) else { return .text }
+                    index = end
+                } else if starts(with: "<!--") {
+                    guard let end = find("-->", from: index + 4) else { return .text }
+                    index = end + 3
+                } else if bytes[index] == UInt8(ascii: "<"), index + 1 < bytes.count, isASCIILetter(bytes[index + 1]) {
+                    index += 1
+                    let name = word().lowercased()
+                    if let inside = readAttributes() { return inside }
+                    if ["script", "style", "textarea", "title"].contains(name) {
+                        // Raw text up to its end tag; escaped values are safe only in the last two.
+                        guard let end = find("</" + name, from: index, ignoringCase: true) else {
+                            return name == "script" || name == "style" ? .rawText(element: name) : .text
+                        }
+                        index = end + 2 + name.utf8.count
+                    }
+                } else {
+                    index += 1
+                }
             }
-            if isSpace(tag[index]) || tag[index] == UInt8(ascii: "/") { index += 1; continue }
-            let nameStart = index
-            while index < tag.count, !isSpace(tag[index]), tag[index] != UInt8(ascii: "="), tag[index] != UInt8(ascii: "/") { index += 1 }
-            let name = String(decoding: tag[nameStart..<index], as: UTF8.self).lowercased()
-            while index < tag.count, isSpace(tag[index]) { index += 1 }
-            guard index < tag.count, tag[index] == UInt8(ascii: "=") else { continue }
-            index += 1
-            while index < tag.count, isSpace(tag[index]) { index += 1 }
-            if index == tag.count { return .attribute(name: name, atStart: true) }
-            let quote = tag[index] == UInt8(ascii: "\"") || tag[index] == UInt8(ascii: "'") ? tag[index] : nil
-            if quote != nil { index += 1 }
-            let valueStart = index
-            let end = tag[valueStart...].firstIndex { byte in quote.map { byte == $0 } ?? isSpace(byte) }
-            guard let end else { return .attribute(name: name, atStart: writesNothing(tag[valueStart...])) }
-            index = end + 1
+            return .text
         }
-        return .text
-    }
 
-    /// Whether the bytes are only Mustache tags that write nothing (sections, comments).
-    private static func writesNothing(_ bytes: ArraySlice<UInt8>) -> Bool {
-        var index = bytes.startIndex
-        while index < bytes.endIndex {
-            guard bytes[index] == UInt8(ascii: "{"), index + 2 < bytes.endIndex, bytes[index + 1] == UInt8(ascii: "{"),
-                  "#^/!".utf8.contains(bytes[index + 2]), let close = closingBraces(in: Array(bytes), from: index - bytes.startIndex + 2)
-            else { return false }
-            index = bytes.startIndex + close
-        }
-        return true
-    }
-
-    /// The index just past the `}}` that closes a Mustache tag whose text starts at `start`.
-    private static func closingBraces(in bytes: [UInt8], from start: Int) -> Int? {
-        var index = start
-        while index + 1 < bytes.count {
-            if bytes[index] == UInt8(ascii: "}"), bytes[index + 1] == UInt8(ascii: "}") {
-                return index + 2 < bytes.count && bytes[index + 2] == UInt8(ascii: "}") ? index + 3 : index + 2
+        /// Reads a start tag's attributes to its `>`; the context when the text ends inside it.
+        private mutating func readAttributes() -> TemplateHTMLContext? {
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: ">") { index += 1; return nil }
+                if isSpace(byte) || byte == UInt8(ascii: "/") { index += 1; continue }
+                if starts(with: "{{") {
+                    guard let end = mustacheEnd(from: index) else { return .tagBody }
+                    index = end
+                    continue
+                }
+                let name = attributeName().lowercased()
+                while index < bytes.count, isSpace(bytes[index]) { index += 1 }
+                guard index < bytes.count else { return name.isEmpty ? .tagBody : nil }
+                guard bytes[index] == UInt8(ascii: "=") else { continue }
+                index += 1
+                while index < bytes.count, isSpace(bytes[index]) { index += 1 }
+                guard index < bytes.count else { return .attribute(name: name, atStart: true, quoted: false) }
+                let quote = bytes[index] == UInt8(ascii: "\"") || bytes[index] == UInt8(ascii: "'") ? bytes[index] : nil
+                if quote != nil { index += 1 }
+                let valueStart = index
+                while index < bytes.count {
+                    if let quote, bytes[index] == quote { break }
+                    if quote == nil, isSpace(bytes[index]) || bytes[index] == UInt8(ascii: ">") { break }
+                    if starts(with: "{{"), let end = mustacheEnd(from: index) { index = end; continue }
+                    index += 1
+                }
+                if index >= bytes.count {
+                    return .attribute(name: name, atStart: writesNothing(bytes[valueStart...]), quoted: quote != nil)
+                }
+                if quote != nil { index += 1 }
             }
-            index += 1
+            return .tagBody
         }
-        return nil
+
+        private mutating func word() -> String {
+            let start = index
+            while index < bytes.count, isASCIILetter(bytes[index]) || (0x30...0x39).contains(bytes[index]) || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            return String(decoding: bytes[start..<index], as: UTF8.self)
+        }
+
+        private mutating func attributeName() -> String {
+            let start = index
+            while index < bytes.count, !isSpace(bytes[index]), ![UInt8(ascii: "="), UInt8(ascii: ">"), UInt8(ascii: "/")].contains(bytes[index]),
+                  !starts(with: "{{") { index += 1 }
+            if index == start { index += 1 }  // a stray `"` or `'`: passed over, as a browser makes it part of a name
+            return String(decoding: bytes[start..<index], as: UTF8.self)
+        }
+
+        /// Whether the bytes are only spaces (a browser strips them off a link) and Mustache
+        /// tags that write nothing (sections, comments).
+        private func writesNothing(_ value: ArraySlice<UInt8>) -> Bool {
+            var position = value.startIndex
+            while position < value.endIndex {
+                if isSpace(value[position]) { position += 1; continue }
+                guard value[position...].starts(with: "{{".utf8), position + 2 < value.endIndex, "#^/!".utf8.contains(value[position + 2]),
+                      let end = mustacheEnd(from: position) else { return false }
+                position = end
+            }
+            return true
+        }
+
+        /// The index just past the `}}` (or `}}}`) closing the Mustache tag that starts at `start`.
+        private func mustacheEnd(from start: Int) -> Int? {
+            guard let close = find("}}", from: start + 2) else { return nil }
+            return close + 2 < bytes.count && bytes[close + 2] == UInt8(ascii: "}") ? close + 3 : close + 2
+        }
+
+        private func starts(with prefix: String) -> Bool {
+            bytes[index...].starts(with: prefix.utf8)
+        }
+
+        private func find(_ needle: String, from start: Int, ignoringCase: Bool = false) -> Int? {
+            let target = Array((ignoringCase ? needle.lowercased() : needle).utf8)
+            var position = start
+            while position + target.count <= bytes.count {
+                if bytes[position..<(position + target.count)].elementsEqual(target, by: { (ignoringCase ? lowercased($0) : $0) == $1 }) {
+                    return position
+                }
+                position += 1
+            }
+            return nil
+        }
     }
 
     private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0C || byte == 0x0D }
     private static func isASCIILetter(_ byte: UInt8) -> Bool { (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) }
-    private static func isASCIIDigit(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) }
+    private static func lowercased(_ byte: UInt8) -> UInt8 { (0x41...0x5A).contains(byte) ? byte + 0x20 : byte }
 }
