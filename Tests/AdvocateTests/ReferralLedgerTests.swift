@@ -82,6 +82,8 @@ import Testing
         ("Grace (evil.com)", "Please enter your name, not a web address."),
         ("Grace x@evil.de", "Please enter your name, not a web address."),
         ("Grace 203.0.113.7", "Please enter your name, not a web address."),
+        ("Grace evil.co.uk", "Please enter your name, not a web address."),
+        ("Grace evil.de?x=1", "Please enter your name, not a web address."),
     ])
     func unusableNamesGetTheirReason(name: String, message: String) {
         var errors: [FieldError] = []
@@ -92,7 +94,8 @@ import Testing
     /// Names with dots or a `www` that are no address are names, even where a dot makes a
     /// host of a country's domain (`.li`, `.ng`, `.jo`) or a brand's (`.kim`).
     @Test(arguments: ["J.R.R. Tolkien", "Anna Wwwilson", "Mr www", "Dr. Ada Lovelace", "St. John Smith", "Mary-Jane O'Neil", "Ana M.", "王小明", "Zoë Müller",
-                      "J.Li", "H.Kim", "Dr.Ng", "Mary.Jo Smith", "Anne-Marie.Love", "Ada @ Acme", "Version 2.0 Smith"])
+                      "J.Li", "H.Kim", "Dr.Ng", "Mary.Jo Smith", "Anne-Marie.Love", "Ada @ Acme", "Version 2.0 Smith",
+                      "T.Ly", "Tran Thi.Ly", "Y.Su", "W.To", "A.Ai", "H.Co", "J.Me", "D.Bar", "L.Page", "J.Link", "K.Win", "R.Dev", "Xiao.Ru"])
     func namesThatAreNoAddressAreTaken(name: String) {
         var errors: [FieldError] = []
         ReferralLedger.checkPerson(name: name, email: "grace@example.net", into: &errors)

@@ -6,20 +6,20 @@ import Foundation
 /// Written here, not borrowed from ``XLength``'s link finder, because a name asks the opposite
 /// trade-off: X counts every bare `host.tld`, but real names are full of them (`J.Li`, `H.Kim`,
 /// `Dr.Ng`, `Mary.Jo Smith` end in Liechtenstein's, a brand's, Nigeria's and Jordan's domains).
-/// So a bare host counts only with a path or a port after it (`evil.de/win`), or when its last
+/// So a bare host counts only with a path, query or port after it (`evil.de/win`), under a
+/// country's commercial second level (`evil.co.uk`), or when its last
 /// label is one that spam uses and no name ends in (``linkedTopLevelDomains``); a scheme, `www.`,
 /// an email address and an IPv4 address count wherever they are. Full-width letters and dots
 /// (`ｗｗｗ．`, `evil。com`) read as plain ones and invisible characters as nothing.
 enum WebAddressInName {
-    /// Generic domains and the country codes sold as generic ones: a bare `host.com` in a name
-    /// is a link; `J.Li` is a name.
+    /// Generic domains and the country codes sold as generic ones that no name ends in: a bare
+    /// `host.com` in a name is a link. Left out, as names end in them: `ly`, `su`, `to`, `ai`,
+    /// `ru`, `dev` and `co` (T.Ly, Y.Su, W.To, A.Ai, Xiao.Ru, R.Dev, H.Co), `me`, and words that
+    /// are surnames (`page`, `link`, `bar`, `best`, `host`, `win`…).
     static let linkedTopLevelDomains: Set<String> = [
         "com", "net", "org", "info", "biz", "xyz", "top", "online", "site", "website", "shop", "store",
-        "app", "dev", "click", "link", "live", "club", "icu", "vip", "win", "bid", "loan", "work",
-        "fun", "space", "tech", "pro", "mobi", "best", "life", "today", "world", "email", "news",
-        "buzz", "cam", "cyou", "sbs", "cfd", "quest", "monster", "lol", "bar", "rest", "host", "page",
-        "io", "co", "ly", "me", "cc", "tv", "ws", "su", "pw", "ai", "gg", "to", "tk", "ml", "ga", "cf",
-        "gq", "ru", "cn",
+        "app", "click", "icu", "vip", "email", "news", "buzz", "cyou", "sbs", "cfd", "quest", "lol",
+        "space", "tech", "mobi", "io", "cc", "ws", "pw", "tk", "ml", "cf", "gq", "cn",
     ]
 
     /// Whether `name` holds a web address, an email address or an IP address.
@@ -58,8 +58,10 @@ enum WebAddressInName {
         if labels.count == 4 && labels.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) && $0.count <= 3 }) { return true }
         if before == "@" { return TopLevelDomains.all.contains(last) }
         if linkedTopLevelDomains.contains(last) { return true }
-        let pathOrPort = after.first == "/" || after.first == ":" && after.dropFirst().first?.isASCIIDigit == true
-        return pathOrPort && TopLevelDomains.all.contains(last)
+        guard TopLevelDomains.all.contains(last) else { return false }
+        // A country's commercial second level (`evil.co.uk`, `evil.com.au`).
+        if labels.count >= 3, ["co", "com", "net", "org"].contains(labels[labels.count - 2]) { return true }
+        return after.first.map { "/?#".contains($0) } == true || after.first == ":" && after.dropFirst().first?.isASCIIDigit == true
     }
 
     private static func isHostCharacter(_ character: Character) -> Bool {
