@@ -38,6 +38,15 @@ import Testing
         #expect(imported.updates.map { [$0.id, $0.status.rawValue] } == [[ids[1], "contacted"], [ids[0], "converted"]])
         #expect(imported.unchanged == 2)
         #expect(imported.warnings.map(\.description) == ["crm.csv:2:1: warning: 2 lines give the status its referral already has, and are skipped (lines 2, 4)"])
+        // Another value for the same status is no repeat: refused as a change, not dropped unsaid.
+        fixture.status(ids[1], "converted", at: "2026-03-05T09:00:00Z", value: 10)
+        guard case .failure(let error) = StatusImport.updates(csv: "id,status,value\n\(ids[1]),converted,250\n\(ids[1]),converted,10\n", file: "crm.csv",
+                                                              store: try fixture.load(), now: .now) else {
+            Issue.record("a new value was dropped")
+            return
+        }
+        #expect(error.diagnostics.map(\.description) == ["crm.csv:2:1: error: line 2: referral \(ids[1]) cannot become converted: it is already converted",
+                                                         "crm.csv:3:1: warning: 1 line gives the status its referral already has, and is skipped (line 3)"], "\(error.diagnostics)")
     }
 
     @Test func anyBadLineRefusesTheWholeFileWithLineNumbers() throws {

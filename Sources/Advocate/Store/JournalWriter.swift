@@ -77,7 +77,12 @@ public final class JournalWriter: @unchecked Sendable {
         let existed = access(lockPath, F_OK) == 0
         let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            return errno == EACCES ? open(lockPath, O_RDONLY | O_CLOEXEC) : descriptor
+            let reason = errno
+            guard reason == EACCES else { return descriptor }
+            let readOnly = open(lockPath, O_RDONLY | O_CLOEXEC)
+            // No lock file to read either: the first reason (permissions) is the one to tell.
+            if readOnly < 0 { errno = reason }
+            return readOnly
         }
         if !existed, geteuid() == 0, stat(dataDirectory.isEmpty ? "." : dataDirectory, &folder) == 0 {
             _ = fchown(descriptor, folder.st_uid, folder.st_gid)

@@ -97,16 +97,25 @@ public enum StatusImport {
     }
 
     /// Removes the updates that give a referral the status it already has (in the journal, or
-    /// from a line above); returns their lines.
+    /// from a line above), with no other value or reason than it has; returns their lines. A line
+    /// that gives another value (a corrected order value) is kept, and refused as a change of
+    /// nothing by ``StatusRecorder``, rather than dropped without a word.
     private static func dropUnchanged(_ updates: inout [StatusUpdate], lines: inout [Int], store: Store) -> [Int] {
-        var current = StatusTransition.latestStatuses(store).mapValues(\.status)
+        var current: [String: StatusUpdate] = [:]
+        for event in store.journal {
+            if case .status(let change) = event {
+                current[change.id] = StatusUpdate(id: change.id, status: change.status, value: change.value, reason: change.reason, at: change.at)
+            }
+        }
         var kept: [(StatusUpdate, Int)] = []
         var unchanged: [Int] = []
         for (update, line) in zip(updates, lines) {
-            if current[update.id] == update.status {
+            if let known = current[update.id], known.status == update.status,
+               update.value == nil || update.value == known.value, update.reason == nil || update.reason == known.reason {
                 unchanged.append(line)
             } else {
-                current[update.id] = update.status
+                // Only a move to another status is what later lines are compared with.
+                if current[update.id]?.status != update.status { current[update.id] = update }
                 kept.append((update, line))
             }
         }
