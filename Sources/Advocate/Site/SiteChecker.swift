@@ -269,6 +269,7 @@ public enum SiteChecker {
         let found = LockedList<BrokenLink>()
         let outside = LockedList<BrokenLink>()
         let toPrivate = LockedList<BrokenLink>()
+        let ownStats = site.urls.baseURL + "/stats/"
         let anchored = LockedList<BrokenLink>()
         let seenAnchors = LockedSet<String>()
         let root = site.urls.root
@@ -293,6 +294,10 @@ public enum SiteChecker {
                         anchored.append(BrokenLink(page: index, url: link.url, target: paths[index], location: location))
                     }
                     continue
+                }
+                // The site's own absolute address, as `referrers list` and emails give a stats link.
+                if link.url.hasPrefix(ownStats), !paths[index].hasPrefix("stats/"), pages[index].kind != "messaging" {
+                    toPrivate.append(BrokenLink(page: index, url: link.url, target: String(link.url.dropFirst(site.urls.baseURL.count + 1)), location: location))
                 }
                 guard let target = LinkScanner.resolve(link.url, from: paths[index], root: root) else {
                     // Below a base path, `/assets/site.css` is the host's file, not the site's.
