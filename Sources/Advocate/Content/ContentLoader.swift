@@ -105,16 +105,29 @@ public enum ContentLoader {
         warnAboutOmittedHTML(rendered.omittedHTML, file: path, bodyLine: source.bodyLine, diagnostics: &diagnostics)
         warnAboutDroppedLinks(rendered.droppedLinks, file: path, bodyLine: source.bodyLine, diagnostics: &diagnostics)
         let field = { (name: String) in ContentPage.text(of: source.fields[name]) }
-        // A `# Heading` opening the page is its title when front matter gives none; a `##` one
-        // names a section (terms.md's first rule), and one after text a part, not the page.
-        let heading = rendered.headings.first.flatMap { $0.level == 1 && rendered.html.hasPrefix("<h1 id=\"\($0.id)\">") ? $0 : nil }
+        // A `# Heading` opening the page (comments before it aside: they show nothing) is its title
+        // when front matter gives none; a `##` one names a section (terms.md's first rule), and
+        // one after text a part, not the page.
+        let opening = Self.afterComments(rendered.html)
+        let heading = rendered.headings.first.flatMap { $0.level == 1 && rendered.html[opening...].hasPrefix("<h1 id=\"\($0.id)\">") ? $0 : nil }
         let title = field("title") ?? heading?.text ?? defaultTitle ?? ""
         // The theme shows the title in its own <h1>: the heading it came from is not repeated below it.
-        if field("title") == nil, heading != nil, let end = rendered.html.range(of: "</h1>\n") {
-            rendered.html.removeSubrange(..<end.upperBound)
+        if field("title") == nil, heading != nil, let end = rendered.html.range(of: "</h1>\n", range: opening..<rendered.html.endIndex) {
+            rendered.html.removeSubrange(opening..<end.upperBound)
             rendered.headings.removeFirst()
         }
         return ContentPage(source: source, title: title, description: field("description"), rendered: rendered)
+    }
+
+    /// Where rendered HTML starts past the comments (which safe mode writes as `<!-- raw HTML
+    /// omitted -->`) and blank lines that open it.
+    static func afterComments(_ html: String) -> String.Index {
+        var rest = html[...]
+        while true {
+            let trimmed = rest.drop { $0.isWhitespace }
+            guard trimmed.hasPrefix("<!--"), let end = trimmed.range(of: "-->") else { return trimmed.startIndex }
+            rest = trimmed[end.upperBound...]
+        }
     }
 
     /// Names the first raw HTML of a Markdown body (whose first line is the file's `bodyLine`)
