@@ -59,6 +59,13 @@ import Testing
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["content"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.file("content")) == ["data"])
+        // A link to nowhere in a folder's place too.
+        let linked = try TemporaryDirectory()
+        try FileManager.default.createSymbolicLink(atPath: linked.file("content"), withDestinationPath: linked.file("nowhere"))
+        #expect {
+            try Scaffold.create(in: linked.path, name: "X", baseURL: "https://x.example", force: true)
+        } throws: { "\($0)".hasPrefix("\(linked.file("content")) is a symbolic link to \(linked.file("nowhere")), which cannot be followed") }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: linked.path) == ["content"])
     }
 
     @Test func embeddedStarterThemeMatchesTemplates() throws {

@@ -36,6 +36,9 @@ public enum Scaffold {
         // All or nothing: a file where a folder goes (content/data) is named before anything is written.
         for folder in Set(files.flatMap { folders(above: $0.0) }).sorted() {
             let full = Paths.join(directory, folder)
+            if let link = brokenLink(full) {
+                throw Refusal(description: "\(full) is a symbolic link to \(link.target), which cannot be followed (\(link.reason)); point it at a folder or remove it, then run init again (nothing was written)")
+            }
             if let type = fileType(full), type != S_IFDIR {
                 throw Refusal(description: "\(full) is a file where a new site has a folder; move it aside, then run init again (nothing was written)")
             }
