@@ -31,9 +31,9 @@ struct InitCommand: ParsableCommand {
         do {
             let written = try Scaffold.create(in: directory, name: name, baseURL: baseURL, force: force)
             print("created \(written.count) files in \(directory)")
-            print("next: advocate build --source \(directory)   (then advocate serve --source \(directory))")
             do {
                 let program = try StoreLoader.load(from: Paths.join(directory, "content/data")).store.program
+                print("next: advocate build --source \(directory)   (then advocate serve --source \(directory))")
                 print("the analytics page, private to your team: \(SiteURLs.analyticsURL(of: program))")
             } catch {
                 // --force kept a store that does not load: said now, not at the first build.

@@ -54,7 +54,7 @@ import Testing
             try SiteInputs.load(SiteFixture.options(directory))
         } throws: { error in
             let messages = (error as? DiagnosticsError)?.errors.map(\.description) ?? []
-            return messages.count == 1 && messages[0].contains("welcome.md:1:1: error: send: referral-to-friend is also ")
+            return messages.count == 1 && messages[0].contains("welcome.md:4:1: error: send: referral-to-friend is also ")
                 && messages[0].contains("welcome-2.md's; the server sends one email of each kind")
         }
     }
@@ -77,8 +77,8 @@ import Testing
                                           StatusUpdate(id: late, status: .rewarded, at: at("2026-07-01"))], site: site)
         #expect(notices.messages.map(\.subject) == ["Alan T.: converted"])
         #expect(notices.warnings == [
-            "\(late) is now converted, but it was first converted 151 days after the referral, past the program's 90-day attribution window: it earns no reward, so its referrer was not emailed about it",
-            "\(late) is now rewarded, but it was first converted 151 days after the referral, past the program's 90-day attribution window: it earns no reward, so its referrer was not emailed about it",
+            "\(late) is now converted, but it was first converted on 2026-06-01, more than the program's 90-day attribution window after the referral (2026-01-01): it earns no reward, so its referrer was not emailed about it",
+            "\(late) is now rewarded, but it was first converted on 2026-06-01, more than the program's 90-day attribution window after the referral (2026-01-01): it earns no reward, so its referrer was not emailed about it",
         ])
     }
 

@@ -93,7 +93,7 @@ import Testing
     }
 
     /// The rewritten store files keep their permissions and, run as root, their owner, and a
-    /// lock file root makes belongs to the data folder's owner: `sudo advocate forget` had left
+    /// lock file or a new erasures.log root makes belongs to the data folder's owner: `sudo advocate forget` had left
     /// a world-readable journal and a lock that the server's own user could not open.
     @Test func forgettingKeepsTheStoreFilesPermissionsAndOwner() throws {
         var fixture = StoreFixture()
@@ -110,10 +110,10 @@ import Testing
         }
         _ = try Erasure.forget(email: "grace@example.org", dataDirectory: data, now: .now)
         #expect(try !directory.read("content/data/referrals.jsonl").contains("grace@example.org"))
-        for file in ["referrals.jsonl", "referrers.json"] + (isRoot ? ["referrals.jsonl.lock"] : []) {
+        for file in ["referrals.jsonl", "referrers.json"] + (isRoot ? ["referrals.jsonl.lock", "erasures.log"] : []) {
             var status = stat()
             #expect(stat(directory.file("content/data/\(file)"), &status) == 0)
-            if file.hasSuffix(".lock") {
+            if file.hasSuffix(".lock") || file == "erasures.log" {
                 #expect(status.st_uid == nobody && status.st_gid == gid_t(nobody), "\(file)")
             } else {
                 #expect(status.st_mode & 0o7777 == 0o640, "\(file): \(String(status.st_mode & 0o7777, radix: 8))")

@@ -33,7 +33,7 @@ import Testing
         #expect(report.contains("https://hooks.example/a\n  events:    referral\n  pending:   2 event(s)\n  failing:   since 2026-03-04T10:00:00Z, 3 attempt(s); last error: the receiver answered 503"))
         #expect(report.contains("event #1 (referral) given up 2026-03-05T10:00:00Z: timeout"))
         // A next try gone by (the server stopped since) says when it is made.
-        #expect(report.contains("  next try:  2026-03-04T10:00:08Z (due: made as soon as `advocate serve` runs)\n"))
+        #expect(report.contains("  next try:  2026-03-04T10:00:08Z (due: under way, or made as soon as `advocate serve` runs again)\n"))
         let before = WebhookStatus.report(program: store.program, journal: store.journal, log: loaded, now: Instant(iso8601: "2026-03-04T10:00:01Z")!)
         #expect(before.contains("  next try:  2026-03-04T10:00:08Z\n"))
         #expect(report.contains("https://hooks.example/b\n  events:    status\n  not started yet"))

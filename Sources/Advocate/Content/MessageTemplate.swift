@@ -32,6 +32,8 @@ public struct MessageTemplate: Sendable {
     public var channel: MessageChannel
     /// For an email the server sends itself, when it is sent; nil for share copy.
     public var notification: Notification?
+    /// Where its `send:` is written (the file's start when it has none).
+    public var notificationLocation = SourceLocation.start
     /// Sorted by name; a single unnamed variant when the file declares none.
     public var variants: [MessageVariant]
 

@@ -104,7 +104,8 @@ enum MessageTemplateLoader {
             variants.append(variant)
         }
         guard !variants.isEmpty, !(channel == .email && subject == nil) else { return nil }
-        return MessageTemplate(name: name, file: file, title: title, channel: channel, notification: notification, variants: variants)
+        return MessageTemplate(name: name, file: file, title: title, channel: channel, notification: notification,
+                               notificationLocation: source.location(of: "send"), variants: variants)
     }
 
     /// One variant's subject (given at `subjectAt`) and body parsed; `ownSubject` and `ownBody`

@@ -21,10 +21,9 @@ public struct StatusNotices: Sendable {
         for update in updates {
             guard let outcome = outcomes[update.id] else { continue }
             if [.converted, .rewarded].contains(update.status), !outcome.isConversion, let converted = outcome.firstConvertedAt {
-                let days = (converted.milliseconds - outcome.referral.at.milliseconds) / Instant.millisecondsPerDay
-                warnings.append("\(update.id) is now \(update.status.rawValue), but it was first converted \(days) days after the referral, "
-                                + "past the program's \(store.program.attributionWindowDays)-day attribution window: it earns no reward, "
-                                + "so its referrer was not emailed about it")
+                warnings.append("\(update.id) is now \(update.status.rawValue), but it was first converted on \(converted.day.iso8601), more than "
+                                + "the program's \(store.program.attributionWindowDays)-day attribution window after the referral (\(outcome.referral.at.day.iso8601)): "
+                                + "it earns no reward, so its referrer was not emailed about it")
                 continue
             }
             if let message = notifier.message(forStatus: update, referral: outcome.referral) { messages.append(message) }

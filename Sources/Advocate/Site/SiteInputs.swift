@@ -182,7 +182,7 @@ public struct SiteInputs: Sendable {
         for message in content.messages {
             guard let notification = message.notification else { continue }
             if let first = senders[notification] {
-                diagnostics.error(message.file, .start, "send: \(notification.rawValue) is also \(first.file)'s; the server sends one email of each kind: "
+                diagnostics.error(message.file, message.notificationLocation, "send: \(notification.rawValue) is also \(first.file)'s; the server sends one email of each kind: "
                                   + "remove the send: line from one of them (or the file)")
             } else {
                 senders[notification] = message

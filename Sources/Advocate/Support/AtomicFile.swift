@@ -63,6 +63,9 @@ public enum AtomicFile {
 
     /// Writes `bytes` to a new temporary file beside `path`, flushed to disk when `flush` is
     /// set, and closes it (a batch never holds a descriptor a file); returns its path.
+    /// A new file made as root belongs to its folder's owner: `sudo advocate referral status`
+    /// must not leave an email in the outbox, or an `erasures.log`, that the service's own user
+    /// cannot move or rewrite.
     private static func writeTemporary(_ bytes: [UInt8], for path: String, flush: Bool, replacing replaced: stat? = nil) throws(Failure) -> String {
         let temporary = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
         do throws(CreateFileFailure) {
@@ -70,6 +73,10 @@ public enum AtomicFile {
         } catch {
             throw Failure(description: error.atOpen ? "cannot write \(temporary): \(systemMessage(error.code))"
                                                     : "cannot replace \(path): \(systemMessage(error.code))")
+        }
+        var folder = stat()
+        if replaced == nil, geteuid() == 0, stat((path as NSString).deletingLastPathComponent.nilIfEmpty ?? ".", &folder) == 0, folder.st_uid != 0 {
+            _ = chown(temporary, folder.st_uid, folder.st_gid)
         }
         return temporary
     }

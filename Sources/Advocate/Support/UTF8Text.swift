@@ -38,8 +38,9 @@ enum UTF8Text {
                 continue
             }
             kept.append(scalar)
-            // Columns in bytes, as ``SourceLocation`` counts them.
-            if scalar == "\n" { line += 1; column = 1 } else { column += scalar.utf8.count }
+            // Columns in code points, as a Markdown file's other warnings count them (near enough
+            // to characters; a combining mark is rarely on the line before a control character).
+            if scalar == "\n" { line += 1; column = 1 } else { column += 1 }
         }
         return (String(kept), first)
     }

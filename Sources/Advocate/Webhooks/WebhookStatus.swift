@@ -18,7 +18,7 @@ public enum WebhookStatus {
                 lines.append("  failing:   since \(since.iso8601), \(state.attempts) attempt(s); last error: \(state.lastError ?? "unknown")")
                 if let next = state.nextAttempt {
                     // A time gone by: the server was stopped since, or an attempt is under way.
-                    lines.append("  next try:  \(next.iso8601)" + (next < now ? " (due: made as soon as `advocate serve` runs)" : ""))
+                    lines.append("  next try:  \(next.iso8601)" + (next < now ? " (due: under way, or made as soon as `advocate serve` runs again)" : ""))
                 }
             } else {
                 lines.append("  failing:   no")
