@@ -3,6 +3,15 @@ import Testing
 @testable import Advocate
 
 @Suite struct ErasureTests {
+    /// The fixture's store, with Ada's referral of Grace (grace@example.org), in a new folder.
+    func storeWithGracesReferral() throws -> TemporaryDirectory {
+        var fixture = StoreFixture()
+        fixture.refer("ada", friend: "Grace Hopper", email: "grace@example.org", at: "2026-03-01T09:00:00Z")
+        let directory = try TemporaryDirectory()
+        try fixture.write(to: directory)
+        return directory
+    }
+
     @Test func forgettingAFriendOrAReferrerKeepsEveryFigure() throws {
         var fixture = StoreFixture()
         let first = fixture.refer("ada", friend: "Grace Hopper", email: "Grace@Example.org", at: "2026-03-01T09:00:00Z")
@@ -37,10 +46,7 @@ import Testing
     /// A log of erasures behind a link to nowhere (a volume not mounted) or a folder in its place
     /// is named before anything is erased, not replaced by a file holding this one entry.
     @Test func aLogOfErasuresBehindALinkToNowhereStopsTheErasure() throws {
-        var fixture = StoreFixture()
-        fixture.refer("ada", friend: "Grace Hopper", email: "grace@example.org", at: "2026-03-01T09:00:00Z")
-        let directory = try TemporaryDirectory()
-        try fixture.write(to: directory)
+        let directory = try storeWithGracesReferral()
         let data = directory.file("content/data")
         try FileManager.default.createSymbolicLink(atPath: directory.file("content/data/erasures.log"), withDestinationPath: directory.file("volume/erasures.log"))
         let journal = try directory.read("content/data/referrals.jsonl")
@@ -65,10 +71,7 @@ import Testing
     /// Store files that are links to another volume stay links: the erasure is written to the
     /// files they lead to, one through a relative link and a chain of two.
     @Test func forgettingWritesThroughLinkedStoreFiles() throws {
-        var fixture = StoreFixture()
-        fixture.refer("ada", friend: "Grace Hopper", email: "grace@example.org", at: "2026-03-01T09:00:00Z")
-        let directory = try TemporaryDirectory()
-        try fixture.write(to: directory)
+        let directory = try storeWithGracesReferral()
         let data = directory.file("content/data")
         let manager = FileManager.default
         try manager.createDirectory(atPath: directory.file("volume"), withIntermediateDirectories: true)
@@ -96,10 +99,7 @@ import Testing
     /// lock file or a new erasures.log root makes belongs to the data folder's owner: `sudo advocate forget` had left
     /// a world-readable journal and a lock that the server's own user could not open.
     @Test func forgettingKeepsTheStoreFilesPermissionsAndOwner() throws {
-        var fixture = StoreFixture()
-        fixture.refer("ada", friend: "Grace Hopper", email: "grace@example.org", at: "2026-03-01T09:00:00Z")
-        let directory = try TemporaryDirectory()
-        try fixture.write(to: directory)
+        let directory = try storeWithGracesReferral()
         let data = directory.file("content/data")
         let isRoot = geteuid() == 0
         let nobody: uid_t = 65534
@@ -124,10 +124,7 @@ import Testing
 
     /// An email waiting in the outbox (or kept in sent/) to or about the person goes too; others stay.
     @Test func forgettingDeletesTheirEmailsFromTheOutbox() throws {
-        var fixture = StoreFixture()
-        fixture.refer("ada", friend: "Grace Hopper", email: "grace@example.org", at: "2026-03-01T09:00:00Z")
-        let directory = try TemporaryDirectory()
-        try fixture.write(to: directory)
+        let directory = try storeWithGracesReferral()
         try directory.write(".advocate/outbox/1-welcome.eml", "To: Grace Hopper <Grace@Example.org>\r\n\r\nHello")
         try directory.write(".advocate/outbox/sent/0-welcome.eml", "To: Grace Hopper <grace@example.org>\r\n\r\nHello")
         try directory.write(".advocate/outbox/2-other.eml", "To: Alan <alan@example.org>\r\n\r\nHello")
@@ -152,10 +149,7 @@ import Testing
     /// whose invitation it was: "through Ada's invitation"), and their code takes no referral
     /// more: one went to "Erased", and its friend was emailed as from them.
     @Test func forgettingAReferrerTakesTheirNameFromFriendsEmailsAndTheirCodeFromTheForm() throws {
-        var fixture = StoreFixture()
-        fixture.refer("ada", friend: "Grace Hopper", email: "grace@example.org", at: "2026-03-01T09:00:00Z")
-        let directory = try TemporaryDirectory()
-        try fixture.write(to: directory)
+        let directory = try storeWithGracesReferral()
         let id = try #require(try directory.read("content/data/referrals.jsonl").split(separator: "\"").dropFirst(7).first)
         try directory.write(".advocate/outbox/sent/5-friend.eml", "To: Grace <grace@example.org>\r\nMessage-ID: <\(id).friend@refer.acme.example>\r\n\r\nThrough Ada's invitation")
         try directory.write(".advocate/outbox/2-other.eml", "To: Alan <alan@example.org>\r\n\r\nHello")

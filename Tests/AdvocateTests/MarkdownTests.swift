@@ -226,15 +226,21 @@ private final class ResultBox: @unchecked Sendable {
         #expect(diagnostics.contains { $0.file.hasSuffix("huge.md") && $0.message.contains("a page's Markdown may be at most 2,097,152") }, "\(diagnostics)")
     }
 
+    /// The stories of a folder holding one story of `text`, what loading it said, and its file.
+    func loadStory(_ text: String) throws -> (stories: [Story], diagnostics: [String], file: String) {
+        let directory = try TemporaryDirectory()
+        try directory.write("stories/story.md", text)
+        var diagnostics = DiagnosticList()
+        let stories = ContentLoader.loadStories(directory.file("stories"), diagnostics: &diagnostics)
+        return (stories, diagnostics.all.map(\.description), directory.file("stories/story.md"))
+    }
+
     /// A link or picture whose address safe mode drops (`javascript:`, `file:`) is named at its
     /// place, where it had become an empty `href` without a word; pictures' data: URLs stay.
     @Test func aDroppedAddressIsNamed() throws {
-        let directory = try TemporaryDirectory()
-        try directory.write("stories/js.md", "---\ntitle: T\n---\nHello [click](JavaScript:alert(1)) and\n![img](file:///etc/passwd) ok ![dot](data:image/png;base64,iVBO) [fine](https://x.example).\n")
-        var diagnostics = DiagnosticList()
-        let stories = ContentLoader.loadStories(directory.file("stories"), diagnostics: &diagnostics)
-        #expect(diagnostics.all.map(\.description) == [
-            "\(directory.file("stories/js.md")):4:7: warning: the address JavaScript:alert(1) is left out of the page (and 1 more) (javascript:, vbscript:, file: and data: addresses are unsafe); link to a web address instead",
+        let (stories, diagnostics, file) = try loadStory("---\ntitle: T\n---\nHello [click](JavaScript:alert(1)) and\n![img](file:///etc/passwd) ok ![dot](data:image/png;base64,iVBO) [fine](https://x.example).\n")
+        #expect(diagnostics == [
+            "\(file):4:7: warning: the address JavaScript:alert(1) is left out of the page (and 1 more) (javascript:, vbscript:, file: and data: addresses are unsafe); link to a web address instead",
         ])
         #expect(stories.first?.page.rendered.html.contains(#"<a href="">click</a>"#) == true)
         #expect(stories.first?.page.rendered.droppedLinks.map(\.text) == ["JavaScript:alert(1)", "file:///etc/passwd"])
@@ -243,12 +249,9 @@ private final class ResultBox: @unchecked Sendable {
     /// Control characters (a word processor's U+000B, a bell) are left out of the page, with a
     /// warning at the first; a form feed, which HTML takes as a space, stays.
     @Test func controlCharactersAreLeftOutWithAWarning() throws {
-        let directory = try TemporaryDirectory()
-        try directory.write("stories/ctl.md", "---\ntitle: Bell\nsummary: \"ctl \u{07} bell\"\n---\nLine\u{0B}break and \u{1B}[1mbold\u{0C}.\n")
-        var diagnostics = DiagnosticList()
-        let stories = ContentLoader.loadStories(directory.file("stories"), diagnostics: &diagnostics)
-        #expect(diagnostics.all.map(\.description) == [
-            "\(directory.file("stories/ctl.md")):3:15: warning: control characters such as U+0007 (pasted from a word processor?) are left out: pages cannot show them; remove them from the file",
+        let (stories, diagnostics, file) = try loadStory("---\ntitle: Bell\nsummary: \"ctl \u{07} bell\"\n---\nLine\u{0B}break and \u{1B}[1mbold\u{0C}.\n")
+        #expect(diagnostics == [
+            "\(file):3:15: warning: control characters such as U+0007 (pasted from a word processor?) are left out: pages cannot show them; remove them from the file",
         ])
         #expect(stories.first?.summary == "ctl  bell")
         #expect(stories.first?.page.rendered.html == "<p>Linebreak and [1mbold\u{0C}.</p>\n", "\(stories.first?.page.rendered.html ?? "")")
