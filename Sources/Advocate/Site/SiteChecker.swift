@@ -140,7 +140,7 @@ public enum SiteChecker {
                 }
                 let value = tag.name == "." ? sections.last ?? "." : tag.name
                 if valueName(of: value).hasSuffix("structuredData"), tag.kind == .variable,
-                   !tag.isUnescaped || !opensAScriptOfJSON(before: tag.offset, in: template.text) {
+                   !tag.isUnescaped || !opensAScriptOfJSON(TemplateHTMLContext.at(tag.offset, in: template.text)) {
                     // JSON escaped for a script element, and for nowhere else: quotes end an attribute.
                     diagnostics.warning(file, tag.location, "write '\(tag.name)' as {{{\(tag.name)}}} right inside <script type=\"application/ld+json\">: "
                                         + "its JSON is escaped for a script element only (escaped it no longer reads as JSON; elsewhere its quotes end an attribute)")
@@ -188,7 +188,7 @@ public enum SiteChecker {
                 + "(onmouseover=…): put the value in quotes, \(name)=\"…\""
         case .tagBody:
             return "is written inside a tag where its attributes go, where it could add one (onmouseover=…): write it inside a quoted attribute value"
-        case .rawText(let element) where !(element == "style" && styleValues.contains(last)) && last != "structuredData":
+        case .rawText(let element, _, _) where !(element == "style" && styleValues.contains(last)) && last != "structuredData":
             return "is written inside a <\(element)> element, where HTML escaping does not make a value safe; "
                 + "put it in a data- attribute that a script reads (for JSON-LD, page.structuredData)"
         default:
@@ -203,47 +203,11 @@ public enum SiteChecker {
         return valueName(of: String(name[name.index(after: open)..<close]).trimmingWhitespace())
     }
 
-    /// Whether the template's text before `offset` ends with the opening tag of a script
-    /// element of JSON (`<script type="application/ld+json">`), whitespace and the tags that
-    /// write nothing (`{{#page.structuredData}}`, `{{! a comment }}`, a closing tag) aside.
-    static func opensAScriptOfJSON(before offset: Int, in text: String) -> Bool {
-        var before = String(decoding: text.utf8.prefix(offset), as: UTF8.self)[...]
-        while true {
-            before = before[..<(before.lastIndex(where: { !$0.isWhitespace }).map(before.index(after:)) ?? before.startIndex)]
-            guard before.hasSuffix("}}"), let open = before.range(of: "{{", options: .backwards),
-                  let sign = before[open.upperBound...].first, "#^/!".contains(sign) else { break }
-            before = before[..<open.lowerBound]
-        }
-        guard before.last == ">", let open = before.range(of: "<script", options: [.backwards, .caseInsensitive]) else { return false }
-        let tag = before[open.upperBound..<before.index(before: before.endIndex)]
-        guard !tag.contains(">"), tag.first?.isWhitespace == true, let type = attribute("type", in: tag) else { return false }
+    /// Whether a tag is right inside a script element of JSON (`<script type="application/ld+json">`):
+    /// only spaces and the tags that write nothing (`{{#page.structuredData}}`, a comment) before it.
+    static func opensAScriptOfJSON(_ context: TemplateHTMLContext) -> Bool {
+        guard case .rawText("script", let type, true) = context else { return false }
         return type.trimmingWhitespace().lowercased().hasSuffix("json")
-    }
-
-    /// The value of the attribute `name` in a start tag's text after its element's name,
-    /// quoted or not; nil when the tag has no such attribute.
-    static func attribute(_ name: String, in tag: Substring) -> String? {
-        var rest = tag
-        while let start = rest.firstIndex(where: { !$0.isWhitespace && $0 != "/" }) {
-            rest = rest[start...]
-            let attributeName = rest.prefix { !$0.isWhitespace && $0 != "=" && $0 != "/" }
-            rest = rest[attributeName.endIndex...].drop(while: \.isWhitespace)
-            var value = ""
-            if rest.first == "=" {
-                rest = rest.dropFirst().drop(while: \.isWhitespace)
-                if let quote = rest.first, quote == "\"" || quote == "'" {
-                    let body = rest.dropFirst().prefix { $0 != quote }
-                    value = String(body)
-                    rest = rest[body.endIndex...].dropFirst()
-                } else {
-                    let body = rest.prefix { !$0.isWhitespace }
-                    value = String(body)
-                    rest = rest[body.endIndex...]
-                }
-            }
-            if attributeName.lowercased() == name { return value }
-        }
-        return nil
     }
 
     /// The values that hold HTML the build made itself (rendered Markdown, SVG charts, JSON

@@ -16,8 +16,10 @@ enum TemplateHTMLContext: Equatable {
     case attribute(name: String, atStart: Bool, quoted: Bool)
     /// Inside a start tag where an attribute's name goes (`<div {{x}}>`).
     case tagBody
-    /// The text of a `<script>` or a `<style>` element (`element` in lower case).
-    case rawText(element: String)
+    /// The text of a `<script>` or a `<style>` element (`element` in lower case), with its
+    /// `type` attribute ("" without one); `atStart` when only spaces and Mustache tags that
+    /// write nothing come before the value in it.
+    case rawText(element: String, type: String, atStart: Bool)
 
     /// The context at byte `offset` of `text`.
     static func at(_ offset: Int, in text: String) -> TemplateHTMLContext {
@@ -43,11 +45,13 @@ enum TemplateHTMLContext: Equatable {
                 } else if bytes[index] == UInt8(ascii: "<"), index + 1 < bytes.count, isASCIILetter(bytes[index + 1]) {
                     index += 1
                     let name = word().lowercased()
-                    if let inside = readAttributes() { return inside }
+                    var type = ""
+                    if let inside = readAttributes(type: &type) { return inside }
                     if ["script", "style", "textarea", "title"].contains(name) {
                         // Raw text up to its end tag; escaped values are safe only in the last two.
                         guard let end = find("</" + name, from: index, ignoringCase: true) else {
-                            return name == "script" || name == "style" ? .rawText(element: name) : .text
+                            guard name == "script" || name == "style" else { return .text }
+                            return .rawText(element: name, type: type, atStart: writesNothing(bytes[index...]))
                         }
                         index = end + 2 + name.utf8.count
                     }
@@ -58,8 +62,9 @@ enum TemplateHTMLContext: Equatable {
             return .text
         }
 
-        /// Reads a start tag's attributes to its `>`; the context when the text ends inside it.
-        private mutating func readAttributes() -> TemplateHTMLContext? {
+        /// Reads a start tag's attributes to its `>`, keeping its `type`'s value; the context when
+        /// the text ends inside it.
+        private mutating func readAttributes(type: inout String) -> TemplateHTMLContext? {
             while index < bytes.count {
                 let byte = bytes[index]
                 if byte == UInt8(ascii: ">") { index += 1; return nil }
@@ -88,6 +93,7 @@ enum TemplateHTMLContext: Equatable {
                 if index >= bytes.count {
                     return .attribute(name: name, atStart: writesNothing(bytes[valueStart...]), quoted: quote != nil)
                 }
+                if name == "type" { type = String(decoding: bytes[valueStart..<index], as: UTF8.self) }
                 if quote != nil { index += 1 }
             }
             return .tagBody
