@@ -190,6 +190,7 @@ actor WebhookDispatcher {
 
     /// How long an attempt waits for the receiver's answer.
     static let answerDeadline = TimeAmount.seconds(15)
+    /// How long an attempt waits for its connection (a receiver that drops packets, not one that refuses).
     static let connectDeadline = TimeAmount.seconds(10)
 
     /// AsyncHTTPClient's shared client, but failing an attempt as soon as its connection does:

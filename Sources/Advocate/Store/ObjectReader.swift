@@ -107,7 +107,7 @@ struct ObjectReader {
     /// say, which text pasted from a word processor carries), which no page can show.
     mutating func displayText(_ key: String, required: Bool, maxLength: Int) -> String? {
         guard let text = string(key, required: required, maxLength: maxLength) else { return nil }
-        if let control = text.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
+        if let control = StoreRules.firstControlCharacter(in: text) {
             error(key, "field '\(key)' contains the control character \(String(format: "U+%04X", control.value)); remove it (pasted from a word processor?)")
             return nil
         }

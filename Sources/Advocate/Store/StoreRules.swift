@@ -114,7 +114,12 @@ public enum StoreRules {
 
     /// Whether `text` has a control character (a tab, a line break, NUL…).
     static func hasControlCharacters(_ text: String) -> Bool {
-        text.unicodeScalars.contains { $0.properties.generalCategory == .control }
+        firstControlCharacter(in: text) != nil
+    }
+
+    /// The first control character of `text` (a tab, a line break, U+000B…), if any.
+    static func firstControlCharacter(in text: String) -> Unicode.Scalar? {
+        text.unicodeScalars.first { $0.properties.generalCategory == .control }
     }
 
     /// What a name given now must be beside readable: one line, without control characters or
