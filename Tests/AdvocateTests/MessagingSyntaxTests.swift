@@ -74,6 +74,11 @@ import Testing
         #expect(diagnostics.all.map(\.description) == ["m.md:5:1: error: variant name \"B\" must be letters a-z, digits or '-'"])
     }
 
+    /// A tag over several lines moves the columns of what follows it on its last line.
+    @Test func aTagOverSeveralLinesMovesTheColumnsAfterIt() throws {
+        #expect(try problems("Hi\n{{! a\nb }}{{nope}} {{link}}").first?.hasPrefix("m.md:7:5: error: unknown variable '{{nope}}'") == true)
+    }
+
     /// A message is rendered on its own: a partial would write nothing, so it is an error.
     @Test func aPartialInAMessageIsAnError() throws {
         #expect(try problems("Hi {{> layout}} {{link}}") == ["m.md:5:4: error: '{{> layout}}' includes a template, which a message cannot: write its text in the message"])

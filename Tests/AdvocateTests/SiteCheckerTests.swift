@@ -300,9 +300,10 @@ import Testing
             <a href="  {{site.name}}">x</a><a title="a>b" href="{{site.name}}">x</a>
             <!-- <script> -->{{site.name}}<title>{{site.name}}</title><p style="--accent: {{site.accentColor}}; width: {{site.name}}">x</p>
             <a href="{{site.baseURL}}/x">x</a><a href="{{page.path}}">x</a><textarea>{{site.name}}</textarea>
+            <input disabled {{site.name}}><div data-{{site.name}}="1"><{{site.name}} class="a"><script>var s = "</scripts>"; var n = "{{site.name}}";</script>
             """) { $0.message.contains("escaping does not") || $0.message.contains("attribute's link") || $0.message.contains("without quotes")
                    || $0.message.contains("where its attributes go") || $0.message.contains("srcdoc") }
-        #expect(found.map { [$0.line, $0.column] } == [[1, 31], [1, 56], [1, 93], [2, 12], [2, 53], [3, 108]], "\(found)")
+        #expect(found.map { [$0.line, $0.column] } == [[1, 31], [1, 56], [1, 93], [2, 12], [2, 53], [3, 108], [5, 17], [5, 41], [5, 60], [5, 123]], "\(found)")
         #expect(found[0].message.hasPrefix("'site.name' is written into the title attribute's value without quotes"), "\(found[0])")
         #expect(found[1].message.hasPrefix("'site.name' is written inside a tag where its attributes go"), "\(found[1])")
         #expect(found[5].message.hasPrefix("'site.name' is written into the style attribute"), "\(found[5])")

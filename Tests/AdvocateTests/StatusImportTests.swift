@@ -38,6 +38,12 @@ import Testing
         #expect(imported.updates.map { [$0.id, $0.status.rawValue] } == [[ids[1], "contacted"], [ids[0], "converted"]])
         #expect(imported.unchanged == 2)
         #expect(imported.warnings.map(\.description) == ["crm.csv:2:1: warning: 2 lines give the status its referral already has, and are skipped (lines 2, 4)"])
+        // A CRM repeats the order's value on the rows after the conversion, and writes 0 for none.
+        fixture.status(ids[0], "converted", at: "2026-03-05T09:00:00Z", value: 175)
+        fixture.status(ids[0], "rewarded", at: "2026-03-06T09:00:00Z")
+        let repeated = try StatusImport.updates(csv: "id,status,value\n\(ids[0]),rewarded,175\n\(ids[0]),rewarded,0\n", file: "crm.csv",
+                                                store: try fixture.load(), now: .now).get()
+        #expect(repeated.updates.isEmpty && repeated.unchanged == 2, "\(repeated)")
         // Another value for the same status is no repeat: refused as a change, not dropped unsaid.
         fixture.status(ids[1], "converted", at: "2026-03-05T09:00:00Z", value: 10)
         guard case .failure(let error) = StatusImport.updates(csv: "id,status,value\n\(ids[1]),converted,250\n\(ids[1]),converted,10\n", file: "crm.csv",

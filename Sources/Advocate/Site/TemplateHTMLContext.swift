@@ -42,6 +42,11 @@ enum TemplateHTMLContext: Equatable {
                 } else if starts(with: "<!--") {
                     guard let end = find("-->", from: index + 4) else { return .text }
                     index = end + 3
+                } else if bytes[index] == UInt8(ascii: "<"), index + 1 == bytes.count || starts(with: "<{{") {
+                    // A tag whose name is a value (`<{{x}} …>`).
+                    index += 1
+                    var type = ""
+                    if let inside = readAttributes(type: &type) { return inside }
                 } else if bytes[index] == UInt8(ascii: "<"), index + 1 < bytes.count, isASCIILetter(bytes[index + 1]) {
                     index += 1
                     let name = word().lowercased()
@@ -49,11 +54,11 @@ enum TemplateHTMLContext: Equatable {
                     if let inside = readAttributes(type: &type) { return inside }
                     if ["script", "style", "textarea", "title"].contains(name) {
                         // Raw text up to its end tag; escaped values are safe only in the last two.
-                        guard let end = find("</" + name, from: index, ignoringCase: true) else {
+                        guard let end = endTag(name) else {
                             guard name == "script" || name == "style" else { return .text }
                             return .rawText(element: name, type: type, atStart: writesNothing(bytes[index...]))
                         }
-                        index = end + 2 + name.utf8.count
+                        index = end
                     }
                 } else {
                     index += 1
@@ -76,7 +81,8 @@ enum TemplateHTMLContext: Equatable {
                 }
                 let name = attributeName().lowercased()
                 while index < bytes.count, isSpace(bytes[index]) { index += 1 }
-                guard index < bytes.count else { return name.isEmpty ? .tagBody : nil }
+                // The text ends where a name goes (`<input disabled {{x}}`, `<div data-{{x}}=…`).
+                guard index < bytes.count else { return .tagBody }
                 guard bytes[index] == UInt8(ascii: "=") else { continue }
                 index += 1
                 while index < bytes.count, isSpace(bytes[index]) { index += 1 }
@@ -97,6 +103,19 @@ enum TemplateHTMLContext: Equatable {
                 if quote != nil { index += 1 }
             }
             return .tagBody
+        }
+
+        /// Where the end tag of a raw-text element `name` ends (`</script` and a space, `/` or
+        /// `>`: `</scripts>` is text), searching from the reader's place.
+        private func endTag(_ name: String) -> Int? {
+            var from = index
+            while let found = find("</" + name, from: from, ignoringCase: true) {
+                let after = found + 2 + name.utf8.count
+                guard after < bytes.count else { return nil }
+                if isSpace(bytes[after]) || bytes[after] == UInt8(ascii: "/") || bytes[after] == UInt8(ascii: ">") { return after }
+                from = after
+            }
+            return nil
         }
 
         private mutating func word() -> String {

@@ -17,7 +17,7 @@ enum ThemeVariables {
         samples.append(referrerContext.stats(0))
         var keys: Set<String> = [
             // Present only on some sites or for some referrers.
-            "accentColor", "logo", "imageURL", "offer", "until", "referrerAmount", "friendReward", "join", "action", "version", "effective", "summary", "date", "author", "variant", "subject", "html",
+            "accentColor", "logo", "imageURL", "offer", "until", "referrerAmount", "friendReward", "join", "action", "version", "effective", "summary", "date", "author", "hasByline", "variant", "subject", "html",
             "tier", "nextTier", "remaining", "conversionsText", "progress", "percent", "label", "errors", "values", "hasErrors",
             "story", "content", "charts", "weeks", "weekRows", "funnel", "source", "segment", "tiers", "toc", "hasToc",
             // Goals and A/B verdicts, on programs that set goals or run variants.

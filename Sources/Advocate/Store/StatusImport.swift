@@ -97,25 +97,34 @@ public enum StatusImport {
     }
 
     /// Removes the updates that give a referral the status it already has (in the journal, or
-    /// from a line above), with no other value or reason than it has; returns their lines. A line
-    /// that gives another value (a corrected order value) is kept, and refused as a change of
-    /// nothing by ``StatusRecorder``, rather than dropped without a word.
+    /// from a line above); returns their lines. A value counts only with converted (the order's
+    /// value: a CRM repeats it on every later row, or writes 0 for none) and a reason only with
+    /// rejected; a line that gives a converted referral another value (a corrected order value)
+    /// is kept, and refused by ``StatusRecorder``, rather than dropped without a word.
     private static func dropUnchanged(_ updates: inout [StatusUpdate], lines: inout [Int], store: Store) -> [Int] {
-        var current: [String: StatusUpdate] = [:]
+        var status: [String: ReferralStatus] = [:]
+        var orderValue: [String: Double] = [:]
+        var reason: [String: String] = [:]
         for event in store.journal {
-            if case .status(let change) = event {
-                current[change.id] = StatusUpdate(id: change.id, status: change.status, value: change.value, reason: change.reason, at: change.at)
-            }
+            guard case .status(let change) = event else { continue }
+            status[change.id] = change.status
+            if change.status == .converted, let value = change.value { orderValue[change.id] = value }
+            if change.status == .rejected, let text = change.reason { reason[change.id] = text }
         }
         var kept: [(StatusUpdate, Int)] = []
         var unchanged: [Int] = []
         for (update, line) in zip(updates, lines) {
-            if let known = current[update.id], known.status == update.status,
-               update.value == nil || update.value == known.value, update.reason == nil || update.reason == known.reason {
+            let sameValue = update.status != .converted || update.value == nil || update.value == orderValue[update.id]
+            let sameReason = update.status != .rejected || update.reason == nil || update.reason == reason[update.id]
+            if status[update.id] == update.status, sameValue, sameReason {
                 unchanged.append(line)
             } else {
                 // Only a move to another status is what later lines are compared with.
-                if current[update.id]?.status != update.status { current[update.id] = update }
+                if status[update.id] != update.status {
+                    status[update.id] = update.status
+                    if let value = update.value, update.status == .converted { orderValue[update.id] = value }
+                    if let text = update.reason, update.status == .rejected { reason[update.id] = text }
+                }
                 kept.append((update, line))
             }
         }

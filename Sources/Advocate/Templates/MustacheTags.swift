@@ -85,8 +85,10 @@ enum MustacheTags {
                             closer: triple ? "}}}" : String(decoding: closer, as: UTF8.self),
                             isUnescaped: kind == .variable && (triple || ampersand), isUnfinished: unfinished))
             guard close != nil else { break }
-            for byte in bytes[index..<end] where byte == 0x0A {
+            // A tag over several lines: the line and its start move with it, for the columns after it.
+            for position in index..<end where bytes[position] == 0x0A {
                 line += 1
+                lineStart = position + 1
             }
             // Past this tag's own closer, before the delimiters change.
             index = end + closer.count + (triple && closedTriple ? 1 : 0)
