@@ -37,7 +37,7 @@ struct AsOfOption: ParsableArguments {
         let today = Instant.now.day
         if let asOf, today < asOf {
             StandardError.write("warning: --as-of \(asOf.iso8601) is after today (\(today.iso8601)): the figures are a forecast, "
-                                + "with every conversion's reward hold counted as passed by then")
+                                + "counting as earned each reward whose hold ends by then")
         }
     }
 }
