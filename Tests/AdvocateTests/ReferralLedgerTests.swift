@@ -83,6 +83,8 @@ import Testing
         ("Grace x@evil.de", "Please enter your name, not a web address."),
         ("Grace 203.0.113.7", "Please enter your name, not a web address."),
         ("Grace evil.co.uk", "Please enter your name, not a web address."),
+        ("Grace bit.ly", "Please enter your name, not a web address."),
+        ("Grace t.me", "Please enter your name, not a web address."),
         ("Grace evil.de?x=1", "Please enter your name, not a web address."),
     ])
     func unusableNamesGetTheirReason(name: String, message: String) {
@@ -95,7 +97,8 @@ import Testing
     /// host of a country's domain (`.li`, `.ng`, `.jo`) or a brand's (`.kim`).
     @Test(arguments: ["J.R.R. Tolkien", "Anna Wwwilson", "Mr www", "Dr. Ada Lovelace", "St. John Smith", "Mary-Jane O'Neil", "Ana M.", "王小明", "Zoë Müller",
                       "J.Li", "H.Kim", "Dr.Ng", "Mary.Jo Smith", "Anne-Marie.Love", "Ada @ Acme", "Version 2.0 Smith",
-                      "T.Ly", "Tran Thi.Ly", "Y.Su", "W.To", "A.Ai", "H.Co", "J.Me", "D.Bar", "L.Page", "J.Link", "K.Win", "R.Dev", "Xiao.Ru"])
+                      "T.Ly", "Tran Thi.Ly", "Y.Su", "W.To", "A.Ai", "H.Co", "J.Me", "D.Bar", "L.Page", "J.Link", "K.Win", "R.Dev", "Xiao.Ru",
+                      "Priya Sharma B.Com", "Ravi Kumar B.Tech", "J.Top", "Dr.Mobi Okafor", "Capt.Buzz Aldrin", "Hoàng T.Ly/Lê"])
     func namesThatAreNoAddressAreTaken(name: String) {
         var errors: [FieldError] = []
         ReferralLedger.checkPerson(name: name, email: "grace@example.net", into: &errors)

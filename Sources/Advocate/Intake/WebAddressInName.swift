@@ -7,9 +7,10 @@ import Foundation
 /// trade-off: X counts every bare `host.tld`, but real names are full of them (`J.Li`, `H.Kim`,
 /// `Dr.Ng`, `Mary.Jo Smith` end in Liechtenstein's, a brand's, Nigeria's and Jordan's domains).
 /// So a bare host counts only with a path, query or port after it (`evil.de/win`), under a
-/// country's commercial second level (`evil.co.uk`), or when its last
-/// label is one that spam uses and no name ends in (``linkedTopLevelDomains``); a scheme, `www.`,
-/// an email address and an IPv4 address count wherever they are. Full-width letters and dots
+/// country's commercial second level (`evil.co.uk`), when it is a known shortener (`bit.ly`),
+/// or when its last label is one that spam uses and no name ends in (``linkedTopLevelDomains``),
+/// and never when it is an initial and a word (`B.Com`, `J.Top`); a scheme, `www.`, an email
+/// address and an IPv4 address count wherever they are. Full-width letters and dots
 /// (`ｗｗｗ．`, `evil。com`) read as plain ones and invisible characters as nothing.
 enum WebAddressInName {
     /// Generic domains and the country codes sold as generic ones that no name ends in: a bare
@@ -18,8 +19,14 @@ enum WebAddressInName {
     /// are surnames (`page`, `link`, `bar`, `best`, `host`, `win`…).
     static let linkedTopLevelDomains: Set<String> = [
         "com", "net", "org", "info", "biz", "xyz", "top", "online", "site", "website", "shop", "store",
-        "app", "click", "icu", "vip", "email", "news", "buzz", "cyou", "sbs", "cfd", "quest", "lol",
-        "space", "tech", "mobi", "io", "cc", "ws", "pw", "tk", "ml", "cf", "gq", "cn",
+        "app", "click", "icu", "vip", "email", "news", "cyou", "sbs", "cfd", "quest", "lol",
+        "space", "tech", "io", "cc", "ws", "pw", "tk", "ml", "cf", "gq", "cn",
+    ]
+
+    /// Link shorteners and messaging links, whatever their domain: the usual links of spam, and
+    /// hosts an initial and a word (`B.Com`, `T.Ly`) would otherwise be taken for.
+    static let linkHosts: Set<String> = [
+        "bit.ly", "t.me", "t.co", "x.com", "goo.gl", "ow.ly", "buff.ly", "is.gd", "rb.gy", "cutt.ly", "tiny.cc", "wa.me", "tinyurl.com", "shorturl.at",
     ]
 
     /// Whether `name` holds a web address, an email address or an IP address.
@@ -57,6 +64,9 @@ enum WebAddressInName {
         let last = String(labels.last!)
         if labels.count == 4 && labels.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) && $0.count <= 3 }) { return true }
         if before == "@" { return TopLevelDomains.all.contains(last) }
+        if linkHosts.contains(labels.joined(separator: ".")) { return true }
+        // An initial and a word is a name (`J.Top`, `T.Ly/Lê`) or a degree (`B.Com`, `M.Tech`).
+        if labels.count == 2, labels[0].count == 1 { return false }
         if linkedTopLevelDomains.contains(last) { return true }
         guard TopLevelDomains.all.contains(last) else { return false }
         // A country's commercial second level (`evil.co.uk`, `evil.com.au`).
