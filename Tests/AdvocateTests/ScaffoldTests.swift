@@ -66,6 +66,15 @@ import Testing
             try Scaffold.create(in: linked.path, name: "X", baseURL: "https://x.example", force: true)
         } throws: { "\($0)".hasPrefix("\(linked.file("content")) is a symbolic link to \(linked.file("nowhere")), which cannot be followed") }
         #expect(try FileManager.default.contentsOfDirectory(atPath: linked.path) == ["content"])
+        // And where a file goes: it had been written through, after five others.
+        let fileLink = try TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: fileLink.file("templates"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: fileLink.file("templates/home.mustache"), withDestinationPath: fileLink.file("nodir/home.mustache"))
+        #expect {
+            try Scaffold.create(in: fileLink.path, name: "X", baseURL: "https://x.example", force: true)
+        } throws: { "\($0)".hasPrefix("\(fileLink.file("templates/home.mustache")) is a symbolic link to ") }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: fileLink.file("templates")) == ["home.mustache"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: fileLink.path) == ["templates"])
     }
 
     @Test func embeddedStarterThemeMatchesTemplates() throws {

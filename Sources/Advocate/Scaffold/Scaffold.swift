@@ -33,13 +33,15 @@ public enum Scaffold {
             throw Refusal(description: "--name must be " + StoreRules.newNameRequirement)
         }
         let files = files(name: name, baseURL: baseURL, today: today)
-        // All or nothing: a file where a folder goes (content/data) is named before anything is written.
-        for folder in Set(files.flatMap { folders(above: $0.0) }).sorted() {
-            let full = Paths.join(directory, folder)
+        // All or nothing: a file where a folder goes (content/data), or a link to nowhere where a
+        // file or folder goes, is named before anything is written (one would be written through).
+        let filePaths = Set(files.map(\.0))
+        for path in filePaths.union(files.flatMap { folders(above: $0.0) }).sorted() {
+            let full = Paths.join(directory, path)
             if let link = brokenLink(full) {
-                throw Refusal(description: "\(full) is a symbolic link to \(link.target), which cannot be followed (\(link.reason)); point it at a folder or remove it, then run init again (nothing was written)")
+                throw Refusal(description: "\(full) is a symbolic link to \(link.target), which cannot be followed (\(link.reason)); point it at what belongs there or remove it, then run init again (nothing was written)")
             }
-            if let type = fileType(full), type != S_IFDIR {
+            if !filePaths.contains(path), let type = fileType(full), type != S_IFDIR {
                 throw Refusal(description: "\(full) is a file where a new site has a folder; move it aside, then run init again (nothing was written)")
             }
         }
