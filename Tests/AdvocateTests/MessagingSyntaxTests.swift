@@ -74,6 +74,16 @@ import Testing
         #expect(diagnostics.all.map(\.description) == ["m.md:5:1: error: variant name \"B\" must be letters a-z, digits or '-'"])
     }
 
+    /// An error swift-mustache places on a body's first line is placed in the body as written,
+    /// not shifted by the content type the text is parsed with.
+    @Test func anErrorOnTheFirstLineKeepsItsColumn() throws {
+        let source = try FrontMatter.parse("---\nchannel: x\n---\nab {{=<% %>}} {{link}}\n", file: "m.md")
+        var diagnostics = DiagnosticList()
+        _ = MessageTemplateLoader.load(source, name: "m", diagnostics: &diagnostics)
+        let found = try #require(diagnostics.all.first)
+        #expect(found.line == 4 && found.column <= 22, "\(found)")
+    }
+
     /// A tag over several lines moves the columns of what follows it on its last line.
     @Test func aTagOverSeveralLinesMovesTheColumnsAfterIt() throws {
         #expect(try problems("Hi\n{{! a\nb }}{{nope}} {{link}}").first?.hasPrefix("m.md:7:5: error: unknown variable '{{nope}}'") == true)

@@ -145,7 +145,8 @@ enum MessageTemplateLoader {
             do {
                 return try MessageText(parsing: text, contentType: contentType, escaping: escaping)
             } catch let error as MustacheTemplate.ParserError {
-                let (place, message) = MustacheSyntaxError.diagnose(error, in: written, firstLine: line)
+                let (place, message) = MustacheSyntaxError.diagnose(error, in: written, firstLine: line,
+                                                                    columnsBefore: MessageText.pragma(contentType).count)
                 diagnostics.error(file, field ?? place, "\(what)\(label): invalid Mustache: \(message)")
             } catch {
                 diagnostics.error(file, SourceLocation(line: line, column: 1), "\(what)\(label): invalid Mustache: \(error)")

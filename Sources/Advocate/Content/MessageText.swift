@@ -16,10 +16,15 @@ public struct MessageText: Sendable {
     ///
     /// - Throws: swift-mustache's `MustacheTemplate.ParserError` for a syntax error.
     init(parsing text: String, contentType: String, escaping: CompiledTemplates.Escaping) throws {
-        let source = "{{%CONTENT_TYPE:\(contentType)}}" + text
+        let source = Self.pragma(contentType) + text
         template = try MustacheTemplate(string: source)
         compiled = (try? TemplateCompiler.compile(source, contentType: contentType))
             .map { CompiledTemplates(templates: [Self.name: $0], escaping: escaping) }
+    }
+
+    /// What goes before a text, on its first line, to set its content type.
+    static func pragma(_ contentType: String) -> String {
+        "{{%CONTENT_TYPE:\(contentType)}}"
     }
 
     func render(_ context: TemplateValue) -> String {

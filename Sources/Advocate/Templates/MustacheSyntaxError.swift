@@ -7,9 +7,10 @@ import Mustache
 /// tags (``MustacheTags``) say which tag is at fault and where it starts.
 enum MustacheSyntaxError {
     /// The problem's place in the file that has `text` from line `firstLine`, and what to do
-    /// about it. `error` is swift-mustache's, from parsing `text` after `linesBefore` added lines.
+    /// about it. `error` is swift-mustache's, from parsing `text` after `linesBefore` added lines
+    /// and `columnsBefore` added characters on its first line (a message's content-type pragma).
     static func diagnose(_ error: MustacheTemplate.ParserError, in text: String, firstLine: Int = 1,
-                         linesBefore: Int = 0) -> (location: SourceLocation, message: String) {
+                         linesBefore: Int = 0, columnsBefore: Int = 0) -> (location: SourceLocation, message: String) {
         let tags = MustacheTags.scan(text).map { tag in
             var tag = tag
             tag.line += firstLine - 1
@@ -27,8 +28,9 @@ enum MustacheSyntaxError {
         case .unopened(let closing)?:
             return (closing.location, "{{/\(closing.name)}} closes nothing: no {{#\(closing.name)}} is open here (remove it, or open the section before)")
         case nil:
-            let line = max(1, error.context.lineNumber - linesBefore) + firstLine - 1
-            return (SourceLocation(line: line, column: error.context.columnNumber), describe(error.error))
+            let lineInText = max(1, error.context.lineNumber - linesBefore)
+            let column = lineInText == 1 ? max(1, error.context.columnNumber - columnsBefore) : error.context.columnNumber
+            return (SourceLocation(line: lineInText + firstLine - 1, column: column), describe(error.error))
         }
     }
 
