@@ -26,12 +26,15 @@ import Testing
         var site = SiteFixture()
         site.content["faq.md"] = "---\ntitle: FAQ\n---\nHow are we doing? See [the figures](/stats/p7m2c9x4k1v8q3w6r0t5y2u8i4/).\n"
             + "Or [Ada's](https://refer.acme.example/stats/tok0xxxxxxxxxxxxxxxxxxxxxxxxx/), as `referrers list` gives it.\n"
+            + "Or [hers](http://REFER.acme.example:80/stats/tok0xxxxxxxxxxxxxxxxxxxxxxxxx/) or [ours](https://refer.acme.example/terms/).\n"
         let directory = try site.write()
         let found = SiteChecker.check(try SiteInputs.load(SiteFixture.options(directory))).filter { $0.message.contains("private stats page") }
         #expect(found.map(\.description) == [
             "\(directory.file("content/faq.md")):4:37: warning: /stats/p7m2c9x4k1v8q3w6r0t5y2u8i4/ is a private stats page, linked from the public page /faq/index.html: "
                 + "anyone reading it can open the figures; remove the link (send a stats link only to its referrer, and the analytics link only to the team)",
             "\(directory.file("content/faq.md")):5:12: warning: https://refer.acme.example/stats/tok0xxxxxxxxxxxxxxxxxxxxxxxxx/ is a private stats page, linked from the public page /faq/index.html: "
+                + "anyone reading it can open the figures; remove the link (send a stats link only to its referrer, and the analytics link only to the team)",
+            "\(directory.file("content/faq.md")):6:11: warning: http://REFER.acme.example:80/stats/tok0xxxxxxxxxxxxxxxxxxxxxxxxx/ is a private stats page, linked from the public page /faq/index.html: "
                 + "anyone reading it can open the figures; remove the link (send a stats link only to its referrer, and the analytics link only to the team)",
         ], "\(found)")
     }

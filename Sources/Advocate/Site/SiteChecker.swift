@@ -233,7 +233,13 @@ public enum SiteChecker {
         let found = LockedList<BrokenLink>()
         let outside = LockedList<BrokenLink>()
         let toPrivate = LockedList<BrokenLink>()
-        let ownStats = site.urls.baseURL + "/stats/"
+        let ownHost = URLComponents(string: site.urls.baseURL)?.host?.lowercased()
+        /// The path of a link to this site's host written in full (`https://…/stats/…`, `//…`), else nil.
+        @Sendable func ownPath(_ url: String) -> String? {
+            guard url.contains("//"), let parts = URLComponents(string: url), let host = parts.host?.lowercased(), host == ownHost,
+                  [nil, 80, 443].contains(parts.port) else { return nil }
+            return parts.path
+        }
         let anchored = LockedList<BrokenLink>()
         let seenAnchors = LockedSet<String>()
         let root = site.urls.root
@@ -259,9 +265,10 @@ public enum SiteChecker {
                     }
                     continue
                 }
-                // The site's own absolute address, as `referrers list` and emails give a stats link.
-                if link.url.hasPrefix(ownStats), !paths[index].hasPrefix("stats/"), pages[index].kind != "messaging" {
-                    toPrivate.append(BrokenLink(page: index, url: link.url, target: String(link.url.dropFirst(site.urls.baseURL.count + 1)), location: location))
+                // The site's own absolute address, as `referrers list` and emails give a stats link
+                // (any scheme, any case of the host, with or without the default port).
+                if !paths[index].hasPrefix("stats/"), pages[index].kind != "messaging", let path = ownPath(link.url), path.hasPrefix(root + "stats/") {
+                    toPrivate.append(BrokenLink(page: index, url: link.url, target: String(path.dropFirst(root.count)), location: location))
                 }
                 guard let target = LinkScanner.resolve(link.url, from: paths[index], root: root) else {
                     // Below a base path, `/assets/site.css` is the host's file, not the site's.
