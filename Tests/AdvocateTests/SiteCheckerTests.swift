@@ -312,6 +312,18 @@ import Testing
         #expect(found[5].message.hasPrefix("'site.name' is written into the style attribute"), "\(found[5])")
     }
 
+    /// Past a delimiter change the lint reads the template's tags as swift-mustache does: a
+    /// value in a handler is still seen, a section still writes nothing before a link, and the
+    /// page's JSON-LD written with other delimiters is still right inside its script.
+    @Test func theLintFollowsADelimiterChange() throws {
+        let found = try findings(withThanksPage: """
+            {{=<% %>=}}<div <%#site.logo%>hidden<%/site.logo%> onclick="f(<%site.name%>)">x</div>
+            <a href="<%#site.logo%><%/site.logo%><%site.name%>">x</a><p>{{ literal </p><a onclick="<%site.name%>">x</a>
+            <script type="application/ld+json"><%#page.structuredData%><%&page.structuredData%><%/page.structuredData%></script><%={{ }}=%>
+            """) { $0.message.contains("escaping does not") || $0.message.contains("attribute's link") || $0.message.contains("structuredData") }
+        #expect(found.map { [$0.line, $0.column] } == [[1, 83], [2, 38], [2, 88]], "\(found)")
+    }
+
     /// A transform (`{{uppercased(site.name)}}`, which the guide documents) is checked by the
     /// value it transforms, not called unknown.
     @Test func aTransformIsCheckedByItsValue() throws {

@@ -140,7 +140,7 @@ public enum SiteChecker {
                 }
                 let value = tag.name == "." ? sections.last ?? "." : tag.name
                 if valueName(of: value).hasSuffix("structuredData"), tag.kind == .variable,
-                   !tag.isUnescaped || !opensAScriptOfJSON(TemplateHTMLContext.at(tag.offset, in: template.text)) {
+                   !tag.isUnescaped || !opensAScriptOfJSON(TemplateHTMLContext.at(tag.offset, in: template.text, tags: template.tags)) {
                     // JSON escaped for a script element, and for nowhere else: quotes end an attribute.
                     diagnostics.warning(file, tag.location, "write '\(tag.name)' as {{{\(tag.name)}}} right inside <script type=\"application/ld+json\">: "
                                         + "its JSON is escaped for a script element only (escaped it no longer reads as JSON; elsewhere its quotes end an attribute)")
@@ -148,7 +148,7 @@ public enum SiteChecker {
                     diagnostics.warning(file, tag.location, "'\(tag.name)'\(tag.name == "." ? " (here \(value))" : "") is written without escaping: a name or text from the store or a form "
                                         + "could put HTML and scripts on the page; write {{\(tag.name)}} (only content, html, charts and page.structuredData are HTML the build makes)")
                 }
-                if tag.kind == .variable, let problem = unsafePlacement(of: value, at: tag.offset, in: template.text) {
+                if tag.kind == .variable, let problem = unsafePlacement(of: value, at: tag.offset, in: template) {
                     diagnostics.warning(file, tag.location, "'\(tag.name)'\(tag.name == "." ? " (here \(value))" : "") \(problem)")
                 }
                 guard tag.name != "." else { continue }
@@ -172,9 +172,9 @@ public enum SiteChecker {
 
     /// Why a value is unsafe where the tag at `offset` writes it, escaped or not, or nil: HTML
     /// escaping keeps a value inside text and a quoted attribute, and no further.
-    static func unsafePlacement(of value: String, at offset: Int, in text: String) -> String? {
+    static func unsafePlacement(of value: String, at offset: Int, in template: ThemeLint.Source) -> String? {
         let last = valueName(of: value).split(separator: ".").last.map(String.init) ?? value
-        switch TemplateHTMLContext.at(offset, in: text) {
+        switch TemplateHTMLContext.at(offset, in: template.text, tags: template.tags) {
         case .attribute(let name, _, _) where (name.hasPrefix("on") || name == "style") && !(name == "style" && styleValues.contains(last)):
             return "is written into the \(name) attribute, where HTML escaping does not make a value safe (the browser unescapes it before running "
                 + "or applying it): keep values out of event handlers and styles (a data- attribute that a script reads is safe)"

@@ -5,8 +5,8 @@
 /// Written here because no package reads HTML with Mustache tags in it. It reads the text from
 /// its start as a browser's tokenizer would, only as far as that needs: comments, start tags and
 /// their attributes (quoted or not), and the text of `<script>`, `<style>`, `<textarea>` and
-/// `<title>` elements. Mustache tags among a tag's attributes (`{{#x}}checked{{/x}}`) are passed
-/// over whole.
+/// `<title>` elements. Mustache tags, as the template's scan found them (custom delimiters
+/// followed), are passed over whole wherever they are (`{{#x}}checked{{/x}}` among attributes).
 enum TemplateHTMLContext: Equatable {
     /// Text between tags, a comment, or the text of a `<textarea>` or `<title>` (escaped there).
     case text
@@ -21,28 +21,38 @@ enum TemplateHTMLContext: Equatable {
     /// write nothing come before the value in it.
     case rawText(element: String, type: String, atStart: Bool)
 
-    /// The context at byte `offset` of `text`.
-    static func at(_ offset: Int, in text: String) -> TemplateHTMLContext {
-        var reader = Reader(bytes: Array(text.utf8.prefix(offset)))
+    /// The context at byte `offset` of `text`, whose Mustache tags are `tags` (as
+    /// ``MustacheTags/scan(_:)`` finds them, custom delimiters followed).
+    static func at(_ offset: Int, in text: String, tags: [MustacheTags.Tag]) -> TemplateHTMLContext {
+        var reader = Reader(bytes: Array(text.utf8.prefix(offset)), tags: tags)
         return reader.read()
     }
 
     private struct Reader {
         let bytes: [UInt8]
+        /// Where each Mustache tag before the offset ends, by where it starts, and whether it
+        /// writes nothing (a section's tags, a comment, a delimiter change).
+        let mustache: [Int: (end: Int, writesNothing: Bool)]
         var index = 0
 
-        init(bytes: [UInt8]) { self.bytes = bytes }
+        init(bytes: [UInt8], tags: [MustacheTags.Tag]) {
+            self.bytes = bytes
+            var mustache: [Int: (end: Int, writesNothing: Bool)] = [:]
+            for tag in tags where tag.offset < bytes.count {
+                mustache[tag.offset] = (tag.end, ![.variable, .partial, .parent, .block].contains(tag.kind))
+            }
+            self.mustache = mustache
+        }
 
         mutating func read() -> TemplateHTMLContext {
             while index < bytes.count {
-                if starts(with: "{{") {
+                if let tag = mustache[index] {
                     // A Mustache tag is no HTML (`{{<layout}}` opens no element).
-                    guard let end = mustacheEnd(from: index) else { return .text }
-                    index = end
+                    index = tag.end
                 } else if starts(with: "<!--") {
                     guard let end = find("-->", from: index + 4) else { return .text }
                     index = end + 3
-                } else if bytes[index] == UInt8(ascii: "<"), index + 1 == bytes.count || starts(with: "<{{") {
+                } else if bytes[index] == UInt8(ascii: "<"), index + 1 == bytes.count || mustache[index + 1] != nil {
                     // A tag whose name is a value (`<{{x}} …>`).
                     index += 1
                     var type = ""
@@ -74,9 +84,8 @@ enum TemplateHTMLContext: Equatable {
                 let byte = bytes[index]
                 if byte == UInt8(ascii: ">") { index += 1; return nil }
                 if isSpace(byte) || byte == UInt8(ascii: "/") { index += 1; continue }
-                if starts(with: "{{") {
-                    guard let end = mustacheEnd(from: index) else { return .tagBody }
-                    index = end
+                if let tag = mustache[index] {
+                    index = tag.end
                     continue
                 }
                 let name = attributeName().lowercased()
@@ -93,7 +102,7 @@ enum TemplateHTMLContext: Equatable {
                 while index < bytes.count {
                     if let quote, bytes[index] == quote { break }
                     if quote == nil, isSpace(bytes[index]) || bytes[index] == UInt8(ascii: ">") { break }
-                    if starts(with: "{{"), let end = mustacheEnd(from: index) { index = end; continue }
+                    if let tag = mustache[index] { index = tag.end; continue }
                     index += 1
                 }
                 if index >= bytes.count {
@@ -127,7 +136,7 @@ enum TemplateHTMLContext: Equatable {
         private mutating func attributeName() -> String {
             let start = index
             while index < bytes.count, !isSpace(bytes[index]), ![UInt8(ascii: "="), UInt8(ascii: ">"), UInt8(ascii: "/")].contains(bytes[index]),
-                  !starts(with: "{{") { index += 1 }
+                  mustache[index] == nil { index += 1 }
             if index == start { index += 1 }  // a stray `"` or `'`: passed over, as a browser makes it part of a name
             return String(decoding: bytes[start..<index], as: UTF8.self)
         }
@@ -138,17 +147,10 @@ enum TemplateHTMLContext: Equatable {
             var position = value.startIndex
             while position < value.endIndex {
                 if isSpace(value[position]) { position += 1; continue }
-                guard value[position...].starts(with: "{{".utf8), position + 2 < value.endIndex, "#^/!".utf8.contains(value[position + 2]),
-                      let end = mustacheEnd(from: position) else { return false }
-                position = end
+                guard let tag = mustache[position], tag.writesNothing else { return false }
+                position = tag.end
             }
             return true
-        }
-
-        /// The index just past the `}}` (or `}}}`) closing the Mustache tag that starts at `start`.
-        private func mustacheEnd(from start: Int) -> Int? {
-            guard let close = find("}}", from: start + 2) else { return nil }
-            return close + 2 < bytes.count && bytes[close + 2] == UInt8(ascii: "}") ? close + 3 : close + 2
         }
 
         private func starts(with prefix: String) -> Bool {

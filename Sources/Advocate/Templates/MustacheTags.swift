@@ -15,6 +15,8 @@ enum MustacheTags {
         var column: Int
         /// The byte offset of its `{{` in the text.
         var offset: Int
+        /// The byte offset just past its closer (the text's end for one left unclosed).
+        var end = 0
         /// `{{{name}}}`.
         var isTriple = false
         /// What closes it: `}}`, `}}}` for a triple tag, or the delimiter a set-delimiter tag chose.
@@ -84,6 +86,7 @@ enum MustacheTags {
             tags.append(Tag(kind: kind, name: inner, line: line, column: column, offset: index, isTriple: triple,
                             closer: triple ? "}}}" : String(decoding: closer, as: UTF8.self),
                             isUnescaped: kind == .variable && (triple || ampersand), isUnfinished: unfinished))
+            tags[tags.count - 1].end = min(bytes.count, end + closer.count + (triple && closedTriple ? 1 : 0))
             guard close != nil else { break }
             // A tag over several lines: the line and its start move with it, for the columns after it.
             for position in index..<end where bytes[position] == 0x0A {
