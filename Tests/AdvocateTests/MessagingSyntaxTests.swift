@@ -20,6 +20,8 @@ import Testing
         ("Hi {{/referrer}} {{link}}", "m.md:5:4: error: body: invalid Mustache: {{/referrer}} closes nothing: no {{#referrer}} is open here (remove it, or open the section before)"),
         ("Hi\n{{#referrer}}{{/link}}", "m.md:6:14: error: body: invalid Mustache: {{/link}} closes {{#referrer}}, opened at line 6 column 1; close that first with {{/referrer}}"),
         ("Hi {{=<% %>=}} <%link", "m.md:5:16: error: body: invalid Mustache: the tag '<%link' is not closed with '%>'"),
+        ("Hi {{%FOO}} {{link}}", "m.md:5:10: error: body: invalid Mustache: a '%' tag is read as a setting, written {{%NAME:value}} (after a set-delimiter tag, check that its delimiters do not make a '%' tag of the text)"),
+        ("Hi {{%FOO:bar}} {{link}}", "m.md:5:16: error: body: invalid Mustache: a '%' tag names a setting swift-mustache does not have (only CONTENT_TYPE)"),
     ])
     func aBrokenTagIsNamedWhereItStarts(body: String, expected: String) throws {
         let found = try problems(body)

@@ -43,6 +43,10 @@ enum MustacheSyntaxError {
         case MustacheTemplate.Error.invalidSetDelimiter: "invalid set-delimiter tag"
         case MustacheTemplate.Error.textInsideInheritSection, MustacheTemplate.Error.illegalTokenInsideInheritSection:
             "only {{$block}} overrides may appear inside a {{<parent}} tag"
+        case MustacheTemplate.Error.invalidConfigVariableSyntax:
+            "a '%' tag is read as a setting, written {{%NAME:value}} (after a set-delimiter tag, check that its delimiters do not make a '%' tag of the text)"
+        case MustacheTemplate.Error.unrecognisedConfigVariable: "a '%' tag names a setting swift-mustache does not have (only CONTENT_TYPE)"
+        case MustacheTemplate.Error.transformAppliedToInheritanceSection: "a transform such as uppercased(…) cannot apply to a {{<parent}} or a {{$block}}"
         // The parser read past the end of the text: a tag opened with other delimiters
         // ({{=<% %>=}}) was not closed. The error's type is internal to swift-mustache.
         case _ where "\(error)" == "overflow": "a tag is not closed before the end of the text"
