@@ -58,7 +58,7 @@ import Testing
     @Test func aDelimiterChangeIsFollowed() throws {
         #expect(try problems("Use code {{=<% %>=}}{{SAVE}}<%={{ }}=%> at checkout: {{link}}").isEmpty)
         #expect(try problems("{{=<% %>=}}Hi <%referrer.name%>: <%link%>").isEmpty, "<%link%> is the link")
-        #expect(try problems("{{=<% %>=}}Hi <%refferer.name%> <%link%>").first?.hasPrefix("m.md:5:15: error: unknown variable '{{refferer.name}}'") == true)
+        #expect(try problems("{{=<% %>=}}Hi <%refferer.name%> <%link%>").first?.hasPrefix("m.md:5:15: error: unknown variable '<%refferer.name%>'; did you mean '<%referrer.name%>'?") == true)
         // Delimiters of another length, switched back: the tag after the switch is read whole.
         #expect(try problems("{{=| |=}}Hi {{FNAME}}, |reward.friend| at Acme |={{ }}=|{{link}}").isEmpty)
         // A change made inside a section ends with it, as swift-mustache reads it.

@@ -199,10 +199,10 @@ enum MessageTemplateLoader {
             let location = SourceLocation(line: firstLine + tag.line - 1, column: tag.column)
             let choices = "(available: \(available.sorted().joined(separator: ", ")))"
             if MessageValues.allVariableNames.contains(name) {
-                diagnostics.warning(file, location, "'{{\(tag.name)}}' is blank in this kind of message: only some emails the server sends have it \(choices)")
+                diagnostics.warning(file, location, "'\(tag.written(tag.name))' is blank in this kind of message: only some emails the server sends have it \(choices)")
             } else {
                 let meant = UnknownKey.closest(to: tag.name, among: available.sorted())
-                diagnostics.error(file, location, "unknown variable '{{\(tag.name)}}'" + (meant.map { "; did you mean '{{\($0)}}'?" } ?? "") + " \(choices)")
+                diagnostics.error(file, location, "unknown variable '\(tag.written(tag.name))'" + (meant.map { "; did you mean '\(tag.written($0))'?" } ?? "") + " \(choices)")
             }
         }
     }

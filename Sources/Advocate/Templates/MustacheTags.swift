@@ -19,8 +19,15 @@ enum MustacheTags {
         var end = 0
         /// `{{{name}}}`.
         var isTriple = false
-        /// What closes it: `}}`, `}}}` for a triple tag, or the delimiter a set-delimiter tag chose.
+        /// What opens and closes it: `{{` and `}}`, `}}}` for a triple tag, or the delimiters a
+        /// set-delimiter tag chose.
+        var opener = "{{"
         var closer = "}}"
+
+        /// `name` written with the delimiters in force where the tag is (`{{name}}`, `<%name%>`).
+        func written(_ name: String) -> String {
+            isTriple ? "{{\(name)}}" : opener + name + closer
+        }
         /// `{{{name}}}` or `{{&name}}`: the value written without escaping.
         var isUnescaped = false
         /// Left unclosed: the text ends before its `}}`, a triple tag ends with `}}` only, or the
@@ -84,7 +91,7 @@ enum MustacheTags {
             let closedTriple = end + closer.count < bytes.count && bytes[end + closer.count] == UInt8(ascii: "}")
             let unfinished = close == nil || (triple && !closedTriple) || (isDefault && inner.contains { $0 == "{" || $0 == "}" })
             tags.append(Tag(kind: kind, name: inner, line: line, column: column, offset: index, isTriple: triple,
-                            closer: triple ? "}}}" : String(decoding: closer, as: UTF8.self),
+                            opener: String(decoding: opener, as: UTF8.self), closer: triple ? "}}}" : String(decoding: closer, as: UTF8.self),
                             isUnescaped: kind == .variable && (triple || ampersand), isUnfinished: unfinished))
             tags[tags.count - 1].end = min(bytes.count, end + closer.count + (triple && closedTriple ? 1 : 0))
             guard close != nil else { break }
