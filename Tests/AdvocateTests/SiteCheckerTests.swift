@@ -39,6 +39,18 @@ import Testing
         ], "\(found)")
     }
 
+    /// A story dated after today is published by a build, which reads no clock: check says so.
+    @Test func aStoryDatedAfterTodayIsAWarning() throws {
+        var site = SiteFixture()
+        site.content["stories/later.md"] = "---\ntitle: Later\ndate: 2026-12-25\n---\nSoon.\n"
+        let directory = try site.write()
+        let inputs = try SiteInputs.load(SiteFixture.options(directory))
+        let found = SiteChecker.check(inputs, today: CalendarDay("2026-12-06")!).filter { $0.message.contains("after today") }
+        #expect(found.map(\.description) == ["\(directory.file("content/stories/later.md")):3:1: warning: the story is dated 2026-12-25, after today (2026-12-06), "
+                                             + "but a build publishes it now (it reads no clock); mark it 'draft: true' until then if it must wait"], "\(found)")
+        #expect(SiteChecker.check(inputs, today: CalendarDay("2026-12-25")!).allSatisfy { !$0.message.contains("after today") })
+    }
+
     @Test func cleanSiteHasNoFindings() throws {
         let directory = try SiteFixture().write()
         let inputs = try SiteInputs.load(SiteFixture.options(directory))

@@ -40,10 +40,11 @@ public enum SiteChecker {
     }
 
     /// The checks of the pages, given the `errors` already found in the inputs they were made of.
-    static func check(_ inputs: SiteInputs, errors: [Diagnostic] = []) -> [Diagnostic] {
+    static func check(_ inputs: SiteInputs, errors: [Diagnostic] = [], today: CalendarDay = Instant.now.day) -> [Diagnostic] {
         let site = Site(inputs: inputs)
         var diagnostics = DiagnosticList()
         diagnostics.append(contentsOf: ContentLoader.filesNotRead(in: inputs.options.contentDirectory))
+        checkStoryDates(inputs.content.stories, today: today, diagnostics: &diagnostics)
         let templates = ThemeLint.sources(directory: inputs.theme.directory)
         diagnostics.append(contentsOf: ThemeLint.filesNotRead(directory: inputs.theme.directory))
         diagnostics.append(contentsOf: ThemeLint.warnings(templates))
@@ -119,6 +120,17 @@ public enum SiteChecker {
             let variant = MessageVariant.label(preview.variant)
             diagnostics.warning(preview.template.file, .start,
                                 "\(preview.template.channel.label) message\(variant) is over the channel's limit: \(preview.length.summary)")
+        }
+    }
+
+    /// A story dated after today is published by the next build all the same: a build reads no
+    /// clock (its output is the same whenever it runs), so `check`, which may, says so.
+    static func checkStoryDates(_ stories: [Story], today: CalendarDay, diagnostics: inout DiagnosticList) {
+        for story in stories {
+            guard let date = story.date, today < date else { continue }
+            diagnostics.warning(story.page.source.file, story.page.source.location(of: "date"),
+                                "the story is dated \(date.iso8601), after today (\(today.iso8601)), but a build publishes it now (it reads no clock); "
+                                + "mark it 'draft: true' until then if it must wait")
         }
     }
 
