@@ -228,7 +228,9 @@ public enum Markdown {
     /// Whether safe mode renders the address as nothing, as cmark's `_scan_dangerous_url` reads
     /// it: `javascript:`, `vbscript:`, `file:`, and `data:` but for PNG, GIF, JPEG and WebP pictures.
     static func isDropped(_ url: String) -> Bool {
-        let lowered = url.lowercased()
+        // The longest scheme looked at is `data:image/jpeg`: only that much is lower-cased (an
+        // email's Markdown is rendered per referral, its links with it).
+        let lowered = url.prefix(16).lowercased()
         if lowered.hasPrefix("javascript:") || lowered.hasPrefix("vbscript:") || lowered.hasPrefix("file:") { return true }
         return lowered.hasPrefix("data:") && !["png", "gif", "jpeg", "webp"].contains { lowered.hasPrefix("data:image/\($0)") }
     }

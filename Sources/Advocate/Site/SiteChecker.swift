@@ -151,8 +151,9 @@ public enum SiteChecker {
                     continue
                 }
                 let value = tag.name == "." ? sections.last ?? "." : tag.name
-                if valueName(of: value).hasSuffix("structuredData"), tag.kind == .variable,
-                   !tag.isUnescaped || !opensAScriptOfJSON(TemplateHTMLContext.at(tag.offset, in: template.text, tags: template.tags)) {
+                // Where in the HTML a value lands, read once for both rules below.
+                let context = tag.kind == .variable ? TemplateHTMLContext.at(tag.offset, in: template.text, tags: template.tags) : .text
+                if valueName(of: value).hasSuffix("structuredData"), tag.kind == .variable, !tag.isUnescaped || !opensAScriptOfJSON(context) {
                     // JSON escaped for a script element, and for nowhere else: quotes end an attribute.
                     diagnostics.warning(file, tag.location, "write '\(tag.name)' as {{{\(tag.name)}}} right inside <script type=\"application/ld+json\">: "
                                         + "its JSON is escaped for a script element only (escaped it no longer reads as JSON; elsewhere its quotes end an attribute)")
@@ -160,7 +161,7 @@ public enum SiteChecker {
                     diagnostics.warning(file, tag.location, "'\(tag.name)'\(tag.name == "." ? " (here \(value))" : "") is written without escaping: a name or text from the store or a form "
                                         + "could put HTML and scripts on the page; write {{\(tag.name)}} (only content, html, charts and page.structuredData are HTML the build makes)")
                 }
-                if tag.kind == .variable, let problem = unsafePlacement(of: value, at: tag.offset, in: template) {
+                if tag.kind == .variable, let problem = unsafePlacement(of: value, in: context) {
                     diagnostics.warning(file, tag.location, "'\(tag.name)'\(tag.name == "." ? " (here \(value))" : "") \(problem)")
                 }
                 guard tag.name != "." else { continue }
@@ -182,11 +183,11 @@ public enum SiteChecker {
     /// Attributes whose value the browser follows as a link.
     static let linkAttributes: Set<String> = ["href", "src", "action", "formaction", "poster", "cite", "data", "srcset", "xlink:href", "background", "ping", "manifest"]
 
-    /// Why a value is unsafe where the tag at `offset` writes it, escaped or not, or nil: HTML
-    /// escaping keeps a value inside text and a quoted attribute, and no further.
-    static func unsafePlacement(of value: String, at offset: Int, in template: ThemeLint.Source) -> String? {
+    /// Why a value is unsafe where it lands (`context`), escaped or not, or nil: HTML escaping
+    /// keeps a value inside text and a quoted attribute, and no further.
+    static func unsafePlacement(of value: String, in context: TemplateHTMLContext) -> String? {
         let last = valueName(of: value).split(separator: ".").last.map(String.init) ?? value
-        switch TemplateHTMLContext.at(offset, in: template.text, tags: template.tags) {
+        switch context {
         case .attribute(let name, _, _) where (name.hasPrefix("on") || name == "style") && !(name == "style" && styleValues.contains(last)):
             return "is written into the \(name) attribute, where HTML escaping does not make a value safe (the browser unescapes it before running "
                 + "or applying it): keep values out of event handlers and styles (a data- attribute that a script reads is safe)"
@@ -279,7 +280,8 @@ public enum SiteChecker {
                 }
                 // The site's own absolute address, as `referrers list` and emails give a stats link
                 // (any scheme, any case of the host, with or without the default port).
-                if !paths[index].hasPrefix("stats/"), pages[index].kind != "messaging", let path = ownPath(link.url), path.hasPrefix(root + "stats/") {
+                if link.url.contains("/stats/"), let path = ownPath(link.url), path.hasPrefix(root + "stats/"),
+                   !paths[index].hasPrefix("stats/"), pages[index].kind != "messaging" {
                     toPrivate.append(BrokenLink(page: index, url: link.url, target: String(path.dropFirst(root.count)), location: location))
                 }
                 guard let target = LinkScanner.resolve(link.url, from: paths[index], root: root) else {

@@ -73,7 +73,6 @@ public final class JournalWriter: @unchecked Sendable {
     /// forget` must not leave a lock the server's own user cannot open). One it cannot write
     /// (made by another user) is opened to read: `flock` needs no more, only the pid goes unsaid.
     private static func openLock(_ lockPath: String, dataDirectory: String) -> Int32 {
-        var folder = stat()
         let existed = access(lockPath, F_OK) == 0
         let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
@@ -84,8 +83,8 @@ public final class JournalWriter: @unchecked Sendable {
             if readOnly < 0 { errno = reason }
             return readOnly
         }
-        if !existed, geteuid() == 0, stat(dataDirectory.isEmpty ? "." : dataDirectory, &folder) == 0 {
-            _ = fchown(descriptor, folder.st_uid, folder.st_gid)
+        if !existed, let owner = ownerForNewFile(in: dataDirectory) {
+            _ = fchown(descriptor, owner.uid, owner.gid)
         }
         return descriptor
     }

@@ -74,9 +74,8 @@ public enum AtomicFile {
             throw Failure(description: error.atOpen ? "cannot write \(temporary): \(systemMessage(error.code))"
                                                     : "cannot replace \(path): \(systemMessage(error.code))")
         }
-        var folder = stat()
-        if replaced == nil, geteuid() == 0, stat((path as NSString).deletingLastPathComponent.nilIfEmpty ?? ".", &folder) == 0, folder.st_uid != 0 {
-            _ = chown(temporary, folder.st_uid, folder.st_gid)
+        if replaced == nil, let owner = ownerForNewFile(in: (path as NSString).deletingLastPathComponent) {
+            _ = chown(temporary, owner.uid, owner.gid)
         }
         return temporary
     }
@@ -85,13 +84,9 @@ public enum AtomicFile {
     /// leads nowhere yet); `path` itself when it is no link.
     static func linkTarget(of path: String) -> String {
         var path = path
-        var status = stat()
         // 40 links, as the kernel allows (MAXSYMLINKS); a loop past that is left for rename to report.
-        for _ in 0..<40 where lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFLNK {
-            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-            let count = readlink(path, &buffer, Int(PATH_MAX))
-            guard count > 0 else { break }
-            let target = String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        for _ in 0..<40 where fileType(path, followingLinks: false) == S_IFLNK {
+            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path) else { break }
             path = target.hasPrefix("/") ? target : Paths.join((path as NSString).deletingLastPathComponent, target)
         }
         return path

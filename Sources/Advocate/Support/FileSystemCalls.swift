@@ -42,6 +42,16 @@ func brokenLinkProblem(_ path: String, kind: String) -> String? {
     brokenLink(path).map { "is a symbolic link to \($0.target), which cannot be followed (\($0.reason)); point it at the \(kind), or remove it" }
 }
 
+/// The owner a file made now in `folder` is given: the folder's, when this process runs as root
+/// and the folder is another user's (the service's), so that `sudo advocate …` leaves files the
+/// service can open, move and rewrite; nil otherwise.
+func ownerForNewFile(in folder: String) -> (uid: uid_t, gid: gid_t)? {
+    guard geteuid() == 0 else { return nil }
+    var status = stat()
+    guard stat(folder.isEmpty ? "." : folder, &status) == 0, status.st_uid != 0 else { return nil }
+    return (status.st_uid, status.st_gid)
+}
+
 /// Whether `path` is a regular file or a link to one; not a FIFO, which reading would wait on.
 func isRegularFile(_ path: String) -> Bool {
     fileType(path) == S_IFREG

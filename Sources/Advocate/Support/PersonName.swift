@@ -67,8 +67,13 @@ public enum PersonName {
         let afterWords = after.split(whereSeparator: \.isWhitespace)
         guard let first = afterWords.first, StoreRules.hasVisibleText(String(after)) else { return false }
         if suffixes.contains(first.filter { $0 != "." }.lowercased()) { return false }
-        let family = familyWords(before)
-        return family.count <= 1 || particles.contains(family[0].lowercased())
+        return isFamilyName(familyWords(before))
+    }
+
+    /// Whether the words before a comma (titles gone) are a family name: one word, or one that
+    /// starts with a particle ("van der Berg").
+    private static func isFamilyName(_ words: [Substring]) -> Bool {
+        words.count <= 1 || particles.contains(words[0].lowercased())
     }
 
     /// The words before a comma less the titles that open them: "Dr. Hopper" is Hopper.
@@ -104,7 +109,7 @@ public enum PersonName {
             let given = name[name.index(after: comma)...].split(whereSeparator: \.isWhitespace).drop(while: isTitle)
             // "Hopper, Grace", "Dr. Hopper, Grace", "van der Berg, Jan": the family name first,
             // as contact lists export it.
-            if family.count == 1 || family.count > 1 && particles.contains(family[0].lowercased()), let familyInitial = family.last?.first {
+            if isFamilyName(family), let familyInitial = family.last?.first {
                 return given.first.map { "\($0) \(familyInitial)." } ?? "\(familyInitial)."
             }
             // "Grace Hopper, Jr.", "Ada Lovelace, Acme Corp": the name is before the comma.
