@@ -249,7 +249,9 @@ public enum SiteChecker {
         let ownHost = URLComponents(string: site.urls.baseURL)?.host?.lowercased()
         /// The path of a link to this site's host written in full (`https://…/stats/…`, `//…`), else nil.
         @Sendable func ownPath(_ url: String) -> String? {
-            guard url.contains("//"), let parts = URLComponents(string: url), let host = parts.host?.lowercased(), host == ownHost,
+            // Cheap tests first: every share link of every referrer page comes through here.
+            guard url.hasPrefix("https://") || url.hasPrefix("http://") || url.hasPrefix("//"), url.contains("/stats/"),
+                  let parts = URLComponents(string: url), let host = parts.host?.lowercased(), host == ownHost,
                   [nil, 80, 443].contains(parts.port) else { return nil }
             return parts.path
         }
@@ -280,8 +282,7 @@ public enum SiteChecker {
                 }
                 // The site's own absolute address, as `referrers list` and emails give a stats link
                 // (any scheme, any case of the host, with or without the default port).
-                if link.url.contains("/stats/"), let path = ownPath(link.url), path.hasPrefix(root + "stats/"),
-                   !paths[index].hasPrefix("stats/"), pages[index].kind != "messaging" {
+                if !paths[index].hasPrefix("stats/"), let path = ownPath(link.url), path.hasPrefix(root + "stats/"), pages[index].kind != "messaging" {
                     toPrivate.append(BrokenLink(page: index, url: link.url, target: String(path.dropFirst(root.count)), location: location))
                 }
                 guard let target = LinkScanner.resolve(link.url, from: paths[index], root: root) else {
