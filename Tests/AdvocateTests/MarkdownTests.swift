@@ -45,20 +45,20 @@ import Testing
 
     @Test func headingsGetUniqueIDs() {
         let rendered = Markdown.render("# Terms\n\n## Who can refer?\n\n### Details\n\n## Who can refer?\n\n## Zoë's `rules`\n")
-        #expect(rendered.headings.map(\.id) == ["terms", "who-can-refer", "details", "who-can-refer-2", "zoes-rules"])
+        #expect(rendered.headings.map(\.id) == ["terms", "who-can-refer", "details", "who-can-refer-1", "zoes-rules"])
         #expect(rendered.headings.map(\.level) == [1, 2, 3, 2, 2])
-        #expect(rendered.html.contains("<h2 id=\"who-can-refer-2\">Who can refer?</h2>"))
+        #expect(rendered.html.contains("<h2 id=\"who-can-refer-1\">Who can refer?</h2>"))
         #expect(rendered.headings[4].text == "Zoë's rules")
     }
 
-    /// A heading written as another's numbered id (`Same 2` after two `Same`) is skipped over,
+    /// A heading written as another's numbered id (`Same 2` after `Same`) is skipped over,
     /// and many headings of one text each take the next number.
     @Test func headingIDsSkipNumbersAHeadingAlreadyHas() {
-        let rendered = Markdown.render("## Same\n\n## Same 3\n\n## Same\n\n## Same\n\n## Same\n\n## Main\n")
-        #expect(rendered.headings.map(\.id) == ["same", "same-3", "same-2", "same-4", "same-5", "main-2"])
+        let rendered = Markdown.render("## Same\n\n## Same 2\n\n## Same\n\n## Same\n\n## Same\n\n## Main\n")
+        #expect(rendered.headings.map(\.id) == ["same", "same-2", "same-1", "same-3", "same-4", "main-1"])
         var ids = UniqueSlugs()
         let many = (0..<20_000).map { _ in ids.claim("same") }
-        #expect(Set(many).count == 20_000 && many.last == "same-20000")
+        #expect(Set(many).count == 20_000 && many.last == "same-19999")
     }
 
     /// Footnotes, as GitHub, Hugo and Zola render them: a numbered reference and a list at the end.

@@ -30,10 +30,11 @@ public enum Slug {
     }
 }
 
-/// Slugs made unique within one document: `base`, then `base-2`, `base-3`…, skipping any taken.
+/// Slugs made unique within one document: `base`, then `base-1`, `base-2`…, skipping any taken
+/// (the numbering GitHub, Hugo and Zola give repeated headings, so links written for them hold).
 struct UniqueSlugs {
     private var used: Set<String>
-    /// The counter to try next for each base: probing from 2 each time took quadratic time
+    /// The counter to try next for each base: probing from 1 each time took quadratic time
     /// (60,000 headings of one text, a 1.4 MB page, took four and a half minutes).
     private var next: [String: Int] = [:]
 
@@ -44,7 +45,7 @@ struct UniqueSlugs {
     /// `base`, or the first `base-N` not taken; records the one returned.
     mutating func claim(_ base: String) -> String {
         var candidate = base
-        var counter = next[base] ?? 2
+        var counter = next[base] ?? 1
         while used.contains(candidate) {
             candidate = "\(base)-\(counter)"
             counter += 1
