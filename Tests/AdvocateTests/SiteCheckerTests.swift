@@ -345,6 +345,26 @@ import Testing
         #expect(found.map(\.message).map { $0.prefix(while: { $0 != " " }) } == ["'first(site.nmae)'"], "\(found)")
     }
 
+    /// A value another page has is named where a page template writes it outside its sections
+    /// (figures on the public referrer page, which has none); inside a section over a list it
+    /// may name an item's value, a value some referrers lack may be there on another's page,
+    /// and a section over a value the page lacks may mean "where there is one".
+    @Test func aValueAnotherPageHasIsNamedOnThePageThatLacksIt() throws {
+        var site = SiteFixture()
+        site.pageTemplates["referrer"] = "{{<layout}}{{$main}}{{referrer.name}} {{referrer.earned}} {{#referrer.hasLeft}}{{referrer.email}}{{/referrer.hasLeft}}\n"
+            + "{{figures.referrals}} {{#figures.earned}}x{{/figures.earned}} {{#site.tiers}}{{name}}{{/site.tiers}} {{referrer.tier.name}} {{uppercased(referrer.code)}}{{/main}}{{/layout}}"
+        let directory = try site.write()
+        let found = SiteChecker.check(try SiteInputs.load(SiteFixture.options(directory))).filter { $0.file.hasSuffix("referrer.mustache") }
+        #expect(found.map(\.description) == [
+            "\(directory.file("templates/referrer.mustache")):1:39: warning: 'referrer.earned' is not a value of the referrer page (its referrer has code, name, firstName, hasLeft), "
+                + "so it renders as nothing there; see docs/theme.md for each page's values",
+            "\(directory.file("templates/referrer.mustache")):1:80: warning: 'referrer.email' is not a value of the referrer page (its referrer has code, name, firstName, hasLeft), "
+                + "so it renders as nothing there; see docs/theme.md for each page's values",
+            "\(directory.file("templates/referrer.mustache")):2:1: warning: 'figures.referrals' is not a value of the referrer page (it has site, page, referrer, link, qr, qrLink, shares, form), "
+                + "so it renders as nothing there; see docs/theme.md for each page's values",
+        ], "\(found)")
+    }
+
     /// A tag left unclosed is the template's syntax error alone, not also an unknown value.
     @Test func anUnfinishedTagIsNotAlsoAnUnknownValue() throws {
         var site = SiteFixture()

@@ -134,23 +134,39 @@ public enum SiteChecker {
         }
     }
 
-    /// Warns about `{{names}}` in the theme that no page's context provides: they render as nothing.
+    /// Warns about `{{names}}` in the theme that no page's context provides, and about a value
+    /// a page template writes outside its sections that its page lacks (`referrer.earned` on
+    /// the referrer page, which has no figures): they render as nothing. A section over a value
+    /// the page lacks is left alone: showing only where there is one may be its purpose.
     static func checkTemplateVariables(_ site: Site, templates: [ThemeLint.Source], diagnostics: inout DiagnosticList) {
-        let known = ThemeVariables.known(site)
+        let samples = ThemeVariables.samples(site)
+        let known = ThemeVariables.known(samples)
         for template in templates {
             let file = template.file
-            // The sections open at each tag: `{{{.}}}` is the innermost one's value.
-            var sections: [String] = []
+            // The sections open at each tag, by name (`{{{.}}}` is the innermost one's value), and
+            // whether each may change what a name resolves against (a section over an object or a
+            // list, or over a value the sample lacks).
+            var sections: [(name: String, changesContext: Bool)] = []
             // An unfinished tag (`{{page.title}</h1>`) is the template's syntax error, reported once.
             for tag in template.tags where !tag.isUnfinished {
                 if tag.kind == .closing { _ = sections.popLast() }
+                // A block or a parent keeps the context, and is no value for `{{.}}`.
+                if tag.kind == .block || tag.kind == .parent { sections.append(("", false)) }
                 guard [.variable, .section, .invertedSection].contains(tag.kind) else { continue }
-                defer { if tag.kind != .variable { sections.append(tag.name) } }
+                let path = valueName(of: tag.name).split(separator: ".").map(String.init)
+                let isPlainName = !tag.name.contains("(") && sections.allSatisfy { !$0.changesContext }
+                defer {
+                    if tag.kind == .section {
+                        sections.append((tag.name, !isPlainName || samples[template.name].map { changesContext(path, in: $0) } ?? true))
+                    } else if tag.kind == .invertedSection {
+                        sections.append((tag.name, false))
+                    }
+                }
                 guard !tag.name.isEmpty else {
                     diagnostics.warning(file, tag.location, "this tag names no value, so it writes nothing (and its section never shows); name one, or remove it")
                     continue
                 }
-                let value = tag.name == "." ? sections.last ?? "." : tag.name
+                let value = tag.name == "." ? sections.last(where: { $0.name != "" })?.name ?? "." : tag.name
                 // Where in the HTML a value lands, read once for both rules below.
                 let context = tag.kind == .variable ? TemplateHTMLContext.at(tag.offset, in: template.text, tags: template.tags) : .text
                 if valueName(of: value).hasSuffix("structuredData"), tag.kind == .variable, !tag.isUnescaped || !opensAScriptOfJSON(context) {
@@ -165,11 +181,30 @@ public enum SiteChecker {
                     diagnostics.warning(file, tag.location, "'\(tag.name)'\(tag.name == "." ? " (here \(value))" : "") \(problem)")
                 }
                 guard tag.name != "." else { continue }
-                let unknown = valueName(of: tag.name).split(separator: ".").map(String.init).filter { !known.contains($0) }
-                if !unknown.isEmpty {
+                if path.contains(where: { !known.contains($0) }) {
                     diagnostics.warning(file, tag.location,
                                         "'\(tag.name)' is not a value any page provides (see docs/theme.md); it renders as nothing")
+                } else if tag.kind == .variable, isPlainName, let contexts = samples[template.name], let missing = ThemeVariables.missing(path, in: contexts) {
+                    let guess = UnknownKey.closest(to: missing.part, among: missing.names).map { "did you mean \(missing.owner.map { $0 + "." } ?? "")\($0)? " } ?? ""
+                    diagnostics.warning(file, tag.location, "'\(tag.name)' is not a value of the \(template.name) page (\(missing.owner.map { "its \($0) has" } ?? "it has") \(missing.names.joined(separator: ", "))), "
+                                        + "so it renders as nothing there; \(guess)see docs/theme.md for each page's values")
                 }
+            }
+        }
+    }
+
+    /// Whether a section over `path` may change what the names inside it resolve against: it
+    /// does over an object or a list, and may over a value the page's `contexts` lack.
+    private static func changesContext(_ path: [String], in contexts: [TemplateObject]) -> Bool {
+        contexts.contains { context in
+            var value: TemplateValue? = .object(context)
+            for part in path {
+                guard case .object(let object) = value else { return true }
+                value = object[part]
+            }
+            switch value {
+            case .text, .bool: return false
+            case .object, .list, nil: return true
             }
         }
     }

@@ -1,36 +1,78 @@
-/// The names the theme's templates may use: every key of every page's context.
+/// The names the theme's templates may use: every key of every page's context, and each page
+/// template's own context to resolve a dotted name against.
 enum ThemeVariables {
-    /// Collects the keys of one context of each page kind (with a filled-in form, so the 422
-    /// page's keys count too), plus keys only some sites have.
-    static func known(_ site: Site) -> Set<String> {
+    /// Names present only on some sites or for some referrers: a page's sample may lack them.
+    static let optionalKeys: Set<String> = [
+        "accentColor", "logo", "imageURL", "offer", "until", "referrerAmount", "friendReward", "join", "action", "version", "effective", "summary", "date", "author", "hasByline", "variant", "subject", "html",
+        "tier", "nextTier", "remaining", "conversionsText", "progress", "percent", "label", "errors", "values", "hasErrors",
+        "story", "content", "charts", "weeks", "weekRows", "funnel", "source", "segment", "tiers", "toc", "hasToc",
+        // Goals and A/B verdicts, on programs that set goals or run variants.
+        "goals", "month", "elapsed", "referralGoal", "target", "projected", "onPace", "rateGoal", "met", "months",
+        "referralsMet", "rateMet", "conversionRate", "comparisons", "baseline", "challenger", "difference", "interval",
+        "pValue", "verdict", "significant",
+        // Keys of list items, for lists that may be empty on this site.
+        "id", "text", "level", "isSub", "title", "url", "name", "conversions", "bonus", "hasBonus", "friend", "status",
+        "statusLabel", "stage", "count", "referrals", "converted", "rate", "week", "rank", "code", "channel",
+        "channelLabel", "length", "limit", "over",
+    ]
+
+    /// One or more contexts of each page template the site renders, by the template's name: the
+    /// referrer page and the not-found page with a filled-in form too (the endpoint's 422 pages).
+    static func samples(_ site: Site) -> [String: [TemplateObject]] {
         let context = PageContext(site: site)
-        var samples: [TemplateObject] = [context.home(), context.stories(), context.messaging(), context.analytics(),
-                                                  context.thanks(), context.notFound(), context.joined(),
-                                                  context.join(form: FormState(errors: ["name": "", "email": "", "consent": "", "form": ""]))]
-        if let terms = site.inputs.content.terms { samples.append(context.contentPage(.terms, terms, path: "/terms/")) }
-        if !site.inputs.content.stories.isEmpty { samples.append(context.story(0)) }
-        if site.hasLeaderboard { samples.append(context.leaderboard()) }
+        let errors = ["name": "", "email": "", "consent": "", "form": ""]
+        var formValues = TemplateObject()
+        context.typed(FormState(name: "n", email: "e", consent: true, errors: errors), into: &formValues)
+        var notFoundWithForm = context.notFound()
+        notFoundWithForm["form"] = .object(formValues)
+        var samples: [String: [TemplateObject]] = [
+            "home": [context.home()], "stories": [context.stories()], "messaging": [context.messaging()],
+            "analytics": [context.analytics()], "thanks": [context.thanks()], "404": [context.notFound(), notFoundWithForm],
+            "joined": [context.joined()], "join": [context.join(form: FormState(errors: errors))],
+        ]
+        let content = site.inputs.content
+        if let terms = content.terms { samples["page"] = [context.contentPage(.terms, terms, path: "/terms/")] }
+        if let faq = content.faq { samples["page", default: []].append(context.contentPage(.faq, faq, path: "/faq/")) }
+        if !content.stories.isEmpty { samples["story"] = [context.story(0)] }
+        if site.hasLeaderboard { samples["leaderboard"] = [context.leaderboard()] }
         // A referrer's pages, of the site's first referrer or, before there is one, of a sample.
         let referrerContext = site.referrers.isEmpty ? PageContext(site: withSampleReferrer(site)) : context
-        let form = FormState(name: "n", email: "e", consent: true, errors: ["name": "", "email": "", "consent": "", "form": ""])
-        samples.append(referrerContext.referrer(0, form: form))
-        samples.append(referrerContext.stats(0))
-        var keys: Set<String> = [
-            // Present only on some sites or for some referrers.
-            "accentColor", "logo", "imageURL", "offer", "until", "referrerAmount", "friendReward", "join", "action", "version", "effective", "summary", "date", "author", "hasByline", "variant", "subject", "html",
-            "tier", "nextTier", "remaining", "conversionsText", "progress", "percent", "label", "errors", "values", "hasErrors",
-            "story", "content", "charts", "weeks", "weekRows", "funnel", "source", "segment", "tiers", "toc", "hasToc",
-            // Goals and A/B verdicts, on programs that set goals or run variants.
-            "goals", "month", "elapsed", "referralGoal", "target", "projected", "onPace", "rateGoal", "met", "months",
-            "referralsMet", "rateMet", "conversionRate", "comparisons", "baseline", "challenger", "difference", "interval",
-            "pValue", "verdict", "significant",
-            // Keys of list items, for lists that may be empty on this site.
-            "id", "text", "level", "isSub", "title", "url", "name", "conversions", "bonus", "hasBonus", "friend", "status",
-            "statusLabel", "stage", "count", "referrals", "converted", "rate", "week", "rank", "code", "channel",
-            "channelLabel", "length", "limit", "over",
-        ]
-        for sample in samples { collect(.object(sample), into: &keys) }
+        let form = FormState(name: "n", email: "e", consent: true, errors: errors)
+        samples["referrer"] = [referrerContext.referrer(0, form: form)]
+        samples["stats"] = [referrerContext.stats(0)]
+        return samples
+    }
+
+    /// Every key of the `samples`' contexts, and the optional ones.
+    static func known(_ samples: [String: [TemplateObject]]) -> Set<String> {
+        var keys = optionalKeys
+        for sample in samples.values.joined() { collect(.object(sample), into: &keys) }
         return keys
+    }
+
+    /// Why `path` (`referrer.earned`), written outside any section of a page template, names
+    /// nothing in any of that page's `contexts`, or nil when it may name something: the part
+    /// that is missing, with the names the page has there.
+    static func missing(_ path: [String], in contexts: [TemplateObject]) -> (part: String, owner: String?, names: [String])? {
+        var found: (part: String, owner: String?, names: [String])?
+        for context in contexts {
+            var object = context
+            var resolved = true
+            for (index, part) in path.enumerated() {
+                guard let value = object[part] else {
+                    // A name some sites or referrers have: this sample proves nothing.
+                    if optionalKeys.contains(part) { return nil }
+                    found = (part, index == 0 ? nil : path[..<index].joined(separator: "."), object.entries.map(\.name))
+                    resolved = false
+                    break
+                }
+                guard index < path.count - 1 else { break }
+                guard case .object(let child) = value else { return nil }
+                object = child
+            }
+            if resolved { return nil }
+        }
+        return found
     }
 
     /// `site` with a sample referrer and no referrals, its figures as of the site's.
