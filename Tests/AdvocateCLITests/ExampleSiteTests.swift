@@ -168,6 +168,26 @@ import Testing
         #expect(result.stdout.contains("Example"))
     }
 
+    /// A program without tiers shows no tier wording: no "Tier: None yet" on a stats page, no
+    /// column of dashes on the leaderboard or the analytics page.
+    @Test func aProgramWithoutTiersShowsNoTierLabels() throws {
+        let folder = try copyOfExample()
+        let programFile = folder.appendingPathComponent("content/data/program.json")
+        var program = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: programFile)) as? [String: Any])
+        program["tiers"] = []
+        try JSONSerialization.data(withJSONObject: program).write(to: programFile)
+        let result = try CLIRunner.run(["build", "--source", folder.path, "--quiet"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let store = try StoreLoader.load(from: folder.path + "/content/data").store
+        let pages = [SiteURLs.statsPath(store.referrers[0].statsToken), SiteURLs.statsPath(store.program.analyticsToken), "/leaderboard/"]
+        for page in pages {
+            let html = try String(contentsOf: folder.appendingPathComponent("public" + page + "index.html"), encoding: .utf8)
+            #expect(!html.contains(">Tier<"), "\(page)")
+        }
+        let withTiers = try String(contentsOf: CLIRunner.packageRoot.appendingPathComponent("public/leaderboard/index.html"), encoding: .utf8)
+        #expect(withTiers.contains(">Tier<"))
+    }
+
     /// content/ and templates/ copied to a temporary site folder.
     func copyOfExample() throws -> URL {
         let folder = try CLIRunner.temporaryFolder()

@@ -27,11 +27,13 @@ struct PageContext {
 
     var program: Program { site.program }
 
-    /// A browser tab's title: the page's, then the site's, once when they are the same (the home
-    /// page is often titled with the program's name). The page's directional controls are closed
-    /// before the site's name, which they would otherwise turn around.
+    /// A browser tab's title: the page's, then the site's, unless the page's already names the
+    /// site (the home page is often titled with the program's name, a referrer's page "Ada invites
+    /// you to Acme Rewards"). The page's directional controls are closed before the site's name,
+    /// which they would otherwise turn around.
     static func documentTitle(_ title: String, siteName: String) -> String {
-        title == siteName || title.isEmpty ? siteName : BidiControl.confined(title) + " · " + siteName
+        if title.isEmpty { return siteName }
+        return title.contains(siteName) ? BidiControl.confined(title) : BidiControl.confined(title) + " · " + siteName
     }
 
     /// The values every page has: `site` (the same on every page) and `page`. The 404 page has
@@ -77,6 +79,7 @@ struct PageContext {
             "requireConsent": .bool(program.requireConsent),
             "hasStories": .bool(!site.inputs.content.stories.isEmpty),
             "hasLeaderboard": .bool(site.hasLeaderboard),
+            "hasTiers": .bool(!program.tiers.isEmpty),
         ]
         if let offer = site.runningOffer {
             values["offer"] = [
