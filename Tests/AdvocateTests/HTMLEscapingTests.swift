@@ -50,6 +50,25 @@ import Testing
 
     /// A name lands in a script element (JSON-LD) as JSON that cannot end the element or open a
     /// comment in it, and that reads back as the name; private pages have none.
+    /// A right-to-left name is isolated where the build sets it in plain text, out of reach of
+    /// <bdi>: the page's title and the share messages. A Latin name is left as it is (an SMS of
+    /// it stays GSM-7), and so is the page's HTML, where the theme isolates names itself.
+    @Test func aRightToLeftNameIsIsolatedInTitlesAndMessages() throws {
+        #expect(NameIsolation.isolated("Zoë Ada") == "Zoë Ada")
+        #expect(NameIsolation.isolated("דוד") == "\u{2068}דוד\u{2069}")
+        var site = SiteFixture()
+        site.store.referrers[0].name = "محمد عبد الله"
+        let directory = try site.write()
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        let page = try directory.read("public/r/ada/index.html")
+        #expect(page.contains("<title>\u{2068}محمد\u{2069} invites you to Acme Rewards</title>"), "\(page)")
+        #expect(page.contains("<h1>محمد عبد الله</h1>"))
+        // The email share link's subject: "⁨محمد عبد الله⁩ invites you", percent-encoded.
+        #expect(page.contains("subject=%E2%81%A8%D9%85%D8%AD%D9%85%D8%AF%20%D8%B9%D8%A8%D8%AF%20%D8%A7%D9%84%D9%84%D9%87%E2%81%A9%20invites%20you"), "\(page)")
+        let latin = try directory.read("public/r/bob/index.html")
+        #expect(!latin.contains("%E2%81%A8") && !latin.contains("\u{2068}"))
+    }
+
     @Test func aNameInAScriptElementIsJSONThatCannotEndIt() throws {
         var site = SiteFixture()
         let name = "</script><!--x--><script>alert(1)</script>'&Zoë"

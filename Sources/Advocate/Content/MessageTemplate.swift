@@ -101,13 +101,15 @@ public struct MessageValues: Sendable {
     /// The Mustache context: `referrer.name`, `referrer.firstName`, `referrer.code`, `link`,
     /// `reward.friend`, `reward.referrer`, `program.name`; in notifications also `friend.name`,
     /// `friend.firstName`, `statsLink` and `status`.
+    /// Names are isolated (``NameIsolation``): a message is plain text, with no `<bdi>`.
     var context: TemplateValue {
         .object([
-            "referrer": .object(["name": .text(referrerName), "firstName": .text(PersonName.firstName(referrerName)), "code": .text(referrerCode)]),
+            "referrer": .object(["name": .text(NameIsolation.isolated(referrerName)), "firstName": .text(NameIsolation.isolated(PersonName.firstName(referrerName))),
+                                 "code": .text(referrerCode)]),
             "link": .text(link),
             "reward": .object(["friend": .text(friendReward), "referrer": .text(referrerReward)]),
             "program": .object(["name": .text(programName)]),
-            "friend": .object(["name": .text(friendName), "firstName": .text(PersonName.firstName(friendName))]),
+            "friend": .object(["name": .text(NameIsolation.isolated(friendName)), "firstName": .text(NameIsolation.isolated(PersonName.firstName(friendName)))]),
             "statsLink": .text(statsLink),
             "status": .text(statusLabel),
         ])

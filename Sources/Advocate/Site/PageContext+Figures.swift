@@ -20,7 +20,7 @@ extension PageContext {
     func stats(_ index: Int) -> TemplateObject {
         let referrer = site.referrers[index]
         let figures = site.figures.referrers[index]
-        let title = referrer.isErased ? "Your referrals" : "Your referrals, \(PersonName.firstName(referrer.name))"
+        let title = referrer.isErased ? "Your referrals" : "Your referrals, \(NameIsolation.isolated(PersonName.firstName(referrer.name)))"
         var context = common(.stats(index), title: title,
                              description: "Private referral statistics.", path: SiteURLs.statsPath(referrer.statsToken), isPrivate: true)
         asOfValues(&context)

@@ -209,7 +209,8 @@ struct PageContext {
     func referrer(_ index: Int, form: FormState? = nil) -> TemplateObject {
         let referrer = site.referrers[index]
         let path = SiteURLs.referrerPath(referrer.code)
-        let firstName = PersonName.firstName(referrer.name)
+        // Isolated in the title and description, plain text where no <bdi> can.
+        let firstName = NameIsolation.isolated(PersonName.firstName(referrer.name))
         // An erased referrer's page stays at its address, shared already, and says the
         // invitation has ended rather than "Erased invites you".
         let hasLeft = referrer.isErased

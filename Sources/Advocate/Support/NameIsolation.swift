@@ -1,0 +1,23 @@
+/// A person's name set inside plain text the build composes (a page's `<title>`, an SMS), where
+/// HTML's `<bdi>` cannot isolate it: a name written right to left is wrapped in FIRST STRONG
+/// ISOLATE … POP DIRECTIONAL ISOLATE (U+2068, U+2069). Without them a line that opens with
+/// "محمد" is read right to left whole by a chat preview or an SMS app, which take a line's
+/// direction from its first letter, and the link after it lands on the wrong side. A name
+/// without right-to-left letters is returned as it is, so a Latin SMS stays GSM-7.
+///
+/// Written by hand: Swift exposes no Bidi_Class; the ranges below are Unicode's blocks of
+/// right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko and their presentation forms).
+enum NameIsolation {
+    static func isolated(_ name: String) -> String {
+        // Every right-to-left letter is U+0590 or above, whose UTF-8 starts at 0xD6: most names have no such byte.
+        guard name.utf8.contains(where: { $0 >= 0xD6 }), name.unicodeScalars.contains(where: isRightToLeft) else { return name }
+        return "\u{2068}" + name + "\u{2069}"
+    }
+
+    static func isRightToLeft(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x0590...0x08FF, 0xFB1D...0xFDFF, 0xFE70...0xFEFF, 0x10800...0x10FFF, 0x1E800...0x1EFFF: true
+        default: false
+        }
+    }
+}
