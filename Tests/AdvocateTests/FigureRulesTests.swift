@@ -29,6 +29,18 @@ import Testing
         #expect(try fixture.figures(asOf: "2026-03-31").program.conversionValue == 190)
     }
 
+    /// The program's referrer count as of a day holds those who had joined by then and those
+    /// who had referred someone by then, though their joined day is later (an import's day): it
+    /// never leaves out a referrer whose referrals the program's totals hold.
+    @Test func theProgramCountsAReferrerWhoReferredBeforeTheirJoinedDay() throws {
+        var fixture = StoreFixture()
+        fixture.refer("bob", friend: "Grace Hopper", at: "2026-01-02T09:00:00Z")
+        let early = try fixture.figures(asOf: "2026-01-03").program
+        #expect(early.referrers == 1 && early.referrals == 1)
+        #expect(try fixture.figures(asOf: "2026-01-01").program.referrers == 0)
+        #expect(try fixture.figures(asOf: "2026-01-04").program.referrers == 2)
+    }
+
     /// The terminal table counts its referrers in words that agree: "1 referrer", "2 referrers".
     @Test func theStatsTableCountsReferrersInAgreeingWords() throws {
         var fixture = StoreFixture()

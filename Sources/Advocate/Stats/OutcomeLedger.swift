@@ -106,9 +106,14 @@ public struct OutcomeLedger: Sendable {
     /// The roster position of a referrer, by code.
     public func index(ofReferrer code: String) -> Int? { referrerIndex[code] }
 
-    /// How many referrers had joined by `asOf` (a referrer without a joined date always counts).
+    /// How many referrers were in the program by `asOf`: those who had joined by then (a
+    /// referrer without a joined date always counts) and those who had referred someone by then
+    /// (a roster's joined day can postdate a first referral: the day of an import, say), so that
+    /// the count never leaves out a referrer whose referrals the program's sums hold.
     func referrerCount(asOf: Instant) -> Int {
-        joinedFrom.count { $0.map { $0 <= asOf } ?? true }
+        joinedFrom.indices.count { index in
+            joinedFrom[index].map { $0 <= asOf } ?? true || outcomesOfReferrer[index].contains { outcomes[$0].referral.at <= asOf }
+        }
     }
 
     private mutating func addReferrer(_ referrer: Referrer) {
