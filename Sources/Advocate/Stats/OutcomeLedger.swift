@@ -107,12 +107,12 @@ public struct OutcomeLedger: Sendable {
     public func index(ofReferrer code: String) -> Int? { referrerIndex[code] }
 
     /// How many referrers were in the program by `asOf`: those who had joined by then (a
-    /// referrer without a joined date always counts) and those who had referred someone by then
-    /// (a roster's joined day can postdate a first referral: the day of an import, say), so that
-    /// the count never leaves out a referrer whose referrals the program's sums hold.
+    /// referrer without a joined date always counts) and those with a referral the program's
+    /// sums hold, though their joined day is later (the day of an import, say). The ledger
+    /// holds the events up to `asOf`; its tallies, unlike its outcomes, survive a ``summary``.
     func referrerCount(asOf: Instant) -> Int {
         joinedFrom.indices.count { index in
-            joinedFrom[index].map { $0 <= asOf } ?? true || outcomesOfReferrer[index].contains { outcomes[$0].referral.at <= asOf }
+            joinedFrom[index].map { $0 <= asOf } ?? true || referrerTallies[index].referrals > 0
         }
     }
 
