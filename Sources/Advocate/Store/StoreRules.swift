@@ -96,7 +96,15 @@ public enum StoreRules {
     /// such as U+200B or U+202E), and no control characters. The store's files may hold longer
     /// names (``maximumStoredTextLength``).
     public static func isAcceptableNewName(_ name: String) -> Bool {
-        hasVisibleText(name) && name.count <= maximumNameLength && isOneLineWithoutControls(name)
+        hasVisibleText(name) && isWithinNameLength(name) && isOneLineWithoutControls(name)
+    }
+
+    /// At most ``maximumNameLength`` characters, and four times as many Unicode scalars: a
+    /// character can carry any number of combining marks ("Z" and 3,000 of them is one), which
+    /// would put kilobytes in the journal and in emails, and cover the lines around it on a page.
+    /// Four a character leaves room for every script's accents and for emoji sequences.
+    public static func isWithinNameLength(_ name: String) -> Bool {
+        name.unicodeScalars.count <= 4 * maximumNameLength && name.count <= maximumNameLength
     }
 
     /// The times a journal takes: a year typed wrong (9999) would move every page's as-of
