@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import NIOHTTP1
 
 /// What the referral and the join endpoint share: the Origin check, the content type, the body
 /// limit, the per-IP rate limit, and the shapes of their answers (303 for forms, JSON and
@@ -65,6 +66,10 @@ struct FormIntake: Sendable {
             body = try await request.body.collect(upTo: ServerConfiguration.maximumBodySize)
         } catch is NIOTooManyBytesError {
             return .refused(problem(kind, .contentTooLarge, title: "Request body too large", errors: []))
+        } catch is HTTPParserError {
+            // Malformed framing (a chunk size that is no number) or a body cut short: the
+            // client's request is wrong, and a 408 would have it sent again as it was.
+            return .refused(problem(kind, .badRequest, title: "The request body is malformed or cut short", errors: []))
         } catch {
             // The body came too slowly (``HTTP1ConformingChannel`` has answered 408 and closed the
             // connection) or the client went away mid-body: this answer is for the access log.

@@ -223,6 +223,19 @@ import Testing
         }
     }
 
+    /// A body whose chunked framing is malformed is the client's error, 400, not a 408 that a
+    /// browser or an HTTP library would answer by sending the same bytes again.
+    @Test func aMalformedChunkedBodyIsABadRequest() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.prepared.application.test(.live) { client in
+            let port = try #require(client.port)
+            let exchange = try await LoopbackExchange.run(port: port, request: "POST /api/referrals HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                                                          + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n")
+            #expect(exchange.response.hasPrefix("HTTP/1.1 400 Bad Request\r\n"), "\(exchange.response)")
+            #expect(exchange.response.contains("The request body is malformed or cut short"), "\(exchange.response)")
+        }
+    }
+
     /// An HTTP/1.1 request without a Host header, or a request with two, is 400 (RFC 9112 §3.2);
     /// an HTTP/1.0 request needs none.
     @Test(arguments: ["GET /healthz HTTP/1.1\r\n\r\n", "GET /healthz HTTP/1.1\r\nHost: a.example\r\nHost: b.example\r\n\r\n",
