@@ -112,6 +112,21 @@ import Testing
         #expect(!text.contains("Zoë Müller <"))
     }
 
+    /// A domain in another script is written in its ASCII form, which mail commands take; a
+    /// local part that is not ASCII cannot be sent to (and the forms refuse one).
+    @Test func aDomainInAnotherScriptIsAddressedInItsASCIIForm() throws {
+        let text = try #require(message(to: "u1@Bücher.example").rfc5322)
+        #expect(text.contains("\r\nTo: Grace Hopper <u1@xn--bcher-kva.example>\r\n"), "\(text)")
+        #expect(try #require(message(to: "info@пример.рф").rfc5322).contains("<info@xn--e1afmkfd.xn--p1ai>"))
+        #expect(message(to: "josé@example.org").rfc5322 == nil)
+        var errors: [FieldError] = []
+        ReferralLedger.checkPerson(name: "José", email: "josé@example.org", into: &errors)
+        #expect(errors.map(\.message) == ["Please enter the address with plain letters (a-z) before the @: we cannot send email to this one."])
+        errors = []
+        ReferralLedger.checkPerson(name: "Grace", email: "u1@bücher.example", into: &errors)
+        #expect(errors.isEmpty)
+    }
+
     @Test func sendmailReceivesEachQueuedMessageAndFailuresStay() throws {
         let directory = try TemporaryDirectory()
         let outbox = Outbox(directory: directory.file("outbox"))

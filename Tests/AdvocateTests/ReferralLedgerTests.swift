@@ -6,8 +6,10 @@ import Testing
 /// accept and refuse exactly as one made from the whole journal.
 @Suite struct ReferralLedgerTests {
     /// What a form takes as an email: a typo that no mail server would take (a doubled or
-    /// leading dot, a label starting with a hyphen) is refused while the person is still there.
-    @Test(arguments: [("grace@example.com", true), ("grace.hopper+refer@mail.example.co.uk", true), ("zoë@exämple.de", true),
+    /// leading dot, a label starting with a hyphen) is refused while the person is still there,
+    /// and so is a local part no mail can be sent to (not ASCII: `zoë@`, `аda@` with a Cyrillic а).
+    @Test(arguments: [("grace@example.com", true), ("grace.hopper+refer@mail.example.co.uk", true), ("zoe@exämple.de", true),
+                      ("zoë@exämple.de", false), ("\u{430}da@example.com", false),
                       ("a-b@x-y.example", true), (" grace@example.com ", true),
                       ("grace..hopper@example.com", false), (".grace@example.com", false), ("grace.@example.com", false),
                       ("grace@-example.com", false), ("grace@example-.com", false), ("grace@example..com", false),

@@ -87,6 +87,8 @@ public struct ReferralLedger: Sendable {
             errors.append(FieldError(field: "email", message: "Please enter your email address."))
         } else if !StoreRules.isPlausibleEmail(email) {
             errors.append(FieldError(field: "email", message: "Please enter a valid email address, like name@example.com."))
+        } else if !StoreRules.hasDeliverableLocalPart(email) {
+            errors.append(FieldError(field: "email", message: "Please enter the address with plain letters (a-z) before the @: we cannot send email to this one."))
         }
     }
 

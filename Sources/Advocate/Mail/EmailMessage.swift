@@ -58,10 +58,23 @@ public struct EmailMessage: Sendable, Equatable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// `Name <address>`, or nil when the address is not one.
+    /// `Name <address>`, or nil when the address is not one a mail command takes. A domain in
+    /// another script is written in its ASCII form (IDNA: `bücher.example` is
+    /// `xn--bcher-kva.example`); a local part must be ASCII.
     static func mailbox(_ name: String, _ address: String) -> String? {
-        let address = address.trimmingWhitespace()
-        guard StoreRules.isPlausibleEmail(address), address.unicodeScalars.allSatisfy({ $0.isASCII }) else { return nil }
+        let trimmed = address.trimmingWhitespace()
+        guard StoreRules.isPlausibleEmail(trimmed), StoreRules.hasDeliverableLocalPart(trimmed), let at = trimmed.lastIndex(of: "@") else { return nil }
+        let domain = trimmed[trimmed.index(after: at)...]
+        let address: String
+        if domain.utf8.allSatisfy({ $0 < 0x80 }) {
+            address = trimmed
+        } else {
+            // Foundation's URLComponents maps and encodes a host as IDNA (UTS #46) does.
+            var components = URLComponents()
+            components.host = String(domain)
+            guard let encoded = components.encodedHost, encoded.utf8.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "%") }) else { return nil }
+            address = trimmed[..<at] + "@" + encoded
+        }
         let safeName = headerSafe(name)
         return safeName.isEmpty ? "<\(address)>" : "\(encodedWord(safeName)) <\(address)>"
     }

@@ -27,6 +27,9 @@ public enum RosterEditor {
         guard StoreRules.isPlausibleEmail(email) else {
             throw Refusal(description: "--email \"\(email)\" does not look like an email address")
         }
+        guard StoreRules.hasDeliverableLocalPart(email) else {
+            throw Refusal(description: "--email \"\(email)\": \(StoreRules.deliverableLocalPartRequirement)")
+        }
         // The store's one writer at a time: while `advocate serve` runs, a code added here could
         // also be given to someone joining through the form, and the store would no longer load.
         let lock: JournalWriter

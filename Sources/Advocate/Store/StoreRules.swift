@@ -91,6 +91,19 @@ public enum StoreRules {
         }
     }
 
+    /// Whether mail can be sent to a plausible `email`: the part before its `@` is ASCII. A
+    /// mail command takes a domain in any script (``EmailMessage/mailbox(_:_:)`` writes it in
+    /// its ASCII form, `bücher.example` as `xn--bcher-kva.example`), but not such a local part,
+    /// which needs SMTPUTF8 all along the way; a lookalike of an address (`аda@` with a
+    /// Cyrillic а) is one too.
+    public static func hasDeliverableLocalPart(_ email: String) -> Bool {
+        let trimmed = email.trimmingWhitespace()
+        return trimmed.utf8.prefix { $0 != UInt8(ascii: "@") }.allSatisfy { $0 < 0x80 }
+    }
+
+    /// ``hasDeliverableLocalPart(_:)`` in words, for a refusal.
+    public static let deliverableLocalPartRequirement = "the part before the @ must be in plain letters (a-z), digits and . _ + -: mail cannot be sent to it otherwise"
+
     /// A name a person gives now (the forms, `referrers add`, `init`): at most
     /// ``maximumNameLength`` characters with something to read (not only invisible characters
     /// such as U+200B or U+202E), and no control characters. The store's files may hold longer
