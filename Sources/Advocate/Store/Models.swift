@@ -79,6 +79,8 @@ public struct Program: Sendable {
     /// The accent colour (`#rrggbb`), a logo file and a link-preview picture in content/assets/.
     public struct Brand: Sendable {
         public var color: String?
+        /// Where program.json gives `color`, for a message about it.
+        public var colorLocation: SourceLocation = .start
         public var logo: String?
         /// Where program.json gives `logo`, for a message about its file.
         public var logoLocation: SourceLocation = .start

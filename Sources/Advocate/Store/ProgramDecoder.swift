@@ -187,7 +187,7 @@ enum ProgramDecoder {
             image = nil
         }
         reader.diagnostics(append: brand)
-        return Program.Brand(color: color, logo: logo, logoLocation: brand.location(of: "logo"), image: image, imageLocation: brand.location(of: "image"))
+        return Program.Brand(color: color, colorLocation: brand.location(of: "color"), logo: logo, logoLocation: brand.location(of: "logo"), image: image, imageLocation: brand.location(of: "image"))
     }
 
     /// The file in content/assets/ that `key` names; nil, with an error, for a name that could
