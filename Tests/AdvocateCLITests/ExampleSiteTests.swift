@@ -168,6 +168,17 @@ import Testing
         #expect(result.stdout.contains("Example"))
     }
 
+    /// A referrer's page is the friend's: its offer banner gives the friend's terms; the
+    /// referrer's ("refer a friend by … and earn $40") stand beside the share links, on screen.
+    @Test func theOfferOnAReferrersPageSpeaksToWhoReadsEachPart() throws {
+        let page = try String(contentsOf: CLIRunner.packageRoot.appendingPathComponent("public/r/ada/index.html"), encoding: .utf8)
+        let share = try #require(page.range(of: "class=\"panel share-panel\""))
+        let beforeShare = page[..<share.lowerBound], shareOnwards = page[share.lowerBound...]
+        #expect(beforeShare.contains("<strong>Summer bonus weeks</strong>: claim by 2026-07-05 to get 25% off the first order."))
+        #expect(!beforeShare.contains("earn <strong>$40</strong>"))
+        #expect(shareOnwards.contains("<p class=\"screen-only\"><strong>Summer bonus weeks</strong>: refer a friend by 2026-07-05 and earn <strong>$40</strong> when they order.</p>"))
+    }
+
     /// A program without tiers shows no tier wording: no "Tier: None yet" on a stats page, no
     /// column of dashes on the leaderboard or the analytics page.
     @Test func aProgramWithoutTiersShowsNoTierLabels() throws {
