@@ -79,6 +79,17 @@ import Testing
         #expect(Formatting(currency: "USD").money(amount) == printed)
     }
 
+    /// A program whose reward has cents shows cents on every amount ("$0.00" beside "$12.50",
+    /// not "$0"); one of whole amounts shows none.
+    @Test func amountsShowCentsWhenTheProgramsRewardsHaveThem() throws {
+        var fixture = StoreFixture()
+        let whole = Formatting(program: try fixture.load().program)
+        #expect([whole.money(0), whole.money(25), whole.money(30.3)] == ["$0", "$25", "$30.30"])
+        fixture.amount = 12.5
+        let cents = Formatting(program: try fixture.load().program)
+        #expect([cents.money(0), cents.money(25), cents.money(1250)] == ["$0.00", "$25.00", "$1,250.00"])
+    }
+
     @Test func duplicateFriendEmailFirstAcceptedReferralWins() throws {
         var fixture = StoreFixture()
         fixture.refer("ada", friend: "Grace Hopper", email: "grace@example.com", at: "2026-03-01T09:30:00Z")

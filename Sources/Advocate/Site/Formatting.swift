@@ -1,9 +1,19 @@
 /// How figures are written on pages: money in the program's currency, rates as percentages.
 public struct Formatting: Sendable {
     public let currency: String
+    /// Whether every amount shows its cents (`$0.00`, `$12.50`), as on a program whose rewards
+    /// or bonuses have them, so one page does not read "€0" beside "€12.50".
+    public let showsCents: Bool
 
-    public init(currency: String) {
+    public init(currency: String, showsCents: Bool = false) {
         self.currency = currency
+        self.showsCents = showsCents
+    }
+
+    /// The program's currency, with cents on every amount when any reward, bonus or offer has them.
+    public init(program: Program) {
+        let amounts = [program.referrerReward.amount] + program.tiers.map(\.bonus) + program.offers.map(\.referrerAmount)
+        self.init(currency: program.currency, showsCents: amounts.contains { Money.hundredths($0).truncatingRemainder(dividingBy: 100) != 0 })
     }
 
     private static let symbols: [String: String] = [
@@ -11,13 +21,14 @@ public struct Formatting: Sendable {
         "CNY": "CN¥", "BRL": "R$", "MXN": "MX$", "KRW": "₩", "ILS": "₪",
     ]
 
-    /// `$1,250` or `$12.50`; currencies without a symbol here read `1,250 CHF`.
+    /// `$1,250` or `$12.50` (`$1,250.00` when ``showsCents``); currencies without a symbol
+    /// here read `1,250 CHF`.
     public func money(_ amount: Double) -> String {
         let negative = amount < 0
         // Amounts in the store are at most a billion (ObjectReader), so sums fit; clamped all the same.
         let cents = Int64(min(Money.hundredths(abs(amount)), 9e18))
         var text = Self.grouped(cents / 100)
-        if cents % 100 != 0 {
+        if cents % 100 != 0 || showsCents {
             let fraction = cents % 100
             text += "." + (fraction < 10 ? "0\(fraction)" : String(fraction))
         }

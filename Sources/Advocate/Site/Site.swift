@@ -32,7 +32,7 @@ public struct Site: Sendable {
         self.inputs = inputs
         self.figures = figures
         self.urls = SiteURLs(baseURL: inputs.store.program.baseURL)
-        self.formatting = Formatting(currency: inputs.store.program.currency)
+        self.formatting = Formatting(program: inputs.store.program)
         self.variantNames = Set(inputs.content.messages.flatMap { $0.variants.compactMap(\.name) }).sorted()
         var shares: [MessageChannel: MessageTemplate] = [:]
         for message in inputs.content.messages where shares[message.channel] == nil && message.notification == nil {

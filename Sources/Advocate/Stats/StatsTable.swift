@@ -1,7 +1,7 @@
 /// The figures as a plain-text table for a terminal.
 public enum StatsTable {
     public static func render(_ figures: Figures, store: Store) -> String {
-        let money = Formatting(currency: figures.currency)
+        let money = Formatting(program: store.program)
         let header = ["code", "referrals", "converted", "rate", "earned", "pending", "tier", "next"]
         var rows = figures.referrers.map { referrer -> [String] in
             [referrer.code, String(referrer.referrals), String(referrer.converted), Formatting.percent(referrer.conversionRate),
