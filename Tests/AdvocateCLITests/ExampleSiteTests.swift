@@ -168,6 +168,31 @@ import Testing
         #expect(result.stdout.contains("Example"))
     }
 
+    /// A program that gives friends nothing (an employee program, say) leaves out
+    /// `rewards.friend`: it loads, the bundled theme words every page without it, and check names
+    /// each message that would write the missing reward as nothing.
+    @Test func aProgramWithoutAFriendRewardBuildsAndSaysSo() throws {
+        let folder = try copyOfExample()
+        let programFile = folder.appendingPathComponent("content/data/program.json")
+        var program = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: programFile)) as? [String: Any])
+        var rewards = try #require(program["rewards"] as? [String: Any])
+        rewards["friend"] = nil
+        program["rewards"] = rewards
+        program["offers"] = (program["offers"] as? [[String: Any]])?.map { $0.filter { $0.key != "friend" } }
+        try JSONSerialization.data(withJSONObject: program).write(to: programFile)
+        let check = try CLIRunner.run(["check", "--source", folder.path])
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stderr.contains("content/messaging/sms.md:8:41: warning: '{{reward.friend}}' writes nothing: program.json gives no rewards.friend"), "\(check.stderr)")
+        let build = try CLIRunner.run(["build", "--source", folder.path, "--quiet"])
+        #expect(build.status == 0, "\(build.stderr)")
+        let page = try String(contentsOf: folder.appendingPathComponent("public/r/ada/index.html"), encoding: .utf8)
+        #expect(page.contains("<p class=\"lead\"><bdi>Ada Lovelace</bdi> thinks you would like Acme Rewards.</p>"))
+        #expect(page.contains(">Accept the invitation</button>") && page.contains("<strong>Place your first order</strong>.</li>"))
+        #expect(!page.contains("<strong></strong>") && !page.contains("Claim </button>") && !page.contains("your friend gets"))
+        let home = try String(contentsOf: folder.appendingPathComponent("public/index.html"), encoding: .utf8)
+        #expect(home.contains("<p>Acme Rewards: you get $25 account credit for each friend who orders.</p>"))
+    }
+
     /// A referrer's page is the friend's: its offer banner gives the friend's terms; the
     /// referrer's ("refer a friend by … and earn $40") stand beside the share links, on screen.
     @Test func theOfferOnAReferrersPageSpeaksToWhoReadsEachPart() throws {

@@ -72,7 +72,6 @@ struct PageContext {
             "root": .text(site.urls.root),
             "baseURL": .text(site.urls.baseURL),
             "currency": .text(program.currency),
-            "friendReward": .text(site.friendRewardNow),
             "referrerReward": .text(program.referrerReward.description),
             "referrerAmount": .text(site.formatting.money(program.referrerReward.amount)),
             "endpoint": .text(program.endpoint),
@@ -81,11 +80,14 @@ struct PageContext {
             "hasLeaderboard": .bool(site.hasLeaderboard),
             "hasTiers": .bool(!program.tiers.isEmpty),
         ]
+        // Absent for a program that gives friends nothing: the theme words its pages without it.
+        if let friendReward = site.friendRewardNow { values["friendReward"] = .text(friendReward) }
         if let offer = site.runningOffer {
-            values["offer"] = [
+            var offerValues: TemplateObject = [
                 "name": .text(offer.name), "until": .text(offer.until.iso8601), "referrerAmount": .text(site.formatting.money(offer.referrerAmount)),
-                "friendReward": .text(site.friendRewardNow),
             ]
+            if let friendReward = site.friendRewardNow { offerValues["friendReward"] = .text(friendReward) }
+            values["offer"] = .object(offerValues)
         }
         if site.inputs.theme.hasJoinPages {
             values["join"] = ["url": .text(site.urls.path("/join/")), "action": .text(site.joinEndpoint)]
@@ -101,7 +103,8 @@ struct PageContext {
     }
 
     var defaultDescription: String {
-        "Refer a friend to \(program.name): they get \(site.friendRewardNow), you get \(program.referrerReward.description)."
+        site.friendRewardNow.map { "Refer a friend to \(program.name): they get \($0), you get \(program.referrerReward.description)." }
+            ?? "Refer a friend to \(program.name) and get \(program.referrerReward.description)."
     }
 
     func home() -> TemplateObject {
@@ -174,7 +177,7 @@ struct PageContext {
     /// The join page; with `form`, the endpoint's 422 page keeping what was typed.
     func join(form: FormState? = nil) -> TemplateObject {
         var context = common(.join, title: "Join \(program.name)",
-                             description: "Join \(program.name) and get your own link to share: your friends get \(site.friendRewardNow).",
+                             description: "Join \(program.name) and get your own link to share" + (site.friendRewardNow.map { ": your friends get \($0)." } ?? "."),
                              path: "/join/")
         var formValues: TemplateObject = ["action": .text(site.joinEndpoint), "requireConsent": .bool(program.requireConsent)]
         if let form { typed(form, into: &formValues) }
@@ -215,7 +218,8 @@ struct PageContext {
         // invitation has ended rather than "Erased invites you".
         let hasLeft = referrer.isErased
         var context = common(.referrer(index), title: hasLeft ? "This invitation has ended" : "\(firstName) invites you to \(program.name)",
-                             description: hasLeft ? "This invitation has ended." : "Get \(site.friendRewardNow) with \(firstName)'s invitation.", path: path)
+                             description: hasLeft ? "This invitation has ended."
+                                : site.friendRewardNow.map { "Get \($0) with \(firstName)'s invitation." } ?? "\(firstName) invites you to \(program.name).", path: path)
         context["referrer"] = referrerValues(referrer)
         context["link"] = .text(site.urls.referrerLink(referrer.code))
         let qr = qrValues(referrer)

@@ -49,13 +49,14 @@ public struct Site: Sendable {
 
     /// The offer running at the as-of, which every page's `site.offer` shows.
     var runningOffer: Program.Offer? { program.offer(at: figures.asOf) }
-    /// The friend's reward as pages word it: the running offer's `friend` wording, else the base.
-    var friendRewardNow: String { friendReward(at: figures.asOf) }
+    /// The friend's reward as pages word it: the running offer's `friend` wording, else the
+    /// base; nil for a program that gives friends nothing.
+    var friendRewardNow: String? { friendReward(at: figures.asOf) }
 
     /// The friend's reward as worded at `instant`: the `friend` wording of the offer running
-    /// then, else the base reward's description.
-    public func friendReward(at instant: Instant) -> String {
-        program.offer(at: instant)?.friend ?? program.friendReward.description
+    /// then, else the base reward's description, else nil.
+    public func friendReward(at instant: Instant) -> String? {
+        program.offer(at: instant)?.friend ?? program.friendReward?.description
     }
 
     /// True when the theme has a leaderboard template (themes made before it may not).
@@ -83,7 +84,7 @@ public struct Site: Sendable {
     public func messageValues(for referrer: Referrer, source: ReferralSource?, at instant: Instant) -> MessageValues {
         MessageValues(referrerName: referrer.name, referrerCode: referrer.code,
                       link: urls.referrerLink(referrer.code, source: source),
-                      friendReward: friendReward(at: instant), referrerReward: program.referrerReward.description,
+                      friendReward: friendReward(at: instant) ?? "", referrerReward: program.referrerReward.description,
                       programName: program.name)
     }
 
@@ -106,7 +107,7 @@ public struct Site: Sendable {
             if let template = shareTemplates[channel], let chosen = template.variant(named: variant) ?? template.variants.first {
                 message = chosen.render(context: context.setting("link", to: .text(link)))
             } else {
-                let offer = "\(friendRewardNow) at \(program.name)"
+                let offer = friendRewardNow.map { "\($0) at \(program.name)" } ?? "An invitation to \(program.name)"
                 message = RenderedMessage(subject: offer, text: "\(offer): \(link)", html: nil)
             }
             return (channel, SiteURLs.shareURL(channel: channel, text: message.text, subject: message.subject, link: link))

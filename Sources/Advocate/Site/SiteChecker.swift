@@ -46,6 +46,7 @@ public enum SiteChecker {
         diagnostics.append(contentsOf: ContentLoader.filesNotRead(in: inputs.options.contentDirectory))
         checkStoryDates(inputs.content.stories, today: today, diagnostics: &diagnostics)
         checkBrandContrast(inputs.store.program, file: Paths.join(inputs.options.dataDirectory, StoreFiles.program), diagnostics: &diagnostics)
+        checkFriendRewardInMessages(site, diagnostics: &diagnostics)
         let templates = ThemeLint.sources(directory: inputs.theme.directory)
         diagnostics.append(contentsOf: ThemeLint.filesNotRead(directory: inputs.theme.directory))
         diagnostics.append(contentsOf: ThemeLint.warnings(templates))
@@ -132,6 +133,19 @@ public enum SiteChecker {
         diagnostics.warning(file, brand.colorLocation,
                             "brand colour \(color) has a contrast of \(shown):1 with white, where text needs 4.5:1: the bundled theme writes white text on it "
                             + "(buttons) and links in it on white, which would be hard to read; pick a darker shade")
+    }
+
+    /// A message that names the friend's reward, in a program that gives friends none (no
+    /// `rewards.friend`, no offer's `friend`), says nothing there: "Here's  at Acme".
+    static func checkFriendRewardInMessages(_ site: Site, diagnostics: inout DiagnosticList) {
+        let program = site.program
+        guard program.friendReward == nil, !program.offers.contains(where: { $0.friend != nil }) else { return }
+        for message in site.inputs.content.messages {
+            guard let data = FileManager.default.contents(atPath: message.file) else { continue }
+            for tag in MustacheTags.scan(String(decoding: data, as: UTF8.self)) where tag.kind == .variable && tag.name == "reward.friend" {
+                diagnostics.warning(message.file, tag.location, "'{{reward.friend}}' writes nothing: program.json gives no rewards.friend; reword the message without it, or add one")
+            }
+        }
     }
 
     /// A story dated after today is published by the next build all the same: a build reads no

@@ -9,7 +9,9 @@ public struct Program: Sendable {
     public var requireConsent: Bool
     public var analyticsToken: String
     public var referrerReward: Reward
-    public var friendReward: Reward
+    /// What a friend gets; nil for a program that gives friends nothing (an employee program's
+    /// candidates, say).
+    public var friendReward: Reward?
     public var tiers: [Tier]
     public var brand: Brand?
     public var goals: Goals?

@@ -44,7 +44,7 @@ enum ProgramDecoder {
         let offers = OfferDecoder.decodeOffers(&reader)
         let webhooks = OfferDecoder.decodeWebhooks(&reader)
         if Self.wholeUnitCurrencies.contains(currency), let rewards {
-            let amounts = [("rewards.referrer.amount", rewards.referrer.amount), ("rewards.friend.amount", rewards.friend.amount)]
+            let amounts = [("rewards.referrer.amount", rewards.referrer.amount)] + (rewards.friend.map { [("rewards.friend.amount", $0.amount)] } ?? [])
                 + tiers.map { ("the \($0.name) tier's bonus", $0.bonus) } + offers.map { ("the offer \($0.name)'s referrerAmount", $0.referrerAmount) }
             if let (name, amount) = amounts.first(where: { $0.1 != $0.1.rounded() }) {
                 reader.warning("currency", "field 'currency' is \(currency), which has no smaller unit, but \(name) is \(JSONOutput.format(amount)), which pages show with cents: write whole amounts")
@@ -106,7 +106,8 @@ enum ProgramDecoder {
         return nil
     }
 
-    private static func decodeRewards(_ reader: inout ObjectReader) -> (referrer: Program.Reward, friend: Program.Reward)? {
+    /// `referrer` is required; `friend` may be left out, by a program that gives friends nothing.
+    private static func decodeRewards(_ reader: inout ObjectReader) -> (referrer: Program.Reward, friend: Program.Reward?)? {
         guard var rewards = reader.object("rewards", required: true) else { return nil }
         rewards.warnAboutUnknownKeys(allowed: ["referrer", "friend"])
         var referrer: Program.Reward?
@@ -118,7 +119,7 @@ enum ProgramDecoder {
             if let description, let amount { referrer = .init(description: description, amount: amount) }
             rewards.diagnostics(append: object)
         }
-        if var object = rewards.object("friend", required: true) {
+        if var object = rewards.object("friend", required: false) {
             object.warnAboutUnknownKeys(allowed: ["description", "amount"])
             let description = object.displayText("description", required: true, maxLength: 500).map(BidiControl.confined)
             let amount = object.money("amount", required: false) ?? 0
@@ -126,7 +127,7 @@ enum ProgramDecoder {
             rewards.diagnostics(append: object)
         }
         reader.diagnostics(append: rewards)
-        guard let referrer, let friend else { return nil }
+        guard let referrer, !rewards.has("friend") || friend != nil else { return nil }
         return (referrer, friend)
     }
 
