@@ -102,7 +102,7 @@ public enum StoreRules {
     }
 
     /// ``hasDeliverableLocalPart(_:)`` in words, for a refusal.
-    public static let deliverableLocalPartRequirement = "the part before the @ must be in plain letters (a-z), digits and . _ + -: mail cannot be sent to it otherwise"
+    public static let deliverableLocalPartRequirement = "the part before the @ must be plain ASCII (letters a-z, digits, . _ + -): mail cannot be sent to it otherwise"
 
     /// A name a person gives now (the forms, `referrers add`, `init`): at most
     /// ``maximumNameLength`` characters with something to read (not only invisible characters
