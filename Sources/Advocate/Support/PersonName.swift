@@ -81,8 +81,8 @@ public enum PersonName {
         Array(before.split(whereSeparator: \.isWhitespace).drop(while: isTitle))
     }
 
-    /// A friend's name as a referrer's stats page shows it: "Grace H." for "Grace Hopper", for
-    /// "Hopper, Grace" and for "Dr. Grace Hopper" ("Mr S." for "Mr Smith"). A name written without spaces in a script that has none (王小明)
+    /// A friend's name as a referrer's stats page shows it: "Grace H." for "Grace Hopper" and
+    /// for "Hopper, Grace". A name written without spaces in a script that has none (王小明)
     /// keeps its first character, and so does one with an email address in it ("g." for
     /// "grace@example.com", "grace(at)example.com" or a full-width `＠` typed as a name).
     public static func masked(_ name: String) -> String {
@@ -95,7 +95,6 @@ public enum PersonName {
         let words = utf8.split(whereSeparator: \.isASCIIWhitespace)
         guard let first = words.first else { return "A friend" }
         if utf8.contains(UInt8(ascii: "@")) { return "\(Character(Unicode.Scalar(first[first.startIndex])))." }
-        if isTitle(Substring(first)) { return maskedByCharacters(name) }
         guard words.count > 1, let initial = words.last?.first else { return String(Substring(first)) }
         return "\(Substring(first)) \(Character(Unicode.Scalar(initial)))."
     }
@@ -115,11 +114,6 @@ public enum PersonName {
             }
             // "Grace Hopper, Jr.", "Ada Lovelace, Acme Corp": the name is before the comma.
             return maskedByCharacters(String(name[..<comma]))
-        }
-        // "Dr. John Smith" is John S.; "Mr Smith" is Mr S., not the family name whole.
-        let titleCount = words.prefix(while: isTitle).count
-        if titleCount > 0, titleCount < words.count, let initial = words.last?.first {
-            return words.count - titleCount == 1 ? "\(words[titleCount - 1]) \(initial)." : "\(words[titleCount]) \(initial)."
         }
         if words.count == 1, first.count > 1, first.unicodeScalars.allSatisfy(isUnspacedScript), let initial = first.first {
             return "\(initial)."
