@@ -202,6 +202,12 @@ import Testing
         #expect(beforeShare.contains("<strong>Summer bonus weeks</strong>: claim by 2026-07-05 to get 25% off the first order."))
         #expect(!beforeShare.contains("earn <strong>$40</strong>"))
         #expect(shareOnwards.contains("<p class=\"screen-only\"><strong>Summer bonus weeks</strong>: refer a friend by 2026-07-05 and earn <strong>$40</strong> when they order.</p>"))
+        // An offer that gives friends the base reward sets no deadline for it on the friend's banner.
+        let folder = try copyOfExample()
+        let build = try CLIRunner.run(["build", "--source", folder.path, "--as-of", "2026-03-17", "--quiet"])
+        #expect(build.status == 0, "\(build.stderr)")
+        let during = try String(contentsOf: folder.appendingPathComponent("public/r/ada/index.html"), encoding: .utf8)
+        #expect(during.contains("Friends of the bakery week</strong>: refer a friend by") && !during.contains("claim by"), "\(during)")
     }
 
     /// A program without tiers shows no tier wording: no "Tier: None yet" on a stats page, no

@@ -56,6 +56,8 @@ import Testing
     @Test func aRightToLeftNameIsIsolatedInTitlesAndMessages() throws {
         #expect(NameIsolation.isolated("Zoë Ada") == "Zoë Ada")
         #expect(NameIsolation.isolated("דוד") == "\u{2068}דוד\u{2069}")
+        // A stray PDI of the name's own cannot end the isolate early.
+        #expect(NameIsolation.isolated("\u{2069}محمد Ali") == "\u{2068}محمد Ali\u{2069}")
         var site = SiteFixture()
         site.store.referrers[0].name = "محمد عبد الله"
         let directory = try site.write()

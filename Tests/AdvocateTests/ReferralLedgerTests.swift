@@ -70,6 +70,7 @@ import Testing
         (String(repeating: "x", count: 201), "Please enter a name of at most 200 characters."),
         // One character under 3,000 combining marks: kilobytes in the journal and in emails.
         ("Z" + String(repeating: "\u{0301}", count: 3_000), "Please enter a name of at most 200 characters."),
+        ("Z" + String(repeating: "\u{0301}", count: 795) + " Doe", "Please enter a name of at most 200 characters."),
         ("https://evil.example/claim-your-credit Smith", "Please enter your name, not a web address."),
         ("Visit WWW.evil.example", "Please enter your name, not a web address."),
         ("Grace evil.com", "Please enter your name, not a web address."),
@@ -100,7 +101,7 @@ import Testing
     /// Names with dots or a `www` that are no address are names, even where a dot makes a
     /// host of a country's domain (`.li`, `.ng`, `.jo`) or a brand's (`.kim`); long names of
     /// accented letters or emoji sequences fit the bound on combining marks.
-    @Test(arguments: [String(repeating: "Nguyễn Thị Ánh ", count: 13), String(repeating: "👨‍👩‍👧‍👦", count: 100),
+    @Test(arguments: [String(repeating: "Nguyễn Thị Ánh ", count: 13), String(repeating: "👨‍👩‍👧‍👦", count: 100), "👨🏻‍👩🏻‍👧🏻‍👦🏻 Okafor",
                       "J.R.R. Tolkien", "Anna Wwwilson", "Mr www", "Dr. Ada Lovelace", "St. John Smith", "Mary-Jane O'Neil", "Ana M.", "王小明", "Zoë Müller",
                       "J.Li", "H.Kim", "Dr.Ng", "Mary.Jo Smith", "Anne-Marie.Love", "Ada @ Acme", "Version 2.0 Smith",
                       "T.Ly", "Tran Thi.Ly", "Y.Su", "W.To", "A.Ai", "H.Co", "J.Me", "D.Bar", "L.Page", "J.Link", "K.Win", "R.Dev", "Xiao.Ru",

@@ -38,6 +38,23 @@ import Testing
         #expect(found.first?.message.hasSuffix("field 'name' contains the control character U+0007; remove it (pasted from a word processor?)") == true, "\(found)")
     }
 
+    /// A friend's reward may be left out or null (a program that gives friends nothing); one
+    /// given without its description is an error at its field, never a load that fails unexplained.
+    @Test func aFriendRewardMayBeLeftOutButNotHalfGiven() throws {
+        let friend = #""friend": { "description": "20% off the first order" }"#
+        #expect(StoreFixture().programJSON.contains(friend))
+        for replacement in [#""friend": null"#, #""unused": null"#] {
+            let program = StoreFixture().programJSON.replacingOccurrences(of: friend, with: replacement)
+            let directory = try TemporaryDirectory()
+            try StoreFixture().write(to: directory)
+            try directory.write("content/data/program.json", program)
+            #expect(try StoreLoader.load(from: directory.file("content/data")).store.program.friendReward == nil, "\(replacement)")
+        }
+        let half = StoreFixture().programJSON.replacingOccurrences(of: friend, with: #""friend": { "amount": 5 }"#)
+        let errors = try diagnostics(program: half).filter { $0.severity == .error }
+        #expect(errors.map(\.message).contains { $0.contains("missing required field 'description'") }, "\(errors)")
+    }
+
     /// A well-formed code that is no currency (a typo, a crypto ticker) is a warning at its field.
     @Test func aCurrencyCodeThatIsNoCurrencyIsAWarning() throws {
         let program = StoreFixture().programJSON.replacingOccurrences(of: #""currency": "USD""#, with: #""currency": "XYZ""#)

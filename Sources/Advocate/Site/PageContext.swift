@@ -87,6 +87,8 @@ struct PageContext {
                 "name": .text(offer.name), "until": .text(offer.until.iso8601), "referrerAmount": .text(site.formatting.money(offer.referrerAmount)),
             ]
             if let friendReward = site.friendRewardNow { offerValues["friendReward"] = .text(friendReward) }
+            // The offer's own wording for friends, absent when friends get the base reward during it.
+            if let friend = offer.friend { offerValues["friend"] = .text(friend) }
             values["offer"] = .object(offerValues)
         }
         if site.inputs.theme.hasJoinPages {

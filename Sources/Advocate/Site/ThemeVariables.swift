@@ -3,7 +3,7 @@
 enum ThemeVariables {
     /// Names present only on some sites or for some referrers: a page's sample may lack them.
     static let optionalKeys: Set<String> = [
-        "accentColor", "logo", "imageURL", "offer", "until", "referrerAmount", "friendReward", "join", "action", "version", "effective", "summary", "date", "author", "hasByline", "variant", "subject", "html",
+        "accentColor", "logo", "logoURL", "imageURL", "offer", "until", "referrerAmount", "friendReward", "join", "action", "version", "effective", "summary", "date", "author", "hasByline", "variant", "subject", "html",
         "tier", "nextTier", "remaining", "conversionsText", "progress", "percent", "label", "errors", "values", "hasErrors",
         "story", "content", "charts", "weeks", "weekRows", "funnel", "source", "segment", "tiers", "toc", "hasToc",
         // Goals and A/B verdicts, on programs that set goals or run variants.

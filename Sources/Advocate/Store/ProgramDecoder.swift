@@ -112,6 +112,9 @@ enum ProgramDecoder {
         rewards.warnAboutUnknownKeys(allowed: ["referrer", "friend"])
         var referrer: Program.Reward?
         var friend: Program.Reward?
+        // A `friend` given (not left out or null) whose fields are wrong stops the load; its
+        // errors say why.
+        var friendIsWrong = false
         if var object = rewards.object("referrer", required: true) {
             object.warnAboutUnknownKeys(allowed: ["description", "amount"])
             let description = object.displayText("description", required: true, maxLength: 500).map(BidiControl.confined)
@@ -123,11 +126,11 @@ enum ProgramDecoder {
             object.warnAboutUnknownKeys(allowed: ["description", "amount"])
             let description = object.displayText("description", required: true, maxLength: 500).map(BidiControl.confined)
             let amount = object.money("amount", required: false) ?? 0
-            if let description { friend = .init(description: description, amount: amount) }
+            if let description { friend = .init(description: description, amount: amount) } else { friendIsWrong = true }
             rewards.diagnostics(append: object)
         }
         reader.diagnostics(append: rewards)
-        guard let referrer, !rewards.has("friend") || friend != nil else { return nil }
+        guard let referrer, !friendIsWrong else { return nil }
         return (referrer, friend)
     }
 

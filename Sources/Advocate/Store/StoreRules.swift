@@ -112,12 +112,14 @@ public enum StoreRules {
         hasVisibleText(name) && isWithinNameLength(name) && isOneLineWithoutControls(name)
     }
 
-    /// At most ``maximumNameLength`` characters, and four times as many Unicode scalars: a
-    /// character can carry any number of combining marks ("Z" and 3,000 of them is one), which
-    /// would put kilobytes in the journal and in emails, and cover the lines around it on a page.
-    /// Four a character leaves room for every script's accents and for emoji sequences.
+    /// At most ``maximumNameLength`` characters, four times as many Unicode scalars, and 16 in
+    /// any one character: a character can carry any number of combining marks ("Z" and 3,000 of
+    /// them is one), which would put kilobytes in the journal and in emails, and cover the lines
+    /// around it on a page. That leaves room for every script's accents and conjuncts and for
+    /// emoji sequences (a family with skin tones is 11).
     public static func isWithinNameLength(_ name: String) -> Bool {
         name.unicodeScalars.count <= 4 * maximumNameLength && name.count <= maximumNameLength
+            && name.allSatisfy { $0.unicodeScalars.count <= 16 }
     }
 
     /// The times a journal takes: a year typed wrong (9999) would move every page's as-of

@@ -11,7 +11,8 @@ enum NameIsolation {
     static func isolated(_ name: String) -> String {
         // Every right-to-left letter is U+0590 or above, whose UTF-8 starts at 0xD6: most names have no such byte.
         guard name.utf8.contains(where: { $0 >= 0xD6 }), name.unicodeScalars.contains(where: isRightToLeft) else { return name }
-        return "\u{2068}" + name + "\u{2069}"
+        // Confined first: a stray PDI of the name's own would end the isolate early.
+        return "\u{2068}" + BidiControl.confined(name) + "\u{2069}"
     }
 
     static func isRightToLeft(_ scalar: Unicode.Scalar) -> Bool {
