@@ -180,15 +180,20 @@ import Testing
         program["rewards"] = rewards
         program["offers"] = (program["offers"] as? [[String: Any]])?.map { $0.filter { $0.key != "friend" } }
         try JSONSerialization.data(withJSONObject: program).write(to: programFile)
+        // A message may guard the reward, which is then absent, not blank.
+        try "---\nchannel: whatsapp\n---\nHi!{{#reward.friend}} Here's {{reward.friend}}.{{/reward.friend}} {{link}}\n"
+            .write(to: folder.appendingPathComponent("content/messaging/whatsapp.md"), atomically: false, encoding: .utf8)
         let check = try CLIRunner.run(["check", "--source", folder.path])
         #expect(check.status == 0, "\(check.stderr)")
         #expect(check.stderr.contains("content/messaging/sms.md:8:41: warning: '{{reward.friend}}' writes nothing: program.json gives no rewards.friend"), "\(check.stderr)")
+        #expect(!check.stderr.contains("whatsapp.md"), "\(check.stderr)")
         let build = try CLIRunner.run(["build", "--source", folder.path, "--quiet"])
         #expect(build.status == 0, "\(build.stderr)")
         let page = try String(contentsOf: folder.appendingPathComponent("public/r/ada/index.html"), encoding: .utf8)
         #expect(page.contains("<p class=\"lead\"><bdi>Ada Lovelace</bdi> thinks you would like Acme Rewards.</p>"))
         #expect(page.contains(">Accept the invitation</button>") && page.contains("<strong>Place your first order</strong>.</li>"))
         #expect(!page.contains("<strong></strong>") && !page.contains("Claim </button>") && !page.contains("your friend gets"))
+        #expect(page.contains("https://wa.me/?text=Hi%21%20https%3A%2F%2Frefer.acme.example%2Fr%2Fada%2F%3Fsrc%3Dwhatsapp"), "\(page)")
         let home = try String(contentsOf: folder.appendingPathComponent("public/index.html"), encoding: .utf8)
         #expect(home.contains("<p>Acme Rewards: you get $25 account credit for each friend who orders.</p>"))
     }

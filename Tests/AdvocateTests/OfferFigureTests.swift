@@ -133,5 +133,11 @@ import Testing
         #expect(started.contains("do not show the offer “Double credit week”"), "\(started)")
         let other = try #require(notice(asOf: "2026-06-02T09:00:00Z", now: "2026-06-08T09:00:00Z"))
         #expect(other.contains("“Double credit week”, while “Launch week” runs now"), "\(other)")
+        // A program that gives friends nothing emails them no base reward.
+        var withoutFriendReward = program
+        withoutFriendReward.friendReward = nil
+        let promised = try #require(OfferNotice.message(program: withoutFriendReward, pagesAsOf: Instant(iso8601: "2026-06-11T09:00:00Z")!,
+                                                        now: Instant(iso8601: "2026-12-06T09:00:00Z")!))
+        #expect(promised.contains("friends who refer now are promised no reward") && !promised.contains("base reward"), "\(promised)")
     }
 }

@@ -81,7 +81,9 @@ public struct MessageValues: Sendable {
     public var referrerName: String
     public var referrerCode: String
     public var link: String
-    public var friendReward: String
+    /// Nil for a program that gives friends nothing: `{{reward.friend}}` is then absent, so a
+    /// message can guard it (`{{#reward.friend}}…{{/reward.friend}}`).
+    public var friendReward: String?
     public var referrerReward: String
     public var programName: String
     /// Notifications only: the friend, the referrer's private stats page and the new status.
@@ -89,7 +91,7 @@ public struct MessageValues: Sendable {
     public var statsLink: String = ""
     public var statusLabel: String = ""
 
-    public init(referrerName: String, referrerCode: String, link: String, friendReward: String, referrerReward: String, programName: String) {
+    public init(referrerName: String, referrerCode: String, link: String, friendReward: String?, referrerReward: String, programName: String) {
         self.referrerName = referrerName
         self.referrerCode = referrerCode
         self.link = link
@@ -107,7 +109,7 @@ public struct MessageValues: Sendable {
             "referrer": .object(["name": .text(NameIsolation.isolated(referrerName)), "firstName": .text(NameIsolation.isolated(PersonName.firstName(referrerName))),
                                  "code": .text(referrerCode)]),
             "link": .text(link),
-            "reward": .object(["friend": .text(friendReward), "referrer": .text(referrerReward)]),
+            "reward": .object(TemplateObject([("referrer", .text(referrerReward))] + (friendReward.map { [("friend", .text($0))] } ?? []))),
             "program": .object(["name": .text(programName)]),
             "friend": .object(["name": .text(NameIsolation.isolated(friendName)), "firstName": .text(NameIsolation.isolated(PersonName.firstName(friendName)))]),
             "statsLink": .text(statsLink),

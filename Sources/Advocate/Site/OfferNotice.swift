@@ -14,7 +14,8 @@ public enum OfferNotice {
             return pages + "show the offer “\(shown.name)”, while “\(running.name)” runs now and friends who refer are emailed its reward; " + fix
         case (let shown?, nil):
             let ended = shown.until < now.day ? "which ended \(shown.until.iso8601)" : "which starts \(shown.from.iso8601)"
-            return pages + "show the offer “\(shown.name)”, \(ended): friends who refer now are emailed the base reward; " + fix
+            let now = program.friendReward == nil ? "friends who refer now are promised no reward" : "friends who refer now are emailed the base reward"
+            return pages + "show the offer “\(shown.name)”, \(ended): \(now); " + fix
         case (nil, let running?):
             return pages + "do not show the offer “\(running.name)” running now, though friends who refer now are emailed its reward; " + fix
         case (nil, nil):

@@ -84,7 +84,7 @@ public struct Site: Sendable {
     public func messageValues(for referrer: Referrer, source: ReferralSource?, at instant: Instant) -> MessageValues {
         MessageValues(referrerName: referrer.name, referrerCode: referrer.code,
                       link: urls.referrerLink(referrer.code, source: source),
-                      friendReward: friendReward(at: instant) ?? "", referrerReward: program.referrerReward.description,
+                      friendReward: friendReward(at: instant), referrerReward: program.referrerReward.description,
                       programName: program.name)
     }
 

@@ -136,14 +136,30 @@ public enum SiteChecker {
     }
 
     /// A message that names the friend's reward, in a program that gives friends none (no
-    /// `rewards.friend`, no offer's `friend`), says nothing there: "Here's  at Acme".
+    /// `rewards.friend`), says nothing there ("Here's  at Acme"), or only while an offer with
+    /// `friend` wording runs; unless it is inside `{{#reward.friend}}…{{/reward.friend}}`.
     static func checkFriendRewardInMessages(_ site: Site, diagnostics: inout DiagnosticList) {
         let program = site.program
-        guard program.friendReward == nil, !program.offers.contains(where: { $0.friend != nil }) else { return }
+        guard program.friendReward == nil else { return }
+        let when = program.offers.contains(where: { $0.friend != nil }) ? " outside the offers that give friends their own reward" : ""
         for message in site.inputs.content.messages {
             guard let data = FileManager.default.contents(atPath: message.file) else { continue }
-            for tag in MustacheTags.scan(String(decoding: data, as: UTF8.self)) where tag.kind == .variable && tag.name == "reward.friend" {
-                diagnostics.warning(message.file, tag.location, "'{{reward.friend}}' writes nothing: program.json gives no rewards.friend; reword the message without it, or add one")
+            var guards = 0
+            var sections: [Bool] = []
+            for tag in MustacheTags.scan(String(decoding: data, as: UTF8.self)) {
+                switch tag.kind {
+                case .section, .invertedSection, .block, .parent:
+                    let isGuard = tag.kind == .section && tag.name == "reward.friend"
+                    sections.append(isGuard)
+                    if isGuard { guards += 1 }
+                case .closing:
+                    if sections.popLast() == true { guards -= 1 }
+                case .variable where tag.name == "reward.friend" && guards == 0:
+                    diagnostics.warning(message.file, tag.location, "'{{reward.friend}}' writes nothing\(when): program.json gives no rewards.friend; "
+                                        + "reword the message without it, put it inside {{#reward.friend}}…{{/reward.friend}}, or add one")
+                default:
+                    break
+                }
             }
         }
     }
