@@ -81,7 +81,13 @@ import Testing
         let pieces = ["ada", "@", "example.org", "ADA", "Zoë", " ", "\t", "\u{0B}", "\u{0C}", "\r\n", "\u{00A0}", "\u{2003}", "İ", "ß", "Ω", "-", "+", ""]
         await propertyCheck(count: 1000, input: Gen<UInt8>.value(in: 0...UInt8(pieces.count - 1)).array(of: 0...6)) { choices in
             let email = choices.map { pieces[Int($0)] }.joined()
-            #expect(StoreRules.normalizedEmail(email) == email.trimmingWhitespace().lowercased(), "\(email.debugDescription)")
+            let reference = email.trimmingWhitespace().lowercased()
+            // A domain that is not ASCII is compared in its IDNA form (spellingsOfOneDomainAreOneAddress).
+            if let at = reference.lastIndex(of: "@"), !reference[reference.index(after: at)...].utf8.allSatisfy({ $0 < 0x80 }) {
+                #expect(StoreRules.normalizedEmail(email).hasPrefix(reference[...at]), "\(email.debugDescription)")
+            } else {
+                #expect(StoreRules.normalizedEmail(email) == reference, "\(email.debugDescription)")
+            }
         }
     }
 

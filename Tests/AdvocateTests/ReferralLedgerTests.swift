@@ -114,6 +114,25 @@ import Testing
 
     /// DESIGN.md: "for the form and for JSON alike", `source` defaults to `link` and `variant` is
     /// optional, so a blank one from either is no choice, not an error.
+    /// A domain that is not ASCII is compared in the form its mail goes to: spellings of one
+    /// domain are one friend, and a full-width letter does not hide a referrer's own address.
+    @Test func spellingsOfOneDomainAreOneAddress() throws {
+        for spelling in ["dd@bücher.example", "DD@xn--bcher-kva.example", "dd@ｂücher.example", "dd@ⓑücher.example"] {
+            #expect(StoreRules.normalizedEmail(spelling) == "dd@xn--bcher-kva.example", "\(spelling)")
+        }
+        #expect(!StoreRules.isPlausibleEmail("dd@bücher.example。") && !StoreRules.isPlausibleEmail("dd@bücher。。example"))
+        var ledger = ReferralLedger(store: try StoreLoader.load(from: OutcomeLedgerTests.exampleData).store)
+        func referral(_ email: String, id: String) throws -> Referral {
+            try ledger.validate(ReferralSubmission(formFields: ["referrer": "ada", "name": "G", "email": email, "consent": "on"]), id: id,
+                                at: Instant(iso8601: "2026-03-01T09:30:00Z")!)
+        }
+        #expect(ledger.conflict(for: try referral("ada@ｅxample.com", id: "rf_self")) == .selfReferral)
+        let first = try referral("dd@bücher.example", id: "rf_first")
+        #expect(ledger.conflict(for: first) == nil)
+        ledger.record(first)
+        #expect(ledger.conflict(for: try referral("dd@xn--bcher-kva.example", id: "rf_again")) == .duplicate)
+    }
+
     @Test func aBlankSourceOrVariantIsNoChoiceFromJSONAndTheFormAlike() throws {
         let ledger = ReferralLedger(store: try StoreLoader.load(from: OutcomeLedgerTests.exampleData).store)
         let json = try ReferralSubmission(json: JSONParser.parse(Array(#"{"referrer":"ada","name":"G","email":"g@example.net","source":"","variant":" ","consent":true}"#.utf8)))

@@ -69,10 +69,7 @@ public struct EmailMessage: Sendable, Equatable {
         if domain.utf8.allSatisfy({ $0 < 0x80 }) {
             address = trimmed
         } else {
-            // Foundation's URLComponents maps and encodes a host as IDNA (UTS #46) does.
-            var components = URLComponents()
-            components.host = String(domain)
-            guard let encoded = components.encodedHost, encoded.utf8.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "%") }) else { return nil }
+            guard let encoded = StoreRules.asciiDomain(domain) else { return nil }
             address = trimmed[..<at] + "@" + encoded
         }
         let safeName = headerSafe(name)

@@ -20,8 +20,9 @@ import Foundation
 /// 40 MB at 100,000 referrers, are read in place and checked against their bounds only (hashing
 /// them on every build was a tenth of it).
 struct BuildSnapshot {
-    static let magic = Array("advocate-snapshot 3\n".utf8)
-    static let changesMagic = Array("advocate-snapshot-changes 3\n".utf8)
+    // 4: emails with a domain that is not ASCII are digested in its IDNA form.
+    static let magic = Array("advocate-snapshot 4\n".utf8)
+    static let changesMagic = Array("advocate-snapshot-changes 4\n".utf8)
 
     /// The stamp's input digest of the build it is current with.
     var inputs: UInt64

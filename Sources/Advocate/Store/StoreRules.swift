@@ -53,7 +53,10 @@ public enum StoreRules {
 
     /// How emails are compared: trimmed, lower-cased and in Unicode's composed form (NFC), so
     /// that its bytes (which the build snapshot digests) agree wherever its characters do:
-    /// `josé` typed with one code point or with `e` and a combining accent is one address.
+    /// `josé` typed with one code point or with `e` and a combining accent is one address. A
+    /// domain that is not ASCII is compared in the ASCII form its mail goes to (IDNA):
+    /// `bücher.example`, `ｂücher.example` and `xn--bcher-kva.example` are one domain, and
+    /// `ada@ｅxample.com` is Ada's own address.
     public static func normalizedEmail(_ email: String) -> String {
         // Nearly every address is already lower-case ASCII with nothing around it, its own
         // normal form: returned without trimming and lower-casing a copy.
@@ -62,7 +65,21 @@ public enum StoreRules {
            utf8.allSatisfy({ $0 < 0x80 && !(0x41...0x5A).contains($0) }) {
             return email
         }
-        return email.trimmingWhitespace().lowercased().precomposedStringWithCanonicalMapping
+        let normalized = email.trimmingWhitespace().lowercased().precomposedStringWithCanonicalMapping
+        guard let at = normalized.lastIndex(of: "@") else { return normalized }
+        let domain = normalized[normalized.index(after: at)...]
+        guard !domain.utf8.allSatisfy({ $0 < 0x80 }), let ascii = asciiDomain(domain) else { return normalized }
+        return normalized[..<at] + "@" + ascii
+    }
+
+    /// A domain in the ASCII form its mail goes to (IDNA, UTS #46: `bücher.example` is
+    /// `xn--bcher-kva.example`, full-width letters are plain ones), through Foundation's
+    /// URLComponents, which encodes a host so; nil when it has none.
+    public static func asciiDomain(_ domain: Substring) -> String? {
+        var components = URLComponents()
+        components.host = String(domain)
+        guard let encoded = components.encodedHost, encoded.utf8.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "%") }) else { return nil }
+        return encoded.lowercased()
     }
 
     /// A plausible address: one `@`, a local part of dot-separated words (RFC 5321's dot-string:
@@ -77,8 +94,10 @@ public enum StoreRules {
         guard parts.count == 2, parts[0].utf8.count <= 64,
               parts[0].split(separator: ".", omittingEmptySubsequences: false).allSatisfy({ !$0.isEmpty })
         else { return false }
+        // The dots IDNA reads as `.` (ideographic, full-width, halfwidth) count as dots:
+        // `x@bücher.example。` ends in an empty label, as `x@bücher.example.` does.
         let domain = parts[1]
-        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+        let labels = domain.split(omittingEmptySubsequences: false, whereSeparator: { ".。．｡".contains($0) })
         guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty && $0.utf8.count <= 63 && $0.first != "-" && $0.last != "-" }),
               !(labels.last!.allSatisfy(\.isNumber))
         else { return false }
