@@ -66,13 +66,15 @@ struct FormIntake: Sendable {
             body = try await request.body.collect(upTo: ServerConfiguration.maximumBodySize)
         } catch is NIOTooManyBytesError {
             return .refused(problem(kind, .contentTooLarge, title: "Request body too large", errors: []))
+        } catch is HTTP1ConformingChannel.BodyDeadlinePassed {
+            // ``HTTP1ConformingChannel`` has answered 408 and closed the connection: this answer is for the access log.
+            return .refused(problem(kind, .requestTimeout, title: "The request body did not arrive whole", errors: []))
         } catch is HTTPParserError {
             // Malformed framing (a chunk size that is no number) or a body cut short: the
             // client's request is wrong, and a 408 would have it sent again as it was.
             return .refused(problem(kind, .badRequest, title: "The request body is malformed or cut short", errors: []))
         } catch {
-            // The body came too slowly (``HTTP1ConformingChannel`` has answered 408 and closed the
-            // connection) or the client went away mid-body: this answer is for the access log.
+            // The client went away mid-body: this answer is for the access log.
             return .refused(problem(kind, .requestTimeout, title: "The request body did not arrive whole", errors: []))
         }
         // JSON must be UTF-8 (RFC 8259): a name read with replacement characters would be kept

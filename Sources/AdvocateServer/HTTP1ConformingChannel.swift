@@ -49,6 +49,10 @@ struct HTTP1ConformingChannel: ServerChildChannel {
     /// so nothing can be written to it (as nginx past `worker_connections`).
     struct OverBudget: Error {}
 
+    /// What the request's body stream ends with when its deadline passed (the client was
+    /// answered 408), so that the endpoint logs 408 too, not the 400 of a malformed body.
+    struct BodyDeadlinePassed: Error {}
+
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<HTTP1Channel.Value> {
         let (admitted, firstRefusal) = connections.admit()
         guard admitted else {
@@ -153,6 +157,7 @@ private final class VersionAwareRequestHead: ChannelDuplexHandler, RemovableChan
             return
         }
         unanswered.removeAll()
+        context.fireErrorCaught(HTTP1ConformingChannel.BodyDeadlinePassed())
         refuse(.requestTimeout, "The request body did not arrive in time.\n", context: context)
     }
 

@@ -16,9 +16,10 @@ final class ServerFixture: @unchecked Sendable {
 
     /// - Parameter edit: changes the copy (its root folder) before the server is prepared.
     /// - Parameter configure: changes the server's configuration (webhook secrets, retry pauses).
+    /// - Parameter logs: keeps what the server logs at `info` and above (else warnings are shown).
     init(ipLimit: Int = 0, codeLimit: Int = 0, journalTail: String? = nil, watch: Bool = false,
          refreshDelay: Duration = .milliseconds(20), edit: (URL) throws -> Void = { _ in },
-         configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
+         configure: (inout ServerConfiguration) -> Void = { _ in }, logs: LogRecorder? = nil) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("advocate-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         for name in ["content", "templates"] {
@@ -30,8 +31,8 @@ final class ServerFixture: @unchecked Sendable {
             try handle.write(contentsOf: Data(journalTail.utf8))
             try handle.close()
         }
-        var logger = Logger(label: "advocate-test")
-        logger.logLevel = .warning
+        var logger = logs?.logger() ?? Logger(label: "advocate-test")
+        if logs == nil { logger.logLevel = .warning }
         // Port 0: `prepare` checks that its port is free, and a developer's own server may hold 8080.
         var configuration = ServerConfiguration(port: 0, ipLimitPerMinute: ipLimit, codeLimitPerHour: codeLimit, refreshDelay: refreshDelay, watch: watch,
                                                 build: BuildOptions(source: root.path))

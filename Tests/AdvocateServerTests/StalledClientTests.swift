@@ -37,7 +37,8 @@ import Testing
     /// A body that stops altogether is answered 408 before the idle timer would close the
     /// connection without a word: a second before it, or half-way with the shortest timeout.
     @Test(arguments: [1, 3]) func aBodyThatStopsIsAnswered408BeforeTheIdleTimer(idleSeconds: Int) async throws {
-        let fixture = try ServerFixture(configure: { $0.idleTimeout = .seconds(idleSeconds) })
+        let logs = LogRecorder()
+        let fixture = try ServerFixture(configure: { $0.idleTimeout = .seconds(idleSeconds) }, logs: logs)
         try await fixture.prepared.application.test(.live) { client in
             let port = try #require(client.port)
             let answer = try await offThePool {
@@ -47,6 +48,8 @@ import Testing
             }
             #expect(answer.hasPrefix("HTTP/1.1 408 Request Timeout"), "\(answer)")
         }
+        // The access log says what the client was answered, not the 400 of a malformed body.
+        #expect(logs.messages.contains { $0.contains("POST /api/join 408") }, "\(logs.messages)")
         #expect(HTTP1ConformingChannel.bodyDeadline(idleTimeout: .seconds(30)) == .seconds(29))
         #expect(HTTP1ConformingChannel.bodyDeadline(idleTimeout: .seconds(1)) == .milliseconds(500))
     }
