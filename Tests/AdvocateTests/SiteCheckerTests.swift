@@ -377,6 +377,18 @@ import Testing
         ], "\(found)")
     }
 
+    /// A page filling a block that its layout holds inside a section (`{{#page}}{{$head}}…`) is
+    /// read in that section's context: `{{description}}` there is the page's, not unknown (in
+    /// `main`, outside any section, it is still named).
+    @Test func aBlockTheLayoutHoldsInASectionIsReadInItsContext() throws {
+        var site = SiteFixture()
+        site.pageTemplates["layout"] = site.pageTemplates["layout"]!.replacingOccurrences(of: "</head>", with: "{{#page}}{{$head}}{{/head}}{{/page}}</head>")
+        site.pageTemplates["home"] = "{{<layout}}{{$head}}<meta name=\"x\" content=\"{{description}}\">{{/head}}{{$main}}{{description}}{{/main}}{{/layout}}"
+        let directory = try site.write()
+        let found = SiteChecker.check(try SiteInputs.load(SiteFixture.options(directory))).filter { $0.file.hasSuffix("home.mustache") }
+        #expect(found.map(\.column) == [80], "\(found)")
+    }
+
     /// A tag left unclosed is the template's syntax error alone, not also an unknown value.
     @Test func anUnfinishedTagIsNotAlsoAnUnknownValue() throws {
         var site = SiteFixture()

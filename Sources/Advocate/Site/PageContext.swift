@@ -33,7 +33,20 @@ struct PageContext {
     /// which they would otherwise turn around.
     static func documentTitle(_ title: String, siteName: String) -> String {
         if title.isEmpty { return siteName }
-        return title.contains(siteName) ? BidiControl.confined(title) : BidiControl.confined(title) + " · " + siteName
+        return namesAsWords(title, siteName) ? BidiControl.confined(title) : BidiControl.confined(title) + " · " + siteName
+    }
+
+    /// Whether `name` stands in `text` as words of its own: "Refer" is in "Refer a friend", not
+    /// in "Referral tips".
+    private static func namesAsWords(_ text: String, _ name: String) -> Bool {
+        var searched = text.startIndex..<text.endIndex
+        while let found = text.range(of: name, range: searched) {
+            let before = found.lowerBound == text.startIndex ? nil : text[text.index(before: found.lowerBound)]
+            let after = found.upperBound == text.endIndex ? nil : text[found.upperBound]
+            if !(before?.isLetter ?? false) && !(before?.isNumber ?? false) && !(after?.isLetter ?? false) && !(after?.isNumber ?? false) { return true }
+            searched = text.index(after: found.lowerBound)..<text.endIndex
+        }
+        return false
     }
 
     /// The values every page has: `site` (the same on every page) and `page`. The 404 page has

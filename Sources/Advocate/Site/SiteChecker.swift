@@ -182,6 +182,23 @@ public enum SiteChecker {
     static func checkTemplateVariables(_ site: Site, templates: [ThemeLint.Source], diagnostics: inout DiagnosticList) {
         let samples = ThemeVariables.samples(site)
         let known = ThemeVariables.known(samples)
+        // Blocks that a parent holds inside a section (`{{#page}}{{$head}}{{/head}}{{/page}}`):
+        // what a page fills them with is read in that section's context.
+        var blocksInSections: Set<String> = []
+        for template in templates {
+            var open: [Bool] = []
+            for tag in template.tags where !tag.isUnfinished {
+                switch tag.kind {
+                case .section: open.append(true)
+                case .invertedSection, .parent: open.append(false)
+                case .block:
+                    if open.contains(true) { blocksInSections.insert(tag.name) }
+                    open.append(false)
+                case .closing: _ = open.popLast()
+                default: break
+                }
+            }
+        }
         for template in templates {
             let file = template.file
             // The sections open at each tag, by name (`{{{.}}}` is the innermost one's value), and
@@ -191,8 +208,9 @@ public enum SiteChecker {
             // An unfinished tag (`{{page.title}</h1>`) is the template's syntax error, reported once.
             for tag in template.tags where !tag.isUnfinished {
                 if tag.kind == .closing { _ = sections.popLast() }
-                // A block or a parent keeps the context, and is no value for `{{.}}`.
-                if tag.kind == .block || tag.kind == .parent { sections.append(("", false)) }
+                // A block or a parent is no value for `{{.}}`; a block keeps the context unless a
+                // parent holds it inside a section.
+                if tag.kind == .block || tag.kind == .parent { sections.append(("", tag.kind == .block && blocksInSections.contains(tag.name))) }
                 guard [.variable, .section, .invertedSection].contains(tag.kind) else { continue }
                 let path = valueName(of: tag.name).split(separator: ".").map(String.init)
                 let isPlainName = !tag.name.contains("(") && sections.allSatisfy { !$0.changesContext }
