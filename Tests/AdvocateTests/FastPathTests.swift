@@ -52,6 +52,7 @@ import Testing
         #expect(PersonName.masked("Smith, Ms. Jane") == "Jane S.")
         // After a full name, a comma starts something else (a suffix, an employer): left out.
         #expect(PersonName.masked("Grace Hopper, Jr.") == "Grace H.")
+        #expect(PersonName.masked("Dr. Smith, PhD") == "Dr. S.")
         #expect(PersonName.masked("Ada Lovelace, Acme Corp") == "Ada L.")
         #expect(PersonName.masked("Ｇｒａｃｅ＠ｅｘａｍｐｌｅ．ｃｏｍ") == "Ｇ.")
         #expect(PersonName.masked("grace(at)example.com") == "g.")

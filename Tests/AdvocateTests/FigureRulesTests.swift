@@ -41,6 +41,15 @@ import Testing
         #expect(try fixture.figures(asOf: "2026-01-04").program.referrers == 2)
     }
 
+    /// The terminal table has tier columns only for a program with tiers.
+    @Test func theStatsTableHasTierColumnsOnlyWithTiers() throws {
+        var fixture = StoreFixture()
+        let header = { (table: String) in table.split(separator: "\n")[1].split(separator: " ").map(String.init) }
+        #expect(header(StatsTable.render(try fixture.figures(asOf: "2026-03-31"), store: try fixture.load())).suffix(2) == ["tier", "next"])
+        fixture.tiers = "[]"
+        #expect(header(StatsTable.render(try fixture.figures(asOf: "2026-03-31"), store: try fixture.load())) == ["code", "referrals", "converted", "rate", "earned", "pending"])
+    }
+
     /// The terminal table counts its referrers in words that agree: "1 referrer", "2 referrers".
     @Test func theStatsTableCountsReferrersInAgreeingWords() throws {
         var fixture = StoreFixture()

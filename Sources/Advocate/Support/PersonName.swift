@@ -108,8 +108,9 @@ public enum PersonName {
             let family = familyWords(name[..<comma])
             let given = name[name.index(after: comma)...].split(whereSeparator: \.isWhitespace).drop(while: isTitle)
             // "Hopper, Grace", "Dr. Hopper, Grace", "van der Berg, Jan": the family name first,
-            // as contact lists export it.
-            if isFamilyName(family), let familyInitial = family.last?.first {
+            // as contact lists export it; not before a suffix ("Dr. Smith, PhD").
+            let isSuffix = given.first.map { suffixes.contains($0.filter { $0 != "." }.lowercased()) } ?? false
+            if isFamilyName(family), !isSuffix, let familyInitial = family.last?.first {
                 return given.first.map { "\($0) \(familyInitial)." } ?? "\(familyInitial)."
             }
             // "Grace Hopper, Jr.", "Ada Lovelace, Acme Corp": the name is before the comma.
