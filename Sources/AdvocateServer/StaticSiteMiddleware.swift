@@ -69,8 +69,11 @@ struct StaticSiteMiddleware: RouterMiddleware {
             } catch let error as HTTPError where error.status == .notFound {
                 return miss(request, path: path, isPrivate: isPrivate)
             } catch let error as HTTPError where error.status == .badRequest {
-                // FileMiddleware's own answer for a path it cannot decode (`/%zz`) is JSON.
-                return Self.badRequest("A page address must be valid percent-encoding (%zz is not).")
+                // FileMiddleware's own answer for a path it cannot decode (`/%zz`) or that climbs
+                // out of the folder (`/../`) is JSON.
+                return Self.badRequest(path.split(separator: "/").contains("..")
+                    ? "A page address cannot climb out of the site with \"..\"."
+                    : "A page address must be valid percent-encoding (%zz is not).")
             }
         }
         if response.status == .notFound && request.method != .head {

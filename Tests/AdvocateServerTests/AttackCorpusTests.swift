@@ -195,6 +195,9 @@ import Testing
                 let response = try await client.execute(uri: path, method: .get)
                 #expect(!String(buffer: response.body).contains("statsToken") && !String(buffer: response.body).contains("analyticsToken"), "\(path)")
             }
+            // A path that climbs out is refused for that, not for its percent-encoding.
+            let climbing = try await client.execute(uri: "/r/../../content/data/program.json", method: .get)
+            #expect(climbing.status == .badRequest && String(buffer: climbing.body).contains("cannot climb out of the site"), "\(String(buffer: climbing.body))")
         }
         let outside = fixture.root.deletingLastPathComponent().appendingPathComponent("escape")
         #expect(!FileManager.default.fileExists(atPath: outside.path))
