@@ -110,6 +110,11 @@ public enum PersonName {
             // "Hopper, Grace", "Dr. Hopper, Grace", "van der Berg, Jan": the family name first,
             // as contact lists export it; not before a suffix ("Dr. Smith, PhD").
             let isSuffix = given.first.map { suffixes.contains($0.filter { $0 != "." }.lowercased()) } ?? false
+            // "Smith, Jr.", "Dr. Smith, PhD": a lone family name before a suffix shows its initial.
+            if isSuffix, family.count == 1, let familyInitial = family[0].first {
+                let titles = name[..<comma].split(whereSeparator: \.isWhitespace).prefix(while: isTitle)
+                return titles.last.map { "\($0) \(familyInitial)." } ?? "\(familyInitial)."
+            }
             if isFamilyName(family), !isSuffix, let familyInitial = family.last?.first {
                 return given.first.map { "\($0) \(familyInitial)." } ?? "\(familyInitial)."
             }
