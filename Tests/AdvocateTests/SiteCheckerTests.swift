@@ -387,6 +387,14 @@ import Testing
         let directory = try site.write()
         let found = SiteChecker.check(try SiteInputs.load(SiteFixture.options(directory))).filter { $0.file.hasSuffix("home.mustache") }
         #expect(found.map(\.column) == [80], "\(found)")
+        // Only the page's own layout counts, and only a section over an object or a list: a
+        // template nothing uses, or a section over a true or false, changes nothing.
+        site.pageTemplates["wrapper"] = "{{#site}}{{$main}}{{/main}}{{/site}}"
+        site.pageTemplates["layout"] = site.pageTemplates["layout"]!.replacingOccurrences(of: "</head>", with: "{{#site.hasStories}}{{$aside}}{{/aside}}{{/site.hasStories}}</head>")
+        site.pageTemplates["home"] = site.pageTemplates["home"]!.replacingOccurrences(of: "{{$main}}", with: "{{$aside}}{{description}}{{/aside}}{{$main}}")
+        let again = try site.write()
+        let named = SiteChecker.check(try SiteInputs.load(SiteFixture.options(again))).filter { $0.file.hasSuffix("home.mustache") && $0.message.contains("'description'") }
+        #expect(named.count == 2, "\(named)")
     }
 
     /// A tag left unclosed is the template's syntax error alone, not also an unknown value.

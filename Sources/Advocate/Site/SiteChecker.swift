@@ -182,24 +182,42 @@ public enum SiteChecker {
     static func checkTemplateVariables(_ site: Site, templates: [ThemeLint.Source], diagnostics: inout DiagnosticList) {
         let samples = ThemeVariables.samples(site)
         let known = ThemeVariables.known(samples)
-        // Blocks that a parent holds inside a section (`{{#page}}{{$head}}{{/head}}{{/page}}`):
-        // what a page fills them with is read in that section's context.
-        var blocksInSections: Set<String> = []
+        // The sections each template holds its blocks in (`{{#page}}{{$head}}{{/head}}{{/page}}`):
+        // what a page fills such a block with is read in those sections' context.
+        var blockSections: [String: [String: [[String]]]] = [:]
+        var parents: [String: [String]] = [:]
         for template in templates {
-            var open: [Bool] = []
+            var open: [(path: [String], isSection: Bool)] = []
             for tag in template.tags where !tag.isUnfinished {
                 switch tag.kind {
-                case .section: open.append(true)
-                case .invertedSection, .parent: open.append(false)
+                // A transform's section (`{{#first(list)}}`) names no path a sample has: it counts as changing the context.
+                case .section: open.append((tag.name.contains("(") ? ["("] : tag.name.split(separator: ".").map(String.init), true))
+                case .invertedSection: open.append(([], false))
+                case .parent:
+                    parents[template.name, default: []].append(tag.name)
+                    open.append(([], false))
                 case .block:
-                    if open.contains(true) { blocksInSections.insert(tag.name) }
-                    open.append(false)
+                    blockSections[template.name, default: [:]][tag.name] = open.filter(\.isSection).map(\.path)
+                    open.append(([], false))
                 case .closing: _ = open.popLast()
                 default: break
                 }
             }
         }
         for template in templates {
+            // This page's blocks that its parents (and theirs) hold inside a section over an
+            // object or a list, as this page's context has them.
+            var blocksInSections: Set<String> = []
+            if let contexts = samples[template.name] {
+                var ancestors = parents[template.name] ?? [], seen: Set<String> = []
+                while let parent = ancestors.popLast() {
+                    guard seen.insert(parent).inserted else { continue }
+                    for (block, paths) in blockSections[parent] ?? [:] where paths.contains(where: { changesContext($0, in: contexts) }) {
+                        blocksInSections.insert(block)
+                    }
+                    ancestors += parents[parent] ?? []
+                }
+            }
             let file = template.file
             // The sections open at each tag, by name (`{{{.}}}` is the innermost one's value), and
             // whether each may change what a name resolves against (a section over an object or a
