@@ -52,7 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
     var watch = false
 
     @Option(name: .customLong("idle-timeout"), parsing: .unconditional, help: ArgumentHelp(
-        "Close a connection that sends nothing (no request head, no body) for this many seconds, or waits this long between requests; a POST's body must arrive whole within it (408).",
+        "Close a connection that sends nothing (no request head, no body) for this many seconds, or waits this long between requests; a POST's body must arrive whole within a second less (half of it below 2 s), or it is answered 408.",
         valueName: "seconds"))
     var idleTimeout: Int = 30
 

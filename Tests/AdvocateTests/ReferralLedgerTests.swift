@@ -10,6 +10,7 @@ import Testing
     /// and so is a local part no mail can be sent to (not ASCII: `zoë@`, `аda@` with a Cyrillic а).
     @Test(arguments: [("grace@example.com", true), ("grace.hopper+refer@mail.example.co.uk", true), ("zoe@exämple.de", true),
                       ("zoë@exämple.de", false), ("\u{430}da@example.com", false),
+                      ("x@ü/x.com", false), ("x@ü#.com", false), ("x@%C3%BC.com", false), ("x@ex%41mple.com", false), ("x@example.com/", false), ("x@1\u{5D0}.example", false),
                       ("a-b@x-y.example", true), (" grace@example.com ", true),
                       ("grace..hopper@example.com", false), (".grace@example.com", false), ("grace.@example.com", false),
                       ("grace@-example.com", false), ("grace@example-.com", false), ("grace@example..com", false),
@@ -69,8 +70,8 @@ import Testing
         ("Ann\nBee", "Please enter your name on one line, without tabs or other control characters."),
         (String(repeating: "x", count: 201), "Please enter a name of at most 200 characters."),
         // One character under 3,000 combining marks: kilobytes in the journal and in emails.
-        ("Z" + String(repeating: "\u{0301}", count: 3_000), "Please enter a name of at most 200 characters."),
-        ("Z" + String(repeating: "\u{0301}", count: 795) + " Doe", "Please enter a name of at most 200 characters."),
+        ("Z" + String(repeating: "\u{0301}", count: 3_000), "Please enter your name without so many marks stacked on its letters."),
+        ("Z" + String(repeating: "\u{0301}", count: 16) + " Doe", "Please enter your name without so many marks stacked on its letters."),
         ("https://evil.example/claim-your-credit Smith", "Please enter your name, not a web address."),
         ("Visit WWW.evil.example", "Please enter your name, not a web address."),
         ("Grace evil.com", "Please enter your name, not a web address."),

@@ -30,6 +30,7 @@ import Testing
         #expect(PageContext.documentTitle("Ada invites you to Acme Rewards", siteName: "Acme Rewards") == "Ada invites you to Acme Rewards")
         #expect(PageContext.documentTitle("Referral tips", siteName: "Refer") == "Referral tips · Refer")
         #expect(PageContext.documentTitle("Join Refer!", siteName: "Refer") == "Join Refer!")
+        #expect(PageContext.documentTitle("阿克米奖励", siteName: "阿克米") == "阿克米奖励")
         let statsPage = try String(contentsOfFile: site + "/public" + SiteURLs.statsPath(store.referrers[0].statsToken) + "index.html", encoding: .utf8)
         #expect(statsPage.contains("2026-12-04T23:59:59.999Z") && !statsPage.contains("1970"))
     }

@@ -76,8 +76,10 @@ public struct ReferralLedger: Sendable {
     static func checkPerson(name: String, email: String, into errors: inout [FieldError]) {
         if !StoreRules.hasVisibleText(name) {
             errors.append(FieldError(field: "name", message: "Please enter your name."))
-        } else if !StoreRules.isWithinNameLength(name) {
+        } else if name.count > StoreRules.maximumNameLength {
             errors.append(FieldError(field: "name", message: "Please enter a name of at most \(StoreRules.maximumNameLength) characters."))
+        } else if !StoreRules.isWithinNameLength(name) {
+            errors.append(FieldError(field: "name", message: "Please enter your name without so many marks stacked on its letters."))
         } else if !StoreRules.isOneLineWithoutControls(name) {
             errors.append(FieldError(field: "name", message: "Please enter your name on one line, without tabs or other control characters."))
         } else if WebAddressInName.isFound(in: name) {

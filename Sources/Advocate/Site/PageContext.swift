@@ -37,13 +37,18 @@ struct PageContext {
     }
 
     /// Whether `name` stands in `text` as words of its own: "Refer" is in "Refer a friend", not
-    /// in "Referral tips".
+    /// in "Referral tips". In a script written without spaces (阿克米奖励) any place is a word's.
     private static func namesAsWords(_ text: String, _ name: String) -> Bool {
+        func joins(_ character: Character?, _ edge: Character?) -> Bool {
+            guard let character, character.isLetter || character.isNumber else { return false }
+            let unspaced = { (c: Character) in c.unicodeScalars.first.map(PersonName.isUnspacedScript) ?? false }
+            return !unspaced(character) && !(edge.map(unspaced) ?? false)
+        }
         var searched = text.startIndex..<text.endIndex
         while let found = text.range(of: name, range: searched) {
             let before = found.lowerBound == text.startIndex ? nil : text[text.index(before: found.lowerBound)]
             let after = found.upperBound == text.endIndex ? nil : text[found.upperBound]
-            if !(before?.isLetter ?? false) && !(before?.isNumber ?? false) && !(after?.isLetter ?? false) && !(after?.isNumber ?? false) { return true }
+            if !joins(before, name.first) && !joins(after, name.last) { return true }
             searched = text.index(after: found.lowerBound)..<text.endIndex
         }
         return false

@@ -101,6 +101,9 @@ public enum StoreRules {
         guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty && $0.utf8.count <= 63 && $0.first != "-" && $0.last != "-" }),
               !(labels.last!.allSatisfy(\.isNumber))
         else { return false }
+        // A domain mail can go to: no `/ ? # %` (a URL's), and one in another script must have
+        // an IDNA form (`x@1א.example` has none).
+        guard !domain.contains(where: { "/?#%".contains($0) }), domain.utf8.allSatisfy({ $0 < 0x80 }) || asciiDomain(domain) != nil else { return false }
         // No invisible character either (a zero-width space, a joiner, a BOM, a no-break space):
         // `grace@example.org` with one after it would be another friend to the duplicate check.
         return trimmed.unicodeScalars.allSatisfy { scalar in
@@ -152,7 +155,7 @@ public enum StoreRules {
     public static let journalTimesRequirement = outsideJournalYears + " that the journal takes; check the year"
 
     /// ``isAcceptableNewName(_:)`` in words, for a refusal.
-    static let newNameRequirement = "1 to \(maximumNameLength) characters of readable text, with no control characters"
+    static let newNameRequirement = "1 to \(maximumNameLength) characters of readable text, with no control characters and no more than a few marks stacked on a letter"
 
     /// Whether `text` has a control character (a tab, a line break, NUL…).
     static func hasControlCharacters(_ text: String) -> Bool {
