@@ -72,6 +72,7 @@ import Testing
         // One character under 3,000 combining marks: kilobytes in the journal and in emails.
         ("Z" + String(repeating: "\u{0301}", count: 3_000), "Please enter your name without so many marks stacked on its letters."),
         ("Z" + String(repeating: "\u{0301}", count: 16) + " Doe", "Please enter your name without so many marks stacked on its letters."),
+        (String(repeating: "👨‍👩‍👧‍👦", count: 115), "Please enter a shorter name."),
         ("https://evil.example/claim-your-credit Smith", "Please enter your name, not a web address."),
         ("Visit WWW.evil.example", "Please enter your name, not a web address."),
         ("Grace evil.com", "Please enter your name, not a web address."),

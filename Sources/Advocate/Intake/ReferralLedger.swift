@@ -79,7 +79,8 @@ public struct ReferralLedger: Sendable {
         } else if name.count > StoreRules.maximumNameLength {
             errors.append(FieldError(field: "name", message: "Please enter a name of at most \(StoreRules.maximumNameLength) characters."))
         } else if !StoreRules.isWithinNameLength(name) {
-            errors.append(FieldError(field: "name", message: "Please enter your name without so many marks stacked on its letters."))
+            let isStacked = name.contains { $0.unicodeScalars.count > StoreRules.maximumScalarsPerCharacter }
+            errors.append(FieldError(field: "name", message: isStacked ? "Please enter your name without so many marks stacked on its letters." : "Please enter a shorter name."))
         } else if !StoreRules.isOneLineWithoutControls(name) {
             errors.append(FieldError(field: "name", message: "Please enter your name on one line, without tabs or other control characters."))
         } else if WebAddressInName.isFound(in: name) {

@@ -141,8 +141,11 @@ public enum StoreRules {
     /// emoji sequences (a family with skin tones is 11).
     public static func isWithinNameLength(_ name: String) -> Bool {
         name.unicodeScalars.count <= 4 * maximumNameLength && name.count <= maximumNameLength
-            && name.allSatisfy { $0.unicodeScalars.count <= 16 }
+            && name.allSatisfy { $0.unicodeScalars.count <= maximumScalarsPerCharacter }
     }
+
+    /// The Unicode scalars one character of a name may have (``isWithinNameLength(_:)``).
+    public static let maximumScalarsPerCharacter = 16
 
     /// The times a journal takes: a year typed wrong (9999) would move every page's as-of
     /// there, and the weekly series would span every week in between.
