@@ -53,6 +53,11 @@ import Testing
         // After a full name, a comma starts something else (a suffix, an employer): left out.
         #expect(PersonName.masked("Grace Hopper, Jr.") == "Grace H.")
         #expect(PersonName.masked("Dr. Smith, PhD") == "Dr. S.")
+        // Names in scripts without spaces keep their first character; a full-width or an
+        // ideographic comma separates the family name as a comma does.
+        for (name, masked) in [("佐々木太郎", "佐."), ("𠮷田太郎", "𠮷."), ("ﾀﾅｶﾀﾛｳ", "ﾀ."), ("田中、太郎", "太郎 田."), ("田中，太郎", "太郎 田.")] {
+            #expect(PersonName.masked(name) == masked, "\(name)")
+        }
         #expect(PersonName.masked("Smith, Jr.") == "S." && PersonName.masked("王, PhD") == "王." && PersonName.masked("Smith, PhD Jane") == "S.")
         #expect(PersonName.masked("Ada Lovelace, Acme Corp") == "Ada L.")
         #expect(PersonName.masked("Ｇｒａｃｅ＠ｅｘａｍｐｌｅ．ｃｏｍ") == "Ｇ.")

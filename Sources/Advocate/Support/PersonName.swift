@@ -104,7 +104,8 @@ public enum PersonName {
         let words = name.split(whereSeparator: \.isWhitespace)
         guard let first = words.first else { return "A friend" }
         if looksLikeAnAddress(name), let initial = first.first { return "\(initial)." }
-        if let comma = name.firstIndex(of: ",") {
+        // A full-width or an ideographic comma (田中、太郎) separates as a comma does.
+        if let comma = name.firstIndex(where: { $0 == "," || $0 == "，" || $0 == "、" }) {
             let family = familyWords(name[..<comma])
             let given = name[name.index(after: comma)...].split(whereSeparator: \.isWhitespace).drop(while: isTitle)
             // "Hopper, Grace", "Dr. Hopper, Grace", "van der Berg, Jan": the family name first,
@@ -135,10 +136,13 @@ public enum PersonName {
         return lowered.contains("(at)") || lowered.contains("[at]")
     }
 
-    /// Han, Hiragana, Katakana, Hangul, Thai: scripts that write full names without spaces.
+    /// Han (with its extensions and 々), Hiragana, Katakana (half-width too), Hangul (its
+    /// jamo too), Thai, Lao, Khmer, Myanmar, Tibetan: scripts that write full names without spaces.
     static func isUnspacedScript(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
-        case 0x3040...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xAC00...0xD7AF, 0x0E00...0x0E7F, 0xF900...0xFAFF: true
+        case 0x3005...0x3007, 0x3040...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0x20000...0x323AF,
+             0xFF65...0xFF9F, 0xAC00...0xD7AF, 0x1100...0x11FF, 0x3130...0x318F,
+             0x0E00...0x0E7F, 0x0E80...0x0EFF, 0x1780...0x17FF, 0x1000...0x109F, 0x0F00...0x0FFF: true
         default: false
         }
     }
