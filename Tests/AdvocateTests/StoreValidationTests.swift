@@ -53,6 +53,12 @@ import Testing
         let half = StoreFixture().programJSON.replacingOccurrences(of: friend, with: #""friend": { "amount": 5 }"#)
         let errors = try diagnostics(program: half).filter { $0.severity == .error }
         #expect(errors.map(\.message).contains { $0.contains("missing required field 'description'") }, "\(errors)")
+        // Not an object: its error, and no program without a friend reward to check pages with.
+        let directory = try TemporaryDirectory()
+        try StoreFixture().write(to: directory)
+        try directory.write("content/data/program.json", StoreFixture().programJSON.replacingOccurrences(of: friend, with: #""friend": "20% off""#))
+        #expect(throws: DiagnosticsError.self) { try StoreLoader.load(from: directory.file("content/data")) }
+        #expect(StoreLoader.read(from: directory.file("content/data")).standIn == nil)
     }
 
     /// A well-formed code that is no currency (a typo, a crypto ticker) is a warning at its field.

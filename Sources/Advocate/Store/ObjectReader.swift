@@ -77,6 +77,9 @@ struct ObjectReader {
 
     func has(_ key: String) -> Bool { self[key] != nil }
 
+    /// Whether `key` is given a value other than null.
+    func hasValue(_ key: String) -> Bool { self[key].map { !$0.value.isNull } ?? false }
+
     /// A field's string value as written, without any check.
     func rawString(_ key: String) -> String? { self[key]?.value.stringValue }
 

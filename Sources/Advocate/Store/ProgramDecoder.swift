@@ -128,6 +128,9 @@ enum ProgramDecoder {
             let amount = object.money("amount", required: false) ?? 0
             if let description { friend = .init(description: description, amount: amount) } else { friendIsWrong = true }
             rewards.diagnostics(append: object)
+        } else if rewards.hasValue("friend") {
+            // Not an object (a string, say): its error is recorded; the load stops on it.
+            friendIsWrong = true
         }
         reader.diagnostics(append: rewards)
         guard let referrer, !friendIsWrong else { return nil }
