@@ -395,6 +395,15 @@ import Testing
         let again = try site.write()
         let named = SiteChecker.check(try SiteInputs.load(SiteFixture.options(again))).filter { $0.file.hasSuffix("home.mustache") && $0.message.contains("'description'") }
         #expect(named.count == 2, "\(named)")
+        // Three layouts deep: a middle layout's block inside its filling of the top layout's
+        // block held in a section is read in that section too.
+        var deep = SiteFixture()
+        deep.pageTemplates["layout"] = deep.pageTemplates["layout"]!.replacingOccurrences(of: "</head>", with: "{{#page}}{{$head}}{{/head}}{{/page}}</head>")
+        deep.pageTemplates["mid"] = "{{<layout}}{{$head}}<span>{{$head2}}{{/head2}}</span>{{/head}}{{$main}}{{$body}}{{/body}}{{/main}}{{/layout}}"
+        deep.pageTemplates["home"] = "{{<mid}}{{$head2}}{{kind}}{{/head2}}{{$body}}{{kind}}{{/body}}{{/mid}}"
+        let deepDirectory = try deep.write()
+        let inBody = SiteChecker.check(try SiteInputs.load(SiteFixture.options(deepDirectory))).filter { $0.file.hasSuffix("home.mustache") }
+        #expect(inBody.map(\.column) == [46], "\(inBody)")
     }
 
     /// A tag left unclosed is the template's syntax error alone, not also an unknown value.

@@ -182,42 +182,10 @@ public enum SiteChecker {
     static func checkTemplateVariables(_ site: Site, templates: [ThemeLint.Source], diagnostics: inout DiagnosticList) {
         let samples = ThemeVariables.samples(site)
         let known = ThemeVariables.known(samples)
-        // The sections each template holds its blocks in (`{{#page}}{{$head}}{{/head}}{{/page}}`):
-        // what a page fills such a block with is read in those sections' context.
-        var blockSections: [String: [String: [[String]]]] = [:]
-        var parents: [String: [String]] = [:]
+        let layouts = LayoutBlocks(templates)
         for template in templates {
-            var open: [(path: [String], isSection: Bool)] = []
-            for tag in template.tags where !tag.isUnfinished {
-                switch tag.kind {
-                // A transform's section (`{{#first(list)}}`) names no path a sample has: it counts as changing the context.
-                case .section: open.append((tag.name.contains("(") ? ["("] : tag.name.split(separator: ".").map(String.init), true))
-                case .invertedSection: open.append(([], false))
-                case .parent:
-                    parents[template.name, default: []].append(tag.name)
-                    open.append(([], false))
-                case .block:
-                    blockSections[template.name, default: [:]][tag.name] = open.filter(\.isSection).map(\.path)
-                    open.append(([], false))
-                case .closing: _ = open.popLast()
-                default: break
-                }
-            }
-        }
-        for template in templates {
-            // This page's blocks that its parents (and theirs) hold inside a section over an
-            // object or a list, as this page's context has them.
-            var blocksInSections: Set<String> = []
-            if let contexts = samples[template.name] {
-                var ancestors = parents[template.name] ?? [], seen: Set<String> = []
-                while let parent = ancestors.popLast() {
-                    guard seen.insert(parent).inserted else { continue }
-                    for (block, paths) in blockSections[parent] ?? [:] where paths.contains(where: { changesContext($0, in: contexts) }) {
-                        blocksInSections.insert(block)
-                    }
-                    ancestors += parents[parent] ?? []
-                }
-            }
+            // This page's blocks that its layouts hold inside a section over an object or a list.
+            let blocksInSections = samples[template.name].map { contexts in layouts.readInSections(by: template.name) { changesContext($0, in: contexts) } } ?? []
             let file = template.file
             // The sections open at each tag, by name (`{{{.}}}` is the innermost one's value), and
             // whether each may change what a name resolves against (a section over an object or a
