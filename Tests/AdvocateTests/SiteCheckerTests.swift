@@ -3,13 +3,18 @@ import Testing
 @testable import Advocate
 
 @Suite struct SiteCheckerTests {
+    /// What `check` finds in the site written to `directory`.
+    static func check(_ directory: TemporaryDirectory) throws -> [Diagnostic] {
+        SiteChecker.check(try SiteInputs.load(SiteFixture.options(directory)))
+    }
+
     /// What `check` finds in the example fixture with `main` as the thanks page's main block,
     /// those of its findings that `keep`.
     func findings(withThanksPage main: String, keeping keep: (Diagnostic) -> Bool) throws -> [Diagnostic] {
         var site = SiteFixture()
         site.pageTemplates["thanks"] = "{{<layout}}{{$main}}" + main + "{{/main}}{{/layout}}"
         let directory = try site.write()
-        return SiteChecker.check(try SiteInputs.load(SiteFixture.options(directory))).filter(keep)
+        return try Self.check(directory).filter(keep)
     }
 
     /// A tag that names nothing (`{{}}`, `{{&}}`, `{{#}}…{{/}}`) writes nothing: a warning,
@@ -28,7 +33,7 @@ import Testing
             + "Or [Ada's](https://refer.acme.example/stats/tok0xxxxxxxxxxxxxxxxxxxxxxxxx/), as `referrers list` gives it.\n"
             + "Or [hers](http://REFER.acme.example:80/stats/tok0xxxxxxxxxxxxxxxxxxxxxxxxx/) or [ours](https://refer.acme.example/terms/).\n"
         let directory = try site.write()
-        let found = SiteChecker.check(try SiteInputs.load(SiteFixture.options(directory))).filter { $0.message.contains("private stats page") }
+        let found = try Self.check(directory).filter { $0.message.contains("private stats page") }
         #expect(found.map(\.description) == [
             "\(directory.file("content/faq.md")):4:37: warning: /stats/p7m2c9x4k1v8q3w6r0t5y2u8i4/ is a private stats page, linked from the public page /faq/index.html: "
                 + "anyone reading it can open the figures; remove the link (send a stats link only to its referrer, and the analytics link only to the team)",
@@ -62,7 +67,7 @@ import Testing
         var site = SiteFixture()
         site.store.referrers = []
         let directory = try site.write()
-        #expect(SiteChecker.check(try SiteInputs.load(SiteFixture.options(directory))).isEmpty)
+        #expect(try Self.check(directory).isEmpty)
     }
 
     /// The sample on /messaging/ is the first referrer; another's long name can take a share
@@ -74,7 +79,7 @@ import Testing
         site.content["messaging/x.md"] = "---\nchannel: x\n---\n" + String(repeating: "word ", count: 40) + "{{referrer.name}} {{link}}\n"
         site.content["messaging/sms.md"] = "---\ntitle: SMS\nchannel: sms\n---\n{{referrer.name}} {{link}}\n"
         let directory = try site.write()
-        let found = SiteChecker.check(try SiteInputs.load(SiteFixture.options(directory)))
+        let found = try Self.check(directory)
         #expect(found.map(\.message) == ["X message: with their names, 1 referrer's message is over the channel's limit, where the sample on /messaging/ is not; the longest, bob's, is 301 / 280"], "\(found)")
     }
 
@@ -83,7 +88,7 @@ import Testing
         site.pageTemplates["thanks"] = "{{<layout}}{{$main}}\n<a href=\"{{site.root}}faq/\">ok</a> <a href=\"/nowhere/\">x</a> <img src=\"../assets/site.css\"> <a href=\"https://x.example/\">out</a>\n{{page.titel}}{{/main}}{{/layout}}"
         site.content["messaging/x.md"] = "---\nchannel: x\n---\n" + String(repeating: "word ", count: 60) + "{{link}}\n"
         let directory = try site.write()
-        let found = SiteChecker.check(try SiteInputs.load(SiteFixture.options(directory)))
+        let found = try Self.check(directory)
         let link = try #require(found.first { $0.message.contains("broken internal link") })
         #expect(link.severity == .error)
         #expect(link.file.hasSuffix("templates/thanks.mustache") && link.line == 2 && link.column == 45, "\(link)")
@@ -137,7 +142,7 @@ import Testing
         site.store.lines = []
         site.pageTemplates["referrer"] = "{{<layout}}{{$main}}<a href=\"{{site.root}}r/{{referrer.code}}/missing/\">x</a>{{/main}}{{/layout}}"
         let directory = try site.write()
-        let broken = SiteChecker.check(try SiteInputs.load(SiteFixture.options(directory))).filter { $0.message.contains("/missing/") }
+        let broken = try Self.check(directory).filter { $0.message.contains("/missing/") }
         #expect(broken.count == shown + 1)
         #expect(broken.count { $0.message.hasPrefix("broken internal link: /r/code-") } == shown)
         #expect(broken.contains { $0.message.hasPrefix("5 more broken internal links on referrer pages") }, "\(broken)")
@@ -245,7 +250,7 @@ import Testing
         var site = SiteFixture()
         site.content["faq.md"] = "---\ntitle: FAQ\n---\n## How?\n\nSee [this](#nope), [the rules](/terms/#eligibility), [that](/terms/#no-such) and [here](#how).\n"
         let directory = try site.write()
-        let found = SiteChecker.check(try SiteInputs.load(SiteFixture.options(directory))).filter { $0.message.contains("names no part of") }
+        let found = try Self.check(directory).filter { $0.message.contains("names no part of") }
         #expect(found.map(\.description) == [
             "\(directory.file("content/faq.md")):6:12: warning: #nope names no part of /faq/: it has no id=\"nope\"; link to one of its headings' ids (in the page's source)",
             "\(directory.file("content/faq.md")):6:61: warning: /terms/#no-such names no part of /terms/: it has no id=\"no-such\"; link to one of its headings' ids (in the page's source)",
@@ -261,7 +266,7 @@ import Testing
         site.pageTemplates["thanks"] = "{{<layout}}{{$main}}\n<link rel=\"stylesheet\" href=\"/assets/site.css\"> <a href=\"/\">Acme</a> <a href=\"/shop/\">Shop</a> "
             + "<a href=\"{{site.root}}faq/\">FAQ</a> <a href=\"/faq/\">FAQ</a>{{/main}}{{/layout}}"
         let directory = try site.write()
-        let found = SiteChecker.check(try SiteInputs.load(SiteFixture.options(directory))).filter { $0.message.contains("outside the site's path") }
+        let found = try Self.check(directory).filter { $0.message.contains("outside the site's path") }
         #expect(found.map(\.description) == [
             "\(directory.file("templates/thanks.mustache")):2:30: warning: /assets/site.css is outside the site's path /refer/, on the host, not the site's /refer/assets/site.css; write it from the site's root: {{site.root}}assets/site.css",
             "\(directory.file("templates/thanks.mustache")):2:141: warning: /faq/ is outside the site's path /refer/, on the host, not the site's /refer/faq/; write it from the site's root: {{site.root}}faq/",
@@ -366,7 +371,7 @@ import Testing
         site.pageTemplates["referrer"] = "{{<layout}}{{$main}}{{referrer.name}} {{referrer.earned}} {{#referrer.hasLeft}}{{referrer.email}}{{/referrer.hasLeft}}\n"
             + "{{figures.referrals}} {{#figures.earned}}x{{/figures.earned}} {{#site.tiers}}{{name}}{{/site.tiers}} {{referrer.tier.name}} {{uppercased(referrer.code)}}{{/main}}{{/layout}}"
         let directory = try site.write()
-        let found = SiteChecker.check(try SiteInputs.load(SiteFixture.options(directory))).filter { $0.file.hasSuffix("referrer.mustache") }
+        let found = try Self.check(directory).filter { $0.file.hasSuffix("referrer.mustache") }
         #expect(found.map(\.description) == [
             "\(directory.file("templates/referrer.mustache")):1:39: warning: 'referrer.earned' is not a value of the referrer page (its referrer has code, name, firstName, hasLeft), "
                 + "so it renders as nothing there; see docs/theme.md for each page's values",
@@ -385,7 +390,7 @@ import Testing
         site.pageTemplates["layout"] = site.pageTemplates["layout"]!.replacingOccurrences(of: "</head>", with: "{{#page}}{{$head}}{{/head}}{{/page}}</head>")
         site.pageTemplates["home"] = "{{<layout}}{{$head}}<meta name=\"x\" content=\"{{description}}\">{{/head}}{{$main}}{{description}}{{/main}}{{/layout}}"
         let directory = try site.write()
-        let found = SiteChecker.check(try SiteInputs.load(SiteFixture.options(directory))).filter { $0.file.hasSuffix("home.mustache") }
+        let found = try Self.check(directory).filter { $0.file.hasSuffix("home.mustache") }
         #expect(found.map(\.column) == [80], "\(found)")
         // Only the page's own layout counts, and only a section over an object or a list: a
         // template nothing uses, or a section over a true or false, changes nothing.
@@ -393,7 +398,7 @@ import Testing
         site.pageTemplates["layout"] = site.pageTemplates["layout"]!.replacingOccurrences(of: "</head>", with: "{{#site.hasStories}}{{$aside}}{{/aside}}{{/site.hasStories}}</head>")
         site.pageTemplates["home"] = site.pageTemplates["home"]!.replacingOccurrences(of: "{{$main}}", with: "{{$aside}}{{description}}{{/aside}}{{$main}}")
         let again = try site.write()
-        let named = SiteChecker.check(try SiteInputs.load(SiteFixture.options(again))).filter { $0.file.hasSuffix("home.mustache") && $0.message.contains("'description'") }
+        let named = try Self.check(again).filter { $0.file.hasSuffix("home.mustache") && $0.message.contains("'description'") }
         #expect(named.count == 2, "\(named)")
         // Three layouts deep: a middle layout's block inside its filling of the top layout's
         // block held in a section is read in that section too.
@@ -402,7 +407,7 @@ import Testing
         deep.pageTemplates["mid"] = "{{<layout}}{{$head}}<span>{{$head2}}{{/head2}}</span>{{/head}}{{$main}}{{$body}}{{/body}}{{/main}}{{/layout}}"
         deep.pageTemplates["home"] = "{{<mid}}{{$head2}}{{kind}}{{/head2}}{{$body}}{{kind}}{{/body}}{{/mid}}"
         let deepDirectory = try deep.write()
-        let inBody = SiteChecker.check(try SiteInputs.load(SiteFixture.options(deepDirectory))).filter { $0.file.hasSuffix("home.mustache") }
+        let inBody = try Self.check(deepDirectory).filter { $0.file.hasSuffix("home.mustache") }
         #expect(inBody.map(\.column) == [46], "\(inBody)")
     }
 
@@ -423,7 +428,7 @@ import Testing
         site.store.baseURL = "https://example.com/refer"
         site.content["faq.md"] = "---\ntitle: FAQ\n---\nSee [nothing](/nope/).\n"
         let directory = try site.write()
-        let broken = SiteChecker.check(try SiteInputs.load(SiteFixture.options(directory))).filter { $0.message.contains("/refer/nope/") }
+        let broken = try Self.check(directory).filter { $0.message.contains("/refer/nope/") }
         #expect(broken.count == 1 && broken.first?.file.hasSuffix("content/faq.md") == true && broken.first?.line == 4, "\(broken)")
     }
 }

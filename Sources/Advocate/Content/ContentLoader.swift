@@ -132,18 +132,27 @@ public enum ContentLoader {
 
     /// Names the first raw HTML of a Markdown body (whose first line is the file's `bodyLine`)
     /// and how much more there is: safe mode leaves it out, and copy vanished without a word.
-    static func warnAboutDroppedLinks(_ dropped: [Markdown.OmittedHTML], file: String, bodyLine: Int, diagnostics: inout DiagnosticList) {
-        guard let first = dropped.first else { return }
-        let more = dropped.count > 1 ? " (and \(dropped.count - 1) more)" : ""
-        diagnostics.warning(file, SourceLocation(line: bodyLine + first.line - 1, column: max(first.column, 1)),
-                            "the address \(first.text) is left out of the page\(more) (javascript:, vbscript:, file: and data: addresses are unsafe); link to a web address instead")
+    static func warnAboutOmittedHTML(_ omitted: [Markdown.OmittedHTML], file: String, bodyLine: Int, diagnostics: inout DiagnosticList) {
+        warnAboutFirst(omitted, file: file, bodyLine: bodyLine, diagnostics: &diagnostics) { first, more in
+            "raw HTML is left out (Markdown is rendered in safe mode): \(first.text.prefix(60))\(more); write it in Markdown, or put it in the theme"
+        }
     }
 
-    static func warnAboutOmittedHTML(_ omitted: [Markdown.OmittedHTML], file: String, bodyLine: Int, diagnostics: inout DiagnosticList) {
-        guard let first = omitted.first else { return }
-        let more = omitted.count > 1 ? " (and \(omitted.count - 1) more)" : ""
-        diagnostics.warning(file, SourceLocation(line: bodyLine + first.line - 1, column: max(first.column, 1)),
-                            "raw HTML is left out (Markdown is rendered in safe mode): \(first.text.prefix(60))\(more); write it in Markdown, or put it in the theme")
+    /// Names the first unsafe link address of a Markdown body that the page goes without, and
+    /// how many more there are.
+    static func warnAboutDroppedLinks(_ dropped: [Markdown.OmittedHTML], file: String, bodyLine: Int, diagnostics: inout DiagnosticList) {
+        warnAboutFirst(dropped, file: file, bodyLine: bodyLine, diagnostics: &diagnostics) { first, more in
+            "the address \(first.text) is left out of the page\(more) (javascript:, vbscript:, file: and data: addresses are unsafe); link to a web address instead"
+        }
+    }
+
+    /// One warning at the first of `items` (placed in the file from the body's first line), its
+    /// message given " (and N more)" for the rest.
+    private static func warnAboutFirst(_ items: [Markdown.OmittedHTML], file: String, bodyLine: Int, diagnostics: inout DiagnosticList,
+                                       message: (Markdown.OmittedHTML, String) -> String) {
+        guard let first = items.first else { return }
+        let more = items.count > 1 ? " (and \(items.count - 1) more)" : ""
+        diagnostics.warning(file, SourceLocation(line: bodyLine + first.line - 1, column: max(first.column, 1)), message(first, more))
     }
 
     /// The front matter index.md, terms.md and faq.md can have.

@@ -63,15 +63,7 @@ public struct EmailMessage: Sendable, Equatable {
     /// `xn--bcher-kva.example`); a local part must be ASCII.
     static func mailbox(_ name: String, _ address: String) -> String? {
         let trimmed = address.trimmingWhitespace()
-        guard StoreRules.isPlausibleEmail(trimmed), StoreRules.hasDeliverableLocalPart(trimmed), let at = trimmed.lastIndex(of: "@") else { return nil }
-        let domain = trimmed[trimmed.index(after: at)...]
-        let address: String
-        if domain.utf8.allSatisfy({ $0 < 0x80 }) {
-            address = trimmed
-        } else {
-            guard let encoded = StoreRules.asciiDomain(domain) else { return nil }
-            address = trimmed[..<at] + "@" + encoded
-        }
+        guard StoreRules.isPlausibleEmail(trimmed), StoreRules.hasDeliverableLocalPart(trimmed), let address = StoreRules.withASCIIDomain(trimmed) else { return nil }
         let safeName = headerSafe(name)
         return safeName.isEmpty ? "<\(address)>" : "\(encodedWord(safeName)) <\(address)>"
     }

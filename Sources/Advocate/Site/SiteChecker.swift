@@ -185,7 +185,7 @@ public enum SiteChecker {
         let layouts = LayoutBlocks(templates)
         for template in templates {
             // This page's blocks that its layouts hold inside a section over an object or a list.
-            let blocksInSections = samples[template.name].map { contexts in layouts.readInSections(by: template.name) { changesContext($0, in: contexts) } } ?? []
+            let blocksInSections = samples[template.name].map { contexts in layouts.readInSections(by: template.name) { ThemeVariables.changesContext($0, in: contexts) } } ?? []
             let file = template.file
             // The sections open at each tag, by name (`{{{.}}}` is the innermost one's value), and
             // whether each may change what a name resolves against (a section over an object or a
@@ -202,7 +202,7 @@ public enum SiteChecker {
                 let isPlainName = !tag.name.contains("(") && sections.allSatisfy { !$0.changesContext }
                 defer {
                     if tag.kind == .section {
-                        sections.append((tag.name, !isPlainName || samples[template.name].map { changesContext(path, in: $0) } ?? true))
+                        sections.append((tag.name, !isPlainName || samples[template.name].map { ThemeVariables.changesContext(path, in: $0) } ?? true))
                     } else if tag.kind == .invertedSection {
                         sections.append((tag.name, false))
                     }
@@ -234,22 +234,6 @@ public enum SiteChecker {
                     diagnostics.warning(file, tag.location, "'\(tag.name)' is not a value of the \(template.name) page (\(missing.owner.map { "its \($0) has" } ?? "it has") \(missing.names.joined(separator: ", "))), "
                                         + "so it renders as nothing there; \(guess)see docs/theme.md for each page's values")
                 }
-            }
-        }
-    }
-
-    /// Whether a section over `path` may change what the names inside it resolve against: it
-    /// does over an object or a list, and may over a value the page's `contexts` lack.
-    private static func changesContext(_ path: [String], in contexts: [TemplateObject]) -> Bool {
-        contexts.contains { context in
-            var value: TemplateValue? = .object(context)
-            for part in path {
-                guard case .object(let object) = value else { return true }
-                value = object[part]
-            }
-            switch value {
-            case .text, .bool: return false
-            case .object, .list, nil: return true
             }
         }
     }

@@ -75,6 +75,22 @@ enum ThemeVariables {
         return found
     }
 
+    /// Whether a section over `path` may change what the names inside it resolve against: it
+    /// does over an object or a list, and may over a value the page's `contexts` lack.
+    static func changesContext(_ path: [String], in contexts: [TemplateObject]) -> Bool {
+        contexts.contains { context in
+            var value: TemplateValue? = .object(context)
+            for part in path {
+                guard case .object(let object) = value else { return true }
+                value = object[part]
+            }
+            switch value {
+            case .text, .bool: return false
+            case .object, .list, nil: return true
+            }
+        }
+    }
+
     /// `site` with a sample referrer and no referrals, its figures as of the site's.
     private static func withSampleReferrer(_ site: Site) -> Site {
         var inputs = site.inputs

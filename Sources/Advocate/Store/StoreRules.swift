@@ -66,16 +66,22 @@ public enum StoreRules {
             return email
         }
         let normalized = email.trimmingWhitespace().lowercased().precomposedStringWithCanonicalMapping
-        guard let at = normalized.lastIndex(of: "@") else { return normalized }
-        let domain = normalized[normalized.index(after: at)...]
-        guard !domain.utf8.allSatisfy({ $0 < 0x80 }), let ascii = asciiDomain(domain) else { return normalized }
-        return normalized[..<at] + "@" + ascii
+        return withASCIIDomain(normalized) ?? normalized
+    }
+
+    /// `address` with its domain in the ASCII form its mail goes to (``asciiDomain(_:)``), itself
+    /// when the domain is ASCII already; nil when the domain has no such form.
+    public static func withASCIIDomain(_ address: String) -> String? {
+        guard let at = address.lastIndex(of: "@") else { return address }
+        let domain = address[address.index(after: at)...]
+        if domain.utf8.allSatisfy({ $0 < 0x80 }) { return address }
+        return asciiDomain(domain).map { address[..<at] + "@" + $0 }
     }
 
     /// A domain in the ASCII form its mail goes to (IDNA, UTS #46: `bücher.example` is
     /// `xn--bcher-kva.example`, full-width letters are plain ones), through Foundation's
     /// URLComponents, which encodes a host so; nil when it has none.
-    public static func asciiDomain(_ domain: Substring) -> String? {
+    static func asciiDomain(_ domain: Substring) -> String? {
         var components = URLComponents()
         components.host = String(domain)
         guard let encoded = components.encodedHost, encoded.utf8.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "%") }) else { return nil }
@@ -103,7 +109,7 @@ public enum StoreRules {
         else { return false }
         // A domain mail can go to: no `/ ? # %` (a URL's), and one in another script must have
         // an IDNA form (`x@1א.example` has none).
-        guard !domain.contains(where: { "/?#%".contains($0) }), domain.utf8.allSatisfy({ $0 < 0x80 }) || asciiDomain(domain) != nil else { return false }
+        guard !domain.contains(where: { "/?#%".contains($0) }), withASCIIDomain(trimmed) != nil else { return false }
         // No invisible character either (a zero-width space, a joiner, a BOM, a no-break space):
         // `grace@example.org` with one after it would be another friend to the duplicate check.
         return trimmed.unicodeScalars.allSatisfy { scalar in

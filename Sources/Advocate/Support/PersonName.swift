@@ -57,6 +57,11 @@ public enum PersonName {
     /// Words after a comma that end a name rather than give it ("Grace Hopper, Jr.").
     private static let suffixes: Set<String> = ["jr", "sr", "ii", "iii", "iv", "phd", "md", "esq", "mba"]
 
+    /// Whether a word is one of ``suffixes``, with or without its dots ("Ph.D.", "Jr").
+    private static func isSuffix(_ word: Substring) -> Bool {
+        suffixes.contains(word.filter { $0 != "." }.lowercased())
+    }
+
     /// Words that start a family name ("van der Berg", "De la Cruz"), in any case.
     private static let particles: Set<String> = ["van", "von", "de", "der", "den", "del", "della", "di", "da", "du", "la", "le", "dos", "das", "do", "ten", "ter", "bin", "al", "el"]
 
@@ -66,7 +71,7 @@ public enum PersonName {
     private static func isFamilyFirst(_ before: Substring, _ after: Substring) -> Bool {
         let afterWords = after.split(whereSeparator: \.isWhitespace)
         guard let first = afterWords.first, StoreRules.hasVisibleText(String(after)) else { return false }
-        if suffixes.contains(first.filter { $0 != "." }.lowercased()) { return false }
+        if isSuffix(first) { return false }
         return isFamilyName(familyWords(before))
     }
 
@@ -110,13 +115,13 @@ public enum PersonName {
             let given = name[name.index(after: comma)...].split(whereSeparator: \.isWhitespace).drop(while: isTitle)
             // "Hopper, Grace", "Dr. Hopper, Grace", "van der Berg, Jan": the family name first,
             // as contact lists export it; not before a suffix ("Dr. Smith, PhD").
-            let isSuffix = given.first.map { suffixes.contains($0.filter { $0 != "." }.lowercased()) } ?? false
+            let beforeSuffix = given.first.map(isSuffix) ?? false
             // "Smith, Jr.", "Dr. Smith, PhD": a lone family name before a suffix shows its initial.
-            if isSuffix, family.count == 1, let familyInitial = family[0].first {
+            if beforeSuffix, family.count == 1, let familyInitial = family[0].first {
                 let titles = name[..<comma].split(whereSeparator: \.isWhitespace).prefix(while: isTitle)
                 return titles.last.map { "\($0) \(familyInitial)." } ?? "\(familyInitial)."
             }
-            if isFamilyName(family), !isSuffix, let familyInitial = family.last?.first {
+            if isFamilyName(family), !beforeSuffix, let familyInitial = family.last?.first {
                 return given.first.map { "\($0) \(familyInitial)." } ?? "\(familyInitial)."
             }
             // "Grace Hopper, Jr.", "Ada Lovelace, Acme Corp": the name is before the comma.
