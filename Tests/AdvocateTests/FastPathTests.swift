@@ -31,7 +31,7 @@ import Testing
     }
 
     @Test func maskedNamesAreTheCharacterWalksOwn() async {
-        let pieces = ["Grace", " ", "\t", "\r\n", "\r", "H", "Zoë", "\u{00A0}", "王小明", "", "\u{2003}", "Hopper", "\u{0B}", "\u{0C}", "g@x.io", ",", "(at)", "Hopper,"]
+        let pieces = ["Grace", " ", "\t", "\r\n", "\r", "H", "Zoë", "\u{00A0}", "王小明", "", "\u{2003}", "Hopper", "\u{0B}", "\u{0C}", "g@x.io", ",", "(at)", "Hopper,", "Jr.", "III"]
         await propertyCheck(count: 800, input: Gen<UInt8>.value(in: 0...UInt8(pieces.count - 1)).array(of: 0...6)) { choices in
             let name = choices.map { pieces[Int($0)] }.joined()
             #expect(PersonName.masked(name) == PersonName.maskedByCharacters(name), "\(name.debugDescription)")
@@ -64,10 +64,15 @@ import Testing
         #expect(PersonName.masked("grace(at)example.com") == "g.")
         #expect(PersonName.masked("grace [AT] example.com") == "g.")
         #expect(PersonName.masked("Grace Hopper") == "Grace H.")
+        // A suffix without a comma is passed over as one after a comma is.
+        for (name, masked) in [("Grace Hopper Jr.", "Grace H."), ("John Smith III", "John S."), ("Grace Hopper Ph.D.", "Grace H."),
+                               ("Smith Jr.", "S."), ("Jr.", "Jr."), ("Zoë Müller MD", "Zoë M.")] {
+            #expect(PersonName.masked(name) == masked, "\(name)")
+        }
         // After a title the next word may be a family name ("Mr. Smith Jr.", "Sra. García
         // López"), and so is the word before a comma and a suffix ("Smith, PhD"): never shown whole.
         for name in ["Mr. Smith Jr.", "Dr. Smith PhD", "Sra. García López", "Miss Smith Brown", "Mr. and Mrs. Smith", "Mr Smith",
-                     "Smith, PhD", "Smith, Jr", "SMITH, III", "Smith,Esq.", "Smith, Mr. Jr.", "Dr. Smith, PhD"] {
+                     "Smith, PhD", "Smith, Jr", "SMITH, III", "Smith,Esq.", "Smith, Mr. Jr.", "Dr. Smith, PhD", "Smith Jr.", "John Smith Esq"] {
             let masked = PersonName.masked(name)
             #expect(!masked.lowercased().contains("smith") && !masked.contains("García"), "\(name): \(masked)")
         }

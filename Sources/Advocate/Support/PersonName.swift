@@ -100,7 +100,9 @@ public enum PersonName {
         let words = utf8.split(whereSeparator: \.isASCIIWhitespace)
         guard let first = words.first else { return "A friend" }
         if utf8.contains(UInt8(ascii: "@")) { return "\(Character(Unicode.Scalar(first[first.startIndex])))." }
-        guard words.count > 1, let initial = words.last?.first else { return String(Substring(first)) }
+        guard words.count > 1, let last = words.last, let initial = last.first else { return String(Substring(first)) }
+        // "Grace Hopper Jr.": the walk below passes over a suffix that ends the name.
+        if last.count <= 5, isSuffix(Substring(last)) { return maskedByCharacters(name) }
         return "\(Substring(first)) \(Character(Unicode.Scalar(initial)))."
     }
 
@@ -130,7 +132,11 @@ public enum PersonName {
         if words.count == 1, first.count > 1, first.unicodeScalars.allSatisfy(isUnspacedScript), let initial = first.first {
             return "\(initial)."
         }
-        guard words.count > 1, let initial = words.last?.first else { return String(first) }
+        // A suffix that ends the name is no family name: "Grace Hopper Jr." is "Grace H.", and
+        // "Smith Jr." shows only its initial, as "Smith, Jr." does.
+        let named = words.reversed().drop(while: isSuffix).reversed()
+        if named.count == 1, words.count > 1, let initial = first.first { return "\(initial)." }
+        guard named.count > 1, let initial = named.last?.first else { return String(first) }
         return "\(first) \(initial)."
     }
 
