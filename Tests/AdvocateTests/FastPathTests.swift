@@ -66,7 +66,7 @@ import Testing
         #expect(PersonName.masked("Grace Hopper") == "Grace H.")
         // A suffix without a comma is passed over as one after a comma is.
         for (name, masked) in [("Grace Hopper Jr.", "Grace H."), ("John Smith III", "John S."), ("Grace Hopper Ph.D.", "Grace H."),
-                               ("Smith Jr.", "S."), ("Jr.", "Jr."), ("Zoë Müller MD", "Zoë M.")] {
+                               ("Smith Jr.", "S."), ("Jr.", "Jr."), ("Zoë Müller MD", "Zoë M."), ("Grace\u{200B}Hopper", "Grace H.")] {
             #expect(PersonName.masked(name) == masked, "\(name)")
         }
         // After a title the next word may be a family name ("Mr. Smith Jr.", "Sra. García

@@ -108,7 +108,8 @@ public enum PersonName {
 
     /// `masked` for any name, word by word as Characters.
     static func maskedByCharacters(_ name: String) -> String {
-        let words = name.split(whereSeparator: \.isWhitespace)
+        // A zero-width space parts words as a space does ("Grace\u{200B}Hopper" is "Grace H.").
+        let words = name.split { $0.isWhitespace || $0 == "\u{200B}" }
         guard let first = words.first else { return "A friend" }
         if looksLikeAnAddress(name), let initial = first.first { return "\(initial)." }
         // A full-width or an ideographic comma (田中、太郎) separates as a comma does.
