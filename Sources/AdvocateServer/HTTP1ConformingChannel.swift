@@ -17,7 +17,8 @@ import NIOHTTP1
 ///   so the client never sends a body that would be thrown away;
 /// - a method NIO's parser does not know (`FOO`) is answered 501, RFC 9110 §9.1, where
 ///   Hummingbird answered every parse error 400, and so is a transfer coding other than
-///   chunked, RFC 9112 §6.1;
+///   chunked, RFC 9112 §6.1; a head past NIO's parser's bound (80 KiB: a long address or many
+///   headers) is answered 431, RFC 6585 §5;
 /// - an HTTP/1.1 request without a Host header, or any request with two, is answered 400,
 ///   RFC 9112 §3.2;
 /// - such a refusal closes the connection, but only after the answers to the requests pipelined
@@ -162,11 +163,14 @@ private final class VersionAwareRequestHead: ChannelDuplexHandler, RemovableChan
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        guard let error = error as? HTTPParserError, error == .invalidMethod else {
+        switch error as? HTTPParserError {
+        case .invalidMethod?:
+            refuse(.notImplemented, "This server does not know that method; its pages take GET and HEAD, its endpoints POST.\n", context: context)
+        case .headerOverflow?:
+            refuse(.requestHeaderFieldsTooLarge, "The request's head (its address and headers) is too large.\n", context: context)
+        default:
             context.fireErrorCaught(error)
-            return
         }
-        refuse(.notImplemented, "This server does not know that method; its pages take GET and HEAD, its endpoints POST.\n", context: context)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {

@@ -223,6 +223,24 @@ import Testing
         }
     }
 
+    /// A head past the parser's bound is 431 (RFC 6585 §5), which tells the client what to
+    /// shorten, where a 400 says only that the request is malformed; a long head within it is read.
+    @Test func anOversizedHeadIsTooLarge() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.prepared.application.test(.live) { client in
+            let port = try #require(client.port)
+            let longAddress = "GET /?" + String(repeating: "a", count: 90_000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+            let cookies = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n" + String(repeating: "Cookie: " + String(repeating: "c", count: 1000) + "\r\n", count: 90) + "\r\n"
+            for request in [longAddress, cookies] {
+                let exchange = try await LoopbackExchange.run(port: port, request: request)
+                #expect(exchange.response.hasPrefix("HTTP/1.1 431 Request Header Fields Too Large\r\n"), "\(exchange.response.prefix(200))")
+                #expect(exchange.closedByServer)
+            }
+            let within = try await LoopbackExchange.run(port: port, request: "GET /?" + String(repeating: "a", count: 8_000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            #expect(within.response.hasPrefix("HTTP/1.1 200 OK\r\n"), "\(within.response.prefix(200))")
+        }
+    }
+
     /// A body whose chunked framing is malformed is the client's error, 400, not a 408 that a
     /// browser or an HTTP library would answer by sending the same bytes again.
     @Test func aMalformedChunkedBodyIsABadRequest() async throws {
