@@ -37,10 +37,6 @@ struct BuildCommand: ParsableCommand {
 
     func run() throws {
         let bar = ProgressBar.forStandardError(quiet: quiet)
-        var progress: (@Sendable (Int, Int) -> Void)?
-        if let bar {
-            progress = { done, total in bar.update(done: done, total: total) }
-        }
         let options = site.buildOptions(asOf: asOf.asOf)
         let output = options.outputDirectory
         BuildInterruption.discardStagedFilesOnSignals { outputChanged in
@@ -59,7 +55,7 @@ struct BuildCommand: ParsableCommand {
         }
         let report: BuildReport
         do throws(BuildError) {
-            report = try SiteBuilder.build(options, progress: progress)
+            report = try SiteBuilder.build(options, progress: bar?.progress)
         } catch {
             bar?.finish()
             DiagnosticPrinter.printFailure(error)

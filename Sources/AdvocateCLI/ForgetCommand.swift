@@ -1,5 +1,6 @@
 import Advocate
 import ArgumentParser
+import Foundation
 
 struct ForgetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,7 +10,8 @@ struct ForgetCommand: ParsableCommand {
             Replaces the person's email (as a referrer or a referred friend) with one random \
             placeholder and their name with "Erased", rewriting referrers.json and the journal \
             atomically; erasures.log records that an erasure happened, not whom it concerned. The \
-            site is then rebuilt so no page keeps the name. Stop `advocate serve` first.
+            site is then rebuilt so no page keeps the name (Ctrl-C during the rebuild leaves the \
+            output as it was: run `advocate build` then). Stop `advocate serve` first.
 
             Example:
               advocate forget grace@example.com
@@ -57,14 +59,28 @@ struct ForgetCommand: ParsableCommand {
         }
         print("erased \(report.referrers) referrer record(s) and \(report.referrals) referral(s)"
             + (deleted.isEmpty ? "" : ", and deleted \(deleted.joined(separator: " and "))"))
+        // Said before the rebuild, which may take a while: a log or a pipe buffers standard output.
+        fflush(nil)
         guard !noBuild else {
             print("the pages still show them until the next build: run `advocate build`")
             return
         }
+        // Interrupted, the rebuild leaves the output as it was, like `advocate build`, and says
+        // that the pages still show the person (the erasure stands).
+        let bar = ProgressBar.forStandardError(quiet: false)
+        let output = options.outputDirectory
+        BuildInterruption.discardStagedFilesOnSignals { outputChanged in
+            bar?.finish()
+            return outputChanged
+                ? "advocate forget: interrupted while moving the rebuilt pages into place, which was finished first: \(output) has the new site, whole."
+                : "advocate forget: interrupted; the erasure is done, but \(output) is left as it was and its pages still show them: run `advocate build`."
+        }
         do throws(BuildError) {
-            let build = try SiteBuilder.build(options)
+            let build = try SiteBuilder.build(options, progress: bar?.progress)
+            bar?.finish()
             print(build.summary)
         } catch {
+            bar?.finish()
             DiagnosticPrinter.printFailure(error)
             // The erasure stands (a second `forget` finds nothing): say that the pages do not yet.
             StandardError.write("the erasure is done, but the site was not rebuilt and its pages still show them: fix the error above, then run `advocate build`")

@@ -16,6 +16,11 @@ final class ProgressBar: @unchecked Sendable {
     private var shown = false
     private var lastDraw = ContinuousClock.now
 
+    /// A build's progress callback that draws this bar.
+    var progress: @Sendable (Int, Int) -> Void {
+        { done, total in self.update(done: done, total: total) }
+    }
+
     /// Draws the bar for `done` of `total`; cheap to call often (it redraws ten times a second).
     func update(done: Int, total: Int) {
         let now = ContinuousClock.now
