@@ -63,8 +63,12 @@ enum XLength {
         text.reduce(0) { total, character in
             if character.utf8.count == 1 { return total + 1 }
             let first = character.unicodeScalars.first!
-            // Emoji count 2 as a whole (a family, a flag, a keycap); `©` and `®` too.
-            if !first.isASCII && (first.properties.isEmoji || character.unicodeScalars.contains { $0.value == 0xFE0F }) { return total + 2 }
+            // Emoji count 2 as a whole (a family, a flag); `©` and `®` too; and a keycap (`1️⃣`,
+            // `#⃣`), whose first scalar is ASCII.
+            let isEmoji = first.isASCII
+                ? character.unicodeScalars.contains { $0.value == 0x20E3 }
+                : first.properties.isEmoji || character.unicodeScalars.contains { $0.value == 0xFE0F }
+            if isEmoji { return total + 2 }
             return total + character.unicodeScalars.reduce(0) { $0 + weight(of: $1) }
         }
     }
