@@ -76,9 +76,9 @@ import Testing
         #expect(error.diagnostics.map(\.line) == [2, 3, 4, 5, 6, 7])
         #expect(messages.contains { $0.hasPrefix("crm.csv:2:1: error:") && $0.contains("only a converted referral can be rewarded") })
         #expect(messages.contains { $0.hasPrefix("crm.csv:3:1: error:") && $0.contains("no referral has the id \"rf_404\"") })
-        #expect(messages.contains { $0.hasPrefix("crm.csv:4:1: error:") && $0.contains("must be one of") })
+        #expect(messages.contains { $0.hasPrefix("crm.csv:4:\(ids[1].count + 2): error:") && $0.contains("must be one of") })
         #expect(messages.contains { $0.hasPrefix("crm.csv:5:1: error:") && $0.contains("was not counted") })
-        #expect(messages.contains { $0.hasPrefix("crm.csv:6:1: error:") && $0.contains("not a number") })
+        #expect(messages.contains { $0.hasPrefix("crm.csv:6:\(ids[1].count + 12): error:") && $0.contains("not a number") })
         #expect(messages.contains { $0.hasPrefix("crm.csv:7:1: error:") && $0.contains("before the referral itself") })
     }
 
@@ -133,16 +133,24 @@ import Testing
             Issue.record("expected an error")
             return
         }
-        #expect(error.diagnostics.first?.description.hasPrefix("referrals.csv:1:2: error: this looks like `advocate export referrals`") == true)
+        #expect(error.diagnostics.first?.description.hasPrefix("referrals.csv:1:4: error: this looks like `advocate export referrals`") == true)
         let imported = try StatusImport.updates(csv: "id,status,note\r\n\(ids[0]),contacted,called\r\n", file: "crm.csv", store: store, now: .now).get()
         #expect(imported.updates.count == 1)
-        #expect(imported.warnings.map(\.description) == ["crm.csv:1:3: warning: column 'note' is ignored"])
+        #expect(imported.warnings.map(\.description) == ["crm.csv:1:11: warning: column 'note' is ignored"])
+        // A line's error points at the field it is about, as an editor jumps to it.
+        guard case .failure(let wrong) = StatusImport.updates(csv: "id,status,value\n\(ids[0]),\"convertd\",12\n\(ids[0]),converted,  twelve\n",
+                                                             file: "crm.csv", store: store, now: .now) else {
+            Issue.record("expected errors")
+            return
+        }
+        #expect(wrong.diagnostics.map { "\($0.line):\($0.column)" } == ["2:\(ids[0].count + 2)", "3:\(ids[0].count + 12)"])
     }
 
     @Test func csvReaderHandlesQuotesAndKeepsLines() throws {
         let records = try CSVReader.records("a,b\n\"x, \"\"y\"\"\",\"multi\nline\"\nlast,one")
         #expect(records.map(\.line) == [1, 2, 4])
         #expect(records[1].fields == ["x, \"y\"", "multi\nline"])
+        #expect(records.map(\.columns) == [[1, 3], [1, 12], [1, 6]])
         #expect(throws: CSVReader.SyntaxError.self) { try CSVReader.records("a,\"open\n") }
     }
 

@@ -6,6 +6,9 @@ public enum CSVReader {
     public struct Record: Sendable, Equatable {
         public var line: Int
         public var fields: [String]
+        /// The column each field starts at on its line (counted in Unicode scalars from 1), for
+        /// a diagnostic that points at a field.
+        public var columns: [Int] = []
     }
 
     public struct SyntaxError: Error, Sendable {
@@ -19,37 +22,51 @@ public enum CSVReader {
         var field = ""
         var line = 1
         var recordLine = 1
+        // The column of the scalar being read, and where the field being read started.
+        var column = 0
+        var fieldColumn = 1
+        var columns: [Int] = []
         var inQuotes = false
         var afterQuote = false
         var iterator = text.unicodeScalars.makeIterator()
         var lookahead: Unicode.Scalar? = iterator.next()
-        func endRecord() {
+        func endField() {
             fields.append(field)
-            if !(fields.count == 1 && fields[0].isEmpty) { records.append(Record(line: recordLine, fields: fields)) }
-            fields = []
+            columns.append(fieldColumn)
             field = ""
+        }
+        func endRecord() {
+            endField()
+            if !(fields.count == 1 && fields[0].isEmpty) { records.append(Record(line: recordLine, fields: fields, columns: columns)) }
+            fields = []
+            columns = []
         }
         while let scalar = lookahead {
             lookahead = iterator.next()
+            column += 1
             if inQuotes {
                 if scalar == "\"" {
                     if lookahead == "\"" {
                         field.unicodeScalars.append("\"")
                         lookahead = iterator.next()
+                        column += 1
                     } else {
                         inQuotes = false
                         afterQuote = true
                     }
                 } else {
-                    if scalar == "\n" { line += 1 }
+                    if scalar == "\n" {
+                        line += 1
+                        column = 0
+                    }
                     field.unicodeScalars.append(scalar)
                 }
                 continue
             }
             switch scalar {
             case ",":
-                fields.append(field)
-                field = ""
+                endField()
+                fieldColumn = column + 1
                 afterQuote = false
             case "\r" where lookahead == "\n":
                 continue
@@ -57,6 +74,8 @@ public enum CSVReader {
                 endRecord()
                 line += 1
                 recordLine = line
+                column = 0
+                fieldColumn = 1
                 afterQuote = false
             case "\"" where field.isEmpty && !afterQuote:
                 inQuotes = true

@@ -32,11 +32,11 @@ public enum StatusImport {
         if columns.contains("at") && columns.contains("referrer") {
             // `advocate export referrals` fed back: its `at` is when the referral was made, and
             // the journal, append-only, would keep that wrong time for every status.
-            return .failure(DiagnosticsError([.error(file, SourceLocation(line: 1, column: (columns.firstIndex(of: "at") ?? 0) + 1),
+            return .failure(DiagnosticsError([.error(file, SourceLocation(line: 1, column: columns.firstIndex(of: "at").map { header.columns[$0] } ?? 1),
                 "this looks like `advocate export referrals`, whose 'at' column is when each referral was made, not when its status changed; remove or rename that column (each status is then recorded as of now), or give each status's own time in it")]))
         }
         for (index, name) in columns.enumerated() where !["id", "status", "value", "at", "reason"].contains(name) {
-            diagnostics.warning(file, SourceLocation(line: 1, column: index + 1), "column '\(name)' is ignored")
+            diagnostics.warning(file, SourceLocation(line: 1, column: header.columns[index]), "column '\(name)' is ignored")
         }
         let valueColumn = columns.firstIndex(of: "value")
         let atColumn = columns.firstIndex(of: "at")
@@ -44,24 +44,27 @@ public enum StatusImport {
         var updates: [StatusUpdate] = []
         var lines: [Int] = []
         for record in records.dropFirst() {
-            let location = SourceLocation(line: record.line, column: 1)
             func field(_ column: Int?) -> String {
                 guard let column, column < record.fields.count else { return "" }
                 return record.fields[column].trimmingWhitespace()
             }
+            // Where a field starts on its line (a short line lacks it: then the line's start).
+            func location(_ column: Int?) -> SourceLocation {
+                SourceLocation(line: record.line, column: column.flatMap { $0 < record.columns.count ? record.columns[$0] : nil } ?? 1)
+            }
             let id = field(idColumn)
             guard !id.isEmpty else {
-                diagnostics.error(file, location, "line \(record.line): 'id' is empty")
+                diagnostics.error(file, location(idColumn), "line \(record.line): 'id' is empty")
                 continue
             }
             guard let status = ReferralStatus(rawValue: field(statusColumn).lowercased()) else {
-                diagnostics.error(file, location, "line \(record.line): status \"\(field(statusColumn))\" must be one of contacted, converted, rejected, rewarded")
+                diagnostics.error(file, location(statusColumn), "line \(record.line): status \"\(field(statusColumn))\" must be one of contacted, converted, rejected, rewarded")
                 continue
             }
             var value: Double?
             if !field(valueColumn).isEmpty {
                 guard let number = Double(field(valueColumn)), number.isFinite else {
-                    diagnostics.error(file, location, "line \(record.line): value \"\(field(valueColumn))\" is not a number")
+                    diagnostics.error(file, location(valueColumn), "line \(record.line): value \"\(field(valueColumn))\" is not a number")
                     continue
                 }
                 value = number
@@ -70,7 +73,7 @@ public enum StatusImport {
             let atText = field(atColumn)
             if !atText.isEmpty {
                 guard let instant = Instant(iso8601: atText) ?? CalendarDay(atText)?.start else {
-                    diagnostics.error(file, location, "line \(record.line): at \"\(atText)\" is not a date (2026-03-20) or an ISO 8601 time (2026-03-20T16:00:00Z)")
+                    diagnostics.error(file, location(atColumn), "line \(record.line): at \"\(atText)\" is not a date (2026-03-20) or an ISO 8601 time (2026-03-20T16:00:00Z)")
                     continue
                 }
                 at = instant
