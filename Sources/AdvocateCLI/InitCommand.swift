@@ -33,7 +33,8 @@ struct InitCommand: ParsableCommand {
             print("created \(written.count) files in \(directory)")
             do {
                 let program = try StoreLoader.load(from: Paths.join(directory, "content/data")).store.program
-                print("next: advocate build --source \(directory)   (then advocate serve --source \(directory))")
+                let source = ShellWord.quoted(directory)
+                print("next: advocate build --source \(source)   (then advocate serve --source \(source))")
                 print("the analytics page, private to your team: \(SiteURLs.analyticsURL(of: program))")
             } catch {
                 // --force kept a store that does not load: said now, not at the first build.

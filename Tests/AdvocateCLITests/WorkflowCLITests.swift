@@ -40,6 +40,19 @@ import Testing
         #expect(created.status == 0, "\(created.stderr)")
         #expect(try String(contentsOf: folder.appendingPathComponent(".gitignore"), encoding: .utf8).contains(".advocate/"))
         #expect(created.stdout.contains("the analytics page"), "\(created.stdout)")
+        // The command to run next can be pasted into a shell whatever the folder's name.
+        let spaced = try CLIRunner.run(["init", "new prog's"], in: folder)
+        let hint = try #require(spaced.stdout.split(separator: "\n").first { $0.hasPrefix("next: advocate build --source ") })
+        let word = hint.dropFirst("next: advocate build --source ".count).components(separatedBy: "   ")[0]
+        #expect(word == "'new prog'\\''s'", "\(hint)")
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", "printf %s " + word]
+        let echoed = Pipe()
+        shell.standardOutput = echoed
+        try shell.run()
+        shell.waitUntilExit()
+        #expect(String(decoding: echoed.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) == "new prog's", "\(word)")
         let file = folder.appendingPathComponent("notes.txt")
         try "mine".write(to: file, atomically: true, encoding: .utf8)
         let onAFile = try CLIRunner.run(["init", "notes.txt"], in: folder)

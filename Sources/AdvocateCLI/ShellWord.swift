@@ -1,0 +1,11 @@
+/// A path as a POSIX shell reads it back as one word, for a command printed to be pasted:
+/// unchanged when it has only characters no shell treats specially, else in single quotes
+/// (`'new prog'`, `'it'\''s'`).
+enum ShellWord {
+    static func quoted(_ text: String) -> String {
+        let plain = !text.isEmpty && text.unicodeScalars.allSatisfy { scalar in
+            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "/._-+,:=@%".unicodeScalars.contains(scalar))
+        }
+        return plain ? text : "'" + text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
+    }
+}
