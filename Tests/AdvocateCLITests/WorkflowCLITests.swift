@@ -490,6 +490,12 @@ import Testing
         #expect(readOnly.stderr.contains("cannot keep the build's record in \(folder.path)/.advocate (Permission denied)"), "\(readOnly.stderr)")
         #expect(readOnly.stderr.contains("the output folder was left as it was"))
         #expect(!FileManager.default.fileExists(atPath: writable.appendingPathComponent("public/index.html").path))
+
+        // A store this user may not write: what to do, not the note about the server's join form.
+        let added = try CLIRunner.run(["referrers", "add", "--name", "Ro Test", "--email", "ro@example.com", "--source", folder.path], unprivileged: folder)
+        #expect(added.status == 1)
+        #expect(added.stderr.contains("Permission denied; run as the user who owns \(data.path)"), "\(added.stderr)")
+        #expect(!added.stderr.contains("join form"), "\(added.stderr)")
     }
 
     /// Without a program there is nothing to render the pages with; check says what it left out.

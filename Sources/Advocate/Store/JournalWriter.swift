@@ -11,6 +11,17 @@ public final class JournalWriter: @unchecked Sendable {
     /// Why the journal could not be opened or written.
     public struct Failure: Error, Sendable, CustomStringConvertible {
         public var description: String
+        /// Another process (`advocate serve`, say) holds the store's lock.
+        public var isLockHeld = false
+    }
+
+    /// What to do about a file the store's writer may not open: said after the system's reason.
+    private static func accessAdvice(_ code: Int32, folder: String) -> String {
+        switch code {
+        case EACCES, EPERM: "; run as the user who owns \(folder) (ls -ld shows who), or give this user write access to it"
+        case EROFS: "; the store is on a read-only file system"
+        default: ""
+        }
     }
 
     /// A place in the append queue, handed out by ``enqueue(_:)``.
@@ -108,7 +119,8 @@ public final class JournalWriter: @unchecked Sendable {
             if let absent = StoreLoader.absentDataFolder(dataDirectory) {
                 throw Failure(description: "\(absent.file): \(absent.message)")
             }
-            throw Failure(description: "cannot open the lock file \(lockPath): \(systemMessage())")
+            let reason = errno
+            throw Failure(description: "cannot open the lock file \(lockPath): \(systemMessage(reason))\(Self.accessAdvice(reason, folder: dataDirectory))")
         }
         // A build looks at the lock for an instant (``holder(dataDirectory:)``): waited out.
         var attempts = 0
@@ -117,7 +129,8 @@ public final class JournalWriter: @unchecked Sendable {
             guard errno == EWOULDBLOCK, attempts < 10 else {
                 let holder = Self.pid(inLock: lockPath)
                 Foundation.close(lockDescriptor)
-                throw Failure(description: "another advocate process is writing to this store (lock held on \(lockPath)\(holder.map { " by pid \($0)" } ?? "")); stop it first")
+                throw Failure(description: "another advocate process is writing to this store (lock held on \(lockPath)\(holder.map { " by pid \($0)" } ?? "")); stop it first",
+                              isLockHeld: true)
             }
             usleep(20_000)
         }
@@ -140,7 +153,8 @@ public final class JournalWriter: @unchecked Sendable {
         descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             Foundation.close(lockDescriptor)
-            throw Failure(description: "cannot open \(path) for appending: \(systemMessage())")
+            let reason = errno
+            throw Failure(description: "cannot open \(path) for appending: \(systemMessage(reason))\(Self.accessAdvice(reason, folder: dataDirectory))")
         }
         if !existed { syncFolder(dataDirectory) }
     }

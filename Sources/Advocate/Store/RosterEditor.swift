@@ -36,7 +36,7 @@ public enum RosterEditor {
         do {
             lock = try JournalWriter(dataDirectory: dataDirectory)
         } catch {
-            throw Refusal(description: "\(error.description) (while `advocate serve` runs, people join through its join form)")
+            throw Refusal(description: error.description + (error.isLockHeld ? " (while `advocate serve` runs, people join through its join form)" : ""))
         }
         defer { lock.close() }
         let normalized = StoreRules.normalizedEmail(email)
