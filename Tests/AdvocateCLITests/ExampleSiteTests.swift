@@ -235,6 +235,34 @@ import Testing
         #expect(withTiers.contains(">Tier<"))
     }
 
+    /// A roster imported with an address in the name column: no public page, share message or
+    /// structured data shows it, and the build says which names to fix.
+    @Test func anEmailAddressInAReferrersNameIsLeftOffThePages() throws {
+        let folder = try copyOfExample()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let rosterFile = folder.appendingPathComponent("content/data/referrers.json")
+        let roster = try String(contentsOf: rosterFile, encoding: .utf8)
+            .replacingOccurrences(of: #""name": "Ada Lovelace""#, with: #""name": "ada.lovelace@example.com""#)
+            .replacingOccurrences(of: #""name": "Grace Hopper""#, with: #""name": "Grace Hopper <grace.hopper@example.com>""#)
+        try roster.write(to: rosterFile, atomically: true, encoding: .utf8)
+        let result = try CLIRunner.run(["build", "--source", folder.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("referrers.json:2:"), "\(result.stderr)")
+        #expect(result.stderr.contains("name holds an email address, which no public page may show: pages and share messages show \"a.\" instead"), "\(result.stderr)")
+        #expect(result.stderr.contains("show \"Grace Hopper\" instead"), "\(result.stderr)")
+        let output = folder.appendingPathComponent("public")
+        let files = try #require(FileManager.default.enumerator(atPath: output.path)).compactMap { $0 as? String }
+        var checked = 0
+        for file in files where !file.hasPrefix("stats/") && (file.hasSuffix(".html") || file.hasSuffix(".xml") || file.hasSuffix(".svg")) {
+            let text = try String(contentsOf: output.appendingPathComponent(file), encoding: .utf8)
+            #expect(!text.contains("ada.lovelace@") && !text.contains("grace.hopper@"), "\(file)")
+            checked += 1
+        }
+        #expect(checked > 20)
+        let grace = try String(contentsOf: output.appendingPathComponent("r/grace/index.html"), encoding: .utf8)
+        #expect(grace.contains("<title>Grace invites you to"), "\(grace.prefix(600))")
+    }
+
     /// content/ and templates/ copied to a temporary site folder.
     func copyOfExample() throws -> URL {
         let folder = try CLIRunner.temporaryFolder()

@@ -78,6 +78,15 @@ import Testing
         }
     }
 
+    /// A referrer's name as pages show it leaves out the email addresses in it.
+    @Test func aReferrersShownNameLeavesOutAddresses() {
+        for (name, shown) in ["Grace Hopper <grace@example.com>": "Grace Hopper", "grace@example.com": "g.", "Hopper, Grace (grace@x.io)": "Hopper, Grace",
+                              "grace (at) example.com Grace": "Grace", "\"Grace\" <g＠x.io>": "Grace", "Ada Lovelace": "Ada Lovelace",
+                              "Pat (at work) Smith": "Pat (at work) Smith", "ada [AT] x.io": "a.", "Zoë Müller – zoe@x.io": "Zoë Müller"] {
+            #expect(PersonName.withoutAddresses(name) == shown, "\(name)")
+        }
+    }
+
     @Test func daysReadAsZeroPaddedYearMonthDay() async {
         await propertyCheck(count: 1000, input: Gen<Int>.int(in: -719_528...2_932_896)) { days in
             let day = CalendarDay(daysSinceEpoch: days)

@@ -114,7 +114,7 @@ extension PageContext {
             let figures = site.figures.referrers[index]
             guard figures.converted > 0 else { return nil }
             var row: TemplateObject = ["rank": .number(rank + 1), "converted": .number(figures.converted),
-                                                "name": .text(showsName(site.referrers[index]) ? site.referrers[index].name : "A referrer")]
+                                                "name": .text(showsName(site.referrers[index]) ? site.referrers[index].shownName : "A referrer")]
             if let tier = figures.tier { row["tier"] = .text(tier.name) }
             return .object(row)
         }

@@ -20,7 +20,7 @@ extension PageContext {
     func stats(_ index: Int) -> TemplateObject {
         let referrer = site.referrers[index]
         let figures = site.figures.referrers[index]
-        let title = referrer.isErased ? "Your referrals" : "Your referrals, \(NameIsolation.isolated(PersonName.firstName(referrer.name)))"
+        let title = referrer.isErased ? "Your referrals" : "Your referrals, \(NameIsolation.isolated(PersonName.firstName(referrer.shownName)))"
         var context = common(.stats(index), title: title,
                              description: "Private referral statistics.", path: SiteURLs.statsPath(referrer.statsToken), isPrivate: true)
         asOfValues(&context)
@@ -118,7 +118,7 @@ extension PageContext {
         context["top"] = .list(figures.topReferrers.enumerated().compactMap { rank, code -> TemplateValue? in
             guard let index = site.index(ofReferrer: code) else { return nil }
             let referrerFigures = site.figures.referrers[index]
-            return ["rank": .number(rank + 1), "name": .text(site.referrers[index].name), "code": .text(code),
+            return ["rank": .number(rank + 1), "name": .text(site.referrers[index].shownName), "code": .text(code),
                     "converted": .number(referrerFigures.converted), "referrals": .number(referrerFigures.referrals),
                     "tier": .text(referrerFigures.tier?.name ?? "—")]
         })
@@ -136,7 +136,7 @@ extension PageContext {
         var context = common(.messaging, title: "Messaging preview", description: "Every message as it goes out.",
                              path: "/messaging/", noindex: true)
         let sample = MessagingPreview.sampleReferrer(site)
-        context["sample"] = ["name": .text(sample.name), "link": .text(site.urls.referrerLink(sample.code))]
+        context["sample"] = ["name": .text(sample.shownName), "link": .text(site.urls.referrerLink(sample.code))]
         context["messages"] = .list(MessagingPreview.previews(site, referrer: sample).enumerated().map { index, preview -> TemplateValue in
             var item: TemplateObject = [
                 "name": .text(preview.template.name), "title": .text(preview.template.title), "channel": .text(preview.template.channel.rawValue),

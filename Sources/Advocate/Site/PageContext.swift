@@ -221,8 +221,9 @@ struct PageContext {
     }
 
     func referrerValues(_ referrer: Referrer) -> TemplateValue {
-        ["code": .text(referrer.code), "name": .text(referrer.name), "firstName": .text(PersonName.firstName(referrer.name)),
-         "hasLeft": .bool(referrer.isErased)]
+        let name = referrer.shownName
+        return ["code": .text(referrer.code), "name": .text(name), "firstName": .text(PersonName.firstName(name)),
+                "hasLeft": .bool(referrer.isErased)]
     }
 
     func shareList(_ referrer: Referrer) -> TemplateValue {
@@ -233,7 +234,7 @@ struct PageContext {
         let referrer = site.referrers[index]
         let path = SiteURLs.referrerPath(referrer.code)
         // Isolated in the title and description, plain text where no <bdi> can.
-        let firstName = NameIsolation.isolated(PersonName.firstName(referrer.name))
+        let firstName = NameIsolation.isolated(PersonName.firstName(referrer.shownName))
         // An erased referrer's page stays at its address, shared already, and says the
         // invitation has ended rather than "Erased invites you".
         let hasLeft = referrer.isErased

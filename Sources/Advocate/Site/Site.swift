@@ -82,7 +82,7 @@ public struct Site: Sendable {
     /// worded as at `instant` (an offer's wording while it runs, so a message says what the
     /// page beside it and the friend's email say).
     public func messageValues(for referrer: Referrer, source: ReferralSource?, at instant: Instant) -> MessageValues {
-        MessageValues(referrerName: referrer.name, referrerCode: referrer.code,
+        MessageValues(referrerName: referrer.shownName, referrerCode: referrer.code,
                       link: urls.referrerLink(referrer.code, source: source),
                       friendReward: friendReward(at: instant), referrerReward: program.referrerReward.description,
                       programName: program.name)

@@ -148,6 +148,12 @@ public struct Referrer: Sendable {
     public var origin: Origin
 }
 
+extension Referrer {
+    /// The name pages, share messages and emails show: the store's, less any email address
+    /// in it (``PersonName/withoutAddresses(_:)``).
+    public var shownName: String { PersonName.withoutAddresses(name) }
+}
+
 /// A friend referred by a referrer, as recorded in the journal.
 public struct Referral: Sendable {
     public var id: String

@@ -15,6 +15,11 @@ enum ReferrerDecoder {
         if nameHasControls {
             reader.error("name", "field 'name' must not contain control characters")
         }
+        if let name, !nameHasControls, PersonName.looksLikeAnAddress(name) {
+            let shown = PersonName.withoutAddresses(name)
+            reader.warning("name", "name holds an email address, which no public page may show: pages and share messages show \"\(shown)\" instead; "
+                           + "keep the address in 'email' and only the person's name in 'name'")
+        }
         let email = reader.string("email", required: true, maxLength: StoreRules.maximumStoredTextLength)
         let segment = reader.choice("segment", required: false, of: Segment.self) ?? .customer
         let token = reader.string("statsToken", required: true, maxLength: StoreRules.maximumTokenLength,

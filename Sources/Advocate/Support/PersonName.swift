@@ -1,3 +1,5 @@
+import Foundation
+
 /// How people's names are shortened on pages.
 public enum PersonName {
     /// The name a greeting uses: the first word ("Ada" for "Ada Lovelace"); the given name after
@@ -141,8 +143,40 @@ public enum PersonName {
         return "\(first) \(initial)."
     }
 
+    /// A referrer's name as pages and share messages show it: without the email addresses a
+    /// roster imported from a mail client or a CRM may hold in it ("Grace Hopper" for "Grace
+    /// Hopper <grace@example.com>", "grace (at) example.com" as a word of its own too), and the
+    /// first character of a name that is only an address ("g." for "grace@example.com"), as
+    /// ``masked(_:)`` shows such a friend. No public page shows a referrer's email.
+    public static func withoutAddresses(_ name: String) -> String {
+        // Most names have no mark of an address: passed on as they are, found on bytes
+        // (every referrer page shows its referrer's name). 0xEF starts a full-width `＠`.
+        guard name.utf8.contains(where: { $0 == UInt8(ascii: "@") || $0 == 0xEF || $0 == UInt8(ascii: "(") || $0 == UInt8(ascii: "[") }),
+              looksLikeAnAddress(name)
+        else { return name }
+        var kept: [Substring] = []
+        var skipsNext = false
+        for word in name.split(whereSeparator: \.isWhitespace) {
+            if skipsNext {
+                skipsNext = false
+                continue
+            }
+            let lowered = word.lowercased()
+            if lowered == "(at)" || lowered == "[at]" {
+                // "grace (at) example.com": the words either side are the address's own.
+                if !kept.isEmpty { kept.removeLast() }
+                skipsNext = true
+            } else if !(word.contains("@") || word.contains("＠") || lowered.contains("(at)") || lowered.contains("[at]")) {
+                kept.append(word)
+            }
+        }
+        // What enclosed or introduced the address goes with it: "Grace Hopper (" is Grace Hopper.
+        let shown = kept.joined(separator: " ").trimmingCharacters(in: CharacterSet(charactersIn: "<>()[]{},;:-–—|/\"' ").union(.whitespaces))
+        return StoreRules.hasVisibleText(shown) ? shown : masked(name)
+    }
+
     /// An email address, also as written to get past a filter: `(at)`, `[at]`, a full-width `＠`.
-    private static func looksLikeAnAddress(_ name: String) -> Bool {
+    static func looksLikeAnAddress(_ name: String) -> Bool {
         if name.contains("@") || name.contains("＠") { return true }
         let lowered = name.lowercased()
         return lowered.contains("(at)") || lowered.contains("[at]")
