@@ -263,6 +263,29 @@ import Testing
         #expect(grace.contains("<title>Grace invites you to"), "\(grace.prefix(600))")
     }
 
+    /// A logo or a link-preview picture whose file name has `#`, `?` or `%` in it is linked
+    /// percent-encoded: as written, `#` and `?` would end the path, and `%` start an escape.
+    @Test func brandFileNamesAreLinkedPercentEncoded() throws {
+        let folder = try copyOfExample()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let assets = folder.appendingPathComponent("content/assets")
+        try FileManager.default.moveItem(at: assets.appendingPathComponent("logo.svg"), to: assets.appendingPathComponent("a#b%20.svg"))
+        try FileManager.default.moveItem(at: assets.appendingPathComponent("share.png"), to: assets.appendingPathComponent("s?1.png"))
+        let programFile = folder.appendingPathComponent("content/data/program.json")
+        let program = try String(contentsOf: programFile, encoding: .utf8)
+            .replacingOccurrences(of: #""logo": "logo.svg""#, with: #""logo": "a#b%20.svg""#)
+            .replacingOccurrences(of: #""image": "share.png""#, with: #""image": "s?1.png""#)
+        try program.write(to: programFile, atomically: true, encoding: .utf8)
+        let build = try CLIRunner.run(["build", "--source", folder.path, "--quiet"])
+        #expect(build.status == 0, "\(build.stderr)")
+        let home = try String(contentsOf: folder.appendingPathComponent("public/index.html"), encoding: .utf8)
+        #expect(home.contains("src=\"/assets/a%23b%2520.svg\""), "\(home.prefix(3000))")
+        #expect(home.contains("content=\"https://refer.acme.example/assets/s%3F1.png\""), "\(home.prefix(3000))")
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("public/assets/a#b%20.svg").path))
+        let check = try CLIRunner.run(["check", "--source", folder.path])
+        #expect(check.status == 0 && !check.stderr.contains("broken"), "\(check.stderr)")
+    }
+
     /// content/ and templates/ copied to a temporary site folder.
     func copyOfExample() throws -> URL {
         let folder = try CLIRunner.temporaryFolder()

@@ -114,11 +114,11 @@ struct PageContext {
         }
         if let color = program.brand?.color { values["accentColor"] = .text(color) }
         if let logo = program.brand?.logo {
-            values["logo"] = .text(site.urls.path("/assets/" + logo))
+            values["logo"] = .text(site.urls.path(SiteURLs.assetPath(logo)))
             // An Open Graph image needs an absolute address; `site.baseURL` + `site.logo` would repeat a base path.
-            values["logoURL"] = .text(site.urls.absolute("/assets/" + logo))
+            values["logoURL"] = .text(site.urls.absolute(SiteURLs.assetPath(logo)))
         }
-        if let image = program.brand?.image { values["imageURL"] = .text(site.urls.absolute("/assets/" + image)) }
+        if let image = program.brand?.image { values["imageURL"] = .text(site.urls.absolute(SiteURLs.assetPath(image))) }
         return .object(values)
     }
 

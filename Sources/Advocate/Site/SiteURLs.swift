@@ -79,6 +79,12 @@ public struct SiteURLs: Sendable {
         return String(decoding: output, as: UTF8.self)
     }
 
+    /// The address of a file in content/assets/ (a brand's logo or picture), each part of its
+    /// name percent-encoded: `a#b.svg` is `/assets/a%23b.svg`, where `#` would end the path.
+    public static func assetPath(_ name: String) -> String {
+        "/assets/" + name.split(separator: "/").map { percentEncode(String($0)) }.joined(separator: "/")
+    }
+
     /// With `lineBreaksAsCRLF`, each line break (LF or CRLF) is written `%0D%0A`, as a mailto
     /// body's are (RFC 6068 §5); in this loop, since Foundation's replacing of the breaks first
     /// was 3 % of a build.

@@ -202,7 +202,8 @@ enum ProgramDecoder {
     private static func assetFileName(_ key: String, example: String, in brand: inout ObjectReader) -> String? {
         guard let value = brand.string(key, required: false, maxLength: 200) else { return nil }
         guard isSafeRelativePath(value) else {
-            brand.error(key, "field '\(key)' must be a file name in content/assets/ such as \(example), found \"\(value)\"")
+            brand.error(key, "field '\(key)' must be a file name in content/assets/ such as \(example), found \"\(value)\": "
+                        + "a name without spaces or control characters, none of its parts starting with a dot (so no ..); rename the file if needed")
             return nil
         }
         return value
