@@ -5,10 +5,10 @@ import Testing
 
 /// Themes escape `{{name}}` with advocate's byte-level HTML escaping instead of swift-mustache's.
 @Suite struct HTMLEscapingTests {
-    /// Every ASCII character but NUL, which swift-mustache leaves as it is (see below).
+    /// Every ASCII character but the controls, which swift-mustache leaves as they are (see below).
     @Test func escapesExactlyWhatSwiftMustacheEscapes() throws {
-        let samples = ["plain", "", "<script>alert('x')</script>", "Tom & \"Jerry\"", "Zoë <zoe@example.org>", "€ > ¥ 😀 ' &amp;",
-                       String(repeating: "a<", count: 100)] + (1..<128).map { "a" + String(UnicodeScalar(UInt8($0))) + "b" }
+        let samples = ["plain", "", "<script>alert('x')</script>", "Tom & \"Jerry\"", "Zoë <zoe@example.org>", "€ > ¥ 😀 ' &amp;", "a\tb\r\nc",
+                       String(repeating: "a<", count: 100)] + (0x20..<0x7F).map { "a" + String(UnicodeScalar(UInt8($0))) + "b" }
         let reference = try MustacheTemplate(string: "{{value}}")
         for sample in samples {
             #expect(HTMLEscaping.escape(sample) == reference.render(["value": sample]), "\(sample)")
@@ -20,6 +20,9 @@ import Testing
     @Test func aNULBecomesTheReplacementCharacter() {
         #expect(HTMLEscaping.escape("Ada\u{0}<b>") == "Ada\u{FFFD}&lt;b&gt;")
         #expect(XMLText.escape("\u{0}") == "\u{FFFD}")
+        // The other controls too (an ESC in an imported name), but tab and the line breaks.
+        #expect(HTMLEscaping.escape("Zed\u{1B}[31m\u{7F}\u{0C}\u{01}") == "Zed\u{FFFD}[31m\u{FFFD}\u{FFFD}\u{FFFD}")
+        #expect(XMLText.escape("a\tb\nc\r\n\u{1F}") == "a\tb\nc\r\n\u{FFFD}")
     }
 
     /// Escaping works on bytes: a combining mark after `<` (one Character with it) cannot hide it.

@@ -1,7 +1,7 @@
 import Mustache
 
 /// The HTML escaping of `{{name}}` in themes and messaging templates: the same five characters
-/// as swift-mustache's own (`< > & " '`) and NUL, but over UTF-8 bytes, and the text itself when
+/// as swift-mustache's own (`< > & " '`) and the control characters, but over UTF-8 bytes, and the text itself when
 /// it has none of them (most values). swift-mustache escapes with a dictionary lookup per Character,
 /// which was a sixth of a 100,000-referrer build (perf); it lets a template choose its content
 /// type by pragma, so every template is parsed behind ``pragma``.
@@ -55,7 +55,8 @@ enum HTMLEscaping: MustacheContentType {
         case UInt8(ascii: "'"): apostrophe
         // NUL is an error in HTML and not a character of XML at all: the replacement character
         // is what a browser would show (a form value typed back into a 422 page may hold one).
-        case 0: "\u{FFFD}"
+        // So are the other controls but tab and the line breaks (an ESC in an imported name).
+        case 0...0x08, 0x0B, 0x0C, 0x0E...0x1F, 0x7F: "\u{FFFD}"
         default: nil
         }
     }
