@@ -547,6 +547,8 @@ import Testing
         try directory.write("templates/join.mustache", "<p>\n{{#a}} {{^b}}\n {{/a}}{{/b}}")
         try directory.write("templates/thanks.mustache", "{{<layout}}{{$main}}{{> missing-partial}}{{/main}}{{/layout}}")
         try FileManager.default.removeItem(atPath: directory.file("templates/404.mustache"))
+        try FileManager.default.removeItem(atPath: directory.file("templates/story.mustache"))
+        try FileManager.default.createDirectory(atPath: directory.file("templates/story.mustache"), withIntermediateDirectories: false)
         do {
             _ = try SiteInputs.load(SiteFixture.options(directory))
             Issue.record("expected template errors")
@@ -559,6 +561,7 @@ import Testing
                     "\(messages)")
             #expect(messages.contains { $0.contains("thanks.mustache:1:21: error: partial 'missing-partial' not found") })
             #expect(messages.contains { $0.contains("404.mustache:1:1: error: missing template '404'") })
+            #expect(messages.contains { $0.contains("story.mustache:1:1: error: the template 'story' is a folder, not a file") }, "\(messages)")
         }
     }
 

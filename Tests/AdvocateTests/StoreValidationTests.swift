@@ -215,6 +215,9 @@ import Testing
             let found = try diagnostics(program: StoreFixture().programJSON.replacingOccurrences(of: #""endpoint": "/api/referrals""#, with: #""endpoint": "\#(endpoint)""#))
             #expect(found.contains { $0.severity == .error && $0.message.contains("field 'endpoint'") }, "\(endpoint): \(found)")
         }
+        // An address on another host is told what is wrong with it.
+        let query = try diagnostics(program: StoreFixture().programJSON.replacingOccurrences(of: #""endpoint": "/api/referrals""#, with: #""endpoint": "https://forms.example/x?campaign=acme""#))
+        #expect(query.contains { $0.message.contains("an absolute http(s) URL with no query or fragment: no ? or #, found") }, "\(query)")
         for endpoint in ["/api/referrals", "/refer/api/v1/referrals", "https://api.acme.example/referrals"] {
             let found = try diagnostics(program: StoreFixture().programJSON.replacingOccurrences(of: #""endpoint": "/api/referrals""#, with: #""endpoint": "\#(endpoint)""#))
             #expect(found.isEmpty, "\(endpoint): \(found)")

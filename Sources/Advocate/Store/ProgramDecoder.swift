@@ -19,7 +19,9 @@ enum ProgramDecoder {
         }
         let endpoint = reader.string("endpoint", required: false, maxLength: 2000) ?? "/api/referrals"
         if !isEndpointPath(endpoint) && !isHTTPURL(endpoint) {
-            reader.error("endpoint", "field 'endpoint' must be a path such as /api/referrals (letters, digits and - . _ ~ /, not the server's own /api/join or /healthz, nor in the site's pages: /r/, /stats/, /assets/, /terms/…) or an absolute http(s) URL, found \"\(endpoint)\"")
+            // An address on another host says what is wrong with it (a query, say).
+            let problem = endpoint.hasPrefix("http://") || endpoint.hasPrefix("https://") ? httpURLProblem(endpoint).map { ": \($0)" } ?? "" : ""
+            reader.error("endpoint", "field 'endpoint' must be a path such as /api/referrals (letters, digits and - . _ ~ /, not the server's own /api/join or /healthz, nor in the site's pages: /r/, /stats/, /assets/, /terms/…) or an absolute http(s) URL with no query or fragment\(problem), found \"\(endpoint)\"")
         }
         let currency = reader.string("currency", required: false, maxLength: 3) ?? "USD"
         if currency.utf8.count != 3 || !currency.utf8.allSatisfy({ $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) {

@@ -103,7 +103,10 @@ public struct Theme: Sendable {
             diagnostics.warning(sources[name]!, .start, "the template is empty, so every page \(parents.contains(name) ? "built on it" : "it renders") will be blank")
         }
         for name in pageTemplates where sources[name] == nil {
-            diagnostics.error(Paths.join(directory, name + ".mustache"), .start, "missing template '\(name)': every theme needs it")
+            let path = Paths.join(directory, name + ".mustache")
+            diagnostics.error(path, .start, fileType(path) == S_IFDIR
+                ? "the template '\(name)' is a folder, not a file: every theme needs it as a file"
+                : "missing template '\(name)': every theme needs it")
         }
         let assets = ContentLoader.listFiles(Paths.join(directory, "assets"))
         let joinPages = joinPageTemplates.filter { sources[$0] != nil }
