@@ -230,7 +230,7 @@ import Testing
         // A letter or two off is caught as well as a difference of case; nothing near is not guessed at.
         var nearDiagnostics = DiagnosticList()
         MessageTemplateLoader.checkVariables("{{reward.freind}} {{refferer.name}} {{coupon}}", available: ["reward.friend", "referrer.name", "link"],
-                                             file: "n.md", firstLine: 1, diagnostics: &nearDiagnostics)
+                                             file: "n.md", placement: .lines(from: 1), diagnostics: &nearDiagnostics)
         #expect(nearDiagnostics.all.map(\.description) == [
             "n.md:1:1: error: unknown variable '{{reward.freind}}'; did you mean '{{reward.friend}}'? (available: link, referrer.name, reward.friend)",
             "n.md:1:19: error: unknown variable '{{refferer.name}}'; did you mean '{{referrer.name}}'? (available: link, referrer.name, reward.friend)",

@@ -124,8 +124,32 @@ import Testing
         #expect(found.count { $0.hasPrefix("m.md:3:") && $0.contains("error: unknown variable '{{referrer.nam}}'") } == 1, "\(found)")
         #expect(found.count { $0.hasPrefix("m.md:8:4: error: unknown variable '{{referrer.nam}}'") } == 1, "\(found)")
         #expect(found.contains("m.md:8:21: error: body: invalid Mustache: {{#program}} is opened here but never closed (add {{/program}})"), "\(found)")
-        #expect(found.contains { $0.hasPrefix("m.md:6:1: error: body (variant c): invalid Mustache:") }, "\(found)")
+        #expect(found.contains { $0.hasPrefix("m.md:6:14: error: body (variant c): invalid Mustache:") }, "\(found)")
         #expect(found.contains("m.md:5:1: error: variant \"b\" must be a map with 'subject' and/or 'body'"), "\(found)")
+    }
+
+    /// A problem in a front matter value is placed where the file has it: after the value's
+    /// quote, and in a block scalar at its indentation.
+    @Test func problemsInFrontMatterValuesArePlacedInTheFile() throws {
+        let (_, found) = try loaded("""
+            ---
+            title: Email
+            channel: email
+            subject: "{{referrer.firstName}} sent you {{reward.frend}} at Acme"
+            variants:
+              b:
+                subject: 'Hi {{referrer.nme}}'
+                body: |
+                  Hello
+                  The {{program.nme}} team
+                  Claim it here: {{link}} {{#referrer.name}}oops
+            ---
+            Body {{link}}
+            """)
+        #expect(found.contains { $0.hasPrefix("m.md:4:43: error: unknown variable '{{reward.frend}}'") }, "\(found)")
+        #expect(found.contains { $0.hasPrefix("m.md:7:18: error: unknown variable '{{referrer.nme}}'") }, "\(found)")
+        #expect(found.contains { $0.hasPrefix("m.md:10:11: error: unknown variable '{{program.nme}}'") }, "\(found)")
+        #expect(found.contains { $0.hasPrefix("m.md:11:31: error: body (variant b): invalid Mustache: {{#referrer.name}} is opened here but never closed") }, "\(found)")
     }
 
     /// A share message without the referrer's link is almost surely a mistake: a warning.

@@ -14,6 +14,9 @@ public struct MarkdownSource: Sendable {
     /// (`variants.b.body`); a block scalar's (`body: |`) is the line after its key. The line of
     /// a key within a map is there too, under its path and `#key` (`variants.b#key`).
     public var valueLines: [String: Int] = [:]
+    /// Where the text of each scalar value is, by dotted path as ``valueLines``: after a quote,
+    /// and for a block scalar at its indentation on the line after its key.
+    public var valuePlacements: [String: TextPlacement] = [:]
     /// Front matter that parses but most likely does not say what was meant (``FrontMatter/surprises(in:firstLine:fields:file:)``).
     public var warnings: [Diagnostic] = []
 
@@ -25,6 +28,12 @@ public struct MarkdownSource: Sendable {
     /// The line the key of the value at `path` is written on (a mapping's value starts on the line after).
     func line(ofKey path: String, inField key: String) -> Int {
         valueLines[path + "#key"] ?? line(ofValue: path, inField: key)
+    }
+
+    /// Where the text of the scalar at `path` is (``valuePlacements``), else the start of the
+    /// line its value or the field `key` holding it starts on.
+    func placement(ofValue path: String, inField key: String) -> TextPlacement {
+        valuePlacements[path] ?? .lines(from: line(ofValue: path, inField: key))
     }
 
     public func location(of key: String) -> SourceLocation {
@@ -82,6 +91,8 @@ public enum FrontMatter {
         var fields: [String: FrontMatterValue] = [:]
         var locations: [String: SourceLocation] = [:]
         var valueLines: [String: Int] = [:]
+        var placements: [String: TextPlacement] = [:]
+        let yamlLines = lines[(opening + 1)..<closing]
         do {
             guard let node = try Yams.compose(yaml: yaml) else {
                 return MarkdownSource(file: file, fields: [:], fieldLocations: [:], body: body, bodyLine: closing + 2)
@@ -93,7 +104,7 @@ public enum FrontMatter {
             for (key, value) in mapping {
                 guard let name = key.string else { continue }
                 let location = key.mark.map { SourceLocation(line: $0.line + yamlLine - 1, column: $0.column) } ?? SourceLocation(line: yamlLine, column: 1)
-                guard let converted = convert(value, path: name, firstLine: yamlLine, budget: &budget, lines: &valueLines) else {
+                guard let converted = convert(value, path: name, in: yamlLines, firstLine: yamlLine, budget: &budget, lines: &valueLines, placements: &placements) else {
                     throw Diagnostic.error(file, location, "front matter holds more than \(Formatting.grouped(Int64(maximumValues))) values "
                                            + "(each alias '*name' is a copy of what it names); front matter needs only a few fields such as 'title:'")
                 }
@@ -129,7 +140,7 @@ public enum FrontMatter {
             throw Diagnostic.error(file, SourceLocation(line: yamlLine, column: 1), "invalid YAML front matter: \(error)")
         }
         return MarkdownSource(file: file, fields: fields, fieldLocations: locations, body: body, bodyLine: closing + 2, valueLines: valueLines,
-                              warnings: surprises(in: lines[(opening + 1)..<closing], firstLine: yamlLine, fields: fields, file: file))
+                              valuePlacements: placements, warnings: surprises(in: yamlLines, firstLine: yamlLine, fields: fields, file: file))
     }
 
     /// Top-level fields YAML reads otherwise than a person writing copy means: `title: #1 FAQ`
@@ -158,12 +169,16 @@ public enum FrontMatter {
 
     /// The node at `path` as a value, with the lines its values start on (the YAML's first line
     /// is the file's `firstLine`); nil once it would take more than `budget` values in all.
-    private static func convert(_ node: Node, path: String, firstLine: Int, budget: inout Int, lines: inout [String: Int]) -> FrontMatterValue? {
+    private static func convert(_ node: Node, path: String, in yamlLines: ArraySlice<Substring>, firstLine: Int, budget: inout Int,
+                                lines: inout [String: Int], placements: inout [String: TextPlacement]) -> FrontMatterValue? {
         budget -= 1
         guard budget >= 0 else { return nil }
         if let mark = node.mark {
             let isBlock = node.scalar.map { $0.style == .literal || $0.style == .folded } ?? false
             lines[path] = mark.line + firstLine - 1 + (isBlock ? 1 : 0)
+            if let scalar = node.scalar {
+                placements[path] = placement(of: scalar, at: mark, in: yamlLines, firstLine: firstLine)
+            }
         }
         switch node {
         case .scalar(let scalar):
@@ -174,19 +189,38 @@ public enum FrontMatter {
             for (key, value) in mapping {
                 guard let name = key.string else { continue }
                 if let mark = key.mark { lines[path + "." + name + "#key"] = mark.line + firstLine - 1 }
-                guard let converted = convert(value, path: path + "." + name, firstLine: firstLine, budget: &budget, lines: &lines) else { return nil }
+                guard let converted = convert(value, path: path + "." + name, in: yamlLines, firstLine: firstLine, budget: &budget, lines: &lines, placements: &placements)
+                else { return nil }
                 map[name] = converted
             }
             return .map(map)
         case .sequence(let sequence):
             var list: [FrontMatterValue] = []
             for (index, value) in sequence.enumerated() {
-                guard let converted = convert(value, path: path + ".\(index)", firstLine: firstLine, budget: &budget, lines: &lines) else { return nil }
+                guard let converted = convert(value, path: path + ".\(index)", in: yamlLines, firstLine: firstLine, budget: &budget, lines: &lines, placements: &placements)
+                else { return nil }
                 list.append(converted)
             }
             return .list(list)
         case .alias:
             return .null
+        }
+    }
+
+    /// Where a scalar's text is, from its mark (at its opening quote, or at a block scalar's `|`
+    /// or `>`): after the quote; for a block scalar, at the indentation of its first line of text.
+    private static func placement(of scalar: Node.Scalar, at mark: Mark, in yamlLines: ArraySlice<Substring>, firstLine: Int) -> TextPlacement {
+        let line = mark.line + firstLine - 1
+        switch scalar.style {
+        case .literal, .folded:
+            // Its text starts on a later line (`mark.line` counts from 1: the next line's index).
+            let text = yamlLines.dropFirst(mark.line).first { !$0.allSatisfy(\.isWhitespace) }
+            let indentation = text.map { $0.prefix { $0 == " " }.count } ?? 0
+            return TextPlacement(line: line + 1, column: indentation + 1, indentation: indentation)
+        case .singleQuoted, .doubleQuoted:
+            return TextPlacement(line: line, column: mark.column + 1, indentation: 0)
+        default:
+            return TextPlacement(line: line, column: mark.column, indentation: 0)
         }
     }
 

@@ -85,22 +85,23 @@ enum MessageTemplateLoader {
                 diagnostics.warning(file, place(key), "variant \"\(variantName)\": " + UnknownKey.warning(key, allowed: ["body", "subject"]))
             }
             let body = fields["body"]?.text ?? source.body
-            let bodyLine = fields["body"]?.text == nil ? source.bodyLine
-                : source.line(ofValue: "variants.\(variantName).body", inField: "variants")
+            let bodyAt = fields["body"]?.text == nil ? .lines(from: source.bodyLine)
+                : source.placement(ofValue: "variants.\(variantName).body", inField: "variants")
             if channel != .email && fields["subject"] != nil {
                 diagnostics.warning(file, place("subject"), "variant \"\(variantName)\": 'subject' is for email templates; \(channel.label) messages have none, so it is ignored")
             }
             let ownSubject = channel == .email ? fields["subject"]?.text?.trimmingWhitespace() : nil
-            let subjectAt = ownSubject == nil ? source.location(of: "subject")
-                : SourceLocation(line: source.line(ofValue: "variants.\(variantName).subject", inField: "variants"), column: 1)
+            let subjectAt = ownSubject == nil ? source.placement(ofValue: "subject", inField: "subject")
+                : source.placement(ofValue: "variants.\(variantName).subject", inField: "variants")
             if let variant = parseVariant(name: variantName, channel: channel, notification: notification, subject: ownSubject ?? subject,
-                                          ownSubject: ownSubject != nil, subjectAt: subjectAt, body: body, ownBody: fields["body"]?.text != nil, bodyLine: bodyLine,
+                                          ownSubject: ownSubject != nil, subjectAt: subjectAt, body: body, ownBody: fields["body"]?.text != nil, bodyAt: bodyAt,
                                           source: source, diagnostics: &diagnostics) {
                 variants.append(variant)
             }
         }
         if names.isEmpty, let variant = parseVariant(name: nil, channel: channel, notification: notification, subject: subject, ownSubject: false,
-                                                     subjectAt: source.location(of: "subject"), body: source.body, ownBody: false, bodyLine: source.bodyLine, source: source, diagnostics: &diagnostics) {
+                                                     subjectAt: source.placement(ofValue: "subject", inField: "subject"), body: source.body, ownBody: false,
+                                                     bodyAt: .lines(from: source.bodyLine), source: source, diagnostics: &diagnostics) {
             variants.append(variant)
         }
         guard !variants.isEmpty, !(channel == .email && subject == nil) else { return nil }
@@ -108,61 +109,66 @@ enum MessageTemplateLoader {
                                notificationLocation: source.location(of: "send"), variants: variants)
     }
 
-    /// One variant's subject (given at `subjectAt`) and body parsed; `ownSubject` and `ownBody`
-    /// say whether they are the variant's own (its problems then name it) or the file's.
+    /// One variant's subject and body (their texts at `subjectAt` and `bodyAt` in the file)
+    /// parsed; `ownSubject` and `ownBody` say whether they are the variant's own (its problems
+    /// then name it) or the file's.
     private static func parseVariant(name: String?, channel: MessageChannel, notification: Notification?, subject: String?, ownSubject: Bool,
-                                     subjectAt: SourceLocation, body: String, ownBody: Bool, bodyLine: Int, source: MarkdownSource,
+                                     subjectAt: TextPlacement, body: String, ownBody: Bool, bodyAt: TextPlacement, source: MarkdownSource,
                                      diagnostics: inout DiagnosticList) -> MessageVariant? {
         let file = source.file
         var ok = true
         let available = MessageValues.variableNames(for: notification)
         if let subject {
-            checkVariables(subject, available: available, file: file, firstLine: subjectAt.line, diagnostics: &diagnostics)
+            checkVariables(subject, available: available, file: file, placement: subjectAt, diagnostics: &diagnostics)
             if subject.contains(where: \.isNewline) {
-                diagnostics.error(file, subjectAt, "the subject\(MessageVariant.label(ownSubject ? name : nil)) spans several lines; an email's subject is one line: write it on one line after 'subject:'")
+                // At the key, after which the message says to write it.
+                let key = ownSubject ? SourceLocation(line: source.line(ofKey: "variants.\(name ?? "a").subject", inField: "variants"), column: 1)
+                    : source.location(of: "subject")
+                diagnostics.error(file, key, "the subject\(MessageVariant.label(ownSubject ? name : nil)) spans several lines; an email's subject is one line: write it on one line after 'subject:'")
                 ok = false
             }
         }
-        checkVariables(body, available: available, file: file, firstLine: bodyLine, diagnostics: &diagnostics)
+        checkVariables(body, available: available, file: file, placement: bodyAt, diagnostics: &diagnostics)
         if channel == .email {
             // Other channels send the text as it is, tags and all.
             let rendered = Markdown.render(body)
-            ContentLoader.warnAboutOmittedHTML(rendered.omittedHTML, file: file, bodyLine: bodyLine, diagnostics: &diagnostics)
-            ContentLoader.warnAboutDroppedLinks(rendered.droppedLinks, file: file, bodyLine: bodyLine, diagnostics: &diagnostics)
+            ContentLoader.warnAboutOmittedHTML(rendered.omittedHTML, file: file, bodyLine: bodyAt.line, diagnostics: &diagnostics)
+            ContentLoader.warnAboutDroppedLinks(rendered.droppedLinks, file: file, bodyLine: bodyAt.line, diagnostics: &diagnostics)
             // An email's body is Markdown: a value written unescaped could add a link or a
             // picture to a message sent in the program's name (a name typed into a form, say).
             for tag in MustacheTags.scan(body) where tag.isUnescaped {
-                diagnostics.error(file, SourceLocation(line: bodyLine + tag.line - 1, column: tag.column),
+                diagnostics.error(file, bodyAt.location(of: tag.location),
                                   "'{{{\(tag.name)}}}' writes the value into the email's Markdown unescaped, where a name could add a link or a picture; write '{{\(tag.name)}}', which shows it as typed")
                 ok = false
             }
         }
         /// `text` parsed; an error when it does not parse, placed in `written` (the text as the
-        /// file has it, from line `line`), or at `field` for a front matter value.
+        /// file has it, at `placement`).
         func parse(_ text: String, written: String, contentType: String, escaping: CompiledTemplates.Escaping,
-                   line: Int, field: SourceLocation? = nil, what: String, own: Bool) -> MessageText? {
+                   placement: TextPlacement, what: String, own: Bool) -> MessageText? {
             let label = MessageVariant.label(own ? name : nil)
             do {
                 return try MessageText(parsing: text, contentType: contentType, escaping: escaping)
             } catch let error as MustacheTemplate.ParserError {
-                let (place, message) = MustacheSyntaxError.diagnose(error, in: written, firstLine: line,
+                let (place, message) = MustacheSyntaxError.diagnose(error, in: written, placement: placement,
                                                                     columnsBefore: MessageText.pragma(contentType).count)
-                diagnostics.error(file, field ?? place, "\(what)\(label): invalid Mustache: \(message)")
+                diagnostics.error(file, place, "\(what)\(label): invalid Mustache: \(message)")
             } catch {
-                diagnostics.error(file, SourceLocation(line: line, column: 1), "\(what)\(label): invalid Mustache: \(error)")
+                diagnostics.error(file, placement.location(line: 1, column: 1), "\(what)\(label): invalid Mustache: \(error)")
             }
             ok = false
             return nil
         }
-        let subjectTemplate = subject.flatMap { parse($0, written: $0, contentType: PlainTextContentType.name, escaping: .text, line: subjectAt.line,
-                                                   field: subjectAt, what: "subject", own: ownSubject) }
+        let subjectTemplate = subject.flatMap { parse($0, written: $0, contentType: PlainTextContentType.name, escaping: .text, placement: subjectAt,
+                                                   what: "subject", own: ownSubject) }
         // An email's body is parsed as Markdown first, so that its errors are placed in the body as written.
-        let markdown = channel == .email ? parse(body, written: body, contentType: MarkdownContentType.name, escaping: .markdown, line: bodyLine, what: "body", own: ownBody) : nil
+        let markdown = channel == .email ? parse(body, written: body, contentType: MarkdownContentType.name, escaping: .markdown, placement: bodyAt, what: "body", own: ownBody) : nil
         let text = channel == .email && markdown == nil ? nil
-            : parse(channel == .email ? Markdown.plainText(body) : body, written: body, contentType: PlainTextContentType.name, escaping: .text, line: bodyLine, what: "body", own: ownBody)
+            : parse(channel == .email ? Markdown.plainText(body) : body, written: body, contentType: PlainTextContentType.name, escaping: .text, placement: bodyAt,
+                    what: "body", own: ownBody)
         guard ok, let text else { return nil }
         if notification == nil && !([subject, body].contains { $0.map(mentionsLink) ?? false }) {
-            diagnostics.warning(file, SourceLocation(line: bodyLine, column: 1),
+            diagnostics.warning(file, bodyAt.location(line: 1, column: 1),
                                 "body\(MessageVariant.label(ownBody ? name : nil)): this share message has no {{link}}, so it goes out without the referrer's link")
         }
         return MessageVariant(name: name, subject: subjectTemplate, text: text, markdown: markdown)
@@ -177,7 +183,7 @@ enum MessageTemplateLoader {
     /// nothing: an error for a name no message has, a warning for one only some of the server's
     /// emails have (a share message has no friend and no stats link, say). Inside a section a
     /// name is also looked up in the section's value, as Mustache does (`{{#referrer}}{{name}}`).
-    static func checkVariables(_ text: String, available: Set<String>, file: String, firstLine: Int, diagnostics: inout DiagnosticList) {
+    static func checkVariables(_ text: String, available: Set<String>, file: String, placement: TextPlacement, diagnostics: inout DiagnosticList) {
         var contexts: [String?] = []  // one for each open section; nil for one that adds no value to look in
         // A tag left unclosed is reported by the parse.
         for tag in MustacheTags.scan(text) where !tag.isUnfinished {
@@ -187,7 +193,7 @@ enum MessageTemplateLoader {
             }
             if tag.kind == .partial || tag.kind == .parent {
                 // A message is rendered on its own: no theme template is there to include.
-                diagnostics.error(file, SourceLocation(line: firstLine + tag.line - 1, column: tag.column),
+                diagnostics.error(file, placement.location(of: tag.location),
                                   "'{{\(tag.kind == .partial ? ">" : "<") \(tag.name)}}' includes a template, which a message cannot: write its text in the message")
                 if tag.kind == .parent { contexts.append(nil) }  // closed by its {{/name}}
                 continue
@@ -196,7 +202,7 @@ enum MessageTemplateLoader {
             let name = contexts.reversed().lazy.compactMap { $0.map { "\($0).\(tag.name)" } }.first(where: available.contains) ?? tag.name
             if tag.kind != .variable { contexts.append(tag.kind == .section ? name : nil) }
             guard !available.contains(name) else { continue }
-            let location = SourceLocation(line: firstLine + tag.line - 1, column: tag.column)
+            let location = placement.location(of: tag.location)
             let choices = "(available: \(available.sorted().joined(separator: ", ")))"
             if MessageValues.allVariableNames.contains(name) {
                 diagnostics.warning(file, location, "'\(tag.written(tag.name))' is blank in this kind of message: only some emails the server sends have it \(choices)")

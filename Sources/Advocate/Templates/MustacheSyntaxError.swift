@@ -6,14 +6,14 @@ import Mustache
 /// swift-mustache says where it gave up, which for a tag left open is the end of the text; the
 /// tags (``MustacheTags``) say which tag is at fault and where it starts.
 enum MustacheSyntaxError {
-    /// The problem's place in the file that has `text` from line `firstLine`, and what to do
-    /// about it. `error` is swift-mustache's, from parsing `text` after `linesBefore` added lines
+    /// The problem's place in the file that has `text` at `placement`, and what to do about it. `error` is swift-mustache's, from parsing `text` after `linesBefore` added lines
     /// and `columnsBefore` added characters on its first line (a message's content-type pragma).
-    static func diagnose(_ error: MustacheTemplate.ParserError, in text: String, firstLine: Int = 1,
+    static func diagnose(_ error: MustacheTemplate.ParserError, in text: String, placement: TextPlacement = .lines(from: 1),
                          linesBefore: Int = 0, columnsBefore: Int = 0) -> (location: SourceLocation, message: String) {
         let tags = MustacheTags.scan(text).map { tag in
             var tag = tag
-            tag.line += firstLine - 1
+            let place = placement.location(of: tag.location)
+            (tag.line, tag.column) = (place.line, place.column)
             return tag
         }
         if let tag = tags.first(where: \.isUnfinished) {
@@ -30,7 +30,7 @@ enum MustacheSyntaxError {
         case nil:
             let lineInText = max(1, error.context.lineNumber - linesBefore)
             let column = lineInText == 1 ? max(1, error.context.columnNumber - columnsBefore) : error.context.columnNumber
-            return (SourceLocation(line: lineInText + firstLine - 1, column: column), describe(error.error))
+            return (placement.location(line: lineInText, column: column), describe(error.error))
         }
     }
 
