@@ -27,6 +27,19 @@ import Testing
         #expect(throws: JSONParser.SyntaxError.self) { try JSONParser.parse(Array(#"{"k":""#.utf8) + bytes + Array(#""}"#.utf8)) }
     }
 
+    /// A string's bad bytes and a number too large are placed where they start, not after them.
+    @Test func problemsArePlacedWhereTheyStart() {
+        for (bytes, place) in [(Array("{\n  \"name\": \"Acme ".utf8) + [0xC0, 0xAF] + Array("Rewards\",".utf8), "2:17"),
+                               (Array("[\"ok\", 1e400]".utf8), "1:8"), (Array("[\"a\\n".utf8) + [0xFF] + Array("\"]".utf8), "1:2")] {
+            do {
+                _ = try JSONParser.parse(bytes)
+                Issue.record("parsed")
+            } catch {
+                #expect("\(error.location.line):\(error.location.column)" == place, "\(error.message)")
+            }
+        }
+    }
+
     /// The slips of a hand-edited file are named: a trailing comma, a comment, single quotes.
     @Test(arguments: [("[1, 2,\n]", "2:1", "JSON allows no comma before ']': remove the last one"),
                       ("{\"a\": 1,\n}", "2:1", "JSON allows no comma before '}': remove the last one"),

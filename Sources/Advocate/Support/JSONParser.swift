@@ -221,9 +221,24 @@ public struct JSONParser {
         } else {
             string = Self.decodeUTF8(bytes[start..<index], isASCII: isASCII)
         }
+        guard let string else {
+            // At the first byte that is no character (its escapes moved them: the string's quote).
+            index = hasEscapes ? start - 1 : Self.firstInvalidUTF8(bytes[start..<index])
+            throw error("string is not valid UTF-8 (save the file as UTF-8)")
+        }
         index += 1
-        guard let string else { throw error("string is not valid UTF-8") }
         return string
+    }
+
+    /// The index of the first byte in `bytes` that starts no valid UTF-8 sequence.
+    private static func firstInvalidUTF8(_ bytes: ArraySlice<UInt8>) -> Int {
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = bytes.makeIterator()
+        var offset = bytes.startIndex
+        while case .valid(let encoded) = parser.parseScalar(from: &iterator) {
+            offset += encoded.count
+        }
+        return offset
     }
 
     /// The text of `bytes`, or nil when they are not valid UTF-8. `String(validating:as:)`
@@ -308,7 +323,10 @@ public struct JSONParser {
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
-        guard let value = Double(text), value.isFinite else { throw error("number out of range") }
+        guard let value = Double(text), value.isFinite else {
+            index = start  // at the number, not after it
+            throw error("number out of range")
+        }
         return value
     }
 
