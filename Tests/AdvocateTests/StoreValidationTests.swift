@@ -464,6 +464,16 @@ import Testing
             """
         let malformedErrors = try diagnostics(journal: malformed).filter { $0.severity == .error }
         #expect(malformedErrors.map(\.line) == [1, 3], "\(malformedErrors)")
+        // Nor when the slip is in the type itself; a malformed status line hides no error of its id.
+        let brokenType = """
+            {"type":,"referral","id":"rf_1","at":"2026-03-01T09:30:00Z","referrer":"ada","name":"Grace","email":"g@example.org"}
+            {"type":"status","id":"rf_1","at":"2026-03-02T09:30:00Z","status":"contacted"}
+            {"type":"status","id":"rf_3","at":"2026-03-02T09:30:00Z","status":"contacted",}
+            {"type":"status","id":"rf_3","at":"2026-03-03T09:30:00Z","status":"converted"}
+
+            """
+        let brokenTypeErrors = try diagnostics(journal: brokenType).filter { $0.severity == .error }
+        #expect(brokenTypeErrors.map(\.line) == [1, 3, 4], "\(brokenTypeErrors)")
     }
 
     @Test func statusIDKnownFromAnyReferralAcceptedOrNot() throws {
