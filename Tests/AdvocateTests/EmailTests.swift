@@ -59,6 +59,20 @@ import Testing
         }
     }
 
+    /// A `send` that names no email is one error: the template is not taken for share text
+    /// as well (a missing link, a second SMS share text).
+    @Test func anUnknownSendIsOneError() throws {
+        var fixture = SiteFixture()
+        fixture.content["messaging/a-notice.md"] = "---\ntitle: Notice\nchannel: sms\nsend: referral-to-frend\n---\nHi {{referrer.name}}\n"
+        let directory = try fixture.write()
+        #expect {
+            try SiteInputs.load(SiteFixture.options(directory))
+        } throws: { error in
+            let messages = (error as? DiagnosticsError)?.diagnostics.map(\.description) ?? []
+            return messages.count == 1 && messages[0].contains("a-notice.md:4:1: error: send must be one of")
+        }
+    }
+
     /// A referral first converted past the attribution window earns nothing: its referrer is not
     /// told "is now converted" (nor later "rewarded") as if it paid, and the team is warned.
     @Test func aConversionPastTheWindowIsWarnedOfAndNotEmailed() throws {

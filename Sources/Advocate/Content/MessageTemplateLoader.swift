@@ -38,8 +38,12 @@ enum MessageTemplateLoader {
         }
         let title = source.fields["title"]?.text ?? name
         var notification: Notification?
+        // A template with a `send` that names no email is no share message either: checked for
+        // its own errors, then left out, so that it adds no share-text warnings to its own.
+        var sendIsUnknown = false
         if let send = source.fields["send"]?.text {
             notification = Notification(rawValue: send)
+            sendIsUnknown = notification == nil
             if notification == nil {
                 diagnostics.error(file, source.location(of: "send"), "send must be one of \(Notification.allCases.map(\.rawValue).joined(separator: ", ")), found \"\(send)\"")
             } else if channel != .email {
@@ -95,16 +99,17 @@ enum MessageTemplateLoader {
                 : source.placement(ofValue: "variants.\(variantName).subject", inField: "variants")
             if let variant = parseVariant(name: variantName, channel: channel, notification: notification, subject: ownSubject ?? subject,
                                           ownSubject: ownSubject != nil, subjectAt: subjectAt, body: body, ownBody: fields["body"]?.text != nil, bodyAt: bodyAt,
-                                          source: source, diagnostics: &diagnostics) {
+                                          isShareMessage: notification == nil && !sendIsUnknown, source: source, diagnostics: &diagnostics) {
                 variants.append(variant)
             }
         }
         if names.isEmpty, let variant = parseVariant(name: nil, channel: channel, notification: notification, subject: subject, ownSubject: false,
                                                      subjectAt: source.placement(ofValue: "subject", inField: "subject"), body: source.body, ownBody: false,
-                                                     bodyAt: .lines(from: source.bodyLine), source: source, diagnostics: &diagnostics) {
+                                                     bodyAt: .lines(from: source.bodyLine), isShareMessage: notification == nil && !sendIsUnknown,
+                                                     source: source, diagnostics: &diagnostics) {
             variants.append(variant)
         }
-        guard !variants.isEmpty, !(channel == .email && subject == nil) else { return nil }
+        guard !variants.isEmpty, !(channel == .email && subject == nil), !sendIsUnknown else { return nil }
         return MessageTemplate(name: name, file: file, title: title, channel: channel, notification: notification,
                                notificationLocation: source.location(of: "send"), variants: variants)
     }
@@ -113,8 +118,8 @@ enum MessageTemplateLoader {
     /// parsed; `ownSubject` and `ownBody` say whether they are the variant's own (its problems
     /// then name it) or the file's.
     private static func parseVariant(name: String?, channel: MessageChannel, notification: Notification?, subject: String?, ownSubject: Bool,
-                                     subjectAt: TextPlacement, body: String, ownBody: Bool, bodyAt: TextPlacement, source: MarkdownSource,
-                                     diagnostics: inout DiagnosticList) -> MessageVariant? {
+                                     subjectAt: TextPlacement, body: String, ownBody: Bool, bodyAt: TextPlacement, isShareMessage: Bool,
+                                     source: MarkdownSource, diagnostics: inout DiagnosticList) -> MessageVariant? {
         let file = source.file
         var ok = true
         let available = MessageValues.variableNames(for: notification)
@@ -167,7 +172,7 @@ enum MessageTemplateLoader {
             : parse(channel == .email ? Markdown.plainText(body) : body, written: body, contentType: PlainTextContentType.name, escaping: .text, placement: bodyAt,
                     what: "body", own: ownBody)
         guard ok, let text else { return nil }
-        if notification == nil && !([subject, body].contains { $0.map(mentionsLink) ?? false }) {
+        if isShareMessage && !([subject, body].contains { $0.map(mentionsLink) ?? false }) {
             diagnostics.warning(file, bodyAt.location(line: 1, column: 1),
                                 "body\(MessageVariant.label(ownBody ? name : nil)): this share message has no {{link}}, so it goes out without the referrer's link")
         }
