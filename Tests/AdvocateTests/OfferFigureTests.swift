@@ -95,10 +95,21 @@ import Testing
         let late = fixture.refer("bob", friend: "Edsger Dijkstra", email: "edsger@example.org", at: "2026-01-05T10:00:00Z")
         fixture.status(late, "converted", at: "2026-06-20T00:00:00Z")
         fixture.refer("bob", friend: "Barbara Liskov", email: "barbara@example.org", at: "2026-01-07T10:00:00Z")
+        // Contacted again after a conversion past the window: the window is still past.
+        let lateThenContacted = fixture.refer("bob", friend: "Fay Late", email: "fay@example.org", at: "2026-01-08T10:00:00Z")
+        fixture.status(lateThenContacted, "converted", at: "2026-06-20T00:00:00Z")
+        fixture.status(lateThenContacted, "contacted", at: "2026-06-21T00:00:00Z")
+        // Marked rewarded before any conversion: it may still convert in time (in June, an offer pays 50).
+        let paidEarly = fixture.refer("bob", friend: "Paid Early", email: "paid@example.org", at: "2026-06-01T10:00:00Z")
+        fixture.status(paidEarly, "rewarded", at: "2026-06-02T00:00:00Z")
         let store = try fixture.load()
         let table = Exporter.table(.referrals, store: store, figures: FigureCalculator.compute(store, asOf: CalendarDay("2026-06-30")!.end))
         let reward = try #require(table.header.firstIndex(of: "reward"))
-        #expect(table.rows.map { $0[reward] } == [.number(25), .empty, .empty, .empty, .number(25)])
+        let id = try #require(table.header.firstIndex(of: "id"))
+        func rewardOf(_ referral: String) -> CSVTable.Cell? { table.rows.first { $0[id] == .text(referral) }?[reward] }
+        #expect(rewardOf(lateThenContacted) == .empty && rewardOf(paidEarly) == .number(50), "\(String(describing: rewardOf(paidEarly)))")
+        #expect(table.rows.filter { $0[id] != .text(lateThenContacted) && $0[id] != .text(paidEarly) }.map { $0[reward] }
+                == [.number(25), .empty, .empty, .empty, .number(25)])
     }
 
     @Test func anOfferEndingBeforeItStartsIsAnErrorNamingTheField() throws {

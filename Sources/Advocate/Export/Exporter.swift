@@ -57,7 +57,7 @@ public enum Exporter {
                     outcome.firstConvertedAt.map { .text($0.iso8601) } ?? .empty,
                     outcome.conversionValue.map(CSVTable.Cell.number) ?? .empty,
                     .bool(outcome.isConversion),
-                    outcome.offer.map(CSVTable.Cell.text) ?? .empty, payableReward(outcome).map(CSVTable.Cell.number) ?? .empty,
+                    outcome.offer.map(CSVTable.Cell.text) ?? .empty, payableReward(outcome, program: store.program).map(CSVTable.Cell.number) ?? .empty,
                 ])
             }
         }
@@ -72,13 +72,12 @@ public enum Exporter {
     /// What a referral earns its referrer: a counted conversion's reward, or an open referral's
     /// should it convert in time; nil for one that earns nothing (a duplicate, a self-referral, a
     /// rejection, a conversion after the window), so a CRM never reads an amount to pay there.
-    private static func payableReward(_ outcome: ReferralOutcome) -> Double? {
-        guard outcome.isAccepted else { return nil }
-        switch outcome.latestStatus {
-        case .rejected: return nil
-        case .converted, .rewarded: return outcome.isConversion ? outcome.reward : nil
-        case nil, .contacted: return outcome.reward
-        }
+    /// The window counts from the first conversion: once that came too late, no later status
+    /// earns (contacted again, say); a `rewarded` with no conversion yet may still convert in time.
+    private static func payableReward(_ outcome: ReferralOutcome, program: Program) -> Double? {
+        guard outcome.isAccepted, outcome.latestStatus != .rejected else { return nil }
+        if let convertedAt = outcome.firstConvertedAt, !program.isWithinWindow(convertedAt, of: outcome.referral) { return nil }
+        return outcome.reward
     }
 
     static func referrers(store: Store) -> CSVTable {

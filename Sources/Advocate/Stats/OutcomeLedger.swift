@@ -173,7 +173,6 @@ public struct OutcomeLedger: Sendable {
     /// Decides whether an outcome counts as a conversion: latest status converted or rewarded,
     /// first converted within the attribution window.
     private mutating func settle(_ index: Int) {
-        let window = Int64(program.attributionWindowDays) * Instant.millisecondsPerDay
         let outcome = outcomes[index]
         guard let convertedAt = outcome.firstConvertedAt, outcome.isAccepted,
               outcome.latestStatus == .converted || outcome.latestStatus == .rewarded
@@ -181,7 +180,7 @@ public struct OutcomeLedger: Sendable {
             outcomes[index].isConversion = false
             return
         }
-        outcomes[index].isConversion = convertedAt.milliseconds - outcome.referral.at.milliseconds <= window
+        outcomes[index].isConversion = program.isWithinWindow(convertedAt, of: outcome.referral)
     }
 
     /// Counts an outcome into (`sign` 1) or out of (-1) its referrer's and the program's totals.

@@ -148,6 +148,13 @@ public struct Referrer: Sendable {
     public var origin: Origin
 }
 
+extension Program {
+    /// Whether a conversion at `instant` came within the attribution window of `referral`.
+    public func isWithinWindow(_ instant: Instant, of referral: Referral) -> Bool {
+        instant.milliseconds - referral.at.milliseconds <= Int64(attributionWindowDays) * Instant.millisecondsPerDay
+    }
+}
+
 extension Referrer {
     /// The name pages, share messages and emails show: the store's, less any email address
     /// in it (``PersonName/withoutAddresses(_:)``).
