@@ -231,6 +231,22 @@ import Testing
         #expect(errors.count == 1 && errors[0].description.contains("program.json:\(line):") && errors[0].message.contains(message), "\(errors)")
     }
 
+    /// An SVG logo with a script runs it when its own address is opened, on the portal's site:
+    /// a warning at the field; the same logo without one, or with words such as "online", none.
+    @Test(arguments: [("<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>", true),
+                      ("<svg xmlns=\"http://www.w3.org/2000/svg\" ONLOAD = \"x()\"/>", true),
+                      ("<svg xmlns=\"http://www.w3.org/2000/svg\"><title>Acme online</title></svg>", false)])
+    func aLogoWithAScriptIsAWarning(svg: String, warned: Bool) throws {
+        var site = SiteFixture()
+        site.content["assets/logo.svg"] = svg
+        let directory = try site.write()
+        let program = try directory.read("content/data/program.json").replacingOccurrences(of: #""currency": "USD","#, with: "\"currency\": \"USD\",\n  \"brand\": {\"logo\": \"logo.svg\"},")
+        try directory.write("content/data/program.json", program)
+        let found = SiteChecker.check(SiteFixture.options(directory)).diagnostics.filter { $0.message.contains("holds a script") }
+        #expect(found.count == (warned ? 1 : 0), "\(found)")
+        #expect(found.allSatisfy { $0.severity == .warning && $0.file.hasSuffix("program.json") })
+    }
+
     /// `check` passing a program that `serve` then refuses: a webhook's secret variable unset
     /// here is a warning.
     @Test func aWebhookSecretNotSetHereIsAWarning() throws {

@@ -162,6 +162,21 @@ public struct SiteInputs: Sendable {
             diagnostics.error(programFile, brand.imageLocation,
                               "brand.image names \"\(image)\" but its content is no PNG, JPEG, GIF or WebP picture (an SVG or another file renamed?): link previews would show nothing")
         }
+        if let logo = brand.logo, content.assets.contains(logo), logo.lowercased().hasSuffix(".svg"), svgHasScript(asset(logo)) {
+            diagnostics.warning(programFile, brand.logoLocation,
+                                "brand.logo \"\(logo)\" holds a script (<script>, or an on… attribute): it runs for anyone who opens the logo's address, "
+                                + "on the portal's own site, where the private stats pages are; export the SVG again without scripts")
+        }
+    }
+
+    /// Whether an SVG file holds what a browser runs when the file is opened by its address: a
+    /// `<script>` element or an event attribute (`onload=`). Pages show the logo in an `<img>`,
+    /// which runs neither; its own address does.
+    static func svgHasScript(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let text = String(decoding: (try? handle.read(upToCount: 2 << 20)) ?? Data(), as: UTF8.self).lowercased()
+        return text.contains("<script") || text.range(of: #"\son[a-z]+\s*="#, options: .regularExpression) != nil
     }
 
     /// Whether the file starts as a PNG, JPEG, GIF or WebP does: what its name says is not enough
