@@ -99,7 +99,7 @@ import Testing
         let lateThenContacted = fixture.refer("bob", friend: "Fay Late", email: "fay@example.org", at: "2026-01-08T10:00:00Z")
         fixture.status(lateThenContacted, "converted", at: "2026-06-20T00:00:00Z")
         fixture.status(lateThenContacted, "contacted", at: "2026-06-21T00:00:00Z")
-        // Marked rewarded before any conversion: it may still convert in time (in June, an offer pays 50).
+        // Marked rewarded before any conversion: it counts as none, and cannot become converted.
         let paidEarly = fixture.refer("bob", friend: "Paid Early", email: "paid@example.org", at: "2026-06-01T10:00:00Z")
         fixture.status(paidEarly, "rewarded", at: "2026-06-02T00:00:00Z")
         let store = try fixture.load()
@@ -107,7 +107,7 @@ import Testing
         let reward = try #require(table.header.firstIndex(of: "reward"))
         let id = try #require(table.header.firstIndex(of: "id"))
         func rewardOf(_ referral: String) -> CSVTable.Cell? { table.rows.first { $0[id] == .text(referral) }?[reward] }
-        #expect(rewardOf(lateThenContacted) == .empty && rewardOf(paidEarly) == .number(50), "\(String(describing: rewardOf(paidEarly)))")
+        #expect(rewardOf(lateThenContacted) == .empty && rewardOf(paidEarly) == .empty, "\(String(describing: rewardOf(paidEarly)))")
         #expect(table.rows.filter { $0[id] != .text(lateThenContacted) && $0[id] != .text(paidEarly) }.map { $0[reward] }
                 == [.number(25), .empty, .empty, .empty, .number(25)])
     }

@@ -73,11 +73,16 @@ public enum Exporter {
     /// should it convert in time; nil for one that earns nothing (a duplicate, a self-referral, a
     /// rejection, a conversion after the window), so a CRM never reads an amount to pay there.
     /// The window counts from the first conversion: once that came too late, no later status
-    /// earns (contacted again, say); a `rewarded` with no conversion yet may still convert in time.
+    /// earns (contacted again, say).
     private static func payableReward(_ outcome: ReferralOutcome, program: Program) -> Double? {
-        guard outcome.isAccepted, outcome.latestStatus != .rejected else { return nil }
-        if let convertedAt = outcome.firstConvertedAt, !program.isWithinWindow(convertedAt, of: outcome.referral) { return nil }
-        return outcome.reward
+        guard outcome.isAccepted else { return nil }
+        switch outcome.latestStatus {
+        case .rejected: return nil
+        case .converted, .rewarded: return outcome.isConversion ? outcome.reward : nil
+        case nil, .contacted:
+            if let convertedAt = outcome.firstConvertedAt, !program.isWithinWindow(convertedAt, of: outcome.referral) { return nil }
+            return outcome.reward
+        }
     }
 
     static func referrers(store: Store) -> CSVTable {
