@@ -66,7 +66,9 @@ import Testing
         #expect(PersonName.masked("Grace Hopper") == "Grace H.")
         // A suffix without a comma is passed over as one after a comma is.
         for (name, masked) in [("Grace Hopper Jr.", "Grace H."), ("John Smith III", "John S."), ("Grace Hopper Ph.D.", "Grace H."),
-                               ("Smith Jr.", "S."), ("Jr.", "Jr."), ("Zoë Müller MD", "Zoë M."), ("Grace\u{200B}Hopper", "Grace H.")] {
+                               ("Smith Jr.", "S."), ("Jr.", "Jr."), ("Zoë Müller MD", "Zoë M."), ("Grace\u{200B}Hopper", "Grace H."),
+                               ("Smith M.B.A.", "S."), ("Grace Hopper M.B.A.", "Grace H."), ("Smith 3rd", "S."), ("Smith Jnr", "S."), ("Smith (Jr.)", "S."),
+                               ("Grace\u{2060}Hopper", "Grace H."), ("Grace\u{00AD}Hopper", "Grace H."), ("Ada, Grace\u{200B}Hopper", "Grace A.")] {
             #expect(PersonName.masked(name) == masked, "\(name)")
         }
         // After a title the next word may be a family name ("Mr. Smith Jr.", "Sra. García
@@ -82,7 +84,14 @@ import Testing
     @Test func aReferrersShownNameLeavesOutAddresses() {
         for (name, shown) in ["Grace Hopper <grace@example.com>": "Grace Hopper", "grace@example.com": "g.", "Hopper, Grace (grace@x.io)": "Hopper, Grace",
                               "grace (at) example.com Grace": "Grace", "\"Grace\" <g＠x.io>": "Grace", "Ada Lovelace": "Ada Lovelace",
-                              "Pat (at work) Smith": "Pat (at work) Smith", "ada [AT] x.io": "a.", "Zoë Müller – zoe@x.io": "Zoë Müller"] {
+                              "Pat (at work) Smith": "Pat (at work) Smith", "ada [AT] x.io": "a.", "Zoë Müller – zoe@x.io": "Zoë Müller",
+                              // Written over several words, or with the small at sign.
+                              "Grace Hopper <grace @ example.com>": "Grace Hopper", "Grace Hopper <grace@ example.com>": "Grace Hopper",
+                              "grace(at) example.com": "g.", "grace [at] example [dot] com": "g.", "grace﹫example.com": "g.",
+                              "<grace@example.com>": "g.", "\"grace@example.com\"": "g.",
+                              // An at sign, but no address: shown as written.
+                              "Hans Müller (AT)": "Hans Müller (AT)", "Anna Gruber [AT]": "Anna Gruber [AT]", "@handle": "@handle",
+                              "Ada [at] Acme": "Ada [at] Acme", "AT&T Team": "AT&T Team", "(at)": "(at)"] {
             #expect(PersonName.withoutAddresses(name) == shown, "\(name)")
         }
     }

@@ -15,8 +15,7 @@ enum ReferrerDecoder {
         if nameHasControls {
             reader.error("name", "field 'name' must not contain control characters")
         }
-        if let name, !nameHasControls, PersonName.looksLikeAnAddress(name) {
-            let shown = PersonName.withoutAddresses(name)
+        if let name, !nameHasControls, case let shown = PersonName.withoutAddresses(name), shown != name {
             reader.warning("name", "name holds an email address, which no public page may show: pages and share messages show \"\(shown)\" instead; "
                            + "keep the address in 'email' and only the person's name in 'name'")
         }

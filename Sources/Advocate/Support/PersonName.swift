@@ -56,12 +56,23 @@ public enum PersonName {
         word.utf8.count <= 5 && titles.contains((word.hasSuffix(".") ? word.dropLast() : word).lowercased())
     }
 
-    /// Words after a comma that end a name rather than give it ("Grace Hopper, Jr.").
-    private static let suffixes: Set<String> = ["jr", "sr", "ii", "iii", "iv", "phd", "md", "esq", "mba"]
+    /// Words that end a name rather than give it ("Grace Hopper, Jr.", "Smith 3rd").
+    private static let suffixes: Set<String> = ["jr", "jnr", "sr", "snr", "ii", "iii", "iv", "2nd", "3rd", "4th", "phd", "md", "esq", "mba", "cpa"]
 
-    /// Whether a word is one of ``suffixes``, with or without its dots ("Ph.D.", "Jr").
+    /// Whether a word is one of ``suffixes``, with or without its dots and brackets ("Ph.D.",
+    /// "Jr", "(Jr.)").
     private static func isSuffix(_ word: Substring) -> Bool {
-        suffixes.contains(word.filter { $0 != "." }.lowercased())
+        suffixes.contains(word.filter { $0 != "." && $0 != "(" && $0 != ")" }.lowercased())
+    }
+
+    /// Invisible characters that part words as a space does ("Grace\u{2060}Hopper" is two):
+    /// the zero-width space, the word joiner, the byte order mark, the soft hyphen and the
+    /// Mongolian vowel separator. Not the zero-width joiners, which belong inside words of
+    /// several scripts and inside emoji.
+    private static let invisibleSeparators: Set<Character> = ["\u{200B}", "\u{2060}", "\u{FEFF}", "\u{00AD}", "\u{180E}"]
+
+    private static func isWordBreak(_ character: Character) -> Bool {
+        character.isWhitespace || invisibleSeparators.contains(character)
     }
 
     /// Words that start a family name ("van der Berg", "De la Cruz"), in any case.
@@ -85,7 +96,7 @@ public enum PersonName {
 
     /// The words before a comma less the titles that open them: "Dr. Hopper" is Hopper.
     private static func familyWords(_ before: Substring) -> [Substring] {
-        Array(before.split(whereSeparator: \.isWhitespace).drop(while: isTitle))
+        Array(before.split(whereSeparator: isWordBreak).drop(while: isTitle))
     }
 
     /// A friend's name as a referrer's stats page shows it: "Grace H." for "Grace Hopper" and
@@ -104,20 +115,19 @@ public enum PersonName {
         if utf8.contains(UInt8(ascii: "@")) { return "\(Character(Unicode.Scalar(first[first.startIndex])))." }
         guard words.count > 1, let last = words.last, let initial = last.first else { return String(Substring(first)) }
         // "Grace Hopper Jr.": the walk below passes over a suffix that ends the name.
-        if last.count <= 5, isSuffix(Substring(last)) { return maskedByCharacters(name) }
+        if last.count <= 8, isSuffix(Substring(last)) { return maskedByCharacters(name) }
         return "\(Substring(first)) \(Character(Unicode.Scalar(initial)))."
     }
 
     /// `masked` for any name, word by word as Characters.
     static func maskedByCharacters(_ name: String) -> String {
-        // A zero-width space parts words as a space does ("Grace\u{200B}Hopper" is "Grace H.").
-        let words = name.split { $0.isWhitespace || $0 == "\u{200B}" }
+        let words = name.split(whereSeparator: isWordBreak)
         guard let first = words.first else { return "A friend" }
         if looksLikeAnAddress(name), let initial = first.first { return "\(initial)." }
         // A full-width or an ideographic comma (田中、太郎) separates as a comma does.
         if let comma = name.firstIndex(where: { $0 == "," || $0 == "，" || $0 == "、" }) {
             let family = familyWords(name[..<comma])
-            let given = name[name.index(after: comma)...].split(whereSeparator: \.isWhitespace).drop(while: isTitle)
+            let given = name[name.index(after: comma)...].split(whereSeparator: isWordBreak).drop(while: isTitle)
             // "Hopper, Grace", "Dr. Hopper, Grace", "van der Berg, Jan": the family name first,
             // as contact lists export it; not before a suffix ("Dr. Smith, PhD").
             let beforeSuffix = given.first.map(isSuffix) ?? false
@@ -145,39 +155,60 @@ public enum PersonName {
 
     /// A referrer's name as pages and share messages show it: without the email addresses a
     /// roster imported from a mail client or a CRM may hold in it ("Grace Hopper" for "Grace
-    /// Hopper <grace@example.com>", "grace (at) example.com" as a word of its own too), and the
-    /// first character of a name that is only an address ("g." for "grace@example.com"), as
-    /// ``masked(_:)`` shows such a friend. No public page shows a referrer's email.
+    /// Hopper <grace@example.com>"), also written over several words ("grace (at) example (dot)
+    /// com"), and the first letter of a name that is only an address ("g." for
+    /// "grace@example.com"), as ``masked(_:)`` shows such a friend. No public page shows a
+    /// referrer's email; a name with an at sign but no address ("Hans Müller (AT)", "@ada") is
+    /// shown as it is.
     public static func withoutAddresses(_ name: String) -> String {
-        // Most names have no mark of an address: passed on as they are, found on bytes
-        // (every referrer page shows its referrer's name). 0xEF starts a full-width `＠`.
-        guard name.utf8.contains(where: { $0 == UInt8(ascii: "@") || $0 == 0xEF || $0 == UInt8(ascii: "(") || $0 == UInt8(ascii: "[") }),
-              looksLikeAnAddress(name)
+        // Most names have no mark of an address: passed on as they are, found on bytes (every
+        // referrer page shows its referrer's name). 0xEF starts the full-width and small at signs.
+        guard name.utf8.contains(where: { $0 == UInt8(ascii: "@") || $0 == 0xEF || $0 == UInt8(ascii: "(") || $0 == UInt8(ascii: "[") })
         else { return name }
-        var kept: [Substring] = []
-        var skipsNext = false
-        for word in name.split(whereSeparator: \.isWhitespace) {
-            if skipsNext {
-                skipsNext = false
-                continue
+        let words = name.split(whereSeparator: \.isWhitespace)
+        let read = words.map(addressForm)
+        var inAddress = Array(repeating: false, count: words.count)
+        for index in read.indices where read[index].contains("@") && !inAddress[index] {
+            // An address may run over several words: "grace @ example.com", "grace@ example.com".
+            var start = index, end = index
+            if read[index].hasPrefix("@"), index > 0 { start = index - 1 }
+            var text = read[start...end].joined()
+            while end + 1 < read.count, text.hasSuffix("@") || text.hasSuffix(".") || read[end + 1].hasPrefix(".") {
+                end += 1
+                text += read[end]
             }
-            let lowered = word.lowercased()
-            if lowered == "(at)" || lowered == "[at]" {
-                // "grace (at) example.com": the words either side are the address's own.
-                if !kept.isEmpty { kept.removeLast() }
-                skipsNext = true
-            } else if !(word.contains("@") || word.contains("＠") || lowered.contains("(at)") || lowered.contains("[at]")) {
-                kept.append(word)
-            }
+            if isEmailAddress(text) { inAddress.replaceSubrange(start...end, with: repeatElement(true, count: end - start + 1)) }
         }
+        guard inAddress.contains(true) else { return name }
         // What enclosed or introduced the address goes with it: "Grace Hopper (" is Grace Hopper.
-        let shown = kept.joined(separator: " ").trimmingCharacters(in: CharacterSet(charactersIn: "<>()[]{},;:-–—|/\"' ").union(.whitespaces))
-        return StoreRules.hasVisibleText(shown) ? shown : masked(name)
+        let kept = words.indices.filter { !inAddress[$0] }.map { words[$0] }.joined(separator: " ")
+        let shown = kept.trimmingCharacters(in: CharacterSet(charactersIn: "<>()[]{},;:-–—|/\"' ").union(.whitespaces))
+        if StoreRules.hasVisibleText(shown) { return shown }
+        return name.first { $0.isLetter || $0.isNumber }.map { "\($0)." } ?? "A referrer"
     }
 
-    /// An email address, also as written to get past a filter: `(at)`, `[at]`, a full-width `＠`.
-    static func looksLikeAnAddress(_ name: String) -> Bool {
-        if name.contains("@") || name.contains("＠") { return true }
+    /// A word as an address reads it: lower-cased, `(at)`, `[at]` and the full-width and small
+    /// at signs as `@`, `(dot)` and `[dot]` as `.`, without the brackets and quotes around it.
+    private static func addressForm(_ word: Substring) -> String {
+        var text = word.lowercased()
+        for (written, meant) in [("(at)", "@"), ("[at]", "@"), ("＠", "@"), ("﹫", "@"), ("(dot)", "."), ("[dot]", ".")] where text.contains(written) {
+            text = text.replacingOccurrences(of: written, with: meant)
+        }
+        return text.trimmingCharacters(in: CharacterSet(charactersIn: "<>()[]{}\"',;:"))
+    }
+
+    /// Whether `text` is an email address: something before its last `@`, and after it a domain
+    /// of two labels or more, the last of two letters or more.
+    private static func isEmailAddress(_ text: String) -> Bool {
+        guard let at = text.lastIndex(of: "@"), at != text.startIndex else { return false }
+        let labels = text[text.index(after: at)...].split(separator: ".", omittingEmptySubsequences: false)
+        return labels.count >= 2 && labels.allSatisfy { !$0.isEmpty } && labels.last!.count >= 2 && labels.last!.allSatisfy(\.isLetter)
+    }
+
+    /// An email address, also as written to get past a filter: `(at)`, `[at]`, a full-width `＠`
+    /// or a small `﹫`.
+    private static func looksLikeAnAddress(_ name: String) -> Bool {
+        if name.contains("@") || name.contains("＠") || name.contains("﹫") { return true }
         let lowered = name.lowercased()
         return lowered.contains("(at)") || lowered.contains("[at]")
     }
