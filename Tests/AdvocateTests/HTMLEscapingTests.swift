@@ -23,6 +23,12 @@ import Testing
         // The other controls too (an ESC in an imported name), but tab and the line breaks.
         #expect(HTMLEscaping.escape("Zed\u{1B}[31m\u{7F}\u{0C}\u{01}") == "Zed\u{FFFD}[31m\u{FFFD}\u{FFFD}\u{FFFD}")
         #expect(XMLText.escape("a\tb\nc\r\n\u{1F}") == "a\tb\nc\r\n\u{FFFD}")
+        // C1 controls and the noncharacters XML refuses, of several bytes; not the letters beside them.
+        let nonCharacters = String(String.UnicodeScalarView([0xFFFE, 0xFDD0, 0xFFFF].compactMap(Unicode.Scalar.init)))
+        #expect(HTMLEscaping.escape("Csi\u{9B}31m \u{85}X \u{A0}©" + nonCharacters + "\u{FF0C}") == "Csi\u{FFFD}31m \u{FFFD}X \u{A0}©\u{FFFD}\u{FFFD}\u{FFFD}\u{FF0C}")
+        // A message's plain text (an SMS, an email's text part) too, but tab and the line breaks.
+        #expect(PlainTextContentType().escapeText("Esc\u{1B}[31m\tRed\r\n\u{9B}") == "Esc\u{FFFD}[31m\tRed\r\n\u{FFFD}")
+        #expect(MarkdownContentType().escapeText("Esc\u{1B}x\u{85}") == "Esc\u{FFFD}x\u{FFFD}")
     }
 
     /// Escaping works on bytes: a combining mark after `<` (one Character with it) cannot hide it.

@@ -54,28 +54,45 @@ enum BidiControl: Equatable {
         self == .isolate ? [0xE2, 0x81, 0xA9] : [0xE2, 0x80, 0xAC]
     }
 
-    /// `text` with its controls confined; the text itself when it has none (most values). For
+    /// `text` with its controls confined, and its C1 controls and noncharacters replaced
+    /// (``append(_:to:replacing:)``); the text itself when it has none of them (most values). For
     /// text composed of values before it is escaped, such as a page's title.
     static func confined(_ text: String) -> String {
-        guard text.utf8.contains(leadByte) else { return text }
+        confined(text, replacingControls: false)
+    }
+
+    /// ``confined(_:)``, and with `replacingControls` the control characters replaced as well.
+    static func confined(_ text: String, replacingControls: Bool) -> String {
+        guard text.utf8.contains(where: { $0 == leadByte || UnwantedCharacter.mayStart(with: $0) || replacingControls && UnwantedCharacter.isControl($0) })
+        else { return text }
         var output: [UInt8] = []
         output.reserveCapacity(text.utf8.count + 6)
-        append(text, to: &output) { _ in nil }
+        append(text, to: &output) { replacingControls && UnwantedCharacter.isControl($0) ? UnwantedCharacter.replacement : nil }
         return String(decoding: output, as: UTF8.self)
     }
 
-    /// Appends `text`'s UTF-8 to `output` with its controls confined and each byte `replacement`
-    /// has a replacement for replaced: one pass that copies the runs between them.
+    /// Appends `text`'s UTF-8 to `output` with its controls confined, its C1 controls and
+    /// noncharacters replaced (``UnwantedCharacter``), and each byte `replacement` has a
+    /// replacement for replaced: one pass that copies the runs between them.
     @inline(__always)
     static func append(_ text: String, to output: inout [UInt8], replacing replacement: (UInt8) -> String?) {
         let copied: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
             var runStart = 0
             var open: [BidiControl] = []
-            for index in bytes.indices {
+            var index = 0
+            while index < bytes.count {
+                defer { index += 1 }
                 if bytes[index] == leadByte, let control = BidiControl(bytes, at: index) {
                     output.append(contentsOf: bytes[runStart..<index])
                     runStart = index + 3
                     if control.confine(&open) { output.append(contentsOf: bytes[index..<runStart]) }
+                    continue
+                }
+                if UnwantedCharacter.mayStart(with: bytes[index]), let length = UnwantedCharacter.length(in: bytes, at: index) {
+                    output.append(contentsOf: bytes[runStart..<index])
+                    output.append(contentsOf: UnwantedCharacter.replacement.utf8)
+                    runStart = index + length
+                    index += length - 1
                     continue
                 }
                 guard let replacement = replacement(bytes[index]) else { continue }
@@ -91,7 +108,7 @@ enum BidiControl: Equatable {
 }
 
 /// The escaping of `{{name}}` in a message's plain text (an SMS, a subject): none, but for the
-/// confining of directional controls (``BidiControl``).
+/// confining of directional controls (``BidiControl``) and the replacing of control characters.
 struct PlainTextContentType: MustacheContentType {
     static let name = "ADVOCATE_TEXT"
 
@@ -101,6 +118,6 @@ struct PlainTextContentType: MustacheContentType {
     }()
 
     func escapeText(_ text: String) -> String {
-        BidiControl.confined(text)
+        BidiControl.confined(text, replacingControls: true)
     }
 }

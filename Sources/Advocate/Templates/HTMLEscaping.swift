@@ -31,7 +31,8 @@ enum HTMLEscaping: MustacheContentType {
 
     /// `text` escaped; the text itself when it has nothing to escape (most values).
     static func escape(_ text: String, apostrophe: String = "&#39;") -> String {
-        guard text.utf8.contains(where: { replacement(for: $0, apostrophe: apostrophe) != nil || $0 == BidiControl.leadByte }) else { return text }
+        guard text.utf8.contains(where: { replacement(for: $0, apostrophe: apostrophe) != nil || $0 == BidiControl.leadByte || UnwantedCharacter.mayStart(with: $0) })
+        else { return text }
         var escaped: [UInt8] = []
         escaped.reserveCapacity(text.utf8.count + 16)
         append(text, to: &escaped, apostrophe: apostrophe)
@@ -53,11 +54,10 @@ enum HTMLEscaping: MustacheContentType {
         case UInt8(ascii: "&"): "&amp;"
         case UInt8(ascii: "\""): "&quot;"
         case UInt8(ascii: "'"): apostrophe
-        // NUL is an error in HTML and not a character of XML at all: the replacement character
-        // is what a browser would show (a form value typed back into a 422 page may hold one).
-        // So are the other controls but tab and the line breaks (an ESC in an imported name).
-        case 0...0x08, 0x0B, 0x0C, 0x0E...0x1F, 0x7F: "\u{FFFD}"
-        default: nil
+        // NUL is an error in HTML and not a character of XML at all, and so are the other
+        // controls but tab and the line breaks (an ESC in an imported name): the replacement
+        // character is what a browser would show (a form value typed back into a 422 page may hold one).
+        default: UnwantedCharacter.isControl(byte) ? UnwantedCharacter.replacement : nil
         }
     }
 }
