@@ -53,6 +53,9 @@ import Testing
         try shell.run()
         shell.waitUntilExit()
         #expect(String(decoding: echoed.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) == "new prog's", "\(word)")
+        // A name like an option is written as a path, which the command reads as one.
+        let dashed = try CLIRunner.run(["init", "--", "-dash"], in: folder)
+        #expect(dashed.stdout.contains("next: advocate build --source ./-dash   "), "\(dashed.stdout)")
         let file = folder.appendingPathComponent("notes.txt")
         try "mine".write(to: file, atomically: true, encoding: .utf8)
         let onAFile = try CLIRunner.run(["init", "notes.txt"], in: folder)

@@ -71,6 +71,15 @@ import Testing
             let messages = (error as? DiagnosticsError)?.diagnostics.map(\.description) ?? []
             return messages.count == 1 && messages[0].contains("a-notice.md:4:1: error: send must be one of")
         }
+        // So is one that is a list or a mapping.
+        fixture.content["messaging/a-notice.md"] = "---\ntitle: Notice\nchannel: email\nsubject: Hi\nsend: [referral-to-friend]\n---\nHi {{referrer.name}}\n"
+        let listed = try fixture.write()
+        #expect {
+            try SiteInputs.load(SiteFixture.options(listed))
+        } throws: { error in
+            let messages = (error as? DiagnosticsError)?.diagnostics.map(\.description) ?? []
+            return messages.count == 1 && messages[0].contains("a-notice.md:5:1: error: send must be one word")
+        }
     }
 
     /// A referral first converted past the attribution window earns nothing: its referrer is not

@@ -41,7 +41,10 @@ enum MessageTemplateLoader {
         // A template with a `send` that names no email is no share message either: checked for
         // its own errors, then left out, so that it adds no share-text warnings to its own.
         var sendIsUnknown = false
-        if let send = source.fields["send"]?.text {
+        if let send = source.fields["send"], send.text == nil, send != .null {
+            sendIsUnknown = true
+            diagnostics.error(file, source.location(of: "send"), "send must be one word, one of \(Notification.allCases.map(\.rawValue).joined(separator: ", ")) (a list or a mapping was given)")
+        } else if let send = source.fields["send"]?.text {
             notification = Notification(rawValue: send)
             sendIsUnknown = notification == nil
             if notification == nil {

@@ -168,11 +168,12 @@ enum JournalReader {
     }
 
     /// The id of a referral line that is not valid JSON (`…"id":"rf_7",…}}`), read as the text
-    /// after `"id":`, when the line names a referral and has no status (its malformed part may
-    /// be the type itself: `{"type":,"referral",…`).
+    /// after `"id":`, when the line names a referral and is no status line (its malformed part
+    /// may be the type itself: `{"type":,"referral",…`).
     private static func referralID(ofMalformed line: some Collection<UInt8>) -> String? {
         let text = String(decoding: line, as: UTF8.self)
-        guard text.contains(#""referral""#), !text.contains(#""status""#), let key = text.range(of: #""id""#) else { return nil }
+        guard text.contains(#""referral""#), !text.contains(#""type":"status""#), !text.contains(#""type": "status""#),
+              let key = text.range(of: #""id""#) else { return nil }
         let rest = text[key.upperBound...].drop { $0 == " " }
         guard rest.first == ":" else { return nil }
         let value = rest.dropFirst().drop { $0 == " " }
