@@ -76,6 +76,12 @@ import Testing
         #expect(error.diagnostics.map(\.line) == [2, 3, 4, 5, 6, 7])
         #expect(messages.contains { $0.hasPrefix("crm.csv:2:1: error:") && $0.contains("only a converted referral can be rewarded") })
         #expect(messages.contains { $0.hasPrefix("crm.csv:3:1: error:") && $0.contains("no referral has the id \"rf_404\"") })
+        // The id's own column when it is not the first.
+        guard case .failure(let unknown) = StatusImport.updates(csv: "status,id\nconverted,rf_nope\n", file: "crm.csv", store: store, now: .now) else {
+            Issue.record("expected an error")
+            return
+        }
+        #expect(unknown.diagnostics.map(\.description).first?.hasPrefix("crm.csv:2:11: error: line 2: no referral has the id") == true, "\(unknown.diagnostics)")
         #expect(messages.contains { $0.hasPrefix("crm.csv:4:\(ids[1].count + 2): error:") && $0.contains("must be one of") })
         #expect(messages.contains { $0.hasPrefix("crm.csv:5:1: error:") && $0.contains("was not counted") })
         #expect(messages.contains { $0.hasPrefix("crm.csv:6:\(ids[1].count + 12): error:") && $0.contains("not a number") })
@@ -150,7 +156,9 @@ import Testing
         let records = try CSVReader.records("a,b\n\"x, \"\"y\"\"\",\"multi\nline\"\nlast,one")
         #expect(records.map(\.line) == [1, 2, 4])
         #expect(records[1].fields == ["x, \"y\"", "multi\nline"])
-        #expect(records.map(\.columns) == [[1, 3], [1, 12], [1, 6]])
+        #expect(records.map { $0.positions.map { "\($0.line):\($0.column)" } } == [["1:1", "1:3"], ["2:1", "2:12"], ["4:1", "4:6"]])
+        // A field after one quoted over several lines starts on the later line.
+        #expect(try CSVReader.records("id,reason,status\nrf_1,\"line one\nline two\",converted\n")[1].positions.map(\.line) == [2, 2, 3])
         #expect(throws: CSVReader.SyntaxError.self) { try CSVReader.records("a,\"open\n") }
     }
 

@@ -6,9 +6,9 @@ public enum CSVReader {
     public struct Record: Sendable, Equatable {
         public var line: Int
         public var fields: [String]
-        /// The column each field starts at on its line (counted in Unicode scalars from 1), for
-        /// a diagnostic that points at a field.
-        public var columns: [Int] = []
+        /// Where each field starts (its column counted in Unicode scalars from 1; a field after
+        /// one quoted over several lines starts on a later line), for a diagnostic about it.
+        public var positions: [SourceLocation] = []
     }
 
     public struct SyntaxError: Error, Sendable {
@@ -24,22 +24,22 @@ public enum CSVReader {
         var recordLine = 1
         // The column of the scalar being read, and where the field being read started.
         var column = 0
-        var fieldColumn = 1
-        var columns: [Int] = []
+        var fieldStart = SourceLocation(line: 1, column: 1)
+        var positions: [SourceLocation] = []
         var inQuotes = false
         var afterQuote = false
         var iterator = text.unicodeScalars.makeIterator()
         var lookahead: Unicode.Scalar? = iterator.next()
         func endField() {
             fields.append(field)
-            columns.append(fieldColumn)
+            positions.append(fieldStart)
             field = ""
         }
         func endRecord() {
             endField()
-            if !(fields.count == 1 && fields[0].isEmpty) { records.append(Record(line: recordLine, fields: fields, columns: columns)) }
+            if !(fields.count == 1 && fields[0].isEmpty) { records.append(Record(line: recordLine, fields: fields, positions: positions)) }
             fields = []
-            columns = []
+            positions = []
         }
         while let scalar = lookahead {
             lookahead = iterator.next()
@@ -66,7 +66,7 @@ public enum CSVReader {
             switch scalar {
             case ",":
                 endField()
-                fieldColumn = column + 1
+                fieldStart = SourceLocation(line: line, column: column + 1)
                 afterQuote = false
             case "\r" where lookahead == "\n":
                 continue
@@ -75,7 +75,7 @@ public enum CSVReader {
                 line += 1
                 recordLine = line
                 column = 0
-                fieldColumn = 1
+                fieldStart = SourceLocation(line: line, column: 1)
                 afterQuote = false
             case "\"" where field.isEmpty && !afterQuote:
                 inQuotes = true

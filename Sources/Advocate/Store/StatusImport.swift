@@ -32,25 +32,26 @@ public enum StatusImport {
         if columns.contains("at") && columns.contains("referrer") {
             // `advocate export referrals` fed back: its `at` is when the referral was made, and
             // the journal, append-only, would keep that wrong time for every status.
-            return .failure(DiagnosticsError([.error(file, SourceLocation(line: 1, column: columns.firstIndex(of: "at").map { header.columns[$0] } ?? 1),
+            return .failure(DiagnosticsError([.error(file, columns.firstIndex(of: "at").map { header.positions[$0] } ?? .start,
                 "this looks like `advocate export referrals`, whose 'at' column is when each referral was made, not when its status changed; remove or rename that column (each status is then recorded as of now), or give each status's own time in it")]))
         }
         for (index, name) in columns.enumerated() where !["id", "status", "value", "at", "reason"].contains(name) {
-            diagnostics.warning(file, SourceLocation(line: 1, column: header.columns[index]), "column '\(name)' is ignored")
+            diagnostics.warning(file, header.positions[index], "column '\(name)' is ignored")
         }
         let valueColumn = columns.firstIndex(of: "value")
         let atColumn = columns.firstIndex(of: "at")
         let reasonColumn = columns.firstIndex(of: "reason")
         var updates: [StatusUpdate] = []
-        var lines: [Int] = []
+        // Where each update's id is, for what the journal refuses about its referral.
+        var places: [SourceLocation] = []
         for record in records.dropFirst() {
             func field(_ column: Int?) -> String {
                 guard let column, column < record.fields.count else { return "" }
                 return record.fields[column].trimmingWhitespace()
             }
-            // Where a field starts on its line (a short line lacks it: then the line's start).
+            // Where a field starts (a short line lacks it: then the line's start).
             func location(_ column: Int?) -> SourceLocation {
-                SourceLocation(line: record.line, column: column.flatMap { $0 < record.columns.count ? record.columns[$0] : nil } ?? 1)
+                column.flatMap { $0 < record.positions.count ? record.positions[$0] : nil } ?? SourceLocation(line: record.line, column: 1)
             }
             let id = field(idColumn)
             guard !id.isEmpty else {
@@ -80,9 +81,9 @@ public enum StatusImport {
             }
             let reason = field(reasonColumn)
             updates.append(StatusUpdate(id: id, status: status, value: value, reason: reason.isEmpty ? nil : reason, at: at))
-            lines.append(record.line)
+            places.append(location(idColumn))
         }
-        let unchangedLines = dropUnchanged(&updates, lines: &lines, store: store)
+        let unchangedLines = dropUnchanged(&updates, places: &places, store: store)
         if let first = unchangedLines.first {
             let listed = unchangedLines.prefix(5).map(String.init).joined(separator: ", ")
             let more = unchangedLines.count > 5 ? " and \(unchangedLines.count - 5) more" : ""
@@ -90,8 +91,8 @@ public enum StatusImport {
                                 + "the status its referral already has, and \(unchangedLines.count == 1 ? "is" : "are") skipped (line\(unchangedLines.count == 1 ? "" : "s") \(listed)\(more))")
         }
         for problem in StatusRecorder.problems(updates, store: store, now: now) {
-            let line = lines[problem.index]
-            diagnostics.error(file, SourceLocation(line: line, column: 1), "line \(line): \(problem.message)")
+            let place = places[problem.index]
+            diagnostics.error(file, place, "line \(place.line): \(problem.message)")
         }
         // Lines that did not parse were reported first, those refused by the journal after: in line order for the reader.
         let inLineOrder = diagnostics.all.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element)
@@ -104,7 +105,7 @@ public enum StatusImport {
     /// value: a CRM repeats it on every later row, or writes 0 for none) and a reason only with
     /// rejected; a line that gives a converted referral another value (a corrected order value)
     /// is kept, and refused by ``StatusRecorder``, rather than dropped without a word.
-    private static func dropUnchanged(_ updates: inout [StatusUpdate], lines: inout [Int], store: Store) -> [Int] {
+    private static func dropUnchanged(_ updates: inout [StatusUpdate], places: inout [SourceLocation], store: Store) -> [Int] {
         var status: [String: ReferralStatus] = [:]
         var orderValue: [String: Double] = [:]
         var reason: [String: String] = [:]
@@ -114,13 +115,13 @@ public enum StatusImport {
             if change.status == .converted, let value = change.value { orderValue[change.id] = value }
             if change.status == .rejected, let text = change.reason { reason[change.id] = text }
         }
-        var kept: [(StatusUpdate, Int)] = []
+        var kept: [(StatusUpdate, SourceLocation)] = []
         var unchanged: [Int] = []
-        for (update, line) in zip(updates, lines) {
+        for (update, place) in zip(updates, places) {
             let sameValue = update.status != .converted || update.value == nil || update.value == orderValue[update.id]
             let sameReason = update.status != .rejected || update.reason == nil || update.reason == reason[update.id]
             if status[update.id] == update.status, sameValue, sameReason {
-                unchanged.append(line)
+                unchanged.append(place.line)
             } else {
                 // Only a move to another status is what later lines are compared with.
                 if status[update.id] != update.status {
@@ -128,11 +129,11 @@ public enum StatusImport {
                     if let value = update.value, update.status == .converted { orderValue[update.id] = value }
                     if let text = update.reason, update.status == .rejected { reason[update.id] = text }
                 }
-                kept.append((update, line))
+                kept.append((update, place))
             }
         }
         updates = kept.map(\.0)
-        lines = kept.map(\.1)
+        places = kept.map(\.1)
         return unchanged
     }
 }
