@@ -15,14 +15,6 @@ public final class JournalWriter: @unchecked Sendable {
         public var isLockHeld = false
     }
 
-    /// What to do about a file the store's writer may not open: said after the system's reason.
-    private static func accessAdvice(_ code: Int32, folder: String) -> String {
-        switch code {
-        case EACCES, EPERM: "; run as the user who owns \(folder) (ls -ld shows who), or give this user write access to it"
-        case EROFS: "; the store is on a read-only file system"
-        default: ""
-        }
-    }
 
     /// A place in the append queue, handed out by ``enqueue(_:)``.
     public struct Ticket: Sendable {
@@ -120,7 +112,7 @@ public final class JournalWriter: @unchecked Sendable {
                 throw Failure(description: "\(absent.file): \(absent.message)")
             }
             let reason = errno
-            throw Failure(description: "cannot open the lock file \(lockPath): \(systemMessage(reason))\(Self.accessAdvice(reason, folder: dataDirectory))")
+            throw Failure(description: "cannot open the lock file \(lockPath): \(systemMessage(reason))\(accessAdvice(reason, for: dataDirectory))")
         }
         // A build looks at the lock for an instant (``holder(dataDirectory:)``): waited out.
         var attempts = 0
@@ -154,7 +146,7 @@ public final class JournalWriter: @unchecked Sendable {
         guard descriptor >= 0 else {
             Foundation.close(lockDescriptor)
             let reason = errno
-            throw Failure(description: "cannot open \(path) for appending: \(systemMessage(reason))\(Self.accessAdvice(reason, folder: dataDirectory))")
+            throw Failure(description: "cannot open \(path) for appending: \(systemMessage(reason))\(accessAdvice(reason, for: path))")
         }
         if !existed { syncFolder(dataDirectory) }
     }

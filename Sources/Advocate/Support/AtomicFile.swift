@@ -71,7 +71,8 @@ public enum AtomicFile {
         do throws(CreateFileFailure) {
             try createFile(temporary, bytes, flush: flush, replacing: replaced)
         } catch {
-            throw Failure(description: error.atOpen ? "cannot write \(temporary): \(systemMessage(error.code))"
+            let folder = (path as NSString).deletingLastPathComponent
+            throw Failure(description: error.atOpen ? "cannot write \(temporary): \(systemMessage(error.code))\(accessAdvice(error.code, for: folder))"
                                                     : "cannot replace \(path): \(systemMessage(error.code))")
         }
         if replaced == nil, let owner = ownerForNewFile(in: (path as NSString).deletingLastPathComponent) {

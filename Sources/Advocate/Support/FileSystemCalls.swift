@@ -96,6 +96,16 @@ func createFile(_ path: String, _ bytes: [UInt8], flush: Bool, replacing replace
     }
 }
 
+/// What to do about `path` (a file, or the folder a file is made in) that this user may not
+/// write, said after the system's reason: nothing for another reason.
+func accessAdvice(_ code: Int32, for path: String) -> String {
+    switch code {
+    case EACCES, EPERM: "; run as the user who owns \(path) (ls -ld shows who), or give this user write access to it"
+    case EROFS: "; it is on a read-only file system"
+    default: ""
+    }
+}
+
 /// Opens `path` read-only and runs `call` on it (`fsync`, or a whole-filesystem flush); the
 /// `errno` of a failure, or nil.
 func flushToDisk(_ path: String, with call: (Int32) -> Int32 = fsync) -> Int32? {
