@@ -10,8 +10,9 @@ struct ForgetCommand: ParsableCommand {
             Replaces the person's email (as a referrer or a referred friend) with one random \
             placeholder and their name with "Erased", rewriting referrers.json and the journal \
             atomically; erasures.log records that an erasure happened, not whom it concerned. The \
-            site is then rebuilt so no page keeps the name (Ctrl-C during the rebuild leaves the \
-            output as it was: run `advocate build` then). Stop `advocate serve` first.
+            site is then rebuilt so no page keeps the name (Ctrl-C waits for the erasure to be \
+            done; during the rebuild it leaves the output as it was: run `advocate build` then). \
+            Stop `advocate serve` first.
 
             Example:
               advocate forget grace@example.com
@@ -36,6 +37,9 @@ struct ForgetCommand: ParsableCommand {
     func run() throws {
         let options = site.buildOptions()
         let report: Erasure.Report
+        // Ctrl-C during the erasure waits for its end: stopped between its two files, the
+        // roster would be erased and the journal not, with nothing said.
+        let latch = SignalLatch()
         do {
             try options.checkSourceFolder()
             report = try Erasure.forget(email: email, dataDirectory: options.dataDirectory, outbox: Outbox(options: options), now: .now)
@@ -61,6 +65,11 @@ struct ForgetCommand: ParsableCommand {
             + (deleted.isEmpty ? "" : ", and deleted \(deleted.joined(separator: " and "))"))
         // Said before the rebuild, which may take a while: a log or a pipe buffers standard output.
         fflush(nil)
+        latch.release()
+        if let signalNumber = latch.received {
+            StandardError.write("advocate forget: interrupted; the erasure is done, but the site was not rebuilt and its pages still show them: run `advocate build`.")
+            throw ExitCode(128 + signalNumber)
+        }
         guard !noBuild else {
             print("the pages still show them until the next build: run `advocate build`")
             return
