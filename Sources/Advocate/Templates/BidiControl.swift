@@ -72,7 +72,7 @@ enum BidiControl: Equatable {
     }
 
     /// Appends `text`'s UTF-8 to `output` with its controls confined, its C1 controls and
-    /// noncharacters replaced (``UnwantedCharacter``), and each byte `replacement` has a
+    /// noncharacters replaced (``UnwantedCharacter``), and each ASCII byte `replacement` has a
     /// replacement for replaced: one pass that copies the runs between them.
     @inline(__always)
     static func append(_ text: String, to output: inout [UInt8], replacing replacement: (UInt8) -> String?) {
@@ -81,24 +81,31 @@ enum BidiControl: Equatable {
             var open: [BidiControl] = []
             var index = 0
             while index < bytes.count {
-                defer { index += 1 }
-                if bytes[index] == leadByte, let control = BidiControl(bytes, at: index) {
-                    output.append(contentsOf: bytes[runStart..<index])
-                    runStart = index + 3
-                    if control.confine(&open) { output.append(contentsOf: bytes[index..<runStart]) }
+                let byte = bytes[index]
+                // Bytes of characters past ASCII: only the controls above are looked for there
+                // (`replacement` replaces ASCII bytes).
+                if byte >= 0x80 {
+                    if byte == leadByte, let control = BidiControl(bytes, at: index) {
+                        output.append(contentsOf: bytes[runStart..<index])
+                        runStart = index + 3
+                        if control.confine(&open) { output.append(contentsOf: bytes[index..<runStart]) }
+                        index = runStart
+                    } else if UnwantedCharacter.mayStart(with: byte), let length = UnwantedCharacter.length(in: bytes, at: index) {
+                        output.append(contentsOf: bytes[runStart..<index])
+                        output.append(contentsOf: UnwantedCharacter.replacement.utf8)
+                        runStart = index + length
+                        index = runStart
+                    } else {
+                        index += 1
+                    }
                     continue
                 }
-                if UnwantedCharacter.mayStart(with: bytes[index]), let length = UnwantedCharacter.length(in: bytes, at: index) {
+                if let replacement = replacement(byte) {
                     output.append(contentsOf: bytes[runStart..<index])
-                    output.append(contentsOf: UnwantedCharacter.replacement.utf8)
-                    runStart = index + length
-                    index += length - 1
-                    continue
+                    output.append(contentsOf: replacement.utf8)
+                    runStart = index + 1
                 }
-                guard let replacement = replacement(bytes[index]) else { continue }
-                output.append(contentsOf: bytes[runStart..<index])
-                output.append(contentsOf: replacement.utf8)
-                runStart = index + 1
+                index += 1
             }
             output.append(contentsOf: bytes[runStart...])
             for control in open.reversed() { output.append(contentsOf: control.closing) }
