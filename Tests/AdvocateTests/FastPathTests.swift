@@ -88,7 +88,7 @@ import Testing
                               // Written over several words, or with the small at sign.
                               "Grace Hopper <grace @ example.com>": "Grace Hopper", "Grace Hopper <grace@ example.com>": "Grace Hopper",
                               "grace(at) example.com": "g.", "grace [at] example [dot] com": "g.", "grace﹫example.com": "g.",
-                              "<grace@example.com>": "g.", "\"grace@example.com\"": "g.",
+                              "<grace@example.com>": "g.", "\"grace@example.com\"": "g.", "Grace Hopper, grace@x.io. Thanks": "Grace Hopper, Thanks",
                               // An at sign, but no address: shown as written.
                               "Hans Müller (AT)": "Hans Müller (AT)", "Anna Gruber [AT]": "Anna Gruber [AT]", "@handle": "@handle",
                               "Ada [at] Acme": "Ada [at] Acme", "AT&T Team": "AT&T Team", "(at)": "(at)"] {

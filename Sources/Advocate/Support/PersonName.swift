@@ -173,7 +173,7 @@ public enum PersonName {
             var start = index, end = index
             if read[index].hasPrefix("@"), index > 0 { start = index - 1 }
             var text = read[start...end].joined()
-            while end + 1 < read.count, text.hasSuffix("@") || text.hasSuffix(".") || read[end + 1].hasPrefix(".") {
+            while !isEmailAddress(text), end + 1 < read.count, text.hasSuffix("@") || text.hasSuffix(".") || read[end + 1].hasPrefix(".") {
                 end += 1
                 text += read[end]
             }
@@ -198,8 +198,10 @@ public enum PersonName {
     }
 
     /// Whether `text` is an email address: something before its last `@`, and after it a domain
-    /// of two labels or more, the last of two letters or more.
+    /// of two labels or more, the last of two letters or more (a sentence's full stop after it
+    /// aside).
     private static func isEmailAddress(_ text: String) -> Bool {
+        let text = text.hasSuffix(".") ? String(text.dropLast()) : text
         guard let at = text.lastIndex(of: "@"), at != text.startIndex else { return false }
         let labels = text[text.index(after: at)...].split(separator: ".", omittingEmptySubsequences: false)
         return labels.count >= 2 && labels.allSatisfy { !$0.isEmpty } && labels.last!.count >= 2 && labels.last!.allSatisfy(\.isLetter)
