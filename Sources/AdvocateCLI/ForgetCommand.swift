@@ -37,9 +37,19 @@ struct ForgetCommand: ParsableCommand {
     func run() throws {
         let options = site.buildOptions()
         let report: Erasure.Report
-        // Ctrl-C during the erasure waits for its end: stopped between its two files, the
-        // roster would be erased and the journal not, with nothing said.
-        let latch = SignalLatch()
+        // Ctrl-C stops the command as it stops a build, leaving the output as it was; during
+        // the erasure it waits for its end (stopped between its two files, the roster would be
+        // erased and the journal not).
+        let erasing = NSLock()
+        erasing.lock()
+        let bar = ProgressBar.forStandardError(quiet: false)
+        let output = options.outputDirectory
+        BuildInterruption.discardStagedFilesOnSignals(first: { erasing.lock() }) { outputChanged in
+            bar?.finish()
+            return outputChanged
+                ? "advocate forget: interrupted while moving the rebuilt pages into place, which was finished first: \(output) has the new site, whole."
+                : "advocate forget: interrupted; the erasure is done, but \(output) is left as it was and its pages still show them: run `advocate build`."
+        }
         do {
             try options.checkSourceFolder()
             report = try Erasure.forget(email: email, dataDirectory: options.dataDirectory, outbox: Outbox(options: options), now: .now)
@@ -65,24 +75,10 @@ struct ForgetCommand: ParsableCommand {
             + (deleted.isEmpty ? "" : ", and deleted \(deleted.joined(separator: " and "))"))
         // Said before the rebuild, which may take a while: a log or a pipe buffers standard output.
         fflush(nil)
-        latch.release()
-        if let signalNumber = latch.received {
-            StandardError.write("advocate forget: interrupted; the erasure is done, but the site was not rebuilt and its pages still show them: run `advocate build`.")
-            throw ExitCode(128 + signalNumber)
-        }
+        erasing.unlock()
         guard !noBuild else {
             print("the pages still show them until the next build: run `advocate build`")
             return
-        }
-        // Interrupted, the rebuild leaves the output as it was, like `advocate build`, and says
-        // that the pages still show the person (the erasure stands).
-        let bar = ProgressBar.forStandardError(quiet: false)
-        let output = options.outputDirectory
-        BuildInterruption.discardStagedFilesOnSignals { outputChanged in
-            bar?.finish()
-            return outputChanged
-                ? "advocate forget: interrupted while moving the rebuilt pages into place, which was finished first: \(output) has the new site, whole."
-                : "advocate forget: interrupted; the erasure is done, but \(output) is left as it was and its pages still show them: run `advocate build`."
         }
         do throws(BuildError) {
             let build = try SiteBuilder.build(options, progress: bar?.progress)

@@ -8,8 +8,10 @@ public enum BuildInterruption {
     /// staged, print `message` to standard error and exit with 128 + the signal's number, as a
     /// shell expects. The message is told whether files had already been moved into place (the
     /// signal came while they were, and that step was let finish).
+    /// `first`, when given, runs before anything is discarded: it may wait for work that must
+    /// not stop halfway (`advocate forget`'s erasure) to end.
     @discardableResult
-    public static func discardStagedFilesOnSignals(_ signals: [Int32] = [SIGINT, SIGTERM, SIGHUP],
+    public static func discardStagedFilesOnSignals(_ signals: [Int32] = [SIGINT, SIGTERM, SIGHUP], first: (@Sendable () -> Void)? = nil,
                                                    message: @escaping @Sendable (_ outputChanged: Bool) -> String) -> Handlers {
         let handlers = Handlers()
         for signalNumber in signals {
@@ -18,6 +20,7 @@ public enum BuildInterruption {
             // worker of the global pool busy, where a .global() handler waited for the render's end.
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: handlerQueue)
             source.setEventHandler {
+                first?()
                 var outputChanged = false
                 for writer in LiveWriters.shared.all() where writer.discardOnInterrupt() { outputChanged = true }
                 FileHandle.standardError.write(Data((message(outputChanged) + "\n").utf8))
