@@ -378,6 +378,17 @@ import Testing
         #expect(found.map(\.message).map { $0.prefix(while: { $0 != " " }) } == ["'first(site.nmae)'"], "\(found)")
     }
 
+    /// A name that only list items have (`title`, `url`) is no name of an object every page
+    /// has: `site.title` and `story.url` are named, a story's `title` is not.
+    @Test func aListItemsNameIsNoNameOfTheSiteOrTheStory() throws {
+        var site = SiteFixture()
+        site.pageTemplates["story"] = "{{<layout}}{{$main}}<h1>{{story.title}}</h1>{{site.title}} {{story.url}}{{#site.tiers}}{{name}}{{/site.tiers}}{{/main}}{{/layout}}"
+        let directory = try site.write()
+        let found = try Self.check(directory).filter { $0.file.hasSuffix("story.mustache") }.map(\.message)
+        #expect(found.count == 2 && found[0].hasPrefix("'site.title' is not a value of the story page") && found[1].hasPrefix("'story.url' is not a value of the story page"),
+                "\(found)")
+    }
+
     /// A value another page has is named where a page template writes it outside its sections
     /// (figures on the public referrer page, which has none); inside a section over a list it
     /// may name an item's value, a value some referrers lack may be there on another's page,

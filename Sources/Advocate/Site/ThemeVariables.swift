@@ -10,7 +10,14 @@ enum ThemeVariables {
         "goals", "month", "elapsed", "referralGoal", "target", "projected", "onPace", "rateGoal", "met", "months",
         "referralsMet", "rateMet", "conversionRate", "comparisons", "baseline", "challenger", "difference", "interval",
         "pValue", "verdict", "significant",
-        // Keys of list items, for lists that may be empty on this site.
+        // An offer's wording for friends, on offers that have one.
+        "friend",
+    ]
+
+    /// Keys of list items, for lists that may be empty on this site: names inside a section over
+    /// a list, never of an object a page always has (`site.title` is no name, though a story's
+    /// `title` is).
+    static let listItemKeys: Set<String> = [
         "id", "text", "level", "isSub", "title", "url", "name", "conversions", "bonus", "hasBonus", "friend", "status",
         "statusLabel", "stage", "count", "referrals", "converted", "rate", "week", "rank", "code", "channel",
         "channelLabel", "length", "limit", "over",
@@ -45,7 +52,7 @@ enum ThemeVariables {
 
     /// Every key of the `samples`' contexts, and the optional ones.
     static func known(_ samples: [String: [TemplateObject]]) -> Set<String> {
-        var keys = optionalKeys
+        var keys = optionalKeys.union(listItemKeys)
         for sample in samples.values.joined() { collect(.object(sample), into: &keys) }
         return keys
     }
