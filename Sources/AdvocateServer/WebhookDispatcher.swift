@@ -182,6 +182,10 @@ actor WebhookDispatcher {
         do {
             let response = try await Self.client.execute(request, timeout: Self.answerDeadline)
             _ = try? await response.body.collect(upTo: 64 * 1024)
+            if (300..<400).contains(response.status.code) {
+                let location = response.headers.first(name: "Location").map { " to \($0)" } ?? ""
+                return "the receiver answered \(response.status.code), a redirect\(location); webhooks are not redirected: give the new address in program.json"
+            }
             return (200..<300).contains(response.status.code) ? nil : "the receiver answered \(response.status.code)"
         } catch {
             return Self.reason(error)
@@ -196,9 +200,13 @@ actor WebhookDispatcher {
     /// AsyncHTTPClient's shared client, but failing an attempt as soon as its connection does:
     /// the shared one retries a refused connection until the answer's deadline, so each attempt
     /// at a receiver that was down took 15 s and the back-off (2 s, 4 s…) read as 17 s, 19 s….
-    /// The dispatcher retries with its own back-off. Made once and kept for the process's life.
+    /// The dispatcher retries with its own back-off. Redirects are not followed: a 301 or 302
+    /// turns the POST into a GET without its body, whose 200 had counted as the delivery, and a
+    /// 307 would send the signed event to whatever host the answer names. Made once and kept
+    /// for the process's life.
     private static let client: HTTPClient = {
         var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.redirectConfiguration = .disallow
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.timeout.connect = connectDeadline
         return HTTPClient(configuration: configuration, backgroundActivityLogger: Logger(label: "advocate.webhooks.client", factory: { _ in SwiftLogNoOpLogHandler() }))

@@ -62,6 +62,14 @@ actor WebhookReceiver {
     }
 }
 
+/// A count shared with a router's handlers.
+final class LockedCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func increment() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
+}
+
 @Suite struct WebhookDeliveryTests {
     static let secret = "whsec-test-0123456789abcdefghijklmnop"
 
@@ -219,6 +227,37 @@ actor WebhookReceiver {
             let store = try StoreLoader.load(from: fixture.root.appendingPathComponent("content/data").path).store
             let report = WebhookStatus.report(program: store.program, journal: store.journal, log: log)
             #expect(report.contains("pending:   0 event(s)") && report.contains("given up:  1 event(s)"))
+        }
+    }
+
+    /// A redirect is no delivery: followed, a 301 had turned the POST into a GET without its
+    /// body, whose 200 counted as delivered. It is retried and given up, saying why.
+    @Test func aRedirectIsNotFollowedNorTakenForADelivery() async throws {
+        let moved = LockedCounter()
+        let router = Router()
+        router.post("/hook") { request, _ -> Response in
+            Response(status: .movedPermanently, headers: [.location: "http://\(request.head.authority ?? "127.0.0.1")/moved"])
+        }
+        router.on("/moved", method: .get) { _, _ -> Response in
+            moved.increment()
+            return Response(status: .ok)
+        }
+        router.post("/moved") { _, _ -> Response in
+            moved.increment()
+            return Response(status: .ok)
+        }
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { receiver in
+            let port = try #require(receiver.port)
+            let fixture = try fixture(port: port, giveUpAfter: .milliseconds(150))
+            let logPath = WebhookLog.path(stateDirectory: fixture.root.appendingPathComponent(".advocate").path)
+            try await fixture.prepared.application.test(.live) { client in
+                #expect(try await client.postJSON(#"{"referrer":"ada","name":"Moved","email":"moved@example.net","consent":true}"#).status == .created)
+                try await waitUntil(seconds: 10) { ((try? WebhookLog.load(from: logPath))?.hooks.values.first?.givenUp.isEmpty) == false }
+            }
+            let hook = try #require(try WebhookLog.load(from: logPath).hooks.values.first)
+            #expect(hook.givenUp.first?.error.hasPrefix("the receiver answered 301, a redirect to http://127.0.0.1:") == true, "\(hook.givenUp)")
+            #expect(moved.value == 0)
         }
     }
 
