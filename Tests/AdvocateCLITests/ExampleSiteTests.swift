@@ -195,7 +195,21 @@ import Testing
         #expect(!page.contains("<strong></strong>") && !page.contains("Claim </button>") && !page.contains("your friend gets"))
         #expect(page.contains("https://wa.me/?text=Hi%21%20https%3A%2F%2Frefer.acme.example%2Fr%2Fada%2F%3Fsrc%3Dwhatsapp"), "\(page)")
         let home = try String(contentsOf: folder.appendingPathComponent("public/index.html"), encoding: .utf8)
-        #expect(home.contains("<p>Acme Rewards: you get $25 account credit for each friend who orders.</p>"))
+        #expect(home.contains("<p>Acme Rewards: you get $40 for each friend who orders.</p>"), "the summer offer's amount")
+    }
+
+    /// While an offer runs, the referrer's reward is its amount wherever it is worded (the join
+    /// page's lead had said the base "$25 account credit" above a banner saying "$40"), and the
+    /// emails sent meanwhile say the same; before and after it, the base reward's wording.
+    @Test func theReferrersRewardIsTheRunningOffersAmount() throws {
+        let join = try String(contentsOf: CLIRunner.packageRoot.appendingPathComponent("public/join/index.html"), encoding: .utf8)
+        #expect(join.contains("get <strong>$40</strong> for every friend who orders") && !join.contains("$25 account credit"), "\(join)")
+        let folder = try copyOfExample()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let build = try CLIRunner.run(["build", "--source", folder.path, "--as-of", "2026-08-01", "--quiet"])
+        #expect(build.status == 0, "\(build.stderr)")
+        let after = try String(contentsOf: folder.appendingPathComponent("public/join/index.html"), encoding: .utf8)
+        #expect(after.contains("get <strong>$25 account credit</strong> for every friend who orders"), "\(after)")
     }
 
     /// A referrer's page is the friend's: its offer banner gives the friend's terms; the

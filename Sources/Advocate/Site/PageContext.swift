@@ -83,15 +83,15 @@ struct PageContext {
     /// The `site` values of every page, made once per site.
     static func siteValues(_ site: Site) -> TemplateValue {
         let program = site.program
-        // The offer running at the as-of, and the friend's reward wording while it runs, are the
-        // only values of every page that depend on the as-of (the page record counts on it).
+        // The offer running at the as-of, and the rewards' wording while it runs, are the only
+        // values of every page that depend on the as-of (the page record counts on it).
         var values: TemplateObject = [
             "name": .text(program.name),
             "root": .text(site.urls.root),
             "baseURL": .text(site.urls.baseURL),
             "currency": .text(program.currency),
-            "referrerReward": .text(program.referrerReward.description),
-            "referrerAmount": .text(site.formatting.money(program.referrerReward.amount)),
+            "referrerReward": .text(site.referrerRewardNow),
+            "referrerAmount": .text(site.formatting.money(program.referrerAmount(at: site.figures.asOf))),
             "endpoint": .text(program.endpoint),
             "requireConsent": .bool(program.requireConsent),
             "hasStories": .bool(!site.inputs.content.stories.isEmpty),
@@ -123,8 +123,8 @@ struct PageContext {
     }
 
     var defaultDescription: String {
-        site.friendRewardNow.map { "Refer a friend to \(program.name): they get \($0), you get \(program.referrerReward.description)." }
-            ?? "Refer a friend to \(program.name) and get \(program.referrerReward.description)."
+        site.friendRewardNow.map { "Refer a friend to \(program.name): they get \($0), you get \(site.referrerRewardNow)." }
+            ?? "Refer a friend to \(program.name) and get \(site.referrerRewardNow)."
     }
 
     func home() -> TemplateObject {

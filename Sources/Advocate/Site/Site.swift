@@ -53,6 +53,15 @@ public struct Site: Sendable {
     /// base; nil for a program that gives friends nothing.
     var friendRewardNow: String? { friendReward(at: figures.asOf) }
 
+    /// The referrer's reward as worded at the as-of (``referrerReward(at:)``).
+    var referrerRewardNow: String { referrerReward(at: figures.asOf) }
+
+    /// The referrer's reward as worded at `instant`: the amount of the offer running then
+    /// (`$50`), which is what a referral made then earns, else the base reward's description.
+    public func referrerReward(at instant: Instant) -> String {
+        program.offer(at: instant).map { formatting.money($0.referrerAmount) } ?? program.referrerReward.description
+    }
+
     /// The friend's reward as worded at `instant`: the `friend` wording of the offer running
     /// then, else the base reward's description, else nil.
     public func friendReward(at instant: Instant) -> String? {
@@ -79,12 +88,12 @@ public struct Site: Sendable {
     }
 
     /// The values messaging templates are filled with for a referrer, with `{{reward.friend}}`
-    /// worded as at `instant` (an offer's wording while it runs, so a message says what the
-    /// page beside it and the friend's email say).
+    /// and `{{reward.referrer}}` worded as at `instant` (an offer's while it runs, so a message
+    /// says what the page beside it and the friend's email say).
     public func messageValues(for referrer: Referrer, source: ReferralSource?, at instant: Instant) -> MessageValues {
         MessageValues(referrerName: referrer.shownName, referrerCode: referrer.code,
                       link: urls.referrerLink(referrer.code, source: source),
-                      friendReward: friendReward(at: instant), referrerReward: program.referrerReward.description,
+                      friendReward: friendReward(at: instant), referrerReward: referrerReward(at: instant),
                       programName: program.name)
     }
 
