@@ -133,6 +133,8 @@ import Testing
         #expect(text.contains("To: =?UTF-8?B?"))
         #expect(text.contains("Subject: =?UTF-8?B?"))
         #expect(!text.contains("Zoë Müller <"))
+        // A right-to-left override in the name is closed before the address.
+        #expect(EmailMessage.mailbox("knil\u{202E}Free money", "rlo@example.org") == "=?UTF-8?B?\(Data("knil\u{202E}Free money\u{202C}".utf8).base64EncodedString())?= <rlo@example.org>")
     }
 
     /// A domain in another script is written in its ASCII form, which mail commands take; a

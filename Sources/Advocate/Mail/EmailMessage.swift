@@ -64,7 +64,8 @@ public struct EmailMessage: Sendable, Equatable {
     static func mailbox(_ name: String, _ address: String) -> String? {
         let trimmed = address.trimmingWhitespace()
         guard StoreRules.isPlausibleEmail(trimmed), StoreRules.hasDeliverableLocalPart(trimmed), let address = StoreRules.withASCIIDomain(trimmed) else { return nil }
-        let safeName = headerSafe(name)
+        // A directional control the name opens is closed before the address, as in a page's text.
+        let safeName = headerSafe(BidiControl.confined(name))
         return safeName.isEmpty ? "<\(address)>" : "\(encodedWord(safeName)) <\(address)>"
     }
 
