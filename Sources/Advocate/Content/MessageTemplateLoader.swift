@@ -244,13 +244,9 @@ struct MarkdownContentType: MustacheContentType {
                 output += " "
                 continue
             }
-            // Control characters (an ESC in an imported name) as pages show them.
-            if scalar.value < 0x20 && scalar != "\t" || (0x7F...0x9F).contains(scalar.value) {
-                output += UnwantedCharacter.replacement
-                continue
-            }
             output.unicodeScalars.append(scalar)
         }
-        return BidiControl.confined(output)
+        // Control characters (an ESC in an imported name) as pages show them.
+        return BidiControl.confined(output, replacingControls: true)
     }
 }
