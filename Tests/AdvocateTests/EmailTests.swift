@@ -43,20 +43,26 @@ import Testing
         #expect(texts["update"]?.hasPrefix("Grace H.: converted [https://") == true, "\(texts)")
     }
 
+    /// What loading `fixture`'s site stops with; nil when it loads.
+    private static func refusal(_ fixture: SiteFixture) throws -> DiagnosticsError? {
+        let directory = try fixture.write()
+        do {
+            _ = try SiteInputs.load(SiteFixture.options(directory))
+            return nil
+        } catch {
+            return error
+        }
+    }
+
     /// Two templates for one email are an error naming both, where the second had silently
     /// replaced the first as the email the server sends.
     @Test func twoTemplatesForOneEmailAreAnError() throws {
         var fixture = SiteFixture()
         fixture.content["messaging/welcome.md"] = "---\ntitle: Welcome\nchannel: email\nsend: referral-to-friend\nsubject: Hi\n---\nHi {{friend.name}}\n"
         fixture.content["messaging/welcome-2.md"] = "---\ntitle: Other\nchannel: email\nsend: referral-to-friend\nsubject: Dup\n---\nHi {{friend.name}}\n"
-        let directory = try fixture.write()
-        #expect {
-            try SiteInputs.load(SiteFixture.options(directory))
-        } throws: { error in
-            let messages = (error as? DiagnosticsError)?.errors.map(\.description) ?? []
-            return messages.count == 1 && messages[0].contains("welcome.md:4:1: error: send: referral-to-friend is also ")
-                && messages[0].contains("welcome-2.md's; the server sends one email of each kind")
-        }
+        let messages = try #require(try Self.refusal(fixture)).errors.map(\.description)
+        #expect(messages.count == 1 && messages[0].contains("welcome.md:4:1: error: send: referral-to-friend is also ")
+                && messages[0].contains("welcome-2.md's; the server sends one email of each kind"), "\(messages)")
     }
 
     /// A `send` that names no email is one error: the template is not taken for share text
@@ -64,22 +70,12 @@ import Testing
     @Test func anUnknownSendIsOneError() throws {
         var fixture = SiteFixture()
         fixture.content["messaging/a-notice.md"] = "---\ntitle: Notice\nchannel: sms\nsend: referral-to-frend\n---\nHi {{referrer.name}}\n"
-        let directory = try fixture.write()
-        #expect {
-            try SiteInputs.load(SiteFixture.options(directory))
-        } throws: { error in
-            let messages = (error as? DiagnosticsError)?.diagnostics.map(\.description) ?? []
-            return messages.count == 1 && messages[0].contains("a-notice.md:4:1: error: send must be one of")
-        }
+        let unknown = try #require(try Self.refusal(fixture)).diagnostics.map(\.description)
+        #expect(unknown.count == 1 && unknown[0].contains("a-notice.md:4:1: error: send must be one of"), "\(unknown)")
         // So is one that is a list or a mapping.
         fixture.content["messaging/a-notice.md"] = "---\ntitle: Notice\nchannel: email\nsubject: Hi\nsend: [referral-to-friend]\n---\nHi {{referrer.name}}\n"
-        let listed = try fixture.write()
-        #expect {
-            try SiteInputs.load(SiteFixture.options(listed))
-        } throws: { error in
-            let messages = (error as? DiagnosticsError)?.diagnostics.map(\.description) ?? []
-            return messages.count == 1 && messages[0].contains("a-notice.md:5:1: error: send must be one word")
-        }
+        let listed = try #require(try Self.refusal(fixture)).diagnostics.map(\.description)
+        #expect(listed.count == 1 && listed[0].contains("a-notice.md:5:1: error: send must be one word"), "\(listed)")
     }
 
     /// A referral first converted past the attribution window earns nothing: its referrer is not
