@@ -48,9 +48,10 @@ struct BuildCommand: ParsableCommand {
         if let holder = JournalWriter.holder(dataDirectory: options.dataDirectory) {
             StandardError.write("""
                 warning: advocate serve\(holder.isEmpty ? "" : " (pid \(holder))") is running on this store. It refreshes the \
-                pages of each new referral in its own output folder with the content and theme it loaded \
-                when it started, and a page this build writes can overwrite a fresher one it refreshed. \
-                To publish a change while it runs, have it rebuild instead: \(holder.isEmpty ? "send it SIGHUP" : "kill -HUP \(holder)").
+                pages of each new referral in the folder it serves with the content and theme it loaded \
+                when it started; if that folder is this build's output (\(output)), a page this build writes can \
+                overwrite a fresher one it refreshed. To publish a change while it runs, have it rebuild \
+                instead: \(holder.isEmpty ? "send it SIGHUP" : "kill -HUP \(holder)").
                 """)
         }
         let report: BuildReport

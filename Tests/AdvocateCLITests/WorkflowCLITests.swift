@@ -370,6 +370,7 @@ import Testing
         #expect(held.status == 0, "\(held.stderr)")
         #expect(held.stderr.contains("warning: advocate serve (pid \(ProcessInfo.processInfo.processIdentifier)) is running on this store"), "\(held.stderr)")
         #expect(held.stderr.contains("have it rebuild instead: kill -HUP \(ProcessInfo.processInfo.processIdentifier)."), "\(held.stderr)")
+        #expect(held.stderr.contains("if that folder is this build's output (\(folder.appendingPathComponent("public").path))"), "\(held.stderr)")
         server.close()
         let free = try CLIRunner.run(["build", "--source", folder.path])
         #expect(free.status == 0 && !free.stderr.contains("advocate serve"), "\(free.stderr)")

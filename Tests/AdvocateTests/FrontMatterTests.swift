@@ -46,6 +46,19 @@ import Testing
         }
     }
 
+    /// An unclosed quote and a missing space after a colon are told at their own line, in plain
+    /// words: libyaml gives up at the end of the front matter or on the line after.
+    @Test func anUnclosedQuoteAndAColonWithoutASpaceAreToldWhereTheyAre() {
+        #expect(throws: Diagnostic.error("s.md", SourceLocation(line: 2, column: 8),
+                                         "invalid YAML front matter: this quote is never closed; end the value with the same quote on its line (title: \"Amira's story\")")) {
+            try FrontMatter.parse("---\ntitle: \"Amira's first bouquet\ndate: 2026-03-01\n---\nText\n", file: "s.md")
+        }
+        #expect(throws: Diagnostic.error("x.md", SourceLocation(line: 3, column: 1),
+                                         "invalid YAML front matter: this line is not 'field: value'; put a space after the field's colon (channel: sms)")) {
+            try FrontMatter.parse("---\ntitle: X\nchannel:linkedin\n---\nText\n", file: "x.md")
+        }
+    }
+
     /// A key given twice is named on one compiler-style line, at its second occurrence.
     @Test func aDuplicatedKeyIsOneLineAtItsSecondOccurrence() {
         do {

@@ -193,6 +193,10 @@ import Testing
         // An empty `body:` is no body of its own: the text below is used, and nothing is said.
         let (_, emptyBody) = try loaded("---\nchannel: whatsapp\nvariants:\n  a:\n    body:\n  b:\n    body: \"Y {{link}}\"\n---\nHi {{link}}\n")
         #expect(emptyBody.isEmpty, "\(emptyBody)")
+        // A variant whose only field is a typo sends the base text: an A/B test of the same words.
+        let (_, onlyTypo) = try loaded("---\nchannel: x\nvariants:\n  b:\n    bdy: \"Z {{link}}\"\n---\nHi {{link}}\n")
+        #expect(onlyTypo == ["m.md:5:1: warning: variant \"b\": unknown field 'bdy' is ignored; did you mean 'body'? (allowed: body, subject)",
+                             "m.md:5:1: warning: variant \"b\" has no 'body' of its own, so it sends the same text as the others and its figures compare identical messages; give it a 'body:'"], "\(onlyTypo)")
     }
 
     /// A problem in a variant's own body or subject is named at its line, a block scalar's too.

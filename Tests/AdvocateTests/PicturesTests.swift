@@ -61,7 +61,7 @@ import Testing
         #expect(funnel.contains("Of \(expected.referred) referrals, \(expected.contacted) were contacted"))
 
         let weeks = try #require(analytics.first { $0.contains("id=\"chart-weeks\"") })
-        let shown = site.figures.program.perWeek.suffix(PageContext.weeksShown)
+        let shown = site.figures.program.weekly.weeks(last: PageContext.weeksShown, through: site.figures.asOf)
         // One bar a week with referrals (none for an empty week), plus the legend's swatch; one dot a
         // week on the conversions line, plus the legend's.
         #expect(shown.contains { $0.referrals == 0 } && shown.contains { $0.referrals > 0 })
@@ -151,6 +151,27 @@ import Testing
         #expect(try output.read("sitemap.xml").contains("/leaderboard/"))
     }
 
+    /// Referrers with as many friends who joined share a rank on the leaderboard (which shows
+    /// no other figure), and on the analytics page where their referrals are equal too.
+    @Test func tiedReferrersShareARank() throws {
+        var site = SiteFixture()
+        site.store.referrers.append(("cy", "Cy Young", "cy@example.com"))
+        for (code, friends) in [("ada", 2), ("bob", 1), ("cy", 1)] {
+            for friend in 0..<friends {
+                let id = site.store.refer(code, friend: "Friend \(code)\(friend)", at: "2026-03-02T09:00:00Z")
+                site.store.status(id, "converted", at: "2026-03-03T09:00:00Z")
+            }
+        }
+        site.store.refer("cy", friend: "Unconverted Friend", at: "2026-03-02T10:00:00Z")
+        site.pageTemplates["leaderboard"] = "{{<layout}}{{$main}}{{#rows}}[{{rank}} {{converted}}]{{/rows}}{{/main}}{{/layout}}"
+        site.pageTemplates["analytics"] = "{{<layout}}{{$main}}{{#top}}[{{rank}} {{code}}]{{/top}}{{/main}}{{/layout}}"
+        let directory = try site.write()
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        #expect(try directory.read("public/leaderboard/index.html").contains("[1 2][2 1][2 1]"))
+        #expect(try directory.read("public/stats/p7m2c9x4k1v8q3w6r0t5y2u8i4/index.html").contains("[1 ada][2 cy][3 bob]"))
+        #expect(PageContext.sharedRanks([3, 3, 3, 1, 1, 0]) == [1, 1, 1, 4, 4, 6])
+    }
+
     @Test func goalsShowTheMonthOfTheAsOfAndItsPace() throws {
         var store = StoreFixture()
         store.refer("ada", friend: "Grace Hopper", email: "grace@example.org", at: "2026-05-20T09:00:00Z")
@@ -166,6 +187,30 @@ import Testing
         // 15 of 30 days: 2 referrals so far is a pace of 4.
         #expect(progress.projectedReferrals == 4)
         #expect(progress.isOnPace == true)
+    }
+
+    /// The pages' weeks are the 26 up to the as-of's, empty ones included: a program (or a
+    /// referrer) that went quiet months ago had its weeks end at its last referral, which read
+    /// as current.
+    @Test func weeklyFiguresOnPagesRunToTheWeekOfTheAsOf() throws {
+        var site = SiteFixture()
+        site.store.refer("ada", friend: "Grace Hopper", at: "2026-01-05T09:00:00Z")
+        site.store.refer("ada", friend: "Alan Turing", at: "2026-03-11T09:00:00Z")
+        site.pageTemplates["analytics"] = "{{<layout}}{{$main}}{{#perWeek}}[{{week}} {{referrals}}]{{/perWeek}}{{{charts.weeks}}}{{/main}}{{/layout}}"
+        site.pageTemplates["stats"] = "{{<layout}}{{$main}}{{{charts.weeks}}}{{/main}}{{/layout}}"
+        let directory = try site.write()
+        _ = try SiteBuilder.build(SiteFixture.options(directory, asOf: "2026-09-02"))
+        let analytics = try directory.read("public/stats/p7m2c9x4k1v8q3w6r0t5y2u8i4/index.html")
+        let rows = analytics.matches(of: /\[([0-9-]+) ([0-9]+)\]/).map { "\($0.1) \($0.2)" }
+        #expect(rows.count == PageContext.weeksShown)
+        #expect(rows.first == "2026-03-09 1", "\(rows)")
+        #expect(rows.last == "2026-08-31 0", "\(rows)")
+        #expect(analytics.contains("26 weeks from 9 Mar 2026 to 31 Aug 2026"), "\(analytics)")
+        let stats = try directory.read("public/stats/tok0xxxxxxxxxxxxxxxxxxxxxxxxx/index.html")
+        #expect(stats.contains("26 weeks from 9 Mar 2026 to 31 Aug 2026"), "\(stats)")
+        // The JSON keeps every week with activity, from the first to the last.
+        let figures = try site.store.figures(asOf: "2026-09-02")
+        #expect(figures.program.perWeek.first?.name == "2026-01-05" && figures.program.perWeek.last?.name == "2026-03-09")
     }
 
     func run(_ tool: String, _ arguments: [String]) throws -> (status: Int32, output: String) {

@@ -178,6 +178,9 @@ import Testing
         let found = SiteChecker.check(SiteFixture.options(directory)).diagnostics.filter { $0.message.contains("contrast") }
         #expect(found.map(\.description) == ratio.map { ["\(directory.file("content/data/program.json")):6:22: warning: brand colour \(color) has a contrast of \($0):1 with white, "
             + "where text needs 4.5:1: the bundled theme writes white text on it (buttons) and links in it on white, which would be hard to read; pick a darker shade"] } ?? [], "\(found)")
+        // A build says so too: someone who never runs `check` would publish it without a word.
+        let built = try SiteBuilder.build(SiteFixture.options(directory)).warnings.filter { $0.message.contains("contrast") }
+        #expect(built.map(\.description) == found.map(\.description), "\(built)")
     }
 
     @Test func aMissingLogoIsNamedAtItsField() throws {
@@ -196,6 +199,10 @@ import Testing
             #expect(error.diagnostics.map(\.description).contains { $0.hasSuffix("program.json:\(line):21: error: brand.logo names \"missing.svg\" but \(directory.file("content/assets/missing.svg")) does not exist") },
                     "\(error.diagnostics)")
         }
+        // A name in other letter case is pointed out.
+        try directory.write("content/assets/Missing.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>")
+        let cased = SiteChecker.check(SiteFixture.options(directory)).diagnostics.filter { $0.message.contains("missing.svg") }
+        #expect(cased.map(\.message) == ["brand.logo names \"missing.svg\" but \(directory.file("content/assets/missing.svg")) does not exist (names are case-sensitive: did you mean \"Missing.svg\"?)"], "\(cased)")
     }
 
     /// One mistake, one error: a baseURL without its scheme, or a FAQ whose front matter does not

@@ -179,7 +179,19 @@ import Testing
         #expect(found.map(\.line) == [3, 5], "\(found)")
         #expect(found.allSatisfy { $0.severity == .warning })
         #expect(found.first?.message == "line 3: field 'at': the contacted status is dated 2026-01-20T00:00:00Z, before the converted status on line 2 (2026-02-01T00:00:00Z); statuses count in the journal's order, so this one is the referral's latest: check the date", "\(found)")
-        #expect(found.last?.message == "line 5: field 'status': rewarded, but the referral has no converted status before it, so it counts as no conversion; record the conversion first (advocate referral status b converted)", "\(found)")
+        #expect(found.last?.message == "line 5: field 'status': rewarded, but the referral has no converted status, so it counts as no conversion; record the conversion (advocate referral status b converted)", "\(found)")
+    }
+
+    /// A `converted` line after the `rewarded` one makes the referral a conversion (its latest
+    /// status is `converted`): no warning that it counts as none.
+    @Test func aRewardFollowedByAConversionIsNoWarning() throws {
+        let journal = #"""
+            {"type":"referral","id":"b","at":"2026-01-01T00:00:00Z","referrer":"ada","name":"G","email":"g@example.com"}
+            {"type":"status","id":"b","at":"2026-01-02T00:00:00Z","status":"rewarded"}
+            {"type":"status","id":"b","at":"2026-01-20T00:00:00Z","status":"converted"}
+
+            """#
+        #expect(try diagnostics(journal: journal).isEmpty)
     }
 
     /// Referrals dated before their referrer's `joined` day load without a word: imports and

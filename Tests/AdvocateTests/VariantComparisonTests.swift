@@ -21,6 +21,16 @@ import Testing
         #expect(test.verdict == "b converts better; the difference is unlikely to be chance.")
     }
 
+    /// A difference of two rates lies between -100 and +100 points; the Wald interval of a small
+    /// sample (1 of 5 against 1 of 2) reaches past +100 and is cut there.
+    @Test func theIntervalStaysWithinAHundredPoints() throws {
+        let small = try #require(comparison((5, 1), (2, 1)).confidenceInterval)
+        #expect(small.upperBound == 1)
+        #expect(abs(small.lowerBound - -0.4768) < 0.001)
+        let reversed = try #require(comparison((2, 1), (5, 1)).confidenceInterval)
+        #expect(reversed.lowerBound == -1)
+    }
+
     @Test func zOf196IsTheFivePercentLevel() throws {
         // Equal groups of 5,000 at 10% and 11.2%: z just under 1.96, p just over 0.05.
         let test = comparison((5000, 500), (5000, 560))

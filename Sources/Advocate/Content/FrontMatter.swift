@@ -118,6 +118,9 @@ public enum FrontMatter {
             throw Diagnostic.error(file, secondOccurrence(of: key, after: context.mark, in: lines[(opening + 1)..<closing], firstLine: yamlLine),
                                    "invalid YAML front matter: '\(key)' is given twice; keep one")
         } catch let error as YamlError {
+            if let (place, message) = plainWords(for: error, yamlLine: yamlLine) {
+                throw Diagnostic.error(file, place, "invalid YAML front matter: \(message)")
+            }
             let described = describe(error)
             let place = location(of: error, yamlLine: yamlLine)
             let fileLine = place.line - 1
@@ -252,6 +255,21 @@ public enum FrontMatter {
         default:
             return SourceLocation(line: yamlLine, column: 1)
         }
+    }
+
+    /// The two slips people who write copy make most, told where they are and in their words:
+    /// libyaml notices them where it gives up (the end of the front matter, the line after) and
+    /// says "while scanning a quoted scalar: found unexpected end of stream". Nil for the others.
+    private static func plainWords(for error: YamlError, yamlLine: Int) -> (SourceLocation, String)? {
+        guard case .scanner(let context?, let problem, _, _) = error else { return nil }
+        let start = SourceLocation(line: context.mark.line + yamlLine - 1, column: context.mark.column)
+        if context.text.contains("quoted scalar") && problem.contains("end of stream") {
+            return (start, "this quote is never closed; end the value with the same quote on its line (title: \"Amira's story\")")
+        }
+        if context.text.contains("simple key") && problem.contains("could not find expected ':'") {
+            return (start, "this line is not 'field: value'; put a space after the field's colon (channel: sms)")
+        }
+        return nil
     }
 
     private static func describe(_ error: YamlError) -> String {

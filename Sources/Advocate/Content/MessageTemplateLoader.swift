@@ -98,6 +98,11 @@ enum MessageTemplateLoader {
                 diagnostics.warning(file, place("subject"), "variant \"\(variantName)\": 'subject' is for email templates; \(channel.label) messages have none, so it is ignored")
             }
             let ownSubject = channel == .email ? fields["subject"]?.text?.trimmingWhitespace() : nil
+            if variantName != "a", fields["body"]?.text == nil, ownSubject == nil, extra[variantName]?.map != nil {
+                // A typo (`bdy:`) leaves the variant with the base text: an A/B test of the same words.
+                diagnostics.warning(file, place(), "variant \"\(variantName)\" has no 'body'\(channel == .email ? " or 'subject'" : "") of its own, "
+                                    + "so it sends the same text as the others and its figures compare identical messages; give it a 'body:'")
+            }
             let subjectAt = ownSubject == nil ? source.placement(ofValue: "subject", inField: "subject")
                 : source.placement(ofValue: "variants.\(variantName).subject", inField: "variants")
             if let variant = parseVariant(name: variantName, channel: channel, notification: notification, subject: ownSubject ?? subject,

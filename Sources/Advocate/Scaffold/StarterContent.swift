@@ -75,11 +75,11 @@ enum StarterContent {
             title: Confirmation to the friend
             channel: email
             send: referral-to-friend
-            subject: "Your {{reward.friend}} from {{referrer.firstName}}"
+            subject: "From {{referrer.firstName}}: {{reward.friend}}"
             ---
             Hi {{friend.firstName}},
 
-            Thanks for joining {{program.name}} through {{referrer.firstName}}'s invitation. Your {{reward.friend}} applies to your first order.
+            Thanks for joining {{program.name}} through {{referrer.firstName}}'s invitation, which gets you {{reward.friend}}.
 
             See you soon,
             The {{program.name}} team

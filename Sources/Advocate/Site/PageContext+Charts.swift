@@ -15,9 +15,16 @@ extension PageContext {
         return QRCode(link)?.svgDocument(title: "QR code of \(link)") ?? []
     }
 
-    /// A referrer's accepted referrals and conversions per week, for their stats page.
+    /// A referrer's accepted referrals and conversions per week, for their stats page: the
+    /// weeks up to the as-of's.
     func referrerWeeks(_ code: String) -> [GroupFigures] {
-        site.figures.weeklySeries(ofReferrer: code).weeks(last: Self.weeksShown)
+        site.figures.weeklySeries(ofReferrer: code).weeks(last: Self.weeksShown, through: site.figures.asOf)
+    }
+
+    /// The program's referrals and conversions per week, for the analytics page: the weeks up to
+    /// the as-of's.
+    func programWeeks() -> [GroupFigures] {
+        site.figures.program.weekly.weeks(last: Self.weeksShown, through: site.figures.asOf)
     }
 
     func tierChart(_ figures: ReferrerFigures) -> String? {
@@ -36,7 +43,7 @@ extension PageContext {
         let figures = site.figures.program
         var charts: TemplateObject = [:]
         charts["weeks"] = WeeklyChart.svg(id: "chart-weeks", title: "Referrals and conversions per week",
-                                          weeks: Array(figures.perWeek.suffix(Self.weeksShown))).map(TemplateValue.text)
+                                          weeks: programWeeks()).map(TemplateValue.text)
         let funnel = figures.funnel
         let stages = [("Referred", funnel.referred), ("Contacted", funnel.contacted), ("Converted", funnel.converted), ("Rewarded", funnel.rewarded)]
         charts["funnel"] = BarChart.svg(
@@ -109,11 +116,12 @@ extension PageContext {
         var context = common(.leaderboard, title: "Leaderboard", description: "The \(program.name) referrers with the most friends who joined.",
                              path: "/leaderboard/")
         asOfValues(&context)
-        let rows: [TemplateValue] = site.figures.program.topReferrers.enumerated().compactMap { rank, code in
-            guard let index = site.index(ofReferrer: code) else { return nil }
+        let leaders = site.figures.program.topReferrers.compactMap { code in site.index(ofReferrer: code) }
+            .filter { site.figures.referrers[$0].converted > 0 }
+        let ranks = Self.sharedRanks(leaders.map { site.figures.referrers[$0].converted })
+        let rows: [TemplateValue] = zip(leaders, ranks).map { index, rank in
             let figures = site.figures.referrers[index]
-            guard figures.converted > 0 else { return nil }
-            var row: TemplateObject = ["rank": .number(rank + 1), "converted": .number(figures.converted),
+            var row: TemplateObject = ["rank": .number(rank), "converted": .number(figures.converted),
                                                 "name": .text(showsName(site.referrers[index]) ? site.referrers[index].shownName : "A referrer")]
             if let tier = figures.tier { row["tier"] = .text(tier.name) }
             return .object(row)

@@ -114,15 +114,28 @@ extension PageContext {
         context["comparisons"] = .list(variantComparisons())
         context["charts"] = .object(analyticsCharts())
         if let goals = goalValues() { context["goals"] = .object(goals) }
-        context["perWeek"] = .list(figures.perWeek.suffix(Self.weeksShown).map(Self.weekRow))
-        context["top"] = .list(figures.topReferrers.enumerated().compactMap { rank, code -> TemplateValue? in
-            guard let index = site.index(ofReferrer: code) else { return nil }
+        context["perWeek"] = .list(programWeeks().map(Self.weekRow))
+        let top = figures.topReferrers.compactMap { code in site.index(ofReferrer: code) }
+        let ranks = Self.sharedRanks(top.map { [site.figures.referrers[$0].converted, site.figures.referrers[$0].referrals] })
+        context["top"] = .list(zip(top, ranks).map { index, rank -> TemplateValue in
             let referrerFigures = site.figures.referrers[index]
-            return ["rank": .number(rank + 1), "name": .text(site.referrers[index].shownName), "code": .text(code),
+            return ["rank": .number(rank), "name": .text(site.referrers[index].shownName), "code": .text(site.referrers[index].code),
                     "converted": .number(referrerFigures.converted), "referrals": .number(referrerFigures.referrals),
                     "tier": .text(referrerFigures.tier?.name ?? "—")]
         })
         return context
+    }
+
+    /// Ranks of a list already in order, as in a sports table ("1, 1, 3"): an entry whose shown
+    /// figures (`keys`) equal the one's before it shares its rank, so a page never ranks two
+    /// people apart by a figure it does not show.
+    static func sharedRanks<Key: Equatable>(_ keys: [Key]) -> [Int] {
+        var ranks: [Int] = []
+        ranks.reserveCapacity(keys.count)
+        for position in keys.indices {
+            ranks.append(position > 0 && keys[position] == keys[position - 1] ? ranks[position - 1] : position + 1)
+        }
+        return ranks
     }
 
     func groups(_ groups: [GroupFigures]) -> TemplateValue {

@@ -45,7 +45,6 @@ public enum SiteChecker {
         var diagnostics = DiagnosticList()
         diagnostics.append(contentsOf: ContentLoader.filesNotRead(in: inputs.options.contentDirectory))
         checkStoryDates(inputs.content.stories, today: today, diagnostics: &diagnostics)
-        checkBrandContrast(inputs.store.program, file: Paths.join(inputs.options.dataDirectory, StoreFiles.program), diagnostics: &diagnostics)
         checkFriendRewardInMessages(site, diagnostics: &diagnostics)
         let templates = ThemeLint.sources(directory: inputs.theme.directory)
         diagnostics.append(contentsOf: ThemeLint.filesNotRead(directory: inputs.theme.directory))
@@ -123,16 +122,6 @@ public enum SiteChecker {
             diagnostics.warning(preview.template.file, .start,
                                 "\(preview.template.channel.label) message\(variant) is over the channel's limit: \(preview.length.summary)")
         }
-    }
-
-    /// A brand colour too light for white text on it, or for links in it on white (the bundled
-    /// theme's buttons and links), is unreadable there: a warning below WCAG's 4.5:1.
-    static func checkBrandContrast(_ program: Program, file: String, diagnostics: inout DiagnosticList) {
-        guard let brand = program.brand, let color = brand.color, let ratio = ColorContrast.ratio(color, "#ffffff"), ratio < 4.5 else { return }
-        let shown = (ratio * 10).rounded(.down) / 10
-        diagnostics.warning(file, brand.colorLocation,
-                            "brand colour \(color) has a contrast of \(shown):1 with white, where text needs 4.5:1: the bundled theme writes white text on it "
-                            + "(buttons) and links in it on white, which would be hard to read; pick a darker shade")
     }
 
     /// A message that names the friend's reward, in a program that gives friends none (no

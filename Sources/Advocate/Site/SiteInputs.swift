@@ -110,6 +110,7 @@ public struct SiteInputs: Sendable {
                                       (Paths.join(options.templatesDirectory, "assets"), theme?.assets ?? [])], diagnostics: &diagnostics)
         guard let store = reading.standIn else { return (nil, diagnostics) }
         if !unreadable { checkBrand(store.program, content: content, options: options, diagnostics: &diagnostics) }
+        checkBrandContrast(store.program, file: Paths.join(options.dataDirectory, StoreFiles.program), diagnostics: &diagnostics)
         checkMessaging(content, diagnostics: &diagnostics)
         guard let theme else { return (nil, diagnostics) }
         let loaded = reading.loaded ?? LoadedStore(store: store, warnings: [])
@@ -155,8 +156,10 @@ public struct SiteInputs: Sendable {
         for (key, file, location) in [("logo", brand.logo, brand.logoLocation), ("image", brand.image, brand.imageLocation)] {
             guard let file, !content.assets.contains(file) else { continue }
             let isLink = fileType(asset(file), followingLinks: false) == S_IFLNK
+            let otherCase = content.assets.first { $0.lowercased() == file.lowercased() }
             diagnostics.error(programFile, location, "brand.\(key) names \"\(file)\" but \(asset(file)) "
-                              + (isLink ? "is a symbolic link, which a build does not follow (it could lead outside the site): put the file itself there" : "does not exist"))
+                              + (isLink ? "is a symbolic link, which a build does not follow (it could lead outside the site): put the file itself there"
+                                 : "does not exist" + (otherCase.map { " (names are case-sensitive: did you mean \"\($0)\"?)" } ?? "")))
         }
         if let image = brand.image, content.assets.contains(image), !isPreviewPicture(asset(image)) {
             diagnostics.error(programFile, brand.imageLocation,
@@ -167,6 +170,16 @@ public struct SiteInputs: Sendable {
                                 "brand.logo \"\(logo)\" holds a script (<script>, or an on… attribute): it runs for anyone who opens the logo's address, "
                                 + "on the portal's own site, where the private stats pages are; export the SVG again without scripts")
         }
+    }
+
+    /// A brand colour too light for white text on it, or for links in it on white (the bundled
+    /// theme's buttons and links), is unreadable there: a warning below WCAG's 4.5:1.
+    private static func checkBrandContrast(_ program: Program, file: String, diagnostics: inout DiagnosticList) {
+        guard let brand = program.brand, let color = brand.color, let ratio = ColorContrast.ratio(color, "#ffffff"), ratio < 4.5 else { return }
+        let shown = (ratio * 10).rounded(.down) / 10
+        diagnostics.warning(file, brand.colorLocation,
+                            "brand colour \(color) has a contrast of \(shown):1 with white, where text needs 4.5:1: the bundled theme writes white text on it "
+                            + "(buttons) and links in it on white, which would be hard to read; pick a darker shade")
     }
 
     /// Whether an SVG file holds what a browser runs when the file is opened by its address: a

@@ -116,7 +116,7 @@ extension ProgramFigures {
         self.bySource = ReferralSource.allCases.compactMap { tally.bySource[$0.rawValue] }
         self.bySegment = Segment.allCases.compactMap { tally.bySegment[$0.rawValue] }
         self.byVariant = tally.byVariant.keys.sorted().compactMap { tally.byVariant[$0] }
-        self.perWeek = tally.weekly.weeks()
+        self.weekly = tally.weekly
         self.cohorts = tally.cohorts
         self.topReferrers = topReferrers
     }

@@ -81,8 +81,11 @@ public struct ProgramFigures: Sendable {
     public var bySource: [GroupFigures]
     public var bySegment: [GroupFigures]
     public var byVariant: [GroupFigures]
-    /// One entry a week (named by its Monday), from the first week with a referral to the last.
-    public var perWeek: [GroupFigures]
+    /// Referrals and conversions by week.
+    public var weekly: WeeklySeries
+    /// One entry a week (named by its Monday), from the first week with a referral or a
+    /// conversion to the last.
+    public var perWeek: [GroupFigures] { weekly.weeks() }
     /// Accepted referrals by the month they were made in, for the goals.
     public var cohorts: MonthlyCohorts
     /// Up to ten referrer codes with the most conversions (then referrals, then code).

@@ -20,10 +20,13 @@ public struct WeeklySeries: Sendable, Codable {
 
     /// One entry a week, named by its Monday, from the first week with either to the last;
     /// weeks with neither are kept in between so the series has no gaps. With `limit`, only the
-    /// last `limit` of them (`weeks().suffix(limit)`, without naming the weeks before).
-    public func weeks(last limit: Int? = nil) -> [GroupFigures] {
+    /// last `limit` of them. With `end`, the series runs on to the week of that instant (the
+    /// as-of), with empty weeks after the last active one: the last `limit` weeks are then those
+    /// up to the as-of, not up to the last week anyone referred.
+    public func weeks(last limit: Int? = nil, through end: Instant? = nil) -> [GroupFigures] {
         let keys = Set(referralsByWeek.keys).union(conversionsByWeek.keys)
-        guard var first = keys.min(), let last = keys.max(), limit.map({ $0 > 0 }) ?? true else { return [] }
+        guard var first = keys.min(), var last = keys.max(), limit.map({ $0 > 0 }) ?? true else { return [] }
+        if let end { last = max(last, end.day.weekStart.daysSinceEpoch) }
         if let limit { first = max(first, last - 7 * (limit - 1)) }
         return stride(from: first, through: last, by: 7).map { week in
             GroupFigures(name: CalendarDay(daysSinceEpoch: week).iso8601,

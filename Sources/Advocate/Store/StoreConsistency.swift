@@ -80,6 +80,7 @@ enum StoreConsistency {
         }
         // Each referral's last status so far (in journal order), and whether one was `converted`.
         var lastStatus: [String: (line: Int, status: ReferralStatus, at: Instant, converted: Bool)] = [:]
+        var rewardedUnconverted: [(id: String, line: Int)] = []
         for (event, line) in zip(journal.events, journal.lines) {
             guard case .status(let change) = event else { continue }
             if let referral = referralIDs[change.id] {
@@ -95,15 +96,18 @@ enum StoreConsistency {
                                         "line \(line): field 'at': the \(change.status.rawValue) status is dated \(change.at.iso8601), before the \(previous.status.rawValue) status on line \(previous.line) (\(previous.at.iso8601)); statuses count in the journal's order, so this one is the referral's latest: check the date")
                 }
                 let converted = (previous?.converted ?? false) || change.status == .converted
-                if change.status == .rewarded && !converted {
-                    diagnostics.warning(journalFile, location,
-                                        "line \(line): field 'status': rewarded, but the referral has no converted status before it, so it counts as no conversion; record the conversion first (advocate referral status \(change.id) converted)")
-                }
+                if change.status == .rewarded && !converted { rewardedUnconverted.append((change.id, line)) }
                 lastStatus[change.id] = (line, change.status, change.at, converted)
             } else if !journal.unloadedReferralIDs.contains(change.id) {
                 diagnostics.error(journalFile, SourceLocation(line: line, column: 1),
                                   "line \(line): field 'id': status for unknown referral id \"\(change.id)\"")
             }
+        }
+        // Told once the whole journal is read: a `converted` line after the `rewarded` one
+        // makes the referral a conversion (its latest status), and the advice would be wrong.
+        for (id, line) in rewardedUnconverted where lastStatus[id]?.converted == false {
+            diagnostics.warning(journalFile, SourceLocation(line: line, column: 1),
+                                "line \(line): field 'status': rewarded, but the referral has no converted status, so it counts as no conversion; record the conversion (advocate referral status \(id) converted)")
         }
     }
 }
