@@ -36,6 +36,12 @@ struct StaticSiteMiddleware: RouterMiddleware {
             // The site lives below the baseURL's path: the host's root leads there.
             return Response(status: .found, headers: [.location: root, .cacheControl: "no-cache"])
         }
+        if root != "/" && path == String(root.dropLast()) {
+            // The base path without its slash (`/refer`) is the site's root folder: sent to it
+            // with the slash, as any folder is, so relative addresses resolve below it.
+            let query = request.uri.query.map { $0.isEmpty ? "" : "?" + $0 } ?? ""
+            return Response(status: .movedPermanently, headers: [.location: root + query])
+        }
         if root != "/" && path == "/robots.txt" {
             // The server holds the host's root too (`/` leads below it), and crawlers read
             // robots.txt only there: the site's own, whose lines name the pages below the path.
