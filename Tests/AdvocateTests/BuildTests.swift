@@ -607,19 +607,29 @@ import Testing
 
     /// What a killed build leaves (its staging folder; its temporary files anywhere in the tree,
     /// which its pending marker points to) is removed by the next build, even one with nothing
-    /// to do; a running build's is kept.
+    /// to do, also when its pid belongs to a running process by then (another program's, after
+    /// a restart, or the next build's own, in a container where the build is always pid 1); a
+    /// running build's, whose marker it holds a lock on, is kept.
     @Test func leftoversOfADeadBuildAreRemovedAndALiveOnesAreKept() throws {
         let site = fixtureWithReferrals()
         let directory = try site.write()
         _ = try SiteBuilder.build(SiteFixture.options(directory))
         let before = try directory.snapshot()
         let dead = Int32.max  // above any pid_max, so no such process
-        let live = 1  // init, always running
-        let deadFiles = ["public/.advocate-staging-\(dead)/r/ada/index.html", "public/.advocate-pending-\(dead)",
-                         "public/r/ada/.index.html.advocate-tmp-\(dead)", "public/stats/.index.html.advocate-tmp-\(dead)"]
+        let reused = 1  // init's now: a running process, but no writer holds the marker
+        let own = ProcessInfo.processInfo.processIdentifier
+        let live = 2  // a writer that holds its marker, as a running build does
+        var deadFiles: [String] = []
+        for pid in [Int(dead), reused, Int(own)] {
+            deadFiles += ["public/.advocate-staging-\(pid)/r/ada/index.html", "public/.advocate-pending-\(pid)",
+                          "public/r/ada/.index.html.advocate-tmp-\(pid)", "public/stats/.index.html.advocate-tmp-\(pid)"]
+        }
         let liveFiles = ["public/.advocate-staging-\(live)/r/ada/index.html", "public/.advocate-pending-\(live)",
                          "public/r/ada/.index.html.advocate-tmp-\(live)"]
         for path in deadFiles + liveFiles { try directory.write(path, "left by a build") }
+        let held = open(directory.file("public/.advocate-pending-\(live)"), O_RDONLY)
+        #expect(held >= 0 && flock(held, LOCK_SH) == 0)
+        defer { close(held) }
 
         let report = try SiteBuilder.build(SiteFixture.options(directory))
         #expect(report.written == 0)

@@ -43,6 +43,21 @@ import Testing
         #expect(log[1].contains(#""referrals":2,"referrers":1"#))
     }
 
+    /// A `forget` killed while writing the new journal leaves its partial copy
+    /// (`referrals.jsonl.tmp-<pid>`), which still holds friends' emails: the next command that
+    /// takes the store's lock (this erasure, the server, `referrers add`) deletes it, and no
+    /// other file.
+    @Test func aCopyLeftByAKilledWriterIsDeletedByTheNextOneToTakeTheLock() throws {
+        let directory = try storeWithGracesReferral()
+        let data = directory.file("content/data")
+        let leftovers = ["referrals.jsonl.tmp-99999", "referrers.json.tmp-4242"]
+        let kept = ["referrals.jsonl.tmp-x1", "notes.tmp-1"]
+        for name in leftovers + kept { try directory.write("content/data/\(name)", "grace@example.org\n") }
+        _ = try Erasure.forget(email: "grace@example.org", dataDirectory: data, now: .now)
+        for name in leftovers { #expect(!directory.exists("content/data/\(name)"), "\(name)") }
+        for name in kept { #expect(directory.exists("content/data/\(name)"), "\(name)") }
+    }
+
     /// A log of erasures behind a link to nowhere (a volume not mounted) or a folder in its place
     /// is named before anything is erased, not replaced by a file holding this one entry.
     @Test func aLogOfErasuresBehindALinkToNowhereStopsTheErasure() throws {

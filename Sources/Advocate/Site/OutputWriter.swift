@@ -66,9 +66,12 @@ final class OutputWriter: @unchecked Sendable {
     private let stagingFolder: String
     /// Whether the output lacked each top-level entry when this writer first met it.
     private var isNewTopLevel: [String: Bool] = [:]
-    /// The marker telling a later build that temporary files may be left in the tree: present
-    /// exactly while `staged` is not empty.
+    /// The marker telling a later build that temporary files may be left in the tree: present,
+    /// and held open with a shared `flock`, while this writer has anything staged. A later build
+    /// takes a marker nobody holds for a dead writer's, whatever process has its pid by then
+    /// (pids are reused after a restart, and a container's build may always be pid 1).
     private let pendingMarker: String
+    private var markerDescriptor: Int32 = -1
     /// The marker telling a later build that this one was moving its files into place.
     private let committingMarker: String
     /// Folders below the output found to be real folders (or not there yet), not symbolic links.
@@ -90,6 +93,7 @@ final class OutputWriter: @unchecked Sendable {
 
     deinit {
         LiveWriters.shared.remove(self)
+        if markerDescriptor >= 0 { Foundation.close(markerDescriptor) }
     }
 
     /// Compares `bytes` with the file at `relativePath`; when they differ, writes a temporary copy.
@@ -139,10 +143,9 @@ final class OutputWriter: @unchecked Sendable {
         let admitted = lock.withLock {
             guard !isInterrupted else { return false }
             writesInFlight += 1
-            guard let temporary else { return true }
-            // Inside the lock, so no temporary file can exist before the marker does.
-            if staged.isEmpty { _ = try? Self.write([], to: pendingMarker) }
-            staged.append((temporary, final))
+            // Inside the lock, so nothing staged can exist before the marker does.
+            if markerDescriptor < 0 { markerDescriptor = Self.openHeld(pendingMarker) }
+            if let temporary { staged.append((temporary, final)) }
             return true
         }
         if !admitted { Self.waitForTheProcessToExit() }
@@ -214,7 +217,7 @@ final class OutputWriter: @unchecked Sendable {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: outputDirectory)) ?? []
         func deadProcess(_ entry: String, prefix: String) -> String? {
             guard entry.hasPrefix(prefix), let pid = pid_t(entry.dropFirst(prefix.count)), pid > 0,
-                  kill(pid, 0) != 0, errno == ESRCH else { return nil }
+                  isGone(pid, in: outputDirectory) else { return nil }
             return String(pid)
         }
         let committing = Set(entries.compactMap { deadProcess($0, prefix: committingPrefix) })
@@ -295,9 +298,30 @@ final class OutputWriter: @unchecked Sendable {
         return lock.withLock { hasCommitted }
     }
 
-    /// Called before `staged` is emptied.
     private func removePendingMarker() {
-        if lock.withLock({ !staged.isEmpty }) { unlink(pendingMarker) }
+        lock.withLock {
+            guard markerDescriptor >= 0 else { return }
+            unlink(pendingMarker)
+            Foundation.close(markerDescriptor)
+            markerDescriptor = -1
+        }
+    }
+
+    /// Creates (or opens) a marker and holds a shared lock on it: shared, so that two writers
+    /// of one process, whose markers share a name, never wait for each other.
+    private static func openHeld(_ path: String) -> Int32 {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+        if descriptor >= 0 { _ = flock(descriptor, LOCK_SH) }
+        return descriptor
+    }
+
+    /// Whether the writer whose pid names markers in `outputDirectory` is gone: nobody holds its
+    /// pending marker (see `pendingMarker`); without one, no process has that pid.
+    private static func isGone(_ pid: pid_t, in outputDirectory: String) -> Bool {
+        let descriptor = open(Paths.join(outputDirectory, pendingPrefix + String(pid)), O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return kill(pid, 0) != 0 && errno == ESRCH }
+        defer { Foundation.close(descriptor) }
+        return flock(descriptor, LOCK_EX | LOCK_NB) == 0
     }
 
     private func topLevelEntry(of relativePath: String) -> String {

@@ -61,6 +61,24 @@ public enum AtomicFile {
         return failures
     }
 
+    /// Removes the temporary files that writers of `names` in `folder` left when they were
+    /// killed before their rename (`referrals.jsonl.tmp-4242`, from `advocate forget`): partial
+    /// copies that nothing reads, which would keep what a later erasure removes from the file
+    /// itself, and travel into backups. Only for a caller holding the lock every such writer
+    /// takes, so none of them is being written. Returns how many went.
+    @discardableResult
+    public static func removeLeftovers(of names: [String], in folder: String) -> Int {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return 0 }
+        var removed = 0
+        for entry in entries {
+            guard let name = names.first(where: { entry.hasPrefix($0 + ".tmp-") }) else { continue }
+            let suffix = entry.dropFirst(name.count + ".tmp-".count)
+            guard !suffix.isEmpty, suffix.allSatisfy({ ("0"..."9").contains($0) }), unlink(Paths.join(folder, entry)) == 0 else { continue }
+            removed += 1
+        }
+        return removed
+    }
+
     /// Writes `bytes` to a new temporary file beside `path`, flushed to disk when `flush` is
     /// set, and closes it (a batch never holds a descriptor a file); returns its path.
     /// A new file made as root belongs to its folder's owner: `sudo advocate referral status`
