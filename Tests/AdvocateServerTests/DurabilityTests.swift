@@ -153,6 +153,31 @@ import Testing
         if moved { #expect(try String(contentsOfFile: journal + ".old", encoding: .utf8) == "{\"n\":\"before\"}\n") }
     }
 
+    /// A journal cut shorter under the server (an editor saving an older copy) takes no more
+    /// lines until a restart; lines added by hand are fine once they end with a newline, and
+    /// until then nothing joins the last of them. Both had got a 201 for a line glued to another.
+    @Test func nothingIsAppendedAfterAForeignChangeThatWouldJoinLines() async throws {
+        let store = try TemporaryStore()
+        let writer = try JournalWriter(dataDirectory: store.path)
+        let journal = store.path + "/referrals.jsonl"
+        try await writer.durable(writer.enqueue([#"{"n":1}"#]))
+        let handle = try #require(FileHandle(forWritingAtPath: journal))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(#"{"n":"by hand"}"#.utf8))
+        await #expect(throws: JournalWriter.Failure.self) { try await writer.durable(writer.enqueue([#"{"n":2}"#])) }
+        #expect(writer.unwritableReason?.contains("has no newline at its end") == true, "\(writer.unwritableReason ?? "writable")")
+        try handle.write(contentsOf: Data("\n".utf8))
+        try handle.close()
+        try await writer.durable(writer.enqueue([#"{"n":3}"#]))
+        #expect(try String(contentsOfFile: journal, encoding: .utf8) == "{\"n\":1}\n{\"n\":\"by hand\"}\n{\"n\":3}\n")
+        #expect(writer.unwritableReason == nil)
+
+        #expect(truncate(journal, 8) == 0)
+        await #expect(throws: JournalWriter.Failure.self) { try await writer.durable(writer.enqueue([#"{"n":4}"#])) }
+        #expect(writer.unwritableReason?.contains("cut shorter while the server ran") == true, "\(writer.unwritableReason ?? "writable")")
+        #expect(try String(contentsOfFile: journal, encoding: .utf8) == "{\"n\":1}\n")
+    }
+
     @Test func aRecordedReferralRefreshesItsStatsPageAndNothingElse() async throws {
         let fixture = try ServerFixture()
         let stats = try fixture.statsPath(of: "ada")

@@ -59,6 +59,9 @@ public final class JournalWriter: @unchecked Sendable {
     private var simulatedWriteError: Int32?
     /// Why the last append failed, until one succeeds (or, for a full disk, there is room again).
     private var lastAppendFailure: (message: String, isFullDisk: Bool)?
+    /// The journal's size after this writer's last append (or when it opened it), to tell what
+    /// someone else did to the file since. Only the flushing thread reads or sets it.
+    private var knownSize: off_t = -1
 
     /// The pid of the process holding the store's lock (`advocate serve`, or a command changing
     /// the store), "" when it wrote none; nil when nobody holds it. Takes the lock shared for an
@@ -150,6 +153,7 @@ public final class JournalWriter: @unchecked Sendable {
             throw Failure(description: "cannot open \(path) for appending: \(systemMessage(reason))\(accessAdvice(reason, for: path))")
         }
         if !existed { syncFolder(dataDirectory) }
+        knownSize = openState()?.st_size ?? -1
     }
 
     deinit {
@@ -355,6 +359,13 @@ public final class JournalWriter: @unchecked Sendable {
             return message
         }
         let sizeBefore = state?.st_size ?? -1
+        if let change = foreignChange(size: sizeBefore) {
+            let message = "cannot append to \(path): \(change.reason)"
+            condition.lock()
+            if change.lasting { broken = message } else { lastAppendFailure = (message, false) }
+            condition.unlock()
+            return message
+        }
         condition.lock()
         let simulated = simulatedWriteError
         condition.unlock()
@@ -385,9 +396,34 @@ public final class JournalWriter: @unchecked Sendable {
             condition.unlock()
             return message
         }
+        knownSize = sizeBefore + off_t(bytes.count)
         condition.lock()
         lastAppendFailure = nil
         condition.unlock()
+        return nil
+    }
+
+    /// What someone else did to the journal since this writer's last append that lines must not
+    /// be appended after, or nil. Cut shorter (`truncate`, an editor saving an older copy): the
+    /// next line could join half of one, and the server's figures hold lines the file lost; that
+    /// lasts until a restart reads the file again. Lines added by hand without a newline at the
+    /// end: the next line would join the last; over once it is ended. Lines added whole are fine
+    /// (the server takes them in on SIGHUP).
+    private func foreignChange(size: off_t) -> (reason: String, lasting: Bool)? {
+        guard size >= 0, knownSize >= 0, size != knownSize else { return nil }
+        if size < knownSize {
+            return ("the file was cut shorter while the server ran (\(size) bytes, where it had \(knownSize)); stop the server, "
+                    + "put the journal back from a backup or check it with advocate check, and start it again", true)
+        }
+        var last: UInt8 = 0
+        let reader = open(path, O_RDONLY | O_CLOEXEC)
+        defer { if reader >= 0 { Foundation.close(reader) } }
+        guard reader >= 0, pread(reader, &last, 1, size - 1) == 1 else { return nil }
+        guard last == 0x0A else {
+            return ("its last line, added while the server ran, has no newline at its end, and the next line would join it; "
+                    + "end that line with a newline (or remove it), and the server goes on", false)
+        }
+        knownSize = size
         return nil
     }
 
