@@ -19,6 +19,8 @@ actor SiteRefresher {
     private var desk: ReferralDesk?
     private var scheduled = false
     private var running = false
+    /// Refreshes failed in a row (a full disk): the next try waits longer, up to a minute.
+    private var failuresInARow = 0
 
     init(outcomes: OutcomeLedger, delay: Duration, logger: Logger) {
         self.outcomes = outcomes
@@ -76,9 +78,11 @@ actor SiteRefresher {
     private func runPending() async {
         guard !running else { return }
         running = true
+        var failed = false
         defer {
             running = false
             scheduled = false
+            if failed { retryLater() }
         }
         var first = true
         while let desk, !pendingCodes.isEmpty {
@@ -94,22 +98,48 @@ actor SiteRefresher {
             let (inputs, events) = await desk.takeRecordedEvents()
             for event in events { outcomes.apply(event) }
             let asOf = outcomes.newestEvent ?? AsOf.resolve(nil, store: inputs.store)
-            await refresh(Site(inputs: inputs, figures: outcomes.figures(asOf: asOf)), codes: codes, newCodes: newCodes,
-                          start: start)
+            guard await refresh(Site(inputs: inputs, figures: outcomes.figures(asOf: asOf)), codes: codes, newCodes: newCodes,
+                                start: start) else {
+                // Their pages are still to do, whether or not another referral comes.
+                pendingCodes.formUnion(codes)
+                pendingNewCodes.formUnion(newCodes)
+                failed = true
+                return
+            }
+        }
+    }
+
+    /// The pages of a failed refresh (a full disk, a folder where a page goes) again after 2 s,
+    /// then 4, 8… up to a minute while it keeps failing: a stats page had stayed stale until its
+    /// referrer's next referral.
+    private func retryLater() {
+        failuresInARow += 1
+        guard !scheduled else { return }
+        scheduled = true
+        let wait = Duration.seconds(min(60, 1 << min(failuresInARow, 6)))
+        logger.notice("refreshing the same pages again in \(wait.components.seconds) s")
+        Task {
+            try? await Task.sleep(for: wait)
+            await runPending()
         }
     }
 
     /// Renders the pages off the actor; logs the time since `start` (taking in the events and the figures included).
-    private func refresh(_ site: Site, codes: Set<String>, newCodes: Set<String>, start: ContinuousClock.Instant) async {
+    /// Returns whether every page was written.
+    private func refresh(_ site: Site, codes: Set<String>, newCodes: Set<String>, start: ContinuousClock.Instant) async -> Bool {
         let logger = logger
-        await runBlocking {
+        let succeeded = await runBlocking {
             do {
                 let report = try SiteBuilder.refresh(site, referrerCodes: codes, newReferrerCodes: newCodes)
                 let milliseconds = (ContinuousClock.now - start).wholeMilliseconds
                 logger.info("refreshed \(report.written) page(s) for \(codes.count) referrer(s) as of \(report.asOf.iso8601) in \(milliseconds) ms")
+                return true
             } catch {
                 logger.error("refresh failed: \(error)")
+                return false
             }
         }
+        if succeeded { failuresInARow = 0 }
+        return succeeded
     }
 }

@@ -178,6 +178,28 @@ import Testing
         #expect(try String(contentsOfFile: journal, encoding: .utf8) == "{\"n\":1}\n")
     }
 
+    /// A refresh that fails (here a folder where the stats page goes; a full disk) is tried
+    /// again without waiting for the referrer's next referral: the page had stayed stale.
+    @Test func aFailedRefreshIsTriedAgain() async throws {
+        let fixture = try ServerFixture()
+        let statsFile = fixture.file(try fixture.statsPath(of: "ada") + "index.html")
+        try FileManager.default.removeItem(at: statsFile)
+        try FileManager.default.createDirectory(at: statsFile, withIntermediateDirectories: false)
+        try await fixture.prepared.application.test(.router) { client in
+            let answer = try await client.postJSON(#"{"referrer":"ada","name":"Retry Friend","email":"retry.friend@example.net","consent":true}"#)
+            #expect(answer.status == .created)
+        }
+        await fixture.flushRefresh()
+        var isFolder: ObjCBool = false
+        #expect(FileManager.default.fileExists(atPath: statsFile.path, isDirectory: &isFolder) && isFolder.boolValue)
+        try FileManager.default.removeItem(at: statsFile)
+        let deadline = ContinuousClock.now + .seconds(15)
+        while ContinuousClock.now < deadline, (try? String(contentsOf: statsFile, encoding: .utf8))?.contains("Retry F.") != true {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(try String(contentsOf: statsFile, encoding: .utf8).contains("Retry F."))
+    }
+
     @Test func aRecordedReferralRefreshesItsStatsPageAndNothingElse() async throws {
         let fixture = try ServerFixture()
         let stats = try fixture.statsPath(of: "ada")
