@@ -57,6 +57,14 @@ import Testing
                                          "invalid YAML front matter: this line is not 'field: value'; put a space after the field's colon (channel: sms)")) {
             try FrontMatter.parse("---\ntitle: X\nchannel:linkedin\n---\nText\n", file: "x.md")
         }
+        // Both quotes there: libyaml split the line at its ': ' and took the closing quote for
+        // an opening one. Not "never closed".
+        do {
+            _ = try FrontMatter.parse("---\nchannel: email\nsubject:\"Ada sent you: {{reward.friend}}\"\n---\nText\n", file: "e.md")
+            Issue.record("accepted")
+        } catch {
+            #expect(!error.description.contains("never closed"), "\(error)")
+        }
     }
 
     /// A key given twice is named on one compiler-style line, at its second occurrence.

@@ -163,13 +163,27 @@ import Testing
             }
         }
         site.store.refer("cy", friend: "Unconverted Friend", at: "2026-03-02T10:00:00Z")
-        site.pageTemplates["leaderboard"] = "{{<layout}}{{$main}}{{#rows}}[{{rank}} {{converted}}]{{/rows}}{{/main}}{{/layout}}"
-        site.pageTemplates["analytics"] = "{{<layout}}{{$main}}{{#top}}[{{rank}} {{code}}]{{/top}}{{/main}}{{/layout}}"
+        site.pageTemplates["leaderboard"] = "{{<layout}}{{$main}}{{#rows}}[{{rank}} {{converted}}]{{/rows}}({{tiedNote}}){{/main}}{{/layout}}"
+        site.pageTemplates["analytics"] = "{{<layout}}{{$main}}{{#top}}[{{rank}} {{code}}]{{/top}}({{tiedNote}}){{/main}}{{/layout}}"
         let directory = try site.write()
         _ = try SiteBuilder.build(SiteFixture.options(directory))
-        #expect(try directory.read("public/leaderboard/index.html").contains("[1 2][2 1][2 1]"))
+        #expect(try directory.read("public/leaderboard/index.html").contains("[1 2][2 1][2 1]()"))
         #expect(try directory.read("public/stats/p7m2c9x4k1v8q3w6r0t5y2u8i4/index.html").contains("[1 ada][2 cy][3 bob]"))
         #expect(PageContext.sharedRanks([3, 3, 3, 1, 1, 0]) == [1, 1, 1, 4, 4, 6])
+
+        // Those past the top ten who share the last rank are told of, not dropped unsaid.
+        for number in 0..<10 {
+            let code = "extra-\(number)"
+            site.store.referrers.append((code, "Extra \(number)", "\(code)@example.com"))
+            let id = site.store.refer(code, friend: "Friend \(code)", at: "2026-03-02T09:00:00Z")
+            site.store.status(id, "converted", at: "2026-03-03T09:00:00Z")
+        }
+        try site.write(to: directory)
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        let leaderboard = try directory.read("public/leaderboard/index.html")
+        #expect(leaderboard.contains("[1 2][2 1][2 1][2 1][2 1][2 1][2 1][2 1][2 1][2 1](3 more referrers share rank 2.)"), "\(leaderboard)")
+        let analytics = try directory.read("public/stats/p7m2c9x4k1v8q3w6r0t5y2u8i4/index.html")
+        #expect(analytics.contains("[2 cy][3 bob][3 extra-0]") && analytics.contains("(3 more referrers share rank 3.)"), "\(analytics)")
     }
 
     @Test func goalsShowTheMonthOfTheAsOfAndItsPace() throws {
@@ -208,6 +222,11 @@ import Testing
         #expect(analytics.contains("26 weeks from 9 Mar 2026 to 31 Aug 2026"), "\(analytics)")
         let stats = try directory.read("public/stats/tok0xxxxxxxxxxxxxxxxxxxxxxxxx/index.html")
         #expect(stats.contains("26 weeks from 9 Mar 2026 to 31 Aug 2026"), "\(stats)")
+        // A referrer with no activity in those weeks gets no chart of zeros.
+        let quiet = try directory.read("public/stats/tok0xxxxxxxxxxxxxxxxxxxxxxxxx/index.html")
+        _ = try SiteBuilder.build(SiteFixture.options(directory, asOf: "2026-12-31"))
+        #expect(quiet.contains("chart-weeks"))
+        #expect(!(try directory.read("public/stats/tok0xxxxxxxxxxxxxxxxxxxxxxxxx/index.html")).contains("chart-weeks"))
         // The JSON keeps every week with activity, from the first to the last.
         let figures = try site.store.figures(asOf: "2026-09-02")
         #expect(figures.program.perWeek.first?.name == "2026-01-05" && figures.program.perWeek.last?.name == "2026-03-09")

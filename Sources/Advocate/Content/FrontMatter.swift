@@ -118,7 +118,7 @@ public enum FrontMatter {
             throw Diagnostic.error(file, secondOccurrence(of: key, after: context.mark, in: lines[(opening + 1)..<closing], firstLine: yamlLine),
                                    "invalid YAML front matter: '\(key)' is given twice; keep one")
         } catch let error as YamlError {
-            if let (place, message) = plainWords(for: error, yamlLine: yamlLine) {
+            if let (place, message) = plainWords(for: error, in: lines[...], yamlLine: yamlLine) {
                 throw Diagnostic.error(file, place, "invalid YAML front matter: \(message)")
             }
             let described = describe(error)
@@ -260,10 +260,15 @@ public enum FrontMatter {
     /// The two slips people who write copy make most, told where they are and in their words:
     /// libyaml notices them where it gives up (the end of the front matter, the line after) and
     /// says "while scanning a quoted scalar: found unexpected end of stream". Nil for the others.
-    private static func plainWords(for error: YamlError, yamlLine: Int) -> (SourceLocation, String)? {
+    private static func plainWords(for error: YamlError, in lines: ArraySlice<Substring>, yamlLine: Int) -> (SourceLocation, String)? {
         guard case .scanner(let context?, let problem, _, _) = error else { return nil }
         let start = SourceLocation(line: context.mark.line + yamlLine - 1, column: context.mark.column)
-        if context.text.contains("quoted scalar") && problem.contains("end of stream") {
+        let line = lines.indices.contains(start.line - 1) ? lines[start.line - 1] : ""
+        let quote = line.dropFirst(max(start.column - 1, 0)).first
+        // An odd count of that quote on its line: one is left open. With an even count the quote
+        // libyaml took for an opening one closed a value it had split elsewhere
+        // (`subject:"Ada: a gift"`, no space after the first colon).
+        if context.text.contains("quoted scalar") && problem.contains("end of stream"), let quote, line.filter({ $0 == quote }).count % 2 == 1 {
             return (start, "this quote is never closed; end the value with the same quote on its line (title: \"Amira's story\")")
         }
         if context.text.contains("simple key") && problem.contains("could not find expected ':'") {

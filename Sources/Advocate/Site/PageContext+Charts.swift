@@ -16,9 +16,11 @@ extension PageContext {
     }
 
     /// A referrer's accepted referrals and conversions per week, for their stats page: the
-    /// weeks up to the as-of's.
+    /// weeks up to the as-of's; none when they had no activity in them (a chart of zeros under
+    /// figures that are not zero read as a fault).
     func referrerWeeks(_ code: String) -> [GroupFigures] {
-        site.figures.weeklySeries(ofReferrer: code).weeks(last: Self.weeksShown, through: site.figures.asOf)
+        let weeks = site.figures.weeklySeries(ofReferrer: code).weeks(last: Self.weeksShown, through: site.figures.asOf)
+        return weeks.contains { $0.referrals > 0 || $0.converted > 0 } ? weeks : []
     }
 
     /// The program's referrals and conversions per week, for the analytics page: the weeks up to
@@ -128,6 +130,7 @@ extension PageContext {
         }
         context["rows"] = .list(rows)
         context["hasRows"] = .bool(!rows.isEmpty)
+        if let note = Self.tiedNote(site.figures.program.tiedPastTheTopByConversions, rank: ranks.last) { context["tiedNote"] = .text(note) }
         return context
     }
 

@@ -123,7 +123,16 @@ extension PageContext {
                     "converted": .number(referrerFigures.converted), "referrals": .number(referrerFigures.referrals),
                     "tier": .text(referrerFigures.tier?.name ?? "—")]
         })
+        if let note = Self.tiedNote(figures.tiedPastTheTop, rank: ranks.last) { context["tiedNote"] = .text(note) }
         return context
+    }
+
+    /// A sentence for the `tied` referrers past the top ten who share the last one's `rank`, so
+    /// that the cut does not set apart people the page ranks equal: "2 more referrers share
+    /// rank 4." Nil when there are none.
+    static func tiedNote(_ tied: Int, rank: Int?) -> String? {
+        guard tied > 0, let rank else { return nil }
+        return "\(Formatting.grouped(Int64(tied))) more referrer\(tied == 1 ? " shares" : "s share") rank \(rank)."
     }
 
     /// Ranks of a list already in order, as in a sports table ("1, 1, 3"): an entry whose shown

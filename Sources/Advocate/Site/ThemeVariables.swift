@@ -12,6 +12,8 @@ enum ThemeVariables {
         "pValue", "verdict", "significant",
         // An offer's wording for friends, on offers that have one.
         "friend",
+        // Referrers past the top ten who share the last one's rank, when there are any.
+        "tiedNote",
     ]
 
     /// Keys of list items, for lists that may be empty on this site: names inside a section over

@@ -49,7 +49,7 @@ extension OutcomeLedger {
             top.consider(index, amounts)
         }
         return ProgramFigures(tally: tally, earned: Money.rounded(earned), pending: Money.rounded(pending), referrerCount: referrerCount(asOf: asOf),
-                              topReferrers: top.codes)
+                              top: top)
     }
 
     /// One referrer's figures as of `asOf`, by roster position.
@@ -103,7 +103,7 @@ private struct ReferrerAmounts {
 }
 
 extension ProgramFigures {
-    init(tally: ProgramTally, earned: Double, pending: Double, referrerCount: Int, topReferrers: [String]) {
+    fileprivate init(tally: ProgramTally, earned: Double, pending: Double, referrerCount: Int, top: TopReferrers) {
         self.referrers = referrerCount
         self.referrals = tally.funnel.referred
         self.converted = tally.funnel.converted
@@ -118,7 +118,9 @@ extension ProgramFigures {
         self.byVariant = tally.byVariant.keys.sorted().compactMap { tally.byVariant[$0] }
         self.weekly = tally.weekly
         self.cohorts = tally.cohorts
-        self.topReferrers = topReferrers
+        self.topReferrers = top.codes
+        self.tiedPastTheTop = top.tiedPastTheLast(by: \.self)
+        self.tiedPastTheTopByConversions = top.tiedPastTheLast(by: \.converted, among: { $0.converted > 0 })
     }
 }
 
@@ -127,6 +129,11 @@ extension ProgramFigures {
 private struct TopReferrers {
     private struct Entry {
         var index: Int
+        var figures: Shown
+    }
+
+    /// What the pages show of a referrer in the list.
+    struct Shown: Hashable {
         var converted: Int
         var referrals: Int
     }
@@ -135,6 +142,8 @@ private struct TopReferrers {
     /// Every referrer's code, in roster order.
     let allCodes: [String]
     private var ranked: [Entry] = []
+    /// How many referrers (with a referral) have each pair of figures.
+    private var referrersWith: [Shown: Int] = [:]
 
     init(limit: Int, codes: [String]) {
         self.limit = limit
@@ -145,16 +154,26 @@ private struct TopReferrers {
 
     mutating func consider(_ index: Int, _ amounts: ReferrerAmounts) {
         guard amounts.referrals > 0 else { return }
-        let candidate = Entry(index: index, converted: amounts.converted, referrals: amounts.referrals)
+        let candidate = Entry(index: index, figures: Shown(converted: amounts.converted, referrals: amounts.referrals))
+        referrersWith[candidate.figures, default: 0] += 1
         if ranked.count == limit, let last = ranked.last, !ranksBefore(candidate, last) { return }
         let position = ranked.firstIndex { ranksBefore(candidate, $0) } ?? ranked.count
         ranked.insert(candidate, at: position)
         if ranked.count > limit { ranked.removeLast() }
     }
 
+    /// How many referrers left out of the list share `key` with the last one listed of those
+    /// `among` keeps (a page that shows only those, and only `key`, ranks them equal to it).
+    func tiedPastTheLast<Key: Hashable>(by key: (Shown) -> Key, among: (Shown) -> Bool = { _ in true }) -> Int {
+        guard let last = ranked.last(where: { among($0.figures) }) else { return 0 }
+        let lastKey = key(last.figures)
+        let all = referrersWith.reduce(0) { $0 + (among($1.key) && key($1.key) == lastKey ? $1.value : 0) }
+        return all - ranked.count { among($0.figures) && key($0.figures) == lastKey }
+    }
+
     private func ranksBefore(_ lhs: Entry, _ rhs: Entry) -> Bool {
-        if lhs.converted != rhs.converted { return lhs.converted > rhs.converted }
-        if lhs.referrals != rhs.referrals { return lhs.referrals > rhs.referrals }
+        if lhs.figures.converted != rhs.figures.converted { return lhs.figures.converted > rhs.figures.converted }
+        if lhs.figures.referrals != rhs.figures.referrals { return lhs.figures.referrals > rhs.figures.referrals }
         return allCodes[lhs.index] < allCodes[rhs.index]
     }
 }

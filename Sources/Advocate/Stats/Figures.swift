@@ -90,6 +90,10 @@ public struct ProgramFigures: Sendable {
     public var cohorts: MonthlyCohorts
     /// Up to ten referrer codes with the most conversions (then referrals, then code).
     public var topReferrers: [String]
+    /// Referrers left out of `topReferrers` with the same conversions and referrals as its last.
+    public var tiedPastTheTop: Int
+    /// Referrers left out of `topReferrers` with as many conversions as its last with any.
+    public var tiedPastTheTopByConversions: Int
 
     public var conversionRate: Double { referrals == 0 ? 0 : Double(converted) / Double(referrals) }
 }
