@@ -58,6 +58,26 @@ enum StoreCommandSupport {
         try load(options, makingLedger: false).store
     }
 
+    /// Takes the store's lock, then loads the store, so that what is checked against it still
+    /// holds when the writer appends (two imports run at once had both appended the same
+    /// changes, and a status could follow one it was checked without).
+    static func lockAndLoadStore(_ options: BuildOptions) throws -> (writer: JournalWriter, store: Store) {
+        do {
+            try options.checkSourceFolder()
+        } catch {
+            DiagnosticPrinter.print(error.diagnostics)
+            throw ExitCode.failure
+        }
+        let writer: JournalWriter
+        do {
+            writer = try JournalWriter(dataDirectory: options.dataDirectory)
+        } catch {
+            StandardError.write("error: \(error)")
+            throw ExitCode.failure
+        }
+        return (writer, try loadStore(options))
+    }
+
     /// Loads the store as ``loadStore(_:)`` does, with its figures as of the options' `--as-of`.
     static func loadStoreWithFigures(_ options: BuildOptions) throws -> (store: Store, figures: Figures) {
         let loaded = try load(options, makingLedger: true)
@@ -80,15 +100,31 @@ enum StoreCommandSupport {
     /// has a `send: status-to-referrer` template (`advocate serve --sendmail` sends them), and
     /// warns of each change that earns nothing (``StatusNotices``).
     static func queueStatusEmails(_ updates: [StatusUpdate], options: BuildOptions) {
-        guard let inputs = try? SiteInputs.load(options) else { return }
+        let inputs: SiteInputs
+        do {
+            inputs = try SiteInputs.load(options)
+        } catch {
+            // The changes are recorded; the emails about them need the content and theme.
+            DiagnosticPrinter.print(error.diagnostics)
+            StandardError.write("warning: the changes are recorded, but no email about them was queued: the site's inputs have the errors above")
+            return
+        }
         let notices = StatusNotices(for: updates, site: Site(inputs: inputs, asOf: AsOf.resolve(nil, store: inputs.store)))
         for warning in notices.warnings { StandardError.write("warning: \(warning)") }
         let outbox = Outbox(options: options)
         var queued = 0
-        for message in notices.messages where (try? outbox.put(message)) != nil {
-            queued += 1
+        var failure: String?
+        for message in notices.messages {
+            do {
+                if try outbox.put(message) != nil { queued += 1 }
+            } catch {
+                failure = failure ?? "\(error)"
+            }
         }
         if queued > 0 { print("queued \(queued) email\(queued == 1 ? "" : "s") in \(outbox.directory)") }
+        if let failure {
+            StandardError.write("warning: \(notices.messages.count - queued) email\(notices.messages.count - queued == 1 ? "" : "s") about the recorded changes could not be queued in \(outbox.directory): \(failure)")
+        }
     }
 
     /// Loads every input of the site, printing its warnings; on errors prints them and exits 1.

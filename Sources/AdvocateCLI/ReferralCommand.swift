@@ -62,14 +62,15 @@ struct ReferralCommand: ParsableCommand {
 
         func run() throws {
             let options = site.buildOptions()
-            let store = try StoreCommandSupport.loadStore(options)
+            let (writer, store) = try StoreCommandSupport.lockAndLoadStore(options)
             let update = StatusUpdate(id: id, status: status, value: value, reason: reason, at: at ?? .now)
             if let problem = StatusRecorder.problems([update], store: store).first {
                 StandardError.write("error: \(problem.message)")
                 throw ExitCode.failure
             }
             do {
-                try StatusRecorder.append([update], dataDirectory: options.dataDirectory)
+                try writer.append(update.journalLine)
+                writer.close()
             } catch {
                 StandardError.write("error: \(error)")
                 throw ExitCode.failure
@@ -110,7 +111,7 @@ struct ImportCommand: ParsableCommand {
 
         func run() throws {
             let options = site.buildOptions()
-            let store = try StoreCommandSupport.loadStore(options)
+            let (writer, store) = try StoreCommandSupport.lockAndLoadStore(options)
             guard let data = FileManager.default.contents(atPath: file) else {
                 StandardError.write("error: cannot read \(file): \(FileManager.default.fileExists(atPath: file) ? "permission denied or not a file" : "no such file")")
                 throw ExitCode.failure
@@ -128,7 +129,8 @@ struct ImportCommand: ParsableCommand {
                 DiagnosticPrinter.print(imported.warnings)
                 let updates = imported.updates
                 do {
-                    try StatusRecorder.append(updates, dataDirectory: options.dataDirectory)
+                    try writer.append(updates.map(\.journalLine))
+                    writer.close()
                 } catch {
                     StandardError.write("error: \(error)")
                     throw ExitCode.failure

@@ -146,7 +146,7 @@ actor WebhookReceiver {
                 line.contains("first@example.net") ? try JSONParser.parse(String(line)).members?.first { $0.key == "id" }?.value.stringValue : nil
             }.first)
             try ServerFixture.whenTheLockIsFree {
-                try StatusRecorder.append([StatusUpdate(id: id, status: .contacted, at: Instant.now)], dataDirectory: data)
+                try JournalWriter(dataDirectory: data).append(StatusUpdate(id: id, status: .contacted, at: Instant.now).journalLine)
             }
             try fixture.restart()
             try await fixture.prepared.application.test(.live) { client in

@@ -20,7 +20,7 @@ import Testing
         let csv = "id,status,value,at\r\n\(ids[0]),contacted,,2026-03-02\r\n\(ids[0]),converted,1200,2026-03-05T10:00:00Z\r\n\(ids[1]),rejected,,2026-03-06\r\n"
         let updates = try StatusImport.updates(csv: csv, file: "crm.csv", store: store, now: .now).get().updates
         #expect(updates.count == 3)
-        try StatusRecorder.append(updates, dataDirectory: data)
+        try JournalWriter(dataDirectory: data).append(updates.map(\.journalLine))
         let reloaded = try StoreLoader.load(from: data).store
         let figures = FigureCalculator.compute(reloaded, asOf: CalendarDay("2026-03-31")!.end)
         #expect(figures.referrer("ada")?.converted == 1)
@@ -55,6 +55,38 @@ import Testing
                                                          "crm.csv:3:1: warning: 1 line gives the status its referral already has, and is skipped (line 3)"], "\(error.diagnostics)")
     }
 
+    /// Spreadsheet habits that had been misread without a word: an unquoted `1,200` (read as 1,
+    /// its 200 in no column), `1.200` for a thousand two hundred (read as 1.2), `1e3`; a value
+    /// or reason on a status that records none. Rows of empty fields, a lone CR between lines
+    /// (Excel for Mac) and `referred` for a referral with no status yet (what the export
+    /// writes) are read as a person means them.
+    @Test func spreadsheetHabitsAreReadAsMeantOrRefused() throws {
+        let (fixture, ids) = fixture()
+        let store = try fixture.load()
+        func problems(_ csv: String) -> [String] {
+            guard case .failure(let error) = StatusImport.updates(csv: csv, file: "crm.csv", store: store, now: .now) else { return [] }
+            return error.diagnostics.map(\.description)
+        }
+        #expect(problems("id,status,value\n\(ids[0]),converted,1,200\n") == ["crm.csv:2:\(ids[0].count + 14): error: line 2: 4 values where the header has 3 columns; a value with a comma in it needs quotes (\"1,200\"), or write it without the comma (1200)"])
+        #expect(problems("id,status,value\n\(ids[0]),converted,1.200\n") == ["crm.csv:2:\(ids[0].count + 12): error: line 2: value \"1.200\" has more than 2 decimals: is the point a thousands separator (1.200 for 1200)? Write 1200 or 1200.50"])
+        for text in ["1e3", "0x10", "$1200", "-5", "1.2.3"] {
+            #expect(problems("id,status,value\n\(ids[0]),converted,\(text)\n").first?.contains("is not an amount") == true, "\(text)")
+        }
+        let read = try StatusImport.updates(csv: "id,status,value,reason\r\(ids[0]),contacted,5,late\r\(ids[1]),converted,\"1200.50\",x\r,,,\r\(ids[2]),referred,,\r",
+                                            file: "crm.csv", store: store, now: .now).get()
+        #expect(read.updates.map(\.journalLine).map { $0.contains("value") || $0.contains("reason") } == [false, true])
+        #expect(read.updates.last?.value == 1200.5 && read.updates.last?.reason == nil)
+        #expect(read.unchanged == 1)
+        var contacted = fixture
+        contacted.status(ids[0], "contacted", at: "2026-03-04T09:00:00Z")
+        guard case .failure(let back) = StatusImport.updates(csv: "id,status\n\(ids[0]),referred\nrf_nope,referred\n", file: "crm.csv", store: try contacted.load(), now: .now) else {
+            Issue.record("a referral went back to referred")
+            return
+        }
+        #expect(back.diagnostics.map(\.message) == ["line 2: status \"referred\": the referral is contacted already, and a status cannot be taken back; give the status it has now, or leave the line out",
+                                                    "line 3: no referral has the id \"rf_nope\" (see `advocate export referrals`)"])
+    }
+
     @Test func anyBadLineRefusesTheWholeFileWithLineNumbers() throws {
         let (fixture, ids) = fixture()
         let store = try fixture.load()
@@ -84,7 +116,7 @@ import Testing
         #expect(unknown.diagnostics.map(\.description).first?.hasPrefix("crm.csv:2:11: error: line 2: no referral has the id") == true, "\(unknown.diagnostics)")
         #expect(messages.contains { $0.hasPrefix("crm.csv:4:\(ids[1].count + 2): error:") && $0.contains("must be one of") })
         #expect(messages.contains { $0.hasPrefix("crm.csv:5:1: error:") && $0.contains("was not counted") })
-        #expect(messages.contains { $0.hasPrefix("crm.csv:6:\(ids[1].count + 12): error:") && $0.contains("not a number") })
+        #expect(messages.contains { $0.hasPrefix("crm.csv:6:\(ids[1].count + 12): error:") && $0.contains("is not an amount") })
         #expect(messages.contains { $0.hasPrefix("crm.csv:7:1: error:") && $0.contains("before the referral itself") })
     }
 
@@ -99,7 +131,8 @@ import Testing
             Issue.record("imported")
             return
         }
-        #expect(error.diagnostics.map(\.description).contains { $0.hasPrefix("crm.csv:2:1: error:") && $0.contains("value must be a number from 0 to 1,000,000,000") },
+        // Written as a CRM would not (`5e12`, `-1`), or past the loader's bound.
+        #expect(error.diagnostics.map(\.description).contains { $0.hasPrefix("crm.csv:2:") && ($0.contains("value must be a number from 0 to 1,000,000,000") || $0.contains("is not an amount")) },
                 "\(error.diagnostics)")
     }
 
@@ -169,7 +202,7 @@ import Testing
         let data = directory.file("content/data")
         let server = try JournalWriter(dataDirectory: data)
         #expect(throws: JournalWriter.Failure.self) {
-            try StatusRecorder.append([StatusUpdate(id: ids[0], status: .contacted, at: .now)], dataDirectory: data)
+            try JournalWriter(dataDirectory: data).append(StatusUpdate(id: ids[0], status: .contacted, at: .now).journalLine)
         }
         _ = server
     }

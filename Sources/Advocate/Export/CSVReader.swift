@@ -70,7 +70,7 @@ public enum CSVReader {
                 afterQuote = false
             case "\r" where lookahead == "\n":
                 continue
-            case "\n":
+            case "\n", "\r":  // a lone CR ends a line too: Excel for Mac's "CSV (Macintosh)"
                 endRecord()
                 line += 1
                 recordLine = line

@@ -44,7 +44,20 @@ public enum StatusImport {
         var updates: [StatusUpdate] = []
         // Where each update's id is, for what the journal refuses about its referral.
         var places: [SourceLocation] = []
-        for record in records.dropFirst() {
+        var latest: [String: ReferralStatus] = [:]
+        var referralIDs: Set<String> = []
+        for event in store.journal {
+            switch event {
+            case .referral(let referral): referralIDs.insert(referral.id)
+            case .status(let change): latest[change.id] = change.status
+            default: break
+            }
+        }
+        // Lines of `referred` (what `advocate export referrals` writes before any status) for a
+        // referral that has none yet: unchanged, as a full export fed back repeats them.
+        var stillReferred: [Int] = []
+        for record in records.dropFirst() where record.fields.contains(where: { !$0.trimmingWhitespace().isEmpty }) {
+            // (A row of empty fields, `,,,`, which spreadsheets leave below the data, is skipped.)
             func field(_ column: Int?) -> String {
                 guard let column, column < record.fields.count else { return "" }
                 return record.fields[column].trimmingWhitespace()
@@ -53,9 +66,25 @@ public enum StatusImport {
             func location(_ column: Int?) -> SourceLocation {
                 column.flatMap { $0 < record.positions.count ? record.positions[$0] : nil } ?? SourceLocation(line: record.line, column: 1)
             }
+            if record.fields.count > columns.count, record.fields[columns.count...].contains(where: { !$0.trimmingWhitespace().isEmpty }) {
+                // An unquoted `1,200` had been read as a value of 1, its `200` in no column.
+                diagnostics.error(file, record.positions[columns.count], "line \(record.line): \(record.fields.count) values where the header has "
+                                  + "\(columns.count) columns; a value with a comma in it needs quotes (\"1,200\"), or write it without the comma (1200)")
+                continue
+            }
             let id = field(idColumn)
             guard !id.isEmpty else {
                 diagnostics.error(file, location(idColumn), "line \(record.line): 'id' is empty")
+                continue
+            }
+            if field(statusColumn).lowercased() == "referred" {
+                if !referralIDs.contains(id) {
+                    diagnostics.error(file, location(idColumn), "line \(record.line): no referral has the id \"\(id)\" (see `advocate export referrals`)")
+                } else if let current = latest[id] {
+                    diagnostics.error(file, location(statusColumn), "line \(record.line): status \"referred\": the referral is \(current.rawValue) already, and a status cannot be taken back; give the status it has now, or leave the line out")
+                } else {
+                    stillReferred.append(record.line)
+                }
                 continue
             }
             guard let status = ReferralStatus(rawValue: field(statusColumn).lowercased()) else {
@@ -63,12 +92,14 @@ public enum StatusImport {
                 continue
             }
             var value: Double?
-            if !field(valueColumn).isEmpty {
-                guard let number = Double(field(valueColumn)), number.isFinite else {
-                    diagnostics.error(file, location(valueColumn), "line \(record.line): value \"\(field(valueColumn))\" is not a number")
+            // Only a conversion records the order's value: CRMs repeat it on every later row.
+            if status == .converted, !field(valueColumn).isEmpty {
+                switch orderValue(field(valueColumn), decimals: decimals(of: store.program.currency)) {
+                case .success(let number): value = number
+                case .failure(let problem):
+                    diagnostics.error(file, location(valueColumn), "line \(record.line): value \"\(field(valueColumn))\" \(problem.message)")
                     continue
                 }
-                value = number
             }
             var at = now
             let atText = field(atColumn)
@@ -79,11 +110,11 @@ public enum StatusImport {
                 }
                 at = instant
             }
-            let reason = field(reasonColumn)
+            let reason = status == .rejected ? field(reasonColumn) : ""
             updates.append(StatusUpdate(id: id, status: status, value: value, reason: reason.isEmpty ? nil : reason, at: at))
             places.append(location(idColumn))
         }
-        let unchangedLines = dropUnchanged(&updates, places: &places, store: store)
+        let unchangedLines = (dropUnchanged(&updates, places: &places, store: store) + stillReferred).sorted()
         if let first = unchangedLines.first {
             let listed = unchangedLines.prefix(5).map(String.init).joined(separator: ", ")
             let more = unchangedLines.count > 5 ? " and \(unchangedLines.count - 5) more" : ""
@@ -98,6 +129,33 @@ public enum StatusImport {
         let inLineOrder = diagnostics.all.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element)
         if diagnostics.hasErrors { return .failure(DiagnosticsError(inLineOrder)) }
         return .success(Imported(updates: updates, warnings: inLineOrder, unchanged: unchangedLines.count))
+    }
+
+    /// The decimals of an amount in `currency` (ISO 4217's minor units).
+    static func decimals(of currency: String) -> Int {
+        if ProgramDecoder.wholeUnitCurrencies.contains(currency) { return 0 }
+        return ["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"].contains(currency) ? 3 : 2
+    }
+
+    struct ValueProblem: Error {
+        var message: String
+    }
+
+    /// An order's value as a CRM writes it: digits, with a point and at most as many decimals as
+    /// the currency has. `1.200` (a thousand two hundred, in much of Europe) had been read as 1.2,
+    /// and `1e3` or `0x10` as numbers at all.
+    static func orderValue(_ text: String, decimals: Int) -> Result<Double, ValueProblem> {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        let isDigits = { (part: Substring) in !part.isEmpty && part.allSatisfy { ("0"..."9").contains($0) } }
+        guard parts.count <= 2, parts.allSatisfy(isDigits), let number = Double(text), number.isFinite else {
+            return .failure(ValueProblem(message: "is not an amount: write digits with a point before the decimals (1200 or 1200.50), without a currency sign or separators"))
+        }
+        if parts.count == 2, parts[1].count > decimals {
+            return .failure(ValueProblem(message: decimals == 0
+                ? "has decimals, which this currency has none of: is the point a thousands separator? Write 1200"
+                : "has more than \(decimals) decimals: is the point a thousands separator (1.200 for 1200)? Write 1200 or 1200.50"))
+        }
+        return .success(number)
     }
 
     /// Removes the updates that give a referral the status it already has (in the journal, or

@@ -82,10 +82,4 @@ public enum StatusRecorder {
         }
         return problems
     }
-
-    /// Appends every update to the journal, taking the store's lock (refused while a server runs).
-    public static func append(_ updates: [StatusUpdate], dataDirectory: String) throws(JournalWriter.Failure) {
-        let writer = try JournalWriter(dataDirectory: dataDirectory)
-        try writer.append(updates.map(\.journalLine))
-    }
 }
