@@ -40,14 +40,16 @@ struct ReferralCommand: ParsableCommand {
         @Option(help: "Why, with rejected (for example: refunded).")
         var reason: String?
 
-        @Option(help: ArgumentHelp("When it happened (default: now).", valueName: "ISO 8601 time or YYYY-MM-DD"),
+        @Option(help: ArgumentHelp("When it happened (default: now); a day is its start, or the time of the referral's latest event that day.",
+                                   valueName: "ISO 8601 time or YYYY-MM-DD"),
                 transform: { text in
-                    guard let instant = Instant(iso8601: text) ?? CalendarDay(text)?.start else {
-                        throw ValidationError("--at must be a date such as 2026-03-20 or a time such as 2026-03-20T16:00:00Z, found \"\(text)\"")
+                    if let instant = Instant(iso8601: text) { return (instant, false) }
+                    guard let day = CalendarDay(text) else {
+                        throw ValidationError("--at must be a date such as 2026-03-20 or a time with its zone such as 2026-03-20T16:00:00Z, found \"\(text)\"")
                     }
-                    return instant
+                    return (day.start, true)
                 })
-        var at: Instant?
+        var at: (instant: Instant, isDay: Bool)?
 
         @OptionGroup var site: SiteOptions
 
@@ -63,7 +65,8 @@ struct ReferralCommand: ParsableCommand {
         func run() throws {
             let options = site.buildOptions()
             let (writer, store) = try StoreCommandSupport.lockAndLoadStore(options)
-            let update = StatusUpdate(id: id, status: status, value: value, reason: reason, at: at ?? .now)
+            let update = StatusRecorder.placingDays([StatusUpdate(id: id, status: status, value: value, reason: reason, at: at?.instant ?? .now,
+                                                                  isDay: at?.isDay ?? false)], store: store)[0]
             if let problem = StatusRecorder.problems([update], store: store).first {
                 StandardError.write("error: \(problem.message)")
                 throw ExitCode.failure

@@ -87,6 +87,21 @@ import Testing
                                                     "line 3: no referral has the id \"rf_nope\" (see `advocate export referrals`)"])
     }
 
+    /// A status given by day (a CRM's close date) on the day its referral came in is dated at
+    /// the referral's time, not refused as before it; on a later day it is the day's start.
+    @Test func aStatusGivenByDayOnTheReferralsDayIsDatedAtTheReferral() throws {
+        let (fixture, ids) = fixture()
+        let store = try fixture.load()
+        let csv = "id,status,at\n\(ids[0]),contacted,2026-03-01\n\(ids[0]),converted,2026-03-01\n\(ids[1]),contacted,2026-03-04\n"
+        let updates = try StatusImport.updates(csv: csv, file: "crm.csv", store: store, now: .now).get().updates
+        #expect(updates.map(\.at.iso8601) == ["2026-03-01T09:00:00Z", "2026-03-01T09:00:00Z", "2026-03-04T00:00:00Z"])
+        // A time of day is taken as given, and refused when it is before the referral.
+        guard case .failure = StatusImport.updates(csv: "id,status,at\n\(ids[0]),contacted,2026-03-01T08:00:00Z\n", file: "crm.csv", store: store, now: .now) else {
+            Issue.record("a time before the referral was accepted")
+            return
+        }
+    }
+
     @Test func anyBadLineRefusesTheWholeFileWithLineNumbers() throws {
         let (fixture, ids) = fixture()
         let store = try fixture.load()

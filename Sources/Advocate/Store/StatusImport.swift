@@ -102,18 +102,24 @@ public enum StatusImport {
                 }
             }
             var at = now
+            var isDay = false
             let atText = field(atColumn)
             if !atText.isEmpty {
-                guard let instant = Instant(iso8601: atText) ?? CalendarDay(atText)?.start else {
-                    diagnostics.error(file, location(atColumn), "line \(record.line): at \"\(atText)\" is not a date (2026-03-20) or an ISO 8601 time (2026-03-20T16:00:00Z)")
+                if let instant = Instant(iso8601: atText) {
+                    at = instant
+                } else if let day = CalendarDay(atText) {
+                    at = day.start
+                    isDay = true
+                } else {
+                    diagnostics.error(file, location(atColumn), "line \(record.line): at \"\(atText)\" is not a date (2026-03-20) or an ISO 8601 time with its zone (2026-03-20T16:00:00Z, 2026-03-20T18:00:00+02:00)")
                     continue
                 }
-                at = instant
             }
             let reason = status == .rejected ? field(reasonColumn) : ""
-            updates.append(StatusUpdate(id: id, status: status, value: value, reason: reason.isEmpty ? nil : reason, at: at))
+            updates.append(StatusUpdate(id: id, status: status, value: value, reason: reason.isEmpty ? nil : reason, at: at, isDay: isDay))
             places.append(location(idColumn))
         }
+        updates = StatusRecorder.placingDays(updates, store: store)
         let unchangedLines = (dropUnchanged(&updates, places: &places, store: store) + stillReferred).sorted()
         if let first = unchangedLines.first {
             let listed = unchangedLines.prefix(5).map(String.init).joined(separator: ", ")

@@ -7,13 +7,17 @@ public struct StatusUpdate: Sendable, Equatable {
     public var value: Double?
     public var reason: String?
     public var at: Instant
+    /// Whether `at` was given as a day (`2026-06-29`, a CRM's close date): see
+    /// ``StatusRecorder/placingDays(_:store:)``.
+    public var isDay: Bool
 
-    public init(id: String, status: ReferralStatus, value: Double? = nil, reason: String? = nil, at: Instant) {
+    public init(id: String, status: ReferralStatus, value: Double? = nil, reason: String? = nil, at: Instant, isDay: Bool = false) {
         self.id = id
         self.status = status
         self.value = value
         self.reason = reason
         self.at = at
+        self.isDay = isDay
     }
 
     /// The journal line, keys in DESIGN.md's order.
@@ -31,6 +35,30 @@ public struct StatusUpdate: Sendable, Equatable {
 public enum StatusRecorder {
     /// How far ahead of the clock a status time may be (clocks of machines differ a little).
     static let allowedClockSkew: Int64 = 5 * 60 * 1000
+
+    /// Dates each update whose time was given as a day at that day's start, or at the time of
+    /// its referral's latest event (the referral, a status, an update above it) when that falls
+    /// on the same day: a status recorded by day on the day its referral came in had been
+    /// refused as earlier than the referral.
+    public static func placingDays(_ updates: [StatusUpdate], store: Store) -> [StatusUpdate] {
+        guard updates.contains(where: \.isDay) else { return updates }
+        var latest: [String: Instant] = [:]
+        for event in store.journal {
+            switch event {
+            case .referral(let referral): latest[referral.id] = max(latest[referral.id] ?? referral.at, referral.at)
+            case .status(let change): latest[change.id] = max(latest[change.id] ?? change.at, change.at)
+            default: break
+            }
+        }
+        return updates.map { update in
+            var update = update
+            if update.isDay, let previous = latest[update.id], previous.day == update.at.day, previous > update.at {
+                update.at = previous
+            }
+            latest[update.id] = max(latest[update.id] ?? update.at, update.at)
+            return update
+        }
+    }
 
     /// Returns a reason for each update that cannot be recorded, by position; empty when all can.
     /// Updates are checked in order, each seeing the ones before it. A status happens after the
