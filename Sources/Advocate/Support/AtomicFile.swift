@@ -114,9 +114,9 @@ public enum AtomicFile {
     /// Renames the temporary file over `path`, or removes it.
     private static func install(_ temporary: String, at path: String) throws(Failure) {
         guard rename(temporary, path) == 0 else {
-            let reason = systemMessage()
+            let code = errno
             unlink(temporary)
-            throw Failure(description: "cannot replace \(path): \(reason)")
+            throw Failure(description: "cannot replace \(path): \(systemMessage(code))\(accessAdvice(code, for: path))")
         }
     }
 }

@@ -100,10 +100,20 @@ func createFile(_ path: String, _ bytes: [UInt8], flush: Bool, replacing replace
 /// write, said after the system's reason: nothing for another reason.
 func accessAdvice(_ code: Int32, for path: String) -> String {
     switch code {
+    // EPERM where the mode allows the write (root, or the owner) is an immutable or append-only
+    // file or folder (chattr +i / +a), which no user may change.
+    case EPERM where geteuid() == 0 || isOwned(path): "; it is marked immutable or append-only (lsattr shows an i or a; chattr -i or -a as root lifts it)"
     case EACCES, EPERM: "; run as the user who owns \(path) (ls -ld shows who), or give this user write access to it"
     case EROFS: "; it is on a read-only file system"
     default: ""
     }
+}
+
+/// Whether this process's user owns `path` (or, when it does not exist, its folder).
+private func isOwned(_ path: String) -> Bool {
+    var status = stat()
+    guard stat(path, &status) == 0 || stat((path as NSString).deletingLastPathComponent, &status) == 0 else { return false }
+    return status.st_uid == geteuid()
 }
 
 /// Opens `path` read-only and runs `call` on it (`fsync`, or a whole-filesystem flush); the

@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+@testable import Advocate
+
+/// A file marked immutable (`chattr +i`) refuses even root, with EPERM: the advice names the
+/// flag, not ownership or permissions, which cannot help there.
+@Suite struct ImmutableFileTests {
+    /// Runs chattr; false where it cannot (not root, or a file system without the flag).
+    func chattr(_ flag: String, _ path: String) -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/chattr")
+        process.arguments = [flag, path]
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+
+    @Test(.enabled(if: geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/chattr")))
+    func anImmutableFileIsNamedAsSuch() throws {
+        let directory = try TemporaryDirectory()
+        let file = directory.file("referrers.json")
+        try directory.write("referrers.json", "[]\n")
+        guard chattr("+i", file) else { return }
+        defer { _ = chattr("-i", file) }
+        #expect(throws: AtomicFile.Failure.self) { try AtomicFile.write(Array("[1]\n".utf8), to: file) }
+        do {
+            try AtomicFile.write(Array("[1]\n".utf8), to: file)
+        } catch {
+            #expect(error.description.hasSuffix("; it is marked immutable or append-only (lsattr shows an i or a; chattr -i or -a as root lifts it)"), "\(error)")
+        }
+        #expect(try directory.read("referrers.json") == "[]\n")
+    }
+}
