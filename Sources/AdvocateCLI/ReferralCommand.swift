@@ -64,6 +64,7 @@ struct ReferralCommand: ParsableCommand {
 
         func run() throws {
             let options = site.buildOptions()
+            let recording = StatusRecording(command: "advocate referral status")
             let (writer, store) = try StoreCommandSupport.lockAndLoadStore(options)
             let update = StatusRecorder.placingDays([StatusUpdate(id: id, status: status, value: value, reason: reason, at: at?.instant ?? .now,
                                                                   isDay: at?.isDay ?? false)], store: store)[0]
@@ -72,13 +73,11 @@ struct ReferralCommand: ParsableCommand {
                 throw ExitCode.failure
             }
             do {
-                try writer.append(update.journalLine)
-                writer.close()
+                try recording.record([update], with: writer, options: options)
             } catch {
                 StandardError.write("error: \(error)")
                 throw ExitCode.failure
             }
-            StoreCommandSupport.queueStatusEmails([update], options: options)
             print("\(id) is now \(status.rawValue)")
         }
     }
@@ -114,6 +113,7 @@ struct ImportCommand: ParsableCommand {
 
         func run() throws {
             let options = site.buildOptions()
+            let recording = StatusRecording(command: "advocate import statuses")
             let (writer, store) = try StoreCommandSupport.lockAndLoadStore(options)
             guard let data = FileManager.default.contents(atPath: file) else {
                 StandardError.write("error: cannot read \(file): \(FileManager.default.fileExists(atPath: file) ? "permission denied or not a file" : "no such file")")
@@ -132,13 +132,11 @@ struct ImportCommand: ParsableCommand {
                 DiagnosticPrinter.print(imported.warnings)
                 let updates = imported.updates
                 do {
-                    try writer.append(updates.map(\.journalLine))
-                    writer.close()
+                    try recording.record(updates, with: writer, options: options)
                 } catch {
                     StandardError.write("error: \(error)")
                     throw ExitCode.failure
                 }
-                StoreCommandSupport.queueStatusEmails(updates, options: options)
                 print("imported \(updates.count) status change\(updates.count == 1 ? "" : "s")"
                       + (imported.unchanged > 0 ? " (\(imported.unchanged) unchanged line\(imported.unchanged == 1 ? "" : "s") skipped)" : ""))
             }
