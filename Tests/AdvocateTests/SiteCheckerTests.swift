@@ -80,7 +80,7 @@ import Testing
         site.content["messaging/sms.md"] = "---\ntitle: SMS\nchannel: sms\n---\n{{referrer.name}} {{link}}\n"
         let directory = try site.write()
         let found = try Self.check(directory)
-        #expect(found.map(\.message) == ["X message: with their names, 1 referrer's message is over the channel's limit, where the sample on /messaging/ is not; the longest, bob's, is 301 / 280"], "\(found)")
+        #expect(found.map(\.message) == ["X message: with their names, 1 referrer's message is past its limit, where the sample on /messaging/ is not; the longest, bob's, is over the channel's limit: 301 / 280"], "\(found)")
     }
 
     @Test func reportsBrokenLinksUnknownVariablesAndLongMessages() throws {

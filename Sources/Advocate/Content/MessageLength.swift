@@ -13,6 +13,13 @@ public struct MessageLength: Sendable, Equatable {
     /// One line for people: "2 segments · GSM-7 · 190 characters", "137 / 280".
     public var summary: String
 
+    /// What a message past its limit is over, in words: an SMS longer than one goes out as
+    /// several, billed each, where X cuts a post off.
+    public var pastTheLimit: String {
+        if let segments { return "is longer than one SMS (sent and billed as \(segments) messages)" }
+        return "is over the channel's limit"
+    }
+
     /// Measures a message as the channel counts it.
     public static func measure(_ text: String, channel: MessageChannel) -> MessageLength {
         switch channel {

@@ -112,7 +112,7 @@ public enum SiteChecker {
             guard let worst = found.max(by: { $0.length.count < $1.length.count }) else { continue }
             let count = found.reduce(0) { $0 + $1.count }
             diagnostics.warning(template.file, .start, "\(template.channel.label) message: with their names, \(count) referrer\(count == 1 ? "'s message is" : "s' messages are") "
-                                + "over the channel's limit, where the sample on /messaging/ is not; the longest, \(worst.code)'s\(MessageVariant.label(worst.variant)), is \(worst.length.summary)")
+                                + "past its limit, where the sample on /messaging/ is not; the longest, \(worst.code)'s\(MessageVariant.label(worst.variant)), \(worst.length.pastTheLimit): \(worst.length.summary)")
         }
     }
 
@@ -120,7 +120,7 @@ public enum SiteChecker {
         for preview in MessagingPreview.previews(site, referrer: MessagingPreview.sampleReferrer(site)) where preview.length.over {
             let variant = MessageVariant.label(preview.variant)
             diagnostics.warning(preview.template.file, .start,
-                                "\(preview.template.channel.label) message\(variant) is over the channel's limit: \(preview.length.summary)")
+                                "\(preview.template.channel.label) message\(variant) \(preview.length.pastTheLimit): \(preview.length.summary)")
         }
     }
 
