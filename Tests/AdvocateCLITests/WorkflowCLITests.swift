@@ -376,6 +376,34 @@ import Testing
         #expect(free.status == 0 && !free.stderr.contains("advocate serve"), "\(free.stderr)")
     }
 
+    /// `--output public` typed in two working folders is two outputs: a build in one had taken
+    /// the other's record for its own, and after an appended referral left 14 stats pages of
+    /// an older theme in place.
+    @Test func aRelativeOutputFromAnotherFolderIsAnotherOutput() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for name in ["content", "templates"] {
+            try FileManager.default.copyItem(at: CLIRunner.packageRoot.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+        }
+        let prod = folder.appendingPathComponent("prod"), staging = folder.appendingPathComponent("staging")
+        for place in [prod, staging] { try FileManager.default.createDirectory(at: place, withIntermediateDirectories: false) }
+        #expect(try CLIRunner.run(["build", "--source", folder.path, "--output", "public"], in: prod).status == 0)
+        let stats = folder.appendingPathComponent("templates/stats.mustache")
+        try (String(contentsOf: stats, encoding: .utf8) + "<!-- new footer -->\n").write(to: stats, atomically: false, encoding: .utf8)
+        #expect(try CLIRunner.run(["build", "--source", folder.path, "--output", "public"], in: staging).status == 0)
+        let journal = folder.appendingPathComponent("content/data/referrals.jsonl")
+        let text = try String(contentsOf: journal, encoding: .utf8)
+        let newest = text.split(separator: "\n").compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8))).flatMap { ($0 as? [String: Any])?["at"] as? String }
+        }.max()!
+        try (text + #"{"type":"referral","id":"rf_rel","at":"\#(newest)","referrer":"ada","name":"Rel Friend","email":"rel@example.org","source":"email","consent":true}"# + "\n")
+            .write(to: journal, atomically: false, encoding: .utf8)
+        #expect(try CLIRunner.run(["build", "--source", folder.path, "--output", "public"], in: prod).status == 0)
+        #expect(try CLIRunner.run(["build", "--source", folder.path, "--output", folder.appendingPathComponent("fresh").path]).status == 0)
+        let built = CLIRunner.snapshot(prod.appendingPathComponent("public"))
+        #expect(!built.isEmpty && built == CLIRunner.snapshot(folder.appendingPathComponent("fresh")))
+    }
+
     @Test func aReferralAppendedToTheExampleRebuildsOnlyItsPagesLikeAFullBuild() throws {
         let folder = try CLIRunner.temporaryFolder()
         let fresh = try CLIRunner.temporaryFolder()

@@ -742,6 +742,49 @@ import Testing
         #expect(try directory.snapshot() == before)
     }
 
+    /// What a build keeps in `.advocate/` is trusted only as far as it can be: a manifest line
+    /// outside the output is never deleted (one naming the journal had the build delete it), a
+    /// state file that is a link is replaced, not written through (a manifest linked to the roster
+    /// had overwritten it), and pages the manifest does not list (an older `.advocate/` restored
+    /// from a backup) are still removed when the site no longer has them.
+    @Test func theBuildsOwnStateCannotMakeItTouchOtherFiles() throws {
+        var site = fixtureWithReferrals()
+        let directory = try site.write()
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        let journal = try directory.read("content/data/referrals.jsonl")
+        try directory.write("outside.txt", "mine")
+        let manifest = directory.file(".advocate/manifest.txt")
+        try (directory.read(".advocate/manifest.txt") + "../content/data/referrals.jsonl\n/../outside.txt\n../outside.txt\nr/./x\n")
+            .write(toFile: manifest, atomically: true, encoding: .utf8)
+        site.store.referrers[1].name = "Bob Renamed"
+        try site.store.write(to: directory)
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        #expect(try directory.read("content/data/referrals.jsonl") == journal)
+        #expect(try directory.read("outside.txt") == "mine")
+
+        // A manifest linked to the roster: the link is replaced, the roster kept.
+        let roster = try directory.read("content/data/referrers.json")
+        try FileManager.default.removeItem(atPath: manifest)
+        try FileManager.default.createSymbolicLink(atPath: manifest, withDestinationPath: directory.file("content/data/referrers.json"))
+        site.store.referrers[1].name = "Bob Again"
+        try site.store.write(to: directory)
+        let rosterNow = try directory.read("content/data/referrers.json")
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        #expect(try directory.read("content/data/referrers.json") == rosterNow && rosterNow != roster)
+        #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: manifest)) == nil)
+
+        // A manifest that does not list bob's pages (an older one restored), and bob gone from
+        // the roster: his pages still go.
+        site.store.referrers.removeAll { $0.code == "bob" }
+        site.store.lines.removeAll { $0.contains(#""referrer":"bob""#) }
+        try site.store.write(to: directory)
+        try FileManager.default.removeItem(atPath: manifest)
+        try "advocate-manifest 1\noutput \(URL(fileURLWithPath: directory.file("public")).standardizedFileURL.path)\nindex.html\n".write(toFile: manifest, atomically: true, encoding: .utf8)
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        #expect(!directory.exists("public/r/bob/index.html") && !directory.exists("public/stats/tok1xxxxxxxxxxxxxxxxxxxxxxxxx/index.html"))
+        #expect(directory.exists("public/r/ada/index.html"))
+    }
+
     /// A build leaves no pending marker behind when it finishes, nor when it fails.
     @Test func aBuildRemovesItsPendingMarker() throws {
         var site = fixtureWithReferrals()

@@ -21,16 +21,32 @@ struct BuildManifest {
         guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else { return nil }
         let lines = text.split(separator: "\n").map(String.init)
         guard lines.count >= 2, lines[0] == Self.header, lines[1] == "output \(outputDirectory)" else { return nil }
-        return Array(lines.dropFirst(2))
+        // Only paths inside the output: a line `../content/data/referrals.jsonl` (a manifest
+        // edited or damaged) had the build delete the journal.
+        return lines.dropFirst(2).filter(Self.isInsideTheOutput)
     }
 
-    /// The paths an earlier build may have made: the manifest's, or without one the files in the
-    /// output that have the shape of the pages kept per referrer, per token and per story
-    /// (``PageShapes``), so that a stats page whose token was changed is not left online;
-    /// `shapeFolders` names the folders of such pages that were there before this build wrote
-    /// (``PageShapes/foldersPresent(in:)``).
+    /// Whether `path` is relative and stays below the folder it is relative to.
+    static func isInsideTheOutput(_ path: String) -> Bool {
+        !path.hasPrefix("/") && path.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." }
+    }
+
+    /// The paths an earlier build may have made: the manifest's, and the files in the output
+    /// that have the shape of the pages kept per referrer, per token and per story
+    /// (``PageShapes``) in folders the manifest does not name (all of them without one: a fresh
+    /// clone of a repository that commits public/; a `.advocate/` restored from an older backup),
+    /// so that a stats page whose token was changed is not left online. `shapeFolders` names the
+    /// folders of such pages that were there before this build wrote (``PageShapes/foldersPresent(in:)``).
     func earlierPaths(shapeFolders: Set<String>) -> [String] {
-        previousPaths() ?? PageShapes.existing(in: outputDirectory, among: shapeFolders)
+        let listed = previousPaths() ?? []
+        var listedItems: Set<Substring> = []
+        for path in listed {
+            // `r/ada/index.html` -> `r/ada`
+            if let slash = path.lastIndex(of: "/") { listedItems.insert(path[..<slash]) }
+        }
+        let found = PageShapes.existing(in: outputDirectory, among: shapeFolders) { listedItems.contains(Substring($0)) }
+        let listedPaths = Set(listed)
+        return listed + found.filter { !listedPaths.contains($0) }
     }
 
     /// Records this build's paths (atomically, like every output file).

@@ -71,7 +71,7 @@ public enum Erasure {
                 if !matching.isEmpty {
                     report.referrers += matching.count
                     erased.note(matching)
-                    try AtomicFile.write(replacingValues(of: matching, in: bytes, skipping: bom, placeholder: placeholder), to: referrersFile)
+                    try AtomicFile.write(replacingValues(of: matching, in: bytes, skipping: bom, placeholder: placeholder), to: referrersFile, followingLinks: true)
                 }
             }
         }
@@ -99,7 +99,7 @@ public enum Erasure {
                 }
                 output.append(0x0A)
             }
-            if changed { try AtomicFile.write(output, to: journalFile) }
+            if changed { try AtomicFile.write(output, to: journalFile, followingLinks: true) }
             // An erased referrer's referrals: the friends' emails about them name the referrer.
             erased.referralIDs.formUnion(referralsByCode.filter { erased.codes.contains($0.code) }.map(\.id))
         }
@@ -108,7 +108,7 @@ public enum Erasure {
 
         let entry = JSONOutput.object([("at", .string(now.iso8601)), ("referrals", .number(Double(report.referrals))),
                                        ("referrers", .number(Double(report.referrers)))]).serialized() + "\n"
-        try AtomicFile.write([UInt8](existingLog) + Array(entry.utf8), to: log)
+        try AtomicFile.write([UInt8](existingLog) + Array(entry.utf8), to: log, followingLinks: true)
         _ = lock
         return report
     }

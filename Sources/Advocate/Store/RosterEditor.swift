@@ -84,6 +84,6 @@ public enum RosterEditor {
         // A file written on Windows keeps its CRLF line ends.
         let newline = text.contains("\r\n") ? "\r\n" : "\n"
         text = head + (isEmpty ? "" : ",") + newline + "  " + entry + newline + text[close...]
-        try AtomicFile.write(Array(text.utf8), to: file)
+        try AtomicFile.write(Array(text.utf8), to: file, followingLinks: true)
     }
 }

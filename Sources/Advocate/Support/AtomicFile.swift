@@ -12,11 +12,13 @@ public enum AtomicFile {
     }
 
     /// Replaces `path` with `bytes`; on failure the temporary file is removed and `path` is as it was.
-    /// Where `path` is a symbolic link, the file it leads to is replaced and the link kept, as an
-    /// editor saves through one: a store's `referrers.json` kept on another volume stays there.
+    /// `followingLinks` (the store's files): where `path` is a symbolic link, the file it leads
+    /// to is replaced and the link kept, as an editor saves through one, so a `referrers.json`
+    /// kept on another volume stays there. Without it (the build's own state), the link itself
+    /// is replaced: a `.advocate/manifest.txt` linked to the roster had overwritten the roster.
     /// The new file keeps the old one's permissions and, run as root, its owner.
-    public static func write(_ bytes: [UInt8], to path: String) throws(Failure) {
-        let path = linkTarget(of: path)
+    public static func write(_ bytes: [UInt8], to path: String, followingLinks: Bool = false) throws(Failure) {
+        let path = followingLinks ? linkTarget(of: path) : path
         var status = stat()
         let temporary = try writeTemporary(bytes, for: path, flush: true, replacing: stat(path, &status) == 0 ? status : nil)
         try install(temporary, at: path)
