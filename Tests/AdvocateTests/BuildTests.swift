@@ -785,6 +785,19 @@ import Testing
         #expect(directory.exists("public/r/ada/index.html"))
     }
 
+    /// A file where `.advocate/` goes is named as in the way, not as a folder to make writable.
+    @Test func aFileWhereTheStateFolderGoesIsNamed() throws {
+        let directory = try fixtureWithReferrals().write()
+        try directory.write(".advocate", "not a folder")
+        do {
+            _ = try SiteBuilder.build(SiteFixture.options(directory))
+            Issue.record("built")
+        } catch {
+            #expect(error.description.hasSuffix("a file has that name: move it away (the folder is made again)"), "\(error)")
+            #expect(!directory.exists("public/index.html"))
+        }
+    }
+
     /// A build leaves no pending marker behind when it finishes, nor when it fails.
     @Test func aBuildRemovesItsPendingMarker() throws {
         var site = fixtureWithReferrals()

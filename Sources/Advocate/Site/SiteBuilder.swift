@@ -143,7 +143,9 @@ public enum SiteBuilder {
             try AtomicFile.write([], to: probe)
             unlink(probe)
         } catch {
-            throw .write("cannot keep the build's record in \(directory) (\(fileSystemReason(error))): a build needs to write there; make the site folder writable")
+            let inTheWay = fileType(directory, followingLinks: true).map { $0 != S_IFDIR } ?? false
+            throw .write("cannot keep the build's record in \(directory) (\(fileSystemReason(error))): a build needs to write there; "
+                         + (inTheWay ? "a file has that name: move it away (the folder is made again)" : "make the site folder writable"))
         }
     }
 
