@@ -21,6 +21,11 @@ actor SiteRefresher {
     private var running = false
     /// Refreshes failed in a row (a full disk): the next try waits longer, up to a minute.
     private var failuresInARow = 0
+    /// The referrers of failed refreshes, tried again on their own (``retryLater()``), so that
+    /// one page that cannot be written does not hold back every other referrer's.
+    private var failedCodes: Set<String> = []
+    private var failedNewCodes: Set<String> = []
+    private var retryScheduled = false
 
     init(outcomes: OutcomeLedger, delay: Duration, logger: Logger) {
         self.outcomes = outcomes
@@ -33,6 +38,10 @@ actor SiteRefresher {
     func reset(_ outcomes: OutcomeLedger) {
         releaseInBackground(self.outcomes)
         self.outcomes = outcomes
+        // The rebuild that comes with a reload makes every page: a failed refresh is over.
+        failedCodes = []
+        failedNewCodes = []
+        failuresInARow = 0
     }
 
     /// Asks for a refresh of `code`'s pages; the roster, theme and events recorded since the last
@@ -78,14 +87,12 @@ actor SiteRefresher {
     private func runPending() async {
         guard !running else { return }
         running = true
-        var failed = false
         defer {
             running = false
             scheduled = false
-            if failed { retryLater() }
         }
         var first = true
-        while let desk, !pendingCodes.isEmpty {
+        while !pendingCodes.isEmpty {
             // Under a steady stream, leave `delay` between refreshes so they cannot take a core.
             if !first { try? await Task.sleep(for: delay) }
             first = false
@@ -93,35 +100,53 @@ actor SiteRefresher {
             let newCodes = pendingNewCodes
             pendingCodes = []
             pendingNewCodes = []
-            let start = ContinuousClock.now
-            // Taken together, so the ledger's roster grows exactly as the desk's did.
-            let (inputs, events) = await desk.takeRecordedEvents()
-            for event in events { outcomes.apply(event) }
-            let asOf = outcomes.newestEvent ?? AsOf.resolve(nil, store: inputs.store)
-            guard await refresh(Site(inputs: inputs, figures: outcomes.figures(asOf: asOf)), codes: codes, newCodes: newCodes,
-                                start: start) else {
-                // Their pages are still to do, whether or not another referral comes.
-                pendingCodes.formUnion(codes)
-                pendingNewCodes.formUnion(newCodes)
-                failed = true
-                return
-            }
+            await refreshBatch(codes, newCodes: newCodes)
         }
     }
 
-    /// The pages of a failed refresh (a full disk, a folder where a page goes) again after 2 s,
-    /// then 4, 8… up to a minute while it keeps failing: a stats page had stayed stale until its
-    /// referrer's next referral.
+    /// Refreshes the pages of `codes`; when that fails, keeps them to be tried again, whether or
+    /// not another referral comes.
+    private func refreshBatch(_ codes: Set<String>, newCodes: Set<String>) async {
+        guard let desk else { return }
+        let start = ContinuousClock.now
+        // Taken together, so the ledger's roster grows exactly as the desk's did.
+        let (inputs, events) = await desk.takeRecordedEvents()
+        for event in events { outcomes.apply(event) }
+        let asOf = outcomes.newestEvent ?? AsOf.resolve(nil, store: inputs.store)
+        if await refresh(Site(inputs: inputs, figures: outcomes.figures(asOf: asOf)), codes: codes, newCodes: newCodes, start: start) {
+            return
+        }
+        failedCodes.formUnion(codes)
+        failedNewCodes.formUnion(newCodes)
+        retryLater()
+    }
+
+    /// The pages of failed refreshes (a full disk, a folder where a page goes) again, on their
+    /// own, after 2 s, then 4, 8… up to a minute while they keep failing: a stats page had stayed
+    /// stale until its referrer's next referral.
     private func retryLater() {
         failuresInARow += 1
-        guard !scheduled else { return }
-        scheduled = true
+        guard !retryScheduled else { return }
+        retryScheduled = true
         let wait = Duration.seconds(min(60, 1 << min(failuresInARow, 6)))
-        logger.notice("refreshing the same pages again in \(wait.components.seconds) s")
+        logger.notice("refreshing the pages that failed again in \(wait.components.seconds) s")
         Task {
             try? await Task.sleep(for: wait)
-            await runPending()
+            await retryFailed()
         }
+    }
+
+    private func retryFailed() async {
+        retryScheduled = false
+        guard !failedCodes.isEmpty else { return }
+        await waitWhileRunning()
+        running = true
+        let (codes, newCodes) = (failedCodes, failedNewCodes)
+        failedCodes = []
+        failedNewCodes = []
+        await refreshBatch(codes, newCodes: newCodes)
+        running = false
+        if !pendingCodes.isEmpty { await runPending() }
     }
 
     /// Renders the pages off the actor; logs the time since `start` (taking in the events and the figures included).
@@ -139,7 +164,7 @@ actor SiteRefresher {
                 return false
             }
         }
-        if succeeded { failuresInARow = 0 }
+        if succeeded && failedCodes.isEmpty { failuresInARow = 0 }
         return succeeded
     }
 }

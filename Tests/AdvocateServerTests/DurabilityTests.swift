@@ -192,6 +192,14 @@ import Testing
         await fixture.flushRefresh()
         var isFolder: ObjCBool = false
         #expect(FileManager.default.fileExists(atPath: statsFile.path, isDirectory: &isFolder) && isFolder.boolValue)
+        // Meanwhile another referrer's page is refreshed at once, not held back with ada's.
+        let graceFile = fixture.file(try fixture.statsPath(of: "grace") + "index.html")
+        try await fixture.prepared.application.test(.router) { client in
+            let answer = try await client.postJSON(#"{"referrer":"grace","name":"Other Friend","email":"other.friend@example.net","consent":true}"#)
+            #expect(answer.status == .created)
+        }
+        await fixture.flushRefresh()
+        #expect(try String(contentsOf: graceFile, encoding: .utf8).contains("Other F."))
         try FileManager.default.removeItem(at: statsFile)
         let deadline = ContinuousClock.now + .seconds(15)
         while ContinuousClock.now < deadline, (try? String(contentsOf: statsFile, encoding: .utf8))?.contains("Retry F.") != true {
