@@ -70,7 +70,7 @@ struct ReferrersCommand: ParsableCommand {
             let store = try StoreCommandSupport.loadStore(options)
             do {
                 let referrer = try RosterEditor.add(name: name, email: email, code: code, segment: segment, joined: joined ?? Instant.now.day,
-                                                    to: store, dataDirectory: options.dataDirectory)
+                                                    dataDirectory: options.dataDirectory)
                 let urls = SiteURLs(baseURL: store.program.baseURL)
                 print("added \(referrer.code)")
                 print("  share page: \(urls.referrerLink(referrer.code))")

@@ -10,11 +10,11 @@ import Testing
         let data = directory.file("content/data")
         var store = try StoreLoader.load(from: data).store
         let first = try RosterEditor.add(name: "Ada Byron", email: "byron@example.com", code: nil, segment: .partner, joined: nil,
-                                         to: store, dataDirectory: data)
+                                         dataDirectory: data)
         #expect(first.code == "ada-byron")
         store = try StoreLoader.load(from: data).store
         let second = try RosterEditor.add(name: "Zoë Müller", email: "zoe@example.com", code: nil, segment: .customer, joined: CalendarDay("2026-05-01"),
-                                          to: store, dataDirectory: data)
+                                          dataDirectory: data)
         #expect(second.code == "zoe")
         store = try StoreLoader.load(from: data).store
         #expect(store.referrers.map(\.code) == ["ada", "bob", "ada-byron", "zoe"])
@@ -22,28 +22,28 @@ import Testing
         #expect(StoreRules.isValidToken(store.referrers[3].statsToken))
         #expect(store.referrers[2].statsToken != store.referrers[3].statsToken)
         #expect(throws: RosterEditor.Refusal.self) {
-            try RosterEditor.add(name: "Ada Again", email: " ADA@example.com", code: nil, segment: .customer, joined: nil, to: store, dataDirectory: data)
+            try RosterEditor.add(name: "Ada Again", email: " ADA@example.com", code: nil, segment: .customer, joined: nil, dataDirectory: data)
         }
         #expect(throws: RosterEditor.Refusal.self) {
-            try RosterEditor.add(name: "X", email: "x@example.com", code: "../x", segment: .customer, joined: nil, to: store, dataDirectory: data)
+            try RosterEditor.add(name: "X", email: "x@example.com", code: "../x", segment: .customer, joined: nil, dataDirectory: data)
         }
         // A future day would move every page's as-of there while the journal is empty.
         do {
             _ = try RosterEditor.add(name: "Bob Future", email: "future@example.com", code: nil, segment: .customer,
-                                     joined: CalendarDay("2199-12-31"), to: store, dataDirectory: data, today: CalendarDay("2026-12-05")!)
+                                     joined: CalendarDay("2199-12-31"), dataDirectory: data, today: CalendarDay("2026-12-05")!)
             Issue.record("a future --joined was accepted")
         } catch {
             #expect("\(error)" == "--joined 2199-12-31 is after today (2026-12-05): a future day would move the figures' as-of there")
         }
         // A web address as a name, as the join form refuses it: it would be a link in friends' emails.
         #expect {
-            try RosterEditor.add(name: "https://evil.example/win", email: "evil@example.com", code: nil, segment: .customer, joined: nil, to: store, dataDirectory: data)
+            try RosterEditor.add(name: "https://evil.example/win", email: "evil@example.com", code: nil, segment: .customer, joined: nil, dataDirectory: data)
         } throws: { "\($0)" == "--name \"https://evil.example/win\" holds a web or email address; give the person's name" }
         // A day before 1970 the loader refuses: written, it would have stopped every command.
         let roster = try Data(contentsOf: URL(fileURLWithPath: directory.file("content/data/referrers.json")))
         #expect {
             try RosterEditor.add(name: "Bob Past", email: "past@example.com", code: nil, segment: .customer,
-                                 joined: CalendarDay("1969-12-31"), to: store, dataDirectory: data)
+                                 joined: CalendarDay("1969-12-31"), dataDirectory: data)
         } throws: { "\($0)" == "--joined 1969-12-31 is outside the years 1970 to 2199 that the journal takes; check the year" }
         #expect(try Data(contentsOf: URL(fileURLWithPath: directory.file("content/data/referrers.json"))) == roster)
         #expect(try StoreLoader.load(from: data).store.referrers.count == 4)
@@ -57,8 +57,7 @@ import Testing
         let file = directory.file("content/data/referrers.json")
         let original = try String(contentsOfFile: file, encoding: .utf8)
         try original.replacingOccurrences(of: "\n", with: "\r\n").write(toFile: file, atomically: false, encoding: .utf8)
-        _ = try RosterEditor.add(name: "Ada Byron", email: "byron@example.com", code: nil, segment: .partner, joined: nil,
-                                 to: try StoreLoader.load(from: data).store, dataDirectory: data)
+        _ = try RosterEditor.add(name: "Ada Byron", email: "byron@example.com", code: nil, segment: .partner, joined: nil, dataDirectory: data)
         let bytes = Array(try String(contentsOfFile: file, encoding: .utf8).utf8)
         let lineFeeds = bytes.indices.filter { bytes[$0] == 0x0A }
         #expect(!lineFeeds.isEmpty && lineFeeds.allSatisfy { $0 > 0 && bytes[$0 - 1] == 0x0D })
@@ -71,11 +70,10 @@ import Testing
         let directory = try TemporaryDirectory()
         try StoreFixture().write(to: directory)
         let data = directory.file("content/data")
-        let store = try StoreLoader.load(from: data).store
         let server = try JournalWriter(dataDirectory: data)
         do {
             _ = try RosterEditor.add(name: "Pat Jones", email: "pat@example.com", code: nil, segment: .customer, joined: nil,
-                                     to: store, dataDirectory: data)
+                                     dataDirectory: data)
             Issue.record("expected a refusal")
         } catch {
             #expect("\(error)".contains("another advocate process is writing to this store"), "\(error)")
@@ -83,7 +81,28 @@ import Testing
         #expect(try StoreLoader.load(from: data).store.referrers.count == 2)
         server.close()
         #expect(try RosterEditor.add(name: "Pat Jones", email: "pat@example.com", code: nil, segment: .customer, joined: nil,
-                                     to: store, dataDirectory: data).code == "pat")
+                                     dataDirectory: data).code == "pat")
+    }
+
+    /// Each `referrers add` checks the roster as it is once it holds the store's lock: several
+    /// at once asking for one code give it to one of them only.
+    @Test func addingReferrersAtOnceGivesACodeOnce() throws {
+        let directory = try TemporaryDirectory()
+        try StoreFixture().write(to: directory)
+        let data = directory.file("content/data")
+        let added = LockedList<String>()
+        DispatchQueue.concurrentPerform(iterations: 4) { index in
+            for _ in 0..<50 {
+                if let referrer = try? RosterEditor.add(name: "Pat \(index)", email: "pat\(index)@example.com", code: "pat", segment: .customer,
+                                                       joined: nil, dataDirectory: data) {
+                    added.append(referrer.code)
+                    return
+                }
+                usleep(2_000)
+            }
+        }
+        #expect(added.values == ["pat"])
+        #expect(try StoreLoader.load(from: data).store.referrers.count { $0.code == "pat" } == 1)
     }
 
     @Test func csvIsRFC4180AndDefusesFormulas() {

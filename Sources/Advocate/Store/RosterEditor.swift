@@ -7,9 +7,10 @@ public enum RosterEditor {
         public var description: String
     }
 
-    /// Validates and appends a new referrer; returns it. The store must already load cleanly.
+    /// Validates and appends a new referrer to the store in `dataDirectory`; returns it. The
+    /// store must load cleanly.
     public static func add(name: String, email: String, code: String?, segment: Segment, joined: CalendarDay?,
-                           to store: Store, dataDirectory: String, today: CalendarDay = Instant.now.day) throws -> Referrer {
+                           dataDirectory: String, today: CalendarDay = Instant.now.day) throws -> Referrer {
         guard StoreRules.isAcceptableNewName(name) else {
             throw Refusal(description: "--name must be " + StoreRules.newNameRequirement)
         }
@@ -39,11 +40,19 @@ public enum RosterEditor {
             throw Refusal(description: error.description + (error.isLockHeld ? " (while `advocate serve` runs, people join through its join form)" : ""))
         }
         defer { lock.close() }
+        // The roster as it is under the lock: two `referrers add` at once had both given out
+        // one code, each checking a copy read before the other wrote.
+        let roster: [Referrer]
+        do {
+            roster = try StoreLoader.load(from: dataDirectory).store.referrers
+        } catch {
+            throw Refusal(description: "\(error)")
+        }
         let normalized = StoreRules.normalizedEmail(email)
-        if let existing = store.referrers.first(where: { StoreRules.normalizedEmail($0.email) == normalized }) {
+        if let existing = roster.first(where: { StoreRules.normalizedEmail($0.email) == normalized }) {
             throw Refusal(description: "\(email) is already a referrer, with the code \"\(existing.code)\"")
         }
-        let taken = Set(store.referrers.map(\.code))
+        let taken = Set(roster.map(\.code))
         let chosen: String
         if let code {
             guard StoreRules.isValidCode(code) else {
