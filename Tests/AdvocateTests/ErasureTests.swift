@@ -56,6 +56,15 @@ import Testing
         _ = try Erasure.forget(email: "grace@example.org", dataDirectory: data, now: .now)
         for name in leftovers { #expect(!directory.exists("content/data/\(name)"), "\(name)") }
         for name in kept { #expect(directory.exists("content/data/\(name)"), "\(name)") }
+
+        // A journal kept elsewhere through a link: its copy is written beside the target.
+        let volume = directory.file("volume")
+        try FileManager.default.createDirectory(atPath: volume, withIntermediateDirectories: true)
+        try FileManager.default.moveItem(atPath: directory.file("content/data/referrals.jsonl"), toPath: volume + "/referrals.jsonl")
+        try FileManager.default.createSymbolicLink(atPath: directory.file("content/data/referrals.jsonl"), withDestinationPath: volume + "/referrals.jsonl")
+        try directory.write("volume/referrals.jsonl.tmp-777", "someone@example.org\n")
+        _ = try JournalWriter(dataDirectory: data)
+        #expect(!directory.exists("volume/referrals.jsonl.tmp-777"))
     }
 
     /// A log of erasures behind a link to nowhere (a volume not mounted) or a folder in its place

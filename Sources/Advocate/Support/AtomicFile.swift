@@ -68,15 +68,24 @@ public enum AtomicFile {
     /// copies that nothing reads, which would keep what a later erasure removes from the file
     /// itself, and travel into backups. Only for a caller holding the lock every such writer
     /// takes, so none of them is being written. Returns how many went.
+    /// A file written through a symbolic link leaves its copy beside the link's target, which is
+    /// looked at too.
     @discardableResult
     public static func removeLeftovers(of names: [String], in folder: String) -> Int {
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return 0 }
+        var places: [String: Set<String>] = [:]  // folder -> names of files written there
+        for name in names {
+            let target = linkTarget(of: Paths.join(folder, name))
+            places[(target as NSString).deletingLastPathComponent, default: []].insert((target as NSString).lastPathComponent)
+            places[folder, default: []].insert(name)
+        }
         var removed = 0
-        for entry in entries {
-            guard let name = names.first(where: { entry.hasPrefix($0 + ".tmp-") }) else { continue }
-            let suffix = entry.dropFirst(name.count + ".tmp-".count)
-            guard !suffix.isEmpty, suffix.allSatisfy({ ("0"..."9").contains($0) }), unlink(Paths.join(folder, entry)) == 0 else { continue }
-            removed += 1
+        for (place, written) in places {
+            for entry in (try? FileManager.default.contentsOfDirectory(atPath: place)) ?? [] {
+                guard let name = written.first(where: { entry.hasPrefix($0 + ".tmp-") }) else { continue }
+                let suffix = entry.dropFirst(name.count + ".tmp-".count)
+                guard !suffix.isEmpty, suffix.allSatisfy({ ("0"..."9").contains($0) }), unlink(Paths.join(place, entry)) == 0 else { continue }
+                removed += 1
+            }
         }
         return removed
     }
