@@ -164,10 +164,13 @@ import Testing
         let handle = try #require(FileHandle(forWritingAtPath: journal))
         try handle.seekToEnd()
         try handle.write(contentsOf: Data(#"{"n":"by hand"}"#.utf8))
+        // /healthz says so at once, before any referral fails, and no longer once it is ended.
+        #expect(writer.unwritableReason?.contains("has no newline at its end") == true, "\(writer.unwritableReason ?? "writable")")
         await #expect(throws: JournalWriter.Failure.self) { try await writer.durable(writer.enqueue([#"{"n":2}"#])) }
         #expect(writer.unwritableReason?.contains("has no newline at its end") == true, "\(writer.unwritableReason ?? "writable")")
         try handle.write(contentsOf: Data("\n".utf8))
         try handle.close()
+        #expect(writer.unwritableReason == nil)
         try await writer.durable(writer.enqueue([#"{"n":3}"#]))
         #expect(try String(contentsOfFile: journal, encoding: .utf8) == "{\"n\":1}\n{\"n\":\"by hand\"}\n{\"n\":3}\n")
         #expect(writer.unwritableReason == nil)

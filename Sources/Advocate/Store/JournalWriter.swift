@@ -60,7 +60,7 @@ public final class JournalWriter: @unchecked Sendable {
     /// Why the last append failed, until one succeeds (or, for a full disk, there is room again).
     private var lastAppendFailure: (message: String, isFullDisk: Bool)?
     /// The journal's size after this writer's last append (or when it opened it), to tell what
-    /// someone else did to the file since. Only the flushing thread reads or sets it.
+    /// someone else did to the file since. Under `condition`.
     private var knownSize: off_t = -1
 
     /// The pid of the process holding the store's lock (`advocate serve`, or a command changing
@@ -179,7 +179,13 @@ public final class JournalWriter: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         if let broken { return broken }
-        if let gone = fileIsGone(openState()) { return gone }
+        let state = openState()
+        if let gone = fileIsGone(state) { return gone }
+        // Told as it is now: a line added without its newline since the last append, or ended since.
+        if let size = state?.st_size, let change = foreignChange(size: size) { return "cannot append to \(path): \(change.reason)" }
+        if let failed = lastAppendFailure, failed.message.hasSuffix(Self.unterminatedAdvice) {
+            lastAppendFailure = nil
+        }
         if let failed = lastAppendFailure {
             // Only a full disk is known to be over once there is room; any other failure (a
             // quota, an I/O error) stands until an append succeeds.
@@ -208,6 +214,8 @@ public final class JournalWriter: @unchecked Sendable {
         }
         return nil
     }
+
+    static let unterminatedAdvice = "end that line with a newline (or remove it), and the server goes on"
 
     /// The free space at which a file system that was full takes appends again: a megabyte, a
     /// few thousand referrals.
@@ -359,13 +367,14 @@ public final class JournalWriter: @unchecked Sendable {
             return message
         }
         let sizeBefore = state?.st_size ?? -1
+        condition.lock()
         if let change = foreignChange(size: sizeBefore) {
             let message = "cannot append to \(path): \(change.reason)"
-            condition.lock()
             if change.lasting { broken = message } else { lastAppendFailure = (message, false) }
             condition.unlock()
             return message
         }
+        condition.unlock()
         condition.lock()
         let simulated = simulatedWriteError
         condition.unlock()
@@ -396,8 +405,8 @@ public final class JournalWriter: @unchecked Sendable {
             condition.unlock()
             return message
         }
-        knownSize = sizeBefore + off_t(bytes.count)
         condition.lock()
+        knownSize = sizeBefore + off_t(bytes.count)
         lastAppendFailure = nil
         condition.unlock()
         return nil
@@ -408,7 +417,7 @@ public final class JournalWriter: @unchecked Sendable {
     /// next line could join half of one, and the server's figures hold lines the file lost; that
     /// lasts until a restart reads the file again. Lines added by hand without a newline at the
     /// end: the next line would join the last; over once it is ended. Lines added whole are fine
-    /// (the server takes them in on SIGHUP).
+    /// (the server takes them in on SIGHUP). Called under `condition`.
     private func foreignChange(size: off_t) -> (reason: String, lasting: Bool)? {
         guard size >= 0, knownSize >= 0, size != knownSize else { return nil }
         if size < knownSize {
@@ -420,8 +429,7 @@ public final class JournalWriter: @unchecked Sendable {
         defer { if reader >= 0 { Foundation.close(reader) } }
         guard reader >= 0, pread(reader, &last, 1, size - 1) == 1 else { return nil }
         guard last == 0x0A else {
-            return ("its last line, added while the server ran, has no newline at its end, and the next line would join it; "
-                    + "end that line with a newline (or remove it), and the server goes on", false)
+            return ("its last line, added while the server ran, has no newline at its end, and the next line would join it; " + Self.unterminatedAdvice, false)
         }
         knownSize = size
         return nil
