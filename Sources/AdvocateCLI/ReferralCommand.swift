@@ -34,8 +34,8 @@ struct ReferralCommand: ParsableCommand {
         var status: ReferralStatus
 
         // Unconditional, so that `--value -5` is read as a value (and refused) rather than as an option.
-        @Option(parsing: .unconditional, help: "The order value, with converted.")
-        var value: Double?
+        @Option(parsing: .unconditional, help: "The order value, with converted: digits with a point before the decimals (1200.50).")
+        var value: String?
 
         @Option(help: "Why, with rejected (for example: refunded).")
         var reason: String?
@@ -66,7 +66,17 @@ struct ReferralCommand: ParsableCommand {
             let options = site.buildOptions()
             let recording = StatusRecording(command: "advocate referral status")
             let (writer, store) = try StoreCommandSupport.lockAndLoadStore(options)
-            let update = StatusRecorder.placingDays([StatusUpdate(id: id, status: status, value: value, reason: reason, at: at?.instant ?? .now,
+            var amount: Double?
+            if let value {
+                // As an import reads one: `1.200` (a thousand two hundred) had been recorded as 1.2.
+                switch StatusImport.orderValue(value, decimals: StatusImport.decimals(of: store.program.currency)) {
+                case .success(let number): amount = number
+                case .failure(let problem):
+                    StandardError.write("error: --value \"\(value)\" \(problem.message)")
+                    throw ExitCode.failure
+                }
+            }
+            let update = StatusRecorder.placingDays([StatusUpdate(id: id, status: status, value: amount, reason: reason, at: at?.instant ?? .now,
                                                                   isDay: at?.isDay ?? false)], store: store)[0]
             if let problem = StatusRecorder.problems([update], store: store).first {
                 StandardError.write("error: \(problem.message)")

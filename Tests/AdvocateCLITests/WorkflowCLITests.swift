@@ -211,6 +211,21 @@ import Testing
         #expect(forecast.stdout.contains(#""asOf" : "2199-12-31T23:59:59.999Z""#) || forecast.stdout.contains(#""asOf": "2199-12-31T23:59:59.999Z""#), "\(forecast.stdout.prefix(200))")
     }
 
+    /// `--value` is read as an import reads a value: `1.200` (a thousand two hundred) had been
+    /// recorded as 1.2.
+    @Test func aValueOfAmbiguousDecimalsIsRefused() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for name in ["content", "templates"] {
+            try FileManager.default.copyItem(at: CLIRunner.packageRoot.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+        }
+        let journal = try String(contentsOf: folder.appendingPathComponent("content/data/referrals.jsonl"), encoding: .utf8)
+        let status = try CLIRunner.run(["referral", "status", "rf_0063", "converted", "--value", "1.200", "--source", folder.path])
+        #expect(status.status == 1)
+        #expect(status.stderr.contains("error: --value \"1.200\" has more than 2 decimals"), "\(status.stderr)")
+        #expect(try String(contentsOf: folder.appendingPathComponent("content/data/referrals.jsonl"), encoding: .utf8) == journal)
+    }
+
     /// An import names what is wrong with the file itself before reading any line of it.
     @Test func importingAMissingOrNonUTF8FileSaysWhich() throws {
         let folder = try CLIRunner.temporaryFolder()

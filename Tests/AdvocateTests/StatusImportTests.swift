@@ -67,8 +67,14 @@ import Testing
             guard case .failure(let error) = StatusImport.updates(csv: csv, file: "crm.csv", store: store, now: .now) else { return [] }
             return error.diagnostics.map(\.description)
         }
-        #expect(problems("id,status,value\n\(ids[0]),converted,1,200\n") == ["crm.csv:2:\(ids[0].count + 14): error: line 2: 4 values where the header has 3 columns; a value with a comma in it needs quotes (\"1,200\"), or write it without the comma (1200)"])
+        #expect(problems("id,status,value\n\(ids[0]),converted,1,200\n") == ["crm.csv:2:\(ids[0].count + 14): error: line 2: 4 values where the header has 3 columns; a comma inside a value splits it in two: write amounts without a thousands separator (1200)"])
         #expect(problems("id,status,value\n\(ids[0]),converted,1.200\n") == ["crm.csv:2:\(ids[0].count + 12): error: line 2: value \"1.200\" has more than 2 decimals: is the point a thousands separator (1.200 for 1200)? Write 1200 or 1200.50"])
+        // Zeros past a currency's decimals are no thousands group, but for three of them.
+        #expect(try StatusImport.orderValue("1200.00", decimals: 0).get() == 1200)
+        #expect(try StatusImport.orderValue("12.5000", decimals: 2).get() == 12.5)
+        for (text, decimals) in [("1.000", 0), ("1.200", 2), ("10.999", 2), ("1200.5", 0)] {
+            #expect((try? StatusImport.orderValue(text, decimals: decimals).get()) == nil, "\(text)")
+        }
         for text in ["1e3", "0x10", "$1200", "-5", "1.2.3"] {
             #expect(problems("id,status,value\n\(ids[0]),converted,\(text)\n").first?.contains("is not an amount") == true, "\(text)")
         }

@@ -69,7 +69,7 @@ public enum StatusImport {
             if record.fields.count > columns.count, record.fields[columns.count...].contains(where: { !$0.trimmingWhitespace().isEmpty }) {
                 // An unquoted `1,200` had been read as a value of 1, its `200` in no column.
                 diagnostics.error(file, record.positions[columns.count], "line \(record.line): \(record.fields.count) values where the header has "
-                                  + "\(columns.count) columns; a value with a comma in it needs quotes (\"1,200\"), or write it without the comma (1200)")
+                                  + "\(columns.count) columns; a comma inside a value splits it in two: write amounts without a thousands separator (1200)")
                 continue
             }
             let id = field(idColumn)
@@ -138,25 +138,28 @@ public enum StatusImport {
     }
 
     /// The decimals of an amount in `currency` (ISO 4217's minor units).
-    static func decimals(of currency: String) -> Int {
+    public static func decimals(of currency: String) -> Int {
         if ProgramDecoder.wholeUnitCurrencies.contains(currency) { return 0 }
         return ["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"].contains(currency) ? 3 : 2
     }
 
-    struct ValueProblem: Error {
-        var message: String
+    /// Why text is not an order's value.
+    public struct ValueProblem: Error {
+        public var message: String
     }
 
     /// An order's value as a CRM writes it: digits, with a point and at most as many decimals as
     /// the currency has. `1.200` (a thousand two hundred, in much of Europe) had been read as 1.2,
     /// and `1e3` or `0x10` as numbers at all.
-    static func orderValue(_ text: String, decimals: Int) -> Result<Double, ValueProblem> {
+    public static func orderValue(_ text: String, decimals: Int) -> Result<Double, ValueProblem> {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         let isDigits = { (part: Substring) in !part.isEmpty && part.allSatisfy { ("0"..."9").contains($0) } }
         guard parts.count <= 2, parts.allSatisfy(isDigits), let number = Double(text), number.isFinite else {
-            return .failure(ValueProblem(message: "is not an amount: write digits with a point before the decimals (1200 or 1200.50), without a currency sign or separators"))
+            return .failure(ValueProblem(message: "is not an amount: write digits with a point before the decimals (1200 or 1200.50), without a currency sign or a thousands separator"))
         }
-        if parts.count == 2, parts[1].count > decimals {
+        // Zeros past the currency's decimals say nothing (`1200.00` yen), but for three of them,
+        // which may be a thousands group (`1.000`).
+        if parts.count == 2, parts[1].count > decimals, !(parts[1].dropFirst(decimals).allSatisfy { $0 == "0" } && parts[1].count != 3) {
             return .failure(ValueProblem(message: decimals == 0
                 ? "has decimals, which this currency has none of: is the point a thousands separator? Write 1200"
                 : "has more than \(decimals) decimals: is the point a thousands separator (1.200 for 1200)? Write 1200 or 1200.50"))
