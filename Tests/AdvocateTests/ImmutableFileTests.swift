@@ -27,7 +27,7 @@ import Testing
         do {
             try AtomicFile.write(Array("[1]\n".utf8), to: file)
         } catch {
-            #expect(error.description.hasSuffix("; it is marked immutable or append-only (lsattr shows an i or a; chattr -i or -a as root lifts it)"), "\(error)")
+            #expect(error.description.hasSuffix("; it or its folder is marked immutable or append-only (lsattr, or lsattr -d for the folder, shows an i or an a; chattr -i or -a as root lifts it)"), "\(error)")
         }
         #expect(try directory.read("referrers.json") == "[]\n")
     }

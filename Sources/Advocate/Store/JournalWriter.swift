@@ -207,7 +207,7 @@ public final class JournalWriter: @unchecked Sendable {
     /// Why the open file, in state `open`, is no longer the journal at `path`, or nil: removed
     /// (`rm`), or moved or replaced (`mv`), lines appended to it would be lost from the journal.
     private func fileIsGone(_ open: stat?) -> String? {
-        guard let open, open.st_nlink > 0 else { return "the journal file was removed" }
+        guard let open, open.st_nlink > 0 else { return "the journal file was removed, or replaced by an editor's save or sed -i" }
         var named = stat()
         guard stat(path, &named) == 0, named.st_ino == open.st_ino, named.st_dev == open.st_dev else {
             return "the journal file was moved or replaced"

@@ -102,7 +102,7 @@ func accessAdvice(_ code: Int32, for path: String) -> String {
     switch code {
     // EPERM where the mode allows the write (root, or the owner) is an immutable or append-only
     // file or folder (chattr +i / +a), which no user may change.
-    case EPERM where geteuid() == 0 || isOwned(path): "; it is marked immutable or append-only (lsattr shows an i or a; chattr -i or -a as root lifts it)"
+    case EPERM where geteuid() == 0 || isOwned(path): "; it or its folder is marked immutable or append-only (lsattr, or lsattr -d for the folder, shows an i or an a; chattr -i or -a as root lifts it)"
     case EACCES, EPERM: "; run as the user who owns \(path) (ls -ld shows who), or give this user write access to it"
     case EROFS: "; it is on a read-only file system"
     default: ""
