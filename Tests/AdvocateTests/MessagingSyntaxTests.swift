@@ -165,6 +165,13 @@ import Testing
         return (template, diagnostics.all.map(\.description))
     }
 
+    /// A subject of spaces is no subject: the email would go out with an empty one.
+    @Test func aBlankSubjectIsNone() throws {
+        let (template, problems) = try loaded("---\nchannel: email\nsubject: \"  \"\n---\nHi {{link}}\n")
+        #expect(template == nil)
+        #expect(problems == ["m.md:1:1: error: an email template needs a 'subject' in its front matter"], "\(problems)")
+    }
+
     /// An email's subject is one header line: a block scalar over several lines is an error
     /// (it had become `subject=line%20one%0D%0Aline%20two` in the share link); the line break a
     /// folded one ends with is dropped.

@@ -53,8 +53,9 @@ enum MessageTemplateLoader {
                 diagnostics.error(file, source.location(of: "send"), "only email templates can be sent by the server (this one is \(channel.rawValue))")
             }
         }
-        // Trimmed: `subject: >` leaves a line break at the end, which would end the header.
-        var subject = source.fields["subject"]?.text?.trimmingWhitespace()
+        // Trimmed: `subject: >` leaves a line break at the end, which would end the header. A
+        // subject of spaces is none: an email would go out with an empty one.
+        var subject = source.fields["subject"]?.text?.trimmingWhitespace().nilIfEmpty
         if channel != .email && subject != nil {
             diagnostics.warning(file, source.location(of: "subject"), "'subject' is for email templates; \(channel.label) messages have none, so it is ignored")
             subject = nil
@@ -97,7 +98,7 @@ enum MessageTemplateLoader {
             if channel != .email && fields["subject"] != nil {
                 diagnostics.warning(file, place("subject"), "variant \"\(variantName)\": 'subject' is for email templates; \(channel.label) messages have none, so it is ignored")
             }
-            let ownSubject = channel == .email ? fields["subject"]?.text?.trimmingWhitespace() : nil
+            let ownSubject = channel == .email ? fields["subject"]?.text?.trimmingWhitespace().nilIfEmpty : nil
             if variantName != "a", fields["body"]?.text == nil, ownSubject == nil, extra[variantName]?.map != nil {
                 // A typo (`bdy:`) leaves the variant with the base text: an A/B test of the same words.
                 diagnostics.warning(file, place(), "variant \"\(variantName)\" has no 'body'\(channel == .email ? " or 'subject'" : "") of its own, "
