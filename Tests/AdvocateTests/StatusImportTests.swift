@@ -83,6 +83,11 @@ import Testing
         #expect(read.updates.map(\.journalLine).map { $0.contains("value") || $0.contains("reason") } == [false, true])
         #expect(read.updates.last?.value == 1200.5 && read.updates.last?.reason == nil)
         #expect(read.unchanged == 1)
+        // Excel's `sep=,` line before the header is skipped; a column named twice is refused.
+        #expect(try StatusImport.updates(csv: "sep=,\nid,status\n\(ids[0]),contacted\n", file: "crm.csv", store: store, now: .now).get().updates.count == 1)
+        #expect(problems("id,status,status\n\(ids[0]),contacted,rewarded\n") == ["crm.csv:1:11: error: the header names the column 'status' twice; keep one"])
+        // A lone CR inside a quoted field is a line break, as outside one.
+        #expect(try CSVReader.records("id,reason\r1,\"a\rb\"\r2,c\r").map(\.line) == [1, 2, 4])
         var contacted = fixture
         contacted.status(ids[0], "contacted", at: "2026-03-04T09:00:00Z")
         guard case .failure(let back) = StatusImport.updates(csv: "id,status\n\(ids[0]),referred\nrf_nope,referred\n", file: "crm.csv", store: try contacted.load(), now: .now) else {

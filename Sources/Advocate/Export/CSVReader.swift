@@ -55,7 +55,8 @@ public enum CSVReader {
                         afterQuote = true
                     }
                 } else {
-                    if scalar == "\n" {
+                    // A line break in a quoted field, as outside: LF, CR LF, or a lone CR.
+                    if scalar == "\n" || scalar == "\r" && lookahead != "\n" {
                         line += 1
                         column = 0
                     }

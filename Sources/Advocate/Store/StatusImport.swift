@@ -15,11 +15,15 @@ public enum StatusImport {
     /// Every update of the file, or every problem in it (then nothing may be recorded).
     public static func updates(csv text: String, file: String, store: Store, now: Instant) -> Result<Imported, DiagnosticsError> {
         var diagnostics = DiagnosticList()
-        let records: [CSVReader.Record]
+        var records: [CSVReader.Record]
         do {
             records = try CSVReader.records(text)
         } catch {
             return .failure(DiagnosticsError([.error(file, SourceLocation(line: error.line, column: 1), error.message)]))
+        }
+        if let first = records.first, first.fields[0].lowercased().hasPrefix("sep="), first.fields.dropFirst().allSatisfy(\.isEmpty) {
+            // Excel's line naming the separator (`sep=,`, which reads as two fields), before the header.
+            records.removeFirst()
         }
         guard let header = records.first else {
             return .failure(DiagnosticsError([.error(file, .start, "the file is empty; it needs a header row: id,status,value,at")]))
@@ -34,6 +38,10 @@ public enum StatusImport {
             // the journal, append-only, would keep that wrong time for every status.
             return .failure(DiagnosticsError([.error(file, columns.firstIndex(of: "at").map { header.positions[$0] } ?? .start,
                 "this looks like `advocate export referrals`, whose 'at' column is when each referral was made, not when its status changed; remove or rename that column (each status is then recorded as of now), or give each status's own time in it")]))
+        }
+        for (index, name) in columns.enumerated() where columns[..<index].contains(name) && !name.isEmpty {
+            // Which of the two would count is a guess; the file says both.
+            return .failure(DiagnosticsError([.error(file, header.positions[index], "the header names the column '\(name)' twice; keep one")]))
         }
         for (index, name) in columns.enumerated() where !["id", "status", "value", "at", "reason"].contains(name) {
             diagnostics.warning(file, header.positions[index], "column '\(name)' is ignored")
