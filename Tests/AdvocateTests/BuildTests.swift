@@ -796,6 +796,15 @@ import Testing
             #expect(error.description.hasSuffix("a file has that name: move it away (the folder is made again)"), "\(error)")
             #expect(!directory.exists("public/index.html"))
         }
+        // A folder where the list of output files goes: every build would fail until it is removed.
+        try FileManager.default.removeItem(atPath: directory.file(".advocate"))
+        try FileManager.default.createDirectory(atPath: directory.file(".advocate/manifest.txt"), withIntermediateDirectories: true)
+        do {
+            _ = try SiteBuilder.build(SiteFixture.options(directory))
+            Issue.record("built")
+        } catch {
+            #expect(error.description.hasSuffix("a folder has its name, \(directory.file(".advocate/manifest.txt")): remove it"), "\(error)")
+        }
     }
 
     /// A build leaves no pending marker behind when it finishes, nor when it fails.

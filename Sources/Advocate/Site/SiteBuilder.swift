@@ -225,7 +225,9 @@ public enum SiteBuilder {
             try? keeping.save(options, states: states)
         }
         if case .failure(let error) = manifestSaved {
-            throw .recordNotSaved("\(options.outputDirectory) has the new site, but the list of its files could not be saved in \(options.stateDirectory) (\(fileSystemReason(error))); the next build compares every page")
+            let inTheWay = fileType(manifest.file, followingLinks: false) == S_IFDIR
+            throw .recordNotSaved("\(options.outputDirectory) has the new site, but the list of its files could not be saved in \(options.stateDirectory) (\(fileSystemReason(error))); "
+                                  + (inTheWay ? "a folder has its name, \(manifest.file): remove it" : "the next build compares every page"))
         }
         timer.lap("remove old files, record the output")
         let report = BuildReport(asOf: site.figures.asOf, filesByKind: countByKind(pages), written: count.written,
