@@ -58,16 +58,22 @@ enum StoreCommandSupport {
         try load(options, makingLedger: false).store
     }
 
-    /// Takes the store's lock, then loads the store, so that what is checked against it still
-    /// holds when the writer appends (two imports run at once had both appended the same
-    /// changes, and a status could follow one it was checked without).
-    static func lockAndLoadStore(_ options: BuildOptions) throws -> (writer: JournalWriter, store: Store) {
+    /// Says what is wrong with the site folder (it is missing, it holds no store) before a
+    /// command takes the store's lock in it.
+    static func checkSourceFolder(_ options: BuildOptions) throws {
         do {
             try options.checkSourceFolder()
         } catch {
             DiagnosticPrinter.print(error.diagnostics)
             throw ExitCode.failure
         }
+    }
+
+    /// Takes the store's lock, then loads the store, so that what is checked against it still
+    /// holds when the writer appends (two imports run at once had both appended the same
+    /// changes, and a status could follow one it was checked without).
+    static func lockAndLoadStore(_ options: BuildOptions) throws -> (writer: JournalWriter, store: Store) {
+        try checkSourceFolder(options)
         let writer: JournalWriter
         do {
             writer = try JournalWriter(dataDirectory: options.dataDirectory)

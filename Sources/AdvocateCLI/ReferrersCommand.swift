@@ -67,15 +67,23 @@ struct ReferrersCommand: ParsableCommand {
 
         func run() throws {
             let options = site.buildOptions()
-            let store = try StoreCommandSupport.loadStore(options)
+            try StoreCommandSupport.checkSourceFolder(options)
+            var store: Store?
             do {
+                // The store is read once, under the store's lock (the roster as it is then).
                 let referrer = try RosterEditor.add(name: name, email: email, code: code, segment: segment, joined: joined ?? Instant.now.day,
-                                                    dataDirectory: options.dataDirectory)
-                let urls = SiteURLs(baseURL: store.program.baseURL)
+                                                    dataDirectory: options.dataDirectory) {
+                    let read = try StoreCommandSupport.loadStore(options)
+                    store = read
+                    return read
+                }
+                let urls = SiteURLs(baseURL: store!.program.baseURL)
                 print("added \(referrer.code)")
                 print("  share page: \(urls.referrerLink(referrer.code))")
                 print("  stats page: \(urls.statsURL(referrer.statsToken))  (private: send it to them only)")
                 print("run `advocate build` to publish their pages")
+            } catch let exit as ExitCode {
+                throw exit  // the store's problems, already printed
             } catch {
                 StandardError.write("error: \(error)")
                 throw ExitCode.failure

@@ -44,9 +44,7 @@ struct BuildManifest {
             // `r/ada/index.html` -> `r/ada`
             if let slash = path.lastIndex(of: "/") { listedItems.insert(path[..<slash]) }
         }
-        let found = PageShapes.existing(in: outputDirectory, among: shapeFolders) { listedItems.contains(Substring($0)) }
-        let listedPaths = Set(listed)
-        return listed + found.filter { !listedPaths.contains($0) }
+        return listed + PageShapes.existing(in: outputDirectory, among: shapeFolders) { listedItems.contains(Substring($0)) }
     }
 
     /// Records this build's paths (atomically, like every output file).

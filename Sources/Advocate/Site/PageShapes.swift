@@ -25,11 +25,13 @@ enum PageShapes {
     }
 
     /// The files of those shapes in `outputDirectory`, relative to it, looked for in the folders
-    /// named in `among` only, and not in the items `isKnown` names (`r/ada`: a manifest lists
-    /// their files, and looking at each costs a `stat` at 100,000 referrers); none through a
-    /// symbolic link.
+    /// named in `among` only, and not in the folders `isKnown` names (`r/ada`, `leaderboard`: a
+    /// manifest lists their files, and looking at each costs a `stat` at 100,000 referrers);
+    /// none through a symbolic link.
     static func existing(in outputDirectory: String, among present: Set<String>, isKnown: (String) -> Bool = { _ in false }) -> [String] {
-        var paths = optionalPages.filter { fileType(Paths.join(outputDirectory, $0), followingLinks: false) == S_IFREG }
+        var paths = optionalPages.filter { page in
+            !isKnown((page as NSString).deletingLastPathComponent) && fileType(Paths.join(outputDirectory, page), followingLinks: false) == S_IFREG
+        }
         for (folder, files, isItemName) in folders where present.contains(folder) {
             let parent = Paths.join(outputDirectory, folder)
             guard fileType(parent, followingLinks: false) == S_IFDIR, let items = try? FileManager.default.contentsOfDirectory(atPath: parent) else { continue }

@@ -183,9 +183,6 @@ public final class JournalWriter: @unchecked Sendable {
         if let gone = fileIsGone(state) { return gone }
         // Told as it is now: a line added without its newline since the last append, or ended since.
         if let size = state?.st_size, let change = foreignChange(size: size) { return "cannot append to \(path): \(change.reason)" }
-        if let failed = lastAppendFailure, failed.message.hasSuffix(Self.unterminatedAdvice) {
-            lastAppendFailure = nil
-        }
         if let failed = lastAppendFailure {
             // Only a full disk is known to be over once there is room; any other failure (a
             // quota, an I/O error) stands until an append succeeds.
@@ -214,8 +211,6 @@ public final class JournalWriter: @unchecked Sendable {
         }
         return nil
     }
-
-    static let unterminatedAdvice = "end that line with a newline (or remove it), and the server goes on"
 
     /// The free space at which a file system that was full takes appends again: a megabyte, a
     /// few thousand referrals.
@@ -370,7 +365,8 @@ public final class JournalWriter: @unchecked Sendable {
         condition.lock()
         if let change = foreignChange(size: sizeBefore) {
             let message = "cannot append to \(path): \(change.reason)"
-            if change.lasting { broken = message } else { lastAppendFailure = (message, false) }
+            // A line left without its newline is told by `unwritableReason` as long as it is so.
+            if change.lasting { broken = message }
             condition.unlock()
             return message
         }
@@ -429,7 +425,8 @@ public final class JournalWriter: @unchecked Sendable {
         defer { if reader >= 0 { Foundation.close(reader) } }
         guard reader >= 0, pread(reader, &last, 1, size - 1) == 1 else { return nil }
         guard last == 0x0A else {
-            return ("its last line, added while the server ran, has no newline at its end, and the next line would join it; " + Self.unterminatedAdvice, false)
+            return ("its last line, added while the server ran, has no newline at its end, and the next line would join it; "
+                    + "end that line with a newline (or remove it), and the server goes on", false)
         }
         knownSize = size
         return nil

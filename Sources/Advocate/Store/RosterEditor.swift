@@ -8,9 +8,11 @@ public enum RosterEditor {
     }
 
     /// Validates and appends a new referrer to the store in `dataDirectory`; returns it. The
-    /// store must load cleanly.
+    /// store must load cleanly: it is read once the store's lock is held, by `readStore` when
+    /// given (the CLI's, which reports the store's problems itself), else by ``StoreLoader``.
     public static func add(name: String, email: String, code: String?, segment: Segment, joined: CalendarDay?,
-                           dataDirectory: String, today: CalendarDay = Instant.now.day) throws -> Referrer {
+                           dataDirectory: String, today: CalendarDay = Instant.now.day,
+                           readStore: (() throws -> Store)? = nil) throws -> Referrer {
         guard StoreRules.isAcceptableNewName(name) else {
             throw Refusal(description: "--name must be " + StoreRules.newNameRequirement)
         }
@@ -43,10 +45,14 @@ public enum RosterEditor {
         // The roster as it is under the lock: two `referrers add` at once had both given out
         // one code, each checking a copy read before the other wrote.
         let roster: [Referrer]
-        do {
-            roster = try StoreLoader.load(from: dataDirectory).store.referrers
-        } catch {
-            throw Refusal(description: "\(error)")
+        if let readStore {
+            roster = try readStore().referrers
+        } else {
+            do {
+                roster = try StoreLoader.load(from: dataDirectory).store.referrers
+            } catch {
+                throw Refusal(description: "\(error)")
+            }
         }
         let normalized = StoreRules.normalizedEmail(email)
         if let existing = roster.first(where: { StoreRules.normalizedEmail($0.email) == normalized }) {

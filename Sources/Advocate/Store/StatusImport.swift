@@ -52,15 +52,10 @@ public enum StatusImport {
         var updates: [StatusUpdate] = []
         // Where each update's id is, for what the journal refuses about its referral.
         var places: [SourceLocation] = []
-        var latest: [String: ReferralStatus] = [:]
-        var referralIDs: Set<String> = []
-        for event in store.journal {
-            switch event {
-            case .referral(let referral): referralIDs.insert(referral.id)
-            case .status(let change): latest[change.id] = change.status
-            default: break
-            }
-        }
+        let latest = StatusTransition.latestStatuses(store)
+        let referralIDs = Set(store.journal.lazy.compactMap { event -> String? in
+            if case .referral(let referral) = event { referral.id } else { nil }
+        })
         // Lines of `referred` (what `advocate export referrals` writes before any status) for a
         // referral that has none yet: unchanged, as a full export fed back repeats them.
         var stillReferred: [Int] = []
@@ -87,8 +82,8 @@ public enum StatusImport {
             }
             if field(statusColumn).lowercased() == "referred" {
                 if !referralIDs.contains(id) {
-                    diagnostics.error(file, location(idColumn), "line \(record.line): no referral has the id \"\(id)\" (see `advocate export referrals`)")
-                } else if let current = latest[id] {
+                    diagnostics.error(file, location(idColumn), "line \(record.line): \(StatusRecorder.unknownID(id))")
+                } else if let current = latest[id]?.status {
                     diagnostics.error(file, location(statusColumn), "line \(record.line): status \"referred\": the referral is \(current.rawValue) already, and a status cannot be taken back; give the status it has now, or leave the line out")
                 } else {
                     stillReferred.append(record.line)

@@ -45,7 +45,7 @@ public enum StatusRecorder {
         var latest: [String: Instant] = [:]
         for event in store.journal {
             switch event {
-            case .referral(let referral): latest[referral.id] = max(latest[referral.id] ?? referral.at, referral.at)
+            case .referral(let referral): latest[referral.id] = referral.at
             case .status(let change): latest[change.id] = max(latest[change.id] ?? change.at, change.at)
             default: break
             }
@@ -58,6 +58,11 @@ public enum StatusRecorder {
             latest[update.id] = max(latest[update.id] ?? update.at, update.at)
             return update
         }
+    }
+
+    /// What is said of an id no referral in the journal has.
+    static func unknownID(_ id: String) -> String {
+        "no referral has the id \"\(id)\" (see `advocate export referrals`)"
     }
 
     /// Returns a reason for each update that cannot be recorded, by position; empty when all can.
@@ -73,7 +78,7 @@ public enum StatusRecorder {
         var problems: [(Int, String)] = []
         for (index, update) in updates.enumerated() {
             guard let outcome = referrals[update.id] else {
-                problems.append((index, "no referral has the id \"\(update.id)\" (see `advocate export referrals`)"))
+                problems.append((index, unknownID(update.id)))
                 continue
             }
             guard outcome.isAccepted else {
