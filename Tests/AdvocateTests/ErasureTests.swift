@@ -207,13 +207,14 @@ import Testing
     }
 
     /// referrers.json keeps its formatting: only the erased values change (every line was
-    /// rewritten, which a version-control diff showed as the whole file).
+    /// rewritten, which a version-control diff showed as the whole file), also after characters
+    /// of several bytes on the line.
     @Test func forgettingAReferrerChangesOnlyTheirValuesInTheRoster() throws {
         let directory = try TemporaryDirectory()
         try StoreFixture().write(to: directory)
         let roster = """
             \u{FEFF}[
-              { "code": "ada", "name": "Ada \\"the Countess\\" Lovelace", "email": "ada@example.com", "statsToken": "tok0xxxxxxxxxxxxxxxxxxxxxxxxx" },
+              { "code": "ada", "name": "Ada \\"the Countess\\" Lovelace 😀 Zoë", "email": "ada@example.com", "statsToken": "tok0xxxxxxxxxxxxxxxxxxxxxxxxx" },
 
               {"code":"bob",  "name": "Bob", "email": "bob@example.com", "statsToken": "tok1xxxxxxxxxxxxxxxxxxxxxxxxx"}
             ]
@@ -223,7 +224,7 @@ import Testing
         _ = try Erasure.forget(email: "ada@example.com", dataDirectory: directory.file("content/data"), now: .now)
         let after = try directory.read("content/data/referrers.json")
         let placeholder = try #require(after.split(separator: "\"").first { $0.hasSuffix("@erased.invalid") })
-        #expect(after == roster.replacingOccurrences(of: #""Ada \"the Countess\" Lovelace""#, with: #""Erased""#)
+        #expect(after == roster.replacingOccurrences(of: #""Ada \"the Countess\" Lovelace 😀 Zoë""#, with: #""Erased""#)
             .replacingOccurrences(of: "ada@example.com", with: String(placeholder)).replacingOccurrences(of: "\u{FEFF}", with: ""), "\(after)")
         #expect(FileManager.default.contents(atPath: directory.file("content/data/referrers.json"))?.starts(with: [0xEF, 0xBB, 0xBF]) == true)
         #expect(try StoreLoader.load(from: directory.file("content/data")).store.referrers.count == 2)

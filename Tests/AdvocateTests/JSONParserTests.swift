@@ -40,6 +40,28 @@ import Testing
         }
     }
 
+    /// Columns count characters, as editors do, however many bytes each takes: a value's, and a
+    /// problem's inside a string or after one.
+    @Test func columnsCountCharactersNotBytes() throws {
+        let node = try JSONParser.parse(#"{"name": "Zoë 😀", "email": "z@example.com"}"#)
+        #expect(try #require(node.members)[1].keyLocation == SourceLocation(line: 1, column: 19))
+        #expect(try #require(node.members)[1].value.location == SourceLocation(line: 1, column: 28))
+        for (text, place) in [("{\"a\": \"é\", \"b\": tru}", "1:17"), ("[\"😀😀\\u12\"]", "1:9"), ("\"ü\n\"", "1:3")] {
+            do {
+                _ = try JSONParser.parse(text)
+                Issue.record("parsed \(text)")
+            } catch {
+                #expect("\(error.location.line):\(error.location.column)" == place, "\(text): \(error.message)")
+            }
+        }
+        do {
+            _ = try UTF8Text.decode(Array("é\nZoë ".utf8) + [0xFF])
+            Issue.record("decoded")
+        } catch {
+            #expect(error.location == SourceLocation(line: 2, column: 5))
+        }
+    }
+
     /// The slips of a hand-edited file are named: a trailing comma, a comment, single quotes.
     @Test(arguments: [("[1, 2,\n]", "2:1", "JSON allows no comma before ']': remove the last one"),
                       ("{\"a\": 1,\n}", "2:1", "JSON allows no comma before '}': remove the last one"),

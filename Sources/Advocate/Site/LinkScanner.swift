@@ -13,9 +13,9 @@ enum LinkScanner {
         var lineStart: Int
         var offset: Int
 
-        /// The attribute's column in characters, counted only for the links that are reported.
+        /// The attribute's column, counted only for the links that are reported.
         func column(in html: [UInt8]) -> Int {
-            String(decoding: html[lineStart..<offset], as: UTF8.self).count + 1
+            SourceLocation.column(ofByte: offset, lineStart: lineStart, in: html)
         }
     }
 

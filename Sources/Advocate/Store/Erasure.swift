@@ -173,7 +173,7 @@ public enum Erasure {
         for index in skipped..<bytes.count where bytes[index] == 0x0A { lineStarts.append(index + 1) }
         var replacements: [(range: Range<Int>, text: String)] = []
         for member in records.flatMap({ $0.members ?? [] }) where ["name", "email"].contains(member.key) {
-            let start = lineStarts[member.value.location.line - 1] + member.value.location.column - 1
+            let start = SourceLocation.byteIndex(ofColumn: member.value.location.column, lineStart: lineStarts[member.value.location.line - 1], in: bytes)
             guard start < bytes.count, bytes[start] == UInt8(ascii: "\"") else { continue }
             var end = start + 1
             while end < bytes.count, bytes[end] != UInt8(ascii: "\"") { end += bytes[end] == UInt8(ascii: "\\") ? 2 : 1 }

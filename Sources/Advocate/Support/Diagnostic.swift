@@ -51,7 +51,8 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
     }
 }
 
-/// A line and column (both 1-based, columns counted in UTF-8 bytes as compilers do).
+/// A line and column, both 1-based; columns count Unicode scalars (characters, near enough), as
+/// editors do, in every kind of file: JSON, YAML, Markdown, Mustache and CSV alike.
 public struct SourceLocation: Sendable, Hashable {
     public var line: Int
     public var column: Int
@@ -62,6 +63,24 @@ public struct SourceLocation: Sendable, Hashable {
     }
 
     public static let start = SourceLocation(line: 1, column: 1)
+
+    /// The column of the byte at `index` of a line of UTF-8 that starts at `lineStart`.
+    static func column(ofByte index: Int, lineStart: Int, in bytes: [UInt8]) -> Int {
+        bytes[lineStart..<index].count { !isContinuation($0) } + 1
+    }
+
+    /// Where in `bytes` the scalar at `column` of the line that starts at `lineStart` begins.
+    static func byteIndex(ofColumn column: Int, lineStart: Int, in bytes: [UInt8]) -> Int {
+        var index = lineStart
+        for _ in 1..<max(column, 1) where index < bytes.count {
+            index += 1
+            while index < bytes.count, isContinuation(bytes[index]) { index += 1 }
+        }
+        return index
+    }
+
+    /// Whether `byte` continues a UTF-8 sequence rather than starting one.
+    static func isContinuation(_ byte: UInt8) -> Bool { byte & 0xC0 == 0x80 }
 }
 
 /// Thrown when inputs hold one or more errors; carries every diagnostic found, warnings included.

@@ -19,6 +19,9 @@ public struct JSONParser {
     private var index = 0
     private var line: Int
     private var lineStart = 0
+    /// UTF-8 continuation bytes between `lineStart` and the end of the last string read, so that
+    /// a value's column counts characters without rescanning its line.
+    private var continuationBytes = 0
     private var depth = 0
 
     /// Parses one JSON document; `firstLine` numbers lines when the text is a slice of a file.
@@ -43,11 +46,14 @@ public struct JSONParser {
     }
 
     private var location: SourceLocation {
-        SourceLocation(line: line, column: index - lineStart + 1)
+        SourceLocation(line: line, column: index - lineStart - continuationBytes + 1)
     }
 
+    /// An error where the parser stands, which may be inside a string, so its column is counted
+    /// afresh.
     private func error(_ message: String, endedEarly: Bool? = nil) -> SyntaxError {
-        SyntaxError(location: location, message: message, endedEarly: endedEarly ?? (index >= bytes.count))
+        let column = SourceLocation.column(ofByte: min(index, bytes.count), lineStart: lineStart, in: bytes)
+        return SyntaxError(location: SourceLocation(line: line, column: column), message: message, endedEarly: endedEarly ?? (index >= bytes.count))
     }
 
     private mutating func skipWhitespace() {
@@ -59,6 +65,7 @@ public struct JSONParser {
                 index += 1
                 line += 1
                 lineStart = index
+                continuationBytes = 0
             default:
                 return
             }
@@ -214,6 +221,7 @@ public struct JSONParser {
             if byte >= 0x80 { isASCII = false }
             index += 1
         }
+        if !isASCII { continuationBytes += bytes[start..<index].count(where: SourceLocation.isContinuation) }
         let string: String?
         if hasEscapes {
             unescaped.append(contentsOf: bytes[runStart..<index])

@@ -1,7 +1,6 @@
 /// Text files read as UTF-8, with the place of the first byte that is not.
 enum UTF8Text {
-    /// Where the first byte that is not UTF-8 is: its line, and its column in bytes, as
-    /// ``SourceLocation`` counts them.
+    /// Where the first byte that is not UTF-8 is: its line and column.
     struct NotUTF8: Error {
         var location: SourceLocation
     }
@@ -20,7 +19,8 @@ enum UTF8Text {
         }
         let before = bytes[..<offset]
         let lineStart = (before.lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1
-        throw NotUTF8(location: SourceLocation(line: before.count { $0 == UInt8(ascii: "\n") } + 1, column: offset - lineStart + 1))
+        throw NotUTF8(location: SourceLocation(line: before.count { $0 == UInt8(ascii: "\n") } + 1,
+                                               column: SourceLocation.column(ofByte: offset, lineStart: lineStart, in: bytes)))
     }
 
     /// Control characters HTML does not allow in a page (U+0000–U+0008, U+000B, U+000E–U+001F,

@@ -62,7 +62,7 @@ enum MustacheTags {
                 continue
             }
             let isDefault = opener == Array("{{".utf8)
-            let column = String(decoding: bytes[lineStart..<index], as: UTF8.self).count + 1
+            let column = SourceLocation.column(ofByte: index, lineStart: lineStart, in: bytes)
             var start = index + opener.count
             // `{{{name}}}` is a tag of the default delimiters only; others write `&name`.
             let triple = isDefault && start < bytes.count && bytes[start] == UInt8(ascii: "{")
