@@ -54,7 +54,8 @@ import Testing
         #expect(!diagnostics.contains { $0.severity == .error })
         var values = MessageValues(referrerName: "*Zoë* <img src=x> & 'Ada' [link](javascript:x)", referrerCode: "zoe_1",
                                    link: "https://example.org/r/zoe_1/?a=1&b=<2>", friendReward: "20% off \"first\" order",
-                                   referrerReward: "$10 `credit`", programName: "Acme & Co.\nRewards")
+                                   referrerReward: "$10 `credit`", programName: "Acme & Co.\nRewards",
+                                   programURL: "https://example.org/a&b")
         values.friendName = "Bob\r\n# Heading"
         var compared = 0
         for message in content.messages {

@@ -43,6 +43,21 @@ import Testing
         #expect(texts["update"]?.hasPrefix("Grace H.: converted [https://") == true, "\(texts)")
     }
 
+    /// A link to a page of the site reaches the reader with the site's address, below a baseURL
+    /// with a path too: the email's plain text had dropped it (`Read the terms.`).
+    @Test func anEmailsSiteLinksCarryTheSitesAddress() throws {
+        var fixture = SiteFixture()
+        fixture.store.baseURL = "https://acme.example/refer/"
+        fixture.content["messaging/welcome.md"] = "---\ntitle: Welcome\nchannel: email\nsend: referral-to-friend\nsubject: Hi\n---\nRead [the terms](/terms/) and the [FAQ](../faq/) at {{program.url}}.\n"
+        let directory = try fixture.write()
+        let site = Site(inputs: try SiteInputs.load(SiteFixture.options(directory)))
+        let referral = Referral(id: "rf_1", at: .now, referrer: site.referrers[0].code, name: "Grace Hopper", email: "grace@example.org",
+                                source: .email, variant: nil, consent: true)
+        let email = try #require(Notifier(site: site).messages(forReferral: referral, at: .now).first)
+        #expect(email.body.hasPrefix("Read the terms (https://acme.example/refer/terms/) and the FAQ (https://acme.example/refer/faq/) at https://acme.example/refer."),
+                "\(email.body)")
+    }
+
     /// What loading `fixture`'s site stops with; nil when it loads.
     private static func refusal(_ fixture: SiteFixture) throws -> DiagnosticsError? {
         let directory = try fixture.write()
@@ -237,7 +252,7 @@ import Testing
         let share = try diagnostics("channel: whatsapp")
         #expect(share.count == 2, "\(share)")
         #expect(share.first?.contains("m.md:4:4: warning: '{{friend.name}}' is blank in this kind of message: only some emails the server sends have it") == true)
-        #expect(share.first?.contains("available: link, program, program.name, referrer,") == true)
+        #expect(share.first?.contains("available: link, program, program.name, program.url, referrer,") == true)
         let toReferrer = try diagnostics("channel: email\nsubject: Yours\nsend: referral-to-referrer")
         #expect(toReferrer.isEmpty, "\(toReferrer)")
         let typo = try FrontMatter.parse("---\nchannel: sms\n---\n{{referrer.firstname}} here: {{#link} get {{reward.friend}}\n", file: "t.md")
@@ -245,7 +260,7 @@ import Testing
         _ = MessageTemplateLoader.load(typo, name: "t", diagnostics: &typoDiagnostics)
         #expect(typoDiagnostics.all.map(\.description) == [
             "t.md:4:1: error: unknown variable '{{referrer.firstname}}'; did you mean '{{referrer.firstName}}'? "
-                + "(available: link, program, program.name, referrer, referrer.code, referrer.firstName, referrer.name, reward, reward.friend, reward.referrer)",
+                + "(available: link, program, program.name, program.url, referrer, referrer.code, referrer.firstName, referrer.name, reward, reward.friend, reward.referrer)",
             "t.md:4:30: error: body: invalid Mustache: the tag '{{#link} get {{reward.friend}}' is not closed with '}}'",
         ])
         // A letter or two off is caught as well as a difference of case; nothing near is not guessed at.

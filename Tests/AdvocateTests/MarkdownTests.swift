@@ -83,8 +83,10 @@ import Testing
             == "Hi. Claim your discount ({{link}}) or see the terms (https://acme.example/terms/).\n")
         #expect(Markdown.plainText("Yours: [{{link}}]({{link}}), <https://a.example/>, www.b.example and c@d.example")
             == "Yours: {{link}}, https://a.example/, www.b.example and c@d.example\n")
-        // A relative address means nothing in a mail client.
-        #expect(Markdown.plainText("See [the terms](/terms/).") == "See the terms.\n")
+        // A site path means nothing in a mail client: it is completed with the site's address.
+        #expect(Markdown.plainText("See [the terms](/terms/#fees), the [FAQ](../faq/), [more](stories/), [top](#top) and [x](//cdn.example/a).")
+            == "See the terms ({{program.url}}/terms/#fees), the FAQ ({{program.url}}/faq/), more ({{program.url}}/stories/), top and x (//cdn.example/a).\n")
+        #expect(Markdown.plainText("[Call](tel:+15550100) [a](?x=a:b)") == "Call (tel:+15550100) a ({{program.url}}/?x=a:b)\n")
     }
 
     @Test func manyThreadsGetTheSameOutput() {

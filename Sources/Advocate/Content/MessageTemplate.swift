@@ -86,22 +86,27 @@ public struct MessageValues: Sendable {
     public var friendReward: String?
     public var referrerReward: String
     public var programName: String
+    /// The site's address (program.json's baseURL, without a trailing slash): `{{program.url}}`,
+    /// and the start of every site link an email's plain text carries.
+    public var programURL: String
     /// Notifications only: the friend, the referrer's private stats page and the new status.
     public var friendName: String = ""
     public var statsLink: String = ""
     public var statusLabel: String = ""
 
-    public init(referrerName: String, referrerCode: String, link: String, friendReward: String?, referrerReward: String, programName: String) {
+    public init(referrerName: String, referrerCode: String, link: String, friendReward: String?, referrerReward: String, programName: String,
+                programURL: String) {
         self.referrerName = referrerName
         self.referrerCode = referrerCode
         self.link = link
         self.friendReward = friendReward
         self.referrerReward = referrerReward
         self.programName = programName
+        self.programURL = programURL
     }
 
     /// The Mustache context: `referrer.name`, `referrer.firstName`, `referrer.code`, `link`,
-    /// `reward.friend`, `reward.referrer`, `program.name`; in notifications also `friend.name`,
+    /// `reward.friend`, `reward.referrer`, `program.name`, `program.url`; in notifications also `friend.name`,
     /// `friend.firstName`, `statsLink` and `status`.
     /// Names are isolated (``NameIsolation``): a message is plain text, with no `<bdi>`.
     var context: TemplateValue {
@@ -110,7 +115,7 @@ public struct MessageValues: Sendable {
                                  "code": .text(referrerCode)]),
             "link": .text(link),
             "reward": .object(TemplateObject([("referrer", .text(referrerReward))] + (friendReward.map { [("friend", .text($0))] } ?? []))),
-            "program": .object(["name": .text(programName)]),
+            "program": .object(["name": .text(programName), "url": .text(programURL)]),
             "friend": .object(["name": .text(NameIsolation.isolated(friendName)), "firstName": .text(NameIsolation.isolated(PersonName.firstName(friendName)))]),
             "statsLink": .text(statsLink),
             "status": .text(statusLabel),
@@ -121,7 +126,7 @@ public struct MessageValues: Sendable {
     /// link, the rewards and the program; each email the server sends adds what it is about.
     public static func variableNames(for notification: Notification?) -> Set<String> {
         let shared: Set<String> = ["referrer", "referrer.name", "referrer.firstName", "referrer.code", "link", "reward",
-                                   "reward.friend", "reward.referrer", "program", "program.name"]
+                                   "reward.friend", "reward.referrer", "program", "program.name", "program.url"]
         let friend: Set<String> = ["friend", "friend.name", "friend.firstName"]
         return switch notification {
         case nil: shared

@@ -105,7 +105,9 @@ public enum Markdown {
 
     /// Renders Markdown to plain text, as a mail or SMS body would carry it.
     /// A link's address follows its text in parentheses (cmark's renderer keeps only the text),
-    /// unless the text is the address.
+    /// unless the text is the address. A link to a page of the site (`/terms/`, `faq/`) means
+    /// nothing in a mail client: it becomes `{{program.url}}/terms/`, for the message's Mustache
+    /// pass to complete with the site's address.
     public static func plainText(_ markdown: String) -> String {
         withDocument(markdown) { document, _ in
             appendAddresses(toLinksIn: document)
@@ -127,16 +129,25 @@ public enum Markdown {
         // Added after the walk: the iterator does not expect the tree to change under it.
         for link in links {
             guard let pointer = cmark_node_get_url(link) else { continue }
-            let address = String(cString: pointer)
+            let written = String(cString: pointer)
             let text = takeString(cmark_render_plaintext(link, options, 0)).trimmingWhitespace()
-            // A relative address (`/terms/`) means nothing in a mail client; a template value
-            // (`{{link}}`) becomes an absolute one.
-            let isAbsolute = address.contains("://") || address.hasPrefix("mailto:") || address.contains("{{")
-            guard isAbsolute, ![text, "http://" + text, "https://" + text, "mailto:" + text].contains(address),
+            guard let address = mailAddress(of: written), ![text, "http://" + text, "https://" + text, "mailto:" + text].contains(address),
                   let suffix = cmark_node_new(CMARK_NODE_TEXT) else { continue }
             cmark_node_set_literal(suffix, " (\(address))")
             cmark_node_append_child(link, suffix)
         }
+    }
+
+    /// Where a link of an email leads, as the mail can say it: an absolute address or a template
+    /// value (`{{link}}`) as written, a site path below `{{program.url}}` (from the site's root,
+    /// as an email has no page to be relative to); nil for a link within the message (`#top`).
+    static func mailAddress(of address: String) -> String? {
+        if address.isEmpty || address.hasPrefix("#") { return nil }
+        let hasScheme = address.prefix { !"/?#".contains($0) }.contains(":")
+        if hasScheme || address.hasPrefix("//") || address.contains("{{") { return address }
+        var path = Substring(address)
+        while let rest = ["./", "../"].lazy.compactMap({ path.hasPrefix($0) ? path.dropFirst($0.count) : nil }).first { path = rest }
+        return "{{program.url}}" + (path.hasPrefix("/") ? "" : "/") + path
     }
 
     private static func withDocument<T>(_ markdown: String, _ body: (OpaquePointer, UnsafeMutablePointer<cmark_llist>?) -> T) -> T {

@@ -94,7 +94,7 @@ public struct Site: Sendable {
         MessageValues(referrerName: referrer.shownName, referrerCode: referrer.code,
                       link: urls.referrerLink(referrer.code, source: source),
                       friendReward: friendReward(at: instant), referrerReward: referrerReward(at: instant),
-                      programName: program.name)
+                      programName: program.name, programURL: urls.baseURL)
     }
 
     /// The share links of a referrer, one per channel, with the channel's copy in the referrer's variant.
