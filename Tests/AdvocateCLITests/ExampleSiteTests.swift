@@ -31,6 +31,18 @@ import Testing
         #expect(terms.contains(#"<link rel="canonical" href="https://refer.acme.example/terms/">"#))
     }
 
+    /// /messaging/ shows an email as it goes out, plain text, with its Markdown's formatting
+    /// (which the email does not carry) folded away below it.
+    @Test func theMessagingPreviewShowsAnEmailAsPlainText() throws {
+        let page = try String(contentsOf: CLIRunner.packageRoot.appendingPathComponent("public/messaging/index.html"), encoding: .utf8)
+        let email = try #require(page.components(separatedBy: "<article").first { $0.contains("message-email") })
+        let text = try #require(email.range(of: #"<pre class="message-text">"#))
+        let formatted = try #require(email.range(of: #"<details class="email-markdown">"#))
+        #expect(text.upperBound < formatted.lowerBound)
+        #expect(email[text.upperBound..<formatted.lowerBound].contains("Through Acme Rewards, my link"))
+        #expect(email[formatted.upperBound...].contains("Through <strong>Acme Rewards</strong>"))
+    }
+
     @Test func exampleMeetsTheIssuesBar() throws {
         let loaded = try StoreLoader.load(from: CLIRunner.packageRoot.appendingPathComponent("content/data").path)
         let store = loaded.store
