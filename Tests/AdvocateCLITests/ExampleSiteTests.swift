@@ -43,6 +43,20 @@ import Testing
         #expect(email[formatted.upperBound...].contains("Through <strong>Acme Rewards</strong>"))
     }
 
+    /// The menu tells assistive technology which page is open, not by bold text alone; a friend's
+    /// or referrer's name in a table cell is isolated, so a right-to-left name keeps its own order.
+    @Test func theMenuMarksTheCurrentPageAndTableCellsIsolateNames() throws {
+        let public_ = CLIRunner.packageRoot.appendingPathComponent("public")
+        for (page, current) in [("index.html", "home"), ("faq/index.html", "faq"), ("terms/index.html", "terms"), ("leaderboard/index.html", "leaderboard")] {
+            let html = try String(contentsOf: public_.appendingPathComponent(page), encoding: .utf8)
+            #expect(html.components(separatedBy: #"aria-current="page""#).count == 2, "\(page)")
+            #expect(html.contains(#"class="nav-\#(current)" href="/\#(current == "home" ? "" : current + "/")" aria-current="page">"#), "\(page)")
+        }
+        let leaderboard = try String(contentsOf: public_.appendingPathComponent("leaderboard/index.html"), encoding: .utf8)
+        #expect(leaderboard.contains(#"<th scope="row"><bdi>"#))
+        #expect(!(try String(contentsOf: public_.appendingPathComponent("r/ada/index.html"), encoding: .utf8)).contains("aria-current"))
+    }
+
     @Test func exampleMeetsTheIssuesBar() throws {
         let loaded = try StoreLoader.load(from: CLIRunner.packageRoot.appendingPathComponent("content/data").path)
         let store = loaded.store

@@ -8,11 +8,17 @@
     if (!navigator.clipboard) return;
     var status = button.closest("ul") && button.closest("ul").nextElementSibling;
     button.hidden = false;
+    // Emptied first and filled a moment later, so that a second copy is announced again.
+    function say(text) {
+      if (!status || !status.classList.contains("copy-status")) return;
+      status.textContent = "";
+      setTimeout(function () { status.textContent = text; }, 100);
+    }
     button.addEventListener("click", function () {
       navigator.clipboard.writeText(button.getAttribute("data-copy")).then(function () {
-        if (status && status.classList.contains("copy-status")) status.textContent = "Link copied.";
+        say("Link copied.");
       }, function () {
-        if (status && status.classList.contains("copy-status")) status.textContent = "Could not copy: select the link and copy it instead.";
+        say("Could not copy: select the link and copy it instead.");
       });
     });
   });

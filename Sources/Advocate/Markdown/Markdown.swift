@@ -44,9 +44,20 @@ public enum Markdown {
         let (html, (headings, omitted, dropped)) = withDocument(markdown) { document, extensions in
             (takeString(cmark_render_html(document, options, extensions)), outline(document))
         }
-        return Rendered(html: wrappingTables(in: addingIDs(to: html, headings: headings)), headings: headings,
+        return Rendered(html: labellingTaskBoxes(in: wrappingTables(in: addingIDs(to: html, headings: headings))), headings: headings,
                         omittedHTML: omitted.isEmpty ? [] : inCharacters(omitted, of: markdown),
                         droppedLinks: dropped.isEmpty ? [] : inCharacters(dropped, of: markdown))
+    }
+
+    /// A task list's boxes named by their state: cmark-gfm writes them without a label, which a
+    /// screen reader announces as an unnamed checkbox (axe: `label`). Safe mode drops raw HTML,
+    /// so each such `<input` is a task list's.
+    private static func labellingTaskBoxes(in html: String) -> String {
+        guard html.contains("<input type=\"checkbox\"") else { return html }
+        return html.replacingOccurrences(of: "<input type=\"checkbox\" checked=\"\" disabled=\"\" />",
+                                         with: "<input type=\"checkbox\" checked=\"\" disabled=\"\" aria-label=\"Done\" />")
+            .replacingOccurrences(of: "<input type=\"checkbox\" disabled=\"\" />",
+                                  with: "<input type=\"checkbox\" disabled=\"\" aria-label=\"Not done\" />")
     }
 
     /// Each table in a wrapper it scrolls sideways inside, by keyboard too, instead of widening

@@ -5,6 +5,10 @@ import Foundation
 ///
 /// Written here: it is a few lines of arithmetic, and no package on the list computes it.
 enum ColorContrast {
+    /// The bundled theme's light panel background (`--panel` in site.css), the lightest colour
+    /// besides white that links in the brand colour stand on.
+    static let themePanel = "#f4f6f8"
+
     /// The ratio, or nil when either is not a hex colour.
     static func ratio(_ first: String, _ second: String) -> Double? {
         guard let a = luminance(first), let b = luminance(second) else { return nil }

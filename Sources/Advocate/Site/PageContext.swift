@@ -62,6 +62,7 @@ struct PageContext {
             "kind": .text(spec.kind), "title": .text(title), "documentTitle": .text(Self.documentTitle(title, siteName: program.name)),
             "description": .text(description), "path": .text(site.urls.path(path)),
             "url": .text(url), "noindex": .bool(noindex || isPrivate), "private": .bool(isPrivate),
+            "is": .object([spec.kind: .bool(true)]),
         ]
         if case .notFound = spec { page["url"] = nil }
         if !(noindex || isPrivate) { page["structuredData"] = .text(structuredData(title: title, description: description, path: path, url: url)) }

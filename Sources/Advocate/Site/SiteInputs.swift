@@ -172,14 +172,16 @@ public struct SiteInputs: Sendable {
         }
     }
 
-    /// A brand colour too light for white text on it, or for links in it on white (the bundled
-    /// theme's buttons and links), is unreadable there: a warning below WCAG's 4.5:1.
+    /// A brand colour too light for white text on it, or for links in it on white and on the
+    /// light grey of panels (the bundled theme's buttons, share links and cards), is unreadable
+    /// there: a warning below WCAG's 4.5:1 against that grey, the lighter text's background.
     private static func checkBrandContrast(_ program: Program, file: String, diagnostics: inout DiagnosticList) {
-        guard let brand = program.brand, let color = brand.color, let ratio = ColorContrast.ratio(color, "#ffffff"), ratio < 4.5 else { return }
+        guard let brand = program.brand, let color = brand.color,
+              let ratio = ColorContrast.ratio(color, ColorContrast.themePanel), ratio < 4.5 else { return }
         let shown = (ratio * 10).rounded(.down) / 10
         diagnostics.warning(file, brand.colorLocation,
-                            "brand colour \(color) has a contrast of \(shown):1 with white, where text needs 4.5:1: the bundled theme writes white text on it "
-                            + "(buttons) and links in it on white, which would be hard to read; pick a darker shade")
+                            "brand colour \(color) has a contrast of \(shown):1 with the theme's light grey panels (\(ColorContrast.themePanel)), where text needs 4.5:1: "
+                            + "the bundled theme writes white text on it (buttons) and links in it on white and on those panels, which would be hard to read; pick a darker shade")
     }
 
     /// Whether an SVG file holds what a browser runs when the file is opened by its address: a
