@@ -67,6 +67,33 @@ import Testing
         }
     }
 
+    /// A value that starts with a Mustache variable needs quotes: YAML read `{{…}}` as a map, and
+    /// the message said the subject was missing, or spoke of a "block mapping". An apostrophe in
+    /// single quotes is told in words too.
+    @Test(arguments: [
+        ("---\nchannel: email\nsubject: {{referrer.firstName}}\n---\nHi\n", "3:10"),
+        ("---\nchannel: email\nsubject: {{referrer.firstName}} sent you a gift\n---\nHi\n", "3:10"),
+        ("---\nchannel: sms\nvariants:\n  b:\n    body: {{referrer.name}} {{link}}\n---\nHi\n", "5:11"),
+    ])
+    func anUnquotedMustacheValueIsToldToTakeQuotes(text: String, place: String) {
+        do {
+            _ = try FrontMatter.parse(text, file: "m.md")
+            Issue.record("accepted")
+        } catch {
+            #expect(error.description == "m.md:\(place): error: invalid YAML front matter: \(FrontMatter.unquotedMustache)")
+        }
+    }
+
+    @Test func anApostropheInSingleQuotesIsToldInWords() throws {
+        #expect(throws: Diagnostic.error("s.md", SourceLocation(line: 2, column: 8),
+                                         "invalid YAML front matter: an apostrophe inside single quotes ends the value; write it twice ('Ada''s story') or use double quotes (title: \"Ada's story\")")) {
+            try FrontMatter.parse("---\ntitle: 'Ada's story'\n---\nText\n", file: "s.md")
+        }
+        // Quoted or in a block, a value may start with {{; a block's text is no field.
+        let fine = try FrontMatter.parse("---\nchannel: sms\nsubject: \"{{x}}\"\nvariants:\n  b:\n    body: |\n      {{referrer.name}}: {{link}}\n---\nHi\n", file: "f.md")
+        #expect(fine.fields["variants"] != nil)
+    }
+
     /// A key given twice is named on one compiler-style line, at its second occurrence.
     @Test func aDuplicatedKeyIsOneLineAtItsSecondOccurrence() {
         do {

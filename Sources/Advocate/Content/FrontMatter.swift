@@ -100,6 +100,9 @@ public enum FrontMatter {
             guard let mapping = node.mapping else {
                 throw Diagnostic.error(file, SourceLocation(line: yamlLine, column: 1), "front matter must be a map of fields such as 'title: …'")
             }
+            if let mark = unquotedMustacheMark(in: node) {
+                throw Diagnostic.error(file, SourceLocation(line: mark.line + yamlLine - 1, column: mark.column), "invalid YAML front matter: \(unquotedMustache)")
+            }
             var budget = maximumValues
             for (key, value) in mapping {
                 guard let name = key.string else { continue }
@@ -120,6 +123,15 @@ public enum FrontMatter {
         } catch let error as YamlError {
             if let (place, message) = plainWords(for: error, in: lines[...], yamlLine: yamlLine) {
                 throw Diagnostic.error(file, place, "invalid YAML front matter: \(message)")
+            }
+            let errorLine = location(of: error, yamlLine: yamlLine).line
+            if let place = unquotedMustacheLine(in: yamlLines, firstLine: yamlLine), place.line <= errorLine {
+                throw Diagnostic.error(file, place, "invalid YAML front matter: \(unquotedMustache)")
+            }
+            if lines.indices.contains(errorLine - 1), let column = apostropheInSingleQuotes(lines[errorLine - 1]) {
+                throw Diagnostic.error(file, SourceLocation(line: errorLine, column: column),
+                                       "invalid YAML front matter: an apostrophe inside single quotes ends the value; write it twice ('Ada''s story') "
+                                       + "or use double quotes (title: \"Ada's story\")")
             }
             let described = describe(error)
             let place = location(of: error, yamlLine: yamlLine)
@@ -255,6 +267,50 @@ public enum FrontMatter {
         default:
             return SourceLocation(line: yamlLine, column: 1)
         }
+    }
+
+    static let unquotedMustache = "a value that starts with '{{' needs quotes, or YAML reads it as a map: subject: \"{{referrer.firstName}} sent you a gift\""
+
+    /// Where YAML read a value that starts with `{{` as a map (`subject: {{referrer.firstName}}`
+    /// is a map whose key is another map): no one means that in front matter.
+    private static func unquotedMustacheMark(in node: Node) -> Mark? {
+        switch node {
+        case .mapping(let mapping):
+            if mapping.keys.contains(where: { $0.mapping != nil }) { return node.mark }
+            return mapping.values.lazy.compactMap(unquotedMustacheMark).first
+        case .sequence(let sequence):
+            return sequence.lazy.compactMap(unquotedMustacheMark).first
+        case .scalar, .alias:
+            return nil
+        }
+    }
+
+    /// The first line whose value starts with an unquoted `{{` (`subject: {{x}} sent you…`,
+    /// `- {{x}}`), outside block scalars' text, for a YAML error that it caused further on.
+    private static func unquotedMustacheLine(in yamlLines: ArraySlice<Substring>, firstLine: Int) -> SourceLocation? {
+        var blockIndentation: Int?
+        for (offset, line) in yamlLines.enumerated() {
+            let indentation = line.prefix { $0 == " " }.count
+            if let block = blockIndentation, indentation > block || line.allSatisfy({ $0 == " " }) { continue }
+            blockIndentation = nil
+            var rest = line.dropFirst(indentation)
+            if rest.hasPrefix("- ") { rest = rest.dropFirst(2).drop { $0 == " " } }
+            if !rest.hasPrefix("{{"), let colon = rest.firstIndex(of: ":"), rest[rest.index(after: colon)...].first == " " {
+                rest = rest[rest.index(after: colon)...].drop { $0 == " " }
+                if rest.hasPrefix("|") || rest.hasPrefix(">") { blockIndentation = indentation }
+            }
+            if rest.hasPrefix("{{") { return SourceLocation(line: firstLine + offset, column: line.count - rest.count + 1) }
+        }
+        return nil
+    }
+
+    /// The column of a `field: '…'` value with an odd count of `'` on its line (a single-quoted
+    /// value always has an even one): an apostrophe ended it early.
+    private static func apostropheInSingleQuotes(_ line: Substring) -> Int? {
+        guard let colon = line.firstIndex(of: ":") else { return nil }
+        let value = line[line.index(after: colon)...].drop { $0 == " " }
+        guard value.hasPrefix("'"), line.count(where: { $0 == "'" }) % 2 == 1 else { return nil }
+        return line.count - value.count + 1
     }
 
     /// The two slips people who write copy make most, told where they are and in their words:
