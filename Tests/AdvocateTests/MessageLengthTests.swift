@@ -44,6 +44,15 @@ import Testing
         #expect(MessageLength.measure("Hi https://refer.acme.example/r/ada/?src=x", channel: .x).count == 26)
     }
 
+    /// The character that made a message UCS-2 is named in its summary, with the GSM-7 one a
+    /// word processor's typography stands for.
+    @Test func theCharacterThatMakesAnSMSUCS2IsNamed() {
+        #expect(MessageLength.measure("It’s here", channel: .sms).summary == "1 segment · UCS-2 (’ U+2019 is not in GSM-7; ' is) · 9 characters")
+        #expect(MessageLength.measure("10\u{A0}km", channel: .sms).summary == "1 segment · UCS-2 (U+00A0 is not in GSM-7; a space is) · 5 characters")
+        #expect(MessageLength.measure("Zoë", channel: .sms).summary == "1 segment · UCS-2 (ë U+00EB is not in GSM-7) · 3 characters")
+        #expect(MessageLength.measure("Hi €", channel: .sms).summary == "1 segment · GSM-7 · 5 characters")
+    }
+
     /// A character is never split between segments: an extension character's two septets at
     /// septets 153 and 154, or an emoji's surrogate pair at units 67 and 68, start the next one
     /// (both were counted 2 segments, and go out as 3).

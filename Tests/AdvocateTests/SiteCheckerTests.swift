@@ -71,8 +71,7 @@ import Testing
     }
 
     /// The sample on /messaging/ is the first referrer; another's long name can take a share
-    /// message past X's 280 characters, which check names with the count and the longest. SMS
-    /// segments are not: a name outside GSM-7 costs a segment but arrives whole.
+    /// message past X's 280 characters, which check names with the count and the longest.
     @Test func aReferrersNameThatTakesAMessagePastItsLimitIsAWarning() throws {
         var site = SiteFixture()
         site.store.referrers[1].name = String(repeating: "Bartholomew ", count: 6) + "Smith"
@@ -81,6 +80,20 @@ import Testing
         let directory = try site.write()
         let found = try Self.check(directory)
         #expect(found.map(\.message) == ["X message: with their names, 1 referrer's message is past its limit, where the sample on /messaging/ is not; the longest, bob's, is over the channel's limit: 301 / 280"], "\(found)")
+    }
+
+    /// A name with a letter outside GSM-7 makes an SMS UCS-2, 70 characters a message: one that
+    /// fits one SMS for the sample is billed as three for Zoë, which check tells, with why.
+    @Test func aReferrersNameThatMakesAnSMSCostMoreIsAWarning() throws {
+        var site = SiteFixture()
+        site.store.referrers[1].name = "Zoë Ünal"
+        site.content["messaging/sms.md"] = "---\ntitle: SMS\nchannel: sms\n---\n" + String(repeating: "A", count: 100) + " {{referrer.name}} {{link}}\n"
+        let directory = try site.write()
+        let found = try Self.check(directory).filter { $0.message.hasPrefix("SMS") }
+        #expect(found.count == 1, "\(found)")
+        #expect(found.first?.message.hasPrefix("SMS message: with their names, 1 referrer's message is sent as more SMS than the sample on /messaging/; "
+                                               + "the longest, bob's, is longer than one SMS (sent and billed as 3 messages): 3 segments · UCS-2 (ë U+00EB is not in GSM-7) · ") == true,
+                "\(found)")
     }
 
     @Test func reportsBrokenLinksUnknownVariablesAndLongMessages() throws {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// How long a message is for its channel: SMS segments, X's weighted 280, or plain characters.
 public struct MessageLength: Sendable, Equatable {
     /// Characters; for X, weighted characters (links count 23, wide characters 2).
@@ -8,6 +10,8 @@ public struct MessageLength: Sendable, Equatable {
     public var segments: Int?
     /// SMS only: "GSM-7" or "UCS-2".
     public var encoding: String?
+    /// SMS only: the first character outside GSM-7, which made the message UCS-2.
+    public var firstOutsideGSM: Unicode.Scalar?
     /// True when the message is past what the channel takes in one piece.
     public var over: Bool
     /// One line for people: "2 segments · GSM-7 · 190 characters", "137 / 280".
@@ -39,7 +43,7 @@ public struct MessageLength: Sendable, Equatable {
         let count = text.count
         let over = limit.map { count > $0 } ?? false
         let summary = limit.map { "\(count) / \($0) characters" } ?? characters(count)
-        return MessageLength(count: count, limit: limit, segments: nil, encoding: nil, over: over, summary: summary)
+        return MessageLength(count: count, limit: limit, segments: nil, encoding: nil, firstOutsideGSM: nil, over: over, summary: summary)
     }
 
     /// GSM 03.38: 160 septets in one SMS, 153 a segment when concatenated; any character outside
@@ -48,17 +52,18 @@ public struct MessageLength: Sendable, Equatable {
     /// phones split them: it starts the next segment instead.
     static func sms(_ text: String) -> MessageLength {
         var units: [Int] = []
-        var isGSM = true
+        var outsider: Unicode.Scalar?
         for scalar in text.unicodeScalars {
             if GSM7.basic.contains(scalar) {
                 units.append(1)
             } else if GSM7.extended.contains(scalar) {
                 units.append(2)
             } else {
-                isGSM = false
+                outsider = scalar
                 break
             }
         }
+        let isGSM = outsider == nil
         if !isGSM { units = text.unicodeScalars.map { $0.utf16.count } }
         let (single, multi, encoding) = isGSM ? (160, 153, "GSM-7") : (70, 67, "UCS-2")
         let count = units.reduce(0, +)
@@ -73,14 +78,15 @@ public struct MessageLength: Sendable, Equatable {
                 used += unit
             }
         }
-        let summary = "\(segments) segment\(segments == 1 ? "" : "s") · \(encoding) · " + characters(count)
-        return MessageLength(count: count, limit: single, segments: segments, encoding: encoding, over: segments > 1, summary: summary)
+        let why = outsider.map { " (\(GSM7.describe($0)) is not in GSM-7\(GSM7.replacement(for: $0).map { "; \($0) is" } ?? ""))" } ?? ""
+        let summary = "\(segments) segment\(segments == 1 ? "" : "s") · \(encoding)\(why) · " + characters(count)
+        return MessageLength(count: count, limit: single, segments: segments, encoding: encoding, firstOutsideGSM: outsider, over: segments > 1, summary: summary)
     }
 
     /// X's weighted length against its 280 (``XLength``).
     static func x(_ text: String) -> MessageLength {
         let count = XLength.weighted(text)
-        return MessageLength(count: count, limit: 280, segments: nil, encoding: nil, over: count > 280, summary: "\(count) / 280")
+        return MessageLength(count: count, limit: 280, segments: nil, encoding: nil, firstOutsideGSM: nil, over: count > 280, summary: "\(count) / 280")
     }
 }
 
@@ -89,4 +95,25 @@ enum GSM7 {
     static let basic: Set<Unicode.Scalar> = Set(
         "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà".unicodeScalars)
     static let extended: Set<Unicode.Scalar> = Set("^{}\\[~]|€\u{0C}".unicodeScalars)
+
+    /// A character as a message names it: itself and its code point (`’ U+2019`), the code
+    /// point alone for one that does not show (a no-break space).
+    static func describe(_ scalar: Unicode.Scalar) -> String {
+        let code = String(format: "U+%04X", scalar.value)
+        let visible = !scalar.properties.isWhitespace && scalar.properties.generalCategory != .format && scalar.properties.generalCategory != .control
+        return visible ? "\(Character(scalar)) \(code)" : code
+    }
+
+    /// The GSM-7 character a word processor's typography stands for, when there is one.
+    static func replacement(for scalar: Unicode.Scalar) -> String? {
+        switch scalar {
+        case "\u{2018}", "\u{2019}", "\u{201A}", "\u{2032}": "'"
+        case "\u{201C}", "\u{201D}", "\u{201E}", "\u{2033}": "\""
+        case "\u{2013}", "\u{2014}", "\u{2212}", "\u{2010}", "\u{2011}": "-"
+        case "\u{00A0}", "\u{2009}", "\u{202F}", "\u{2007}": "a space"
+        case "\u{2026}": "..."
+        case "`": "'"
+        default: nil
+        }
+    }
 }

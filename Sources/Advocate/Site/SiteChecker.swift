@@ -71,12 +71,11 @@ public enum SiteChecker {
     }
 
     /// Share messages as each referrer sends them: a long name can take a message past its
-    /// channel's limit (X's 280 characters) where the sample on /messaging/ fits. One warning a
-    /// template, with how many referrers and the longest message. SMS is left out: a name with a
-    /// letter outside GSM-7 makes a message take more segments, which costs more but arrives
-    /// whole, and no copy with a link fits one such segment.
+    /// channel's limit (X's 280 characters) where the sample on /messaging/ fits, and a long name
+    /// or one with a letter outside GSM-7 (Zoë) can make an SMS more messages than the sample's,
+    /// each billed. One warning a template, with how many referrers and the longest message.
     static func checkEachReferrersMessages(_ site: Site, diagnostics: inout DiagnosticList) {
-        let templates = site.inputs.content.messages.filter { $0.notification == nil && $0.channel != .sms }
+        let templates = site.inputs.content.messages.filter { $0.notification == nil }
         guard !templates.isEmpty, !site.referrers.isEmpty else { return }
         @Sendable func length(_ template: MessageTemplate, for referrer: Referrer) -> (variant: MessageVariant, length: MessageLength)? {
             guard let variant = template.variant(named: site.variant(for: referrer.code)) ?? template.variants.first else { return nil }
@@ -84,7 +83,8 @@ public enum SiteChecker {
             return (variant, MessageLength.measure(text, channel: template.channel))
         }
         @Sendable func isLonger(_ length: MessageLength, than sample: MessageLength) -> Bool {
-            length.over && !sample.over
+            if let segments = length.segments { return segments > max(sample.segments ?? 0, 1) }
+            return length.over && !sample.over
         }
         // What /messaging/ shows: each template's variants for the sample referrer.
         let previews = MessagingPreview.previews(site, referrer: MessagingPreview.sampleReferrer(site), templates: templates)
@@ -111,8 +111,11 @@ public enum SiteChecker {
             let found = perChunk.compactMap { $0[index] }
             guard let worst = found.max(by: { $0.length.count < $1.length.count }) else { continue }
             let count = found.reduce(0) { $0 + $1.count }
-            diagnostics.warning(template.file, .start, "\(template.channel.label) message: with their names, \(count) referrer\(count == 1 ? "'s message is" : "s' messages are") "
-                                + "past its limit, where the sample on /messaging/ is not; the longest, \(worst.code)'s\(MessageVariant.label(worst.variant)), \(worst.length.pastTheLimit): \(worst.length.summary)")
+            let referrers = "with their names, \(count) referrer\(count == 1 ? "'s message" : "s' messages")"
+            let what = template.channel == .sms ? "\(count == 1 ? "is" : "are") sent as more SMS than the sample on /messaging/"
+                : "\(count == 1 ? "is" : "are") past its limit, where the sample on /messaging/ is not"
+            diagnostics.warning(template.file, .start, "\(template.channel.label) message: \(referrers) \(what); the longest, \(worst.code)'s"
+                                + "\(MessageVariant.label(worst.variant)), \(worst.length.pastTheLimit): \(worst.length.summary)")
         }
     }
 
