@@ -115,6 +115,20 @@ import Testing
     /// A broken link is reported where a person fixes it: the Markdown line, or the template
     /// line once for every page built on it (counted once a page, however often a page has it);
     /// one made of values, at the first page that has it.
+    /// A picture's name with its accent written as a combining mark (as a Mac saves it) is not
+    /// the name typed in the link, for the file system and for web servers alike: check had
+    /// taken them for one, and the served page showed no picture.
+    @Test func aLinkToAFileNamedWithOtherCodePointsIsBroken() throws {
+        var site = SiteFixture()
+        site.content["faq.md"] = "---\ntitle: FAQ\n---\n![Our café](/assets/caf\u{E9}.png) and ![Tea](/assets/tea.png)\n"
+        let directory = try site.write()
+        try directory.write("content/assets/cafe\u{301}.png", "png")
+        try directory.write("content/assets/tea.png", "png")
+        let broken = SiteChecker.check(try SiteInputs.load(SiteFixture.options(directory))).filter { $0.message.contains("broken internal link") }
+        #expect(broken.count == 1, "\(broken)")
+        #expect(broken.first?.message.contains("a file there has this name with its accents written in other Unicode code points") == true, "\(broken)")
+    }
+
     @Test func brokenLinksAreReportedWhereTheyWereWritten() throws {
         var site = SiteFixture()
         site.content["faq.md"] = "---\ntitle: FAQ\n---\r\n## How?\r\n\r\nSee [the terms](/term/) or [these](/terms/).\r\n\r\n[ref]: /nowhere?a=1&b=2\n\n[Ref][ref] [spaced](</no pe/>)\n"

@@ -294,9 +294,14 @@ public enum SiteChecker {
         let pages = SitePlan.plan(site)
         let paths = pages.map { SitePlan.outputPath($0, site: site) }
         let existing = Set(paths).union(explained)
+        /// Whether the site has a file at `path`, byte for byte: Swift's `==` takes "é" and "e" with
+        /// a combining accent for one text, where file systems and web servers tell them apart.
+        @Sendable func has(_ path: String) -> Bool {
+            existing.firstIndex(of: path).map { existing[$0].utf8.elementsEqual(path.utf8) } ?? false
+        }
         /// The file a link's resolved target names, itself or its folder's index.html; nil when the site has neither.
         @Sendable func file(at target: String) -> String? {
-            existing.contains(target) ? target : existing.contains(Paths.join(target, "index.html")) ? Paths.join(target, "index.html") : nil
+            has(target) ? target : has(Paths.join(target, "index.html")) ? Paths.join(target, "index.html") : nil
         }
         let renderer = PageRenderer(site: site)
         let found = LockedList<BrokenLink>()
@@ -361,7 +366,8 @@ public enum SiteChecker {
                     }
                     continue
                 }
-                found.append(BrokenLink(page: index, url: link.url, target: target, location: location))
+                found.append(BrokenLink(page: index, url: link.url, target: target, location: location,
+                                        isSpelledOtherwise: existing.contains(target) || existing.contains(Paths.join(target, "index.html"))))
             }
         }
         let byPage = found.values.sorted { (paths[$0.page], $0.location.line, $0.location.column) < (paths[$1.page], $1.location.line, $1.location.column) }
@@ -496,7 +502,14 @@ public enum SiteChecker {
         var url: String
         var target: String
         var location: SourceLocation
+        /// Whether a file has the target's name written with other code points (`é` as `e` and
+        /// a combining accent, as a Mac names files).
+        var isSpelledOtherwise = false
 
-        var message: String { "broken internal link: \(url) (no page or asset at /\(target))" }
+        var message: String {
+            "broken internal link: \(url) (no page or asset at /\(target)"
+                + (isSpelledOtherwise ? "; a file there has this name with its accents written in other Unicode code points, as a Mac may save them: "
+                    + "rename the file or type the link again)" : ")")
+        }
     }
 }
