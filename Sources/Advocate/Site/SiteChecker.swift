@@ -71,9 +71,11 @@ public enum SiteChecker {
     }
 
     /// Share messages as each referrer sends them: a long name can take a message past its
-    /// channel's limit (X's 280 characters) where the sample on /messaging/ fits, and a long name
-    /// or one with a letter outside GSM-7 (Zoë) can make an SMS more messages than the sample's,
-    /// each billed. One warning a template, with how many referrers and the longest message.
+    /// channel's limit (X's 280 characters) where the sample on /messaging/ fits, or make an SMS
+    /// more messages than the sample's, each billed. One warning a template, with how many
+    /// referrers and the longest message. An SMS that a name's letter outside GSM-7 (林, ë) makes
+    /// UCS-2 is not warned of: no copy with a link fits one such message, and no rewording helps;
+    /// /messaging/ names the character when the sample's is.
     static func checkEachReferrersMessages(_ site: Site, diagnostics: inout DiagnosticList) {
         let templates = site.inputs.content.messages.filter { $0.notification == nil }
         guard !templates.isEmpty, !site.referrers.isEmpty else { return }
@@ -83,7 +85,7 @@ public enum SiteChecker {
             return (variant, MessageLength.measure(text, channel: template.channel))
         }
         @Sendable func isLonger(_ length: MessageLength, than sample: MessageLength) -> Bool {
-            if let segments = length.segments { return segments > max(sample.segments ?? 0, 1) }
+            if let segments = length.segments { return length.encoding == sample.encoding && segments > max(sample.segments ?? 0, 1) }
             return length.over && !sample.over
         }
         // What /messaging/ shows: each template's variants for the sample referrer.
@@ -316,6 +318,15 @@ public enum SiteChecker {
                   [nil, 80, 443].contains(parts.port) else { return nil }
             return parts.path
         }
+        /// A link to this site written in full (`https://refer.acme.example/faq/#fees`), as copy
+        /// pasted from a browser has it, as the site path it names; nil for any other link.
+        @Sendable func sitePath(ofFullLink url: String) -> String? {
+            guard url.hasPrefix("https://") || url.hasPrefix("http://") || url.hasPrefix("//"),
+                  let parts = URLComponents(string: url), parts.host?.lowercased() == ownHost, [nil, 80, 443].contains(parts.port) else { return nil }
+            let path = parts.percentEncodedPath.isEmpty ? "/" : parts.percentEncodedPath
+            guard path.hasPrefix(site.urls.root) || path + "/" == site.urls.root else { return nil }
+            return path + (parts.percentEncodedQuery.map { "?" + $0 } ?? "") + (parts.percentEncodedFragment.map { "#" + $0 } ?? "")
+        }
         let anchored = LockedList<BrokenLink>()
         let seenAnchors = LockedSet<String>()
         let root = site.urls.root
@@ -346,7 +357,10 @@ public enum SiteChecker {
                 if !paths[index].hasPrefix("stats/"), let path = ownPath(link.url), path.hasPrefix(root + "stats/"), pages[index].kind != "messaging" {
                     toPrivate.append(BrokenLink(page: index, url: link.url, target: String(path.dropFirst(root.count)), location: location))
                 }
-                guard let target = LinkScanner.resolve(link.url, from: paths[index], root: root) else {
+                // Full links to the site are followed on the pages content writes links in; a
+                // referrer's pages hold only the theme's own (a parse each cost check at 100,000).
+                let followed = pages[index].kind == "referrer" || pages[index].kind == "stats" ? nil : sitePath(ofFullLink: link.url)
+                guard let target = LinkScanner.resolve(followed ?? link.url, from: paths[index], root: root) else {
                     // Below a base path, `/assets/site.css` is the host's file, not the site's.
                     if root != "/", link.url != "/", let target = LinkScanner.resolve(link.url, from: paths[index], root: "/"),
                        file(at: target) != nil {
