@@ -137,6 +137,9 @@ import Testing
         #expect(!headers.split(separator: "\r\n").contains { $0.hasPrefix("Bcc:") })
         #expect(message(to: "grace@example.org\r\nBcc: x@example.com").rfc5322 == nil)
         #expect(message(to: "x@example.org>, <y@example.org").rfc5322 == nil)
+        let id = try #require(message(id: "rf_1\r\nBcc: eve@example.com\r\nX: <=").rfc5322)
+        #expect(id.contains("\r\nMessage-ID: <rf_1=0D=0ABcc=3A=20eve=40example.com=0D=0AX=3A=20=3C=3D@refer.acme.example>\r\n"), "\(id)")
+        #expect(try #require(message(id: "rf_01J8.friend").rfc5322).contains("Message-ID: <rf_01J8.friend@refer.acme.example>"))
     }
 
     @Test func nonASCIINamesAndSubjectsAreEncodedWords() throws {

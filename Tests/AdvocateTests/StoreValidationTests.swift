@@ -38,6 +38,16 @@ import Testing
         #expect(found.first?.message.hasSuffix("field 'name' contains the control character U+0007; remove it (pasted from a word processor?)") == true, "\(found)")
     }
 
+    /// An id with a line break or another control character is an error at its line: an id goes
+    /// into an email's Message-ID header, where a line break had added a Bcc.
+    @Test func anIdWithAControlCharacterIsAnError() throws {
+        let journal = #"{"type":"referral","id":"rf_1\r\nBcc: eve@example.com","at":"2026-03-01T09:30:00Z","referrer":"ada","name":"G","email":"g@example.com"}"#
+            + "\n" + #"{"type":"status","id":"rf_2\u001b[2J","at":"2026-03-02T09:30:00Z","status":"contacted"}"# + "\n"
+        let found = try diagnostics(journal: journal).filter { $0.severity == .error && $0.message.contains("control character") }
+        #expect(found.map(\.line) == [1, 2], "\(found)")
+        #expect(found.first?.message.hasSuffix("field 'id' contains the control character U+000D; an id is one line of plain text") == true, "\(found)")
+    }
+
     /// A friend's reward may be left out or null (a program that gives friends nothing); one
     /// given without its description is an error at its field, never a load that fails unexplained.
     @Test func aFriendRewardMayBeLeftOutButNotHalfGiven() throws {

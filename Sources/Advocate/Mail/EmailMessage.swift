@@ -34,13 +34,20 @@ public struct EmailMessage: Sendable, Equatable {
             "To: \(to)",
             "Subject: \(Self.encodedWord(Self.headerSafe(subject)))",
             "Date: \(Self.rfc5322Date(date))",
-            "Message-ID: <\(id)@\(domain)>",
+            "Message-ID: <\(Self.messageIDPart(id))@\(domain)>",
             "MIME-Version: 1.0",
             "Content-Type: text/plain; charset=utf-8",
             "Content-Transfer-Encoding: 8bit",
             "Auto-Submitted: auto-generated",
         ]
         return headers.joined(separator: "\r\n") + "\r\n\r\n" + Self.crlfLines(body)
+    }
+
+    /// An id as the left part of a Message-ID: letters, digits and `._-+` as they are, every
+    /// other byte as `=XX` (`=` too, so two ids never give one), so no id can end the header.
+    static func messageIDPart(_ id: String) -> String {
+        let kept = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-+".utf8)
+        return id.utf8.map { kept.contains($0) ? String(UnicodeScalar($0)) : String(format: "=%02X", $0) }.joined()
     }
 
     /// The text with every line ending (LF or CRLF) as CRLF, and one at its end. One pass over

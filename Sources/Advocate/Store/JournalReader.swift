@@ -208,7 +208,7 @@ enum JournalReader {
         switch type {
         case "referral":
             reader.warnAboutUnknownKeys(allowed: referralKeys)
-            let id = reader.string("id", required: true, maxLength: StoreRules.maximumIdLength)
+            let id = reader.identifier("id")
             let at = reader.instant("at", required: true)
             let referrer = reader.string("referrer", required: true, maxLength: 200)
             let name = reader.string("name", required: true, maxLength: StoreRules.maximumStoredTextLength)
@@ -223,7 +223,7 @@ enum JournalReader {
                                       variant: variant, consent: consent))
         case "status":
             reader.warnAboutUnknownKeys(allowed: statusKeys)
-            let id = reader.string("id", required: true, maxLength: StoreRules.maximumIdLength)
+            let id = reader.identifier("id")
             let at = reader.instant("at", required: true)
             let status = reader.choice("status", required: true, of: ReferralStatus.self)
             let value = reader.number("value", required: false)

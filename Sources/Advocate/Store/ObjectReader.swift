@@ -109,9 +109,19 @@ struct ObjectReader {
     /// ``string(_:required:maxLength:what:)``, and an error for a control character (U+000B,
     /// say, which text pasted from a word processor carries), which no page can show.
     mutating func displayText(_ key: String, required: Bool, maxLength: Int) -> String? {
-        guard let text = string(key, required: required, maxLength: maxLength) else { return nil }
+        withoutControls(key, string(key, required: required, maxLength: maxLength), advice: "remove it (pasted from a word processor?)")
+    }
+
+    /// A journal event's id: as ``string(_:required:maxLength:what:)``, one line without control
+    /// characters, since an id goes into an email's Message-ID header and the CLI's output.
+    mutating func identifier(_ key: String) -> String? {
+        withoutControls(key, string(key, required: true, maxLength: StoreRules.maximumIdLength), advice: "an id is one line of plain text")
+    }
+
+    private mutating func withoutControls(_ key: String, _ text: String?, advice: String) -> String? {
+        guard let text else { return nil }
         if let control = StoreRules.firstControlCharacter(in: text) {
-            error(key, "field '\(key)' contains the control character \(String(format: "U+%04X", control.value)); remove it (pasted from a word processor?)")
+            error(key, "field '\(key)' contains the control character \(String(format: "U+%04X", control.value)); \(advice)")
             return nil
         }
         return text

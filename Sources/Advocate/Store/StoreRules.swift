@@ -171,9 +171,11 @@ public enum StoreRules {
         firstControlCharacter(in: text) != nil
     }
 
-    /// The first control character of `text` (a tab, a line break, U+000B…), if any.
+    /// The first control character of `text` (a tab, a line break, U+000B…), if any: Unicode's
+    /// category Cc, which is exactly U+0000–U+001F and U+007F–U+009F (compared by value: the
+    /// property lookup cost a journal's load, which checks every id).
     static func firstControlCharacter(in text: String) -> Unicode.Scalar? {
-        text.unicodeScalars.first { $0.properties.generalCategory == .control }
+        text.unicodeScalars.first { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
     }
 
     /// What a name given now must be beside readable: one line, without control characters or
