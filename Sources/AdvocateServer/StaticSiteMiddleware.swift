@@ -102,10 +102,16 @@ struct StaticSiteMiddleware: RouterMiddleware {
         response.headers[.xContentTypeOptions] = "nosniff"
         if let type = response.headers[.contentType] {
             response.headers[.contentType] = Self.withCharset(type)
+            // An SVG opened by its own address is a document of this site, where the private
+            // stats pages are: nothing in it may run (a logo's script that `check` missed).
+            if type.hasPrefix("image/svg+xml") { response.headers[.contentSecurityPolicy] = Self.svgPolicy }
         }
         guard isTheFile, let validator else { return response }
         return validator.apply(to: response)
     }
+
+    /// What an SVG served by its address may do: show itself and its own styles, nothing else.
+    static let svgPolicy = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 
     /// A text type with `charset=utf-8` (every file the build writes is UTF-8), so that nothing
     /// is left to guess from the bytes: FileMiddleware names the type alone.

@@ -21,6 +21,9 @@ import Testing
             #expect(sitemap.headers[.contentType] == "application/xml; charset=utf-8")
             let qr = try await client.execute(uri: "/r/ada/qr.svg", method: .get)
             #expect(qr.headers[.contentType] == "image/svg+xml; charset=utf-8")
+            // Nothing in an SVG opened by its address runs on the portal's site; pages keep none.
+            #expect(qr.headers[.contentSecurityPolicy] == "default-src 'none'; style-src 'unsafe-inline'; sandbox")
+            #expect(home.headers[.contentSecurityPolicy] == nil)
             #expect(css.headers[.cacheControl] == "public, max-age=3600")
             let page = try await client.execute(uri: stats, method: .get)
             #expect(page.status == .ok)

@@ -285,7 +285,12 @@ import Testing
     /// a warning at the field; the same logo without one, or with words such as "online", none.
     @Test(arguments: [("<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>", true),
                       ("<svg xmlns=\"http://www.w3.org/2000/svg\" ONLOAD = \"x()\"/>", true),
-                      ("<svg xmlns=\"http://www.w3.org/2000/svg\"><title>Acme online</title></svg>", false)])
+                      ("<svg xmlns=\"http://www.w3.org/2000/svg\"><svg:script xmlns:svg=\"http://www.w3.org/2000/svg\">alert(1)</svg:script></svg>", true),
+                      ("<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:x=\"http://www.w3.org/1999/xhtml\"><x:script>alert(1)</x:script></svg>", true),
+                      ("<svg xmlns=\"http://www.w3.org/2000/svg\"><foreignObject><iframe xmlns=\"http://www.w3.org/1999/xhtml\" src=\"data:text/html,x\"/></foreignObject></svg>", true),
+                      ("<svg xmlns=\"http://www.w3.org/2000/svg\"><a href=\"JavaScript:alert(1)\"><rect/></a></svg>", true),
+                      ("<svg xmlns=\"http://www.w3.org/2000/svg\"><a href=\"&#106;avascript:alert(1)\"><rect/></a></svg>", true),
+                      ("<svg xmlns=\"http://www.w3.org/2000/svg\"><title>Acme online</title><desc>Scripts, objects and handlers</desc></svg>", false)])
     func aLogoWithAScriptIsAWarning(svg: String, warned: Bool) throws {
         var site = SiteFixture()
         site.content["assets/logo.svg"] = svg

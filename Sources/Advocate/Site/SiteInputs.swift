@@ -191,7 +191,11 @@ public struct SiteInputs: Sendable {
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
         let text = String(decoding: (try? handle.read(upToCount: 2 << 20)) ?? Data(), as: UTF8.self).lowercased()
-        return text.contains("<script") || text.range(of: #"\son[a-z]+\s*="#, options: .regularExpression) != nil
+        // A script under any namespace prefix (`<svg:script>`, `<x:script>`), HTML that can run
+        // one (`<foreignObject>`, frames), an event attribute, or a javascript: address.
+        return text.range(of: #"<([a-z0-9_.-]+:)?(script|foreignobject|iframe|embed|object|handler)\b"#, options: .regularExpression) != nil
+            || text.range(of: #"\son[a-z]+\s*="#, options: .regularExpression) != nil
+            || text.range(of: #"(javascript|vbscript)\s*:|&#(x0*6a|0*106);"#, options: .regularExpression) != nil
     }
 
     /// Whether the file starts as a PNG, JPEG, GIF or WebP does: what its name says is not enough
