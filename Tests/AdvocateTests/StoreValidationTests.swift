@@ -46,6 +46,10 @@ import Testing
         let found = try diagnostics(journal: journal).filter { $0.severity == .error && $0.message.contains("control character") }
         #expect(found.map(\.line) == [1, 2], "\(found)")
         #expect(found.first?.message.hasSuffix("field 'id' contains the control character U+000D; an id is one line of plain text") == true, "\(found)")
+        // A value a message quotes cannot reach the terminal as control characters.
+        let code = try diagnostics(referrers: #"[{"code": "\u001b[2Jx", "name": "X", "email": "x@example.com", "statsToken": "k3v9q0c8m2x7w1r5t4y6u8i0ab"}]"#)
+            .first { $0.message.contains("[2Jx") }
+        #expect(code?.description.contains("\\u{1B}[2Jx") == true && code?.description.contains("\u{1B}") == false, "\(String(describing: code))")
     }
 
     /// A friend's reward may be left out or null (a program that gives friends nothing); one

@@ -175,7 +175,12 @@ public enum StoreRules {
     /// category Cc, which is exactly U+0000–U+001F and U+007F–U+009F (compared by value: the
     /// property lookup cost a journal's load, which checks every id).
     static func firstControlCharacter(in text: String) -> Unicode.Scalar? {
-        text.unicodeScalars.first { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
+        text.unicodeScalars.first(where: isControl)
+    }
+
+    /// Whether `scalar` is a control character (Unicode's category Cc).
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 
     /// What a name given now must be beside readable: one line, without control characters or

@@ -31,8 +31,13 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
         Diagnostic(.warning, file: file, line: location.line, column: location.column, message)
     }
 
+    /// One line for a terminal or an editor. A control character a message quotes from the
+    /// store (an ESC in a code) is shown as `\u{1B}`: written as it is, it could clear the
+    /// screen or set the clipboard, and a line break would split the line.
     public var description: String {
-        "\(file):\(line):\(column): \(severity.rawValue): \(message)"
+        let line = "\(file):\(line):\(column): \(severity.rawValue): \(message)"
+        guard StoreRules.firstControlCharacter(in: line) != nil else { return line }
+        return line.unicodeScalars.map { StoreRules.isControl($0) ? "\\u{\(String($0.value, radix: 16, uppercase: true))}" : String($0) }.joined()
     }
 
     /// `diagnostics` as a reader goes through them: files in the order they were first
