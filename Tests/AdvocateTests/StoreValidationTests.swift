@@ -234,17 +234,18 @@ import Testing
     }
 
     /// The endpoint is a path the form posts to: one with quotes, spaces or angle brackets is
-    /// no URL path, and one below a page's or asset's folder would be served as a page.
+    /// no URL path, one below a page's or asset's folder would be served as a page, and a `.` or
+    /// empty segment is a path browsers post elsewhere (`/api/./x` to `/api/x`).
     @Test func anEndpointMustBeAPlainPathOutsideThePages() throws {
         for endpoint in [#"/api/ref\"><script>"#, "/api/my referrals", "/r/ada/", "/stats/x", "/assets/form", "/api/referrals?x=1",
-                         "/api/join", "/healthz", "/api/openapi.json", "/terms/", "/faq", "/"] {
+                         "/api/join", "/healthz", "/api/openapi.json", "/terms/", "/faq", "/", "/api/./x", "/api//x", "/api/.", "/api/x/.."] {
             let found = try diagnostics(program: StoreFixture().programJSON.replacingOccurrences(of: #""endpoint": "/api/referrals""#, with: #""endpoint": "\#(endpoint)""#))
             #expect(found.contains { $0.severity == .error && $0.message.contains("field 'endpoint'") }, "\(endpoint): \(found)")
         }
         // An address on another host is told what is wrong with it.
         let query = try diagnostics(program: StoreFixture().programJSON.replacingOccurrences(of: #""endpoint": "/api/referrals""#, with: #""endpoint": "https://forms.example/x?campaign=acme""#))
         #expect(query.contains { $0.message.contains("an absolute http(s) URL with no query or fragment: no ? or #, found") }, "\(query)")
-        for endpoint in ["/api/referrals", "/refer/api/v1/referrals", "https://api.acme.example/referrals"] {
+        for endpoint in ["/api/referrals", "/refer/api/v1/referrals", "https://api.acme.example/referrals", "/api/referrals/", "/api/.well-known-x"] {
             let found = try diagnostics(program: StoreFixture().programJSON.replacingOccurrences(of: #""endpoint": "/api/referrals""#, with: #""endpoint": "\#(endpoint)""#))
             #expect(found.isEmpty, "\(endpoint): \(found)")
         }

@@ -21,7 +21,7 @@ enum ProgramDecoder {
         if !isEndpointPath(endpoint) && !isHTTPURL(endpoint) {
             // An address on another host says what is wrong with it (a query, say).
             let problem = endpoint.hasPrefix("http://") || endpoint.hasPrefix("https://") ? httpURLProblem(endpoint).map { ": \($0)" } ?? "" : ""
-            reader.error("endpoint", "field 'endpoint' must be a path such as /api/referrals (letters, digits and - . _ ~ /, not the server's own /api/join or /healthz, nor in the site's pages: /r/, /stats/, /assets/, /terms/…) or an absolute http(s) URL with no query or fragment\(problem), found \"\(endpoint)\"")
+            reader.error("endpoint", "field 'endpoint' must be a path such as /api/referrals (letters, digits and - . _ ~ /, no . or empty segment, not the server's own /api/join or /healthz, nor in the site's pages: /r/, /stats/, /assets/, /terms/…) or an absolute http(s) URL with no query or fragment\(problem), found \"\(endpoint)\"")
         }
         let currency = reader.string("currency", required: false, maxLength: 3) ?? "USD"
         if currency.utf8.count != 3 || !currency.utf8.allSatisfy({ $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) {
@@ -171,8 +171,12 @@ enum ProgramDecoder {
                                "/join/", "/leaderboard/", "/404.html", "/sitemap.xml", "/robots.txt"]
 
     /// A path the form can post to on this host: plain URL characters (a quote or a space would
-    /// be no path), not one of the server's own addresses, and not in the site's pages or assets.
+    /// be no path), with no `.` or empty segment (a browser posts `/api/./x` to `/api/x`, where
+    /// the server listens at the path as written), not one of the server's own addresses, and
+    /// not in the site's pages or assets.
     static func isEndpointPath(_ endpoint: String) -> Bool {
+        let segments = endpoint.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        guard !segments.dropLast().contains(where: { $0.isEmpty || $0 == "." }), segments.last != "." else { return false }
         let plain = endpoint.utf8.allSatisfy { byte in
             (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || "-._~/".utf8.contains(byte)
         }
