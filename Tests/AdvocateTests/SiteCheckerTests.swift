@@ -144,6 +144,21 @@ import Testing
             "broken internal link: https://refer.acme.example/gone/ (no page or asset at /gone)"], "\(found)")
     }
 
+    /// Text whose parse time grows with the square of its size is refused before it is parsed:
+    /// unmatched brackets in Markdown (Debian's cmark-gfm), many tags in a message or template
+    /// (swift-mustache); a build had taken minutes, holding the Markdown lock.
+    @Test func textsThatWouldParseForMinutesAreRefused() throws {
+        var site = SiteFixture()
+        site.content["stories/slow.md"] = "---\ntitle: Slow\n---\n" + String(repeating: "![[]()", count: 20_001) + "\n"
+        site.content["messaging/many.md"] = "---\nchannel: sms\n---\n" + String(repeating: "{{link}}", count: 2_001) + "\n"
+        site.pageTemplates["thanks"] = String(repeating: "{{site.name}}", count: 2_001)
+        let directory = try site.write()
+        let errors = SiteChecker.check(SiteFixture.options(directory)).diagnostics.filter { $0.severity == .error }.map(\.description)
+        #expect(errors.contains { $0.contains("stories/slow.md:1:1: error: the file has 40,002 '[' where at most 20,000 are read") }, "\(errors)")
+        #expect(errors.contains { $0.contains("messaging/many.md:1:1: error: the message has 2,001 Mustache tags") }, "\(errors)")
+        #expect(errors.contains { $0.contains("thanks.mustache:1:1: error: the template has 2,001 Mustache tags") }, "\(errors)")
+    }
+
     @Test func brokenLinksAreReportedWhereTheyWereWritten() throws {
         var site = SiteFixture()
         site.content["faq.md"] = "---\ntitle: FAQ\n---\r\n## How?\r\n\r\nSee [the terms](/term/) or [these](/terms/).\r\n\r\n[ref]: /nowhere?a=1&b=2\n\n[Ref][ref] [spaced](</no pe/>)\n"

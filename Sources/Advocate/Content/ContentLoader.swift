@@ -63,7 +63,14 @@ public enum ContentLoader {
     /// times its size (a 22 MB story took 800 MB to build).
     static let maximumMarkdownBytes = 2 << 20
 
-    static func readSource(_ path: String, diagnostics: inout DiagnosticList) -> MarkdownSource? {
+    /// The most `[` a Markdown file may have: Debian's cmark-gfm 0.29.0.gfm.6 takes time that
+    /// grows with the square of unmatched brackets (`![[]()` 100,000 times took over 100 s,
+    /// holding the lock every Markdown render waits on); 20,000 take about 2 s.
+    static let maximumBrackets = 20_000
+
+    /// A Markdown file's front matter and body; nil, with an error, when it cannot be read or is
+    /// too large, for a message too when it has more Mustache tags than ``MustacheTags/maximumCount``.
+    static func readSource(_ path: String, isMessage: Bool = false, diagnostics: inout DiagnosticList) -> MarkdownSource? {
         guard let data = FileManager.default.contents(atPath: path) else {
             diagnostics.error(path, .start, unreadable(path, "file"))
             return nil
@@ -78,6 +85,16 @@ public enum ContentLoader {
             text = try UTF8Text.decode([UInt8](data))
         } catch {
             diagnostics.error(path, error.location, "the file is not valid UTF-8 text from here on; save it as UTF-8")
+            return nil
+        }
+        let brackets = text.utf8.count { $0 == UInt8(ascii: "[") }
+        guard brackets <= maximumBrackets else {
+            diagnostics.error(path, .start, "the file has \(Formatting.grouped(Int64(brackets))) '[' where at most \(Formatting.grouped(Int64(maximumBrackets))) are read "
+                              + "(Markdown's parser slows with the square of their number): split the page")
+            return nil
+        }
+        if isMessage, let problem = MustacheTags.tooMany(in: text) {
+            diagnostics.error(path, .start, "the message has \(problem)")
             return nil
         }
         let cleaned = UTF8Text.removingControls(text)
@@ -217,7 +234,7 @@ public enum ContentLoader {
     static func loadMessages(_ directory: String, diagnostics: inout DiagnosticList) -> [MessageTemplate] {
         listFiles(directory).filter { $0.hasSuffix(".md") && !$0.contains("/") }.compactMap { name in
             let path = Paths.join(directory, name)
-            guard let source = readSource(path, diagnostics: &diagnostics) else { return nil }
+            guard let source = readSource(path, isMessage: true, diagnostics: &diagnostics) else { return nil }
             return MessageTemplateLoader.load(source, name: String(name.dropLast(3)), diagnostics: &diagnostics)
         }
     }

@@ -3,6 +3,34 @@
 ///
 /// swift-mustache keeps its parsed tokens internal, so this small scanner reads the source text.
 enum MustacheTags {
+    /// The most tags a template or message may have: swift-mustache's parse takes time that
+    /// grows with the square of their number (20,000 took 43 s), and the bundled theme's largest
+    /// template has about 120.
+    static let maximumCount = 2_000
+
+    /// The `{{` in `text`: its tags, near enough (delimiters a template sets aside).
+    static func count(in text: String) -> Int {
+        var count = 0
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "{"), previous == UInt8(ascii: "{") {
+                count += 1
+                previous = 0
+            } else {
+                previous = byte
+            }
+        }
+        return count
+    }
+
+    /// The error for a text with more than ``maximumCount`` tags, or nil.
+    static func tooMany(in text: String) -> String? {
+        let count = count(in: text)
+        guard count > maximumCount else { return nil }
+        return "\(Formatting.grouped(Int64(count))) Mustache tags ({{…}}) where at most \(Formatting.grouped(Int64(maximumCount))) are read, "
+            + "as the time to parse them grows with the square of their number: split the text (partials, for a template)"
+    }
+
     enum Kind {
         case variable, section, invertedSection, closing, partial, parent, block, comment, other
     }

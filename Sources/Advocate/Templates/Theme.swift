@@ -60,6 +60,10 @@ public struct Theme: Sendable {
             // A byte order mark (some Windows editors write one) is not the template's text.
             if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
             if text.allSatisfy(\.isWhitespace) { blank.insert(name) }
+            if let problem = MustacheTags.tooMany(in: text) {
+                diagnostics.error(file, .start, "the template has \(problem)")
+                continue
+            }
             do {
                 // The pragma's line is dropped from the output; the lines of errors are counted back by one.
                 let source = HTMLEscaping.themeSource(text)
