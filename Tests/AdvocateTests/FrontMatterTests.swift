@@ -84,6 +84,15 @@ import Testing
         }
     }
 
+    /// A fence indented by mistake still opens the front matter (its fields had become the
+    /// page's first heading); a more indented `---` inside it is a block scalar's text.
+    @Test func anIndentedFenceOpensTheFrontMatter() throws {
+        let source = try FrontMatter.parse("  ---\n  title: Indented\n  channel: sms\n  ---\nBody\n", file: "i.md")
+        #expect(source.fields["title"] == .string("Indented") && source.body == "Body\n", "\(source.fields) \(source.body)")
+        let block = try FrontMatter.parse("---\ntitle: T\ndescription: |\n  a\n  ---\n  b\n---\nBody\n", file: "b.md")
+        #expect(block.fields["description"] == .string("a\n---\nb") && block.body == "Body\n", "\(block.fields)")
+    }
+
     @Test func anApostropheInSingleQuotesIsToldInWords() throws {
         #expect(throws: Diagnostic.error("s.md", SourceLocation(line: 2, column: 8),
                                          "invalid YAML front matter: an apostrophe inside single quotes ends the value; write it twice ('Ada''s story') or use double quotes (title: \"Ada's story\")")) {

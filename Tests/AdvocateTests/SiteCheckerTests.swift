@@ -144,6 +144,20 @@ import Testing
             "broken internal link: https://refer.acme.example/gone/ (no page or asset at /gone)"], "\(found)")
     }
 
+    /// A `#` heading below the page's title makes a second <h1>: a warning at its line, which
+    /// offers the title field's removal when the heading opens the page.
+    @Test func aSecondTopHeadingIsAWarning() throws {
+        var site = SiteFixture()
+        site.content["terms.md"] = "---\ntitle: Program terms\n---\n# Program terms\n\nText.\n"
+        site.content["faq.md"] = "# FAQ\n\nText.\n\n# More questions\n\n## Fine\n"
+        let directory = try site.write()
+        let found = SiteChecker.check(SiteFixture.options(directory)).diagnostics.filter { $0.message.contains("top heading") }.map(\.description)
+        #expect(found.count == 2, "\(found)")
+        #expect(found.contains { $0.hasSuffix("terms.md:4:1: warning: 'Program terms' is a top heading (#), a second one below the page's title \"Program terms\"; "
+                                              + "make it '## Program terms', or drop the title field to make it the title") }, "\(found)")
+        #expect(found.contains { $0.hasSuffix("faq.md:5:1: warning: 'More questions' is a top heading (#), a second one below the page's title \"FAQ\"; make it '## More questions'") }, "\(found)")
+    }
+
     /// Text whose parse time grows with the square of its size is refused before it is parsed:
     /// unmatched brackets in Markdown (Debian's cmark-gfm), many tags in a message or template
     /// (swift-mustache); a build had taken minutes, holding the Markdown lock.

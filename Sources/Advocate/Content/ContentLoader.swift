@@ -133,6 +133,13 @@ public enum ContentLoader {
             rendered.html.removeSubrange(opening..<end.upperBound)
             rendered.headings.removeFirst()
         }
+        // The theme's <h1> is the title: another one is a second top heading, which screen
+        // readers and search engines take for the start of another page.
+        if let second = rendered.headings.first(where: { $0.level == 1 }) {
+            diagnostics.warning(path, SourceLocation(line: source.bodyLine + second.line - 1, column: 1),
+                                "'\(second.text)' is a top heading (#), a second one below the page's title \"\(title)\"; make it '## \(second.text)'"
+                                + (field("title") != nil && heading == second ? ", or drop the title field to make it the title" : ""))
+        }
         return ContentPage(source: source, title: title, description: field("description"), rendered: rendered)
     }
 

@@ -70,18 +70,23 @@ public enum FrontMatter {
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         // "\r\n" is one Character in Swift, so a split on "\n" alone kept a CRLF file whole.
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
-        // A blank line before the fence, or a space after it, cannot be seen in an editor: the
-        // fence is still meant, and read as Markdown the fields would title the page.
+        // A blank line before the fence, or a space before or after it, cannot be seen in an
+        // editor: the fence is still meant, and read as Markdown the fields would title the page.
         let firstLine = lines.firstIndex(where: { !$0.allSatisfy(\.isWhitespace) })
         if let firstLine, lines[firstLine].trimmingTrailingWhitespace() == "+++" {
             // Hugo's and Zola's TOML front matter would be published as the page's first text.
             throw Diagnostic.error(file, SourceLocation(line: firstLine + 1, column: 1),
                                    "front matter in TOML ('+++') is not read; write it in YAML between '---' lines (title: Some words)")
         }
-        guard let opening = firstLine, lines[opening].trimmingTrailingWhitespace() == "---" else {
+        // An indented fence is closed by one indented alike (a block scalar's `---` line, more
+        // indented, is text).
+        let indentation = firstLine.map { lines[$0].prefix { $0 == " " || $0 == "\t" } } ?? ""
+        guard let opening = firstLine, lines[opening].dropFirst(indentation.count).trimmingTrailingWhitespace() == "---" else {
             return MarkdownSource(file: file, fields: [:], fieldLocations: [:], body: text, bodyLine: 1)
         }
-        guard let closing = lines[(opening + 1)...].firstIndex(where: { ["---", "..."].contains($0.trimmingTrailingWhitespace()) }) else {
+        guard let closing = lines[(opening + 1)...].firstIndex(where: {
+            $0.hasPrefix(indentation) && ["---", "..."].contains($0.dropFirst(indentation.count).trimmingTrailingWhitespace())
+        }) else {
             throw Diagnostic.error(file, SourceLocation(line: opening + 1, column: 1), "front matter starts with '---' but has no closing '---' line")
         }
         // Yams counts lines within the YAML text, whose first line is the file's `yamlLine`.

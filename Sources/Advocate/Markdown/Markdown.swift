@@ -13,6 +13,8 @@ public enum Markdown {
         public var level: Int
         public var text: String
         public var id: String
+        /// The line of the Markdown given that it starts on.
+        public var line = 1
     }
 
     /// Raw HTML in a document, which safe mode leaves out of the page: where it starts (lines
@@ -242,7 +244,7 @@ public enum Markdown {
             // cmark names footnotes `fn-…` and their references `fnref-…`: a heading "FN 1" must not.
             let slug = Slug.make(text, fallback: "section")
             let id = ids.claim(slug.hasPrefix("fn-") || slug.hasPrefix("fnref-") ? "section-" + slug : slug)
-            headings.append(Heading(level: Int(cmark_node_get_heading_level(node)), text: text, id: id))
+            headings.append(Heading(level: Int(cmark_node_get_heading_level(node)), text: text, id: id, line: Int(cmark_node_get_start_line(node))))
         }
         return (headings, omitted, dropped)
     }
