@@ -158,6 +158,16 @@ import Testing
         #expect(found.contains { $0.hasSuffix("faq.md:5:1: warning: 'More questions' is a top heading (#), a second one below the page's title \"FAQ\"; make it '## More questions'") }, "\(found)")
     }
 
+    /// A picture without a description is passed over by screen readers: a warning at it.
+    @Test func aPictureWithoutADescriptionIsAWarning() throws {
+        var site = SiteFixture()
+        site.content["faq.md"] = "---\ntitle: FAQ\n---\nText ![](/assets/site.css) and ![Described](/assets/site.css) ![](/assets/site.css)\n"
+        let directory = try site.write()
+        let found = SiteChecker.check(SiteFixture.options(directory)).diagnostics.filter { $0.message.contains("no description") }.map(\.description)
+        #expect(found.count == 1 && found[0].hasSuffix("faq.md:4:6: warning: the picture /assets/site.css has no description (and 1 more), "
+                                                       + "so screen readers pass over it; describe what it shows: ![A bouquet of tulips](/assets/site.css)"), "\(found)")
+    }
+
     /// Text whose parse time grows with the square of its size is refused before it is parsed:
     /// unmatched brackets in Markdown (Debian's cmark-gfm), many tags in a message or template
     /// (swift-mustache); a build had taken minutes, holding the Markdown lock.

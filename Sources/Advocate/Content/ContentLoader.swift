@@ -121,6 +121,9 @@ public enum ContentLoader {
         var rendered = Markdown.render(source.body)
         warnAboutOmittedHTML(rendered.omittedHTML, file: path, bodyLine: source.bodyLine, diagnostics: &diagnostics)
         warnAboutDroppedLinks(rendered.droppedLinks, file: path, bodyLine: source.bodyLine, diagnostics: &diagnostics)
+        warnAboutFirst(rendered.undescribedPictures, file: path, bodyLine: source.bodyLine, diagnostics: &diagnostics) { first, more in
+            "the picture \(first.text) has no description\(more), so screen readers pass over it; describe what it shows: ![A bouquet of tulips](\(first.text))"
+        }
         let field = { (name: String) in ContentPage.text(of: source.fields[name]) }
         // A `# Heading` opening the page (comments before it aside: they show nothing) is its title
         // when front matter gives none; a `##` one names a section (terms.md's first rule), and
@@ -135,7 +138,7 @@ public enum ContentLoader {
         }
         // The theme's <h1> is the title: another one is a second top heading, which screen
         // readers and search engines take for the start of another page.
-        if let second = rendered.headings.first(where: { $0.level == 1 }) {
+        if !title.isEmpty, let second = rendered.headings.first(where: { $0.level == 1 }) {
             diagnostics.warning(path, SourceLocation(line: source.bodyLine + second.line - 1, column: 1),
                                 "'\(second.text)' is a top heading (#), a second one below the page's title \"\(title)\"; make it '## \(second.text)'"
                                 + (field("title") != nil && heading == second ? ", or drop the title field to make it the title" : ""))

@@ -34,6 +34,9 @@ public enum Markdown {
         /// Links and pictures whose address safe mode dropped (`javascript:`, `file:`…): where
         /// each is, and its address.
         public var droppedLinks: [OmittedHTML] = []
+        /// Pictures with no description (`![](…)`), which screen readers pass over: where each
+        /// is, and its address.
+        public var undescribedPictures: [OmittedHTML] = []
     }
 
     private static let lock = NSLock()
@@ -43,12 +46,13 @@ public enum Markdown {
 
     /// Renders Markdown to HTML; headings get unique, readable `id`s (for a table of contents).
     public static func render(_ markdown: String) -> Rendered {
-        let (html, (headings, omitted, dropped)) = withDocument(markdown) { document, extensions in
+        let (html, (headings, omitted, dropped, undescribed)) = withDocument(markdown) { document, extensions in
             (takeString(cmark_render_html(document, options, extensions)), outline(document))
         }
         return Rendered(html: labellingTaskBoxes(in: wrappingTables(in: addingIDs(to: html, headings: headings))), headings: headings,
                         omittedHTML: omitted.isEmpty ? [] : inCharacters(omitted, of: markdown),
-                        droppedLinks: dropped.isEmpty ? [] : inCharacters(dropped, of: markdown))
+                        droppedLinks: dropped.isEmpty ? [] : inCharacters(dropped, of: markdown),
+                        undescribedPictures: undescribed.isEmpty ? [] : inCharacters(undescribed, of: markdown))
     }
 
     /// A task list's boxes named by their state: cmark-gfm writes them without a label, which a
@@ -209,11 +213,13 @@ public enum Markdown {
         }
     }
 
-    /// The document's headings, its raw HTML, and its links with an address safe mode drops.
-    private static func outline(_ document: OpaquePointer) -> ([Heading], [OmittedHTML], [OmittedHTML]) {
+    /// The document's headings, its raw HTML, its links with an address safe mode drops, and its
+    /// pictures without a description.
+    private static func outline(_ document: OpaquePointer) -> ([Heading], [OmittedHTML], [OmittedHTML], [OmittedHTML]) {
         var headings: [Heading] = []
         var omitted: [OmittedHTML] = []
         var dropped: [OmittedHTML] = []
+        var undescribed: [OmittedHTML] = []
         // The theme's own landmark id: a heading called "Main" must not take it.
         var ids = UniqueSlugs(reserved: ["main"])
         let iterator = cmark_iter_new(document)
@@ -233,9 +239,11 @@ public enum Markdown {
             }
             if type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE {
                 let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
+                let place = OmittedHTML(line: Int(cmark_node_get_start_line(node)), column: Int(cmark_node_get_start_column(node)), text: String(url.prefix(60)))
                 if isDropped(url) {
-                    dropped.append(OmittedHTML(line: Int(cmark_node_get_start_line(node)), column: Int(cmark_node_get_start_column(node)),
-                                               text: String(url.prefix(60))))
+                    dropped.append(place)
+                } else if type == CMARK_NODE_IMAGE && cmark_node_first_child(node) == nil {
+                    undescribed.append(place)
                 }
                 continue
             }
@@ -246,7 +254,7 @@ public enum Markdown {
             let id = ids.claim(slug.hasPrefix("fn-") || slug.hasPrefix("fnref-") ? "section-" + slug : slug)
             headings.append(Heading(level: Int(cmark_node_get_heading_level(node)), text: text, id: id, line: Int(cmark_node_get_start_line(node))))
         }
-        return (headings, omitted, dropped)
+        return (headings, omitted, dropped, undescribed)
     }
 
     /// Whether safe mode renders the address as nothing, as cmark's `_scan_dangerous_url` reads
