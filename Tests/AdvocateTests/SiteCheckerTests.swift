@@ -158,6 +158,19 @@ import Testing
         #expect(found.contains { $0.hasSuffix("faq.md:5:1: warning: 'More questions' is a top heading (#), a second one below the page's title \"FAQ\"; make it '## More questions'") }, "\(found)")
     }
 
+    /// A link to a Markdown file is told the page made from it, and an anchor written as its
+    /// heading reads (`#Fees`) the id it meant.
+    @Test func aLinkToAMarkdownFileOrAHeadingsTextIsToldWhatItMeant() throws {
+        var site = SiteFixture()
+        site.content["faq.md"] = "---\ntitle: FAQ\n---\n## Fees and costs\n\n[t](terms.md) [h](../index.md) [f](#Fees-and-costs) [g](/terms/#Nothing)\n"
+        let directory = try site.write()
+        let found = SiteChecker.check(SiteFixture.options(directory)).diagnostics.filter { $0.file.hasSuffix("faq.md") }.map(\.message)
+        #expect(found.contains("broken internal link: terms.md (no page or asset at /faq/terms.md); link to the page made from that file, /terms/"), "\(found)")
+        #expect(found.contains("broken internal link: ../index.md (no page or asset at /index.md); link to the page made from that file, /"), "\(found)")
+        #expect(found.contains("#Fees-and-costs names no part of /faq/: it has no id=\"Fees-and-costs\"; did you mean #fees-and-costs?"), "\(found)")
+        #expect(found.contains { $0.hasPrefix("/terms/#Nothing names no part of /terms/: it has no id=\"Nothing\"; link to one of its headings' ids") }, "\(found)")
+    }
+
     /// A picture without a description is passed over by screen readers: a warning at it.
     @Test func aPictureWithoutADescriptionIsAWarning() throws {
         var site = SiteFixture()

@@ -381,7 +381,8 @@ public enum SiteChecker {
                     continue
                 }
                 found.append(BrokenLink(page: index, url: link.url, target: target, location: location,
-                                        isSpelledOtherwise: existing.contains(target) || existing.contains(Paths.join(target, "index.html"))))
+                                        isSpelledOtherwise: existing.contains(target) || existing.contains(Paths.join(target, "index.html")),
+                                        meant: pageMadeFrom(markdownFile: target, existing: existing).map { root + $0 }))
             }
         }
         let byPage = found.values.sorted { (paths[$0.page], $0.location.line, $0.location.column) < (paths[$1.page], $1.location.line, $1.location.column) }
@@ -399,17 +400,24 @@ public enum SiteChecker {
         let origins = LinkOrigins(site: site)
         let pageIndex = Dictionary(paths.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         var idsByTarget: [String: Set<String>] = [:]
+        /// The ids of the page at `path`, rendered once.
+        func ids(of path: String) -> Set<String> {
+            if let known = idsByTarget[path] { return known }
+            let found = pageIndex[path].flatMap { try? renderer.render(pages[$0]) }.map { LinkScanner.ids(in: $0) } ?? []
+            idsByTarget[path] = found
+            return found
+        }
         return links.sorted { (paths[$0.page], $0.location.line) < (paths[$1.page], $1.location.line) }.compactMap { link in
             let fragment = String(link.url[link.url.index(after: link.url.firstIndex(of: "#")!)...])
+            let decoded = fragment.removingPercentEncoding ?? fragment
             if !link.url.hasPrefix("#") {
-                guard link.target.hasSuffix(".html"), let target = pageIndex[link.target] else { return nil }
-                if idsByTarget[link.target] == nil {
-                    idsByTarget[link.target] = (try? renderer.render(pages[target])).map { LinkScanner.ids(in: $0) } ?? []
-                }
-                if idsByTarget[link.target]!.contains(fragment.removingPercentEncoding ?? fragment) { return nil }
+                guard link.target.hasSuffix(".html"), pageIndex[link.target] != nil else { return nil }
+                if ids(of: link.target).contains(decoded) { return nil }
             }
+            // `#Fees` or `#Fees and costs` for a heading's `fees-and-costs`: the id it meant.
+            let meant = [decoded.lowercased(), Slug.make(decoded, fallback: "")].first { !$0.isEmpty && ids(of: link.target).contains($0) }
             let message = "\(link.url) names no part of \(site.urls.root)\(link.target.hasSuffix("index.html") ? String(link.target.dropLast(10)) : link.target): "
-                + "it has no id=\"\(fragment)\"; link to one of its headings' ids (in the page's source)"
+                + "it has no id=\"\(fragment)\"; " + (meant.map { "did you mean #\($0)?" } ?? "link to one of its headings' ids (in the page's source)")
             if let origin = origins.origin(of: link.url, on: pages[link.page]) { return .warning(origin.file, origin.location, message) }
             return .warning(Paths.join(site.inputs.options.outputDirectory, paths[link.page]), link.location, message)
         }
@@ -519,11 +527,24 @@ public enum SiteChecker {
         /// Whether a file has the target's name written with other code points (`é` as `e` and
         /// a combining accent, as a Mac names files).
         var isSpelledOtherwise = false
+        /// The page a link to a Markdown file (`terms.md`) meant: the one made from it (`/terms/`).
+        var meant: String?
 
         var message: String {
             "broken internal link: \(url) (no page or asset at /\(target)"
                 + (isSpelledOtherwise ? "; a file there has this name with its accents written in other Unicode code points, as a Mac may save them: "
                     + "rename the file or type the link again)" : ")")
+                + (meant.map { "; link to the page made from that file, \($0)" } ?? "")
         }
+    }
+
+    /// The page made from the Markdown file a link names (`../terms.md`, `stories/first.md`),
+    /// as a site path below the root (`terms/`, `stories/first/`, `` for index.md), when the
+    /// site has it.
+    private static func pageMadeFrom(markdownFile target: String, existing: Set<String>) -> String? {
+        guard target.hasSuffix(".md") else { return nil }
+        let stem = String(target.split(separator: "/").last?.dropLast(3) ?? "")
+        if stem == "index" { return "" }
+        return ["\(stem)/", "stories/\(stem)/"].first { existing.contains($0 + "index.html") }
     }
 }
