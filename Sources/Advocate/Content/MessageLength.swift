@@ -10,8 +10,6 @@ public struct MessageLength: Sendable, Equatable {
     public var segments: Int?
     /// SMS only: "GSM-7" or "UCS-2".
     public var encoding: String?
-    /// SMS only: the first character outside GSM-7, which made the message UCS-2.
-    public var firstOutsideGSM: Unicode.Scalar?
     /// True when the message is past what the channel takes in one piece.
     public var over: Bool
     /// One line for people: "2 segments · GSM-7 · 190 characters", "137 / 280".
@@ -43,7 +41,7 @@ public struct MessageLength: Sendable, Equatable {
         let count = text.count
         let over = limit.map { count > $0 } ?? false
         let summary = limit.map { "\(count) / \($0) characters" } ?? characters(count)
-        return MessageLength(count: count, limit: limit, segments: nil, encoding: nil, firstOutsideGSM: nil, over: over, summary: summary)
+        return MessageLength(count: count, limit: limit, segments: nil, encoding: nil, over: over, summary: summary)
     }
 
     /// GSM 03.38: 160 septets in one SMS, 153 a segment when concatenated; any character outside
@@ -80,13 +78,13 @@ public struct MessageLength: Sendable, Equatable {
         }
         let why = outsider.map { " (\(GSM7.describe($0)) is not in GSM-7\(GSM7.replacement(for: $0).map { "; \($0) is" } ?? ""))" } ?? ""
         let summary = "\(segments) segment\(segments == 1 ? "" : "s") · \(encoding)\(why) · " + characters(count)
-        return MessageLength(count: count, limit: single, segments: segments, encoding: encoding, firstOutsideGSM: outsider, over: segments > 1, summary: summary)
+        return MessageLength(count: count, limit: single, segments: segments, encoding: encoding, over: segments > 1, summary: summary)
     }
 
     /// X's weighted length against its 280 (``XLength``).
     static func x(_ text: String) -> MessageLength {
         let count = XLength.weighted(text)
-        return MessageLength(count: count, limit: 280, segments: nil, encoding: nil, firstOutsideGSM: nil, over: count > 280, summary: "\(count) / 280")
+        return MessageLength(count: count, limit: 280, segments: nil, encoding: nil, over: count > 280, summary: "\(count) / 280")
     }
 }
 
