@@ -84,11 +84,11 @@ import Testing
         }
     }
 
-    /// A fence indented by mistake still opens the front matter (its fields had become the
-    /// page's first heading); a more indented `---` inside it is a block scalar's text.
-    @Test func anIndentedFenceOpensTheFrontMatter() throws {
-        let source = try FrontMatter.parse("  ---\n  title: Indented\n  channel: sms\n  ---\nBody\n", file: "i.md")
-        #expect(source.fields["title"] == .string("Indented") && source.body == "Body\n", "\(source.fields) \(source.body)")
+    /// An indented `---` is Markdown (a code block, a rule), not front matter; a more indented
+    /// `---` inside front matter is a block scalar's text.
+    @Test func onlyAFenceAtTheLinesStartOpensOrClosesTheFrontMatter() throws {
+        let code = try FrontMatter.parse("    ---\n    title: example\n    ---\n\nThe above is how front matter looks.\n", file: "c.md")
+        #expect(code.fields.isEmpty && code.body.hasPrefix("    ---"))
         let block = try FrontMatter.parse("---\ntitle: T\ndescription: |\n  a\n  ---\n  b\n---\nBody\n", file: "b.md")
         #expect(block.fields["description"] == .string("a\n---\nb") && block.body == "Body\n", "\(block.fields)")
     }
@@ -97,6 +97,11 @@ import Testing
         #expect(throws: Diagnostic.error("s.md", SourceLocation(line: 2, column: 8),
                                          "invalid YAML front matter: an apostrophe inside single quotes ends the value; write it twice ('Ada''s story') or use double quotes (title: \"Ada's story\")")) {
             try FrontMatter.parse("---\ntitle: 'Ada's story'\n---\nText\n", file: "s.md")
+        }
+        // A {{ line before an error elsewhere is not blamed for it.
+        #expect(throws: Diagnostic.error("q.md", SourceLocation(line: 4, column: 10),
+                                         "invalid YAML front matter: an apostrophe inside single quotes ends the value; write it twice ('Ada''s story') or use double quotes (title: \"Ada's story\")")) {
+            try FrontMatter.parse("---\ntitle: \"Hello\n  {{x}} there\"\nsummary: 'Ada's story'\n---\nText\n", file: "q.md")
         }
         // Quoted or in a block, a value may start with {{; a block's text is no field.
         let fine = try FrontMatter.parse("---\nchannel: sms\nsubject: \"{{x}}\"\nvariants:\n  b:\n    body: |\n      {{referrer.name}}: {{link}}\n---\nHi\n", file: "f.md")

@@ -70,23 +70,18 @@ public enum FrontMatter {
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         // "\r\n" is one Character in Swift, so a split on "\n" alone kept a CRLF file whole.
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
-        // A blank line before the fence, or a space before or after it, cannot be seen in an
-        // editor: the fence is still meant, and read as Markdown the fields would title the page.
+        // A blank line before the fence, or a space after it, cannot be seen in an editor: the
+        // fence is still meant, and read as Markdown the fields would title the page.
         let firstLine = lines.firstIndex(where: { !$0.allSatisfy(\.isWhitespace) })
         if let firstLine, lines[firstLine].trimmingTrailingWhitespace() == "+++" {
             // Hugo's and Zola's TOML front matter would be published as the page's first text.
             throw Diagnostic.error(file, SourceLocation(line: firstLine + 1, column: 1),
                                    "front matter in TOML ('+++') is not read; write it in YAML between '---' lines (title: Some words)")
         }
-        // An indented fence is closed by one indented alike (a block scalar's `---` line, more
-        // indented, is text).
-        let indentation = firstLine.map { lines[$0].prefix { $0 == " " || $0 == "\t" } } ?? ""
-        guard let opening = firstLine, lines[opening].dropFirst(indentation.count).trimmingTrailingWhitespace() == "---" else {
+        guard let opening = firstLine, lines[opening].trimmingTrailingWhitespace() == "---" else {
             return MarkdownSource(file: file, fields: [:], fieldLocations: [:], body: text, bodyLine: 1)
         }
-        guard let closing = lines[(opening + 1)...].firstIndex(where: {
-            $0.hasPrefix(indentation) && ["---", "..."].contains($0.dropFirst(indentation.count).trimmingTrailingWhitespace())
-        }) else {
+        guard let closing = lines[(opening + 1)...].firstIndex(where: { ["---", "..."].contains($0.trimmingTrailingWhitespace()) }) else {
             throw Diagnostic.error(file, SourceLocation(line: opening + 1, column: 1), "front matter starts with '---' but has no closing '---' line")
         }
         // Yams counts lines within the YAML text, whose first line is the file's `yamlLine`.
@@ -130,7 +125,7 @@ public enum FrontMatter {
                 throw Diagnostic.error(file, place, "invalid YAML front matter: \(message)")
             }
             let errorLine = location(of: error, yamlLine: yamlLine).line
-            if let place = unquotedMustacheLine(in: yamlLines, firstLine: yamlLine), place.line <= errorLine {
+            if let place = unquotedMustacheLine(in: yamlLines, firstLine: yamlLine), place.line == errorLine {
                 throw Diagnostic.error(file, place, "invalid YAML front matter: \(unquotedMustache)")
             }
             if lines.indices.contains(errorLine - 1), let column = apostropheInSingleQuotes(lines[errorLine - 1]) {
@@ -291,7 +286,7 @@ public enum FrontMatter {
     }
 
     /// The first line whose value starts with an unquoted `{{` (`subject: {{x}} sent you…`,
-    /// `- {{x}}`), outside block scalars' text, for a YAML error that it caused further on.
+    /// `- {{x}}`), outside block scalars' text, for a YAML error on that line.
     private static func unquotedMustacheLine(in yamlLines: ArraySlice<Substring>, firstLine: Int) -> SourceLocation? {
         var blockIndentation: Int?
         for (offset, line) in yamlLines.enumerated() {
@@ -304,7 +299,7 @@ public enum FrontMatter {
                 rest = rest[rest.index(after: colon)...].drop { $0 == " " }
                 if rest.hasPrefix("|") || rest.hasPrefix(">") { blockIndentation = indentation }
             }
-            if rest.hasPrefix("{{") { return SourceLocation(line: firstLine + offset, column: line.count - rest.count + 1) }
+            if rest.hasPrefix("{{") { return SourceLocation(line: firstLine + offset, column: line.unicodeScalars.count - rest.unicodeScalars.count + 1) }
         }
         return nil
     }
@@ -315,7 +310,7 @@ public enum FrontMatter {
         guard let colon = line.firstIndex(of: ":") else { return nil }
         let value = line[line.index(after: colon)...].drop { $0 == " " }
         guard value.hasPrefix("'"), line.count(where: { $0 == "'" }) % 2 == 1 else { return nil }
-        return line.count - value.count + 1
+        return line.unicodeScalars.count - value.unicodeScalars.count + 1
     }
 
     /// The two slips people who write copy make most, told where they are and in their words:
