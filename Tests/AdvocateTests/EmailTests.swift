@@ -48,14 +48,18 @@ import Testing
     @Test func anEmailsSiteLinksCarryTheSitesAddress() throws {
         var fixture = SiteFixture()
         fixture.store.baseURL = "https://acme.example/refer/"
-        fixture.content["messaging/welcome.md"] = "---\ntitle: Welcome\nchannel: email\nsend: referral-to-friend\nsubject: Hi\n---\nRead [the terms](/terms/) and the [FAQ](../faq/) at {{program.url}}.\n"
+        fixture.content["messaging/welcome.md"] = "---\ntitle: Welcome\nchannel: email\nsend: referral-to-friend\nsubject: Hi\n---\n"
+            + "Read [the terms](/terms/) and the [FAQ](../faq/) at {{program.url}}. [Again](/refer/faq/), [once more](faq/).\n"
         let directory = try fixture.write()
+        // check agrees: each of these links leads to a page of the site, below its path.
+        let links = SiteChecker.check(SiteFixture.options(directory)).diagnostics.filter { $0.message.contains("link") || $0.message.contains("outside") }
+        #expect(links.isEmpty, "\(links)")
         let site = Site(inputs: try SiteInputs.load(SiteFixture.options(directory)))
         let referral = Referral(id: "rf_1", at: .now, referrer: site.referrers[0].code, name: "Grace Hopper", email: "grace@example.org",
                                 source: .email, variant: nil, consent: true)
         let email = try #require(Notifier(site: site).messages(forReferral: referral, at: .now).first)
-        #expect(email.body.hasPrefix("Read the terms (https://acme.example/refer/terms/) and the FAQ (https://acme.example/refer/faq/) at https://acme.example/refer."),
-                "\(email.body)")
+        #expect(email.body.hasPrefix("Read the terms (https://acme.example/refer/terms/) and the FAQ (https://acme.example/refer/faq/) at https://acme.example/refer. "
+                                     + "Again (https://acme.example/refer/faq/), once more (https://acme.example/refer/faq/)."), "\(email.body)")
     }
 
     /// What loading `fixture`'s site stops with; nil when it loads.

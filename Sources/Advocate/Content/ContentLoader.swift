@@ -18,7 +18,9 @@ public enum ContentLoader {
         [homeFile, termsFile, faqFile].contains(path) || path.hasPrefix(storiesFolder + "/")
     }
 
-    public static func load(from contentDirectory: String) -> (SiteContent, [Diagnostic]) {
+    /// The content below `contentDirectory`; `siteRoot` is the site's path below its host
+    /// (``SiteURLs/root``), for the site links of emails.
+    public static func load(from contentDirectory: String, siteRoot: String = "/") -> (SiteContent, [Diagnostic]) {
         var diagnostics = DiagnosticList()
         // Not a site without pages: the build would take them all down.
         if let problem = brokenLinkProblem(contentDirectory, kind: "folder") {
@@ -54,7 +56,7 @@ public enum ContentLoader {
             if let problem = folderProblem(path) { diagnostics.error(path, .start, problem) }
         }
         let stories = loadStories(Paths.join(contentDirectory, storiesFolder), diagnostics: &diagnostics)
-        let messages = loadMessages(Paths.join(contentDirectory, messagingFolder), diagnostics: &diagnostics)
+        let messages = loadMessages(Paths.join(contentDirectory, messagingFolder), siteRoot: siteRoot, diagnostics: &diagnostics)
         let assets = listFiles(Paths.join(contentDirectory, assetsFolder))
         return (SiteContent(home: home, terms: terms, faq: faq, stories: stories, messages: messages, assets: assets), diagnostics.all)
     }
@@ -241,11 +243,11 @@ public enum ContentLoader {
         }
     }
 
-    static func loadMessages(_ directory: String, diagnostics: inout DiagnosticList) -> [MessageTemplate] {
+    static func loadMessages(_ directory: String, siteRoot: String, diagnostics: inout DiagnosticList) -> [MessageTemplate] {
         listFiles(directory).filter { $0.hasSuffix(".md") && !$0.contains("/") }.compactMap { name in
             let path = Paths.join(directory, name)
             guard let source = readSource(path, isMessage: true, diagnostics: &diagnostics) else { return nil }
-            return MessageTemplateLoader.load(source, name: String(name.dropLast(3)), diagnostics: &diagnostics)
+            return MessageTemplateLoader.load(source, name: String(name.dropLast(3)), siteRoot: siteRoot, diagnostics: &diagnostics)
         }
     }
 

@@ -4,9 +4,11 @@ import Mustache
 enum MessageTemplateLoader {
     static let allowedKeys: Set<String> = ["title", "channel", "subject", "variants", "send"]
 
-    static func load(_ source: MarkdownSource, name: String, diagnostics: inout DiagnosticList) -> MessageTemplate? {
+    /// `siteRoot` is the path of the site below its host (`/`, or `/refer/`), which a link of an
+    /// email's Markdown to a site page may already start with.
+    static func load(_ source: MarkdownSource, name: String, siteRoot: String = "/", diagnostics: inout DiagnosticList) -> MessageTemplate? {
         var found = DiagnosticList()
-        let template = read(source, name: name, diagnostics: &found)
+        let template = read(source, name: name, siteRoot: siteRoot, diagnostics: &found)
         // Variants without their own body or subject share the file's, and with it its problems:
         // each is reported once.
         var reported = Set<String>()
@@ -16,7 +18,7 @@ enum MessageTemplateLoader {
         return template
     }
 
-    private static func read(_ source: MarkdownSource, name: String, diagnostics: inout DiagnosticList) -> MessageTemplate? {
+    private static func read(_ source: MarkdownSource, name: String, siteRoot: String, diagnostics: inout DiagnosticList) -> MessageTemplate? {
         _ = MarkdownContentType.registered
         _ = PlainTextContentType.registered
         let file = source.file
@@ -108,14 +110,14 @@ enum MessageTemplateLoader {
                 : source.placement(ofValue: "variants.\(variantName).subject", inField: "variants")
             if let variant = parseVariant(name: variantName, channel: channel, notification: notification, subject: ownSubject ?? subject,
                                           ownSubject: ownSubject != nil, subjectAt: subjectAt, body: body, ownBody: fields["body"]?.text != nil, bodyAt: bodyAt,
-                                          isShareMessage: notification == nil && !sendIsUnknown, source: source, diagnostics: &diagnostics) {
+                                          isShareMessage: notification == nil && !sendIsUnknown, source: source, siteRoot: siteRoot, diagnostics: &diagnostics) {
                 variants.append(variant)
             }
         }
         if names.isEmpty, let variant = parseVariant(name: nil, channel: channel, notification: notification, subject: subject, ownSubject: false,
                                                      subjectAt: source.placement(ofValue: "subject", inField: "subject"), body: source.body, ownBody: false,
                                                      bodyAt: .lines(from: source.bodyLine), isShareMessage: notification == nil && !sendIsUnknown,
-                                                     source: source, diagnostics: &diagnostics) {
+                                                     source: source, siteRoot: siteRoot, diagnostics: &diagnostics) {
             variants.append(variant)
         }
         guard !variants.isEmpty, !(channel == .email && subject == nil), !sendIsUnknown else { return nil }
@@ -128,7 +130,7 @@ enum MessageTemplateLoader {
     /// then name it) or the file's.
     private static func parseVariant(name: String?, channel: MessageChannel, notification: Notification?, subject: String?, ownSubject: Bool,
                                      subjectAt: TextPlacement, body: String, ownBody: Bool, bodyAt: TextPlacement, isShareMessage: Bool,
-                                     source: MarkdownSource, diagnostics: inout DiagnosticList) -> MessageVariant? {
+                                     source: MarkdownSource, siteRoot: String, diagnostics: inout DiagnosticList) -> MessageVariant? {
         let file = source.file
         var ok = true
         let available = MessageValues.variableNames(for: notification)
@@ -178,7 +180,7 @@ enum MessageTemplateLoader {
         // An email's body is parsed as Markdown first, so that its errors are placed in the body as written.
         let markdown = channel == .email ? parse(body, written: body, contentType: MarkdownContentType.name, escaping: .markdown, placement: bodyAt, what: "body", own: ownBody) : nil
         let text = channel == .email && markdown == nil ? nil
-            : parse(channel == .email ? Markdown.plainText(body) : body, written: body, contentType: PlainTextContentType.name, escaping: .text, placement: bodyAt,
+            : parse(channel == .email ? Markdown.plainText(body, siteRoot: siteRoot) : body, written: body, contentType: PlainTextContentType.name, escaping: .text, placement: bodyAt,
                     what: "body", own: ownBody)
         guard ok, let text else { return nil }
         if isShareMessage && !([subject, body].contains { $0.map(mentionsLink) ?? false }) {

@@ -125,14 +125,14 @@ public enum Markdown {
     /// unless the text is the address. A link to a page of the site (`/terms/`, `faq/`) means
     /// nothing in a mail client: it becomes `{{program.url}}/terms/`, for the message's Mustache
     /// pass to complete with the site's address.
-    public static func plainText(_ markdown: String) -> String {
+    public static func plainText(_ markdown: String, siteRoot: String = "/") -> String {
         withDocument(markdown) { document, _ in
-            appendAddresses(toLinksIn: document)
+            appendAddresses(toLinksIn: document, siteRoot: siteRoot)
             return takeString(cmark_render_plaintext(document, options, 0))
         }
     }
 
-    private static func appendAddresses(toLinksIn document: OpaquePointer) {
+    private static func appendAddresses(toLinksIn document: OpaquePointer, siteRoot: String) {
         var links: [OpaquePointer] = []
         let iterator = cmark_iter_new(document)
         while true {
@@ -148,7 +148,7 @@ public enum Markdown {
             guard let pointer = cmark_node_get_url(link) else { continue }
             let written = String(cString: pointer)
             let text = takeString(cmark_render_plaintext(link, options, 0)).trimmingWhitespace()
-            guard let address = mailAddress(of: written), ![text, "http://" + text, "https://" + text, "mailto:" + text].contains(address),
+            guard let address = mailAddress(of: written, siteRoot: siteRoot), ![text, "http://" + text, "https://" + text, "mailto:" + text].contains(address),
                   let suffix = cmark_node_new(CMARK_NODE_TEXT) else { continue }
             cmark_node_set_literal(suffix, " (\(address))")
             cmark_node_append_child(link, suffix)
@@ -156,15 +156,25 @@ public enum Markdown {
     }
 
     /// Where a link of an email leads, as the mail can say it: an absolute address or a template
-    /// value (`{{link}}`) as written, a site path below `{{program.url}}` (from the site's root,
-    /// as an email has no page to be relative to); nil for a link within the message (`#top`).
-    static func mailAddress(of address: String) -> String? {
+    /// value (`{{link}}`) as written, a site path below `{{program.url}}`; nil for a link within
+    /// the message (`#top`).
+    static func mailAddress(of address: String, siteRoot: String) -> String? {
         if address.isEmpty || address.hasPrefix("#") { return nil }
+        return sitePath(ofEmailLink: address, siteRoot: siteRoot).map { "{{program.url}}" + $0 } ?? address
+    }
+
+    /// A link of an email's Markdown as a path from the site's root, `/faq/`: an email has no
+    /// page to be relative to, so `../faq/` and `faq/` lead there too, and `/refer/faq/` below
+    /// a root `/refer/` is `/faq/`. Nil for an absolute address, a template value or a link
+    /// within the message.
+    public static func sitePath(ofEmailLink address: String, siteRoot: String) -> String? {
         let hasScheme = address.prefix { !"/?#".contains($0) }.contains(":")
-        if hasScheme || address.hasPrefix("//") || address.contains("{{") { return address }
+        if address.isEmpty || address.hasPrefix("#") || hasScheme || address.hasPrefix("//") || address.contains("{{") { return nil }
         var path = Substring(address)
         while let rest = ["./", "../"].lazy.compactMap({ path.hasPrefix($0) ? path.dropFirst($0.count) : nil }).first { path = rest }
-        return "{{program.url}}" + (path.hasPrefix("/") ? "" : "/") + path
+        if !path.hasPrefix("/") { path = "/" + path }
+        if siteRoot != "/", path.hasPrefix(siteRoot) { path = path.dropFirst(siteRoot.count - 1) }
+        return String(path)
     }
 
     private static func withDocument<T>(_ markdown: String, _ body: (OpaquePointer, UnsafeMutablePointer<cmark_llist>?) -> T) -> T {

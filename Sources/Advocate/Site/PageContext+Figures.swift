@@ -170,7 +170,7 @@ extension PageContext {
             if let subject = preview.message.subject { item["subject"] = .text(subject) }
             if let html = preview.message.html {
                 // Each email's ids apart from the others' on this one page (two `## Hi` headings, two `[^1]` notes).
-                item["html"] = .text(Markdown.prefixingIDs(in: html, with: "m\(index + 1)-"))
+                item["html"] = .text(site.urls.rootingEmailLinks(inHTML: Markdown.prefixingIDs(in: html, with: "m\(index + 1)-")))
             }
             return .object(item)
         })

@@ -102,7 +102,8 @@ public struct SiteInputs: Sendable {
         var diagnostics = DiagnosticList()
         let reading = readStore()
         diagnostics.append(contentsOf: reading.diagnostics)
-        let (content, contentDiagnostics) = ContentLoader.load(from: options.contentDirectory)
+        let siteRoot = reading.standIn.map { SiteURLs(baseURL: $0.program.baseURL).root } ?? "/"
+        let (content, contentDiagnostics) = ContentLoader.load(from: options.contentDirectory, siteRoot: siteRoot)
         diagnostics.append(contentsOf: contentDiagnostics)
         let (theme, themeDiagnostics) = Theme.load(from: options.templatesDirectory)
         diagnostics.append(contentsOf: themeDiagnostics)

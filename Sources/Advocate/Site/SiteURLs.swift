@@ -49,6 +49,24 @@ public struct SiteURLs: Sendable {
         return output
     }
 
+    /// An email's Markdown as HTML (the /messaging/ preview) with each site link as the email
+    /// gives it: from the site's root, below its path (`faq/` and `/faq/` as `/refer/faq/`).
+    /// cmark's safe mode writes every attribute itself, so ` href="` in its output is a link's.
+    public func rootingEmailLinks(inHTML html: String) -> String {
+        var output = ""
+        var rest = html[...]
+        while let attribute = rest.firstRange(of: #/ (href|src)="/#) {
+            output += rest[..<attribute.upperBound]
+            rest = rest[attribute.upperBound...]
+            let value = rest.prefix { $0 != "\"" }
+            if let sitePath = Markdown.sitePath(ofEmailLink: String(value), siteRoot: root) {
+                output += path(sitePath)
+                rest = rest[value.endIndex...]
+            }
+        }
+        return output + rest
+    }
+
     /// A referrer's shareable page, `/r/<code>/`.
     public static func referrerPath(_ code: String) -> String { "/r/\(code)/" }
     /// A private stats page, `/stats/<token>/`.
