@@ -342,6 +342,11 @@ import Testing
                       ("<svg xmlns=\"http://www.w3.org/2000/svg\"><foreignObject><iframe xmlns=\"http://www.w3.org/1999/xhtml\" src=\"data:text/html,x\"/></foreignObject></svg>", true),
                       ("<svg xmlns=\"http://www.w3.org/2000/svg\"><a href=\"JavaScript:alert(1)\"><rect/></a></svg>", true),
                       ("<svg xmlns=\"http://www.w3.org/2000/svg\"><a href=\"&#106;avascript:alert(1)\"><rect/></a></svg>", true),
+                      ("<svg xmlns=\"http://www.w3.org/2000/svg\"><a href=\"java&#115;cript:alert(1)\"><rect/></a></svg>", true),
+                      ("<svg xmlns=\"http://www.w3.org/2000/svg\"><a href=\"javascript&#x3A;alert(1)\"><rect/></a></svg>", true),
+                      ("<svg xmlns=\"http://www.w3.org/2000/svg\"><a href=\"java&#9;script:alert(1)\"><rect/></a></svg>", true),
+                      ("<!DOCTYPE svg [<!ENTITY x \"&#60;script&#62;\">]><svg xmlns=\"http://www.w3.org/2000/svg\">&x;</svg>", true),
+                      ("<?xml-stylesheet type=\"text/xsl\" href=\"x.xsl\"?><svg xmlns=\"http://www.w3.org/2000/svg\"/>", true),
                       ("<svg xmlns=\"http://www.w3.org/2000/svg\"><title>Acme online</title><desc>Scripts, objects and handlers</desc></svg>", false)])
     func aLogoWithAScriptIsAWarning(svg: String, warned: Bool) throws {
         var site = SiteFixture()

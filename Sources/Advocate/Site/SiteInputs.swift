@@ -168,7 +168,7 @@ public struct SiteInputs: Sendable {
         }
         if let logo = brand.logo, content.assets.contains(logo), logo.lowercased().hasSuffix(".svg"), svgHasScript(asset(logo)) {
             diagnostics.warning(programFile, brand.logoLocation,
-                                "brand.logo \"\(logo)\" holds a script (<script>, or an on… attribute): it runs for anyone who opens the logo's address, "
+                                "brand.logo \"\(logo)\" holds a script (<script>, an on… attribute, a javascript: link, embedded HTML or an XSLT stylesheet): it runs for anyone who opens the logo's address, "
                                 + "on the portal's own site, where the private stats pages are; export the SVG again without scripts")
         }
     }
@@ -191,12 +191,27 @@ public struct SiteInputs: Sendable {
     static func svgHasScript(_ path: String) -> Bool {
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
-        let text = String(decoding: (try? handle.read(upToCount: 2 << 20)) ?? Data(), as: UTF8.self).lowercased()
+        let text = decodingCharacterReferences(String(decoding: (try? handle.read(upToCount: 2 << 20)) ?? Data(), as: UTF8.self)).lowercased()
         // A script under any namespace prefix (`<svg:script>`, `<x:script>`), HTML that can run
-        // one (`<foreignObject>`, frames), an event attribute, or a javascript: address.
+        // one (`<foreignObject>`, frames), an event attribute, a javascript: address (written
+        // with character references, or tabs, which a browser drops from it), entities declared
+        // in the file (which can hide any of these), or an XSLT stylesheet.
+        let address = text.filter { $0 != "\t" && $0 != "\n" && $0 != "\r" }
         return text.range(of: #"<([a-z0-9_.-]+:)?(script|foreignobject|iframe|embed|object|handler)\b"#, options: .regularExpression) != nil
             || text.range(of: #"\son[a-z]+\s*="#, options: .regularExpression) != nil
-            || text.range(of: #"(javascript|vbscript)\s*:|&#(x0*6a|0*106);"#, options: .regularExpression) != nil
+            || address.range(of: #"(javascript|vbscript)\s*:"#, options: .regularExpression) != nil
+            || text.contains("<!entity") || text.contains("<?xml-stylesheet")
+    }
+
+    /// `text` with its numeric character references (`&#115;`, `&#x3A;`) as the characters they
+    /// name, as an XML parser reads them.
+    static func decodingCharacterReferences(_ text: String) -> String {
+        guard text.contains("&#") else { return text }
+        return text.replacing(#/&#([xX][0-9a-fA-F]{1,6}|[0-9]{1,7});/#) { match in
+            let digits = match.output.1
+            let value = digits.first == "x" || digits.first == "X" ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits)
+            return value.flatMap(Unicode.Scalar.init).map { String(Character($0)) } ?? String(match.output.0)
+        }
     }
 
     /// Whether the file starts as a PNG, JPEG, GIF or WebP does: what its name says is not enough
