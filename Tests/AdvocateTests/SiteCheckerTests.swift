@@ -178,7 +178,7 @@ import Testing
         let directory = try site.write()
         let found = SiteChecker.check(SiteFixture.options(directory)).diagnostics.filter { $0.message.contains("no description") }.map(\.description)
         #expect(found.count == 1 && found[0].hasSuffix("faq.md:4:6: warning: the picture /assets/site.css has no description (and 1 more), "
-                                                       + "so screen readers pass over it; describe what it shows: ![A bouquet of tulips](/assets/site.css)"), "\(found)")
+                                                       + "so screen readers pass over it; describe what it shows: ![A bouquet of tulips](/assets/site.css) (a picture that is only decoration belongs in the theme)"), "\(found)")
     }
 
     /// Text whose parse time grows with the square of its size is refused before it is parsed:
@@ -189,11 +189,13 @@ import Testing
         site.content["stories/slow.md"] = "---\ntitle: Slow\n---\n" + String(repeating: "![[]()", count: 20_001) + "\n"
         site.content["messaging/many.md"] = "---\nchannel: sms\n---\n" + String(repeating: "{{link}}", count: 2_001) + "\n"
         site.pageTemplates["thanks"] = String(repeating: "{{site.name}}", count: 2_001)
+        site.content["stories/wide.md"] = "---\ntitle: Wide\n---\n" + String(repeating: "|h", count: 300) + "|\n" + String(repeating: "|-", count: 300) + "|\n|x|\n"
         let directory = try site.write()
         let errors = SiteChecker.check(SiteFixture.options(directory)).diagnostics.filter { $0.severity == .error }.map(\.description)
         #expect(errors.contains { $0.contains("stories/slow.md:1:1: error: the file has 40,002 '[' where at most 20,000 are read") }, "\(errors)")
         #expect(errors.contains { $0.contains("messaging/many.md:1:1: error: the message has 2,001 Mustache tags") }, "\(errors)")
         #expect(errors.contains { $0.contains("thanks.mustache:1:1: error: the template has 2,001 Mustache tags") }, "\(errors)")
+        #expect(errors.contains { $0.contains("stories/wide.md:4:1: error: this line has 301 '|' where at most 256 are read") }, "\(errors)")
     }
 
     @Test func brokenLinksAreReportedWhereTheyWereWritten() throws {

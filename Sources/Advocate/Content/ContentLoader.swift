@@ -70,6 +70,11 @@ public enum ContentLoader {
     /// holding the lock every Markdown render waits on); 20,000 take about 2 s.
     static let maximumBrackets = 20_000
 
+    /// The most `|` on one line: a GFM table gives every row as many cells as its header has
+    /// columns, so 16 KB of Markdown (a header of 2,000 columns, 2,000 short rows) made a 40 MB
+    /// page in 11 s.
+    static let maximumPipesOnALine = 256
+
     /// A Markdown file's front matter and body; nil, with an error, when it cannot be read or is
     /// too large, for a message too when it has more Mustache tags than ``MustacheTags/maximumCount``.
     static func readSource(_ path: String, isMessage: Bool = false, diagnostics: inout DiagnosticList) -> MarkdownSource? {
@@ -93,6 +98,21 @@ public enum ContentLoader {
         guard brackets <= maximumBrackets else {
             diagnostics.error(path, .start, "the file has \(Formatting.grouped(Int64(brackets))) '[' where at most \(Formatting.grouped(Int64(maximumBrackets))) are read "
                               + "(Markdown's parser slows with the square of their number): split the page")
+            return nil
+        }
+        var pipes = 0, widest = (pipes: 0, line: 1), line = 1
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "|") { pipes += 1 }
+            if byte == UInt8(ascii: "\n") {
+                if pipes > widest.pipes { widest = (pipes, line) }
+                pipes = 0
+                line += 1
+            }
+        }
+        if pipes > widest.pipes { widest = (pipes, line) }
+        guard widest.pipes <= maximumPipesOnALine else {
+            diagnostics.error(path, SourceLocation(line: widest.line, column: 1), "this line has \(Formatting.grouped(Int64(widest.pipes))) '|' where at most "
+                              + "\(maximumPipesOnALine) are read (a table's columns: every row gets one cell a column of its header); split the table")
             return nil
         }
         if isMessage, let problem = MustacheTags.tooMany(in: text) {
@@ -124,7 +144,7 @@ public enum ContentLoader {
         warnAboutOmittedHTML(rendered.omittedHTML, file: path, bodyLine: source.bodyLine, diagnostics: &diagnostics)
         warnAboutDroppedLinks(rendered.droppedLinks, file: path, bodyLine: source.bodyLine, diagnostics: &diagnostics)
         warnAboutFirst(rendered.undescribedPictures, file: path, bodyLine: source.bodyLine, diagnostics: &diagnostics) { first, more in
-            "the picture \(first.text) has no description\(more), so screen readers pass over it; describe what it shows: ![A bouquet of tulips](\(first.text))"
+            "the picture \(first.text) has no description\(more), so screen readers pass over it; describe what it shows: ![A bouquet of tulips](\(first.text)) (a picture that is only decoration belongs in the theme)"
         }
         let field = { (name: String) in ContentPage.text(of: source.fields[name]) }
         // A `# Heading` opening the page (comments before it aside: they show nothing) is its title

@@ -211,14 +211,14 @@ public enum Markdown {
         return String(cString: pointer)
     }
 
-    /// `omitted` with columns counted in characters, as every other message counts them: cmark
-    /// counts bytes.
+    /// `omitted` with columns counted in Unicode scalars, as every other message counts them:
+    /// cmark counts bytes.
     private static func inCharacters(_ omitted: [OmittedHTML], of markdown: String) -> [OmittedHTML] {
         let lines = markdown.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
         return omitted.map { found in
             guard lines.indices.contains(found.line - 1) else { return found }
             var placed = found
-            placed.column = String(decoding: lines[found.line - 1].utf8.prefix(max(found.column - 1, 0)), as: UTF8.self).count + 1
+            placed.column = lines[found.line - 1].utf8.prefix(max(found.column - 1, 0)).count { !SourceLocation.isContinuation($0) } + 1
             return placed
         }
     }
