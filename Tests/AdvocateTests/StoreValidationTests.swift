@@ -52,6 +52,17 @@ import Testing
         #expect(code?.description.contains("\\u{1B}[2Jx") == true && code?.description.contains("\u{1B}") == false, "\(String(describing: code))")
     }
 
+    /// A line longer than any valid one is refused before it is parsed (one of 500 MB took
+    /// 1.7 GB), at its line; its statuses are not called unknown.
+    @Test func anOverlongJournalLineIsRefusedUnread() throws {
+        let long = #"{"type":"referral","id":"rf_big","at":"2026-03-01T09:30:00Z","referrer":"ada","name":""# + String(repeating: "x", count: 300_000)
+            + #"","email":"g@example.com"}"#
+        let journal = long + "\n" + #"{"type":"status","id":"rf_big","at":"2026-03-02T09:30:00Z","status":"contacted"}"# + "\n"
+        let found = try diagnostics(journal: journal).filter { $0.severity == .error }
+        #expect(found.map(\.description).count == 1, "\(found)")
+        #expect(found.first?.line == 1 && found.first?.message.hasPrefix("this line is 300,") == true, "\(found)")
+    }
+
     /// A friend's reward may be left out or null (a program that gives friends nothing); one
     /// given without its description is an error at its field, never a load that fails unexplained.
     @Test func aFriendRewardMayBeLeftOutButNotHalfGiven() throws {

@@ -139,6 +139,15 @@ enum JournalReader {
             // A byte order mark (an editor on Windows may write one) is not part of the first line.
             let lineStart = start == 0 && bytes.starts(with: byteOrderMark) ? byteOrderMark.count : start
             guard lineStart <= end, let line = content(ofLine: bytes[lineStart..<end]) else { continue }
+            // Refused before it is parsed: a line of 500 MB (one long name) took 1.7 GB to read
+            // only to be refused for its length.
+            guard line.count <= maximumLineBytes else {
+                result.diagnostics.error(file, SourceLocation(line: lineNumber, column: 1),
+                                         "this line is \(Formatting.grouped(Int64(line.count))) bytes; a journal line is at most "
+                                         + "\(Formatting.grouped(Int64(maximumLineBytes))) (its text fields hold \(Formatting.grouped(Int64(StoreRules.maximumStoredTextLength))) characters at most)")
+                if let id = referralID(ofMalformed: line.prefix(4096)) { result.unloadedReferralIDs.insert(id) }
+                continue
+            }
             let node: JSONNode
             do {
                 node = try JSONParser.parse(Array(line), firstLine: lineNumber)
@@ -166,6 +175,9 @@ enum JournalReader {
             }
         }
     }
+
+    /// The longest line read: room for every field at its longest, four bytes a character.
+    static let maximumLineBytes = 256 * 1024
 
     /// The id of a referral line that is not valid JSON (`…"id":"rf_7",…}}`), read as the text
     /// after `"id":`, when the line names a referral and is no status line (its malformed part
