@@ -686,6 +686,16 @@ import Testing
         #expect(found[0].severity == .warning && found[0].message.contains("unknown field 'emial'"))
     }
 
+    /// Twenty unknown fields of an object are named, the rest counted in one warning: a file of
+    /// a million printed a million lines.
+    @Test func manyUnknownFieldsAreCountedNotEachNamed() throws {
+        let extra = (1...1_000).map { #""x\#($0)": 1"# }.joined(separator: ", ")
+        let entry = #"{"code": "ada", "name": "Ada", "email": "ada@example.com", "statsToken": "k3v9q0c8m2x7w1r5t4y6u8i0ab", "# + extra + "}"
+        let found = try diagnostics(referrers: referrersJSON(entry), journal: "")
+        #expect(found.count == 21, "\(found.count)")
+        #expect(found.last?.message.hasSuffix("980 more unknown fields, not named one by one") == true, "\(String(describing: found.last))")
+    }
+
     @Test func joinedReferrersFromTheJournalJoinTheRoster() throws {
         let journal = """
             {"type":"referrer","at":"2026-05-02T10:00:00Z","code":"linus","name":"Linus T.","email":"linus@example.com","segment":"customer","statsToken":"q8w7e6r5t4y3u2i1o0p9a8s7d6"}

@@ -91,11 +91,20 @@ struct ObjectReader {
     /// not a set: every journal line is checked, and comparing its few keys with a handful of
     /// short names is cheaper than hashing them (half a second of CPU at a million lines, perf).
     mutating func warnAboutUnknownKeys(allowed: [String]) {
-        for member in memberList where !allowed.contains(member.key) {
+        let unknown = memberList.lazy.filter { !allowed.contains($0.key) }
+        for member in unknown.prefix(Self.unknownKeysNamed) {
             diagnostics.warning(file, member.keyLocation,
                                 "\(context): " + UnknownKey.warning(member.key, allowed: allowed))
         }
+        let more = unknown.count - Self.unknownKeysNamed
+        if more > 0, let next = unknown.dropFirst(Self.unknownKeysNamed).first {
+            diagnostics.warning(file, next.keyLocation, "\(context): \(Formatting.grouped(Int64(more))) more unknown fields, not named one by one")
+        }
     }
+
+    /// The unknown fields of one object named each in a warning: a file of a million (a script
+    /// gone wrong) printed a million lines.
+    static let unknownKeysNamed = 20
 
     private mutating func missing(_ key: String, _ what: String) {
         diagnostics.error(file, node.location, "\(context): missing required field '\(key)' (\(what))")
