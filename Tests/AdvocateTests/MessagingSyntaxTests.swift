@@ -11,6 +11,15 @@ import Testing
         return diagnostics.all.map(\.description)
     }
 
+    /// Site links get the site's address through `{{program.url}}`, which other delimiters leave
+    /// as written: such an email is warned of, one with its links in full is not.
+    @Test func anEmailWithOtherDelimitersAndSiteLinksIsAWarning() throws {
+        let found = try problems("{{=<% %>=}}Hi <%referrer.name%>, see [the terms](/terms/) and <%link%>", channel: "email")
+        #expect(found == ["m.md:5:1: warning: body: this email sets other Mustache delimiters, so its links to pages of the site go out without the site's address; "
+                          + "write them in full (https://…/terms/)"], "\(found)")
+        #expect(try problems("{{=<% %>=}}Hi, see [the terms](https://acme.example/terms/) and <%link%>", channel: "email").isEmpty)
+    }
+
     @Test(arguments: [
         ("Hi {{#", "m.md:5:4: error: body: invalid Mustache: the tag '{{#' is not closed with '}}'"),
         ("Hi {{{link", "m.md:5:4: error: body: invalid Mustache: the tag '{{{link' is not closed with '}}}'"),

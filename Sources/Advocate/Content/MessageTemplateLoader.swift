@@ -179,8 +179,15 @@ enum MessageTemplateLoader {
                                                    what: "subject", own: ownSubject) }
         // An email's body is parsed as Markdown first, so that its errors are placed in the body as written.
         let markdown = channel == .email ? parse(body, written: body, contentType: MarkdownContentType.name, escaping: .markdown, placement: bodyAt, what: "body", own: ownBody) : nil
+        let plain = channel == .email ? Markdown.plainText(body, siteRoot: siteRoot) : body
+        // The site's address is added to site links as `{{program.url}}`, which other delimiters
+        // leave as it is written.
+        if channel == .email, plain.contains("{{program.url}}"), body.contains("{{=") {
+            diagnostics.warning(file, bodyAt.location(line: 1, column: 1), "body\(MessageVariant.label(ownBody ? name : nil)): this email sets other Mustache delimiters, "
+                                + "so its links to pages of the site go out without the site's address; write them in full (https://…/terms/)")
+        }
         let text = channel == .email && markdown == nil ? nil
-            : parse(channel == .email ? Markdown.plainText(body, siteRoot: siteRoot) : body, written: body, contentType: PlainTextContentType.name, escaping: .text, placement: bodyAt,
+            : parse(plain, written: body, contentType: PlainTextContentType.name, escaping: .text, placement: bodyAt,
                     what: "body", own: ownBody)
         guard ok, let text else { return nil }
         if isShareMessage && !([subject, body].contains { $0.map(mentionsLink) ?? false }) {
