@@ -171,6 +171,16 @@ import Testing
         #expect(found.contains { $0.hasPrefix("/terms/#Nothing names no part of /terms/: it has no id=\"Nothing\"; link to one of its headings' ids") }, "\(found)")
     }
 
+    /// A broken site link in an email, written relative (`nope/`), is named in the email's file
+    /// though /messaging/ shows it from the site's root.
+    @Test func aBrokenLinkInAnEmailIsNamedWhereItIsWritten() throws {
+        var site = SiteFixture()
+        site.content["messaging/email.md"] = "---\ntitle: Email\nchannel: email\nsubject: Hi\n---\nHi {{link}}\n\nSee [this](nope/).\n"
+        let directory = try site.write()
+        let found = SiteChecker.check(SiteFixture.options(directory)).diagnostics.filter { $0.message.contains("broken internal link") }
+        #expect(found.map(\.description) == ["\(directory.file("content/messaging/email.md")):8:12: error: broken internal link: /nope/ (no page or asset at /nope)"], "\(found)")
+    }
+
     /// A picture without a description is passed over by screen readers: a warning at it.
     @Test func aPictureWithoutADescriptionIsAWarning() throws {
         var site = SiteFixture()

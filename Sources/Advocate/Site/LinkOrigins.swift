@@ -46,6 +46,12 @@ struct LinkOrigins {
             forms += forms.map { "{{site.root}}" + $0.dropFirst(root.count) }
             if root != "/" { forms += forms.filter { !$0.hasPrefix("{{") }.map { "/" + $0.dropFirst(root.count) } }
         }
+        // An email's site links are shown from the root (an email has no page to be relative
+        // to): `/faq/` may be written `faq/`, `./faq/` or `../faq/`.
+        if case .messaging = page {
+            let fromRoot = forms.filter { $0.hasPrefix("/") && !$0.hasPrefix("//") }.map { $0.dropFirst() }
+            forms += fromRoot.flatMap { ["\($0)", "./\($0)", "../\($0)"] }
+        }
         for file in markdownFiles(of: page) + templates {
             guard let text = texts[file] else { continue }
             for form in forms {
@@ -81,7 +87,7 @@ struct LinkOrigins {
                 let prefix = text[..<range.lowerBound].utf8
                 let lineStart = prefix.lastIndex(of: UInt8(ascii: "\n")).map(prefix.index(after:)) ?? prefix.startIndex
                 return SourceLocation(line: prefix.count { $0 == UInt8(ascii: "\n") } + 1,
-                                      column: text[lineStart..<range.lowerBound].count + 1)
+                                      column: text[lineStart..<range.lowerBound].unicodeScalars.count + 1)
             }
             searchStart = range.upperBound
         }
