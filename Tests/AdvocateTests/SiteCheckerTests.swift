@@ -80,6 +80,8 @@ import Testing
         let directory = try site.write()
         let found = try Self.check(directory)
         #expect(found.map(\.message) == ["X message: with their names, 1 referrer's message is past its limit, where the sample on /messaging/ is not; the longest, bob's, is over the channel's limit: 301 / 280"], "\(found)")
+        // At the body that is too long, not the file's first line.
+        #expect(found.map(\.line) == [4], "\(found)")
     }
 
     /// A long name can make an SMS that is one message for the sample two, each billed: check

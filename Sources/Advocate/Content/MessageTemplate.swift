@@ -69,6 +69,9 @@ public struct MessageVariant: Sendable {
     public var text: MessageText
     /// Email only: the body as Markdown, with values escaped for Markdown.
     public var markdown: MessageText?
+    /// Where its body starts in the file (a variant's `body:`, or the text below the front
+    /// matter), for a warning about its length.
+    public var bodyLocation = SourceLocation.start
 
     /// How a message names a variant: ` (variant b)`, nothing without one.
     static func label(_ name: String?) -> String {

@@ -194,7 +194,7 @@ enum MessageTemplateLoader {
             diagnostics.warning(file, bodyAt.location(line: 1, column: 1),
                                 "body\(MessageVariant.label(ownBody ? name : nil)): this share message has no {{link}}, so it goes out without the referrer's link")
         }
-        return MessageVariant(name: name, subject: subjectTemplate, text: text, markdown: markdown)
+        return MessageVariant(name: name, subject: subjectTemplate, text: text, markdown: markdown, bodyLocation: bodyAt.location(line: 1, column: 1))
     }
 
     /// Whether `text` shows the referrer's link (`{{link}}`, `{{{link}}}`, in a section or not).

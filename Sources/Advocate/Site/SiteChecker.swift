@@ -116,7 +116,8 @@ public enum SiteChecker {
             let referrers = "with their names, \(count) referrer\(count == 1 ? "'s message" : "s' messages")"
             let what = template.channel == .sms ? "\(count == 1 ? "is" : "are") sent as more SMS than the sample on /messaging/"
                 : "\(count == 1 ? "is" : "are") past its limit, where the sample on /messaging/ is not"
-            diagnostics.warning(template.file, .start, "\(template.channel.label) message: \(referrers) \(what); the longest, \(worst.code)'s"
+            let at = template.variant(named: worst.variant)?.bodyLocation ?? .start
+            diagnostics.warning(template.file, at, "\(template.channel.label) message: \(referrers) \(what); the longest, \(worst.code)'s"
                                 + "\(MessageVariant.label(worst.variant)), \(worst.length.pastTheLimit): \(worst.length.summary)")
         }
     }
@@ -124,7 +125,7 @@ public enum SiteChecker {
     static func checkMessageLengths(_ site: Site, diagnostics: inout DiagnosticList) {
         for preview in MessagingPreview.previews(site, referrer: MessagingPreview.sampleReferrer(site)) where preview.length.over {
             let variant = MessageVariant.label(preview.variant)
-            diagnostics.warning(preview.template.file, .start,
+            diagnostics.warning(preview.template.file, preview.template.variant(named: preview.variant)?.bodyLocation ?? .start,
                                 "\(preview.template.channel.label) message\(variant) \(preview.length.pastTheLimit): \(preview.length.summary)")
         }
     }
