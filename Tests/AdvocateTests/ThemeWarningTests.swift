@@ -22,9 +22,11 @@ import Testing
         try directory.write("templates/partials/home.mustache.bak", "x")
         try directory.write("templates/assets/site.css", "body{}")
         try directory.write("templates/.DS_Store", "x")
+        try FileManager.default.createDirectory(atPath: directory.file("templates/home2.mustache"), withIntermediateDirectories: false)
         #expect(ThemeLint.filesNotRead(directory: directory.file("templates")).map(\.description) == [
             "\(directory.file("templates/extra.html")):1:1: warning: not read: only *.mustache files are templates, and only what is in templates/assets/ is copied into the site",
             "\(directory.file("templates/partials/home.mustache.bak")):1:1: warning: not read: only *.mustache files are templates, and only what is in templates/assets/ is copied into the site",
+            "\(directory.file("templates/home2.mustache")):1:1: warning: not read: a folder, not a template (a template is a *.mustache file)",
         ])
     }
 

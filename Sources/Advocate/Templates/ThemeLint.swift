@@ -30,6 +30,8 @@ enum ThemeLint {
         ContentLoader.listFilesAndLinks(directory)
             .filter { !$0.hasSuffix(".mustache") && !$0.hasPrefix("assets/") }
             .map { .warning(Paths.join(directory, $0), .start, "not read: only *.mustache files are templates, and only what is in templates/assets/ is copied into the site") }
+            + ContentLoader.subfolders(of: directory).filter { $0.hasSuffix(".mustache") && !$0.hasPrefix("assets/") }.sorted()
+            .map { .warning(Paths.join(directory, $0), .start, "not read: a folder, not a template (a template is a *.mustache file)") }
     }
 
     static func warnings(_ templates: [Source]) -> [Diagnostic] {
