@@ -480,7 +480,7 @@ import Testing
         #expect(problems.contains { $0.contains("templates/zz-broken.mustache:1:1: error: template syntax error") })
         #expect(problems.contains { $0.contains("templates/thanks.mustache:") && $0.contains("warning: 'page.titel' is not a value any page provides") })
         #expect(problems.contains { $0.contains("thanks") && $0.contains("error: broken internal link: /nowhere/") })
-        #expect(problems.contains { $0.contains("content/messaging/zz-long.md:1:1: warning: SMS message is longer than one SMS (sent and billed as 2 messages)") })
+        #expect(problems.contains { $0.contains("content/messaging/zz-long.md:4:1: warning: SMS message is longer than one SMS (sent and billed as 2 messages)") })
         #expect(result.stdout.contains("4 errors"), "\(result.stdout)")
     }
 
