@@ -91,14 +91,20 @@ struct ObjectReader {
     /// not a set: every journal line is checked, and comparing its few keys with a handful of
     /// short names is cheaper than hashing them (half a second of CPU at a million lines, perf).
     mutating func warnAboutUnknownKeys(allowed: [String]) {
-        let unknown = memberList.lazy.filter { !allowed.contains($0.key) }
-        for member in unknown.prefix(Self.unknownKeysNamed) {
-            diagnostics.warning(file, member.keyLocation,
-                                "\(context): " + UnknownKey.warning(member.key, allowed: allowed))
+        // One pass: a journal's every line comes through here.
+        var named = 0, more = 0
+        var firstUnnamed: SourceLocation?
+        for member in memberList where !allowed.contains(member.key) {
+            if named < Self.unknownKeysNamed {
+                diagnostics.warning(file, member.keyLocation, "\(context): " + UnknownKey.warning(member.key, allowed: allowed))
+                named += 1
+            } else {
+                if firstUnnamed == nil { firstUnnamed = member.keyLocation }
+                more += 1
+            }
         }
-        let more = unknown.count - Self.unknownKeysNamed
-        if more > 0, let next = unknown.dropFirst(Self.unknownKeysNamed).first {
-            diagnostics.warning(file, next.keyLocation, "\(context): \(Formatting.grouped(Int64(more))) more unknown fields, not named one by one")
+        if let firstUnnamed {
+            diagnostics.warning(file, firstUnnamed, "\(context): \(Formatting.grouped(Int64(more))) more unknown fields, not named one by one")
         }
     }
 
