@@ -94,22 +94,25 @@ public enum ContentLoader {
             diagnostics.error(path, error.location, "the file is not valid UTF-8 text from here on; save it as UTF-8")
             return nil
         }
-        let brackets = text.utf8.count { $0 == UInt8(ascii: "[") }
+        // One pass for both bounds: '[' in the file, '|' on its widest line.
+        var brackets = 0, pipes = 0, widest = (pipes: 0, line: 1), line = 1
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "["): brackets += 1
+            case UInt8(ascii: "|"): pipes += 1
+            case UInt8(ascii: "\n"):
+                if pipes > widest.pipes { widest = (pipes, line) }
+                pipes = 0
+                line += 1
+            default: break
+            }
+        }
+        if pipes > widest.pipes { widest = (pipes, line) }
         guard brackets <= maximumBrackets else {
             diagnostics.error(path, .start, "the file has \(Formatting.grouped(Int64(brackets))) '[' where at most \(Formatting.grouped(Int64(maximumBrackets))) are read "
                               + "(Markdown's parser slows with the square of their number): split the page")
             return nil
         }
-        var pipes = 0, widest = (pipes: 0, line: 1), line = 1
-        for byte in text.utf8 {
-            if byte == UInt8(ascii: "|") { pipes += 1 }
-            if byte == UInt8(ascii: "\n") {
-                if pipes > widest.pipes { widest = (pipes, line) }
-                pipes = 0
-                line += 1
-            }
-        }
-        if pipes > widest.pipes { widest = (pipes, line) }
         guard widest.pipes <= maximumPipesOnALine else {
             diagnostics.error(path, SourceLocation(line: widest.line, column: 1), "this line has \(Formatting.grouped(Int64(widest.pipes))) '|' where at most "
                               + "\(maximumPipesOnALine) are read (a table's columns: every row gets one cell a column of its header); split the table")

@@ -163,12 +163,10 @@ public enum FrontMatter {
     static func surprises(in yamlLines: ArraySlice<Substring>, firstLine: Int, fields: [String: FrontMatterValue], file: String) -> [Diagnostic] {
         var found: [Diagnostic] = []
         for (offset, line) in yamlLines.enumerated() {
-            guard let colon = line.firstIndex(of: ":"), let first = line.first, !first.isWhitespace, first != "#" else { continue }
-            let key = String(line[..<colon])
-            let afterColon = line[line.index(after: colon)...]
-            guard afterColon.first == " ", let start = afterColon.firstIndex(where: { $0 != " " }), let value = fields[key] else { continue }
-            let written = line[start...].trimmingTrailingWhitespace()
-            let location = SourceLocation(line: firstLine + offset, column: line.distance(from: line.startIndex, to: start) + 1)
+            guard let first = line.first, !first.isWhitespace, first != "#", let (key, rest) = field(of: line), !rest.isEmpty,
+                  let value = fields[String(key)] else { continue }
+            let written = rest.trimmingTrailingWhitespace()
+            let location = SourceLocation(line: firstLine + offset, column: line.distance(from: line.startIndex, to: rest.startIndex) + 1)
             if written.hasPrefix("#"), value == .null {
                 found.append(.warning(file, location, "'\(key)' is empty: YAML reads what follows '#' as a comment; to keep it, quote it: \(key): \"\(written)\""))
             } else if written.hasPrefix("!"), !written.hasPrefix("!!") {
@@ -295,13 +293,22 @@ public enum FrontMatter {
             blockIndentation = nil
             var rest = line.dropFirst(indentation)
             if rest.hasPrefix("- ") { rest = rest.dropFirst(2).drop { $0 == " " } }
-            if !rest.hasPrefix("{{"), let colon = rest.firstIndex(of: ":"), rest[rest.index(after: colon)...].first == " " {
-                rest = rest[rest.index(after: colon)...].drop { $0 == " " }
+            if !rest.hasPrefix("{{"), let (_, value) = field(of: rest) {
+                rest = value
                 if rest.hasPrefix("|") || rest.hasPrefix(">") { blockIndentation = indentation }
             }
             if rest.hasPrefix("{{") { return SourceLocation(line: firstLine + offset, column: line.unicodeScalars.count - rest.unicodeScalars.count + 1) }
         }
         return nil
+    }
+
+    /// A `field: value` line's field and what is written after `field: ` (nil for a line without
+    /// a colon followed by a space).
+    private static func field(of line: Substring) -> (key: Substring, value: Substring)? {
+        guard let colon = line.firstIndex(of: ":") else { return nil }
+        let afterColon = line[line.index(after: colon)...]
+        guard afterColon.first == " " else { return nil }
+        return (line[..<colon], afterColon.drop { $0 == " " })
     }
 
     /// The column of a `field: '…'` value with an odd count of `'` on its line (a single-quoted

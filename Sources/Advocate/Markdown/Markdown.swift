@@ -218,7 +218,7 @@ public enum Markdown {
         return omitted.map { found in
             guard lines.indices.contains(found.line - 1) else { return found }
             var placed = found
-            placed.column = lines[found.line - 1].utf8.prefix(max(found.column - 1, 0)).count { !SourceLocation.isContinuation($0) } + 1
+            placed.column = SourceLocation.column(after: lines[found.line - 1].utf8.prefix(max(found.column - 1, 0)))
             return placed
         }
     }

@@ -87,7 +87,7 @@ struct LinkOrigins {
                 let prefix = text[..<range.lowerBound].utf8
                 let lineStart = prefix.lastIndex(of: UInt8(ascii: "\n")).map(prefix.index(after:)) ?? prefix.startIndex
                 return SourceLocation(line: prefix.count { $0 == UInt8(ascii: "\n") } + 1,
-                                      column: text[lineStart..<range.lowerBound].unicodeScalars.count + 1)
+                                      column: SourceLocation.column(after: text[lineStart..<range.lowerBound].utf8))
             }
             searchStart = range.upperBound
         }

@@ -311,19 +311,23 @@ public enum SiteChecker {
         let outside = LockedList<BrokenLink>()
         let toPrivate = LockedList<BrokenLink>()
         let ownHost = URLComponents(string: site.urls.baseURL)?.host?.lowercased()
-        /// The path of a link to this site's host written in full (`https://…/stats/…`, `//…`), else nil.
+        /// The parts of a link to this site's host written in full (`https://…/faq/`, `//…`; any
+        /// scheme, any case of the host, with or without the default port), else nil.
+        @Sendable func ownParts(_ url: String) -> URLComponents? {
+            guard url.hasPrefix("https://") || url.hasPrefix("http://") || url.hasPrefix("//"),
+                  let parts = URLComponents(string: url), parts.host?.lowercased() == ownHost, [nil, 80, 443].contains(parts.port) else { return nil }
+            return parts
+        }
+        /// The path of a link to this site's host written in full (`https://…/stats/…`), else nil.
         @Sendable func ownPath(_ url: String) -> String? {
-            // Cheap tests first: every share link of every referrer page comes through here.
-            guard url.hasPrefix("https://") || url.hasPrefix("http://") || url.hasPrefix("//"), url.contains("/stats/"),
-                  let parts = URLComponents(string: url), let host = parts.host?.lowercased(), host == ownHost,
-                  [nil, 80, 443].contains(parts.port) else { return nil }
-            return parts.path
+            // Cheap test first: every share link of every referrer page comes through here.
+            guard url.contains("/stats/") else { return nil }
+            return ownParts(url)?.path
         }
         /// A link to this site written in full (`https://refer.acme.example/faq/#fees`), as copy
         /// pasted from a browser has it, as the site path it names; nil for any other link.
         @Sendable func sitePath(ofFullLink url: String) -> String? {
-            guard url.hasPrefix("https://") || url.hasPrefix("http://") || url.hasPrefix("//"),
-                  let parts = URLComponents(string: url), parts.host?.lowercased() == ownHost, [nil, 80, 443].contains(parts.port) else { return nil }
+            guard let parts = ownParts(url) else { return nil }
             let path = parts.percentEncodedPath.isEmpty ? "/" : parts.percentEncodedPath
             guard path.hasPrefix(site.urls.root) || path + "/" == site.urls.root else { return nil }
             return path + (parts.percentEncodedQuery.map { "?" + $0 } ?? "") + (parts.percentEncodedFragment.map { "#" + $0 } ?? "")

@@ -36,7 +36,7 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
     /// screen or set the clipboard, and a line break would split the line.
     public var description: String {
         let line = "\(file):\(line):\(column): \(severity.rawValue): \(message)"
-        guard StoreRules.firstControlCharacter(in: line) != nil else { return line }
+        guard StoreRules.hasControlCharacters(line) else { return line }
         return line.unicodeScalars.map { StoreRules.isControl($0) ? "\\u{\(String($0.value, radix: 16, uppercase: true))}" : String($0) }.joined()
     }
 
@@ -71,7 +71,12 @@ public struct SourceLocation: Sendable, Hashable {
 
     /// The column of the byte at `index` of a line of UTF-8 that starts at `lineStart`.
     static func column(ofByte index: Int, lineStart: Int, in bytes: [UInt8]) -> Int {
-        bytes[lineStart..<index].count { !isContinuation($0) } + 1
+        column(after: bytes[lineStart..<index])
+    }
+
+    /// The column of what follows `before`, a line's UTF-8 up to it.
+    static func column(after before: some Sequence<UInt8>) -> Int {
+        before.count { !isContinuation($0) } + 1
     }
 
     /// Where in `bytes` the scalar at `column` of the line that starts at `lineStart` begins.
