@@ -69,7 +69,7 @@ struct ReferralCommand: ParsableCommand {
             var amount: Double?
             if let value {
                 // As an import reads one: `1.200` (a thousand two hundred) had been recorded as 1.2.
-                switch StatusImport.orderValue(value, decimals: StatusImport.decimals(of: store.program.currency)) {
+                switch StatusImport.orderValue(value, decimals: Money.decimals(of: store.program.currency)) {
                 case .success(let number): amount = number
                 case .failure(let problem):
                     StandardError.write("error: --value \"\(value)\" \(problem.message)")

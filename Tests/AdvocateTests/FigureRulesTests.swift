@@ -84,7 +84,7 @@ import Testing
     @Test(arguments: [(0.145, 0.15, "$0.15"), (1.005, 1.01, "$1.01"), (-1.005, -1.01, "-$1.01"), (2.675, 2.68, "$2.68"),
                       (1.0049, 1.0, "$1"), (1234.565, 1234.57, "$1,234.57"), (10.1 + 10.1 + 10.1, 30.3, "$30.30")])
     func aTypedHalfRoundsAwayFromZero(_ amount: Double, _ rounded: Double, _ printed: String) {
-        #expect(Money.rounded(amount) == rounded)
+        #expect(Money.rounded(amount, decimals: 2) == rounded)
         #expect(Formatting(currency: "USD").money(amount) == printed)
     }
 
@@ -97,6 +97,27 @@ import Testing
         fixture.amount = 12.5
         let cents = Formatting(program: try fixture.load().program)
         #expect([cents.money(0), cents.money(25), cents.money(1250)] == ["$0.00", "$25.00", "$1,250.00"])
+    }
+
+    /// Figures and pages keep the currency's own minor unit: thousandths for a dinar (1.125 BHD
+    /// is a dinar and 125 fils, not 1.13), none for a yen.
+    @Test func amountsKeepTheCurrencysMinorUnit() throws {
+        var fixture = StoreFixture()
+        fixture.currency = "BHD"
+        fixture.amount = 1.125
+        fixture.tiers = #"[{"name":"Bronze","conversions":1,"bonus":2.5}]"#
+        for index in 0..<3 {
+            let id = fixture.refer("ada", friend: "Friend \(index)", at: "2026-01-0\(index + 1)T09:30:00Z")
+            fixture.status(id, "converted", at: "2026-01-0\(index + 2)T09:30:00Z", value: 10.001)
+        }
+        let figures = try fixture.figures(asOf: "2026-03-31")
+        #expect(figures.referrer("ada")?.earned == 5.875)
+        #expect(figures.program.earned == 5.875)
+        #expect(figures.program.conversionValue == 30.003)
+        let dinars = Formatting(program: try fixture.load().program)
+        #expect([dinars.money(0), dinars.money(5.875), dinars.money(1250)] == ["0.000 BHD", "5.875 BHD", "1,250.000 BHD"])
+        #expect(Formatting(currency: "JPY").money(1250.4) == "¥1,250")
+        #expect(Formatting(currency: "KWD").money(0.5) == "0.500 KWD")
     }
 
     @Test func duplicateFriendEmailFirstAcceptedReferralWins() throws {

@@ -424,14 +424,16 @@ import Testing
         #expect(found.contains { $0.message.contains("statsToken is already used") && $0.line == 3 })
     }
 
-    /// A currency without cents (JPY) with an amount that has some is a warning: ¥12.50 was shown.
+    /// A currency without cents (JPY) with an amount that has some is a warning naming the whole
+    /// amount that figures and pages use.
     @Test func aFractionalAmountInACurrencyWithoutCentsIsAWarning() throws {
         var fixture = StoreFixture()
+        fixture.currency = "JPY"
         fixture.amount = 12.5
-        let found = try diagnostics(program: fixture.programJSON.replacingOccurrences(of: #""currency": "USD""#, with: #""currency": "JPY""#))
-        #expect(found.map(\.message) == ["program: field 'currency' is JPY, which has no smaller unit, but rewards.referrer.amount is 12.5, which pages show with cents: write whole amounts"], "\(found)")
+        let found = try diagnostics(program: fixture.programJSON)
+        #expect(found.map(\.message) == ["program.rewards.referrer: field 'amount' is 12.5, finer than 1 JPY, the currency's smallest unit: each figure is rounded to it once summed, so several rewards do not add up to the rounded one shown; write 13"], "\(found)")
         fixture.amount = 1250
-        #expect(try diagnostics(program: fixture.programJSON.replacingOccurrences(of: #""currency": "USD""#, with: #""currency": "JPY""#)).isEmpty)
+        #expect(try diagnostics(program: fixture.programJSON).isEmpty)
     }
 
     /// Figures are rounded to cents: an amount finer than that is a warning naming the one to write
@@ -440,9 +442,21 @@ import Testing
         var fixture = StoreFixture()
         fixture.amount = 12.345
         let found = try diagnostics(program: fixture.programJSON)
-        #expect(found.map(\.message) == ["program.rewards.referrer: field 'amount' is 12.345, finer than a cent: each figure is rounded to cents once summed, so several rewards do not add up to the rounded one shown; write 12.35"], "\(found)")
+        #expect(found.map(\.message) == ["program.rewards.referrer: field 'amount' is 12.345, finer than 0.01 USD, the currency's smallest unit: each figure is rounded to it once summed, so several rewards do not add up to the rounded one shown; write 12.35"], "\(found)")
         fixture.amount = 12.3
         #expect(try diagnostics(program: fixture.programJSON).isEmpty)
+    }
+
+    /// A dinar has a thousand fils: 1.125 BHD is an amount as it is, and 1.1255 is finer than a fils.
+    @Test func aThreeDecimalCurrencyTakesThousandths() throws {
+        var fixture = StoreFixture()
+        fixture.currency = "BHD"
+        fixture.amount = 1.125
+        #expect(try diagnostics(program: fixture.programJSON).isEmpty)
+        fixture.amount = 1.1255
+        let found = try diagnostics(program: fixture.programJSON)
+        #expect(found.map(\.message).first?.contains("finer than 0.001 BHD, the currency's smallest unit") == true, "\(found)")
+        #expect(found.map(\.message).first?.hasSuffix("write 1.126") == true, "\(found)")
     }
 
     /// Tokens that differ only in letter case name one folder on a case-insensitive file system

@@ -1,19 +1,25 @@
 /// How figures are written on pages: money in the program's currency, rates as percentages.
 public struct Formatting: Sendable {
     public let currency: String
-    /// Whether every amount shows its cents (`$0.00`, `$12.50`), as on a program whose rewards
-    /// or bonuses have them, so one page does not read "€0" beside "€12.50".
-    public let showsCents: Bool
+    /// Whether every amount shows its minor unit (`$0.00`, `$12.50`), as on a program whose
+    /// rewards or bonuses have one, so one page does not read "€0" beside "€12.50".
+    public let showsMinorUnits: Bool
+    /// The currency's decimals (ISO 4217): 2 for cents, 0 for the yen, 3 for the dinar.
+    let decimals: Int
 
-    public init(currency: String, showsCents: Bool = false) {
+    public init(currency: String, showsMinorUnits: Bool = false) {
         self.currency = currency
-        self.showsCents = showsCents
+        self.showsMinorUnits = showsMinorUnits
+        self.decimals = Money.decimals(of: currency)
     }
 
-    /// The program's currency, with cents on every amount when any reward, bonus or offer has them.
+    /// The program's currency, with its minor unit on every amount when any reward, bonus or offer has one.
     public init(program: Program) {
         let amounts = [program.referrerReward.amount] + program.tiers.map(\.bonus) + program.offers.map(\.referrerAmount)
-        self.init(currency: program.currency, showsCents: amounts.contains { Money.hundredths($0).truncatingRemainder(dividingBy: 100) != 0 })
+        let decimals = Money.decimals(of: program.currency)
+        self.init(currency: program.currency, showsMinorUnits: amounts.contains {
+            Money.minorUnits($0, decimals: decimals).truncatingRemainder(dividingBy: Money.scale(decimals)) != 0
+        })
     }
 
     private static let symbols: [String: String] = [
@@ -21,16 +27,17 @@ public struct Formatting: Sendable {
         "CNY": "CN¥", "BRL": "R$", "MXN": "MX$", "KRW": "₩", "ILS": "₪",
     ]
 
-    /// `$1,250` or `$12.50` (`$1,250.00` when ``showsCents``); currencies without a symbol
-    /// here read `1,250 CHF`.
+    /// `$1,250` or `$12.50` (`$1,250.00` when ``showsMinorUnits``), `¥1,250`, `2.500 BHD`;
+    /// currencies without a symbol here read `1,250 CHF`.
     public func money(_ amount: Double) -> String {
         let negative = amount < 0
+        let scale = Int64(Money.scale(decimals))
         // Amounts in the store are at most a billion (ObjectReader), so sums fit; clamped all the same.
-        let cents = Int64(min(Money.hundredths(abs(amount)), 9e18))
-        var text = Self.grouped(cents / 100)
-        if cents % 100 != 0 || showsCents {
-            let fraction = cents % 100
-            text += "." + (fraction < 10 ? "0\(fraction)" : String(fraction))
+        let units = Int64(min(Money.minorUnits(abs(amount), decimals: decimals), 9e18))
+        var text = Self.grouped(units / scale)
+        if scale > 1 && (units % scale != 0 || showsMinorUnits) {
+            let fraction = String(units % scale)
+            text += "." + String(repeating: "0", count: decimals - fraction.count) + fraction
         }
         let formatted = Self.symbols[currency].map { $0 + text } ?? "\(text) \(currency)"
         return negative ? "-" + formatted : formatted

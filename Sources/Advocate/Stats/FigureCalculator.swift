@@ -48,8 +48,13 @@ extension OutcomeLedger {
             pending += amounts.pending
             top.consider(index, amounts)
         }
-        return ProgramFigures(tally: tally, earned: Money.rounded(earned), pending: Money.rounded(pending), referrerCount: referrerCount(asOf: asOf),
-                              top: top)
+        return ProgramFigures(tally: tally, earned: money(earned), pending: money(pending), conversionValue: money(tally.conversionValue),
+                              referrerCount: referrerCount(asOf: asOf), top: top)
+    }
+
+    /// `amount` to the smallest unit of the program's currency.
+    private func money(_ amount: Double) -> Double {
+        Money.rounded(amount, decimals: Money.decimals(of: program.currency))
     }
 
     /// One referrer's figures as of `asOf`, by roster position.
@@ -88,8 +93,8 @@ extension OutcomeLedger {
             if tier.conversions <= converted { allBonus += tier.bonus }
         }
         return ReferrerAmounts(referrals: tally.referrals, converted: converted, matured: matured,
-                               earned: Money.rounded(maturedRewards + maturedBonus),
-                               pending: Money.rounded(heldRewards + (allBonus - maturedBonus)))
+                               earned: money(maturedRewards + maturedBonus),
+                               pending: money(heldRewards + (allBonus - maturedBonus)))
     }
 }
 
@@ -103,7 +108,7 @@ private struct ReferrerAmounts {
 }
 
 extension ProgramFigures {
-    fileprivate init(tally: ProgramTally, earned: Double, pending: Double, referrerCount: Int, top: TopReferrers) {
+    fileprivate init(tally: ProgramTally, earned: Double, pending: Double, conversionValue: Double, referrerCount: Int, top: TopReferrers) {
         self.referrers = referrerCount
         self.referrals = tally.funnel.referred
         self.converted = tally.funnel.converted
@@ -111,7 +116,7 @@ extension ProgramFigures {
         self.pending = pending
         self.duplicates = tally.duplicates
         self.selfReferrals = tally.selfReferrals
-        self.conversionValue = Money.rounded(tally.conversionValue)
+        self.conversionValue = conversionValue
         self.funnel = tally.funnel
         self.bySource = ReferralSource.allCases.compactMap { tally.bySource[$0.rawValue] }
         self.bySegment = Segment.allCases.compactMap { tally.bySegment[$0.rawValue] }

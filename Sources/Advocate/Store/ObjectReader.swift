@@ -202,14 +202,17 @@ struct ObjectReader {
         return number
     }
 
-    /// An amount of money: a number, with a warning when it has more than cents, which every
-    /// figure and page rounds away (three rewards of 12.345 earn 37.04, not 3 × 12.35).
-    mutating func money(_ key: String, required: Bool) -> Double? {
+    /// An amount of money in `currency`: a number, with a warning when it is finer than the
+    /// currency's smallest unit, which every figure and page rounds away (three rewards of 12.345
+    /// dollars earn 37.04, not 3 × 12.35).
+    mutating func money(_ key: String, required: Bool, currency: String) -> Double? {
         guard let amount = number(key, required: required) else { return nil }
-        let cents = Money.rounded(amount)
-        if abs(cents - amount) > 1e-9 * max(1, abs(amount)), let member = member(key) {
+        let decimals = Money.decimals(of: currency)
+        let rounded = Money.rounded(amount, decimals: decimals)
+        if abs(rounded - amount) > 1e-9 * max(1, abs(amount)), let member = member(key) {
+            let unit = decimals == 0 ? "1" : "0." + String(repeating: "0", count: decimals - 1) + "1"
             diagnostics.warning(file, member.value.location,
-                                "\(context): field '\(key)' is \(JSONOutput.format(amount)), finer than a cent: each figure is rounded to cents once summed, so several rewards do not add up to the rounded one shown; write \(JSONOutput.format(cents))")
+                                "\(context): field '\(key)' is \(JSONOutput.format(amount)), finer than \(unit) \(currency), the currency's smallest unit: each figure is rounded to it once summed, so several rewards do not add up to the rounded one shown; write \(JSONOutput.format(rounded))")
         }
         return amount
     }

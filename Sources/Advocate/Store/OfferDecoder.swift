@@ -1,6 +1,6 @@
 /// Decodes program.json's optional `offers` and `webhooks` arrays.
 enum OfferDecoder {
-    static func decodeOffers(_ reader: inout ObjectReader) -> [Program.Offer] {
+    static func decodeOffers(_ reader: inout ObjectReader, currency: String) -> [Program.Offer] {
         guard let elements = reader.array("offers", required: false) else { return [] }
         var offers: [Program.Offer] = []
         var diagnostics = DiagnosticList()
@@ -11,7 +11,7 @@ enum OfferDecoder {
             let name = offer.displayText("name", required: true, maxLength: 100).map(BidiControl.confined)
             let from = offer.day("from", required: true)
             let until = offer.day("until", required: true)
-            let amount = offer.money("referrerAmount", required: true)
+            let amount = offer.money("referrerAmount", required: true, currency: currency)
             let friend = offer.string("friend", required: false, maxLength: 500).map(BidiControl.confined)
             if let name, let from, let until, let amount {
                 if until < from {

@@ -39,19 +39,12 @@ enum ProgramDecoder {
         if let token, !StoreRules.isValidToken(token) {
             reader.error("analyticsToken", "field 'analyticsToken' must be at least \(StoreRules.minimumTokenLength) characters of [A-Za-z0-9_-] (128 bits or more); generate one with `openssl rand -base64 24 | tr '+/' '-_' | tr -d =`")
         }
-        let rewards = decodeRewards(&reader)
-        let tiers = decodeTiers(&reader)
+        let rewards = decodeRewards(&reader, currency: currency)
+        let tiers = decodeTiers(&reader, currency: currency)
         let brand = decodeBrand(&reader)
         let goals = decodeGoals(&reader)
-        let offers = OfferDecoder.decodeOffers(&reader)
+        let offers = OfferDecoder.decodeOffers(&reader, currency: currency)
         let webhooks = OfferDecoder.decodeWebhooks(&reader)
-        if Self.wholeUnitCurrencies.contains(currency), let rewards {
-            let amounts = [("rewards.referrer.amount", rewards.referrer.amount)] + (rewards.friend.map { [("rewards.friend.amount", $0.amount)] } ?? [])
-                + tiers.map { ("the \($0.name) tier's bonus", $0.bonus) } + offers.map { ("the offer \($0.name)'s referrerAmount", $0.referrerAmount) }
-            if let (name, amount) = amounts.first(where: { $0.1 != $0.1.rounded() }) {
-                reader.warning("currency", "field 'currency' is \(currency), which has no smaller unit, but \(name) is \(JSONOutput.format(amount)), which pages show with cents: write whole amounts")
-            }
-        }
         diagnostics.append(contentsOf: reader.diagnostics.all)
         guard let name, let baseURL, let token, let rewards else { return nil }
         var program = Program(
@@ -66,9 +59,6 @@ enum ProgramDecoder {
 
     /// ISO 4217's currency codes, current and historic, as Foundation knows them.
     static let isoCurrencies = Set(Locale.Currency.isoCurrencies.map(\.identifier))
-
-    /// ISO 4217's currencies without a minor unit (a yen has no cents).
-    static let wholeUnitCurrencies: Set = ["BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"]
 
     static func isHTTPURL(_ text: String) -> Bool {
         httpURLProblem(text) == nil
@@ -109,7 +99,7 @@ enum ProgramDecoder {
     }
 
     /// `referrer` is required; `friend` may be left out, by a program that gives friends nothing.
-    private static func decodeRewards(_ reader: inout ObjectReader) -> (referrer: Program.Reward, friend: Program.Reward?)? {
+    private static func decodeRewards(_ reader: inout ObjectReader, currency: String) -> (referrer: Program.Reward, friend: Program.Reward?)? {
         guard var rewards = reader.object("rewards", required: true) else { return nil }
         rewards.warnAboutUnknownKeys(allowed: ["referrer", "friend"])
         var referrer: Program.Reward?
@@ -120,14 +110,14 @@ enum ProgramDecoder {
         if var object = rewards.object("referrer", required: true) {
             object.warnAboutUnknownKeys(allowed: ["description", "amount"])
             let description = object.displayText("description", required: true, maxLength: 500).map(BidiControl.confined)
-            let amount = object.money("amount", required: true)
+            let amount = object.money("amount", required: true, currency: currency)
             if let description, let amount { referrer = .init(description: description, amount: amount) }
             rewards.diagnostics(append: object)
         }
         if var object = rewards.object("friend", required: false) {
             object.warnAboutUnknownKeys(allowed: ["description", "amount"])
             let description = object.displayText("description", required: true, maxLength: 500).map(BidiControl.confined)
-            let amount = object.money("amount", required: false) ?? 0
+            let amount = object.money("amount", required: false, currency: currency) ?? 0
             if let description { friend = .init(description: description, amount: amount) } else { friendIsWrong = true }
             rewards.diagnostics(append: object)
         } else if rewards.hasValue("friend") {
@@ -139,7 +129,7 @@ enum ProgramDecoder {
         return (referrer, friend)
     }
 
-    private static func decodeTiers(_ reader: inout ObjectReader) -> [Program.Tier] {
+    private static func decodeTiers(_ reader: inout ObjectReader, currency: String) -> [Program.Tier] {
         guard let elements = reader.array("tiers", required: false) else { return [] }
         var tiers: [Program.Tier] = []
         var diagnostics = DiagnosticList()
@@ -148,7 +138,7 @@ enum ProgramDecoder {
             tier.warnAboutUnknownKeys(allowed: ["name", "conversions", "bonus"])
             let name = tier.displayText("name", required: true, maxLength: 100).map(BidiControl.confined)
             let conversions = tier.integer("conversions", required: true, minimum: 1)
-            let bonus = tier.money("bonus", required: false) ?? 0
+            let bonus = tier.money("bonus", required: false, currency: currency) ?? 0
             if let name, let conversions {
                 if let previous = tiers.last, conversions <= previous.conversions {
                     tier.error("conversions", "tiers must be listed by increasing 'conversions'; \(name) (\(conversions)) does not come after \(previous.name) (\(previous.conversions))")

@@ -97,7 +97,7 @@ public enum StatusImport {
             var value: Double?
             // Only a conversion records the order's value: CRMs repeat it on every later row.
             if status == .converted, !field(valueColumn).isEmpty {
-                switch orderValue(field(valueColumn), decimals: decimals(of: store.program.currency)) {
+                switch orderValue(field(valueColumn), decimals: Money.decimals(of: store.program.currency)) {
                 case .success(let number): value = number
                 case .failure(let problem):
                     diagnostics.error(file, location(valueColumn), "line \(record.line): value \"\(field(valueColumn))\" \(problem.message)")
@@ -138,12 +138,6 @@ public enum StatusImport {
         let inLineOrder = diagnostics.all.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element)
         if diagnostics.hasErrors { return .failure(DiagnosticsError(inLineOrder)) }
         return .success(Imported(updates: updates, warnings: inLineOrder, unchanged: unchangedLines.count))
-    }
-
-    /// The decimals of an amount in `currency` (ISO 4217's minor units).
-    public static func decimals(of currency: String) -> Int {
-        if ProgramDecoder.wholeUnitCurrencies.contains(currency) { return 0 }
-        return ["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"].contains(currency) ? 3 : 2
     }
 
     /// Why text is not an order's value.

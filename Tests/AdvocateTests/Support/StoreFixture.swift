@@ -8,6 +8,7 @@ struct StoreFixture {
     var window = 90
     var hold = 30
     var amount = 25.0
+    var currency = "USD"
     var tiers = #"[{"name":"Bronze","conversions":1,"bonus":0},{"name":"Silver","conversions":3,"bonus":50},{"name":"Gold","conversions":5,"bonus":150}]"#
     /// program.json's `offers` array.
     var offers = "[]"
@@ -24,7 +25,7 @@ struct StoreFixture {
           "name": "Acme Rewards",
           "baseURL": "\(baseURL)",
           "endpoint": "/api/referrals",
-          "currency": "USD",
+          "currency": "\(currency)",
           "attributionWindowDays": \(window),
           "rewardHoldDays": \(hold),
           "requireConsent": true,
