@@ -64,6 +64,7 @@ struct BuildCommand: ParsableCommand {
         }
         bar?.finish()
         DiagnosticPrinter.print(report.warnings)
+        asOf.warnIfNewestEventIsAhead(report.asOf)
         if !quiet { print(report.summary) }
         if verbose { print(report.stepSummary) }
     }

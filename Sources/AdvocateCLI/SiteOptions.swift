@@ -40,6 +40,13 @@ struct AsOfOption: ParsableArguments {
                                 + "counting as earned each reward whose hold ends by then")
         }
     }
+
+    /// Warns of figures as of a newest journal event dated after now (no --as-of given).
+    func warnIfNewestEventIsAhead(_ figuresAsOf: Instant) {
+        if asOf == nil, let ahead = AsOf.newestEventAhead(figuresAsOf, now: .now) {
+            StandardError.write("warning: \(ahead)")
+        }
+    }
 }
 
 /// Prints diagnostics to standard error, then a count.

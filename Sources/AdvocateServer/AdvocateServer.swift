@@ -129,6 +129,9 @@ public enum AdvocateServer {
         if let notice = OfferNotice.message(program: inputs.store.program, pagesAsOf: report.asOf, now: .now) {
             logger.warning("\(notice)")
         }
+        if let ahead = AsOf.newestEventAhead(report.asOf, now: .now) {
+            logger.warning("\(ahead)")
+        }
         let outcomes = inputs.loaded.outcomeLedger
         let refresher = SiteRefresher(outcomes: outcomes, delay: configuration.refreshDelay, logger: logger)
         let outbox = Outbox(options: options)

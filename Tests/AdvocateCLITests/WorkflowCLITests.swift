@@ -211,6 +211,30 @@ import Testing
         #expect(forecast.stdout.contains(#""asOf" : "2199-12-31T23:59:59.999Z""#) || forecast.stdout.contains(#""asOf": "2199-12-31T23:59:59.999Z""#), "\(forecast.stdout.prefix(200))")
     }
 
+    /// A journal event dated after now (a year typed wrong) makes every figure a forecast: stats
+    /// and build say so, which --as-of, taken as asked, silences.
+    @Test func aNewestEventAfterNowIsWarnedOf() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for name in ["content", "templates"] {
+            try FileManager.default.copyItem(at: CLIRunner.packageRoot.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+        }
+        let handle = try FileHandle(forWritingTo: folder.appendingPathComponent("content/data/referrals.jsonl"))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(#"{"type":"referral","id":"rf_ahead","at":"2199-01-15T10:00:00Z","referrer":"ada","name":"Kim Lee","email":"kim@example.org","source":"link","consent":true}"#.utf8 + [0x0A]))
+        try handle.close()
+        let warning = "warning: the journal's newest event is dated 2199-01-15T10:00:00Z, after now ("
+        for command in [["stats"], ["build", "--quiet"]] {
+            let run = try CLIRunner.run(command + ["--source", folder.path])
+            #expect(run.status == 0 && run.stderr.contains(warning), "\(command): \(run.stderr)")
+        }
+        let asked = try CLIRunner.run(["stats", "--as-of", "2026-06-30", "--source", folder.path])
+        #expect(asked.status == 0 && !asked.stderr.contains("after now"), "\(asked.stderr)")
+        let check = try CLIRunner.run(["check", "--source", folder.path])
+        #expect(check.stderr.contains("referrals.jsonl:"), "\(check.stderr)")
+        #expect(check.stderr.contains("field 'at': the newest event is dated 2199-01-15T10:00:00Z, after now ("), "\(check.stderr)")
+    }
+
     /// `--value` is read as an import reads a value: `1.200` (a thousand two hundred) had been
     /// recorded as 1.2.
     @Test func aValueOfAmbiguousDecimalsIsRefused() throws {

@@ -50,10 +50,28 @@ import Testing
         site.content["stories/later.md"] = "---\ntitle: Later\ndate: 2026-12-25\n---\nSoon.\n"
         let directory = try site.write()
         let inputs = try SiteInputs.load(SiteFixture.options(directory))
-        let found = SiteChecker.check(inputs, today: CalendarDay("2026-12-06")!).filter { $0.message.contains("after today") }
+        let found = SiteChecker.check(inputs, now: CalendarDay("2026-12-06")!.end).filter { $0.message.contains("after today") }
         #expect(found.map(\.description) == ["\(directory.file("content/stories/later.md")):3:1: warning: the story is dated 2026-12-25, after today (2026-12-06), "
                                              + "but a build publishes it now (it reads no clock); mark it 'draft: true' until then if it must wait"], "\(found)")
-        #expect(SiteChecker.check(inputs, today: CalendarDay("2026-12-25")!).allSatisfy { !$0.message.contains("after today") })
+        #expect(SiteChecker.check(inputs, now: CalendarDay("2026-12-25")!.end).allSatisfy { !$0.message.contains("after today") })
+    }
+
+    /// A journal event dated ahead of the clock (a year typed wrong) is the as-of of every page:
+    /// check names its line; an event within the allowance for clocks that differ is not one.
+    @Test func aJournalEventDatedAfterNowIsAWarning() throws {
+        var site = SiteFixture()
+        site.store.refer("ada", friend: "Grace Hopper", at: "2026-10-01T10:00:00Z")
+        site.store.refer("bob", friend: "Alan Turing", at: "2027-01-15T10:00:00Z")
+        site.store.refer("ada", friend: "Edsger Dijkstra", at: "2026-11-01T10:00:00Z")
+        let directory = try site.write()
+        let inputs = try SiteInputs.load(SiteFixture.options(directory))
+        let now = try #require(Instant(iso8601: "2026-12-07T06:00:00Z"))
+        let found = SiteChecker.check(inputs, now: now).filter { $0.message.contains("after now") }
+        #expect(found.map(\.description) == ["\(directory.file("content/data/referrals.jsonl")):2:1: warning: line 2: field 'at': the newest event is dated 2027-01-15T10:00:00Z, "
+                                             + "after now (2026-12-07T06:00:00Z): with no --as-of the figures are as of it, a forecast that counts as earned each reward whose hold ends by then; correct the date"], "\(found)")
+        let minutesBefore = try #require(Instant(iso8601: "2027-01-15T09:30:00Z"))
+        #expect(SiteChecker.check(inputs, now: minutesBefore).allSatisfy { !$0.message.contains("after now") })
+        #expect(AsOf.newestEventAhead(try #require(Instant(iso8601: "2027-01-15T10:00:00Z")), now: now)?.hasPrefix("the journal's newest event is dated 2027-01-15T10:00:00Z, after now") == true)
     }
 
     @Test func cleanSiteHasNoFindings() throws {

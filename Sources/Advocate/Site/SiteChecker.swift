@@ -40,11 +40,12 @@ public enum SiteChecker {
     }
 
     /// The checks of the pages, given the `errors` already found in the inputs they were made of.
-    static func check(_ inputs: SiteInputs, errors: [Diagnostic] = [], today: CalendarDay = Instant.now.day) -> [Diagnostic] {
+    static func check(_ inputs: SiteInputs, errors: [Diagnostic] = [], now: Instant = .now) -> [Diagnostic] {
         let site = Site(inputs: inputs)
         var diagnostics = DiagnosticList()
         diagnostics.append(contentsOf: ContentLoader.filesNotRead(in: inputs.options.contentDirectory))
-        checkStoryDates(inputs.content.stories, today: today, diagnostics: &diagnostics)
+        checkStoryDates(inputs.content.stories, today: now.day, diagnostics: &diagnostics)
+        checkJournalDates(inputs, now: now, diagnostics: &diagnostics)
         checkFriendRewardInMessages(site, diagnostics: &diagnostics)
         let templates = ThemeLint.sources(directory: inputs.theme.directory)
         diagnostics.append(contentsOf: ThemeLint.filesNotRead(directory: inputs.theme.directory))
@@ -168,6 +169,24 @@ public enum SiteChecker {
                                 "the story is dated \(date.iso8601), after today (\(today.iso8601)), but a build publishes it now (it reads no clock); "
                                 + "mark it 'draft: true' until then if it must wait")
         }
+    }
+
+    /// A journal event dated well after now (a year typed wrong, an import dated ahead) is, as
+    /// the newest event, the as-of of every page a build makes without --as-of: its figures are a
+    /// forecast, with rewards still on hold counted as earned. Named at its line; builds and
+    /// `stats` warn too, without one.
+    static func checkJournalDates(_ inputs: SiteInputs, now: Instant, diagnostics: inout DiagnosticList) {
+        let journal = inputs.store.journal, offsets = inputs.loaded.journalRead.offsets
+        guard offsets.count == journal.count, let newest = journal.indices.max(by: { journal[$0].at < journal[$1].at }),
+              AsOf.newestEventAhead(journal[newest].at, now: now) != nil else { return }
+        let file = Paths.join(inputs.options.dataDirectory, StoreFiles.journal)
+        guard let bytes = FileManager.default.contents(atPath: file), offsets[newest] <= bytes.count else { return }
+        let line = 1 + bytes.prefix(offsets[newest]).reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+        let ahead = journal.lazy.filter { $0.at.milliseconds - now.milliseconds > AsOf.aheadOfNowAllowance }.count
+        let others = ahead > 1 ? " (\(ahead) events are dated after now)" : ""
+        diagnostics.warning(file, SourceLocation(line: line, column: 1),
+                            "line \(line): field 'at': the newest event is dated \(journal[newest].at.iso8601), after now (\(now.iso8601))\(others): "
+                            + "with no --as-of the figures are as of it, a forecast that counts as earned each reward whose hold ends by then; correct the date")
     }
 
     /// Warns about `{{names}}` in the theme that no page's context provides, and about a value
