@@ -112,8 +112,10 @@ import Testing
         let at = { (day: String) in Instant(iso8601: day + "T09:00:00Z")! }
         let notices = StatusNotices(for: [StatusUpdate(id: late, status: .converted, at: at("2026-06-01")),
                                           StatusUpdate(id: inTime, status: .converted, at: at("2026-06-01")),
-                                          StatusUpdate(id: late, status: .rewarded, at: at("2026-07-01"))], site: site)
+                                          StatusUpdate(id: late, status: .rewarded, at: at("2026-07-01"))], site: site, writtenAt: at("2026-12-07"))
         #expect(notices.messages.map(\.subject) == ["Alan T.: converted"])
+        // Dated when written: a status recorded months late is not filed months back in the inbox.
+        #expect(notices.messages.first?.rfc5322?.contains("\r\nDate: Mon, 7 Dec 2026 09:00:00 +0000\r\n") == true, "\(notices.messages.first?.rfc5322 ?? "")")
         #expect(notices.warnings == [
             "\(late) is now converted, but it was first converted on 2026-06-01, more than the program's 90-day attribution window after the referral (2026-01-01): it earns no reward, so its referrer was not emailed about it",
             "\(late) is now rewarded, but it was first converted on 2026-06-01, more than the program's 90-day attribution window after the referral (2026-01-01): it earns no reward, so its referrer was not emailed about it",

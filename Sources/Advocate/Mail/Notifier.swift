@@ -34,15 +34,17 @@ public struct Notifier: Sendable {
         return messages
     }
 
-    /// The update to the referrer when a referral is contacted, converted or rewarded.
-    public func message(forStatus update: StatusUpdate, referral: Referral) -> EmailMessage? {
+    /// The update to the referrer when a referral is contacted, converted or rewarded, dated
+    /// `writtenAt`, when it is written (RFC 5322's `Date:`), not when the status came: a status
+    /// recorded months late must not file its email months back in the referrer's inbox.
+    public func message(forStatus update: StatusUpdate, referral: Referral, writtenAt: Instant) -> EmailMessage? {
         guard update.status != .rejected, let index = site.index(ofReferrer: referral.referrer) else { return nil }
         let referrer = site.referrers[index]
         var values = site.messageValues(for: referrer, source: nil, at: referral.at)
         values.friendName = PersonName.masked(referral.name)
         values.statsLink = site.urls.statsURL(referrer.statsToken)
         values.statusLabel = update.status.rawValue
-        return render(.statusToReferrer, values: values, toName: referrer.name, toAddress: referrer.email, at: update.at,
+        return render(.statusToReferrer, values: values, toName: referrer.name, toAddress: referrer.email, at: writtenAt,
                       id: "\(update.id).\(update.status.rawValue)")
     }
 

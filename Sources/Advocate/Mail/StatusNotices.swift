@@ -10,8 +10,8 @@ public struct StatusNotices: Sendable {
     /// Why a change got no email, one sentence each.
     public var warnings: [String] = []
 
-    /// The notices for `updates`, already in `site`'s store.
-    public init(for updates: [StatusUpdate], site: Site) {
+    /// The notices for `updates`, already in `site`'s store, dated `writtenAt`.
+    public init(for updates: [StatusUpdate], site: Site, writtenAt: Instant = .now) {
         let store = site.inputs.store
         var outcomes: [String: ReferralOutcome] = [:]
         for outcome in FigureCalculator.outcomes(of: store, asOf: Instant(milliseconds: .max)) {
@@ -26,7 +26,7 @@ public struct StatusNotices: Sendable {
                                 + "it earns no reward, so its referrer was not emailed about it")
                 continue
             }
-            if let message = notifier.message(forStatus: update, referral: outcome.referral) { messages.append(message) }
+            if let message = notifier.message(forStatus: update, referral: outcome.referral, writtenAt: writtenAt) { messages.append(message) }
         }
     }
 }
