@@ -86,6 +86,15 @@ import Testing
         #expect(WeeklyChart.svg(id: "chart-none", title: "None", weeks: []) == nil)
     }
 
+    /// A right-to-left tier name is isolated in its label: its count had been read into it,
+    /// drawn as "(1) برونزي".
+    @Test func aRightToLeftTierNameKeepsItsCountAfterIt() throws {
+        let tiers = [Program.Tier(name: "برونزي", conversions: 1, bonus: 0), Program.Tier(name: "Gold", conversions: 5, bonus: 0)]
+        let svg = try #require(TierChart.svg(id: "chart-tiers", converted: 2, tiers: tiers, summary: "2 of 5"))
+        #expect(svg.contains(">\u{2068}برونزي\u{2069} (1)</text>"), "\(svg)")
+        #expect(svg.contains(">Gold (5)</text>"), "\(svg)")
+    }
+
     @Test func qrCodeDecodesBackToTheExactLink() throws {
         let (output, site) = try buildExample()
         let ada = try #require(site.referrers.first { $0.code == "ada" })

@@ -21,7 +21,8 @@ public enum TierChart {
             let crowded = index > 0 && notch - x(tiers[index - 1].conversions) < 80
             let anchor = index == tiers.count - 1 ? "end" : "middle"
             let labelY = crowded && index % 2 == 1 ? barY + barHeight + 34 : barY + barHeight + 18
-            canvas.text("\(tier.name) (\(tier.conversions))", x: index == tiers.count - 1 ? min(notch, Double(width) - 2) : notch,
+            // Isolated: after a right-to-left name the count would be read into it, "(1) برونزي".
+            canvas.text("\(NameIsolation.isolated(tier.name)) (\(tier.conversions))", x: index == tiers.count - 1 ? min(notch, Double(width) - 2) : notch,
                         y: labelY, anchor: anchor)
         }
         return canvas.svg

@@ -1,4 +1,4 @@
-/// A person's name set inside plain text the build composes (a page's `<title>`, an SMS), where
+/// A name (a person's, a tier's) set inside plain text the build composes (a page's `<title>`, an SMS, a chart's label), where
 /// HTML's `<bdi>` cannot isolate it: a name written right to left is wrapped in FIRST STRONG
 /// ISOLATE … POP DIRECTIONAL ISOLATE (U+2068, U+2069). Without them a line that opens with
 /// "محمد" is read right to left whole by a chat preview or an SMS app, which take a line's
