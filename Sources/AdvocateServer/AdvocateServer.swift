@@ -146,8 +146,11 @@ public enum AdvocateServer {
         let intake = FormIntake(ipLimiter: RateLimiter(capacity: configuration.ipLimitPerMinute, period: .seconds(60)),
                                 allowedOrigins: Set([FormIntake.serializedOrigin(inputs.store.program.baseURL)].compactMap { $0 }))
         let codeLimiter = RateLimiter(capacity: configuration.codeLimitPerHour, period: .seconds(3600))
-        let endpoint = ReferralEndpoint(desk: desk, intake: intake, codeLimiter: codeLimiter, thanksPath: urls.path("/thanks/"), logger: logger)
-        let join = JoinEndpoint(desk: desk, intake: intake, emailLimiter: codeLimiter, sentPath: urls.path("/join/sent/"))
+        // An endpoint on another host (program.json's endpoint as an absolute URL) sends the
+        // friend back to the site's pages, not on to its own host's copy of them.
+        let landing = FormIntake.serializedOrigin(inputs.store.program.endpoint) == nil ? urls.path : urls.absolute
+        let endpoint = ReferralEndpoint(desk: desk, intake: intake, codeLimiter: codeLimiter, thanksPath: landing("/thanks/"), logger: logger)
+        let join = JoinEndpoint(desk: desk, intake: intake, emailLimiter: codeLimiter, sentPath: landing("/join/sent/"))
         let liveReload = configuration.watch ? LiveReload() : nil
         let router = makeRouter(endpoint: endpoint, join: join, desk: desk, outputDirectory: options.outputDirectory,
                                 endpointPath: endpointPath(inputs.store.program.endpoint), root: urls.root, liveReload: liveReload,

@@ -138,12 +138,13 @@ struct FormIntake: Sendable {
 
     /// No Origin header (curl), an opaque one (`null`: browsers send it for a page's own form
     /// when the host sets `Referrer-Policy: no-referrer`, so it names no site) unless the browser
-    /// says in `Sec-Fetch-Site` that the post comes from another site (a sandboxed frame, a
-    /// `data:` page), or one of the allowed origins or the server's own (its Host), compared as
-    /// serialized origins.
+    /// says in `Sec-Fetch-Site` that the post comes from anywhere but this origin (a sandboxed
+    /// frame, a `data:` page; `same-site`, a sibling port or subdomain, which may be anyone's
+    /// page and sends `null` just by setting `no-referrer` itself), or one of the allowed origins
+    /// or the server's own (its Host), compared as serialized origins.
     func isSameSite(_ request: Request) -> Bool {
         guard let header = request.headers[.origin], header != "null" else {
-            return request.headers[Self.fetchSite]?.lowercased() != "cross-site"
+            return request.headers[Self.fetchSite].map { $0.lowercased() == "same-origin" } ?? true
         }
         guard let origin = Self.serializedOrigin(header) else { return false }
         if allowedOrigins.contains(origin) { return true }

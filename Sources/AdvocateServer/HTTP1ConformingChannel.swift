@@ -14,7 +14,7 @@ import NIOHTTP1
 /// - an HTTP/1.1 request with `Expect: 100-continue` gets `100 Continue` at once, RFC 9110
 ///   §10.1.1: libcurl, .NET and PHP clients waited a second or more before sending their body;
 ///   unless its Content-Length is over the endpoint's limit, whose 413 is then its only answer,
-///   so the client never sends a body that would be thrown away;
+///   so the client never sends a body that would be thrown away, and the connection closes;
 /// - a method NIO's parser does not know (`FOO`) is answered 501, RFC 9110 §9.1, where
 ///   Hummingbird answered every parse error 400, and so is a transfer coding other than
 ///   chunked, RFC 9112 §6.1; a head past NIO's parser's bound (80 KiB: a long address or many
@@ -95,6 +95,9 @@ private final class VersionAwareRequestHead: ChannelDuplexHandler, RemovableChan
     /// request that asked for keep-alive. A `100 Continue` goes out only when the request is the
     /// sole one, so it can never land inside a pipelined request's response.
     private var unanswered: [Bool] = []
+    /// Whether the answer being made ends the connection (a 413 sent instead of `100 Continue`),
+    /// which its head then says.
+    private var closesAfterAnswer = false
     /// The answer that ends the connection, once a request is refused; nothing read after that
     /// request is passed on. It goes out when `unanswered` is empty.
     private var refusal: (status: HTTPResponseStatus, text: String)?
@@ -132,9 +135,15 @@ private final class VersionAwareRequestHead: ChannelDuplexHandler, RemovableChan
         unanswered.append(head.version == .http1_0 && head.isKeepAlive)
         if head.version == .http1_0, !head.isKeepAlive {
             head.headers.replaceOrAdd(name: "connection", value: "close")
-        } else if head.version == .http1_1, unanswered.count == 1, head.headers["expect"].contains(where: { $0.lowercased() == "100-continue" }),
-                  contentLength.map({ $0 <= ServerConfiguration.maximumBodySize }) ?? true {
-            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .continue))), promise: nil)
+        } else if head.version == .http1_1, unanswered.count == 1, head.headers["expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+            if contentLength.map({ $0 <= ServerConfiguration.maximumBodySize }) ?? true {
+                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .continue))), promise: nil)
+            } else {
+                // Its 413 is sent before a body that may never come, so the connection ends with
+                // it (RFC 9110 §15.5.14): a next request would otherwise be read as that body.
+                head.headers.replaceOrAdd(name: "connection", value: "close")
+                closesAfterAnswer = true
+            }
         }
         if !codings.isEmpty || (contentLength ?? 0) > 0 {
             let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
@@ -175,8 +184,8 @@ private final class VersionAwareRequestHead: ChannelDuplexHandler, RemovableChan
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
-        case .head(var head) where head.status.code >= 200 && unanswered.first == true && !head.headers.contains(name: "connection"):
-            head.headers.add(name: "connection", value: "keep-alive")
+        case .head(var head) where head.status.code >= 200 && (unanswered.first == true || closesAfterAnswer) && !head.headers.contains(name: "connection"):
+            head.headers.add(name: "connection", value: closesAfterAnswer ? "close" : "keep-alive")
             context.write(wrapOutboundOut(.head(head)), promise: promise)
         case .end:
             if !unanswered.isEmpty { unanswered.removeFirst() }

@@ -94,8 +94,9 @@ struct StaticSiteMiddleware: RouterMiddleware {
             response.headers[.location] = RequestPath.encoded(path) + "/" + query
         }
         // A response that sets its own caching is not the file as it is on disk (the page with
-        // the live-reload script): the file's tag would describe other bytes.
-        let isTheFile = response.headers[.cacheControl] == nil
+        // the live-reload script): the file's tag would describe other bytes. Nor is an error
+        // (416 for a range past the end), which a shared cache must not keep for the file's hour.
+        let isTheFile = response.headers[.cacheControl] == nil && response.status.code < 400
         if isTheFile {
             response.headers[.cacheControl] = Self.cacheControl(for: path, root: root)
         }

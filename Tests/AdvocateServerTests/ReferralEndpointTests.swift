@@ -213,6 +213,31 @@ import Testing
             let opaqueCrossSite = try await client.postForm("referrer=ada&name=I&email=i%40example.net&consent=on",
                                                             headers: [.origin: "null", HTTPField.Name("Sec-Fetch-Site")!: "cross-site"])
             #expect(opaqueCrossSite.status == .forbidden)
+            // A sibling subdomain or port (same-site, not same-origin) that sets no-referrer itself:
+            // it may be anyone's page, forging consent and join emails.
+            for path in ["/api/referrals", "/api/join"] {
+                let sibling = try await client.execute(uri: path, method: .post,
+                                                       headers: [.contentType: "application/x-www-form-urlencoded", .origin: "null",
+                                                                 HTTPField.Name("Sec-Fetch-Site")!: "same-site"],
+                                                       body: ByteBuffer(string: "referrer=ada&code=&name=J&email=j%40example.net&consent=on"))
+                #expect(sibling.status == .forbidden, "\(path)")
+            }
+        }
+    }
+
+    /// An endpoint on another host than the pages sends the friend back to the site's own
+    /// thank-you page: a relative one left them browsing the endpoint's host.
+    @Test func anEndpointOnAnotherHostSendsTheFriendBackToTheSite() async throws {
+        let fixture = try ServerFixture { root in
+            let program = root.appendingPathComponent("content/data/program.json")
+            let text = try String(contentsOf: program, encoding: .utf8)
+                .replacingOccurrences(of: #""endpoint": "/api/referrals""#, with: #""endpoint": "https://api.acme.example/api/referrals""#)
+            try text.write(to: program, atomically: true, encoding: .utf8)
+        }
+        try await fixture.prepared.application.test(.router) { client in
+            let posted = try await client.postForm("referrer=ada&name=Kim&email=kim%40example.net&consent=on")
+            #expect(posted.status == .seeOther)
+            #expect(posted.headers[.location] == "https://refer.acme.example/thanks/")
         }
     }
 
@@ -264,6 +289,11 @@ import Testing
             let tooLarge = head.replacingOccurrences(of: "Content-Length: \(body.utf8.count)", with: "Content-Length: 20000")
             let refused = try await LoopbackExchange.run(port: port, request: tooLarge, bodyAfterHead: String(repeating: "x", count: 20000))
             #expect(refused.interim.hasPrefix("HTTP/1.1 413"), "\(refused.interim)")
+            // A client that keeps the connection is told it ends, and it does: a next request
+            // on it would have been read as the body never sent.
+            let kept = try await LoopbackExchange.run(port: port, request: tooLarge.replacingOccurrences(of: "Connection: close\r\n", with: ""))
+            #expect(kept.response.hasPrefix("HTTP/1.1 413") && kept.response.lowercased().contains("\r\nconnection: close\r\n"), "\(kept.response)")
+            #expect(kept.closedByServer)
         }
         #expect(try fixture.journal().contains("expect@example.net"))
     }

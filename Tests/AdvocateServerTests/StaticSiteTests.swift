@@ -338,6 +338,7 @@ import Testing
                 let response = try await client.execute(uri: "/robots.txt", method: .get, headers: [.range: item.range])
                 #expect(response.status == item.status, "\(item.range)")
                 #expect(response.headers[.contentRange] == item.contentRange, "\(item.range)")
+                #expect((response.headers[.cacheControl] != nil) == (item.status != .rangeNotSatisfiable), "\(item.range): an error is not cached as the file")
                 if let bytes = item.bytes {
                     #expect(Array(response.body.readableBytesView) == Array(bytes), "\(item.range)")
                     #expect(response.headers[.contentLength] == String(bytes.count), "\(item.range)")
