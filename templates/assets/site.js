@@ -31,4 +31,23 @@
   // 3. After a failed submission, move focus to the list of problems.
   var summary = document.querySelector(".error-summary");
   if (summary) summary.focus();
+
+  // 4. A form is sent once: a second click while the first is on its way recorded the friend,
+  // then answered them "already referred". Shown again by the Back button, a sent form is
+  // emptied, so that it is not sent twice either.
+  var forms = document.querySelectorAll("form.referral-form");
+  forms.forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (form.hasAttribute("data-sent")) event.preventDefault();
+      form.setAttribute("data-sent", "");
+    });
+  });
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    forms.forEach(function (form) {
+      if (!form.hasAttribute("data-sent")) return;
+      form.removeAttribute("data-sent");
+      form.reset();
+    });
+  });
 })();
