@@ -58,7 +58,10 @@ extension PageContext {
         // The chart's numbers as text, for the weeks it shows a bar in.
         context["weekRows"] = .list(weeks.filter { $0.referrals > 0 || $0.converted > 0 }.map(Self.weekRow))
         let outcomes = site.figures.outcomes(ofReferrer: referrer.code).filter(\.isAccepted)
-        let recent: [TemplateValue] = outcomes.suffix(Self.recentReferralsShown).reversed().map { outcome in
+        // The newest by date, of equal dates the later line: a journal is oldest first, but lines
+        // appended later (an import of older referrals) may be older.
+        let newestFirst = outcomes.indices.sorted { (outcomes[$0].referral.at, $0) > (outcomes[$1].referral.at, $1) }
+        let recent: [TemplateValue] = newestFirst.prefix(Self.recentReferralsShown).map { outcomes[$0] }.map { outcome in
             [
                 "date": .text(outcome.referral.at.day.iso8601),
                 "friend": .text(PersonName.masked(outcome.referral.name)),
