@@ -50,6 +50,8 @@ import Testing
         #expect(MessageLength.measure("It’s here", channel: .sms).summary == "1 segment · UCS-2 (’ U+2019 is not in GSM-7; ' is) · 9 characters")
         #expect(MessageLength.measure("10\u{A0}km", channel: .sms).summary == "1 segment · UCS-2 (U+00A0 is not in GSM-7; a space is) · 5 characters")
         #expect(MessageLength.measure("Zoë", channel: .sms).summary == "1 segment · UCS-2 (ë U+00EB is not in GSM-7) · 3 characters")
+        // A right-to-left name's isolation marks, which the build adds, are not named: its letter is.
+        #expect(MessageLength.measure("Hi \u{2068}محمد\u{2069}", channel: .sms).summary == "1 segment · UCS-2 (م U+0645 is not in GSM-7) · 9 characters")
         #expect(MessageLength.measure("Hi €", channel: .sms).summary == "1 segment · GSM-7 · 5 characters")
     }
 

@@ -118,6 +118,21 @@ import Testing
         #expect(try Self.check(try site.write()).filter { $0.message.hasPrefix("SMS") }.isEmpty)
     }
 
+    /// The sample on /messaging/ is the first referrer: a letter of their name outside GSM-7
+    /// (Zoë, محمد) makes the sample UCS-2, which the copy cannot help either, so the template is
+    /// not warned of; a copy too long in GSM-7 still is.
+    @Test func theSamplesNameDoesNotMakeTheTemplateAWarning() throws {
+        var site = SiteFixture()
+        site.content["messaging/sms.md"] = "---\ntitle: SMS\nchannel: sms\n---\n" + String(repeating: "A", count: 100) + " {{referrer.name}} {{link}}\n"
+        for name in ["Zoë Ångström", "محمد علي", "林美玲"] {
+            site.store.referrers[0].name = name
+            #expect(try Self.check(try site.write()).filter { $0.message.hasPrefix("SMS") }.isEmpty, "\(name)")
+        }
+        site.content["messaging/sms.md"] = "---\ntitle: SMS\nchannel: sms\n---\n" + String(repeating: "A", count: 150) + " {{referrer.name}} {{link}}\n"
+        let found = try Self.check(try site.write()).filter { $0.message.hasPrefix("SMS") }
+        #expect(found.count == 1 && found[0].message.contains("· GSM-7 ·"), "\(found)")
+    }
+
     @Test func reportsBrokenLinksUnknownVariablesAndLongMessages() throws {
         var site = SiteFixture()
         site.pageTemplates["thanks"] = "{{<layout}}{{$main}}\n<a href=\"{{site.root}}faq/\">ok</a> <a href=\"/nowhere/\">x</a> <img src=\"../assets/site.css\"> <a href=\"https://x.example/\">out</a>\n{{page.titel}}{{/main}}{{/layout}}"

@@ -63,6 +63,12 @@ public struct MessageLength: Sendable, Equatable {
         }
         let isGSM = outsider == nil
         if !isGSM { units = text.unicodeScalars.map { $0.utf16.count } }
+        // The isolation marks around a right-to-left name (NameIsolation) come before its letters:
+        // the letter is named, not the invisible mark the build added.
+        if let mark = outsider, GSM7.isolationMarks.contains(mark),
+           let letter = text.unicodeScalars.first(where: { !GSM7.basic.contains($0) && !GSM7.extended.contains($0) && !GSM7.isolationMarks.contains($0) }) {
+            outsider = letter
+        }
         let (single, multi, encoding) = isGSM ? (160, 153, "GSM-7") : (70, 67, "UCS-2")
         let count = units.reduce(0, +)
         var segments = count == 0 ? 0 : 1
@@ -93,6 +99,13 @@ enum GSM7 {
     static let basic: Set<Unicode.Scalar> = Set(
         "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà".unicodeScalars)
     static let extended: Set<Unicode.Scalar> = Set("^{}\\[~]|€\u{0C}".unicodeScalars)
+    /// Unicode's directional isolates (LRI, RLI, FSI, PDI).
+    static let isolationMarks: Set<Unicode.Scalar> = ["\u{2066}", "\u{2067}", "\u{2068}", "\u{2069}"]
+
+    /// `name` with each letter outside GSM-7 as an `x`: as long, in a message that stays GSM-7.
+    static func standIn(for name: String) -> String {
+        String(String.UnicodeScalarView(name.unicodeScalars.map { basic.contains($0) || extended.contains($0) ? $0 : "x" }))
+    }
 
     /// A character as a message names it: itself and its code point (`’ U+2019`), the code
     /// point alone for one that does not show (a no-break space).

@@ -123,8 +123,17 @@ public enum SiteChecker {
         }
     }
 
+    /// Each template's copy against its channel's limit, for the sample referrer of /messaging/.
+    /// An SMS is measured with the sample's name in GSM-7 letters: a letter of a name outside it
+    /// (ë, 林) makes any message UCS-2, which no rewording of the copy helps, and each referrer's
+    /// own name is weighed apart (``checkEachReferrersMessages(_:diagnostics:)``).
     static func checkMessageLengths(_ site: Site, diagnostics: inout DiagnosticList) {
-        for preview in MessagingPreview.previews(site, referrer: MessagingPreview.sampleReferrer(site)) where preview.length.over {
+        let sample = MessagingPreview.sampleReferrer(site)
+        var inGSM7 = sample
+        inGSM7.name = GSM7.standIn(for: sample.name)
+        let previews = MessagingPreview.previews(site, referrer: sample).filter { $0.template.channel != .sms }
+            + MessagingPreview.previews(site, referrer: inGSM7).filter { $0.template.channel == .sms }
+        for preview in previews where preview.length.over {
             let variant = MessageVariant.label(preview.variant)
             diagnostics.warning(preview.template.file, preview.template.variant(named: preview.variant)?.bodyLocation ?? .start,
                                 "\(preview.template.channel.label) message\(variant) \(preview.length.pastTheLimit): \(preview.length.summary)")
