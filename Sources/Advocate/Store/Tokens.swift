@@ -22,12 +22,14 @@ public enum Tokens {
     /// A readable, unused code for a name: the first name where free (`ada`), else the full name
     /// (`ada-lovelace`), else the full name with a number (`ada-lovelace-2`).
     public static func readableCode(for name: String, taken: Set<String>) -> String {
-        let full = Slug.make(name, fallback: "referrer", maxLength: 36)
-        let first = Slug.make(PersonName.firstName(name), fallback: "referrer", maxLength: 36)
-        for candidate in [first, full] where StoreRules.isValidCode(candidate) && !taken.contains(candidate) {
+        // Without a fallback of their own: a first name of no letters ("👩‍👩‍👧‍👦 Family") gave "referrer"
+        // before the full name's readable "family" was tried.
+        let full = Slug.make(name, fallback: "", maxLength: 36)
+        let first = Slug.make(PersonName.firstName(name), fallback: "", maxLength: 36)
+        let base = full.count >= 2 ? full : "referrer"
+        for candidate in [first, base] where StoreRules.isValidCode(candidate) && !taken.contains(candidate) {
             return candidate
         }
-        let base = full.count >= 2 ? full : "referrer"
         var counter = 2
         while taken.contains("\(base)-\(counter)") { counter += 1 }
         return "\(base)-\(counter)"
