@@ -143,8 +143,19 @@ private final class ResultBox: @unchecked Sendable {
             "\(directory.file("content/faq.md")):1:1: warning: faq.md has no text below its front matter and title, so /faq/ is an empty page; write it",
             "\(directory.file("content/index.md")):3:1: error: 'effective' must be a date YYYY-MM-DD, found \"next week <b>\"",
             "\(directory.file("content/terms.md")):3:1: error: 'effective' must be a date YYYY-MM-DD, found \"2026-02-30\", which is not a day of the calendar",
-            "\(directory.file("content/stories/s.md")):3:1: error: 'date' must be a date YYYY-MM-DD, found \"2026-2-3\"",
+            "\(directory.file("content/stories/s.md")):3:1: error: 'date' must be a date YYYY-MM-DD (or a date and time, 2026-04-18T10:00:00Z), found \"2026-2-3\"",
         ])
+    }
+
+    /// A story's date may be written with its time, as Hugo and Zola take it: the day written is its day.
+    @Test(arguments: ["2026-04-18", "2026-04-18T10:00:00Z", "2026-04-18T23:30:00-05:00", "2026-04-18 10:00:00", "2026-04-18 10:00", "2026-04-18t10:00:00.5z"])
+    func aStoryDateMayHaveATime(_ text: String) {
+        #expect(ContentLoader.storyDay(text)?.iso8601 == "2026-04-18", "\(text)")
+    }
+
+    @Test(arguments: ["2026-04-18T25:00:00Z", "2026-04-18Tnoon", "2026-04-18x", "2026-02-30T10:00:00Z", "18/04/2026"])
+    func aStoryDateThatIsNoDateIsRefused(_ text: String) {
+        #expect(ContentLoader.storyDay(text) == nil, "\(text)")
     }
 
     /// Raw HTML, which safe mode leaves out, is named where it starts (a page's and an email's;

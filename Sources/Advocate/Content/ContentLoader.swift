@@ -244,9 +244,9 @@ public enum ContentLoader {
             }
             var date: CalendarDay?
             if let text = page.field("date") {
-                date = CalendarDay(text)
+                date = storyDay(text)
                 if date == nil {
-                    diagnostics.error(path, page.source.location(of: "date"), "'date' must be a date YYYY-MM-DD, found \(CalendarDay.quoted(text))")
+                    diagnostics.error(path, page.source.location(of: "date"), "'date' must be a date YYYY-MM-DD (or a date and time, 2026-04-18T10:00:00Z), found \(CalendarDay.quoted(text))")
                 }
             }
             // As in Hugo and Zola: a story being written or awaiting approval is checked, not
@@ -264,6 +264,16 @@ public enum ContentLoader {
             if lhs.date != rhs.date { return (lhs.date ?? CalendarDay(daysSinceEpoch: .min)) > (rhs.date ?? CalendarDay(daysSinceEpoch: .min)) }
             return lhs.slug < rhs.slug
         }
+    }
+
+    /// A story's `date`: a day, `2026-04-18`, or a date and time as Hugo and Zola take one
+    /// (`2026-04-18T10:00:00Z`, `2026-04-18T10:00:00+02:00`, `2026-04-18 10:00:00`, `2026-04-18 10:00`),
+    /// whose day is the one written.
+    static func storyDay(_ text: String) -> CalendarDay? {
+        if let day = CalendarDay(text) { return day }
+        guard text.utf8.count > 10, let day = CalendarDay(String(text.prefix(10))) else { return nil }
+        // A time with its zone, without one, or without seconds either: read as an instant once completed.
+        return [text, text + "Z", text + ":00Z"].contains { Instant(iso8601: $0) != nil } ? day : nil
     }
 
     static func loadMessages(_ directory: String, siteRoot: String, diagnostics: inout DiagnosticList) -> [MessageTemplate] {
