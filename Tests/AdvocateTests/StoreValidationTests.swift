@@ -539,12 +539,17 @@ import Testing
         #expect(try diagnostics(journal: journal).allSatisfy { $0.severity != .error })
     }
 
-    @Test(arguments: ["2026-03-01", "2026-03-01 9:30", "yesterday", "2026-02-30T09:30:00Z", "2026-03-01T25:00:00Z", "2026-03-01T09:30:00"])
-    func timestampThatIsNotISO8601(at: String) throws {
+    /// A time that is no ISO 8601 date-time says why when it nearly is one.
+    @Test(arguments: [("2026-03-01", ""), ("2026-03-01 9:30", ""), ("yesterday", ""),
+                      ("2026-02-30T09:30:00Z", " (2026-02-30 is not a day of the calendar)"), ("2026-03-01T25:00:00Z", ""),
+                      ("2026-03-01T09:30:00", " (it has no time zone: add Z for UTC, or its offset such as +01:00)"),
+                      ("2026-03-01T09:30Z", " (it has no seconds: 2026-03-01T09:30:00Z)"),
+                      ("2026-03-01T09:30+02:00", " (it has no seconds: 2026-03-01T09:30:00+02:00)")])
+    func timestampThatIsNotISO8601(at: String, why: String) throws {
         let journal = #"{"type":"referral","id":"rf_1","at":"\#(at)","referrer":"ada","name":"Grace","email":"g@example.com"}"# + "\n"
         let found = try diagnostics(journal: journal)
         let error = try #require(found.first { $0.message.contains("'at'") })
-        #expect(error.message.hasSuffix("field 'at' is not an ISO 8601 date-time with its time zone, found \"\(at)\"; write it like 2026-03-01T09:30:00Z (UTC) or 2026-03-01T10:30:00+01:00"), "\(error)")
+        #expect(error.message.hasSuffix("field 'at' is not an ISO 8601 date-time with its time zone, found \"\(at)\"\(why); write it like 2026-03-01T09:30:00Z (UTC) or 2026-03-01T10:30:00+01:00"), "\(error)")
         #expect(error.column == 37)
     }
 

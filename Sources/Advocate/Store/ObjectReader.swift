@@ -264,7 +264,7 @@ struct ObjectReader {
     mutating func instant(_ key: String, required: Bool) -> Instant? {
         guard let text = string(key, required: required, maxLength: 64, what: "an ISO 8601 date-time such as 2026-03-01T09:30:00Z") else { return nil }
         guard let instant = Instant(iso8601: text) else {
-            diagnostics.error(file, location(of: key), "\(context): field '\(key)' is not an ISO 8601 date-time with its time zone, found \"\(text)\"; write it like 2026-03-01T09:30:00Z (UTC) or 2026-03-01T10:30:00+01:00")
+            diagnostics.error(file, location(of: key), "\(context): field '\(key)' is not an ISO 8601 date-time with its time zone, found \"\(text)\"\(Instant.nearMiss(ofISO8601: text).map { " (\($0))" } ?? ""); write it like 2026-03-01T09:30:00Z (UTC) or 2026-03-01T10:30:00+01:00")
             return nil
         }
         guard StoreRules.journalTimes.contains(instant) else {

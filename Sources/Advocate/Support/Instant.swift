@@ -61,6 +61,17 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
         value < 10 ? "0\(value)" : String(value)
     }
 
+    /// What keeps `text` from being a date-time ``init(iso8601:)`` reads, when it is a near
+    /// miss: a day not in the calendar, no seconds, or no time zone; nil for anything else.
+    public static func nearMiss(ofISO8601 text: String) -> String? {
+        let day = String(text.prefix(10))
+        if CalendarDay(day) == nil, CalendarDay.quoted(day).hasSuffix("calendar") { return "\(day) is not a day of the calendar" }
+        if Instant(iso8601: text + "Z") != nil { return "it has no time zone: add Z for UTC, or its offset such as +01:00" }
+        let withSeconds = String(text.prefix(16)) + ":00" + text.dropFirst(16)
+        if text.utf8.count >= 16, Instant(iso8601: withSeconds) != nil { return "it has no seconds: \(withSeconds)" }
+        return nil
+    }
+
     /// Parses RFC 3339 / ISO 8601 date-times such as `2026-03-01T09:30:00Z`,
     /// `2026-03-01T09:30:00.250Z` or `2026-03-01T11:30:00+02:00`. Returns nil for anything else.
     public init?(iso8601 text: String) {
