@@ -60,6 +60,15 @@ import Testing
         #expect(one.split(separator: "\n").first?.contains(" · 1 referrer · ") == true, "\(one)")
     }
 
+    /// A program with nothing to date (no journal event, no joined day) says so, not "as of 1970".
+    @Test func theStatsTableOfAProgramWithNothingYetSaysSo() throws {
+        var fixture = StoreFixture()
+        fixture.referrers = []
+        let store = try fixture.load()
+        let table = StatsTable.render(FigureCalculator.compute(store, asOf: AsOf.resolve(nil, store: store)), store: store)
+        #expect(table.hasPrefix("no referrals yet · 0 referrers · "), "\(table)")
+    }
+
     /// Rewards of 10.1 add up to 30.3, not binary floating point's 30.299999999999997, in the
     /// figures and in `advocate stats --format json`.
     @Test func amountsAreKeptToHundredths() throws {

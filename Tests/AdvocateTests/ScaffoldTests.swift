@@ -35,6 +35,20 @@ import Testing
         #expect(statsPage.contains("2026-12-04T23:59:59.999Z") && !statsPage.contains("1970"))
     }
 
+    /// A program with no referrer yet (one that grows through the join form) checks clean: its
+    /// /messaging/ preview is for a made-up referrer, whose link it shows without linking to it.
+    @Test func aProgramWithNoReferrerYetChecksClean() throws {
+        let directory = try TemporaryDirectory()
+        let site = directory.file("program")
+        _ = try Scaffold.create(in: site, name: "Acme", baseURL: "https://refer.acme.example", force: false, today: try #require(CalendarDay("2026-12-04")))
+        try directory.write("program/content/data/referrers.json", "[]\n")
+        let found = SiteChecker.check(BuildOptions(source: site)).diagnostics
+        #expect(!found.contains { $0.severity == .error }, "\(found)")
+        _ = try SiteBuilder.build(BuildOptions(source: site))
+        let messaging = try String(contentsOfFile: site + "/public/messaging/index.html", encoding: .utf8)
+        #expect(messaging.contains("Sample link: https://refer.acme.example/r/sample/ (made up: the program has no referrer yet)."), "\(messaging)")
+    }
+
     @Test func refusesANonEmptyFolderAndNeverOverwrites() throws {
         let directory = try TemporaryDirectory()
         try directory.write("content/index.md", "mine")

@@ -161,7 +161,9 @@ extension PageContext {
         var context = common(.messaging, title: "Messaging preview", description: "Every message as it goes out.",
                              path: "/messaging/", noindex: true)
         let sample = MessagingPreview.sampleReferrer(site)
-        context["sample"] = ["name": .text(sample.shownName), "link": .text(site.urls.referrerLink(sample.code))]
+        // A program with no referrer yet is previewed for a made-up one, who has no page to link to.
+        context["sample"] = ["name": .text(sample.shownName), "link": .text(site.urls.referrerLink(sample.code)),
+                             "hasPage": .bool(site.index(ofReferrer: sample.code) != nil)]
         context["messages"] = .list(MessagingPreview.previews(site, referrer: sample).enumerated().map { index, preview -> TemplateValue in
             var item: TemplateObject = [
                 "name": .text(preview.template.name), "title": .text(preview.template.title), "channel": .text(preview.template.channel.rawValue),

@@ -19,7 +19,8 @@ public enum StatsTable {
                 column == 0 || column >= 6 ? cell.padding(toLength: widths[column], withPad: " ", startingAt: 0) : cell.leftPadded(widths[column])
             }.joined(separator: "  ").trimmingWhitespace()
         }
-        var lines = ["as of \(figures.asOf.iso8601) · \(program.referrers) referrer\(program.referrers == 1 ? "" : "s") · not accepted: \(program.duplicates) duplicate, \(program.selfReferrals) self-referral",
+        let asOf = figures.asOf == AsOf.nothingYet ? "no referrals yet" : "as of \(figures.asOf.iso8601)"
+        var lines = ["\(asOf) · \(program.referrers) referrer\(program.referrers == 1 ? "" : "s") · not accepted: \(program.duplicates) duplicate, \(program.selfReferrals) self-referral",
                      line(header)]
         lines.append(contentsOf: rows.map(line))
         return lines.joined(separator: "\n")
