@@ -81,6 +81,7 @@ enum StoreCommandSupport {
             StandardError.write("error: \(error)")
             throw ExitCode.failure
         }
+        if let notice = writer.tornTailNotice { StandardError.write("warning: \(notice)") }
         return (writer, try loadStore(options))
     }
 

@@ -52,7 +52,9 @@ struct ForgetCommand: ParsableCommand {
         }
         do {
             try options.checkSourceFolder()
-            report = try Erasure.forget(email: email, dataDirectory: options.dataDirectory, outbox: Outbox(options: options), now: .now)
+            report = try Erasure.forget(email: email, dataDirectory: options.dataDirectory, outbox: Outbox(options: options), now: .now) {
+                StandardError.write("warning: \($0)")
+            }
         } catch let error as DiagnosticsError {
             DiagnosticPrinter.print(error.diagnostics)
             throw ExitCode.failure

@@ -72,7 +72,7 @@ struct ReferrersCommand: ParsableCommand {
             do {
                 // The store is read once, under the store's lock (the roster as it is then).
                 let referrer = try RosterEditor.add(name: name, email: email, code: code, segment: segment, joined: joined ?? Instant.now.day,
-                                                    dataDirectory: options.dataDirectory) {
+                                                    dataDirectory: options.dataDirectory, warn: { StandardError.write("warning: \($0)") }) {
                     let read = try StoreCommandSupport.loadStore(options)
                     store = read
                     return read

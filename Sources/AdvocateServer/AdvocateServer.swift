@@ -110,8 +110,8 @@ public enum AdvocateServer {
         } catch {
             throw StartError(description: error.description)
         }
-        if let torn = journal.tornTailPath {
-            logger.warning("the journal's last line was torn (a crash mid-write): kept in \(torn) and cut off \(journal.path)")
+        if let notice = journal.tornTailNotice {
+            logger.warning("\(notice)")
         }
         var options = configuration.build
         options.asOf = nil

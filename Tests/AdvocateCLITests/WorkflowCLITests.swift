@@ -235,6 +235,26 @@ import Testing
         #expect(check.stderr.contains("field 'at': the newest event is dated 2199-01-15T10:00:00Z, after now ("), "\(check.stderr)")
     }
 
+    /// A command that appends sets an unfinished last line aside, and says so: it had done so
+    /// without a word, then recorded its own line after it.
+    @Test func anUnfinishedLastLineSetAsideIsToldOf() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for name in ["content", "templates"] {
+            try FileManager.default.copyItem(at: CLIRunner.packageRoot.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+        }
+        let journal = folder.appendingPathComponent("content/data/referrals.jsonl")
+        for command in [["referral", "status", "rf_0063", "contacted"], ["referrers", "add", "--name", "Tom Tailor", "--email", "tom@example.com"],
+                        ["forget", "nobody@example.com", "--no-build"]] {
+            let handle = try FileHandle(forWritingTo: journal)
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data(#"{"type":"status","id":"rf_0063","at":"2026-06-28T17:00:00Z","status":"rejected","reason":"refu"#.utf8))
+            try handle.close()
+            let run = try CLIRunner.run(command + ["--source", folder.path])
+            #expect(run.stderr.contains("warning: the journal's last line was unfinished (a crash mid-write, or a line still being typed): kept in "), "\(command): \(run.stderr)")
+        }
+    }
+
     /// `--value` is read as an import reads a value: `1.200` (a thousand two hundred) had been
     /// recorded as 1.2.
     @Test func aValueOfAmbiguousDecimalsIsRefused() throws {

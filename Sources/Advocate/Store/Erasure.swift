@@ -39,10 +39,12 @@ public enum Erasure {
     /// Where the log of erasures is, in the store's folder.
     public static func logPath(dataDirectory: String) -> String { Paths.join(dataDirectory, logFile) }
 
-    public static func forget(email: String, dataDirectory: String, outbox: Outbox? = nil, now: Instant) throws -> Report {
+    public static func forget(email: String, dataDirectory: String, outbox: Outbox? = nil, now: Instant,
+                              warn: (String) -> Void = { _ in }) throws -> Report {
         let target = StoreRules.normalizedEmail(email)
         guard !target.isEmpty else { throw JournalWriter.Failure(description: "give the email address to forget") }
         let lock = try JournalWriter(dataDirectory: dataDirectory)
+        if let notice = lock.tornTailNotice { warn(notice) }
         _ = try StoreLoader.load(from: dataDirectory)
         // The log of erasures is appended to by rewriting it: read it before anything is erased,
         // so that a log behind a link to nowhere or unreadable is not replaced by this entry alone.

@@ -25,6 +25,11 @@ public final class JournalWriter: @unchecked Sendable {
     public let lockPath: String
     /// Where the torn last line found at start was kept (nil when the journal ended cleanly).
     public let tornTailPath: String?
+    /// What to tell of the torn last line found at start, set aside in ``tornTailPath``: every
+    /// command that writes to the journal says it, not only the server.
+    public var tornTailNotice: String? {
+        tornTailPath.map { "the journal's last line was unfinished (a crash mid-write, or a line still being typed): kept in \($0) and cut off \(path); if it was meant, complete it and append it again" }
+    }
     private let descriptor: Int32
     private let lockDescriptor: Int32
     private let condition = NSCondition()

@@ -11,7 +11,7 @@ public enum RosterEditor {
     /// store must load cleanly: it is read once the store's lock is held, by `readStore` when
     /// given (the CLI's, which reports the store's problems itself), else by ``StoreLoader``.
     public static func add(name: String, email: String, code: String?, segment: Segment, joined: CalendarDay?,
-                           dataDirectory: String, today: CalendarDay = Instant.now.day,
+                           dataDirectory: String, today: CalendarDay = Instant.now.day, warn: (String) -> Void = { _ in },
                            readStore: (() throws -> Store)? = nil) throws -> Referrer {
         guard StoreRules.isAcceptableNewName(name) else {
             throw Refusal(description: "--name must be " + StoreRules.newNameRequirement)
@@ -42,6 +42,7 @@ public enum RosterEditor {
             throw Refusal(description: error.description + (error.isLockHeld ? " (while `advocate serve` runs, people join through its join form)" : ""))
         }
         defer { lock.close() }
+        if let notice = lock.tornTailNotice { warn(notice) }
         // The roster as it is under the lock: two `referrers add` at once had both given out
         // one code, each checking a copy read before the other wrote.
         let roster: [Referrer]
