@@ -35,12 +35,16 @@ struct InitCommand: ParsableCommand {
                 let program = try StoreLoader.load(from: Paths.join(directory, "content/data")).store.program
                 let source = ShellWord.quoted(directory)
                 print("next: advocate build --source \(source)   (then advocate serve --source \(source))")
-                print("the analytics page, private to your team: \(SiteURLs.analyticsURL(of: program))")
+                // On standard error, as `stats` says it: a log of the output must not carry the private link.
+                StandardError.write("the analytics page, private to your team: \(SiteURLs.analyticsURL(of: program))")
             } catch {
                 // --force kept a store that does not load: said now, not at the first build.
                 DiagnosticPrinter.print(error.diagnostics)
                 StandardError.write("the store kept in \(Paths.join(directory, "content/data")) has errors: fix them before building")
+                throw ExitCode.failure
             }
+        } catch let exit as ExitCode {
+            throw exit
         } catch {
             StandardError.write("error: \(error)")
             throw ExitCode.failure

@@ -57,6 +57,9 @@ struct ReferralCommand: ParsableCommand {
             if value != nil, status != .converted {
                 throw ValidationError("--value is the order's value and goes with converted, not with \(status.rawValue)")
             }
+            if let reason, reason.trimmingCharacters(in: .whitespaces).isEmpty {
+                throw ValidationError("--reason is empty: say why the referral was rejected (refunded, cancelled…), or leave --reason out")
+            }
             if reason != nil, status != .rejected {
                 throw ValidationError("--reason says why a referral was rejected and goes with rejected, not with \(status.rawValue)")
             }

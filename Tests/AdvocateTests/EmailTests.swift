@@ -194,6 +194,9 @@ import Testing
         #expect(Sendmail(command: "advocate-no-such-mailer -t").problem()?.contains("is not a command on this machine") == true)
         #expect(Sendmail(command: "/nonexistent/sendmail -t").problem()?.contains("/nonexistent/sendmail is not an executable file") == true)
         #expect(Sendmail(command: "  ").problem()?.contains("--sendmail is empty") == true)
+        for unreadable in ["'unterminated", "sendmail -t \"to", "(cat", "if true; then cat"] {
+            #expect(Sendmail(command: unreadable).problem()?.contains("is not a command the shell can read") == true, "\(unreadable)")
+        }
         for known in ["cat > /dev/null", "/bin/cat", "if grep -q x; then exit 1; fi", "exit 75", "FOO=bar cat >/dev/null", "'cat' >/dev/null",
                       "(cat >/dev/null)", "cat;true", "cat&&true", "\\cat", "$HOME/../../usr/bin/cat"] {
             #expect(Sendmail(command: known).problem() == nil, "\(known)")

@@ -21,10 +21,15 @@ public struct Sendmail: Sendable {
     /// Why the command cannot run on this machine, nil when the shell knows its first word (a
     /// program on `PATH`, a path, a shell keyword or builtin); asked once, at the server's start,
     /// so that a missing `sendmail` is not found out one failed email at a time. A command that
-    /// starts with shell syntax (an assignment, quotes, a subshell, `$`) is left to the shell.
+    /// starts with shell syntax (an assignment, quotes, a subshell, `$`) is left to the shell, once
+    /// the shell has read it without running it (`sh -n`).
     public func problem() -> String? {
         guard let program = command.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init) else {
             return "--sendmail is empty: give the mail command, such as \"sendmail -t\""
+        }
+        // Shell syntax that does not parse (an unclosed quote) failed every email, one at a time.
+        if case .success(let status) = run(["/bin/sh", "-n", "-c", command], input: "/dev/null", errors: "/dev/null"), status != 0 {
+            return "--sendmail \"\(command)\" is not a command the shell can read (an unclosed quote?); check its quoting"
         }
         let plainWord = program.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_./+-".contains($0)) }
         guard plainWord else { return nil }
