@@ -523,6 +523,22 @@ import Testing
                                                + "keep the store outside it"), "\(error)")
         }
         #expect(!elsewhere.exists("www/index.html"))
+        // A store kept in the site folder itself: no output folder there would do, so it says
+        // where the store belongs instead of suggesting the folder it refused.
+        do {
+            _ = try SiteBuilder.build(BuildOptions(source: directory.path, data: directory.path))
+            Issue.record("a store holding the site folder must be refused")
+        } catch {
+            #expect(error.description.contains("the store (--data) holds the site folder \(directory.path), so any output folder there would be inside it"), "\(error)")
+            #expect(error.description.contains("such as \(directory.path)/content/data (the default)") && !error.description.contains("Pass --output"), "\(error)")
+        }
+        // A --source that names a file is named as no site folder, not as an output below a file.
+        do {
+            _ = try SiteBuilder.build(BuildOptions(source: directory.file("content/index.md")))
+            Issue.record("a file as the site folder must be refused")
+        } catch {
+            #expect(error.description.contains("site folder not found"), "\(error)")
+        }
         _ = try SiteBuilder.build(BuildOptions(source: directory.path, output: elsewhere.file("public")))
         #expect(elsewhere.exists("public/index.html"))
         // scripts/quickstart's scratch output, below the state folder.

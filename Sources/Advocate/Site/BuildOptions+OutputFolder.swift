@@ -10,7 +10,12 @@ extension BuildOptions {
         let inside = [("content/, which the build reads", contentDirectory), ("templates/, which the build reads", templatesDirectory),
                       ("the store, which the build reads", dataDirectory)]
         var problem: String?
-        if output == source {
+        let data = Self.resolved(dataDirectory)
+        if Self.isSameOrInside(source, data) {
+            // Any output folder in the site would be inside the store: no --output to suggest there.
+            throw DiagnosticsError([.error(dataDirectory, .start, "the store (--data) holds the site folder \(source), so any output folder there would be inside it, "
+                + "where a build writes and removes files; keep the store in a folder of its own, such as \(Self.resolved(Paths.join(contentDirectory, "data"))) (the default)")])
+        } else if output == source {
             problem = "is the site folder itself, beside content/ and templates/"
         } else if output == Self.resolved(stateDirectory) {
             // A folder below it is fine (scripts/quickstart serves from .advocate/quickstart/public).
@@ -19,9 +24,9 @@ extension BuildOptions {
             problem = "holds the site folder \(source)"
         } else if let (name, _) = inside.first(where: { Self.isSameOrInside(output, Self.resolved($0.1)) }) {
             problem = "is inside \(name)"
-        } else if Self.isSameOrInside(Self.resolved(dataDirectory), output) {
+        } else if Self.isSameOrInside(data, output) {
             // Published, it would serve every email and token of the roster.
-            throw DiagnosticsError([.error(output, .start, "the output folder holds the store (\(Self.resolved(dataDirectory))), whose emails and private "
+            throw DiagnosticsError([.error(output, .start, "the output folder holds the store (\(data)), whose emails and private "
                 + "tokens it would publish; keep the store outside it (--data defaults to <source>/content/data)")])
         } else if let link = brokenLink(outputDirectory), link.targetIsMissing {
             // A link to a web server's folder is fine (README), once that folder is there.

@@ -83,6 +83,8 @@ public enum SiteBuilder {
     public static func build(_ options: BuildOptions, progress: (@Sendable (Int, Int) -> Void)? = nil) throws(BuildError) -> BuildReport {
         let start = ContinuousClock.now
         do {
+            // The site folder first: a --source naming a file is that, not an output folder below a file.
+            try options.checkSourceFolder()
             try options.checkOutputFolder()
         } catch {
             throw .invalidInput(error)
