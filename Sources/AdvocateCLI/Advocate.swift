@@ -19,4 +19,13 @@ struct AdvocateCommand: AsyncParsableCommand {
         subcommands: [InitCommand.self, BuildCommand.self, ServeCommand.self, CheckCommand.self, StatsCommand.self, PreviewCommand.self, ReferrersCommand.self, ReferralCommand.self, ImportCommand.self, ExportCommand.self, ForgetCommand.self, WebhooksCommand.self],
         defaultSubcommand: nil
     )
+
+    /// Names a mistyped command, with the one meant, before the parser reads the arguments.
+    static func main() async {
+        if let message = CommandSuggestion.message(for: Array(CommandLine.arguments.dropFirst()), root: Self.self) {
+            StandardError.write(message)
+            Self.exit(withError: ExitCode(64))
+        }
+        await Self.main(nil)
+    }
 }

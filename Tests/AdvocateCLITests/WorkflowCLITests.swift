@@ -212,6 +212,20 @@ import Testing
         #expect(forecast.stdout.contains(#""asOf" : "2199-12-31T23:59:59.999Z""#) || forecast.stdout.contains(#""asOf": "2199-12-31T23:59:59.999Z""#), "\(forecast.stdout.prefix(200))")
     }
 
+    /// A mistyped command is named, with the one meant, at any level; the parser had said only
+    /// "Unexpected argument" (or "Unknown option '--name'" for `referrers ad --name`).
+    @Test func aMistypedCommandIsNamedWithTheOneMeant() throws {
+        for (arguments, expected) in [(["biuld"], "Error: 'biuld' is not a command of 'advocate'. Did you mean 'build'?"),
+                                      (["referrers", "ad", "--name", "X"], "Error: 'ad' is not a command of 'advocate referrers'. Did you mean 'add'?"),
+                                      (["imp", "statuses", "x.csv"], "Did you mean 'import'?"),
+                                      (["deploy"], "Error: 'deploy' is not a command of 'advocate'.\nIts commands: init, build, serve,")] {
+            let run = try CLIRunner.run(arguments)
+            #expect(run.status == 64 && run.stderr.contains(expected), "\(arguments): \(run.stderr)")
+        }
+        let help = try CLIRunner.run(["help", "build"])
+        #expect(help.status == 0 && help.stdout.contains("OVERVIEW: Build the portal"), "\(help.stderr)")
+    }
+
     /// A journal event dated after now (a year typed wrong) makes every figure a forecast: stats
     /// and build say so, which --as-of, taken as asked, silences.
     @Test func aNewestEventAfterNowIsWarnedOf() throws {
