@@ -49,6 +49,27 @@ import Testing
         #expect(messaging.contains("Sample link: https://refer.acme.example/r/sample/ (made up: the program has no referrer yet)."), "\(messaging)")
     }
 
+    /// program.json's `language` sets the pages' language and, for one written right to left, their direction.
+    @Test func theProgramsLanguageSetsThePagesLanguageAndDirection() throws {
+        let directory = try TemporaryDirectory()
+        let site = directory.file("program")
+        _ = try Scaffold.create(in: site, name: "Acme", baseURL: "https://refer.acme.example", force: false, today: try #require(CalendarDay("2026-12-04")))
+        _ = try SiteBuilder.build(BuildOptions(source: site))
+        #expect(try String(contentsOfFile: site + "/public/faq/index.html", encoding: .utf8).contains("<html lang=\"en\" dir=\"ltr\">"))
+        let program = site + "/content/data/program.json"
+        let json = try String(contentsOfFile: program, encoding: .utf8)
+        try json.replacingOccurrences(of: "\"currency\"", with: "\"language\": \"ar-EG\",\n  \"currency\"").write(toFile: program, atomically: true, encoding: .utf8)
+        _ = try SiteBuilder.build(BuildOptions(source: site))
+        for page in ["faq/index.html", "index.html", "404.html"] {
+            #expect(try String(contentsOfFile: site + "/public/" + page, encoding: .utf8).contains("<html lang=\"ar-EG\" dir=\"rtl\">"), "\(page)")
+        }
+    }
+
+    @Test(arguments: [("en", "ltr"), ("ar", "rtl"), ("he-IL", "rtl"), ("fa", "rtl"), ("ku-Arab", "rtl"), ("az-Latn", "ltr"), ("pt-BR", "ltr"), ("ur", "rtl")])
+    func aLanguagesDirection(_ tag: String, _ direction: String) {
+        #expect(Program.direction(ofLanguage: tag) == direction)
+    }
+
     @Test func refusesANonEmptyFolderAndNeverOverwrites() throws {
         let directory = try TemporaryDirectory()
         try directory.write("content/index.md", "mine")

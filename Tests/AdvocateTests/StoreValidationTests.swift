@@ -447,6 +447,14 @@ import Testing
         #expect(try diagnostics(program: fixture.programJSON).isEmpty)
     }
 
+    /// `language` is a BCP 47 tag; anything else is named.
+    @Test(arguments: [("fr", true), ("pt-BR", true), ("zh-Hant-TW", true), ("es-419", true), ("english", false), ("e", false), ("en_US", false), ("en-", false), ("<b>", false)])
+    func theLanguageIsALanguageTag(_ tag: String, _ valid: Bool) throws {
+        let program = StoreFixture().programJSON.replacingOccurrences(of: #""currency":"#, with: #""language": "\#(tag)", "currency":"#)
+        let found = try diagnostics(program: program)
+        #expect(found.contains { $0.message.contains("field 'language' must be a language tag") } == !valid, "\(tag): \(found)")
+    }
+
     /// A dinar has a thousand fils: 1.125 BHD is an amount as it is, and 1.1255 is finer than a fils.
     @Test func aThreeDecimalCurrencyTakesThousandths() throws {
         var fixture = StoreFixture()

@@ -98,6 +98,8 @@ struct PageContext {
             "hasStories": .bool(!site.inputs.content.stories.isEmpty),
             "hasLeaderboard": .bool(site.hasLeaderboard),
             "hasTiers": .bool(!program.tiers.isEmpty),
+            "language": .text(program.language),
+            "direction": .text(Program.direction(ofLanguage: program.language)),
         ]
         // Absent for a program that gives friends nothing: the theme words its pages without it.
         if let friendReward = site.friendRewardNow { values["friendReward"] = .text(friendReward) }

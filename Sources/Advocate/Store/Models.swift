@@ -19,6 +19,19 @@ public struct Program: Sendable {
     public var offers: [Offer] = []
     /// Receivers of new journal events.
     public var webhooks: [Webhook] = []
+    /// The language of the program's pages (a BCP 47 tag such as `en`, `pt-BR` or `ar`), for
+    /// `<html lang>` and, with it, the direction text runs in.
+    public var language = "en"
+
+    /// `rtl` for a language written right to left (Arabic, Hebrew, Persian, Urdu…, or a tag whose
+    /// script is: `ku-Arab`), else `ltr`.
+    public static func direction(ofLanguage tag: String) -> String {
+        let parts = tag.lowercased().split(separator: "-")
+        if let script = parts.dropFirst().first(where: { $0.count == 4 }) {
+            return ["arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "rohg"].contains(script) ? "rtl" : "ltr"
+        }
+        return ["ar", "arc", "ckb", "dv", "fa", "he", "iw", "ps", "sd", "syr", "ug", "ur", "yi"].contains(parts.first ?? "") ? "rtl" : "ltr"
+    }
 
     /// A reward's wording, and for the referrer's reward its amount in currency units.
     public struct Reward: Sendable {

@@ -4,7 +4,7 @@ import Foundation
 enum ProgramDecoder {
     static let allowedKeys: [String] = [
         "name", "baseURL", "endpoint", "currency", "attributionWindowDays", "rewardHoldDays",
-        "requireConsent", "analyticsToken", "rewards", "tiers", "brand", "goals", "offers", "webhooks",
+        "requireConsent", "analyticsToken", "rewards", "tiers", "brand", "goals", "offers", "webhooks", "language",
     ]
 
     static func decode(_ root: JSONNode, file: String, diagnostics: inout DiagnosticList) -> Program? {
@@ -31,6 +31,10 @@ enum ProgramDecoder {
             // than this system's list would still do.
             reader.warning("currency", "field 'currency' is \"\(currency)\", which is no ISO 4217 currency this system knows (a typo of USD, EUR…?); pages show amounts with the code as it is")
         }
+        let language = reader.string("language", required: false, maxLength: 35) ?? "en"
+        if !isLanguageTag(language) {
+            reader.error("language", "field 'language' must be a language tag such as en, fr, pt-BR or ar (BCP 47), found \"\(language)\"")
+        }
         let window = reader.integer("attributionWindowDays", required: false) ?? 90
         let hold = reader.integer("rewardHoldDays", required: false) ?? 30
         let consent = reader.bool("requireConsent", required: false) ?? true
@@ -54,11 +58,20 @@ enum ProgramDecoder {
             referrerReward: rewards.referrer, friendReward: rewards.friend, tiers: tiers, brand: brand, goals: goals)
         program.offers = offers
         program.webhooks = webhooks
+        program.language = language
         return program
     }
 
     /// ISO 4217's currency codes, current and historic, as Foundation knows them.
     static let isoCurrencies = Set(Locale.Currency.isoCurrencies.map(\.identifier))
+
+    /// A BCP 47 tag as pages carry it: a language of two or three letters, then subtags of
+    /// letters and digits (`en`, `pt-BR`, `zh-Hant-TW`, `es-419`).
+    static func isLanguageTag(_ tag: String) -> Bool {
+        let parts = tag.split(separator: "-", omittingEmptySubsequences: false)
+        guard let first = parts.first, (2...3).contains(first.count), first.allSatisfy({ $0.isASCII && $0.isLetter }) else { return false }
+        return parts.dropFirst().allSatisfy { (1...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } }
+    }
 
     static func isHTTPURL(_ text: String) -> Bool {
         httpURLProblem(text) == nil
