@@ -46,7 +46,7 @@ import Testing
         #expect(!found.contains { $0.severity == .error }, "\(found)")
         _ = try SiteBuilder.build(BuildOptions(source: site))
         let messaging = try String(contentsOfFile: site + "/public/messaging/index.html", encoding: .utf8)
-        #expect(messaging.contains("Sample link: https://refer.acme.example/r/sample/ (made up: the program has no referrer yet)."), "\(messaging)")
+        #expect(messaging.contains("Sample link: <span dir=\"ltr\">https://refer.acme.example/r/sample/</span> (made up: the program has no referrer yet)."), "\(messaging)")
     }
 
     /// program.json's `language` sets the pages' language and, for one written right to left, their direction.
@@ -63,6 +63,9 @@ import Testing
         for page in ["faq/index.html", "index.html", "404.html"] {
             #expect(try String(contentsOfFile: site + "/public/" + page, encoding: .utf8).contains("<html lang=\"ar-EG\" dir=\"rtl\">"), "\(page)")
         }
+        // An address reads left to right on a right-to-left page: its slash had landed at its start.
+        let share = try String(contentsOfFile: site + "/public/r/" + (try StoreLoader.load(from: site + "/content/data").store.referrers[0].code) + "/index.html", encoding: .utf8)
+        #expect(share.contains("<p class=\"share-link\"><a href=\"https://refer.acme.example/r/") && share.contains("/\" dir=\"ltr\">https://"), "\(share)")
     }
 
     @Test(arguments: [("en", "ltr"), ("ar", "rtl"), ("he-IL", "rtl"), ("fa", "rtl"), ("ku-Arab", "rtl"), ("az-Latn", "ltr"), ("pt-BR", "ltr"), ("ur", "rtl")])
