@@ -156,8 +156,22 @@ struct StaticSiteMiddleware: RouterMiddleware {
     /// from a theme's form without its action, say), rather than claiming the page does not exist;
     /// else the site's 404.
     func miss(_ request: Request, path: String, isPrivate: Bool) -> Response {
+        if let share = shareLinkInLowerCase(path), request.method == .get || request.method == .head {
+            let query = request.uri.query.map { $0.isEmpty ? "" : "?" + $0 } ?? ""
+            return Response(status: .movedPermanently, headers: [.location: RequestPath.encoded(share) + query, .cacheControl: "no-cache"])
+        }
         guard request.method != .get, request.method != .head, isPublished(path) else { return notFound(request, isPrivate: isPrivate) }
         return .plainText(.methodNotAllowed, "This page takes GET and HEAD; the referral form posts to the endpoint.", headers: [.allow: "GET, HEAD"])
+    }
+
+    /// A share link typed or auto-capitalised in capitals (`/r/ADA/`, `/R/Ada`) as the referrer's
+    /// page it means, `/r/ada/`, when there is one: codes are lower case, and a friend's phone
+    /// that capitalised the link got "not found".
+    private func shareLinkInLowerCase(_ path: String) -> String? {
+        let lower = path.lowercased()
+        guard lower != path, lower.hasPrefix(root + "r/") else { return nil }
+        let page = lower.hasSuffix("/") ? lower : lower + "/"
+        return isPublished(page) ? page : nil
     }
 
     /// The site's 404.html with status 404 (plain text when the site has none); HEAD gets the

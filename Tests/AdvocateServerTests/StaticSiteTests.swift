@@ -36,6 +36,20 @@ import Testing
 
     /// A POST to a page that exists (a theme's form without its action) is told the page's
     /// methods; one to a page that does not is the site's 404.
+    /// A share link in capitals (a phone capitalised it) leads to the referrer's page; a code
+    /// that is no referrer's is still the site's 404.
+    @Test func aShareLinkInCapitalsLeadsToTheReferrersPage() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.prepared.application.test(.router) { client in
+            for (uri, location) in [("/r/ADA/", "/r/ada/"), ("/R/Ada", "/r/ada/"), ("/r/Ada/?src=sms", "/r/ada/?src=sms")] {
+                let response = try await client.execute(uri: uri, method: .get)
+                #expect(response.status == .movedPermanently && response.headers[.location] == location, "\(uri): \(response.status)")
+            }
+            #expect(try await client.execute(uri: "/r/NOBODY/", method: .get).status == .notFound)
+            #expect(try await client.execute(uri: "/r/ada/", method: .get).status == .ok)
+        }
+    }
+
     @Test func otherMethodsOnPagesAnswer405WithAllow() async throws {
         let fixture = try ServerFixture()
         let stats = try fixture.statsPath(of: "ada")
