@@ -193,12 +193,15 @@ struct FormIntake: Sendable {
     }
 
     /// RFC 9457 problem details for JSON clients; plain text for forms.
+    /// The answer to a refused request: for JSON clients RFC 9457 problem details, whose `title`
+    /// is the status's own phrase (as RFC 9457 §4.2.1 asks of type `about:blank`) and whose
+    /// `detail` says what was wrong (`title` here, then `detail` or each field's message).
     func problem(_ kind: Kind, _ status: HTTPResponse.Status, title: String, detail: String? = nil, errors: [FieldError]) -> Response {
         guard kind == .json else { return .plainText(status, ([title] + errors.map(\.message)).joined(separator: "\n")) }
-        var members: [(String, JSONOutput)] = [("type", .string("about:blank")), ("title", .string(title)), ("status", .number(Double(status.code)))]
-        if let detail = detail ?? (errors.isEmpty ? nil : errors.map { "\($0.field): \($0.message)" }.joined(separator: " ")) {
-            members.append(("detail", .string(detail)))
-        }
+        var members: [(String, JSONOutput)] = [("type", .string("about:blank")), ("title", .string(status.reasonPhrase)), ("status", .number(Double(status.code)))]
+        let specifics = detail ?? (errors.isEmpty ? nil : errors.map { "\($0.field): \($0.message)" }.joined(separator: " "))
+        let said = title.hasSuffix(".") ? String(title.dropLast()) : title
+        members.append(("detail", .string(specifics.map { "\(said): \($0)" } ?? title)))
         if !errors.isEmpty {
             members.append(("errors", .array(errors.map { .object([("field", .string($0.field)), ("message", .string($0.message))]) })))
         }

@@ -117,6 +117,8 @@ import Testing
             #expect(duplicate.status == .conflict)
             let text = String(buffer: duplicate.body)
             #expect(text.contains("already been referred"))
+            // RFC 9457: with type about:blank, the title is the status's phrase; what was wrong is the detail.
+            #expect(text.hasPrefix(#"{"type":"about:blank","title":"Conflict","status":409,"detail":"Referral not accepted: email: This friend has already been referred.","#), "\(text)")
             #expect(!text.contains("ada"))
             let selfReferral = try await client.postJSON(#"{"referrer":"ada","name":"Ada","email":"ADA@example.com","consent":true}"#)
             #expect(selfReferral.status == .conflict)
