@@ -197,13 +197,15 @@ import Testing
     /// heading reads (`#Fees`) the id it meant.
     @Test func aLinkToAMarkdownFileOrAHeadingsTextIsToldWhatItMeant() throws {
         var site = SiteFixture()
-        site.content["faq.md"] = "---\ntitle: FAQ\n---\n## Fees and costs\n\n[t](terms.md) [h](../index.md) [f](#Fees-and-costs) [g](/terms/#Nothing)\n"
+        site.content["faq.md"] = "---\ntitle: FAQ\n---\n## Fees and costs\n\n[t](terms.md) [h](../index.md) [f](#Fees-and-costs) [g](/terms/#Nothing) [q](#שאלה)\n"
         let directory = try site.write()
         let found = SiteChecker.check(SiteFixture.options(directory)).diagnostics.filter { $0.file.hasSuffix("faq.md") }.map(\.message)
         #expect(found.contains("broken internal link: terms.md (no page or asset at /faq/terms.md); link to the page made from that file, /terms/"), "\(found)")
         #expect(found.contains("broken internal link: ../index.md (no page or asset at /index.md); link to the page made from that file, /"), "\(found)")
         #expect(found.contains("#Fees-and-costs names no part of /faq/: it has no id=\"Fees-and-costs\"; did you mean #fees-and-costs?"), "\(found)")
         #expect(found.contains { $0.hasPrefix("/terms/#Nothing names no part of /terms/: it has no id=\"Nothing\"; link to one of its headings' ids") }, "\(found)")
+        // Named as written, not as cmark percent-encoded it (#%D7%A9…).
+        #expect(found.contains { $0.hasPrefix("#שאלה names no part of /faq/: it has no id=\"שאלה\";") }, "\(found)")
     }
 
     /// A broken site link in an email, written relative (`nope/`), is named in the email's file

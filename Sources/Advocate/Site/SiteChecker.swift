@@ -449,8 +449,10 @@ public enum SiteChecker {
             }
             // `#Fees` or `#Fees and costs` for a heading's `fees-and-costs`: the id it meant.
             let meant = [decoded.lowercased(), Slug.make(decoded, fallback: "")].first { !$0.isEmpty && ids(of: link.target).contains($0) }
-            let message = "\(link.url) names no part of \(site.urls.root)\(link.target.hasSuffix("index.html") ? String(link.target.dropLast(10)) : link.target): "
-                + "it has no id=\"\(fragment)\"; " + (meant.map { "did you mean #\($0)?" } ?? "link to one of its headings' ids (in the page's source)")
+            // As the author wrote it: cmark percent-encodes a link's non-ASCII (`#שאלה`).
+            let written = link.url.removingPercentEncoding ?? link.url
+            let message = "\(written) names no part of \(site.urls.root)\(link.target.hasSuffix("index.html") ? String(link.target.dropLast(10)) : link.target): "
+                + "it has no id=\"\(decoded)\"; " + (meant.map { "did you mean #\($0)?" } ?? "link to one of its headings' ids (in the page's source)")
             if let origin = origins.origin(of: link.url, on: pages[link.page]) { return .warning(origin.file, origin.location, message) }
             return .warning(Paths.join(site.inputs.options.outputDirectory, paths[link.page]), link.location, message)
         }
