@@ -10,6 +10,8 @@ import Testing
         ("test.com", 23),
         ("Test https://test.com test https://test.com test.com test", 86),
         ("(https://acme.com/x).", 26),
+        // An internationalized domain is a link's host; the katakana after its path's slash is text.
+        ("http://例え.jp/パス", 27), ("https://例え.jp", 23), ("see http://bücher.de/x ok", 30),
         ("“https://acme.com/x”", 25),
         ("see:https://acme.com/x", 27),
         ("https://acme.com/x,", 24),

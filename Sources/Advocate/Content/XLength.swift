@@ -93,7 +93,8 @@ enum XLength {
         let scheme = rest.prefix(8).lowercased()
         if scheme.hasPrefix("http://") || scheme.hasPrefix("https://") {
             let afterScheme = rest.index(index, offsetBy: scheme.hasPrefix("https://") ? 8 : 7)
-            let host = word[afterScheme...].prefix { !($0.isPunctuation && $0 != "-" && $0 != "." || $0.isSymbol) && isURLCharacter($0) }
+            // A host's letters may be of any script (`例え.jp`, an internationalized domain); its path's may not.
+            let host = word[afterScheme...].prefix { $0.isLetter || $0.isNumber || !($0.isPunctuation && $0 != "-" && $0 != "." || $0.isSymbol) && isURLCharacter($0) }
             guard !host.isEmpty else { return nil }
             return trimmed(word[index..<pathEnd(after: host.endIndex, in: word)])
         }
