@@ -64,7 +64,7 @@ struct BuildCommand: ParsableCommand {
         }
         bar?.finish()
         DiagnosticPrinter.print(report.warnings)
-        asOf.warnIfNewestEventIsAhead(report.asOf)
+        asOf.warnIfStoreIsDatedAhead(report.asOf)
         if !quiet { print(report.summary) }
         if verbose { print(report.stepSummary) }
     }

@@ -41,9 +41,9 @@ struct AsOfOption: ParsableArguments {
         }
     }
 
-    /// Warns of figures as of a newest journal event dated after now (no --as-of given).
-    func warnIfNewestEventIsAhead(_ figuresAsOf: Instant) {
-        if asOf == nil, let ahead = AsOf.newestEventAhead(figuresAsOf, now: .now) {
+    /// Warns of figures as of a day after today taken from the store (no --as-of given).
+    func warnIfStoreIsDatedAhead(_ figuresAsOf: Instant) {
+        if asOf == nil, let ahead = AsOf.storeDatedAhead(figuresAsOf, now: .now) {
             StandardError.write("warning: \(ahead)")
         }
     }

@@ -29,7 +29,7 @@ struct StatsCommand: ParsableCommand {
     func run() throws {
         let options = site.buildOptions(asOf: asOf.asOf)
         let (store, figures) = try StoreCommandSupport.loadStoreWithFigures(options)
-        asOf.warnIfNewestEventIsAhead(figures.asOf)
+        asOf.warnIfStoreIsDatedAhead(figures.asOf)
         switch format {
         case .json: try StandardOutput.write(figures.json.serialized(pretty: true) + "\n")
         case .table:

@@ -129,7 +129,7 @@ public enum AdvocateServer {
         if let notice = OfferNotice.message(program: inputs.store.program, pagesAsOf: report.asOf, now: .now) {
             logger.warning("\(notice)")
         }
-        if let ahead = AsOf.newestEventAhead(report.asOf, now: .now) {
+        if let ahead = AsOf.storeDatedAhead(report.asOf, now: .now) {
             logger.warning("\(ahead)")
         }
         let outcomes = inputs.loaded.outcomeLedger

@@ -42,6 +42,8 @@ import Testing
         let site = directory.file("program")
         _ = try Scaffold.create(in: site, name: "Acme", baseURL: "https://refer.acme.example", force: false, today: try #require(CalendarDay("2026-12-04")))
         try directory.write("program/content/data/referrers.json", "[]\n")
+        // A message that links its link, as the bundled example's email does.
+        try directory.write("program/content/messaging/linked.md", "---\ntitle: Linked\nchannel: email\nsubject: Hi\n---\nJoin at [{{link}}]({{link}}).\n")
         let found = SiteChecker.check(BuildOptions(source: site)).diagnostics
         #expect(!found.contains { $0.severity == .error }, "\(found)")
         _ = try SiteBuilder.build(BuildOptions(source: site))

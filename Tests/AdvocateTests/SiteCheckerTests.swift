@@ -66,12 +66,14 @@ import Testing
         let directory = try site.write()
         let inputs = try SiteInputs.load(SiteFixture.options(directory))
         let now = try #require(Instant(iso8601: "2026-12-07T06:00:00Z"))
-        let found = SiteChecker.check(inputs, now: now).filter { $0.message.contains("after now") }
+        let found = SiteChecker.check(inputs, now: now).filter { $0.message.contains("a day after today") }
         #expect(found.map(\.description) == ["\(directory.file("content/data/referrals.jsonl")):2:1: warning: line 2: field 'at': the newest event is dated 2027-01-15T10:00:00Z, "
-                                             + "after now (2026-12-07T06:00:00Z): with no --as-of the figures are as of it, a forecast that counts as earned each reward whose hold ends by then; correct the date"], "\(found)")
-        let minutesBefore = try #require(Instant(iso8601: "2027-01-15T09:30:00Z"))
-        #expect(SiteChecker.check(inputs, now: minutesBefore).allSatisfy { !$0.message.contains("after now") })
-        #expect(AsOf.newestEventAhead(try #require(Instant(iso8601: "2027-01-15T10:00:00Z")), now: now)?.hasPrefix("the journal's newest event is dated 2027-01-15T10:00:00Z, after now") == true)
+                                             + "a day after today (2026-12-07): with no --as-of the figures are as of it, a forecast that counts as earned each reward whose hold ends by then; correct the date"], "\(found)")
+        // The same day, hours ahead (clocks differ; a program whose referrers joined today has figures as of the day's end): not a forecast.
+        let thatMorning = try #require(Instant(iso8601: "2027-01-15T01:30:00Z"))
+        #expect(SiteChecker.check(inputs, now: thatMorning).allSatisfy { !$0.message.contains("after today") })
+        #expect(AsOf.storeDatedAhead(try #require(Instant(iso8601: "2027-01-15T10:00:00Z")), now: now)?.hasPrefix("the figures are as of 2027-01-15T10:00:00Z, a day after today (2026-12-07)") == true)
+        #expect(AsOf.storeDatedAhead(try #require(CalendarDay("2026-12-07")).end, now: now) == nil)
     }
 
     @Test func cleanSiteHasNoFindings() throws {
@@ -131,6 +133,11 @@ import Testing
         site.content["messaging/sms.md"] = "---\ntitle: SMS\nchannel: sms\n---\n" + String(repeating: "A", count: 150) + " {{referrer.name}} {{link}}\n"
         let found = try Self.check(try site.write()).filter { $0.message.hasPrefix("SMS") }
         #expect(found.count == 1 && found[0].message.contains("· GSM-7 ·"), "\(found)")
+        // Another referrer whose long name makes theirs two SMS is still told, against that sample.
+        site.content["messaging/sms.md"] = "---\ntitle: SMS\nchannel: sms\n---\n" + String(repeating: "A", count: 100) + " {{referrer.name}} {{link}}\n"
+        site.store.referrers[1].name = "Bartholomew Maximilian Worthington-Fairfax"
+        let longer = try Self.check(try site.write()).filter { $0.message.hasPrefix("SMS") }
+        #expect(longer.count == 1 && longer[0].message.contains("1 referrer's message is sent as more SMS than the sample"), "\(longer)")
     }
 
     @Test func reportsBrokenLinksUnknownVariablesAndLongMessages() throws {

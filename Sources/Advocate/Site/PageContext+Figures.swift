@@ -194,10 +194,12 @@ public struct MessagingPreview: Sendable {
     /// The referrer previews use: the first of the roster not erased, or a made-up one when
     /// there is none ("Erased" read as the sample's name).
     public static func sampleReferrer(_ site: Site) -> Referrer {
-        site.referrers.first { !$0.isErased } ?? Referrer(
-            code: "sample", name: "Alex Sample", email: "alex@example.com", joined: nil, segment: .customer,
-            statsToken: "sample-token-not-published", leaderboard: false, origin: Origin(file: "", location: .start))
+        site.referrers.first { !$0.isErased } ?? madeUpSample
     }
+
+    /// The sample of a program with no referrer yet, who has no page.
+    static let madeUpSample = Referrer(code: "sample", name: "Alex Sample", email: "alex@example.com", joined: nil, segment: .customer,
+                                       statsToken: "sample-token-not-published", leaderboard: false, origin: Origin(file: "", location: .start))
 
     public static func previews(_ site: Site, referrer: Referrer, templates: [MessageTemplate]? = nil) -> [MessagingPreview] {
         (templates ?? site.inputs.content.messages).flatMap { template in

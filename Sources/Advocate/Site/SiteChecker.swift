@@ -68,6 +68,12 @@ public enum SiteChecker {
             paths.insert(page)
         }
         if let logo = inputs.store.program.brand?.logo, !inputs.content.assets.contains(logo) { paths.insert("assets/" + logo) }
+        // A program with no referrer yet previews its messages for a made-up one, whose links
+        // (`[{{link}}]({{link}})` in an email) lead to a page no build makes.
+        if !inputs.store.referrers.contains(where: { !$0.isErased }) {
+            let sample = MessagingPreview.madeUpSample.code
+            paths.formUnion(["r/\(sample)/index.html", "r/\(sample)/qr.svg"])
+        }
         return paths
     }
 
@@ -89,8 +95,8 @@ public enum SiteChecker {
             if let segments = length.segments { return length.encoding == sample.encoding && segments > max(sample.segments ?? 0, 1) }
             return length.over && !sample.over
         }
-        // What /messaging/ shows: each template's variants for the sample referrer.
-        let previews = MessagingPreview.previews(site, referrer: MessagingPreview.sampleReferrer(site), templates: templates)
+        // What /messaging/ shows: each template's variants for the sample referrer (an SMS with the name in GSM-7 letters).
+        let previews = samplePreviews(site, templates: templates)
         let samples = templates.map { template in
             Dictionary(previews.filter { $0.template.name == template.name }.map { ($0.variant ?? "", $0.length) }, uniquingKeysWith: { first, _ in first })
         }
@@ -123,17 +129,21 @@ public enum SiteChecker {
         }
     }
 
-    /// Each template's copy against its channel's limit, for the sample referrer of /messaging/.
-    /// An SMS is measured with the sample's name in GSM-7 letters: a letter of a name outside it
-    /// (ë, 林) makes any message UCS-2, which no rewording of the copy helps, and each referrer's
-    /// own name is weighed apart (``checkEachReferrersMessages(_:diagnostics:)``).
-    static func checkMessageLengths(_ site: Site, diagnostics: inout DiagnosticList) {
+    /// The templates' variants for the sample referrer of /messaging/, as `check` measures them:
+    /// an SMS with the sample's name in GSM-7 letters. A letter of a name outside GSM-7 (ë, 林)
+    /// makes any message UCS-2, which no rewording of the copy helps; each referrer's own name is
+    /// weighed apart (``checkEachReferrersMessages(_:diagnostics:)``), against this sample.
+    static func samplePreviews(_ site: Site, templates: [MessageTemplate]? = nil) -> [MessagingPreview] {
         let sample = MessagingPreview.sampleReferrer(site)
         var inGSM7 = sample
         inGSM7.name = GSM7.standIn(for: sample.name)
-        let previews = MessagingPreview.previews(site, referrer: sample).filter { $0.template.channel != .sms }
-            + MessagingPreview.previews(site, referrer: inGSM7).filter { $0.template.channel == .sms }
-        for preview in previews where preview.length.over {
+        return MessagingPreview.previews(site, referrer: sample, templates: templates).filter { $0.template.channel != .sms }
+            + MessagingPreview.previews(site, referrer: inGSM7, templates: templates).filter { $0.template.channel == .sms }
+    }
+
+    /// Each template's copy against its channel's limit, for the sample referrer.
+    static func checkMessageLengths(_ site: Site, diagnostics: inout DiagnosticList) {
+        for preview in samplePreviews(site) where preview.length.over {
             let variant = MessageVariant.label(preview.variant)
             diagnostics.warning(preview.template.file, preview.template.variant(named: preview.variant)?.bodyLocation ?? .start,
                                 "\(preview.template.channel.label) message\(variant) \(preview.length.pastTheLimit): \(preview.length.summary)")
@@ -180,21 +190,21 @@ public enum SiteChecker {
         }
     }
 
-    /// A journal event dated well after now (a year typed wrong, an import dated ahead) is, as
+    /// A journal event dated a day after today (a year typed wrong, an import dated ahead) is, as
     /// the newest event, the as-of of every page a build makes without --as-of: its figures are a
-    /// forecast, with rewards still on hold counted as earned. Named at its line; builds and
-    /// `stats` warn too, without one.
+    /// forecast, with rewards still on hold counted as earned. Named at its line; builds,
+    /// `stats` and `serve` warn too, without one.
     static func checkJournalDates(_ inputs: SiteInputs, now: Instant, diagnostics: inout DiagnosticList) {
         let journal = inputs.store.journal, offsets = inputs.loaded.journalRead.offsets
         guard offsets.count == journal.count, let newest = journal.indices.max(by: { journal[$0].at < journal[$1].at }),
-              AsOf.newestEventAhead(journal[newest].at, now: now) != nil else { return }
+              AsOf.storeDatedAhead(journal[newest].at, now: now) != nil else { return }
         let file = Paths.join(inputs.options.dataDirectory, StoreFiles.journal)
         guard let bytes = FileManager.default.contents(atPath: file), offsets[newest] <= bytes.count else { return }
         let line = 1 + bytes.prefix(offsets[newest]).reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
-        let ahead = journal.lazy.filter { $0.at.milliseconds - now.milliseconds > AsOf.aheadOfNowAllowance }.count
-        let others = ahead > 1 ? " (\(ahead) events are dated after now)" : ""
+        let ahead = journal.lazy.filter { now.day < $0.at.day }.count
+        let others = ahead > 1 ? " (\(ahead) events are dated after today)" : ""
         diagnostics.warning(file, SourceLocation(line: line, column: 1),
-                            "line \(line): field 'at': the newest event is dated \(journal[newest].at.iso8601), after now (\(now.iso8601))\(others): "
+                            "line \(line): field 'at': the newest event is dated \(journal[newest].at.iso8601), a day after today (\(now.day.iso8601))\(others): "
                             + "with no --as-of the figures are as of it, a forecast that counts as earned each reward whose hold ends by then; correct the date")
     }
 

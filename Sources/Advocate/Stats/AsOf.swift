@@ -14,16 +14,15 @@ public enum AsOf {
 }
 
 extension AsOf {
-    /// How far past the clock an as-of may be before it is called a forecast: clocks of the
-    /// machines that wrote a journal differ by minutes, a misdated import by days or years.
-    public static let aheadOfNowAllowance: Int64 = 60 * 60 * 1000
-
-    /// Why figures as of `asOf`, the newest journal event's time, read as a forecast: nil unless
-    /// that event is dated more than ``aheadOfNowAllowance`` after `now`. Every page then states
-    /// that future as-of and counts as earned each reward whose hold ends by then.
-    public static func newestEventAhead(_ asOf: Instant, now: Instant) -> String? {
-        guard asOf.milliseconds - now.milliseconds > aheadOfNowAllowance else { return nil }
-        return "the journal's newest event is dated \(asOf.iso8601), after now (\(now.iso8601)): the figures are as of it, "
-            + "a forecast that counts as earned each reward whose hold ends by then; correct the event's date (`advocate check` names its line), or pass --as-of"
+    /// Why figures as of `asOf`, taken from the store (the newest journal event, or with none
+    /// the end of the newest `joined` day), read as a forecast: nil unless it falls on a day after
+    /// `now`'s. Every page then states that future as-of and counts as earned each reward whose
+    /// hold ends by then. A day, not an hour: a program whose referrers joined today has figures
+    /// as of the end of today, and clocks that wrote a journal differ by minutes.
+    public static func storeDatedAhead(_ asOf: Instant, now: Instant) -> String? {
+        guard now.day < asOf.day else { return nil }
+        return "the figures are as of \(asOf.iso8601), a day after today (\(now.day.iso8601)): that is the newest journal event's time "
+            + "(with no event, the newest referrer's joined day), so they are a forecast that counts as earned each reward whose hold ends by then; "
+            + "correct that date (`advocate check` names a journal line), or pass --as-of"
     }
 }
