@@ -57,7 +57,7 @@ struct ReferralCommand: ParsableCommand {
             if value != nil, status != .converted {
                 throw ValidationError("--value is the order's value and goes with converted, not with \(status.rawValue)")
             }
-            if let reason, reason.trimmingCharacters(in: .whitespaces).isEmpty {
+            if let reason, reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                 throw ValidationError("--reason is empty: say why the referral was rejected (refunded, cancelled…), or leave --reason out")
             }
             if reason != nil, status != .rejected {

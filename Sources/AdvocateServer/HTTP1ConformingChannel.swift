@@ -91,13 +91,14 @@ private final class VersionAwareRequestHead: ChannelDuplexHandler, RemovableChan
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
-    /// For each request read whose response has not ended, in order, whether it is an HTTP/1.0
-    /// request that asked for keep-alive. A `100 Continue` goes out only when the request is the
-    /// sole one, so it can never land inside a pipelined request's response.
-    private var unanswered: [Bool] = []
-    /// Whether the answer being made ends the connection (a 413 sent instead of `100 Continue`),
-    /// which its head then says.
-    private var closesAfterAnswer = false
+    /// What a response must say of its connection: nothing more, that it stays open (to an
+    /// HTTP/1.0 request that asked for keep-alive), or that it ends (a 413 sent instead of
+    /// `100 Continue`).
+    private enum Ending { case asItIs, staysOpen, ends }
+    /// For each request read whose response has not ended, in order, what that response says of
+    /// the connection. A `100 Continue` goes out only when the request is the sole one, so it can
+    /// never land inside a pipelined request's response.
+    private var unanswered: [Ending] = []
     /// The answer that ends the connection, once a request is refused; nothing read after that
     /// request is passed on. It goes out when `unanswered` is empty.
     private var refusal: (status: HTTPResponseStatus, text: String)?
@@ -132,19 +133,23 @@ private final class VersionAwareRequestHead: ChannelDuplexHandler, RemovableChan
             refuse(.notImplemented, "This server takes no transfer coding but chunked (RFC 9112 §6.1).\n", context: context)
             return
         }
-        unanswered.append(head.version == .http1_0 && head.isKeepAlive)
+        var ending = head.version == .http1_0 && head.isKeepAlive ? Ending.staysOpen : .asItIs
         if head.version == .http1_0, !head.isKeepAlive {
             head.headers.replaceOrAdd(name: "connection", value: "close")
-        } else if head.version == .http1_1, unanswered.count == 1, head.headers["expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+        } else if head.version == .http1_1, head.headers["expect"].contains(where: { $0.lowercased() == "100-continue" }) {
             if contentLength.map({ $0 <= ServerConfiguration.maximumBodySize }) ?? true {
-                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .continue))), promise: nil)
+                if unanswered.isEmpty {
+                    context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .continue))), promise: nil)
+                }
             } else {
                 // Its 413 is sent before a body that may never come, so the connection ends with
-                // it (RFC 9110 §15.5.14): a next request would otherwise be read as that body.
+                // it (RFC 9110 §15.5.14), pipelined or not: a next request would otherwise be
+                // read as that body.
                 head.headers.replaceOrAdd(name: "connection", value: "close")
-                closesAfterAnswer = true
+                ending = .ends
             }
         }
+        unanswered.append(ending)
         if !codings.isEmpty || (contentLength ?? 0) > 0 {
             let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
             bodyTimer = context.eventLoop.scheduleTask(in: bodyDeadline) { bound.value.handler.bodyIsLate(context: bound.value.context) }
@@ -184,8 +189,8 @@ private final class VersionAwareRequestHead: ChannelDuplexHandler, RemovableChan
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
-        case .head(var head) where head.status.code >= 200 && (unanswered.first == true || closesAfterAnswer) && !head.headers.contains(name: "connection"):
-            head.headers.add(name: "connection", value: closesAfterAnswer ? "close" : "keep-alive")
+        case .head(var head) where head.status.code >= 200 && (unanswered.first ?? .asItIs) != .asItIs && !head.headers.contains(name: "connection"):
+            head.headers.add(name: "connection", value: unanswered.first == .ends ? "close" : "keep-alive")
             context.write(wrapOutboundOut(.head(head)), promise: promise)
         case .end:
             if !unanswered.isEmpty { unanswered.removeFirst() }

@@ -197,7 +197,8 @@ import Testing
         // An option for another status, which would be recorded and mean nothing.
         for (arguments, message) in [(["contacted", "--value", "10"], "--value is the order's value and goes with converted, not with contacted"),
                                      (["rewarded", "--reason", "foo"], "--reason says why a referral was rejected and goes with rejected, not with rewarded"),
-                                     (["rejected", "--reason", " "], "--reason is empty: say why the referral was rejected")] {
+                                     (["rejected", "--reason", " "], "--reason is empty: say why the referral was rejected"),
+                                     (["rejected", "--reason", " \n "], "--reason is empty: say why the referral was rejected")] {
             let status = try CLIRunner.run(["referral", "status", "rf_1"] + arguments + ["--source", "examples/none"])
             #expect(status.status == 64 && status.stderr.contains(message), "\(status.stderr)")
         }

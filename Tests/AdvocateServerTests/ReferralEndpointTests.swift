@@ -296,6 +296,12 @@ import Testing
             let kept = try await LoopbackExchange.run(port: port, request: tooLarge.replacingOccurrences(of: "Connection: close\r\n", with: ""))
             #expect(kept.response.hasPrefix("HTTP/1.1 413") && kept.response.lowercased().contains("\r\nconnection: close\r\n"), "\(kept.response)")
             #expect(kept.closedByServer)
+            // Behind a pipelined request too: its answer first, then the 413 that ends the connection.
+            let behind = try await LoopbackExchange.run(port: port, request: "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                                                        + tooLarge.replacingOccurrences(of: "Connection: close\r\n", with: ""))
+            #expect(behind.response.hasPrefix("HTTP/1.1 200 OK") && behind.response.contains("HTTP/1.1 413"), "\(behind.response)")
+            #expect(behind.response.components(separatedBy: "HTTP/1.1 413").last?.lowercased().contains("\r\nconnection: close\r\n") == true, "\(behind.response)")
+            #expect(behind.closedByServer)
         }
         #expect(try fixture.journal().contains("expect@example.net"))
     }

@@ -170,6 +170,16 @@ import Testing
         #expect(problems.map(\.message) == ["value must be a number from 0 to 1,000,000,000, found inf"])
     }
 
+    /// A reason is one line of words: a line break in it (pasted into --reason or a CSV cell) is refused.
+    @Test func aReasonWithALineBreakIsRefused() throws {
+        let (fixture, ids) = fixture()
+        for reason in ["refund\r\nX-Evil: 1", "a\nb", "tab\there"] {
+            let update = StatusUpdate(id: ids[0], status: .rejected, reason: reason, at: CalendarDay("2026-03-05")!.start)
+            let problems = StatusRecorder.problems([update], store: try fixture.load(), now: .now)
+            #expect(problems.map(\.message) == ["reason holds a line break or another control character; write it on one line"], "\(reason)")
+        }
+    }
+
     /// A status happens after the referral's latest one and not in the future: the journal keeps
     /// whatever is appended, so a wrong time is refused rather than recorded.
     @Test func statusTimesFollowTheLatestStatusAndNotTheFuture() throws {

@@ -111,6 +111,12 @@ public enum StatusRecorder {
                 problems.append((index, "reason is longer than \(StoreRules.maximumReasonLength) characters"))
                 continue
             }
+            // A reason is a few words for people and CRMs: a line break or another control
+            // character in it (pasted, or `$'…\n'`) would split it in exports and logs.
+            if let reason = update.reason, StoreRules.hasControlCharacters(reason) {
+                problems.append((index, "reason holds a line break or another control character; write it on one line"))
+                continue
+            }
             latest[update.id] = (update.status, update.at)
         }
         return problems
