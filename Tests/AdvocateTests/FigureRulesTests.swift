@@ -127,6 +127,8 @@ import Testing
         #expect([dinars.money(0), dinars.money(5.875), dinars.money(1250)] == ["0.000 BHD", "5.875 BHD", "1,250.000 BHD"])
         #expect(Formatting(currency: "JPY").money(1250.4) == "¥1,250")
         #expect(Formatting(currency: "KWD").money(0.5) == "0.500 KWD")
+        #expect(["CLF", "UYI", "USD", "OMR"].map(Money.decimals(of:)) == [4, 0, 2, 3])
+        #expect(Formatting(currency: "CLF").money(1.2345) == "1.2345 CLF")
     }
 
     @Test func duplicateFriendEmailFirstAcceptedReferralWins() throws {

@@ -548,7 +548,9 @@ import Testing
     }
 
     /// A time that is no ISO 8601 date-time says why when it nearly is one.
-    @Test(arguments: [("2026-03-01", ""), ("2026-03-01 9:30", ""), ("yesterday", ""),
+    @Test(arguments: [("2026-03-01", " (it is a day without a time: 2026-03-01T00:00:00Z, say)"), ("2026-03-01 9:30", ""), ("yesterday", ""),
+                      ("2026-03-01T09:30", " (it has no seconds and no time zone: 2026-03-01T09:30:00Z, say)"),
+                      ("2026-03-01T09:30:00+0100", " (its offset needs a colon: 2026-03-01T09:30:00+01:00)"),
                       ("2026-02-30T09:30:00Z", " (2026-02-30 is not a day of the calendar)"), ("2026-03-01T25:00:00Z", ""),
                       ("2026-03-01T09:30:00", " (it has no time zone: add Z for UTC, or its offset such as +01:00)"),
                       ("2026-03-01T09:30Z", " (it has no seconds: 2026-03-01T09:30:00Z)"),

@@ -266,15 +266,22 @@ public enum ContentLoader {
         }
     }
 
-    /// A story's `date`: a day, `2026-04-18`, or a date and time as Hugo and Zola take one
-    /// (`2026-04-18T10:00:00Z`, `2026-04-18T10:00:00+02:00`, `2026-04-18 10:00:00`, `2026-04-18 10:00`),
-    /// whose day is the one written.
+    /// A story's `date`: a day, `2026-04-18`, or a date and time as Hugo, Zola and Jekyll take
+    /// one (`2026-04-18T10:00:00Z`, `2026-04-18T10:00:00+02:00`, `2026-04-18 10:00`,
+    /// `2026-04-18 10:00:00 +0200`, YAML's `2026-04-18 10:00:00.5 -5`), whose day is the one written.
     static func storyDay(_ text: String) -> CalendarDay? {
         if let day = CalendarDay(text) { return day }
         guard text.utf8.count > 10, let day = CalendarDay(String(text.prefix(10))) else { return nil }
-        // A time with its zone, without one, or without seconds either: read as an instant once completed.
-        return [text, text + "Z", text + ":00Z"].contains { Instant(iso8601: $0) != nil } ? day : nil
+        let time = text.dropFirst(10)
+        guard let separator = time.first, "Tt ".contains(separator) else { return nil }
+        return time.dropFirst().wholeMatch(of: storyTime).map { match in
+            let (hour, minute, second) = (Int(match.1)!, Int(match.2)!, match.3.flatMap { Int($0) } ?? 0)
+            return hour < 24 && minute < 60 && second < 61 ? day : nil
+        } ?? nil
     }
+
+    /// `HH:MM`, its seconds and their fraction, then a zone (`Z`, `+02:00`, `+0200`, `-5`), after a space or not.
+    private nonisolated(unsafe) static let storyTime = /([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)? ?(?:[Zz]|[+-][0-9]{1,2}(?::?[0-9]{2})?)?/
 
     static func loadMessages(_ directory: String, siteRoot: String, diagnostics: inout DiagnosticList) -> [MessageTemplate] {
         listFiles(directory).filter { $0.hasSuffix(".md") && !$0.contains("/") }.compactMap { name in

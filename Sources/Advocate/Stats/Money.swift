@@ -2,16 +2,18 @@
 /// a whole yen, a thousandth of a dinar): rewards such as 10.1 add up in binary floating point to
 /// 30.299999999999997, which no report should print.
 public enum Money {
-    /// How many decimals an amount in `currency` has: 2 for most, 0 for the yen and the other
-    /// currencies without a minor unit, 3 for the dinars of Bahrain, Kuwait and others.
+    /// How many decimals an amount in `currency` has (ISO 4217's minor unit): 2 for most, 0 for
+    /// the yen and the other currencies without one, 3 for the dinars of Bahrain, Kuwait and others.
     public static func decimals(of currency: String) -> Int {
         if wholeUnitCurrencies.contains(currency) { return 0 }
         if thousandthCurrencies.contains(currency) { return 3 }
+        // Units of account rather than money, with four decimals: Chile's and Uruguay's indexed units.
+        if ["CLF", "UYW"].contains(currency) { return 4 }
         return 2
     }
 
     /// ISO 4217's currencies without a minor unit (a yen has no cents).
-    static let wholeUnitCurrencies: Set = ["BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"]
+    static let wholeUnitCurrencies: Set = ["BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF"]
     /// ISO 4217's currencies whose minor unit is a thousandth (1,000 fils to the dinar).
     static let thousandthCurrencies: Set = ["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"]
 

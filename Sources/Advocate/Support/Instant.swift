@@ -66,9 +66,16 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
     public static func nearMiss(ofISO8601 text: String) -> String? {
         let day = String(text.prefix(10))
         if CalendarDay(day) == nil, CalendarDay.quoted(day).hasSuffix("calendar") { return "\(day) is not a day of the calendar" }
+        if CalendarDay(text) != nil { return "it is a day without a time: \(text)T00:00:00Z, say" }
         if Instant(iso8601: text + "Z") != nil { return "it has no time zone: add Z for UTC, or its offset such as +01:00" }
         let withSeconds = String(text.prefix(16)) + ":00" + text.dropFirst(16)
         if text.utf8.count >= 16, Instant(iso8601: withSeconds) != nil { return "it has no seconds: \(withSeconds)" }
+        if text.utf8.count == 16, Instant(iso8601: withSeconds + "Z") != nil { return "it has no seconds and no time zone: \(withSeconds)Z, say" }
+        // `+0100`: an offset written without its colon.
+        if text.utf8.count > 5, let sign = text.dropLast(4).last, "+-".contains(sign), text.suffix(4).allSatisfy(\.isASCII), text.suffix(4).allSatisfy(\.isNumber) {
+            let withColon = String(text.dropLast(2)) + ":" + text.suffix(2)
+            if Instant(iso8601: withColon) != nil { return "its offset needs a colon: \(withColon)" }
+        }
         return nil
     }
 
