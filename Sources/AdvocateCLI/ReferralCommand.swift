@@ -115,28 +115,46 @@ struct ImportCommand: ParsableCommand {
                 time); any problem is reported with its line number and nothing is recorded. A line \
                 giving the status its referral already has (a CRM's full export) is skipped, with a note.
 
-                Example:
+                Examples:
                   advocate import statuses crm-export.csv
+                  crm-export-tool | advocate import statuses -
                 """)
 
-        @Argument(help: "The CSV file, with a header row.")
+        @Argument(help: "The CSV file, with a header row; - reads standard input.")
         var file: String
 
         @OptionGroup var site: SiteOptions
+
+        /// The CSV's bytes and the name its problems are placed in: standard input for `-`, else
+        /// the file (a pipe or `/dev/stdin` too, which are no regular files).
+        private func readCSV() throws -> (data: Data, name: String) {
+            if file == "-" { return (FileHandle.standardInput.readDataToEndOfFile(), "<stdin>") }
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: file, isDirectory: &isFolder) else {
+                StandardError.write("error: cannot read \(file): no such file")
+                throw ExitCode.failure
+            }
+            guard !isFolder.boolValue else {
+                StandardError.write("error: \(file) is a folder; give the CSV file (or - to read standard input)")
+                throw ExitCode.failure
+            }
+            guard let handle = FileHandle(forReadingAtPath: file), let data = try? handle.readToEnd() ?? Data() else {
+                StandardError.write("error: cannot read \(file): permission denied")
+                throw ExitCode.failure
+            }
+            return (data, file)
+        }
 
         func run() throws {
             let options = site.buildOptions()
             let recording = StatusRecording(command: "advocate import statuses")
             let (writer, store) = try StoreCommandSupport.lockAndLoadStore(options)
-            guard let data = FileManager.default.contents(atPath: file) else {
-                StandardError.write("error: cannot read \(file): \(FileManager.default.fileExists(atPath: file) ? "permission denied or not a file" : "no such file")")
-                throw ExitCode.failure
-            }
+            let (data, name) = try readCSV()
             guard let text = String(data: data, encoding: .utf8) else {
-                StandardError.write("error: \(file) is not UTF-8 text (export the CSV as UTF-8)")
+                StandardError.write("error: \(name) is not UTF-8 text (export the CSV as UTF-8)")
                 throw ExitCode.failure
             }
-            switch StatusImport.updates(csv: text, file: file, store: store, now: .now) {
+            switch StatusImport.updates(csv: text, file: name, store: store, now: .now) {
             case .failure(let error):
                 DiagnosticPrinter.print(error.diagnostics)
                 StandardError.write("\(error.errors.count) error\(error.errors.count == 1 ? "" : "s"); nothing was imported")

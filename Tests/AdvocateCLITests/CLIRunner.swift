@@ -27,8 +27,8 @@ struct CLIRunner {
     /// Runs the executable with `arguments`; with `unprivileged`, as a user that file
     /// permissions apply to: as is when the tests do not run as root, as `nobody` (setpriv, and a
     /// copy of the executable in `unprivileged` that anyone may run) when they do.
-    static func run(_ arguments: [String], in directory: URL = packageRoot, unprivileged: URL? = nil) throws -> Result {
-        guard let folder = unprivileged, getuid() == 0 else { return try run(executable, arguments, in: directory) }
+    static func run(_ arguments: [String], in directory: URL = packageRoot, unprivileged: URL? = nil, input: Data? = nil) throws -> Result {
+        guard let folder = unprivileged, getuid() == 0 else { return try run(executable, arguments, in: directory, input: input) }
         let copy = folder.appendingPathComponent("advocate")
         if !FileManager.default.fileExists(atPath: copy.path) { try copyExecutable(to: copy) }
         let asNobody = ["--reuid=65534", "--regid=65534", "--clear-groups", copy.path] + arguments
@@ -55,7 +55,8 @@ struct CLIRunner {
         fchmod(descriptor, 0o755)
     }
 
-    private static func run(_ program: URL, _ arguments: [String], in directory: URL) throws -> Result {
+    /// With `input`, written to the program's standard input and then closed.
+    private static func run(_ program: URL, _ arguments: [String], in directory: URL, input: Data? = nil) throws -> Result {
         let process = Process()
         process.executableURL = program
         process.arguments = arguments
@@ -64,7 +65,13 @@ struct CLIRunner {
         let stderr = Pipe()
         process.standardOutput = stdout
         process.standardError = stderr
+        let stdin = input.map { _ in Pipe() }
+        if let stdin { process.standardInput = stdin }
         try process.run()
+        if let stdin, let input {
+            try stdin.fileHandleForWriting.write(contentsOf: input)
+            try stdin.fileHandleForWriting.close()
+        }
         let out = stdout.fileHandleForReading.readDataToEndOfFile()
         let err = stderr.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

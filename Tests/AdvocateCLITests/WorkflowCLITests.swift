@@ -306,6 +306,11 @@ import Testing
         let notUTF8 = try CLIRunner.run(["import", "statuses", latin1.path, "--source", site.path])
         #expect(notUTF8.status == 1)
         #expect(notUTF8.stderr.contains("latin1.csv is not UTF-8 text (export the CSV as UTF-8)"), "\(notUTF8.stderr)")
+        let aFolder = try CLIRunner.run(["import", "statuses", folder.path, "--source", site.path])
+        #expect(aFolder.status == 1 && aFolder.stderr.contains("is a folder; give the CSV file (or - to read standard input)"), "\(aFolder.stderr)")
+        // `-` reads standard input, a CRM tool's output piped in; its problems are placed in <stdin>.
+        let piped = try CLIRunner.run(["import", "statuses", "-", "--source", site.path], input: Data("id,status\nrf_nobody,contacted\n".utf8))
+        #expect(piped.status == 1 && piped.stderr.contains("<stdin>:2:"), "\(piped.stderr)")
     }
 
     /// SIGHUP makes a running `advocate serve` reread its inputs and rebuild the site, as daemons
