@@ -199,6 +199,7 @@ import Testing
     /// each message that would write the missing reward as nothing.
     @Test func aProgramWithoutAFriendRewardBuildsAndSaysSo() throws {
         let folder = try copyOfExample()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let programFile = folder.appendingPathComponent("content/data/program.json")
         var program = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: programFile)) as? [String: Any])
         var rewards = try #require(program["rewards"] as? [String: Any])
@@ -249,6 +250,7 @@ import Testing
         #expect(shareOnwards.contains("<p class=\"screen-only\"><strong>Summer bonus weeks</strong>: refer a friend by 2026-07-05 and earn <strong>$40</strong> when they order.</p>"))
         // An offer that gives friends the base reward sets no deadline for it on the friend's banner.
         let folder = try copyOfExample()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let build = try CLIRunner.run(["build", "--source", folder.path, "--as-of", "2026-03-17", "--quiet"])
         #expect(build.status == 0, "\(build.stderr)")
         let during = try String(contentsOf: folder.appendingPathComponent("public/r/ada/index.html"), encoding: .utf8)
@@ -259,6 +261,7 @@ import Testing
     /// column of dashes on the leaderboard or the analytics page.
     @Test func aProgramWithoutTiersShowsNoTierLabels() throws {
         let folder = try copyOfExample()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let programFile = folder.appendingPathComponent("content/data/program.json")
         var program = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: programFile)) as? [String: Any])
         program["tiers"] = []

@@ -10,6 +10,15 @@ final class ServerFixture: @unchecked Sendable {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     let root: URL
+    /// The folder of this test process's fixtures, removed when the process exits: a refresh
+    /// still pending when a fixture is released writes public/ again after its removal, and the
+    /// second removal its deinit starts may not run before the process ends (a few folders a run
+    /// had been left in /tmp).
+    static let parent: URL = {
+        atexit { try? FileManager.default.removeItem(at: ServerFixture.parentFolder) }
+        return parentFolder
+    }()
+    private static let parentFolder = FileManager.default.temporaryDirectory.appendingPathComponent("advocate-server-tests-\(getpid())")
     private(set) var prepared: AdvocateServer.Prepared
     private let configuration: ServerConfiguration
     private let logger: Logger
@@ -20,7 +29,7 @@ final class ServerFixture: @unchecked Sendable {
     init(ipLimit: Int = 0, codeLimit: Int = 0, journalTail: String? = nil, watch: Bool = false,
          refreshDelay: Duration = .milliseconds(20), edit: (URL) throws -> Void = { _ in },
          configure: (inout ServerConfiguration) -> Void = { _ in }, logs: LogRecorder? = nil) throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("advocate-server-\(UUID().uuidString)")
+        root = Self.parent.appendingPathComponent(UUID().uuidString)
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         for name in ["content", "templates"] {
             try FileManager.default.copyItem(at: Self.packageRoot.appendingPathComponent(name), to: root.appendingPathComponent(name))
