@@ -51,6 +51,9 @@ struct ReferralCommand: ParsableCommand {
                 })
         var at: (instant: Instant, isDay: Bool)?
 
+        @Flag(help: "Record the change without emailing the referrer about it.")
+        var noEmails = false
+
         @OptionGroup var site: SiteOptions
 
         func validate() throws {
@@ -86,7 +89,7 @@ struct ReferralCommand: ParsableCommand {
                 throw ExitCode.failure
             }
             do {
-                try recording.record([update], with: writer, options: options)
+                try recording.record([update], with: writer, options: options, emails: !noEmails)
             } catch {
                 StandardError.write("error: \(error)")
                 throw ExitCode.failure
@@ -117,11 +120,15 @@ struct ImportCommand: ParsableCommand {
 
                 Examples:
                   advocate import statuses crm-export.csv
+                  advocate import statuses last-year.csv --no-emails   # a backlog: no email about each old change
                   crm-export-tool | advocate import statuses -
                 """)
 
         @Argument(help: "The CSV file, with a header row; - reads standard input.")
         var file: String
+
+        @Flag(help: "Record the changes without emailing referrers about them (a backlog of old changes, say).")
+        var noEmails = false
 
         @OptionGroup var site: SiteOptions
 
@@ -163,7 +170,7 @@ struct ImportCommand: ParsableCommand {
                 DiagnosticPrinter.print(imported.warnings)
                 let updates = imported.updates
                 do {
-                    try recording.record(updates, with: writer, options: options)
+                    try recording.record(updates, with: writer, options: options, emails: !noEmails)
                 } catch {
                     StandardError.write("error: \(error)")
                     throw ExitCode.failure

@@ -17,13 +17,14 @@ final class StatusRecording: @unchecked Sendable {
         }
     }
 
-    /// Appends `updates` with `writer`, then queues their emails, as one step a signal waits for.
-    func record(_ updates: [StatusUpdate], with writer: JournalWriter, options: BuildOptions) throws(JournalWriter.Failure) {
+    /// Appends `updates` with `writer`, then queues their emails (unless `emails` is false: a
+    /// backlog recorded once, which its referrers heard of long ago), as one step a signal waits for.
+    func record(_ updates: [StatusUpdate], with writer: JournalWriter, options: BuildOptions, emails: Bool) throws(JournalWriter.Failure) {
         lock.lock()
         defer { lock.unlock() }
         try writer.append(updates.map(\.journalLine))
         writer.close()
         recorded = true
-        StoreCommandSupport.queueStatusEmails(updates, options: options)
+        if emails { StoreCommandSupport.queueStatusEmails(updates, options: options) }
     }
 }

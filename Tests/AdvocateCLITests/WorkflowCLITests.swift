@@ -257,6 +257,28 @@ import Testing
         #expect(first.status == 0 && !first.stderr.contains("a day after today"), "\(first.stderr)")
     }
 
+    /// A status change is emailed to its referrer, unless --no-emails (a backlog of old changes,
+    /// which its referrers heard of long ago): recorded all the same.
+    @Test func aStatusChangeIsEmailedUnlessNoEmails() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for name in ["content", "templates"] {
+            try FileManager.default.copyItem(at: CLIRunner.packageRoot.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+        }
+        let outbox = folder.appendingPathComponent(".advocate/outbox")
+        let emails = { ((try? FileManager.default.contentsOfDirectory(atPath: outbox.path)) ?? []).filter { $0.hasSuffix(".eml") }.count }
+        let quiet = try CLIRunner.run(["referral", "status", "rf_0063", "contacted", "--at", "2026-06-26T10:00:00Z", "--no-emails", "--source", folder.path])
+        #expect(quiet.status == 0 && emails() == 0, "\(quiet.stderr)")
+        let csv = folder.appendingPathComponent("backlog.csv")
+        try Data("id,status,at\nrf_0063,converted,2026-06-27T10:00:00Z\n".utf8).write(to: csv)
+        let backlog = try CLIRunner.run(["import", "statuses", csv.path, "--no-emails", "--source", folder.path])
+        #expect(backlog.status == 0 && emails() == 0, "\(backlog.stderr)")
+        let journal = try String(contentsOf: folder.appendingPathComponent("content/data/referrals.jsonl"), encoding: .utf8)
+        #expect(journal.contains(#""id":"rf_0063","at":"#) && journal.contains(#""status":"converted""#))
+        let told = try CLIRunner.run(["referral", "status", "rf_0063", "rewarded", "--at", "2026-06-29T10:00:00Z", "--source", folder.path])
+        #expect(told.status == 0 && emails() == 1, "\(told.stdout)\(told.stderr)")
+    }
+
     /// A command that appends sets an unfinished last line aside, and says so: it had done so
     /// without a word, then recorded its own line after it.
     @Test func anUnfinishedLastLineSetAsideIsToldOf() throws {
