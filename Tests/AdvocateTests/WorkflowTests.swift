@@ -127,6 +127,12 @@ import Testing
         let referrals = Exporter.table(.referrals, store: store, figures: figures).text
         #expect(referrals.contains("rf_1,2026-03-01T00:00:00Z,ada,Grace Hopper,grace@example.org,email,,true,yes,converted,2026-03-02T00:00:00Z,120,true"))
         #expect(referrals.contains("rf_2,2026-03-03T00:00:00Z,bob,Grace Again,GRACE@example.org,email,,true,duplicate,referred,,,false"))
+        // A duplicate's own status, set in the CRM and imported, is exported as it is, not as `referred`.
+        var rejected = fixture
+        rejected.status("rf_2", "rejected", at: "2026-03-04T00:00:00Z")
+        rejected.status("rf_2", "contacted", at: "2026-04-04T00:00:00Z")
+        let afterRejection = Exporter.table(.referrals, store: try rejected.load(), figures: FigureCalculator.compute(try rejected.load(), asOf: CalendarDay("2026-03-31")!.end)).text
+        #expect(afterRejection.contains("rf_2,2026-03-03T00:00:00Z,bob,Grace Again,GRACE@example.org,email,,true,duplicate,rejected,,,false"), "\(afterRejection)")
         let referralsJSON = Exporter.json(Exporter.table(.referrals, store: store, figures: figures)).serialized()
         #expect(referralsJSON.contains(#""consent":true,"accepted":"yes","#))
         #expect(referralsJSON.contains(#""counted":false,"#))

@@ -40,10 +40,12 @@ public enum Exporter {
     static func referrals(store: Store, figures: Figures) -> CSVTable {
         let header = ["id", "at", "referrer", "name", "email", "source", "variant", "consent", "accepted", "status",
                       "convertedAt", "value", "counted", "offer", "reward"]
+        let uncountedStatuses = statusesOfUncountedReferrals(store: store, figures: figures)
         var rows: [[CSVTable.Cell]] = []
         for referrer in store.referrers {
             for outcome in figures.outcomes(ofReferrer: referrer.code) {
                 let referral = outcome.referral
+                let status = outcome.latestStatus ?? uncountedStatuses[referral.id]
                 let acceptance = switch outcome.acceptance {
                 case .accepted: "yes"
                 case .duplicate: "duplicate"
@@ -53,7 +55,7 @@ public enum Exporter {
                     .text(referral.id), .text(referral.at.iso8601), .text(referral.referrer), .text(referral.name),
                     .text(referral.email), .text(referral.source.rawValue), referral.variant.map(CSVTable.Cell.text) ?? .empty,
                     referral.consent.map(CSVTable.Cell.bool) ?? .empty, .text(acceptance),
-                    .text(outcome.latestStatus?.rawValue ?? "referred"),
+                    .text(status?.rawValue ?? "referred"),
                     outcome.firstConvertedAt.map { .text($0.iso8601) } ?? .empty,
                     outcome.conversionValue.map(CSVTable.Cell.number) ?? .empty,
                     .bool(outcome.isConversion),
@@ -67,6 +69,22 @@ public enum Exporter {
             return false
         }
         return CSVTable(header: header, rows: rows)
+    }
+
+    /// The latest status, as of the figures, of each referral not counted (a duplicate, a
+    /// self-referral): the figures follow only counted ones', and such a referral exported as
+    /// `referred` after the CRM had set it `rejected` read as a change to make there again.
+    private static func statusesOfUncountedReferrals(store: Store, figures: Figures) -> [String: ReferralStatus] {
+        var uncounted = Set<String>()
+        for referrer in store.referrers {
+            for outcome in figures.outcomes(ofReferrer: referrer.code) where !outcome.isAccepted { uncounted.insert(outcome.referral.id) }
+        }
+        guard !uncounted.isEmpty else { return [:] }
+        var latest: [String: ReferralStatus] = [:]
+        for event in store.journal where event.at <= figures.asOf {
+            if case .status(let change) = event, uncounted.contains(change.id) { latest[change.id] = change.status }
+        }
+        return latest
     }
 
     /// What a referral earns its referrer: a counted conversion's reward, or an open referral's
