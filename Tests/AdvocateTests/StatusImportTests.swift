@@ -170,6 +170,18 @@ import Testing
         #expect(problems.map(\.message) == ["value must be a number from 0 to 1,000,000,000, found inf"])
     }
 
+    /// An id the export wrote with the formula guard's `'` (`=sum` as `'=sum`) is read back as
+    /// the id it stands for, so a CRM round trip of the export imports.
+    @Test func anIdTheExportGuardedIsReadBack() throws {
+        var (fixture, _) = fixture()
+        fixture.lines.append(#"{"type":"referral","id":"=sum","at":"2026-03-04T09:00:00Z","referrer":"ada","name":"Eve","email":"eve@example.org","source":"link","consent":true}"#)
+        let store = try fixture.load()
+        let exported = Exporter.table(.referrals, store: store, figures: FigureCalculator.compute(store, asOf: CalendarDay("2026-03-31")!.end)).text
+        #expect(exported.contains("\r\n'=sum,"), "\(exported)")
+        let updates = try StatusImport.updates(csv: "id,status\n'=sum,contacted\n", file: "crm.csv", store: store, now: .now).get().updates
+        #expect(updates.map(\.id) == ["=sum"])
+    }
+
     /// A reason is one line of words: a line break in it (pasted into --reason or a CSV cell) is refused.
     @Test func aReasonWithALineBreakIsRefused() throws {
         let (fixture, ids) = fixture()

@@ -75,7 +75,7 @@ public enum StatusImport {
                                   + "\(columns.count) columns; a comma inside a value splits it in two: write amounts without a thousands separator (1200)")
                 continue
             }
-            let id = field(idColumn)
+            let id = Self.unneutralised(field(idColumn), known: referralIDs)
             guard !id.isEmpty else {
                 diagnostics.error(file, location(idColumn), "line \(record.line): 'id' is empty")
                 continue
@@ -138,6 +138,15 @@ public enum StatusImport {
         let inLineOrder = diagnostics.all.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element)
         if diagnostics.hasErrors { return .failure(DiagnosticsError(inLineOrder)) }
         return .success(Imported(updates: updates, warnings: inLineOrder, unchanged: unchangedLines.count))
+    }
+
+    /// An id as the export wrote it back: an id starting with a formula's sign (`=x`) is exported
+    /// as `'=x` (``CSVTable``), which names no referral; it is the id without the `'` when that
+    /// one is known.
+    static func unneutralised(_ id: String, known: Set<String>) -> String {
+        guard id.hasPrefix("'"), !known.contains(id) else { return id }
+        let bare = String(id.dropFirst())
+        return bare.unicodeScalars.first.map { "=+-@\t\r".unicodeScalars.contains($0) } == true && known.contains(bare) ? bare : id
     }
 
     /// Why text is not an order's value.
