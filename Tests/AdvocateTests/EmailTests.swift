@@ -122,6 +122,36 @@ import Testing
         ])
     }
 
+    /// A line past RFC 5322's 998 octets (a paragraph of Arabic, two bytes a letter) is sent
+    /// quoted-printable, in lines of 76 characters that decode to the text; shorter ones stay 8bit.
+    @Test func aBodyWithALineTooLongIsSentQuotedPrintable() throws {
+        let paragraph = String(repeating: "مرحباً بك في برنامج الإحالة = ", count: 40)
+        let long = EmailMessage(fromName: "Acme", fromAddress: "no-reply@acme.example", toName: "Ada", toAddress: "ada@example.com",
+                                subject: "Hi", body: "Hi Ada,\n\n" + paragraph + " \nBye", date: Instant(milliseconds: 0), id: "rf_1.x")
+        let text = try #require(long.rfc5322)
+        let parts = text.components(separatedBy: "\r\n\r\n")
+        #expect(parts[0].contains("Content-Transfer-Encoding: quoted-printable"))
+        let body = parts.dropFirst().joined(separator: "\r\n\r\n")
+        #expect(body.components(separatedBy: "\r\n").allSatisfy { $0.utf8.count <= 76 }, "\(body)")
+        // Decoded: soft breaks removed, =XX read back.
+        var bytes: [UInt8] = []
+        let encoded = Array(body.replacingOccurrences(of: "=\r\n", with: "").utf8)
+        var index = 0
+        while index < encoded.count {
+            if encoded[index] == UInt8(ascii: "="), let byte = UInt8(String(decoding: encoded[index + 1...index + 2], as: UTF8.self), radix: 16) {
+                bytes.append(byte)
+                index += 3
+            } else {
+                bytes.append(encoded[index])
+                index += 1
+            }
+        }
+        #expect(String(decoding: bytes, as: UTF8.self) == EmailMessage.crlfLines("Hi Ada,\n\n" + paragraph + " \nBye"))
+        let short = EmailMessage(fromName: "Acme", fromAddress: "no-reply@acme.example", toName: "Ada", toAddress: "ada@example.com",
+                                 subject: "Hi", body: "مرحباً", date: Instant(milliseconds: 0), id: "rf_1.y")
+        #expect(try #require(short.rfc5322).contains("Content-Transfer-Encoding: 8bit\r\n"))
+    }
+
     @Test(arguments: [
         ("Hi!\nSee you.", "Hi!\r\nSee you.\r\n"),
         ("Hi!\r\nSee you.\n", "Hi!\r\nSee you.\r\n\r\n"),

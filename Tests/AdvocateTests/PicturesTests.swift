@@ -93,6 +93,8 @@ import Testing
         let svg = try #require(TierChart.svg(id: "chart-tiers", converted: 2, tiers: tiers, summary: "2 of 5"))
         #expect(svg.contains(">\u{2068}برونزي\u{2069} (1)</text>"), "\(svg)")
         #expect(svg.contains(">Gold (5)</text>"), "\(svg)")
+        // Laid out left to right on a right-to-left page too, where text-anchor's start and end swap.
+        #expect(svg.hasPrefix("<svg class=\"chart\" id=\"chart-tiers\" viewBox=\"0 0 360 84\" direction=\"ltr\""), "\(svg.prefix(120))")
     }
 
     @Test func qrCodeDecodesBackToTheExactLink() throws {

@@ -94,7 +94,9 @@ struct ChartCanvas {
     var svg: String {
         var svg: [UInt8] = []
         svg.reserveCapacity(body.count + 512)
-        svg.append("<svg class=\"chart\" id=\"\(id)\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-labelledby=\"\(id)-title\" aria-describedby=\"\(id)-desc\">")
+        // Laid out left to right whatever the page's direction: on a right-to-left page (`dir="rtl"`)
+        // `text-anchor` start and end swap, and the labels ran under the bars.
+        svg.append("<svg class=\"chart\" id=\"\(id)\" viewBox=\"0 0 \(width) \(height)\" direction=\"ltr\" role=\"img\" aria-labelledby=\"\(id)-title\" aria-describedby=\"\(id)-desc\">")
         svg.append("<title id=\"\(id)-title\">")
         XMLText.append(title, to: &svg)
         svg.append("</title><desc id=\"\(id)-desc\">")

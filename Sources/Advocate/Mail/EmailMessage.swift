@@ -29,6 +29,10 @@ public struct EmailMessage: Sendable, Equatable {
     public var rfc5322: String? {
         guard let from = Self.mailbox(fromName, fromAddress), let to = Self.mailbox(toName, toAddress) else { return nil }
         let domain = fromAddress.split(separator: "@").last.map(String.init) ?? "localhost"
+        let lines = Self.crlfLines(body)
+        // 8bit as long as every line is within RFC 5322's 998 octets (a paragraph of Arabic, two
+        // bytes a letter, passes them); else quoted-printable, whose lines are short.
+        let fitsEightBit = lines.utf8.split(separator: 0x0A).allSatisfy { $0.count <= 999 }
         let headers = [
             "From: \(from)",
             "To: \(to)",
@@ -37,10 +41,36 @@ public struct EmailMessage: Sendable, Equatable {
             "Message-ID: <\(Self.messageIDPart(id))@\(domain)>",
             "MIME-Version: 1.0",
             "Content-Type: text/plain; charset=utf-8",
-            "Content-Transfer-Encoding: 8bit",
+            "Content-Transfer-Encoding: \(fitsEightBit ? "8bit" : "quoted-printable")",
             "Auto-Submitted: auto-generated",
         ]
-        return headers.joined(separator: "\r\n") + "\r\n\r\n" + Self.crlfLines(body)
+        return headers.joined(separator: "\r\n") + "\r\n\r\n" + (fitsEightBit ? lines : Self.quotedPrintable(lines))
+    }
+
+    /// RFC 2045 §6.7's quoted-printable of text in CRLF lines: printable ASCII but `=` as it is,
+    /// every other byte (and a space or tab ending a line) as `=XX`, lines of at most 76
+    /// characters, longer ones continued after a soft break (`=` at a line's end).
+    static func quotedPrintable(_ text: String) -> String {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var output: [UInt8] = []
+        let lines = Array(text.utf8).split(separator: 0x0A, omittingEmptySubsequences: false)
+        for (number, rawLine) in lines.enumerated() where number < lines.count - 1 || !rawLine.isEmpty {
+            let line = rawLine.last == 0x0D ? rawLine.dropLast() : rawLine
+            var length = 0
+            for (offset, byte) in zip(line.indices, line) {
+                let endsLine = offset == line.index(before: line.endIndex)
+                let literal = (byte >= 33 && byte <= 126 && byte != UInt8(ascii: "=")) || ((byte == 0x20 || byte == 0x09) && !endsLine)
+                let token = literal ? [byte] : [UInt8(ascii: "="), hex[Int(byte >> 4)], hex[Int(byte & 15)]]
+                if length + token.count > 75 {
+                    output += [UInt8(ascii: "="), 0x0D, 0x0A]
+                    length = 0
+                }
+                output += token
+                length += token.count
+            }
+            output += [0x0D, 0x0A]
+        }
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// An id as the left part of a Message-ID: letters, digits and `._-+` as they are, every
