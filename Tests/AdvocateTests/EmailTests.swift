@@ -122,6 +122,21 @@ import Testing
         ])
     }
 
+    /// In a program written right to left every name is isolated in messages, a Latin one too: a
+    /// message opening with "John" was laid out left to right whole by phones; elsewhere a Latin
+    /// name is left as it is (an SMS stays GSM-7).
+    @Test func aRightToLeftProgramIsolatesEveryNameInMessages() throws {
+        for (language, expected) in [("ar", "\u{2068}Ada\u{2069} يدعوك"), ("en", "Ada يدعوك")] {
+            var fixture = SiteFixture()
+            fixture.store.language = language
+            fixture.content["messaging/sms.md"] = "---\ntitle: SMS\nchannel: sms\n---\n{{referrer.firstName}} يدعوك {{link}}\n"
+            let directory = try fixture.write()
+            let site = Site(inputs: try SiteInputs.load(SiteFixture.options(directory)))
+            let text = MessagingPreview.previews(site, referrer: site.referrers[0]).first { $0.template.channel == .sms }?.message.text ?? ""
+            #expect(text.hasPrefix(expected), "\(language): \(text.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+    }
+
     /// A line past RFC 5322's 998 octets (a paragraph of Arabic, two bytes a letter) is sent
     /// quoted-printable, in lines of 76 characters that decode to the text; shorter ones stay 8bit.
     @Test func aBodyWithALineTooLongIsSentQuotedPrintable() throws {

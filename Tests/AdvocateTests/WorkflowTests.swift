@@ -204,6 +204,22 @@ import Testing
         #expect(PersonName.firstName("Zoë Müller") == "Zoë")
     }
 
+    /// Arabic given names of two words are greeted and shown whole ("عبد" alone is "servant"),
+    /// an Arabic or Hebrew title is passed over as "Dr." is, and a family name's initial is its
+    /// letter after the article (السعيد: س).
+    @Test func arabicAndHebrewNamesAreGreetedAndMaskedAsWritten() {
+        #expect(PersonName.firstName("عبد الله العلي") == "عبد الله")
+        #expect(PersonName.firstName("أبو بكر الصديق") == "أبو بكر")
+        #expect(PersonName.firstName("د. خالد المنصوري") == "خالد")
+        #expect(PersonName.firstName("الدكتورة سارة أحمد") == "سارة")
+        #expect(PersonName.firstName("ד\"ר יעל כהן") == "יעל")
+        #expect(PersonName.firstName("محمد") == "محمد")
+        #expect(PersonName.masked("عبد الرحمن السعيد") == "عبد الرحمن س.")
+        #expect(PersonName.masked("فاطمة الزهراء") == "فاطمة ز.")
+        #expect(PersonName.masked("محمد علي") == "محمد ع.")
+        #expect(PersonName.masked("عبد الله") == "عبد الله")
+    }
+
     @Test func headingsNeverTakeTheLandmarkID() {
         #expect(Markdown.render("## Main\n").headings.first?.id == "main-1")
     }

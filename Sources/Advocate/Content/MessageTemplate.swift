@@ -96,6 +96,10 @@ public struct MessageValues: Sendable {
     public var friendName: String = ""
     public var statsLink: String = ""
     public var statusLabel: String = ""
+    /// Whether every name is isolated, a left-to-right one too: in a program written right to left
+    /// a message that opens with "John" is otherwise laid out left to right whole by phones and
+    /// mail apps, which take a line's direction from its first letter.
+    public var isolatesEveryName = false
 
     public init(referrerName: String, referrerCode: String, link: String, friendReward: String?, referrerReward: String, programName: String,
                 programURL: String) {
@@ -114,15 +118,19 @@ public struct MessageValues: Sendable {
     /// Names are isolated (``NameIsolation``): a message is plain text, with no `<bdi>`.
     var context: TemplateValue {
         .object([
-            "referrer": .object(["name": .text(NameIsolation.isolated(referrerName)), "firstName": .text(NameIsolation.isolated(PersonName.firstName(referrerName))),
+            "referrer": .object(["name": .text(isolated(referrerName)), "firstName": .text(isolated(PersonName.firstName(referrerName))),
                                  "code": .text(referrerCode)]),
             "link": .text(link),
             "reward": .object(TemplateObject([("referrer", .text(referrerReward))] + (friendReward.map { [("friend", .text($0))] } ?? []))),
             "program": .object(["name": .text(programName), "url": .text(programURL)]),
-            "friend": .object(["name": .text(NameIsolation.isolated(friendName)), "firstName": .text(NameIsolation.isolated(PersonName.firstName(friendName)))]),
+            "friend": .object(["name": .text(isolated(friendName)), "firstName": .text(isolated(PersonName.firstName(friendName)))]),
             "statsLink": .text(statsLink),
             "status": .text(statusLabel),
         ])
+    }
+
+    private func isolated(_ name: String) -> String {
+        NameIsolation.isolated(name, always: isolatesEveryName)
     }
 
     /// The `{{names}}` a template can use: a share message (nil) knows only the referrer, their

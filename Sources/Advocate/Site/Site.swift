@@ -91,10 +91,12 @@ public struct Site: Sendable {
     /// and `{{reward.referrer}}` worded as at `instant` (an offer's while it runs, so a message
     /// says what the page beside it and the friend's email say).
     public func messageValues(for referrer: Referrer, source: ReferralSource?, at instant: Instant) -> MessageValues {
-        MessageValues(referrerName: referrer.shownName, referrerCode: referrer.code,
-                      link: urls.referrerLink(referrer.code, source: source),
-                      friendReward: friendReward(at: instant), referrerReward: referrerReward(at: instant),
-                      programName: program.name, programURL: urls.baseURL)
+        var values = MessageValues(referrerName: referrer.shownName, referrerCode: referrer.code,
+                                   link: urls.referrerLink(referrer.code, source: source),
+                                   friendReward: friendReward(at: instant), referrerReward: referrerReward(at: instant),
+                                   programName: program.name, programURL: urls.baseURL)
+        values.isolatesEveryName = Program.direction(ofLanguage: program.language) == "rtl"
+        return values
     }
 
     /// The share links of a referrer, one per channel, with the channel's copy in the referrer's variant.

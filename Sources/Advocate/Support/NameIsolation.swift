@@ -8,9 +8,12 @@
 /// Written by hand: Swift exposes no Bidi_Class; the ranges below are Unicode's blocks of
 /// right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko and their presentation forms).
 enum NameIsolation {
-    static func isolated(_ name: String) -> String {
+    /// `always`: a left-to-right name too (in a program written right to left, whose messages
+    /// must not take their direction from a Latin name that opens them).
+    static func isolated(_ name: String, always: Bool = false) -> String {
+        guard !name.isEmpty else { return name }
         // Every right-to-left letter is U+0590 or above, whose UTF-8 starts at 0xD6: most names have no such byte.
-        guard name.utf8.contains(where: { $0 >= 0xD6 }), name.unicodeScalars.contains(where: isRightToLeft) else { return name }
+        guard always || name.utf8.contains(where: { $0 >= 0xD6 }) && name.unicodeScalars.contains(where: isRightToLeft) else { return name }
         // Confined first: a stray PDI of the name's own would end the isolate early.
         return "\u{2068}" + BidiControl.confined(name) + "\u{2069}"
     }

@@ -37,6 +37,9 @@ public enum PersonName {
         } else if titleCount > 0, family.isEmpty, words.count - titleCount <= 1 || ["and", "&"].contains(words[titleCount].lowercased()) {
             // "Mr Smith", "Mr. and Mrs. Smith": greeted whole.
             greeted = words.joined(separator: " ")
+        } else if words.count > titleCount + 1, compoundPrefixes.contains(String(words[titleCount])) {
+            // "عبد الله العلي" is greeted "عبد الله": "عبد" alone is "servant".
+            greeted = words[titleCount] + " " + words[titleCount + 1]
         } else {
             greeted = words.count > titleCount ? String(words[titleCount]) : ""
         }
@@ -52,8 +55,23 @@ public enum PersonName {
     private static let titles: Set<String> = ["dr", "mr", "mrs", "ms", "mx", "miss", "prof", "sir", "dame", "rev", "herr", "frau", "sr", "sra", "mme", "mlle"]
 
     private static func isTitle(_ word: Substring) -> Bool {
-        // No title is longer than "mlle.": most words are passed over without a lower-cased copy.
-        word.utf8.count <= 5 && titles.contains((word.hasSuffix(".") ? word.dropLast() : word).lowercased())
+        // No Latin title is longer than "mlle.": most words are passed over without a lower-cased copy.
+        let bare = word.hasSuffix(".") ? word.dropLast() : word
+        if word.utf8.count <= 5 && titles.contains(bare.lowercased()) { return true }
+        return word.utf8.contains { $0 >= 0xD6 } && scriptTitles.contains(String(bare))
+    }
+
+    /// Titles in Arabic and Hebrew: Dr (د.), Prof or Mr (أ.), Eng (م.) and their words written out.
+    private static let scriptTitles: Set<String> = ["د", "أ", "م", "الدكتور", "الدكتورة", "الأستاذ", "الأستاذة", "السيد", "السيدة", "المهندس", "المهندسة",
+                                                    "מר", "ד״ר", "ד\"ר", "גב׳", "גב'"]
+
+    /// Arabic words that begin a given name of two ("عبد الله", "أبو بكر"): alone, they mean
+    /// "servant", "father of".
+    private static let compoundPrefixes: Set<String> = ["عبد", "أبو", "ابو", "أم", "ام", "بن", "ابن", "بنت"]
+
+    /// A family name's initial: an Arabic name's after its article (السعيد: س, not ا).
+    private static func initial(of word: Substring) -> Character? {
+        word.hasPrefix("ال") && word.count > 2 ? word.dropFirst(2).first : word.first
     }
 
     /// Words that end a name rather than give it ("Grace Hopper, Jr.", "Smith 3rd").
@@ -147,10 +165,12 @@ public enum PersonName {
         }
         // A suffix that ends the name is no family name: "Grace Hopper Jr." is "Grace H.", and
         // "Smith Jr." shows only its initial, as "Smith, Jr." does.
-        let named = words.reversed().drop(while: isSuffix).reversed()
+        let named = Array(words.reversed().drop(while: isSuffix).reversed())
         if named.count == 1, words.count > 1, let initial = first.first { return "\(initial)." }
-        guard named.count > 1, let initial = named.last?.first else { return String(first) }
-        return "\(first) \(initial)."
+        guard named.count > 1, let family = named.last, let initial = initial(of: family) else { return String(first) }
+        guard compoundPrefixes.contains(String(first)) else { return "\(first) \(initial)." }
+        // A given name of two words ("عبد الله") is the whole name when nothing follows it.
+        return named.count > 2 ? "\(first) \(named[1]) \(initial)." : "\(first) \(named[1])"
     }
 
     /// A referrer's name as pages and share messages show it: without the email addresses a

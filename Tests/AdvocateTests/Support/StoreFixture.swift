@@ -9,6 +9,8 @@ struct StoreFixture {
     var hold = 30
     var amount = 25.0
     var currency = "USD"
+    /// program.json's `language`, left out when nil.
+    var language: String?
     var tiers = #"[{"name":"Bronze","conversions":1,"bonus":0},{"name":"Silver","conversions":3,"bonus":50},{"name":"Gold","conversions":5,"bonus":150}]"#
     /// program.json's `offers` array.
     var offers = "[]"
@@ -25,7 +27,7 @@ struct StoreFixture {
           "name": "Acme Rewards",
           "baseURL": "\(baseURL)",
           "endpoint": "/api/referrals",
-          "currency": "\(currency)",
+          "currency": "\(currency)",\(language.map { "\n  \"language\": \"\($0)\"," } ?? "")
           "attributionWindowDays": \(window),
           "rewardHoldDays": \(hold),
           "requireConsent": true,
