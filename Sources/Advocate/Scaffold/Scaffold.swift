@@ -106,6 +106,7 @@ public enum Scaffold {
             ("baseURL", .string(baseURL)),
             ("endpoint", .string("/api/referrals")),
             ("currency", .string("USD")),
+            ("language", .string("en")),
             ("attributionWindowDays", .number(90)),
             ("rewardHoldDays", .number(30)),
             ("requireConsent", .bool(true)),
