@@ -41,7 +41,7 @@ struct AsOfOption: ParsableArguments {
         }
     }
 
-    /// Warns of figures as of a day after today taken from the store (no --as-of given).
+    /// Warns of figures as of a time after now taken from the store (no --as-of given).
     func warnIfStoreIsDatedAhead(_ figuresAsOf: Instant) {
         if asOf == nil, let ahead = AsOf.storeDatedAhead(figuresAsOf, now: .now) {
             StandardError.write("warning: \(ahead)")

@@ -529,9 +529,17 @@ import Testing
             _ = try SiteBuilder.build(BuildOptions(source: directory.path, data: directory.path))
             Issue.record("a store holding the site folder must be refused")
         } catch {
-            #expect(error.description.contains("the store (--data) holds the site folder \(directory.path), so any output folder there would be inside it"), "\(error)")
-            #expect(error.description.contains("such as \(directory.path)/content/data (the default)") && !error.description.contains("Pass --output"), "\(error)")
+            #expect(error.description.contains("the store (--data) holds the site folder \(directory.path), so the output folder \(directory.path)/public is inside the store"), "\(error)")
+            #expect(error.description.contains("such as \(directory.path)/content/data (the default), or pass --output a folder outside") && !error.description.contains("Pass --output"), "\(error)")
         }
+        // With an output outside the store, that layout builds.
+        let outside = try TemporaryDirectory()
+        _ = try SiteBuilder.build(BuildOptions(source: directory.path, data: directory.file("content/data"), output: outside.file("public")))
+        try FileManager.default.copyItem(atPath: directory.file("content/data/program.json"), toPath: directory.file("program.json"))
+        try FileManager.default.copyItem(atPath: directory.file("content/data/referrers.json"), toPath: directory.file("referrers.json"))
+        try FileManager.default.copyItem(atPath: directory.file("content/data/referrals.jsonl"), toPath: directory.file("referrals.jsonl"))
+        _ = try SiteBuilder.build(BuildOptions(source: directory.path, data: directory.path, output: outside.file("rooted")))
+        #expect(outside.exists("rooted/index.html"))
         // A --source that names a file is named as no site folder, not as an output below a file.
         do {
             _ = try SiteBuilder.build(BuildOptions(source: directory.file("content/index.md")))

@@ -149,12 +149,14 @@ private final class ResultBox: @unchecked Sendable {
 
     /// A story's date may be written with its time, as Hugo and Zola take it: the day written is its day.
     @Test(arguments: ["2026-04-18", "2026-04-18T10:00:00Z", "2026-04-18T23:30:00-05:00", "2026-04-18 10:00:00", "2026-04-18 10:00", "2026-04-18t10:00:00.5z",
-                      "2026-04-18 10:00:00 +0200", "2026-04-18T10:00:00+0200", "2026-04-18 10:00:00 +02:00", "2026-04-18 10:00:00.5 -5"])
+                      "2026-04-18 10:00:00 +0200", "2026-04-18T10:00:00+0200", "2026-04-18 10:00:00 +02:00", "2026-04-18 10:00:00.5 -5",
+                      "2026-04-18 2:59:43.10 -5", "2026-04-18\t10:00", "2026-04-18  10:00:00  +02:00"])
     func aStoryDateMayHaveATime(_ text: String) {
         #expect(ContentLoader.storyDay(text)?.iso8601 == "2026-04-18", "\(text)")
     }
 
-    @Test(arguments: ["2026-04-18T25:00:00Z", "2026-04-18Tnoon", "2026-04-18x", "2026-02-30T10:00:00Z", "18/04/2026", "2026-04-18T10:61", "2026-04-18 10:00 tomorrow"])
+    @Test(arguments: ["2026-04-18T25:00:00Z", "2026-04-18Tnoon", "2026-04-18x", "2026-02-30T10:00:00Z", "18/04/2026", "2026-04-18T10:61", "2026-04-18 10:00 tomorrow",
+                      "2026-04-18T10:00:00+99:99", "2026-04-18T10:00:00+25:00", "2026-04-18T10:00:00+123"])
     func aStoryDateThatIsNoDateIsRefused(_ text: String) {
         #expect(ContentLoader.storyDay(text) == nil, "\(text)")
     }

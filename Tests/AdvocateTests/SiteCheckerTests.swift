@@ -66,14 +66,28 @@ import Testing
         let directory = try site.write()
         let inputs = try SiteInputs.load(SiteFixture.options(directory))
         let now = try #require(Instant(iso8601: "2026-12-07T06:00:00Z"))
-        let found = SiteChecker.check(inputs, now: now).filter { $0.message.contains("a day after today") }
+        let found = SiteChecker.check(inputs, now: now).filter { $0.message.contains("after now") }
         #expect(found.map(\.description) == ["\(directory.file("content/data/referrals.jsonl")):2:1: warning: line 2: field 'at': the newest event is dated 2027-01-15T10:00:00Z, "
-                                             + "a day after today (2026-12-07): with no --as-of the figures are as of it, a forecast that counts as earned each reward whose hold ends by then; correct the date"], "\(found)")
-        // The same day, hours ahead (clocks differ; a program whose referrers joined today has figures as of the day's end): not a forecast.
-        let thatMorning = try #require(Instant(iso8601: "2027-01-15T01:30:00Z"))
-        #expect(SiteChecker.check(inputs, now: thatMorning).allSatisfy { !$0.message.contains("after today") })
-        #expect(AsOf.storeDatedAhead(try #require(Instant(iso8601: "2027-01-15T10:00:00Z")), now: now)?.hasPrefix("the figures are as of 2027-01-15T10:00:00Z, a day after today (2026-12-07)") == true)
+                                             + "after now (2026-12-07T06:00:00Z): with no --as-of the figures are as of it, a forecast that counts as earned each reward whose hold ends by then; correct the date"], "\(found)")
+        // Within the hour that clocks may differ by: not a forecast.
+        let halfAnHourBefore = try #require(Instant(iso8601: "2027-01-15T09:30:00Z"))
+        #expect(SiteChecker.check(inputs, now: halfAnHourBefore).allSatisfy { !$0.message.contains("after now") })
+        #expect(AsOf.storeDatedAhead(try #require(Instant(iso8601: "2027-01-15T10:00:00Z")), now: now)?.hasPrefix("the figures are as of 2027-01-15T10:00:00Z, after now (2026-12-07T06:00:00Z)") == true)
+        // A program whose referrers joined today has figures as of the end of today: no forecast.
         #expect(AsOf.storeDatedAhead(try #require(CalendarDay("2026-12-07")).end, now: now) == nil)
+        #expect(AsOf.storeDatedAhead(try #require(CalendarDay("2026-12-08")).end, now: now) != nil)
+    }
+
+    /// With no journal event, a referrer's `joined` day after today sets the figures' as-of:
+    /// check names that referrer.
+    @Test func aJoinedDayAfterTodayWithNoEventIsAWarning() throws {
+        var site = SiteFixture()
+        site.store.joined = "2027-03-01"
+        let directory = try site.write()
+        let inputs = try SiteInputs.load(SiteFixture.options(directory))
+        let found = SiteChecker.check(inputs, now: try #require(Instant(iso8601: "2026-12-07T06:00:00Z"))).filter { $0.message.contains("after today") }
+        #expect(found.count == 1 && found[0].file.hasSuffix("referrers.json")
+                && found[0].message.contains("field 'joined' is 2027-03-01, after today (2026-12-07): with no journal event yet"), "\(found)")
     }
 
     @Test func cleanSiteHasNoFindings() throws {

@@ -271,17 +271,16 @@ public enum ContentLoader {
     /// `2026-04-18 10:00:00 +0200`, YAML's `2026-04-18 10:00:00.5 -5`), whose day is the one written.
     static func storyDay(_ text: String) -> CalendarDay? {
         if let day = CalendarDay(text) { return day }
-        guard text.utf8.count > 10, let day = CalendarDay(String(text.prefix(10))) else { return nil }
-        let time = text.dropFirst(10)
-        guard let separator = time.first, "Tt ".contains(separator) else { return nil }
-        return time.dropFirst().wholeMatch(of: storyTime).map { match in
-            let (hour, minute, second) = (Int(match.1)!, Int(match.2)!, match.3.flatMap { Int($0) } ?? 0)
-            return hour < 24 && minute < 60 && second < 61 ? day : nil
-        } ?? nil
+        guard text.utf8.count > 10, let day = CalendarDay(String(text.prefix(10))),
+              let match = text.dropFirst(10).wholeMatch(of: storyTime) else { return nil }
+        let (hour, minute, second) = (Int(match.1)!, Int(match.2)!, match.3.flatMap { Int($0) } ?? 0)
+        let (offsetHours, offsetMinutes) = (match.4.flatMap { Int($0) } ?? 0, match.5.flatMap { Int($0) } ?? 0)
+        return hour < 24 && minute < 60 && second < 61 && offsetHours <= 14 && offsetMinutes < 60 ? day : nil
     }
 
-    /// `HH:MM`, its seconds and their fraction, then a zone (`Z`, `+02:00`, `+0200`, `-5`), after a space or not.
-    private nonisolated(unsafe) static let storyTime = /([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)? ?(?:[Zz]|[+-][0-9]{1,2}(?::?[0-9]{2})?)?/
+    /// After the day: `T` or spaces, `H:MM` or `HH:MM`, its seconds and their fraction, then a zone
+    /// (`Z`, `+02:00`, `+0200`, `-5`), after spaces or not.
+    private nonisolated(unsafe) static let storyTime = /(?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?[ \t]*(?:[Zz]|[+-](?:([0-9]{2})(?::?([0-9]{2}))?|([0-9])))?/
 
     static func loadMessages(_ directory: String, siteRoot: String, diagnostics: inout DiagnosticList) -> [MessageTemplate] {
         listFiles(directory).filter { $0.hasSuffix(".md") && !$0.contains("/") }.compactMap { name in

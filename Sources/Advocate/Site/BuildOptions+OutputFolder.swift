@@ -11,10 +11,11 @@ extension BuildOptions {
                       ("the store, which the build reads", dataDirectory)]
         var problem: String?
         let data = Self.resolved(dataDirectory)
-        if Self.isSameOrInside(source, data) {
-            // Any output folder in the site would be inside the store: no --output to suggest there.
-            throw DiagnosticsError([.error(dataDirectory, .start, "the store (--data) holds the site folder \(source), so any output folder there would be inside it, "
-                + "where a build writes and removes files; keep the store in a folder of its own, such as \(Self.resolved(Paths.join(contentDirectory, "data"))) (the default)")])
+        if Self.isSameOrInside(source, data), Self.isSameOrInside(output, data) {
+            // Any output folder in the site would be inside the store: no --output there to suggest.
+            throw DiagnosticsError([.error(dataDirectory, .start, "the store (--data) holds the site folder \(source), so the output folder \(output) is inside the store, "
+                + "where a build writes and removes files; keep the store in a folder of its own, such as \(Self.resolved(Paths.join(contentDirectory, "data"))) (the default), "
+                + "or pass --output a folder outside \(data)")])
         } else if output == source {
             problem = "is the site folder itself, beside content/ and templates/"
         } else if output == Self.resolved(stateDirectory) {

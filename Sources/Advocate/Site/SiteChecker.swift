@@ -45,7 +45,7 @@ public enum SiteChecker {
         var diagnostics = DiagnosticList()
         diagnostics.append(contentsOf: ContentLoader.filesNotRead(in: inputs.options.contentDirectory))
         checkStoryDates(inputs.content.stories, today: now.day, diagnostics: &diagnostics)
-        checkJournalDates(inputs, now: now, diagnostics: &diagnostics)
+        checkStoreDates(inputs, now: now, diagnostics: &diagnostics)
         checkFriendRewardInMessages(site, diagnostics: &diagnostics)
         let templates = ThemeLint.sources(directory: inputs.theme.directory)
         diagnostics.append(contentsOf: ThemeLint.filesNotRead(directory: inputs.theme.directory))
@@ -190,21 +190,28 @@ public enum SiteChecker {
         }
     }
 
-    /// A journal event dated a day after today (a year typed wrong, an import dated ahead) is, as
+    /// A journal event dated ahead of the clock (a year typed wrong, an import dated ahead) is, as
     /// the newest event, the as-of of every page a build makes without --as-of: its figures are a
-    /// forecast, with rewards still on hold counted as earned. Named at its line; builds,
-    /// `stats` and `serve` warn too, without one.
-    static func checkJournalDates(_ inputs: SiteInputs, now: Instant, diagnostics: inout DiagnosticList) {
+    /// forecast, with rewards still on hold counted as earned; with no event, so is a referrer's
+    /// `joined` day after today. Named at its line; builds, `stats` and `serve` warn too, without one.
+    static func checkStoreDates(_ inputs: SiteInputs, now: Instant, diagnostics: inout DiagnosticList) {
         let journal = inputs.store.journal, offsets = inputs.loaded.journalRead.offsets
-        guard offsets.count == journal.count, let newest = journal.indices.max(by: { journal[$0].at < journal[$1].at }),
-              AsOf.storeDatedAhead(journal[newest].at, now: now) != nil else { return }
+        guard let newest = journal.indices.max(by: { journal[$0].at < journal[$1].at }) else {
+            if let referrer = inputs.store.referrers.filter({ $0.joined.map { now.day < $0 } ?? false }).max(by: { $0.joined! < $1.joined! }) {
+                diagnostics.warning(referrer.origin.file, referrer.origin.location,
+                                    "referrer \"\(referrer.code)\": field 'joined' is \(referrer.joined!.iso8601), after today (\(now.day.iso8601)): with no journal event yet, "
+                                    + "the figures are as of that day's end, a forecast; correct the date")
+            }
+            return
+        }
+        guard offsets.count == journal.count, AsOf.isAhead(journal[newest].at, of: now) else { return }
         let file = Paths.join(inputs.options.dataDirectory, StoreFiles.journal)
         guard let bytes = FileManager.default.contents(atPath: file), offsets[newest] <= bytes.count else { return }
         let line = 1 + bytes.prefix(offsets[newest]).reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
-        let ahead = journal.lazy.filter { now.day < $0.at.day }.count
-        let others = ahead > 1 ? " (\(ahead) events are dated after today)" : ""
+        let ahead = journal.lazy.filter { AsOf.isAhead($0.at, of: now) }.count
+        let others = ahead > 1 ? " (\(ahead) events are dated after now)" : ""
         diagnostics.warning(file, SourceLocation(line: line, column: 1),
-                            "line \(line): field 'at': the newest event is dated \(journal[newest].at.iso8601), a day after today (\(now.day.iso8601))\(others): "
+                            "line \(line): field 'at': the newest event is dated \(journal[newest].at.iso8601), after now (\(now.iso8601))\(others): "
                             + "with no --as-of the figures are as of it, a forecast that counts as earned each reward whose hold ends by then; correct the date")
     }
 

@@ -14,15 +14,23 @@ public enum AsOf {
 }
 
 extension AsOf {
+    /// How far past the clock an as-of may be before it is called a forecast: clocks of the
+    /// machines that wrote a journal differ by minutes, a misdated import by hours or years.
+    static let aheadOfNowAllowance: Int64 = 60 * 60 * 1000
+
+    /// Whether `instant` is past ``aheadOfNowAllowance`` after `now`, the end of today aside: a
+    /// program whose referrers joined today (and no event yet) has figures as of today's end.
+    static func isAhead(_ instant: Instant, of now: Instant) -> Bool {
+        instant.milliseconds - now.milliseconds > aheadOfNowAllowance && instant != now.day.end
+    }
+
     /// Why figures as of `asOf`, taken from the store (the newest journal event, or with none
-    /// the end of the newest `joined` day), read as a forecast: nil unless it falls on a day after
-    /// `now`'s. Every page then states that future as-of and counts as earned each reward whose
-    /// hold ends by then. A day, not an hour: a program whose referrers joined today has figures
-    /// as of the end of today, and clocks that wrote a journal differ by minutes.
+    /// the end of the newest `joined` day), read as a forecast: nil unless ``isAhead(_:of:)``.
+    /// Every page then states that future as-of and counts as earned each reward whose hold ends by then.
     public static func storeDatedAhead(_ asOf: Instant, now: Instant) -> String? {
-        guard now.day < asOf.day else { return nil }
-        return "the figures are as of \(asOf.iso8601), a day after today (\(now.day.iso8601)): that is the newest journal event's time "
-            + "(with no event, the newest referrer's joined day), so they are a forecast that counts as earned each reward whose hold ends by then; "
-            + "correct that date (`advocate check` names a journal line), or pass --as-of"
+        guard isAhead(asOf, of: now) else { return nil }
+        return "the figures are as of \(asOf.iso8601), after now (\(now.iso8601)): that is the newest journal event's time "
+            + "(with no event, the end of the newest referrer's joined day), so they are a forecast that counts as earned each reward whose hold ends by then; "
+            + "correct that date (`advocate check` names its line), or pass --as-of"
     }
 }

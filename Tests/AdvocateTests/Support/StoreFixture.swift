@@ -9,6 +9,8 @@ struct StoreFixture {
     var hold = 30
     var amount = 25.0
     var currency = "USD"
+    /// Every referrer's `joined` day.
+    var joined = "2026-01-04"
     /// program.json's `language`, left out when nil.
     var language: String?
     var tiers = #"[{"name":"Bronze","conversions":1,"bonus":0},{"name":"Silver","conversions":3,"bonus":50},{"name":"Gold","conversions":5,"bonus":150}]"#
@@ -45,7 +47,7 @@ struct StoreFixture {
     var referrersJSON: String {
         "[\n" + referrers.enumerated().map { index, referrer in
             let token = "tok\(index)xxxxxxxxxxxxxxxxxxxxxxxxx"
-            return #"  {"code": "\#(referrer.code)", "name": "\#(referrer.name)", "email": "\#(referrer.email)", "joined": "2026-01-04", "statsToken": "\#(token)"}"#
+            return #"  {"code": "\#(referrer.code)", "name": "\#(referrer.name)", "email": "\#(referrer.email)", "joined": "\#(joined)", "statsToken": "\#(token)"}"#
         }.joined(separator: ",\n") + "\n]\n"
     }
 
