@@ -33,22 +33,29 @@
   if (summary) summary.focus();
 
   // 4. A form is sent once: a second click while the first is on its way recorded the friend,
-  // then answered them "already referred". A submit within seconds of the last is that second
-  // click (after longer, a send stopped with Esc can be tried again). Shown again by the Back
-  // button, from the back-forward cache or refilled by the browser, a sent form is emptied.
+  // then answered them "already referred". A submit within ten seconds of the last is that
+  // second click (after longer, a send stopped with Esc can be tried again). Shown again by the
+  // Back button, from the back-forward cache or refilled by the browser, a sent form is emptied.
   var forms = document.querySelectorAll("form.referral-form");
   var sentKey = "advocate-sent:" + window.location.pathname;
+  var sentHere = false;
   forms.forEach(function (form) {
     var sentAt = 0;
     form.addEventListener("submit", function (event) {
-      if (Date.now() - sentAt < 3000) { event.preventDefault(); return; }
+      if (Date.now() - sentAt < 10000) { event.preventDefault(); return; }
       sentAt = Date.now();
-      try { window.sessionStorage.setItem(sentKey, "1"); } catch (error) { /* storage off: the form is not emptied */ }
+      sentHere = true;
+      try { window.sessionStorage.setItem(sentKey, "1"); } catch (error) { /* storage off: the back-forward cache's case below */ }
     });
   });
-  window.addEventListener("pageshow", function () {
-    var sent = null;
-    try { sent = window.sessionStorage.getItem(sentKey); window.sessionStorage.removeItem(sentKey); } catch (error) { return; }
-    if (sent) forms.forEach(function (form) { form.reset(); });
+  window.addEventListener("pageshow", function (event) {
+    var sent = event.persisted && sentHere;
+    try {
+      sent = sent || window.sessionStorage.getItem(sentKey) !== null;
+      window.sessionStorage.removeItem(sentKey);
+    } catch (error) { /* storage off */ }
+    if (!sent) return;
+    sentHere = false;
+    forms.forEach(function (form) { form.reset(); });
   });
 })();
