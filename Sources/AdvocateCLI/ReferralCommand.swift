@@ -132,31 +132,57 @@ struct ImportCommand: ParsableCommand {
 
         @OptionGroup var site: SiteOptions
 
+        /// The most an import reads: a CRM's export of a million status changes is about 60 MB,
+        /// and a pipe that never ends (`yes |`) must not grow until the process is killed.
+        static let maximumBytes = 256 << 20
+
         /// The CSV's bytes and the name its problems are placed in: standard input for `-`, else
-        /// the file (a pipe or `/dev/stdin` too, which are no regular files).
+        /// the file (a pipe or `/dev/stdin` too, which are no regular files); read before the
+        /// store's lock is taken, so a slow pipe does not hold up the server or another command.
         private func readCSV() throws -> (data: Data, name: String) {
-            if file == "-" { return (FileHandle.standardInput.readDataToEndOfFile(), "<stdin>") }
-            var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: file, isDirectory: &isFolder) else {
-                StandardError.write("error: cannot read \(file): no such file")
+            let name = file == "-" ? "<stdin>" : file
+            let handle: FileHandle
+            if file == "-" {
+                handle = FileHandle.standardInput
+            } else {
+                var isFolder: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: file, isDirectory: &isFolder) else {
+                    StandardError.write("error: cannot read \(file): no such file")
+                    throw ExitCode.failure
+                }
+                guard !isFolder.boolValue else {
+                    StandardError.write("error: \(file) is a folder; give the CSV file (or - to read standard input)")
+                    throw ExitCode.failure
+                }
+                guard let opened = FileHandle(forReadingAtPath: file) else {
+                    StandardError.write("error: cannot read \(file): permission denied")
+                    throw ExitCode.failure
+                }
+                handle = opened
+            }
+            var data = Data()
+            do {
+                while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                    data.append(chunk)
+                    guard data.count <= Self.maximumBytes else {
+                        StandardError.write("error: \(name) is larger than \(Self.maximumBytes >> 20) MiB; import it in parts")
+                        throw ExitCode.failure
+                    }
+                }
+            } catch let exit as ExitCode {
+                throw exit
+            } catch {
+                StandardError.write("error: cannot read \(name): \(fileSystemReason(error))")
                 throw ExitCode.failure
             }
-            guard !isFolder.boolValue else {
-                StandardError.write("error: \(file) is a folder; give the CSV file (or - to read standard input)")
-                throw ExitCode.failure
-            }
-            guard let handle = FileHandle(forReadingAtPath: file), let data = try? handle.readToEnd() ?? Data() else {
-                StandardError.write("error: cannot read \(file): permission denied")
-                throw ExitCode.failure
-            }
-            return (data, file)
+            return (data, name)
         }
 
         func run() throws {
             let options = site.buildOptions()
+            let (data, name) = try readCSV()
             let recording = StatusRecording(command: "advocate import statuses")
             let (writer, store) = try StoreCommandSupport.lockAndLoadStore(options)
-            let (data, name) = try readCSV()
             guard let text = String(data: data, encoding: .utf8) else {
                 StandardError.write("error: \(name) is not UTF-8 text (export the CSV as UTF-8)")
                 throw ExitCode.failure
