@@ -72,7 +72,7 @@ import Testing
         #expect(share.contains("<p class=\"share-link\"><a href=\"https://refer.acme.example/r/") && share.contains("/\" dir=\"ltr\">https://"), "\(share)")
     }
 
-    @Test(arguments: [("en", "ltr"), ("ar", "rtl"), ("he-IL", "rtl"), ("fa", "rtl"), ("ku-Arab", "rtl"), ("az-Latn", "ltr"), ("pt-BR", "ltr"), ("ur", "rtl")])
+    @Test(arguments: [("en", "ltr"), ("ar", "rtl"), ("he-IL", "rtl"), ("fa", "rtl"), ("ku-Arab", "rtl"), ("az-Latn", "ltr"), ("pt-BR", "ltr"), ("ur", "rtl"), ("prs", "rtl"), ("pnb", "rtl"), ("azb", "rtl"), ("ji", "rtl"), ("ks", "rtl"), ("nqo", "rtl")])
     func aLanguagesDirection(_ tag: String, _ direction: String) {
         #expect(Program.direction(ofLanguage: tag) == direction)
     }

@@ -30,7 +30,10 @@ public struct Program: Sendable {
         if let script = parts.dropFirst().first(where: { $0.count == 4 }) {
             return ["arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "rohg"].contains(script) ? "rtl" : "ltr"
         }
-        return ["ar", "arc", "ckb", "dv", "fa", "he", "iw", "ps", "sd", "syr", "ug", "ur", "yi"].contains(parts.first ?? "") ? "rtl" : "ltr"
+        // Written here: Foundation's `Locale.Language.characterDirection` on Linux reads prs, pnb,
+        // azb, ji and ku-Arab as left to right.
+        return ["ar", "arc", "azb", "bal", "bqi", "ckb", "dv", "fa", "glk", "he", "iw", "ji", "ks", "lrc", "mzn", "nqo", "pnb", "prs", "ps", "sd", "sdh",
+                "syr", "ug", "ur", "yi"].contains(parts.first ?? "") ? "rtl" : "ltr"
     }
 
     /// A reward's wording, and for the referrer's reward its amount in currency units.
