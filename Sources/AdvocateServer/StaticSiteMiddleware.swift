@@ -168,10 +168,17 @@ struct StaticSiteMiddleware: RouterMiddleware {
     /// page it means, `/r/ada/`, when there is one: codes are lower case, and a friend's phone
     /// that capitalised the link got "not found".
     private func shareLinkInLowerCase(_ path: String) -> String? {
-        let lower = path.lowercased()
+        // Below the base path as it is written (`/Refer/`), which may have capitals of its own.
+        guard path.lowercased().hasPrefix(root.lowercased()) else { return nil }
+        let lower = root + path.dropFirst(root.count).lowercased()
         guard lower != path, lower.hasPrefix(root + "r/") else { return nil }
-        let page = lower.hasSuffix("/") ? lower : lower + "/"
-        return isPublished(page) ? page : nil
+        // The page, or a file of it (`/r/ADA/qr.svg`).
+        return [lower, lower.hasSuffix("/") ? nil : lower + "/"].compactMap { $0 }.first { isPublished($0) && ($0.hasSuffix("/") || !isFolder($0)) }
+    }
+
+    private func isFolder(_ path: String) -> Bool {
+        var folder: ObjCBool = false
+        return FileManager.default.fileExists(atPath: Paths.join(outputDirectory, String(path.dropFirst(root.count))), isDirectory: &folder) && folder.boolValue
     }
 
     /// The site's 404.html with status 404 (plain text when the site has none); HEAD gets the

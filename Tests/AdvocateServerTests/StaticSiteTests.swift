@@ -41,7 +41,7 @@ import Testing
     @Test func aShareLinkInCapitalsLeadsToTheReferrersPage() async throws {
         let fixture = try ServerFixture()
         try await fixture.prepared.application.test(.router) { client in
-            for (uri, location) in [("/r/ADA/", "/r/ada/"), ("/R/Ada", "/r/ada/"), ("/r/Ada/?src=sms", "/r/ada/?src=sms")] {
+            for (uri, location) in [("/r/ADA/", "/r/ada/"), ("/R/Ada", "/r/ada/"), ("/r/Ada/?src=sms", "/r/ada/?src=sms"), ("/r/ADA/qr.svg", "/r/ada/qr.svg")] {
                 let response = try await client.execute(uri: uri, method: .get)
                 #expect(response.status == .movedPermanently && response.headers[.location] == location, "\(uri): \(response.status)")
             }
@@ -84,6 +84,8 @@ import Testing
             }
             let page = try await client.execute(uri: "/refer/r/ada/", method: .get)
             #expect(String(buffer: page.body).contains(#"href="/refer/terms/""#))
+            let capitals = try await client.execute(uri: "/refer/R/Ada?src=sms", method: .get)
+            #expect(capitals.status == .movedPermanently && capitals.headers[.location] == "/refer/r/ada/?src=sms")
             #expect(try await client.execute(uri: stats, method: .get).headers[.cacheControl] == "no-store")
             for path in ["/refer/stats/", "/r/ada/", "/referee/"] {
                 #expect(try await client.execute(uri: path, method: .get).status == .notFound, "\(path)")

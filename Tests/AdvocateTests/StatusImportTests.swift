@@ -185,7 +185,7 @@ import Testing
     /// A reason is one line of words: a line break in it (pasted into --reason or a CSV cell) is refused.
     @Test func aReasonWithALineBreakIsRefused() throws {
         let (fixture, ids) = fixture()
-        for reason in ["refund\r\nX-Evil: 1", "a\nb", "tab\there"] {
+        for reason in ["refund\r\nX-Evil: 1", "a\nb", "tab\there", "line\u{2028}separated"] {
             let update = StatusUpdate(id: ids[0], status: .rejected, reason: reason, at: CalendarDay("2026-03-05")!.start)
             let problems = StatusRecorder.problems([update], store: try fixture.load(), now: .now)
             #expect(problems.map(\.message) == ["reason holds a line break or another control character; write it on one line"], "\(reason)")

@@ -97,6 +97,8 @@ public enum SiteChecker {
         }
         // What /messaging/ shows: each template's variants for the sample referrer (an SMS with the name in GSM-7 letters).
         let previews = samplePreviews(site, templates: templates)
+        let sampleName = MessagingPreview.sampleReferrer(site).shownName
+        let sampleIsGSM7 = GSM7.standIn(for: sampleName) == sampleName
         let samples = templates.map { template in
             Dictionary(previews.filter { $0.template.name == template.name }.map { ($0.variant ?? "", $0.length) }, uniquingKeysWith: { first, _ in first })
         }
@@ -121,7 +123,7 @@ public enum SiteChecker {
             guard let worst = found.max(by: { $0.length.count < $1.length.count }) else { continue }
             let count = found.reduce(0) { $0 + $1.count }
             let referrers = "with their names, \(count) referrer\(count == 1 ? "'s message" : "s' messages")"
-            let what = template.channel == .sms ? "\(count == 1 ? "is" : "are") sent as more SMS than the sample on /messaging/"
+            let what = template.channel == .sms ? "\(count == 1 ? "is" : "are") sent as more SMS than \(sampleIsGSM7 ? "the sample on /messaging/" : "the copy with a name in GSM-7 letters")"
                 : "\(count == 1 ? "is" : "are") past its limit, where the sample on /messaging/ is not"
             let at = template.variant(named: worst.variant)?.bodyLocation ?? .start
             diagnostics.warning(template.file, at, "\(template.channel.label) message: \(referrers) \(what); the longest, \(worst.code)'s"
