@@ -118,6 +118,15 @@ struct CLIRunner {
         return url
     }
 
+    /// A fresh temporary folder holding a copy of the bundled example's content/ and templates/.
+    static func copyOfExample() throws -> URL {
+        let folder = try temporaryFolder()
+        for name in ["content", "templates"] {
+            try FileManager.default.copyItem(at: packageRoot.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+        }
+        return folder
+    }
+
     /// Every file below a folder with its bytes.
     static func snapshot(_ root: URL) -> [String: Data] {
         var files: [String: Data] = [:]

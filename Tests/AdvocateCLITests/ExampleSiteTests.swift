@@ -331,10 +331,6 @@ import Testing
 
     /// content/ and templates/ copied to a temporary site folder.
     func copyOfExample() throws -> URL {
-        let folder = try CLIRunner.temporaryFolder()
-        for name in ["content", "templates"] {
-            try FileManager.default.copyItem(at: CLIRunner.packageRoot.appendingPathComponent(name), to: folder.appendingPathComponent(name))
-        }
-        return folder
+        try CLIRunner.copyOfExample()
     }
 }

@@ -230,11 +230,8 @@ import Testing
     /// A journal event dated after now (a year typed wrong) makes every figure a forecast: stats
     /// and build say so, which --as-of, taken as asked, silences.
     @Test func aNewestEventAfterNowIsWarnedOf() throws {
-        let folder = try CLIRunner.temporaryFolder()
+        let folder = try CLIRunner.copyOfExample()
         defer { try? FileManager.default.removeItem(at: folder) }
-        for name in ["content", "templates"] {
-            try FileManager.default.copyItem(at: CLIRunner.packageRoot.appendingPathComponent(name), to: folder.appendingPathComponent(name))
-        }
         let handle = try FileHandle(forWritingTo: folder.appendingPathComponent("content/data/referrals.jsonl"))
         try handle.seekToEnd()
         try handle.write(contentsOf: Data(#"{"type":"referral","id":"rf_ahead","at":"2199-01-15T10:00:00Z","referrer":"ada","name":"Kim Lee","email":"kim@example.org","source":"link","consent":true}"#.utf8 + [0x0A]))
@@ -260,11 +257,8 @@ import Testing
     /// A status change is emailed to its referrer, unless --no-emails (a backlog of old changes,
     /// which its referrers heard of long ago): recorded all the same.
     @Test func aStatusChangeIsEmailedUnlessNoEmails() throws {
-        let folder = try CLIRunner.temporaryFolder()
+        let folder = try CLIRunner.copyOfExample()
         defer { try? FileManager.default.removeItem(at: folder) }
-        for name in ["content", "templates"] {
-            try FileManager.default.copyItem(at: CLIRunner.packageRoot.appendingPathComponent(name), to: folder.appendingPathComponent(name))
-        }
         let outbox = folder.appendingPathComponent(".advocate/outbox")
         let emails = { ((try? FileManager.default.contentsOfDirectory(atPath: outbox.path)) ?? []).filter { $0.hasSuffix(".eml") }.count }
         let quiet = try CLIRunner.run(["referral", "status", "rf_0063", "contacted", "--at", "2026-06-26T10:00:00Z", "--no-emails", "--source", folder.path])
@@ -282,11 +276,8 @@ import Testing
     /// A command that appends sets an unfinished last line aside, and says so: it had done so
     /// without a word, then recorded its own line after it.
     @Test func anUnfinishedLastLineSetAsideIsToldOf() throws {
-        let folder = try CLIRunner.temporaryFolder()
+        let folder = try CLIRunner.copyOfExample()
         defer { try? FileManager.default.removeItem(at: folder) }
-        for name in ["content", "templates"] {
-            try FileManager.default.copyItem(at: CLIRunner.packageRoot.appendingPathComponent(name), to: folder.appendingPathComponent(name))
-        }
         let journal = folder.appendingPathComponent("content/data/referrals.jsonl")
         for command in [["referral", "status", "rf_0063", "contacted"], ["referrers", "add", "--name", "Tom Tailor", "--email", "tom@example.com"],
                         ["forget", "nobody@example.com", "--no-build"]] {
@@ -302,11 +293,8 @@ import Testing
     /// `--value` is read as an import reads a value: `1.200` (a thousand two hundred) had been
     /// recorded as 1.2.
     @Test func aValueOfAmbiguousDecimalsIsRefused() throws {
-        let folder = try CLIRunner.temporaryFolder()
+        let folder = try CLIRunner.copyOfExample()
         defer { try? FileManager.default.removeItem(at: folder) }
-        for name in ["content", "templates"] {
-            try FileManager.default.copyItem(at: CLIRunner.packageRoot.appendingPathComponent(name), to: folder.appendingPathComponent(name))
-        }
         let journal = try String(contentsOf: folder.appendingPathComponent("content/data/referrals.jsonl"), encoding: .utf8)
         let status = try CLIRunner.run(["referral", "status", "rf_0063", "converted", "--value", "1.200", "--source", folder.path])
         #expect(status.status == 1)
@@ -488,11 +476,8 @@ import Testing
     /// the other's record for its own, and after an appended referral left 14 stats pages of
     /// an older theme in place.
     @Test func aRelativeOutputFromAnotherFolderIsAnotherOutput() throws {
-        let folder = try CLIRunner.temporaryFolder()
+        let folder = try CLIRunner.copyOfExample()
         defer { try? FileManager.default.removeItem(at: folder) }
-        for name in ["content", "templates"] {
-            try FileManager.default.copyItem(at: CLIRunner.packageRoot.appendingPathComponent(name), to: folder.appendingPathComponent(name))
-        }
         let prod = folder.appendingPathComponent("prod"), staging = folder.appendingPathComponent("staging")
         for place in [prod, staging] { try FileManager.default.createDirectory(at: place, withIntermediateDirectories: false) }
         #expect(try CLIRunner.run(["build", "--source", folder.path, "--output", "public"], in: prod).status == 0)
@@ -513,14 +498,11 @@ import Testing
     }
 
     @Test func aReferralAppendedToTheExampleRebuildsOnlyItsPagesLikeAFullBuild() throws {
-        let folder = try CLIRunner.temporaryFolder()
+        let folder = try CLIRunner.copyOfExample()
         let fresh = try CLIRunner.temporaryFolder()
         defer {
             try? FileManager.default.removeItem(at: folder)
             try? FileManager.default.removeItem(at: fresh)
-        }
-        for name in ["content", "templates"] {
-            try FileManager.default.copyItem(at: CLIRunner.packageRoot.appendingPathComponent(name), to: folder.appendingPathComponent(name))
         }
         let first = try CLIRunner.run(["build", "--source", folder.path])
         #expect(first.status == 0, "\(first.stderr)")
@@ -548,11 +530,8 @@ import Testing
     /// it can find": a broken journal line, a broken messaging template and a template syntax
     /// error do not hide the page-level checks (links, template values, message lengths).
     @Test func checkReportsEveryProblemOfABrokenCopyOnItsOwnLine() throws {
-        let folder = try CLIRunner.temporaryFolder()
+        let folder = try CLIRunner.copyOfExample()
         defer { try? FileManager.default.removeItem(at: folder) }
-        for name in ["content", "templates"] {
-            try FileManager.default.copyItem(at: CLIRunner.packageRoot.appendingPathComponent(name), to: folder.appendingPathComponent(name))
-        }
         let journal = folder.appendingPathComponent("content/data/referrals.jsonl")
         var lines = try String(contentsOf: journal, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         lines[4] = "{\"type\": \"referral\", oops}"
@@ -581,11 +560,8 @@ import Testing
     /// stops), and an unreadable roster does not make every journal line's referrer unknown.
     @Test(.enabled(if: getuid() != 0 || FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")))
     func permissionsAreNamedAsSuch() throws {
-        let folder = try CLIRunner.temporaryFolder()
+        let folder = try CLIRunner.copyOfExample()
         defer { try? FileManager.default.removeItem(at: folder) }
-        for name in ["content", "templates"] {
-            try FileManager.default.copyItem(at: CLIRunner.packageRoot.appendingPathComponent(name), to: folder.appendingPathComponent(name))
-        }
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.path)
         let data = folder.appendingPathComponent("content/data")
         try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: data.path)
@@ -640,11 +616,8 @@ import Testing
 
     /// Without a program there is nothing to render the pages with; check says what it left out.
     @Test func checkSaysWhatItCouldNotCheck() throws {
-        let folder = try CLIRunner.temporaryFolder()
+        let folder = try CLIRunner.copyOfExample()
         defer { try? FileManager.default.removeItem(at: folder) }
-        for name in ["content", "templates"] {
-            try FileManager.default.copyItem(at: CLIRunner.packageRoot.appendingPathComponent(name), to: folder.appendingPathComponent(name))
-        }
         try "{\"name\": ".write(to: folder.appendingPathComponent("content/data/program.json"), atomically: false, encoding: .utf8)
         let result = try CLIRunner.run(["check", "--source", folder.path])
         #expect(result.status == 1)
