@@ -72,7 +72,8 @@ import Testing
         #expect(share.contains("<p class=\"share-link\"><a href=\"https://refer.acme.example/r/") && share.contains("/\" dir=\"ltr\">https://"), "\(share)")
     }
 
-    @Test(arguments: [("en", "ltr"), ("ar", "rtl"), ("he-IL", "rtl"), ("fa", "rtl"), ("ku-Arab", "rtl"), ("az-Latn", "ltr"), ("pt-BR", "ltr"), ("ur", "rtl"), ("prs", "rtl"), ("pnb", "rtl"), ("azb", "rtl"), ("ji", "rtl"), ("ks", "rtl"), ("nqo", "rtl")])
+    @Test(arguments: [("en", "ltr"), ("ar", "rtl"), ("he-IL", "rtl"), ("fa", "rtl"), ("ku-Arab", "rtl"), ("az-Latn", "ltr"), ("pt-BR", "ltr"), ("ur", "rtl"), ("prs", "rtl"), ("pnb", "rtl"), ("azb", "rtl"), ("ji", "rtl"), ("ks", "rtl"), ("nqo", "rtl"),
+                      ("ar-u-nu-latn", "rtl"), ("fa-u-ca-pers", "rtl"), ("he-x-test", "rtl"), ("en-u-nu-arab", "ltr")])
     func aLanguagesDirection(_ tag: String, _ direction: String) {
         #expect(Program.direction(ofLanguage: tag) == direction)
     }

@@ -274,13 +274,14 @@ public enum ContentLoader {
         guard text.utf8.count > 10, let day = CalendarDay(String(text.prefix(10))),
               let match = text.dropFirst(10).wholeMatch(of: storyTime) else { return nil }
         let (hour, minute, second) = (Int(match.1)!, Int(match.2)!, match.3.flatMap { Int($0) } ?? 0)
-        let (offsetHours, offsetMinutes) = (match.4.flatMap { Int($0) } ?? 0, match.5.flatMap { Int($0) } ?? 0)
-        return hour < 24 && minute < 60 && second < 61 && offsetHours <= 14 && offsetMinutes < 60 ? day : nil
+        let offsetHours = (match.4 ?? match.6).flatMap { Int($0) } ?? 0
+        let offsetMinutes = (match.5 ?? match.7).flatMap { Int($0) } ?? 0
+        return hour < 24 && minute < 60 && second < 61 && offsetMinutes < 60 && offsetHours * 60 + offsetMinutes <= 14 * 60 ? day : nil
     }
 
     /// After the day: `T` or spaces, `H:MM` or `HH:MM`, its seconds and their fraction, then a zone
-    /// (`Z`, `+02:00`, `+0200`, `-5`), after spaces or not.
-    private nonisolated(unsafe) static let storyTime = /(?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?[ \t]*(?:[Zz]|[+-](?:([0-9]{2})(?::?([0-9]{2}))?|([0-9])))?/
+    /// (`Z`, `+02:00`, `+2:00`, `+0200`, `-5`, as YAML and ISO 8601 write it), after spaces or not.
+    private nonisolated(unsafe) static let storyTime = /(?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?[ \t]*(?:[Zz]|[+-](?:([0-9]{1,2})(?::([0-9]{2}))?|([0-9]{2})([0-9]{2})))?/
 
     static func loadMessages(_ directory: String, siteRoot: String, diagnostics: inout DiagnosticList) -> [MessageTemplate] {
         listFiles(directory).filter { $0.hasSuffix(".md") && !$0.contains("/") }.compactMap { name in

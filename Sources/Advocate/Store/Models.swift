@@ -26,7 +26,8 @@ public struct Program: Sendable {
     /// `rtl` for a language written right to left (Arabic, Hebrew, Persian, Urdu…, or a tag whose
     /// script is: `ku-Arab`), else `ltr`.
     public static func direction(ofLanguage tag: String) -> String {
-        let parts = tag.lowercased().split(separator: "-")
+        // The subtags before an extension (`-u-nu-latn`, `-x-…`), whose own four letters are no script.
+        let parts: [Substring] = Array(tag.lowercased().split(separator: "-").prefix { $0.count != 1 })
         if let script = parts.dropFirst().first(where: { $0.count == 4 }) {
             return ["arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "rohg"].contains(script) ? "rtl" : "ltr"
         }

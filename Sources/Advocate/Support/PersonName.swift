@@ -168,9 +168,10 @@ public enum PersonName {
         let named = Array(words.reversed().drop(while: isSuffix).reversed())
         if named.count == 1, words.count > 1, let initial = first.first { return "\(initial)." }
         guard named.count > 1, let family = named.last, let initial = initial(of: family) else { return String(first) }
-        guard compoundPrefixes.contains(String(first)) else { return "\(first) \(initial)." }
-        // A given name of two words ("عبد الله") is the whole name when nothing follows it.
-        return named.count > 2 ? "\(first) \(named[1]) \(initial)." : "\(first) \(named[1])"
+        // A given name of two words ("عبد الرحمن") shown whole before the family initial; with
+        // nothing after it, its second word may be a family name ("ابن خلدون"): masked.
+        guard named.count > 2, compoundPrefixes.contains(String(first)) else { return "\(first) \(initial)." }
+        return "\(first) \(named[1]) \(initial)."
     }
 
     /// A referrer's name as pages and share messages show it: without the email addresses a
