@@ -10,7 +10,9 @@ enum CommandSuggestion {
     static func message(for arguments: [String], root: ParsableCommand.Type) -> String? {
         var command = root
         var path = [root._commandName]
-        for word in arguments {
+        // `advocate help biuld` names its commands as `advocate biuld` does (it printed the main help).
+        let words = arguments.first == "help" && arguments.count > 1 ? Array(arguments.dropFirst()) : arguments
+        for word in words {
             let subcommands = command.configuration.subcommands
             guard !word.hasPrefix("-"), !subcommands.isEmpty, word != "help" else { return nil }
             guard let next = subcommands.first(where: { $0._commandName == word }) else {

@@ -219,6 +219,7 @@ import Testing
         for (arguments, expected) in [(["biuld"], "Error: 'biuld' is not a command of 'advocate'. Did you mean 'build'?"),
                                       (["referrers", "ad", "--name", "X"], "Error: 'ad' is not a command of 'advocate referrers'. Did you mean 'add'?"),
                                       (["imp", "statuses", "x.csv"], "Did you mean 'import'?"),
+                                      (["help", "biuld"], "Error: 'biuld' is not a command of 'advocate'. Did you mean 'build'?"),
                                       (["deploy"], "Error: 'deploy' is not a command of 'advocate'.\nIts commands: init, build, serve,")] {
             let run = try CLIRunner.run(arguments)
             #expect(run.status == 64 && run.stderr.contains(expected), "\(arguments): \(run.stderr)")
