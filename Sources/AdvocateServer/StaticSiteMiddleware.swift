@@ -125,13 +125,21 @@ struct StaticSiteMiddleware: RouterMiddleware {
         .plainText(.badRequest, message, headers: [.cacheControl: "no-store", .xContentTypeOptions: "nosniff"])
     }
 
-    /// Whether `path` (below the site's root) names a file of the site, or a folder with an index.
-    private func isPublished(_ path: String) -> Bool {
-        guard path.hasPrefix(root), !path.split(separator: "/").contains("..") else { return false }
+    /// What a path below the site's root names: a file of the site, or a page (a folder with an index).
+    private enum Published { case file, page }
+
+    private func published(_ path: String) -> Published? {
+        guard path.hasPrefix(root), !path.split(separator: "/").contains("..") else { return nil }
         let file = Paths.join(outputDirectory, String(path.dropFirst(root.count)))
         var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: file, isDirectory: &isFolder) else { return false }
-        return !isFolder.boolValue || FileManager.default.fileExists(atPath: Paths.join(file, "index.html"))
+        guard FileManager.default.fileExists(atPath: file, isDirectory: &isFolder) else { return nil }
+        guard isFolder.boolValue else { return .file }
+        return FileManager.default.fileExists(atPath: Paths.join(file, "index.html")) ? .page : nil
+    }
+
+    /// Whether `path` (below the site's root) names a file of the site, or a folder with an index.
+    private func isPublished(_ path: String) -> Bool {
+        published(path) != nil
     }
 
     /// Whether `path` names a dotfile or goes through a dot-folder, `.well-known/` (ACME,
@@ -173,12 +181,11 @@ struct StaticSiteMiddleware: RouterMiddleware {
         let lower = root + path.dropFirst(root.count).lowercased()
         guard lower != path, lower.hasPrefix(root + "r/") else { return nil }
         // The page, or a file of it (`/r/ADA/qr.svg`).
-        return [lower, lower.hasSuffix("/") ? nil : lower + "/"].compactMap { $0 }.first { isPublished($0) && ($0.hasSuffix("/") || !isFolder($0)) }
-    }
-
-    private func isFolder(_ path: String) -> Bool {
-        var folder: ObjCBool = false
-        return FileManager.default.fileExists(atPath: Paths.join(outputDirectory, String(path.dropFirst(root.count))), isDirectory: &folder) && folder.boolValue
+        switch published(lower) {
+        case .file: return lower.hasSuffix("/") ? nil : lower
+        case .page: return lower.hasSuffix("/") ? lower : lower + "/"
+        case nil: return nil
+        }
     }
 
     /// The site's 404.html with status 404 (plain text when the site has none); HEAD gets the

@@ -40,28 +40,27 @@ public enum Exporter {
     static func referrals(store: Store, figures: Figures) -> CSVTable {
         let header = ["id", "at", "referrer", "name", "email", "source", "variant", "consent", "accepted", "status",
                       "convertedAt", "value", "counted", "offer", "reward"]
-        let uncountedStatuses = statusesOfUncountedReferrals(store: store, figures: figures)
+        let outcomes = store.referrers.flatMap { figures.outcomes(ofReferrer: $0.code) }
+        let uncountedStatuses = statusesOfUncountedReferrals(outcomes, store: store, asOf: figures.asOf)
         var rows: [[CSVTable.Cell]] = []
-        for referrer in store.referrers {
-            for outcome in figures.outcomes(ofReferrer: referrer.code) {
-                let referral = outcome.referral
-                let status = outcome.latestStatus ?? uncountedStatuses[referral.id]
-                let acceptance = switch outcome.acceptance {
-                case .accepted: "yes"
-                case .duplicate: "duplicate"
-                case .selfReferral: "self-referral"
-                }
-                rows.append([
-                    .text(referral.id), .text(referral.at.iso8601), .text(referral.referrer), .text(referral.name),
-                    .text(referral.email), .text(referral.source.rawValue), referral.variant.map(CSVTable.Cell.text) ?? .empty,
-                    referral.consent.map(CSVTable.Cell.bool) ?? .empty, .text(acceptance),
-                    .text(status?.rawValue ?? "referred"),
-                    outcome.firstConvertedAt.map { .text($0.iso8601) } ?? .empty,
-                    outcome.conversionValue.map(CSVTable.Cell.number) ?? .empty,
-                    .bool(outcome.isConversion),
-                    outcome.offer.map(CSVTable.Cell.text) ?? .empty, payableReward(outcome, program: store.program).map(CSVTable.Cell.number) ?? .empty,
-                ])
+        for outcome in outcomes {
+            let referral = outcome.referral
+            let status = outcome.latestStatus ?? uncountedStatuses[referral.id]
+            let acceptance = switch outcome.acceptance {
+            case .accepted: "yes"
+            case .duplicate: "duplicate"
+            case .selfReferral: "self-referral"
             }
+            rows.append([
+                .text(referral.id), .text(referral.at.iso8601), .text(referral.referrer), .text(referral.name),
+                .text(referral.email), .text(referral.source.rawValue), referral.variant.map(CSVTable.Cell.text) ?? .empty,
+                referral.consent.map(CSVTable.Cell.bool) ?? .empty, .text(acceptance),
+                .text(status?.rawValue ?? "referred"),
+                outcome.firstConvertedAt.map { .text($0.iso8601) } ?? .empty,
+                outcome.conversionValue.map(CSVTable.Cell.number) ?? .empty,
+                .bool(outcome.isConversion),
+                outcome.offer.map(CSVTable.Cell.text) ?? .empty, payableReward(outcome, program: store.program).map(CSVTable.Cell.number) ?? .empty,
+            ])
         }
         rows.sort { lhs, rhs in
             if case .text(let left) = lhs[1], case .text(let right) = rhs[1], left != right { return left < right }
@@ -74,14 +73,11 @@ public enum Exporter {
     /// The latest status, as of the figures, of each referral not counted (a duplicate, a
     /// self-referral): the figures follow only counted ones', and such a referral exported as
     /// `referred` after the CRM had set it `rejected` read as a change to make there again.
-    private static func statusesOfUncountedReferrals(store: Store, figures: Figures) -> [String: ReferralStatus] {
-        var uncounted = Set<String>()
-        for referrer in store.referrers {
-            for outcome in figures.outcomes(ofReferrer: referrer.code) where !outcome.isAccepted { uncounted.insert(outcome.referral.id) }
-        }
+    private static func statusesOfUncountedReferrals(_ outcomes: [ReferralOutcome], store: Store, asOf: Instant) -> [String: ReferralStatus] {
+        let uncounted = Set(outcomes.lazy.filter { !$0.isAccepted }.map(\.referral.id))
         guard !uncounted.isEmpty else { return [:] }
         var latest: [String: ReferralStatus] = [:]
-        for event in store.journal where event.at <= figures.asOf {
+        for event in store.journal where event.at <= asOf {
             if case .status(let change) = event, uncounted.contains(change.id) { latest[change.id] = change.status }
         }
         return latest

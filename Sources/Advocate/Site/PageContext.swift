@@ -99,7 +99,7 @@ struct PageContext {
             "hasLeaderboard": .bool(site.hasLeaderboard),
             "hasTiers": .bool(!program.tiers.isEmpty),
             "language": .text(program.language),
-            "direction": .text(Program.direction(ofLanguage: program.language)),
+            "direction": .text(site.direction),
         ]
         // Absent for a program that gives friends nothing: the theme words its pages without it.
         if let friendReward = site.friendRewardNow { values["friendReward"] = .text(friendReward) }

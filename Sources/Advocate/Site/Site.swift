@@ -12,6 +12,9 @@ public struct Site: Sendable {
     /// The template that provides each channel's share text (the first by file name that is not
     /// a notification).
     let shareTemplates: [MessageChannel: MessageTemplate]
+    /// The direction of the program's language, `ltr` or `rtl` (``Program/direction(ofLanguage:)``),
+    /// worked out once: every page and every referrer's share messages use it.
+    public let direction: String
     private let recentShares = RecentShares()
     /// The `site` values of every page's context, made once.
     private(set) var siteValues: TemplateValue = [:]
@@ -39,6 +42,7 @@ public struct Site: Sendable {
             shares[message.channel] = message
         }
         self.shareTemplates = shares
+        self.direction = Program.direction(ofLanguage: inputs.store.program.language)
         self.siteValues = PageContext.siteValues(self)
     }
 
@@ -95,7 +99,7 @@ public struct Site: Sendable {
                                    link: urls.referrerLink(referrer.code, source: source),
                                    friendReward: friendReward(at: instant), referrerReward: referrerReward(at: instant),
                                    programName: program.name, programURL: urls.baseURL)
-        values.isolatesEveryName = Program.direction(ofLanguage: program.language) == "rtl"
+        values.isolatesEveryName = direction == "rtl"
         return values
     }
 

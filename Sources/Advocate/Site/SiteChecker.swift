@@ -206,13 +206,11 @@ public enum SiteChecker {
             }
             return
         }
-        // An event's time, unlike a joined day's end, is never the end of today by design: no exemption.
-        let isAhead = { (event: JournalEvent) in event.at.milliseconds - now.milliseconds > AsOf.aheadOfNowAllowance }
-        guard offsets.count == journal.count, isAhead(journal[newest]) else { return }
+        guard offsets.count == journal.count, AsOf.isAhead(journal[newest].at, of: now) else { return }
         let file = Paths.join(inputs.options.dataDirectory, StoreFiles.journal)
         guard let bytes = FileManager.default.contents(atPath: file), offsets[newest] <= bytes.count else { return }
         let line = 1 + bytes.prefix(offsets[newest]).reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
-        let ahead = journal.lazy.filter(isAhead).count
+        let ahead = journal.lazy.filter { AsOf.isAhead($0.at, of: now) }.count
         let others = ahead > 1 ? " (\(ahead) events are dated after now)" : ""
         diagnostics.warning(file, SourceLocation(line: line, column: 1),
                             "line \(line): field 'at': the newest event is dated \(journal[newest].at.iso8601), after now (\(now.iso8601))\(others): "

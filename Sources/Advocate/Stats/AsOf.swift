@@ -18,17 +18,17 @@ extension AsOf {
     /// machines that wrote a journal differ by minutes, a misdated import by hours or years.
     static let aheadOfNowAllowance: Int64 = 60 * 60 * 1000
 
-    /// Whether `instant` is past ``aheadOfNowAllowance`` after `now`, the end of today aside: a
-    /// program whose referrers joined today (and no event yet) has figures as of today's end.
+    /// Whether `instant` is more than ``aheadOfNowAllowance`` after `now`.
     static func isAhead(_ instant: Instant, of now: Instant) -> Bool {
-        instant.milliseconds - now.milliseconds > aheadOfNowAllowance && instant != now.day.end
+        instant.milliseconds - now.milliseconds > aheadOfNowAllowance
     }
 
     /// Why figures as of `asOf`, taken from the store (the newest journal event, or with none
-    /// the end of the newest `joined` day), read as a forecast: nil unless ``isAhead(_:of:)``.
+    /// the end of the newest `joined` day), read as a forecast: nil unless ``isAhead(_:of:)``, or
+    /// when it is the end of today, a new program's as-of (its referrers joined today, no event yet).
     /// Every page then states that future as-of and counts as earned each reward whose hold ends by then.
     public static func storeDatedAhead(_ asOf: Instant, now: Instant) -> String? {
-        guard isAhead(asOf, of: now) else { return nil }
+        guard isAhead(asOf, of: now), asOf != now.day.end else { return nil }
         return "the figures are as of \(asOf.iso8601), after now (\(now.iso8601)): that is the newest journal event's time "
             + "(with no event, the end of the newest referrer's joined day), so they are a forecast that counts as earned each reward whose hold ends by then; "
             + "correct that date (`advocate check` names its line), or pass --as-of"
