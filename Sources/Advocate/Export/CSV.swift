@@ -38,8 +38,13 @@ public struct CSVTable: Sendable {
     }
 
     static func neutralised(_ value: String) -> String {
-        guard let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return value }
-        return "'" + value
+        startsAsAFormula(value) ? "'" + value : value
+    }
+
+    /// Whether a spreadsheet would run `value` as a formula (its first character `=`, `+`, `-`,
+    /// `@`, a tab or CR).
+    static func startsAsAFormula(_ value: some StringProtocol) -> Bool {
+        value.unicodeScalars.first.map { "=+-@\t\r".unicodeScalars.contains($0) } ?? false
     }
 
     static func quote(_ value: String) -> String {

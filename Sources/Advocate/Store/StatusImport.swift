@@ -146,7 +146,7 @@ public enum StatusImport {
     static func unneutralised(_ id: String, known: Set<String>) -> String {
         guard id.hasPrefix("'"), !known.contains(id) else { return id }
         let bare = String(id.dropFirst())
-        return bare.unicodeScalars.first.map { "=+-@\t\r".unicodeScalars.contains($0) } == true && known.contains(bare) ? bare : id
+        return CSVTable.startsAsAFormula(bare) && known.contains(bare) ? bare : id
     }
 
     /// Why text is not an order's value.
