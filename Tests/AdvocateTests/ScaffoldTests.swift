@@ -51,6 +51,25 @@ import Testing
         #expect(messaging.contains("Sample link: <span dir=\"ltr\">https://refer.acme.example/r/sample/</span> (made up: the program has no referrer yet)."), "\(messaging)")
     }
 
+    /// The starter theme's byline: the author, the date, or both with a dot between, on the
+    /// stories list and on a story's own page.
+    @Test func theStarterThemesBylineShowsWhatAStoryHas() throws {
+        let directory = try TemporaryDirectory()
+        let site = directory.file("program")
+        _ = try Scaffold.create(in: site, name: "Acme", baseURL: "https://refer.acme.example", force: false, today: try #require(CalendarDay("2026-12-04")))
+        try directory.write("program/content/stories/both.md", "---\ntitle: Both\nauthor: Ada\ndate: 2026-11-02\n---\nText.\n")
+        try directory.write("program/content/stories/author.md", "---\ntitle: Author\nauthor: Grace\n---\nText.\n")
+        try directory.write("program/content/stories/date.md", "---\ntitle: Date\ndate: 2026-11-01\n---\nText.\n")
+        _ = try SiteBuilder.build(BuildOptions(source: site))
+        let time = { (day: String) in "<time datetime=\"\(day)\">\(day)</time>" }
+        let expected = ["both": "<bdi>Ada</bdi> · " + time("2026-11-02"), "author": "<bdi>Grace</bdi></p>", "date": "<p class=\"meta\">" + time("2026-11-01")]
+        let list = try String(contentsOfFile: site + "/public/stories/index.html", encoding: .utf8)
+        for (slug, byline) in expected {
+            let page = try String(contentsOfFile: site + "/public/stories/\(slug)/index.html", encoding: .utf8)
+            #expect(page.contains(byline) && list.contains(byline), "\(slug)")
+        }
+    }
+
     /// program.json's `language` sets the pages' language and, for one written right to left, their direction.
     @Test func theProgramsLanguageSetsThePagesLanguageAndDirection() throws {
         let directory = try TemporaryDirectory()
