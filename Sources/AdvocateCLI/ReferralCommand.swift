@@ -183,8 +183,11 @@ struct ImportCommand: ParsableCommand {
             let (data, name) = try readCSV()
             let recording = StatusRecording(command: "advocate import statuses")
             let (writer, store) = try StoreCommandSupport.lockAndLoadStore(options)
-            guard let text = String(data: data, encoding: .utf8) else {
-                StandardError.write("error: \(name) is not UTF-8 text (export the CSV as UTF-8)")
+            let text: String
+            switch StatusImport.text(ofCSV: data) {
+            case .success(let decoded): text = decoded
+            case .failure(let problem):
+                StandardError.write("error: \(name) \(problem)")
                 throw ExitCode.failure
             }
             switch StatusImport.updates(csv: text, file: name, store: store, now: .now) {

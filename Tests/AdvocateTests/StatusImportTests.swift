@@ -60,6 +60,23 @@ import Testing
     /// or reason on a status that records none. Rows of empty fields, a lone CR between lines
     /// (Excel for Mac) and `referred` for a referral with no status yet (what the export
     /// writes) are read as a person means them.
+    /// A CSV is read as UTF-8 (with or without a byte order mark); a spreadsheet's UTF-16
+    /// "Unicode Text" and any other encoding are refused, saying how to export it.
+    @Test func aCSVIsReadAsUTF8AndUTF16IsRefusedSayingHow() throws {
+        let csv = "id,status\nrf_1,converted\n"
+        #expect(try StatusImport.text(ofCSV: Data(csv.utf8)).get() == csv)
+        for encoding in [String.Encoding.utf16, .utf16LittleEndian] {
+            let refused = StatusImport.text(ofCSV: try #require(csv.data(using: encoding)))
+            #expect(throws: StatusImport.CSVEncodingError.self) { try refused.get() }
+            if case .failure(let problem) = refused { #expect(problem.description == #"is UTF-16 text: export the CSV as UTF-8 ("CSV UTF-8" in Excel)"#) }
+        }
+        if case .failure(let problem) = StatusImport.text(ofCSV: Data([0x69, 0x64, 0xE9, 0x0A])) {
+            #expect(problem.description == "is not UTF-8 text (export the CSV as UTF-8)")
+        } else {
+            Issue.record("Latin-1 text was read as UTF-8")
+        }
+    }
+
     @Test func spreadsheetHabitsAreReadAsMeantOrRefused() throws {
         let (fixture, ids) = fixture()
         let store = try fixture.load()

@@ -23,10 +23,17 @@ import Testing
         "[\n" + entries.joined(separator: ",\n") + "\n]\n"
     }
 
+    /// A journal of two referrals and a status, one object a line.
+    var sampleJournal: String {
+        var fixture = StoreFixture()
+        let id = fixture.refer(fixture.referrers[0].code, friend: "Grace", at: "2026-03-01T09:30:00Z")
+        _ = fixture.refer(fixture.referrers[0].code, friend: "Linus", at: "2026-03-02T09:30:00Z")
+        fixture.status(id, "contacted", at: "2026-03-03T09:30:00Z")
+        return fixture.lines.joined(separator: "\n") + "\n"
+    }
+
     let ada = #"{"code": "ada", "name": "Ada", "email": "ada@example.com", "statsToken": "k3v9q0c8m2x7w1r5t4y6u8i0ab"}"#
 
-    /// A data folder that is not there (a mistyped --data) is one error naming it, not one for
-    /// each file it should hold.
     /// A control character in text that pages show (U+000B, which a word processor's paste
     /// carries) is an error at its field: it had reached every page's title.
     @Test func controlCharactersInTheProgramsTextAreErrors() throws {
@@ -96,6 +103,8 @@ import Testing
         #expect(try diagnostics(program: StoreFixture().programJSON.replacingOccurrences(of: #""currency": "USD""#, with: #""currency": "CHF""#)).isEmpty)
     }
 
+    /// A data folder that is not there (a mistyped --data) is one error naming it, not one for
+    /// each file it should hold.
     @Test func aMissingDataFolderIsOneError() {
         let reading = StoreLoader.read(from: "/nonexistent/advocate-data")
         #expect(reading.diagnostics.map(\.description) == [
@@ -108,6 +117,67 @@ import Testing
         } catch {
             #expect(error.description.hasPrefix("/nonexistent/advocate-data: the data folder does not exist"), "\(error.description)")
         }
+    }
+
+    /// `--data` naming a file (program.json itself) is one error saying so, from the loader and
+    /// from the commands that append, not "program.json/program.json not found".
+    @Test func aDataFolderThatIsAFileIsOneError() throws {
+        let directory = try TemporaryDirectory()
+        try StoreFixture().write(to: directory)
+        let file = directory.file("content/data/program.json")
+        let expected = "\(file): is not a folder: --data names the folder that holds program.json, referrers.json and the journal (probably \(directory.file("content/data")))"
+        #expect(StoreLoader.read(from: file).diagnostics.map(\.description) == ["\(file):1:1: error: " + expected.dropFirst(file.count + 2)])
+        do {
+            _ = try JournalWriter(dataDirectory: file)
+            Issue.record("a journal was opened below a file")
+        } catch {
+            #expect(error.description == expected, "\(error.description)")
+        }
+    }
+
+    /// A store file saved as UTF-16 (Notepad's "Unicode", Excel's "Unicode Text") is one error
+    /// saying so: the journal had given one for each of its lines.
+    @Test func aStoreFileInUTF16IsOneErrorSayingSo() throws {
+        let fixture = StoreFixture()
+        for (name, text) in [("program.json", fixture.programJSON), ("referrals.jsonl", sampleJournal)] {
+            let directory = try TemporaryDirectory()
+            try fixture.write(to: directory)
+            for encoding in [String.Encoding.utf16, .utf16LittleEndian, .utf16BigEndian] {
+                try #require(text.data(using: encoding)).write(to: URL(fileURLWithPath: directory.file("content/data/\(name)")))
+                let found = StoreLoader.read(from: directory.file("content/data")).diagnostics.filter { $0.severity == .error }
+                #expect(found.map(\.description) == ["\(directory.file("content/data/\(name)")):1:1: error: " + UTF8Text.utf16Problem], "\(name) \(encoding): \(found)")
+            }
+        }
+        #expect(UTF8Text.utf16Problem.hasSuffix("save it as UTF-8"))
+        #expect(!UTF8Text.isUTF16(Array("{\"a\": 1}".utf8)) && !UTF8Text.isUTF16([0x7B]) && !UTF8Text.isUTF16([]))
+    }
+
+    /// A journal in another shape than one object a line (a JSON array, or pretty-printed by
+    /// `jq .`) is one error that says how to convert it, not an error for each line.
+    @Test func aJournalInAnotherShapeIsOneErrorThatSaysHowToConvertIt() throws {
+        let lines = sampleJournal.split(separator: "\n")
+        let array = "\n[\n" + lines.joined(separator: ",\n") + "\n]\n"
+        let pretty = lines.map { $0.replacingOccurrences(of: "{", with: "{\n  ").replacingOccurrences(of: ",\"", with: ",\n  \"").replacingOccurrences(of: "}", with: "\n}") }
+            .joined(separator: "\n") + "\n"
+        for (journal, expected) in [(array, "2:1: error: the journal is a JSON array; it is one event object a line (JSON Lines): convert it with jq and put the result in its place (jq -c '.[]' referrals.jsonl > referrals.jsonl.new && mv referrals.jsonl.new referrals.jsonl)"),
+                                    (pretty, "1:1: error: the journal's events are spread over several lines (pretty-printed); each is one JSON object on one line: convert it with jq and put the result in its place (jq -c . referrals.jsonl > referrals.jsonl.new && mv referrals.jsonl.new referrals.jsonl)")] {
+            let found = try diagnostics(journal: journal).filter { $0.severity == .error }
+            #expect(found.map { $0.description.split(separator: ":", maxSplits: 1)[1] } == [Substring(expected)], "\(found)")
+        }
+        // A journal whose only line is an opening brace is a torn write, not pretty-printed.
+        #expect(try diagnostics(journal: "{").map(\.severity) == [.warning])
+    }
+
+    /// Past twenty, malformed lines are counted in one error naming their first and last line:
+    /// a million in another shape printed a million.
+    @Test func malformedLinesPastTwentyAreCountedInOneError() throws {
+        let journal = sampleJournal + String(repeating: #"{"type":"referral","#.appending("\n"), count: 25)
+        let first = sampleJournal.split(separator: "\n").count + 1
+        let found = try diagnostics(journal: journal).filter { $0.severity == .error }
+        #expect(found.count == 21, "\(found)")
+        #expect(found.prefix(20).allSatisfy { $0.message.hasPrefix("malformed journal line: ") })
+        #expect(found.last?.line == first + 20)
+        #expect(found.last?.message == "5 more malformed lines, not named one by one (lines \(first + 20) to \(first + 24)); the journal is one JSON object a line, each on a line of its own")
     }
 
     /// A store reached through a symbolic link whose target is gone (a volume not mounted yet)
@@ -484,6 +554,19 @@ import Testing
         #expect(error.file.hasSuffix("referrals.jsonl"))
         #expect(error.line == 1)
         #expect(error.message.contains("field 'referrer': unknown referrer code \"nobody\""))
+    }
+
+    /// A code in capitals is refused once, in referrers.json: its referrals are not also called
+    /// unknown (the advice was to restore the referrer from a backup); a journal line naming a
+    /// code in capitals is told codes are lower-case.
+    @Test func aCodeInCapitalsIsOneErrorAndTheJournalIsToldCodesAreLowerCase() throws {
+        let journal = #"{"type":"referral","id":"rf_1","at":"2026-03-01T09:30:00Z","referrer":"bob","name":"Grace","email":"g@example.com"}"# + "\n"
+            + #"{"type":"referral","id":"rf_2","at":"2026-03-01T09:30:00Z","referrer":"ADA","name":"Grace","email":"g2@example.com"}"# + "\n"
+        let bob = ada.replacingOccurrences(of: #""ada""#, with: #""Bob""#).replacingOccurrences(of: "ada@", with: "bob@").replacingOccurrences(of: "k3v9", with: "z3v9")
+        let found = try diagnostics(referrers: referrersJSON(ada, bob), journal: journal).filter { $0.severity == .error }
+        #expect(found.count == 2, "\(found)")
+        #expect(found.first?.message.contains(#"code "Bob" must be"#) == true, "\(found)")
+        #expect(found.last?.message == #"line 2: field 'referrer': unknown referrer code "ADA"; codes are lower-case: write "ada""#, "\(found)")
     }
 
     /// A referrer lost from referrers.json is one error naming its lines, not one a line.

@@ -91,7 +91,7 @@ public enum ContentLoader {
         do {
             text = try UTF8Text.decode([UInt8](data))
         } catch {
-            diagnostics.error(path, error.location, "the file is not valid UTF-8 text from here on; save it as UTF-8")
+            diagnostics.error(path, error.location, error.message("file"))
             return nil
         }
         // One pass for both bounds: '[' in the file, '|' on its widest line.

@@ -39,6 +39,10 @@ enum JournalReader {
     /// their reference counting were a second on one core at 100,000 referrers, perf).
     static func read<Alongside: Sendable>(_ bytes: UnsafeRawBufferPointer, file: String, diagnostics: inout DiagnosticList,
                                           alongside: @Sendable () -> Alongside) -> (result: Result, alongside: Alongside) {
+        if let problem = shapeProblem(bytes, file: file) {
+            diagnostics.error(file, problem.location, problem.message)
+            return (Result(), alongside())
+        }
         let shared = SharedBytes(bytes: bytes)
         let parts = partition(bytes, into: bytes.count < 1 << 20 ? 1 : 8 * ProcessInfo.processInfo.activeProcessorCount)
         var partReads: [PartRead] = []
@@ -63,14 +67,62 @@ enum JournalReader {
             }
         }
         var result = Result(events: events)
+        var malformedNamed = 0
+        var malformedUnnamed: [Int] = []
         for part in partReads {
             result.lines.append(contentsOf: part.lines)
             result.offsets.append(contentsOf: part.offsets)
             result.tornTail = part.tornTail ?? result.tornTail
             result.unloadedReferralIDs.formUnion(part.unloadedReferralIDs)
-            diagnostics.append(contentsOf: part.diagnostics.all)
+            for diagnostic in part.diagnostics.all {
+                if diagnostic.message.hasPrefix(malformedLine) {
+                    guard malformedNamed < malformedLinesNamed else {
+                        malformedUnnamed.append(diagnostic.line)
+                        continue
+                    }
+                    malformedNamed += 1
+                }
+                diagnostics.append(diagnostic)
+            }
+        }
+        if let first = malformedUnnamed.first, let last = malformedUnnamed.last {
+            diagnostics.error(file, SourceLocation(line: first, column: 1),
+                              "\(Formatting.grouped(Int64(malformedUnnamed.count))) more malformed lines, not named one by one (lines \(first) to \(last)); "
+                              + "the journal is one JSON object a line, each on a line of its own")
         }
         return (result, besides!)
+    }
+
+    /// How many malformed lines are named each in an error: a journal of a million lines in
+    /// another shape (a script gone wrong) printed a million.
+    static let malformedLinesNamed = 20
+    private static let malformedLine = "malformed journal line: "
+
+    /// What is wrong with a journal that is not one JSON object a line at all: UTF-16 text, a
+    /// JSON array, or objects pretty-printed over several lines (`jq .` without `-c`), which
+    /// gave an error a line without saying why. Nil for a journal of that shape, or empty.
+    static func shapeProblem(_ bytes: UnsafeRawBufferPointer, file: String) -> (location: SourceLocation, message: String)? {
+        var index = bytes.starts(with: byteOrderMark) ? byteOrderMark.count : 0
+        if UTF8Text.isUTF16(bytes[index...]) { return (.start, UTF8Text.utf16Problem) }
+        var line = 1
+        var lineStart = index
+        while index < bytes.count, [0x20, 0x09, 0x0D, 0x0A].contains(bytes[index]) {
+            if bytes[index] == 0x0A { line += 1; lineStart = index + 1 }
+            index += 1
+        }
+        guard index < bytes.count else { return nil }
+        let location = SourceLocation(line: line, column: index - lineStart + 1)
+        let name = (file as NSString).lastPathComponent
+        let convert = "convert it with jq and put the result in its place (jq -c %@ \(name) > \(name).new && mv \(name).new \(name))"
+        if bytes[index] == UInt8(ascii: "[") {
+            return (location, "the journal is a JSON array; it is one event object a line (JSON Lines): " + convert.replacingOccurrences(of: "%@", with: "'.[]'"))
+        }
+        // An object's opening brace alone on its line, with more lines after it.
+        let restOfLine = bytes[(index + 1)...].prefix { $0 != 0x0A }
+        if bytes[index] == UInt8(ascii: "{"), restOfLine.allSatisfy({ [0x20, 0x09, 0x0D].contains($0) }), index + 1 + restOfLine.count < bytes.count {
+            return (location, "the journal's events are spread over several lines (pretty-printed); each is one JSON object on one line: " + convert.replacingOccurrences(of: "%@", with: "."))
+        }
+        return nil
     }
 
     /// Splits the journal into about `count` parts of whole lines, numbered (the lines are
@@ -157,7 +209,7 @@ enum JournalReader {
                                                "the last line is incomplete (a write torn by a crash?) and is left out: \(error.message); `advocate serve` and the commands that write to the journal move it to \((file as NSString).lastPathComponent).torn-<time> before they append")
                     result.tornTail = Array(bytes[start..<end])
                 } else {
-                    result.diagnostics.error(file, error.location, "malformed journal line: \(error.message)")
+                    result.diagnostics.error(file, error.location, malformedLine + error.message)
                     // Its statuses further down are this error's, not errors of their own.
                     if let id = referralID(ofMalformed: line) { result.unloadedReferralIDs.insert(id) }
                 }

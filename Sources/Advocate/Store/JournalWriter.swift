@@ -116,7 +116,7 @@ public final class JournalWriter: @unchecked Sendable {
         lockPath = Self.lockPath(dataDirectory: dataDirectory)
         lockDescriptor = Self.openLock(lockPath, dataDirectory: dataDirectory)
         guard lockDescriptor >= 0 else {
-            if let absent = StoreLoader.absentDataFolder(dataDirectory) {
+            if let absent = StoreLoader.unusableDataFolder(dataDirectory) {
                 throw Failure(description: "\(absent.file): \(absent.message)")
             }
             let reason = errno

@@ -60,7 +60,9 @@ enum ReferrerDecoder {
             if let referrer {
                 referrers.append(referrer)
             } else if let code = reader.rawString("code") {
-                invalidCodes.insert(code)
+                // Lower-cased: a code written "Alan" is refused for its capitals, and the
+                // journal's referrals name it "alan".
+                invalidCodes.insert(code.lowercased())
             }
         }
         return (referrers, invalidCodes)

@@ -12,6 +12,19 @@ public enum StatusImport {
         public var unchanged: Int
     }
 
+    /// The text of a CSV file, or what is wrong with it (a spreadsheet's "Unicode Text" is
+    /// UTF-16, and any other encoding is refused rather than guessed).
+    public static func text(ofCSV data: Data) -> Result<String, CSVEncodingError> {
+        if UTF8Text.isUTF16(data) { return .failure(CSVEncodingError(description: "is UTF-16 text: export the CSV as UTF-8 (\"CSV UTF-8\" in Excel)")) }
+        guard let text = String(data: data, encoding: .utf8) else { return .failure(CSVEncodingError(description: "is not UTF-8 text (export the CSV as UTF-8)")) }
+        return .success(text)
+    }
+
+    /// Why a CSV file cannot be read as text, to follow its name.
+    public struct CSVEncodingError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
     /// Every update of the file, or every problem in it (then nothing may be recorded).
     public static func updates(csv text: String, file: String, store: Store, now: Instant) -> Result<Imported, DiagnosticsError> {
         var diagnostics = DiagnosticList()

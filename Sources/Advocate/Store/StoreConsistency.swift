@@ -1,7 +1,7 @@
 /// The rules that span records: unique codes, tokens and ids, and references that resolve.
 enum StoreConsistency {
-    /// `invalidCodes` are codes of referrers that failed validation: already reported, so their
-    /// referrals are not reported again; without `rosterIsKnown` (referrers.json is not a list)
+    /// `invalidCodes` are codes of referrers that failed validation, lower-cased: already
+    /// reported, so their referrals are not reported again; without `rosterIsKnown` (referrers.json is not a list)
     /// no referral's code is checked.
     static func check(program: Program?, referrers: [Referrer], invalidCodes: Set<String>, rosterIsKnown: Bool,
                       journal: JournalReader.Result, journalFile: String, diagnostics: inout DiagnosticList) {
@@ -61,7 +61,7 @@ enum StoreConsistency {
             } else {
                 referralIDs[referral.id] = (line, referral.at)
             }
-            if rosterIsKnown && codes[referral.referrer] == nil && !invalidCodes.contains(referral.referrer) {
+            if rosterIsKnown && codes[referral.referrer] == nil && !invalidCodes.contains(referral.referrer.lowercased()) {
                 if let index = unknownCodeIndex[referral.referrer] {
                     unknownCodes[index].lines.append(line)
                 } else {
@@ -74,8 +74,14 @@ enum StoreConsistency {
             let others = lines.dropFirst()
             let listed = others.prefix(5).map(String.init).joined(separator: ", ") + (others.count > 5 ? ", …" : "")
             let also = others.isEmpty ? "" : ", also on \(others.count) more line\(others.count == 1 ? "" : "s") (\(listed))"
+            let problem = "line \(lines[0]): field 'referrer': unknown referrer code \"\(code)\"\(also); "
+            if codes[code.lowercased()] != nil {
+                diagnostics.error(journalFile, SourceLocation(line: lines[0], column: 1),
+                                  problem + "codes are lower-case: write \"\(code.lowercased())\"")
+                continue
+            }
             diagnostics.error(journalFile, SourceLocation(line: lines[0], column: 1),
-                              "line \(lines[0]): field 'referrer': unknown referrer code \"\(code)\"\(also); no referrer in referrers.json or the journal has it: "
+                              problem + "no referrer in referrers.json or the journal has it: "
                               + "restore the referrer in referrers.json from your backup or version control (with their statsToken, so their private link still works), or correct the code")
         }
         // Each referral's last status so far (in journal order), and whether one was `converted`.

@@ -123,8 +123,8 @@ public enum StoreLoader {
         let programFile = Paths.join(dataDirectory, StoreFiles.program)
         let referrersFile = Paths.join(dataDirectory, StoreFiles.referrers)
         let journalFile = Paths.join(dataDirectory, StoreFiles.journal)
-        // One error for a folder that is not there, not one for each of its files.
-        if let absent = absentDataFolder(dataDirectory) {
+        // One error for a folder that is not there (or not a folder), not one for each of its files.
+        if let absent = unusableDataFolder(dataDirectory) {
             return StoreReading(loaded: nil, standIn: nil, diagnostics: [absent])
         }
 
@@ -213,9 +213,15 @@ public enum StoreLoader {
             : "cannot read the file (check its permissions and its folder's)")
     }
 
-    /// The one error for a data folder that is not there or is a link to nowhere; nil when it is there.
-    static func absentDataFolder(_ dataDirectory: String) -> Diagnostic? {
-        isMissing(dataDirectory) || brokenLink(dataDirectory) != nil ? missingProgram(Paths.join(dataDirectory, StoreFiles.program)) : nil
+    /// The one error for a data folder that is not there, is a link to nowhere or is a file
+    /// (`--data content/data/program.json`); nil when it is a folder.
+    static func unusableDataFolder(_ dataDirectory: String) -> Diagnostic? {
+        if let type = fileType(dataDirectory), type != S_IFDIR {
+            let parent = (dataDirectory as NSString).deletingLastPathComponent
+            return .error(dataDirectory, .start, "is not a folder: --data names the folder that holds \(StoreFiles.program), referrers.json and the journal"
+                          + (type == S_IFREG ? " (probably \(parent.isEmpty ? "." : parent))" : ""))
+        }
+        return isMissing(dataDirectory) || brokenLink(dataDirectory) != nil ? missingProgram(Paths.join(dataDirectory, StoreFiles.program)) : nil
     }
 
     /// What a missing program.json is.
@@ -230,6 +236,10 @@ public enum StoreLoader {
     static func parseDocument(_ bytes: [UInt8], file: String, diagnostics: inout DiagnosticList) -> JSONNode? {
         var bytes = bytes
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        if UTF8Text.isUTF16(bytes) {
+            diagnostics.error(file, .start, UTF8Text.utf16Problem)
+            return nil
+        }
         do {
             return try JSONParser.parse(bytes)
         } catch {

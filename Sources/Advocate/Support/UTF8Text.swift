@@ -3,10 +3,30 @@ enum UTF8Text {
     /// Where the first byte that is not UTF-8 is: its line and column.
     struct NotUTF8: Error {
         var location: SourceLocation
+        /// Whether the text is UTF-16 (see ``isUTF16(_:)``): its every other byte is NUL, which
+        /// UTF-8 allows, so it would otherwise be read as text full of NULs.
+        var isUTF16 = false
+
+        /// What to tell the user of a `what` ("file", "template") that is not UTF-8.
+        func message(_ what: String) -> String {
+            isUTF16 ? UTF8Text.utf16Problem : "the \(what) is not valid UTF-8 text from here on; save it as UTF-8"
+        }
+    }
+
+    /// The error for a file saved as UTF-16.
+    static let utf16Problem = "the file is UTF-16 text (as Notepad's \"Unicode\" and Excel's \"Unicode Text\" save it): save it as UTF-8"
+
+    /// Whether `bytes` are UTF-16, as Windows tools save "Unicode" text: a UTF-16 byte order
+    /// mark, or a NUL beside the first character, which ASCII text in UTF-16 has.
+    static func isUTF16(_ bytes: some Collection<UInt8>) -> Bool {
+        let first = Array(bytes.prefix(2))
+        guard first.count == 2 else { return false }
+        return first == [0xFF, 0xFE] || first == [0xFE, 0xFF] || (first[0] == 0) != (first[1] == 0)
     }
 
     /// `bytes` as text.
     static func decode(_ bytes: [UInt8]) throws(NotUTF8) -> String {
+        if isUTF16(bytes) { throw NotUTF8(location: .start, isUTF16: true) }
         if let text = String(validating: bytes, as: UTF8.self) { return text }
         var parser = Unicode.UTF8.ForwardParser()
         var iterator = bytes.makeIterator()

@@ -54,7 +54,7 @@ public struct Theme: Sendable {
             do {
                 text = try UTF8Text.decode([UInt8](data))
             } catch {
-                diagnostics.error(file, error.location, "the template is not valid UTF-8 text from here on; save it as UTF-8")
+                diagnostics.error(file, error.location, error.message("template"))
                 continue
             }
             // A byte order mark (some Windows editors write one) is not the template's text.
