@@ -89,6 +89,9 @@ import Testing
                               "Grace Hopper <grace @ example.com>": "Grace Hopper", "Grace Hopper <grace@ example.com>": "Grace Hopper",
                               "grace(at) example.com": "g.", "grace [at] example [dot] com": "g.", "grace﹫example.com": "g.",
                               "<grace@example.com>": "g.", "\"grace@example.com\"": "g.", "Grace Hopper, grace@x.io. Thanks": "Grace Hopper, Thanks",
+                              // An intranet's addresses, with no dot in their domain, are as private.
+                              "Grace gracee@localhost": "Grace", "John <jdoe@corp>": "John", "x@[127.0.0.1]": "x.", "Grace grace@mail.": "Grace",
+                              "Grace grace@example.c": "Grace", "Grace g@ex.ample.com:25": "Grace", "Grace Hopper <grace @ example (dot) com>": "Grace Hopper",
                               // An at sign, but no address: shown as written.
                               "Hans Müller (AT)": "Hans Müller (AT)", "Anna Gruber [AT]": "Anna Gruber [AT]", "@handle": "@handle",
                               "Ada [at] Acme": "Ada [at] Acme", "AT&T Team": "AT&T Team", "(at)": "(at)"] {

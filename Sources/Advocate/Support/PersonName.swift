@@ -194,11 +194,19 @@ public enum PersonName {
             var start = index, end = index
             if read[index].hasPrefix("@"), index > 0 { start = index - 1 }
             var text = read[start...end].joined()
-            while !isEmailAddress(text), end + 1 < read.count, text.hasSuffix("@") || text.hasSuffix(".") || read[end + 1].hasPrefix(".") {
+            // One word with an at sign in it is an address whatever its host ("jdoe@corp"); one
+            // spelt over words or with "(at)" needs a dotted domain ("Ada [at] Acme" is a name).
+            let isAddress = { (text: String) in
+                isEmailAddress(text, anyHost: start == end && words[start].contains { "@＠﹫".contains($0) })
+            }
+            // A word that is only a dot ("(dot)") or a next word that starts with one carries the
+            // domain on, even after an address that would be whole without it ("grace@example").
+            while end + 1 < read.count,
+                  text.hasSuffix("@") || read[end] == "." || read[end + 1].hasPrefix(".") || (!isAddress(text) && text.hasSuffix(".")) {
                 end += 1
                 text += read[end]
             }
-            if isEmailAddress(text) { inAddress.replaceSubrange(start...end, with: repeatElement(true, count: end - start + 1)) }
+            if isAddress(text) { inAddress.replaceSubrange(start...end, with: repeatElement(true, count: end - start + 1)) }
         }
         guard inAddress.contains(true) else { return name }
         // What enclosed or introduced the address goes with it: "Grace Hopper (" is Grace Hopper.
@@ -218,12 +226,20 @@ public enum PersonName {
         return text.trimmingCharacters(in: CharacterSet(charactersIn: "<>()[]{}\"',;:"))
     }
 
-    /// Whether `text` is an email address: something before its last `@`, and after it a domain
-    /// of two labels or more, the last of two letters or more (a sentence's full stop after it
-    /// aside).
-    private static func isEmailAddress(_ text: String) -> Bool {
+    /// Whether one word of a name is an email address, also as written to get past a filter
+    /// (`grace(at)example.com`, `<jdoe@corp>`): the join form and `referrers add` refuse such a name.
+    static func isEmailAddress(word: Substring) -> Bool {
+        isEmailAddress(addressForm(word), anyHost: word.contains("@"))
+    }
+
+    /// Whether `text` is an email address: something before its last `@`, and after it a
+    /// domain of two labels or more, the last of two letters or more; with `anyHost`, any host
+    /// (`jdoe@corp`, `grace@localhost`, `x@[10.0.0.1]`: an intranet's addresses are as private
+    /// as any). A sentence's full stop after it aside.
+    private static func isEmailAddress(_ text: String, anyHost: Bool) -> Bool {
         let text = text.hasSuffix(".") ? String(text.dropLast()) : text
-        guard let at = text.lastIndex(of: "@"), at != text.startIndex else { return false }
+        guard let at = text.lastIndex(of: "@"), at != text.startIndex, let host = text[text.index(after: at)...].first else { return false }
+        if anyHost { return host.isLetter || host.isNumber || host == "[" }
         let labels = text[text.index(after: at)...].split(separator: ".", omittingEmptySubsequences: false)
         return labels.count >= 2 && labels.allSatisfy { !$0.isEmpty } && labels.last!.count >= 2 && labels.last!.allSatisfy(\.isLetter)
     }
