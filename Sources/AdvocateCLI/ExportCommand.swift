@@ -120,17 +120,24 @@ enum StoreCommandSupport {
         for warning in notices.warnings { StandardError.write("warning: \(warning)") }
         let outbox = Outbox(options: options)
         var queued = 0
+        var unaddressable: [String] = []
         var failure: String?
         for message in notices.messages {
             do {
-                if try outbox.put(message) != nil { queued += 1 }
+                if try outbox.put(message) != nil { queued += 1 } else { unaddressable.append(message.id) }
             } catch {
                 failure = failure ?? "\(error)"
             }
         }
         if queued > 0 { print("queued \(queued) email\(queued == 1 ? "" : "s") in \(outbox.directory)") }
+        if !unaddressable.isEmpty {
+            // As the server logs it: said, not dropped without a word.
+            StandardError.write("warning: \(unaddressable.count) email\(unaddressable.count == 1 ? "" : "s") (\(unaddressable.prefix(5).joined(separator: ", "))\(unaddressable.count > 5 ? ", …" : "")) "
+                                + "could not be addressed and \(unaddressable.count == 1 ? "was" : "were") not queued: the referrer's email in the store is not a plain-ASCII address that a mail command takes; correct it in the store")
+        }
+        let failed = notices.messages.count - queued - unaddressable.count
         if let failure {
-            StandardError.write("warning: \(notices.messages.count - queued) email\(notices.messages.count - queued == 1 ? "" : "s") about the recorded changes could not be queued in \(outbox.directory): \(failure)")
+            StandardError.write("warning: \(failed) email\(failed == 1 ? "" : "s") about the recorded changes could not be queued in \(outbox.directory): \(failure)")
         }
     }
 

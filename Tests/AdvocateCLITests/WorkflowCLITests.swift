@@ -272,6 +272,13 @@ import Testing
         #expect(journal.contains(#""id":"rf_0063","at":"#) && journal.contains(#""status":"converted""#))
         let told = try CLIRunner.run(["referral", "status", "rf_0063", "rewarded", "--at", "2026-06-29T10:00:00Z", "--source", folder.path])
         #expect(told.status == 0 && emails() == 1, "\(told.stdout)\(told.stderr)")
+        // A referrer's address no mail command takes: the change is recorded and the email's loss said.
+        let referrers = folder.appendingPathComponent("content/data/referrers.json")
+        try Data(try String(contentsOf: referrers, encoding: .utf8).replacingOccurrences(of: #""ada@example.com""#, with: #""ada@example.com>, eve@example.com""#).utf8)
+            .write(to: referrers)
+        let unmailable = try CLIRunner.run(["referral", "status", "rf_0043", "contacted", "--at", "2026-06-30T10:00:00Z", "--source", folder.path])
+        #expect(unmailable.status == 0 && emails() == 1, "\(unmailable.stdout)\(unmailable.stderr)")
+        #expect(unmailable.stderr.contains("warning: 1 email (rf_0043.contacted) could not be addressed and was not queued"), "\(unmailable.stderr)")
     }
 
     /// A command that appends sets an unfinished last line aside, and says so: it had done so

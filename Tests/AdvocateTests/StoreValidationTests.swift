@@ -43,6 +43,11 @@ import Testing
         let found = try diagnostics(program: program).filter { $0.severity == .error }
         #expect(found.count == 1 && found[0].line == 2, "\(found)")
         #expect(found.first?.message.hasSuffix("field 'name' contains the control character U+0007; remove it (pasted from a word processor?)") == true, "\(found)")
+        // An offer's wording for friends too: it goes into share links and SMS previews.
+        var fixture = StoreFixture()
+        fixture.offers = #"[{"name": "Double", "from": "2026-06-01", "until": "2026-06-07", "referrerAmount": 50, "friend": "30% off\r\nBcc: x@example.com"}]"#
+        let offer = try diagnostics(program: fixture.programJSON).filter { $0.severity == .error }
+        #expect(offer.map(\.message) == ["program.offers[0]: field 'friend' contains the control character U+000D; remove it (pasted from a word processor?)"], "\(offer)")
     }
 
     /// An id with a line break or another control character is an error at its line: an id goes

@@ -12,7 +12,7 @@ enum OfferDecoder {
             let from = offer.day("from", required: true)
             let until = offer.day("until", required: true)
             let amount = offer.money("referrerAmount", required: true, currency: currency)
-            let friend = offer.string("friend", required: false, maxLength: 500).map(BidiControl.confined)
+            let friend = offer.displayText("friend", required: false, maxLength: 500).map(BidiControl.confined)
             if let name, let from, let until, let amount {
                 if until < from {
                     offer.error("until", "offer '\(name)' ends (\(until.iso8601)) before it starts (\(from.iso8601)); 'until' is the offer's last day")
