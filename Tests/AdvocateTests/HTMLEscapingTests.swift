@@ -106,6 +106,22 @@ import Testing
         }
     }
 
+    /// A front matter's directional control is closed in the page's JSON-LD, as in its HTML: a
+    /// search result would show what follows it turned around.
+    @Test func aDirectionalControlInFrontMatterIsClosedInTheStructuredData() throws {
+        var site = SiteFixture()
+        site.content["stories/turned.md"] = "---\ntitle: \"Story \u{202E}reversed\"\ndescription: \"About \u{202B}it\"\n---\nText.\n"
+        site.pageTemplates["story"] = "{{<layout}}{{$main}}{{#page.structuredData}}<script type=\"application/ld+json\">{{{page.structuredData}}}</script>{{/page.structuredData}}{{/main}}{{/layout}}"
+        let directory = try site.write()
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        let page = try directory.read("public/stories/turned/index.html")
+        let start = try #require(page.range(of: #"<script type="application/ld+json">"#)).upperBound
+        let json = String(page[start..<(try #require(page.range(of: "</script>", range: start..<page.endIndex)).lowerBound)])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        #expect(object["name"] as? String == "Story \u{202E}reversed\u{202C}", "\(json)")
+        #expect(object["description"] as? String == "About \u{202B}it\u{202C}", "\(json)")
+    }
+
     @Test func jsonForAScriptEscapesWhatCouldEndTheElement() {
         let value = JSONOutput.object([("<k>", .array([.string("</script>\\\"&\u{2028}'é")]))])
         #expect(value.serializedForScript() == #"{"\u003ck\u003e":["\u003c/script\u003e\\\"\u0026\u2028'é"]}"#)

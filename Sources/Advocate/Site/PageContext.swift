@@ -71,8 +71,10 @@ struct PageContext {
 
     /// A public page's schema.org description for search engines (JSON-LD, `page.structuredData`),
     /// escaped for the `<script>` element it goes in: the site on the home page, the page as
-    /// part of the site elsewhere.
+    /// part of the site elsewhere. A front matter's directional controls are closed in it, as the
+    /// page's HTML closes them.
     func structuredData(title: String, description: String, path: String, url: String) -> String {
+        let title = BidiControl.confined(title), description = BidiControl.confined(description)
         let website: [(String, JSONOutput)] = [("@type", .string("WebSite")), ("name", .string(program.name)), ("url", .string(site.urls.absolute("/")))]
         let members: [(String, JSONOutput)] = path == "/"
             ? website + [("description", .string(description))]
