@@ -39,6 +39,8 @@ import Testing
         #expect(PersonName.masked("Grace Brewster  Hopper") == "Grace H.")
         #expect(PersonName.masked(" \t") == "A friend")
         #expect(PersonName.masked("王小明") == "王.")
+        #expect(PersonName.masked("Grace Hopper \u{202E}") == "Grace H.")
+        #expect(PersonName.masked("\u{200E} Grace") == "Grace")
     }
 
     /// A stats page never shows a friend's surname or address: "Last, First" as CRM exports

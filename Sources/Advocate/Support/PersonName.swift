@@ -139,7 +139,8 @@ public enum PersonName {
 
     /// `masked` for any name, word by word as Characters.
     static func maskedByCharacters(_ name: String) -> String {
-        let words = name.split(whereSeparator: isWordBreak)
+        // A word of nothing visible (a lone directional mark after the name) is no family name.
+        let words = name.split(whereSeparator: isWordBreak).filter { StoreRules.hasVisibleText(String($0)) }
         guard let first = words.first else { return "A friend" }
         if looksLikeAnAddress(name), let initial = first.first { return "\(initial)." }
         // A full-width or an ideographic comma (田中、太郎) separates as a comma does.
