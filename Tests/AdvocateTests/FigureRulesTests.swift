@@ -271,13 +271,15 @@ import Testing
         fixture.refer("ada", friend: "Alan Turing", at: "2026-03-03T10:00:00Z", source: "sms", variant: "b")
         fixture.refer("bob", friend: "Edsger Dijkstra", at: "2026-03-17T10:00:00Z", source: "email", variant: "b")
         fixture.status(first, "converted", at: "2026-03-10T10:00:00Z")
-        let program = try fixture.figures(asOf: "2026-03-31").program
+        let figures = try fixture.figures(asOf: "2026-03-31")
+        let program = figures.program
         #expect(program.bySource == [GroupFigures(name: "email", referrals: 1, converted: 0), GroupFigures(name: "sms", referrals: 2, converted: 1)])
         #expect(program.byVariant == [GroupFigures(name: "a", referrals: 1, converted: 1), GroupFigures(name: "b", referrals: 2, converted: 0)])
         #expect(program.bySegment == [GroupFigures(name: "customer", referrals: 3, converted: 1)])
-        #expect(program.perWeek.map(\.name) == ["2026-03-02", "2026-03-09", "2026-03-16"])
-        #expect(program.perWeek.map(\.referrals) == [2, 0, 1])
-        #expect(program.perWeek.map(\.converted) == [0, 1, 0])
+        // To the as-of's week (a Tuesday's), the quiet weeks since the last referral as zeros.
+        #expect(figures.perWeek.map(\.name) == ["2026-03-02", "2026-03-09", "2026-03-16", "2026-03-23", "2026-03-30"])
+        #expect(figures.perWeek.map(\.referrals) == [2, 0, 1, 0, 0])
+        #expect(figures.perWeek.map(\.converted) == [0, 1, 0, 0, 0])
         #expect(program.topReferrers == ["ada", "bob"])
     }
 

@@ -22,7 +22,7 @@ import Testing
             #expect(figures.json == whole.json, "cut after \(cut) events")
             #expect(Self.summary(figures.allOutcomes) == Self.summary(whole.allOutcomes), "cut after \(cut) events")
             #expect(figures.program.cohorts == whole.program.cohorts)
-            #expect(figures.program.perWeek == whole.program.perWeek)
+            #expect(figures.perWeek == whole.perWeek)
         }
     }
 
@@ -86,7 +86,7 @@ import Testing
         ledger.apply(refund)
         let afterRefund = ledger.figures(asOf: CalendarDay("2026-06-30")!.end)
         #expect([afterRefund.program.funnel.referred, afterRefund.program.funnel.contacted, afterRefund.program.funnel.converted, afterRefund.program.funnel.rewarded] as [Int] == [1, 1, 0, 0])
-        #expect(afterRefund.program.perWeek.map(\.converted).reduce(0, +) == 0)
+        #expect(afterRefund.perWeek.map(\.converted).reduce(0, +) == 0)
         #expect(afterRefund.referrer("ada")?.converted == 0)
         #expect(afterRefund.json == FigureCalculator.compute(refunded, asOf: CalendarDay("2026-06-30")!.end).json)
     }

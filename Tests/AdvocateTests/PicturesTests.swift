@@ -238,9 +238,10 @@ import Testing
         _ = try SiteBuilder.build(SiteFixture.options(directory, asOf: "2026-12-31"))
         #expect(quiet.contains("chart-weeks"))
         #expect(!(try directory.read("public/stats/tok0xxxxxxxxxxxxxxxxxxxxxxxxx/index.html")).contains("chart-weeks"))
-        // The JSON keeps every week with activity, from the first to the last.
+        // The JSON has every week from the first with activity to the as-of's, quiet ones as zeros.
         let figures = try site.store.figures(asOf: "2026-09-02")
-        #expect(figures.program.perWeek.first?.name == "2026-01-05" && figures.program.perWeek.last?.name == "2026-03-09")
+        #expect(figures.perWeek.first?.name == "2026-01-05" && figures.perWeek.last?.name == "2026-08-31")
+        #expect(figures.perWeek.count == 35 && figures.perWeek.drop { $0.name <= "2026-03-09" }.allSatisfy { $0.referrals == 0 && $0.converted == 0 })
     }
 
     func run(_ tool: String, _ arguments: [String]) throws -> (status: Int32, output: String) {

@@ -1,6 +1,6 @@
 /// Referrals (bars) and conversions (a line with dots) per week, as inline SVG.
 public enum WeeklyChart {
-    /// An SVG of `weeks` (from `WeeklySeries`/`ProgramFigures.perWeek`); nil when there are none.
+    /// An SVG of `weeks` (from `WeeklySeries`/`Figures.perWeek`); nil when there are none.
     public static func svg(id: String, title: String, weeks: [GroupFigures]) -> String? {
         guard !weeks.isEmpty, let firstDay = CalendarDay(weeks[0].name), let lastDay = CalendarDay(weeks[weeks.count - 1].name) else { return nil }
         let width = 360, height = 240

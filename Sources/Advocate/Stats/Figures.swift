@@ -83,9 +83,6 @@ public struct ProgramFigures: Sendable {
     public var byVariant: [GroupFigures]
     /// Referrals and conversions by week.
     public var weekly: WeeklySeries
-    /// One entry a week (named by its Monday), from the first week with a referral or a
-    /// conversion to the last.
-    public var perWeek: [GroupFigures] { weekly.weeks() }
     /// Accepted referrals by the month they were made in, for the goals.
     public var cohorts: MonthlyCohorts
     /// Up to ten referrer codes with the most conversions (then referrals, then code).
@@ -107,6 +104,11 @@ public struct Figures: Sendable {
     public var program: ProgramFigures
     /// The outcomes behind the figures.
     let ledger: OutcomeLedger
+
+    /// The program's referrals and conversions a week (named by its Monday), from the first
+    /// week with either to the as-of's week: quiet weeks since are there as zeros, as on the
+    /// analytics page, so a chart of them shows the program gone quiet.
+    public var perWeek: [GroupFigures] { program.weekly.weeks(through: asOf) }
 
     /// The figures of one referrer, by code.
     public func referrer(_ code: String) -> ReferrerFigures? {

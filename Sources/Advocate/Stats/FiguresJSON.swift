@@ -5,7 +5,7 @@ extension Figures {
             ("asOf", .string(asOf.iso8601)),
             ("currency", .string(currency)),
             ("referrers", .array(referrers.map(\.json))),
-            ("program", program.json),
+            ("program", program.json(perWeek: perWeek)),
         ])
     }
 }
@@ -43,7 +43,7 @@ extension GroupFigures {
 }
 
 extension ProgramFigures {
-    var json: JSONOutput {
+    func json(perWeek: [GroupFigures]) -> JSONOutput {
         .object([
             ("referrers", .number(Double(referrers))),
             ("referrals", .number(Double(referrals))),
