@@ -131,6 +131,27 @@ import Testing
         #expect(Formatting(currency: "CLF").money(1.2345) == "1.2345 CLF")
     }
 
+    /// Tiers may be listed in any order: a referrer's tier is the highest one reached (DESIGN.md),
+    /// and the program keeps them by conversions; two at one number of conversions are an error.
+    @Test func tiersListedInAnyOrderAreKeptByConversions() throws {
+        var fixture = StoreFixture()
+        fixture.tiers = #"[{"name":"Gold","conversions":3,"bonus":150},{"name":"Bronze","conversions":1,"bonus":10},{"name":"Silver","conversions":2,"bonus":50}]"#
+        for index in 0..<2 {
+            let id = fixture.refer("ada", friend: "Friend \(index)", at: "2026-01-0\(index + 1)T09:30:00Z")
+            fixture.status(id, "converted", at: "2026-01-0\(index + 2)T09:30:00Z")
+        }
+        #expect(try fixture.load().program.tiers.map(\.name) == ["Bronze", "Silver", "Gold"])
+        let ada = try #require(try fixture.figures(asOf: "2026-03-31").referrer("ada"))
+        #expect(ada.tier?.name == "Silver" && ada.nextTier?.name == "Gold")
+        #expect(ada.earned == 2 * fixture.amount + 10 + 50)
+        fixture.tiers = #"[{"name":"Gold","conversions":3},{"name":"Bronze","conversions":3}]"#
+        let directory = try TemporaryDirectory()
+        try fixture.write(to: directory)
+        #expect(throws: DiagnosticsError.self) { try StoreLoader.load(from: directory.file("content/data")) }
+        let found = StoreLoader.read(from: directory.file("content/data")).diagnostics.map(\.message)
+        #expect(found == ["program.tiers[1]: tiers Gold and Bronze are both reached at 3 conversions; give each tier its own number"], "\(found)")
+    }
+
     @Test func duplicateFriendEmailFirstAcceptedReferralWins() throws {
         var fixture = StoreFixture()
         fixture.refer("ada", friend: "Grace Hopper", email: "grace@example.com", at: "2026-03-01T09:30:00Z")

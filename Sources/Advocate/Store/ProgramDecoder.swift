@@ -153,8 +153,9 @@ enum ProgramDecoder {
             let conversions = tier.integer("conversions", required: true, minimum: 1)
             let bonus = tier.money("bonus", required: false, currency: currency) ?? 0
             if let name, let conversions {
-                if let previous = tiers.last, conversions <= previous.conversions {
-                    tier.error("conversions", "tiers must be listed by increasing 'conversions'; \(name) (\(conversions)) does not come after \(previous.name) (\(previous.conversions))")
+                // Listed in any order (DESIGN.md's tier is the highest one reached), kept by conversions.
+                if let same = tiers.first(where: { $0.conversions == conversions }) {
+                    tier.error("conversions", "tiers \(same.name) and \(name) are both reached at \(conversions) conversions; give each tier its own number")
                 } else if tiers.contains(where: { $0.name == name }) {
                     tier.error("name", "tier name '\(name)' is used twice")
                 } else {
@@ -164,7 +165,7 @@ enum ProgramDecoder {
             diagnostics.append(contentsOf: tier.diagnostics.all)
         }
         reader.append(diagnostics)
-        return tiers
+        return tiers.sorted { $0.conversions < $1.conversions }
     }
 
     /// The server's own addresses, which the endpoint cannot take (`serve` would not start).
