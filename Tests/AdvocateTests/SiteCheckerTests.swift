@@ -25,6 +25,17 @@ import Testing
         #expect(found.allSatisfy { $0.message == "this tag names no value, so it writes nothing (and its section never shows); name one, or remove it" }, "\(found)")
     }
 
+    /// An analyticsToken reported as wrong is not used for the pages' checks: one with `..`
+    /// had put a broken-link error on a page outside the output folder.
+    @Test func anAnalyticsTokenReportedAsWrongIsOneError() throws {
+        let directory = try SiteFixture().write()
+        let program = try directory.read("content/data/program.json")
+        #expect(program.contains("p7m2c9x4k1v8q3w6r0t5y2u8i4"))
+        try directory.write("content/data/program.json", program.replacingOccurrences(of: "p7m2c9x4k1v8q3w6r0t5y2u8i4", with: "../../../tmp/pwnaaaaaaaaaaaaaaaa"))
+        let found = SiteChecker.check(SiteFixture.options(directory)).diagnostics.filter { $0.severity == .error }
+        #expect(found.count == 1 && found[0].message.contains("field 'analyticsToken' must be"), "\(found)")
+    }
+
     /// A public page that links to a stats page publishes its token: a warning where the link
     /// was written. The private pages' own links among themselves are theirs to have.
     @Test func aPublicLinkToAStatsPageIsAWarning() throws {

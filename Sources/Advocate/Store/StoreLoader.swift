@@ -93,13 +93,15 @@ struct StoreReading {
 
     /// `store` without its journal and without a second referrer of the same code or token,
     /// which the journal's or the roster's errors could otherwise make render wrongly, and with
-    /// a stand-in address for a baseURL reported as wrong.
+    /// stand-ins for a baseURL and an analyticsToken reported as wrong.
     static func standIn(for store: Store) -> Store {
         var codes: Set<String> = [], tokens: Set<String> = []
         let referrers = store.referrers.filter { codes.insert($0.code).inserted && tokens.insert($0.statsToken).inserted }
         var program = store.program
-        // A baseURL already reported as wrong would make every link on every page look broken.
+        // A baseURL already reported as wrong would make every link on every page look broken,
+        // and a token with `/` or `..` would put the analytics page's checks outside the site.
         if !ProgramDecoder.isHTTPURL(program.baseURL) { program.baseURL = "https://example.invalid" }
+        if !StoreRules.isValidToken(program.analyticsToken) { program.analyticsToken = "analytics-token-stand-in-0" }
         return Store(program: program, referrers: referrers, journal: [])
     }
 }
