@@ -40,6 +40,14 @@ import Testing
         }
     }
 
+    /// A line ends at an LF, a CRLF or a CR alone (old Mac line ends), as an editor shows it.
+    @Test func aLineEndsAtLFCRLFOrALoneCR() throws {
+        for end in ["\n", "\r\n", "\r"] {
+            let node = try JSONParser.parse("{" + end + "  \"a\": 1," + end + end + "  \"b\": true" + end + "}")
+            #expect(node.members?.map { "\($0.value.location.line):\($0.value.location.column)" } == ["2:8", "4:8"], "\(end.debugDescription)")
+        }
+    }
+
     /// Columns count characters, as editors do, however many bytes each takes: a value's, and a
     /// problem's inside a string or after one.
     @Test func columnsCountCharactersNotBytes() throws {

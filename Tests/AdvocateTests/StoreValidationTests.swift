@@ -169,6 +169,8 @@ import Testing
             let found = try diagnostics(journal: journal).filter { $0.severity == .error }
             #expect(found.map { $0.description.split(separator: ":", maxSplits: 1)[1] } == [Substring(expected)], "\(found)")
         }
+        let classicMac = try diagnostics(journal: sampleJournal.replacingOccurrences(of: "\n", with: "\r")).filter { $0.severity == .error }
+        #expect(classicMac.map(\.message) == ["the journal's lines end in a CR alone (old Mac line ends); each event is a line ending in LF: convert it with tr and put the result in its place (tr '\\r' '\\n' < referrals.jsonl > referrals.jsonl.new && mv referrals.jsonl.new referrals.jsonl)"], "\(classicMac)")
         // A journal whose only line is an opening brace is a torn write, not pretty-printed.
         #expect(try diagnostics(journal: "{").map(\.severity) == [.warning])
     }

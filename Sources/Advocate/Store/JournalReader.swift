@@ -98,8 +98,8 @@ enum JournalReader {
     static let malformedLinesNamed = 20
     private static let malformedLine = "malformed journal line: "
 
-    /// What is wrong with a journal that is not one JSON object a line at all: UTF-16 text, a
-    /// JSON array, or objects pretty-printed over several lines (`jq .` without `-c`), which
+    /// What is wrong with a journal that is not one JSON object a line at all: UTF-16 text, lines
+    /// ending in CR alone, a JSON array, or objects pretty-printed over several lines (`jq .` without `-c`), which
     /// gave an error a line without saying why. Nil for a journal of that shape, or empty.
     static func shapeProblem(_ bytes: UnsafeRawBufferPointer, file: String) -> (location: SourceLocation, message: String)? {
         var index = bytes.starts(with: byteOrderMark) ? byteOrderMark.count : 0
@@ -113,6 +113,10 @@ enum JournalReader {
         guard index < bytes.count else { return nil }
         let location = SourceLocation(line: line, column: index - lineStart + 1)
         let name = (file as NSString).lastPathComponent
+        if let base = bytes.baseAddress, memchr(base, 0x0A, bytes.count) == nil, memchr(base, 0x0D, bytes.count) != nil {
+            return (location, "the journal's lines end in a CR alone (old Mac line ends); each event is a line ending in LF: convert it with tr "
+                    + "and put the result in its place (tr '\\r' '\\n' < \(name) > \(name).new && mv \(name).new \(name))")
+        }
         let convert = "convert it with jq and put the result in its place (jq -c %@ \(name) > \(name).new && mv \(name).new \(name))"
         if bytes[index] == UInt8(ascii: "[") {
             return (location, "the journal is a JSON array; it is one event object a line (JSON Lines): " + convert.replacingOccurrences(of: "%@", with: "'.[]'"))

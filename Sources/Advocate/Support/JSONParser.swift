@@ -59,9 +59,13 @@ public struct JSONParser {
     private mutating func skipWhitespace() {
         while index < bytes.count {
             switch bytes[index] {
-            case 0x20, 0x09, 0x0D:
+            case 0x20, 0x09:
                 index += 1
-            case 0x0A:
+            // A CR ends a line unless an LF follows it (CRLF): files saved with old Mac line ends
+            // have only CRs, and their errors had been placed on line 1, at column 670.
+            case 0x0D where index + 1 < bytes.count && bytes[index + 1] == 0x0A:
+                index += 1
+            case 0x0A, 0x0D:
                 index += 1
                 line += 1
                 lineStart = index
