@@ -35,8 +35,10 @@ struct ObjectReader {
         for member in list {
             let earlier = if let seen { seen[member.key] } else { unique.firstIndex { $0.key == member.key } }
             if let earlier {
+                let first = unique[earlier].keyLocation
                 diagnostics.error(file, member.keyLocation,
-                                  "\(context): field '\(member.key)' appears twice (first at line \(unique[earlier].keyLocation.line))")
+                                  "\(context): field '\(member.key)' appears twice (first at line \(first.line)"
+                                  + (first.line == member.keyLocation.line ? ", column \(first.column))" : ")") + "; the last is the one read")
                 unique[earlier] = member
             } else {
                 seen?[member.key] = unique.count
