@@ -34,10 +34,20 @@ actor MailDispatcher {
     /// start makes them again (``MailRecovery``), since the referrals are in the journal.
     private(set) var lostReferralIDs: Set<String> = []
     private let retry: RetryPolicy
-    /// Delivery rounds that failed in a row, for the pause before the next.
-    private var failedRounds = 0
-    /// When each failing message (by file name) first failed in a row, and how many times.
-    private var failing: [String: (since: ContinuousClock.Instant, attempts: Int)] = [:]
+    /// A message that failed to send, by file name: when it first failed in a row, how many
+    /// times, and when it is tried again (a round before then passes it over).
+    private struct Failing {
+        var since: ContinuousClock.Instant
+        var attempts = 0
+        var nextTry: ContinuousClock.Instant
+    }
+    private var failing: [String: Failing] = [:]
+    /// Until when new emails wait for the next round too: the last round failed every message
+    /// and sent none (the mail command or its relay down). A round started for each referral's
+    /// emails had tried them all again, hundreds of times a minute, a warning each.
+    private var heldUntil: ContinuousClock.Instant?
+    /// When a round is set to run for the messages waiting out their pause.
+    private var wakeAt: ContinuousClock.Instant?
     /// Events whose emails may wait to be made; the next one waits for a place.
     let backlogLimit: Int
     static let defaultBacklogLimit = 10_000
@@ -172,56 +182,82 @@ actor MailDispatcher {
             askedDuringRound = true
             return
         }
+        let now = ContinuousClock.now
+        if let heldUntil, now < heldUntil { return }
         delivering = true
         askedDuringRound = false
+        // Messages waiting out their pause after failing are passed over: one bounced address
+        // had been tried again with every referral's emails.
+        let skipping = Set(failing.filter { $0.value.nextTry > now }.keys)
         // On a thread of its own: a mail command may take up to its timeout (2 minutes), and on
         // the cooperative pool it held one of a 2-core server's two threads all that time; on
         // Dispatch's pool, one of the threads the journal's flushes wait for.
         Task.detached { [outbox, stopping] in
-            let failures = await runOnOwnThread { sendmail.deliver(outbox, while: { !stopping.isSet }) }
-            await self.finished(failures)
+            let round = await runOnOwnThread { sendmail.deliver(outbox, skipping: skipping, while: { !stopping.isSet }) }
+            await self.finished(round, skipped: skipping)
         }
     }
 
     /// Logs the round's failures, gives up on messages failing for `retry.giveUpAfter`, and
-    /// schedules the next round while any are left.
-    private func finished(_ failures: [(path: String, error: String)]) {
+    /// sets a round for when the next of those left is due.
+    private func finished(_ round: Sendmail.Round, skipped: Set<String>) {
         delivering = false
         // Emails written while the round ran waited for the next referral's emails, or a restart.
         defer { if askedDuringRound { deliver() } }
         let now = ContinuousClock.now
-        var stillFailing: [String: (since: ContinuousClock.Instant, attempts: Int)] = [:]
-        var retrying = false
-        for (path, error) in failures {
+        var stillFailing = failing.filter { skipped.contains($0.key) }
+        var retried: [(name: String, error: String)] = []
+        var firstFailures = 0
+        for (path, error) in round.failures {
             let name = (path as NSString).lastPathComponent
-            var record = failing[name] ?? (now, 0)
+            var record = failing[name] ?? Failing(since: now, nextTry: now)
             record.attempts += 1
             guard now - record.since >= retry.giveUpAfter else {
+                record.nextTry = now + retry.pause(afterAttempts: record.attempts)
                 stillFailing[name] = record
-                retrying = true
-                logger.warning("sending \(name) failed, will retry: \(error)")
+                retried.append((name, error))
+                if record.attempts == 1 { firstFailures += 1 }
                 continue
             }
             do {
                 try outbox.markFailed(path)
                 logger.error("gave up sending \(name) after \(record.attempts) attempts over \(Self.hours(now - record.since)): \(error); it is in .advocate/outbox/failed/ (move it back into .advocate/outbox/ to send it again)")
             } catch {
+                record.nextTry = now + retry.longest
                 stillFailing[name] = record
-                retrying = true
                 logger.error("could not set aside \(name), which fails to send: \(error)")
             }
         }
         failing = stillFailing
-        guard retrying else {
-            failedRounds = 0
-            return
+        if let first = retried.first {
+            // One line a round, however many failed: a relay down fails them all.
+            let names = retried.count == 1 ? first.name : "\(retried.count) emails (\(first.name), …)"
+            logger.warning("sending \(names) failed, will retry: \(first.error)")
         }
-        failedRounds += 1
-        let pause = retry.pause(afterAttempts: failedRounds)
+        // Nothing sent and a message that had not failed before failed too: the mail command
+        // is down, not one address refused (which must not hold up everyone else's emails).
+        heldUntil = round.sent == 0 && firstFailures > 0 ? failing.values.map(\.nextTry).min() : nil
+        scheduleWake()
+    }
+
+    /// Sets a round for when the first failing message is due, unless one is set before then.
+    private func scheduleWake() {
+        guard !stopping.isSet, let next = failing.values.map(\.nextTry).min() else { return }
+        let due = max(next, ContinuousClock.now + .milliseconds(10))
+        guard wakeAt.map({ due < $0 }) ?? true else { return }
+        wakeAt = due
         Task {
-            try? await Task.sleep(for: pause)
-            self.deliver()
+            try? await Task.sleep(until: due)
+            self.wake(due)
         }
+    }
+
+    private func wake(_ due: ContinuousClock.Instant) {
+        guard wakeAt == due else { return }
+        wakeAt = nil
+        deliver()
+        // A round under way sets the next wake when it ends.
+        if !delivering { scheduleWake() }
     }
 
     /// A duration for the log: "26 h", or seconds when under an hour.

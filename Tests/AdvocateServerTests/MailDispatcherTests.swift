@@ -111,6 +111,58 @@ import Testing
         await mailer.flush()
     }
 
+    /// A message refused (one bounced address) waits out its pause: the rounds that later
+    /// referrals' emails start pass it over. It had been tried again with every referral's emails.
+    @Test(.timeLimit(.minutes(1)))
+    func aRefusedMessageWaitsOutItsPauseWhileOthersAreSent() async throws {
+        let directory = Self.temporaryOutboxFolder()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let outbox = Outbox(directory: directory)
+        let attempts = Paths.join(directory, "attempts.log")
+        let refusing = "m=$(cat); if printf '%s' \"$m\" | grep -q '^Subject: Event 0' && printf '%s' \"$m\" | grep -q '^To:.*friend@'; then echo x >> '\(attempts)'; exit 67; fi"
+        let mailer = MailDispatcher(outbox: outbox, sendmail: Sendmail(command: refusing),
+                                    retry: RetryPolicy(first: .seconds(30), longest: .seconds(60)), logger: Logger(label: "advocate-test"))
+        for event in 0..<6 {
+            await mailer.queue { Self.messages(event) }
+            await mailer.written()
+            let deadline = ContinuousClock.now + .seconds(20)
+            while outbox.sent().count < 2 * event + 1, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        #expect(outbox.sent().count == 11)
+        #expect(try String(contentsOfFile: attempts, encoding: .utf8) == "x\n", "tried again before its pause ended")
+        await mailer.flush()
+    }
+
+    /// While the mail command fails everything (its relay down), new emails wait for the next
+    /// round too, and are sent by it once the command works: a round for each referral's emails
+    /// had run the failing command for every waiting message, hundreds of times a minute.
+    @Test(.timeLimit(.minutes(1)))
+    func whileTheMailCommandFailsEverythingNewEmailsWaitForTheNextRound() async throws {
+        let directory = Self.temporaryOutboxFolder()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let outbox = Outbox(directory: directory)
+        let runs = Paths.join(directory, "runs.log"), down = Paths.join(directory, "down")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        #expect(FileManager.default.createFile(atPath: down, contents: nil))
+        let mailer = MailDispatcher(outbox: outbox, sendmail: Sendmail(command: "cat > /dev/null; echo x >> '\(runs)'; if [ -e '\(down)' ]; then exit 69; fi"),
+                                    retry: RetryPolicy(first: .milliseconds(800), longest: .seconds(2)), logger: Logger(label: "advocate-test"))
+        await mailer.queue { Self.messages(0) }
+        await mailer.written()
+        let deadline = ContinuousClock.now + .seconds(20)
+        while !FileManager.default.fileExists(atPath: runs), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        try await Task.sleep(for: .milliseconds(100))
+        for event in 1...4 {
+            await mailer.queue { Self.messages(event) }
+            await mailer.written()
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(try String(contentsOfFile: runs, encoding: .utf8) == "x\nx\n", "new emails were tried before the next round")
+        try FileManager.default.removeItem(atPath: down)
+        while outbox.sent().count < 10, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(outbox.sent().count == 10 && outbox.pending().isEmpty)
+        await mailer.flush()
+    }
+
     /// Emails written while a sending round runs are sent by a round after it: the second of two
     /// referrals a moment apart kept its emails in the outbox until a third or a restart.
     @Test(.timeLimit(.minutes(1)))

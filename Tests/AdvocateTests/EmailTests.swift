@@ -222,11 +222,11 @@ import Testing
         let outbox = Outbox(directory: directory.file("outbox"))
         try outbox.put(message())
         try outbox.put(message(to: "alan@example.org", id: "rf_2.friend"))
-        let failing = Sendmail(command: "exit 75").deliver(outbox)
+        let failing = Sendmail(command: "exit 75").deliver(outbox).failures
         #expect(failing.count == 2)
         #expect(outbox.pending().count == 2)
         let received = directory.file("received.txt")
-        let delivered = Sendmail(command: "cat >> '\(received)'").deliver(outbox)
+        let delivered = Sendmail(command: "cat >> '\(received)'").deliver(outbox).failures
         #expect(delivered.isEmpty)
         #expect(outbox.pending().isEmpty)
         let text = try String(contentsOfFile: received, encoding: .utf8)
@@ -256,15 +256,15 @@ import Testing
         let outbox = Outbox(directory: directory.file("outbox"))
         try outbox.put(message())
         let started = ContinuousClock.now
-        let stuck = Sendmail(command: "cat > /dev/null; sleep 30 & wait", timeout: 1).deliver(outbox)
+        let stuck = Sendmail(command: "cat > /dev/null; sleep 30 & wait", timeout: 1).deliver(outbox).failures
         #expect(ContinuousClock.now - started < .seconds(10))
         #expect(stuck.count == 1 && stuck.first?.error.contains("did not finish within 1 s") == true, "\(stuck)")
         #expect(outbox.pending().count == 1)
         // What it leaves running after it exits is its own business: the send is done.
         let detached = ContinuousClock.now
-        #expect(Sendmail(command: "cat > /dev/null; sleep 8 >/dev/null 2>&1 & exit 75", timeout: 1).deliver(outbox).count == 1)
+        #expect(Sendmail(command: "cat > /dev/null; sleep 8 >/dev/null 2>&1 & exit 75", timeout: 1).deliver(outbox).failures.count == 1)
         #expect(ContinuousClock.now - detached < .seconds(5))
-        let refused = Sendmail(command: "echo \"msmtp: recipient address <$(printf 'grace%sexample.org' @)> not accepted\" >&2; exit 65").deliver(outbox)
+        let refused = Sendmail(command: "echo \"msmtp: recipient address <$(printf 'grace%sexample.org' @)> not accepted\" >&2; exit 65").deliver(outbox).failures
         #expect(refused.first?.error.contains("recipient address <(an address)> not accepted") == true, "\(refused)")
         #expect(refused.first?.error.contains("grace@") == false)
     }

@@ -141,25 +141,35 @@ public struct Sendmail: Sendable {
         return output
     }
 
-    /// Sends every pending message of the outbox, moving each sent one to `sent/`; a message that
-    /// fails stays for the next attempt. Before each message it asks `goOn`, and stops when told
-    /// not to (the server stopping: a send started then could finish after the process ended,
-    /// and the message, sent but never moved to `sent/`, would go again). Returns the failures.
-    public func deliver(_ outbox: Outbox, while goOn: () -> Bool = { true }) -> [(path: String, error: String)] {
-        var failures: [(String, String)] = []
-        for path in outbox.pending() {
+    /// What one ``deliver(_:skipping:while:)`` did.
+    public struct Round: Sendable {
+        /// The messages that could not be sent, with why.
+        public var failures: [(path: String, error: String)] = []
+        /// How many were sent.
+        public var sent = 0
+    }
+
+    /// Sends every pending message of the outbox but those named in `skipping` (file names:
+    /// messages waiting out a pause after failing), moving each sent one to `sent/`; a message
+    /// that fails stays for the next attempt. Before each message it asks `goOn`, and stops when
+    /// told not to (the server stopping: a send started then could finish after the process
+    /// ended, and the message, sent but never moved to `sent/`, would go again).
+    public func deliver(_ outbox: Outbox, skipping: Set<String> = [], while goOn: () -> Bool = { true }) -> Round {
+        var round = Round()
+        for path in outbox.pending() where !skipping.contains((path as NSString).lastPathComponent) {
             guard goOn() else { break }
             if let error = send(path) {
-                failures.append((path, error))
+                round.failures.append((path, error))
             } else {
                 do {
                     try outbox.markSent(path)
+                    round.sent += 1
                 } catch {
-                    failures.append((path, "\(error)"))
+                    round.failures.append((path, "\(error)"))
                 }
             }
         }
-        return failures
+        return round
     }
 }
 
