@@ -8,7 +8,7 @@ import Logging
 ///
 /// While the server runs, `<outbox>/.running` holds how many journal events it started with; a
 /// clean stop removes it. Found at start, it means the last run was killed: every referral
-/// recorded since then gets its emails, unless the outbox or its `sent/` already holds them. A
+/// recorded since then gets its emails, unless the outbox holds them, waiting or sent. A
 /// clean stop that could not write some emails (a full disk) keeps it, with those referrals'
 /// ids on the lines after: only theirs are made again.
 struct MailRecovery {
@@ -67,9 +67,11 @@ struct MailRecovery {
         try? AtomicFile.write(Array(([String(start)] + lost.sorted()).joined(separator: "\n").utf8) + [0x0A], to: marker)
     }
 
-    /// The emails of `referrals` that neither the outbox nor `sent/` holds.
+    /// The emails of `referrals` that the outbox does not hold, waiting or sent (also when
+    /// `sent/` was pruned: its `sent.log` keeps their names).
     private static func missingEmails(of referrals: [Referral], site: Site, outbox: Outbox) -> [EmailMessage] {
         let notifier = Notifier(site: site)
-        return referrals.flatMap { notifier.messages(forReferral: $0, at: $0.at) }.filter { !outbox.holds($0) }
+        let sentNames = outbox.sentNames()
+        return referrals.flatMap { notifier.messages(forReferral: $0, at: $0.at) }.filter { !outbox.holds($0, sentNames: sentNames) }
     }
 }

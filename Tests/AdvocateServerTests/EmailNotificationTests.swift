@@ -52,6 +52,36 @@ import Testing
         #expect(try String(contentsOf: marker, encoding: .utf8) == "\(try StoreLoader.load(from: fixture.root.appendingPathComponent("content/data").path).store.journal.count - 2)\n")
     }
 
+    /// Emails a killed run sent are not made again when `sent/` was pruned since (a retention
+    /// job): `sent.log` keeps their names. A run of weeks killed had sent them all a second time.
+    @Test func emailsSentBeforeAKillAreNotMadeAgainWhenSentWasPruned() async throws {
+        let killedRun = """
+            {"type":"referral","id":"rf_sent1","at":"2026-03-01T10:00:00Z","referrer":"ada","name":"Sent Friend","email":"sent.friend@example.net","source":"link","consent":true}
+            {"type":"referral","id":"rf_lost1","at":"2026-03-01T10:00:01Z","referrer":"grace","name":"Lost Friend","email":"lost.friend@example.net","source":"link","consent":true}
+
+            """
+        let fixture = try serverAfterARun(killedRun) { root, outbox in
+            let store = try StoreLoader.load(from: root.appendingPathComponent("content/data").path).store
+            let sent = try #require(store.journal.dropLast().last.flatMap { event -> Referral? in if case .referral(let referral) = event { referral } else { nil } })
+            let box = Outbox(directory: outbox.path)
+            for message in Notifier(site: Site(inputs: try SiteInputs.load(BuildOptions(source: root.path)))).messages(forReferral: sent, at: sent.at) {
+                try box.markSent(try #require(try box.put(message)))
+            }
+            #expect(box.sentNames().count == 2 && box.sent().count == 2)
+            try FileManager.default.removeItem(at: outbox.appendingPathComponent("sent"))
+        }
+        var messages = try await fixture.outboxMessages()
+        for _ in 0..<50 where messages.count < 2 {
+            try await Task.sleep(for: .milliseconds(100))
+            messages = try await fixture.outboxMessages()
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        messages = try await fixture.outboxMessages()
+        #expect(messages.filter { $0.contains("To: Lost Friend <lost.friend@example.net>") }.count == 1)
+        #expect(!messages.joined().contains("sent.friend@example.net"), "sent before the kill: made again")
+        #expect(messages.count == 2, "\(messages.count)")
+    }
+
     /// A clean stop that could not write some emails (a full outbox disk) leaves the mark with
     /// those referrals' ids: the next start makes their emails, and only theirs, so that emails
     /// already sent and pruned from `sent/` are not sent again.

@@ -52,12 +52,24 @@ public struct Outbox: Sendable {
         }
     }
 
-    /// Whether the message is waiting here or was sent (its file is in the outbox or in `sent/`).
-    public func holds(_ message: EmailMessage) -> Bool {
+    /// Whether the message is waiting here or was sent: its file is in the outbox or in `sent/`,
+    /// or `sentNames` (``sentNames()``) has it, as after `sent/` was pruned.
+    public func holds(_ message: EmailMessage, sentNames: Set<String>) -> Bool {
         let path = path(of: message)
-        return FileManager.default.fileExists(atPath: path)
-            || FileManager.default.fileExists(atPath: Paths.join(sentDirectory, (path as NSString).lastPathComponent))
+        let name = (path as NSString).lastPathComponent
+        return sentNames.contains(name) || FileManager.default.fileExists(atPath: path)
+            || FileManager.default.fileExists(atPath: Paths.join(sentDirectory, name))
     }
+
+    /// The file names of the messages sent, from `sent.log`: names only (a date and a referral's
+    /// id), which stay when `sent/` is pruned for retention, so that a restart after a kill does
+    /// not send its messages again.
+    public func sentNames() -> Set<String> {
+        guard let data = FileManager.default.contents(atPath: sentLog) else { return [] }
+        return Set(data.split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) })
+    }
+
+    private var sentLog: String { Paths.join(directory, "sent.log") }
 
     private func path(of message: EmailMessage) -> String {
         let time = String(decoding: message.date.iso8601.utf8.filter { $0 != UInt8(ascii: ":") }, as: UTF8.self)
@@ -87,9 +99,14 @@ public struct Outbox: Sendable {
         return names.filter { $0.hasSuffix(".eml") }.sorted().map { Paths.join(folder, $0) }
     }
 
-    /// Moves a sent message into `sent/`.
+    /// Moves a sent message into `sent/`, and adds its name to `sent.log` (``sentNames()``).
     public func markSent(_ path: String) throws {
         try move(path, to: sentDirectory)
+        let log = open(sentLog, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard log >= 0 else { throw AtomicFile.Failure(description: "cannot open \(sentLog): \(systemMessage())") }
+        defer { close(log) }
+        let line = Array(((path as NSString).lastPathComponent + "\n").utf8)
+        guard write(log, line, line.count) == line.count else { throw AtomicFile.Failure(description: "cannot write to \(sentLog): \(systemMessage())") }
     }
 
     /// Moves a message given up on into `failed/`, where it is not sent again (moved back into
