@@ -14,8 +14,12 @@ final class RateLimiter: @unchecked Sendable {
     private var buckets: [String: Bucket] = [:]
     private let clock = ContinuousClock()
 
-    init(capacity: Int, period: Duration) {
+    /// Keys kept before those whose buckets are full again are forgotten.
+    private let maximumKeys: Int
+
+    init(capacity: Int, period: Duration, maximumKeys: Int = 100_000) {
         self.capacity = Double(capacity)
+        self.maximumKeys = maximumKeys
         let seconds = Double(period.components.seconds) + Double(period.components.attoseconds) / 1e18
         self.refillPerSecond = Double(capacity) / seconds
     }
@@ -26,18 +30,31 @@ final class RateLimiter: @unchecked Sendable {
         let now = clock.now
         return lock.withLock {
             var bucket = buckets[key] ?? Bucket(tokens: capacity, updated: now)
-            let elapsed = bucket.updated.duration(to: now)
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            bucket.tokens = min(capacity, bucket.tokens + seconds * refillPerSecond)
+            bucket.tokens = min(capacity, tokens(of: bucket, at: now))
             bucket.updated = now
             defer { buckets[key] = bucket }
             if bucket.tokens >= 1 {
                 bucket.tokens -= 1
-                if buckets.count > 100_000 { buckets.removeAll() }
+                if buckets.count > maximumKeys { forgetFullBuckets(now) }
                 return nil
             }
             return max(1, Int(((1 - bucket.tokens) / refillPerSecond).rounded(.up)))
         }
+    }
+
+    /// Forgets the buckets full again by `now`, which hold nothing a new one would not: past
+    /// `maximumKeys` (a flood of forged addresses) every bucket had been forgotten, also those
+    /// of clients at their limit. Should most still be in use, all are, so that the next takes
+    /// do not each go through them.
+    private func forgetFullBuckets(_ now: ContinuousClock.Instant) {
+        buckets = buckets.filter { tokens(of: $0.value, at: now) < capacity }
+        if buckets.count > maximumKeys / 2 { buckets.removeAll() }
+    }
+
+    /// The tokens `bucket` holds at `now`, refilled since it was last taken from (uncapped).
+    private func tokens(of bucket: Bucket, at now: ContinuousClock.Instant) -> Double {
+        let elapsed = bucket.updated.duration(to: now)
+        return bucket.tokens + (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18) * refillPerSecond
     }
 
     /// Returns the token `take` took for `key`, for a request that recorded and sent nothing (a
