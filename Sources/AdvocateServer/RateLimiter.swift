@@ -12,7 +12,6 @@ final class RateLimiter: @unchecked Sendable {
     private let refillPerSecond: Double
     private let lock = NSLock()
     private var buckets: [String: Bucket] = [:]
-    private let clock = ContinuousClock()
 
     /// Keys kept before those whose buckets are full again are forgotten.
     private let maximumKeys: Int
@@ -24,10 +23,9 @@ final class RateLimiter: @unchecked Sendable {
         self.refillPerSecond = Double(capacity) / seconds
     }
 
-    /// Takes a token for `key`; nil when allowed, else the seconds to wait before retrying.
-    func take(_ key: String) -> Int? {
+    /// Takes a token for `key` at `now`; nil when allowed, else the seconds to wait before retrying.
+    func take(_ key: String, at now: ContinuousClock.Instant = .now) -> Int? {
         guard capacity > 0 else { return nil }
-        let now = clock.now
         return lock.withLock {
             var bucket = buckets[key] ?? Bucket(tokens: capacity, updated: now)
             bucket.tokens = min(capacity, tokens(of: bucket, at: now))

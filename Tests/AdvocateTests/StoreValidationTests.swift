@@ -157,6 +157,15 @@ import Testing
         #expect(!UTF8Text.isUTF16(Array("{\"a\": 1}".utf8)) && !UTF8Text.isUTF16([0x7B]) && !UTF8Text.isUTF16([]))
     }
 
+    /// An empty program.json or referrers.json (`touch`ed) says what it holds, not "unexpected
+    /// end of input".
+    @Test func anEmptyStoreFileSaysWhatItHolds() throws {
+        let program = try diagnostics(program: "").filter { $0.severity == .error }
+        #expect(program.map(\.message) == ["the file is empty; it holds one JSON object"], "\(program)")
+        let referrers = try diagnostics(referrers: " \n").filter { $0.severity == .error }
+        #expect(referrers.map(\.message) == ["the file is empty; it holds a JSON array of referrers ([] for none yet)"], "\(referrers)")
+    }
+
     /// A journal in another shape than one object a line (a JSON array, or pretty-printed by
     /// `jq .`) is one error that says how to convert it, not an error for each line.
     @Test func aJournalInAnotherShapeIsOneErrorThatSaysHowToConvertIt() throws {

@@ -242,6 +242,12 @@ public enum StoreLoader {
             diagnostics.error(file, .start, UTF8Text.utf16Problem)
             return nil
         }
+        // An empty file (`touch referrers.json`) says what it should hold, not "end of input".
+        if bytes.allSatisfy({ [0x20, 0x09, 0x0D, 0x0A].contains($0) }) {
+            let holds = (file as NSString).lastPathComponent == StoreFiles.referrers ? "a JSON array of referrers ([] for none yet)" : "one JSON object"
+            diagnostics.error(file, .start, "the file is empty; it holds \(holds)")
+            return nil
+        }
         do {
             return try JSONParser.parse(bytes)
         } catch {
