@@ -166,6 +166,18 @@ import Testing
         #expect(referrers.map(\.message) == ["the file is empty; it holds a JSON array of referrers ([] for none yet)"], "\(referrers)")
     }
 
+    /// Blank optional cells, as a spreadsheet's export writes them, are as if absent: a blank
+    /// `joined` was an error while a blank `segment` was the default.
+    @Test func blankOptionalReferrerFieldsAreAbsent() throws {
+        let blank = ada.replacingOccurrences(of: #""statsToken""#, with: #""joined": "", "segment": "", "statsToken""#)
+        #expect(blank.contains(#""joined": """#))
+        let directory = try TemporaryDirectory()
+        try StoreFixture().write(to: directory)
+        try directory.write("content/data/referrers.json", referrersJSON(blank))
+        let referrer = try #require(try StoreLoader.load(from: directory.file("content/data")).store.referrers.first)
+        #expect(referrer.joined == nil && referrer.segment == .customer)
+    }
+
     /// A journal in another shape than one object a line (a JSON array, or pretty-printed by
     /// `jq .`) is one error that says how to convert it, not an error for each line.
     @Test func aJournalInAnotherShapeIsOneErrorThatSaysHowToConvertIt() throws {

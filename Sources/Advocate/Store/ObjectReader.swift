@@ -278,6 +278,8 @@ struct ObjectReader {
 
     mutating func day(_ key: String, required: Bool) -> CalendarDay? {
         guard let text = string(key, required: required, maxLength: 32, what: "a date such as 2026-01-04") else { return nil }
+        // An optional day left empty (a blank column of an export) is as if it were absent.
+        if text.isEmpty && !required { return nil }
         guard let day = CalendarDay(text) else {
             diagnostics.error(file, location(of: key), "\(context): field '\(key)' is not a date YYYY-MM-DD, found \(CalendarDay.quoted(text))")
             return nil
