@@ -36,8 +36,23 @@ final class RateLimiter: @unchecked Sendable {
                 if buckets.count > maximumKeys { forgetFullBuckets(now) }
                 return nil
             }
-            return max(1, Int(((1 - bucket.tokens) / refillPerSecond).rounded(.up)))
+            return wait(forTokens: bucket.tokens)
         }
+    }
+
+    /// What ``take(_:at:)`` would answer for `key` at `now`, without taking a token.
+    func peek(_ key: String, at now: ContinuousClock.Instant = .now) -> Int? {
+        guard capacity > 0 else { return nil }
+        return lock.withLock {
+            guard let bucket = buckets[key] else { return nil }
+            let tokens = tokens(of: bucket, at: now)
+            return tokens >= 1 ? nil : wait(forTokens: tokens)
+        }
+    }
+
+    /// The seconds until a bucket holding `tokens` (fewer than one) holds one.
+    private func wait(forTokens tokens: Double) -> Int {
+        max(1, Int(((1 - tokens) / refillPerSecond).rounded(.up)))
     }
 
     /// Forgets the buckets full again by `now`, which hold nothing a new one would not: past

@@ -322,6 +322,29 @@ import Testing
         #expect(recorded.allSatisfy { $0.contains(#""referrer":"ada""#) }, "\(recorded)")
     }
 
+    /// A filled honeypot does not use a referrer's budget, but is answered 429 where a person
+    /// would be: a 201 there told a bot that its honeypot had been seen.
+    @Test func aFilledHoneypotIsAnsweredAsAPersonIsOverTheCodesLimit() async throws {
+        let fixture = try ServerFixture(codeLimit: 2)
+        try await fixture.prepared.application.test(.router) { client in
+            for index in 0..<3 {
+                let bot = try await client.postJSON(#"{"referrer":"ada","name":"B","email":"b\#(index)@example.net","consent":true,"website":"x"}"#)
+                #expect(bot.status == .created)
+            }
+            for index in 0..<2 {
+                let person = try await client.postJSON(#"{"referrer":"ada","name":"P","email":"p\#(index)@example.net","consent":true}"#)
+                #expect(person.status == .created)
+            }
+            let bot = try await client.postJSON(#"{"referrer":"ada","name":"B","email":"b9@example.net","consent":true,"website":"x"}"#)
+            let person = try await client.postJSON(#"{"referrer":"ada","name":"P","email":"p9@example.net","consent":true}"#)
+            #expect(bot.status == .tooManyRequests && person.status == .tooManyRequests)
+            #expect(bot.headers[.retryAfter] != nil && person.headers[.retryAfter] != nil)
+            let form = try await client.postForm("referrer=ada&name=B&email=b10%40example.net&consent=on&website=x")
+            #expect(form.status == .tooManyRequests)
+        }
+        #expect(try !fixture.journal().contains("b0@example.net"))
+    }
+
     /// The per-code budget counts what could be recorded: a friend's typo (422) gives its token
     /// back, a friend already referred (409) does not.
     @Test func aRefusedTypoDoesNotUseTheReferrersBudget() async throws {
