@@ -197,6 +197,10 @@ struct FormIntake: Sendable {
     /// is the status's own phrase (as RFC 9457 §4.2.1 asks of type `about:blank`) and whose
     /// `detail` says what was wrong (`title` here, then `detail` or each field's message).
     func problem(_ kind: Kind, _ status: HTTPResponse.Status, title: String, detail: String? = nil, errors: [FieldError]) -> Response {
+        Self.problem(kind, status, title: title, detail: detail, errors: errors)
+    }
+
+    static func problem(_ kind: Kind, _ status: HTTPResponse.Status, title: String, detail: String? = nil, errors: [FieldError]) -> Response {
         guard kind == .json else { return .plainText(status, ([title] + errors.map(\.message)).joined(separator: "\n")) }
         var members: [(String, JSONOutput)] = [("type", .string("about:blank")), ("title", .string(status.reasonPhrase)), ("status", .number(Double(status.code)))]
         let specifics = detail ?? (errors.isEmpty ? nil : errors.map { "\($0.field): \($0.message)" }.joined(separator: " "))

@@ -14,6 +14,10 @@ struct MethodGuardMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         let allow = methods.map(\.rawValue).sorted().joined(separator: ", ")
-        return .plainText(.methodNotAllowed, "Use \(allow).", headers: [.allow: allow])
+        // A JSON client (what it sends or accepts) gets problem details, as for the API's other errors.
+        let isJSON = [request.headers[.contentType], request.headers[.accept]].contains { $0?.lowercased().contains("json") == true }
+        var response = FormIntake.problem(isJSON ? .json : .form, .methodNotAllowed, title: "Use \(allow).", errors: [])
+        response.headers[.allow] = allow
+        return response
     }
 }

@@ -194,6 +194,11 @@ import Testing
             #expect(get.status == .methodNotAllowed)
             #expect(get.headers[.allow] == "POST")
             #expect(get.headers[.contentType] == "text/plain; charset=utf-8")
+            // A JSON client gets problem details, as for the API's other errors.
+            let jsonGet = try await client.execute(uri: "/api/referrals", method: .get, headers: [.accept: "application/json"])
+            #expect(jsonGet.status == .methodNotAllowed && jsonGet.headers[.allow] == "POST")
+            #expect(jsonGet.headers[.contentType] == "application/problem+json")
+            #expect(String(buffer: jsonGet.body) == #"{"type":"about:blank","title":"Method Not Allowed","status":405,"detail":"Use POST."}"#)
             let options = try await client.execute(uri: "/api/referrals", method: .options)
             #expect(options.status == .methodNotAllowed)
             let big = String(repeating: "a", count: 17 * 1024)
