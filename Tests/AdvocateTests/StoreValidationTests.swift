@@ -154,6 +154,16 @@ import Testing
             }
         }
         #expect(UTF8Text.utf16Problem.hasSuffix("save it as UTF-8"))
+        // The commands that append (serve, referral status) say the same before they append.
+        let directory = try TemporaryDirectory()
+        try fixture.write(to: directory)
+        try #require(sampleJournal.data(using: .utf16LittleEndian)).write(to: URL(fileURLWithPath: directory.file("content/data/referrals.jsonl")))
+        do {
+            _ = try JournalWriter(dataDirectory: directory.file("content/data"))
+            Issue.record("a UTF-16 journal was opened for appending")
+        } catch {
+            #expect(error.description == directory.file("content/data/referrals.jsonl") + ":1:1: " + UTF8Text.utf16Problem, "\(error.description)")
+        }
         #expect(!UTF8Text.isUTF16(Array("{\"a\": 1}".utf8)) && !UTF8Text.isUTF16([0x7B]) && !UTF8Text.isUTF16([]))
     }
 

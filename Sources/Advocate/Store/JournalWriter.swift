@@ -443,6 +443,10 @@ public final class JournalWriter: @unchecked Sendable {
     /// appended after it would have joined it. Returns the side file's path when there was one.
     static func repairTornTail(_ path: String) throws(Failure) -> String? {
         guard let data = FileManager.default.contents(atPath: path), let last = data.last, last != 0x0A else { return nil }
+        // A journal in another shape (UTF-16, CR line ends, a JSON array) is said as the loader says it.
+        if let problem = data.withUnsafeBytes({ JournalReader.shapeProblem($0, file: path) }) {
+            throw Failure(description: "\(path):\(problem.location.line):\(problem.location.column): \(problem.message)")
+        }
         let cut = (data.lastIndex(of: 0x0A).map { $0 + 1 }) ?? 0
         let tail = data[cut...]
         let parsed = Result { () throws(JSONParser.SyntaxError) in try JSONParser.parse([UInt8](tail)) }
