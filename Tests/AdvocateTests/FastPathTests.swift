@@ -94,6 +94,8 @@ import Testing
                               // An intranet's addresses, with no dot in their domain, are as private.
                               "Grace gracee@localhost": "Grace", "John <jdoe@corp>": "John", "x@[127.0.0.1]": "x.", "Grace grace@mail.": "Grace",
                               "Grace grace@example.c": "Grace", "Grace g@ex.ample.com:25": "Grace", "Grace Hopper <grace @ example (dot) com>": "Grace Hopper",
+                              // A name and a department, or a letter written as an at sign, is a name.
+                              "山田＠営業部": "山田＠営業部", "Tanaka@Sales": "Tanaka@Sales", "C@rl Jones": "C@rl Jones", "Grace <Jdoe@Corp>": "Grace",
                               // An at sign, but no address: shown as written.
                               "Hans Müller (AT)": "Hans Müller (AT)", "Anna Gruber [AT]": "Anna Gruber [AT]", "@handle": "@handle",
                               "Ada [at] Acme": "Ada [at] Acme", "AT&T Team": "AT&T Team", "(at)": "(at)"] {

@@ -91,6 +91,7 @@ import Testing
         ("John <jdoe@corp>", "Please enter your name, not a web address."),
         ("Jo jo@localhost", "Please enter your name, not a web address."),
         ("Jo jo@mail.c", "Please enter your name, not a web address."),
+        ("jdoe (at) example (dot) com", "Please enter your name, not a web address."),
         ("Grace 203.0.113.7", "Please enter your name, not a web address."),
         ("Grace evil.co.uk", "Please enter your name, not a web address."),
         ("Grace bit.ly", "Please enter your name, not a web address."),
@@ -109,6 +110,7 @@ import Testing
     @Test(arguments: [String(repeating: "Nguyễn Thị Ánh ", count: 13), String(repeating: "👨‍👩‍👧‍👦", count: 100), "👨🏻‍👩🏻‍👧🏻‍👦🏻 Okafor",
                       "J.R.R. Tolkien", "Anna Wwwilson", "Mr www", "Dr. Ada Lovelace", "St. John Smith", "Mary-Jane O'Neil", "Ana M.", "王小明", "Zoë Müller",
                       "J.Li", "H.Kim", "Dr.Ng", "Mary.Jo Smith", "Anne-Marie.Love", "Ada @ Acme", "Version 2.0 Smith",
+                      "山田＠営業部", "田中 太郎＠大阪支社", "Tanaka@Sales", "C@rl Jones", "Jo@Home", "AT&T Team", "Hans Müller (AT)", "Ada [at] Acme",
                       "T.Ly", "Tran Thi.Ly", "Y.Su", "W.To", "A.Ai", "H.Co", "J.Me", "D.Bar", "L.Page", "J.Link", "K.Win", "R.Dev", "Xiao.Ru",
                       "Priya Sharma B.Com", "Ravi Kumar B.Tech", "J.Top", "Dr.Mobi Okafor", "Capt.Buzz Aldrin", "Hoàng T.Ly/Lê"])
     func namesThatAreNoAddressAreTaken(name: String) {

@@ -11,8 +11,9 @@ import Foundation
 /// or when its last label is one that spam uses and no name ends in (``linkedTopLevelDomains``),
 /// and never when it is an initial and a word (`B.Com`, `J.Top`); a scheme, `www.`, an email
 /// address and an IPv4 address count wherever they are. Full-width letters and dots
-/// (`ｗｗｗ．`, `evil。com`) read as plain ones and invisible characters as nothing. An email
-/// address is ``PersonName``'s, dotted host or not (`jdoe@corp`).
+/// (`ｗｗｗ．`, `evil。com`) read as plain ones and invisible characters as nothing. So does
+/// an email address that ``PersonName/withoutAddresses(_:)`` leaves out of a shown name
+/// (`jdoe@corp`, `jdoe (at) example (dot) com`).
 enum WebAddressInName {
     /// Generic domains and the country codes sold as generic ones that no name ends in: a bare
     /// `host.com` in a name is a link. Left out, as names end in them: `ly`, `su`, `to`, `ai`,
@@ -32,6 +33,9 @@ enum WebAddressInName {
 
     /// Whether `name` holds a web address, an email address or an IP address.
     static func isFound(in name: String) -> Bool {
+        // Also an address spelt over several words ("jdoe (at) example (dot) com"), which pages
+        // would show without it.
+        if PersonName.withoutAddresses(name) != name { return true }
         let lowered = plainText(name).lowercased()
         if lowered.contains("://") || lowered.contains("www.") { return true }
         return lowered.split(whereSeparator: \.isWhitespace).contains(where: holdsAddress)
@@ -50,21 +54,21 @@ enum WebAddressInName {
     /// One word of the lower-cased name: a host (letters of any script, digits, `-`, `_`)
     /// of two labels or more, with what follows it deciding.
     private static func holdsAddress(_ word: Substring) -> Bool {
-        if word.contains("@"), PersonName.isEmailAddress(word: word) { return true }
         var rest = word[...]
         while let start = rest.firstIndex(where: isHostCharacter) {
             let host = rest[start...].prefix { isHostCharacter($0) || $0 == "." }
             let labels = host.split(separator: ".", omittingEmptySubsequences: true)
             let after = rest[host.endIndex...]
-            if labels.count >= 2, isAddress(labels: labels, after: after) { return true }
+            if labels.count >= 2, isAddress(labels: labels, before: word[..<start].last, after: after) { return true }
             rest = after.drop { !isHostCharacter($0) }
         }
         return false
     }
 
-    private static func isAddress(labels: [Substring], after: Substring) -> Bool {
+    private static func isAddress(labels: [Substring], before: Character?, after: Substring) -> Bool {
         let last = String(labels.last!)
         if labels.count == 4 && labels.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) && $0.count <= 3 }) { return true }
+        if before == "@" { return TopLevelDomains.all.contains(last) }
         if linkHosts.contains(labels.joined(separator: ".")) { return true }
         // An initial and a word is a name (`J.Top`, `T.Ly/Lê`) or a degree (`B.Com`, `M.Tech`).
         if labels.count == 2, labels[0].count == 1 { return false }

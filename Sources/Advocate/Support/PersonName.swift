@@ -195,11 +195,9 @@ public enum PersonName {
             var start = index, end = index
             if read[index].hasPrefix("@"), index > 0 { start = index - 1 }
             var text = read[start...end].joined()
-            // One word with an at sign in it is an address whatever its host ("jdoe@corp"); one
-            // spelt over words or with "(at)" needs a dotted domain ("Ada [at] Acme" is a name).
-            let isAddress = { (text: String) in
-                isEmailAddress(text, anyHost: start == end && words[start].contains { "@＠﹫".contains($0) })
-            }
+            // One word may be an address whatever its host ("jdoe@corp", ``mayHaveAnyHost(_:)``);
+            // one spelt over words or with "(at)" needs a dotted domain ("Ada [at] Acme" is a name).
+            let isAddress = { (text: String) in isEmailAddress(text, anyHost: start == end && mayHaveAnyHost(words[start])) }
             // A word that is only a dot ("(dot)") or a next word that starts with one carries the
             // domain on, even after an address that would be whole without it ("grace@example").
             while end + 1 < read.count,
@@ -227,10 +225,14 @@ public enum PersonName {
         return text.trimmingCharacters(in: CharacterSet(charactersIn: "<>()[]{}\"',;:"))
     }
 
-    /// Whether one word of a name is an email address, also as written to get past a filter
-    /// (`grace(at)example.com`, `<jdoe@corp>`): the join form and `referrers add` refuse such a name.
-    static func isEmailAddress(word: Substring) -> Bool {
-        isEmailAddress(addressForm(word), anyHost: word.contains("@"))
+    /// Whether one word's address may have a host without a dot: written with an ASCII `@`, and
+    /// in angle brackets (`<jdoe@corp>`, as a mail client exports it), with an address literal
+    /// (`x@[10.0.0.1]`), or in lower-case ASCII (`jdoe@corp`, `grace@localhost`). Not
+    /// `Tanaka@Sales`, `C@rl` or `山田＠営業部` (a name and a department), which are names.
+    private static func mayHaveAnyHost(_ word: Substring) -> Bool {
+        guard let at = word.lastIndex(of: "@") else { return false }
+        if word.hasPrefix("<") || word[word.index(after: at)...].hasPrefix("[") { return true }
+        return word.unicodeScalars.allSatisfy { $0.isASCII && !($0.properties.isUppercase) }
     }
 
     /// Whether `text` is an email address: something before its last `@`, and after it a
