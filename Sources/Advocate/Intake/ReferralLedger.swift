@@ -84,7 +84,7 @@ public struct ReferralLedger: Sendable {
         } else if !StoreRules.isOneLineWithoutControls(name) {
             errors.append(FieldError(field: "name", message: "Please enter your name on one line, without tabs or other control characters."))
         } else if WebAddressInName.isFound(in: name) {
-            errors.append(FieldError(field: "name", message: "Please enter your name, not a web address."))
+            errors.append(FieldError(field: "name", message: "Please enter your name, not a web or email address."))
         }
         if email.isEmpty {
             errors.append(FieldError(field: "email", message: "Please enter your email address."))
