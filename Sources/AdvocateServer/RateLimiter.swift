@@ -57,11 +57,17 @@ final class RateLimiter: @unchecked Sendable {
 
     /// Forgets the buckets full again by `now`, which hold nothing a new one would not: past
     /// `maximumKeys` (a flood of forged addresses) every bucket had been forgotten, also those
-    /// of clients at their limit. Should most still be in use, all are, so that the next takes
-    /// do not each go through them.
+    /// of clients at their limit. Should most still be in use (a flood faster than the refill),
+    /// half are kept: those nearest their limit, the most recently used first among equals (a
+    /// client at its limit that keeps asking).
     private func forgetFullBuckets(_ now: ContinuousClock.Instant) {
-        buckets = buckets.filter { tokens(of: $0.value, at: now) < capacity }
-        if buckets.count > maximumKeys / 2 { buckets.removeAll() }
+        let inUse = buckets.compactMap { key, bucket -> (key: String, bucket: Bucket, tokens: Double)? in
+            let tokens = tokens(of: bucket, at: now)
+            return tokens < capacity ? (key, bucket, tokens) : nil
+        }
+        let kept = inUse.count <= maximumKeys / 2 ? inUse[...]
+            : inUse.sorted { $0.tokens != $1.tokens ? $0.tokens < $1.tokens : $0.bucket.updated > $1.bucket.updated }.prefix(maximumKeys / 2)
+        buckets = Dictionary(uniqueKeysWithValues: kept.map { ($0.key, $0.bucket) })
     }
 
     /// The tokens `bucket` holds at `now`, refilled since it was last taken from (uncapped).

@@ -18,13 +18,17 @@ import Testing
         #expect(limiter.take("abuser", at: later) != nil, "the abuser was forgotten with the forged keys")
     }
 
-    /// A flood of keys all still in use is forgotten whole, so that later takes do not each
-    /// go through them.
-    @Test func aFloodOfKeysStillInUseIsForgottenWhole() {
+    /// A flood of keys all still in use (faster than the refill) keeps the half nearest their
+    /// limit, the most recently used first: a client at its limit that keeps asking stays there.
+    @Test func aFloodOfKeysStillInUseKeepsTheClientsNearestTheirLimit() {
         let limiter = RateLimiter(capacity: 2, period: .seconds(3_600), maximumKeys: 100)
-        let now = ContinuousClock.now
-        #expect(limiter.take("abuser", at: now) == nil && limiter.take("abuser", at: now) == nil && limiter.take("abuser", at: now) != nil)
-        for key in 0...100 { #expect(limiter.take("forged-\(key)", at: now) == nil) }
-        #expect(limiter.take("abuser", at: now) == nil)
+        let start = ContinuousClock.now
+        #expect(limiter.take("abuser", at: start) == nil && limiter.take("abuser", at: start) == nil && limiter.take("abuser", at: start) != nil)
+        for key in 0..<100 {
+            let now = start + .milliseconds(key + 1)
+            #expect(limiter.take("forged-\(key)", at: now) == nil)
+            if key % 10 == 0 { #expect(limiter.take("abuser", at: now) != nil) }
+        }
+        #expect(limiter.take("abuser", at: start + .seconds(1)) != nil, "the abuser was forgotten with the forged keys")
     }
 }
