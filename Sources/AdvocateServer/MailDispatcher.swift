@@ -40,12 +40,18 @@ actor MailDispatcher {
         var since: ContinuousClock.Instant
         var attempts = 0
         var nextTry: ContinuousClock.Instant
+        /// Whether it last failed in a round that sent nothing (the command down, most likely):
+        /// tried again as soon as a round sends something.
+        var inOutage = false
     }
     private var failing: [String: Failing] = [:]
     /// Until when new emails wait for the next round too: the last round failed every message
     /// and sent none (the mail command or its relay down). A round started for each referral's
-    /// emails had tried them all again, hundreds of times a minute, a warning each.
+    /// emails had tried them all again, hundreds of times a minute, a warning each. At most
+    /// ``outageProbe`` away, so that a new email tries the command again that soon.
     private var heldUntil: ContinuousClock.Instant?
+    /// The longest new emails wait while the mail command fails everything.
+    static let outageProbe: Duration = .seconds(60)
     /// When a round is set to run for the messages waiting out their pause.
     private var wakeAt: ContinuousClock.Instant?
     /// Events whose emails may wait to be made; the next one waits for a place.
@@ -208,12 +214,21 @@ actor MailDispatcher {
         var stillFailing = failing.filter { skipped.contains($0.key) }
         var retried: [(name: String, error: String)] = []
         var firstFailures = 0
+        // The command works again: what failed while it was down goes with the next round.
+        if round.sent > 0 {
+            for (name, record) in stillFailing where record.inOutage {
+                stillFailing[name]?.nextTry = now
+                stillFailing[name]?.inOutage = false
+            }
+        }
+        let inOutage = round.sent == 0
         for (path, error) in round.failures {
             let name = (path as NSString).lastPathComponent
             var record = failing[name] ?? Failing(since: now, nextTry: now)
             record.attempts += 1
             guard now - record.since >= retry.giveUpAfter else {
                 record.nextTry = now + retry.pause(afterAttempts: record.attempts)
+                record.inOutage = inOutage
                 stillFailing[name] = record
                 retried.append((name, error))
                 if record.attempts == 1 { firstFailures += 1 }
@@ -236,7 +251,7 @@ actor MailDispatcher {
         }
         // Nothing sent and a message that had not failed before failed too: the mail command
         // is down, not one address refused (which must not hold up everyone else's emails).
-        heldUntil = round.sent == 0 && firstFailures > 0 ? failing.values.map(\.nextTry).min() : nil
+        heldUntil = round.sent == 0 && firstFailures > 0 ? failing.values.map(\.nextTry).min().map { min($0, now + Self.outageProbe) } : nil
         scheduleWake()
     }
 

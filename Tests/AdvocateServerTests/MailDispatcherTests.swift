@@ -164,6 +164,33 @@ import Testing
         await mailer.flush()
     }
 
+    /// Once the mail command works again, what failed while it was down goes with the next
+    /// round, not each message after its own pause (up to ten minutes).
+    @Test(.timeLimit(.minutes(1)))
+    func whatFailedWhileTheCommandWasDownGoesOnceASendWorks() async throws {
+        let directory = Self.temporaryOutboxFolder()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let outbox = Outbox(directory: directory)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let runs = Paths.join(directory, "runs.log"), down = Paths.join(directory, "down")
+        #expect(FileManager.default.createFile(atPath: down, contents: nil))
+        let mailer = MailDispatcher(outbox: outbox, sendmail: Sendmail(command: "cat > /dev/null; echo x >> '\(runs)'; if [ -e '\(down)' ]; then exit 69; fi"),
+                                    retry: RetryPolicy(first: .seconds(2), longest: .seconds(30)), logger: Logger(label: "advocate-test"))
+        let ran = { (try? String(contentsOfFile: runs, encoding: .utf8))?.filter { $0 == "x" }.count ?? 0 }
+        await mailer.queue { Self.messages(0) }
+        await mailer.written()
+        // Tried twice each: the second pause (4 s) is under way.
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ran() < 4, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        try FileManager.default.removeItem(atPath: down)
+        let works = ContinuousClock.now
+        await mailer.queue { Self.messages(1) }
+        await mailer.written()
+        while outbox.sent().count < 4, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(outbox.sent().count == 4 && ContinuousClock.now - works < .seconds(3), "\(ContinuousClock.now - works)")
+        await mailer.flush()
+    }
+
     /// Emails written while a sending round runs are sent by a round after it: the second of two
     /// referrals a moment apart kept its emails in the outbox until a third or a restart.
     @Test(.timeLimit(.minutes(1)))
