@@ -144,12 +144,13 @@ import Testing
         let ada = try #require(try fixture.figures(asOf: "2026-03-31").referrer("ada"))
         #expect(ada.tier?.name == "Silver" && ada.nextTier?.name == "Gold")
         #expect(ada.earned == 2 * fixture.amount + 10 + 50)
-        fixture.tiers = #"[{"name":"Gold","conversions":3},{"name":"Bronze","conversions":3}]"#
+        fixture.tiers = #"[{"name":"Gold","conversions":1},{"name":"Bronze","conversions":1},{"name":"Gold","conversions":2}]"#
         let directory = try TemporaryDirectory()
         try fixture.write(to: directory)
         #expect(throws: DiagnosticsError.self) { try StoreLoader.load(from: directory.file("content/data")) }
         let found = StoreLoader.read(from: directory.file("content/data")).diagnostics.map(\.message)
-        #expect(found == ["program.tiers[1]: tiers Gold and Bronze are both reached at 3 conversions; give each tier its own number"], "\(found)")
+        #expect(found == ["program.tiers[1]: tiers Gold and Bronze are both reached at 1 conversion; give each tier its own number",
+                          "program.tiers[2]: tier name 'Gold' is used twice"], "\(found)")
     }
 
     @Test func duplicateFriendEmailFirstAcceptedReferralWins() throws {

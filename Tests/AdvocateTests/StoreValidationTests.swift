@@ -480,6 +480,10 @@ import Testing
         let journal = #"{"type":"referral","id":"rf_1","at":"2026-03-01T09:30:00Z","referrer":"ada","name":"Grace","email":"g@example.com","name":"Again"}"# + "\n"
         let found = try diagnostics(journal: journal)
         #expect(found.contains { $0.severity == .error && $0.message == "line 1: field 'name' appears twice (first at line 1, column 77); the last is the one read" && $0.line == 1 && $0.column == 116 }, "\(found.map(\.description))")
+        // Written three times: each later one names the first place.
+        let thrice = #"{"type":"referral","id":"rf_1","at":"2026-03-01T09:30:00Z","referrer":"ada","name":"Grace","email":"g@example.com","name":"Again","name":"Third"}"# + "\n"
+        let repeated = try diagnostics(journal: thrice).filter { $0.message.contains("appears twice") }
+        #expect(repeated.map(\.message) == Array(repeating: "line 1: field 'name' appears twice (first at line 1, column 77); the last is the one read", count: 2), "\(repeated)")
         let referrers = referrersJSON(#"{"code": "ada", "email": "ada@example.com", "name": "Ada", "statsToken": "k3v9q0c8m2x7w1r5t4y6u8i0ab", "code": "bob"}"#)
         #expect(try diagnostics(referrers: referrers, journal: "").contains { $0.message.contains("field 'code' appears twice") && $0.line == 2 })
     }

@@ -30,12 +30,15 @@ struct ObjectReader {
         }
         var unique: [JSONNode.Member] = []
         unique.reserveCapacity(list.count)
+        // Where each repeated key was first written: the member kept is the last one.
+        var firstPlace: [String: SourceLocation] = [:]
         // Hashing every key of every journal line cost more than comparing a handful of keys.
         var seen: [String: Int]? = list.count > 16 ? [:] : nil
         for member in list {
             let earlier = if let seen { seen[member.key] } else { unique.firstIndex { $0.key == member.key } }
             if let earlier {
-                let first = unique[earlier].keyLocation
+                let first = firstPlace[member.key] ?? unique[earlier].keyLocation
+                firstPlace[member.key] = first
                 diagnostics.error(file, member.keyLocation,
                                   "\(context): field '\(member.key)' appears twice (first at line \(first.line)"
                                   + (first.line == member.keyLocation.line ? ", column \(first.column))" : ")") + "; the last is the one read")

@@ -154,10 +154,10 @@ enum ProgramDecoder {
             let bonus = tier.money("bonus", required: false, currency: currency) ?? 0
             if let name, let conversions {
                 // Listed in any order (DESIGN.md's tier is the highest one reached), kept by conversions.
-                if let same = tiers.first(where: { $0.conversions == conversions }) {
-                    tier.error("conversions", "tiers \(same.name) and \(name) are both reached at \(conversions) conversions; give each tier its own number")
-                } else if tiers.contains(where: { $0.name == name }) {
+                if tiers.contains(where: { $0.name == name }) {
                     tier.error("name", "tier name '\(name)' is used twice")
+                } else if let same = tiers.first(where: { $0.conversions == conversions }) {
+                    tier.error("conversions", "tiers \(same.name) and \(name) are both reached at \(conversions) conversion\(conversions == 1 ? "" : "s"); give each tier its own number")
                 } else {
                     tiers.append(Program.Tier(name: name, conversions: conversions, bonus: bonus))
                 }
