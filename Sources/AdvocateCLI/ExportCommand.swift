@@ -133,7 +133,7 @@ enum StoreCommandSupport {
         if !unaddressable.isEmpty {
             // As the server logs it: said, not dropped without a word.
             StandardError.write("warning: \(unaddressable.count) email\(unaddressable.count == 1 ? "" : "s") (\(unaddressable.prefix(5).joined(separator: ", "))\(unaddressable.count > 5 ? ", …" : "")) "
-                                + "could not be addressed and \(unaddressable.count == 1 ? "was" : "were") not queued: the referrer's email in the store is not a plain-ASCII address that a mail command takes; correct it in the store")
+                                + "could not be addressed and \(unaddressable.count == 1 ? "was" : "were") not queued: \(EmailMessage.unaddressable); correct the referrer's email in the store")
         }
         let failed = notices.messages.count - queued - unaddressable.count
         if let failure {

@@ -169,7 +169,7 @@ actor MailDispatcher {
             switch placement {
             case .written: break
             case .unaddressable:
-                logger.warning("an email could not be addressed and was not queued: its recipient's address is not a plain-ASCII address that a mail command takes",
+                logger.warning("an email could not be addressed and was not queued: \(EmailMessage.unaddressable)",
                                metadata: ["id": .string(message.id)])
             case .failed(let error):
                 // A referral's email ids are `<referral id>.friend` and `.referrer`.

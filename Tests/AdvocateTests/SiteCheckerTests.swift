@@ -36,6 +36,17 @@ import Testing
         #expect(found.count == 1 && found[0].message.contains("field 'analyticsToken' must be"), "\(found)")
     }
 
+    /// A referrer's email that no mail command takes (no dot in its domain) is a warning at
+    /// their entry: their status emails had been dropped one by one, later.
+    @Test func aReferrersEmailNoMailCommandTakesIsAWarning() throws {
+        var site = SiteFixture()
+        site.store.referrers[0].email = "ada@example"
+        let directory = try site.write()
+        let found = try Self.check(directory).filter { $0.message.contains("not an address a mail command can send to") }
+        #expect(found.map(\.message) == [#"referrer "ada": email "ada@example" is not an address a mail command can send to (one @, a dotted domain, no spaces); they get no email until it is corrected"#], "\(found)")
+        #expect(found.first?.file.hasSuffix("referrers.json") == true && found.first?.line == 2)
+    }
+
     /// A public page that links to a stats page publishes its token: a warning where the link
     /// was written. The private pages' own links among themselves are theirs to have.
     @Test func aPublicLinkToAStatsPageIsAWarning() throws {

@@ -99,12 +99,22 @@ public struct EmailMessage: Sendable, Equatable {
     /// another script is written in its ASCII form (IDNA: `bücher.example` is
     /// `xn--bcher-kva.example`); a local part must be ASCII.
     static func mailbox(_ name: String, _ address: String) -> String? {
-        let trimmed = address.trimmingWhitespace()
-        guard StoreRules.isPlausibleEmail(trimmed), StoreRules.hasDeliverableLocalPart(trimmed), let address = StoreRules.withASCIIDomain(trimmed) else { return nil }
+        guard let address = deliverable(address) else { return nil }
         // A directional control the name opens is closed before the address, as in a page's text.
         let safeName = headerSafe(BidiControl.confined(name))
         return safeName.isEmpty ? "<\(address)>" : "\(encodedWord(safeName)) <\(address)>"
     }
+
+    /// `address` as a mail command takes it (trimmed, its domain in ASCII), or nil when it takes
+    /// no such address: one `@`, a dotted domain, nothing a mail system refuses before it.
+    static func deliverable(_ address: String) -> String? {
+        let trimmed = address.trimmingWhitespace()
+        guard StoreRules.isPlausibleEmail(trimmed), StoreRules.hasDeliverableLocalPart(trimmed) else { return nil }
+        return StoreRules.withASCIIDomain(trimmed)
+    }
+
+    /// Why an email was not addressed, for a log or a warning.
+    public static let unaddressable = "its recipient's address is not one a mail command can send to (one @, a dotted domain, no spaces)"
 
     /// Control characters (CR and LF among them) become spaces; runs of spaces collapse.
     static func headerSafe(_ text: String) -> String {

@@ -46,6 +46,7 @@ public enum SiteChecker {
         diagnostics.append(contentsOf: ContentLoader.filesNotRead(in: inputs.options.contentDirectory))
         checkStoryDates(inputs.content.stories, today: now.day, diagnostics: &diagnostics)
         checkStoreDates(inputs, now: now, diagnostics: &diagnostics)
+        checkReferrersAddresses(inputs.store, diagnostics: &diagnostics)
         checkFriendRewardInMessages(site, diagnostics: &diagnostics)
         let templates = ThemeLint.sources(directory: inputs.theme.directory)
         diagnostics.append(contentsOf: ThemeLint.filesNotRead(directory: inputs.theme.directory))
@@ -196,6 +197,15 @@ public enum SiteChecker {
     /// the newest event, the as-of of every page a build makes without --as-of: its figures are a
     /// forecast, with rewards still on hold counted as earned; with no event, so is a referrer's
     /// `joined` day after today. Named at its line; builds, `stats` and `serve` warn too, without one.
+    /// A referrer whose email no mail command takes (`ada@example`, no dot in its domain) gets no
+    /// email at all: `check` says so, rather than each status change's email being dropped later.
+    static func checkReferrersAddresses(_ store: Store, diagnostics: inout DiagnosticList) {
+        for referrer in store.referrers where EmailMessage.deliverable(referrer.email) == nil {
+            diagnostics.warning(referrer.origin.file, referrer.origin.location,
+                                "referrer \"\(referrer.code)\": email \"\(referrer.email)\" is not an address a mail command can send to (one @, a dotted domain, no spaces); they get no email until it is corrected")
+        }
+    }
+
     static func checkStoreDates(_ inputs: SiteInputs, now: Instant, diagnostics: inout DiagnosticList) {
         let journal = inputs.store.journal, offsets = inputs.loaded.journalRead.offsets
         guard let newest = journal.indices.max(by: { journal[$0].at < journal[$1].at }) else {
