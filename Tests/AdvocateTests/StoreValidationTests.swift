@@ -609,6 +609,11 @@ import Testing
         #expect(found.count == 2, "\(found)")
         #expect(found.first?.message.contains(#"code "Bob" must be"#) == true, "\(found)")
         #expect(found.last?.message == #"line 2: field 'referrer': unknown referrer code "ADA"; codes are lower-case: write "ada""#, "\(found)")
+        // The same for a referrer who joined through the form, as a journal line.
+        let joined = #"{"type":"referrer","at":"2026-02-01T09:30:00Z","code":"Bobby","name":"Bobby","email":"bobby@example.com","statsToken":"q3v9q0c8m2x7w1r5t4y6u8i0ab"}"# + "\n"
+            + #"{"type":"referral","id":"rf_3","at":"2026-03-01T09:30:00Z","referrer":"bobby","name":"Grace","email":"g3@example.com"}"# + "\n"
+        let inJournal = try diagnostics(referrers: referrersJSON(ada), journal: joined).filter { $0.severity == .error }
+        #expect(inJournal.count == 1 && inJournal.first?.message.contains(#"code "Bobby" must be"#) == true, "\(inJournal)")
     }
 
     /// A referrer lost from referrers.json is one error naming its lines, not one a line.

@@ -16,6 +16,9 @@ enum JournalReader {
         /// The ids of referral lines that were not loaded for an error: their status lines are
         /// not errors too (one mistake, one message).
         var unloadedReferralIDs: Set<String> = []
+        /// The codes (lower-cased) of `referrer` lines that were not loaded for an error: their
+        /// referrals are not called referrals of an unknown referrer too.
+        var unloadedReferrerCodes: Set<String> = []
     }
 
     /// A run of whole lines of the journal, read by one task.
@@ -74,6 +77,7 @@ enum JournalReader {
             result.offsets.append(contentsOf: part.offsets)
             result.tornTail = part.tornTail ?? result.tornTail
             result.unloadedReferralIDs.formUnion(part.unloadedReferralIDs)
+            result.unloadedReferrerCodes.formUnion(part.unloadedReferrerCodes)
             for diagnostic in part.diagnostics.all {
                 if diagnostic.message.hasPrefix(malformedLine) {
                     guard malformedNamed < malformedLinesNamed else {
@@ -178,6 +182,7 @@ enum JournalReader {
         var offsets: [Int] = []
         var tornTail: [UInt8]?
         var unloadedReferralIDs: Set<String> = []
+        var unloadedReferrerCodes: Set<String> = []
         var diagnostics = DiagnosticList()
     }
 
@@ -221,6 +226,7 @@ enum JournalReader {
             }
             guard let event = decodeEvent(node, file: file, line: lineNumber, diagnostics: &result.diagnostics) else {
                 if let id = referralID(of: node) { result.unloadedReferralIDs.insert(id) }
+                if let code = referrerCode(of: node) { result.unloadedReferrerCodes.insert(code.lowercased()) }
                 continue
             }
             if let slots {
@@ -254,6 +260,12 @@ enum JournalReader {
     private static func referralID(of node: JSONNode) -> String? {
         guard let members = node.members, members.contains(where: { $0.key == "type" && $0.value.stringValue == "referral" }) else { return nil }
         return members.first { $0.key == "id" }?.value.stringValue
+    }
+
+    /// The code of a referrer line that did not decode, when it has one as text.
+    private static func referrerCode(of node: JSONNode) -> String? {
+        guard let members = node.members, members.contains(where: { $0.key == "type" && $0.value.stringValue == "referrer" }) else { return nil }
+        return members.first { $0.key == "code" }?.value.stringValue
     }
 
     /// A line as the journal reads it, without a trailing CR; nil when it holds only spaces and

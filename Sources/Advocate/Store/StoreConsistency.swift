@@ -61,7 +61,8 @@ enum StoreConsistency {
             } else {
                 referralIDs[referral.id] = (line, referral.at)
             }
-            if rosterIsKnown && codes[referral.referrer] == nil && !invalidCodes.contains(referral.referrer.lowercased()) {
+            if rosterIsKnown && codes[referral.referrer] == nil && !invalidCodes.contains(referral.referrer.lowercased())
+                && !journal.unloadedReferrerCodes.contains(referral.referrer.lowercased()) {
                 if let index = unknownCodeIndex[referral.referrer] {
                     unknownCodes[index].lines.append(line)
                 } else {
