@@ -180,6 +180,41 @@ import Testing
         }
     }
 
+    /// Past the addresses one sitemap may list (50,000; three here), /sitemap.xml is an index of
+    /// sitemap-1.xml, sitemap-2.xml…, which together list every public page once; when the site
+    /// fits in one again, the parts go.
+    @Test func aSitemapPastItsLimitIsAnIndexOfParts() throws {
+        var site = fixtureWithReferrals()
+        site.store.baseURL = "https://example.com/refer/"
+        let directory = try site.write()
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        let whole = try directory.read("public/sitemap.xml")
+        let locations = { (xml: String) in xml.components(separatedBy: "<loc>").dropFirst().map { String($0.prefix { $0 != "<" }) } }
+        let every = locations(whole)
+        #expect(every.count > 3 && whole.contains("<urlset"))
+        // The limit is no input a build records: its state is removed, so that it builds afresh.
+        let state = directory.file(".advocate")
+        try FileManager.default.removeItem(atPath: state)
+        var options = SiteFixture.options(directory)
+        options.sitemapURLsPerFile = 3
+        _ = try SiteBuilder.build(options)
+        let index = try directory.read("public/sitemap.xml")
+        let parts = (every.count + 2) / 3
+        #expect(index.contains("<sitemapindex") && locations(index) == (1...parts).map { "https://example.com/refer/sitemap-\($0).xml" }, "\(index)")
+        let listed = try (1...parts).flatMap { part in
+            let xml = try directory.read("public/sitemap-\(part).xml")
+            #expect(xml.contains("<urlset") && locations(xml).count <= 3)
+            return locations(xml)
+        }
+        #expect(listed == every)
+        #expect(try directory.read("public/robots.txt").contains("Sitemap: https://example.com/refer/sitemap.xml"))
+        // An edit makes the next build run; the parts it no longer plans are removed.
+        try directory.write("content/terms.md", try directory.read("content/terms.md") + "\nOne more line.\n")
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        #expect(try directory.read("public/sitemap.xml") == whole)
+        #expect(!directory.exists("public/sitemap-1.xml"))
+    }
+
     @Test func aBaseURLWithAPathPutsTheSiteBelowIt() throws {
         var site = fixtureWithReferrals()
         site.store.baseURL = "https://example.com/refer/"

@@ -28,7 +28,8 @@ public struct PageRenderer: Sendable {
             return html
         }
         switch spec {
-        case .sitemap: return Array(sitemap().utf8)
+        case .sitemap: return Array(Sitemap.document(site).utf8)
+        case .sitemapPart(let index): return Array(Sitemap.part(index, site: site).utf8)
         case .robots: return Array(robots().utf8)
         case .qrCode(let index): return pages.qrDocument(index)
         case .asset(let source, _):
@@ -57,7 +58,7 @@ public struct PageRenderer: Sendable {
         case .joined: ("joined", pages.joined())
         case .notFound: ("404", pages.notFound())
         case .leaderboard: ("leaderboard", pages.leaderboard())
-        case .sitemap, .robots, .qrCode, .asset: nil
+        case .sitemap, .sitemapPart, .robots, .qrCode, .asset: nil
         }
     }
 
@@ -81,24 +82,6 @@ public struct PageRenderer: Sendable {
     }
 
     /// Public pages only: no stats, analytics, messaging, thank-you or 404 page.
-    func sitemap() -> String {
-        var paths = ["/"]
-        if site.inputs.content.terms != nil { paths.append("/terms/") }
-        if site.inputs.content.faq != nil { paths.append("/faq/") }
-        if site.inputs.theme.hasJoinPages { paths.append("/join/") }
-        if !site.inputs.content.stories.isEmpty {
-            paths.append("/stories/")
-            paths.append(contentsOf: site.inputs.content.stories.map { "/stories/\($0.slug)/" })
-        }
-        if site.hasLeaderboard { paths.append("/leaderboard/") }
-        paths.append(contentsOf: site.referrers.map { SiteURLs.referrerPath($0.code) })
-        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
-        for path in paths {
-            xml += "  <url><loc>\(XMLText.escape(site.urls.absolute(path)))</loc></url>\n"
-        }
-        return xml + "</urlset>\n"
-    }
-
     /// Every page open to crawlers: the private ones say `noindex`, which a crawler kept out by a
     /// `Disallow` never reads, and a stats link posted somewhere could then be listed, its token
     /// in plain sight, as an address without a page (Google's documentation of robots.txt).

@@ -4,6 +4,8 @@
 /// rendered, so a site of 100,000 referrers never holds 200,000 contexts at once.
 public enum PageSpec: Sendable, Hashable {
     case home, terms, faq, stories, messaging, analytics, thanks, notFound, sitemap, robots, leaderboard
+    /// One file of a sitemap split in several (``Sitemap``), from 0.
+    case sitemapPart(Int)
     /// The join form and the "check your inbox" page after it (when the theme has join.mustache).
     case join, joined
     case story(Int)
@@ -30,7 +32,7 @@ public enum PageSpec: Sendable, Hashable {
         case .join: "join"
         case .joined: "joined"
         case .notFound: "404"
-        case .sitemap: "sitemap"
+        case .sitemap, .sitemapPart: "sitemap"
         case .robots: "robots"
         case .leaderboard: "leaderboard"
         case .qrCode: "qr-code"
@@ -50,6 +52,7 @@ public enum SitePlan {
             pages.append(contentsOf: site.inputs.content.stories.indices.map(PageSpec.story))
         }
         pages.append(contentsOf: [.messaging, .analytics, .thanks, .notFound, .sitemap, .robots])
+        pages.append(contentsOf: (0..<Sitemap.partCount(site)).map(PageSpec.sitemapPart))
         if site.hasLeaderboard { pages.append(.leaderboard) }
         if site.inputs.theme.hasJoinPages { pages.append(contentsOf: [.join, .joined]) }
         for index in site.referrers.indices {
@@ -90,6 +93,7 @@ public enum SitePlan {
         case .joined: "join/sent/index.html"
         case .notFound: "404.html"
         case .sitemap: "sitemap.xml"
+        case .sitemapPart(let index): Sitemap.partPath(index)
         case .robots: "robots.txt"
         case .leaderboard: "leaderboard/index.html"
         case .qrCode(let index): "r/\(site.referrers[index].code)/qr.svg"

@@ -7,6 +7,8 @@ public struct BuildOptions: Sendable {
     public var outputDirectory: String
     /// Figures as of the end of this UTC day; nil for the newest journal event.
     public var asOf: CalendarDay?
+    /// The most addresses one sitemap file lists (sitemaps.org's limit; tests set fewer).
+    var sitemapURLsPerFile = Sitemap.urlsPerFile
 
     /// `data` defaults to `<source>/content/data`, `output` to `<source>/public`.
     public init(source: String = ".", data: String? = nil, output: String? = nil, asOf: CalendarDay? = nil) {
