@@ -6,6 +6,11 @@ enum Sitemap {
 
     /// The paths of every public page, in the sitemap's order.
     static func paths(_ site: Site) -> [String] {
+        pagePaths(site) + site.referrers.map { SiteURLs.referrerPath($0.code) }
+    }
+
+    /// The paths of the public pages other than the referrers'.
+    private static func pagePaths(_ site: Site) -> [String] {
         var paths = ["/"]
         if site.inputs.content.terms != nil { paths.append("/terms/") }
         if site.inputs.content.faq != nil { paths.append("/faq/") }
@@ -15,14 +20,13 @@ enum Sitemap {
             paths.append(contentsOf: site.inputs.content.stories.map { "/stories/\($0.slug)/" })
         }
         if site.hasLeaderboard { paths.append("/leaderboard/") }
-        paths.append(contentsOf: site.referrers.map { SiteURLs.referrerPath($0.code) })
         return paths
     }
 
     /// How many `sitemap-N.xml` files the index lists: none when one sitemap holds every address.
     static func partCount(_ site: Site) -> Int {
         let perFile = site.inputs.options.sitemapURLsPerFile
-        let count = paths(site).count
+        let count = pagePaths(site).count + site.referrers.count
         return count <= perFile ? 0 : (count + perFile - 1) / perFile
     }
 
