@@ -70,6 +70,27 @@ import Testing
         }
     }
 
+    /// Without content/faq.md or terms.md, the starter theme links to neither page: every page's
+    /// menu and footer had linked to a page that was not built.
+    @Test func theStarterThemeLinksToNoPageThatIsNotBuilt() throws {
+        let directory = try TemporaryDirectory()
+        let site = directory.file("program")
+        _ = try Scaffold.create(in: site, name: "Acme", baseURL: "https://refer.acme.example", force: false, today: try #require(CalendarDay("2026-12-04")))
+        let withBoth = try SiteBuilder.build(BuildOptions(source: site))
+        #expect(try String(contentsOfFile: site + "/public/index.html", encoding: .utf8).contains(#"href="/faq/""#), "\(withBoth.asOf)")
+        try FileManager.default.removeItem(atPath: site + "/content/faq.md")
+        try FileManager.default.removeItem(atPath: site + "/content/terms.md")
+        _ = try SiteBuilder.build(BuildOptions(source: site))
+        let pages = try FileManager.default.subpathsOfDirectory(atPath: site + "/public").filter { $0.hasSuffix(".html") }
+        #expect(pages.count > 5)
+        for page in pages {
+            let html = try String(contentsOfFile: site + "/public/" + page, encoding: .utf8)
+            #expect(!html.contains(#"href="/faq/""#) && !html.contains(#"href="/terms/""#), "\(page)")
+        }
+        let found = SiteChecker.check(BuildOptions(source: site)).diagnostics
+        #expect(!found.contains { $0.message.contains("broken") }, "\(found)")
+    }
+
     /// program.json's `language` sets the pages' language and, for one written right to left, their direction.
     @Test func theProgramsLanguageSetsThePagesLanguageAndDirection() throws {
         let directory = try TemporaryDirectory()

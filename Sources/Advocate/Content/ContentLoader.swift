@@ -38,7 +38,7 @@ public enum ContentLoader {
             let full = Paths.join(contentDirectory, file)
             if page == nil, isMissing(full) {
                 diagnostics.warning(full, .start,
-                                    "\(file) is missing, so \(path) is not built and every link to it is broken; write it (`advocate init` makes one to start from)")
+                                    "\(file) is missing, so \(path) is not built (the starter theme leaves out its links; a theme of your own tests site.hasTerms and site.hasFAQ); write it (`advocate init` makes one to start from)")
             } else if let page, page.rendered.html.replacingOccurrences(of: "<!-- raw HTML omitted -->", with: "").allSatisfy(\.isWhitespace) {
                 // Its heading became the title, or it holds only comments: the page shows nothing below the title.
                 diagnostics.warning(full, .start, "\(file) has no text below its front matter and title, so \(path) is an empty page; write it")

@@ -98,6 +98,8 @@ struct PageContext {
             "endpoint": .text(program.endpoint),
             "requireConsent": .bool(program.requireConsent),
             "hasStories": .bool(!site.inputs.content.stories.isEmpty),
+            "hasTerms": .bool(site.inputs.content.terms != nil),
+            "hasFAQ": .bool(site.inputs.content.faq != nil),
             "hasLeaderboard": .bool(site.hasLeaderboard),
             "hasTiers": .bool(!program.tiers.isEmpty),
             "language": .text(program.language),

@@ -13,7 +13,7 @@ import Foundation
 ///
 /// A page's input digest covers everything it shows: every input but the journal and the
 /// Markdown that only its own pages show (program, roster, messaging, assets, templates, the
-/// advocate executable: ``InputDigests/referrerPages``), whether there are stories, the referrer,
+/// advocate executable: ``InputDigests/referrerPages``), whether there are stories, terms and an FAQ, the referrer,
 /// for the share page the offer running at the as-of, and for the stats page the as-of, their
 /// figures and referrals; a QR code's, its link and the executable. Any doubt means rendering
 /// (and comparing bytes).
@@ -154,10 +154,12 @@ extension Site {
     }
 
     /// What every share and stats page shows of the site: the inputs they share, and whether
-    /// there are stories (the menu's link; the stories themselves are not in `referrerPages`).
+    /// there are stories, terms and an FAQ (the menu's links; their Markdown is not in `referrerPages`).
     private func addPageInputs(_ digests: InputDigests, to digest: inout StableDigest) {
         digest.addNumber(Int64(bitPattern: digests.referrerPages))
         digest.add(inputs.content.stories.isEmpty ? "no stories" : "stories")
+        digest.add(inputs.content.terms == nil ? "no terms" : "terms")
+        digest.add(inputs.content.faq == nil ? "no faq" : "faq")
     }
 
     private func add(_ referrer: Referrer, to digest: inout StableDigest) {
