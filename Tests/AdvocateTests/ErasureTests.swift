@@ -201,6 +201,10 @@ import Testing
         _ = try SiteBuilder.build(SiteFixture.options(directory))
         let erased = try directory.read("public/r/ada/index.html")
         #expect(erased.contains("<title>This invitation has ended</title>") && erased.contains("<p>ended</p>") && !erased.contains("Erased"), "\(erased)")
+        // Search engines are told to drop it: noindex, and out of the sitemap.
+        #expect(erased.contains(#"<meta name="robots" content="noindex">"#), "\(erased)")
+        let sitemap = try directory.read("public/sitemap.xml")
+        #expect(!sitemap.contains("/r/ada/") && sitemap.contains("/r/bob/"), "\(sitemap)")
         let token = try #require(try StoreLoader.load(from: directory.file("content/data")).store.referrers.first?.statsToken)
         #expect(try directory.read("public/stats/\(token)/index.html").contains("<title>Your referrals</title>"))
         #expect(try directory.read("public/r/bob/index.html").contains("<h1>Bob Builder</h1>"))

@@ -243,11 +243,13 @@ struct PageContext {
         // Isolated in the title and description, plain text where no <bdi> can.
         let firstName = NameIsolation.isolated(PersonName.firstName(referrer.shownName))
         // An erased referrer's page stays at its address, shared already, and says the
-        // invitation has ended rather than "Erased invites you".
+        // invitation has ended rather than "Erased invites you"; search engines are told to
+        // drop it (noindex, and the sitemap leaves it out).
         let hasLeft = referrer.isErased
         var context = common(.referrer(index), title: hasLeft ? "This invitation has ended" : "\(firstName) invites you to \(program.name)",
                              description: hasLeft ? "This invitation has ended."
-                                : site.friendRewardNow.map { "Get \($0) with \(firstName)'s invitation." } ?? "\(firstName) invites you to \(program.name).", path: path)
+                                : site.friendRewardNow.map { "Get \($0) with \(firstName)'s invitation." } ?? "\(firstName) invites you to \(program.name).", path: path,
+                             noindex: hasLeft)
         context["referrer"] = referrerValues(referrer)
         context["link"] = .text(site.urls.referrerLink(referrer.code))
         let qr = qrValues(referrer)

@@ -4,9 +4,10 @@
 enum Sitemap {
     static let urlsPerFile = 50_000
 
-    /// The paths of every public page, in the sitemap's order.
+    /// The paths of every public page, in the sitemap's order: not an erased referrer's, whose
+    /// page only says that the invitation has ended.
     static func paths(_ site: Site) -> [String] {
-        pagePaths(site) + site.referrers.map { SiteURLs.referrerPath($0.code) }
+        pagePaths(site) + site.referrers.filter { !$0.isErased }.map { SiteURLs.referrerPath($0.code) }
     }
 
     /// The paths of the public pages other than the referrers'.
@@ -26,7 +27,7 @@ enum Sitemap {
     /// How many `sitemap-N.xml` files the index lists: none when one sitemap holds every address.
     static func partCount(_ site: Site) -> Int {
         let perFile = site.inputs.options.sitemapURLsPerFile
-        let count = pagePaths(site).count + site.referrers.count
+        let count = pagePaths(site).count + site.referrers.count { !$0.isErased }
         return count <= perFile ? 0 : (count + perFile - 1) / perFile
     }
 
