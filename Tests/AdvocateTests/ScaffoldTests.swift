@@ -46,7 +46,9 @@ import Testing
         try directory.write("program/content/messaging/linked.md", "---\ntitle: Linked\nchannel: email\nsubject: Hi\n---\nJoin at [{{link}}]({{link}}).\n")
         let found = SiteChecker.check(BuildOptions(source: site)).diagnostics
         #expect(!found.contains { $0.severity == .error }, "\(found)")
-        _ = try SiteBuilder.build(BuildOptions(source: site))
+        let report = try SiteBuilder.build(BuildOptions(source: site))
+        // Nothing dates its figures: the summary says so, not "as of 1970-01-01".
+        #expect(report.summary.hasPrefix("no referrals yet\n"), "\(report.summary)")
         let messaging = try String(contentsOfFile: site + "/public/messaging/index.html", encoding: .utf8)
         #expect(messaging.contains("Sample link: <span dir=\"ltr\">https://refer.acme.example/r/sample/</span> (made up: the program has no referrer yet)."), "\(messaging)")
     }

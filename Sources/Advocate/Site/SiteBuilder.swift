@@ -54,7 +54,8 @@ public struct BuildReport: Sendable {
 
     /// A short table in the manner of Hugo's build summary.
     public var summary: String {
-        var lines = ["as of \(asOf.iso8601)"]
+        // A program with no event and no joined day has nothing to date its figures by.
+        var lines = [asOf == AsOf.nothingYet ? "no referrals yet" : "as of \(asOf.iso8601)"]
         let width = max(10, filesByKind.map(\.kind.count).max() ?? 0)
         func grouped(_ number: Int) -> String { Formatting.grouped(Int64(number)) }
         for (kind, count) in filesByKind {
