@@ -121,14 +121,14 @@ enum JournalReader {
             return (location, "the journal's lines end in a CR alone (old Mac line ends); each event is a line ending in LF: convert it with tr "
                     + "and put the result in its place (tr '\\r' '\\n' < \(name) > \(name).new && mv \(name).new \(name))")
         }
-        let convert = "convert it with jq and put the result in its place (jq -c %@ \(name) > \(name).new && mv \(name).new \(name))"
+        let convert = { (filter: String) in "convert it with jq and put the result in its place (jq -c \(filter) \(name) > \(name).new && mv \(name).new \(name))" }
         if bytes[index] == UInt8(ascii: "[") {
-            return (location, "the journal is a JSON array; it is one event object a line (JSON Lines): " + convert.replacingOccurrences(of: "%@", with: "'.[]'"))
+            return (location, "the journal is a JSON array; it is one event object a line (JSON Lines): " + convert("'.[]'"))
         }
         // An object's opening brace alone on its line, with more lines after it.
         let restOfLine = bytes[(index + 1)...].prefix { $0 != 0x0A }
         if bytes[index] == UInt8(ascii: "{"), restOfLine.allSatisfy({ [0x20, 0x09, 0x0D].contains($0) }), index + 1 + restOfLine.count < bytes.count {
-            return (location, "the journal's events are spread over several lines (pretty-printed); each is one JSON object on one line: " + convert.replacingOccurrences(of: "%@", with: "."))
+            return (location, "the journal's events are spread over several lines (pretty-printed); each is one JSON object on one line: " + convert("."))
         }
         return nil
     }
