@@ -93,6 +93,19 @@ import Testing
         #expect(!found.contains { $0.message.contains("broken") }, "\(found)")
     }
 
+    /// The optional page templates may be removed (docs/theme.md): the layout's test for their
+    /// page (`page.is.leaderboard`) is no unknown value then.
+    @Test func theStarterThemeChecksCleanWithoutItsOptionalPages() throws {
+        let directory = try TemporaryDirectory()
+        let site = directory.file("program")
+        _ = try Scaffold.create(in: site, name: "Acme", baseURL: "https://refer.acme.example", force: false, today: try #require(CalendarDay("2026-12-04")))
+        for optional in ["leaderboard", "join", "joined"] {
+            try FileManager.default.removeItem(atPath: site + "/templates/\(optional).mustache")
+        }
+        let found = SiteChecker.check(BuildOptions(source: site)).diagnostics
+        #expect(!found.contains { $0.message.contains("is not a value any page provides") }, "\(found)")
+    }
+
     /// program.json's `language` sets the pages' language and, for one written right to left, their direction.
     @Test func theProgramsLanguageSetsThePagesLanguageAndDirection() throws {
         let directory = try TemporaryDirectory()

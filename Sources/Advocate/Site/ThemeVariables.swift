@@ -52,9 +52,14 @@ enum ThemeVariables {
         return samples
     }
 
-    /// Every key of the `samples`' contexts, and the optional ones.
+    /// Every page kind, as `page.is` names them: a layout tests for a page the site may not
+    /// build (`page.is.leaderboard` on a theme without leaderboard.mustache).
+    static let pageKinds: Set<String> = ["home", "terms", "faq", "stories", "story", "messaging", "referrer", "stats", "analytics",
+                                         "thanks", "join", "joined", "404", "leaderboard"]
+
+    /// Every key of the `samples`' contexts, the optional ones and the page kinds.
     static func known(_ samples: [String: [TemplateObject]]) -> Set<String> {
-        var keys = optionalKeys.union(listItemKeys)
+        var keys = optionalKeys.union(listItemKeys).union(pageKinds)
         for sample in samples.values.joined() { collect(.object(sample), into: &keys) }
         return keys
     }
