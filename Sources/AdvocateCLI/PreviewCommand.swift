@@ -63,6 +63,12 @@ struct PreviewCommand: ParsableCommand {
                 }) {
                     throw ExitCode.failure
                 }
+                // A path written from the site folder (`content/messaging/sms.md` with --source site).
+                let fromSite = URL(fileURLWithPath: Paths.join(inputs.options.sourceDirectory, file)).standardizedFileURL.path
+                if let meant = templates.first(where: { URL(fileURLWithPath: $0.file).standardizedFileURL.path == fromSite }) {
+                    StandardError.write("error: \(file) is not a file here: a path is read from the current folder; give \(Paths.join(inputs.options.sourceDirectory, file)) or the template's name, \(meant.name)")
+                    throw ExitCode.failure
+                }
                 StandardError.write("error: \(file) is not a messaging template of this site (they live in \(Paths.join(inputs.options.contentDirectory, "messaging"))/: "
                     + templates.map(\.name).joined(separator: ", ") + ")")
                 throw ExitCode.failure

@@ -120,7 +120,7 @@ struct ImportCommand: ParsableCommand {
 
                 Examples:
                   advocate import statuses crm-export.csv
-                  advocate import statuses last-year.csv --no-emails   # a backlog: no email about each old change
+                  advocate import statuses backlog.csv --no-emails   # old changes: no emails
                   crm-export-tool | advocate import statuses -
                 """)
 

@@ -104,6 +104,11 @@ import Testing
         let wrong = try CLIRunner.run(["preview", "smss"])
         #expect(wrong.status == 1)
         #expect(wrong.stderr.contains("smss is not a messaging template of this site") && wrong.stderr.contains("email, linkedin,"))
+        // A path written from the site folder, run from outside it: said what to write instead.
+        let site = CLIRunner.packageRoot.lastPathComponent
+        let outside = try CLIRunner.run(["preview", "content/messaging/sms.md", "--source", site], in: CLIRunner.packageRoot.deletingLastPathComponent())
+        #expect(outside.status == 1 && outside.stderr.contains("error: content/messaging/sms.md is not a file here: a path is read from the current folder; give \(site)/content/messaging/sms.md or the template's name, sms"),
+                "\(outside.stderr)")
         #expect(try CLIRunner.run(["preview", "sms", "--all"]).status == 64)
     }
 
