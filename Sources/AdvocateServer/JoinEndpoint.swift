@@ -33,8 +33,9 @@ struct JoinEndpoint: Sendable {
             }
         }
         let email = StoreRules.normalizedEmail(submission.email)
-        let isLimited = !submission.isBot && StoreRules.isPlausibleEmail(email)
-        if isLimited, let wait = emailLimiter.take("join:" + email) {
+        let isLimitable = StoreRules.isPlausibleEmail(email)
+        let isLimited = !submission.isBot && isLimitable
+        if isLimitable, let wait = emailLimiter.take("join:" + email, charging: isLimited) {
             guard kind == .form else { return intake.tooManyRequests(kind, retryAfter: wait) }
             return FormIntake.retry(await formPage(submission, errors: ["form": "Too many requests; please try again later."], status: .tooManyRequests), after: wait)
         }

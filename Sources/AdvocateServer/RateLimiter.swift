@@ -6,6 +6,8 @@ final class RateLimiter: @unchecked Sendable {
     private struct Bucket {
         var tokens: Double
         var updated: ContinuousClock.Instant
+        /// When a take was last refused: a client at its limit that keeps asking.
+        var refused: ContinuousClock.Instant?
     }
 
     private let capacity: Double
@@ -36,8 +38,17 @@ final class RateLimiter: @unchecked Sendable {
                 if buckets.count > maximumKeys { forgetFullBuckets(now) }
                 return nil
             }
+            bucket.refused = now
             return wait(forTokens: bucket.tokens)
         }
+    }
+
+    /// ``take(_:at:)`` for a request that counts; for one that does not (a filled honeypot: a
+    /// bot must not use up a referrer's hour), what it would answer, without taking a token, so
+    /// that the bot is answered 429 where a person would be (a success there tells it that its
+    /// honeypot was seen).
+    func take(_ key: String, charging: Bool) -> Int? {
+        charging ? take(key) : peek(key)
     }
 
     /// What ``take(_:at:)`` would answer for `key` at `now`, without taking a token.
@@ -58,15 +69,22 @@ final class RateLimiter: @unchecked Sendable {
     /// Forgets the buckets full again by `now`, which hold nothing a new one would not: past
     /// `maximumKeys` (a flood of forged addresses) every bucket had been forgotten, also those
     /// of clients at their limit. Should most still be in use (a flood faster than the refill),
-    /// half are kept: those nearest their limit, the most recently used first among equals (a
-    /// client at its limit that keeps asking).
+    /// half are kept: those refused most recently first (a client at its limit that keeps
+    /// asking: its tokens grow back between refusals, so a flood of new keys has fewer), then
+    /// those nearest their limit.
     private func forgetFullBuckets(_ now: ContinuousClock.Instant) {
         let inUse = buckets.compactMap { key, bucket -> (key: String, bucket: Bucket, tokens: Double)? in
             let tokens = tokens(of: bucket, at: now)
             return tokens < capacity ? (key, bucket, tokens) : nil
         }
-        let kept = inUse.count <= maximumKeys / 2 ? inUse[...]
-            : inUse.sorted { $0.tokens != $1.tokens ? $0.tokens < $1.tokens : $0.bucket.updated > $1.bucket.updated }.prefix(maximumKeys / 2)
+        let kept = inUse.count <= maximumKeys / 2 ? inUse[...] : inUse.sorted { a, b in
+            switch (a.bucket.refused, b.bucket.refused) {
+            case let (left?, right?) where left != right: left > right
+            case (.some, nil): true
+            case (nil, .some): false
+            default: a.tokens < b.tokens
+            }
+        }.prefix(maximumKeys / 2)
         buckets = Dictionary(uniqueKeysWithValues: kept.map { ($0.key, $0.bucket) })
     }
 

@@ -42,12 +42,9 @@ struct ReferralEndpoint: Sendable {
         // The per-code budget counts what could be recorded: a refusal that records nothing
         // (a friend's typo, an unknown code, a full disk) gives its token back, while a friend
         // already referred (409) keeps it, so asking who was referred stays as slow as before.
-        let isLimited = !submission.isBot && StoreRules.isValidCode(submission.referrer)
-        // A bot is not charged (it could use up a referrer's hour) but is answered 429 where a
-        // person would be: a 201 there told it that its filled honeypot had been seen.
-        let wait = isLimited ? codeLimiter.take(submission.referrer)
-            : StoreRules.isValidCode(submission.referrer) ? codeLimiter.peek(submission.referrer) : nil
-        if let wait {
+        let isLimitable = StoreRules.isValidCode(submission.referrer)
+        let isLimited = !submission.isBot && isLimitable
+        if isLimitable, let wait = codeLimiter.take(submission.referrer, charging: isLimited) {
             let title = "Too many referrals; please try again later"
             guard kind == .form else { return intake.tooManyRequests(kind, retryAfter: wait, title: title) }
             return FormIntake.retry(await formPage(submission, errors: ["form": title + "."], status: .tooManyRequests), after: wait)

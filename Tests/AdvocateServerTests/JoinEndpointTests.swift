@@ -153,6 +153,11 @@ import Testing
             let limitedPage = String(buffer: limitedForm.body)
             #expect(limitedForm.headers[.contentType]?.hasPrefix("text/html") == true && limitedPage.contains("Too many requests; please try again later."))
             #expect(limitedPage.contains(#"value="Repeat Again""#) && limitedPage.contains(#"value="repeat@example.net""#))
+            // A filled honeypot is answered as a person is there, without using the email's budget.
+            let botOverLimit = try await client.postJoinJSON(#"{"name":"Repeat","email":"repeat@example.net","consent":true,"website":"x"}"#)
+            #expect(botOverLimit.status == .tooManyRequests && botOverLimit.headers[.retryAfter] != nil)
+            let botFormOverLimit = try await client.postJoinForm("name=Repeat&email=repeat%40example.net&consent=on&website=x")
+            #expect(botFormOverLimit.status == .tooManyRequests)
         }
         let added = try fixture.journal().dropFirst(journalBefore.count)
         #expect(added.split(separator: "\n").count == 1)

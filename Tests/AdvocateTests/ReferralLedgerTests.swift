@@ -92,6 +92,8 @@ import Testing
         ("Jo jo@localhost", "Please enter your name, not a web or email address."),
         ("Jo jo@mail.c", "Please enter your name, not a web or email address."),
         ("jdoe (at) example (dot) com", "Please enter your name, not a web or email address."),
+        ("Jo jdoe\u{200B}@corp", "Please enter your name, not a web or email address."),
+        ("Jo ｊｄｏｅ＠ｃｏｒｐ", "Please enter your name, not a web or email address."),
         ("Grace 203.0.113.7", "Please enter your name, not a web or email address."),
         ("Grace evil.co.uk", "Please enter your name, not a web or email address."),
         ("Grace bit.ly", "Please enter your name, not a web or email address."),

@@ -43,7 +43,7 @@ import Testing
         site.store.referrers[0].email = "ada@example"
         let directory = try site.write()
         let found = try Self.check(directory).filter { $0.message.contains("not an address a mail command can send to") }
-        #expect(found.map(\.message) == [#"referrer "ada": email "ada@example" is not an address a mail command can send to (one @, a dotted domain, no spaces); they get no email until it is corrected"#], "\(found)")
+        #expect(found.map(\.message) == [#"referrer "ada": email "ada@example" is not an address a mail command can send to (plain ASCII before its @, one @, a dotted domain, no spaces); they get no email until it is corrected"#], "\(found)")
         #expect(found.first?.file.hasSuffix("referrers.json") == true && found.first?.line == 2)
     }
 

@@ -35,8 +35,9 @@ enum WebAddressInName {
     static func isFound(in name: String) -> Bool {
         // Also an address spelt over several words ("jdoe (at) example (dot) com"), which pages
         // would show without it.
-        if PersonName.withoutAddresses(name) != name { return true }
-        let lowered = plainText(name).lowercased()
+        let plain = plainText(name)
+        if PersonName.withoutAddresses(plain) != plain { return true }
+        let lowered = plain.lowercased()
         if lowered.contains("://") || lowered.contains("www.") { return true }
         return lowered.split(whereSeparator: \.isWhitespace).contains(where: holdsAddress)
     }

@@ -113,8 +113,10 @@ public struct EmailMessage: Sendable, Equatable {
         return StoreRules.withASCIIDomain(trimmed)
     }
 
+    /// What an address a mail command takes is, for a warning about one that is not.
+    static let deliverableRule = "plain ASCII before its @, one @, a dotted domain, no spaces"
     /// Why an email was not addressed, for a log or a warning.
-    public static let unaddressable = "its recipient's address is not one a mail command can send to (one @, a dotted domain, no spaces)"
+    public static let unaddressable = "its recipient's address is not one a mail command can send to (\(deliverableRule))"
 
     /// Control characters (CR and LF among them) become spaces; runs of spaces collapse.
     static func headerSafe(_ text: String) -> String {

@@ -202,7 +202,7 @@ public enum SiteChecker {
     static func checkReferrersAddresses(_ store: Store, diagnostics: inout DiagnosticList) {
         for referrer in store.referrers where EmailMessage.deliverable(referrer.email) == nil {
             diagnostics.warning(referrer.origin.file, referrer.origin.location,
-                                "referrer \"\(referrer.code)\": email \"\(referrer.email)\" is not an address a mail command can send to (one @, a dotted domain, no spaces); they get no email until it is corrected")
+                                "referrer \"\(referrer.code)\": email \"\(referrer.email)\" is not an address a mail command can send to (\(EmailMessage.deliverableRule)); they get no email until it is corrected")
         }
     }
 
