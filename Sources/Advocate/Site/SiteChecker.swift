@@ -209,9 +209,10 @@ public enum SiteChecker {
     static func checkStoreDates(_ inputs: SiteInputs, now: Instant, diagnostics: inout DiagnosticList) {
         let journal = inputs.store.journal, offsets = inputs.loaded.journalRead.offsets
         guard let newest = journal.indices.max(by: { journal[$0].at < journal[$1].at }) else {
-            if let referrer = inputs.store.referrers.filter({ $0.joined.map { now.day < $0 } ?? false }).max(by: { $0.joined! < $1.joined! }) {
+            let joinedAhead = inputs.store.referrers.compactMap { referrer in referrer.joined.flatMap { now.day < $0 ? (referrer, day: $0) : nil } }
+            if let (referrer, joined) = joinedAhead.max(by: { $0.day < $1.day }) {
                 diagnostics.warning(referrer.origin.file, referrer.origin.location,
-                                    "referrer \"\(referrer.code)\": field 'joined' is \(referrer.joined!.iso8601), after today (\(now.day.iso8601)): with no journal event yet, "
+                                    "referrer \"\(referrer.code)\": field 'joined' is \(joined.iso8601), after today (\(now.day.iso8601)): with no journal event yet, "
                                     + "the figures are as of that day's end, a forecast; correct the date")
             }
             return

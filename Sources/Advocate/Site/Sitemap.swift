@@ -7,7 +7,12 @@ enum Sitemap {
     /// The paths of every public page, in the sitemap's order: not an erased referrer's, whose
     /// page only says that the invitation has ended.
     static func paths(_ site: Site) -> [String] {
-        pagePaths(site) + site.referrers.filter { !$0.isErased }.map { SiteURLs.referrerPath($0.code) }
+        pagePaths(site) + listedReferrers(site).map { SiteURLs.referrerPath($0.code) }
+    }
+
+    /// The referrers whose share pages are listed: not those erased.
+    private static func listedReferrers(_ site: Site) -> [Referrer] {
+        site.referrers.filter { !$0.isErased }
     }
 
     /// The paths of the public pages other than the referrers'.
@@ -27,7 +32,7 @@ enum Sitemap {
     /// How many `sitemap-N.xml` files the index lists: none when one sitemap holds every address.
     static func partCount(_ site: Site) -> Int {
         let perFile = site.inputs.options.sitemapURLsPerFile
-        let count = pagePaths(site).count + site.referrers.count { !$0.isErased }
+        let count = pagePaths(site).count + listedReferrers(site).count
         return count <= perFile ? 0 : (count + perFile - 1) / perFile
     }
 
@@ -47,11 +52,13 @@ enum Sitemap {
         return xml + "</sitemapindex>\n"
     }
 
-    /// Part `index` of the addresses.
+    /// Part `index` of the addresses, made without the other parts' (100,000 strings each a build).
     static func part(_ index: Int, site: Site) -> String {
         let perFile = site.inputs.options.sitemapURLsPerFile
-        let paths = paths(site)
-        return urlset(paths[min(paths.count, index * perFile)..<min(paths.count, (index + 1) * perFile)], site: site)
+        let pages = pagePaths(site)
+        let referrers = listedReferrers(site)
+        let range = min(index * perFile, pages.count + referrers.count)..<min((index + 1) * perFile, pages.count + referrers.count)
+        return urlset(range.map { $0 < pages.count ? pages[$0] : SiteURLs.referrerPath(referrers[$0 - pages.count].code) }[...], site: site)
     }
 
     private static func urlset(_ paths: ArraySlice<String>, site: Site) -> String {

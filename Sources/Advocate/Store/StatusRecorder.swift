@@ -113,7 +113,7 @@ public enum StatusRecorder {
             }
             // A reason is a few words for people and CRMs: a line break or another control
             // character in it (pasted, or `$'…\n'`) would split it in exports and logs.
-            if let reason = update.reason, StoreRules.hasControlCharacters(reason) || reason.unicodeScalars.contains(where: { $0 == "\u{2028}" || $0 == "\u{2029}" }) {
+            if let reason = update.reason, !StoreRules.isOneLineWithoutControls(reason) {
                 problems.append((index, "reason holds a line break or another control character; write it on one line"))
                 continue
             }
