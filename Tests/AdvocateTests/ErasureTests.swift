@@ -67,6 +67,27 @@ import Testing
         #expect(!directory.exists("volume/referrals.jsonl.tmp-777"))
     }
 
+    /// Files replaced together: when one cannot be (here a folder stands in its place), those
+    /// already replaced are put back and no copy is left beside them.
+    @Test func filesReplacedTogetherAreAllKeptWhenOneFails() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("a.json", "old a\n")
+        try directory.write("in-the-way/file", "x")
+        #expect(throws: AtomicFile.Failure.self) {
+            try AtomicFile.replaceTogether([(directory.file("a.json"), Array("new a\n".utf8)), (directory.file("new.log"), Array("new\n".utf8)),
+                                            (directory.file("in-the-way"), Array("z".utf8))])
+        }
+        #expect(try directory.read("a.json") == "old a\n")
+        #expect(!directory.exists("new.log"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["a.json", "in-the-way"])
+
+        try AtomicFile.replaceTogether([(directory.file("a.json"), Array("new a\n".utf8)), (directory.file("new.log"), Array("new\n".utf8))])
+        #expect(try directory.read("a.json") == "new a\n" && directory.read("new.log") == "new\n")
+        // The copy a killed `forget` kept of an old file goes with the lock's next taker.
+        try directory.write("content/data/referrals.jsonl.tmp-4242-old", "grace@example.org\n")
+        #expect(AtomicFile.removeLeftovers(of: ["referrals.jsonl"], in: directory.file("content/data")) == 1)
+    }
+
     /// A log of erasures behind a link to nowhere (a volume not mounted) or a folder in its place
     /// is named before anything is erased, not replaced by a file holding this one entry.
     @Test func aLogOfErasuresBehindALinkToNowhereStopsTheErasure() throws {

@@ -31,4 +31,26 @@ import Testing
         }
         #expect(try directory.read("referrers.json") == "[]\n")
     }
+
+    /// A journal made append-only (a hardening step) cannot be replaced: `forget` leaves the
+    /// roster as it was too, not the person erased in one file and counted anew in the other.
+    @Test(.enabled(if: geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/chattr")))
+    func forgetChangesNoFileWhenTheJournalCannotBeReplaced() throws {
+        var fixture = StoreFixture()
+        fixture.refer("ada", friend: "Ada Herself", email: "ada@example.com", at: "2026-03-01T09:00:00Z")
+        let directory = try TemporaryDirectory()
+        try fixture.write(to: directory)
+        let data = directory.file("content/data")
+        let journal = directory.file("content/data/referrals.jsonl")
+        let before = try ["referrers.json", "referrals.jsonl"].map { try directory.read("content/data/\($0)") }
+        guard chattr("+a", journal) else { return }
+        defer { _ = chattr("-a", journal) }
+        #expect {
+            try Erasure.forget(email: "ada@example.com", dataDirectory: data, now: .now)
+        } throws: { "\($0)".contains("referrals.jsonl") && "\($0)".hasSuffix("nothing was erased") }
+        #expect(try ["referrers.json", "referrals.jsonl"].map { try directory.read("content/data/\($0)") } == before)
+        #expect(!directory.exists("content/data/erasures.log"))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: data).filter { $0.contains(".tmp-") }
+        #expect(leftovers.isEmpty, "\(leftovers)")
+    }
 }

@@ -10,7 +10,8 @@ import Foundation
 /// `erasures.log` records that an erasure happened, never whom it concerned. Emails in the
 /// outbox (waiting, kept in `sent/` or given up on in `failed/`) addressed to the person, naming
 /// their address or about one of their referrals are deleted, and so are torn journal lines set
-/// aside that name them. referrers.json keeps its formatting: only the values change.
+/// aside that name them, before the store's files are replaced together (``AtomicFile/replaceTogether(_:)``).
+/// referrers.json keeps its formatting: only the values change.
 public enum Erasure {
     public struct Report: Sendable, Equatable {
         public var referrals: Int
@@ -64,6 +65,9 @@ public enum Erasure {
         var report = Report(referrals: 0, referrers: 0)
 
         var erased = Erased()
+        // Every file is made first and replaced together at the end: a full disk or a file that
+        // cannot be replaced leaves the store as it was, not erased in one file and not the other.
+        var replaced: [(path: String, bytes: [UInt8])] = []
         let referrersFile = Paths.join(dataDirectory, StoreFiles.referrers)
         if let data = FileManager.default.contents(atPath: referrersFile) {
             let bytes = [UInt8](data)
@@ -73,7 +77,7 @@ public enum Erasure {
                 if !matching.isEmpty {
                     report.referrers += matching.count
                     erased.note(matching)
-                    try AtomicFile.write(replacingValues(of: matching, in: bytes, skipping: bom, placeholder: placeholder), to: referrersFile, followingLinks: true)
+                    replaced.append((referrersFile, replacingValues(of: matching, in: bytes, skipping: bom, placeholder: placeholder)))
                 }
             }
         }
@@ -101,16 +105,27 @@ public enum Erasure {
                 }
                 output.append(0x0A)
             }
-            if changed { try AtomicFile.write(output, to: journalFile, followingLinks: true) }
+            if changed { replaced.append((journalFile, output)) }
             // An erased referrer's referrals: the friends' emails about them name the referrer.
             erased.referralIDs.formUnion(referralsByCode.filter { erased.codes.contains($0.code) }.map(\.id))
         }
-        report.setAsideLines = try removeSetAsideLines(dataDirectory: dataDirectory, naming: erased, target: target)
-        if let outbox { report.emails = try deleteEmails(in: outbox, about: erased, target: target) }
+        // What names the person outside the store goes before the store changes: when it cannot,
+        // the person is still in the store, and the same command again finds everything.
+        do {
+            report.setAsideLines = try removeSetAsideLines(dataDirectory: dataDirectory, naming: erased, target: target)
+            if let outbox { report.emails = try deleteEmails(in: outbox, about: erased, target: target) }
+        } catch {
+            throw AtomicFile.Failure(description: "\(error); the store was not changed, run the same command again once that is mended")
+        }
 
         let entry = JSONOutput.object([("at", .string(now.iso8601)), ("referrals", .number(Double(report.referrals))),
                                        ("referrers", .number(Double(report.referrers)))]).serialized() + "\n"
-        try AtomicFile.write([UInt8](existingLog) + Array(entry.utf8), to: log, followingLinks: true)
+        replaced.append((log, [UInt8](existingLog) + Array(entry.utf8)))
+        do {
+            try AtomicFile.replaceTogether(replaced)
+        } catch {
+            throw AtomicFile.Failure(description: "\(error); nothing was erased")
+        }
         _ = lock
         return report
     }

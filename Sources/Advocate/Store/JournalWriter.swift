@@ -137,7 +137,7 @@ public final class JournalWriter: @unchecked Sendable {
         let pid = Array("\(ProcessInfo.processInfo.processIdentifier)\n".utf8)
         _ = ftruncate(lockDescriptor, 0)
         _ = pwrite(lockDescriptor, pid, pid.count, 0)
-        AtomicFile.removeLeftovers(of: [StoreFiles.journal, StoreFiles.referrers], in: dataDirectory)
+        AtomicFile.removeLeftovers(of: [StoreFiles.journal, StoreFiles.referrers, Erasure.logFile], in: dataDirectory)
         // Appending through a link to nowhere would start a new, empty journal at its target
         // (a volume not mounted yet), and every earlier friend would count as new.
         if let problem = brokenLinkProblem(path, kind: "journal") {

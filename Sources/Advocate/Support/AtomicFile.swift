@@ -25,6 +25,48 @@ public enum AtomicFile {
         syncFolder((path as NSString).deletingLastPathComponent)
     }
 
+    /// Replaces several files as one change, where a failure leaves every one as it was: all are
+    /// written and flushed beside their targets before any is renamed (a full disk fails there),
+    /// and each old file is kept under a second name (a hard link) until the last rename, so
+    /// one that cannot be renamed (an append-only or immutable file) has the earlier ones put
+    /// back. A kill between two renames leaves some replaced; the kept copies are removed by
+    /// ``removeLeftovers(of:in:)`` under the lock.
+    public static func replaceTogether(_ files: [(path: String, bytes: [UInt8])]) throws(Failure) {
+        let files = files.map { (path: linkTarget(of: $0.path), bytes: $0.bytes) }
+        var temporaries: [String] = []
+        var kept: [(path: String, copy: String?)] = []
+        func undo() {
+            for temporary in temporaries { unlink(temporary) }
+            for (path, copy) in kept.reversed() {
+                if let copy { rename(copy, path) } else { unlink(path) }
+            }
+        }
+        for (path, bytes) in files {
+            var status = stat()
+            do throws(Failure) {
+                temporaries.append(try writeTemporary(bytes, for: path, flush: true, replacing: stat(path, &status) == 0 ? status : nil))
+            } catch {
+                undo()
+                throw error
+            }
+        }
+        for ((path, _), temporary) in zip(files, temporaries) {
+            let copy = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)-old"
+            unlink(copy)
+            let exists = fileType(path, followingLinks: false) != nil
+            if exists && link(path, copy) != 0 || rename(temporary, path) != 0 {
+                let code = errno
+                if exists { unlink(copy) }
+                undo()
+                throw Failure(description: "cannot replace \(path): \(systemMessage(code))\(accessAdvice(code, for: path))")
+            }
+            temporaries.removeAll { $0 == temporary }
+            kept.append((path, exists ? copy : nil))
+        }
+        for (_, copy) in kept { if let copy { unlink(copy) } }
+        for folder in Set(files.map { ($0.path as NSString).deletingLastPathComponent }) { syncFolder(folder) }
+    }
+
     /// Writes several files with one flush to disk for all of them (syncfs(2), where the system
     /// has it) instead of an fsync each: the server's emails under a burst of referrals, where a
     /// batch of 256 took 91 to 151 ms file by file and 12 to 16 ms with one syncfs
@@ -82,7 +124,9 @@ public enum AtomicFile {
         for (place, written) in places {
             for entry in (try? FileManager.default.contentsOfDirectory(atPath: place)) ?? [] {
                 guard let name = written.first(where: { entry.hasPrefix($0 + ".tmp-") }) else { continue }
-                let suffix = entry.dropFirst(name.count + ".tmp-".count)
+                // `.tmp-4242`, or `.tmp-4242-old`, an old file kept while several are replaced together.
+                var suffix = entry.dropFirst(name.count + ".tmp-".count)
+                if suffix.hasSuffix("-old") { suffix = suffix.dropLast(4) }
                 guard !suffix.isEmpty, suffix.allSatisfy({ ("0"..."9").contains($0) }), unlink(Paths.join(place, entry)) == 0 else { continue }
                 removed += 1
             }
