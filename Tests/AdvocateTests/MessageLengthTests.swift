@@ -35,9 +35,27 @@ import Testing
         ("1\u{FE0F}", 3),
         ("日本", 4),
         ("a\nb", 3),
+        // A bare name under a country's domain is text without a path, a port or a query with
+        // no path is not the link's, and a label over 63 characters is no host's.
+        ("Order at acme.de or acme.io or bit.ly today", 43), ("ACME.IO", 7), ("acme.io/x", 23), ("www.acme.io", 23),
+        ("Get 20% off at shop.acme.co or acme.co.uk, try acme.me", 78), ("acme.com:80", 26), ("acme.com?x=1", 27),
+        (String(repeating: "x", count: 64) + ".com", 68), ("https://" + String(repeating: "x", count: 64) + ".com/x", 78),
+        // After the host only a port, a path or a query; each ends where twitter-text's patterns do.
+        ("Check https://acme.com's offer", 37), ("https://acme.com!foo", 27), ("https://acme.com:8080x", 24),
+        ("See https://acme.com/?q=a+ now", 32), ("https://acme.com/a?q=(x)", 24), ("https://acme.com/é?q=é", 24),
+        ("https://acme.com/a.?q=1", 28), ("https://acme.com/(a", 25), ("https://acme.com/a)b", 25),
+        ("https://acme.com/a((b))c", 23), ("https://acme.com/a(((b)))c", 31), ("https://acme..com/x", 19), ("https://acme.com..", 25),
+        ("acme.com/@user/", 23), ("https://acme.com/x?", 24), ("https://acme.com/Привет", 23), ("https://acme.com/a–b", 23),
     ])
     func xWeighsTextAsTwitterTextDoes(text: String, weight: Int) {
         #expect(MessageLength.measure(text, channel: .x).count == weight)
+    }
+
+    /// `.co` and `.tv` names are links without a path (twitter-text's JavaScript, the reference;
+    /// the Python port lacks this rule).
+    @Test func aBareNameUnderCoOrTVIsALink() {
+        #expect(MessageLength.measure("acme.co", channel: .x).count == 23)
+        #expect(MessageLength.measure("x acme.tv y", channel: .x).count == 27)
     }
 
     /// A link with its scheme counts 23 whatever its host: the bundled example's
@@ -55,6 +73,9 @@ import Testing
         // A right-to-left name's isolation marks, which the build adds, are not named: its letter is.
         #expect(MessageLength.measure("Hi \u{2068}محمد\u{2069}", channel: .sms).summary == "1 segment · UCS-2 (م U+0645 is not in GSM-7) · 9 characters")
         #expect(MessageLength.measure("Hi €", channel: .sms).summary == "1 segment · GSM-7 · 5 characters")
+        // Replacing the first would not do when another has no GSM-7 form: that one is named too.
+        #expect(MessageLength.measure("It’s 林’s", channel: .sms).summary
+                == "1 segment · UCS-2 (’ U+2019 is not in GSM-7; ' is; 林 U+6797 has no GSM-7 form) · 8 characters")
     }
 
     /// A character is never split between segments: an extension character's two septets at

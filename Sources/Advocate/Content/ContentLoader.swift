@@ -122,7 +122,7 @@ public enum ContentLoader {
             diagnostics.error(path, .start, "the message has \(problem)")
             return nil
         }
-        let cleaned = UTF8Text.removingControls(text)
+        let cleaned = UTF8Text.removingControls(text, isMessage: isMessage)
         if let first = cleaned.first {
             text = cleaned.text
             diagnostics.warning(path, first.location, "control characters such as \(String(format: "U+%04X", first.scalar.value)) "

@@ -50,25 +50,18 @@ public struct MessageLength: Sendable, Equatable {
     /// phones split them: it starts the next segment instead.
     static func sms(_ text: String) -> MessageLength {
         var units: [Int] = []
-        var outsider: Unicode.Scalar?
+        var isGSM = true
         for scalar in text.unicodeScalars {
             if GSM7.basic.contains(scalar) {
                 units.append(1)
             } else if GSM7.extended.contains(scalar) {
                 units.append(2)
             } else {
-                outsider = scalar
+                isGSM = false
                 break
             }
         }
-        let isGSM = outsider == nil
         if !isGSM { units = text.unicodeScalars.map { $0.utf16.count } }
-        // The isolation marks around a right-to-left name (NameIsolation) come before its letters:
-        // the letter is named, not the invisible mark the build added.
-        if let mark = outsider, GSM7.isolationMarks.contains(mark),
-           let letter = text.unicodeScalars.first(where: { !GSM7.basic.contains($0) && !GSM7.extended.contains($0) && !GSM7.isolationMarks.contains($0) }) {
-            outsider = letter
-        }
         let (single, multi, encoding) = isGSM ? (160, 153, "GSM-7") : (70, 67, "UCS-2")
         let count = units.reduce(0, +)
         var segments = count == 0 ? 0 : 1
@@ -82,7 +75,7 @@ public struct MessageLength: Sendable, Equatable {
                 used += unit
             }
         }
-        let why = outsider.map { " (\(GSM7.describe($0)) is not in GSM-7\(GSM7.replacement(for: $0).map { "; \($0) is" } ?? ""))" } ?? ""
+        let why = isGSM ? "" : GSM7.whyNot(text).map { " (\($0))" } ?? ""
         let summary = "\(segments) segment\(segments == 1 ? "" : "s") · \(encoding)\(why) · " + characters(count)
         return MessageLength(count: count, limit: single, segments: segments, encoding: encoding, over: segments > 1, summary: summary)
     }
@@ -105,6 +98,19 @@ enum GSM7 {
     /// `name` with each letter outside GSM-7 as an `x`: as long, in a message that stays GSM-7.
     static func standIn(for name: String) -> String {
         String(String.UnicodeScalarView(name.unicodeScalars.map { basic.contains($0) || extended.contains($0) ? $0 : "x" }))
+    }
+
+    /// Why `text` is not GSM-7, in words (nil when it is): its first character outside the
+    /// alphabet (a letter, not the isolation marks the build puts around a right-to-left name)
+    /// and the one to use instead where there is one, and then the first that has none, which
+    /// keeps the message UCS-2 whatever the first is replaced by.
+    static func whyNot(_ text: String) -> String? {
+        let outsiders = text.unicodeScalars.filter { !basic.contains($0) && !extended.contains($0) }
+        let letters = outsiders.filter { !isolationMarks.contains($0) }
+        guard let first = letters.first ?? outsiders.first else { return nil }
+        guard let instead = replacement(for: first) else { return "\(describe(first)) is not in GSM-7" }
+        let kept = letters.first { replacement(for: $0) == nil }
+        return "\(describe(first)) is not in GSM-7; \(instead) is" + (kept.map { "; \(describe($0)) has no GSM-7 form" } ?? "")
     }
 
     /// A character as a message names it: itself and its code point (`’ U+2019`), the code

@@ -7,10 +7,10 @@ import Foundation
 ///
 /// Written here because no Swift package counts X's way. A link is found as X finds one: with
 /// its scheme wherever no ASCII letter or digit runs into it (`(https://…)`, `see:https://…`),
-/// or bare (`acme.com/menu`) when its last label is a top-level domain; it runs while its
-/// characters are a URL's, less trailing punctuation and unbalanced closing brackets. A link
-/// with its scheme counts 23 whatever its host, so the bundled example's `refer.acme.example`
-/// counts as a real domain would.
+/// or bare (`acme.com/menu`) when its last label is a top-level domain; its path and query end
+/// where twitter-text's patterns end them (on a letter, a digit or one of a few signs, brackets
+/// only in pairs). A link with its scheme counts 23 whatever its host, so the bundled example's
+/// `refer.acme.example` counts as a real domain would.
 enum XLength {
     static let linkWeight = 23
 
@@ -81,7 +81,8 @@ enum XLength {
         }
     }
 
-    /// Where the link starting at `index` ends, or nil when none starts there.
+    /// Where the link starting at `index` ends, or nil when none starts there. A link is a host,
+    /// a port, a path after `/` and a query after `?`, each ending where twitter-text ends it.
     private static func linkEnd(at index: Substring.Index, in word: Substring) -> Substring.Index? {
         // Both kinds start with an ASCII letter or digit: every other place is passed over at
         // once (`advocate check` measures each referrer's messages).
@@ -91,50 +92,129 @@ enum XLength {
         if let before, isASCIILetterOrDigit(before) || "@＠$#＃".contains(before) { return nil }
         let rest = word[index...]
         let scheme = rest.prefix(8).lowercased()
-        if scheme.hasPrefix("http://") || scheme.hasPrefix("https://") {
-            let afterScheme = rest.index(index, offsetBy: scheme.hasPrefix("https://") ? 8 : 7)
-            // A host's letters may be of any script (`例え.jp`, an internationalized domain); its path's may not.
-            let host = word[afterScheme...].prefix { $0.isLetter || $0.isNumber || !($0.isPunctuation && $0 != "-" && $0 != "." || $0.isSymbol) && isURLCharacter($0) }
-            guard !host.isEmpty else { return nil }
-            return trimmed(word[index..<pathEnd(after: host.endIndex, in: word)])
-        }
-        // A bare link: an ASCII host whose last label is a top-level domain.
+        guard scheme.hasPrefix("http://") || scheme.hasPrefix("https://") else { return bareLinkEnd(at: index, before: before, in: word) }
+        let afterScheme = rest.index(index, offsetBy: scheme.hasPrefix("https://") ? 8 : 7)
+        // A host's letters may be of any script (`例え.jp`, an internationalized domain); its path's may not.
+        var host = word[afterScheme...].prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." }
+        while let last = host.last, last == "." || last == "-" { host = host.dropLast() }
+        guard !host.isEmpty, hasLabelsDNSTakes(host) else { return nil }
+        // A port, then a path, then a query, each only where the one before ends.
+        var end = host.endIndex
+        let port = word[end...].dropFirst().prefix { $0.isASCII && $0.isNumber }
+        if word[end...].first == ":", !port.isEmpty { end = port.endIndex }
+        if word[end...].first == "/" { end = pathEnd(after: end, in: word) }
+        return word[end...].first == "?" ? queryEnd(after: end, in: word) : end
+    }
+
+    /// A link without its scheme: an ASCII host whose last label is a top-level domain, its
+    /// path and query; without a path, a name under a country's domain (`acme.io`, `bit.ly`) is
+    /// text, as twitter-text has it (but for `.co` and `.tv`), and a port or a query (`acme.com:80`,
+    /// `acme.com?x`) is not the link's.
+    private static func bareLinkEnd(at index: Substring.Index, before: Character?, in word: Substring) -> Substring.Index? {
         if let before, "-_./".contains(before) { return nil }
-        let host = rest.prefix { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }
+        var host = word[index...].prefix { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }
+        if host.last == "." { host = host.dropLast() }
         let labels = host.split(separator: ".", omittingEmptySubsequences: false)
-        let named = labels.last == "" ? labels.dropLast() : labels[...]
-        guard named.count >= 2, named.allSatisfy({ !$0.isEmpty }), TopLevelDomains.all.contains(named.last!.lowercased()) else { return nil }
-        // A port belongs to it only before a path (`acme.com:8080/x`).
-        let port = word[host.endIndex...].prefix { $0 == ":" || $0.isASCII && $0.isNumber }
-        let path = port.first == ":" && port.count > 1 ? port.endIndex : host.endIndex
-        guard path < word.endIndex, word[path] == "/" else { return trimmed(host) }
-        return trimmed(word[index..<pathEnd(after: path, in: word)])
-    }
-
-    /// The end of a link's path: as far as characters X allows in one run.
-    private static func pathEnd(after start: Substring.Index, in word: Substring) -> Substring.Index {
-        word[start...].firstIndex { !isURLCharacter($0) } ?? word.endIndex
-    }
-
-    /// ASCII letters, digits and the punctuation of URLs, and letters with Latin accents or of
-    /// Cyrillic: emoji, CJK and quotation marks end a link.
-    private static func isURLCharacter(_ character: Character) -> Bool {
-        if character.isASCII { return character.isLetter || character.isNumber || "!*'();:=+,.$/%#[]-_~&|@?".contains(character) }
-        return character.unicodeScalars.allSatisfy { scalar in
-            (0x00C0...0x024F).contains(scalar.value) && scalar.value != 0xD7 && scalar.value != 0xF7
-                || (0x0300...0x036F).contains(scalar.value) || (0x0400...0x04FF).contains(scalar.value)
-                || (0x1E00...0x1EFF).contains(scalar.value) || scalar.value == 0x2013
+        guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty }), TopLevelDomains.all.contains(labels.last!.lowercased()),
+              hasLabelsDNSTakes(host)
+        else { return nil }
+        let port = word[host.endIndex...].dropFirst().prefix { $0.isASCII && $0.isNumber }
+        let pathStart = word[host.endIndex...].first == ":" && !port.isEmpty ? port.endIndex : host.endIndex
+        guard word[pathStart...].first == "/" else {
+            let countryCode = labels.last!.lowercased()
+            let isCountryName = labels.count == 2 && countryCode.count == 2 && countryCode != "co" && countryCode != "tv"
+            return isCountryName ? nil : host.endIndex
         }
+        let end = pathEnd(after: pathStart, in: word)
+        return word[end...].first == "?" ? queryEnd(after: end, in: word) : end
     }
 
-    /// `link` less what cannot end one: punctuation, and closing brackets that open nowhere in it.
-    private static func trimmed(_ link: Substring) -> Substring.Index {
-        var link = link
-        while let last = link.last, !(last.isLetter || last.isNumber || "=_#/+-".contains(last)) {
-            let openers: [Character: Character] = [")": "(", "]": "["]
-            if let opener = openers[last], link.filter({ $0 == opener }).count >= link.filter({ $0 == last }).count { break }
-            link = link.dropLast()
+    /// Whether every label of `host` is one DNS takes: 1 to 63 characters in its ASCII form
+    /// (IDNA), as twitter-text asks of a link's host.
+    private static func hasLabelsDNSTakes(_ host: Substring) -> Bool {
+        let ascii = host.utf8.allSatisfy { $0 < 0x80 } ? String(host) : StoreRules.asciiDomain(host)
+        return ascii?.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { (1...63).contains($0.utf8.count) } ?? false
+    }
+
+    /// The end of a path starting with the `/` at `slash`: over the characters X allows in one,
+    /// and brackets in balanced pairs (two deep at most), back to the last character a path may
+    /// end with (so `/menu.` leaves its full stop out).
+    private static func pathEnd(after slash: Substring.Index, in word: Substring) -> Substring.Index {
+        var index = word.index(after: slash)
+        var end = index
+        while index < word.endIndex {
+            let character = word[index]
+            if character == "(" {
+                guard let close = balancedParenthesisEnd(at: index, in: word) else { break }
+                index = close
+                end = close
+            } else if isPathCharacter(character) {
+                index = word.index(after: index)
+                if isPathEndingCharacter(character) { end = index }
+            } else {
+                break
+            }
         }
-        return link.endIndex
+        return end
+    }
+
+    /// Past the `)` that closes the `(` at `open`, with at most one pair inside it.
+    private static func balancedParenthesisEnd(at open: Substring.Index, in word: Substring) -> Substring.Index? {
+        var depth = 0
+        var index = open
+        while index < word.endIndex {
+            let character = word[index]
+            if character == "(" {
+                depth += 1
+                guard depth <= 2 else { return nil }
+            } else if character == ")" {
+                depth -= 1
+                if depth == 0 { return word.index(after: index) }
+            } else if !isPathCharacter(character) {
+                return nil
+            }
+            index = word.index(after: index)
+        }
+        return nil
+    }
+
+    /// The end of a query starting with the `?` at `mark`: ASCII only, back to its last letter,
+    /// digit or one of `-_&=#/`; the link ends before the `?` when no such character follows it.
+    private static func queryEnd(after mark: Substring.Index, in word: Substring) -> Substring.Index {
+        var end = mark
+        var index = word.index(after: mark)
+        while index < word.endIndex, let ascii = word[index].asciiValue, isQueryCharacter(ascii) {
+            index = word.index(after: index)
+            if isASCIILetterOrDigit(word[word.index(before: index)]) || "-_&=#/".utf8.contains(ascii) { end = index }
+        }
+        return end
+    }
+
+    private static func isQueryCharacter(_ ascii: UInt8) -> Bool {
+        (0x30...0x39).contains(ascii) || (0x41...0x5A).contains(ascii) || (0x61...0x7A).contains(ascii)
+            || "!?*'@();:&=+$/%#[]-_.,~|".utf8.contains(ascii)
+    }
+
+    /// ASCII letters, digits and the punctuation of URL paths, and letters with Latin accents or
+    /// of Cyrillic: emoji, CJK, quotation marks and brackets other than `[]` end a path.
+    private static func isPathCharacter(_ character: Character) -> Bool {
+        if character.isASCII { return character.isLetter || character.isNumber || "!*';:=+,.$/%#[]-_~@|&".contains(character) }
+        return character.unicodeScalars.allSatisfy { isAccentedOrCyrillic($0) || $0.value == 0x2013 }
+    }
+
+    /// What a path may end with: a letter, a digit or one of `+-=_#/` (a closing bracket of a
+    /// balanced pair too, above).
+    private static func isPathEndingCharacter(_ character: Character) -> Bool {
+        if character.isASCII { return character.isLetter || character.isNumber || "+-=_#/".contains(character) }
+        return character.unicodeScalars.allSatisfy(isAccentedOrCyrillic)
+    }
+
+    /// twitter-text's Latin accents and Cyrillic letters and marks.
+    private static func isAccentedOrCyrillic(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0xC0...0xD6, 0xD8...0xF6, 0xF8...0x24F, 0x300...0x36F, 0x400...0x4FF, 0x1E00...0x1EFF: true
+        case 0x253, 0x254, 0x256, 0x257, 0x259, 0x25B, 0x263, 0x268, 0x26F, 0x272, 0x289, 0x28B, 0x2BB: true
+        default: false
+        }
     }
 }

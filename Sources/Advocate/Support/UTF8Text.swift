@@ -45,15 +45,18 @@ enum UTF8Text {
 
     /// Control characters HTML does not allow in a page (U+0000–U+0008, U+000B, U+000E–U+001F,
     /// U+007F–U+009F), as text pasted from a word processor carries them (U+000B, a line break
-    /// there): `text` without them, and where the first was and which, when there was one.
-    static func removingControls(_ text: String) -> (text: String, first: (location: SourceLocation, scalar: Unicode.Scalar)?) {
-        guard text.unicodeScalars.contains(where: isForbiddenControl) else { return (text, nil) }
+    /// there), and for a message also the form feed, a page break no message has (its page
+    /// showed it as `�`, its share links sent it): `text` without them, and where the first
+    /// was and which, when there was one.
+    static func removingControls(_ text: String, isMessage: Bool) -> (text: String, first: (location: SourceLocation, scalar: Unicode.Scalar)?) {
+        let isRemoved = { (scalar: Unicode.Scalar) in isForbiddenControl(scalar) || isMessage && scalar == "\u{0C}" }
+        guard text.unicodeScalars.contains(where: isRemoved) else { return (text, nil) }
         var kept = String.UnicodeScalarView()
         var first: (SourceLocation, Unicode.Scalar)?
         var line = 1
         var column = 1
         for scalar in text.unicodeScalars {
-            if isForbiddenControl(scalar) {
+            if isRemoved(scalar) {
                 if first == nil { first = (SourceLocation(line: line, column: column), scalar) }
                 continue
             }
