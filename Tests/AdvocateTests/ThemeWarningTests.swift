@@ -73,6 +73,21 @@ import Testing
         #expect(!kept.templateNames.contains("form") && kept.templateNames.contains("404"))
     }
 
+    /// A dynamic partial could name its own template (`{{>*page.kind}}` in thanks.mustache),
+    /// which swift-mustache followed until the stack overflowed and `check` died without a word:
+    /// it is an error at its tag, and `check` goes on without the template.
+    @Test func aDynamicPartialIsAnErrorAndCheckGoesOn() throws {
+        let directory = try TemporaryDirectory()
+        let site = directory.file("program")
+        _ = try Scaffold.create(in: site, name: "Acme", baseURL: "https://refer.acme.example", force: false, today: try #require(CalendarDay("2026-12-04")))
+        let thanks = directory.file("program/templates/thanks.mustache")
+        let text = try String(contentsOfFile: thanks, encoding: .utf8)
+        try (text.replacingOccurrences(of: "{{$main}}", with: "{{$main}}{{>*page.kind}}", options: [], range: text.range(of: "{{$main}}")))
+            .write(toFile: thanks, atomically: true, encoding: .utf8)
+        let found = SiteChecker.check(BuildOptions(source: site)).diagnostics.filter { $0.severity == .error }.map(\.description)
+        #expect(found.count == 1 && found[0].hasPrefix("\(thanks):1:21: error: dynamic partials ({{>*name}}) are not supported"), "\(found)")
+    }
+
     /// A byte order mark (some Windows editors write one) is not text of the template: it was
     /// copied into every page, before `<!doctype html>` or in the middle of a partial's place.
     @Test func aByteOrderMarkIsNotPartOfTheTemplate() throws {

@@ -12,7 +12,7 @@ public struct Theme: Sendable {
 
     public let library: MustacheLibrary
     /// The same templates compiled for fast rendering; nil when the theme uses what only
-    /// swift-mustache renders (transforms, dynamic partials, another content type).
+    /// swift-mustache renders (transforms, another content type).
     let compiled: CompiledTemplates?
     /// Files in templates/assets/, as paths relative to it.
     public let assets: [String]
@@ -83,6 +83,17 @@ public struct Theme: Sendable {
                 continue
             }
             for tag in MustacheTags.scan(text) where tag.kind == .partial || tag.kind == .parent {
+                if tag.name.hasPrefix("*") {
+                    // swift-mustache follows a dynamic name without a limit: one that names its
+                    // own template (`{{>*page.kind}}` in thanks.mustache) ran until the stack
+                    // overflowed. Left out, as a cycle is, so that check goes on without it.
+                    diagnostics.error(file, tag.location, "dynamic \(tag.kind == .partial ? "partials ({{>*name}})" : "parents ({{<*name}})") are not supported: "
+                                      + "a template named by a value could be this one, without end; choose with sections instead, "
+                                      + "{{#page.is.stats}}{{> stats-part}}{{/page.is.stats}}")
+                    templates[name] = nil
+                    compiled?[name] = nil
+                    continue
+                }
                 if tag.kind == .parent { parents.insert(tag.name) }
                 references[name, default: []].append(TemplateCycles.Reference(target: tag.name, isParent: tag.kind == .parent, location: tag.location))
                 if !FileManager.default.fileExists(atPath: Paths.join(directory, tag.name + ".mustache")) {
