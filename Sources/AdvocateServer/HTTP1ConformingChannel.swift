@@ -11,6 +11,7 @@ import NIOHTTP1
 ///   (`Connection: keep-alive`), RFC 9112 §9.3: a client that reads until the server closes
 ///   (ApacheBench, scripts on raw sockets) waited for the idle timeout; and when it asked, the
 ///   response says `Connection: keep-alive`, without which such a client waits for the close;
+///   an HTTP/1.1 request asking to close in any spelling (`Close`, `TE, close`) closes it too;
 /// - an HTTP/1.1 request with `Expect: 100-continue` gets `100 Continue` at once, RFC 9110
 ///   §10.1.1: libcurl, .NET and PHP clients waited a second or more before sending their body;
 ///   unless its Content-Length is over the endpoint's limit, whose 413 is then its only answer,
@@ -79,7 +80,8 @@ struct HTTP1ConformingChannel: ServerChildChannel {
     }
 }
 
-/// Adds `Connection: close` to an HTTP/1.0 request that did not ask for keep-alive and
+/// Adds `Connection: close` to a request that asked to close (in any case or list) or, in
+/// HTTP/1.0, did not ask for keep-alive, and
 /// `Connection: keep-alive` to the response of one that did, answers `100 Continue` to an
 /// HTTP/1.1 request that expects it and may send its body, and refuses an unknown method (501)
 /// or a request without its one Host (400) once the requests before it are answered, and a
@@ -134,9 +136,14 @@ private final class VersionAwareRequestHead: ChannelDuplexHandler, RemovableChan
             return
         }
         var ending = head.version == .http1_0 && head.isKeepAlive ? Ending.staysOpen : .asItIs
-        if head.version == .http1_0, !head.isKeepAlive {
+        if !head.isKeepAlive {
+            // Hummingbird ends the connection after the response only for a header of exactly
+            // `close`: HTTP/1.0's default, `Close` or `TE, close` (Perl's LWP) kept it open until
+            // the idle timeout. An HTTP/1.1 response says so (RFC 9112 §9.6).
             head.headers.replaceOrAdd(name: "connection", value: "close")
-        } else if head.version == .http1_1, head.headers["expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+            if head.version == .http1_1 { ending = .ends }
+        }
+        if head.version == .http1_1, head.headers["expect"].contains(where: { $0.lowercased() == "100-continue" }) {
             if contentLength.map({ $0 <= ServerConfiguration.maximumBodySize }) ?? true {
                 if unanswered.isEmpty {
                     context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .continue))), promise: nil)

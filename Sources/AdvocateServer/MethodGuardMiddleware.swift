@@ -10,14 +10,18 @@ struct MethodGuardMiddleware: RouterMiddleware {
     let allowed: [String: Set<HTTPRequest.Method>]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let methods = allowed[request.uri.path], !methods.contains(request.method) else {
+        // The path as the router matches it, which takes `/api/referrals/` for the endpoint too.
+        let raw = request.uri.path
+        let path = raw.count > 1 && raw.hasSuffix("/") ? String(raw.dropLast()) : raw
+        guard let methods = allowed[path], !methods.contains(request.method) else {
             return try await next(request, context)
         }
         let allow = methods.map(\.rawValue).sorted().joined(separator: ", ")
-        // A JSON client (what it sends or accepts) gets problem details, as for the API's other errors.
-        let isJSON = [request.headers[.contentType], request.headers[.accept]].contains { $0?.lowercased().contains("json") == true }
-        var response = FormIntake.problem(isJSON ? .json : .form, .methodNotAllowed, title: "Use \(allow).", errors: [])
+        // A JSON client gets problem details, as for the API's other errors.
+        var response = FormIntake.problem(request.isJSONClient ? .json : .form, .methodNotAllowed, title: "Use \(allow).", errors: [])
         response.headers[.allow] = allow
+        // Its kind depends on those headers: no shared cache hands one client's answer to another.
+        response.headers[.vary] = "Accept, Content-Type"
         return response
     }
 }

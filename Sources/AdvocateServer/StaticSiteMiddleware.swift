@@ -33,13 +33,15 @@ struct StaticSiteMiddleware: RouterMiddleware {
             return Self.badRequest("A page address cannot hold control characters.")
         }
         if root != "/" && path == "/" {
-            // The site lives below the baseURL's path: the host's root leads there.
-            return Response(status: .found, headers: [.location: root, .cacheControl: "no-cache"])
+            // The site lives below the baseURL's path: the host's root leads there, with the
+            // query (`/?src=email` keeps its source).
+            let query = Self.query(of: request)
+            return Response(status: .found, headers: [.location: root + query, .cacheControl: "no-cache"])
         }
         if root != "/" && path == String(root.dropLast()) {
             // The base path without its slash (`/refer`) is the site's root folder: sent to it
             // with the slash, as any folder is, so relative addresses resolve below it.
-            let query = request.uri.query.map { $0.isEmpty ? "" : "?" + $0 } ?? ""
+            let query = Self.query(of: request)
             return Response(status: .movedPermanently, headers: [.location: root + query])
         }
         if root != "/" && path == "/robots.txt" {
@@ -90,8 +92,9 @@ struct StaticSiteMiddleware: RouterMiddleware {
             // slash, without the base path it removed: `//stats/<token>` would send the browser,
             // and the token, to a host named "stats". The normalized path, encoded, stays here,
             // with the query (`/r/ada?src=email` keeps its source).
-            let query = request.uri.query.map { $0.isEmpty ? "" : "?" + $0 } ?? ""
-            response.headers[.location] = RequestPath.encoded(path) + "/" + query
+            let query = Self.query(of: request)
+            // A path that already ends in one (`/terms/.`, its dot collapsed) is not given two.
+            response.headers[.location] = RequestPath.encoded(path) + (path.hasSuffix("/") ? "" : "/") + query
         }
         // A response that sets its own caching is not the file as it is on disk (the page with
         // the live-reload script): the file's tag would describe other bytes. Nor is an error
@@ -101,6 +104,9 @@ struct StaticSiteMiddleware: RouterMiddleware {
             response.headers[.cacheControl] = Self.cacheControl(for: path, root: root)
         }
         response.headers[.xContentTypeOptions] = "nosniff"
+        if response.headers[.contentType] == nil, isTheFile || response.status == .notModified {
+            response.headers[.contentType] = Self.typeHummingbirdDoesNotKnow(path)
+        }
         if let type = response.headers[.contentType] {
             response.headers[.contentType] = Self.withCharset(type)
             // An SVG opened by its own address is a document of this site, where the private
@@ -113,6 +119,23 @@ struct StaticSiteMiddleware: RouterMiddleware {
 
     /// What an SVG served by its address may do: show itself and its own styles, nothing else.
     static let svgPolicy = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+
+    /// The request's query with its `?`, for a redirect that keeps it; empty when it has none.
+    static func query(of request: Request) -> String {
+        request.uri.query.map { $0.isEmpty ? "" : "?" + $0 } ?? ""
+    }
+
+    /// The type of a file whose extension FileMiddleware's table lacks (an AVIF picture, a
+    /// "save contact" card, a feed), which went out with `nosniff` and no type at all, so that
+    /// browsers would not show it; bytes of no known kind otherwise (RFC 9110 §8.3).
+    static func typeHummingbirdDoesNotKnow(_ path: String) -> String {
+        let types = ["avif": "image/avif", "apng": "image/apng", "heic": "image/heic", "rss": "application/rss+xml",
+                     "atom": "application/atom+xml", "vcf": "text/vcard", "map": "application/json",
+                     "md": "text/markdown", "geojson": "application/geo+json"]
+        let name = path.split(separator: "/").last ?? ""
+        guard let dot = name.lastIndex(of: ".") else { return "application/octet-stream" }
+        return types[name[name.index(after: dot)...].lowercased()] ?? "application/octet-stream"
+    }
 
     /// A text type with `charset=utf-8` (every file the build writes is UTF-8), so that nothing
     /// is left to guess from the bytes: FileMiddleware names the type alone.
@@ -165,7 +188,7 @@ struct StaticSiteMiddleware: RouterMiddleware {
     /// else the site's 404.
     func miss(_ request: Request, path: String, isPrivate: Bool) -> Response {
         if let share = shareLinkInLowerCase(path), request.method == .get || request.method == .head {
-            let query = request.uri.query.map { $0.isEmpty ? "" : "?" + $0 } ?? ""
+            let query = Self.query(of: request)
             return Response(status: .movedPermanently, headers: [.location: RequestPath.encoded(share) + query, .cacheControl: "no-cache"])
         }
         guard request.method != .get, request.method != .head, isPublished(path) else { return notFound(request, isPrivate: isPrivate) }
@@ -188,12 +211,17 @@ struct StaticSiteMiddleware: RouterMiddleware {
         }
     }
 
-    /// The site's 404.html with status 404 (plain text when the site has none); HEAD gets the
-    /// same headers, its Content-Length included, without the body.
+    /// The site's 404.html with status 404 (plain text when the site has none; problem details
+    /// for a JSON client, whose mistyped API path is not a page it can show); HEAD gets the same
+    /// headers, its Content-Length included, without the body.
     func notFound(_ request: Request, isPrivate: Bool) -> Response {
-        var headers: HTTPFields = [.cacheControl: isPrivate ? "no-store" : "no-cache"]
-        let response: Response
-        if let data = FileManager.default.contents(atPath: Paths.join(outputDirectory, "404.html")) {
+        var headers: HTTPFields = [.cacheControl: isPrivate ? "no-store" : "no-cache", .vary: "Accept, Content-Type", .xContentTypeOptions: "nosniff"]
+        var response: Response
+        if request.isJSONClient {
+            response = FormIntake.problem(.json, .notFound, title: "Nothing is at this address",
+                                          detail: "the API's paths are described at \(OpenAPIDocument.path)", errors: [])
+            response.headers.append(contentsOf: headers)
+        } else if let data = FileManager.default.contents(atPath: Paths.join(outputDirectory, "404.html")) {
             headers[.contentType] = "text/html; charset=utf-8"
             response = Response(status: .notFound, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
         } else {

@@ -90,11 +90,13 @@ import Testing
     @Test func undocumentedMethodsOnDocumentedPathsAnswer405WithAllow() async throws {
         let fixture = try ServerFixture()
         try await fixture.prepared.application.test(.router) { client in
-            for (path, allow) in [("/api/referrals", "POST"), ("/api/join", "POST"), ("/healthz", "GET, HEAD"), ("/api/openapi.json", "GET, HEAD")] {
+            for (path, allow) in [("/api/referrals", "POST"), ("/api/join", "POST"), ("/healthz", "GET, HEAD"), ("/api/openapi.json", "GET, HEAD"),
+                                  ("/api/referrals/", "POST")] {
                 for method in ["TRACE", "QUERY", "DELETE", allow == "POST" ? "GET" : "POST"] {
                     let response = try await client.execute(uri: path, method: HTTPRequest.Method(method)!)
                     #expect(response.status == .methodNotAllowed, "\(method) \(path)")
                     #expect(response.headers[.allow] == allow, "\(method) \(path)")
+                    #expect(response.headers[.vary] == "Accept, Content-Type", "\(method) \(path)")
                 }
             }
         }

@@ -67,6 +67,43 @@ import Testing
         }
     }
 
+    /// Files whose extension Hummingbird's table lacks still name a type (with `nosniff`, a
+    /// browser would not show an AVIF picture that had none).
+    @Test func filesOfLessCommonKindsNameTheirType() async throws {
+        let fixture = try ServerFixture()
+        for name in ["photo.avif", "card.vcf", "feed.rss", "README"] {
+            try Data("x".utf8).write(to: fixture.file("assets/\(name)"))
+        }
+        try await fixture.prepared.application.test(.router) { client in
+            for (name, type) in [("photo.avif", "image/avif"), ("card.vcf", "text/vcard; charset=utf-8"), ("feed.rss", "application/rss+xml"),
+                                 ("README", "application/octet-stream")] {
+                let response = try await client.execute(uri: "/assets/\(name)", method: .get)
+                #expect(response.status == .ok && response.headers[.contentType] == type, "\(name): \(response.headers[.contentType] ?? "none")")
+            }
+        }
+    }
+
+    /// A client posting JSON to a mistyped API path learns so in JSON, not in the theme's HTML.
+    @Test func jsonClientsGetProblemDetailsForMisses() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.prepared.application.test(.router) { client in
+            let posted = try await client.execute(uri: "/api/referral", method: .post, headers: [.contentType: "application/json"],
+                                                  body: ByteBuffer(string: #"{"referrer":"ada"}"#))
+            let asked = try await client.execute(uri: "/api/nothing", method: .get, headers: [.accept: "application/problem+json"])
+            let privatePage = try await client.execute(uri: "/stats/not-a-token/", method: .get, headers: [.accept: "application/json"])
+            for response in [posted, asked, privatePage] {
+                #expect(response.status == .notFound)
+                #expect(response.headers[.contentType] == "application/problem+json")
+                let problem = try JSONParser.parse(String(buffer: response.body))
+                #expect(problem.members?.first { $0.key == "status" }?.value.numberValue == 404)
+                #expect(String(buffer: response.body).contains(OpenAPIDocument.path))
+            }
+            #expect(posted.headers[.cacheControl] == "no-cache" && privatePage.headers[.cacheControl] == "no-store")
+            let browser = try await client.execute(uri: "/api/nothing", method: .get, headers: [.accept: "text/html,*/*;q=0.8"])
+            #expect(browser.status == .notFound && String(buffer: browser.body).contains("Page not found"))
+        }
+    }
+
     /// With a baseURL such as `https://refer.acme.example/refer`, the pages live below /refer/
     /// on the server too, as the browser asks for them; the endpoints stay where program.json puts them.
     @Test func aBaseURLWithAPathServesTheSiteBelowIt() async throws {
@@ -99,6 +136,11 @@ import Testing
             let hostRoot = try await client.execute(uri: "/", method: .get)
             #expect(hostRoot.status == .found)
             #expect(hostRoot.headers[.location] == "/refer/")
+            let sourced = try await client.execute(uri: "/?src=email", method: .get)
+            #expect(sourced.status == .found && sourced.headers[.location] == "/refer/?src=email")
+            // A folder named with its dot segment (a raw client's `/terms/.`) is sent to one slash.
+            let dotted = try await client.execute(uri: "/refer/terms/.", method: .get)
+            #expect(dotted.status == .movedPermanently && dotted.headers[.location] == "/refer/terms/", "\(dotted.status) \(dotted.headers[.location] ?? "")")
             // Crawlers ask the host's root for robots.txt; the site's names its sitemap below /refer/.
             let robots = try await client.execute(uri: "/robots.txt", method: .get)
             #expect(robots.status == .ok && String(buffer: robots.body).contains("/refer/sitemap.xml"))
@@ -218,6 +260,14 @@ import Testing
                 #expect(!kept.closedByServer, "\(request)")
                 // An HTTP/1.0 client reads the connection as closing unless the answer says otherwise.
                 #expect(kept.response.lowercased().contains("\r\nconnection: keep-alive\r\n") == saysKeepAlive, "\(request)")
+            }
+            // An HTTP/1.1 client asking to close in another spelling (Perl's LWP sends `TE, close`)
+            // is not left waiting for the idle timeout.
+            for connection in ["Close", "TE, close", "CLOSE"] {
+                let closing = try await LoopbackExchange.run(port: port, request: "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: \(connection)\r\n\r\n")
+                #expect(closing.response.hasPrefix("HTTP/1.1 200 OK"), "\(connection)")
+                #expect(closing.closedByServer, "\(connection)")
+                #expect(closing.response.lowercased().contains("\r\nconnection: close\r\n"), "\(connection)")
             }
         }
     }
