@@ -26,6 +26,11 @@ actor SiteRefresher {
     private var failedCodes: Set<String> = []
     private var failedNewCodes: Set<String> = []
     private var retryScheduled = false
+    /// Set when a reload's rebuild failed after the desk took the new inputs in (a full disk):
+    /// until a whole build succeeds, each refresh is one, so that no page of the new inputs is
+    /// written among the old (a program renamed on SIGHUP showed its new name on the three pages
+    /// a referral refreshed, and its old one on the other forty).
+    private var owedWholeBuild: InputDigests?
 
     init(outcomes: OutcomeLedger, delay: Duration, logger: Logger) {
         self.outcomes = outcomes
@@ -42,6 +47,15 @@ actor SiteRefresher {
         failedCodes = []
         failedNewCodes = []
         failuresInARow = 0
+        owedWholeBuild = nil
+    }
+
+    /// Owes the site a whole build of the inputs the desk holds (``owedWholeBuild``), tried
+    /// again as failed refreshes are, whether or not a referral comes.
+    func oweWholeBuild(_ digests: InputDigests, desk: ReferralDesk) {
+        owedWholeBuild = digests
+        self.desk = desk
+        retryLater()
     }
 
     /// Asks for a refresh of `code`'s pages; the roster, theme and events recorded since the last
@@ -113,7 +127,15 @@ actor SiteRefresher {
         let (inputs, events) = await desk.takeRecordedEvents()
         for event in events { outcomes.apply(event) }
         let asOf = outcomes.newestEvent ?? AsOf.resolve(nil, store: inputs.store)
-        if await refresh(Site(inputs: inputs, figures: outcomes.figures(asOf: asOf)), codes: codes, newCodes: newCodes, start: start) {
+        let site = Site(inputs: inputs, figures: outcomes.figures(asOf: asOf))
+        if let digests = owedWholeBuild {
+            if await rebuild(site, digests: digests) {
+                owedWholeBuild = nil
+                failedCodes = []
+                failedNewCodes = []
+                return
+            }
+        } else if await refresh(site, codes: codes, newCodes: newCodes, start: start) {
             return
         }
         failedCodes.formUnion(codes)
@@ -138,7 +160,7 @@ actor SiteRefresher {
 
     private func retryFailed() async {
         retryScheduled = false
-        guard !failedCodes.isEmpty else { return }
+        guard !failedCodes.isEmpty || owedWholeBuild != nil else { return }
         await waitWhileRunning()
         running = true
         let (codes, newCodes) = (failedCodes, failedNewCodes)
@@ -147,6 +169,23 @@ actor SiteRefresher {
         await refreshBatch(codes, newCodes: newCodes)
         running = false
         if !pendingCodes.isEmpty { await runPending() }
+    }
+
+    /// Builds every page off the actor; returns whether the whole site was written.
+    private func rebuild(_ site: Site, digests: InputDigests) async -> Bool {
+        let logger = logger
+        let succeeded = await runBlocking {
+            do {
+                let report = try SiteBuilder.rebuild(site, digests: digests)
+                logger.info("rebuilt the site the reload could not: \(report.written) written, \(report.unchanged) unchanged")
+                return true
+            } catch {
+                logger.error("the site is still not rebuilt (the reload's new inputs are not on every page): \(error)")
+                return false
+            }
+        }
+        if succeeded { failuresInARow = 0 }
+        return succeeded
     }
 
     /// Renders the pages off the actor; logs the time since `start` (taking in the events and the figures included).

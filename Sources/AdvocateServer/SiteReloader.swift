@@ -43,7 +43,10 @@ struct SiteReloader: Sendable {
             logger.info("rebuilt \(reason): \(report.written) written (\(report.rendered) rendered), \(report.unchanged) unchanged, \(report.removed) removed")
             return report
         } catch {
-            logger.error("not rebuilt \(reason), the site keeps its last good build:\n\(error)")
+            // The desk has the new inputs: pages a referral refreshes would show them among the
+            // old, so refreshes become whole builds until one succeeds.
+            logger.error("not rebuilt \(reason), tried again until it is (pages refresh only then):\n\(error)")
+            await desk.refresher.oweWholeBuild(digests, desk: desk)
             return nil
         }
     }

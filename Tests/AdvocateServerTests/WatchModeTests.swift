@@ -59,6 +59,39 @@ import Testing
         #expect(try String(contentsOf: fixture.file("faq/index.html"), encoding: .utf8).contains("A line added before a reload."))
     }
 
+    /// A reload whose build fails after the desk took the new inputs in (a full disk; here a
+    /// file where the terms' folder goes) leaves no page of the new inputs among the old: a
+    /// referral's refresh is a whole build until one succeeds, then every page has them.
+    @Test func aReloadThatCannotBeWrittenIsOwedAWholeBuild() async throws {
+        let fixture = try ServerFixture()
+        let program = fixture.root.appendingPathComponent("content/data/program.json")
+        let text = try String(contentsOf: program, encoding: .utf8)
+        try text.replacingOccurrences(of: #""name": "Acme Rewards""#, with: #""name": "Acme Rewards Plus""#).write(to: program, atomically: true, encoding: .utf8)
+        let terms = fixture.file("terms").path
+        try FileManager.default.removeItem(atPath: terms)
+        try Data("in the way".utf8).write(to: URL(fileURLWithPath: terms))
+        #expect(await fixture.prepared.reloader.rebuild("on SIGHUP") == nil)
+
+        let stats = try fixture.statsPath(of: "ada")
+        let pages = ["r/ada/index.html", String(stats.dropFirst()) + "index.html", "index.html"].map { fixture.file($0) }
+        let renamed: @Sendable () throws -> [Bool] = {
+            try pages.map { try String(contentsOf: $0, encoding: .utf8).contains("Acme Rewards Plus") }
+        }
+        try await fixture.prepared.application.test(.router) { client in
+            let posted = try await client.postJSON(#"{"referrer":"ada","name":"Owed Build","email":"owed.build@example.net","consent":true}"#)
+            #expect(posted.status == .created)
+            await fixture.flushRefresh()
+            #expect(try renamed() == [false, false, false], "a refresh wrote the new name among the old")
+
+            try FileManager.default.removeItem(atPath: terms)
+            let again = try await client.postJSON(#"{"referrer":"grace","name":"Owed Again","email":"owed.again@example.net","consent":true}"#)
+            #expect(again.status == .created)
+            await fixture.flushRefresh()
+            #expect(try renamed() == [true, true, true])
+            #expect(FileManager.default.fileExists(atPath: fixture.file("terms/index.html").path))
+        }
+    }
+
     /// A reload cannot move the endpoint or the baseURL the server's routes were made from: it
     /// is refused and the site keeps its pages (they had posted to a path that answered 404).
     @Test(arguments: [(#""endpoint": "/api/referrals""#, #""endpoint": "/api/ref2""#), (#""baseURL": "https://refer.acme.example""#, #""baseURL": "https://refer.acme.example/refer""#)])

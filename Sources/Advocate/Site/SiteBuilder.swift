@@ -239,6 +239,12 @@ public enum SiteBuilder {
         return (report, BuildStamp.outputDigest(paths: paths, states: states))
     }
 
+    /// Builds every page of `site`, whose figures the caller computed (the server's, from the
+    /// events it recorded since it read the journal), rendering only those whose inputs changed.
+    public static func rebuild(_ site: Site, digests: InputDigests) throws(BuildError) -> BuildReport {
+        try buildSite(site, digests: digests, progress: nil).report
+    }
+
     /// Re-renders only the pages that show figures for the given referrers, and the program
     /// pages (analytics, leaderboard): what the endpoint does after recording a referral, with
     /// `site`'s figures as of the newest event. `newReferrerCodes` (referrers who just joined)
