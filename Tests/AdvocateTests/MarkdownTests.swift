@@ -277,6 +277,20 @@ private final class ResultBox: @unchecked Sendable {
         #expect(stories.first?.page.rendered.html == "<p>Linebreak and [1mbold\u{0C}.</p>\n", "\(stories.first?.page.rendered.html ?? "")")
     }
 
+    /// A file with old Mac line ends (a CR alone) has its front matter read, where it had been
+    /// published as a heading; noncharacters are left out with a warning, as controls are.
+    @Test func oldMacLineEndsAndNoncharactersAreRead() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("faq.md", "---\rtitle: Our FAQ\rdescription: Answers\r---\r## Q?\rA\u{FFFE}.\r")
+        var diagnostics = DiagnosticList()
+        let source = ContentLoader.readSource(directory.file("faq.md"), diagnostics: &diagnostics)
+        #expect(source?.fields["title"] == .string("Our FAQ"))
+        #expect(source?.body == "## Q?\nA.\n")
+        #expect(diagnostics.all.map(\.description) == [
+            "\(directory.file("faq.md")):6:2: warning: noncharacters such as U+FFFE are left out: pages cannot show them; remove them from the file",
+        ])
+    }
+
     /// A message has no pages to break: its form feed is left out with the warning, where a
     /// page keeps it (above).
     @Test func aFormFeedIsLeftOutOfAMessage() throws {

@@ -288,6 +288,23 @@ import Testing
         #expect(errors.contains { $0.contains("stories/wide.md:4:1: error: this line has 301 '|' where at most 256 are read") }, "\(errors)")
     }
 
+    /// Markdown that the parser makes huge or slow from little text is refused at its place:
+    /// tables whose rows all take their header's width, quotes or lists nested thousands deep,
+    /// runs of `www.`; a long legitimate table, list or rule is not.
+    @Test func markdownThatGrowsPastItsSizeIsRefused() throws {
+        let header = String(repeating: "|h", count: 200) + "|\n" + String(repeating: "|-", count: 200) + "|\n"
+        #expect(MarkdownBounds.problem(in: "# T\n\n" + header + String(repeating: "a\n", count: 1_000))?.message
+                == "the file's tables have 202,000 cells (every row as wide as its header) where at most 200,000 are made; split the table, or give it fewer columns")
+        #expect(MarkdownBounds.problem(in: "# T\n\n" + header + String(repeating: "a\n", count: 990)) == nil)
+        // Rows end at a blank line: many small tables add up only by their own rows.
+        #expect(MarkdownBounds.problem(in: String(repeating: header + "a\n\n", count: 900)) == nil)
+        let quote = MarkdownBounds.problem(in: "intro\n" + String(repeating: ">", count: 101) + " deep\n")
+        #expect(quote?.location == SourceLocation(line: 2, column: 1) && quote?.message.hasPrefix("this line is 101 quotes or list items deep") == true)
+        #expect(MarkdownBounds.problem(in: (0..<120).map { String(repeating: "  ", count: $0) + "- item\n" }.joined())?.location.line == 120)
+        #expect(MarkdownBounds.problem(in: String(repeating: "www.a_", count: 5_001))?.message.hasPrefix("the file has 5,001 'www.'") == true)
+        #expect(MarkdownBounds.problem(in: String(repeating: "-", count: 400) + "\n" + String(repeating: "- item\n", count: 400) + "> > quote\n") == nil)
+    }
+
     @Test func brokenLinksAreReportedWhereTheyWereWritten() throws {
         var site = SiteFixture()
         site.content["faq.md"] = "---\ntitle: FAQ\n---\r\n## How?\r\n\r\nSee [the terms](/term/) or [these](/terms/).\r\n\r\n[ref]: /nowhere?a=1&b=2\n\n[Ref][ref] [spaced](</no pe/>)\n"

@@ -65,16 +65,6 @@ public enum ContentLoader {
     /// times its size (a 22 MB story took 800 MB to build).
     static let maximumMarkdownBytes = 2 << 20
 
-    /// The most `[` a Markdown file may have: Debian's cmark-gfm 0.29.0.gfm.6 takes time that
-    /// grows with the square of unmatched brackets (`![[]()` 100,000 times took over 100 s,
-    /// holding the lock every Markdown render waits on); 20,000 take about 2 s.
-    static let maximumBrackets = 20_000
-
-    /// The most `|` on one line: a GFM table gives every row as many cells as its header has
-    /// columns, so 16 KB of Markdown (a header of 2,000 columns, 2,000 short rows) made a 40 MB
-    /// page in 11 s.
-    static let maximumPipesOnALine = 256
-
     /// A Markdown file's front matter and body; nil, with an error, when it cannot be read or is
     /// too large, for a message too when it has more Mustache tags than ``MustacheTags/maximumCount``.
     static func readSource(_ path: String, isMessage: Bool = false, diagnostics: inout DiagnosticList) -> MarkdownSource? {
@@ -94,28 +84,11 @@ public enum ContentLoader {
             diagnostics.error(path, error.location, error.message("file"))
             return nil
         }
-        // One pass for both bounds: '[' in the file, '|' on its widest line.
-        var brackets = 0, pipes = 0, widest = (pipes: 0, line: 1), line = 1
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "["): brackets += 1
-            case UInt8(ascii: "|"): pipes += 1
-            case UInt8(ascii: "\n"):
-                if pipes > widest.pipes { widest = (pipes, line) }
-                pipes = 0
-                line += 1
-            default: break
-            }
-        }
-        if pipes > widest.pipes { widest = (pipes, line) }
-        guard brackets <= maximumBrackets else {
-            diagnostics.error(path, .start, "the file has \(Formatting.grouped(Int64(brackets))) '[' where at most \(Formatting.grouped(Int64(maximumBrackets))) are read "
-                              + "(Markdown's parser slows with the square of their number): split the page")
-            return nil
-        }
-        guard widest.pipes <= maximumPipesOnALine else {
-            diagnostics.error(path, SourceLocation(line: widest.line, column: 1), "this line has \(Formatting.grouped(Int64(widest.pipes))) '|' where at most "
-                              + "\(maximumPipesOnALine) are read (a table's columns: every row gets one cell a column of its header); split the table")
+        // Old Mac line ends (a CR alone), which Markdown's parser reads as line ends and front
+        // matter did not: a file of them published its front matter as a heading, without a word.
+        text = UTF8Text.withLoneCarriageReturnsAsLineFeeds(text)
+        if let problem = MarkdownBounds.problem(in: text) {
+            diagnostics.error(path, problem.location, problem.message)
             return nil
         }
         if isMessage, let problem = MustacheTags.tooMany(in: text) {
@@ -125,8 +98,10 @@ public enum ContentLoader {
         let cleaned = UTF8Text.removingControls(text, isMessage: isMessage)
         if let first = cleaned.first {
             text = cleaned.text
-            diagnostics.warning(path, first.location, "control characters such as \(String(format: "U+%04X", first.scalar.value)) "
-                                + "(pasted from a word processor?) are left out: pages cannot show them; remove them from the file")
+            let code = String(format: "U+%04X", first.scalar.value)
+            let kind = first.scalar.properties.generalCategory == .control ? "control characters such as \(code) (pasted from a word processor?)"
+                                                                          : "noncharacters such as \(code)"
+            diagnostics.warning(path, first.location, "\(kind) are left out: pages cannot show them; remove them from the file")
         }
         do {
             let source = try FrontMatter.parse(text, file: path)

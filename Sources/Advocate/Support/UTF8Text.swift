@@ -43,13 +43,24 @@ enum UTF8Text {
                                                column: SourceLocation.column(ofByte: offset, lineStart: lineStart, in: bytes)))
     }
 
+    /// `text` with each CR that ends a line alone (old Mac line ends) made an LF; CRLF is kept.
+    static func withLoneCarriageReturnsAsLineFeeds(_ text: String) -> String {
+        let cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
+        guard text.utf8.contains(cr) else { return text }
+        var bytes = Array(text.utf8)
+        for index in bytes.indices where bytes[index] == cr && (index + 1 == bytes.count || bytes[index + 1] != lf) {
+            bytes[index] = lf
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// Control characters HTML does not allow in a page (U+0000–U+0008, U+000B, U+000E–U+001F,
     /// U+007F–U+009F), as text pasted from a word processor carries them (U+000B, a line break
-    /// there), and for a message also the form feed, a page break no message has (its page
+    /// there), noncharacters (U+FFFE, U+FDD0…, which HTML forbids too), and for a message also the form feed, a page break no message has (its page
     /// showed it as `�`, its share links sent it): `text` without them, and where the first
     /// was and which, when there was one.
     static func removingControls(_ text: String, isMessage: Bool) -> (text: String, first: (location: SourceLocation, scalar: Unicode.Scalar)?) {
-        let isRemoved = { (scalar: Unicode.Scalar) in isForbiddenControl(scalar) || isMessage && scalar == "\u{0C}" }
+        let isRemoved = { (scalar: Unicode.Scalar) in isForbidden(scalar) || isMessage && scalar == "\u{0C}" }
         guard text.unicodeScalars.contains(where: isRemoved) else { return (text, nil) }
         var kept = String.UnicodeScalarView()
         var first: (SourceLocation, Unicode.Scalar)?
@@ -68,10 +79,10 @@ enum UTF8Text {
         return (String(kept), first)
     }
 
-    private static func isForbiddenControl(_ scalar: Unicode.Scalar) -> Bool {
+    private static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
-        case 0x00...0x08, 0x0B, 0x0E...0x1F, 0x7F...0x9F: true
-        default: false
+        case 0x00...0x08, 0x0B, 0x0E...0x1F, 0x7F...0x9F, 0xFDD0...0xFDEF: true
+        default: scalar.value & 0xFFFE == 0xFFFE
         }
     }
 }

@@ -1,0 +1,131 @@
+/// The bounds a Markdown file is held to before Debian's cmark-gfm 0.29.0.gfm.6 parses it, where
+/// time or output grows much faster than the text: each was found taking minutes or gigabytes
+/// while every other Markdown render waited on the parser's lock. Written here because the
+/// parser has no such limits; one pass over the bytes finds them all.
+struct MarkdownBounds {
+    /// `[` in a file: unmatched brackets take time that grows with the square of their number
+    /// (`![[]()` 100,000 times took over 100 s); 20,000 take about 2 s.
+    static let maximumBrackets = 20_000
+    /// `|` on one line: a GFM table gives every row as many cells as its header has columns, so
+    /// 16 KB of Markdown (a header of 2,000 columns, 2,000 short rows) made a 40 MB page in 11 s.
+    static let maximumPipesOnALine = 256
+    /// Cells of the file's tables, as the parser makes them (each row as wide as its header): 41 KB
+    /// of one-letter rows under a 255-column header made a 51 MB page with 1.3 GB in 19 s.
+    static let maximumTableCells = 200_000
+    /// Blocks inside one another (`>` quotes, list items): a quote 40,000 deep with as many lines
+    /// continuing it took 38 s, and past about 500 elements browsers flatten the page.
+    static let maximumDepth = 100
+    /// `www.` in a file: the autolink extension's scan grows with the square of them in one run
+    /// of text (`www.a_` 40,000 times, 240 KB, took 71 s).
+    static let maximumBareLinks = 5_000
+
+    /// The first bound `text` is past, as a message and where; nil when it is within them all.
+    static func problem(in text: String) -> (location: SourceLocation, message: String)? {
+        var scan = Scan()
+        for byte in text.utf8 { scan.read(byte) }
+        scan.endLine()
+        if scan.brackets > maximumBrackets {
+            return (.start, "the file has \(grouped(scan.brackets)) '[' where at most \(grouped(maximumBrackets)) are read "
+                    + "(Markdown's parser slows with the square of their number): split the page")
+        }
+        if scan.widest.pipes > maximumPipesOnALine {
+            return (SourceLocation(line: scan.widest.line, column: 1), "this line has \(grouped(scan.widest.pipes)) '|' where at most "
+                    + "\(maximumPipesOnALine) are read (a table's columns: every row gets one cell a column of its header); split the table")
+        }
+        if let table = scan.tableStart, scan.cells > maximumTableCells {
+            return (SourceLocation(line: table, column: 1), "the file's tables have \(grouped(scan.cells)) cells (every row as wide as its header) "
+                    + "where at most \(grouped(maximumTableCells)) are made; split the table, or give it fewer columns")
+        }
+        if scan.deepest.depth > maximumDepth {
+            return (SourceLocation(line: scan.deepest.line, column: 1), "this line is \(grouped(scan.deepest.depth)) quotes or list items deep, "
+                    + "where at most \(maximumDepth) are read; nest less")
+        }
+        if scan.bareLinks > maximumBareLinks {
+            return (.start, "the file has \(grouped(scan.bareLinks)) 'www.' where at most \(grouped(maximumBareLinks)) are read "
+                    + "(Markdown's parser slows with the square of their number): split the page")
+        }
+        return nil
+    }
+
+    private static func grouped(_ number: Int) -> String { Formatting.grouped(Int64(number)) }
+
+    /// What one pass counts, a byte at a time.
+    private struct Scan {
+        var brackets = 0, bareLinks = 0, cells = 0
+        var widest = (pipes: 0, line: 1), deepest = (depth: 0, line: 1)
+        /// The first line of the first table past a few cells, for the message.
+        var tableStart: Int?
+        private var line = 1
+        // The line being read.
+        private var pipes = 0, depth = 0, indentation = 0, markerPending = false
+        private var inPrefix = true, isBlank = true, onlyDelimiterRow = true, hasDash = false
+        private var lastFour: UInt32 = 0
+        /// The columns of the table whose rows are being read; nil outside a table.
+        private var columns: Int?
+        private var firstTableLine: Int?
+
+        mutating func read(_ byte: UInt8) {
+            if byte == UInt8(ascii: "\n") {
+                endLine()
+                return
+            }
+            lastFour = lastFour << 8 | UInt32(byte)
+            if lastFour == 0x7777_772E { bareLinks += 1 }  // "www."
+            switch byte {
+            case UInt8(ascii: "["): brackets += 1
+            case UInt8(ascii: "|"): pipes += 1
+            case UInt8(ascii: "-"): hasDash = true
+            default: break
+            }
+            if !" \t\r|-:".utf8.contains(byte) { onlyDelimiterRow = false }
+            if byte != UInt8(ascii: " "), byte != UInt8(ascii: "\t"), byte != UInt8(ascii: "\r") { isBlank = false }
+            guard inPrefix else { return }
+            // The line's containers before its text: each `>`, each list marker followed by a
+            // space (not a rule's `---`), and two columns of indentation (a nested item's).
+            let isSpace = byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
+            if markerPending {
+                markerPending = false
+                guard isSpace else {
+                    inPrefix = false
+                    return
+                }
+                depth += 1
+            }
+            switch byte {
+            case UInt8(ascii: ">"): depth += 1
+            case UInt8(ascii: "-"), UInt8(ascii: "*"), UInt8(ascii: "+"): markerPending = true
+            case UInt8(ascii: " "): indentation += 1
+            case UInt8(ascii: "\t"): indentation += 4
+            default: inPrefix = false
+            }
+        }
+
+        /// Containers the line's prefix opens, near enough.
+        private var lineDepth: Int { depth + indentation / 2 }
+
+        mutating func endLine() {
+            if pipes > widest.pipes { widest = (pipes, line) }
+            if lineDepth > deepest.depth { deepest = (lineDepth, line) }
+            if isBlank {
+                columns = nil
+            } else if let columns {
+                cells += columns
+                if tableStart == nil, cells > MarkdownBounds.maximumTableCells { tableStart = firstTableLine }
+            } else if onlyDelimiterRow, hasDash, pipes > 0 {
+                // A header's delimiter row (`|---|:--|`): the rows below it are as wide.
+                columns = pipes + 1
+                firstTableLine = max(1, line - 1)
+            }
+            line += 1
+            pipes = 0
+            depth = 0
+            indentation = 0
+            markerPending = false
+            inPrefix = true
+            isBlank = true
+            onlyDelimiterRow = true
+            hasDash = false
+            lastFour = 0
+        }
+    }
+}
