@@ -416,6 +416,23 @@ import Testing
         #expect(directory.exists("public/keep-me.txt"))
     }
 
+    /// A build into another folder (a preview, CI) keeps its own list of files: the next build
+    /// into public/ still removes a page whose source was deleted (the FAQ had stayed online),
+    /// also when the site is reached through a link.
+    @Test func aBuildElsewhereDoesNotMakePublicForgetItsFiles() throws {
+        let directory = try fixtureWithReferrals().write()
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        _ = try SiteBuilder.build(BuildOptions(source: directory.path, output: directory.file("preview")))
+        try FileManager.default.createSymbolicLink(atPath: directory.file("linked"), withDestinationPath: directory.path)
+        _ = try SiteBuilder.build(BuildOptions(source: directory.file("linked")))
+        try FileManager.default.removeItem(atPath: directory.file("content/faq.md"))
+        let report = try SiteBuilder.build(SiteFixture.options(directory))
+        #expect(!directory.exists("public/faq/index.html") && report.removed == 1, "\(report.summary)")
+        #expect(directory.exists("preview/faq/index.html"))
+        let again = try SiteBuilder.build(BuildOptions(source: directory.path, output: directory.file("preview")))
+        #expect(!directory.exists("preview/faq/index.html") && again.removed == 1)
+    }
+
     /// A fresh clone of a repository that commits public/ has no .advocate/manifest.txt: a stats
     /// page whose token was changed, a referrer gone and a story deleted are still taken down,
     /// found by their place; files of other shapes stay.

@@ -6,12 +6,37 @@ import Foundation
 struct BuildManifest {
     static let header = "advocate-manifest 1"
 
+    /// How many manifests of output folders other than `<source>/public` are kept (a preview
+    /// or CI build elsewhere), the least recently written going first.
+    static let otherOutputsKept = 4
+
     let file: String
     let outputDirectory: String
 
+    /// The manifest of `outputDirectory`: `manifest.txt` for `<source>/public`, one named by a
+    /// digest of the folder for any other, so that a build elsewhere does not make the next build
+    /// into public/ forget what it wrote there (a deleted FAQ had stayed online for good).
     init(stateDirectory: String, outputDirectory: String) {
-        self.file = Paths.join(stateDirectory, "manifest.txt")
-        self.outputDirectory = URL(fileURLWithPath: outputDirectory).standardizedFileURL.path
+        let output = Self.resolved(outputDirectory)
+        self.outputDirectory = output
+        let isDefault = output == Self.resolved(Paths.join((stateDirectory as NSString).deletingLastPathComponent, "public"))
+        var digest = StableDigest()
+        digest.add(output)
+        self.file = Paths.join(stateDirectory, isDefault ? "manifest.txt" : "manifest-\(String(digest.value, radix: 16)).txt")
+    }
+
+    /// The folder with its links resolved (a site reached through a link is the same site), or
+    /// its parent's when it does not exist yet.
+    static func resolved(_ path: String) -> String {
+        let standardized = URL(fileURLWithPath: path).standardizedFileURL.path
+        if let real = realpath(standardized, nil) {
+            defer { free(real) }
+            return String(cString: real)
+        }
+        let parent = (standardized as NSString).deletingLastPathComponent
+        guard parent != standardized, let real = realpath(parent, nil) else { return standardized }
+        defer { free(real) }
+        return Paths.join(String(cString: real), (standardized as NSString).lastPathComponent)
     }
 
     /// The paths of the previous build into the same output folder; nil when no manifest
@@ -53,5 +78,19 @@ struct BuildManifest {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let text = ([Self.header, "output \(outputDirectory)"] + paths.sorted()).joined(separator: "\n") + "\n"
         try AtomicFile.write(Array(text.utf8), to: file)
+        removeOldManifestsOfOtherOutputs(in: directory)
+    }
+
+    /// Builds into a new temporary folder each time (CI) would otherwise leave a manifest each.
+    private func removeOldManifestsOfOtherOutputs(in directory: String) {
+        let others = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { $0.hasPrefix("manifest-") && $0.hasSuffix(".txt") }
+            .map { name -> (path: String, modified: Int) in
+                let path = Paths.join(directory, name)
+                var status = stat()
+                return (path, stat(path, &status) == 0 ? Int(status.st_mtim.tv_sec) : 0)
+            }
+            .sorted { $0.modified > $1.modified }
+        for old in others.dropFirst(Self.otherOutputsKept) { unlink(old.path) }
     }
 }
