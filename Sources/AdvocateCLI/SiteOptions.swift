@@ -1,5 +1,6 @@
 import Advocate
 import ArgumentParser
+import Foundation
 
 /// The folders every command works on.
 struct SiteOptions: ParsableArguments {
@@ -11,6 +12,19 @@ struct SiteOptions: ParsableArguments {
 
     @Option(name: .long, help: ArgumentHelp("Where the site is written (default: <source>/public).", valueName: "dir"))
     var output: String?
+
+    /// An empty folder (a script's unset variable) would be the current one, where a build
+    /// replaces and removes pages; a `~` the shell left as it is names no folder anyone meant.
+    func validate() throws {
+        for (flag, path) in [("--source", source), ("--data", data), ("--output", output)] {
+            guard let path else { continue }
+            if path.isEmpty { throw ValidationError("\(flag) is empty: give a folder (an unset variable in a script?)") }
+            if path == "~" || path.hasPrefix("~/"), !FileManager.default.fileExists(atPath: path) {
+                throw ValidationError("\(flag) \(path): the shell did not expand ~ (it does not after = or inside quotes); "
+                                      + "write \(flag) \(path) with a space, or $HOME\(path.dropFirst())")
+            }
+        }
+    }
 
     func buildOptions(asOf: CalendarDay? = nil) -> BuildOptions {
         BuildOptions(source: source, data: data, output: output, asOf: asOf)

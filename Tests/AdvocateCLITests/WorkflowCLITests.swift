@@ -483,6 +483,28 @@ import Testing
     /// `--output public` typed in two working folders is two outputs: a build in one had taken
     /// the other's record for its own, and after an appended referral left 14 stats pages of
     /// an older theme in place.
+    /// Paths as people type them: an empty one (an unset variable) or a `~` the shell left is a
+    /// usage error; a relative output below a one-letter folder is made; the same source spelt
+    /// another way (`./site`, from inside it) finds the last build's stamp (nothing rendered).
+    @Test func foldersAreTakenHoweverTheyAreSpelt() throws {
+        let folder = try CLIRunner.copyOfExample()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for arguments in [["--output", ""], ["--source", ""], ["--output=~/www"]] {
+            let refused = try CLIRunner.run(["build"] + arguments, in: folder)
+            #expect(refused.status == 64, "\(arguments): \(refused.stderr)")
+        }
+        #expect(try CLIRunner.run(["build", "--output", "~/www"], in: folder).stderr.contains("the shell did not expand ~"))
+        let parent = folder.deletingLastPathComponent()
+        let name = folder.lastPathComponent
+        let first = try CLIRunner.run(["build", "--source", name, "--output", "\(name)/x/public"], in: parent)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("x/public/index.html").path))
+        for (arguments, directory) in [(["--source", "./\(name)", "--output", "\(name)/x/public"], parent), (["--output", "x/public"], folder)] {
+            let again = try CLIRunner.run(["build"] + arguments, in: directory)
+            #expect(again.status == 0 && again.stdout.contains(" 0 written") && again.stdout.contains("(0 rendered)"), "\(arguments): \(again.stdout)")
+        }
+    }
+
     @Test func aRelativeOutputFromAnotherFolderIsAnotherOutput() throws {
         let folder = try CLIRunner.copyOfExample()
         defer { try? FileManager.default.removeItem(at: folder) }

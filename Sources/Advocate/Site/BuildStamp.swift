@@ -58,9 +58,11 @@ struct BuildStamp {
         var shared = all
         var referrerPages = all
         for directory in [options.dataDirectory, options.contentDirectory, options.templatesDirectory] {
-            all.add(directory)
-            shared.add(directory)
-            referrerPages.add(directory)
+            // Named absolute too: `--source ./site` and `cd site` had missed the last build's stamp.
+            let name = absolute(directory)
+            all.add(name)
+            shared.add(name)
+            referrerPages.add(name)
             // The journal's lock (rewritten by every `advocate serve`) and torn tails are not read by a build.
             for path in ContentLoader.listFilesAndLinks(directory) + ContentLoader.filesInLinkedFolders(of: directory) {
                 let name = path.split(separator: "/").last ?? ""

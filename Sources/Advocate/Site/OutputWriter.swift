@@ -385,7 +385,9 @@ final class OutputWriter: @unchecked Sendable {
         guard errno == ENOENT else { throw Self.folderError(directory) }
         var missing = [directory]
         var current = (directory as NSString).deletingLastPathComponent
-        while current.count > 1 {
+        // Up to the first folder that exists; a relative path's first folder may be one
+        // character (`--output x/public`), which a bound of two had never made.
+        while !current.isEmpty && current != "/" {
             if mkdir(current, 0o755) == 0 {
                 missing.append(current)
                 break
