@@ -97,9 +97,9 @@ struct LiveReloadMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         var html = String(decoding: data, as: UTF8.self)
-        if let end = html.range(of: "</body>", options: .backwards) {
-            html.insert(contentsOf: LiveReload.script, at: end.lowerBound)
-        }
+        // `</BODY>` too; a page without one (HTML lets a theme leave it out) gets it at its end.
+        let end = html.range(of: "</body>", options: [.backwards, .caseInsensitive])?.lowerBound ?? html.endIndex
+        html.insert(contentsOf: LiveReload.script, at: end)
         let page = ByteBuffer(string: html)
         return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store", .contentLength: String(page.readableBytes)],
                         body: request.method == .head ? ResponseBody() : ResponseBody(byteBuffer: page))

@@ -54,7 +54,9 @@ import Testing
                 #expect(error.description.contains(lockFile))
                 break
             }
-            try await Task.sleep(for: .milliseconds(10))
+            // Long enough for the child, blocked in flock(1) while this test holds the lock, to be
+            // scheduled and take it: at 10 ms, under a loaded machine, it never was within 30 s.
+            try await Task.sleep(for: .milliseconds(200))
         }
         #expect(refused, "the child process never held the lock")
         kill(holder.processIdentifier, SIGKILL)

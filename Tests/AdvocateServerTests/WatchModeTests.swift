@@ -19,6 +19,17 @@ import Testing
             #expect(head.headers[.eTag] == nil && page.headers[.eTag] == nil, "the file's ETag would answer 304 for a page it does not describe")
         }
         #expect(!(try String(contentsOf: watching.file("faq/index.html"), encoding: .utf8)).contains("EventSource"))
+        // A theme that writes `</BODY>`, or leaves it out as HTML allows, still gets the script.
+        for (name, page) in [("upper", "<!doctype html><title>U</title><BODY><p>u</p></BODY>\n"), ("bare", "<!doctype html><title>B</title><p>b</p>\n")] {
+            try FileManager.default.createDirectory(at: watching.file(name), withIntermediateDirectories: true)
+            try Data(page.utf8).write(to: watching.file("\(name)/index.html"))
+        }
+        try await watching.prepared.application.test(.router) { client in
+            for name in ["upper", "bare"] {
+                let page = try await client.execute(uri: "/\(name)/", method: .get)
+                #expect(String(buffer: page.body).contains(LiveReload.script), "\(name)")
+            }
+        }
         let normal = try ServerFixture()
         try await normal.prepared.application.test(.router) { client in
             let page = try await client.execute(uri: "/faq/", method: .get)

@@ -575,6 +575,13 @@ import Testing
                                                + "keep the store outside it"), "\(error)")
         }
         #expect(!elsewhere.exists("www/index.html"))
+        // Nor through a link someone made in it to the store.
+        try FileManager.default.createDirectory(atPath: elsewhere.file("linked"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: elsewhere.file("linked/data"), withDestinationPath: directory.file("content/data"))
+        #expect {
+            try SiteBuilder.build(BuildOptions(source: directory.path, output: elsewhere.file("linked")))
+        } throws: { "\($0)".contains("the output folder holds the store") }
+        #expect(!elsewhere.exists("linked/index.html"))
         // A store kept in the site folder itself: no output folder there would do, so it says
         // where the store belongs instead of suggesting the folder it refused.
         do {

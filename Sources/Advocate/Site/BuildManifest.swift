@@ -17,26 +17,13 @@ struct BuildManifest {
     /// digest of the folder for any other, so that a build elsewhere does not make the next build
     /// into public/ forget what it wrote there (a deleted FAQ had stayed online for good).
     init(stateDirectory: String, outputDirectory: String) {
-        let output = Self.resolved(outputDirectory)
+        // Links resolved: a site reached through a link is the same site.
+        let output = BuildOptions.resolved(outputDirectory)
         self.outputDirectory = output
-        let isDefault = output == Self.resolved(Paths.join((stateDirectory as NSString).deletingLastPathComponent, "public"))
+        let isDefault = output == BuildOptions.resolved(Paths.join((stateDirectory as NSString).deletingLastPathComponent, "public"))
         var digest = StableDigest()
         digest.add(output)
         self.file = Paths.join(stateDirectory, isDefault ? "manifest.txt" : "manifest-\(String(digest.value, radix: 16)).txt")
-    }
-
-    /// The folder with its links resolved (a site reached through a link is the same site), or
-    /// its parent's when it does not exist yet.
-    static func resolved(_ path: String) -> String {
-        let standardized = URL(fileURLWithPath: path).standardizedFileURL.path
-        if let real = realpath(standardized, nil) {
-            defer { free(real) }
-            return String(cString: real)
-        }
-        let parent = (standardized as NSString).deletingLastPathComponent
-        guard parent != standardized, let real = realpath(parent, nil) else { return standardized }
-        defer { free(real) }
-        return Paths.join(String(cString: real), (standardized as NSString).lastPathComponent)
     }
 
     /// The paths of the previous build into the same output folder; nil when no manifest

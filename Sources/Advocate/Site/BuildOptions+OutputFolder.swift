@@ -25,10 +25,13 @@ extension BuildOptions {
             problem = "holds the site folder \(source)"
         } else if let (name, _) = inside.first(where: { Self.isSameOrInside(output, Self.resolved($0.1)) }) {
             problem = "is inside \(name)"
-        } else if Self.isSameOrInside(data, output) {
-            // Published, it would serve every email and token of the roster.
+        } else if Self.isSameOrInside(data, output) || Self.linkToTheStore(in: output, data: data) {
+            // Published, it would serve every email and token of the roster (also through a
+            // link someone made in it, `public/data -> ../content/data`).
             throw DiagnosticsError([.error(output, .start, "the output folder holds the store (\(data)), whose emails and private "
                 + "tokens it would publish; keep the store outside it (--data defaults to <source>/content/data)")])
+        } else if output == Self.resolved(NSHomeDirectory()) {
+            problem = "is your home folder"
         } else if let link = brokenLink(outputDirectory), link.targetIsMissing {
             // A link to a web server's folder is fine (README), once that folder is there.
             throw DiagnosticsError([.error(outputDirectory, .start,
@@ -43,6 +46,15 @@ extension BuildOptions {
             "the output folder \(problem); a build writes and removes files there. Pass --output a folder of its own, such as \(suggestion)")])
     }
 
+    /// Whether a symbolic link at the top of `output` leads to the store or a folder holding it.
+    private static func linkToTheStore(in output: String, data: String) -> Bool {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: output)) ?? []
+        return entries.contains { name in
+            let path = Paths.join(output, name)
+            return fileType(path, followingLinks: false) == S_IFLNK && isSameOrInside(data, resolved(path))
+        }
+    }
+
     /// The nearest of `path` and its parents that exists, when it is not a folder.
     private static func existingFile(atOrAbove path: String) -> String? {
         var url = URL(fileURLWithPath: path)
@@ -55,7 +67,7 @@ extension BuildOptions {
 
     /// The absolute path, without `.` or `..`, and with symbolic links resolved as far as the
     /// path exists (an output folder often does not yet).
-    private static func resolved(_ path: String) -> String {
+    static func resolved(_ path: String) -> String {
         var url = URL(fileURLWithPath: path).standardizedFileURL
         var missing: [String] = []
         while url.path != "/", !FileManager.default.fileExists(atPath: url.path) {
