@@ -271,6 +271,28 @@ import Testing
                                                        + "so screen readers pass over it; describe what it shows: ![A bouquet of tulips](/assets/site.css) (a picture that is only decoration belongs in the theme)"), "\(found)")
     }
 
+    /// A theme whose private pages lack the no-referrer and noindex tags (DESIGN's privacy of
+    /// stats pages rests on them) is warned of once a kind, at that kind's template.
+    @Test func privatePagesWithoutTheirHeadTagsAreWarnedOf() throws {
+        var site = SiteFixture()
+        site.pageTemplates["layout"] = site.pageTemplates["layout"]!.replacingOccurrences(of: #"{{#page.private}}<meta name="referrer" content="no-referrer">{{/page.private}}"#, with: "")
+        let directory = try site.write()
+        let warnings = SiteChecker.check(SiteFixture.options(directory)).diagnostics.filter { $0.message.contains("no-referrer") }.map(\.description)
+        #expect(warnings.count == 2 && warnings.allSatisfy { $0.contains("warning: the private pages this template makes lack") }, "\(warnings)")
+        #expect(warnings.contains { $0.hasPrefix(directory.file("templates/stats.mustache:1:1")) } && warnings.contains { $0.hasPrefix(directory.file("templates/analytics.mustache:1:1")) })
+        #expect(SiteChecker.check(SiteFixture.options(try SiteFixture().write())).diagnostics.allSatisfy { !$0.message.contains("private pages this template") })
+    }
+
+    /// Two footnotes with labels that are not plain ASCII link to ids cmark writes encoded
+    /// (`fn-%C3%A9`): no warning that the link names nothing.
+    @Test func encodedFootnoteIdsAreFound() throws {
+        var site = SiteFixture()
+        site.content["faq.md"] = "---\ntitle: FAQ\n---\nA[^é] B[^x]\n\n[^é]: accent\n[^x]: x\n"
+        let directory = try site.write()
+        let found = SiteChecker.check(SiteFixture.options(directory)).diagnostics.filter { $0.message.contains("names no part") }
+        #expect(found.isEmpty, "\(found)")
+    }
+
     /// Text whose parse time grows with the square of its size is refused before it is parsed:
     /// unmatched brackets in Markdown (Debian's cmark-gfm), many tags in a message or template
     /// (swift-mustache); a build had taken minutes, holding the Markdown lock.

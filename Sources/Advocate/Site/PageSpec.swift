@@ -41,6 +41,16 @@ public enum PageSpec: Sendable, Hashable {
     }
 }
 
+extension PageSpec {
+    /// A page only its referrer or the team may see: a stats page, the analytics page.
+    var isPrivate: Bool {
+        switch self {
+        case .stats, .analytics: true
+        default: false
+        }
+    }
+}
+
 /// The list of files a site produces.
 public enum SitePlan {
     public static func plan(_ site: Site) -> [PageSpec] {
