@@ -550,6 +550,16 @@ import Testing
         ], "\(found)")
     }
 
+    /// Inside `{{#charts}}` a chart named alone (`{{{weeks}}}`) is the build's SVG, not a store
+    /// value: no warning (its advice had written the chart as text); a store value there still is.
+    @Test func aChartNamedInsideItsSectionIsTheBuildsHTML() throws {
+        var site = SiteFixture()
+        site.pageTemplates["stats"] = "{{<layout}}{{$main}}{{#charts}}{{{weeks}}} {{{referrer.name}}}{{/charts}}{{/main}}{{/layout}}"
+        let directory = try site.write()
+        let found = try Self.check(directory).filter { $0.message.contains("without escaping") }.map(\.message)
+        #expect(found.count == 1 && found[0].hasPrefix("'referrer.name' is written without escaping"), "\(found)")
+    }
+
     /// The page's JSON-LD is escaped for a script element of JSON and nowhere else: raw right
     /// inside one it is fine, after a section or a comment too; escaped, in an attribute, in
     /// another script (one whose only "json" is a class or a data-type) or after text it is a warning.

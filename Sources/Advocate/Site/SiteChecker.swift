@@ -271,7 +271,7 @@ public enum SiteChecker {
                     // JSON escaped for a script element, and for nowhere else: quotes end an attribute.
                     diagnostics.warning(file, tag.location, "write '\(tag.name)' as {{{\(tag.name)}}} right inside <script type=\"application/ld+json\">: "
                                         + "its JSON is escaped for a script element only (escaped it no longer reads as JSON; elsewhere its quotes end an attribute)")
-                } else if tag.isUnescaped && !isHTMLTheBuildMakes(value) {
+                } else if tag.isUnescaped && !isHTMLTheBuildMakes(value) && !isAChart(value, inside: sections.map(\.name), of: samples[template.name]) {
                     diagnostics.warning(file, tag.location, "'\(tag.name)'\(tag.name == "." ? " (here \(value))" : "") is written without escaping: a name or text from the store or a form "
                                         + "could put HTML and scripts on the page; write {{\(tag.name)}} (only content, html, charts and page.structuredData are HTML the build makes)")
                 }
@@ -342,6 +342,13 @@ public enum SiteChecker {
 
     /// The values that hold HTML the build made itself (rendered Markdown, SVG charts, JSON
     /// escaped for a script), the only ones a template may write unescaped (`{{{content}}}`).
+    /// Whether `name`, written inside `{{#charts}}`, is one of its charts (`{{{weeks}}}`), the
+    /// SVG the build makes: it had been warned of, with advice that wrote the SVG as text.
+    static func isAChart(_ name: String, inside sections: [String], of contexts: [TemplateObject]?) -> Bool {
+        guard !name.contains("."), sections.contains(where: { valueName(of: $0) == "charts" }), let contexts else { return false }
+        return ThemeVariables.missing(["charts", name], in: contexts) == nil
+    }
+
     static func isHTMLTheBuildMakes(_ name: String) -> Bool {
         let parts = name.split(separator: ".")
         return parts.first == "charts" || ["content", "html", "structuredData"].contains(parts.last ?? "")
