@@ -27,7 +27,10 @@ import Testing
         ("Hi {{!note", "m.md:5:4: error: body: invalid Mustache: the comment '{{!note' is not closed with '}}'"),
         ("Hi {{^referrer}}x", "m.md:5:4: error: body: invalid Mustache: {{^referrer}} is opened here but never closed (add {{/referrer}})"),
         ("Hi {{/referrer}} {{link}}", "m.md:5:4: error: body: invalid Mustache: {{/referrer}} closes nothing: no {{#referrer}} is open here (remove it, or open the section before)"),
-        ("Hi\n{{#referrer}}{{/link}}", "m.md:6:14: error: body: invalid Mustache: {{/link}} closes {{#referrer}}, opened at line 6 column 1; close that first with {{/referrer}}"),
+        // Inside a section, a close of nothing open is to be removed, not to close the section first.
+        ("Hi {{#referrer}}x{{/x}}{{/referrer}}", "m.md:5:18: error: body: invalid Mustache: {{/x}} closes nothing open: remove it, or if it is to close {{#referrer}} (opened at line 5 column 4), write {{/referrer}}"),
+        ("Hi\n{{#referrer}}{{/link}}", "m.md:6:14: error: body: invalid Mustache: {{/link}} closes nothing open: remove it, or if it is to close {{#referrer}} (opened at line 6 column 1), write {{/referrer}}"),
+        ("Hi\n{{#link}}{{#referrer}}{{/link}}", "m.md:6:23: error: body: invalid Mustache: {{/link}} closes {{#referrer}}, opened at line 6 column 10; close that first with {{/referrer}}"),
         ("Hi {{=<% %>=}} <%link", "m.md:5:16: error: body: invalid Mustache: the tag '<%link' is not closed with '%>'"),
         ("Hi {{%FOO}} {{link}}", "m.md:5:10: error: body: invalid Mustache: a '%' tag is read as a setting, written {{%NAME:value}} (after a set-delimiter tag, check that its delimiters do not make a '%' tag of the text)"),
         ("Hi {{%FOO:bar}} {{link}}", "m.md:5:16: error: body: invalid Mustache: a '%' tag names a setting swift-mustache does not have (only CONTENT_TYPE)"),

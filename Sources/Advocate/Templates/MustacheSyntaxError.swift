@@ -23,8 +23,12 @@ enum MustacheSyntaxError {
         switch MustacheTags.nesting(of: tags) {
         case .unclosed(let tag, let sigil)?:
             return (tag.location, "{{\(sigil)\(tag.name)}} is opened here but never closed (add {{/\(tag.name)}})")
-        case .mismatched(let closing, let open, let sigil)?:
+        case .mismatched(let closing, let open, let sigil, true)?:
             return (closing.location, "{{/\(closing.name)}} closes {{\(sigil)\(open.name)}}, opened at line \(open.line) column \(open.column); close that first with {{/\(open.name)}}")
+        case .mismatched(let closing, let open, let sigil, false)?:
+            // A stray close inside `{{$main}}` is to be removed; "close {{/main}} first" only moved the error.
+            return (closing.location, "{{/\(closing.name)}} closes nothing open: remove it, or if it is to close {{\(sigil)\(open.name)}} "
+                    + "(opened at line \(open.line) column \(open.column)), write {{/\(open.name)}}")
         case .unopened(let closing)?:
             return (closing.location, "{{/\(closing.name)}} closes nothing: no {{#\(closing.name)}} is open here (remove it, or open the section before)")
         case nil:

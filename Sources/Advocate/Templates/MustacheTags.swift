@@ -151,8 +151,10 @@ enum MustacheTags {
     /// What is wrong with how `tags` open and close sections, inverted sections, parents and
     /// blocks (each open tag with its sigil: `#`, `^`, `<`, `$`).
     enum Nesting {
-        /// The first closing tag whose name is not that of the innermost open tag.
-        case mismatched(closing: Tag, open: Tag, sigil: Character)
+        /// The first closing tag whose name is not that of the innermost open tag; `isOpenAbove`
+        /// when its name is open further out (else it closes nothing open: a stray `{{/x}}`,
+        /// or a misspelt close of the innermost).
+        case mismatched(closing: Tag, open: Tag, sigil: Character, isOpenAbove: Bool)
         /// The innermost tag still open at the end.
         case unclosed(Tag, sigil: Character)
         /// A closing tag with nothing open.
@@ -167,7 +169,9 @@ enum MustacheTags {
                 open.append((tag, sigil))
             } else if tag.kind == .closing {
                 guard let innermost = open.popLast() else { return .unopened(closing: tag) }
-                if innermost.tag.name != tag.name { return .mismatched(closing: tag, open: innermost.tag, sigil: innermost.sigil) }
+                if innermost.tag.name != tag.name {
+                    return .mismatched(closing: tag, open: innermost.tag, sigil: innermost.sigil, isOpenAbove: open.contains { $0.tag.name == tag.name })
+                }
             }
         }
         return open.last.map { .unclosed($0.tag, sigil: $0.sigil) }
