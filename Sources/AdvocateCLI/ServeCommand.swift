@@ -22,7 +22,7 @@ struct ServeCommand: AsyncParsableCommand {
 
             Examples:
               advocate serve
-              ACME_HOOK_SECRET=… advocate serve --sendmail "sendmail -t"
+              ACME_HOOK_SECRET=… advocate serve --sendmail "sendmail -t -i"
               advocate serve --source my-program --port 9000 --ip-limit 20 --code-limit 100
               advocate serve --trusted-proxy 127.0.0.1    # behind a local proxy
             """)

@@ -202,6 +202,50 @@ import Testing
         #expect(EmailMessage.mailbox("knil\u{202E}Free money", "rlo@example.org") == "=?UTF-8?B?\(Data("knil\u{202E}Free money\u{202C}".utf8).base64EncodedString())?= <rlo@example.org>")
     }
 
+    /// Display names as RFC 5322 writes them: a dot or a comma quoted, not encoded (and not bare,
+    /// which is obsolete syntax), an address in a name left out as on pages; a subject of plain
+    /// ASCII as it is, folded at spaces near 78 characters; a character longer than one
+    /// encoded-word's room split between code points, never an empty word.
+    @Test func namesAndSubjectsAreWrittenAsRFC5322Has() throws {
+        #expect(EmailMessage.mailbox("Dr. J. R. Smith", "smith@example.org") == #""Dr. J. R. Smith" <smith@example.org>"#)
+        #expect(EmailMessage.mailbox(#"Hopper, "Grace""#, "g@example.org") == #""Hopper, \"Grace\"" <g@example.org>"#)
+        #expect(EmailMessage.mailbox(".", "dot@example.org") == #""." <dot@example.org>"#)
+        #expect(EmailMessage.mailbox("Grace Hopper other.person@evil.example", "gh@example.org") == "Grace Hopper <gh@example.org>")
+        #expect(EmailMessage.mailbox("=?UTF-8?B?QQ==?=", "q@example.org")?.hasPrefix("=?UTF-8?B?PT9VVEYtOD9CP1FRPT0/PQ==?=") == true)
+        let subject = "From Ada: 20% off the first order, and a longer line that goes on past the seventy-eight characters"
+        let text = try #require(message(subject: subject).rfc5322)
+        let header = try #require(text.components(separatedBy: "\r\nDate:").first?.components(separatedBy: "Subject: ").last)
+        #expect(header.replacingOccurrences(of: "\r\n", with: "") == subject, "\(header)")
+        #expect(("Subject: " + header).components(separatedBy: "\r\n").allSatisfy { $0.count <= 78 }, "\(header)")
+        let long = EmailMessage.encodedWord("Z" + String(repeating: "\u{1D165}", count: 15) + " Zed")
+        #expect(!long.contains("=?UTF-8?B??=") && long.components(separatedBy: "\r\n ").allSatisfy { $0.count <= 75 }, "\(long)")
+    }
+
+    /// A line holding only a dot ends the message for `sendmail -t` without `-i`: such a body is
+    /// sent quoted-printable, whose lines never start with a dot (nor after a soft break).
+    @Test func noLineOfTheBodyStartsWithADot() throws {
+        var dotted = message()
+        dotted.body = "See you soon,\n.\n\nThe team\n"
+        let text = try #require(dotted.rfc5322)
+        #expect(text.contains("Content-Transfer-Encoding: quoted-printable") && text.contains("\r\n=2E\r\n"), "\(text)")
+        dotted.body = String(repeating: "and we hope you enjoy it ", count: 41) + String(repeating: "x", count: 25) + "."
+        let body = try #require(dotted.rfc5322?.components(separatedBy: "\r\n\r\n").last)
+        #expect(!body.components(separatedBy: "\r\n").contains { $0.hasPrefix(".") }, "\(body)")
+    }
+
+    /// Two status emails about one referral (converted, refunded, converted again) are two
+    /// messages, and emails whose ids differ only in case go to two files, not one over the other.
+    @Test func noEmailTakesAnothersPlaceOrID() throws {
+        let directory = try TemporaryDirectory()
+        let outbox = Outbox(directory: directory.file("outbox"))
+        let paths = outbox.put(all: [message(id: "RF_X1.contacted"), message(id: "rf_x1.contacted"), message(id: "rf-x1.contacted")]).compactMap { placement -> String? in
+            if case .written(let path) = placement { return path }
+            return nil
+        }
+        #expect(Set(paths).count == 3 && outbox.pending().count == 3, "\(paths)")
+        #expect(try outbox.put(message(id: "rf-x1.contacted")) != nil && outbox.pending().count == 4)
+    }
+
     /// A domain in another script is written in its ASCII form, which mail commands take; a
     /// local part that is not ASCII cannot be sent to (and the forms refuse one).
     @Test func aDomainInAnotherScriptIsAddressedInItsASCIIForm() throws {

@@ -31,12 +31,14 @@ public struct EmailMessage: Sendable, Equatable {
         let domain = fromAddress.split(separator: "@").last.map(String.init) ?? "localhost"
         let lines = Self.crlfLines(body)
         // 8bit as long as every line is within RFC 5322's 998 octets (a paragraph of Arabic, two
-        // bytes a letter, passes them); else quoted-printable, whose lines are short.
-        let fitsEightBit = lines.utf8.split(separator: 0x0A).allSatisfy { $0.count <= 999 }
+        // bytes a letter, passes them) and none starts with a dot, which `sendmail -t` without
+        // `-i` takes for the message's end (a name of "." on its own line cut the email short);
+        // else quoted-printable, whose lines are short and never start with a dot.
+        let fitsEightBit = lines.utf8.split(separator: 0x0A).allSatisfy { $0.count <= 999 && $0.first != UInt8(ascii: ".") }
         let headers = [
             "From: \(from)",
             "To: \(to)",
-            "Subject: \(Self.encodedWord(Self.headerSafe(subject)))",
+            "Subject: \(Self.unstructured(Self.headerSafe(subject)))",
             "Date: \(Self.rfc5322Date(date))",
             "Message-ID: <\(Self.messageIDPart(id))@\(domain)>",
             "MIME-Version: 1.0",
@@ -47,7 +49,8 @@ public struct EmailMessage: Sendable, Equatable {
         return headers.joined(separator: "\r\n") + "\r\n\r\n" + (fitsEightBit ? lines : Self.quotedPrintable(lines))
     }
 
-    /// RFC 2045 §6.7's quoted-printable of text in CRLF lines: printable ASCII but `=` as it is,
+    /// RFC 2045 §6.7's quoted-printable of text in CRLF lines: printable ASCII but `=` (and a dot
+    /// starting a line) as it is,
     /// every other byte (and a space or tab ending a line) as `=XX`, lines of at most 76
     /// characters, longer ones continued after a soft break (`=` at a line's end).
     static func quotedPrintable(_ text: String) -> String {
@@ -59,11 +62,17 @@ public struct EmailMessage: Sendable, Equatable {
             var length = 0
             for (offset, byte) in zip(line.indices, line) {
                 let endsLine = offset == line.index(before: line.endIndex)
-                let literal = (byte >= 33 && byte <= 126 && byte != UInt8(ascii: "=")) || ((byte == 0x20 || byte == 0x09) && !endsLine)
-                let token = literal ? [byte] : [UInt8(ascii: "="), hex[Int(byte >> 4)], hex[Int(byte & 15)]]
+                // A dot starting a line, the text's or one after a soft break, is encoded (RFC 2049 §3).
+                func encoded(atLineStart: Bool) -> [UInt8] {
+                    let literal = (byte >= 33 && byte <= 126 && byte != UInt8(ascii: "=") && !(byte == UInt8(ascii: ".") && atLineStart))
+                        || ((byte == 0x20 || byte == 0x09) && !endsLine)
+                    return literal ? [byte] : [UInt8(ascii: "="), hex[Int(byte >> 4)], hex[Int(byte & 15)]]
+                }
+                var token = encoded(atLineStart: length == 0)
                 if length + token.count > 75 {
                     output += [UInt8(ascii: "="), 0x0D, 0x0A]
                     length = 0
+                    token = encoded(atLineStart: true)
                 }
                 output += token
                 length += token.count
@@ -100,9 +109,10 @@ public struct EmailMessage: Sendable, Equatable {
     /// `xn--bcher-kva.example`); a local part must be ASCII.
     static func mailbox(_ name: String, _ address: String) -> String? {
         guard let address = deliverable(address) else { return nil }
-        // A directional control the name opens is closed before the address, as in a page's text.
-        let safeName = headerSafe(BidiControl.confined(name))
-        return safeName.isEmpty ? "<\(address)>" : "\(encodedWord(safeName)) <\(address)>"
+        // A directional control the name opens is closed before the address, as in a page's text;
+        // an address written in the name is left out, as on pages (it read as the recipient's).
+        let safeName = headerSafe(BidiControl.confined(PersonName.withoutAddresses(name)))
+        return safeName.isEmpty ? "<\(address)>" : "\(phrase(safeName)) <\(address)>"
     }
 
     /// `address` as a mail command takes it (trimmed, its domain in ASCII), or nil when it takes
@@ -136,21 +146,58 @@ public struct EmailMessage: Sendable, Equatable {
         return previous != UInt8(ascii: " ")
     }
 
-    /// RFC 2047 `=?UTF-8?B?…?=` for anything but plain printable ASCII without specials.
-    static func encodedWord(_ text: String) -> String {
-        let plain = text.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value < 0x7F && !"\"=?<>,;:@\\()[]".unicodeScalars.contains($0) }
-        if plain && text.count <= 70 { return text }
-        var words: [String] = []
-        var chunk = ""
-        for character in text {
-            if (chunk + String(character)).utf8.count > 45 {
-                words.append(chunk)
-                chunk = ""
+    /// A display name as RFC 5322 writes one: words of plain letters as they are, other printable
+    /// ASCII as a quoted string (`"Dr. J. Smith"`: a dot is no atom's), anything else as RFC 2047
+    /// encoded-words, as is text that looks like one (`=?`).
+    static func phrase(_ text: String) -> String {
+        guard isPrintableASCII(text), !text.contains("=?") else { return encodedWord(text) }
+        let atext = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~ ".utf8)
+        if text.utf8.allSatisfy(atext.contains) { return text }
+        return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+
+    /// An unstructured header's text (the subject): printable ASCII as it is, folded at spaces so
+    /// that lines stay near 78 characters; anything else as encoded-words (a colon needs none:
+    /// spam filters score subjects encoded for no reason).
+    static func unstructured(_ text: String) -> String {
+        guard isPrintableASCII(text), !text.contains("=?") else { return encodedWord(text) }
+        var lines: [String] = []
+        var line = ""
+        var room = 78 - "Subject: ".count
+        for word in text.split(separator: " ") {
+            if line.isEmpty {
+                line = String(word)
+            } else if line.count + 1 + word.count > room {
+                // Unfolded (the CRLF taken out), the space is back.
+                lines.append(line)
+                line = String(word)
+                room = 77
+            } else {
+                line += " " + word
             }
-            chunk.append(character)
+        }
+        return (lines + [line]).joined(separator: "\r\n ")
+    }
+
+    private static func isPrintableASCII(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+    }
+
+    /// RFC 2047 `=?UTF-8?B?…?=` words of at most 45 bytes of text each (60 of base64, within the
+    /// 75 a word may have), split between code points (one character may be longer than that).
+    static func encodedWord(_ text: String) -> String {
+        var words: [[UInt8]] = []
+        var chunk: [UInt8] = []
+        for scalar in text.unicodeScalars {
+            let bytes = Array(String(scalar).utf8)
+            if chunk.count + bytes.count > 45 {
+                words.append(chunk)
+                chunk = []
+            }
+            chunk += bytes
         }
         if !chunk.isEmpty { words.append(chunk) }
-        return words.map { "=?UTF-8?B?\(Data($0.utf8).base64EncodedString())?=" }.joined(separator: "\r\n ")
+        return words.map { "=?UTF-8?B?\(Data($0).base64EncodedString())?=" }.joined(separator: "\r\n ")
     }
 
     static func rfc5322Date(_ instant: Instant) -> String {

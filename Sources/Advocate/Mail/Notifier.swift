@@ -34,7 +34,8 @@ public struct Notifier: Sendable {
         return messages
     }
 
-    /// The update to the referrer when a referral is contacted, converted or rewarded, dated
+    /// The update to the referrer when a referral is contacted, converted or rewarded (its id
+    /// names the status's time too: a referral converted again after a refund is another email), dated
     /// `writtenAt`, when it is written (RFC 5322's `Date:`), not when the status came: a status
     /// recorded months late must not file its email months back in the referrer's inbox.
     public func message(forStatus update: StatusUpdate, referral: Referral, writtenAt: Instant) -> EmailMessage? {
@@ -45,7 +46,7 @@ public struct Notifier: Sendable {
         values.statsLink = site.urls.statsURL(referrer.statsToken)
         values.statusLabel = update.status.rawValue
         return render(.statusToReferrer, values: values, toName: referrer.name, toAddress: referrer.email, at: writtenAt,
-                      id: "\(update.id).\(update.status.rawValue)")
+                      id: "\(update.id).\(update.status.rawValue).\(update.at.milliseconds)")
     }
 
     /// The welcome to someone who joined through the form, with their share link (`{{link}}`)

@@ -18,8 +18,22 @@ public struct Outbox: Sendable {
     public func put(_ message: EmailMessage) throws -> String? {
         guard let text = message.rfc5322 else { return nil }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let path = path(of: message)
+        let path = freePath(for: message, taken: [])
         try AtomicFile.write(Array(text.utf8), to: path)
+        return path
+    }
+
+    /// Where a message goes, never over another: ids that differ only in case or punctuation
+    /// (`RF_X1`, `rf-x1`) make one file name, and one import dates all its emails alike, so such
+    /// a message gets `-2`, `-3`… (it had replaced the other, which was never sent).
+    private func freePath(for message: EmailMessage, taken: Set<String>) -> String {
+        let first = path(of: message)
+        var path = first
+        var copy = 1
+        while taken.contains(path) || FileManager.default.fileExists(atPath: path) {
+            copy += 1
+            path = String(first.dropLast(".eml".count)) + "-\(copy).eml"
+        }
         return path
     }
 
@@ -40,10 +54,13 @@ public struct Outbox: Sendable {
             return messages.map { _ in .failed(error) }
         }
         var files: [(path: String, bytes: [UInt8])] = []
+        var taken: Set<String> = []
         let paths: [String?] = messages.map { message in
             guard let text = message.rfc5322 else { return nil }
-            files.append((path(of: message), Array(text.utf8)))
-            return files.last!.path
+            let path = freePath(for: message, taken: taken)
+            taken.insert(path)
+            files.append((path, Array(text.utf8)))
+            return path
         }
         let failures = AtomicFile.writeAll(files)
         return paths.map { path in

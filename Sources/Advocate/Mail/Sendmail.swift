@@ -25,7 +25,7 @@ public struct Sendmail: Sendable {
     /// the shell has read it without running it (`sh -n`).
     public func problem() -> String? {
         guard let program = command.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init) else {
-            return "--sendmail is empty: give the mail command, such as \"sendmail -t\""
+            return "--sendmail is empty: give the mail command, such as \"sendmail -t -i\""
         }
         // Shell syntax that does not parse (an unclosed quote) failed every email, one at a time.
         if case .success(let status) = run(["/bin/sh", "-n", "-c", command], input: "/dev/null", errors: "/dev/null"), status != 0 {
