@@ -153,7 +153,7 @@ public enum AdvocateServer {
         let join = JoinEndpoint(desk: desk, intake: intake, emailLimiter: codeLimiter, sentPath: landing("/join/sent/"))
         let liveReload = configuration.watch ? LiveReload() : nil
         let router = makeRouter(endpoint: endpoint, join: join, desk: desk, outputDirectory: options.outputDirectory,
-                                endpointPath: endpointPath(inputs.store.program.endpoint), root: urls.root, liveReload: liveReload,
+                                withheldFolders: [options.dataDirectory, options.stateDirectory], endpointPath: endpointPath(inputs.store.program.endpoint), root: urls.root, liveReload: liveReload,
                                 trustedProxies: configuration.trustedProxies)
         let reloader = SiteReloader(options: options, desk: desk, liveReload: liveReload, startedWith: inputs.store.program, logger: logger)
         let watcher = configuration.watch ? SiteWatcher(reloader: reloader) : nil
@@ -193,8 +193,8 @@ public enum AdvocateServer {
         }
     }
 
-    static func makeRouter(endpoint: ReferralEndpoint, join: JoinEndpoint, desk: ReferralDesk, outputDirectory: String, endpointPath: String,
-                           root: String, liveReload: LiveReload?, trustedProxies: TrustedProxies) -> Router<AdvocateRequestContext> {
+    static func makeRouter(endpoint: ReferralEndpoint, join: JoinEndpoint, desk: ReferralDesk, outputDirectory: String, withheldFolders: [String],
+                           endpointPath: String, root: String, liveReload: LiveReload?, trustedProxies: TrustedProxies) -> Router<AdvocateRequestContext> {
         let router = Router(context: AdvocateRequestContext.self)
         router.addMiddleware {
             ForwardedClientMiddleware(trustedProxies: trustedProxies)
@@ -204,7 +204,7 @@ public enum AdvocateServer {
             if liveReload != nil {
                 LiveReloadMiddleware(outputDirectory: outputDirectory, root: root)
             }
-            FileMiddleware(fileProvider: OpenedFileProvider(rootFolder: outputDirectory), urlBasePath: root == "/" ? nil : root,
+            FileMiddleware(fileProvider: OpenedFileProvider(rootFolder: outputDirectory, withholding: withheldFolders), urlBasePath: root == "/" ? nil : root,
                            searchForIndexHtml: true)
         }
         if let liveReload {

@@ -1,3 +1,4 @@
+import Advocate
 import Foundation
 import Hummingbird
 import NIOCore
@@ -37,15 +38,29 @@ struct OpenedFileProvider: FileProvider {
     typealias FileIdentifier = OpenedFile
 
     let rootFolder: String
+    /// Folders no file served may be in, whatever link leads there (the store, `.advocate/`),
+    /// resolved, each ending in `/`.
+    let withheldFolders: [String]
     /// Bytes read from disk at a time, off the event loops.
     static let chunkLength = 128 * 1024
 
-    init(rootFolder: String) {
+    init(rootFolder: String, withholding folders: [String] = []) {
         self.rootFolder = rootFolder.hasSuffix("/") ? rootFolder : rootFolder + "/"
+        // Not one that holds the output itself (`scripts/quickstart` serves .advocate/quickstart/public).
+        let root = BuildOptions.resolved(rootFolder) + "/"
+        self.withheldFolders = folders.map { BuildOptions.resolved($0) + "/" }.filter { !root.hasPrefix($0) }
     }
 
+    /// The file, unless it is in a withheld folder: a link someone made in the output
+    /// (`public/assets/data -> ../../content/data`) had served every email and token of the roster.
     func getFileIdentifier(_ path: String) -> OpenedFile? {
-        OpenedFile(path: rootFolder + (path.first == "/" ? String(path.dropFirst()) : path))
+        guard let file = OpenedFile(path: rootFolder + (path.first == "/" ? String(path.dropFirst()) : path)) else { return nil }
+        // Where the opened file really is: one readlink, and no race with a link changed meanwhile.
+        if !withheldFolders.isEmpty, let real = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(file.descriptor)"),
+           withheldFolders.contains(where: { (real + "/").hasPrefix($0) }) {
+            return nil
+        }
+        return file
     }
 
     func getAttributes(id file: OpenedFile) async throws -> FileAttributes? {

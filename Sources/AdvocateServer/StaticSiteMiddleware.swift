@@ -192,7 +192,11 @@ struct StaticSiteMiddleware: RouterMiddleware {
             return Response(status: .movedPermanently, headers: [.location: RequestPath.encoded(share) + query, .cacheControl: "no-cache"])
         }
         guard request.method != .get, request.method != .head, isPublished(path) else { return notFound(request, isPrivate: isPrivate) }
-        return .plainText(.methodNotAllowed, "This page takes GET and HEAD; the referral form posts to the endpoint.", headers: [.allow: "GET, HEAD"])
+        var response = FormIntake.problem(request.isJSONClient ? .json : .form, .methodNotAllowed,
+                                          title: "This page takes GET and HEAD; the referral form posts to the endpoint.", errors: [])
+        response.headers[.allow] = "GET, HEAD"
+        response.headers[.vary] = "Accept, Content-Type"
+        return response
     }
 
     /// A share link typed or auto-capitalised in capitals (`/r/ADA/`, `/R/Ada`) as the referrer's

@@ -83,6 +83,25 @@ import Testing
         }
     }
 
+    /// A link someone made in the output to the store (or into `.advocate/`) serves nothing from
+    /// there, however deep it is; a link to another file is followed as before.
+    @Test func noLinkInTheOutputServesTheStore() async throws {
+        let fixture = try ServerFixture()
+        try FileManager.default.createSymbolicLink(at: fixture.file("assets/data"), withDestinationURL: fixture.root.appendingPathComponent("content/data"))
+        try FileManager.default.createSymbolicLink(at: fixture.file("assets/state"), withDestinationURL: fixture.root.appendingPathComponent(".advocate"))
+        let elsewhere = fixture.root.appendingPathComponent("notes.txt")
+        try Data("shared notes\n".utf8).write(to: elsewhere)
+        try FileManager.default.createSymbolicLink(at: fixture.file("assets/notes.txt"), withDestinationURL: elsewhere)
+        try await fixture.prepared.application.test(.router) { client in
+            for path in ["/assets/data/referrers.json", "/assets/data/referrals.jsonl", "/assets/state/manifest.txt"] {
+                let response = try await client.execute(uri: path, method: .get)
+                #expect(response.status == .notFound && !String(buffer: response.body).contains("@example"), "\(path)")
+            }
+            let notes = try await client.execute(uri: "/assets/notes.txt", method: .get)
+            #expect(notes.status == .ok && String(buffer: notes.body) == "shared notes\n")
+        }
+    }
+
     /// A client posting JSON to a mistyped API path learns so in JSON, not in the theme's HTML.
     @Test func jsonClientsGetProblemDetailsForMisses() async throws {
         let fixture = try ServerFixture()

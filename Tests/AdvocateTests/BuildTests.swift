@@ -582,6 +582,11 @@ import Testing
             try SiteBuilder.build(BuildOptions(source: directory.path, output: elsewhere.file("linked")))
         } throws: { "\($0)".contains("the output folder holds the store") }
         #expect(!elsewhere.exists("linked/index.html"))
+        try FileManager.default.removeItem(atPath: elsewhere.file("linked/data"))
+        try FileManager.default.createSymbolicLink(atPath: elsewhere.file("linked/roster.json"), withDestinationPath: directory.file("content/data/referrers.json"))
+        #expect {
+            try SiteBuilder.build(BuildOptions(source: directory.path, output: elsewhere.file("linked")))
+        } throws: { "\($0)".contains("the output folder holds the store") }
         // A store kept in the site folder itself: no output folder there would do, so it says
         // where the store belongs instead of suggesting the folder it refused.
         do {

@@ -45,7 +45,7 @@ import Testing
         ("See https://acme.com/?q=a+ now", 32), ("https://acme.com/a?q=(x)", 24), ("https://acme.com/é?q=é", 24),
         ("https://acme.com/a.?q=1", 28), ("https://acme.com/(a", 25), ("https://acme.com/a)b", 25),
         ("https://acme.com/a((b))c", 23), ("https://acme.com/a(((b)))c", 31), ("https://acme..com/x", 19), ("https://acme.com..", 25),
-        ("acme.com/@user/", 23), ("https://acme.com/x?", 24), ("https://acme.com/Привет", 23), ("https://acme.com/a–b", 23),
+        ("acme.com/@user/", 23), ("see https://shop_1.acme.com now", 31), ("https://acme.com/x?", 24), ("https://acme.com/Привет", 23), ("https://acme.com/a–b", 23),
     ])
     func xWeighsTextAsTwitterTextDoes(text: String, weight: Int) {
         #expect(MessageLength.measure(text, channel: .x).count == weight)

@@ -315,15 +315,21 @@ import Testing
     /// runs of `www.`; a long legitimate table, list or rule is not.
     @Test func markdownThatGrowsPastItsSizeIsRefused() throws {
         let header = String(repeating: "|h", count: 200) + "|\n" + String(repeating: "|-", count: 200) + "|\n"
-        #expect(MarkdownBounds.problem(in: "# T\n\n" + header + String(repeating: "a\n", count: 1_000))?.message
-                == "the file's tables have 202,000 cells (every row as wide as its header) where at most 200,000 are made; split the table, or give it fewer columns")
-        #expect(MarkdownBounds.problem(in: "# T\n\n" + header + String(repeating: "a\n", count: 990)) == nil)
-        // Rows end at a blank line: many small tables add up only by their own rows.
+        #expect(MarkdownBounds.problem(in: "# T\n\n" + header + String(repeating: "a\n", count: 1_001))?.message
+                == "the file's tables have 200,200 cells (every row as wide as its header) where at most 200,000 are made; split the table, or give it fewer columns")
+        #expect(MarkdownBounds.problem(in: "# T\n\n" + header + String(repeating: "a\n", count: 1_000)) == nil)
+        // Rows end at a blank line: many small tables add up only by their own rows. A table in a
+        // code block is text.
         #expect(MarkdownBounds.problem(in: String(repeating: header + "a\n\n", count: 900)) == nil)
+        #expect(MarkdownBounds.problem(in: "```\n" + header + String(repeating: "a\n", count: 2_000) + "```\n") == nil)
         let quote = MarkdownBounds.problem(in: "intro\n" + String(repeating: ">", count: 101) + " deep\n")
-        #expect(quote?.location == SourceLocation(line: 2, column: 1) && quote?.message.hasPrefix("this line is 101 quotes or list items deep") == true)
-        #expect(MarkdownBounds.problem(in: (0..<120).map { String(repeating: "  ", count: $0) + "- item\n" }.joined())?.location.line == 120)
+        #expect(quote?.location == SourceLocation(line: 2, column: 1) && quote?.message.hasPrefix("this line opens 101 quotes or list items") == true)
+        #expect(MarkdownBounds.problem(in: String(repeating: "- ", count: 101) + "item\n")?.location.line == 1)
         #expect(MarkdownBounds.problem(in: String(repeating: "www.a_", count: 5_001))?.message.hasPrefix("the file has 5,001 'www.'") == true)
+        // Deep indentation (code, JSON, a list nested by it), a rule of many marks, 68 quotes: read.
+        let indented = (0..<120).map { String(repeating: "  ", count: $0) + "- item\n" }.joined()
+        #expect(MarkdownBounds.problem(in: indented + "```\n" + String(repeating: " ", count: 210) + "x\n```\n" + String(repeating: "* ", count: 250) + "\n") == nil)
+        #expect(MarkdownBounds.problem(in: String(repeating: "> ", count: 68) + "deep\n") == nil)
         #expect(MarkdownBounds.problem(in: String(repeating: "-", count: 400) + "\n" + String(repeating: "- item\n", count: 400) + "> > quote\n") == nil)
     }
 

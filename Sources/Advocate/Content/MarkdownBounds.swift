@@ -12,8 +12,9 @@ struct MarkdownBounds {
     /// Cells of the file's tables, as the parser makes them (each row as wide as its header): 41 KB
     /// of one-letter rows under a 255-column header made a 51 MB page with 1.3 GB in 19 s.
     static let maximumTableCells = 200_000
-    /// Blocks inside one another (`>` quotes, list items): a quote 40,000 deep with as many lines
-    /// continuing it took 38 s, and past about 500 elements browsers flatten the page.
+    /// Quotes and list items opened on one line (`> > - >`), outside code blocks: a quote 40,000
+    /// deep with as many lines continuing it took 38 s, and past about 500 elements browsers
+    /// flatten the page. Indentation is not counted: code and JSON nest deep in it.
     static let maximumDepth = 100
     /// `www.` in a file: the autolink extension's scan grows with the square of them in one run
     /// of text (`www.a_` 40,000 times, 240 KB, took 71 s).
@@ -37,7 +38,7 @@ struct MarkdownBounds {
                     + "where at most \(grouped(maximumTableCells)) are made; split the table, or give it fewer columns")
         }
         if scan.deepest.depth > maximumDepth {
-            return (SourceLocation(line: scan.deepest.line, column: 1), "this line is \(grouped(scan.deepest.depth)) quotes or list items deep, "
+            return (SourceLocation(line: scan.deepest.line, column: 1), "this line opens \(grouped(scan.deepest.depth)) quotes or list items, "
                     + "where at most \(maximumDepth) are read; nest less")
         }
         if scan.bareLinks > maximumBareLinks {
@@ -56,13 +57,17 @@ struct MarkdownBounds {
         /// The first line of the first table past a few cells, for the message.
         var tableStart: Int?
         private var line = 1
-        // The line being read.
-        private var pipes = 0, depth = 0, indentation = 0, markerPending = false
-        private var inPrefix = true, isBlank = true, onlyDelimiterRow = true, hasDash = false
+        // The line being read: its pipes, its containers (`>` and list markers before its text),
+        // its first and last characters, its indentation and the run of `` ` `` or `~` it starts with.
+        private var pipes = 0, quotes = 0, items = 0, markerPending = false, inPrefix = true
+        private var onlyDelimiterRow = true, hasDash = false
+        private var first: UInt8?, last: UInt8?, indentation = 0, fenceRun = 0, runGoesOn = true
         private var lastFour: UInt32 = 0
         /// The columns of the table whose rows are being read; nil outside a table.
         private var columns: Int?
         private var firstTableLine: Int?
+        /// Inside a fenced code block, whose lines are text, not structure.
+        private var inCode = false
 
         mutating func read(_ byte: UInt8) {
             if byte == UInt8(ascii: "\n") {
@@ -78,53 +83,63 @@ struct MarkdownBounds {
             default: break
             }
             if !" \t\r|-:".utf8.contains(byte) { onlyDelimiterRow = false }
-            if byte != UInt8(ascii: " "), byte != UInt8(ascii: "\t"), byte != UInt8(ascii: "\r") { isBlank = false }
+            let isSpace = byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r")
+            if isSpace {
+                if first == nil { indentation += 1 } else { runGoesOn = false }
+            } else {
+                let isFenceMark = byte == UInt8(ascii: "`") || byte == UInt8(ascii: "~")
+                if first == nil {
+                    first = byte
+                    fenceRun = isFenceMark ? 1 : 0
+                } else if runGoesOn, fenceRun > 0, byte == first {
+                    fenceRun += 1
+                } else {
+                    runGoesOn = false
+                }
+                last = byte
+            }
             guard inPrefix else { return }
-            // The line's containers before its text: each `>`, each list marker followed by a
-            // space (not a rule's `---`), and two columns of indentation (a nested item's).
-            let isSpace = byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
             if markerPending {
                 markerPending = false
                 guard isSpace else {
                     inPrefix = false
                     return
                 }
-                depth += 1
+                items += 1
             }
             switch byte {
-            case UInt8(ascii: ">"): depth += 1
+            case UInt8(ascii: ">"): quotes += 1
             case UInt8(ascii: "-"), UInt8(ascii: "*"), UInt8(ascii: "+"): markerPending = true
-            case UInt8(ascii: " "): indentation += 1
-            case UInt8(ascii: "\t"): indentation += 4
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"): break
             default: inPrefix = false
             }
         }
 
-        /// Containers the line's prefix opens, near enough.
-        private var lineDepth: Int { depth + indentation / 2 }
-
         mutating func endLine() {
-            if pipes > widest.pipes { widest = (pipes, line) }
-            if lineDepth > deepest.depth { deepest = (lineDepth, line) }
-            if isBlank {
-                columns = nil
-            } else if let columns {
-                cells += columns
-                if tableStart == nil, cells > MarkdownBounds.maximumTableCells { tableStart = firstTableLine }
-            } else if onlyDelimiterRow, hasDash, pipes > 0 {
-                // A header's delimiter row (`|---|:--|`): the rows below it are as wide.
-                columns = pipes + 1
-                firstTableLine = max(1, line - 1)
+            if fenceRun >= 3, indentation <= 3 {
+                // ``` or ~~~ opens or closes a code block.
+                inCode.toggle()
+            } else if !inCode {
+                if pipes > widest.pipes { widest = (pipes, line) }
+                // A line of markers alone is a rule (`* * *`) or an empty item: only its quotes count.
+                let depth = quotes + (inPrefix ? 0 : items)
+                if depth > deepest.depth { deepest = (depth, line) }
+                if first == nil {
+                    columns = nil
+                } else if let columns {
+                    cells += columns
+                    if tableStart == nil, cells > MarkdownBounds.maximumTableCells { tableStart = firstTableLine }
+                } else if onlyDelimiterRow, hasDash, pipes > 0 {
+                    // A header's delimiter row (`|---|:--|`): the rows below it are as wide. Pipes
+                    // at its ends open and close the row; the others part its cells.
+                    columns = pipes + 1 - (first == UInt8(ascii: "|") ? 1 : 0) - (last == UInt8(ascii: "|") && pipes > 1 ? 1 : 0)
+                    firstTableLine = max(1, line - 1)
+                }
             }
             line += 1
-            pipes = 0
-            depth = 0
-            indentation = 0
-            markerPending = false
-            inPrefix = true
-            isBlank = true
-            onlyDelimiterRow = true
-            hasDash = false
+            (pipes, quotes, items, markerPending, inPrefix) = (0, 0, 0, false, true)
+            (onlyDelimiterRow, hasDash) = (true, false)
+            (first, last, indentation, fenceRun, runGoesOn) = (nil, nil, 0, 0, true)
             lastFour = 0
         }
     }

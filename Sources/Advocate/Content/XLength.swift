@@ -95,7 +95,7 @@ enum XLength {
         guard scheme.hasPrefix("http://") || scheme.hasPrefix("https://") else { return bareLinkEnd(at: index, before: before, in: word) }
         let afterScheme = rest.index(index, offsetBy: scheme.hasPrefix("https://") ? 8 : 7)
         // A host's letters may be of any script (`例え.jp`, an internationalized domain); its path's may not.
-        var host = word[afterScheme...].prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." }
+        var host = word[afterScheme...].prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }
         while let last = host.last, last == "." || last == "-" { host = host.dropLast() }
         guard !host.isEmpty, hasLabelsDNSTakes(host) else { return nil }
         // A port, then a path, then a query, each only where the one before ends.

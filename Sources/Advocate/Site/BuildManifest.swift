@@ -70,14 +70,17 @@ struct BuildManifest {
 
     /// Builds into a new temporary folder each time (CI) would otherwise leave a manifest each.
     private func removeOldManifestsOfOtherOutputs(in directory: String) {
+        // By the nanosecond, and never the one just written: several builds within a second had
+        // evicted their own.
         let others = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
             .filter { $0.hasPrefix("manifest-") && $0.hasSuffix(".txt") }
-            .map { name -> (path: String, modified: Int) in
-                let path = Paths.join(directory, name)
+            .map { Paths.join(directory, $0) }
+            .filter { $0 != file }
+            .map { path -> (path: String, modified: Int64) in
                 var status = stat()
-                return (path, stat(path, &status) == 0 ? Int(status.st_mtim.tv_sec) : 0)
+                return (path, stat(path, &status) == 0 ? Int64(status.st_mtim.tv_sec) * 1_000_000_000 + Int64(status.st_mtim.tv_nsec) : 0)
             }
             .sorted { $0.modified > $1.modified }
-        for old in others.dropFirst(Self.otherOutputsKept) { unlink(old.path) }
+        for old in others.dropFirst(Self.otherOutputsKept - 1) { unlink(old.path) }
     }
 }

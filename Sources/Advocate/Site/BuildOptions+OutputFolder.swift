@@ -46,12 +46,15 @@ extension BuildOptions {
             "the output folder \(problem); a build writes and removes files there. Pass --output a folder of its own, such as \(suggestion)")])
     }
 
-    /// Whether a symbolic link at the top of `output` leads to the store or a folder holding it.
+    /// Whether a symbolic link at the top of `output` leads to the store, into it (`roster.json`)
+    /// or to a folder holding it. Deeper ones `advocate serve` withholds as it serves.
     private static func linkToTheStore(in output: String, data: String) -> Bool {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: output)) ?? []
         return entries.contains { name in
             let path = Paths.join(output, name)
-            return fileType(path, followingLinks: false) == S_IFLNK && isSameOrInside(data, resolved(path))
+            guard fileType(path, followingLinks: false) == S_IFLNK else { return false }
+            let target = resolved(path)
+            return isSameOrInside(data, target) || isSameOrInside(target, data)
         }
     }
 
@@ -67,7 +70,7 @@ extension BuildOptions {
 
     /// The absolute path, without `.` or `..`, and with symbolic links resolved as far as the
     /// path exists (an output folder often does not yet).
-    static func resolved(_ path: String) -> String {
+    public static func resolved(_ path: String) -> String {
         var url = URL(fileURLWithPath: path).standardizedFileURL
         var missing: [String] = []
         while url.path != "/", !FileManager.default.fileExists(atPath: url.path) {

@@ -50,9 +50,9 @@ struct BuildStamp {
         var executable = StableDigest()
         if let path = Bundle.main.executablePath { executable.addFile(path, name: "executable") }
         var all = StableDigest()
-        // Absolute: `--output public` from two working folders is two outputs, and the state of
-        // one had been taken for the other's.
-        let absolute = { (path: String) in URL(fileURLWithPath: path).standardizedFileURL.path }
+        // Absolute, links resolved: `--output public` from two working folders is two outputs, and
+        // the state of one had been taken for the other's; a site reached through a link is itself.
+        let absolute = BuildOptions.resolved
         all.add("\(options.asOf.map { "\($0)" } ?? "newest") \(absolute(options.outputDirectory)) \(absolute(options.dataDirectory))")
         all.addNumber(Int64(bitPattern: executable.value))
         var shared = all

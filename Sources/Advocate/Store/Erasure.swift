@@ -124,7 +124,9 @@ public enum Erasure {
         do {
             try AtomicFile.replaceTogether(replaced)
         } catch {
-            throw AtomicFile.Failure(description: "\(error); nothing was erased")
+            let deleted = report.emails + report.setAsideLines
+            throw AtomicFile.Failure(description: "\(error); " + (deleted == 0 ? "nothing was erased"
+                : "the store was not changed (\(deleted) email\(deleted == 1 ? "" : "s") or set-aside line\(deleted == 1 ? "" : "s") naming the person were deleted); run the same command again once that is mended"))
         }
         _ = lock
         return report
