@@ -23,8 +23,11 @@ struct FileValidator {
     private let size: Int
     /// The file's modification time, in whole seconds since 1970.
     private let modified: Int
-    /// What the client sent in If-None-Match.
+    /// What the client sent in If-None-Match and If-Match.
     private let ifNoneMatch: [String]
+    private let ifMatch: [String]
+    /// If-Unmodified-Since, in seconds since 1970; nil when absent or not an HTTP date.
+    private let ifUnmodifiedSince: Int?
 
     /// Looks up the file FileMiddleware will serve from `file` (a folder's index.html).
     /// Read before the file is, so the tag is never newer than the bytes sent with it.
@@ -49,8 +52,39 @@ struct FileValidator {
             modified = 0
             range = .whole
         }
-        ifNoneMatch = request.headers[values: .ifNoneMatch].flatMap { $0.split(separator: ",") }
-            .map { $0.trimmingCharacters(in: .whitespaces) }
+        ifNoneMatch = Self.tags(request.headers[values: .ifNoneMatch])
+        ifMatch = Self.tags(request.headers[values: .ifMatch])
+        ifUnmodifiedSince = request.headers[.ifUnmodifiedSince].flatMap(Self.httpDate)
+    }
+
+    private static func tags(_ values: [String]) -> [String] {
+        values.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+
+    /// An IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) in seconds since 1970.
+    private static func httpDate(_ text: String) -> Int? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.date(from: text).map { Int($0.timeIntervalSince1970) }
+    }
+
+    /// Whether the client already has these bytes (If-None-Match names this file's tag, weakly).
+    var isNotModified: Bool {
+        guard let tag else { return false }
+        return ifNoneMatch.contains { $0 == tag || $0 == "W/" + tag || $0 == "*" }
+    }
+
+    /// 412 when the request's precondition fails for this file, RFC 9110 §13.2.2: If-Match
+    /// names no current tag (compared strongly), or without it, If-Unmodified-Since is before
+    /// the file's time. Checked before If-None-Match and Range.
+    func failedPrecondition() -> Response? {
+        let fails = !ifMatch.isEmpty
+            ? !ifMatch.contains { $0 == "*" ? tag != nil : $0 == tag }
+            : ifUnmodifiedSince.map { tag != nil && modified > $0 } ?? false
+        guard fails else { return nil }
+        return .plainText(.preconditionFailed, "The file is not the one the request's If-Match or If-Unmodified-Since names.")
     }
 
     /// The request FileMiddleware is given: without its validators (it would judge them by its
@@ -59,6 +93,8 @@ struct FileValidator {
         var head = request.head
         head.headerFields[.ifNoneMatch] = nil
         head.headerFields[.ifModifiedSince] = nil
+        head.headerFields[.ifMatch] = nil
+        head.headerFields[.ifUnmodifiedSince] = nil
         head.headerFields[.ifRange] = nil
         if case .bytes(let bytes) = range {
             head.headerFields[.range] = ByteRange.header(bytes)
@@ -85,7 +121,7 @@ struct FileValidator {
             // a clock it reads once a second: a page rebuilt a moment ago was dated after it.
             response.headers[.lastModified] = nil
         }
-        guard ifNoneMatch.contains(where: { $0 == tag || $0 == "W/" + tag || $0 == "*" }) else { return response }
+        guard isNotModified else { return response }
         var headers = response.headers
         headers[.contentLength] = nil
         headers[.contentRange] = nil

@@ -69,7 +69,10 @@ struct StaticSiteMiddleware: RouterMiddleware {
         let validator = isRead && path.hasPrefix(root) && !path.split(separator: "/").contains("..")
             ? FileValidator(request: request, file: Paths.join(outputDirectory, String(path.dropFirst(root.count)))) : nil
         var response: Response
-        if let validator, validator.range == .unsatisfiable {
+        if let validator, let refusal = validator.failedPrecondition() {
+            response = refusal
+        } else if let validator, validator.range == .unsatisfiable, !validator.isNotModified {
+            // If-None-Match comes before Range (RFC 9110 §13.2.2): a client holding the file gets 304.
             response = validator.unsatisfiableRange()
         } else {
             do {

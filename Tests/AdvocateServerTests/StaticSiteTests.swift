@@ -453,6 +453,16 @@ import Testing
             }
             let unchanged = try await client.execute(uri: "/robots.txt", method: .get, headers: [.range: "bytes=0-4", .ifNoneMatch: tag])
             #expect(unchanged.status == .notModified && unchanged.headers[.contentRange] == nil)
+            // If-None-Match before Range (RFC 9110 §13.2.2): the client has the file, whatever it asks past its end.
+            let held = try await client.execute(uri: "/robots.txt", method: .get, headers: [.range: "bytes=99999-", .ifNoneMatch: tag])
+            #expect(held.status == .notModified)
+            // Preconditions first: If-Match of another tag, or a file changed since If-Unmodified-Since, is 412.
+            for (field, value, status) in [(HTTPField.Name.ifMatch, "\"0-0-0\"", HTTPResponse.Status.preconditionFailed), (.ifMatch, tag, .ok),
+                                           (.ifMatch, "*", .ok), (.ifUnmodifiedSince, "Thu, 01 Jan 1970 00:00:00 GMT", .preconditionFailed),
+                                           (.ifUnmodifiedSince, "Fri, 01 Jan 2100 00:00:00 GMT", .ok)] {
+                let response = try await client.execute(uri: "/robots.txt", method: .get, headers: [field: value])
+                #expect(response.status == status, "\(field): \(value)")
+            }
         }
     }
 
