@@ -54,20 +54,11 @@ struct FileValidator {
         }
         ifNoneMatch = Self.tags(request.headers[values: .ifNoneMatch])
         ifMatch = Self.tags(request.headers[values: .ifMatch])
-        ifUnmodifiedSince = request.headers[.ifUnmodifiedSince].flatMap(Self.httpDate)
+        ifUnmodifiedSince = request.headers[.ifUnmodifiedSince].flatMap(HTTPDate.seconds)
     }
 
     private static func tags(_ values: [String]) -> [String] {
         values.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
-    }
-
-    /// An IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) in seconds since 1970.
-    private static func httpDate(_ text: String) -> Int? {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return formatter.date(from: text).map { Int($0.timeIntervalSince1970) }
     }
 
     /// Whether the client already has these bytes (If-None-Match names this file's tag, weakly).

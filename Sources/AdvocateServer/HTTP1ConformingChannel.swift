@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import HummingbirdCore
 import Logging
@@ -217,8 +218,10 @@ private final class VersionAwareRequestHead: ChannelDuplexHandler, RemovableChan
         guard let refusal, !refusalSent, unanswered.isEmpty else { return }
         refusalSent = true
         // Sent before any route sees the path, so without a page's headers: never kept by a cache,
-        // whichever page (a private stats page too) the request named.
-        var headers = HTTPHeaders([("connection", "close"), ("content-type", "text/plain; charset=utf-8"), ("cache-control", "no-store")])
+        // whichever page (a private stats page too) the request named. Dated, as an origin
+        // server's every answer is (RFC 9110 §6.6.1); Hummingbird dates only its own.
+        var headers = HTTPHeaders([("connection", "close"), ("content-type", "text/plain; charset=utf-8"), ("cache-control", "no-store"),
+                                   ("x-content-type-options", "nosniff"), ("date", HTTPDate.string(Date()))])
         headers.add(name: "content-length", value: String(refusal.text.utf8.count))
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: refusal.status, headers: headers))), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: refusal.text)))), promise: nil)

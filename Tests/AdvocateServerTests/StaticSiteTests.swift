@@ -300,6 +300,8 @@ import Testing
             #expect(exchange.response.hasPrefix("HTTP/1.1 501 Not Implemented\r\n"), "\(exchange.response)")
             #expect(exchange.response.hasSuffix("its endpoints POST.\n"))
             #expect(exchange.closedByServer)
+            // Dated, as every answer of an origin server (RFC 9110 §6.6.1).
+            #expect(exchange.response.lowercased().contains("\r\ndate: ") && exchange.response.contains(" GMT\r\n"), "\(exchange.response)")
             let malformed = try await LoopbackExchange.run(port: port, request: "GET / HTTP/1.1\r\nHost 127.0.0.1\r\n\r\n")
             #expect(malformed.response.hasPrefix("HTTP/1.1 400 Bad Request\r\n"), "a header without its colon is still malformed")
             // A transfer coding but chunked (RFC 9112 §6.1): NIO would hand on gzip's bytes as the body.
