@@ -64,6 +64,7 @@ struct BuildCommand: ParsableCommand {
         }
         bar?.finish()
         DiagnosticPrinter.print(report.warnings)
+        if let removed = report.removedByPlaceWarning { StandardError.write("warning: \(removed)") }
         asOf.warnIfStoreIsDatedAhead(report.asOf)
         if !quiet { print(report.summary) }
         if verbose { print(report.stepSummary) }

@@ -49,6 +49,17 @@ public struct BuildReport: Sendable {
     /// Files an interrupted build had staged, which this one moved into place before its own
     /// work (``OutputWriter/finishInterruptedBuilds(in:)``).
     public var finishedForAnInterruptedBuild = 0
+    /// Files removed as earlier pages of the site by their place alone (no record of a build
+    /// into this output: a fresh clone, or a folder new to the site).
+    public var removedByPlace: [String] = []
+
+    /// What to say of ``removedByPlace``, nil when nothing was.
+    public var removedByPlaceWarning: String? {
+        guard !removedByPlace.isEmpty else { return nil }
+        let shown = removedByPlace.prefix(5).joined(separator: ", ") + (removedByPlace.count > 5 ? ", …" : "")
+        return "removed \(removedByPlace.count) file\(removedByPlace.count == 1 ? "" : "s") found by their place as this site's earlier pages, "
+            + "with no record of a build into this folder (\(shown)); if they were not the site's, restore them and build into a folder of its own"
+    }
 
     public var total: Int { written + unchanged }
 
@@ -219,7 +230,11 @@ public enum SiteBuilder {
         let count = try render(pages, paths: paths, site: site, writer: writer, progress: progress, timer: timer, record: keeping)
         let manifest = BuildManifest(stateDirectory: inputs.options.stateDirectory, outputDirectory: inputs.options.outputDirectory)
         let current = Set(paths)
-        let removed = writer.remove(manifest.earlierPaths(shapeFolders: shapeFolders).filter { !current.contains($0) })
+        let removedPaths = manifest.earlierPaths(shapeFolders: shapeFolders).filter { !current.contains($0) }
+        let removed = writer.remove(removedPaths)
+        // Found by their place, with no record of a build into this folder: named, so that a
+        // folder that held someone's own `stories/x/index.html` says what went.
+        let removedByPlace = manifest.previousPaths() == nil ? removedPaths : []
         // Each output file looked at once, for both the page record and the stamp's digest.
         let states = StableDigest.FileState.read(paths, in: options.outputDirectory)
         let (manifestSaved, _) = concurrently {
@@ -235,7 +250,7 @@ public enum SiteBuilder {
         timer.lap("remove old files, record the output")
         let report = BuildReport(asOf: site.figures.asOf, filesByKind: countByKind(pages), written: count.written,
                                  rendered: count.rendered, unchanged: pages.count - count.written, removed: removed, duration: ContinuousClock.now - start,
-                                 warnings: inputs.warnings)
+                                 warnings: inputs.warnings, removedByPlace: removedByPlace)
         return (report, BuildStamp.outputDigest(paths: paths, states: states))
     }
 
