@@ -278,7 +278,8 @@ import Testing
             .write(to: referrers)
         let unmailable = try CLIRunner.run(["referral", "status", "rf_0043", "contacted", "--at", "2026-06-30T10:00:00Z", "--source", folder.path])
         #expect(unmailable.status == 0 && emails() == 1, "\(unmailable.stdout)\(unmailable.stderr)")
-        #expect(unmailable.stderr.contains("warning: 1 email (rf_0043.contacted.1782813600000) could not be addressed and was not queued"), "\(unmailable.stderr)")
+        #expect(unmailable.stderr.contains("warning: 1 email (rf_0043.contacted.") && unmailable.stderr.contains(") could not be addressed and was not queued"),
+                "\(unmailable.stderr)")
     }
 
     /// A command that appends sets an unfinished last line aside, and says so: it had done so

@@ -244,6 +244,29 @@ import Testing
         }
         #expect(Set(paths).count == 3 && outbox.pending().count == 3, "\(paths)")
         #expect(try outbox.put(message(id: "rf-x1.contacted")) != nil && outbox.pending().count == 4)
+        // The later copy sorts, and so is sent, after the first.
+        #expect(outbox.pending().map { ($0 as NSString).lastPathComponent }.last?.hasSuffix("-rf-x1-contacted~4.eml") == true, "\(outbox.pending())")
+    }
+
+    /// Long plain names and subjects are folded as encoded-words (a quoted string or a word
+    /// cannot be), so no header line passes 998 octets, nor 78 where it can be helped.
+    @Test func longNamesAndSubjectsAreFolded() throws {
+        let text = try #require(message(toName: String(repeating: "x", count: 1_500), subject: "Dr. " + String(repeating: "W", count: 1_100)).rfc5322)
+        let headers = text.components(separatedBy: "\r\n\r\n")[0]
+        #expect(headers.components(separatedBy: "\r\n").allSatisfy { $0.utf8.count <= 78 }, "\(headers)")
+    }
+
+    /// Two status emails of one referral in one run, and in two runs at one status time, have
+    /// Message-IDs of their own; `forget` takes an email about `rf_p`, not one about `rf_p.x`.
+    @Test func statusEmailsHaveIDsOfTheirOwnAndForgetMatchesWholeIDs() throws {
+        let at = Instant(iso8601: "2026-06-01T00:00:00Z")!
+        let first = Notifier.statusID("rf_1", .converted, writtenAt: at, occurrence: 1)
+        #expect(Set([first, Notifier.statusID("rf_1", .converted, writtenAt: at, occurrence: 2),
+                     Notifier.statusID("rf_1", .converted, writtenAt: Instant(milliseconds: at.milliseconds + 1), occurrence: 1)]).count == 3)
+        let about = { (id: String) in "Message-ID: <\(EmailMessage.messageIDPart(id))@refer.acme.example>\r\n" }
+        #expect(Erasure.isAbout("rf_p", about("rf_p.contacted.1")) && Erasure.isAbout("rf_p", about("rf_p.friend")))
+        #expect(!Erasure.isAbout("rf_p", about("rf_p.x.contacted.1")))
+        #expect(Erasure.isAbout("a b@c", about("a b@c.converted.5")))
     }
 
     /// A domain in another script is written in its ASCII form, which mail commands take; a

@@ -83,9 +83,15 @@ import Testing
 
         try AtomicFile.replaceTogether([(directory.file("a.json"), Array("new a\n".utf8)), (directory.file("new.log"), Array("new\n".utf8))])
         #expect(try directory.read("a.json") == "new a\n" && directory.read("new.log") == "new\n")
-        // The copy a killed `forget` kept of an old file goes with the lock's next taker.
-        try directory.write("content/data/referrals.jsonl.tmp-4242-old", "grace@example.org\n")
-        #expect(AtomicFile.removeLeftovers(of: ["referrals.jsonl"], in: directory.file("content/data")) == 1)
+        // A `forget` killed between its renames: the lock's next taker puts each kept old file
+        // back and removes the new ones not yet moved, so the store is as it was before.
+        try directory.write("content/data/referrers.json", "erased roster\n")
+        try directory.write("content/data/referrers.json.tmp-4242-old", "old roster\n")
+        try directory.write("content/data/referrals.jsonl", "old journal\n")
+        try directory.write("content/data/referrals.jsonl.tmp-4242", "erased journal\n")
+        #expect(AtomicFile.removeLeftovers(of: ["referrals.jsonl", "referrers.json"], in: directory.file("content/data")) == 2)
+        #expect(try directory.read("content/data/referrers.json") == "old roster\n" && directory.read("content/data/referrals.jsonl") == "old journal\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.file("content/data")).sorted() == ["referrals.jsonl", "referrers.json"])
     }
 
     /// A log of erasures behind a link to nowhere (a volume not mounted) or a folder in its place

@@ -1,8 +1,9 @@
 import Foundation
 
 /// An RFC 5322 message, plain text in UTF-8. Header values are never built from raw input:
-/// addresses are validated, display names and subjects are RFC 2047-encoded, and CR, LF and
-/// other control characters are removed first, so no value can add a header.
+/// addresses are validated, display names and subjects are plain printable ASCII, a quoted
+/// string or RFC 2047 encoded-words, and CR, LF and other control characters are removed first,
+/// so no value can add a header.
 public struct EmailMessage: Sendable, Equatable {
     public var fromName: String
     public var fromAddress: String
@@ -112,7 +113,11 @@ public struct EmailMessage: Sendable, Equatable {
         // A directional control the name opens is closed before the address, as in a page's text;
         // an address written in the name is left out, as on pages (it read as the recipient's).
         let safeName = headerSafe(BidiControl.confined(PersonName.withoutAddresses(name)))
-        return safeName.isEmpty ? "<\(address)>" : "\(phrase(safeName)) <\(address)>"
+        guard !safeName.isEmpty else { return "<\(address)>" }
+        let name = phrase(safeName)
+        // The address on a line of its own after a long name's encoded-words (lines near 78).
+        let lastLine = name.components(separatedBy: "\r\n").last ?? name
+        return name + (lastLine.count + address.count + 3 > 72 ? "\r\n " : " ") + "<\(address)>"
     }
 
     /// `address` as a mail command takes it (trimmed, its domain in ASCII), or nil when it takes
@@ -150,7 +155,8 @@ public struct EmailMessage: Sendable, Equatable {
     /// ASCII as a quoted string (`"Dr. J. Smith"`: a dot is no atom's), anything else as RFC 2047
     /// encoded-words, as is text that looks like one (`=?`).
     static func phrase(_ text: String) -> String {
-        guard isPrintableASCII(text), !text.contains("=?") else { return encodedWord(text) }
+        // A long one too, which encoded-words fold (a quoted string cannot be).
+        guard isPrintableASCII(text), !text.contains("=?"), text.count <= 70 else { return encodedWord(text) }
         let atext = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~ ".utf8)
         if text.utf8.allSatisfy(atext.contains) { return text }
         return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
@@ -160,7 +166,8 @@ public struct EmailMessage: Sendable, Equatable {
     /// that lines stay near 78 characters; anything else as encoded-words (a colon needs none:
     /// spam filters score subjects encoded for no reason).
     static func unstructured(_ text: String) -> String {
-        guard isPrintableASCII(text), !text.contains("=?") else { return encodedWord(text) }
+        // A word too long for a line is folded only as encoded-words.
+        guard isPrintableASCII(text), !text.contains("=?"), text.split(separator: " ").allSatisfy({ $0.count <= 68 }) else { return encodedWord(text) }
         var lines: [String] = []
         var line = ""
         var room = 78 - "Subject: ".count
@@ -183,14 +190,15 @@ public struct EmailMessage: Sendable, Equatable {
         text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
     }
 
-    /// RFC 2047 `=?UTF-8?B?…?=` words of at most 45 bytes of text each (60 of base64, within the
-    /// 75 a word may have), split between code points (one character may be longer than that).
+    /// RFC 2047 `=?UTF-8?B?…?=` words of at most 42 bytes of text each (56 of base64, 68 a word,
+    /// within the 75 a word may have and the 78 of a line after `Subject: `), split between code
+    /// points (one character may be longer than that).
     static func encodedWord(_ text: String) -> String {
         var words: [[UInt8]] = []
         var chunk: [UInt8] = []
         for scalar in text.unicodeScalars {
             let bytes = Array(String(scalar).utf8)
-            if chunk.count + bytes.count > 45 {
+            if chunk.count + bytes.count > 42 {
                 words.append(chunk)
                 chunk = []
             }

@@ -25,14 +25,15 @@ public struct Outbox: Sendable {
 
     /// Where a message goes, never over another: ids that differ only in case or punctuation
     /// (`RF_X1`, `rf-x1`) make one file name, and one import dates all its emails alike, so such
-    /// a message gets `-2`, `-3`… (it had replaced the other, which was never sent).
+    /// a message gets `~2`, `~3`… (it had replaced the other, which was never sent).
     private func freePath(for message: EmailMessage, taken: Set<String>) -> String {
         let first = path(of: message)
         var path = first
         var copy = 1
         while taken.contains(path) || FileManager.default.fileExists(atPath: path) {
             copy += 1
-            path = String(first.dropLast(".eml".count)) + "-\(copy).eml"
+            // `~` sorts after `.`: the later message is sent after the first.
+            path = String(first.dropLast(".eml".count)) + "~\(copy).eml"
         }
         return path
     }

@@ -18,6 +18,7 @@ public struct StatusNotices: Sendable {
             outcomes[outcome.referral.id] = outcome
         }
         let notifier = Notifier(site: site)
+        var seen: [String: Int] = [:]
         for update in updates {
             guard let outcome = outcomes[update.id] else { continue }
             if [.converted, .rewarded].contains(update.status), !outcome.isConversion, let converted = outcome.firstConvertedAt {
@@ -26,7 +27,13 @@ public struct StatusNotices: Sendable {
                                 + "it earns no reward, so its referrer was not emailed about it")
                 continue
             }
-            if let message = notifier.message(forStatus: update, referral: outcome.referral, writtenAt: writtenAt) { messages.append(message) }
+            // Each its own Message-ID: the same status twice in one run (converted, refunded,
+            // converted again) is a second email, as in another run (its time is another).
+            let key = "\(update.id).\(update.status.rawValue)"
+            seen[key, default: 0] += 1
+            if let message = notifier.message(forStatus: update, referral: outcome.referral, writtenAt: writtenAt, occurrence: seen[key]!) {
+                messages.append(message)
+            }
         }
     }
 }

@@ -213,13 +213,22 @@ public enum Erasure {
         for path in outbox.pending() + outbox.sent() + outbox.failed() {
             guard let data = FileManager.default.contents(atPath: path) else { continue }
             let text = String(decoding: data, as: UTF8.self)
-            guard text.lowercased().contains(target) || erased.referralIDs.contains(where: { text.contains("Message-ID: <\($0).") }) else { continue }
+            guard text.lowercased().contains(target) || erased.referralIDs.contains(where: { Self.isAbout($0, text) }) else { continue }
             guard unlink(path) == 0 else {
                 throw AtomicFile.Failure(description: "cannot delete \(path), an email to or about the address: \(systemMessage())")
             }
             deleted += 1
         }
         return deleted
+    }
+
+    /// Whether an email's text is about the referral `id`: its Message-ID is the id as the
+    /// message writes it (escaped), then the email's role. Not by prefix: forgetting `rf_p` had
+    /// deleted an email about `rf_p.x`.
+    static func isAbout(_ id: String, _ text: String) -> Bool {
+        let start = "Message-ID: <\(EmailMessage.messageIDPart(id))."
+        let roles = ["friend@", "referrer@"] + ReferralStatus.allCases.map { "\($0.rawValue)." }
+        return roles.contains { text.contains(start + $0) }
     }
 
     /// Torn journal lines set aside (a crash's half-written line, never taken into the journal)

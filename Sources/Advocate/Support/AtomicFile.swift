@@ -29,8 +29,8 @@ public enum AtomicFile {
     /// written and flushed beside their targets before any is renamed (a full disk fails there),
     /// and each old file is kept under a second name (a hard link) until the last rename, so
     /// one that cannot be renamed (an append-only or immutable file) has the earlier ones put
-    /// back. A kill between two renames leaves some replaced; the kept copies are removed by
-    /// ``removeLeftovers(of:in:)`` under the lock.
+    /// back. A kill between two renames leaves some replaced: ``removeLeftovers(of:in:)``, under
+    /// the lock, puts the kept copies back, and every file is as it was before.
     public static func replaceTogether(_ files: [(path: String, bytes: [UInt8])]) throws(Failure) {
         let files = files.map { (path: linkTarget(of: $0.path), bytes: $0.bytes) }
         var temporaries: [String] = []
@@ -105,8 +105,8 @@ public enum AtomicFile {
         return failures
     }
 
-    /// Removes the temporary files that writers of `names` in `folder` left when they were
-    /// killed before their rename (`referrals.jsonl.tmp-4242`, from `advocate forget`): partial
+    /// Removes the temporary files (and puts back the old files kept aside) that writers of
+    /// `names` in `folder` left when they were killed before their rename (`referrals.jsonl.tmp-4242`, from `advocate forget`): partial
     /// copies that nothing reads, which would keep what a later erasure removes from the file
     /// itself, and travel into backups. Only for a caller holding the lock every such writer
     /// takes, so none of them is being written. Returns how many went.
@@ -124,10 +124,15 @@ public enum AtomicFile {
         for (place, written) in places {
             for entry in (try? FileManager.default.contentsOfDirectory(atPath: place)) ?? [] {
                 guard let name = written.first(where: { entry.hasPrefix($0 + ".tmp-") }) else { continue }
-                // `.tmp-4242`, or `.tmp-4242-old`, an old file kept while several are replaced together.
+                // `.tmp-4242`, or `.tmp-4242-old`: an old file kept while several were replaced
+                // together (``replaceTogether(_:)``), put back, so that a writer killed between
+                // its renames leaves them all as they were, not some replaced and some not.
                 var suffix = entry.dropFirst(name.count + ".tmp-".count)
-                if suffix.hasSuffix("-old") { suffix = suffix.dropLast(4) }
-                guard !suffix.isEmpty, suffix.allSatisfy({ ("0"..."9").contains($0) }), unlink(Paths.join(place, entry)) == 0 else { continue }
+                let isKeptOld = suffix.hasSuffix("-old")
+                if isKeptOld { suffix = suffix.dropLast(4) }
+                guard !suffix.isEmpty, suffix.allSatisfy({ ("0"..."9").contains($0) }) else { continue }
+                let path = Paths.join(place, entry)
+                guard (isKeptOld ? rename(path, Paths.join(place, name)) : unlink(path)) == 0 else { continue }
                 removed += 1
             }
         }
