@@ -44,11 +44,14 @@ struct OpenedFileProvider: FileProvider {
     /// Bytes read from disk at a time, off the event loops.
     static let chunkLength = 128 * 1024
 
+    /// The output folder, resolved, ending in `/`: a withheld folder may hold it
+    /// (`scripts/quickstart` serves .advocate/quickstart/public), whose files are served.
+    let resolvedRoot: String
+
     init(rootFolder: String, withholding folders: [String] = []) {
         self.rootFolder = rootFolder.hasSuffix("/") ? rootFolder : rootFolder + "/"
-        // Not one that holds the output itself (`scripts/quickstart` serves .advocate/quickstart/public).
-        let root = BuildOptions.resolved(rootFolder) + "/"
-        self.withheldFolders = folders.map { BuildOptions.resolved($0) + "/" }.filter { !root.hasPrefix($0) }
+        resolvedRoot = BuildOptions.resolved(rootFolder) + "/"
+        withheldFolders = folders.map { BuildOptions.resolved($0) + "/" }
     }
 
     /// The file, unless it is in a withheld folder: a link someone made in the output
@@ -57,7 +60,7 @@ struct OpenedFileProvider: FileProvider {
         guard let file = OpenedFile(path: rootFolder + (path.first == "/" ? String(path.dropFirst()) : path)) else { return nil }
         // Where the opened file really is: one readlink, and no race with a link changed meanwhile.
         if !withheldFolders.isEmpty, let real = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(file.descriptor)"),
-           withheldFolders.contains(where: { (real + "/").hasPrefix($0) }) {
+           withheldFolders.contains(where: { (real + "/").hasPrefix($0) }), !real.hasPrefix(resolvedRoot) {
             return nil
         }
         return file

@@ -100,6 +100,15 @@ import Testing
             let notes = try await client.execute(uri: "/assets/notes.txt", method: .get)
             #expect(notes.status == .ok && String(buffer: notes.body) == "shared notes\n")
         }
+        // An output kept inside .advocate/ (scripts/quickstart) is served; the rest of it is not.
+        let state = fixture.root.appendingPathComponent(".advocate")
+        let inside = state.appendingPathComponent("quick/public")
+        try FileManager.default.createDirectory(at: inside, withIntermediateDirectories: true)
+        try Data("page\n".utf8).write(to: inside.appendingPathComponent("page.txt"))
+        try Data("secret\n".utf8).write(to: state.appendingPathComponent("other.txt"))
+        try FileManager.default.createSymbolicLink(at: inside.appendingPathComponent("up"), withDestinationURL: state)
+        let provider = OpenedFileProvider(rootFolder: inside.path, withholding: [state.path])
+        #expect(provider.getFileIdentifier("page.txt") != nil && provider.getFileIdentifier("up/other.txt") == nil)
     }
 
     /// A client posting JSON to a mistyped API path learns so in JSON, not in the theme's HTML.

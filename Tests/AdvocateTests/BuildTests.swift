@@ -584,6 +584,13 @@ import Testing
         #expect {
             try SiteBuilder.build(BuildOptions(source: directory.path, output: elsewhere.file("linked")))
         } throws: { "\($0)".contains("the output folder holds the store") }
+        // A store the build would copy with the pictures is refused too.
+        try FileManager.default.createDirectory(atPath: directory.file("content/assets"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: directory.file("content/data"), toPath: directory.file("content/assets/store"))
+        #expect {
+            try SiteBuilder.build(BuildOptions(source: directory.path, data: directory.file("content/assets/store")))
+        } throws: { "\($0)".contains("whose files the build publishes with the site's pictures") }
+        try FileManager.default.removeItem(atPath: directory.file("content/assets/store"))
         #expect(!elsewhere.exists("linked/index.html"))
         try FileManager.default.removeItem(atPath: elsewhere.file("linked/data"))
         try FileManager.default.createSymbolicLink(atPath: elsewhere.file("linked/roster.json"), withDestinationPath: directory.file("content/data/referrers.json"))

@@ -321,7 +321,17 @@ import Testing
         // Rows end at a blank line: many small tables add up only by their own rows. A table in a
         // code block is text.
         #expect(MarkdownBounds.problem(in: String(repeating: header + "a\n\n", count: 900)) == nil)
-        #expect(MarkdownBounds.problem(in: "```\n" + header + String(repeating: "a\n", count: 2_000) + "```\n") == nil)
+        // Whatever fence comes before (one the parser does not open, a shorter one inside a
+        // longer one), a table, in a quote too, and ordered lists count.
+        for opening in ["```a`b\n", "````\n```\n````\n", "```\n~~~\n```\n", "- a\n\n  ```\nx\n\n"] {
+            #expect(MarkdownBounds.problem(in: opening + header + String(repeating: "a\n", count: 1_001)) != nil, "\(opening)")
+        }
+        let quoted = "> " + String(repeating: "|h", count: 200) + "|\n> " + String(repeating: "|-", count: 200) + "|\n"
+        #expect(MarkdownBounds.problem(in: quoted + String(repeating: "> a\n", count: 1_001)) != nil)
+        #expect(MarkdownBounds.problem(in: String(repeating: "1. ", count: 101) + "x\n")?.message.hasPrefix("this line opens 101") == true)
+        #expect(MarkdownBounds.problem(in: String(repeating: "1. > ", count: 51) + "x\n") != nil)
+        // `www.` counts where the autolink extension looks, not inside `https://www.…`.
+        #expect(MarkdownBounds.problem(in: String(repeating: "[a](https://www.acme.example/) ", count: 6_000)) == nil)
         let quote = MarkdownBounds.problem(in: "intro\n" + String(repeating: ">", count: 101) + " deep\n")
         #expect(quote?.location == SourceLocation(line: 2, column: 1) && quote?.message.hasPrefix("this line opens 101 quotes or list items") == true)
         #expect(MarkdownBounds.problem(in: String(repeating: "- ", count: 101) + "item\n")?.location.line == 1)

@@ -12,12 +12,13 @@ struct MarkdownBounds {
     /// Cells of the file's tables, as the parser makes them (each row as wide as its header): 41 KB
     /// of one-letter rows under a 255-column header made a 51 MB page with 1.3 GB in 19 s.
     static let maximumTableCells = 200_000
-    /// Quotes and list items opened on one line (`> > - >`), outside code blocks: a quote 40,000
-    /// deep with as many lines continuing it took 38 s, and past about 500 elements browsers
-    /// flatten the page. Indentation is not counted: code and JSON nest deep in it.
+    /// Quotes and list items opened on one line (`> > - 1. >`): a quote 40,000 deep with as many
+    /// lines continuing it took 38 s, and past about 500 elements browsers flatten the page.
+    /// Indentation is not counted: code and JSON nest deep in it.
     static let maximumDepth = 100
-    /// `www.` in a file: the autolink extension's scan grows with the square of them in one run
-    /// of text (`www.a_` 40,000 times, 240 KB, took 71 s).
+    /// Bare `www.` in a file (after a space, a line's start or `*_~(`, where the autolink
+    /// extension looks; not in `https://www.`): its scan grows with the square of them in one
+    /// run of text (`www.a_` 40,000 times, 240 KB, took 71 s).
     static let maximumBareLinks = 5_000
 
     /// The first bound `text` is past, as a message and where; nil when it is within them all.
@@ -50,97 +51,106 @@ struct MarkdownBounds {
 
     private static func grouped(_ number: Int) -> String { Formatting.grouped(Int64(number)) }
 
-    /// What one pass counts, a byte at a time.
+    /// What one pass counts, a byte at a time. Code blocks are not told apart: a fence the scan
+    /// took for one that the parser did not (a backtick in its info string, a shorter fence
+    /// inside a longer one) had hidden a whole file from it.
     private struct Scan {
         var brackets = 0, bareLinks = 0, cells = 0
         var widest = (pipes: 0, line: 1), deepest = (depth: 0, line: 1)
         /// The first line of the first table past a few cells, for the message.
         var tableStart: Int?
         private var line = 1
-        // The line being read: its pipes, its containers (`>` and list markers before its text),
-        // its first and last characters, its indentation and the run of `` ` `` or `~` it starts with.
-        private var pipes = 0, quotes = 0, items = 0, markerPending = false, inPrefix = true
+        // The line being read: its pipes; its containers (`>`, list markers `-`, `*`, `+`, `1.`,
+        // `1)` before its text), which a table's rows may have in front; its first and last
+        // characters after them; whether it is a delimiter row (`|---|:--|`).
+        private var pipes = 0, quotes = 0, items = 0, inPrefix = true, pending = Pending.none
         private var onlyDelimiterRow = true, hasDash = false
-        private var first: UInt8?, last: UInt8?, indentation = 0, fenceRun = 0, runGoesOn = true
-        private var lastFour: UInt32 = 0
+        private var first: UInt8?, last: UInt8?
+        /// The last five bytes, for a bare `www.` (after a space, a line's start, or `*_~(`).
+        private var lastFive: UInt64 = 0x20
         /// The columns of the table whose rows are being read; nil outside a table.
         private var columns: Int?
         private var firstTableLine: Int?
-        /// Inside a fenced code block, whose lines are text, not structure.
-        private var inCode = false
+
+        /// A list marker read at the start of a line, which is one only if a space follows.
+        private enum Pending { case none, bullet, number, orderedMark }
 
         mutating func read(_ byte: UInt8) {
             if byte == UInt8(ascii: "\n") {
                 endLine()
                 return
             }
-            lastFour = lastFour << 8 | UInt32(byte)
-            if lastFour == 0x7777_772E { bareLinks += 1 }  // "www."
-            switch byte {
-            case UInt8(ascii: "["): brackets += 1
-            case UInt8(ascii: "|"): pipes += 1
-            case UInt8(ascii: "-"): hasDash = true
-            default: break
-            }
+            lastFive = lastFive << 8 | UInt64(byte)
+            if lastFive & 0xFFFF_FFFF == 0x7777_772E, " \t*_~(".utf8.contains(UInt8(truncatingIfNeeded: lastFive >> 32)) { bareLinks += 1 }
+            if byte == UInt8(ascii: "[") { brackets += 1 }
+            if byte == UInt8(ascii: "|") { pipes += 1 }
+            if inPrefix, readContainer(byte) { return }
+            if byte == UInt8(ascii: "-") { hasDash = true }
             if !" \t\r|-:".utf8.contains(byte) { onlyDelimiterRow = false }
-            let isSpace = byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r")
-            if isSpace {
-                if first == nil { indentation += 1 } else { runGoesOn = false }
-            } else {
-                let isFenceMark = byte == UInt8(ascii: "`") || byte == UInt8(ascii: "~")
-                if first == nil {
-                    first = byte
-                    fenceRun = isFenceMark ? 1 : 0
-                } else if runGoesOn, fenceRun > 0, byte == first {
-                    fenceRun += 1
-                } else {
-                    runGoesOn = false
-                }
+            if byte != UInt8(ascii: " "), byte != UInt8(ascii: "\t"), byte != UInt8(ascii: "\r") {
+                if first == nil { first = byte }
                 last = byte
-            }
-            guard inPrefix else { return }
-            if markerPending {
-                markerPending = false
-                guard isSpace else {
-                    inPrefix = false
-                    return
-                }
-                items += 1
-            }
-            switch byte {
-            case UInt8(ascii: ">"): quotes += 1
-            case UInt8(ascii: "-"), UInt8(ascii: "*"), UInt8(ascii: "+"): markerPending = true
-            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"): break
-            default: inPrefix = false
             }
         }
 
-        mutating func endLine() {
-            if fenceRun >= 3, indentation <= 3 {
-                // ``` or ~~~ opens or closes a code block.
-                inCode.toggle()
-            } else if !inCode {
-                if pipes > widest.pipes { widest = (pipes, line) }
-                // A line of markers alone is a rule (`* * *`) or an empty item: only its quotes count.
-                let depth = quotes + (inPrefix ? 0 : items)
-                if depth > deepest.depth { deepest = (depth, line) }
-                if first == nil {
-                    columns = nil
-                } else if let columns {
-                    cells += columns
-                    if tableStart == nil, cells > MarkdownBounds.maximumTableCells { tableStart = firstTableLine }
-                } else if onlyDelimiterRow, hasDash, pipes > 0 {
-                    // A header's delimiter row (`|---|:--|`): the rows below it are as wide. Pipes
-                    // at its ends open and close the row; the others part its cells.
-                    columns = pipes + 1 - (first == UInt8(ascii: "|") ? 1 : 0) - (last == UInt8(ascii: "|") && pipes > 1 ? 1 : 0)
-                    firstTableLine = max(1, line - 1)
+        /// Reads `byte` as part of the line's containers; false once the line's text has begun
+        /// (this byte included, unless it ended a marker that was not one: `---`, `1.5`).
+        private mutating func readContainer(_ byte: UInt8) -> Bool {
+            let isSpace = byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r")
+            let isDigit = byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+            switch pending {
+            case .bullet, .orderedMark:
+                pending = .none
+                if isSpace {
+                    items += 1
+                    return true
                 }
+                inPrefix = false
+                return false
+            case .number:
+                if isDigit { return true }
+                if byte == UInt8(ascii: ".") || byte == UInt8(ascii: ")") {
+                    pending = .orderedMark
+                    return true
+                }
+                pending = .none
+                inPrefix = false
+                return false
+            case .none:
+                break
+            }
+            switch byte {
+            case UInt8(ascii: ">"): quotes += 1
+            case UInt8(ascii: "-"), UInt8(ascii: "*"), UInt8(ascii: "+"): pending = .bullet
+            case _ where isDigit: pending = .number
+            case _ where isSpace: break
+            default:
+                inPrefix = false
+                return false
+            }
+            return true
+        }
+
+        mutating func endLine() {
+            if pipes > widest.pipes { widest = (pipes, line) }
+            // A line of markers alone is a rule (`* * *`) or an empty item: only its quotes count.
+            let depth = quotes + (inPrefix ? 0 : items)
+            if depth > deepest.depth { deepest = (depth, line) }
+            if first == nil && pipes == 0 {
+                columns = nil
+            } else if let columns {
+                cells += columns
+                if tableStart == nil, cells > MarkdownBounds.maximumTableCells { tableStart = firstTableLine }
+            } else if onlyDelimiterRow, hasDash, pipes > 0 {
+                // A header's delimiter row: the rows below it are as wide. Pipes at its ends open
+                // and close the row; the others part its cells.
+                columns = pipes + 1 - (first == UInt8(ascii: "|") ? 1 : 0) - (last == UInt8(ascii: "|") && pipes > 1 ? 1 : 0)
+                firstTableLine = max(1, line - 1)
             }
             line += 1
-            (pipes, quotes, items, markerPending, inPrefix) = (0, 0, 0, false, true)
-            (onlyDelimiterRow, hasDash) = (true, false)
-            (first, last, indentation, fenceRun, runGoesOn) = (nil, nil, 0, 0, true)
-            lastFour = 0
+            (pipes, quotes, items, inPrefix, pending) = (0, 0, 0, true, .none)
+            (onlyDelimiterRow, hasDash, first, last) = (true, false, nil, nil)
+            lastFive = 0x20
         }
     }
 }

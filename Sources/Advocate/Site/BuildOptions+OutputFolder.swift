@@ -30,6 +30,11 @@ extension BuildOptions {
             // link someone made in it, `public/data -> ../content/data`).
             throw DiagnosticsError([.error(output, .start, "the output folder holds the store (\(data)), whose emails and private "
                 + "tokens it would publish; keep the store outside it (--data defaults to <source>/content/data)")])
+        } else if let assets = [Paths.join(contentDirectory, "assets"), Paths.join(templatesDirectory, "assets")].map(Self.resolved)
+                    .first(where: { Self.isSameOrInside(data, $0) }) {
+            // Copied into the site with the pictures: every email and token published.
+            throw DiagnosticsError([.error(dataDirectory, .start, "the store is inside \(assets), whose files the build publishes with the site's "
+                + "pictures, every email and private token with them; keep the store outside it (--data defaults to <source>/content/data)")])
         } else if output == Self.resolved(NSHomeDirectory()) {
             problem = "is your home folder"
         } else if let link = brokenLink(outputDirectory), link.targetIsMissing {
