@@ -60,7 +60,7 @@ struct OpenedFileProvider: FileProvider {
         guard let file = OpenedFile(path: rootFolder + (path.first == "/" ? String(path.dropFirst()) : path)) else { return nil }
         // Where the opened file really is: one readlink, and no race with a link changed meanwhile.
         if !withheldFolders.isEmpty, let real = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(file.descriptor)"),
-           withheldFolders.contains(where: { (real + "/").hasPrefix($0) }), !real.hasPrefix(resolvedRoot) {
+           withheldFolders.contains(where: { (real + "/").hasPrefix($0) }), !(real + "/").hasPrefix(resolvedRoot) {
             return nil
         }
         return file
