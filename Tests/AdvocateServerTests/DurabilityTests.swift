@@ -40,14 +40,16 @@ import Testing
         let lockFile = store.path + "/referrals.jsonl.lock"
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
-        holder.arguments = ["--exclusive", "--no-fork", lockFile, "sleep", "30"]
+        // Held far longer than the wait below: a test task starved for half a minute by the
+        // suite's others (seen on a loaded machine) had found the child already gone.
+        holder.arguments = ["--exclusive", "--no-fork", lockFile, "sleep", "600"]
         try holder.run()
         defer { if holder.isRunning { holder.terminate() } }
-        // The child can take seconds to start on a loaded machine: wait up to 30 s for its lock,
+        // The child can take seconds to start on a loaded machine: wait up to 2 minutes for its lock,
         // looking with the shared probe a build uses, which never holds the child off (trying the
         // writer's own lock every few milliseconds could keep it from ever taking it).
         var held = false
-        let deadline = ContinuousClock.now + .seconds(30)
+        let deadline = ContinuousClock.now + .seconds(120)
         while ContinuousClock.now < deadline, holder.isRunning {
             if JournalWriter.holder(dataDirectory: store.path) != nil {
                 held = true
