@@ -291,14 +291,14 @@ private final class ResultBox: @unchecked Sendable {
         ])
     }
 
-    /// A message has no pages to break: its form feed is left out with the warning, where a
+    /// A message has no pages to break: its form feed becomes a space, with the warning, where a
     /// page keeps it (above).
-    @Test func aFormFeedIsLeftOutOfAMessage() throws {
+    @Test func aFormFeedIsASpaceInAMessage() throws {
         let directory = try TemporaryDirectory()
         try directory.write("messaging/sms.md", "---\nchannel: sms\n---\nPage\u{0C}break {{link}}\n")
         var diagnostics = DiagnosticList()
         let source = ContentLoader.readSource(directory.file("messaging/sms.md"), isMessage: true, diagnostics: &diagnostics)
-        #expect(source?.body == "Pagebreak {{link}}\n")
+        #expect(source?.body == "Page break {{link}}\n")
         #expect(diagnostics.all.map(\.description) == [
             "\(directory.file("messaging/sms.md")):4:5: warning: control characters such as U+000C (pasted from a word processor?) are left out: pages cannot show them; remove them from the file",
         ])

@@ -283,6 +283,15 @@ import Testing
         #expect(SiteChecker.check(SiteFixture.options(try SiteFixture().write())).diagnostics.allSatisfy { !$0.message.contains("private pages this template") })
     }
 
+    /// An asset named with `..` is warned of: served, its address answers 400.
+    @Test func anAssetNamedWithTwoDotsIsWarnedOf() throws {
+        var site = SiteFixture()
+        site.content["assets/report..final.txt"] = "x"
+        let directory = try site.write()
+        let found = SiteChecker.check(SiteFixture.options(directory)).diagnostics.filter { $0.message.contains("'..'") }.map(\.description)
+        #expect(found.count == 1 && found[0].contains("report..final.txt:1:1: warning: the name has '..' in it") && found[0].hasSuffix("(report.final.txt)"), "\(found)")
+    }
+
     /// Two footnotes with labels that are not plain ASCII link to ids cmark writes encoded
     /// (`fn-%C3%A9`): no warning that the link names nothing.
     @Test func encodedFootnoteIdsAreFound() throws {

@@ -57,7 +57,7 @@ struct MarkdownBounds {
     private struct Scan {
         var brackets = 0, bareLinks = 0, cells = 0
         var widest = (pipes: 0, line: 1), deepest = (depth: 0, line: 1)
-        /// The first line of the first table past a few cells, for the message.
+        /// The first line of the table whose rows took the count past the bound, for the message.
         var tableStart: Int?
         private var line = 1
         // The line being read: its pipes; its containers (`>`, list markers `-`, `*`, `+`, `1.`,

@@ -55,7 +55,17 @@ public enum SiteChecker {
         checkEachReferrersMessages(site, diagnostics: &diagnostics)
         checkTemplateVariables(site, templates: templates, diagnostics: &diagnostics)
         checkLinks(site, explained: explainedAbsences(inputs, errors: errors), diagnostics: &diagnostics)
+        checkAssetNames(site, diagnostics: &diagnostics)
         return diagnostics.all
+    }
+
+    /// An asset whose name holds `..` (`report..final.pdf`) is published, but `advocate serve`
+    /// (Hummingbird's file server) and other servers wary of `..` answer 400 for its address.
+    static func checkAssetNames(_ site: Site, diagnostics: inout DiagnosticList) {
+        for case .asset(let source, let path) in SitePlan.plan(site) where path.contains("..") {
+            diagnostics.warning(source, .start, "the name has '..' in it, for which advocate serve (and other servers wary of it) answers 400 "
+                                + "instead of the file: rename it (\(path.replacingOccurrences(of: "..", with: ".")))")
+        }
     }
 
     /// The files of the site whose absence an error already explains: the home page, terms or

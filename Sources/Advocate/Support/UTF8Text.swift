@@ -56,9 +56,9 @@ enum UTF8Text {
 
     /// Control characters HTML does not allow in a page (U+0000–U+0008, U+000B, U+000E–U+001F,
     /// U+007F–U+009F), as text pasted from a word processor carries them (U+000B, a line break
-    /// there), noncharacters (U+FFFE, U+FDD0…, which HTML forbids too), and for a message also the form feed, a page break no message has (its page
-    /// showed it as `�`, its share links sent it): `text` without them, and where the first
-    /// was and which, when there was one.
+    /// there), and noncharacters (U+FFFE, U+FDD0…, which HTML forbids too): `text` without them,
+    /// and where the first was and which, when there was one. In a message the form feed, a page
+    /// break no message has (its page showed it as `�`, its share links sent it), becomes a space.
     static func removingControls(_ text: String, isMessage: Bool) -> (text: String, first: (location: SourceLocation, scalar: Unicode.Scalar)?) {
         let isRemoved = { (scalar: Unicode.Scalar) in isForbidden(scalar) || isMessage && scalar == "\u{0C}" }
         guard text.unicodeScalars.contains(where: isRemoved) else { return (text, nil) }
@@ -69,6 +69,8 @@ enum UTF8Text {
         for scalar in text.unicodeScalars {
             if isRemoved(scalar) {
                 if first == nil { first = (SourceLocation(line: line, column: column), scalar) }
+                // A message's form feed parts words, as a space does (`Page\fbreak` had become `Pagebreak`).
+                if scalar == "\u{0C}" { kept.append(" ") }
                 continue
             }
             kept.append(scalar)
