@@ -376,6 +376,30 @@ import Testing
         #expect(try directory.modificationDate("public/index.html") == past)
     }
 
+    /// Assets are compared and copied a chunk at a time (``FileChunks``): one larger than a
+    /// chunk arrives whole, is left alone while it is the same, and is replaced when its last
+    /// byte changes.
+    @Test func anAssetLargerThanAChunkIsCopiedWholeAndReplacedOnlyWhenItChanges() throws {
+        let directory = try fixtureWithReferrals().write()
+        var film = (0..<(FileChunks.chunkSize * 5 / 2 + 17)).map { UInt8(truncatingIfNeeded: $0 &* 31 % 251) }
+        try Data(film).write(to: URL(fileURLWithPath: directory.file("content/assets/film.bin")))
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        #expect(FileManager.default.contents(atPath: directory.file("public/assets/film.bin")) == Data(film))
+
+        let past = Date(timeIntervalSince1970: 1_000_000)
+        try FileManager.default.setAttributes([.modificationDate: past], ofItemAtPath: directory.file("public/assets/film.bin"))
+        try directory.write("content/faq.md", "---\ntitle: FAQ\n---\n## Changed?\n\nYes.\n")
+        let unchanged = try SiteBuilder.build(SiteFixture.options(directory))
+        #expect(unchanged.written == 1)
+        #expect(try directory.modificationDate("public/assets/film.bin") == past)
+
+        film[film.count - 1] ^= 0xFF
+        try Data(film).write(to: URL(fileURLWithPath: directory.file("content/assets/film.bin")))
+        let changed = try SiteBuilder.build(SiteFixture.options(directory))
+        #expect(changed.written == 1)
+        #expect(FileManager.default.contents(atPath: directory.file("public/assets/film.bin")) == Data(film))
+    }
+
     @Test func oneReferralAtAFixedAsOfRewritesAHandfulOfFiles() throws {
         var site = fixtureWithReferrals()
         let directory = try site.write()

@@ -100,28 +100,53 @@ final class OutputWriter: @unchecked Sendable {
     /// With `previous` and the bytes' `content` digest, a file still as the last build left it is
     /// compared by digest instead of being read. Safe to call from many threads at once.
     func stage(_ relativePath: String, bytes: [UInt8], content: UInt64? = nil, previous: PreviousFile? = nil) throws(WriteError) -> Outcome {
+        try stage(relativePath) { final in
+            if let content, let previous, previous.isUnchanged(at: final) { return content == previous.content }
+            return Self.fileHasBytes(final, bytes)
+        } write: { path throws(WriteError) in
+            try Self.write(bytes, to: path)
+        }
+    }
+
+    /// Stages a copy of the file at `source` (an asset), compared with the file at `relativePath`
+    /// and copied a chunk at a time: a 600 MB video had taken twice its size in memory.
+    func stageCopy(_ relativePath: String, of source: String) throws(WriteError) -> Outcome {
+        try stage(relativePath) { final in
+            FileChunks.haveSameBytes(source, final)
+        } write: { path throws(WriteError) in
+            do throws(FileChunks.CopyFailure) {
+                try FileChunks.copy(source, to: path)
+            } catch {
+                switch error {
+                case .source(let code): throw WriteError(path: source, message: "cannot read the asset: \(systemMessage(code))")
+                case .destination(let failure): throw Self.writeError(failure, path: path)
+                }
+            }
+        }
+    }
+
+    /// Stages a new file at `relativePath` unless `isUnchanged` finds the one there (given its
+    /// path) the same, with `write` making the new file at the path it is given.
+    private func stage(_ relativePath: String, isUnchanged: (String) -> Bool,
+                       write: (String) throws(WriteError) -> Void) throws(WriteError) -> Outcome {
         if isNew(topLevelEntry(of: relativePath)) {
             let path = Paths.join(stagingFolder, relativePath)
             try beginWrite(temporary: nil, final: path)
             defer { endWrite() }
             try ensureDirectory((path as NSString).deletingLastPathComponent)
-            try Self.write(bytes, to: path)
+            try write(path)
             return .staged
         }
         let final = Paths.join(outputDirectory, relativePath)
         let directory = (final as NSString).deletingLastPathComponent
         try refuseLinks(upTo: directory)
-        if let content, let previous, previous.isUnchanged(at: final) {
-            if content == previous.content { return .unchanged }
-        } else if Self.fileHasBytes(final, bytes) {
-            return .unchanged
-        }
+        if isUnchanged(final) { return .unchanged }
         let name = (final as NSString).lastPathComponent
         let temporary = Paths.join(directory, ".\(name)\(temporarySuffix)")
         try beginWrite(temporary: temporary, final: final)
         defer { endWrite() }
         try ensureDirectory(directory)
-        try Self.write(bytes, to: temporary)
+        try write(temporary)
         Self.keepMode(of: final, for: temporary)
         return .staged
     }
@@ -420,7 +445,11 @@ final class OutputWriter: @unchecked Sendable {
         do throws(CreateFileFailure) {
             try createFile(path, bytes, flush: false)
         } catch {
-            throw WriteError(path: path, message: "\(error.atOpen ? "cannot create the file" : "cannot write the file"): \(systemMessage(error.code))")
+            throw writeError(error, path: path)
         }
+    }
+
+    private static func writeError(_ failure: CreateFileFailure, path: String) -> WriteError {
+        WriteError(path: path, message: "\(failure.atOpen ? "cannot create the file" : "cannot write the file"): \(systemMessage(failure.code))")
     }
 }

@@ -303,11 +303,15 @@ public enum SiteBuilder {
                 if record?.isCurrent(index) == true { continue }
                 state.addRendered()
                 do {
-                    let bytes = try renderer.render(pages[index])
-                    let known = record?.compare(index, bytes: bytes)
-                    if try writer.stage(paths[index], bytes: bytes, content: known?.content, previous: known?.previous) == .staged {
-                        state.addWritten()
+                    let outcome: OutputWriter.Outcome
+                    if case .asset(let source, _) = pages[index] {
+                        outcome = try writer.stageCopy(paths[index], of: source)
+                    } else {
+                        let bytes = try renderer.render(pages[index])
+                        let known = record?.compare(index, bytes: bytes)
+                        outcome = try writer.stage(paths[index], bytes: bytes, content: known?.content, previous: known?.previous)
                     }
+                    if outcome == .staged { state.addWritten() }
                 } catch let error as RenderError {
                     state.fail(render: error)
                 } catch {

@@ -76,24 +76,28 @@ func createFile(_ path: String, _ bytes: [UInt8], flush: Bool, replacing replace
         _ = fchown(descriptor, replaced.st_uid, replaced.st_gid)
         _ = fchmod(descriptor, replaced.st_mode & 0o7777)
     }
-    var failure = bytes.withUnsafeBytes { buffer -> Int32? in
-        var offset = 0
-        while offset < buffer.count {
-            let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                return errno
-            }
-            offset += written
-        }
-        return nil
-    }
+    var failure = bytes.withUnsafeBytes { writeAll(descriptor, $0) }
     if failure == nil, flush, fsync(descriptor) != 0 { failure = errno }
     if close(descriptor) != 0, failure == nil { failure = errno }
     if let failure {
         unlink(path)
         throw CreateFileFailure(atOpen: false, code: failure)
     }
+}
+
+/// Writes all of `buffer` to `descriptor`, across short writes and interruptions; the `errno`
+/// of a failure, nil on success.
+func writeAll(_ descriptor: Int32, _ buffer: UnsafeRawBufferPointer) -> Int32? {
+    var offset = 0
+    while offset < buffer.count {
+        let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+        if written < 0 {
+            if errno == EINTR { continue }
+            return errno
+        }
+        offset += written
+    }
+    return nil
 }
 
 /// What to do about `path` (a file, or the folder a file is made in) that this user may not
