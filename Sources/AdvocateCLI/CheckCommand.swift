@@ -10,7 +10,8 @@ struct CheckCommand: ParsableCommand {
             internal link and asset reference in the pages as they would be built, and messages \
             over their channel's limit. Reports every problem as file:line:column: error|warning: \
             message, then a count. Exits 1 when there is any error. Goes on past errors: a \
-            broken store or template does not hide the other problems.
+            broken store or template does not hide the other problems. On a terminal, a progress \
+            bar shows the pages checked when that takes more than a second.
 
             Example:
               advocate check --source my-program
@@ -19,7 +20,9 @@ struct CheckCommand: ParsableCommand {
     @OptionGroup var site: SiteOptions
 
     func run() throws {
-        let report = SiteChecker.check(site.buildOptions())
+        let bar = ProgressBar.forStandardError(quiet: false)
+        let report = SiteChecker.check(site.buildOptions(), progress: bar?.progress)
+        bar?.finish()
         DiagnosticPrinter.print(report.diagnostics)
         let errors = report.diagnostics.count { $0.severity == .error }
         let warnings = report.diagnostics.count - errors

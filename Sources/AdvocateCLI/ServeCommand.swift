@@ -84,25 +84,30 @@ struct ServeCommand: AsyncParsableCommand {
         // Until the server runs (and takes them over), Ctrl-C and SIGTERM end the first build as
         // they end `advocate build`: the output whole, old or new, and a word saying which.
         let output = configuration.build.outputDirectory
+        let bar = ProgressBar.forStandardError(quiet: false)
         let interruption = BuildInterruption.discardStagedFilesOnSignals([SIGINT, SIGTERM]) { outputChanged in
-            outputChanged
+            bar?.finish()  // the message on a line of its own, not after the bar
+            return outputChanged
                 ? "advocate serve: stopped during its first build, while moving the new pages into place, which was finished first: \(output) has the new site, whole."
                 : "advocate serve: stopped during its first build; \(output) is left as it was."
         }
         let prepared: AdvocateServer.Prepared
         do {
-            prepared = try AdvocateServer.prepare(configuration) { port in
+            prepared = try AdvocateServer.prepare(configuration, progress: bar?.progress) { port in
                 let shown = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host.contains(":") ? "[\(host)]" : host
                 print("Serving http://\(shown):\(port) — open http://\(shown):\(port)/ (Ctrl-C to stop)")
                 fflush(nil)
             }
         } catch let error as BuildError {
+            bar?.finish()
             DiagnosticPrinter.printFailure(error)
             throw ExitCode.failure
         } catch {
+            bar?.finish()
             StandardError.write("error: \(error)")
             throw ExitCode.failure
         }
+        bar?.finish()
         interruption.cancel()
         DiagnosticPrinter.print(prepared.build.warnings)
         print(prepared.build.summary)

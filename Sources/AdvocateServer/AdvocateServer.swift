@@ -32,7 +32,7 @@ public enum AdvocateServer {
         /// store, content and theme and rebuilds the site, as daemons reload their configuration.
         ///
         /// - Parameter hangups: SIGHUP, trapped (`UnixSignalsSequence(trapping: .sighup)`) before
-        ///   ``AdvocateServer/prepare(_:logger:onRunning:)``, so that a reload asked for during the
+        ///   ``AdvocateServer/prepare(_:logger:progress:onRunning:)``, so that a reload asked for during the
         ///   first build runs once the server is up instead of ending the process.
         public func run(reloadingOn hangups: UnixSignalsSequence) async throws {
             let reloading = Task { [reloader] in
@@ -89,9 +89,12 @@ public enum AdvocateServer {
     /// try await prepared.run(reloadingOn: hangups)
     /// ```
     ///
-    /// - Parameter onRunning: called with the port once the server listens (the real one when
-    ///   the configuration asks for port 0).
+    /// - Parameters:
+    ///   - progress: called with pages done and pages in all while the first build renders.
+    ///   - onRunning: called with the port once the server listens (the real one when
+    ///     the configuration asks for port 0).
     public static func prepare(_ configuration: ServerConfiguration, logger: Logger = Logger(label: "advocate"),
+                               progress: (@Sendable (Int, Int) -> Void)? = nil,
                                onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> Prepared {
         if let problem = ListenProbe.problem(host: configuration.host, port: configuration.port) {
             throw StartError(description: problem)
@@ -125,7 +128,7 @@ public enum AdvocateServer {
         let receivers = try webhookReceivers(configuration, inputs: inputs)
         // A site already built from these inputs is served as it is (a restart at 100,000
         // referrers starts in seconds instead of re-rendering every page).
-        let report = try SiteBuilder.build(inputs, digests: digests)
+        let report = try SiteBuilder.build(inputs, digests: digests, progress: progress)
         if let notice = OfferNotice.message(program: inputs.store.program, pagesAsOf: report.asOf, now: .now) {
             logger.warning("\(notice)")
         }

@@ -25,6 +25,19 @@ import Testing
         #expect(found.allSatisfy { $0.message == "this tag names no value, so it writes nothing (and its section never shows); name one, or remove it" }, "\(found)")
     }
 
+    /// `check` reports its progress through every page it renders (the progress bar of
+    /// `advocate check` on a terminal), ending at all of them.
+    @Test func checkReportsItsProgressThroughEveryPage() throws {
+        let directory = try SiteFixture().write()
+        let options = SiteFixture.options(directory)
+        let calls = LockedList<(done: Int, total: Int)>()
+        _ = SiteChecker.check(options) { done, total in calls.append((done, total)) }
+        let pages = SitePlan.plan(Site(inputs: try SiteInputs.load(options))).count
+        #expect(calls.values.count == pages)
+        #expect(calls.values.allSatisfy { $0.total == pages })
+        #expect(calls.values.map(\.done).sorted() == Array(1...pages))
+    }
+
     /// An analyticsToken reported as wrong is not used for the pages' checks: one with `..`
     /// had put a broken-link error on a page outside the output folder.
     @Test func anAnalyticsTokenReportedAsWrongIsOneError() throws {

@@ -12,8 +12,9 @@ public struct CheckReport: Sendable {
 public enum SiteChecker {
     /// Loads every input and checks the pages, going on past errors: when the store has errors
     /// the pages are checked with its program and roster (``StoreReading/standIn``), and the
-    /// templates that parsed are checked when others did not.
-    public static func check(_ options: BuildOptions) -> CheckReport {
+    /// templates that parsed are checked when others did not. `progress` is called with pages
+    /// checked and pages in all while they are rendered.
+    public static func check(_ options: BuildOptions, progress: (@Sendable (Int, Int) -> Void)? = nil) -> CheckReport {
         let gathered: (inputs: SiteInputs?, diagnostics: DiagnosticList)
         do {
             gathered = try SiteInputs.gather(options) { StoreLoader.read(from: options.dataDirectory) }
@@ -26,7 +27,7 @@ public enum SiteChecker {
         }
         let secrets = webhookSecretsNotSet(inputs.store.program, environment: ProcessInfo.processInfo.environment,
                                            file: Paths.join(options.dataDirectory, StoreFiles.program))
-        return CheckReport(diagnostics: gathered.diagnostics.all + secrets + check(inputs, errors: gathered.diagnostics.all.filter { $0.severity == .error }))
+        return CheckReport(diagnostics: gathered.diagnostics.all + secrets + check(inputs, errors: gathered.diagnostics.all.filter { $0.severity == .error }, progress: progress))
     }
 
     /// A warning for each webhook whose signing secret's variable is not set here: `advocate
@@ -40,7 +41,8 @@ public enum SiteChecker {
     }
 
     /// The checks of the pages, given the `errors` already found in the inputs they were made of.
-    static func check(_ inputs: SiteInputs, errors: [Diagnostic] = [], now: Instant = .now) -> [Diagnostic] {
+    static func check(_ inputs: SiteInputs, errors: [Diagnostic] = [], now: Instant = .now,
+                      progress: (@Sendable (Int, Int) -> Void)? = nil) -> [Diagnostic] {
         let site = Site(inputs: inputs)
         var diagnostics = DiagnosticList()
         diagnostics.append(contentsOf: ContentLoader.filesNotRead(in: inputs.options.contentDirectory))
@@ -54,7 +56,7 @@ public enum SiteChecker {
         checkMessageLengths(site, diagnostics: &diagnostics)
         checkEachReferrersMessages(site, diagnostics: &diagnostics)
         checkTemplateVariables(site, templates: templates, diagnostics: &diagnostics)
-        checkLinks(site, explained: explainedAbsences(inputs, errors: errors), diagnostics: &diagnostics)
+        checkLinks(site, explained: explainedAbsences(inputs, errors: errors), progress: progress, diagnostics: &diagnostics)
         checkAssetNames(site, diagnostics: &diagnostics)
         return diagnostics.all
     }
@@ -368,7 +370,8 @@ public enum SiteChecker {
     /// one whose absence an error `explained`. Each broken link is reported once where it was
     /// written (``LinkOrigins``), with the number of pages it is on; one written nowhere as it
     /// appears, at its page.
-    static func checkLinks(_ site: Site, explained: Set<String>, diagnostics: inout DiagnosticList) {
+    static func checkLinks(_ site: Site, explained: Set<String>, progress: (@Sendable (Int, Int) -> Void)?,
+                           diagnostics: inout DiagnosticList) {
         let pages = SitePlan.plan(site)
         let paths = pages.map { SitePlan.outputPath($0, site: site) }
         let existing = Set(paths).union(explained)
@@ -414,7 +417,9 @@ public enum SiteChecker {
         // first of each kind (a lookup on each of them cost check at 100,000 referrers about 1.5 s of CPU).
         let firstOfKind = Dictionary(pages.enumerated().map { ($1.kind, $0) }, uniquingKeysWith: min)
         let unguarded = LockedList<Int>()
+        let checked = LockedCounter()
         DispatchQueue.concurrentPerform(iterations: pages.count) { index in
+            if let progress { progress(checked.add(1), pages.count) }
             guard paths[index].hasSuffix(".html"), let bytes = try? renderer.render(pages[index]) else { return }
             let checksOwnAnchors: Bool = switch pages[index] {
             case .referrer, .stats: firstOfKind[pages[index].kind] == index

@@ -17,3 +17,12 @@ final class LockedSet<Element: Hashable & Sendable>: @unchecked Sendable {
     /// Inserts `element`; whether the set did not have it.
     func insertIfNew(_ element: Element) -> Bool { lock.withLock { storage.insert(element).inserted } }
 }
+
+/// A count that threads add to under a lock.
+final class LockedCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    /// Adds `amount`; the count after it.
+    func add(_ amount: Int) -> Int { lock.withLock { count += amount; return count } }
+}
