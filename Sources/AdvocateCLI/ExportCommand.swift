@@ -33,6 +33,7 @@ struct ExportCommand: ParsableCommand {
 
     func validate() throws {
         if bom, format != .csv { throw ValidationError("--bom is for CSV; JSON is UTF-8 without one") }
+        try site.refuseOutputFile(printedBy: "export \(kind.rawValue)\(format == .json ? " --format json" : "")")
     }
 
     func run() throws {

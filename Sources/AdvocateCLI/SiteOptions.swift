@@ -26,6 +26,19 @@ struct SiteOptions: ParsableArguments {
         }
     }
 
+    /// For a command that prints what it makes (`stats`, `export`): `--output referrers.csv` is
+    /// refused with the redirection to write instead, rather than ignored while the CSV fills
+    /// the terminal. `--output` is the site's folder for every command (DESIGN.md).
+    func refuseOutputFile(printedBy command: String) throws {
+        guard let output else { return }
+        var isFolder: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: output, isDirectory: &isFolder)
+        let fileSuffixes = [".csv", ".json", ".jsonl", ".tsv", ".txt"]
+        guard exists ? !isFolder.boolValue : fileSuffixes.contains(where: { output.lowercased().hasSuffix($0) }) else { return }
+        throw ValidationError("--output is the folder a build writes the site into; advocate \(command) prints to standard output: "
+                              + "write advocate \(command) > \(ShellWord.quoted(output))")
+    }
+
     func buildOptions(asOf: CalendarDay? = nil) -> BuildOptions {
         BuildOptions(source: source, data: data, output: output, asOf: asOf)
     }

@@ -26,6 +26,10 @@ struct StatsCommand: ParsableCommand {
     @Option(help: "table for people, json for scripts and CRMs.")
     var format: Format = .table
 
+    func validate() throws {
+        try site.refuseOutputFile(printedBy: "stats\(format == .json ? " --format json" : "")")
+    }
+
     func run() throws {
         let options = site.buildOptions(asOf: asOf.asOf)
         let (store, figures) = try StoreCommandSupport.loadStoreWithFigures(options)

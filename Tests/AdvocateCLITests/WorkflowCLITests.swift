@@ -206,6 +206,17 @@ import Testing
         let stats = try CLIRunner.run(["stats", "--as-of", "9999-12-31", "--source", "examples/none"])
         #expect(stats.status == 64, "\(stats.stderr)")
         #expect(stats.stderr.contains("--as-of 9999-12-31 is outside the years 1970 to 2199 that the journal takes; check the year"), "\(stats.stderr)")
+        // `--output` is the site's folder: a file named there by a command that prints is refused
+        // with the redirection meant (the CSV had filled the terminal, the option ignored).
+        for (arguments, expected) in [(["export", "referrers", "--output", "my list.csv"], "write advocate export referrers > 'my list.csv'"),
+                                      (["export", "stats", "--format", "json", "--output", "s.JSON"], "write advocate export stats --format json > s.JSON"),
+                                      (["stats", "--output", "README.md"], "write advocate stats > README.md")] {
+            let printed = try CLIRunner.run(arguments)
+            #expect(printed.status == 64 && printed.stderr.contains("--output is the folder a build writes the site into; advocate \(arguments[0])"), "\(printed.stderr)")
+            #expect(printed.stderr.contains(expected) && printed.stdout.isEmpty, "\(printed.stderr)")
+        }
+        let intoFolder = try CLIRunner.run(["stats", "--output", "public"])
+        #expect(intoFolder.status == 0 && intoFolder.stdout.contains("ada"), "\(intoFolder.stderr)")
         // A day after today is a forecast: allowed, with a warning.
         let forecast = try CLIRunner.run(["stats", "--as-of", "2199-12-31", "--format", "json"])
         #expect(forecast.status == 0, "\(forecast.stderr)")
