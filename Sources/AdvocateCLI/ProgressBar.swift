@@ -14,6 +14,7 @@ final class ProgressBar: @unchecked Sendable {
     private let start = ContinuousClock.now
     private let lock = NSLock()
     private var shown = false
+    private var finished = false
     private var lastDraw = ContinuousClock.now
 
     /// A build's progress callback that draws this bar.
@@ -25,7 +26,7 @@ final class ProgressBar: @unchecked Sendable {
     func update(done: Int, total: Int) {
         let now = ContinuousClock.now
         lock.withLock {
-            guard now - start > .seconds(1), now - lastDraw > .milliseconds(100) || done == total else { return }
+            guard !finished, now - start > .seconds(1), now - lastDraw > .milliseconds(100) || done == total else { return }
             lastDraw = now
             shown = true
             let elapsed = Double((now - start).components.seconds) + Double((now - start).components.attoseconds) / 1e18
@@ -49,10 +50,20 @@ final class ProgressBar: @unchecked Sendable {
         return ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : 80
     }
 
-    /// Clears the bar's line if it was drawn.
+    /// Clears the bar's line if it was drawn; later updates (a thread reporting late) draw nothing.
     func finish() {
         lock.withLock {
-            if shown { StandardError.progress("") }
+            if shown, !finished { StandardError.progress("") }
+            finished = true
+        }
+    }
+
+    /// A progress callback that draws this bar and clears it once all is done, for work that
+    /// logs lines of its own right after (`serve`'s first build).
+    var progressClearedAtTheEnd: @Sendable (Int, Int) -> Void {
+        { done, total in
+            self.update(done: done, total: total)
+            if done == total { self.finish() }
         }
     }
 }

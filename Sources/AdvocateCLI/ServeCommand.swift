@@ -93,7 +93,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let prepared: AdvocateServer.Prepared
         do {
-            prepared = try AdvocateServer.prepare(configuration, progress: bar?.progress) { port in
+            prepared = try AdvocateServer.prepare(configuration, progress: bar?.progressClearedAtTheEnd) { port in
                 let shown = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host.contains(":") ? "[\(host)]" : host
                 print("Serving http://\(shown):\(port) — open http://\(shown):\(port)/ (Ctrl-C to stop)")
                 fflush(nil)
