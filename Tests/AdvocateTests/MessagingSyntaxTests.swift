@@ -195,6 +195,17 @@ import Testing
         #expect(folded?.variants.first?.subject?.render(.bool(true)) == "line one line two")
     }
 
+    /// A text whose last character is a lone `{` is text: swift-mustache had called the
+    /// variant's body `"{{link}} :-{"` an unclosed tag (a file's body, ending in a line break,
+    /// was read).
+    @Test func aLoneBraceAtTheEndIsText() throws {
+        let (template, problems) = try loaded("---\nchannel: email\nsubject: \"Bye {\"\nvariants:\n  b:\n    body: \"{{link}} :-{\"\n---\nHi {{link}}\n")
+        #expect(problems.isEmpty, "\(problems)")
+        let variant = try #require(template?.variants.last)
+        #expect(variant.subject?.render(.bool(true)).trimmingWhitespace() == "Bye {")
+        #expect(variant.text.render(["link": "https://x.example/"]).trimmingWhitespace() == "https://x.example/ :-{")
+    }
+
     /// Front matter that has no effect is named: a subject on a channel that has none (it was
     /// shown on /messaging/ as if sent), and a body below the front matter that variant `a`'s
     /// own body replaces.

@@ -16,7 +16,10 @@ public struct MessageText: Sendable {
     ///
     /// - Throws: swift-mustache's `MustacheTemplate.ParserError` for a syntax error.
     init(parsing text: String, contentType: String, escaping: CompiledTemplates.Escaping) throws {
-        let source = Self.pragma(contentType) + text
+        // swift-mustache's parser runs past the end of a text whose last character is a lone `{`
+        // ("see you :-{") and calls the tag unclosed; a line end after it, which a message loses
+        // when it is trimmed, lets it read the brace as text.
+        let source = Self.pragma(contentType) + text + (text.hasSuffix("{") && !text.hasSuffix("{{") ? "\n" : "")
         template = try MustacheTemplate(string: source)
         compiled = (try? TemplateCompiler.compile(source, contentType: contentType))
             .map { CompiledTemplates(templates: [Self.name: $0], escaping: escaping) }
