@@ -49,10 +49,14 @@ MAIN_START = '<main id="main" class="wrap">\n'
 MAIN_END = "</main>"
 
 
+JSON_LD = re.compile(r'<script type="application/ld\+json">.*?</script>')
+
+
 def page_parts(text):
     """A built page's title, description, body class and canonical address, its body (the inside of
     <main>), and the text around the body."""
-    title = re.search(r"<title>(.*) · ", text).group(1)
+    # The page's own title, which its <title> follows with the site's name unless it names it.
+    title = re.search(r'<meta property="og:title" content="([^"]*)">', text).group(1)
     description = re.search(r'<meta name="description" content="([^"]*)">', text).group(1)
     body_class = re.search(r'<body class="([^"]*)">', text).group(1)
     canonical = re.search(r'<link rel="canonical" href="([^"]*)">', text).group(1)
@@ -65,8 +69,13 @@ def layout_from(text):
     body, with that page's own title, description, body class and address made Hugo's variables,
     so the layout follows the theme."""
     title, description, body_class, canonical, body, before, after = page_parts(text)
+    # A public page's JSON-LD names the page: each Hugo page carries its own (front matter `jsonld`).
+    before = JSON_LD.sub(lambda _: "{{ .Params.jsonld | safeHTML }}", before, count=1)
+    # The document's title names the site after the page's, unless the page's already does
+    # (the analytics page among the stats pages): each Hugo page carries its own.
+    before = re.sub(r"<title>[^<]*</title>", lambda _: "<title>{{ .Params.documentTitle }}</title>", before, count=1)
     before = (before.replace(f'<body class="{body_class}">', '<body class="{{ .Params.bodyClass }}">')
-              .replace(canonical, "{{ .Permalink }}").replace(f"{title} · ", "{{ .Title }} · ")
+              .replace(canonical, "{{ .Permalink }}")
               .replace(f'content="{title}"', 'content="{{ .Title }}"')
               .replace(f'content="{description}"', 'content="{{ .Params.description }}"'))
     # Hugo ends .Content with one newline, whatever number the body ended with.
@@ -91,7 +100,12 @@ def same_bodies(folder, built):
                 with open(os.path.join(layout, "single.html"), "w", encoding="utf-8") as f:
                     f.write(layout_from(text))
             title, description, body_class, _, body, _, _ = page_parts(text)
-            fields = [("title", html.unescape(title)), ("description", html.unescape(description)), ("bodyClass", body_class)]
+            document_title = re.search(r"<title>([^<]*)</title>", text).group(1)
+            fields = [("title", html.unescape(title)), ("documentTitle", html.unescape(document_title)),
+                      ("description", html.unescape(description)), ("bodyClass", body_class)]
+            jsonld = JSON_LD.search(text)
+            if jsonld:
+                fields.append(("jsonld", jsonld.group(0)))
             with open(os.path.join(folder, "content", section, name + ".md"), "w", encoding="utf-8") as f:
                 f.write(front_matter(fields) + body)
 
