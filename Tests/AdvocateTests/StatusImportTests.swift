@@ -51,7 +51,7 @@ import Testing
             Issue.record("a new value was dropped")
             return
         }
-        #expect(error.diagnostics.map(\.description) == ["crm.csv:2:1: error: line 2: referral \(ids[1]) cannot become converted: it is already converted",
+        #expect(error.diagnostics.map(\.description) == ["crm.csv:2:1: error: line 2: referral \(ids[1]) is already converted, with the value 10, and a recorded value is not changed (250 given)",
                                                          "crm.csv:3:1: warning: 1 line gives the status its referral already has, and is skipped (line 3)"], "\(error.diagnostics)")
     }
 
@@ -161,6 +161,54 @@ import Testing
         #expect(messages.contains { $0.hasPrefix("crm.csv:5:1: error:") && $0.contains("was not counted") })
         #expect(messages.contains { $0.hasPrefix("crm.csv:6:\(ids[1].count + 12): error:") && $0.contains("is not an amount") })
         #expect(messages.contains { $0.hasPrefix("crm.csv:7:1: error:") && $0.contains("before the referral itself") })
+    }
+
+    /// The messages of a file the import refuses.
+    private func refusal(_ csv: String, store: Store) -> [String] {
+        guard case .failure(let error) = StatusImport.updates(csv: csv, file: "crm.csv", store: store, now: .now) else { return [] }
+        return error.diagnostics.filter { $0.severity == .error }.map(\.description)
+    }
+
+    /// A CRM's export names its columns its own way: a date or an amount in a column the import
+    /// does not read refuses the file at that column (a `Close Date` ignored had recorded the
+    /// conversion today, outside the attribution window, for good), and renamed it is read.
+    @Test func aCRMsDateAndAmountColumnsAreNamedNotDropped() throws {
+        let (fixture, ids) = fixture()
+        let store = try fixture.load()
+        let header = "Record ID, id ,Status,Deal Stage,Amount,Close Date,Owner"
+        let row = "\n9,\(ids[0]),converted,closedwon,1200,2026-03-20,Kim\n"
+        let amountError = "crm.csv:1:34: error: column 'Amount' looks like the order's value, but only a column named 'value' is read, "
+            + "and a conversion recorded without one keeps none: rename it to 'value', or remove it"
+        #expect(refusal(header + row, store: store) == ["crm.csv:1:41: error: column 'Close Date' looks like a date, but only a column named 'at' says when each status changed, "
+                                                        + "and without one every status is recorded as of now (a conversion then lands outside the attribution window, for good): "
+                                                        + "rename the column that says when the status changed to 'at', or remove this one", amountError])
+        let dated = header.replacingOccurrences(of: "Close Date", with: "at")
+        #expect(refusal(dated + row, store: store) == [amountError])
+        // Only a conversion takes a value: a file of other statuses with an amount is read.
+        #expect(refusal(dated + "\n9,\(ids[0]),contacted,open,1200,2026-03-20,Kim\n", store: store).isEmpty)
+        let renamed = dated.replacingOccurrences(of: "Amount", with: "value")
+        let imported = try StatusImport.updates(csv: renamed + row, file: "crm.csv", store: store, now: .now).get()
+        #expect(imported.updates.map { "\($0.status.rawValue) \($0.value ?? -1) \($0.at.iso8601)" } == ["converted 1200.0 2026-03-20T00:00:00Z"])
+        #expect(imported.warnings.map(\.description) == ["crm.csv:1:1: warning: column 'record id' is ignored", "crm.csv:1:23: warning: column 'deal stage' is ignored",
+                                                         "crm.csv:1:43: warning: column 'owner' is ignored"])
+        // The file read with its amount left out: no warning that contradicts an error.
+        guard case .failure(let amountIgnored) = StatusImport.updates(csv: dated + row, file: "crm.csv", store: store, now: .now) else { return }
+        #expect(!amountIgnored.diagnostics.contains { $0.message == "column 'amount' is ignored" }, "\(amountIgnored.diagnostics)")
+    }
+
+    /// A short row, a changed order value, a tab-separated file and a file of many bad rows each
+    /// say what is wrong with them.
+    @Test func rowsTheImportCannotTakeSayWhy() throws {
+        var (fixture, ids) = fixture()
+        fixture.status(ids[0], "converted", at: "2026-03-04T09:00:00Z", value: 175)
+        let store = try fixture.load()
+        #expect(refusal("id,status\n\(ids[1])\n", store: store) == ["crm.csv:2:1: error: line 2: 1 value where the header has 2 columns, so it gives no status"])
+        #expect(refusal("id,status,value\n\(ids[0]),converted,176\n", store: store)
+                == ["crm.csv:2:1: error: line 2: referral \(ids[0]) is already converted, with the value 175, and a recorded value is not changed (176 given)"])
+        #expect(refusal("id\tstatus\n\(ids[1])\tcontacted\n", store: store).first?.hasSuffix("found: id status (the values are separated by tabs: export the CSV with commas)") == true)
+        let many = refusal("id,status\n" + (1...25).map { "rf_missing\($0),contacted\n" }.joined(), store: store)
+        #expect(many.count == StatusImport.errorsNamed + 1)
+        #expect(many.last == "crm.csv:22:1: error: 5 more errors, not named one by one (lines 22 to 26); fix those above and import again to see them")
     }
 
     /// A value the store's loader would refuse is refused before it is written: `5e12` was

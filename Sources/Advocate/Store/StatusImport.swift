@@ -43,8 +43,10 @@ public enum StatusImport {
         }
         let columns = header.fields.map { $0.trimmingWhitespace().lowercased() }
         guard let idColumn = columns.firstIndex(of: "id"), let statusColumn = columns.firstIndex(of: "status") else {
-            let semicolons = columns.count == 1 && columns[0].contains(";") ? " (the values are separated by ';': export the CSV with commas)" : ""
-            return .failure(DiagnosticsError([.error(file, .start, "the header row needs 'id' and 'status' columns (and may have value, at, reason); found: \(columns.joined(separator: ","))\(semicolons)")]))
+            let separator = columns.count != 1 ? nil : columns[0].contains(";") ? "';'" : columns[0].contains("\t") ? "tabs" : nil
+            let hint = separator.map { " (the values are separated by \($0): export the CSV with commas)" } ?? ""
+            let found = columns.joined(separator: ",").replacingOccurrences(of: "\t", with: " ")
+            return .failure(DiagnosticsError([.error(file, .start, "the header row needs 'id' and 'status' columns (and may have value, at, reason); found: \(found)\(hint)")]))
         }
         if columns.contains("at") && columns.contains("referrer") {
             // `advocate export referrals` fed back: its `at` is when the referral was made, and
@@ -56,11 +58,22 @@ public enum StatusImport {
             // Which of the two would count is a guess; the file says both.
             return .failure(DiagnosticsError([.error(file, header.positions[index], "the header names the column '\(name)' twice; keep one")]))
         }
-        for (index, name) in columns.enumerated() where !["id", "status", "value", "at", "reason"].contains(name) {
-            diagnostics.warning(file, header.positions[index], "column '\(name)' is ignored")
-        }
         let valueColumn = columns.firstIndex(of: "value")
         let atColumn = columns.firstIndex(of: "at")
+        let hasRows = records.dropFirst().contains { $0.fields.contains { !$0.trimmingWhitespace().isEmpty } }
+        // A deal's amount where no column is named `value`: an error once a row converts, else ignored.
+        let amountColumn = valueColumn == nil ? columns.firstIndex(where: Self.looksLikeAnOrderValue) : nil
+        for (index, name) in columns.enumerated() where !["id", "status", "value", "at", "reason"].contains(name) && !name.isEmpty && index != amountColumn {
+            if atColumn == nil, hasRows, name.contains("date") || name.contains("time") {
+                // A CRM's `Close Date` ignored had dated every conversion today, outside the
+                // attribution window, and an import cannot move a status recorded.
+                diagnostics.error(file, header.positions[index], "column '\(header.fields[index].trimmingWhitespace())' looks like a date, but only a column named 'at' says "
+                                  + "when each status changed, and without one every status is recorded as of now (a conversion then lands outside the "
+                                  + "attribution window, for good): rename the column that says when the status changed to 'at', or remove this one")
+            } else {
+                diagnostics.warning(file, header.positions[index], "column '\(name)' is ignored")
+            }
+        }
         let reasonColumn = columns.firstIndex(of: "reason")
         var updates: [StatusUpdate] = []
         // Where each update's id is, for what the journal refuses about its referral.
@@ -72,6 +85,7 @@ public enum StatusImport {
         // Lines of `referred` (what `advocate export referrals` writes before any status) for a
         // referral that has none yet: unchanged, as a full export fed back repeats them.
         var stillReferred: [Int] = []
+        var amountIsRefused = false
         for record in records.dropFirst() where record.fields.contains(where: { !$0.trimmingWhitespace().isEmpty }) {
             // (A row of empty fields, `,,,`, which spreadsheets leave below the data, is skipped.)
             func field(_ column: Int?) -> String {
@@ -103,9 +117,21 @@ public enum StatusImport {
                 }
                 continue
             }
+            if record.fields.count <= max(idColumn, statusColumn) {
+                diagnostics.error(file, SourceLocation(line: record.line, column: 1), "line \(record.line): \(record.fields.count) value\(record.fields.count == 1 ? "" : "s") where the header has "
+                                  + "\(columns.count) columns, so it gives no status")
+                continue
+            }
             guard let status = ReferralStatus(rawValue: field(statusColumn).lowercased()) else {
                 diagnostics.error(file, location(statusColumn), "line \(record.line): status \"\(field(statusColumn))\" must be one of contacted, converted, rejected, rewarded")
                 continue
+            }
+            if status == .converted, let amount = amountColumn {
+                // Like a date, a conversion's value cannot be added once it is recorded.
+                diagnostics.error(file, header.positions[amount], "column '\(header.fields[amount].trimmingWhitespace())' looks like the order's value, but only a column named "
+                                  + "'value' is read, and a conversion recorded without one keeps none: rename it to 'value', or remove it")
+                amountIsRefused = true
+                break
             }
             var value: Double?
             // Only a conversion records the order's value: CRMs repeat it on every later row.
@@ -135,6 +161,9 @@ public enum StatusImport {
             updates.append(StatusUpdate(id: id, status: status, value: value, reason: reason.isEmpty ? nil : reason, at: at, isDay: isDay))
             places.append(location(idColumn))
         }
+        if let amount = amountColumn, !amountIsRefused {
+            diagnostics.warning(file, header.positions[amount], "column '\(columns[amount])' is ignored")
+        }
         updates = StatusRecorder.placingDays(updates, store: store)
         let unchangedLines = (dropUnchanged(&updates, places: &places, store: store) + stillReferred).sorted()
         if let first = unchangedLines.first {
@@ -149,8 +178,27 @@ public enum StatusImport {
         }
         // Lines that did not parse were reported first, those refused by the journal after: in line order for the reader.
         let inLineOrder = diagnostics.all.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element)
-        if diagnostics.hasErrors { return .failure(DiagnosticsError(inLineOrder)) }
+        if diagnostics.hasErrors { return .failure(DiagnosticsError(namingTheFirstErrors(inLineOrder, file: file))) }
         return .success(Imported(updates: updates, warnings: inLineOrder, unchanged: unchangedLines.count))
+    }
+
+    /// How many errors a file's diagnostics name one by one: an export of 50,000 rows from the
+    /// wrong CRM had printed 50,000 errors.
+    static let errorsNamed = 20
+
+    /// `diagnostics` up to the ``errorsNamed``th error, then one error counting the rest.
+    private static func namingTheFirstErrors(_ diagnostics: [Diagnostic], file: String) -> [Diagnostic] {
+        let errorLines = diagnostics.filter { $0.severity == .error }.map(\.line)
+        guard errorLines.count > errorsNamed, let cut = diagnostics.indices.filter({ diagnostics[$0].severity == .error }).dropFirst(errorsNamed).first,
+              let last = errorLines.last else { return diagnostics }
+        let first = errorLines[errorsNamed]
+        return Array(diagnostics[..<cut]) + [.error(file, SourceLocation(line: first, column: 1),
+            "\(Formatting.grouped(Int64(errorLines.count - errorsNamed))) more errors, not named one by one (lines \(first) to \(last)); fix those above and import again to see them")]
+    }
+
+    /// A column a CRM names for a deal's amount (`Amount`, `Deal Value`, `Revenue`).
+    private static func looksLikeAnOrderValue(_ name: String) -> Bool {
+        ["amount", "value", "revenue", "price", "total"].contains { name.contains($0) }
     }
 
     /// An id as the export wrote it back: an id starting with a formula's sign (`=x`) is exported

@@ -86,6 +86,12 @@ public enum StatusRecorder {
                 problems.append((index, "referral \(update.id) was not counted (\(why)), so its status cannot change"))
                 continue
             }
+            if update.status == .converted, latest[update.id]?.status == .converted, let value = update.value {
+                // A corrected order value in a CRM's export had been refused as "already converted".
+                let recorded = outcome.conversionValue.map { "with the value \(JSONOutput.format($0))" } ?? "without a value"
+                problems.append((index, "referral \(update.id) is already converted, \(recorded), and a recorded value is not changed (\(JSONOutput.format(value)) given)"))
+                continue
+            }
             if let refusal = StatusTransition.refusal(from: latest[update.id]?.status, to: update.status) {
                 problems.append((index, "referral \(update.id) cannot become \(update.status.rawValue): \(refusal)"))
                 continue
