@@ -196,6 +196,19 @@ import Testing
         #expect(!amountIgnored.diagnostics.contains { $0.message == "column 'amount' is ignored" }, "\(amountIgnored.diagnostics)")
     }
 
+    /// A CRM lists its newest rows first: the changes are taken in the order they happened, and
+    /// rows of one time (or none) keep the file's order.
+    @Test func rowsAreTakenInTheOrderTheyHappened() throws {
+        let (fixture, ids) = fixture()
+        let store = try fixture.load()
+        let csv = "id,status,value,at\n\(ids[0]),rewarded,,2026-03-25\n\(ids[0]),converted,120,2026-03-20\n\(ids[1]),contacted,,\n\(ids[0]),contacted,,2026-03-10\n"
+        let imported = try StatusImport.updates(csv: csv, file: "crm.csv", store: store, now: .now).get()
+        #expect(imported.updates.map { "\($0.id) \($0.status.rawValue)" } == ["\(ids[0]) contacted", "\(ids[0]) converted", "\(ids[0]) rewarded", "\(ids[1]) contacted"])
+        // A problem is still placed at its own line.
+        let late = "id,status,at\n\(ids[0]),rewarded,2026-03-25\n\(ids[0]),contacted,2026-03-10\n"
+        #expect(refusal(late, store: store) == ["crm.csv:2:1: error: line 2: referral \(ids[0]) cannot become rewarded: only a converted referral can be rewarded (it is contacted)"])
+    }
+
     /// A short row, a changed order value, a tab-separated file and a file of many bad rows each
     /// say what is wrong with them.
     @Test func rowsTheImportCannotTakeSayWhy() throws {

@@ -164,7 +164,11 @@ public enum StatusImport {
         if let amount = amountColumn, !amountIsRefused {
             diagnostics.warning(file, header.positions[amount], "column '\(columns[amount])' is ignored")
         }
-        updates = StatusRecorder.placingDays(updates, store: store)
+        // In the order the changes happened, whatever the file's (a CRM lists its newest rows
+        // first: `rewarded` above its `converted` had been refused); rows of one time keep theirs.
+        let byTime = updates.indices.sorted { (updates[$0].at, $0) < (updates[$1].at, $1) }
+        updates = StatusRecorder.placingDays(byTime.map { updates[$0] }, store: store)
+        places = byTime.map { places[$0] }
         let unchangedLines = (dropUnchanged(&updates, places: &places, store: store) + stillReferred).sorted()
         if let first = unchangedLines.first {
             let listed = unchangedLines.prefix(5).map(String.init).joined(separator: ", ")
