@@ -70,8 +70,8 @@ import Testing
             #expect(throws: StatusImport.CSVEncodingError.self) { try refused.get() }
             if case .failure(let problem) = refused { #expect(problem.description == #"is UTF-16 text: export the CSV as UTF-8 ("CSV UTF-8" in Excel)"#) }
         }
-        if case .failure(let problem) = StatusImport.text(ofCSV: Data([0x69, 0x64, 0xE9, 0x0A])) {
-            #expect(problem.description == "is not UTF-8 text (export the CSV as UTF-8)")
+        if case .failure(let problem) = StatusImport.text(ofCSV: Data([0x69, 0x64, 0x0A, 0x61, 0xE9, 0x0A])) {
+            #expect(problem.description == #"is not UTF-8 text from line 2, column 2 on: export the CSV as UTF-8 ("CSV UTF-8" in Excel)"#)
         } else {
             Issue.record("Latin-1 text was read as UTF-8")
         }

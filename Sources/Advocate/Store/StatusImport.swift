@@ -15,9 +15,14 @@ public enum StatusImport {
     /// The text of a CSV file, or what is wrong with it (a spreadsheet's "Unicode Text" is
     /// UTF-16, and any other encoding is refused rather than guessed).
     public static func text(ofCSV data: Data) -> Result<String, CSVEncodingError> {
-        if UTF8Text.isUTF16(data) { return .failure(CSVEncodingError(description: "is UTF-16 text: export the CSV as UTF-8 (\"CSV UTF-8\" in Excel)")) }
-        guard let text = String(data: data, encoding: .utf8) else { return .failure(CSVEncodingError(description: "is not UTF-8 text (export the CSV as UTF-8)")) }
-        return .success(text)
+        do throws(UTF8Text.NotUTF8) {
+            return .success(try UTF8Text.decode([UInt8](data)))
+        } catch {
+            if error.isUTF16 { return .failure(CSVEncodingError(description: "is UTF-16 text: export the CSV as UTF-8 (\"CSV UTF-8\" in Excel)")) }
+            // Where: Excel's plain "CSV" writes é as one byte, in a row far down a roster.
+            return .failure(CSVEncodingError(description: "is not UTF-8 text from line \(error.location.line), column \(error.location.column) on: "
+                                             + "export the CSV as UTF-8 (\"CSV UTF-8\" in Excel)"))
+        }
     }
 
     /// Why a CSV file cannot be read as text, to follow its name.
