@@ -93,21 +93,19 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let prepared: AdvocateServer.Prepared
         do {
+            defer { bar?.finish() }  // before an error is printed, and before the summary
             prepared = try AdvocateServer.prepare(configuration, progress: bar?.progressClearedAtTheEnd) { port in
                 let shown = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host.contains(":") ? "[\(host)]" : host
                 print("Serving http://\(shown):\(port) — open http://\(shown):\(port)/ (Ctrl-C to stop)")
                 fflush(nil)
             }
         } catch let error as BuildError {
-            bar?.finish()
             DiagnosticPrinter.printFailure(error)
             throw ExitCode.failure
         } catch {
-            bar?.finish()
             StandardError.write("error: \(error)")
             throw ExitCode.failure
         }
-        bar?.finish()
         interruption.cancel()
         DiagnosticPrinter.print(prepared.build.warnings)
         print(prepared.build.summary)

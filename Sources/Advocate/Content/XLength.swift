@@ -99,11 +99,8 @@ enum XLength {
         while let last = host.last, last == "." || last == "-" { host = host.dropLast() }
         guard !host.isEmpty, hasLabelsDNSTakes(host) else { return nil }
         // A port, then a path, then a query, each only where the one before ends.
-        var end = host.endIndex
-        let port = word[end...].dropFirst().prefix { $0.isASCII && $0.isNumber }
-        if word[end...].first == ":", !port.isEmpty { end = port.endIndex }
-        if word[end...].first == "/" { end = pathEnd(after: end, in: word) }
-        return word[end...].first == "?" ? queryEnd(after: end, in: word) : end
+        let afterPort = portEnd(after: host.endIndex, in: word)
+        return word[afterPort...].first == "/" ? pathAndQueryEnd(after: afterPort, in: word) : queryEnd(orAt: afterPort, in: word)
     }
 
     /// A link without its scheme: an ASCII host whose last label is a top-level domain, its
@@ -118,15 +115,29 @@ enum XLength {
         guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty }), TopLevelDomains.all.contains(labels.last!.lowercased()),
               hasLabelsDNSTakes(host)
         else { return nil }
-        let port = word[host.endIndex...].dropFirst().prefix { $0.isASCII && $0.isNumber }
-        let pathStart = word[host.endIndex...].first == ":" && !port.isEmpty ? port.endIndex : host.endIndex
+        let pathStart = portEnd(after: host.endIndex, in: word)
         guard word[pathStart...].first == "/" else {
             let countryCode = labels.last!.lowercased()
             let isCountryName = labels.count == 2 && countryCode.count == 2 && countryCode != "co" && countryCode != "tv"
             return isCountryName ? nil : host.endIndex
         }
-        let end = pathEnd(after: pathStart, in: word)
-        return word[end...].first == "?" ? queryEnd(after: end, in: word) : end
+        return pathAndQueryEnd(after: pathStart, in: word)
+    }
+
+    /// Past a port (`:8080`) right after a host ending at `hostEnd`; `hostEnd` without one.
+    private static func portEnd(after hostEnd: Substring.Index, in word: Substring) -> Substring.Index {
+        let port = word[hostEnd...].dropFirst().prefix { $0.isASCII && $0.isNumber }
+        return word[hostEnd...].first == ":" && !port.isEmpty ? port.endIndex : hostEnd
+    }
+
+    /// The end of a path starting with the `/` at `slash` and of the query after it, if any.
+    private static func pathAndQueryEnd(after slash: Substring.Index, in word: Substring) -> Substring.Index {
+        queryEnd(orAt: pathEnd(after: slash, in: word), in: word)
+    }
+
+    /// The end of a query starting at `index`, or `index` itself when no `?` is there.
+    private static func queryEnd(orAt index: Substring.Index, in word: Substring) -> Substring.Index {
+        word[index...].first == "?" ? queryEnd(after: index, in: word) : index
     }
 
     /// Whether every label of `host` is one DNS takes: 1 to 63 characters in its ASCII form

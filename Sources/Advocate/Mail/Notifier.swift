@@ -34,17 +34,17 @@ public struct Notifier: Sendable {
         return messages
     }
 
-    /// The update to the referrer when a referral is contacted, converted or rewarded (its id is
-    /// ``statusID(_:_:writtenAt:occurrence:)``: a referral converted again after a refund is
-    /// another email), dated
-    /// `writtenAt`, when it is written (RFC 5322's `Date:`), not when the status came: a status
-    /// recorded months late must not file its email months back in the referrer's inbox.
     /// A status email's id: the referral's, the status, the time it is written, and from the
     /// second on which of that run's emails of the same status it is.
     static func statusID(_ id: String, _ status: ReferralStatus, writtenAt: Instant, occurrence: Int) -> String {
         "\(id).\(status.rawValue).\(writtenAt.milliseconds)" + (occurrence > 1 ? "-\(occurrence)" : "")
     }
 
+    /// The update to the referrer when a referral is contacted, converted or rewarded (its id is
+    /// ``statusID(_:_:writtenAt:occurrence:)``: a referral converted again after a refund is
+    /// another email), dated `writtenAt`, when it is written (RFC 5322's `Date:`), not when the
+    /// status came: a status recorded months late must not file its email months back in the
+    /// referrer's inbox.
     public func message(forStatus update: StatusUpdate, referral: Referral, writtenAt: Instant, occurrence: Int = 1) -> EmailMessage? {
         guard update.status != .rejected, let index = site.index(ofReferrer: referral.referrer) else { return nil }
         let referrer = site.referrers[index]

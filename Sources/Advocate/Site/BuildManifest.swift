@@ -48,9 +48,10 @@ struct BuildManifest {
     /// (``PageShapes``) in folders the manifest does not name (all of them without one: a fresh
     /// clone of a repository that commits public/; a `.advocate/` restored from an older backup),
     /// so that a stats page whose token was changed is not left online. `shapeFolders` names the
-    /// folders of such pages that were there before this build wrote (``PageShapes/foldersPresent(in:)``).
-    func earlierPaths(shapeFolders: Set<String>) -> [String] {
-        let listed = previousPaths() ?? []
+    /// folders of such pages that were there before this build wrote (``PageShapes/foldersPresent(in:)``);
+    /// `previous` is what ``previousPaths()`` read.
+    func earlierPaths(previous: [String]?, shapeFolders: Set<String>) -> [String] {
+        let listed = previous ?? []
         var listedItems: Set<Substring> = []
         for path in listed {
             // `r/ada/index.html` -> `r/ada`

@@ -230,11 +230,12 @@ public enum SiteBuilder {
         let count = try render(pages, paths: paths, site: site, writer: writer, progress: progress, timer: timer, record: keeping)
         let manifest = BuildManifest(stateDirectory: inputs.options.stateDirectory, outputDirectory: inputs.options.outputDirectory)
         let current = Set(paths)
-        let removedPaths = manifest.earlierPaths(shapeFolders: shapeFolders).filter { !current.contains($0) }
+        let previous = manifest.previousPaths()
+        let removedPaths = manifest.earlierPaths(previous: previous, shapeFolders: shapeFolders).filter { !current.contains($0) }
         let removed = writer.remove(removedPaths)
         // Found by their place, with no record of a build into this folder: named, so that a
         // folder that held someone's own `stories/x/index.html` says what went.
-        let removedByPlace = manifest.previousPaths() == nil ? removedPaths : []
+        let removedByPlace = previous == nil ? removedPaths : []
         // Each output file looked at once, for both the page record and the stamp's digest.
         let states = StableDigest.FileState.read(paths, in: options.outputDirectory)
         let (manifestSaved, _) = concurrently {

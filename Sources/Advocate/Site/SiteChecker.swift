@@ -61,10 +61,16 @@ public enum SiteChecker {
         return diagnostics.all
     }
 
+    /// Whether a link's `fragment` names one of a page's `ids`, as written or decoded: cmark
+    /// writes a footnote's id as it encodes its link (`fn-%C3%A9`).
+    static func names(_ fragment: String, among ids: Set<String>) -> Bool {
+        ids.contains(fragment) || ids.contains(fragment.removingPercentEncoding ?? fragment)
+    }
+
     /// An asset whose name holds `..` (`report..final.pdf`) is published, but `advocate serve`
     /// (Hummingbird's file server) and other servers wary of `..` answer 400 for its address.
     static func checkAssetNames(_ site: Site, diagnostics: inout DiagnosticList) {
-        for case .asset(let source, let path) in SitePlan.plan(site) where path.contains("..") {
+        for case .asset(let source, let path) in SitePlan.assets(site.inputs) where path.contains("..") {
             diagnostics.warning(source, .start, "the name has '..' in it, for which advocate serve (and other servers wary of it) answers 400 "
                                 + "instead of the file: rename it (\(path.replacingOccurrences(of: "..", with: ".")))")
         }
@@ -434,8 +440,7 @@ public enum SiteChecker {
                     let fragment = String(link.url.dropFirst())
                     guard checksOwnAnchors, !fragment.isEmpty, seenAnchors.insertIfNew(paths[index] + "\u{0}" + link.url) else { continue }
                     if pageIDs == nil { pageIDs = LinkScanner.ids(in: bytes) }
-                    // As written or decoded: cmark writes a footnote's id as it encodes its link (`fn-%C3%A9`).
-                    if !pageIDs!.contains(fragment), !pageIDs!.contains(fragment.removingPercentEncoding ?? fragment) {
+                    if !Self.names(fragment, among: pageIDs!) {
                         anchored.append(BrokenLink(page: index, url: link.url, target: paths[index], location: location))
                     }
                     continue
@@ -503,7 +508,7 @@ public enum SiteChecker {
             let decoded = fragment.removingPercentEncoding ?? fragment
             if !link.url.hasPrefix("#") {
                 guard link.target.hasSuffix(".html"), pageIndex[link.target] != nil else { return nil }
-                if ids(of: link.target).contains(decoded) || ids(of: link.target).contains(fragment) { return nil }
+                if Self.names(fragment, among: ids(of: link.target)) { return nil }
             }
             // `#Fees` or `#Fees and costs` for a heading's `fees-and-costs`: the id it meant.
             let meant = [decoded.lowercased(), Slug.make(decoded, fallback: "")].first { !$0.isEmpty && ids(of: link.target).contains($0) }

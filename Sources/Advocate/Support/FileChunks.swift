@@ -27,9 +27,10 @@ enum FileChunks {
         defer { close(second) }
         var left = [UInt8](repeating: 0, count: chunkSize), right = left
         while true {
-            guard let count = readFully(first, into: &left), readFully(second, into: &right) == count else { return false }
-            if count == 0 { return true }
-            guard memcmp(left, right, count) == 0 else { return false }
+            let (one, other) = (readFully(first, into: &left), readFully(second, into: &right))
+            guard one.failure == nil, other.failure == nil, one.done == other.done else { return false }
+            if one.done == 0 { return true }
+            guard memcmp(left, right, one.done) == 0 else { return false }
         }
     }
 
@@ -44,12 +45,14 @@ enum FileChunks {
         var buffer = [UInt8](repeating: 0, count: chunkSize)
         var failure: CopyFailure?
         while failure == nil {
-            guard let count = readFully(input, into: &buffer) else {
-                failure = .source(code: errno)
+            let (count, readFailure) = readFully(input, into: &buffer)
+            if let readFailure {
+                failure = .source(code: readFailure)
+            } else if count == 0 {
                 break
+            } else if let code = buffer.withUnsafeBytes({ writeAll(output, UnsafeRawBufferPointer(rebasing: $0[..<count])) }) {
+                failure = .destination(CreateFileFailure(atOpen: false, code: code))
             }
-            if count == 0 { break }
-            if let code = buffer.withUnsafeBytes({ writeAll(output, UnsafeRawBufferPointer(rebasing: $0[..<count])) }) { failure = .destination(CreateFileFailure(atOpen: false, code: code)) }
         }
         if close(output) != 0, failure == nil { failure = .destination(CreateFileFailure(atOpen: false, code: errno)) }
         if let failure {
@@ -58,20 +61,10 @@ enum FileChunks {
         }
     }
 
-    /// Reads until `buffer` is full or the file ends; the count read, nil on an error (`errno`).
-    private static func readFully(_ descriptor: Int32, into buffer: inout [UInt8]) -> Int? {
-        buffer.withUnsafeMutableBytes { space -> Int? in
-            var filled = 0
-            while filled < space.count {
-                let count = read(descriptor, space.baseAddress! + filled, space.count - filled)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    return nil
-                }
-                if count == 0 { break }
-                filled += count
-            }
-            return filled
+    /// Reads until `buffer` is full or the file ends: the count read, and the `errno` of a failure.
+    private static func readFully(_ descriptor: Int32, into buffer: inout [UInt8]) -> (done: Int, failure: Int32?) {
+        buffer.withUnsafeMutableBytes { space in
+            transferAll(space.count) { read(descriptor, space.baseAddress! + $0, space.count - $0) }
         }
     }
 }

@@ -85,19 +85,28 @@ func createFile(_ path: String, _ bytes: [UInt8], flush: Bool, replacing replace
     }
 }
 
-/// Writes all of `buffer` to `descriptor`, across short writes and interruptions; the `errno`
-/// of a failure, nil on success.
-func writeAll(_ descriptor: Int32, _ buffer: UnsafeRawBufferPointer) -> Int32? {
-    var offset = 0
-    while offset < buffer.count {
-        let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-        if written < 0 {
+/// Calls `transfer` (a `read` or `write` of what is left after the bytes done so far) until
+/// `count` bytes are done or it returns 0 (a file's end), across short transfers and
+/// interruptions; the bytes done, and the `errno` of a failure.
+func transferAll(_ count: Int, _ transfer: (_ done: Int) -> Int) -> (done: Int, failure: Int32?) {
+    var done = 0
+    while done < count {
+        let result = transfer(done)
+        if result < 0 {
             if errno == EINTR { continue }
-            return errno
+            return (done, errno)
         }
-        offset += written
+        if result == 0 { break }
+        done += result
     }
-    return nil
+    return (done, nil)
+}
+
+/// Writes all of `buffer` to `descriptor`; the `errno` of a failure, nil on success.
+func writeAll(_ descriptor: Int32, _ buffer: UnsafeRawBufferPointer) -> Int32? {
+    let (done, failure) = transferAll(buffer.count) { write(descriptor, buffer.baseAddress! + $0, buffer.count - $0) }
+    // A write of nothing, which a regular file never answers, would otherwise pass for success.
+    return failure ?? (done < buffer.count ? EIO : nil)
 }
 
 /// What to do about `path` (a file, or the folder a file is made in) that this user may not
