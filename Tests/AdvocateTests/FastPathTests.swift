@@ -168,4 +168,23 @@ import Testing
             #expect(ChartCanvas.number(value) == reference, "\(value)")
         }
     }
+
+    /// The escaping's one-test skip passes over exactly the bytes it has nothing to do with:
+    /// not `<>&"'`, no control but tab and the line breaks, no byte that may start a
+    /// directional control, a C1 control or a noncharacter.
+    @Test func escapingPassesOverOnlyBytesItLeavesAlone() {
+        for value in 0...255 {
+            let byte = UInt8(value)
+            let special = "<>&\"'".utf8.contains(byte) || UnwantedCharacter.isControl(byte)
+                || byte == BidiControl.leadByte || UnwantedCharacter.mayStart(with: byte)
+            #expect(BidiControl.isPassedOver(byte) == !special, "\(byte)")
+        }
+    }
+
+    @Test func unreservedCharactersAreRFC3986s() {
+        let unreserved = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
+        for value in 0...255 {
+            #expect(SiteURLs.isUnreserved(UInt8(value)) == unreserved.contains(UInt8(value)), "\(value)")
+        }
+    }
 }
