@@ -187,4 +187,13 @@ import Testing
             #expect(SiteURLs.isUnreserved(UInt8(value)) == unreserved.contains(UInt8(value)), "\(value)")
         }
     }
+
+    @Test func percentEncodingIsFoundationsWithTheUnreservedCharacters() async {
+        let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+        let pieces = ["Ada", " ", "\n", "\r\n", "é", "王", "🎉", "%", "&", "=", "~", "-", "+", "\u{202E}", "/?#"]
+        await propertyCheck(count: 500, input: Gen<UInt8>.value(in: 0...UInt8(pieces.count - 1)).array(of: 0...8)) { choices in
+            let text = choices.map { pieces[Int($0)] }.joined()
+            #expect(SiteURLs.percentEncode(text) == text.addingPercentEncoding(withAllowedCharacters: unreserved), "\(text.debugDescription)")
+        }
+    }
 }
