@@ -97,6 +97,20 @@ import Testing
         #expect(svg.hasPrefix("<svg class=\"chart\" id=\"chart-tiers\" viewBox=\"0 0 360 84\" direction=\"ltr\""), "\(svg.prefix(120))")
     }
 
+    /// Tier charts are made once per number of conversions and shared: each stats page still
+    /// shows its own referrer's count and tier.
+    @Test func eachStatsPageHasItsOwnReferrersTierChart() throws {
+        let (output, site) = try buildExample()
+        let counts = Set(site.figures.referrers.map(\.converted))
+        #expect(counts.count > 1, "the example should have referrers with different counts")
+        for (referrer, figures) in zip(site.referrers, site.figures.referrers) {
+            let html = try String(contentsOfFile: output.file("stats/\(referrer.statsToken)/index.html"), encoding: .utf8)
+            let chart = try #require(charts(html).first { $0.contains("id=\"chart-tiers\"") }, "\(referrer.code)")
+            let count = "\(figures.converted) conversion\(figures.converted == 1 ? "" : "s")"
+            #expect(chart.contains("chart-tiers-desc\">\(count)."), "\(referrer.code): \(chart.prefix(300))")
+        }
+    }
+
     @Test func qrCodeDecodesBackToTheExactLink() throws {
         let (output, site) = try buildExample()
         let ada = try #require(site.referrers.first { $0.code == "ada" })

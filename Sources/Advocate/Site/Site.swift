@@ -16,6 +16,9 @@ public struct Site: Sendable {
     /// worked out once: every page and every referrer's share messages use it.
     public let direction: String
     private let recentShares = RecentShares()
+    /// The tier chart of each number of conversions (``PageContext/tierChart(_:)``): it shows
+    /// nothing else of the referrer.
+    let tierCharts = LockedMemo<Int, String?>()
     /// The `site` values of every page's context, made once.
     private(set) var siteValues: TemplateValue = [:]
 

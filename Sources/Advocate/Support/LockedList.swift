@@ -26,3 +26,21 @@ final class LockedCounter: @unchecked Sendable {
     /// Adds `amount`; the count after it.
     func add(_ amount: Int) -> Int { lock.withLock { count += amount; return count } }
 }
+
+/// Values made once per key and shared by threads, for a pure function of a few distinct keys.
+final class LockedMemo<Key: Hashable & Sendable, Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [Key: Value] = [:]
+
+    /// The value kept for `key`, made by `make` the first time (outside the lock: two threads
+    /// may both make it, and one keeps its value).
+    func value(for key: Key, make: () -> Value) -> Value {
+        if let value = lock.withLock({ storage[key] }) { return value }
+        let value = make()
+        return lock.withLock {
+            if let kept = storage[key] { return kept }
+            storage[key] = value
+            return value
+        }
+    }
+}
