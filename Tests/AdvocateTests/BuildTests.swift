@@ -323,6 +323,19 @@ import Testing
         #expect(order.allSatisfy { $0 != nil } && order[0]! < order[1]! && order[1]! < order[2]!, "\(html)")
     }
 
+    /// In a journal in date order, the newest come first and, of equal dates, the later line.
+    @Test func recentReferralsInDateOrderAreReadBackwards() throws {
+        var site = SiteFixture()
+        site.store.refer("ada", friend: "Alan Turing", at: "2026-04-15T09:30:00Z")
+        site.store.refer("ada", friend: "Grace Hopper", at: "2026-05-01T09:30:00Z")
+        site.store.refer("ada", friend: "Edsger Dijkstra", at: "2026-05-01T09:30:00Z")
+        let directory = try site.write()
+        _ = try SiteBuilder.build(SiteFixture.options(directory))
+        let html = try directory.read("public/" + statsPath)
+        let order = ["Edsger D.", "Grace H.", "Alan T."].map { html.range(of: $0)?.lowerBound }
+        #expect(order.allSatisfy { $0 != nil } && order[0]! < order[1]! && order[1]! < order[2]!, "\(html)")
+    }
+
     /// A referral's label on the stats page says what the figures count: a `rewarded` with no
     /// `converted` is not counted (it read "Converted after the 90-day window"), and a reward
     /// paid before the hold has passed is on hold, as the pending figure has it.
