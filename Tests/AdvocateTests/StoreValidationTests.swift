@@ -895,6 +895,19 @@ extension StoreValidationTests {
         ])
     }
 
+    /// A journal left out (of a deploy, say) is said: the site would otherwise publish every
+    /// figure at zero and drop the pages of referrers who joined by the form, without a word.
+    @Test func aMissingJournalIsAWarning() throws {
+        let directory = try TemporaryDirectory()
+        try StoreFixture().write(to: directory)
+        try? FileManager.default.removeItem(atPath: directory.file("content/data/referrals.jsonl"))
+        let loaded = try StoreLoader.load(from: directory.file("content/data"))
+        #expect(loaded.store.journal.isEmpty)
+        #expect(loaded.warnings.map(\.description) == ["\(directory.file("content/data/referrals.jsonl")):1:1: warning: \(StoreLoader.missingJournal)"])
+        try directory.write("content/data/referrals.jsonl", "")
+        #expect(try StoreLoader.load(from: directory.file("content/data")).warnings.isEmpty)
+    }
+
     /// A blank optional choice, as a spreadsheet's empty column exports, takes its default; a
     /// blank required one is still an error.
     @Test func aBlankSourceOrSegmentTakesItsDefault() throws {

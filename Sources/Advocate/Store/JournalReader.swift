@@ -215,7 +215,9 @@ enum JournalReader {
             } catch {
                 if newline == nil && error.endedEarly {
                     result.diagnostics.warning(file, error.location,
-                                               "the last line is incomplete (a write torn by a crash?) and is left out: \(error.message); `advocate serve` and the commands that write to the journal move it to \((file as NSString).lastPathComponent).torn-<time> before they append")
+                                               "the last line is incomplete and is left out: \(error.message). A write torn by a crash ends so, and so does a line "
+                                               + "typed by hand and not finished: if you typed it, finish it (with a newline after it). `advocate serve` and the "
+                                               + "commands that write to the journal move it to \((file as NSString).lastPathComponent).torn-<time> before they append")
                     result.tornTail = Array(bytes[start..<end])
                 } else {
                     result.diagnostics.error(file, error.location, malformedLine + error.message)

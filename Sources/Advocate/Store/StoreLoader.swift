@@ -161,6 +161,10 @@ public enum StoreLoader {
         } else {
             if !isMissing(journalFile) {
                 journalDiagnostics.error(journalFile, .start, cannotRead(journalFile))
+            } else {
+                // Said, since a journal left out of a deploy would otherwise publish every
+                // figure at zero without a word.
+                journalDiagnostics.warning(journalFile, .start, missingJournal)
             }
             roster = decodeRoster()
         }
@@ -225,6 +229,10 @@ public enum StoreLoader {
         }
         return isMissing(dataDirectory) || brokenLink(dataDirectory) != nil ? missingProgram(Paths.join(dataDirectory, StoreFiles.program)) : nil
     }
+
+    /// What a missing journal is: a program with no referral yet, or a file left behind.
+    static let missingJournal = "file not found: no referral is counted and no referrer who joined by the form has pages "
+        + "(if the program has none yet, create it empty; `advocate serve` creates it too)"
 
     /// What a missing program.json is.
     static func missingProgram(_ path: String) -> Diagnostic {
