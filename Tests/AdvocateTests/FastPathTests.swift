@@ -103,7 +103,11 @@ import Testing
                               "山田＠営業部": "山田＠営業部", "Tanaka@Sales": "Tanaka@Sales", "C@rl Jones": "C@rl Jones", "Grace <Jdoe@Corp>": "Grace",
                               // An at sign, but no address: shown as written.
                               "Hans Müller (AT)": "Hans Müller (AT)", "Anna Gruber [AT]": "Anna Gruber [AT]", "@handle": "@handle",
-                              "Ada [at] Acme": "Ada [at] Acme", "AT&T Team": "AT&T Team", "(at)": "(at)"] {
+                              "Ada [at] Acme": "Ada [at] Acme", "AT&T Team": "AT&T Team", "(at)": "(at)",
+                              // Percent-encoded, or spelt out in words: an address too; "at" alone, or "dot" before it, is not.
+                              "Vic mailto:friend.victim%40victim.example": "Vic", "Vic friend.victim at victim dot example": "Vic",
+                              "Vic friend.victim AT victim DOT example": "Vic", "Anna at Acme": "Anna at Acme", "Dot at Home": "Dot at Home",
+                              "Pat at Dot Com": "Pat at Dot Com", "100% Grace": "100% Grace"] {
             #expect(PersonName.withoutAddresses(name) == shown, "\(name)")
         }
     }

@@ -182,10 +182,17 @@ public enum PersonName {
     public static func withoutAddresses(_ name: String) -> String {
         // Most names have no mark of an address: passed on as they are, found on bytes (every
         // referrer page shows its referrer's name). 0xEF starts the full-width and small at signs.
-        guard name.utf8.contains(where: { $0 == UInt8(ascii: "@") || $0 == 0xEF || $0 == UInt8(ascii: "(") || $0 == UInt8(ascii: "[") })
+        guard name.utf8.contains(where: { $0 == UInt8(ascii: "@") || $0 == 0xEF || $0 == UInt8(ascii: "(") || $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "%") })
+                || hasSpelledOutDot(name)
         else { return name }
         let words = name.split(whereSeparator: \.isWhitespace)
-        let read = words.map(addressForm)
+        var read = words.map(addressForm)
+        // "grace at example dot com": the words spelt out, taken for an address only with a
+        // "dot" after the "at" (a name may hold "at" alone: "Anna at Acme").
+        if let at = read.firstIndex(of: "at"), read[(at + 1)...].contains("dot") {
+            read[at] = "@"
+            for index in (at + 1)..<read.count where read[index] == "dot" { read[index] = "." }
+        }
         var inAddress = Array(repeating: false, count: words.count)
         for index in read.indices where read[index].contains("@") && !inAddress[index] {
             // An address may run over several words: "grace @ example.com", "grace@ example.com".
@@ -212,11 +219,24 @@ public enum PersonName {
         return name.first { $0.isLetter || $0.isNumber }.map { "\($0)." } ?? "A referrer"
     }
 
-    /// A word as an address reads it: lower-cased, `(at)`, `[at]` and the full-width and small
-    /// at signs as `@`, `(dot)` and `[dot]` as `.`, without the brackets and quotes around it.
+    /// Whether the word "dot" (in any case) stands alone in `name`, found on bytes: most names
+    /// have none, and every referrer page shows its referrer's name.
+    private static func hasSpelledOutDot(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        guard bytes.count >= 5 else { return false }
+        for index in 1..<(bytes.count - 2) where bytes[index] | 0x20 == UInt8(ascii: "d") && bytes[index - 1].isASCIIWhitespace
+            && bytes[index + 1] | 0x20 == UInt8(ascii: "o") && bytes[index + 2] | 0x20 == UInt8(ascii: "t")
+            && (index + 3 == bytes.count || bytes[index + 3].isASCIIWhitespace) {
+            return true
+        }
+        return false
+    }
+
+    /// A word as an address reads it: lower-cased, `(at)`, `[at]`, `%40` and the full-width and
+    /// small at signs as `@`, `(dot)` and `[dot]` as `.`, without the brackets and quotes around it.
     private static func addressForm(_ word: Substring) -> String {
         var text = word.lowercased()
-        for (written, meant) in [("(at)", "@"), ("[at]", "@"), ("＠", "@"), ("﹫", "@"), ("(dot)", "."), ("[dot]", ".")] where text.contains(written) {
+        for (written, meant) in [("(at)", "@"), ("[at]", "@"), ("%40", "@"), ("＠", "@"), ("﹫", "@"), ("(dot)", "."), ("[dot]", ".")] where text.contains(written) {
             text = text.replacingOccurrences(of: written, with: meant)
         }
         return text.trimmingCharacters(in: CharacterSet(charactersIn: "<>()[]{}\"',;:"))
