@@ -13,6 +13,17 @@ struct UnknownKeyTests {
         #expect(UnknownKey.warning(typed, allowed: allowed).contains("; did you mean '\(meant)'? (allowed: analyticsToken, baseURL,"))
     }
 
+    /// A key typed short of its end names the one key it begins; a pasted no-break space is named.
+    @Test func aKeyCutShortAndAnUnseenSpaceAreNamed() {
+        let allowed = ["attributionWindowDays", "rewardHoldDays", "requireConsent", "tiers"]
+        #expect(UnknownKey.closest(to: "attributionWindow", among: allowed) == "attributionWindowDays")
+        #expect(UnknownKey.closest(to: "rewardHold", among: allowed) == "rewardHoldDays")
+        #expect(UnknownKey.closest(to: "re", among: allowed) == nil)
+        #expect(UnknownKey.closest(to: "requi", among: allowed + ["requirePhone"]) == nil, "two keys begin so")
+        #expect(UnknownKey.warning("tiers\u{00A0}", allowed: allowed)
+            == "unknown field 'tiers\u{00A0}' (it holds U+00A0, which looks like a space or nothing) is ignored; did you mean 'tiers'? (allowed: attributionWindowDays, requireConsent, rewardHoldDays, tiers)")
+    }
+
     @Test(arguments: ["colour2x", "note", "x", "webhook_url"])
     func otherKeysOnlyListTheAllowedOnes(typed: String) {
         #expect(UnknownKey.closest(to: typed, among: ["body", "color", "logo", "subject"]) == nil)
