@@ -70,12 +70,15 @@ import Testing
         }
     }
 
-    /// The slips of a hand-edited file are named: a trailing comma, a comment, single quotes.
+    /// The slips of a hand-edited file are named: a trailing comma, a comment, single or
+    /// typographic quotes.
     @Test(arguments: [("[1, 2,\n]", "2:1", "JSON allows no comma before ']': remove the last one"),
                       ("{\"a\": 1,\n}", "2:1", "JSON allows no comma before '}': remove the last one"),
                       ("{\n  // the name\n  \"a\": 1}", "2:3", "JSON has no comments: remove this one"),
                       ("[1, /* two */ 2]", "1:5", "JSON has no comments: remove this one"),
                       ("{'a': 1}", "1:2", "JSON strings are in double quotes"),
+                      ("{“a”: 1}", "1:2", "JSON strings are in straight double quotes (\")"),
+                      ("{\"a\": ‘b’}", "1:7", "JSON strings are in straight double quotes (\")"),
                       ("{\"a\": }", "1:7", "expected a value")])
     func aHandEditingSlipIsNamed(text: String, at place: String, hint: String) {
         do {

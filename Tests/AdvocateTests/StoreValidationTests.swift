@@ -491,6 +491,9 @@ import Testing
     @Test func missingRequiredFieldIsNamed() throws {
         let found = try diagnostics(referrers: referrersJSON(#"{"code": "ada", "email": "ada@example.com", "statsToken": "k3v9q0c8m2x7w1r5t4y6u8i0ab"}"#))
         #expect(found.contains { $0.severity == .error && $0.message.contains("missing required field 'name'") && $0.line == 2 })
+        // A missing token says how to make one, as a short analyticsToken does.
+        let untokened = try diagnostics(referrers: referrersJSON(#"{"code": "ada", "name": "Ada", "email": "ada@example.com"}"#))
+        #expect(untokened.contains { $0.message.contains("missing required field 'statsToken'") && $0.message.contains("openssl rand -base64 24") }, "\(untokened)")
     }
 
     @Test(arguments: ["../x", "A", "Ada", "a", "x/y", "ada lovelace", String(repeating: "a", count: 41)])

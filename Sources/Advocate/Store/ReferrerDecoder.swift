@@ -22,7 +22,8 @@ enum ReferrerDecoder {
         let email = reader.string("email", required: true, maxLength: StoreRules.maximumStoredTextLength)
         let segment = reader.choice("segment", required: false, of: Segment.self) ?? .customer
         let token = reader.string("statsToken", required: true, maxLength: StoreRules.maximumTokenLength,
-                                  what: "a random token of 22 or more characters [A-Za-z0-9_-]")
+                                  what: "a random token of 22 or more characters [A-Za-z0-9_-]; "
+                                      + "generate one with `openssl rand -base64 24 | tr '+/' '-_' | tr -d =`, or add referrers with `advocate referrers add`")
         if let token, !StoreRules.isValidToken(token) {
             reader.error("statsToken", "statsToken must be at least \(StoreRules.minimumTokenLength) characters of [A-Za-z0-9_-] (128 bits or more); `advocate referrers add` makes one")
         } else if let token, let code, code.utf8.count >= 4, token.contains(code) {

@@ -98,17 +98,20 @@ public struct JSONParser {
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             return JSONNode(value: .number(try parseNumber()), location: start)
         default:
-            throw error("unexpected character \(describe(bytes[index])), expected a value" + slipHint(bytes[index], closing: "]"))
+            throw error("unexpected character \(describe(bytes[index])), expected a value" + slipHint(at: index, closing: "]"))
         }
     }
 
-    /// What a hand-edited file most likely got wrong where `byte` stands instead of a value or
-    /// a key: a comma left before the `closing` bracket, a comment, single quotes.
-    private func slipHint(_ byte: UInt8, closing: Character) -> String {
-        switch byte {
-        case _ where Character(Unicode.Scalar(byte)) == closing: "; JSON allows no comma before '\(closing)': remove the last one"
+    /// What a hand-edited file most likely got wrong where the byte at `index` stands instead
+    /// of a value or a key: a comma left before the `closing` bracket, a comment, single quotes,
+    /// typographic quotes (E2 80 98 to 9D: ‘ ’ ‚ ‛ “ ”, which word processors and phones type).
+    private func slipHint(at index: Int, closing: Character) -> String {
+        switch bytes[index] {
+        case _ where Character(Unicode.Scalar(bytes[index])) == closing: "; JSON allows no comma before '\(closing)': remove the last one"
         case UInt8(ascii: "/"), UInt8(ascii: "#"): "; JSON has no comments: remove this one"
         case UInt8(ascii: "'"): "; JSON strings are in double quotes"
+        case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80 && (0x98...0x9D).contains(bytes[index + 2]):
+            "; that is a typographic quote (as a word processor types it): JSON strings are in straight double quotes (\")"
         default: ""
         }
     }
@@ -148,7 +151,7 @@ public struct JSONParser {
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
-                throw error("expected a string key in double quotes" + (index < bytes.count ? slipHint(bytes[index], closing: "}") : ""))
+                throw error("expected a string key in double quotes" + (index < bytes.count ? slipHint(at: index, closing: "}") : ""))
             }
             let keyLocation = location
             let key = try parseString()
