@@ -79,7 +79,10 @@ import Testing
                       ("{'a': 1}", "1:2", "JSON strings are in double quotes"),
                       ("{“a”: 1}", "1:2", "JSON strings are in straight double quotes (\")"),
                       ("{\"a\": ‘b’}", "1:7", "JSON strings are in straight double quotes (\")"),
-                      ("{\"a\": }", "1:7", "expected a value")])
+                      ("{\"a\": }", "1:7", "expected a value"),
+                      ("{\n  \"a\": 1\n  \"b\": 2\n}", "3:3", "expected ',' or '}' after a value; is a comma missing at the end of line 2?"),
+                      ("[\n  {\"a\": 1}\n  {\"a\": 2}\n]", "3:3", "expected ',' or ']' after a value; is a comma missing at the end of line 2?"),
+                      ("{\"a\": 1 \"b\": 2}", "1:9", "expected ',' or '}' after a value")])
     func aHandEditingSlipIsNamed(text: String, at place: String, hint: String) {
         do {
             _ = try JSONParser.parse(Array(text.utf8))

@@ -116,6 +116,13 @@ public struct JSONParser {
         }
     }
 
+    /// Where the next key or value starts on a later line than the value before it ended on,
+    /// the slip is most likely a comma left off that line's end, which is said.
+    private func missingCommaHint(after valueEnd: Int) -> String {
+        guard line > valueEnd, [UInt8(ascii: "\""), UInt8(ascii: "{"), UInt8(ascii: "[")].contains(bytes[index]) else { return "" }
+        return "; is a comma missing at the end of line \(valueEnd)?"
+    }
+
     private func describe(_ byte: UInt8) -> String {
         if byte >= 0x21 && byte < 0x7F { return "'\(Character(Unicode.Scalar(byte)))'" }
         return "byte 0x" + String(byte, radix: 16, uppercase: true)
@@ -163,6 +170,7 @@ public struct JSONParser {
             skipWhitespace()
             let value = try parseValue()
             members.append(JSONNode.Member(key: key, keyLocation: keyLocation, value: value))
+            let valueEnd = line
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input, expected ',' or '}'") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -171,7 +179,7 @@ public struct JSONParser {
                 index += 1
                 return members
             } else {
-                throw error("expected ',' or '}' after a value")
+                throw error("expected ',' or '}' after a value" + missingCommaHint(after: valueEnd))
             }
         }
     }
@@ -189,6 +197,7 @@ public struct JSONParser {
         while true {
             skipWhitespace()
             elements.append(try parseValue())
+            let valueEnd = line
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input, expected ',' or ']'") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -197,7 +206,7 @@ public struct JSONParser {
                 index += 1
                 return elements
             } else {
-                throw error("expected ',' or ']' after a value")
+                throw error("expected ',' or ']' after a value" + missingCommaHint(after: valueEnd))
             }
         }
     }
