@@ -315,6 +315,20 @@ import Testing
         #expect(found.last?.message == "line 5: field 'status': rewarded, but the referral has no converted status, so it counts as no conversion; record the conversion (advocate referral status b converted)", "\(found)")
     }
 
+    /// A status line in error (a misspelt status) may be the conversion: the reward after it
+    /// gets no advice to record one, which would fail on the same error.
+    @Test func aRewardAfterAStatusLineInErrorIsNotWarnedAbout() throws {
+        let journal = #"""
+            {"type":"referral","id":"b","at":"2026-01-01T00:00:00Z","referrer":"ada","name":"G","email":"g@example.com"}
+            {"type":"status","id":"b","at":"2026-01-20T00:00:00Z","status":"convertd"}
+            {"type":"status","id":"b","at":"2026-02-01T00:00:00Z","status":"rewarded"}
+
+            """#
+        let found = try diagnostics(journal: journal)
+        #expect(found.map(\.line) == [2], "\(found)")
+        #expect(found.first?.severity == .error && found.first?.message.contains("convertd") == true, "\(found)")
+    }
+
     /// A `converted` line after the `rewarded` one makes the referral a conversion (its latest
     /// status is `converted`): no warning that it counts as none.
     @Test func aRewardFollowedByAConversionIsNoWarning() throws {

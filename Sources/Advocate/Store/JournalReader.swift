@@ -19,6 +19,9 @@ enum JournalReader {
         /// The codes (lower-cased) of `referrer` lines that were not loaded for an error: their
         /// referrals are not called referrals of an unknown referrer too.
         var unloadedReferrerCodes: Set<String> = []
+        /// The referral ids of `status` lines that were not loaded for an error (`"convertd"`):
+        /// advice drawn from the statuses that did load (record a conversion) is not given.
+        var unloadedStatusIDs: Set<String> = []
     }
 
     /// A run of whole lines of the journal, read by one task.
@@ -78,6 +81,7 @@ enum JournalReader {
             result.tornTail = part.tornTail ?? result.tornTail
             result.unloadedReferralIDs.formUnion(part.unloadedReferralIDs)
             result.unloadedReferrerCodes.formUnion(part.unloadedReferrerCodes)
+            result.unloadedStatusIDs.formUnion(part.unloadedStatusIDs)
             for diagnostic in part.diagnostics.all {
                 if diagnostic.message.hasPrefix(malformedLine) {
                     guard malformedNamed < malformedLinesNamed else {
@@ -183,6 +187,7 @@ enum JournalReader {
         var tornTail: [UInt8]?
         var unloadedReferralIDs: Set<String> = []
         var unloadedReferrerCodes: Set<String> = []
+        var unloadedStatusIDs: Set<String> = []
         var diagnostics = DiagnosticList()
     }
 
@@ -229,6 +234,7 @@ enum JournalReader {
             guard let event = decodeEvent(node, file: file, line: lineNumber, diagnostics: &result.diagnostics) else {
                 if let id = referralID(of: node) { result.unloadedReferralIDs.insert(id) }
                 if let code = referrerCode(of: node) { result.unloadedReferrerCodes.insert(code.lowercased()) }
+                if let id = text("id", ofLineOfType: "status", node) { result.unloadedStatusIDs.insert(id) }
                 continue
             }
             if let slots {
@@ -260,14 +266,18 @@ enum JournalReader {
 
     /// The id of a referral line that did not decode, when it has one as text.
     private static func referralID(of node: JSONNode) -> String? {
-        guard let members = node.members, members.contains(where: { $0.key == "type" && $0.value.stringValue == "referral" }) else { return nil }
-        return members.first { $0.key == "id" }?.value.stringValue
+        text("id", ofLineOfType: "referral", node)
     }
 
     /// The code of a referrer line that did not decode, when it has one as text.
     private static func referrerCode(of node: JSONNode) -> String? {
-        guard let members = node.members, members.contains(where: { $0.key == "type" && $0.value.stringValue == "referrer" }) else { return nil }
-        return members.first { $0.key == "code" }?.value.stringValue
+        text("code", ofLineOfType: "referrer", node)
+    }
+
+    /// The text field `key` of a line of `type` that did not decode, when it has one.
+    private static func text(_ key: String, ofLineOfType type: String, _ node: JSONNode) -> String? {
+        guard let members = node.members, members.contains(where: { $0.key == "type" && $0.value.stringValue == type }) else { return nil }
+        return members.first { $0.key == key }?.value.stringValue
     }
 
     /// A line as the journal reads it, without a trailing CR; nil when it holds only spaces and

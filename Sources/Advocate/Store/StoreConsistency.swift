@@ -112,7 +112,8 @@ enum StoreConsistency {
         }
         // Told once the whole journal is read: a `converted` line after the `rewarded` one
         // makes the referral a conversion (its latest status), and the advice would be wrong.
-        for (id, line) in rewardedUnconverted where lastStatus[id]?.converted == false {
+        // Not for a referral with a status line in error: that line may be the conversion.
+        for (id, line) in rewardedUnconverted where lastStatus[id]?.converted == false && !journal.unloadedStatusIDs.contains(id) {
             diagnostics.warning(journalFile, SourceLocation(line: line, column: 1),
                                 "line \(line): field 'status': rewarded, but the referral has no converted status, so it counts as no conversion; record the conversion (advocate referral status \(id) converted)")
         }
