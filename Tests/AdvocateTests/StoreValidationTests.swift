@@ -315,6 +315,22 @@ import Testing
         #expect(found.last?.message == "line 5: field 'status': rewarded, but the referral has no converted status, so it counts as no conversion; record the conversion (advocate referral status b converted)", "\(found)")
     }
 
+    /// A near miss of a field the object lacks is an error naming the field meant (its default
+    /// would take the value's place); beside the field itself, or far from any, a warning.
+    @Test func aNearMissOfAnAbsentFieldIsAnError() throws {
+        let referrer = #"{"code": "ada", "name": "Ada", "email": "ada@example.com", "statsToken": "k3v9q0c8m2x7w1r5t4y6u8i0ab", "segmnet": "partner"}"#
+        let found = try diagnostics(referrers: referrersJSON(referrer))
+        #expect(found.contains { $0.severity == .error && $0.message.contains("unknown field 'segmnet': did you mean 'segment'?") && $0.line == 2 }, "\(found)")
+        let both = #"{"code": "ada", "name": "Ada", "email": "ada@example.com", "statsToken": "k3v9q0c8m2x7w1r5t4y6u8i0ab", "segment": "partner", "segmnet": "x"}"#
+        let beside = try diagnostics(referrers: referrersJSON(both))
+        #expect(beside.contains { $0.severity == .warning && $0.message.contains("'segmnet' is ignored; did you mean 'segment'?") } && !beside.contains { $0.severity == .error }, "\(beside)")
+        let other = #"{"code": "ada", "name": "Ada", "email": "ada@example.com", "statsToken": "k3v9q0c8m2x7w1r5t4y6u8i0ab", "phone": "555"}"#
+        #expect(try diagnostics(referrers: referrersJSON(other)).allSatisfy { $0.severity == .warning })
+        let journal = #"{"type":"referral","id":"a","at":"2026-01-01T00:00:00Z","referrer":"ada","name":"F","email":"f@example.com"}"# + "\n"
+            + #"{"type":"status","id":"a","at":"2026-02-01T00:00:00Z","status":"converted","valeu":1200}"# + "\n"
+        #expect(try diagnostics(journal: journal).contains { $0.severity == .error && $0.line == 2 && $0.message.contains("did you mean 'value'?") })
+    }
+
     /// A status line in error (a misspelt status) may be the conversion: the reward after it
     /// gets no advice to record one, which would fail on the same error.
     @Test func aRewardAfterAStatusLineInErrorIsNotWarnedAbout() throws {

@@ -92,7 +92,9 @@ struct ObjectReader {
         self[key]?.value.location ?? node.location
     }
 
-    /// Warns about keys that nothing reads: usually a typo of a real field. `allowed` is a list,
+    /// Warns about keys that nothing reads: usually a typo of a real field, an error when it is
+    /// a near miss of a field the object lacks (its default would silently take the value's
+    /// place). `allowed` is a list,
     /// not a set: every journal line is checked, and comparing its few keys with a handful of
     /// short names is cheaper than hashing them (half a second of CPU at a million lines, perf).
     mutating func warnAboutUnknownKeys(allowed: [String]) {
@@ -100,7 +102,12 @@ struct ObjectReader {
         var named = 0, more = 0
         var firstUnnamed: SourceLocation?
         for member in memberList where !allowed.contains(member.key) {
-            if named < Self.unknownKeysNamed {
+            if let meant = UnknownKey.closest(to: member.key, among: allowed), !memberList.contains(where: { $0.key == meant }) {
+                // A near miss of a field the object lacks ("bonsu" with no "bonus"): the value
+                // meant would be dropped and a default used in its place (a bonus of 0), so an error.
+                diagnostics.error(file, member.keyLocation, "\(context): unknown field '\(member.key)': did you mean '\(meant)'? "
+                                  + "Without '\(meant)' this object takes its default; correct the name")
+            } else if named < Self.unknownKeysNamed {
                 diagnostics.warning(file, member.keyLocation, "\(context): " + UnknownKey.warning(member.key, allowed: allowed))
                 named += 1
             } else {
