@@ -106,7 +106,7 @@ struct ObjectReader {
                 // A near miss of a field the object lacks ("bonsu" with no "bonus"): the value
                 // meant would be dropped and a default used in its place (a bonus of 0), so an error.
                 diagnostics.error(file, member.keyLocation, "\(context): unknown field '\(member.key)': did you mean '\(meant)'? "
-                                  + "Without '\(meant)' this object takes its default; correct the name")
+                                  + "As written, '\(meant)' is not set; correct the name")
             } else if named < Self.unknownKeysNamed {
                 diagnostics.warning(file, member.keyLocation, "\(context): " + UnknownKey.warning(member.key, allowed: allowed))
                 named += 1
