@@ -323,6 +323,20 @@ import Testing
         #expect(order.allSatisfy { $0 != nil } && order[0]! < order[1]! && order[1]! < order[2]!, "\(html)")
     }
 
+    /// `build` says what only `check` said before: a theme value no page provides (an empty
+    /// heading on the published site) and a story file it does not read; a build with nothing
+    /// changed says it again.
+    @Test func buildWarnsAboutAThemeValueNoPageProvidesAndAFileNotRead() throws {
+        var site = SiteFixture()
+        site.pageTemplates["page"] = "{{<layout}}{{$main}}<h1>{{titel}}</h1>{{{content}}}{{/main}}{{/layout}}"
+        site.content["stories/second.markdown"] = "---\ntitle: Second\n---\nx\n"
+        let directory = try site.write()
+        let messages = try SiteBuilder.build(SiteFixture.options(directory)).warnings.map(\.description)
+        #expect(messages.contains { $0.contains("page.mustache:1:") && $0.contains("'titel' is not a value any page provides") }, "\(messages)")
+        #expect(messages.contains { $0.contains("second.markdown") && $0.contains("not read") }, "\(messages)")
+        #expect(try SiteBuilder.build(SiteFixture.options(directory)).warnings.map(\.description) == messages)
+    }
+
     /// In a journal in date order, the newest come first and, of equal dates, the later line.
     @Test func recentReferralsInDateOrderAreReadBackwards() throws {
         var site = SiteFixture()

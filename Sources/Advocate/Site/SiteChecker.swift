@@ -61,6 +61,19 @@ public enum SiteChecker {
         return diagnostics.all
     }
 
+    /// What `advocate build` says too, of `check`'s findings that change the pages it makes: a
+    /// story or message file it does not read (`.markdown`), a template nothing uses (a misspelt
+    /// page template), a block never shown, a value no page provides (`{{titel}}`, an empty
+    /// heading). Tens of milliseconds, on one sample page of each kind.
+    public static func buildWarnings(_ site: Site) -> [Diagnostic] {
+        var diagnostics = DiagnosticList()
+        diagnostics.append(contentsOf: ContentLoader.filesNotRead(in: site.inputs.options.contentDirectory))
+        let templates = ThemeLint.sources(directory: site.inputs.theme.directory)
+        diagnostics.append(contentsOf: ThemeLint.warnings(templates))
+        checkTemplateVariables(site, templates: templates, diagnostics: &diagnostics)
+        return diagnostics.all
+    }
+
     /// Whether a link's `fragment` names one of a page's `ids`, as written or decoded: cmark
     /// writes a footnote's id as it encodes its link (`fn-%C3%A9`).
     static func names(_ fragment: String, among ids: Set<String>) -> Bool {
