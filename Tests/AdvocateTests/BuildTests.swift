@@ -312,15 +312,20 @@ import Testing
     /// Recent referrals are the newest by date, whatever the journal's order: an import appended
     /// older referrals after newer ones, which then led the list.
     @Test func recentReferralsAreNewestByDate() throws {
+        let (order, html) = try recentFriends(of: [("Grace Hopper", "2026-05-01T09:30:00Z"), ("Alan Turing", "2026-04-15T09:30:00Z"),
+                                                   ("Edsger Dijkstra", "2026-05-03T09:30:00Z")])
+        #expect(order.allSatisfy { $0 != nil } && order[0]! < order[1]! && order[1]! < order[2]!, "\(html)")
+    }
+
+    /// Where ada's stats page shows Edsger D., Grace H. and Alan T., built from her referrals of
+    /// these friends at these times, and the page.
+    private func recentFriends(of referrals: [(friend: String, at: String)]) throws -> (order: [String.Index?], html: String) {
         var site = SiteFixture()
-        site.store.refer("ada", friend: "Grace Hopper", at: "2026-05-01T09:30:00Z")
-        site.store.refer("ada", friend: "Alan Turing", at: "2026-04-15T09:30:00Z")
-        site.store.refer("ada", friend: "Edsger Dijkstra", at: "2026-05-03T09:30:00Z")
+        for (friend, at) in referrals { site.store.refer("ada", friend: friend, at: at) }
         let directory = try site.write()
         _ = try SiteBuilder.build(SiteFixture.options(directory))
         let html = try directory.read("public/" + statsPath)
-        let order = ["Edsger D.", "Grace H.", "Alan T."].map { html.range(of: $0)?.lowerBound }
-        #expect(order.allSatisfy { $0 != nil } && order[0]! < order[1]! && order[1]! < order[2]!, "\(html)")
+        return (["Edsger D.", "Grace H.", "Alan T."].map { html.range(of: $0)?.lowerBound }, html)
     }
 
     /// `build` says what only `check` said before: a theme value no page provides (an empty
@@ -339,14 +344,8 @@ import Testing
 
     /// In a journal in date order, the newest come first and, of equal dates, the later line.
     @Test func recentReferralsInDateOrderAreReadBackwards() throws {
-        var site = SiteFixture()
-        site.store.refer("ada", friend: "Alan Turing", at: "2026-04-15T09:30:00Z")
-        site.store.refer("ada", friend: "Grace Hopper", at: "2026-05-01T09:30:00Z")
-        site.store.refer("ada", friend: "Edsger Dijkstra", at: "2026-05-01T09:30:00Z")
-        let directory = try site.write()
-        _ = try SiteBuilder.build(SiteFixture.options(directory))
-        let html = try directory.read("public/" + statsPath)
-        let order = ["Edsger D.", "Grace H.", "Alan T."].map { html.range(of: $0)?.lowerBound }
+        let (order, html) = try recentFriends(of: [("Alan Turing", "2026-04-15T09:30:00Z"), ("Grace Hopper", "2026-05-01T09:30:00Z"),
+                                                   ("Edsger Dijkstra", "2026-05-01T09:30:00Z")])
         #expect(order.allSatisfy { $0 != nil } && order[0]! < order[1]! && order[1]! < order[2]!, "\(html)")
     }
 

@@ -229,8 +229,7 @@ public enum SiteBuilder {
         timer.lap("plan the pages")
         // Checked on another thread while the pages render: tens of milliseconds that the build
         // after one referral (a few pages) would otherwise wait for.
-        let themeWarnings = LockedList<Diagnostic>()
-        let themeCheck = BackgroundWork { SiteChecker.buildWarnings(site).forEach(themeWarnings.append) }
+        let themeCheck = BackgroundWork { SiteChecker.buildWarnings(site) }
         defer { themeCheck.wait() }
         let count = try render(pages, paths: paths, site: site, writer: writer, progress: progress, timer: timer, record: keeping)
         let manifest = BuildManifest(stateDirectory: inputs.options.stateDirectory, outputDirectory: inputs.options.outputDirectory)
@@ -254,8 +253,7 @@ public enum SiteBuilder {
                                   + (inTheWay ? "a folder has its name, \(manifest.file): remove it" : "the next build compares every page"))
         }
         timer.lap("remove old files, record the output")
-        themeCheck.wait()
-        let warnings = inputs.warnings + themeWarnings.values
+        let warnings = inputs.warnings + themeCheck.wait()
         let report = BuildReport(asOf: site.figures.asOf, filesByKind: countByKind(pages), written: count.written,
                                  rendered: count.rendered, unchanged: pages.count - count.written, removed: removed, duration: ContinuousClock.now - start,
                                  warnings: warnings, removedByPlace: removedByPlace)

@@ -45,17 +45,14 @@ public enum SiteChecker {
                       progress: (@Sendable (Int, Int) -> Void)? = nil) -> [Diagnostic] {
         let site = Site(inputs: inputs)
         var diagnostics = DiagnosticList()
-        diagnostics.append(contentsOf: ContentLoader.filesNotRead(in: inputs.options.contentDirectory))
+        diagnostics.append(contentsOf: buildWarnings(site))
         checkStoryDates(inputs.content.stories, today: now.day, diagnostics: &diagnostics)
         checkStoreDates(inputs, now: now, diagnostics: &diagnostics)
         checkReferrersAddresses(inputs.store, diagnostics: &diagnostics)
         checkFriendRewardInMessages(site, diagnostics: &diagnostics)
-        let templates = ThemeLint.sources(directory: inputs.theme.directory)
         diagnostics.append(contentsOf: ThemeLint.filesNotRead(directory: inputs.theme.directory))
-        diagnostics.append(contentsOf: ThemeLint.warnings(templates))
         checkMessageLengths(site, diagnostics: &diagnostics)
         checkEachReferrersMessages(site, diagnostics: &diagnostics)
-        checkTemplateVariables(site, templates: templates, diagnostics: &diagnostics)
         checkLinks(site, explained: explainedAbsences(inputs, errors: errors), progress: progress, diagnostics: &diagnostics)
         checkAssetNames(site, diagnostics: &diagnostics)
         return diagnostics.all

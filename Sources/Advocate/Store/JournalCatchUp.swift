@@ -63,15 +63,9 @@ extension LoadedStore {
         var info = stat()
         guard fstat(descriptor, &info) == 0, Int(info.st_size) >= offset else { return nil }
         var bytes = [UInt8](repeating: 0, count: Int(info.st_size) - offset)
-        var filled = 0
-        while filled < bytes.count {
-            let count = bytes.withUnsafeMutableBytes { buffer in
-                pread(descriptor, buffer.baseAddress! + filled, buffer.count - filled, off_t(offset + filled))
-            }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { return nil }
-            filled += count
+        let (filled, failure) = bytes.withUnsafeMutableBytes { buffer in
+            transferAll(buffer.count) { pread(descriptor, buffer.baseAddress! + $0, buffer.count - $0, off_t(offset + $0)) }
         }
-        return bytes
+        return failure == nil && filled == bytes.count ? bytes : nil
     }
 }

@@ -232,8 +232,8 @@ enum JournalReader {
                 continue
             }
             guard let event = decodeEvent(node, file: file, line: lineNumber, diagnostics: &result.diagnostics) else {
-                if let id = referralID(of: node) { result.unloadedReferralIDs.insert(id) }
-                if let code = referrerCode(of: node) { result.unloadedReferrerCodes.insert(code.lowercased()) }
+                if let id = text("id", ofLineOfType: "referral", node) { result.unloadedReferralIDs.insert(id) }
+                if let code = text("code", ofLineOfType: "referrer", node) { result.unloadedReferrerCodes.insert(code.lowercased()) }
                 if let id = text("id", ofLineOfType: "status", node) { result.unloadedStatusIDs.insert(id) }
                 continue
             }
@@ -262,16 +262,6 @@ enum JournalReader {
         guard value.first == "\"" else { return nil }
         let id = value.dropFirst().prefix { $0 != "\"" && $0 != "\\" }
         return id.isEmpty ? nil : String(id)
-    }
-
-    /// The id of a referral line that did not decode, when it has one as text.
-    private static func referralID(of node: JSONNode) -> String? {
-        text("id", ofLineOfType: "referral", node)
-    }
-
-    /// The code of a referrer line that did not decode, when it has one as text.
-    private static func referrerCode(of node: JSONNode) -> String? {
-        text("code", ofLineOfType: "referrer", node)
     }
 
     /// The text field `key` of a line of `type` that did not decode, when it has one.

@@ -197,12 +197,11 @@ public enum StatusImport {
 
     /// `diagnostics` up to the ``errorsNamed``th error, then one error counting the rest.
     private static func namingTheFirstErrors(_ diagnostics: [Diagnostic], file: String) -> [Diagnostic] {
-        let errorLines = diagnostics.filter { $0.severity == .error }.map(\.line)
-        guard errorLines.count > errorsNamed, let cut = diagnostics.indices.filter({ diagnostics[$0].severity == .error }).dropFirst(errorsNamed).first,
-              let last = errorLines.last else { return diagnostics }
-        let first = errorLines[errorsNamed]
+        let errors = diagnostics.indices.filter { diagnostics[$0].severity == .error }
+        guard errors.count > errorsNamed, let last = errors.last else { return diagnostics }
+        let cut = errors[errorsNamed], first = diagnostics[cut].line
         return Array(diagnostics[..<cut]) + [.error(file, SourceLocation(line: first, column: 1),
-            "\(Formatting.grouped(Int64(errorLines.count - errorsNamed))) more errors, not named one by one (lines \(first) to \(last)); fix those above and import again to see them")]
+            "\(Formatting.grouped(Int64(errors.count - errorsNamed))) more errors, not named one by one (lines \(first) to \(diagnostics[last].line)); fix those above and import again to see them")]
     }
 
     /// A column a CRM names for a deal's amount (`Amount`, `Deal Value`, `Revenue`).

@@ -11,15 +11,21 @@ public func releaseInBackground<T: Sendable>(_ value: consuming T) {
     DispatchQueue.global(qos: .utility).async { withExtendedLifetime(value) {} }
 }
 
-/// Work started on another thread at once, for the caller to wait for when it needs it done.
-final class BackgroundWork: Sendable {
+/// Work started on another thread at once, for the caller to wait for when it needs it done,
+/// and its result.
+final class BackgroundWork<Value: Sendable>: @unchecked Sendable {
     private let group = DispatchGroup()
+    /// Written once by the work, read only after the group's wait, which orders the two.
+    private var result: Value?
 
-    init(_ work: @escaping @Sendable () -> Void) {
-        DispatchQueue.global().async(group: group, execute: work)
+    init(_ work: @escaping @Sendable () -> Value) {
+        DispatchQueue.global().async(group: group) { self.result = work() }
     }
 
-    func wait() {
+    /// Waits for the work to be done; its result.
+    @discardableResult
+    func wait() -> Value {
         group.wait()
+        return result!
     }
 }

@@ -219,17 +219,18 @@ public enum PersonName {
         return name.first { $0.isLetter || $0.isNumber }.map { "\($0)." } ?? "A referrer"
     }
 
-    /// Whether the word "dot" (in any case) stands alone in `name`, found on bytes: most names
-    /// have none, and every referrer page shows its referrer's name.
+    /// Whether the word "dot" (in any case) follows whitespace in `name`, found in one pass over
+    /// its bytes without a copy: every referrer page shows its referrer's name.
     private static func hasSpelledOutDot(_ name: String) -> Bool {
-        let bytes = Array(name.utf8)
-        guard bytes.count >= 5 else { return false }
-        for index in 1..<(bytes.count - 2) where bytes[index] | 0x20 == UInt8(ascii: "d") && bytes[index - 1].isASCIIWhitespace
-            && bytes[index + 1] | 0x20 == UInt8(ascii: "o") && bytes[index + 2] | 0x20 == UInt8(ascii: "t")
-            && (index + 3 == bytes.count || bytes[index + 3].isASCIIWhitespace) {
-            return true
+        // The last five bytes, whitespace as a space and ASCII letters lower-cased (any other
+        // byte that `| 0x20` would make a space kept apart as 0xFF).
+        var window: UInt64 = 0
+        for byte in name.utf8 {
+            let folded: UInt8 = byte.isASCIIWhitespace ? 0x20 : byte | 0x20 == 0x20 ? 0xFF : byte | 0x20
+            window = (window << 8 | UInt64(folded)) & 0xFF_FFFF_FFFF
+            if window == 0x20_64_6F_74_20 { return true }  // " dot "
         }
-        return false
+        return window & 0xFFFF_FFFF == 0x20_64_6F_74  // " dot" at the end
     }
 
     /// A word as an address reads it: lower-cased, `(at)`, `[at]`, `%40` and the full-width and

@@ -1,8 +1,8 @@
 import Foundation
 
-/// What `advocate check` says of a theme beyond what a build needs: templates nothing uses and
-/// blocks filled in vain. Not build warnings: they are about keeping the theme tidy and say
-/// nothing of the pages a build makes.
+/// What `advocate check`, and `advocate build` too, says of a theme beyond what rendering needs:
+/// templates nothing uses and blocks filled in vain (``SiteChecker/buildWarnings(_:)``), and
+/// files in templates/ that are not templates (`check` alone: tidiness, no page changes).
 enum ThemeLint {
     /// A template as `check` reads it: its name, file, text and tags.
     struct Source {
