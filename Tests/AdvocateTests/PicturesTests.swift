@@ -138,8 +138,10 @@ import Testing
         #expect(svg.contains("d=\"M4 4.5h7m"), "the finder pattern starts after a 4-module quiet zone")
     }
 
-    @Test func qrPathDrawsExactlyTheDarkModules() throws {
-        let code = try #require(QRCode("https://refer.acme.example/r/grace-hopper/?src=qr"))
+    /// A link, and a text long enough for a symbol wider than 64 modules (rows of two words).
+    @Test(arguments: ["https://refer.acme.example/r/grace-hopper/?src=qr", String(repeating: "https://example.com/a-b/", count: 12)])
+    func qrPathDrawsExactlyTheDarkModules(text: String) throws {
+        let code = try #require(QRCode(text))
         let svg = code.svg(title: "t")
         let data = try #require(svg.firstMatch(of: /<path stroke="#000000" d="([^"]*)"\/>/)).1
         // Replays the path: M moves to a row's middle, m moves along it, h draws one module-high run.
@@ -161,6 +163,7 @@ import Testing
             (0..<code.size).map { row in String(modules[row * code.size..<(row + 1) * code.size].map { $0 ? "#" : "." }) }
         }
         #expect(rows(drawn) == rows(code.modules))
+        #expect((code.size > 64) == (text.count > 200), "both kinds of row")
     }
 
     @Test func leaderboardNamesOnlyThoseWhoOptedIn() throws {

@@ -16,10 +16,10 @@ import Foundation
 /// `QRcode_encodeString` where the two functions are missing (another build of the library)
 /// and for symbols wider than 64 modules (version 12 and up: texts of 200 bytes and more).
 enum QRMaskChoice {
-    /// The modules (true for dark) of `text` at level M, segments chosen as `QRcode_encodeString`
-    /// with the 8-bit hint does; nil when the library lacks the functions, the symbol is wider
-    /// than 64 modules, or the text cannot be encoded.
-    static func encode(_ text: String) -> (width: Int, modules: [Bool])? {
+    /// The rows of modules of `text` at level M (bit x of row y set for a dark module), segments
+    /// chosen as `QRcode_encodeString` with the 8-bit hint does; nil when the library lacks the
+    /// functions, the symbol is wider than 64 modules, or the text cannot be encoded.
+    static func encode(_ text: String) -> (width: Int, rows: [UInt64])? {
         guard let library = Library.shared, let input = QRinput_new2(0, QR_ECLEVEL_M) else { return nil }
         defer { QRinput_free(input) }
         guard library.split(text, input, QR_MODE_8, 1) == 0, let code = library.encodeMask(input, 0) else { return nil }
@@ -28,8 +28,7 @@ enum QRMaskChoice {
         guard width <= UInt64.bitWidth, let tables = WidthTables.byWidth[width] else { return nil }
         let symbol = Symbol(maskZeroFrame: UnsafeBufferPointer(start: code.pointee.data, count: width * width), width: width,
                             tables: tables)
-        let rows = symbol.bestMasked().rows
-        return (width, (0..<width * width).map { rows[$0 / width] >> ($0 % width) & 1 == 1 })
+        return (width, symbol.bestMasked().rows)
     }
 
     /// The two unexported functions, found once at run time.
@@ -227,8 +226,10 @@ enum QRMaskChoice {
                 darkWindow &= dark >> UInt64(unit - 1)
                 lightWindow &= light >> UInt64(unit - 1)
             }
-            guard darkWindow != 0 else { break }
+            // The centre is a dark run of 3u: a line without one has none of 3u + 3 either, and
+            // most lines stop here at u = 2 (this loop was the largest part of a QR code's CPU).
             let centre = darkWindow & darkWindow >> UInt64(unit) & darkWindow >> UInt64(2 * unit)
+            guard centre != 0 else { break }
             var starts = darkWindow & lightWindow >> UInt64(unit) & centre >> UInt64(2 * unit)
                 & lightWindow >> UInt64(5 * unit) & darkWindow >> UInt64(6 * unit)
             while starts != 0 {
