@@ -4,7 +4,7 @@
 /// Foundation's `JSONDecoder` reports a coding path but no position; store errors must name
 /// the line and column, which is why Advocate parses JSON with ``JSONParser``.
 public struct JSONNode: Sendable {
-    public indirect enum Value: Sendable {
+    public enum Value: Sendable {
         case null
         case bool(Bool)
         case number(Double)

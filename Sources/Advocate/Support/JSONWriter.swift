@@ -1,6 +1,6 @@
 /// A JSON value to serialise, with object keys kept in the order they were given so that
 /// output is deterministic and reads naturally.
-public indirect enum JSONOutput: Sendable, Equatable {
+public enum JSONOutput: Sendable, Equatable {
     case null
     case bool(Bool)
     case number(Double)
