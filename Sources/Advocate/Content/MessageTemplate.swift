@@ -41,6 +41,13 @@ public struct MessageTemplate: Sendable {
         variants.first { $0.name == name }
     }
 
+    /// Where in `variants` the variant shown to a referrer assigned `name` is: that one, else
+    /// the first; nil when there is none. An index, so that a share link renders the variant in
+    /// place: a copy of it (its compiled texts) was 0.4 % of a build's CPU in reference counting.
+    func shownVariantIndex(_ name: String?) -> Int? {
+        variants.firstIndex { $0.name == name } ?? variants.indices.first
+    }
+
     /// The `?src=` of the `{{link}}` it carries: a share's names its channel; a notification's
     /// is the plain link its email carries.
     public var linkSource: ReferralSource? {

@@ -122,8 +122,8 @@ public struct Site: Sendable {
         return MessageChannel.allCases.map { channel in
             let link = urls.referrerLink(referrer.code, source: channel.source)
             let message: RenderedMessage
-            if let template = shareTemplates[channel], let chosen = template.variant(named: variant) ?? template.variants.first {
-                message = chosen.render(context: context.setting("link", to: .text(link)))
+            if let template = shareTemplates[channel], let shown = template.shownVariantIndex(variant) {
+                message = template.variants[shown].render(context: context.setting("link", to: .text(link)))
             } else {
                 let offer = friendRewardNow.map { "\($0) at \(program.name)" } ?? "An invitation to \(program.name)"
                 message = RenderedMessage(subject: offer, text: "\(offer): \(link)", html: nil)

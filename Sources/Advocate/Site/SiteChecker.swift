@@ -116,7 +116,8 @@ public enum SiteChecker {
         let templates = site.inputs.content.messages.filter { $0.notification == nil }
         guard !templates.isEmpty, !site.referrers.isEmpty else { return }
         @Sendable func length(_ template: MessageTemplate, for referrer: Referrer) -> (variant: MessageVariant, length: MessageLength)? {
-            guard let variant = template.variant(named: site.variant(for: referrer.code)) ?? template.variants.first else { return nil }
+            guard let shown = template.shownVariantIndex(site.variant(for: referrer.code)) else { return nil }
+            let variant = template.variants[shown]
             let text = variant.render(site.messageValues(for: referrer, source: template.linkSource, at: site.figures.asOf)).text
             return (variant, MessageLength.measure(text, channel: template.channel))
         }

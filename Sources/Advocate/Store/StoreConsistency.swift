@@ -47,8 +47,12 @@ enum StoreConsistency {
                 diagnostics.error(file, location, "referrer \"\(referrer.code)\": statsToken equals the program's analyticsToken; give it its own")
             }
         }
-        var referralIDs: [String: (line: Int, at: Instant)] = [:]
+        // Each referral's place in `referrals`, where its line and date are kept with its last
+        // status so far: a status then costs one hash of its id, not three.
+        var referralIDs: [String: Int] = [:]
+        var referrals: [(line: Int, at: Instant)] = []
         referralIDs.reserveCapacity(journal.events.count)
+        referrals.reserveCapacity(journal.events.count)
         // The lines of each unknown code, in the order first seen: one error a code, not one a
         // line (a referrer lost from referrers.json had an error for each of thousands of lines).
         var unknownCodes: [(code: String, lines: [Int])] = []
@@ -57,9 +61,10 @@ enum StoreConsistency {
             guard case .referral(let referral) = event else { continue }
             let location = SourceLocation(line: line, column: 1)
             if let first = referralIDs[referral.id] {
-                diagnostics.error(journalFile, location, "line \(line): referral id \"\(referral.id)\" is already used on line \(first.line); ids must be unique")
+                diagnostics.error(journalFile, location, "line \(line): referral id \"\(referral.id)\" is already used on line \(referrals[first].line); ids must be unique")
             } else {
-                referralIDs[referral.id] = (line, referral.at)
+                referralIDs[referral.id] = referrals.count
+                referrals.append((line, referral.at))
             }
             if rosterIsKnown && codes[referral.referrer] == nil && !invalidCodes.contains(referral.referrer.lowercased())
                 && !journal.unloadedReferrerCodes.contains(referral.referrer.lowercased()) {
@@ -86,15 +91,16 @@ enum StoreConsistency {
                               + "restore the referrer in referrers.json from your backup or version control (with their statsToken, so their private link still works), or correct the code")
         }
         // Each referral's last status so far (in journal order), and whether one was `converted`.
-        var lastStatus: [String: (line: Int, status: ReferralStatus, at: Instant, converted: Bool)] = [:]
-        var rewardedUnconverted: [(id: String, line: Int)] = []
+        var lastStatus = [(line: Int, status: ReferralStatus, at: Instant, converted: Bool)?](repeating: nil, count: referrals.count)
+        var rewardedUnconverted: [(id: String, referral: Int, line: Int)] = []
         for (event, line) in zip(journal.events, journal.lines) {
             guard case .status(let change) = event else { continue }
-            if let referral = referralIDs[change.id] {
+            if let position = referralIDs[change.id] {
+                let referral = referrals[position]
                 let location = SourceLocation(line: line, column: 1)
                 // Each counted as it is (a conversion before its referral is within the window),
                 // but almost surely a typo in a date or an import in the wrong order.
-                let previous = lastStatus[change.id]
+                let previous = lastStatus[position]
                 if change.at < referral.at {
                     diagnostics.warning(journalFile, location,
                                         "line \(line): field 'at': the \(change.status.rawValue) status is dated \(change.at.iso8601), before its referral (line \(referral.line), \(referral.at.iso8601)); check the date")
@@ -103,8 +109,8 @@ enum StoreConsistency {
                                         "line \(line): field 'at': the \(change.status.rawValue) status is dated \(change.at.iso8601), before the \(previous.status.rawValue) status on line \(previous.line) (\(previous.at.iso8601)); statuses count in the journal's order, so this one is the referral's latest: check the date")
                 }
                 let converted = (previous?.converted ?? false) || change.status == .converted
-                if change.status == .rewarded && !converted { rewardedUnconverted.append((change.id, line)) }
-                lastStatus[change.id] = (line, change.status, change.at, converted)
+                if change.status == .rewarded && !converted { rewardedUnconverted.append((change.id, position, line)) }
+                lastStatus[position] = (line, change.status, change.at, converted)
             } else if !journal.unloadedReferralIDs.contains(change.id) {
                 diagnostics.error(journalFile, SourceLocation(line: line, column: 1),
                                   "line \(line): field 'id': status for unknown referral id \"\(change.id)\"")
@@ -113,7 +119,7 @@ enum StoreConsistency {
         // Told once the whole journal is read: a `converted` line after the `rewarded` one
         // makes the referral a conversion (its latest status), and the advice would be wrong.
         // Not for a referral with a status line in error: that line may be the conversion.
-        for (id, line) in rewardedUnconverted where lastStatus[id]?.converted == false && !journal.unloadedStatusIDs.contains(id) {
+        for (id, position, line) in rewardedUnconverted where lastStatus[position]?.converted == false && !journal.unloadedStatusIDs.contains(id) {
             diagnostics.warning(journalFile, SourceLocation(line: line, column: 1),
                                 "line \(line): field 'status': rewarded, but the referral has no converted status, so it counts as no conversion; record the conversion (advocate referral status \(id) converted)")
         }
