@@ -4,6 +4,8 @@
 /// Foundation's `JSONDecoder` reports a coding path but no position; store errors must name
 /// the line and column, which is why Advocate parses JSON with ``JSONParser``.
 public struct JSONNode: Sendable {
+    /// Not `indirect`: its arrays already break the recursion, and an indirect enum allocates a
+    /// box for every value (nine a journal line; a tenth of `advocate stats` at 100,000 referrers).
     public enum Value: Sendable {
         case null
         case bool(Bool)

@@ -1,5 +1,5 @@
 /// A JSON value to serialise, with object keys kept in the order they were given so that
-/// output is deterministic and reads naturally.
+/// output is deterministic and reads naturally. Not `indirect`, as ``JSONNode/Value`` is not.
 public enum JSONOutput: Sendable, Equatable {
     case null
     case bool(Bool)
