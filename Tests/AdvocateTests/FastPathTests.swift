@@ -200,4 +200,18 @@ import Testing
             #expect(SiteURLs.percentEncode(text) == text.addingPercentEncoding(withAllowedCharacters: unreserved), "\(text.debugDescription)")
         }
     }
+
+    @Test func aFilesFolderIsNSStringsDeletingLastPathComponent() async {
+        // File paths as a build makes them: absolute or relative, no trailing slash.
+        let pieces = ["r", "stats", "index.html", "qr.svg", "é", "王 x", ".", "..", "a.b"]
+        await propertyCheck(count: 500, input: Gen<UInt8>.value(in: 0...UInt8(pieces.count - 1)).array(of: 1...5)) { choices in
+            for root in ["", "/", "/tmp/out/", "out/"] {
+                let path = root + choices.map { pieces[Int($0)] }.joined(separator: "/")
+                // Foundation 6.3.1 crashes on a path of one character ("r", "é"); a build's
+                // paths never are one.
+                guard path.count > 1 else { continue }
+                #expect(Paths.folder(of: path) == (path as NSString).deletingLastPathComponent, "\(path)")
+            }
+        }
+    }
 }

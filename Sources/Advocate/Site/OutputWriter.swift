@@ -133,12 +133,12 @@ final class OutputWriter: @unchecked Sendable {
             let path = Paths.join(stagingFolder, relativePath)
             try beginWrite(temporary: nil, final: path)
             defer { endWrite() }
-            try ensureDirectory((path as NSString).deletingLastPathComponent)
+            try ensureDirectory(Paths.folder(of: path))
             try write(path)
             return .staged
         }
         let final = Paths.join(outputDirectory, relativePath)
-        let directory = (final as NSString).deletingLastPathComponent
+        let directory = Paths.folder(of: final)
         try refuseLinks(upTo: directory)
         if isUnchanged(final) { return .unchanged }
         let name = (final as NSString).lastPathComponent
@@ -350,7 +350,8 @@ final class OutputWriter: @unchecked Sendable {
     }
 
     private func topLevelEntry(of relativePath: String) -> String {
-        relativePath.split(separator: "/", maxSplits: 1).first.map(String.init) ?? relativePath
+        // On the bytes: splitting the String walked its Characters, for every file written.
+        relativePath.utf8.firstIndex(of: UInt8(ascii: "/")).map { String(relativePath[..<$0]) } ?? relativePath
     }
 
     /// Whether the output had no such entry (not even a dangling link) when first asked.
