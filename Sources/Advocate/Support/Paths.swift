@@ -16,7 +16,8 @@ public enum Paths {
     }
 
     /// The folder a file's path names, as `NSString.deletingLastPathComponent` gives it for a
-    /// path without a trailing slash (`a/b/c.html` → `a/b`, `/c.html` → `/`, `c.html` → ``),
+    /// path with single slashes and none at its end, as ``join(_:_:)`` makes them
+    /// (`a/b/c.html` → `a/b`, `/c.html` → `/`, `c.html` → ``),
     /// found on the path's bytes: a build asks it of every file it writes, and bridging each path
     /// to NSString and fixing its slashes was 0.6 % of a build (perf).
     public static func folder(of filePath: String) -> String {
