@@ -107,30 +107,24 @@ public struct SiteURLs: Sendable {
     /// body's are (RFC 6068 §5); in this loop, since Foundation's replacing of the breaks first
     /// was 3 % of a build.
     private static func append(percentEncoding text: String, to output: inout [UInt8], lineBreaksAsCRLF: Bool = false) {
-        // Written through a pointer into a buffer of the longest it can be (a lone LF is six
-        // bytes): an array's append checked its capacity per byte, most of this loop's time.
-        let longest = text.utf8.count * (lineBreaksAsCRLF ? 6 : 3)
-        let encoded = [UInt8](unsafeUninitializedCapacity: longest) { buffer, count in
-            func put(_ byte: UInt8) {
-                buffer[count] = byte
-                count += 1
-            }
+        // Written into a buffer of the longest it can be (a lone LF is six bytes), appended at
+        // once: an array's append checked its capacity per byte, most of this loop's time.
+        output.append(atMost: text.utf8.count * (lineBreaksAsCRLF ? 6 : 3)) { encoded in
             var previous: UInt8 = 0
             for byte in text.utf8 {
                 defer { previous = byte }
                 if lineBreaksAsCRLF, byte == 0x0A {
-                    if previous != 0x0D { put(0x25); put(0x30); put(0x44) }
-                    put(0x25); put(0x30); put(0x41)
+                    if previous != 0x0D { encoded.put("%0D") }
+                    encoded.put("%0A")
                 } else if isUnreserved(byte) {
-                    put(byte)
+                    encoded.put(byte)
                 } else {
-                    put(0x25)
-                    put(hexDigits[Int(byte >> 4)])
-                    put(hexDigits[Int(byte & 0x0F)])
+                    encoded.put(0x25)
+                    encoded.put(hexDigits[Int(byte >> 4)])
+                    encoded.put(hexDigits[Int(byte & 0x0F)])
                 }
             }
         }
-        output.append(contentsOf: encoded)
     }
 
     /// RFC 3986's unreserved characters, `A-Z a-z 0-9 - . _ ~`, in one test (eight comparisons a
