@@ -57,14 +57,8 @@ extension PageContext {
         context["charts"] = .object(charts)
         // The chart's numbers as text, for the weeks it shows a bar in.
         context["weekRows"] = .list(weeks.filter { $0.referrals > 0 || $0.converted > 0 }.map(Self.weekRow))
-        let outcomes = site.figures.outcomes(ofReferrer: referrer.code).filter(\.isAccepted)
-        // The newest by date, of equal dates the later line: a journal is oldest first, but lines
-        // appended later (an import of older referrals) may be older.
-        // Most referrers' lines are in date order already: read backwards, without a sort.
-        let inDateOrder = zip(outcomes, outcomes.dropFirst()).allSatisfy { $0.referral.at <= $1.referral.at }
-        let newestFirst = inDateOrder ? Array(outcomes.indices.reversed())
-            : outcomes.indices.sorted { (outcomes[$0].referral.at, $0) > (outcomes[$1].referral.at, $1) }
-        let recent: [TemplateValue] = newestFirst.prefix(Self.recentReferralsShown).map { outcomes[$0] }.map { outcome in
+        let newest = site.figures.newestAcceptedOutcomes(ofReferrer: referrer.code, limit: Self.recentReferralsShown)
+        let recent: [TemplateValue] = newest.map { outcome in
             [
                 "date": .text(outcome.referral.at.day.iso8601),
                 "friend": .text(PersonName.masked(outcome.referral.name)),

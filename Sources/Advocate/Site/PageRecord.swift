@@ -134,7 +134,7 @@ extension Site {
             for count in [figures.referrals, figures.converted, figures.matured] { digest.addNumber(Int64(count)) }
             digest.addNumber(Int64(bitPattern: figures.earned.bitPattern))
             digest.addNumber(Int64(bitPattern: figures.pending.bitPattern))
-            for outcome in self.figures.outcomes(ofReferrer: referrers[index].code) {
+            self.figures.forEachOutcome(ofReferrer: referrers[index].code) { outcome, isMatured in
                 digest.add(outcome.referral.id)
                 digest.add(outcome.referral.name)
                 digest.addNumber(outcome.referral.at.milliseconds)
@@ -145,7 +145,7 @@ extension Site {
                 case .duplicate: 1
                 case .selfReferral: 2
                 }
-                digest.addNumber(acceptance * 4 + (outcome.isConversion ? 2 : 0) + (outcome.isMatured ? 1 : 0))
+                digest.addNumber(acceptance * 4 + (outcome.isConversion ? 2 : 0) + (isMatured ? 1 : 0))
             }
         default:
             return nil
