@@ -185,6 +185,37 @@ import Testing
         }
     }
 
+    /// The test of eight bytes at a time passes over a word exactly when each of its bytes would
+    /// be, whichever place a byte has, but for tab, the line breaks and the bytes past ASCII,
+    /// which go one at a time.
+    @Test func escapingPassesOverAWordOnlyWhenItWouldEachByte() {
+        let filler = Array("abcdefgh".utf8)
+        for value in 0...255 {
+            let byte = UInt8(value)
+            let expected = byte < 0x80 && BidiControl.isPassedOver(byte) && ![0x09, 0x0A, 0x0D].contains(byte)
+            for place in 0..<8 {
+                var bytes = filler
+                bytes[place] = byte
+                let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+                #expect(BidiControl.arePassedOver(word) == expected, "\(byte) at \(place)")
+            }
+        }
+    }
+
+    /// Escaping a long value finds a character to escape wherever it is, in a word tested whole or
+    /// in the bytes after the last one.
+    @Test func escapingFindsACharacterAtAnyPlaceOfALongValue() {
+        let entities: [Character: String] = ["<": "&lt;", ">": "&gt;", "&": "&amp;", "\"": "&quot;", "'": "&#39;", "\u{7}": "\u{FFFD}", "é": "é"]
+        for (character, entity) in entities {
+            for place in 0..<27 {
+                var value = Array(repeating: Character("x"), count: 27)
+                value[place] = character
+                let expected = String(value[..<place]) + entity + String(value[(place + 1)...])
+                #expect(HTMLEscaping.escape(String(value)) == expected, "\(character) at \(place)")
+            }
+        }
+    }
+
     @Test func unreservedCharactersAreRFC3986s() {
         let unreserved = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
         for value in 0...255 {

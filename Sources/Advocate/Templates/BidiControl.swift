@@ -64,6 +64,20 @@ enum BidiControl: Equatable {
         return byte != leadByte && !UnwantedCharacter.mayStart(with: byte)
     }
 
+    /// Whether all eight bytes of `word` are printable ASCII but `<>&"'`: each of them
+    /// ``isPassedOver``, tested together. Tab, the line breaks and the bytes past ASCII answer
+    /// false here and go one at a time.
+    @inline(__always)
+    static func arePassedOver(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highBits: UInt64 = 0x8080_8080_8080_8080
+        // Nonzero when a byte of `value` is below `limit` (at most 0x80), exactly.
+        func hasByte(below limit: UInt64, _ value: UInt64) -> Bool { (value &- ones &* limit) & ~value & highBits != 0 }
+        func has(_ byte: UInt8) -> Bool { hasByte(below: 1, word ^ (ones &* UInt64(byte))) }
+        return word & highBits == 0 && !hasByte(below: 0x20, word) && !has(0x7F)
+            && !has(UInt8(ascii: "<")) && !has(UInt8(ascii: ">")) && !has(UInt8(ascii: "&"))
+            && !has(UInt8(ascii: "\"")) && !has(UInt8(ascii: "'"))
+    }
+
     /// `text` with its controls confined, and its C1 controls and noncharacters replaced
     /// (``append(_:to:replacing:)``); the text itself when it has none of them (most values). For
     /// text composed of values before it is escaped, such as a page's title.
@@ -91,10 +105,15 @@ enum BidiControl: Equatable {
             var runStart = 0
             var open: [BidiControl] = []
             var index = 0
+            let base = UnsafeRawPointer(bytes.baseAddress)
             while index < bytes.count {
+                // Most bytes of most values are copied after one test of eight of them at a
+                // time (one test a byte was 2 % of a build; the checks below were 3 %).
+                if let base, index + 8 <= bytes.count, arePassedOver(base.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+                    index += 8
+                    continue
+                }
                 let byte = bytes[index]
-                // Most bytes of most values are copied after one test (the checks below were 3 %
-                // of a build).
                 if isPassedOver(byte) {
                     index += 1
                     continue
