@@ -118,12 +118,13 @@ public struct Site: Sendable {
         let variant = variant(for: referrer.code)
         // The channels differ only in the link's source: the context is made once and its link
         // set per channel (making it per channel was 1.6 % of a build).
-        let context = messageValues(for: referrer, source: nil, at: figures.asOf).context
+        var context = messageValues(for: referrer, source: nil, at: figures.asOf).context
         return MessageChannel.allCases.map { channel in
             let link = urls.referrerLink(referrer.code, source: channel.source)
             let message: RenderedMessage
             if let template = shareTemplates[channel], let shown = template.shownVariantIndex(variant) {
-                message = template.variants[shown].render(context: context.setting("link", to: .text(link)))
+                context.set("link", to: .text(link))
+                message = template.variants[shown].render(context: context)
             } else {
                 let offer = friendRewardNow.map { "\($0) at \(program.name)" } ?? "An invitation to \(program.name)"
                 message = RenderedMessage(subject: offer, text: "\(offer): \(link)", html: nil)

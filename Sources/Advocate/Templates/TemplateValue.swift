@@ -25,11 +25,15 @@ enum TemplateValue: Sendable {
         }
     }
 
-    /// This object with `name` set to `value`; any other value as it is.
-    func setting(_ name: String, to value: TemplateValue) -> TemplateValue {
-        guard case .object(var object) = self else { return self }
+    /// Sets `name` to `value` in this object; any other value is left as it is. In place when
+    /// nothing else holds the object's entries, which copying them for each share link retained
+    /// and released one by one.
+    mutating func set(_ name: String, to value: TemplateValue) {
+        guard case .object(var object) = self else { return }
+        // `object` is then the only holder of the entries, unless a copy of this value is.
+        self = .bool(false)
         object[name] = value
-        return .object(object)
+        self = .object(object)
     }
 
     /// The value named `name` inside this one, as swift-mustache finds it: only objects have any.
