@@ -244,8 +244,9 @@ public enum SiteBuilder {
         // Found by their place, with no record of a build into this folder: named, so that a
         // folder that held someone's own `stories/x/index.html` says what went.
         let removedByPlace = previous == nil ? removedPaths : []
-        // Each output file looked at once, for both the page record and the stamp's digest.
-        let states = StableDigest.FileState.read(paths, in: options.outputDirectory)
+        // Each output file looked at once, for both the page record and the stamp's digest; those
+        // written whole in place known already.
+        let states = StableDigest.FileState.read(paths, in: options.outputDirectory, known: count.states)
         let (manifestSaved, _) = concurrently {
             Result { try manifest.save(paths) }
         } _: {
@@ -299,12 +300,13 @@ public enum SiteBuilder {
 
     /// Renders pages on every core and stages changed files; commits them only when all succeeded.
     /// With a `record`, pages it finds current are left as they are, not rendered, and the
-    /// others are compared with their files by digest where it can.
+    /// others are compared with their files by digest where it can. `states` holds, by page,
+    /// the state of each file written where the commit leaves it as it was.
     static func render(_ pages: [PageSpec], paths: [String], site: Site, writer: OutputWriter,
                        progress: (@Sendable (Int, Int) -> Void)?, timer: StepTimer? = nil,
-                       record: PageRecordKeeping? = nil) throws(BuildError) -> (written: Int, rendered: Int) {
+                       record: PageRecordKeeping? = nil) throws(BuildError) -> (written: Int, rendered: Int, states: [StableDigest.FileState?]) {
         let renderer = PageRenderer(site: site)
-        let state = RenderState()
+        let state = RenderState(pages: pages.count)
         let chunk = 64
         let chunks = (pages.count + chunk - 1) / chunk
         DispatchQueue.concurrentPerform(iterations: chunks) { chunkIndex in
@@ -321,7 +323,7 @@ public enum SiteBuilder {
                         let known = record?.compare(index, bytes: bytes)
                         outcome = try writer.stage(paths[index], bytes: bytes, content: known?.content, previous: known?.previous)
                     }
-                    if outcome == .staged { state.addWritten() }
+                    if case .staged(let fileState) = outcome { state.addWritten(index, fileState) }
                 } catch let error as RenderError {
                     state.fail(render: error)
                 } catch {
@@ -345,7 +347,7 @@ public enum SiteBuilder {
             throw .partlyMoved(error.description)
         }
         timer?.lap("move the staged files into place")
-        return (state.written, state.rendered)
+        return (state.written, state.rendered, state.states)
     }
 
     static func countByKind(_ pages: [PageSpec]) -> [(kind: String, count: Int)] {
@@ -367,14 +369,23 @@ private final class RenderState: @unchecked Sendable {
     private var _done = 0
     private var _renderErrors: [RenderError] = []
     private var _writeFailure: String?
+    private var _states: [StableDigest.FileState?]
+
+    init(pages: Int) { _states = Array(repeating: nil, count: pages) }
 
     var written: Int { lock.withLock { _written } }
+    var states: [StableDigest.FileState?] { lock.withLock { _states } }
     var rendered: Int { lock.withLock { _rendered } }
     var renderErrors: [RenderError] { lock.withLock { _renderErrors } }
     var writeFailure: String? { lock.withLock { _writeFailure } }
     var failed: Bool { lock.withLock { _writeFailure != nil } }
 
-    func addWritten() { lock.withLock { _written += 1 } }
+    func addWritten(_ page: Int, _ fileState: StableDigest.FileState?) {
+        lock.withLock {
+            _written += 1
+            _states[page] = fileState
+        }
+    }
     func addRendered() { lock.withLock { _rendered += 1 } }
     func advance(by count: Int) -> Int { lock.withLock { _done += count; return _done } }
     func fail(render error: RenderError) { lock.withLock { _renderErrors.append(error) } }

@@ -67,8 +67,10 @@ struct CreateFileFailure: Error {
 /// interruptions, flushed to disk when `flush` is set; a file left half-written is removed.
 /// Given the status of a file it replaces, it takes that file's permissions and, where the
 /// system lets it (as root), its owner: a journal kept `640 advocate:advocate` stays so after
-/// `sudo advocate forget`. It is readable by its creator alone until then.
-func createFile(_ path: String, _ bytes: [UInt8], flush: Bool, replacing replaced: stat? = nil) throws(CreateFileFailure) {
+/// `sudo advocate forget`. It is readable by its creator alone until then. With `status`, the
+/// file's status once written is stored there (`fstat` of the open file: no path looked up).
+func createFile(_ path: String, _ bytes: [UInt8], flush: Bool, replacing replaced: stat? = nil,
+                status: UnsafeMutablePointer<stat>? = nil) throws(CreateFileFailure) {
     let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, replaced == nil ? 0o644 : 0o600)
     guard descriptor >= 0 else { throw CreateFileFailure(atOpen: true, code: errno) }
     if let replaced {
@@ -78,6 +80,7 @@ func createFile(_ path: String, _ bytes: [UInt8], flush: Bool, replacing replace
     }
     var failure = bytes.withUnsafeBytes { writeAll(descriptor, $0) }
     if failure == nil, flush, fsync(descriptor) != 0 { failure = errno }
+    if failure == nil, let status, fstat(descriptor, status) != 0 { failure = errno }
     if close(descriptor) != 0, failure == nil { failure = errno }
     if let failure {
         unlink(path)

@@ -44,6 +44,11 @@ struct StableDigest {
         init?(_ path: String) {
             var info = stat()
             guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+            self.init(info)
+        }
+
+        /// The state a file's status gives.
+        init(_ info: stat) {
             size = Int64(info.st_size)
             modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
             inode = Int64(bitPattern: UInt64(info.st_ino))
@@ -51,11 +56,13 @@ struct StableDigest {
         }
 
         /// The states of the files at `paths` inside `directory`, read on every core (300,000
-        /// `stat` calls are a second of kernel time).
-        static func read(_ paths: [String], in directory: String) -> [FileState?] {
+        /// `stat` calls are a second of kernel time), but for those `known` holds (by position).
+        static func read(_ paths: [String], in directory: String, known: [FileState?]? = nil) -> [FileState?] {
             let chunk = 4096
             return parallelMap((paths.count + chunk - 1) / chunk) { index in
-                paths[index * chunk..<min(paths.count, (index + 1) * chunk)].map { FileState(Paths.join(directory, $0)) }
+                (index * chunk..<min(paths.count, (index + 1) * chunk)).map { position in
+                    known?[position] ?? FileState(Paths.join(directory, paths[position]))
+                }
             }.flatMap { $0 }
         }
     }
