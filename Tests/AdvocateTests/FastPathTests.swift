@@ -216,6 +216,33 @@ import Testing
         }
     }
 
+    /// Whether a title names the site as words of its own is the same on ASCII bytes as by
+    /// Character, wherever the name stands and whatever is around it.
+    @Test func asciiNameSearchIsTheCharacterSearch() {
+        let names = ["Refer", "Acme Rewards", "a", "R2", "Re-fer", " Refer"]
+        let around = ["", " ", "x", "9", "-", "!", "Z", "_", "'"]
+        var texts: [String] = ["Referral tips", "Join Refer!", "ReferRefer", "Refer Refer", "Acme Rewards", "Ada invites you to Acme Rewards"]
+        for before in around {
+            for after in around {
+                texts += names.map { before + $0 + after } + names.map { before + $0 + after + " " + $0 }
+            }
+        }
+        var compared = 0
+        for text in texts {
+            for name in names {
+                guard let ascii = PageContext.asciiNamesAsWords(text, name) else {
+                    Issue.record("\(text) and \(name) are printable ASCII")
+                    continue
+                }
+                #expect(ascii == PageContext.namesAsWordsByCharacter(text, name), "\(text) | \(name)")
+                compared += 1
+            }
+        }
+        #expect(compared > 2000)
+        #expect(PageContext.asciiNamesAsWords("Zoë's Rewards", "Rewards") == nil)
+        #expect(PageContext.asciiNamesAsWords("Line\nbreak", "break") == nil)
+    }
+
     @Test func unreservedCharactersAreRFC3986s() {
         let unreserved = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
         for value in 0...255 {
