@@ -101,9 +101,11 @@ final class OutputWriter: @unchecked Sendable {
 
     /// Compares `bytes` with the file at `relativePath`; when they differ, writes a temporary copy.
     /// With `previous` and the bytes' `content` digest, a file still as the last build left it is
-    /// compared by digest instead of being read. Safe to call from many threads at once.
-    func stage(_ relativePath: String, bytes: [UInt8], content: UInt64? = nil, previous: PreviousFile? = nil) throws(WriteError) -> Outcome {
-        try stage(relativePath) { final in
+    /// compared by digest instead of being read. Safe to call from many threads at once, each
+    /// with its own `folders`.
+    func stage(_ relativePath: String, bytes: [UInt8], content: UInt64? = nil, previous: PreviousFile? = nil,
+               folders: inout FolderMemory) throws(WriteError) -> Outcome {
+        try stage(relativePath, folders: &folders) { final in
             if let content, let previous, previous.isUnchanged(at: final) { return content == previous.content }
             return Self.fileHasBytes(final, bytes)
         } write: { path throws(WriteError) in
@@ -114,7 +116,8 @@ final class OutputWriter: @unchecked Sendable {
     /// Stages a copy of the file at `source` (an asset), compared with the file at `relativePath`
     /// and copied a chunk at a time: a 600 MB video had taken twice its size in memory.
     func stageCopy(_ relativePath: String, of source: String) throws(WriteError) -> Outcome {
-        try stage(relativePath) { final in
+        var folders = FolderMemory()
+        return try stage(relativePath, folders: &folders) { final in
             FileChunks.haveSameBytes(source, final)
         } write: { path throws(WriteError) in
             do throws(FileChunks.CopyFailure) {
@@ -132,14 +135,14 @@ final class OutputWriter: @unchecked Sendable {
     /// Stages a new file at `relativePath` unless `isUnchanged` finds the one there (given its
     /// path) the same, with `write` making the new file at the path it is given (and returning
     /// its state when it has it at hand).
-    private func stage(_ relativePath: String, isUnchanged: (String) -> Bool,
+    private func stage(_ relativePath: String, folders: inout FolderMemory, isUnchanged: (String) -> Bool,
                        write: (String) throws(WriteError) -> StableDigest.FileState?) throws(WriteError) -> Outcome {
         let topLevel = topLevelEntry(of: relativePath)
         if isNew(topLevel) {
             let path = Paths.join(stagingFolder, relativePath)
             try beginWrite(temporary: nil, final: path)
             defer { endWrite() }
-            try ensureDirectory(Paths.folder(of: path))
+            try ensureDirectory(Paths.folder(of: path), knowing: &folders)
             let state = try write(path)
             // A file that is a top-level entry itself is renamed into place.
             return .staged(topLevel == relativePath ? nil : state)
@@ -152,7 +155,7 @@ final class OutputWriter: @unchecked Sendable {
         let temporary = Paths.join(directory, ".\(name)\(temporarySuffix)")
         try beginWrite(temporary: temporary, final: final)
         defer { endWrite() }
-        try ensureDirectory(directory)
+        try ensureDirectory(directory, knowing: &folders)
         _ = try write(temporary)
         Self.keepMode(of: final, for: temporary)
         return .staged(nil)
@@ -409,6 +412,27 @@ final class OutputWriter: @unchecked Sendable {
 
     /// Creates the folder and any missing parents with mkdir(2) directly: one call for the usual
     /// page in a new folder of an existing one, where FileManager made several per page.
+    /// The folders one thread staging files one after another made or found last. A referrer's
+    /// QR code follows its share page (and its stats page) into the folder the page was staged
+    /// in, whose `mkdir` could only answer that it exists (100,000 such calls at 100,000 referrers).
+    struct FolderMemory {
+        private var recent: [String] = []
+
+        func contains(_ folder: String) -> Bool { recent.contains(folder) }
+
+        mutating func remember(_ folder: String) {
+            if recent.count == 2 { recent.removeFirst() }
+            recent.append(folder)
+        }
+    }
+
+    /// ``ensureDirectory(_:)`` unless `folders` holds `directory`, which it then does.
+    private func ensureDirectory(_ directory: String, knowing folders: inout FolderMemory) throws(WriteError) {
+        guard !folders.contains(directory) else { return }
+        try ensureDirectory(directory)
+        folders.remember(directory)
+    }
+
     private func ensureDirectory(_ directory: String) throws(WriteError) {
         if mkdir(directory, 0o755) == 0 {
             lock.withLock { createdDirectories.append(directory) }

@@ -310,6 +310,7 @@ public enum SiteBuilder {
         let chunk = 64
         let chunks = (pages.count + chunk - 1) / chunk
         DispatchQueue.concurrentPerform(iterations: chunks) { chunkIndex in
+            var folders = OutputWriter.FolderMemory()
             for index in chunkIndex * chunk..<min(pages.count, (chunkIndex + 1) * chunk) {
                 if state.failed { return }
                 if record?.isCurrent(index) == true { continue }
@@ -321,7 +322,8 @@ public enum SiteBuilder {
                     } else {
                         let bytes = try renderer.render(pages[index])
                         let known = record?.compare(index, bytes: bytes)
-                        outcome = try writer.stage(paths[index], bytes: bytes, content: known?.content, previous: known?.previous)
+                        outcome = try writer.stage(paths[index], bytes: bytes, content: known?.content, previous: known?.previous,
+                                                   folders: &folders)
                     }
                     if case .staged(let fileState) = outcome { state.addWritten(index, fileState) }
                 } catch let error as RenderError {
