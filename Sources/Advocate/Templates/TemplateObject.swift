@@ -14,26 +14,16 @@ struct TemplateObject: Sendable {
     /// The value named `name`, nil when there is none; setting nil removes it.
     subscript(name: String) -> TemplateValue? {
         get {
-            index(of: name).map { entries[$0].value }
+            for entry in entries where entry.name == name { return entry.value }
+            return nil
         }
         set {
-            if let index = index(of: name) {
+            if let index = entries.firstIndex(where: { $0.name == name }) {
                 if let newValue { entries[index].value = newValue } else { entries.remove(at: index) }
             } else if let newValue {
                 entries.append((name, newValue))
             }
         }
-    }
-}
-
-extension TemplateObject {
-    /// The place of the entry named `name`. Names of another length are passed over without
-    /// comparing them: a comparison of two names that differ is a call into the standard library
-    /// (`_stringCompareWithSmolCheck`, 1.5 % of a build), their lengths two words read in place.
-    private func index(of name: String) -> Int? {
-        let length = name.utf8.count
-        for index in entries.indices where entries[index].name.utf8.count == length && entries[index].name == name { return index }
-        return nil
     }
 }
 
