@@ -128,7 +128,7 @@ public struct Figures: Sendable {
     /// A referrer's newest accepted referrals, at most `limit`, newest first: by date, and of equal
     /// dates the later line (a journal is oldest first, but lines appended later, an import of
     /// older referrals, may be older). Only those returned are copied, as of ``asOf``: copying
-    /// every outcome of every referrer to pick a few was 4 % of a build (perf).
+    /// every outcome of every referrer to pick a few was about 4 % of a build (perf).
     public func newestAcceptedOutcomes(ofReferrer code: String, limit: Int) -> [ReferralOutcome] {
         guard let index = ledger.index(ofReferrer: code) else { return [] }
         let outcomes = ledger.outcomes
