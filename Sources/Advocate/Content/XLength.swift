@@ -38,8 +38,7 @@ enum XLength {
     }
 
     private static func isASCIILetterOrDigit(_ character: Character) -> Bool {
-        guard let ascii = character.asciiValue else { return false }
-        return (0x30...0x39).contains(ascii) || (0x41...0x5A).contains(ascii) || (0x61...0x7A).contains(ascii)
+        character.asciiValue?.isASCIILetterOrDigit ?? false
     }
 
     /// A run of text without whitespace, and the links in it.
@@ -202,8 +201,7 @@ enum XLength {
     }
 
     private static func isQueryCharacter(_ ascii: UInt8) -> Bool {
-        (0x30...0x39).contains(ascii) || (0x41...0x5A).contains(ascii) || (0x61...0x7A).contains(ascii)
-            || "!?*'@();:&=+$/%#[]-_.,~|".utf8.contains(ascii)
+        ascii.isASCIILetterOrDigit || "!?*'@();:&=+$/%#[]-_.,~|".utf8.contains(ascii)
     }
 
     /// ASCII letters, digits and the punctuation of URL paths, and letters with Latin accents or

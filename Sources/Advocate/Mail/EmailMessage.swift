@@ -187,7 +187,7 @@ public struct EmailMessage: Sendable, Equatable {
     }
 
     private static func isPrintableASCII(_ text: String) -> Bool {
-        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+        text.utf8.allSatisfy(\.isPrintableASCII)
     }
 
     /// RFC 2047 `=?UTF-8?B?…?=` words of at most 42 bytes of text each (56 of base64, 68 a word,

@@ -47,17 +47,12 @@ struct PageContext {
     /// titles are such, and Foundation's search through an NSString was 1.1 % of a build (perf).
     static func asciiNamesAsWords(_ text: String, _ name: String) -> Bool? {
         let text = Array(text.utf8), name = Array(name.utf8)
-        let isPrintableASCII = { (byte: UInt8) in (0x20..<0x7F).contains(byte) }
-        guard !name.isEmpty, text.allSatisfy(isPrintableASCII), name.allSatisfy(isPrintableASCII) else { return nil }
-        func isLetterOrDigit(_ byte: UInt8?) -> Bool {
-            guard let byte else { return false }
-            return (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
-        }
+        guard !name.isEmpty, text.allSatisfy(\.isPrintableASCII), name.allSatisfy(\.isPrintableASCII) else { return nil }
         guard text.count >= name.count else { return false }
         for start in 0...(text.count - name.count) where text[start..<start + name.count].elementsEqual(name) {
             let before = start == 0 ? nil : text[start - 1]
             let after = start + name.count == text.count ? nil : text[start + name.count]
-            if !isLetterOrDigit(before) && !isLetterOrDigit(after) { return true }
+            if before?.isASCIILetterOrDigit != true && after?.isASCIILetterOrDigit != true { return true }
         }
         return false
     }
