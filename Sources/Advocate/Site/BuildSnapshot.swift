@@ -149,7 +149,8 @@ extension BuildSnapshot {
         let referrers = inputs.store.referrers
         let summary = ledger.summary
         unlink(changesFile(options))
-        guard read.offsets.count == journal.count, summary.codes.count == referrers.count else {
+        let outcomeOfEvent = ledger.outcomeOfEvent
+        guard read.offsets.count == journal.count, outcomeOfEvent.count == journal.count, summary.codes.count == referrers.count else {
             unlink(file(options))
             return
         }
@@ -157,21 +158,24 @@ extension BuildSnapshot {
         owners.reserveCapacity(journal.count + journal.count / 8)
         var firstAccepted: [UInt64: Int] = [:]
         var ids: [UInt64] = []
-        for (event, offset) in zip(journal, read.offsets) {
+        for (position, event) in journal.enumerated() {
+            let offset = read.offsets[position]
+            let index = Int(outcomeOfEvent[position])
             switch event {
             case .referral(let referral):
                 ids.append(digest(referral.id))
-                guard let referrer = ledger.index(ofReferrer: referral.referrer) else { continue }
+                // A referral the ledger did not take in (dated after the as-of) is still its referrer's line.
+                guard let referrer = index >= 0 ? ledger.referrer(ofOutcome: index) : ledger.index(ofReferrer: referral.referrer) else { continue }
                 owners.append((referrer, offset))
-                guard let (outcome, _) = ledger.outcome(id: referral.id) else { continue }
+                guard index >= 0 else { continue }
                 let email = digest(StoreRules.normalizedEmail(referral.email))
-                if outcome.isAccepted {
+                if ledger.outcomes[index].isAccepted {
                     firstAccepted[email] = offset
-                } else if outcome.acceptance == .duplicate, let original = firstAccepted[email], original != offset {
+                } else if ledger.outcomes[index].acceptance == .duplicate, let original = firstAccepted[email], original != offset {
                     owners.append((referrer, original))
                 }
-            case .status(let change):
-                if let (_, referrer) = ledger.outcome(id: change.id) { owners.append((referrer, offset)) }
+            case .status:
+                if index >= 0 { owners.append((ledger.referrer(ofOutcome: index), offset)) }
             case .referrer:
                 continue
             }

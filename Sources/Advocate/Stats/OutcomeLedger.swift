@@ -18,6 +18,10 @@ public struct OutcomeLedger: Sendable {
     /// Each outcome's referrer by roster position, parallel to `outcomes`.
     private var referrerOfOutcome: [Int] = []
     private var indexByID: [String: Int] = [:]
+    /// For each event taken in since the ledger was made from a store (none of a ledger made
+    /// from a summary), in order: the index in `outcomes` of the referral it records or gives a
+    /// status to, -1 for none. ``BuildSnapshot`` reads it instead of hashing a million ids again.
+    private(set) var outcomeOfEvent: [Int32] = []
     /// Every accepted friend email, normalized.
     private(set) var acceptedEmails: Set<String> = []
     /// Indices into `outcomes`, per referrer.
@@ -39,13 +43,16 @@ public struct OutcomeLedger: Sendable {
         referrerOfOutcome.reserveCapacity(referralCount)
         indexByID.reserveCapacity(referralCount)
         acceptedEmails.reserveCapacity(referralCount)
+        outcomeOfEvent = Array(repeating: -1, count: store.journal.count)
         // Referrals first, then statuses: a status counts whatever its place in the journal.
-        for event in store.journal where event.at <= asOf {
+        for (position, event) in store.journal.enumerated() where event.at <= asOf {
             if newestEvent.map({ event.at > $0 }) ?? true { newestEvent = event.at }
-            if case .referral(let referral) = event { admit(referral) }
+            if case .referral(let referral) = event, let index = admit(referral) { outcomeOfEvent[position] = Int32(index) }
         }
-        for event in store.journal {
-            if case .status(let change) = event, change.at <= asOf { record(change) }
+        for (position, event) in store.journal.enumerated() {
+            guard case .status(let change) = event, let index = indexByID[change.id] else { continue }
+            outcomeOfEvent[position] = Int32(index)
+            if change.at <= asOf { record(change, at: index) }
         }
         for index in outcomes.indices {
             settle(index)
@@ -76,10 +83,8 @@ public struct OutcomeLedger: Sendable {
                       referrerTallies: referrerTallies, tally: tally, newestEvent: newestEvent)
     }
 
-    /// The outcome of the referral with this id and its referrer's roster position.
-    func outcome(id: String) -> (outcome: ReferralOutcome, referrer: Int)? {
-        indexByID[id].map { (outcomes[$0], referrerOfOutcome[$0]) }
-    }
+    /// The roster position of the referrer of outcome `index`.
+    func referrer(ofOutcome index: Int) -> Int { referrerOfOutcome[index] }
 
     /// A referrer's normalized email, by roster position.
     func ownEmail(ofReferrer index: Int) -> String { ownEmails[index] }
@@ -89,16 +94,23 @@ public struct OutcomeLedger: Sendable {
         if newestEvent.map({ event.at > $0 }) ?? true { newestEvent = event.at }
         switch event {
         case .referral(let referral):
-            guard let index = admit(referral) else { return }
+            guard let index = admit(referral) else {
+                outcomeOfEvent.append(-1)
+                return
+            }
+            outcomeOfEvent.append(Int32(index))
             settle(index)
             count(index, sign: 1)
         case .status(let change):
-            guard let index = indexByID[change.id], outcomes[index].isAccepted else { return }
+            let index = indexByID[change.id]
+            outcomeOfEvent.append(index.map { Int32($0) } ?? -1)
+            guard let index, outcomes[index].isAccepted else { return }
             count(index, sign: -1)
-            record(change)
+            record(change, at: index)
             settle(index)
             count(index, sign: 1)
         case .referrer(let referrer, _):
+            outcomeOfEvent.append(-1)
             if referrerIndex[referrer.code] == nil { addReferrer(referrer) }
         }
     }
@@ -157,9 +169,9 @@ public struct OutcomeLedger: Sendable {
         return index
     }
 
-    /// Applies a status change to an accepted referral's outcome.
-    private mutating func record(_ change: StatusChange) {
-        guard let index = indexByID[change.id], outcomes[index].isAccepted else { return }
+    /// Applies a status change to outcome `index`, when it is accepted.
+    private mutating func record(_ change: StatusChange, at index: Int) {
+        guard outcomes[index].isAccepted else { return }
         outcomes[index].latestStatus = change.status
         if change.status != .rejected { outcomes[index].wasContacted = true }
         if change.status == .converted {
