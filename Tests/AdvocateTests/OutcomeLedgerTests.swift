@@ -1,4 +1,4 @@
-import Advocate
+@testable import Advocate
 import Foundation
 import Testing
 
@@ -106,6 +106,47 @@ import Testing
         #expect(after.json == before.json)
         #expect(Self.summary(after.allOutcomes) == Self.summary(before.allOutcomes))
         #expect(after.allOutcomes.filter { $0.referral.id == first.id }.map(\.referral.referrer) == [firstReferrer])
+    }
+
+    /// ``BuildSnapshot`` takes each event's outcome from the ledger: the referral a line records
+    /// or a status names, the same whether the ledger took the journal in at once or event by
+    /// event; none for a referral after the as-of.
+    @Test func eachEventNamesTheOutcomeOfItsReferral() throws {
+        let store = try StoreLoader.load(from: Self.exampleData).store
+        let ledger = OutcomeLedger(store: store)
+        try #require(ledger.outcomeOfEvent.count == store.journal.count)
+        func id(_ index: Int32, in ledger: OutcomeLedger) -> String? {
+            index >= 0 ? ledger.outcomes[Int(index)].referral.id : nil
+        }
+        var named = 0
+        for (event, index) in zip(store.journal, ledger.outcomeOfEvent) {
+            switch event {
+            case .referral(let referral): #expect(id(index, in: ledger) == referral.id)
+            case .status(let change): #expect(id(index, in: ledger) == change.id)
+            case .referrer: #expect(index == -1)
+            }
+            named += index >= 0 ? 1 : 0
+        }
+        #expect(named > 100, "the example should have referrals and statuses")
+
+        var applied = OutcomeLedger(store: Store(program: store.program, referrers: store.referrers, journal: []))
+        for event in store.journal { applied.apply(event) }
+        #expect(applied.outcomeOfEvent == ledger.outcomeOfEvent)
+
+        let dates = store.journal.compactMap { if case .referral(let referral) = $0 { referral.at } else { nil } }.sorted()
+        let cut = dates[dates.count / 2]
+        let earlier = OutcomeLedger(store: store, through: cut)
+        var later = 0
+        for (event, index) in zip(store.journal, earlier.outcomeOfEvent) {
+            switch event {
+            case .referral(let referral):
+                #expect(id(index, in: earlier) == (referral.at <= cut ? referral.id : nil))
+                later += referral.at > cut ? 1 : 0
+            case .status(let change): #expect(id(index, in: earlier) == (index >= 0 ? change.id : nil))
+            case .referrer: #expect(index == -1)
+            }
+        }
+        #expect(later > 0 && later < dates.count)
     }
 
     static func summary(_ outcomes: [ReferralOutcome]) -> [String] {
