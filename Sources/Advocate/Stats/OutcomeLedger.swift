@@ -18,9 +18,10 @@ public struct OutcomeLedger: Sendable {
     /// Each outcome's referrer by roster position, parallel to `outcomes`.
     private var referrerOfOutcome: [Int] = []
     private var indexByID: [String: Int] = [:]
-    /// For each event taken in since the ledger was made from a store (none of a ledger made
-    /// from a summary), in order: the index in `outcomes` of the referral it records or gives a
-    /// status to, -1 for none. ``BuildSnapshot`` reads it instead of hashing a million ids again.
+    /// One entry for each event taken in, in order (the store's, then each one applied; a ledger
+    /// made from a summary starts with none): the index in `outcomes` of the referral it records
+    /// or gives a status to, -1 for none. ``BuildSnapshot`` reads it instead of hashing a million
+    /// ids again.
     private(set) var outcomeOfEvent: [Int32] = []
     /// Every accepted friend email, normalized.
     private(set) var acceptedEmails: Set<String> = []
