@@ -169,10 +169,13 @@ extension BuildSnapshot {
                 owners.append((referrer, offset))
                 guard index >= 0 else { continue }
                 let email = digest(StoreRules.normalizedEmail(referral.email))
-                if ledger.outcomes[index].isAccepted {
+                switch ledger.outcomes[index].acceptance {
+                case .accepted:
                     firstAccepted[email] = offset
-                } else if ledger.outcomes[index].acceptance == .duplicate, let original = firstAccepted[email], original != offset {
-                    owners.append((referrer, original))
+                case .duplicate:
+                    if let original = firstAccepted[email], original != offset { owners.append((referrer, original)) }
+                case .selfReferral:
+                    continue
                 }
             case .status:
                 if index >= 0 { owners.append((ledger.referrer(ofOutcome: index), offset)) }

@@ -121,8 +121,7 @@ public struct Figures: Sendable {
     /// A referrer's referrals (accepted or not), oldest first, each made as of ``asOf`` when it is
     /// read: a page that shows the last few reads only those, however long the history.
     public func outcomes(ofReferrer code: String) -> LazyMapCollection<[Int], ReferralOutcome> {
-        let positions = ledger.index(ofReferrer: code).map { ledger.outcomesOfReferrer[$0] } ?? []
-        return positions.lazy.map { asOfOutcome(ledger.outcomes[$0]) }
+        positions(ofReferrer: code).lazy.map { asOfOutcome(ledger.outcomes[$0]) }
     }
 
     /// A referrer's newest accepted referrals, at most `limit`, newest first: by date, and of equal
@@ -130,9 +129,8 @@ public struct Figures: Sendable {
     /// older referrals, may be older). Only those returned are copied, as of ``asOf``: copying
     /// every outcome of every referrer to pick a few was about 4 % of a build (perf).
     public func newestAcceptedOutcomes(ofReferrer code: String, limit: Int) -> [ReferralOutcome] {
-        guard let index = ledger.index(ofReferrer: code) else { return [] }
         let outcomes = ledger.outcomes
-        let accepted = ledger.outcomesOfReferrer[index].filter { outcomes[$0].isAccepted }
+        let accepted = positions(ofReferrer: code).filter { outcomes[$0].isAccepted }
         // Most referrers' lines are in date order already: read backwards, without a sort.
         let inDateOrder = zip(accepted, accepted.dropFirst()).allSatisfy { outcomes[$0].referral.at <= outcomes[$1].referral.at }
         let newestFirst = inDateOrder ? Array(accepted.reversed())
@@ -143,8 +141,7 @@ public struct Figures: Sendable {
     /// Calls `body` with each of a referrer's referrals (accepted or not), oldest first, read in
     /// place, and whether it is matured as of ``asOf``.
     func forEachOutcome(ofReferrer code: String, _ body: (borrowing ReferralOutcome, _ isMatured: Bool) -> Void) {
-        guard let index = ledger.index(ofReferrer: code) else { return }
-        for position in ledger.outcomesOfReferrer[index] {
+        for position in positions(ofReferrer: code) {
             body(ledger.outcomes[position], isMatured(ledger.outcomes[position]))
         }
     }
@@ -153,11 +150,15 @@ public struct Figures: Sendable {
     /// counts do not depend on the as-of, so no outcome is copied to make them).
     public func weeklySeries(ofReferrer code: String) -> WeeklySeries {
         var series = WeeklySeries()
-        guard let index = ledger.index(ofReferrer: code) else { return series }
-        for position in ledger.outcomesOfReferrer[index] where ledger.outcomes[position].isAccepted {
+        for position in positions(ofReferrer: code) where ledger.outcomes[position].isAccepted {
             series.count(ledger.outcomes[position])
         }
         return series
+    }
+
+    /// Where a referrer's referrals are in the ledger's outcomes, oldest first; none for an unknown code.
+    private func positions(ofReferrer code: String) -> [Int] {
+        ledger.index(ofReferrer: code).map { ledger.outcomesOfReferrer[$0] } ?? []
     }
 
     /// Every referral's outcome, in journal order.

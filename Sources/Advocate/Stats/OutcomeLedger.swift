@@ -95,16 +95,14 @@ public struct OutcomeLedger: Sendable {
         if newestEvent.map({ event.at > $0 }) ?? true { newestEvent = event.at }
         switch event {
         case .referral(let referral):
-            guard let index = admit(referral) else {
-                outcomeOfEvent.append(-1)
-                return
-            }
-            outcomeOfEvent.append(Int32(index))
+            let index = admit(referral)
+            outcomeOfEvent.append(Int32(index ?? -1))
+            guard let index else { return }
             settle(index)
             count(index, sign: 1)
         case .status(let change):
             let index = indexByID[change.id]
-            outcomeOfEvent.append(index.map { Int32($0) } ?? -1)
+            outcomeOfEvent.append(Int32(index ?? -1))
             guard let index, outcomes[index].isAccepted else { return }
             count(index, sign: -1)
             record(change, at: index)
