@@ -272,4 +272,28 @@ import Testing
             }
         }
     }
+
+    /// An address of ASCII is read on its bytes, with the answer its characters give.
+    @Test func anASCIIAddressIsPlausibleAsItsCharactersSay() async {
+        let pieces = ["a", "Zo", "9", "12", ".", "@", "-", "_", "+", "example", "com", "co.uk", " ", "\t", "\r\n", "(", ":", "\"", "\\", "/", "?", "#", "%",
+                      "\u{7F}", "\u{01}", "'", String(repeating: "x", count: 31), String(repeating: "y", count: 60)]
+        let domainPieces = ["a", "9", "12", ".", ".", "-", "com", "co.uk", "x", String(repeating: "y", count: 60), "/", "%", "@", "_", " "]
+        await propertyCheck(count: 4000, input: Gen<UInt8>.value(in: 0...UInt8(pieces.count - 1)).array(of: 0...12)) { choices in
+            // Pieces before an `@`, and after it mostly a domain's, so that many addresses are plausible or nearly.
+            let half = choices.count / 2
+            let address = choices.prefix(half).map { pieces[Int($0)] }.joined() + "@"
+                + choices.dropFirst(half).map { domainPieces[Int($0) % domainPieces.count] }.joined()
+            let byCharacters = StoreRules.isPlausibleEmailByCharacters(address.trimmingWhitespace())
+            #expect(StoreRules.isPlausibleEmail(address) == byCharacters, "\(address.debugDescription)")
+        }
+        let local64 = String(repeating: "l", count: 64), label63 = String(repeating: "d", count: 63)
+        let longest = local64 + "@" + [label63, label63, String(repeating: "e", count: 58)].joined(separator: ".") + ".io"
+        for plausible in ["grace@example.com", " g.h+x@mail.co.uk\n", "\(local64)@x.io", "a@\(label63).io", "a@b-c.d1", "o'brien@x.ie", longest] {
+            #expect(StoreRules.isPlausibleEmail(plausible) && StoreRules.isPlausibleEmailByCharacters(plausible.trimmingWhitespace()), "\(plausible)")
+        }
+        for implausible in ["", "@x.io", "a@", "a@io", ".a@x.io", "a.@x.io", "a..b@x.io", "l\(local64)@x.io", "a@d\(label63).io", "a@-x.io", "a@x-.io",
+                            "a@x.123", "a@x..io", "a@x.io.", "a@b@x.io", "a b@x.io", "a@x.io/p", "a@x%2e.io", "a(b)@x.io", "a@x.io\u{7F}", "a" + longest] {
+            #expect(!StoreRules.isPlausibleEmail(implausible), "\(implausible)")
+        }
+    }
 }
