@@ -212,6 +212,10 @@ import Testing
         #expect(EmailMessage.mailbox(".", "dot@example.org") == #""." <dot@example.org>"#)
         #expect(EmailMessage.mailbox("Grace Hopper other.person@evil.example", "gh@example.org") == "Grace Hopper <gh@example.org>")
         #expect(EmailMessage.mailbox("=?UTF-8?B?QQ==?=", "q@example.org")?.hasPrefix("=?UTF-8?B?PT9VVEYtOD9CP1FRPT0/PQ==?=") == true)
+        #expect(EmailMessage.unstructured("Grace just claimed 20% off") == "Grace just claimed 20% off")
+        #expect(EmailMessage.unstructured("Ada: =?UTF-8?Q?x?=").hasPrefix("=?UTF-8?B?"))
+        let word68 = String(repeating: "w", count: 68)
+        #expect(EmailMessage.unstructured(word68) == word68 && EmailMessage.unstructured(word68 + "w").hasPrefix("=?UTF-8?B?"))
         let subject = "From Ada: 20% off the first order, and a longer line that goes on past the seventy-eight characters"
         let text = try #require(message(subject: subject).rfc5322)
         let header = try #require(text.components(separatedBy: "\r\nDate:").first?.components(separatedBy: "Subject: ").last)

@@ -117,7 +117,7 @@ public struct EmailMessage: Sendable, Equatable {
         guard !safeName.isEmpty else { return "<\(address)>" }
         let name = phrase(safeName)
         // The address on a line of its own after a long name's encoded-words (lines near 78).
-        let lastLine = name.components(separatedBy: "\r\n").last ?? name
+        let lastLine = name.utf8.contains(0x0D) ? name.components(separatedBy: "\r\n").last ?? name : name
         return name + (lastLine.count + address.count + 3 > 72 ? "\r\n " : " ") + "<\(address)>"
     }
 
@@ -170,6 +170,8 @@ public struct EmailMessage: Sendable, Equatable {
     /// that lines stay near 78 characters; anything else as encoded-words (a colon needs none:
     /// spam filters score subjects encoded for no reason).
     static func unstructured(_ text: String) -> String {
+        // Most subjects: one line of words of printable ASCII, which stays as it is.
+        if text.utf8.count <= 68, isTidyASCII(text), !holdsEncodedWordStart(text) { return text }
         // A word too long for a line is folded only as encoded-words.
         guard isPrintableASCII(text), !text.contains("=?"), text.split(separator: " ").allSatisfy({ $0.count <= 68 }) else { return encodedWord(text) }
         var lines: [String] = []
@@ -188,6 +190,16 @@ public struct EmailMessage: Sendable, Equatable {
             }
         }
         return (lines + [line]).joined(separator: "\r\n ")
+    }
+
+    /// Whether the text holds `=?`, which starts an RFC 2047 encoded-word; on its bytes.
+    private static func holdsEncodedWordStart(_ text: String) -> Bool {
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if previous == UInt8(ascii: "="), byte == UInt8(ascii: "?") { return true }
+            previous = byte
+        }
+        return false
     }
 
     private static func isPrintableASCII(_ text: String) -> Bool {

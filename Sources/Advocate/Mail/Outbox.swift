@@ -30,7 +30,7 @@ public struct Outbox: Sendable {
         let first = path(of: message)
         var path = first
         var copy = 1
-        while taken.contains(path) || FileManager.default.fileExists(atPath: path) {
+        while taken.contains(path) || fileType(path) != nil {
             copy += 1
             // `~` sorts after `.`: the later message is sent after the first.
             path = String(first.dropLast(".eml".count)) + "~\(copy).eml"

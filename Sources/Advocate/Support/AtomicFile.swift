@@ -22,7 +22,7 @@ public enum AtomicFile {
         var status = stat()
         let temporary = try writeTemporary(bytes, for: path, flush: true, replacing: stat(path, &status) == 0 ? status : nil)
         try install(temporary, at: path)
-        syncFolder((path as NSString).deletingLastPathComponent)
+        syncFolder(Paths.folder(of: path))
     }
 
     /// Replaces several files as one change, where a failure leaves every one as it was: all are
@@ -64,7 +64,7 @@ public enum AtomicFile {
             kept.append((path, exists ? copy : nil))
         }
         for (_, copy) in kept { if let copy { unlink(copy) } }
-        for folder in Set(files.map { ($0.path as NSString).deletingLastPathComponent }) { syncFolder(folder) }
+        for folder in Set(files.map { Paths.folder(of: $0.path) }) { syncFolder(folder) }
     }
 
     /// Writes several files with one flush to disk for all of them (syncfs(2), where the system
@@ -96,7 +96,7 @@ public enum AtomicFile {
         for (path, temporary) in temporaries where failures[path] == nil {
             do throws(Failure) {
                 try install(temporary, at: path)
-                folders.insert((path as NSString).deletingLastPathComponent)
+                folders.insert(Paths.folder(of: path))
             } catch {
                 failures[path] = error
             }
@@ -149,11 +149,11 @@ public enum AtomicFile {
         do throws(CreateFileFailure) {
             try createFile(temporary, bytes, flush: flush, replacing: replaced)
         } catch {
-            let folder = (path as NSString).deletingLastPathComponent
+            let folder = Paths.folder(of: path)
             throw Failure(description: error.atOpen ? "cannot write \(temporary): \(systemMessage(error.code))\(accessAdvice(error.code, for: folder))"
                                                     : "cannot replace \(path): \(systemMessage(error.code))")
         }
-        if replaced == nil, let owner = ownerForNewFile(in: (path as NSString).deletingLastPathComponent) {
+        if replaced == nil, let owner = ownerForNewFile(in: Paths.folder(of: path)) {
             _ = chown(temporary, owner.uid, owner.gid)
         }
         return temporary
