@@ -296,4 +296,24 @@ import Testing
             #expect(!StoreRules.isPlausibleEmail(implausible), "\(implausible)")
         }
     }
+
+    /// A referrer's newest referrals are those a sort by date and line gives, whatever the order
+    /// of the journal's lines and however many share a date.
+    @Test func theNewestReferralsAreThoseASortGives() async throws {
+        let days = ["2026-03-01T09:30:00Z", "2026-03-02T09:30:00Z", "2026-03-02T10:00:00Z", "2026-03-05T08:00:00Z"]
+        await propertyCheck(count: 300, input: Gen<UInt8>.value(in: 0...UInt8(2 * days.count - 1)).array(of: 0...30)) { choices in
+            var store = StoreFixture()
+            for (number, choice) in choices.enumerated() {
+                // Every other choice refers an address already referred: not accepted.
+                let email = choice >= days.count ? "friend@example.org" : "friend\(number)@example.org"
+                store.refer("ada", friend: "Friend \(number)", email: email, at: days[Int(choice) % days.count])
+            }
+            let figures = try! store.figures(asOf: "2026-12-31")
+            let accepted = figures.ledger.outcomes.enumerated().filter { $0.element.isAccepted }
+            for limit in [1, 3, 20] {
+                let expected = accepted.sorted { ($0.element.referral.at, $0.offset) > ($1.element.referral.at, $1.offset) }.prefix(limit).map(\.element.referral.id)
+                #expect(figures.newestAcceptedOutcomes(ofReferrer: "ada", limit: limit).map(\.referral.id) == expected, "\(choices) \(limit)")
+            }
+        }
+    }
 }

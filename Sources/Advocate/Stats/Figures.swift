@@ -129,13 +129,21 @@ public struct Figures: Sendable {
     /// older referrals, may be older). Only those returned are copied, as of ``asOf``: copying
     /// every outcome of every referrer to pick a few was about 4 % of a build (perf).
     public func newestAcceptedOutcomes(ofReferrer code: String, limit: Int) -> [ReferralOutcome] {
+        guard limit > 0 else { return [] }
         let outcomes = ledger.outcomes
-        let accepted = positions(ofReferrer: code).filter { outcomes[$0].isAccepted }
-        // Most referrers' lines are in date order already: read backwards, without a sort.
-        let inDateOrder = zip(accepted, accepted.dropFirst()).allSatisfy { outcomes[$0].referral.at <= outcomes[$1].referral.at }
-        let newestFirst = inDateOrder ? Array(accepted.reversed())
-            : accepted.sorted { (outcomes[$0].referral.at, $0) > (outcomes[$1].referral.at, $1) }
-        return newestFirst.prefix(limit).map { asOfOutcome(outcomes[$0]) }
+        // One pass keeping the newest so far, newest first. Sorting every referral when a line was
+        // out of date order made each server refresh of a referrer with 150,000 referrals take
+        // longer than the last (perf: a fifth of the refresh).
+        var newest: [(at: Instant, position: Int)] = []
+        newest.reserveCapacity(limit + 1)
+        for position in positions(ofReferrer: code) where outcomes[position].isAccepted {
+            let at = outcomes[position].referral.at
+            // Positions ascend: of equal dates, this line is newer than those kept.
+            if newest.count == limit, at < newest[limit - 1].at { continue }
+            newest.insert((at, position), at: newest.firstIndex { at >= $0.at } ?? newest.count)
+            if newest.count > limit { newest.removeLast() }
+        }
+        return newest.map { asOfOutcome(outcomes[$0.position]) }
     }
 
     /// Calls `body` with each of a referrer's referrals (accepted or not), oldest first, read in
