@@ -59,6 +59,13 @@ import Testing
                 #expect(series.weeks(last: limit).map(\.converted) == all.suffix(limit).map(\.converted))
             }
             compared += all.count > 5 ? 1 : 0
+            // Counted for the last weeks alone, through the as-of, past it and before it.
+            for end in [figures.asOf, Instant(milliseconds: figures.asOf.milliseconds + 60 * Instant.millisecondsPerDay), store.journal[3].at] {
+                for limit in [0, 1, 2, 5, 12, 26, all.count + 3] {
+                    let counted = figures.recentWeeks(ofReferrer: referrer.code, last: limit, through: end)
+                    #expect(counted == series.weeks(last: limit, through: end), "\(referrer.code), last \(limit) through \(end.iso8601)")
+                }
+            }
         }
         #expect(compared >= 3, "the example should have referrers with more than five weeks")
         #expect(WeeklySeries().weeks(last: 3).isEmpty)

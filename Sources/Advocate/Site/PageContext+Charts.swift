@@ -19,7 +19,7 @@ extension PageContext {
     /// weeks up to the as-of's; none when they had no activity in them (a chart of zeros under
     /// figures that are not zero read as a fault).
     func referrerWeeks(_ code: String) -> [GroupFigures] {
-        let weeks = site.figures.weeklySeries(ofReferrer: code).weeks(last: Self.weeksShown, through: site.figures.asOf)
+        let weeks = site.figures.recentWeeks(ofReferrer: code, last: Self.weeksShown, through: site.figures.asOf)
         return weeks.contains { $0.referrals > 0 || $0.converted > 0 } ? weeks : []
     }
 

@@ -164,6 +164,16 @@ public struct Figures: Sendable {
         return series
     }
 
+    /// A referrer's accepted referrals and conversions in the `limit` weeks through `end`, as
+    /// `weeklySeries(ofReferrer:).weeks(last:through:)` gives them, counting only those weeks.
+    public func recentWeeks(ofReferrer code: String, last limit: Int, through end: Instant) -> [GroupFigures] {
+        WeeklySeries.lastWeeks(limit, through: end) { body in
+            for position in positions(ofReferrer: code) where ledger.outcomes[position].isAccepted {
+                body(ledger.outcomes[position])
+            }
+        }
+    }
+
     /// Where a referrer's referrals are in the ledger's outcomes, oldest first; none for an unknown code.
     private func positions(ofReferrer code: String) -> [Int] {
         ledger.index(ofReferrer: code).map { ledger.outcomesOfReferrer[$0] } ?? []

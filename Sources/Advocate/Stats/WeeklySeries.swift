@@ -24,8 +24,35 @@ public struct WeeklySeries: Sendable, Codable {
     /// as-of), with empty weeks after the last active one: the last `limit` weeks are then those
     /// up to the as-of, not up to the last week anyone referred.
     public func weeks(last limit: Int? = nil, through end: Instant? = nil) -> [GroupFigures] {
+        weeks(last: limit, through: end, withEarlierWeeks: false)
+    }
+
+    /// ``weeks(last:through:)`` of the outcomes `forEach` gives (it calls its argument with each
+    /// accepted one), counting only the weeks that can be shown and noting that there were
+    /// others: counting every week of a referrer with 150,000 referrals was most of each server
+    /// refresh of their stats page (perf). `OutcomeLedgerTests` hold it to the whole series.
+    static func lastWeeks(_ limit: Int, through end: Instant,
+                          of forEach: ((borrowing ReferralOutcome) -> Void) -> Void) -> [GroupFigures] {
+        guard limit > 0 else { return [] }
+        let firstShown = CalendarDay(daysSinceEpoch: end.day.weekStart.daysSinceEpoch - 7 * (limit - 1)).start
+        var series = WeeklySeries()
+        var earlier = false
+        forEach { outcome in
+            if outcome.referral.at >= firstShown { count(&series.referralsByWeek, outcome.referral.at, 1) } else { earlier = true }
+            if outcome.isConversion, let at = outcome.firstConvertedAt {
+                if at >= firstShown { count(&series.conversionsByWeek, at, 1) } else { earlier = true }
+            }
+        }
+        return series.weeks(last: limit, through: end, withEarlierWeeks: earlier)
+    }
+
+    /// The weeks, `withEarlierWeeks` when weeks before the last `limit` through `end` had some
+    /// and were not counted: the series then starts `limit` weeks before its last.
+    private func weeks(last limit: Int?, through end: Instant?, withEarlierWeeks: Bool) -> [GroupFigures] {
         let keys = Set(referralsByWeek.keys).union(conversionsByWeek.keys)
-        guard var first = keys.min(), var last = keys.max(), limit.map({ $0 > 0 }) ?? true else { return [] }
+        guard limit.map({ $0 > 0 }) ?? true, !keys.isEmpty || withEarlierWeeks, var last = keys.max() ?? end?.day.weekStart.daysSinceEpoch
+        else { return [] }
+        var first = withEarlierWeeks ? Int.min : keys.min()!
         if let end { last = max(last, end.day.weekStart.daysSinceEpoch) }
         if let limit { first = max(first, last - 7 * (limit - 1)) }
         return stride(from: first, through: last, by: 7).map { week in
