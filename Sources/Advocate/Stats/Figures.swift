@@ -168,8 +168,9 @@ public struct Figures: Sendable {
     /// `weeklySeries(ofReferrer:).weeks(last:through:)` gives them, counting only those weeks.
     public func recentWeeks(ofReferrer code: String, last limit: Int, through end: Instant) -> [GroupFigures] {
         WeeklySeries.lastWeeks(limit, through: end) { body in
+            // Fields read in place: handing over the outcome copied it.
             for position in positions(ofReferrer: code) where ledger.outcomes[position].isAccepted {
-                body(ledger.outcomes[position])
+                body(ledger.outcomes[position].referral.at, ledger.outcomes[position].isConversion ? ledger.outcomes[position].firstConvertedAt : nil)
             }
         }
     }

@@ -27,20 +27,21 @@ public struct WeeklySeries: Sendable, Codable {
         weeks(last: limit, through: end, withEarlierWeeks: false)
     }
 
-    /// ``weeks(last:through:)`` of the outcomes `forEach` gives (it calls its argument with each
-    /// accepted one), counting only the weeks that can be shown and noting that there were
-    /// others: counting every week of a referrer with 150,000 referrals was most of each server
+    /// ``weeks(last:through:)`` of the accepted referrals `forEach` gives (it calls its argument
+    /// with each one's date and, for a conversion, its first `converted` date), counting only the
+    /// weeks that can be shown and noting that there were others: counting every week of a
+    /// referrer with 150,000 referrals, a copy of each outcome apiece, was most of each server
     /// refresh of their stats page (perf). `OutcomeLedgerTests` hold it to the whole series.
     static func lastWeeks(_ limit: Int, through end: Instant,
-                          of forEach: ((borrowing ReferralOutcome) -> Void) -> Void) -> [GroupFigures] {
+                          of forEach: ((_ referredAt: Instant, _ convertedAt: Instant?) -> Void) -> Void) -> [GroupFigures] {
         guard limit > 0 else { return [] }
         let firstShown = CalendarDay(daysSinceEpoch: end.day.weekStart.daysSinceEpoch - 7 * (limit - 1)).start
         var series = WeeklySeries()
         var earlier = false
-        forEach { outcome in
-            if outcome.referral.at >= firstShown { count(&series.referralsByWeek, outcome.referral.at, 1) } else { earlier = true }
-            if outcome.isConversion, let at = outcome.firstConvertedAt {
-                if at >= firstShown { count(&series.conversionsByWeek, at, 1) } else { earlier = true }
+        forEach { referredAt, convertedAt in
+            if referredAt >= firstShown { count(&series.referralsByWeek, referredAt, 1) } else { earlier = true }
+            if let convertedAt {
+                if convertedAt >= firstShown { count(&series.conversionsByWeek, convertedAt, 1) } else { earlier = true }
             }
         }
         return series.weeks(last: limit, through: end, withEarlierWeeks: earlier)
