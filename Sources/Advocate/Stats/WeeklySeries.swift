@@ -47,8 +47,8 @@ public struct WeeklySeries: Sendable, Codable {
         return series.weeks(last: limit, through: end, withEarlierWeeks: earlier)
     }
 
-    /// The weeks, `withEarlierWeeks` when weeks before the last `limit` through `end` had some
-    /// and were not counted: the series then starts `limit` weeks before its last.
+    /// The weeks; `withEarlierWeeks` when weeks before the last `limit` through `end` had
+    /// referrals or conversions that were not counted: the series then has all `limit` weeks.
     private func weeks(last limit: Int?, through end: Instant?, withEarlierWeeks: Bool) -> [GroupFigures] {
         let keys = Set(referralsByWeek.keys).union(conversionsByWeek.keys)
         guard limit.map({ $0 > 0 }) ?? true, !keys.isEmpty || withEarlierWeeks, var last = keys.max() ?? end?.day.weekStart.daysSinceEpoch
