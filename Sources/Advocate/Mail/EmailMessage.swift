@@ -157,7 +157,7 @@ public struct EmailMessage: Sendable, Equatable {
     /// encoded-words, as is text that looks like one (`=?`).
     static func phrase(_ text: String) -> String {
         // A long one too, which encoded-words fold (a quoted string cannot be).
-        guard isPrintableASCII(text), !text.contains("=?"), text.count <= 70 else { return encodedWord(text) }
+        guard isPrintableASCII(text), !holdsEncodedWordStart(text), text.count <= 70 else { return encodedWord(text) }
         if text.utf8.allSatisfy(atextOrSpace.contains) { return text }
         return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
@@ -173,7 +173,7 @@ public struct EmailMessage: Sendable, Equatable {
         // Most subjects: one line of words of printable ASCII, which stays as it is.
         if text.utf8.count <= 68, isTidyASCII(text), !holdsEncodedWordStart(text) { return text }
         // A word too long for a line is folded only as encoded-words.
-        guard isPrintableASCII(text), !text.contains("=?"), text.split(separator: " ").allSatisfy({ $0.count <= 68 }) else { return encodedWord(text) }
+        guard isPrintableASCII(text), !holdsEncodedWordStart(text), text.split(separator: " ").allSatisfy({ $0.count <= 68 }) else { return encodedWord(text) }
         var lines: [String] = []
         var line = ""
         var room = 78 - "Subject: ".count

@@ -75,8 +75,7 @@ public struct Outbox: Sendable {
     public func holds(_ message: EmailMessage, sentNames: Set<String>) -> Bool {
         let path = path(of: message)
         let name = (path as NSString).lastPathComponent
-        return sentNames.contains(name) || FileManager.default.fileExists(atPath: path)
-            || FileManager.default.fileExists(atPath: Paths.join(sentDirectory, name))
+        return sentNames.contains(name) || fileType(path) != nil || fileType(Paths.join(sentDirectory, name)) != nil
     }
 
     /// The file names of the messages sent, from `sent.log`: names only (a date and a referral's

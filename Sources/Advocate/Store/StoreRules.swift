@@ -116,12 +116,12 @@ public enum StoreRules {
         else { return false }
         // A domain mail can go to: no `/ ? # %` (a URL's), and one in another script must have
         // an IDNA form (`x@1א.example` has none).
-        guard !domain.contains(where: { "/?#%".contains($0) }), withASCIIDomain(trimmed) != nil else { return false }
+        guard !domain.contains(where: { $0.asciiValue.map(notInDomain.contains) ?? false }), withASCIIDomain(trimmed) != nil else { return false }
         // No invisible character either (a zero-width space, a joiner, a BOM, a no-break space):
         // `grace@example.org` with one after it would be another friend to the duplicate check.
         return trimmed.unicodeScalars.allSatisfy { scalar in
             let properties = scalar.properties
-            return scalar.value > 0x20 && scalar.value != 0x7F && !"()<>[]\\,;:\"".unicodeScalars.contains(scalar)
+            return scalar.value > 0x20 && scalar.value != 0x7F && !(scalar.isASCII && notInAddress.contains(UInt8(scalar.value)))
                 && !properties.isWhitespace && !properties.isDefaultIgnorableCodePoint && properties.generalCategory != .format
         }
     }
@@ -139,7 +139,7 @@ public enum StoreRules {
         var labelIsDigits = true
         var previous: UInt8 = 0  // the part's byte before this one; 0 at its start
         for byte in bytes {
-            guard byte > 0x20, byte < 0x7F, !isForbiddenInEmail(byte) else { return false }
+            guard byte > 0x20, byte < 0x7F, !notInAddress.contains(byte) else { return false }
             if !inDomain {
                 if byte == UInt8(ascii: "@") {
                     // A local part of dot-separated words: none empty, so no dot first or last.
@@ -156,10 +156,7 @@ public enum StoreRules {
                 labelLength = 0
                 labelIsDigits = true
             } else {
-                // One `@`, and none of a URL's `/ ? # %` in the domain.
-                guard byte != UInt8(ascii: "@"), byte != UInt8(ascii: "/"), byte != UInt8(ascii: "?"), byte != UInt8(ascii: "#"),
-                      byte != UInt8(ascii: "%"), labelLength > 0 || byte != UInt8(ascii: "-")
-                else { return false }
+                guard byte != UInt8(ascii: "@"), !notInDomain.contains(byte), labelLength > 0 || byte != UInt8(ascii: "-") else { return false }
                 labelLength += 1
                 labelIsDigits = labelIsDigits && (0x30...0x39).contains(byte)
                 guard labelLength <= 63 else { return false }
@@ -169,14 +166,10 @@ public enum StoreRules {
         return inDomain && finishedLabels >= 1 && labelLength > 0 && previous != UInt8(ascii: "-") && !labelIsDigits
     }
 
-    /// The ASCII an address may not hold outside a quoted local part, which a form's address never has.
-    private static func isForbiddenInEmail(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "["), UInt8(ascii: "]"),
-             UInt8(ascii: "\\"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: "\""): true
-        default: false
-        }
-    }
+    /// What an address may not hold outside a quoted local part, which a form's address never has.
+    private static let notInAddress = Array(#"()<>[]\,;:""#.utf8)
+    /// What its domain may not hold besides: a URL's `/ ? # %`.
+    private static let notInDomain = Array("/?#%".utf8)
 
     /// Whether mail can be sent to a plausible `email`: the part before its `@` is ASCII. A
     /// mail command takes a domain in any script (``EmailMessage/mailbox(_:_:)`` writes it in
